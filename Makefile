@@ -1,0 +1,32 @@
+# Two commands: `make run` and `make test`. Both set up .venv first and are quick when nothing changed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8501
+
+.PHONY: run test setup clean bench eval
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.txt
+	$(BIN)/python -m pip install -q --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+eval: $(STAMP)
+	for f in scripts/eval_*.py; do $(BIN)/python $$f || exit 1; done
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py --reviews 100000
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info

@@ -1,0 +1,40 @@
+"""reviewtools: keep product reviews under control.
+
+Ingest review exports into one canonical frame, score sentiment, tag complaint topics, check platform
+guidelines, recommend an action with a compliant draft, and do the rating maths. The Streamlit app, the CLI
+and notebooks all call this API.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .errors import (
+    IngestError,
+    RatingsError,
+    ReviewToolsError,
+    SchemaError,
+    StoreBusyError,
+    StoreError,
+    UnknownFormatError,
+)
+from .schema import COLUMNS, DTYPES, PLATFORMS, coerce, empty_frame, validate
+
+__all__ = [
+    "__version__",
+    # errors
+    "ReviewToolsError",
+    "SchemaError",
+    "IngestError",
+    "UnknownFormatError",
+    "RatingsError",
+    "StoreError",
+    "StoreBusyError",
+    # schema
+    "COLUMNS",
+    "DTYPES",
+    "PLATFORMS",
+    "coerce",
+    "empty_frame",
+    "validate",
+]
