@@ -39,6 +39,17 @@ class StoreBusyError(StoreError):
     """Another process holds the store's write lock."""
 
 
+class InvalidTransitionError(StoreError, ValueError):
+    """An action status change the workflow does not allow, or an unknown status."""
+
+
+class ReviewNotFoundError(StoreError, KeyError):
+    """No stored review (or no recommended action) with that id."""
+
+    def __str__(self) -> str:  # KeyError would quote the message; keep it readable
+        return str(self.args[0]) if self.args else ""
+
+
 __all__ = [
     "ReviewToolsError",
     "SchemaError",
@@ -47,4 +58,6 @@ __all__ = [
     "RatingsError",
     "StoreError",
     "StoreBusyError",
+    "InvalidTransitionError",
+    "ReviewNotFoundError",
 ]

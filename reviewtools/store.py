@@ -1,0 +1,1153 @@
+"""The local review store: an SQLite file that remembers every export a brand manager ingests.
+
+Run the tool every day or week on a fresh export: the store upserts reviews on ``(platform, review_id)``,
+keeps the history of edited reviews, marks reviews that a later *full* export no longer contains as possibly
+removed (never deletes them), stores triage results keyed on each review's content hash so only new or
+changed reviews are scored again, and tracks the team's work on each recommended action.
+
+>>> import pandas as pd, tempfile, pathlib
+>>> from reviewtools.schema import coerce
+>>> frame = coerce(pd.DataFrame({"review_id": ["R1"], "platform": ["amazon"], "rating": [2],
+...                              "text": ["Broke in a week"], "created_at": ["2024-05-01"]}))
+>>> with ReviewStore(pathlib.Path(tempfile.mkdtemp()) / "reviews.db") as store:
+...     store.ingest(frame, source="export.csv").new
+1
+
+Design notes
+------------
+* **What "changed" means.** A review's *content* is its rating, title and text; ``content_hash`` is a BLAKE2b
+  digest of those. A different content hash makes a new version (the old one goes to ``review_versions`` with
+  the time it was first seen and the time it was replaced). The other columns (helpful votes, the seller's
+  reply, author, ...) are refreshed in place when they differ (``meta_hash``), without a new version.
+* **What a "full export of the same product" is.** ``ingest(..., full_export=True)`` is the caller's promise
+  that the frame holds *every* review the platform showed for its products over the export's date range.
+  The scope is, per platform, the product ids present in the frame and the window from the earliest to the
+  latest ``created_at`` in the frame (Brand Dashboard style exports only keep the last 30-90 days, so older
+  reviews missing from them are not evidence of removal). Stored reviews inside that scope and absent from the
+  frame are marked ``possibly_removed_at``. Rows with no ``product_id`` define no scope. A review marked
+  possibly removed that shows up again is restored (the mark is cleared and counted).
+* **Transactions.** Every write is one ``BEGIN IMMEDIATE`` transaction in WAL mode: a process killed
+  halfway leaves the store as it was before, and a second writer waits ``timeout`` seconds for the lock and then
+  fails with :class:`~reviewtools.errors.StoreBusyError`. Readers never block.
+* **Schema migrations** are SQL files in ``reviewtools/resources/migrations/`` named ``NNN_name.sql``; the
+  store applies, in order, those above ``PRAGMA user_version`` when it opens the file.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import importlib.resources
+import json
+import logging
+import math
+import os
+import re
+import sqlite3
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from .errors import InvalidTransitionError, ReviewNotFoundError, SchemaError, StoreBusyError, StoreError
+from .schema import COLUMNS, DTYPES, coerce, validate
+
+log = logging.getLogger(__name__)
+
+#: Environment variable that overrides the default store path.
+DB_ENV: Final[str] = "REVIEWTOOLS_DB"
+#: File name of the store inside the user's data folder.
+DB_FILENAME: Final[str] = "reviews.db"
+#: Seconds a writer waits for another writer's lock before :class:`StoreBusyError` (SQLite busy_timeout).
+DEFAULT_TIMEOUT: Final[float] = 30.0
+#: Rows per ``executemany`` batch; the progress callback is called after each batch.
+BATCH_ROWS: Final[int] = 5_000
+#: Columns that make up a review's content: a change in any of them makes a new version.
+CONTENT_COLUMNS: Final[tuple[str, ...]] = ("rating", "title", "text")
+#: The other canonical columns of a review, refreshed in place when they change.
+META_COLUMNS: Final[tuple[str, ...]] = tuple(
+    c for c in COLUMNS if c not in CONTENT_COLUMNS + ("platform", "review_id")
+)
+#: Columns triage adds that define the recommended action (issue 4, ARCHITECTURE.md ``pipeline`` row).
+ACTION_COLUMNS: Final[tuple[str, ...]] = ("action", "action_reason", "priority", "draft")
+#: Recommended actions that need nobody's work; kept in the store but not listed as open.
+NO_ACTION: Final[str] = "none"
+
+_TS_COLUMNS: Final[tuple[str, ...]] = tuple(c for c, t in DTYPES.items() if t.startswith("datetime"))
+_BOOL_COLUMNS: Final[tuple[str, ...]] = tuple(c for c, t in DTYPES.items() if t == "boolean")
+_INT_COLUMNS: Final[tuple[str, ...]] = tuple(c for c, t in DTYPES.items() if t == "Int64")
+_TS_FORMAT: Final[str] = "%Y-%m-%dT%H:%M:%S.%fZ"
+_SEP: Final[str] = "\x1f"  # ASCII unit separator between hashed fields
+_NULL: Final[str] = "\x00"  # marks a null field in the hashed text, so null and "" differ
+_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+# ------------------------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What one :meth:`ReviewStore.ingest` did. Keys are ``(platform, review_id)`` tuples."""
+
+    source: str
+    ingest_id: int
+    rows: int
+    new: int
+    changed: int
+    unchanged: int
+    possibly_removed: int
+    restored: int = 0
+    refreshed: int = 0
+    rejected: int = 0
+    full_export: bool = False
+    new_keys: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    changed_keys: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    removed_keys: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The counts as a plain dict (for printing or JSON)."""
+        return {
+            k: getattr(self, k)
+            for k in ("source", "rows", "new", "changed", "unchanged", "rejected", "possibly_removed",
+                      "restored", "refreshed", "full_export")
+        }
+
+
+@dataclass(frozen=True)
+class TriageReport:
+    """What one :meth:`ReviewStore.score_pending` did."""
+
+    scored: int
+    already_scored: int
+    actions_created: int
+    actions_updated: int
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """The action statuses and their allowed transitions, loaded from ``resources/workflow/statuses.json``."""
+
+    initial: str
+    statuses: Mapping[str, str]
+    open: tuple[str, ...]
+    transitions: Mapping[str, tuple[str, ...]]
+
+    def check(self, current: str, new: str) -> None:
+        """Raise :class:`StoreError` (a ``ValueError`` too) unless ``current`` → ``new`` is allowed."""
+        if new not in self.statuses:
+            raise InvalidTransitionError(
+                f"unknown status {new!r}; expected one of {', '.join(self.statuses)}"
+            )
+        allowed = self.transitions.get(current, ())
+        if new not in allowed:
+            hint = f"allowed from {current!r}: {', '.join(allowed)}" if allowed else f"{current!r} is final"
+            raise InvalidTransitionError(f"cannot move an action from {current!r} to {new!r} ({hint})")
+
+
+def load_workflow() -> Workflow:
+    """Load the action workflow (statuses and allowed transitions) from package resources.
+
+    >>> load_workflow().initial
+    'new'
+    """
+    raw = json.loads(
+        importlib.resources.files("reviewtools").joinpath("resources", "workflow", "statuses.json").read_text("utf-8")
+    )
+    return Workflow(
+        initial=raw["initial"],
+        statuses=dict(raw["statuses"]),
+        open=tuple(raw["open"]),
+        transitions={k: tuple(v) for k, v in raw["transitions"].items()},
+    )
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """The schema migrations as ``(version, file name, sql)``, in order.
+
+    >>> [v for v, _, _ in migrations()][:2]
+    [1, 2]
+    """
+    found = []
+    for entry in importlib.resources.files("reviewtools").joinpath("resources", "migrations").iterdir():
+        m = _MIGRATION_NAME.match(entry.name)
+        if m:
+            found.append((int(m.group(1)), entry.name, entry.read_text("utf-8")))
+    found.sort()
+    versions = [v for v, _, _ in found]
+    if versions != list(range(1, len(versions) + 1)):
+        raise StoreError(f"migration files must be numbered 001, 002, ... without gaps; found {versions}")
+    return found
+
+
+def default_db_path(env: Mapping[str, str] | None = None, platform: str | None = None) -> Path:
+    """Where the store lives when no path is given.
+
+    ``$REVIEWTOOLS_DB`` wins; otherwise the user's data folder: ``$XDG_DATA_HOME/reviewtools/reviews.db``
+    (default ``~/.local/share``) on Linux, ``~/Library/Application Support/reviewtools`` on macOS,
+    ``%LOCALAPPDATA%\\reviewtools`` on Windows.
+
+    >>> default_db_path({"REVIEWTOOLS_DB": "/tmp/x.db"}).name
+    'x.db'
+    >>> str(default_db_path({"XDG_DATA_HOME": "/data"}, platform="linux"))
+    '/data/reviewtools/reviews.db'
+    """
+    env = os.environ if env is None else env
+    platform = sys.platform if platform is None else platform
+    if env.get(DB_ENV):
+        return Path(env[DB_ENV]).expanduser()
+    home = Path(env.get("HOME") or Path.home())
+    if platform.startswith("win"):
+        base = Path(env.get("LOCALAPPDATA") or home / "AppData" / "Local")
+    elif platform == "darwin":
+        base = home / "Library" / "Application Support"
+    else:
+        base = Path(env.get("XDG_DATA_HOME") or home / ".local" / "share")
+    return base / "reviewtools" / DB_FILENAME
+
+
+# ------------------------------------------------------------------------------------------- helpers
+
+
+def _now() -> pd.Timestamp:
+    return pd.Timestamp.now(tz="UTC")
+
+
+def _fmt_ts(ts: pd.Timestamp) -> str:
+    return pd.Timestamp(ts).tz_convert("UTC").strftime(_TS_FORMAT)
+
+
+def _hash_rows(parts: list[list[Any]]) -> list[str]:
+    """BLAKE2b-128 of each row of ``parts`` (lists of column values), nulls distinct from empty strings."""
+    out = []
+    for row in zip(*parts):
+        s = _SEP.join(_NULL if v is None else str(v) for v in row)
+        out.append(hashlib.blake2b(s.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest())
+    return out
+
+
+def _to_sql_values(frame: pd.DataFrame) -> dict[str, list[Any]]:
+    """Canonical columns as lists of plain Python values (None for null), timestamps as ISO text."""
+    cols: dict[str, list[Any]] = {}
+    for c in COLUMNS:
+        s = frame[c]
+        if c in _TS_COLUMNS:
+            txt = s.dt.strftime(_TS_FORMAT)
+            vals = txt.astype(object).where(s.notna(), None).tolist()
+        elif c in _BOOL_COLUMNS:
+            vals = [None if v is pd.NA else int(bool(v)) for v in s.astype(object).tolist()]
+        elif c in _INT_COLUMNS:
+            vals = [None if v is pd.NA else int(v) for v in s.astype(object).tolist()]
+        else:
+            vals = [None if v is pd.NA or v is None else str(v) for v in s.astype(object).tolist()]
+        cols[c] = vals
+    return cols
+
+
+def _json_value(v: Any) -> Any:
+    """A JSON-safe version of one cell."""
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if isinstance(v, (np.bool_, bool)):
+        return bool(v)
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, np.floating):
+        return None if math.isnan(float(v)) else float(v)
+    if isinstance(v, pd.Timestamp):
+        return v.isoformat()
+    if isinstance(v, (list, tuple)):
+        return [_json_value(x) for x in v]
+    if isinstance(v, np.ndarray):
+        return [_json_value(x) for x in v.tolist()]
+    if isinstance(v, dict):
+        return {str(k): _json_value(x) for k, x in v.items()}
+    if isinstance(v, (str, int, float)):
+        return v
+    return str(v)
+
+
+def _chunks(n: int, size: int) -> Iterator[tuple[int, int]]:
+    for start in range(0, n, size):
+        yield start, min(n, start + size)
+
+
+def _is_locked(exc: sqlite3.OperationalError) -> bool:
+    msg = str(exc).lower()
+    return "locked" in msg or "busy" in msg
+
+
+ProgressCallback = Callable[[str, int, int], None]
+"""Called as ``progress(stage, done, total)`` during long writes."""
+
+
+# --------------------------------------------------------------------------------------------- store
+
+
+class ReviewStore:
+    """An SQLite review store with incremental ingest, history, stored triage results and an action workflow.
+
+    ``path`` is created (with its folder) when missing; ``None`` means :func:`default_db_path`. ``timeout`` is how
+    long a writer waits for another writer. ``clock`` returns "now" as a UTC timestamp (tests pass a fixed one).
+    Use it as a context manager, or call :meth:`close`.
+
+    >>> import tempfile, pathlib
+    >>> with ReviewStore(pathlib.Path(tempfile.mkdtemp()) / "r.db") as s:
+    ...     s.schema_version == len(migrations())
+    True
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        clock: Callable[[], pd.Timestamp] | None = None,
+    ) -> None:
+        self.path = Path(path) if path is not None else default_db_path()
+        self.timeout = float(timeout)
+        self._clock = clock or _now
+        self.workflow = load_workflow()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._con = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open the review store at {self.path}: {exc}") from exc
+        try:
+            self._con.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+            mode = self._con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                log.warning("store %s: journal mode is %s, not WAL", self.path, mode)
+            self._con.execute("PRAGMA foreign_keys = ON")
+            self._con.execute("PRAGMA synchronous = NORMAL")  # safe in WAL mode: a crash never corrupts
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self._con.close()
+            if isinstance(exc, sqlite3.OperationalError) and _is_locked(exc):
+                raise self._busy() from exc
+            raise StoreError(f"{self.path} is not a usable review store: {exc}") from exc
+
+    # ----------------------------------------------------------------------------- plumbing
+
+    def __enter__(self) -> ReviewStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        self._con.close()
+
+    def __repr__(self) -> str:
+        return f"ReviewStore({str(self.path)!r})"
+
+    def _busy(self) -> StoreBusyError:
+        return StoreBusyError(
+            f"the review store {self.path} is busy: another process has been writing to it for more than "
+            f"{self.timeout:g} s; wait for it to finish and run again (or raise the timeout)"
+        )
+
+    def _begin(self) -> None:
+        try:
+            self._con.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if _is_locked(exc):
+                raise self._busy() from exc
+            raise StoreError(f"cannot write to the review store {self.path}: {exc}") from exc
+
+    def _write(self, work: Callable[[], Any]) -> Any:
+        """Run ``work`` inside one ``BEGIN IMMEDIATE`` transaction; roll back on any error."""
+        self._begin()
+        try:
+            result = work()
+            self._con.execute("COMMIT")
+        except BaseException as exc:
+            if self._con.in_transaction:
+                self._con.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError) and _is_locked(exc):
+                raise self._busy() from exc
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(f"writing to the review store {self.path} failed: {exc}") from exc
+            raise
+        return result
+
+    def _ts(self) -> str:
+        return _fmt_ts(self._clock())
+
+    @property
+    def schema_version(self) -> int:
+        """The applied schema version (``PRAGMA user_version``)."""
+        return int(self._con.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        current = self.schema_version
+        steps = [m for m in migrations() if m[0] > current]
+        if current > len(migrations()):
+            raise StoreError(
+                f"{self.path} has schema version {current}, newer than this reviewtools "
+                f"({len(migrations())}); upgrade reviewtools"
+            )
+        for version, name, sql in steps:
+            log.info("store %s: applying migration %s", self.path, name)
+            self._begin()
+            try:
+                for statement in _split_sql(sql):
+                    self._con.execute(statement)
+                self._con.execute(f"PRAGMA user_version = {version}")
+                self._con.execute("COMMIT")
+            except BaseException as exc:
+                self._con.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise StoreError(f"migration {name} failed on {self.path}: {exc}") from exc
+                raise
+
+    def integrity_check(self) -> list[str]:
+        """SQLite's ``integrity_check`` and ``foreign_key_check``; an empty list means the file is sound."""
+        rows = [r[0] for r in self._con.execute("PRAGMA integrity_check")]
+        problems = [] if rows == ["ok"] else rows
+        problems += [str(r) for r in self._con.execute("PRAGMA foreign_key_check")]
+        return problems
+
+    def counts(self) -> dict[str, int]:
+        """Row counts of the main tables (reviews, versions, results, actions, ingests, possibly removed).
+
+        >>> import tempfile, pathlib
+        >>> ReviewStore(pathlib.Path(tempfile.mkdtemp()) / "r.db").counts()["reviews"]
+        0
+        """
+        q = self._con.execute
+        return {
+            "reviews": q("SELECT count(*) FROM reviews").fetchone()[0],
+            "versions": q("SELECT count(*) FROM review_versions").fetchone()[0],
+            "results": q("SELECT count(*) FROM results").fetchone()[0],
+            "actions": q("SELECT count(*) FROM actions").fetchone()[0],
+            "ingests": q("SELECT count(*) FROM ingests WHERE finished_at IS NOT NULL").fetchone()[0],
+            "possibly_removed": q(
+                "SELECT count(*) FROM reviews WHERE possibly_removed_at IS NOT NULL"
+            ).fetchone()[0],
+        }
+
+    # ------------------------------------------------------------------------------- ingest
+
+    def ingest(
+        self,
+        reviews: Any,
+        *,
+        source: str | None = None,
+        full_export: bool = False,
+        rejected: int | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> IngestReport:
+        """Upsert a canonical frame (or an ``ingest.IngestResult``) in one transaction.
+
+        Reviews are keyed on ``(platform, review_id)``: new ones are inserted, ones whose rating, title or text
+        differ get a new version (the old one kept in the history), the rest are unchanged. With
+        ``full_export=True`` stored reviews of the same products and date range that the frame lacks are marked
+        possibly removed (see the module notes). ``rejected`` is only reported (an ``IngestResult``'s rejects
+        are counted for you). ``progress(stage, done, total)`` is called after each batch.
+
+        Raises :class:`SchemaError` for a frame that is not canonical or repeats a key,
+        :class:`StoreBusyError` when another writer holds the lock past ``timeout``.
+
+        >>> import tempfile, pathlib
+        >>> from reviewtools.schema import coerce
+        >>> f = coerce(pd.DataFrame({"review_id": ["A"], "platform": ["google"], "rating": [5], "text": ["Great"],
+        ...                          "created_at": ["2024-01-02"]}))
+        >>> s = ReviewStore(pathlib.Path(tempfile.mkdtemp()) / "r.db")
+        >>> s.ingest(f).new, s.ingest(f).unchanged
+        (1, 1)
+        """
+        frame, n_rejected, default_source = _unwrap(reviews)
+        if rejected is not None:
+            n_rejected = int(rejected)
+        source = source or default_source or "frame"
+        frame = _canonical(frame, source)
+        n = len(frame)
+        values = _to_sql_values(frame)
+        content_hash = _hash_rows([values[c] for c in CONTENT_COLUMNS])
+        meta_hash = _hash_rows([values[c] for c in META_COLUMNS])
+        keys = list(zip(values["platform"], values["review_id"]))
+
+        def work() -> IngestReport:
+            now = self._ts()
+            cur = self._con.execute(
+                "INSERT INTO ingests (source, started_at, full_export, rows, rejected) VALUES (?, ?, ?, ?, ?)",
+                (source, now, int(full_export), n, n_rejected),
+            )
+            ingest_id = int(cur.lastrowid)
+            existing = self._existing(sorted({p for p, _ in keys}))
+            new_idx: list[int] = []
+            changed_idx: list[int] = []
+            refresh_idx: list[int] = []
+            restored_pks: list[int] = []
+            for i, key in enumerate(keys):
+                old = existing.get(key)
+                if old is None:
+                    new_idx.append(i)
+                    continue
+                pk, old_content, old_meta, removed_at = old
+                if removed_at is not None:
+                    restored_pks.append(pk)
+                if old_content != content_hash[i]:
+                    changed_idx.append(i)
+                elif old_meta != meta_hash[i]:
+                    refresh_idx.append(i)
+            total = len(new_idx) + len(changed_idx) + len(refresh_idx)
+            done = 0
+            cols = list(COLUMNS)
+            insert_sql = (
+                f"INSERT INTO reviews ({', '.join(cols)}, content_hash, meta_hash, version, first_seen_at, "
+                f"changed_at, first_ingest_id, last_ingest_id) VALUES ({', '.join('?' * (len(cols) + 7))})"
+            )
+            for a, b in _chunks(len(new_idx), BATCH_ROWS):
+                batch = new_idx[a:b]
+                self._con.executemany(
+                    insert_sql,
+                    (
+                        [values[c][i] for c in cols]
+                        + [content_hash[i], meta_hash[i], 1, now, now, ingest_id, ingest_id]
+                        for i in batch
+                    ),
+                )
+                done += len(batch)
+                if progress:
+                    progress("write", done, total)
+            set_all = ", ".join(f"{c} = ?" for c in cols if c not in ("platform", "review_id"))
+            set_meta = ", ".join(f"{c} = ?" for c in META_COLUMNS)
+            for a, b in _chunks(len(changed_idx), BATCH_ROWS):
+                batch = changed_idx[a:b]
+                pks = [existing[keys[i]][0] for i in batch]
+                self._con.executemany(
+                    "INSERT INTO review_versions (review_pk, version, rating, title, text, content_hash, "
+                    "valid_from, replaced_at, replaced_by_ingest_id) "
+                    "SELECT id, version, rating, title, text, content_hash, changed_at, ?, ? FROM reviews "
+                    "WHERE id = ?",
+                    ((now, ingest_id, pk) for pk in pks),
+                )
+                self._con.executemany(
+                    f"UPDATE reviews SET {set_all}, content_hash = ?, meta_hash = ?, version = version + 1, "
+                    "changed_at = ?, last_ingest_id = ?, possibly_removed_at = NULL WHERE id = ?",
+                    (
+                        [values[c][i] for c in cols if c not in ("platform", "review_id")]
+                        + [content_hash[i], meta_hash[i], now, ingest_id, pk]
+                        for i, pk in zip(batch, pks)
+                    ),
+                )
+                done += len(batch)
+                if progress:
+                    progress("write", done, total)
+            for a, b in _chunks(len(refresh_idx), BATCH_ROWS):
+                batch = refresh_idx[a:b]
+                self._con.executemany(
+                    f"UPDATE reviews SET {set_meta}, meta_hash = ?, last_ingest_id = ? WHERE id = ?",
+                    (
+                        [values[c][i] for c in META_COLUMNS] + [meta_hash[i], ingest_id, existing[keys[i]][0]]
+                        for i in batch
+                    ),
+                )
+                done += len(batch)
+                if progress:
+                    progress("write", done, total)
+            if restored_pks:
+                self._con.executemany(
+                    "UPDATE reviews SET possibly_removed_at = NULL, last_ingest_id = ? WHERE id = ?",
+                    ((ingest_id, pk) for pk in restored_pks),
+                )
+            removed_keys: list[tuple[str, str]] = []
+            if full_export:
+                removed_keys = self._mark_missing(frame, set(keys), now, ingest_id)
+            n_unchanged = n - len(new_idx) - len(changed_idx)
+            self._con.execute(
+                "UPDATE ingests SET finished_at = ?, new = ?, changed = ?, unchanged = ?, possibly_removed = ? "
+                "WHERE id = ?",
+                (self._ts(), len(new_idx), len(changed_idx), n_unchanged, len(removed_keys), ingest_id),
+            )
+            return IngestReport(
+                source=source,
+                ingest_id=ingest_id,
+                rows=n,
+                new=len(new_idx),
+                changed=len(changed_idx),
+                unchanged=n_unchanged,
+                possibly_removed=len(removed_keys),
+                restored=len(restored_pks),
+                refreshed=len(refresh_idx),
+                rejected=n_rejected,
+                full_export=full_export,
+                new_keys=tuple(keys[i] for i in new_idx),
+                changed_keys=tuple(keys[i] for i in changed_idx),
+                removed_keys=tuple(removed_keys),
+            )
+
+        report = self._write(work)
+        log.info("store %s: ingested %s: %s", self.path, source, report.as_dict())
+        return report
+
+    def _existing(self, platforms: list[str]) -> dict[tuple[str, str], tuple[int, str, str, str | None]]:
+        if not platforms:
+            return {}
+        rows = self._con.execute(
+            "SELECT platform, review_id, id, content_hash, meta_hash, possibly_removed_at FROM reviews "
+            f"WHERE platform IN ({', '.join('?' * len(platforms))})",
+            platforms,
+        )
+        return {(p, r): (pk, ch, mh, rm) for p, r, pk, ch, mh, rm in rows}
+
+    def _mark_missing(
+        self, frame: pd.DataFrame, present: set[tuple[str, str]], now: str, ingest_id: int
+    ) -> list[tuple[str, str]]:
+        """Mark stored reviews in the export's scope (platform, product ids, date range) that it lacks."""
+        scoped = frame[frame["product_id"].notna()]
+        marked: list[tuple[str, str]] = []
+        for platform, group in scoped.groupby("platform", sort=True):
+            lo = _fmt_ts(group["created_at"].min())
+            hi = _fmt_ts(group["created_at"].max())
+            products = sorted(set(group["product_id"].astype(str)))
+            for a, b in _chunks(len(products), 500):
+                chunk = products[a:b]
+                rows = self._con.execute(
+                    "SELECT id, review_id FROM reviews WHERE platform = ? AND possibly_removed_at IS NULL "
+                    f"AND product_id IN ({', '.join('?' * len(chunk))}) AND created_at BETWEEN ? AND ?",
+                    [platform, *chunk, lo, hi],
+                ).fetchall()
+                gone = [(pk, rid) for pk, rid in rows if (platform, rid) not in present]
+                self._con.executemany(
+                    "UPDATE reviews SET possibly_removed_at = ?, last_ingest_id = ? WHERE id = ?",
+                    ((now, ingest_id, pk) for pk, _ in gone),
+                )
+                marked += [(str(platform), rid) for _, rid in gone]
+        return marked
+
+    # ------------------------------------------------------------------------------ read back
+
+    def to_frame(
+        self,
+        *,
+        derived: bool = False,
+        include_removed: bool = True,
+        platform: str | None = None,
+        product: str | None = None,
+    ) -> pd.DataFrame:
+        """The stored reviews as a canonical frame (``schema.validate`` passes), current versions only.
+
+        Extra columns after the canonical ones: ``first_seen_at``, ``changed_at``, ``version``,
+        ``possibly_removed_at``. With ``derived=True`` also the stored triage columns for each review's current
+        content (null where it has not been scored) and the action workflow columns ``status``, ``assignee``,
+        ``edited_draft``.
+
+        >>> import tempfile, pathlib
+        >>> len(ReviewStore(pathlib.Path(tempfile.mkdtemp()) / "r.db").to_frame())
+        0
+        """
+        where, params = ["1 = 1"], []
+        if not include_removed:
+            where.append("r.possibly_removed_at IS NULL")
+        if platform is not None:
+            where.append("r.platform = ?")
+            params.append(platform)
+        if product is not None:
+            where.append("r.product_id = ?")
+            params.append(product)
+        extra = ["first_seen_at", "changed_at", "version", "possibly_removed_at"]
+        sql = (
+            f"SELECT r.id AS _pk, {', '.join('r.' + c for c in (*COLUMNS, *extra))}, r.content_hash AS _hash "
+            f"FROM reviews r WHERE {' AND '.join(where)} ORDER BY r.id"
+        )
+        raw = pd.read_sql_query(sql, self._con, params=params)
+        frame = _from_sql(raw, extra)
+        if derived:
+            frame = self._attach_derived(frame, raw["_pk"].to_numpy(), raw["_hash"].tolist())
+        return frame
+
+    def _attach_derived(self, frame: pd.DataFrame, pks: np.ndarray, hashes: list[str]) -> pd.DataFrame:
+        scorer = self._latest_scorer()
+        data: dict[tuple[int, str], dict[str, Any]] = {}
+        if scorer is not None and len(pks):
+            for pk, ch, blob in self._con.execute(
+                "SELECT review_pk, content_hash, data FROM results WHERE scorer = ?", (scorer,)
+            ):
+                data[(int(pk), str(ch))] = json.loads(blob)
+        rows = [data.get((int(pk), h), {}) for pk, h in zip(pks, hashes)]
+        derived = pd.DataFrame.from_records(rows, index=frame.index) if rows else pd.DataFrame(index=frame.index)
+        derived = derived.drop(columns=[c for c in derived.columns if c in frame.columns])
+        act = pd.read_sql_query(
+            "SELECT review_pk, status, assignee, edited_draft, notes FROM actions", self._con
+        ).set_index("review_pk")
+        out = pd.concat([frame, derived], axis=1)
+        pk_series = pd.Series(pks, index=frame.index)
+        for c in ("status", "assignee", "edited_draft", "notes"):
+            out[c] = pk_series.map(act[c]).astype("string") if len(act) else pd.Series(
+                pd.NA, index=frame.index, dtype="string"
+            )
+        return out
+
+    def history(self, review_id: str, platform: str | None = None) -> pd.DataFrame:
+        """Every version of one review, oldest first: ``version, rating, title, text, valid_from, replaced_at``.
+
+        The last row is the current version (``replaced_at`` null).
+        """
+        pk = self._pk(review_id, platform)
+        old = pd.read_sql_query(
+            "SELECT version, rating, title, text, valid_from, replaced_at FROM review_versions "
+            "WHERE review_pk = ? ORDER BY version",
+            self._con,
+            params=[pk],
+        )
+        cur = pd.read_sql_query(
+            "SELECT version, rating, title, text, changed_at AS valid_from, NULL AS replaced_at FROM reviews "
+            "WHERE id = ?",
+            self._con,
+            params=[pk],
+        )
+        out = pd.concat([old, cur], ignore_index=True) if len(old) else cur
+        for c in ("valid_from", "replaced_at"):
+            out[c] = pd.to_datetime(out[c], utc=True, format="ISO8601")
+        return out
+
+    def rating_changes(self, since: pd.Timestamp | None = None) -> pd.DataFrame:
+        """Rating edits: one row per replaced version whose rating differs from the next version's.
+
+        Columns ``platform, review_id, product_id, product_title, old_rating, new_rating, changed_at``.
+        """
+        params: list[Any] = []
+        cond = ""
+        if since is not None:
+            cond = "AND v.replaced_at >= ?"
+            params.append(_fmt_ts(since))
+        sql = f"""
+            SELECT r.platform, r.review_id, r.product_id, r.product_title, v.rating AS old_rating,
+                   COALESCE(nv.rating, r.rating) AS new_rating, v.replaced_at AS changed_at
+            FROM review_versions v
+            JOIN reviews r ON r.id = v.review_pk
+            LEFT JOIN review_versions nv ON nv.review_pk = v.review_pk AND nv.version = v.version + 1
+            WHERE COALESCE(nv.rating, r.rating) != v.rating {cond}
+            ORDER BY v.replaced_at, r.id"""
+        out = pd.read_sql_query(sql, self._con, params=params)
+        out["changed_at"] = pd.to_datetime(out["changed_at"], utc=True, format="ISO8601")
+        return out
+
+    def ingests(self) -> pd.DataFrame:
+        """The ingest log, one row per finished ingest."""
+        out = pd.read_sql_query(
+            "SELECT * FROM ingests WHERE finished_at IS NOT NULL ORDER BY id", self._con
+        )
+        for c in ("started_at", "finished_at"):
+            out[c] = pd.to_datetime(out[c], utc=True, format="ISO8601")
+        return out
+
+    def _pk(self, review_id: str, platform: str | None) -> int:
+        if platform is None:
+            rows = self._con.execute("SELECT id, platform FROM reviews WHERE review_id = ?", (review_id,)).fetchall()
+        else:
+            rows = self._con.execute(
+                "SELECT id, platform FROM reviews WHERE review_id = ? AND platform = ?", (review_id, platform)
+            ).fetchall()
+        if not rows:
+            where = f" on {platform}" if platform else ""
+            raise ReviewNotFoundError(f"no review {review_id!r}{where} in the store {self.path}")
+        if len(rows) > 1:
+            plats = ", ".join(sorted(p for _, p in rows))
+            raise StoreError(f"review id {review_id!r} exists on several platforms ({plats}); pass platform=")
+        return int(rows[0][0])
+
+    # ------------------------------------------------------------------------------- scoring
+
+    def scorer_key(self, settings: Any = None) -> str:
+        """Fingerprint of the scorer: the reviewtools version and ``repr(settings)``."""
+        return hashlib.blake2b(f"{__version__}{_SEP}{settings!r}".encode(), digest_size=8).hexdigest()
+
+    def _latest_scorer(self) -> str | None:
+        row = self._con.execute("SELECT scorer FROM results ORDER BY computed_at DESC, rowid DESC LIMIT 1").fetchone()
+        return None if row is None else str(row[0])
+
+    def pending(self, settings: Any = None) -> pd.DataFrame:
+        """Canonical frame of the reviews whose current content has no stored result for this scorer."""
+        scorer = self.scorer_key(settings)
+        raw = pd.read_sql_query(
+            f"SELECT r.id AS _pk, {', '.join('r.' + c for c in COLUMNS)}, r.content_hash AS _hash FROM reviews r "
+            "WHERE r.possibly_removed_at IS NULL AND NOT EXISTS (SELECT 1 FROM results s WHERE s.review_pk = r.id "
+            "AND s.content_hash = r.content_hash AND s.scorer = ?) ORDER BY r.id",
+            self._con,
+            params=[scorer],
+        )
+        frame = _from_sql(raw, [])
+        frame["_pk"] = raw["_pk"].to_numpy()
+        frame["_hash"] = raw["_hash"].to_numpy()
+        return frame
+
+    def score_pending(
+        self,
+        settings: Any = None,
+        *,
+        triage: Callable[..., pd.DataFrame] | None = None,
+        batch_size: int = 50_000,
+        progress: ProgressCallback | None = None,
+    ) -> TriageReport:
+        """Run triage on the reviews that have no stored result for their current content, and store it.
+
+        ``triage`` defaults to :func:`reviewtools.pipeline.triage`; it gets a canonical frame and ``settings``
+        and must return a copy with added columns (``action, action_reason, priority, draft`` among them).
+        Each batch is its own transaction, so an interrupted run keeps the batches already stored.
+        Every added column is stored as JSON per review and content hash; the action row of a review is
+        created (status ``new``) or its recommendation updated, keeping the team's status, assignee and edit.
+        Long evidence frames in ``result.attrs["hits"]`` / ``attrs["topic_matches"]`` are stored too.
+        """
+        if triage is None:
+            from .pipeline import triage as _triage  # imported late: scoring is optional for the store
+
+            triage = _triage
+        scorer = self.scorer_key(settings)
+        pending = self.pending(settings)
+        total = len(pending)
+        already = int(self._con.execute("SELECT count(*) FROM reviews").fetchone()[0]) - total
+        created = updated = 0
+        for a, b in _chunks(total, batch_size):
+            part = pending.iloc[a:b]
+            frame = part.drop(columns=["_pk", "_hash"]).reset_index(drop=True)
+            result = triage(frame, settings) if settings is not None else triage(frame)
+            if len(result) != len(frame):
+                raise StoreError(f"triage returned {len(result)} rows for {len(frame)} reviews")
+            c, u = self._write(lambda: self._store_results(part, result, scorer))
+            created += c
+            updated += u
+            if progress:
+                progress("score", b, total)
+        return TriageReport(scored=total, already_scored=already, actions_created=created, actions_updated=updated)
+
+    def _store_results(self, part: pd.DataFrame, result: pd.DataFrame, scorer: str) -> tuple[int, int]:
+        now = self._ts()
+        added = [c for c in result.columns if c not in DTYPES]
+        pks = [int(x) for x in part["_pk"]]
+        hashes = list(part["_hash"])
+        records = result[added].astype(object).to_dict("records")
+        self._con.executemany(
+            "INSERT OR REPLACE INTO results (review_pk, content_hash, scorer, computed_at, data) VALUES (?,?,?,?,?)",
+            (
+                (pk, h, scorer, now, json.dumps({k: _json_value(v) for k, v in rec.items()}, ensure_ascii=False))
+                for pk, h, rec in zip(pks, hashes, records)
+            ),
+        )
+        by_id = {rid: (pk, h) for rid, pk, h in zip(part["review_id"], pks, hashes)}
+        for kind, key in (("hit", "hits"), ("topic", "topic_matches")):
+            long = result.attrs.get(key)
+            if isinstance(long, pd.DataFrame) and len(long) and "review_id" in long.columns:
+                rows = []
+                for rec in long.astype(object).to_dict("records"):
+                    ref = by_id.get(rec.get("review_id"))
+                    if ref is not None:
+                        rows.append((ref[0], ref[1], scorer, kind,
+                                     json.dumps({k: _json_value(v) for k, v in rec.items()}, ensure_ascii=False)))
+                self._con.executemany(
+                    "INSERT INTO evidence (review_pk, content_hash, scorer, kind, data) VALUES (?,?,?,?,?)", rows
+                )
+        if "action" not in result.columns:
+            return 0, 0
+        existing = {
+            pk: (action, draft, status)
+            for pk, action, draft, status in self._con.execute("SELECT review_pk, action, draft, status FROM actions")
+        }
+        created = updated = 0
+        cols = {c: (result[c].astype(object).tolist() if c in result.columns else [None] * len(result))
+                for c in ACTION_COLUMNS}
+        for i, (pk, h) in enumerate(zip(pks, hashes)):
+            action = _json_value(cols["action"][i]) or NO_ACTION
+            reason = _json_value(cols["action_reason"][i])
+            priority = _json_value(cols["priority"][i])
+            draft = _json_value(cols["draft"][i])
+            old = existing.get(pk)
+            if old is None:
+                self._con.execute(
+                    "INSERT INTO actions (review_pk, action, action_reason, priority, draft, content_hash, status, "
+                    "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                    (pk, str(action), reason, priority, draft, h, self.workflow.initial, now, now),
+                )
+                created += 1
+                continue
+            old_action, old_draft, status = old
+            self._con.execute(
+                "UPDATE actions SET action = ?, action_reason = ?, priority = ?, draft = ?, content_hash = ?, "
+                "updated_at = ? WHERE review_pk = ?",
+                (str(action), reason, priority, draft, h, now, pk),
+            )
+            updated += 1
+            if old_action != action or old_draft != draft:
+                self._con.execute(
+                    "INSERT INTO action_history (review_pk, at, who, field, old_value, new_value, note) "
+                    "VALUES (?,?,?,?,?,?,?)",
+                    (pk, now, "reviewtools", "recommendation", old_action, str(action),
+                     f"review content changed while the action was {status!r}"),
+                )
+        return created, updated
+
+    # ------------------------------------------------------------------------------ workflow
+
+    def _action_row(self, pk: int, review_id: str) -> tuple[str, str | None]:
+        row = self._con.execute("SELECT status, assignee FROM actions WHERE review_pk = ?", (pk,)).fetchone()
+        if row is None:
+            raise ReviewNotFoundError(
+                f"review {review_id!r} has no recommended action yet; run triage on the store first"
+            )
+        return row[0], row[1]
+
+    def _log(self, pk: int, who: str, fld: str, old: Any, new: Any, note: str | None, at: str) -> None:
+        self._con.execute(
+            "INSERT INTO action_history (review_pk, at, who, field, old_value, new_value, note) VALUES (?,?,?,?,?,?,?)",
+            (pk, at, who, fld, old, new, note),
+        )
+
+    def set_status(
+        self,
+        review_id: str,
+        status: str,
+        *,
+        platform: str | None = None,
+        assignee: str | None = None,
+        note: str | None = None,
+        who: str | None = None,
+    ) -> str:
+        """Move a review's action to ``status``; returns the previous status.
+
+        Transitions not in ``resources/workflow/statuses.json`` raise :class:`InvalidTransitionError`.
+        ``assignee`` and ``note`` are recorded in the same change. ``who`` defaults to the login name.
+        """
+        who = who or _whoami()
+        pk = self._pk(review_id, platform)
+
+        def work() -> str:
+            current, old_assignee = self._action_row(pk, review_id)
+            self.workflow.check(current, status)
+            now = self._ts()
+            self._con.execute("UPDATE actions SET status = ?, updated_at = ? WHERE review_pk = ?", (status, now, pk))
+            self._log(pk, who, "status", current, status, note, now)
+            if assignee is not None and assignee != old_assignee:
+                self._con.execute("UPDATE actions SET assignee = ? WHERE review_pk = ?", (assignee, pk))
+                self._log(pk, who, "assignee", old_assignee, assignee, None, now)
+            if note:
+                self._append_note(pk, who, note, now)
+            return current
+
+        return self._write(work)
+
+    def assign(self, review_id: str, assignee: str | None, *, platform: str | None = None, who: str | None = None) -> None:
+        """Give a review's action to ``assignee`` (``None`` unassigns)."""
+        who = who or _whoami()
+        pk = self._pk(review_id, platform)
+
+        def work() -> None:
+            _, old = self._action_row(pk, review_id)
+            now = self._ts()
+            self._con.execute("UPDATE actions SET assignee = ?, updated_at = ? WHERE review_pk = ?", (assignee, now, pk))
+            self._log(pk, who, "assignee", old, assignee, None, now)
+
+        self._write(work)
+
+    def add_note(self, review_id: str, note: str, *, platform: str | None = None, who: str | None = None) -> None:
+        """Append a note to a review's action."""
+        if not note or not note.strip():
+            raise StoreError("a note cannot be empty")
+        who = who or _whoami()
+        pk = self._pk(review_id, platform)
+
+        def work() -> None:
+            self._action_row(pk, review_id)
+            self._append_note(pk, who, note, self._ts())
+
+        self._write(work)
+
+    def _append_note(self, pk: int, who: str, note: str, at: str) -> None:
+        line = f"[{at[:16].replace('T', ' ')} {who}] {note.strip()}"
+        self._con.execute(
+            "UPDATE actions SET notes = CASE WHEN notes IS NULL OR notes = '' THEN ? ELSE notes || char(10) || ? END, "
+            "updated_at = ? WHERE review_pk = ?",
+            (line, line, at, pk),
+        )
+        self._log(pk, who, "note", None, None, note.strip(), at)
+
+    def edit_draft(
+        self, review_id: str, text: str, *, platform: str | None = None, who: str | None = None
+    ) -> list[Any]:
+        """Store the team's edit of a draft; an action still ``new`` moves to ``drafted``.
+
+        Returns the draft linter's problems for the edited text (``respond.lint_draft``) when that module is
+        available, else an empty list; problems are reported, not blocking.
+        """
+        who = who or _whoami()
+        pk = self._pk(review_id, platform)
+        plat = self._con.execute("SELECT platform FROM reviews WHERE id = ?", (pk,)).fetchone()[0]
+
+        def work() -> None:
+            current, _ = self._action_row(pk, review_id)
+            old = self._con.execute("SELECT COALESCE(edited_draft, draft) FROM actions WHERE review_pk = ?",
+                                    (pk,)).fetchone()[0]
+            now = self._ts()
+            self._con.execute("UPDATE actions SET edited_draft = ?, updated_at = ? WHERE review_pk = ?", (text, now, pk))
+            self._log(pk, who, "draft", old, text, None, now)
+            if current == self.workflow.initial and "drafted" in self.workflow.transitions.get(current, ()):
+                self._con.execute("UPDATE actions SET status = 'drafted' WHERE review_pk = ?", (pk,))
+                self._log(pk, who, "status", current, "drafted", "draft edited", now)
+
+        self._write(work)
+        try:
+            from .respond import lint_draft
+        except ImportError:
+            log.info("respond.lint_draft is not available; the edited draft was not linted")
+            return []
+        return list(lint_draft(text, plat))
+
+    def action_history(self, review_id: str, platform: str | None = None) -> pd.DataFrame:
+        """Every change to a review's action: ``at, who, field, old_value, new_value, note``, oldest first."""
+        pk = self._pk(review_id, platform)
+        out = pd.read_sql_query(
+            "SELECT at, who, field, old_value, new_value, note FROM action_history WHERE review_pk = ? ORDER BY id",
+            self._con,
+            params=[pk],
+        )
+        out["at"] = pd.to_datetime(out["at"], utc=True, format="ISO8601")
+        return out
+
+    def open_actions(
+        self,
+        *,
+        status: str | list[str] | None = None,
+        product: str | None = None,
+        platform: str | None = None,
+        include_none: bool = False,
+    ) -> pd.DataFrame:
+        """The action queue, highest priority first.
+
+        By default the actions whose status is open (``new, drafted, sent, reported``) and whose action is not
+        ``none``; ``status`` picks other statuses. Columns: ``platform, review_id, product_id, product_title,
+        rating, created_at, title, text, action, action_reason, priority, draft`` (the team's edit when there
+        is one), ``generated_draft, status, assignee, notes, updated_at, possibly_removed_at``.
+        """
+        statuses = list(self.workflow.open) if status is None else ([status] if isinstance(status, str) else list(status))
+        unknown = [s for s in statuses if s not in self.workflow.statuses]
+        if unknown:
+            raise InvalidTransitionError(
+                f"unknown status {', '.join(unknown)}; expected one of {', '.join(self.workflow.statuses)}"
+            )
+        where = [f"a.status IN ({', '.join('?' * len(statuses))})"]
+        params: list[Any] = list(statuses)
+        if not include_none:
+            where.append("a.action != ?")
+            params.append(NO_ACTION)
+        if product is not None:
+            where.append("r.product_id = ?")
+            params.append(product)
+        if platform is not None:
+            where.append("r.platform = ?")
+            params.append(platform)
+        sql = f"""
+            SELECT r.platform, r.review_id, r.product_id, r.product_title, r.rating, r.created_at, r.title, r.text,
+                   a.action, a.action_reason, a.priority, COALESCE(a.edited_draft, a.draft) AS draft,
+                   a.draft AS generated_draft, a.status, a.assignee, a.notes, a.updated_at, r.possibly_removed_at
+            FROM actions a JOIN reviews r ON r.id = a.review_pk
+            WHERE {' AND '.join(where)}
+            ORDER BY a.priority IS NULL, a.priority DESC, r.created_at DESC, r.id"""
+        out = pd.read_sql_query(sql, self._con, params=params)
+        for c in ("created_at", "updated_at", "possibly_removed_at"):
+            out[c] = pd.to_datetime(out[c], utc=True, format="ISO8601")
+        out["rating"] = out["rating"].astype("Int64")
+        out["priority"] = out["priority"].astype("float64")
+        for c in out.columns:
+            if out[c].dtype == object or str(out[c].dtype) in ("str", "string"):
+                out[c] = out[c].astype("string")
+        return out
+
+
+# ------------------------------------------------------------------------------------ module helpers
+
+
+def _whoami() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (containers, services)
+        return "unknown"
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration file into statements (they hold no semicolons inside strings or triggers)."""
+    lines = [ln for ln in script.splitlines() if not ln.strip().startswith("--")]
+    parts = [p.strip() for p in "\n".join(lines).split(";")]
+    return [p for p in parts if p]
+
+
+def _unwrap(reviews: Any) -> tuple[pd.DataFrame, int, str | None]:
+    """Accept a frame or an ingest result (``.reviews`` frame, ``.rejects`` frame)."""
+    if isinstance(reviews, pd.DataFrame):
+        return reviews, 0, None
+    frame = getattr(reviews, "reviews", None)
+    if isinstance(frame, pd.DataFrame):
+        rejects = getattr(reviews, "rejects", None)
+        n = len(rejects) if rejects is not None else 0
+        files = frame["source_file"].dropna().unique() if "source_file" in frame.columns else []
+        return frame, n, (str(files[0]) if len(files) == 1 else None)
+    raise SchemaError(
+        f"ReviewStore.ingest expects a canonical DataFrame or an ingest result, got {type(reviews).__name__}"
+    )
+
+
+def _canonical(frame: pd.DataFrame, source: str) -> pd.DataFrame:
+    """Coerce and validate; refuse repeated (platform, review_id) keys, naming the rows."""
+    try:
+        out = coerce(frame)
+        validate(out)
+    except SchemaError as exc:
+        raise SchemaError(f"{source}: cannot store this frame: {exc}") from exc
+    dup = out.duplicated(["platform", "review_id"], keep=False)
+    if dup.any():
+        rows = out.loc[dup, ["platform", "review_id", "source_file", "source_row"]].head(5)
+        where = "; ".join(
+            f"{r.platform}/{r.review_id} (file {r.source_file}, row {r.source_row})" for r in rows.itertuples()
+        )
+        raise SchemaError(
+            f"{source}: {int(dup.sum())} rows repeat a (platform, review_id) key, e.g. {where}; "
+            "each review must appear once per ingest"
+        )
+    return out
+
+
+def _from_sql(raw: pd.DataFrame, extra: list[str]) -> pd.DataFrame:
+    """Rows read from ``reviews`` back to the canonical dtypes, plus ``extra`` columns."""
+    data = {}
+    for c, dtype in DTYPES.items():
+        s = raw[c]
+        if c in _TS_COLUMNS:
+            data[c] = pd.to_datetime(s, utc=True, format="ISO8601").astype(dtype)
+        elif c in _BOOL_COLUMNS:
+            data[c] = s.astype("Int64").astype("boolean")
+        elif c in _INT_COLUMNS:
+            data[c] = s.astype("Int64")
+        else:
+            data[c] = s.astype(object).where(s.notna(), None).astype("string")
+    out = pd.DataFrame(data, index=raw.index)
+    for c in extra:
+        if c.endswith("_at"):
+            out[c] = pd.to_datetime(raw[c], utc=True, format="ISO8601")
+        else:
+            out[c] = raw[c].astype("Int64")
+    return out
+
+
+__all__ = [
+    "ReviewStore",
+    "IngestReport",
+    "TriageReport",
+    "Workflow",
+    "InvalidTransitionError",
+    "ReviewNotFoundError",
+    "load_workflow",
+    "migrations",
+    "default_db_path",
+    "DB_ENV",
+    "DEFAULT_TIMEOUT",
+    "CONTENT_COLUMNS",
+    "META_COLUMNS",
+]
