@@ -1,0 +1,1031 @@
+"""Rating maths: how low ratings drag the average, what-if, targets, trends and alerts.
+
+Every function takes a canonical review frame (see :mod:`reviewtools.schema`) and returns a **new** frame; the
+input is never mutated. ``by="product_id"`` gives one group per product; ``by=None`` gives one overall group.
+The first column of every result is the group key: the ``by`` column, or ``scope`` (value ``"all"``) when
+``by=None``. A missing group key is shown as ``"(unknown)"`` so no review is lost.
+
+All averages here are the **simple mean of the exported reviews** ("computed from reviews"). Amazon's displayed
+rating also counts one-tap star ratings without text and weighs recent and verified reviews more
+(platform-policies.md §0.5, §2.1), so a text export cannot rebuild it. Pass ``displayed`` (the rating and rating
+count shown on the listing) to see the gap and to base the target and what-if maths on the displayed figures.
+
+>>> import pandas as pd
+>>> from reviewtools.schema import coerce
+>>> f = coerce(pd.DataFrame({"review_id": ["a", "b", "c", "d"], "product_id": "P1",
+...                          "rating": [5, 5, 4, 1], "created_at": "2024-01-05"}))
+>>> rating_summary(f)[["product_id", "n_reviews", "average"]].to_dict("records")
+[{'product_id': 'P1', 'n_reviews': 4, 'average': 3.75}]
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from .errors import RatingsError
+from .schema import MAX_RATING, MIN_RATING
+
+log = logging.getLogger(__name__)
+
+#: The star levels, lowest first.
+STARS: Final[tuple[int, ...]] = tuple(range(MIN_RATING, MAX_RATING + 1))
+#: Star levels counted as "low" when explaining the gap to 5.0 (issue 5: "1–2★ reviews").
+LOW_STARS: Final[tuple[int, ...]] = (1, 2)
+#: Label of the single group when ``by=None``.
+ALL_GROUP: Final[str] = "all"
+#: Name of the key column when ``by=None``.
+SCOPE_COLUMN: Final[str] = "scope"
+#: Label for reviews whose group key is missing.
+UNKNOWN_GROUP: Final[str] = "(unknown)"
+#: What the project's own averages are, in every output (platform-policies.md §2.1, lens (a)).
+COMPUTED_BASIS: Final[str] = "computed from reviews"
+#: What the user-entered listing figures are.
+DISPLAYED_BASIS: Final[str] = "displayed rating"
+#: A target many sellers quote (an editable default, not a platform rule).
+DEFAULT_TARGET: Final[float] = 4.5
+#: Calendar windows for recent averages, in days (issue 5).
+WINDOW_DAYS: Final[tuple[int, ...]] = (7, 30, 90)
+#: Trailing window, in days, over which the current review rate is measured for the months-to-target estimate.
+RATE_WINDOW_DAYS: Final[int] = 90
+#: Mean length of a calendar month in days (365.25 / 12), to turn a daily rate into a monthly one.
+DAYS_PER_MONTH: Final[float] = 365.25 / 12
+#: Tolerance for ``ceil`` on floating-point quotients, so 7.000000000001 rounds to 7, not 8.
+_CEIL_EPS: Final[float] = 1e-9
+
+# Alert rule defaults. They are choices, not platform rules; every alert names the rule and its numbers.
+#: An average below this in a window raises a ``low_average`` alert (a common seller alarm level).
+ALERT_MIN_AVERAGE: Final[float] = 4.0
+#: A window needs at least this many reviews before any alert can fire (one review is not a trend).
+ALERT_MIN_REVIEWS: Final[int] = 3
+#: Spike rule: 1★ share ≥ baseline mean + k·sd of the trailing windows (a two-sigma rule of thumb).
+ALERT_SPIKE_K: Final[float] = 2.0
+#: Spike rule: the share must also rise by at least this much, so a near-zero sd cannot fire on noise.
+ALERT_MIN_SPIKE_RISE: Final[float] = 0.10
+#: Spike rule: at least this many 1★ reviews in the window (a single 1★ is not a spike, whatever its share).
+ALERT_MIN_ONE_STARS: Final[int] = 2
+#: Spike rule: number of earlier windows with reviews used as the trailing baseline.
+ALERT_BASELINE_WINDOWS: Final[int] = 6
+#: Spike rule: fewer earlier windows with reviews than this means no baseline, so no spike alert.
+ALERT_MIN_BASELINE_WINDOWS: Final[int] = 3
+
+#: pandas period codes accepted by the trend and alert functions.
+FREQUENCIES: Final[dict[str, str]] = {"M": "month", "W": "week"}
+
+Displayed = pd.DataFrame | Mapping[str, tuple[float, int]] | None
+
+
+# ----------------------------------------------------------------------------------------------- helpers
+
+
+def _key_name(by: str | None) -> str:
+    return by if by else SCOPE_COLUMN
+
+
+def _prepare(frame: pd.DataFrame, by: str | None, *, need_dates: bool = False) -> pd.DataFrame:
+    """Return a narrow working copy: ``key, review_id, rating, created_at`` (+ optional columns).
+
+    Ratings must be whole stars in 1..5 or null; nulls are kept (``rating`` NA) and counted as unrated.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise RatingsError(f"expected a pandas DataFrame of reviews, got {type(frame).__name__}")
+    if "rating" not in frame.columns:
+        raise RatingsError("the review frame has no 'rating' column; expected the canonical frame (schema.coerce)")
+    if by is not None and by not in frame.columns:
+        raise RatingsError(f"cannot group by {by!r}: no such column (columns: {', '.join(map(str, frame.columns))})")
+    if need_dates and "created_at" not in frame.columns:
+        raise RatingsError("the review frame has no 'created_at' column; trends need review dates")
+    key = _key_name(by)
+    rating = pd.to_numeric(frame["rating"], errors="coerce").astype("Float64")
+    bad = rating.notna() & (frame["rating"].notna()) & ((rating < MIN_RATING) | (rating > MAX_RATING) | (rating % 1 != 0))
+    unparsable = rating.isna() & frame["rating"].notna()
+    if bool(bad.any()) or bool(unparsable.any()):
+        pos = int(np.flatnonzero((bad | unparsable).to_numpy())[0])
+        rid = frame["review_id"].iloc[pos] if "review_id" in frame.columns else None
+        raise RatingsError(
+            f"row {pos} (review_id {rid!r}), column 'rating': {frame['rating'].iloc[pos]!r} is not a whole star "
+            f"rating in {MIN_RATING}..{MAX_RATING}"
+        )
+    out = pd.DataFrame(index=frame.index)
+    if by is None:
+        out[key] = ALL_GROUP
+    else:
+        out[key] = frame[by].astype("string").fillna(UNKNOWN_GROUP)
+    out[key] = out[key].astype("string")
+    out["review_id"] = frame["review_id"].astype("string") if "review_id" in frame.columns else pd.Series(
+        [str(i) for i in frame.index], index=frame.index, dtype="string"
+    )
+    out["rating"] = rating
+    if "created_at" in frame.columns:
+        created = pd.to_datetime(frame["created_at"], utc=True, errors="coerce")
+        out["created_at"] = created
+    for extra in ("platform", "sentiment_score", "topics", "title"):
+        if extra in frame.columns:
+            out[extra] = frame[extra]
+    return out.reset_index(drop=True)
+
+
+def _groups(work: pd.DataFrame, key: str, by: str | None) -> list[str]:
+    """Group labels in a stable order; ``by=None`` always has the one ``"all"`` group, even when empty."""
+    if by is None:
+        return [ALL_GROUP]
+    return sorted(work[key].dropna().unique().tolist())
+
+
+def _ceil(x: float) -> float:
+    """``ceil`` that forgives float noise; NaN and inf pass through."""
+    if not math.isfinite(x):
+        return x
+    return float(math.ceil(x - _CEIL_EPS))
+
+
+def _displayed_frame(displayed: Displayed, key: str) -> pd.DataFrame:
+    """Normalise ``displayed`` to a frame ``key, displayed_rating, displayed_count`` and check the values."""
+    cols = [key, "displayed_rating", "displayed_count"]
+    if displayed is None:
+        return pd.DataFrame({c: pd.Series(dtype="string" if c == key else "float64") for c in cols})
+    if isinstance(displayed, Mapping):
+        rows = [(str(k), *v) for k, v in displayed.items()]
+        d = pd.DataFrame(rows, columns=cols)
+    elif isinstance(displayed, pd.DataFrame):
+        missing = [c for c in cols if c not in displayed.columns]
+        if missing:
+            raise RatingsError(f"displayed figures need columns {cols}; missing {missing}")
+        d = displayed[cols].copy()
+    else:
+        raise RatingsError("displayed must be a DataFrame or a mapping {group: (rating, rating_count)}")
+    d[key] = d[key].astype("string")
+    d["displayed_rating"] = pd.to_numeric(d["displayed_rating"], errors="coerce").astype("float64")
+    d["displayed_count"] = pd.to_numeric(d["displayed_count"], errors="coerce").astype("float64")
+    for row in d.itertuples(index=False):
+        g, r, n = row
+        if not (MIN_RATING <= r <= MAX_RATING):
+            raise RatingsError(f"displayed rating for {g!r} is {r!r}; expected a number in {MIN_RATING}..{MAX_RATING}")
+        if not (n >= 1 and float(n).is_integer()):
+            raise RatingsError(f"displayed rating count for {g!r} is {n!r}; expected a whole number of at least 1")
+    if d[key].duplicated().any():
+        raise RatingsError(f"displayed figures list {key} {d[key][d[key].duplicated()].iloc[0]!r} twice")
+    return d.reset_index(drop=True)
+
+
+def _base_figures(work: pd.DataFrame, key: str, groups: list[str], displayed: Displayed) -> pd.DataFrame:
+    """Per group: n, sum of stars, average, and which basis (computed or displayed) the maths should use."""
+    rated = work[work["rating"].notna()]
+    agg = rated.groupby(key)["rating"].agg(["count", "sum"])
+    base = pd.DataFrame({key: pd.array(groups, dtype="string")})
+    base["n_reviews"] = [int(agg["count"].get(g, 0)) for g in groups]
+    base["star_sum"] = [float(agg["sum"].get(g, 0.0)) for g in groups]
+    base["average"] = np.where(base["n_reviews"] > 0, base["star_sum"] / base["n_reviews"].where(base["n_reviews"] > 0, 1), np.nan)
+    d = _displayed_frame(displayed, key)
+    unknown = sorted(set(d[key]) - set(groups))
+    if unknown:
+        raise RatingsError(f"displayed figures given for {key} {unknown} that has no reviews in this frame")
+    base = base.merge(d, on=key, how="left")
+    use = base["displayed_rating"].notna()
+    base["basis"] = np.where(use, DISPLAYED_BASIS, COMPUTED_BASIS)
+    base["base_n"] = np.where(use, base["displayed_count"], base["n_reviews"]).astype("float64")
+    base["base_average"] = np.where(use, base["displayed_rating"], base["average"]).astype("float64")
+    return base
+
+
+def _joined(ids: Iterable[object]) -> str:
+    return "|".join(str(i) for i in ids)
+
+
+def _periods(created: pd.Series, freq: str) -> pd.Series:
+    if freq not in FREQUENCIES:
+        raise RatingsError(f"freq {freq!r} is not supported; expected one of {sorted(FREQUENCIES)}")
+    naive = created.dt.tz_convert("UTC").dt.tz_localize(None)
+    return naive.dt.to_period(freq)
+
+
+def _as_of(work: pd.DataFrame, as_of: object | None) -> pd.Timestamp | None:
+    if as_of is not None:
+        ts = pd.Timestamp(as_of)
+        return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    if "created_at" not in work.columns or work["created_at"].isna().all():
+        return None
+    return work["created_at"].max()
+
+
+# ----------------------------------------------------------------------------------------------- summary
+
+
+def rating_summary(
+    frame: pd.DataFrame,
+    by: str | None = "product_id",
+    *,
+    prior_mean: float | None = None,
+    prior_weight: float | None = None,
+    displayed: Displayed = None,
+) -> pd.DataFrame:
+    """Average, count, star histogram and Bayesian average per group (computed from reviews).
+
+    Bayesian (damped) average, platform-policies.md §2.3: ``B = (C·m + n·R̄) / (C + n)`` where ``R̄`` and ``n`` are
+    the group's mean and review count, ``m`` the prior mean (default: the mean of every rated review in
+    ``frame``) and ``C`` the prior weight (default: the median review count per group). The prior used is stated
+    in the ``prior`` column. With ``displayed`` the listing's rating and count are shown beside the computed
+    figures, with ``displayed_gap = displayed_rating − average`` and ``ratings_not_in_export = displayed_count −
+    n_reviews`` (one-tap ratings and other marketplaces, §2.1).
+
+    >>> import pandas as pd
+    >>> from reviewtools.schema import coerce
+    >>> f = coerce(pd.DataFrame({"review_id": ["a", "b"], "product_id": ["P", "P"], "rating": [5, 3]}))
+    >>> rating_summary(f, by=None).loc[0, ["average", "count_5", "share_3", "bayesian_average"]].tolist()
+    [4.0, 1.0, 0.5, 4.0]
+    """
+    key = _key_name(by)
+    work = _prepare(frame, by)
+    groups = _groups(work, key, by)
+    base = _base_figures(work, key, groups, displayed)
+    rated = work[work["rating"].notna()]
+    unrated = work[work["rating"].isna()].groupby(key).size()
+    out = pd.DataFrame({key: base[key]})
+    out["n_reviews"] = base["n_reviews"].astype("int64")
+    out["n_unrated"] = [int(unrated.get(g, 0)) for g in groups]
+    out["average"] = base["average"]
+    hist = rated.groupby([key, "rating"]).size()
+    for s in STARS:
+        out[f"count_{s}"] = [int(hist.get((g, float(s)), 0)) for g in groups]
+    for s in STARS:
+        out[f"share_{s}"] = np.where(out["n_reviews"] > 0, out[f"count_{s}"] / out["n_reviews"].clip(lower=1), np.nan)
+    if prior_mean is None:
+        m = float(rated["rating"].mean()) if len(rated) else float("nan")
+        m_text = f"m = mean of all {len(rated)} rated reviews ({m:.3f})"
+    else:
+        if not (MIN_RATING <= prior_mean <= MAX_RATING):
+            raise RatingsError(f"prior_mean {prior_mean!r} is outside {MIN_RATING}..{MAX_RATING}")
+        m, m_text = float(prior_mean), f"m = {float(prior_mean):.3f} (given)"
+    if prior_weight is None:
+        counts = out.loc[out["n_reviews"] > 0, "n_reviews"]
+        c = float(counts.median()) if len(counts) else 0.0
+        c_text = f"C = median reviews per {key} ({c:g})"
+    else:
+        if prior_weight < 0:
+            raise RatingsError(f"prior_weight {prior_weight!r} must be 0 or more (it counts pseudo-reviews)")
+        c, c_text = float(prior_weight), f"C = {float(prior_weight):g} (given)"
+    out["prior_mean"] = m
+    out["prior_weight"] = c
+    out["prior"] = f"B = (C·m + n·R̄)/(C + n); {m_text}; {c_text}"
+    denom = c + out["n_reviews"]
+    num = c * m + out["n_reviews"] * out["average"].fillna(0.0)
+    out["bayesian_average"] = np.where(denom > 0, num / denom.where(denom > 0, 1), np.nan)
+    out["basis"] = COMPUTED_BASIS
+    out["displayed_rating"] = base["displayed_rating"]
+    out["displayed_count"] = base["displayed_count"]
+    out["displayed_gap"] = base["displayed_rating"] - base["average"]
+    out["ratings_not_in_export"] = base["displayed_count"] - base["n_reviews"]
+    short = out[out["ratings_not_in_export"] < 0]
+    for g in short[key]:
+        log.warning("displayed rating count for %s is below the %s reviews in the export", g, key)
+    return out
+
+
+# -------------------------------------------------------------------------------------------------- drag
+
+
+def drag(frame: pd.DataFrame, by: str | None = "product_id", *, target: float | None = None) -> pd.DataFrame:
+    """How many stars each star level costs the average: one row per group and star level.
+
+    With ``N`` rated reviews and average ``A``, the reviews at level ``s`` cost ``drag_vs_5 = count_s·(5 − s)/N``
+    stars against an all-5★ ceiling; the levels add up to the gap ``5 − A``, and ``share_of_gap`` is each level's
+    part of it (NaN when ``A = 5``: there is no gap). Against a target ``T`` the level costs
+    ``drag_vs_target = count_s·(T − s)/N`` (negative for levels above ``T``, which lift the average); these add up
+    to ``T − A``.
+
+    >>> import pandas as pd
+    >>> from reviewtools.schema import coerce
+    >>> f = coerce(pd.DataFrame({"review_id": list("abcd"), "rating": [5, 5, 5, 1]}))
+    >>> d = drag(f, by=None)
+    >>> d.loc[d["star"] == 1, ["drag_vs_5", "share_of_gap"]].values.tolist()
+    [[1.0, 1.0]]
+    """
+    _check_target_range(target)
+    key = _key_name(by)
+    work = _prepare(frame, by)
+    groups = _groups(work, key, by)
+    base = _base_figures(work, key, groups, None).set_index(key)
+    hist = work[work["rating"].notna()].groupby([key, "rating"]).size()
+    rows = []
+    for g in groups:
+        n = int(base.at[g, "n_reviews"])
+        a = float(base.at[g, "average"]) if n else float("nan")
+        for s in STARS:
+            cnt = int(hist.get((g, float(s)), 0))
+            d5 = cnt * (MAX_RATING - s) / n if n else float("nan")
+            gap = MAX_RATING - a
+            rows.append({
+                key: g,
+                "star": s,
+                "count": cnt,
+                "share": cnt / n if n else float("nan"),
+                "n_reviews": n,
+                "average": a,
+                "drag_vs_5": d5,
+                "share_of_gap": d5 / gap if n and gap > _CEIL_EPS else float("nan"),
+                "target": float("nan") if target is None else float(target),
+                "drag_vs_target": (cnt * (target - s) / n) if (n and target is not None) else float("nan"),
+            })
+    out = pd.DataFrame(rows, columns=[key, "star", "count", "share", "n_reviews", "average", "drag_vs_5",
+                                      "share_of_gap", "target", "drag_vs_target"])
+    out[key] = out[key].astype("string")
+    return out
+
+
+def drag_summary(frame: pd.DataFrame, by: str | None = "product_id", *, target: float | None = None) -> pd.DataFrame:
+    """One row per group: the gap to 5.0, the average without 1★ reviews, and what 1–2★ reviews explain.
+
+    ``low_star_drag = Σ_{s∈{1,2}} count_s·(5 − s)/N`` and ``low_star_share_of_gap = low_star_drag / (5 − A)``
+    (NaN when ``A = 5``). ``average_without_1star`` is the mean of the other reviews (NaN when all are 1★).
+
+    >>> import pandas as pd
+    >>> from reviewtools.schema import coerce
+    >>> f = coerce(pd.DataFrame({"review_id": list("abcd"), "rating": [5, 4, 2, 1]}))
+    >>> drag_summary(f, by=None).loc[0, ["average", "average_without_1star", "low_star_share_of_gap"]].tolist()
+    [3.0, 3.6666666666666665, 0.875]
+    """
+    _check_target_range(target)
+    key = _key_name(by)
+    d = drag(frame, by, target=target)
+    rows = []
+    for g, part in d.groupby(key, sort=False):
+        n = int(part["n_reviews"].iloc[0])
+        a = float(part["average"].iloc[0])
+        counts = dict(zip(part["star"], part["count"]))
+        n1 = int(counts.get(1, 0))
+        rest = n - n1
+        without = (a * n - n1) / rest if rest else float("nan")
+        low = float(part.loc[part["star"].isin(LOW_STARS), "drag_vs_5"].sum()) if n else float("nan")
+        gap = MAX_RATING - a if n else float("nan")
+        rows.append({
+            key: g,
+            "n_reviews": n,
+            "average": a if n else float("nan"),
+            "gap_to_5": gap,
+            "n_1star": n1,
+            "average_without_1star": without,
+            "low_star_reviews": int(sum(counts.get(s, 0) for s in LOW_STARS)),
+            "low_star_drag": low,
+            "low_star_share_of_gap": low / gap if n and gap > _CEIL_EPS else float("nan"),
+            "target": float("nan") if target is None else float(target),
+            "gap_to_target": (float(target) - a) if (n and target is not None) else float("nan"),
+            "basis": COMPUTED_BASIS,
+        })
+    cols = [key, "n_reviews", "average", "gap_to_5", "n_1star", "average_without_1star", "low_star_reviews",
+            "low_star_drag", "low_star_share_of_gap", "target", "gap_to_target", "basis"]
+    out = pd.DataFrame(rows, columns=cols)
+    out[key] = out[key].astype("string")
+    return out
+
+
+def review_drag(frame: pd.DataFrame, by: str | None = "product_id") -> pd.DataFrame:
+    """Each review's drag contribution, costliest first: "which reviews cost us the most stars".
+
+    ``contribution = A_without_this − A_with = (A − r)/(N − 1)`` for a review of ``r`` stars in a group of ``N``
+    reviews with mean ``A`` (platform-policies.md §2.2). Positive means the review pulls the average down. With
+    ``N = 1`` removing the review leaves no average, so the contribution is NaN. Unrated reviews are left out of
+    the maths and listed at the end with NaN.
+
+    >>> import pandas as pd
+    >>> from reviewtools.schema import coerce
+    >>> f = coerce(pd.DataFrame({"review_id": ["a", "b", "c"], "rating": [5, 5, 2]}))
+    >>> review_drag(f, by=None)[["review_id", "contribution"]].values.tolist()[0]
+    ['c', 1.0]
+    """
+    key = _key_name(by)
+    work = _prepare(frame, by)
+    groups = _groups(work, key, by)
+    base = _base_figures(work, key, groups, None)[[key, "n_reviews", "average"]]
+    out = work.merge(base, on=key, how="left")
+    n = out["n_reviews"].astype("float64")
+    r = out["rating"].astype("float64")
+    a = out["average"].astype("float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        without = np.where(n > 1, (a * n - r) / (n - 1), np.nan)
+    out["average_without"] = pd.Series(without, index=out.index).where(r.notna())
+    out["contribution"] = out["average_without"] - a
+    out["rating"] = out["rating"].astype("Int64")
+    keep = [key, "review_id", "rating"] + [c for c in ("platform", "created_at", "title") if c in out.columns]
+    keep += ["n_reviews", "average", "average_without", "contribution"]
+    out = out[keep].sort_values(["contribution", key], ascending=[False, True], na_position="last", kind="stable")
+    return out.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------- what if
+
+#: Only these hits count as "would likely come down" in :func:`what_if` (the rules contract, ARCHITECTURE.md).
+WHAT_IF_OUTCOME: Final[str] = "hit"
+WHAT_IF_STRENGTH: Final[str] = "strong"
+SCENARIO_HITS: Final[str] = "strong removal-basis hits removed"
+SCENARIO_CHOSEN: Final[str] = "chosen reviews removed"
+
+
+def removable_review_ids(hits: pd.DataFrame) -> pd.DataFrame:
+    """The reviews whose guideline hits would support a removal request: one row per review.
+
+    Keeps rows with ``outcome == "hit"``, ``removal_basis`` true and ``strength == "strong"``; returns
+    ``review_id`` (+ ``platform`` when present) and ``rule_ids`` (sorted, joined by ``|``).
+
+    >>> import pandas as pd
+    >>> h = pd.DataFrame({"review_id": ["a", "a", "b"], "rule_id": ["r1", "r2", "r1"], "outcome": "hit",
+    ...                   "removal_basis": [True, True, False], "strength": "strong"})
+    >>> removable_review_ids(h).values.tolist()
+    [['a', 'r1|r2']]
+    """
+    need = ["review_id", "outcome", "removal_basis", "strength"]
+    missing = [c for c in need if c not in hits.columns]
+    if missing:
+        raise RatingsError(f"the hits frame lacks {missing}; expected the output of rules.check_reviews")
+    basis = hits["removal_basis"].astype("boolean").fillna(False).astype(bool)
+    sel = hits[(hits["outcome"].astype("string") == WHAT_IF_OUTCOME).fillna(False).astype(bool)
+               & basis & (hits["strength"].astype("string") == WHAT_IF_STRENGTH).fillna(False).astype(bool)]
+    keys = ["platform", "review_id"] if "platform" in hits.columns else ["review_id"]
+    rule = sel["rule_id"] if "rule_id" in sel.columns else pd.Series("", index=sel.index)
+    sel = sel.assign(rule_id=rule.astype("string").fillna(""))
+    if sel.empty:
+        return pd.DataFrame({**{k: pd.Series(dtype="string") for k in keys}, "rule_ids": pd.Series(dtype="string")})
+    out = sel.groupby(keys, dropna=False)["rule_id"].agg(lambda s: _joined(sorted(set(s) - {""}))).reset_index()
+    out = out.rename(columns={"rule_id": "rule_ids"})
+    for k in keys:
+        out[k] = out[k].astype("string")
+    return out
+
+
+def _after_removal(n: float, avg: float, removed_stars: Sequence[float]) -> tuple[float, float]:
+    k = len(removed_stars)
+    left = n - k
+    if left <= 0:
+        return 0.0, float("nan")
+    return left, (avg * n - float(sum(removed_stars))) / left
+
+
+def what_if(
+    frame: pd.DataFrame,
+    hits: pd.DataFrame | None = None,
+    *,
+    remove_ids: Iterable[str] | None = None,
+    by: str | None = "product_id",
+    displayed: Displayed = None,
+) -> pd.DataFrame:
+    """The average before and after some reviews came down: one row per group and scenario.
+
+    Scenarios: ``hits`` (the long frame from ``rules.check_reviews``) removes the reviews with
+    ``outcome == "hit"``, ``removal_basis`` and ``strength == "strong"``; ``remove_ids`` removes a chosen set.
+    ``average_after = (N·A − Σ removed stars) / (N − k)``. The base ``N, A`` is the displayed rating and count when
+    ``displayed`` is given for the group (the removed reviews are assumed to be among the counted ratings), else
+    computed from reviews. ``n_checks_not_run`` counts reviews of the group for which some check could not run:
+    they are unknown, not clean. Removal is never guaranteed: the platform decides.
+
+    >>> import pandas as pd
+    >>> from reviewtools.schema import coerce
+    >>> f = coerce(pd.DataFrame({"review_id": ["a", "b", "c"], "rating": [5, 5, 2]}))
+    >>> what_if(f, remove_ids=["c"], by=None).loc[0, ["average_before", "average_after", "change"]].tolist()
+    [4.0, 5.0, 1.0]
+    """
+    if hits is None and remove_ids is None:
+        raise RatingsError("what_if needs a hits frame (rules.check_reviews) or remove_ids, or both")
+    key = _key_name(by)
+    work = _prepare(frame, by)
+    groups = _groups(work, key, by)
+    base = _base_figures(work, key, groups, displayed).set_index(key)
+    scenarios: list[tuple[str, pd.Series, str]] = []
+    not_run = pd.Series(0, index=pd.Index(groups, dtype="string"))
+    if hits is not None:
+        rem = removable_review_ids(hits)
+        on = ["platform", "review_id"] if ("platform" in rem.columns and "platform" in work.columns) else ["review_id"]
+        w = work.assign(**{c: work[c].astype("string") for c in on})
+        mask = w[on].merge(rem[on].drop_duplicates(), on=on, how="left", indicator=True)["_merge"].eq("both").to_numpy()
+        unmatched = len(rem) - int(mask.sum())
+        note = f"{unmatched} removable review(s) in the hits are not in this frame" if unmatched > 0 else ""
+        scenarios.append((SCENARIO_HITS, pd.Series(mask, index=work.index), note))
+        if "outcome" in hits.columns:
+            nr_ids = hits.loc[(hits["outcome"].astype("string") == "not_run").fillna(False).astype(bool)]
+            nr = w[on].merge(nr_ids[on].astype("string").drop_duplicates(), on=on, how="left", indicator=True)
+            nr_mask = nr["_merge"].eq("both").to_numpy()
+            not_run = w[nr_mask].groupby(key).size().reindex(not_run.index, fill_value=0)
+    if remove_ids is not None:
+        wanted = {str(i) for i in remove_ids}
+        mask = work["review_id"].isin(wanted).fillna(False).astype(bool)
+        missing = wanted - set(work["review_id"].dropna())
+        note = f"{len(missing)} chosen id(s) not in this frame: {_joined(sorted(missing)[:10])}" if missing else ""
+        if missing:
+            log.warning("what_if: %s", note)
+        scenarios.append((SCENARIO_CHOSEN, mask, note))
+    rows = []
+    for name, mask, note in scenarios:
+        chosen = work[mask.to_numpy() & work["rating"].notna().to_numpy()]
+        by_group = chosen.groupby(key)
+        for g in groups:
+            n, a = float(base.at[g, "base_n"]), float(base.at[g, "base_average"])
+            part = by_group.get_group(g) if g in by_group.groups else chosen.iloc[0:0]
+            stars = part["rating"].astype("float64").tolist()
+            n_after, a_after = _after_removal(n, a, stars)
+            rows.append({
+                key: g,
+                "scenario": name,
+                "basis": base.at[g, "basis"],
+                "n_before": int(n),
+                "average_before": a if n else float("nan"),
+                "n_removed": len(stars),
+                "removed_review_ids": _joined(part["review_id"].tolist()),
+                "n_after": int(n_after),
+                "average_after": a_after,
+                "change": a_after - a if n else float("nan"),
+                "n_checks_not_run": int(not_run.get(g, 0)) if name == SCENARIO_HITS else 0,
+                "note": note,
+            })
+    cols = [key, "scenario", "basis", "n_before", "average_before", "n_removed", "removed_review_ids", "n_after",
+            "average_after", "change", "n_checks_not_run", "note"]
+    out = pd.DataFrame(rows, columns=cols)
+    out[key] = out[key].astype("string")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- targets
+
+
+def _check_target_range(target: float | None) -> None:
+    if target is None:
+        return
+    if not isinstance(target, (int, float)) or isinstance(target, bool) or not math.isfinite(target):
+        raise RatingsError(f"target {target!r} is not a number")
+    if target < MIN_RATING:
+        raise RatingsError(f"target {target} is below {MIN_RATING}.0, the lowest possible average")
+    if target > MAX_RATING:
+        raise RatingsError(f"target {target} is above {MAX_RATING}.0, the highest possible average")
+
+
+def five_stars_needed(n: float, average: float, target: float) -> float:
+    """New 5★ reviews needed to lift ``average`` over ``n`` ratings to ``target``: ``ceil(N·(T − A)/(5 − T))``.
+
+    Platform-policies.md §2.2 (worked example: A = 4.3, N = 50, T = 4.7 → 67). 0 when the target is met; 1 when
+    there are no ratings yet (one 5★ makes the average 5.0). ``T ≥ 5`` raises :class:`RatingsError` unless the
+    average is already 5.0: a simple mean below 5 never reaches 5 however many 5★ follow.
+
+    >>> five_stars_needed(50, 4.3, 4.7)
+    67
+    """
+    _check_target_range(target)
+    if n <= 0 or not math.isfinite(average):
+        return 1
+    if average >= target - _CEIL_EPS:
+        return 0
+    if target >= MAX_RATING:
+        raise RatingsError(
+            f"a target of {target:g} cannot be reached: the average is {average:.3f} and a simple mean below "
+            f"{MAX_RATING}.0 never reaches {MAX_RATING}.0 however many 5★ reviews follow; choose a target below "
+            f"{MAX_RATING}.0"
+        )
+    return int(_ceil(n * (target - average) / (MAX_RATING - target)))
+
+
+def five_stars_per_one_star(average: float) -> float:
+    """Exact number of 5★ reviews that offset one new 1★ at ``average``: ``(A − 1)/(5 − A)``; inf at A = 5.
+
+    Platform-policies.md §2.2: at A = 4.5 one 1★ needs 7 five-stars.
+
+    >>> five_stars_per_one_star(4.5)
+    7.0
+    """
+    if not math.isfinite(average):
+        return float("nan")
+    if average >= MAX_RATING - _CEIL_EPS:
+        return float("inf")
+    return (average - MIN_RATING) / (MAX_RATING - average)
+
+
+def targets(
+    frame: pd.DataFrame,
+    target: float = DEFAULT_TARGET,
+    by: str | None = "product_id",
+    *,
+    displayed: Displayed = None,
+    as_of: object | None = None,
+    rate_window_days: int = RATE_WINDOW_DAYS,
+) -> pd.DataFrame:
+    """What it takes to reach ``target``: one row per group.
+
+    - ``five_stars_needed = ceil(N·(T − A)/(5 − T))`` (0 if met, :func:`five_stars_needed`);
+    - ``five_stars_per_one_star = ceil((A − 1)/(5 − A))`` and its ``..._exact`` value (inf at A = 5);
+    - ``reviews_per_month``: reviews in the trailing ``rate_window_days`` before ``as_of`` (default: the latest
+      review in ``frame``), per mean month of 365.25/12 days;
+    - ``months_all_5star = five_stars_needed / reviews_per_month``: optimistic, **assumes every new review is 5★**;
+    - ``months_current_mix``: assumes new reviews keep the recent mix (mean ``recent_average`` over the same
+      window): ``x = N·(T − A)/(recent_average − T)`` reviews, then divided by the rate; inf when the recent mix
+      averages at or below the target (it never gets there).
+
+    ``N, A`` are the displayed rating count and rating when ``displayed`` is given for the group (``basis`` says
+    which). Targets outside 1..5 raise :class:`RatingsError`; so does ``T = 5`` for a group below 5.0.
+
+    >>> import pandas as pd
+    >>> from reviewtools.schema import coerce
+    >>> f = coerce(pd.DataFrame({"review_id": ["a", "b"], "rating": [5, 4], "created_at": "2024-01-01"}))
+    >>> int(targets(f, 4.7, by=None).loc[0, "five_stars_needed"])  # ceil(2·(4.7 − 4.5)/(5 − 4.7))
+    2
+    """
+    _check_target_range(target)
+    if rate_window_days <= 0:
+        raise RatingsError(f"rate_window_days must be positive, got {rate_window_days!r}")
+    key = _key_name(by)
+    work = _prepare(frame, by)
+    groups = _groups(work, key, by)
+    base = _base_figures(work, key, groups, displayed).set_index(key)
+    end = _as_of(work, as_of)
+    if end is not None and "created_at" in work.columns:
+        start = end - pd.Timedelta(days=rate_window_days)
+        recent = work[(work["created_at"] > start) & (work["created_at"] <= end) & work["rating"].notna()]
+    else:
+        start, recent = None, work.iloc[0:0]
+    rec = recent.groupby(key)["rating"].agg(["count", "mean"])
+    rows = []
+    for g in groups:
+        n, a = float(base.at[g, "base_n"]), float(base.at[g, "base_average"])
+        needed = five_stars_needed(n, a, target)
+        exact = five_stars_per_one_star(a) if n else float("nan")
+        n_recent = int(rec["count"].get(g, 0))
+        recent_avg = float(rec["mean"].get(g, float("nan")))
+        rate = n_recent / (rate_window_days / DAYS_PER_MONTH) if end is not None else float("nan")
+        months5 = (needed / rate if rate > 0 else float("inf")) if needed else 0.0
+        if not needed:
+            x_mix, months_mix = 0.0, 0.0
+        elif n_recent and recent_avg > target + _CEIL_EPS and n:
+            x_mix = _ceil(n * (target - a) / (recent_avg - target))
+            months_mix = x_mix / rate
+        else:
+            x_mix, months_mix = float("inf"), float("inf")
+        rows.append({
+            key: g,
+            "basis": base.at[g, "basis"],
+            "n": int(n),
+            "average": a if n else float("nan"),
+            "target": float(target),
+            "met": bool(n and a >= target - _CEIL_EPS),
+            "five_stars_needed": int(needed),
+            "five_stars_per_one_star_exact": exact,
+            "five_stars_per_one_star": _ceil(exact),
+            "rate_window_days": int(rate_window_days),
+            "rate_window_start": start,
+            "as_of": end,
+            "reviews_in_window": n_recent,
+            "reviews_per_month": rate,
+            "recent_average": recent_avg,
+            "months_all_5star": months5,
+            "reviews_needed_current_mix": x_mix,
+            "months_current_mix": months_mix,
+            "assumption": (
+                f"months_all_5star assumes every new review is 5★; months_current_mix assumes new reviews keep the "
+                f"mix of the last {rate_window_days} days; both assume the review rate of those days continues"
+            ),
+        })
+    cols = [key, "basis", "n", "average", "target", "met", "five_stars_needed", "five_stars_per_one_star_exact",
+            "five_stars_per_one_star", "rate_window_days", "rate_window_start", "as_of", "reviews_in_window",
+            "reviews_per_month", "recent_average", "months_all_5star", "reviews_needed_current_mix",
+            "months_current_mix", "assumption"]
+    out = pd.DataFrame(rows, columns=cols)
+    out[key] = out[key].astype("string")
+    return out
+
+
+# ------------------------------------------------------------------------------------------------- time
+
+
+def window_averages(
+    frame: pd.DataFrame,
+    by: str | None = "product_id",
+    *,
+    as_of: object | None = None,
+    windows: Sequence[int] = WINDOW_DAYS,
+) -> pd.DataFrame:
+    """Average and count over the last 7/30/90 days (``windows``) before ``as_of``, plus all time.
+
+    A window of ``d`` days holds reviews with ``as_of − d days < created_at ≤ as_of``. ``as_of`` defaults to the
+    latest review in the whole frame, so every group is measured on the same calendar. Reviews without a date
+    count only in the ``all`` row (``window_days`` NA), and ``n_undated`` says how many there were.
+
+    >>> import pandas as pd
+    >>> from reviewtools.schema import coerce
+    >>> f = coerce(pd.DataFrame({"review_id": list("abc"), "rating": [1, 5, 4],
+    ...                          "created_at": ["2024-03-31", "2024-03-20", "2023-01-01"]}))
+    >>> window_averages(f, by=None)[["window", "n", "average"]].values.tolist()[:2]
+    [['last 7 days', 1, 1.0], ['last 30 days', 2, 3.0]]
+    """
+    if any((not isinstance(d, (int, np.integer))) or d <= 0 for d in windows):
+        raise RatingsError(f"windows must be positive whole days, got {list(windows)!r}")
+    key = _key_name(by)
+    work = _prepare(frame, by, need_dates=True)
+    groups = _groups(work, key, by)
+    end = _as_of(work, as_of)
+    rated = work[work["rating"].notna()]
+    rows = []
+    for g in groups:
+        part = rated[rated[key] == g]
+        undated = int(part["created_at"].isna().sum())
+        for d in windows:
+            if end is None:
+                sel = part.iloc[0:0]
+                start = pd.NaT
+            else:
+                start = end - pd.Timedelta(days=int(d))
+                sel = part[(part["created_at"] > start) & (part["created_at"] <= end)]
+            rows.append({key: g, "window": f"last {int(d)} days", "window_days": int(d), "start": start, "end": end,
+                         "n": len(sel), "average": float(sel["rating"].mean()) if len(sel) else float("nan"),
+                         "n_undated": undated})
+        rows.append({key: g, "window": "all time", "window_days": pd.NA, "start": pd.NaT, "end": end,
+                     "n": len(part), "average": float(part["rating"].mean()) if len(part) else float("nan"),
+                     "n_undated": undated})
+    out = pd.DataFrame(rows, columns=[key, "window", "window_days", "start", "end", "n", "average", "n_undated"])
+    out[key] = out[key].astype("string")
+    out["window_days"] = out["window_days"].astype("Int64")
+    out["basis"] = COMPUTED_BASIS
+    return out
+
+
+def _period_frame(work: pd.DataFrame, key: str, freq: str) -> pd.DataFrame:
+    dated = work[work["created_at"].notna() & work["rating"].notna()].copy()
+    undated = int((work["created_at"].isna() & work["rating"].notna()).sum())
+    if undated:
+        log.warning("%d rated review(s) have no date and are left out of the trend", undated)
+    dated["period"] = _periods(dated["created_at"], freq)
+    return dated
+
+
+def trend(frame: pd.DataFrame, by: str | None = "product_id", *, freq: str = "M") -> pd.DataFrame:
+    """Month by month (``freq="M"``) or week by week (``"W"``): one row per group and period.
+
+    Every calendar period between a group's first and last review is listed, empty ones with ``n = 0``.
+    Columns: ``n``, ``average``, ``previous_period`` (the latest earlier period that had reviews) and ``change``
+    (``average`` minus that period's average), ``one_star`` and ``one_star_share``, ``cumulative_n`` and
+    ``cumulative_average`` (the simple mean of every review up to the end of the period), and, when the frame
+    has ``sentiment_score``, ``sentiment_mean`` and ``n_sentiment``. Undated reviews are left out (logged).
+
+    >>> import pandas as pd
+    >>> from reviewtools.schema import coerce
+    >>> f = coerce(pd.DataFrame({"review_id": list("abc"), "rating": [5, 1, 3],
+    ...                          "created_at": ["2024-01-03", "2024-01-20", "2024-03-02"]}))
+    >>> trend(f, by=None)[["n", "average", "change", "cumulative_average"]].values.tolist()[2]
+    [1.0, 3.0, 0.0, 3.0]
+    """
+    key = _key_name(by)
+    work = _prepare(frame, by, need_dates=True)
+    groups = _groups(work, key, by)
+    dated = _period_frame(work, key, freq)
+    has_sent = "sentiment_score" in dated.columns
+    cols = [key, "period", "period_start", "n", "average", "previous_period", "change", "one_star",
+            "one_star_share", "cumulative_n", "cumulative_average"] + (["n_sentiment", "sentiment_mean"] if has_sent else [])
+    parts = []
+    for g in groups:
+        part = dated[dated[key] == g]
+        if part.empty:
+            continue
+        periods = pd.period_range(part["period"].min(), part["period"].max(), freq=part["period"].dt.freq)
+        grp = part.groupby("period")
+        n = grp.size().reindex(periods, fill_value=0)
+        s = grp["rating"].sum().astype("float64").reindex(periods, fill_value=0.0)
+        ones = grp["rating"].apply(lambda r: int((r == 1).sum())).reindex(periods, fill_value=0)
+        t = pd.DataFrame({key: g, "period": periods.astype(str), "period_start": periods.start_time.tz_localize("UTC"),
+                          "n": n.to_numpy()})
+        t["average"] = np.where(t["n"] > 0, s.to_numpy() / np.maximum(t["n"], 1), np.nan)
+        filled_avg = pd.Series(t["average"]).ffill().shift(1)
+        filled_per = pd.Series(np.where(t["n"] > 0, t["period"], None), dtype="object").ffill().shift(1)
+        t["previous_period"] = pd.Series(filled_per.to_numpy(), dtype="string")
+        t["change"] = t["average"] - filled_avg
+        t["one_star"] = ones.to_numpy()
+        t["one_star_share"] = np.where(t["n"] > 0, t["one_star"] / np.maximum(t["n"], 1), np.nan)
+        t["cumulative_n"] = t["n"].cumsum()
+        t["cumulative_average"] = s.cumsum().to_numpy() / np.maximum(t["cumulative_n"], 1)
+        if has_sent:
+            sent = pd.to_numeric(part["sentiment_score"], errors="coerce")
+            sg = sent.groupby(part["period"])
+            t["n_sentiment"] = sg.count().reindex(periods, fill_value=0).to_numpy()
+            t["sentiment_mean"] = sg.mean().reindex(periods).to_numpy().astype("float64")
+        parts.append(t)
+    if not parts:
+        empty = pd.DataFrame({c: pd.Series(dtype="float64") for c in cols})
+        empty[key] = empty[key].astype("string")
+        return empty
+    out = pd.concat(parts, ignore_index=True)[cols]
+    out[key] = out[key].astype("string")
+    out["period"] = out["period"].astype("string")
+    return out
+
+
+def topic_trend(frame: pd.DataFrame, by: str | None = "product_id", *, freq: str = "M") -> pd.DataFrame:
+    """Complaint-topic shares per period: one row per group, period and topic that occurs in it.
+
+    Needs the ``topics`` column from ``topics.tag_topics`` (topic ids joined by ``|``). ``share`` is the share of
+    the period's reviews that carry the topic (a review with two topics counts for both), ``n_reviews`` the
+    period's review count. Periods without any topic are not listed.
+
+    >>> import pandas as pd
+    >>> from reviewtools.schema import coerce
+    >>> f = coerce(pd.DataFrame({"review_id": list("ab"), "rating": [1, 5], "created_at": "2024-01-02",
+    ...                          "topics": ["delivery|price", ""]}))
+    >>> topic_trend(f, by=None)[["topic", "share"]].values.tolist()
+    [['delivery', 0.5], ['price', 0.5]]
+    """
+    if "topics" not in frame.columns:
+        raise RatingsError("the frame has no 'topics' column; run topics.tag_topics first")
+    key = _key_name(by)
+    work = _prepare(frame, by, need_dates=True)
+    dated = _period_frame(work, key, freq)
+    cols = [key, "period", "period_start", "topic", "n_with_topic", "n_reviews", "share"]
+    if dated.empty:
+        out = pd.DataFrame({c: pd.Series(dtype="float64") for c in cols})
+        out[key] = out[key].astype("string")
+        return out
+    totals = dated.groupby([key, "period"]).size().rename("n_reviews")
+    t = dated[[key, "period", "review_id", "topics"]].copy()
+    t["topic"] = t["topics"].astype("string").fillna("").str.split("|")
+    t = t.explode("topic")
+    t = t[t["topic"].astype("string").str.strip().fillna("") != ""]
+    t = t.drop_duplicates([key, "period", "review_id", "topic"])
+    counts = t.groupby([key, "period", "topic"]).size().rename("n_with_topic").reset_index()
+    out = counts.merge(totals.reset_index(), on=[key, "period"], how="left")
+    out["share"] = out["n_with_topic"] / out["n_reviews"]
+    out["period_start"] = out["period"].dt.start_time.dt.tz_localize("UTC")
+    out["period"] = out["period"].astype(str).astype("string")
+    out[key] = out[key].astype("string")
+    out["topic"] = out["topic"].astype("string")
+    return out[cols].sort_values([key, "period", "topic"]).reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------------------------- alerts
+
+RULE_LOW_AVERAGE: Final[str] = "low_average"
+RULE_ONE_STAR_SPIKE: Final[str] = "one_star_spike"
+
+
+def alerts(
+    frame: pd.DataFrame,
+    by: str | None = "product_id",
+    *,
+    freq: str = "M",
+    min_average: float = ALERT_MIN_AVERAGE,
+    min_reviews: int = ALERT_MIN_REVIEWS,
+    k: float = ALERT_SPIKE_K,
+    min_rise: float = ALERT_MIN_SPIKE_RISE,
+    min_one_stars: int = ALERT_MIN_ONE_STARS,
+    baseline_windows: int = ALERT_BASELINE_WINDOWS,
+    min_baseline_windows: int = ALERT_MIN_BASELINE_WINDOWS,
+) -> pd.DataFrame:
+    """Periods that need a look, each with the reviews that caused it and a reason sentence.
+
+    Two named rules, both only for periods with at least ``min_reviews`` reviews:
+
+    - ``low_average``: the period's average is below ``min_average``; ``review_ids`` are its reviews rated below
+      ``min_average``.
+    - ``one_star_spike``: the period's 1★ share is at least ``baseline + k·sd`` **and** at least
+      ``baseline + min_rise``, with at least ``min_one_stars`` 1★ reviews, where ``baseline`` and ``sd`` are the mean and sample standard deviation of the 1★
+      share over the previous ``baseline_windows`` periods that had reviews (at least ``min_baseline_windows`` of
+      them, else no spike can be judged); ``review_ids`` are the period's 1★ reviews.
+
+    >>> import pandas as pd
+    >>> from reviewtools.schema import coerce
+    >>> f = coerce(pd.DataFrame({"review_id": list("abc"), "rating": [1, 2, 5], "created_at": "2024-05-01"}))
+    >>> alerts(f, by=None)[["rule", "review_ids"]].values.tolist()
+    [['low_average', 'a|b']]
+    """
+    if min_reviews < 1:
+        raise RatingsError(f"min_reviews must be at least 1, got {min_reviews!r}")
+    if k < 0 or min_rise < 0:
+        raise RatingsError("k and min_rise must not be negative")
+    if baseline_windows < 2 or min_baseline_windows < 2 or min_baseline_windows > baseline_windows:
+        raise RatingsError("need 2 ≤ min_baseline_windows ≤ baseline_windows for a standard deviation")
+    key = _key_name(by)
+    work = _prepare(frame, by, need_dates=True)
+    dated = _period_frame(work, key, freq)
+    unit = FREQUENCIES[freq]
+    rows = []
+    for g, part in dated.groupby(key, sort=True):
+        per = part.groupby("period")
+        stats = pd.DataFrame({"n": per.size(), "average": per["rating"].mean().astype("float64"),
+                              "one_star": per["rating"].apply(lambda r: int((r == 1).sum()))}).sort_index()
+        stats["share"] = stats["one_star"] / stats["n"]
+        for i, (period, st) in enumerate(stats.iterrows()):
+            n = int(st["n"])
+            if n < min_reviews:
+                continue
+            revs = part[part["period"] == period]
+            common = {key: g, "period": str(period), "period_start": period.start_time.tz_localize("UTC"),
+                      "n": n, "average": float(st["average"]), "one_star_share": float(st["share"])}
+            if st["average"] < min_average:
+                ids = revs.loc[revs["rating"] < min_average, "review_id"].tolist()
+                rows.append({**common, "rule": RULE_LOW_AVERAGE, "baseline": float("nan"), "baseline_sd": float("nan"),
+                             "threshold": float(min_average), "review_ids": _joined(ids),
+                             "reason": (f"{g}: the {unit} {period} averaged {st['average']:.2f} over {n} reviews, "
+                                        f"below the alert level {min_average:g}; {len(ids)} review(s) rated below it")})
+            prev = stats.iloc[max(0, i - baseline_windows):i]
+            if len(prev) >= min_baseline_windows:
+                base, sd = float(prev["share"].mean()), float(prev["share"].std(ddof=1))
+                threshold = max(base + k * sd, base + min_rise)
+                if st["share"] >= threshold - _CEIL_EPS and int(st["one_star"]) >= min_one_stars:
+                    ids = revs.loc[revs["rating"] == 1, "review_id"].tolist()
+                    rows.append({**common, "rule": RULE_ONE_STAR_SPIKE, "baseline": base, "baseline_sd": sd,
+                                 "threshold": threshold, "review_ids": _joined(ids),
+                                 "reason": (f"{g}: 1★ share in the {unit} {period} was {st['share']:.0%} "
+                                            f"({int(st['one_star'])} of {n}), against {base:.0%} ± {sd:.0%} over the "
+                                            f"previous {len(prev)} {unit}s with reviews; the rule fires at "
+                                            f"{threshold:.0%} (baseline + max({k:g}·sd, {min_rise:.0%}))")})
+    cols = [key, "period", "period_start", "rule", "n", "average", "one_star_share", "baseline", "baseline_sd",
+            "threshold", "review_ids", "reason"]
+    out = pd.DataFrame(rows, columns=cols)
+    out[key] = out[key].astype("string")
+    return out.sort_values([key, "period", "rule"], kind="stable").reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------------------------- report
+
+
+@dataclass(frozen=True)
+class RatingsReport:
+    """The ratings frames for one selection of reviews, as the CLI and notebook show them."""
+
+    summary: pd.DataFrame
+    drag: pd.DataFrame
+    drag_summary: pd.DataFrame
+    costliest: pd.DataFrame
+    what_if: pd.DataFrame | None
+    targets: pd.DataFrame
+    windows: pd.DataFrame
+    note: str
+
+
+def ratings_report(
+    frame: pd.DataFrame,
+    *,
+    by: str | None = None,
+    target: float = DEFAULT_TARGET,
+    hits: pd.DataFrame | None = None,
+    displayed: Displayed = None,
+    top: int = 10,
+) -> RatingsReport:
+    """All ratings frames in one call (what ``reviewtools ratings`` prints).
+
+    ``hits`` is the frame from ``rules.check_reviews``; without it ``what_if`` is None and ``note`` says so.
+
+    >>> import pandas as pd
+    >>> from reviewtools.schema import coerce
+    >>> f = coerce(pd.DataFrame({"review_id": ["a", "b"], "rating": [5, 1], "created_at": "2024-01-01"}))
+    >>> int(ratings_report(f).targets.loc[0, "five_stars_needed"])  # ceil(2·(4.5 − 3)/(5 − 4.5))
+    6
+    """
+    _check_target_range(target)
+    windows = window_averages(frame, by) if "created_at" in frame.columns else pd.DataFrame()
+    return RatingsReport(
+        summary=rating_summary(frame, by, displayed=displayed),
+        drag=drag(frame, by, target=target),
+        drag_summary=drag_summary(frame, by, target=target),
+        costliest=review_drag(frame, by).head(top),
+        what_if=what_if(frame, hits, by=by, displayed=displayed) if hits is not None else None,
+        targets=targets(frame, target, by, displayed=displayed),
+        windows=windows,
+        note="" if hits is not None else "what-if not computed: no guideline hits were given",
+    )
+
+
+__all__ = [
+    "STARS",
+    "LOW_STARS",
+    "ALL_GROUP",
+    "SCOPE_COLUMN",
+    "UNKNOWN_GROUP",
+    "COMPUTED_BASIS",
+    "DISPLAYED_BASIS",
+    "DEFAULT_TARGET",
+    "WINDOW_DAYS",
+    "RATE_WINDOW_DAYS",
+    "DAYS_PER_MONTH",
+    "ALERT_MIN_AVERAGE",
+    "ALERT_MIN_REVIEWS",
+    "ALERT_SPIKE_K",
+    "ALERT_MIN_SPIKE_RISE",
+    "ALERT_MIN_ONE_STARS",
+    "ALERT_BASELINE_WINDOWS",
+    "ALERT_MIN_BASELINE_WINDOWS",
+    "FREQUENCIES",
+    "RULE_LOW_AVERAGE",
+    "RULE_ONE_STAR_SPIKE",
+    "SCENARIO_HITS",
+    "SCENARIO_CHOSEN",
+    "RatingsReport",
+    "rating_summary",
+    "drag",
+    "drag_summary",
+    "review_drag",
+    "removable_review_ids",
+    "what_if",
+    "five_stars_needed",
+    "five_stars_per_one_star",
+    "targets",
+    "window_averages",
+    "trend",
+    "topic_trend",
+    "alerts",
+    "ratings_report",
+]
