@@ -1,0 +1,510 @@
+"""An exact, fast re-implementation of vaderSentiment 3.3.2's ``SentimentIntensityAnalyzer``.
+
+:class:`FastVader` gives the *same* ``polarity_scores`` dict as the installed ``vaderSentiment`` package
+(``neg``, ``neu``, ``pos``, ``compound``, equal as floats) on every string, several times faster. It keeps
+every upstream rule and every upstream quirk, because reviewtools promises scores identical to the package:
+
+- the lexicon and emoji lexicon are read from the installed package's own files, and every constant
+  (``B_INCR``, ``C_INCR``, ``N_SCALAR``, ``NEGATE``, ``BOOSTER_DICT``, ``SPECIAL_CASES``) and the
+  ``normalize``/punctuation-emphasis functions are imported from it, never copied;
+- ``_but_check`` is value based (``list.index`` of the value, so equal valences are scaled at the first
+  position that holds them);
+- the "never so/this" rule three words back keeps its operator-precedence slip (``"so"`` or ``"this"``
+  right before the word multiplies by 1.25 whatever precedes it);
+- idioms (``SPECIAL_CASES`` and multi-word boosters) are only checked when the word three back is not a
+  lexicon word (upstream runs them inside the ``start_i == 2`` branch);
+- an ALL-CAPS word with valence 0 is pushed *down* by ``C_INCR`` (upstream's ``else`` branch);
+- emoji are replaced by their description without a trailing space, only single-code-point emoji match;
+- ``!`` and ``?`` emphasis is counted on the emoji-replaced text.
+
+Where the speed comes from (see ``benchmarks/vader_bench.py``): tokens are lower-cased once per text
+instead of the whole token list once per lexicon hit (upstream is O(words x hits)); the emoji loop is
+skipped for ASCII text and replaced by one regex pass otherwise; only lexicon hits are visited; the
+``but`` rule runs over the non-zero valences only; ALL-CAPS differential is computed lazily; sets and
+tuple-keyed dicts replace lists and string formatting.
+
+>>> from reviewtools.vader import FastVader
+>>> FastVader().polarity_scores("The book was good.")
+{'neg': 0.0, 'neu': 0.508, 'pos': 0.492, 'compound': 0.4404}
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import logging
+import math
+import multiprocessing
+import re
+import string
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from itertools import compress
+from typing import Final
+
+from vaderSentiment import vaderSentiment as _upstream
+
+logger = logging.getLogger(__name__)
+
+# --------------------------------------------------------------------------------------------- constants
+# All imported from the installed package (vaderSentiment 3.3.2, vaderSentiment/vaderSentiment.py).
+
+#: Booster/dampener increment (empirical, upstream ``B_INCR``).
+B_INCR: Final[float] = _upstream.B_INCR
+#: ALL-CAPS emphasis increment (empirical, upstream ``C_INCR``).
+C_INCR: Final[float] = _upstream.C_INCR
+#: Negation multiplier (empirical, upstream ``N_SCALAR``).
+N_SCALAR: Final[float] = _upstream.N_SCALAR
+#: Negation words (upstream ``NEGATE``), as a set.
+NEGATE: Final[frozenset[str]] = frozenset(_upstream.NEGATE)
+#: Booster and dampener words and their increments (upstream ``BOOSTER_DICT``).
+BOOSTER_DICT: Final[dict[str, float]] = dict(_upstream.BOOSTER_DICT)
+#: Idioms that override a word's valence (upstream ``SPECIAL_CASES``).
+SPECIAL_CASES: Final[dict[str, float]] = dict(_upstream.SPECIAL_CASES)
+
+#: Lexicon files inside the installed package (upstream ``SentimentIntensityAnalyzer.__init__`` defaults).
+LEXICON_FILE: Final[str] = "vader_lexicon.txt"
+EMOJI_LEXICON_FILE: Final[str] = "emoji_utf8_lexicon.txt"
+
+#: Upstream multiplies a booster two words back by 0.95 and three words back by 0.9 (literals in
+#: ``SentimentIntensityAnalyzer.sentiment_valence``), and "never so/this" by 1.25 (``_negation_check``);
+#: the ``but`` rule halves before and multiplies by 1.5 after (``_but_check``).
+_DAMP_2: Final[float] = 0.95
+_DAMP_3: Final[float] = 0.9
+_NEVER_SO: Final[float] = 1.25
+_BUT_BEFORE: Final[float] = 0.5
+_BUT_AFTER: Final[float] = 1.5
+
+_PUNCT: Final[str] = string.punctuation  # upstream SentiText._strip_punc_if_word strips exactly these
+_SO_THIS: Final[tuple[str, str]] = ("so", "this")
+_OR_NOR: Final[tuple[str, str]] = ("or", "nor")
+_AT_VERY: Final[tuple[str, str]] = ("at", "very")
+
+_normalize = _upstream.normalize
+_amplify_ep = _upstream.SentimentIntensityAnalyzer._amplify_ep
+_amplify_qm = _upstream.SentimentIntensityAnalyzer._amplify_qm
+
+
+def _read_package_file(name: str) -> str:
+    """Read one of the installed vaderSentiment package's data files as UTF-8 text."""
+    return (importlib.resources.files("vaderSentiment") / name).read_text(encoding="utf-8")
+
+
+def _parse_lexicon(raw: str) -> dict[str, float]:
+    """Parse ``vader_lexicon.txt`` exactly as upstream ``make_lex_dict`` does (later lines win)."""
+    lex: dict[str, float] = {}
+    for line in raw.rstrip("\n").split("\n"):
+        if not line:
+            continue
+        word, measure = line.strip().split("\t")[0:2]
+        lex[word] = float(measure)
+    return lex
+
+
+def _parse_emoji(raw: str) -> dict[str, str]:
+    """Parse ``emoji_utf8_lexicon.txt`` exactly as upstream ``make_emoji_dict`` does."""
+    emojis: dict[str, str] = {}
+    for line in raw.rstrip("\n").split("\n"):
+        emoji, description = line.strip().split("\t")[0:2]
+        emojis[emoji] = description
+    return emojis
+
+
+def _tuple_keys(mapping: dict[str, float]) -> dict[tuple[str, ...], float]:
+    """Key a phrase dict by its space-separated words (tokens never hold whitespace, so this is exact)."""
+    return {tuple(k.split(" ")): v for k, v in mapping.items() if " " in k}
+
+
+class FastVader:
+    """VADER sentiment, identical to ``vaderSentiment.SentimentIntensityAnalyzer`` and faster.
+
+    Build one per process (the constructor reads the package lexicon, about 10 ms) and reuse it, or call
+    :func:`get_analyzer`. Instances are read-only after construction and safe to share between threads.
+
+    >>> v = FastVader()
+    >>> v.polarity_scores("VADER is VERY SMART, handsome, and FUNNY!!!")["compound"]
+    0.9342
+    >>> v.compound_many(["good", "not good", ""])
+    [0.4404, -0.3412, 0.0]
+    """
+
+    __slots__ = (
+        "lexicon",
+        "emojis",
+        "_scorable",
+        "_emoji_re",
+        "_emoji_single",
+        "_special",
+        "_booster_ngrams",
+        "_ascii_fast",
+    )
+
+    def __init__(self, lexicon_file: str = LEXICON_FILE, emoji_lexicon: str = EMOJI_LEXICON_FILE) -> None:
+        self.lexicon: dict[str, float] = _parse_lexicon(_read_package_file(lexicon_file))
+        self.emojis: dict[str, str] = _parse_emoji(_read_package_file(emoji_lexicon))
+        # A token scores only if it is a lexicon word and not a booster (upstream appends 0 for boosters).
+        self._scorable: frozenset[str] = frozenset(self.lexicon).difference(BOOSTER_DICT)
+        # Upstream iterates the text one code point at a time, so only single-code-point emoji can match.
+        self._emoji_single: dict[str, str] = {k: v for k, v in self.emojis.items() if len(k) == 1}
+        chars = "".join(re.escape(c) for c in sorted(self._emoji_single))
+        self._emoji_re: re.Pattern[str] | None = re.compile(f"[{chars}]") if chars else None
+        self._special: dict[tuple[str, ...], float] = _tuple_keys(SPECIAL_CASES)
+        self._booster_ngrams: dict[tuple[str, ...], float] = _tuple_keys(BOOSTER_DICT)
+        # ASCII text can skip the emoji pass only while no emoji key is ASCII (true for 3.3.2's file).
+        self._ascii_fast: bool = not any(c.isascii() for c in self._emoji_single)
+
+    # ------------------------------------------------------------------------------------------ helpers
+
+    def _replace_emoji(self, text: str) -> str:
+        """Replace each emoji by its description, spacing it exactly as upstream's character loop does."""
+        emo = self._emoji_single
+
+        def repl(m: re.Match[str]) -> str:
+            start = m.start()
+            # upstream: a space goes before the description unless the previous output char was a space
+            # (or it is the first char); the previous output is an emoji description when the previous
+            # input char was an emoji, which never ends in a space-tracked ' '.
+            if start == 0 or text[start - 1] == " ":
+                return emo[m.group()]
+            return " " + emo[m.group()]
+
+        assert self._emoji_re is not None
+        return self._emoji_re.sub(repl, text)
+
+    def _valences(self, text: str) -> tuple[str, int, list[float], list[int]]:
+        """Tokenise ``text`` and score every token.
+
+        Returns ``(text_after_emoji, token_count, nonzero_valences, their_token_positions)`` after the
+        ``but`` rule; every token not listed has valence 0, as in upstream's ``sentiments`` list.
+        """
+        if self._ascii_fast and text.isascii():
+            raw = text.split()
+            # ASCII lower-casing keeps lengths and punctuation, so strip-then-lower == lower-then-strip.
+            lower = [s if len(s := t.strip(_PUNCT)) > 2 else t for t in text.lower().split()]
+        else:
+            if self._emoji_re is not None:
+                text = self._replace_emoji(text)
+            raw = text.split()
+            lower = [(s if len(s := t.strip(_PUNCT)) > 2 else t).lower() for t in raw]
+        n = len(lower)
+        if not n:
+            return text, 0, [], []
+        lex = self.lexicon
+        boosters = BOOSTER_DICT
+        last = n - 1
+        cap_diff: bool | None = None  # upstream allcap_differential, computed only when a word is ALL CAPS
+        vals: list[float] = []
+        where: list[int] = []
+        # NB: ``raw[i].isupper()`` equals upstream's test on the stripped token: ASCII punctuation is uncased.
+        for i in compress(range(n), map(self._scorable.__contains__, lower)):
+            w = lower[i]
+            if w == "kind" and i < last and lower[i + 1] == "of":
+                continue
+            base = lex[w]
+            valence = base
+            p1 = lower[i - 1] if i > 0 else None
+            p2 = lower[i - 2] if i > 1 else None
+            p3 = lower[i - 3] if i > 2 else None
+            if w == "no" and i != last and lower[i + 1] in lex:
+                valence = 0.0
+            if p1 == "no" or p2 == "no" or (p3 == "no" and p1 in _OR_NOR):
+                valence = base * N_SCALAR
+            if raw[i].isupper():
+                if cap_diff is None:
+                    caps = sum(map(str.isupper, raw))
+                    cap_diff = 0 < n - caps < n
+                if cap_diff:
+                    if valence > 0:
+                        valence += C_INCR
+                    else:
+                        valence -= C_INCR
+            # ---- one word back (start_i == 0)
+            if p1 is not None and p1 not in lex:
+                if p1 in boosters:
+                    s = boosters[p1]
+                    if valence < 0:
+                        s *= -1
+                    if raw[i - 1].isupper():
+                        if cap_diff is None:
+                            caps = sum(map(str.isupper, raw))
+                            cap_diff = 0 < n - caps < n
+                        if cap_diff:
+                            if valence > 0:
+                                s += C_INCR
+                            else:
+                                s -= C_INCR
+                    valence = valence + s
+                if p1 in NEGATE or "n't" in p1:
+                    valence = valence * N_SCALAR
+            # ---- two words back (start_i == 1)
+            if p2 is not None and p2 not in lex:
+                if p2 in boosters:
+                    s = boosters[p2]
+                    if valence < 0:
+                        s *= -1
+                    if raw[i - 2].isupper():
+                        if cap_diff is None:
+                            caps = sum(map(str.isupper, raw))
+                            cap_diff = 0 < n - caps < n
+                        if cap_diff:
+                            if valence > 0:
+                                s += C_INCR
+                            else:
+                                s -= C_INCR
+                    if s != 0:
+                        s = s * _DAMP_2
+                    valence = valence + s
+                if p2 == "never" and p1 in _SO_THIS:
+                    valence = valence * _NEVER_SO
+                elif p2 == "without" and p1 == "doubt":
+                    pass
+                elif p2 in NEGATE or "n't" in p2:
+                    valence = valence * N_SCALAR
+            # ---- three words back (start_i == 2), then the idioms
+            if p3 is not None and p3 not in lex:
+                if p3 in boosters:
+                    s = boosters[p3]
+                    if valence < 0:
+                        s *= -1
+                    if raw[i - 3].isupper():
+                        if cap_diff is None:
+                            caps = sum(map(str.isupper, raw))
+                            cap_diff = 0 < n - caps < n
+                        if cap_diff:
+                            if valence > 0:
+                                s += C_INCR
+                            else:
+                                s -= C_INCR
+                    if s != 0:
+                        s = s * _DAMP_3
+                    valence = valence + s
+                # upstream precedence slip: (never and so/this) OR (so/this right before the word)
+                if (p3 == "never" and p2 in _SO_THIS) or p1 in _SO_THIS:
+                    valence = valence * _NEVER_SO
+                elif p3 == "without" and (p2 == "doubt" or p1 == "doubt"):
+                    pass
+                elif p3 in NEGATE or "n't" in p3:
+                    valence = valence * N_SCALAR
+                valence = self._idioms(valence, lower, i, w, p1, p2, p3, last)
+            # ---- "least"
+            if p1 == "least" and p1 not in lex:
+                if p2 is not None:
+                    if p2 not in _AT_VERY:
+                        valence = valence * N_SCALAR
+                else:
+                    valence = valence * N_SCALAR
+            if valence != 0:
+                vals.append(valence)
+                where.append(i)
+        if vals and "but" in lower:
+            self._but(vals, where, lower.index("but"))
+        return text, n, vals, where
+
+    def _idioms(
+        self,
+        valence: float,
+        lower: list[str],
+        i: int,
+        w: str,
+        p1: str,
+        p2: str,
+        p3: str,
+        last: int,
+    ) -> float:
+        """Upstream ``_special_idioms_check`` on tuples instead of formatted strings."""
+        special = self._special
+        twoone = (p2, p1)
+        threetwoone = (p3, p2, p1)
+        threetwo = (p3, p2)
+        for seq in ((p1, w), (p2, p1, w), twoone, threetwoone, threetwo):
+            if seq in special:
+                valence = special[seq]
+                break
+        if last > i:
+            seq = (w, lower[i + 1])
+            if seq in special:
+                valence = special[seq]
+        if last > i + 1:
+            seq = (w, lower[i + 1], lower[i + 2])
+            if seq in special:
+                valence = special[seq]
+        ngrams = self._booster_ngrams
+        for seq in (threetwoone, threetwo, twoone):
+            if seq in ngrams:
+                valence = valence + ngrams[seq]
+        return valence
+
+    @staticmethod
+    def _but(vals: list[float], where: list[int], bi: int) -> None:
+        """Upstream's value-based ``_but_check``, in place, over the non-zero valences only.
+
+        Upstream walks the list and rescales the *first* position holding an equal value, so with
+        repeated valences a value after ``but`` can be halved. Zeros never equal a non-zero value and stay
+        zero when scaled, so leaving them out changes nothing.
+        """
+        for k in range(len(vals)):
+            v = vals[k]
+            si = vals.index(v)
+            pos = where[si]
+            if pos < bi:
+                vals[si] = v * _BUT_BEFORE
+            elif pos > bi:
+                vals[si] = v * _BUT_AFTER
+
+    # ------------------------------------------------------------------------------------------ public
+
+    def polarity_scores(self, text: str) -> dict[str, float]:
+        """Return ``{"neg", "neu", "pos", "compound"}`` exactly as vaderSentiment 3.3.2 does.
+
+        Raises :class:`TypeError` for anything but a ``str`` (upstream fails on those too).
+
+        >>> FastVader().polarity_scores("Not bad at all")
+        {'neg': 0.0, 'neu': 0.513, 'pos': 0.487, 'compound': 0.431}
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"polarity_scores expects str, got {type(text).__name__}")
+        text, n, vals, _ = self._valences(text)
+        if not n:
+            return {"neg": 0.0, "neu": 0.0, "pos": 0.0, "compound": 0.0}
+        sum_s = float(sum(vals))
+        punct = _amplify_ep(text) + _amplify_qm(text)
+        if sum_s > 0:
+            sum_s += punct
+        elif sum_s < 0:
+            sum_s -= punct
+        compound = _normalize(sum_s)
+        pos_sum = 0.0
+        neg_sum = 0.0
+        for v in vals:
+            if v > 0:
+                pos_sum += float(v) + 1
+            if v < 0:
+                neg_sum += float(v) - 1
+        neu_count = n - len(vals)
+        if pos_sum > math.fabs(neg_sum):
+            pos_sum += punct
+        elif pos_sum < math.fabs(neg_sum):
+            neg_sum -= punct
+        total = pos_sum + math.fabs(neg_sum) + neu_count
+        return {
+            "neg": round(math.fabs(neg_sum / total), 3),
+            "neu": round(math.fabs(neu_count / total), 3),
+            "pos": round(math.fabs(pos_sum / total), 3),
+            "compound": round(compound, 4),
+        }
+
+    def compound(self, text: str) -> float:
+        """Return only the compound score (cheaper than :meth:`polarity_scores`).
+
+        >>> FastVader().compound("The book was good.")
+        0.4404
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"compound expects str, got {type(text).__name__}")
+        text, n, vals, _ = self._valences(text)
+        if not n:
+            return 0.0
+        sum_s = float(sum(vals))
+        if sum_s > 0:
+            sum_s += _amplify_ep(text) + _amplify_qm(text)
+        elif sum_s < 0:
+            sum_s -= _amplify_ep(text) + _amplify_qm(text)
+        return round(_normalize(sum_s), 4)
+
+    def compound_many(self, texts: Iterable[str]) -> list[float]:
+        """Compound scores for many texts, in order.
+
+        >>> FastVader().compound_many(["great", "awful"])
+        [0.6249, -0.4588]
+        """
+        f = self.compound
+        return [f(t) for t in texts]
+
+    def scores_many(self, texts: Iterable[str]) -> list[dict[str, float]]:
+        """``polarity_scores`` for many texts, in order.
+
+        >>> FastVader().scores_many(["great"])
+        [{'neg': 0.0, 'neu': 0.0, 'pos': 1.0, 'compound': 0.6249}]
+        """
+        f = self.polarity_scores
+        return [f(t) for t in texts]
+
+
+@lru_cache(maxsize=1)
+def get_analyzer() -> FastVader:
+    """Return the process-wide :class:`FastVader` (built once, on first use).
+
+    >>> get_analyzer() is get_analyzer()
+    True
+    """
+    return FastVader()
+
+
+# ------------------------------------------------------------------------------------------ processes
+
+#: Chunks per worker process: few and large, so the pickling cost per task stays negligible (the
+#: default ``chunksize=1`` made two processes 9x slower than serial, performance-baselines.md).
+CHUNKS_PER_PROCESS: Final[int] = 4
+
+
+def _warm_worker() -> None:
+    get_analyzer()  # built once per worker process, never pickled
+
+
+def _scores_chunk(texts: Sequence[str]) -> list[dict[str, float]]:
+    return get_analyzer().scores_many(texts)
+
+
+def _compound_chunk(texts: Sequence[str]) -> list[float]:
+    return get_analyzer().compound_many(texts)
+
+
+def _run_parallel(func, texts: Sequence[str], processes: int) -> list:  # type: ignore[no-untyped-def]
+    if processes < 1:
+        raise ValueError(f"processes must be at least 1, got {processes}")
+    texts = list(texts)
+    if processes == 1 or len(texts) < 2 * processes:
+        return func(texts)
+    n_chunks = processes * CHUNKS_PER_PROCESS
+    size = -(-len(texts) // n_chunks)
+    chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+    with multiprocessing.get_context().Pool(processes, initializer=_warm_worker) as pool:
+        parts = pool.map(func, chunks, chunksize=1)
+    out: list = []
+    for part in parts:
+        out.extend(part)
+    return out
+
+
+def scores_parallel(texts: Sequence[str], processes: int = 2) -> list[dict[str, float]]:
+    """``polarity_scores`` of ``texts`` over a process pool, in order.
+
+    Each worker builds its own analyzer once; texts go out in ``processes * CHUNKS_PER_PROCESS`` large
+    chunks. With ``processes=1`` (or very few texts) it runs in this process.
+
+    >>> scores_parallel(["good", "bad"], processes=1)[1]["compound"]
+    -0.5423
+    """
+    return _run_parallel(_scores_chunk, texts, processes)
+
+
+def compound_parallel(texts: Sequence[str], processes: int = 2) -> list[float]:
+    """Compound scores of ``texts`` over a process pool, in order (see :func:`scores_parallel`).
+
+    >>> compound_parallel(["good", "bad"], processes=1)
+    [0.4404, -0.5423]
+    """
+    return _run_parallel(_compound_chunk, texts, processes)
+
+
+__all__ = [
+    "FastVader",
+    "get_analyzer",
+    "scores_parallel",
+    "compound_parallel",
+    "B_INCR",
+    "C_INCR",
+    "N_SCALAR",
+    "NEGATE",
+    "BOOSTER_DICT",
+    "SPECIAL_CASES",
+]
