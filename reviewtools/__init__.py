@@ -19,6 +19,20 @@ from .errors import (
     UnknownFormatError,
 )
 from .schema import COLUMNS, DTYPES, PLATFORMS, coerce, empty_frame, validate
+from .ratings import (
+    RatingsReport,
+    alerts,
+    drag,
+    drag_summary,
+    rating_summary,
+    ratings_report,
+    review_drag,
+    targets,
+    topic_trend,
+    trend,
+    what_if,
+    window_averages,
+)
 
 __all__ = [
     "__version__",
@@ -37,4 +51,17 @@ __all__ = [
     "coerce",
     "empty_frame",
     "validate",
+    # ratings (charts live in reviewtools.charts)
+    "RatingsReport",
+    "rating_summary",
+    "drag",
+    "drag_summary",
+    "review_drag",
+    "what_if",
+    "targets",
+    "window_averages",
+    "trend",
+    "topic_trend",
+    "alerts",
+    "ratings_report",
 ]
