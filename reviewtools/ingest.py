@@ -1,0 +1,892 @@
+"""Read review exports into the canonical review frame.
+
+:func:`read_reviews` takes one path, a list of paths or a file-like object, recognises the layout (see
+:mod:`reviewtools.formats`), maps and parses every column, and returns an :class:`IngestResult`: the
+canonical frame, the rejected rows with their reasons, the format it recognised and one
+:class:`FileReport` per file. For every file ``rows_read == ingested + rejected + duplicates``.
+
+Parsing rules (documented here because they decide what a review becomes):
+
+* **Containers and encodings.** CSV/TSV (delimiter sniffed from the header among ``, TAB ; |``), JSON
+  (a list, an object holding the list, or one review object), JSONL, Excel (.xlsx), Parquet, and any of
+  them gzip-compressed. Text is UTF-8 with or without BOM, UTF-16 (BOM or NUL pattern), else cp1252.
+* **Text.** ``<br>``/``<p>`` become line breaks, simple inline tags (a, b, i, em, strong, span, font)
+  are removed, HTML entities are decoded, ``\\r\\n`` becomes ``\\n`` and outer whitespace is stripped.
+  An empty title is null; a missing text is the empty string.
+* **Ratings.** Numbers, ``"4.0 out of 5 stars"``, ``"8/10"``, star glyphs ``"★★★★☆"`` and the words
+  ONE…FIVE are understood. A rating ``x`` on a scale ``[lo, hi]`` is mapped linearly onto 1–5,
+  ``r = 1 + 4·(x − lo)/(hi − lo)``, then rounded half up (so on 1–10: 9 → 4.56 → 5, 7 → 3.67 → 4; on
+  1–5 a half star 4.5 → 5). Values outside the scale are rejected. Known formats declare their scale;
+  otherwise it is inferred by :func:`infer_rating_scale` (or pass ``rating_scale=``).
+* **Dates.** ISO 8601 (any offset), epoch seconds or milliseconds (≥ 1e11 is read as milliseconds),
+  ``January 15, 2024``, ``Jan 15, 2024``, ``09 4, 2015``, ``17-Apr-18``, ``15 January 2024``,
+  ``15.01.2024`` and slash dates (month first unless the file has a first number above 12). Times
+  without an offset are taken as UTC. Dates before 1995-01-01 or from 2100 on are rejected as implausible.
+* **Review ids.** The source's own id when it has one; otherwise ``h`` + the first 20 hex digits of the
+  SHA-1 of platform, product, author, date, title and text, so a re-export gives the same id.
+* **Rejects** (one row each, first problem wins): rating missing/not understood/out of range, date
+  missing/not understood/implausible, no text and no title (except formats where rating-only reviews
+  are normal: Google Play, Google Business Profile, canonical), rows the parser could not split.
+* **Duplicates** collapsed (first kept): the same ``(platform, review_id)``, or the same author key,
+  date, title and text under another product (review copies per variant, as in the McAuley files).
+
+>>> from reviewtools import read_reviews
+>>> res = read_reviews("data/amazon_fine_food_sample.csv")  # doctest: +SKIP
+>>> res.format, res.rows_read == res.ingested + res.rejected + res.duplicates  # doctest: +SKIP
+('amazon_fine_food', True)
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import html
+import io
+import json
+import logging
+import math
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Final, Union
+
+import numpy as np
+import pandas as pd
+
+from . import schema
+from .errors import IngestError
+from .formats import GENERIC, MAPPABLE, Format, detect_format, fold_header, get_format, norm_header, synonym_mapping
+
+logger = logging.getLogger(__name__)
+
+Source = Union[str, os.PathLike, IO[bytes], IO[str]]
+
+#: Columns of the rejects frame.
+REJECT_COLUMNS: Final[tuple[str, ...]] = ("source_file", "source_row", "column", "value", "reason")
+
+#: Earliest plausible review date: Amazon opened customer reviews in 1995.
+MIN_DATE: Final[pd.Timestamp] = pd.Timestamp("1995-01-01", tz="UTC")
+#: Dates from here on are data errors (and would overflow nanosecond timestamps after 2262).
+MAX_DATE: Final[pd.Timestamp] = pd.Timestamp("2100-01-01", tz="UTC")
+#: Epoch numbers at or above this are milliseconds (1e11 s is the year 5138; 1e11 ms is 1973).
+EPOCH_MS_THRESHOLD: Final[float] = 1e11
+#: Inferred scale: at least this share of parsed ratings above 5 means the file is not on 1–5.
+SCALE_EVIDENCE_SHARE: Final[float] = 0.05
+#: Candidate delimiters for sniffing, in order of preference on ties.
+DELIMITERS: Final[tuple[str, ...]] = (",", "\t", ";", "|")
+#: Share of control characters in the first 64 KiB above which the bytes are binary, not text.
+BINARY_CONTROL_SHARE: Final[float] = 0.01
+#: Length of the derived review id's hex digest (80 bits: no collision expected below 1e12 reviews).
+ID_HEX_DIGITS: Final[int] = 20
+
+_MAGIC: Final[tuple[tuple[bytes, str], ...]] = (
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"\x7fELF", "an executable"),
+    (b"BZh", "a bzip2 archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"Rar!", "a RAR archive"),
+)
+_EXPECTED: Final[str] = (
+    "expected a review export (CSV, TSV, JSON, JSONL, Excel .xlsx or Parquet) with a header row"
+)
+_TRUE: Final[frozenset[str]] = frozenset({"true", "t", "yes", "y", "1", "1.0", "verified purchase", "verified"})
+_FALSE: Final[frozenset[str]] = frozenset({"false", "f", "no", "n", "0", "0.0", "unverified", "not verified"})
+_WORD_NUMBERS: Final[dict[str, int]] = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "a": 1, "an": 1}
+#: Date formats tried after ISO 8601, in order (slash dates are handled apart, see _slash_formats).
+DATE_FORMATS: Final[tuple[str, ...]] = (
+    "%B %d, %Y", "%b %d, %Y", "%m %d, %Y", "%B %d %Y", "%b %d %Y", "%d-%b-%y", "%d-%b-%Y", "%d %B %Y",
+    "%d %b %Y", "%d. %B %Y", "%d.%m.%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%Y/%m/%d",
+    "%Y/%m/%d %H:%M:%S", "%a, %d %b %Y %H:%M:%S %z", "%B %d, %Y %I:%M %p", "%b %d, %Y %I:%M %p",
+)
+_MONTH_FIRST: Final[tuple[str, ...]] = (
+    "%m/%d/%Y", "%m/%d/%y", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%y %H:%M",
+)
+_DAY_FIRST: Final[tuple[str, ...]] = tuple(f.replace("%m/%d", "%d/%m") for f in _MONTH_FIRST)
+
+_BR = re.compile(r"<\s*br\s*/?\s*>|</?\s*(?:p|div)\b[^>]*>", re.IGNORECASE)
+_INLINE_TAG = re.compile(r"</?\s*(?:a|b|i|u|em|strong|span|font)\b[^>]*>", re.IGNORECASE)
+_FRACTION = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(?:/|out of|of|von|sur|de|su)\s*(\d+(?:[.,]\d+)?)", re.IGNORECASE)
+_LEADING_NUMBER = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(?:stars?|sterne|étoiles|estrellas)?\s*$", re.IGNORECASE)
+
+
+# ------------------------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """What happened to one file. ``rows_read == ingested + rejected + duplicates`` always."""
+
+    file: str
+    format: str
+    detected_by: str
+    rows_read: int
+    ingested: int
+    rejected: int
+    duplicates: int
+    date_min: pd.Timestamp | None
+    date_max: pd.Timestamp | None
+    products: int
+    rating_scale: tuple[float, float] | None = None
+    encoding: str | None = None
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """The canonical frame, the rejects, the format(s) recognised and a report per file."""
+
+    reviews: pd.DataFrame
+    rejects: pd.DataFrame
+    format: str
+    files: tuple[FileReport, ...] = field(default_factory=tuple)
+
+    @property
+    def rows_read(self) -> int:
+        """Data rows read over all files."""
+        return sum(f.rows_read for f in self.files)
+
+    @property
+    def ingested(self) -> int:
+        """Rows in :attr:`reviews`."""
+        return sum(f.ingested for f in self.files)
+
+    @property
+    def rejected(self) -> int:
+        """Rows in :attr:`rejects`."""
+        return sum(f.rejected for f in self.files)
+
+    @property
+    def duplicates(self) -> int:
+        """Rows collapsed as duplicates of an earlier row."""
+        return sum(f.duplicates for f in self.files)
+
+
+# ------------------------------------------------------------------------------------------- reading
+
+
+@dataclass
+class _Raw:
+    name: str
+    frame: pd.DataFrame  # every column StringDtype, source column names
+    rows: np.ndarray  # 1-based source row per frame row
+    container: str
+    encoding: str | None
+    bad: list[tuple[int, str, str]]  # (row, value, reason) for rows that could not be split at all
+
+
+def _fail(name: str, what: str) -> IngestError:
+    return IngestError(f"{name}: {what}")
+
+
+def _open(src: Source) -> tuple[str, bytes]:
+    if isinstance(src, (str, os.PathLike)):
+        path = Path(src)
+        return str(src), path.read_bytes()
+    if hasattr(src, "read"):
+        name = str(getattr(src, "name", "<stream>"))
+        data = src.read()
+        return name, data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    raise TypeError(f"source must be a path or a file-like object, not {type(src).__name__}")
+
+
+def _decode(name: str, data: bytes) -> tuple[str, str]:
+    """Decode text bytes, detecting the encoding; raise IngestError on binary data."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        enc, text = "utf-8-sig", data[3:].decode("utf-8", errors="replace")
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        enc, text = "utf-16", data.decode("utf-16", errors="replace")
+    else:
+        head = data[:4096]
+        if len(head) >= 4 and head[1::2].count(0) > 0.3 * len(head[1::2]) and head[0::2].count(0) == 0:
+            enc = "utf-16-le"
+        elif len(head) >= 4 and head[0::2].count(0) > 0.3 * len(head[0::2]) and head[1::2].count(0) == 0:
+            enc = "utf-16-be"
+        else:
+            enc = "utf-8"
+        if enc != "utf-8":
+            text = data.decode(enc, errors="replace")
+        else:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                enc, text = "cp1252", data.decode("cp1252", errors="replace")
+    sample = text[:65536]
+    controls = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd")
+    if sample and controls > BINARY_CONTROL_SHARE * len(sample):
+        raise _fail(name, f"looks like binary data, not text ({controls} control bytes in the first "
+                    f"{len(sample)} characters); {_EXPECTED}")
+    return enc, text
+
+
+def _records_from_json(doc: Any, name: str) -> list[Any]:
+    if isinstance(doc, list):
+        return doc
+    if not isinstance(doc, dict):
+        raise _fail(name, f"JSON holds a {type(doc).__name__}, not review records; {_EXPECTED}")
+    from .formats import list_formats
+
+    for fmt in list_formats():
+        for path in fmt.records:
+            node: Any = doc
+            for part in path.split("."):
+                node = node.get(part) if isinstance(node, dict) else None
+            if isinstance(node, list):
+                return node
+            if isinstance(node, dict):
+                return [node]
+    rating_keys = set(get_format(GENERIC).synonyms["rating"]) | {"starrating"}
+    if any(k in rating_keys for key in doc for k in fold_header(key)):
+        return [doc]
+    lists = [v for v in doc.values() if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
+    if lists:
+        return max(lists, key=len)
+    return [doc]
+
+
+def _frame_from_records(records: Sequence[Any], rows: Sequence[int], bad: list[tuple[int, str, str]]) -> tuple[pd.DataFrame, np.ndarray]:
+    good, good_rows = [], []
+    for rec, row in zip(records, rows):
+        if isinstance(rec, dict):
+            good.append(rec)
+            good_rows.append(row)
+        else:
+            bad.append((row, str(rec)[:500], "JSON record is not an object"))
+    frame = pd.json_normalize(good, sep=".") if good else pd.DataFrame()
+    return _as_strings(frame), np.asarray(good_rows, dtype=np.int64)
+
+
+def _as_strings(frame: pd.DataFrame) -> pd.DataFrame:
+    out = {}
+    for col in frame.columns:
+        s = frame[col]
+        if isinstance(s.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(s.dtype):
+            s = s.map(lambda v: v.isoformat() if pd.notna(v) else None)
+        elif s.dtype == object:
+            s = s.map(lambda v: None if v is None or (isinstance(v, float) and math.isnan(v)) else
+                      (json.dumps(v) if isinstance(v, (list, dict)) else v))
+        out[str(col)] = s.astype("string")
+    return pd.DataFrame(out, index=range(len(frame)))
+
+
+def _sniff_delimiter(text: str) -> str:
+    first = text.split("\n", 1)[0]
+    best, best_n = ",", 0
+    for delim in DELIMITERS:
+        try:
+            n = len(next(csv.reader([first], delimiter=delim)))
+        except (csv.Error, StopIteration):
+            continue
+        if n > best_n:
+            best, best_n = delim, n
+    return best
+
+
+def _read_csv(text: str, sep: str, quoting: int) -> tuple[pd.DataFrame, np.ndarray, list[tuple[int, str, str]]]:
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""], quoting=quoting,
+            engine="c", skip_blank_lines=True,
+        )
+        return _as_strings(frame), np.arange(1, len(frame) + 1, dtype=np.int64), []
+    except pd.errors.ParserError as exc:
+        logger.info("C parser failed (%s); re-reading row by row", exc)
+    reader = csv.reader(io.StringIO(text), delimiter=sep, quoting=quoting)
+    header: list[str] | None = None
+    good: list[list[str | None]] = []
+    rows: list[int] = []
+    bad: list[tuple[int, str, str]] = []
+    n = 0
+    try:
+        for rec in reader:
+            if not rec or rec == [""]:
+                continue
+            if header is None:
+                header = rec
+                continue
+            n += 1
+            if len(rec) > len(header):
+                bad.append((n, sep.join(rec)[:500], f"row has {len(rec)} fields, the header has {len(header)}"))
+                continue
+            good.append([v if v != "" else None for v in rec] + [None] * (len(header) - len(rec)))
+            rows.append(n)
+    except csv.Error as exc:
+        bad.append((n + 1, "", f"CSV could not be parsed from here on: {exc}"))
+    frame = pd.DataFrame(good, columns=header or []).astype("string")
+    return frame, np.asarray(rows, dtype=np.int64), bad
+
+
+def _load(name: str, data: bytes, fmt: Format | None) -> _Raw:
+    """Read bytes into a frame of strings, detecting compression, container and encoding."""
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise _fail(name, f"file is empty; {_EXPECTED}")
+    if data.startswith(b"\x1f\x8b"):
+        try:
+            return _load(name, gzip.decompress(data), fmt)
+        except (OSError, EOFError) as exc:
+            raise _fail(name, f"gzip data cannot be decompressed ({exc}); {_EXPECTED}") from None
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise _fail(name, f"this is {what}, not a review export; {_EXPECTED}")
+    lower = name.lower()
+    if data.startswith(b"PAR1"):
+        try:
+            frame = pd.read_parquet(io.BytesIO(data))
+        except Exception as exc:  # pyarrow raises several types for corrupt files
+            raise _fail(name, f"Parquet file cannot be read ({exc}); {_EXPECTED}") from None
+        return _Raw(name, _as_strings(frame), np.arange(1, len(frame) + 1), "parquet", None, [])
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        try:
+            frame = pd.read_excel(io.BytesIO(data), dtype=str, sheet_name=0)
+        except Exception as exc:  # openpyxl/zipfile raise several types
+            raise _fail(name, f"not a readable Excel workbook ({type(exc).__name__}: {exc}); {_EXPECTED}") from None
+        frame = frame.dropna(how="all")
+        rows = frame.index.to_numpy(dtype=np.int64) + 1
+        return _Raw(name, _as_strings(frame.reset_index(drop=True)), rows, "excel", None, [])
+    enc, text = _decode(name, data)
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if stripped[:1] in "[{" or lower.endswith((".json", ".jsonl", ".ndjson")):
+        return _load_json(name, stripped, enc, lower)
+    read = dict(fmt.read) if fmt else {}
+    sep = read.get("sep") or _sniff_delimiter(stripped)
+    quoting = csv.QUOTE_NONE if read.get("quoting") == "none" else csv.QUOTE_MINIMAL
+    if fmt is None:  # let the detected format choose its own dialect (e.g. the Amazon TSV has no quoting)
+        header = next(csv.reader([stripped.split("\n", 1)[0]], delimiter=sep), [])
+        det = detect_format(header, "csv")
+        if det.format.read:
+            sep = det.format.read.get("sep", sep)
+            quoting = csv.QUOTE_NONE if det.format.read.get("quoting") == "none" else quoting
+    frame, rows, bad = _read_csv(stripped, sep, quoting)
+    return _Raw(name, frame, rows, "csv", enc, bad)
+
+
+def _load_json(name: str, text: str, enc: str, lower: str) -> _Raw:
+    bad: list[tuple[int, str, str]] = []
+    doc: Any = None
+    is_lines = lower.endswith((".jsonl", ".ndjson"))
+    if not is_lines:
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            if "Extra data" not in exc.msg:
+                if text.count("\n") < 1:
+                    raise _fail(name, f"not valid JSON ({exc}); {_EXPECTED}") from None
+            is_lines = True
+    if not is_lines:
+        records = _records_from_json(doc, name)
+        frame, rows = _frame_from_records(records, range(1, len(records) + 1), bad)
+        return _Raw(name, frame, rows, "json", enc, bad)
+    records, rows = [], []
+    n = 0
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        n += 1
+        try:
+            records.append(json.loads(line))
+            rows.append(n)
+        except json.JSONDecodeError as exc:
+            bad.append((n, line[:500], f"line is not valid JSON: {exc.msg}"))
+    if n and len(bad) == n:
+        raise _fail(name, f"no line is valid JSON (first: {bad[0][2]}); {_EXPECTED}")
+    frame, good_rows = _frame_from_records(records, rows, bad)
+    return _Raw(name, frame, good_rows, "jsonl", enc, bad)
+
+
+# ------------------------------------------------------------------------------------------- parsing
+
+
+def clean_text(values: pd.Series) -> pd.Series:
+    """Clean review text: line-break tags to ``\\n``, inline tags dropped, entities decoded, trimmed.
+
+    >>> clean_text(pd.Series(["Great!<br />Works &amp; fits. ", None])).tolist()
+    ['Great!\\nWorks & fits.', <NA>]
+    """
+    s = values.astype("string").str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False)
+    mask = s.str.contains(r"[<&]", regex=True, na=False)
+    if mask.any():
+        sub = s[mask].str.replace(_BR, "\n", regex=True).str.replace(_INLINE_TAG, "", regex=True)
+        s = s.copy()
+        s[mask] = sub.map(html.unescape).astype("string")
+    return s.str.strip()
+
+
+def infer_rating_scale(values: pd.Series) -> tuple[float, float]:
+    """Guess the rating scale of plain numbers: 1–5 unless enough values say otherwise.
+
+    When at least ``SCALE_EVIDENCE_SHARE`` of the numbers are above 5, the scale is 1–10 (0–10 when a
+    0 occurs) if the maximum is at most 10, else 0–100. A few stray 7s in a 1–5 file stay rejects.
+
+    >>> infer_rating_scale(pd.Series([8.0, 10.0, 3.0, 9.0]))
+    (1.0, 10.0)
+    """
+    nums = pd.to_numeric(values, errors="coerce").dropna()
+    if nums.empty or (nums > 5).mean() < SCALE_EVIDENCE_SHARE:
+        return (1.0, 5.0)
+    if nums.max() <= 10:
+        return (0.0, 10.0) if (nums == 0).any() else (1.0, 10.0)
+    return (0.0, 100.0)
+
+
+def to_five_stars(x: pd.Series, lo: float | pd.Series, hi: float | pd.Series) -> pd.Series:
+    """Map ratings on ``[lo, hi]`` linearly onto 1–5 and round half up; out-of-scale values become NaN.
+
+    >>> to_five_stars(pd.Series([1.0, 7.0, 9.0, 10.0, 11.0]), 1, 10).tolist()
+    [1.0, 4.0, 5.0, 5.0, nan]
+    """
+    x = x.astype("float64")
+    inside = (x >= lo - 1e-9) & (x <= hi + 1e-9)
+    r = np.floor(1 + 4 * (x - lo) / (hi - lo) + 0.5 + 1e-9)
+    return r.where(inside)
+
+
+def _parse_rating(raw: pd.Series, fmt: Format, scale: tuple[float, float] | None) -> tuple[pd.Series, pd.Series, tuple[float, float]]:
+    s = raw.astype("string").str.strip()
+    nums = pd.to_numeric(s.str.replace(",", ".", regex=False), errors="coerce").astype("float64")
+    used_scale = scale or fmt.rating_scale or infer_rating_scale(nums)
+    stars = to_five_stars(nums, *used_scale)
+    todo = nums.isna() & s.notna() & (s != "")
+    if todo.any():
+        t = s[todo]
+        upper = t.str.upper()
+        words = {**{k.upper(): v for k, v in _WORD_NUMBERS.items() if len(k) > 2}, **fmt.rating_values}
+        word = upper.map(words).astype("float64")
+        frac = t.str.extract(_FRACTION)
+        fx = pd.to_numeric(frac[0].str.replace(",", ".", regex=False), errors="coerce")
+        fn = pd.to_numeric(frac[1].str.replace(",", ".", regex=False), errors="coerce")
+        frac_stars = to_five_stars(fx, 1.0, fn.where(fn > 1))
+        lead = pd.to_numeric(t.str.extract(_LEADING_NUMBER)[0].str.replace(",", ".", regex=False), errors="coerce")
+        lead_stars = to_five_stars(lead, *used_scale)
+        glyph = t.str.count("★").astype("float64")
+        glyph_ok = t.str.fullmatch(r"\s*[★☆]+\s*", na=False) & (glyph >= 1)
+        out = word.fillna(frac_stars).fillna(lead_stars).where(~glyph_ok, glyph.clip(upper=5))
+        stars = stars.copy()
+        stars[todo] = out
+    reason = pd.Series(pd.NA, index=s.index, dtype="string")
+    missing = s.isna() | (s == "")
+    reason[missing] = "rating missing"
+    reason[~missing & stars.isna() & nums.notna()] = (
+        f"rating outside the {used_scale[0]:g}–{used_scale[1]:g} scale"
+    )
+    reason[~missing & stars.isna() & nums.isna()] = "rating not understood"
+    return stars.astype("Int64"), reason, used_scale
+
+
+def _slash_formats(values: pd.Series) -> tuple[str, ...]:
+    parts = values.str.extract(r"^\s*(\d{1,2})/(\d{1,2})/\d{2,4}")
+    a = pd.to_numeric(parts[0], errors="coerce")
+    b = pd.to_numeric(parts[1], errors="coerce")
+    if (a > 12).any() and not (b > 12).any():
+        return _DAY_FIRST
+    return _MONTH_FIRST
+
+
+def parse_dates(values: pd.Series, formats: Sequence[str] = ()) -> pd.Series:
+    """Parse a column of dates in mixed notations to UTC; what cannot be read becomes ``NaT``.
+
+    See the module docstring for the notations understood. Each distinct value is parsed once.
+
+    >>> parse_dates(pd.Series(["09 4, 2015", "1441324800", "17-Apr-18"])).dt.strftime("%Y-%m-%d").tolist()
+    ['2015-09-04', '2015-09-04', '2018-04-17']
+    """
+    s = values.astype("string").str.strip()
+    uniq = pd.Series(s.dropna().unique(), dtype="string")
+    uniq = uniq[uniq != ""]
+    out = pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[us, UTC]")
+    if len(uniq):
+        numeric = uniq.str.fullmatch(r"-?\d+(?:\.\d+)?", na=False)
+        if numeric.any():
+            n = pd.to_numeric(uniq[numeric], errors="coerce").astype("float64")
+            n = n.where(n.abs() < 1e15)
+            ms = n.abs() >= EPOCH_MS_THRESHOLD
+            secs = n.where(~ms, n / 1000.0)
+            out[numeric] = pd.to_datetime(secs, unit="s", utc=True, errors="coerce").astype("datetime64[us, UTC]")
+        rest = ~numeric
+        if rest.any():
+            out[rest] = pd.to_datetime(uniq[rest], format="ISO8601", utc=True, errors="coerce").astype(
+                "datetime64[us, UTC]"
+            )
+        todo = out.isna()
+        slash = _slash_formats(uniq[todo]) if todo.any() else ()
+        for fmt in (*formats, *DATE_FORMATS, *slash):
+            todo = out.isna() & ~numeric
+            if not todo.any():
+                break
+            parsed = pd.to_datetime(uniq[todo], format=fmt, utc=True, errors="coerce")
+            out[todo] = parsed.astype("datetime64[us, UTC]")
+    lookup = pd.Series(out.to_numpy(), index=uniq.to_numpy())
+    result = s.map(lookup)
+    return pd.to_datetime(result, utc=True).astype("datetime64[us, UTC]")
+
+
+def _parse_bool(raw: pd.Series, empty_is_false: bool) -> pd.Series:
+    s = raw.astype("string").str.strip().str.lower()
+    out = pd.Series(pd.NA, index=s.index, dtype="boolean")
+    out[s.isin(_TRUE)] = True
+    out[s.isin(_FALSE)] = False
+    if empty_is_false:
+        out[s.isna() | (s == "")] = False
+    return out
+
+
+def _parse_count(raw: pd.Series) -> pd.Series:
+    s = raw.astype("string").str.strip().str.lower()
+    n = pd.to_numeric(s.str.replace(r"[,\s]", "", regex=True), errors="coerce")
+    todo = n.isna() & s.notna()
+    if todo.any():
+        first = s[todo].str.extract(r"(\d[\d,]*)")[0].str.replace(",", "", regex=False)
+        word = s[todo].str.extract(r"^(one|a|an)\b")[0].map(_WORD_NUMBERS)
+        n = n.astype("float64")
+        n[todo] = pd.to_numeric(first, errors="coerce").fillna(word)
+    n = n.where((n >= 0) & (n == np.floor(n)))
+    return n.astype("Int64")
+
+
+def _derive_ids(frame: pd.DataFrame, author_key: pd.Series) -> pd.Series:
+    parts = [
+        frame["platform"].fillna(""),
+        frame["product_id"].fillna(""),
+        author_key.fillna(""),
+        frame["created_at"].dt.strftime("%Y-%m-%dT%H:%M:%S").fillna(""),
+        frame["title"].fillna(""),
+        frame["text"].fillna(""),
+    ]
+    joined = parts[0].astype(str)
+    for p in parts[1:]:
+        joined = joined + "\x1f" + p.astype(str)
+    return pd.Series(
+        ["h" + hashlib.sha1(v.encode("utf-8")).hexdigest()[:ID_HEX_DIGITS] for v in joined],
+        index=frame.index,
+        dtype="string",
+    )
+
+
+def _platform_values(raw: pd.Series) -> pd.Series:
+    s = raw.astype("string").str.strip().str.lower().str.replace(r"[\s\-]+", "_", regex=True)
+    s = s.replace({"google_business": "google", "google_maps": "google", "appstore": "app_store",
+                   "apple": "app_store", "googleplay": "google_play", "play_store": "google_play"})
+    return s.where(s.isin(schema.PLATFORMS), "other")
+
+
+# ------------------------------------------------------------------------------------------- mapping
+
+
+def _resolve_columns(raw: _Raw, fmt: Format, column_map: Mapping[str, str] | None) -> dict[str, tuple[list[str], Any]]:
+    """For each field: the source columns (in order) and its FieldSpec (or None for synonym/map hits)."""
+    by_norm: dict[str, str] = {}
+    for col in raw.frame.columns:
+        by_norm.setdefault(norm_header(col), col)
+    out: dict[str, tuple[list[str], Any]] = {}
+    if fmt.name == GENERIC:
+        for fld, col in synonym_mapping(list(raw.frame.columns), fmt).items():
+            out[fld] = ([col], None)
+    else:
+        for fld, spec in fmt.fields.items():
+            cols = [by_norm[norm_header(c)] for c in spec.columns if norm_header(c) in by_norm]
+            if cols or spec.filename:
+                out[fld] = (cols, spec)
+    for src, dst in (column_map or {}).items():
+        if dst not in MAPPABLE:
+            raise _fail(raw.name, f"column_map value {dst!r} is not a canonical column; expected one of "
+                        f"{', '.join(MAPPABLE)}")
+        col = by_norm.get(norm_header(src))
+        if col is None:
+            raise _fail(raw.name, f"column_map names column {src!r}, which is not in the file; columns seen: "
+                        f"{', '.join(map(str, raw.frame.columns))}")
+        for fld in [f for f, (cols, _) in out.items() if col in cols and f != dst]:
+            cols = [c for c in out[fld][0] if c != col]
+            if cols:
+                out[fld] = (cols, out[fld][1])
+            else:
+                del out[fld]
+        out[dst] = ([col], None)
+    return out
+
+
+def _field_values(raw: _Raw, cols: list[str], spec: Any) -> pd.Series:
+    frame = raw.frame
+    if spec is not None and spec.filename and not cols:
+        m = re.search(spec.filename, Path(raw.name).name)
+        return pd.Series(m.group(1) if m else pd.NA, index=frame.index, dtype="string")
+    s = frame[cols[0]].astype("string")
+    for col in cols[1:]:
+        empty = s.isna() | (s.str.strip() == "")
+        s = s.where(~empty, frame[col].astype("string"))
+    if spec is not None and spec.pattern:
+        s = s.str.extract(spec.pattern, expand=True)[0].astype("string")
+    if spec is not None and spec.values:
+        s = s.str.strip().str.upper().map(spec.values).astype("string").fillna(s)
+    return s
+
+
+def _no_rating_error(raw: _Raw, fmt: Format) -> IngestError:
+    if fmt.name == GENERIC:
+        expected = "a rating column named like " + ", ".join(fmt.synonyms["rating"][:8])
+    else:
+        expected = f"{fmt.name}'s rating column {', '.join(fmt.fields['rating'].columns)}"
+    seen = ", ".join(map(str, raw.frame.columns)) or "(none)"
+    return _fail(
+        raw.name,
+        f"no rating column found; expected {expected}; columns seen: {seen}. Name it with "
+        f"column_map={{'<your column>': 'rating'}} (command line: --map '<your column>=rating')",
+    )
+
+
+def _map_file(
+    raw: _Raw,
+    fmt: Format,
+    column_map: Mapping[str, str] | None,
+    platform: str | None,
+    rating_scale: tuple[float, float] | None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series, tuple[float, float] | None]:
+    """Map one file to (accepted canonical rows, rejects, author key for accepted rows, scale used)."""
+    cols = _resolve_columns(raw, fmt, column_map)
+    if "rating" not in cols:
+        raise _no_rating_error(raw, fmt)
+    n = len(raw.frame)
+    idx = raw.frame.index
+
+    def get(fld: str) -> pd.Series:
+        if fld not in cols:
+            return pd.Series(pd.NA, index=idx, dtype="string")
+        return _field_values(raw, *cols[fld])
+
+    def src(fld: str) -> str:
+        return cols[fld][0][0] if fld in cols and cols[fld][0] else fld
+
+    out: dict[str, pd.Series] = {}
+    rating_raw = get("rating")
+    out["rating"], rating_reason, scale = _parse_rating(rating_raw, fmt, rating_scale)
+    date_raw = get("created_at")
+    created = parse_dates(date_raw, fmt.date_formats)
+    implausible = created.notna() & ((created < MIN_DATE) | (created >= MAX_DATE))
+    created = created.where(~implausible)
+    out["created_at"] = created
+    for fld in ("title", "text", "reply_text", "product_title"):
+        out[fld] = clean_text(get(fld))
+    out["title"] = out["title"].where(out["title"] != "")
+    text_missing = out["text"].isna() | (out["text"] == "")
+    out["text"] = out["text"].fillna("")
+    for fld in ("marketplace", "product_id", "author", "review_id"):
+        v = get(fld).str.strip()
+        out[fld] = v.where(v != "")
+    replied = parse_dates(get("replied_at"), fmt.date_formats) if "replied_at" in cols else None
+    out["replied_at"] = (replied.where((replied >= MIN_DATE) & (replied < MAX_DATE))
+                         if replied is not None else pd.Series(pd.NaT, index=idx, dtype="datetime64[us, UTC]"))
+    for fld in ("verified", "vine"):
+        out[fld] = (_parse_bool(get(fld), fld in fmt.empty_is_false) if fld in cols
+                    else pd.Series(pd.NA, index=idx, dtype="boolean"))
+    out["helpful_votes"] = _parse_count(get("helpful_votes")) if "helpful_votes" in cols else pd.Series(
+        pd.NA, index=idx, dtype="Int64")
+    if platform is not None:
+        out["platform"] = pd.Series(platform, index=idx, dtype="string")
+    elif fmt.platform is not None:
+        out["platform"] = pd.Series(fmt.platform, index=idx, dtype="string")
+    elif "platform" in cols:
+        out["platform"] = _platform_values(get("platform")).astype("string")
+    else:
+        out["platform"] = pd.Series("other", index=idx, dtype="string")
+    out["source_file"] = pd.Series(raw.name, index=idx, dtype="string")
+    out["source_row"] = pd.Series(raw.rows, index=idx, dtype="Int64")
+    if fmt.keep_provenance:
+        by_norm = {norm_header(c): c for c in raw.frame.columns}
+        if "source_file" in by_norm:
+            out["source_file"] = raw.frame[by_norm["source_file"]].astype("string").fillna(out["source_file"])
+        if "source_row" in by_norm:
+            kept = pd.to_numeric(raw.frame[by_norm["source_row"]], errors="coerce").astype("Int64")
+            out["source_row"] = kept.fillna(out["source_row"])
+    author_key = get("author_id").str.strip() if "author_id" in cols else out["author"]
+    author_key = author_key.where(author_key != "")
+
+    # rejects: one row per source row, the first problem wins
+    reason = rating_reason.copy()
+    column = pd.Series(src("rating"), index=idx, dtype="string").where(reason.notna())
+    value = rating_raw.where(reason.notna())
+
+    def add(mask: pd.Series, col: str, val: pd.Series, why: str | pd.Series) -> None:
+        new = mask & reason.isna()
+        if not new.any():
+            return
+        reason[new] = why if isinstance(why, str) else why[new]
+        column[new] = col
+        value[new] = val[new]
+
+    if "created_at" not in cols:
+        add(pd.Series(True, index=idx), "created_at", date_raw,
+            f"no date column in the file (columns seen: {', '.join(map(str, raw.frame.columns))}); "
+            "pass column_map={'<your column>': 'created_at'}")
+    date_empty = date_raw.isna() | (date_raw.str.strip() == "")
+    add(date_empty, src("created_at"), date_raw, "date missing")
+    add(implausible, src("created_at"), date_raw, "date implausible (before 1995 or after 2099)")
+    add(created.isna(), src("created_at"), date_raw, "date not understood")
+    if fmt.text_required:
+        add(text_missing & out["title"].isna(), src("text"), get("text"), "no text and no title")
+    bad = reason.notna()
+
+    frame = pd.DataFrame({c: out[c] for c in schema.COLUMNS if c in out}, index=idx)
+    for c in ("created_at", "replied_at"):
+        frame[c] = frame[c].astype("datetime64[ns, UTC]")
+    rejects = pd.DataFrame(
+        {
+            "source_file": pd.Series(raw.name, index=idx, dtype="string")[bad],
+            "source_row": pd.Series(raw.rows, index=idx, dtype="Int64")[bad],
+            "column": column[bad].astype("string"),
+            "value": value[bad].astype("string"),
+            "reason": reason[bad].astype("string"),
+        }
+    )
+    if raw.bad:
+        extra = pd.DataFrame(
+            {
+                "source_file": pd.Series([raw.name] * len(raw.bad), dtype="string"),
+                "source_row": pd.Series([b[0] for b in raw.bad], dtype="Int64"),
+                "column": pd.Series(["(row)"] * len(raw.bad), dtype="string"),
+                "value": pd.Series([b[1] for b in raw.bad], dtype="string"),
+                "reason": pd.Series([b[2] for b in raw.bad], dtype="string"),
+            }
+        )
+        rejects = pd.concat([rejects, extra], ignore_index=True).sort_values("source_row", kind="stable")
+    ok = frame[~bad].copy()
+    missing_id = ok["review_id"].isna()
+    if missing_id.any():
+        ok.loc[missing_id, "review_id"] = _derive_ids(ok[missing_id], author_key[~bad][missing_id])
+    assert n == len(ok) + int(bad.sum())
+    return ok, rejects.reset_index(drop=True), author_key[~bad], scale
+
+
+def _duplicates(frame: pd.DataFrame, author_key: pd.Series) -> pd.Series:
+    """True for rows that repeat an earlier row's (platform, review_id) or its author/date/title/text."""
+    dup = frame.duplicated(subset=["platform", "review_id"], keep="first")
+    keyed = author_key.notna() & ((frame["text"] != "") | frame["title"].notna())
+    if keyed.any():
+        sub = pd.DataFrame(
+            {
+                "p": frame["platform"], "a": author_key, "d": frame["created_at"],
+                "t": frame["title"].fillna(""), "x": frame["text"],
+            }
+        )[keyed & ~dup]
+        dup2 = sub.duplicated(keep="first")
+        dup = dup | dup2.reindex(frame.index, fill_value=False)
+    return dup
+
+
+# ------------------------------------------------------------------------------------------- public API
+
+
+def _sources(source: Source | Sequence[Source]) -> list[Source]:
+    if isinstance(source, (str, os.PathLike)) or hasattr(source, "read"):
+        return [source]  # type: ignore[list-item]
+    if isinstance(source, Iterable):
+        items = list(source)
+        if not items:
+            raise IngestError("no input files given; expected at least one review export")
+        return items
+    raise TypeError(f"source must be a path, a list of paths or a file-like object, not {type(source).__name__}")
+
+
+def read_reviews(
+    source: Source | Sequence[Source],
+    format: str | None = None,
+    column_map: Mapping[str, str] | None = None,
+    platform: str | None = None,
+    rating_scale: tuple[float, float] | None = None,
+) -> IngestResult:
+    """Read one or more review exports into the canonical frame.
+
+    ``source`` is a path, a list of paths or a file-like object (its ``name`` is used for reports and
+    for formats that read the file name). ``format`` forces a format by name (see
+    :func:`reviewtools.formats.list_formats`); ``column_map`` maps source column names to canonical
+    columns (``{"Stars": "rating", "Comment": "text"}``) on top of the detected or forced format;
+    ``platform`` sets the platform of every row; ``rating_scale`` (``(lo, hi)``) overrides the scale.
+
+    Raises :class:`~reviewtools.errors.IngestError` when a file cannot be read at all (empty, binary,
+    no rating column); row-level problems go to ``rejects``. The input is never modified.
+
+    >>> import io
+    >>> csv_text = "Stars,Review,Date\\n5,Great,2024-01-15\\n9,Bad rating,2024-01-16\\n"
+    >>> res = read_reviews(io.StringIO(csv_text))
+    >>> res.format, res.ingested, res.rejected, res.rejects.loc[0, "reason"]
+    ('generic', 1, 1, 'rating outside the 1–5 scale')
+    """
+    if platform is not None and platform not in schema.PLATFORMS:
+        raise IngestError(f"platform {platform!r} is not one of {', '.join(schema.PLATFORMS)}")
+    if rating_scale is not None and not (len(rating_scale) == 2 and rating_scale[0] < rating_scale[1]):
+        raise IngestError(f"rating_scale must be (low, high) with low < high, not {rating_scale!r}")
+    forced = get_format(format) if format else None
+    frames, rejects, keys, partial = [], [], [], []
+    for i, src in enumerate(_sources(source)):
+        name, data = _open(src)
+        raw = _load(name, data, forced)
+        if forced is not None:
+            fmt, why = forced, "format given by the caller"
+        else:
+            det = detect_format(raw.frame.columns, raw.container)
+            fmt, why = det.format, det.reason
+        ok, rej, akey, scale = _map_file(raw, fmt, column_map, platform, rating_scale)
+        ok = ok.assign(_file=i)
+        frames.append(ok)
+        keys.append(akey)
+        rejects.append(rej)
+        partial.append((name, fmt.name, why, len(raw.frame) + len(raw.bad), len(rej), scale, raw.encoding))
+        logger.info("%s: %s (%s), %d rows", name, fmt.name, why, len(raw.frame) + len(raw.bad))
+    allrows = pd.concat(frames, ignore_index=True)
+    akeys = pd.concat(keys, ignore_index=True)
+    dup = _duplicates(allrows, akeys)
+    kept = allrows[~dup]
+    reports = []
+    for i, (name, fname, why, read, nrej, scale, enc) in enumerate(partial):
+        mine = kept[kept["_file"] == i]
+        ndup = int((dup & (allrows["_file"] == i)).sum())
+        reports.append(
+            FileReport(
+                file=name, format=fname, detected_by=why, rows_read=read, ingested=len(mine), rejected=nrej,
+                duplicates=ndup,
+                date_min=mine["created_at"].min() if len(mine) else None,
+                date_max=mine["created_at"].max() if len(mine) else None,
+                products=int(mine["product_id"].nunique()), rating_scale=scale, encoding=enc,
+            )
+        )
+        assert read == len(mine) + nrej + ndup, (name, read, len(mine), nrej, ndup)
+    reviews = schema.coerce(kept.drop(columns="_file").reset_index(drop=True))
+    schema.validate(reviews)
+    rej = pd.concat(rejects, ignore_index=True) if rejects else pd.DataFrame(columns=list(REJECT_COLUMNS))
+    rej = rej.astype({"source_file": "string", "source_row": "Int64", "column": "string", "value": "string",
+                      "reason": "string"})[list(REJECT_COLUMNS)]
+    names = list(dict.fromkeys(r.format for r in reports))
+    return IngestResult(reviews=reviews, rejects=rej, format="+".join(names), files=tuple(reports))
+
+
+def write_frame(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
+    """Write a frame to ``.csv`` or ``.parquet`` (chosen by the suffix); returns the path.
+
+    The canonical CSV is what the ``canonical`` format reads back to the same frame.
+    """
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix == ".parquet":
+        frame.to_parquet(p, index=False)
+    elif suffix in (".csv", ".txt"):
+        frame.to_csv(p, index=False)
+    else:
+        raise IngestError(f"{p}: cannot write {suffix or 'a file without suffix'}; expected .csv or .parquet")
+    return p
+
+
+__all__ = [
+    "REJECT_COLUMNS",
+    "MIN_DATE",
+    "MAX_DATE",
+    "FileReport",
+    "IngestResult",
+    "read_reviews",
+    "write_frame",
+    "clean_text",
+    "parse_dates",
+    "infer_rating_scale",
+    "to_five_stars",
+]
