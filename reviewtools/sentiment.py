@@ -192,10 +192,6 @@ def _is_boundary(line: str, sent_start: int, m: re.Match[str]) -> bool:
     # a single full stop: look at the word it ends
     tok_start = line.rfind(" ", 0, s) + 1
     token = line[max(tok_start, sent_start) : s].lstrip("\"'(\u201c\u2018[")
-    if _INITIALS.fullmatch(token) and token != "I":
-        return False
-    if _LIST_MARKER.fullmatch(line[sent_start:s].strip()):
-        return False
     kind = load_abbreviations().get(token.lower())
     if kind == "prefix":
         return False
@@ -203,6 +199,10 @@ def _is_boundary(line: str, sent_start: int, m: re.Match[str]) -> bool:
         return not nxt.isdigit()
     if kind == "may_end":
         return nxt.isupper()
+    if _INITIALS.fullmatch(token) and token != "I":
+        return False
+    if _LIST_MARKER.fullmatch(line[sent_start:s].strip()):
+        return False
     return True
 
 
