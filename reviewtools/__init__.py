@@ -19,6 +19,8 @@ from .errors import (
     UnknownFormatError,
 )
 from .schema import COLUMNS, DTYPES, PLATFORMS, coerce, empty_frame, validate
+from .formats import Format, get_format, list_formats
+from .ingest import FileReport, IngestResult, read_reviews, write_frame
 from .ratings import (
     RatingsReport,
     alerts,
@@ -51,6 +53,14 @@ __all__ = [
     "coerce",
     "empty_frame",
     "validate",
+    # ingest
+    "read_reviews",
+    "write_frame",
+    "IngestResult",
+    "FileReport",
+    "Format",
+    "list_formats",
+    "get_format",
     # ratings (charts live in reviewtools.charts)
     "RatingsReport",
     "rating_summary",

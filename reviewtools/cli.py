@@ -44,6 +44,161 @@ def _register(add: Callable[[argparse._SubParsersAction], None]) -> Callable[[ar
     return add
 
 
+# ------------------------------------------------------------------------------------------- ratings
+
+
+@_register
+def _add_ratings(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "ratings",
+        help="how low ratings drag the average: drag table, what-if and targets",
+        description=(
+            "Rating maths on review exports: what each star level costs the average, the average if reviews "
+            "with strong removal-basis guideline hits came down, and the 5-star reviews needed to reach a "
+            "target. Averages are computed from the reviews in the files; pass the listing's displayed rating "
+            "and rating count to base the target maths on them."
+        ),
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="review export(s) to read")
+    p.add_argument("--product", metavar="ID", help="only this product_id")
+    p.add_argument("--per-product", action="store_true", help="one row per product instead of overall figures")
+    p.add_argument("--target", type=float, default=None, metavar="T",
+                   help="target average, 1 ≤ T < 5 (default: reviewtools.ratings.DEFAULT_TARGET)")
+    p.add_argument("--displayed-rating", type=float, metavar="X", help="the rating shown on the listing")
+    p.add_argument("--rating-count", type=int, metavar="N", help="the rating count shown on the listing")
+    p.add_argument("--top", type=int, default=10, metavar="K", help="how many costliest reviews to list")
+    p.set_defaults(func=_cmd_ratings)
+
+
+def _cmd_ratings(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from . import ratings
+    from .ingest import read_reviews
+
+    if (args.displayed_rating is None) != (args.rating_count is None):
+        raise ReviewToolsError("--displayed-rating and --rating-count go together; give both or neither")
+    target = ratings.DEFAULT_TARGET if args.target is None else args.target
+    res = read_reviews(list(args.files))
+    frame = res.reviews
+    if len(res.rejects):
+        print(f"note: {len(res.rejects)} row(s) could not be read and are not counted below", file=sys.stderr)
+    if args.product is not None:
+        frame = frame[frame["product_id"] == args.product]
+        if frame.empty:
+            raise ReviewToolsError(f"no reviews of product {args.product!r} in {', '.join(args.files)}")
+    by = "product_id" if args.per_product else None
+    displayed = None
+    if args.displayed_rating is not None:
+        products = frame["product_id"].dropna().unique()
+        if len(products) != 1:
+            raise ReviewToolsError("the displayed rating belongs to one product; choose it with --product")
+        label = str(products[0]) if by else ratings.ALL_GROUP
+        displayed = {label: (args.displayed_rating, args.rating_count)}
+    hits, what_if_note = None, ""
+    try:
+        from .rules import check_reviews
+    except ImportError as exc:  # only "the rules module is not there yet", never a broken dependency
+        if exc.name not in ("reviewtools.rules", None):
+            raise
+        what_if_note = "what-if: skipped, the guideline checks (reviewtools.rules.check_reviews) are not available yet"
+    else:
+        hits = check_reviews(frame)
+    rep = ratings.ratings_report(frame, by=by, target=target, hits=hits, displayed=displayed, top=args.top)
+
+    def show(title: str, table: pd.DataFrame) -> None:
+        print(f"\n== {title}")
+        print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}", na_rep="-") if len(table) else "(none)")
+
+    print(f"Ratings {ratings.COMPUTED_BASIS}: {len(frame)} reviews; a simple mean, which the platform's displayed "
+          f"rating need not match (it also counts star-only ratings and weighs recent reviews).")
+    key = by or ratings.SCOPE_COLUMN
+    show("Summary", rep.summary[[key, "n_reviews", "average", "bayesian_average", "share_1", "share_5",
+                                 "displayed_rating", "displayed_count", "displayed_gap"]])
+    if by is None:
+        show(f"Drag per star level (stars lost against 5.0 and against the target {target:g})",
+             rep.drag[["star", "count", "share", "drag_vs_5", "share_of_gap", "drag_vs_target"]])
+    show("Drag summary", rep.drag_summary[[key, "average", "gap_to_5", "average_without_1star", "low_star_reviews",
+                                           "low_star_share_of_gap", "gap_to_target"]])
+    show(f"Costliest reviews (top {args.top})",
+         rep.costliest[[c for c in (key, "review_id", "rating", "created_at", "contribution") if c in rep.costliest]])
+    if rep.what_if is None:
+        print(f"\n== What-if\n{what_if_note or rep.note}")
+    else:
+        show("What-if: strong removal-basis hits came down (the platform decides; nothing is guaranteed)",
+             rep.what_if[[key, "basis", "n_before", "average_before", "n_removed", "average_after", "change",
+                          "n_checks_not_run"]])
+    show(f"Target {target:g}", rep.targets[[key, "basis", "n", "average", "met", "five_stars_needed",
+                                           "five_stars_per_one_star", "reviews_per_month", "months_all_5star",
+                                           "months_current_mix"]])
+    if len(rep.targets):
+        print(rep.targets["assumption"].iloc[0])
+    return 0
+
+
+@_register
+def _add_ingest(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "ingest",
+        help="read review exports into the canonical frame and report counts per file",
+        description="Read review exports (Amazon, Google, Trustpilot, app stores, or any CSV/TSV/JSON/JSONL/Excel "
+        "with a recognisable header), print per file the format, rows read, ingested, rejected, duplicates, "
+        "date range and product count, and write the frame and the rejects where asked.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="review export(s) to read")
+    p.add_argument("--format", help="force a format by name (see `reviewtools formats`)")
+    p.add_argument("--map", action="append", default=[], metavar="SOURCE=CANONICAL",
+                   help="map a source column to a canonical column, e.g. --map 'Stars=rating' (repeatable)")
+    p.add_argument("--platform", help="platform of every row (amazon, google, trustpilot, yelp, app_store, ...)")
+    p.add_argument("--out", help="write the canonical frame to this .csv or .parquet file")
+    p.add_argument("--rejects", help="write the rejected rows (file, row, column, value, reason) to this .csv")
+    p.set_defaults(func=_cmd_ingest)
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from .errors import IngestError
+    from .ingest import read_reviews, write_frame
+
+    column_map = {}
+    for item in args.map:
+        src, sep, dst = item.rpartition("=")
+        if not sep or not src or not dst:
+            raise IngestError(f"--map {item!r}: expected SOURCE=CANONICAL, e.g. --map 'Stars=rating'")
+        column_map[src] = dst
+    res = read_reviews(args.files, format=args.format, column_map=column_map or None, platform=args.platform)
+    header = f"{'file':<40} {'format':<18} {'read':>8} {'ingested':>8} {'rejected':>8} {'dupes':>7}  dates{' ' * 17}products"
+    print(header)
+    for r in res.files:
+        dates = f"{r.date_min:%Y-%m-%d}..{r.date_max:%Y-%m-%d}" if r.date_min is not None else "-"
+        name = r.file if len(r.file) <= 40 else "..." + r.file[-37:]
+        print(f"{name:<40} {r.format:<18} {r.rows_read:>8} {r.ingested:>8} {r.rejected:>8} {r.duplicates:>7}  "
+              f"{dates:<22}{r.products:>8}")
+    if len(res.files) > 1:
+        print(f"{'total':<40} {'':<18} {res.rows_read:>8} {res.ingested:>8} {res.rejected:>8} {res.duplicates:>7}")
+    if args.out:
+        print(f"wrote {len(res.reviews)} reviews to {write_frame(res.reviews, args.out)}")
+    if args.rejects:
+        print(f"wrote {len(res.rejects)} rejects to {write_frame(res.rejects, args.rejects)}")
+    elif res.rejected:
+        print(f"{res.rejected} rows rejected; pass --rejects rejects.csv to see why")
+    return 0
+
+
+@_register
+def _add_formats(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("formats", help="list the review export formats ingest recognises",
+                       description="List every known export format with its platform and signature columns.")
+    p.set_defaults(func=_cmd_formats)
+
+
+def _cmd_formats(args: argparse.Namespace) -> int:
+    from .formats import list_formats
+
+    for fmt in list_formats():
+        print(f"{fmt.name:<18} {fmt.platform or '(from file)':<12} {fmt.title}")
+    return 0
+
+
 # ----------------------------------------------------------------------------------------------- main
 
 
