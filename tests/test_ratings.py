@@ -519,3 +519,53 @@ def test_columns_are_stable_on_empty_and_full_frames():
         full = fn(worked_example(), **kwargs)
         assert list(empty.columns) == list(full.columns), fn.__name__
         assert np.all(empty.columns[:1] == ["product_id"])
+
+
+# ------------------------------------------------------------------------------------------------ CLI
+
+FINE_FOOD_HEADER = "Id,ProductId,UserId,ProfileName,HelpfulnessNumerator,HelpfulnessDenominator,Score,Time,Summary,Text\n"
+
+
+@pytest.fixture()
+def export(tmp_path):
+    """A small export in the Amazon Fine Food layout: product A is the worked example (A = 4.3, N = 50)."""
+    pytest.importorskip("reviewtools.ingest", reason="the CLI reads files through reviewtools.ingest")
+    stars = [5] * 30 + [4] * 15 + [1] * 5
+    lines = [f"{i},A,U{i},n{i},0,0,{s},{1700000000 + i * 86400},t{i},text number {i}\n" for i, s in enumerate(stars, 1)]
+    lines += [f"{100 + i},B,V{i},m{i},0,0,{s},1700000000,u{i},other text {i}\n" for i, s in enumerate([1, 5], 1)]
+    path = tmp_path / "export.csv"
+    path.write_text(FINE_FOOD_HEADER + "".join(lines), encoding="utf-8")
+    return path
+
+
+def test_cli_ratings_prints_drag_what_if_and_targets(export, capsys):
+    from reviewtools.cli import main
+
+    assert main(["ratings", str(export), "--product", "A", "--target", "4.7"]) == 0
+    out = capsys.readouterr().out
+    assert "computed from reviews" in out
+    assert "Drag per star level" in out and "Target 4.7" in out
+    assert " 67 " in out  # the worked example
+    assert "What-if" in out
+
+
+def test_cli_ratings_displayed_rating_is_the_base(export, capsys):
+    from reviewtools.cli import main
+
+    assert main(["ratings", str(export), "--product", "B", "--target", "4.7",
+                 "--displayed-rating", "4.3", "--rating-count", "50"]) == 0
+    out = capsys.readouterr().out
+    assert "displayed rating" in out and " 67 " in out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--target", "5"], "cannot be reached"),
+    (["--displayed-rating", "4.3"], "go together"),
+    (["--displayed-rating", "4.3", "--rating-count", "50"], "--product"),
+    (["--product", "ZZZ"], "no reviews"),
+])
+def test_cli_ratings_bad_arguments_exit_2(export, capsys, argv, message):
+    from reviewtools.cli import main
+
+    assert main(["ratings", str(export), *argv]) == 2
+    assert message in capsys.readouterr().err
