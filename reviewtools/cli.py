@@ -199,6 +199,46 @@ def _cmd_formats(args: argparse.Namespace) -> int:
     return 0
 
 
+# ----------------------------------------------------------------------------------------------- sentiment
+
+
+@_register
+def _add_sentiment(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "sentiment",
+        help="score review sentiment with VADER and flag rating-text mismatches",
+        description="Read review exports, score every review with VADER (whole review and sentence by sentence), "
+        "print the label counts, the mean sentiment score and the rating-text mismatches, and write the scored "
+        "frame where asked.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="review export(s) to read")
+    p.add_argument("--format", help="force a format by name (see `reviewtools formats`)")
+    p.add_argument("--out", help="write the scored frame to this .csv or .parquet file")
+    p.set_defaults(func=_cmd_sentiment)
+
+
+def _cmd_sentiment(args: argparse.Namespace) -> int:
+    from .ingest import read_reviews, write_frame
+    from .sentiment import HIGH_RATING_MIN, LOW_RATING_MAX, score_sentiment, summarize_sentiment
+
+    res = read_reviews(args.files, format=args.format)
+    if res.rejected:
+        print(f"note: {res.rejected} row(s) rejected while reading; `reviewtools ingest --rejects FILE` says why",
+              file=sys.stderr)
+    scored = score_sentiment(res.reviews)
+    s = summarize_sentiment(scored)
+    print(f"{s['reviews']} reviews scored")
+    for label, n in s["labels"].items():  # type: ignore[union-attr]
+        share = n / s["reviews"] if s["reviews"] else 0.0  # type: ignore[operator]
+        print(f"  {label:<9} {n:>8}  {share:6.1%}")
+    print(f"mean sentiment_score: {s['mean_score']:+.3f}")
+    print(f"rating-text mismatches: {s['mismatches']} ({HIGH_RATING_MIN}-5★ with clearly negative text or "
+          f"1-{LOW_RATING_MAX}★ with clearly positive text); {s['mismatch_unknown']} not checked (no text or rating)")
+    if args.out:
+        print(f"wrote {len(scored)} scored reviews to {write_frame(scored, args.out)}")
+    return 0
+
+
 # ----------------------------------------------------------------------------------------------- main
 
 

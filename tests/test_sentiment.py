@@ -409,3 +409,35 @@ def test_amazon_snippets_correlation_is_not_below_the_paper():
     out = score_sentiment(gt)
     for col in ("vader_compound", "sentiment_score"):
         assert np.corrcoef(gt["human"], out[col])[0, 1] >= 0.565, col
+
+
+# ------------------------------------------------------------------------------------------ command line
+
+
+def test_cli_sentiment_prints_counts_and_writes_the_scored_frame(tmp_path, capsys):
+    from reviewtools.cli import main
+
+    src = tmp_path / "reviews.csv"
+    src.write_text(
+        "Stars,Title,Review,Date\n"
+        "5,Love it,Works great and I love it!,2024-01-15\n"
+        "5,Terrible,Awful quality. It broke and I hate it!,2024-01-16\n"
+        "3,,It is a phone.,2024-01-17\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "scored.csv"
+    assert main(["sentiment", str(src), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "3 reviews scored" in printed
+    counts = {line.split()[0]: int(line.split()[1]) for line in printed.splitlines() if line.startswith("  ")}
+    assert counts == {"negative": 1, "neutral": 1, "positive": 1}
+    assert "rating-text mismatches: 1" in printed
+    scored = pd.read_csv(out)
+    assert len(scored) == 3 and set(SENTIMENT_COLUMNS) <= set(scored.columns)
+
+
+def test_cli_sentiment_unreadable_file_exits_2(tmp_path, capsys):
+    from reviewtools.cli import main
+
+    assert main(["sentiment", str(tmp_path / "missing.csv")]) == 2
+    assert "missing.csv" in capsys.readouterr().err
