@@ -35,6 +35,15 @@ from .ratings import (
     what_if,
     window_averages,
 )
+from .sentiment import (
+    NEGATIVE_THRESHOLD,
+    POSITIVE_THRESHOLD,
+    SENTIMENT_COLUMNS,
+    score_sentences,
+    score_sentiment,
+    split_sentences,
+    summarize_sentiment,
+)
 
 __all__ = [
     "__version__",
@@ -74,4 +83,12 @@ __all__ = [
     "topic_trend",
     "alerts",
     "ratings_report",
+    # sentiment
+    "score_sentiment",
+    "score_sentences",
+    "split_sentences",
+    "summarize_sentiment",
+    "SENTIMENT_COLUMNS",
+    "POSITIVE_THRESHOLD",
+    "NEGATIVE_THRESHOLD",
 ]
