@@ -1,0 +1,840 @@
+"""Complaint topics: phrase rules kept as data, with evidence spans, and theme discovery with scikit-learn.
+
+The rules live in ``reviewtools/resources/topics.json`` (see its ``about`` field for the phrase syntax). Each
+topic has *complaint* phrases (a problem in themselves: "arrived cracked"), *praise* phrases ("fits
+perfectly") and *mention* phrases that only name the topic ("shipping") and take their polarity from a cue
+word nearby ("slow shipping", "shipping was fast").
+
+Polarity of one match (the ``polarity`` column; ``complaint`` is ``polarity == "complaint"``):
+
+* complaint phrase → ``complaint``; negated ("no damage", "wasn't damaged") → ``neutral``.
+* praise phrase → ``praise``; negated ("doesn't fit well", "not genuine") → ``complaint``.
+* mention → the nearest cue word within :data:`CUE_WINDOW` tokens in the same clause decides: a negative cue
+  gives ``complaint``, a positive one ``praise``; a negated negative cue ("never had a problem with
+  shipping") gives ``neutral`` and a negated positive cue ("shipping was not fast") gives ``complaint``;
+  no cue gives ``neutral``. On a tie the negative cue wins.
+
+Negation: a negator (``negators`` in the resource: no, not, never, without, n't forms...) within
+:data:`NEGATION_WINDOW` tokens before the phrase (or the cue) *in the same clause*, or inside a phrase's
+``...`` gap. A clause ends at ``. , ; : ! ?``, a line break, or a contrast word (but, however, although...),
+so "no problems, but it broke" still counts "broke".
+
+>>> import pandas as pd
+>>> frame = pd.DataFrame({"review_id": ["r1"], "title": ["Meh"], "text": ["Arrived cracked. No smell though."]})
+>>> hits = find_topics(frame)
+>>> hits[["topic", "evidence", "polarity"]].values.tolist()
+[['damaged_defective', 'Arrived cracked', 'complaint'], ['smell_material', 'smell', 'neutral']]
+>>> tag_topics(frame)["topics"].tolist()
+['damaged_defective']
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import json
+import logging
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from .errors import ReviewToolsError, SchemaError
+
+log = logging.getLogger(__name__)
+
+
+class TopicsError(ReviewToolsError, ValueError):
+    """A bad topic rule, an unknown topic id, or input too small or empty for theme discovery."""
+
+
+#: Resource file holding the topic rules, inside the ``reviewtools.resources`` package folder.
+TOPICS_RESOURCE: Final[str] = "topics.json"
+
+#: Most words a phrase's ``...`` gap may skip ("stopped ... working" matches "stopped completely working").
+GAP_MAX_WORDS: Final[int] = 3
+
+#: Tokens before a phrase searched for a negator. Same window as VADER's negation check (it looks at the
+#: three preceding tokens; vaderSentiment 3.3.2 ``SentimentIntensityAnalyzer._negation_check``).
+NEGATION_WINDOW: Final[int] = 3
+
+#: Tokens either side of a topic *mention* searched for a cue word that gives it a polarity.
+CUE_WINDOW: Final[int] = 4
+
+#: The polarities a match can have.
+POLARITIES: Final[tuple[str, ...]] = ("complaint", "praise", "neutral")
+
+#: The fields searched, in this order.
+TEXT_FIELDS: Final[tuple[str, ...]] = ("title", "text")
+
+#: Columns of :func:`find_topics`' result, in order.
+MATCH_COLUMNS: Final[tuple[str, ...]] = (
+    "review_id",
+    "platform",
+    "topic",
+    "field",
+    "start",
+    "end",
+    "evidence",
+    "phrase",
+    "kind",
+    "polarity",
+    "complaint",
+    "negated",
+    "negator",
+    "cue",
+    "reason",
+)
+
+#: Separator chars between two words of one clause (anything but word chars and clause punctuation).
+_SEP: Final[str] = r"[^\w.,;:!?\n]+"
+_WORD: Final[str] = r"\w+(?:['’]\w+)*"
+_TOKEN_RE: Final[re.Pattern[str]] = re.compile(_WORD)
+_CLAUSE_PUNCT_RE: Final[re.Pattern[str]] = re.compile(r"[.,;:!?\n]")
+_KINDS: Final[tuple[str, ...]] = ("complaint", "praise", "mention")
+
+
+# ------------------------------------------------------------------------------------------- registry
+
+
+@dataclass(frozen=True)
+class TopicRule:
+    """One complaint topic as declared in the resource file."""
+
+    id: str
+    label: str
+    description: str
+    complaint: tuple[str, ...]
+    praise: tuple[str, ...]
+    mention: tuple[str, ...]
+    negative_cues: frozenset[str]
+    positive_cues: frozenset[str]
+    examples: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    topic: str
+    kind: str
+    phrase: str
+    pattern: str
+    vocabulary: frozenset[str]
+    anchors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    rule: TopicRule
+    regex: re.Pattern[str]
+    phrases: dict[str, _Phrase]
+    prefilter: str
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    negators: frozenset[str]
+    break_words: frozenset[str]
+    negative: frozenset[str]
+    positive: frozenset[str]
+
+
+def _norm(token: str) -> str:
+    return token.lower().replace("’", "'")
+
+
+def _compile_alternative(alt: str) -> str:
+    out: list[str] = []
+    for i, ch in enumerate(alt):
+        if ch == "'":
+            out.append("['’]?")
+        elif ch == "-":
+            out.append(r"[-\s]?")
+        elif ch == "_":
+            out.append(r"\s+")
+        elif ch == "*":
+            if i != len(alt) - 1:
+                raise TopicsError(f"topic phrase token {alt!r}: '*' is only allowed at the end of a word")
+            out.append(r"\w*")
+        else:
+            out.append(re.escape(ch))
+    return "".join(out)
+
+
+def _stem(alt: str) -> str:
+    return re.split(r"['\-_*]", alt, maxsplit=1)[0]
+
+
+#: Common words that make a poor prefilter anchor: a phrase is anchored on its most selective token.
+_COMMON_STEMS: Final[frozenset[str]] = frozenset(
+    "a an the to it this that is was wasn were weren be been are aren do does doesn did didn don has hasn have haven "
+    "had hadn not no never will won would wouldn can cannot could couldn my me i in on at of for with so very too "
+    "good great nice best perfect perfectly well all got get went up out off".split()
+)
+
+
+def _anchor_score(stems: tuple[str, ...]) -> int:
+    """How selective a token is as a prefilter anchor: its shortest stem, heavily penalised if common."""
+    return min(len(s) for s in stems) - (100 if any(s in _COMMON_STEMS for s in stems) else 0)
+
+
+def _compile_phrase(topic: str, kind: str, phrase: str) -> _Phrase:
+    """Compile one phrase of the mini-language (see the resource's ``about``) to a Python regex."""
+    raw = phrase.lower().split()
+    if not raw:
+        raise TopicsError(f"topic {topic!r}: empty {kind} phrase")
+    before: list[str] = []
+    after: list[str] = []
+    while raw and raw[0].startswith("!"):
+        before.extend(raw.pop(0)[1:].split("/"))
+    while raw and raw[-1].startswith("!"):
+        after[:0] = raw.pop()[1:].split("/")
+    if not raw or raw[0] == "..." or raw[-1] == "...":
+        raise TopicsError(f"topic {topic!r}: phrase {phrase!r} must start and end with a word")
+    parts: list[str] = []
+    vocabulary: set[str] = set()
+    anchor_choice: tuple[str, ...] = ()
+    pending_gap = False
+    for tok in raw:
+        if tok == "...":
+            pending_gap = True
+            continue
+        if tok.startswith("!"):
+            raise TopicsError(f"topic {topic!r}: phrase {phrase!r}: '!word' only at the start or end")
+        alts = [a for a in tok.split("/") if a]
+        if not alts:
+            raise TopicsError(f"topic {topic!r}: phrase {phrase!r} has an empty token")
+        for a in alts:
+            for w in a.replace("*", "").split("_"):
+                vocabulary.add(w)
+                vocabulary.add(w.replace("'", ""))
+        group = "(?:" + "|".join(_compile_alternative(a) for a in sorted(alts, key=len, reverse=True)) + ")"
+        if parts:
+            if pending_gap:
+                parts.append(rf"(?:{_SEP}{_WORD}){{0,{GAP_MAX_WORDS}}}?{_SEP}")
+            else:
+                parts.append(_SEP)
+        parts.append(rf"\b{group}\b")
+        pending_gap = False
+        stems = tuple(sorted({_stem(a) for a in alts}))
+        if not anchor_choice or _anchor_score(stems) >= _anchor_score(anchor_choice):
+            anchor_choice = stems
+    lookbehind = "".join(rf"(?<!{re.escape(w)}\s)(?<!{re.escape(w)}-)" for w in before)
+    lookahead = rf"(?!{_SEP}(?:{'|'.join(re.escape(w) for w in after)})\b)" if after else ""
+    pattern = lookbehind + "".join(parts) + lookahead
+    for stem in anchor_choice:
+        if not stem.isalnum():
+            raise TopicsError(f"topic {topic!r}: phrase {phrase!r} has no plain-word anchor ({stem!r})")
+    return _Phrase(topic, kind, phrase, pattern, frozenset(vocabulary), anchor_choice)
+
+
+def _read_resource() -> dict[str, Any]:
+    text = resources.files("reviewtools.resources").joinpath(TOPICS_RESOURCE).read_text(encoding="utf-8")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise TopicsError(f"resources/{TOPICS_RESOURCE}: invalid JSON: {exc}") from exc
+
+
+@functools.lru_cache(maxsize=1)
+def load_topic_rules() -> tuple[TopicRule, ...]:
+    """Return the topic registry from ``resources/topics.json``, in file order.
+
+    >>> [r.id for r in load_topic_rules()][:3]
+    ['shipping_delivery', 'damaged_defective', 'wrong_item']
+    """
+    data = _read_resource()
+    rules: list[TopicRule] = []
+    for entry in data.get("topics", []):
+        try:
+            rules.append(
+                TopicRule(
+                    id=entry["id"],
+                    label=entry["label"],
+                    description=entry["description"],
+                    complaint=tuple(entry.get("complaint", ())),
+                    praise=tuple(entry.get("praise", ())),
+                    mention=tuple(entry.get("mention", ())),
+                    negative_cues=frozenset(_norm(c) for c in entry.get("negative_cues", ())),
+                    positive_cues=frozenset(_norm(c) for c in entry.get("positive_cues", ())),
+                    examples={k: tuple(v) for k, v in entry.get("examples", {}).items()},
+                )
+            )
+        except KeyError as exc:
+            raise TopicsError(f"resources/{TOPICS_RESOURCE}: topic {entry!r} lacks {exc}") from exc
+    ids = [r.id for r in rules]
+    if len(set(ids)) != len(ids):
+        raise TopicsError(f"resources/{TOPICS_RESOURCE}: duplicate topic ids")
+    return tuple(rules)
+
+
+#: Ids of every topic in the registry, in file order.
+def topic_ids() -> tuple[str, ...]:
+    """Return the ids of every topic in the registry.
+
+    >>> "return_refund" in topic_ids()
+    True
+    """
+    return tuple(r.id for r in load_topic_rules())
+
+
+@functools.lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    data = _read_resource()
+    cues = data.get("cues", {})
+    return _Lexicon(
+        negators=frozenset(_norm(w) for w in data["negators"]),
+        break_words=frozenset(_norm(w) for w in data["clause_break_words"]),
+        negative=frozenset(_norm(w) for w in cues.get("negative", ())),
+        positive=frozenset(_norm(w) for w in cues.get("positive", ())),
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _compiled() -> tuple[_Compiled, ...]:
+    out: list[_Compiled] = []
+    for rule in load_topic_rules():
+        phrases = [
+            _compile_phrase(rule.id, kind, p)
+            for kind in _KINDS
+            for p in getattr(rule, kind)
+        ]
+        if not phrases:
+            raise TopicsError(f"topic {rule.id!r} has no phrases")
+        # Leftmost match wins; at one position prefer complaint, then praise, then mention, longer first.
+        order = sorted(range(len(phrases)), key=lambda i: (_KINDS.index(phrases[i].kind), -len(phrases[i].pattern)))
+        named = {f"p{i}": phrases[i] for i in order}
+        regex = re.compile("|".join(f"(?P<{name}>{ph.pattern})" for name, ph in named.items()))
+        anchors = sorted({a for ph in phrases for a in ph.anchors})
+        out.append(_Compiled(rule, regex, named, "|".join(anchors)))
+    return tuple(out)
+
+
+# ------------------------------------------------------------------------------------------- matching
+
+
+@dataclass
+class _Doc:
+    """Tokens of one field value, with the clause each token belongs to."""
+
+    starts: list[int]
+    ends: list[int]
+    words: list[str]
+    clauses: list[int]
+
+    @classmethod
+    def of(cls, text: str, lex: _Lexicon) -> _Doc:
+        starts, ends, words, clauses = [], [], [], []
+        clause, prev_end = 0, 0
+        for m in _TOKEN_RE.finditer(text):
+            w = _norm(m.group())
+            if _CLAUSE_PUNCT_RE.search(text, prev_end, m.start()) or w in lex.break_words:
+                clause += 1
+            starts.append(m.start())
+            ends.append(m.end())
+            words.append(w)
+            clauses.append(clause)
+            prev_end = m.end()
+        return cls(starts, ends, words, clauses)
+
+    def token_at(self, pos: int) -> int:
+        """Index of the first token ending after ``pos``."""
+        return bisect.bisect_right(self.ends, pos)
+
+    def negator_before(self, i: int, lex: _Lexicon) -> str:
+        """The negator within NEGATION_WINDOW tokens before token ``i`` in its clause, or ''."""
+        if i >= len(self.words):
+            return ""
+        clause = self.clauses[i]
+        for j in range(i - 1, max(-1, i - 1 - NEGATION_WINDOW), -1):
+            if self.clauses[j] != clause:
+                break
+            if self.words[j] in lex.negators:
+                return self.words[j]
+        return ""
+
+
+def _judge(
+    doc: _Doc, start: int, end: int, ph: _Phrase, comp: _Compiled, lex: _Lexicon
+) -> tuple[str, bool, str, str, str]:
+    """Return ``(polarity, negated, negator, cue, reason)`` for one match."""
+    first = doc.token_at(start)
+    last = doc.token_at(end - 1) if end > start else first
+    negator = doc.negator_before(first, lex)
+    if not negator:  # a negator inside a '...' gap, not part of the phrase's own words
+        for j in range(first, min(last + 1, len(doc.words))):
+            if doc.words[j] in lex.negators and doc.words[j] not in ph.vocabulary:
+                negator = doc.words[j]
+                break
+    quoted = f"{ph.kind} phrase {ph.phrase!r}"
+    if ph.kind == "complaint":
+        if negator:
+            return "neutral", True, negator, "", f"{quoted} negated by {negator!r}"
+        return "complaint", False, "", "", quoted
+    if ph.kind == "praise":
+        if negator:
+            return "complaint", True, negator, "", f"{quoted} negated by {negator!r}"
+        return "praise", False, "", "", quoted
+    # mention: the nearest cue in the same clause decides
+    negative = lex.negative | comp.rule.negative_cues
+    positive = lex.positive | comp.rule.positive_cues
+    clause = doc.clauses[first] if first < len(doc.clauses) else -1
+    best: tuple[int, int, int] | None = None  # (distance, 0 for negative / 1 for positive, token index)
+    candidates = list(range(max(0, first - CUE_WINDOW), first)) + list(
+        range(last + 1, min(len(doc.words), last + 1 + CUE_WINDOW))
+    )
+    for j in candidates:
+        if doc.clauses[j] != clause:
+            continue
+        w = doc.words[j]
+        sign = 0 if w in negative else 1 if w in positive else None
+        if sign is None:
+            continue
+        dist = first - j if j < first else j - last
+        key = (dist, sign, j)
+        if best is None or key < best:
+            best = key
+    if best is None:
+        return "neutral", bool(negator), negator, "", f"mention {ph.phrase!r} with no cue word nearby"
+    _, sign, j = best
+    cue = doc.words[j]
+    cue_neg = doc.negator_before(j, lex)
+    tone = "negative" if sign == 0 else "positive"
+    if cue_neg:
+        polarity = "neutral" if sign == 0 else "complaint"
+        return polarity, True, cue_neg, cue, f"mention {ph.phrase!r} with {tone} cue {cue!r} negated by {cue_neg!r}"
+    polarity = "complaint" if sign == 0 else "praise"
+    return polarity, False, "", cue, f"mention {ph.phrase!r} with {tone} cue {cue!r}"
+
+
+def _field_values(frame: pd.DataFrame, column: str) -> list[str]:
+    values = frame[column].tolist()
+    out: list[str] = []
+    for pos, v in enumerate(values):
+        if isinstance(v, str):
+            out.append(v)
+        elif v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+            out.append("")
+        else:
+            rid = frame["review_id"].iloc[pos]
+            raise SchemaError(
+                f"column {column!r}, row {pos} (review_id {rid!r}): expected text or null, got {type(v).__name__} {v!r}"
+            )
+    return out
+
+
+def _candidates(texts: list[str], pattern: str) -> np.ndarray:
+    """Row positions whose text may match ``pattern`` (an alternation of literal stems), via RE2."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(texts, type=pa.large_string())
+    mask = pc.match_substring_regex(arr, pattern=pattern, ignore_case=True)
+    return np.flatnonzero(mask.to_numpy(zero_copy_only=False))
+
+
+def _check_frame(frame: pd.DataFrame) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"expected a pandas DataFrame, got {type(frame).__name__}")
+    for col in ("review_id", "text"):
+        if col not in frame.columns:
+            raise SchemaError(f"topics need a {col!r} column; the frame has {list(frame.columns)}")
+
+
+def _find(frame: pd.DataFrame, topics: Sequence[str] | None) -> pd.DataFrame:
+    _check_frame(frame)
+    compiled = _compiled()
+    if topics is not None:
+        unknown = sorted(set(topics) - {c.rule.id for c in compiled})
+        if unknown:
+            raise TopicsError(f"unknown topic ids {unknown}; known: {[c.rule.id for c in compiled]}")
+        compiled = tuple(c for c in compiled if c.rule.id in set(topics))
+    lex = _lexicon()
+    rows: list[tuple] = []
+    for fld in TEXT_FIELDS:
+        if fld not in frame.columns:
+            continue
+        texts = _field_values(frame, fld)
+        lowered: dict[int, tuple[str, _Doc]] = {}
+        for comp in compiled:
+            for pos in _candidates(texts, comp.prefilter):
+                pos = int(pos)
+                if pos not in lowered:
+                    original = texts[pos]
+                    low = original.lower()
+                    if len(low) != len(original):  # rare: lower() changed the length; keep offsets exact
+                        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in original)
+                    lowered[pos] = (low, _Doc.of(original, lex))
+                low, doc = lowered[pos]
+                for m in comp.regex.finditer(low):
+                    ph = comp.phrases[m.lastgroup or ""]
+                    s, e = m.span()
+                    polarity, negated, negator, cue, reason = _judge(doc, s, e, ph, comp, lex)
+                    rows.append((pos, fld, comp.rule.id, s, e, texts[pos][s:e], ph.phrase, ph.kind,
+                                 polarity, negated, negator, cue, reason))
+    cols = ["_row", "field", "topic", "start", "end", "evidence", "phrase", "kind",
+            "polarity", "negated", "negator", "cue", "reason"]
+    found = pd.DataFrame(rows, columns=cols)
+    found["_field_order"] = found["field"].map({f: i for i, f in enumerate(TEXT_FIELDS)})
+    return found.sort_values(["_row", "_field_order", "start", "topic"], kind="stable").drop(
+        columns="_field_order"
+    ).reset_index(drop=True)
+
+
+def find_topics(frame: pd.DataFrame, topics: Sequence[str] | None = None) -> pd.DataFrame:
+    """Return one row per topic phrase match in ``title`` and ``text`` (complaints, praise and mentions).
+
+    Columns: :data:`MATCH_COLUMNS`. ``start``/``end`` index into ``frame[field]`` of that review, so the
+    review's ``field`` value sliced ``[start:end]`` equals ``evidence``. Filter on ``complaint`` to keep only
+    problems. ``platform`` is carried when the frame has it (review ids are unique per platform).
+    ``topics`` limits the search to those ids. The input is not modified.
+
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"review_id": ["a"], "text": ["Runs small, and the seller never responded."]})
+    >>> find_topics(f)[["topic", "evidence", "complaint"]].values.tolist()
+    [['size_fit', 'Runs small', True], ['customer_service', 'seller', False], ['customer_service', 'never responded', True]]
+    """
+    found = _find(frame, topics)
+    ids = frame["review_id"].astype("string").to_numpy()
+    out = pd.DataFrame(
+        {
+            "review_id": pd.array(ids[found["_row"].to_numpy(dtype=int)], dtype="string"),
+            "platform": pd.array(
+                frame["platform"].astype("string").to_numpy()[found["_row"].to_numpy(dtype=int)]
+                if "platform" in frame.columns
+                else [pd.NA] * len(found),
+                dtype="string",
+            ),
+        }
+    )
+    for col in ("topic", "field"):
+        out[col] = found[col].astype("string")
+    out["start"] = found["start"].astype("int64")
+    out["end"] = found["end"].astype("int64")
+    for col in ("evidence", "phrase", "kind", "polarity"):
+        out[col] = found[col].astype("string")
+    out["complaint"] = (found["polarity"] == "complaint").astype(bool)
+    out["negated"] = found["negated"].astype(bool)
+    for col in ("negator", "cue", "reason"):
+        out[col] = found[col].astype("string")
+    return out[list(MATCH_COLUMNS)]
+
+
+#: Columns :func:`tag_topics` adds.
+TAG_COLUMNS: Final[tuple[str, ...]] = ("topics", "topics_praised", "topic_evidence", "topics_checked")
+
+
+def tag_topics(frame: pd.DataFrame, topics: Sequence[str] | None = None) -> pd.DataFrame:
+    """Return a copy of ``frame`` with complaint-topic columns added (the input is not modified).
+
+    * ``topics``: sorted ids of the topics the review *complains* about, joined by ``|``; ``""`` when none.
+    * ``topics_praised``: sorted ids of topics praised and not complained about, joined by ``|``.
+    * ``topic_evidence``: for each complaint topic, ``topic: "first evidence"``, joined by ``" | "``.
+    * ``topics_checked``: False when the review had no title and no text, so nothing could be checked
+      (its empty ``topics`` then means *unknown*, not *clean*).
+
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"review_id": ["a", "b"], "text": ["Never arrived.", ""]})
+    >>> tag_topics(f)[["topics", "topics_checked"]].values.tolist()
+    [['shipping_delivery', True], ['', False]]
+    """
+    found = _find(frame, topics)
+    n = len(frame)
+    complaint = found[found["polarity"] == "complaint"]
+    praise = found[found["polarity"] == "praise"]
+    tags = [""] * n
+    praised = [""] * n
+    evidence = [""] * n
+    comp_sets: dict[int, list[str]] = {}
+    for row, group in complaint.groupby("_row", sort=False):
+        ids = sorted(set(group["topic"]))
+        comp_sets[int(row)] = ids
+        tags[int(row)] = "|".join(ids)
+        first = group.drop_duplicates("topic").set_index("topic")["evidence"]
+        evidence[int(row)] = " | ".join(f'{t}: "{first[t]}"' for t in ids)
+    for row, group in praise.groupby("_row", sort=False):
+        ids = sorted(set(group["topic"]) - set(comp_sets.get(int(row), [])))
+        praised[int(row)] = "|".join(ids)
+    has_text = np.zeros(n, dtype=bool)
+    for fld in TEXT_FIELDS:
+        if fld in frame.columns:
+            has_text |= np.array([bool(t.strip()) for t in _field_values(frame, fld)], dtype=bool)
+    out = frame.copy()
+    out["topics"] = pd.array(tags, dtype="string")
+    out["topics_praised"] = pd.array(praised, dtype="string")
+    out["topic_evidence"] = pd.array(evidence, dtype="string")
+    out["topics_checked"] = pd.array(has_text, dtype="boolean")
+    return out
+
+
+def topic_counts(tagged: pd.DataFrame) -> pd.DataFrame:
+    """Count reviews per topic in a frame returned by :func:`tag_topics`.
+
+    Returns one row per registry topic: ``topic, label, complaints, praised, share`` where ``share`` is
+    complaints over reviews that could be checked, sorted by complaints (most first).
+
+    >>> import pandas as pd
+    >>> t = tag_topics(pd.DataFrame({"review_id": ["a"], "text": ["Too small."]}))
+    >>> first = topic_counts(t).iloc[0]
+    >>> first["topic"], int(first["complaints"])
+    ('size_fit', 1)
+    """
+    missing = [c for c in ("topics", "topics_praised", "topics_checked") if c not in tagged.columns]
+    if missing:
+        raise SchemaError(f"topic_counts needs the columns added by tag_topics; missing {missing}")
+    checked = int(tagged["topics_checked"].fillna(False).sum())
+    rows = []
+    for rule in load_topic_rules():
+        c = int(tagged["topics"].fillna("").str.split("|").map(lambda ids, t=rule.id: t in ids).sum())
+        p = int(tagged["topics_praised"].fillna("").str.split("|").map(lambda ids, t=rule.id: t in ids).sum())
+        rows.append((rule.id, rule.label, c, p, c / checked if checked else float("nan")))
+    out = pd.DataFrame(rows, columns=["topic", "label", "complaints", "praised", "share"])
+    return out.sort_values(["complaints", "topic"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def topic_share_by_period(frame: pd.DataFrame, freq: str = "M") -> pd.DataFrame:
+    """Share of reviews complaining about each topic, per period of ``created_at``.
+
+    ``frame`` is a canonical frame, tagged or not (it is tagged when it has no ``topics`` column). Returns a
+    long frame ``period, topic, reviews, complaints, share`` with every registry topic for every period
+    (zeros included) where ``reviews`` counts the reviews in the period that could be checked. Reviews
+    without a date cannot be placed in a period: they are left out and counted in a logged warning.
+    ``freq`` is a pandas period alias ("M" month, "Q" quarter, "W" week, "Y" year).
+
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"review_id": ["a", "b"], "text": ["Too small.", "Love it."],
+    ...                   "created_at": pd.to_datetime(["2024-01-03", "2024-01-20"], utc=True)})
+    >>> topic_share_by_period(f).query("topic == 'size_fit'")[["period", "complaints", "share"]].values.tolist()
+    [['2024-01', 1, 0.5]]
+    """
+    if "created_at" not in frame.columns:
+        raise SchemaError("topic_share_by_period needs a 'created_at' column")
+    tagged = frame if "topics" in frame.columns and "topics_checked" in frame.columns else tag_topics(frame)
+    when = pd.to_datetime(tagged["created_at"], utc=True, errors="coerce")
+    undated = int(when.isna().sum())
+    if undated:
+        log.warning("topic_share_by_period: %d of %d reviews have no created_at and are left out", undated, len(when))
+    try:
+        period = when.dt.tz_localize(None).dt.to_period(freq)
+    except (ValueError, TypeError) as exc:
+        raise TopicsError(f"freq {freq!r} is not a pandas period alias (try 'M', 'Q', 'W' or 'Y'): {exc}") from exc
+    keep = when.notna() & tagged["topics_checked"].fillna(False).astype(bool)
+    work = pd.DataFrame({"period": period[keep].astype(str), "topics": tagged.loc[keep, "topics"].fillna("")})
+    reviews = work.groupby("period").size()
+    exploded = work.assign(topic=work["topics"].str.split("|")).explode("topic")
+    exploded = exploded[exploded["topic"] != ""]
+    counts = exploded.groupby(["period", "topic"]).size()
+    ids = list(topic_ids())
+    index = pd.MultiIndex.from_product([reviews.index, ids], names=["period", "topic"])
+    out = counts.reindex(index, fill_value=0).rename("complaints").reset_index()
+    out.insert(2, "reviews", out["period"].map(reviews).astype("int64"))
+    out["complaints"] = out["complaints"].astype("int64")
+    out["share"] = out["complaints"] / out["reviews"]
+    return out
+
+
+# ------------------------------------------------------------------------------------------ discovery
+
+
+def _texts_and_ids(data: pd.DataFrame | Iterable[str]) -> tuple[list[str], list[str]]:
+    if isinstance(data, pd.DataFrame):
+        _check_frame(data)
+        text = _field_values(data, "text")
+        title = _field_values(data, "title") if "title" in data.columns else [""] * len(text)
+        docs = [f"{a}. {b}" if a and b else a or b for a, b in zip(title, text)]
+        return docs, [str(i) for i in data["review_id"].astype("string").fillna("").tolist()]
+    if isinstance(data, str):
+        raise TypeError("ThemeDiscovery expects a frame or a list of texts, not a single string")
+    docs = []
+    for i, t in enumerate(data):
+        if not isinstance(t, str):
+            raise TopicsError(f"text {i}: expected a string, got {type(t).__name__}")
+        docs.append(t)
+    return docs, [str(i) for i in range(len(docs))]
+
+
+class ThemeDiscovery:
+    """Find the main themes in a set of reviews: TF-IDF (English stop words, uni- and bigrams) + NMF.
+
+    Follows the scikit-learn estimator contract: ``__init__`` stores parameters only, :meth:`fit` returns
+    ``self``, learned state ends with ``_`` and :meth:`transform` returns a new frame. ``get_params`` /
+    ``set_params`` make it work with ``sklearn.base.clone``. scikit-learn is imported on first fit only, so
+    importing reviewtools stays fast.
+
+    After fitting, ``themes_`` has one row per theme: ``theme, label, top_terms, size, share,
+    example_review_ids, example_texts``; ``size`` counts the fitted reviews whose strongest theme it is.
+    Reviews with no usable term (empty, or only stop words) get theme ``-1`` (a row labelled "(no usable
+    terms)" when there are any), so sizes sum to the number of reviews. ``assignments_`` holds the fitted
+    reviews' ``review_id, theme, theme_weight``.
+
+    >>> texts = ["battery died fast", "battery life short", "battery drains", "screen cracked",
+    ...          "screen broke", "cracked screen glass"]
+    >>> model = ThemeDiscovery(n_themes=2, min_df=1).fit(texts)
+    >>> int(model.themes_["size"].sum())
+    6
+    """
+
+    def __init__(
+        self,
+        n_themes: int = 8,
+        max_features: int | None = 5000,
+        min_df: int | float = 2,
+        max_df: float = 0.9,
+        n_top_terms: int = 10,
+        n_examples: int = 3,
+        max_iter: int = 400,
+        random_state: int | None = 0,
+    ) -> None:
+        self.n_themes = n_themes
+        self.max_features = max_features
+        self.min_df = min_df
+        self.max_df = max_df
+        self.n_top_terms = n_top_terms
+        self.n_examples = n_examples
+        self.max_iter = max_iter
+        self.random_state = random_state
+
+    _PARAMS: Final[tuple[str, ...]] = (
+        "n_themes", "max_features", "min_df", "max_df", "n_top_terms", "n_examples", "max_iter", "random_state",
+    )
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """Return the constructor parameters (scikit-learn contract)."""
+        return {p: getattr(self, p) for p in self._PARAMS}
+
+    def set_params(self, **params: Any) -> ThemeDiscovery:
+        """Set constructor parameters (scikit-learn contract); returns self."""
+        for key, value in params.items():
+            if key not in self._PARAMS:
+                raise ValueError(f"invalid parameter {key!r} for ThemeDiscovery; valid: {self._PARAMS}")
+            setattr(self, key, value)
+        return self
+
+    def __repr__(self) -> str:
+        changed = {k: v for k, v in self.get_params().items() if v != ThemeDiscovery().get_params()[k]}
+        return "ThemeDiscovery(" + ", ".join(f"{k}={v!r}" for k, v in changed.items()) + ")"
+
+    def _validate_params(self) -> None:
+        if not isinstance(self.n_themes, int) or self.n_themes < 1:
+            raise TopicsError(f"n_themes must be a positive integer, got {self.n_themes!r}")
+        for name in ("n_top_terms", "n_examples", "max_iter"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 1:
+                raise TopicsError(f"{name} must be a positive integer, got {value!r}")
+
+    def fit(self, X: pd.DataFrame | Iterable[str], y: None = None) -> ThemeDiscovery:
+        """Learn ``n_themes`` themes from a review frame (title + text) or a list of texts; returns self."""
+        from sklearn.decomposition import NMF
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self._validate_params()
+        docs, ids = _texts_and_ids(X)
+        usable = sum(1 for d in docs if d.strip())
+        if usable < self.n_themes:
+            raise TopicsError(
+                f"ThemeDiscovery needs at least n_themes={self.n_themes} reviews with text, got {usable}"
+            )
+        vectorizer = TfidfVectorizer(
+            stop_words="english",
+            ngram_range=(1, 2),
+            min_df=self.min_df,
+            max_df=self.max_df,
+            max_features=self.max_features,
+            sublinear_tf=True,
+            strip_accents="unicode",
+        )
+        try:
+            matrix = vectorizer.fit_transform(docs)
+        except ValueError as exc:  # empty vocabulary, or min_df/max_df leave nothing
+            raise TopicsError(
+                f"ThemeDiscovery: no usable terms in {len(docs)} reviews with min_df={self.min_df!r}, "
+                f"max_df={self.max_df!r} ({exc})"
+            ) from exc
+        if matrix.shape[1] < self.n_themes:
+            raise TopicsError(
+                f"ThemeDiscovery: only {matrix.shape[1]} distinct terms for n_themes={self.n_themes}; "
+                "use fewer themes, a lower min_df or more reviews"
+            )
+        model = NMF(n_components=self.n_themes, init="nndsvda", random_state=self.random_state, max_iter=self.max_iter)
+        weights = model.fit_transform(matrix)
+        self.vectorizer_ = vectorizer
+        self.model_ = model
+        self.n_features_in_ = int(matrix.shape[1])
+        terms = vectorizer.get_feature_names_out()
+        theme, top_weight = self._assign(weights)
+        self.assignments_ = pd.DataFrame(
+            {"review_id": pd.array(ids, dtype="string"), "theme": theme, "theme_weight": top_weight}
+        )
+        rows = []
+        for k in range(self.n_themes):
+            order = np.argsort(-model.components_[k], kind="stable")[: self.n_top_terms]
+            top = [str(terms[i]) for i in order if model.components_[k, i] > 0]
+            members = np.flatnonzero(theme == k)
+            best = members[np.argsort(-weights[members, k], kind="stable")][: self.n_examples]
+            rows.append(
+                (k, " / ".join(top[:3]) or "(empty)", ", ".join(top), int(len(members)),
+                 tuple(ids[i] for i in best), tuple(docs[i][:300] for i in best))
+            )
+        orphans = np.flatnonzero(theme == -1)
+        if len(orphans):
+            rows.append((-1, "(no usable terms)", "", int(len(orphans)),
+                         tuple(ids[i] for i in orphans[: self.n_examples]),
+                         tuple(docs[i][:300] for i in orphans[: self.n_examples])))
+        themes = pd.DataFrame(
+            rows, columns=["theme", "label", "top_terms", "size", "example_review_ids", "example_texts"]
+        )
+        themes.insert(4, "share", themes["size"] / len(docs))
+        self.themes_ = themes
+        return self
+
+    @staticmethod
+    def _assign(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        top = weights.max(axis=1) if weights.size else np.zeros(weights.shape[0])
+        theme = np.where(top > 0, weights.argmax(axis=1) if weights.size else 0, -1).astype("int64")
+        return theme, top.astype("float64")
+
+    def transform(self, X: pd.DataFrame | Iterable[str]) -> pd.DataFrame:
+        """Return a new frame of theme weights ``theme_0..theme_{k-1}`` plus ``theme`` and ``theme_weight``.
+
+        For a review frame the result keeps its index and ``review_id``; the input is not modified.
+        """
+        if not hasattr(self, "model_"):
+            raise TopicsError("ThemeDiscovery is not fitted yet; call fit() first")
+        docs, ids = _texts_and_ids(X)
+        weights = self.model_.transform(self.vectorizer_.transform(docs))
+        theme, top = self._assign(weights)
+        index = X.index if isinstance(X, pd.DataFrame) else pd.RangeIndex(len(docs))
+        out = pd.DataFrame(weights, index=index, columns=[f"theme_{k}" for k in range(weights.shape[1])])
+        out.insert(0, "review_id", pd.array(ids, dtype="string"))
+        out["theme"] = theme
+        out["theme_weight"] = top
+        return out
+
+    def fit_transform(self, X: pd.DataFrame | Iterable[str], y: None = None) -> pd.DataFrame:
+        """Fit, then transform the same reviews."""
+        data = X if isinstance(X, pd.DataFrame) else list(X)
+        return self.fit(data).transform(data)
+
+
+__all__ = [
+    "TopicsError",
+    "TOPICS_RESOURCE",
+    "GAP_MAX_WORDS",
+    "NEGATION_WINDOW",
+    "CUE_WINDOW",
+    "POLARITIES",
+    "TEXT_FIELDS",
+    "MATCH_COLUMNS",
+    "TAG_COLUMNS",
+    "TopicRule",
+    "load_topic_rules",
+    "topic_ids",
+    "find_topics",
+    "tag_topics",
+    "topic_counts",
+    "topic_share_by_period",
+    "ThemeDiscovery",
+]
