@@ -43,6 +43,10 @@ class InvalidTransitionError(StoreError, ValueError):
     """An action status change the workflow does not allow, or an unknown status."""
 
 
+class DigestError(ReviewToolsError, ValueError):
+    """A digest argument that cannot be understood (a bad ``--since`` or output suffix)."""
+
+
 class ReviewNotFoundError(StoreError, KeyError):
     """No stored review (or no recommended action) with that id."""
 
@@ -60,4 +64,5 @@ __all__ = [
     "StoreBusyError",
     "InvalidTransitionError",
     "ReviewNotFoundError",
+    "DigestError",
 ]

@@ -733,6 +733,29 @@ class ReviewStore:
         out["changed_at"] = pd.to_datetime(out["changed_at"], utc=True, format="ISO8601")
         return out
 
+    def ratings_as_of(self, when: pd.Timestamp) -> pd.DataFrame:
+        """The reviews the store knew at ``when`` and had not seen missing, with the rating they had then.
+
+        Columns ``platform, review_id, product_id, product_title, rating, created_at``. Reviews restored after a
+        removal mark count as never removed (the mark is cleared).
+        """
+        t = _fmt_ts(when)
+        out = pd.read_sql_query(
+            """SELECT r.platform, r.review_id, r.product_id, r.product_title,
+                      COALESCE(v.rating, r.rating) AS rating, r.created_at
+               FROM reviews r
+               LEFT JOIN review_versions v ON v.review_pk = r.id AND v.valid_from <= ? AND v.replaced_at > ?
+               WHERE r.first_seen_at <= ? AND (r.possibly_removed_at IS NULL OR r.possibly_removed_at > ?)
+               ORDER BY r.id""",
+            self._con,
+            params=[t, t, t, t],
+        )
+        out["rating"] = out["rating"].astype("Int64")
+        out["created_at"] = pd.to_datetime(out["created_at"], utc=True, format="ISO8601")
+        for c in ("platform", "review_id", "product_id", "product_title"):
+            out[c] = out[c].astype(object).where(out[c].notna(), None).astype("string")
+        return out
+
     def ingests(self) -> pd.DataFrame:
         """The ingest log, one row per finished ingest."""
         out = pd.read_sql_query(
