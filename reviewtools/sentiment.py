@@ -66,6 +66,12 @@ HIGH_RATING_MIN: Final[int] = 4
 #: Ratings at or below this are "low" for the mismatch check (1 and 2 of 5 stars).
 LOW_RATING_MAX: Final[int] = 2
 
+#: A "sentence" longer than this many words means the text could not be split (no sentence punctuation, as in
+#: tokenised exports); VADER's compound saturates on such runs, so the mismatch is left unknown. Source:
+#: scripts/eval_sentiment.py data: the 99th percentile sentence is 35–40 words in the Amazon Fine Food,
+#: Datafiniti and McAuley exports, while the punctuation-less TripAdvisor sample has a median of 55.
+MAX_RELIABLE_SENTENCE_WORDS: Final[int] = 60
+
 #: How :func:`review_string` joins title and text: a line break, which VADER reads as plain whitespace, so no
 #: word of the title or text changes form (a ". " would glue a dot onto a short last title word such as "ok").
 TITLE_TEXT_SEPARATOR: Final[str] = "\n"
@@ -365,12 +371,17 @@ def score_sentences(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _mismatch(rating: object, score: float, n_sentences: int, worst: str | None, worst_c: float | None
-              ) -> tuple[object, object]:
+def _mismatch(rating: object, score: float, n_sentences: int, worst: str | None, worst_c: float | None,
+              longest: int = 0) -> tuple[object, object]:
     if n_sentences == 0:
         return pd.NA, "not checked: the review has no text"
     if rating is None or rating is pd.NA or (isinstance(rating, float) and np.isnan(rating)):
         return pd.NA, "not checked: the review has no rating"
+    if longest > MAX_RELIABLE_SENTENCE_WORDS:
+        return pd.NA, (
+            f"not checked: a {longest}-word stretch without sentence punctuation (over "
+            f"{MAX_RELIABLE_SENTENCE_WORDS}), where VADER's score saturates"
+        )
     stars = int(rating)  # type: ignore[call-overload]
     if stars >= HIGH_RATING_MIN and score <= MISMATCH_NEGATIVE_SCORE:
         reason = (
@@ -404,7 +415,8 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
       why), and ``sentiment_label`` from it with :data:`POSITIVE_THRESHOLD` / :data:`NEGATIVE_THRESHOLD`;
     * ``rating_text_mismatch``: True for a 4–5★ review with ``sentiment_score`` <= :data:`MISMATCH_NEGATIVE_SCORE`
       or a 1–2★ review with ``sentiment_score`` >= :data:`MISMATCH_POSITIVE_SCORE`, False otherwise, null when
-      there is no text or no rating; ``mismatch_reason`` says why (null when False).
+      there is no text, no rating, or a sentence longer than :data:`MAX_RELIABLE_SENTENCE_WORDS` words (text
+      without sentence punctuation, where VADER saturates); ``mismatch_reason`` says why (null when False).
 
     A review with no text (title and text empty or blank) has every score 0.0, ``sentence_count`` 0, label
     ``neutral``, null sentence evidence and share, and a null mismatch: unknown, not clean.
@@ -435,7 +447,8 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
         else:
             sent_c, worst, worst_c, share = 0.0, None, None, pd.NA
         score = sent_c  # the headline: see the module docstring
-        flag, reason = _mismatch(rating, score, len(comps), worst, worst_c)
+        longest = max((_word_count(x.text) for x in sents), default=0)
+        flag, reason = _mismatch(rating, score, len(comps), worst, worst_c, longest)
         for col, val in (
             ("vader_compound", sw["compound"]),
             ("vader_neg", sw["neg"]),
@@ -505,6 +518,7 @@ __all__ = [
     "MISMATCH_POSITIVE_SCORE",
     "HIGH_RATING_MIN",
     "LOW_RATING_MAX",
+    "MAX_RELIABLE_SENTENCE_WORDS",
     "TITLE_TEXT_SEPARATOR",
     "LABELS",
     "SENTIMENT_COLUMNS",

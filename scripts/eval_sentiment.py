@@ -238,7 +238,8 @@ def table_stars(root: Path) -> str:
         mm = scored["rating_text_mismatch"].fillna(False).astype(bool)
         hi = int((mm & (stars >= 4)).sum())
         lo = int((mm & (stars <= 2)).sum())
-        cells.append(f"{hi} of {int((stars >= 4).sum())} / {lo} of {int((stars <= 2).sum())}")
+        unknown = int(scored["rating_text_mismatch"].isna().sum())
+        cells.append(f"{hi} of {int((stars >= 4).sum())} / {lo} of {int((stars <= 2).sum())} ({unknown} not checked)")
         raw = scored["vader_compound"]
         raw_hi = int(((stars >= HIGH_RATING_MIN) & (raw <= MISMATCH_NEGATIVE_SCORE)).sum())
         raw_lo = int(((stars <= LOW_RATING_MAX) & (raw >= MISMATCH_POSITIVE_SCORE)).sum())

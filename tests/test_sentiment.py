@@ -305,6 +305,16 @@ def test_mismatch_is_unknown_without_rating_or_text():
     assert no_rating_column["rating_text_mismatch"].isna().all()
 
 
+def test_mismatch_is_unknown_when_the_text_cannot_be_split_into_sentences():
+    words = sentiment.MAX_RELIABLE_SENTENCE_WORDS
+    run_on = "great location nice staff lovely view " * (words // 5) + "but dirty room rude desk never again"
+    ok = "Great location. " * (words // 2) + "Dirty room."
+    out = score_sentiment(pd.DataFrame({"rating": pd.array([1, 1], dtype="Int64"), "text": [run_on, ok]}))
+    assert pd.isna(out.loc[0, "rating_text_mismatch"])
+    assert out.loc[0, "mismatch_reason"].startswith("not checked:") and "sentence punctuation" in out.loc[0, "mismatch_reason"]
+    assert out.loc[1, "rating_text_mismatch"] == True  # noqa: E712  (many short sentences are fine)
+
+
 # ----------------------------------------------------------------------------------- frame contract
 
 
