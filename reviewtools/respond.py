@@ -1,0 +1,893 @@
+"""Respond: reply drafts, removal requests, and the linter every reply draft must pass.
+
+Three parts, all driven by data under ``reviewtools/resources/``:
+
+* :func:`lint_draft` checks any reply text (ours or a user's edit) against the rules sellers must follow when
+  they answer a reviewer (``lint_rules.json``, from platform-policies.md §1.2). Each problem carries its rule id,
+  span, quoted evidence, reason, severity and the policy it rests on.
+* :func:`draft_reply` fills the reply templates (``templates/replies.json``) for a review: per complaint topic,
+  several phrasings picked deterministically from the review id, personalised with the product, the problem the
+  reviewer named and their display name, kept within the platform's length limit.
+* :func:`removal_request` / :func:`removal_request_batch` write reports to the platform's own reporting channel
+  (``templates/removal.json``) that name the guideline clause and quote the exact evidence.
+
+Nothing is ever sent: these are drafts for a person to paste.
+
+>>> problems = lint_draft("Please update your review and we'll send a gift card.", "amazon")
+>>> [p.rule_id for p in problems if p.severity == "block"]
+['R-INCENTIVE', 'R-CHANGE']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Final, Literal
+
+import pandas as pd
+import phonenumbers
+
+from .errors import ReviewToolsError
+
+log = logging.getLogger(__name__)
+
+#: Severities a lint problem can have. ``block``: the draft must not be posted as is; ``warn``: read it again;
+#: ``not_run``: the check could not run (for example no documented length limit), which is not a pass.
+SEVERITIES: Final[tuple[str, ...]] = ("block", "warn", "not_run")
+
+#: The kinds of draft :func:`draft_reply` writes.
+REPLY_KINDS: Final[tuple[str, ...]] = ("negative", "mixed", "positive")
+
+#: The 14 complaint topics of the topics stage (ARCHITECTURE.md, issue 3); each has its own reply templates.
+TOPICS: Final[tuple[str, ...]] = (
+    "shipping_delivery",
+    "damaged_defective",
+    "wrong_item",
+    "missing_parts",
+    "size_fit",
+    "quality_durability",
+    "smell_material",
+    "customer_service",
+    "return_refund",
+    "order_cancellation",
+    "wrong_address",
+    "price_value",
+    "counterfeit",
+    "safety",
+)
+
+#: Longest quote of the reviewer's own words we put in a reply; longer evidence is left out, not cut mid-phrase.
+MAX_PROBLEM_CHARS: Final[int] = 60
+#: Longest product title we use as is; longer titles are cut at a natural break (" - ", ",", "(") or a word.
+MAX_PRODUCT_CHARS: Final[int] = 60
+#: Longest display name we greet; longer ones (or ones that look like e-mails or links) are not used.
+MAX_NAME_CHARS: Final[int] = 24
+
+_FLAGS = re.IGNORECASE
+
+
+class TemplateError(ReviewToolsError, ValueError):
+    """A template or lint-rule resource is malformed, or a placeholder has no value."""
+
+
+# ============================================================================================ resources
+
+
+def _resource_json(*parts: str) -> Any:
+    ref = resources.files("reviewtools").joinpath("resources", *parts)
+    try:
+        return json.loads(ref.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:  # pragma: no cover - packaging error
+        raise TemplateError(f"resource {'/'.join(parts)} cannot be read: {exc}") from exc
+
+
+@lru_cache(maxsize=1)
+def _lint_data() -> dict[str, Any]:
+    return _resource_json("lint_rules.json")
+
+
+@lru_cache(maxsize=1)
+def reply_templates() -> dict[str, Any]:
+    """The reply templates (``resources/templates/replies.json``), parsed once."""
+    return _resource_json("templates", "replies.json")
+
+
+@lru_cache(maxsize=1)
+def channel_data() -> dict[str, Any]:
+    """Per-platform reply channels and name display (``resources/templates/channels.json``)."""
+    return _resource_json("templates", "channels.json")
+
+
+@lru_cache(maxsize=1)
+def removal_templates() -> dict[str, Any]:
+    """Removal-request templates per platform (``resources/templates/removal.json``)."""
+    return _resource_json("templates", "removal.json")
+
+
+# ============================================================================================ the linter
+
+
+@dataclass(frozen=True)
+class LintRule:
+    """One reply-draft rule from ``lint_rules.json``: what it checks, how, and the policy behind it."""
+
+    rule_id: str
+    severity: str
+    detector: str
+    reason: str
+    basis: str
+    params: Mapping[str, Any]
+    examples: Mapping[str, Sequence[Mapping[str, Any]]]
+
+
+@dataclass(frozen=True)
+class LintProblem:
+    """A problem found in a draft: ``text[start:end] == evidence``.
+
+    ``severity`` is ``block`` (do not post as is), ``warn`` (read again) or ``not_run`` (the check could not run;
+    ``start == end == 0``). ``basis`` names the policy the rule rests on.
+    """
+
+    rule_id: str
+    start: int
+    end: int
+    evidence: str
+    reason: str
+    severity: str
+    basis: str
+
+
+@lru_cache(maxsize=1)
+def lint_rules() -> tuple[LintRule, ...]:
+    """The registry of reply-draft rules, in report order.
+
+    >>> [r.rule_id for r in lint_rules()][:3]
+    ['R-INCENTIVE', 'R-CHANGE', 'R-POSITIVE']
+    """
+    out = []
+    for raw in _lint_data()["rules"]:
+        if raw["severity"] not in SEVERITIES or raw["detector"] not in _DETECTORS:
+            raise TemplateError(f"lint rule {raw.get('rule_id')}: bad severity or detector")
+        out.append(
+            LintRule(
+                rule_id=raw["rule_id"],
+                severity=raw["severity"],
+                detector=raw["detector"],
+                reason=raw["reason"],
+                basis=raw["basis"],
+                params=raw.get("params", {}),
+                examples=raw.get("examples", {}),
+            )
+        )
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class ReplyLimit:
+    """A platform's reply length limit; ``limit`` is ``None`` when no documented limit was found."""
+
+    platform: str
+    limit: int | None
+    unit: Literal["bytes", "chars"]
+    source: str
+
+    def measure(self, text: str) -> int:
+        """Length of ``text`` in this limit's unit (UTF-8 bytes or characters)."""
+        return len(text.encode("utf-8")) if self.unit == "bytes" else len(text)
+
+
+def reply_limit(platform: str) -> ReplyLimit:
+    """The reply length limit for ``platform`` (unknown platforms get ``limit=None``).
+
+    >>> reply_limit("google").limit, reply_limit("google").unit
+    (4096, 'bytes')
+    """
+    limits = _lint_data()["reply_limits"]
+    raw = limits.get(platform) or limits["other"]
+    return ReplyLimit(platform, raw["limit"], raw["unit"], raw["source"])
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    platform: str
+    author: str | None
+    order_id: str | None
+    address: str | None
+    previous_replies: tuple[str, ...]
+    region: str | None
+
+
+def _problem(rule: LintRule, text: str, start: int, end: int, reason: str | None = None,
+             severity: str | None = None) -> LintProblem:
+    return LintProblem(rule.rule_id, start, end, text[start:end], reason or rule.reason,
+                       severity or rule.severity, rule.basis)
+
+
+@lru_cache(maxsize=256)
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, _FLAGS)
+
+
+def _alt(terms: Iterable[str]) -> re.Pattern[str]:
+    return _rx(r"\b(?:" + "|".join(terms) + r")\b")
+
+
+def _detect_patterns(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
+    out = []
+    for pat in rule.params.get("patterns", ()):
+        out.extend(_problem(rule, text, m.start(), m.end()) for m in _rx(pat).finditer(text))
+    return out
+
+
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
+
+
+def _sentences(text: str) -> Iterable[tuple[int, int]]:
+    """Spans of sentences (trimmed), split at ., !, ? and newlines; decimals like 4.99 do not split."""
+    guarded = re.sub(r"(?<=\d)\.(?=\d)", "\x00", text)  # keep 4.99 in one sentence
+    for m in _SENTENCE.finditer(guarded):
+        s, e = m.start(), m.end()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            yield s, e
+
+
+def _detect_incentive(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
+    p = rule.params
+    value_alt = "|".join(p["value_terms"])
+    cues = [c.replace("{value}", value_alt) for c in p["exchange_cues"]]
+    value, review, cue = _alt(p["value_terms"]), _alt(p["review_terms"]), _alt(cues)
+    out = []
+    for s, e in _sentences(text):
+        sent = text[s:e]
+        if value.search(sent) and review.search(sent):
+            if cue.search(sent):
+                out.append(_problem(rule, text, s, e))
+            else:
+                out.append(_problem(rule, text, s, e, p["warn_reason"], "warn"))
+    return out
+
+
+def _domain_rx(tlds: Sequence[str]) -> re.Pattern[str]:
+    tld = "|".join(sorted(tlds, key=len, reverse=True))
+    return _rx(r"(?<![\w@.-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(" + tld + r"))\b(/[^\s]*)?(?![\w@-])")
+
+
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+
+
+def _detect_links(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
+    emails = [m.span() for m in _EMAIL.finditer(text)]
+    urls = [m.span() for m in _URL.finditer(text)]
+    taken = emails + urls
+    out = [_problem(rule, text, s, e, "contains a link (" + text[s:e] + ")") for s, e in urls]
+    own = tuple(_lint_data()["own_domains"].get(ctx.platform, ()))
+    for m in _domain_rx(rule.params["tlds"]).finditer(text):
+        s, e = m.span()
+        if any(a <= s < b or a < e <= b for a, b in taken):
+            continue
+        domain, tld, path = m.group(1), m.group(2), m.group(3)
+        if tld[0].isupper() and tld[1:].islower() and not path:
+            continue  # "it.It was": a missing space before a capitalised word, not a domain
+        labels = domain.lower().split(".")
+        if not path and len(labels) == 2 and labels[0] in own:
+            continue  # the platform's own name ("Amazon.com") is a site name, not a link
+        out.append(_problem(rule, text, s, e, f"contains a bare domain ({text[s:e]})"))
+    for pat in rule.params.get("patterns", ()):
+        for m in _rx(pat).finditer(text):
+            if not any(a <= m.start() < b for a, b in taken):
+                out.append(_problem(rule, text, m.start(), m.end()))
+    return out
+
+
+def _detect_contact(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
+    p = rule.params
+    out = [_problem(rule, text, s, e, "contains an e-mail address") for s, e in
+           (m.span() for m in _EMAIL.finditer(text))]
+    regions = [ctx.region] if ctx.region else []
+    regions += [r for r in p["regions"] if r not in regions]
+    seen: set[tuple[int, int]] = set()
+    for region in regions:
+        for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
+            seen.add((m.start, m.end))
+    # A number that is only "possible" (e.g. 555 numbers) still counts when the sentence talks about calling.
+    context = _rx(p["phone_context"])
+    for m in phonenumbers.PhoneNumberMatcher(text, regions[0], leniency=phonenumbers.Leniency.POSSIBLE):
+        window = text[max(0, m.start - 40): m.end + 10]
+        if context.search(window) and sum(c.isdigit() for c in m.raw_string) >= 7:
+            seen.add((m.start, m.end))
+    merged = sorted(seen)
+    for s, e in merged:
+        if not any(a <= s and e <= b and (a, b) != (s, e) for a, b in merged):
+            out.append(_problem(rule, text, s, e, "contains a phone number"))
+    out.extend(_detect_patterns(rule, text, ctx))
+    return out
+
+
+def _name_tokens(author: str) -> list[str]:
+    return [t for t in re.split(r"\s+", re.sub(r"[\"'“”]", " ", author).strip()) if t]
+
+
+def _detect_pii(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
+    p = rule.params
+    out = []
+    if ctx.author:
+        tokens = _name_tokens(ctx.author)
+        if len(tokens) >= 2:  # a full name: first name alone is fine, the full name is not
+            rx = re.compile(r"\b" + r"\s+".join(re.escape(t) for t in tokens[:2]) + r"\b", _FLAGS)
+            out.extend(_problem(rule, text, m.start(), m.end(), "repeats the reviewer's full name")
+                       for m in rx.finditer(text))
+    for value, what in ((ctx.order_id, "order number"), (ctx.address, "address")):
+        if value and value.strip():
+            rx = re.compile(re.escape(value.strip()), _FLAGS)
+            out.extend(_problem(rule, text, m.start(), m.end(), f"repeats the reviewer's {what}")
+                       for m in rx.finditer(text))
+    for pat in p.get("order_patterns", ()):
+        for m in _rx(pat).finditer(text):
+            if not any(q.start == m.start() for q in out):
+                out.append(_problem(rule, text, m.start(), m.end(), "contains an order number"))
+    for m in re.finditer(p["address_pattern"], text):
+        out.append(_problem(rule, text, m.start(), m.end(), "contains a street address"))
+    return out
+
+
+def _detect_length(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
+    lim = reply_limit(ctx.platform)
+    if lim.limit is None:
+        return [LintProblem(rule.rule_id, 0, 0, "", f"not checked: {lim.source}", "not_run", rule.basis)]
+    n = lim.measure(text)
+    if n <= lim.limit:
+        return []
+    # the span starts where the limit is crossed
+    cut = len(text.encode("utf-8")[: lim.limit].decode("utf-8", "ignore")) if lim.unit == "bytes" else lim.limit
+    return [_problem(rule, text, cut, len(text),
+                     f"is {n:,} {lim.unit}, over the {ctx.platform} limit of {lim.limit:,} {lim.unit}")]
+
+
+def _normalise(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+
+
+def _shingles(words: Sequence[str], k: int) -> set[tuple[str, ...]]:
+    return {tuple(words[i: i + k]) for i in range(max(1, len(words) - k + 1))}
+
+
+def _detect_duplicate(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
+    if not ctx.previous_replies:
+        return []
+    norm = _normalise(text)
+    if not norm:
+        return []
+    k = int(rule.params.get("shingle_words", 3))
+    threshold = float(rule.params.get("near_duplicate_jaccard", 0.9))
+    mine = _shingles(norm.split(), k)
+    for prev in ctx.previous_replies:
+        other = _normalise(prev)
+        if other == norm:
+            return [_problem(rule, text, 0, len(text))]
+        theirs = _shingles(other.split(), k)
+        jac = len(mine & theirs) / len(mine | theirs) if mine | theirs else 0.0
+        if jac >= threshold:
+            return [_problem(rule, text, 0, len(text),
+                             f"is nearly identical (Jaccard {jac:.2f}) to a recent reply; vary the wording")]
+    return []
+
+
+_DETECTORS: Final[dict[str, Callable[[LintRule, str, _Ctx], list[LintProblem]]]] = {
+    "patterns": _detect_patterns,
+    "incentive": _detect_incentive,
+    "links": _detect_links,
+    "contact": _detect_contact,
+    "pii": _detect_pii,
+    "length": _detect_length,
+    "duplicate": _detect_duplicate,
+}
+
+
+def lint_draft(
+    text: str,
+    platform: str,
+    *,
+    author: str | None = None,
+    order_id: str | None = None,
+    address: str | None = None,
+    previous_replies: Sequence[str] = (),
+    region: str | None = None,
+) -> list[LintProblem]:
+    """Check a reply draft against the rules sellers must follow; return its problems in text order.
+
+    ``author``, ``order_id`` and ``address`` (the review's, when known) let R-PII catch them being repeated;
+    ``previous_replies`` lets R-DUP catch a canned reply; ``region`` (e.g. ``"GB"``) is tried first for phone
+    numbers. A check that could not run comes back with severity ``not_run`` (e.g. R-LENGTH on a platform
+    with no documented limit). Overlapping hits of one rule are reported once.
+
+    >>> [(p.rule_id, p.evidence) for p in lint_draft("Write to help@shop.com", "google")]
+    [('R-CONTACT', 'help@shop.com')]
+    >>> lint_draft("Thank you, we are glad it arrived safely.", "google")
+    []
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"lint_draft expects a str, got {type(text).__name__}")
+    ctx = _Ctx(platform, author, order_id, address, tuple(previous_replies), region)
+    problems: list[LintProblem] = []
+    for rule in lint_rules():
+        found = _DETECTORS[rule.detector](rule, text, ctx)
+        kept: list[LintProblem] = []
+        for p in sorted(found, key=lambda q: (q.start, -(q.end - q.start))):
+            if any(k.start <= p.start < k.end or (k.start == p.start == p.end) for k in kept):
+                continue  # the same rule already covers this span
+            kept.append(p)
+        problems.extend(kept)
+    order = {r.rule_id: i for i, r in enumerate(lint_rules())}
+    return sorted(problems, key=lambda p: (p.severity == "not_run", p.start, order[p.rule_id]))
+
+
+def blocking(problems: Iterable[LintProblem]) -> list[LintProblem]:
+    """The problems that stop a draft from being posted as is (severity ``block``)."""
+    return [p for p in problems if p.severity == "block"]
+
+
+def summarise_problems(problems: Iterable[LintProblem]) -> str:
+    """One line per problem, ``"block R-LINK 'example.com': contains a bare domain"``; not-run checks last."""
+    return "; ".join(
+        f"{p.severity} {p.rule_id}" + (f" {p.evidence!r}" if p.evidence else "") + f": {p.reason}"
+        for p in problems
+    )
+
+
+# ============================================================================================ reply drafts
+
+#: Tones the templates are written in.
+TONES: Final[tuple[str, ...]] = ("warm", "formal")
+
+
+@dataclass(frozen=True)
+class ReplySettings:
+    """How drafts are written and which action a positive review gets.
+
+    * ``brand``: the brand name used in the signature (empty: "Customer care team").
+    * ``signature``: overrides the signature line entirely.
+    * ``tone``: ``"warm"`` or ``"formal"`` (greetings and closings).
+    * ``use_display_name``: greet the reviewer by first name or display handle where the platform shows it
+      (never the full name).
+    * ``amazon_public_reply``: Amazon's public comments on reviews are unverified (platform-policies.md §1.2), so
+      by default the Amazon draft is a Buyer-Seller Messaging note for use after Contact Customer; ``True`` writes
+      a public comment instead.
+    * ``thank_positive``: positive reviews get ``thank`` (a thank-you draft) or, when ``False``, ``none``.
+    * ``channels``: per-platform override of the ``{channel}`` phrase (e.g. ``{"google": "at the front desk"}``);
+      it must still point to the platform's own channel, and drafts are linted with it.
+    * ``region``: the phone-number region tried first by the linter (e.g. ``"GB"``).
+
+    >>> ReplySettings(brand="Acme", tone="formal").tone
+    'formal'
+    """
+
+    brand: str = ""
+    signature: str | None = None
+    tone: str = "warm"
+    use_display_name: bool = True
+    amazon_public_reply: bool = False
+    thank_positive: bool = True
+    channels: Mapping[str, str] = field(default_factory=dict)
+    region: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.tone not in TONES:
+            raise TemplateError(f"tone {self.tone!r} is not one of {TONES}")
+
+
+def _link_tlds() -> Sequence[str]:
+    return next(r.params["tlds"] for r in lint_rules() if r.detector == "links")
+
+
+def reply_mode(platform: str, settings: ReplySettings | None = None) -> str:
+    """``"message"`` when the draft is a private Buyer-Seller Messaging note (Amazon by default), else ``"public"``."""
+    settings = settings or ReplySettings()
+    info = _platform_channels(platform)
+    if "message" in info and not (platform == "amazon" and settings.amazon_public_reply):
+        return "message"
+    return "public"
+
+
+def _platform_channels(platform: str) -> Mapping[str, Any]:
+    plats = channel_data()["platforms"]
+    return plats.get(platform) or plats["other"]
+
+
+def reply_where(platform: str, settings: ReplySettings | None = None) -> str:
+    """Where to paste a reply draft for ``platform`` (e.g. ``"Google Business Profile: Reviews, Reply"``)."""
+    return _platform_channels(platform)[reply_mode(platform, settings)]["where"]
+
+
+def _channel_phrase(platform: str, settings: ReplySettings) -> str:
+    if platform in settings.channels:
+        return settings.channels[platform]
+    return _platform_channels(platform)[reply_mode(platform, settings)]["channel"]
+
+
+def _pick(options: Sequence[str], key: str, slot: str) -> str:
+    """Choose one of ``options`` from a stable hash of ``key`` and ``slot`` (same on every run and machine)."""
+    if not options:
+        raise TemplateError(f"no template options for {slot}")
+    digest = hashlib.sha256(f"{key}\x1f{slot}".encode()).digest()
+    return options[int.from_bytes(digest[:8], "big") % len(options)]
+
+
+_NAME_SPLIT = re.compile(r"[\"“(\[]")
+
+
+def display_name(author: object, platform: str, settings: ReplySettings | None = None) -> str | None:
+    """The name to greet: a first name or display handle, never a full name; ``None`` when unsuitable.
+
+    Returns ``None`` when the platform does not show names, the setting is off, the author is unknown or
+    generic ("Amazon Customer"), starts with a title ("Mr Smith"), or looks like an e-mail, link or number.
+
+    >>> display_name('Natalia Corres "Natalia Corres"', "amazon")
+    'Natalia'
+    >>> display_name("Amazon Customer", "amazon") is None
+    True
+    """
+    settings = settings or ReplySettings()
+    if not settings.use_display_name or not _platform_channels(platform).get("shows_display_name", False):
+        return None
+    if author is None or (not isinstance(author, str)) or not author.strip():
+        return None
+    raw = _NAME_SPLIT.split(author, maxsplit=1)[0].strip()
+    data = channel_data()
+    if not raw or raw.casefold() in data["generic_names"]:
+        return None
+    if "@" in raw or "/" in raw or _domain_rx(_link_tlds()).search(raw):
+        return None
+    tokens = raw.split()
+    first = tokens[0].strip(",.;:!?-_'")
+    if first.casefold().rstrip(".") in data["titles"]:
+        return None
+    if not first or not any(c.isalpha() for c in first) or len(first) > MAX_NAME_CHARS:
+        return None
+    if sum(c.isdigit() for c in first) > 2:
+        return None
+    return first
+
+
+def product_phrase(title: object) -> str:
+    """``"your <short title>"`` or ``"your order"``; long titles are cut at a natural break.
+
+    >>> product_phrase("Kindle Paperwhite - eBook reader - 4 GB, black")
+    'your Kindle Paperwhite'
+    >>> product_phrase(None)
+    'your order'
+    """
+    if not isinstance(title, str) or not title.strip():
+        return "your order"
+    t = " ".join(title.split())
+    for sep in (" - ", " – ", " | ", ", ", " (", ": "):
+        if sep in t and t.index(sep) >= 3:
+            t = t[: t.index(sep)]
+    if len(t) > MAX_PRODUCT_CHARS:
+        t = t[:MAX_PRODUCT_CHARS].rsplit(" ", 1)[0]
+    t = t.strip(" ,;:-")
+    return f"your {t}" if t else "your order"
+
+
+def problem_quote(evidence: object) -> str | None:
+    """The reviewer's own words to quote, tidied; ``None`` if missing, too long, or not safe to repeat."""
+    if not isinstance(evidence, str):
+        return None
+    q = " ".join(evidence.replace("“", "").replace("”", "").replace('"', "").split()).strip(" .,;:!?")
+    if not q or len(q) > MAX_PROBLEM_CHARS or not any(c.isalpha() for c in q):
+        return None
+    if blocking(lint_draft(q, "other")):
+        return None  # never quote back a link, a number or anything else a reply may not contain
+    return q
+
+
+def primary_topic(topics: Iterable[str]) -> str | None:
+    """The topic a reply addresses when a review names several (``topic_priority`` in replies.json)."""
+    ts = set(topics)
+    for t in reply_templates()["topic_priority"]:
+        if t in ts:
+            return t
+    return None
+
+
+def _signature(settings: ReplySettings) -> str:
+    if settings.signature is not None:
+        return settings.signature
+    sig = reply_templates()["signature"]
+    return sig["branded"].format(brand=settings.brand) if settings.brand else sig["unbranded"]
+
+
+def _fill(template: str, values: Mapping[str, str]) -> str:
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError) as exc:
+        raise TemplateError(f"template {template!r} needs a value for {exc}") from exc
+
+
+def draft_reply(
+    review: Mapping[str, Any],
+    *,
+    kind: str = "negative",
+    topic: str | None = None,
+    problem: str | None = None,
+    settings: ReplySettings | None = None,
+) -> str:
+    """Write the reply draft for one review.
+
+    ``review`` needs ``review_id`` and ``platform``, and uses ``author`` and ``product_title`` when present.
+    ``kind`` is ``negative``, ``mixed`` or ``positive``; ``topic`` (one of :data:`TOPICS`) picks the
+    topic templates and ``problem`` (the topic evidence span) is quoted back. Phrasings are chosen from a hash of
+    the review id, so reruns give the same draft. The draft is shortened (dropping the quote, then the layout)
+    until it fits the platform's reply limit.
+
+    >>> print(draft_reply({"review_id": "R1", "platform": "google", "author": "Ann Lee"}, kind="positive"))
+    Hi Ann,
+    <BLANKLINE>
+    We're delighted to hear you're enjoying your order. Comments like yours mean a lot to the whole team. All the best.
+    <BLANKLINE>
+    — Customer care team
+    """
+    settings = settings or ReplySettings()
+    if kind not in REPLY_KINDS:
+        raise TemplateError(f"kind {kind!r} is not one of {REPLY_KINDS}")
+    if topic is not None and topic not in TOPICS:
+        raise TemplateError(f"topic {topic!r} is not one of the {len(TOPICS)} complaint topics")
+    platform = str(review.get("platform") or "other")
+    key = str(review.get("review_id") or "")
+    tpl = reply_templates()
+    name = display_name(review.get("author"), platform, settings)
+    values = {
+        "name": name or "",
+        "product": product_phrase(review.get("product_title")),
+        "problem": problem_quote(problem) or "",
+        "channel": _channel_phrase(platform, settings),
+        "brand": settings.brand,
+    }
+    greeting = _pick(tpl["greeting"][settings.tone]["named" if name else "anonymous"], key, "greeting")
+    closing = _pick(tpl["closing"][kind][settings.tone], key, "closing")
+    topical = kind != "positive" and topic is not None
+    t = tpl["topics"][topic] if topical else None
+    generic = tpl["kinds"][kind]
+    if t is not None and kind == "negative":
+        openings = [("with_problem", t["with_problem"])] if values["problem"] else []
+        openings.append(("without_problem", t["without_problem"]))
+    else:
+        openings = [("opening", generic["opening"])]
+    nexts = t["next_step"] if t is not None else generic["next_step"]
+    next_step = _pick(nexts, key, f"{kind}:{topic}:next")
+    shortest_next = min(nexts, key=len)
+    signature = _signature(settings)
+    limit = reply_limit(platform)
+    candidates = []
+    for compact in (False, True):
+        for slot, opts in openings:
+            opening = _pick(opts, key, f"{kind}:{topic}:{slot}")
+            body_parts = [opening, next_step] + ([closing] if not compact else [])
+            body = _fill(" ".join(body_parts), values)
+            head = _fill(greeting, values)
+            candidates.append(f"{head} {body} {signature}" if compact else f"{head}\n\n{body}\n\n{signature}")
+    short_head = _fill(greeting, values).rstrip(",") + "."
+    for i, text in enumerate(candidates):
+        if "\n" not in text:  # compact layout: "Hi Ann. We're sorry ..." rather than "Hi Ann, We're"
+            candidates[i] = short_head + text[len(_fill(greeting, values)):]
+    shortest_opening = min(openings[-1][1], key=len)
+    for nxt in (shortest_next, tpl["short_next_step"]):
+        candidates.append(_fill(f"{shortest_opening} {nxt}", values).join([short_head + " ", " " + signature]))
+    for text in candidates:
+        if limit.limit is None or limit.measure(text) <= limit.limit:
+            return text
+    log.warning("reply draft for review %s is over the %s limit even in its shortest form", key, platform)
+    return candidates[-1]
+
+
+# ============================================================================================ removal requests
+
+
+@dataclass(frozen=True)
+class RemovalRequest:
+    """A report to the platform's own reporting channel, naming the clause and quoting the evidence."""
+
+    platform: str
+    product_id: str
+    channel: str
+    to: str
+    subject: str
+    body: str
+    review_ids: tuple[str, ...]
+    rule_ids: tuple[str, ...]
+
+
+def _platform_removal(platform: str) -> Mapping[str, Any]:
+    plats = removal_templates()["platforms"]
+    return plats.get(platform) or plats["other"]
+
+
+def _fmt_date(value: object) -> str:
+    ts = pd.Timestamp(value) if value is not None and not (isinstance(value, float) and math.isnan(value)) else None
+    return "an unknown date" if ts is None or pd.isna(ts) else ts.strftime("%Y-%m-%d")
+
+
+def _removal_hits(hits: pd.DataFrame | Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    frame = hits.copy() if isinstance(hits, pd.DataFrame) else pd.DataFrame(list(hits))
+    if frame.empty:
+        return frame
+    if "outcome" in frame.columns:
+        frame = frame[frame["outcome"].astype("string").fillna("hit") == "hit"]
+    if "removal_basis" in frame.columns:
+        frame = frame[frame["removal_basis"].astype("boolean").fillna(False).astype(bool)]
+    return frame
+
+
+def _removal_text(platform: str, product: str, reviews: Sequence[Mapping[str, Any]], hits: pd.DataFrame,
+                  settings: ReplySettings) -> tuple[str, str]:
+    t = removal_templates()
+    plat = _platform_removal(platform)
+    n = len(reviews)
+    ids = ", ".join(str(r.get("review_id")) for r in reviews)
+    subject = _fill(t["subject"]["one" if n == 1 else "many"],
+                    {"review_ids": ids, "product": product, "guidelines": plat["guidelines"], "n": str(n)})
+    lines = [plat["salutation"], "", _fill(t["intro"]["one" if n == 1 else "many"],
+                                           {"product": product, "guidelines": plat["guidelines"], "n": str(n)}), ""]
+    for r in reviews:
+        rid = str(r.get("review_id"))
+        rating = r.get("rating")
+        lines.append(_fill(t["item"], {
+            "review_id": rid,
+            "author": str(r.get("author")) if isinstance(r.get("author"), str) and r.get("author") else "an unnamed reviewer",
+            "date": _fmt_date(r.get("created_at")),
+            "rating": f"{int(rating)}★" if rating is not None and not pd.isna(rating) else "unknown stars",
+        }))
+        mine = hits[hits["review_id"].astype(str) == rid]
+        cats = []
+        for h in mine.itertuples(index=False):
+            lines.append(_fill(t["reason"], {"clause": str(h.clause), "rule_id": str(h.rule_id),
+                                             "evidence": " ".join(str(h.evidence).split())}))
+            cats.append(str(getattr(h, "category", "")))
+        if "flag_reasons" in plat:
+            reasons = plat["flag_reasons"]
+            flag = next((reasons[c] for c in cats if c in reasons), reasons["default"])
+            lines.append(_fill(t["flag_line"], {"flag_reason": flag}))
+        lines.append("")
+    sig = t["signature"]
+    signature = settings.signature or (sig["branded"].format(brand=settings.brand) if settings.brand
+                                       else sig["unbranded"])
+    lines += [t["outro"], "", signature]
+    return subject, "\n".join(lines)
+
+
+def _removal_to(platform: str, marketplace: object) -> str:
+    plat = _platform_removal(platform)
+    table = plat.get("to_by_marketplace")
+    if not table:
+        return ""
+    return table.get(str(marketplace).lower() if isinstance(marketplace, str) else "", table["default"])
+
+
+def removal_request(
+    review: Mapping[str, Any],
+    hits: pd.DataFrame | Sequence[Mapping[str, Any]],
+    settings: ReplySettings | None = None,
+) -> RemovalRequest:
+    """A removal request for one review, from its guideline hits (only removal-basis ``hit`` rows are used).
+
+    Raises :class:`TemplateError` when there is no removal-basis hit: a request is never written on stars or tone.
+
+    >>> hit = {"review_id": "R9", "rule_id": "AMZ-PII-EMAIL", "category": "private_info", "removal_basis": True,
+    ...        "clause": "Private information", "evidence": "me@x.com", "outcome": "hit"}
+    >>> req = removal_request({"review_id": "R9", "platform": "amazon", "product_id": "B01"}, [hit])
+    >>> req.to, req.rule_ids
+    ('community-help@amazon.com', ('AMZ-PII-EMAIL',))
+    """
+    settings = settings or ReplySettings()
+    rid = str(review.get("review_id"))
+    frame = _removal_hits(hits)
+    frame = frame[frame["review_id"].astype(str) == rid] if not frame.empty else frame
+    if frame.empty:
+        raise TemplateError(f"review {rid}: no removal-basis guideline hit, so no removal request")
+    platform = str(review.get("platform") or "other")
+    product = _product_ref(review)
+    subject, body = _removal_text(platform, product, [review], frame, settings)
+    return RemovalRequest(platform, str(review.get("product_id") or ""), _platform_removal(platform)["channel"],
+                          _removal_to(platform, review.get("marketplace")), subject, body, (rid,),
+                          tuple(dict.fromkeys(frame["rule_id"].astype(str))))
+
+
+def _product_ref(review: Mapping[str, Any]) -> str:
+    title = review.get("product_title")
+    pid = review.get("product_id")
+    has_title = isinstance(title, str) and title.strip()
+    has_id = isinstance(pid, str) and pid.strip()
+    if has_title and has_id:
+        return f"{' '.join(title.split())} ({pid})"
+    if has_title:
+        return " ".join(title.split())
+    if has_id:
+        return f"product {pid}"
+    return "our product"
+
+
+def removal_request_batch(
+    reviews: pd.DataFrame,
+    hits: pd.DataFrame,
+    settings: ReplySettings | None = None,
+) -> pd.DataFrame:
+    """Removal requests for every review with a removal-basis hit, grouped where the platform allows it.
+
+    Amazon's report e-mail may list several reviews of one product, so Amazon reviews are grouped per
+    (marketplace, product); other platforms report one review at a time. Returns one row per request:
+    ``platform, product_id, channel, to, subject, body, review_ids, rule_ids`` (ids joined by ``|``).
+    Reviews without a removal-basis hit are never included. The inputs are not modified.
+    """
+    settings = settings or ReplySettings()
+    cols = ["platform", "product_id", "channel", "to", "subject", "body", "review_ids", "rule_ids"]
+    frame = _removal_hits(hits)
+    if frame.empty or reviews.empty:
+        return pd.DataFrame({c: pd.Series(dtype="string") for c in cols})
+    wanted = set(frame["review_id"].astype(str))
+    chosen = reviews[reviews["review_id"].astype(str).isin(wanted)]
+    rows = []
+    groups: dict[tuple[str, str, str], list[Mapping[str, Any]]] = {}
+    for rec in chosen.to_dict("records"):
+        platform = str(rec.get("platform") or "other")
+        if _platform_removal(platform).get("batch"):
+            k = (platform, str(rec.get("marketplace") or ""), str(rec.get("product_id") or ""))
+        else:
+            k = (platform, "", str(rec.get("review_id")))
+        groups.setdefault(k, []).append(rec)
+    for (platform, _, _), recs in groups.items():
+        ids = [str(r.get("review_id")) for r in recs]
+        mine = frame[frame["review_id"].astype(str).isin(ids)]
+        subject, body = _removal_text(platform, _product_ref(recs[0]), recs, mine, settings)
+        rows.append({
+            "platform": platform,
+            "product_id": str(recs[0].get("product_id") or ""),
+            "channel": _platform_removal(platform)["channel"],
+            "to": _removal_to(platform, recs[0].get("marketplace")),
+            "subject": subject,
+            "body": body,
+            "review_ids": "|".join(ids),
+            "rule_ids": "|".join(dict.fromkeys(mine["rule_id"].astype(str))),
+        })
+    return pd.DataFrame(rows, columns=cols).astype("string")
+
+
+__all__ = [
+    "SEVERITIES",
+    "REPLY_KINDS",
+    "TOPICS",
+    "TONES",
+    "TemplateError",
+    "LintRule",
+    "LintProblem",
+    "ReplyLimit",
+    "ReplySettings",
+    "RemovalRequest",
+    "lint_rules",
+    "lint_draft",
+    "blocking",
+    "summarise_problems",
+    "reply_limit",
+    "reply_mode",
+    "reply_where",
+    "reply_templates",
+    "channel_data",
+    "removal_templates",
+    "display_name",
+    "product_phrase",
+    "problem_quote",
+    "primary_topic",
+    "draft_reply",
+    "removal_request",
+    "removal_request_batch",
+]
