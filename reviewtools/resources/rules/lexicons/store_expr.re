@@ -1,0 +1,1 @@
+(?:{stores})\b|(?:my|the|a|your|our)\s+local\s+\w+|(?:the|a|my|your|any)\s+(?:grocery|drug|dollar|hardware|pet|department|big box|corner|discount|feed|farm|outlet|thrift|local)\s+(?:store|shop|market)\b|(?:the\s+|a\s+)?(?:supermarket|drugstore|pharmacy|mall)\b

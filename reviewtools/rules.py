@@ -1,0 +1,1185 @@
+"""Guideline checks: platform content rules as data, each hit with its clause, source and exact evidence span.
+
+Rules live in ``reviewtools/resources/rules/*.json`` (one pack per platform); word lists and phrase patterns
+under ``resources/rules/lexicons`` and ``resources/rules/phrases``. Each rule names a registered *detector*
+and its parameters. :func:`check_reviews` runs the per-review detectors on every review (whatever its rating:
+reporting only negative reviews is itself misuse) plus the set-level duplicate check (:func:`find_duplicates`)
+and returns one row per hit and one row per check that could not run.
+
+Per-review checks (:func:`check_each_review`) only look at one row at a time, so they can run on any slice or
+partition of a frame; only :func:`find_duplicates` needs the whole frame.
+
+>>> import pandas as pd
+>>> from reviewtools.schema import coerce
+>>> frame = coerce(pd.DataFrame({"review_id": ["r1"], "platform": ["amazon"], "marketplace": ["amazon.com"],
+...     "rating": [5], "text": ["Call me on 415-867-5309 if you want one."]}))
+>>> hits = check_reviews(frame)
+>>> hits.loc[hits.outcome == "hit", ["rule_id", "evidence"]].values.tolist()
+[['AMZ-PRIVATE-PHONE', '415-867-5309']]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import logging
+import re
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from types import MappingProxyType
+from typing import Any, Final, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from .errors import ReviewToolsError, SchemaError
+from .schema import PLATFORMS, coerce
+
+log = logging.getLogger(__name__)
+
+# --------------------------------------------------------------------------------------------- vocabulary
+
+#: The 13 Amazon Community Guidelines headings (platform-policies.md section 1.1); other platforms map onto them.
+CATEGORIES: Final[tuple[str, ...]] = (
+    "seller_feedback",
+    "pricing_availability",
+    "unsupported_language",
+    "spam",
+    "private_info",
+    "profanity_harassment",
+    "hate_speech",
+    "sexual_content",
+    "external_link",
+    "promotion_conflict",
+    "compensated",
+    "plagiarism_impersonation",
+    "illegal_dangerous",
+)
+STRENGTHS: Final[tuple[str, ...]] = ("strong", "weak")
+OUTCOMES: Final[tuple[str, ...]] = ("hit", "not_run")
+FIELDS: Final[tuple[str, ...]] = ("title", "text")
+
+#: Columns of the long frame returned by :func:`check_reviews` (ARCHITECTURE.md, stage contracts).
+HIT_COLUMNS: Final[dict[str, str]] = {
+    "review_id": "string",
+    "platform": "string",
+    "rule_id": "string",
+    "category": "string",
+    "removal_basis": "boolean",
+    "strength": "string",
+    "field": "string",
+    "start": "Int64",
+    "end": "Int64",
+    "evidence": "string",
+    "clause": "string",
+    "source_url": "string",
+    "outcome": "string",
+    "note": "string",
+}
+
+# ------------------------------------------------------------------------------------- named thresholds
+
+#: Shortest text (characters) given to language identification; platform-policies.md 1.1 row 3 ("strong if
+#: text >= ~40 chars"): shorter texts fool detectors.
+LANGUAGE_MIN_CHARS: Final[int] = 40
+#: Lowest py3langid normalised probability accepted as a language decision. Chosen on the UCI/Amazon snippets
+#: so that ordinary English reviews of 40+ characters clear it (typical 0.92-0.99).
+LANGUAGE_MIN_CONFIDENCE: Final[float] = 0.90
+#: Characters of text given to the language identifier (enough for a decision; keeps long reviews cheap).
+LANGUAGE_MAX_CHARS: Final[int] = 1000
+#: A phone-number search only runs when the field has at least this many digits (shortest NANP number: 10,
+#: shortest national numbers elsewhere about 7).
+PHONE_MIN_DIGITS: Final[int] = 7
+#: Phone cue words within this many characters before an unformatted digit run make it a phone number.
+PHONE_CUE_WINDOW: Final[int] = 30
+#: Spam thresholds from platform-policies.md 1.1 row 4 (and jgalea/amz internal/reviews/guidelines.go).
+SPAM_CHAR_RUN: Final[int] = 10
+SPAM_WORD_RUN: Final[int] = 5
+SPAM_SYMBOL_RUN: Final[int] = 12
+#: Share of non-space characters that are symbols/emoji above which a text is "pictures made of symbols".
+SPAM_SYMBOL_SHARE: Final[float] = 0.5
+#: Gibberish: share of implausible tokens, among texts with at least GIBBERISH_MIN_TOKENS tokens.
+GIBBERISH_SHARE: Final[float] = 0.5
+GIBBERISH_MIN_TOKENS: Final[int] = 4
+#: Seller feedback: a review is removable only when this share of its content sentences is about the seller,
+#: order, delivery or service ("removable only if the whole review is about this", 1.1 row 1) ...
+SELLER_FEEDBACK_REMOVABLE_SHARE: Final[float] = 1.0
+#: ... and a mixed review with at least this share is reported as a weak, non-removal note.
+SELLER_FEEDBACK_MIXED_SHARE: Final[float] = 0.5
+#: Sentences of at most this many words with no product cue ("Very disappointed.", "Five Stars") are filler
+#: and left out of the share.
+SELLER_FEEDBACK_FILLER_WORDS: Final[int] = 3
+#: Duplicate check: texts shorter than this many words are skipped (short texts repeat innocently: "Great!").
+DUPLICATE_MIN_WORDS: Final[int] = 10
+#: Word shingle size and Jaccard threshold for near-duplicates. jgalea/amz authenticity.go uses 5-word shingles
+#: with Jaccard > 0.5 for a product-level *signal*; a per-review flag needs more. 3-word shingles tolerate light
+#: edits (two changed words in a 60-word copy still give about 0.8) and 0.7 keeps merely similar reviews out.
+SHINGLE_WORDS: Final[int] = 3
+NEAR_DUPLICATE_JACCARD: Final[float] = 0.7
+#: MinHash-LSH parameters: 32 bands x 4 rows. Pairs at Jaccard 0.8 are candidates with probability
+#: 1-(1-0.7**4)**32 > 0.9998; at 0.3, about 0.23 (then rejected by the exact Jaccard check).
+MINHASH_BANDS: Final[int] = 32
+MINHASH_ROWS: Final[int] = 4
+#: A negation word this many characters before a phrase match cancels it ("I did not receive it free ...").
+NEGATION_WINDOW: Final[int] = 25
+
+_RES = "reviewtools.resources"
+
+
+class RuleError(ReviewToolsError, ValueError):
+    """A rule pack record is invalid, or ``rules=`` holds something that is not a :class:`Rule`."""
+
+
+# ------------------------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One guideline rule, loaded from a rule pack.
+
+    ``removal_basis`` says whether the clause makes such content removable; ``strength`` says how reliable
+    the detector is (weak rules go to a human queue). A hit may be *downgraded* by its detector (a mixed
+    seller-feedback review is not removable; a disclosure with unknown Vine status is weak), never upgraded.
+    ``verified`` is False when the project reference marks the clause as unverified; such rules are never a
+    removal basis.
+
+    >>> r = rules_by_id()["AMZ-PRIVATE-EMAIL"]
+    >>> (r.category, r.removal_basis, r.strength)
+    ('private_info', True, 'strong')
+    """
+
+    rule_id: str
+    category: str
+    platforms: tuple[str, ...]
+    clause: str
+    source_url: str
+    removal_basis: bool
+    strength: str
+    detector: str
+    params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    hit_examples: tuple[Any, ...] = ()
+    miss_examples: tuple[Any, ...] = ()
+    last_checked: dt.date = dt.date(2026, 1, 1)
+    verified: bool = True
+    notes: str = ""
+
+
+class Finding(NamedTuple):
+    """What a detector reports: a span (or a reason it could not run)."""
+
+    field: str | None
+    start: int | None
+    end: int | None
+    evidence: str | None
+    note: str = ""
+    outcome: str = "hit"
+    weak: bool = False  # downgrade this hit to strength weak
+    not_removal: bool = False  # this hit is not a removal basis even if the rule is
+
+
+# ------------------------------------------------------------------------------------- resource loading
+
+
+def _resource_text(*parts: str) -> str:
+    path = resources.files(_RES).joinpath("rules")
+    for part in parts:  # one part at a time: namespace packages' MultiplexedPath takes a single name
+        path = path.joinpath(part)
+    return path.read_text(encoding="utf-8")
+
+
+@functools.cache
+def load_lexicon(name: str) -> tuple[str, ...]:
+    """Return the entries of ``resources/rules/lexicons/<name>.txt`` (comments and blanks dropped).
+
+    >>> "fuck" in load_lexicon("profanity_obscene")
+    True
+    """
+    lines = _resource_text("lexicons", f"{name}.txt").splitlines()
+    return tuple(w.strip().lower() for w in lines if w.strip() and not w.lstrip().startswith("#"))
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """Regex alternation of literal words, longest first, any whitespace run between words."""
+    parts = sorted(set(words), key=len, reverse=True)
+    return "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in parts)
+
+
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+@functools.cache
+def _fragment(name: str) -> str:
+    """A named regex fragment: ``lexicons/<name>.re`` (itself expanded) or an alternation of ``<name>.txt``."""
+    try:
+        raw = _resource_text("lexicons", f"{name}.re").strip()
+    except FileNotFoundError:
+        return _alternation(load_lexicon(name))
+    return _expand(raw)
+
+
+def _expand(pattern: str) -> str:
+    return _PLACEHOLDER.sub(lambda m: _fragment(m.group(1)), pattern)
+
+
+@functools.cache
+def load_phrases(name: str) -> tuple[str, ...]:
+    """Return the expanded regex patterns of ``resources/rules/phrases/<name>.txt``."""
+    lines = _resource_text("phrases", f"{name}.txt").splitlines()
+    return tuple(_expand(p.strip()) for p in lines if p.strip() and not p.lstrip().startswith("#"))
+
+
+@functools.cache
+def _phrase_regex(name: str) -> re.Pattern[str]:
+    pats = load_phrases(name)
+    return re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE)
+
+
+@functools.cache
+def _word_regex(lexicon: str) -> re.Pattern[str]:
+    """Whole-word, case-insensitive matcher for a word list ("ass" never matches inside "class")."""
+    return re.compile(rf"(?<![\w*]){'(?:' + _alternation(load_lexicon(lexicon)) + ')'}(?![\w*])", re.IGNORECASE)
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, dict):
+        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def _rule_from_record(rec: Mapping[str, Any], pack: str) -> Rule:
+    try:
+        return Rule(
+            rule_id=rec["rule_id"],
+            category=rec["category"],
+            platforms=tuple(rec["platforms"]),
+            clause=rec["clause"],
+            source_url=rec["source_url"],
+            removal_basis=bool(rec["removal_basis"]),
+            strength=rec["strength"],
+            detector=rec["detector"],
+            params=_freeze(rec.get("params", {})),
+            hit_examples=_freeze(rec.get("hit_examples", [])),
+            miss_examples=_freeze(rec.get("miss_examples", [])),
+            last_checked=dt.date.fromisoformat(rec["last_checked"]),
+            verified=bool(rec.get("verified", True)),
+            notes=rec.get("notes", ""),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise RuleError(f"rule pack {pack}: bad rule record {rec.get('rule_id', '?')!r}: {exc!r}") from exc
+
+
+@functools.cache
+def load_rules() -> tuple[Rule, ...]:
+    """Load every rule pack under ``resources/rules/*.json`` and validate the records.
+
+    Raises :class:`RuleError` for an unknown category, platform, strength or detector, or a duplicate id.
+
+    >>> len({r.category for r in load_rules()}) == len(CATEGORIES)
+    True
+    """
+    out: list[Rule] = []
+    folder = resources.files(_RES).joinpath("rules")
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if not entry.name.endswith(".json"):
+            continue
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        for rec in data["rules"]:
+            out.append(_rule_from_record(rec, entry.name))
+    seen: set[str] = set()
+    for r in out:
+        problems = []
+        if r.rule_id in seen:
+            problems.append("duplicate rule_id")
+        seen.add(r.rule_id)
+        if r.category not in CATEGORIES:
+            problems.append(f"category {r.category!r} not in {CATEGORIES}")
+        if not r.platforms or set(r.platforms) - set(PLATFORMS):
+            problems.append(f"platforms {r.platforms!r} not all in {PLATFORMS}")
+        if r.strength not in STRENGTHS:
+            problems.append(f"strength {r.strength!r} not in {STRENGTHS}")
+        if r.detector not in DETECTORS and r.detector not in SET_DETECTORS:
+            problems.append(f"unknown detector {r.detector!r}")
+        if not r.verified and r.removal_basis:
+            problems.append("an unverified clause cannot be a removal basis")
+        if problems:
+            raise RuleError(f"rule {r.rule_id}: " + "; ".join(problems))
+    return tuple(out)
+
+
+def rules_by_id() -> dict[str, Rule]:
+    """Return the registry as a dict keyed by ``rule_id``."""
+    return {r.rule_id: r for r in load_rules()}
+
+
+# ---------------------------------------------------------------------------------------- review context
+
+
+@dataclass
+class _Review:
+    """One review as the detectors see it, with lazily cached derived views."""
+
+    title: str
+    text: str
+    platform: str
+    marketplace: str | None
+    vine: bool | None
+    competitors: tuple[str, ...] = ()
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, name: str) -> str:
+        return self.title if name == "title" else self.text
+
+    def lower(self, name: str) -> str:
+        key = "lower:" + name
+        if key not in self._cache:
+            self._cache[key] = self.get(name).lower()
+        return self._cache[key]
+
+
+Detector = Callable[[_Review, Mapping[str, Any]], Iterable[Finding]]
+DETECTORS: dict[str, Detector] = {}
+
+
+def _detector(name: str) -> Callable[[Detector], Detector]:
+    def deco(fn: Detector) -> Detector:
+        DETECTORS[name] = fn
+        return fn
+
+    return deco
+
+
+def _fields(params: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(params.get("fields", FIELDS))
+
+
+def _finding(rv: _Review, fname: str, start: int, end: int, note: str = "", **kw: Any) -> Finding:
+    return Finding(fname, start, end, rv.get(fname)[start:end], note, **kw)
+
+
+# ---------------------------------------------------------------------------------- phrase / word lists
+
+_NEGATION = re.compile(r"\b(?:not|never|no|didn't|didnt|did not|wasn't|wasnt|was not|haven't|have not|nor|without)\b",
+                       re.IGNORECASE)
+
+
+@_detector("phrases")
+def _detect_phrases(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding]:
+    """Patterns from ``phrases/<name>.txt``; optional ``negation_window`` cancels negated matches."""
+    rx = _phrase_regex(params["phrases"])
+    neg = int(params.get("negation_window", 0))
+    prefilter = params.get("prefilter")
+    for fname in _fields(params):
+        s = rv.get(fname)
+        if not s or (prefilter and not any(p in rv.lower(fname) for p in prefilter)):
+            continue
+        for m in rx.finditer(s):
+            if neg:
+                before = s[max(0, m.start() - neg): m.start()]
+                before = re.split(r"[.!?\n]", before)[-1]
+                if _NEGATION.search(before) or _NEGATION.match(m.group(0)):
+                    continue
+            yield _finding(rv, fname, m.start(), m.end())
+
+
+@_detector("words")
+def _detect_words(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding]:
+    """Whole-word matches from ``lexicons/<lexicon>.txt``."""
+    rx = _word_regex(params["lexicon"])
+    for fname in _fields(params):
+        s = rv.get(fname)
+        if s:
+            for m in rx.finditer(s):
+                yield _finding(rv, fname, m.start(), m.end())
+
+
+@_detector("competitor_mention")
+def _detect_competitors(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding]:
+    """Names from the user's competitor list (``check_reviews(..., competitors=[...])``)."""
+    if not rv.competitors:
+        yield Finding(None, None, None, None, "no competitor list given (check_reviews competitors=...)", "not_run")
+        return
+    rx = _competitor_regex(rv.competitors)
+    for fname in _fields(params):
+        for m in rx.finditer(rv.get(fname)):
+            yield _finding(rv, fname, m.start(), m.end(), "competitor named in the review")
+
+
+@functools.cache
+def _competitor_regex(names: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w)(?:{_alternation(n.lower() for n in names)})(?!\w)", re.IGNORECASE)
+
+
+# ---------------------------------------------------------------------------------------- private info
+
+_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![\w@])")
+#: Amazon order id: 3-7-7 digits (platform-policies.md 1.1 row 5).
+_ORDER = re.compile(r"(?<![\d-])\d{3}-\d{7}-\d{7}(?![\d-])")
+_STREET_SUFFIX = (r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Terrace|Ter|"
+                  r"Circle|Cir|Highway|Hwy|Parkway|Pkwy|Way|Crescent|Close|Square|Sq|Trail|Trl|Alley|Row|Mews)")
+#: House number, one to four capitalised name words, a street suffix: "221 Baker Street", "1600 N Elm St".
+_ADDRESS = re.compile(
+    rf"(?<![\w$£€#.,/-])\d{{1,5}}[A-Za-z]?\s+(?:(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\.?\s+)?"
+    rf"(?:[A-Z][a-z]+\.?\s+|\d+(?:st|nd|rd|th)\s+){{1,4}}{_STREET_SUFFIX}\b\.?"
+)
+_DIGIT_DELETE = str.maketrans("", "", "0123456789")
+_PHONE_CUE = re.compile(r"\b(?:call|calls|calling|phone|ph|tel|telephone|cell|mobile|text|txt|whatsapp|sms|fax|"
+                        r"number is|reach (?:me|us|him|her)|ring)\b", re.IGNORECASE)
+
+#: Marketplace -> phonenumbers region. Also accepts 2-letter marketplace codes (amazon-reviews-pds "US").
+MARKETPLACE_REGION: Final[dict[str, str]] = {
+    "amazon.com": "US", "amazon.ca": "CA", "amazon.com.mx": "MX", "amazon.com.br": "BR",
+    "amazon.co.uk": "GB", "amazon.de": "DE", "amazon.fr": "FR", "amazon.it": "IT", "amazon.es": "ES",
+    "amazon.nl": "NL", "amazon.se": "SE", "amazon.pl": "PL", "amazon.com.be": "BE", "amazon.com.tr": "TR",
+    "amazon.ae": "AE", "amazon.sa": "SA", "amazon.in": "IN", "amazon.co.jp": "JP", "amazon.com.au": "AU",
+    "amazon.sg": "SG", "amazon.eg": "EG",
+}
+#: Region used when the marketplace is unknown: the largest export source is amazon.com. Numbers written with
+#: a leading "+" are found whatever the region.
+DEFAULT_REGION: Final[str] = "US"
+
+
+def marketplace_region(marketplace: str | None) -> str:
+    """Map a marketplace to a phone region ("amazon.co.uk" -> "GB", "UK" -> "GB", unknown -> "US").
+
+    >>> marketplace_region("amazon.de"), marketplace_region("uk"), marketplace_region(None)
+    ('DE', 'GB', 'US')
+    """
+    if not marketplace:
+        return DEFAULT_REGION
+    m = marketplace.strip().lower()
+    if m.startswith("www."):
+        m = m[4:]
+    if m in MARKETPLACE_REGION:
+        return MARKETPLACE_REGION[m]
+    if len(m) == 2 and m.isalpha():
+        return "GB" if m == "uk" else m.upper()
+    return DEFAULT_REGION
+
+
+@_detector("email")
+def _detect_email(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding]:
+    for fname in _fields(params):
+        s = rv.get(fname)
+        if "@" in s:
+            for m in _EMAIL.finditer(s):
+                yield _finding(rv, fname, m.start(), m.end())
+
+
+@_detector("order_number")
+def _detect_order(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding]:
+    for fname in _fields(params):
+        s = rv.get(fname)
+        if "-" in s:
+            for m in _ORDER.finditer(s):
+                yield _finding(rv, fname, m.start(), m.end())
+
+
+@_detector("street_address")
+def _detect_address(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding]:
+    for fname in _fields(params):
+        s = rv.get(fname)
+        if any(c.isdigit() for c in s):
+            for m in _ADDRESS.finditer(s):
+                yield _finding(rv, fname, m.start(), m.end())
+
+
+@_detector("phone")
+def _detect_phone(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding]:
+    """Phone numbers via Google's libphonenumber (``phonenumbers.PhoneNumberMatcher``, leniency VALID).
+
+    Skips order ids, and bare digit runs without separators unless a phone cue ("call", "text me") precedes
+    them (model numbers, ISBNs and serials are bare digit runs). Toll-free numbers are usually a business's
+    public line, so they are reported weak and not as a removal basis.
+    """
+    import phonenumbers  # deferred: heavy import, only needed when a field has enough digits
+
+    region = marketplace_region(rv.marketplace)
+    for fname in _fields(params):
+        s = rv.get(fname)
+        if len(s) - len(s.translate(_DIGIT_DELETE)) < PHONE_MIN_DIGITS:
+            continue
+        orders = [(m.start(), m.end()) for m in _ORDER.finditer(s)]
+        matcher = phonenumbers.PhoneNumberMatcher(s, region, leniency=phonenumbers.Leniency.VALID)
+        for m in matcher:
+            if any(a < m.end and m.start < b for a, b in orders):
+                continue
+            raw = m.raw_string
+            formatted = raw.startswith("+") or bool(re.search(r"\d[\s().-]+\d", raw)) or raw.startswith("(")
+            if not formatted and not _PHONE_CUE.search(s[max(0, m.start - PHONE_CUE_WINDOW): m.start]):
+                continue
+            ntype = phonenumbers.number_type(m.number)
+            if ntype in (phonenumbers.PhoneNumberType.TOLL_FREE, phonenumbers.PhoneNumberType.SHARED_COST):
+                yield _finding(rv, fname, m.start, m.end, "toll-free number: most likely a business's public line",
+                               weak=True, not_removal=True)
+            else:
+                yield _finding(rv, fname, m.start, m.end, f"valid phone number for region {region}")
+
+
+# ------------------------------------------------------------------------------------------------ links
+
+
+@functools.cache
+def _tld_sets() -> tuple[frozenset[str], frozenset[str]]:
+    return frozenset(load_lexicon("tlds")), frozenset(load_lexicon("tlds_ambiguous"))
+
+
+_URL_SCHEME = re.compile(r"\b(?:https?://|ftp://|www\.)[^\s<>\"'()\[\]{}]+", re.IGNORECASE)
+#: A bare domain: labels of letters/digits/hyphens (each starting with a letter or digit and at least one label
+#: with a letter), a dot-separated TLD, optional port and path. Case is checked after matching.
+_BARE_DOMAIN = re.compile(
+    r"(?<![\w@./-])((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+([A-Za-z]{2,24}))"
+    r"(?::\d{2,5})?(/[^\s<>\"'()\[\]{}]*)?(?![\w@-])"
+)
+_TRAILING = ".,;:!?)]}'\""
+_REFERRAL_PARAM = re.compile(r"[?&#;/](?:tag|aff[a-z_]*|affiliate[a-z_]*|utm_[a-z]+|linkcode|linkid|ascsubtag|"
+                             r"ref(?:errer|erral)?(?:code|id)?)=", re.IGNORECASE)
+#: On the platform's own site, ``ref=``/``ref_=`` are the platform's navigation crumbs (Amazon adds them to every
+#: link copied from its pages), not a referrer tag, so they are not flagged there; ``tag=`` (Amazon
+#: Associates id), ``linkCode=``, ``ascsubtag``, ``aff*`` and ``utm_*`` are.
+_OWN_SITE_REFERRAL = re.compile(r"[?&#;/](?:tag|aff[a-z_]*|affiliate[a-z_]*|utm_[a-z]+|linkcode|linkid|ascsubtag)=",
+                                re.IGNORECASE)
+
+
+class _Link(NamedTuple):
+    field: str
+    start: int
+    end: int
+    host: str
+    has_scheme: bool
+    path: str
+
+
+def _split_host(url: str) -> tuple[str, str, bool]:
+    u = url
+    scheme = False
+    low = u.lower()
+    for p in ("https://", "http://", "ftp://"):
+        if low.startswith(p):
+            u, scheme = u[len(p):], True
+            break
+    host_end = len(u)
+    for sep in "/?#":
+        i = u.find(sep)
+        if i != -1:
+            host_end = min(host_end, i)
+    host = u[:host_end].lower().split("@")[-1].split(":")[0]
+    return host, u[host_end:], scheme or low.startswith("www.")
+
+
+def _find_links(rv: _Review, fname: str) -> list[_Link]:
+    key = "links:" + fname
+    if key in rv._cache:
+        return rv._cache[key]
+    s = rv.get(fname)
+    links: list[_Link] = []
+    if "." in s:
+        tlds, ambiguous = _tld_sets()
+        taken: list[tuple[int, int]] = []
+        for m in _URL_SCHEME.finditer(s):
+            start, end = m.start(), m.end()
+            while end > start and s[end - 1] in _TRAILING:
+                end -= 1
+            host, path, _ = _split_host(s[start:end])
+            if "." not in host:
+                continue
+            links.append(_Link(fname, start, end, host, True, path))
+            taken.append((start, end))
+        for m in _BARE_DOMAIN.finditer(s):
+            start, end = m.start(), m.end()
+            if any(a <= start < b for a, b in taken):
+                continue
+            domain, tld, path = m.group(1), m.group(2), m.group(3) or ""
+            labels = domain.split(".")
+            if tld.lower() not in tlds or tld != tld.lower() and tld != tld.upper():
+                continue  # not a real TLD, or mixed case like "dog.It"
+            if tld[0].isupper() and not path:
+                continue  # "great.It" / "box.Me" after a missing space: a sentence, not a domain
+            if not any(c.isalpha() for c in labels[0]) or labels[0].isdigit():
+                continue  # "3.5mm", "2.0"
+            if tld.lower() in ambiguous and not path and len(labels) == 2:
+                continue  # "dog.it", "word.me" without a path
+            if len(labels[0]) == 1 and len(labels) == 2 and not path:
+                continue  # "e.g", "i.e" style abbreviations
+            while end > start and s[end - 1] in _TRAILING:
+                end -= 1
+            links.append(_Link(fname, start, end, domain.lower(), False, path.rstrip(_TRAILING)))
+        links.sort(key=lambda k: k.start)
+    rv._cache[key] = links
+    return links
+
+
+def _host_is(host: str, suffixes: Iterable[str]) -> bool:
+    return any(host == s or host.endswith("." + s) for s in suffixes)
+
+
+def _is_own_site(host: str, own_sites: Sequence[str]) -> bool:
+    """``own_sites`` entries are second-level names ("amazon" matches amazon.com, amazon.co.uk, smile.amazon.de)."""
+    tlds, _ = _tld_sets()
+    labels = host.split(".")
+    for name in own_sites:
+        if name in labels:
+            rest = labels[labels.index(name) + 1:]
+            if rest and all(p in tlds for p in rest) and len(rest) <= 2:
+                return True
+    return False
+
+
+@_detector("link")
+def _detect_link(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding]:
+    """Links by ``kind``: ``external`` (other sites, bare domains), ``shortener``, ``affiliate`` (referral or
+    affiliate parameters on any link) or ``own_shortener`` (the platform's own shortener, target hidden).
+
+    Links to the platform's own pages (``own_sites``) are allowed; the platform's site name used as a word
+    ("I bought it on Amazon.com") is not a link at all.
+    """
+    kind = params["kind"]
+    own = tuple(params.get("own_sites", ()))
+    shorteners = load_lexicon("shorteners")
+    own_short = load_lexicon("own_shorteners") if own else ()
+    for fname in _fields(params):
+        for ln in _find_links(rv, fname):
+            is_short = _host_is(ln.host, shorteners)
+            is_own_short = _host_is(ln.host, own_short)
+            is_own = _is_own_site(ln.host, own)
+            if kind == "shortener" and is_short and not is_own_short:
+                yield _finding(rv, fname, ln.start, ln.end, f"URL shortener {ln.host}: target hidden")
+            elif kind == "own_shortener" and is_own_short:
+                yield _finding(rv, fname, ln.start, ln.end,
+                               f"{ln.host} is the platform's own shortener; the target (and any affiliate tag) is "
+                               "hidden, so a person should open it")
+            elif kind == "affiliate":
+                rx = _OWN_SITE_REFERRAL if is_own else _REFERRAL_PARAM
+                m = rx.search(ln.path)
+                if m:
+                    yield _finding(rv, fname, ln.start, ln.end, f"referral/affiliate parameter {m.group(0)[1:]!r}")
+            elif kind == "external" and not (is_short or is_own_short or is_own):
+                text = rv.get(fname)
+                if not ln.has_scheme and not ln.path and text[ln.start].isupper():
+                    yield _finding(rv, fname, ln.start, ln.end,
+                                   f"{text[ln.start:ln.end]!r} is capitalised like a company name (\"Walmart.com\"), "
+                                   "so it probably names a store rather than links to it", weak=True, not_removal=True)
+                else:
+                    how = "link" if ln.has_scheme else "bare domain"
+                    yield _finding(rv, fname, ln.start, ln.end, f"{how} to outside site {ln.host}")
+
+
+# ------------------------------------------------------------------------------------------------- spam
+
+_CHAR_RUN = re.compile(r"(\S)\1{%d,}" % (SPAM_CHAR_RUN - 1))
+_WORD_RUN = re.compile(r"\b(\w+)(?:[\s,.!]+\1\b){%d,}" % (SPAM_WORD_RUN - 1), re.IGNORECASE)
+_SYMBOL_RUN = re.compile(r"[^\w\s](?:\s*[^\w\s]){%d,}" % (SPAM_SYMBOL_RUN - 1))
+_TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
+_VOWELS = frozenset("aeiouyäöüáéíóúàèìòùâêîôûåæøœ")
+
+
+@_detector("char_run")
+def _detect_char_run(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding]:
+    """The same character 10+ times in a row. Weak unless the run is most of the field (emphasis such as
+    "soooooooooo good!!!!!!!!!!" is common in genuine reviews)."""
+    for fname in _fields(params):
+        s = rv.get(fname)
+        for m in _CHAR_RUN.finditer(s):
+            mostly = (m.end() - m.start()) >= 0.5 * len(s.strip())
+            yield _finding(rv, fname, m.start(), m.end(), f"{m.end() - m.start()} x {m.group(1)!r}",
+                           weak=not mostly, not_removal=not mostly)
+
+
+@_detector("word_run")
+def _detect_word_run(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding]:
+    for fname in _fields(params):
+        for m in _WORD_RUN.finditer(rv.get(fname)):
+            yield _finding(rv, fname, m.start(), m.end(), f"{m.group(1)!r} repeated {SPAM_WORD_RUN}+ times")
+
+
+@_detector("symbols")
+def _detect_symbols(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding]:
+    """``mode=only``: a field with no letters or digits at all (>= 12 non-space chars), or such a run of 12+
+    symbols inside text (weak, e.g. separators). ``mode=share``: symbol/emoji share above the threshold."""
+    mode = params.get("mode", "only")
+    for fname in _fields(params):
+        s = rv.get(fname)
+        if not s:
+            continue
+        if mode == "only":
+            nonspace = "".join(s.split())
+            if len(nonspace) >= SPAM_SYMBOL_RUN and not any(c.isalnum() for c in s):
+                a = len(s) - len(s.lstrip())
+                yield _finding(rv, fname, a, len(s.rstrip()), "no letters or digits at all")
+            else:
+                for m in _SYMBOL_RUN.finditer(s):
+                    yield _finding(rv, fname, m.start(), m.end(), "run of symbols inside the text",
+                                   weak=True, not_removal=True)
+        elif mode == "share":
+            nonspace = [c for c in s if not c.isspace()]
+            if len(nonspace) < SPAM_SYMBOL_RUN or not any(c.isalnum() for c in s):
+                continue  # the "only" rule covers all-symbol fields
+            sym = sum(1 for c in nonspace if not c.isalnum() and c not in ".,!?'\"-:;()")
+            share = sym / len(nonspace)
+            if share > SPAM_SYMBOL_SHARE:
+                a = len(s) - len(s.lstrip())
+                yield _finding(rv, fname, a, len(s.rstrip()), f"symbol/emoji share {share:.2f} > {SPAM_SYMBOL_SHARE}")
+
+
+def _implausible(token: str) -> bool:
+    t = token.lower()
+    if len(t) <= 3:
+        return False
+    if not any(c in _VOWELS for c in t):
+        return True
+    run = 0
+    for c in t:
+        run = 0 if c in _VOWELS else run + 1
+        if run >= 5:
+            return True
+    return len(t) > 25
+
+
+@_detector("gibberish")
+def _detect_gibberish(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding]:
+    """Low share of pronounceable words (vowel/consonant heuristic, Latin script only). Weak by design."""
+    for fname in _fields(params):
+        s = rv.get(fname)
+        toks = [m for m in _TOKEN.finditer(s) if m.group(0).isascii()]
+        if len(toks) < GIBBERISH_MIN_TOKENS:
+            continue
+        bad = [m for m in toks if _implausible(m.group(0))]
+        share = len(bad) / len(toks)
+        if share >= GIBBERISH_SHARE:
+            yield _finding(rv, fname, toks[0].start(), toks[-1].end(),
+                           f"{len(bad)} of {len(toks)} words look unpronounceable (share {share:.2f} >= {GIBBERISH_SHARE})")
+
+
+# --------------------------------------------------------------------------------------------- language
+
+
+@functools.cache
+def _language_identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+@functools.cache
+def load_language_allow_lists() -> Mapping[str, Any]:
+    """Per-marketplace allowed languages (``resources/rules/markets/languages.json``)."""
+    return MappingProxyType(json.loads(_resource_text("markets", "languages.json")))
+
+
+def _allowed_languages(marketplace: str | None) -> tuple[str | None, tuple[str, ...] | None]:
+    if not marketplace:
+        return None, None
+    data = load_language_allow_lists()
+    m = marketplace.strip().lower()
+    m = data["aliases"].get(m, m)
+    entry = data["marketplaces"].get(m)
+    return (m, tuple(entry["languages"])) if entry else (m, None)
+
+
+@_detector("language")
+def _detect_language(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding]:
+    """Language of the text against the marketplace's allow-list (py3langid, offline, deterministic)."""
+    s = rv.text.strip()
+    market, allowed = _allowed_languages(rv.marketplace)
+    if allowed is None:
+        why = "no marketplace" if market is None else f"marketplace {market!r} has no allow-list"
+        yield Finding(None, None, None, None, f"{why}: language allow-list unknown", "not_run")
+        return
+    letters = sum(1 for c in s if c.isalpha())
+    if letters < LANGUAGE_MIN_CHARS:
+        yield Finding(None, None, None, None,
+                      f"text too short for language detection ({letters} letters < {LANGUAGE_MIN_CHARS})", "not_run")
+        return
+    lang, conf = _language_identifier().classify(s[:LANGUAGE_MAX_CHARS])
+    if conf < LANGUAGE_MIN_CONFIDENCE:
+        yield Finding(None, None, None, None,
+                      f"language detector not confident ({lang} p={conf:.2f} < {LANGUAGE_MIN_CONFIDENCE})", "not_run")
+        return
+    if lang not in allowed:
+        a = rv.text.find(s)
+        verified = bool(load_language_allow_lists()["marketplaces"][market].get("verified"))
+        note = f"detected {lang} (p={conf:.2f}); {market} allows {', '.join(allowed)}"
+        if not verified:
+            note += " (allow-list unverified, so not a removal basis)"
+        yield Finding("text", a, a + len(s), s, note, weak=not verified, not_removal=not verified)
+
+
+# ----------------------------------------------------------------------------------------- compensated
+
+
+@_detector("compensated")
+def _detect_compensated(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding]:
+    """Disclosure phrases; never for a Vine review (Amazon labels Vine itself); weak when Vine is unknown,
+    because Vine reviewers often write the same disclosure."""
+    if rv.vine is True:
+        return
+    for f in _detect_phrases(rv, params):
+        if rv.vine is None:
+            yield f._replace(note="vine status unknown: if this is a Vine review the rule does not apply",
+                             weak=True)
+        else:
+            yield f._replace(note="not a Vine review")
+
+
+# -------------------------------------------------------------------------------------- seller feedback
+
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+_WORDS = re.compile(r"\w+")
+
+
+def _sentences(s: str) -> Iterator[tuple[int, int]]:
+    for m in _SENTENCE.finditer(s):
+        a, b = m.start(), m.end()
+        while a < b and s[a].isspace():
+            a += 1
+        while b > a and s[b - 1].isspace():
+            b -= 1
+        if any(c.isalnum() for c in s[a:b]):
+            yield a, b
+
+
+@_detector("seller_feedback")
+def _detect_seller_feedback(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding]:
+    """Share of content sentences (title and text) about the seller, order, delivery or service.
+
+    A sentence counts as logistics when it has a logistics cue and no product cue; filler sentences
+    ("Very disappointed.") are left out. All logistics -> a removal-basis hit spanning the text; a mixed
+    review with at least :data:`SELLER_FEEDBACK_MIXED_SHARE` -> a weak, non-removal hit on its first logistics
+    sentence; the note always gives the share.
+    """
+    logistic = _phrase_regex("logistics")
+    product = _phrase_regex("product_cues")
+    counted = 0
+    spans: list[tuple[str, int, int]] = []
+    for fname in FIELDS:
+        s = rv.get(fname)
+        for a, b in _sentences(s):
+            sent = s[a:b]
+            has_product = product.search(sent) is not None
+            if logistic.search(sent) and not has_product:
+                spans.append((fname, a, b))
+                counted += 1
+            elif has_product or len(_WORDS.findall(sent)) > SELLER_FEEDBACK_FILLER_WORDS:
+                counted += 1
+    if not spans:
+        return
+    share = len(spans) / counted
+    note = f"{len(spans)} of {counted} sentences about seller/order/delivery/service (share {share:.2f})"
+    text_spans = [sp for sp in spans if sp[0] == "text"]
+    if share >= SELLER_FEEDBACK_REMOVABLE_SHARE:
+        if text_spans:
+            yield _finding(rv, "text", text_spans[0][1], text_spans[-1][2], note)
+        else:
+            yield _finding(rv, spans[0][0], spans[0][1], spans[-1][2], note)
+    elif share >= SELLER_FEEDBACK_MIXED_SHARE:
+        f, a, b = spans[0]
+        yield _finding(rv, f, a, b, note + "; mixed with product content, so not removable",
+                       weak=True, not_removal=True)
+
+
+# ------------------------------------------------------------------------------------------- the checks
+
+_CONTEXT_COLUMNS = ("review_id", "platform", "marketplace", "title", "text", "vine")
+
+
+def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
+    if not isinstance(frame, pd.DataFrame):
+        raise SchemaError(f"check_reviews expects a pandas DataFrame, got {type(frame).__name__}")
+    missing = [c for c in ("review_id", "text") if c not in frame.columns]
+    if missing:
+        raise SchemaError(f"check_reviews: frame lacks required column(s) {missing}; expected the canonical "
+                          "review frame (reviewtools.schema.COLUMNS)")
+    return coerce(frame[[c for c in _CONTEXT_COLUMNS + ("author", "created_at", "product_id") if c in frame]])
+
+
+def _select_rules(rules: Sequence[Rule] | None) -> tuple[Rule, ...]:
+    if rules is None:
+        return load_rules()
+    out = tuple(rules)
+    for r in out:
+        if not isinstance(r, Rule):
+            raise RuleError(f"rules must be Rule records, got {type(r).__name__}")
+    return out
+
+
+def _rules_per_platform(rules: Sequence[Rule]) -> dict[str, list[Rule]]:
+    per: dict[str, list[Rule]] = {p: [] for p in PLATFORMS}
+    for r in rules:
+        if r.detector in DETECTORS:
+            for p in r.platforms:
+                per[p].append(r)
+    return per
+
+
+def _row(review_id: str, platform: str, rule: Rule, f: Finding) -> tuple[Any, ...]:
+    hit = f.outcome == "hit"
+    strength = "weak" if f.weak else rule.strength
+    removal = rule.removal_basis and not f.not_removal
+    return (review_id, platform, rule.rule_id, rule.category, removal if hit else pd.NA, strength if hit else pd.NA,
+            f.field, f.start, f.end, f.evidence, rule.clause, rule.source_url, f.outcome, f.note or pd.NA)
+
+
+def _to_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    out = pd.DataFrame.from_records(rows, columns=list(HIT_COLUMNS)) if rows else pd.DataFrame(
+        {c: [] for c in HIT_COLUMNS})
+    return out.astype(HIT_COLUMNS)
+
+
+def _str_or_empty(v: Any) -> str:
+    return "" if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else str(v)
+
+
+def _opt_bool(v: Any) -> bool | None:
+    return None if v is None or v is pd.NA else bool(v)
+
+
+def check_each_review(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = None,
+                      competitors: Iterable[str] = ()) -> pd.DataFrame:
+    """Run the per-review rules on every row of ``frame`` (any slice works: no row looks at another).
+
+    Returns the long hit frame (:data:`HIT_COLUMNS`). Reviews with a platform outside
+    :data:`reviewtools.schema.PLATFORMS` or none are checked with the ``other`` rules.
+
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"review_id": ["a"], "platform": ["amazon"], "text": ["Visit www.example.com now"]})
+    >>> check_each_review(f).query("outcome == 'hit'").rule_id.tolist()
+    ['AMZ-LINK-EXTERNAL']
+    """
+    df = _prepare(frame)
+    per = _rules_per_platform(_select_rules(rules))
+    comp = tuple(c for c in competitors if c and c.strip())
+    rows: list[tuple[Any, ...]] = []
+    cols = [df[c].tolist() for c in ("review_id", "platform", "marketplace", "title", "text", "vine")]
+    for rid, plat, market, title, text, vine in zip(*cols):
+        platform = plat if isinstance(plat, str) and plat in per else "other"
+        rv = _Review(_str_or_empty(title), _str_or_empty(text), platform,
+                     market if isinstance(market, str) else None, _opt_bool(vine), comp)
+        rid_s = _str_or_empty(rid)
+        for rule in per[platform]:
+            for f in DETECTORS[rule.detector](rv, rule.params):
+                rows.append(_row(rid_s, platform, rule, f))
+    return _to_frame(rows)
+
+
+# ------------------------------------------------------------------------------------------ duplicates
+
+SET_DETECTORS: Final[frozenset[str]] = frozenset({"duplicate_exact", "duplicate_near"})
+_NORM = re.compile(r"[^\w]+")
+_P61 = (1 << 61) - 1
+
+
+def _normalise(s: str) -> list[str]:
+    return [w for w in _NORM.split(s.lower()) if w]
+
+
+def _minhash_candidates(shingles: list[np.ndarray]) -> set[tuple[int, int]]:
+    """LSH candidate pairs (indices into ``shingles``) from MinHash signatures."""
+    n_perm = MINHASH_BANDS * MINHASH_ROWS
+    rng = np.random.default_rng(20240601)  # fixed seed: deterministic candidates
+    a = rng.integers(1, _P61, size=n_perm, dtype=np.uint64)
+    b = rng.integers(0, _P61, size=n_perm, dtype=np.uint64)
+    sigs = np.empty((len(shingles), n_perm), dtype=np.uint64)
+    for i, sh in enumerate(shingles):
+        # (a*x + b) with uint64 wrap-around is a fine universal-ish hash for MinHash purposes
+        sigs[i] = (np.outer(sh, a) + b).min(axis=0)
+    pairs: set[tuple[int, int]] = set()
+    for band in range(MINHASH_BANDS):
+        block = sigs[:, band * MINHASH_ROWS:(band + 1) * MINHASH_ROWS]
+        buckets: dict[bytes, list[int]] = {}
+        for i, row in enumerate(block):
+            buckets.setdefault(row.tobytes(), []).append(i)
+        for members in buckets.values():
+            if 1 < len(members) <= 500:  # a huge bucket is boilerplate; the exact check covers identical texts
+                for x in range(len(members)):
+                    for y in range(x + 1, len(members)):
+                        pairs.add((members[x], members[y]))
+    return pairs
+
+
+def _shingle_hashes(words: list[str], vocab: dict[str, int]) -> np.ndarray:
+    ids = np.fromiter((vocab.setdefault(w, len(vocab) + 1) for w in words), dtype=np.uint64, count=len(words))
+    k = SHINGLE_WORDS
+    if len(ids) < k:
+        return np.unique(ids)
+    h = np.zeros(len(ids) - k + 1, dtype=np.uint64)
+    for j in range(k):
+        h = h * np.uint64(1_000_003) + ids[j: len(ids) - k + 1 + j]
+    return np.unique(h)
+
+
+def find_duplicates(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = None) -> pd.DataFrame:
+    """Set-level check over the WHOLE frame: the same or nearly the same text under different authors.
+
+    Exact duplicates compare a normalised text (lower-case, punctuation dropped); near duplicates use
+    :data:`SHINGLE_WORDS`-word shingles, MinHash-LSH candidates and an exact Jaccard check against
+    :data:`NEAR_DUPLICATE_JACCARD`. The earliest review of a group is taken as the original and is not flagged;
+    when dates are missing every member is flagged weak. The same author repeating a text (e.g. one review
+    shown on several variants of a listing) is not plagiarism and is not flagged here. Texts under
+    :data:`DUPLICATE_MIN_WORDS` words are recorded as ``not_run``.
+
+    >>> import pandas as pd
+    >>> t = "This blender is loud but it crushes ice in seconds and cleans up fast."
+    >>> f = pd.DataFrame({"review_id": ["a", "b"], "platform": ["amazon"] * 2, "author": ["x", "y"],
+    ...                   "created_at": ["2024-01-01", "2024-02-01"], "text": [t, t]})
+    >>> find_duplicates(f).query("outcome == 'hit'")[["review_id", "rule_id"]].values.tolist()
+    [['b', 'AMZ-DUPLICATE-EXACT']]
+    """
+    df = _prepare(frame)
+    chosen = _select_rules(rules)
+    exact_rule: dict[str, Rule] = {}
+    near_rule: dict[str, Rule] = {}
+    for r in chosen:
+        target = exact_rule if r.detector == "duplicate_exact" else near_rule if r.detector == "duplicate_near" else None
+        if target is not None:
+            for p in r.platforms:
+                target.setdefault(p, r)
+    if not exact_rule and not near_rule:
+        return _to_frame([])
+    ids = [_str_or_empty(v) for v in df["review_id"].tolist()]
+    plats = [p if isinstance(p, str) and p in PLATFORMS else "other" for p in df["platform"].tolist()]
+    texts = [_str_or_empty(v) for v in df["text"].tolist()]
+    authors = [a if isinstance(a, str) and a.strip() else None for a in df["author"].tolist()]
+    created = df["created_at"].tolist()
+    rows: list[tuple[Any, ...]] = []
+    eligible: list[int] = []
+    words_of: dict[int, list[str]] = {}
+    for i, t in enumerate(texts):
+        w = _normalise(t)
+        rule = exact_rule.get(plats[i]) or near_rule.get(plats[i])
+        if rule is None:
+            continue
+        if len(w) < DUPLICATE_MIN_WORDS:
+            note = f"text too short for the duplicate check ({len(w)} words < {DUPLICATE_MIN_WORDS})"
+            for r in {exact_rule.get(plats[i]), near_rule.get(plats[i])} - {None}:
+                rows.append(_row(ids[i], plats[i], r, Finding(None, None, None, None, note, "not_run")))
+            continue
+        eligible.append(i)
+        words_of[i] = w
+
+    def order_key(i: int) -> tuple[int, Any, int]:
+        c = created[i]
+        return (0, c, i) if c is not None and c is not pd.NaT and not pd.isna(c) else (1, 0, i)
+
+    def flag(i: int, others: list[int], rule_map: dict[str, Rule], what: str) -> None:
+        rule = rule_map.get(plats[i])
+        if rule is None:
+            return
+        group = sorted([i, *others], key=order_key)
+        dated = all(order_key(j)[0] == 0 for j in group)
+        if dated and group[0] == i:
+            return  # the earliest is taken as the original
+        other_ids = ", ".join(ids[j] for j in others[:5]) + (" ..." if len(others) > 5 else "")
+        note = f"{what} of review(s) {other_ids} by a different author"
+        weak = not dated or authors[i] is None
+        if not dated:
+            note += "; dates missing, cannot tell which is the original"
+        if authors[i] is None:
+            note += "; author unknown"
+        s = texts[i]
+        a = len(s) - len(s.lstrip())
+        rows.append(_row(ids[i], plats[i], rule, Finding("text", a, len(s.rstrip()), s.strip(), note, weak=weak)))
+
+    def different_author(i: int, j: int) -> bool:
+        return authors[i] is None or authors[j] is None or authors[i] != authors[j]
+
+    # exact: normalised text hash
+    groups: dict[int, list[int]] = {}
+    for i in eligible:
+        groups.setdefault(zlib.crc32(" ".join(words_of[i]).encode()), []).append(i)
+    exact_pairs: set[tuple[int, int]] = set()
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        for i in members:
+            others = [j for j in members if j != i and different_author(i, j)
+                      and words_of[i] == words_of[j]]
+            if others:
+                exact_pairs.update((min(i, j), max(i, j)) for j in others)
+                flag(i, others, exact_rule, "same text as")
+    # near: MinHash-LSH over shingles, then the exact Jaccard
+    if near_rule:
+        vocab: dict[str, int] = {}
+        sh = [_shingle_hashes(words_of[i], vocab) for i in eligible]
+        near: dict[int, list[tuple[int, float]]] = {}
+        for x, y in _minhash_candidates(sh):
+            i, j = eligible[x], eligible[y]
+            if (min(i, j), max(i, j)) in exact_pairs or words_of[i] == words_of[j] or not different_author(i, j):
+                continue
+            inter = len(np.intersect1d(sh[x], sh[y], assume_unique=True))
+            jac = inter / (len(sh[x]) + len(sh[y]) - inter)
+            if jac >= NEAR_DUPLICATE_JACCARD:
+                near.setdefault(i, []).append((j, jac))
+                near.setdefault(j, []).append((i, jac))
+        for i, lst in near.items():
+            best = max(v for _, v in lst)
+            flag(i, [j for j, _ in lst], near_rule, f"near duplicate (Jaccard {best:.2f} >= {NEAR_DUPLICATE_JACCARD})")
+    return _to_frame(rows)
+
+
+def check_reviews(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = None, competitors: Iterable[str] = (),
+                  cross_review: bool = True) -> pd.DataFrame:
+    """Check every review against its platform's rules; one row per hit and one per check that could not run.
+
+    ``rules`` restricts the check to some rules (default: the whole registry); ``competitors`` is the user's
+    list of competitor brand names (without it the competitor rule is recorded as not run);
+    ``cross_review=False`` skips the set-level duplicate check (e.g. when checking one partition; run
+    :func:`find_duplicates` over the whole frame separately). Never mutates ``frame``.
+
+    Columns: :data:`HIT_COLUMNS`. ``start``/``end`` index into the review's ``field`` so that
+    ``frame.loc[i, field][start:end] == evidence``.
+
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"review_id": ["a"], "platform": ["amazon"], "marketplace": ["amazon.com"],
+    ...                   "text": ["Damn, this blender is loud, but it crushes ice fine."]})
+    >>> check_reviews(f).query("outcome == 'hit'").empty
+    True
+    """
+    per = check_each_review(frame, rules=rules, competitors=competitors)
+    if not cross_review:
+        return per
+    dup = find_duplicates(frame, rules=rules)
+    if dup.empty:
+        return per
+    return pd.concat([per, dup], ignore_index=True)
+
+
+def summarise_checks(hits: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Counts of hits by category and strength (with removal-basis counts), and of not-run checks by reason.
+
+    >>> a, b = summarise_checks(_to_frame([]))
+    >>> list(a.columns), list(b.columns)
+    (['category', 'strength', 'hits', 'removal_basis', 'reviews'], ['rule_id', 'reason', 'reviews'])
+    """
+    h = hits[hits["outcome"] == "hit"]
+    by_cat = (h.groupby(["category", "strength"], dropna=False)
+              .agg(hits=("rule_id", "size"), removal_basis=("removal_basis", "sum"), reviews=("review_id", "nunique"))
+              .reset_index())
+    nr = hits[hits["outcome"] == "not_run"].copy()
+    nr["reason"] = nr["note"].str.replace(r"\(.*?\)", "(...)", regex=True)
+    by_reason = (nr.groupby(["rule_id", "reason"]).agg(reviews=("review_id", "nunique")).reset_index())
+    return by_cat.astype({"removal_basis": "int64"}), by_reason
+
+
+__all__ = [
+    "RuleError",
+    "CATEGORIES",
+    "HIT_COLUMNS",
+    "Rule",
+    "Finding",
+    "DETECTORS",
+    "load_rules",
+    "rules_by_id",
+    "load_lexicon",
+    "load_phrases",
+    "load_language_allow_lists",
+    "marketplace_region",
+    "check_reviews",
+    "check_each_review",
+    "find_duplicates",
+    "summarise_checks",
+]
