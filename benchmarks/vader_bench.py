@@ -1,0 +1,109 @@
+"""Time vaderSentiment 3.3.2 against reviewtools' FastVader on the generated benchmark corpus.
+
+    .venv/bin/python benchmarks/vader_bench.py --reviews 100000 [--seed 8] [--processes 2]
+
+Generates the corpus with ``benchmarks/generate.py`` into ``benchmarks/out/`` (gitignored) unless it is already
+there, reads the ``text`` column, then scores every review with
+
+1. the package, ``SentimentIntensityAnalyzer().polarity_scores`` in one process (the notebook way);
+2. ``FastVader.scores_many`` (full dicts) and ``FastVader.compound_many`` in one process;
+3. ``scores_parallel`` / ``compound_parallel`` over ``--processes`` worker processes;
+
+checks that every FastVader result equals the package's (the run fails on any mismatch), and prints
+reviews/s, wall and CPU seconds, and the speedup of each against the package. CPU seconds are those of this
+process, so on a busy machine they are the fairer per-core figure; the parallel rows are wall time only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import platform
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import generate  # benchmarks/generate.py, beside this file
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from reviewtools.vader import FastVader, compound_parallel, scores_parallel
+
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def corpus(n: int, seed: int) -> Path:
+    """The generated corpus for ``n`` and ``seed``, made on first use."""
+    path = OUT / f"reviews_{n}_seed{seed}.csv"
+    if not path.exists():
+        datasets = generate.default_datasets()
+        if not datasets.is_dir():
+            raise SystemExit(f"SKIP: datasets folder {datasets} not found (set REVIEWTOOLS_SHARED)")
+        s = generate.generate(n, path, seed, datasets)
+        print(f"generated {path} ({s['bytes'] / 1e6:.1f} MB) in {s['seconds']:.1f} s")
+    return path
+
+
+def read_texts(path: Path) -> list[str]:
+    """The ``text`` column, as written (empty when missing)."""
+    with path.open(encoding="utf-8", newline="") as f:
+        return [row["text"] for row in csv.DictReader(f)]
+
+
+def timed(func: Callable[[], list]) -> tuple[list, float, float]:
+    w0, c0 = time.perf_counter(), time.process_time()
+    out = func()
+    return out, time.perf_counter() - w0, time.process_time() - c0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--reviews", type=int, default=20_000, help="corpus size (default 20,000)")
+    ap.add_argument("--seed", type=int, default=8)
+    ap.add_argument("--processes", type=int, default=2, help="worker processes for the parallel rows")
+    args = ap.parse_args(argv)
+
+    texts = read_texts(corpus(args.reviews, args.seed))
+    n = len(texts)
+    chars = sum(map(len, texts))
+    print(
+        f"{n:,} reviews, {chars / 1e6:.1f} M chars (median {sorted(map(len, texts))[n // 2]} chars); "
+        f"Python {platform.python_version()}, {platform.machine()}"
+    )
+
+    ref = SentimentIntensityAnalyzer()
+    fast = FastVader()
+    expected, pkg_wall, pkg_cpu = timed(lambda: [ref.polarity_scores(t) for t in texts])
+    compounds = [e["compound"] for e in expected]
+    rows = [("vaderSentiment polarity_scores, 1 process", pkg_wall, pkg_cpu, True)]
+
+    runs: list[tuple[str, Callable[[], list], list]] = [
+        ("FastVader scores_many, 1 process", lambda: fast.scores_many(texts), expected),
+        ("FastVader compound_many, 1 process", lambda: fast.compound_many(texts), compounds),
+        (f"scores_parallel, {args.processes} processes", lambda: scores_parallel(texts, args.processes), expected),
+        (
+            f"compound_parallel, {args.processes} processes",
+            lambda: compound_parallel(texts, args.processes),
+            compounds,
+        ),
+    ]
+    failed = False
+    for label, func, want in runs:
+        got, wall, cpu = timed(func)
+        same = got == want
+        failed |= not same
+        rows.append((label, wall, cpu, same))
+
+    print(f"{'run':<46}{'wall s':>8}{'cpu s':>8}{'reviews/s':>11}{'speedup':>9}  identical")
+    for label, wall, cpu, same in rows:
+        cpu_txt = f"{cpu:8.2f}" if "1 process" in label else f"{'-':>8}"
+        print(f"{label:<46}{wall:8.2f}{cpu_txt}{n / wall:11,.0f}{pkg_wall / wall:8.2f}x  {'yes' if same else 'NO'}")
+    per_core = pkg_cpu / rows[1][2]
+    print(f"per-core speedup (CPU seconds, scores_many vs package): {per_core:.2f}x")
+    if failed:
+        print("FAIL: FastVader differs from vaderSentiment on this corpus")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
