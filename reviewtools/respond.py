@@ -622,6 +622,7 @@ def draft_reply(
     topic: str | None = None,
     problem: str | None = None,
     settings: ReplySettings | None = None,
+    variant: int = 0,
 ) -> str:
     """Write the reply draft for one review.
 
@@ -629,7 +630,8 @@ def draft_reply(
     ``kind`` is ``negative``, ``mixed`` or ``positive``; ``topic`` (one of :data:`TOPICS`) picks the
     topic templates and ``problem`` (the topic evidence span) is quoted back. Phrasings are chosen from a hash of
     the review id, so reruns give the same draft. The draft is shortened (dropping the quote, then the layout)
-    until it fits the platform's reply limit.
+    until it fits the platform's reply limit. ``variant`` > 0 picks another stable set of phrasings (used to
+    avoid two identical drafts on one page).
 
     >>> print(draft_reply({"review_id": "R1", "platform": "google", "author": "Ann Lee"}, kind="positive"))
     Hi Ann,
@@ -644,7 +646,7 @@ def draft_reply(
     if topic is not None and topic not in TOPICS:
         raise TemplateError(f"topic {topic!r} is not one of the {len(TOPICS)} complaint topics")
     platform = str(review.get("platform") or "other")
-    key = str(review.get("review_id") or "")
+    key = str(review.get("review_id") or "") + (f"#{variant}" if variant else "")
     tpl = reply_templates()
     name = display_name(review.get("author"), platform, settings)
     values = {

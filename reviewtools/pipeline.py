@@ -1,0 +1,523 @@
+"""Triage: the stages in one call, and a recommended action with a draft for every review.
+
+:func:`triage` runs sentiment (:func:`reviewtools.sentiment.score_sentiment`), complaint topics
+(:func:`reviewtools.topics.tag_topics` / :func:`~reviewtools.topics.find_topics`) and the guideline checks
+(:func:`reviewtools.rules.check_reviews`), then decides per review:
+
+=====  ==========================================================================  ===================
+step   condition (first that applies)                                               action
+=====  ==========================================================================  ===================
+1      a guideline hit that is a removal basis and ``strength == "strong"``         ``removal_request``
+2      a guideline hit that is a removal basis with any other strength              ``manual_review``
+3      rating 1–2★                                                                  ``public_reply``
+4      rating 3★ and negative sentiment                                             ``public_reply``
+5      rating 4–5★, negative sentiment and a complaint topic (e.g. late delivery)   ``public_reply``
+6      anything else (3★ not negative; 4–5★)                                        ``thank`` or ``none``
+=====  ==========================================================================  ===================
+
+"Negative sentiment" is ``sentiment_label == "negative"`` (VADER's documented −0.05 threshold on the sentence
+mean, see :mod:`reviewtools.sentiment`). When the sentiment stage is unavailable the rating alone decides and the
+reason says so. Step 6 gives ``none`` when ``ReplySettings.thank_positive`` is off, and on Amazon when public
+replies are off (the default: Amazon's Communication Guidelines forbid thank-you-only messages). A review that
+already has a reply gets ``none`` instead of a second reply/thank-you. A removal request is never produced
+without a removal-basis hit; the checks run on every review whatever its rating (reporting only negative reviews
+is itself misuse, platform-policies.md §0.2). Checks that could not run are listed in ``checks_not_run`` and in
+the reason: unknown is not clean.
+
+``priority`` (0–100) explains itself in ``priority_reason``: up to :data:`RATING_POINTS` for a low rating, up to
+:data:`RECENCY_POINTS` for recency (half-life :data:`RECENCY_HALF_LIFE_DAYS` days before the newest review, so
+reruns are stable), up to :data:`HELPFUL_POINTS` for helpful votes and up to :data:`DRAG_POINTS` for how much the
+review pulls its product's simple average down.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import pandas as pd
+
+from .errors import ReviewToolsError
+from .respond import (
+    ReplySettings,
+    _normalise,
+    blocking,
+    draft_reply,
+    lint_draft,
+    primary_topic,
+    removal_request,
+    reply_mode,
+    reply_where,
+    summarise_problems,
+)
+from .schema import MAX_RATING, coerce
+
+log = logging.getLogger(__name__)
+
+#: The actions triage recommends.
+ACTIONS: Final[tuple[str, ...]] = ("removal_request", "manual_review", "public_reply", "thank", "none")
+
+#: Columns triage adds (besides those of the sentiment and topic stages).
+TRIAGE_COLUMNS: Final[tuple[str, ...]] = (
+    "action",
+    "action_reason",
+    "priority",
+    "priority_reason",
+    "draft",
+    "draft_kind",
+    "draft_where",
+    "draft_lint",
+    "reply_topic",
+    "rule_ids",
+    "clause",
+    "evidence",
+    "checks_not_run",
+)
+
+#: Priority points for the rating: (5 − rating) / 4 of this (a 1★ gets all of it).
+RATING_POINTS: Final[float] = 40.0
+#: Priority points for recency: this × 0.5 ** (days before the newest review / half-life).
+RECENCY_POINTS: Final[float] = 20.0
+#: Half-life of the recency points, in days. A month: Brand Dashboard keeps reviews 30–90 days (policies §1.2).
+RECENCY_HALF_LIFE_DAYS: Final[float] = 30.0
+#: Priority points for helpful votes: log(1 + votes) / log(1 + HELPFUL_FULL_AT), capped at 1.
+HELPFUL_POINTS: Final[float] = 15.0
+#: Helpful votes that earn all the helpful points (shoppers see the most helpful reviews first).
+HELPFUL_FULL_AT: Final[int] = 50
+#: Priority points for drag: this × drag / DRAG_FULL_AT, capped; drag = how far the review pulls its product's
+#: simple mean down, (mean − rating) / (n − 1) (platform-policies.md §2.2).
+DRAG_POINTS: Final[float] = 25.0
+#: Drag, in stars, that earns all the drag points.
+DRAG_FULL_AT: Final[float] = 0.25
+
+#: Characters that make a spreadsheet treat a cell as a formula (OWASP "CSV injection").
+FORMULA_PREFIXES: Final[tuple[str, ...]] = ("=", "+", "-", "@", "\t", "\r")
+
+#: Columns of the action queue that :func:`export_queue` writes, in order (those present are written).
+QUEUE_COLUMNS: Final[tuple[str, ...]] = (
+    "priority",
+    "action",
+    "review_id",
+    "platform",
+    "marketplace",
+    "product_id",
+    "product_title",
+    "rating",
+    "created_at",
+    "author",
+    "title",
+    "text",
+    "action_reason",
+    "priority_reason",
+    "draft_where",
+    "draft",
+    "draft_lint",
+    "rule_ids",
+    "clause",
+    "evidence",
+    "checks_not_run",
+    "source_file",
+    "source_row",
+)
+
+
+class TriageError(ReviewToolsError, ValueError):
+    """The frame cannot be triaged (missing review ids), or an export path has an unknown extension."""
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    """What the app needs: the triaged reviews plus the long evidence frames behind them."""
+
+    reviews: pd.DataFrame
+    hits: pd.DataFrame
+    topic_matches: pd.DataFrame
+    stages_not_run: tuple[str, ...]
+
+
+# ============================================================================================ stages
+
+
+def _run_stages(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[str]]:
+    """Sentiment, topics and checks; a stage whose module is not installed is recorded, never faked."""
+    missing: list[str] = []
+    out = frame
+    try:
+        from .sentiment import score_sentiment
+    except ImportError:
+        missing.append("sentiment")
+    else:
+        out = score_sentiment(out)
+    try:
+        from .topics import find_topics, tag_topics
+    except ImportError:
+        missing.append("topics")
+        matches = pd.DataFrame(columns=["review_id", "topic", "field", "start", "end", "evidence", "complaint"])
+    else:
+        out = tag_topics(out)
+        matches = find_topics(frame)
+    try:
+        from .rules import check_reviews
+    except ImportError:
+        missing.append("rules")
+        hits = pd.DataFrame(columns=["review_id", "rule_id", "removal_basis", "strength", "outcome"])
+    else:
+        hits = check_reviews(frame)
+    for name in missing:
+        log.warning("triage: the %s stage is not available; its columns are missing and decisions say so", name)
+    return out, matches, hits, missing
+
+
+def triage(
+    frame: pd.DataFrame,
+    settings: ReplySettings | None = None,
+    *,
+    as_of: pd.Timestamp | None = None,
+) -> pd.DataFrame:
+    """Run sentiment, topics and guideline checks, and recommend an action with a draft for every review.
+
+    Returns a copy of ``frame`` with the stage columns and :data:`TRIAGE_COLUMNS`; the input is not modified.
+    The long hit and topic frames are in ``result.attrs["hits"]`` and ``result.attrs["topic_matches"]``.
+    ``as_of`` is the date recency is measured from (default: the newest review, so reruns are stable).
+
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"review_id": ["a"], "platform": ["google"], "rating": [1],
+    ...                   "text": ["It never arrived and nobody answered."],
+    ...                   "created_at": [pd.Timestamp("2024-05-01", tz="UTC")]})
+    >>> triage(f).loc[0, "action"]
+    'public_reply'
+    """
+    return run_triage(frame, settings, as_of=as_of).reviews
+
+
+def run_triage(
+    frame: pd.DataFrame,
+    settings: ReplySettings | None = None,
+    *,
+    as_of: pd.Timestamp | None = None,
+) -> TriageResult:
+    """Like :func:`triage`, but returns a :class:`TriageResult` with the long hit and topic frames beside it."""
+    if "review_id" not in frame.columns:
+        raise TriageError("cannot triage: the frame has no 'review_id' column (expected the canonical frame)")
+    base = coerce(frame)
+    scored, matches, hits, missing = _run_stages(base)
+    out = recommend(scored, hits, matches, settings, as_of=as_of, stages_not_run=missing)
+    out.attrs["hits"] = hits
+    out.attrs["topic_matches"] = matches
+    return TriageResult(out, hits, matches, tuple(missing))
+
+
+# ============================================================================================ decisions
+
+
+def _hits_by_review(hits: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], dict[str, list[str]]]:
+    if hits is None or hits.empty:
+        return {}, {}
+    h = hits.copy()
+    outcome = h["outcome"].astype("string").fillna("hit") if "outcome" in h.columns else pd.Series("hit", index=h.index)
+    not_run = h[outcome == "not_run"]
+    nr: dict[str, list[str]] = {}
+    for rid, rule in zip(not_run["review_id"].astype(str), not_run["rule_id"].astype(str)):
+        ids = nr.setdefault(rid, [])
+        if rule not in ids:
+            ids.append(rule)
+    basis = h["removal_basis"].astype("boolean").fillna(False).astype(bool) if "removal_basis" in h.columns else False
+    real = h[(outcome == "hit") & basis]
+    by = {rid: g for rid, g in real.groupby(real["review_id"].astype(str), sort=False)}
+    return by, nr
+
+
+def _complaints(matches: pd.DataFrame) -> dict[str, list[tuple[str, str]]]:
+    """review id -> [(topic, evidence)] for complaint matches, in text order (title first)."""
+    if matches is None or matches.empty:
+        return {}
+    m = matches
+    if "complaint" in m.columns:
+        m = m[m["complaint"].astype("boolean").fillna(False).astype(bool)]
+    if "negated" in m.columns:
+        m = m[~m["negated"].astype("boolean").fillna(False).astype(bool)]
+    out: dict[str, list[tuple[str, str]]] = {}
+    for rec in m[["review_id", "topic", "evidence"]].astype(object).itertuples(index=False):
+        out.setdefault(str(rec.review_id), []).append((str(rec.topic), str(rec.evidence)))
+    return out
+
+
+def _quote(s: object, limit: int = 80) -> str:
+    t = " ".join(str(s).split())
+    return f"“{t if len(t) <= limit else t[: limit - 1] + '…'}”"
+
+
+def _hit_phrase(g: pd.DataFrame) -> str:
+    parts = []
+    for rec in g.drop_duplicates("rule_id").itertuples(index=False):
+        clause = getattr(rec, "clause", None)
+        parts.append(f"{rec.rule_id} ({clause}) on {_quote(rec.evidence)}" if isinstance(clause, str) and clause
+                     else f"{rec.rule_id} on {_quote(rec.evidence)}")
+    return "; ".join(parts)
+
+
+def _is_strong(g: pd.DataFrame) -> bool:
+    return bool((g["strength"].astype("string").fillna("") == "strong").any()) if "strength" in g.columns else False
+
+
+def _priority(frame: pd.DataFrame, as_of: pd.Timestamp | None) -> tuple[list[float], list[str]]:
+    n = len(frame)
+    rating = pd.to_numeric(frame["rating"], errors="coerce")
+    created = pd.to_datetime(frame["created_at"], utc=True, errors="coerce")
+    ref = as_of if as_of is not None else created.max()
+    votes = pd.to_numeric(frame["helpful_votes"], errors="coerce")
+    key = frame["platform"].astype("string").fillna("?") + "\x1f" + frame["product_id"].astype("string")
+    grp = rating.groupby(key, dropna=True)
+    mean = grp.transform("mean")
+    count = grp.transform("count")
+    scores, reasons = [], []
+    for i in range(n):
+        pts, why = 0.0, []
+        r = rating.iat[i]
+        if pd.notna(r):
+            p = RATING_POINTS * (MAX_RATING - float(r)) / (MAX_RATING - 1)
+            pts += p
+            why.append(f"rated {int(r)}★ (+{p:.1f})")
+        else:
+            why.append("rating unknown (+0)")
+        c = created.iat[i]
+        if pd.notna(c) and pd.notna(ref):
+            days = max(0.0, (ref - c).total_seconds() / 86400)
+            p = RECENCY_POINTS * 0.5 ** (days / RECENCY_HALF_LIFE_DAYS)
+            pts += p
+            why.append(f"{days:.0f} days before the newest review (+{p:.1f})")
+        else:
+            why.append("date unknown (+0)")
+        v = votes.iat[i]
+        if pd.notna(v) and v > 0:
+            p = HELPFUL_POINTS * min(1.0, math.log1p(float(v)) / math.log1p(HELPFUL_FULL_AT))
+            pts += p
+            why.append(f"{int(v)} helpful votes (+{p:.1f})")
+        else:
+            why.append("no helpful votes (+0)" if pd.notna(v) else "helpful votes unknown (+0)")
+        k, m, cnt = key.iat[i], mean.iat[i], count.iat[i]
+        if pd.isna(k) or pd.isna(r) or pd.isna(m):
+            why.append("product unknown, drag not computed (+0)")
+        elif cnt < 2:
+            why.append("only review of its product, drag not computed (+0)")
+        else:
+            drag = (float(m) - float(r)) / (float(cnt) - 1)
+            p = DRAG_POINTS * min(1.0, max(0.0, drag) / DRAG_FULL_AT)
+            pts += p
+            verb = "pulls" if drag > 0 else "lifts"
+            why.append(f"{verb} its product's average ({m:.2f}★ over {int(cnt)} reviews) by {abs(drag):.3f}★ (+{p:.1f})")
+        scores.append(round(pts, 1))
+        reasons.append(f"{pts:.1f} = " + ", ".join(why))
+    return scores, reasons
+
+
+def recommend(
+    frame: pd.DataFrame,
+    hits: pd.DataFrame | None,
+    topic_matches: pd.DataFrame | None,
+    settings: ReplySettings | None = None,
+    *,
+    as_of: pd.Timestamp | None = None,
+    stages_not_run: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Decide the action and write the draft for every review, from stage outputs already computed.
+
+    ``frame`` is the canonical frame (with ``sentiment_label``/``sentiment_score`` when sentiment ran);
+    ``hits`` is the long frame of :func:`reviewtools.rules.check_reviews`; ``topic_matches`` the long frame of
+    :func:`reviewtools.topics.find_topics`. Returns a copy with :data:`TRIAGE_COLUMNS` added.
+    The decision table is in the module docstring.
+    """
+    settings = settings or ReplySettings()
+    out = coerce(frame)
+    by_hit, not_run = _hits_by_review(hits if hits is not None else pd.DataFrame())
+    complaints = _complaints(topic_matches if topic_matches is not None else pd.DataFrame())
+    has_sent = "sentiment_label" in out.columns and "sentiment" not in stages_not_run
+    priority, priority_reason = _priority(out, as_of)
+    previous = {_normalise(t) for t in out["reply_text"].dropna().astype(str) if t.strip()}
+    cols: dict[str, list[Any]] = {c: [] for c in TRIAGE_COLUMNS}
+    records = out.to_dict("records")
+    for rec in records:
+        rid = str(rec["review_id"])
+        platform = str(rec.get("platform") or "other")
+        rating = rec.get("rating")
+        rating = None if rating is None or pd.isna(rating) else int(rating)
+        label = rec.get("sentiment_label") if has_sent else None
+        label = None if label is None or pd.isna(label) else str(label)
+        score = rec.get("sentiment_score") if has_sent else None
+        score = None if score is None or pd.isna(score) else float(score)
+        comp = complaints.get(rid, [])
+        topic = primary_topic(t for t, _ in comp)
+        problem = next((e for t, e in comp if t == topic), None)
+        g = by_hit.get(rid)
+        draft = kind = where = lint = ""
+        rule_ids = clause = evidence = ""
+        sent_txt = (f"{label} sentiment ({score:+.2f})" if label and score is not None else
+                    f"{label} sentiment" if label else "sentiment not scored")
+        stars = f"{rating}★" if rating is not None else "unrated"
+        topic_txt = f"; complaint topic {topic} ({_quote(problem)})" if topic else ""
+        if g is not None:
+            rule_ids = "|".join(dict.fromkeys(g["rule_id"].astype(str)))
+            clause = " | ".join(dict.fromkeys(str(c) for c in g.get("clause", pd.Series(dtype=str)) if pd.notna(c)))
+            evidence = " | ".join(dict.fromkeys(" ".join(str(e).split()) for e in g["evidence"] if pd.notna(e)))
+        if g is not None and _is_strong(g):
+            action = "removal_request"
+            reason = f"Strong removal-basis guideline hit: {_hit_phrase(g)}."
+            req = removal_request(rec, g, settings)
+            draft, kind, where = req.body, "removal_request", f"{req.channel}" + (f" ({req.to})" if req.to else "")
+        elif g is not None:
+            action = "manual_review"
+            reason = (f"Guideline hit that could be a removal basis but is not strong enough to report without a "
+                      f"person checking it: {_hit_phrase(g)}.")
+        else:
+            negative = label == "negative"
+            if rating is not None and rating <= 2:
+                action, rkind = "public_reply", "negative"
+                reason = f"Rated {stars} with {sent_txt}{topic_txt}."
+            elif rating == 3 and negative:
+                action, rkind = "public_reply", "negative"
+                reason = f"Rated {stars} with {sent_txt}{topic_txt}."
+            elif rating is not None and rating >= 4 and negative and topic:
+                action, rkind = "public_reply", "mixed"
+                reason = f"Rated {stars} but {sent_txt} and a complaint{topic_txt.replace('; complaint', '')}."
+            elif rating is None and label is None:
+                action, rkind = "manual_review", ""
+                reason = "No rating and no sentiment score, so the review cannot be triaged automatically."
+            elif rating is None and negative:
+                action, rkind = "public_reply", "negative"
+                reason = f"Unrated, {sent_txt}{topic_txt}."
+            else:
+                rkind = "mixed" if rating == 3 else "positive"
+                reason = f"Rated {stars} with {sent_txt}" + (topic_txt if rkind == "mixed" else "") + "."
+                if not settings.thank_positive:
+                    action = "none"
+                    reason += " Thank-you replies are turned off (ReplySettings.thank_positive)."
+                elif reply_mode(platform, settings) == "message":
+                    action = "none"
+                    reason += (" No thank-you: public replies on Amazon are off (ReplySettings.amazon_public_reply) "
+                               "and Amazon's Communication Guidelines forbid thank-you-only messages.")
+                else:
+                    action = "thank"
+            replied = rec.get("reply_text")
+            if action in ("public_reply", "thank") and isinstance(replied, str) and replied.strip():
+                when = rec.get("replied_at")
+                when_txt = f" on {pd.Timestamp(when):%Y-%m-%d}" if when is not None and pd.notna(when) else ""
+                action = "none"
+                reason += f" Already replied{when_txt}; edit that reply rather than adding another."
+            if action in ("public_reply", "thank"):
+                draft, problems = _unique_draft(rec, rkind, topic if rkind != "positive" else None, problem,
+                                                settings, previous)
+                previous.add(_normalise(draft))
+                mode = reply_mode(platform, settings)
+                kind = "message" if mode == "message" else ("thank" if action == "thank" else "reply")
+                where = reply_where(platform, settings)
+                lint = summarise_problems(p for p in problems if p.severity != "not_run")
+                if blocking(problems):
+                    reason += " The draft needs editing before use (see draft_lint)."
+        if not has_sent and "sentiment" in stages_not_run:
+            reason += " Sentiment was not available, so the rating alone decided."
+        if stages_not_run:
+            reason += f" Stages not run: {', '.join(stages_not_run)}."
+        nr = not_run.get(rid, [])
+        if nr:
+            reason += f" Checks that could not run: {', '.join(nr)}."
+        for c, v in (("action", action), ("action_reason", reason), ("draft", draft), ("draft_kind", kind),
+                     ("draft_where", where), ("draft_lint", lint), ("reply_topic", topic or ""),
+                     ("rule_ids", rule_ids), ("clause", clause), ("evidence", evidence), ("checks_not_run", "|".join(nr))):
+            cols[c].append(v)
+    cols["priority"] = priority
+    cols["priority_reason"] = priority_reason
+    for c in TRIAGE_COLUMNS:
+        out[c] = pd.array(cols[c], dtype="Float64" if c == "priority" else "string")
+    return out
+
+
+def _unique_draft(rec: dict[str, Any], kind: str, topic: str | None, problem: str | None,
+                  settings: ReplySettings, previous: set[str]) -> tuple[str, list]:
+    """The draft, re-phrased (stable variants) when it would repeat a reply already on the page."""
+    platform = str(rec.get("platform") or "other")
+    author = rec.get("author") if isinstance(rec.get("author"), str) else None
+    draft = ""
+    for variant in range(6):
+        draft = draft_reply(rec, kind=kind, topic=topic, problem=problem, settings=settings, variant=variant)
+        if _normalise(draft) not in previous:
+            break
+    prev = [draft] if _normalise(draft) in previous else []
+    return draft, lint_draft(draft, platform, author=author, previous_replies=prev, region=settings.region)
+
+
+# ============================================================================================ queue and export
+
+
+def action_queue(triaged: pd.DataFrame, include_all: bool = False) -> pd.DataFrame:
+    """The reviews that need action (all reviews with ``include_all``), highest priority first.
+
+    >>> import pandas as pd
+    >>> q = action_queue(pd.DataFrame({"review_id": ["a", "b"], "action": ["none", "thank"], "priority": [9.0, 1.0]}))
+    >>> q["review_id"].tolist()
+    ['b']
+    """
+    if "action" not in triaged.columns:
+        raise TriageError("not a triaged frame: no 'action' column (run triage first)")
+    q = triaged if include_all else triaged[triaged["action"] != "none"]
+    return q.sort_values("priority", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def neutralise_cell(value: object) -> object:
+    """Prefix a text cell that a spreadsheet would run as a formula with an apostrophe; other values unchanged.
+
+    >>> neutralise_cell("=HYPERLINK(1)"), neutralise_cell("-- great"), neutralise_cell("fine"), neutralise_cell(-3)
+    ("'=HYPERLINK(1)", "'-- great", 'fine', -3)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def export_queue(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write a triaged frame (usually :func:`action_queue`'s) to ``.csv`` or ``.json``; returns the path.
+
+    CSV is UTF-8 with a BOM (Excel reads the encoding), and every text cell starting with ``=``, ``+``, ``-``,
+    ``@``, tab or carriage return gets a leading apostrophe so a spreadsheet shows it instead of running it.
+    JSON is a list of records with ISO dates, unmodified. Columns: those of :data:`QUEUE_COLUMNS` present.
+    """
+    path = Path(path)
+    cols = [c for c in QUEUE_COLUMNS if c in frame.columns]
+    data = frame[cols].copy()
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        for c in data.columns:
+            if data[c].dtype == object or str(data[c].dtype) == "string":
+                data[c] = data[c].astype(object).map(neutralise_cell)
+        data.to_csv(path, index=False, encoding="utf-8-sig")
+    elif suffix == ".json":
+        data.to_json(path, orient="records", date_format="iso", force_ascii=False, indent=1)
+    else:
+        raise TriageError(f"{path}: unknown output type {suffix or '(none)'}; expected .csv or .json")
+    return path
+
+
+__all__ = [
+    "ACTIONS",
+    "TRIAGE_COLUMNS",
+    "QUEUE_COLUMNS",
+    "RATING_POINTS",
+    "RECENCY_POINTS",
+    "RECENCY_HALF_LIFE_DAYS",
+    "HELPFUL_POINTS",
+    "HELPFUL_FULL_AT",
+    "DRAG_POINTS",
+    "DRAG_FULL_AT",
+    "FORMULA_PREFIXES",
+    "TriageError",
+    "TriageResult",
+    "triage",
+    "run_triage",
+    "recommend",
+    "action_queue",
+    "neutralise_cell",
+    "export_queue",
+]
