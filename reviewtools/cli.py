@@ -152,6 +152,11 @@ def _add_ingest(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--platform", help="platform of every row (amazon, google, trustpilot, yelp, app_store, ...)")
     p.add_argument("--out", help="write the canonical frame to this .csv or .parquet file")
     p.add_argument("--rejects", help="write the rejected rows (file, row, column, value, reason) to this .csv")
+    _add_db_option(p, optional_value=True)
+    p.add_argument("--full-export", action="store_true",
+                   help="with --db: each file holds every review of its products over its date range, so stored "
+                   "reviews it lacks are marked possibly removed")
+    p.add_argument("--no-triage", action="store_true", help="with --db: do not score new or changed reviews")
     p.set_defaults(func=_cmd_ingest)
 
 
@@ -165,6 +170,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         if not sep or not src or not dst:
             raise IngestError(f"--map {item!r}: expected SOURCE=CANONICAL, e.g. --map 'Stars=rating'")
         column_map[src] = dst
+    if getattr(args, "db", None) is not None:
+        return _ingest_into_store(args, column_map or None)
     res = read_reviews(args.files, format=args.format, column_map=column_map or None, platform=args.platform)
     header = f"{'file':<40} {'format':<18} {'read':>8} {'ingested':>8} {'rejected':>8} {'dupes':>7}  dates{' ' * 17}products"
     print(header)
@@ -236,6 +243,184 @@ def _cmd_sentiment(args: argparse.Namespace) -> int:
           f"1-{LOW_RATING_MAX}★ with clearly positive text); {s['mismatch_unknown']} not checked (no text or rating)")
     if args.out:
         print(f"wrote {len(scored)} scored reviews to {write_frame(scored, args.out)}")
+    return 0
+
+
+# ---------------------------------------------------------------------------------------- store (monitor)
+# `ingest --db`, `queue`, `status`, `digest`: the local review store (reviewtools.store, reviewtools.digest).
+
+
+def _add_db_option(p: argparse.ArgumentParser, *, optional_value: bool = False) -> None:
+    help_ = ("the review store (SQLite file); default $REVIEWTOOLS_DB or reviews.db in the user's data folder "
+             "(~/.local/share/reviewtools on Linux)")
+    if optional_value:
+        p.add_argument("--db", nargs="?", const="", default=None, metavar="PATH",
+                       help="also upsert into the review store; " + help_)
+    else:
+        p.add_argument("--db", default="", metavar="PATH", help=help_)
+
+
+def _open_store(args: argparse.Namespace):  # -> ReviewStore
+    from .store import ReviewStore
+
+    return ReviewStore(args.db or None)
+
+
+def _progress(args: argparse.Namespace, label: str) -> Callable[[str, int, int], None] | None:
+    """A progress printer on stderr, only when stderr is a terminal or -v was given."""
+    tty = sys.stderr.isatty()
+    if not (tty or getattr(args, "verbose", False)):
+        return None
+
+    def show(stage: str, done: int, total: int) -> None:
+        pct = 100 * done // total if total else 100
+        line = f"{label}: {stage} {done:,}/{total:,} ({pct}%)"
+        if tty:
+            print("\r" + line, end="\n" if done >= total else "", file=sys.stderr, flush=True)
+        else:
+            print(line, file=sys.stderr, flush=True)
+
+    return show
+
+
+def _ingest_into_store(args: argparse.Namespace, column_map: dict[str, str] | None) -> int:
+    import pandas as pd
+
+    from .ingest import read_reviews, write_frame
+
+    store = _open_store(args)
+    frames, rejects = [], []
+    with store:
+        print(f"store: {store.path}")
+        print(f"{'file':<40} {'format':<18} {'read':>7} {'new':>7} {'changed':>7} {'unchanged':>9} "
+              f"{'rejected':>8} {'dupes':>6} {'poss.removed':>12}")
+        for file in args.files:
+            res = read_reviews(file, format=args.format, column_map=column_map, platform=args.platform)
+            rep = store.ingest(res, source=str(file), full_export=args.full_export,
+                               progress=_progress(args, str(file)))
+            name = str(file) if len(str(file)) <= 40 else "..." + str(file)[-37:]
+            dupes = sum(f.duplicates for f in res.files)
+            print(f"{name:<40} {res.format:<18} {sum(f.rows_read for f in res.files):>7} {rep.new:>7} "
+                  f"{rep.changed:>7} {rep.unchanged:>9} {rep.rejected:>8} {dupes:>6} {rep.possibly_removed:>12}")
+            if rep.restored:
+                print(f"  {rep.restored} review(s) marked possibly removed earlier are back")
+            frames.append(res.reviews)
+            rejects.append(res.rejects)
+        if not args.no_triage:
+            try:
+                import reviewtools.pipeline  # noqa: F401  (the triage stage may not be installed yet)
+            except ImportError:
+                print("triage: reviewtools.pipeline is not available; actions were not computed")
+            else:
+                t = store.score_pending(progress=_progress(args, "triage"))
+                print(f"triage: scored {t.scored} new or changed reviews ({t.already_scored} already scored); "
+                      f"{t.actions_created} new actions, {t.actions_updated} updated")
+    if args.out:
+        print(f"wrote {sum(map(len, frames))} reviews to {write_frame(pd.concat(frames, ignore_index=True), args.out)}")
+    if args.rejects:
+        rej = pd.concat(rejects, ignore_index=True)
+        print(f"wrote {len(rej)} rejects to {write_frame(rej, args.rejects)}")
+    return 0
+
+
+@_register
+def _add_queue(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "queue",
+        help="list the open actions in the review store, highest priority first",
+        description="List the recommended actions whose status is open (new, drafted, sent, reported), or those "
+        "with the given --status, with the review, the action, its status, assignee and draft.",
+    )
+    _add_db_option(p)
+    p.add_argument("--status", action="append", metavar="STATUS",
+                   help="only actions with this status (repeatable; default: the open ones)")
+    p.add_argument("--product", metavar="ID", help="only this product_id")
+    p.add_argument("--platform", help="only this platform")
+    p.add_argument("--limit", type=int, default=50, metavar="N", help="show at most N (default 50; 0 for all)")
+    p.add_argument("--out", help="write the whole queue to this .csv or .json file")
+    p.set_defaults(func=_cmd_queue)
+
+
+def _cmd_queue(args: argparse.Namespace) -> int:
+    with _open_store(args) as store:
+        queue = store.open_actions(status=args.status, product=args.product, platform=args.platform)
+    if args.out:
+        from .store import write_queue
+
+        print(f"wrote {len(queue)} actions to {write_queue(queue, args.out)}")
+    if not len(queue):
+        print("no open actions" if not args.status else f"no actions with status {', '.join(args.status)}")
+        return 0
+    shown = queue if not args.limit else queue.head(args.limit)
+    print(f"{'review_id':<16} {'platform':<10} {'product':<12} {'★':>2} {'action':<16} {'status':<9} "
+          f"{'assignee':<10} {'priority':>8}  text")
+    for rec in shown.astype(object).where(shown.notna(), None).to_dict("records"):
+        text = " ".join(str(rec["text"] or "").split())
+        text = text if len(text) <= 60 else text[:59] + "…"
+        prio = "" if rec["priority"] is None else f"{rec['priority']:.1f}"
+        print(f"{rec['review_id']:<16} {rec['platform']:<10} {rec['product_id'] or '':<12} {rec['rating']:>2} "
+              f"{rec['action']:<16} {rec['status']:<9} {rec['assignee'] or '':<10} {prio:>8}  {text}")
+    if len(shown) < len(queue):
+        print(f"... {len(queue) - len(shown)} more (--limit 0 shows all)")
+    return 0
+
+
+@_register
+def _add_status(sub: argparse._SubParsersAction) -> None:
+    from .store import load_workflow
+
+    wf = load_workflow()
+    p = sub.add_parser(
+        "status",
+        help="move one review's action to a new status (new, drafted, sent, reported, replied, removed, declined)",
+        description="Move the action of REVIEW_ID to STATUS, recording who, when and an optional note. Allowed: "
+        + "; ".join(f"{s} -> {', '.join(t) or '(final)'}" for s, t in wf.transitions.items()),
+    )
+    p.add_argument("review_id", metavar="REVIEW_ID")
+    p.add_argument("status", metavar="STATUS", choices=list(wf.statuses))
+    _add_db_option(p)
+    p.add_argument("--platform", help="the review's platform, when the same id exists on several")
+    p.add_argument("--assignee", metavar="NAME", help="also assign the action to NAME")
+    p.add_argument("--note", metavar="TEXT", help="a note to keep with the change")
+    p.add_argument("--who", metavar="NAME", help="who made the change (default: your login name)")
+    p.set_defaults(func=_cmd_status)
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    with _open_store(args) as store:
+        old = store.set_status(args.review_id, args.status, platform=args.platform, assignee=args.assignee,
+                               note=args.note, who=args.who)
+    print(f"{args.review_id}: {old} -> {args.status}")
+    return 0
+
+
+@_register
+def _add_digest(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "digest",
+        help="write a digest of what is new in the review store (for cron and a mail client)",
+        description="New reviews by product, new negative reviews with their action and draft, rating changes "
+        "and alerts, and reviews seen missing, over the window given by --since. Written as HTML (escaped, "
+        "inline CSS) or Markdown by the --out suffix; printed as Markdown without --out.",
+    )
+    _add_db_option(p)
+    p.add_argument("--since", default="7d", help="window start: 7d, 24h, 2w or a date (default 7d)")
+    p.add_argument("--out", metavar="FILE", help="write to FILE (.html or .md)")
+    p.set_defaults(func=_cmd_digest)
+
+
+def _cmd_digest(args: argparse.Namespace) -> int:
+    from .digest import build_digest, render_markdown, write_digest
+
+    with _open_store(args) as store:
+        d = build_digest(store, since=args.since)
+    if args.out:
+        path = write_digest(d, args.out)
+        c = d.counts
+        print(f"wrote {path}: {c['new_reviews']} new reviews, {c['new_negative']} negative, "
+              f"{c['possibly_removed']} possibly removed, {c['alerts']} alerts")
+    else:
+        print(render_markdown(d))
     return 0
 
 

@@ -224,7 +224,9 @@ def _fmt(value: object) -> str:
     return str(value)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
+# Markdown control characters that act anywhere in a line (every untrusted value follows a prefix such as
+# "> ", "- " or "| ", so line-start syntax like "#", "1." or "-" cannot trigger).
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()|~])")
 
 
 def _md(value: object, limit: int = MAX_TEXT_CHARS) -> str:

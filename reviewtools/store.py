@@ -294,7 +294,7 @@ class ReviewStore:
     """An SQLite review store with incremental ingest, history, stored triage results and an action workflow.
 
     ``path`` is created (with its folder) when missing; ``None`` means :func:`default_db_path`. ``timeout`` is how
-    long a writer waits for another writer. ``clock`` returns "now" as a UTC timestamp (tests pass a fixed one).
+    long a writer waits for another writer (default :data:`DEFAULT_TIMEOUT`). ``clock`` returns "now" as a UTC timestamp (tests pass a fixed one).
     Use it as a context manager, or call :meth:`close`.
 
     >>> import tempfile, pathlib
@@ -307,11 +307,11 @@ class ReviewStore:
         self,
         path: str | os.PathLike[str] | None = None,
         *,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float | None = None,
         clock: Callable[[], pd.Timestamp] | None = None,
     ) -> None:
         self.path = Path(path) if path is not None else default_db_path()
-        self.timeout = float(timeout)
+        self.timeout = float(DEFAULT_TIMEOUT if timeout is None else timeout)
         self._clock = clock or _now
         self.workflow = load_workflow()
         try:
@@ -1085,6 +1085,42 @@ class ReviewStore:
         return out
 
 
+# ------------------------------------------------------------------------------------------- export
+
+#: First characters that make a spreadsheet treat a cell as a formula (OWASP "CSV injection").
+FORMULA_PREFIXES: Final[tuple[str, ...]] = ("=", "+", "-", "@", "\t", "\r")
+
+
+def write_queue(queue: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write an action queue (:meth:`ReviewStore.open_actions`) as ``.csv`` or ``.json``.
+
+    CSV is UTF-8 with a BOM (Excel reads it as UTF-8) and text cells starting with ``= + - @`` or a tab are
+    prefixed with ``'`` so a spreadsheet never runs them as formulas.
+
+    >>> import tempfile, pathlib
+    >>> q = pd.DataFrame({"review_id": ["R1"], "draft": ["=HYPERLINK(1)"]})
+    >>> p = write_queue(q, pathlib.Path(tempfile.mkdtemp()) / "q.csv")
+    >>> p.read_text(encoding="utf-8-sig").splitlines()[1]
+    "R1,'=HYPERLINK(1)"
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        records = [{k: _json_value(v) for k, v in rec.items()} for rec in queue.astype(object).to_dict("records")]
+        path.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
+        return path
+    if suffix != ".csv":
+        raise StoreError(f"{path}: the queue is written as .csv or .json, not {suffix or 'no suffix'!r}")
+    safe = queue.copy()
+    for c in safe.columns:
+        if safe[c].dtype == object or str(safe[c].dtype) in ("string", "str"):
+            s = safe[c].astype("string")
+            risky = s.str.startswith(FORMULA_PREFIXES).fillna(False)
+            safe[c] = s.where(~risky, "'" + s)
+    safe.to_csv(path, index=False, encoding="utf-8-sig")
+    return path
+
+
 # ------------------------------------------------------------------------------------ module helpers
 
 
@@ -1169,6 +1205,7 @@ __all__ = [
     "load_workflow",
     "migrations",
     "default_db_path",
+    "write_queue",
     "DB_ENV",
     "DEFAULT_TIMEOUT",
     "CONTENT_COLUMNS",

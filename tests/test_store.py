@@ -243,6 +243,7 @@ def _child(db: Path, n: int, prefix: str, hold: float = 0.0, timeout: float = 30
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.slow  # starts Python subprocesses (a second or two each)
 def test_an_ingest_killed_midway_loses_nothing_and_leaves_the_store_consistent(db):
     with ReviewStore(db) as store:
         store.ingest(make_frame(50, prefix="keep"))
@@ -261,6 +262,7 @@ def test_an_ingest_killed_midway_loses_nothing_and_leaves_the_store_consistent(d
         assert store.counts()["reviews"] == 30_050
 
 
+@pytest.mark.slow  # starts Python subprocesses (a second or two each)
 def test_two_concurrent_ingests_both_finish_correctly(db):
     ReviewStore(db).close()
     procs = [_child(db, 20_000, p) for p in ("x", "y")]
@@ -274,6 +276,7 @@ def test_two_concurrent_ingests_both_finish_correctly(db):
         assert len(store.ingests()) == 2
 
 
+@pytest.mark.slow  # starts Python subprocesses (a second or two each)
 def test_a_writer_that_cannot_get_the_lock_fails_with_a_clear_busy_error(db):
     with ReviewStore(db) as store:
         store.ingest(make_frame(10, prefix="old"))
@@ -520,3 +523,90 @@ def test_actions_need_a_triage_first(db):
 
 def test_content_columns_are_the_ones_the_brief_names():
     assert set(CONTENT_COLUMNS) == {"rating", "title", "text"}
+
+
+# ---------------------------------------------------------------------------------------- command line
+
+
+def _export(tmp_path: Path, frame: pd.DataFrame, name: str) -> Path:
+    from reviewtools.ingest import write_frame
+
+    return write_frame(frame, tmp_path / name)
+
+
+def test_cli_ingest_db_prints_counts_per_file_and_marks_removed(tmp_path, capsys):
+    from reviewtools.cli import main
+
+    db = tmp_path / "cli.db"
+    frame = make_frame(30, products=("A",))
+    first = _export(tmp_path, frame, "week1.csv")
+    assert main(["ingest", str(first), "--db", str(db), "--no-triage"]) == 0
+    out = capsys.readouterr().out
+    assert "new" in out and "poss.removed" in out
+    row = next(ln for ln in out.splitlines() if "week1.csv" in ln).split()
+    assert row[2:7] == ["30", "30", "0", "0", "0"]  # read, new, changed, unchanged, rejected
+
+    later = frame.sort_values("created_at").iloc[1:].copy()  # the oldest is outside the window: not missing
+    later = later.drop(later.index[5])  # this one is inside it
+    later.loc[later.index[0], "text"] = "edited text"
+    second = _export(tmp_path, later, "week2.csv")
+    assert main(["ingest", str(second), "--db", str(db), "--full-export", "--no-triage"]) == 0
+    row = next(ln for ln in capsys.readouterr().out.splitlines() if "week2.csv" in ln).split()
+    assert row[-1] == "1" and row[3:6] == ["0", "1", "27"]
+
+
+def test_cli_queue_status_and_digest(tmp_path, capsys, monkeypatch):
+    from reviewtools.cli import main
+
+    db = tmp_path / "q.db"
+    monkeypatch.setenv("REVIEWTOOLS_DB", str(db))  # --db omitted: the environment variable is used
+    frame = make_frame(20)
+    frame.loc[0, "text"] = "=cmd|' /C calc'!A0 it broke"
+    frame.loc[0, "rating"] = 1
+    with ReviewStore(db) as store:
+        store.ingest(frame)
+        store.score_pending(triage=rating_triage)
+    assert main(["queue"]) == 0
+    out = capsys.readouterr().out
+    assert "R000000" in out and "public_reply" in out
+    assert main(["queue", "--out", str(tmp_path / "q.csv")]) == 0
+    csv_text = (tmp_path / "q.csv").read_text(encoding="utf-8-sig")
+    assert "'=cmd|" in csv_text and "\n=cmd" not in csv_text and ",=cmd" not in csv_text
+
+    assert main(["status", "R000000", "drafted", "--assignee", "ana", "--note", "on it", "--who", "lead"]) == 0
+    assert "R000000: new -> drafted" in capsys.readouterr().out
+    assert main(["status", "R000000", "removed"]) == 2  # not allowed from drafted
+    err = capsys.readouterr().err
+    assert "cannot move an action from 'drafted' to 'removed'" in err and "Traceback" not in err
+    assert main(["status", "NOPE", "sent"]) == 2
+    assert "no review 'NOPE'" in capsys.readouterr().err
+    assert main(["queue", "--status", "drafted"]) == 0
+    assert "ana" in capsys.readouterr().out
+
+    assert main(["digest", "--since", "1d", "--out", str(tmp_path / "d.html")]) == 0
+    assert "20 new reviews" in capsys.readouterr().out
+    assert (tmp_path / "d.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert main(["digest", "--since", "soon"]) == 2
+    assert "not understood" in capsys.readouterr().err
+
+
+@pytest.mark.slow  # starts Python subprocesses (a second or two each)
+def test_cli_busy_store_is_a_one_line_error(tmp_path, capsys, monkeypatch):
+    import reviewtools.store as store_mod
+    from reviewtools.cli import main
+
+    db = tmp_path / "busy.db"
+    with ReviewStore(db) as store:
+        store.ingest(make_frame(3))
+    f = _export(tmp_path, make_frame(3, prefix="Z"), "z.csv")
+    monkeypatch.setattr(store_mod, "DEFAULT_TIMEOUT", 0.2)
+    holder = _child(db, 12_000, "held", hold=60)
+    try:
+        assert holder.stdout.readline().startswith("progress")
+        code = main(["ingest", str(f), "--db", str(db), "--no-triage"])
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "is busy: another process" in err and "Traceback" not in err
