@@ -73,12 +73,16 @@ MIN_DATE: Final[pd.Timestamp] = pd.Timestamp("1995-01-01", tz="UTC")
 MAX_DATE: Final[pd.Timestamp] = pd.Timestamp("2100-01-01", tz="UTC")
 #: Epoch numbers at or above this are milliseconds (1e11 s is the year 5138; 1e11 ms is 1973).
 EPOCH_MS_THRESHOLD: Final[float] = 1e11
+#: Epoch numbers (in seconds) beyond this are not dates (4.1e9 s is the year 2099).
+EPOCH_MAX_SECONDS: Final[float] = 4.1e9
 #: Inferred scale: at least this share of parsed ratings above 5 means the file is not on 1–5.
 SCALE_EVIDENCE_SHARE: Final[float] = 0.05
 #: Candidate delimiters for sniffing, in order of preference on ties.
 DELIMITERS: Final[tuple[str, ...]] = (",", "\t", ";", "|")
 #: Share of control characters in the first 64 KiB above which the bytes are binary, not text.
 BINARY_CONTROL_SHARE: Final[float] = 0.01
+#: ... and at least this many of them (a stray control character does not make a small file binary).
+BINARY_MIN_CONTROLS: Final[int] = 16
 #: Length of the derived review id's hex digest (80 bits: no collision expected below 1e12 reviews).
 ID_HEX_DIGITS: Final[int] = 20
 
@@ -218,7 +222,7 @@ def _decode(name: str, data: bytes) -> tuple[str, str]:
                 enc, text = "cp1252", data.decode("cp1252", errors="replace")
     sample = text[:65536]
     controls = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd")
-    if sample and controls > BINARY_CONTROL_SHARE * len(sample):
+    if controls > max(BINARY_MIN_CONTROLS, BINARY_CONTROL_SHARE * len(sample)):
         raise _fail(name, f"looks like binary data, not text ({controls} control bytes in the first "
                     f"{len(sample)} characters); {_EXPECTED}")
     return enc, text
@@ -445,36 +449,45 @@ def to_five_stars(x: pd.Series, lo: float | pd.Series, hi: float | pd.Series) ->
     return r.where(inside)
 
 
-def _parse_rating(raw: pd.Series, fmt: Format, scale: tuple[float, float] | None) -> tuple[pd.Series, pd.Series, tuple[float, float]]:
+def _bool(mask: pd.Series) -> np.ndarray:
+    """A plain numpy bool array from any pandas mask (NA counts as False)."""
+    return mask.fillna(False).to_numpy(dtype=bool)
+
+
+def _floats(values: pd.Series) -> np.ndarray:
+    return pd.to_numeric(values, errors="coerce").astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _parse_rating(
+    raw: pd.Series, fmt: Format, scale: tuple[float, float] | None
+) -> tuple[pd.Series, pd.Series, tuple[float, float]]:
     s = raw.astype("string").str.strip()
-    nums = pd.to_numeric(s.str.replace(",", ".", regex=False), errors="coerce").astype("float64")
+    nums = pd.Series(_floats(s.str.replace(",", ".", regex=False)), index=s.index)
     used_scale = scale or fmt.rating_scale or infer_rating_scale(nums)
-    stars = to_five_stars(nums, *used_scale)
-    todo = nums.isna() & s.notna() & (s != "")
+    stars = to_five_stars(nums, *used_scale).to_numpy(dtype="float64", copy=True)
+    missing = _bool(s.isna() | (s == ""))
+    todo = np.isnan(nums.to_numpy()) & ~missing
     if todo.any():
         t = s[todo]
-        upper = t.str.upper()
         words = {**{k.upper(): v for k, v in _WORD_NUMBERS.items() if len(k) > 2}, **fmt.rating_values}
-        word = upper.map(words).astype("float64")
+        word = _floats(t.str.upper().map(words))
         frac = t.str.extract(_FRACTION)
-        fx = pd.to_numeric(frac[0].str.replace(",", ".", regex=False), errors="coerce")
-        fn = pd.to_numeric(frac[1].str.replace(",", ".", regex=False), errors="coerce")
-        frac_stars = to_five_stars(fx, 1.0, fn.where(fn > 1))
-        lead = pd.to_numeric(t.str.extract(_LEADING_NUMBER)[0].str.replace(",", ".", regex=False), errors="coerce")
-        lead_stars = to_five_stars(lead, *used_scale)
-        glyph = t.str.count("★").astype("float64")
-        glyph_ok = t.str.fullmatch(r"\s*[★☆]+\s*", na=False) & (glyph >= 1)
-        out = word.fillna(frac_stars).fillna(lead_stars).where(~glyph_ok, glyph.clip(upper=5))
-        stars = stars.copy()
-        stars[todo] = out
+        fx = pd.Series(_floats(frac[0].str.replace(",", ".", regex=False)), index=t.index)
+        fn = pd.Series(_floats(frac[1].str.replace(",", ".", regex=False)), index=t.index)
+        frac_stars = to_five_stars(fx, 1.0, fn.where(fn > 1)).to_numpy(dtype="float64")
+        lead = pd.Series(_floats(t.str.extract(_LEADING_NUMBER)[0].str.replace(",", ".", regex=False)), index=t.index)
+        lead_stars = to_five_stars(lead, *used_scale).to_numpy(dtype="float64")
+        glyph = t.str.count("★").to_numpy(dtype="float64", na_value=0.0)
+        glyph_ok = _bool(t.str.fullmatch(r"\s*[★☆]+\s*")) & (glyph >= 1)
+        got = np.where(np.isnan(word), np.where(np.isnan(frac_stars), lead_stars, frac_stars), word)
+        got = np.where(glyph_ok, np.minimum(glyph, 5.0), got)
+        stars[todo] = got
     reason = pd.Series(pd.NA, index=s.index, dtype="string")
-    missing = s.isna() | (s == "")
+    bad = np.isnan(stars) & ~missing
     reason[missing] = "rating missing"
-    reason[~missing & stars.isna() & nums.notna()] = (
-        f"rating outside the {used_scale[0]:g}–{used_scale[1]:g} scale"
-    )
-    reason[~missing & stars.isna() & nums.isna()] = "rating not understood"
-    return stars.astype("Int64"), reason, used_scale
+    reason[bad & ~np.isnan(nums.to_numpy())] = f"rating outside the {used_scale[0]:g}–{used_scale[1]:g} scale"
+    reason[bad & np.isnan(nums.to_numpy())] = "rating not understood"
+    return pd.Series(stars, index=s.index).astype("Int64"), reason, used_scale
 
 
 def _slash_formats(values: pd.Series) -> tuple[str, ...]:
@@ -499,13 +512,20 @@ def parse_dates(values: pd.Series, formats: Sequence[str] = ()) -> pd.Series:
     uniq = uniq[uniq != ""]
     out = pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[us, UTC]")
     if len(uniq):
-        numeric = uniq.str.fullmatch(r"-?\d+(?:\.\d+)?", na=False)
+        numeric = pd.Series(_bool(uniq.str.fullmatch(r"-?\d+(?:\.\d+)?")), index=uniq.index)
         if numeric.any():
-            n = pd.to_numeric(uniq[numeric], errors="coerce").astype("float64")
-            n = n.where(n.abs() < 1e15)
-            ms = n.abs() >= EPOCH_MS_THRESHOLD
-            secs = n.where(~ms, n / 1000.0)
-            out[numeric] = pd.to_datetime(secs, unit="s", utc=True, errors="coerce").astype("datetime64[us, UTC]")
+            num = uniq[numeric]
+            n = _floats(num)
+            ms = np.abs(n) >= EPOCH_MS_THRESHOLD
+            secs = np.where(ms, n / 1000.0, n)
+            valid = np.abs(secs) < EPOCH_MAX_SECONDS  # NaN compares False
+            whole = _bool(num.str.fullmatch(r"-?\d+")) & valid
+            ints = np.where(whole, n, 0).astype("int64")  # exact: |n| < 2**53 for any valid epoch in ms
+            micros = np.where(ms, ints * 1000, ints * 1_000_000)
+            micros = np.where(whole, micros, np.round(np.where(valid, secs, 0) * 1e6).astype("int64"))
+            stamps = micros.astype("datetime64[us]")
+            stamps[~valid] = np.datetime64("NaT")
+            out[numeric] = pd.Series(stamps, index=num.index).dt.tz_localize("UTC").astype("datetime64[us, UTC]")
         rest = ~numeric
         if rest.any():
             out[rest] = pd.to_datetime(uniq[rest], format="ISO8601", utc=True, errors="coerce").astype(
@@ -669,12 +689,12 @@ def _map_file(
     out["created_at"] = created
     for fld in ("title", "text", "reply_text", "product_title"):
         out[fld] = clean_text(get(fld))
-    out["title"] = out["title"].where(out["title"] != "")
-    text_missing = out["text"].isna() | (out["text"] == "")
+    out["title"] = out["title"].mask(_bool(out["title"] == ""))
+    text_missing = out["text"].isna().to_numpy() | _bool(out["text"] == "")
     out["text"] = out["text"].fillna("")
     for fld in ("marketplace", "product_id", "author", "review_id"):
         v = get(fld).str.strip()
-        out[fld] = v.where(v != "")
+        out[fld] = v.mask(_bool(v == ""))
     replied = parse_dates(get("replied_at"), fmt.date_formats) if "replied_at" in cols else None
     out["replied_at"] = (replied.where((replied >= MIN_DATE) & (replied < MAX_DATE))
                          if replied is not None else pd.Series(pd.NaT, index=idx, dtype="datetime64[us, UTC]"))
@@ -701,7 +721,7 @@ def _map_file(
             kept = pd.to_numeric(raw.frame[by_norm["source_row"]], errors="coerce").astype("Int64")
             out["source_row"] = kept.fillna(out["source_row"])
     author_key = get("author_id").str.strip() if "author_id" in cols else out["author"]
-    author_key = author_key.where(author_key != "")
+    author_key = author_key.mask(_bool(author_key == ""))
 
     # rejects: one row per source row, the first problem wins
     reason = rating_reason.copy()
@@ -709,7 +729,7 @@ def _map_file(
     value = rating_raw.where(reason.notna())
 
     def add(mask: pd.Series, col: str, val: pd.Series, why: str | pd.Series) -> None:
-        new = mask & reason.isna()
+        new = _bool(mask) & reason.isna().to_numpy()
         if not new.any():
             return
         reason[new] = why if isinstance(why, str) else why[new]
@@ -725,8 +745,9 @@ def _map_file(
     add(implausible, src("created_at"), date_raw, "date implausible (before 1995 or after 2099)")
     add(created.isna(), src("created_at"), date_raw, "date not understood")
     if fmt.text_required:
-        add(text_missing & out["title"].isna(), src("text"), get("text"), "no text and no title")
-    bad = reason.notna()
+        add(pd.Series(text_missing & out["title"].isna().to_numpy(), index=idx), src("text"), get("text"),
+            "no text and no title")
+    bad = reason.notna().to_numpy()
 
     frame = pd.DataFrame({c: out[c] for c in schema.COLUMNS if c in out}, index=idx)
     for c in ("created_at", "replied_at"):
@@ -762,7 +783,7 @@ def _map_file(
 def _duplicates(frame: pd.DataFrame, author_key: pd.Series) -> pd.Series:
     """True for rows that repeat an earlier row's (platform, review_id) or its author/date/title/text."""
     dup = frame.duplicated(subset=["platform", "review_id"], keep="first")
-    keyed = author_key.notna() & ((frame["text"] != "") | frame["title"].notna())
+    keyed = author_key.notna().to_numpy() & (_bool(frame["text"] != "") | frame["title"].notna().to_numpy())
     if keyed.any():
         sub = pd.DataFrame(
             {
