@@ -38,6 +38,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 import importlib.resources
+import inspect
 import json
 import logging
 import math
@@ -790,15 +791,19 @@ class ReviewStore:
         row = self._con.execute("SELECT scorer FROM results ORDER BY computed_at DESC, rowid DESC LIMIT 1").fetchone()
         return None if row is None else str(row[0])
 
-    def pending(self, settings: Any = None) -> pd.DataFrame:
-        """Canonical frame of the reviews whose current content has no stored result for this scorer."""
+    def pending(self, settings: Any = None, *, force: bool = False) -> pd.DataFrame:
+        """Canonical frame of the reviews whose current content has no stored result for this scorer
+        (with ``force=True``: every review not marked possibly removed)."""
         scorer = self.scorer_key(settings)
+        cond = "" if force else (
+            "AND NOT EXISTS (SELECT 1 FROM results s WHERE s.review_pk = r.id "
+            "AND s.content_hash = r.content_hash AND s.scorer = ?)"
+        )
         raw = pd.read_sql_query(
             f"SELECT r.id AS _pk, {', '.join('r.' + c for c in COLUMNS)}, r.content_hash AS _hash FROM reviews r "
-            "WHERE r.possibly_removed_at IS NULL AND NOT EXISTS (SELECT 1 FROM results s WHERE s.review_pk = r.id "
-            "AND s.content_hash = r.content_hash AND s.scorer = ?) ORDER BY r.id",
+            f"WHERE r.possibly_removed_at IS NULL {cond} ORDER BY r.id",
             self._con,
-            params=[scorer],
+            params=[] if force else [scorer],
         )
         frame = _from_sql(raw, [])
         frame["_pk"] = raw["_pk"].to_numpy()
@@ -811,6 +816,7 @@ class ReviewStore:
         *,
         triage: Callable[..., pd.DataFrame] | None = None,
         batch_size: int = 50_000,
+        force: bool = False,
         progress: ProgressCallback | None = None,
     ) -> TriageReport:
         """Run triage on the reviews that have no stored result for their current content, and store it.
@@ -821,20 +827,33 @@ class ReviewStore:
         Every added column is stored as JSON per review and content hash; the action row of a review is
         created (status ``new``) or its recommendation updated, keeping the team's status, assignee and edit.
         Long evidence frames in ``result.attrs["hits"]`` / ``attrs["topic_matches"]`` are stored too.
+        When ``triage`` takes ``as_of``, it gets the newest review date in the whole store, so recency in the
+        priority is measured on the same calendar for every batch. ``force=True`` rescores every review.
+
+        Limitation: what triage computes across reviews (a product's average in the priority's drag term,
+        duplicate checks) only sees the reviews scored together, i.e. the new and changed ones.
         """
         if triage is None:
             from .pipeline import triage as _triage  # imported late: scoring is optional for the store
 
             triage = _triage
         scorer = self.scorer_key(settings)
-        pending = self.pending(settings)
+        pending = self.pending(settings, force=force)
         total = len(pending)
+        kwargs: dict[str, Any] = {}
+        try:
+            takes_as_of = "as_of" in inspect.signature(triage).parameters
+        except (TypeError, ValueError):
+            takes_as_of = False
+        if takes_as_of and total:
+            newest = self._con.execute("SELECT max(created_at) FROM reviews").fetchone()[0]
+            kwargs["as_of"] = pd.Timestamp(newest)
         already = int(self._con.execute("SELECT count(*) FROM reviews").fetchone()[0]) - total
         created = updated = 0
         for a, b in _chunks(total, batch_size):
             part = pending.iloc[a:b]
             frame = part.drop(columns=["_pk", "_hash"]).reset_index(drop=True)
-            result = triage(frame, settings) if settings is not None else triage(frame)
+            result = triage(frame, settings, **kwargs) if settings is not None else triage(frame, **kwargs)
             if len(result) != len(frame):
                 raise StoreError(f"triage returned {len(result)} rows for {len(frame)} reviews")
             c, u = self._write(lambda: self._store_results(part, result, scorer))

@@ -610,3 +610,28 @@ def test_cli_busy_store_is_a_one_line_error(tmp_path, capsys, monkeypatch):
     assert code == 2
     err = capsys.readouterr().err
     assert "is busy: another process" in err and "Traceback" not in err
+
+
+# ------------------------------------------------------------------------------ with the real triage
+
+
+def test_score_pending_with_the_real_pipeline_stores_results_hits_and_actions(db):
+    from reviewtools.pipeline import ACTIONS
+
+    frame = make_frame(12)
+    frame.loc[0, ["rating", "text"]] = [1, "It arrived broken and smells awful. Visit www.cheap-deals.example now"]
+    frame.loc[1, ["rating", "text"]] = [5, "Lovely kettle, boils fast and looks great on the counter."]
+    with ReviewStore(db) as store:
+        store.ingest(frame)
+        rep = store.score_pending()
+        assert (rep.scored, rep.actions_created) == (12, 12)
+        derived = store.to_frame(derived=True)
+        assert derived["vader_compound"].notna().all() and derived["action"].isin(ACTIONS).all()
+        assert derived.set_index("review_id").loc["R000000", "sentiment_label"] == "negative"
+        kinds = dict(store._con.execute("SELECT kind, count(*) FROM evidence GROUP BY kind").fetchall())
+        assert kinds.get("hit", 0) >= 1  # hits, or checks recorded as not run
+        assert store.score_pending().scored == 0
+        queue = store.open_actions()
+        assert "R000000" in set(queue["review_id"])
+        problems = store.edit_draft("R000000", "Sorry! Email us at help@example.com for a free gift card.")
+        assert problems, "the draft linter flags an e-mail address and an incentive"
