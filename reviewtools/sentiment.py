@@ -142,9 +142,10 @@ def load_abbreviations() -> dict[str, str]:
     >>> load_abbreviations()["e.g"]
     'prefix'
     """
-    text = resources.files("reviewtools").joinpath("resources", *_ABBREVIATIONS_RESOURCE.split("/")).read_text(
-        encoding="utf-8"
-    )
+    node = resources.files("reviewtools").joinpath("resources")
+    for part in _ABBREVIATIONS_RESOURCE.split("/"):  # one part at a time: namespace and zip paths take one
+        node = node.joinpath(part)
+    text = node.read_text(encoding="utf-8")
     out: dict[str, str] = {}
     for lineno, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
