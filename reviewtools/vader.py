@@ -19,9 +19,10 @@ every upstream rule and every upstream quirk, because reviewtools promises score
 
 Where the speed comes from (see ``benchmarks/vader_bench.py``): tokens are lower-cased once per text
 instead of the whole token list once per lexicon hit (upstream is O(words x hits)); the emoji loop is
-skipped for ASCII text and replaced by one regex pass otherwise; only lexicon hits are visited; the
-``but`` rule runs over the non-zero valences only; ALL-CAPS differential is computed lazily; sets and
-tuple-keyed dicts replace lists and string formatting.
+skipped for ASCII text and for text without an emoji character; only lexicon hits are visited; the
+``but`` rule runs over the non-zero valences only; the idiom lookups run only when a phrase's first and
+last words are both near the word; the ALL-CAPS differential is computed lazily; sets and tuple-keyed dicts
+replace lists and string formatting.
 
 >>> from reviewtools.vader import FastVader
 >>> FastVader().polarity_scores("The book was good.")
@@ -34,7 +35,6 @@ import importlib.resources
 import logging
 import math
 import multiprocessing
-import re
 import string
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -131,10 +131,11 @@ class FastVader:
         "lexicon",
         "emojis",
         "_scorable",
-        "_emoji_re",
         "_emoji_single",
         "_special",
         "_booster_ngrams",
+        "_idiom_first",
+        "_idiom_last",
         "_ascii_fast",
     )
 
@@ -145,30 +146,38 @@ class FastVader:
         self._scorable: frozenset[str] = frozenset(self.lexicon).difference(BOOSTER_DICT)
         # Upstream iterates the text one code point at a time, so only single-code-point emoji can match.
         self._emoji_single: dict[str, str] = {k: v for k, v in self.emojis.items() if len(k) == 1}
-        chars = "".join(re.escape(c) for c in sorted(self._emoji_single))
-        self._emoji_re: re.Pattern[str] | None = re.compile(f"[{chars}]") if chars else None
         self._special: dict[tuple[str, ...], float] = _tuple_keys(SPECIAL_CASES)
         self._booster_ngrams: dict[tuple[str, ...], float] = _tuple_keys(BOOSTER_DICT)
+        phrases = [*self._special, *self._booster_ngrams]
+        self._idiom_first: frozenset[str] = frozenset(k[0] for k in phrases)
+        self._idiom_last: frozenset[str] = frozenset(k[-1] for k in phrases)
         # ASCII text can skip the emoji pass only while no emoji key is ASCII (true for 3.3.2's file).
         self._ascii_fast: bool = not any(c.isascii() for c in self._emoji_single)
 
     # ------------------------------------------------------------------------------------------ helpers
 
     def _replace_emoji(self, text: str) -> str:
-        """Replace each emoji by its description, spacing it exactly as upstream's character loop does."""
+        """Replace each emoji by its description, spaced exactly as upstream's character loop does.
+
+        A space goes before a description unless it is the first character or the previous output
+        character was a space; nothing goes after it.
+        """
         emo = self._emoji_single
-
-        def repl(m: re.Match[str]) -> str:
-            start = m.start()
-            # upstream: a space goes before the description unless the previous output char was a space
-            # (or it is the first char); the previous output is an emoji description when the previous
-            # input char was an emoji, which never ends in a space-tracked ' '.
-            if start == 0 or text[start - 1] == " ":
-                return emo[m.group()]
-            return " " + emo[m.group()]
-
-        assert self._emoji_re is not None
-        return self._emoji_re.sub(repl, text)
+        if emo.keys().isdisjoint(text):  # most non-ASCII text has no emoji: one hash per character
+            return text
+        out: list[str] = []
+        prev_space = True
+        for ch in text:
+            desc = emo.get(ch)
+            if desc is None:
+                out.append(ch)
+                prev_space = ch == " "
+            else:
+                if not prev_space:
+                    out.append(" ")
+                out.append(desc)
+                prev_space = False
+        return "".join(out)
 
     def _valences(self, text: str) -> tuple[str, int, list[float], list[int]]:
         """Tokenise ``text`` and score every token.
@@ -181,8 +190,7 @@ class FastVader:
             # ASCII lower-casing keeps lengths and punctuation, so strip-then-lower == lower-then-strip.
             lower = [s if len(s := t.strip(_PUNCT)) > 2 else t for t in text.lower().split()]
         else:
-            if self._emoji_re is not None:
-                text = self._replace_emoji(text)
+            text = self._replace_emoji(text)
             raw = text.split()
             lower = [(s if len(s := t.strip(_PUNCT)) > 2 else t).lower() for t in raw]
         n = len(lower)
@@ -191,6 +199,7 @@ class FastVader:
         lex = self.lexicon
         boosters = BOOSTER_DICT
         last = n - 1
+        first, final = self._idiom_first, self._idiom_last
         cap_diff: bool | None = None  # upstream allcap_differential, computed only when a word is ALL CAPS
         vals: list[float] = []
         where: list[int] = []
@@ -284,7 +293,15 @@ class FastVader:
                     pass
                 elif p3 in NEGATE or "n't" in p3:
                     valence = valence * N_SCALAR
-                valence = self._idioms(valence, lower, i, w, p1, p2, p3, last)
+                # Every idiom tuple looked up starts at p3, p2, p1 or w and ends at p2, p1, w, i+1 or i+2,
+                # so the lookups can only hit when a first word and a later last word are both present.
+                if (
+                    (p1 in first and w in final)
+                    or (p2 in first and (w in final or p1 in final))
+                    or (p3 in first and (p1 in final or p2 in final))
+                    or (w in first and i < last and (lower[i + 1] in final or (i + 1 < last and lower[i + 2] in final)))
+                ):
+                    valence = self._idioms(valence, lower, i, w, p1, p2, p3, last)
             # ---- "least"
             if p1 == "least" and p1 not in lex:
                 if p2 is not None:
