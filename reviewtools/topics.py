@@ -94,7 +94,7 @@ MATCH_COLUMNS: Final[tuple[str, ...]] = (
 _SEP: Final[str] = r"[^\w.,;:!?\n]+"
 _WORD: Final[str] = r"\w+(?:['’]\w+)*"
 _TOKEN_RE: Final[re.Pattern[str]] = re.compile(_WORD)
-_CLAUSE_PUNCT_RE: Final[re.Pattern[str]] = re.compile(r"[.,;:!?\n]")
+_TOKEN_OR_PUNCT_RE: Final[re.Pattern[str]] = re.compile(rf"({_WORD})|[.,;:!?\n]")
 _KINDS: Final[tuple[str, ...]] = ("complaint", "praise", "mention")
 
 
@@ -123,15 +123,33 @@ class _Phrase:
     phrase: str
     pattern: str
     vocabulary: frozenset[str]
-    anchors: tuple[str, ...]
+    first_stems: tuple[str, ...]  # literal starts of the first word's alternatives: where a match can begin
+    regex: re.Pattern[str]
 
 
 @dataclass(frozen=True)
 class _Compiled:
     rule: TopicRule
-    regex: re.Pattern[str]
-    phrases: dict[str, _Phrase]
-    prefilter: str
+    phrases: tuple[_Phrase, ...]  # in priority order: complaint, praise, mention; longer patterns first
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    """Every phrase of the selected topics, indexed by the stems their first word starts with."""
+
+    topics: tuple[_Compiled, ...]
+    by_stem: dict[str, tuple[tuple[int, int, _Phrase], ...]]  # stem -> (topic index, priority, phrase)
+    starts: re.Pattern[str]  # a trie regex finding word starts that begin with some stem
+    prefilter: str  # the same stems as an RE2 alternation, to skip rows quickly
+    word_cache: dict[str, tuple[tuple[int, int, _Phrase], ...]] = field(default_factory=dict)
+
+
+#: Characters of context either side of a match that are tokenised to judge it. Wide enough for
+#: max(NEGATION_WINDOW, CUE_WINDOW) tokens of any realistic length; a clause break further away changes nothing.
+_CONTEXT_CHARS: Final[int] = 160
+
+#: Most distinct words whose candidate phrases are remembered between texts (memory bound of the cache).
+_WORD_CACHE_MAX: Final[int] = 200_000
 
 
 @dataclass(frozen=True)
@@ -168,19 +186,6 @@ def _stem(alt: str) -> str:
     return re.split(r"['\-_*]", alt, maxsplit=1)[0]
 
 
-#: Common words that make a poor prefilter anchor: a phrase is anchored on its most selective token.
-_COMMON_STEMS: Final[frozenset[str]] = frozenset(
-    "a an the to it this that is was wasn were weren be been are aren do does doesn did didn don has hasn have haven "
-    "had hadn not no never will won would wouldn can cannot could couldn my me i in on at of for with so very too "
-    "good great nice best perfect perfectly well all got get went up out off".split()
-)
-
-
-def _anchor_score(stems: tuple[str, ...]) -> int:
-    """How selective a token is as a prefilter anchor: its shortest stem, heavily penalised if common."""
-    return min(len(s) for s in stems) - (100 if any(s in _COMMON_STEMS for s in stems) else 0)
-
-
 def _compile_phrase(topic: str, kind: str, phrase: str) -> _Phrase:
     """Compile one phrase of the mini-language (see the resource's ``about``) to a Python regex."""
     raw = phrase.lower().split()
@@ -196,7 +201,7 @@ def _compile_phrase(topic: str, kind: str, phrase: str) -> _Phrase:
         raise TopicsError(f"topic {topic!r}: phrase {phrase!r} must start and end with a word")
     parts: list[str] = []
     vocabulary: set[str] = set()
-    anchor_choice: tuple[str, ...] = ()
+    first_stems: tuple[str, ...] = ()
     pending_gap = False
     for tok in raw:
         if tok == "...":
@@ -219,16 +224,15 @@ def _compile_phrase(topic: str, kind: str, phrase: str) -> _Phrase:
                 parts.append(_SEP)
         parts.append(rf"\b{group}\b")
         pending_gap = False
-        stems = tuple(sorted({_stem(a) for a in alts}))
-        if not anchor_choice or _anchor_score(stems) >= _anchor_score(anchor_choice):
-            anchor_choice = stems
+        if not first_stems:
+            first_stems = tuple(sorted({_stem(a) for a in alts}))
     lookbehind = "".join(rf"(?<!{re.escape(w)}\s)(?<!{re.escape(w)}-)" for w in before)
     lookahead = rf"(?!{_SEP}(?:{'|'.join(re.escape(w) for w in after)})\b)" if after else ""
     pattern = lookbehind + "".join(parts) + lookahead
-    for stem in anchor_choice:
+    for stem in first_stems:
         if not stem.isalnum():
-            raise TopicsError(f"topic {topic!r}: phrase {phrase!r} has no plain-word anchor ({stem!r})")
-    return _Phrase(topic, kind, phrase, pattern, frozenset(vocabulary), anchor_choice)
+            raise TopicsError(f"topic {topic!r}: phrase {phrase!r} must start with letters or digits ({stem!r})")
+    return _Phrase(topic, kind, phrase, pattern, frozenset(vocabulary), first_stems, re.compile(pattern))
 
 
 def _read_resource() -> dict[str, Any]:
@@ -297,20 +301,49 @@ def _lexicon() -> _Lexicon:
 def _compiled() -> tuple[_Compiled, ...]:
     out: list[_Compiled] = []
     for rule in load_topic_rules():
-        phrases = [
-            _compile_phrase(rule.id, kind, p)
-            for kind in _KINDS
-            for p in getattr(rule, kind)
-        ]
+        phrases = [_compile_phrase(rule.id, kind, p) for kind in _KINDS for p in getattr(rule, kind)]
         if not phrases:
             raise TopicsError(f"topic {rule.id!r} has no phrases")
-        # Leftmost match wins; at one position prefer complaint, then praise, then mention, longer first.
-        order = sorted(range(len(phrases)), key=lambda i: (_KINDS.index(phrases[i].kind), -len(phrases[i].pattern)))
-        named = {f"p{i}": phrases[i] for i in order}
-        regex = re.compile("|".join(f"(?P<{name}>{ph.pattern})" for name, ph in named.items()))
-        anchors = sorted({a for ph in phrases for a in ph.anchors})
-        out.append(_Compiled(rule, regex, named, "|".join(anchors)))
+        # As in one alternation: the leftmost match wins; at one position complaint beats praise beats
+        # mention, and a longer pattern beats a shorter one.
+        phrases.sort(key=lambda ph: (_KINDS.index(ph.kind), -len(ph.pattern)))
+        out.append(_Compiled(rule, tuple(phrases)))
     return tuple(out)
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A regex alternation of ``words`` folded into a prefix trie (fast in Python's backtracking engine)."""
+    trie: dict[str, Any] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        if "" in node:  # a whole stem ends here; longer ones are redundant for finding starts
+            return ""
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items())]
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return build(trie)
+
+
+@functools.lru_cache(maxsize=32)
+def _matcher(selected: tuple[str, ...] | None) -> _Matcher:
+    compiled = tuple(c for c in _compiled() if selected is None or c.rule.id in selected)
+    by_stem: dict[str, list[tuple[int, int, _Phrase]]] = {}
+    for t, comp in enumerate(compiled):
+        for prio, ph in enumerate(comp.phrases):
+            for stem in ph.first_stems:
+                by_stem.setdefault(stem, []).append((t, prio, ph))
+    stems = sorted(by_stem)
+    return _Matcher(
+        topics=compiled,
+        by_stem={k: tuple(v) for k, v in by_stem.items()},
+        starts=re.compile(r"\b" + _trie_pattern(stems) + r"\w*"),
+        prefilter="|".join(stems),
+    )
 
 
 # ------------------------------------------------------------------------------------------- matching
@@ -326,18 +359,22 @@ class _Doc:
     clauses: list[int]
 
     @classmethod
-    def of(cls, text: str, lex: _Lexicon) -> _Doc:
+    def of(cls, low: str, lex: _Lexicon, offset: int = 0) -> _Doc:
+        """Tokenise ``low`` (lower-cased text); token offsets are shifted by ``offset``."""
         starts, ends, words, clauses = [], [], [], []
-        clause, prev_end = 0, 0
-        for m in _TOKEN_RE.finditer(text):
-            w = _norm(m.group())
-            if _CLAUSE_PUNCT_RE.search(text, prev_end, m.start()) or w in lex.break_words:
+        clause = 0
+        breaks = lex.break_words
+        for m in _TOKEN_OR_PUNCT_RE.finditer(low.replace("’", "'")):
+            w = m.group(1)
+            if w is None:
                 clause += 1
-            starts.append(m.start())
-            ends.append(m.end())
+                continue
+            if w in breaks:
+                clause += 1
+            starts.append(m.start() + offset)
+            ends.append(m.end() + offset)
             words.append(w)
             clauses.append(clause)
-            prev_end = m.end()
         return cls(starts, ends, words, clauses)
 
     def token_at(self, pos: int) -> int:
@@ -358,7 +395,7 @@ class _Doc:
 
 
 def _judge(
-    doc: _Doc, start: int, end: int, ph: _Phrase, comp: _Compiled, lex: _Lexicon
+    doc: _Doc, start: int, end: int, ph: _Phrase, rule: TopicRule, lex: _Lexicon
 ) -> tuple[str, bool, str, str, str]:
     """Return ``(polarity, negated, negator, cue, reason)`` for one match."""
     first = doc.token_at(start)
@@ -379,8 +416,8 @@ def _judge(
             return "complaint", True, negator, "", f"{quoted} negated by {negator!r}"
         return "praise", False, "", "", quoted
     # mention: the nearest cue in the same clause decides
-    negative = lex.negative | comp.rule.negative_cues
-    positive = lex.positive | comp.rule.positive_cues
+    negative = lex.negative | rule.negative_cues
+    positive = lex.positive | rule.positive_cues
     clause = doc.clauses[first] if first < len(doc.clauses) else -1
     best: tuple[int, int, int] | None = None  # (distance, 0 for negative / 1 for positive, token index)
     candidates = list(range(max(0, first - CUE_WINDOW), first)) + list(
@@ -444,42 +481,79 @@ def _check_frame(frame: pd.DataFrame) -> None:
             raise SchemaError(f"topics need a {col!r} column; the frame has {list(frame.columns)}")
 
 
+def _match_text(low: str, m: _Matcher) -> list[tuple[int, int, int, _Phrase]]:
+    """All topic matches in one lower-cased text: ``(topic index, start, end, phrase)``.
+
+    Same result as running one alternation per topic with ``finditer``: per topic, non-overlapping,
+    leftmost first, and at one position the phrase of highest priority.
+    """
+    tried: list[tuple[int, int, int, int, _Phrase]] = []  # (topic, start, priority, end, phrase)
+    cache = m.word_cache
+    for hit in m.starts.finditer(low):
+        pos = hit.start()
+        w = hit.group()
+        cands = cache.get(w)
+        if cands is None:
+            found: dict[int, tuple[int, int, _Phrase]] = {}
+            for k in range(1, len(w) + 1):
+                for entry in m.by_stem.get(w[:k], ()):
+                    found.setdefault(id(entry[2]), entry)
+            cands = tuple(found.values())
+            if len(cache) >= _WORD_CACHE_MAX:
+                cache.clear()
+            cache[w] = cands
+        for t, prio, ph in cands:
+            mm = ph.regex.match(low, pos)
+            if mm and mm.end() > pos:
+                tried.append((t, pos, prio, mm.end(), ph))
+    tried.sort(key=lambda x: (x[0], x[1], x[2]))
+    out: list[tuple[int, int, int, _Phrase]] = []
+    last_topic, last_end = -1, -1
+    for t, start, _prio, end, ph in tried:
+        if t != last_topic:
+            last_topic, last_end = t, -1
+        if start < last_end:
+            continue
+        out.append((t, start, end, ph))
+        last_end = end
+    return out
+
+
 def _find(frame: pd.DataFrame, topics: Sequence[str] | None) -> pd.DataFrame:
     _check_frame(frame)
-    compiled = _compiled()
     if topics is not None:
-        unknown = sorted(set(topics) - {c.rule.id for c in compiled})
+        known = [c.rule.id for c in _compiled()]
+        unknown = sorted(set(topics) - set(known))
         if unknown:
-            raise TopicsError(f"unknown topic ids {unknown}; known: {[c.rule.id for c in compiled]}")
-        compiled = tuple(c for c in compiled if c.rule.id in set(topics))
+            raise TopicsError(f"unknown topic ids {unknown}; known: {known}")
+    m = _matcher(None if topics is None else tuple(sorted(set(topics))))
     lex = _lexicon()
     rows: list[tuple] = []
     for fld in TEXT_FIELDS:
         if fld not in frame.columns:
             continue
         texts = _field_values(frame, fld)
-        lowered: dict[int, tuple[str, _Doc]] = {}
-        for comp in compiled:
-            for pos in _candidates(texts, comp.prefilter):
-                pos = int(pos)
-                if pos not in lowered:
-                    original = texts[pos]
-                    low = original.lower()
-                    if len(low) != len(original):  # rare: lower() changed the length; keep offsets exact
-                        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in original)
-                    lowered[pos] = (low, _Doc.of(original, lex))
-                low, doc = lowered[pos]
-                for m in comp.regex.finditer(low):
-                    ph = comp.phrases[m.lastgroup or ""]
-                    s, e = m.span()
-                    polarity, negated, negator, cue, reason = _judge(doc, s, e, ph, comp, lex)
-                    rows.append((pos, fld, comp.rule.id, s, e, texts[pos][s:e], ph.phrase, ph.kind,
-                                 polarity, negated, negator, cue, reason))
+        for pos in _candidates(texts, m.prefilter):
+            pos = int(pos)
+            original = texts[pos]
+            low = original.lower()
+            if len(low) != len(original):  # rare: lower() changed the length; keep offsets exact
+                low = "".join(c.lower() if len(c.lower()) == 1 else c for c in original)
+            found = _match_text(low, m)
+            if not found:
+                continue
+            for t, s, e, ph in found:
+                rule = m.topics[t].rule
+                lo = max(0, s - _CONTEXT_CHARS)
+                doc = _Doc.of(low[lo : e + _CONTEXT_CHARS], lex, offset=lo)
+                polarity, negated, negator, cue, reason = _judge(doc, s, e, ph, rule, lex)
+                rows.append((pos, fld, rule.id, s, e, original[s:e], ph.phrase, ph.kind,
+                             polarity, negated, negator, cue, reason))
     cols = ["_row", "field", "topic", "start", "end", "evidence", "phrase", "kind",
             "polarity", "negated", "negator", "cue", "reason"]
-    found = pd.DataFrame(rows, columns=cols)
-    found["_field_order"] = found["field"].map({f: i for i, f in enumerate(TEXT_FIELDS)})
-    return found.sort_values(["_row", "_field_order", "start", "topic"], kind="stable").drop(
+    found_frame = pd.DataFrame(rows, columns=cols)
+    found_frame["_field_order"] = found_frame["field"].map({f: i for i, f in enumerate(TEXT_FIELDS)})
+    return found_frame.sort_values(["_row", "_field_order", "start", "topic"], kind="stable").drop(
         columns="_field_order"
     ).reset_index(drop=True)
 
@@ -543,21 +617,24 @@ def tag_topics(frame: pd.DataFrame, topics: Sequence[str] | None = None) -> pd.D
     """
     found = _find(frame, topics)
     n = len(frame)
-    complaint = found[found["polarity"] == "complaint"]
-    praise = found[found["polarity"] == "praise"]
+    complained: dict[int, dict[str, str]] = {}  # row -> topic -> first evidence
+    praised_by_row: dict[int, set[str]] = {}
+    for row, topic, evidence, polarity in zip(
+        found["_row"].tolist(), found["topic"].tolist(), found["evidence"].tolist(), found["polarity"].tolist()
+    ):
+        if polarity == "complaint":
+            complained.setdefault(row, {}).setdefault(topic, evidence)
+        elif polarity == "praise":
+            praised_by_row.setdefault(row, set()).add(topic)
     tags = [""] * n
     praised = [""] * n
-    evidence = [""] * n
-    comp_sets: dict[int, list[str]] = {}
-    for row, group in complaint.groupby("_row", sort=False):
-        ids = sorted(set(group["topic"]))
-        comp_sets[int(row)] = ids
-        tags[int(row)] = "|".join(ids)
-        first = group.drop_duplicates("topic").set_index("topic")["evidence"]
-        evidence[int(row)] = " | ".join(f'{t}: "{first[t]}"' for t in ids)
-    for row, group in praise.groupby("_row", sort=False):
-        ids = sorted(set(group["topic"]) - set(comp_sets.get(int(row), [])))
-        praised[int(row)] = "|".join(ids)
+    evidence_col = [""] * n
+    for row, by_topic in complained.items():
+        ids = sorted(by_topic)
+        tags[row] = "|".join(ids)
+        evidence_col[row] = " | ".join(f'{t}: "{by_topic[t]}"' for t in ids)
+    for row, ids in praised_by_row.items():
+        praised[row] = "|".join(sorted(ids - set(complained.get(row, {}))))
     has_text = np.zeros(n, dtype=bool)
     for fld in TEXT_FIELDS:
         if fld in frame.columns:
@@ -565,7 +642,7 @@ def tag_topics(frame: pd.DataFrame, topics: Sequence[str] | None = None) -> pd.D
     out = frame.copy()
     out["topics"] = pd.array(tags, dtype="string")
     out["topics_praised"] = pd.array(praised, dtype="string")
-    out["topic_evidence"] = pd.array(evidence, dtype="string")
+    out["topic_evidence"] = pd.array(evidence_col, dtype="string")
     out["topics_checked"] = pd.array(has_text, dtype="boolean")
     return out
 
