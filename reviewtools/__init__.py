@@ -35,6 +35,7 @@ from .ratings import (
     what_if,
     window_averages,
 )
+from .vader import FastVader, compound_parallel, get_analyzer, scores_parallel
 from .sentiment import (
     NEGATIVE_THRESHOLD,
     POSITIVE_THRESHOLD,
@@ -47,6 +48,11 @@ from .sentiment import (
 
 __all__ = [
     "__version__",
+    # vader (exact fast VADER)
+    "FastVader",
+    "get_analyzer",
+    "scores_parallel",
+    "compound_parallel",
     # errors
     "ReviewToolsError",
     "SchemaError",
