@@ -45,6 +45,9 @@ from .sentiment import (
     split_sentences,
     summarize_sentiment,
 )
+from .errors import DigestError, InvalidTransitionError, ReviewNotFoundError
+from .store import IngestReport, ReviewStore, TriageReport, default_db_path, load_workflow, write_queue
+from .digest import Digest, build_digest, render_html, render_markdown, write_digest
 
 __all__ = [
     "__version__",
@@ -97,4 +100,19 @@ __all__ = [
     "SENTIMENT_COLUMNS",
     "POSITIVE_THRESHOLD",
     "NEGATIVE_THRESHOLD",
+    # store and digest (monitoring)
+    "ReviewStore",
+    "IngestReport",
+    "TriageReport",
+    "default_db_path",
+    "load_workflow",
+    "write_queue",
+    "InvalidTransitionError",
+    "ReviewNotFoundError",
+    "DigestError",
+    "Digest",
+    "build_digest",
+    "render_html",
+    "render_markdown",
+    "write_digest",
 ]
