@@ -194,6 +194,14 @@ def _base_figures(work: pd.DataFrame, key: str, groups: list[str], displayed: Di
     return base
 
 
+def _histogram(work: pd.DataFrame, key: str, groups: list[str]) -> pd.DataFrame:
+    """Counts per group (rows, in ``groups`` order) and star level (columns ``STARS``)."""
+    rated = work[work["rating"].notna()]
+    counts = rated.groupby([key, "rating"]).size().unstack(fill_value=0)
+    counts.columns = [int(c) for c in counts.columns]
+    return counts.reindex(index=pd.Index(groups, dtype="string"), columns=list(STARS), fill_value=0).astype("int64")
+
+
 def _joined(ids: Iterable[object]) -> str:
     return "|".join(str(i) for i in ids)
 
@@ -250,9 +258,9 @@ def rating_summary(
     out["n_reviews"] = base["n_reviews"].astype("int64")
     out["n_unrated"] = [int(unrated.get(g, 0)) for g in groups]
     out["average"] = base["average"]
-    hist = rated.groupby([key, "rating"]).size()
+    hist = _histogram(work, key, groups)
     for s in STARS:
-        out[f"count_{s}"] = [int(hist.get((g, float(s)), 0)) for g in groups]
+        out[f"count_{s}"] = hist[s].to_numpy()
     for s in STARS:
         out[f"share_{s}"] = np.where(out["n_reviews"] > 0, out[f"count_{s}"] / out["n_reviews"].clip(lower=1), np.nan)
     if prior_mean is None:
@@ -310,30 +318,26 @@ def drag(frame: pd.DataFrame, by: str | None = "product_id", *, target: float | 
     key = _key_name(by)
     work = _prepare(frame, by)
     groups = _groups(work, key, by)
-    base = _base_figures(work, key, groups, None).set_index(key)
-    hist = work[work["rating"].notna()].groupby([key, "rating"]).size()
-    rows = []
-    for g in groups:
-        n = int(base.at[g, "n_reviews"])
-        a = float(base.at[g, "average"]) if n else float("nan")
-        for s in STARS:
-            cnt = int(hist.get((g, float(s)), 0))
-            d5 = cnt * (MAX_RATING - s) / n if n else float("nan")
-            gap = MAX_RATING - a
-            rows.append({
-                key: g,
-                "star": s,
-                "count": cnt,
-                "share": cnt / n if n else float("nan"),
-                "n_reviews": n,
-                "average": a,
-                "drag_vs_5": d5,
-                "share_of_gap": d5 / gap if n and gap > _CEIL_EPS else float("nan"),
-                "target": float("nan") if target is None else float(target),
-                "drag_vs_target": (cnt * (target - s) / n) if (n and target is not None) else float("nan"),
-            })
-    out = pd.DataFrame(rows, columns=[key, "star", "count", "share", "n_reviews", "average", "drag_vs_5",
-                                      "share_of_gap", "target", "drag_vs_target"])
+    base = _base_figures(work, key, groups, None)
+    hist = _histogram(work, key, groups)
+    out = pd.DataFrame({
+        key: np.repeat(np.asarray(groups, dtype=object), len(STARS)),
+        "star": np.tile(np.asarray(STARS, dtype="int64"), len(groups)),
+        "count": hist.to_numpy().reshape(-1),
+    })
+    n = np.repeat(base["n_reviews"].to_numpy(dtype="float64"), len(STARS))
+    a = np.repeat(base["average"].to_numpy(dtype="float64"), len(STARS))
+    has = n > 0
+    safe_n = np.where(has, n, 1.0)
+    out["share"] = np.where(has, out["count"] / safe_n, np.nan)
+    out["n_reviews"] = n.astype("int64")
+    out["average"] = np.where(has, a, np.nan)
+    out["drag_vs_5"] = np.where(has, out["count"] * (MAX_RATING - out["star"]) / safe_n, np.nan)
+    gap = MAX_RATING - out["average"]
+    out["share_of_gap"] = np.where(has & (gap > _CEIL_EPS), out["drag_vs_5"] / gap.where(gap > _CEIL_EPS, 1.0), np.nan)
+    out["target"] = float("nan") if target is None else float(target)
+    out["drag_vs_target"] = (np.where(has, out["count"] * (float(target) - out["star"]) / safe_n, np.nan)
+                             if target is not None else np.nan)
     out[key] = out[key].astype("string")
     return out
 
@@ -353,33 +357,29 @@ def drag_summary(frame: pd.DataFrame, by: str | None = "product_id", *, target: 
     _check_target_range(target)
     key = _key_name(by)
     d = drag(frame, by, target=target)
-    rows = []
-    for g, part in d.groupby(key, sort=False):
-        n = int(part["n_reviews"].iloc[0])
-        a = float(part["average"].iloc[0])
-        counts = dict(zip(part["star"], part["count"]))
-        n1 = int(counts.get(1, 0))
-        rest = n - n1
-        without = (a * n - n1) / rest if rest else float("nan")
-        low = float(part.loc[part["star"].isin(LOW_STARS), "drag_vs_5"].sum()) if n else float("nan")
-        gap = MAX_RATING - a if n else float("nan")
-        rows.append({
-            key: g,
-            "n_reviews": n,
-            "average": a if n else float("nan"),
-            "gap_to_5": gap,
-            "n_1star": n1,
-            "average_without_1star": without,
-            "low_star_reviews": int(sum(counts.get(s, 0) for s in LOW_STARS)),
-            "low_star_drag": low,
-            "low_star_share_of_gap": low / gap if n and gap > _CEIL_EPS else float("nan"),
-            "target": float("nan") if target is None else float(target),
-            "gap_to_target": (float(target) - a) if (n and target is not None) else float("nan"),
-            "basis": COMPUTED_BASIS,
-        })
-    cols = [key, "n_reviews", "average", "gap_to_5", "n_1star", "average_without_1star", "low_star_reviews",
-            "low_star_drag", "low_star_share_of_gap", "target", "gap_to_target", "basis"]
-    out = pd.DataFrame(rows, columns=cols)
+    per = d.groupby(key, sort=False)
+    first = per[["n_reviews", "average"]].first()
+    n, a = first["n_reviews"].astype("int64"), first["average"].astype("float64")
+    n1 = d[d["star"] == 1].set_index(key)["count"].reindex(first.index).astype("int64")
+    low = d[d["star"].isin(LOW_STARS)]
+    low_n = low.groupby(key, sort=False)["count"].sum().reindex(first.index).astype("int64")
+    low_drag = low.groupby(key, sort=False)["drag_vs_5"].sum(min_count=1).reindex(first.index)
+    gap = MAX_RATING - a
+    rest = n - n1
+    out = pd.DataFrame({
+        key: first.index.astype("string"),
+        "n_reviews": n.to_numpy(),
+        "average": a.to_numpy(),
+        "gap_to_5": gap.to_numpy(),
+        "n_1star": n1.to_numpy(),
+        "average_without_1star": np.where(rest > 0, (a * n - n1) / rest.where(rest > 0, 1), np.nan),
+        "low_star_reviews": low_n.to_numpy(),
+        "low_star_drag": low_drag.to_numpy(dtype="float64"),
+        "low_star_share_of_gap": np.where(gap > _CEIL_EPS, low_drag / gap.where(gap > _CEIL_EPS, 1.0), np.nan),
+        "target": float("nan") if target is None else float(target),
+        "gap_to_target": (float(target) - a).to_numpy() if target is not None else np.nan,
+        "basis": COMPUTED_BASIS,
+    })
     out[key] = out[key].astype("string")
     return out
 
@@ -722,24 +722,28 @@ def window_averages(
     groups = _groups(work, key, by)
     end = _as_of(work, as_of)
     rated = work[work["rating"].notna()]
-    rows = []
-    for g in groups:
-        part = rated[rated[key] == g]
-        undated = int(part["created_at"].isna().sum())
-        for d in windows:
-            if end is None:
-                sel = part.iloc[0:0]
-                start = pd.NaT
-            else:
-                start = end - pd.Timedelta(days=int(d))
-                sel = part[(part["created_at"] > start) & (part["created_at"] <= end)]
-            rows.append({key: g, "window": f"last {int(d)} days", "window_days": int(d), "start": start, "end": end,
-                         "n": len(sel), "average": float(sel["rating"].mean()) if len(sel) else float("nan"),
-                         "n_undated": undated})
-        rows.append({key: g, "window": "all time", "window_days": pd.NA, "start": pd.NaT, "end": end,
-                     "n": len(part), "average": float(part["rating"].mean()) if len(part) else float("nan"),
-                     "n_undated": undated})
-    out = pd.DataFrame(rows, columns=[key, "window", "window_days", "start", "end", "n", "average", "n_undated"])
+    index = pd.Index(groups, dtype="string")
+    undated = rated[rated["created_at"].isna()].groupby(key).size().reindex(index, fill_value=0)
+    parts = []
+    specs: list[tuple[str, object, object, pd.Series]] = []
+    for d in windows:
+        if end is None:
+            mask = pd.Series(False, index=rated.index)
+            start = pd.NaT
+        else:
+            start = end - pd.Timedelta(days=int(d))
+            mask = (rated["created_at"] > start) & (rated["created_at"] <= end)
+        specs.append((f"last {int(d)} days", int(d), start, mask.fillna(False).astype(bool)))
+    specs.append(("all time", pd.NA, pd.NaT, pd.Series(True, index=rated.index)))
+    for label, days, start, mask in specs:
+        agg = rated[mask.to_numpy()].groupby(key)["rating"].agg(["count", "mean"]).reindex(index)
+        parts.append(pd.DataFrame({key: index, "window": label, "window_days": days, "start": start, "end": end,
+                                   "n": agg["count"].fillna(0).astype("int64").to_numpy(),
+                                   "average": agg["mean"].astype("float64").to_numpy(),
+                                   "n_undated": undated.to_numpy(), "_order": len(parts)}))
+    rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    rows = rows.sort_values([key, "_order"], kind="stable").drop(columns="_order")
+    out = rows[[key, "window", "window_days", "start", "end", "n", "average", "n_undated"]].reset_index(drop=True)
     out[key] = out[key].astype("string")
     out["window_days"] = out["window_days"].astype("Int64")
     out["basis"] = COMPUTED_BASIS
@@ -773,46 +777,62 @@ def trend(frame: pd.DataFrame, by: str | None = "product_id", *, freq: str = "M"
     """
     key = _key_name(by)
     work = _prepare(frame, by, need_dates=True)
-    groups = _groups(work, key, by)
     dated = _period_frame(work, key, freq)
     has_sent = "sentiment_score" in dated.columns
     cols = [key, "period", "period_start", "n", "average", "previous_period", "change", "one_star",
             "one_star_share", "cumulative_n", "cumulative_average"] + (["n_sentiment", "sentiment_mean"] if has_sent else [])
-    parts = []
-    for g in groups:
-        part = dated[dated[key] == g]
-        if part.empty:
-            continue
-        periods = pd.period_range(part["period"].min(), part["period"].max(), freq=part["period"].dt.freq)
-        grp = part.groupby("period")
-        n = grp.size().reindex(periods, fill_value=0)
-        s = grp["rating"].sum().astype("float64").reindex(periods, fill_value=0.0)
-        ones = grp["rating"].apply(lambda r: int((r == 1).sum())).reindex(periods, fill_value=0)
-        t = pd.DataFrame({key: g, "period": periods.astype(str), "period_start": periods.start_time.tz_localize("UTC"),
-                          "n": n.to_numpy()})
-        t["average"] = np.where(t["n"] > 0, s.to_numpy() / np.maximum(t["n"], 1), np.nan)
-        filled_avg = pd.Series(t["average"]).ffill().shift(1)
-        filled_per = pd.Series(np.where(t["n"] > 0, t["period"], None), dtype="object").ffill().shift(1)
-        t["previous_period"] = pd.Series(filled_per.to_numpy(), dtype="string")
-        t["change"] = t["average"] - filled_avg
-        t["one_star"] = ones.to_numpy()
-        t["one_star_share"] = np.where(t["n"] > 0, t["one_star"] / np.maximum(t["n"], 1), np.nan)
-        t["cumulative_n"] = t["n"].cumsum()
-        t["cumulative_average"] = s.cumsum().to_numpy() / np.maximum(t["cumulative_n"], 1)
-        if has_sent:
-            sent = pd.to_numeric(part["sentiment_score"], errors="coerce")
-            sg = sent.groupby(part["period"])
-            t["n_sentiment"] = sg.count().reindex(periods, fill_value=0).to_numpy()
-            t["sentiment_mean"] = sg.mean().reindex(periods).to_numpy().astype("float64")
-        parts.append(t)
-    if not parts:
+    if dated.empty:
         empty = pd.DataFrame({c: pd.Series(dtype="float64") for c in cols})
         empty[key] = empty[key].astype("string")
         return empty
-    out = pd.concat(parts, ignore_index=True)[cols]
+    stats = _period_stats(dated, key)
+    # every calendar period between each group's first and last review, empty ones included
+    ordinals = stats["ordinal"]
+    lo = ordinals.groupby(stats[key], sort=True).min()
+    hi = ordinals.groupby(stats[key], sort=True).max()
+    lengths = (hi - lo + 1).to_numpy()
+    offsets = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    full = pd.DataFrame({key: np.repeat(lo.index.to_numpy(dtype=object), lengths),
+                         "ordinal": np.repeat(lo.to_numpy(), lengths) + (np.arange(lengths.sum()) - offsets)})
+    t = full.merge(stats, on=[key, "ordinal"], how="left")
+    t["n"] = t["n"].fillna(0).astype("int64")
+    t["star_sum"] = t["star_sum"].fillna(0.0)
+    t["one_star"] = t["one_star"].fillna(0).astype("int64")
+    periods = pd.PeriodIndex.from_ordinals(t["ordinal"].to_numpy(), freq=dated["period"].dt.freq)
+    t["period"] = pd.array(periods.astype(str), dtype="string")
+    t["period_start"] = periods.start_time.tz_localize("UTC")
+    has = t["n"] > 0
+    t["average"] = np.where(has, t["star_sum"] / t["n"].clip(lower=1), np.nan)
+    g = t[key]
+    filled_avg = t["average"].groupby(g).ffill().groupby(g).shift(1)
+    filled_per = t["period"].where(has).groupby(g).ffill().groupby(g).shift(1)
+    t["previous_period"] = filled_per.astype("string")
+    t["change"] = t["average"] - filled_avg
+    t["one_star_share"] = np.where(has, t["one_star"] / t["n"].clip(lower=1), np.nan)
+    t["cumulative_n"] = t["n"].groupby(g).cumsum()
+    t["cumulative_average"] = t["star_sum"].groupby(g).cumsum() / t["cumulative_n"].clip(lower=1)
+    if has_sent:
+        sent = pd.to_numeric(dated["sentiment_score"], errors="coerce").astype("float64")
+        sg = sent.groupby([dated[key].to_numpy(dtype=object), dated["period"].array.asi8])
+        sagg = sg.agg(["count", "mean"])
+        sagg.index.names = [key, "ordinal"]
+        t = t.merge(sagg.reset_index(), on=[key, "ordinal"], how="left")
+        t["n_sentiment"] = t["count"].fillna(0).astype("int64")
+        t["sentiment_mean"] = t["mean"].astype("float64")
+    out = t[cols].reset_index(drop=True)
     out[key] = out[key].astype("string")
-    out["period"] = out["period"].astype("string")
     return out
+
+
+def _period_stats(dated: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Per group and period that has reviews: ``ordinal`` (of the period), ``n``, ``star_sum``, ``one_star``."""
+    tmp = pd.DataFrame({key: dated[key].to_numpy(dtype=object),
+                        "ordinal": dated["period"].array.asi8,
+                        "rating": dated["rating"].astype("float64").to_numpy()})
+    tmp["is_one"] = (tmp["rating"] == 1).astype("int64")
+    stats = tmp.groupby([key, "ordinal"], sort=True).agg(n=("rating", "size"), star_sum=("rating", "sum"),
+                                                         one_star=("is_one", "sum"))
+    return stats.reset_index()
 
 
 def topic_trend(frame: pd.DataFrame, by: str | None = "product_id", *, freq: str = "M") -> pd.DataFrame:
@@ -901,37 +921,54 @@ def alerts(
     work = _prepare(frame, by, need_dates=True)
     dated = _period_frame(work, key, freq)
     unit = FREQUENCIES[freq]
-    rows = []
-    for g, part in dated.groupby(key, sort=True):
-        per = part.groupby("period")
-        stats = pd.DataFrame({"n": per.size(), "average": per["rating"].mean().astype("float64"),
-                              "one_star": per["rating"].apply(lambda r: int((r == 1).sum()))}).sort_index()
-        stats["share"] = stats["one_star"] / stats["n"]
-        for i, (period, st) in enumerate(stats.iterrows()):
-            n = int(st["n"])
-            if n < min_reviews:
-                continue
-            revs = part[part["period"] == period]
-            common = {key: g, "period": str(period), "period_start": period.start_time.tz_localize("UTC"),
-                      "n": n, "average": float(st["average"]), "one_star_share": float(st["share"])}
-            if st["average"] < min_average:
-                ids = revs.loc[revs["rating"] < min_average, "review_id"].tolist()
-                rows.append({**common, "rule": RULE_LOW_AVERAGE, "baseline": float("nan"), "baseline_sd": float("nan"),
-                             "threshold": float(min_average), "review_ids": _joined(ids),
-                             "reason": (f"{g}: the {unit} {period} averaged {st['average']:.2f} over {n} reviews, "
-                                        f"below the alert level {min_average:g}; {len(ids)} review(s) rated below it")})
-            prev = stats.iloc[max(0, i - baseline_windows):i]
-            if len(prev) >= min_baseline_windows:
-                base, sd = float(prev["share"].mean()), float(prev["share"].std(ddof=1))
-                threshold = max(base + k * sd, base + min_rise)
-                if st["share"] >= threshold - _CEIL_EPS and int(st["one_star"]) >= min_one_stars:
-                    ids = revs.loc[revs["rating"] == 1, "review_id"].tolist()
-                    rows.append({**common, "rule": RULE_ONE_STAR_SPIKE, "baseline": base, "baseline_sd": sd,
-                                 "threshold": threshold, "review_ids": _joined(ids),
-                                 "reason": (f"{g}: 1★ share in the {unit} {period} was {st['share']:.0%} "
-                                            f"({int(st['one_star'])} of {n}), against {base:.0%} ± {sd:.0%} over the "
-                                            f"previous {len(prev)} {unit}s with reviews; the rule fires at "
-                                            f"{threshold:.0%} (baseline + max({k:g}·sd, {min_rise:.0%}))")})
+    rows: list[dict[str, object]] = []
+    if not dated.empty:
+        st = _period_stats(dated, key)  # periods with reviews only, sorted by group and period
+        st["average"] = st["star_sum"] / st["n"]
+        st["share"] = st["one_star"] / st["n"]
+        prev = st.groupby(key, sort=False)["share"].shift(1)
+        roll = prev.groupby(st[key], sort=False).rolling(baseline_windows, min_periods=min_baseline_windows)
+        st["baseline"] = roll.mean().reset_index(level=0, drop=True).sort_index()
+        st["baseline_sd"] = roll.std(ddof=1).reset_index(level=0, drop=True).sort_index()
+        st["n_baseline"] = prev.notna().astype("int64").groupby(st[key], sort=False).rolling(
+            baseline_windows, min_periods=1).sum().reset_index(level=0, drop=True).sort_index()
+        st["threshold"] = np.maximum(st["baseline"] + k * st["baseline_sd"], st["baseline"] + min_rise)
+        enough = st["n"] >= min_reviews
+        low = enough & (st["average"] < min_average)
+        spike = (enough & st["baseline"].notna() & (st["share"] >= st["threshold"] - _CEIL_EPS)
+                 & (st["one_star"] >= min_one_stars))
+        fired = st[low | spike]
+        if len(fired):
+            ords = dated["period"].array.asi8
+            revs = pd.DataFrame({key: dated[key].to_numpy(dtype=object), "ordinal": ords,
+                                 "review_id": dated["review_id"].to_numpy(dtype=object),
+                                 "rating": dated["rating"].astype("float64").to_numpy()})
+            revs = revs.merge(fired[[key, "ordinal"]], on=[key, "ordinal"], how="inner")
+            below = revs[revs["rating"] < min_average].groupby([key, "ordinal"])["review_id"].agg(_joined)
+            ones = revs[revs["rating"] == 1].groupby([key, "ordinal"])["review_id"].agg(_joined)
+            fired_periods = pd.PeriodIndex.from_ordinals(fired["ordinal"].to_numpy(), freq=dated["period"].dt.freq)
+            for r, period, is_low, is_spike in zip(fired.itertuples(index=False), fired_periods, low[fired.index],
+                                                   spike[fired.index]):
+                g = r[0]  # the group key is the first column of the stats
+                common = {key: g, "period": str(period), "period_start": period.start_time.tz_localize("UTC"),
+                          "n": int(r.n), "average": float(r.average), "one_star_share": float(r.share)}
+                if is_low:
+                    ids = below.get((g, r.ordinal), "")
+                    n_ids = len(ids.split("|")) if ids else 0
+                    rows.append({**common, "rule": RULE_LOW_AVERAGE, "baseline": float("nan"),
+                                 "baseline_sd": float("nan"), "threshold": float(min_average), "review_ids": ids,
+                                 "reason": (f"{g}: the {unit} {period} averaged {r.average:.2f} over {int(r.n)} "
+                                            f"reviews, below the alert level {min_average:g}; {n_ids} review(s) "
+                                            f"rated below it")})
+                if is_spike:
+                    rows.append({**common, "rule": RULE_ONE_STAR_SPIKE, "baseline": float(r.baseline),
+                                 "baseline_sd": float(r.baseline_sd), "threshold": float(r.threshold),
+                                 "review_ids": ones.get((g, r.ordinal), ""),
+                                 "reason": (f"{g}: 1★ share in the {unit} {period} was {r.share:.0%} "
+                                            f"({int(r.one_star)} of {int(r.n)}), against {r.baseline:.0%} ± "
+                                            f"{r.baseline_sd:.0%} over the previous {int(r.n_baseline)} {unit}s with "
+                                            f"reviews; the rule fires at {r.threshold:.0%} "
+                                            f"(baseline + max({k:g}·sd, {min_rise:.0%}))")})
     cols = [key, "period", "period_start", "rule", "n", "average", "one_star_share", "baseline", "baseline_sd",
             "threshold", "review_ids", "reason"]
     out = pd.DataFrame(rows, columns=cols)
