@@ -45,6 +45,16 @@ from .sentiment import (
     split_sentences,
     summarize_sentiment,
 )
+from .topics import (
+    ThemeDiscovery,
+    TopicsError,
+    find_topics,
+    load_topic_rules,
+    tag_topics,
+    topic_counts,
+    topic_ids,
+    topic_share_by_period,
+)
 from .errors import DigestError, InvalidTransitionError, ReviewNotFoundError
 from .store import IngestReport, ReviewStore, TriageReport, default_db_path, load_workflow, write_queue
 from .digest import Digest, build_digest, render_html, render_markdown, write_digest
@@ -100,6 +110,15 @@ __all__ = [
     "SENTIMENT_COLUMNS",
     "POSITIVE_THRESHOLD",
     "NEGATIVE_THRESHOLD",
+    # complaint topics and theme discovery
+    "find_topics",
+    "tag_topics",
+    "topic_counts",
+    "topic_share_by_period",
+    "topic_ids",
+    "load_topic_rules",
+    "ThemeDiscovery",
+    "TopicsError",
     # store and digest (monitoring)
     "ReviewStore",
     "IngestReport",
