@@ -457,14 +457,6 @@ def removable_review_ids(hits: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _after_removal(n: float, avg: float, removed_stars: Sequence[float]) -> tuple[float, float]:
-    k = len(removed_stars)
-    left = n - k
-    if left <= 0:
-        return 0.0, float("nan")
-    return left, (avg * n - float(sum(removed_stars))) / left
-
-
 def what_if(
     frame: pd.DataFrame,
     hits: pd.DataFrame | None = None,
@@ -517,32 +509,40 @@ def what_if(
         if missing:
             log.warning("what_if: %s", note)
         scenarios.append((SCENARIO_CHOSEN, mask, note))
-    rows = []
+    index = pd.Index(groups, dtype="string")
+    n = base["base_n"].reindex(index).to_numpy(dtype="float64")
+    a = base["base_average"].reindex(index).to_numpy(dtype="float64")
+    parts = []
     for name, mask, note in scenarios:
         chosen = work[mask.to_numpy() & work["rating"].notna().to_numpy()]
-        by_group = chosen.groupby(key)
-        for g in groups:
-            n, a = float(base.at[g, "base_n"]), float(base.at[g, "base_average"])
-            part = by_group.get_group(g) if g in by_group.groups else chosen.iloc[0:0]
-            stars = part["rating"].astype("float64").tolist()
-            n_after, a_after = _after_removal(n, a, stars)
-            rows.append({
-                key: g,
-                "scenario": name,
-                "basis": base.at[g, "basis"],
-                "n_before": int(n),
-                "average_before": a if n else float("nan"),
-                "n_removed": len(stars),
-                "removed_review_ids": _joined(part["review_id"].tolist()),
-                "n_after": int(n_after),
-                "average_after": a_after,
-                "change": a_after - a if n else float("nan"),
-                "n_checks_not_run": int(not_run.get(g, 0)) if name == SCENARIO_HITS else 0,
-                "note": note,
-            })
+        per = chosen.groupby(key, sort=False)
+        k = per.size().reindex(index, fill_value=0).to_numpy(dtype="float64")
+        removed = per["rating"].sum().reindex(index, fill_value=0.0).to_numpy(dtype="float64")
+        ids = per["review_id"].agg(_joined).reindex(index, fill_value="")
+        left = n - k
+        with np.errstate(divide="ignore", invalid="ignore"):
+            after = np.where(left > 0, (a * n - removed) / np.where(left > 0, left, 1.0), np.nan)
+        parts.append(pd.DataFrame({
+            key: index,
+            "scenario": name,
+            "basis": base["basis"].reindex(index).to_numpy(),
+            "n_before": n.astype("int64"),
+            "average_before": np.where(n > 0, a, np.nan),
+            "n_removed": k.astype("int64"),
+            "removed_review_ids": ids.astype("string").to_numpy(),
+            "n_after": np.maximum(left, 0).astype("int64"),
+            "average_after": after,
+            "change": np.where(n > 0, after - a, np.nan),
+            "n_checks_not_run": (not_run.reindex(index, fill_value=0).to_numpy(dtype="int64") if name == SCENARIO_HITS
+                                 else np.zeros(len(index), dtype="int64")),
+            "note": note,
+        }))
+    rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    rows["_g"] = np.tile(np.arange(len(index)), len(parts))
+    rows = rows.sort_values(["_g"], kind="stable").drop(columns="_g")
     cols = [key, "scenario", "basis", "n_before", "average_before", "n_removed", "removed_review_ids", "n_after",
             "average_after", "change", "n_checks_not_run", "note"]
-    out = pd.DataFrame(rows, columns=cols)
+    out = rows[cols].reset_index(drop=True)
     out[key] = out[key].astype("string")
     return out
 
