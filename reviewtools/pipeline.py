@@ -490,7 +490,7 @@ def export_queue(frame: pd.DataFrame, path: str | Path) -> Path:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         for c in data.columns:
-            if data[c].dtype == object or str(data[c].dtype) == "string":
+            if data[c].dtype == object or pd.api.types.is_string_dtype(data[c].dtype):  # "str" in pandas 3 too
                 data[c] = data[c].astype(object).map(neutralise_cell)
         data.to_csv(path, index=False, encoding="utf-8-sig")
     elif suffix == ".json":

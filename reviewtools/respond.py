@@ -557,19 +557,28 @@ def display_name(author: object, platform: str, settings: ReplySettings | None =
         return None
     if sum(c.isdigit() for c in first) > 2:
         return None
-    return first
+    return first.capitalize() if first.isalpha() and first.islower() else first
 
 
-def product_phrase(title: object) -> str:
-    """``"your <short title>"`` or ``"your order"``; long titles are cut at a natural break.
+def product_phrase(title: object, platform: str = "amazon", *, general: bool = False) -> str:
+    """How a reply names what was reviewed: ``"your <short title>"``, or the platform's fallback.
+
+    Long titles are cut at a natural break. On Google, Yelp and Trustpilot the review is about a place or a
+    company, so the phrase never uses the title ("your order"; with ``general=True``, for the generic templates,
+    "your visit" on Google and Yelp); apps are named bare.
 
     >>> product_phrase("Kindle Paperwhite - eBook reader - 4 GB, black")
     'your Kindle Paperwhite'
-    >>> product_phrase(None)
-    'your order'
+    >>> product_phrase(None), product_phrase("Corner Bakery", "google"), product_phrase("Acme Notes", "app_store")
+    ('your order', 'your order', 'Acme Notes')
+    >>> product_phrase("Corner Bakery", "google", general=True)
+    'your visit'
     """
-    if not isinstance(title, str) or not title.strip():
-        return "your order"
+    rule = dict(_platform_channels(platform)["product"])
+    if general and rule.get("general"):
+        rule["untitled"] = rule["general"]
+    if rule["titled"] is None or not isinstance(title, str) or not title.strip():
+        return rule["untitled"]
     t = " ".join(title.split())
     for sep in (" - ", " – ", " | ", ", ", " (", ": "):
         if sep in t and t.index(sep) >= 3:
@@ -577,7 +586,7 @@ def product_phrase(title: object) -> str:
     if len(t) > MAX_PRODUCT_CHARS:
         t = t[:MAX_PRODUCT_CHARS].rsplit(" ", 1)[0]
     t = t.strip(" ,;:-")
-    return f"your {t}" if t else "your order"
+    return rule["titled"].format(title=t) if t else rule["untitled"]
 
 
 def problem_quote(evidence: object) -> str | None:
@@ -636,7 +645,7 @@ def draft_reply(
     >>> print(draft_reply({"review_id": "R1", "platform": "google", "author": "Ann Lee"}, kind="positive"))
     Hi Ann,
     <BLANKLINE>
-    We're delighted to hear you're enjoying your order. Comments like yours mean a lot to the whole team. All the best.
+    We're delighted to hear you enjoyed your visit. We look forward to helping you again. All the best.
     <BLANKLINE>
     — Customer care team
     """
@@ -651,7 +660,8 @@ def draft_reply(
     name = display_name(review.get("author"), platform, settings)
     values = {
         "name": name or "",
-        "product": product_phrase(review.get("product_title")),
+        "product": product_phrase(review.get("product_title"), platform,
+                                  general=kind == "positive" or topic is None or kind == "mixed"),
         "problem": problem_quote(problem) or "",
         "channel": _channel_phrase(platform, settings),
         "brand": settings.brand,
@@ -659,7 +669,7 @@ def draft_reply(
     greeting = _pick(tpl["greeting"][settings.tone]["named" if name else "anonymous"], key, "greeting")
     closing = _pick(tpl["closing"][kind][settings.tone], key, "closing")
     topical = kind != "positive" and topic is not None
-    t = tpl["topics"][topic] if topical else None
+    t = (tpl["app"] if _platform_channels(platform).get("kind") == "app" else tpl["topics"][topic]) if topical else None
     generic = tpl["kinds"][kind]
     if t is not None and kind == "negative":
         openings = [("with_problem", t["with_problem"])] if values["problem"] else []
