@@ -63,7 +63,7 @@ GAP_MAX_WORDS: Final[int] = 3
 NEGATION_WINDOW: Final[int] = 3
 
 #: Tokens either side of a topic *mention* searched for a cue word that gives it a polarity.
-CUE_WINDOW: Final[int] = 4
+CUE_WINDOW: Final[int] = 3
 
 #: The polarities a match can have.
 POLARITIES: Final[tuple[str, ...]] = ("complaint", "praise", "neutral")
