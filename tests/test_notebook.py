@@ -15,7 +15,7 @@ NOTEBOOK = ROOT / "notebooks" / "01-rating-drag-and-trends.ipynb"
 #: Seconds any one cell may take before the run fails (the whole notebook takes a few seconds).
 CELL_TIMEOUT = 300
 #: Library stages the notebook calls; if one is absent (not merged yet) the test says which and skips.
-STAGES = ("reviewtools.ingest", "reviewtools.sentiment", "reviewtools.topics")
+STAGES = ("reviewtools.ingest", "reviewtools.pipeline")
 
 
 def test_rating_notebook_executes():
