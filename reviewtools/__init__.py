@@ -58,6 +58,17 @@ from .topics import (
 from .errors import DigestError, InvalidTransitionError, ReviewNotFoundError
 from .store import IngestReport, ReviewStore, TriageReport, default_db_path, load_workflow, write_queue
 from .digest import Digest, build_digest, render_html, render_markdown, write_digest
+from .respond import (
+    LintProblem,
+    RemovalRequest,
+    ReplySettings,
+    TemplateError,
+    draft_reply,
+    lint_draft,
+    removal_request,
+    removal_request_batch,
+)
+from .pipeline import TriageError, TriageResult, action_queue, export_queue, recommend, run_triage, triage
 
 __all__ = [
     "__version__",
@@ -134,4 +145,20 @@ __all__ = [
     "render_html",
     "render_markdown",
     "write_digest",
+    # respond and triage (actions, drafts, the draft linter)
+    "lint_draft",
+    "LintProblem",
+    "draft_reply",
+    "ReplySettings",
+    "removal_request",
+    "removal_request_batch",
+    "RemovalRequest",
+    "TemplateError",
+    "triage",
+    "run_triage",
+    "recommend",
+    "action_queue",
+    "export_queue",
+    "TriageResult",
+    "TriageError",
 ]
