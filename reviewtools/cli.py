@@ -424,6 +424,62 @@ def _cmd_digest(args: argparse.Namespace) -> int:
     return 0
 
 
+# ----------------------------------------------------------------------------------------------- triage
+
+
+@_register
+def _add_triage(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "triage",
+        help="recommend an action per review with a compliant draft, and write the action queue",
+        description=(
+            "Read review exports, run sentiment, complaint topics and guideline checks, and recommend an action "
+            "per review (removal_request, manual_review, public_reply, thank, none) with its reason, a priority "
+            "that explains itself, and a draft that passes the reply linter. Writes the reviews that need action "
+            "(all reviews with --all), highest priority first. CSV is UTF-8 with BOM and safe to open in Excel."
+        ),
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="review export(s) to read")
+    p.add_argument("--format", help="force a format by name (see `reviewtools formats`)")
+    p.add_argument("--out", required=True, metavar="PATH", help="write the queue to this .csv or .json file")
+    p.add_argument("--all", action="store_true", help="include reviews whose action is 'none'")
+    p.add_argument("--brand", default="", help="brand name for the signature")
+    p.add_argument("--tone", choices=("warm", "formal"), default="warm", help="tone of greetings and closings")
+    p.add_argument("--no-names", action="store_true", help="never greet reviewers by their display name")
+    p.add_argument("--no-thanks", action="store_true", help="positive reviews get 'none' instead of 'thank'")
+    p.add_argument("--amazon-public-reply", action="store_true",
+                   help="draft public comments on Amazon reviews (default: a Buyer-Seller Messaging note, "
+                        "because Amazon's public review comments are unverified)")
+    p.set_defaults(func=_cmd_triage)
+
+
+def _cmd_triage(args: argparse.Namespace) -> int:
+    from .ingest import read_reviews
+    from .pipeline import action_queue, export_queue, run_triage
+    from .respond import ReplySettings
+
+    settings = ReplySettings(brand=args.brand, tone=args.tone, use_display_name=not args.no_names,
+                             thank_positive=not args.no_thanks, amazon_public_reply=args.amazon_public_reply)
+    res = read_reviews(list(args.files), format=args.format)
+    if res.rejected:
+        print(f"note: {res.rejected} row(s) rejected while reading; `reviewtools ingest --rejects FILE` says why",
+              file=sys.stderr)
+    result = run_triage(res.reviews, settings)
+    queue = action_queue(result.reviews, include_all=args.all)
+    path = export_queue(queue, args.out)
+    counts = result.reviews["action"].value_counts()
+    print(f"{len(result.reviews)} reviews triaged")
+    for action in ("removal_request", "manual_review", "public_reply", "thank", "none"):
+        print(f"  {action:<16} {int(counts.get(action, 0)):>8}")
+    flagged = int((result.reviews["draft_lint"].fillna("").str.contains("block ")).sum())
+    if flagged:
+        print(f"warning: {flagged} draft(s) have blocking lint problems; see the draft_lint column", file=sys.stderr)
+    if result.stages_not_run:
+        print(f"note: stages not run: {', '.join(result.stages_not_run)}", file=sys.stderr)
+    print(f"wrote {len(queue)} rows to {path}")
+    return 0
+
+
 # ----------------------------------------------------------------------------------------------- main
 
 
