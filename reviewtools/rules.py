@@ -10,8 +10,7 @@ Per-review checks (:func:`check_each_review`) only look at one row at a time, so
 partition of a frame; only :func:`find_duplicates` needs the whole frame.
 
 >>> import pandas as pd
->>> from reviewtools.schema import coerce
->>> frame = coerce(pd.DataFrame({"review_id": ["r1"], "platform": ["amazon"], "marketplace": ["amazon.com"],
+>>> frame = (pd.DataFrame({"review_id": ["r1"], "platform": ["amazon"], "marketplace": ["amazon.com"],
 ...     "rating": [5], "text": ["Call me on 415-867-5309 if you want one."]}))
 >>> hits = check_reviews(frame)
 >>> hits.loc[hits.outcome == "hit", ["rule_id", "evidence"]].values.tolist()
@@ -36,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ReviewToolsError, SchemaError
-from .schema import PLATFORMS, coerce
+from .schema import PLATFORMS
 
 log = logging.getLogger(__name__)
 
@@ -107,8 +106,8 @@ GIBBERISH_MIN_TOKENS: Final[int] = 4
 #: Seller feedback: a review is removable only when this share of its content sentences is about the seller,
 #: order, delivery or service ("removable only if the whole review is about this", 1.1 row 1) ...
 SELLER_FEEDBACK_REMOVABLE_SHARE: Final[float] = 1.0
-#: ... and a mixed review with at least this share is reported as a weak, non-removal note.
-SELLER_FEEDBACK_MIXED_SHARE: Final[float] = 0.5
+#: ... and a mixed review that is mostly (at least this share) about them is reported as a weak, non-removal note.
+SELLER_FEEDBACK_MIXED_SHARE: Final[float] = 0.6
 #: Sentences of at most this many words with no product cue ("Very disappointed.", "Five Stars") are filler
 #: and left out of the share.
 SELLER_FEEDBACK_FILLER_WORDS: Final[int] = 3
@@ -989,17 +988,30 @@ def _detect_seller_feedback(rv: _Review, params: Mapping[str, Any]) -> Iterator[
 
 # ------------------------------------------------------------------------------------------- the checks
 
-_CONTEXT_COLUMNS = ("review_id", "platform", "marketplace", "title", "text", "vine")
+_CONTEXT_COLUMNS = ("review_id", "platform", "marketplace", "title", "text", "vine", "author", "created_at")
 
 
-def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
+def _prepare(frame: pd.DataFrame) -> dict[str, list[Any]]:
+    """The columns the checks read, as plain lists (missing optional columns become all-None).
+
+    Cheaper than :func:`reviewtools.schema.coerce` and never touches ``frame``.
+    """
     if not isinstance(frame, pd.DataFrame):
         raise SchemaError(f"check_reviews expects a pandas DataFrame, got {type(frame).__name__}")
     missing = [c for c in ("review_id", "text") if c not in frame.columns]
     if missing:
         raise SchemaError(f"check_reviews: frame lacks required column(s) {missing}; expected the canonical "
                           "review frame (reviewtools.schema.COLUMNS)")
-    return coerce(frame[[c for c in _CONTEXT_COLUMNS + ("author", "created_at", "product_id") if c in frame]])
+    n = len(frame)
+    out: dict[str, list[Any]] = {}
+    for c in _CONTEXT_COLUMNS:
+        if c not in frame.columns:
+            out[c] = [None] * n
+        elif c == "created_at":
+            out[c] = pd.to_datetime(frame[c], utc=True, errors="coerce").tolist()
+        else:
+            out[c] = frame[c].tolist()
+    return out
 
 
 def _select_rules(rules: Sequence[Rule] | None) -> tuple[Rule, ...]:
@@ -1030,9 +1042,9 @@ def _row(review_id: str, platform: str, rule: Rule, f: Finding) -> tuple[Any, ..
 
 
 def _to_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
-    out = pd.DataFrame.from_records(rows, columns=list(HIT_COLUMNS)) if rows else pd.DataFrame(
-        {c: [] for c in HIT_COLUMNS})
-    return out.astype(HIT_COLUMNS)
+    cols = list(zip(*rows)) if rows else [() for _ in HIT_COLUMNS]
+    return pd.DataFrame({c: pd.array([None if v is pd.NA else v for v in col], dtype=t)
+                         for (c, t), col in zip(HIT_COLUMNS.items(), cols)})
 
 
 def _str_or_empty(v: Any) -> str:
@@ -1059,7 +1071,7 @@ def check_each_review(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = Non
     per = _rules_per_platform(_select_rules(rules))
     comp = tuple(c for c in competitors if c and c.strip())
     rows: list[tuple[Any, ...]] = []
-    cols = [df[c].tolist() for c in ("review_id", "platform", "marketplace", "title", "text", "vine")]
+    cols = [df[c] for c in ("review_id", "platform", "marketplace", "title", "text", "vine")]
     for rid, plat, market, title, text, vine in zip(*cols):
         platform = plat if isinstance(plat, str) and plat in per else "other"
         rv = _Review(_str_or_empty(title), _str_or_empty(text), platform,
@@ -1134,7 +1146,6 @@ def find_duplicates(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = None)
     >>> find_duplicates(f).query("outcome == 'hit'")[["review_id", "rule_id"]].values.tolist()
     [['b', 'AMZ-DUPLICATE-EXACT']]
     """
-    df = _prepare(frame)
     chosen = _select_rules(rules)
     exact_rule: dict[str, Rule] = {}
     near_rule: dict[str, Rule] = {}
@@ -1144,12 +1155,14 @@ def find_duplicates(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = None)
             for p in r.platforms:
                 target.setdefault(p, r)
     if not exact_rule and not near_rule:
+        _prepare(frame)  # still validate the input
         return _to_frame([])
-    ids = [_str_or_empty(v) for v in df["review_id"].tolist()]
-    plats = [p if isinstance(p, str) and p in PLATFORMS else "other" for p in df["platform"].tolist()]
-    texts = [_str_or_empty(v) for v in df["text"].tolist()]
-    authors = [a if isinstance(a, str) and a.strip() else None for a in df["author"].tolist()]
-    created = df["created_at"].tolist()
+    df = _prepare(frame)
+    ids = [_str_or_empty(v) for v in df["review_id"]]
+    plats = [p if isinstance(p, str) and p in PLATFORMS else "other" for p in df["platform"]]
+    texts = [_str_or_empty(v) for v in df["text"]]
+    authors = [a if isinstance(a, str) and a.strip() else None for a in df["author"]]
+    created = df["created_at"]
     rows: list[tuple[Any, ...]] = []
     eligible: list[int] = []
     words_of: dict[int, list[str]] = {}
@@ -1214,14 +1227,17 @@ def find_duplicates(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = None)
         near: dict[int, list[tuple[int, float]]] = {}
         for x, y in _minhash_candidates(sh):
             i, j = eligible[x], eligible[y]
-            if (min(i, j), max(i, j)) in exact_pairs or words_of[i] == words_of[j] or not different_author(i, j):
+            if words_of[i] == words_of[j] or not different_author(i, j):
                 continue
             inter = len(np.intersect1d(sh[x], sh[y], assume_unique=True))
             jac = inter / (len(sh[x]) + len(sh[y]) - inter)
             if jac >= NEAR_DUPLICATE_JACCARD:
                 near.setdefault(i, []).append((j, jac))
                 near.setdefault(j, []).append((i, jac))
+        in_exact = {k for pair in exact_pairs for k in pair}
         for i, lst in near.items():
+            if i in in_exact:
+                continue  # already reported as an exact copy
             best = max(v for _, v in lst)
             flag(i, [j for j, _ in lst], near_rule, f"near duplicate (Jaccard {best:.2f} >= {NEAR_DUPLICATE_JACCARD})")
     return _to_frame(rows)
