@@ -1,46 +1,237 @@
-"""reviewtools dashboard (a thin first page until the dashboard issue replaces it).
+"""reviewtools dashboard: the page a brand manager opens every morning.
 
-Reads the bundled CC0 sample (or the file named in ``REVIEWTOOLS_APP_FILE``) with the library and shows the
-row count, the average rating and the reviews table. Review text is shown as data in ``st.dataframe``,
-never rendered as markdown or HTML. Run with ``make run``.
+Thin by design: the sidebar picks a data source (the bundled sample, an uploaded export or a review store) and
+the filters; loading, triage and theme discovery are cached here (and only here); the pages under
+``dashboard/pages/`` read widgets, call ``reviewtools`` and render. Every number comes from a tested library
+function (``reviewtools.views``, ``reviewtools.ratings``), every chart from ``reviewtools.charts``.
+Review text is untrusted and is never rendered as markdown or HTML. Run with ``make run``.
+
+``REVIEWTOOLS_APP_FILE`` replaces the bundled sample (benchmarks, tests); ``REVIEWTOOLS_DB`` is the default store.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import sys
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from reviewtools import read_reviews
-from reviewtools.ratings import rating_summary
+ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:  # the dashboard package sits beside this file
+    sys.path.insert(0, str(ROOT))
 
-SAMPLE = Path(__file__).resolve().parent / "data" / "amazon_fine_food_sample.csv"
-TABLE_COLUMNS = ["created_at", "rating", "product_id", "title", "text", "author", "helpful_votes", "review_id"]
+from dashboard.context import CTX_KEY, Context  # noqa: E402
+from reviewtools import IngestError, ReviewToolsError, read_reviews, views  # noqa: E402
+from reviewtools.pipeline import run_triage  # noqa: E402
+from reviewtools.store import DB_ENV, ReviewStore, default_db_path, load_workflow  # noqa: E402
+
+SAMPLE = ROOT / "data" / "amazon_fine_food_sample.csv"
+SOURCES = ("Bundled sample", "Upload an export", "Review store")
+FILTER_KEYS = {name: f"f_{name}" for name in views.FILTER_COLUMNS}
+PAGES = ("overview", "queue", "reviews", "topics", "products")
 
 
-@st.cache_data(show_spinner="Reading reviews...")
-def load(path: str) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, object]]:
-    """Ingest ``path`` once per session; returns the reviews, the summary row and the file report."""
+class Loaded:
+    """A triaged source: reviews, evidence frames, rejects and a one-line description."""
+
+    def __init__(self, reviews: pd.DataFrame, hits: pd.DataFrame | None, matches: pd.DataFrame | None,
+                 rejects: pd.DataFrame, stages_not_run: tuple[str, ...], description: str) -> None:
+        reviews = reviews.copy(deep=False)
+        reviews.attrs = {}  # triage keeps the evidence frames in attrs; pandas would copy them on every filter
+        self.reviews, self.hits, self.topic_matches = reviews, hits, matches
+        self.rejects, self.stages_not_run, self.description = rejects, stages_not_run, description
+
+
+# Triaged sources are held with cache_resource, not cache_data: cache_data unpickles a copy on every rerun, which
+# for 100,000 triaged reviews costs more than the whole redraw budget. Nothing mutates them (the library never
+# mutates its input, and the pages only call the library), so one shared object is safe.
+
+
+@st.cache_resource(show_spinner="Reading and triaging the reviews (sentiment, topics, guideline checks)...",
+                   max_entries=4)
+def load_file(path: str, mtime_ns: int) -> Loaded:
+    """Ingest and triage a file; keyed on path and modification time."""
     res = read_reviews(path)
-    rep = res.files[0]
-    report = {"format": res.format, "rows_read": res.rows_read, "rejected": res.rejected,
-              "duplicates": res.duplicates, "products": rep.products}
-    return res.reviews, rating_summary(res.reviews, by=None), report
+    tri = run_triage(res.reviews)
+    desc = (f"{Path(path).name} · format {res.format} · {res.rows_read:,} rows read, {res.ingested:,} reviews, "
+            f"{res.rejected:,} rejected, {res.duplicates:,} duplicates")
+    return Loaded(tri.reviews, tri.hits, tri.topic_matches, res.rejects, tri.stages_not_run, desc)
 
 
-st.set_page_config(page_title="reviewtools", layout="wide")
-st.title("reviewtools")
-source = os.environ.get("REVIEWTOOLS_APP_FILE", str(SAMPLE))
-reviews, summary, report = load(source)
-st.caption(f"{Path(source).name} · format {report['format']} · {report['rows_read']} rows read")
+@st.cache_resource(show_spinner="Reading and triaging the upload (sentiment, topics, guideline checks)...",
+                   max_entries=4)
+def load_upload(digest: str, name: str, _data: bytes) -> Loaded:
+    """Ingest and triage uploaded bytes; keyed on their BLAKE2 digest (``_data`` itself is not hashed again)."""
+    import io
 
-c1, c2, c3, c4 = st.columns(4)
-c1.metric("Reviews", f"{len(reviews):,}")
-c2.metric("Average rating", f"{summary.loc[0, 'average']:.2f}")
-c3.metric("Products", f"{report['products']:,}")
-c4.metric("Rejected / duplicates", f"{report['rejected']} / {report['duplicates']}")
+    buf = io.BytesIO(_data)
+    buf.name = name
+    res = read_reviews(buf)
+    tri = run_triage(res.reviews)
+    desc = (f"{name} · format {res.format} · {res.rows_read:,} rows read, {res.ingested:,} reviews, "
+            f"{res.rejected:,} rejected, {res.duplicates:,} duplicates")
+    return Loaded(tri.reviews, tri.hits, tri.topic_matches, res.rejects, tri.stages_not_run, desc)
 
-st.subheader("Reviews")
-st.dataframe(reviews[TABLE_COLUMNS], hide_index=True, width="stretch")
+
+def open_store(path: str) -> ReviewStore:
+    """A store connection for this script run (closed at its end).
+
+    Not ``st.cache_resource``: a ``sqlite3`` connection may only be used by the thread that opened it
+    (``check_same_thread``), and Streamlit runs every rerun and callback in a new thread. Opening is cheap.
+    """
+    return ReviewStore(path)
+
+
+@st.cache_resource(show_spinner="Triaging the stored reviews (sentiment, topics, guideline checks)...",
+                   max_entries=4)
+def load_store(path: str, ingest_key: str) -> Loaded:
+    """Triage a store's current reviews; keyed on path and its ingest log, so a status change does not re-triage."""
+    with open_store(path) as store:
+        frame = store.to_frame(include_removed=False)
+        counts = store.counts()
+    tri = run_triage(frame)
+    desc = f"{Path(path).name} · store · {len(frame):,} current reviews · " + ", ".join(
+        f"{k} {v:,}" for k, v in counts.items())
+    return Loaded(tri.reviews, tri.hits, tri.topic_matches, pd.DataFrame(columns=["source_file", "source_row",
+                  "column", "value", "reason"]), tri.stages_not_run, desc)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def store_workflow(path: str, version: str) -> pd.DataFrame:
+    """The store's action rows (status, assignee, the team's edited draft); keyed on the file's change stamp."""
+    with open_store(path) as store:
+        q = store.open_actions(status=list(load_workflow().statuses), include_none=True)
+    edited = q["draft"].astype("string") != q["generated_draft"].astype("string")
+    return pd.DataFrame({"platform": q["platform"], "review_id": q["review_id"], "status": q["status"],
+                         "assignee": q["assignee"], "edited_draft": q["draft"].where(edited.fillna(False))})
+
+
+@st.cache_data(show_spinner="Discovering themes (TF-IDF + NMF)...", max_entries=8)
+def discover_themes(frame: pd.DataFrame, n_themes: int) -> pd.DataFrame:
+    """Fit ThemeDiscovery on (a deterministic sample of) the filtered reviews; returns ``themes_``."""
+    from reviewtools.topics import ThemeDiscovery  # fits import scikit-learn lazily (about a second)
+
+    sample = views.theme_sample(frame, views.THEME_MAX_REVIEWS)
+    return ThemeDiscovery(n_themes=n_themes).fit(sample).themes_
+
+
+def _stamp(path: Path) -> str:
+    parts = []
+    for p in (path, path.with_name(path.name + "-wal")):
+        try:
+            st_ = p.stat()
+            parts.append(f"{st_.st_mtime_ns}:{st_.st_size}")
+        except OSError:
+            parts.append("-")
+    return "|".join(parts)
+
+
+def _reset_filters() -> None:
+    for k in FILTER_KEYS.values():
+        st.session_state.pop(k, None)
+    st.session_state.pop("f_dates", None)
+
+
+def sidebar_source() -> tuple[Loaded | None, ReviewStore | None, str]:
+    """Draw the data-source widgets; return the triaged source (None until there is one) and the store."""
+    sb = st.sidebar
+    choice = sb.radio("Data source", SOURCES, key="source", on_change=_reset_filters)
+    if choice == SOURCES[0]:
+        path = Path(os.environ.get("REVIEWTOOLS_APP_FILE", str(SAMPLE)))
+        return load_file(str(path), path.stat().st_mtime_ns), None, f"file:{path}"
+    if choice == SOURCES[1]:
+        up = sb.file_uploader("Review export (CSV, TSV, JSON, JSON Lines, Excel...)", key="upload",
+                              on_change=_reset_filters)
+        if up is None:
+            st.info("Upload a review export in the sidebar: any format `reviewtools formats` lists.")
+            return None, None, "upload:none"
+        data = up.getvalue()
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        return load_upload(digest, up.name, data), None, f"upload:{digest}"
+    default = os.environ.get(DB_ENV) or str(default_db_path())
+    path = Path(sb.text_input("Store path (SQLite, as `reviewtools ingest --db`)", value=default, key="db_path"))
+    if not path.is_file():
+        st.info(f"No review store at {path}. Create one with `reviewtools ingest EXPORT --db {path}`.")
+        return None, None, f"store:{path}"
+    store = open_store(str(path))
+    ingests = store.ingests()
+    key = f"{len(ingests)}:{ingests.iloc[-1].to_dict() if len(ingests) else ''}"
+    return load_store(str(path), key), store, f"store:{path}"
+
+
+def sidebar_filters(frame: pd.DataFrame) -> dict[str, object]:
+    """Draw the filters from the values present in ``frame``; return the arguments of views.filter_reviews."""
+    sb = st.sidebar
+    sb.subheader("Filters")
+    opts = views.filter_options(frame)
+    labels = {"product": "Product", "platform": "Platform", "rating": "Rating (stars)", "sentiment": "Sentiment",
+              "topic": "Complaint topic", "action": "Recommended action", "status": "Status"}
+    chosen: dict[str, object] = {}
+    for name, label in labels.items():
+        if name in opts:
+            chosen[name] = sb.multiselect(label, opts[name], key=FILTER_KEYS[name], placeholder="All")
+    bounds = views.date_bounds(frame)
+    if bounds is not None:
+        picked = sb.date_input("Review dates", value=bounds, min_value=bounds[0], max_value=bounds[1],
+                               key="f_dates")
+        if isinstance(picked, (tuple, list)) and len(picked) == 2 and tuple(picked) != bounds:
+            chosen["date_range"] = (picked[0], picked[1])
+    return chosen
+
+
+def main() -> None:
+    st.set_page_config(page_title="reviewtools", layout="wide")
+    loaded, store, source_id = sidebar_source()
+    if st.session_state.get("_source_id") != source_id:
+        st.session_state["_source_id"] = source_id
+    if loaded is None:
+        st.session_state.pop(CTX_KEY, None)
+        st.stop()
+    reviews = loaded.reviews
+    workflow = None
+    if store is not None:
+        workflow = load_workflow()
+        wf = store_workflow(str(store.path), _stamp(Path(store.path)))
+        reviews = views.attach_workflow(reviews, wf)
+    chosen = sidebar_filters(reviews)
+    try:
+        filtered = views.filter_reviews(reviews, **chosen)
+    except ReviewToolsError as exc:
+        st.error(str(exc))
+        st.stop()
+    st.sidebar.caption(f"{len(filtered):,} of {len(reviews):,} reviews match")
+    st.caption(loaded.description)
+    if loaded.stages_not_run:
+        st.warning(f"Stages that could not run: {', '.join(loaded.stages_not_run)}")
+    if len(loaded.rejects):
+        with st.expander(f"{len(loaded.rejects):,} rejected rows (not in the figures)"):
+            st.dataframe(loaded.rejects, hide_index=True, width="stretch", key="rejects_table")
+            st.download_button("Download the rejects (CSV)", loaded.rejects.to_csv(index=False).encode("utf-8-sig"),
+                               file_name="rejects.csv", mime="text/csv", key="rejects_csv")
+
+    def after_store_write() -> None:
+        store_workflow.clear()
+
+    st.session_state[CTX_KEY] = Context(
+        source=source_id, all_reviews=reviews, reviews=filtered, hits=loaded.hits,
+        topic_matches=loaded.topic_matches, rejects=loaded.rejects, stages_not_run=loaded.stages_not_run,
+        store=store, workflow=workflow, discover_themes=discover_themes, after_store_write=after_store_write,
+    )
+    titles = {"overview": "Overview", "queue": "Action queue", "reviews": "Reviews", "topics": "Topics",
+              "products": "Products"}
+    nav = st.navigation([st.Page(f"dashboard/pages/{p}.py", title=titles[p], default=(p == "overview"))
+                         for p in PAGES])
+    try:
+        nav.run()
+    finally:
+        if store is not None:
+            store.close()
+
+
+try:
+    main()
+except IngestError as exc:  # a file that cannot be read at all: say which and why, no traceback
+    st.error(f"Cannot read this export: {exc}")

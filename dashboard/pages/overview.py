@@ -1,0 +1,102 @@
+"""Overview: average and count with the change over a window, histogram, drag, what-if, target, trends."""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from dashboard.context import current
+from dashboard.widgets import number
+from reviewtools import charts, ratings, views
+from reviewtools.errors import RatingsError
+
+ctx = current()
+f = ctx.reviews
+st.header("Overview")
+st.caption(f"{len(f):,} reviews after filters · every figure is {ratings.COMPUTED_BASIS}, not the platform's "
+           "displayed rating (that also counts star-only ratings and weighs reviews)")
+if not f["rating"].notna().any():
+    st.info("No rated review matches the filters.")
+    st.stop()
+
+window = st.selectbox("Change over the last", ratings.WINDOW_DAYS, index=1, key="ov_window",
+                      format_func=lambda d: f"{d} days")
+m = views.overview_metrics(f, int(window))
+c1, c2, c3 = st.columns(3)
+c1.metric("Average rating", number(m.average),
+          delta=None if math.isnan(m.average_change) else f"{m.average_change:+.2f}",
+          help=f"Simple mean of the rated reviews ({ratings.COMPUTED_BASIS}); the change is against the average "
+               f"of the reviews before the last {window} days.")
+c2.metric("Reviews", f"{m.n_reviews:,}", delta=f"+{m.n_in_window:,}",
+          help=f"Rated reviews; the change is how many arrived in the last {window} days.")
+c3.metric(f"Average of the last {window} days", number(m.window_average),
+          help=f"{m.n_in_window:,} reviews dated after {m.window_start:%Y-%m-%d}" if m.window_start is not None
+          else "No dated reviews.")
+
+summary = ratings.rating_summary(f, by=None)
+left, right = st.columns(2)
+left.plotly_chart(charts.histogram_figure(summary), key="ov_hist")
+right.plotly_chart(charts.drag_figure(ratings.drag(f, by=None)), key="ov_drag")
+
+st.subheader("What if flagged reviews came down")
+hits = views.evidence_for(ctx.hits, f)
+if hits is None:
+    st.info("No guideline checks ran, so there is no what-if.")
+else:
+    wi = ratings.what_if(f, hits, by=None)
+    row = wi.iloc[0]
+    w1, w2, w3 = st.columns(3)
+    w1.metric("Reviews with a strong removal basis", f"{int(row['n_removed']):,}")
+    w2.metric("Average if they came down", number(row["average_after"]),
+              delta=None if math.isnan(row["change"]) else f"{row['change']:+.2f}")
+    w3.metric("Reviews whose checks could not all run", f"{int(row['n_checks_not_run']):,}",
+              help="Unknown is not clean: some guideline checks could not run on these reviews.")
+    st.plotly_chart(charts.what_if_figure(wi), key="ov_what_if")
+    st.caption("Removal is never guaranteed: the platform decides.")
+
+st.subheader("Target")
+target = st.number_input("Target average", min_value=1.0, max_value=5.0, value=ratings.DEFAULT_TARGET, step=0.1,
+                         key="ov_target")
+try:
+    tg = ratings.targets(f, float(target), by=None)
+except RatingsError as exc:
+    st.error(str(exc))
+else:
+    t = tg.iloc[0]
+    t1, t2, t3 = st.columns(3)
+    t1.metric("5★ reviews needed", f"{int(t['five_stars_needed']):,}")
+    t2.metric("Months if every new review is 5★", number(t["months_all_5star"], "{:.1f}"),
+              help=f"At {number(t['reviews_per_month'], '{:.1f}')} reviews a month (last {t['rate_window_days']} days).")
+    t3.metric("Months at the current mix", number(t["months_current_mix"], "{:.1f}"),
+              help=f"New reviews keep the recent average of {number(t['recent_average'])}.")
+    st.caption(str(t["assumption"]))
+
+st.subheader("Rating and sentiment over time")
+freq = st.radio("Period", list(ratings.FREQUENCIES), horizontal=True, key="ov_freq",
+                format_func=lambda k: ratings.FREQUENCIES[k])
+tr = ratings.trend(f, by=None, freq=freq)
+al = ratings.alerts(f, by=None, freq=freq)
+st.plotly_chart(charts.trend_figure(tr, al), key="ov_trend")
+if "sentiment_mean" in tr.columns:
+    st.plotly_chart(charts.sentiment_rating_figure(tr), key="ov_sentiment")
+if len(al):
+    st.dataframe(al[["period", "rule", "n", "average", "one_star_share", "reason"]], hide_index=True,
+                 width="stretch", key="ov_alerts")
+else:
+    st.caption("No alert fired in this selection.")
+
+st.subheader("Displayed rating")
+d1, d2 = st.columns(2)
+shown = d1.number_input("Rating shown on the listing", min_value=1.0, max_value=5.0, value=None, step=0.1,
+                        key="ov_displayed_rating")
+shown_n = d2.number_input("Rating count shown on the listing", min_value=1, value=None, step=1,
+                          key="ov_displayed_count")
+if shown is not None and shown_n is not None:
+    ds = ratings.rating_summary(f, by=None, displayed={ratings.ALL_GROUP: (float(shown), int(shown_n))}).iloc[0]
+    g1, g2, g3 = st.columns(3)
+    g1.metric(f"Average ({ratings.COMPUTED_BASIS})", number(ds["average"]))
+    g2.metric("Gap: displayed minus computed", f"{ds['displayed_gap']:+.2f}")
+    g3.metric("Ratings not in the export", f"{int(ds['ratings_not_in_export']):,}")
+else:
+    st.caption("Enter the rating and count the listing shows to see the gap to the figures computed from reviews.")

@@ -1,0 +1,20 @@
+"""Products: per-product table with the Bayesian ranking, drag and open actions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.context import current
+from reviewtools import charts, ratings, views
+
+ctx = current()
+st.header("Products")
+f = ctx.reviews
+if not f["rating"].notna().any():
+    st.info("No rated review matches the filters.")
+    st.stop()
+table = views.product_table(f, open_statuses=ctx.open_statuses)
+st.caption(f"{len(table):,} products · ranked by Bayesian average ({ratings.COMPUTED_BASIS}); "
+           + str(table["prior"].iloc[0]))
+st.dataframe(table.drop(columns=["prior"]), hide_index=True, width="stretch", key="pr_table")
+st.plotly_chart(charts.review_drag_figure(ratings.review_drag(f)), key="pr_review_drag")

@@ -1,0 +1,138 @@
+"""Action queue: removal requests and reply drafts in priority order, each with its evidence, an editable
+draft that is re-linted as it is edited, a status control when a store is open, and downloads."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.context import current
+from dashboard.widgets import evidence_table, review_body
+from reviewtools import views
+from reviewtools.errors import ReviewToolsError
+from reviewtools.pipeline import ACTIONS, action_queue
+from reviewtools.respond import lint_draft
+from reviewtools.store import ReviewStore
+
+#: How many queue items are drawn at once (each has its own widgets).
+PAGE_SIZES = (10, 25, 50, 100)
+
+
+def _key(kind: str, platform: str, review_id: str) -> str:
+    """A widget key per review that is safe whatever characters the id holds."""
+    digest = hashlib.blake2b(f"{platform}\x1f{review_id}".encode(), digest_size=8).hexdigest()
+    return f"{kind}_{digest}"
+
+
+def _set_status(path: str, review_id: str, platform: str, key: str, after) -> None:
+    new = st.session_state[key]
+    try:
+        with ReviewStore(path) as store:
+            old = store.set_status(review_id, new, platform=platform)
+        st.session_state["_queue_message"] = ("success", f"{review_id}: {old} → {new}")
+    except ReviewToolsError as exc:
+        st.session_state["_queue_message"] = ("error", f"{review_id}: {exc}")
+    after()
+
+
+def _save_draft(path: str, review_id: str, platform: str, key: str, after) -> None:
+    try:
+        with ReviewStore(path) as store:
+            store.edit_draft(review_id, st.session_state[key], platform=platform)
+        st.session_state["_queue_message"] = ("success", f"{review_id}: edited draft saved to the store")
+    except ReviewToolsError as exc:
+        st.session_state["_queue_message"] = ("error", f"{review_id}: {exc}")
+    after()
+
+
+ctx = current()
+st.header("Action queue")
+queue = action_queue(ctx.reviews)
+present = [a for a in ACTIONS if a in set(queue["action"].astype("string").dropna())]
+kinds = st.multiselect("Actions", present, default=present, key="q_actions")
+queue = views.filter_reviews(queue, action=kinds) if kinds else queue.iloc[0:0]
+if ctx.store is not None and ctx.open_statuses is not None and "status" in queue.columns:
+    only_open = st.toggle("Open actions only", value=True, key="q_open_only")
+    if only_open:
+        queue = views.filter_reviews(queue, status=list(ctx.open_statuses) + ["(unknown)"])
+st.caption(f"{len(queue):,} reviews need action, highest priority first · drafts are never sent automatically")
+message = st.session_state.pop("_queue_message", None)
+if message and message[0] == "success":
+    st.success(message[1])
+elif message:
+    st.error(message[1])
+if queue.empty:
+    st.info("Nothing in the queue for this selection.")
+    st.stop()
+
+# the user's edits live in the text areas' session state; downloads carry them, re-linted
+plats = queue["platform"].astype("string").fillna("other").tolist()
+ids = queue["review_id"].astype("string").tolist()
+edits = {rid: st.session_state[_key("draft", p, rid)] for p, rid in zip(plats, ids)
+         if _key("draft", p, rid) in st.session_state}
+edited_queue = views.apply_draft_edits(queue, edits)
+
+st.subheader("Download")
+chosen = st.multiselect("Only these reviews (empty: the whole queue)", ids, key="q_selected", placeholder="All")
+selection = views.select_reviews(edited_queue, chosen)
+dl1, dl2 = st.columns(2)
+dl1.download_button(f"Download CSV ({len(selection):,} rows)", views.queue_bytes(selection, "csv"),
+                    file_name="action_queue.csv", mime="text/csv", key="q_csv",
+                    help="UTF-8 with BOM; cells a spreadsheet would run as formulas start with an apostrophe.")
+dl2.download_button(f"Download JSON ({len(selection):,} rows)", views.queue_bytes(selection, "json"),
+                    file_name="action_queue.json", mime="application/json", key="q_json")
+
+size = st.select_slider("Items shown", PAGE_SIZES, value=PAGE_SIZES[0], key="q_page_size")
+pages = max(1, -(-len(queue) // size))
+page = st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, step=1, key="q_page")
+part = queue.iloc[(page - 1) * size: page * size]
+
+for rank, (_, row) in enumerate(part.iterrows(), start=(page - 1) * size + 1):
+    rid, plat = str(row["review_id"]), str(row.get("platform") or "other")
+    with st.container(border=True, key=_key("item", plat, rid)):
+        stars = "unrated" if pd.isna(row["rating"]) else f"{int(row['rating'])}★"
+        st.markdown(f"**#{rank} · {views.escape_markdown(row['action'])} · priority {row['priority']:.1f}** · "
+                    f"{stars} · {views.escape_markdown(plat)} · product {views.escape_markdown(row['product_id'])}"
+                    + (f" · status {views.escape_markdown(row['status'])}" if pd.notna(row.get("status")) else ""))
+        ev = views.review_evidence(rid, ctx.hits, ctx.topic_matches, platform=plat)
+        review_body(row, ev, key=_key("body", plat, rid))
+        st.text(f"Why: {row['action_reason']}")
+        if isinstance(row.get("clause"), str) and row["clause"]:
+            st.text(f"Clause: {row['clause']}")
+        with st.expander("Evidence spans and priority"):
+            evidence_table(ev, key=_key("ev", plat, rid))
+            st.text(f"Priority: {row['priority_reason']}")
+        draft = row.get("draft")
+        if isinstance(draft, str) and draft:
+            dkey = _key("draft", plat, rid)
+            where = row.get("draft_where")
+            text = st.text_area(f"Draft ({where})" if isinstance(where, str) and where else "Draft", value=draft,
+                                key=dkey, height=180)
+            author = row.get("author") if isinstance(row.get("author"), str) else None
+            problems = [p for p in lint_draft(text, plat, author=author) if p.severity != "not_run"]
+            if problems:
+                blocking = sum(p.severity == "block" for p in problems)
+                if blocking:
+                    st.error(f"Linter: {len(problems)} problem(s), {blocking} blocking: do not post as is")
+                else:
+                    st.warning(f"Linter: {len(problems)} problem(s) to read again")
+                st.dataframe(views.lint_frame(problems), hide_index=True, width="stretch",
+                             key=_key("lint", plat, rid))
+            else:
+                st.success("Linter: no problem found")
+            st.code(text, language=None, wrap_lines=True)
+            if ctx.store is not None and text != draft:
+                st.button("Save the edited draft to the store", key=_key("save", plat, rid), on_click=_save_draft,
+                          args=(str(ctx.store.path), rid, plat, dkey, ctx.after_store_write))
+        if ctx.store is not None and ctx.workflow is not None:
+            status = row.get("status")
+            if pd.isna(status):
+                st.caption("Not in the store's workflow yet: run `reviewtools ingest --db` with triage to track it.")
+            else:
+                skey = _key("status", plat, rid)
+                options = [str(status), *ctx.workflow.transitions.get(str(status), ())]
+                st.selectbox("Status", options, index=0, key=skey, on_change=_set_status,
+                             args=(str(ctx.store.path), rid, plat, skey, ctx.after_store_write),
+                             help="Saved in the store at once, with the history of changes.")

@@ -1,0 +1,33 @@
+"""Reviews: the table with sentiment, topics and guideline hits, and one review with its evidence marked."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.context import current
+from dashboard.widgets import evidence_table, review_body
+from reviewtools import views
+
+ctx = current()
+st.header("Reviews")
+f = ctx.reviews
+order = st.selectbox("Sort by", list(views.SORT_ORDERS), key="rv_sort",
+                     format_func={"created_at": "newest first", "priority": "priority (highest first)",
+                                  "rating": "rating (lowest first)"}.get)
+shown = views.sorted_reviews(f, order, limit=views.TABLE_ROW_LIMIT)
+table = views.reviews_table(shown, views.evidence_for(ctx.hits, shown))
+st.caption(f"{len(f):,} reviews match; the table shows {len(table):,}" +
+           (f" (the first {views.TABLE_ROW_LIMIT:,})" if len(f) > len(table) else ""))
+st.dataframe(table, hide_index=True, width="stretch", key="rv_table")
+if table.empty:
+    st.stop()
+
+st.subheader("One review, evidence marked")
+ids = table["review_id"].astype("string").tolist()
+rid = st.selectbox("Review", ids, key="rv_review")
+row = shown[shown["review_id"].astype("string") == rid].iloc[0]
+plat = str(row.get("platform") or "other")
+ev = views.review_evidence(rid, ctx.hits, ctx.topic_matches, platform=plat)
+review_body(row, ev, key="rv_body")
+evidence_table(ev, key="rv_evidence")
+st.text(f"Action: {row.get('action')} · {row.get('action_reason')}")

@@ -1,0 +1,39 @@
+"""Topics: complaint-topic counts and trends, and themes discovered in the reviews with examples."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.context import current
+from reviewtools import charts, ratings, views
+from reviewtools.errors import ReviewToolsError
+from reviewtools.topics import topic_counts
+
+ctx = current()
+st.header("Topics")
+f = ctx.reviews
+if f.empty:
+    st.info("No review matches the filters.")
+    st.stop()
+counts = topic_counts(f)
+st.dataframe(counts, hide_index=True, width="stretch", key="tp_counts")
+freq = st.radio("Period", list(ratings.FREQUENCIES), horizontal=True, key="tp_freq",
+                format_func=lambda k: ratings.FREQUENCIES[k])
+tt = ratings.topic_trend(f, by=None, freq=freq)
+if len(tt):
+    st.plotly_chart(charts.topic_share_figure(tt), key="tp_trend")
+else:
+    st.caption("No complaint topic in this selection.")
+
+st.subheader("Discovered themes")
+st.caption(f"TF-IDF + NMF over the review text (at most {views.THEME_MAX_REVIEWS:,} reviews, a fixed sample)")
+n_themes = st.number_input("Themes", min_value=2, max_value=20, value=6, step=1, key="tp_n_themes")
+if st.toggle("Discover themes", key="tp_discover"):
+    try:
+        themes = ctx.discover_themes(f, int(n_themes))
+    except ReviewToolsError as exc:
+        st.error(str(exc))
+    else:
+        st.dataframe(themes[["theme", "label", "top_terms", "size", "share"]], hide_index=True, width="stretch",
+                     key="tp_themes")
+        st.dataframe(views.theme_examples(themes), hide_index=True, width="stretch", key="tp_examples")

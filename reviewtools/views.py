@@ -1,0 +1,671 @@
+"""What the dashboard shows, as plain functions: filters, evidence highlighting, headline figures, tables.
+
+The Streamlit app (``app.py``) only reads widgets, calls these and renders the result, so every number it shows
+comes from a tested function here or in :mod:`reviewtools.ratings`. Nothing here imports streamlit or caches;
+every function returns a new object and never mutates its input.
+
+Review text is untrusted: :func:`highlight_html` escapes every character of it before wrapping the evidence in
+``<mark>``, and :func:`escape_markdown` makes a string safe for a widget label that would render markdown.
+
+>>> import pandas as pd
+>>> f = pd.DataFrame({"review_id": ["a", "b"], "product_id": ["P1", None], "rating": [5, 1]})
+>>> filter_reviews(f, product=["(unknown)"])["review_id"].tolist()
+['b']
+>>> highlight_spans("It broke fast", [(3, 8)])
+[('It ', False), ('broke', True), (' fast', False)]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from .errors import ReviewToolsError
+from .ratings import UNKNOWN_GROUP, drag_summary, rating_summary
+
+#: Filter name -> the column of the (triaged) review frame it selects on.
+FILTER_COLUMNS: Final[dict[str, str]] = {
+    "product": "product_id",
+    "platform": "platform",
+    "rating": "rating",
+    "sentiment": "sentiment_label",
+    "topic": "topics",
+    "action": "action",
+    "status": "status",
+}
+#: Separator of multi-valued cells such as ``topics`` (topics.tag_topics) and ``rule_ids`` (pipeline.recommend).
+MULTI_SEP: Final[str] = "|"
+#: Columns of :func:`reviews_table`, in order (those present are kept).
+REVIEW_TABLE_COLUMNS: Final[tuple[str, ...]] = (
+    "created_at", "rating", "platform", "product_id", "sentiment_label", "sentiment_score", "topics",
+    "hit_rules", "action", "priority", "status", "title", "text", "author", "review_id",
+)
+#: Columns of :func:`review_evidence`.
+EVIDENCE_COLUMNS: Final[tuple[str, ...]] = ("source", "id", "field", "start", "end", "evidence", "reason")
+#: Statuses counted as open when the frame carries the store's ``status`` column (resources/workflow/statuses.json).
+OPEN_ACTION_EXCLUDED: Final[str] = "none"
+#: Characters that CommonMark (and Streamlit's label markdown) give a meaning; :func:`escape_markdown` escapes them.
+MARKDOWN_SPECIAL: Final[str] = "\\`*_{}[]()<>#+-.!|~$:"
+#: Sort keys of :func:`sorted_reviews` -> ascending? (newest, most urgent and lowest-rated first).
+SORT_ORDERS: Final[dict[str, bool]] = {"created_at": False, "priority": False, "rating": True}
+#: Reviews a dashboard table sends to the browser at most (a 100,000-row table of review text is tens of MB).
+TABLE_ROW_LIMIT: Final[int] = 2_000
+#: Reviews theme discovery fits on at most (TF-IDF + NMF on a deterministic sample stays a few seconds).
+THEME_MAX_REVIEWS: Final[int] = 5_000
+_MD_RE: Final[re.Pattern[str]] = re.compile("([" + re.escape(MARKDOWN_SPECIAL) + "])")
+
+
+class ViewError(ReviewToolsError, ValueError):
+    """A view cannot be built from the frame given (a filter on a column it does not have, a bad span...)."""
+
+
+# ============================================================================================ filters
+
+
+def _as_values(frame: pd.DataFrame, column: str) -> pd.Series:
+    """The column as strings, missing values shown as :data:`~reviewtools.ratings.UNKNOWN_GROUP`."""
+    s = frame[column]
+    if column == "rating":
+        s = pd.to_numeric(s, errors="coerce").astype("Int64")
+    return s.astype("string").fillna(UNKNOWN_GROUP)
+
+
+def filter_options(frame: pd.DataFrame) -> dict[str, list[str]]:
+    """The choices for each filter present in ``frame``: sorted distinct values (``"(unknown)"`` for missing).
+
+    ``topic`` lists each topic id found in the ``|``-joined ``topics`` cells (reviews without a complaint topic
+    are not a choice). Filters whose column is absent are left out.
+
+    >>> import pandas as pd
+    >>> filter_options(pd.DataFrame({"rating": [5, 1, 5], "topics": ["a|b", "", "b"]}))
+    {'rating': ['1', '5'], 'topic': ['a', 'b']}
+    """
+    out: dict[str, list[str]] = {}
+    for name, col in FILTER_COLUMNS.items():
+        if col not in frame.columns:
+            continue
+        if name == "topic":
+            parts = frame[col].astype("string").fillna("").str.split(MULTI_SEP).explode().str.strip()
+            out[name] = sorted(set(parts.dropna()) - {""})
+        else:
+            out[name] = sorted(set(_as_values(frame, col)), key=lambda v: (v == UNKNOWN_GROUP, v))
+    return out
+
+
+def date_bounds(frame: pd.DataFrame) -> tuple[dt.date, dt.date] | None:
+    """First and last review day (UTC) in ``frame``, or ``None`` when no review has a date.
+
+    >>> import pandas as pd
+    >>> date_bounds(pd.DataFrame({"created_at": pd.to_datetime(["2024-01-02", "2023-05-01"], utc=True)}))
+    (datetime.date(2023, 5, 1), datetime.date(2024, 1, 2))
+    """
+    if "created_at" not in frame.columns:
+        return None
+    c = pd.to_datetime(frame["created_at"], utc=True, errors="coerce").dropna()
+    if c.empty:
+        return None
+    return c.min().date(), c.max().date()
+
+
+def filter_reviews(
+    frame: pd.DataFrame,
+    *,
+    product: Sequence[str] | None = None,
+    platform: Sequence[str] | None = None,
+    date_range: tuple[dt.date, dt.date] | None = None,
+    rating: Sequence[int | str] | None = None,
+    sentiment: Sequence[str] | None = None,
+    topic: Sequence[str] | None = None,
+    action: Sequence[str] | None = None,
+    status: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The reviews that pass every filter given; ``None`` or an empty list means "no filter on this".
+
+    Each list holds the accepted values as :func:`filter_options` lists them (``"(unknown)"`` selects missing
+    values). ``topic`` keeps reviews carrying **any** of the topics. ``date_range`` is a pair of days, both
+    included (UTC); undated reviews are dropped only when a date range is given. A filter on a column the
+    frame lacks raises :class:`ViewError` naming it. The row order and index are kept.
+
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"review_id": list("abc"), "rating": [5, 1, 2], "topics": ["", "price", "price|size"]})
+    >>> filter_reviews(f, rating=[1, 2], topic=["size"])["review_id"].tolist()
+    ['c']
+    """
+    mask = np.ones(len(frame), dtype=bool)
+    chosen = {"product": product, "platform": platform, "rating": rating, "sentiment": sentiment,
+              "topic": topic, "action": action, "status": status}
+    for name, values in chosen.items():
+        if values is None or len(values) == 0:
+            continue
+        col = FILTER_COLUMNS[name]
+        if col not in frame.columns:
+            raise ViewError(f"cannot filter on {name}: the frame has no {col!r} column")
+        wanted = {str(v) for v in values}
+        if name == "topic":
+            cells = frame[col].astype("string").fillna("").str.split(MULTI_SEP)
+            hit = cells.map(lambda ids: bool(wanted.intersection(ids))).to_numpy(dtype=bool)
+        else:
+            hit = _as_values(frame, col).isin(wanted).to_numpy(dtype=bool)
+        mask &= hit
+    if date_range is not None:
+        if "created_at" not in frame.columns:
+            raise ViewError("cannot filter on dates: the frame has no 'created_at' column")
+        start, end = date_range
+        if start > end:
+            raise ViewError(f"the date range starts after it ends ({start} > {end})")
+        created = pd.to_datetime(frame["created_at"], utc=True, errors="coerce")
+        lo = pd.Timestamp(start).tz_localize("UTC")
+        hi = pd.Timestamp(end).tz_localize("UTC") + pd.Timedelta(days=1)
+        mask &= ((created >= lo) & (created < hi)).fillna(False).to_numpy(dtype=bool)
+    return frame[mask].copy()
+
+
+# ============================================================================================ evidence
+
+
+def highlight_spans(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """Cut ``text`` into ``(segment, is_evidence)`` pieces; overlapping or touching spans merge.
+
+    Spans are Python string offsets ``(start, end)``; they are clipped to the text and empty ones ignored, so the
+    segments always join back to ``text``.
+
+    >>> highlight_spans("abcdef", [(4, 9), (0, 1), (1, 2)])
+    [('ab', True), ('cd', False), ('ef', True)]
+    >>> highlight_spans("", [(0, 3)])
+    []
+    """
+    n = len(text)
+    clean = sorted((max(0, int(a)), min(n, int(b))) for a, b in spans)
+    merged: list[list[int]] = []
+    for a, b in clean:
+        if b <= a:
+            continue
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for a, b in merged:
+        if a > pos:
+            out.append((text[pos:a], False))
+        out.append((text[a:b], True))
+        pos = b
+    if pos < n:
+        out.append((text[pos:], False))
+    return out
+
+
+def highlight_html(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """HTML for ``text`` with the evidence spans in ``<mark>``; **every** character of the text is escaped.
+
+    The result is a ``<div>`` that keeps line breaks (``white-space: pre-wrap``); it holds no markup but the
+    wrapper and the ``<mark>`` tags, so a review holding ``<script>`` shows as typed.
+
+    >>> highlight_html("<b>bad</b> & late", [(13, 17)])
+    '<div style="white-space: pre-wrap">&lt;b&gt;bad&lt;/b&gt; &amp; <mark>late</mark></div>'
+    """
+    body = "".join(f"<mark>{html.escape(s, quote=True)}</mark>" if ev else html.escape(s, quote=True)
+                   for s, ev in highlight_spans(text, spans))
+    return f'<div style="white-space: pre-wrap">{body}</div>'
+
+
+def escape_markdown(text: object) -> str:
+    """Backslash-escape markdown so a widget label shows ``text`` as typed (newlines become spaces).
+
+    >>> escape_markdown("**x** <i>")
+    '\\\\*\\\\*x\\\\*\\\\* \\\\<i\\\\>'
+    """
+    return _MD_RE.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def review_evidence(
+    review_id: str,
+    hits: pd.DataFrame | None,
+    topic_matches: pd.DataFrame | None,
+    *,
+    platform: str | None = None,
+) -> pd.DataFrame:
+    """Every evidence span of one review: guideline hits (``source == "guideline"``, ``id`` = rule id,
+    ``reason`` = the clause) and complaint-topic matches (``source == "topic"``, ``id`` = topic).
+
+    Checks that did not run are left out here (they have no span; see ``checks_not_run``); negated or praise
+    topic matches are left out too. Sorted by field (title first) and offset.
+
+    >>> import pandas as pd
+    >>> h = pd.DataFrame({"review_id": ["a"], "rule_id": ["R1"], "outcome": ["hit"], "field": ["text"],
+    ...                   "start": [0], "end": [4], "evidence": ["Call"], "clause": ["no contact details"]})
+    >>> review_evidence("a", h, None)[["source", "id", "evidence"]].values.tolist()
+    [['guideline', 'R1', 'Call']]
+    """
+    parts = []
+    if hits is not None and len(hits):
+        h = hits[hits["review_id"].astype("string") == str(review_id)]
+        if platform is not None and "platform" in h.columns:
+            h = h[h["platform"].astype("string") == platform]
+        if "outcome" in h.columns:
+            h = h[(h["outcome"].astype("string") == "hit").fillna(False).astype(bool)]
+        h = h.dropna(subset=["field", "start", "end"])
+        parts.append(pd.DataFrame({
+            "source": "guideline", "id": h["rule_id"].astype("string"), "field": h["field"].astype("string"),
+            "start": h["start"].astype("int64"), "end": h["end"].astype("int64"),
+            "evidence": h["evidence"].astype("string"),
+            "reason": h["clause"].astype("string") if "clause" in h.columns else pd.NA,
+        }))
+    if topic_matches is not None and len(topic_matches):
+        m = topic_matches[topic_matches["review_id"].astype("string") == str(review_id)]
+        if platform is not None and "platform" in m.columns:
+            m = m[m["platform"].astype("string") == platform]
+        if "complaint" in m.columns:
+            m = m[m["complaint"].astype("boolean").fillna(False).astype(bool)]
+        if "negated" in m.columns:
+            m = m[~m["negated"].astype("boolean").fillna(False).astype(bool)]
+        m = m.dropna(subset=["field", "start", "end"])
+        parts.append(pd.DataFrame({
+            "source": "topic", "id": m["topic"].astype("string"), "field": m["field"].astype("string"),
+            "start": m["start"].astype("int64"), "end": m["end"].astype("int64"),
+            "evidence": m["evidence"].astype("string"),
+            "reason": m["reason"].astype("string") if "reason" in m.columns else pd.NA,
+        }))
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("start", "end") else "string")
+                             for c in EVIDENCE_COLUMNS})
+    out = pd.concat(parts, ignore_index=True)
+    order = out["field"].map({"title": 0, "text": 1}).fillna(2)
+    return out.assign(_o=order).sort_values(["_o", "start", "end"], kind="stable").drop(columns="_o").reset_index(
+        drop=True)[list(EVIDENCE_COLUMNS)]
+
+
+def spans_for(evidence: pd.DataFrame, field: str) -> list[tuple[int, int]]:
+    """The ``(start, end)`` pairs of :func:`review_evidence` rows on one field (``"title"`` or ``"text"``).
+
+    >>> import pandas as pd
+    >>> spans_for(pd.DataFrame({"field": ["text", "title"], "start": [1, 0], "end": [3, 2]}), "text")
+    [(1, 3)]
+    """
+    e = evidence[evidence["field"] == field]
+    return [(int(a), int(b)) for a, b in zip(e["start"], e["end"])]
+
+
+# ============================================================================================ headline figures
+
+
+@dataclass(frozen=True)
+class OverviewMetrics:
+    """Headline figures over a window (computed from reviews): now, at the window's start, and the change."""
+
+    window_days: int
+    as_of: pd.Timestamp | None
+    window_start: pd.Timestamp | None
+    n_reviews: int
+    average: float
+    n_in_window: int
+    window_average: float
+    average_before_window: float
+    average_change: float
+
+
+def overview_metrics(frame: pd.DataFrame, window_days: int, *, as_of: object | None = None) -> OverviewMetrics:
+    """Average rating and count of the rated reviews, and how the window changed them.
+
+    ``as_of`` defaults to the newest review; the window holds reviews with ``as_of − window_days <
+    created_at ≤ as_of`` (as :func:`reviewtools.ratings.window_averages`). ``average_change`` is the average now
+    minus the average of the reviews dated before the window (NaN when there were none), so a st.metric delta
+    shows how the window moved the all-time figure; ``n_in_window`` is how many reviews it added.
+
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"rating": [5, 5, 2], "created_at": pd.to_datetime(
+    ...     ["2024-01-01", "2024-03-01", "2024-03-30"], utc=True)})
+    >>> m = overview_metrics(f, 30)
+    >>> m.n_reviews, m.n_in_window, round(m.average, 3), m.average_change
+    (3, 2, 4.0, -1.0)
+    """
+    if not isinstance(window_days, (int, np.integer)) or window_days <= 0:
+        raise ViewError(f"window_days must be a positive whole number of days, got {window_days!r}")
+    if "rating" not in frame.columns:
+        raise ViewError("the frame has no 'rating' column; expected the canonical review frame")
+    rating = pd.to_numeric(frame["rating"], errors="coerce").astype("float64")
+    created = (pd.to_datetime(frame["created_at"], utc=True, errors="coerce") if "created_at" in frame.columns
+               else pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns, UTC]"))
+    rated = rating.notna()
+    end = pd.Timestamp(as_of, tz="UTC") if as_of is not None and pd.Timestamp(as_of).tzinfo is None else (
+        pd.Timestamp(as_of) if as_of is not None else created[rated].max())
+    end = None if end is None or pd.isna(end) else end
+    start = end - pd.Timedelta(days=int(window_days)) if end is not None else None
+    upto = rated & (created <= end).fillna(False) if end is not None else rated
+    in_win = (upto & (created > start).fillna(False)) if start is not None else pd.Series(False, index=frame.index)
+    before = (upto & (created <= start).fillna(False)) if start is not None else pd.Series(False, index=frame.index)
+    # undated reviews count in the all-time figures only, as in ratings.window_averages
+    now_mask = upto | (rated & created.isna())
+
+    def mean(mask: pd.Series) -> float:
+        return float(rating[mask].mean()) if bool(mask.any()) else float("nan")
+
+    avg, avg_before = mean(now_mask), mean(before | (rated & created.isna()))
+    return OverviewMetrics(
+        window_days=int(window_days), as_of=end, window_start=start, n_reviews=int(now_mask.sum()),
+        average=avg, n_in_window=int(in_win.sum()), window_average=mean(in_win),
+        average_before_window=avg_before,
+        average_change=avg - avg_before if bool(before.any()) else float("nan"),
+    )
+
+
+# ============================================================================================ tables
+
+
+def hit_summary(hits: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per review with guideline results: ``review_id`` (+ ``platform``), ``hit_rules`` (rule ids that
+    hit, ``|``-joined, in first-seen order), ``n_hits`` and ``n_not_run`` (checks that could not run).
+
+    >>> import pandas as pd
+    >>> h = pd.DataFrame({"review_id": ["a", "a", "a"], "rule_id": ["R1", "R2", "R1"],
+    ...                   "outcome": ["hit", "not_run", "hit"]})
+    >>> hit_summary(h).values.tolist()
+    [['a', 'R1', 2, 1]]
+    """
+    cols = ["review_id", "hit_rules", "n_hits", "n_not_run"]
+    if hits is None or hits.empty:
+        return pd.DataFrame({c: pd.Series(dtype="string" if c in ("review_id", "hit_rules") else "int64")
+                             for c in cols})
+    keys = ["review_id", "platform"] if "platform" in hits.columns else ["review_id"]
+    h = hits[keys + ["rule_id"]].astype("string").copy()
+    outcome = hits["outcome"].astype("string").fillna("hit") if "outcome" in hits.columns else "hit"
+    h["is_hit"] = (outcome == "hit")
+    h["is_nr"] = (outcome == "not_run")
+    g = h.groupby(keys, sort=False, dropna=False)
+    out = pd.DataFrame({
+        "hit_rules": g.apply(lambda d: MULTI_SEP.join(dict.fromkeys(d.loc[d["is_hit"], "rule_id"].dropna())),
+                             include_groups=False),
+        "n_hits": g["is_hit"].sum().astype("int64"),
+        "n_not_run": g["is_nr"].sum().astype("int64"),
+    }).reset_index()
+    out["hit_rules"] = out["hit_rules"].astype("string")
+    return out[keys + cols[1:]]
+
+
+def reviews_table(triaged: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The reviews table: :data:`REVIEW_TABLE_COLUMNS` present in ``triaged`` plus ``hit_rules`` from ``hits``.
+
+    Reviews without any guideline hit get an empty ``hit_rules``. Rows keep their order.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"review_id": ["a", "b"], "rating": [1, 5], "text": ["x", "y"]})
+    >>> reviews_table(t, pd.DataFrame({"review_id": ["a"], "rule_id": ["R1"], "outcome": ["hit"]}))[
+    ...     ["rating", "hit_rules"]].values.tolist()
+    [[1, 'R1'], [5, '']]
+    """
+    out = triaged.copy()
+    if hits is not None:
+        s = hit_summary(hits)
+        keys = [k for k in ("review_id", "platform") if k in s.columns and k in out.columns]
+        look = s.set_index(keys)["hit_rules"]
+        idx = pd.MultiIndex.from_frame(out[keys].astype("string")) if len(keys) > 1 else out[keys[0]].astype("string")
+        out["hit_rules"] = pd.array(look.reindex(idx).fillna("").to_numpy(), dtype="string")
+    cols = [c for c in REVIEW_TABLE_COLUMNS if c in out.columns]
+    return out[cols].reset_index(drop=True)
+
+
+def product_table(triaged: pd.DataFrame, *, open_statuses: Sequence[str] | None = None) -> pd.DataFrame:
+    """Per product: count, average, Bayesian average and rank, drag and open actions (computed from reviews).
+
+    ``bayesian_rank`` is 1 for the best Bayesian average (platform-policies.md §2.3, as
+    :func:`reviewtools.ratings.rating_summary` computes it), ties sharing the better rank. ``gap_to_5``,
+    ``low_star_drag`` and ``low_star_share_of_gap`` are :func:`~reviewtools.ratings.drag_summary`'s.
+    ``open_actions`` counts reviews whose action is not ``none`` (and, with a ``status`` column, whose status is
+    in ``open_statuses``); ``removal_requests`` those of them that are removal requests.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"review_id": list("abc"), "product_id": ["P", "P", "Q"], "rating": [5, 1, 4],
+    ...                   "action": ["none", "public_reply", "none"]})
+    >>> product_table(t)[["product_id", "n_reviews", "open_actions", "bayesian_rank"]].values.tolist()
+    [['Q', 1, 0, 1], ['P', 2, 1, 2]]
+    """
+    summary = rating_summary(triaged, by="product_id")
+    ds = drag_summary(triaged, by="product_id")[["product_id", "gap_to_5", "low_star_reviews", "low_star_drag",
+                                                 "low_star_share_of_gap"]]
+    out = summary[["product_id", "n_reviews", "average", "bayesian_average", "prior"]].merge(
+        ds, on="product_id", how="left")
+    key = triaged["product_id"].astype("string").fillna(UNKNOWN_GROUP)
+    if "product_title" in triaged.columns:
+        titles = triaged["product_title"].astype("string").groupby(key).first()
+        out.insert(1, "product_title", out["product_id"].map(titles).astype("string"))
+    if "action" in triaged.columns:
+        act = triaged["action"].astype("string")
+        is_open = (act != OPEN_ACTION_EXCLUDED).fillna(False)
+        if "status" in triaged.columns and open_statuses is not None:
+            is_open &= triaged["status"].astype("string").isin(list(open_statuses)).fillna(False)
+        out["open_actions"] = out["product_id"].map(is_open.groupby(key).sum()).fillna(0).astype("int64")
+        rr = is_open & (act == "removal_request").fillna(False)
+        out["removal_requests"] = out["product_id"].map(rr.groupby(key).sum()).fillna(0).astype("int64")
+    out["bayesian_rank"] = out["bayesian_average"].rank(ascending=False, method="min").astype("Int64")
+    return out.sort_values(["bayesian_rank", "product_id"], kind="stable").reset_index(drop=True)
+
+
+def attach_workflow(triaged: pd.DataFrame, workflow: pd.DataFrame) -> pd.DataFrame:
+    """Add the store's ``status``, ``assignee`` and the team's ``edited_draft`` to a triaged frame.
+
+    ``workflow`` is :meth:`reviewtools.store.ReviewStore.to_frame` with ``derived=True`` (keyed on ``platform,
+    review_id``). Where the team edited a draft, ``draft`` becomes the edit and ``generated_draft`` keeps
+    triage's. Reviews the store has no action for get a missing status.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"platform": ["amazon"], "review_id": ["a"], "draft": ["Sorry."]})
+    >>> w = pd.DataFrame({"platform": ["amazon"], "review_id": ["a"], "status": ["drafted"],
+    ...                   "assignee": [None], "edited_draft": ["Sorry, Ann."]})
+    >>> attach_workflow(t, w)[["status", "draft", "generated_draft"]].values.tolist()
+    [['drafted', 'Sorry, Ann.', 'Sorry.']]
+    """
+    keys = ["platform", "review_id"]
+    for name, f in (("triaged", triaged), ("workflow", workflow)):
+        missing = [k for k in keys if k not in f.columns]
+        if missing:
+            raise ViewError(f"the {name} frame lacks {missing}; both frames need platform and review_id")
+    cols = [c for c in ("status", "assignee", "edited_draft") if c in workflow.columns]
+    w = workflow[keys + cols].astype("string").drop_duplicates(keys, keep="last")
+    base = triaged.drop(columns=[c for c in cols if c in triaged.columns])
+    k = base[keys].astype("string")
+    merged = k.merge(w, on=keys, how="left")
+    out = base.copy()
+    for c in cols:
+        out[c] = pd.array(merged[c].to_numpy(), dtype="string")
+    if "edited_draft" in out.columns and "draft" in out.columns:
+        out["generated_draft"] = out["draft"].astype("string")
+        edited = out["edited_draft"].notna()
+        out["draft"] = out["draft"].astype("string").where(~edited, out["edited_draft"])
+    return out
+
+
+# ============================================================================================ queue
+
+
+def lint_frame(problems: Iterable[object]) -> pd.DataFrame:
+    """:class:`reviewtools.respond.LintProblem` records as a table: ``severity, rule_id, evidence, reason,
+    basis, start, end`` (checks that could not run keep severity ``not_run``).
+
+    >>> from reviewtools.respond import lint_draft
+    >>> lint_frame(lint_draft("Write to help@shop.com", "google"))[["rule_id", "evidence"]].values.tolist()
+    [['R-CONTACT', 'help@shop.com']]
+    """
+    cols = ["severity", "rule_id", "evidence", "reason", "basis", "start", "end"]
+    rows = [{c: getattr(p, c) for c in cols} for p in problems]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def apply_draft_edits(queue: pd.DataFrame, edits: Mapping[str, str]) -> pd.DataFrame:
+    """A copy of a triaged queue with the user's edited drafts in ``draft``, each re-linted into ``draft_lint``.
+
+    ``edits`` maps review id to the edited text; ids not in the queue are ignored, and an edit equal to the
+    draft changes nothing. ``draft_edited`` says which drafts were edited. Not-run checks are left out of
+    ``draft_lint``, as triage does.
+
+    >>> import pandas as pd
+    >>> q = pd.DataFrame({"review_id": ["a"], "platform": ["google"], "draft": ["Thanks."], "draft_lint": [""]})
+    >>> apply_draft_edits(q, {"a": "Mail help@shop.com"})[["draft_edited", "draft_lint"]].values.tolist()[0][0]
+    True
+    """
+    from .respond import lint_draft, summarise_problems
+
+    out = queue.copy()
+    out["draft_edited"] = False
+    if not edits or "draft" not in out.columns:
+        return out
+    drafts = out["draft"].astype("string").fillna("").tolist()
+    lints = out["draft_lint"].astype("string").fillna("").tolist() if "draft_lint" in out.columns else [""] * len(out)
+    edited = [False] * len(out)
+    plats = out["platform"].astype("string").fillna("other").tolist() if "platform" in out.columns else ["other"] * len(out)
+    authors = out["author"].astype("string").tolist() if "author" in out.columns else [None] * len(out)
+    for i, rid in enumerate(out["review_id"].astype("string")):
+        new = edits.get(str(rid))
+        if new is None or new == drafts[i]:
+            continue
+        author = authors[i] if isinstance(authors[i], str) else None
+        problems = lint_draft(new, plats[i], author=author)
+        drafts[i], edited[i] = new, True
+        lints[i] = summarise_problems(p for p in problems if p.severity != "not_run")
+    out["draft"] = pd.array(drafts, dtype="string")
+    out["draft_lint"] = pd.array(lints, dtype="string")
+    out["draft_edited"] = edited
+    return out
+
+
+def queue_bytes(queue: pd.DataFrame, fmt: str) -> bytes:
+    """The queue as a download: ``"csv"`` (UTF-8 with BOM, formula-safe) or ``"json"``, via
+    :func:`reviewtools.pipeline.export_queue`, so a download and ``reviewtools queue --out`` write the same.
+
+    >>> import pandas as pd
+    >>> queue_bytes(pd.DataFrame({"review_id": ["a"], "draft": ["=1+1"]}), "csv").decode("utf-8-sig").splitlines()
+    ['review_id,draft', "a,'=1+1"]
+    """
+    from .pipeline import export_queue
+
+    if fmt not in ("csv", "json"):
+        raise ViewError(f"unknown download format {fmt!r}; expected 'csv' or 'json'")
+    with tempfile.TemporaryDirectory(prefix="reviewtools-") as tmp:
+        path = export_queue(queue, Path(tmp) / f"queue.{fmt}")
+        return path.read_bytes()
+
+
+def theme_sample(frame: pd.DataFrame, max_reviews: int, *, seed: int = 0) -> pd.DataFrame:
+    """At most ``max_reviews`` reviews for theme discovery: all of them when there are few enough, else a
+    deterministic random sample (same seed, same reviews), in the original order.
+
+    >>> import pandas as pd
+    >>> len(theme_sample(pd.DataFrame({"text": list("abcdef")}), 4))
+    4
+    """
+    if max_reviews <= 0:
+        raise ViewError(f"max_reviews must be positive, got {max_reviews!r}")
+    if len(frame) <= max_reviews:
+        return frame.copy()
+    return frame.sample(n=int(max_reviews), random_state=seed).sort_index()
+
+
+def select_reviews(frame: pd.DataFrame, review_ids: Iterable[str] | None) -> pd.DataFrame:
+    """The rows whose ``review_id`` is in ``review_ids``, in the frame's order; ``None`` or empty keeps all.
+
+    >>> import pandas as pd
+    >>> select_reviews(pd.DataFrame({"review_id": ["a", "b", "c"]}), ["c", "a"])["review_id"].tolist()
+    ['a', 'c']
+    """
+    ids = None if review_ids is None else {str(i) for i in review_ids}
+    if not ids:
+        return frame.copy()
+    if "review_id" not in frame.columns:
+        raise ViewError("cannot select reviews: the frame has no 'review_id' column")
+    return frame[frame["review_id"].astype("string").isin(ids).fillna(False).to_numpy(dtype=bool)].copy()
+
+
+def evidence_for(long: pd.DataFrame | None, frame: pd.DataFrame) -> pd.DataFrame | None:
+    """The rows of a long evidence frame (guideline hits, topic matches) that belong to reviews in ``frame``.
+
+    Matches on ``platform`` and ``review_id`` when both frames have ``platform``, else on ``review_id``.
+
+    >>> import pandas as pd
+    >>> h = pd.DataFrame({"review_id": ["a", "b"], "rule_id": ["R1", "R2"]})
+    >>> evidence_for(h, pd.DataFrame({"review_id": ["b"]}))["rule_id"].tolist()
+    ['R2']
+    """
+    if long is None:
+        return None
+    keys = ["platform", "review_id"] if ("platform" in long.columns and "platform" in frame.columns) else ["review_id"]
+    wanted = frame[keys].astype("string").drop_duplicates()
+    got = long[keys].astype("string").merge(wanted, on=keys, how="left", indicator=True)["_merge"].eq("both")
+    return long[got.to_numpy(dtype=bool)].copy()
+
+
+def sorted_reviews(frame: pd.DataFrame, by: str = "created_at", *, limit: int | None = None) -> pd.DataFrame:
+    """``frame`` sorted by ``by`` (``"created_at"``: newest first; ``"priority"``: highest first; ``"rating"``:
+    lowest first), missing values last, cut to ``limit`` rows when given.
+
+    >>> import pandas as pd
+    >>> sorted_reviews(pd.DataFrame({"review_id": list("abc"), "rating": [4, 1, 2]}), "rating", limit=2)[
+    ...     "review_id"].tolist()
+    ['b', 'c']
+    """
+    if by not in SORT_ORDERS:
+        raise ViewError(f"cannot sort by {by!r}; expected one of {', '.join(SORT_ORDERS)}")
+    if by not in frame.columns:
+        raise ViewError(f"cannot sort by {by!r}: the frame has no such column")
+    out = frame.sort_values(by, ascending=SORT_ORDERS[by], na_position="last", kind="stable")
+    return out.head(limit).copy() if limit is not None else out.copy()
+
+
+def theme_examples(themes: pd.DataFrame) -> pd.DataFrame:
+    """The example reviews of :class:`reviewtools.topics.ThemeDiscovery`'s ``themes_``, one row per example:
+    ``theme, label, review_id, text``.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"theme": [0], "label": ["battery"], "example_review_ids": [("a", "b")],
+    ...                   "example_texts": [("dies", "drains")]})
+    >>> theme_examples(t).values.tolist()
+    [[0, 'battery', 'a', 'dies'], [0, 'battery', 'b', 'drains']]
+    """
+    rows = [(int(r.theme), str(r.label), str(i), str(t))
+            for r in themes.itertuples(index=False)
+            for i, t in zip(r.example_review_ids, r.example_texts)]
+    return pd.DataFrame(rows, columns=["theme", "label", "review_id", "text"])
+
+
+__all__ = [
+    "FILTER_COLUMNS",
+    "MULTI_SEP",
+    "REVIEW_TABLE_COLUMNS",
+    "EVIDENCE_COLUMNS",
+    "MARKDOWN_SPECIAL",
+    "ViewError",
+    "OverviewMetrics",
+    "filter_options",
+    "date_bounds",
+    "filter_reviews",
+    "highlight_spans",
+    "highlight_html",
+    "escape_markdown",
+    "review_evidence",
+    "spans_for",
+    "overview_metrics",
+    "hit_summary",
+    "reviews_table",
+    "product_table",
+    "attach_workflow",
+    "lint_frame",
+    "apply_draft_edits",
+    "queue_bytes",
+    "theme_sample",
+    "select_reviews",
+    "evidence_for",
+    "sorted_reviews",
+    "theme_examples",
+    "SORT_ORDERS",
+    "THEME_MAX_REVIEWS",
+    "TABLE_ROW_LIMIT",
+]
