@@ -197,15 +197,16 @@ def _compile_phrase(topic: str, kind: str, phrase: str) -> _Phrase:
         before.extend(raw.pop(0)[1:].split("/"))
     while raw and raw[-1].startswith("!"):
         after[:0] = raw.pop()[1:].split("/")
-    if not raw or raw[0] == "..." or raw[-1] == "...":
+    if not raw or raw[0].startswith("...") or raw[-1].startswith("..."):
         raise TopicsError(f"topic {topic!r}: phrase {phrase!r} must start and end with a word")
     parts: list[str] = []
     vocabulary: set[str] = set()
     first_stems: tuple[str, ...] = ()
-    pending_gap = False
+    pending_gap: int | bool = False
     for tok in raw:
-        if tok == "...":
-            pending_gap = True
+        gap = re.fullmatch(r"\.\.\.(\d?)", tok)
+        if gap:
+            pending_gap = int(gap.group(1)) if gap.group(1) else GAP_MAX_WORDS
             continue
         if tok.startswith("!"):
             raise TopicsError(f"topic {topic!r}: phrase {phrase!r}: '!word' only at the start or end")
@@ -219,7 +220,7 @@ def _compile_phrase(topic: str, kind: str, phrase: str) -> _Phrase:
         group = "(?:" + "|".join(_compile_alternative(a) for a in sorted(alts, key=len, reverse=True)) + ")"
         if parts:
             if pending_gap:
-                parts.append(rf"(?:{_SEP}{_WORD}){{0,{GAP_MAX_WORDS}}}?{_SEP}")
+                parts.append(rf"(?:{_SEP}{_WORD}){{0,{pending_gap}}}?{_SEP}")
             else:
                 parts.append(_SEP)
         parts.append(rf"\b{group}\b")
@@ -227,7 +228,7 @@ def _compile_phrase(topic: str, kind: str, phrase: str) -> _Phrase:
         if not first_stems:
             first_stems = tuple(sorted({_stem(a) for a in alts}))
     lookbehind = "".join(rf"(?<!{re.escape(w)}\s)(?<!{re.escape(w)}-)" for w in before)
-    lookahead = rf"(?!{_SEP}(?:{'|'.join(re.escape(w) for w in after)})\b)" if after else ""
+    lookahead = rf"(?!{_SEP}(?:{'|'.join(_compile_alternative(w) for w in after)})\b)" if after else ""
     pattern = lookbehind + "".join(parts) + lookahead
     for stem in first_stems:
         if not stem.isalnum():

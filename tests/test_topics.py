@@ -126,6 +126,26 @@ def test_gap_is_bounded_and_stays_in_the_clause():
     assert "complaint" not in verdict("I stopped. Working great now.", "quality_durability")
 
 
+def test_bounded_gap_syntax():
+    one = _compile_phrase("t", "complaint", "didn't ...1 work")
+    assert one.regex.match("didn't even work") and not one.regex.match("didn't even have to work")
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Healthier than junk food.", "quality_durability"),
+        ("Great for damaged hair.", "damaged_defective"),
+        ("Comfortable once they are broken in.", "damaged_defective"),
+        ("The first crack of the roast is loud.", "damaged_defective"),
+        ("If she hates it we can return it.", "return_refund"),
+        ("Turn on the fire and relax.", "safety"),
+    ],
+)
+def test_common_false_positives_are_excluded(text, topic):
+    assert "complaint" not in verdict(text, topic)
+
+
 def test_word_boundaries():
     assert verdict("The doorbell is unbroken and crackling with joy", "damaged_defective") == set()
     assert verdict("Great noise cancelling headphones, cancel order button aside", "order_cancellation") == {"complaint"}
