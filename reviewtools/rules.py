@@ -98,6 +98,8 @@ PHONE_CUE_WINDOW: Final[int] = 30
 SPAM_CHAR_RUN: Final[int] = 10
 SPAM_WORD_RUN: Final[int] = 5
 SPAM_SYMBOL_RUN: Final[int] = 12
+#: A field counts as nothing but a repeated-character run when fewer letters than this remain around it.
+SPAM_CHAR_RUN_OTHER_LETTERS: Final[int] = 3
 #: Share of non-space characters that are symbols/emoji above which a text is "pictures made of symbols".
 SPAM_SYMBOL_SHARE: Final[float] = 0.5
 #: Gibberish: share of implausible tokens, among texts with at least GIBBERISH_MIN_TOKENS tokens.
@@ -761,14 +763,20 @@ _VOWELS = frozenset("aeiouyäöüáéíóúàèìòùâêîôûåæøœ")
 
 @_detector("char_run")
 def _detect_char_run(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding]:
-    """The same character 10+ times in a row. Weak unless the run is most of the field (emphasis such as
-    "soooooooooo good!!!!!!!!!!" is common in genuine reviews)."""
+    """The same character 10+ times in a row. Strong only when the field is essentially nothing but runs
+    (fewer than :data:`SPAM_CHAR_RUN_OTHER_LETTERS` other letters); emphasis or padding after a real opinion
+    ("Works great!!!!!!!!!!!!", "Son loves it........") is common in genuine reviews and is only a weak note."""
     for fname in _fields(params):
         s = rv.get(fname)
-        for m in _CHAR_RUN.finditer(s):
-            mostly = (m.end() - m.start()) >= 0.5 * len(s.strip())
-            yield _finding(rv, fname, m.start(), m.end(), f"{m.end() - m.start()} x {m.group(1)!r}",
-                           weak=not mostly, not_removal=not mostly)
+        runs = list(_CHAR_RUN.finditer(s))
+        if not runs:
+            continue
+        rest = _CHAR_RUN.sub("", s)
+        only = len(_LETTER.findall(rest)) < SPAM_CHAR_RUN_OTHER_LETTERS
+        for m in runs:
+            yield _finding(rv, fname, m.start(), m.end(), f"{m.end() - m.start()} x {m.group(1)!r}"
+                           + ("" if only else "; the field has other content, so emphasis or padding"),
+                           weak=not only, not_removal=not only)
 
 
 @_detector("word_run")
