@@ -37,7 +37,9 @@ DATASETS = (
     ("amazon_mcauley2018_5core", "All_Beauty_5.jsonl"),
 )
 SAMPLE_SIZE = 100
-SEED = 0
+#: Seed of the labelled sample. Seed 0 drew the sample the rules were then tightened on; seed 1 is a fresh
+#: sample drawn and labelled after that tuning, so its precision is the honest figure.
+SEED = 1
 EXAMPLES_PER_TOPIC = 3
 CONTEXT = 80
 
@@ -50,6 +52,7 @@ def _context(text: str, start: int, end: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dump", help="write the sampled complaint matches with context to this CSV")
+    parser.add_argument("--seed", type=int, default=SEED, help=f"seed of the random sample (default {SEED})")
     args = parser.parse_args(argv)
     present = [(d, f) for d, f in DATASETS if (SHARED / d / f).is_file()]
     if not present:
@@ -79,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"    {row.context[:200]!r}")
     hits = pd.concat(all_hits, ignore_index=True)
     complaints = hits[hits["complaint"]].reset_index(drop=True)
-    rng = np.random.default_rng(SEED)
+    rng = np.random.default_rng(args.seed)
     pick = np.sort(rng.choice(len(complaints), size=min(SAMPLE_SIZE, len(complaints)), replace=False))
     sample = complaints.iloc[pick].reset_index(drop=True)
     key = ["dataset", "review_id", "topic", "field", "start"]
@@ -92,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     labels = pd.read_csv(LABELS, dtype={"review_id": str})
     merged = sample.merge(labels[key + ["label"]], on=key, how="left")
     labelled = merged[merged["label"].notna()]
-    print(f"\n== hand-labelled sample (seed {SEED}): {len(labelled)} of {len(sample)} sampled complaint matches "
+    print(f"\n== hand-labelled sample (seed {args.seed}): {len(labelled)} of {len(sample)} sampled complaint matches "
           "have a label (the author's own judgement)")
     if len(labelled):
         per = labelled.groupby("topic")["label"].agg(["count", "sum"])
