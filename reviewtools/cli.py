@@ -246,6 +246,61 @@ def _cmd_sentiment(args: argparse.Namespace) -> int:
     return 0
 
 
+# ----------------------------------------------------------------------------------------------- topics
+
+
+@_register
+def _add_topics(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "topics",
+        help="tag complaint topics (shipping, damage, size, refunds, ...) with their evidence",
+        description="Read review exports, tag every review with the complaint topics it raises (phrase rules with "
+        "negation; praise is counted apart), print the reviews per topic, optionally discover the main themes "
+        "with TF-IDF + NMF, and write every topic match (review, topic, span, evidence, polarity) where asked.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="review export(s) to read")
+    p.add_argument("--format", help="force a format by name (see `reviewtools formats`)")
+    p.add_argument("--discover", type=int, metavar="N", help="also find N themes with TF-IDF + NMF")
+    p.add_argument("--examples", type=int, default=0, metavar="K",
+                   help="print up to K example complaint spans per topic")
+    p.add_argument("--out", help="write every topic match to this .csv or .parquet file")
+    p.set_defaults(func=_cmd_topics)
+
+
+def _cmd_topics(args: argparse.Namespace) -> int:
+    from .ingest import read_reviews, write_frame
+    from .topics import ThemeDiscovery, find_topics, tag_topics, topic_counts
+
+    res = read_reviews(args.files, format=args.format)
+    if res.rejected:
+        print(f"note: {res.rejected} row(s) rejected while reading; `reviewtools ingest --rejects FILE` says why",
+              file=sys.stderr)
+    frame = res.reviews
+    tagged = tag_topics(frame)
+    checked = int(tagged["topics_checked"].sum())
+    print(f"{len(frame)} reviews, {checked} with text; {int((tagged['topics'] != '').sum())} with a complaint topic")
+    print(f"{'topic':<20} {'complaints':>10} {'share':>7} {'praised':>8}")
+    counts = topic_counts(tagged)
+    for row in counts.itertuples():
+        print(f"{row.topic:<20} {row.complaints:>10} {row.share:>7.1%} {row.praised:>8}")
+    hits = find_topics(frame) if args.examples or args.out else None
+    if args.examples and hits is not None:
+        complaints = hits[hits["complaint"]]
+        for topic, group in complaints.groupby("topic", sort=True):
+            print(f"\n{topic}:")
+            for h in group.head(args.examples).itertuples():
+                print(f"  [{h.review_id}] {h.evidence!r} ({h.reason})")
+    if args.discover:
+        model = ThemeDiscovery(n_themes=args.discover).fit(frame)
+        print(f"\n{args.discover} themes (TF-IDF + NMF):")
+        for t in model.themes_.itertuples():
+            name = "unassigned" if t.theme < 0 else f"theme {t.theme}"
+            print(f"{name:<10} {t.size:>6} reviews ({t.share:.0%}): {t.top_terms}")
+    if args.out and hits is not None:
+        print(f"wrote {len(hits)} topic matches to {write_frame(hits, args.out)}")
+    return 0
+
+
 # ---------------------------------------------------------------------------------------- store (monitor)
 # `ingest --db`, `queue`, `status`, `digest`: the local review store (reviewtools.store, reviewtools.digest).
 
@@ -421,6 +476,52 @@ def _cmd_digest(args: argparse.Namespace) -> int:
               f"{c['possibly_removed']} possibly removed, {c['alerts']} alerts")
     else:
         print(render_markdown(d))
+    return 0
+
+
+# ----------------------------------------------------------------------------------------------- check
+
+
+@_register
+def _add_check(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "check",
+        help="check every review against its platform's guidelines (clause, evidence span, removal basis)",
+        description="Read review exports and check every review, whatever its rating, against the platform's "
+        "content guidelines (private information, links, profanity, hate speech, compensated reviews, seller "
+        "feedback, language, spam, duplicates across the whole set, ...). Prints hits per category and strength "
+        "and the checks that could not run, by reason; writes one row per hit (rule, clause, source, exact "
+        "evidence span) where asked.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="review export(s) to read")
+    p.add_argument("--format", help="force a format by name (see `reviewtools formats`)")
+    p.add_argument("--competitor", action="append", default=[], metavar="NAME",
+                   help="a competitor brand to flag when named (repeatable)")
+    p.add_argument("--out", help="write the hits (and not-run rows) to this .csv or .parquet file")
+    p.set_defaults(func=_cmd_check)
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .ingest import read_reviews, write_frame
+    from .rules import check_reviews, summarise_checks
+
+    res = read_reviews(args.files, format=args.format)
+    if res.rejected:
+        print(f"note: {res.rejected} row(s) rejected while reading; `reviewtools ingest --rejects FILE` says why",
+              file=sys.stderr)
+    hits = check_reviews(res.reviews, competitors=args.competitor)
+    by_cat, by_reason = summarise_checks(hits)
+    flagged = hits.loc[hits["outcome"] == "hit", "review_id"].nunique()
+    print(f"{len(res.reviews)} reviews checked, {flagged} with at least one hit")
+    print(f"{'category':<26} {'strength':<8} {'hits':>6} {'removal':>8} {'reviews':>8}")
+    for r in by_cat.itertuples():
+        print(f"{r.category:<26} {r.strength:<8} {r.hits:>6} {r.removal_basis:>8} {r.reviews:>8}")
+    if len(by_reason):
+        print("\nnot run (reviews):")
+        for r in by_reason.itertuples():
+            print(f"  {r.rule_id:<28} {r.reviews:>7}  {r.reason}")
+    if args.out:
+        print(f"wrote {len(hits)} rows to {write_frame(hits, args.out)}")
     return 0
 
 
