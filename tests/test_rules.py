@@ -416,3 +416,18 @@ def test_any_text_gives_valid_spans(texts, title):
     out = check_reviews(frame)
     assert set(out.outcome) <= {"hit", "not_run"}
     _assert_spans(frame, out)
+
+
+def test_cli_check_prints_counts_and_writes_hits(tmp_path, capsys):
+    from pathlib import Path
+
+    from reviewtools.cli import main
+
+    sample = Path(__file__).resolve().parents[1] / "data" / "amazon_fine_food_sample.csv"
+    out = tmp_path / "hits.csv"
+    assert main(["check", str(sample), "--competitor", "Acme", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "reviews checked" in printed and "category" in printed and "not run" in printed
+    written = pd.read_csv(out)
+    assert list(written.columns) == list(HIT_COLUMNS)
+    assert set(written.outcome) <= {"hit", "not_run"}
