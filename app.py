@@ -185,8 +185,14 @@ def sidebar_filters(frame: pd.DataFrame) -> dict[str, object]:
 def main() -> None:
     st.set_page_config(page_title="reviewtools", layout="wide")
     loaded, store, source_id = sidebar_source()
-    if st.session_state.get("_source_id") != source_id:
-        st.session_state["_source_id"] = source_id
+    try:
+        _show(loaded, store, source_id)
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _show(loaded: Loaded | None, store: ReviewStore | None, source_id: str) -> None:
     if loaded is None:
         st.session_state.pop(CTX_KEY, None)
         st.stop()
@@ -224,11 +230,7 @@ def main() -> None:
               "products": "Products"}
     nav = st.navigation([st.Page(f"dashboard/pages/{p}.py", title=titles[p], default=(p == "overview"))
                          for p in PAGES])
-    try:
-        nav.run()
-    finally:
-        if store is not None:
-            store.close()
+    nav.run()
 
 
 try:
