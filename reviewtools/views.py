@@ -383,14 +383,11 @@ def hit_summary(hits: pd.DataFrame | None) -> pd.DataFrame:
     h["is_hit"] = (outcome == "hit")
     h["is_nr"] = (outcome == "not_run")
     g = h.groupby(keys, sort=False, dropna=False)
-    out = pd.DataFrame({
-        "hit_rules": g.apply(lambda d: MULTI_SEP.join(dict.fromkeys(d.loc[d["is_hit"], "rule_id"].dropna())),
-                             include_groups=False),
-        "n_hits": g["is_hit"].sum().astype("int64"),
-        "n_not_run": g["is_nr"].sum().astype("int64"),
-    }).reset_index()
-    out["hit_rules"] = out["hit_rules"].astype("string")
-    return out[keys + cols[1:]]
+    out = pd.DataFrame({"n_hits": g["is_hit"].sum().astype("int64"), "n_not_run": g["is_nr"].sum().astype("int64")})
+    firsts = h[h["is_hit"]].dropna(subset=["rule_id"]).drop_duplicates(keys + ["rule_id"])
+    joined = firsts.groupby(keys, sort=False, dropna=False)["rule_id"].agg(MULTI_SEP.join)
+    out["hit_rules"] = joined.reindex(out.index).fillna("").astype("string")
+    return out.reset_index()[keys + cols[1:]]
 
 
 def reviews_table(triaged: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataFrame:

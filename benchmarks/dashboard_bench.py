@@ -1,0 +1,131 @@
+"""Time the dashboard on a large export: the first render (ingest + triage, then cached) and a filter change.
+
+    .venv/bin/python benchmarks/dashboard_bench.py [--reviews 100000] [--file PATH] [--repeat 3]
+
+Uses ``benchmarks/out/reviews_<N>_seed8.csv`` (made with ``benchmarks/generate.py --reviews N`` when missing and
+``../shared/datasets`` is there), else synthesises N reviews by resampling the bundled sample with fresh ids
+and dates. It runs ``app.py`` under streamlit's AppTest (the same script a browser gets; AppTest adds its own
+overhead, so the figures are an upper bound for the server side) and prints:
+
+- first render: ingest + triage of every review (cached afterwards, so paid once per file);
+- the redraw after a filter change on each page (cache hit + library filter + the page's library calls);
+- the library filter path alone (views.filter_reviews plus the overview's ratings calls), without Streamlit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "benchmarks" / "out"
+SAMPLE = ROOT / "data" / "amazon_fine_food_sample.csv"
+
+
+def corpus(n: int) -> Path:
+    """The benchmark export with ``n`` reviews (generated or synthesised once, then reused)."""
+    path = OUT / f"reviews_{n}_seed8.csv"
+    if path.exists():
+        return path
+    OUT.mkdir(parents=True, exist_ok=True)
+    shared = Path(os.environ.get("REVIEWTOOLS_SHARED", ROOT / ".." / "shared")) / "datasets"
+    gen = ROOT / "benchmarks" / "generate.py"
+    if gen.exists() and shared.is_dir():
+        subprocess.run([sys.executable, str(gen), "--reviews", str(n), "--out", str(path)], check=True)
+        return path
+    from reviewtools import read_reviews, write_frame
+
+    base = read_reviews(SAMPLE).reviews
+    f = base.sample(n=n, replace=True, random_state=8).reset_index(drop=True)
+    f["review_id"] = [f"syn{i:07d}" for i in range(n)]
+    f["created_at"] = f["created_at"] + pd.to_timedelta(f.index % 365, unit="D")
+    out = OUT / f"reviews_{n}_synthetic.csv"
+    write_frame(f, out)
+    return out
+
+
+def timed(fn, repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def fmt(ts: list[float]) -> str:
+    return f"median {statistics.median(ts):.3f} s (min {min(ts):.3f}, max {max(ts):.3f}, n={len(ts)})"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--reviews", type=int, default=100_000)
+    ap.add_argument("--file", type=Path, default=None, help="an export to use instead of the generated corpus")
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    path = args.file or corpus(args.reviews)
+    os.environ["REVIEWTOOLS_APP_FILE"] = str(path)
+
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.context import CTX_KEY
+    from reviewtools import ratings, views
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=3600)
+    t = time.perf_counter()
+    at.run()
+    first = time.perf_counter() - t
+    if at.exception:
+        raise SystemExit(f"the app failed: {at.exception}")
+    ctx = at.session_state[CTX_KEY]
+    frame = ctx.all_reviews
+    print(f"file: {path} ({len(frame):,} reviews)")
+    print(f"first render (ingest + triage, then cached): {first:.1f} s")
+
+    t = time.perf_counter()
+    at.run()
+    print(f"rerun, no change (cache hit): {time.perf_counter() - t:.3f} s")
+
+    opts = views.filter_options(frame)
+    product = max(opts["product"], key=lambda p: (frame["product_id"] == p).sum())
+    changes = [("rating 1-2", "f_rating", ["1", "2"]), ("rating all", "f_rating", []),
+               ("top product", "f_product", [product]), ("product all", "f_product", [])]
+    for page in ("overview", "queue", "reviews", "products"):
+        if page != "overview":
+            at.switch_page(f"dashboard/pages/{page}.py").run()
+        runs = []
+        for _ in range(args.repeat):
+            for _, key, value in changes:
+                at.multiselect(key=key).set_value(value)
+                t = time.perf_counter()
+                at.run()
+                runs.append(time.perf_counter() - t)
+                if at.exception:
+                    raise SystemExit(f"{page}: {at.exception}")
+        print(f"filter change, {page} page (AppTest, whole script): {fmt(runs)}")
+
+    def library_path() -> None:
+        f = views.filter_reviews(frame, rating=["1", "2"])
+        views.overview_metrics(f, 30)
+        ratings.rating_summary(f, by=None)
+        ratings.drag(f, by=None)
+        ratings.what_if(f, views.evidence_for(ctx.hits, f), by=None)
+        ratings.targets(f, ratings.DEFAULT_TARGET, by=None)
+        ratings.trend(f, by=None)
+        ratings.alerts(f, by=None)
+
+    print(f"library filter path (filter + overview maths, no Streamlit): {fmt(timed(library_path, args.repeat))}")
+    print(f"views.filter_reviews alone (rating 1-2): "
+          f"{fmt(timed(lambda: views.filter_reviews(frame, rating=['1', '2']), args.repeat))}")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main()
