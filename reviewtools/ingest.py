@@ -38,6 +38,7 @@ Parsing rules (documented here because they decide what a review becomes):
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import hashlib
@@ -199,12 +200,18 @@ def _open(src: Source) -> tuple[str, bytes]:
     raise TypeError(f"source must be a path or a file-like object, not {type(src).__name__}")
 
 
-def _decode(name: str, data: bytes) -> tuple[str, str]:
-    """Decode text bytes, detecting the encoding; raise IngestError on binary data."""
+_CHUNK: Final[int] = 1 << 24  # 16 MiB: UTF-8 validation without holding the whole file as one str
+
+
+def _encoding(name: str, data: bytes) -> tuple[str, str]:
+    """Detect the text encoding and return it with a decoded sample; raise IngestError on binary data.
+
+    UTF-8 is validated chunk by chunk so a large CSV is never held as one Python string.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
-        enc, text = "utf-8-sig", data[3:].decode("utf-8", errors="replace")
+        enc = "utf-8-sig"
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        enc, text = "utf-16", data.decode("utf-16", errors="replace")
+        enc = "utf-16"
     else:
         head = data[:4096]
         if len(head) >= 4 and head[1::2].count(0) > 0.3 * len(head[1::2]) and head[0::2].count(0) == 0:
@@ -213,19 +220,25 @@ def _decode(name: str, data: bytes) -> tuple[str, str]:
             enc = "utf-16-be"
         else:
             enc = "utf-8"
-        if enc != "utf-8":
-            text = data.decode(enc, errors="replace")
-        else:
+            dec = codecs.getincrementaldecoder("utf-8")()
             try:
-                text = data.decode("utf-8")
+                for i in range(0, len(data), _CHUNK):
+                    dec.decode(data[i:i + _CHUNK], final=i + _CHUNK >= len(data))
             except UnicodeDecodeError:
-                enc, text = "cp1252", data.decode("cp1252", errors="replace")
-    sample = text[:65536]
+                enc = "cp1252"
+    sample = _text(data[:65536 * 4], enc)[:65536]
     controls = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd")
     if controls > max(BINARY_MIN_CONTROLS, BINARY_CONTROL_SHARE * len(sample)):
         raise _fail(name, f"looks like binary data, not text ({controls} control bytes in the first "
                     f"{len(sample)} characters); {_EXPECTED}")
-    return enc, text
+    return enc, sample
+
+
+def _text(data: bytes, enc: str) -> str:
+    """Decode with the detected encoding (replacing what cannot be decoded; a BOM is dropped)."""
+    if enc == "utf-8-sig" or (enc == "utf-8" and data.startswith(b"\xef\xbb\xbf")):
+        return data[3:].decode("utf-8", errors="replace")
+    return data.decode(enc, errors="replace")
 
 
 def _records_from_json(doc: Any, name: str) -> list[Any]:
@@ -291,15 +304,19 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
-def _read_csv(text: str, sep: str, quoting: int) -> tuple[pd.DataFrame, np.ndarray, list[tuple[int, str, str]]]:
+def _read_csv(data: bytes, enc: str, sep: str, quoting: int) -> tuple[pd.DataFrame, np.ndarray, list[tuple[int, str, str]]]:
+    # UTF-8 goes to the C parser as bytes (much faster than a StringIO, and no whole-file str in memory)
+    utf8 = enc in ("utf-8", "utf-8-sig")
     try:
         frame = pd.read_csv(
-            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""], quoting=quoting,
-            engine="c", skip_blank_lines=True,
+            io.BytesIO(data) if utf8 else io.StringIO(_text(data, enc)), sep=sep, dtype=str,
+            encoding="utf-8-sig" if utf8 else None, encoding_errors="replace", keep_default_na=False,
+            na_values=[""], quoting=quoting, engine="c", skip_blank_lines=True,
         )
         return _as_strings(frame), np.arange(1, len(frame) + 1, dtype=np.int64), []
     except pd.errors.ParserError as exc:
         logger.info("C parser failed (%s); re-reading row by row", exc)
+    text = _text(data, enc)
     reader = csv.reader(io.StringIO(text), delimiter=sep, quoting=quoting)
     header: list[str] | None = None
     good: list[list[str | None]] = []
@@ -352,20 +369,20 @@ def _load(name: str, data: bytes, fmt: Format | None) -> _Raw:
         frame = frame.dropna(how="all")
         rows = frame.index.to_numpy(dtype=np.int64) + 1
         return _Raw(name, _as_strings(frame.reset_index(drop=True)), rows, "excel", None, [])
-    enc, text = _decode(name, data)
-    stripped = text.lstrip("\ufeff \t\r\n")
-    if stripped[:1] in "[{" or lower.endswith((".json", ".jsonl", ".ndjson")):
-        return _load_json(name, stripped, enc, lower)
+    enc, sample = _encoding(name, data)
+    first = sample.lstrip("\ufeff \t\r\n")
+    if first[:1] in "[{" or lower.endswith((".json", ".jsonl", ".ndjson")):
+        return _load_json(name, _text(data, enc).lstrip("\ufeff \t\r\n"), enc, lower)
     read = dict(fmt.read) if fmt else {}
-    sep = read.get("sep") or _sniff_delimiter(stripped)
+    sep = read.get("sep") or _sniff_delimiter(first)
     quoting = csv.QUOTE_NONE if read.get("quoting") == "none" else csv.QUOTE_MINIMAL
     if fmt is None:  # let the detected format choose its own dialect (e.g. the Amazon TSV has no quoting)
-        header = next(csv.reader([stripped.split("\n", 1)[0]], delimiter=sep), [])
+        header = next(csv.reader([first.split("\n", 1)[0]], delimiter=sep), [])
         det = detect_format(header, "csv")
         if det.format.read:
             sep = det.format.read.get("sep", sep)
             quoting = csv.QUOTE_NONE if det.format.read.get("quoting") == "none" else quoting
-    frame, rows, bad = _read_csv(stripped, sep, quoting)
+    frame, rows, bad = _read_csv(data, enc, sep, quoting)
     return _Raw(name, frame, rows, "csv", enc, bad)
 
 
@@ -411,10 +428,11 @@ def clean_text(values: pd.Series) -> pd.Series:
     >>> clean_text(pd.Series(["Great!<br />Works &amp; fits. ", None])).tolist()
     ['Great!\\nWorks & fits.', <NA>]
     """
-    s = values.astype("string").str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False)
-    mask = s.str.contains(r"[<&]", regex=True, na=False)
+    s = values.astype("string")
+    mask = s.str.contains(r"[<&\r]", regex=True, na=False)
     if mask.any():
-        sub = s[mask].str.replace(_BR, "\n", regex=True).str.replace(_INLINE_TAG, "", regex=True)
+        sub = s[mask].str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False)
+        sub = sub.str.replace(_BR, "\n", regex=True).str.replace(_INLINE_TAG, "", regex=True)
         s = s.copy()
         s[mask] = sub.map(html.unescape).astype("string")
     return s.str.strip()
@@ -665,6 +683,8 @@ def _map_file(
     rating_scale: tuple[float, float] | None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series, tuple[float, float] | None]:
     """Map one file to (accepted canonical rows, rejects, author key for accepted rows, scale used)."""
+    if raw.frame.shape == (0, 0) and not raw.bad:
+        raise _fail(raw.name, f"no review records found; {_EXPECTED}")
     cols = _resolve_columns(raw, fmt, column_map)
     if "rating" not in cols:
         raise _no_rating_error(raw, fmt)
@@ -843,6 +863,7 @@ def read_reviews(
     for i, src in enumerate(_sources(source)):
         name, data = _open(src)
         raw = _load(name, data, forced)
+        del data  # the parsed frame is all we need; free the bytes before mapping
         if forced is not None:
             fmt, why = forced, "format given by the caller"
         else:
@@ -855,8 +876,9 @@ def read_reviews(
         rejects.append(rej)
         partial.append((name, fmt.name, why, len(raw.frame) + len(raw.bad), len(rej), scale, raw.encoding))
         logger.info("%s: %s (%s), %d rows", name, fmt.name, why, len(raw.frame) + len(raw.bad))
-    allrows = pd.concat(frames, ignore_index=True)
-    akeys = pd.concat(keys, ignore_index=True)
+    allrows = frames[0].reset_index(drop=True) if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    akeys = keys[0].reset_index(drop=True) if len(keys) == 1 else pd.concat(keys, ignore_index=True)
+    del frames, keys
     dup = _duplicates(allrows, akeys)
     kept = allrows[~dup]
     reports = []
