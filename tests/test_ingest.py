@@ -266,7 +266,7 @@ _cell = st.text(alphabet=st.one_of(st.characters(blacklist_categories=("Cs", "Cc
 _header = st.text(alphabet=string.ascii_letters + " ._-", min_size=1, max_size=10)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     extra=st.lists(_header, max_size=4, unique_by=str.lower),
     rows=st.lists(st.tuples(st.one_of(st.sampled_from(["1", "5", "3.5", "", "x", "99", "FOUR"]), _cell),
@@ -290,7 +290,7 @@ def test_arbitrary_headers_and_garbage_rows_never_lose_a_row(tmp_path, extra, ro
     assert res.rejects["reason"].str.len().gt(0).all()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(records=st.lists(st.dictionaries(
     st.sampled_from(["rating", "stars", "text", "body", "date", "createTime", "x", "reviews.rating"]),
     st.one_of(st.none(), st.booleans(), st.integers(-5, 2_000_000_000_000), st.floats(allow_nan=False), _cell,
