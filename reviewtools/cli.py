@@ -246,6 +246,61 @@ def _cmd_sentiment(args: argparse.Namespace) -> int:
     return 0
 
 
+# ----------------------------------------------------------------------------------------------- topics
+
+
+@_register
+def _add_topics(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "topics",
+        help="tag complaint topics (shipping, damage, size, refunds, ...) with their evidence",
+        description="Read review exports, tag every review with the complaint topics it raises (phrase rules with "
+        "negation; praise is counted apart), print the reviews per topic, optionally discover the main themes "
+        "with TF-IDF + NMF, and write every topic match (review, topic, span, evidence, polarity) where asked.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="review export(s) to read")
+    p.add_argument("--format", help="force a format by name (see `reviewtools formats`)")
+    p.add_argument("--discover", type=int, metavar="N", help="also find N themes with TF-IDF + NMF")
+    p.add_argument("--examples", type=int, default=0, metavar="K",
+                   help="print up to K example complaint spans per topic")
+    p.add_argument("--out", help="write every topic match to this .csv or .parquet file")
+    p.set_defaults(func=_cmd_topics)
+
+
+def _cmd_topics(args: argparse.Namespace) -> int:
+    from .ingest import read_reviews, write_frame
+    from .topics import ThemeDiscovery, find_topics, tag_topics, topic_counts
+
+    res = read_reviews(args.files, format=args.format)
+    if res.rejected:
+        print(f"note: {res.rejected} row(s) rejected while reading; `reviewtools ingest --rejects FILE` says why",
+              file=sys.stderr)
+    frame = res.reviews
+    tagged = tag_topics(frame)
+    checked = int(tagged["topics_checked"].sum())
+    print(f"{len(frame)} reviews, {checked} with text; {int((tagged['topics'] != '').sum())} with a complaint topic")
+    print(f"{'topic':<20} {'complaints':>10} {'share':>7} {'praised':>8}")
+    counts = topic_counts(tagged)
+    for row in counts.itertuples():
+        print(f"{row.topic:<20} {row.complaints:>10} {row.share:>7.1%} {row.praised:>8}")
+    hits = find_topics(frame) if args.examples or args.out else None
+    if args.examples and hits is not None:
+        complaints = hits[hits["complaint"]]
+        for topic, group in complaints.groupby("topic", sort=True):
+            print(f"\n{topic}:")
+            for h in group.head(args.examples).itertuples():
+                print(f"  [{h.review_id}] {h.evidence!r} ({h.reason})")
+    if args.discover:
+        model = ThemeDiscovery(n_themes=args.discover).fit(frame)
+        print(f"\n{args.discover} themes (TF-IDF + NMF):")
+        for t in model.themes_.itertuples():
+            name = "unassigned" if t.theme < 0 else f"theme {t.theme}"
+            print(f"{name:<10} {t.size:>6} reviews ({t.share:.0%}): {t.top_terms}")
+    if args.out and hits is not None:
+        print(f"wrote {len(hits)} topic matches to {write_frame(hits, args.out)}")
+    return 0
+
+
 # ---------------------------------------------------------------------------------------- store (monitor)
 # `ingest --db`, `queue`, `status`, `digest`: the local review store (reviewtools.store, reviewtools.digest).
 
