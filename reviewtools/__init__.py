@@ -69,6 +69,18 @@ from .respond import (
     removal_request_batch,
 )
 from .pipeline import TriageError, TriageResult, action_queue, export_queue, recommend, run_triage, triage
+from .rules import (
+    CATEGORIES,
+    HIT_COLUMNS,
+    Rule,
+    RuleError,
+    check_each_review,
+    check_reviews,
+    find_duplicates,
+    load_rules,
+    rules_by_id,
+    summarise_checks,
+)
 
 __all__ = [
     "__version__",
@@ -161,4 +173,15 @@ __all__ = [
     "export_queue",
     "TriageResult",
     "TriageError",
+    # guideline checks (rule packs under resources/rules)
+    "check_reviews",
+    "check_each_review",
+    "find_duplicates",
+    "summarise_checks",
+    "load_rules",
+    "rules_by_id",
+    "Rule",
+    "RuleError",
+    "CATEGORIES",
+    "HIT_COLUMNS",
 ]

@@ -120,10 +120,12 @@ DUPLICATE_MIN_WORDS: Final[int] = 10
 #: edits (two changed words in a 60-word copy still give about 0.8) and 0.7 keeps merely similar reviews out.
 SHINGLE_WORDS: Final[int] = 3
 NEAR_DUPLICATE_JACCARD: Final[float] = 0.7
-#: MinHash-LSH parameters: 32 bands x 4 rows. Pairs at Jaccard 0.8 are candidates with probability
-#: 1-(1-0.7**4)**32 > 0.9998; at 0.3, about 0.23 (then rejected by the exact Jaccard check).
-MINHASH_BANDS: Final[int] = 32
-MINHASH_ROWS: Final[int] = 4
+#: MinHash-LSH parameters: 20 bands x 3 rows (60 permutations). A pair at Jaccard 0.7 becomes a candidate with
+#: probability 1-(1-0.7**3)**20 > 0.9997; at 0.3, about 0.42 (then rejected by the exact Jaccard check).
+MINHASH_BANDS: Final[int] = 20
+MINHASH_ROWS: Final[int] = 3
+#: Shingles per MinHash block (memory: this x permutations x 8 bytes, about 100 MB).
+MINHASH_BLOCK_SHINGLES: Final[int] = 200_000
 #: A negation word this many characters before a phrase match cancels it ("I did not receive it free ...").
 NEGATION_WINDOW: Final[int] = 25
 
@@ -1102,39 +1104,64 @@ def _normalise(s: str) -> list[str]:
     return [w for w in _NORM.split(s.lower()) if w]
 
 
-def _minhash_candidates(shingles: list[np.ndarray]) -> set[tuple[int, int]]:
-    """LSH candidate pairs (indices into ``shingles``) from MinHash signatures."""
+def _shingle_sets(word_lists: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """All texts' word shingles as one hashed array plus per-text offsets (vectorised over the whole corpus).
+
+    Words become integer ids with :func:`pandas.factorize` (deterministic: first-seen order), shingles are a
+    polynomial hash of :data:`SHINGLE_WORDS` consecutive ids; a text shorter than that has one shingle of
+    all its words.
+    """
+    lengths = np.fromiter((len(w) for w in word_lists), dtype=np.int64, count=len(word_lists))
+    flat = [w for ws in word_lists for w in ws]
+    ids = (pd.factorize(pd.Series(flat, dtype=object))[0].astype(np.uint64) + np.uint64(1)) if flat else \
+        np.zeros(0, dtype=np.uint64)
+    k = SHINGLE_WORDS
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1])) if len(lengths) else np.zeros(0, dtype=np.int64)
+    n_sh = np.maximum(lengths - k + 1, 1)
+    n_total = int(n_sh.sum())
+    # position of each shingle's first word, and how many words it spans (k, or the whole short text)
+    owner = np.repeat(np.arange(len(lengths)), n_sh)
+    first = np.repeat(starts, n_sh) + (np.arange(n_total) - np.repeat(np.cumsum(n_sh) - n_sh, n_sh))
+    span = np.minimum(np.repeat(lengths, n_sh), k)
+    padded = np.concatenate((ids, np.zeros(k, dtype=np.uint64)))
+    h = np.zeros(n_total, dtype=np.uint64)
+    for j in range(k):
+        word = np.where(j < span, padded[first + j], np.uint64(0))
+        h = h * np.uint64(1_000_003) + word
+    offsets = np.concatenate(([0], np.cumsum(n_sh)))
+    del owner
+    return h, offsets
+
+
+def _minhash_candidates(h: np.ndarray, offsets: np.ndarray) -> set[tuple[int, int]]:
+    """LSH candidate pairs (text indices) from MinHash signatures of the shingle hashes ``h``."""
+    n = len(offsets) - 1
     n_perm = MINHASH_BANDS * MINHASH_ROWS
     rng = np.random.default_rng(20240601)  # fixed seed: deterministic candidates
-    a = rng.integers(1, _P61, size=n_perm, dtype=np.uint64)
+    a = rng.integers(1, _P61, size=n_perm, dtype=np.uint64) | np.uint64(1)
     b = rng.integers(0, _P61, size=n_perm, dtype=np.uint64)
-    sigs = np.empty((len(shingles), n_perm), dtype=np.uint64)
-    for i, sh in enumerate(shingles):
-        # (a*x + b) with uint64 wrap-around is a fine universal-ish hash for MinHash purposes
-        sigs[i] = (np.outer(sh, a) + b).min(axis=0)
+    sigs = np.empty((n, n_perm), dtype=np.uint64)
+    lo = 0
+    while lo < n:  # blocks of whole texts with about MINHASH_BLOCK_SHINGLES shingles
+        hi = max(lo + 1, int(np.searchsorted(offsets, offsets[lo] + MINHASH_BLOCK_SHINGLES, side="right")) - 1)
+        hi = min(hi, n)
+        block = h[offsets[lo]:offsets[hi]]
+        # (a*x + b) with uint64 wrap-around: a universal-enough hash family for MinHash
+        vals = np.multiply.outer(block, a) + b
+        sigs[lo:hi] = np.minimum.reduceat(vals, offsets[lo:hi] - offsets[lo], axis=0)
+        lo = hi
+    mult = rng.integers(1, _P61, size=MINHASH_ROWS, dtype=np.uint64) | np.uint64(1)
     pairs: set[tuple[int, int]] = set()
     for band in range(MINHASH_BANDS):
-        block = sigs[:, band * MINHASH_ROWS:(band + 1) * MINHASH_ROWS]
-        buckets: dict[bytes, list[int]] = {}
-        for i, row in enumerate(block):
-            buckets.setdefault(row.tobytes(), []).append(i)
-        for members in buckets.values():
-            if 1 < len(members) <= 500:  # a huge bucket is boilerplate; the exact check covers identical texts
-                for x in range(len(members)):
-                    for y in range(x + 1, len(members)):
-                        pairs.add((members[x], members[y]))
+        key = (sigs[:, band * MINHASH_ROWS:(band + 1) * MINHASH_ROWS] * mult).sum(axis=1)
+        order = np.argsort(key, kind="stable")
+        bounds = np.concatenate(([0], np.flatnonzero(np.diff(key[order])) + 1, [n]))
+        sizes = np.diff(bounds)
+        # a huge bucket is boilerplate; exact copies are found by the hash check anyway
+        for gi in np.flatnonzero((sizes > 1) & (sizes <= 500)):
+            g = sorted(order[bounds[gi]:bounds[gi + 1]].tolist())
+            pairs.update((g[x], g[y]) for x in range(len(g)) for y in range(x + 1, len(g)))
     return pairs
-
-
-def _shingle_hashes(words: list[str], vocab: dict[str, int]) -> np.ndarray:
-    ids = np.fromiter((vocab.setdefault(w, len(vocab) + 1) for w in words), dtype=np.uint64, count=len(words))
-    k = SHINGLE_WORDS
-    if len(ids) < k:
-        return np.unique(ids)
-    h = np.zeros(len(ids) - k + 1, dtype=np.uint64)
-    for j in range(k):
-        h = h * np.uint64(1_000_003) + ids[j: len(ids) - k + 1 + j]
-    return np.unique(h)
 
 
 def find_duplicates(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = None) -> pd.DataFrame:
@@ -1229,16 +1256,17 @@ def find_duplicates(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = None)
                 exact_pairs.update((min(i, j), max(i, j)) for j in others)
                 flag(i, others, exact_rule, "same text as")
     # near: MinHash-LSH over shingles, then the exact Jaccard
-    if near_rule:
-        vocab: dict[str, int] = {}
-        sh = [_shingle_hashes(words_of[i], vocab) for i in eligible]
+    if near_rule and len(eligible) > 1:
+        h, offsets = _shingle_sets([words_of[i] for i in eligible])
         near: dict[int, list[tuple[int, float]]] = {}
-        for x, y in _minhash_candidates(sh):
+        for x, y in sorted(_minhash_candidates(h, offsets)):
             i, j = eligible[x], eligible[y]
             if words_of[i] == words_of[j] or not different_author(i, j):
                 continue
-            inter = len(np.intersect1d(sh[x], sh[y], assume_unique=True))
-            jac = inter / (len(sh[x]) + len(sh[y]) - inter)
+            sx = np.unique(h[offsets[x]:offsets[x + 1]])
+            sy = np.unique(h[offsets[y]:offsets[y + 1]])
+            inter = len(np.intersect1d(sx, sy, assume_unique=True))
+            jac = inter / (len(sx) + len(sy) - inter)
             if jac >= NEAR_DUPLICATE_JACCARD:
                 near.setdefault(i, []).append((j, jac))
                 near.setdefault(j, []).append((i, jac))
