@@ -3,7 +3,6 @@ library functions on the same data (never against literals copied from a run).""
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pandas as pd
@@ -161,14 +160,21 @@ HOSTILE = "<script>alert(1)</script> **x** [link](http://evil.example) <img src=
 
 def test_untrusted_review_text_shows_as_typed(monkeypatch, tmp_path):
     path = tmp_path / "hostile.csv"
-    pd.DataFrame({"review_id": ["h1", "h2"], "platform": ["google", "google"], "product_id": ["**P**", "P2"],
-                  "rating": [1, 5], "title": ["<b>bold?</b>", "ok"], "text": [HOSTILE, "Lovely, thanks."],
-                  "created_at": ["2024-05-01", "2024-05-02"]}).to_csv(path, index=False)
+    pd.DataFrame({"review_id": ["h1", "h2", "h3"], "platform": ["google", "google", "google"],
+                  "product_id": ["**P**", "P2", "P2"], "rating": [1, 5, 11], "title": ["<b>bold?</b>", "ok", "x"],
+                  "text": [HOSTILE, "Lovely, thanks.", "out of scale"],
+                  "created_at": ["2024-05-01", "2024-05-02", "2024-05-03"]}).to_csv(path, index=False)
     at = _app(monkeypatch, path)
+    rejects = read_reviews(path).rejects
+    assert len(rejects) == 1
+    assert at.expander[0].label.startswith("1 rejected row")
+    shown = at.dataframe[0].value
+    assert shown["reason"].tolist() == rejects["reason"].tolist()
+    assert at.get("download_button")[0].label == "Download the rejects (CSV)"
     at.switch_page("dashboard/pages/reviews.py").run()
     assert not at.exception
     at.selectbox(key="rv_review").set_value("h1").run()
-    table = at.dataframe[0].value
+    table = next(d.value for d in at.dataframe if "hit_rules" in d.value.columns)
     assert HOSTILE in table["text"].tolist()  # data, as typed
     bodies = [h.proto.body for h in at.get("html")]
     assert bodies and all("<script" not in b and "<img" not in b and "<b>" not in b for b in bodies)
@@ -216,4 +222,3 @@ def test_missing_store_and_upload_prompt(monkeypatch, tmp_path):
     assert any("No review store at" in i.value for i in at.info)
     at.radio(key="source").set_value("Upload an export").run()
     assert not at.exception and any("Upload a review export" in i.value for i in at.info)
-    assert math.isfinite(1.0)
