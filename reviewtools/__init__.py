@@ -69,6 +69,17 @@ from .respond import (
     removal_request_batch,
 )
 from .pipeline import TriageError, TriageResult, action_queue, export_queue, recommend, run_triage, triage
+from .views import (
+    OverviewMetrics,
+    ViewError,
+    filter_options,
+    filter_reviews,
+    highlight_html,
+    highlight_spans,
+    overview_metrics,
+    product_table,
+    review_evidence,
+)
 from .rules import (
     CATEGORIES,
     HIT_COLUMNS,
@@ -173,6 +184,16 @@ __all__ = [
     "export_queue",
     "TriageResult",
     "TriageError",
+    # dashboard views (reviewtools.views: what the app shows, without streamlit)
+    "filter_options",
+    "filter_reviews",
+    "highlight_spans",
+    "highlight_html",
+    "review_evidence",
+    "overview_metrics",
+    "OverviewMetrics",
+    "product_table",
+    "ViewError",
     # guideline checks (rule packs under resources/rules)
     "check_reviews",
     "check_each_review",
