@@ -54,6 +54,10 @@ class ReviewNotFoundError(StoreError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+class RuleError(ReviewToolsError, ValueError):
+    """A guideline rule-pack record is invalid, or ``rules=`` holds something that is not a rule."""
+
+
 __all__ = [
     "ReviewToolsError",
     "SchemaError",
@@ -65,4 +69,5 @@ __all__ = [
     "InvalidTransitionError",
     "ReviewNotFoundError",
     "DigestError",
+    "RuleError",
 ]

@@ -34,7 +34,7 @@ from typing import Any, Final, NamedTuple
 import numpy as np
 import pandas as pd
 
-from .errors import ReviewToolsError, SchemaError
+from .errors import RuleError, SchemaError
 from .schema import PLATFORMS
 
 log = logging.getLogger(__name__)
@@ -130,10 +130,6 @@ MINHASH_BLOCK_SHINGLES: Final[int] = 200_000
 NEGATION_WINDOW: Final[int] = 25
 
 _RES = "reviewtools.resources"
-
-
-class RuleError(ReviewToolsError, ValueError):
-    """A rule pack record is invalid, or ``rules=`` holds something that is not a :class:`Rule`."""
 
 
 # ------------------------------------------------------------------------------------------- records
