@@ -43,9 +43,8 @@ from typing import Final, NamedTuple
 
 import numpy as np
 import pandas as pd
-from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
 from .errors import SchemaError
+from .vader import FastVader, get_analyzer
 
 logger = logging.getLogger(__name__)
 
@@ -109,27 +108,28 @@ SENTENCE_COLUMNS: Final[tuple[str, ...]] = (
 )
 
 _ABBREVIATIONS_RESOURCE: Final[str] = "sentiment/abbreviations.txt"
+#: numpy sums float arrays of this many values or more pairwise (numpy's ``pairwise_sum``, blocks of 8);
+#: shorter ones one by one, which :func:`_mean` reproduces exactly.
+_NUMPY_PAIRWISE_MIN: Final[int] = 8
 _ABBREVIATION_KINDS: Final[frozenset[str]] = frozenset({"prefix", "before_number", "may_end"})
 
 
 # -------------------------------------------------------------------------------------------- the scorer
 
 
-@functools.lru_cache(maxsize=1)
-def _analyzer() -> SentimentIntensityAnalyzer:
-    """The one analyzer of this process (building it reads the lexicon files, about 50 ms)."""
-    return SentimentIntensityAnalyzer()
+def _analyzer() -> FastVader:
+    """The one analyzer of this process: :func:`reviewtools.vader.get_analyzer`, built once (about 10 ms)."""
+    return get_analyzer()
 
 
 def _scores(texts: list[str]) -> list[dict[str, float]]:
     """Score ``texts`` with VADER, one dict ``{neg, neu, pos, compound}`` per text, in order.
 
     The single seam to the scorer: every score in this module goes through here, each distinct string once
-    per batch. Swapping in the exact fast re-implementation (``reviewtools.vader``, issue 8) changes only this
-    body.
+    per batch. It is :class:`reviewtools.vader.FastVader`, the exact re-implementation of vaderSentiment
+    3.3.2 (equal dicts on every string; ``tests/test_vader.py``), several times faster than the package.
     """
-    analyzer = _analyzer()
-    return [analyzer.polarity_scores(t) for t in texts]
+    return _analyzer().scores_many(texts)
 
 
 # ---------------------------------------------------------------------------------------- sentence splitter
@@ -313,6 +313,20 @@ def _sentences_of(title: str, text: str) -> list[_Sentence]:
     return out
 
 
+def _mean(values: list[float]) -> float:
+    """``float(np.mean(values))``, bit for bit, without numpy's per-call cost on the usual short lists.
+
+    numpy adds fewer than 8 float64 values one by one from 0.0 (its pairwise sum only splits longer
+    arrays), then divides by the count; longer lists go to numpy itself.
+    """
+    if len(values) >= _NUMPY_PAIRWISE_MIN:
+        return float(np.mean(values))
+    total = 0.0
+    for v in values:
+        total += v
+    return total / len(values)
+
+
 def _columns(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
     if not isinstance(frame, pd.DataFrame):
         raise SchemaError(f"expected a pandas DataFrame of reviews, got {type(frame).__name__}")
@@ -436,36 +450,35 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
 
     n = len(frame)
     cols: dict[str, list[object]] = {c: [] for c in SENTIMENT_COLUMNS}
+    (c_comp, c_neg, c_neu, c_pos, c_sent, c_count, c_share, c_worst, c_worst_c, c_score, c_label, c_flag,
+     c_reason) = (cols[c] for c in SENTIMENT_COLUMNS)
+    na = pd.NA
     for w, sents, rating in zip(whole, per_row, ratings, strict=True):
         sw = scores[w] if w else zero
+        c_comp.append(sw["compound"])
+        c_neg.append(sw["neg"])
+        c_neu.append(sw["neu"])
+        c_pos.append(sw["pos"])
         comps = [scores[s.text]["compound"] for s in sents]
-        if comps:
-            sent_c = float(np.mean(comps))
-            k = int(np.argmin(comps))
-            worst: str | None = sents[k].text
-            worst_c: float | None = comps[k]
-            share: object = sum(c <= NEGATIVE_THRESHOLD for c in comps) / len(comps)
+        m = len(comps)
+        if m:
+            sent_c = _mean(comps)
+            worst_c: float | None = min(comps)  # the first lowest, as np.argmin
+            worst: str | None = sents[comps.index(worst_c)].text
+            share: object = sum(c <= NEGATIVE_THRESHOLD for c in comps) / m
+            longest = max(_word_count(x.text) for x in sents)
         else:
-            sent_c, worst, worst_c, share = 0.0, None, None, pd.NA
-        score = sent_c  # the headline: see the module docstring
-        longest = max((_word_count(x.text) for x in sents), default=0)
-        flag, reason = _mismatch(rating, score, len(comps), worst, worst_c, longest)
-        for col, val in (
-            ("vader_compound", sw["compound"]),
-            ("vader_neg", sw["neg"]),
-            ("vader_neu", sw["neu"]),
-            ("vader_pos", sw["pos"]),
-            ("sentence_compound", sent_c),
-            ("sentence_count", len(comps)),
-            ("negative_sentence_share", share),
-            ("most_negative_sentence", pd.NA if worst is None else worst),
-            ("most_negative_sentence_compound", pd.NA if worst_c is None else worst_c),
-            ("sentiment_score", score),
-            ("sentiment_label", label_for(score)),
-            ("rating_text_mismatch", flag),
-            ("mismatch_reason", reason),
-        ):
-            cols[col].append(val)
+            sent_c, worst, worst_c, share, longest = 0.0, None, None, na, 0
+        flag, reason = _mismatch(rating, sent_c, m, worst, worst_c, longest)
+        c_sent.append(sent_c)
+        c_count.append(m)
+        c_share.append(share)
+        c_worst.append(na if worst is None else worst)
+        c_worst_c.append(na if worst_c is None else worst_c)
+        c_score.append(sent_c)  # the headline: see the module docstring
+        c_label.append(label_for(sent_c))
+        c_flag.append(flag)
+        c_reason.append(reason)
 
     dtypes = {
         "vader_compound": "float64",
