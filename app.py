@@ -141,6 +141,9 @@ def sidebar_source() -> tuple[Loaded | None, ReviewStore | None, str]:
     choice = sb.radio("Data source", SOURCES, key="source", on_change=_reset_filters)
     if choice == SOURCES[0]:
         path = Path(os.environ.get("REVIEWTOOLS_APP_FILE", str(SAMPLE)))
+        if not path.is_file():
+            st.error(f"REVIEWTOOLS_APP_FILE names {path}, which is not a file; expected a review export.")
+            return None, None, f"file:{path}"
         return load_file(str(path), path.stat().st_mtime_ns), None, f"file:{path}"
     if choice == SOURCES[1]:
         up = sb.file_uploader("Review export (CSV, TSV, JSON, JSON Lines, Excel...)", key="upload",

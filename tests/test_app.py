@@ -222,3 +222,16 @@ def test_missing_store_and_upload_prompt(monkeypatch, tmp_path):
     assert any("No review store at" in i.value for i in at.info)
     at.radio(key="source").set_value("Upload an export").run()
     assert not at.exception and any("Upload a review export" in i.value for i in at.info)
+
+
+def test_unreadable_default_file_is_a_clear_error(monkeypatch, tmp_path):
+    monkeypatch.setenv("REVIEWTOOLS_APP_FILE", str(tmp_path / "missing.csv"))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert any("missing.csv" in e.value and "not a file" in e.value for e in at.error)
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    monkeypatch.setenv("REVIEWTOOLS_APP_FILE", str(empty))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert any(e.value.startswith("Cannot read this export:") and "empty.csv" in e.value for e in at.error)
