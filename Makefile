@@ -16,8 +16,12 @@ $(STAMP): requirements.txt pyproject.toml
 
 setup: $(STAMP)
 
+# headless: Streamlit's first-run e-mail prompt would otherwise block a fresh machine; we open the
+# browser ourselves (silently does nothing where there is no browser).
 run: $(STAMP)
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	@echo "reviewtools dashboard: http://localhost:$(PORT)"
+	@( sleep 4; $(BIN)/python -m webbrowser -t http://localhost:$(PORT) >/dev/null 2>&1 || true ) &
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
