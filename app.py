@@ -118,6 +118,12 @@ def discover_themes(frame: pd.DataFrame, n_themes: int) -> pd.DataFrame:
     return ThemeDiscovery(n_themes=n_themes).fit(sample).themes_
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def filter_choices(source_id: str, version: str, _frame: pd.DataFrame) -> tuple[dict[str, list[str]], object]:
+    """The filter choices and date bounds of a source (computing them on 100,000 reviews takes half a second)."""
+    return views.filter_options(_frame), views.date_bounds(_frame)
+
+
 def _stamp(path: Path) -> str:
     parts = []
     for p in (path, path.with_name(path.name + "-wal")):
@@ -144,7 +150,8 @@ def sidebar_source() -> tuple[Loaded | None, ReviewStore | None, str]:
         if not path.is_file():
             st.error(f"REVIEWTOOLS_APP_FILE names {path}, which is not a file; expected a review export.")
             return None, None, f"file:{path}"
-        return load_file(str(path), path.stat().st_mtime_ns), None, f"file:{path}"
+        mtime = path.stat().st_mtime_ns
+        return load_file(str(path), mtime), None, f"file:{path}:{mtime}"
     if choice == SOURCES[1]:
         up = sb.file_uploader("Review export (CSV, TSV, JSON, JSON Lines, Excel...)", key="upload",
                               on_change=_reset_filters)
@@ -165,18 +172,17 @@ def sidebar_source() -> tuple[Loaded | None, ReviewStore | None, str]:
     return load_store(str(path), key), store, f"store:{path}"
 
 
-def sidebar_filters(frame: pd.DataFrame) -> dict[str, object]:
+def sidebar_filters(frame: pd.DataFrame, source_id: str, version: str) -> dict[str, object]:
     """Draw the filters from the values present in ``frame``; return the arguments of views.filter_reviews."""
     sb = st.sidebar
     sb.subheader("Filters")
-    opts = views.filter_options(frame)
+    opts, bounds = filter_choices(source_id, version, frame)
     labels = {"product": "Product", "platform": "Platform", "rating": "Rating (stars)", "sentiment": "Sentiment",
               "topic": "Complaint topic", "action": "Recommended action", "status": "Status"}
     chosen: dict[str, object] = {}
     for name, label in labels.items():
         if name in opts:
             chosen[name] = sb.multiselect(label, opts[name], key=FILTER_KEYS[name], placeholder="All")
-    bounds = views.date_bounds(frame)
     if bounds is not None:
         picked = sb.date_input("Review dates", value=bounds, min_value=bounds[0], max_value=bounds[1],
                                key="f_dates")
@@ -200,12 +206,12 @@ def _show(loaded: Loaded | None, store: ReviewStore | None, source_id: str) -> N
         st.session_state.pop(CTX_KEY, None)
         st.stop()
     reviews = loaded.reviews
-    workflow = None
+    workflow, version = None, ""
     if store is not None:
-        workflow = load_workflow()
-        wf = store_workflow(str(store.path), _stamp(Path(store.path)))
+        workflow, version = load_workflow(), _stamp(Path(store.path))
+        wf = store_workflow(str(store.path), version)
         reviews = views.attach_workflow(reviews, wf)
-    chosen = sidebar_filters(reviews)
+    chosen = sidebar_filters(reviews, source_id, version)
     try:
         filtered = views.filter_reviews(reviews, **chosen)
     except ReviewToolsError as exc:

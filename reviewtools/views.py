@@ -166,7 +166,9 @@ def filter_reviews(
         lo = pd.Timestamp(start).tz_localize("UTC")
         hi = pd.Timestamp(end).tz_localize("UTC") + pd.Timedelta(days=1)
         mask &= ((created >= lo) & (created < hi)).fillna(False).to_numpy(dtype=bool)
-    return frame[mask].copy()
+    if mask.all():  # no filter: a new frame sharing the data (copy-on-write, pandas >= 3) instead of a copy
+        return frame.copy(deep=False)
+    return frame[mask]
 
 
 # ============================================================================================ evidence

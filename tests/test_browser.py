@@ -90,6 +90,13 @@ def _metric(page, label: str) -> str:
     return box.get_by_test_id("stMetricValue").inner_text().strip()
 
 
+def _settle(page, expect) -> None:
+    """Wait until the app has finished its rerun (the "Running..." widget is gone), so buttons carry new data."""
+    page.wait_for_timeout(300)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+    page.wait_for_timeout(300)
+
+
 def _choose(page, label: str, option: str) -> None:
     box = page.get_by_test_id("stMultiSelect").filter(has_text=label).first
     box.click()
@@ -134,6 +141,7 @@ def test_dashboard_end_to_end(server, tmp_path):
         area.press("Control+Enter")
         expect(page.get_by_text("R-CONTACT").first).to_be_attached()  # a cell of the lint table (canvas grid)
         expect(page.get_by_text(re.compile(r"^Linter: \d+ problem")).first).to_be_visible()
+        _settle(page, expect)
         page.screenshot(path=str(ARTIFACTS / "queue.png"), full_page=False)
 
         # download the whole queue as CSV, with the edit in it

@@ -78,10 +78,11 @@ st.subheader("Download")
 chosen = st.multiselect("Only these reviews (empty: the whole queue)", ids, key="q_selected", placeholder="All")
 selection = views.select_reviews(edited_queue, chosen)
 dl1, dl2 = st.columns(2)
-dl1.download_button(f"Download CSV ({len(selection):,} rows)", views.queue_bytes(selection, "csv"),
+# the files are written when a button is clicked (callables), not on every redraw
+dl1.download_button(f"Download CSV ({len(selection):,} rows)", lambda: views.queue_bytes(selection, "csv"),
                     file_name="action_queue.csv", mime="text/csv", key="q_csv",
                     help="UTF-8 with BOM; cells a spreadsheet would run as formulas start with an apostrophe.")
-dl2.download_button(f"Download JSON ({len(selection):,} rows)", views.queue_bytes(selection, "json"),
+dl2.download_button(f"Download JSON ({len(selection):,} rows)", lambda: views.queue_bytes(selection, "json"),
                     file_name="action_queue.json", mime="application/json", key="q_json")
 
 size = st.select_slider("Items shown", PAGE_SIZES, value=PAGE_SIZES[0], key="q_page_size")
