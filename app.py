@@ -242,7 +242,10 @@ def _show(loaded: Loaded | None, store: ReviewStore | None, source_id: str) -> N
     nav.run()
 
 
-try:
-    main()
-except IngestError as exc:  # a file that cannot be read at all: say which and why, no traceback
-    st.error(f"Cannot read this export: {exc}")
+# Streamlit runs this file as __main__. Worker processes of a parallel triage (multiprocessing's spawn and
+# forkserver start methods) import the main module again under the name __mp_main__: they must not run the app.
+if __name__ == "__main__":
+    try:
+        main()
+    except IngestError as exc:  # a file that cannot be read at all: say which and why, no traceback
+        st.error(f"Cannot read this export: {exc}")

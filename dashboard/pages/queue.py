@@ -75,7 +75,8 @@ edits = {rid: st.session_state[_key("draft", p, rid)] for p, rid in zip(plats, i
 edited_queue = views.apply_draft_edits(queue, edits)
 
 st.subheader("Download")
-chosen = st.multiselect("Only these reviews (empty: the whole queue)", ids, key="q_selected", placeholder="All")
+chosen = st.multiselect(f"Only these reviews (empty: the whole queue; the first {views.TABLE_ROW_LIMIT:,} listed)",
+                        ids[: views.TABLE_ROW_LIMIT], key="q_selected", placeholder="All")
 selection = views.select_reviews(edited_queue, chosen)
 dl1, dl2 = st.columns(2)
 # the files are written when a button is clicked (callables), not on every redraw
@@ -89,6 +90,7 @@ size = st.select_slider("Items shown", PAGE_SIZES, value=PAGE_SIZES[0], key="q_p
 pages = max(1, -(-len(queue) // size))
 page = st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, step=1, key="q_page")
 part = queue.iloc[(page - 1) * size: page * size]
+page_hits, page_matches = views.evidence_for(ctx.hits, part), views.evidence_for(ctx.topic_matches, part)
 
 for rank, (_, row) in enumerate(part.iterrows(), start=(page - 1) * size + 1):
     rid, plat = str(row["review_id"]), str(row.get("platform") or "other")
@@ -97,7 +99,7 @@ for rank, (_, row) in enumerate(part.iterrows(), start=(page - 1) * size + 1):
         st.markdown(f"**#{rank} · {views.escape_markdown(row['action'])} · priority {row['priority']:.1f}** · "
                     f"{stars} · {views.escape_markdown(plat)} · product {views.escape_markdown(row['product_id'])}"
                     + (f" · status {views.escape_markdown(row['status'])}" if pd.notna(row.get("status")) else ""))
-        ev = views.review_evidence(rid, ctx.hits, ctx.topic_matches, platform=plat)
+        ev = views.review_evidence(rid, page_hits, page_matches, platform=plat)
         review_body(row, ev, key=_key("body", plat, rid))
         st.text(f"Why: {row['action_reason']}")
         if isinstance(row.get("clause"), str) and row["clause"]:
