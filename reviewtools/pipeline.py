@@ -34,6 +34,9 @@ from __future__ import annotations
 
 import logging
 import math
+import multiprocessing
+import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,6 +97,16 @@ DRAG_POINTS: Final[float] = 25.0
 #: Drag, in stars, that earns all the drag points.
 DRAG_FULL_AT: Final[float] = 0.25
 
+#: Frames smaller than this are triaged in one process by default: a worker pool costs about a second to start
+#: (interpreter, imports, lexicon), more than the per-review stages of this many reviews take on one core.
+PARALLEL_MIN_REVIEWS: Final[int] = 20_000
+#: Partitions per worker process: few and large, so pickling stays cheap, yet enough to even out the load.
+CHUNKS_PER_PROCESS: Final[int] = 4
+#: How worker processes start: ``fork`` where the OS has it, so scripts and notebooks without an
+#: ``if __name__ == "__main__"`` guard work (``spawn``/``forkserver`` re-run the caller's main module) and
+#: workers start without re-importing pandas; elsewhere the platform default.
+POOL_START_METHOD: Final[str | None] = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+
 #: Characters that make a spreadsheet treat a cell as a formula (OWASP "CSV injection").
 FORMULA_PREFIXES: Final[tuple[str, ...]] = ("=", "+", "-", "@", "\t", "\r")
 
@@ -142,9 +155,26 @@ class TriageResult:
 # ============================================================================================ stages
 
 
-def _run_stages(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[str]]:
-    """Sentiment, topics and checks; a stage whose module is not installed is recorded, never faked."""
+def triage_partition(
+    frame: pd.DataFrame, timings: dict[str, float] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[str]]:
+    """The per-review stages on any slice of the canonical frame: no row looks at another.
+
+    Returns ``(scored, topic_matches, hits, stages_not_run)``: a copy of ``frame`` with the sentiment and topic
+    columns, the long topic-match frame, and the per-review guideline hits
+    (:func:`reviewtools.rules.check_each_review`; the cross-review duplicate check is not in it, see
+    :func:`run_triage`). A stage whose module is not installed is recorded, never faked. Partitions can run
+    in any order, in other processes or on another engine, and concatenate to the whole-frame result.
+    ``timings``, when given, gets each stage's seconds added (``sentiment``, ``topics``, ``checks``).
+
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"review_id": ["a"], "platform": ["google"], "text": ["It never arrived."]})
+    >>> scored, matches, hits, missing = triage_partition(f)
+    >>> scored.loc[0, "topics"], missing
+    ('shipping_delivery', [])
+    """
     missing: list[str] = []
+    clock = _Clock(timings)
     out = frame
     try:
         from .sentiment import score_sentiment
@@ -152,23 +182,114 @@ def _run_stages(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
         missing.append("sentiment")
     else:
         out = score_sentiment(out)
+    clock.lap("sentiment")
     try:
-        from .topics import find_topics, tag_topics
+        from .topics import find_and_tag_topics
     except ImportError:
         missing.append("topics")
         matches = pd.DataFrame(columns=["review_id", "topic", "field", "start", "end", "evidence", "complaint"])
     else:
-        out = tag_topics(out)
-        matches = find_topics(frame)
+        out, matches = find_and_tag_topics(out)
+    clock.lap("topics")
     try:
-        from .rules import check_reviews
+        from .rules import check_each_review
     except ImportError:
         missing.append("rules")
         hits = pd.DataFrame(columns=["review_id", "rule_id", "removal_basis", "strength", "outcome"])
     else:
-        hits = check_reviews(frame)
+        hits = check_each_review(frame)
+    clock.lap("checks")
+    return out, matches, hits, missing
+
+
+class _Clock:
+    """Adds the seconds since the previous lap to ``timings[name]`` (no-op when ``timings`` is None)."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings
+        self.t = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        if self.timings is not None:
+            now = time.perf_counter()
+            self.timings[name] = self.timings.get(name, 0.0) + now - self.t
+            self.t = now
+
+
+def _cross_review_hits(frame: pd.DataFrame, missing: list[str]) -> pd.DataFrame | None:
+    """The checks that look across reviews (duplicates), over the whole frame; None when rules are missing."""
+    if "rules" in missing:
+        return None
+    from .rules import find_duplicates
+
+    return find_duplicates(frame)
+
+
+def default_processes(n_reviews: int) -> int:
+    """Worker processes :func:`run_triage` uses by default: 1 below :data:`PARALLEL_MIN_REVIEWS`, else all CPUs.
+
+    >>> default_processes(10)
+    1
+    """
+    return 1 if n_reviews < PARALLEL_MIN_REVIEWS else max(1, os.cpu_count() or 1)
+
+
+def _warm_worker() -> None:
+    """Build the per-process caches (VADER lexicon, rule and topic patterns) once per worker, never per task."""
+    triage_partition(coerce(pd.DataFrame({"review_id": ["warm"], "platform": ["amazon"], "text": ["Warm up."]})))
+
+
+def _partition_task(
+    part: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[str], dict[str, float]]:
+    """One pool task: the per-review stages; only the columns they add travel back (not the text)."""
+    timings: dict[str, float] = {}
+    scored, matches, hits, missing = triage_partition(part, timings)
+    return scored.drop(columns=list(part.columns)), matches, hits, missing, timings
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate long frames in order, skipping empty ones (their dtypes would blur the result's)."""
+    full = [f for f in frames if len(f)]
+    if not full:
+        return frames[0]
+    return full[0].reset_index(drop=True) if len(full) == 1 else pd.concat(full, ignore_index=True)
+
+
+def _run_stages(
+    frame: pd.DataFrame, processes: int | None = None, timings: dict[str, float] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[str]]:
+    """The per-review stages (in ``processes`` worker processes), then the cross-review checks over the whole."""
+    clock = _Clock(timings)
+    n = len(frame)
+    procs = default_processes(n) if processes is None else int(processes)
+    if procs < 1:
+        raise TriageError(f"processes must be at least 1, got {processes}")
+    if procs == 1 or n < 2 * procs:
+        out, matches, hits, missing = triage_partition(frame, timings)
+    else:
+        n_chunks = procs * CHUNKS_PER_PROCESS
+        size = -(-n // n_chunks)
+        chunks = [frame.iloc[i : i + size] for i in range(0, n, size)]
+        ctx = multiprocessing.get_context(POOL_START_METHOD)
+        with ctx.Pool(procs, initializer=_warm_worker) as pool:
+            parts = pool.map(_partition_task, chunks, chunksize=1)
+        added = pd.concat([p[0] for p in parts])
+        out = pd.concat([frame, added], axis=1)
+        matches = _concat([p[1] for p in parts])
+        hits = _concat([p[2] for p in parts])
+        missing = parts[0][3]
+        if timings is not None:
+            for part in parts:  # seconds summed over the workers (busy time, not wall)
+                for k, v in part[4].items():
+                    timings[k] = timings.get(k, 0.0) + v
+    clock.lap("per_review_wall")
+    dup = _cross_review_hits(frame, missing)
+    if dup is not None and not dup.empty:
+        hits = pd.concat([hits, dup], ignore_index=True)  # as rules.check_reviews does
     for name in missing:
         log.warning("triage: the %s stage is not available; its columns are missing and decisions say so", name)
+    clock.lap("duplicates")
     return out, matches, hits, missing
 
 
@@ -177,12 +298,15 @@ def triage(
     settings: ReplySettings | None = None,
     *,
     as_of: pd.Timestamp | None = None,
+    processes: int | None = None,
 ) -> pd.DataFrame:
     """Run sentiment, topics and guideline checks, and recommend an action with a draft for every review.
 
     Returns a copy of ``frame`` with the stage columns and :data:`TRIAGE_COLUMNS`; the input is not modified.
     The long hit and topic frames are in ``result.attrs["hits"]`` and ``result.attrs["topic_matches"]``.
     ``as_of`` is the date recency is measured from (default: the newest review, so reruns are stable).
+    ``processes`` spreads the per-review stages over worker processes (default :func:`default_processes`);
+    the result is identical whatever the number.
 
     >>> import pandas as pd
     >>> f = pd.DataFrame({"review_id": ["a"], "platform": ["google"], "rating": [1],
@@ -191,7 +315,7 @@ def triage(
     >>> triage(f).loc[0, "action"]
     'public_reply'
     """
-    return run_triage(frame, settings, as_of=as_of).reviews
+    return run_triage(frame, settings, as_of=as_of, processes=processes).reviews
 
 
 def run_triage(
@@ -199,13 +323,24 @@ def run_triage(
     settings: ReplySettings | None = None,
     *,
     as_of: pd.Timestamp | None = None,
+    processes: int | None = None,
+    timings: dict[str, float] | None = None,
 ) -> TriageResult:
-    """Like :func:`triage`, but returns a :class:`TriageResult` with the long hit and topic frames beside it."""
+    """Like :func:`triage`, but returns a :class:`TriageResult` with the long hit and topic frames beside it.
+
+    Partition-friendly: :func:`triage_partition` runs on slices of the frame (in ``processes`` worker
+    processes, each building the VADER analyzer and the patterns once), then the cross-review checks
+    (duplicates) and the decisions (product averages, draft de-duplication) run once over the whole frame.
+    ``timings``, when given, gets seconds per step: ``sentiment``, ``topics``, ``checks`` (summed over the
+    workers), ``per_review_wall`` (those three, wall clock), ``duplicates`` and ``decisions``.
+    """
     if "review_id" not in frame.columns:
         raise TriageError("cannot triage: the frame has no 'review_id' column (expected the canonical frame)")
     base = coerce(frame)
-    scored, matches, hits, missing = _run_stages(base)
+    scored, matches, hits, missing = _run_stages(base, processes, timings)
+    clock = _Clock(timings)
     out = recommend(scored, hits, matches, settings, as_of=as_of, stages_not_run=missing)
+    clock.lap("decisions")
     out.attrs["hits"] = hits
     out.attrs["topic_matches"] = matches
     return TriageResult(out, hits, matches, tuple(missing))
@@ -514,6 +649,11 @@ __all__ = [
     "FORMULA_PREFIXES",
     "TriageError",
     "TriageResult",
+    "PARALLEL_MIN_REVIEWS",
+    "CHUNKS_PER_PROCESS",
+    "POOL_START_METHOD",
+    "triage_partition",
+    "default_processes",
     "triage",
     "run_triage",
     "recommend",
