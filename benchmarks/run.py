@@ -1,0 +1,260 @@
+"""Full triage of an N-review export against the naive notebook baseline, stage by stage (issue 8).
+
+    .venv/bin/python benchmarks/run.py --reviews 100000 [--processes 2] [--corpus PATH] [--seed 8]
+                                       [--naive-sample K] [--skip-naive]
+
+1. The corpus: ``--corpus PATH`` (any export ``read_reviews`` understands), else the deterministic corpus of
+   ``benchmarks/generate.py`` for ``--reviews`` and ``--seed``, made once into ``benchmarks/out/`` (gitignored)
+   and reused.
+2. The naive baseline, in a child process of its own (so its memory is its own): ``pd.read_csv`` +
+   ``df["text"].apply(SentimentIntensityAnalyzer().polarity_scores)``, sentiment only, the notebook way. It runs
+   on every review unless ``--naive-sample K`` is given: then it runs on the first K reviews and is
+   **extrapolated** linearly to N, and the output says so on every line that uses it.
+3. The full triage: ``read_reviews`` (ingest), then ``reviewtools.pipeline.run_triage`` with ``--processes``
+   worker processes (default: all CPUs): sentiment, topics and the per-review guideline checks per partition
+   (their seconds are summed over the workers: busy time, not wall), the cross-review duplicate check, and the
+   decisions (actions, priority, drafts and their lint). For each step: wall seconds, reviews/s and the peak
+   memory while it ran (the RSS of this process plus its worker processes, sampled every
+   ``SAMPLE_SECONDS`` with psutil when it is installed; otherwise the ``getrusage`` high-water marks of this
+   process and of its largest child so far).
+
+The last line is exactly ``speedup_vs_naive: X`` with X = naive seconds / (ingest + triage seconds).
+No result is checked here for speed; ``tests/test_speed.py`` checks that the fast paths give identical results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import platform
+import resource
+import sys
+import threading
+import time
+from importlib import metadata
+from pathlib import Path
+
+import generate  # benchmarks/generate.py, beside this file
+
+OUT = Path(__file__).resolve().parent / "out"
+#: How often the memory sampler reads the RSS of this process and its children.
+SAMPLE_SECONDS = 0.05
+#: Packages whose versions the report names.
+PACKAGES = ("pandas", "pyarrow", "numpy", "vaderSentiment", "py3langid", "phonenumbers")
+
+try:  # optional: per-step peaks of this process plus its workers; without it, getrusage high-water marks
+    import psutil
+except ImportError:  # pragma: no cover - depends on the environment
+    psutil = None
+
+
+def corpus(n: int, seed: int) -> Path:
+    """The generated corpus for ``n`` and ``seed`` in ``benchmarks/out/``, made on first use."""
+    path = OUT / f"reviews_{n}_seed{seed}.csv"
+    if not path.exists():
+        datasets = generate.default_datasets()
+        if not datasets.is_dir():
+            raise SystemExit(f"SKIP: datasets folder {datasets} not found (set REVIEWTOOLS_SHARED)")
+        OUT.mkdir(parents=True, exist_ok=True)
+        s = generate.generate(n, path, seed, datasets)
+        print(f"generated {path} ({s['bytes'] / 1e6:.1f} MB) in {s['seconds']:.1f} s", flush=True)
+    return path
+
+
+def _mib(nbytes: float) -> float:
+    return nbytes / 2**20
+
+
+def _maxrss_mib() -> tuple[float, float]:
+    """getrusage high-water marks (MiB) of this process and of its largest finished child."""
+    scale = 1 if sys.platform == "darwin" else 1024  # Linux reports KiB, macOS bytes
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale
+    return _mib(own), _mib(kids)
+
+
+class Sampler:
+    """Samples the RSS of this process plus all its children in a thread; ``peak()`` since the last ``reset()``."""
+
+    def __init__(self) -> None:
+        self._peak = 0
+        self._stop = threading.Event()
+        self._proc = psutil.Process() if psutil else None
+        self._thread = threading.Thread(target=self._run, daemon=True) if psutil else None
+
+    def _rss(self) -> int:
+        total = 0
+        for p in [self._proc, *self._proc.children(recursive=True)]:
+            try:
+                total += p.memory_info().rss
+            except psutil.Error:  # a worker that just exited
+                pass
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._peak = max(self._peak, self._rss())
+            self._stop.wait(SAMPLE_SECONDS)
+
+    def __enter__(self) -> Sampler:
+        if self._thread:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join()
+
+    def reset(self) -> None:
+        self._peak = self._rss() if self._proc else 0
+
+    def peak(self) -> str:
+        if self._proc:
+            self._peak = max(self._peak, self._rss())
+            return f"{_mib(self._peak):,.0f} MiB"
+        own, kids = _maxrss_mib()
+        return f"<= {own:,.0f} MiB (max child {kids:,.0f})"
+
+
+# ------------------------------------------------------------------------------------------------ naive
+
+
+def _naive_child(path: str, limit: int | None, conn) -> None:  # type: ignore[no-untyped-def]
+    """The notebook way, timed from before the imports: read_csv + apply(polarity_scores), sentiment only."""
+    t0 = time.perf_counter()
+    import pandas as pd
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    df = pd.read_csv(path, nrows=limit)
+    scores = df["text"].fillna("").astype(str).apply(SentimentIntensityAnalyzer().polarity_scores)
+    seconds = time.perf_counter() - t0
+    conn.send((len(df), len(scores), seconds, _maxrss_mib()[0]))
+    conn.close()
+
+
+def naive(path: Path, limit: int | None) -> tuple[int, float, float]:
+    """Run the naive baseline in a fresh child process; returns ``(rows, seconds, peak RSS MiB)``."""
+    ctx = multiprocessing.get_context("spawn")  # a clean interpreter, like a notebook kernel
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_naive_child, args=(str(path), limit, send))
+    proc.start()
+    send.close()
+    rows, scored, seconds, rss = recv.recv()
+    proc.join()
+    if scored != rows:
+        raise SystemExit(f"naive baseline scored {scored} of {rows} rows")
+    return rows, seconds, rss
+
+
+# ------------------------------------------------------------------------------------------------ triage
+
+
+def triage(path: Path, processes: int, sampler: Sampler) -> tuple[int, list[tuple[str, float, str]], float]:
+    """Ingest and triage; returns ``(reviews, [(step, seconds, peak memory)], total seconds)``."""
+    from reviewtools.ingest import read_reviews
+    from reviewtools.pipeline import run_triage
+
+    steps: list[tuple[str, float, str]] = []
+    sampler.reset()
+    t0 = time.perf_counter()
+    result = read_reviews(path)
+    t_ingest = time.perf_counter() - t0
+    steps.append(("ingest (read_reviews)", t_ingest, sampler.peak()))
+    frame = result.reviews
+    sampler.reset()
+    timings: dict[str, float] = {}
+    t1 = time.perf_counter()
+    tri = run_triage(frame, processes=processes, timings=timings)
+    t_triage = time.perf_counter() - t1
+    peak = sampler.peak()
+    busy = "busy s summed over workers" if processes > 1 else "s"
+    for key, label in (("sentiment", f"  sentiment ({busy})"), ("topics", f"  topics ({busy})"),
+                       ("checks", f"  per-review guideline checks ({busy})")):
+        steps.append((label, timings.get(key, float("nan")), ""))
+    steps.append((f"per-review stages, wall ({processes} process{'es' if processes > 1 else ''})",
+                  timings.get("per_review_wall", float("nan")), ""))
+    steps.append(("duplicates (whole frame)", timings.get("duplicates", float("nan")), ""))
+    steps.append(("decisions: actions, priority, drafts, lint", timings.get("decisions", float("nan")), ""))
+    steps.append(("triage (run_triage, all of the above)", t_triage, peak))
+    actions = tri.reviews["action"].value_counts().to_dict()
+    print(f"actions: {actions}; hits rows {len(tri.hits):,}; topic matches {len(tri.topic_matches):,}", flush=True)
+    return len(frame), steps, t_ingest + t_triage
+
+
+def machine() -> str:
+    """One line about the machine and the versions."""
+    vers = []
+    for p in PACKAGES:
+        try:
+            vers.append(f"{p} {metadata.version(p)}")
+        except metadata.PackageNotFoundError:
+            pass
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())  # other work on the machine slows every figure
+    return (f"{os.cpu_count()} CPUs ({cpu}), load average {load} (1/5/15 min), Python {platform.python_version()}, "
+            + ", ".join(vers))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--reviews", type=int, default=100_000, help="corpus size (default 100000)")
+    ap.add_argument("--processes", type=int, default=os.cpu_count() or 1, help="worker processes for triage")
+    ap.add_argument("--corpus", type=Path, help="an existing export instead of the generated corpus")
+    ap.add_argument("--seed", type=int, default=8, help="generator seed (default 8)")
+    ap.add_argument("--naive-sample", type=int, metavar="K",
+                    help="run the naive baseline on the first K reviews only and extrapolate linearly to N")
+    ap.add_argument("--skip-naive", action="store_true", help="no naive baseline (no speedup line)")
+    args = ap.parse_args(argv)
+
+    path = args.corpus or corpus(args.reviews, args.seed)
+    print(f"machine: {machine()}", flush=True)
+    print(f"corpus: {path} ({path.stat().st_size / 1e6:.1f} MB)", flush=True)
+
+    naive_s: float | None = None
+    if not args.skip_naive:
+        rows, secs, rss = naive(path, args.naive_sample)
+        if args.naive_sample:
+            n_all = args.reviews if args.corpus is None else None
+            if n_all is None:
+                import pandas as pd
+
+                n_all = len(pd.read_csv(path, usecols=[0]))
+            naive_s = secs * n_all / rows
+            print(f"naive (read_csv + apply(polarity_scores), sentiment only): {secs:.1f} s on the first {rows:,} "
+                  f"reviews, EXTRAPOLATED linearly to {n_all:,}: {naive_s:.1f} s, {rows / secs:,.0f} reviews/s, "
+                  f"peak {rss:,.0f} MiB (on the sample)", flush=True)
+        else:
+            naive_s = secs
+            print(f"naive (read_csv + apply(polarity_scores), sentiment only): {secs:.1f} s for {rows:,} reviews, "
+                  f"{rows / secs:,.0f} reviews/s, peak {rss:,.0f} MiB", flush=True)
+
+    with Sampler() as sampler:
+        n, steps, total = triage(path, args.processes, sampler)
+    print(f"\nfull triage of {n:,} reviews, {args.processes} process(es)"
+          f"{'' if psutil else ' (psutil missing: peaks are getrusage high-water marks)'}:")
+    print(f"{'step':<52} {'seconds':>9} {'reviews/s':>11} {'peak memory':>14}")
+    for name, secs, peak in steps:
+        rate = f"{n / secs:,.0f}" if secs and secs == secs else "-"
+        print(f"{name:<52} {secs:>9.2f} {rate:>11} {peak:>14}")
+    own, kids = _maxrss_mib()
+    print(f"load average after the run: {' / '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(f"{'whole (ingest + triage)':<52} {total:>9.2f} {n / total:>11,.0f} "
+          f"{'':>3}max RSS: main {own:,.0f} MiB, largest worker {kids:,.0f} MiB")
+    if naive_s is not None:
+        note = " (naive extrapolated)" if args.naive_sample else ""
+        print(f"naive {naive_s:.1f} s / triage {total:.1f} s{note}")
+        print(f"speedup_vs_naive: {naive_s / total:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
