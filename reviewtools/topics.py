@@ -62,6 +62,10 @@ GAP_MAX_WORDS: Final[int] = 3
 #: three preceding tokens; vaderSentiment 3.3.2 ``SentimentIntensityAnalyzer._negation_check``).
 NEGATION_WINDOW: Final[int] = 3
 
+#: Tokens before a phrase searched for a *quantified* negation ("not a single jar was broken": 'not' is four
+#: tokens back; "none of the bottles had leaked"). Covers a quantifier, a noun, an auxiliary and an adverb.
+QUANTIFIED_NEGATION_WINDOW: Final[int] = 6
+
 #: Tokens either side of a topic *mention* searched for a cue word that gives it a polarity.
 CUE_WINDOW: Final[int] = 3
 
@@ -153,11 +157,39 @@ _WORD_CACHE_MAX: Final[int] = 200_000
 
 
 @dataclass(frozen=True)
+class ContextRule:
+    """A context that voids a complaint match nearby (see ``context_rules`` in the resource).
+
+    ``markers`` are word sequences (each token a set of alternatives). ``scope`` says where a marker is
+    looked for: ``clause`` (the match's clause), ``sentence`` (its sentence) or ``conditional`` (a marker
+    earlier in the sentence voids a match in its clause, or in the next clause when a modal such as
+    will/won't/would/going comes before or in the match there: "If it breaks, I'll return it"). ``before``/``after`` bound
+    the distance in tokens; ``reset`` words between a marker and the match cancel it ("replaced my old
+    one and this one arrived cracked"). ``topics`` limits the rule to those topic ids (empty: all) and
+    ``except_topics`` leaves some out (a counterfeit complaint names "the original" by nature).
+    """
+
+    id: str
+    reason: str
+    markers: tuple[tuple[frozenset[str], ...], ...]
+    scope: str
+    before: int
+    after: int
+    reset: frozenset[str]
+    topics: frozenset[str]
+    except_topics: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class _Lexicon:
     negators: frozenset[str]
     break_words: frozenset[str]
     negative: frozenset[str]
     positive: frozenset[str]
+    quantified_negators: frozenset[str] = frozenset()
+    not_quantifiers: frozenset[str] = frozenset()
+    context_rules: tuple[ContextRule, ...] = ()
+    modals: frozenset[str] = frozenset()
 
 
 def _norm(token: str) -> str:
@@ -286,16 +318,66 @@ def topic_ids() -> tuple[str, ...]:
     return tuple(r.id for r in load_topic_rules())
 
 
+#: Scopes a context rule may have.
+CONTEXT_SCOPES: Final[tuple[str, ...]] = ("clause", "sentence", "conditional")
+
+
+def _marker(text: str) -> tuple[frozenset[str], ...]:
+    """``"my/our old/previous"`` -> one set of alternatives per word (an underscore joins words in a token)."""
+    return tuple(frozenset(_norm(a).replace("_", " ") for a in tok.split("/") if a) for tok in text.split())
+
+
+def _context_rules(data: Mapping[str, Any], known: set[str]) -> tuple[ContextRule, ...]:
+    out = []
+    for entry in data.get("context_rules", ()):
+        try:
+            rule = ContextRule(
+                id=entry["id"],
+                reason=entry["reason"],
+                markers=tuple(_marker(m) for m in entry["markers"]),
+                scope=entry.get("scope", "clause"),
+                before=int(entry.get("before", 0)),
+                after=int(entry.get("after", 0)),
+                reset=frozenset(_norm(w) for w in entry.get("reset", ())),
+                topics=frozenset(entry.get("topics", ())),
+                except_topics=frozenset(entry.get("except_topics", ())),
+            )
+        except KeyError as exc:
+            raise TopicsError(f"resources/{TOPICS_RESOURCE}: context rule {entry!r} lacks {exc}") from exc
+        if rule.scope not in CONTEXT_SCOPES:
+            raise TopicsError(f"context rule {rule.id!r}: scope {rule.scope!r} not in {CONTEXT_SCOPES}")
+        if unknown := sorted((rule.topics | rule.except_topics) - known):
+            raise TopicsError(f"context rule {rule.id!r}: unknown topics {unknown}")
+        if not rule.markers or any(not m or any(not alts for alts in m) for m in rule.markers):
+            raise TopicsError(f"context rule {rule.id!r}: empty marker")
+        out.append(rule)
+    return tuple(out)
+
+
 @functools.lru_cache(maxsize=1)
 def _lexicon() -> _Lexicon:
     data = _read_resource()
     cues = data.get("cues", {})
+    quantified = data.get("quantified_negation", {})
     return _Lexicon(
         negators=frozenset(_norm(w) for w in data["negators"]),
         break_words=frozenset(_norm(w) for w in data["clause_break_words"]),
         negative=frozenset(_norm(w) for w in cues.get("negative", ())),
         positive=frozenset(_norm(w) for w in cues.get("positive", ())),
+        quantified_negators=frozenset(_norm(w) for w in quantified.get("negators", ())),
+        not_quantifiers=frozenset(_norm(w) for w in quantified.get("after_not", ())),
+        context_rules=_context_rules(data, {r.id for r in load_topic_rules()}),
+        modals=frozenset(_norm(w) for w in data.get("modals", ())),
     )
+
+
+def context_rules() -> tuple[ContextRule, ...]:
+    """Return the context rules that void complaint matches (other item, hypothetical, body condition...).
+
+    >>> "other_item" in [r.id for r in context_rules()]
+    True
+    """
+    return _lexicon().context_rules
 
 
 @functools.lru_cache(maxsize=1)
@@ -358,17 +440,23 @@ class _Doc:
     ends: list[int]
     words: list[str]
     clauses: list[int]
+    sentences: list[int] = field(default_factory=list)
 
     @classmethod
     def of(cls, low: str, lex: _Lexicon, offset: int = 0) -> _Doc:
-        """Tokenise ``low`` (lower-cased text); token offsets are shifted by ``offset``."""
-        starts, ends, words, clauses = [], [], [], []
-        clause = 0
+        """Tokenise ``low`` (lower-cased text); token offsets are shifted by ``offset``.
+
+        A clause ends at punctuation or a contrast word; a sentence ends at ``. ! ?`` or a line break.
+        """
+        starts, ends, words, clauses, sentences = [], [], [], [], []
+        clause = sentence = 0
         breaks = lex.break_words
         for m in _TOKEN_OR_PUNCT_RE.finditer(low.replace("’", "'")):
             w = m.group(1)
             if w is None:
                 clause += 1
+                if m.group() in ".!?\n":
+                    sentence += 1
                 continue
             if w in breaks:
                 clause += 1
@@ -376,22 +464,103 @@ class _Doc:
             ends.append(m.end() + offset)
             words.append(w)
             clauses.append(clause)
-        return cls(starts, ends, words, clauses)
+            sentences.append(sentence)
+        return cls(starts, ends, words, clauses, sentences)
 
     def token_at(self, pos: int) -> int:
         """Index of the first token ending after ``pos``."""
         return bisect.bisect_right(self.ends, pos)
 
     def negator_before(self, i: int, lex: _Lexicon) -> str:
-        """The negator within NEGATION_WINDOW tokens before token ``i`` in its clause, or ''."""
-        if i >= len(self.words):
-            return ""
+        """The negator within NEGATION_WINDOW tokens before token ``i`` in its clause, or ''.
+
+        A quantified negation ("not a single jar was broken", "none of them leaked", "very few broken")
+        reaches :data:`QUANTIFIED_NEGATION_WINDOW` tokens back; "a few" and "not all" do not negate.
+        """
         clause = self.clauses[i]
-        for j in range(i - 1, max(-1, i - 1 - NEGATION_WINDOW), -1):
+        for j in range(i - 1, max(-1, i - 1 - QUANTIFIED_NEGATION_WINDOW), -1):
             if self.clauses[j] != clause:
                 break
-            if self.words[j] in lex.negators:
-                return self.words[j]
+            w = self.words[j]
+            if i - j <= NEGATION_WINDOW and w in lex.negators:
+                return w
+            if w in lex.quantified_negators and not (j > 0 and self.words[j - 1] in ("a", "quite")):
+                return w
+            if w in ("not", "no") and j + 1 < i and (
+                self.words[j + 1] in lex.not_quantifiers
+                or j + 2 < i and self.words[j + 1] == "a" and self.words[j + 2] in lex.not_quantifiers
+            ):
+                return " ".join(self.words[j : j + (2 if self.words[j + 1] != "a" else 3)])
+        return ""
+
+    def _marker_at(self, j: int, marker: tuple[frozenset[str], ...]) -> int:
+        """End token (exclusive) of ``marker`` when it starts at token ``j``, else -1."""
+        k = j
+        for alts in marker:
+            if k >= len(self.words):
+                return -1
+            w = self.words[k]
+            if w in alts:
+                k += 1
+            elif k + 1 < len(self.words) and f"{w} {self.words[k + 1]}" in alts:
+                k += 2
+            else:
+                return -1
+        return k
+
+    def context_veto(self, first: int, last: int, topic: str, lex: _Lexicon) -> tuple[ContextRule, str] | None:
+        """The first context rule whose marker voids a complaint on tokens ``first..last``, with the marker."""
+        if first >= len(self.words):
+            return None
+        clause, sentence = self.clauses[first], self.sentences[first]
+        for rule in lex.context_rules:
+            if (rule.topics and topic not in rule.topics) or topic in rule.except_topics:
+                continue
+            if rule.scope == "conditional":
+                found = self._conditional(first, last, rule, lex)
+                if found:
+                    return rule, found
+                continue
+            same = self.clauses if rule.scope == "clause" else self.sentences
+            unit = clause if rule.scope == "clause" else sentence
+            lo = first
+            while lo > 0 and first - lo < rule.before and same[lo - 1] == unit:
+                lo -= 1
+            hi = last + 1
+            while hi < len(self.words) and hi - last - 1 < rule.after and same[hi] == unit:
+                hi += 1
+            for j in list(range(lo, first)) + list(range(last + 1, hi)):
+                for marker in rule.markers:
+                    end = self._marker_at(j, marker)
+                    if end < 0 or (j < first and end > first):
+                        continue
+                    if j < first and any(
+                        self.words[k] in rule.reset or self.words[k] in lex.break_words for k in range(end, first)
+                    ):
+                        continue
+                    return rule, " ".join(self.words[j:end])
+        return None
+
+    def _conditional(self, first: int, last: int, rule: ContextRule, lex: _Lexicon) -> str:
+        """A conditional marker earlier in the sentence whose clause holds the match, or whose next clause
+        holds it after a modal ("if it breaks, I'll return it"; "if I see that again I am going to return it")."""
+        sentence = self.sentences[first]
+        j = first
+        while j > 0 and self.sentences[j - 1] == sentence:
+            j -= 1
+        for k in range(j, first):
+            for marker in rule.markers:
+                end = self._marker_at(k, marker)
+                if end < 0 or end > first:
+                    continue
+                if self.clauses[first] == self.clauses[k]:
+                    return " ".join(self.words[k:end])
+                nxt = self.clauses[k] + 1
+                if self.clauses[first] == nxt and any(
+                    self.words[m] in lex.modals for m in range(end, min(last + 1, len(self.words)))
+                    if self.clauses[m] == nxt
+                ):
+                    return " ".join(self.words[k:end])
         return ""
 
 
@@ -407,6 +576,18 @@ def _judge(
             if doc.words[j] in lex.negators and doc.words[j] not in ph.vocabulary:
                 negator = doc.words[j]
                 break
+    verdict = _judge_polarity(doc, first, last, ph, rule, lex, negator)
+    if verdict[0] == "complaint":
+        veto = doc.context_veto(first, last, rule.id, lex)
+        if veto:
+            ctx, marker = veto
+            return "neutral", verdict[1], verdict[2], verdict[3], f"{verdict[4]}, void: {ctx.reason} ({marker!r})"
+    return verdict
+
+
+def _judge_polarity(
+    doc: _Doc, first: int, last: int, ph: _Phrase, rule: TopicRule, lex: _Lexicon, negator: str
+) -> tuple[str, bool, str, str, str]:
     quoted = f"{ph.kind} phrase {ph.phrase!r}"
     if ph.kind == "complaint":
         if negator:
@@ -922,7 +1103,11 @@ __all__ = [
     "TOPICS_RESOURCE",
     "GAP_MAX_WORDS",
     "NEGATION_WINDOW",
+    "QUANTIFIED_NEGATION_WINDOW",
     "CUE_WINDOW",
+    "CONTEXT_SCOPES",
+    "ContextRule",
+    "context_rules",
     "POLARITIES",
     "TEXT_FIELDS",
     "MATCH_COLUMNS",

@@ -79,7 +79,9 @@ def _fmt(x: float) -> str:
     return "  -  " if pd.isna(x) else f"{x:.3f}"
 
 
-def evaluate_v2(complaints: pd.DataFrame, labels: pd.DataFrame, split: str, verbose: bool) -> None:
+def evaluate_v2(
+    complaints: pd.DataFrame, labels: pd.DataFrame, split: str, verbose: bool, texts: dict | None = None
+) -> None:
     """Print precision per topic before/after, recall on the mention set and the weighted recall estimate."""
     lab = labels if split == "all" else labels[labels["split"] == split]
     lab = lab.assign(flagged=_flagged(complaints, lab)).reset_index(drop=True)
@@ -129,13 +131,16 @@ def evaluate_v2(complaints: pd.DataFrame, labels: pd.DataFrame, split: str, verb
     print(f"recall estimate over cue-word sentences (each topic's own positives): before {tp_b / (tp_b + fn_m):.3f}, "
           f"after {tp_a / (tp_a + fn_a):.3f}  (few mention positives: a rough figure)")
     if verbose:
+        def said(r: object) -> str:
+            return (texts or {}).get((r.dataset, r.review_id, r.field), "")[r.start : r.end][:220]
+
         for r in match[match["still"] & (match["label"] == 0)].itertuples():
-            print(f"  false positive {r.topic} [{r.review_id} {r.start}]: {r.flagged}")
+            print(f"  false positive {r.topic} [{r.review_id} {r.start}] {sorted(r.flagged)}: {said(r)!r}")
         for r in match[~match["still"] & (match["label"] == 1)].itertuples():
-            print(f"  dropped true {r.topic} [{r.review_id} {r.start}]")
+            print(f"  dropped true {r.topic} [{r.review_id} {r.start}]: {said(r)!r}")
         for r, tr in zip(mention.itertuples(), m_truth):
             if r.flagged - tr or tr - r.flagged:
-                print(f"  mention [{r.review_id} {r.start}] true={sorted(tr)} flagged={sorted(r.flagged)}")
+                print(f"  mention [{r.review_id} {r.start}] true={sorted(tr)} flagged={sorted(r.flagged)}: {said(r)!r}")
 
 
 def evaluate_v1(complaints: pd.DataFrame, labels: pd.DataFrame) -> None:
@@ -164,8 +169,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"eval_topics: no Amazon exports under {SHARED.resolve()}; skipped")
         return 0
     all_hits = []
+    all_texts: dict[tuple[str, str, str], str] = {}
     for folder, name in present:
         frame = read_reviews(SHARED / folder / name).reviews
+        for fld in ("title", "text"):
+            all_texts.update(
+                ((f"{folder}/{name}", r, fld), v) for r, v in zip(frame["review_id"], frame[fld].fillna(""))
+            )
         t0 = time.perf_counter()
         tagged = tag_topics(frame)
         elapsed = time.perf_counter() - t0
@@ -190,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         labels = pd.read_csv(LABELS_V2, dtype={"review_id": str, "topic": str, "topics_true": str},
                              keep_default_na=False)
         labels = labels[labels["dataset"].isin({f"{d}/{f}" for d, f in present})]
-        evaluate_v2(complaints, labels, args.split, verbose=args.errors or args.split == "dev")
+        evaluate_v2(complaints, labels, args.split, verbose=args.errors or args.split == "dev", texts=all_texts)
     if LABELS.is_file():
         evaluate_v1(complaints, pd.read_csv(LABELS, dtype={"review_id": str}))
     return 0
