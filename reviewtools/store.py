@@ -53,6 +53,8 @@ from typing import Any, Final
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import __version__
 from .errors import InvalidTransitionError, ReviewNotFoundError, SchemaError, StoreBusyError, StoreError
@@ -74,6 +76,17 @@ CONTENT_COLUMNS: Final[tuple[str, ...]] = ("rating", "title", "text")
 META_COLUMNS: Final[tuple[str, ...]] = tuple(
     c for c in COLUMNS if c not in CONTENT_COLUMNS + ("platform", "review_id")
 )
+#: Columns that record where a row was read. They are written whenever a review is inserted or rewritten, but a
+#: review whose only difference is its file or row (tomorrow's export, another order) is unchanged and not rewritten.
+PROVENANCE_COLUMNS: Final[tuple[str, ...]] = ("source_file", "source_row")
+#: Metadata columns whose change refreshes a stored review in place (``meta_hash``), without a new version.
+META_HASHED_COLUMNS: Final[tuple[str, ...]] = tuple(c for c in META_COLUMNS if c not in PROVENANCE_COLUMNS)
+#: Columns of the row fingerprint ``fp`` (migration 003): content and hashed metadata.
+FP_COLUMNS: Final[tuple[str, ...]] = CONTENT_COLUMNS + META_HASHED_COLUMNS
+#: Rows hashed per pyarrow chunk: bounds the joined-text buffer (about 0.5 KB a review, so ~50 MB).
+HASH_CHUNK_ROWS: Final[int] = 100_000
+#: Host parameters per ``IN (...)`` query (SQLite's default SQLITE_MAX_VARIABLE_NUMBER was 999 before 3.32).
+_IN_CHUNK: Final[int] = 900
 #: Columns triage adds that define the recommended action (issue 4, ARCHITECTURE.md ``pipeline`` row).
 ACTION_COLUMNS: Final[tuple[str, ...]] = ("action", "action_reason", "priority", "draft")
 #: Recommended actions that need nobody's work; kept in the store but not listed as open.
@@ -85,6 +98,11 @@ _INT_COLUMNS: Final[tuple[str, ...]] = tuple(c for c, t in DTYPES.items() if t =
 _TS_FORMAT: Final[str] = "%Y-%m-%dT%H:%M:%S.%fZ"
 _SEP: Final[str] = "\x1f"  # ASCII unit separator between hashed fields
 _NULL: Final[str] = "\x00"  # marks a null field in the hashed text, so null and "" differ
+#: BLAKE2b personalisation of the row fingerprint (at most 16 bytes). A new fingerprint recipe gets a new value, so
+#: old and new fingerprints never match by accident and the stored rows are compared by their exact hashes once.
+_FP_PERSON: Final[bytes] = b"reviewtools-fp1"
+_REMOVED: Final[int] = 1  # flag bits of ReviewStore._stored_index
+_NO_FP: Final[int] = 2
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
@@ -223,12 +241,79 @@ def _fmt_ts(ts: pd.Timestamp) -> str:
 
 
 def _hash_rows(parts: list[list[Any]]) -> list[str]:
-    """BLAKE2b-128 of each row of ``parts`` (lists of column values), nulls distinct from empty strings."""
+    """BLAKE2b-128 of each row of ``parts`` (lists of column values), nulls distinct from empty strings.
+
+    The reference definition of the stored hashes, one Python row at a time; :func:`_row_hashes` computes the same
+    digests from a frame with pyarrow and is what ingest uses.
+    """
     out = []
     for row in zip(*parts):
         s = _SEP.join(_NULL if v is None else str(v) for v in row)
         out.append(hashlib.blake2b(s.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest())
     return out
+
+
+def _iso_text(s: pd.Series) -> np.ndarray:
+    """A UTC timestamp column as ``_TS_FORMAT`` text (object array, None for null), vectorised with numpy."""
+    naive = s.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+    txt = np.datetime_as_string(naive, unit="us").astype(object) + "Z"
+    txt[np.isnat(naive)] = None
+    return txt
+
+
+def _arrow_text(s: pd.Series) -> pa.Array:
+    """One canonical column as a pyarrow ``large_string`` array, as :func:`_hash_rows` spells each value
+    (ints as digits, timestamps as ``_TS_FORMAT``, booleans as ``true``/``false``), nulls as ``_NULL``."""
+    if s.name in _TS_COLUMNS:
+        arr: Any = pa.array(_iso_text(s), type=pa.large_string())
+    else:
+        arr = pa.array(s.array, from_pandas=True)
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        arr = pc.cast(arr, pa.large_string())
+    return pc.fill_null(arr, _NULL)
+
+
+def _row_digests(frame: pd.DataFrame, columns: tuple[str, ...], *, digest_size: int, person: bytes = b"") -> list[bytes]:
+    """BLAKE2b of each row's ``columns`` joined by ``_SEP`` (nulls as ``_NULL``), as raw digests.
+
+    The text of a chunk of rows is joined once by pyarrow; each row is then one ``hashlib.blake2b`` call over a
+    slice of that buffer, with no Python string per row. For content columns this is byte for byte the text
+    :func:`_hash_rows` hashes (the stored ``content_hash`` keeps its definition).
+    """
+    out: list[bytes] = []
+    b2 = hashlib.blake2b
+    sep = pa.scalar(_SEP, pa.large_string())
+    for a, b in _chunks(len(frame), HASH_CHUNK_ROWS):
+        part = frame.iloc[a:b]
+        joined = pc.binary_join_element_wise(*[_arrow_text(part[c]) for c in columns], sep)
+        if isinstance(joined, pa.ChunkedArray):
+            joined = joined.combine_chunks()
+        _, offsets_buf, data_buf = joined.buffers()
+        offsets = np.frombuffer(offsets_buf, dtype=np.int64)[joined.offset: joined.offset + len(joined) + 1].tolist()
+        data = memoryview(data_buf) if data_buf is not None else memoryview(b"")
+        out += [b2(data[i:j], digest_size=digest_size, person=person).digest() for i, j in zip(offsets, offsets[1:])]
+    return out
+
+
+def _row_hashes(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[str]:
+    """The stored hex hash (BLAKE2b-128, :func:`_hash_rows`'s definition) of each row's ``columns``."""
+    return [d.hex() for d in _row_digests(frame, columns, digest_size=16)]
+
+
+def _fingerprints(frame: pd.DataFrame) -> np.ndarray:
+    """The row fingerprint ``fp`` (BLAKE2b-64 of :data:`FP_COLUMNS`, personalised) as little-endian int64.
+
+    >>> from reviewtools.schema import coerce
+    >>> f = coerce(pd.DataFrame({"review_id": ["A", "B"], "platform": "google", "rating": [5, 5],
+    ...                          "text": ["Great", "Great"], "created_at": "2024-01-02"}))
+    >>> fp = _fingerprints(f); bool(fp[0] == fp[1]), fp.dtype.name
+    (True, 'int64')
+    """
+    if not len(frame):
+        return np.zeros(0, dtype=np.int64)
+    raw = b"".join(_row_digests(frame, FP_COLUMNS, digest_size=8, person=_FP_PERSON))
+    return np.frombuffer(raw, dtype="<i8").astype(np.int64)
 
 
 def _to_sql_values(frame: pd.DataFrame) -> dict[str, list[Any]]:
@@ -237,15 +322,11 @@ def _to_sql_values(frame: pd.DataFrame) -> dict[str, list[Any]]:
     for c in COLUMNS:
         s = frame[c]
         if c in _TS_COLUMNS:
-            txt = s.dt.strftime(_TS_FORMAT)
-            vals = txt.astype(object).where(s.notna(), None).tolist()
+            cols[c] = _iso_text(s).tolist()
         elif c in _BOOL_COLUMNS:
-            vals = [None if v is pd.NA else int(bool(v)) for v in s.astype(object).tolist()]
-        elif c in _INT_COLUMNS:
-            vals = [None if v is pd.NA else int(v) for v in s.astype(object).tolist()]
+            cols[c] = s.astype("Int64").to_numpy(dtype=object, na_value=None).tolist()
         else:
-            vals = [None if v is pd.NA or v is None else str(v) for v in s.astype(object).tolist()]
-        cols[c] = vals
+            cols[c] = s.to_numpy(dtype=object, na_value=None).tolist()
     return cols
 
 
@@ -469,12 +550,11 @@ class ReviewStore:
         if rejected is not None:
             n_rejected = int(rejected)
         source = source or default_source or "frame"
-        frame = _canonical(frame, source)
+        frame = _canonical(frame, source).reset_index(drop=True)
         n = len(frame)
-        values = _to_sql_values(frame)
-        content_hash = _hash_rows([values[c] for c in CONTENT_COLUMNS])
-        meta_hash = _hash_rows([values[c] for c in META_COLUMNS])
-        keys = list(zip(values["platform"], values["review_id"]))
+        fp = _fingerprints(frame)
+        keys = (frame["platform"] + _SEP + frame["review_id"]).to_numpy(dtype=object)
+        platforms = sorted(frame["platform"].unique().tolist())
 
         def work() -> IngestReport:
             now = self._ts()
@@ -483,107 +563,127 @@ class ReviewStore:
                 (source, now, int(full_export), n, n_rejected),
             )
             ingest_id = int(cur.lastrowid)
-            existing = self._existing(sorted({p for p, _ in keys}))
-            new_idx: list[int] = []
-            changed_idx: list[int] = []
-            refresh_idx: list[int] = []
-            restored_pks: list[int] = []
-            for i, key in enumerate(keys):
-                old = existing.get(key)
-                if old is None:
-                    new_idx.append(i)
-                    continue
-                pk, old_content, old_meta, removed_at = old
-                if removed_at is not None:
-                    restored_pks.append(pk)
-                if old_content != content_hash[i]:
-                    changed_idx.append(i)
-                elif old_meta != meta_hash[i]:
-                    refresh_idx.append(i)
-            total = len(new_idx) + len(changed_idx) + len(refresh_idx)
+            # 1. Which rows are known, and which known rows have another fingerprint (one query, numpy).
+            s_keys, s_id, s_fp, s_flags = self._stored_index(platforms)
+            pos = pd.Index(s_keys, dtype=object).get_indexer(keys) if len(s_keys) else np.full(n, -1)
+            known = pos >= 0
+            kpos = pos[known]
+            pk = np.full(n, -1, dtype=np.int64)
+            pk[known] = s_id[kpos]
+            differs = np.zeros(n, dtype=bool)
+            differs[known] = (s_fp[kpos] != fp[known]) | (s_flags[kpos] & _NO_FP).astype(bool)
+            restored_pks = pk[known][(s_flags[kpos] & _REMOVED).astype(bool)].tolist()
+            new_idx = np.flatnonzero(~known)
+            check_idx = np.flatnonzero(differs)
+            # 2. Only new rows and rows with another fingerprint become Python values and exact hashes.
+            cand = np.concatenate([new_idx, check_idx])
+            sub = frame.iloc[cand]
+            values = _to_sql_values(sub)
+            content_hash = _row_hashes(sub, CONTENT_COLUMNS)
+            meta_hash = _row_hashes(sub, META_HASHED_COLUMNS)
+            sub_fp = fp[cand].tolist()
+            n_new = len(new_idx)
+            stored = self._stored_hashes(pk[check_idx].tolist())
+            changed_j: list[int] = []  # positions in `sub`
+            refresh_j: list[int] = []
+            fp_only: list[tuple[int, int]] = []
+            for j in range(n_new, len(cand)):
+                row_pk = int(pk[cand[j]])
+                old_content, old_meta = stored[row_pk]
+                if old_content != content_hash[j]:
+                    changed_j.append(j)
+                elif old_meta != meta_hash[j]:
+                    refresh_j.append(j)
+                else:  # same exact hashes, new fingerprint recipe (or a row stored before migration 003)
+                    fp_only.append((sub_fp[j], row_pk))
+            total = n_new + len(changed_j) + len(refresh_j)
             done = 0
             cols = list(COLUMNS)
             insert_sql = (
-                f"INSERT INTO reviews ({', '.join(cols)}, content_hash, meta_hash, version, first_seen_at, "
-                f"changed_at, first_ingest_id, last_ingest_id) VALUES ({', '.join('?' * (len(cols) + 7))})"
+                f"INSERT INTO reviews ({', '.join(cols)}, content_hash, meta_hash, fp, version, first_seen_at, "
+                f"changed_at, first_ingest_id, last_ingest_id) VALUES ({', '.join('?' * (len(cols) + 8))})"
             )
-            for a, b in _chunks(len(new_idx), BATCH_ROWS):
-                batch = new_idx[a:b]
+            for a, b in _chunks(n_new, BATCH_ROWS):
                 self._con.executemany(
                     insert_sql,
                     (
-                        [values[c][i] for c in cols]
-                        + [content_hash[i], meta_hash[i], 1, now, now, ingest_id, ingest_id]
-                        for i in batch
+                        [values[c][j] for c in cols]
+                        + [content_hash[j], meta_hash[j], sub_fp[j], 1, now, now, ingest_id, ingest_id]
+                        for j in range(a, b)
                     ),
                 )
-                done += len(batch)
+                done += b - a
                 if progress:
                     progress("write", done, total)
-            set_all = ", ".join(f"{c} = ?" for c in cols if c not in ("platform", "review_id"))
+            upd = [c for c in cols if c not in ("platform", "review_id")]
+            set_all = ", ".join(f"{c} = ?" for c in upd)
             set_meta = ", ".join(f"{c} = ?" for c in META_COLUMNS)
-            for a, b in _chunks(len(changed_idx), BATCH_ROWS):
-                batch = changed_idx[a:b]
-                pks = [existing[keys[i]][0] for i in batch]
+            for a, b in _chunks(len(changed_j), BATCH_ROWS):
+                batch = changed_j[a:b]
+                pks = [int(pk[cand[j]]) for j in batch]
                 self._con.executemany(
                     "INSERT INTO review_versions (review_pk, version, rating, title, text, content_hash, "
                     "valid_from, replaced_at, replaced_by_ingest_id) "
                     "SELECT id, version, rating, title, text, content_hash, changed_at, ?, ? FROM reviews "
                     "WHERE id = ?",
-                    ((now, ingest_id, pk) for pk in pks),
+                    ((now, ingest_id, row_pk) for row_pk in pks),
                 )
                 self._con.executemany(
-                    f"UPDATE reviews SET {set_all}, content_hash = ?, meta_hash = ?, version = version + 1, "
+                    f"UPDATE reviews SET {set_all}, content_hash = ?, meta_hash = ?, fp = ?, version = version + 1, "
                     "changed_at = ?, last_ingest_id = ?, possibly_removed_at = NULL WHERE id = ?",
                     (
-                        [values[c][i] for c in cols if c not in ("platform", "review_id")]
-                        + [content_hash[i], meta_hash[i], now, ingest_id, pk]
-                        for i, pk in zip(batch, pks)
+                        [values[c][j] for c in upd] + [content_hash[j], meta_hash[j], sub_fp[j], now, ingest_id, row_pk]
+                        for j, row_pk in zip(batch, pks)
                     ),
                 )
                 done += len(batch)
                 if progress:
                     progress("write", done, total)
-            for a, b in _chunks(len(refresh_idx), BATCH_ROWS):
-                batch = refresh_idx[a:b]
+            for a, b in _chunks(len(refresh_j), BATCH_ROWS):
+                batch = refresh_j[a:b]
                 self._con.executemany(
-                    f"UPDATE reviews SET {set_meta}, meta_hash = ?, last_ingest_id = ? WHERE id = ?",
+                    f"UPDATE reviews SET {set_meta}, meta_hash = ?, fp = ?, last_ingest_id = ? WHERE id = ?",
                     (
-                        [values[c][i] for c in META_COLUMNS] + [meta_hash[i], ingest_id, existing[keys[i]][0]]
-                        for i in batch
+                        [values[c][j] for c in META_COLUMNS] + [meta_hash[j], sub_fp[j], ingest_id, int(pk[cand[j]])]
+                        for j in batch
                     ),
                 )
                 done += len(batch)
                 if progress:
                     progress("write", done, total)
+            if fp_only:
+                self._con.executemany("UPDATE reviews SET fp = ? WHERE id = ?", fp_only)
             if restored_pks:
                 self._con.executemany(
                     "UPDATE reviews SET possibly_removed_at = NULL, last_ingest_id = ? WHERE id = ?",
-                    ((ingest_id, pk) for pk in restored_pks),
+                    ((ingest_id, row_pk) for row_pk in restored_pks),
                 )
             removed_keys: list[tuple[str, str]] = []
             if full_export:
-                removed_keys = self._mark_missing(frame, set(keys), now, ingest_id)
-            n_unchanged = n - len(new_idx) - len(changed_idx)
+                present = set(zip(frame["platform"].tolist(), frame["review_id"].tolist()))
+                removed_keys = self._mark_missing(frame, present, now, ingest_id)
+            n_changed = len(changed_j)
+            n_unchanged = n - n_new - n_changed
             self._con.execute(
                 "UPDATE ingests SET finished_at = ?, new = ?, changed = ?, unchanged = ?, possibly_removed = ? "
                 "WHERE id = ?",
-                (self._ts(), len(new_idx), len(changed_idx), n_unchanged, len(removed_keys), ingest_id),
+                (self._ts(), n_new, n_changed, n_unchanged, len(removed_keys), ingest_id),
             )
+            plat, rid = values["platform"], values["review_id"]
             return IngestReport(
                 source=source,
                 ingest_id=ingest_id,
                 rows=n,
-                new=len(new_idx),
-                changed=len(changed_idx),
+                new=n_new,
+                changed=n_changed,
                 unchanged=n_unchanged,
                 possibly_removed=len(removed_keys),
                 restored=len(restored_pks),
-                refreshed=len(refresh_idx),
+                refreshed=len(refresh_j),
                 rejected=n_rejected,
                 full_export=full_export,
-                new_keys=tuple(keys[i] for i in new_idx),
-                changed_keys=tuple(keys[i] for i in changed_idx),
+                new_keys=tuple(zip(plat[:n_new], rid[:n_new])),
+                changed_keys=tuple((plat[j], rid[j]) for j in changed_j),
                 removed_keys=tuple(removed_keys),
             )
 
@@ -591,15 +691,37 @@ class ReviewStore:
         log.info("store %s: ingested %s: %s", self.path, source, report.as_dict())
         return report
 
-    def _existing(self, platforms: list[str]) -> dict[tuple[str, str], tuple[int, str, str, str | None]]:
+    def _stored_index(self, platforms: list[str]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+        """Every stored review of ``platforms`` as ``(key, id, fp, flags)`` columns in one query.
+
+        ``key`` is ``platform + _SEP + review_id`` (platform names never hold the separator, so keys are unique);
+        ``flags`` has :data:`_REMOVED` for a review marked possibly removed, :data:`_NO_FP` for a null fingerprint.
+        """
+        empty = ([], np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64))
         if not platforms:
-            return {}
+            return empty
         rows = self._con.execute(
-            "SELECT platform, review_id, id, content_hash, meta_hash, possibly_removed_at FROM reviews "
+            f"SELECT platform || char({ord(_SEP)}) || review_id, id, ifnull(fp, 0), "
+            f"(possibly_removed_at IS NOT NULL) * {_REMOVED} + (fp IS NULL) * {_NO_FP} FROM reviews "
             f"WHERE platform IN ({', '.join('?' * len(platforms))})",
             platforms,
-        )
-        return {(p, r): (pk, ch, mh, rm) for p, r, pk, ch, mh, rm in rows}
+        ).fetchall()
+        if not rows:
+            return empty
+        keys, ids, fps, flags = zip(*rows)
+        return (list(keys), np.fromiter(ids, np.int64, len(ids)), np.fromiter(fps, np.int64, len(fps)),
+                np.fromiter(flags, np.int64, len(flags)))
+
+    def _stored_hashes(self, pks: list[int]) -> dict[int, tuple[str, str]]:
+        """``id -> (content_hash, meta_hash)`` for the given review ids, in chunked ``IN`` queries."""
+        out: dict[int, tuple[str, str]] = {}
+        for a, b in _chunks(len(pks), _IN_CHUNK):
+            chunk = pks[a:b]
+            for row_pk, ch, mh in self._con.execute(
+                f"SELECT id, content_hash, meta_hash FROM reviews WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+            ):
+                out[int(row_pk)] = (ch, mh)
+        return out
 
     def _mark_missing(
         self, frame: pd.DataFrame, present: set[tuple[str, str]], now: str, ingest_id: int
