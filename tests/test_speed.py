@@ -1,0 +1,91 @@
+"""The fast paths of issue 8 give exactly what the slow ones gave: no timing here (see benchmarks/run.py).
+
+* sentiment through the FastVader seam equals sentiment through the vaderSentiment package, column for column;
+* ``_mean`` is ``np.mean`` bit for bit;
+* ``find_and_tag_topics`` equals ``tag_topics`` and ``find_topics``;
+* triage partitions concatenate to the whole, and ``run_triage(processes=2)`` equals the serial run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pandas.testing import assert_frame_equal
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from reviewtools import sentiment
+from reviewtools.ingest import read_reviews
+from reviewtools.pipeline import default_processes, run_triage, triage_partition
+from reviewtools.topics import find_and_tag_topics, find_topics, tag_topics
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "amazon_fine_food_sample.csv"
+PACKAGE = SentimentIntensityAnalyzer()
+
+
+@pytest.fixture(scope="module")
+def reviews() -> pd.DataFrame:
+    """120 real reviews (Amazon Fine Food sample, CC0) with a few edge rows: empty, caps, emoji, duplicates."""
+    frame = read_reviews(SAMPLE).reviews.head(120).reset_index(drop=True)
+    frame.loc[1, "text"] = ""
+    frame.loc[2, "text"] = "NOT GOOD but not BAD either!!! \U0001F600 kind of ok... Never so happy? No way."
+    frame.loc[3, "title"] = pd.NA
+    frame.loc[4, "text"] = frame.loc[5, "text"]  # an exact duplicate text
+    return frame
+
+
+def test_sentiment_fast_seam_equals_the_package(reviews, monkeypatch):
+    fast = sentiment.score_sentiment(reviews)
+    monkeypatch.setattr(sentiment, "_scores", lambda texts: [PACKAGE.polarity_scores(t) for t in texts])
+    slow = sentiment.score_sentiment(reviews)
+    assert_frame_equal(fast, slow)
+    assert fast["vader_compound"].tolist() == [
+        PACKAGE.polarity_scores(sentiment.review_string(a, b))["compound"] if sentiment.review_string(a, b) else 0.0
+        for a, b in zip(sentiment._as_text(reviews["title"]), sentiment._as_text(reviews["text"]))
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.floats(min_value=-1, max_value=1, allow_nan=False).map(lambda x: round(x, 4)),
+                min_size=1, max_size=40))
+def test_mean_is_numpy_mean_bit_for_bit(values):
+    got, want = sentiment._mean(values), float(np.mean(values))
+    assert got == want and np.signbit(got) == np.signbit(want)
+
+
+def test_find_and_tag_topics_equals_both_calls(reviews):
+    tagged, matches = find_and_tag_topics(reviews)
+    assert_frame_equal(tagged, tag_topics(reviews))
+    assert_frame_equal(matches, find_topics(reviews))
+
+
+def test_partitions_concatenate_to_the_whole(reviews):
+    whole, w_matches, w_hits, _ = triage_partition(reviews)
+    parts = [triage_partition(reviews.iloc[a:b]) for a, b in ((0, 37), (37, 38), (38, 120))]
+    assert_frame_equal(pd.concat([p[0] for p in parts]), whole)
+    assert_frame_equal(pd.concat([p[1] for p in parts if len(p[1])], ignore_index=True), w_matches)
+    assert_frame_equal(pd.concat([p[2] for p in parts if len(p[2])], ignore_index=True), w_hits)
+
+
+def test_two_processes_give_the_serial_result(reviews):
+    timings: dict[str, float] = {}
+    before = reviews.copy()
+    serial = run_triage(reviews, processes=1)
+    parallel = run_triage(reviews, processes=2, timings=timings)
+    for a, b in ((serial.reviews, parallel.reviews), (serial.hits, parallel.hits),
+                 (serial.topic_matches, parallel.topic_matches)):
+        assert_frame_equal(a, b)
+    assert serial.stages_not_run == parallel.stages_not_run
+    assert {"sentiment", "topics", "checks", "per_review_wall", "duplicates", "decisions"} <= set(timings)
+    assert_frame_equal(reviews, before)  # never mutated
+
+
+def test_processes_default_and_bad_value(reviews):
+    assert default_processes(10) == 1
+    assert default_processes(10**7) >= 1
+    with pytest.raises(ValueError, match="processes must be at least 1"):
+        run_triage(reviews.head(5), processes=0)
