@@ -37,7 +37,7 @@ import math
 import multiprocessing
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -106,6 +106,9 @@ CHUNKS_PER_PROCESS: Final[int] = 4
 #: ``if __name__ == "__main__"`` guard work (``spawn``/``forkserver`` re-run the caller's main module) and
 #: workers start without re-importing pandas; elsewhere the platform default.
 POOL_START_METHOD: Final[str | None] = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+
+#: Rows turned into dicts at a time by :func:`recommend` (all at once, 1M rows x 60 columns take gigabytes).
+RECORD_BLOCK: Final[int] = 20_000
 
 #: Characters that make a spreadsheet treat a cell as a formula (OWASP "CSV injection").
 FORMULA_PREFIXES: Final[tuple[str, ...]] = ("=", "+", "-", "@", "\t", "\r")
@@ -477,8 +480,7 @@ def recommend(
     priority, priority_reason = _priority(out, as_of)
     previous = {_normalise(t) for t in out["reply_text"].dropna().astype(str) if t.strip()}
     cols: dict[str, list[Any]] = {c: [] for c in TRIAGE_COLUMNS}
-    records = out.to_dict("records")
-    for rec in records:
+    for rec in _records(out):
         rid = str(rec["review_id"])
         platform = str(rec.get("platform") or "other")
         rating = rec.get("rating")
@@ -571,6 +573,12 @@ def recommend(
     for c in TRIAGE_COLUMNS:
         out[c] = pd.array(cols[c], dtype="Float64" if c == "priority" else "string")
     return out
+
+
+def _records(frame: pd.DataFrame) -> Iterator[dict[str, Any]]:
+    """``frame.to_dict("records")`` one block at a time, so a million rows never sit in memory as dicts."""
+    for start in range(0, len(frame), RECORD_BLOCK):
+        yield from frame.iloc[start : start + RECORD_BLOCK].to_dict("records")
 
 
 def _unique_draft(rec: dict[str, Any], kind: str, topic: str | None, problem: str | None,
