@@ -52,6 +52,71 @@ def datasets_dir(arg: str | None) -> Path:
     return Path(__file__).resolve().parents[1] / ".." / "shared" / "datasets"
 
 
+#: The held-out review corpora (name -> how to read it). Amazon exports go through ``read_reviews``; the hotel
+#: reviews (Ott, TripAdvisor) are checked as Google reviews (a local business), Salminen's as Amazon reviews.
+AMAZON_EXPORTS = {
+    "finefood": ("amazon_fine_food_1k", "Reviews_first1000.csv"),
+    "datafiniti": ("amazon_datafiniti_5k", "Datafiniti_Amazon_Consumer_Reviews_of_Amazon_Products.csv"),
+    "fashion": ("amazon_mcauley2018_5core", "AMAZON_FASHION_5.jsonl"),
+    "beauty": ("amazon_mcauley2018_5core", "All_Beauty_5.jsonl"),
+}
+#: The generated corpus (benchmarks/generate.py, deterministic for N and seed): real sentences recombined.
+GENERATED_N, GENERATED_SEED = 100_000, 8
+#: Held-out labels (scripts/draw_rules_sample.py drew them before the precision pass; ids/offsets/labels only).
+LABELS = Path(__file__).resolve().parent / "eval_rules_labels.csv"
+
+
+def load_corpus(d: Path, name: str) -> pd.DataFrame | None:
+    """One held-out corpus as a canonical-enough review frame, or None (with a message) when it is absent."""
+    from reviewtools.ingest import read_reviews
+
+    if name in AMAZON_EXPORTS:
+        path = d.joinpath(*AMAZON_EXPORTS[name])
+        if not path.exists():
+            print(f"(skipped {name}: {path} not found)")
+            return None
+        return read_reviews(path).reviews
+    if name == "salminen":
+        path = d / "fake_reviews_salminen" / "fake_reviews_dev.csv"
+        if not path.exists():
+            print(f"(skipped {name}: {path} not found)")
+            return None
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        f = _frame([f"S{i}" for i in df.index], df["text"])
+        f["marketplace"] = "amazon.com"
+        return f
+    if name == "ott":
+        path = d / "ott_deceptive_opinion_spam" / "op_spam_v1.4.csv"
+        if not path.exists():
+            print(f"(skipped {name}: {path} not found)")
+            return None
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        return _frame(df["id"], df["text"], platform="google")
+    if name == "tripadvisor":
+        path = d / "tripadvisor_hotel_reviews_sample" / "tripadvisor_hotel_reviews_first109.csv"
+        if not path.exists():
+            print(f"(skipped {name}: {path} not found)")
+            return None
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        return _frame([f"T{i}" for i in df.index], df["Review"], platform="google")
+    if name == "gen100k":
+        from reviewtools.ingest import read_reviews
+
+        repo = Path(__file__).resolve().parents[1]
+        path = repo / "benchmarks" / "out" / f"reviews_{GENERATED_N}_seed{GENERATED_SEED}.csv"
+        if not path.exists():
+            sys.path.insert(0, str(repo / "benchmarks"))
+            from generate import generate  # noqa: PLC0415
+
+            print(f"(generating {path.name} with benchmarks/generate.py)")
+            generate(GENERATED_N, path, seed=GENERATED_SEED, datasets=d)
+        return read_reviews(path).reviews
+    raise ValueError(f"unknown corpus {name!r}")
+
+
+CORPORA = (*AMAZON_EXPORTS, "salminen", "ott", "tripadvisor", "gen100k")
+
+
 def _frame(ids, texts, authors=None, platform="amazon") -> pd.DataFrame:
     n = len(texts)
     return pd.DataFrame({"review_id": [str(i) for i in ids], "platform": [platform] * n, "marketplace": [None] * n,
