@@ -179,6 +179,11 @@ class ContextRule:
     topics: frozenset[str]
     except_topics: frozenset[str] = frozenset()
 
+    @functools.cached_property
+    def first_words(self) -> frozenset[str]:
+        """Words a marker can start with (a quick filter before matching markers)."""
+        return frozenset(w.split(" ")[0] for m in self.markers for w in m[0])
+
 
 @dataclass(frozen=True)
 class _Lexicon:
@@ -529,7 +534,10 @@ class _Doc:
             hi = last + 1
             while hi < len(self.words) and hi - last - 1 < rule.after and same[hi] == unit:
                 hi += 1
+            starts = rule.first_words
             for j in list(range(lo, first)) + list(range(last + 1, hi)):
+                if self.words[j] not in starts:
+                    continue
                 for marker in rule.markers:
                     end = self._marker_at(j, marker)
                     if end < 0 or (j < first and end > first):
@@ -549,6 +557,8 @@ class _Doc:
         while j > 0 and self.sentences[j - 1] == sentence:
             j -= 1
         for k in range(j, first):
+            if self.words[k] not in rule.first_words:
+                continue
             for marker in rule.markers:
                 end = self._marker_at(k, marker)
                 if end < 0 or end > first:

@@ -13,11 +13,15 @@ from hypothesis import strategies as st
 from reviewtools import schema
 from reviewtools.errors import ReviewToolsError, SchemaError
 from reviewtools.topics import (
+    CONTEXT_SCOPES,
     MATCH_COLUMNS,
     NEGATION_WINDOW,
+    QUANTIFIED_NEGATION_WINDOW,
     ThemeDiscovery,
     TopicsError,
     _compile_phrase,
+    _context_rules,
+    context_rules,
     find_topics,
     load_topic_rules,
     tag_topics,
@@ -200,6 +204,113 @@ def test_negated_match_records_the_negator():
     row = hits[hits["topic"] == "damaged_defective"].iloc[0]
     assert row["negated"] and row["negator"] == "wasn't" and row["polarity"] == "neutral"
     assert "negated by" in row["reason"]
+
+
+# ------------------------------------------------------------------------------------- context rules
+
+CONTEXT_RULES = context_rules()
+
+
+def test_context_rules_are_documented_and_valid():
+    ids = [r.id for r in CONTEXT_RULES]
+    assert len(set(ids)) == len(ids)
+    assert {"other_item", "hypothetical", "conditional", "body_condition", "user_caused"} <= set(ids)
+    for rule in CONTEXT_RULES:
+        assert rule.reason.strip() and rule.scope in CONTEXT_SCOPES and rule.markers
+        assert rule.topics <= set(topic_ids()) and rule.except_topics <= set(topic_ids())
+
+
+@pytest.mark.parametrize(
+    ("entry", "problem"),
+    [
+        ({"id": "x", "reason": "r", "markers": ["if"], "scope": "paragraph"}, "scope"),
+        ({"id": "x", "reason": "r", "markers": ["if"], "topics": ["nope"]}, "unknown topics"),
+        ({"id": "x", "reason": "r", "markers": [""]}, "empty marker"),
+        ({"id": "x", "markers": ["if"]}, "lacks"),
+    ],
+)
+def test_bad_context_rules_are_rejected(entry, problem):
+    with pytest.raises(TopicsError, match=problem):
+        _context_rules({"context_rules": [entry]}, set(topic_ids()))
+
+
+@pytest.mark.parametrize(
+    ("void", "twin", "topic", "rule_id"),
+    [
+        # another item: the complaint is not about this product; the twin is about this one
+        ("Bought it to replace a broken kindle.", "Bought it new and it arrived broken.", "damaged_defective", "other_item"),
+        ("Unlike my last pair that fell apart, these hold up.", "These fell apart in a week.", "quality_durability", "other_item"),
+        ("I replaced my old one, which cracked.", "I replaced my old one and this one arrived cracked.", "damaged_defective", "other_item"),
+        # user-caused damage is not a defect
+        ("My toddler dropped it and the screen cracked.", "The screen cracked on day two.", "damaged_defective", "user_caused"),
+        # hypotheticals and conditionals did not happen
+        ("I worry it will arrive broken.", "Sure enough, it did arrive broken.", "damaged_defective", "hypothetical"),
+        ("If it breaks, I will return it.", "It broke, so I returned it.", "return_refund", "conditional"),
+        # what a product prevents or repairs; body conditions
+        ("It protects against damage.", "It was damaged.", "damaged_defective", "prevention"),
+        ("My heels were dry and cracked.", "The heel of the shoe cracked.", "damaged_defective", "body_condition"),
+        # warning labels and the buyer's own ordering mistake
+        ("The label says choking hazard.", "This is a choking hazard.", "safety", "warning_label"),
+        ("I ordered the wrong size.", "They sent the wrong size.", "size_fit", "buyer_error"),
+    ],
+)
+def test_context_rules_void_the_family_and_keep_the_twin(void, twin, topic, rule_id):
+    hits = find_topics(frame_of(void))
+    mine = hits[hits["topic"] == topic]
+    assert len(mine) and not mine["complaint"].any(), mine[["evidence", "polarity", "reason"]].values.tolist()
+    reason = next(r for r in CONTEXT_RULES if r.id == rule_id).reason
+    assert any(reason in why for why in mine["reason"]), mine["reason"].tolist()
+    assert "complaint" in verdict(twin, topic)
+
+
+def test_voided_match_keeps_its_exact_span_and_names_the_marker():
+    text = "Was a gift to replace a broken kindle."
+    row = find_topics(frame_of(text)).iloc[0]
+    assert text[row["start"] : row["end"]] == row["evidence"] == "broken"
+    assert row["polarity"] == "neutral" and not row["negated"] and "('to replace')" in row["reason"]
+
+
+def test_seller_fix_is_a_defect_complaint_and_service_praise():
+    hits = find_topics(frame_of("The seller replaced the broken one immediately."))
+    got = dict(zip(hits["topic"] + ":" + hits["kind"], hits["polarity"]))
+    assert got["damaged_defective:complaint"] == "complaint" and got["customer_service:praise"] == "praise"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Not a single jar was broken.", False),
+        ("Not one bottle had leaked.", False),
+        ("None of the bottles had leaked.", False),
+        ("Very few broken pieces.", False),
+        ("Zero broken cookies.", False),
+        ("A few were broken.", True),
+        ("Quite a few were broken.", True),
+        ("Not all of them were broken.", True),
+        ("Only one jar was broken.", True),
+    ],
+)
+def test_quantified_negation(text, expected):
+    assert ("complaint" in verdict(text, "damaged_defective")) is expected
+
+
+def test_quantified_negation_window_is_limited():
+    far = "None " + " ".join(["really"] * QUANTIFIED_NEGATION_WINDOW) + " damaged."
+    near = "None " + " ".join(["really"] * (QUANTIFIED_NEGATION_WINDOW - 1)) + " damaged."
+    assert "complaint" in verdict(far, "damaged_defective")
+    assert "complaint" not in verdict(near, "damaged_defective")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("If you have wide feet, these run small.", True),  # a conditional without a modal states a fact
+        ("If they run small, I will exchange them.", False),
+        ("Should it run small, exchange it.", False),
+    ],
+)
+def test_conditional_main_clause_needs_a_modal(text, expected):
+    assert ("complaint" in verdict(text, "size_fit")) is expected
 
 
 # ------------------------------------------------------------------------------------ praise/complaint
