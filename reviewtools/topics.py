@@ -17,7 +17,18 @@ Polarity of one match (the ``polarity`` column; ``complaint`` is ``polarity == "
 Negation: a negator (``negators`` in the resource: no, not, never, without, n't forms...) within
 :data:`NEGATION_WINDOW` tokens before the phrase (or the cue) *in the same clause*, or inside a phrase's
 ``...`` gap. A clause ends at ``. , ; : ! ?``, a line break, or a contrast word (but, however, although...),
-so "no problems, but it broke" still counts "broke".
+so "no problems, but it broke" still counts "broke". A *quantified* negation reaches
+:data:`QUANTIFIED_NEGATION_WINDOW` tokens back ("not a single jar was broken", "none of them leaked", "very
+few broken"; "a few were broken" and "not all" stay complaints).
+
+Context rules (``context_rules`` in the resource, :func:`context_rules`) then void a complaint (polarity
+``neutral``; the reason names the rule and the marker) when it is about another item ("to replace a broken
+kindle", "my old one cracked"), damage the user caused, a hypothetical, fear or hope ("in case it arrives
+damaged"), the main clause of a conditional with a modal ("if it breaks, I'll return it"), what the product
+prevents, a warning label, the buyer's own ordering mistake, a rhetorical question or a body condition
+("cracked heels", "sun damage"). Decisions kept in the data: efficacy ("didn't work for me") is no topic;
+"doesn't work anymore" is durability, not a defect on arrival; a seller's quick replacement of a broken item
+is still a damaged_defective complaint and customer_service praise; questions and advice are kept.
 
 >>> import pandas as pd
 >>> frame = pd.DataFrame({"review_id": ["r1"], "title": ["Meh"], "text": ["Arrived cracked. No smell though."]})
