@@ -553,7 +553,9 @@ class ReviewStore:
         frame = _canonical(frame, source).reset_index(drop=True)
         n = len(frame)
         fp = _fingerprints(frame)
-        keys = (frame["platform"] + _SEP + frame["review_id"]).to_numpy(dtype=object)
+        keys = pc.binary_join_element_wise(
+            _arrow_text(frame["platform"]), _arrow_text(frame["review_id"]), pa.scalar(_SEP, pa.large_string())
+        )
         platforms = sorted(frame["platform"].unique().tolist())
 
         def work() -> IngestReport:
@@ -565,7 +567,10 @@ class ReviewStore:
             ingest_id = int(cur.lastrowid)
             # 1. Which rows are known, and which known rows have another fingerprint (one query, numpy).
             s_keys, s_id, s_fp, s_flags = self._stored_index(platforms)
-            pos = pd.Index(s_keys, dtype=object).get_indexer(keys) if len(s_keys) else np.full(n, -1)
+            pos = np.full(n, -1, dtype=np.int64)
+            if len(s_keys):  # pyarrow's hash lookup of each incoming key among the stored ones
+                found = pc.index_in(keys, value_set=pa.array(s_keys, pa.large_string()))
+                pos = found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
             known = pos >= 0
             kpos = pos[known]
             pk = np.full(n, -1, dtype=np.int64)

@@ -211,6 +211,99 @@ def test_same_review_id_on_two_platforms_is_two_reviews(db):
             store.history("nope")
 
 
+
+# ------------------------------------------------------------------------------ incremental re-ingest
+
+
+def test_vectorised_hashes_equal_the_reference_row_by_row_hashes():
+    from reviewtools.store import META_HASHED_COLUMNS, _hash_rows, _row_hashes, _to_sql_values
+
+    frame = make_frame(300)
+    frame.loc[3, "title"] = ""  # empty and null differ
+    frame.loc[4, "text"] = "Très bien 👍\n<b>ok</b>\x1f"
+    frame.loc[5, "replied_at"] = pd.Timestamp("2024-02-03T04:05:06.789012345Z")
+    values = _to_sql_values(frame)
+    assert values["replied_at"][5] == "2024-02-03T04:05:06.789012Z" and values["replied_at"][6] is None
+    assert values["verified"][1] == 1 and values["verified"][0] is None
+    assert _row_hashes(frame, CONTENT_COLUMNS) == _hash_rows([values[c] for c in CONTENT_COLUMNS])
+    boolean_text = {c: [None if v is None else ("true" if v else "false") for v in values[c]]
+                    for c in ("verified", "vine")}
+    meta = [boolean_text.get(c, values[c]) for c in META_HASHED_COLUMNS]
+    assert _row_hashes(frame, META_HASHED_COLUMNS) == _hash_rows(meta)
+    # Chunk boundaries do not change a hash.
+    import reviewtools.store as store_module
+
+    old = store_module.HASH_CHUNK_ROWS
+    try:
+        store_module.HASH_CHUNK_ROWS = 7
+        assert _row_hashes(frame, CONTENT_COLUMNS) == _hash_rows([values[c] for c in CONTENT_COLUMNS])
+    finally:
+        store_module.HASH_CHUNK_ROWS = old
+
+
+@pytest.mark.parametrize("column, value", [
+    ("rating", 1), ("title", None), ("text", "x"), ("author", "someone else"), ("helpful_votes", 99),
+    ("verified", None), ("created_at", pd.Timestamp("2020-01-01", tz="UTC")), ("product_title", "Renamed"),
+])
+def test_the_fingerprint_sees_every_content_and_metadata_column(column, value):
+    from reviewtools.store import _fingerprints
+
+    frame = make_frame(3)
+    other = frame.copy()
+    other.loc[1, column] = value if frame.loc[1, column] != value else None
+    a, b = _fingerprints(frame), _fingerprints(other)
+    assert a[0] == b[0] and a[2] == b[2] and a[1] != b[1]
+
+
+def test_a_review_that_only_moved_to_another_file_or_row_is_not_rewritten(db):
+    frame = make_frame(50)
+    with ReviewStore(db) as store:
+        store.ingest(frame)
+        before = _dump(db)
+        moved = frame.iloc[::-1].reset_index(drop=True)
+        moved["source_file"] = pd.array(["next_week.csv"] * len(moved), dtype="string")
+        moved["source_row"] = pd.array(range(1, len(moved) + 1), dtype="Int64")
+        rep = store.ingest(moved)
+        assert (rep.new, rep.changed, rep.unchanged, rep.refreshed) == (0, 0, 50, 0)
+        assert _dump(db) == before
+        # A rewritten review takes the provenance of the export it was rewritten from.
+        moved.loc[0, "helpful_votes"] = 1234
+        assert store.ingest(moved).refreshed == 1
+        back = store.to_frame().set_index("review_id").loc[moved.loc[0, "review_id"]]
+        assert back["source_file"] == "next_week.csv" and back["helpful_votes"] == 1234
+
+
+def test_rows_stored_without_a_fingerprint_get_one_without_a_new_version(db):
+    frame = make_frame(40)
+    with ReviewStore(db) as store:
+        store.ingest(frame)
+        store._con.execute("UPDATE reviews SET fp = NULL")  # as after migration 003 on an older store
+        later = frame.copy()
+        later.loc[2, "text"] = "edited after the upgrade"
+        rep = store.ingest(later)
+        assert (rep.new, rep.changed, rep.unchanged, rep.refreshed) == (0, 1, 39, 0)
+        assert store.counts()["versions"] == 1
+        assert store._con.execute("SELECT count(*) FROM reviews WHERE fp IS NULL").fetchone()[0] == 0
+        assert store.ingest(later).unchanged == 40
+
+
+def test_reingest_restores_possibly_removed_reviews_and_counts_new_changed_unchanged(db):
+    frame = make_frame(60, products=("A",))
+    with ReviewStore(db) as store:
+        store.ingest(frame)
+        inner = frame.sort_values("created_at").review_id.iloc[30]
+        partial = frame[frame.review_id != inner]
+        assert store.ingest(partial, full_export=True).possibly_removed == 1
+        later = pd.concat([frame, make_frame(3, prefix="N", products=("A",))], ignore_index=True)
+        later.loc[0, "rating"] = 5 if frame.loc[0, "rating"] != 5 else 4
+        rep = store.ingest(later)
+        assert (rep.new, rep.changed, rep.unchanged, rep.restored) == (3, 1, 59, 1)
+        assert rep.new_keys == tuple(("amazon", f"N{i:06d}") for i in range(3))
+        assert rep.changed_keys == (("amazon", frame.loc[0, "review_id"]),)
+        assert store.counts()["possibly_removed"] == 0
+        pd.testing.assert_frame_equal(_sorted(store.to_frame()), _sorted(later))
+
+
 # ------------------------------------------------------------------------------- crash and concurrency
 
 _CHILD = textwrap.dedent(
