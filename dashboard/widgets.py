@@ -20,7 +20,7 @@ def number(value: float, fmt: str = "{:.2f}", missing: str = "–") -> str:
     return fmt.format(value)
 
 
-def review_body(row: pd.Series, evidence: pd.DataFrame, key: str) -> None:
+def review_body(row: pd.Series, evidence: pd.DataFrame) -> None:
     """Title and text of one review with its evidence spans marked, everything else escaped."""
     for fld in ("title", "text"):
         text = row.get(fld)

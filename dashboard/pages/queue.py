@@ -100,7 +100,7 @@ for rank, (_, row) in enumerate(part.iterrows(), start=(page - 1) * size + 1):
                     f"{stars} · {views.escape_markdown(plat)} · product {views.escape_markdown(row['product_id'])}"
                     + (f" · status {views.escape_markdown(row['status'])}" if pd.notna(row.get("status")) else ""))
         ev = views.review_evidence(rid, page_hits, page_matches, platform=plat)
-        review_body(row, ev, key=_key("body", plat, rid))
+        review_body(row, ev)
         st.text(f"Why: {row['action_reason']}")
         if isinstance(row.get("clause"), str) and row["clause"]:
             st.text(f"Clause: {row['clause']}")

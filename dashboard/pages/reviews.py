@@ -28,6 +28,6 @@ rid = st.selectbox("Review", ids, key="rv_review")
 row = shown[shown["review_id"].astype("string") == rid].iloc[0]
 plat = str(row.get("platform") or "other")
 ev = views.review_evidence(rid, ctx.hits, ctx.topic_matches, platform=plat)
-review_body(row, ev, key="rv_body")
+review_body(row, ev)
 evidence_table(ev, key="rv_evidence")
 st.text(f"Action: {row.get('action')} · {row.get('action_reason')}")
