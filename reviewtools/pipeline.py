@@ -110,6 +110,9 @@ POOL_START_METHOD: Final[str | None] = "fork" if "fork" in multiprocessing.get_a
 #: Rows turned into dicts at a time by :func:`recommend` (all at once, 1M rows x 60 columns take gigabytes).
 RECORD_BLOCK: Final[int] = 20_000
 
+#: Joins platform and review id into one lookup key (a control character no id or platform name contains).
+_KEY_SEP: Final[str] = "\x1f"
+
 #: Characters that make a spreadsheet treat a cell as a formula (OWASP "CSV injection").
 FORMULA_PREFIXES: Final[tuple[str, ...]] = ("=", "+", "-", "@", "\t", "\r")
 
@@ -352,6 +355,21 @@ def run_triage(
 # ============================================================================================ decisions
 
 
+def _review_keys(long: pd.DataFrame) -> list[str]:
+    """The review key of each row of a long frame: ``platform`` + ``review_id`` (ids are unique only within a
+    platform, so the same id on two platforms is two reviews), or ``review_id`` alone when there is no platform."""
+    rid = long["review_id"].astype(str)
+    if "platform" not in long.columns:
+        return rid.tolist()
+    return (long["platform"].astype("string").fillna("other").astype(str) + _KEY_SEP + rid).tolist()
+
+
+def _lookup(table: dict[str, Any], platform: str, rid: str, default: Any = None) -> Any:
+    """``table``'s entry for the review: by platform + id, else (a long frame without platform) by id."""
+    got = table.get(platform + _KEY_SEP + rid)
+    return table.get(rid, default) if got is None else got
+
+
 def _hits_by_review(hits: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], dict[str, list[str]]]:
     if hits is None or hits.empty:
         return {}, {}
@@ -359,18 +377,18 @@ def _hits_by_review(hits: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], dict[s
     outcome = h["outcome"].astype("string").fillna("hit") if "outcome" in h.columns else pd.Series("hit", index=h.index)
     not_run = h[outcome == "not_run"]
     nr: dict[str, list[str]] = {}
-    for rid, rule in zip(not_run["review_id"].astype(str), not_run["rule_id"].astype(str)):
-        ids = nr.setdefault(rid, [])
+    for key, rule in zip(_review_keys(not_run), not_run["rule_id"].astype(str)):
+        ids = nr.setdefault(key, [])
         if rule not in ids:
             ids.append(rule)
     basis = h["removal_basis"].astype("boolean").fillna(False).astype(bool) if "removal_basis" in h.columns else False
     real = h[(outcome == "hit") & basis]
-    by = {rid: g for rid, g in real.groupby(real["review_id"].astype(str), sort=False)}
+    by = {key: g for key, g in real.groupby(pd.Series(_review_keys(real), index=real.index), sort=False)}
     return by, nr
 
 
 def _complaints(matches: pd.DataFrame) -> dict[str, list[tuple[str, str]]]:
-    """review id -> [(topic, evidence)] for complaint matches, in text order (title first)."""
+    """review key (see :func:`_review_keys`) -> [(topic, evidence)] for complaint matches, in text order."""
     if matches is None or matches.empty:
         return {}
     m = matches
@@ -379,8 +397,8 @@ def _complaints(matches: pd.DataFrame) -> dict[str, list[tuple[str, str]]]:
     if "negated" in m.columns:
         m = m[~m["negated"].astype("boolean").fillna(False).astype(bool)]
     out: dict[str, list[tuple[str, str]]] = {}
-    for rec in m[["review_id", "topic", "evidence"]].astype(object).itertuples(index=False):
-        out.setdefault(str(rec.review_id), []).append((str(rec.topic), str(rec.evidence)))
+    for key, topic, evidence in zip(_review_keys(m), m["topic"].astype(object), m["evidence"].astype(object)):
+        out.setdefault(key, []).append((str(topic), str(evidence)))
     return out
 
 
@@ -489,10 +507,10 @@ def recommend(
         label = None if label is None or pd.isna(label) else str(label)
         score = rec.get("sentiment_score") if has_sent else None
         score = None if score is None or pd.isna(score) else float(score)
-        comp = complaints.get(rid, [])
+        comp = _lookup(complaints, platform, rid, [])
         topic = primary_topic(t for t, _ in comp)
         problem = next((e for t, e in comp if t == topic), None)
-        g = by_hit.get(rid)
+        g = _lookup(by_hit, platform, rid)
         draft = kind = where = lint = ""
         rule_ids = clause = evidence = ""
         sent_txt = (f"{label} sentiment ({score:+.2f})" if label and score is not None else
@@ -561,7 +579,7 @@ def recommend(
             reason += " Sentiment was not available, so the rating alone decided."
         if stages_not_run:
             reason += f" Stages not run: {', '.join(stages_not_run)}."
-        nr = not_run.get(rid, [])
+        nr = _lookup(not_run, platform, rid, [])
         if nr:
             reason += f" Checks that could not run: {', '.join(nr)}."
         for c, v in (("action", action), ("action_reason", reason), ("draft", draft), ("draft_kind", kind),

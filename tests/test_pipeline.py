@@ -139,6 +139,25 @@ def test_recommend_does_not_mutate_inputs():
     assert set(TRIAGE_COLUMNS) <= set(out.columns) and len(out) == len(f)
 
 
+def test_same_review_id_on_two_platforms_is_two_reviews():
+    # review ids are unique only within a platform: one review's hits, topics and not-run checks must not
+    # reach another platform's review with the same id (regression: a Google review got an Amazon removal request)
+    f = _frame([{"review_id": "R1", "platform": "amazon", "rating": 1},
+                {"review_id": "R1", "platform": "google", "rating": 1}])
+    hits = pd.DataFrame([{**_hit("R1"), "platform": "amazon", "rule_id": "AMZ-PII"},
+                         {**_hit("R1", outcome="not_run"), "platform": "amazon", "rule_id": "AMZ-LANG"}])
+    topics = pd.DataFrame([{**_topic("R1"), "platform": "amazon"}])
+    out = recommend(f, hits, topics).set_index("platform")
+    assert out.loc["amazon", "action"] == "removal_request" and out.loc["amazon", "rule_ids"] == "AMZ-PII"
+    assert out.loc["amazon", "checks_not_run"] == "AMZ-LANG" and out.loc["amazon", "reply_topic"] == "shipping_delivery"
+    assert out.loc["google", "action"] == "public_reply"
+    assert out.loc["google", "rule_ids"] == "" and out.loc["google", "checks_not_run"] == ""
+    assert "AMZ" not in out.loc["google", "action_reason"] and out.loc["google", "reply_topic"] == ""
+    # long frames without a platform column still match on the id alone
+    out2 = recommend(f, hits.drop(columns="platform"), None)
+    assert (out2["action"] == "removal_request").all()
+
+
 # ------------------------------------------------------------------------------------------- property
 
 hit_rows = st.lists(st.fixed_dictionaries({
