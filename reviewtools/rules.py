@@ -98,6 +98,14 @@ PHONE_CUE_WINDOW: Final[int] = 30
 SPAM_CHAR_RUN: Final[int] = 10
 SPAM_WORD_RUN: Final[int] = 5
 SPAM_SYMBOL_RUN: Final[int] = 12
+#: A run of one word is repetitive text only when it dominates its field (at least this share of the field's
+#: words) ... "hi hi hi hi hi" alone, not "Love love love love love the Linden soap!!" inside a real review.
+SPAM_WORD_RUN_SHARE: Final[float] = 0.5
+#: ... or is very long (this many repeats or more) and its word is not an emphatic/affective word
+#: (``lexicons/emphatic_words.txt``: "yay yay yay ...", "very very very ..." are enthusiasm, not spam), or its
+#: word is not pronounceable ("asdf asdf asdf asdf asdf"). Held-out labels (dev half): runs of 5-7 inside longer
+#: texts were all emphasis; the spam runs were keyword stuffing of 20+ repeats.
+SPAM_WORD_LONG_RUN: Final[int] = 10
 #: A field counts as nothing but a repeated-character run when fewer letters than this remain around it.
 SPAM_CHAR_RUN_OTHER_LETTERS: Final[int] = 3
 #: Share of non-space characters that are symbols/emoji above which a text is "pictures made of symbols".
@@ -113,6 +121,12 @@ SELLER_FEEDBACK_MIXED_SHARE: Final[float] = 0.6
 #: Sentences of at most this many words with no product cue ("Very disappointed.", "Five Stars") are filler
 #: and left out of the share.
 SELLER_FEEDBACK_FILLER_WORDS: Final[int] = 3
+#: A logistics sentence longer than this many words is usually a run-on that also says other things (exports
+#: without sentence punctuation): the hit stays a removal basis but goes to manual review (weak).
+#: Chosen on the dev half of scripts/eval_rules_labels.csv: genuine all-logistics sentences there have <= 25 words.
+SELLER_FEEDBACK_STRONG_MAX_WORDS: Final[int] = 30
+#: Star-count titles ("Five Stars", "One Star"): Amazon fills them in for short reviews, so they say nothing.
+_STAR_TITLE = re.compile(r"^\s*(?:one|two|three|four|five|[1-5])\s+stars?\s*[.!]*\s*$", re.IGNORECASE)
 #: Duplicate check: texts shorter than this many words are skipped (short texts repeat innocently: "Great!").
 DUPLICATE_MIN_WORDS: Final[int] = 10
 #: Word shingle size and Jaccard threshold for near-duplicates. jgalea/amz authenticity.go uses 5-word shingles
@@ -556,13 +570,31 @@ def _detect_order(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding]:
                 yield _finding(rv, fname, m.start(), m.end())
 
 
+#: Words before an address saying it is where someone lives or receives mail (a private mailing address).
+_RESIDENCE_CUE = re.compile(r"\b(?:(?:i|we|he|she|they)\s+(?:live|lives|lived|reside)|lives?\s+(?:at|on)|"
+                            r"(?:my|our|his|her|their)\s+(?:home|house|address|apartment|apt|flat|place|mailing)|"
+                            r"ship(?:ped)?\s+(?:it\s+|them\s+)?to|sen[dt]\s+(?:it\s+|them\s+)?to|"
+                            r"deliver(?:ed)?\s+(?:it\s+|them\s+)?to|mail\s+(?:it\s+|them\s+)?to|address\s+is)\b",
+                            re.IGNORECASE)
+#: Characters before an address searched for a residence cue.
+ADDRESS_CUE_WINDOW: Final[int] = 40
+
+
 @_detector("street_address")
 def _detect_address(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding]:
+    """Street addresses. Only one introduced as where someone lives or gets mail (:data:`_RESIDENCE_CUE`) is a
+    removal basis: reviews of hotels, restaurants and venues quote the place's public address ("located at
+    20 W Kinzie St"), which is not private information, so without a cue the hit is a weak note."""
     for fname in _fields(params):
         s = rv.get(fname)
         if len(s) != len(s.translate(_DIGIT_DELETE)):
             for m in _ADDRESS.finditer(s):
-                yield _finding(rv, fname, m.start(), m.end())
+                if _RESIDENCE_CUE.search(s[max(0, m.start() - ADDRESS_CUE_WINDOW): m.start()]):
+                    yield _finding(rv, fname, m.start(), m.end(), "introduced as where someone lives or gets mail")
+                else:
+                    yield _finding(rv, fname, m.start(), m.end(),
+                                   "no sign it is a home or mailing address; a business or venue address is public",
+                                   weak=True, not_removal=True)
 
 
 @_detector("phone")
@@ -620,6 +652,14 @@ _REFERRAL_PARAM = re.compile(r"[?&#;/](?:tag|aff[a-z_]*|affiliate[a-z_]*|utm_[a-
 #: Associates id), ``linkCode=``, ``ascsubtag``, ``aff*`` and ``utm_*`` are.
 _OWN_SITE_REFERRAL = re.compile(r"[?&#;/](?:tag|aff[a-z_]*|affiliate[a-z_]*|utm_[a-z]+|linkcode|linkid|ascsubtag)=",
                                 re.IGNORECASE)
+
+
+#: Words before a bare domain that send the reader there ("go to nokia.com", "visit", "check out", "at").
+_LINK_CUE = re.compile(r"\b(?:go|goes|went|head|over)\s+to|\bvisit|\bcheck\s+(?:out|at)|\bsee|\bat|\bon|\bfrom|"
+                       r"\bvia|\bdownload|\bsign\s+up|\bfollow|\bfind\s+(?:it|them|me|us|more)|\bhttps?\b|[:>]\s*$",
+                       re.IGNORECASE)
+#: Characters before a bare domain searched for such a word.
+LINK_CUE_WINDOW: Final[int] = 20
 
 
 class _Link(NamedTuple):
@@ -740,6 +780,11 @@ def _detect_link(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding]:
                     yield _finding(rv, fname, ln.start, ln.end,
                                    f"{text[ln.start:ln.end]!r} is capitalised like a company name (\"Walmart.com\"), "
                                    "so it probably names a store rather than links to it", weak=True, not_removal=True)
+                elif (not ln.has_scheme and not ln.path and ln.host.count(".") == 1
+                      and not _LINK_CUE.search(text[max(0, ln.start - LINK_CUE_WINDOW): ln.start])):
+                    yield _finding(rv, fname, ln.start, ln.end,
+                                   f"bare domain {ln.host} may name a company (\"put us in touch with hotels.com\") "
+                                   "rather than send readers there; a person should read it", weak=True)
                 else:
                     how = "link" if ln.has_scheme else "bare domain"
                     yield _finding(rv, fname, ln.start, ln.end, f"{how} to outside site {ln.host}")
@@ -779,9 +824,29 @@ def _detect_char_run(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding
 
 @_detector("word_run")
 def _detect_word_run(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding]:
+    """The same word :data:`SPAM_WORD_RUN`+ times in a row, when the run dominates the review (title and text,
+    :data:`SPAM_WORD_RUN_SHARE`), is non-lexical, or is long (:data:`SPAM_WORD_LONG_RUN`) and not an
+    emphatic word. A short emphatic run inside real text ("love love love love love the soap") is no hit."""
     for fname in _fields(params):
-        for m in _WORD_RUN.finditer(rv.get(fname)):
-            yield _finding(rv, fname, m.start(), m.end(), f"{m.group(1)!r} repeated {SPAM_WORD_RUN}+ times")
+        s = rv.get(fname)
+        runs = list(_WORD_RUN.finditer(s))
+        if not runs:
+            continue
+        total = len(_WORDS.findall(rv.title)) + len(_WORDS.findall(rv.text))  # the whole review, not one field
+        emphatic = frozenset(load_lexicon("emphatic_words"))
+        for m in runs:
+            word = m.group(1)
+            reps = len(_WORDS.findall(m.group(0)))
+            share = reps / total if total else 1.0
+            if share >= SPAM_WORD_RUN_SHARE:
+                why = f"{reps} of the field's {total} words"
+            elif _implausible(word) or not any(c.isalpha() for c in word):
+                why = "not a word"
+            elif reps >= SPAM_WORD_LONG_RUN and word.lower() not in emphatic:
+                why = f"a run of {reps}"
+            else:
+                continue
+            yield _finding(rv, fname, m.start(), m.end(), f"{word!r} repeated {reps} times ({why})")
 
 
 @_detector("symbols")
@@ -953,28 +1018,43 @@ def _sentences(s: str) -> Iterator[tuple[int, int]]:
 def _detect_seller_feedback(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding]:
     """Share of content sentences (title and text) about the seller, order, delivery or service.
 
-    A sentence counts as logistics when it has a logistics cue and no product cue; filler sentences
-    ("Very disappointed.") are left out. All logistics -> a removal-basis hit spanning the text; a mixed
-    review with at least :data:`SELLER_FEEDBACK_MIXED_SHARE` -> a weak, non-removal hit on its first logistics
-    sentence; the note always gives the share.
+    Each sentence is one of:
+
+    * *logistics*: a logistics cue (``phrases/logistics.txt``) and no product cue (``phrases/product_cues.txt``);
+    * *product*: a product cue, or, when it has no logistics cue, an evaluative word (``lexicons/evaluative.txt``:
+      "very nice", "Great", "yum"), however short; or any other sentence of more than
+      :data:`SELLER_FEEDBACK_FILLER_WORDS` words;
+    * *filler*: short and neither ("Very disappointed.", star-count titles such as "Five Stars"): left out.
+
+    All content sentences logistics -> a removal-basis hit spanning them (weak when one is longer than
+    :data:`SELLER_FEEDBACK_STRONG_MAX_WORDS` words, a likely run-on); a mixed review with at least
+    :data:`SELLER_FEEDBACK_MIXED_SHARE` -> a weak, non-removal hit on its first logistics sentence. The note
+    always gives the share.
     """
     anchors = _anchors(params)
     if anchors is not None and anchors.isdisjoint(rv.words()):
         return
     logistic = _phrase_regex("logistics")
     product = _phrase_regex("product_cues")
+    evaluative = _word_regex("evaluative")
     counted = 0
+    longest = 0
     spans: list[tuple[str, int, int]] = []
     for fname in FIELDS:
         s = rv.get(fname)
         low = rv.lower(fname)
+        if fname == "title" and _STAR_TITLE.match(s):
+            continue
         for a, b in _sentences(s):
             sent, lsent = s[a:b], low[a:b]
+            n_words = len(_WORDS.findall(sent))
             if logistic.search_in(lsent, sent):
                 counted += 1
                 if not product.search_in(lsent, sent):
                     spans.append((fname, a, b))
-            elif len(_WORDS.findall(sent)) > SELLER_FEEDBACK_FILLER_WORDS or product.search_in(lsent, sent):
+                    longest = max(longest, n_words)
+            elif (n_words > SELLER_FEEDBACK_FILLER_WORDS or product.search_in(lsent, sent)
+                  or evaluative.search_in(lsent, sent)):
                 counted += 1
     if not spans:
         return
@@ -982,10 +1062,13 @@ def _detect_seller_feedback(rv: _Review, params: Mapping[str, Any]) -> Iterator[
     note = f"{len(spans)} of {counted} sentences about seller/order/delivery/service (share {share:.2f})"
     text_spans = [sp for sp in spans if sp[0] == "text"]
     if share >= SELLER_FEEDBACK_REMOVABLE_SHARE:
+        weak = longest > SELLER_FEEDBACK_STRONG_MAX_WORDS
+        if weak:
+            note += f"; a {longest}-word sentence may say more than its logistics cue, so a person should read it"
         if text_spans:
-            yield _finding(rv, "text", text_spans[0][1], text_spans[-1][2], note)
+            yield _finding(rv, "text", text_spans[0][1], text_spans[-1][2], note, weak=weak)
         else:
-            yield _finding(rv, spans[0][0], spans[0][1], spans[-1][2], note)
+            yield _finding(rv, spans[0][0], spans[0][1], spans[-1][2], note, weak=weak)
     elif share >= SELLER_FEEDBACK_MIXED_SHARE:
         f, a, b = spans[0]
         yield _finding(rv, f, a, b, note + "; mixed with product content, so not removable",

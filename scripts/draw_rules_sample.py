@@ -26,25 +26,19 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import zlib
 
 import pandas as pd
 
-from eval_rules import CORPORA, datasets_dir, load_corpus  # noqa: E402  (scripts/ is on sys.path)
+from eval_rules import CORPORA, SPLIT_SEED, datasets_dir, load_corpus, split_of  # noqa: E402  (scripts/ on sys.path)
 from reviewtools.rules import check_reviews
 
-SEED = 20261126
+SEED = SPLIT_SEED
 PER_GROUP = 12
 SELLER_PER_GROUP = 60
 SPAM_PER_GROUP = 30
 VOCAB_SIZE = 60
 VOCAB_RE = re.compile(r"\b(?:ship|deliver|arriv|package|packag|seller|vendor|refund|return|customer service|"
                       r"came in|order)", re.IGNORECASE)
-
-
-def split_of(corpus: str, review_id: str) -> str:
-    """``dev`` or ``test`` from a seeded CRC of the corpus and review id (a review is never in both)."""
-    return "test" if zlib.crc32(f"{SEED}:{corpus}:{review_id}".encode()) % 2 else "dev"
 
 
 def draw(d) -> pd.DataFrame:

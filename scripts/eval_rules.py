@@ -1,6 +1,10 @@
 """Evaluate the guideline checks on the labelled sets in ../shared/datasets; prints markdown tables.
 
-    .venv/bin/python scripts/eval_rules.py [--datasets PATH] [--sample 40] [--seed 3] [--show-sample]
+    .venv/bin/python scripts/eval_rules.py [--datasets PATH] [--split test|dev|all] [--heldout-only] [--full]
+                                           [--sample 40] [--seed 3] [--show-sample]
+
+0. The held-out labelled set (``eval_rules_labels.csv``, drawn by ``draw_rules_sample.py`` before the second
+   precision pass): removal-basis precision per category on the chosen half (default ``test``).
 
 1. SMS Spam Collection and YouTube Spam Collection (promotion, links, spam, private info): a spam-labelled item
    hit by a rule of those categories is a true positive, a ham item hit is a false positive. Per category and
@@ -24,6 +28,7 @@ import html
 import os
 import re
 import sys
+import zlib
 from pathlib import Path
 
 import pandas as pd
@@ -64,6 +69,13 @@ AMAZON_EXPORTS = {
 GENERATED_N, GENERATED_SEED = 100_000, 8
 #: Held-out labels (scripts/draw_rules_sample.py drew them before the precision pass; ids/offsets/labels only).
 LABELS = Path(__file__).resolve().parent / "eval_rules_labels.csv"
+#: Seed of the dev/test split of the held-out labels.
+SPLIT_SEED = 20261126
+
+
+def split_of(corpus: str, review_id: str) -> str:
+    """``dev`` or ``test`` from a seeded CRC of the corpus and review id (a review is never in both halves)."""
+    return "test" if zlib.crc32(f"{SPLIT_SEED}:{corpus}:{review_id}".encode()) % 2 else "dev"
 
 
 def load_corpus(d: Path, name: str) -> pd.DataFrame | None:
@@ -246,18 +258,95 @@ def eval_amazon(d: Path, sample: int, seed: int, show: bool) -> None:
             print(f"{i:>3}. {r.export} {r.review_id} {r.rule_id}: {r.evidence[:160]!r}  [{r.note}]")
 
 
+def eval_heldout(d: Path, split: str, full: bool) -> None:
+    """Precision of removal-basis hits on the hand-labelled held-out set (``eval_rules_labels.csv``).
+
+    A (corpus, review, category) with a removal-basis hit now is a true positive when labelled 1 and a false
+    positive when labelled 0; a hit on an unlabelled pair is counted apart (read it before trusting a figure).
+    ``kept`` is the share of labelled-genuine pairs still hit (recall relative to the rules the labels were
+    drawn with); the vocabulary sample gives the misses among seller/delivery talk.
+    """
+    from reviewtools.rules import check_each_review, find_duplicates
+
+    if not LABELS.exists():
+        print(f"\n(skipped held-out table: {LABELS} not found)")
+        return
+    lab = pd.read_csv(LABELS, dtype=str, keep_default_na=False)
+    if split != "all":
+        lab = lab[lab.split == split]
+    lab = lab.assign(label=lab.label.astype(int))
+    got = []
+    for name in CORPORA:
+        ids = set(lab.review_id[lab.corpus == name])
+        if not ids:
+            continue
+        frame = load_corpus(d, name)
+        if frame is None:
+            continue
+        sub = frame if (full or name != "gen100k") else frame[frame.review_id.isin(ids)]
+        per = check_each_review(sub)
+        dup = find_duplicates(frame)  # set-level: always over the whole corpus
+        hits = pd.concat([per, dup[dup.review_id.isin(set(sub.review_id))]], ignore_index=True)
+        h = hits[(hits.outcome == "hit") & hits.removal_basis.fillna(False)]
+        agg = (h.groupby(["review_id", "category"])
+               .agg(strong=("strength", lambda s: bool((s == "strong").any())), rules=("rule_id", "first"))
+               .reset_index().assign(corpus=name))
+        got.append(agg)
+    if not got:
+        print("\n(skipped held-out table: no corpus found)")
+        return
+    now = pd.concat(got, ignore_index=True)
+    if split != "all":  # hits on the other half's reviews are neither counted nor "unlabelled"
+        now = now[[split_of(c, r) == split for c, r in zip(now.corpus, now.review_id)]]
+    m = now.merge(lab[["corpus", "review_id", "category", "label", "kind"]], how="outer",
+                  on=["corpus", "review_id", "category"], indicator=True)
+    print(f"\n### Held-out labelled set ({split} half, {len(lab)} labelled pairs): removal-basis precision\n")
+    print("| category | hits | TP | FP | unlabelled | precision | strong hits | strong precision | kept (of genuine) |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    hit = m[m._merge != "right_only"]
+    for cat in (*sorted(set(m.category)), "ALL"):
+        g = hit if cat == "ALL" else hit[hit.category == cat]
+        lg = g[g._merge == "both"]
+        tp, fp, unl = int((lg.label == 1).sum()), int((lg.label == 0).sum()), int((g._merge == "left_only").sum())
+        st = lg[lg.strong.astype(bool)]
+        stp, sfp = int((st.label == 1).sum()), int((st.label == 0).sum())
+        genuine = lab if cat == "ALL" else lab[lab.category == cat]
+        n_gen = int((genuine.label == 1).sum())
+        p, _ = _pr(tp, fp, 0)
+        sp, _ = _pr(stp, sfp, 0)
+        kept = f"{tp}/{n_gen}" if n_gen else "-"
+        print(f"| {cat} | {len(g)} | {tp} | {fp} | {unl} | {p} | {len(st)} | {sp} | {kept} |")
+    fps = hit[(hit._merge == "both") & (hit.label == 0)]
+    if len(fps):
+        print("\nFalse positives left, by rule: "
+              + ", ".join(f"{k} {v}" for k, v in fps.groupby("rules").size().sort_values(ascending=False).items()))
+    voc = lab[lab.kind == "vocab"]
+    if len(voc):
+        caught = m[(m.kind == "vocab") & (m._merge == "both")]
+        print(f"\nSeller/delivery-vocabulary sample: {len(voc)} reviews, {int(voc.label.sum())} labelled genuine "
+              f"seller feedback; now hit: {len(caught)} ({int((caught.label == 1).sum())} genuine)")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--datasets", help="folder holding the shared datasets")
     ap.add_argument("--sample", type=int, default=40, help="removal-basis hits to sample from the Amazon exports")
     ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--show-sample", action="store_true", help="print the sampled hits for reading")
+    ap.add_argument("--split", choices=("test", "dev", "all"), default="test",
+                    help="half of the held-out labels to report (tune on dev; report test)")
+    ap.add_argument("--heldout-only", action="store_true", help="only the held-out table")
+    ap.add_argument("--full", action="store_true",
+                    help="check every review of the generated corpus too (slow; counts unlabelled hits there)")
     args = ap.parse_args(argv)
     d = datasets_dir(args.datasets)
     if not d.exists():
         print(f"datasets folder {d} not found; nothing to evaluate (set REVIEWTOOLS_SHARED)")
         return 0
     print("## Guideline checks: evaluation")
+    eval_heldout(d, args.split, args.full)
+    if args.heldout_only:
+        return 0
     eval_sms(d)
     eval_youtube(d)
     eval_jigsaw(d)
