@@ -35,6 +35,7 @@ import pandas as pd
 import phonenumbers
 
 from .errors import ReviewToolsError
+from .ingest import ID_HEX_DIGITS
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,9 @@ MAX_PROBLEM_CHARS: Final[int] = 60
 MAX_PRODUCT_CHARS: Final[int] = 60
 #: Longest display name we greet; longer ones (or ones that look like e-mails or links) are not used.
 MAX_NAME_CHARS: Final[int] = 24
+#: The ids ingest derives for reviews whose export has none ("h" + hex digest, :data:`reviewtools.ingest.ID_HEX_DIGITS`
+#: long): the platform cannot find a review by them, so a removal request names the reviewer and date instead.
+DERIVED_ID: Final[re.Pattern[str]] = re.compile(rf"h[0-9a-f]{{{ID_HEX_DIGITS}}}")
 
 _FLAGS = re.IGNORECASE
 
@@ -730,6 +734,18 @@ def _fmt_date(value: object) -> str:
     return "an unknown date" if ts is None or pd.isna(ts) else ts.strftime("%Y-%m-%d")
 
 
+def _is_derived_id(review_id: str) -> bool:
+    """True for an id that ingest derived because the export had none: the platform does not know it."""
+    return bool(DERIVED_ID.fullmatch(review_id))
+
+
+def _same_platform(hits: pd.DataFrame, platform: str) -> pd.DataFrame:
+    """The hits of ``platform`` (review ids are unique only within a platform); all of them without the column."""
+    if hits.empty or "platform" not in hits.columns:
+        return hits
+    return hits[hits["platform"].astype("string").fillna("other") == platform]
+
+
 def _removal_hits(hits: pd.DataFrame | Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     frame = hits.copy() if isinstance(hits, pd.DataFrame) else pd.DataFrame(list(hits))
     if frame.empty:
@@ -747,14 +763,15 @@ def _removal_text(platform: str, product: str, reviews: Sequence[Mapping[str, An
     plat = _platform_removal(platform)
     n = len(reviews)
     ids = ", ".join(str(r.get("review_id")) for r in reviews)
-    subject = _fill(t["subject"]["one" if n == 1 else "many"],
+    one = "one_no_id" if n == 1 and _is_derived_id(ids) else "one"
+    subject = _fill(t["subject"][one if n == 1 else "many"],
                     {"review_ids": ids, "product": product, "guidelines": plat["guidelines"], "n": str(n)})
     lines = [plat["salutation"], "", _fill(t["intro"]["one" if n == 1 else "many"],
                                            {"product": product, "guidelines": plat["guidelines"], "n": str(n)}), ""]
     for r in reviews:
         rid = str(r.get("review_id"))
         rating = r.get("rating")
-        lines.append(_fill(t["item"], {
+        lines.append(_fill(t["item_no_id"] if _is_derived_id(rid) else t["item"], {
             "review_id": rid,
             "author": str(r.get("author")) if isinstance(r.get("author"), str) and r.get("author") else "an unnamed reviewer",
             "date": _fmt_date(r.get("created_at")),
@@ -804,10 +821,10 @@ def removal_request(
     settings = settings or ReplySettings()
     rid = str(review.get("review_id"))
     frame = _removal_hits(hits)
-    frame = frame[frame["review_id"].astype(str) == rid] if not frame.empty else frame
+    platform = str(review.get("platform") or "other")
+    frame = _same_platform(frame[frame["review_id"].astype(str) == rid], platform) if not frame.empty else frame
     if frame.empty:
         raise TemplateError(f"review {rid}: no removal-basis guideline hit, so no removal request")
-    platform = str(review.get("platform") or "other")
     product = _product_ref(review)
     subject, body = _removal_text(platform, product, [review], frame, settings)
     return RemovalRequest(platform, str(review.get("product_id") or ""), _platform_removal(platform)["channel"],
@@ -846,8 +863,13 @@ def removal_request_batch(
     frame = _removal_hits(hits)
     if frame.empty or reviews.empty:
         return pd.DataFrame({c: pd.Series(dtype="string") for c in cols})
-    wanted = set(frame["review_id"].astype(str))
-    chosen = reviews[reviews["review_id"].astype(str).isin(wanted)]
+    by_platform = "platform" in frame.columns and "platform" in reviews.columns
+    if by_platform:  # review ids are unique only within a platform
+        hit_keys = frame["platform"].astype("string").fillna("other") + "\x1f" + frame["review_id"].astype("string")
+        rev_keys = reviews["platform"].astype("string").fillna("other") + "\x1f" + reviews["review_id"].astype("string")
+        chosen = reviews[rev_keys.isin(set(hit_keys)).fillna(False).to_numpy(dtype=bool)]
+    else:
+        chosen = reviews[reviews["review_id"].astype(str).isin(set(frame["review_id"].astype(str)))]
     rows = []
     groups: dict[tuple[str, str, str], list[Mapping[str, Any]]] = {}
     for rec in chosen.to_dict("records"):
@@ -859,7 +881,7 @@ def removal_request_batch(
         groups.setdefault(k, []).append(rec)
     for (platform, _, _), recs in groups.items():
         ids = [str(r.get("review_id")) for r in recs]
-        mine = frame[frame["review_id"].astype(str).isin(ids)]
+        mine = _same_platform(frame[frame["review_id"].astype(str).isin(ids)], platform)
         subject, body = _removal_text(platform, _product_ref(recs[0]), recs, mine, settings)
         rows.append({
             "platform": platform,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import string
@@ -296,8 +297,9 @@ def test_bad_arguments_fail_at_once():
 
 # ------------------------------------------------------------------------------------------- removal requests
 
-def _hit(rid, rule_id="AMZ-PII-EMAIL", category="private_info", basis=True, outcome="hit", evidence="me@x.com"):
-    return {"review_id": rid, "platform": "amazon", "rule_id": rule_id, "category": category,
+def _hit(rid, rule_id="AMZ-PII-EMAIL", category="private_info", basis=True, outcome="hit", evidence="me@x.com",
+         platform="amazon"):
+    return {"review_id": rid, "platform": platform, "rule_id": rule_id, "category": category,
             "removal_basis": basis, "strength": "strong", "field": "text", "start": 0, "end": len(evidence),
             "evidence": evidence, "clause": "Amazon Community Guidelines: Private information",
             "source_url": "https://example.invalid", "outcome": outcome, "note": ""}
@@ -335,7 +337,8 @@ def test_no_removal_request_without_a_removal_basis_hit():
 
 
 def test_batch_groups_amazon_per_product_and_reports_others_one_by_one():
-    hits = pd.DataFrame([_hit("R1"), _hit("R2", evidence="call 555"), _hit("R3"), _hit("G1"), _hit("G2"),
+    hits = pd.DataFrame([_hit("R1"), _hit("R2", evidence="call 555"), _hit("R3"), _hit("G1", platform="trustpilot"),
+                         _hit("G2", platform="trustpilot"),
                          _hit("R1", rule_id="AMZ-LINK", category="external_link", evidence="x.com")])
     before = hits.copy()
     out = removal_request_batch(REVIEWS, hits)
@@ -346,6 +349,31 @@ def test_batch_groups_amazon_per_product_and_reports_others_one_by_one():
     assert b01["rule_ids"] == "AMZ-PII-EMAIL|AMZ-LINK"
     g1 = out[out["review_ids"] == "G1"].iloc[0]
     assert "Report reason: Personal information" in g1["body"] and g1["to"] == ""
+
+
+def test_removal_requests_match_platform_and_id():
+    # ids are unique only within a platform: an Amazon hit must not produce a request for a Trustpilot review
+    # that happens to have the same id (regression)
+    reviews = pd.concat([REVIEWS.iloc[[0]], REVIEWS.iloc[[3]].assign(review_id="R1")], ignore_index=True)
+    out = removal_request_batch(reviews, pd.DataFrame([_hit("R1")]))
+    assert out["platform"].tolist() == ["amazon"]
+    with pytest.raises(TemplateError):
+        removal_request(reviews.iloc[1].to_dict(), [_hit("R1")])
+    assert "me@x.com" in removal_request(reviews.iloc[0].to_dict(), [_hit("R1")]).body
+
+
+def test_removal_request_does_not_cite_an_id_ingest_derived():
+    # an export without review ids gets ids derived by ingest; the platform cannot look those up, so the
+    # request identifies the review by author, date and stars instead
+    from reviewtools.ingest import read_reviews
+
+    res = read_reviews(io.StringIO("rating,text,author,date\n1,mail me at me@x.com,Ann,2024-03-01\n"))
+    rec = {**res.reviews.iloc[0].to_dict(), "platform": "amazon"}
+    rid = rec["review_id"]
+    req = removal_request(rec, [_hit(rid)])
+    assert rid not in req.body and rid not in req.subject
+    assert "Ann" in req.body and "2024-03-01" in req.body and "no review id" in req.body
+    assert "R1" in removal_request(REVIEWS.iloc[0].to_dict(), [_hit("R1")]).subject  # real ids are still cited
 
 
 def test_batch_skips_reviews_without_basis():
