@@ -243,8 +243,23 @@ def test_negated_disclosure_is_not_compensated():
 def test_seller_feedback_only_is_removable_with_share():
     out = _hits(_frame("The package arrived two weeks late. The seller never replied to my emails. Very disappointed."))
     row = out[out.rule_id == "AMZ-SELLER-FEEDBACK"].iloc[0]
-    assert row.removal_basis and row.strength == "strong"
+    # a removal basis, but manual review: held-out test precision of the all-logistics hits was below 0.95
+    assert row.removal_basis and row.strength == "weak"
     assert "2 of 2 sentences" in row.note and "share 1.00" in row.note
+
+
+@pytest.mark.parametrize(("title", "text"), [
+    ("Five Stars", "very nice...quick shipment"),  # 'very nice' judges the product: mixed
+    ("Great", "The shipping was fast and it arrived on time."),  # an evaluative title with no logistics cue
+    ("", "Mine shipped with 6 rings, a 3rd ring and two 4x4s."),  # what came in the box is the product
+    ("", "A fine family film with plenty to keep grown ups from squirming."),  # not UPS
+    ("", "We arrived at the hotel at 10:30 and the room was ready."),  # a person travelling, not a parcel
+])
+def test_seller_feedback_false_positive_families_are_not_removal(title, text):
+    out = _hits(pd.DataFrame({"review_id": ["r"], "platform": ["amazon"], "marketplace": ["amazon.com"],
+                              "title": [title], "text": [text]}))
+    sf = out[out.rule_id == "AMZ-SELLER-FEEDBACK"]
+    assert not sf.removal_basis.fillna(False).any()
 
 
 def test_mixed_review_is_not_removable():
