@@ -48,6 +48,7 @@ from .sentiment import (
 from .topics import (
     ThemeDiscovery,
     TopicsError,
+    context_rules,
     find_topics,
     load_topic_rules,
     tag_topics,
@@ -151,6 +152,7 @@ __all__ = [
     "topic_share_by_period",
     "topic_ids",
     "load_topic_rules",
+    "context_rules",
     "ThemeDiscovery",
     "TopicsError",
     # store and digest (monitoring)
