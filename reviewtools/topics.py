@@ -870,6 +870,16 @@ def _tagged_frame(frame: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _reviews_per_id(cells: pd.Series) -> pd.Series:
+    """How many reviews (rows) hold each id of a ``|``-joined column, each review counted once per id.
+
+    Split once and exploded once (vectorised); the row position, not the index, identifies a review.
+    """
+    parts = pd.Series(cells.astype("string").fillna("").str.split("|").to_numpy(), dtype=object).explode()
+    long = pd.DataFrame({"row": parts.index, "id": parts.to_numpy()}).dropna()
+    return long[long["id"] != ""].drop_duplicates()["id"].value_counts()
+
+
 def topic_counts(tagged: pd.DataFrame) -> pd.DataFrame:
     """Count reviews per topic in a frame returned by :func:`tag_topics`.
 
@@ -886,10 +896,10 @@ def topic_counts(tagged: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise SchemaError(f"topic_counts needs the columns added by tag_topics; missing {missing}")
     checked = int(tagged["topics_checked"].fillna(False).sum())
+    complaints, praised = _reviews_per_id(tagged["topics"]), _reviews_per_id(tagged["topics_praised"])
     rows = []
     for rule in load_topic_rules():
-        c = int(tagged["topics"].fillna("").str.split("|").map(lambda ids, t=rule.id: t in ids).sum())
-        p = int(tagged["topics_praised"].fillna("").str.split("|").map(lambda ids, t=rule.id: t in ids).sum())
+        c, p = int(complaints.get(rule.id, 0)), int(praised.get(rule.id, 0))
         rows.append((rule.id, rule.label, c, p, c / checked if checked else float("nan")))
     out = pd.DataFrame(rows, columns=["topic", "label", "complaints", "praised", "share"])
     return out.sort_values(["complaints", "topic"], ascending=[False, True], kind="stable").reset_index(drop=True)

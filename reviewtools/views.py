@@ -101,6 +101,27 @@ def filter_options(frame: pd.DataFrame) -> dict[str, list[str]]:
     return out
 
 
+def multi_contains(cells: pd.Series, wanted: Iterable[str], sep: str = MULTI_SEP) -> pd.Series:
+    """Which ``sep``-joined cells (``topics``, ``rule_ids``) hold **any** of the ``wanted`` ids as a whole item.
+
+    Vectorised (one regular expression over the column, the ids anchored on ``sep`` or the cell's ends, so
+    ``price`` does not match ``price_value``); items are compared after stripping spaces, as
+    :func:`filter_options` lists them. Missing cells hold nothing. Returns a boolean Series on ``cells``' index.
+
+    >>> import pandas as pd
+    >>> multi_contains(pd.Series(["price|size", "price_value", None, " size"]), ["size"]).tolist()
+    [True, False, False, True]
+    """
+    items = sorted({str(w).strip() for w in wanted} - {""})
+    if not items:
+        return pd.Series(False, index=cells.index, dtype=bool)
+    alt = "|".join(re.escape(i) for i in items)
+    s = re.escape(sep)
+    pattern = rf"(?:^|{s})\s*(?:{alt})\s*(?:{s}|$)"
+    hit = cells.astype("string").str.contains(pattern, regex=True)
+    return hit.fillna(False).astype(bool)
+
+
 def date_bounds(frame: pd.DataFrame) -> tuple[dt.date, dt.date] | None:
     """First and last review day (UTC) in ``frame``, or ``None`` when no review has a date.
 
@@ -151,8 +172,7 @@ def filter_reviews(
             raise ViewError(f"cannot filter on {name}: the frame has no {col!r} column")
         wanted = {str(v) for v in values}
         if name == "topic":
-            cells = frame[col].astype("string").fillna("").str.split(MULTI_SEP)
-            hit = cells.map(lambda ids: bool(wanted.intersection(ids))).to_numpy(dtype=bool)
+            hit = multi_contains(frame[col], wanted).to_numpy(dtype=bool)
         else:
             hit = _as_values(frame, col).isin(wanted).to_numpy(dtype=bool)
         mask &= hit
@@ -646,6 +666,7 @@ __all__ = [
     "filter_options",
     "date_bounds",
     "filter_reviews",
+    "multi_contains",
     "highlight_spans",
     "highlight_html",
     "escape_markdown",
