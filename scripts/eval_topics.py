@@ -18,7 +18,12 @@ CC0 fine-food export):
    * Recall is estimated over all cue-word sentences, weighting each sampled sentence by its stratum size.
 
    Rules are tuned on the ``dev`` half only; the ``test`` half (default) gives the honest figures.
-2. ``eval_topics_labels.csv`` (the first engineer's labels of complaint matches): precision on the labelled
+2. ``eval_topics_labels_v3.csv`` (drawn by ``draw_topics_sample_v3.py`` with the rules of commit 8699fa8,
+   labelled before the third precision pass): complaint-match sentences of the four low-precision topics
+   (safety, damaged_defective, missing_parts, quality_durability) from the Amazon exports and the generated
+   benchmark corpus (``benchmarks/out/reviews_20000_seed8.csv``; its rows are skipped when it is absent).
+   Precision per topic before (all sampled) and after (those still flagged), dev/test halves as in v2.
+3. ``eval_topics_labels.csv`` (the first engineer's labels of complaint matches): precision on the labelled
    matches the rules still flag, and how many no longer match.
 
     .venv/bin/python scripts/eval_topics.py                 # counts, examples, test-half figures
@@ -45,6 +50,9 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("REVIEWTOOLS_SHARED", REPO / ".." / "shared")) / "datasets"
 LABELS = Path(__file__).with_name("eval_topics_labels.csv")
 LABELS_V2 = Path(__file__).with_name("eval_topics_labels_v2.csv")
+LABELS_V3 = Path(__file__).with_name("eval_topics_labels_v3.csv")
+#: The generated benchmark corpus some v3 rows come from (``benchmarks/generate.py --reviews 20000``).
+GENERATED = Path("benchmarks/out/reviews_20000_seed8.csv")
 
 #: The Amazon exports evaluated (folder, file); each is read through reviewtools.ingest.
 DATASETS = (
@@ -143,6 +151,32 @@ def evaluate_v2(
                 print(f"  mention [{r.review_id} {r.start}] true={sorted(tr)} flagged={sorted(r.flagged)}: {said(r)!r}")
 
 
+def evaluate_v3(
+    complaints: pd.DataFrame, labels: pd.DataFrame, split: str, verbose: bool, texts: dict | None = None
+) -> None:
+    """Print precision per topic before (every sampled match) and after (the matches still flagged)."""
+    lab = labels if split == "all" else labels[labels["split"] == split]
+    lab = lab.assign(flagged=_flagged(complaints, lab)).reset_index(drop=True)
+    lab["still"] = [t in f for t, f in zip(lab["topic"], lab["flagged"])]
+    print(f"\n== held-out set v3 ({LABELS_V3.name}), {split} half: {len(lab)} complaint-match sentences of the "
+          "low-precision topics (labelled before the third precision pass)")
+    rows = []
+    for topic, g in [*lab.groupby("topic"), ("ALL (micro)", lab)]:
+        kept = g[g["still"]]
+        rows.append((topic, len(g), g["label"].mean(), len(kept), kept["label"].mean() if len(kept) else float("nan"),
+                     int((~g["still"] & (g["label"] == 1)).sum()), int((~g["still"] & (g["label"] == 0)).sum())))
+    per = pd.DataFrame(rows, columns=["topic", "sampled", "prec_before", "still_flagged", "prec_after",
+                                      "dropped_true", "dropped_false"])
+    print(per.to_string(index=False, formatters={"prec_before": _fmt, "prec_after": _fmt}))
+    if verbose:
+        for r in lab.itertuples():
+            said = (texts or {}).get((r.dataset, r.review_id, r.field), "")[r.start : r.end][:200]
+            if r.still and r.label == 0:
+                print(f"  false positive {r.topic} [{r.review_id} {r.start}]: {said!r}")
+            elif not r.still and r.label == 1:
+                print(f"  dropped true {r.topic} [{r.review_id} {r.start}]: {said!r}")
+
+
 def evaluate_v1(complaints: pd.DataFrame, labels: pd.DataFrame) -> None:
     """Precision of the first labelled sample on the matches the rules still flag; how many no longer match."""
     cm = complaints[["dataset", "review_id", "field", "topic", "start", "end"]]
@@ -194,6 +228,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {topic}:")
             for row in group.sample(min(EXAMPLES_PER_TOPIC, len(group)), random_state=SEED).itertuples():
                 print(f"    {_context(texts[(row.review_id, row.field)], row.start, row.end)[:200]!r}")
+    if (REPO / GENERATED).is_file():
+        frame = read_reviews(REPO / GENERATED).reviews
+        for fld in ("title", "text"):
+            all_texts.update(((str(GENERATED), r, fld), v) for r, v in zip(frame["review_id"], frame[fld].fillna("")))
+        all_hits.append(find_topics(frame).assign(dataset=str(GENERATED)))
     hits = pd.concat(all_hits, ignore_index=True)
     complaints = hits[hits["complaint"]].reset_index(drop=True)
     if LABELS_V2.is_file():
@@ -201,6 +240,11 @@ def main(argv: list[str] | None = None) -> int:
                              keep_default_na=False)
         labels = labels[labels["dataset"].isin({f"{d}/{f}" for d, f in present})]
         evaluate_v2(complaints, labels, args.split, verbose=args.errors or args.split == "dev", texts=all_texts)
+    if LABELS_V3.is_file():
+        labels = pd.read_csv(LABELS_V3, dtype={"review_id": str, "topic": str}, keep_default_na=False)
+        sources = {f"{d}/{f}" for d, f in present} | ({str(GENERATED)} if (REPO / GENERATED).is_file() else set())
+        labels = labels[labels["dataset"].isin(sources)]
+        evaluate_v3(complaints, labels, args.split, verbose=args.errors or args.split == "dev", texts=all_texts)
     if LABELS.is_file():
         evaluate_v1(complaints, pd.read_csv(LABELS, dtype={"review_id": str}))
     return 0
