@@ -816,6 +816,65 @@ class ReviewStore:
             )
         return out
 
+    def evidence_frame(self, kind: str, *, include_removed: bool = False) -> pd.DataFrame:
+        """The stored long evidence of the reviews' current content, as triage returned it.
+
+        ``kind="hit"`` gives the guideline results (:data:`reviewtools.rules.HIT_COLUMNS`, ``not_run`` rows
+        included: a check that could not run stays recorded); ``kind="topic"`` the complaint-topic matches
+        (:data:`reviewtools.topics.MATCH_COLUMNS`), i.e. ``run_triage(...).hits`` / ``.topic_matches`` for the
+        stored results. Only rows of the latest scorer (as ``to_frame(derived=True)``) for each review's current
+        content hash count, so evidence of an edited review's old text is not shown; reviews marked possibly
+        removed are left out unless ``include_removed``. ``platform`` and ``review_id`` come from the review
+        row. Ordered by review (store order), then as stored. The JSON is unpacked by SQLite (``json_extract``)
+        column by column, not row by row in Python.
+
+        >>> import tempfile, pathlib
+        >>> list(ReviewStore(pathlib.Path(tempfile.mkdtemp()) / "r.db").evidence_frame("topic").columns)[:3]
+        ['review_id', 'platform', 'topic']
+        """
+        if kind == "hit":
+            from .rules import HIT_COLUMNS
+
+            dtypes = dict(HIT_COLUMNS)
+        elif kind == "topic":
+            from .topics import MATCH_COLUMNS
+
+            dtypes = {c: "int64" if c in ("start", "end") else "bool" if c in ("complaint", "negated") else "string"
+                      for c in MATCH_COLUMNS}
+        else:
+            raise StoreError(f"unknown evidence kind {kind!r}; expected 'hit' or 'topic'")
+        scorer = self._latest_scorer()
+        names = list(dtypes)
+        if scorer is None:
+            return pd.DataFrame({c: pd.Series(dtype=t) for c, t in dtypes.items()})
+        picks = [f"r.{c}" if c in ("review_id", "platform") else f"json_extract(e.data, '$.\"{c}\"')" for c in names]
+        removed = "" if include_removed else "AND r.possibly_removed_at IS NULL"
+        # grouped: a forced re-score stores the same evidence rows again for the same content and scorer
+        sql = (
+            f"SELECT {', '.join(picks)} FROM (SELECT review_pk, content_hash, data, min(rowid) AS k "
+            f"FROM evidence WHERE scorer = ? AND kind = ? GROUP BY review_pk, content_hash, data) e "
+            f"JOIN reviews r ON r.id = e.review_pk AND r.content_hash = e.content_hash "
+            f"WHERE 1 = 1 {removed} ORDER BY r.id, e.k"
+        )
+        cur = self._con.execute(sql, (scorer, kind))
+        values: dict[str, list[Any]] = {c: [] for c in names}
+        while rows := cur.fetchmany(READ_CHUNK_ROWS):
+            for c, col in zip(names, zip(*rows)):
+                values[c].extend(col)
+        out = {}
+        for c, t in dtypes.items():
+            if t in ("boolean", "bool", "Int64", "int64"):  # json_extract gives JSON true/false as 1/0
+                arr = pd.array(values[c], dtype="Int64")
+                full = not arr.isna().any()  # a value missing where triage never leaves one stays visible
+                if t in ("boolean", "bool"):
+                    arr = arr.astype("boolean").astype(bool) if t == "bool" and full else arr.astype("boolean")
+                elif t == "int64" and full:
+                    arr = arr.astype("int64")
+            else:
+                arr = pd.array(values[c], dtype="string")
+            out[c] = arr
+        return pd.DataFrame(out, columns=names)
+
     def history(self, review_id: str, platform: str | None = None) -> pd.DataFrame:
         """Every version of one review, oldest first: ``version, rating, title, text, valid_from, replaced_at``.
 
