@@ -52,7 +52,7 @@ from .respond import (
     draft_reply,
     lint_draft,
     primary_topic,
-    removal_request,
+    removal_request_from_rows,
     reply_mode,
     reply_where,
     summarise_problems,
@@ -370,7 +370,8 @@ def _lookup(table: dict[str, Any], platform: str, rid: str, default: Any = None)
     return table.get(rid, default) if got is None else got
 
 
-def _hits_by_review(hits: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], dict[str, list[str]]]:
+def _hits_by_review(hits: pd.DataFrame) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[str]]]:
+    """review key -> its removal-basis ``hit`` rows as plain dicts (hit order), and -> the checks not run."""
     if hits is None or hits.empty:
         return {}, {}
     h = hits.copy()
@@ -383,7 +384,9 @@ def _hits_by_review(hits: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], dict[s
             ids.append(rule)
     basis = h["removal_basis"].astype("boolean").fillna(False).astype(bool) if "removal_basis" in h.columns else False
     real = h[(outcome == "hit") & basis]
-    by = {key: g for key, g in real.groupby(pd.Series(_review_keys(real), index=real.index), sort=False)}
+    by: dict[str, list[dict[str, Any]]] = {}
+    for key, row in zip(_review_keys(real), real.to_dict("records")):
+        by.setdefault(key, []).append(row)
     return by, nr
 
 
@@ -407,17 +410,21 @@ def _quote(s: object, limit: int = 80) -> str:
     return f"“{t if len(t) <= limit else t[: limit - 1] + '…'}”"
 
 
-def _hit_phrase(g: pd.DataFrame) -> str:
-    parts = []
-    for rec in g.drop_duplicates("rule_id").itertuples(index=False):
-        clause = getattr(rec, "clause", None)
-        parts.append(f"{rec.rule_id} ({clause}) on {_quote(rec.evidence)}" if isinstance(clause, str) and clause
-                     else f"{rec.rule_id} on {_quote(rec.evidence)}")
+def _hit_phrase(g: Sequence[dict[str, Any]]) -> str:
+    """Each rule once (its first hit): ``RULE (clause) on “evidence”``, joined by ``; ``."""
+    parts, seen = [], set()
+    for rec in g:
+        if rec["rule_id"] in seen:
+            continue
+        seen.add(rec["rule_id"])
+        clause = rec.get("clause")
+        parts.append(f"{rec['rule_id']} ({clause}) on {_quote(rec['evidence'])}" if isinstance(clause, str) and clause
+                     else f"{rec['rule_id']} on {_quote(rec['evidence'])}")
     return "; ".join(parts)
 
 
-def _is_strong(g: pd.DataFrame) -> bool:
-    return bool((g["strength"].astype("string").fillna("") == "strong").any()) if "strength" in g.columns else False
+def _is_strong(g: Sequence[dict[str, Any]]) -> bool:
+    return any(isinstance(h.get("strength"), str) and h["strength"] == "strong" for h in g)
 
 
 def _priority(frame: pd.DataFrame, as_of: pd.Timestamp | None) -> tuple[list[float], list[str]]:
@@ -518,13 +525,14 @@ def recommend(
         stars = f"{rating}★" if rating is not None else "unrated"
         topic_txt = f"; complaint topic {topic} ({_quote(problem)})" if topic else ""
         if g is not None:
-            rule_ids = "|".join(dict.fromkeys(g["rule_id"].astype(str)))
-            clause = " | ".join(dict.fromkeys(str(c) for c in g.get("clause", pd.Series(dtype=str)) if pd.notna(c)))
-            evidence = " | ".join(dict.fromkeys(" ".join(str(e).split()) for e in g["evidence"] if pd.notna(e)))
+            rule_ids = "|".join(dict.fromkeys(str(h["rule_id"]) for h in g))
+            clause = " | ".join(dict.fromkeys(str(h["clause"]) for h in g if "clause" in h and pd.notna(h["clause"])))
+            evidence = " | ".join(dict.fromkeys(" ".join(str(h["evidence"]).split()) for h in g
+                                                if pd.notna(h["evidence"])))
         if g is not None and _is_strong(g):
             action = "removal_request"
             reason = f"Strong removal-basis guideline hit: {_hit_phrase(g)}."
-            req = removal_request(rec, g, settings)
+            req = removal_request_from_rows(rec, g, settings)
             draft, kind, where = req.body, "removal_request", f"{req.channel}" + (f" ({req.to})" if req.to else "")
         elif g is not None:
             action = "manual_review"

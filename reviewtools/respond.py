@@ -74,6 +74,9 @@ MAX_NAME_CHARS: Final[int] = 24
 #: long): the platform cannot find a review by them, so a removal request names the reviewer and date instead.
 DERIVED_ID: Final[re.Pattern[str]] = re.compile(rf"h[0-9a-f]{{{ID_HEX_DIGITS}}}")
 
+#: Distinct (draft, platform, name, ...) lint results kept in memory (:func:`lint_draft`); a few KB each at most.
+LINT_CACHE_SIZE: Final[int] = 1 << 16
+
 _FLAGS = re.IGNORECASE
 
 
@@ -423,7 +426,18 @@ def lint_draft(
     """
     if not isinstance(text, str):
         raise TypeError(f"lint_draft expects a str, got {type(text).__name__}")
-    ctx = _Ctx(platform, author, order_id, address, tuple(previous_replies), region)
+    # The author matters only through the first two name tokens of a full name (R-PII), so drafts that differ
+    # only in who wrote the review share one cached result.
+    tokens = _name_tokens(author) if author else []
+    name = " ".join(tokens[:2]) if len(tokens) >= 2 else None
+    return list(_lint_cached(text, platform, name, order_id, address, tuple(previous_replies), region))
+
+
+@lru_cache(maxsize=LINT_CACHE_SIZE)
+def _lint_cached(text: str, platform: str, author: str | None, order_id: str | None, address: str | None,
+                 previous_replies: tuple[str, ...], region: str | None) -> tuple[LintProblem, ...]:
+    """:func:`lint_draft`'s work, memoised: triage lints many identical drafts (same template, same name)."""
+    ctx = _Ctx(platform, author, order_id, address, previous_replies, region)
     problems: list[LintProblem] = []
     for rule in lint_rules():
         found = _DETECTORS[rule.detector](rule, text, ctx)
@@ -434,7 +448,7 @@ def lint_draft(
             kept.append(p)
         problems.extend(kept)
     order = {r.rule_id: i for i, r in enumerate(lint_rules())}
-    return sorted(problems, key=lambda p: (p.severity == "not_run", p.start, order[p.rule_id]))
+    return tuple(sorted(problems, key=lambda p: (p.severity == "not_run", p.start, order[p.rule_id])))
 
 
 def blocking(problems: Iterable[LintProblem]) -> list[LintProblem]:
@@ -757,8 +771,17 @@ def _removal_hits(hits: pd.DataFrame | Sequence[Mapping[str, Any]]) -> pd.DataFr
     return frame
 
 
-def _removal_text(platform: str, product: str, reviews: Sequence[Mapping[str, Any]], hits: pd.DataFrame,
-                  settings: ReplySettings) -> tuple[str, str]:
+def _hits_by_id(hits: pd.DataFrame) -> dict[str, list[Mapping[str, Any]]]:
+    """The rows of a hit frame as plain dicts grouped by ``str(review_id)``, in frame order."""
+    out: dict[str, list[Mapping[str, Any]]] = {}
+    for h in hits.to_dict("records"):
+        out.setdefault(str(h["review_id"]), []).append(h)
+    return out
+
+
+def _removal_text(platform: str, product: str, reviews: Sequence[Mapping[str, Any]],
+                  hits: Mapping[str, Sequence[Mapping[str, Any]]], settings: ReplySettings) -> tuple[str, str]:
+    """Subject and body of a removal request; ``hits`` maps ``str(review_id)`` to that review's hit rows."""
     t = removal_templates()
     plat = _platform_removal(platform)
     n = len(reviews)
@@ -777,12 +800,11 @@ def _removal_text(platform: str, product: str, reviews: Sequence[Mapping[str, An
             "date": _fmt_date(r.get("created_at")),
             "rating": f"{int(rating)}★" if rating is not None and not pd.isna(rating) else "unknown stars",
         }))
-        mine = hits[hits["review_id"].astype(str) == rid]
         cats = []
-        for h in mine.itertuples(index=False):
-            lines.append(_fill(t["reason"], {"clause": str(h.clause), "rule_id": str(h.rule_id),
-                                             "evidence": " ".join(str(h.evidence).split())}))
-            cats.append(str(getattr(h, "category", "")))
+        for h in hits.get(rid, ()):
+            lines.append(_fill(t["reason"], {"clause": str(h["clause"]), "rule_id": str(h["rule_id"]),
+                                             "evidence": " ".join(str(h["evidence"]).split())}))
+            cats.append(str(h.get("category", "")))
         if "flag_reasons" in plat:
             reasons = plat["flag_reasons"]
             flag = next((reasons[c] for c in cats if c in reasons), reasons["default"])
@@ -825,11 +847,35 @@ def removal_request(
     frame = _same_platform(frame[frame["review_id"].astype(str) == rid], platform) if not frame.empty else frame
     if frame.empty:
         raise TemplateError(f"review {rid}: no removal-basis guideline hit, so no removal request")
+    return removal_request_from_rows(review, _hits_by_id(frame).get(rid, []), settings)
+
+
+def removal_request_from_rows(
+    review: Mapping[str, Any],
+    rows: Sequence[Mapping[str, Any]],
+    settings: ReplySettings | None = None,
+) -> RemovalRequest:
+    """:func:`removal_request` from this review's removal-basis ``hit`` rows, already selected, as plain dicts.
+
+    The fast path of :func:`reviewtools.pipeline.recommend` (no per-review DataFrame filtering); ``rows`` must
+    be the review's own removal-basis hits on its platform, in hit order (keys ``rule_id``, ``clause``,
+    ``evidence`` and optionally ``category``). Same request as :func:`removal_request` gives for them.
+
+    >>> hit = {"review_id": "R9", "rule_id": "AMZ-PII-EMAIL", "category": "private_info", "removal_basis": True,
+    ...        "clause": "Private information", "evidence": "me@x.com", "outcome": "hit"}
+    >>> removal_request_from_rows({"review_id": "R9", "platform": "amazon"}, [hit]).rule_ids
+    ('AMZ-PII-EMAIL',)
+    """
+    settings = settings or ReplySettings()
+    rid = str(review.get("review_id"))
+    if not rows:
+        raise TemplateError(f"review {rid}: no removal-basis guideline hit, so no removal request")
+    platform = str(review.get("platform") or "other")
     product = _product_ref(review)
-    subject, body = _removal_text(platform, product, [review], frame, settings)
+    subject, body = _removal_text(platform, product, [review], {rid: rows}, settings)
     return RemovalRequest(platform, str(review.get("product_id") or ""), _platform_removal(platform)["channel"],
                           _removal_to(platform, review.get("marketplace")), subject, body, (rid,),
-                          tuple(dict.fromkeys(frame["rule_id"].astype(str))))
+                          tuple(dict.fromkeys(str(h["rule_id"]) for h in rows)))
 
 
 def _product_ref(review: Mapping[str, Any]) -> str:
@@ -882,7 +928,7 @@ def removal_request_batch(
     for (platform, _, _), recs in groups.items():
         ids = [str(r.get("review_id")) for r in recs]
         mine = _same_platform(frame[frame["review_id"].astype(str).isin(ids)], platform)
-        subject, body = _removal_text(platform, _product_ref(recs[0]), recs, mine, settings)
+        subject, body = _removal_text(platform, _product_ref(recs[0]), recs, _hits_by_id(mine), settings)
         rows.append({
             "platform": platform,
             "product_id": str(recs[0].get("product_id") or ""),
@@ -923,5 +969,6 @@ __all__ = [
     "primary_topic",
     "draft_reply",
     "removal_request",
+    "removal_request_from_rows",
     "removal_request_batch",
 ]

@@ -3,7 +3,10 @@
 * sentiment through the FastVader seam equals sentiment through the vaderSentiment package, column for column;
 * ``_mean`` is ``np.mean`` bit for bit;
 * ``find_and_tag_topics`` equals ``tag_topics`` and ``find_topics``;
-* triage partitions concatenate to the whole, and ``run_triage(processes=2)`` equals the serial run.
+* triage partitions concatenate to the whole, and ``run_triage(processes=2)`` equals the serial run;
+* the decision fast paths: ``removal_request_from_rows`` equals ``removal_request``, the memoised ``lint_draft``
+  equals the unmemoised linter with the full author name, ``recommend`` equals itself on hits given as a frame
+  in another row order of unrelated reviews.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from reviewtools import sentiment
+from reviewtools import respond, sentiment
 from reviewtools.ingest import read_reviews
 from reviewtools.pipeline import default_processes, run_triage, triage_partition
 from reviewtools.topics import find_and_tag_topics, find_topics, tag_topics
@@ -89,3 +92,35 @@ def test_processes_default_and_bad_value(reviews):
     assert default_processes(10**7) >= 1
     with pytest.raises(ValueError, match="processes must be at least 1"):
         run_triage(reviews.head(5), processes=0)
+
+
+def test_removal_request_from_rows_equals_removal_request(reviews):
+    hits = run_triage(reviews, processes=1).hits
+    basis = hits[(hits["outcome"] == "hit") & hits["removal_basis"].astype("boolean").fillna(False).astype(bool)]
+    assert len(basis), "the sample needs removal-basis hits for this test"
+    recs = reviews.set_index("review_id", drop=False)
+    for rid in list(dict.fromkeys(basis["review_id"]))[:10]:
+        rec = recs.loc[rid].to_dict()
+        rows = basis[basis["review_id"] == rid].to_dict("records")
+        # all hits (other reviews, not_run rows) go to the public function; only this review's to the fast path
+        assert respond.removal_request_from_rows(rec, rows) == respond.removal_request(rec, hits)
+    with pytest.raises(respond.TemplateError, match="no removal-basis"):
+        respond.removal_request_from_rows({"review_id": "x", "platform": "amazon"}, [])
+
+
+@pytest.mark.parametrize("author", [None, "", "Ann", "Ann Lee", 'Ann Lee "Ann Lee"', "  ann   LEE  jones", "“Bo” Li"])
+def test_memoised_lint_equals_the_linter(author):
+    drafts = [
+        "Hi Ann, sorry. Call us at 0800 123 4567 or write to help@shop.com; Ann Lee will update your review.",
+        "Dear ann lee, thanks! Visit shop.example.com for 20% off your next order.",
+        "We are sorry it arrived late. We hope you'll reconsider your 1-star rating for a gift card.",
+    ]
+    for text in drafts:
+        for platform in ("amazon", "google", "other"):
+            for prev in ((), (text,)):
+                want = list(respond._lint_cached.__wrapped__(text, platform, author, None, None, prev, "GB"))
+                got = respond.lint_draft(text, platform, author=author, previous_replies=prev, region="GB")
+                again = respond.lint_draft(text, platform, author=author, previous_replies=prev, region="GB")
+                assert got == want == again
+                got.clear()  # callers get their own list, never the cache's
+                assert respond.lint_draft(text, platform, author=author, previous_replies=prev, region="GB") == want
