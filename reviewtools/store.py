@@ -1404,8 +1404,9 @@ def _read_frame(cursor: sqlite3.Cursor) -> pd.DataFrame:
         except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
             raise StoreError(f"the review store holds a value of another type than its column's: {exc}") from exc
     columns = {}
+    flat = [c.flatten() for c in chunks]
     for i, (name, typ) in enumerate(zip(names, types)):
-        arr: Any = pa.chunked_array([c.flatten()[i] for c in chunks], type=typ)
+        arr: Any = pa.chunked_array([f[i] for f in flat], type=typ)
         if name in _TEXT_TS:
             arr = pc.cast(arr, pa.timestamp("us", "UTC")).cast(pa.timestamp("ns", "UTC"))
         elif name in _BOOL_COLUMNS:
