@@ -275,7 +275,10 @@ def _compile_phrase(topic: str, kind: str, phrase: str) -> _Phrase:
         pending_gap = False
         if not first_stems:
             first_stems = tuple(sorted({_stem(a) for a in alts}))
-    lookbehind = "".join(rf"(?<!{re.escape(w)}\s)(?<!{re.escape(w)}-)" for w in before)
+    # a leading '!a_b' is the words 'a b' (one space: a lookbehind has a fixed width)
+    lookbehind = "".join(
+        rf"(?<!{re.escape(w.replace('_', ' '))}\s)(?<!{re.escape(w.replace('_', ' '))}-)" for w in before
+    )
     lookahead = rf"(?!{_SEP}(?:{'|'.join(_compile_alternative(w) for w in after)})\b)" if after else ""
     pattern = lookbehind + "".join(parts) + lookahead
     for stem in first_stems:
