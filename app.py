@@ -85,18 +85,55 @@ def open_store(path: str) -> ReviewStore:
     return ReviewStore(path)
 
 
-@st.cache_resource(show_spinner="Triaging the stored reviews (sentiment, topics, guideline checks)...",
-                   max_entries=4)
-def load_store(path: str, ingest_key: str) -> Loaded:
-    """Triage a store's current reviews; keyed on path and its ingest log, so a status change does not re-triage."""
+@st.cache_resource(show_spinner="Reading the stored reviews and their triage results...", max_entries=4)
+def load_store(path: str, ingest_key: str, results_key: str) -> Loaded:
+    """The store's current reviews with the triage results it holds (``to_frame(derived=True)``) and the stored
+    evidence (``evidence_frame``): nothing is triaged here. Keyed on the ingest log and the results' stamp, so a
+    status change re-reads nothing and a new ingest or scoring run re-reads once."""
     with open_store(path) as store:
-        frame = store.to_frame(include_removed=False)
+        frame = store.to_frame(derived=True, include_removed=False)
+        hits, matches = store.evidence_frame("hit"), store.evidence_frame("topic")
         counts = store.counts()
-    tri = run_triage(frame)
+    # stored results come back from JSON: object columns (mixed None/bool) get pandas' nullable dtypes
+    objects = [c for c in frame.columns if frame[c].dtype == object]
+    if objects:
+        frame = frame.assign(**{c: frame[c].convert_dtypes() for c in objects})
+    unscored = [stage for stage, col in (("sentiment", "sentiment_label"), ("topics", "topics"),
+                                         ("recommend", "action"))
+                if len(frame) and (col not in frame.columns or frame[col].isna().all())]
     desc = f"{Path(path).name} · store · {len(frame):,} current reviews · " + ", ".join(
         f"{k} {v:,}" for k, v in counts.items())
-    return Loaded(tri.reviews, tri.hits, tri.topic_matches, pd.DataFrame(columns=["source_file", "source_row",
-                  "column", "value", "reason"]), tri.stages_not_run, desc)
+    return Loaded(frame, hits, matches, pd.DataFrame(columns=["source_file", "source_row", "column", "value",
+                  "reason"]), tuple(unscored), desc)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def pending_count(path: str, ingest_key: str, results_key: str) -> int:
+    """How many current reviews have no stored result for their content (cached: the query reads every review)."""
+    with open_store(path) as store:
+        return len(store.pending())
+
+
+def score_store(store: ReviewStore) -> None:
+    """Triage the store's pending reviews (new or changed since the last scoring) with a progress bar."""
+    bar = st.progress(0.0, text="Triaging the reviews the store has no results for yet...")
+
+    def progress(stage: str, done: int, total: int) -> None:
+        bar.progress(done / total if total else 1.0, text=f"Triaging new and changed reviews: {done:,} of {total:,}")
+
+    try:
+        store.score_pending(progress=progress)
+    finally:
+        bar.empty()
+        pending_count.clear()
+
+
+def _results_stamp(store: ReviewStore) -> str:
+    """A stamp of the stored results: rowids only grow, so a scoring run changes it (two O(1) look-ups)."""
+    if hasattr(store, "results_stamp"):
+        return store.results_stamp()
+    con = store._con  # noqa: SLF001 -- until ReviewStore.results_stamp lands (store.py is being edited)
+    return "|".join(str(con.execute(f"SELECT max(rowid) FROM {t}").fetchone()[0]) for t in ("results", "evidence"))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -169,7 +206,9 @@ def sidebar_source() -> tuple[Loaded | None, ReviewStore | None, str]:
     store = open_store(str(path))
     ingests = store.ingests()
     key = f"{len(ingests)}:{ingests.iloc[-1].to_dict() if len(ingests) else ''}"
-    return load_store(str(path), key), store, f"store:{path}"
+    if pending_count(str(path), key, _results_stamp(store)):
+        score_store(store)
+    return load_store(str(path), key, _results_stamp(store)), store, f"store:{path}"
 
 
 def sidebar_filters(frame: pd.DataFrame, source_id: str, version: str) -> dict[str, object]:
