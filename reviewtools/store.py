@@ -39,6 +39,7 @@ import getpass
 import hashlib
 import importlib.resources
 import inspect
+import itertools
 import json
 import logging
 import math
@@ -608,15 +609,12 @@ class ReviewStore:
                 f"INSERT INTO reviews ({', '.join(cols)}, content_hash, meta_hash, fp, version, first_seen_at, "
                 f"changed_at, first_ingest_id, last_ingest_id) VALUES ({', '.join('?' * (len(cols) + 8))})"
             )
+            # Row tuples are zipped in C from the column lists (the first n_new entries are the new rows).
+            constants = (1, now, now, ingest_id, ingest_id)
+            new_rows = zip(*(values[c] for c in cols), content_hash, meta_hash, sub_fp,
+                           *(itertools.repeat(v) for v in constants))
             for a, b in _chunks(n_new, BATCH_ROWS):
-                self._con.executemany(
-                    insert_sql,
-                    (
-                        [values[c][j] for c in cols]
-                        + [content_hash[j], meta_hash[j], sub_fp[j], 1, now, now, ingest_id, ingest_id]
-                        for j in range(a, b)
-                    ),
-                )
+                self._con.executemany(insert_sql, itertools.islice(new_rows, b - a))
                 done += b - a
                 if progress:
                     progress("write", done, total)
