@@ -182,6 +182,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
               f"{dates:<22}{r.products:>8}")
     if len(res.files) > 1:
         print(f"{'total':<40} {'':<18} {res.rows_read:>8} {res.ingested:>8} {res.rejected:>8} {res.duplicates:>7}")
+    _print_ingest_notes(res)
     if args.out:
         print(f"wrote {len(res.reviews)} reviews to {write_frame(res.reviews, args.out)}")
     if args.rejects:
@@ -189,6 +190,24 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     elif res.rejected:
         print(f"{res.rejected} rows rejected; pass --rejects rejects.csv to see why")
     return 0
+
+
+#: Reject reasons listed per file after the ingest table (the rest are in --rejects).
+TOP_REJECT_REASONS = 3
+
+
+def _print_ingest_notes(res) -> None:  # res: reviewtools.ingest.IngestResult
+    """Say what the counts alone hide: ratings rescaled onto 1-5, and the commonest reasons rows were rejected."""
+    for r in res.files:
+        if r.rating_scale is not None and tuple(r.rating_scale) != (1.0, 5.0):
+            lo, hi = r.rating_scale
+            print(f"note: {r.file}: ratings read on a {lo:g}-{hi:g} scale and mapped onto 1-5 stars")
+    if not len(res.rejects):
+        return
+    reasons = res.rejects.assign(reason=res.rejects["reason"].str.split(" \\(").str[0])
+    for file, group in reasons.groupby("source_file", sort=False):
+        top = group["reason"].value_counts().head(TOP_REJECT_REASONS)
+        print(f"rejected in {file}: " + "; ".join(f"{n} {why}" for why, n in top.items()))
 
 
 @_register
@@ -359,6 +378,7 @@ def _ingest_into_store(args: argparse.Namespace, column_map: dict[str, str] | No
                   f"{rep.changed:>7} {rep.unchanged:>9} {rep.rejected:>8} {dupes:>6} {rep.possibly_removed:>12}")
             if rep.restored:
                 print(f"  {rep.restored} review(s) marked possibly removed earlier are back")
+            _print_ingest_notes(res)
             frames.append(res.reviews)
             rejects.append(res.rejects)
         if not args.no_triage:

@@ -21,3 +21,21 @@ def test_every_command_is_documented():
         assert p.description or p.format_help(), name
         helps = {a.help for a in sub._choices_actions if a.dest == name}
         assert helps and all(helps), f"sub-command {name} has no help text"
+
+
+def test_ingest_says_why_rows_were_rejected_and_when_ratings_were_rescaled(tmp_path, capsys):
+    # the counts alone hid that a whole file was rejected for one reason, or that ratings were rescaled
+    from reviewtools.ingest import read_reviews
+
+    tens = tmp_path / "tens.csv"
+    tens.write_text("score,text,date\n10,great,2024-01-02\n2,bad,2024-01-03\n7,ok,2024-01-04\n,none,2024-01-05\n")
+    undated = tmp_path / "undated.csv"
+    undated.write_text("Review,Rating\nnice,5\nawful,1\n")
+    assert main(["ingest", str(tens), str(undated)]) == 0
+    out = capsys.readouterr().out
+    lo, hi = read_reviews(tens).files[0].rating_scale
+    assert f"note: {tens}: ratings read on a {lo:g}-{hi:g} scale" in out and (lo, hi) != (1.0, 5.0)
+    rejects = read_reviews(undated).rejects
+    assert len(rejects) == 2 and rejects["reason"].str.startswith("no date column").all()
+    assert f"rejected in {undated}: 2 no date column in the file" in out
+    assert f"rejected in {tens}: 1 rating missing" in out
