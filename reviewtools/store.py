@@ -1076,10 +1076,14 @@ class ReviewStore:
                 )
         if "action" not in result.columns:
             return 0, 0
-        existing = {
-            pk: (action, draft, status)
-            for pk, action, draft, status in self._con.execute("SELECT review_pk, action, draft, status FROM actions")
-        }
+        existing: dict[int, tuple[str, str | None, str]] = {}
+        for a, b in _chunks(len(pks), _IN_CHUNK):  # only this batch's actions, not the whole table
+            chunk = pks[a:b]
+            for pk, action, draft, status in self._con.execute(
+                "SELECT review_pk, action, draft, status FROM actions "
+                f"WHERE review_pk IN ({', '.join('?' * len(chunk))})", chunk
+            ):
+                existing[pk] = (action, draft, status)
         created = updated = 0
         cols = {c: (result[c].astype(object).tolist() if c in result.columns else [None] * len(result))
                 for c in ACTION_COLUMNS}
