@@ -301,7 +301,8 @@ def _cmd_topics(args: argparse.Namespace) -> int:
     print(f"{'topic':<20} {'complaints':>10} {'share':>7} {'praised':>8}")
     counts = topic_counts(tagged)
     for row in counts.itertuples():
-        print(f"{row.topic:<20} {row.complaints:>10} {row.share:>7.1%} {row.praised:>8}")
+        share = f"{row.share:>7.1%}" if checked else f"{'-':>7}"  # no review with text: no share
+        print(f"{row.topic:<20} {row.complaints:>10} {share} {row.praised:>8}")
     hits = find_topics(frame) if args.examples or args.out else None
     if args.examples and hits is not None:
         complaints = hits[hits["complaint"]]
@@ -309,14 +310,14 @@ def _cmd_topics(args: argparse.Namespace) -> int:
             print(f"\n{topic}:")
             for h in group.head(args.examples).itertuples():
                 print(f"  [{h.review_id}] {h.evidence!r} ({h.reason})")
+    if args.out and hits is not None:  # before discovery, which can refuse a small set
+        print(f"wrote {len(hits)} topic matches to {write_frame(hits, args.out)}")
     if args.discover:
         model = ThemeDiscovery(n_themes=args.discover).fit(frame)
         print(f"\n{args.discover} themes (TF-IDF + NMF):")
         for t in model.themes_.itertuples():
             name = "unassigned" if t.theme < 0 else f"theme {t.theme}"
             print(f"{name:<10} {t.size:>6} reviews ({t.share:.0%}): {t.top_terms}")
-    if args.out and hits is not None:
-        print(f"wrote {len(hits)} topic matches to {write_frame(hits, args.out)}")
     return 0
 
 

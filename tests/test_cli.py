@@ -1,6 +1,8 @@
 import subprocess
 import sys
 
+import pandas as pd
+
 from reviewtools.cli import _build_parser, main
 
 
@@ -39,3 +41,19 @@ def test_ingest_says_why_rows_were_rejected_and_when_ratings_were_rescaled(tmp_p
     assert len(rejects) == 2 and rejects["reason"].str.startswith("no date column").all()
     assert f"rejected in {undated}: 2 no date column in the file" in out
     assert f"rejected in {tens}: 1 rating missing" in out
+
+
+def test_topics_writes_matches_even_when_discovery_refuses_a_small_set(tmp_path, capsys):
+    from reviewtools.ingest import read_reviews
+    from reviewtools.topics import find_topics
+
+    src = tmp_path / "few.csv"
+    src.write_text("rating,text,date\n1,It broke after a day,2024-01-02\n5,Lovely,2024-01-03\n")
+    dest = tmp_path / "matches.csv"
+    assert main(["topics", str(src), "--discover", "3", "--out", str(dest)]) == 2  # too few reviews for 3 themes
+    capsys.readouterr()
+    assert dest.exists() and len(pd.read_csv(dest)) == len(find_topics(read_reviews(src).reviews)) > 0
+    empty = tmp_path / "header_only.csv"
+    empty.write_text("rating,text,date\n")
+    assert main(["topics", str(empty)]) == 0
+    assert "nan" not in capsys.readouterr().out
