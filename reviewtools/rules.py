@@ -1037,9 +1037,9 @@ def _detect_seller_feedback(rv: _Review, params: Mapping[str, Any]) -> Iterator[
     logistic = _phrase_regex("logistics")
     product = _phrase_regex("product_cues")
     evaluative = _word_regex("evaluative")
-    counted = 0
-    longest = 0
-    spans: list[tuple[str, int, int]] = []
+    # First pass: the logistics cue of each sentence. Without one in any sentence there is no hit, so the
+    # product and evaluative searches (two long alternations per sentence) run only on reviews that have one.
+    sentences: list[tuple[str, int, int, str, str, bool]] = []
     for fname in FIELDS:
         s = rv.get(fname)
         low = rv.lower(fname)
@@ -1047,15 +1047,22 @@ def _detect_seller_feedback(rv: _Review, params: Mapping[str, Any]) -> Iterator[
             continue
         for a, b in _sentences(s):
             sent, lsent = s[a:b], low[a:b]
-            n_words = len(_WORDS.findall(sent))
-            if logistic.search_in(lsent, sent):
-                counted += 1
-                if not product.search_in(lsent, sent):
-                    spans.append((fname, a, b))
-                    longest = max(longest, n_words)
-            elif (n_words > SELLER_FEEDBACK_FILLER_WORDS or product.search_in(lsent, sent)
-                  or evaluative.search_in(lsent, sent)):
-                counted += 1
+            sentences.append((fname, a, b, sent, lsent, logistic.search_in(lsent, sent)))
+    if not any(sn[5] for sn in sentences):
+        return
+    counted = 0
+    longest = 0
+    spans: list[tuple[str, int, int]] = []
+    for fname, a, b, sent, lsent, is_logistic in sentences:
+        n_words = len(_WORDS.findall(sent))
+        if is_logistic:
+            counted += 1
+            if not product.search_in(lsent, sent):
+                spans.append((fname, a, b))
+                longest = max(longest, n_words)
+        elif (n_words > SELLER_FEEDBACK_FILLER_WORDS or product.search_in(lsent, sent)
+              or evaluative.search_in(lsent, sent)):
+            counted += 1
     if not spans:
         return
     share = len(spans) / counted
