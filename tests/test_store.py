@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from _storekit import make_frame, rating_triage
 from reviewtools.errors import (
@@ -302,6 +304,50 @@ def test_reingest_restores_possibly_removed_reviews_and_counts_new_changed_uncha
         assert rep.changed_keys == (("amazon", frame.loc[0, "review_id"]),)
         assert store.counts()["possibly_removed"] == 0
         pd.testing.assert_frame_equal(_sorted(store.to_frame()), _sorted(later))
+
+
+
+_EDITS = {
+    "rating": lambda v: 1 if v != 1 else 5,
+    "title": lambda v: None if isinstance(v, str) else "",
+    "text": lambda v: str(v) + " edited",
+    "helpful_votes": lambda v: 7 if v is pd.NA or v != 7 else 8,
+    "author": lambda v: "someone else",
+    "source_row": lambda v: 999,
+}
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.tuples(st.integers(0, 11), st.sampled_from(sorted(_EDITS))), max_size=6),
+                min_size=1, max_size=3))
+def test_any_sequence_of_edits_reads_back_as_the_last_export_with_one_version_per_content_change(tmp_path_factory,
+                                                                                               rounds):
+    frame = make_frame(12)
+    path = tmp_path_factory.mktemp("prop") / "r.db"
+    versions = 0
+    with ReviewStore(path) as store:
+        store.ingest(frame)
+        for edits in rounds:
+            nxt = frame.copy()
+            for row, column in edits:
+                nxt.loc[row, column] = _EDITS[column](nxt.loc[row, column])
+            content = {r for r in range(len(frame))
+                       if any(not _same(frame.loc[r, c], nxt.loc[r, c]) for c in CONTENT_COLUMNS)}
+            rep = store.ingest(nxt)
+            assert rep.changed == len(content) and rep.unchanged == len(frame) - len(content)
+            versions += len(content)
+            frame = nxt
+        assert store.counts()["versions"] == versions
+        back = _sorted(store.to_frame())
+        expected = _sorted(frame)
+        moved_only = [c for c in COLUMNS if c not in ("source_row",)]
+        pd.testing.assert_frame_equal(back[moved_only], expected[moved_only])
+
+
+def _same(a, b) -> bool:
+    if pd.isna(a) or pd.isna(b):
+        return bool(pd.isna(a) and pd.isna(b))
+    return bool(a == b)
 
 
 # ------------------------------------------------------------------------------- crash and concurrency
