@@ -140,6 +140,9 @@ class _Phrase:
     vocabulary: frozenset[str]
     first_stems: tuple[str, ...]  # literal starts of the first word's alternatives: where a match can begin
     regex: re.Pattern[str]
+    #: length of the pattern without its '!word' look-arounds: a long exclusion list must not make a phrase
+    #: outrank a more specific one at the same position ("broke ... after" beats "broke !it/my/...")
+    core_length: int = 0
 
 
 @dataclass(frozen=True)
@@ -284,7 +287,8 @@ def _compile_phrase(topic: str, kind: str, phrase: str) -> _Phrase:
     for stem in first_stems:
         if not stem.isalnum():
             raise TopicsError(f"topic {topic!r}: phrase {phrase!r} must start with letters or digits ({stem!r})")
-    return _Phrase(topic, kind, phrase, pattern, frozenset(vocabulary), first_stems, re.compile(pattern))
+    core = "".join(parts)
+    return _Phrase(topic, kind, phrase, pattern, frozenset(vocabulary), first_stems, re.compile(pattern), len(core))
 
 
 def _read_resource() -> dict[str, Any]:
@@ -407,8 +411,8 @@ def _compiled() -> tuple[_Compiled, ...]:
         if not phrases:
             raise TopicsError(f"topic {rule.id!r} has no phrases")
         # As in one alternation: the leftmost match wins; at one position complaint beats praise beats
-        # mention, and a longer pattern beats a shorter one.
-        phrases.sort(key=lambda ph: (_KINDS.index(ph.kind), -len(ph.pattern)))
+        # mention, and a longer pattern (not counting its '!word' exclusions) beats a shorter one.
+        phrases.sort(key=lambda ph: (_KINDS.index(ph.kind), -ph.core_length))
         out.append(_Compiled(rule, tuple(phrases)))
     return tuple(out)
 
