@@ -1039,6 +1039,9 @@ def _detect_seller_feedback(rv: _Review, params: Mapping[str, Any]) -> Iterator[
     evaluative = _word_regex("evaluative")
     # First pass: the logistics cue of each sentence. Without one in any sentence there is no hit, so the
     # product and evaluative searches (two long alternations per sentence) run only on reviews that have one.
+    # The anchor contract (every logistics match contains an anchor word) holds per sentence as it does per
+    # review (sentences end at non-word characters, so they split no token): the long logistics alternation
+    # runs only on the sentences that have an anchor word.
     sentences: list[tuple[str, int, int, str, str, bool]] = []
     for fname in FIELDS:
         s = rv.get(fname)
@@ -1047,7 +1050,9 @@ def _detect_seller_feedback(rv: _Review, params: Mapping[str, Any]) -> Iterator[
             continue
         for a, b in _sentences(s):
             sent, lsent = s[a:b], low[a:b]
-            sentences.append((fname, a, b, sent, lsent, logistic.search_in(lsent, sent)))
+            cue = (anchors is None or not anchors.isdisjoint(_ANCHOR_TOKEN.findall(lsent))) and logistic.search_in(
+                lsent, sent)
+            sentences.append((fname, a, b, sent, lsent, cue))
     if not any(sn[5] for sn in sentences):
         return
     counted = 0
