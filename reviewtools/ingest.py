@@ -17,10 +17,14 @@ Parsing rules (documented here because they decide what a review becomes):
   ONE…FIVE are understood. A rating ``x`` on a scale ``[lo, hi]`` is mapped linearly onto 1–5,
   ``r = 1 + 4·(x − lo)/(hi − lo)``, then rounded half up (so on 1–10: 9 → 4.56 → 5, 7 → 3.67 → 4; on
   1–5 a half star 4.5 → 5). Values outside the scale are rejected. Known formats declare their scale;
-  otherwise it is inferred by :func:`infer_rating_scale` (or pass ``rating_scale=``).
+  otherwise it is inferred by :func:`infer_rating_scale` from the bare numbers only (or pass
+  ``rating_scale=``). Text that states its scale is read on it: ``"4.5 out of 5"``, ``"8/10"``, glyphs, and a
+  number with a star word (``"4 stars"``) is on 1–5 (``STAR_WORD_SCALE``) unless a scale was declared.
 * **Dates.** ISO 8601 (any offset), epoch seconds or milliseconds (≥ 1e11 is read as milliseconds),
   ``January 15, 2024``, ``Jan 15, 2024``, ``09 4, 2015``, ``17-Apr-18``, ``15 January 2024``,
-  ``15.01.2024`` and slash dates (month first unless the file has a first number above 12). Times
+  ``15.01.2024`` and slash dates (month first unless the file has a first number above 12 and no second
+  number above 12; a single value that can only be read one way, ``15/01/2024`` or ``01/15/2024``, is read
+  that way whatever the rest of the file says). Times
   without an offset are taken as UTC. Dates before 1995-01-01 or from 2100 on are rejected as implausible.
 * **Review ids.** The source's own id when it has one; otherwise ``h`` + the first 20 hex digits of the
   SHA-1 of platform, product, author, date, title and text, so a re-export gives the same id.
@@ -119,6 +123,10 @@ _BR = re.compile(r"<\s*br\s*/?\s*>|</?\s*(?:p|div)\b[^>]*>", re.IGNORECASE)
 _INLINE_TAG = re.compile(r"</?\s*(?:a|b|i|u|em|strong|span|font)\b[^>]*>", re.IGNORECASE)
 _FRACTION = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(?:/|out of|of|von|sur|de|su)\s*(\d+(?:[.,]\d+)?)", re.IGNORECASE)
 _LEADING_NUMBER = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(?:stars?|sterne|étoiles|estrellas)?\s*$", re.IGNORECASE)
+_STAR_WORD = re.compile(r"\b(?:stars?|sterne|étoiles|estrellas)\s*$", re.IGNORECASE)
+#: The scale a rating with an explicit star word ("4 stars") is on when no scale was stated: star ratings
+#: on every platform we read are out of five (platform-policies.md §2, §6).
+STAR_WORD_SCALE: Final[tuple[float, float]] = (1.0, 5.0)
 
 
 # ------------------------------------------------------------------------------------------- records
@@ -481,7 +489,8 @@ def _parse_rating(
 ) -> tuple[pd.Series, pd.Series, tuple[float, float]]:
     s = raw.astype("string").str.strip()
     nums = pd.Series(_floats(s.str.replace(",", ".", regex=False)), index=s.index)
-    used_scale = scale or fmt.rating_scale or infer_rating_scale(nums)
+    stated = scale or fmt.rating_scale
+    used_scale = stated or infer_rating_scale(nums)  # inference sees bare numbers only
     stars = to_five_stars(nums, *used_scale).to_numpy(dtype="float64", copy=True)
     missing = _bool(s.isna() | (s == ""))
     todo = np.isnan(nums.to_numpy()) & ~missing
@@ -494,7 +503,12 @@ def _parse_rating(
         fn = pd.Series(_floats(frac[1].str.replace(",", ".", regex=False)), index=t.index)
         frac_stars = to_five_stars(fx, 1.0, fn.where(fn > 1)).to_numpy(dtype="float64")
         lead = pd.Series(_floats(t.str.extract(_LEADING_NUMBER)[0].str.replace(",", ".", regex=False)), index=t.index)
-        lead_stars = to_five_stars(lead, *used_scale).to_numpy(dtype="float64")
+        # "4 stars" is on its stated star scale (1–5 unless a scale was declared), never the inferred one
+        star_word = _bool(t.str.contains(_STAR_WORD))
+        lead_scale = np.where(star_word, (stated or STAR_WORD_SCALE)[1], used_scale[1])
+        lead_lo = np.where(star_word, (stated or STAR_WORD_SCALE)[0], used_scale[0])
+        lead_stars = to_five_stars(lead, pd.Series(lead_lo, index=t.index), pd.Series(lead_scale, index=t.index))
+        lead_stars = lead_stars.to_numpy(dtype="float64")
         glyph = t.str.count("★").to_numpy(dtype="float64", na_value=0.0)
         glyph_ok = _bool(t.str.fullmatch(r"\s*[★☆]+\s*")) & (glyph >= 1)
         got = np.where(np.isnan(word), np.where(np.isnan(frac_stars), lead_stars, frac_stars), word)
@@ -513,8 +527,9 @@ def _slash_formats(values: pd.Series) -> tuple[str, ...]:
     a = pd.to_numeric(parts[0], errors="coerce")
     b = pd.to_numeric(parts[1], errors="coerce")
     if (a > 12).any() and not (b > 12).any():
-        return _DAY_FIRST
-    return _MONTH_FIRST
+        return _DAY_FIRST + _MONTH_FIRST
+    # ambiguous values follow the file's order; an unambiguous one (a first number above 12) is day-first
+    return _MONTH_FIRST + _DAY_FIRST
 
 
 def parse_dates(values: pd.Series, formats: Sequence[str] = ()) -> pd.Series:

@@ -176,6 +176,17 @@ def test_rating_notations(tmp_path):
     assert res.rejects["reason"].tolist() == ["rating not understood"]
 
 
+def test_star_word_ratings_are_on_their_stated_scale_not_the_inferred_one(tmp_path):
+    # bare 8 and 10 make the inferred scale 1-10; "5 stars" must still be 5 of 5 (it read as 3)
+    text = "Rating,Text,Date\n5 stars,a,2024-01-01\n4 stars,b,2024-01-01\n8,c,2024-01-01\n10,d,2024-01-01\n" \
+           "4.5 out of 5,e,2024-01-01\n★★★★,f,2024-01-01\n1 star,g,2024-01-01\n"
+    res = read_reviews(_csv(tmp_path, text))
+    got = dict(zip(res.reviews["text"], res.reviews["rating"]))
+    assert got == {"a": 5, "b": 4, "c": 4, "d": 5, "e": 5, "f": 4, "g": 1}
+    assert res.files[0].rating_scale == (1.0, 10.0)
+    _balanced(res)
+
+
 @pytest.mark.parametrize(
     "raw, iso",
     [
@@ -198,6 +209,13 @@ def test_slash_dates_are_day_first_only_when_the_file_says_so():
     us = parse_dates(pd.Series(["03/04/2024", "12/25/2024"]))
     eu = parse_dates(pd.Series(["03/04/2024", "25/12/2024"]))
     assert us.dt.month.tolist() == [3, 12] and eu.dt.month.tolist() == [4, 12]
+
+
+def test_slash_dates_that_can_only_be_read_one_way_are_read_that_way():
+    # a file with both 12/31 and 15/01: the ambiguous value follows month-first, each unambiguous one its own way
+    got = parse_dates(pd.Series(["12/31/2024", "15/01/2024", "01/02/2024"]))
+    assert got.dt.strftime("%Y-%m-%d").tolist() == ["2024-12-31", "2024-01-15", "2024-01-02"]
+    assert parse_dates(pd.Series(["13/13/2024"])).isna().all()
 
 
 def test_implausible_and_garbage_dates_are_rejected(tmp_path):
