@@ -29,6 +29,15 @@ prevents, a warning label, the buyer's own ordering mistake, a rhetorical questi
 ("cracked heels", "sun damage"). Decisions kept in the data: efficacy ("didn't work for me") is no topic;
 "doesn't work anymore" is durability, not a defect on arrival; a seller's quick replacement of a broken item
 is still a damaged_defective complaint and customer_service praise; questions and advice are kept.
+Four topics need more than their vocabulary (third precision pass, ``scripts/eval_topics_labels_v3.csv``):
+safety needs a hazard from this product (it overheated, sparked, shocked me, caught fire, gave me a rash,
+made my dog sick, was recalled, "is dangerous for kids"), not danger or health words ("a dangerous villain",
+"vomited for years", "he recalled"); missing_parts needs an expected part of the delivered package ("did not
+come with a charger", "two bottles were missing from the box"), not a feature the model lacks ("doesn't come
+with a spray attachment"); damaged_defective needs the item damaged or faulty, not a figure of speech
+("broken heart", "faulty premise") or an accident; quality_durability needs wear or poor build, not the
+quality of a performance ("sound quality") or of a scent that fades, and not a person breaking it ("he broke
+my tablet"); breakage in transit is damage on arrival (context rule ``in_transit``).
 
 >>> import pandas as pd
 >>> frame = pd.DataFrame({"review_id": ["r1"], "title": ["Meh"], "text": ["Arrived cracked. No smell though."]})
