@@ -959,7 +959,11 @@ def _detect_language(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding
         why = "no marketplace" if market is None else f"marketplace {market!r} has no allow-list"
         yield Finding(None, None, None, None, f"{why}: language allow-list unknown", "not_run")
         return
-    letters = len(_LETTER.findall(s))
+    letters = 0  # counted only up to the minimum: the exact count matters only below it (the note)
+    for _ in _LETTER.finditer(s):
+        letters += 1
+        if letters >= LANGUAGE_MIN_CHARS:
+            break
     if letters < LANGUAGE_MIN_CHARS:
         yield Finding(None, None, None, None,
                       f"text too short for language detection ({letters} letters < {LANGUAGE_MIN_CHARS})", "not_run")
