@@ -56,6 +56,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.json as pa_json
 
 from . import __version__
 from .errors import InvalidTransitionError, ReviewNotFoundError, SchemaError, StoreBusyError, StoreError
@@ -816,6 +817,39 @@ class ReviewStore:
             )
         return out
 
+    def change_stamp(self) -> dict[str, int]:
+        """Cheap counters that move whenever the store changes, for a reader's cache keys (O(1) look-ups).
+
+        ``ingests`` (finished ingests: reviews, versions and removal marks change only through them),
+        ``results`` and ``evidence`` (highest rowid: a scoring run stores new rows), ``history`` (highest
+        action-history id: every status, assignee, note or draft change is logged there) and ``actions``.
+
+        >>> import tempfile, pathlib
+        >>> ReviewStore(pathlib.Path(tempfile.mkdtemp()) / "r.db").change_stamp()["results"]
+        0
+        """
+        q = self._con.execute
+        out = {"ingests": q("SELECT count(*) FROM ingests WHERE finished_at IS NOT NULL").fetchone()[0]}
+        for name, table in (("results", "results"), ("evidence", "evidence"), ("actions", "actions"),
+                            ("history", "action_history")):
+            out[name] = q(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0
+        return {k: int(v) for k, v in out.items()}
+
+    def workflow_frame(self) -> pd.DataFrame:
+        """Where the team is with each action: ``platform, review_id, action, status, assignee, edited_draft``
+        (null when the generated draft is unchanged), one row per action, in store order. Lighter than
+        :meth:`open_actions` (no review text), for a reader that already holds the reviews.
+
+        >>> import tempfile, pathlib
+        >>> list(ReviewStore(pathlib.Path(tempfile.mkdtemp()) / "r.db").workflow_frame().columns)
+        ['platform', 'review_id', 'action', 'status', 'assignee', 'edited_draft']
+        """
+        out = _read_frame(self._con.execute(
+            "SELECT r.platform, r.review_id, a.action, a.status, a.assignee, a.edited_draft "
+            "FROM actions a JOIN reviews r ON r.id = a.review_pk ORDER BY r.id"
+        ))
+        return out.astype("string")
+
     def evidence_frame(self, kind: str, *, include_removed: bool = False) -> pd.DataFrame:
         """The stored long evidence of the reviews' current content, as triage returned it.
 
@@ -847,32 +881,54 @@ class ReviewStore:
         names = list(dtypes)
         if scorer is None:
             return pd.DataFrame({c: pd.Series(dtype=t) for c, t in dtypes.items()})
-        picks = [f"r.{c}" if c in ("review_id", "platform") else f"json_extract(e.data, '$.\"{c}\"')" for c in names]
         removed = "" if include_removed else "AND r.possibly_removed_at IS NULL"
-        # grouped: a forced re-score stores the same evidence rows again for the same content and scorer
         sql = (
-            f"SELECT {', '.join(picks)} FROM (SELECT review_pk, content_hash, data, min(rowid) AS k "
-            f"FROM evidence WHERE scorer = ? AND kind = ? GROUP BY review_pk, content_hash, data) e "
-            f"JOIN reviews r ON r.id = e.review_pk AND r.content_hash = e.content_hash "
-            f"WHERE 1 = 1 {removed} ORDER BY r.id, e.k"
+            "SELECT e.review_pk, e.rowid, r.platform, r.review_id, e.data FROM evidence e JOIN reviews r "
+            "ON r.id = e.review_pk AND r.content_hash = e.content_hash "
+            f"WHERE e.scorer = ? AND e.kind = ? {removed}"
         )
         cur = self._con.execute(sql, (scorer, kind))
-        values: dict[str, list[Any]] = {c: [] for c in names}
+        cols: list[list[Any]] = [[], [], [], [], []]
         while rows := cur.fetchmany(READ_CHUNK_ROWS):
-            for c, col in zip(names, zip(*rows)):
-                values[c].extend(col)
+            for acc, values in zip(cols, zip(*rows)):
+                acc.extend(values)
+        # store order (review, then as stored), sorted here rather than by SQLite's temp b-tree; a forced re-score
+        # stores the same rows again for the same content and scorer: each distinct row of a review is kept once
+        pk, rowid = np.asarray(cols[0], dtype=np.int64), np.asarray(cols[1], dtype=np.int64)
+        order = np.lexsort((rowid, pk))
+        seen: set[tuple[int, str]] = set()
+        pick = []
+        for i in order.tolist():
+            key = (cols[0][i], cols[4][i])
+            if key not in seen:
+                seen.add(key)
+                pick.append(i)
+        plats = [cols[2][i] for i in pick]
+        rids = [cols[3][i] for i in pick]
+        blobs = [cols[4][i] for i in pick]
+        arrow = {"string": pa.large_string(), "boolean": pa.bool_(), "bool": pa.bool_(), "Int64": pa.int64(),
+                 "int64": pa.int64()}
+        schema = pa.schema([(c, arrow[t]) for c, t in dtypes.items() if c not in ("review_id", "platform")])
+        table = pa.table({f.name: pa.nulls(0, f.type) for f in schema}, schema=schema)
+        if blobs:  # one JSON object per line (json.dumps escapes newlines): parsed by pyarrow in C, not per row
+            data = "\n".join(blobs).encode("utf-8")
+            try:
+                table = pa_json.read_json(
+                    pa.BufferReader(data),
+                    read_options=pa_json.ReadOptions(block_size=max(1 << 24, max(map(len, blobs)) * 4 + 1)),
+                    parse_options=pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore"),
+                )
+            except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+                raise StoreError(f"the store's {kind} evidence holds a value of another type than expected: {exc}") from exc
+        frame = table.to_pandas(types_mapper=_PANDAS_TYPES.get)
         out = {}
         for c, t in dtypes.items():
-            if t in ("boolean", "bool", "Int64", "int64"):  # json_extract gives JSON true/false as 1/0
-                arr = pd.array(values[c], dtype="Int64")
-                full = not arr.isna().any()  # a value missing where triage never leaves one stays visible
-                if t in ("boolean", "bool"):
-                    arr = arr.astype("boolean").astype(bool) if t == "bool" and full else arr.astype("boolean")
-                elif t == "int64" and full:
-                    arr = arr.astype("int64")
-            else:
-                arr = pd.array(values[c], dtype="string")
-            out[c] = arr
+            if c in ("review_id", "platform"):
+                out[c] = pd.array(plats if c == "platform" else rids, dtype="string")
+                continue
+            col = frame[c]
+            full = not col.isna().any()  # a value missing where triage never leaves one stays visible
+            out[c] = col.astype(t) if t in ("string", "boolean", "Int64") or full else col
         return pd.DataFrame(out, columns=names)
 
     def history(self, review_id: str, platform: str | None = None) -> pd.DataFrame:

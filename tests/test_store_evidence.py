@@ -84,3 +84,30 @@ def test_empty_store_and_bad_kind(tmp_path):
         assert empty.empty and list(empty.columns) == list(HIT_COLUMNS)
         with pytest.raises(StoreError, match="unknown evidence kind 'hits'"):
             store.evidence_frame("hits")
+
+
+def test_change_stamp_moves_with_each_kind_of_write(tmp_path, reviews):
+    with ReviewStore(tmp_path / "r.db") as store:
+        s0 = store.change_stamp()
+        store.ingest(reviews.head(10))
+        s1 = store.change_stamp()
+        assert s1["ingests"] == s0["ingests"] + 1 and s1["results"] == s0["results"]
+        store.score_pending()
+        s2 = store.change_stamp()
+        assert s2["results"] > s1["results"] and s2["actions"] > s1["actions"]
+        rid, plat = store.workflow_frame().loc[0, ["review_id", "platform"]]
+        store.set_status(rid, "drafted", platform=plat)
+        s3 = store.change_stamp()
+        assert s3["history"] > s2["history"] and {k: v for k, v in s3.items() if k != "history"} == {
+            k: v for k, v in s2.items() if k != "history"}
+        assert store.change_stamp() == s3, "reading changes nothing"
+
+
+def test_workflow_frame_matches_open_actions(scored_store):
+    with ReviewStore(scored_store) as store:
+        wf = store.workflow_frame()
+        q = store.open_actions(status=list(store.workflow.statuses), include_none=True)
+    assert len(wf) == len(q)
+    cols = ["platform", "review_id", "status"]
+    assert sorted(map(tuple, wf[cols].to_numpy().tolist())) == sorted(map(tuple, q[cols].to_numpy().tolist()))
+    assert wf["edited_draft"].isna().all()
