@@ -197,11 +197,14 @@ TOP_REJECT_REASONS = 3
 
 
 def _print_ingest_notes(res) -> None:  # res: reviewtools.ingest.IngestResult
-    """Say what the counts alone hide: ratings rescaled onto 1-5, and the commonest reasons rows were rejected."""
+    """Say what the counts alone hide: ratings rescaled onto 1-5, conflicting duplicates, and the commonest
+    reasons rows were rejected."""
     for r in res.files:
         if r.rating_scale is not None and tuple(r.rating_scale) != (1.0, 5.0):
             lo, hi = r.rating_scale
             print(f"note: {r.file}: ratings read on a {lo:g}-{hi:g} scale and mapped onto 1-5 stars")
+        for note in getattr(r, "notes", ()):
+            print(f"note: {r.file}: {note}")
     if not len(res.rejects):
         return
     reasons = res.rejects.assign(reason=res.rejects["reason"].str.split(" \\(").str[0])

@@ -31,8 +31,13 @@ Parsing rules (documented here because they decide what a review becomes):
 * **Rejects** (one row each, first problem wins): rating missing/not understood/out of range, date
   missing/not understood/implausible, no text and no title (except formats where rating-only reviews
   are normal: Google Play, Google Business Profile, canonical), rows the parser could not split.
-* **Duplicates** collapsed (first kept): the same ``(platform, review_id)``, or the same author key,
-  date, title and text under another product (review copies per variant, as in the McAuley files).
+* **Duplicates** collapsed: the same ``(platform, review_id)``, or the same author key, date, title and
+  text under another product (review copies per variant, as in the McAuley files; first kept). When rows
+  with one ``(platform, review_id)`` differ in content (rating, text, title, date, votes, reply...), the
+  newest version is kept: the latest ``created_at``, then the later file, then the later row (an edited
+  review re-exported in ``new.csv`` wins over ``old.csv``); the others count as duplicates and
+  :attr:`FileReport.conflicting_duplicates` says how many of them differed from the version kept.
+  Identical copies keep the first occurrence (nothing differs but the source row).
 
 >>> from reviewtools import read_reviews
 >>> res = read_reviews("data/amazon_fine_food_sample.csv")  # doctest: +SKIP
@@ -148,6 +153,16 @@ class FileReport:
     products: int
     rating_scale: tuple[float, float] | None = None
     encoding: str | None = None
+    #: Duplicates (counted in ``duplicates``) whose content differed from the later version that was kept.
+    conflicting_duplicates: int = 0
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the counts alone hide, one sentence each (empty when nothing needs saying)."""
+        if not self.conflicting_duplicates:
+            return ()
+        return (f"{self.conflicting_duplicates} conflicting duplicates (same review id, different content): "
+                "kept the later version",)
 
 
 @dataclass(frozen=True)
@@ -176,8 +191,13 @@ class IngestResult:
 
     @property
     def duplicates(self) -> int:
-        """Rows collapsed as duplicates of an earlier row."""
+        """Rows collapsed as duplicates of another row."""
         return sum(f.duplicates for f in self.files)
+
+    @property
+    def conflicting_duplicates(self) -> int:
+        """Duplicates whose content differed from the later version kept."""
+        return sum(f.conflicting_duplicates for f in self.files)
 
 
 # ------------------------------------------------------------------------------------------- reading
@@ -815,9 +835,46 @@ def _map_file(
     return ok, rejects.reset_index(drop=True), author_key[~bad], scale
 
 
-def _duplicates(frame: pd.DataFrame, author_key: pd.Series) -> pd.Series:
-    """True for rows that repeat an earlier row's (platform, review_id) or its author/date/title/text."""
-    dup = frame.duplicated(subset=["platform", "review_id"], keep="first")
+#: Columns that are not a review's content: two rows differing only here are identical copies.
+_NOT_CONTENT: Final[frozenset[str]] = frozenset({"platform", "review_id", "source_file", "source_row", "_file"})
+
+
+def _id_duplicates(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Rows to drop for repeating a (platform, review_id), and which of them differ from the row kept.
+
+    Identical copies keep the first occurrence; when the copies differ, the newest version is kept (latest
+    ``created_at``, then file and row order, which is the frame's order).
+    """
+    key = ["platform", "review_id"]
+    dup = frame.duplicated(subset=key, keep="first")
+    conflict = pd.Series(False, index=frame.index)
+    multi = frame.duplicated(subset=key, keep=False)
+    if not multi.any():
+        return dup, conflict
+    sub = frame[multi]
+    cols = [c for c in sub.columns if c not in _NOT_CONTENT]
+    content = pd.util.hash_pandas_object(sub[cols], index=False)
+    groups = [sub["platform"], sub["review_id"]]
+    differs = content.groupby(groups).transform("nunique").to_numpy() > 1
+    if not differs.any():
+        return dup, conflict
+    g = sub[differs]
+    newest = g.sort_values("created_at", kind="stable").duplicated(subset=key, keep="last")
+    dup.loc[g.index] = newest.reindex(g.index)
+    kept = g.loc[~newest.reindex(g.index)]
+    kept_hash = pd.Series(content.loc[kept.index].to_numpy(),
+                          index=pd.MultiIndex.from_frame(kept[key].astype(object)))
+    mine = pd.MultiIndex.from_frame(g[key].astype(object))
+    conflict.loc[g.index] = dup.loc[g.index].to_numpy() & (
+        content.loc[g.index].to_numpy() != kept_hash.reindex(mine).to_numpy()
+    )
+    return dup, conflict
+
+
+def _duplicates(frame: pd.DataFrame, author_key: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Rows that repeat another row's (platform, review_id) or an earlier row's author/date/title/text,
+    and which of them are conflicting (same id, content differing from the version kept)."""
+    dup, conflict = _id_duplicates(frame)
     keyed = author_key.notna().to_numpy() & (_bool(frame["text"] != "") | frame["title"].notna().to_numpy())
     if keyed.any():
         sub = pd.DataFrame(
@@ -828,7 +885,7 @@ def _duplicates(frame: pd.DataFrame, author_key: pd.Series) -> pd.Series:
         )[keyed & ~dup]
         dup2 = sub.duplicated(keep="first")
         dup = dup | dup2.reindex(frame.index, fill_value=False)
-    return dup
+    return dup, conflict
 
 
 # ------------------------------------------------------------------------------------------- public API
@@ -894,12 +951,16 @@ def read_reviews(
     allrows = frames[0].reset_index(drop=True) if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     akeys = keys[0].reset_index(drop=True) if len(keys) == 1 else pd.concat(keys, ignore_index=True)
     del frames, keys
-    dup = _duplicates(allrows, akeys)
+    dup, conflict = _duplicates(allrows, akeys)
     kept = allrows[~dup]
     reports = []
     for i, (name, fname, why, read, nrej, scale, enc) in enumerate(partial):
         mine = kept[kept["_file"] == i]
         ndup = int((dup & (allrows["_file"] == i)).sum())
+        nconf = int((conflict & (allrows["_file"] == i)).sum())
+        if nconf:
+            logger.warning("%s: %d conflicting duplicates (same review id, different content): kept the later "
+                           "version", name, nconf)
         reports.append(
             FileReport(
                 file=name, format=fname, detected_by=why, rows_read=read, ingested=len(mine), rejected=nrej,
@@ -907,6 +968,7 @@ def read_reviews(
                 date_min=mine["created_at"].min() if len(mine) else None,
                 date_max=mine["created_at"].max() if len(mine) else None,
                 products=int(mine["product_id"].nunique()), rating_scale=scale, encoding=enc,
+                conflicting_duplicates=nconf,
             )
         )
         assert read == len(mine) + nrej + ndup, (name, read, len(mine), nrej, ndup)

@@ -261,6 +261,26 @@ def test_mcauley_variant_copies_and_cross_file_duplicates_collapse(tmp_path):
     assert res.reviews.loc[0, "product_id"] == "B01"
 
 
+def test_conflicting_duplicates_keep_the_later_version_and_say_so(tmp_path, capsys):
+    old = _csv(tmp_path, "review_id,Rating,Text,Date\nr1,1,awful,2024-01-02\nr2,5,fine,2024-01-03\n"
+                         "r3,4,same,2024-01-03\nr4,2,edited later,2024-03-01\n", name="old.csv")
+    new = _csv(tmp_path, "review_id,Rating,Text,Date\nr1,4,better now,2024-01-02\nr3,4,same,2024-01-03\n"
+                         "r4,1,first version,2024-02-01\nr5,3,x,2024-01-01\nr5,2,y,2024-01-01\n", name="new.csv")
+    res = read_reviews([old, new])
+    _balanced(res)
+    got = res.reviews.set_index("review_id")
+    assert got.loc["r1", "rating"] == 4 and got.loc["r1", "text"] == "better now"  # later file wins
+    assert got.loc["r3", "source_file"].endswith("old.csv")  # identical copy: first kept, not a conflict
+    assert got.loc["r4", "text"] == "edited later"  # the later created_at wins over file order
+    assert got.loc["r5", "text"] == "y"  # later row wins within a file
+    assert [(f.ingested, f.duplicates, f.conflicting_duplicates) for f in res.files] == [(3, 1, 1), (2, 3, 2)]
+    assert res.conflicting_duplicates == 3 and res.duplicates == 4
+    assert "kept the later version" in res.files[0].notes[0]
+    assert main(["ingest", str(old), str(new)]) == 0
+    out = capsys.readouterr().out
+    assert "new.csv: 2 conflicting duplicates (same review id, different content): kept the later version" in out
+
+
 def test_malformed_csv_rows_are_rejects_not_losses(tmp_path):
     text = 'Rating,Text,Date\n5,fine,2024-01-01\n4,too,many,2024-01-01\n3,ok,2024-01-02\n'
     res = read_reviews(_csv(tmp_path, text))
