@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import uuid
 import sys
 from pathlib import Path
 
@@ -42,6 +43,7 @@ class Loaded:
         reviews = reviews.copy(deep=False)
         reviews.attrs = {}  # triage keeps the evidence frames in attrs; pandas would copy them on every filter
         self.reviews, self.hits, self.topic_matches = reviews, hits, matches
+        self.token = uuid.uuid4().hex  # names this load in the caches of derived frames and figures
         self.rejects, self.stages_not_run, self.description = rejects, stages_not_run, description
 
 
@@ -86,10 +88,10 @@ def open_store(path: str) -> ReviewStore:
 
 
 @st.cache_resource(show_spinner="Reading the stored reviews and their triage results...", max_entries=4)
-def load_store(path: str, ingest_key: str, results_key: str) -> Loaded:
+def load_store(path: str, data_key: str) -> Loaded:
     """The store's current reviews with the triage results it holds (``to_frame(derived=True)``) and the stored
-    evidence (``evidence_frame``): nothing is triaged here. Keyed on the ingest log and the results' stamp, so a
-    status change re-reads nothing and a new ingest or scoring run re-reads once."""
+    evidence (``evidence_frame``): nothing is triaged here. Keyed on the ingests and results parts of the store's
+    change stamp, so a status change re-reads nothing and a new ingest or scoring run re-reads once."""
     with open_store(path) as store:
         frame = store.to_frame(derived=True, include_removed=False)
         hits, matches = store.evidence_frame("hit"), store.evidence_frame("topic")
@@ -108,7 +110,7 @@ def load_store(path: str, ingest_key: str, results_key: str) -> Loaded:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def pending_count(path: str, ingest_key: str, results_key: str) -> int:
+def pending_count(path: str, data_key: str) -> int:
     """How many current reviews have no stored result for their content (cached: the query reads every review)."""
     with open_store(path) as store:
         return len(store.pending())
@@ -128,24 +130,6 @@ def score_store(store: ReviewStore) -> None:
         pending_count.clear()
 
 
-def _results_stamp(store: ReviewStore) -> str:
-    """A stamp of the stored results: rowids only grow, so a scoring run changes it (two O(1) look-ups)."""
-    if hasattr(store, "results_stamp"):
-        return store.results_stamp()
-    con = store._con  # noqa: SLF001 -- until ReviewStore.results_stamp lands (store.py is being edited)
-    return "|".join(str(con.execute(f"SELECT max(rowid) FROM {t}").fetchone()[0]) for t in ("results", "evidence"))
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def store_workflow(path: str, version: str) -> pd.DataFrame:
-    """The store's action rows (status, assignee, the team's edited draft); keyed on the file's change stamp."""
-    with open_store(path) as store:
-        q = store.open_actions(status=list(load_workflow().statuses), include_none=True)
-    edited = q["draft"].astype("string") != q["generated_draft"].astype("string")
-    return pd.DataFrame({"platform": q["platform"], "review_id": q["review_id"], "status": q["status"],
-                         "assignee": q["assignee"], "edited_draft": q["draft"].where(edited.fillna(False))})
-
-
 @st.cache_data(show_spinner="Discovering themes (TF-IDF + NMF)...", max_entries=8)
 def discover_themes(frame: pd.DataFrame, n_themes: int) -> pd.DataFrame:
     """Fit ThemeDiscovery on (a deterministic sample of) the filtered reviews; returns ``themes_``."""
@@ -161,15 +145,50 @@ def filter_choices(source_id: str, version: str, _frame: pd.DataFrame) -> tuple[
     return views.filter_options(_frame), views.date_bounds(_frame)
 
 
-def _stamp(path: Path) -> str:
-    parts = []
-    for p in (path, path.with_name(path.name + "-wal")):
-        try:
-            st_ = p.stat()
-            parts.append(f"{st_.st_mtime_ns}:{st_.st_size}")
-        except OSError:
-            parts.append("-")
-    return "|".join(parts)
+@st.cache_resource(show_spinner=False, max_entries=6)
+def filtered_reviews(key: str, _reviews: pd.DataFrame, _chosen: dict[str, object]) -> pd.DataFrame:
+    """views.filter_reviews, held once per filter selection (``key``): a redraw that keeps the filters (a page
+    switch, a page widget) does not filter 100,000 reviews again. Read-only, shared."""
+    return views.filter_reviews(_reviews, **_chosen)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def with_workflow(token: str, path: str, version: str, _reviews: pd.DataFrame) -> pd.DataFrame:
+    """The loaded reviews with the store's workflow (status, assignee, the team's edited draft) attached; read
+    again only when the store's change stamp (``version``) moves, e.g. after a status change."""
+    with open_store(path) as store:
+        wf = store.workflow_frame()
+    return views.attach_workflow(_reviews, wf[["platform", "review_id", "status", "assignee", "edited_draft"]])
+
+
+def _data_key(stamp: dict[str, int]) -> str:
+    """The part of a store's change stamp that changes its reviews and results (not the workflow)."""
+    return f"{stamp['ingests']}|{stamp['results']}|{stamp['evidence']}"
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _memo_small(key: str, name: str, params: str, _fn, _frame: pd.DataFrame, _args: tuple, _kwargs: dict):
+    return _fn(_frame, *_args, **_kwargs)
+
+
+@st.cache_resource(show_spinner=False, max_entries=12)
+def _memo_large(key: str, name: str, params: str, _fn, _frame: pd.DataFrame, _args: tuple, _kwargs: dict):
+    return _fn(_frame, *_args, **_kwargs)
+
+
+def memo(key: str, name: str, params: str, fn, frame: pd.DataFrame, args: tuple, kwargs: dict, large: bool):
+    """What :meth:`Context.derive` calls: small results (metrics, summaries, figures) in ``st.cache_data`` (a
+    copy per read, so a page cannot change the cached one), frame-sized ones (the queue) in
+    ``st.cache_resource`` (held once; pages only read them)."""
+    cache = _memo_large if large else _memo_small
+    return cache(key, name, params, fn, frame, args, kwargs)
+
+
+def _filter_key(token: str, version: str, chosen: dict[str, object]) -> str:
+    """Identifies a filtered frame: the load, the store's workflow stamp and the filter values (order-free)."""
+    norm = sorted((k, tuple(sorted(map(str, v))) if k != "date_range" else tuple(map(str, v)))
+                  for k, v in chosen.items())
+    return f"{token}|{version}|{norm!r}"
 
 
 def _reset_filters() -> None:
@@ -204,11 +223,9 @@ def sidebar_source() -> tuple[Loaded | None, ReviewStore | None, str]:
         st.info(f"No review store at {path}. Create one with `reviewtools ingest EXPORT --db {path}`.")
         return None, None, f"store:{path}"
     store = open_store(str(path))
-    ingests = store.ingests()
-    key = f"{len(ingests)}:{ingests.iloc[-1].to_dict() if len(ingests) else ''}"
-    if pending_count(str(path), key, _results_stamp(store)):
+    if pending_count(str(path), _data_key(store.change_stamp())):
         score_store(store)
-    return load_store(str(path), key, _results_stamp(store)), store, f"store:{path}"
+    return load_store(str(path), _data_key(store.change_stamp())), store, f"store:{path}"
 
 
 def sidebar_filters(frame: pd.DataFrame, source_id: str, version: str) -> dict[str, object]:
@@ -247,12 +264,12 @@ def _show(loaded: Loaded | None, store: ReviewStore | None, source_id: str) -> N
     reviews = loaded.reviews
     workflow, version = None, ""
     if store is not None:
-        workflow, version = load_workflow(), _stamp(Path(store.path))
-        wf = store_workflow(str(store.path), version)
-        reviews = views.attach_workflow(reviews, wf)
+        workflow, version = load_workflow(), repr(sorted(store.change_stamp().items()))
+        reviews = with_workflow(loaded.token, str(store.path), version, reviews)
     chosen = sidebar_filters(reviews, source_id, version)
+    key = _filter_key(loaded.token, version, chosen)
     try:
-        filtered = views.filter_reviews(reviews, **chosen)
+        filtered = filtered_reviews(key, reviews, chosen)
     except ReviewToolsError as exc:
         st.error(str(exc))
         st.stop()
@@ -267,12 +284,13 @@ def _show(loaded: Loaded | None, store: ReviewStore | None, source_id: str) -> N
                                file_name="rejects.csv", mime="text/csv", key="rejects_csv")
 
     def after_store_write() -> None:
-        store_workflow.clear()
+        """Nothing to clear: a write moves the store's change stamp, which keys every cache of store data."""
 
     st.session_state[CTX_KEY] = Context(
         source=source_id, all_reviews=reviews, reviews=filtered, hits=loaded.hits,
         topic_matches=loaded.topic_matches, rejects=loaded.rejects, stages_not_run=loaded.stages_not_run,
         store=store, workflow=workflow, discover_themes=discover_themes, after_store_write=after_store_write,
+        key=key, memo=memo,
     )
     titles = {"overview": "Overview", "queue": "Action queue", "reviews": "Reviews", "topics": "Topics",
               "products": "Products"}

@@ -1,13 +1,16 @@
 """Time the dashboard on a large export: the first render (ingest + triage, then cached) and a filter change.
 
     .venv/bin/python benchmarks/dashboard_bench.py [--reviews 100000] [--file PATH] [--repeat 3]
+    .venv/bin/python benchmarks/dashboard_bench.py --db STORE.db      # store mode: reads the stored results
+    .venv/bin/python benchmarks/dashboard_bench.py --app OTHER/app.py  # time another copy of the app (before/after)
 
 Uses ``benchmarks/out/reviews_<N>_seed8.csv`` (made with ``benchmarks/generate.py --reviews N`` when missing and
 ``../shared/datasets`` is there), else synthesises N reviews by resampling the bundled sample with fresh ids
 and dates. It runs ``app.py`` under streamlit's AppTest (the same script a browser gets; AppTest adds its own
 overhead, so the figures are an upper bound for the server side) and prints:
 
-- first render: ingest + triage of every review (cached afterwards, so paid once per file);
+- first render: ingest + triage of every review (cached afterwards, so paid once per file); with ``--db`` the
+  first render reads the store's reviews, results and evidence (and triages only pending reviews, if any);
 - the redraw after a filter change on each page (cache hit + library filter + the page's library calls);
 - the library filter path alone (views.filter_reviews plus the overview's ratings calls), without Streamlit.
 """
@@ -69,25 +72,42 @@ def main() -> None:
     ap.add_argument("--reviews", type=int, default=100_000)
     ap.add_argument("--file", type=Path, default=None, help="an export to use instead of the generated corpus")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--db", type=Path, default=None,
+                    help="open this review store (scored with `reviewtools ingest --db ... ` + triage) instead")
+    ap.add_argument("--app", type=Path, default=ROOT / "app.py", help="the app file to time")
     args = ap.parse_args()
-    path = args.file or corpus(args.reviews)
-    os.environ["REVIEWTOOLS_APP_FILE"] = str(path)
+    if args.db is None:
+        path = args.file or corpus(args.reviews)
+        os.environ["REVIEWTOOLS_APP_FILE"] = str(path)
+    else:
+        path = args.db.resolve()
+        if not path.is_file():
+            raise SystemExit(f"--db {path}: no such store")
+        os.environ["REVIEWTOOLS_APP_FILE"] = str(OUT / "no-such-export.csv")  # no sample triage before the store
 
     from streamlit.testing.v1 import AppTest
 
     from dashboard.context import CTX_KEY
     from reviewtools import ratings, views
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=3600)
+    at = AppTest.from_file(str(args.app.resolve()), default_timeout=3600)
     t = time.perf_counter()
     at.run()
+    if args.db is not None:  # the bundled-file source shows its error at once; the store is the timed render
+        os.environ["REVIEWTOOLS_DB"] = str(OUT / "no-such-store.db")  # the default path shows a prompt at once
+        at.radio(key="source").set_value("Review store").run()
+        at.text_input(key="db_path").set_value(str(path))
+        t = time.perf_counter()
+        at.run()
     first = time.perf_counter() - t
     if at.exception:
         raise SystemExit(f"the app failed: {at.exception}")
     ctx = at.session_state[CTX_KEY]
     frame = ctx.all_reviews
     print(f"file: {path} ({len(frame):,} reviews)")
-    print(f"first render (ingest + triage, then cached): {first:.1f} s")
+    print(f"app: {args.app}")
+    print(f"first render ({'store: read stored results' if args.db else 'ingest + triage'}, then cached): "
+          f"{first:.1f} s")
 
     t = time.perf_counter()
     at.run()
@@ -97,7 +117,7 @@ def main() -> None:
     product = max(opts["product"], key=lambda p: (frame["product_id"] == p).sum())
     changes = [("rating 1-2", "f_rating", ["1", "2"]), ("rating all", "f_rating", []),
                ("top product", "f_product", [product]), ("product all", "f_product", [])]
-    for page in ("overview", "queue", "reviews", "products"):
+    for page in ("overview", "queue", "reviews", "topics", "products"):
         if page != "overview":
             at.switch_page(f"dashboard/pages/{page}.py").run()
         runs = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -29,6 +30,21 @@ class Context:
     workflow: Workflow | None = None
     discover_themes: Callable[[pd.DataFrame, int], pd.DataFrame] | None = None
     after_store_write: Callable[[], None] = field(default=lambda: None)
+    #: Identifies ``reviews``: the source's load, the store's workflow stamp and the filters chosen.
+    key: str = ""
+    #: ``memo(key, name, params, fn, frame, args, kwargs, large)`` runs ``fn(frame, *args, **kwargs)`` once per
+    #: key, name and params (app.py's caches); without it :meth:`derive` computes every time.
+    memo: Callable[..., Any] | None = None
+
+    def derive(self, name: str, fn: Callable[..., Any], *args: Any, large: bool = False, **kwargs: Any) -> Any:
+        """``fn(self.reviews, *args, **kwargs)``, cached per filter selection: a redraw that changes nothing the
+        result depends on reads it from the cache. ``name`` names the computation (unique per page and
+        function); ``args``/``kwargs`` must be plain values whose ``repr`` identifies them. ``large=True`` for a
+        result the size of the frame (held once, not copied per read); results are read-only."""
+        if self.memo is None or not self.key:
+            return fn(self.reviews, *args, **kwargs)
+        params = repr((args, sorted(kwargs.items())))
+        return self.memo(self.key, name, params, fn, self.reviews, args, kwargs, large)
 
     @property
     def open_statuses(self) -> tuple[str, ...] | None:

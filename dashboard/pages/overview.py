@@ -22,7 +22,7 @@ if not f["rating"].notna().any():
 
 window = st.selectbox("Change over the last", ratings.WINDOW_DAYS, index=1, key="ov_window",
                       format_func=lambda d: f"{d} days")
-m = views.overview_metrics(f, int(window))
+m = ctx.derive("ov_metrics", views.overview_metrics, int(window))
 c1, c2, c3 = st.columns(3)
 c1.metric("Average rating", number(m.average),
           delta=None if math.isnan(m.average_change) else f"{m.average_change:+.2f}",
@@ -34,17 +34,17 @@ c3.metric(f"Average of the last {window} days", number(m.window_average),
           help=f"{m.n_in_window:,} reviews dated after {m.window_start:%Y-%m-%d}" if m.window_start is not None
           else "No dated reviews.")
 
-summary = ratings.rating_summary(f, by=None)
 left, right = st.columns(2)
-left.plotly_chart(charts.histogram_figure(summary), key="ov_hist")
-right.plotly_chart(charts.drag_figure(ratings.drag(f, by=None)), key="ov_drag")
+left.plotly_chart(ctx.derive("ov_hist", lambda fr: charts.histogram_figure(ratings.rating_summary(fr, by=None))),
+                  key="ov_hist")
+right.plotly_chart(ctx.derive("ov_drag", lambda fr: charts.drag_figure(ratings.drag(fr, by=None))), key="ov_drag")
 
 st.subheader("What if flagged reviews came down")
-hits = views.evidence_for(ctx.hits, f)
-if hits is None:
+if ctx.hits is None:
     st.info("No guideline checks ran, so there is no what-if.")
 else:
-    wi = ratings.what_if(f, hits, by=None)
+    all_hits = ctx.hits
+    wi = ctx.derive("ov_what_if", lambda fr: ratings.what_if(fr, views.evidence_for(all_hits, fr), by=None))
     row = wi.iloc[0]
     w1, w2, w3 = st.columns(3)
     w1.metric("Reviews with a strong removal basis", f"{int(row['n_removed']):,}")
@@ -59,7 +59,7 @@ st.subheader("Target")
 target = st.number_input("Target average", min_value=1.0, max_value=5.0, value=ratings.DEFAULT_TARGET, step=0.1,
                          key="ov_target")
 try:
-    tg = ratings.targets(f, float(target), by=None)
+    tg = ctx.derive("ov_targets", ratings.targets, float(target), by=None)
 except RatingsError as exc:
     st.error(str(exc))
 else:
@@ -75,11 +75,19 @@ else:
 st.subheader("Rating and sentiment over time")
 freq = st.radio("Period", list(ratings.FREQUENCIES), horizontal=True, key="ov_freq",
                 format_func=lambda k: ratings.FREQUENCIES[k])
-tr = ratings.trend(f, by=None, freq=freq)
-al = ratings.alerts(f, by=None, freq=freq)
-st.plotly_chart(charts.trend_figure(tr, al), key="ov_trend")
-if "sentiment_mean" in tr.columns:
-    st.plotly_chart(charts.sentiment_rating_figure(tr), key="ov_sentiment")
+
+
+def _trends(fr, fq: str):
+    """Trend and alerts with their figures, computed together once per filter selection and period."""
+    tr_, al_ = ratings.trend(fr, by=None, freq=fq), ratings.alerts(fr, by=None, freq=fq)
+    sent = charts.sentiment_rating_figure(tr_) if "sentiment_mean" in tr_.columns else None
+    return tr_, al_, charts.trend_figure(tr_, al_), sent
+
+
+tr, al, trend_fig, sentiment_fig = ctx.derive("ov_trends", _trends, freq)
+st.plotly_chart(trend_fig, key="ov_trend")
+if sentiment_fig is not None:
+    st.plotly_chart(sentiment_fig, key="ov_sentiment")
 if len(al):
     st.dataframe(al[["period", "rule", "n", "average", "one_star_share", "reason"]], hide_index=True,
                  width="stretch", key="ov_alerts")
@@ -93,7 +101,8 @@ shown = d1.number_input("Rating shown on the listing", min_value=1.0, max_value=
 shown_n = d2.number_input("Rating count shown on the listing", min_value=1, value=None, step=1,
                           key="ov_displayed_count")
 if shown is not None and shown_n is not None:
-    ds = ratings.rating_summary(f, by=None, displayed={ratings.ALL_GROUP: (float(shown), int(shown_n))}).iloc[0]
+    ds = ctx.derive("ov_displayed", ratings.rating_summary, by=None,
+                    displayed={ratings.ALL_GROUP: (float(shown), int(shown_n))}).iloc[0]
     g1, g2, g3 = st.columns(3)
     g1.metric(f"Average ({ratings.COMPUTED_BASIS})", number(ds["average"]))
     g2.metric("Gap: displayed minus computed", f"{ds['displayed_gap']:+.2f}")

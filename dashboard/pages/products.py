@@ -13,8 +13,9 @@ f = ctx.reviews
 if not f["rating"].notna().any():
     st.info("No rated review matches the filters.")
     st.stop()
-table = views.product_table(f, open_statuses=ctx.open_statuses)
+table = ctx.derive("pr_table", views.product_table, open_statuses=ctx.open_statuses)
 st.caption(f"{len(table):,} products · ranked by Bayesian average ({ratings.COMPUTED_BASIS}); "
            + str(table["prior"].iloc[0]))
 st.dataframe(table.drop(columns=["prior"]), hide_index=True, width="stretch", key="pr_table")
-st.plotly_chart(charts.review_drag_figure(ratings.review_drag(f)), key="pr_review_drag")
+st.plotly_chart(ctx.derive("pr_drag", lambda fr: charts.review_drag_figure(ratings.review_drag(fr))),
+                key="pr_review_drag")

@@ -49,14 +49,21 @@ def _save_draft(path: str, review_id: str, platform: str, key: str, after) -> No
 
 ctx = current()
 st.header("Action queue")
-queue = action_queue(ctx.reviews)
-present = [a for a in ACTIONS if a in set(queue["action"].astype("string").dropna())]
+full = ctx.derive("q_queue", action_queue, large=True)  # once per filter selection, not per redraw
+present = ctx.derive("q_present", lambda _: [a for a in ACTIONS if a in set(full["action"].astype("string").dropna())])
 kinds = st.multiselect("Actions", present, default=present, key="q_actions")
-queue = views.filter_reviews(queue, action=kinds) if kinds else queue.iloc[0:0]
-if ctx.store is not None and ctx.open_statuses is not None and "status" in queue.columns:
-    only_open = st.toggle("Open actions only", value=True, key="q_open_only")
-    if only_open:
-        queue = views.filter_reviews(queue, status=list(ctx.open_statuses) + ["(unknown)"])
+statuses = None
+if ctx.store is not None and ctx.open_statuses is not None and "status" in full.columns:
+    if st.toggle("Open actions only", value=True, key="q_open_only"):
+        statuses = [*ctx.open_statuses, "(unknown)"]
+
+
+def _narrow(_, kinds_: tuple[str, ...], statuses_: list[str] | None):
+    q = views.filter_reviews(full, action=list(kinds_)) if kinds_ else full.iloc[0:0]
+    return views.filter_reviews(q, status=statuses_) if statuses_ is not None else q
+
+
+queue = ctx.derive("q_narrow", _narrow, tuple(sorted(kinds)), statuses, large=True)
 st.caption(f"{len(queue):,} reviews need action, highest priority first · drafts are never sent automatically")
 message = st.session_state.pop("_queue_message", None)
 if message and message[0] == "success":

@@ -14,8 +14,16 @@ f = ctx.reviews
 order = st.selectbox("Sort by", list(views.SORT_ORDERS), key="rv_sort",
                      format_func={"created_at": "newest first", "priority": "priority (highest first)",
                                   "rating": "rating (lowest first)"}.get)
-shown = views.sorted_reviews(f, order, limit=views.TABLE_ROW_LIMIT)
-table = views.reviews_table(shown, views.evidence_for(ctx.hits, shown))
+all_hits = ctx.hits
+
+
+def _table(fr, by: str):
+    """The first rows in this order and their table (hits joined), once per filter selection and order."""
+    top = views.sorted_reviews(fr, by, limit=views.TABLE_ROW_LIMIT)
+    return top, views.reviews_table(top, views.evidence_for(all_hits, top))
+
+
+shown, table = ctx.derive("rv_table", _table, order, large=True)
 st.caption(f"{len(f):,} reviews match; the table shows {len(table):,}" +
            (f" (the first {views.TABLE_ROW_LIMIT:,})" if len(f) > len(table) else ""))
 st.dataframe(table, hide_index=True, width="stretch", key="rv_table")

@@ -15,11 +15,11 @@ f = ctx.reviews
 if f.empty:
     st.info("No review matches the filters.")
     st.stop()
-counts = topic_counts(f)
+counts = ctx.derive("tp_counts", topic_counts)
 st.dataframe(counts, hide_index=True, width="stretch", key="tp_counts")
 freq = st.radio("Period", list(ratings.FREQUENCIES), horizontal=True, key="tp_freq",
                 format_func=lambda k: ratings.FREQUENCIES[k])
-tt = ratings.topic_trend(f, by=None, freq=freq)
+tt = ctx.derive("tp_trend", ratings.topic_trend, by=None, freq=freq)
 if len(tt):
     st.plotly_chart(charts.topic_share_figure(tt), key="tp_trend")
 else:
