@@ -260,19 +260,27 @@ def _hash_rows(parts: list[list[Any]]) -> list[str]:
     return out
 
 
-def _iso_text(s: pd.Series) -> np.ndarray:
-    """A UTC timestamp column as ``_TS_FORMAT`` text (object array, None for null), vectorised with numpy."""
+def _iso_unicode(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A UTC timestamp column as ``_TS_FORMAT`` text in a numpy unicode array, and its null mask (numpy's C
+    formatter: microseconds truncated like ``strftime("%f")``, ``Z`` for UTC)."""
     naive = s.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
-    txt = np.datetime_as_string(naive, unit="us").astype(object) + "Z"
-    txt[np.isnat(naive)] = None
-    return txt
+    return np.datetime_as_string(naive, unit="us", timezone="UTC"), np.isnat(naive)
+
+
+def _iso_text(s: pd.Series) -> np.ndarray:
+    """A UTC timestamp column as ``_TS_FORMAT`` text (object array, None for null)."""
+    txt, null = _iso_unicode(s)
+    out = txt.astype(object)
+    out[null] = None
+    return out
 
 
 def _arrow_text(s: pd.Series) -> pa.Array:
     """One canonical column as a pyarrow ``large_string`` array, as :func:`_hash_rows` spells each value
     (ints as digits, timestamps as ``_TS_FORMAT``, booleans as ``true``/``false``), nulls as ``_NULL``."""
     if s.name in _TS_COLUMNS:
-        arr: Any = pa.array(_iso_text(s), type=pa.large_string())
+        txt, null = _iso_unicode(s)
+        arr: Any = pa.array(txt, type=pa.large_string(), mask=null)
     else:
         arr = pa.array(s.array, from_pandas=True)
         if isinstance(arr, pa.ChunkedArray):

@@ -218,7 +218,7 @@ def test_same_review_id_on_two_platforms_is_two_reviews(db):
 
 
 def test_vectorised_hashes_equal_the_reference_row_by_row_hashes():
-    from reviewtools.store import META_HASHED_COLUMNS, _hash_rows, _row_hashes, _to_sql_values
+    from reviewtools.store import META_HASHED_COLUMNS, _fmt_ts, _hash_rows, _row_hashes, _to_sql_values
 
     frame = make_frame(300)
     frame.loc[3, "title"] = ""  # empty and null differ
@@ -227,6 +227,7 @@ def test_vectorised_hashes_equal_the_reference_row_by_row_hashes():
     values = _to_sql_values(frame)
     assert values["replied_at"][5] == "2024-02-03T04:05:06.789012Z" and values["replied_at"][6] is None
     assert values["verified"][1] == 1 and values["verified"][0] is None
+    assert values["created_at"] == [_fmt_ts(t) for t in frame["created_at"]]  # numpy's formatter == strftime
     assert _row_hashes(frame, CONTENT_COLUMNS) == _hash_rows([values[c] for c in CONTENT_COLUMNS])
     boolean_text = {c: [None if v is None else ("true" if v else "false") for v in values[c]]
                     for c in ("verified", "vine")}
