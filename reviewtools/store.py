@@ -811,14 +811,9 @@ class ReviewStore:
 
     def _attach_derived(self, frame: pd.DataFrame, pks: np.ndarray, hashes: list[str]) -> pd.DataFrame:
         scorer = self._latest_scorer()
-        data: dict[tuple[int, str], dict[str, Any]] = {}
+        derived = pd.DataFrame(index=frame.index)
         if scorer is not None and len(pks):
-            for pk, ch, blob in self._con.execute(
-                "SELECT review_pk, content_hash, data FROM results WHERE scorer = ?", (scorer,)
-            ):
-                data[(int(pk), str(ch))] = json.loads(blob)
-        rows = [data.get((int(pk), h), {}) for pk, h in zip(pks, hashes)]
-        derived = pd.DataFrame.from_records(rows, index=frame.index) if rows else pd.DataFrame(index=frame.index)
+            derived = self._derived_columns(scorer, pks, hashes, frame.index)
         derived = derived.drop(columns=[c for c in derived.columns if c in frame.columns])
         act = pd.read_sql_query(
             "SELECT review_pk, status, assignee, edited_draft, notes FROM actions", self._con
@@ -830,6 +825,56 @@ class ReviewStore:
                 pd.NA, index=frame.index, dtype="string"
             )
         return out
+
+    def _derived_columns(self, scorer: str, pks: np.ndarray, hashes: list[str], index: pd.Index) -> pd.DataFrame:
+        """The stored triage columns of the reviews ``pks`` (their current ``hashes``), row-aligned with ``index``.
+
+        The JSON objects are parsed by pyarrow's reader in C, :data:`READ_CHUNK_ROWS` at a time, against one
+        schema inferred from the first chunk (fields first seen later are inferred from their chunk); a chunk
+        that does not fit falls back to ``json.loads`` per row, so an odd value costs speed, never a row.
+        Reviews without a stored result for their current content get nulls.
+        """
+        want = pd.DataFrame({"pk": pks, "h": pd.array(hashes, dtype="string"), "pos": np.arange(len(pks))})
+        got_pk: list[int] = []
+        got_h: list[str] = []
+        blobs: list[str] = []
+        cur = self._con.execute("SELECT review_pk, content_hash, data FROM results WHERE scorer = ?", (scorer,))
+        while rows := cur.fetchmany(READ_CHUNK_ROWS):
+            a, b, c = zip(*rows)
+            got_pk.extend(a)
+            got_h.extend(b)
+            blobs.extend(c)
+        have = pd.DataFrame({"pk": np.asarray(got_pk, dtype=np.int64), "h": pd.array(got_h, dtype="string"),
+                             "src": np.arange(len(got_pk))})
+        pairs = want.merge(have, on=["pk", "h"], how="inner")
+        src, pos = pairs["src"].to_numpy(), pairs["pos"].to_numpy()
+        tables: list[pa.Table] = []
+        schema: pa.Schema | None = None
+        for a, b in _chunks(len(src), READ_CHUNK_ROWS):
+            part = [blobs[i] for i in src[a:b]]
+            data = "\n".join(part).encode("utf-8")
+            opts = pa_json.ReadOptions(block_size=max(1 << 24, max(map(len, part)) * 4 + 1))
+            try:
+                parse = (pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="infer")
+                         if schema is not None else pa_json.ParseOptions())
+                table = pa_json.read_json(pa.BufferReader(data), read_options=opts, parse_options=parse)
+                if schema is None:  # a column all null in the first chunk is text until shown otherwise
+                    schema = pa.schema([pa.field(f.name, pa.large_string() if pa.types.is_null(f.type) else f.type)
+                                        for f in table.schema])
+                    table = table.cast(schema)
+            except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+                table = pa.Table.from_pandas(pd.DataFrame.from_records([json.loads(x) for x in part]).astype(object),
+                                             preserve_index=False) if part else pa.table({})
+            tables.append(table)
+        if not tables:
+            return pd.DataFrame(index=index)
+        try:
+            table = pa.concat_tables(tables, promote_options="permissive")
+            parsed = table.to_pandas(types_mapper=_PANDAS_TYPES.get)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            parsed = pd.concat([t.to_pandas(types_mapper=_PANDAS_TYPES.get) for t in tables], ignore_index=True)
+        parsed.index = pos
+        return parsed.reindex(np.arange(len(pks))).set_axis(index)
 
     def change_stamp(self) -> dict[str, int]:
         """Cheap counters that move whenever the store changes, for a reader's cache keys (O(1) look-ups).
