@@ -260,9 +260,13 @@ def _cmd_sentiment(args: argparse.Namespace) -> int:
     for label, n in s["labels"].items():  # type: ignore[union-attr]
         share = n / s["reviews"] if s["reviews"] else 0.0  # type: ignore[operator]
         print(f"  {label:<9} {n:>8}  {share:6.1%}")
+    if s.get("not_scored"):
+        n = s["not_scored"]
+        print(f"  {'unknown':<9} {n:>8}  {n / s['reviews']:6.1%}  (text not English: VADER cannot score it)")  # type: ignore[operator]
     print(f"mean sentiment_score: {s['mean_score']:+.3f}")
     print(f"rating-text mismatches: {s['mismatches']} ({HIGH_RATING_MIN}-5★ with clearly negative text or "
-          f"1-{LOW_RATING_MAX}★ with clearly positive text); {s['mismatch_unknown']} not checked (no text or rating)")
+          f"1-{LOW_RATING_MAX}★ with clearly positive text); {s['mismatch_unknown']} not checked (no text, no rating, "
+          "or text not English)")
     if args.out:
         print(f"wrote {len(scored)} scored reviews to {write_frame(scored, args.out)}")
     return 0

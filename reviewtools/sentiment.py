@@ -44,6 +44,7 @@ from typing import Final, NamedTuple
 import numpy as np
 import pandas as pd
 from .errors import SchemaError
+from .rules import LanguageGuess, detect_language
 from .vader import FastVader, get_analyzer
 
 logger = logging.getLogger(__name__)
@@ -75,8 +76,12 @@ MAX_RELIABLE_SENTENCE_WORDS: Final[int] = 60
 #: word of the title or text changes form (a ". " would glue a dot onto a short last title word such as "ok").
 TITLE_TEXT_SEPARATOR: Final[str] = "\n"
 
-#: Labels of ``sentiment_label``.
+#: Labels of ``sentiment_label`` for scored text.
 LABELS: Final[tuple[str, str, str]] = ("negative", "neutral", "positive")
+#: ``sentiment_label`` of a review whose text is confidently not English: VADER's lexicon is English only, so
+#: its 0.00 on German, Arabic or Chinese text means "not understood", not "neutral". Unknown is not clean:
+#: such a review has no ``sentiment_score`` (NaN) and no mismatch verdict; ``vader_*`` stay as VADER gives them.
+UNKNOWN_LABEL: Final[str] = "unknown"
 
 #: Columns :func:`score_sentiment` adds, in order (ARCHITECTURE.md, stage contracts).
 SENTIMENT_COLUMNS: Final[tuple[str, ...]] = (
@@ -93,6 +98,7 @@ SENTIMENT_COLUMNS: Final[tuple[str, ...]] = (
     "sentiment_label",
     "rating_text_mismatch",
     "mismatch_reason",
+    "text_language",
 )
 
 #: Columns of :func:`score_sentences`.
@@ -291,6 +297,18 @@ def label_for(score: float) -> str:
     return "neutral"
 
 
+def not_scored_reason(guess: LanguageGuess) -> str:
+    """Why a review's text was not scored, for reasons shown to the user.
+
+    >>> from reviewtools.rules import detect_language
+    >>> not_scored_reason(detect_language("Das Produkt ist nach zwei Wochen kaputt gegangen, leider sehr schade."))
+    "the text is in de (py3langid p=0.99), and VADER's lexicon is English only"
+    """
+    lang = guess.language or guess.likely or "another language"
+    p = f" (py3langid p={guess.confidence:.2f})" if guess.confidence is not None else ""
+    return f"the text is in {lang}{p}, and VADER's lexicon is English only"
+
+
 def _word_count(s: str) -> int:
     return len(s.split())
 
@@ -436,6 +454,12 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
     A review with no text (title and text empty or blank) has every score 0.0, ``sentence_count`` 0, label
     ``neutral``, null sentence evidence and share, and a null mismatch: unknown, not clean.
 
+    ``text_language`` is the language of ``text`` (ISO 639 code, :func:`reviewtools.rules.detect_language`): the
+    confident one, or the most likely one when the text is confidently not English; null when the text is too
+    short (under 40 letters) or the identifier unsure. A review whose text is confidently not English
+    gets ``sentiment_label`` :data:`UNKNOWN_LABEL`, ``sentiment_score`` NaN and a null mismatch saying why; its
+    ``vader_*`` and sentence columns stay exactly what VADER gives. Too-short text is scored as before.
+
     >>> import pandas as pd
     >>> out = score_sentiment(pd.DataFrame({"rating": [1, 5], "text": ["Love it, works great!", ""]}))
     >>> out[["sentiment_label", "sentence_count", "rating_text_mismatch"]].values.tolist()
@@ -447,13 +471,14 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
     per_row = [_sentences_of(ti, te) for ti, te in zip(titles, texts, strict=True)]
     scores = _score_unique([w for w in whole if w] + [s.text for sents in per_row for s in sents])
     zero = {"neg": 0.0, "neu": 0.0, "pos": 0.0, "compound": 0.0}  # what VADER returns for ""
+    guesses = [detect_language(te) for te in texts]
 
     n = len(frame)
     cols: dict[str, list[object]] = {c: [] for c in SENTIMENT_COLUMNS}
     (c_comp, c_neg, c_neu, c_pos, c_sent, c_count, c_share, c_worst, c_worst_c, c_score, c_label, c_flag,
-     c_reason) = (cols[c] for c in SENTIMENT_COLUMNS)
+     c_reason, c_lang) = (cols[c] for c in SENTIMENT_COLUMNS)
     na = pd.NA
-    for w, sents, rating in zip(whole, per_row, ratings, strict=True):
+    for w, sents, rating, guess in zip(whole, per_row, ratings, guesses, strict=True):
         sw = scores[w] if w else zero
         c_comp.append(sw["compound"])
         c_neg.append(sw["neg"])
@@ -469,16 +494,21 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
             longest = max(_word_count(x.text) for x in sents)
         else:
             sent_c, worst, worst_c, share, longest = 0.0, None, None, na, 0
-        flag, reason = _mismatch(rating, sent_c, m, worst, worst_c, longest)
+        foreign = guess.not_english
+        if foreign:
+            flag, reason = na, f"not checked: {not_scored_reason(guess)}"
+        else:
+            flag, reason = _mismatch(rating, sent_c, m, worst, worst_c, longest)
         c_sent.append(sent_c)
         c_count.append(m)
         c_share.append(share)
         c_worst.append(na if worst is None else worst)
         c_worst_c.append(na if worst_c is None else worst_c)
-        c_score.append(sent_c)  # the headline: see the module docstring
-        c_label.append(label_for(sent_c))
+        c_score.append(np.nan if foreign else sent_c)  # the headline: see the module docstring
+        c_label.append(UNKNOWN_LABEL if foreign else label_for(sent_c))
         c_flag.append(flag)
         c_reason.append(reason)
+        c_lang.append(guess.language or (guess.likely if foreign else None) or na)
 
     dtypes = {
         "vader_compound": "float64",
@@ -494,6 +524,7 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
         "sentiment_label": "string",
         "rating_text_mismatch": "boolean",
         "mismatch_reason": "string",
+        "text_language": "string",
     }
     out = frame.copy()
     for col in SENTIMENT_COLUMNS:
@@ -505,7 +536,8 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def summarize_sentiment(scored: pd.DataFrame) -> dict[str, object]:
-    """Summarise a frame from :func:`score_sentiment`: label counts, mean score, mismatch counts.
+    """Summarise a frame from :func:`score_sentiment`: label counts, reviews not scored (text not English),
+    mean score of the scored ones, mismatch counts.
 
     >>> import pandas as pd
     >>> summarize_sentiment(score_sentiment(pd.DataFrame({"rating": [5], "text": ["Great!"]})))["labels"]
@@ -519,6 +551,7 @@ def summarize_sentiment(scored: pd.DataFrame) -> dict[str, object]:
     return {
         "reviews": int(len(scored)),
         "labels": {lab: int(counts.get(lab, 0)) for lab in LABELS},
+        "not_scored": int(counts.get(UNKNOWN_LABEL, 0)),
         "mean_score": float(scored["sentiment_score"].mean()) if len(scored) else float("nan"),
         "mismatches": int(mismatch.sum(skipna=True)),
         "mismatch_unknown": int(mismatch.isna().sum()),
@@ -535,12 +568,14 @@ __all__ = [
     "MAX_RELIABLE_SENTENCE_WORDS",
     "TITLE_TEXT_SEPARATOR",
     "LABELS",
+    "UNKNOWN_LABEL",
     "SENTIMENT_COLUMNS",
     "SENTENCE_COLUMNS",
     "load_abbreviations",
     "split_sentences",
     "review_string",
     "label_for",
+    "not_scored_reason",
     "score_sentences",
     "score_sentiment",
     "summarize_sentiment",

@@ -401,6 +401,37 @@ def test_summarize_sentiment():
         summarize_sentiment(pd.DataFrame({"text": ["x"]}))
 
 
+NOT_ENGLISH = {
+    "de": "Das Produkt ist nach zwei Wochen kaputt gegangen, leider sehr enttäuschend. Nie wieder!",
+    "fr": "Produit de très mauvaise qualité, cassé au bout de deux jours. Je ne recommande pas du tout.",
+    "es": "Producto de muy mala calidad, se rompió a los dos días. No lo recomiendo para nada.",
+    "ar": "المنتج سيء جدا ولم يعمل بعد أسبوع واحد من الاستخدام للأسف الشديد",
+    "zh": "这个产品质量很差，用了一个星期就坏了，非常失望，不推荐购买。真的很糟糕的体验，客服也不回复消息，太差了。",
+    "ru": "Очень плохое качество, сломалось через два дня. Не рекомендую никому покупать.",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(NOT_ENGLISH))
+def test_text_confidently_not_english_is_not_scored(lang):
+    text = NOT_ENGLISH[lang]
+    out = score_sentiment(_canonical([text], ratings=[1]))
+    row = out.iloc[0]
+    assert row["sentiment_label"] == sentiment.UNKNOWN_LABEL and np.isnan(row["sentiment_score"])
+    assert row["vader_compound"] == PACKAGE.polarity_scores(text)["compound"]  # the exactness contract holds
+    assert pd.isna(row["rating_text_mismatch"]) and "English only" in row["mismatch_reason"]
+    assert row["text_language"] in (lang, "ary", "arz") if lang == "ar" else row["text_language"] == lang
+    assert summarize_sentiment(out)["not_scored"] == 1
+
+
+def test_english_and_too_short_text_are_scored_as_before():
+    texts = ["Terrible product, it broke after two days and the seller never answered.", "Sehr gut!", "Great!", ""]
+    out = score_sentiment(_canonical(texts, ratings=[1, 5, 5, 4]))
+    assert sentiment.UNKNOWN_LABEL not in set(out["sentiment_label"])
+    assert out["sentiment_score"].notna().all()
+    assert out["text_language"].tolist()[0] == "en" and out["text_language"].isna().tolist()[1:] == [True] * 3
+    assert out["sentiment_label"].tolist() == ["negative", "neutral", "positive", "neutral"]
+
+
 # ------------------------------------------------------------------------- the paper's floor, on real data
 
 
