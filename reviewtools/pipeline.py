@@ -110,6 +110,16 @@ POOL_START_METHOD: Final[str | None] = "fork" if "fork" in multiprocessing.get_a
 #: Rows turned into dicts at a time by :func:`recommend` (all at once, 1M rows x 60 columns take gigabytes).
 RECORD_BLOCK: Final[int] = 20_000
 
+#: The columns :func:`recommend` reads per row (its own and those :func:`reviewtools.respond.draft_reply` and
+#: :func:`reviewtools.respond.removal_request` read); only these become dicts.
+DECISION_COLUMNS: Final[tuple[str, ...]] = (
+    "review_id", "platform", "marketplace", "product_id", "product_title", "rating", "author", "created_at",
+    "reply_text", "replied_at", "sentiment_label", "sentiment_score",
+)
+#: :func:`recommend` uses worker processes only with at least this many rows per worker (a fork and the
+#: results' pickling cost more than deciding fewer rows serially).
+DECISION_MIN_BLOCK: Final[int] = 5_000
+
 #: Joins platform and review id into one lookup key (a control character no id or platform name contains).
 _KEY_SEP: Final[str] = "\x1f"
 
@@ -345,7 +355,8 @@ def run_triage(
     base = coerce(frame)
     scored, matches, hits, missing = _run_stages(base, processes, timings)
     clock = _Clock(timings)
-    out = recommend(scored, hits, matches, settings, as_of=as_of, stages_not_run=missing)
+    procs = default_processes(len(base)) if processes is None else int(processes)
+    out = recommend(scored, hits, matches, settings, as_of=as_of, stages_not_run=missing, processes=procs)
     clock.lap("decisions")
     out.attrs["hits"] = hits
     out.attrs["topic_matches"] = matches
@@ -489,6 +500,7 @@ def recommend(
     *,
     as_of: pd.Timestamp | None = None,
     stages_not_run: Sequence[str] = (),
+    processes: int = 1,
 ) -> pd.DataFrame:
     """Decide the action and write the draft for every review, from stage outputs already computed.
 
@@ -496,6 +508,11 @@ def recommend(
     ``hits`` is the long frame of :func:`reviewtools.rules.check_reviews`; ``topic_matches`` the long frame of
     :func:`reviewtools.topics.find_topics`. Returns a copy with :data:`TRIAGE_COLUMNS` added.
     The decision table is in the module docstring.
+
+    ``processes`` > 1 decides blocks of rows in worker processes (``fork`` only; elsewhere serially), each
+    block as if it were the whole page (its draft phrasings unused by its own earlier rows), then one serial
+    pass in row order re-phrases the few drafts a row of an earlier block already used, exactly as one loop
+    over all rows would. The result is the same whatever the number.
     """
     settings = settings or ReplySettings()
     out = coerce(frame)
@@ -503,9 +520,85 @@ def recommend(
     complaints = _complaints(topic_matches if topic_matches is not None else pd.DataFrame())
     has_sent = "sentiment_label" in out.columns and "sentiment" not in stages_not_run
     priority, priority_reason = _priority(out, as_of)
-    previous = {_normalise(t) for t in out["reply_text"].dropna().astype(str) if t.strip()}
+    existing = frozenset(_normalise(t) for t in out["reply_text"].dropna().astype(str) if t.strip())
+    recs = out[[c for c in DECISION_COLUMNS if c in out.columns]]
+    state = _DecisionState(settings, by_hit, not_run, complaints, has_sent, tuple(stages_not_run), existing)
+    n = len(recs)
+    procs = max(1, int(processes))
+    if procs > 1 and n >= 2 * procs * DECISION_MIN_BLOCK and POOL_START_METHOD == "fork":
+        size = -(-n // (procs * CHUNKS_PER_PROCESS))
+        bounds = [(i, min(n, i + size)) for i in range(0, n, size)]
+        _FORKED["decisions"] = (recs, state)  # inherited by the forked workers, never pickled
+        try:
+            with multiprocessing.get_context("fork").Pool(procs) as pool:
+                blocks = pool.map(_decide_task, bounds, chunksize=1)
+        finally:
+            _FORKED.pop("decisions", None)
+        rows = [r for b in blocks for r in b]
+    else:
+        rows = _decide_block(recs, state)
     cols: dict[str, list[Any]] = {c: [] for c in TRIAGE_COLUMNS}
-    for rec in _records(out):
+    previous = set(existing)
+    for i, row in enumerate(rows):
+        (action, head, tail, draft, kind, where, lint, blocked, topic, rule_ids, clause, evidence, nr, redo) = row
+        if redo is not None:
+            norm, fresh, rkind, dtopic, problem = redo
+            if fresh and norm in previous:  # a row of an earlier block already has this draft: re-phrase
+                rec = recs.iloc[i : i + 1].to_dict("records")[0]
+                draft, problems = _unique_draft(rec, rkind, dtopic, problem, settings, previous)
+                norm = _normalise(draft)
+                lint = summarise_problems(p for p in problems if p.severity != "not_run")
+                blocked = bool(blocking(problems))
+            previous.add(norm)
+        reason = head + (" The draft needs editing before use (see draft_lint)." if blocked else "") + tail
+        for c, v in (("action", action), ("action_reason", reason), ("draft", draft), ("draft_kind", kind),
+                     ("draft_where", where), ("draft_lint", lint), ("reply_topic", topic),
+                     ("rule_ids", rule_ids), ("clause", clause), ("evidence", evidence), ("checks_not_run", nr)):
+            cols[c].append(v)
+    cols["priority"] = priority
+    cols["priority_reason"] = priority_reason
+    for c in TRIAGE_COLUMNS:
+        out[c] = pd.array(cols[c], dtype="Float64" if c == "priority" else "string")
+    return out
+
+
+@dataclass(frozen=True)
+class _DecisionState:
+    """What deciding one row needs besides the row: settings and the long frames grouped by review key."""
+
+    settings: ReplySettings
+    by_hit: dict[str, list[dict[str, Any]]]
+    not_run: dict[str, list[str]]
+    complaints: dict[str, list[tuple[str, str]]]
+    has_sent: bool
+    stages_not_run: tuple[str, ...]
+    existing: frozenset[str]
+
+
+#: Objects handed to forked worker processes by inheritance (set just before the pool forks, then cleared).
+_FORKED: dict[str, Any] = {}
+
+
+def _decide_task(bounds: tuple[int, int]) -> list[tuple[Any, ...]]:
+    """One pool task of :func:`recommend`: decide rows ``start:stop`` of the frame the parent forked with."""
+    recs, state = _FORKED["decisions"]
+    return _decide_block(recs.iloc[bounds[0] : bounds[1]], state)
+
+
+def _decide_block(recs: pd.DataFrame, state: _DecisionState) -> list[tuple[Any, ...]]:
+    """Decide the rows of one block in order, as the serial loop would if the block were the whole frame.
+
+    One tuple per row: ``(action, reason_head, reason_tail, draft, kind, where, lint, blocked, topic, rule_ids,
+    clause, evidence, checks_not_run, redo)``; ``redo`` is None for rows without a reply draft, else
+    ``(normalised draft, fresh, reply kind, draft topic, problem)``: ``fresh`` when the draft was not yet on the
+    page of this block (a draft that had run out of unused phrasings in the block has run out on the whole
+    page too, so only fresh ones can need re-phrasing in :func:`recommend`'s serial pass).
+    """
+    settings, by_hit, not_run, complaints = state.settings, state.by_hit, state.not_run, state.complaints
+    has_sent, stages_not_run = state.has_sent, state.stages_not_run
+    previous = set(state.existing)  # the drafts on the page so far: existing replies, then this block's drafts
+    rows: list[tuple[Any, ...]] = []
+    for rec in _records(recs):
         rid = str(rec["review_id"])
         platform = str(rec.get("platform") or "other")
         rating = rec.get("rating")
@@ -519,6 +612,8 @@ def recommend(
         problem = next((e for t, e in comp if t == topic), None)
         g = _lookup(by_hit, platform, rid)
         draft = kind = where = lint = ""
+        blocked = False
+        redo = None
         rule_ids = clause = evidence = ""
         sent_txt = (f"{label} sentiment ({score:+.2f})" if label and score is not None else
                     f"{label} sentiment" if label else "sentiment not scored")
@@ -574,31 +669,27 @@ def recommend(
                 action = "none"
                 reason += f" Already replied{when_txt}; edit that reply rather than adding another."
             if action in ("public_reply", "thank"):
-                draft, problems = _unique_draft(rec, rkind, topic if rkind != "positive" else None, problem,
-                                                settings, previous)
-                previous.add(_normalise(draft))
+                dtopic = topic if rkind != "positive" else None
+                draft, problems = _unique_draft(rec, rkind, dtopic, problem, settings, previous)
+                norm = _normalise(draft)
+                redo = (norm, norm not in previous, rkind, dtopic, problem)
+                previous.add(norm)
                 mode = reply_mode(platform, settings)
                 kind = "message" if mode == "message" else ("thank" if action == "thank" else "reply")
                 where = reply_where(platform, settings)
                 lint = summarise_problems(p for p in problems if p.severity != "not_run")
-                if blocking(problems):
-                    reason += " The draft needs editing before use (see draft_lint)."
+                blocked = bool(blocking(problems))
+        tail = ""
         if not has_sent and "sentiment" in stages_not_run:
-            reason += " Sentiment was not available, so the rating alone decided."
+            tail += " Sentiment was not available, so the rating alone decided."
         if stages_not_run:
-            reason += f" Stages not run: {', '.join(stages_not_run)}."
+            tail += f" Stages not run: {', '.join(stages_not_run)}."
         nr = _lookup(not_run, platform, rid, [])
         if nr:
-            reason += f" Checks that could not run: {', '.join(nr)}."
-        for c, v in (("action", action), ("action_reason", reason), ("draft", draft), ("draft_kind", kind),
-                     ("draft_where", where), ("draft_lint", lint), ("reply_topic", topic or ""),
-                     ("rule_ids", rule_ids), ("clause", clause), ("evidence", evidence), ("checks_not_run", "|".join(nr))):
-            cols[c].append(v)
-    cols["priority"] = priority
-    cols["priority_reason"] = priority_reason
-    for c in TRIAGE_COLUMNS:
-        out[c] = pd.array(cols[c], dtype="Float64" if c == "priority" else "string")
-    return out
+            tail += f" Checks that could not run: {', '.join(nr)}."
+        rows.append((action, reason, tail, draft, kind, where, lint, blocked, topic or "", rule_ids, clause,
+                     evidence, "|".join(nr), redo))
+    return rows
 
 
 def _records(frame: pd.DataFrame) -> Iterator[dict[str, Any]]:

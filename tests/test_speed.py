@@ -124,3 +124,22 @@ def test_memoised_lint_equals_the_linter(author):
                 assert got == want == again
                 got.clear()  # callers get their own list, never the cache's
                 assert respond.lint_draft(text, platform, author=author, previous_replies=prev, region="GB") == want
+
+
+def test_parallel_decisions_equal_serial(reviews, monkeypatch):
+    """Blocks decided in worker processes, then the serial re-phrasing pass, equal one loop over all rows.
+
+    Public Amazon replies on and no reviewer names: most of the 120 reviews get a thank-you draft, so the few
+    stable phrasings run out inside each block and across blocks (the re-phrasing pass has work to do).
+    """
+    from reviewtools import pipeline
+    from reviewtools.respond import ReplySettings
+
+    settings = ReplySettings(amazon_public_reply=True)
+    scored, matches, hits, missing = triage_partition(reviews.assign(author=None))  # no names: drafts repeat
+    serial = pipeline.recommend(scored, hits, matches, settings, stages_not_run=missing)
+    monkeypatch.setattr(pipeline, "DECISION_MIN_BLOCK", 5)
+    parallel = pipeline.recommend(scored, hits, matches, settings, stages_not_run=missing, processes=2)
+    assert_frame_equal(serial, parallel)
+    drafts = serial.loc[serial["action"] == "thank", "draft"]
+    assert drafts.nunique() < len(drafts)  # phrasings did run out: repeats were exercised
