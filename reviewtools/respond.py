@@ -20,6 +20,7 @@ Nothing is ever sent: these are drafts for a person to paste.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -66,6 +67,10 @@ TOPICS: Final[tuple[str, ...]] = (
 
 #: Longest quote of the reviewer's own words we put in a reply; longer evidence is left out, not cut mid-phrase.
 MAX_PROBLEM_CHARS: Final[int] = 60
+#: The reviewer's words are quoted back only when they are a phrase of at least this many words that reads as a
+#: complaint on its own; a bare cue word ("broke", "service") quoted reads awkwardly ("sorry to hear about
+#: “broke”"), so the topic's plain-language ``label`` (replies.json) is used instead. Source: QA review of drafts.
+MIN_QUOTE_WORDS: Final[int] = 3
 #: Longest product title we use as is; longer titles are cut at a natural break (" - ", ",", "(") or a word.
 MAX_PRODUCT_CHARS: Final[int] = 60
 #: Longest display name we greet; longer ones (or ones that look like e-mails or links) are not used.
@@ -607,16 +612,52 @@ def product_phrase(title: object, platform: str = "amazon", *, general: bool = F
     return rule["titled"].format(title=t) if t else rule["untitled"]
 
 
-def problem_quote(evidence: object) -> str | None:
-    """The reviewer's own words to quote, tidied; ``None`` if missing, too long, or not safe to repeat."""
+def problem_quote(evidence: object, topic: str | None = None) -> str | None:
+    """The reviewer's own words to quote, tidied; ``None`` if missing, too short or long, not a complaint on its
+    own, or not safe to repeat.
+
+    A quote needs :data:`MIN_QUOTE_WORDS` words; with ``topic`` the phrase alone must also read as a complaint
+    of that topic (:func:`reviewtools.topics.find_topics` finds a complaint in it), so praise or a bare mention
+    ("customer service was") is never quoted back as the reviewer's problem.
+
+    >>> problem_quote("“arrived two weeks late”"), problem_quote("broke"), problem_quote("service")
+    ('arrived two weeks late', None, None)
+    """
     if not isinstance(evidence, str):
         return None
     q = " ".join(evidence.replace("“", "").replace("”", "").replace('"', "").split()).strip(" .,;:!?")
     if not q or len(q) > MAX_PROBLEM_CHARS or not any(c.isalpha() for c in q):
         return None
+    if len(q.split()) < MIN_QUOTE_WORDS:
+        return None
+    if topic is not None and not _reads_as_complaint(q, topic):
+        return None
     if blocking(lint_draft(q, "other")):
         return None  # never quote back a link, a number or anything else a reply may not contain
     return q
+
+
+#: Distinct (phrase, topic) pairs whose complaint reading is remembered (a batch repeats the same phrases).
+_COMPLAINT_CACHE_SIZE: Final[int] = 4096
+
+
+@functools.lru_cache(maxsize=_COMPLAINT_CACHE_SIZE)
+def _reads_as_complaint(phrase: str, topic: str) -> bool:
+    from .topics import find_topics  # the topic rules decide what a complaint is; imported only when quoting
+
+    hits = find_topics(pd.DataFrame({"review_id": ["quote"], "text": [phrase]}), topics=[topic])
+    return bool(hits["complaint"].astype("boolean").fillna(False).any())
+
+
+def topic_label(topic: str | None, product: str) -> str:
+    """The plain-language name of a topic's problem (``label`` in replies.json), used when no quote fits.
+
+    >>> topic_label("customer_service", "your order"), topic_label(None, "the app")
+    ('our customer service', 'the problem with the app')
+    """
+    tpl = reply_templates()
+    label = tpl["topics"][topic]["label"] if topic is not None else tpl["default_label"]
+    return _fill(label, {"product": product})
 
 
 def primary_topic(topics: Iterable[str]) -> str | None:
@@ -676,14 +717,16 @@ def draft_reply(
     key = str(review.get("review_id") or "") + (f"#{variant}" if variant else "")
     tpl = reply_templates()
     name = display_name(review.get("author"), platform, settings)
+    is_app = _platform_channels(platform).get("kind") == "app"  # app templates do not follow the topic rules
     values = {
         "name": name or "",
         "product": product_phrase(review.get("product_title"), platform,
                                   general=kind == "positive" or topic is None or kind == "mixed"),
-        "problem": problem_quote(problem) or "",
+        "problem": problem_quote(problem, None if is_app else topic) or "",
         "channel": _channel_phrase(platform, settings),
         "brand": settings.brand,
     }
+    values["label"] = topic_label(None if is_app else topic, values["product"])
     greeting = _pick(tpl["greeting"][settings.tone]["named" if name else "anonymous"], key, "greeting")
     closing = _pick(tpl["closing"][kind][settings.tone], key, "closing")
     topical = kind != "positive" and topic is not None
@@ -966,6 +1009,8 @@ __all__ = [
     "display_name",
     "product_phrase",
     "problem_quote",
+    "topic_label",
+    "MIN_QUOTE_WORDS",
     "primary_topic",
     "draft_reply",
     "removal_request",

@@ -145,7 +145,7 @@ def test_lint_rejects_non_text():
 
 # ------------------------------------------------------------------------------------------- templates
 
-PLACEHOLDERS = {"name", "product", "problem", "channel", "brand"}
+PLACEHOLDERS = {"name", "product", "problem", "channel", "brand", "label"}
 
 
 def _template_strings(node):
@@ -168,6 +168,8 @@ def test_templates_cover_every_topic_and_kind():
         assert len(t["with_problem"]) >= 3 and len(t["without_problem"]) >= 3 and len(t["next_step"]) >= 2, topic
         assert all("{problem}" in s for s in t["with_problem"]), topic
         assert not any("{problem}" in s for s in t["without_problem"] + t["next_step"]), topic
+        label_fields = {f for _, f, _, _ in string.Formatter().parse(t["label"]) if f}
+        assert t["label"].strip() and label_fields <= {"product"}, topic  # a noun phrase, filled before use
     for s in _template_strings(tpl):
         fields = {f for _, f, _, _ in string.Formatter().parse(s) if f}
         assert fields <= PLACEHOLDERS, s
@@ -175,7 +177,8 @@ def test_templates_cover_every_topic_and_kind():
 
 def test_every_template_fragment_passes_the_linter_on_every_platform():
     tpl = reply_templates()
-    values = {"name": "Ann", "product": "your Trail Mix", "problem": "box was crushed", "brand": "Acme"}
+    values = {"name": "Ann", "product": "your Trail Mix", "problem": "box was crushed", "brand": "Acme",
+              "label": "the damage or fault with your Trail Mix"}
     for platform in PLATFORMS:
         for mode in ("public", "message"):
             info = channel_data()["platforms"].get(platform, channel_data()["platforms"]["other"])
@@ -223,9 +226,9 @@ def test_drafts_are_stable_and_varied():
 def test_personalisation():
     review = {"review_id": "R2", "platform": "trustpilot", "author": "Natalia Corres",
               "product_title": "Kindle Paperwhite - eBook reader, black"}
-    text = draft_reply(review, topic="damaged_defective", problem="screen cracked")
+    text = draft_reply(review, topic="damaged_defective", problem="screen was cracked")
     assert "Natalia" in text and "Natalia Corres" not in text
-    assert "“screen cracked”" in text or "Kindle Paperwhite" in text
+    assert "“screen was cracked”" in text or "Kindle Paperwhite" in text
     off = draft_reply(review, topic="damaged_defective", settings=ReplySettings(use_display_name=False))
     assert "Natalia" not in off
     signed = draft_reply(review, kind="positive", settings=ReplySettings(brand="Acme"))
@@ -256,9 +259,38 @@ def test_display_name_respects_platform_and_setting():
 def test_product_phrase_and_problem_quote():
     assert product_phrase("Trail Mix, 12 pack (salted)") == "your Trail Mix"
     assert product_phrase("   ") == "your order"
-    assert problem_quote("“arrived late”") == "arrived late"
+    assert problem_quote("“arrived two weeks late”") == "arrived two weeks late"
     assert problem_quote("x" * 200) is None
     assert problem_quote("call 020 7946 0018") is None  # never quote back a phone number
+
+
+@pytest.mark.parametrize(
+    "evidence, topic, quoted",
+    [
+        ("broke", "damaged_defective", None),  # a bare cue word is never quoted
+        ("service", "customer_service", None),
+        ("customer service", "customer_service", None),  # two words: still a name, not a complaint
+        ("customer service was", "customer_service", None),  # three words but no complaint on its own
+        ("delivered very fast", "shipping_delivery", None),  # praise is not the reviewer's problem
+        ("broke open in shipping", "damaged_defective", "broke open in shipping"),
+        ("the seller never responded", "customer_service", "the seller never responded"),
+        ("did not come with enough", "missing_parts", "did not come with enough"),
+    ],
+)
+def test_problem_is_quoted_only_when_a_complaint_phrase_of_three_words(evidence, topic, quoted):
+    assert problem_quote(evidence, topic) == quoted
+
+
+@pytest.mark.parametrize("topic, evidence, label", [("damaged_defective", "broke", "the damage or fault with"),
+                                                    ("customer_service", "service", "our customer service")])
+def test_bare_cue_words_give_the_topic_label_not_an_awkward_quote(topic, evidence, label):
+    drafts = [draft_reply({"review_id": f"r{i}", "platform": "google"}, topic=topic, problem=evidence)
+              for i in range(40)]
+    assert not any("“" in d for d in drafts)  # never “broke” or (“service”)
+    assert any(label in d for d in drafts)  # the plain-language label appears in some phrasing
+    quoted = draft_reply({"review_id": "r1", "platform": "google"}, topic="damaged_defective",
+                         problem="arrived with a cracked lid")
+    assert quoted.count("“arrived with a cracked lid”") <= 1
 
 
 def test_primary_topic_prefers_safety():
@@ -403,6 +435,9 @@ GOLDEN_CASES = {
     "google_play_damaged_short": ({"review_id": "g-5", "platform": "google_play", "author": "Sam",
                                    "product_title": "Acme Notes"},
                                   dict(kind="negative", topic="damaged_defective", problem="crashes on start")),
+    # a bare cue word as the evidence: the plain-language label, never “service” in quotes
+    "google_customer_service_cue": ({"review_id": "g-7", "platform": "google", "author": "Lee"},
+                                    dict(kind="negative", topic="customer_service", problem="service")),
     "google_positive_thanks": ({"review_id": "g-6", "platform": "google", "author": "Bea",
                                 "product_title": "Corner Bakery"}, dict(kind="positive",
                                                                        settings=ReplySettings(brand="Corner Bakery"))),
