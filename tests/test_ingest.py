@@ -281,6 +281,26 @@ def test_conflicting_duplicates_keep_the_later_version_and_say_so(tmp_path, caps
     assert "new.csv: 2 conflicting duplicates (same review id, different content): kept the later version" in out
 
 
+@pytest.mark.parametrize(
+    "url, marketplace",
+    [
+        ("https://www.amazon.com/gp/customer-reviews/R2ABCDEF123456/ref=cm_cr", "amazon.com"),
+        ("https://www.amazon.co.uk/gp/customer-reviews/R2ABCDEF123456", "amazon.co.uk"),
+        ("https://www.amazon.de/-/en/gp/customer-reviews/R2ABCDEF123456?ie=UTF8", "amazon.de"),
+        ("https://www.amazon.com.au/review/R2ABCDEF123456", "amazon.com.au"),
+        ("https://www.amazon.com.example.net/review/R2ABCDEF123456", None),  # not an Amazon host
+        ("", None),
+    ],
+)
+def test_helium10_marketplace_comes_from_the_review_url_host(tmp_path, url, marketplace):
+    text = ("Date,Author,Verified,Helpful,Title,Body,Rating,Images,Videos,URL,Variation,Style\n"
+            f'"January 15, 2024",Jane D.,Verified Purchase,2,Nice,Works well,5,,,{url},B07XJ8C8F5,Black\n')
+    res = read_reviews(_csv(tmp_path, text, name="B07XJ8C8F5 reviews.csv"))
+    assert res.format == "helium10"
+    got = res.reviews.loc[0, "marketplace"]
+    assert (pd.isna(got) if marketplace is None else got == marketplace)
+
+
 def test_malformed_csv_rows_are_rejects_not_losses(tmp_path):
     text = 'Rating,Text,Date\n5,fine,2024-01-01\n4,too,many,2024-01-01\n3,ok,2024-01-02\n'
     res = read_reviews(_csv(tmp_path, text))
