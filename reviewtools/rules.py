@@ -1264,11 +1264,14 @@ def check_each_review(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = Non
 
 SET_DETECTORS: Final[frozenset[str]] = frozenset({"duplicate_exact", "duplicate_near"})
 _NORM = re.compile(r"[^\w]+")
+#: The maximal runs of word characters: exactly the non-empty pieces ``_NORM.split`` leaves, in one C call.
+_NORM_WORDS = re.compile(r"\w+")
 _P61 = (1 << 61) - 1
 
 
 def _normalise(s: str) -> list[str]:
-    return [w for w in _NORM.split(s.lower()) if w]
+    """Lower-case word tokens (the non-empty pieces of ``_NORM.split(s.lower())``)."""
+    return _NORM_WORDS.findall(s.lower())
 
 
 def _shingle_sets(word_lists: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
@@ -1426,13 +1429,20 @@ def find_duplicates(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = None)
     if near_rule and len(eligible) > 1:
         h, offsets = _shingle_sets([words_of[i] for i in eligible])
         near: dict[int, list[tuple[int, float]]] = {}
+        shingle_sets: dict[int, set[int]] = {}  # each candidate text's distinct shingles, built once
+
+        def shingles(x: int) -> set[int]:
+            got = shingle_sets.get(x)
+            if got is None:
+                got = shingle_sets[x] = set(h[offsets[x]:offsets[x + 1]].tolist())
+            return got
+
         for x, y in sorted(_minhash_candidates(h, offsets)):
             i, j = eligible[x], eligible[y]
             if words_of[i] == words_of[j] or not different_author(i, j):
                 continue
-            sx = np.unique(h[offsets[x]:offsets[x + 1]])
-            sy = np.unique(h[offsets[y]:offsets[y + 1]])
-            inter = len(np.intersect1d(sx, sy, assume_unique=True))
+            sx, sy = shingles(x), shingles(y)
+            inter = len(sx & sy)
             jac = inter / (len(sx) + len(sy) - inter)
             if jac >= NEAR_DUPLICATE_JACCARD:
                 near.setdefault(i, []).append((j, jac))
