@@ -16,7 +16,8 @@ step   condition (first that applies)                                           
 =====  ==========================================================================  ===================
 
 "Negative sentiment" is ``sentiment_label == "negative"`` (VADER's documented −0.05 threshold on the sentence
-mean, see :mod:`reviewtools.sentiment`). When the sentiment stage is unavailable the rating alone decides and the
+mean, see :mod:`reviewtools.sentiment`). A review whose text is not English has ``sentiment_label == "unknown"``
+(not scored): it is neither negative nor positive, so the rating decides, and the reason names the language. When the sentiment stage is unavailable the rating alone decides and the
 reason says so. Step 6 gives ``none`` when ``ReplySettings.thank_positive`` is off, and on Amazon when public
 replies are off (the default: Amazon's Communication Guidelines forbid thank-you-only messages). A review that
 already has a reply gets ``none`` instead of a second reply/thank-you. A removal request is never produced
@@ -114,7 +115,7 @@ RECORD_BLOCK: Final[int] = 20_000
 #: :func:`reviewtools.respond.removal_request` read); only these become dicts.
 DECISION_COLUMNS: Final[tuple[str, ...]] = (
     "review_id", "platform", "marketplace", "product_id", "product_title", "rating", "author", "created_at",
-    "reply_text", "replied_at", "sentiment_label", "sentiment_score",
+    "reply_text", "replied_at", "sentiment_label", "sentiment_score", "text_language",
 )
 #: :func:`recommend` uses worker processes only with at least this many rows per worker (a fork and the
 #: results' pickling cost more than deciding fewer rows serially).
@@ -594,6 +595,8 @@ def _decide_block(recs: pd.DataFrame, state: _DecisionState) -> list[tuple[Any, 
     page of this block (a draft that had run out of unused phrasings in the block has run out on the whole
     page too, so only fresh ones can need re-phrasing in :func:`recommend`'s serial pass).
     """
+    from .sentiment import UNKNOWN_LABEL
+
     settings, by_hit, not_run, complaints = state.settings, state.by_hit, state.not_run, state.complaints
     has_sent, stages_not_run = state.has_sent, state.stages_not_run
     previous = set(state.existing)  # the drafts on the page so far: existing replies, then this block's drafts
@@ -617,6 +620,11 @@ def _decide_block(recs: pd.DataFrame, state: _DecisionState) -> list[tuple[Any, 
         rule_ids = clause = evidence = ""
         sent_txt = (f"{label} sentiment ({score:+.2f})" if label and score is not None else
                     f"{label} sentiment" if label else "sentiment not scored")
+        if label == UNKNOWN_LABEL:  # text not English: neither positive nor negative, the rating decides
+            lang = rec.get("text_language")
+            lang = "another language" if lang is None or pd.isna(lang) else str(lang)
+            sent_txt = f"sentiment not scored because the text is in {lang} (VADER is English only)"
+            label = None
         stars = f"{rating}★" if rating is not None else "unrated"
         topic_txt = f"; complaint topic {topic} ({_quote(problem)})" if topic else ""
         if g is not None:
@@ -647,6 +655,8 @@ def _decide_block(recs: pd.DataFrame, state: _DecisionState) -> list[tuple[Any, 
             elif rating is None and label is None:
                 action, rkind = "manual_review", ""
                 reason = "No rating and no sentiment score, so the review cannot be triaged automatically."
+                if sent_txt.startswith("sentiment not scored because"):
+                    reason = f"No rating, and {sent_txt}, so the review cannot be triaged automatically."
             elif rating is None and negative:
                 action, rkind = "public_reply", "negative"
                 reason = f"Unrated, {sent_txt}{topic_txt}."

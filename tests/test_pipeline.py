@@ -84,6 +84,23 @@ def test_decision_table(rating, label, topic, hit, expected):
         assert row["checks_not_run"] == "G-PII" and "could not run" in row["action_reason"]
 
 
+@pytest.mark.parametrize("rating, action", [(1, "public_reply"), (3, "thank"), (5, "thank"), (None, "manual_review")])
+def test_unscored_non_english_text_falls_back_to_the_rating_and_says_why(rating, action):
+    f = _frame([{"review_id": "a", "rating": rating}])
+    f["sentiment_label"], f["sentiment_score"], f["text_language"] = "unknown", float("nan"), "de"
+    row = recommend(f, None, None).iloc[0]
+    assert row["action"] == action
+    assert "sentiment not scored because the text is in de" in row["action_reason"]
+
+
+def test_triage_of_a_german_review_is_not_read_as_neutral():
+    f = _frame([{"review_id": "a", "rating": 4,
+                 "text": "Das Produkt ist nach zwei Wochen kaputt gegangen, leider sehr enttäuschend. Nie wieder!"}])
+    row = triage(f).iloc[0]
+    assert row["sentiment_label"] == "unknown" and row["text_language"] == "de"
+    assert "text is in de" in row["action_reason"]
+
+
 def test_reason_cites_rating_sentiment_and_topic():
     f = _frame([{"review_id": "a", "rating": 1}])
     f["sentiment_label"], f["sentiment_score"] = "negative", -0.62
