@@ -534,7 +534,7 @@ def apply_draft_edits(queue: pd.DataFrame, edits: Mapping[str, str]) -> pd.DataF
     """
     from .respond import lint_draft, summarise_problems
 
-    out = queue.copy()
+    out = queue.copy(deep=False)  # copy-on-write (pandas >= 3): the new columns never reach ``queue``
     out["draft_edited"] = False
     if not edits or "draft" not in out.columns:
         return out
@@ -598,7 +598,7 @@ def select_reviews(frame: pd.DataFrame, review_ids: Iterable[str] | None) -> pd.
     """
     ids = None if review_ids is None else {str(i) for i in review_ids}
     if not ids:
-        return frame.copy()
+        return frame.copy(deep=False)  # a new frame sharing the data until either is written (copy-on-write)
     if "review_id" not in frame.columns:
         raise ViewError("cannot select reviews: the frame has no 'review_id' column")
     return frame[frame["review_id"].astype("string").isin(ids).fillna(False).to_numpy(dtype=bool)].copy()

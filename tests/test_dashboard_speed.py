@@ -76,3 +76,14 @@ def test_topic_counts_counts_a_repeated_id_once_per_review():
                       "topics_checked": [True, True]})
     row = topic_counts(t).set_index("topic").loc[registry[0]]
     assert int(row["complaints"]) == 2 and row["share"] == 1.0
+
+
+def test_shallow_copies_never_reach_the_input():
+    q = pd.DataFrame({"review_id": ["a", "b"], "platform": ["google", "google"], "draft": ["Thanks.", "Hi."],
+                      "draft_lint": ["", ""]})
+    before = q.copy()
+    out = views.apply_draft_edits(q, {"a": "Mail help@shop.com"})
+    assert out.loc[0, "draft"] == "Mail help@shop.com" and bool(out.loc[0, "draft_edited"])
+    sel = views.select_reviews(q, [])
+    sel.loc[0, "draft"] = "changed"
+    pd.testing.assert_frame_equal(q, before)

@@ -18,6 +18,8 @@ from reviewtools.store import ReviewStore
 
 #: How many queue items are drawn at once (each has its own widgets).
 PAGE_SIZES = (10, 25, 50, 100)
+#: Session-state key of the draft text areas drawn so far: widget key -> review id.
+DRAFT_KEYS = "_queue_draft_keys"
 
 
 def _key(kind: str, platform: str, review_id: str) -> str:
@@ -74,16 +76,16 @@ if queue.empty:
     st.info("Nothing in the queue for this selection.")
     st.stop()
 
-# the user's edits live in the text areas' session state; downloads carry them, re-linted
-plats = queue["platform"].astype("string").fillna("other").tolist()
-ids = queue["review_id"].astype("string").tolist()
-edits = {rid: st.session_state[_key("draft", p, rid)] for p, rid in zip(plats, ids)
-         if _key("draft", p, rid) in st.session_state}
+# the user's edits live in the text areas' session state; downloads carry them, re-linted. DRAFT_KEYS maps each
+# text area drawn to its review, so finding the edits does not hash every id of a queue of 100,000s.
+drawn = st.session_state.setdefault(DRAFT_KEYS, {})
+edits = {rid: st.session_state[k] for k, rid in drawn.items() if k in st.session_state}
 edited_queue = views.apply_draft_edits(queue, edits)
+ids = queue["review_id"].iloc[: views.TABLE_ROW_LIMIT].astype("string").tolist()
 
 st.subheader("Download")
 chosen = st.multiselect(f"Only these reviews (empty: the whole queue; the first {views.TABLE_ROW_LIMIT:,} listed)",
-                        ids[: views.TABLE_ROW_LIMIT], key="q_selected", placeholder="All")
+                        ids, key="q_selected", placeholder="All")
 selection = views.select_reviews(edited_queue, chosen)
 dl1, dl2 = st.columns(2)
 # the files are written when a button is clicked (callables), not on every redraw
@@ -117,6 +119,7 @@ for rank, (_, row) in enumerate(part.iterrows(), start=(page - 1) * size + 1):
         draft = row.get("draft")
         if isinstance(draft, str) and draft:
             dkey = _key("draft", plat, rid)
+            drawn[dkey] = rid
             where = row.get("draft_where")
             text = st.text_area(f"Draft ({where})" if isinstance(where, str) and where else "Draft", value=draft,
                                 key=dkey, height=180)
