@@ -635,8 +635,11 @@ def sorted_reviews(frame: pd.DataFrame, by: str = "created_at", *, limit: int | 
         raise ViewError(f"cannot sort by {by!r}; expected one of {', '.join(SORT_ORDERS)}")
     if by not in frame.columns:
         raise ViewError(f"cannot sort by {by!r}: the frame has no such column")
-    out = frame.sort_values(by, ascending=SORT_ORDERS[by], na_position="last", kind="stable")
-    return out.head(limit).copy() if limit is not None else out.copy()
+    # sort one column's positions, then take the rows: sorting the whole frame would move every column of
+    # every review to show the first ``limit`` (same order: a stable sort on the same key)
+    key = frame[by].reset_index(drop=True)
+    pos = key.sort_values(ascending=SORT_ORDERS[by], na_position="last", kind="stable").index.to_numpy()
+    return frame.iloc[pos[:limit] if limit is not None else pos].copy()
 
 
 def theme_examples(themes: pd.DataFrame) -> pd.DataFrame:

@@ -87,3 +87,17 @@ def test_shallow_copies_never_reach_the_input():
     sel = views.select_reviews(q, [])
     sel.loc[0, "draft"] = "changed"
     pd.testing.assert_frame_equal(q, before)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.none(), st.integers(1, 5)), st.one_of(st.none(), st.floats(0, 10))),
+                max_size=30), st.sampled_from(["rating", "priority"]), st.one_of(st.none(), st.integers(0, 10)))
+def test_sorted_reviews_equals_sorting_the_whole_frame(rows, by, limit):
+    f = pd.DataFrame(rows, columns=["rating", "priority"])
+    f["rating"] = f["rating"].astype("Int64")
+    f["review_id"] = [f"r{i}" for i in range(len(f))]
+    f.index = [7] * len(f)  # duplicate labels: positions, not labels, pick the rows
+    ref = f.sort_values(by, ascending=views.SORT_ORDERS[by], na_position="last", kind="stable")
+    ref = ref.head(limit) if limit is not None else ref
+    got = views.sorted_reviews(f, by, limit=limit)
+    pd.testing.assert_frame_equal(got, ref)
