@@ -18,7 +18,9 @@
    ``SAMPLE_SECONDS`` with psutil when it is installed; otherwise the ``getrusage`` high-water marks of this
    process and of its largest child so far).
 
-The last line is exactly ``speedup_vs_naive: X`` with X = naive seconds / (ingest + triage seconds).
+The last line is exactly ``speedup_vs_naive: X`` with X = naive seconds / (ingest + triage seconds). The CPU
+seconds of the naive run and of ingest + triage (all processes) are printed too: on a shared machine wall
+seconds grow with the other load, CPU seconds much less.
 No result is checked here for speed; ``tests/test_speed.py`` checks that the fast paths give identical results.
 """
 
@@ -64,6 +66,15 @@ def corpus(n: int, seed: int) -> Path:
 
 def _mib(nbytes: float) -> float:
     return nbytes / 2**20
+
+
+def _cpu_seconds() -> float:
+    """CPU seconds (user + system) used so far by this process and its finished, waited-for children (the
+    worker pools of a triage have exited by the time a step ends). Unlike wall seconds, it does not grow
+    when other work on the machine takes the cores."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def _maxrss_mib() -> tuple[float, float]:
@@ -130,34 +141,35 @@ def _naive_child(path: str, limit: int | None, conn) -> None:  # type: ignore[no
     df = pd.read_csv(path, nrows=limit)
     scores = df["text"].fillna("").astype(str).apply(SentimentIntensityAnalyzer().polarity_scores)
     seconds = time.perf_counter() - t0
-    conn.send((len(df), len(scores), seconds, _maxrss_mib()[0]))
+    conn.send((len(df), len(scores), seconds, _maxrss_mib()[0], time.process_time()))
     conn.close()
 
 
-def naive(path: Path, limit: int | None) -> tuple[int, float, float]:
-    """Run the naive baseline in a fresh child process; returns ``(rows, seconds, peak RSS MiB)``."""
+def naive(path: Path, limit: int | None) -> tuple[int, float, float, float]:
+    """Run the naive baseline in a fresh child process; returns ``(rows, seconds, peak RSS MiB, CPU seconds)``."""
     ctx = multiprocessing.get_context("spawn")  # a clean interpreter, like a notebook kernel
     recv, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_naive_child, args=(str(path), limit, send))
     proc.start()
     send.close()
-    rows, scored, seconds, rss = recv.recv()
+    rows, scored, seconds, rss, cpu = recv.recv()
     proc.join()
     if scored != rows:
         raise SystemExit(f"naive baseline scored {scored} of {rows} rows")
-    return rows, seconds, rss
+    return rows, seconds, rss, cpu
 
 
 # ------------------------------------------------------------------------------------------------ triage
 
 
-def triage(path: Path, processes: int, sampler: Sampler) -> tuple[int, list[tuple[str, float, str]], float]:
-    """Ingest and triage; returns ``(reviews, [(step, seconds, peak memory)], total seconds)``."""
+def triage(path: Path, processes: int, sampler: Sampler) -> tuple[int, list[tuple[str, float, str]], float, float]:
+    """Ingest and triage; returns ``(reviews, [(step, seconds, peak memory)], total seconds, CPU seconds)``."""
     from reviewtools.ingest import read_reviews
     from reviewtools.pipeline import run_triage
 
     steps: list[tuple[str, float, str]] = []
     sampler.reset()
+    c0 = _cpu_seconds()
     t0 = time.perf_counter()
     result = read_reviews(path)
     t_ingest = time.perf_counter() - t0
@@ -168,6 +180,7 @@ def triage(path: Path, processes: int, sampler: Sampler) -> tuple[int, list[tupl
     t1 = time.perf_counter()
     tri = run_triage(frame, processes=processes, timings=timings)
     t_triage = time.perf_counter() - t1
+    cpu = _cpu_seconds() - c0
     peak = sampler.peak()
     busy = "busy s summed over workers" if processes > 1 else "s"
     for key, label in (("sentiment", f"  sentiment ({busy})"), ("topics", f"  topics ({busy})"),
@@ -180,7 +193,7 @@ def triage(path: Path, processes: int, sampler: Sampler) -> tuple[int, list[tupl
     steps.append(("triage (run_triage, all of the above)", t_triage, peak))
     actions = tri.reviews["action"].value_counts().to_dict()
     print(f"actions: {actions}; hits rows {len(tri.hits):,}; topic matches {len(tri.topic_matches):,}", flush=True)
-    return len(frame), steps, t_ingest + t_triage
+    return len(frame), steps, t_ingest + t_triage, cpu
 
 
 def machine() -> str:
@@ -221,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
 
     naive_s: float | None = None
     if not args.skip_naive:
-        rows, secs, rss = naive(path, args.naive_sample)
+        rows, secs, rss, naive_cpu = naive(path, args.naive_sample)
         if args.naive_sample:
             n_all = args.reviews if args.corpus is None else None
             if n_all is None:
@@ -235,10 +248,10 @@ def main(argv: list[str] | None = None) -> int:
         else:
             naive_s = secs
             print(f"naive (read_csv + apply(polarity_scores), sentiment only): {secs:.1f} s for {rows:,} reviews, "
-                  f"{rows / secs:,.0f} reviews/s, peak {rss:,.0f} MiB", flush=True)
+                  f"{rows / secs:,.0f} reviews/s, peak {rss:,.0f} MiB, CPU {naive_cpu:.1f} s", flush=True)
 
     with Sampler() as sampler:
-        n, steps, total = triage(path, args.processes, sampler)
+        n, steps, total, cpu = triage(path, args.processes, sampler)
     print(f"\nfull triage of {n:,} reviews, {args.processes} process(es)"
           f"{'' if psutil else ' (psutil missing: peaks are getrusage high-water marks)'}:")
     print(f"{'step':<52} {'seconds':>9} {'reviews/s':>11} {'peak memory':>14}")
@@ -249,9 +262,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load average after the run: {' / '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print(f"{'whole (ingest + triage)':<52} {total:>9.2f} {n / total:>11,.0f} "
           f"{'':>3}max RSS: main {own:,.0f} MiB, largest worker {kids:,.0f} MiB")
+    print(f"CPU seconds of ingest + triage, all processes (load-independent, unlike wall): {cpu:.1f} "
+          f"({cpu / n * 1e6:,.0f} µs per review)")
     if naive_s is not None:
         note = " (naive extrapolated)" if args.naive_sample else ""
-        print(f"naive {naive_s:.1f} s / triage {total:.1f} s{note}")
+        print(f"naive {naive_s:.1f} s / triage {total:.1f} s{note}; naive CPU {naive_cpu:.1f} s"
+              + (" (on the sample)" if args.naive_sample else ""))
         print(f"speedup_vs_naive: {naive_s / total:.2f}")
     return 0
 
