@@ -99,7 +99,11 @@ size = st.select_slider("Items shown", PAGE_SIZES, value=PAGE_SIZES[0], key="q_p
 pages = max(1, -(-len(queue) // size))
 page = st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, step=1, key="q_page")
 part = queue.iloc[(page - 1) * size: page * size]
-page_hits, page_matches = views.evidence_for(ctx.hits, part), views.evidence_for(ctx.topic_matches, part)
+all_hits, all_matches = ctx.hits, ctx.topic_matches
+# the evidence of the items shown, once per selection and page (a join over every stored hit otherwise each redraw)
+page_hits, page_matches = ctx.derive(
+    "q_page_evidence", lambda _, *__: (views.evidence_for(all_hits, part), views.evidence_for(all_matches, part)),
+    tuple(sorted(kinds)), statuses, int(page), int(size))
 
 for rank, (_, row) in enumerate(part.iterrows(), start=(page - 1) * size + 1):
     rid, plat = str(row["review_id"]), str(row.get("platform") or "other")
