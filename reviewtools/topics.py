@@ -253,6 +253,9 @@ def _compile_phrase(topic: str, kind: str, phrase: str) -> _Phrase:
         raise TopicsError(f"topic {topic!r}: empty {kind} phrase")
     before: list[str] = []
     after: list[str] = []
+    required: list[str] = []
+    while raw and raw[0].startswith("^"):
+        required.extend(raw.pop(0)[1:].split("/"))
     while raw and raw[0].startswith("!"):
         before.extend(raw.pop(0)[1:].split("/"))
     while raw and raw[-1].startswith("!"):
@@ -291,6 +294,8 @@ def _compile_phrase(topic: str, kind: str, phrase: str) -> _Phrase:
     lookbehind = "".join(
         rf"(?<!{re.escape(w.replace('_', ' '))}\s)(?<!{re.escape(w.replace('_', ' '))}-)" for w in before
     )
+    if required:  # a leading '^a/b' = directly preceded by one of these words (the match starts after them)
+        lookbehind = "(?:" + "|".join(rf"(?<={re.escape(w.replace('_', ' '))}\s)" for w in required) + ")" + lookbehind
     lookahead = rf"(?!{_SEP}(?:{'|'.join(_compile_alternative(w) for w in after)})\b)" if after else ""
     pattern = lookbehind + "".join(parts) + lookahead
     for stem in first_stems:

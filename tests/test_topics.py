@@ -537,3 +537,13 @@ def test_cli_topics(tmp_path, capsys):
     assert "theme 0" in printed
     written = pd.read_csv(out)
     assert list(written.columns) == list(MATCH_COLUMNS) and len(written) > 0
+
+
+def test_required_preceding_word_and_multiword_exclusion():
+    """'^a/b' = directly preceded by one of these words (not part of the span); '!a_b' = not preceded by 'a b'."""
+    req = _compile_phrase("t", "complaint", "^is/was dangerous")
+    assert req.regex.search("this is dangerous").group() == "dangerous"
+    assert req.regex.search("a dangerous villain") is None
+    excl = _compile_phrase("t", "complaint", "!cuts_and scratches")
+    assert excl.regex.search("a mouthful of cuts and scratches") is None
+    assert excl.regex.search("dents and scratches").group() == "scratches"
