@@ -1176,13 +1176,16 @@ class ReviewStore:
                 for pk, h, rec in zip(pks, hashes, records)
             ),
         )
-        by_id = {rid: (pk, h) for rid, pk, h in zip(part["review_id"], pks, hashes)}
+        # review ids are unique within a platform only: match evidence on (platform, review_id)
+        by_key = {(plat, rid): (pk, h) for plat, rid, pk, h in zip(part["platform"], part["review_id"], pks, hashes)}
+        part_platform = dict(zip(part["review_id"], part["platform"]))  # only for a long frame without platform
         for kind, key in (("hit", "hits"), ("topic", "topic_matches")):
             long = result.attrs.get(key)
             if isinstance(long, pd.DataFrame) and len(long) and "review_id" in long.columns:
                 rows = []
                 for rec in long.astype(object).to_dict("records"):
-                    ref = by_id.get(rec.get("review_id"))
+                    plat = rec.get("platform") if "platform" in long.columns else part_platform.get(rec.get("review_id"))
+                    ref = by_key.get((plat, rec.get("review_id")))
                     if ref is not None:
                         rows.append((ref[0], ref[1], scorer, kind,
                                      json.dumps({k: _json_value(v) for k, v in rec.items()}, ensure_ascii=False)))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from reviewtools import read_reviews
+from reviewtools import coerce, read_reviews
 from reviewtools.errors import StoreError
 from reviewtools.pipeline import run_triage
 from reviewtools.rules import HIT_COLUMNS
@@ -111,3 +111,24 @@ def test_workflow_frame_matches_open_actions(scored_store):
     cols = ["platform", "review_id", "status"]
     assert sorted(map(tuple, wf[cols].to_numpy().tolist())) == sorted(map(tuple, q[cols].to_numpy().tolist()))
     assert wf["edited_draft"].isna().all()
+
+
+def test_same_review_id_on_two_platforms_keeps_its_own_evidence(tmp_path):
+    """Review ids are unique within a platform only; stored evidence must not leak across platforms."""
+    base = {"rating": 1, "created_at": "2024-03-01", "product_id": "P1", "title": None}
+    frame = coerce(pd.DataFrame([
+        {**base, "review_id": "R1", "platform": "amazon",
+         "text": "Call me at 212-555-0147 about this blender, it broke after two days."},
+        {**base, "review_id": "R1", "platform": "google",
+         "text": "The staff were friendly and the room was clean, but breakfast was cold."},
+    ]))
+    expected = run_triage(frame).hits
+    expected = expected[expected["outcome"] == "hit"]
+    assert set(expected["platform"]) == {"amazon"}, "the fixture's only hits are on the Amazon review"
+    with ReviewStore(tmp_path / "r.db") as store:
+        store.ingest(frame)
+        store.score_pending()
+        got = store.evidence_frame("hit")
+    got = got[got["outcome"] == "hit"]
+    assert len(got) == len(expected)
+    assert set(got["platform"]) == {"amazon"}
