@@ -935,10 +935,10 @@ def read_reviews(
     no rating column); row-level problems go to ``rejects``. The input is never modified.
 
     >>> import io
-    >>> csv_text = "Stars,Review,Date\\n5,Great,2024-01-15\\n9,Bad rating,2024-01-16\\n"
+    >>> csv_text = "Stars,Review,Date\\n5,Great,2024-01-15\\n4,Fine,not a date\\n"
     >>> res = read_reviews(io.StringIO(csv_text))
     >>> res.format, res.ingested, res.rejected, res.rejects.loc[0, "reason"]
-    ('generic', 1, 1, 'rating outside the 1–5 scale')
+    ('generic', 1, 1, 'date not understood')
     """
     if platform is not None and platform not in schema.PLATFORMS:
         raise IngestError(f"platform {platform!r} is not one of {', '.join(schema.PLATFORMS)}")
