@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 from reviewtools.ingest import read_reviews
-from reviewtools.rules import check_each_review, find_duplicates, load_rules
+from reviewtools.duplicates import find_duplicates
+from reviewtools.rules import check_each_review, load_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -81,6 +81,7 @@ from .views import (
     product_table,
     review_evidence,
 )
+from .duplicates import find_duplicates
 from .rules import (
     CATEGORIES,
     HIT_COLUMNS,
@@ -88,7 +89,6 @@ from .rules import (
     RuleError,
     check_each_review,
     check_reviews,
-    find_duplicates,
     load_rules,
     rules_by_id,
     summarise_checks,

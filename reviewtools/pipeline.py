@@ -237,7 +237,7 @@ def _cross_review_hits(frame: pd.DataFrame, missing: list[str]) -> pd.DataFrame 
     """The checks that look across reviews (duplicates), over the whole frame; None when rules are missing."""
     if "rules" in missing:
         return None
-    from .rules import find_duplicates
+    from .duplicates import find_duplicates
 
     return find_duplicates(frame)
 
