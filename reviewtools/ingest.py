@@ -401,6 +401,22 @@ def _load(name: str, data: bytes, fmt: Format | None) -> _Raw:
     first = sample.lstrip("\ufeff \t\r\n")
     if first[:1] in "[{" or lower.endswith((".json", ".jsonl", ".ndjson")):
         return _load_json(name, _text(data, enc).lstrip("\ufeff \t\r\n"), enc, lower)
+    sep, quoting = csv_dialect(first, fmt)
+    frame, rows, bad = _read_csv(data, enc, sep, quoting)
+    return _Raw(name, frame, rows, "csv", enc, bad)
+
+
+def csv_dialect(first: str, fmt: Format | None) -> tuple[str, int]:
+    """The delimiter and ``csv`` quoting constant a CSV/TSV export is read with, from its decoded start.
+
+    ``first`` is the decoded text from the header row on; ``fmt`` is a forced format (``None``: the format
+    detected from the header may choose its own dialect, e.g. the Amazon TSV has no quoting). Used by
+    :func:`read_reviews` and by the store's incremental re-ingest (``reviewtools.incremental``), so both split
+    a file the same way.
+
+    >>> csv_dialect("Stars;Review;Date\\n5;Great;2024-01-15", None) == (";", csv.QUOTE_MINIMAL)
+    True
+    """
     read = dict(fmt.read) if fmt else {}
     sep = read.get("sep") or _sniff_delimiter(first)
     quoting = csv.QUOTE_NONE if read.get("quoting") == "none" else csv.QUOTE_MINIMAL
@@ -410,8 +426,7 @@ def _load(name: str, data: bytes, fmt: Format | None) -> _Raw:
         if det.format.read:
             sep = det.format.read.get("sep", sep)
             quoting = csv.QUOTE_NONE if det.format.read.get("quoting") == "none" else quoting
-    frame, rows, bad = _read_csv(data, enc, sep, quoting)
-    return _Raw(name, frame, rows, "csv", enc, bad)
+    return sep, quoting
 
 
 def _load_json(name: str, text: str, enc: str, lower: str) -> _Raw:
