@@ -26,6 +26,7 @@ if str(ROOT) not in sys.path:  # the dashboard package sits beside this file
 
 from dashboard.context import CTX_KEY, Context  # noqa: E402
 from reviewtools import IngestError, ReviewToolsError, read_reviews, views  # noqa: E402
+from reviewtools import snapshot as store_snapshot  # noqa: E402
 from reviewtools.pipeline import run_triage  # noqa: E402
 from reviewtools.store import DB_ENV, ReviewStore, default_db_path, load_workflow  # noqa: E402
 
@@ -45,6 +46,7 @@ class Loaded:
         self.reviews, self.hits, self.topic_matches = reviews, hits, matches
         self.token = uuid.uuid4().hex  # names this load in the caches of derived frames and figures
         self.rejects, self.stages_not_run, self.description = rejects, stages_not_run, description
+        self.snapshot: store_snapshot.StoreSnapshot | None = None  # store mode: the frames and their stamps
 
 
 # Triaged sources are held with cache_resource, not cache_data: cache_data unpickles a copy on every rerun, which
@@ -89,31 +91,31 @@ def open_store(path: str) -> ReviewStore:
 
 @st.cache_resource(show_spinner="Reading the stored reviews and their triage results...", max_entries=4)
 def load_store(path: str, data_key: str) -> Loaded:
-    """The store's current reviews with the triage results it holds (``to_frame(derived=True)``) and the stored
-    evidence (``evidence_frame``): nothing is triaged here. Keyed on the ingests and results parts of the store's
-    change stamp, so a status change re-reads nothing and a new ingest or scoring run re-reads once."""
+    """The store's current reviews with the triage results it holds and the stored evidence, from the columnar
+    snapshot beside the store (``reviewtools.snapshot``) when it is current for ``data_key``, else read from
+    SQLite once and written as the snapshot: nothing is triaged here. Keyed on the store's data key, so a status
+    change re-reads nothing (the workflow is patched in by ``with_workflow``) and a new ingest or scoring run
+    re-reads once."""
     with open_store(path) as store:
-        frame = store.to_frame(derived=True, include_removed=False)
-        hits, matches = store.evidence_frame("hit"), store.evidence_frame("topic")
-        counts = store.counts()
-    # stored results come back from JSON: object columns (mixed None/bool) get pandas' nullable dtypes
-    objects = [c for c in frame.columns if frame[c].dtype == object]
-    if objects:
-        frame = frame.assign(**{c: frame[c].convert_dtypes() for c in objects})
+        snap = store_snapshot.load_snapshot(store)
+    frame, hits, matches, counts = snap.reviews, snap.hits, snap.topic_matches, snap.counts
     unscored = [stage for stage, col in (("sentiment", "sentiment_label"), ("topics", "topics"),
                                          ("recommend", "action"))
                 if len(frame) and (col not in frame.columns or frame[col].isna().all())]
     desc = f"{Path(path).name} · store · {len(frame):,} current reviews · " + ", ".join(
         f"{k} {v:,}" for k, v in counts.items())
-    return Loaded(frame, hits, matches, pd.DataFrame(columns=["source_file", "source_row", "column", "value",
-                  "reason"]), tuple(unscored), desc)
+    loaded = Loaded(frame, hits, matches, pd.DataFrame(columns=["source_file", "source_row", "column", "value",
+                    "reason"]), tuple(unscored), desc)
+    loaded.snapshot = snap
+    return loaded
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def pending_count(path: str, data_key: str) -> int:
-    """How many current reviews have no stored result for their content (cached: the query reads every review)."""
+    """How many current reviews have no stored result for their content (cached: the query reads every review;
+    a current snapshot's manifest answers without it)."""
     with open_store(path) as store:
-        return len(store.pending())
+        return store_snapshot.pending_count(store)
 
 
 def score_store(store: ReviewStore) -> None:
@@ -153,17 +155,15 @@ def filtered_reviews(key: str, _reviews: pd.DataFrame, _chosen: dict[str, object
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def with_workflow(token: str, path: str, version: str, _reviews: pd.DataFrame) -> pd.DataFrame:
+def with_workflow(token: str, path: str, version: str, _loaded: Loaded) -> pd.DataFrame:
     """The loaded reviews with the store's workflow (status, assignee, the team's edited draft) attached; read
-    again only when the store's change stamp (``version``) moves, e.g. after a status change."""
+    again only when the store's change stamp (``version``) moves, e.g. after a status change, and then only the
+    actions changed since the snapshot was taken (``reviewtools.snapshot.dashboard_frame``)."""
     with open_store(path) as store:
+        if _loaded.snapshot is not None:
+            return store_snapshot.dashboard_frame(_loaded.snapshot, store)
         wf = store.workflow_frame()
-    return views.attach_workflow(_reviews, wf[["platform", "review_id", "status", "assignee", "edited_draft"]])
-
-
-def _data_key(stamp: dict[str, int]) -> str:
-    """The part of a store's change stamp that changes its reviews and results (not the workflow)."""
-    return f"{stamp['ingests']}|{stamp['results']}|{stamp['evidence']}"
+    return views.attach_workflow(_loaded.reviews, wf[["platform", "review_id", "status", "assignee", "edited_draft"]])
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -223,9 +223,9 @@ def sidebar_source() -> tuple[Loaded | None, ReviewStore | None, str]:
         st.info(f"No review store at {path}. Create one with `reviewtools ingest EXPORT --db {path}`.")
         return None, None, f"store:{path}"
     store = open_store(str(path))
-    if pending_count(str(path), _data_key(store.change_stamp())):
+    if pending_count(str(path), store_snapshot.data_key(store)):
         score_store(store)
-    return load_store(str(path), _data_key(store.change_stamp())), store, f"store:{path}"
+    return load_store(str(path), store_snapshot.data_key(store)), store, f"store:{path}"
 
 
 def sidebar_filters(frame: pd.DataFrame, source_id: str, version: str) -> dict[str, object]:
@@ -265,7 +265,7 @@ def _show(loaded: Loaded | None, store: ReviewStore | None, source_id: str) -> N
     workflow, version = None, ""
     if store is not None:
         workflow, version = load_workflow(), repr(sorted(store.change_stamp().items()))
-        reviews = with_workflow(loaded.token, str(store.path), version, reviews)
+        reviews = with_workflow(loaded.token, str(store.path), version, loaded)
     chosen = sidebar_filters(reviews, source_id, version)
     key = _filter_key(loaded.token, version, chosen)
     try:

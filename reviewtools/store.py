@@ -894,18 +894,26 @@ class ReviewStore:
             out[name] = q(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0
         return {k: int(v) for k, v in out.items()}
 
-    def workflow_frame(self) -> pd.DataFrame:
+    def workflow_frame(self, *, changed_since: int | None = None) -> pd.DataFrame:
         """Where the team is with each action: ``platform, review_id, action, status, assignee, edited_draft``
         (null when the generated draft is unchanged), one row per action, in store order. Lighter than
         :meth:`open_actions` (no review text), for a reader that already holds the reviews.
+
+        ``changed_since`` (a ``change_stamp()["history"]`` value) keeps only the actions with an action-history
+        row after it (every status, assignee, note, draft or recommendation change is logged there): a reader
+        holding the workflow as of that stamp (``reviewtools.snapshot``) reads just what moved since.
 
         >>> import tempfile, pathlib
         >>> list(ReviewStore(pathlib.Path(tempfile.mkdtemp()) / "r.db").workflow_frame().columns)
         ['platform', 'review_id', 'action', 'status', 'assignee', 'edited_draft']
         """
+        where, params = "", []
+        if changed_since is not None:
+            where = "WHERE a.review_pk IN (SELECT review_pk FROM action_history WHERE id > ?) "
+            params = [int(changed_since)]
         out = _read_frame(self._con.execute(
             "SELECT r.platform, r.review_id, a.action, a.status, a.assignee, a.edited_draft "
-            "FROM actions a JOIN reviews r ON r.id = a.review_pk ORDER BY r.id"
+            f"FROM actions a JOIN reviews r ON r.id = a.review_pk {where}ORDER BY r.id", params
         ))
         return out.astype("string")
 
