@@ -1,25 +1,48 @@
 """The set-level duplicate check: the same or nearly the same text under different authors, over the WHOLE frame.
 
 Split out of :mod:`reviewtools.rules` (whose per-review checks run on any slice) because it is the one guideline
-check that looks across reviews. Its rules (``duplicate_exact`` / ``duplicate_near`` detectors), thresholds and
-MinHash parameters stay in :mod:`reviewtools.rules`.
+check that looks across reviews. Its rules (``duplicate_exact`` / ``duplicate_near`` detectors) and thresholds
+stay in :mod:`reviewtools.rules`.
+
+How it stays linear in the corpus, and exact (no bucket is ever dropped, nothing is sampled):
+
+1. **Normalise** every text once (lower case, runs of non-word characters to one space): pyarrow kernels for
+   ASCII texts (where ``str.lower`` and ``\\w`` are exactly ``ascii_lower`` and ``[A-Za-z0-9_]``), Python's
+   own ``str.lower`` and ``\\w`` for the rest.
+2. **Exact duplicates** are groups of equal normalised texts (a dictionary encoding). Each group is then ONE
+   representative for the near-duplicate search, so a boilerplate text repeated 100,000 times costs one text,
+   and per-group work uses per-author counts, never member x member loops.
+3. **Near duplicates** are found with an exact set-similarity join over the distinct texts' sets of
+   :data:`~reviewtools.rules.SHINGLE_WORDS`-word shingles (AllPairs prefix filtering, Bayardo et al., WWW 2007):
+   order all shingles by document frequency (rarest first, ties by hash). If ``J(x, y) >= t`` then
+   ``|x & y| >= ceil(t * |x|)``, so the first ``|x| - ceil(t * |x|) + 1`` shingles of ``x`` and of ``y`` in
+   that order share at least one shingle. A shingle that only one text has cannot be shared, so most texts
+   (their prefix is all private shingles) drop out after one sort; the rest give candidate pairs through the
+   shared prefix shingles, a size filter (``t * |x| <= |y|``) and an overlap bound prune them, and every
+   remaining pair gets its exact Jaccard. The candidates are a superset of the answer by construction, so the
+   result is the exact all-pairs Jaccard join (what MinHash-LSH approximated). Its cost grows with the number
+   of *true* near-duplicate pairs, not with bucket sizes; a clique of ``m`` mutually near texts still has
+   ``m * (m - 1) / 2`` pairs, each one checked.
+4. Shingles are hashed from a **stable 64-bit hash of each word** (BLAKE2b), not from corpus-order word ids,
+   so a text's shingles do not depend on the rest of the corpus (they could be computed per partition).
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
-import zlib
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
+from itertools import islice
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .rules import (
     DUPLICATE_MIN_WORDS,
-    MINHASH_BANDS,
-    MINHASH_BLOCK_SHINGLES,
-    MINHASH_ROWS,
     NEAR_DUPLICATE_JACCARD,
     SHINGLE_WORDS,
     Finding,
@@ -32,86 +55,287 @@ from .rules import (
 )
 from .schema import PLATFORMS
 
-_NORM = re.compile(r"[^\w]+")
-#: The maximal runs of word characters: exactly the non-empty pieces ``_NORM.split`` leaves, in one C call.
+log = logging.getLogger(__name__)
+
+#: The maximal runs of word characters: exactly the non-empty pieces ``re.split(r"[^\w]+", s)`` leaves.
 _NORM_WORDS = re.compile(r"\w+")
-_P61 = (1 << 61) - 1
+#: For ASCII text, Python's ``\w`` is exactly this class (str patterns are Unicode, but ASCII letters, digits and
+#: underscore are the only ASCII word characters); applied after ``ascii_lower``.
+_ASCII_NON_WORD: Final[str] = r"[^a-z0-9_]+"
+#: Odd 64-bit multiplier (2**64 / golden ratio) combining word hashes into a shingle hash (mod 2**64).
+_SHINGLE_MULT: Final[np.uint64] = np.uint64(0x9E3779B97F4A7C15)
+#: Characters of normalised text split into words at a time (bounds the pyarrow word lists: ~10 bytes/char).
+_BLOCK_CHARS: Final[int] = 20_000_000
+#: Candidate pairs generated per step, and shingles compared per verification step (bounds memory).
+_PAIR_CHUNK: Final[int] = 4_000_000
+_VERIFY_CHUNK: Final[int] = 8_000_000
+#: Guards the float ``t * s`` against rounding up (0.7 * 10 == 7.000000000000001): a smaller ceil only
+#: lengthens the prefix (more candidates, never fewer).
+_EPS: Final[float] = 1e-9
 
 
 def _normalise(s: str) -> list[str]:
-    """Lower-case word tokens (the non-empty pieces of ``_NORM.split(s.lower())``)."""
+    """Lower-case word tokens (the non-empty pieces of ``re.split(r"[^\\w]+", s.lower())``)."""
     return _NORM_WORDS.findall(s.lower())
 
 
-def _shingle_sets(word_lists: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
-    """All texts' word shingles as one hashed array plus per-text offsets (vectorised over the whole corpus).
+# ----------------------------------------------------------------------------------------- normalising
 
-    Words become integer ids with :func:`pandas.factorize` (deterministic: first-seen order), shingles are a
-    polynomial hash of :data:`SHINGLE_WORDS` consecutive ids; a text shorter than that has one shingle of
-    all its words.
+
+def _text_array(col: pd.Series) -> pa.Array:
+    """The column as a pyarrow ``large_string`` array, missing values as ``""`` (like ``_str_or_empty``)."""
+    if isinstance(col.dtype, pd.StringDtype):
+        arr = pa.array(col.array)
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        arr = arr.cast(pa.large_string())
+    else:
+        arr = pa.array([_str_or_empty(v) for v in col], type=pa.large_string())
+    return pc.fill_null(arr, "")
+
+
+def _normalised_texts(texts: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """Each text's lower-case words joined by single spaces, and its word count.
+
+    >>> norm, n = _normalised_texts(pa.array(["Hi, THERE!  ok_1", "Ça va?"], type=pa.large_string()))
+    >>> norm.to_pylist(), n.tolist()
+    (['hi there ok_1', 'ça va'], [3, 2])
     """
-    lengths = np.fromiter((len(w) for w in word_lists), dtype=np.int64, count=len(word_lists))
-    flat = [w for ws in word_lists for w in ws]
-    ids = (pd.factorize(pd.Series(flat, dtype=object))[0].astype(np.uint64) + np.uint64(1)) if flat else \
-        np.zeros(0, dtype=np.uint64)
+    lower = pc.ascii_lower(texts)
+    norm = pc.utf8_trim(pc.replace_substring_regex(lower, pattern=_ASCII_NON_WORD, replacement=" "), " ")
+    not_ascii = pc.invert(pc.string_is_ascii(texts))
+    rows = np.flatnonzero(not_ascii.to_numpy(zero_copy_only=False))
+    if len(rows):
+        py = [" ".join(_normalise(s)) for s in texts.take(pa.array(rows)).to_pylist()]
+        norm = pc.replace_with_mask(norm, not_ascii, pa.array(py, type=pa.large_string()))
+    length = pc.binary_length(norm).to_numpy(zero_copy_only=False)
+    n_words = np.where(length > 0, pc.count_substring(norm, " ").to_numpy(zero_copy_only=False) + 1, 0)
+    return norm, n_words.astype(np.int64)
+
+
+# -------------------------------------------------------------------------------------------- shingles
+
+
+def _word_hashes(words: pa.Array) -> np.ndarray:
+    """A stable 64-bit hash (BLAKE2b) of each word: the same word hashes alike in any corpus or partition."""
+    return np.fromiter((int.from_bytes(hashlib.blake2b(w.encode("utf-8"), digest_size=8).digest(), "little")
+                        for w in words.to_pylist()), dtype=np.uint64, count=len(words))
+
+
+def _shingles_of_words(wh: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes of every run of :data:`SHINGLE_WORDS` consecutive words (a shorter text: one of all its words).
+
+    Returns the flat hash array and the shingle count of each text.
+    """
     k = SHINGLE_WORDS
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1])) if len(lengths) else np.zeros(0, dtype=np.int64)
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
     n_sh = np.maximum(lengths - k + 1, 1)
-    n_total = int(n_sh.sum())
-    # position of each shingle's first word, and how many words it spans (k, or the whole short text)
-    owner = np.repeat(np.arange(len(lengths)), n_sh)
-    first = np.repeat(starts, n_sh) + (np.arange(n_total) - np.repeat(np.cumsum(n_sh) - n_sh, n_sh))
+    total = int(n_sh.sum())
+    first = np.repeat(starts - (np.cumsum(n_sh) - n_sh), n_sh) + np.arange(total, dtype=np.int64)
     span = np.minimum(np.repeat(lengths, n_sh), k)
-    padded = np.concatenate((ids, np.zeros(k, dtype=np.uint64)))
-    h = np.zeros(n_total, dtype=np.uint64)
+    padded = np.concatenate((wh, np.zeros(k, dtype=np.uint64)))
+    h = np.zeros(total, dtype=np.uint64)
     for j in range(k):
-        word = np.where(j < span, padded[first + j], np.uint64(0))
-        h = h * np.uint64(1_000_003) + word
-    offsets = np.concatenate(([0], np.cumsum(n_sh)))
-    del owner
-    return h, offsets
+        h *= _SHINGLE_MULT
+        h += np.where(j < span, padded[first + j], np.uint64(0))
+    return h, n_sh
 
 
-def _minhash_candidates(h: np.ndarray, offsets: np.ndarray) -> set[tuple[int, int]]:
-    """LSH candidate pairs (text indices) from MinHash signatures of the shingle hashes ``h``."""
-    n = len(offsets) - 1
-    n_perm = MINHASH_BANDS * MINHASH_ROWS
-    rng = np.random.default_rng(20240601)  # fixed seed: deterministic candidates
-    a = rng.integers(1, _P61, size=n_perm, dtype=np.uint64) | np.uint64(1)
-    b = rng.integers(0, _P61, size=n_perm, dtype=np.uint64)
-    sigs = np.empty((n, n_perm), dtype=np.uint64)
+def _shingle_hashes(norm: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Shingle hashes of each normalised text (flat, text by text) and each text's shingle count."""
+    n = len(norm)
+    chars = pc.binary_length(norm).to_numpy(zero_copy_only=False).astype(np.int64)
+    cum = np.cumsum(chars)
+    hs: list[np.ndarray] = []
+    counts: list[np.ndarray] = []
     lo = 0
-    while lo < n:  # blocks of whole texts with about MINHASH_BLOCK_SHINGLES shingles
-        hi = max(lo + 1, int(np.searchsorted(offsets, offsets[lo] + MINHASH_BLOCK_SHINGLES, side="right")) - 1)
-        hi = min(hi, n)
-        block = h[offsets[lo]:offsets[hi]]
-        # (a*x + b) with uint64 wrap-around: a universal-enough hash family for MinHash
-        vals = np.multiply.outer(block, a) + b
-        sigs[lo:hi] = np.minimum.reduceat(vals, offsets[lo:hi] - offsets[lo], axis=0)
+    while lo < n:
+        hi = max(lo + 1, int(np.searchsorted(cum, cum[lo] - chars[lo] + _BLOCK_CHARS, side="right")))
+        words = pc.split_pattern(norm.slice(lo, hi - lo), " ")
+        lengths = pc.list_value_length(words).to_numpy(zero_copy_only=False).astype(np.int64)
+        enc = pc.dictionary_encode(pc.list_flatten(words))
+        wh = _word_hashes(enc.dictionary)[enc.indices.to_numpy(zero_copy_only=False)]
+        h, n_sh = _shingles_of_words(wh, lengths)
+        hs.append(h)
+        counts.append(n_sh)
         lo = hi
-    mult = rng.integers(1, _P61, size=MINHASH_ROWS, dtype=np.uint64) | np.uint64(1)
-    pairs: set[tuple[int, int]] = set()
-    for band in range(MINHASH_BANDS):
-        key = (sigs[:, band * MINHASH_ROWS:(band + 1) * MINHASH_ROWS] * mult).sum(axis=1)
-        order = np.argsort(key, kind="stable")
-        bounds = np.concatenate(([0], np.flatnonzero(np.diff(key[order])) + 1, [n]))
-        sizes = np.diff(bounds)
-        # a huge bucket is boilerplate; exact copies are found by the hash check anyway
-        for gi in np.flatnonzero((sizes > 1) & (sizes <= 500)):
-            g = sorted(order[bounds[gi]:bounds[gi + 1]].tolist())
-            pairs.update((g[x], g[y]) for x in range(len(g)) for y in range(x + 1, len(g)))
-    return pairs
+    if not hs:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(hs), np.concatenate(counts)
+
+
+# ------------------------------------------------------------------------------------ the similarity join
+
+
+def _min_overlap(s: np.ndarray) -> np.ndarray:
+    """``ceil(t * s)``: the fewest shared shingles a text of ``s`` shingles needs with a near duplicate."""
+    return np.ceil(NEAR_DUPLICATE_JACCARD * s - _EPS).astype(np.int64)
+
+
+def _token_runs(h: np.ndarray, owner: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Group equal shingle hashes: (owner text of each occurrence in grouped order, run start flags, order).
+
+    One sort of ``(high hash bits | position)`` packed into a uint64 (numpy's fast SIMD sort) instead of an
+    argsort; the few runs whose high bits collide but whose full hashes differ are re-sorted exactly.
+    Within a run the occurrences stay in position order, so their owners are non-decreasing.
+    """
+    n = len(h)
+    bits = max(1, (n - 1).bit_length())
+    key = (h >> np.uint64(bits)) << np.uint64(bits)
+    key |= np.arange(n, dtype=np.uint64)
+    key.sort()
+    pos = (key & np.uint64((1 << bits) - 1)).astype(np.int64)
+    key >>= np.uint64(bits)
+    brk = np.empty(n, dtype=bool)
+    brk[:1] = True
+    np.not_equal(key[1:], key[:-1], out=brk[1:])
+    del key
+    cont = np.flatnonzero(~brk)
+    differs = h[pos[cont]] != h[pos[cont - 1]]
+    if differs.any():  # several full hashes share the high bits: order those groups by (hash, position)
+        gid = np.cumsum(brk) - 1
+        sel = np.flatnonzero(np.isin(gid, np.unique(gid[cont[differs]])))
+        sub = pos[sel]
+        pos[sel] = sub[np.lexsort((sub, h[sub], gid[sel]))]
+        hv = h[pos[sel]]
+        brk[sel[1:]] |= hv[1:] != hv[:-1]
+    return owner[pos], brk, pos
+
+
+def _near_pairs(norm: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair ``(u, v)``, ``u < v``, of the given texts whose shingle sets have Jaccard >= the threshold.
+
+    ``norm`` holds distinct normalised texts (words joined by single spaces). Exact: see the module docstring.
+    Returns ``(u, v, jaccard)`` arrays.
+
+    >>> a = "the kettle boils a full litre in under three minutes and the handle stays cool"
+    >>> u, v, j = _near_pairs(pa.array([a, a + " today", "something else entirely said here by me"]))
+    >>> u.tolist(), v.tolist(), [round(float(x), 3) for x in j]  # 13 shared of 14 shingles
+    ([0], [1], [0.929])
+    """
+    empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+    n_texts = len(norm)
+    if n_texts < 2:
+        return empty
+    h, n_sh = _shingle_hashes(norm)
+    owner = np.repeat(np.arange(n_texts, dtype=np.int64), n_sh)
+    ow, brk, _ = _token_runs(h, owner)
+    del h, owner
+    # one entry per (shingle, text): drop repeats of a shingle inside one text
+    keep = brk.copy()
+    keep[1:] |= ow[1:] != ow[:-1]
+    tid = np.cumsum(brk) - 1
+    del brk
+    tid, ow = tid[keep], ow[keep]
+    del keep
+    df = np.bincount(tid)  # texts holding each shingle
+    size = np.bincount(ow, minlength=n_texts)  # distinct shingles per text
+    shared = df[tid] >= 2
+    private = size - np.bincount(ow[shared], minlength=n_texts)
+    prefix = size - _min_overlap(size) + 1
+    # private shingles sort first (document frequency 1): a text whose whole prefix is private has no partner
+    live = private < prefix
+    sel = shared & live[ow]
+    tid, ow = tid[sel], ow[sel]
+    del sel, shared
+    log.debug("near duplicates: %d texts, %d in play, %d shared shingle entries", n_texts, int(live.sum()), len(tid))
+    if len(tid) == 0:
+        return empty
+    # global order of the shared shingles: document frequency, then hash (tids are in hash order)
+    used = np.unique(tid)
+    order = np.argsort(np.minimum(df[used], np.iinfo(np.uint16).max).astype(np.uint16), kind="stable")
+    rank = np.empty(len(df), dtype=np.int64)
+    rank[used[order]] = np.arange(len(used))
+    del df, used, order
+    key = (ow.astype(np.uint64) << np.uint64(32)) | rank[tid].astype(np.uint64)
+    del tid, rank
+    key.sort()
+    t_owner = (key >> np.uint64(32)).astype(np.int64)
+    t_rank = (key & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    del key
+    n_shared = np.bincount(t_owner, minlength=n_texts)
+    off = np.concatenate(([0], np.cumsum(n_shared)))
+    within = np.arange(len(t_owner)) - off[t_owner]
+    in_prefix = within < (prefix - private)[t_owner]
+    cand_u, cand_v = _candidates(t_rank[in_prefix], t_owner[in_prefix], size, n_shared)
+    if len(cand_u) == 0:
+        return empty
+    overlap = _overlaps(cand_u, cand_v, t_rank, off)
+    jac = overlap / (size[cand_u] + size[cand_v] - overlap)
+    ok = jac >= NEAR_DUPLICATE_JACCARD
+    log.debug("near duplicates: %d candidate pairs, %d near", len(cand_u), int(ok.sum()))
+    return cand_u[ok], cand_v[ok], jac[ok]
+
+
+def _candidates(p_rank: np.ndarray, p_owner: np.ndarray, size: np.ndarray,
+                n_shared: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct pairs of texts sharing a prefix shingle that pass the size filter and the overlap bound."""
+    key = (p_rank.astype(np.uint64) << np.uint64(32)) | p_owner.astype(np.uint64)
+    key.sort()
+    members = (key & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    ranks = key >> np.uint64(32)
+    del key
+    start = np.flatnonzero(np.concatenate(([True], ranks[1:] != ranks[:-1])))
+    glen = np.diff(np.concatenate((start, [len(ranks)])))
+    # every occurrence pairs with the later members of its posting list
+    later = np.repeat(start + glen, glen) - np.arange(len(members)) - 1
+    found: list[np.ndarray] = []
+    for lo, hi in _chunks(later, _PAIR_CHUNK):
+        c = later[lo:hi]
+        left = np.repeat(members[lo:hi], c)
+        first = np.repeat(np.arange(lo, hi) + 1 - (np.cumsum(c) - c), c)
+        right = members[first + np.arange(len(left))]
+        su, sv = size[left], size[right]
+        small, big = np.minimum(su, sv), np.maximum(su, sv)
+        common = np.minimum(n_shared[left], n_shared[right])  # the overlap cannot exceed either's shared shingles
+        ok = (small >= NEAR_DUPLICATE_JACCARD * big - _EPS) & (common >= _min_overlap(big))
+        pair = (left[ok].astype(np.uint64) << np.uint64(32)) | right[ok].astype(np.uint64)
+        found.append(np.unique(pair))
+    pairs = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.uint64)
+    return (pairs >> np.uint64(32)).astype(np.int64), (pairs & np.uint64(0xFFFFFFFF)).astype(np.int64)
+
+
+def _chunks(weights: np.ndarray, limit: int) -> Iterator[tuple[int, int]]:
+    """Consecutive ``[lo, hi)`` ranges whose weights sum to about ``limit`` (at least one item each)."""
+    cum = np.cumsum(weights)
+    lo, n = 0, len(weights)
+    while lo < n:
+        base = cum[lo - 1] if lo else 0
+        hi = max(lo + 1, int(np.searchsorted(cum, base + limit, side="right")))
+        yield lo, min(hi, n)
+        lo = hi
+
+
+def _overlaps(u: np.ndarray, v: np.ndarray, t_rank: np.ndarray, off: np.ndarray) -> np.ndarray:
+    """``|shingles(u) & shingles(v)|`` for each pair, exactly (only shared shingles can be common)."""
+    out = np.zeros(len(u), dtype=np.int64)
+    lu, lv = off[u + 1] - off[u], off[v + 1] - off[v]
+    for lo, hi in _chunks(lu + lv, _VERIFY_CHUNK):
+        k = np.arange(hi - lo, dtype=np.uint64)
+        parts = []
+        for side, lens in ((u[lo:hi], lu[lo:hi]), (v[lo:hi], lv[lo:hi])):
+            idx = np.repeat(off[side] - (np.cumsum(lens) - lens), lens) + np.arange(int(lens.sum()))
+            parts.append((np.repeat(k, lens) << np.uint64(32)) | t_rank[idx].astype(np.uint64))
+        keys = np.concatenate(parts)
+        keys.sort()
+        same = keys[1:][keys[1:] == keys[:-1]]
+        out[lo:hi] = np.bincount((same >> np.uint64(32)).astype(np.int64), minlength=hi - lo)
+    return out
+
+
+# ----------------------------------------------------------------------------------------- the check
 
 
 def find_duplicates(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = None) -> pd.DataFrame:
     """Set-level check over the WHOLE frame: the same or nearly the same text under different authors.
 
-    Exact duplicates compare a normalised text (lower-case, punctuation dropped); near duplicates use
-    :data:`SHINGLE_WORDS`-word shingles, MinHash-LSH candidates and an exact Jaccard check against
-    :data:`NEAR_DUPLICATE_JACCARD`. The earliest review of a group is taken as the original and is not flagged;
-    when dates are missing every member is flagged weak. The same author repeating a text (e.g. one review
-    shown on several variants of a listing) is not plagiarism and is not flagged here. Texts under
-    :data:`DUPLICATE_MIN_WORDS` words are recorded as ``not_run``.
+    Exact duplicates compare a normalised text (lower-case, punctuation dropped); near duplicates are every
+    pair of texts whose sets of :data:`SHINGLE_WORDS`-word shingles have a Jaccard of at least
+    :data:`NEAR_DUPLICATE_JACCARD`, found exactly (no sampling, no skipped buckets; see the module docstring).
+    The earliest review of a group is taken as the original and is not flagged; when dates are missing every
+    member is flagged weak. The same author repeating a text (e.g. one review shown on several variants of a
+    listing) is not plagiarism and is not flagged here. Texts under :data:`DUPLICATE_MIN_WORDS` words are
+    recorded as ``not_run``.
 
     >>> import pandas as pd
     >>> t = "This blender is loud but it crushes ice in seconds and cleans up fast."
@@ -128,101 +352,210 @@ def find_duplicates(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = None)
         if target is not None:
             for p in r.platforms:
                 target.setdefault(p, r)
+    _prepare(frame.iloc[:0] if isinstance(frame, pd.DataFrame) else frame)  # validate the input
     if not exact_rule and not near_rule:
-        _prepare(frame)  # still validate the input
         return _to_frame([])
-    df = _prepare(frame)
-    ids = [_str_or_empty(v) for v in df["review_id"]]
-    plats = [p if isinstance(p, str) and p in PLATFORMS else "other" for p in df["platform"]]
-    texts = [_str_or_empty(v) for v in df["text"]]
-    authors = [a if isinstance(a, str) and a.strip() else None for a in df["author"]]
-    created = df["created_at"]
-    rows: list[tuple[Any, ...]] = []
-    eligible: list[int] = []
-    words_of: dict[int, list[str]] = {}
-    for i, t in enumerate(texts):
-        w = _normalise(t)
-        rule = exact_rule.get(plats[i]) or near_rule.get(plats[i])
-        if rule is None:
-            continue
-        if len(w) < DUPLICATE_MIN_WORDS:
-            note = f"text too short for the duplicate check ({len(w)} words < {DUPLICATE_MIN_WORDS})"
-            for r in (exact_rule.get(plats[i]), near_rule.get(plats[i])):
-                if r is not None:
-                    rows.append(_row(ids[i], plats[i], r, Finding(None, None, None, None, note, "not_run")))
-            continue
-        eligible.append(i)
-        words_of[i] = w
+    return _to_frame(_Duplicates(frame, exact_rule, near_rule).rows())
 
-    def order_key(i: int) -> tuple[int, Any, int]:
-        c = created[i]
-        return (0, c, i) if c is not None and c is not pd.NaT and not pd.isna(c) else (1, 0, i)
 
-    def flag(i: int, others: list[int], rule_map: dict[str, Rule], what: str) -> None:
-        rule = rule_map.get(plats[i])
-        if rule is None:
-            return
-        group = sorted([i, *others], key=order_key)
-        dated = all(order_key(j)[0] == 0 for j in group)
-        if dated and group[0] == i:
-            return  # the earliest is taken as the original
-        other_ids = ", ".join(ids[j] for j in others[:5]) + (" ..." if len(others) > 5 else "")
+class _Duplicates:
+    """The per-row state of one :func:`find_duplicates` call (plain arrays; Python only for flagged rows)."""
+
+    def __init__(self, frame: pd.DataFrame, exact_rule: dict[str, Rule], near_rule: dict[str, Rule]) -> None:
+        self.frame, self.exact_rule, self.near_rule = frame, exact_rule, near_rule
+        n = self.n = len(frame)
+        plat = frame["platform"] if "platform" in frame.columns else pd.Series([None] * n, dtype=object)
+        known = plat.isin(PLATFORMS).to_numpy(dtype=bool, na_value=False)
+        self.plats = np.where(known, plat.to_numpy(dtype=object, na_value=None), "other")
+        self.text_col = frame["text"]
+        self.ids_col = frame["review_id"]
+        if "author" in frame.columns:
+            raw = frame["author"].to_numpy(dtype=object, na_value=None)
+            good = np.fromiter((isinstance(a, str) and bool(a.strip()) for a in raw), dtype=bool, count=n)
+            codes = pd.factorize(np.where(good, raw, None))[0]
+            self.author = np.where(good, codes, -1).astype(np.int64)
+        else:
+            self.author = np.full(n, -1, dtype=np.int64)
+        if "created_at" in frame.columns:
+            when = pd.to_datetime(frame["created_at"], utc=True, errors="coerce")
+            self.undated = when.isna().to_numpy()
+            ns = np.where(self.undated, 0, np.asarray(when.array.asi8))
+        else:
+            self.undated = np.ones(n, dtype=bool)
+            ns = np.zeros(n, dtype=np.int64)
+        # the order key of the original check: dated reviews by date, then undated ones, ties by row position
+        order = np.lexsort((np.arange(n), ns, self.undated))
+        self.when_rank = np.empty(n, dtype=np.int64)
+        self.when_rank[order] = np.arange(n)
+
+    # ---- helpers
+    def _id(self, i: int) -> str:
+        return _str_or_empty(self.ids_col.iat[i])
+
+    def _flag_row(self, i: int, rule: Rule, what: str, partners: Sequence[int], n_partners: int,
+                  dated: bool) -> tuple[Any, ...]:
+        other_ids = ", ".join(self._id(j) for j in partners[:5]) + (" ..." if n_partners > 5 else "")
         note = f"{what} of review(s) {other_ids} by a different author"
-        weak = not dated or authors[i] is None
+        weak = not dated or self.author[i] < 0
         if not dated:
             note += "; dates missing, cannot tell which is the original"
-        if authors[i] is None:
+        if self.author[i] < 0:
             note += "; author unknown"
-        s = texts[i]
+        s = _str_or_empty(self.text_col.iat[i])
         a = len(s) - len(s.lstrip())
-        rows.append(_row(ids[i], plats[i], rule, Finding("text", a, len(s.rstrip()), s.strip(), note, weak=weak)))
+        return _row(self._id(i), self.plats[i], rule, Finding("text", a, len(s.rstrip()), s.strip(), note, weak=weak))
 
-    def different_author(i: int, j: int) -> bool:
-        return authors[i] is None or authors[j] is None or authors[i] != authors[j]
+    # ---- the three passes
+    def rows(self) -> list[tuple[Any, ...]]:
+        plats = self.plats
+        has_rule = np.isin(plats, list(set(self.exact_rule) | set(self.near_rule)))
+        norm, n_words = _normalised_texts(_text_array(self.text_col))
+        rows: list[tuple[Any, ...]] = []
+        for i in np.flatnonzero(has_rule & (n_words < DUPLICATE_MIN_WORDS)).tolist():
+            note = f"text too short for the duplicate check ({n_words[i]} words < {DUPLICATE_MIN_WORDS})"
+            for r in (self.exact_rule.get(plats[i]), self.near_rule.get(plats[i])):
+                if r is not None:
+                    rows.append(_row(self._id(i), plats[i], r, Finding(None, None, None, None, note, "not_run")))
+        elig = np.flatnonzero(has_rule & (n_words >= DUPLICATE_MIN_WORDS))
+        if len(elig) == 0:
+            return rows
+        enc = pc.dictionary_encode(norm.take(pa.array(elig)))
+        code = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)  # first-seen order, like the original
+        self.code = np.full(self.n, -1, dtype=np.int64)
+        self.code[elig] = code
+        by_code = elig[np.argsort(code, kind="stable")]  # members of each distinct text, in row order
+        count = np.bincount(code, minlength=len(enc.dictionary))
+        self.member_off = np.concatenate(([0], np.cumsum(count)))
+        self.members = by_code
+        in_exact = np.zeros(self.n, dtype=bool)
+        rows += self._exact(np.flatnonzero(count >= 2), in_exact)
+        if self.near_rule:
+            rows += self._near(enc.dictionary, in_exact)
+        return rows
 
-    # exact: normalised text hash
-    groups: dict[int, list[int]] = {}
-    for i in eligible:
-        groups.setdefault(zlib.crc32(" ".join(words_of[i]).encode()), []).append(i)
-    exact_pairs: set[tuple[int, int]] = set()
-    for members in groups.values():
-        if len(members) < 2:
-            continue
-        for i in members:
-            others = [j for j in members if j != i and different_author(i, j)
-                      and words_of[i] == words_of[j]]
-            if others:
-                exact_pairs.update((min(i, j), max(i, j)) for j in others)
-                flag(i, others, exact_rule, "same text as")
-    # near: MinHash-LSH over shingles, then the exact Jaccard
-    if near_rule and len(eligible) > 1:
-        h, offsets = _shingle_sets([words_of[i] for i in eligible])
-        near: dict[int, list[tuple[int, float]]] = {}
-        shingle_sets: dict[int, set[int]] = {}  # each candidate text's distinct shingles, built once
+    def _group(self, u: int) -> np.ndarray:
+        return self.members[self.member_off[u]:self.member_off[u + 1]]
 
-        def shingles(x: int) -> set[int]:
-            got = shingle_sets.get(x)
-            if got is None:
-                got = shingle_sets[x] = set(h[offsets[x]:offsets[x + 1]].tolist())
-            return got
+    def _exact(self, multi: np.ndarray, in_exact: np.ndarray) -> list[tuple[Any, ...]]:
+        """Rows whose normalised text equals another row's under a different author (per-author counts)."""
+        out: list[tuple[Any, ...]] = []
+        auth, undated, when = self.author, self.undated, self.when_rank
+        for u in multi.tolist():
+            m = self._group(u).tolist()
+            ma = [int(auth[j]) for j in m]
+            known = [a for a in ma if a >= 0]
+            if len(known) == len(m) and len(set(known)) == 1:
+                continue  # one author repeating a text
+            per_author: dict[int, int] = {}
+            und_author: dict[int, int] = {}
+            for j, a in zip(m, ma):
+                if a >= 0:
+                    per_author[a] = per_author.get(a, 0) + 1
+                    und_author[a] = und_author.get(a, 0) + int(undated[j])
+            und_all = int(sum(bool(undated[j]) for j in m))
+            by_when = sorted(m, key=lambda j: when[j])
+            e1 = by_when[0]
+            e2 = by_when[1]
+            a1 = auth[e1]
+            not_a1 = next((j for j in by_when if auth[j] < 0 or auth[j] != a1), None)
+            first_not: dict[int, list[int]] = {}
+            for i, a in zip(m, ma):
+                in_exact[i] = True
+                rule = self.exact_rule.get(self.plats[i])
+                if rule is None:
+                    continue
+                if a >= 0:
+                    n_others = len(m) - per_author[a]
+                    und_group = und_all - und_author[a] + int(undated[i])
+                    earliest_other = not_a1 if (a1 >= 0 and a1 == a) else e1
+                    if a not in first_not:
+                        first_not[a] = list(islice((j for j, b in zip(m, ma) if b != a), 5))
+                    partners = first_not[a]
+                else:
+                    n_others = len(m) - 1
+                    und_group = und_all
+                    earliest_other = e2 if e1 == i else e1
+                    partners = list(islice((j for j in m if j != i), 5))
+                dated = und_group == 0
+                if dated and earliest_other is not None and when[i] < when[earliest_other]:
+                    continue  # the earliest is taken as the original
+                out.append(self._flag_row(i, rule, "same text as", partners, n_others, dated))
+        return out
 
-        for x, y in sorted(_minhash_candidates(h, offsets)):
-            i, j = eligible[x], eligible[y]
-            if words_of[i] == words_of[j] or not different_author(i, j):
-                continue
-            sx, sy = shingles(x), shingles(y)
-            inter = len(sx & sy)
-            jac = inter / (len(sx) + len(sy) - inter)
-            if jac >= NEAR_DUPLICATE_JACCARD:
-                near.setdefault(i, []).append((j, jac))
-                near.setdefault(j, []).append((i, jac))
-        in_exact = {k for pair in exact_pairs for k in pair}
-        for i, lst in near.items():
-            if i in in_exact:
-                continue  # already reported as an exact copy
-            best = max(v for _, v in lst)
-            flag(i, [j for j, _ in lst], near_rule, f"near duplicate (Jaccard {best:.2f} >= {NEAR_DUPLICATE_JACCARD})")
-    return _to_frame(rows)
+    def _near(self, texts: pa.Array, in_exact: np.ndarray) -> list[tuple[Any, ...]]:
+        """Rows whose text has a near duplicate (and no exact one) under a different author."""
+        u, v, jac = _near_pairs(texts)
+        if len(u) == 0:
+            return []
+        src = np.concatenate((u, v))
+        dst = np.concatenate((v, u))
+        jac = np.concatenate((jac, jac))
+        # only texts whose rows are not exact copies under another author report near duplicates; all rows of
+        # such a text share one author (or it has one row), so their partners are the same rows
+        first_row = self.members[self.member_off[src]]
+        a_src = self.author[first_row]
+        keep = ~in_exact[first_row]
+        src, dst, jac, a_src = src[keep], dst[keep], jac[keep], a_src[keep]
+        off, members, auth, undated, when = self.member_off, self.members, self.author, self.undated, self.when_rank
+        size = off[dst + 1] - off[dst]
+        # does the partner text have a row by the same (known) author? those rows are not partners
+        pair_keys = (self.code[members].astype(np.uint64) << np.uint64(32)) | (auth[members] + 1).astype(np.uint64)
+        clash = (a_src >= 0) & np.isin((dst.astype(np.uint64) << np.uint64(32)) | (a_src + 1).astype(np.uint64),
+                                       pair_keys)
+        undated_by_text = np.add.reduceat(undated[members].astype(np.int64), off[:-1]) if len(members) else None
+        first_when = np.minimum.reduceat(when[members], off[:-1])
+        n_partner = size.copy()
+        und = undated_by_text[dst]
+        earliest = first_when[dst]
+        ex_src: list[int] = []
+        ex_row: list[int] = []
+        for e in np.flatnonzero(clash).tolist():
+            rows_v = [j for j in self._group(int(dst[e])).tolist() if auth[j] != a_src[e]]
+            n_partner[e] = len(rows_v)
+            und[e] = sum(bool(undated[j]) for j in rows_v)
+            earliest[e] = min((when[j] for j in rows_v), default=np.iinfo(np.int64).max)
+            ex_src += [int(src[e])] * min(5, len(rows_v))
+            ex_row += rows_v[:5]
+        live = n_partner > 0
+        src, dst, jac, n_partner, und, earliest = (x[live] for x in (src, dst, jac, n_partner, und, earliest))
+        clash = clash[live]
+        # per source text: partner count, undated partners, earliest partner, best Jaccard, first partner rows
+        n_src = len(off) - 1
+        tot = np.bincount(src, weights=n_partner, minlength=n_src).astype(np.int64)
+        und_tot = np.bincount(src, weights=und, minlength=n_src).astype(np.int64)
+        early = np.full(n_src, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(early, src, earliest)
+        best = np.zeros(n_src)
+        np.maximum.at(best, src, jac)
+        plain = ~clash
+        take = np.minimum(size[live][plain], 5)
+        e_src = np.repeat(src[plain], take)
+        starts = off[dst[plain]]
+        e_row = members[np.repeat(starts - (np.cumsum(take) - take), take) + np.arange(int(take.sum()))]
+        e_src = np.concatenate((e_src, np.array(ex_src, dtype=np.int64)))
+        e_row = np.concatenate((e_row, np.array(ex_row, dtype=np.int64)))
+        o = np.lexsort((e_row, e_src))
+        e_src, e_row = e_src[o], e_row[o]
+        gstart = np.flatnonzero(np.concatenate(([True], e_src[1:] != e_src[:-1])))
+        # emit rows, ordered like the original check (by the first pair in which each row met a partner)
+        flagged: list[tuple[tuple[int, int, int], tuple[Any, ...]]] = []
+        bounds = np.concatenate((gstart, [len(e_src)]))
+        for g in range(len(gstart)):
+            s = int(e_src[bounds[g]])
+            partners = e_row[bounds[g]:min(bounds[g + 1], bounds[g] + 5)].tolist()
+            what = f"near duplicate (Jaccard {best[s]:.2f} >= {NEAR_DUPLICATE_JACCARD})"
+            for i in self._group(s).tolist():
+                rule = self.near_rule.get(self.plats[i])
+                if rule is None:
+                    continue
+                dated = not undated[i] and und_tot[s] == 0
+                if dated and when[i] < early[s]:
+                    continue  # the earliest is taken as the original
+                low = partners[0]
+                sort_key = (low, i, 1) if low < i else (i, low, 0)
+                flagged.append((sort_key, self._flag_row(i, rule, what, partners, int(tot[s]), dated)))
+        flagged.sort(key=lambda x: x[0])
+        return [r for _, r in flagged]
 
 
 __all__ = ["find_duplicates"]
