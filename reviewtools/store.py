@@ -384,6 +384,15 @@ ProgressCallback = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)`` during long writes."""
 
 
+@dataclass(frozen=True)
+class PresentRows:
+    """Stored reviews an incremental re-ingest found unchanged in the export (by review id), and how to read their
+    ``platform, product_id, created_at`` when a full export needs its scope."""
+
+    pks: np.ndarray
+    scope: Callable[[], pd.DataFrame]
+
+
 # --------------------------------------------------------------------------------------------- store
 
 
@@ -566,8 +575,56 @@ class ReviewStore:
         if rejected is not None:
             n_rejected = int(rejected)
         source = source or default_source or "frame"
+        return self._upsert(frame, source=source, full_export=full_export, n_rejected=n_rejected, progress=progress)
+
+    def ingest_file(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        format: str | None = None,
+        column_map: Mapping[str, str] | None = None,
+        platform: str | None = None,
+        rating_scale: tuple[float, float] | None = None,
+        full_export: bool = False,
+        progress: ProgressCallback | None = None,
+        incremental: bool = True,
+    ) -> Any:
+        """Read one export file and upsert it, re-reading only the records that are new since the last ingest of
+        its layout (:func:`reviewtools.incremental.ingest_file`; the same counts and stored rows as
+        ``ingest(read_reviews(path, ...))``). Returns a :class:`reviewtools.incremental.FileIngest`.
+
+        >>> import tempfile, pathlib
+        >>> d = pathlib.Path(tempfile.mkdtemp()); _ = (d / "e.csv").write_text("Stars,Review,Date\\n5,Great,2024-01-15\\n")
+        >>> with ReviewStore(d / "r.db") as s:
+        ...     s.ingest_file(d / "e.csv").report.new, s.ingest_file(d / "e.csv").mode
+        (1, 'incremental')
+        """
+        from .incremental import ingest_file
+
+        return ingest_file(self, path, format=format, column_map=column_map, platform=platform,
+                           rating_scale=rating_scale, full_export=full_export, progress=progress,
+                           incremental=incremental)
+
+    def _upsert(
+        self,
+        frame: pd.DataFrame,
+        *,
+        source: str,
+        full_export: bool,
+        n_rejected: int,
+        progress: ProgressCallback | None,
+        present: PresentRows | None = None,
+        after: Callable[[int, np.ndarray, np.ndarray], None] | None = None,
+        in_transaction: bool = False,
+    ) -> IngestReport:
+        """The body of :meth:`ingest`. ``present`` (incremental re-ingest) are stored reviews the export holds
+        unchanged, known by id only: they count as unchanged rows, keep their removal marks clear and are in
+        the export's scope for ``full_export``; the frame's keys are then looked up one by one instead of
+        scanning every stored key. ``after(ingest_id, pks, fp)`` runs inside the transaction with each frame
+        row's review id and fingerprint. ``in_transaction``: the caller already holds the write transaction."""
         frame = _canonical(frame, source).reset_index(drop=True)
         n = len(frame)
+        n_present = 0 if present is None else len(present.pks)
         fp = _fingerprints(frame)
         keys = pc.binary_join_element_wise(
             _arrow_text(frame["platform"]), _arrow_text(frame["review_id"]), pa.scalar(_SEP, pa.large_string())
@@ -578,11 +635,13 @@ class ReviewStore:
             now = self._ts()
             cur = self._con.execute(
                 "INSERT INTO ingests (source, started_at, full_export, rows, rejected) VALUES (?, ?, ?, ?, ?)",
-                (source, now, int(full_export), n, n_rejected),
+                (source, now, int(full_export), n + n_present, n_rejected),
             )
             ingest_id = int(cur.lastrowid)
+            max_pk = int(self._con.execute("SELECT ifnull(max(id), 0) FROM reviews").fetchone()[0])
             # 1. Which rows are known, and which known rows have another fingerprint (one query, numpy).
-            s_keys, s_id, s_fp, s_flags = self._stored_index(platforms)
+            s_keys, s_id, s_fp, s_flags = (self._stored_index(platforms) if present is None
+                                           else self._keyed_index(frame))
             pos = np.full(n, -1, dtype=np.int64)
             if len(s_keys):  # pyarrow's hash lookup of each incoming key among the stored ones
                 found = pc.index_in(keys, value_set=s_keys)
@@ -678,10 +737,20 @@ class ReviewStore:
                 )
             removed_keys: list[tuple[str, str]] = []
             if full_export:
-                present = set(zip(frame["platform"].tolist(), frame["review_id"].tolist()))
-                removed_keys = self._mark_missing(frame, present, now, ingest_id)
+                keys_here = set(zip(frame["platform"].tolist(), frame["review_id"].tolist()))
+                scope = frame if present is None else pd.concat([frame[["platform", "product_id", "created_at"]],
+                                                                 present.scope()], ignore_index=True)
+                removed_keys = self._mark_missing(scope, keys_here, now, ingest_id,
+                                                  present_pks=frozenset() if present is None else
+                                                  frozenset(present.pks.tolist()))
+            if after is not None:
+                row_pks = pk.copy()
+                row_pks[new_idx] = np.arange(max_pk + 1, max_pk + 1 + n_new, dtype=np.int64)
+                if n_new and int(self._con.execute("SELECT max(id) FROM reviews").fetchone()[0]) != max_pk + n_new:
+                    raise StoreError("new reviews did not get consecutive ids; cannot record the export's raw state")
+                after(ingest_id, row_pks, fp)
             n_changed = len(changed_j)
-            n_unchanged = n - n_new - n_changed
+            n_unchanged = n + n_present - n_new - n_changed
             self._con.execute(
                 "UPDATE ingests SET finished_at = ?, new = ?, changed = ?, unchanged = ?, possibly_removed = ? "
                 "WHERE id = ?",
@@ -691,7 +760,7 @@ class ReviewStore:
             return IngestReport(
                 source=source,
                 ingest_id=ingest_id,
-                rows=n,
+                rows=n + n_present,
                 new=n_new,
                 changed=n_changed,
                 unchanged=n_unchanged,
@@ -705,7 +774,7 @@ class ReviewStore:
                 removed_keys=tuple(removed_keys),
             )
 
-        report = self._write(work)
+        report = work() if in_transaction else self._write(work)
         log.info("store %s: ingested %s: %s", self.path, source, report.as_dict())
         return report
 
@@ -732,6 +801,27 @@ class ReviewStore:
         ints = [table.field(i).to_numpy() for i in (1, 2, 3)]
         return table.field(0), ints[0], ints[1], ints[2]
 
+    def _keyed_index(self, frame: pd.DataFrame) -> tuple[pa.Array, np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`_stored_index` for the frame's own keys only (an index look-up each, chunked ``IN`` queries):
+        what an incremental re-ingest uses, whose frame holds a few re-read rows of a large store."""
+        pairs = list(zip(frame["platform"].tolist(), frame["review_id"].tolist()))
+        rows: list[tuple[Any, ...]] = []
+        for a, b in _chunks(len(pairs), _IN_CHUNK // 2):
+            chunk = pairs[a:b]
+            rows += self._con.execute(
+                f"SELECT platform || char({ord(_SEP)}) || review_id, id, ifnull(fp, 0), "
+                f"(possibly_removed_at IS NOT NULL) * {_REMOVED} + (fp IS NULL) * {_NO_FP} FROM reviews "
+                f"WHERE (platform, review_id) IN (VALUES {', '.join(['(?, ?)'] * len(chunk))})",
+                [v for pair in chunk for v in pair],
+            ).fetchall()
+        if not rows:
+            return (pa.array([], pa.large_string()), np.zeros(0, np.int64), np.zeros(0, np.int64),
+                    np.zeros(0, np.int64))
+        table = pa.array(rows, type=pa.struct([("key", pa.large_string()), ("id", pa.int64()), ("fp", pa.int64()),
+                                               ("flags", pa.int64())]))
+        ints = [table.field(i).to_numpy() for i in (1, 2, 3)]
+        return table.field(0), ints[0], ints[1], ints[2]
+
     def _stored_hashes(self, pks: list[int]) -> dict[int, tuple[str, str]]:
         """``id -> (content_hash, meta_hash)`` for the given review ids, in chunked ``IN`` queries."""
         out: dict[int, tuple[str, str]] = {}
@@ -744,9 +834,13 @@ class ReviewStore:
         return out
 
     def _mark_missing(
-        self, frame: pd.DataFrame, present: set[tuple[str, str]], now: str, ingest_id: int
+        self, frame: pd.DataFrame, present: set[tuple[str, str]], now: str, ingest_id: int,
+        present_pks: frozenset[int] = frozenset(),
     ) -> list[tuple[str, str]]:
-        """Mark stored reviews in the export's scope (platform, product ids, date range) that it lacks."""
+        """Mark stored reviews in the export's scope (platform, product ids, date range) that it lacks.
+
+        ``frame`` needs ``platform, product_id, created_at``; a review is present when its key is in ``present``
+        or its id in ``present_pks`` (the unchanged records of an incremental re-ingest)."""
         scoped = frame[frame["product_id"].notna()]
         marked: list[tuple[str, str]] = []
         for platform, group in scoped.groupby("platform", sort=True):
@@ -760,7 +854,7 @@ class ReviewStore:
                     f"AND product_id IN ({', '.join('?' * len(chunk))}) AND created_at BETWEEN ? AND ?",
                     [platform, *chunk, lo, hi],
                 ).fetchall()
-                gone = [(pk, rid) for pk, rid in rows if (platform, rid) not in present]
+                gone = [(pk, rid) for pk, rid in rows if (platform, rid) not in present and pk not in present_pks]
                 self._con.executemany(
                     "UPDATE reviews SET possibly_removed_at = ?, last_ingest_id = ? WHERE id = ?",
                     ((now, ingest_id, pk) for pk, _ in gone),

@@ -1,0 +1,728 @@
+"""Incremental re-ingest: parse only the records of an export that are new since the last ingest of its layout.
+
+A daily or weekly export repeats almost every review of the one before. :func:`ingest_file` (also
+:meth:`reviewtools.store.ReviewStore.ingest_file`) splits a CSV/TSV export into its raw records without parsing
+them, hashes each record's bytes, and compares the hashes with those the store kept from the last ingest of the
+same *layout* (migration ``004_raw_state.sql``). Records seen before are counted unchanged without being parsed;
+only the others go through :func:`reviewtools.ingest.read_reviews`'s own reading and normalisation (its
+``_read_csv``, ``_map_file`` and ``_duplicates``, run on a small CSV of the header and those records), so what is
+stored is what the full path stores.
+
+What makes the result identical to ``store.ingest(read_reviews(path, ...))`` (tests compare the two):
+
+* **The layout** is a hash of everything that decides how a record is read: the header bytes, encoding,
+  delimiter and quoting, the forced or detected format, ``column_map``, ``platform``, ``rating_scale``, the
+  reviewtools and pandas versions, and the file name when the format reads fields from it. Another layout (a
+  changed column order, another ``--map``) has no state, so the whole file is read (and its state kept).
+* **File-wide decisions** (the rating scale inferred from the bare numbers, day-first or month-first slash dates,
+  UTF-8 or cp1252) are recomputed for the whole file from per-record flags kept in the state; when they differ
+  from the last ingest's, or the re-read records alone would decide differently, the whole file is read.
+* **Duplicates** (the same review id, or the same author, date, title and text) are resolved over the re-read
+  records, which always include every record that took part in a duplicate last time and every unchanged
+  record whose review id or duplicate key a re-read record repeats.
+* **Rejected rows are always re-read** (they are few): a row rejected last time and unchanged is rejected again
+  with the same reason and counted in the report and the rejects frame, exactly as on the full path.
+* **Unchanged records are trusted only while the store still holds what they became**: when another ingest ran
+  since the state was kept, each unchanged record's review is checked (same fingerprint, not marked possibly
+  removed) and re-read otherwise.
+* ``full_export=True`` marks missing reviews over the whole export: the unchanged records' review ids are in the
+  state, and their products and dates are read from the store.
+
+The whole file is read (and the reason logged) when the export is not a plain CSV/TSV (JSON, JSONL, Excel,
+Parquet, gzip), is UTF-16, has a quote character inside an unquoted field, a lone carriage return as a line end,
+a whitespace-only line, or an unbalanced quote; then the records cannot be split without parsing.
+
+>>> import tempfile, pathlib
+>>> from reviewtools.store import ReviewStore
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (d / "week1.csv").write_text("Stars,Review,Date\\n5,Great,2024-01-15\\n2,Broke,2024-01-16\\n")
+>>> _ = (d / "week2.csv").write_text("Stars,Review,Date\\n5,Great,2024-01-15\\n1,Broke!,2024-01-16\\n")
+>>> with ReviewStore(d / "r.db") as store:
+...     first = ingest_file(store, d / "week1.csv")
+...     again = ingest_file(store, d / "week2.csv")
+>>> (first.report.new, again.report.new, again.report.unchanged, again.reread, again.mode)
+(2, 1, 1, 1, 'incremental')
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+import pandas as pd
+
+from . import __version__, schema
+from .errors import IngestError
+from .formats import GENERIC, Format, detect_format, get_format
+from .ingest import (
+    FileReport,
+    IngestResult,
+    REJECT_COLUMNS,
+    _bool,
+    _duplicates,
+    _encoding,
+    _field_values,
+    _floats,
+    _map_file,
+    _open,
+    _Raw,
+    _read_csv,
+    _resolve_columns,
+    csv_dialect,
+    read_reviews,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .store import IngestReport, ReviewStore
+
+log = logging.getLogger(__name__)
+
+#: Version of the raw-state recipe (record split, hashes, flags). A new recipe never matches an old state.
+RECIPE: Final[str] = "raw1"
+#: BLAKE2b personalisation of a raw record's hash (at most 16 bytes).
+_RAW_PERSON: Final[bytes] = b"reviewtools-raw1"
+#: One raw record in the stored state (a packed little-endian array, ``raw_state.records``).
+STATE_DTYPE: Final[np.dtype] = np.dtype([
+    ("rhash", "<i8"),    # BLAKE2b-64 of the record's bytes
+    ("pk", "<i8"),       # reviews.id it became (kept records), else 0
+    ("fp", "<i8"),       # that review's fingerprint when stored (reviewtools.store._fingerprints)
+    ("dhash", "<i8"),    # hash of the duplicate key (platform, author, date, title, text); 0 when not keyed
+    ("created", "<i8"),  # created_at in microseconds since the epoch (kept records)
+    ("product", "<i8"),  # hash of product_id, 0 when null (kept records)
+    ("flags", "<i8"),    # the bits below
+])
+KEPT: Final[int] = 1 << 0
+REJECTED: Final[int] = 1 << 1
+DUPLICATE: Final[int] = 1 << 2
+#: The record's review id or duplicate key is shared with another record of the file: always re-read.
+IN_GROUP: Final[int] = 1 << 3
+#: Inputs of ``ingest.infer_rating_scale`` (the rating is a bare number; above 5; above 10; zero).
+R_NUM: Final[int] = 1 << 4
+R_GT5: Final[int] = 1 << 5
+R_GT10: Final[int] = 1 << 6
+R_ZERO: Final[int] = 1 << 7
+#: Inputs of ``ingest._slash_formats`` (a d/m/y date whose first, second number is above 12; any slash date).
+D_SLASH: Final[int] = 1 << 8
+D_A12: Final[int] = 1 << 9
+D_B12: Final[int] = 1 << 10
+#: The record's bytes are not valid UTF-8 (only tracked for cp1252 files).
+NOT_UTF8: Final[int] = 1 << 11
+#: The slash-date pattern ``ingest._slash_formats`` reads (kept in step with it; tests compare the decisions).
+_SLASH = r"^\s*(\d{1,2})/(\d{1,2})/\d{2,4}"
+#: States kept per layout (one per source file name); older ones are dropped.
+STATES_PER_LAYOUT: Final[int] = 8
+#: Encodings whose bytes can be split into records at LF bytes.
+_SPLITTABLE: Final[tuple[str, ...]] = ("utf-8", "utf-8-sig", "cp1252")
+#: Bytes of the file start passed to ``ingest._encoding`` for its binary check and BOM/UTF-16 detection.
+_HEAD_BYTES: Final[int] = 65536 * 4
+
+
+@dataclass(frozen=True)
+class FileIngest:
+    """What :func:`ingest_file` did.
+
+    ``report`` is the store's :class:`~reviewtools.store.IngestReport`. ``result`` is the file's
+    :class:`~reviewtools.ingest.IngestResult`: its ``rejects`` and ``files`` report are the whole file's (as
+    ``read_reviews`` gives them), but on the incremental path ``reviews`` holds only the re-read rows (pass
+    ``incremental=False`` for the whole frame). ``mode`` is ``"incremental"`` or ``"full"``, ``reason`` says why
+    the whole file was read, ``reread`` counts the records that were parsed.
+    """
+
+    report: IngestReport
+    result: IngestResult
+    mode: str
+    reason: str
+    reread: int
+
+
+# ------------------------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class CsvRecords:
+    """A CSV/TSV file split into raw records: ``header`` is ``(start, end)``, data record ``i`` is
+    ``data[starts[i]:ends[i]]`` (line feed excluded, a ``\\r`` before it kept). Blank lines are left out, as the
+    parser skips them, so record ``i`` is source row ``i + 1``."""
+
+    data: bytes
+    header: tuple[int, int]
+    starts: np.ndarray
+    ends: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def subset(self, idx: np.ndarray) -> bytes:
+        """The header and the records ``idx`` (ascending) as one small CSV of the same dialect."""
+        mv = memoryview(self.data)
+        a, b = self.header
+        parts = [mv[a:b]]
+        parts += [mv[s:e] for s, e in zip(self.starts[idx].tolist(), self.ends[idx].tolist())]
+        return b"\n".join(parts) + b"\n"
+
+
+def split_csv(data: bytes, sep: str, quoting: int, start: int = 0) -> CsvRecords | str:
+    """Split CSV bytes into records at the line feeds outside quoted fields, without parsing them.
+
+    Returns the records, or a string saying why the file cannot be split this way (then it is read whole).
+    A record boundary is a line feed preceded by an even number of quote characters, which is where pandas' C
+    parser ends a record as long as every quote opens a field (after a delimiter or a line start) or closes one
+    (before a delimiter or a line end); a quote elsewhere, a lone ``\\r`` line end outside quotes, a
+    whitespace-only line or an unbalanced quote returns the reason instead. ``start`` skips a byte-order mark.
+
+    >>> recs = split_csv(b'a,b\\n1,"x\\ny"\\n\\n2,z\\n', ",", csv.QUOTE_MINIMAL)
+    >>> [recs.data[s:e] for s, e in zip(recs.starts, recs.ends)]
+    [b'1,"x\\ny"', b'2,z']
+    >>> split_csv(b'a,b\\n1,5" by 3" screen\\n', ",", csv.QUOTE_MINIMAL)
+    'a quote character inside an unquoted field (byte 7)'
+    """
+    arr = np.frombuffer(data, dtype=np.uint8)
+    size = len(arr)
+    nl = np.flatnonzero(arr == 10)
+    if quoting == csv.QUOTE_NONE:
+        q = np.zeros(0, dtype=np.int64)
+        boundaries = nl
+    else:
+        if len(sep) != 1 or ord(sep) > 127:
+            return f"delimiter {sep!r} is not a single ASCII character"
+        q = np.flatnonzero(arr == 34)
+        if len(q) % 2:
+            return "an unbalanced quote character"
+        if len(q):
+            run_first = np.flatnonzero(np.r_[True, np.diff(q) != 1])
+            run_end = np.r_[run_first[1:], len(q)]
+            first_pos, last_pos = q[run_first], q[run_end - 1]
+            d = ord(sep)
+            prev = arr[np.maximum(first_pos - 1, 0)]
+            opens = (run_first % 2 == 0) & (first_pos != start) & (prev != d) & (prev != 10) & (prev != 13)
+            nxt = arr[np.minimum(last_pos + 1, size - 1)]
+            closes = (run_end % 2 == 0) & (last_pos != size - 1) & (nxt != d) & (nxt != 10) & (nxt != 13)
+            bad = np.flatnonzero(opens | closes)
+            if len(bad):
+                at = int(first_pos[bad[0]]) if opens[bad[0]] else int(last_pos[bad[0]])
+                return f"a quote character inside an unquoted field (byte {at})"
+        boundaries = nl[np.searchsorted(q, nl) % 2 == 0]
+    cr = np.flatnonzero(arr == 13)
+    if len(cr):
+        lone = cr[(cr == size - 1) | (arr[np.minimum(cr + 1, size - 1)] != 10)]
+        if len(lone) and (np.searchsorted(q, lone) % 2 == 0).any():
+            return "a carriage return without a line feed ends a line"
+    starts = np.r_[start, boundaries + 1].astype(np.int64)
+    ends = np.r_[boundaries, size].astype(np.int64)
+    length = ends - starts
+    last = arr[np.maximum(ends - 1, 0)]
+    blank = (length == 0) | ((length == 1) & (last == 13))
+    first = arr[np.minimum(starts, size - 1)]
+    for i in np.flatnonzero(~blank & ((first == 32) | (first == 9))).tolist():
+        if not data[starts[i]:ends[i]].strip():
+            return f"a whitespace-only line (byte {int(starts[i])})"
+    keep = np.flatnonzero(~blank)
+    if not len(keep):
+        return "no header row"
+    h = keep[0]
+    return CsvRecords(data, (int(starts[h]), int(ends[h])), starts[keep[1:]], ends[keep[1:]])
+
+
+def record_hashes(records: CsvRecords) -> np.ndarray:
+    """BLAKE2b-64 (personalised) of each record's bytes, as int64.
+
+    >>> recs = split_csv(b"a\\n1\\n2\\n1\\n", ",", csv.QUOTE_MINIMAL)
+    >>> h = record_hashes(recs); bool(h[0] == h[2]), bool(h[0] == h[1])
+    (True, False)
+    """
+    mv = memoryview(records.data)
+    b2 = hashlib.blake2b
+    raw = b"".join(b2(mv[a:b], digest_size=8, person=_RAW_PERSON).digest()
+                   for a, b in zip(records.starts.tolist(), records.ends.tolist()))
+    return np.frombuffer(raw, dtype="<i8").astype(np.int64)
+
+
+# ------------------------------------------------------------------------------------------- decisions
+
+
+def _rating_decision(flags: np.ndarray) -> tuple[float, float]:
+    """``ingest.infer_rating_scale`` from the per-record flags (same counts, same thresholds)."""
+    from .ingest import SCALE_EVIDENCE_SHARE
+
+    nums = int(np.count_nonzero(flags & R_NUM))
+    if not nums or int(np.count_nonzero(flags & R_GT5)) / nums < SCALE_EVIDENCE_SHARE:
+        return (1.0, 5.0)
+    if not (flags & R_GT10).any():
+        return (0.0, 10.0) if (flags & R_ZERO).any() else (1.0, 10.0)
+    return (0.0, 100.0)
+
+
+def _slash_decision(flags: np.ndarray) -> bool:
+    """Day-first slash dates (``ingest._slash_formats``): a first number above 12 and no second one."""
+    return bool((flags & D_A12).any()) and not bool((flags & D_B12).any())
+
+
+def _field_flags(raw: _Raw, fmt: Format, column_map: Mapping[str, str] | None) -> np.ndarray:
+    """Per row of ``raw``: the inputs of the file-wide rating-scale and slash-date decisions."""
+    cols = _resolve_columns(raw, fmt, column_map)
+    flags = np.zeros(len(raw.frame), dtype=np.int64)
+    if "rating" in cols:
+        s = _field_values(raw, *cols["rating"]).astype("string").str.strip()
+        nums = _floats(s.str.replace(",", ".", regex=False))
+        num = ~np.isnan(nums)
+        flags |= np.where(num, R_NUM, 0)
+        flags |= np.where(num & (nums > 5), R_GT5, 0)
+        flags |= np.where(num & (nums > 10), R_GT10, 0)
+        flags |= np.where(num & (nums == 0), R_ZERO, 0)
+    if "created_at" in cols:
+        d = _field_values(raw, *cols["created_at"]).astype("string").str.strip()
+        parts = d.str.extract(_SLASH)
+        a = pd.to_numeric(parts[0], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        b = pd.to_numeric(parts[1], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        flags |= np.where(~np.isnan(a), D_SLASH, 0)
+        flags |= np.where(a > 12, D_A12, 0)
+        flags |= np.where(b > 12, D_B12, 0)
+    return flags
+
+
+# ------------------------------------------------------------------------------------------- reading
+
+
+@dataclass
+class _Read:
+    """The normalised re-read records: canonical rows, rejects, and per-record state entries."""
+
+    reviews: pd.DataFrame        # kept rows, canonical, in file order
+    kept_pos: np.ndarray         # index into the re-read records of each kept row
+    rejects: pd.DataFrame
+    entries: np.ndarray          # STATE_DTYPE per re-read record (pk and fp filled in after the upsert)
+    ok_keys: list[tuple[str, str]]  # (platform, review_id) of every accepted (non-rejected) record
+    ok_dhash: np.ndarray         # their duplicate-key hashes (0 = not keyed)
+    rows_read: int
+    duplicates: int
+    conflicting: int
+    scale: tuple[float, float] | None
+
+
+def _dup_hash(frame: pd.DataFrame, author_key: pd.Series) -> np.ndarray:
+    """Hash of the author/date/title/text duplicate key ``ingest._duplicates`` compares; 0 where not keyed."""
+    keyed = author_key.notna().to_numpy() & (_bool(frame["text"] != "") | frame["title"].notna().to_numpy())
+    key = pd.DataFrame({"p": frame["platform"].to_numpy(), "a": author_key.to_numpy(),
+                        "d": frame["created_at"].to_numpy(), "t": frame["title"].fillna("").to_numpy(),
+                        "x": frame["text"].to_numpy()})
+    h = pd.util.hash_pandas_object(key, index=False).to_numpy().view(np.int64)
+    return np.where(keyed, h, 0)
+
+
+def _product_hash(values: pd.Series) -> np.ndarray:
+    h = pd.util.hash_array(values.astype("string").fillna("").to_numpy(dtype=object)).view(np.int64)
+    return np.where(values.isna().to_numpy(), 0, h)
+
+
+def _micros(ts: pd.Series) -> np.ndarray:
+    return ts.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[us]").view(np.int64)
+
+
+def _read_records(recs: CsvRecords, idx: np.ndarray | None, name: str, enc: str, sep: str, quoting: int,
+                  fmt: Format, column_map: Mapping[str, str] | None, platform: str | None,
+                  rating_scale: tuple[float, float] | None) -> _Read:
+    """Parse and normalise the records ``idx`` (all when ``None``) exactly as ``read_reviews`` does a file."""
+    full_rows = np.arange(1, len(recs) + 1, dtype=np.int64)
+    sub_rows = full_rows if idx is None else full_rows[idx]
+    data = recs.data if idx is None else recs.subset(idx)
+    frame, rows, bad = _read_csv(data, enc, sep, quoting)
+    if any(reason.startswith("CSV could not be parsed") for _, _, reason in bad):
+        raise _Fallback("the CSV parser stopped on a record")
+    if len(rows) + len(bad) != len(sub_rows):
+        raise _Fallback(f"{len(sub_rows)} records split, the parser read {len(rows) + len(bad)}")
+    pos = rows - 1  # position among the re-read records
+    raw = _Raw(name, frame, sub_rows[pos], "csv", enc, [(int(sub_rows[r - 1]), v, why) for r, v, why in bad])
+    ok, rej, akey, scale = _map_file(raw, fmt, column_map, platform, rating_scale)
+    flags = np.zeros(len(sub_rows), dtype=np.int64)
+    flags[pos] = _field_flags(raw, fmt, column_map)
+    ok_pos = pos[ok.index.to_numpy()]
+    allrows = ok.assign(_file=0).reset_index(drop=True)
+    akeys = akey.reset_index(drop=True)
+    dup, conflict = _duplicates(allrows, akeys)
+    dup_np = dup.to_numpy(dtype=bool)
+    dh = _dup_hash(allrows, akeys)
+    keys = list(zip(allrows["platform"].tolist(), allrows["review_id"].tolist()))
+    kept = allrows[~dup_np]
+    reviews = schema.coerce(kept.drop(columns="_file").reset_index(drop=True))
+    schema.validate(reviews)
+    rejects = rej.astype({"source_file": "string", "source_row": "Int64", "column": "string", "value": "string",
+                          "reason": "string"})[list(REJECT_COLUMNS)]
+    # per-record state entries
+    entries = np.zeros(len(sub_rows), dtype=STATE_DTYPE)
+    status = np.full(len(sub_rows), REJECTED, dtype=np.int64)
+    status[ok_pos] = np.where(dup_np, DUPLICATE, KEPT)
+    key_s = pd.Series([f"{p}\x1f{r}" for p, r in keys], dtype=object)
+    grouped = key_s.duplicated(keep=False).to_numpy() | (pd.Series(dh).duplicated(keep=False).to_numpy() & (dh != 0))
+    status[ok_pos[grouped | dup_np]] |= IN_GROUP
+    entries["flags"] = flags | status
+    entries["dhash"][ok_pos] = dh
+    kept_pos = ok_pos[~dup_np]
+    entries["created"][kept_pos] = _micros(reviews["created_at"])
+    entries["product"][kept_pos] = _product_hash(reviews["product_id"])
+    return _Read(reviews, kept_pos, rejects, entries, keys, dh, len(sub_rows), int(dup_np.sum()),
+                 int(conflict.to_numpy(dtype=bool).sum()), scale)
+
+
+class _Fallback(Exception):
+    """The export cannot be re-read incrementally; the message says why (the whole file is read instead)."""
+
+
+# ------------------------------------------------------------------------------------------- layout
+
+
+@dataclass(frozen=True)
+class _Layout:
+    key: str
+    descriptor: dict[str, Any]
+    enc: str
+    sep: str
+    quoting: int
+    fmt: Format
+    why: str
+    stated_scale: bool
+
+
+def _layout(name: str, data: bytes, recs: CsvRecords, enc: str, sep: str, quoting: int, forced: Format | None,
+            column_map: Mapping[str, str] | None, platform: str | None,
+            rating_scale: tuple[float, float] | None) -> _Layout:
+    a, b = recs.header
+    header = data[a:b]
+    columns = _read_csv(header + b"\n", enc, sep, quoting)[0].columns
+    if forced is not None:
+        fmt, why = forced, "format given by the caller"
+    else:
+        det = detect_format(columns, "csv")
+        fmt, why = det.format, det.reason
+    uses_name = any(spec.filename for spec in fmt.fields.values())
+    descriptor = {
+        "recipe": RECIPE, "reviewtools": __version__, "pandas": pd.__version__,
+        "header": hashlib.blake2b(header, digest_size=16).hexdigest(), "encoding": enc, "sep": sep,
+        "quoting": quoting, "format": fmt.name, "forced": forced is not None,
+        "column_map": sorted((column_map or {}).items()), "platform": platform,
+        "rating_scale": list(rating_scale) if rating_scale else None,
+        "file": Path(name).name if uses_name else None,
+    }
+    key = hashlib.blake2b(json.dumps(descriptor, sort_keys=True).encode(), digest_size=16).hexdigest()
+    stated = rating_scale is not None or fmt.rating_scale is not None
+    return _Layout(key, descriptor, enc, sep, quoting, fmt, why, stated)
+
+
+def _prepare(name: str, data: bytes, forced: Format | None, column_map: Mapping[str, str] | None,
+             platform: str | None, rating_scale: tuple[float, float] | None) -> tuple[CsvRecords, _Layout]:
+    """Split the file into records and compute its layout, or raise :class:`_Fallback`."""
+    if data.startswith(b"\x1f\x8b"):
+        raise _Fallback("gzip-compressed")
+    if data.startswith((b"PAR1", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise _Fallback("not a CSV/TSV file (Parquet or Excel)")
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise _Fallback("empty file")
+    cut = len(data) if len(data) <= _HEAD_BYTES else data.rfind(b"\n", 0, _HEAD_BYTES) + 1
+    enc, sample = _encoding(name, data[:cut] if cut > 0 else data)
+    if enc not in _SPLITTABLE:
+        raise _Fallback(f"{enc} text")
+    first = sample.lstrip("\ufeff \t\r\n")
+    lower = name.lower()
+    if first[:1] in "[{" or lower.endswith((".json", ".jsonl", ".ndjson")):
+        raise _Fallback("JSON or JSON lines (only CSV/TSV exports are re-read incrementally)")
+    sep, quoting = csv_dialect(first, forced)
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    recs = split_csv(data, sep, quoting, start=bom)
+    if isinstance(recs, str):
+        raise _Fallback(recs)
+    return recs, _layout(name, data, recs, enc, sep, quoting, forced, column_map, platform, rating_scale)
+
+
+def _utf8_invalid(recs: CsvRecords, idx: np.ndarray) -> np.ndarray:
+    """For the records ``idx``: True where the bytes are not valid UTF-8."""
+    mv = memoryview(recs.data)
+    out = np.zeros(len(idx), dtype=bool)
+    for j, (a, b) in enumerate(zip(recs.starts[idx].tolist(), recs.ends[idx].tolist())):
+        try:
+            str(mv[a:b], "utf-8")
+        except UnicodeDecodeError:
+            out[j] = True
+    return out
+
+
+def _whole_utf8(data: bytes, chunk: int = 1 << 24) -> bool:
+    """Whether all of ``data`` is valid UTF-8 (decoded in chunks, as ``ingest._encoding`` does)."""
+    import codecs
+
+    dec = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for i in range(0, len(data), chunk):
+            dec.decode(data[i:i + chunk], final=i + chunk >= len(data))
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# ------------------------------------------------------------------------------------------- state
+
+
+def _load_state(store: ReviewStore, layout: str, source: str) -> tuple[np.ndarray, dict[str, Any], int] | None:
+    """The kept state of ``(layout, source)``, else the newest of ``layout``: (records, context, ingest id)."""
+    row = store._con.execute(
+        "SELECT records, context, ingest_id FROM raw_state WHERE layout = ? ORDER BY source = ? DESC, ingest_id DESC "
+        "LIMIT 1", (layout, source),
+    ).fetchone()
+    if row is None:
+        return None
+    return np.frombuffer(row[0], dtype=STATE_DTYPE), json.loads(row[1]), int(row[2])
+
+
+def _save_state(store: ReviewStore, lay: _Layout, source: str, context: dict[str, Any], ingest_id: int,
+                entries: np.ndarray) -> None:
+    con = store._con
+    con.execute(
+        "INSERT OR REPLACE INTO raw_state (layout, source, descriptor, context, ingest_id, rows, records) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (lay.key, source, json.dumps(lay.descriptor, sort_keys=True), json.dumps(context, sort_keys=True), ingest_id,
+         len(entries), entries.astype(STATE_DTYPE, copy=False).tobytes()),
+    )
+    con.execute(
+        "DELETE FROM raw_state WHERE layout = ? AND source NOT IN (SELECT source FROM raw_state WHERE layout = ? "
+        "ORDER BY ingest_id DESC LIMIT ?)", (lay.key, lay.key, STATES_PER_LAYOUT),
+    )
+
+
+# ------------------------------------------------------------------------------------------- entry point
+
+
+def ingest_file(
+    store: ReviewStore,
+    path: str | os.PathLike[str],
+    *,
+    format: str | None = None,
+    column_map: Mapping[str, str] | None = None,
+    platform: str | None = None,
+    rating_scale: tuple[float, float] | None = None,
+    full_export: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
+    incremental: bool = True,
+) -> FileIngest:
+    """Read the export at ``path`` and upsert it into ``store``, parsing only its new or changed records.
+
+    The arguments are :func:`reviewtools.ingest.read_reviews`'s and :meth:`ReviewStore.ingest`'s; the counts,
+    stored rows and rejects are theirs (see the module notes). ``incremental=False`` reads the whole file (and
+    returns the whole frame) but still keeps the raw state for the next ingest.
+
+    >>> import tempfile, pathlib
+    >>> from reviewtools.store import ReviewStore
+    >>> d = pathlib.Path(tempfile.mkdtemp()); _ = (d / "e.csv").write_text("Stars,Review,Date\\n5,Fine,2024-02-01\\n")
+    >>> with ReviewStore(d / "r.db") as s:
+    ...     ingest_file(s, d / "e.csv").mode, ingest_file(s, d / "e.csv").report.unchanged
+    ('full', 1)
+    """
+    from .store import PresentRows
+
+    if platform is not None and platform not in schema.PLATFORMS:
+        raise IngestError(f"platform {platform!r} is not one of {', '.join(schema.PLATFORMS)}")
+    if rating_scale is not None and not (len(rating_scale) == 2 and rating_scale[0] < rating_scale[1]):
+        raise IngestError(f"rating_scale must be (low, high) with low < high, not {rating_scale!r}")
+    forced = get_format(format) if format else None
+    name, data = _open(path)
+    source = str(path)
+    try:
+        recs, lay = _prepare(name, data, forced, column_map, platform, rating_scale)
+    except _Fallback as why:
+        log.info("%s: read whole (%s)", name, why)
+        res = read_reviews(path, format=format, column_map=column_map, platform=platform, rating_scale=rating_scale)
+        report = store.ingest(res, source=source, full_export=full_export, progress=progress)
+        return FileIngest(report, res, "full", str(why), res.rows_read)
+
+    n = len(recs)
+    rh = record_hashes(recs)
+    holder: dict[str, Any] = {}
+
+    def work() -> IngestReport:
+        state = _load_state(store, lay.key, Path(name).name) if incremental else None
+        plan = None
+        reason = "no raw state for this layout yet" if incremental else "incremental=False"
+        if state is not None:
+            try:
+                plan = _plan(store, recs, rh, lay, state, name, column_map, platform, rating_scale)
+            except _Fallback as why:
+                reason = str(why)
+                log.info("%s: read whole (%s)", name, why)
+        if plan is None:
+            plan = _plan_full(recs, lay, name, column_map, platform, rating_scale)
+        read, idx, present_idx, old = plan["read"], plan["idx"], plan["present"], plan["old"]
+        entries = np.zeros(n, dtype=STATE_DTYPE)
+        entries["rhash"] = rh
+        entries[idx] = read.entries
+        entries["rhash"][idx] = rh[idx]
+        if len(present_idx):
+            entries[present_idx] = old
+        entries["flags"] |= np.where(plan["invalid"], NOT_UTF8, 0)
+        present = None
+        if plan["incremental"]:
+            pks = old["pk"].copy()
+            present = PresentRows(pks, lambda: _scope(store, pks))
+
+        def after(ingest_id: int, row_pks: np.ndarray, fp: np.ndarray) -> None:
+            at = idx[read.kept_pos]
+            entries["pk"][at] = row_pks
+            entries["fp"][at] = fp
+            _save_state(store, lay, Path(name).name, plan["context"], ingest_id, entries)
+
+        report = store._upsert(read.reviews, source=source, full_export=full_export, n_rejected=len(read.rejects),
+                               progress=progress, present=present, after=after, in_transaction=True)
+        kept = entries["flags"] & KEPT != 0
+        created = entries["created"][kept]
+        products = entries["product"][kept]
+        file_report = FileReport(
+            file=name, format=lay.fmt.name, detected_by=lay.why, rows_read=n, ingested=int(kept.sum()),
+            rejected=len(read.rejects), duplicates=read.duplicates,
+            date_min=pd.Timestamp(int(created.min()), unit="us", tz="UTC") if len(created) else None,
+            date_max=pd.Timestamp(int(created.max()), unit="us", tz="UTC") if len(created) else None,
+            products=int(len(np.unique(products[products != 0]))), rating_scale=read.scale if read.scale else
+            (tuple(plan["context"]["scale"]) if plan["context"].get("scale") else None),
+            encoding=plan["context"]["encoding"], conflicting_duplicates=read.conflicting,
+        )
+        holder.update(mode="incremental" if plan["incremental"] else "full", reason=reason if not plan["incremental"]
+                      else "", reread=len(idx),
+                      result=IngestResult(read.reviews, read.rejects, lay.fmt.name, (file_report,)))
+        return report
+
+    report = store._write(work)
+    log.info("store %s: ingested %s (%s, %d of %d records read): %s", store.path, source, holder["mode"],
+             holder["reread"], n, report.as_dict())
+    return FileIngest(report, holder["result"], holder["mode"], holder["reason"], holder["reread"])
+
+
+def _scope(store: ReviewStore, pks: np.ndarray) -> pd.DataFrame:
+    """``platform, product_id, created_at`` of the stored reviews ``pks`` (for a full export's scope)."""
+    from .store import _read_frame
+
+    frame = _read_frame(store._con.execute("SELECT id AS _pk, platform, product_id, created_at FROM reviews"))
+    want = np.isin(frame["_pk"].to_numpy(dtype=np.int64), pks)
+    return frame.loc[want, ["platform", "product_id", "created_at"]].reset_index(drop=True)
+
+
+def _context(lay: _Layout, flags: np.ndarray, enc: str) -> dict[str, Any]:
+    """The file-wide decisions, from the per-record flags of the whole file."""
+    return {
+        "encoding": enc,
+        "scale": None if lay.stated_scale else list(_rating_decision(flags)),
+        "day_first": _slash_decision(flags),
+    }
+
+
+def _file_encoding(lay: _Layout, data: bytes, invalid: np.ndarray) -> str:
+    return "cp1252" if lay.enc == "utf-8" and invalid.any() else lay.enc
+
+
+def _plan_full(recs: CsvRecords, lay: _Layout, name: str, column_map: Mapping[str, str] | None,
+               platform: str | None, rating_scale: tuple[float, float] | None) -> dict[str, Any]:
+    """Read every record (the first ingest of a layout, or a fallback), as ``read_reviews`` reads the file."""
+    n = len(recs)
+    all_idx = np.arange(n, dtype=np.int64)
+    if lay.enc == "utf-8" and not _whole_utf8(recs.data):
+        invalid = _utf8_invalid(recs, all_idx)
+        invalid_any = True
+    else:
+        invalid = np.zeros(n, dtype=bool)
+        invalid_any = False
+    enc = "cp1252" if invalid_any else lay.enc
+    read = _read_records(recs, None, name, enc, lay.sep, lay.quoting, lay.fmt, column_map, platform, rating_scale)
+    context = _context(lay, read.entries["flags"], enc)
+    return {"read": read, "idx": all_idx, "present": np.zeros(0, dtype=np.int64),
+            "old": np.zeros(0, dtype=STATE_DTYPE), "invalid": invalid, "context": context, "incremental": False}
+
+
+def _plan(store: ReviewStore, recs: CsvRecords, rh: np.ndarray, lay: _Layout,
+          state: tuple[np.ndarray, dict[str, Any], int], name: str, column_map: Mapping[str, str] | None,
+          platform: str | None, rating_scale: tuple[float, float] | None) -> dict[str, Any]:
+    """Which records to re-read, read them, and check that the unchanged ones stand; raise _Fallback if not."""
+    old, old_context, old_ingest = state
+    n = len(recs)
+    # 1. match raw hashes: a record seen once before, kept and in no duplicate group, is a candidate
+    order = np.argsort(old["rhash"], kind="stable")
+    sorted_h = old["rhash"][order]
+    at = np.searchsorted(sorted_h, rh)
+    at_c = np.minimum(at, max(len(sorted_h) - 1, 0))
+    found = (len(sorted_h) > 0) & (sorted_h[at_c] == rh) if len(sorted_h) else np.zeros(n, dtype=bool)
+    match = np.where(found, order[at_c] if len(order) else 0, -1)
+    # hashes that occur more than once (in the old state or in the new file) are always re-read
+    old_multi = np.zeros(len(old), dtype=bool)
+    if len(old):
+        same = sorted_h[1:] == sorted_h[:-1]
+        old_multi[order[1:][same]] = True
+        old_multi[order[:-1][same]] = True
+    new_multi = pd.Series(rh).duplicated(keep=False).to_numpy()
+    cand = found.copy()
+    mflags = np.where(found, old["flags"][np.maximum(match, 0)] if len(old) else 0, 0)
+    cand &= (mflags & KEPT != 0) & (mflags & IN_GROUP == 0) & ~new_multi
+    cand[found] &= ~old_multi[match[found]]
+    # 2. the stored reviews must still be what these records became (another ingest may have run since)
+    last = int(store._con.execute("SELECT ifnull(max(id), 0) FROM ingests").fetchone()[0])
+    if last != old_ingest and cand.any():
+        ids, fps, removed = _stored_fp(store)
+        pk = old["pk"][match[cand]]
+        pos = np.searchsorted(ids, pk)
+        pos_c = np.minimum(pos, max(len(ids) - 1, 0))
+        ok = (len(ids) > 0) & (ids[pos_c] == pk) & (fps[pos_c] == old["fp"][match[cand]]) & ~removed[pos_c]
+        cand[np.flatnonzero(cand)[~ok]] = False
+    # 3. per-record UTF-8 validity: known for matched records, checked for the others
+    invalid = np.zeros(n, dtype=bool)
+    if lay.enc == "utf-8":
+        invalid[found] = (mflags[found] & NOT_UTF8) != 0
+        unknown = np.flatnonzero(~found)
+        invalid[unknown] = _utf8_invalid(recs, unknown)
+    enc = _file_encoding(lay, recs.data, invalid)
+    if enc != old_context.get("encoding"):
+        raise _Fallback(f"the file's encoding is now {enc}, was {old_context.get('encoding')}")
+    # 4. read the rest; extend to unchanged records that share a review id or duplicate key with them
+    for _ in range(8):
+        idx = np.flatnonzero(~cand)
+        read = _read_records(recs, idx, name, enc, lay.sep, lay.quoting, lay.fmt, column_map, platform, rating_scale)
+        unchanged = np.flatnonzero(cand)
+        old_u = old[match[unchanged]]
+        hit = np.zeros(len(unchanged), dtype=bool)
+        if len(read.ok_keys) and len(unchanged):
+            frame = pd.DataFrame(read.ok_keys, columns=["platform", "review_id"])
+            _, known_ids, _, _ = store._keyed_index(frame)
+            hit |= np.isin(old_u["pk"], known_ids)
+            dh = read.ok_dhash[read.ok_dhash != 0]
+            hit |= (old_u["dhash"] != 0) & np.isin(old_u["dhash"], dh)
+        if not hit.any():
+            break
+        cand[unchanged[hit]] = False
+    else:
+        raise _Fallback("duplicate groups kept growing")
+    # 5. the file-wide decisions must be the last ingest's, and the re-read records' own
+    flags = np.zeros(n, dtype=np.int64)
+    flags[unchanged] = old_u["flags"]
+    flags[idx] = read.entries["flags"]
+    context = _context(lay, flags, enc)
+    if context != old_context:
+        raise _Fallback(f"a file-wide decision changed ({old_context} -> {context})")
+    sub = read.entries["flags"]
+    if not lay.stated_scale and (sub & R_NUM).any() and list(_rating_decision(sub)) != context["scale"]:
+        raise _Fallback("the re-read records alone would infer another rating scale")
+    if (sub & D_SLASH).any() and _slash_decision(sub) != context["day_first"]:
+        raise _Fallback("the re-read records alone would read slash dates the other way round")
+    return {"read": read, "idx": idx, "present": unchanged, "old": old_u, "invalid": invalid, "context": context,
+            "incremental": True}
+
+
+def _stored_fp(store: ReviewStore) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every stored review's (id, fingerprint, marked possibly removed), ids ascending."""
+    rows = store._con.execute(
+        "SELECT id, ifnull(fp, 0), possibly_removed_at IS NOT NULL FROM reviews ORDER BY id").fetchall()
+    if not rows:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, bool)
+    arr = np.array(rows, dtype=np.int64)
+    return arr[:, 0], arr[:, 1], arr[:, 2].astype(bool)
+
+
+__all__ = ["FileIngest", "CsvRecords", "STATE_DTYPE", "ingest_file", "split_csv", "record_hashes"]
