@@ -1162,6 +1162,478 @@ def _detect_seller_feedback(rv: _Review, params: Mapping[str, Any]) -> Iterator[
                        weak=True, not_removal=True)
 
 
+# --------------------------------------------------------------------------------- column-wide prefilters
+#
+# ``check_each_review`` runs each rule's detector only on the rows that *can* give it a finding. For every
+# detector a prefilter computes, over the whole column at once (RE2 through ``pyarrow.compute``, or a C-level
+# string method), a NECESSARY condition for the detector to yield anything: a superset of the rows it would
+# report. The detector itself then runs unchanged on those rows, so the output is exactly the per-review
+# loop's (:func:`_check_each_review_reference`, kept callable and tested for equality).
+#
+# Why each condition is necessary is written beside it. Three facts are used throughout:
+# * Python ``\b``/``\w``/``\s`` are Unicode-aware and RE2's are ASCII, so the RE2 conditions never rely on
+#   RE2's classes for non-ASCII text: a neighbour is tested with explicit ASCII classes, which every Python
+#   non-word character satisfies ("not an ASCII letter or digit").
+# * Literals are searched in the text as Python lower-cases it (``str.lower``), which is what the matchers'
+#   fast path searches; rows where lower-casing changes a field's length (``İ``) take the IGNORECASE path
+#   (``_Matcher``), whose Unicode case folds (``ſ``~``s``, ``ı``~``i``) a literal search would miss, so those
+#   rows are always candidates.
+# * A literal found in ``title + "\x00" + text`` is in one of the fields (no literal holds ``\x00``).
+
+_FIELD_SEP: Final[str] = "\x00"
+#: Most strings one pattern piece may stand for before the required-literal analysis stops expanding it.
+_LITERAL_EXPANSION_LIMIT: Final[int] = 64
+#: RE2 class of ASCII characters that cannot belong to a Python token (``[^\W_]``) or word (``\w``, "_" left
+#: out): every character outside it is either an ASCII letter/digit or possibly part of a word.
+_RE2_ASCII_NONTOKEN: Final[str] = r"[\x{00}-\x{2f}\x{3a}-\x{40}\x{5b}-\x{60}\x{7b}-\x{7f}]"
+_RE2_ASCII_NONWORD: Final[str] = r"[\x{00}-\x{2f}\x{3a}-\x{40}\x{5b}-\x{5e}\x{60}\x{7b}-\x{7f}]"
+#: ASCII characters Python's ``\s`` matches (``str.isspace``: \t \n \v \f \r, \x1c-\x1f and space).
+_ASCII_SPACE: Final[str] = "".join(chr(c) for c in range(128) if chr(c).isspace())
+
+
+def _re2_escape(s: str) -> str:
+    """Escape a literal for RE2: ASCII punctuation and controls as ``\\x{..}``, everything else as itself."""
+    return "".join(c if (c.isascii() and c.isalnum()) or not c.isascii() else "\\x{%02x}" % ord(c) for c in s)
+
+
+def _re2_class(chars: str, negate: bool = False) -> str:
+    return "[" + ("^" if negate else "") + "".join("\\x{%02x}" % ord(c) for c in sorted(set(chars))) + "]"
+
+
+def _parser() -> Any:
+    try:
+        import re._parser as sre_parse  # Python >= 3.11
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_parse  # type: ignore[no-redef]
+    return sre_parse
+
+
+def _required_literals(pattern: str) -> frozenset[str] | None:
+    """Strings one of which every match of ``pattern`` (compiled case-sensitively, no flags) contains.
+
+    A classic required-factor analysis over Python's own regex parse tree: a sequence needs what any of its
+    parts needs (the most selective part is kept), an alternation needs one of its branches' needs, a
+    repeat of at least one needs its body's, and zero-width items (``\\b``, lookarounds) need nothing and
+    add nothing. None when some match may contain no fixed string at all.
+
+    >>> sorted(_required_literals(r"\\bship(?:ping|ped)\\b|a\\s+cart"))
+    ['cart', 'shipped', 'shipping']
+    """
+    sp = _parser()
+    _exact, req = _literal_info(sp.parse(pattern, 0), sp)
+    if not req:
+        return None
+    # A string that contains another required string adds nothing: keep the shorter.
+    kept = sorted(req, key=len)
+    out: list[str] = []
+    for s in kept:
+        if not any(k in s for k in out):
+            out.append(s)
+    return frozenset(out)
+
+
+def _best(cands: list[frozenset[str]]) -> frozenset[str] | None:
+    cands = [c for c in cands if c and "" not in c]
+    if not cands:
+        return None
+    return max(cands, key=lambda c: (min(len(s) for s in c), -len(c)))
+
+
+def _literal_info(items: Any, sp: Any) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+    """(every string a sequence can match, when few; strings one of which every match contains)."""
+    cur: set[str] | None = {""}
+    broken = False
+    cands: list[frozenset[str]] = []
+    for op, av in items:
+        ex, rq = _node_info(op, av, sp)
+        if ex is not None and cur is not None and len(cur) * len(ex) <= _LITERAL_EXPANSION_LIMIT:
+            cur = {a + b for a in cur for b in ex}
+            continue
+        broken = True
+        if cur is not None:
+            cands.append(frozenset(cur))
+        if ex is not None:
+            cur = set(ex)
+        else:
+            cur = {""}
+            if rq:
+                cands.append(rq)
+    if cur is not None:
+        cands.append(frozenset(cur))
+    exact = None if broken or cur is None else frozenset(cur)
+    return exact, _best(cands)
+
+
+def _node_info(op: Any, av: Any, sp: Any) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+    if op is sp.LITERAL:
+        return frozenset({chr(av)}), None
+    if op is sp.IN:
+        chars: set[str] = set()
+        for iop, iav in av:
+            if iop is sp.LITERAL:
+                chars.add(chr(iav))
+            elif iop is sp.RANGE and iav[1] - iav[0] < 16:
+                chars.update(chr(c) for c in range(iav[0], iav[1] + 1))
+            else:
+                return None, None
+        return frozenset(chars), None
+    if op is sp.AT or op is sp.ASSERT or op is sp.ASSERT_NOT:
+        return frozenset({""}), None  # zero-width
+    if op is sp.BRANCH:
+        infos = [_literal_info(b, sp) for b in av[1]]
+        exact: frozenset[str] | None = None
+        if all(e is not None for e, _ in infos):
+            u = frozenset().union(*(e for e, _ in infos))  # type: ignore[misc]
+            exact = u if len(u) <= _LITERAL_EXPANSION_LIMIT else None
+        reqs = [r if r else (e if e is not None and "" not in e else None) for e, r in infos]
+        req = None if any(r is None for r in reqs) else frozenset().union(*reqs)  # type: ignore[misc]
+        return exact, req
+    if op is sp.SUBPATTERN:
+        _group, add_flags, del_flags, p = av
+        if add_flags or del_flags:
+            return None, None  # inline flags change what a literal matches: no claim
+        return _literal_info(p, sp)
+    if op is getattr(sp, "ATOMIC_GROUP", object()):
+        return _literal_info(av, sp)
+    if op in (sp.MAX_REPEAT, sp.MIN_REPEAT, getattr(sp, "POSSESSIVE_REPEAT", sp.MAX_REPEAT)):
+        lo, hi, p = av
+        e, r = _literal_info(p, sp)
+        if lo == 0:
+            return (frozenset({""}) | e if hi == 1 and e is not None else None), None
+        req = r if r else (e if e is not None and "" not in e else None)
+        return (e if lo == hi == 1 else None), req
+    return None, None
+
+
+@functools.cache
+def _matcher_literals(m: _Matcher) -> frozenset[str] | None:
+    """Required literals of a matcher's lower-case (fast path) pattern; None when it has none."""
+    if m.lower is None or m.lower.flags & re.IGNORECASE:
+        return None
+    lits = _required_literals(m.lower.pattern)
+    if lits is not None and any(_FIELD_SEP in s for s in lits):
+        return None
+    return lits
+
+
+class _Constant(NamedTuple):
+    """A prefilter's proof that the detector yields these same findings for every row."""
+
+    findings: tuple[Finding, ...]
+
+
+class _Batch:
+    """The rows of one platform as plain lists, with the column-wide views the prefilters share (built lazily,
+    once per call)."""
+
+    def __init__(self, titles: list[str], texts: list[str], markets: list[str | None],
+                 vines: list[bool | None]) -> None:
+        self.titles, self.texts, self.markets, self.vines = titles, texts, markets, vines
+        self.n = len(texts)
+        self._memo: dict[Any, Any] = {}
+
+    def memo(self, key: Any, make: Callable[[], Any]) -> Any:
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
+    def lower(self, fname: str) -> list[str]:
+        return self.memo(("lower", fname), lambda: [s.lower() for s in (self.titles if fname == "title"
+                                                                          else self.texts)])
+
+    def array(self, view: str) -> Any:
+        """A pyarrow column: ``title``/``text`` (as given), ``joined`` (title NUL text), ``joined_low`` (each
+        lower-cased as Python does), ``text_low_head`` (``text.lower()[:LANGUAGE_MAX_CHARS]``)."""
+        def make() -> Any:
+            import pyarrow as pa
+
+            if view == "title":
+                vals = self.titles
+            elif view == "text":
+                vals = self.texts
+            elif view == "joined":
+                vals = [a + _FIELD_SEP + b for a, b in zip(self.titles, self.texts)]
+            elif view == "joined_low":
+                vals = [a + _FIELD_SEP + b for a, b in zip(self.lower("title"), self.lower("text"))]
+            elif view == "text_low_head":
+                vals = [s[:LANGUAGE_MAX_CHARS] for s in self.lower("text")]
+            else:  # pragma: no cover - programming error
+                raise ValueError(view)
+            return pa.array(vals, type=pa.large_string())
+
+        return self.memo(("array", view), make)
+
+    def match(self, view: str, pattern: str) -> np.ndarray:
+        """Rows whose ``view`` has a match of the RE2 ``pattern``."""
+        def make() -> np.ndarray:
+            import pyarrow.compute as pc
+
+            return np.asarray(pc.match_substring_regex(self.array(view), pattern).to_numpy(zero_copy_only=False),
+                              dtype=bool)
+
+        return self.memo(("match", view, pattern), make)
+
+    def count(self, view: str, pattern: str) -> np.ndarray:
+        """Non-overlapping RE2 matches of ``pattern`` in each row's ``view``."""
+        def make() -> np.ndarray:
+            import pyarrow.compute as pc
+
+            return np.asarray(pc.count_substring_regex(self.array(view), pattern).to_numpy(zero_copy_only=False),
+                              dtype=np.int64)
+
+        return self.memo(("count", view, pattern), make)
+
+    def lengths(self, fname: str) -> np.ndarray:
+        return self.memo(("len", fname), lambda: np.fromiter(
+            map(len, self.titles if fname == "title" else self.texts), dtype=np.int64, count=self.n))
+
+    def case_changed(self) -> np.ndarray:
+        """Rows where lower-casing changes a field's length: the matchers search those case-insensitively."""
+        def make() -> np.ndarray:
+            out = np.zeros(self.n, dtype=bool)
+            for fname in FIELDS:
+                low = np.fromiter(map(len, self.lower(fname)), dtype=np.int64, count=self.n)
+                out |= low != self.lengths(fname)
+            return out
+
+        return self.memo("case_changed", make)
+
+    def literals(self, lits: frozenset[str]) -> np.ndarray:
+        """Rows whose lower-cased title or text contains one of ``lits`` (or that the matchers search
+        case-insensitively, see :meth:`case_changed`)."""
+        pattern = "|".join(_re2_escape(s) for s in sorted(lits))
+        return self.match("joined_low", pattern) | self.case_changed()
+
+    def anchors(self, words: frozenset[str]) -> np.ndarray:
+        """Rows that may have one of ``words`` among their tokens (:meth:`_Review.words`): the word in the
+        lower-cased title or text with no ASCII letter or digit on either side (a token's neighbours are
+        non-alphanumeric, so in particular not ASCII letters or digits)."""
+        pattern = "(?:^|[^a-zA-Z0-9])(?:" + "|".join(_re2_escape(w) for w in sorted(words)) + ")(?:[^a-zA-Z0-9]|$)"
+        return self.match("joined_low", pattern)
+
+
+Prefilter = Callable[[_Batch, Rule, tuple[str, ...]], "np.ndarray | _Constant | None"]
+PREFILTERS: dict[str, Prefilter] = {}
+
+
+def _prefilter(name: str) -> Callable[[Prefilter], Prefilter]:
+    def deco(fn: Prefilter) -> Prefilter:
+        PREFILTERS[name] = fn
+        return fn
+
+    return deco
+
+
+def _phrase_candidates(batch: _Batch, matcher: _Matcher, anchors: frozenset[str] | None) -> np.ndarray | None:
+    mask: np.ndarray | None = None
+    if anchors is not None:
+        mask = batch.anchors(anchors)  # the detector returns early without an anchor token
+    lits = _matcher_literals(matcher)
+    if lits is not None:  # every match (fast path) contains one of them
+        m = batch.literals(lits)
+        mask = m if mask is None else mask & m
+    return mask
+
+
+@_prefilter("phrases")
+def _pre_phrases(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray | None:
+    return _phrase_candidates(batch, _phrase_regex(rule.params["phrases"]), _anchors(rule.params))
+
+
+@_prefilter("compensated")
+def _pre_compensated(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray | None:
+    mask = _phrase_candidates(batch, _phrase_regex(rule.params["phrases"]), _anchors(rule.params))
+    not_vine = np.fromiter((v is not True for v in batch.vines), dtype=bool, count=batch.n)  # Vine: never
+    return not_vine if mask is None else mask & not_vine
+
+
+@_prefilter("words")
+def _pre_words(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray | None:
+    lex = rule.params["lexicon"]
+    return _phrase_candidates(batch, _word_regex(lex), _lexicon_anchors(lex))
+
+
+@_prefilter("seller_feedback")
+def _pre_seller_feedback(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray | None:
+    # No finding without a sentence whose logistics cue matches (fast path: inside the lower-cased field).
+    return _phrase_candidates(batch, _phrase_regex("logistics"), _anchors(rule.params))
+
+
+@_prefilter("competitor_mention")
+def _pre_competitors(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray | _Constant | None:
+    if not competitors:  # the finding names the missing setting only, whatever the review says
+        blank = _Review("", "", "other", None, None, ())
+        return _Constant(tuple(DETECTORS[rule.detector](blank, rule.params)))
+    return None
+
+
+@_prefilter("email")
+def _pre_email(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray:
+    return batch.match("joined", "@")  # the detector's own first test, per field
+
+
+@_prefilter("order_number")
+def _pre_order(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray:
+    # A match is 3+7+7 digits (one character each) joined by two hyphens.
+    return batch.match("joined", r"(?s)-.{7}-")
+
+
+@_prefilter("street_address")
+def _pre_address(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray:
+    # The detector needs an ASCII digit in the field, and a match ends with a street suffix (case-sensitive).
+    suffixes = _STREET_SUFFIX[3:-1].split("|")
+    return batch.match("joined", "[0-9]") & batch.match("joined", "|".join(suffixes))
+
+
+@_prefilter("phone")
+def _pre_phone(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray:
+    # The detector skips a field with fewer than PHONE_MIN_DIGITS ASCII digits (title + text has at least as many).
+    return batch.count("joined", "[0-9]") >= PHONE_MIN_DIGITS
+
+
+@functools.cache
+def _re2_bare_domain() -> str:
+    # A bare domain's TLD is a lexicon TLD in lower or upper case (mixed case is skipped) that ends the run of
+    # ASCII letters after a dot (the pattern's TLD is [A-Za-z]{2,24}, then a port, a path or a non-word).
+    tlds, _ = _tld_sets()
+    alts = sorted({t for t in tlds if t.isascii() and t.isalpha()} | {t.upper() for t in tlds if t.isascii()})
+    return r"\.(?:" + "|".join(alts) + ")(?:[^A-Za-z]|$)"
+
+
+@_prefilter("link")
+def _pre_link(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray:
+    # A link is a scheme URL ("://", any case of the letters before it), a "www." URL (lower-cased: "W" is the
+    # only character that folds to "w"), or a bare domain with a known TLD.
+    return (batch.match("joined", "://") | batch.match("joined_low", r"www\.")
+            | batch.match("joined", _re2_bare_domain()))
+
+
+@functools.cache
+def _re2_char_run() -> str:
+    # The same non-space character SPAM_CHAR_RUN times: spelled out for every ASCII non-space character;
+    # any run of non-ASCII characters that long stands in for the rest.
+    n = SPAM_CHAR_RUN
+    ascii_runs = ["\\x{%02x}{%d}" % (c, n) for c in range(128) if not chr(c).isspace()]
+    return "(?:" + "|".join(ascii_runs) + ")|[^\\x{00}-\\x{7f}]{%d}" % n
+
+
+@_prefilter("char_run")
+def _pre_char_run(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray:
+    return batch.match("joined", _re2_char_run())
+
+
+#: Word-run separators ([\s,.!]) other than whitespace, turned into spaces before ``str.split``.
+_WORD_RUN_PUNCT: Final[tuple[str, ...]] = (",", ".", "!")
+
+
+@_prefilter("word_run")
+def _pre_word_run(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray:
+    """A run is a word W then 4+ times ([\\s,.!]+ W) with the same word case-insensitively. Its 2nd-4th copies
+    stand alone between separators, so splitting the lower-cased field at [\\s,.!] gives three equal tokens in
+    a row. ``str.lower`` equals the regex's per-character simple lower-casing except for İ (length changes:
+    always a candidate) and Σ (final-sigma rule: always a candidate)."""
+    out = np.zeros(batch.n, dtype=bool)
+    for fname in _fields(rule.params):
+        orig = batch.titles if fname == "title" else batch.texts
+        for i, (s, low) in enumerate(zip(orig, batch.lower(fname))):
+            if len(low) != len(s) or "Σ" in s:
+                out[i] = True
+                continue
+            for p in _WORD_RUN_PUNCT:
+                if p in low:
+                    low = low.replace(p, " ")
+            toks = low.split()
+            if len(toks) < 3:
+                continue
+            eq = list(map(str.__eq__, toks, toks[1:]))
+            if any(map(bool.__and__, eq, eq[1:])):
+                out[i] = True
+    return out
+
+
+#: RE2 classes for the symbol checks. A Python symbol ([^\w\s]) is never an ASCII letter, digit, "_" or ASCII
+#: whitespace; non-ASCII characters may be anything, so they count as possible symbols.
+_RE2_MAYBE_SYMBOL: Final[str] = "[^a-zA-Z0-9_" + "".join("\\x{%02x}" % ord(c) for c in _ASCII_SPACE) + "]"
+_RE2_MAYBE_SHARE_SYMBOL: Final[str] = ("[^a-zA-Z0-9_" + "".join("\\x{%02x}" % ord(c) for c in _ASCII_SPACE)
+                                       + _re2_escape(".,!?'\"-:;()") + "]")
+_RE2_SURE_NOT_SYMBOL: Final[str] = "[a-zA-Z0-9_" + _re2_escape(".,!?'\"-:;()") + "]"
+
+
+@_prefilter("symbols")
+def _pre_symbols(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray:
+    mode = rule.params.get("mode", "only")
+    out = np.zeros(batch.n, dtype=bool)
+    for fname in _fields(rule.params):
+        if mode == "only":
+            # No alphanumeric at all (so none in ASCII) in 12+ characters, or a run of 12 symbols with only
+            # spaces between (so 12 possible symbols with no ASCII letter, digit or "_" between).
+            long_enough = batch.lengths(fname) >= SPAM_SYMBOL_RUN
+            out |= long_enough & ~batch.match(fname, "[a-zA-Z0-9]")
+            out |= batch.match(fname, "%s(?:[^a-zA-Z0-9_]*%s){%d}" % (_RE2_MAYBE_SYMBOL, _RE2_MAYBE_SYMBOL,
+                                                                       SPAM_SYMBOL_RUN - 1))
+        elif mode == "share":
+            # share = symbols / non-space > 0.5, and non-space >= symbols + K (K: letters, digits, "_" and the
+            # allowed punctuation in ASCII), so symbols > K; symbols <= the possible symbols counted here.
+            out |= batch.count(fname, _RE2_MAYBE_SHARE_SYMBOL) > batch.count(fname, _RE2_SURE_NOT_SYMBOL)
+        else:  # unknown mode: the detector yields nothing, but let it decide
+            out |= True
+    return out
+
+
+@functools.cache
+def _re2_two_common_words() -> str:
+    words = _COMMON_WORDS.pattern[len(r"\b(?:"):-len(r")\b")]
+    w, sep = f"(?:{words})", _RE2_ASCII_NONWORD
+    return f"(?s)(?:^|{sep}){w}{sep}(?:.*{sep})?{w}(?:{sep}|$)"
+
+
+@_prefilter("gibberish")
+def _pre_gibberish(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray:
+    # The detector skips a field with two common words (\b-bounded, in the lower-cased field). Two such
+    # words bounded by ASCII non-word characters are two Python matches: those rows are skipped.
+    out = np.zeros(batch.n, dtype=bool)
+    for fname in _fields(rule.params):
+        view = "joined_low" if fname == "title" else "text"
+        if fname == "title":
+            low = batch.lower("title")
+            out |= np.fromiter((len(_COMMON_WORDS.findall(s)) < 2 for s in low), dtype=bool, count=batch.n)
+            continue
+        out |= ~batch.memo(("two_common", "text"), lambda: _two_common_text(batch))
+    return out
+
+
+def _two_common_text(batch: _Batch) -> np.ndarray:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = batch.memo(("array", "text_low"), lambda: pa.array(batch.lower("text"), type=pa.large_string()))
+    return np.asarray(pc.match_substring_regex(arr, _re2_two_common_words()).to_numpy(zero_copy_only=False),
+                      dtype=bool)
+
+
+@functools.cache
+def _re2_english_word() -> str:
+    sep = _RE2_ASCII_NONTOKEN
+    return f"(?:^|{sep})(?:{'|'.join(sorted(_ENGLISH_ONLY_WORDS))})(?:{sep}|$)"
+
+
+@_prefilter("language")
+def _pre_language(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray:
+    """Rows the language check can skip: an allow-list with English, at least LANGUAGE_MIN_CHARS ASCII letters
+    (so letters), and surely plainly English: a lower bound on its English-only words (bounded by ASCII
+    non-token characters; adjacent ones may be counted once) that passes both of :func:`_plainly_english`'s
+    tests against an upper bound on its tokens (runs of ASCII letters/digits plus non-ASCII characters: a
+    token is either an ASCII run or holds a non-ASCII character)."""
+    allowed = {m: _allowed_languages(m)[1] for m in set(batch.markets)}
+    en_ok = np.fromiter((allowed[m] is not None and "en" in allowed[m] for m in batch.markets), dtype=bool,
+                        count=batch.n)
+    letters = batch.count("text", "[A-Za-z]") >= LANGUAGE_MIN_CHARS
+    n_lb = batch.count("text_low_head", _re2_english_word())
+    t_ub = batch.count("text_low_head", "[a-z0-9A-Z]+") + batch.count("text_low_head", "[^\\x{00}-\\x{7f}]")
+    sure = (n_lb >= ENGLISH_FAST_MIN_WORDS) & (n_lb >= ENGLISH_FAST_MIN_SHARE * t_ub)
+    return ~(en_ok & letters & sure)
+
+
 # ------------------------------------------------------------------------------------------- the checks
 
 _CONTEXT_COLUMNS = ("review_id", "platform", "marketplace", "title", "text", "vine", "author", "created_at")
@@ -1232,17 +1704,66 @@ def _opt_bool(v: Any) -> bool | None:
 
 
 def check_each_review(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = None,
-                      competitors: Iterable[str] = ()) -> pd.DataFrame:
+                      competitors: Iterable[str] = (), prefilter: bool = True) -> pd.DataFrame:
     """Run the per-review rules on every row of ``frame`` (any slice works: no row looks at another).
 
     Returns the long hit frame (:data:`HIT_COLUMNS`). Reviews with a platform outside
     :data:`reviewtools.schema.PLATFORMS` or none are checked with the ``other`` rules.
+
+    Each rule's detector runs only on the rows its column-wide prefilter (:data:`PREFILTERS`) cannot rule
+    out; ``prefilter=False`` runs every detector on every row instead (the same result, several times slower).
 
     >>> import pandas as pd
     >>> f = pd.DataFrame({"review_id": ["a"], "platform": ["amazon"], "text": ["Visit www.example.com now"]})
     >>> check_each_review(f).query("outcome == 'hit'").rule_id.tolist()
     ['AMZ-LINK-EXTERNAL']
     """
+    if not prefilter:
+        return _check_each_review_reference(frame, rules=rules, competitors=competitors)
+    df = _prepare(frame)
+    per = _rules_per_platform(_select_rules(rules))
+    comp = tuple(c for c in competitors if c and c.strip())
+    n = len(df["text"])
+    platforms = [p if isinstance(p, str) and p in per else "other" for p in df["platform"]]
+    titles = [_str_or_empty(v) for v in df["title"]]
+    texts = [_str_or_empty(v) for v in df["text"]]
+    markets = [m if isinstance(m, str) else None for m in df["marketplace"]]
+    vines = [_opt_bool(v) for v in df["vine"]]
+    rids = [_str_or_empty(v) for v in df["review_id"]]
+    by_platform: dict[str, list[int]] = {}
+    for i, p in enumerate(platforms):
+        by_platform.setdefault(p, []).append(i)
+    width = max((len(v) for v in per.values()), default=0) + 1
+    keyed: list[tuple[int, list[tuple[Any, ...]]]] = []
+    for platform, idx in by_platform.items():
+        batch = _Batch([titles[i] for i in idx], [texts[i] for i in idx], [markets[i] for i in idx],
+                       [vines[i] for i in idx])
+        reviews: dict[int, _Review] = {}
+        for k, rule in enumerate(per[platform]):
+            sel = PREFILTERS[rule.detector](batch, rule, comp) if rule.detector in PREFILTERS else None
+            if isinstance(sel, _Constant):
+                if sel.findings:
+                    for i in idx:
+                        keyed.append((i * width + k, [_row(rids[i], platform, rule, f) for f in sel.findings]))
+                continue
+            positions = range(batch.n) if sel is None else np.flatnonzero(sel).tolist()
+            detect = DETECTORS[rule.detector]
+            for j in positions:
+                rv = reviews.get(j)
+                if rv is None:
+                    rv = reviews[j] = _Review(batch.titles[j], batch.texts[j], platform, batch.markets[j],
+                                              batch.vines[j], comp)
+                found = list(detect(rv, rule.params))
+                if found:
+                    i = idx[j]
+                    keyed.append((i * width + k, [_row(rids[i], platform, rule, f) for f in found]))
+    keyed.sort(key=lambda kv: kv[0])
+    return _to_frame([r for _, rows in keyed for r in rows])
+
+
+def _check_each_review_reference(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = None,
+                                 competitors: Iterable[str] = ()) -> pd.DataFrame:
+    """The straightforward per-review loop: every detector on every row. The prefiltered path must equal it."""
     df = _prepare(frame)
     per = _rules_per_platform(_select_rules(rules))
     comp = tuple(c for c in competitors if c and c.strip())

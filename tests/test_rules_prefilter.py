@@ -1,0 +1,187 @@
+"""The column-wide prefilters of ``check_each_review`` never change its result.
+
+``check_each_review(frame)`` runs each detector only on the rows its prefilter keeps; ``prefilter=False`` runs
+the plain per-review loop. They must be frame-equal on any input: the rules' own examples, real review
+snippets, and adversarial Unicode (letters next to anchors, İ/ß/Σ case mapping, zero-width spaces, emoji,
+URLs, phone numbers of several regions).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reviewtools import rules as R
+from reviewtools.rules import DETECTORS, PREFILTERS, check_each_review, load_rules
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MARKETS = ("amazon.com", "amazon.de", "amazon.co.uk", "amazon.co.jp", None, "amazon.xx")
+PLATFORMS = ("amazon", "google", "trustpilot", "yelp", "app_store", "google_play", "other", "ebay", None)
+
+#: Hand-made adversarial pieces: each is spliced into texts below.
+ADVERSARIAL = (
+    "éfree gift", "freeé", "gift\u00e9 card", "İ received this free for my honest review",
+    "İSTANBUL ORDER NEVER ARRIVED", "STRAßE 12 Baker Street", "ẞ", "ΟΔΟΣ ΟΔΟΣ ΟΔΟΣ ΟΔΟΣ ΟΔΟΣ",
+    "σ Σ σ Σ σ", "you\u200b idiot", "you idiot\u200b", "fu\u200bck", "🤬🤬🤬🤬🤬🤬🤬🤬🤬🤬🤬🤬🤬",
+    "!!!!!!!!!!!!", "😀 😀 😀 😀 😀 😀 😀 😀 😀 😀 😀 😀", "---- ==== ---- ====", "HTTP://EXAMPLE.COM/x",
+    "httpſ://example.org", "WWW.Example.COM", "Visit example.COM today", "go to shop.it/x", "great.It works",
+    "bit.ly/abc", "amzn.to/xyz", "https://www.amazon.com/dp/B0?tag=abc-20", "mail me at a.b@example.co.uk",
+    "Call +44 20 7946 0958", "ruf an 030 12345678", "電話 +81 3-1234-5678", "(415) 867-5309", "415.867.5309",
+    "４１５-８６７-５３０９", "order 123-4567890-1234567", "١٢٣-٤٥٦٧٨٩٠-١٢٣٤٥٦٧", "I live at 221 Baker Street",
+    "hi hi hi hi hi", "Hi, hi. HI! hi hi", "K\u212a k k k k", "ſo ſo ſo ſo ſo", "ıt ıt ıt ıt ıt",
+    "aaaaaaaaaaaa", "ééééééééééé", "zxcvb qwrtp mnbvc lkjhg", "Das Produkt ist nach zwei Wochen kaputt gegangen",
+    "Ce produit est vraiment excellent, je le recommande à tous mes amis sans hésiter", "\n\n", "   ",
+    "the seller never shipped my order", "ΤΗΕ ΑΝD", "shipping\u00a0was fast", "code\u2028SAVE20",
+)
+
+
+def _example_texts() -> list[tuple[str, str]]:
+    """(title, text) pairs from every rule's hit and miss examples."""
+    out: list[tuple[str, str]] = []
+    for rule in load_rules():
+        for ex in (*rule.hit_examples, *rule.miss_examples):
+            if isinstance(ex, str):
+                out.append(("", ex))
+            elif isinstance(ex, dict) and "frame" not in ex:
+                out.append((str(ex.get("title") or ""), str(ex.get("text") or "")))
+            elif isinstance(ex, dict):
+                out.extend((str(r.get("title") or ""), str(r.get("text") or "")) for r in ex["frame"])
+    return out
+
+
+def _snippets(limit: int = 150) -> list[str]:
+    path = FIXTURES / "vader" / "amazonReviewSnippets_GroundTruth.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()[:limit]
+    return [ln.split("\t")[-1] for ln in lines if ln.strip()]
+
+
+EXAMPLES = _example_texts()
+SNIPPETS = _snippets()
+
+
+def _frame(pairs: list[tuple[str, str]], seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    n = len(pairs)
+    return pd.DataFrame({
+        "review_id": [f"r{i}" for i in range(n)],
+        "platform": [PLATFORMS[i] for i in rng.integers(0, len(PLATFORMS), n)],
+        "marketplace": [MARKETS[i] for i in rng.integers(0, len(MARKETS), n)],
+        "vine": [(True, False, None)[i] for i in rng.integers(0, 3, n)],
+        "title": [t for t, _ in pairs],
+        "text": [x for _, x in pairs],
+    })
+
+
+def _varied_pairs() -> list[tuple[str, str]]:
+    rng = np.random.default_rng(8)
+    pairs = list(EXAMPLES)
+    pairs += [("", s) for s in SNIPPETS]
+    pairs += [("", a) for a in ADVERSARIAL] + [(a, "") for a in ADVERSARIAL]
+    texts = [x for _, x in EXAMPLES] + SNIPPETS
+    for _ in range(300):  # splices: an example, an adversarial piece, another example
+        a, b = (texts[i] for i in rng.integers(0, len(texts), 2))
+        adv = ADVERSARIAL[int(rng.integers(0, len(ADVERSARIAL)))]
+        glue = (" ", "", "\n", "\u200b", "é")[int(rng.integers(0, 5))]
+        pairs.append((adv if rng.random() < 0.2 else "", glue.join((a, adv, b))))
+    return pairs
+
+
+def _assert_same(frame: pd.DataFrame, competitors: tuple[str, ...] = ()) -> None:
+    fast = check_each_review(frame, competitors=competitors)
+    ref = check_each_review(frame, competitors=competitors, prefilter=False)
+    pd.testing.assert_frame_equal(fast, ref)
+
+
+def test_every_detector_has_a_prefilter():
+    assert set(PREFILTERS) == set(DETECTORS)
+
+
+@pytest.mark.parametrize("competitors", [(), ("Acme", "Blendtec", "İpek")])
+def test_prefiltered_equals_reference_on_varied_reviews(competitors):
+    frame = _frame(_varied_pairs(), seed=1)
+    assert len(frame) > 500
+    _assert_same(frame, competitors)
+
+
+def test_prefiltered_equals_reference_on_an_slice_and_with_missing_columns():
+    frame = _frame(_varied_pairs()[:200], seed=2)
+    _assert_same(frame.iloc[50:120])
+    _assert_same(frame[["review_id", "text"]])
+    _assert_same(frame.assign(text=[None if i % 7 == 0 else t for i, t in enumerate(frame.text)]))
+
+
+def test_examples_are_candidates_of_their_own_rule():
+    """Each rule's hit examples survive its prefilter (a prefilter that dropped them would lose hits)."""
+    for rule in load_rules():
+        if rule.detector not in PREFILTERS:
+            continue
+        pairs = [(t, x) for t, x in _example_texts()]
+        for ex in rule.hit_examples:
+            if not isinstance(ex, (str, dict)) or (isinstance(ex, dict) and "frame" in ex):
+                continue
+            title, text = ("", ex) if isinstance(ex, str) else (str(ex.get("title") or ""), str(ex.get("text") or ""))
+            market = ex.get("marketplace", "amazon.com") if isinstance(ex, dict) else "amazon.com"
+            vine = ex.get("vine") if isinstance(ex, dict) else None
+            comp = tuple(ex.get("competitors", ())) if isinstance(ex, dict) else ()
+            batch = R._Batch([title], [text], [market], [vine])
+            sel = PREFILTERS[rule.detector](batch, rule, comp)
+            assert sel is None or isinstance(sel, R._Constant) or bool(sel[0]), (rule.rule_id, ex)
+        assert pairs
+
+
+@pytest.mark.parametrize("name", sorted({r.params["phrases"] for r in load_rules() if "phrases" in r.params}
+                                        | {"logistics", "product_cues"}))
+def test_required_literals_are_in_every_match(name):
+    matcher = R._phrase_regex(name)
+    lits = R._matcher_literals(matcher)
+    if matcher.lower is None:  # case-sensitive parts: searched case-insensitively, no literal claim
+        assert lits is None
+        return
+    texts = [x.lower() for _, x in EXAMPLES] + [s.lower() for s in SNIPPETS]
+    found = 0
+    for t in texts:
+        for m in matcher.lower.finditer(t):
+            found += 1
+            if lits is not None:
+                assert any(s in m.group(0) or s in t for s in lits), (name, m.group(0), lits)
+    assert found or lits is None
+
+
+@pytest.mark.parametrize("pattern, text", [
+    (r"\bship(?:ping|ped)\b", "we shipped it"),
+    (r"in exchange for (?:my|an)\s+(?:\w+\s+){0,3}?review", "in exchange for my honest review"),
+    (r"(?:a|b)?c+d", "ccd"),
+    (r"x(?=[^.]{0,40}\b(?:arrived|came))", "x then it came"),
+])
+def test_required_literals_examples(pattern, text):
+    lits = R._required_literals(pattern)
+    m = re.search(pattern, text)
+    assert m is not None
+    assert lits is None or any(s in text for s in lits)
+
+
+def test_required_literals_none_when_a_match_may_be_anything():
+    assert R._required_literals(r"\w+") is None
+    assert R._required_literals(r"a|\d+") is None
+    assert R._required_literals(r"(?:abc)?") is None
+
+
+_PIECES = [x for _, x in EXAMPLES] + list(ADVERSARIAL) + SNIPPETS[:60]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(
+    st.lists(st.sampled_from(_PIECES), min_size=0, max_size=3),
+    st.lists(st.sampled_from(_PIECES), min_size=1, max_size=4),
+    st.sampled_from(("", " ", "\n", "\u200b", "é", "İ", "Σ", "_", "7")),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=12),
+), min_size=1, max_size=6), st.integers(0, 2**16))
+def test_property_prefiltered_equals_reference(parts, seed):
+    pairs = [(glue.join(t), glue.join([*x, noise])) for t, x, glue, noise in parts]
+    _assert_same(_frame(pairs, seed))
