@@ -48,9 +48,9 @@ import pandas as pd
 from .errors import ReviewToolsError
 from .respond import (
     ReplySettings,
+    _draft_context,
     _normalise,
     blocking,
-    draft_reply,
     lint_draft,
     primary_topic,
     removal_request_from_rows,
@@ -714,8 +714,9 @@ def _unique_draft(rec: dict[str, Any], kind: str, topic: str | None, problem: st
     platform = str(rec.get("platform") or "other")
     author = rec.get("author") if isinstance(rec.get("author"), str) else None
     draft = ""
+    ctx = _draft_context(rec, kind, topic, problem, settings)  # = draft_reply(..., variant=v), built once
     for variant in range(6):
-        draft = draft_reply(rec, kind=kind, topic=topic, problem=problem, settings=settings, variant=variant)
+        draft = ctx.text(variant)
         if _normalise(draft) not in previous:
             break
     prev = [draft] if _normalise(draft) in previous else []

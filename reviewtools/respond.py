@@ -643,10 +643,9 @@ _COMPLAINT_CACHE_SIZE: Final[int] = 4096
 
 @functools.lru_cache(maxsize=_COMPLAINT_CACHE_SIZE)
 def _reads_as_complaint(phrase: str, topic: str) -> bool:
-    from .topics import find_topics  # the topic rules decide what a complaint is; imported only when quoting
+    from .topics import reads_as_complaint  # the topic rules decide what a complaint is; imported when quoting
 
-    hits = find_topics(pd.DataFrame({"review_id": ["quote"], "text": [phrase]}), topics=[topic])
-    return bool(hits["complaint"].astype("boolean").fillna(False).any())
+    return reads_as_complaint(phrase, topic)
 
 
 def topic_label(topic: str | None, product: str) -> str:
@@ -708,13 +707,68 @@ def draft_reply(
     <BLANKLINE>
     — Customer care team
     """
+    return _draft_context(review, kind, topic, problem, settings).text(variant)
+
+
+@dataclass(frozen=True)
+class _DraftContext:
+    """What :func:`draft_reply` needs that does not depend on ``variant``, worked out once per review."""
+
+    platform: str
+    review_id: str
+    kind: str
+    topic: str | None
+    values: Mapping[str, str]
+    name: str | None
+    openings: tuple[tuple[str, Sequence[str]], ...]
+    nexts: Sequence[str]
+    settings: ReplySettings
+
+    def text(self, variant: int = 0) -> str:
+        """The draft of phrasing set ``variant`` (0 = the first choice), as :func:`draft_reply` returns it."""
+        kind, topic, values, settings, openings = self.kind, self.topic, self.values, self.settings, self.openings
+        platform = self.platform
+        key = self.review_id + (f"#{variant}" if variant else "")
+        tpl = reply_templates()
+        greeting = _pick(tpl["greeting"][settings.tone]["named" if self.name else "anonymous"], key, "greeting")
+        closing = _pick(tpl["closing"][kind][settings.tone], key, "closing")
+        nexts = self.nexts
+        next_step = _pick(nexts, key, f"{kind}:{topic}:next")
+        shortest_next = min(nexts, key=len)
+        signature = _signature(settings)
+        limit = reply_limit(platform)
+        candidates = []
+        for compact in (False, True):
+            for slot, opts in openings:
+                opening = _pick(opts, key, f"{kind}:{topic}:{slot}")
+                body_parts = [opening, next_step] + ([closing] if not compact else [])
+                body = _fill(" ".join(body_parts), values)
+                head = _fill(greeting, values)
+                candidates.append(f"{head} {body} {signature}" if compact else f"{head}\n\n{body}\n\n{signature}")
+        short_head = _fill(greeting, values).rstrip(",") + "."
+        for i, text in enumerate(candidates):
+            if "\n" not in text:  # compact layout: "Hi Ann. We're sorry ..." rather than "Hi Ann, We're"
+                candidates[i] = short_head + text[len(_fill(greeting, values)):]
+        shortest_opening = min(openings[-1][1], key=len)
+        for nxt in (shortest_next, tpl["short_next_step"]):
+            candidates.append(_fill(f"{shortest_opening} {nxt}", values).join([short_head + " ", " " + signature]))
+        for text in candidates:
+            if limit.limit is None or limit.measure(text) <= limit.limit:
+                return text
+        log.warning("reply draft for review %s is over the %s limit even in its shortest form", key, platform)
+        return candidates[-1]
+
+
+def _draft_context(
+    review: Mapping[str, Any], kind: str, topic: str | None, problem: str | None, settings: ReplySettings | None
+) -> _DraftContext:
+    """The variant-independent part of :func:`draft_reply` (argument checks, name, product, quote, templates)."""
     settings = settings or ReplySettings()
     if kind not in REPLY_KINDS:
         raise TemplateError(f"kind {kind!r} is not one of {REPLY_KINDS}")
     if topic is not None and topic not in TOPICS:
         raise TemplateError(f"topic {topic!r} is not one of the {len(TOPICS)} complaint topics")
     platform = str(review.get("platform") or "other")
-    key = str(review.get("review_id") or "") + (f"#{variant}" if variant else "")
     tpl = reply_templates()
     name = display_name(review.get("author"), platform, settings)
     is_app = _platform_channels(platform).get("kind") == "app"  # app templates do not follow the topic rules
@@ -727,8 +781,6 @@ def draft_reply(
         "brand": settings.brand,
     }
     values["label"] = topic_label(None if is_app else topic, values["product"])
-    greeting = _pick(tpl["greeting"][settings.tone]["named" if name else "anonymous"], key, "greeting")
-    closing = _pick(tpl["closing"][kind][settings.tone], key, "closing")
     topical = kind != "positive" and topic is not None
     t = (tpl["app"] if _platform_channels(platform).get("kind") == "app" else tpl["topics"][topic]) if topical else None
     generic = tpl["kinds"][kind]
@@ -738,30 +790,8 @@ def draft_reply(
     else:
         openings = [("opening", generic["opening"])]
     nexts = t["next_step"] if t is not None else generic["next_step"]
-    next_step = _pick(nexts, key, f"{kind}:{topic}:next")
-    shortest_next = min(nexts, key=len)
-    signature = _signature(settings)
-    limit = reply_limit(platform)
-    candidates = []
-    for compact in (False, True):
-        for slot, opts in openings:
-            opening = _pick(opts, key, f"{kind}:{topic}:{slot}")
-            body_parts = [opening, next_step] + ([closing] if not compact else [])
-            body = _fill(" ".join(body_parts), values)
-            head = _fill(greeting, values)
-            candidates.append(f"{head} {body} {signature}" if compact else f"{head}\n\n{body}\n\n{signature}")
-    short_head = _fill(greeting, values).rstrip(",") + "."
-    for i, text in enumerate(candidates):
-        if "\n" not in text:  # compact layout: "Hi Ann. We're sorry ..." rather than "Hi Ann, We're"
-            candidates[i] = short_head + text[len(_fill(greeting, values)):]
-    shortest_opening = min(openings[-1][1], key=len)
-    for nxt in (shortest_next, tpl["short_next_step"]):
-        candidates.append(_fill(f"{shortest_opening} {nxt}", values).join([short_head + " ", " " + signature]))
-    for text in candidates:
-        if limit.limit is None or limit.measure(text) <= limit.limit:
-            return text
-    log.warning("reply draft for review %s is over the %s limit even in its shortest form", key, platform)
-    return candidates[-1]
+    return _DraftContext(platform, str(review.get("review_id") or ""), kind, topic, values, name,
+                         tuple(openings), nexts, settings)
 
 
 # ============================================================================================ removal requests

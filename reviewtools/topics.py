@@ -743,6 +743,44 @@ def _match_text(low: str, m: _Matcher) -> list[tuple[int, int, int, _Phrase]]:
     return out
 
 
+def _judged_matches(
+    original: str, m: _Matcher, lex: _Lexicon
+) -> list[tuple[str, int, int, _Phrase, str, bool, str, str, str]]:
+    """The matches of one field value, judged: ``(topic, start, end, phrase, polarity, negated, negator, cue,
+    reason)`` per match, in :func:`_match_text`'s order (the per-text work of :func:`find_topics`)."""
+    low = original.lower()
+    if len(low) != len(original):  # rare: lower() changed the length; keep offsets exact
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in original)
+    out = []
+    for t, s, e, ph in _match_text(low, m):
+        rule = m.topics[t].rule
+        lo = max(0, s - _CONTEXT_CHARS)
+        doc = _Doc.of(low[lo : e + _CONTEXT_CHARS], lex, offset=lo)
+        out.append((rule.id, s, e, ph, *_judge(doc, s, e, ph, rule, lex)))
+    return out
+
+
+def reads_as_complaint(text: str, topic: str) -> bool:
+    """Whether ``text`` on its own holds a complaint of ``topic``: the same answer as
+    ``find_topics(pd.DataFrame({"review_id": ["x"], "text": [text]}), topics=[topic])["complaint"].any()``,
+    without building frames (:mod:`reviewtools.respond` asks it of every phrase it would quote back).
+
+    >>> reads_as_complaint("arrived two weeks late", "shipping_delivery")
+    True
+    >>> reads_as_complaint("shipping was fast", "shipping_delivery")
+    False
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"reads_as_complaint expects str, got {type(text).__name__}")
+    known = [c.rule.id for c in _compiled()]
+    if topic not in known:
+        raise TopicsError(f"unknown topic ids {[topic]}; known: {known}")
+    m = _matcher((topic,))
+    if not len(_candidates([text], m.prefilter)):  # the same RE2 prefilter as find_topics
+        return False
+    return any(match[4] == "complaint" for match in _judged_matches(text, m, _lexicon()))
+
+
 def _find(frame: pd.DataFrame, topics: Sequence[str] | None) -> pd.DataFrame:
     _check_frame(frame)
     if topics is not None:
@@ -760,18 +798,8 @@ def _find(frame: pd.DataFrame, topics: Sequence[str] | None) -> pd.DataFrame:
         for pos in _candidates(texts, m.prefilter):
             pos = int(pos)
             original = texts[pos]
-            low = original.lower()
-            if len(low) != len(original):  # rare: lower() changed the length; keep offsets exact
-                low = "".join(c.lower() if len(c.lower()) == 1 else c for c in original)
-            found = _match_text(low, m)
-            if not found:
-                continue
-            for t, s, e, ph in found:
-                rule = m.topics[t].rule
-                lo = max(0, s - _CONTEXT_CHARS)
-                doc = _Doc.of(low[lo : e + _CONTEXT_CHARS], lex, offset=lo)
-                polarity, negated, negator, cue, reason = _judge(doc, s, e, ph, rule, lex)
-                rows.append((pos, fld, rule.id, s, e, original[s:e], ph.phrase, ph.kind,
+            for rule_id, s, e, ph, polarity, negated, negator, cue, reason in _judged_matches(original, m, lex):
+                rows.append((pos, fld, rule_id, s, e, original[s:e], ph.phrase, ph.kind,
                              polarity, negated, negator, cue, reason))
     cols = ["_row", "field", "topic", "start", "end", "evidence", "phrase", "kind",
             "polarity", "negated", "negator", "cue", "reason"]
@@ -1170,6 +1198,7 @@ __all__ = [
     "find_topics",
     "tag_topics",
     "find_and_tag_topics",
+    "reads_as_complaint",
     "topic_counts",
     "topic_share_by_period",
     "ThemeDiscovery",

@@ -43,7 +43,8 @@ def reviews() -> pd.DataFrame:
 
 def test_sentiment_fast_seam_equals_the_package(reviews, monkeypatch):
     fast = sentiment.score_sentiment(reviews)
-    monkeypatch.setattr(sentiment, "_scores", lambda texts: [PACKAGE.polarity_scores(t) for t in texts])
+    monkeypatch.setattr(sentiment, "_review_scores", lambda whole, spans: (
+        PACKAGE.polarity_scores(whole), [PACKAGE.polarity_scores(whole[a:b])["compound"] for a, b in spans]))
     slow = sentiment.score_sentiment(reviews)
     assert_frame_equal(fast, slow)
     assert fast["vader_compound"].tolist() == [
@@ -163,3 +164,19 @@ def test_parse_dates_spread_equals_map(values, name, shuffled_index):
     parsed = parsed.astype("datetime64[us, UTC]")
     want = pd.to_datetime(s.map(pd.Series(parsed.to_numpy(), index=uniq.to_numpy())), utc=True)
     assert_frame_equal(ingest._spread(s, uniq, parsed).to_frame(), want.astype("datetime64[us, UTC]").to_frame())
+
+
+def test_reads_as_complaint_equals_find_topics_on_one_row(reviews):
+    """topics.reads_as_complaint (no frames) answers what find_topics on a one-row frame answered."""
+    from reviewtools import topics
+
+    matches = find_topics(reviews)
+    phrases = list(dict.fromkeys(zip(matches["evidence"], matches["topic"])))
+    phrases += [("arrived two weeks late", "shipping_delivery"), ("shipping was fast", "shipping_delivery"),
+                ("no damage at all", "damaged_defective"), ("", "size_fit"), ("RUNS SMALL", "size_fit")]
+    for phrase, topic in phrases:
+        frame = pd.DataFrame({"review_id": ["quote"], "text": [phrase]})
+        want = bool(find_topics(frame, topics=[topic])["complaint"].astype("boolean").fillna(False).any())
+        assert topics.reads_as_complaint(phrase, topic) is want, (phrase, topic)
+    with pytest.raises(topics.TopicsError, match="unknown topic"):
+        topics.reads_as_complaint("late", "no_such_topic")

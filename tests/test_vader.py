@@ -255,3 +255,59 @@ def test_property_identical_on_arbitrary_unicode(text):
 def test_property_identical_on_long_texts(text):
     assert FAST.polarity_scores(text) == REF.polarity_scores(text)
     assert FAST.compound(text) == REF.polarity_scores(text)["compound"]
+
+
+# ----------------------------------------------------------------------- review_scores: shared tokens
+
+def _spans_of(draw, text: str) -> list[tuple[int, int]]:
+    """Spans of ``text``: mostly whitespace-delimited runs of tokens (the shared-token path), some cut inside a
+    token or starting on a space (the fallback), in text order, sometimes overlapping or out of order."""
+    size = len(text)
+    edges = sorted({0, size, *(i for i, c in enumerate(text) if c.isspace())})
+    cuts = draw(st.lists(st.sampled_from(edges) if draw(st.booleans()) else st.integers(0, size), max_size=8))
+    cuts = sorted(cuts) if draw(st.integers(0, 4)) else cuts
+    spans = []
+    for a, b in zip(cuts, cuts[1:]):
+        piece = text[a:b] if a < b else ""
+        lead = len(piece) - len(piece.lstrip())
+        trail = len(piece) - len(piece.rstrip())
+        if draw(st.booleans()) and a + lead < b - trail:
+            spans.append((a + lead, b - trail))  # trimmed, as split_sentences gives them
+        elif a < b:
+            spans.append((a, b))
+    return spans
+
+
+@settings(max_examples=500, **_SETTINGS)
+@given(st.data(), review_text())
+@example(None, "Love it. Broke fast.")
+def test_property_review_scores_equal_separate_calls(data, text):
+    """``review_scores`` (one tokenisation, span valences reused or recomputed on the token slice) equals
+    upstream on the whole text and on every span alone."""
+    spans = [(0, 8), (9, 20)] if data is None else _spans_of(data.draw, text)
+    whole, parts = FAST.review_scores(text, spans)
+    assert whole == REF.polarity_scores(text)
+    assert parts == [REF.polarity_scores(text[a:b])["compound"] for a, b in spans]
+
+
+@settings(max_examples=200, **_SETTINGS)
+@given(st.lists(st.sampled_from(_RULE_WORDS + ["great", "bad", "GOOD", "very", "not", "so", "the", "for", "ass",
+                                               "!!!", "?", "kind", "of", "bomb", "nor", "or"]), max_size=30),
+       st.lists(st.integers(0, 30), max_size=6))
+def test_property_review_scores_on_rule_words_and_sentence_cuts(words, cuts):
+    """Dense rule words (negations, boosters, idiom parts, caps, "but") cut into sentences at word edges:
+    the fast path and its reuse across span edges stay exact."""
+    text = " ".join(words)
+    starts = [0]
+    for w in words:
+        starts.append(starts[-1] + len(w) + 1)
+    marks = sorted({min(c, len(words)) for c in cuts} | {0, len(words)})
+    spans = [(starts[a], starts[b] - 1) for a, b in zip(marks, marks[1:]) if a < b]
+    whole, parts = FAST.review_scores(text, spans)
+    assert whole == REF.polarity_scores(text)
+    assert parts == [REF.polarity_scores(text[a:b])["compound"] for a, b in spans]
+
+
+def test_review_scores_rejects_non_str():
+    with pytest.raises(TypeError, match="review_scores expects str"):
+        FAST.review_scores(None, [])  # type: ignore[arg-type]
