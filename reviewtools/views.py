@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ReviewToolsError
-from .ratings import UNKNOWN_GROUP, drag_summary, rating_summary
+from .ratings import UNKNOWN_GROUP, drag_summary, keys_in, rating_summary
 
 #: Filter name -> the column of the (triaged) review frame it selects on.
 FILTER_COLUMNS: Final[dict[str, str]] = {
@@ -79,6 +79,33 @@ def _as_values(frame: pd.DataFrame, column: str) -> pd.Series:
     return s.astype("string").fillna(UNKNOWN_GROUP)
 
 
+def _distinct(cells: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """``(codes, values)``: each cell's position in ``values``, the distinct non-missing cells (``-1`` for a
+    missing cell). A column of a million reviews holds a few hundred distinct products, labels or topic sets,
+    so per-value work (string conversion, a regular expression) runs on ``values`` and is spread back by
+    ``codes`` instead of running on every row."""
+    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.int64), pd.Series(uniques, dtype=cells.dtype)
+
+
+def _value_strings(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, pd.Series]:
+    """:func:`_as_values` factorised: ``(codes, strings)`` with ``strings`` the distinct values as
+    :func:`_as_values` writes them and ``-1`` codes for missing values (:data:`UNKNOWN_GROUP`)."""
+    s = frame[column]
+    if column == "rating":
+        s = pd.to_numeric(s, errors="coerce").astype("Int64")
+    codes, values = _distinct(s)
+    return codes, values.astype("string").fillna(UNKNOWN_GROUP)
+
+
+def _spread(codes: np.ndarray, per_value: np.ndarray, missing: bool) -> np.ndarray:
+    """A boolean per row from a boolean per distinct value (``missing`` for the ``-1`` codes)."""
+    out = np.full(len(codes), missing, dtype=bool)
+    known = codes >= 0
+    out[known] = per_value[codes[known]]
+    return out
+
+
 def filter_options(frame: pd.DataFrame) -> dict[str, list[str]]:
     """The choices for each filter present in ``frame``: sorted distinct values (``"(unknown)"`` for missing).
 
@@ -93,11 +120,14 @@ def filter_options(frame: pd.DataFrame) -> dict[str, list[str]]:
     for name, col in FILTER_COLUMNS.items():
         if col not in frame.columns:
             continue
-        if name == "topic":
-            parts = frame[col].astype("string").fillna("").str.split(MULTI_SEP).explode().str.strip()
+        if name == "topic":  # split the distinct cells only (a few hundred topic sets among a million reviews)
+            _, cells = _distinct(frame[col].astype("string"))
+            parts = cells.fillna("").str.split(MULTI_SEP).explode().str.strip()
             out[name] = sorted(set(parts.dropna()) - {""})
         else:
-            out[name] = sorted(set(_as_values(frame, col)), key=lambda v: (v == UNKNOWN_GROUP, v))
+            codes, values = _value_strings(frame, col)
+            found = set(values) | ({UNKNOWN_GROUP} if (codes < 0).any() else set())
+            out[name] = sorted(found, key=lambda v: (v == UNKNOWN_GROUP, v))
     return out
 
 
@@ -118,8 +148,9 @@ def multi_contains(cells: pd.Series, wanted: Iterable[str], sep: str = MULTI_SEP
     alt = "|".join(re.escape(i) for i in items)
     s = re.escape(sep)
     pattern = rf"(?:^|{s})\s*(?:{alt})\s*(?:{s}|$)"
-    hit = cells.astype("string").str.contains(pattern, regex=True)
-    return hit.fillna(False).astype(bool)
+    codes, values = _distinct(cells.astype("string"))  # the pattern runs once per distinct cell
+    per_value = values.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
+    return pd.Series(_spread(codes, per_value, False), index=cells.index, dtype=bool)
 
 
 def date_bounds(frame: pd.DataFrame) -> tuple[dt.date, dt.date] | None:
@@ -173,8 +204,9 @@ def filter_reviews(
         wanted = {str(v) for v in values}
         if name == "topic":
             hit = multi_contains(frame[col], wanted).to_numpy(dtype=bool)
-        else:
-            hit = _as_values(frame, col).isin(wanted).to_numpy(dtype=bool)
+        else:  # _as_values(frame, col).isin(wanted), decided once per distinct value
+            codes, values = _value_strings(frame, col)
+            hit = _spread(codes, values.isin(wanted).to_numpy(dtype=bool), UNKNOWN_GROUP in wanted)
         mask &= hit
     if date_range is not None:
         if "created_at" not in frame.columns:
@@ -617,9 +649,7 @@ def evidence_for(long: pd.DataFrame | None, frame: pd.DataFrame) -> pd.DataFrame
     if long is None:
         return None
     keys = ["platform", "review_id"] if ("platform" in long.columns and "platform" in frame.columns) else ["review_id"]
-    wanted = frame[keys].astype("string").drop_duplicates()
-    got = long[keys].astype("string").merge(wanted, on=keys, how="left", indicator=True)["_merge"].eq("both")
-    return long[got.to_numpy(dtype=bool)].copy()
+    return long[keys_in(long, frame, keys)].copy()
 
 
 def sorted_reviews(frame: pd.DataFrame, by: str = "created_at", *, limit: int | None = None) -> pd.DataFrame:

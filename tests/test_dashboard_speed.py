@@ -101,3 +101,89 @@ def test_sorted_reviews_equals_sorting_the_whole_frame(rows, by, limit):
     ref = ref.head(limit) if limit is not None else ref
     got = views.sorted_reviews(f, by, limit=limit)
     pd.testing.assert_frame_equal(got, ref)
+
+
+# filter choices and value filters decide once per distinct value (views._value_strings) instead of converting
+# every row to text: equal to the per-row definitions (_as_values on every row) on frames with missing values,
+# float and integer ratings, and a literal "(unknown)" value
+text_value = st.one_of(st.none(), st.sampled_from(["P1", "P2", "p1", "(unknown)", "", " P1"]))
+rating_value = st.one_of(st.none(), st.sampled_from([1, 2, 3, 4, 5]))
+
+
+def _frame(rows) -> pd.DataFrame:
+    products, ratings, topics = zip(*rows) if rows else ((), (), ())
+    return pd.DataFrame({"product_id": pd.Series(products, dtype="string"),
+                         "rating": pd.Series(ratings, dtype="Float64" if len(rows) % 2 else "Int64"),
+                         "topics": pd.Series(topics, dtype="string")})
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(text_value, rating_value, cell), max_size=30))
+def test_filter_options_equal_the_per_row_definition(rows):
+    f = _frame(rows)
+    got = views.filter_options(f)
+    for name, col in (("product", "product_id"), ("rating", "rating")):
+        assert got[name] == sorted(set(views._as_values(f, col)), key=lambda v: (v == "(unknown)", v))
+    parts = f["topics"].astype("string").fillna("").str.split("|").explode().str.strip()
+    assert got["topic"] == sorted(set(parts.dropna()) - {""})
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(text_value, rating_value, cell), max_size=30),
+       st.sets(st.sampled_from(["P1", "p1", "(unknown)", "", "3", "5"]), min_size=1, max_size=3))
+def test_filter_reviews_values_equal_the_per_row_definition(rows, wanted):
+    f = _frame(rows)
+    for name, col in (("product", "product_id"), ("rating", "rating")):
+        want = views._as_values(f, col).isin(wanted).to_numpy(dtype=bool)
+        got = views.filter_reviews(f, **{name: sorted(wanted)})
+        pd.testing.assert_frame_equal(got, f[want])
+
+
+# evidence_for / what_if match keys with ratings.keys_in instead of a merge; removable_review_ids joins rule ids
+# by position instead of a Python function per review: equal to the definitions they replace
+from reviewtools import ratings  # noqa: E402
+
+key_value = st.one_of(st.none(), st.sampled_from(["amazon", "google", "a", ""]))
+id_value = st.one_of(st.none(), st.sampled_from(["r1", "r2", "R1", "", "r1 "]))
+
+
+def _ref_keys_in(left: pd.DataFrame, right: pd.DataFrame, on: list[str]) -> list[bool]:
+    wanted = right[on].astype("string").drop_duplicates()
+    got = left[on].astype("string").merge(wanted, on=on, how="left", indicator=True)["_merge"].eq("both")
+    return got.tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(key_value, id_value), max_size=25), st.lists(st.tuples(key_value, id_value), max_size=25),
+       st.booleans())
+def test_keys_in_equals_a_left_merge_indicator(left, right, one_key):
+    on = ["review_id"] if one_key else ["platform", "review_id"]
+    lf = pd.DataFrame(left, columns=["platform", "review_id"], dtype=object)
+    rf = pd.DataFrame(right, columns=["platform", "review_id"], dtype=object)
+    assert ratings.keys_in(lf, rf, on).tolist() == _ref_keys_in(lf, rf, on)
+
+
+def _ref_removable(hits: pd.DataFrame) -> pd.DataFrame:
+    basis = hits["removal_basis"].astype("boolean").fillna(False).astype(bool)
+    sel = hits[(hits["outcome"].astype("string") == "hit").fillna(False).astype(bool) & basis
+               & (hits["strength"].astype("string") == "strong").fillna(False).astype(bool)]
+    keys = ["platform", "review_id"]
+    sel = sel.assign(rule_id=sel["rule_id"].astype("string").fillna(""))
+    out = sel.groupby(keys, dropna=False)["rule_id"].agg(lambda s: "|".join(sorted(set(s) - {""}))).reset_index()
+    out = out.rename(columns={"rule_id": "rule_ids"})
+    for k in keys + ["rule_ids"]:
+        out[k] = out[k].astype("string")
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(key_value, id_value, st.one_of(st.none(), st.sampled_from(["R-A", "R-B", "r-a", ""])),
+                          st.sampled_from(["hit", "not_run"]), st.sampled_from([True, False, None]),
+                          st.sampled_from(["strong", "weak"])), min_size=1, max_size=25))
+def test_removable_review_ids_equals_the_per_group_join(rows):
+    hits = pd.DataFrame(rows, columns=["platform", "review_id", "rule_id", "outcome", "removal_basis", "strength"])
+    got, want = ratings.removable_review_ids(hits), _ref_removable(hits)
+    if want.empty:
+        assert got.empty
+    else:
+        pd.testing.assert_frame_equal(got, want)
