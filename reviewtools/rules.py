@@ -394,6 +394,19 @@ class _Review:
             self._cache["words"] = frozenset(_ANCHOR_TOKEN.findall(self.lower("title") + " " + self.lower("text")))
         return self._cache["words"]
 
+    def lacks(self, anchors: frozenset[str] | None) -> bool:
+        """True when none of ``anchors`` is among :meth:`words` (None: no anchors, never lacking).
+
+        ``check_each_review`` records anchor sets it has already proven present (column-wide, see
+        :meth:`_Batch.sure_anchors`) in ``_cache["anchored"]``, which spares tokenising the review.
+        """
+        if anchors is None:
+            return False
+        proven = self._cache.get("anchored")
+        if proven is not None and anchors in proven:
+            return False
+        return anchors.isdisjoint(self.words())
+
 
 _ANCHOR_TOKEN = re.compile(r"[^\W_]+")
 _ANCHOR_STOP = frozenset({"the", "a", "an", "of", "and", "people", "this", "that", "these", "those", "my", "your"})
@@ -460,7 +473,7 @@ def _detect_phrases(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding]
     the regex only runs on reviews that have one (a cheap set test instead of a long alternation scan).
     """
     anchors = _anchors(params)
-    if anchors is not None and anchors.isdisjoint(rv.words()):
+    if rv.lacks(anchors):
         return
     rx = _phrase_regex(params["phrases"])
     neg = int(params.get("negation_window", 0))
@@ -480,7 +493,7 @@ def _detect_phrases(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding]
 @_detector("words")
 def _detect_words(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding]:
     """Whole-word matches from ``lexicons/<lexicon>.txt``."""
-    if _lexicon_anchors(params["lexicon"]).isdisjoint(rv.words()):
+    if rv.lacks(_lexicon_anchors(params["lexicon"])):
         return
     rx = _word_regex(params["lexicon"])
     for fname in _fields(params):
@@ -1107,7 +1120,7 @@ def _detect_seller_feedback(rv: _Review, params: Mapping[str, Any]) -> Iterator[
     always gives the share.
     """
     anchors = _anchors(params)
-    if anchors is not None and anchors.isdisjoint(rv.words()):
+    if rv.lacks(anchors):
         return
     logistic = _phrase_regex("logistics")
     product = _phrase_regex("product_cues")
@@ -1220,53 +1233,95 @@ def _required_literals(pattern: str) -> frozenset[str] | None:
     ['cart', 'shipped', 'shipping']
     """
     sp = _parser()
-    _exact, req = _literal_info(sp.parse(pattern, 0), sp)
-    if not req:
-        return None
-    # A string that contains another required string adds nothing: keep the shorter.
-    kept = sorted(req, key=len)
-    out: list[str] = []
-    for s in kept:
-        if not any(k in s for k in out):
-            out.append(s)
-    return frozenset(out)
+    _exact, clauses = _literal_info(sp.parse(pattern, 0), sp)
+    return _best(list(clauses))
+
+
+def _required_sequences(pattern: str) -> tuple[tuple[frozenset[str], ...], ...] | None:
+    """The pattern as alternatives, each with the literal sets its matches contain *in this order* (one string
+    of each set, the occurrences not overlapping): every match satisfies at least one alternative. None when
+    some alternative needs no literal.
+
+    >>> [[sorted(c) for c in alt] for alt in _required_sequences(r"\\bi work for\\s+(?:company|brand)\\b|my\\s+shop")]
+    [[['i work for'], ['brand', 'company']], [['my'], ['shop']]]
+    """
+    sp = _parser()
+    return _alternatives(sp.parse(pattern, 0), sp)
+
+
+#: Words frequent in any English text; a literal set with a string made only of them selects little.
+_FUNCTION_WORDS: Final[frozenset[str]] = frozenset(
+    "a an the and or but if of to in on at by for with from as is it its it's was were be been are am i you "
+    "he she we they my our your his her their me us them this that these those not no so do did does have has "
+    "had will would can could should must need ought where when what which who how get got go".split())
+
+
+def _clause_score(c: frozenset[str]) -> tuple[bool, int, int]:
+    """How selective a literal set is likely to be: no string made only of function words, then the shortest
+    string's length, then fewer strings."""
+    common = any(all(w in _FUNCTION_WORDS for w in x.split()) for x in c)
+    return (not common, min(len(x) for x in c), -len(c))
 
 
 def _best(cands: list[frozenset[str]]) -> frozenset[str] | None:
     cands = [c for c in cands if c and "" not in c]
     if not cands:
         return None
-    return max(cands, key=lambda c: (min(len(s) for s in c), -len(c)))
+    best = max(cands, key=_clause_score)
+    # A string that contains another string of the set adds nothing: keep the shorter.
+    kept: list[str] = []
+    for x in sorted(best, key=len):
+        if not any(k in x for k in kept):
+            kept.append(x)
+    return frozenset(kept)
 
 
-def _literal_info(items: Any, sp: Any) -> tuple[frozenset[str] | None, frozenset[str] | None]:
-    """(every string a sequence can match, when few; strings one of which every match contains)."""
+def _alternatives(items: Any, sp: Any) -> tuple[tuple[frozenset[str], ...], ...] | None:
+    core = [(op, av) for op, av in items if op is not sp.AT and op is not sp.ASSERT_NOT and op is not sp.ASSERT]
+    if len(core) == 1:
+        op, av = core[0]
+        if op is sp.BRANCH:
+            out: list[tuple[frozenset[str], ...]] = []
+            for branch in av[1]:
+                alts = _alternatives(branch, sp)
+                if alts is None:
+                    return None
+                out.extend(alts)
+            return tuple(out)
+        if op is sp.SUBPATTERN and not av[1] and not av[2]:
+            return _alternatives(av[3], sp)
+    _exact, clauses = _literal_info(items, sp)
+    kept = tuple(c for c in clauses if c and "" not in c)
+    return (kept,) if kept else None
+
+
+def _literal_info(items: Any, sp: Any) -> tuple[frozenset[str] | None, tuple[frozenset[str], ...]]:
+    """(every string a sequence can match, when few; literal sets its matches contain, in order)."""
     cur: set[str] | None = {""}
     broken = False
-    cands: list[frozenset[str]] = []
+    clauses: list[frozenset[str]] = []
     for op, av in items:
-        ex, rq = _node_info(op, av, sp)
+        ex, sub = _node_info(op, av, sp)
         if ex is not None and cur is not None and len(cur) * len(ex) <= _LITERAL_EXPANSION_LIMIT:
             cur = {a + b for a in cur for b in ex}
             continue
         broken = True
-        if cur is not None:
-            cands.append(frozenset(cur))
+        if cur is not None and "" not in cur:
+            clauses.append(frozenset(cur))
         if ex is not None:
             cur = set(ex)
         else:
             cur = {""}
-            if rq:
-                cands.append(rq)
-    if cur is not None:
-        cands.append(frozenset(cur))
+            clauses.extend(sub)
+    if cur is not None and "" not in cur:
+        clauses.append(frozenset(cur))
     exact = None if broken or cur is None else frozenset(cur)
-    return exact, _best(cands)
+    return exact, tuple(clauses)
 
 
-def _node_info(op: Any, av: Any, sp: Any) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+def _node_info(op: Any, av: Any, sp: Any) -> tuple[frozenset[str] | None, tuple[frozenset[str], ...]]:
     if op is sp.LITERAL:
-        return frozenset({chr(av)}), None
+        return frozenset({chr(av)}), ()
     if op is sp.IN:
         chars: set[str] = set()
         for iop, iav in av:
@@ -1275,51 +1330,100 @@ def _node_info(op: Any, av: Any, sp: Any) -> tuple[frozenset[str] | None, frozen
             elif iop is sp.RANGE and iav[1] - iav[0] < 16:
                 chars.update(chr(c) for c in range(iav[0], iav[1] + 1))
             else:
-                return None, None
-        return frozenset(chars), None
+                return None, ()
+        return frozenset(chars), ()
     if op is sp.AT or op is sp.ASSERT or op is sp.ASSERT_NOT:
-        return frozenset({""}), None  # zero-width
+        return frozenset({""}), ()  # zero-width
     if op is sp.BRANCH:
         infos = [_literal_info(b, sp) for b in av[1]]
         exact: frozenset[str] | None = None
         if all(e is not None for e, _ in infos):
             u = frozenset().union(*(e for e, _ in infos))  # type: ignore[misc]
             exact = u if len(u) <= _LITERAL_EXPANSION_LIMIT else None
-        reqs = [r if r else (e if e is not None and "" not in e else None) for e, r in infos]
-        req = None if any(r is None for r in reqs) else frozenset().union(*reqs)  # type: ignore[misc]
-        return exact, req
+        bests = [_best(list(c) + ([e] if e is not None else [])) for e, c in infos]
+        if any(b is None for b in bests):
+            return exact, ()
+        return exact, (frozenset().union(*bests),)  # type: ignore[misc]
     if op is sp.SUBPATTERN:
         _group, add_flags, del_flags, p = av
         if add_flags or del_flags:
-            return None, None  # inline flags change what a literal matches: no claim
+            return None, ()  # inline flags change what a literal matches: no claim
         return _literal_info(p, sp)
     if op is getattr(sp, "ATOMIC_GROUP", object()):
         return _literal_info(av, sp)
     if op in (sp.MAX_REPEAT, sp.MIN_REPEAT, getattr(sp, "POSSESSIVE_REPEAT", sp.MAX_REPEAT)):
         lo, hi, p = av
-        e, r = _literal_info(p, sp)
+        e, c = _literal_info(p, sp)
         if lo == 0:
-            return (frozenset({""}) | e if hi == 1 and e is not None else None), None
-        req = r if r else (e if e is not None and "" not in e else None)
-        return (e if lo == hi == 1 else None), req
-    return None, None
+            return (frozenset({""}) | e if hi == 1 and e is not None else None), ()
+        if lo == hi == 1:
+            return e, c
+        return None, (c if c else ((e,) if e is not None and "" not in e else ()))
+    return None, ()
+
+
+#: Literal sets per alternative used in the second, ordered-conjunction prefilter pass.
+_SEQUENCE_CLAUSES: Final[int] = 3
 
 
 @functools.cache
-def _matcher_literals(m: _Matcher) -> frozenset[str] | None:
-    """Required literals of a matcher's lower-case (fast path) pattern; None when it has none."""
+def _matcher_prefilter(m: _Matcher) -> tuple[frozenset[str], tuple[str, ...]] | None:
+    """For a matcher's lower-case (fast path) pattern: the literals one of which every match contains (each
+    alternative's most selective set, together), and one RE2 pattern per alternative (its most selective
+    literal sets in their order), one of which every field with a match satisfies. None when some match
+    needs no literal. (One pattern per alternative: their union in one RE2 pattern has so many DFA states
+    that RE2 falls back to its slow engine, 10-25x slower on review text.)"""
     if m.lower is None or m.lower.flags & re.IGNORECASE:
         return None
-    lits = _required_literals(m.lower.pattern)
-    if lits is not None and any(_FIELD_SEP in s for s in lits):
+    seqs = _required_sequences(m.lower.pattern)
+    if seqs is None:
         return None
-    return lits
+    lits = frozenset().union(*(_best(list(alt)) for alt in seqs))  # type: ignore[misc]
+    if any(_FIELD_SEP in x for alt in seqs for c in alt for x in c):
+        return None
+    parts = []
+    for alt in seqs:
+        ranked = sorted(range(len(alt)), key=lambda i: _clause_score(alt[i]), reverse=True)[:_SEQUENCE_CLAUSES]
+        steps = [alt[i] for i in sorted(ranked)]  # the most selective sets, in the pattern's order
+        parts.append("(?s:.*)".join("(?:" + "|".join(_re2_escape(x) for x in sorted(c)) + ")" for c in steps))
+    return lits, tuple(dict.fromkeys(parts))
+
+
+def _matcher_literals(m: _Matcher) -> frozenset[str] | None:
+    """Required literals of a matcher's lower-case (fast path) pattern; None when it has none."""
+    pre = _matcher_prefilter(m)
+    return None if pre is None else pre[0]
 
 
 class _Constant(NamedTuple):
     """A prefilter's proof that the detector yields these same findings for every row."""
 
     findings: tuple[Finding, ...]
+
+
+class _Selection(NamedTuple):
+    """A prefilter's candidate rows (``mask``), and the rows among them where the rule's ``anchors`` are proven
+    to be among the review's tokens (``sure``), so the detector need not tokenise the review to know it."""
+
+    mask: np.ndarray
+    anchors: frozenset[str] | None = None
+    sure: np.ndarray | None = None
+
+
+#: Rows per block when counting bytes column-wide (bounds the temporary arrays to a few tens of MB).
+_BYTE_BLOCK_ROWS: Final[int] = 20_000
+
+
+def _byte_table(ascii_chars: str = "", non_ascii: bool = False) -> np.ndarray:
+    """A 256-entry 0/1 table over UTF-8 bytes: the given ASCII characters, and (``non_ascii``) the lead byte of
+    every non-ASCII character (continuation bytes 0x80-0xBF never count, so each character counts once)."""
+    t = np.zeros(256, dtype=np.uint8)
+    for c in ascii_chars:
+        assert c.isascii()
+        t[ord(c)] = 1
+    if non_ascii:
+        t[0xC0:] = 1
+    return t
 
 
 class _Batch:
@@ -1383,6 +1487,27 @@ class _Batch:
 
         return self.memo(("count", view, pattern), make)
 
+    def refine(self, view: str, rows: np.ndarray, patterns: tuple[str, ...]) -> np.ndarray:
+        """``rows`` narrowed to those whose ``view`` matches one of the RE2 ``patterns`` (searched only in
+        those rows, each pattern only where no earlier one matched)."""
+        def make() -> np.ndarray:
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            idx = np.flatnonzero(rows)
+            out = np.zeros(self.n, dtype=bool)
+            arr = self.array(view)
+            for pattern in patterns:
+                if not len(idx):
+                    break
+                hit = np.asarray(pc.match_substring_regex(arr.take(pa.array(idx)), pattern)
+                                 .to_numpy(zero_copy_only=False), dtype=bool)
+                out[idx[hit]] = True
+                idx = idx[~hit]
+            return out
+
+        return self.memo(("refine", view, rows.tobytes(), patterns), make)
+
     def lengths(self, fname: str) -> np.ndarray:
         return self.memo(("len", fname), lambda: np.fromiter(
             map(len, self.titles if fname == "title" else self.texts), dtype=np.int64, count=self.n))
@@ -1404,6 +1529,47 @@ class _Batch:
         pattern = "|".join(_re2_escape(s) for s in sorted(lits))
         return self.match("joined_low", pattern) | self.case_changed()
 
+    def _bytes(self, view: str) -> tuple[np.ndarray, np.ndarray]:
+        arr = self.array(view)
+        bufs = arr.buffers()
+        offsets = np.frombuffer(bufs[1], dtype=np.int64)[arr.offset: arr.offset + len(arr) + 1]
+        data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, dtype=np.uint8)
+        return data, offsets
+
+    def byte_count(self, view: str, table: np.ndarray, run_starts: bool = False) -> np.ndarray:
+        """Per row, the number of UTF-8 bytes of ``view`` that ``table`` marks (``run_starts``: only those that
+        begin a run of marked bytes)."""
+        def make() -> np.ndarray:
+            data, offsets = self._bytes(view)
+            out = np.zeros(self.n, dtype=np.int64)
+            for a in range(0, self.n, _BYTE_BLOCK_ROWS):
+                b = min(self.n, a + _BYTE_BLOCK_ROWS)
+                lo, hi = int(offsets[a]), int(offsets[b])
+                rel = offsets[a: b + 1] - lo
+                flag = table[data[lo:hi]]
+                if run_starts and len(flag):
+                    prev = np.empty_like(flag)
+                    prev[0] = 0
+                    prev[1:] = flag[:-1]
+                    starts = rel[:-1][rel[:-1] < len(flag)]
+                    prev[starts] = 0  # a row's first byte starts a run
+                    flag = flag & (1 - prev)
+                nonempty = rel[1:] > rel[:-1]
+                if nonempty.any():  # sums between consecutive non-empty rows' starts (empty rows hold nothing)
+                    out[a:b][nonempty] = np.add.reduceat(flag, rel[:-1][nonempty], dtype=np.int64)
+            return out
+
+        return self.memo(("bytes", view, table.tobytes(), run_starts), make)
+
+    def sure_anchors(self, words: frozenset[str]) -> np.ndarray:
+        """Rows where one of ``words`` is certainly a token of the lower-cased title or text: the word (itself
+        all token characters) between ASCII characters that are not token characters, or a field's ends."""
+        tokens = sorted(w for w in words if _ANCHOR_TOKEN.fullmatch(w))
+        if not tokens:
+            return np.zeros(self.n, dtype=bool)
+        sep = _RE2_ASCII_NONTOKEN
+        return self.match("joined_low", f"(?:^|{sep})(?:" + "|".join(_re2_escape(w) for w in tokens) + f")(?:{sep}|$)")
+
     def anchors(self, words: frozenset[str]) -> np.ndarray:
         """Rows that may have one of ``words`` among their tokens (:meth:`_Review.words`): the word in the
         lower-cased title or text with no ASCII letter or digit on either side (a token's neighbours are
@@ -1424,15 +1590,21 @@ def _prefilter(name: str) -> Callable[[Prefilter], Prefilter]:
     return deco
 
 
-def _phrase_candidates(batch: _Batch, matcher: _Matcher, anchors: frozenset[str] | None) -> np.ndarray | None:
+def _phrase_candidates(batch: _Batch, matcher: _Matcher, anchors: frozenset[str] | None) -> _Selection | None:
     mask: np.ndarray | None = None
     if anchors is not None:
         mask = batch.anchors(anchors)  # the detector returns early without an anchor token
-    lits = _matcher_literals(matcher)
-    if lits is not None:  # every match (fast path) contains one of them
+    pre = _matcher_prefilter(matcher)
+    if pre is not None:  # every match (fast path) contains one of the literals, and its sequence
+        lits, sequences = pre
         m = batch.literals(lits)
-        mask = m if mask is None else mask & m
-    return mask
+        if mask is not None:
+            m &= mask
+        changed = batch.case_changed()
+        mask = batch.refine("joined_low", m & ~changed, sequences) | (m & changed)
+    if mask is None:
+        return None
+    return _Selection(mask, anchors, batch.sure_anchors(anchors) if anchors is not None else None)
 
 
 @_prefilter("phrases")
@@ -1442,9 +1614,9 @@ def _pre_phrases(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.
 
 @_prefilter("compensated")
 def _pre_compensated(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray | None:
-    mask = _phrase_candidates(batch, _phrase_regex(rule.params["phrases"]), _anchors(rule.params))
+    sel = _phrase_candidates(batch, _phrase_regex(rule.params["phrases"]), _anchors(rule.params))
     not_vine = np.fromiter((v is not True for v in batch.vines), dtype=bool, count=batch.n)  # Vine: never
-    return not_vine if mask is None else mask & not_vine
+    return _Selection(not_vine) if sel is None else sel._replace(mask=sel.mask & not_vine)
 
 
 @_prefilter("words")
@@ -1488,7 +1660,7 @@ def _pre_address(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.
 @_prefilter("phone")
 def _pre_phone(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray:
     # The detector skips a field with fewer than PHONE_MIN_DIGITS ASCII digits (title + text has at least as many).
-    return batch.count("joined", "[0-9]") >= PHONE_MIN_DIGITS
+    return batch.byte_count("joined", _ASCII_DIGITS) >= PHONE_MIN_DIGITS
 
 
 @functools.cache
@@ -1554,9 +1726,16 @@ def _pre_word_run(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np
 #: RE2 classes for the symbol checks. A Python symbol ([^\w\s]) is never an ASCII letter, digit, "_" or ASCII
 #: whitespace; non-ASCII characters may be anything, so they count as possible symbols.
 _RE2_MAYBE_SYMBOL: Final[str] = "[^a-zA-Z0-9_" + "".join("\\x{%02x}" % ord(c) for c in _ASCII_SPACE) + "]"
-_RE2_MAYBE_SHARE_SYMBOL: Final[str] = ("[^a-zA-Z0-9_" + "".join("\\x{%02x}" % ord(c) for c in _ASCII_SPACE)
-                                       + _re2_escape(".,!?'\"-:;()") + "]")
-_RE2_SURE_NOT_SYMBOL: Final[str] = "[a-zA-Z0-9_" + _re2_escape(".,!?'\"-:;()") + "]"
+_ASCII_LETTERS: Final[np.ndarray] = _byte_table("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_ASCII_DIGITS: Final[np.ndarray] = _byte_table("0123456789")
+_ASCII_ALNUM: Final[np.ndarray] = _ASCII_LETTERS | _ASCII_DIGITS
+_NON_ASCII: Final[np.ndarray] = _byte_table(non_ascii=True)
+#: Characters that may be a share-counted symbol ([^\w\s.,!?'"\-:;()]): every non-ASCII character, and the
+#: ASCII ones that are none of letter, digit, "_", whitespace or that punctuation; and ASCII characters that
+#: surely are not one but are non-space.
+_SURE_NOT_SYMBOL: Final[np.ndarray] = _ASCII_ALNUM | _byte_table("_.,!?'\"-:;()")
+_MAYBE_SHARE_SYMBOL: Final[np.ndarray] = (1 - (_SURE_NOT_SYMBOL | _byte_table(_ASCII_SPACE))).astype(np.uint8)
+_MAYBE_SHARE_SYMBOL[0x80:0xC0] = 0  # continuation bytes: the lead byte already counted the character
 
 
 @_prefilter("symbols")
@@ -1574,7 +1753,7 @@ def _pre_symbols(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.
         elif mode == "share":
             # share = symbols / non-space > 0.5, and non-space >= symbols + K (K: letters, digits, "_" and the
             # allowed punctuation in ASCII), so symbols > K; symbols <= the possible symbols counted here.
-            out |= batch.count(fname, _RE2_MAYBE_SHARE_SYMBOL) > batch.count(fname, _RE2_SURE_NOT_SYMBOL)
+            out |= batch.byte_count(fname, _MAYBE_SHARE_SYMBOL) > batch.byte_count(fname, _SURE_NOT_SYMBOL)
         else:  # unknown mode: the detector yields nothing, but let it decide
             out |= True
     return out
@@ -1627,9 +1806,10 @@ def _pre_language(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np
     allowed = {m: _allowed_languages(m)[1] for m in set(batch.markets)}
     en_ok = np.fromiter((allowed[m] is not None and "en" in allowed[m] for m in batch.markets), dtype=bool,
                         count=batch.n)
-    letters = batch.count("text", "[A-Za-z]") >= LANGUAGE_MIN_CHARS
+    letters = batch.byte_count("text", _ASCII_LETTERS) >= LANGUAGE_MIN_CHARS
     n_lb = batch.count("text_low_head", _re2_english_word())
-    t_ub = batch.count("text_low_head", "[a-z0-9A-Z]+") + batch.count("text_low_head", "[^\\x{00}-\\x{7f}]")
+    t_ub = (batch.byte_count("text_low_head", _ASCII_ALNUM, run_starts=True)
+            + batch.byte_count("text_low_head", _NON_ASCII))
     sure = (n_lb >= ENGLISH_FAST_MIN_WORDS) & (n_lb >= ENGLISH_FAST_MIN_SHARE * t_ub)
     return ~(en_ok & letters & sure)
 
@@ -1746,6 +1926,9 @@ def check_each_review(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = Non
                     for i in idx:
                         keyed.append((i * width + k, [_row(rids[i], platform, rule, f) for f in sel.findings]))
                 continue
+            sure = None
+            if isinstance(sel, _Selection):
+                sel, sure, anchors = sel.mask, sel.sure, sel.anchors
             positions = range(batch.n) if sel is None else np.flatnonzero(sel).tolist()
             detect = DETECTORS[rule.detector]
             for j in positions:
@@ -1753,6 +1936,8 @@ def check_each_review(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = Non
                 if rv is None:
                     rv = reviews[j] = _Review(batch.titles[j], batch.texts[j], platform, batch.markets[j],
                                               batch.vines[j], comp)
+                if sure is not None and sure[j]:
+                    rv._cache.setdefault("anchored", set()).add(anchors)
                 found = list(detect(rv, rule.params))
                 if found:
                     i = idx[j]
