@@ -398,7 +398,7 @@ class _Review:
         """True when none of ``anchors`` is among :meth:`words` (None: no anchors, never lacking).
 
         ``check_each_review`` records anchor sets it has already proven present (column-wide, see
-        :meth:`_Batch.sure_anchors`) in ``_cache["anchored"]``, which spares tokenising the review.
+        :func:`_phrase_candidates`) in ``_cache["anchored"]``, which spares tokenising the review.
         """
         if anchors is None:
             return False
@@ -955,13 +955,126 @@ def _language_identifier() -> Any:
 _LANGUAGE_CACHE_SIZE: Final[int] = 1 << 16
 
 
-@functools.lru_cache(maxsize=_LANGUAGE_CACHE_SIZE)
-def _classify(head: str) -> tuple[str, float, float]:
-    """(most likely language, its probability, the probability of English), normalised py3langid probabilities."""
-    ranked = _language_identifier().rank(head)
+_CLASSIFIED: dict[str, tuple[str, float, float]] = {}
+
+
+def _from_ranked(ranked: list[tuple[str, float]]) -> tuple[str, float, float]:
     lang, conf = ranked[0]
     p_en = next((float(p) for code, p in ranked if code == "en"), 0.0)
     return str(lang), float(conf), p_en
+
+
+def _remember(head: str, result: tuple[str, float, float]) -> None:
+    if len(_CLASSIFIED) >= _LANGUAGE_CACHE_SIZE:
+        _CLASSIFIED.pop(next(iter(_CLASSIFIED)))  # oldest first: results never depend on what is cached
+    _CLASSIFIED[head] = result
+
+
+def _classify(head: str) -> tuple[str, float, float]:
+    """(most likely language, its probability, the probability of English), normalised py3langid probabilities.
+
+    Memoised per text (shared by the language check and :func:`detect_language`, i.e. sentiment);
+    :func:`_classify_many` fills the memo for many texts at once.
+    """
+    hit = _CLASSIFIED.get(head)
+    if hit is None:
+        hit = _from_ranked(_language_identifier().rank(head))
+        _remember(head, hit)
+    return hit
+
+
+#: Texts walked through py3langid's byte automaton together (bounds the byte matrix to a few tens of MB).
+_CLASSIFY_BLOCK: Final[int] = 8192
+
+
+def _classify_many(heads: Iterable[str]) -> None:
+    """Classify the texts not yet memoised, many at once: py3langid's per-byte automaton walk (a Python loop
+    per byte in ``visit_counts``) runs for all texts in lock-step as numpy array steps; everything after it
+    (feature weights, normalisation, ranking) is py3langid's own code, on the very same feature counts
+    in the same order, so each result equals ``_language_identifier().rank(head)`` exactly (tested).
+    Falls back to one text at a time when the identifier lacks the internals this relies on."""
+    todo = [h for h in dict.fromkeys(heads) if h not in _CLASSIFIED]
+    if not todo:
+        return
+    ident = _language_identifier()
+    needed = ("_encode", "_sparse_score", "_raw_score", "tk_nextmove", "_rowbase", "tk_output", "nb_ptc")
+    if not all(hasattr(ident, a) for a in needed):  # pragma: no cover - another py3langid version
+        for h in todo:
+            _classify(h)
+        return
+    for a in range(0, len(todo), _CLASSIFY_BLOCK):
+        block = todo[a: a + _CLASSIFY_BLOCK]
+        for head, ranked in zip(block, _rank_block(ident, block)):
+            _remember(head, _from_ranked(ranked))
+
+
+@functools.cache
+def _automaton(ident: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return (np.asarray(ident.tk_nextmove, dtype=np.int64), np.asarray(ident._rowbase, dtype=np.int64),
+            np.asarray(ident.tk_output, dtype=np.int64))
+
+
+def _rank_block(ident: Any, heads: list[str]) -> list[list[tuple[str, float]]]:
+    nextmove, rowbase, output = _automaton(ident)
+    encoded = [ident._encode(h) for h in heads]
+    lens = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+    order = np.argsort(-lens, kind="stable")  # longest first: the texts still walking are a prefix
+    width = int(lens.max()) if len(lens) else 0
+    data = np.zeros((len(encoded), max(width, 1)), dtype=np.int64)
+    for r, i in enumerate(order):
+        if lens[i]:
+            data[r, : lens[i]] = np.frombuffer(encoded[i], dtype=np.uint8)
+    sorted_lens = lens[order]
+    feats = np.full((len(encoded), max(width, 1)), -1, dtype=np.int64)
+    state = np.zeros(len(encoded), dtype=np.int64)
+    active = len(encoded)
+    for p in range(width):
+        while active and sorted_lens[active - 1] <= p:
+            active -= 1
+        st = nextmove[rowbase[state[:active]] + data[:active, p]]
+        state[:active] = st
+        feats[:active, p] = output[st]
+    raw: dict[bytes, Any] = {}
+    for r, i in enumerate(order):
+        f = feats[r, : lens[i]]
+        f = f[f >= 0]
+        if not len(f):
+            continue  # no features: py3langid's own _raw_score below
+        uniq, first, counts = np.unique(f, return_index=True, return_counts=True)
+        seq = np.argsort(first, kind="stable")  # a Counter keeps first-seen order
+        visits = dict(zip(uniq[seq].tolist(), counts[seq].tolist()))
+        raw[encoded[i]] = ident._sparse_score(visits, ident.nb_ptc)
+    proxy = _prescored(ident, raw)
+    return [proxy.rank(h) for h in heads]
+
+
+@functools.cache
+def _prescored_class(cls: type) -> type:
+    """A subclass of the identifier's class whose raw scores come from a dict (keyed by encoded text) when
+    there, and from the class's own ``_raw_score`` otherwise."""
+
+    class Prescored(cls):  # type: ignore[misc, valid-type]
+        __slots__ = ("_prescored",)
+
+        def _raw_score(self, text: bytes) -> Any:
+            pre = self._prescored.pop(text, None)
+            return pre if pre is not None else cls._raw_score(self, text)
+
+    return Prescored
+
+
+def _prescored(ident: Any, raw: dict[bytes, Any]) -> Any:
+    sub = _prescored_class(type(ident))
+    obj = sub.__new__(sub)
+    for klass in type(ident).__mro__:
+        slots = getattr(klass, "__slots__", ())
+        for name in ([slots] if isinstance(slots, str) else slots):
+            if hasattr(ident, name):
+                object.__setattr__(obj, name, getattr(ident, name))
+    if hasattr(ident, "__dict__"):
+        obj.__dict__.update(ident.__dict__)
+    obj._prescored = raw
+    return obj
 
 
 class LanguageGuess(NamedTuple):
@@ -1554,28 +1667,12 @@ class _Batch:
                     starts = rel[:-1][rel[:-1] < len(flag)]
                     prev[starts] = 0  # a row's first byte starts a run
                     flag = flag & (1 - prev)
-                nonempty = rel[1:] > rel[:-1]
-                if nonempty.any():  # sums between consecutive non-empty rows' starts (empty rows hold nothing)
-                    out[a:b][nonempty] = np.add.reduceat(flag, rel[:-1][nonempty], dtype=np.int64)
+                cs = np.zeros(len(flag) + 1, dtype=np.int32 if len(flag) < 2**31 - 1 else np.int64)
+                np.cumsum(flag, dtype=cs.dtype, out=cs[1:])
+                out[a:b] = cs[rel[1:]] - cs[rel[:-1]]
             return out
 
         return self.memo(("bytes", view, table.tobytes(), run_starts), make)
-
-    def sure_anchors(self, words: frozenset[str]) -> np.ndarray:
-        """Rows where one of ``words`` is certainly a token of the lower-cased title or text: the word (itself
-        all token characters) between ASCII characters that are not token characters, or a field's ends."""
-        tokens = sorted(w for w in words if _ANCHOR_TOKEN.fullmatch(w))
-        if not tokens:
-            return np.zeros(self.n, dtype=bool)
-        sep = _RE2_ASCII_NONTOKEN
-        return self.match("joined_low", f"(?:^|{sep})(?:" + "|".join(_re2_escape(w) for w in tokens) + f")(?:{sep}|$)")
-
-    def anchors(self, words: frozenset[str]) -> np.ndarray:
-        """Rows that may have one of ``words`` among their tokens (:meth:`_Review.words`): the word in the
-        lower-cased title or text with no ASCII letter or digit on either side (a token's neighbours are
-        non-alphanumeric, so in particular not ASCII letters or digits)."""
-        pattern = "(?:^|[^a-zA-Z0-9])(?:" + "|".join(_re2_escape(w) for w in sorted(words)) + ")(?:[^a-zA-Z0-9]|$)"
-        return self.match("joined_low", pattern)
 
 
 Prefilter = Callable[[_Batch, Rule, tuple[str, ...]], "np.ndarray | _Constant | None"]
@@ -1591,20 +1688,34 @@ def _prefilter(name: str) -> Callable[[Prefilter], Prefilter]:
 
 
 def _phrase_candidates(batch: _Batch, matcher: _Matcher, anchors: frozenset[str] | None) -> _Selection | None:
-    mask: np.ndarray | None = None
-    if anchors is not None:
-        mask = batch.anchors(anchors)  # the detector returns early without an anchor token
+    """Rows a phrase-style detector may report: the matcher's required literals (one column-wide pass), then,
+    on those rows only, an anchor word and one of the matcher's literal sequences; and among them the rows
+    where an anchor is proven a token."""
     pre = _matcher_prefilter(matcher)
-    if pre is not None:  # every match (fast path) contains one of the literals, and its sequence
-        lits, sequences = pre
-        m = batch.literals(lits)
-        if mask is not None:
-            m &= mask
-        changed = batch.case_changed()
-        mask = batch.refine("joined_low", m & ~changed, sequences) | (m & changed)
-    if mask is None:
+    if pre is None and anchors is None:
         return None
-    return _Selection(mask, anchors, batch.sure_anchors(anchors) if anchors is not None else None)
+    mask = np.ones(batch.n, dtype=bool)
+    if pre is not None:  # every match (fast path) contains one of the literals
+        mask = batch.literals(pre[0])
+    if anchors is not None:  # the detector returns early without an anchor token
+        mask = batch.refine("joined_low", mask, (_re2_anchor_pattern(anchors, "[^a-zA-Z0-9]"),))
+    if pre is not None:  # ... and one of the literal sequences
+        changed = batch.case_changed()
+        mask = batch.refine("joined_low", mask & ~changed, pre[1]) | (mask & changed)
+    if anchors is None:
+        return _Selection(mask)
+    sure = batch.refine("joined_low", mask, (_re2_anchor_pattern(anchors, _RE2_ASCII_NONTOKEN, tokens_only=True),))
+    return _Selection(mask, anchors, sure)
+
+
+@functools.cache
+def _re2_anchor_pattern(words: frozenset[str], neighbour: str, tokens_only: bool = False) -> str:
+    """RE2: one of ``words`` with a ``neighbour`` character (or a field's end) on both sides. With ASCII
+    non-token neighbours and words made of token characters only, a match proves the word a token."""
+    kept = sorted(w for w in words if not tokens_only or _ANCHOR_TOKEN.fullmatch(w))
+    if not kept:
+        return r"\x{00}\A"  # matches nothing: a NUL before the start of the text
+    return f"(?:^|{neighbour})(?:" + "|".join(_re2_escape(w) for w in kept) + f")(?:{neighbour}|$)"
 
 
 @_prefilter("phrases")
@@ -1811,7 +1922,20 @@ def _pre_language(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np
     t_ub = (batch.byte_count("text_low_head", _ASCII_ALNUM, run_starts=True)
             + batch.byte_count("text_low_head", _NON_ASCII))
     sure = (n_lb >= ENGLISH_FAST_MIN_WORDS) & (n_lb >= ENGLISH_FAST_MIN_SHARE * t_ub)
-    return ~(en_ok & letters & sure)
+    mask = ~(en_ok & letters & sure)
+    # The texts the detector will give the identifier, classified together (the memo it reads).
+    heads = []
+    low = batch.lower("text")
+    for j in np.flatnonzero(mask).tolist():
+        allow = allowed[batch.markets[j]]
+        if allow is None:
+            continue
+        st = batch.texts[j].strip()
+        if len(st) < LANGUAGE_MIN_CHARS or ("en" in allow and _plainly_english(low[j][:LANGUAGE_MAX_CHARS])):
+            continue  # fewer characters than the minimum of letters, or decided without the identifier
+        heads.append(st[:LANGUAGE_MAX_CHARS])
+    _classify_many(heads)
+    return mask
 
 
 # ------------------------------------------------------------------------------------------- the checks
