@@ -478,35 +478,43 @@ class _Doc:
     words: list[str]
     clauses: list[int]
     sentences: list[int] = field(default_factory=list)
+    offset: int = 0  # ``starts``/``ends`` are relative to the tokenised string; add this for text offsets
 
     @classmethod
     def of(cls, low: str, lex: _Lexicon, offset: int = 0) -> _Doc:
-        """Tokenise ``low`` (lower-cased text); token offsets are shifted by ``offset``.
+        """Tokenise ``low`` (lower-cased text); token offsets are ``starts``/``ends`` plus ``offset``.
 
         A clause ends at punctuation or a contrast word; a sentence ends at ``. ! ?`` or a line break.
         """
-        starts, ends, words, clauses, sentences = [], [], [], [], []
+        starts: list[int] = []
+        ends: list[int] = []
+        words: list[str] = []
+        clauses: list[int] = []
+        sentences: list[int] = []
+        add_start, add_end, add_word, add_clause, add_sentence = (
+            starts.append, ends.append, words.append, clauses.append, sentences.append)
         clause = sentence = 0
         breaks = lex.break_words
         for m in _TOKEN_OR_PUNCT_RE.finditer(low.replace("’", "'")):
-            w = m.group(1)
+            w = m[1]
             if w is None:
                 clause += 1
-                if m.group() in ".!?\n":
+                if m[0] in ".!?\n":
                     sentence += 1
                 continue
             if w in breaks:
                 clause += 1
-            starts.append(m.start() + offset)
-            ends.append(m.end() + offset)
-            words.append(w)
-            clauses.append(clause)
-            sentences.append(sentence)
-        return cls(starts, ends, words, clauses, sentences)
+            a, b = m.span()
+            add_start(a)
+            add_end(b)
+            add_word(w)
+            add_clause(clause)
+            add_sentence(sentence)
+        return cls(starts, ends, words, clauses, sentences, offset)
 
     def token_at(self, pos: int) -> int:
         """Index of the first token ending after ``pos``."""
-        return bisect.bisect_right(self.ends, pos)
+        return bisect.bisect_right(self.ends, pos - self.offset)
 
     def negator_before(self, i: int, lex: _Lexicon) -> str:
         """The negator within NEGATION_WINDOW tokens before token ``i`` in its clause, or ''.

@@ -180,3 +180,31 @@ def test_reads_as_complaint_equals_find_topics_on_one_row(reviews):
         assert topics.reads_as_complaint(phrase, topic) is want, (phrase, topic)
     with pytest.raises(topics.TopicsError, match="unknown topic"):
         topics.reads_as_complaint("late", "no_such_topic")
+
+
+def test_records_equal_to_dict_records(reviews):
+    """pipeline._records (column lists) gives what ``to_dict("records")`` gave: NA as None, NaT and NaN kept,
+    the same types, across record blocks."""
+    import math
+
+    from reviewtools import pipeline
+
+    frame = triage_partition(reviews)[0]
+    frame.loc[frame.index[0], "rating"] = pd.NA
+    frame.loc[frame.index[1], "sentiment_score"] = np.nan
+    frame.loc[frame.index[2], "created_at"] = pd.NaT
+    recs = frame[[c for c in pipeline.DECISION_COLUMNS if c in frame.columns]]
+    want = recs.to_dict("records")
+    for block in (7, pipeline.RECORD_BLOCK):
+        pipeline.RECORD_BLOCK, saved = block, pipeline.RECORD_BLOCK
+        try:
+            got = list(pipeline._records(recs))
+        finally:
+            pipeline.RECORD_BLOCK = saved
+        assert len(got) == len(want)
+        for a, b in zip(got, want):
+            assert list(a) == list(b)
+            for k in a:
+                u, v = a[k], b[k]
+                assert type(u) is type(v), (k, u, v)
+                assert u is v or u == v or (isinstance(u, float) and math.isnan(u) and math.isnan(v)), (k, u, v)
