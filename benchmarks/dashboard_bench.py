@@ -13,12 +13,19 @@ overhead, so the figures are an upper bound for the server side) and prints:
   first render reads the store's reviews, results and evidence (and triages only pending reviews, if any);
 - the redraw after a filter change on each page (cache hit + library filter + the page's library calls);
 - the library filter path alone (views.filter_reviews plus the overview's ratings calls), without Streamlit.
+
+Every figure is wall seconds and, in brackets, CPU seconds of this process (user + system, all threads: AppTest
+runs the script in a thread of this process): on a shared machine the wall figure grows with the load, the CPU one
+much less. The load average (``/proc/loadavg``) is printed before and after. With ``--db``, the store's columnar
+snapshot (``reviewtools.snapshot``, ``<db>.snapshot/``) is what the first render reads when it is current;
+``--cold-snapshot`` removes it first, so the first render reads SQLite and writes it.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -54,17 +61,35 @@ def corpus(n: int) -> Path:
     return out
 
 
-def timed(fn, repeat: int) -> list[float]:
+def cpu() -> float:
+    """CPU seconds of this process so far (user + system, all threads)."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "n/a"
+
+
+def timed(fn, repeat: int, cpus: list[float] | None = None) -> list[float]:
     out = []
     for _ in range(repeat):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), cpu()
         fn()
         out.append(time.perf_counter() - t)
+        if cpus is not None:
+            cpus.append(cpu() - c)
     return out
 
 
-def fmt(ts: list[float]) -> str:
-    return f"median {statistics.median(ts):.3f} s (min {min(ts):.3f}, max {max(ts):.3f}, n={len(ts)})"
+def fmt(ts: list[float], cpus: list[float] | None = None) -> str:
+    text = f"median {statistics.median(ts):.3f} s (min {min(ts):.3f}, max {max(ts):.3f}, n={len(ts)})"
+    if cpus:
+        text += f" [CPU median {statistics.median(cpus):.3f} s]"
+    return text
 
 
 def main() -> None:
@@ -75,7 +100,10 @@ def main() -> None:
     ap.add_argument("--db", type=Path, default=None,
                     help="open this review store (scored with `reviewtools ingest --db ... ` + triage) instead")
     ap.add_argument("--app", type=Path, default=ROOT / "app.py", help="the app file to time")
+    ap.add_argument("--cold-snapshot", action="store_true",
+                    help="with --db: remove the store's snapshot first (the first render reads SQLite and writes it)")
     args = ap.parse_args()
+    print(f"load average before: {loadavg()} ({os.cpu_count()} CPUs)")
     if args.db is None:
         path = args.file or corpus(args.reviews)
         os.environ["REVIEWTOOLS_APP_FILE"] = str(path)
@@ -83,6 +111,10 @@ def main() -> None:
         path = args.db.resolve()
         if not path.is_file():
             raise SystemExit(f"--db {path}: no such store")
+        if args.cold_snapshot:
+            from reviewtools.snapshot import drop_snapshot
+
+            drop_snapshot(path)
         os.environ["REVIEWTOOLS_APP_FILE"] = str(OUT / "no-such-export.csv")  # no sample triage before the store
 
     from streamlit.testing.v1 import AppTest
@@ -91,15 +123,15 @@ def main() -> None:
     from reviewtools import ratings, views
 
     at = AppTest.from_file(str(args.app.resolve()), default_timeout=3600)
-    t = time.perf_counter()
+    t, c = time.perf_counter(), cpu()
     at.run()
     if args.db is not None:  # the bundled-file source shows its error at once; the store is the timed render
         os.environ["REVIEWTOOLS_DB"] = str(OUT / "no-such-store.db")  # the default path shows a prompt at once
         at.radio(key="source").set_value("Review store").run()
         at.text_input(key="db_path").set_value(str(path))
-        t = time.perf_counter()
+        t, c = time.perf_counter(), cpu()
         at.run()
-    first = time.perf_counter() - t
+    first, first_cpu = time.perf_counter() - t, cpu() - c
     if at.exception:
         raise SystemExit(f"the app failed: {at.exception}")
     ctx = at.session_state[CTX_KEY]
@@ -107,11 +139,11 @@ def main() -> None:
     print(f"file: {path} ({len(frame):,} reviews)")
     print(f"app: {args.app}")
     print(f"first render ({'store: read stored results' if args.db else 'ingest + triage'}, then cached): "
-          f"{first:.1f} s")
+          f"{first:.1f} s [CPU {first_cpu:.1f} s]")
 
-    t = time.perf_counter()
+    t, c = time.perf_counter(), cpu()
     at.run()
-    print(f"rerun, no change (cache hit): {time.perf_counter() - t:.3f} s")
+    print(f"rerun, no change (cache hit): {time.perf_counter() - t:.3f} s [CPU {cpu() - c:.3f} s]")
 
     # Every page gets its own filter values, never chosen before in this run ("new selection": nothing derived
     # from it is cached yet, the cost a user pays for a fresh choice), then a return to no filter (its results
@@ -125,18 +157,19 @@ def main() -> None:
     for page in ("overview", "queue", "reviews", "topics", "products"):
         if page != "overview":
             at.switch_page(f"dashboard/pages/{page}.py").run()
-        cold, warm = [], []
+        cold, warm, cold_cpu, warm_cpu = [], [], [], []
         for _ in range(args.repeat):
             key, value = next(fresh)
-            for k, v, runs in ((key, value, cold), (key, [], warm)):
+            for k, v, runs, cpus in ((key, value, cold, cold_cpu), (key, [], warm, warm_cpu)):
                 at.multiselect(key=k).set_value(v)
-                t = time.perf_counter()
+                t, c = time.perf_counter(), cpu()
                 at.run()
                 runs.append(time.perf_counter() - t)
+                cpus.append(cpu() - c)
                 if at.exception:
                     raise SystemExit(f"{page}: {at.exception}")
-        print(f"filter change, {page} page (AppTest, whole script): new selection {fmt(cold)}; "
-              f"seen selection {fmt(warm)}")
+        print(f"filter change, {page} page (AppTest, whole script): new selection {fmt(cold, cold_cpu)}; "
+              f"seen selection {fmt(warm, warm_cpu)}")
 
     def library_path() -> None:
         f = views.filter_reviews(frame, rating=["1", "2"])
@@ -148,9 +181,13 @@ def main() -> None:
         ratings.trend(f, by=None)
         ratings.alerts(f, by=None)
 
-    print(f"library filter path (filter + overview maths, no Streamlit): {fmt(timed(library_path, args.repeat))}")
+    cpus: list[float] = []
+    print(f"library filter path (filter + overview maths, no Streamlit): "
+          f"{fmt(timed(library_path, args.repeat, cpus), cpus)}")
+    cpus = []
     print(f"views.filter_reviews alone (rating 1-2): "
-          f"{fmt(timed(lambda: views.filter_reviews(frame, rating=['1', '2']), args.repeat))}")
+          f"{fmt(timed(lambda: views.filter_reviews(frame, rating=['1', '2']), args.repeat, cpus), cpus)}")
+    print(f"load average after: {loadavg()}")
 
 
 if __name__ == "__main__":

@@ -649,7 +649,9 @@ def evidence_for(long: pd.DataFrame | None, frame: pd.DataFrame) -> pd.DataFrame
     if long is None:
         return None
     keys = ["platform", "review_id"] if ("platform" in long.columns and "platform" in frame.columns) else ["review_id"]
-    return long[keys_in(long, frame, keys)].copy()
+    hit = keys_in(long, frame, keys)
+    # a new frame either way; when every row belongs, it shares the data (copy-on-write) instead of copying it
+    return long.copy(deep=False) if hit.all() else long[hit]
 
 
 def sorted_reviews(frame: pd.DataFrame, by: str = "created_at", *, limit: int | None = None) -> pd.DataFrame:
