@@ -1,0 +1,142 @@
+"""The memory-lean paths of ingest and triage give exactly the results of the plain paths (issue 8).
+
+Values and dtypes only: memory is measured in ``benchmarks/`` (``benchmarks/run.py``), never asserted here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal, assert_series_equal
+
+from reviewtools import ingest
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN_CSV = sorted(p for p in (ROOT / "tests" / "golden" / "ingest").glob("*/*") if p.suffix in (".csv", ".tsv"))
+
+#: CSV bytes on which the pyarrow reader and the pandas C parser could part ways.
+EDGE_CSV: tuple[bytes, ...] = (
+    b"a,b\n1,2\n",
+    b'a,b\n"x\r\ny",2\r\n3,4',  # a quoted CRLF, CRLF rows, no final newline
+    b'a,b\n"abc" ,x\n',  # text after the closing quote
+    b'a,b\n"abc"def,x\n',
+    b'a,b\nab"cd,x\n',  # a quote inside an unquoted field (an odd count: pandas decides)
+    b'a,b\n"",x\n',  # a quoted empty field is missing, like an empty one
+    b"a,b\n   \n1,2\n",  # a whitespace-only line: pandas skips it
+    b"a,b\n\n\n1,2\n\n",
+    b"a,b\n,\n",
+    b"\xef\xbb\xbfa,b\n1,2",  # BOM
+    b"a,b\r1,2\r3,4\r",  # old Mac line ends
+    b"a,b\n1\n",  # a short row: pandas fills it
+    b"a,b\n1,2,3\n",  # a long row
+    b'a,b\n"x""y",2\n',
+    b"a,b\n x , y \n",
+    b"a,b\n1,\x002\n",
+    b'"a","b"\n1,2\n',
+    b'a,b\n"unterminated,2\n',
+    b'a,b\n1,"2\n',  # an unterminated quote at the end of the file
+    b"a,a\n1,2\n",  # repeated header name: pandas renames it
+    b"a,,c\n1,2,3\n",  # empty header name
+    b"a\n1\n\n2\n",  # one column
+    b"\na,b\n1,2\n",  # a blank line before the header
+    b"a,b\nNA,null\n",
+    b'a,b\n"a\rb",2\n',
+    "a,b\nnaïve café,✓\n".encode(),
+)
+
+
+def _pandas_csv(data: bytes, sep: str = ",", quoting: int = csv.QUOTE_MINIMAL):
+    """The pandas path of ``_read_csv`` (what the fast path must equal), or the exception it raises."""
+    real = ingest._read_csv_arrow
+    try:
+        ingest._read_csv_arrow = lambda *a: None  # type: ignore[assignment]
+        return ingest._read_csv(data, "utf-8", sep, quoting)
+    finally:
+        ingest._read_csv_arrow = real  # type: ignore[assignment]
+
+
+@pytest.mark.parametrize("data", EDGE_CSV, ids=range(len(EDGE_CSV)))
+@pytest.mark.parametrize("quoting", [csv.QUOTE_MINIMAL, csv.QUOTE_NONE])
+def test_arrow_csv_equals_pandas_or_declines(data: bytes, quoting: int) -> None:
+    fast = ingest._read_csv_arrow(data, "utf-8", ",", quoting)
+    if fast is None:
+        return  # pandas decides, as before
+    frame, rows, bad = _pandas_csv(data, quoting=quoting)
+    assert bad == []
+    assert_frame_equal(fast, frame, check_exact=True)
+    assert all(str(fast[c].dtype) == "string" for c in fast.columns)
+
+
+def test_arrow_csv_declines_what_pandas_reads_differently() -> None:
+    for data in (b"a,a\n1,2\n", b"a,,c\n1,2,3\n", b"a\n1\n", b"\na,b\n1,2\n", b"a,b\n1\n", b"a,b\n1,2,3\n",
+                 b"a,b\n   \n1,2\n", b'a,b\n1,"2\n'):
+        assert ingest._read_csv_arrow(data, "utf-8", ",", csv.QUOTE_MINIMAL) is None, data
+    assert ingest._read_csv_arrow(b"a,b\n1,2\n", "cp1252", ",", csv.QUOTE_MINIMAL) is None
+
+
+@pytest.mark.parametrize("path", GOLDEN_CSV, ids=[p.parent.name + "/" + p.name for p in GOLDEN_CSV])
+def test_read_reviews_same_with_and_without_arrow_reader(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = ingest.read_reviews(path)
+    monkeypatch.setattr(ingest, "_read_csv_arrow", lambda *a: None)
+    slow = ingest.read_reviews(path)
+    assert_frame_equal(fast.reviews, slow.reviews, check_exact=True)
+    assert_frame_equal(fast.rejects, slow.rejects, check_exact=True)
+    assert fast.files == slow.files
+
+
+def test_clean_text_by_blocks_equals_one_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    s = pd.Series(["a <br> b ", None, " x&amp;y", "q\r\nr", " z ", "<b>bold</b>", ""], dtype="string",
+                  index=[5, 3, 1, 9, 7, 2, 0], name="text")
+    whole = ingest.clean_text(s)
+    monkeypatch.setattr(ingest, "CLEAN_BLOCK", 2)
+    assert_series_equal(ingest.clean_text(s), whole, check_exact=True)
+
+
+def _plain_duplicates(frame: pd.DataFrame, author_key: pd.Series) -> pd.Series:
+    """The author/date/title/text duplicates the way they were first written: DataFrame.duplicated on copies."""
+    dup, _ = ingest._id_duplicates(frame)
+    keyed = author_key.notna().to_numpy() & (ingest._bool(frame["text"] != "") | frame["title"].notna().to_numpy())
+    sub = pd.DataFrame({"p": frame["platform"], "a": author_key, "d": frame["created_at"],
+                        "t": frame["title"].fillna(""), "x": frame["text"]})[keyed & ~dup]
+    return dup | sub.duplicated(keep="first").reindex(frame.index, fill_value=False)
+
+
+def test_duplicates_by_codes_equal_plain_duplicated() -> None:
+    rng = np.random.default_rng(8)
+    n = 400
+    day = pd.Timestamp("2024-01-01", tz="UTC")
+    frame = pd.DataFrame({
+        "platform": pd.array(rng.choice(["amazon", "google"], n), dtype="string"),
+        "review_id": pd.array([f"r{i}" for i in rng.integers(0, 380, n)], dtype="string"),
+        "created_at": pd.Series([day + pd.Timedelta(days=int(d)) for d in rng.integers(0, 3, n)]),
+        "title": pd.array(rng.choice(["Good", "Bad", None], n), dtype="string"),
+        "text": pd.array(rng.choice(["", "ok", "fine", "broke"], n), dtype="string"),
+        "rating": pd.array(rng.integers(1, 6, n), dtype="Int64"),
+    })
+    author = pd.Series(pd.array(rng.choice(["ann", "bob", None], n), dtype="string"))
+    got, _ = ingest._duplicates(frame, author)
+    want = _plain_duplicates(frame, author)
+    assert got.any() and not got.all()
+    assert_series_equal(got, want, check_names=False)
+
+
+def test_take_rows_equals_boolean_indexing() -> None:
+    frame = pd.DataFrame({"a": pd.array(["x", None, "z"], dtype="string"), "b": pd.array([1, 2, None], dtype="Int64")},
+                         index=[4, 5, 6])
+    want = frame[np.array([True, False, True])].copy()
+    got = ingest._take_rows(frame.copy(), np.array([True, False, True]))
+    assert_frame_equal(got, want)
+    same = frame.copy()
+    assert ingest._take_rows(same, np.ones(3, dtype=bool)) is same
+
+
+def test_read_reviews_stream_with_blank_lines_and_crlf() -> None:
+    text = "Stars,Review,Date\r\n5,\"Great\r\nreally\",2024-01-15\r\n\r\n4,Fine,not a date\r\n"
+    res = ingest.read_reviews(io.BytesIO(text.encode()))
+    assert res.ingested == 1 and res.rejected == 1
+    assert res.reviews.loc[0, "text"] == "Great\nreally"
