@@ -1390,22 +1390,138 @@ def _best(cands: list[frozenset[str]]) -> frozenset[str] | None:
 
 
 def _alternatives(items: Any, sp: Any) -> tuple[tuple[frozenset[str], ...], ...] | None:
+    alts = _alternative_items(items, sp)
+    return None if alts is None else tuple(c for c, _ in alts)
+
+
+def _alternative_items(items: Any, sp: Any) -> list[tuple[tuple[frozenset[str], ...], Any]] | None:
+    """Top-level alternatives of a parsed pattern: (their ordered literal sets, their parse items)."""
     core = [(op, av) for op, av in items if op is not sp.AT and op is not sp.ASSERT_NOT and op is not sp.ASSERT]
     if len(core) == 1:
         op, av = core[0]
         if op is sp.BRANCH:
-            out: list[tuple[frozenset[str], ...]] = []
+            out: list[tuple[tuple[frozenset[str], ...], Any]] = []
             for branch in av[1]:
-                alts = _alternatives(branch, sp)
+                alts = _alternative_items(branch, sp)
                 if alts is None:
                     return None
                 out.extend(alts)
-            return tuple(out)
+            return out
         if op is sp.SUBPATTERN and not av[1] and not av[2]:
-            return _alternatives(av[3], sp)
+            return _alternative_items(av[3], sp)
     _exact, clauses = _literal_info(items, sp)
     kept = tuple(c for c in clauses if c and "" not in c)
-    return (kept,) if kept else None
+    return [(kept, items)] if kept else None
+
+
+@functools.cache
+def _python_space_class() -> str:
+    """RE2 class of every character Python's ``\\s`` matches (``str.isspace``), listed from Python itself."""
+    import sys
+
+    spaces = [c for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    return "[" + "".join("\\x{%x}" % c for c in spaces) + "]"
+
+
+#: RE2 supersets of Python's Unicode classes: \w and \d may be any character but the ASCII ones they exclude.
+_RE2_SUPERSET_CLASS: Final[dict[str, str]] = {
+    "CATEGORY_WORD": _RE2_ASCII_NONWORD.replace("[", "[^", 1),
+    "CATEGORY_NOT_WORD": "[^a-zA-Z0-9_]",
+    "CATEGORY_DIGIT": r"[^\x{00}-\x{2f}\x{3a}-\x{7f}]",
+    "CATEGORY_NOT_DIGIT": "[^0-9]",
+    "CATEGORY_NOT_SPACE": "[^" + "".join("\\x{%02x}" % ord(c) for c in _ASCII_SPACE) + "]",
+}
+#: Largest repeat count RE2 accepts.
+_RE2_MAX_REPEAT: Final[int] = 1000
+
+
+def _re2_superset(items: Any, sp: Any) -> str | None:
+    """An RE2 pattern matching every string the (flag-free, case-sensitive) Python pattern ``items`` matches,
+    and maybe more: assertions (``\\b``, lookarounds, anchors) are dropped, Unicode classes widened to what
+    RE2 can say without Unicode tables, back-references become "anything". None for anything else (inline
+    flags), so the caller keeps its literal sequences."""
+    out = []
+    items = list(items)
+    zero_width = [op is sp.AT or op is sp.ASSERT or op is sp.ASSERT_NOT for op, _ in items]
+    tail = ""
+    for k, (op, av) in enumerate(items):
+        if op is sp.ASSERT and not tail and av[0] == 1 and all(zero_width[k + 1:]):
+            # A lookahead after the last consuming item reads the text right after the match: append it.
+            tail = _re2_superset(av[1], sp) or ""
+            continue
+        if op is sp.ASSERT and not out and av[0] == -1 and all(zero_width[:k]):
+            # A lookbehind before the first consuming item reads the text right before the match: prepend it.
+            head = _re2_superset(av[1], sp)
+            if head:
+                out.append("(?:" + head + ")")
+            continue
+        if op is sp.LITERAL:
+            out.append(_re2_escape(chr(av)))
+        elif op is sp.NOT_LITERAL:
+            out.append("[^" + _re2_escape(chr(av)) + "]")
+        elif op is sp.ANY:
+            out.append("[^\\n]")
+        elif op is sp.AT or op is sp.ASSERT or op is sp.ASSERT_NOT:
+            continue
+        elif op is sp.IN:
+            cls = _re2_superset_class(av, sp)
+            if cls is None:
+                return None
+            out.append(cls)
+        elif op is sp.BRANCH:
+            parts = [_re2_superset(b, sp) for b in av[1]]
+            if any(x is None for x in parts):
+                return None
+            out.append("(?:" + "|".join(parts) + ")")  # type: ignore[arg-type]
+        elif op is sp.SUBPATTERN:
+            if av[1] or av[2]:
+                return None
+            inner = _re2_superset(av[3], sp)
+            if inner is None:
+                return None
+            out.append("(?:" + inner + ")")
+        elif op is getattr(sp, "ATOMIC_GROUP", object()):
+            inner = _re2_superset(av, sp)
+            if inner is None:
+                return None
+            out.append("(?:" + inner + ")")
+        elif op in (sp.MAX_REPEAT, sp.MIN_REPEAT, getattr(sp, "POSSESSIVE_REPEAT", sp.MAX_REPEAT)):
+            lo, hi, body = av
+            inner = _re2_superset(body, sp)
+            if inner is None:
+                return None
+            lo = min(lo, _RE2_MAX_REPEAT)
+            upper = "" if hi is sp.MAXREPEAT or hi > _RE2_MAX_REPEAT else str(hi)
+            out.append("(?:" + inner + "){%d,%s}" % (lo, upper))
+        elif op is sp.GROUPREF or op is getattr(sp, "GROUPREF_EXISTS", object()):
+            out.append("(?s:.*)")
+        else:
+            return None
+    return "".join(out) + ("(?:" + tail + ")" if tail else "")
+
+
+def _re2_superset_class(items: Any, sp: Any) -> str | None:
+    negate = bool(items) and items[0][0] is sp.NEGATE
+    chars: list[str] = []
+    wide: list[str] = []
+    for op, av in (items[1:] if negate else items):
+        if op is sp.LITERAL:
+            chars.append(_re2_escape(chr(av)))
+        elif op is sp.RANGE:
+            chars.append(_re2_escape(chr(av[0])) + "-" + _re2_escape(chr(av[1])))
+        elif op is sp.CATEGORY:
+            name = str(av)
+            if name == "CATEGORY_SPACE":
+                wide.append(_python_space_class())
+            elif name in _RE2_SUPERSET_CLASS:
+                wide.append(_RE2_SUPERSET_CLASS[name])
+            else:
+                return None
+        else:
+            return None
+    if negate:
+        return "(?s:.)" if wide else "[^" + "".join(chars) + "]"  # a widened class negated narrows: give up
+    return "(?:" + "|".join((["[" + "".join(chars) + "]"] if chars else []) + wide) + ")"
 
 
 def _literal_info(items: Any, sp: Any) -> tuple[frozenset[str] | None, tuple[frozenset[str], ...]]:
@@ -1413,7 +1529,19 @@ def _literal_info(items: Any, sp: Any) -> tuple[frozenset[str] | None, tuple[fro
     cur: set[str] | None = {""}
     broken = False
     clauses: list[frozenset[str]] = []
-    for op, av in items:
+    items = list(items)
+    zero_width = [op is sp.AT or op is sp.ASSERT or op is sp.ASSERT_NOT for op, _ in items]
+    head: tuple[frozenset[str], ...] = ()
+    tail: tuple[frozenset[str], ...] = ()
+    for k, (op, av) in enumerate(items):
+        if op is sp.ASSERT:
+            # A lookahead after the last consuming item reads text after every literal of the match; a
+            # lookbehind before the first one, text before them: their literals extend the ordered sequence.
+            direction, body = av
+            if direction == 1 and all(zero_width[k + 1:]):
+                tail = _literal_info(body, sp)[1]
+            elif direction == -1 and all(zero_width[:k]):
+                head = _literal_info(body, sp)[1]
         ex, sub = _node_info(op, av, sp)
         if ex is not None and cur is not None and len(cur) * len(ex) <= _LITERAL_EXPANSION_LIMIT:
             cur = {a + b for a in cur for b in ex}
@@ -1429,7 +1557,7 @@ def _literal_info(items: Any, sp: Any) -> tuple[frozenset[str] | None, tuple[fro
     if cur is not None and "" not in cur:
         clauses.append(frozenset(cur))
     exact = None if broken or cur is None else frozenset(cur)
-    return exact, tuple(clauses)
+    return exact, (*head, *clauses, *tail)
 
 
 def _node_info(op: Any, av: Any, sp: Any) -> tuple[frozenset[str] | None, tuple[frozenset[str], ...]]:
@@ -1476,30 +1604,48 @@ def _node_info(op: Any, av: Any, sp: Any) -> tuple[frozenset[str] | None, tuple[
 
 
 #: Literal sets per alternative used in the second, ordered-conjunction prefilter pass.
-_SEQUENCE_CLAUSES: Final[int] = 3
+_SEQUENCE_CLAUSES: Final[int] = 6
 
 
 @functools.cache
 def _matcher_prefilter(m: _Matcher) -> tuple[frozenset[str], tuple[str, ...]] | None:
     """For a matcher's lower-case (fast path) pattern: the literals one of which every match contains (each
-    alternative's most selective set, together), and one RE2 pattern per alternative (its most selective
-    literal sets in their order), one of which every field with a match satisfies. None when some match
-    needs no literal. (One pattern per alternative: their union in one RE2 pattern has so many DFA states
+    alternative's most selective set, together), and one RE2 pattern per alternative (a superset translation
+    of it, :func:`_re2_superset`, or else its most selective literal sets in their order), one of which every
+    field with a match satisfies. None when some match needs no literal. (One pattern per alternative: their union in one RE2 pattern has so many DFA states
     that RE2 falls back to its slow engine, 10-25x slower on review text.)"""
     if m.lower is None or m.lower.flags & re.IGNORECASE:
         return None
-    seqs = _required_sequences(m.lower.pattern)
-    if seqs is None:
+    sp = _parser()
+    alts = _alternative_items(sp.parse(m.lower.pattern, 0), sp)
+    if alts is None:
         return None
+    seqs = [c for c, _ in alts]
     lits = frozenset().union(*(_best(list(alt)) for alt in seqs))  # type: ignore[misc]
     if any(_FIELD_SEP in x for alt in seqs for c in alt for x in c):
         return None
     parts = []
-    for alt in seqs:
+    for alt, items in alts:
+        superset = _re2_superset(items, sp)
+        if superset is not None and _re2_compiles(superset):
+            parts.append(superset)
+            continue
         ranked = sorted(range(len(alt)), key=lambda i: _clause_score(alt[i]), reverse=True)[:_SEQUENCE_CLAUSES]
         steps = [alt[i] for i in sorted(ranked)]  # the most selective sets, in the pattern's order
         parts.append("(?s:.*)".join("(?:" + "|".join(_re2_escape(x) for x in sorted(c)) + ")" for c in steps))
     return lits, tuple(dict.fromkeys(parts))
+
+
+def _re2_compiles(pattern: str) -> bool:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        pc.match_substring_regex(pa.array([""], type=pa.large_string()), pattern)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # pragma: no cover - RE2 refused it
+        log.debug("RE2 refused a prefilter pattern; using literal sequences: %.80s", pattern)
+        return False
+    return True
 
 
 def _matcher_literals(m: _Matcher) -> frozenset[str] | None:

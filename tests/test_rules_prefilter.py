@@ -185,3 +185,33 @@ _PIECES = [x for _, x in EXAMPLES] + list(ADVERSARIAL) + SNIPPETS[:60]
 def test_property_prefiltered_equals_reference(parts, seed):
     pairs = [(glue.join(t), glue.join([*x, noise])) for t, x, glue, noise in parts]
     _assert_same(_frame(pairs, seed))
+
+
+@pytest.mark.parametrize("name", sorted({r.params["phrases"] for r in load_rules() if "phrases" in r.params}
+                                        | {"logistics", "product_cues"}))
+def test_re2_alternatives_find_every_text_with_a_match(name):
+    """The per-alternative RE2 patterns (superset translations or literal sequences) accept every lower-cased
+    text in which the phrase regex finds a match, including the adversarial splices."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    matcher = R._phrase_regex(name)
+    pre = R._matcher_prefilter(matcher)
+    if pre is None:
+        return
+    lits, patterns = pre
+    texts = list(dict.fromkeys(x.lower() for _, x in _varied_pairs()))
+    with_match = [t for t in texts if matcher.lower.search(t)]
+    arr = pa.array(with_match, type=pa.large_string())
+    accepted = np.zeros(len(with_match), dtype=bool)
+    for p in patterns:
+        accepted |= np.asarray(pc.match_substring_regex(arr, p).to_numpy(zero_copy_only=False), dtype=bool)
+    assert accepted.all(), [t for t, ok in zip(with_match, accepted) if not ok][:3]
+    assert all(any(s in t for s in lits) for t in with_match)
+
+
+def test_batched_language_ranking_equals_py3langid():
+    ident = R._language_identifier()
+    heads = [x.strip()[:R.LANGUAGE_MAX_CHARS] for _, x in EXAMPLES[:150]] + list(ADVERSARIAL) + SNIPPETS[:80]
+    heads += ["", "HELLO WORLD THIS IS SHOUTING", "日本語のテキストです", "\u200b", "Ünïcödé ſtraße İstanbul"]
+    assert R._rank_block(ident, heads) == [ident.rank(h) for h in heads]
