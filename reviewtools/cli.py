@@ -368,7 +368,7 @@ def _progress(args: argparse.Namespace, label: str) -> Callable[[str, int, int],
 def _ingest_into_store(args: argparse.Namespace, column_map: dict[str, str] | None) -> int:
     import pandas as pd
 
-    from .ingest import read_reviews, write_frame
+    from .ingest import write_frame
 
     store = _open_store(args)
     frames, rejects = [], []
@@ -377,9 +377,11 @@ def _ingest_into_store(args: argparse.Namespace, column_map: dict[str, str] | No
         print(f"{'file':<40} {'format':<18} {'read':>7} {'new':>7} {'changed':>7} {'unchanged':>9} "
               f"{'rejected':>8} {'dupes':>6} {'poss.removed':>12}")
         for file in args.files:
-            res = read_reviews(file, format=args.format, column_map=column_map, platform=args.platform)
-            rep = store.ingest(res, source=str(file), full_export=args.full_export,
-                               progress=_progress(args, str(file)))
+            # only new or changed records are parsed (reviewtools.incremental); --out needs every row parsed
+            got = store.ingest_file(file, format=args.format, column_map=column_map, platform=args.platform,
+                                    full_export=args.full_export, progress=_progress(args, str(file)),
+                                    incremental=not args.out)
+            res, rep = got.result, got.report
             name = str(file) if len(str(file)) <= 40 else "..." + str(file)[-37:]
             dupes = sum(f.duplicates for f in res.files)
             print(f"{name:<40} {res.format:<18} {sum(f.rows_read for f in res.files):>7} {rep.new:>7} "

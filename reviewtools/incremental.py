@@ -50,6 +50,7 @@ import csv
 import hashlib
 import json
 import logging
+import mmap
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -186,14 +187,15 @@ def split_csv(data: bytes, sep: str, quoting: int, start: int = 0) -> CsvRecords
     """
     arr = np.frombuffer(data, dtype=np.uint8)
     size = len(arr)
-    nl = np.flatnonzero(arr == 10)
     if quoting == csv.QUOTE_NONE:
         q = np.zeros(0, dtype=np.int64)
-        boundaries = nl
+        boundaries = nl = _positions(arr, (10,))
     else:
         if len(sep) != 1 or ord(sep) > 127:
             return f"delimiter {sep!r} is not a single ASCII character"
-        q = np.flatnonzero(arr == 34)
+        special = _positions(arr, (10, 34))
+        is_nl = arr[special] == 10
+        nl, q = special[is_nl], special[~is_nl]
         if len(q) % 2:
             return "an unbalanced quote character"
         if len(q):
@@ -209,9 +211,10 @@ def split_csv(data: bytes, sep: str, quoting: int, start: int = 0) -> CsvRecords
             if len(bad):
                 at = int(first_pos[bad[0]]) if opens[bad[0]] else int(last_pos[bad[0]])
                 return f"a quote character inside an unquoted field (byte {at})"
-        boundaries = nl[np.searchsorted(q, nl) % 2 == 0]
-    cr = np.flatnonzero(arr == 13)
-    if len(cr):
+        # quotes before each line feed: they alternate with the line feeds in ``special``
+        boundaries = nl[(np.cumsum(~is_nl)[is_nl] % 2) == 0]
+    if data.find(b"\r") >= 0:
+        cr = _positions(arr, (13,))
         lone = cr[(cr == size - 1) | (arr[np.minimum(cr + 1, size - 1)] != 10)]
         if len(lone) and (np.searchsorted(q, lone) % 2 == 0).any():
             return "a carriage return without a line feed ends a line"
@@ -231,6 +234,22 @@ def split_csv(data: bytes, sep: str, quoting: int, start: int = 0) -> CsvRecords
     return CsvRecords(data, (int(starts[h]), int(ends[h])), starts[keep[1:]], ends[keep[1:]])
 
 
+#: Bytes compared per numpy pass when locating line feeds and quotes (a few MiB stay in the CPU caches).
+_SCAN_BYTES: Final[int] = 1 << 22
+
+
+def _positions(arr: np.ndarray, values: tuple[int, ...]) -> np.ndarray:
+    """Ascending positions of the bytes ``values`` in ``arr``, scanned in cache-sized slices."""
+    out = []
+    for a in range(0, len(arr), _SCAN_BYTES):
+        part = arr[a:a + _SCAN_BYTES]
+        mask = part == values[0]
+        for v in values[1:]:
+            mask |= part == v
+        out.append(np.flatnonzero(mask) + a)
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
+
+
 def record_hashes(records: CsvRecords) -> np.ndarray:
     """BLAKE2b-64 (personalised) of each record's bytes, as int64.
 
@@ -239,10 +258,14 @@ def record_hashes(records: CsvRecords) -> np.ndarray:
     (True, False)
     """
     mv = memoryview(records.data)
-    b2 = hashlib.blake2b
-    raw = b"".join(b2(mv[a:b], digest_size=8, person=_RAW_PERSON).digest()
-                   for a, b in zip(records.starts.tolist(), records.ends.tolist()))
-    return np.frombuffer(raw, dtype="<i8").astype(np.int64)
+    template = hashlib.blake2b(digest_size=8, person=_RAW_PERSON)
+    out = []
+    append = out.append
+    for a, b in zip(records.starts.tolist(), records.ends.tolist()):
+        h = template.copy()  # cheaper than parsing the keyword arguments per record
+        h.update(mv[a:b])
+        append(h.digest())
+    return np.frombuffer(b"".join(out), dtype="<i8").astype(np.int64)
 
 
 # ------------------------------------------------------------------------------------------- decisions
@@ -332,7 +355,7 @@ def _read_records(recs: CsvRecords, idx: np.ndarray | None, name: str, enc: str,
     """Parse and normalise the records ``idx`` (all when ``None``) exactly as ``read_reviews`` does a file."""
     full_rows = np.arange(1, len(recs) + 1, dtype=np.int64)
     sub_rows = full_rows if idx is None else full_rows[idx]
-    data = recs.data if idx is None else recs.subset(idx)
+    data = bytes(recs.data) if idx is None else recs.subset(idx)
     frame, rows, bad = _read_csv(data, enc, sep, quoting)
     if any(reason.startswith("CSV could not be parsed") for _, _, reason in bad):
         raise _Fallback("the CSV parser stopped on a record")
@@ -418,11 +441,13 @@ def _layout(name: str, data: bytes, recs: CsvRecords, enc: str, sep: str, quotin
 def _prepare(name: str, data: bytes, forced: Format | None, column_map: Mapping[str, str] | None,
              platform: str | None, rating_scale: tuple[float, float] | None) -> tuple[CsvRecords, _Layout]:
     """Split the file into records and compute its layout, or raise :class:`_Fallback`."""
-    if data.startswith(b"\x1f\x8b"):
+    start = data[:8]
+    if start.startswith(b"\x1f\x8b"):
         raise _Fallback("gzip-compressed")
-    if data.startswith((b"PAR1", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+    if start.startswith((b"PAR1", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         raise _Fallback("not a CSV/TSV file (Parquet or Excel)")
-    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+    blank = b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"
+    if not data[:65536].strip(blank) and not data.strip(blank):
         raise _Fallback("empty file")
     cut = len(data) if len(data) <= _HEAD_BYTES else data.rfind(b"\n", 0, _HEAD_BYTES) + 1
     enc, sample = _encoding(name, data[:cut] if cut > 0 else data)
@@ -433,7 +458,7 @@ def _prepare(name: str, data: bytes, forced: Format | None, column_map: Mapping[
     if first[:1] in "[{" or lower.endswith((".json", ".jsonl", ".ndjson")):
         raise _Fallback("JSON or JSON lines (only CSV/TSV exports are re-read incrementally)")
     sep, quoting = csv_dialect(first, forced)
-    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    bom = 3 if start.startswith(b"\xef\xbb\xbf") else 0
     recs = split_csv(data, sep, quoting, start=bom)
     if isinstance(recs, str):
         raise _Fallback(recs)
@@ -529,7 +554,7 @@ def ingest_file(
     if rating_scale is not None and not (len(rating_scale) == 2 and rating_scale[0] < rating_scale[1]):
         raise IngestError(f"rating_scale must be (low, high) with low < high, not {rating_scale!r}")
     forced = get_format(format) if format else None
-    name, data = _open(path)
+    name, data = _map(path)
     source = str(path)
     try:
         recs, lay = _prepare(name, data, forced, column_map, platform, rating_scale)
@@ -584,7 +609,7 @@ def ingest_file(
             rejected=len(read.rejects), duplicates=read.duplicates,
             date_min=pd.Timestamp(int(created.min()), unit="us", tz="UTC") if len(created) else None,
             date_max=pd.Timestamp(int(created.max()), unit="us", tz="UTC") if len(created) else None,
-            products=int(len(np.unique(products[products != 0]))), rating_scale=read.scale if read.scale else
+            products=int(len(pd.unique(products[products != 0]))), rating_scale=read.scale if read.scale else
             (tuple(plan["context"]["scale"]) if plan["context"].get("scale") else None),
             encoding=plan["context"]["encoding"], conflicting_duplicates=read.conflicting,
         )
@@ -597,6 +622,18 @@ def ingest_file(
     log.info("store %s: ingested %s (%s, %d of %d records read): %s", store.path, source, holder["mode"],
              holder["reread"], n, report.as_dict())
     return FileIngest(report, holder["result"], holder["mode"], holder["reason"], holder["reread"])
+
+
+def _map(path: Any) -> tuple[str, Any]:
+    """The file's name and its bytes: a read-only memory map for a path (no copy of a large export; the OS
+    pages it in as it is scanned), else what ``ingest._open`` reads."""
+    if isinstance(path, (str, os.PathLike)):
+        try:
+            with open(path, "rb") as f:
+                return str(path), mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        except (ValueError, OSError):  # an empty file cannot be mapped; _open raises the usual errors
+            pass
+    return _open(path)
 
 
 def _scope(store: ReviewStore, pks: np.ndarray) -> pd.DataFrame:
@@ -645,24 +682,18 @@ def _plan(store: ReviewStore, recs: CsvRecords, rh: np.ndarray, lay: _Layout,
     """Which records to re-read, read them, and check that the unchanged ones stand; raise _Fallback if not."""
     old, old_context, old_ingest = state
     n = len(recs)
-    # 1. match raw hashes: a record seen once before, kept and in no duplicate group, is a candidate
-    order = np.argsort(old["rhash"], kind="stable")
-    sorted_h = old["rhash"][order]
-    at = np.searchsorted(sorted_h, rh)
-    at_c = np.minimum(at, max(len(sorted_h) - 1, 0))
-    found = (len(sorted_h) > 0) & (sorted_h[at_c] == rh) if len(sorted_h) else np.zeros(n, dtype=bool)
-    match = np.where(found, order[at_c] if len(order) else 0, -1)
-    # hashes that occur more than once (in the old state or in the new file) are always re-read
-    old_multi = np.zeros(len(old), dtype=bool)
-    if len(old):
-        same = sorted_h[1:] == sorted_h[:-1]
-        old_multi[order[1:][same]] = True
-        old_multi[order[:-1][same]] = True
-    new_multi = pd.Series(rh).duplicated(keep=False).to_numpy()
-    cand = found.copy()
+    # 1. match raw hashes (one hash table over old and new): a record seen once before, kept and in no
+    #    duplicate group, is a candidate; a hash that occurs more than once on either side is always re-read
+    codes, uniq = pd.factorize(np.concatenate([old["rhash"], rh]))
+    c_old, c_new = codes[:len(old)], codes[len(old):]
+    n_old = np.bincount(c_old, minlength=len(uniq))
+    n_new = np.bincount(c_new, minlength=len(uniq))
+    first_old = np.full(len(uniq), -1, dtype=np.int64)
+    first_old[c_old[::-1]] = np.arange(len(old) - 1, -1, -1, dtype=np.int64)
+    match = first_old[c_new]
+    found = match >= 0
     mflags = np.where(found, old["flags"][np.maximum(match, 0)] if len(old) else 0, 0)
-    cand &= (mflags & KEPT != 0) & (mflags & IN_GROUP == 0) & ~new_multi
-    cand[found] &= ~old_multi[match[found]]
+    cand = found & (mflags & KEPT != 0) & (mflags & IN_GROUP == 0) & (n_new[c_new] == 1) & (n_old[c_new] == 1)
     # 2. the stored reviews must still be what these records became (another ingest may have run since)
     last = int(store._con.execute("SELECT ifnull(max(id), 0) FROM ingests").fetchone()[0])
     if last != old_ingest and cand.any():

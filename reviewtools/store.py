@@ -804,16 +804,17 @@ class ReviewStore:
     def _keyed_index(self, frame: pd.DataFrame) -> tuple[pa.Array, np.ndarray, np.ndarray, np.ndarray]:
         """:meth:`_stored_index` for the frame's own keys only (an index look-up each, chunked ``IN`` queries):
         what an incremental re-ingest uses, whose frame holds a few re-read rows of a large store."""
-        pairs = list(zip(frame["platform"].tolist(), frame["review_id"].tolist()))
         rows: list[tuple[Any, ...]] = []
-        for a, b in _chunks(len(pairs), _IN_CHUNK // 2):
-            chunk = pairs[a:b]
-            rows += self._con.execute(
-                f"SELECT platform || char({ord(_SEP)}) || review_id, id, ifnull(fp, 0), "
-                f"(possibly_removed_at IS NOT NULL) * {_REMOVED} + (fp IS NULL) * {_NO_FP} FROM reviews "
-                f"WHERE (platform, review_id) IN (VALUES {', '.join(['(?, ?)'] * len(chunk))})",
-                [v for pair in chunk for v in pair],
-            ).fetchall()
+        for platform, ids in frame.groupby("platform", sort=True)["review_id"]:
+            ids = ids.tolist()
+            for a, b in _chunks(len(ids), _IN_CHUNK):
+                chunk = ids[a:b]
+                rows += self._con.execute(
+                    f"SELECT platform || char({ord(_SEP)}) || review_id, id, ifnull(fp, 0), "
+                    f"(possibly_removed_at IS NOT NULL) * {_REMOVED} + (fp IS NULL) * {_NO_FP} FROM reviews "
+                    f"WHERE platform = ? AND review_id IN ({', '.join('?' * len(chunk))})",
+                    [platform, *chunk],
+                ).fetchall()
         if not rows:
             return (pa.array([], pa.large_string()), np.zeros(0, np.int64), np.zeros(0, np.int64),
                     np.zeros(0, np.int64))
