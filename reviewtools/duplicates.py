@@ -32,9 +32,15 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import time
 from collections.abc import Iterator, Sequence
 from itertools import islice
 from typing import Any, Final
+
+try:
+    import resource
+except ImportError:  # pragma: no cover - not on Windows
+    resource = None  # type: ignore[assignment]
 
 import numpy as np
 import pandas as pd
@@ -57,11 +63,19 @@ from .schema import PLATFORMS
 
 log = logging.getLogger(__name__)
 
+def _lap(what: str, t0: list[float]) -> None:
+    """Debug log of the CPU seconds since the last lap (the benchmark's breakdown)."""
+    now = time.process_time()
+    if log.isEnabledFor(logging.DEBUG):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024 if resource else -1
+        log.debug("duplicates: %-28s %6.2f CPU s (peak RSS so far %d MB)", what, now - t0[0], peak)
+    t0[0] = now
+
+
+_PENDING: Final = object()  # marks a flagged row whose id and text are fetched later, all at once
+
 #: The maximal runs of word characters: exactly the non-empty pieces ``re.split(r"[^\w]+", s)`` leaves.
 _NORM_WORDS = re.compile(r"\w+")
-#: For ASCII text, Python's ``\w`` is exactly this class (str patterns are Unicode, but ASCII letters, digits and
-#: underscore are the only ASCII word characters); applied after ``ascii_lower``.
-_ASCII_NON_WORD: Final[str] = r"[^a-z0-9_]+"
 #: Odd 64-bit multiplier (2**64 / golden ratio) combining word hashes into a shingle hash (mod 2**64).
 _SHINGLE_MULT: Final[np.uint64] = np.uint64(0x9E3779B97F4A7C15)
 #: Characters of normalised text split into words at a time (bounds the pyarrow word lists: ~10 bytes/char).
@@ -94,32 +108,87 @@ def _text_array(col: pd.Series) -> pa.Array:
     return pc.fill_null(arr, "")
 
 
+#: ASCII byte -> its lower-case form if it is a word character (Python's ``\\w`` on ASCII: letters, digits,
+#: underscore), else a space. Bytes >= 128 are left alone (their rows are normalised by Python instead).
+_ASCII_WORD_LUT: Final[np.ndarray] = np.array(
+    [c + 32 if 65 <= c <= 90 else c if (97 <= c <= 122 or 48 <= c <= 57 or c == 95 or c >= 128) else 32
+     for c in range(256)], dtype=np.uint8)
+
+
 def _normalised_texts(texts: pa.Array) -> tuple[pa.Array, np.ndarray]:
     """Each text's lower-case words joined by single spaces, and its word count.
 
-    >>> norm, n = _normalised_texts(pa.array(["Hi, THERE!  ok_1", "Ça va?"], type=pa.large_string()))
+    Equal to ``" ".join(re.findall(r"\\w+", s.lower()))``: ASCII texts are done on their bytes (a lookup table,
+    then runs of separators squeezed to one space), the few others by Python itself.
+
+    >>> norm, n = _normalised_texts(pa.array(["Hi, THERE!  ok_1", "Ça va?", "", " -a- "], type=pa.large_string()))
     >>> norm.to_pylist(), n.tolist()
-    (['hi there ok_1', 'ça va'], [3, 2])
+    (['hi there ok_1', 'ça va', '', 'a'], [3, 2, 0, 1])
     """
-    lower = pc.ascii_lower(texts)
-    norm = pc.utf8_trim(pc.replace_substring_regex(lower, pattern=_ASCII_NON_WORD, replacement=" "), " ")
+    parts = [_squeeze_ascii(texts.slice(lo, hi - lo)) for lo, hi in
+             _chunks(pc.binary_length(texts).to_numpy(zero_copy_only=False).astype(np.int64), _BLOCK_CHARS)]
+    norm = pa.concat_arrays([p for p, _ in parts]) if parts else pa.array([], type=pa.large_string())
+    n_words = np.concatenate([c for _, c in parts]) if parts else np.zeros(0, dtype=np.int64)
     not_ascii = pc.invert(pc.string_is_ascii(texts))
     rows = np.flatnonzero(not_ascii.to_numpy(zero_copy_only=False))
     if len(rows):
-        py = [" ".join(_normalise(s)) for s in texts.take(pa.array(rows)).to_pylist()]
-        norm = pc.replace_with_mask(norm, not_ascii, pa.array(py, type=pa.large_string()))
-    length = pc.binary_length(norm).to_numpy(zero_copy_only=False)
-    n_words = np.where(length > 0, pc.count_substring(norm, " ").to_numpy(zero_copy_only=False) + 1, 0)
-    return norm, n_words.astype(np.int64)
+        words = [_normalise(s) for s in texts.take(pa.array(rows)).to_pylist()]
+        norm = pc.replace_with_mask(norm, not_ascii, pa.array([" ".join(w) for w in words], type=pa.large_string()))
+        n_words[rows] = [len(w) for w in words]
+    return norm, n_words
+
+
+def _squeeze_ascii(texts: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """ASCII normalisation on the raw bytes of a ``large_string`` array, and word counts (non-ASCII rows give
+    junk, replaced by the caller)."""
+    n = len(texts)
+    _, off_buf, data_buf = texts.buffers()
+    offsets = np.frombuffer(off_buf, dtype=np.int64)[texts.offset:texts.offset + n + 1]
+    lo, hi = int(offsets[0]), int(offsets[-1])
+    data = _ASCII_WORD_LUT[np.frombuffer(data_buf, dtype=np.uint8)[lo:hi]] if hi > lo else \
+        np.zeros(0, dtype=np.uint8)
+    offsets = offsets - lo
+    word = data != 32
+    starts = offsets[:-1][(offsets[:-1] < offsets[1:]) & (offsets[:-1] > 0)]  # non-empty texts after the first
+    # the first byte of each word (a text's first byte never continues the previous text's last)
+    word_start = word.copy()
+    word_start[1:] &= ~word[:-1]
+    word_start[starts] = word[starts]
+    wpos = np.flatnonzero(word_start)
+    del word_start
+    at_start, at_end = np.searchsorted(wpos, offsets[:-1]), np.searchsorted(wpos, offsets[1:])
+    n_words = (at_end - at_start).astype(np.int64)
+    # keep every word byte and a separator byte where a word follows in the same text, except before the
+    # text's first word: one space between words, none around
+    keep = word.copy()
+    if len(data) > 1:
+        keep[:-1] |= word[1:]
+    keep[starts - 1] = word[starts - 1]
+    has = n_words > 0
+    first_word = wpos[at_start[has]]
+    lead = first_word > offsets[:-1][has]
+    keep[first_word[lead] - 1] = False
+    kept = np.zeros(n, dtype=np.int64)
+    if has.any():  # a segment runs on to the next text with words: texts between them keep no byte
+        kept[has] = np.add.reduceat(keep.view(np.uint8), offsets[:-1][has], dtype=np.int64)
+    new_offsets = np.concatenate(([0], np.cumsum(kept)))
+    out = pa.Array.from_buffers(pa.large_string(), n, [None, pa.py_buffer(new_offsets), pa.py_buffer(data[keep])])
+    return out, n_words
 
 
 # -------------------------------------------------------------------------------------------- shingles
 
 
-def _word_hashes(words: pa.Array) -> np.ndarray:
-    """A stable 64-bit hash (BLAKE2b) of each word: the same word hashes alike in any corpus or partition."""
-    return np.fromiter((int.from_bytes(hashlib.blake2b(w.encode("utf-8"), digest_size=8).digest(), "little")
-                        for w in words.to_pylist()), dtype=np.uint64, count=len(words))
+def _word_hash(word: str) -> int:
+    """A stable 64-bit hash (BLAKE2b) of a word: the same word hashes alike in any corpus or partition."""
+    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def _word_hashes(words: pa.Array, cache: dict[str, int]) -> np.ndarray:
+    """:func:`_word_hash` of each word, through ``cache`` (blocks of one corpus share most of their words)."""
+    got = cache.get
+    return np.fromiter(((got(w) or cache.setdefault(w, _word_hash(w))) for w in words.to_pylist()),
+                       dtype=np.uint64, count=len(words))
 
 
 def _shingles_of_words(wh: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -128,8 +197,19 @@ def _shingles_of_words(wh: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray,
     Returns the flat hash array and the shingle count of each text.
     """
     k = SHINGLE_WORDS
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
     n_sh = np.maximum(lengths - k + 1, 1)
+    if len(lengths) and lengths.min() >= k:  # the usual case: one multiply-add pass over the flat word array
+        n = len(wh)
+        h = wh[:n - k + 1].copy()
+        for j in range(1, k):
+            h *= _SHINGLE_MULT
+            h += wh[j:n - k + 1 + j]
+        ends = np.cumsum(lengths)
+        valid = np.ones(n - k + 1, dtype=bool)
+        for j in range(1, k):  # shingles that would run into the next text
+            valid[ends[:-1] - j] = False
+        return h[valid], n_sh
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
     total = int(n_sh.sum())
     first = np.repeat(starts - (np.cumsum(n_sh) - n_sh), n_sh) + np.arange(total, dtype=np.int64)
     span = np.minimum(np.repeat(lengths, n_sh), k)
@@ -148,13 +228,14 @@ def _shingle_hashes(norm: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     cum = np.cumsum(chars)
     hs: list[np.ndarray] = []
     counts: list[np.ndarray] = []
+    cache: dict[str, int] = {}
     lo = 0
     while lo < n:
         hi = max(lo + 1, int(np.searchsorted(cum, cum[lo] - chars[lo] + _BLOCK_CHARS, side="right")))
         words = pc.split_pattern(norm.slice(lo, hi - lo), " ")
         lengths = pc.list_value_length(words).to_numpy(zero_copy_only=False).astype(np.int64)
         enc = pc.dictionary_encode(pc.list_flatten(words))
-        wh = _word_hashes(enc.dictionary)[enc.indices.to_numpy(zero_copy_only=False)]
+        wh = _word_hashes(enc.dictionary, cache)[enc.indices.to_numpy(zero_copy_only=False)]
         h, n_sh = _shingles_of_words(wh, lengths)
         hs.append(h)
         counts.append(n_sh)
@@ -172,34 +253,58 @@ def _min_overlap(s: np.ndarray) -> np.ndarray:
     return np.ceil(NEAR_DUPLICATE_JACCARD * s - _EPS).astype(np.int64)
 
 
-def _token_runs(h: np.ndarray, owner: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Group equal shingle hashes: (owner text of each occurrence in grouped order, run start flags, order).
+def _token_runs(h: np.ndarray, n_sh: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Group equal shingle hashes: the owner text of each occurrence in grouped order, and run-start flags.
 
-    One sort of ``(high hash bits | position)`` packed into a uint64 (numpy's fast SIMD sort) instead of an
-    argsort; the few runs whose high bits collide but whose full hashes differ are re-sorted exactly.
-    Within a run the occurrences stay in position order, so their owners are non-decreasing.
+    One in-place sort of ``(high hash bits | position)`` packed into a uint64 (numpy's SIMD sort) instead of an
+    argsort; the rare runs whose high bits collide but whose full hashes differ are re-sorted exactly. Within a
+    run the occurrences stay in position order, so their owners are non-decreasing. Takes ``h`` over (the caller
+    must drop its own reference for the memory to go).
     """
     n = len(h)
     bits = max(1, (n - 1).bit_length())
-    key = (h >> np.uint64(bits)) << np.uint64(bits)
-    key |= np.arange(n, dtype=np.uint64)
+    key = h >> np.uint64(bits)
+    key <<= np.uint64(bits)
+    for lo, hi in _ranges(n):
+        key[lo:hi] |= np.arange(lo, hi, dtype=np.uint64)
     key.sort()
-    pos = (key & np.uint64((1 << bits) - 1)).astype(np.int64)
-    key >>= np.uint64(bits)
     brk = np.empty(n, dtype=bool)
     brk[:1] = True
-    np.not_equal(key[1:], key[:-1], out=brk[1:])
-    del key
-    cont = np.flatnonzero(~brk)
-    differs = h[pos[cont]] != h[pos[cont - 1]]
-    if differs.any():  # several full hashes share the high bits: order those groups by (hash, position)
-        gid = np.cumsum(brk) - 1
-        sel = np.flatnonzero(np.isin(gid, np.unique(gid[cont[differs]])))
-        sub = pos[sel]
-        pos[sel] = sub[np.lexsort((sub, h[sub], gid[sel]))]
-        hv = h[pos[sel]]
-        brk[sel[1:]] |= hv[1:] != hv[:-1]
-    return owner[pos], brk, pos
+    for lo, hi in _ranges(n, start=1):
+        np.not_equal(key[lo:hi] >> np.uint64(bits), key[lo - 1:hi - 1] >> np.uint64(bits), out=brk[lo:hi])
+    key &= np.uint64((1 << bits) - 1)
+    pos = key.view(np.int64)
+    mixed: list[int] = []
+    for lo, hi in _ranges(n, start=1):
+        hv = h[pos[lo - 1:hi]]
+        mixed += (np.flatnonzero((hv[1:] != hv[:-1]) & ~brk[lo:hi]) + lo).tolist()
+    done = -1
+    for i in mixed:  # several full hashes share the high bits: order that group by (hash, position)
+        if i < done:
+            continue
+        lo, hi = i, i + 1
+        while not brk[lo]:
+            lo -= 1
+        while hi < n and not brk[hi]:
+            hi += 1
+        sub = np.sort(pos[lo:hi])
+        sub = sub[np.argsort(h[sub], kind="stable")]
+        pos[lo:hi] = sub
+        hv = h[sub]
+        brk[lo + 1:hi] = hv[1:] != hv[:-1]
+        done = hi
+    del h
+    owner = np.repeat(np.arange(len(n_sh), dtype=np.int32), n_sh)
+    ow = np.empty(n, dtype=np.int32)
+    for lo, hi in _ranges(n):
+        ow[lo:hi] = owner[pos[lo:hi]]
+    return ow, brk
+
+
+def _ranges(n: int, start: int = 0, step: int = 8_000_000) -> Iterator[tuple[int, int]]:
+    """``[lo, hi)`` blocks of ``range(start, n)`` (elementwise work in blocks keeps temporaries small)."""
+    for lo in range(start, n, step):
+        yield lo, min(n, lo + step)
 
 
 def _near_pairs(norm: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -217,20 +322,24 @@ def _near_pairs(norm: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n_texts = len(norm)
     if n_texts < 2:
         return empty
-    h, n_sh = _shingle_hashes(norm)
-    owner = np.repeat(np.arange(n_texts, dtype=np.int64), n_sh)
-    ow, brk, _ = _token_runs(h, owner)
-    del h, owner
+    t0 = [time.process_time()]
+    sh = list(_shingle_hashes(norm))
+    _lap("shingles", t0)
+    ow, brk = _token_runs(sh.pop(0), sh[0])
+    del sh
+    _lap("token runs", t0)
     # one entry per (shingle, text): drop repeats of a shingle inside one text
     keep = brk.copy()
     keep[1:] |= ow[1:] != ow[:-1]
-    tid = np.cumsum(brk) - 1
+    tid = np.cumsum(brk, dtype=np.int32)
+    tid -= 1
     del brk
     tid, ow = tid[keep], ow[keep]
     del keep
     df = np.bincount(tid)  # texts holding each shingle
     size = np.bincount(ow, minlength=n_texts)  # distinct shingles per text
-    shared = df[tid] >= 2
+    shared_token = df >= 2
+    shared = shared_token[tid]
     private = size - np.bincount(ow[shared], minlength=n_texts)
     prefix = size - _min_overlap(size) + 1
     # private shingles sort first (document frequency 1): a text whose whole prefix is private has no partner
@@ -238,47 +347,70 @@ def _near_pairs(norm: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     sel = shared & live[ow]
     tid, ow = tid[sel], ow[sel]
     del sel, shared
+    _lap("document frequencies", t0)
     log.debug("near duplicates: %d texts, %d in play, %d shared shingle entries", n_texts, int(live.sum()), len(tid))
     if len(tid) == 0:
         return empty
-    # global order of the shared shingles: document frequency, then hash (tids are in hash order)
-    used = np.unique(tid)
+    # the global order of the shared shingles: document frequency, then hash (token ids are in hash order)
+    used = np.flatnonzero(shared_token)
     order = np.argsort(np.minimum(df[used], np.iinfo(np.uint16).max).astype(np.uint16), kind="stable")
-    rank = np.empty(len(df), dtype=np.int64)
-    rank[used[order]] = np.arange(len(used))
-    del df, used, order
-    key = (ow.astype(np.uint64) << np.uint64(32)) | rank[tid].astype(np.uint64)
-    del tid, rank
-    key.sort()
-    t_owner = (key >> np.uint64(32)).astype(np.int64)
-    t_rank = (key & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    rank = np.empty(len(df), dtype=np.uint32)
+    rank[used[order]] = np.arange(len(used), dtype=np.uint32)
+    del df, used, order, shared_token
+    key = ow.astype(np.uint64)
+    key <<= np.uint64(32)
+    key |= rank[tid]
+    del tid, ow, rank
+    key.sort()  # by text, then rank
+    t_owner = (key >> np.uint64(32)).astype(np.int32)
+    key &= np.uint64(0xFFFFFFFF)
+    t_rank = key.astype(np.uint32)
     del key
     n_shared = np.bincount(t_owner, minlength=n_texts)
     off = np.concatenate(([0], np.cumsum(n_shared)))
+    n_prefix = prefix - private  # shared shingles in each live text's prefix
     within = np.arange(len(t_owner)) - off[t_owner]
-    in_prefix = within < (prefix - private)[t_owner]
-    cand_u, cand_v = _candidates(t_rank[in_prefix], t_owner[in_prefix], size, n_shared)
+    in_prefix = within < n_prefix[t_owner]
+    del within
+    last = np.zeros(n_texts, dtype=np.int64)  # rank of the last shingle of each live text's prefix
+    last[live] = t_rank[off[:-1][live] + n_prefix[live] - 1]
+    _lap("prefixes", t0)
+    cand_u, cand_v = _candidates(t_rank[in_prefix], t_owner[in_prefix], size, n_shared, prefix, last)
+    del in_prefix, t_owner
+    _lap("candidates", t0)
     if len(cand_u) == 0:
         return empty
     overlap = _overlaps(cand_u, cand_v, t_rank, off)
+    _lap("verification", t0)
     jac = overlap / (size[cand_u] + size[cand_v] - overlap)
     ok = jac >= NEAR_DUPLICATE_JACCARD
     log.debug("near duplicates: %d candidate pairs, %d near", len(cand_u), int(ok.sum()))
     return cand_u[ok], cand_v[ok], jac[ok]
 
 
-def _candidates(p_rank: np.ndarray, p_owner: np.ndarray, size: np.ndarray,
-                n_shared: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct pairs of texts sharing a prefix shingle that pass the size filter and the overlap bound."""
-    key = (p_rank.astype(np.uint64) << np.uint64(32)) | p_owner.astype(np.uint64)
+def _candidates(p_rank: np.ndarray, p_owner: np.ndarray, size: np.ndarray, n_shared: np.ndarray,
+                prefix: np.ndarray, last: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct pairs of texts sharing a prefix shingle that pass the size, overlap and prefix-count bounds.
+
+    Pairs come from the posting list of each prefix shingle (with the size filter ``t * |x| <= |y|`` and the
+    bound ``overlap <= shared shingles``); then, with ``c`` the number of prefix shingles the two texts share
+    (the times the pair was generated), ``overlap <= c + |w| - prefix(w)`` for the text ``w`` whose prefix ends
+    at the lower rank: any common shingle in ``w``'s prefix lies in the other's prefix too, so the common
+    shingles outside ``c`` all lie past ``w``'s prefix. A near duplicate needs
+    ``overlap >= t / (1 + t) * (|x| + |y|)``.
+    """
+    key = p_rank.astype(np.uint64)
+    key <<= np.uint64(32)
+    key |= p_owner.astype(np.uint64)
     key.sort()
     members = (key & np.uint64(0xFFFFFFFF)).astype(np.int64)
-    ranks = key >> np.uint64(32)
+    key >>= np.uint64(32)
+    start = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
     del key
-    start = np.flatnonzero(np.concatenate(([True], ranks[1:] != ranks[:-1])))
-    glen = np.diff(np.concatenate((start, [len(ranks)])))
+    glen = np.diff(np.concatenate((start, [len(members)])))
     # every occurrence pairs with the later members of its posting list
     later = np.repeat(start + glen, glen) - np.arange(len(members)) - 1
+    del start, glen
     found: list[np.ndarray] = []
     for lo, hi in _chunks(later, _PAIR_CHUNK):
         c = later[lo:hi]
@@ -289,10 +421,28 @@ def _candidates(p_rank: np.ndarray, p_owner: np.ndarray, size: np.ndarray,
         small, big = np.minimum(su, sv), np.maximum(su, sv)
         common = np.minimum(n_shared[left], n_shared[right])  # the overlap cannot exceed either's shared shingles
         ok = (small >= NEAR_DUPLICATE_JACCARD * big - _EPS) & (common >= _min_overlap(big))
-        pair = (left[ok].astype(np.uint64) << np.uint64(32)) | right[ok].astype(np.uint64)
-        found.append(np.unique(pair))
-    pairs = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.uint64)
-    return (pairs >> np.uint64(32)).astype(np.int64), (pairs & np.uint64(0xFFFFFFFF)).astype(np.int64)
+        pair = left[ok].astype(np.uint64)
+        pair <<= np.uint64(32)
+        pair |= right[ok].astype(np.uint64)
+        found.append(pair)
+    if not found:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    pairs = np.concatenate(found)
+    del found
+    pairs.sort()
+    head = np.flatnonzero(np.concatenate(([True], pairs[1:] != pairs[:-1])))
+    times = np.diff(np.concatenate((head, [len(pairs)])))
+    pairs = pairs[head]
+    u = (pairs >> np.uint64(32)).astype(np.int64)
+    v = (pairs & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    del pairs
+    rest_u, rest_v = size[u] - prefix[u], size[v] - prefix[v]
+    rest = np.where(last[u] < last[v], rest_u, np.where(last[v] < last[u], rest_v, np.minimum(rest_u, rest_v)))
+    need = np.ceil(NEAR_DUPLICATE_JACCARD / (1 + NEAR_DUPLICATE_JACCARD) * (size[u] + size[v]) - _EPS)
+    ok = times + rest >= need
+    log.debug("near duplicates: %d pair occurrences, %d distinct, %d after the prefix-count bound",
+              int(times.sum()), len(u), int(ok.sum()))
+    return u[ok], v[ok]
 
 
 def _chunks(weights: np.ndarray, limit: int) -> Iterator[tuple[int, int]]:
@@ -389,33 +539,51 @@ class _Duplicates:
         self.when_rank[order] = np.arange(n)
 
     # ---- helpers
-    def _id(self, i: int) -> str:
-        return _str_or_empty(self.ids_col.iat[i])
-
     def _flag_row(self, i: int, rule: Rule, what: str, partners: Sequence[int], n_partners: int,
                   dated: bool) -> tuple[Any, ...]:
-        other_ids = ", ".join(self._id(j) for j in partners[:5]) + (" ..." if n_partners > 5 else "")
-        note = f"{what} of review(s) {other_ids} by a different author"
-        weak = not dated or self.author[i] < 0
-        if not dated:
-            note += "; dates missing, cannot tell which is the original"
-        if self.author[i] < 0:
-            note += "; author unknown"
-        s = _str_or_empty(self.text_col.iat[i])
-        a = len(s) - len(s.lstrip())
-        return _row(self._id(i), self.plats[i], rule, Finding("text", a, len(s.rstrip()), s.strip(), note, weak=weak))
+        """A flagged row, resolved into an output row by :meth:`_resolve` (ids and texts fetched in one go)."""
+        return (_PENDING, i, rule, what, list(partners[:5]), n_partners, dated)
+
+    def _resolve(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        pending = [r for r in rows if r[0] is _PENDING]
+        need = sorted({i for r in pending for i in (r[1], *r[4])})
+        ids = dict(zip(need, (_str_or_empty(v) for v in self.ids_col.take(need).tolist())))
+        flagged = sorted({r[1] for r in pending})
+        texts = dict(zip(flagged, (_str_or_empty(v) for v in self.text_col.take(flagged).tolist())))
+        out: list[tuple[Any, ...]] = []
+        for r in rows:
+            if r[0] is not _PENDING:
+                out.append(r)
+                continue
+            _, i, rule, what, partners, n_partners, dated = r
+            other_ids = ", ".join(ids[j] for j in partners) + (" ..." if n_partners > 5 else "")
+            note = f"{what} of review(s) {other_ids} by a different author"
+            weak = not dated or self.author[i] < 0
+            if not dated:
+                note += "; dates missing, cannot tell which is the original"
+            if self.author[i] < 0:
+                note += "; author unknown"
+            s = texts[i]
+            a = len(s) - len(s.lstrip())
+            out.append(_row(ids[i], self.plats[i], rule,
+                            Finding("text", a, len(s.rstrip()), s.strip(), note, weak=weak)))
+        return out
 
     # ---- the three passes
     def rows(self) -> list[tuple[Any, ...]]:
         plats = self.plats
         has_rule = np.isin(plats, list(set(self.exact_rule) | set(self.near_rule)))
+        t0 = [time.process_time()]
         norm, n_words = _normalised_texts(_text_array(self.text_col))
+        _lap("normalise", t0)
         rows: list[tuple[Any, ...]] = []
-        for i in np.flatnonzero(has_rule & (n_words < DUPLICATE_MIN_WORDS)).tolist():
+        short = np.flatnonzero(has_rule & (n_words < DUPLICATE_MIN_WORDS)).tolist()
+        short_ids = dict(zip(short, (_str_or_empty(v) for v in self.ids_col.take(short).tolist())))
+        for i in short:
             note = f"text too short for the duplicate check ({n_words[i]} words < {DUPLICATE_MIN_WORDS})"
             for r in (self.exact_rule.get(plats[i]), self.near_rule.get(plats[i])):
                 if r is not None:
-                    rows.append(_row(self._id(i), plats[i], r, Finding(None, None, None, None, note, "not_run")))
+                    rows.append(_row(short_ids[i], plats[i], r, Finding(None, None, None, None, note, "not_run")))
         elig = np.flatnonzero(has_rule & (n_words >= DUPLICATE_MIN_WORDS))
         if len(elig) == 0:
             return rows
@@ -428,10 +596,15 @@ class _Duplicates:
         self.member_off = np.concatenate(([0], np.cumsum(count)))
         self.members = by_code
         in_exact = np.zeros(self.n, dtype=bool)
+        _lap("short texts, exact groups", t0)
         rows += self._exact(np.flatnonzero(count >= 2), in_exact)
+        _lap("exact duplicates", t0)
         if self.near_rule:
             rows += self._near(enc.dictionary, in_exact)
-        return rows
+            _lap("near duplicates", t0)
+        out = self._resolve(rows)
+        _lap("output rows", t0)
+        return out
 
     def _group(self, u: int) -> np.ndarray:
         return self.members[self.member_off[u]:self.member_off[u + 1]]
