@@ -501,9 +501,11 @@ def removable_review_ids(hits: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise RatingsError(f"the hits frame lacks {missing}; expected the output of rules.check_reviews")
     basis = hits["removal_basis"].astype("boolean").fillna(False).astype(bool)
-    sel = hits[(hits["outcome"].astype("string") == WHAT_IF_OUTCOME).fillna(False).astype(bool)
-               & basis & (hits["strength"].astype("string") == WHAT_IF_STRENGTH).fillna(False).astype(bool)]
     keys = ["platform", "review_id"] if "platform" in hits.columns else ["review_id"]
+    used = keys + (["rule_id"] if "rule_id" in hits.columns else [])  # only these rows' keys and rules are read
+    sel = hits[used][((hits["outcome"].astype("string") == WHAT_IF_OUTCOME).fillna(False).astype(bool)
+                      & basis & (hits["strength"].astype("string") == WHAT_IF_STRENGTH).fillna(False).astype(bool)
+                      ).to_numpy(dtype=bool)]
     rule = sel["rule_id"] if "rule_id" in sel.columns else pd.Series("", index=sel.index)
     sel = sel.assign(rule_id=rule.astype("string").fillna(""))
     if sel.empty:
