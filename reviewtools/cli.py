@@ -157,6 +157,9 @@ def _add_ingest(sub: argparse._SubParsersAction) -> None:
                    help="with --db: each file holds every review of its products over its date range, so stored "
                    "reviews it lacks are marked possibly removed")
     p.add_argument("--no-triage", action="store_true", help="with --db: do not score new or changed reviews")
+    p.add_argument("--snapshot", action=argparse.BooleanOptionalAction, default=None,
+                   help="with --db: rewrite the dashboard's columnar snapshot beside the store afterwards "
+                   "(default: only when the store already has one, i.e. the dashboard reads it)")
     p.set_defaults(func=_cmd_ingest)
 
 
@@ -400,12 +403,25 @@ def _ingest_into_store(args: argparse.Namespace, column_map: dict[str, str] | No
                 t = store.score_pending(progress=_progress(args, "triage"))
                 print(f"triage: scored {t.scored} new or changed reviews ({t.already_scored} already scored); "
                       f"{t.actions_created} new actions, {t.actions_updated} updated")
+        _refresh_snapshot(store, args.snapshot)
     if args.out:
         print(f"wrote {sum(map(len, frames))} reviews to {write_frame(pd.concat(frames, ignore_index=True), args.out)}")
     if args.rejects:
         rej = pd.concat(rejects, ignore_index=True)
         print(f"wrote {len(rej)} rejects to {write_frame(rej, args.rejects)}")
     return 0
+
+
+def _refresh_snapshot(store, wanted: bool | None) -> None:  # store: reviewtools.store.ReviewStore
+    """Rewrite the dashboard's columnar snapshot (reviewtools.snapshot) after an ingest: when asked, or by default
+    when the store already has one (a store nobody opens in the dashboard does not pay for it)."""
+    from .snapshot import read_manifest, refresh_snapshot
+
+    if wanted is False or (wanted is None and read_manifest(store.path) is None):
+        return
+    where = refresh_snapshot(store)
+    print(f"snapshot: {where}" if where is not None else "snapshot: not written (see the log); the dashboard "
+          "reads the store instead")
 
 
 @_register

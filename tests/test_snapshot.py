@@ -222,3 +222,23 @@ def test_app_store_mode_reads_the_snapshot_and_survives_a_corrupt_one(db, tmp_pa
             for page in ("reviews", "products"):
                 at.switch_page(f"dashboard/pages/{page}.py").run()
                 assert not at.exception, (case, page, at.exception)
+
+
+def test_cli_ingest_keeps_an_existing_snapshot_current(tmp_path, sample, capsys):
+    from reviewtools.cli import main
+
+    export = tmp_path / "export.csv"
+    sample.head(8).to_csv(export, index=False)
+    db = tmp_path / "cli.db"
+    assert main(["ingest", str(export), "--db", str(db), "--no-triage"]) == 0
+    assert snapshot.read_manifest(db) is None, "no snapshot unless asked or already there"
+    assert main(["ingest", str(export), "--db", str(db), "--no-triage", "--snapshot"]) == 0
+    assert "snapshot:" in capsys.readouterr().out
+    more = tmp_path / "more.csv"
+    sample.head(12).to_csv(more, index=False)
+    assert main(["ingest", str(more), "--db", str(db), "--no-triage"]) == 0  # the existing one is rewritten
+    with ReviewStore(db) as store:
+        assert snapshot.read_manifest(db)["key"] == snapshot.data_key(store)
+        snap = snapshot.load_snapshot(store)
+        assert snap.source == "snapshot" and len(snap.reviews) == 12
+        _check_equal(snap, store)
