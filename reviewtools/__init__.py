@@ -82,6 +82,7 @@ from .views import (
     review_evidence,
 )
 from .duplicates import find_duplicates
+from .snapshot import StoreSnapshot, load_snapshot, refresh_snapshot
 from .rules import (
     CATEGORIES,
     HIT_COLUMNS,
@@ -192,6 +193,10 @@ __all__ = [
     "highlight_spans",
     "highlight_html",
     "review_evidence",
+    # snapshot (the store's columnar copy the dashboard reads)
+    "StoreSnapshot",
+    "load_snapshot",
+    "refresh_snapshot",
     "overview_metrics",
     "OverviewMetrics",
     "product_table",
