@@ -1415,12 +1415,16 @@ def _alternative_items(items: Any, sp: Any) -> list[tuple[tuple[frozenset[str], 
 
 
 @functools.cache
-def _python_space_class() -> str:
-    """RE2 class of every character Python's ``\\s`` matches (``str.isspace``), listed from Python itself."""
+def _python_spaces() -> str:
+    """Every character Python's ``\\s`` matches (``str.isspace``), listed from Python itself."""
     import sys
 
-    spaces = [c for c in range(sys.maxunicode + 1) if chr(c).isspace()]
-    return "[" + "".join("\\x{%x}" % c for c in spaces) + "]"
+    return "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
+
+
+def _python_space_class() -> str:
+    """RE2 class of every character Python's ``\\s`` matches."""
+    return "[" + "".join("\\x{%x}" % ord(c) for c in _python_spaces()) + "]"
 
 
 #: RE2 supersets of Python's Unicode classes: \w and \d may be any character but the ASCII ones they exclude.
@@ -1805,6 +1809,8 @@ class _Batch:
                 b = min(self.n, a + _BYTE_BLOCK_ROWS)
                 lo, hi = int(offsets[a]), int(offsets[b])
                 rel = offsets[a: b + 1] - lo
+                if hi == lo:
+                    continue  # only empty strings in this block
                 flag = table[data[lo:hi]]
                 if run_starts and len(flag):
                     prev = np.empty_like(flag)
@@ -1813,9 +1819,11 @@ class _Batch:
                     starts = rel[:-1][rel[:-1] < len(flag)]
                     prev[starts] = 0  # a row's first byte starts a run
                     flag = flag & (1 - prev)
-                cs = np.zeros(len(flag) + 1, dtype=np.int32 if len(flag) < 2**31 - 1 else np.int64)
-                np.cumsum(flag, dtype=cs.dtype, out=cs[1:])
-                out[a:b] = cs[rel[1:]] - cs[rel[:-1]]
+                cs = flag.astype(np.int32 if len(flag) < 2**31 - 1 else np.int64)
+                np.cumsum(cs, out=cs)  # in place: a fresh output array costs more than the sum
+                ends = np.where(rel[1:] > 0, cs[np.maximum(rel[1:] - 1, 0)], 0)
+                starts = np.where(rel[:-1] > 0, cs[np.maximum(rel[:-1] - 1, 0)], 0)
+                out[a:b] = ends - starts
             return out
 
         return self.memo(("bytes", view, table.tobytes(), run_starts), make)
@@ -1951,33 +1959,69 @@ def _pre_char_run(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np
     return batch.match("joined", _re2_char_run())
 
 
-#: Word-run separators ([\s,.!]) other than whitespace, turned into spaces before ``str.split``.
-_WORD_RUN_PUNCT: Final[tuple[str, ...]] = (",", ".", "!")
+#: Multiplier of the polynomial token hash (odd, so every power is invertible mod 2**64; any odd value works).
+_TOKEN_HASH_BASE: Final[int] = 0x9E3779B97F4A7C15
+
+
+def _repeated_tokens(data: np.ndarray, offsets: np.ndarray, sep: np.ndarray, n: int) -> np.ndarray:
+    """Rows (of one block of UTF-8 ``data`` cut at ``offsets``) with three equal tokens in a row, a token being
+    a run of bytes ``sep`` does not mark. Equal tokens have equal polynomial hashes, so no such row is missed
+    (a hash collision only adds a row)."""
+    out = np.zeros(n, dtype=bool)
+    size = len(data)
+    if size == 0:
+        return out
+    is_sep = sep[data].astype(bool)
+    first = np.zeros(size, dtype=bool)
+    first[offsets[:-1][offsets[:-1] < size]] = True  # a row's first byte
+    last = np.zeros(size, dtype=bool)
+    last[offsets[1:][offsets[1:] > 0] - 1] = True  # a row's last byte
+    prev_sep = np.empty(size, dtype=bool)
+    prev_sep[0] = True
+    prev_sep[1:] = is_sep[:-1]
+    next_sep = np.empty(size, dtype=bool)
+    next_sep[-1] = True
+    next_sep[:-1] = is_sep[1:]
+    starts = np.flatnonzero(~is_sep & (prev_sep | first))
+    ends = np.flatnonzero(~is_sep & (next_sep | last)) + 1
+    if len(starts) < 3:
+        return out
+    powers = np.empty(size + 1, dtype=np.uint64)
+    powers[0] = 1
+    powers[1:] = np.uint64(_TOKEN_HASH_BASE)
+    np.cumprod(powers, out=powers)  # wraps mod 2**64
+    prefix = np.empty(size + 1, dtype=np.uint64)
+    prefix[0] = 0
+    np.cumsum((data.astype(np.uint64) + np.uint64(1)) * powers[:-1], out=prefix[1:])
+    h = prefix[ends] - prefix[starts]  # = base**start * hash(token)
+    length = ends - starts
+    eq = (length[:-1] == length[1:]) & (h[:-1] * powers[starts[1:]] == h[1:] * powers[starts[:-1]])
+    three = np.flatnonzero(eq[:-1] & eq[1:])
+    if len(three):
+        rows = np.searchsorted(offsets, starts[three], side="right") - 1
+        out[rows[(rows >= 0) & (rows < n)]] = True
+    return out
 
 
 @_prefilter("word_run")
 def _pre_word_run(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray:
     """A run is a word W then 4+ times ([\\s,.!]+ W) with the same word case-insensitively. Its 2nd-4th copies
-    stand alone between separators, so splitting the lower-cased field at [\\s,.!] gives three equal tokens in
-    a row. ``str.lower`` equals the regex's per-character simple lower-casing except for İ (length changes:
-    always a candidate) and Σ (final-sigma rule: always a candidate)."""
-    out = np.zeros(batch.n, dtype=bool)
-    for fname in _fields(rule.params):
-        orig = batch.titles if fname == "title" else batch.texts
-        for i, (s, low) in enumerate(zip(orig, batch.lower(fname))):
-            if len(low) != len(s) or "Σ" in s:
-                out[i] = True
-                continue
-            for p in _WORD_RUN_PUNCT:
-                if p in low:
-                    low = low.replace(p, " ")
-            toks = low.split()
-            if len(toks) < 3:
-                continue
-            eq = list(map(str.__eq__, toks, toks[1:]))
-            if any(map(bool.__and__, eq, eq[1:])):
-                out[i] = True
-    return out
+    stand alone between separators, so cutting the lower-cased field at [\\s,.!] gives three equal tokens in
+    a row (cut at ASCII separators only; a row holding a non-ASCII space is a candidate). ``str.lower``
+    equals the regex's per-character simple lower-casing except for İ (the length changes) and Σ (the
+    final-sigma rule): those rows are candidates too."""
+    def make() -> np.ndarray:
+        data, offsets = batch._bytes("joined_low")
+        out = np.zeros(batch.n, dtype=bool)
+        for a in range(0, batch.n, _BYTE_BLOCK_ROWS):
+            b = min(batch.n, a + _BYTE_BLOCK_ROWS)
+            lo, hi = int(offsets[a]), int(offsets[b])
+            out[a:b] = _repeated_tokens(data[lo:hi], offsets[a: b + 1] - lo, _WORD_RUN_SEPARATORS, b - a)
+        non_ascii_space = "[" + "".join("\\x{%x}" % ord(c) for c in _python_spaces() if not c.isascii()) + "]"
+        return (out | batch.case_changed() | batch.match("joined", "\u03a3")
+                | batch.match("joined", non_ascii_space))
+
+    return batch.memo("word_run", make)
 
 
 #: RE2 classes for the symbol checks. A Python symbol ([^\w\s]) is never an ASCII letter, digit, "_" or ASCII
@@ -1987,6 +2031,8 @@ _ASCII_LETTERS: Final[np.ndarray] = _byte_table("abcdefghijklmnopqrstuvwxyzABCDE
 _ASCII_DIGITS: Final[np.ndarray] = _byte_table("0123456789")
 _ASCII_ALNUM: Final[np.ndarray] = _ASCII_LETTERS | _ASCII_DIGITS
 _NON_ASCII: Final[np.ndarray] = _byte_table(non_ascii=True)
+#: Word-run separators ([\s,.!] in ASCII) and the field separator.
+_WORD_RUN_SEPARATORS: Final[np.ndarray] = _byte_table(_ASCII_SPACE + ",.!" + _FIELD_SEP)
 #: Characters that may be a share-counted symbol ([^\w\s.,!?'"\-:;()]): every non-ASCII character, and the
 #: ASCII ones that are none of letter, digit, "_", whitespace or that punctuation; and ASCII characters that
 #: surely are not one but are non-space.
