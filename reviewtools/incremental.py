@@ -87,9 +87,9 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger(__name__)
 
 #: Version of the raw-state recipe (record split, hashes, flags). A new recipe never matches an old state.
-RECIPE: Final[str] = "raw1"
+RECIPE: Final[str] = "raw2"
 #: BLAKE2b personalisation of a raw record's hash (at most 16 bytes).
-_RAW_PERSON: Final[bytes] = b"reviewtools-raw1"
+_RAW_PERSON: Final[bytes] = b"reviewtools-raw1"  # the record hash itself has not changed
 #: One raw record in the stored state (a packed little-endian array, ``raw_state.records``).
 STATE_DTYPE: Final[np.dtype] = np.dtype([
     ("rhash", "<i8"),    # BLAKE2b-64 of the record's bytes
@@ -99,12 +99,16 @@ STATE_DTYPE: Final[np.dtype] = np.dtype([
     ("created", "<i8"),  # created_at in microseconds since the epoch (kept records)
     ("product", "<i8"),  # hash of product_id, 0 when null (kept records)
     ("flags", "<i8"),    # the bits below
+    ("group", "<i8"),    # duplicate group (records sharing a review id or duplicate key), 0 when none
 ])
 KEPT: Final[int] = 1 << 0
 REJECTED: Final[int] = 1 << 1
 DUPLICATE: Final[int] = 1 << 2
-#: The record's review id or duplicate key is shared with another record of the file: always re-read.
+#: The record's review id or duplicate key is shared with another record of the file (its ``group``): the
+#: group is re-read whenever one of its records is new, changed, gone or moved relative to the others.
 IN_GROUP: Final[int] = 1 << 3
+#: A duplicate whose content differed from the version kept (``FileReport.conflicting_duplicates``).
+CONFLICT: Final[int] = 1 << 12
 #: Inputs of ``ingest.infer_rating_scale`` (the rating is a bare number; above 5; above 10; zero).
 R_NUM: Final[int] = 1 << 4
 R_GT5: Final[int] = 1 << 5
@@ -381,17 +385,38 @@ def _read_records(recs: CsvRecords, idx: np.ndarray | None, name: str, enc: str,
     # per-record state entries
     entries = np.zeros(len(sub_rows), dtype=STATE_DTYPE)
     status = np.full(len(sub_rows), REJECTED, dtype=np.int64)
-    status[ok_pos] = np.where(dup_np, DUPLICATE, KEPT)
-    key_s = pd.Series([f"{p}\x1f{r}" for p, r in keys], dtype=object)
-    grouped = key_s.duplicated(keep=False).to_numpy() | (pd.Series(dh).duplicated(keep=False).to_numpy() & (dh != 0))
-    status[ok_pos[grouped | dup_np]] |= IN_GROUP
+    status[ok_pos] = np.where(dup_np, DUPLICATE, KEPT) | np.where(conflict.to_numpy(dtype=bool), CONFLICT, 0)
+    group = _groups(keys, dh)
+    status[ok_pos[group != 0]] |= IN_GROUP
     entries["flags"] = flags | status
     entries["dhash"][ok_pos] = dh
+    entries["group"][ok_pos] = group
     kept_pos = ok_pos[~dup_np]
     entries["created"][kept_pos] = _micros(reviews["created_at"])
     entries["product"][kept_pos] = _product_hash(reviews["product_id"])
     return _Read(reviews, kept_pos, rejects, entries, keys, dh, len(sub_rows), int(dup_np.sum()),
                  int(conflict.to_numpy(dtype=bool).sum()), scale)
+
+
+def _groups(keys: list[tuple[str, str]], dh: np.ndarray) -> np.ndarray:
+    """Connected groups of rows sharing a review id or a (non-zero) duplicate-key hash: per row a group id (a
+    hash of its first row's key, never 0), 0 for a row alone."""
+    n = len(keys)
+    if not n:
+        return np.zeros(0, dtype=np.int64)
+    key_code = pd.factorize(pd.Series([f"{p}\x1f{r}" for p, r in keys], dtype=object))[0]
+    dh_code = np.where(dh != 0, pd.factorize(dh)[0], -1 - np.arange(n))  # unkeyed rows share nothing
+    label = np.arange(n, dtype=np.int64)
+    while True:  # propagate the smallest row number over both relations until nothing moves
+        before = label
+        label = pd.Series(label).groupby(key_code).transform("min").to_numpy()
+        label = pd.Series(label).groupby(dh_code).transform("min").to_numpy()
+        if (label == before).all():
+            break
+    size = np.bincount(label, minlength=n)
+    first_key = pd.util.hash_array(np.array([f"{p}\x1f{r}" for p, r in keys], dtype=object)).view(np.int64)
+    gid = np.where(first_key[label] == 0, 1, first_key[label])
+    return np.where(size[label] > 1, gid, 0)
 
 
 class _Fallback(Exception):
@@ -590,7 +615,7 @@ def ingest_file(
         entries["flags"] |= np.where(plan["invalid"], NOT_UTF8, 0)
         present = None
         if plan["incremental"]:
-            pks = old["pk"].copy()
+            pks = old["pk"][old["flags"] & KEPT != 0]
             present = PresentRows(pks, lambda: _scope(store, pks))
 
         def after(ingest_id: int, row_pks: np.ndarray, fp: np.ndarray) -> None:
@@ -606,12 +631,13 @@ def ingest_file(
         products = entries["product"][kept]
         file_report = FileReport(
             file=name, format=lay.fmt.name, detected_by=lay.why, rows_read=n, ingested=int(kept.sum()),
-            rejected=len(read.rejects), duplicates=read.duplicates,
+            rejected=len(read.rejects), duplicates=read.duplicates + int(np.count_nonzero(old["flags"] & DUPLICATE)),
             date_min=pd.Timestamp(int(created.min()), unit="us", tz="UTC") if len(created) else None,
             date_max=pd.Timestamp(int(created.max()), unit="us", tz="UTC") if len(created) else None,
             products=int(len(pd.unique(products[products != 0]))), rating_scale=read.scale if read.scale else
             (tuple(plan["context"]["scale"]) if plan["context"].get("scale") else None),
-            encoding=plan["context"]["encoding"], conflicting_duplicates=read.conflicting,
+            encoding=plan["context"]["encoding"],
+            conflicting_duplicates=read.conflicting + int(np.count_nonzero(old["flags"] & CONFLICT)),
         )
         holder.update(mode="incremental" if plan["incremental"] else "full", reason=reason if not plan["incremental"]
                       else "", reread=len(idx),
@@ -693,16 +719,19 @@ def _plan(store: ReviewStore, recs: CsvRecords, rh: np.ndarray, lay: _Layout,
     match = first_old[c_new]
     found = match >= 0
     mflags = np.where(found, old["flags"][np.maximum(match, 0)] if len(old) else 0, 0)
-    cand = found & (mflags & KEPT != 0) & (mflags & IN_GROUP == 0) & (n_new[c_new] == 1) & (n_old[c_new] == 1)
+    cand = found & (mflags & (KEPT | DUPLICATE) != 0) & (n_new[c_new] == 1) & (n_old[c_new] == 1)
+    cand = _untouched_groups(old, match, cand)
     # 2. the stored reviews must still be what these records became (another ingest may have run since)
     last = int(store._con.execute("SELECT ifnull(max(id), 0) FROM ingests").fetchone()[0])
     if last != old_ingest and cand.any():
         ids, fps, removed = _stored_fp(store)
-        pk = old["pk"][match[cand]]
+        kept_c = np.flatnonzero(cand & (mflags & KEPT != 0))
+        pk = old["pk"][match[kept_c]]
         pos = np.searchsorted(ids, pk)
         pos_c = np.minimum(pos, max(len(ids) - 1, 0))
-        ok = (len(ids) > 0) & (ids[pos_c] == pk) & (fps[pos_c] == old["fp"][match[cand]]) & ~removed[pos_c]
-        cand[np.flatnonzero(cand)[~ok]] = False
+        ok = (len(ids) > 0) & (ids[pos_c] == pk) & (fps[pos_c] == old["fp"][match[kept_c]]) & ~removed[pos_c]
+        cand[kept_c[~ok]] = False
+        cand = _untouched_groups(old, match, cand)  # a group with a record to re-read is re-read whole
     # 3. per-record UTF-8 validity: known for matched records, checked for the others
     invalid = np.zeros(n, dtype=bool)
     if lay.enc == "utf-8":
@@ -727,6 +756,8 @@ def _plan(store: ReviewStore, recs: CsvRecords, rh: np.ndarray, lay: _Layout,
             hit |= (old_u["dhash"] != 0) & np.isin(old_u["dhash"], dh)
         if not hit.any():
             break
+        groups = old_u["group"][hit]
+        hit |= np.isin(old_u["group"], groups[groups != 0])  # a group is re-read whole
         cand[unchanged[hit]] = False
     else:
         raise _Fallback("duplicate groups kept growing")
@@ -744,6 +775,29 @@ def _plan(store: ReviewStore, recs: CsvRecords, rh: np.ndarray, lay: _Layout,
         raise _Fallback("the re-read records alone would read slash dates the other way round")
     return {"read": read, "idx": idx, "present": unchanged, "old": old_u, "invalid": invalid, "context": context,
             "incremental": True}
+
+
+def _untouched_groups(old: np.ndarray, match: np.ndarray, cand: np.ndarray) -> np.ndarray:
+    """Drop from ``cand`` every record of a duplicate group that is not whole, unchanged and in the same order:
+    which copy is kept depends on all of them and on their order."""
+    in_group = np.flatnonzero(cand & (old["group"][np.maximum(match, 0)] != 0))
+    old_grouped = np.flatnonzero(old["group"] != 0)
+    if not len(old_grouped):
+        return cand
+    present = np.zeros(len(old), dtype=bool)
+    present[match[cand]] = True
+    missing = old_grouped[~present[old_grouped]]
+    bad = set(old["group"][missing].tolist())
+    if len(in_group):  # members in file order must be in their old order
+        g = old["group"][match[in_group]]
+        order = np.lexsort((in_group, g))
+        g_sorted, old_pos = g[order], match[in_group][order]
+        same = g_sorted[1:] == g_sorted[:-1]
+        bad |= set(g_sorted[1:][same & (old_pos[1:] < old_pos[:-1])].tolist())
+    if bad:
+        groups = old["group"][np.maximum(match, 0)]
+        cand = cand & ~(np.isin(groups, np.array(sorted(bad), dtype=np.int64)) & (match >= 0))
+    return cand
 
 
 def _stored_fp(store: ReviewStore) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
