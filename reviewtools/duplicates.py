@@ -707,6 +707,8 @@ class _Duplicates:
         e_row = members[np.repeat(starts - (np.cumsum(take) - take), take) + np.arange(int(take.sum()))]
         e_src = np.concatenate((e_src, np.array(ex_src, dtype=np.int64)))
         e_row = np.concatenate((e_row, np.array(ex_row, dtype=np.int64)))
+        if len(e_src) == 0:
+            return []  # every partner was by the same author
         o = np.lexsort((e_row, e_src))
         e_src, e_row = e_src[o], e_row[o]
         gstart = np.flatnonzero(np.concatenate(([True], e_src[1:] != e_src[:-1])))

@@ -1,0 +1,327 @@
+"""The set-level duplicate check (reviewtools.duplicates): exact against a brute-force oracle, no skipped buckets.
+
+The oracle re-implements the check's contract from scratch in plain Python (normalised words, 3-word shingles as
+word tuples, every pair's exact Jaccard) on a few thousand seeded reviews built from the bundled CC0 Amazon Fine
+Food sample, with edits that put many pairs near the 0.7 threshold. Timings are measured in
+``benchmarks/bench_duplicates.py``, never asserted here.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import reviewtools.duplicates as dup
+from reviewtools.duplicates import find_duplicates
+from reviewtools.rules import DUPLICATE_MIN_WORDS, NEAR_DUPLICATE_JACCARD, SHINGLE_WORDS, load_rules
+from reviewtools.schema import coerce
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "amazon_fine_food_sample.csv"  # CC0 (data/README / SOURCE notes)
+WORDS = re.compile(r"\w+")
+COLS = ["review_id", "rule_id", "strength", "field", "start", "end", "evidence", "outcome", "note"]
+
+
+# ------------------------------------------------------------------------------------------------ oracle
+
+
+def _oracle(frame: pd.DataFrame) -> pd.DataFrame:
+    """The contract, brute force: every pair of reviews compared (no hashing, no candidate generation)."""
+    rules = load_rules()
+    exact_rule = {p: r for r in reversed(rules) if r.detector == "duplicate_exact" for p in r.platforms}
+    near_rule = {p: r for r in reversed(rules) if r.detector == "duplicate_near" for p in r.platforms}
+    n = len(frame)
+    ids = frame["review_id"].tolist()
+    plats = frame["platform"].tolist()
+    texts = frame["text"].fillna("").tolist()
+    authors = [a if isinstance(a, str) and a.strip() else None for a in frame["author"].tolist()]
+    when = pd.to_datetime(frame["created_at"], utc=True, errors="coerce").tolist()
+    key = [(0, w, i) if not pd.isna(w) else (1, 0, i) for i, w in enumerate(when)]
+    words = [WORDS.findall(t.lower()) for t in texts]
+    shingles = [{tuple(w[j:j + SHINGLE_WORDS]) for j in range(max(1, len(w) - SHINGLE_WORDS + 1))} for w in words]
+    rows: list[dict] = []
+    elig = [i for i in range(n) if len(words[i]) >= DUPLICATE_MIN_WORDS]
+    for i in range(n):
+        if len(words[i]) < DUPLICATE_MIN_WORDS:
+            note = f"text too short for the duplicate check ({len(words[i])} words < {DUPLICATE_MIN_WORDS})"
+            for r in (exact_rule.get(plats[i]), near_rule.get(plats[i])):
+                rows.append({"review_id": ids[i], "rule_id": r.rule_id, "outcome": "not_run", "note": note})
+
+    def differ(i: int, j: int) -> bool:
+        return authors[i] is None or authors[j] is None or authors[i] != authors[j]
+
+    def flag(i: int, others: list[int], rule, what: str) -> dict | None:
+        group = sorted([i, *others], key=lambda j: key[j])
+        dated = all(key[j][0] == 0 for j in group)
+        if dated and group[0] == i:
+            return None
+        note = f"{what} of review(s) " + ", ".join(ids[j] for j in others[:5]) + (" ..." if len(others) > 5 else "")
+        note += " by a different author"
+        if not dated:
+            note += "; dates missing, cannot tell which is the original"
+        if authors[i] is None:
+            note += "; author unknown"
+        s = texts[i]
+        weak = not dated or authors[i] is None
+        return {"review_id": ids[i], "rule_id": rule.rule_id, "outcome": "hit", "note": note, "field": "text",
+                "start": len(s) - len(s.lstrip()), "end": len(s.rstrip()), "evidence": s.strip(),
+                "strength": "weak" if weak else rule.strength}
+
+    in_exact = set()
+    exact_rows = []
+    for i in elig:
+        others = [j for j in elig if j != i and words[j] == words[i] and differ(i, j)]
+        if others:
+            in_exact.add(i)
+            r = flag(i, others, exact_rule[plats[i]], "same text as")
+            if r:
+                exact_rows.append(r)
+    near_rows = []
+    for i in elig:
+        if i in in_exact:
+            continue
+        best, others = 0.0, []
+        for j in elig:
+            if j == i or words[j] == words[i] or not differ(i, j):
+                continue
+            a, b = shingles[i], shingles[j]
+            inter = len(a & b)
+            jac = inter / (len(a) + len(b) - inter)
+            if jac >= NEAR_DUPLICATE_JACCARD:
+                others.append(j)
+                best = max(best, jac)
+        if others:
+            r = flag(i, others, near_rule[plats[i]], f"near duplicate (Jaccard {best:.2f} >= {NEAR_DUPLICATE_JACCARD})")
+            if r:
+                near_rows.append(r)
+    return pd.DataFrame(rows + exact_rows + near_rows)
+
+
+def _canon(frame: pd.DataFrame) -> list[tuple]:
+    f = frame.reindex(columns=COLS).astype(object).where(frame.reindex(columns=COLS).notna(), None)
+    return sorted(tuple(r) for r in f.itertuples(index=False))
+
+
+def _sentences() -> list[str]:
+    text = " ".join(pd.read_csv(SAMPLE)["Text"].dropna().tolist())
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if len(s.split()) >= 4]
+
+
+def _corpus(n: int, seed: int) -> pd.DataFrame:
+    """Reviews made of consecutive real sentences, re-used with light edits so many pairs sit near 0.7."""
+    rng = random.Random(seed)
+    sents = _sentences()
+    base = []
+    for _ in range(n // 4):
+        k = rng.randrange(len(sents) - 6)
+        base.append(sents[k:k + rng.randint(1, 5)])
+    texts = []
+    for _ in range(n):
+        s = list(rng.choice(base))
+        op = rng.random()
+        if op < 0.25 and len(s) > 1:
+            s = s[:-1]  # a shorter take of the same review
+        elif op < 0.5:
+            w = " ".join(s).split()
+            for _ in range(rng.randint(1, 4)):  # a few words changed
+                w[rng.randrange(len(w))] = rng.choice(["really", "quite", "Not", "GREAT", "tea", "dog"])
+            s = [" ".join(w)]
+        elif op < 0.6:
+            s = [" ".join(s).upper().replace(",", " ;")]  # punctuation and case only: an exact copy
+        elif op < 0.7:
+            s = s + [rng.choice(sents)]
+        texts.append(" ".join(s))
+    people = [f"user{i}" for i in range(n // 3)] + ["  ", None]
+    days = pd.Timestamp("2023-01-01") + pd.to_timedelta([rng.randrange(700) for _ in range(n)], unit="D")
+    return pd.DataFrame({
+        "review_id": [f"r{i}" for i in range(n)],
+        "platform": [rng.choice(["amazon", "amazon", "google", "trustpilot"]) for _ in range(n)],
+        "text": texts,
+        "author": [rng.choice(people) for _ in range(n)],
+        "created_at": [None if rng.random() < 0.03 else d for d in days],
+    })
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_matches_the_brute_force_oracle(seed):
+    frame = _corpus(1200, seed)
+    got = find_duplicates(frame)
+    want = _oracle(frame)
+    assert (want.outcome == "hit").sum() > 100  # the corpus really has duplicates of both kinds
+    assert {"near", "same"} <= {n.split()[0] for n in want.loc[want.outcome == "hit", "note"]}
+    assert _canon(got) == _canon(want)
+
+
+def test_jaccard_exactly_at_the_threshold_is_flagged_and_just_below_is_not():
+    w = [f"w{i}" for i in range(20)]
+    x = " ".join(w[:10])  # 8 shingles
+    at = " ".join(w[:9] + ["z1", "z2"])  # 9 shingles, 7 shared: 7 / 10 = 0.7
+    below = " ".join(w[:9] + ["z1", "z2", "z3"])  # 10 shingles, 7 shared: 7 / 11
+    f = pd.DataFrame({"review_id": ["x", "at", "below"], "platform": ["amazon"] * 3, "text": [x, at, below],
+                      "author": ["a", "b", "c"], "created_at": ["2024-01-01", "2024-02-01", "2024-03-01"]})
+    hits = find_duplicates(f.iloc[:2])
+    assert hits.loc[hits.outcome == "hit", "review_id"].tolist() == ["at"]
+    assert "Jaccard 0.70" in hits.note.iloc[0]
+    hits = find_duplicates(f.iloc[[0, 2]])
+    assert hits[hits.outcome == "hit"].empty
+
+
+# ------------------------------------------------------------------------------------------- big buckets
+
+
+def _boilerplate(n: int) -> pd.DataFrame:
+    """``n`` texts that differ in one word: every pair is a near duplicate (Jaccard 28/34)."""
+    texts = [f"I received this product at a discount in exchange for my honest and unbiased review number {i} "
+             "and I must say that the quality is good for the price and shipping was fast" for i in range(n)]
+    return pd.DataFrame({"review_id": [f"b{i}" for i in range(n)], "platform": "amazon", "text": texts,
+                         "author": [f"p{i}" for i in range(n)],
+                         "created_at": pd.Timestamp("2024-01-01") + pd.to_timedelta(np.arange(n), unit="min")})
+
+
+def test_a_thousand_near_identical_texts_are_all_flagged():
+    f = _boilerplate(1000)
+    hits = find_duplicates(f)
+    near = hits[hits.rule_id == "AMZ-DUPLICATE-NEAR"]
+    assert sorted(near.review_id) == sorted(f.review_id[1:])  # all but the earliest: no bucket dropped
+    assert near.note.str.contains("Jaccard 0.82").all() and near.note.str.contains(r" \.\.\. by a different author").all()
+
+
+def test_boilerplate_copies_collapse_to_one_text_and_are_all_flagged():
+    f = _boilerplate(300)
+    copies = pd.DataFrame({"review_id": [f"c{i}" for i in range(2000)], "platform": "amazon",
+                           "text": f.text.iloc[0], "author": [f"q{i}" for i in range(2000)],
+                           "created_at": pd.Timestamp("2025-01-01")})
+    hits = find_duplicates(pd.concat([f, copies], ignore_index=True))
+    exact = hits[hits.rule_id == "AMZ-DUPLICATE-EXACT"]
+    assert len(exact) == 2000 and exact.note.str.startswith("same text as of review(s) b0, c").all()
+    assert exact.note.iloc[0].startswith("same text as of review(s) b0, c1, c2, c3, c4 ...")  # not itself
+    near = hits[hits.rule_id == "AMZ-DUPLICATE-NEAR"]
+    assert sorted(near.review_id) == sorted(f.review_id[1:])
+    assert near.note.str.contains("b0").all()  # b0's copies are partners too, but b0 comes first by row order
+
+
+# ------------------------------------------------------------------------------------------- determinism
+
+
+def test_same_output_whatever_the_block_sizes(monkeypatch):
+    frame = _corpus(600, 3)
+    whole = find_duplicates(frame)
+    monkeypatch.setattr(dup, "_BLOCK_CHARS", 2_000)
+    monkeypatch.setattr(dup, "_PAIR_CHUNK", 50)
+    monkeypatch.setattr(dup, "_VERIFY_CHUNK", 300)
+    pd.testing.assert_frame_equal(find_duplicates(frame), whole)
+
+
+def test_row_order_does_not_change_which_reviews_are_flagged():
+    frame = _corpus(600, 4)
+    # distinct dates: equal or missing dates are ordered by row position, which a shuffle changes
+    frame["created_at"] = pd.Timestamp("2024-01-01") + pd.to_timedelta(np.arange(len(frame)) * 7919 % 600, unit="h")
+    a = find_duplicates(frame)
+    b = find_duplicates(frame.sample(frac=1.0, random_state=5).reset_index(drop=True))
+    cols = ["review_id", "rule_id", "strength", "outcome", "start", "end"]
+    key = lambda f: sorted(map(tuple, f[cols].astype(str).values))  # noqa: E731
+    assert key(a) == key(b)
+    jac = lambda f: sorted(f.note.str.extract(r"(Jaccard \S+)")[0].dropna())  # noqa: E731
+    assert jac(a) == jac(b)
+
+
+def test_word_hashes_do_not_depend_on_the_corpus():
+    assert dup._word_hash("kettle") == 0xa903fdc1355af018  # BLAKE2b-64 of b"kettle": the same in every process and corpus
+    one = dup._shingle_hashes(pa.array(["the kettle boils fast and well"], type=pa.large_string()))[0]
+    two = dup._shingle_hashes(pa.array(["other words first here", "the kettle boils fast and well"],
+                                       type=pa.large_string()))[0]
+    assert one.tolist() == two[-len(one):].tolist()
+
+
+def test_high_bit_collisions_are_grouped_by_the_full_hash():
+    h = np.array([4, 5, 4, 6, 5], dtype=np.uint64)  # 5 items: 3 position bits, so 4, 5 and 6 share high bits
+    ow, brk = dup._token_runs(h.copy(), np.ones(5, dtype=np.int64))
+    runs = np.split(ow, np.flatnonzero(brk)[1:])
+    assert sorted(r.tolist() for r in runs) == [[0, 2], [1, 4], [3]]
+
+
+# --------------------------------------------------------------------------------------- the behaviours
+
+
+def _frame(texts, authors, dates, platform="amazon"):
+    n = len(texts)
+    return coerce(pd.DataFrame({"review_id": [f"d{i}" for i in range(n)], "platform": [platform] * n,
+                                "rating": [5] * n, "text": texts, "author": authors, "created_at": dates}))
+
+
+LONG = ("This kettle boils a full litre in under three minutes and the handle stays cool, "
+        "though the lid hinge feels a little loose after a month of daily use.")
+NEAR = LONG.replace("a little loose", "slightly loose")
+
+
+def _hits(f):
+    out = find_duplicates(f)
+    return out[out.outcome == "hit"]
+
+
+def test_same_author_is_not_flagged_exact_or_near():
+    assert _hits(_frame([LONG, LONG, NEAR], ["ann", "ann", "ann"], ["2024-01-01", "2024-02-01", "2024-03-01"])).empty
+
+
+def test_same_author_copies_are_not_partners_but_another_authors_are():
+    h = _hits(_frame([LONG, LONG, NEAR], ["ann", "ann", "bob"], ["2024-01-01", "2024-02-01", "2024-03-01"]))
+    assert h.review_id.tolist() == ["d2"] and "review(s) d0, d1 by" in h.note.iloc[0]
+
+
+def test_earliest_is_the_original_whatever_the_row_order():
+    h = _hits(_frame([NEAR, LONG, LONG], ["bob", "ann", "cy"], ["2024-05-01", "2024-01-01", "2024-03-01"]))
+    assert sorted(zip(h.review_id, h.rule_id)) == [("d0", "AMZ-DUPLICATE-NEAR"), ("d2", "AMZ-DUPLICATE-EXACT")]
+
+
+def test_missing_dates_flag_every_member_weak():
+    h = _hits(_frame([LONG, NEAR], ["ann", "bob"], [None, "2024-01-01"]))
+    assert sorted(h.review_id) == ["d0", "d1"] and set(h.strength) == {"weak"}
+    assert h.note.str.contains("dates missing").all()
+
+
+def test_unknown_author_is_weak_and_said():
+    h = _hits(_frame([LONG, LONG], ["ann", None], ["2024-01-01", "2024-02-01"]))
+    assert h.review_id.tolist() == ["d1"] and h.strength.tolist() == ["weak"]
+    assert h.note.iloc[0].endswith("author unknown")
+
+
+def test_short_texts_are_recorded_as_not_run():
+    out = find_duplicates(_frame(["Great!", "Great!", LONG], ["a", "b", "c"], ["2024-01-01"] * 3))
+    nr = out[out.outcome == "not_run"]
+    assert sorted(nr.review_id) == ["d0", "d0", "d1", "d1"] and nr.note.str.contains("1 words < 10").all()
+
+
+def test_evidence_spans_index_the_text():
+    texts = ["  " + LONG + "\n", NEAR]
+    f = _frame(texts, ["a", "b"], ["2024-02-01", "2024-01-01"])
+    for r in _hits(f).itertuples():
+        i = int(r.review_id[1:])
+        assert f.text[i][r.start:r.end] == r.evidence
+
+
+def test_input_is_not_mutated_and_bad_input_is_named():
+    f = _frame([LONG, LONG], ["a", "b"], ["2024-01-01", "2024-02-01"])
+    before = f.copy()
+    find_duplicates(f)
+    pd.testing.assert_frame_equal(f, before)
+    with pytest.raises(ValueError, match="review_id"):
+        find_duplicates(f.drop(columns=["review_id"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("aZ_9 -,.\n\tÉé!?ß") + ["İ", "😀", "\u0301"]), max_size=14),
+                max_size=6), st.integers(0, 3))
+def test_normalisation_equals_python(texts, skip):
+    arr = pa.array(texts, type=pa.large_string()).slice(min(skip, len(texts)))
+    norm, n_words = dup._normalised_texts(arr)
+    want = [" ".join(WORDS.findall(s.lower())) for s in arr.to_pylist()]
+    assert norm.to_pylist() == want
+    assert n_words.tolist() == [len(w.split()) for w in want]
