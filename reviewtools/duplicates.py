@@ -105,7 +105,7 @@ def _text_array(col: pd.Series) -> pa.Array:
         arr = arr.cast(pa.large_string())
     else:
         arr = pa.array([_str_or_empty(v) for v in col], type=pa.large_string())
-    return pc.fill_null(arr, "")
+    return pc.fill_null(arr, "") if arr.null_count else arr
 
 
 #: ASCII byte -> its lower-case form if it is a word character (Python's ``\\w`` on ASCII: letters, digits,
@@ -125,10 +125,15 @@ def _normalised_texts(texts: pa.Array) -> tuple[pa.Array, np.ndarray]:
     >>> norm.to_pylist(), n.tolist()
     (['hi there ok_1', 'ça va', '', 'a'], [3, 2, 0, 1])
     """
-    parts = [_squeeze_ascii(texts.slice(lo, hi - lo)) for lo, hi in
+    parts = [_normalised_block(texts.slice(lo, hi - lo)) for lo, hi in
              _chunks(pc.binary_length(texts).to_numpy(zero_copy_only=False).astype(np.int64), _BLOCK_CHARS)]
     norm = pa.concat_arrays([p for p, _ in parts]) if parts else pa.array([], type=pa.large_string())
     n_words = np.concatenate([c for _, c in parts]) if parts else np.zeros(0, dtype=np.int64)
+    return norm, n_words
+
+
+def _normalised_block(texts: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    norm, n_words = _squeeze_ascii(texts)
     not_ascii = pc.invert(pc.string_is_ascii(texts))
     rows = np.flatnonzero(not_ascii.to_numpy(zero_copy_only=False))
     if len(rows):
@@ -411,7 +416,8 @@ def _candidates(p_rank: np.ndarray, p_owner: np.ndarray, size: np.ndarray, n_sha
     # every occurrence pairs with the later members of its posting list
     later = np.repeat(start + glen, glen) - np.arange(len(members)) - 1
     del start, glen
-    found: list[np.ndarray] = []
+    pairs = np.empty(int(later.sum()), dtype=np.uint64)  # every pair occurrence that passes, filled in order
+    filled = 0
     for lo, hi in _chunks(later, _PAIR_CHUNK):
         c = later[lo:hi]
         left = np.repeat(members[lo:hi], c)
@@ -421,14 +427,16 @@ def _candidates(p_rank: np.ndarray, p_owner: np.ndarray, size: np.ndarray, n_sha
         small, big = np.minimum(su, sv), np.maximum(su, sv)
         common = np.minimum(n_shared[left], n_shared[right])  # the overlap cannot exceed either's shared shingles
         ok = (small >= NEAR_DUPLICATE_JACCARD * big - _EPS) & (common >= _min_overlap(big))
-        pair = left[ok].astype(np.uint64)
-        pair <<= np.uint64(32)
-        pair |= right[ok].astype(np.uint64)
-        found.append(pair)
-    if not found:
+        m = int(ok.sum())
+        out = pairs[filled:filled + m]
+        out[:] = left[ok]
+        out <<= np.uint64(32)
+        out |= right[ok].astype(np.uint64)
+        filled += m
+    del later, members
+    if filled == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    pairs = np.concatenate(found)
-    del found
+    pairs = pairs[:filled]
     pairs.sort()
     head = np.flatnonzero(np.concatenate(([True], pairs[1:] != pairs[:-1])))
     times = np.diff(np.concatenate((head, [len(pairs)])))
@@ -588,6 +596,7 @@ class _Duplicates:
         if len(elig) == 0:
             return rows
         enc = pc.dictionary_encode(norm.take(pa.array(elig)))
+        del norm
         code = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)  # first-seen order, like the original
         self.code = np.full(self.n, -1, dtype=np.int64)
         self.code[elig] = code
