@@ -1,0 +1,98 @@
+"""Measure the set-level duplicate check (``find_duplicates``) on N reviews: CPU seconds and peak memory.
+
+    .venv/bin/python benchmarks/bench_duplicates.py --reviews 1000000 [--input reviews.csv] [--breakdown]
+
+Reads ``benchmarks/out/reviews_<N>_seed8.csv`` (or ``--input``; else generates one with
+``benchmarks/generate.py`` into ``.work/``) with ``read_reviews``, caches the frame as a pickle in ``.work/``
+so reruns skip the ingest, then times ``find_duplicates`` alone. Reports CPU seconds (``time.process_time``:
+the machine is shared, wall seconds move with other people's load), wall seconds, the process's RSS before the
+call and its peak during it (``VmHWM`` reset through ``/proc/self/clear_refs`` where Linux allows, else the
+lifetime ``ru_maxrss``), the load average, and the hit counts. ``--breakdown`` logs CPU seconds per step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from reviewtools.duplicates import find_duplicates
+from reviewtools.ingest import read_reviews
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _status(field: str) -> int:
+    """A ``/proc/self/status`` memory field in MB (-1 where there is no procfs)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return -1
+
+
+def _reset_peak() -> bool:
+    try:
+        Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM (the peak RSS) to the current RSS
+        return True
+    except OSError:
+        return False
+
+
+def _frame(n: int, path: Path | None) -> pd.DataFrame:
+    path = path or ROOT / "benchmarks" / "out" / f"reviews_{n}_seed8.csv"
+    if not path.exists():
+        path = ROOT / ".work" / f"bench_duplicates_{n}.csv"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            rc = subprocess.call([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--reviews", str(n),
+                                  "--out", str(path)])
+            if rc:
+                raise SystemExit("could not generate the corpus (is ../shared/datasets there?)")
+    cache = ROOT / ".work" / f"{path.stem}.reviews.pkl"
+    if cache.exists() and cache.stat().st_mtime >= path.stat().st_mtime:
+        return pd.read_pickle(cache)
+    frame = read_reviews(path).reviews
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_pickle(cache)
+    return frame
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--reviews", type=int, default=100_000)
+    ap.add_argument("--input", type=Path, help="a review export (default: the benchmark corpus of that size)")
+    ap.add_argument("--breakdown", action="store_true", help="log CPU seconds per step of the check")
+    args = ap.parse_args(argv)
+    if args.breakdown:
+        logging.basicConfig(format="%(message)s")
+        logging.getLogger("reviewtools.duplicates").setLevel(logging.DEBUG)
+    frame = _frame(args.reviews, args.input).head(args.reviews)
+    before = _status("VmRSS")
+    reset = _reset_peak()
+    wall, cpu = time.perf_counter(), time.process_time()
+    out = find_duplicates(frame)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    peak = _status("VmHWM") if reset else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    hits = out[out.outcome == "hit"]
+    print(f"find_duplicates {len(frame):>9,} reviews  cpu {cpu:6.1f} s  wall {wall:6.1f} s  "
+          f"({cpu / max(len(frame), 1) * 1e6:.0f} us/review cpu)")
+    print(f"rss before {before:,} MB, peak during {peak:,} MB ({'VmHWM reset' if reset else 'lifetime ru_maxrss'}),"
+          f" step {peak - before:,} MB")
+    print(f"hits {len(hits):,} ({', '.join(f'{k} {v:,}' for k, v in hits.rule_id.value_counts().items())}); "
+          f"not run {(out.outcome == 'not_run').sum():,}")
+    print("load average", " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists()
+          else "n/a")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
