@@ -997,15 +997,16 @@ def _classify_many(heads: Iterable[str]) -> None:
     if not todo:
         return
     ident = _language_identifier()
-    needed = ("_encode", "_sparse_score", "_raw_score", "tk_nextmove", "_rowbase", "tk_output", "nb_ptc")
+    needed = ("_encode", "_decide", "_sparse_score", "_raw_score", "tk_nextmove", "_rowbase", "tk_output", "nb_ptc",
+              "nb_classes")
     if not all(hasattr(ident, a) for a in needed):  # pragma: no cover - another py3langid version
         for h in todo:
             _classify(h)
         return
     for a in range(0, len(todo), _CLASSIFY_BLOCK):
         block = todo[a: a + _CLASSIFY_BLOCK]
-        for head, ranked in zip(block, _rank_block(ident, block)):
-            _remember(head, _from_ranked(ranked))
+        for head, result in zip(block, _rank_block(ident, block)):
+            _remember(head, result)
 
 
 @functools.cache
@@ -1014,7 +1015,7 @@ def _automaton(ident: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             np.asarray(ident.tk_output, dtype=np.int64))
 
 
-def _rank_block(ident: Any, heads: list[str]) -> list[list[tuple[str, float]]]:
+def _rank_block(ident: Any, heads: list[str]) -> list[tuple[str, float, float]]:
     nextmove, rowbase, output = _automaton(ident)
     encoded = [ident._encode(h) for h in heads]
     lens = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
@@ -1045,7 +1046,19 @@ def _rank_block(ident: Any, heads: list[str]) -> list[list[tuple[str, float]]]:
         visits = dict(zip(uniq[seq].tolist(), counts[seq].tolist()))
         raw[encoded[i]] = ident._sparse_score(visits, ident.nb_ptc)
     proxy = _prescored(ident, raw)
-    return [proxy.rank(h) for h in heads]
+    return [_top_and_english(proxy, h) for h in heads]
+
+
+def _top_and_english(ident: Any, head: str) -> tuple[str, float, float]:
+    """``_from_ranked(ident.rank(head))`` without sorting every language: ``rank`` merges the scores per label
+    (first column of a label wins), then sorts stably by score, best first; so its first entry is the first
+    label with the highest score."""
+    merged: dict[str, float] = {}
+    for lang, score in zip(ident.nb_classes, ident._decide(head).tolist()):
+        merged.setdefault(lang, score)
+    best = max(merged.values())
+    lang = next(k for k, v in merged.items() if v == best)
+    return str(lang), float(best), float(merged.get("en", 0.0))
 
 
 @functools.cache
@@ -1959,14 +1972,10 @@ def _pre_char_run(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np
     return batch.match("joined", _re2_char_run())
 
 
-#: Multiplier of the polynomial token hash (odd, so every power is invertible mod 2**64; any odd value works).
-_TOKEN_HASH_BASE: Final[int] = 0x9E3779B97F4A7C15
-
-
 def _repeated_tokens(data: np.ndarray, offsets: np.ndarray, sep: np.ndarray, n: int) -> np.ndarray:
     """Rows (of one block of UTF-8 ``data`` cut at ``offsets``) with three equal tokens in a row, a token being
-    a run of bytes ``sep`` does not mark. Equal tokens have equal polynomial hashes, so no such row is missed
-    (a hash collision only adds a row)."""
+    a run of bytes ``sep`` does not mark. Equal tokens have equal fingerprints, so no such row is missed (two
+    different tokens with one fingerprint only add a row)."""
     out = np.zeros(n, dtype=bool)
     size = len(data)
     if size == 0:
@@ -1986,16 +1995,21 @@ def _repeated_tokens(data: np.ndarray, offsets: np.ndarray, sep: np.ndarray, n: 
     ends = np.flatnonzero(~is_sep & (next_sep | last)) + 1
     if len(starts) < 3:
         return out
-    powers = np.empty(size + 1, dtype=np.uint64)
-    powers[0] = 1
-    powers[1:] = np.uint64(_TOKEN_HASH_BASE)
-    np.cumprod(powers, out=powers)  # wraps mod 2**64
-    prefix = np.empty(size + 1, dtype=np.uint64)
-    prefix[0] = 0
-    np.cumsum((data.astype(np.uint64) + np.uint64(1)) * powers[:-1], out=prefix[1:])
-    h = prefix[ends] - prefix[starts]  # = base**start * hash(token)
+    # Fingerprint (length, sum of bytes, sum of byte x offset in the token), all mod 2**32 (wrapping is fine:
+    # equal tokens give equal sums whatever the wrap).
+    b32 = data.astype(np.uint32)
+    p1 = np.empty(size + 1, dtype=np.uint32)
+    p1[0] = 0
+    np.cumsum(b32, out=p1[1:])
+    b32 *= np.arange(size, dtype=np.uint32)
+    p2 = np.empty(size + 1, dtype=np.uint32)
+    p2[0] = 0
+    np.cumsum(b32, out=p2[1:])
+    s32 = starts.astype(np.uint32)
+    s1 = p1[ends] - p1[starts]
+    s2 = (p2[ends] - p2[starts]) - s32 * s1
     length = ends - starts
-    eq = (length[:-1] == length[1:]) & (h[:-1] * powers[starts[1:]] == h[1:] * powers[starts[:-1]])
+    eq = (length[:-1] == length[1:]) & (s1[:-1] == s1[1:]) & (s2[:-1] == s2[1:])
     three = np.flatnonzero(eq[:-1] & eq[1:])
     if len(three):
         rows = np.searchsorted(offsets, starts[three], side="right") - 1

@@ -214,4 +214,21 @@ def test_batched_language_ranking_equals_py3langid():
     ident = R._language_identifier()
     heads = [x.strip()[:R.LANGUAGE_MAX_CHARS] for _, x in EXAMPLES[:150]] + list(ADVERSARIAL) + SNIPPETS[:80]
     heads += ["", "HELLO WORLD THIS IS SHOUTING", "日本語のテキストです", "\u200b", "Ünïcödé ſtraße İstanbul"]
-    assert R._rank_block(ident, heads) == [ident.rank(h) for h in heads]
+    assert R._rank_block(ident, heads) == [R._from_ranked(ident.rank(h)) for h in heads]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["hi", "Hi", "ab", "ba", "a", "", "é", "hié"]), max_size=12)
+                .map(lambda ws: " ".join(ws)), min_size=1, max_size=8))
+def test_repeated_tokens_finds_every_row_with_three_equal_tokens(texts):
+    import pyarrow as pa
+
+    arr = pa.array(texts, type=pa.large_string())
+    bufs = arr.buffers()
+    offsets = np.frombuffer(bufs[1], dtype=np.int64)[: len(arr) + 1]
+    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, dtype=np.uint8)
+    got = R._repeated_tokens(data, offsets, R._WORD_RUN_SEPARATORS, len(texts))
+    for t, flag in zip(texts, got):
+        toks = t.split()
+        if any(toks[i] == toks[i + 1] == toks[i + 2] for i in range(len(toks) - 2)):
+            assert flag, t
