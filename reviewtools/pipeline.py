@@ -38,7 +38,7 @@ import math
 import multiprocessing
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -103,6 +103,13 @@ DRAG_FULL_AT: Final[float] = 0.25
 PARALLEL_MIN_REVIEWS: Final[int] = 20_000
 #: Partitions per worker process: few and large, so pickling stays cheap, yet enough to even out the load.
 CHUNKS_PER_PROCESS: Final[int] = 4
+#: At most this many reviews per partition task: a worker's memory grows with its partition (sentence frames,
+#: topic and hit rows, the pickled result), so partitions are capped rather than a fixed share of the frame
+#: (a million reviews in 8 partitions made workers of several GB).
+MAX_PARTITION_ROWS: Final[int] = 25_000
+#: Partition tasks a worker runs before it is replaced by a fresh one (its caches and heap let go; a fresh worker
+#: costs about a second to warm up, against 10-20 s of work per 25,000 reviews).
+WORKER_MAX_TASKS: Final[int] = 10
 #: How worker processes start: ``fork`` where the OS has it, so scripts and notebooks without an
 #: ``if __name__ == "__main__"`` guard work (``spawn``/``forkserver`` re-run the caller's main module) and
 #: workers start without re-importing pandas; elsewhere the platform default.
@@ -285,12 +292,13 @@ def _run_stages(
     if procs == 1 or n < 2 * procs:
         out, matches, hits, missing = triage_partition(frame, timings)
     else:
-        n_chunks = procs * CHUNKS_PER_PROCESS
+        n_chunks = max(procs * CHUNKS_PER_PROCESS, -(-n // MAX_PARTITION_ROWS))
         size = -(-n // n_chunks)
         chunks = [frame.iloc[i : i + size] for i in range(0, n, size)]
         ctx = multiprocessing.get_context(POOL_START_METHOD)
-        with ctx.Pool(procs, initializer=_warm_worker) as pool:
+        with ctx.Pool(procs, initializer=_warm_worker, maxtasksperchild=WORKER_MAX_TASKS) as pool:
             parts = pool.map(_partition_task, chunks, chunksize=1)
+        del chunks
         added = pd.concat([p[0] for p in parts])
         out = pd.concat([frame, added], axis=1)
         matches = _concat([p[1] for p in parts])
@@ -388,7 +396,8 @@ def _hits_by_review(hits: pd.DataFrame) -> tuple[dict[str, list[dict[str, Any]]]
         return {}, {}
     h = hits.copy()
     outcome = h["outcome"].astype("string").fillna("hit") if "outcome" in h.columns else pd.Series("hit", index=h.index)
-    not_run = h[outcome == "not_run"]
+    # only the columns read below: every review can have a not-run row, and copying their notes costs memory
+    not_run = h.loc[(outcome == "not_run").to_numpy(), [c for c in ("review_id", "platform", "rule_id") if c in h]]
     nr: dict[str, list[str]] = {}
     for key, rule in zip(_review_keys(not_run), not_run["rule_id"].astype(str)):
         ids = nr.setdefault(key, [])
@@ -439,7 +448,8 @@ def _is_strong(g: Sequence[dict[str, Any]]) -> bool:
     return any(isinstance(h.get("strength"), str) and h["strength"] == "strong" for h in g)
 
 
-def _priority(frame: pd.DataFrame, as_of: pd.Timestamp | None) -> tuple[list[float], list[str]]:
+def _priority(frame: pd.DataFrame, as_of: pd.Timestamp | None) -> tuple[Any, Any]:
+    """``priority`` (Float64) and ``priority_reason`` (string) arrays, one value per row of ``frame``."""
     n = len(frame)
     rating = pd.to_numeric(frame["rating"], errors="coerce")
     created = pd.to_datetime(frame["created_at"], utc=True, errors="coerce")
@@ -449,7 +459,10 @@ def _priority(frame: pd.DataFrame, as_of: pd.Timestamp | None) -> tuple[list[flo
     grp = rating.groupby(key, dropna=True)
     mean = grp.transform("mean")
     count = grp.transform("count")
-    scores, reasons = [], []
+    scores: list[float] = []
+    reasons: list[str] = []
+    score_parts: list[Any] = []
+    reason_parts: list[Any] = []
     # plain lists: the same values as .iat gives, without its per-call cost
     ratings_l, created_l, votes_l = rating.tolist(), created.tolist(), votes.tolist()
     key_l, mean_l, count_l = key.tolist(), mean.tolist(), count.tolist()
@@ -490,7 +503,11 @@ def _priority(frame: pd.DataFrame, as_of: pd.Timestamp | None) -> tuple[list[flo
             why.append(f"{verb} its product's average ({m:.2f}★ over {int(cnt)} reviews) by {abs(drag):.3f}★ (+{p:.1f})")
         scores.append(round(pts, 1))
         reasons.append(f"{pts:.1f} = " + ", ".join(why))
-    return scores, reasons
+        if len(reasons) == RECORD_BLOCK or i == n - 1:  # a block's reasons as one Arrow array, not n str objects
+            score_parts.append(pd.array(scores, dtype="Float64"))
+            reason_parts.append(pd.array(reasons, dtype="string"))
+            scores, reasons = [], []
+    return _concat_arrays(score_parts, "Float64"), _concat_arrays(reason_parts, "string")
 
 
 def recommend(
@@ -532,35 +549,66 @@ def recommend(
         _FORKED["decisions"] = (recs, state)  # inherited by the forked workers, never pickled
         try:
             with multiprocessing.get_context("fork").Pool(procs) as pool:
-                blocks = pool.map(_decide_task, bounds, chunksize=1)
+                # in row order, each block as it arrives: only a few blocks of rows are Python objects at once
+                cols = _assemble(pool.imap(_decide_task, bounds, chunksize=1), recs, settings, existing)
         finally:
             _FORKED.pop("decisions", None)
-        rows = [r for b in blocks for r in b]
     else:
-        rows = _decide_block(recs, state)
-    cols: dict[str, list[Any]] = {c: [] for c in TRIAGE_COLUMNS}
-    previous = set(existing)
-    for i, row in enumerate(rows):
-        (action, head, tail, draft, kind, where, lint, blocked, topic, rule_ids, clause, evidence, nr, redo) = row
-        if redo is not None:
-            norm, fresh, rkind, dtopic, problem = redo
-            if fresh and norm in previous:  # a row of an earlier block already has this draft: re-phrase
-                rec = recs.iloc[i : i + 1].to_dict("records")[0]
-                draft, problems = _unique_draft(rec, rkind, dtopic, problem, settings, previous)
-                norm = _normalise(draft)
-                lint = summarise_problems(p for p in problems if p.severity != "not_run")
-                blocked = bool(blocking(problems))
-            previous.add(norm)
-        reason = head + (" The draft needs editing before use (see draft_lint)." if blocked else "") + tail
-        for c, v in (("action", action), ("action_reason", reason), ("draft", draft), ("draft_kind", kind),
-                     ("draft_where", where), ("draft_lint", lint), ("reply_topic", topic),
-                     ("rule_ids", rule_ids), ("clause", clause), ("evidence", evidence), ("checks_not_run", nr)):
-            cols[c].append(v)
+        cols = _assemble([_decide_block(recs, state)], recs, settings, existing)
     cols["priority"] = priority
     cols["priority_reason"] = priority_reason
     for c in TRIAGE_COLUMNS:
-        out[c] = pd.array(cols[c], dtype="Float64" if c == "priority" else "string")
+        out[c] = cols[c]
     return out
+
+
+#: The columns of :data:`TRIAGE_COLUMNS` that the decision loop writes (the priority ones come from _priority).
+_DECIDED_COLUMNS: Final[tuple[str, ...]] = tuple(c for c in TRIAGE_COLUMNS if c not in ("priority", "priority_reason"))
+
+
+def _assemble(blocks: Iterable[list[tuple[Any, ...]]], recs: pd.DataFrame, settings: ReplySettings,
+              existing: frozenset[str]) -> dict[str, Any]:
+    """:func:`recommend`'s serial pass over the decided rows, in row order: re-phrase the drafts an earlier
+    block already used, then write the columns. Each block's values become an Arrow-backed string array as
+    soon as the block is done (a million rows of reasons and drafts as Python strings take gigabytes)."""
+    parts: dict[str, list[Any]] = {c: [] for c in _DECIDED_COLUMNS}
+    previous = set(existing)
+    i = 0
+    for block in blocks:
+        cols: dict[str, list[Any]] = {c: [] for c in _DECIDED_COLUMNS}
+        for row in block:
+            (action, head, tail, draft, kind, where, lint, blocked, topic, rule_ids, clause, evidence, nr,
+             redo) = row
+            if redo is not None:
+                norm, fresh, rkind, dtopic, problem = redo
+                if fresh and norm in previous:  # a row of an earlier block already has this draft: re-phrase
+                    rec = recs.iloc[i : i + 1].to_dict("records")[0]
+                    draft, problems = _unique_draft(rec, rkind, dtopic, problem, settings, previous)
+                    norm = _normalise(draft)
+                    lint = summarise_problems(p for p in problems if p.severity != "not_run")
+                    blocked = bool(blocking(problems))
+                previous.add(norm)
+            reason = head + (" The draft needs editing before use (see draft_lint)." if blocked else "") + tail
+            for c, v in (("action", action), ("action_reason", reason), ("draft", draft), ("draft_kind", kind),
+                         ("draft_where", where), ("draft_lint", lint), ("reply_topic", topic),
+                         ("rule_ids", rule_ids), ("clause", clause), ("evidence", evidence),
+                         ("checks_not_run", nr)):
+                cols[c].append(v)
+            i += 1
+        del block
+        for c in _DECIDED_COLUMNS:
+            parts[c].append(pd.array(cols[c], dtype="string"))
+        del cols
+    return {c: _concat_arrays(parts[c], "string") for c in _DECIDED_COLUMNS}
+
+
+def _concat_arrays(arrays: Sequence[Any], dtype: str) -> Any:
+    """One pandas array of ``dtype`` from arrays of it, in order (an empty one when there are none)."""
+    if not arrays:
+        return pd.array([], dtype=dtype)
+    if len(arrays) == 1:
+        return arrays[0]
+    return pd.concat([pd.Series(a, copy=False) for a in arrays], ignore_index=True).array
 
 
 @dataclass(frozen=True)
@@ -804,6 +852,8 @@ __all__ = [
     "TriageResult",
     "PARALLEL_MIN_REVIEWS",
     "CHUNKS_PER_PROCESS",
+    "MAX_PARTITION_ROWS",
+    "WORKER_MAX_TASKS",
     "POOL_START_METHOD",
     "triage_partition",
     "default_processes",

@@ -140,3 +140,70 @@ def test_read_reviews_stream_with_blank_lines_and_crlf() -> None:
     res = ingest.read_reviews(io.BytesIO(text.encode()))
     assert res.ingested == 1 and res.rejected == 1
     assert res.reviews.loc[0, "text"] == "Great\nreally"
+
+
+# ------------------------------------------------------------------------------------------- triage
+
+SAMPLE = ROOT / "data" / "amazon_fine_food_sample.csv"
+
+
+@pytest.fixture(scope="module")
+def reviews() -> pd.DataFrame:
+    """90 real reviews (Amazon Fine Food sample, CC0), no reviewer names so reply drafts repeat across blocks."""
+    return ingest.read_reviews(SAMPLE).reviews.head(90).reset_index(drop=True).assign(author=None)
+
+
+def test_capped_partitions_and_streamed_decisions_equal_serial(reviews, monkeypatch):
+    """Partitions of at most MAX_PARTITION_ROWS in workers that are replaced every WORKER_MAX_TASKS tasks, and
+    decision blocks assembled as they arrive, give the serial run's frames: values, dtypes, order."""
+    from reviewtools import pipeline
+    from reviewtools.respond import ReplySettings
+
+    settings = ReplySettings(amazon_public_reply=True)
+    serial = pipeline.run_triage(reviews, settings, processes=1)
+    monkeypatch.setattr(pipeline, "MAX_PARTITION_ROWS", 7)  # 13 partitions, not 2 x CHUNKS_PER_PROCESS
+    monkeypatch.setattr(pipeline, "WORKER_MAX_TASKS", 2)
+    monkeypatch.setattr(pipeline, "DECISION_MIN_BLOCK", 5)
+    parallel = pipeline.run_triage(reviews, settings, processes=2)
+    for got, want in ((parallel.reviews, serial.reviews), (parallel.hits, serial.hits),
+                      (parallel.topic_matches, serial.topic_matches)):
+        got, want = got.copy(), want.copy()
+        got.attrs, want.attrs = {}, {}
+        assert_frame_equal(got, want, check_exact=True)
+    added = parallel.reviews[list(pipeline.TRIAGE_COLUMNS)]
+    assert str(added["priority"].dtype) == "Float64"
+    assert all(str(added[c].dtype) == "string" for c in pipeline.TRIAGE_COLUMNS if c != "priority")
+
+
+def test_assemble_by_blocks_equals_one_block(reviews):
+    """The serial pass fed the rows in several blocks writes the same columns as fed them in one."""
+    from reviewtools import pipeline
+    from reviewtools.respond import ReplySettings
+
+    settings = ReplySettings(amazon_public_reply=True)
+    scored, matches, hits, missing = pipeline.triage_partition(reviews)
+    out = pipeline.coerce(scored)
+    by_hit, not_run = pipeline._hits_by_review(hits)
+    state = pipeline._DecisionState(settings, by_hit, not_run, pipeline._complaints(matches), True, (),
+                                    frozenset())
+    recs = out[[c for c in pipeline.DECISION_COLUMNS if c in out.columns]]
+    rows = pipeline._decide_block(recs, state)
+    one = pipeline._assemble([rows], recs, settings, frozenset())
+    several = pipeline._assemble([rows[:10], rows[10:11], [], rows[11:]], recs, settings, frozenset())
+    assert set(one) == set(pipeline._DECIDED_COLUMNS)
+    for c in one:
+        assert_series_equal(pd.Series(several[c]), pd.Series(one[c]), check_exact=True)
+
+
+def test_priority_by_blocks_equals_one_block(reviews, monkeypatch):
+    from reviewtools import pipeline
+
+    frame = pipeline.coerce(reviews)
+    score, reason = pipeline._priority(frame, None)
+    monkeypatch.setattr(pipeline, "RECORD_BLOCK", 8)
+    score8, reason8 = pipeline._priority(frame, None)
+    assert_series_equal(pd.Series(score8), pd.Series(score), check_exact=True)
+    assert_series_equal(pd.Series(reason8), pd.Series(reason), check_exact=True)
+    assert len(score) == len(frame) and str(score.dtype) == "Float64" and str(reason.dtype) == "string"
+    empty, empty_reason = pipeline._priority(frame.head(0), None)
+    assert len(empty) == 0 and len(empty_reason) == 0
