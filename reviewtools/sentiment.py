@@ -178,8 +178,6 @@ _INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")
 _LIST_MARKER = re.compile(r"\(?(?:\d{1,3}|[A-Za-z])")
 # A word glued to the terminator without a space: split "great.Works", not "amazon.com" or "3.5".
 _GLUED_NEXT = re.compile(r"[A-Z][a-z]")
-# A run of whitespace: ``re``'s ``\s`` is ``str.isspace``, the whitespace ``str.lstrip`` removes.
-_SPACES = re.compile(r"\s*")
 
 
 def _is_content(ch: str) -> bool:
@@ -189,16 +187,16 @@ def _is_content(ch: str) -> bool:
 def _is_boundary(line: str, sent_start: int, m: re.Match[str]) -> bool:
     """Whether the terminator ``m`` ends the sentence that began at ``sent_start`` in ``line``."""
     s, e = m.start(), m.end()
-    size = len(line)
-    if e >= size:
+    if e >= len(line):
         return True
-    j = _SPACES.match(line, e).end()  # type: ignore[union-attr]  # (str.lstrip's whitespace, without a copy)
-    if j == e:  # no whitespace after the terminator
-        return s > 0 and line[s - 1].islower() and bool(_GLUED_NEXT.match(line, e))
-    if j == size:  # only whitespace to the end of the line
-        return True
-    nxt = line[j]
     run = line[s:e]
+    after = line[e:]
+    stripped = after.lstrip()
+    if len(stripped) == len(after):  # no whitespace after the terminator
+        return s > 0 and line[s - 1].islower() and bool(_GLUED_NEXT.match(after))
+    if not stripped:  # only whitespace to the end of the line
+        return True
+    nxt = stripped[0]
     if "!" in run or "?" in run:
         return True
     dots = run.rstrip("\"'\u201d\u2019\u00bb)]")
@@ -360,54 +358,6 @@ def _columns(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
     return titles, texts
 
 
-def _review_scores(whole: str, spans: list[tuple[int, int]]) -> tuple[dict[str, float], list[float]]:
-    """VADER's scores of ``whole`` and the compound of each span ``whole[a:b]``: the seam of
-    :func:`score_sentiment` to the scorer (:meth:`reviewtools.vader.FastVader.review_scores`, equal to
-    ``polarity_scores`` of the whole and of each span; ``tests/test_vader.py``)."""
-    return _analyzer().review_scores(whole, spans)
-
-
-#: What VADER returns for "" (a review with no text).
-_ZERO_SCORES: Final[dict[str, float]] = {"neg": 0.0, "neu": 0.0, "pos": 0.0, "compound": 0.0}
-
-
-def _review_sentiments(
-    titles: list[str], texts: list[str]
-) -> Iterable[tuple[dict[str, float], list[str], list[float]]]:
-    """Per review, in order: VADER's scores of :func:`review_string`, its sentences (title's, then text's) and
-    their compounds. Each distinct review string, sentence and title split is scored once per call; a review's
-    new sentences are scored with its whole string, sharing its tokens (:func:`_review_scores`)."""
-    whole_cache: dict[str, dict[str, float]] = {}
-    sent_cache: dict[str, float] = {}
-    title_spans: dict[str, list[tuple[int, int]]] = {}  # titles repeat ("Five Stars"): split each once
-    for ti, te in zip(titles, texts, strict=True):
-        t_spans = title_spans.get(ti)
-        if t_spans is None:
-            t_spans = title_spans[ti] = split_sentences(ti)
-        x_spans = split_sentences(te)
-        sents = [ti[a:b] for a, b in t_spans] + [te[a:b] for a, b in x_spans]
-        w = review_string(ti, te)
-        if not w:  # blank title and text: no sentences either
-            yield _ZERO_SCORES, sents, []
-            continue
-        off = len(ti) + 1 if ti.strip() else 0  # where the text starts in ``w`` (after the title and "\n")
-        spans = t_spans + [(a + off, b + off) for a, b in x_spans] if off else t_spans + x_spans
-        todo: list[tuple[int, int]] = []
-        todo_text: list[str] = []
-        seen: set[str] = set()
-        for span, sent in zip(spans, sents):
-            if sent not in sent_cache and sent not in seen:
-                seen.add(sent)
-                todo.append(span)
-                todo_text.append(sent)
-        sw = whole_cache.get(w)
-        if sw is None or todo:
-            sw, comps = _review_scores(w, todo)
-            whole_cache[w] = sw
-            sent_cache.update(zip(todo_text, comps))
-        yield sw, sents, [sent_cache[x] for x in sents]
-
-
 def _score_unique(strings: Iterable[str]) -> dict[str, dict[str, float]]:
     unique = list(dict.fromkeys(strings))
     scores = _scores(unique) if unique else []
@@ -517,6 +467,10 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
     """
     titles, texts = _columns(frame)
     ratings = frame["rating"].tolist() if "rating" in frame.columns else [pd.NA] * len(frame)
+    whole = [review_string(ti, te) for ti, te in zip(titles, texts, strict=True)]
+    per_row = [_sentences_of(ti, te) for ti, te in zip(titles, texts, strict=True)]
+    scores = _score_unique([w for w in whole if w] + [s.text for sents in per_row for s in sents])
+    zero = {"neg": 0.0, "neu": 0.0, "pos": 0.0, "compound": 0.0}  # what VADER returns for ""
     guesses = [detect_language(te) for te in texts]
 
     n = len(frame)
@@ -524,20 +478,20 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
     (c_comp, c_neg, c_neu, c_pos, c_sent, c_count, c_share, c_worst, c_worst_c, c_score, c_label, c_flag,
      c_reason, c_lang) = (cols[c] for c in SENTIMENT_COLUMNS)
     na = pd.NA
-    for (sw, sents, comps), rating, guess in zip(_review_sentiments(titles, texts), ratings, guesses, strict=True):
+    for w, sents, rating, guess in zip(whole, per_row, ratings, guesses, strict=True):
+        sw = scores[w] if w else zero
         c_comp.append(sw["compound"])
         c_neg.append(sw["neg"])
         c_neu.append(sw["neu"])
         c_pos.append(sw["pos"])
+        comps = [scores[s.text]["compound"] for s in sents]
         m = len(comps)
         if m:
             sent_c = _mean(comps)
             worst_c: float | None = min(comps)  # the first lowest, as np.argmin
-            worst: str | None = sents[comps.index(worst_c)]
+            worst: str | None = sents[comps.index(worst_c)].text
             share: object = sum(c <= NEGATIVE_THRESHOLD for c in comps) / m
-            # only a sentence of at least 2 * MAX_RELIABLE_SENTENCE_WORDS + 1 characters can have more words
-            # than the limit; shorter ones cannot change the mismatch verdict, so they are not counted
-            longest = max((_word_count(x) for x in sents if len(x) > 2 * MAX_RELIABLE_SENTENCE_WORDS), default=0)
+            longest = max(_word_count(x.text) for x in sents)
         else:
             sent_c, worst, worst_c, share, longest = 0.0, None, None, na, 0
         foreign = guess.not_english
@@ -577,7 +531,7 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
         out[col] = pd.Series(cols[col], index=frame.index, dtype=dtypes[col]) if n else pd.Series(
             dtype=dtypes[col], index=frame.index
         )
-    logger.info("scored sentiment of %d reviews", n)
+    logger.info("scored sentiment of %d reviews (%d distinct strings)", n, len(scores))
     return out
 
 

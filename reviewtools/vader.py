@@ -37,7 +37,6 @@ import math
 import multiprocessing
 import string
 from collections.abc import Iterable, Sequence
-from bisect import bisect_left
 from functools import lru_cache
 from itertools import compress
 from typing import Final
@@ -115,47 +114,6 @@ def _tuple_keys(mapping: dict[str, float]) -> dict[tuple[str, ...], float]:
     return {tuple(k.split(" ")): v for k, v in mapping.items() if " " in k}
 
 
-#: Words outside NEGATE and BOOSTER_DICT that modify a word one token later in upstream's
-#: ``sentiment_valence``: "no" (negation), "least" (``_least_check``) and "so"/"this" (the "never so/this"
-#: rule's precedence slip multiplies any word right after them). "never" and "without" are in NEGATE.
-_MODIFIER_WORDS_1: Final[frozenset[str]] = frozenset({"no", "least", "so", "this"})
-#: Words outside NEGATE and BOOSTER_DICT that modify a word two or three tokens later: "no" only ("never so"
-#: and "without doubt" start with NEGATE words; "so"/"this" two back act only after "never").
-_MODIFIER_WORDS_23: Final[frozenset[str]] = frozenset({"no"})
-
-#: Most distinct raw tokens a :class:`_TokenMemo` remembers (about 100 bytes each: a bound on its memory).
-TOKEN_MEMO_MAX: Final[int] = 1 << 20
-
-
-class _TokenMemo(dict):  # type: ignore[type-arg]
-    """raw token -> the token upstream scores: stripped of ``string.punctuation`` unless that leaves two
-    characters or fewer (``SentiText._strip_punc_if_word``), then lower-cased when ``lower_after``.
-
-    Filled on first sight (``__missing__``), so each distinct token is stripped once per process; a token
-    holding "n't" is also added to each set of ``modifiers`` (it negates the words after it), whether or not
-    the memo is full.
-    """
-
-    __slots__ = ("modifiers", "lower_after")
-
-    def __init__(self, modifiers: tuple[set[str], ...], lower_after: bool) -> None:
-        super().__init__()
-        self.modifiers = modifiers
-        self.lower_after = lower_after
-
-    def __missing__(self, token: str) -> str:
-        s = token.strip(_PUNCT)
-        out = s if len(s) > 2 else token
-        if self.lower_after:
-            out = out.lower()
-        if "n't" in out:
-            for mods in self.modifiers:
-                mods.add(out)
-        if len(self) < TOKEN_MEMO_MAX:
-            self[token] = out
-        return out
-
-
 class FastVader:
     """VADER sentiment, identical to ``vaderSentiment.SentimentIntensityAnalyzer`` and faster.
 
@@ -179,11 +137,6 @@ class FastVader:
         "_idiom_first",
         "_idiom_last",
         "_ascii_fast",
-        "_mod1",
-        "_mod23",
-        "_kind_no",
-        "_strip_ascii",
-        "_strip_other",
     )
 
     def __init__(self, lexicon_file: str = LEXICON_FILE, emoji_lexicon: str = EMOJI_LEXICON_FILE) -> None:
@@ -200,15 +153,6 @@ class FastVader:
         self._idiom_last: frozenset[str] = frozenset(k[-1] for k in phrases)
         # ASCII text can skip the emoji pass only while no emoji key is ASCII (true for 3.3.2's file).
         self._ascii_fast: bool = not any(c.isascii() for c in self._emoji_single)
-        # The fast path of _token_valences: the words that, one (_mod1) or two to three (_mod23) tokens before
-        # a lexicon word, can change its valence outside the idiom rules (negations, boosters, "no", "least",
-        # "so"/"this"); tokens holding "n't" join both as the token memos meet them (see _TokenMemo).
-        self._mod1: set[str] = set(NEGATE).union(BOOSTER_DICT, _MODIFIER_WORDS_1)
-        self._mod23: set[str] = set(NEGATE).union(BOOSTER_DICT, _MODIFIER_WORDS_23)
-        # Lexicon words whose own valence depends on the next word ("kind of", "no <lexicon word>").
-        self._kind_no: frozenset[str] = frozenset(("kind", "no"))
-        self._strip_ascii = _TokenMemo((self._mod1, self._mod23), lower_after=False)
-        self._strip_other = _TokenMemo((self._mod1, self._mod23), lower_after=True)
 
     # ------------------------------------------------------------------------------------------ helpers
 
@@ -235,42 +179,24 @@ class FastVader:
                 prev_space = False
         return "".join(out)
 
-    def _tokens(self, text: str) -> tuple[str, list[str], list[str], bool]:
-        """``(text_after_emoji, raw_tokens, scored_tokens, ascii)``: upstream's ``SentiText`` tokens.
-
-        ``raw_tokens`` is the emoji-replaced text split on whitespace, ``scored_tokens`` the same tokens
-        stripped of punctuation (when more than two characters stay) and lower-cased. ``ascii`` is True
-        when the text took the ASCII path (no emoji replacement, so the text is unchanged).
-        """
-        if self._ascii_fast and text.isascii():
-            raw = text.split()
-            # ASCII lower-casing keeps lengths and punctuation, so strip-then-lower == lower-then-strip.
-            return text, raw, list(map(self._strip_ascii.__getitem__, text.lower().split())), True
-        text = self._replace_emoji(text)
-        raw = text.split()
-        return text, raw, list(map(self._strip_other.__getitem__, raw)), False
-
     def _valences(self, text: str) -> tuple[str, int, list[float], list[int]]:
         """Tokenise ``text`` and score every token.
 
         Returns ``(text_after_emoji, token_count, nonzero_valences, their_token_positions)`` after the
         ``but`` rule; every token not listed has valence 0, as in upstream's ``sentiments`` list.
         """
-        text, raw, lower, _ = self._tokens(text)
-        vals, where = self._token_valences(raw, lower)
-        return text, len(lower), vals, where
-
-    def _token_valences(
-        self, raw: list[str], lower: list[str], slow: list[int] | None = None, but: bool = True
-    ) -> tuple[list[float], list[int]]:
-        """The non-zero valences of a token list and their positions, after the ``but`` rule (unless ``but``
-        is False). ``slow``, when given, gets the position of every lexicon word that did not take the fast
-        path (its valence may depend on its neighbours; every other one is its plain lexicon value)."""
+        if self._ascii_fast and text.isascii():
+            raw = text.split()
+            # ASCII lower-casing keeps lengths and punctuation, so strip-then-lower == lower-then-strip.
+            lower = [s if len(s := t.strip(_PUNCT)) > 2 else t for t in text.lower().split()]
+        else:
+            text = self._replace_emoji(text)
+            raw = text.split()
+            lower = [(s if len(s := t.strip(_PUNCT)) > 2 else t).lower() for t in raw]
         n = len(lower)
         if not n:
-            return [], []
+            return text, 0, [], []
         lex = self.lexicon
-        mod1, mod23, kind_no = self._mod1, self._mod23, self._kind_no
         boosters = BOOSTER_DICT
         last = n - 1
         first, final = self._idiom_first, self._idiom_last
@@ -280,32 +206,6 @@ class FastVader:
         # NB: ``raw[i].isupper()`` equals upstream's test on the stripped token: ASCII punctuation is uncased.
         for i in compress(range(n), map(self._scorable.__contains__, lower)):
             w = lower[i]
-            # Fast path: no word up to three back can modify this one, it is not ALL CAPS, its own valence does
-            # not depend on the next word ("kind of", "no ..."), and no idiom can involve it (an idiom lookup
-            # needs a first word among the three before it or it itself, and a last word among it, the two
-            # before it, or the two after it when it is a first word): every rule below leaves the lexicon value.
-            if (
-                w not in kind_no
-                and (i < 1 or lower[i - 1] not in mod1)
-                and (i < 2 or lower[i - 2] not in mod23)
-                and (i < 3 or lower[i - 3] not in mod23)
-                and not raw[i].isupper()
-                and not (
-                    (w in first and ((i < last and lower[i + 1] in final) or (i + 1 < last and lower[i + 2] in final)))
-                    or (
-                        (w in final or (i >= 1 and lower[i - 1] in final) or (i >= 2 and lower[i - 2] in final))
-                        and ((i >= 1 and lower[i - 1] in first) or (i >= 2 and lower[i - 2] in first)
-                             or (i >= 3 and lower[i - 3] in first))
-                    )
-                )
-            ):
-                base = lex[w]
-                if base != 0:
-                    vals.append(base)
-                    where.append(i)
-                continue
-            if slow is not None:
-                slow.append(i)
             if w == "kind" and i < last and lower[i + 1] == "of":
                 continue
             base = lex[w]
@@ -412,9 +312,9 @@ class FastVader:
             if valence != 0:
                 vals.append(valence)
                 where.append(i)
-        if but and vals and "but" in lower:
+        if vals and "but" in lower:
             self._but(vals, where, lower.index("but"))
-        return vals, where
+        return text, n, vals, where
 
     def _idioms(
         self,
@@ -480,11 +380,6 @@ class FastVader:
         if not isinstance(text, str):
             raise TypeError(f"polarity_scores expects str, got {type(text).__name__}")
         text, n, vals, _ = self._valences(text)
-        return self._polarity_of(text, n, vals)
-
-    @staticmethod
-    def _polarity_of(text: str, n: int, vals: list[float]) -> dict[str, float]:
-        """Upstream ``score_valence`` from the valences of ``text`` (after emoji replacement)."""
         if not n:
             return {"neg": 0.0, "neu": 0.0, "pos": 0.0, "compound": 0.0}
         sum_s = float(sum(vals))
@@ -523,11 +418,6 @@ class FastVader:
         if not isinstance(text, str):
             raise TypeError(f"compound expects str, got {type(text).__name__}")
         text, n, vals, _ = self._valences(text)
-        return self._compound_of(text, n, vals)
-
-    @staticmethod
-    def _compound_of(text: str, n: int, vals: list[float]) -> float:
-        """Upstream ``score_valence``'s compound from the valences of ``text`` (after emoji replacement)."""
         if not n:
             return 0.0
         sum_s = float(sum(vals))
@@ -536,57 +426,6 @@ class FastVader:
         elif sum_s < 0:
             sum_s -= _amplify_ep(text) + _amplify_qm(text)
         return round(_normalize(sum_s), 4)
-
-    def review_scores(self, text: str, spans: Sequence[tuple[int, int]]) -> tuple[dict[str, float], list[float]]:
-        """``polarity_scores(text)`` and ``compound(text[a:b])`` of each span, tokenising ``text`` once.
-
-        Equal to the separate calls on every input. The spans share the text's tokens (their valences are
-        recomputed on the slice of the token list, so context never leaks across a span's edge) when the text
-        is ASCII (no emoji to replace) and the span starts and ends at token edges (whitespace or the ends of
-        the text on both sides); any other span is scored on its own.
-
-        >>> t = "Love it. Broke fast."
-        >>> FastVader().review_scores(t, [(0, 8), (9, 20)])[1]
-        [0.6369, -0.4215]
-        """
-        if not isinstance(text, str):
-            raise TypeError(f"review_scores expects str, got {type(text).__name__}")
-        text2, raw, lower, plain = self._tokens(text)
-        slow: list[int] = []
-        pre, where = self._token_valences(raw, lower, slow, but=False)
-        vals = pre
-        if pre and "but" in lower:
-            vals = pre.copy()
-            self._but(vals, where, lower.index("but"))
-        whole = self._polarity_of(text2, len(lower), vals)
-        out: list[float] = []
-        size = len(text)
-        pos = tok = 0  # a token edge in ``text`` and the number of tokens before it
-        for a, b in spans:
-            piece = text[a:b]
-            if (
-                plain
-                and pos <= a < b <= size
-                and (a == 0 or text[a - 1].isspace())
-                and (b == size or text[b].isspace())
-                and not text[a].isspace()
-                and not text[b - 1].isspace()
-            ):
-                gap = text[pos:a]
-                first = tok + (0 if not gap or gap.isspace() else len(gap.split()))
-                last = first + len(piece.split())
-                pos, tok = b, last
-                s_lo, s_hi = bisect_left(slow, first), bisect_left(slow, last)
-                if s_lo == s_hi and "but" not in lower[first:last]:
-                    # every lexicon word of the span took the fast path in the whole text, so its valence
-                    # is its lexicon value there and in the span alone: no neighbour can change it
-                    sub = pre[bisect_left(where, first) : bisect_left(where, last)]
-                else:
-                    sub, _ = self._token_valences(raw[first:last], lower[first:last])
-                out.append(self._compound_of(piece, last - first, sub))
-            else:
-                out.append(self.compound(piece))
-        return whole, out
 
     def compound_many(self, texts: Iterable[str]) -> list[float]:
         """Compound scores for many texts, in order.

@@ -231,20 +231,15 @@ def test_ties_pick_the_first_most_negative_sentence():
 
 
 class _FakeSeam:
-    """Stands in for the scorer seam ``sentiment._review_scores(whole, spans)``: returns fixed compounds and
-    records every call as ``(whole, [span texts])``."""
+    """Stands in for the scorer seam: returns fixed compounds and records every call."""
 
     def __init__(self, compounds: dict[str, float] | None = None) -> None:
         self.compounds = compounds or {}
-        self.calls: list[tuple[str, list[str]]] = []
+        self.calls: list[list[str]] = []
 
-    def _score(self, text: str) -> dict[str, float]:
-        return {"neg": 0.0, "neu": 1.0, "pos": 0.0, "compound": self.compounds.get(text, 0.0)}
-
-    def __call__(self, whole: str, spans: list[tuple[int, int]]) -> tuple[dict[str, float], list[float]]:
-        pieces = [whole[a:b] for a, b in spans]
-        self.calls.append((whole, pieces))
-        return self._score(whole), [self._score(p)["compound"] for p in pieces]
+    def __call__(self, texts: list[str]) -> list[dict[str, float]]:
+        self.calls.append(list(texts))
+        return [{"neg": 0.0, "neu": 1.0, "pos": 0.0, "compound": self.compounds.get(t, 0.0)} for t in texts]
 
 
 def test_thresholds_are_vaders_documented_values():
@@ -258,7 +253,7 @@ def test_thresholds_are_vaders_documented_values():
      (-0.05, "negative"), (-0.9, "negative"), (1.0, "positive")],
 )
 def test_labels_at_the_thresholds(monkeypatch, compound, label):
-    monkeypatch.setattr(sentiment, "_review_scores", _FakeSeam({"x": compound}))
+    monkeypatch.setattr(sentiment, "_scores", _FakeSeam({"x": compound}))
     out = score_sentiment(pd.DataFrame({"text": ["x"]}))
     assert out.loc[0, "sentiment_score"] == compound
     assert out.loc[0, "sentiment_label"] == label
@@ -283,7 +278,7 @@ def test_labels_at_the_thresholds(monkeypatch, compound, label):
     ],
 )
 def test_rating_text_mismatch(monkeypatch, rating, compound, flag):
-    monkeypatch.setattr(sentiment, "_review_scores", _FakeSeam({"x": compound}))
+    monkeypatch.setattr(sentiment, "_scores", _FakeSeam({"x": compound}))
     row = score_sentiment(pd.DataFrame({"rating": pd.array([rating], dtype="Int64"), "text": ["x"]})).iloc[0]
     assert row["rating_text_mismatch"] == flag
     if flag:
@@ -381,16 +376,15 @@ def test_missing_text_column_is_a_clear_error():
 # --------------------------------------------------------------------------------- one scorer, once
 
 
-def test_each_distinct_string_is_scored_once(monkeypatch):
-    """Each distinct review string once, each distinct sentence once (with the first review that has it)."""
+def test_each_distinct_string_is_scored_once_in_one_call(monkeypatch):
     seam = _FakeSeam()
-    monkeypatch.setattr(sentiment, "_review_scores", seam)
+    monkeypatch.setattr(sentiment, "_scores", seam)
     texts = ["Good. Bad.", "Good. Bad.", "Good.", "", "Bad. Good."]
     score_sentiment(_canonical(texts))
-    wholes = [w for w, _ in seam.calls]
-    sentences = [s for _, pieces in seam.calls for s in pieces]
-    assert wholes == ["Good. Bad.", "Good.", "Bad. Good."]
-    assert sentences == ["Good.", "Bad."]
+    assert len(seam.calls) == 1
+    (batch,) = seam.calls
+    assert len(batch) == len(set(batch))
+    assert set(batch) == {"Good. Bad.", "Good.", "Bad.", "Bad. Good."}
 
 
 def test_the_analyzer_is_built_once_per_process():
