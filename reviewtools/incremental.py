@@ -717,9 +717,20 @@ def _plan(store: ReviewStore, recs: CsvRecords, rh: np.ndarray, lay: _Layout,
     first_old = np.full(len(uniq), -1, dtype=np.int64)
     first_old[c_old[::-1]] = np.arange(len(old) - 1, -1, -1, dtype=np.int64)
     match = first_old[c_new]
+    same_count = n_new[c_new] == n_old[c_new]
+    # identical copies (a hash seen k times on both sides): the i-th copy now is the i-th copy then
+    multi = np.flatnonzero((match >= 0) & same_count & (n_new[c_new] > 1))
+    if len(multi):
+        o_idx = np.flatnonzero(_isin(c_old, c_new[multi]))
+        now = pd.DataFrame({"c": c_new[multi], "j": multi})
+        then = pd.DataFrame({"c": c_old[o_idx], "i": o_idx})
+        now["r"] = now.groupby("c").cumcount()
+        then["r"] = then.groupby("c").cumcount()
+        pairs = now.merge(then, on=["c", "r"], how="left")
+        match[pairs["j"].to_numpy()] = pairs["i"].to_numpy()
     found = match >= 0
     mflags = np.where(found, old["flags"][np.maximum(match, 0)] if len(old) else 0, 0)
-    cand = found & (mflags & (KEPT | DUPLICATE) != 0) & (n_new[c_new] == 1) & (n_old[c_new] == 1)
+    cand = found & (mflags & (KEPT | DUPLICATE) != 0) & same_count
     cand = _untouched_groups(old, match, cand)
     # 2. the stored reviews must still be what these records became (another ingest may have run since)
     last = int(store._con.execute("SELECT ifnull(max(id), 0) FROM ingests").fetchone()[0])
@@ -751,13 +762,13 @@ def _plan(store: ReviewStore, recs: CsvRecords, rh: np.ndarray, lay: _Layout,
         if len(read.ok_keys) and len(unchanged):
             frame = pd.DataFrame(read.ok_keys, columns=["platform", "review_id"])
             _, known_ids, _, _ = store._keyed_index(frame)
-            hit |= np.isin(old_u["pk"], known_ids)
+            hit |= _isin(old_u["pk"], known_ids)
             dh = read.ok_dhash[read.ok_dhash != 0]
-            hit |= (old_u["dhash"] != 0) & np.isin(old_u["dhash"], dh)
+            hit |= (old_u["dhash"] != 0) & _isin(old_u["dhash"], dh)
         if not hit.any():
             break
         groups = old_u["group"][hit]
-        hit |= np.isin(old_u["group"], groups[groups != 0])  # a group is re-read whole
+        hit |= _isin(old_u["group"], groups[groups != 0])  # a group is re-read whole
         cand[unchanged[hit]] = False
     else:
         raise _Fallback("duplicate groups kept growing")
@@ -775,6 +786,13 @@ def _plan(store: ReviewStore, recs: CsvRecords, rh: np.ndarray, lay: _Layout,
         raise _Fallback("the re-read records alone would read slash dates the other way round")
     return {"read": read, "idx": idx, "present": unchanged, "old": old_u, "invalid": invalid, "context": context,
             "incremental": True}
+
+
+def _isin(values: np.ndarray, among: np.ndarray) -> np.ndarray:
+    """``np.isin`` through a hash table of the (small) ``among``: no sort of the large ``values``."""
+    if not len(among) or not len(values):
+        return np.zeros(len(values), dtype=bool)
+    return pd.Index(pd.unique(among)).get_indexer(values) >= 0
 
 
 def _untouched_groups(old: np.ndarray, match: np.ndarray, cand: np.ndarray) -> np.ndarray:

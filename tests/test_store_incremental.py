@@ -345,3 +345,15 @@ def test_an_untouched_duplicate_group_is_not_read_again_and_a_reordered_one_is(t
     assert got[0].result.files[0].duplicates == 2
     assert got[1].mode == "incremental" and got[1].reread == 1 and got[1].result.files[0].duplicates == 2
     assert got[2].mode == "incremental" and got[2].reread == 2
+
+
+def test_identical_copies_are_matched_copy_for_copy(tmp_path: Path) -> None:
+    week1 = corpus(30)
+    week1 = pd.concat([week1, week1.loc[[3, 3]]], ignore_index=True)  # review 3 three times, byte for byte
+    week2 = week1.copy()
+    week2.loc[12, "text"] += " edited"
+    week3 = week2.drop(index=[31])  # one copy fewer: the group is read again
+    paths = [write(tmp_path / f"{k}.csv", f) for k, f in (("a", week1), ("b", week2), ("c", week3))]
+    got = run_both(tmp_path, paths)
+    assert got[1].mode == "incremental" and got[1].reread == 1 and got[1].result.files[0].duplicates == 2
+    assert got[2].mode == "incremental" and got[2].reread == 2 and got[2].result.files[0].duplicates == 1
