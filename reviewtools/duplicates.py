@@ -81,7 +81,7 @@ _SHINGLE_MULT: Final[np.uint64] = np.uint64(0x9E3779B97F4A7C15)
 #: Characters of normalised text split into words at a time (bounds the pyarrow word lists: ~10 bytes/char).
 _BLOCK_CHARS: Final[int] = 20_000_000
 #: Candidate pairs generated per step, and shingles compared per verification step (bounds memory).
-_PAIR_CHUNK: Final[int] = 4_000_000
+_PAIR_CHUNK: Final[int] = 2_000_000
 _VERIFY_CHUNK: Final[int] = 8_000_000
 #: Guards the float ``t * s`` against rounding up (0.7 * 10 == 7.000000000000001): a smaller ceil only
 #: lengthens the prefix (more candidates, never fewer).
@@ -397,26 +397,38 @@ def _candidates(p_rank: np.ndarray, p_owner: np.ndarray, size: np.ndarray, n_sha
                 prefix: np.ndarray, last: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct pairs of texts sharing a prefix shingle that pass the size, overlap and prefix-count bounds.
 
-    Pairs come from the posting list of each prefix shingle (with the size filter ``t * |x| <= |y|`` and the
-    bound ``overlap <= shared shingles``); then, with ``c`` the number of prefix shingles the two texts share
+    Pairs come from the posting list of each prefix shingle, members in size order so that each pairs only with
+    the run of later members the size filter ``t * |y| <= |x|`` allows (plus the bound
+    ``overlap <= shared shingles``); then, with ``c`` the number of prefix shingles the two texts share
     (the times the pair was generated), ``overlap <= c + |w| - prefix(w)`` for the text ``w`` whose prefix ends
     at the lower rank: any common shingle in ``w``'s prefix lies in the other's prefix too, so the common
     shingles outside ``c`` all lie past ``w``'s prefix. A near duplicate needs
     ``overlap >= t / (1 + t) * (|x| + |y|)``.
     """
+    # posting lists with their members by size: a member pairs only with the later members that the size
+    # filter allows, a contiguous run (texts renumbered in size order so one packed sort does it)
+    by_size = np.argsort(size, kind="stable")
+    size_id = np.empty(len(size), dtype=np.uint64)
+    size_id[by_size] = np.arange(len(size), dtype=np.uint64)
+    sizes_sorted = size[by_size]
     key = p_rank.astype(np.uint64)
     key <<= np.uint64(32)
-    key |= p_owner.astype(np.uint64)
+    key |= size_id[p_owner]
+    del size_id
     key.sort()
-    members = (key & np.uint64(0xFFFFFFFF)).astype(np.int64)
-    key >>= np.uint64(32)
-    start = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
-    del key
-    glen = np.diff(np.concatenate((start, [len(members)])))
-    # every occurrence pairs with the later members of its posting list
-    later = np.repeat(start + glen, glen) - np.arange(len(members)) - 1
-    del start, glen
+    ids = (key & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    members = by_size[ids]
+    del by_size
+    biggest = np.floor(size[members] / NEAR_DUPLICATE_JACCARD + _EPS).astype(np.int64)  # t * big <= small
+    top_id = np.searchsorted(sizes_sorted, biggest, side="right") - 1  # the last text id of an allowed size
+    del biggest, sizes_sorted
+    limit = key & np.uint64(0xFFFFFFFF00000000)
+    limit |= top_id.astype(np.uint64)
+    del top_id
+    later = np.searchsorted(key, limit, side="right") - np.arange(len(members)) - 1
+    del key, limit, ids
     pairs = np.empty(int(later.sum()), dtype=np.uint64)  # every pair occurrence that passes, filled in order
+    log.debug("near duplicates: %d pair occurrences before the size filter", len(pairs))
     filled = 0
     for lo, hi in _chunks(later, _PAIR_CHUNK):
         c = later[lo:hi]
@@ -429,9 +441,10 @@ def _candidates(p_rank: np.ndarray, p_owner: np.ndarray, size: np.ndarray, n_sha
         ok = (small >= NEAR_DUPLICATE_JACCARD * big - _EPS) & (common >= _min_overlap(big))
         m = int(ok.sum())
         out = pairs[filled:filled + m]
-        out[:] = left[ok]
+        left, right = left[ok], right[ok]
+        out[:] = np.minimum(left, right)
         out <<= np.uint64(32)
-        out |= right[ok].astype(np.uint64)
+        out |= np.maximum(left, right).astype(np.uint64)
         filled += m
     del later, members
     if filled == 0:
