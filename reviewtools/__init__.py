@@ -58,6 +58,7 @@ from .topics import (
 )
 from .errors import DigestError, InvalidTransitionError, ReviewNotFoundError
 from .store import IngestReport, ReviewStore, TriageReport, default_db_path, load_workflow, write_queue
+from .incremental import FileIngest
 from .digest import Digest, build_digest, render_html, render_markdown, write_digest
 from .respond import (
     LintProblem,
@@ -158,6 +159,7 @@ __all__ = [
     "TopicsError",
     # store and digest (monitoring)
     "ReviewStore",
+    "FileIngest",
     "IngestReport",
     "TriageReport",
     "default_db_path",
