@@ -180,6 +180,11 @@ _LIST_MARKER = re.compile(r"\(?(?:\d{1,3}|[A-Za-z])")
 _GLUED_NEXT = re.compile(r"[A-Z][a-z]")
 
 
+# A letter or digit (``re``'s ``\w`` without ``_``: ``str.isalnum`` characters), which is always content; the
+# category test of :func:`_is_content` runs only on pieces without one (emoticons, "!!!").
+_ALNUM = re.compile(r"[^\W_]")
+
+
 def _is_content(ch: str) -> bool:
     return not ch.isspace() and unicodedata.category(ch)[0] != "P"
 
@@ -260,7 +265,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             a, b = a + lead + offset, b - trail + offset
             if a >= b:
                 continue
-            if spans and not any(_is_content(ch) for ch in text[a:b]):
+            if spans and not _ALNUM.search(text, a, b) and not any(_is_content(ch) for ch in text[a:b]):
                 spans[-1] = (spans[-1][0], b)  # punctuation or emoticon only: part of the sentence before
             else:
                 spans.append((a, b))
@@ -362,6 +367,31 @@ def _score_unique(strings: Iterable[str]) -> dict[str, dict[str, float]]:
     unique = list(dict.fromkeys(strings))
     scores = _scores(unique) if unique else []
     return dict(zip(unique, scores, strict=True))
+
+
+def _compounds(texts: list[str]) -> list[float]:
+    """VADER compound of each of ``texts``, in order: the seam for sentences, which need only the compound
+    (:meth:`reviewtools.vader.FastVader.compound`, equal to ``polarity_scores(t)["compound"]``)."""
+    return _analyzer().compound_many(texts)
+
+
+def _compound_unique(strings: Iterable[str]) -> dict[str, float]:
+    unique = list(dict.fromkeys(strings))
+    values = _compounds(unique) if unique else []
+    return dict(zip(unique, values, strict=True))
+
+
+def _sentence_texts(titles: list[str], texts: list[str]) -> list[list[str]]:
+    """Each review's sentences (title's, then text's) as strings; each distinct title is split once (titles
+    repeat: "Five Stars")."""
+    title_memo: dict[str, list[str]] = {}
+    out: list[list[str]] = []
+    for ti, te in zip(titles, texts, strict=True):
+        head = title_memo.get(ti)
+        if head is None:
+            head = title_memo[ti] = [ti[a:b] for a, b in split_sentences(ti)]
+        out.append(head + [te[a:b] for a, b in split_sentences(te)] if te else list(head))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------- public API
@@ -468,8 +498,12 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
     titles, texts = _columns(frame)
     ratings = frame["rating"].tolist() if "rating" in frame.columns else [pd.NA] * len(frame)
     whole = [review_string(ti, te) for ti, te in zip(titles, texts, strict=True)]
-    per_row = [_sentences_of(ti, te) for ti, te in zip(titles, texts, strict=True)]
-    scores = _score_unique([w for w in whole if w] + [s.text for sents in per_row for s in sents])
+    per_row = _sentence_texts(titles, texts)
+    scores = _score_unique(w for w in whole if w)
+    # sentences need only their compound (cheaper than the four scores); a sentence that is also a whole
+    # review string reuses that string's scores
+    compounds = _compound_unique(x for sents in per_row for x in sents if x not in scores)
+    compounds.update((w, sc["compound"]) for w, sc in scores.items())
     zero = {"neg": 0.0, "neu": 0.0, "pos": 0.0, "compound": 0.0}  # what VADER returns for ""
     guesses = [detect_language(te) for te in texts]
 
@@ -484,14 +518,17 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
         c_neg.append(sw["neg"])
         c_neu.append(sw["neu"])
         c_pos.append(sw["pos"])
-        comps = [scores[s.text]["compound"] for s in sents]
+        comps = [compounds[x] for x in sents]
         m = len(comps)
         if m:
             sent_c = _mean(comps)
             worst_c: float | None = min(comps)  # the first lowest, as np.argmin
-            worst: str | None = sents[comps.index(worst_c)].text
+            worst: str | None = sents[comps.index(worst_c)]
             share: object = sum(c <= NEGATIVE_THRESHOLD for c in comps) / m
-            longest = max(_word_count(x.text) for x in sents)
+            # a sentence of n words has at least 2n - 1 characters, so only one longer than
+            # 2 * MAX_RELIABLE_SENTENCE_WORDS characters can be over the limit; shorter ones never change
+            # the verdict (``longest`` is only compared with the limit and quoted when over it)
+            longest = max((_word_count(x) for x in sents if len(x) > 2 * MAX_RELIABLE_SENTENCE_WORDS), default=0)
         else:
             sent_c, worst, worst_c, share, longest = 0.0, None, None, na, 0
         foreign = guess.not_english

@@ -377,14 +377,19 @@ def test_missing_text_column_is_a_clear_error():
 
 
 def test_each_distinct_string_is_scored_once_in_one_call(monkeypatch):
+    """Review strings get all four scores in one call; sentences that are not also a review string get only
+    their compound, in one more call; no string is scored twice."""
     seam = _FakeSeam()
+    compounds: list[list[str]] = []
     monkeypatch.setattr(sentiment, "_scores", seam)
+    monkeypatch.setattr(sentiment, "_compounds", lambda texts: compounds.append(list(texts)) or [0.0] * len(texts))
     texts = ["Good. Bad.", "Good. Bad.", "Good.", "", "Bad. Good."]
     score_sentiment(_canonical(texts))
-    assert len(seam.calls) == 1
-    (batch,) = seam.calls
-    assert len(batch) == len(set(batch))
-    assert set(batch) == {"Good. Bad.", "Good.", "Bad.", "Bad. Good."}
+    assert len(seam.calls) == 1 and len(compounds) == 1
+    (batch,), (sentences,) = seam.calls, compounds
+    assert len(batch) == len(set(batch)) and len(sentences) == len(set(sentences))
+    assert set(batch) == {"Good. Bad.", "Good.", "Bad. Good."}
+    assert set(sentences) == {"Bad."}  # "Good." is also a whole review: scored once, with all four scores
 
 
 def test_the_analyzer_is_built_once_per_process():
