@@ -5,6 +5,12 @@
 Without ``--input`` it builds the corpus with ``benchmarks/generate.py`` (real review text from
 ``../shared/datasets``) into ``.work/``. Reports wall and CPU seconds for the per-review checks
 (``check_each_review``) and the set-level duplicate check (``find_duplicates``) separately, and the hit counts.
+
+``--per-detector`` instead times ``check_each_review`` with its column-wide prefilters and, with
+``--reference``, the plain per-review loop (``prefilter=False``) too, each with CPU seconds per detector
+(prefilter + detector) and the rows each detector ran on, and checks that both give the same frame:
+
+    .venv/bin/python benchmarks/bench_rules.py --input benchmarks/out/reviews_100000_seed8.csv --per-detector --reference
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--reviews", type=int, default=100_000)
     ap.add_argument("--input", help="a canonical CSV (default: generate one)")
+    ap.add_argument("--per-detector", action="store_true", help="CPU seconds per detector, prefilters included")
+    ap.add_argument("--reference", action="store_true", help="with --per-detector: also the per-review loop")
     args = ap.parse_args(argv)
     path = Path(args.input) if args.input else ROOT / ".work" / f"bench_rules_{args.reviews}.csv"
     if not path.exists():
@@ -38,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     frame = read_reviews(path).reviews.head(args.reviews)
     load_rules()
     check_each_review(frame.head(50))  # load models and compile patterns outside the timing
+    check_each_review(frame.head(50), prefilter=False)
+    if args.per_detector:
+        return per_detector(frame, args.reference)
     for name, fn in (("per-review checks", check_each_review), ("duplicates (whole frame)", find_duplicates)):
         w, c = time.perf_counter(), time.process_time()
         out = fn(frame)
@@ -45,6 +56,69 @@ def main(argv: list[str] | None = None) -> int:
         hits = out[out.outcome == "hit"]
         print(f"{name:<26} {len(frame):>8,} reviews  wall {w:6.1f} s  cpu {c:6.1f} s  "
               f"({c / len(frame) * 1e6:5.0f} us/review cpu)  {len(hits):,} hits, {(out.outcome == 'not_run').sum():,} not run")
+    return 0
+
+
+def per_detector(frame, reference: bool) -> int:
+    """CPU seconds per detector (its prefilter + its runs) for the prefiltered path, and for the per-review loop."""
+    import collections
+    import os
+
+    import pandas as pd
+
+    from reviewtools import rules as R
+
+    def timed(prefilter: bool) -> tuple[float, dict, dict, pd.DataFrame]:
+        cpu: collections.Counter = collections.Counter()
+        ran: collections.Counter = collections.Counter()
+        saved = dict(R.DETECTORS), dict(R.PREFILTERS)
+        clock = time.process_time
+
+        def wrap_detector(name, fn):
+            def run(rv, params):
+                c = clock()
+                out = list(fn(rv, params))
+                cpu[name] += clock() - c
+                ran[name] += 1
+                return out
+            return run
+
+        def wrap_prefilter(name, fn):
+            def run(batch, rule, comp):
+                c = clock()
+                out = fn(batch, rule, comp)
+                cpu[name] += clock() - c
+                return out
+            return run
+
+        R.DETECTORS.update({k: wrap_detector(k, f) for k, f in saved[0].items()})
+        R.PREFILTERS.update({k: wrap_prefilter(k, f) for k, f in saved[1].items()})
+        R._CLASSIFIED.clear()  # language results are memoised per text: start cold
+        try:
+            c = clock()
+            out = check_each_review(frame, prefilter=prefilter)
+            total = clock() - c
+        finally:
+            R.DETECTORS.update(saved[0])
+            R.PREFILTERS.update(saved[1])
+        return total, cpu, ran, out
+
+    n = len(frame)
+    runs = [("prefiltered", *timed(True))]
+    if reference:
+        runs.append(("per-review loop", *timed(False)))
+    print(f"{n:,} reviews, load average {os.getloadavg()[0]:.2f} at the end")
+    for label, total, cpu, ran, _ in runs:
+        print(f"{label}: cpu {total:.2f} s ({total / n * 1e6:.0f} us/review)")
+    names = sorted(set(R.DETECTORS), key=lambda k: -runs[-1][2][k])
+    head = "detector".ljust(20) + "".join(f"{lab + ' cpu s':>22}{'rows run':>10}" for lab, *_ in runs)
+    print(head)
+    for k in names:
+        print(k.ljust(20) + "".join(f"{cpu[k]:22.2f}{ran[k]:10,}" for _, _, cpu, ran, _ in runs))
+    if reference:
+        same = runs[0][4].equals(runs[1][4])
+        pd.testing.assert_frame_equal(runs[0][4], runs[1][4])
+        print("identical frames:", same, f"({len(runs[0][4]):,} rows)")
     return 0
 
 

@@ -232,3 +232,18 @@ def test_repeated_tokens_finds_every_row_with_three_equal_tokens(texts):
         toks = t.split()
         if any(toks[i] == toks[i + 1] == toks[i + 2] for i in range(len(toks) - 2)):
             assert flag, t
+
+
+def test_detect_languages_equals_one_at_a_time():
+    texts = [x for _, x in EXAMPLES[:120]] + list(ADVERSARIAL) + [None, ""]
+    R._CLASSIFIED.clear()
+    batch = R.detect_languages(texts)
+    R._CLASSIFIED.clear()
+    assert batch == [R.detect_language(t) for t in texts]
+
+
+def test_blocks_of_rows_give_the_same_frame(monkeypatch):
+    frame = _frame(_varied_pairs()[:150], seed=3)
+    whole = check_each_review(frame)
+    monkeypatch.setattr(R, "_CHECK_BLOCK_ROWS", 7)
+    pd.testing.assert_frame_equal(check_each_review(frame), whole)
