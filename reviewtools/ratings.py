@@ -576,7 +576,8 @@ def what_if(
         if "outcome" in hits.columns:
             nr_ids = hits.loc[(hits["outcome"].astype("string") == "not_run").fillna(False).astype(bool)]
             nr_mask = keys_in(w, nr_ids, on)
-            not_run = w.loc[nr_mask, key].groupby(w.loc[nr_mask, key]).size().reindex(not_run.index, fill_value=0)
+            nr_keys = w.loc[nr_mask, key]
+            not_run = nr_keys.groupby(nr_keys).size().reindex(not_run.index, fill_value=0)
     if remove_ids is not None:
         wanted = {str(i) for i in remove_ids}
         mask = work["review_id"].isin(wanted).fillna(False).astype(bool)
@@ -594,7 +595,7 @@ def what_if(
         per = chosen.groupby(key, sort=False)
         k = per.size().reindex(index, fill_value=0).to_numpy(dtype="float64")
         removed = per["rating"].sum().reindex(index, fill_value=0.0).to_numpy(dtype="float64")
-        ids = per["review_id"].agg(_joined).reindex(index, fill_value="")
+        ids = per["review_id"].agg(lambda s: _joined(s.tolist())).reindex(index, fill_value="")  # list: no per-item Series access
         left = n - k
         with np.errstate(divide="ignore", invalid="ignore"):
             after = np.where(left > 0, (a * n - removed) / np.where(left > 0, left, 1.0), np.nan)
