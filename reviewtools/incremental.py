@@ -122,8 +122,9 @@ D_B12: Final[int] = 1 << 10
 NOT_UTF8: Final[int] = 1 << 11
 #: The slash-date pattern ``ingest._slash_formats`` reads (kept in step with it; tests compare the decisions).
 _SLASH = r"^\s*(\d{1,2})/(\d{1,2})/\d{2,4}"
-#: States kept per layout (one per source file name); older ones are dropped.
-STATES_PER_LAYOUT: Final[int] = 8
+#: States kept per layout (one per source file name; about 64 bytes a record each); older ones are dropped. More
+#: than one serves exports of one layout ingested in turn (one file per product or marketplace).
+STATES_PER_LAYOUT: Final[int] = 3
 #: Encodings whose bytes can be split into records at LF bytes.
 _SPLITTABLE: Final[tuple[str, ...]] = ("utf-8", "utf-8-sig", "cp1252")
 #: Bytes of the file start passed to ``ingest._encoding`` for its binary check and BOM/UTF-16 detection.
@@ -520,12 +521,15 @@ def _whole_utf8(data: bytes, chunk: int = 1 << 24) -> bool:
 
 def _load_state(store: ReviewStore, layout: str, source: str) -> tuple[np.ndarray, dict[str, Any], int] | None:
     """The kept state of ``(layout, source)``, else the newest of ``layout``: (records, context, ingest id)."""
-    row = store._con.execute(
-        "SELECT records, context, ingest_id FROM raw_state WHERE layout = ? ORDER BY source = ? DESC, ingest_id DESC "
-        "LIMIT 1", (layout, source),
+    pick = store._con.execute(  # choose by the index first: the blobs of the other states are never read
+        "SELECT source FROM raw_state WHERE layout = ? ORDER BY source = ? DESC, ingest_id DESC LIMIT 1",
+        (layout, source),
     ).fetchone()
-    if row is None:
+    if pick is None:
         return None
+    row = store._con.execute(
+        "SELECT records, context, ingest_id FROM raw_state WHERE layout = ? AND source = ?", (layout, pick[0])
+    ).fetchone()
     return np.frombuffer(row[0], dtype=STATE_DTYPE), json.loads(row[1]), int(row[2])
 
 
@@ -634,8 +638,9 @@ def ingest_file(
             rejected=len(read.rejects), duplicates=read.duplicates + int(np.count_nonzero(old["flags"] & DUPLICATE)),
             date_min=pd.Timestamp(int(created.min()), unit="us", tz="UTC") if len(created) else None,
             date_max=pd.Timestamp(int(created.max()), unit="us", tz="UTC") if len(created) else None,
-            products=int(len(pd.unique(products[products != 0]))), rating_scale=read.scale if read.scale else
-            (tuple(plan["context"]["scale"]) if plan["context"].get("scale") else None),
+            products=int(len(pd.unique(products[products != 0]))),
+            rating_scale=read.scale if not plan["incremental"] else  # the whole file's, not the re-read rows'
+            (rating_scale or lay.fmt.rating_scale) if lay.stated_scale else tuple(plan["context"]["scale"]),
             encoding=plan["context"]["encoding"],
             conflicting_duplicates=read.conflicting + int(np.count_nonzero(old["flags"] & CONFLICT)),
         )
@@ -644,7 +649,13 @@ def ingest_file(
                       result=IngestResult(read.reviews, read.rejects, lay.fmt.name, (file_report,)))
         return report
 
-    report = store._write(work)
+    try:
+        report = store._write(work)  # rolled back if the records could not be read as split
+    except _Fallback as why:
+        log.info("%s: read whole (%s)", name, why)
+        res = read_reviews(path, format=format, column_map=column_map, platform=platform, rating_scale=rating_scale)
+        report = store.ingest(res, source=source, full_export=full_export, progress=progress)
+        return FileIngest(report, res, "full", str(why), res.rows_read)
     log.info("store %s: ingested %s (%s, %d of %d records read): %s", store.path, source, holder["mode"],
              holder["reread"], n, report.as_dict())
     return FileIngest(report, holder["result"], holder["mode"], holder["reason"], holder["reread"])
@@ -680,7 +691,7 @@ def _context(lay: _Layout, flags: np.ndarray, enc: str) -> dict[str, Any]:
     }
 
 
-def _file_encoding(lay: _Layout, data: bytes, invalid: np.ndarray) -> str:
+def _file_encoding(lay: _Layout, invalid: np.ndarray) -> str:
     return "cp1252" if lay.enc == "utf-8" and invalid.any() else lay.enc
 
 
@@ -749,7 +760,7 @@ def _plan(store: ReviewStore, recs: CsvRecords, rh: np.ndarray, lay: _Layout,
         invalid[found] = (mflags[found] & NOT_UTF8) != 0
         unknown = np.flatnonzero(~found)
         invalid[unknown] = _utf8_invalid(recs, unknown)
-    enc = _file_encoding(lay, recs.data, invalid)
+    enc = _file_encoding(lay, invalid)
     if enc != old_context.get("encoding"):
         raise _Fallback(f"the file's encoding is now {enc}, was {old_context.get('encoding')}")
     # 4. read the rest; extend to unchanged records that share a review id or duplicate key with them

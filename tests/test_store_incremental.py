@@ -252,9 +252,10 @@ def test_rating_scale_inferred_over_the_whole_file(tmp_path: Path) -> None:
     week2 = pd.concat([week1, corpus(2, seed=3).rename(columns={"rating": "score"}).assign(
         review_id=["S1", "S2"], score=["2", "3"])])
     paths = [write(tmp_path / "a.csv", week1), write(tmp_path / "b.csv", week2)]
-    got = run_both(tmp_path, paths)
+    got = run_both(tmp_path, paths + [paths[1]])
     assert got[1].result.files[0].rating_scale == (1.0, 10.0)
     assert got[1].mode == "full" and "rating scale" in got[1].reason  # two 1-5 numbers alone would say 1-5
+    assert got[2].mode == "incremental" and got[2].reread == 0 and got[2].result.files[0].rating_scale == (1.0, 10.0)
 
 
 def test_encoding_change_reads_the_whole_file(tmp_path: Path) -> None:
