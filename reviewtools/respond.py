@@ -303,6 +303,10 @@ def _detect_links(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
     return out
 
 
+#: A decimal digit (Unicode category Nd: ``re``'s ``\d``, the class phonenumbers' candidate pattern is built from).
+_DECIMAL_DIGIT = re.compile(r"\d")
+
+
 def _detect_contact(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
     p = rule.params
     out = [_problem(rule, text, s, e, "contains an e-mail address") for s, e in
@@ -310,12 +314,15 @@ def _detect_contact(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
     regions = [ctx.region] if ctx.region else []
     regions += [r for r in p["regions"] if r not in regions]
     seen: set[tuple[int, int]] = set()
+    if not _DECIMAL_DIGIT.search(text):
+        regions = []  # phonenumbers' matcher finds numbers only from decimal digits: none here, nothing to find
     for region in regions:
         for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
             seen.add((m.start, m.end))
     # A number that is only "possible" (e.g. 555 numbers) still counts when the sentence talks about calling.
     context = _rx(p["phone_context"])
-    for m in phonenumbers.PhoneNumberMatcher(text, regions[0], leniency=phonenumbers.Leniency.POSSIBLE):
+    for m in (phonenumbers.PhoneNumberMatcher(text, regions[0], leniency=phonenumbers.Leniency.POSSIBLE)
+              if regions else ()):
         window = text[max(0, m.start - 40): m.end + 10]
         if context.search(window) and sum(c.isdigit() for c in m.raw_string) >= 7:
             seen.add((m.start, m.end))
