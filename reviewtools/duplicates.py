@@ -380,12 +380,12 @@ def _near_pairs(norm: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     last = np.zeros(n_texts, dtype=np.int64)  # rank of the last shingle of each live text's prefix
     last[live] = t_rank[off[:-1][live] + n_prefix[live] - 1]
     _lap("prefixes", t0)
-    cand_u, cand_v = _candidates(t_rank[in_prefix], t_owner[in_prefix], size, n_shared, prefix, last)
+    cand_u, cand_v, times = _candidates(t_rank[in_prefix], t_owner[in_prefix], size, n_shared, prefix, last)
     del in_prefix, t_owner
     _lap("candidates", t0)
     if len(cand_u) == 0:
         return empty
-    overlap = _overlaps(cand_u, cand_v, t_rank, off)
+    overlap = _overlaps(cand_u, cand_v, times, t_rank, off, n_prefix, last)
     _lap("verification", t0)
     jac = overlap / (size[cand_u] + size[cand_v] - overlap)
     ok = jac >= NEAR_DUPLICATE_JACCARD
@@ -394,8 +394,9 @@ def _near_pairs(norm: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _candidates(p_rank: np.ndarray, p_owner: np.ndarray, size: np.ndarray, n_shared: np.ndarray,
-                prefix: np.ndarray, last: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct pairs of texts sharing a prefix shingle that pass the size, overlap and prefix-count bounds.
+                prefix: np.ndarray, last: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct pairs of texts sharing a prefix shingle that pass the size, overlap and prefix-count bounds,
+    with the number of prefix shingles each pair shares.
 
     Pairs come from the posting list of each prefix shingle, members in size order so that each pairs only with
     the run of later members the size filter ``t * |y| <= |x|`` allows (plus the bound
@@ -448,7 +449,7 @@ def _candidates(p_rank: np.ndarray, p_owner: np.ndarray, size: np.ndarray, n_sha
         filled += m
     del later, members
     if filled == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     pairs = pairs[:filled]
     pairs.sort()
     head = np.flatnonzero(np.concatenate(([True], pairs[1:] != pairs[:-1])))
@@ -463,7 +464,7 @@ def _candidates(p_rank: np.ndarray, p_owner: np.ndarray, size: np.ndarray, n_sha
     ok = times + rest >= need
     log.debug("near duplicates: %d pair occurrences, %d distinct, %d after the prefix-count bound",
               int(times.sum()), len(u), int(ok.sum()))
-    return u[ok], v[ok]
+    return u[ok], v[ok], times[ok]
 
 
 def _chunks(weights: np.ndarray, limit: int) -> Iterator[tuple[int, int]]:
@@ -477,20 +478,41 @@ def _chunks(weights: np.ndarray, limit: int) -> Iterator[tuple[int, int]]:
         lo = hi
 
 
-def _overlaps(u: np.ndarray, v: np.ndarray, t_rank: np.ndarray, off: np.ndarray) -> np.ndarray:
-    """``|shingles(u) & shingles(v)|`` for each pair, exactly (only shared shingles can be common)."""
-    out = np.zeros(len(u), dtype=np.int64)
-    lu, lv = off[u + 1] - off[u], off[v + 1] - off[v]
+def _overlaps(u: np.ndarray, v: np.ndarray, times: np.ndarray, t_rank: np.ndarray, off: np.ndarray,
+              n_prefix: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """``|shingles(u) & shingles(v)|`` for each candidate pair, exactly.
+
+    Only shared shingles can be common. The ``times`` common prefix shingles are already counted: they are
+    exactly the common shingles of rank up to ``L = min(last[u], last[v])`` (one of the two prefixes ends at
+    ``L``, and the other's prefix holds all its shingles of rank up to ``L``), so only the shingles ranked
+    after ``L`` are compared, by one sort of ``(pair, rank)`` keys per block.
+    """
+    lim = np.minimum(last[u], last[v])
+    out = times.astype(np.int64)
+    begin = []
+    for x in (u, v):  # the first shared shingle of x ranked after L: past the prefix when x's prefix ends at L
+        lo = np.where(last[x] == lim, off[x] + n_prefix[x], off[x])
+        hi = np.where(last[x] == lim, lo, off[x + 1])
+        while True:  # binary search for the others, all pairs at once
+            todo = lo < hi
+            if not todo.any():
+                break
+            mid = (lo + hi) // 2
+            after = t_rank[np.where(todo, mid, 0)] > lim
+            hi = np.where(todo & after, mid, hi)
+            lo = np.where(todo & ~after, mid + 1, lo)
+        begin.append(lo)
+    lu, lv = off[u + 1] - begin[0], off[v + 1] - begin[1]
     for lo, hi in _chunks(lu + lv, _VERIFY_CHUNK):
         k = np.arange(hi - lo, dtype=np.uint64)
         parts = []
-        for side, lens in ((u[lo:hi], lu[lo:hi]), (v[lo:hi], lv[lo:hi])):
-            idx = np.repeat(off[side] - (np.cumsum(lens) - lens), lens) + np.arange(int(lens.sum()))
+        for first, lens in ((begin[0][lo:hi], lu[lo:hi]), (begin[1][lo:hi], lv[lo:hi])):
+            idx = np.repeat(first - (np.cumsum(lens) - lens), lens) + np.arange(int(lens.sum()))
             parts.append((np.repeat(k, lens) << np.uint64(32)) | t_rank[idx].astype(np.uint64))
         keys = np.concatenate(parts)
         keys.sort()
         same = keys[1:][keys[1:] == keys[:-1]]
-        out[lo:hi] = np.bincount((same >> np.uint64(32)).astype(np.int64), minlength=hi - lo)
+        out[lo:hi] += np.bincount((same >> np.uint64(32)).astype(np.int64), minlength=hi - lo)
     return out
 
 
