@@ -828,7 +828,9 @@ def window_averages(
 
 
 def _period_frame(work: pd.DataFrame, key: str, freq: str) -> pd.DataFrame:
-    dated = work[(work["created_at"].notna() & work["rating"].notna()).to_numpy(dtype=bool)]  # a new frame
+    keep = (work["created_at"].notna() & work["rating"].notna()).to_numpy(dtype=bool)
+    narrow = work.drop(columns=["title"], errors="ignore")  # no trend reads titles: do not take them per row
+    dated = narrow.copy(deep=False) if keep.all() else narrow[keep]  # a new frame (copy-on-write) either way
     undated = int((work["created_at"].isna() & work["rating"].notna()).sum())
     if undated:
         log.warning("%d rated review(s) have no date and are left out of the trend", undated)
@@ -1030,9 +1032,17 @@ def alerts(
         fired = st[low | spike]
         if len(fired):
             ords = dated["period"].array.asi8
-            revs = pd.DataFrame({key: dated[key].to_numpy(dtype=object), "ordinal": ords,
-                                 "review_id": dated["review_id"].to_numpy(dtype=object),
-                                 "rating": dated["rating"].astype("float64").to_numpy()})
+            # only the reviews of the fired periods become Python objects (rows in order, as the merge keeps them)
+            codes, labels = _key_codes(dated[key])
+            label_code = {lab: i for i, lab in enumerate(labels)}
+            span = int(ords.max() - ords.min()) + 1
+            row_key = codes * span + (ords - ords.min())
+            fired_key = (np.asarray([label_code.get(g, -1) for g in fired[key]], dtype=np.int64) * span
+                         + (fired["ordinal"].to_numpy(dtype=np.int64) - ords.min()))
+            pick = np.isin(row_key, fired_key)
+            revs = pd.DataFrame({key: dated[key][pick].to_numpy(dtype=object), "ordinal": ords[pick],
+                                 "review_id": dated["review_id"][pick].to_numpy(dtype=object),
+                                 "rating": dated["rating"].astype("float64").to_numpy()[pick]})
             revs = revs.merge(fired[[key, "ordinal"]], on=[key, "ordinal"], how="inner")
             below = revs[revs["rating"] < min_average].groupby([key, "ordinal"])["review_id"].agg(_joined)
             ones = revs[revs["rating"] == 1].groupby([key, "ordinal"])["review_id"].agg(_joined)
