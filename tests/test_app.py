@@ -3,6 +3,7 @@ library functions on the same data (never against literals copied from a run).""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +17,8 @@ AppTest = pytest.importorskip("streamlit.testing.v1", reason="streamlit is not i
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
+if str(ROOT) not in sys.path:  # the dashboard package sits beside app.py
+    sys.path.insert(0, str(ROOT))
 SAMPLE = ROOT / "data" / "amazon_fine_food_sample.csv"
 TIMEOUT = 120  # the first run triages the 1,000-review sample (a few seconds); later runs hit the cache
 
@@ -122,6 +125,50 @@ def test_queue_in_priority_order_with_live_lint(monkeypatch, sample):
     # the selection download carries exactly the chosen rows
     at.multiselect(key="q_selected").set_value(q["review_id"].head(3).tolist()).run()
     assert at.get("download_button")[0].label == "Download CSV (3 rows)"
+
+
+def test_draft_edits_outlive_their_text_area(monkeypatch, sample):
+    """An edit is kept when its text area is not drawn (another queue page): the box shows it again on return,
+    and the edits the downloads read hold it (Streamlit drops the state of a widget a run does not draw)."""
+    from dashboard.edits import EDITS_KEY
+
+    at = _app(monkeypatch)
+    at.switch_page("dashboard/pages/queue.py").run()
+    q = action_queue(sample.reviews)
+    first_id = str(q.loc[0, "review_id"])
+    edited = at.text_area[0].value + " Write to help@example.com."
+    at.text_area[0].set_value(edited).run()
+    assert not at.exception
+    assert any(c.value.startswith("1 edited draft") for c in at.caption)
+    at.number_input(key="q_page").set_value(2).run()
+    assert not at.exception and all(a.value != edited for a in at.text_area)
+    at.number_input(key="q_page").set_value(1).run()
+    assert at.text_area[0].value == edited
+    (edits,) = at.session_state[EDITS_KEY].values()
+    assert edits == {first_id: edited}
+    at.text_area[0].set_value(str(q.loc[0, "draft"])).run()  # back to the generated draft: no edit left
+    assert edits == {} and not any(c.value.startswith("1 edited draft") for c in at.caption)
+
+
+def test_queue_download_reads_the_edits_when_clicked(sample):
+    """The download callable is drawn with the edits dict, not a frame: an edit recorded after the button was
+    drawn (its rerun has not redrawn the button when the click arrives) is in the file."""
+    import csv
+    import io
+
+    from dashboard.edits import queue_download
+
+    q = action_queue(sample.reviews)
+    edits: dict[str, str] = {}
+    make = queue_download(q, [], edits, "csv")
+    rid = str(q.loc[1, "review_id"])
+    edits[rid] = str(q.loc[1, "draft"]) + " Call +1 415 555 0100."
+    rows = list(csv.DictReader(io.StringIO(make().decode("utf-8-sig"))))
+    assert [r["review_id"] for r in rows] == q["review_id"].tolist()
+    assert rows[1]["draft"] == edits[rid] and "R-CONTACT" in rows[1]["draft_lint"]
+    assert rows[0]["draft"] == str(q.loc[0, "draft"])
+    chosen = queue_download(q, [rid], edits, "json")()
+    assert b"415 555 0100" in chosen and str(q.loc[0, "review_id"]).encode() not in chosen
 
 
 def test_reviews_topics_products_pages(monkeypatch, sample):

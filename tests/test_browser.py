@@ -8,12 +8,14 @@ screenshots to ``artifacts/`` (gitignored). Skips only when no browser can be ha
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -49,10 +51,16 @@ def server():
         pytest.skip(f"no browser: {CHROMIUM} is missing (CI installs Debian's chromium package)")
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "REVIEWTOOLS_APP_FILE"}
+    # fileWatcherType none: the server watches app.py's folder, the whole repository (reviewtools/ included). An
+    # edit anywhere in it during the test (another engineer's, or a git checkout in CI) shows the "File change.
+    # Rerun" banner in the status widget and makes the next run re-import reviewtools. The output goes to a file,
+    # not a pipe nobody reads (a full pipe would block the server).
+    log = tempfile.TemporaryFile()
     proc = subprocess.Popen(
         [str(Path(sys.executable).with_name("streamlit")), "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -64,7 +72,8 @@ def server():
             except OSError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                out = proc.stdout.read().decode(errors="replace") if proc.poll() is not None else ""
+                log.seek(0)
+                out = log.read().decode(errors="replace")
                 pytest.fail(f"streamlit did not start on port {port}: {out[-2000:]}")
             time.sleep(0.3)
         with sync_api.sync_playwright() as pw:
@@ -83,6 +92,7 @@ def server():
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        log.close()
 
 
 def _metric(page, label: str) -> str:
@@ -90,11 +100,10 @@ def _metric(page, label: str) -> str:
     return box.get_by_test_id("stMetricValue").inner_text().strip()
 
 
-def _settle(page, expect) -> None:
-    """Wait until the app has finished its rerun (the "Running..." widget is gone), so buttons carry new data."""
-    page.wait_for_timeout(300)
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
-    page.wait_for_timeout(300)
+def _item(page, row: pd.Series):
+    """The queue item of one review: its container carries the widget key as a class (``st-key-item_<digest>``)."""
+    digest = hashlib.blake2b(f"{row['platform']}\x1f{row['review_id']}".encode(), digest_size=8).hexdigest()
+    return page.locator(f".st-key-item_{digest}")
 
 
 def _choose(page, label: str, option: str) -> None:
@@ -104,9 +113,6 @@ def _choose(page, label: str, option: str) -> None:
     page.keyboard.press("Escape")
 
 
-# A real browser against a live Streamlit server can race (a click landing before the rerun that carries an edit,
-# seen in about one attempt in three); a deterministic bug still fails all five attempts. Open in issue 7.
-@pytest.mark.flaky(reruns=4, reruns_delay=2)
 def test_dashboard_end_to_end(server, tmp_path):
     url, browser, sync_api = server
     expect = sync_api.expect
@@ -133,39 +139,40 @@ def test_dashboard_end_to_end(server, tmp_path):
         expect(page.get_by_test_id("stMetric").filter(has=page.get_by_text("Reviews", exact=True)).first
                .get_by_test_id("stMetricValue")).to_have_text(f"{len(low):,}")
 
-        # the queue: edit the first draft so it gives contact details; the linter reacts
+        # the queue: edit the first item's draft so it gives contact details; the linter reacts. Items are found by
+        # their keyed containers (st-key-<key>), not by position on the page, and the box is used only once it
+        # shows the draft the library wrote for that review.
         page.get_by_role("link", name="Action queue").click()
         q = action_queue(low)
         expect(page.get_by_text(f"{len(q):,} reviews need action", exact=False)).to_be_visible()
-        area = page.get_by_test_id("stTextArea").first.locator("textarea")
-        original = area.input_value()
-        assert "help@example.com" not in original
-        area.fill(original + " Write to help@example.com.")
+        first = _item(page, q.iloc[0])
+        area = first.get_by_test_id("stTextArea").locator("textarea")
+        expect(area).to_have_value(q.iloc[0]["draft"])
+        area.fill(q.iloc[0]["draft"] + " Write to help@example.com.")
         area.press("Control+Enter")
-        expect(page.get_by_text("R-CONTACT").first).to_be_attached()  # a cell of the lint table (canvas grid)
-        expect(page.get_by_text(re.compile(r"^Linter: \d+ problem")).first).to_be_visible()
-        _settle(page, expect)
+        expect(first.get_by_text("R-CONTACT").first).to_be_attached()  # a cell of the lint table (canvas grid)
+        expect(first.get_by_text(re.compile(r"^Linter: \d+ problem")).first).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / "queue.png"), full_page=False)
 
-        # download the whole queue as CSV, with the edit in it. Under a heavily loaded machine the click can
-        # land before the rerun that carries the edit has reached the button; a person would click again, so
-        # the test allows two more tries after settling (a download that never carries the edit still fails).
-        for attempt in range(3):
-            _settle(page, expect)
-            with page.expect_download() as info:
-                page.get_by_role("button", name=re.compile(r"Download CSV")).click()
-            raw = Path(info.value.path()).read_bytes()
-            first = next(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))), {})
-            if first.get("draft", "").endswith("Write to help@example.com."):
-                break
-            page.wait_for_timeout(2000)
+        # a second edit, then Download at once (no Ctrl+Enter, no wait): leaving the box sends the edit as the
+        # click goes out; the file must carry both edits
+        second = _item(page, q.iloc[1])
+        area2 = second.get_by_test_id("stTextArea").locator("textarea")
+        expect(area2).to_have_value(q.iloc[1]["draft"])
+        area2.fill(q.iloc[1]["draft"] + " Call +1 415 555 0100.")
+        with page.expect_download() as info:
+            page.get_by_role("button", name=re.compile(r"Download CSV")).click()
+        raw = Path(info.value.path()).read_bytes()
         (ARTIFACTS / "action_queue.csv").write_bytes(raw)
         assert raw.startswith(b"\xef\xbb\xbf")
         rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
         assert len(rows) == len(q)
         assert [r["review_id"] for r in rows] == q["review_id"].tolist()
-        assert rows[0]["draft"].endswith("Write to help@example.com.")
+        assert rows[0]["draft"] == q.iloc[0]["draft"] + " Write to help@example.com."
         assert "R-CONTACT" in rows[0]["draft_lint"]
+        assert rows[1]["draft"] == q.iloc[1]["draft"] + " Call +1 415 555 0100."
+        assert "R-CONTACT" in rows[1]["draft_lint"]
+        assert [r["draft"] for r in rows[2:]] == q["draft"].iloc[2:].fillna("").tolist()
         assert all(not r["text"].startswith(("=", "+", "-", "@")) for r in rows)
 
         # untrusted text: upload an export holding markup; it shows as typed and nothing runs

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.context import current
+from dashboard.edits import edits_for, queue_download, record_edit
 from dashboard.widgets import evidence_table, review_body
 from reviewtools import views
 from reviewtools.errors import ReviewToolsError
@@ -18,8 +19,6 @@ from reviewtools.store import ReviewStore
 
 #: How many queue items are drawn at once (each has its own widgets).
 PAGE_SIZES = (10, 25, 50, 100)
-#: Session-state key of the draft text areas drawn so far: widget key -> review id.
-DRAFT_KEYS = "_queue_draft_keys"
 
 
 def _key(kind: str, platform: str, review_id: str) -> str:
@@ -76,24 +75,23 @@ if queue.empty:
     st.info("Nothing in the queue for this selection.")
     st.stop()
 
-# the user's edits live in the text areas' session state; downloads carry them, re-linted. DRAFT_KEYS maps each
-# text area drawn to its review, so finding the edits does not hash every id of a queue of 100,000s.
-drawn = st.session_state.setdefault(DRAFT_KEYS, {})
-edits = {rid: st.session_state[k] for k, rid in drawn.items() if k in st.session_state}
-edited_queue = views.apply_draft_edits(queue, edits)
+# the user's edits, kept by the text areas' on_change callback; the downloads read them when clicked
+edits = edits_for(ctx.source)
 ids = queue["review_id"].iloc[: views.TABLE_ROW_LIMIT].astype("string").tolist()
 
 st.subheader("Download")
 chosen = st.multiselect(f"Only these reviews (empty: the whole queue; the first {views.TABLE_ROW_LIMIT:,} listed)",
                         ids, key="q_selected", placeholder="All")
-selection = views.select_reviews(edited_queue, chosen)
+n_rows = len(views.select_reviews(queue, chosen)) if chosen else len(queue)
 dl1, dl2 = st.columns(2)
 # the files are written when a button is clicked (callables), not on every redraw
-dl1.download_button(f"Download CSV ({len(selection):,} rows)", lambda: views.queue_bytes(selection, "csv"),
+dl1.download_button(f"Download CSV ({n_rows:,} rows)", queue_download(queue, list(chosen), edits, "csv"),
                     file_name="action_queue.csv", mime="text/csv", key="q_csv",
                     help="UTF-8 with BOM; cells a spreadsheet would run as formulas start with an apostrophe.")
-dl2.download_button(f"Download JSON ({len(selection):,} rows)", lambda: views.queue_bytes(selection, "json"),
+dl2.download_button(f"Download JSON ({n_rows:,} rows)", queue_download(queue, list(chosen), edits, "json"),
                     file_name="action_queue.json", mime="application/json", key="q_json")
+if edits:
+    st.caption(f"{len(edits):,} edited draft(s) go into the downloads, re-linted.")
 
 size = st.select_slider("Items shown", PAGE_SIZES, value=PAGE_SIZES[0], key="q_page_size")
 pages = max(1, -(-len(queue) // size))
@@ -123,10 +121,11 @@ for rank, (_, row) in enumerate(part.iterrows(), start=(page - 1) * size + 1):
         draft = row.get("draft")
         if isinstance(draft, str) and draft:
             dkey = _key("draft", plat, rid)
-            drawn[dkey] = rid
             where = row.get("draft_where")
-            text = st.text_area(f"Draft ({where})" if isinstance(where, str) and where else "Draft", value=draft,
-                                key=dkey, height=180)
+            # value: the user's edit when this box was not drawn on the last run (another queue page, another page)
+            text = st.text_area(f"Draft ({where})" if isinstance(where, str) and where else "Draft",
+                                value=edits.get(rid, draft), key=dkey, height=180, on_change=record_edit,
+                                args=(edits, rid, dkey, draft))
             author = row.get("author") if isinstance(row.get("author"), str) else None
             problems = [p for p in lint_draft(text, plat, author=author) if p.severity != "not_run"]
             if problems:
