@@ -208,3 +208,19 @@ def test_records_equal_to_dict_records(reviews):
                 u, v = a[k], b[k]
                 assert type(u) is type(v), (k, u, v)
                 assert u is v or u == v or (isinstance(u, float) and math.isnan(u) and math.isnan(v)), (k, u, v)
+
+
+@pytest.mark.parametrize("text", [
+    "Call us on 0800 123 4567 any time.", "Ring ０８００ １２３ ４５６７ (fullwidth digits).",
+    "Call us on ٠٨٠٠ ١٢٣ ٤٥٦٧ please.", "No digits here, just words: call us, text us.", "",
+    "Report for review R68F0AF33CB97A posted 2017-12-28, call 555-0100.", "Phone: +44 20 7946 0958 ext. 12",
+])
+def test_phone_prefilter_changes_no_lint_result(text, monkeypatch):
+    """Phone numbers are looked for only when the text has a decimal digit: the same problems as always."""
+    import re
+
+    fast = list(respond._lint_cached.__wrapped__(text, "google", None, None, None, (), "GB"))
+    monkeypatch.setattr(respond, "_DECIMAL_DIGIT", re.compile(""))  # matches everywhere: prefilter off
+    assert list(respond._lint_cached.__wrapped__(text, "google", None, None, None, (), "GB")) == fast
+    if text.startswith(("Call us on 0800", "Phone:")):  # the cases phonenumbers must find
+        assert any(p.reason == "contains a phone number" for p in fast)
