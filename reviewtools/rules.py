@@ -1999,42 +1999,37 @@ def _pre_char_run(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np
 
 def _repeated_tokens(data: np.ndarray, offsets: np.ndarray, sep: np.ndarray, n: int) -> np.ndarray:
     """Rows (of one block of UTF-8 ``data`` cut at ``offsets``) with three equal tokens in a row, a token being
-    a run of bytes ``sep`` does not mark. Equal tokens have equal fingerprints, so no such row is missed (two
-    different tokens with one fingerprint only add a row)."""
+    a run of bytes ``sep`` does not mark. Equal tokens have equal fingerprints (length, first and last byte,
+    sum of bytes and of squared bytes), so no such row is missed; different tokens with one fingerprint only
+    add a row."""
     out = np.zeros(n, dtype=bool)
     size = len(data)
     if size == 0:
         return out
-    is_sep = sep[data].astype(bool)
-    first = np.zeros(size, dtype=bool)
-    first[offsets[:-1][offsets[:-1] < size]] = True  # a row's first byte
-    last = np.zeros(size, dtype=bool)
-    last[offsets[1:][offsets[1:] > 0] - 1] = True  # a row's last byte
-    prev_sep = np.empty(size, dtype=bool)
-    prev_sep[0] = True
-    prev_sep[1:] = is_sep[:-1]
-    next_sep = np.empty(size, dtype=bool)
-    next_sep[-1] = True
-    next_sep[:-1] = is_sep[1:]
-    starts = np.flatnonzero(~is_sep & (prev_sep | first))
-    ends = np.flatnonzero(~is_sep & (next_sep | last)) + 1
+    is_sep = sep[data].view(bool)
+    boundary = np.zeros(size, dtype=bool)  # before a token: a separator, or the row starts here
+    boundary[offsets[:-1][offsets[:-1] < size]] = True
+    boundary[1:] |= is_sep[:-1]
+    boundary[0] = True
+    starts = np.flatnonzero(boundary & ~is_sep)
+    boundary[:] = False  # after a token: a separator, or the row ends here
+    boundary[offsets[1:][offsets[1:] > 0] - 1] = True
+    boundary[:-1] |= is_sep[1:]
+    boundary[-1] = True
+    ends = np.flatnonzero(boundary & ~is_sep) + 1
     if len(starts) < 3:
         return out
-    # Fingerprint (length, sum of bytes, sum of byte x offset in the token), all mod 2**32 (wrapping is fine:
-    # equal tokens give equal sums whatever the wrap).
-    b32 = data.astype(np.uint32)
-    p1 = np.empty(size + 1, dtype=np.uint32)
-    p1[0] = 0
-    np.cumsum(b32, out=p1[1:])
-    b32 *= np.arange(size, dtype=np.uint32)
-    p2 = np.empty(size + 1, dtype=np.uint32)
-    p2[0] = 0
-    np.cumsum(b32, out=p2[1:])
-    s32 = starts.astype(np.uint32)
-    s1 = p1[ends] - p1[starts]
-    s2 = (p2[ends] - p2[starts]) - s32 * s1
+    total = data.astype(np.uint32)
+    np.cumsum(total, out=total)  # wraps mod 2**32: equal tokens still give equal sums
+    squares = _BYTE_SQUARES[data]
+    np.cumsum(squares, out=squares)
+    before = starts - 1
+    s1 = total[ends - 1] - np.where(starts > 0, total[np.maximum(before, 0)], 0).astype(np.uint32)
+    s2 = squares[ends - 1] - np.where(starts > 0, squares[np.maximum(before, 0)], 0).astype(np.uint32)
     length = ends - starts
-    eq = (length[:-1] == length[1:]) & (s1[:-1] == s1[1:]) & (s2[:-1] == s2[1:])
+    first, last = data[starts], data[ends - 1]
+    eq = ((length[:-1] == length[1:]) & (s1[:-1] == s1[1:]) & (s2[:-1] == s2[1:]) & (first[:-1] == first[1:])
+          & (last[:-1] == last[1:]))
     three = np.flatnonzero(eq[:-1] & eq[1:])
     if len(three):
         rows = np.searchsorted(offsets, starts[three], side="right") - 1
@@ -2070,6 +2065,7 @@ _ASCII_LETTERS: Final[np.ndarray] = _byte_table("abcdefghijklmnopqrstuvwxyzABCDE
 _ASCII_DIGITS: Final[np.ndarray] = _byte_table("0123456789")
 _ASCII_ALNUM: Final[np.ndarray] = _ASCII_LETTERS | _ASCII_DIGITS
 _NON_ASCII: Final[np.ndarray] = _byte_table(non_ascii=True)
+_BYTE_SQUARES: Final[np.ndarray] = (np.arange(256, dtype=np.uint32) ** 2).astype(np.uint32)
 #: Word-run separators ([\s,.!] in ASCII) and the field separator.
 _WORD_RUN_SEPARATORS: Final[np.ndarray] = _byte_table(_ASCII_SPACE + ",.!" + _FIELD_SEP)
 #: Characters that may be a share-counted symbol ([^\w\s.,!?'"\-:;()]): every non-ASCII character, and the
