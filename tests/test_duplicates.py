@@ -160,6 +160,27 @@ def test_matches_the_brute_force_oracle(seed):
     assert _canon(got) == _canon(want)
 
 
+@pytest.mark.parametrize("seed", [7, 8, 9])
+def test_matches_the_oracle_on_a_tiny_vocabulary(seed):
+    """Adversarial for the prefix filter: few distinct shingles, repeats inside texts, many partial overlaps."""
+    rng = random.Random(seed)
+    vocab = ["a", "b", "c", "d", "e", "f"][: rng.randint(3, 6)]
+    base = [[rng.choice(vocab) for _ in range(rng.randint(10, 30))] for _ in range(40)]
+    texts = []
+    for _ in range(400):
+        w = list(rng.choice(base))
+        for _ in range(rng.randint(0, 3)):
+            w[rng.randrange(len(w))] = rng.choice(vocab)
+        texts.append(" ".join(w[: rng.randint(10, len(w))]))
+    frame = pd.DataFrame({"review_id": [f"t{i}" for i in range(400)], "platform": "amazon", "text": texts,
+                          "author": [f"u{rng.randrange(150)}" for _ in range(400)],
+                          "created_at": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.sample(range(9999), 400),
+                                                                                     unit="h")})
+    got = find_duplicates(frame)
+    assert (got.rule_id == "AMZ-DUPLICATE-NEAR").sum() > 50
+    assert _canon(got) == _canon(_oracle(frame))
+
+
 def test_jaccard_exactly_at_the_threshold_is_flagged_and_just_below_is_not():
     w = [f"w{i}" for i in range(20)]
     x = " ".join(w[:10])  # 8 shingles
