@@ -1675,7 +1675,14 @@ def _matcher_prefilter(m: _Matcher) -> tuple[frozenset[str], tuple[str, ...]] | 
         ranked = sorted(range(len(alt)), key=lambda i: _clause_score(alt[i]), reverse=True)[:_SEQUENCE_CLAUSES]
         steps = [alt[i] for i in sorted(ranked)]  # the most selective sets, in the pattern's order
         parts.append("(?s:.*)".join("(?:" + "|".join(_re2_escape(x) for x in sorted(c)) + ")" for c in steps))
-    return lits, tuple(dict.fromkeys(parts))
+    # Alternatives without an unbounded gap share one RE2 pattern (2-4x faster than one pass each); each
+    # literal sequence ("(?s:.*)" gaps) gets its own, because together their DFA states multiply.
+    bounded = [x for x in dict.fromkeys(parts) if "(?s:.*)" not in x]
+    gapped = [x for x in dict.fromkeys(parts) if "(?s:.*)" in x]
+    combined = "|".join(bounded)
+    if bounded and not _re2_compiles(combined):  # pragma: no cover - too big for RE2: one at a time
+        return lits, tuple(bounded + gapped)
+    return lits, tuple(([combined] if bounded else []) + gapped)
 
 
 def _re2_compiles(pattern: str) -> bool:
