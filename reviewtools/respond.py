@@ -741,29 +741,30 @@ class _DraftContext:
         closing = _pick(tpl["closing"][kind][settings.tone], key, "closing")
         nexts = self.nexts
         next_step = _pick(nexts, key, f"{kind}:{topic}:next")
-        shortest_next = min(nexts, key=len)
         signature = _signature(settings)
         limit = reply_limit(platform)
-        candidates = []
+        head = _fill(greeting, values)
+        short_head = head.rstrip(",") + "."
+        picks = [_pick(opts, key, f"{kind}:{topic}:{slot}") for slot, opts in openings]
+        # The candidates from longest to shortest form; the first that fits the platform's limit is the draft,
+        # so the later ones are only built when it does not fit.
+        text = ""
         for compact in (False, True):
-            for slot, opts in openings:
-                opening = _pick(opts, key, f"{kind}:{topic}:{slot}")
+            for opening in picks:
                 body_parts = [opening, next_step] + ([closing] if not compact else [])
                 body = _fill(" ".join(body_parts), values)
-                head = _fill(greeting, values)
-                candidates.append(f"{head} {body} {signature}" if compact else f"{head}\n\n{body}\n\n{signature}")
-        short_head = _fill(greeting, values).rstrip(",") + "."
-        for i, text in enumerate(candidates):
-            if "\n" not in text:  # compact layout: "Hi Ann. We're sorry ..." rather than "Hi Ann, We're"
-                candidates[i] = short_head + text[len(_fill(greeting, values)):]
+                text = f"{head} {body} {signature}" if compact else f"{head}\n\n{body}\n\n{signature}"
+                if "\n" not in text:  # compact layout: "Hi Ann. We're sorry ..." rather than "Hi Ann, We're"
+                    text = short_head + text[len(head):]
+                if limit.limit is None or limit.measure(text) <= limit.limit:
+                    return text
         shortest_opening = min(openings[-1][1], key=len)
-        for nxt in (shortest_next, tpl["short_next_step"]):
-            candidates.append(_fill(f"{shortest_opening} {nxt}", values).join([short_head + " ", " " + signature]))
-        for text in candidates:
+        for nxt in (min(nexts, key=len), tpl["short_next_step"]):
+            text = _fill(f"{shortest_opening} {nxt}", values).join([short_head + " ", " " + signature])
             if limit.limit is None or limit.measure(text) <= limit.limit:
                 return text
         log.warning("reply draft for review %s is over the %s limit even in its shortest form", key, platform)
-        return candidates[-1]
+        return text
 
 
 def _draft_context(
