@@ -937,6 +937,7 @@ ENGLISH_FAST_MIN_WORDS: Final[int] = 4
 ENGLISH_FAST_MIN_SHARE: Final[float] = 0.2
 
 
+@functools.lru_cache(maxsize=4096)
 def _plainly_english(low: str) -> bool:
     """True when English function words are frequent enough that language identification is not needed."""
     toks = _ANCHOR_TOKEN.findall(low)
@@ -2175,10 +2176,12 @@ def _pre_language(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np
 # ------------------------------------------------------------------------------------------- the checks
 
 _CONTEXT_COLUMNS = ("review_id", "platform", "marketplace", "title", "text", "vine", "author", "created_at")
+#: The columns the per-review checks read.
+_REVIEW_COLUMNS = ("review_id", "platform", "marketplace", "title", "text", "vine")
 
 
-def _prepare(frame: pd.DataFrame) -> dict[str, list[Any]]:
-    """The columns the checks read, as plain lists (missing optional columns become all-None).
+def _prepare(frame: pd.DataFrame, columns: Sequence[str] = _CONTEXT_COLUMNS) -> dict[str, list[Any]]:
+    """The ``columns`` the checks read, as plain lists (missing optional columns become all-None).
 
     Cheaper than :func:`reviewtools.schema.coerce` and never touches ``frame``.
     """
@@ -2190,7 +2193,7 @@ def _prepare(frame: pd.DataFrame) -> dict[str, list[Any]]:
                           "review frame (reviewtools.schema.COLUMNS)")
     n = len(frame)
     out: dict[str, list[Any]] = {}
-    for c in _CONTEXT_COLUMNS:
+    for c in columns:
         if c not in frame.columns:
             out[c] = [None] * n
         elif c == "created_at":
@@ -2258,7 +2261,7 @@ def check_each_review(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = Non
     """
     if not prefilter:
         return _check_each_review_reference(frame, rules=rules, competitors=competitors)
-    df = _prepare(frame)
+    df = _prepare(frame, _REVIEW_COLUMNS)
     per = _rules_per_platform(_select_rules(rules))
     comp = tuple(c for c in competitors if c and c.strip())
     n = len(df["text"])
@@ -2315,7 +2318,7 @@ def _check_batch(batch: _Batch, idx: list[int], platform: str, rules: Sequence[R
 def _check_each_review_reference(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = None,
                                  competitors: Iterable[str] = ()) -> pd.DataFrame:
     """The straightforward per-review loop: every detector on every row. The prefiltered path must equal it."""
-    df = _prepare(frame)
+    df = _prepare(frame, _REVIEW_COLUMNS)
     per = _rules_per_platform(_select_rules(rules))
     comp = tuple(c for c in competitors if c and c.strip())
     rows: list[tuple[Any, ...]] = []
