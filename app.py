@@ -142,9 +142,18 @@ def discover_themes(frame: pd.DataFrame, n_themes: int) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def filter_choices(source_id: str, version: str, _frame: pd.DataFrame) -> tuple[dict[str, list[str]], object]:
-    """The filter choices and date bounds of a source (computing them on 100,000 reviews takes half a second)."""
-    return views.filter_options(_frame), views.date_bounds(_frame)
+def filter_choices(source_id: str, token: str, _frame: pd.DataFrame) -> tuple[dict[str, list[str]], object]:
+    """The filter choices and date bounds of a load (``token``; computing them on 100,000 reviews takes half a
+    second). The ``status`` choices are left to :func:`status_choices`: a status change must not redo these."""
+    return views.filter_options(_frame.drop(columns=["status"], errors="ignore")), views.date_bounds(_frame)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def status_choices(token: str, version: str, _frame: pd.DataFrame) -> list[str] | None:
+    """The ``status`` filter's choices, per load and store workflow stamp (one column: cheap)."""
+    if "status" not in _frame.columns:
+        return None
+    return views.filter_options(_frame[["status"]]).get("status")
 
 
 @st.cache_resource(show_spinner=False, max_entries=6)
@@ -228,11 +237,14 @@ def sidebar_source() -> tuple[Loaded | None, ReviewStore | None, str]:
     return load_store(str(path), store_snapshot.data_key(store)), store, f"store:{path}"
 
 
-def sidebar_filters(frame: pd.DataFrame, source_id: str, version: str) -> dict[str, object]:
+def sidebar_filters(frame: pd.DataFrame, source_id: str, token: str, version: str) -> dict[str, object]:
     """Draw the filters from the values present in ``frame``; return the arguments of views.filter_reviews."""
     sb = st.sidebar
     sb.subheader("Filters")
-    opts, bounds = filter_choices(source_id, version, frame)
+    opts, bounds = filter_choices(source_id, token, frame)
+    statuses = status_choices(token, version, frame)
+    if statuses is not None:
+        opts = {**opts, "status": statuses}
     labels = {"product": "Product", "platform": "Platform", "rating": "Rating (stars)", "sentiment": "Sentiment",
               "topic": "Complaint topic", "action": "Recommended action", "status": "Status"}
     chosen: dict[str, object] = {}
@@ -266,8 +278,12 @@ def _show(loaded: Loaded | None, store: ReviewStore | None, source_id: str) -> N
     if store is not None:
         workflow, version = load_workflow(), repr(sorted(store.change_stamp().items()))
         reviews = with_workflow(loaded.token, str(store.path), version, loaded)
-    chosen = sidebar_filters(reviews, source_id, version)
+    chosen = sidebar_filters(reviews, source_id, loaded.token, version)
     key = _filter_key(loaded.token, version, chosen)
+    # what a result that does not read the workflow (status, assignee, edited draft) depends on: the load and the
+    # filters, and the workflow only through a status filter (it picks the rows). A status change or a saved
+    # draft then recomputes only what reads the workflow (Context.derive(..., workflow=True)).
+    data_key = key if chosen.get("status") else _filter_key(loaded.token, "", chosen)
     try:
         filtered = filtered_reviews(key, reviews, chosen)
     except ReviewToolsError as exc:
@@ -284,13 +300,14 @@ def _show(loaded: Loaded | None, store: ReviewStore | None, source_id: str) -> N
                                file_name="rejects.csv", mime="text/csv", key="rejects_csv")
 
     def after_store_write() -> None:
-        """Nothing to clear: a write moves the store's change stamp, which keys every cache of store data."""
+        """Nothing to clear: a status change or a saved draft moves the store's workflow stamp (``version``), which
+        keys the workflow and what reads it; results that do not read it stay cached under ``data_key``."""
 
     st.session_state[CTX_KEY] = Context(
         source=source_id, all_reviews=reviews, reviews=filtered, hits=loaded.hits,
         topic_matches=loaded.topic_matches, rejects=loaded.rejects, stages_not_run=loaded.stages_not_run,
         store=store, workflow=workflow, discover_themes=discover_themes, after_store_write=after_store_write,
-        key=key, memo=memo,
+        key=key, data_key=data_key, memo=memo,
     )
     titles = {"overview": "Overview", "queue": "Action queue", "reviews": "Reviews", "topics": "Topics",
               "products": "Products"}

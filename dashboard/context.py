@@ -32,19 +32,30 @@ class Context:
     after_store_write: Callable[[], None] = field(default=lambda: None)
     #: Identifies ``reviews``: the source's load, the store's workflow stamp and the filters chosen.
     key: str = ""
+    #: Identifies what ``reviews`` holds apart from the store's workflow: ``key`` without the workflow stamp
+    #: (unless a status filter picks the rows). Keys the results of ``derive(..., workflow=False)``.
+    data_key: str = ""
     #: ``memo(key, name, params, fn, frame, args, kwargs, large)`` runs ``fn(frame, *args, **kwargs)`` once per
     #: key, name and params (app.py's caches); without it :meth:`derive` computes every time.
     memo: Callable[..., Any] | None = None
 
-    def derive(self, name: str, fn: Callable[..., Any], *args: Any, large: bool = False, **kwargs: Any) -> Any:
+    def derive(self, name: str, fn: Callable[..., Any], *args: Any, large: bool = False, workflow: bool = True,
+               **kwargs: Any) -> Any:
         """``fn(self.reviews, *args, **kwargs)``, cached per filter selection: a redraw that changes nothing the
         result depends on reads it from the cache. ``name`` names the computation (unique per page and
         function); ``args``/``kwargs`` must be plain values whose ``repr`` identifies them. ``large=True`` for a
-        result the size of the frame (held once, not copied per read); results are read-only."""
-        if self.memo is None or not self.key:
+        result the size of the frame (held once, not copied per read); results are read-only.
+        ``workflow=False`` for a result that reads none of the store's workflow columns (``status``,
+        ``assignee``, ``edited_draft`` and the ``draft`` they replace): it stays cached across a status change
+        or a saved draft. The default assumes it does.
+
+        Example (a page): ``m = ctx.derive("ov_metrics", views.overview_metrics, 30, workflow=False)``.
+        """
+        key = self.key if workflow or not self.data_key else self.data_key
+        if self.memo is None or not key:
             return fn(self.reviews, *args, **kwargs)
         params = repr((args, sorted(kwargs.items())))
-        return self.memo(self.key, name, params, fn, self.reviews, args, kwargs, large)
+        return self.memo(key, name, params, fn, self.reviews, args, kwargs, large)
 
     @property
     def open_statuses(self) -> tuple[str, ...] | None:

@@ -261,6 +261,48 @@ def test_store_source_persists_status_changes(monkeypatch, tmp_path):
     assert any("new → drafted" in s.value for s in at.success)
 
 
+def test_status_change_recomputes_only_what_reads_the_workflow(monkeypatch, tmp_path):
+    """A status change shows at once (the queue, computed again) while the figures that do not read the workflow
+    (the overview's metrics) come from the cache: counted calls of the derive functions, not time."""
+    from reviewtools import pipeline
+    from reviewtools.store import ReviewStore
+
+    db = tmp_path / "reviews.db"
+    with ReviewStore(db) as store:
+        store.ingest(read_reviews(SAMPLE).reviews.head(40))
+        store.score_pending()
+    calls = {"overview_metrics": 0, "action_queue": 0}
+
+    def counted(name, fn):
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return fn(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(views, "overview_metrics", counted("overview_metrics", views.overview_metrics))
+    monkeypatch.setattr(pipeline, "action_queue", counted("action_queue", pipeline.action_queue))
+    at = _app(monkeypatch)
+    at.radio(key="source").set_value("Review store").run()
+    at.text_input(key="db_path").set_value(str(db)).run()
+    assert not at.exception and calls["overview_metrics"] == 1
+    before = _metrics(at)
+    at.switch_page("dashboard/pages/queue.py").run()
+    assert calls["action_queue"] == 1
+    box = next(s for s in at.selectbox if s.label == "Status")
+    assert box.value == "new"
+    box.set_value("drafted").run()
+    assert not at.exception
+    assert calls["action_queue"] == 2  # the queue reads the status: computed again, once
+    header = next(m.value for m in at.markdown if m.value.startswith("**#1 "))
+    assert header.endswith("status drafted")  # the change shows on the redraw that follows it
+    assert next(s for s in at.selectbox if s.label == "Status").value == "drafted"
+    at.switch_page("dashboard/pages/overview.py").run()
+    assert not at.exception
+    assert calls["overview_metrics"] == 1 and _metrics(at) == before  # reused, not recomputed
+    at.multiselect(key="f_status").set_value(["drafted"]).run()  # a status filter picks rows by the new status
+    assert _metrics(at)["Reviews"] == "1" and calls["overview_metrics"] == 2
+
+
 def test_missing_store_and_upload_prompt(monkeypatch, tmp_path):
     at = _app(monkeypatch)
     at.radio(key="source").set_value("Review store").run()

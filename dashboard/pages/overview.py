@@ -22,7 +22,7 @@ if not f["rating"].notna().any():
 
 window = st.selectbox("Change over the last", ratings.WINDOW_DAYS, index=1, key="ov_window",
                       format_func=lambda d: f"{d} days")
-m = ctx.derive("ov_metrics", views.overview_metrics, int(window))
+m = ctx.derive("ov_metrics", views.overview_metrics, int(window), workflow=False)
 c1, c2, c3 = st.columns(3)
 c1.metric("Average rating", number(m.average),
           delta=None if math.isnan(m.average_change) else f"{m.average_change:+.2f}",
@@ -35,16 +35,19 @@ c3.metric(f"Average of the last {window} days", number(m.window_average),
           else "No dated reviews.")
 
 left, right = st.columns(2)
-left.plotly_chart(ctx.derive("ov_hist", lambda fr: charts.histogram_figure(ratings.rating_summary(fr, by=None))),
+left.plotly_chart(ctx.derive("ov_hist", lambda fr: charts.histogram_figure(ratings.rating_summary(fr, by=None)),
+                             workflow=False),
                   key="ov_hist")
-right.plotly_chart(ctx.derive("ov_drag", lambda fr: charts.drag_figure(ratings.drag(fr, by=None))), key="ov_drag")
+right.plotly_chart(ctx.derive("ov_drag", lambda fr: charts.drag_figure(ratings.drag(fr, by=None)),
+                                    workflow=False), key="ov_drag")
 
 st.subheader("What if flagged reviews came down")
 if ctx.hits is None:
     st.info("No guideline checks ran, so there is no what-if.")
 else:
     all_hits = ctx.hits
-    wi = ctx.derive("ov_what_if", lambda fr: ratings.what_if(fr, views.evidence_for(all_hits, fr), by=None))
+    wi = ctx.derive("ov_what_if", lambda fr: ratings.what_if(fr, views.evidence_for(all_hits, fr), by=None),
+                    workflow=False)
     row = wi.iloc[0]
     w1, w2, w3 = st.columns(3)
     w1.metric("Reviews with a strong removal basis", f"{int(row['n_removed']):,}")
@@ -59,7 +62,7 @@ st.subheader("Target")
 target = st.number_input("Target average", min_value=1.0, max_value=5.0, value=ratings.DEFAULT_TARGET, step=0.1,
                          key="ov_target")
 try:
-    tg = ctx.derive("ov_targets", ratings.targets, float(target), by=None)
+    tg = ctx.derive("ov_targets", ratings.targets, float(target), by=None, workflow=False)
 except RatingsError as exc:
     st.error(str(exc))
 else:
@@ -84,7 +87,7 @@ def _trends(fr, fq: str):
     return tr_, al_, charts.trend_figure(tr_, al_), sent
 
 
-tr, al, trend_fig, sentiment_fig = ctx.derive("ov_trends", _trends, freq)
+tr, al, trend_fig, sentiment_fig = ctx.derive("ov_trends", _trends, freq, workflow=False)
 st.plotly_chart(trend_fig, key="ov_trend")
 if sentiment_fig is not None:
     st.plotly_chart(sentiment_fig, key="ov_sentiment")
@@ -102,7 +105,7 @@ shown_n = d2.number_input("Rating count shown on the listing", min_value=1, valu
                           key="ov_displayed_count")
 if shown is not None and shown_n is not None:
     ds = ctx.derive("ov_displayed", ratings.rating_summary, by=None,
-                    displayed={ratings.ALL_GROUP: (float(shown), int(shown_n))}).iloc[0]
+                    displayed={ratings.ALL_GROUP: (float(shown), int(shown_n))}, workflow=False).iloc[0]
     g1, g2, g3 = st.columns(3)
     g1.metric(f"Average ({ratings.COMPUTED_BASIS})", number(ds["average"]))
     g2.metric("Gap: displayed minus computed", f"{ds['displayed_gap']:+.2f}")

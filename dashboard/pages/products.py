@@ -17,5 +17,6 @@ table = ctx.derive("pr_table", views.product_table, open_statuses=ctx.open_statu
 st.caption(f"{len(table):,} products · ranked by Bayesian average ({ratings.COMPUTED_BASIS}); "
            + str(table["prior"].iloc[0]))
 st.dataframe(table.drop(columns=["prior"]), hide_index=True, width="stretch", key="pr_table")
-st.plotly_chart(ctx.derive("pr_drag", lambda fr: charts.review_drag_figure(ratings.review_drag(fr))),
+st.plotly_chart(ctx.derive("pr_drag", lambda fr: charts.review_drag_figure(ratings.review_drag(fr)),
+                           workflow=False),
                 key="pr_review_drag")

@@ -15,11 +15,11 @@ f = ctx.reviews
 if f.empty:
     st.info("No review matches the filters.")
     st.stop()
-counts = ctx.derive("tp_counts", topic_counts)
+counts = ctx.derive("tp_counts", topic_counts, workflow=False)
 st.dataframe(counts, hide_index=True, width="stretch", key="tp_counts")
 freq = st.radio("Period", list(ratings.FREQUENCIES), horizontal=True, key="tp_freq",
                 format_func=lambda k: ratings.FREQUENCIES[k])
-tt = ctx.derive("tp_trend", ratings.topic_trend, by=None, freq=freq)
+tt = ctx.derive("tp_trend", ratings.topic_trend, by=None, freq=freq, workflow=False)
 if len(tt):
     st.plotly_chart(charts.topic_share_figure(tt), key="tp_trend")
 else:
