@@ -79,9 +79,9 @@ _NORM_WORDS = re.compile(r"\w+")
 #: Odd 64-bit multiplier (2**64 / golden ratio) combining word hashes into a shingle hash (mod 2**64).
 _SHINGLE_MULT: Final[np.uint64] = np.uint64(0x9E3779B97F4A7C15)
 #: Characters of normalised text split into words at a time (bounds the pyarrow word lists: ~10 bytes/char).
-_BLOCK_CHARS: Final[int] = 20_000_000
+_BLOCK_CHARS: Final[int] = 8_000_000
 #: Candidate pairs generated per step, and shingles compared per verification step (bounds memory).
-_PAIR_CHUNK: Final[int] = 2_000_000
+_PAIR_CHUNK: Final[int] = 1_000_000
 _VERIFY_CHUNK: Final[int] = 8_000_000
 #: Guards the float ``t * s`` against rounding up (0.7 * 10 == 7.000000000000001): a smaller ceil only
 #: lengthens the prefix (more candidates, never fewer).
@@ -312,7 +312,7 @@ def _ranges(n: int, start: int = 0, step: int = 8_000_000) -> Iterator[tuple[int
         yield lo, min(n, lo + step)
 
 
-def _near_pairs(norm: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _near_pairs(norm: pa.Array | list[pa.Array]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every pair ``(u, v)``, ``u < v``, of the given texts whose shingle sets have Jaccard >= the threshold.
 
     ``norm`` holds distinct normalised texts (words joined by single spaces). Exact: see the module docstring.
@@ -324,11 +324,14 @@ def _near_pairs(norm: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     ([0], [1], [0.929])
     """
     empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+    if isinstance(norm, list):  # handed over: the texts are dropped once shingled
+        norm = norm.pop()
     n_texts = len(norm)
     if n_texts < 2:
         return empty
     t0 = [time.process_time()]
     sh = list(_shingle_hashes(norm))
+    del norm
     _lap("shingles", t0)
     ow, brk = _token_runs(sh.pop(0), sh[0])
     del sh
@@ -380,8 +383,9 @@ def _near_pairs(norm: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     last = np.zeros(n_texts, dtype=np.int64)  # rank of the last shingle of each live text's prefix
     last[live] = t_rank[off[:-1][live] + n_prefix[live] - 1]
     _lap("prefixes", t0)
-    cand_u, cand_v, times = _candidates(t_rank[in_prefix], t_owner[in_prefix], size, n_shared, prefix, last)
+    entries = [t_rank[in_prefix], t_owner[in_prefix]]
     del in_prefix, t_owner
+    cand_u, cand_v, times = _candidates(entries, size, n_shared, prefix, last)
     _lap("candidates", t0)
     if len(cand_u) == 0:
         return empty
@@ -393,7 +397,7 @@ def _near_pairs(norm: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return cand_u[ok], cand_v[ok], jac[ok]
 
 
-def _candidates(p_rank: np.ndarray, p_owner: np.ndarray, size: np.ndarray, n_shared: np.ndarray,
+def _candidates(entries: list[np.ndarray], size: np.ndarray, n_shared: np.ndarray,
                 prefix: np.ndarray, last: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Distinct pairs of texts sharing a prefix shingle that pass the size, overlap and prefix-count bounds,
     with the number of prefix shingles each pair shares.
@@ -412,13 +416,17 @@ def _candidates(p_rank: np.ndarray, p_owner: np.ndarray, size: np.ndarray, n_sha
     size_id = np.empty(len(size), dtype=np.uint64)
     size_id[by_size] = np.arange(len(size), dtype=np.uint64)
     sizes_sorted = size[by_size]
+    p_rank, p_owner = entries  # the prefix entries (rank, text); the list is emptied so they can be freed
+    entries.clear()
     key = p_rank.astype(np.uint64)
+    del p_rank
     key <<= np.uint64(32)
     key |= size_id[p_owner]
+    del p_owner
     del size_id
     key.sort()
     ids = (key & np.uint64(0xFFFFFFFF)).astype(np.int64)
-    members = by_size[ids]
+    members = by_size[ids].astype(np.int32)
     del by_size
     biggest = np.floor(size[members] / NEAR_DUPLICATE_JACCARD + _EPS).astype(np.int64)  # t * big <= small
     top_id = np.searchsorted(sizes_sorted, biggest, side="right") - 1  # the last text id of an allowed size
@@ -644,7 +652,9 @@ class _Duplicates:
         rows += self._exact(np.flatnonzero(count >= 2), in_exact)
         _lap("exact duplicates", t0)
         if self.near_rule:
-            rows += self._near(enc.dictionary, in_exact)
+            holder = [enc.dictionary]
+            del enc
+            rows += self._near(holder, in_exact)
             _lap("near duplicates", t0)
         out = self._resolve(rows)
         _lap("output rows", t0)
@@ -699,7 +709,7 @@ class _Duplicates:
                 out.append(self._flag_row(i, rule, "same text as", partners, n_others, dated))
         return out
 
-    def _near(self, texts: pa.Array, in_exact: np.ndarray) -> list[tuple[Any, ...]]:
+    def _near(self, texts: list[pa.Array], in_exact: np.ndarray) -> list[tuple[Any, ...]]:
         """Rows whose text has a near duplicate (and no exact one) under a different author."""
         u, v, jac = _near_pairs(texts)
         if len(u) == 0:
