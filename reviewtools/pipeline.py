@@ -258,9 +258,21 @@ def default_processes(n_reviews: int) -> int:
     return 1 if n_reviews < PARALLEL_MIN_REVIEWS else max(1, os.cpu_count() or 1)
 
 
+#: Warm-up reviews: one short English text, and one long enough (and not plainly English) that the language
+#: check loads py3langid's model too, so that every lazily built model and pattern exists after warming.
+_WARM_TEXTS: Final[tuple[str, ...]] = (
+    "Warm up.",
+    "Das Produkt ist leider nach zwei Tagen kaputt gegangen und der Versand war sehr langsam.",
+)
+
+
 def _warm_worker() -> None:
-    """Build the per-process caches (VADER lexicon, rule and topic patterns) once per worker, never per task."""
-    triage_partition(coerce(pd.DataFrame({"review_id": ["warm"], "platform": ["amazon"], "text": ["Warm up."]})))
+    """Build the per-process caches (VADER lexicon, rule and topic patterns, the language model) once per
+    process, never per task. With ``fork`` the parent warms itself before the pool starts, so the workers
+    (and their replacements, see :data:`WORKER_MAX_TASKS`) share those pages instead of each building its own."""
+    n = len(_WARM_TEXTS)
+    triage_partition(coerce(pd.DataFrame({"review_id": [f"warm{i}" for i in range(n)], "platform": ["amazon"] * n,
+                                          "text": list(_WARM_TEXTS)})))
 
 
 def _partition_task(
@@ -296,7 +308,10 @@ def _run_stages(
         size = -(-n // n_chunks)
         chunks = [frame.iloc[i : i + size] for i in range(0, n, size)]
         ctx = multiprocessing.get_context(POOL_START_METHOD)
-        with ctx.Pool(procs, initializer=_warm_worker, maxtasksperchild=WORKER_MAX_TASKS) as pool:
+        if POOL_START_METHOD == "fork":
+            _warm_worker()  # inherited by every worker (copy-on-write), built once
+        init = None if POOL_START_METHOD == "fork" else _warm_worker
+        with ctx.Pool(procs, initializer=init, maxtasksperchild=WORKER_MAX_TASKS) as pool:
             parts = pool.map(_partition_task, chunks, chunksize=1)
         del chunks
         added = pd.concat([p[0] for p in parts])
