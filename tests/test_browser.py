@@ -100,10 +100,12 @@ def _metric(page, label: str) -> str:
     return box.get_by_test_id("stMetricValue").inner_text().strip()
 
 
-def _item(page, row: pd.Series):
-    """The queue item of one review: its container carries the widget key as a class (``st-key-item_<digest>``)."""
+def _keyed(page, kind: str, row: pd.Series):
+    """The element of one queue item by its widget key (dashboard/pages/queue.py's ``_key``), which Streamlit puts
+    on the element as the class ``st-key-<key>``. Never by position: while a run is drawing, a position can still
+    show the widget an earlier run drew there."""
     digest = hashlib.blake2b(f"{row['platform']}\x1f{row['review_id']}".encode(), digest_size=8).hexdigest()
-    return page.locator(f".st-key-item_{digest}")
+    return page.locator(f".st-key-{kind}_{digest}")
 
 
 def _choose(page, label: str, option: str) -> None:
@@ -145,8 +147,8 @@ def test_dashboard_end_to_end(server, tmp_path):
         page.get_by_role("link", name="Action queue").click()
         q = action_queue(low)
         expect(page.get_by_text(f"{len(q):,} reviews need action", exact=False)).to_be_visible()
-        first = _item(page, q.iloc[0])
-        area = first.get_by_test_id("stTextArea").locator("textarea")
+        first = _keyed(page, "item", q.iloc[0])
+        area = _keyed(page, "draft", q.iloc[0]).locator("textarea")
         expect(area).to_have_value(q.iloc[0]["draft"])
         area.fill(q.iloc[0]["draft"] + " Write to help@example.com.")
         area.press("Control+Enter")
@@ -156,8 +158,7 @@ def test_dashboard_end_to_end(server, tmp_path):
 
         # a second edit, then Download at once (no Ctrl+Enter, no wait): leaving the box sends the edit as the
         # click goes out; the file must carry both edits
-        second = _item(page, q.iloc[1])
-        area2 = second.get_by_test_id("stTextArea").locator("textarea")
+        area2 = _keyed(page, "draft", q.iloc[1]).locator("textarea")
         expect(area2).to_have_value(q.iloc[1]["draft"])
         area2.fill(q.iloc[1]["draft"] + " Call +1 415 555 0100.")
         with page.expect_download() as info:

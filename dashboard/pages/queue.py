@@ -90,8 +90,11 @@ dl1.download_button(f"Download CSV ({n_rows:,} rows)", queue_download(queue, lis
                     help="UTF-8 with BOM; cells a spreadsheet would run as formulas start with an apostrophe.")
 dl2.download_button(f"Download JSON ({n_rows:,} rows)", queue_download(queue, list(chosen), edits, "json"),
                     file_name="action_queue.json", mime="application/json", key="q_json")
+# always one element here, caption or not: an element that comes and goes would shift every queue item below it to
+# another position, and the browser shows the old item's widgets in the new item's place until the run ends
+note = st.empty()
 if edits:
-    st.caption(f"{len(edits):,} edited draft(s) go into the downloads, re-linted.")
+    note.caption(f"{len(edits):,} edited draft(s) go into the downloads, re-linted.")
 
 size = st.select_slider("Items shown", PAGE_SIZES, value=PAGE_SIZES[0], key="q_page_size")
 pages = max(1, -(-len(queue) // size))
