@@ -14,9 +14,11 @@
    worker processes (default: all CPUs): sentiment, topics and the per-review guideline checks per partition
    (their seconds are summed over the workers: busy time, not wall), the cross-review duplicate check, and the
    decisions (actions, priority, drafts and their lint). For each step: wall seconds, reviews/s and the peak
-   memory while it ran (the RSS of this process plus its worker processes, sampled every
-   ``SAMPLE_SECONDS`` with psutil when it is installed; otherwise the ``getrusage`` high-water marks of this
-   process and of its largest child so far).
+   memory while it ran: the PSS of this process plus its worker processes (shared pages split between the
+   processes sharing them, so copy-on-write pages after ``fork`` count once), beside the plain RSS sum
+   (which counts them once per process) and the main RSS and largest worker USS, sampled with psutil when it is
+   installed (``Sampler``); otherwise the ``getrusage`` high-water marks of this process and of its largest
+   child so far.
 
 The last line is exactly ``speedup_vs_naive: X`` with X = naive seconds / (ingest + triage seconds). The CPU
 seconds of the naive run and of ingest + triage (all processes) are printed too: on a shared machine wall
@@ -42,6 +44,8 @@ import generate  # benchmarks/generate.py, beside this file
 OUT = Path(__file__).resolve().parent / "out"
 #: How often the memory sampler reads the RSS of this process and its children.
 SAMPLE_SECONDS = 0.05
+#: Every this many samples the sampler reads PSS and USS too (``/proc/<pid>/smaps`` costs more than RSS).
+PSS_EVERY = 5
 #: Packages whose versions the report names.
 PACKAGES = ("pandas", "pyarrow", "numpy", "vaderSentiment", "py3langid", "phonenumbers")
 
@@ -86,26 +90,63 @@ def _maxrss_mib() -> tuple[float, float]:
 
 
 class Sampler:
-    """Samples the RSS of this process plus all its children in a thread; ``peak()`` since the last ``reset()``."""
+    """Samples the memory of this process plus all its children in a thread; ``peak()`` since the last ``reset()``.
+
+    Two sums, both over this process and its workers: RSS (every 50 ms), which counts pages shared after
+    ``fork`` once per process that maps them, so it overstates; and PSS (every ``PSS_EVERY`` samples, from
+    ``/proc/<pid>/smaps``), which splits each shared page between the processes sharing it, so the sum is the
+    memory the whole triage really occupies. Also the largest main RSS and the largest worker USS (its own pages).
+    """
 
     def __init__(self) -> None:
-        self._peak = 0
         self._stop = threading.Event()
         self._proc = psutil.Process() if psutil else None
         self._thread = threading.Thread(target=self._run, daemon=True) if psutil else None
+        self._tick = 0
+        self.history: list[tuple[float, int, int | None]] = []  # (perf_counter, RSS sum, PSS sum or None)
+        self._zero()
 
-    def _rss(self) -> int:
+    def _zero(self) -> None:
+        self._peak = self._peak_pss = self._peak_main = self._peak_worker_uss = 0
+
+    def _procs(self) -> list:
+        return [self._proc, *self._proc.children(recursive=True)]
+
+    def _sample(self) -> None:
         total = 0
-        for p in [self._proc, *self._proc.children(recursive=True)]:
+        full = self._tick % PSS_EVERY == 0
+        self._tick += 1
+        pss = 0
+        for i, p in enumerate(self._procs()):
             try:
-                total += p.memory_info().rss
-            except psutil.Error:  # a worker that just exited
+                if full:
+                    m = p.memory_full_info()
+                    pss += m.pss
+                    if i:
+                        self._peak_worker_uss = max(self._peak_worker_uss, m.uss)
+                else:
+                    m = p.memory_info()
+                total += m.rss
+                if i == 0:
+                    self._peak_main = max(self._peak_main, m.rss)
+            except (psutil.Error, AttributeError):  # a worker that just exited; no PSS on this OS
                 pass
-        return total
+        self._peak = max(self._peak, total)
+        self._peak_pss = max(self._peak_pss, pss)
+        self.history.append((time.perf_counter(), total, pss if full else None))
+
+    def peak_between(self, start: float, stop: float) -> str:
+        """Peak RSS sum and PSS sum of the samples taken between two ``time.perf_counter()`` readings."""
+        got = [(rss, pss) for t, rss, pss in self.history if start <= t <= stop]
+        if not got:
+            return ""
+        pss = [p for _, p in got if p is not None]
+        return (f"PSS {_mib(max(pss)):,.0f} MiB (RSS {_mib(max(r for r, _ in got)):,.0f})" if pss
+                else f"RSS {_mib(max(r for r, _ in got)):,.0f} MiB")
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self._peak = max(self._peak, self._rss())
+            self._sample()
             self._stop.wait(SAMPLE_SECONDS)
 
     def __enter__(self) -> Sampler:
@@ -119,12 +160,17 @@ class Sampler:
             self._thread.join()
 
     def reset(self) -> None:
-        self._peak = self._rss() if self._proc else 0
+        self._zero()
+        if self._proc:
+            self._tick = 0
+            self._sample()
 
     def peak(self) -> str:
         if self._proc:
-            self._peak = max(self._peak, self._rss())
-            return f"{_mib(self._peak):,.0f} MiB"
+            self._tick = 0
+            self._sample()
+            return (f"PSS {_mib(self._peak_pss):,.0f} MiB (RSS {_mib(self._peak):,.0f}; main {_mib(self._peak_main):,.0f}, "
+                    f"worker USS {_mib(self._peak_worker_uss):,.0f})")
         own, kids = _maxrss_mib()
         return f"<= {own:,.0f} MiB (max child {kids:,.0f})"
 
@@ -186,10 +232,16 @@ def triage(path: Path, processes: int, sampler: Sampler) -> tuple[int, list[tupl
     for key, label in (("sentiment", f"  sentiment ({busy})"), ("topics", f"  topics ({busy})"),
                        ("checks", f"  per-review guideline checks ({busy})")):
         steps.append((label, timings.get(key, float("nan")), ""))
+    # the wall-clock steps follow each other: their sampling windows come from the laps (coerce runs first)
+    t_dec = t1 + t_triage - timings.get("decisions", 0.0)
+    t_dup = t_dec - timings.get("duplicates", 0.0)
+    t_per = t_dup - timings.get("per_review_wall", 0.0)
     steps.append((f"per-review stages, wall ({processes} process{'es' if processes > 1 else ''})",
-                  timings.get("per_review_wall", float("nan")), ""))
-    steps.append(("duplicates (whole frame)", timings.get("duplicates", float("nan")), ""))
-    steps.append(("decisions: actions, priority, drafts, lint", timings.get("decisions", float("nan")), ""))
+                  timings.get("per_review_wall", float("nan")), sampler.peak_between(t_per, t_dup)))
+    steps.append(("duplicates (whole frame)", timings.get("duplicates", float("nan")),
+                  sampler.peak_between(t_dup, t_dec)))
+    steps.append(("decisions: actions, priority, drafts, lint", timings.get("decisions", float("nan")),
+                  sampler.peak_between(t_dec, t1 + t_triage)))
     steps.append(("triage (run_triage, all of the above)", t_triage, peak))
     actions = tri.reviews["action"].value_counts().to_dict()
     print(f"actions: {actions}; hits rows {len(tri.hits):,}; topic matches {len(tri.topic_matches):,}", flush=True)
@@ -254,10 +306,10 @@ def main(argv: list[str] | None = None) -> int:
         n, steps, total, cpu = triage(path, args.processes, sampler)
     print(f"\nfull triage of {n:,} reviews, {args.processes} process(es)"
           f"{'' if psutil else ' (psutil missing: peaks are getrusage high-water marks)'}:")
-    print(f"{'step':<52} {'seconds':>9} {'reviews/s':>11} {'peak memory':>14}")
+    print(f"{'step':<52} {'seconds':>9} {'reviews/s':>11}  peak memory (main + workers)")
     for name, secs, peak in steps:
         rate = f"{n / secs:,.0f}" if secs and secs == secs else "-"
-        print(f"{name:<52} {secs:>9.2f} {rate:>11} {peak:>14}")
+        print(f"{name:<52} {secs:>9.2f} {rate:>11}  {peak}")
     own, kids = _maxrss_mib()
     print(f"load average after the run: {' / '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print(f"{'whole (ingest + triage)':<52} {total:>9.2f} {n / total:>11,.0f} "
