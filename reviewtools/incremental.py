@@ -62,7 +62,7 @@ import pandas as pd
 
 from . import __version__, schema
 from .errors import IngestError
-from .formats import GENERIC, Format, detect_format, get_format
+from .formats import Format, detect_format, get_format
 from .ingest import (
     FileReport,
     IngestResult,
