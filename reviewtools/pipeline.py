@@ -767,9 +767,9 @@ def _decide_block(recs: pd.DataFrame, state: _DecisionState) -> list[tuple[Any, 
 
 def _column_values(col: pd.Series) -> list[Any]:
     """``col``'s values as ``DataFrame.to_dict("records")`` gives them: ``tolist()`` with ``pd.NA`` as None
-    (extension dtypes; NaT and NaN stay as they are)."""
+    (dtypes whose missing value is ``pd.NA``: string, Int64, Float64, boolean, Arrow; NaT and NaN stay)."""
     vals = col.tolist()
-    if isinstance(col.dtype, pd.api.extensions.ExtensionDtype) and not isinstance(col.dtype, pd.DatetimeTZDtype):
+    if getattr(col.dtype, "na_value", None) is pd.NA:
         for i in col.isna().to_numpy().nonzero()[0].tolist():
             vals[i] = None
     return vals
