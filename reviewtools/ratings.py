@@ -257,9 +257,11 @@ def keys_in(left: pd.DataFrame, right: pd.DataFrame, on: Sequence[str]) -> np.nd
             lm, rm = pc.is_null(l0), pc.is_null(r0)
         else:
             lm, rm = pc.fill_null(pc.equal(l0, v), False), pc.fill_null(pc.equal(r0, v), False)
+        left_all, right_all = pc.all(lm).as_py() is True, pc.all(rm).as_py() is True
         pos = np.flatnonzero(lm.to_numpy(zero_copy_only=False))
-        if len(pos):
-            got = pc.is_in(pc.filter(l1, lm), value_set=pc.filter(r1, rm), skip_nulls=False)
+        if len(pos):  # one platform across both frames (the common case): no filtering copies
+            got = pc.is_in(l1 if left_all else pc.filter(l1, lm), value_set=r1 if right_all else pc.filter(r1, rm),
+                           skip_nulls=False)
             out[pos] = got.to_numpy(zero_copy_only=False).astype(bool)
     return out
 
