@@ -153,7 +153,7 @@ def _ref_keys_in(left: pd.DataFrame, right: pd.DataFrame, on: list[str]) -> list
     return got.tolist()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(key_value, id_value), max_size=25), st.lists(st.tuples(key_value, id_value), max_size=25),
        st.booleans())
 def test_keys_in_equals_a_left_merge_indicator(left, right, one_key):
@@ -176,7 +176,7 @@ def _ref_removable(hits: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(key_value, id_value, st.one_of(st.none(), st.sampled_from(["R-A", "R-B", "r-a", ""])),
                           st.sampled_from(["hit", "not_run"]), st.sampled_from([True, False, None]),
                           st.sampled_from(["strong", "weak"])), min_size=1, max_size=25))
