@@ -87,7 +87,7 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger(__name__)
 
 #: Version of the raw-state recipe (record split, hashes, flags). A new recipe never matches an old state.
-RECIPE: Final[str] = "raw2"
+RECIPE: Final[str] = "raw3"
 #: BLAKE2b personalisation of a raw record's hash (at most 16 bytes).
 _RAW_PERSON: Final[bytes] = b"reviewtools-raw1"  # the record hash itself has not changed
 #: One raw record in the stored state (a packed little-endian array, ``raw_state.records``).
@@ -306,13 +306,14 @@ def _field_flags(raw: _Raw, fmt: Format, column_map: Mapping[str, str] | None) -
         flags |= np.where(num & (nums > 10), R_GT10, 0)
         flags |= np.where(num & (nums == 0), R_ZERO, 0)
     if "created_at" in cols:
-        d = _field_values(raw, *cols["created_at"]).astype("string").str.strip()
-        parts = d.str.extract(_SLASH)
-        a = pd.to_numeric(parts[0], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-        b = pd.to_numeric(parts[1], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-        flags |= np.where(~np.isnan(a), D_SLASH, 0)
-        flags |= np.where(a > 12, D_A12, 0)
-        flags |= np.where(b > 12, D_B12, 0)
+        d = _field_values(raw, *cols["created_at"]).astype("string")
+        slash = _bool(d.str.contains("/", regex=False))  # the pattern only on values that can match it
+        if slash.any():
+            parts = d[slash].str.strip().str.extract(_SLASH)
+            a = pd.to_numeric(parts[0], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+            b = pd.to_numeric(parts[1], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+            flags[slash] |= (np.where(~np.isnan(a), D_SLASH, 0) | np.where(a > 12, D_A12, 0)
+                             | np.where(b > 12, D_B12, 0))
     return flags
 
 
@@ -327,7 +328,7 @@ class _Read:
     kept_pos: np.ndarray         # index into the re-read records of each kept row
     rejects: pd.DataFrame
     entries: np.ndarray          # STATE_DTYPE per re-read record (pk and fp filled in after the upsert)
-    ok_keys: list[tuple[str, str]]  # (platform, review_id) of every accepted (non-rejected) record
+    ok_keys: pd.DataFrame        # platform, review_id of every accepted (non-rejected) record
     ok_dhash: np.ndarray         # their duplicate-key hashes (0 = not keyed)
     rows_read: int
     duplicates: int
@@ -377,7 +378,7 @@ def _read_records(recs: CsvRecords, idx: np.ndarray | None, name: str, enc: str,
     dup, conflict = _duplicates(allrows, akeys)
     dup_np = dup.to_numpy(dtype=bool)
     dh = _dup_hash(allrows, akeys)
-    keys = list(zip(allrows["platform"].tolist(), allrows["review_id"].tolist()))
+    keys = allrows[["platform", "review_id"]]
     kept = allrows[~dup_np]
     reviews = schema.coerce(kept.drop(columns="_file").reset_index(drop=True))
     schema.validate(reviews)
@@ -387,7 +388,7 @@ def _read_records(recs: CsvRecords, idx: np.ndarray | None, name: str, enc: str,
     entries = np.zeros(len(sub_rows), dtype=STATE_DTYPE)
     status = np.full(len(sub_rows), REJECTED, dtype=np.int64)
     status[ok_pos] = np.where(dup_np, DUPLICATE, KEPT) | np.where(conflict.to_numpy(dtype=bool), CONFLICT, 0)
-    group = _groups(keys, dh)
+    group = _groups(pd.util.hash_pandas_object(keys, index=False).to_numpy().view(np.int64), dh)
     status[ok_pos[group != 0]] |= IN_GROUP
     entries["flags"] = flags | status
     entries["dhash"][ok_pos] = dh
@@ -399,25 +400,33 @@ def _read_records(recs: CsvRecords, idx: np.ndarray | None, name: str, enc: str,
                  int(conflict.to_numpy(dtype=bool).sum()), scale)
 
 
-def _groups(keys: list[tuple[str, str]], dh: np.ndarray) -> np.ndarray:
-    """Connected groups of rows sharing a review id or a (non-zero) duplicate-key hash: per row a group id (a
-    hash of its first row's key, never 0), 0 for a row alone."""
-    n = len(keys)
-    if not n:
-        return np.zeros(0, dtype=np.int64)
-    key_code = pd.factorize(pd.Series([f"{p}\x1f{r}" for p, r in keys], dtype=object))[0]
-    dh_code = np.where(dh != 0, pd.factorize(dh)[0], -1 - np.arange(n))  # unkeyed rows share nothing
-    label = np.arange(n, dtype=np.int64)
+def _groups(key_hash: np.ndarray, dh: np.ndarray) -> np.ndarray:
+    """Connected groups of rows sharing a review id (``key_hash``) or a non-zero duplicate-key hash: per row a
+    group id (the key hash of the group's first row, never 0), 0 for a row alone.
+
+    >>> _groups(np.array([5, 6, 5, 7, 8]), np.array([0, 9, 0, 9, 0])).tolist()
+    [5, 6, 5, 6, 0]
+    """
+    n = len(key_hash)
+    shared = pd.Series(key_hash).duplicated(keep=False).to_numpy() | (
+        (dh != 0) & pd.Series(dh).duplicated(keep=False).to_numpy())
+    out = np.zeros(n, dtype=np.int64)
+    rows = np.flatnonzero(shared)  # only rows that share something can be in a group
+    if not len(rows):
+        return out
+    key_code = pd.factorize(key_hash[rows])[0]
+    sub_dh = dh[rows]
+    dh_code = np.where(sub_dh != 0, pd.factorize(sub_dh)[0], -1 - np.arange(len(rows)))
+    label = np.arange(len(rows), dtype=np.int64)
     while True:  # propagate the smallest row number over both relations until nothing moves
         before = label
         label = pd.Series(label).groupby(key_code).transform("min").to_numpy()
         label = pd.Series(label).groupby(dh_code).transform("min").to_numpy()
         if (label == before).all():
             break
-    size = np.bincount(label, minlength=n)
-    first_key = pd.util.hash_array(np.array([f"{p}\x1f{r}" for p, r in keys], dtype=object)).view(np.int64)
-    gid = np.where(first_key[label] == 0, 1, first_key[label])
-    return np.where(size[label] > 1, gid, 0)
+    first = key_hash[rows][label]
+    out[rows] = np.where(first == 0, 1, first)
+    return out
 
 
 class _Fallback(Exception):
@@ -771,8 +780,7 @@ def _plan(store: ReviewStore, recs: CsvRecords, rh: np.ndarray, lay: _Layout,
         old_u = old[match[unchanged]]
         hit = np.zeros(len(unchanged), dtype=bool)
         if len(read.ok_keys) and len(unchanged):
-            frame = pd.DataFrame(read.ok_keys, columns=["platform", "review_id"])
-            _, known_ids, _, _ = store._keyed_index(frame)
+            _, known_ids, _, _ = store._keyed_index(read.ok_keys)
             hit |= _isin(old_u["pk"], known_ids)
             dh = read.ok_dhash[read.ok_dhash != 0]
             hit |= (old_u["dhash"] != 0) & _isin(old_u["dhash"], dh)
