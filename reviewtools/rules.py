@@ -1653,10 +1653,11 @@ _SEQUENCE_CLAUSES: Final[int] = 6
 @functools.cache
 def _matcher_prefilter(m: _Matcher) -> tuple[frozenset[str], tuple[str, ...]] | None:
     """For a matcher's lower-case (fast path) pattern: the literals one of which every match contains (each
-    alternative's most selective set, together), and one RE2 pattern per alternative (a superset translation
-    of it, :func:`_re2_superset`, or else its most selective literal sets in their order), one of which every
-    field with a match satisfies. None when some match needs no literal. (One pattern per alternative: their union in one RE2 pattern has so many DFA states
-    that RE2 falls back to its slow engine, 10-25x slower on review text.)"""
+    alternative's most selective set, together), and RE2 patterns, one of which every field with a match
+    satisfies: the alternatives' superset translations (:func:`_re2_superset`) joined in one pattern, and each
+    alternative that cannot be translated as its most selective literal sets in their order, one pattern each
+    (joined, such "(?s:.*)" sequences have so many DFA states that RE2 falls back to its slow engine, 10-25x
+    slower on review text). None when some match needs no literal."""
     if m.lower is None or m.lower.flags & re.IGNORECASE:
         return None
     sp = _parser()
@@ -2059,9 +2060,9 @@ def _pre_word_run(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np
             b = min(batch.n, a + _BYTE_BLOCK_ROWS)
             lo, hi = int(offsets[a]), int(offsets[b])
             out[a:b] = _repeated_tokens(data[lo:hi], offsets[a: b + 1] - lo, _WORD_RUN_SEPARATORS, b - a)
-        non_ascii_space = "[" + "".join("\\x{%x}" % ord(c) for c in _python_spaces() if not c.isascii()) + "]"
-        return (out | batch.case_changed() | batch.match("joined", "\u03a3")
-                | batch.match("joined", non_ascii_space))
+        wide_spaces = "".join("\\x{%x}" % ord(c) for c in _python_spaces() if not c.isascii())
+        sigma_or_wide_space = "[\u03a3" + wide_spaces + "]"
+        return out | batch.case_changed() | batch.match("joined", sigma_or_wide_space)
 
     return batch.memo("word_run", make)
 
