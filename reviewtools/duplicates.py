@@ -638,13 +638,24 @@ class _Duplicates:
         elig = np.flatnonzero(has_rule & (n_words >= DUPLICATE_MIN_WORDS))
         if len(elig) == 0:
             return rows
-        enc = pc.dictionary_encode(norm.take(pa.array(elig)))
+        enc = pc.dictionary_encode(norm)  # the whole column (no copy of the eligible rows)
         del norm
-        code = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)  # first-seen order, like the original
+        # renumber the eligible rows' texts in order of first appearance among them, like the original
+        seen = enc.indices.to_numpy(zero_copy_only=False)[elig]
+        first = np.full(len(enc.dictionary), len(elig), dtype=np.int64)
+        np.minimum.at(first, seen, np.arange(len(elig)))
+        used = np.flatnonzero(first < len(elig))
+        used = used[np.argsort(first[used], kind="stable")]
+        renum = np.empty(len(enc.dictionary), dtype=np.int64)
+        renum[used] = np.arange(len(used))
+        code = renum[seen]
+        del seen, first, renum
+        texts = enc.dictionary.take(pa.array(used)) if self.near_rule else None
+        del enc, used
         self.code = np.full(self.n, -1, dtype=np.int64)
         self.code[elig] = code
         by_code = elig[np.argsort(code, kind="stable")]  # members of each distinct text, in row order
-        count = np.bincount(code, minlength=len(enc.dictionary))
+        count = np.bincount(code)
         self.member_off = np.concatenate(([0], np.cumsum(count)))
         self.members = by_code
         in_exact = np.zeros(self.n, dtype=bool)
@@ -652,8 +663,8 @@ class _Duplicates:
         rows += self._exact(np.flatnonzero(count >= 2), in_exact)
         _lap("exact duplicates", t0)
         if self.near_rule:
-            holder = [enc.dictionary]
-            del enc
+            holder = [texts]
+            del texts
             rows += self._near(holder, in_exact)
             _lap("near duplicates", t0)
         out = self._resolve(rows)
