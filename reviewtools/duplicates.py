@@ -389,7 +389,7 @@ def _near_pairs(norm: pa.Array | list[pa.Array]) -> tuple[np.ndarray, np.ndarray
     _lap("candidates", t0)
     if len(cand_u) == 0:
         return empty
-    overlap = _overlaps(cand_u, cand_v, times, t_rank, off, n_prefix, last)
+    overlap = _overlaps(cand_u, cand_v, times, t_rank, off, n_prefix, last, size)
     _lap("verification", t0)
     jac = overlap / (size[cand_u] + size[cand_v] - overlap)
     ok = jac >= NEAR_DUPLICATE_JACCARD
@@ -487,13 +487,14 @@ def _chunks(weights: np.ndarray, limit: int) -> Iterator[tuple[int, int]]:
 
 
 def _overlaps(u: np.ndarray, v: np.ndarray, times: np.ndarray, t_rank: np.ndarray, off: np.ndarray,
-              n_prefix: np.ndarray, last: np.ndarray) -> np.ndarray:
+              n_prefix: np.ndarray, last: np.ndarray, size: np.ndarray) -> np.ndarray:
     """``|shingles(u) & shingles(v)|`` for each candidate pair, exactly.
 
     Only shared shingles can be common. The ``times`` common prefix shingles are already counted: they are
     exactly the common shingles of rank up to ``L = min(last[u], last[v])`` (one of the two prefixes ends at
     ``L``, and the other's prefix holds all its shingles of rank up to ``L``), so only the shingles ranked
-    after ``L`` are compared, by one sort of ``(pair, rank)`` keys per block.
+    after ``L`` are compared, by one sort of ``(pair, rank)`` keys per block, and only for pairs whose shorter
+    suffix can still make up the overlap a near duplicate needs (the others get 0: not near).
     """
     lim = np.minimum(last[u], last[v])
     out = times.astype(np.int64)
@@ -511,6 +512,13 @@ def _overlaps(u: np.ndarray, v: np.ndarray, times: np.ndarray, t_rank: np.ndarra
             lo = np.where(todo & ~after, mid + 1, lo)
         begin.append(lo)
     lu, lv = off[u + 1] - begin[0], off[v + 1] - begin[1]
+    # common shingles after L lie in both suffixes: a pair that cannot reach the needed overlap is not compared
+    need = np.ceil(NEAR_DUPLICATE_JACCARD / (1 + NEAR_DUPLICATE_JACCARD) * (size[u] + size[v]) - _EPS)
+    hopeless = out + np.minimum(lu, lv) < need
+    lu[hopeless] = 0
+    lv[hopeless] = 0
+    out[hopeless] = 0
+    log.debug("near duplicates: %d pairs compared, %d shingles", int((~hopeless).sum()), int((lu + lv).sum()))
     for lo, hi in _chunks(lu + lv, _VERIFY_CHUNK):
         k = np.arange(hi - lo, dtype=np.uint64)
         parts = []
