@@ -261,6 +261,31 @@ def test_store_source_persists_status_changes(monkeypatch, tmp_path):
     assert any("new → drafted" in s.value for s in at.success)
 
 
+def test_queue_download_waits_for_the_rerun_of_its_click(sample):
+    """The browser asks for the file before the rerun that carries the text typed just before the click: the
+    callable waits for that rerun (ClickRuns), so the file holds the edit whichever reaches the server first."""
+    import threading
+
+    from dashboard.edits import ClickRuns, queue_download
+
+    q = action_queue(sample.reviews)
+    rid = str(q.loc[0, "review_id"])
+    edits: dict[str, str] = {}
+    clicks = ClickRuns()
+    make = queue_download(q, [], edits, "json", clicks, "q_json", wait_s=60)
+    out: list[bytes] = []
+    worker = threading.Thread(target=lambda: out.append(make()))
+    worker.start()  # the file request first ...
+    worker.join(0.2)
+    assert worker.is_alive() and not out  # ... waits for the click's rerun
+    edits[rid] = "Thanks, write to help@example.com."  # that rerun's on_change, then the button reports the click
+    clicks.ran("q_json")
+    worker.join(60)
+    assert out and b"help@example.com" in out[0]
+    clicks.ran("q_json")  # the rerun first this time: no wait
+    assert b"help@example.com" in queue_download(q, [], edits, "json", clicks, "q_json", wait_s=60)()
+
+
 def test_status_change_recomputes_only_what_reads_the_workflow(monkeypatch, tmp_path):
     """A status change shows at once (the queue, computed again) while the figures that do not read the workflow
     (the overview's metrics) come from the cache: counted calls of the derive functions, not time."""

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.context import current
-from dashboard.edits import edits_for, queue_download, record_edit
+from dashboard.edits import click_runs, edits_for, queue_download, record_edit
 from dashboard.widgets import evidence_table, review_body
 from reviewtools import views
 from reviewtools.errors import ReviewToolsError
@@ -85,11 +85,15 @@ chosen = st.multiselect(f"Only these reviews (empty: the whole queue; the first 
 n_rows = len(views.select_reviews(queue, chosen)) if chosen else len(queue)
 dl1, dl2 = st.columns(2)
 # the files are written when a button is clicked (callables), not on every redraw
-dl1.download_button(f"Download CSV ({n_rows:,} rows)", queue_download(queue, list(chosen), edits, "csv"),
-                    file_name="action_queue.csv", mime="text/csv", key="q_csv",
-                    help="UTF-8 with BOM; cells a spreadsheet would run as formulas start with an apostrophe.")
-dl2.download_button(f"Download JSON ({n_rows:,} rows)", queue_download(queue, list(chosen), edits, "json"),
-                    file_name="action_queue.json", mime="application/json", key="q_json")
+# each click reruns the script; the callable waits for that run (it applies the text sent with the click)
+clicks = click_runs()
+for col, fmt, label, mime in ((dl1, "csv", "CSV", "text/csv"), (dl2, "json", "JSON", "application/json")):
+    if col.download_button(f"Download {label} ({n_rows:,} rows)",
+                           queue_download(queue, list(chosen), edits, fmt, clicks, f"q_{fmt}"),
+                           file_name=f"action_queue.{fmt}", mime=mime, key=f"q_{fmt}",
+                           help="UTF-8 with BOM; cells a spreadsheet would run as formulas start with an apostrophe."
+                           if fmt == "csv" else None):
+        clicks.ran(f"q_{fmt}")
 # always one element here, caption or not: an element that comes and goes would shift every queue item below it to
 # another position, and the browser shows the old item's widgets in the new item's place until the run ends
 note = st.empty()
