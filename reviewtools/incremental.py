@@ -49,6 +49,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import io
 import logging
 import mmap
 import os
@@ -593,7 +594,10 @@ def ingest_file(
         raise IngestError(f"rating_scale must be (low, high) with low < high, not {rating_scale!r}")
     forced = get_format(format) if format else None
     name, data = _map(path)
-    source = str(path)
+    source = str(path) if isinstance(path, (str, os.PathLike)) else name
+    if not isinstance(path, (str, os.PathLike)):  # a stream is read once: the full path re-reads these bytes
+        path = io.BytesIO(bytes(data))
+        path.name = name
     try:
         recs, lay = _prepare(name, data, forced, column_map, platform, rating_scale)
     except _Fallback as why:

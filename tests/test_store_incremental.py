@@ -358,3 +358,12 @@ def test_identical_copies_are_matched_copy_for_copy(tmp_path: Path) -> None:
     got = run_both(tmp_path, paths)
     assert got[1].mode == "incremental" and got[1].reread == 1 and got[1].result.files[0].duplicates == 2
     assert got[2].mode == "incremental" and got[2].reread == 2 and got[2].result.files[0].duplicates == 1
+
+
+def test_a_stream_is_read_like_a_file(tmp_path: Path) -> None:
+    data = corpus(12).to_csv(index=False).encode()
+    with ReviewStore(tmp_path / "s.db") as store:
+        first = store.ingest_file(io.BytesIO(data))
+        again = store.ingest_file(io.BytesIO(data))
+        jsonl = store.ingest_file(io.BytesIO(corpus(3).to_json(orient="records", lines=True).encode()))
+    assert (first.report.new, again.mode, again.report.unchanged, jsonl.mode) == (12, "incremental", 12, "full")
