@@ -132,11 +132,23 @@ def _normalised_texts(texts: pa.Array) -> tuple[pa.Array, np.ndarray]:
     >>> norm.to_pylist(), n.tolist()
     (['hi there ok_1', 'ça va', '', 'a'], [3, 2, 0, 1])
     """
-    parts = [_normalised_block(texts.slice(lo, hi - lo)) for lo, hi in
-             _chunks(pc.binary_length(texts).to_numpy(zero_copy_only=False).astype(np.int64), _BLOCK_CHARS)]
+    parts = []
+    for lo, hi in _chunks(pc.binary_length(texts).to_numpy(zero_copy_only=False).astype(np.int64), _BLOCK_CHARS):
+        parts.append(_normalised_block(texts.slice(lo, hi - lo)))
+        _release()
     norm = pa.concat_arrays([p for p, _ in parts]) if parts else pa.array([], type=pa.large_string())
     n_words = np.concatenate([c for _, c in parts]) if parts else np.zeros(0, dtype=np.int64)
+    del parts
+    _release()
     return norm, n_words
+
+
+def _release() -> None:
+    """Hand the memory pyarrow's pool keeps after freeing back to the OS (the pool otherwise holds on to it,
+    so a step's temporaries would add up in the peak)."""
+    release = getattr(pa.default_memory_pool(), "release_unused", None)
+    if release is not None:
+        release()
 
 
 def _normalised_block(texts: pa.Array) -> tuple[pa.Array, np.ndarray]:
@@ -248,6 +260,8 @@ def _shingle_hashes(norm: pa.Array) -> tuple[np.ndarray, np.ndarray]:
         lengths = pc.list_value_length(words).to_numpy(zero_copy_only=False).astype(np.int64)
         enc = pc.dictionary_encode(pc.list_flatten(words))
         wh = _word_hashes(enc.dictionary, cache)[enc.indices.to_numpy(zero_copy_only=False)]
+        del words, enc
+        _release()
         h, n_sh = _shingles_of_words(wh, lengths)
         hs.append(h)
         counts.append(n_sh)
@@ -339,6 +353,7 @@ def _near_pairs(norm: pa.Array | list[pa.Array]) -> tuple[np.ndarray, np.ndarray
     t0 = [time.process_time()]
     sh = list(_shingle_hashes(norm))
     del norm
+    _release()
     _lap("shingles", t0)
     ow, brk = _token_runs(sh.pop(0), sh[0])
     del sh
@@ -655,6 +670,7 @@ class _Duplicates:
             return rows
         enc = pc.dictionary_encode(norm)  # the whole column (no copy of the eligible rows)
         del norm
+        _release()
         # renumber the eligible rows' texts in order of first appearance among them, like the original
         seen = enc.indices.to_numpy(zero_copy_only=False)[elig]
         first = np.full(len(enc.dictionary), len(elig), dtype=np.int64)
@@ -667,6 +683,7 @@ class _Duplicates:
         del seen, first, renum
         texts = enc.dictionary.take(pa.array(used)) if self.near_rule else None
         del enc, used
+        _release()
         self.code = np.full(self.n, -1, dtype=np.int64)
         self.code[elig] = code
         by_code = elig[np.argsort(code, kind="stable")]  # members of each distinct text, in row order
