@@ -418,11 +418,18 @@ def _hits_by_review(hits: pd.DataFrame) -> tuple[dict[str, list[dict[str, Any]]]
         ids = nr.setdefault(key, [])
         if rule not in ids:
             ids.append(rule)
+    # Equal lists become one shared list (read only below): most reviews have the same few checks not run,
+    # and a million separate lists of separate strings took ~1.3 GB in the parent and again, page by page as
+    # the forked decision workers touched them, in the workers.
+    shared: dict[tuple[str, ...], list[str]] = {}
+    for key, ids in nr.items():
+        nr[key] = shared.setdefault(tuple(ids), ids)
     basis = h["removal_basis"].astype("boolean").fillna(False).astype(bool) if "removal_basis" in h.columns else False
     real = h[(outcome == "hit") & basis]
     by: dict[str, list[dict[str, Any]]] = {}
+    same: dict[str, str] = {}  # one str object per distinct value: clauses, URLs, notes repeat on every hit row
     for key, row in zip(_review_keys(real), real.to_dict("records")):
-        by.setdefault(key, []).append(row)
+        by.setdefault(key, []).append({k: same.setdefault(v, v) if type(v) is str else v for k, v in row.items()})
     return by, nr
 
 
