@@ -43,9 +43,9 @@ import generate  # benchmarks/generate.py, beside this file
 
 OUT = Path(__file__).resolve().parent / "out"
 #: How often the memory sampler reads the RSS of this process and its children.
-SAMPLE_SECONDS = 0.05
+SAMPLE_SECONDS = 0.1
 #: Every this many samples the sampler reads PSS and USS too (``/proc/<pid>/smaps`` costs more than RSS).
-PSS_EVERY = 20
+PSS_EVERY = 10
 #: Packages whose versions the report names.
 PACKAGES = ("pandas", "pyarrow", "numpy", "vaderSentiment", "py3langid", "phonenumbers")
 
@@ -126,14 +126,19 @@ class Sampler:
         self._peak = self._peak_pss = self._peak_main = self._peak_worker_uss = 0
 
     def _procs(self) -> list:
-        return [self._proc, *self._proc.children(recursive=True)]
+        # psutil's children() reads the stat file of every process on the machine; holding the GIL for that
+        # 20 times a second slowed the triage it measured, so the list is refreshed every PSS_EVERY samples
+        if self._tick % PSS_EVERY == 0 or not hasattr(self, "_kids"):
+            self._kids = self._proc.children(recursive=True)
+        return [self._proc, *self._kids]
 
     def _sample(self) -> None:
         total = 0
         full = self._tick % PSS_EVERY == 0
+        procs = self._procs()
         self._tick += 1
         pss = 0
-        for i, p in enumerate(self._procs()):
+        for i, p in enumerate(procs):
             try:
                 if full:
                     p_pss, uss = _pss_uss(p)

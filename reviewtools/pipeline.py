@@ -37,6 +37,7 @@ import logging
 import math
 import multiprocessing
 import os
+import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -240,6 +241,39 @@ class _Clock:
             self.t = now
 
 
+def _trim_memory() -> None:
+    """Give memory that freed objects left behind back to the OS between steps: pyarrow's allocator keeps freed
+    buffers, and glibc's heap keeps the freed pickled results of the workers (tens of MB each, allocated on the
+    heap once glibc's mmap threshold has grown). Not doing so leaves it in the parent's RSS and in every worker
+    forked later. No-op where neither applies."""
+    try:
+        import pyarrow as pa
+
+        release = getattr(pa.default_memory_pool(), "release_unused", None)
+        if release is not None:
+            release()
+    except ImportError:  # pragma: no cover - pyarrow is a declared dependency
+        pass
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+def _malloc_trim() -> Any:
+    """glibc's ``malloc_trim``, or None (another C library or OS)."""
+    if not hasattr(_malloc_trim, "fn"):
+        fn = None
+        if sys.platform.startswith("linux"):
+            try:
+                import ctypes
+
+                fn = getattr(ctypes.CDLL("libc.so.6"), "malloc_trim", None)
+            except OSError:
+                fn = None
+        _malloc_trim.fn = fn  # type: ignore[attr-defined]
+    return _malloc_trim.fn  # type: ignore[attr-defined]
+
+
 def _cross_review_hits(frame: pd.DataFrame, missing: list[str]) -> pd.DataFrame | None:
     """The checks that look across reviews (duplicates), over the whole frame; None when rules are missing."""
     if "rules" in missing:
@@ -323,10 +357,14 @@ def _run_stages(
             for part in parts:  # seconds summed over the workers (busy time, not wall)
                 for k, v in part[4].items():
                     timings[k] = timings.get(k, 0.0) + v
+        del parts
+        _trim_memory()
     clock.lap("per_review_wall")
     dup = _cross_review_hits(frame, missing)
     if dup is not None and not dup.empty:
         hits = pd.concat([hits, dup], ignore_index=True)  # as rules.check_reviews does
+    del dup
+    _trim_memory()  # before the decision workers fork from this process
     for name in missing:
         log.warning("triage: the %s stage is not available; its columns are missing and decisions say so", name)
     clock.lap("duplicates")
@@ -568,6 +606,7 @@ def recommend(
     if procs > 1 and n >= 2 * procs * DECISION_MIN_BLOCK and POOL_START_METHOD == "fork":
         size = -(-n // (procs * CHUNKS_PER_PROCESS))
         bounds = [(i, min(n, i + size)) for i in range(0, n, size)]
+        _trim_memory()  # what the grouping above freed is not inherited by the workers
         _FORKED["decisions"] = (recs, state)  # inherited by the forked workers, never pickled
         try:
             with multiprocessing.get_context("fork").Pool(procs) as pool:
