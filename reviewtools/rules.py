@@ -138,12 +138,6 @@ DUPLICATE_MIN_WORDS: Final[int] = 10
 #: edits (two changed words in a 60-word copy still give about 0.8) and 0.7 keeps merely similar reviews out.
 SHINGLE_WORDS: Final[int] = 3
 NEAR_DUPLICATE_JACCARD: Final[float] = 0.7
-#: MinHash-LSH parameters: 20 bands x 3 rows (60 permutations). A pair at Jaccard 0.7 becomes a candidate with
-#: probability 1-(1-0.7**3)**20 > 0.9997; at 0.3, about 0.42 (then rejected by the exact Jaccard check).
-MINHASH_BANDS: Final[int] = 20
-MINHASH_ROWS: Final[int] = 3
-#: Shingles per MinHash block (memory: this x permutations x 8 bytes, about 100 MB).
-MINHASH_BLOCK_SHINGLES: Final[int] = 200_000
 #: A negation word this many characters before a phrase match cancels it ("I did not receive it free ...").
 NEGATION_WINDOW: Final[int] = 25
 
