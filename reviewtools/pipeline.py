@@ -128,6 +128,9 @@ DECISION_COLUMNS: Final[tuple[str, ...]] = (
 #: :func:`recommend` uses worker processes only with at least this many rows per worker (a fork and the
 #: results' pickling cost more than deciding fewer rows serially).
 DECISION_MIN_BLOCK: Final[int] = 5_000
+#: ... and at most this many rows per block: a worker holds its block's decided rows as Python objects and
+#: pickles them back (a million rows in 8 blocks made workers of ~640 MB private memory each).
+DECISION_MAX_BLOCK: Final[int] = 25_000
 
 #: Joins platform and review id into one lookup key (a control character no id or platform name contains).
 _KEY_SEP: Final[str] = "\x1f"
@@ -604,7 +607,7 @@ def recommend(
     n = len(recs)
     procs = max(1, int(processes))
     if procs > 1 and n >= 2 * procs * DECISION_MIN_BLOCK and POOL_START_METHOD == "fork":
-        size = -(-n // (procs * CHUNKS_PER_PROCESS))
+        size = min(-(-n // (procs * CHUNKS_PER_PROCESS)), DECISION_MAX_BLOCK)
         bounds = [(i, min(n, i + size)) for i in range(0, n, size)]
         _trim_memory()  # what the grouping above freed is not inherited by the workers
         _FORKED["decisions"] = (recs, state)  # inherited by the forked workers, never pickled
@@ -914,6 +917,7 @@ __all__ = [
     "PARALLEL_MIN_REVIEWS",
     "CHUNKS_PER_PROCESS",
     "MAX_PARTITION_ROWS",
+    "DECISION_MAX_BLOCK",
     "WORKER_MAX_TASKS",
     "POOL_START_METHOD",
     "triage_partition",

@@ -164,6 +164,7 @@ def test_capped_partitions_and_streamed_decisions_equal_serial(reviews, monkeypa
     monkeypatch.setattr(pipeline, "MAX_PARTITION_ROWS", 7)  # 13 partitions, not 2 x CHUNKS_PER_PROCESS
     monkeypatch.setattr(pipeline, "WORKER_MAX_TASKS", 2)
     monkeypatch.setattr(pipeline, "DECISION_MIN_BLOCK", 5)
+    monkeypatch.setattr(pipeline, "DECISION_MAX_BLOCK", 7)  # 13 decision blocks, not 2 x CHUNKS_PER_PROCESS
     parallel = pipeline.run_triage(reviews, settings, processes=2)
     for got, want in ((parallel.reviews, serial.reviews), (parallel.hits, serial.hits),
                       (parallel.topic_matches, serial.topic_matches)):
