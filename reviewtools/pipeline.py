@@ -33,6 +33,7 @@ review pulls its product's simple average down.
 
 from __future__ import annotations
 
+import gc
 import logging
 import math
 import multiprocessing
@@ -44,6 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 
 from .errors import ReviewToolsError
@@ -434,10 +436,15 @@ def run_triage(
 def _review_keys(long: pd.DataFrame) -> list[str]:
     """The review key of each row of a long frame: ``platform`` + ``review_id`` (ids are unique only within a
     platform, so the same id on two platforms is two reviews), or ``review_id`` alone when there is no platform."""
+    return _review_key_series(long).tolist()
+
+
+def _review_key_series(long: pd.DataFrame) -> pd.Series:
+    """:func:`_review_keys` as a string Series (Arrow-backed, no Python object per row)."""
     rid = long["review_id"].astype(str)
     if "platform" not in long.columns:
-        return rid.tolist()
-    return (long["platform"].astype("string").fillna("other").astype(str) + _KEY_SEP + rid).tolist()
+        return rid
+    return long["platform"].astype("string").fillna("other").astype(str) + _KEY_SEP + rid
 
 
 def _lookup(table: dict[str, Any], platform: str, rid: str, default: Any = None) -> Any:
@@ -450,7 +457,7 @@ def _hits_by_review(hits: pd.DataFrame) -> tuple[dict[str, list[dict[str, Any]]]
     """review key -> its removal-basis ``hit`` rows as plain dicts (hit order), and -> the checks not run."""
     if hits is None or hits.empty:
         return {}, {}
-    h = hits.copy()
+    h = hits  # read only
     outcome = h["outcome"].astype("string").fillna("hit") if "outcome" in h.columns else pd.Series("hit", index=h.index)
     # only the columns read below: every review can have a not-run row, and copying their notes costs memory
     not_run = h.loc[(outcome == "not_run").to_numpy(), [c for c in ("review_id", "platform", "rule_id") if c in h]]
@@ -597,13 +604,11 @@ def recommend(
     """
     settings = settings or ReplySettings()
     out = coerce(frame)
-    by_hit, not_run = _hits_by_review(hits if hits is not None else pd.DataFrame())
-    complaints = _complaints(topic_matches if topic_matches is not None else pd.DataFrame())
     has_sent = "sentiment_label" in out.columns and "sentiment" not in stages_not_run
     priority, priority_reason = _priority(out, as_of)
     existing = frozenset(_normalise(t) for t in out["reply_text"].dropna().astype(str) if t.strip())
     recs = out[[c for c in DECISION_COLUMNS if c in out.columns]]
-    state = _DecisionState(settings, by_hit, not_run, complaints, has_sent, tuple(stages_not_run), existing)
+    state = _decision_state(settings, hits, topic_matches, has_sent, tuple(stages_not_run), existing)
     n = len(recs)
     procs = max(1, int(processes))
     if procs > 1 and n >= 2 * procs * DECISION_MIN_BLOCK and POOL_START_METHOD == "fork":
@@ -611,11 +616,16 @@ def recommend(
         bounds = [(i, min(n, i + size)) for i in range(0, n, size)]
         _trim_memory()  # what the grouping above freed is not inherited by the workers
         _FORKED["decisions"] = (recs, state)  # inherited by the forked workers, never pickled
+        # The parent's objects into the collector's permanent generation while the workers run: a collection
+        # in a forked worker otherwise writes to the header of every object it inherited, turning the pages
+        # it shares with the parent into private copies (Python docs, gc.freeze).
+        gc.freeze()
         try:
             with multiprocessing.get_context("fork").Pool(procs) as pool:
                 # in row order, each block as it arrives: only a few blocks of rows are Python objects at once
                 cols = _assemble(pool.imap(_decide_task, bounds, chunksize=1), recs, settings, existing)
         finally:
+            gc.unfreeze()
             _FORKED.pop("decisions", None)
     else:
         cols = _assemble([_decide_block(recs, state)], recs, settings, existing)
@@ -663,7 +673,8 @@ def _assemble(blocks: Iterable[list[tuple[Any, ...]]], recs: pd.DataFrame, setti
         for c in _DECIDED_COLUMNS:
             parts[c].append(pd.array(cols[c], dtype="string"))
         del cols
-    return {c: _concat_arrays(parts[c], "string") for c in _DECIDED_COLUMNS}
+    # each column's blocks let go as soon as it is one array (not all columns twice at the end)
+    return {c: _concat_arrays(parts.pop(c), "string") for c in _DECIDED_COLUMNS}
 
 
 def _concat_arrays(arrays: Sequence[Any], dtype: str) -> Any:
@@ -677,15 +688,74 @@ def _concat_arrays(arrays: Sequence[Any], dtype: str) -> Any:
 
 @dataclass(frozen=True)
 class _DecisionState:
-    """What deciding one row needs besides the row: settings and the long frames grouped by review key."""
+    """What deciding one row needs besides the row: settings, and the long frames with the positions of the
+    rows the decisions read and their review keys (:func:`_review_key_series`, Arrow strings). Nothing is
+    grouped up front: each block groups only its own reviews' rows (:meth:`grouped`), so neither the parent nor
+    the forked workers hold a dict entry per review (at 1M reviews, one not-run row each, those dicts and their
+    lists were copied page by page into every worker as its lookups touched them), and the rows are not copied
+    (positions into the frames the triage returns anyway)."""
 
     settings: ReplySettings
-    by_hit: dict[str, list[dict[str, Any]]]
-    not_run: dict[str, list[str]]
-    complaints: dict[str, list[tuple[str, str]]]
+    hits: pd.DataFrame
+    hit_rows: np.ndarray  # positions in ``hits`` of removal-basis hit rows
+    hit_keys: pd.Series
+    not_run_rows: np.ndarray  # positions in ``hits`` of not-run rows
+    not_run_keys: pd.Series
+    matches: pd.DataFrame
+    match_rows: np.ndarray  # positions in ``matches`` of complaint rows that are not negated
+    match_keys: pd.Series
     has_sent: bool
     stages_not_run: tuple[str, ...]
     existing: frozenset[str]
+
+    def grouped(self, keys: Iterable[str]) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[str]],
+                                                    dict[str, list[tuple[str, str]]]]:
+        """:func:`_hits_by_review`'s two dicts and :func:`_complaints`' dict, restricted to ``keys`` (rows of
+        other reviews left out; the rows of these reviews in the same order, so the same entries)."""
+        wanted = list(dict.fromkeys(keys))
+
+        def rows(frame: pd.DataFrame, pos: np.ndarray, fkeys: pd.Series) -> pd.DataFrame:
+            if not len(pos):
+                return frame.iloc[:0]
+            return frame.take(pos[fkeys.isin(wanted).to_numpy(dtype=bool)])
+
+        by_hit = _hits_by_review(rows(self.hits, self.hit_rows, self.hit_keys))[0]
+        not_run = _hits_by_review(rows(self.hits, self.not_run_rows, self.not_run_keys))[1]
+        return by_hit, not_run, _complaints(rows(self.matches, self.match_rows, self.match_keys))
+
+
+def _decision_state(settings: ReplySettings, hits: pd.DataFrame | None, matches: pd.DataFrame | None,
+                    has_sent: bool, stages_not_run: tuple[str, ...], existing: frozenset[str]) -> _DecisionState:
+    """The :class:`_DecisionState` of a triage: where the rows of ``hits`` and ``matches`` that
+    :func:`_hits_by_review` and :func:`_complaints` read are (the same masks), and their review keys."""
+    h = hits if hits is not None else pd.DataFrame()
+    none = np.zeros(0, dtype=np.int64)
+    real = nr = none
+    if not h.empty:
+        outcome = (h["outcome"].astype("string").fillna("hit") if "outcome" in h.columns
+                   else pd.Series("hit", index=h.index))
+        basis = (h["removal_basis"].astype("boolean").fillna(False).astype(bool) if "removal_basis" in h.columns
+                 else False)
+        real = np.flatnonzero(((outcome == "hit") & basis).to_numpy(dtype=bool))
+        nr = np.flatnonzero((outcome == "not_run").to_numpy(dtype=bool))
+    m = matches if matches is not None else pd.DataFrame()
+    mrows = none
+    if not m.empty:
+        keep = np.ones(len(m), dtype=bool)
+        if "complaint" in m.columns:
+            keep &= m["complaint"].astype("boolean").fillna(False).astype(bool).to_numpy(dtype=bool)
+        if "negated" in m.columns:
+            keep &= ~m["negated"].astype("boolean").fillna(False).astype(bool).to_numpy(dtype=bool)
+        mrows = np.flatnonzero(keep)
+
+    def keys(frame: pd.DataFrame, pos: np.ndarray) -> pd.Series:
+        if not len(pos):
+            return pd.Series([], dtype=object)
+        cols = [c for c in ("review_id", "platform") if c in frame.columns]
+        return _review_key_series(frame[cols].take(pos)).reset_index(drop=True)
+
+    return _DecisionState(settings, h, real, keys(h, real), nr, keys(h, nr), m, mrows, keys(m, mrows),
+                          has_sent, stages_not_run, existing)
 
 
 #: Objects handed to forked worker processes by inheritance (set just before the pool forks, then cleared).
@@ -709,7 +779,13 @@ def _decide_block(recs: pd.DataFrame, state: _DecisionState) -> list[tuple[Any, 
     """
     from .sentiment import UNKNOWN_LABEL
 
-    settings, by_hit, not_run, complaints = state.settings, state.by_hit, state.not_run, state.complaints
+    settings = state.settings
+    # the review keys _lookup may try for these rows (platform + id, then id), from the values _records gives
+    rids = [str(v) for v in _column_values(recs["review_id"])]
+    plats = (_column_values(recs["platform"]) if "platform" in recs.columns else [None] * len(rids))
+    block_keys = [str(p or "other") + _KEY_SEP + r for p, r in zip(plats, rids)] + rids
+    by_hit, not_run, complaints = state.grouped(block_keys)
+    del rids, plats, block_keys
     has_sent, stages_not_run = state.has_sent, state.stages_not_run
     previous = set(state.existing)  # the drafts on the page so far: existing replies, then this block's drafts
     rows: list[tuple[Any, ...]] = []

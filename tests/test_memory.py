@@ -184,9 +184,7 @@ def test_assemble_by_blocks_equals_one_block(reviews):
     settings = ReplySettings(amazon_public_reply=True)
     scored, matches, hits, missing = pipeline.triage_partition(reviews)
     out = pipeline.coerce(scored)
-    by_hit, not_run = pipeline._hits_by_review(hits)
-    state = pipeline._DecisionState(settings, by_hit, not_run, pipeline._complaints(matches), True, (),
-                                    frozenset())
+    state = pipeline._decision_state(settings, hits, matches, True, (), frozenset())
     recs = out[[c for c in pipeline.DECISION_COLUMNS if c in out.columns]]
     rows = pipeline._decide_block(recs, state)
     one = pipeline._assemble([rows], recs, settings, frozenset())
