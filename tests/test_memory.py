@@ -206,3 +206,30 @@ def test_priority_by_blocks_equals_one_block(reviews, monkeypatch):
     assert len(score) == len(frame) and str(score.dtype) == "Float64" and str(reason.dtype) == "string"
     empty, empty_reason = pipeline._priority(frame.head(0), None)
     assert len(empty) == 0 and len(empty_reason) == 0
+
+
+def test_decision_state_grouped_per_block_equals_grouping_the_whole(reviews):
+    """A decision block groups only its reviews' hit, not-run and complaint rows: for each review key, the same
+    entries (same rows, same order) as grouping the whole long frames, and nothing for reviews not asked for;
+    a long frame without ``platform`` is keyed by id alone, as :func:`pipeline._lookup` falls back to."""
+    from reviewtools import pipeline
+    from reviewtools.respond import ReplySettings
+
+    scored, matches, hits, _ = pipeline.triage_partition(reviews)
+    by_hit, not_run = pipeline._hits_by_review(hits)
+    complaints = pipeline._complaints(matches)
+    assert not_run and complaints  # the sample exercises the not-run and complaint groupings
+    state = pipeline._decision_state(ReplySettings(), hits, matches, True, (), frozenset())
+    keys = pipeline._review_keys(scored)
+    block = keys[::3] + [next(iter(by_hit)), list(complaints)[-1]]  # a third of the reviews, one hit, one complaint
+    got_hit, got_nr, got_comp = state.grouped(block)
+    for whole, got in ((by_hit, got_hit), (not_run, got_nr), (complaints, got_comp)):
+        assert got and len(got) < len(whole) or len(whole) == 1
+        assert got == {k: v for k, v in whole.items() if k in set(block)}
+    assert state.grouped([]) == ({}, {}, {})
+    no_platform = hits.drop(columns=["platform"])
+    bare = pipeline._decision_state(ReplySettings(), no_platform, None, True, (), frozenset())
+    ids = scored["review_id"].astype(str).tolist()[:25]
+    want_nr = pipeline._hits_by_review(no_platform)[1]
+    assert bare.grouped(ids)[1] == {k: v for k, v in want_nr.items() if k in set(ids)}
+    assert bare.grouped(ids)[2] == {}
