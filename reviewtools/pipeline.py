@@ -605,7 +605,6 @@ def recommend(
     settings = settings or ReplySettings()
     out = coerce(frame)
     has_sent = "sentiment_label" in out.columns and "sentiment" not in stages_not_run
-    priority, priority_reason = _priority(out, as_of)
     existing = frozenset(_normalise(t) for t in out["reply_text"].dropna().astype(str) if t.strip())
     recs = out[[c for c in DECISION_COLUMNS if c in out.columns]]
     state = _decision_state(settings, hits, topic_matches, has_sent, tuple(stages_not_run), existing)
@@ -629,8 +628,8 @@ def recommend(
             _FORKED.pop("decisions", None)
     else:
         cols = _assemble([_decide_block(recs, state)], recs, settings, existing)
-    cols["priority"] = priority
-    cols["priority_reason"] = priority_reason
+    # after the decision workers are gone: its arrays and temporaries are not held beside them
+    cols["priority"], cols["priority_reason"] = _priority(out, as_of)
     for c in TRIAGE_COLUMNS:
         out[c] = cols[c]
     return out
