@@ -47,6 +47,8 @@ from typing import Any, Final
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .errors import ReviewToolsError
 from .respond import (
@@ -707,19 +709,24 @@ class _DecisionState:
     stages_not_run: tuple[str, ...]
     existing: frozenset[str]
 
-    def grouped(self, keys: Iterable[str]) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[str]],
-                                                    dict[str, list[tuple[str, str]]]]:
+    def grouped(self, keys: Iterable[str] | None) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[str]],
+                                                           dict[str, list[tuple[str, str]]]]:
         """:func:`_hits_by_review`'s two dicts and :func:`_complaints`' dict, restricted to ``keys`` (rows of
-        other reviews left out; the rows of these reviews in the same order, so the same entries)."""
-        wanted = list(dict.fromkeys(keys))
+        other reviews left out; the rows of these reviews in the same order, so the same entries); all reviews'
+        with ``keys=None``."""
+        wanted = None if keys is None else pa.array(list(dict.fromkeys(keys)), type=pa.string())
 
         def rows(frame: pd.DataFrame, pos: np.ndarray, fkeys: pd.Series) -> pd.DataFrame:
             if not len(pos):
                 return frame.iloc[:0]
-            return frame.take(pos[fkeys.isin(wanted).to_numpy(dtype=bool)])
+            if wanted is None:
+                return frame.take(pos)
+            arr = pa.array(fkeys, type=pa.string(), from_pandas=True)
+            return frame.take(pos[pc.is_in(arr, value_set=wanted).to_numpy(zero_copy_only=False)])
 
         by_hit = _hits_by_review(rows(self.hits, self.hit_rows, self.hit_keys))[0]
-        not_run = _hits_by_review(rows(self.hits, self.not_run_rows, self.not_run_keys))[1]
+        nr_cols = [c for c in ("review_id", "platform", "rule_id", "outcome") if c in self.hits.columns]
+        not_run = _hits_by_review(rows(self.hits[nr_cols], self.not_run_rows, self.not_run_keys))[1]
         return by_hit, not_run, _complaints(rows(self.matches, self.match_rows, self.match_keys))
 
 
@@ -764,10 +771,10 @@ _FORKED: dict[str, Any] = {}
 def _decide_task(bounds: tuple[int, int]) -> list[tuple[Any, ...]]:
     """One pool task of :func:`recommend`: decide rows ``start:stop`` of the frame the parent forked with."""
     recs, state = _FORKED["decisions"]
-    return _decide_block(recs.iloc[bounds[0] : bounds[1]], state)
+    return _decide_block(recs.iloc[bounds[0] : bounds[1]], state, whole=False)
 
 
-def _decide_block(recs: pd.DataFrame, state: _DecisionState) -> list[tuple[Any, ...]]:
+def _decide_block(recs: pd.DataFrame, state: _DecisionState, whole: bool = True) -> list[tuple[Any, ...]]:
     """Decide the rows of one block in order, as the serial loop would if the block were the whole frame.
 
     One tuple per row: ``(action, reason_head, reason_tail, draft, kind, where, lint, blocked, topic, rule_ids,
@@ -779,12 +786,14 @@ def _decide_block(recs: pd.DataFrame, state: _DecisionState) -> list[tuple[Any, 
     from .sentiment import UNKNOWN_LABEL
 
     settings = state.settings
-    # the review keys _lookup may try for these rows (platform + id, then id), from the values _records gives
-    rids = [str(v) for v in _column_values(recs["review_id"])]
-    plats = (_column_values(recs["platform"]) if "platform" in recs.columns else [None] * len(rids))
-    block_keys = [str(p or "other") + _KEY_SEP + r for p, r in zip(plats, rids)] + rids
-    by_hit, not_run, complaints = state.grouped(block_keys)
-    del rids, plats, block_keys
+    if whole:  # the rows are the whole frame: every review's rows
+        by_hit, not_run, complaints = state.grouped(None)
+    else:  # the review keys _lookup may try for these rows (platform + id, then id), from the values _records gives
+        rids = [str(v) for v in _column_values(recs["review_id"])]
+        plats = (_column_values(recs["platform"]) if "platform" in recs.columns else [None] * len(rids))
+        by_hit, not_run, complaints = state.grouped([str(p or "other") + _KEY_SEP + r for p, r in zip(plats, rids)]
+                                                    + rids)
+        del rids, plats
     has_sent, stages_not_run = state.has_sent, state.stages_not_run
     previous = set(state.existing)  # the drafts on the page so far: existing replies, then this block's drafts
     rows: list[tuple[Any, ...]] = []
