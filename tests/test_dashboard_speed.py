@@ -187,3 +187,20 @@ def test_removable_review_ids_equals_the_per_group_join(rows):
         assert got.empty
     else:
         pd.testing.assert_frame_equal(got, want)
+
+
+def _reviews_per_id_exploded(cells: pd.Series) -> pd.Series:
+    """The previous definition (split every row, explode, drop repeats per row): the reference."""
+    parts = pd.Series(cells.astype("string").fillna("").str.split("|").to_numpy(), dtype=object).explode()
+    long = pd.DataFrame({"row": parts.index, "id": parts.to_numpy()}).dropna()
+    return long[long["id"] != ""].drop_duplicates()["id"].value_counts()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.lists(st.sampled_from(["price", "smell", "size_fit", ""]), max_size=4)
+                          .map("|".join)), max_size=40))
+def test_topic_counts_per_distinct_cell_equals_exploding_every_row(cells):
+    from reviewtools.topics import _reviews_per_id
+
+    series = pd.Series(cells, dtype="object")
+    assert _reviews_per_id(series).to_dict() == _reviews_per_id_exploded(series).to_dict()
