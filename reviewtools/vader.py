@@ -24,6 +24,16 @@ skipped for ASCII text and for text without an emoji character; only lexicon hit
 last words are both near the word; the ALL-CAPS differential is computed lazily; sets and tuple-keyed dicts
 replace lists and string formatting.
 
+**Native core.** Where the optional C extension ``reviewtools._vadercore`` is built (``pip install -e .``
+or ``make setup`` compile it; ``setup.py``), :class:`FastVader` hands each text to it first. The C code is a
+line-by-line port of :meth:`FastVader._valences` and of the score arithmetic below, fed with the same tables
+and constants from the installed package; it returns the *unrounded* scores and Python rounds them, so the
+results are the same floats. It declines any text it cannot score exactly (a character whose ``str.lower()``
+holds ASCII, such as U+0130; a token that could equal a non-ASCII lexicon key; anything not a ``str``) and
+those go to the Python path. Without the extension, or with ``REVIEWTOOLS_PURE_PYTHON=1``, everything runs in
+Python and a log line says so. ``FastVader(native=False)`` forces the Python path; ``backend`` tells which
+one an instance uses.
+
 >>> from reviewtools.vader import FastVader
 >>> FastVader().polarity_scores("The book was good.")
 {'neg': 0.0, 'neu': 0.508, 'pos': 0.492, 'compound': 0.4404}
@@ -35,11 +45,13 @@ import importlib.resources
 import logging
 import math
 import multiprocessing
+import os
 import string
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import compress
-from typing import Final
+from types import ModuleType
+from typing import Any, Final
 
 from vaderSentiment import vaderSentiment as _upstream
 
@@ -83,6 +95,63 @@ _normalize = _upstream.normalize
 _amplify_ep = _upstream.SentimentIntensityAnalyzer._amplify_ep
 _amplify_qm = _upstream.SentimentIntensityAnalyzer._amplify_qm
 
+#: Set this environment variable to ``1`` to run the pure-Python path even where the native core is built.
+PURE_PYTHON_ENV: Final[str] = "REVIEWTOOLS_PURE_PYTHON"
+#: The native core this module drives (``CORE_VERSION`` in ``_vadercore.c``); any other build is stale and
+#: is not used.
+NATIVE_CORE_VERSION: Final[int] = 1
+#: The native core reads the ``!`` and ``?`` amplifiers from tables of upstream's own ``_amplify_ep`` /
+#: ``_amplify_qm`` for 0..15 marks; both saturate (at 4 and at 4 marks in 3.3.2), checked at construction.
+_PUNCT_TABLE_LEN: Final[int] = 16
+#: Texts the native core is checked on against the Python path each time it is set up (about 1 ms).
+_SELF_CHECK: Final[tuple[str, ...]] = (
+    "VADER is VERY SMART, uber handsome, and FRIGGIN FUNNY!!!",
+    "The plot was good, but the characters are uncompelling and the dialog is not great.",
+    "At least it isn't a horrible book. Not bad at all",
+    "Roger Dodger is one of the least compelling variations on this theme.",
+    "good good but good good",
+    "it was so good, never so good; without a doubt the bomb, to die for, kind of good",
+    "no good at all?? NO problem or bad!!!!!! sort of ok",
+    "Catch utf-8 emoji such as 💘 and 💋 and 😁 love😁it",
+    "Caf\u00e9 tr\u00e8s BIEN, \u00c9NORME d\u00e9ception \u2014 don\u2019t buy\u2026 terrible",
+    "\u0130STANBUL good \u212a",
+    "",
+    "   ",
+)
+
+
+@lru_cache(maxsize=None)
+def _native_module(disabled: bool) -> ModuleType | None:
+    """The native core module, or ``None`` (logged once per process and reason)."""
+    if disabled:
+        logger.info("VADER native core disabled by %s: pure-Python path (same scores, slower)", PURE_PYTHON_ENV)
+        return None
+    try:
+        from . import _vadercore
+    except ImportError as exc:
+        logger.info("VADER native core not built (%s): pure-Python path (same scores, slower)", exc)
+        return None
+    version = getattr(_vadercore, "CORE_VERSION", None)
+    if version != NATIVE_CORE_VERSION:
+        logger.warning(
+            "VADER native core %s is stale (version %s, expected %s): pure-Python path; rebuild with "
+            "`pip install -e .`",
+            _vadercore.__file__,
+            version,
+            NATIVE_CORE_VERSION,
+        )
+        return None
+    return _vadercore
+
+
+def native_available() -> bool:
+    """Whether the native core is built, current and not disabled by ``REVIEWTOOLS_PURE_PYTHON``.
+
+    >>> isinstance(native_available(), bool)
+    True
+    """
+    return _native_module(os.environ.get(PURE_PYTHON_ENV, "") not in ("", "0")) is not None
+
 
 def _read_package_file(name: str) -> str:
     """Read one of the installed vaderSentiment package's data files as UTF-8 text."""
@@ -125,9 +194,13 @@ class FastVader:
     0.9342
     >>> v.compound_many(["good", "not good", ""])
     [0.4404, -0.3412, 0.0]
+
+    ``native``: ``None`` (default) uses the native core when it is available (see the module docstring),
+    ``False`` never, ``True`` requires it (:class:`ImportError` when it is not built).
     """
 
     __slots__ = (
+        "_native",
         "lexicon",
         "emojis",
         "_scorable",
@@ -139,7 +212,14 @@ class FastVader:
         "_ascii_fast",
     )
 
-    def __init__(self, lexicon_file: str = LEXICON_FILE, emoji_lexicon: str = EMOJI_LEXICON_FILE) -> None:
+    def __init__(
+        self,
+        lexicon_file: str = LEXICON_FILE,
+        emoji_lexicon: str = EMOJI_LEXICON_FILE,
+        native: bool | None = None,
+        *,
+        _sum_via_python: bool = False,
+    ) -> None:
         self.lexicon: dict[str, float] = _parse_lexicon(_read_package_file(lexicon_file))
         self.emojis: dict[str, str] = _parse_emoji(_read_package_file(emoji_lexicon))
         # A token scores only if it is a lexicon word and not a booster (upstream appends 0 for boosters).
@@ -153,6 +233,60 @@ class FastVader:
         self._idiom_last: frozenset[str] = frozenset(k[-1] for k in phrases)
         # ASCII text can skip the emoji pass only while no emoji key is ASCII (true for 3.3.2's file).
         self._ascii_fast: bool = not any(c.isascii() for c in self._emoji_single)
+        self._native: Any = None
+        if native is not False:
+            module = _native_module(False if native else os.environ.get(PURE_PYTHON_ENV, "") not in ("", "0"))
+            if module is None and native:
+                raise ImportError("the native VADER core (reviewtools._vadercore) is not available")
+            if module is not None:
+                self._native = self._build_native(module, _sum_via_python)
+
+    @property
+    def backend(self) -> str:
+        """``"native"`` when texts go to the C core first, else ``"python"``.
+
+        >>> FastVader(native=False).backend
+        'python'
+        """
+        return "python" if self._native is None else "native"
+
+    def _build_native(self, module: ModuleType, sum_via_python: bool) -> Any:
+        """The native core over this instance's tables, or ``None`` (logged) if it disagrees with Python."""
+        ep = tuple(float(_amplify_ep("!" * k)) for k in range(_PUNCT_TABLE_LEN))
+        qm = tuple(float(_amplify_qm("?" * k)) for k in range(_PUNCT_TABLE_LEN))
+        far = 10 * _PUNCT_TABLE_LEN
+        if ep[-1] != _amplify_ep("!" * far) or qm[-1] != _amplify_qm("?" * far):
+            logger.warning("VADER native core not used: the punctuation amplifiers do not saturate")
+            return None
+        core = module.Core(
+            lexicon=self.lexicon,
+            boosters=BOOSTER_DICT,
+            negate=sorted(NEGATE),
+            special={" ".join(k): v for k, v in self._special.items()},
+            booster_ngrams={" ".join(k): v for k, v in self._booster_ngrams.items()},
+            first_words=sorted(self._idiom_first),
+            last_words=sorted(self._idiom_last),
+            emojis=self.emojis,
+            constants=(
+                C_INCR,
+                N_SCALAR,
+                _DAMP_2,
+                _DAMP_3,
+                _NEVER_SO,
+                _BUT_BEFORE,
+                _BUT_AFTER,
+                _normalize.__defaults__[0],  # alpha, upstream normalize(score, alpha=15)
+            ),
+            ep_table=ep,
+            qm_table=qm,
+            sum_via_python=sum_via_python,
+        )
+        for text in _SELF_CHECK:
+            raw = core.scores(text)
+            if raw is not None and self._rounded(raw) != self._py_polarity_scores(text):
+                logger.warning("VADER native core not used: it differs from the Python path on %r", text)
+                return None
+        return core
 
     # ------------------------------------------------------------------------------------------ helpers
 
@@ -377,6 +511,20 @@ class FastVader:
         >>> FastVader().polarity_scores("Not bad at all")
         {'neg': 0.0, 'neu': 0.513, 'pos': 0.487, 'compound': 0.431}
         """
+        if self._native is not None:
+            raw = self._native.scores(text)
+            if raw is not None:
+                return self._rounded(raw)
+        return self._py_polarity_scores(text)
+
+    @staticmethod
+    def _rounded(raw: tuple[float, float, float, float]) -> dict[str, float]:
+        """The native core's unrounded ``(neg, neu, pos, compound)`` rounded as upstream rounds them."""
+        neg, neu, pos, compound = raw
+        return {"neg": round(neg, 3), "neu": round(neu, 3), "pos": round(pos, 3), "compound": round(compound, 4)}
+
+    def _py_polarity_scores(self, text: str) -> dict[str, float]:
+        """:meth:`polarity_scores` in Python: the reference the native core is a port of."""
         if not isinstance(text, str):
             raise TypeError(f"polarity_scores expects str, got {type(text).__name__}")
         text, n, vals, _ = self._valences(text)
@@ -415,6 +563,14 @@ class FastVader:
         >>> FastVader().compound("The book was good.")
         0.4404
         """
+        if self._native is not None:
+            raw = self._native.compound(text)
+            if raw is not None:
+                return round(raw, 4)
+        return self._py_compound(text)
+
+    def _py_compound(self, text: str) -> float:
+        """:meth:`compound` in Python."""
         if not isinstance(text, str):
             raise TypeError(f"compound expects str, got {type(text).__name__}")
         text, n, vals, _ = self._valences(text)
@@ -433,8 +589,12 @@ class FastVader:
         >>> FastVader().compound_many(["great", "awful"])
         [0.6249, -0.4588]
         """
-        f = self.compound
-        return [f(t) for t in texts]
+        if self._native is None:
+            f = self._py_compound
+            return [f(t) for t in texts]
+        texts = texts if isinstance(texts, list) else list(texts)
+        py = self._py_compound
+        return [py(t) if c is None else round(c, 4) for t, c in zip(texts, self._native.compound_many(texts))]
 
     def scores_many(self, texts: Iterable[str]) -> list[dict[str, float]]:
         """``polarity_scores`` for many texts, in order.
@@ -442,8 +602,20 @@ class FastVader:
         >>> FastVader().scores_many(["great"])
         [{'neg': 0.0, 'neu': 0.0, 'pos': 1.0, 'compound': 0.6249}]
         """
-        f = self.polarity_scores
-        return [f(t) for t in texts]
+        if self._native is None:
+            f = self._py_polarity_scores
+            return [f(t) for t in texts]
+        texts = texts if isinstance(texts, list) else list(texts)
+        py = self._py_polarity_scores
+        out: list[dict[str, float]] = []
+        append = out.append
+        for t, raw in zip(texts, self._native.scores_many(texts)):
+            if raw is None:
+                append(py(t))
+            else:
+                neg, neu, pos, compound = raw
+                append({"neg": round(neg, 3), "neu": round(neu, 3), "pos": round(pos, 3), "compound": round(compound, 4)})
+        return out
 
 
 @lru_cache(maxsize=1)
@@ -516,6 +688,8 @@ def compound_parallel(texts: Sequence[str], processes: int = 2) -> list[float]:
 __all__ = [
     "FastVader",
     "get_analyzer",
+    "native_available",
+    "PURE_PYTHON_ENV",
     "scores_parallel",
     "compound_parallel",
     "B_INCR",

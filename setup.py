@@ -1,0 +1,32 @@
+"""Build of reviewtools' optional native VADER core (``reviewtools/_vadercore.c``).
+
+Everything else about the package is declared in ``pyproject.toml``. The extension is optional: where it
+cannot be compiled (no C compiler, no Python headers) the install still succeeds and
+``reviewtools.vader.FastVader`` runs its pure-Python path, which gives the same scores.
+"""
+
+from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+
+#: Flags that keep C's floating point identical to Python's: no fused multiply-add (gcc contracts a*b+c
+#: on targets with FMA, e.g. aarch64, unless told not to) and no value-changing optimisations.
+GCC_LIKE_FLAGS = ["-O2", "-ffp-contract=off", "-fno-fast-math"]
+MSVC_FLAGS = ["/O2", "/fp:precise"]
+
+
+class BuildExt(build_ext):
+    """Pick the floating-point flags for the compiler in use."""
+
+    def build_extensions(self) -> None:
+        flags = MSVC_FLAGS if self.compiler.compiler_type == "msvc" else GCC_LIKE_FLAGS
+        for ext in self.extensions:
+            ext.extra_compile_args = [*ext.extra_compile_args, *flags]
+        super().build_extensions()
+
+
+setup(
+    ext_modules=[
+        Extension("reviewtools._vadercore", ["reviewtools/_vadercore.c"], optional=True),
+    ],
+    cmdclass={"build_ext": BuildExt},
+)
