@@ -37,7 +37,7 @@ import functools
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from importlib import resources
 from typing import Final, NamedTuple
 
@@ -167,8 +167,12 @@ def load_abbreviations() -> dict[str, str]:
     return out
 
 
+# Closing quotes and brackets that stay with the sentence a terminator ends.
+_CLOSERS: Final[str] = "\"'\u201d\u2019\u00bb)]"
+# Opening quotes and brackets stripped from the word before a full stop (abbreviation lookup).
+_OPENERS: Final[str] = "\"'(\u201c\u2018["
 # A run of sentence-final punctuation, with any closing quotes or brackets that belong to the sentence.
-_TERMINATOR = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019\u00bb)\]]*")
+_TERMINATOR = re.compile(r"[.!?\u2026]+[" + re.escape(_CLOSERS) + r"]*")
 # Line breaks end a sentence (reviews use them for paragraphs and lists). U+0085 is deliberately not one: in
 # review exports it is a mis-decoded cp1252 ellipsis, not a line break.
 _LINE = re.compile(r"[^\r\n\u2028\u2029]+")
@@ -191,7 +195,11 @@ def _is_content(ch: str) -> bool:
 
 def _is_boundary(line: str, sent_start: int, m: re.Match[str]) -> bool:
     """Whether the terminator ``m`` ends the sentence that began at ``sent_start`` in ``line``."""
-    s, e = m.start(), m.end()
+    return _boundary(line, sent_start, m.start(), m.end())
+
+
+def _boundary(line: str, sent_start: int, s: int, e: int) -> bool:
+    """Whether the terminator ``line[s:e]`` ends the sentence that began at ``sent_start`` in ``line``."""
     if e >= len(line):
         return True
     run = line[s:e]
@@ -204,12 +212,12 @@ def _is_boundary(line: str, sent_start: int, m: re.Match[str]) -> bool:
     nxt = stripped[0]
     if "!" in run or "?" in run:
         return True
-    dots = run.rstrip("\"'\u201d\u2019\u00bb)]")
+    dots = run.rstrip(_CLOSERS)
     if "\u2026" in dots or len(dots) >= 2:  # an ellipsis: a pause unless a new sentence visibly starts
         return nxt.isupper()
     # a single full stop: look at the word it ends
     tok_start = line.rfind(" ", 0, s) + 1
-    token = line[max(tok_start, sent_start) : s].lstrip("\"'(\u201c\u2018[")
+    token = line[max(tok_start, sent_start) : s].lstrip(_OPENERS)
     kind = load_abbreviations().get(token.lower())
     if kind == "prefix":
         return False
@@ -270,6 +278,284 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             else:
                 spans.append((a, b))
     return spans
+
+
+# ------------------------------------------------------------------------------------ the block splitter
+#
+# split_sentences_many gives exactly split_sentences' spans for a whole block of texts. ASCII texts (most review
+# exports) are split together with numpy on their bytes, where a byte is a character: line breaks, terminator runs
+# and every case of _boundary that does not depend on where the current sentence began are decided as array
+# operations; the few terminators that do (a full stop after an earlier terminator in the same word, as in
+# "e.g." or "3.5.", or after a possible list marker) are decided in order by _boundary itself. Other texts go
+# through split_sentences one by one. tests/test_sentiment_fast.py holds the two equal under Hypothesis.
+
+#: Character classes of the ASCII fast path, one bit each (see :func:`_ascii_classes`).
+_K_WS, _K_NL, _K_T, _K_C, _K_UP, _K_LO, _K_DIG, _K_CONTENT = (1 << k for k in range(8))
+#: Iterations of a vectorised scan (over whitespace, closers, openers) before the rare long runs left are
+#: finished one by one; a performance knob only, the result does not depend on it.
+_SCAN_STEPS: Final[int] = 8
+_NO_SPANS: Final[tuple[np.ndarray, np.ndarray, np.ndarray]] = (
+    np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
+
+
+@functools.lru_cache(maxsize=1)
+def _ascii_classes() -> tuple[np.ndarray, np.ndarray]:
+    """Per byte value: the class bits of each ASCII character, derived from the reference splitter's own
+    patterns and ``str`` methods (``_LINE``, ``_TERMINATOR``, ``str.isspace/isupper/islower/isdigit``,
+    ``_ALNUM``/``_is_content``), and 1 for the ASCII ones of ``_OPENERS``. Non-ASCII byte values have no bits."""
+    table = np.zeros(256, dtype=np.uint8)
+    opener = np.zeros(256, dtype=np.uint8)
+    for code in range(128):
+        ch = chr(code)
+        bits = 0
+        if not _LINE.fullmatch(ch):
+            bits |= _K_NL
+        elif ch.isspace():
+            bits |= _K_WS
+        if _TERMINATOR.fullmatch(ch):
+            bits |= _K_T
+        elif _TERMINATOR.fullmatch("." + ch):
+            bits |= _K_C
+        bits |= (_K_UP if ch.isupper() else 0) | (_K_LO if ch.islower() else 0) | (_K_DIG if ch.isdigit() else 0)
+        if _ALNUM.match(ch) or _is_content(ch):
+            bits |= _K_CONTENT
+        table[code] = bits
+        opener[code] = 1 if ch in _OPENERS else 0
+    return table, opener
+
+
+@functools.lru_cache(maxsize=1)
+def _packed_abbreviations() -> tuple[np.ndarray, np.ndarray, int, int]:
+    """The ASCII abbreviations of at most 8 characters packed little-endian into uint64 (sorted), their kinds
+    (1 prefix, 2 before_number, 3 may_end), the longest of them and the longest ASCII abbreviation of any length:
+    a word longer than 8 characters that could be one is decided by :func:`_boundary` (none is today). A
+    non-ASCII abbreviation is never the lower-cased word of an ASCII text."""
+    codes = {"prefix": 1, "before_number": 2, "may_end": 3}
+    items = sorted(
+        (int.from_bytes(k.encode("ascii"), "little"), codes[v])
+        for k, v in load_abbreviations().items() if k and k.isascii() and len(k) <= 8
+    )
+    keys = np.array([k for k, _ in items], dtype=np.uint64)
+    kinds = np.array([c for _, c in items], dtype=np.int8)
+    ascii_lengths = [len(k) for k in load_abbreviations() if k.isascii()]
+    longest = max((x for x in ascii_lengths if x <= 8), default=0)
+    return keys, kinds, longest, max(ascii_lengths, default=0)
+
+
+def _scan(b: np.ndarray, table: np.ndarray, bits: int, pos: np.ndarray, step: int) -> np.ndarray:
+    """Move each of ``pos`` by ``step`` (+1 forward, -1 backward) while the byte it is on (forward) or the byte
+    before it (backward) has any of ``bits`` in ``table``. The buffer starts and ends with a line break, which has
+    none of the bits the callers pass, so every scan stops inside the buffer."""
+    pos = pos.astype(np.int64, copy=True)
+    look = 0 if step > 0 else -1
+    todo = np.flatnonzero(table[b[pos + look]] & bits)
+    for _ in range(_SCAN_STEPS):
+        if not todo.size:
+            return pos
+        pos[todo] += step
+        todo = todo[(table[b[pos[todo] + look]] & bits) != 0]
+    for j in todo.tolist():  # a long run: finish it alone, a growing window at a time
+        p, width = int(pos[j]), 64
+        while True:
+            window = b[p : p + width] if step > 0 else b[max(p - width, 0) : p][::-1]
+            stop = np.flatnonzero((table[window] & bits) == 0)
+            if stop.size:
+                pos[j] = p + int(stop[0]) if step > 0 else p - int(stop[0])
+                break
+            p += width * step
+            width *= 2
+    return pos
+
+
+def split_sentences_many(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`split_sentences` of every text at once: ``(owner, start, end)`` arrays, one entry per sentence in
+    text order then span order, so ``texts[owner[k]][start[k]:end[k]]`` is a sentence. Exactly the spans of
+    ``split_sentences(texts[i])`` for every ``i`` (ASCII texts are split together with numpy, the others one by one).
+
+    >>> owner, start, end = split_sentences_many(["Love it. Broke fast.", "", "Works"])
+    >>> owner.tolist(), start.tolist(), end.tolist()
+    ([0, 0, 2], [0, 9, 0], [8, 20, 5])
+    """
+    n = len(texts)
+    fast = [i for i in range(n) if texts[i].isascii()]
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    if fast:
+        sub_owner, start, end = _split_ascii([texts[i] for i in fast])
+        parts.append((np.asarray(fast, dtype=np.int64)[sub_owner], start, end))
+    if len(fast) < n:
+        slow = [i for i in range(n) if not texts[i].isascii()]
+        owner_s: list[int] = []
+        start_s: list[int] = []
+        end_s: list[int] = []
+        for i in slow:
+            for a, b in split_sentences(texts[i]):
+                owner_s.append(i)
+                start_s.append(a)
+                end_s.append(b)
+        parts.append((np.asarray(owner_s, dtype=np.int64), np.asarray(start_s, dtype=np.int64),
+                      np.asarray(end_s, dtype=np.int64)))
+    if not parts:
+        return _NO_SPANS
+    if len(parts) == 1:
+        return parts[0]
+    owner = np.concatenate([p[0] for p in parts])
+    order = np.argsort(owner, kind="stable")  # each text is in one part, its spans in order
+    return owner[order], np.concatenate([p[1] for p in parts])[order], np.concatenate([p[2] for p in parts])[order]
+
+
+def _split_ascii(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`split_sentences_many` of ASCII texts: their bytes joined with line breaks (a line break ends every
+    sentence, so no rule looks across texts) and split with array operations."""
+    table, opener = _ascii_classes()
+    joined = "\n" + "\n".join(texts) + "\n"
+    b = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+    lens = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    base = np.cumsum(lens + 1) - lens  # where each text starts in the buffer (after its leading line break)
+    nl = np.flatnonzero((b == 10) | (b == 13))  # _LINE's breaks in ASCII (checked against the table in tests)
+
+    # ---- terminator runs: _TERMINATOR matches are a run of [.!?] then any closers
+    tpos = np.flatnonzero((b == 46) | (b == 33) | (b == 63))
+    if tpos.size:
+        first = np.ones(tpos.size, dtype=bool)
+        first[1:] = tpos[1:] != tpos[:-1] + 1
+        ri = np.flatnonzero(first)
+        ms = tpos[ri]
+        tend = tpos[np.append(ri[1:], tpos.size) - 1] + 1
+        excl = np.add.reduceat((b[tpos] != 46).astype(np.int64), ri) > 0  # "!" or "?" in the run
+        me = _scan(b, table, _K_C, tend, 1)
+        k = np.searchsorted(nl, ms)
+        le, ls = nl[k], nl[k - 1] + 1  # the line: [ls, le)
+        dec = _decide(b, table, opener, nl, ms, tend, me, excl, ls, le)
+        todo = np.flatnonzero(dec < 0)
+        if todo.size:
+            _decide_in_order(joined, dec, todo, ms, me, ls, le)
+        cut = me[(dec == 1) & (me < le)]
+    else:
+        cut = np.empty(0, dtype=np.int64)
+
+    # ---- pieces: from each line start or accepted terminator end to the next one or the line end
+    starts = nl[:-1][nl[1:] != nl[:-1] + 1] + 1  # line starts (a line is a non-empty run between breaks)
+    cuts = np.concatenate([starts, cut])
+    cuts.sort()
+    if not cuts.size:
+        return _NO_SPANS
+    line_end = nl[np.searchsorted(nl, cuts)]
+    ends = np.minimum(np.append(cuts[1:], b.size), line_end)
+    a = _scan(b, table, _K_WS, cuts, 1)  # strip the piece's whitespace
+    keep = a < ends
+    a, ends = a[keep], ends[keep]
+    if not a.size:
+        return _NO_SPANS
+    z = _scan(b, table, _K_WS, ends, -1)
+    owner = np.searchsorted(base, a, side="right") - 1
+    content = (table[b[a]] & _K_CONTENT) != 0
+    for j in np.flatnonzero(~content).tolist():  # no letter, digit or symbol at its start: look at all of it
+        content[j] = bool((table[b[a[j] : z[j]]] & _K_CONTENT).any())
+    new = content.copy()  # a piece without content joins the sentence before it in the same text
+    new[0] = True
+    new[1:] |= owner[1:] != owner[:-1]
+    g = np.flatnonzero(new)
+    last = np.append(g[1:], a.size) - 1
+    own = owner[g]
+    return own, a[g] - base[own], z[last] - base[own]
+
+
+def _decide(b: np.ndarray, table: np.ndarray, opener: np.ndarray, nl: np.ndarray, ms: np.ndarray, tend: np.ndarray,
+            me: np.ndarray, excl: np.ndarray, ls: np.ndarray, le: np.ndarray) -> np.ndarray:
+    """:func:`_boundary` of every terminator ``[ms, me)`` (run of [.!?] up to ``tend``, closers after) in line
+    ``[ls, le)``: 1 ends a sentence, 0 does not, -1 depends on where the sentence began (left to
+    :func:`_decide_in_order`)."""
+    dec = np.full(ms.size, -1, dtype=np.int8)
+    at_end = me >= le
+    dec[at_end] = 1
+    after = table[b[me]]
+    glued = np.flatnonzero(~at_end & ((after & _K_WS) == 0))  # no whitespace after the terminator
+    s, e = ms[glued], me[glued]
+    dec[glued] = ((s > ls[glued]) & ((table[b[s - 1]] & _K_LO) != 0) & ((after[glued] & _K_UP) != 0)
+                  & ((table[b[e + 1]] & _K_LO) != 0))
+    w = np.flatnonzero(~at_end & ((after & _K_WS) != 0))
+    nx = _scan(b, table, _K_WS, me[w], 1)
+    ws_only = nx >= le[w]  # only whitespace to the end of the line
+    dec[w[ws_only]] = 1
+    w, nx = w[~ws_only], nx[~ws_only]
+    nxt = table[b[nx]]
+    dec[w[excl[w]]] = 1
+    w, nxt = w[~excl[w]], nxt[~excl[w]]
+    dots = (tend[w] - ms[w]) >= 2  # an ellipsis: a pause unless a capital follows
+    dec[w[dots]] = (nxt[dots] & _K_UP) != 0
+    d, nxt = w[~dots], nxt[~dots]  # a single full stop, whitespace and more text after it
+    if not d.size:
+        return dec
+    s, lsd = ms[d], ls[d]
+    # the word it ends: from after the last " " before it in the line
+    sp = np.concatenate([[-1], np.flatnonzero(b == 32)])  # -1: no space before
+    tok = np.maximum(sp[np.searchsorted(sp, s) - 1] + 1, lsd)
+    # an earlier terminator in that word (its run starts at or after tok): the sentence may begin inside the word
+    prev = d - 1  # the terminator before it (terminators are in order)
+    prev_end = np.where(prev >= 0, me[np.maximum(prev, 0)], -1)
+    in_word = (prev >= 0) & (ms[np.maximum(prev, 0)] >= tok)
+    a = _scan(b, opener, 1, tok, 1)  # lstrip(_OPENERS); stops at the full stop at the latest
+    length = s - a
+    kind = np.zeros(d.size, dtype=np.int8)
+    keys, kinds, longest, longest_all = _packed_abbreviations()
+    too_long = (length > longest) & (length <= longest_all)  # could be an abbreviation too long to pack
+    look = np.flatnonzero((length >= 1) & (length <= longest))
+    if look.size and keys.size:
+        packed = np.zeros(look.size, dtype=np.uint64)
+        for i in range(longest):
+            has = length[look] > i
+            ch = b[np.where(has, a[look] + i, 0)].astype(np.uint64)
+            ch = np.where((ch >= 65) & (ch <= 90), ch + 32, ch)  # str.lower on ASCII
+            packed |= np.where(has, ch << np.uint64(8 * i), np.uint64(0))
+        at = np.minimum(np.searchsorted(keys, packed), keys.size - 1)
+        found = keys[at] == packed
+        kind[look[found]] = kinds[at[found]]
+    up_next = (nxt & _K_UP) != 0
+    out = np.ones(d.size, dtype=np.int8)
+    out[kind == 1] = 0
+    out[kind == 2] = ((nxt[kind == 2] & _K_DIG) == 0)
+    out[kind == 3] = up_next[kind == 3]
+    rest = kind == 0
+    initial = (length == 1) & ((table[b[a]] & _K_UP) != 0) & (b[a] != 73)  # "J." but not "I."
+    out[rest & initial] = 0
+    rest &= ~initial
+    # a list marker as the whole sentence so far: line[P:s].strip(), P the end of the previous terminator in
+    # the line (the sentence began there or earlier; earlier, it holds that terminator and is no marker)
+    same_line = (prev >= 0) & (prev_end > lsd)
+    p = np.where(same_line, prev_end, lsd)
+    y0 = _scan(b, table, _K_WS, p, 1)
+    y1 = _scan(b, table, _K_WS, s, -1)
+    paren = b[y0] == 40
+    q = y0 + paren
+    rl = y1 - q
+    ylen = y1 - y0
+    cand = rest & (ylen >= 1) & (ylen <= 4) & (rl >= 1) & (rl <= 3)
+    c0, c1, c2 = (table[b[np.minimum(q + i, b.size - 1)]] for i in range(3))
+    digits = ((c0 & _K_DIG) != 0) & ((rl < 2) | ((c1 & _K_DIG) != 0)) & ((rl < 3) | ((c2 & _K_DIG) != 0))
+    letter = (rl == 1) & ((c0 & (_K_UP | _K_LO)) != 0) & (b[q] < 128)
+    marker = cand & (digits | letter)
+    out[marker & ~same_line] = 0
+    out[marker & same_line] = -1  # a marker only if the previous terminator ended a sentence
+    out[in_word | too_long] = -1  # the word may be cut where an earlier terminator in it ended a sentence
+    dec[d] = out
+    return dec
+
+
+def _decide_in_order(joined: str, dec: np.ndarray, todo: np.ndarray, ms: np.ndarray, me: np.ndarray,
+                     ls: np.ndarray, le: np.ndarray) -> None:
+    """Decide the terminators ``todo`` (in order) with :func:`_boundary` itself, given where their sentence began:
+    the end of the last terminator before them in the line that ended a sentence, or the line start."""
+    accepted = np.where(dec == 1, me, -1)
+    accepted[todo] = -1
+    last_accepted = np.maximum.accumulate(accepted)
+    done = -1  # the end of the last terminator decided here that ended a sentence
+    for i in todo.tolist():
+        start = int(ls[i])
+        began = max(int(last_accepted[i - 1]) if i else -1, done, start)
+        ok = _boundary(joined[start : int(le[i])], began - start, int(ms[i]) - start, int(me[i]) - start)
+        dec[i] = ok
+        if ok:
+            done = int(me[i])
 
 
 # ----------------------------------------------------------------------------------------------- helpers
