@@ -55,12 +55,11 @@ import pyarrow.compute as pc
 
 from .rules import (
     DUPLICATE_MIN_WORDS,
+    HIT_COLUMNS,
     NEAR_DUPLICATE_JACCARD,
     SHINGLE_WORDS,
-    Finding,
     Rule,
     _prepare,
-    _row,
     _select_rules,
     _str_or_empty,
     _to_frame,
@@ -78,8 +77,6 @@ def _lap(what: str, t0: list[float]) -> None:
         log.debug("duplicates: %-28s %6.2f CPU s (peak RSS so far %d MB)", what, now - t0[0], peak)
     t0[0] = now
 
-
-_PENDING: Final = object()  # marks a flagged row whose id and text are fetched later, all at once
 
 #: The maximal runs of word characters: exactly the non-empty pieces ``re.split(r"[^\w]+", s)`` leaves.
 _NORM_WORDS = re.compile(r"\w+")
@@ -586,11 +583,44 @@ def find_duplicates(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = None)
     _prepare(frame.iloc[:0] if isinstance(frame, pd.DataFrame) else frame)  # validate the input
     if not exact_rule and not near_rule:
         return _to_frame([])
-    return _to_frame(_Duplicates(frame, exact_rule, near_rule).rows())
+    return _Duplicates(frame, exact_rule, near_rule).result()
+
+
+#: Partner reviews named in a note (more are summarised as " ...").
+_NOTE_PARTNERS: Final[int] = 5
+_INF: Final[int] = np.iinfo(np.int64).max
+_LS: Final = pa.large_string()
+
+
+def _ls(v: str) -> pa.Scalar:
+    return pa.scalar(v, _LS)
+
+
+def _head(starts: np.ndarray, sizes: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
+    """The first ``k`` values of each run ``values[starts[g]:starts[g] + sizes[g]]`` as a ``(runs, k)`` matrix,
+    ``-1`` where a run is shorter."""
+    out = np.full((len(starts), k), -1, dtype=np.int64)
+    for j in range(k):
+        sel = sizes > j
+        out[sel, j] = values[starts[sel] + j]
+    return out
+
+
+def _compact(cand: np.ndarray, drop: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the first ``k`` entries of ``cand`` not dropped (``-1`` padded), and how many there were."""
+    order = np.argsort(drop, axis=1, kind="stable")
+    out = np.take_along_axis(cand, order, axis=1)[:, :k].copy()
+    n = (~drop).sum(axis=1)
+    out[np.arange(k)[None, :] >= n[:, None]] = -1
+    return out, n
 
 
 class _Duplicates:
-    """The per-row state of one :func:`find_duplicates` call (plain arrays; Python only for flagged rows)."""
+    """The per-row state of one :func:`find_duplicates` call (plain arrays; Python only per rule, not per row).
+
+    The output is built column by column from blocks of rows (short texts, exact copies, near duplicates), in
+    the order the row-by-row check emitted them.
+    """
 
     def __init__(self, frame: pd.DataFrame, exact_rule: dict[str, Rule], near_rule: dict[str, Rule]) -> None:
         self.frame, self.exact_rule, self.near_rule = frame, exact_rule, near_rule
@@ -598,8 +628,20 @@ class _Duplicates:
         plat = frame["platform"] if "platform" in frame.columns else pd.Series([None] * n, dtype=object)
         known = plat.isin(PLATFORMS).to_numpy(dtype=bool, na_value=False)
         self.plats = np.where(known, plat.to_numpy(dtype=object, na_value=None), "other")
+        # the rules as a table, and each row's rule (index) of either kind, -1 for none
+        self.rules: list[Rule] = []
+        self.rule_of: list[np.ndarray] = []
+        for table in (exact_rule, near_rule):
+            idx = np.full(n, -1, dtype=np.int64)
+            for p, r in table.items():
+                if r not in self.rules:
+                    self.rules.append(r)
+                idx[self.plats == p] = self.rules.index(r)
+            self.rule_of.append(idx)
         self.text_col = frame["text"]
         self.ids_col = frame["review_id"]
+        self._ids: pa.Array | None = None
+        self.texts = _text_array(self.text_col)
         if "author" in frame.columns:
             raw = frame["author"].to_numpy(dtype=object, na_value=None)
             good = np.fromiter((isinstance(a, str) and bool(a.strip()) for a in raw), dtype=bool, count=n)
@@ -615,59 +657,112 @@ class _Duplicates:
             self.undated = np.ones(n, dtype=bool)
             ns = np.zeros(n, dtype=np.int64)
         # the order key of the original check: dated reviews by date, then undated ones, ties by row position
-        order = np.lexsort((np.arange(n), ns, self.undated))
+        self.by_when = np.lexsort((np.arange(n), ns, self.undated))
         self.when_rank = np.empty(n, dtype=np.int64)
-        self.when_rank[order] = np.arange(n)
+        self.when_rank[self.by_when] = np.arange(n)
 
-    # ---- helpers
-    def _flag_row(self, i: int, rule: Rule, what: str, partners: Sequence[int], n_partners: int,
-                  dated: bool) -> tuple[Any, ...]:
-        """A flagged row, resolved into an output row by :meth:`_resolve` (ids and texts fetched in one go)."""
-        return (_PENDING, i, rule, what, list(partners[:5]), n_partners, dated)
+    # ---- output
+    def ids(self) -> pa.Array:
+        if self._ids is None:
+            self._ids = _text_array(self.ids_col)
+        return self._ids
 
-    def _resolve(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-        pending = [r for r in rows if r[0] is _PENDING]
-        need = sorted({i for r in pending for i in (r[1], *r[4])})
-        ids = dict(zip(need, (_str_or_empty(v) for v in self.ids_col.take(need).tolist())))
-        flagged = sorted({r[1] for r in pending})
-        texts = dict(zip(flagged, (_str_or_empty(v) for v in self.text_col.take(flagged).tolist())))
-        out: list[tuple[Any, ...]] = []
-        for r in rows:
-            if r[0] is not _PENDING:
-                out.append(r)
-                continue
-            _, i, rule, what, partners, n_partners, dated = r
-            other_ids = ", ".join(ids[j] for j in partners) + (" ..." if n_partners > 5 else "")
-            note = f"{what} of review(s) {other_ids} by a different author"
-            weak = not dated or self.author[i] < 0
-            if not dated:
-                note += "; dates missing, cannot tell which is the original"
-            if self.author[i] < 0:
-                note += "; author unknown"
-            s = texts[i]
-            a = len(s) - len(s.lstrip())
-            out.append(_row(ids[i], self.plats[i], rule,
-                            Finding("text", a, len(s.rstrip()), s.strip(), note, weak=weak)))
-        return out
+    def _not_run_block(self, rows: np.ndarray, rule: np.ndarray, n_words: np.ndarray) -> dict[str, pa.Array]:
+        counts, inv = np.unique(n_words, return_inverse=True)
+        notes = pa.array([f"text too short for the duplicate check ({c} words < {DUPLICATE_MIN_WORDS})"
+                          for c in counts.tolist()], _LS).take(pa.array(inv.astype(np.int64)))
+        m = len(rows)
+        null_s = pa.nulls(m, _LS)
+        return {"rows": rows, "rule": rule, "removal_basis": pa.nulls(m, pa.bool_()), "strength": null_s,
+                "field": null_s, "start": pa.nulls(m, pa.int64()), "end": pa.nulls(m, pa.int64()),
+                "evidence": null_s, "outcome": pa.array(np.full(m, "not_run", dtype=object), _LS), "note": notes}
+
+    def _hit_block(self, rows: np.ndarray, rule: np.ndarray, what: pa.Array, partners: np.ndarray,
+                   n_partners: np.ndarray, dated: np.ndarray) -> dict[str, pa.Array]:
+        """Flagged rows: the note names up to five partner reviews; evidence is the whole (stripped) text."""
+        m = len(rows)
+        ids = self.ids()
+        cols = [ids.take(pa.array(partners[:, j], mask=partners[:, j] < 0)) for j in range(partners.shape[1])]
+        named = pc.binary_join_element_wise(*cols, _ls(", "), null_handling="skip")
+        unknown = self.author[rows] < 0
+        weak = ~dated | unknown
+        note = pc.binary_join_element_wise(
+            what, _ls(" of review(s) "), named, pc.if_else(pa.array(n_partners > _NOTE_PARTNERS), _ls(" ..."), _ls("")),
+            _ls(" by a different author"),
+            pc.if_else(pa.array(~dated), _ls("; dates missing, cannot tell which is the original"), _ls("")),
+            pc.if_else(pa.array(unknown), _ls("; author unknown"), _ls("")), _ls(""))
+        texts = self.texts.take(pa.array(rows))
+        # evidence: the text without surrounding whitespace (Python's str.strip); a text that starts and ends
+        # with a printable non-space ASCII byte has none, the others are stripped by Python
+        _, off_buf, data_buf = texts.buffers()
+        off = np.frombuffer(off_buf, dtype=np.int64)[texts.offset:texts.offset + m + 1]
+        data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, dtype=np.uint8)
+        plain = off[1:] > off[:-1]
+        if plain.any():
+            lo, hi = data[off[:-1][plain]], data[off[1:][plain] - 1]
+            plain[plain] = (lo > 32) & (lo < 127) & (hi > 32) & (hi < 127)
+        start = np.zeros(m, dtype=np.int64)
+        end = pc.utf8_length(texts).to_numpy(zero_copy_only=False).astype(np.int64)
+        evidence = texts
+        odd = np.flatnonzero(~plain)
+        if len(odd):
+            raw = texts.take(pa.array(odd)).to_pylist()
+            start[odd] = [len(s) - len(s.lstrip()) for s in raw]
+            end[odd] = [len(s.rstrip()) for s in raw]
+            stripped = np.empty(m, dtype=object)
+            stripped[odd] = [s.strip() for s in raw]
+            evidence = pc.replace_with_mask(texts, pa.array(~plain), pa.array(stripped[odd], _LS))
+        strength = np.array([r.strength for r in self.rules] + ["weak"], dtype=object)
+        return {"rows": rows, "rule": rule,
+                "removal_basis": pa.array([bool(r.removal_basis and True) for r in self.rules]).take(
+                    pa.array(rule)),
+                "strength": pa.array(strength[np.where(weak, len(self.rules), rule)], _LS),
+                "field": pa.array(np.full(m, "text", dtype=object), _LS), "start": pa.array(start),
+                "end": pa.array(end), "evidence": evidence,
+                "outcome": pa.array(np.full(m, "hit", dtype=object), _LS), "note": note}
+
+    def _frame(self, blocks: list[dict[str, Any]]) -> pd.DataFrame:
+        """The hit frame (:data:`~reviewtools.rules.HIT_COLUMNS`) of the blocks' rows, in block order."""
+        blocks = [b for b in blocks if len(b["rows"])]
+        if not blocks:
+            return _to_frame([])
+        rows = np.concatenate([b["rows"] for b in blocks]).astype(np.int64)
+        rule = pa.array(np.concatenate([b["rule"] for b in blocks]).astype(np.int64))
+
+        def cat(name: str) -> pa.Array:
+            return pa.concat_arrays([b[name] for b in blocks])
+
+        def rule_col(attr: str) -> pa.Array:
+            return pa.array([getattr(r, attr) for r in self.rules], _LS).take(rule)
+
+        cols = {
+            "review_id": self.ids().take(pa.array(rows)), "platform": pa.array(self.plats[rows], _LS),
+            "rule_id": rule_col("rule_id"), "category": rule_col("category"), "removal_basis": cat("removal_basis"),
+            "strength": cat("strength"), "field": cat("field"), "start": cat("start"), "end": cat("end"),
+            "evidence": cat("evidence"), "clause": rule_col("clause"), "source_url": rule_col("source_url"),
+            "outcome": cat("outcome"), "note": cat("note"),
+        }
+        return pd.DataFrame({c: pd.api.types.pandas_dtype(t).__from_arrow__(cols[c]) for c, t in HIT_COLUMNS.items()})
 
     # ---- the three passes
-    def rows(self) -> list[tuple[Any, ...]]:
-        plats = self.plats
-        has_rule = np.isin(plats, list(set(self.exact_rule) | set(self.near_rule)))
+    def result(self) -> pd.DataFrame:
+        exact_of, near_of = self.rule_of
+        has_rule = (exact_of >= 0) | (near_of >= 0)
         t0 = [time.process_time()]
-        norm, n_words = _normalised_texts(_text_array(self.text_col))
+        norm, n_words = _normalised_texts(self.texts)
         _lap("normalise", t0)
-        rows: list[tuple[Any, ...]] = []
-        short = np.flatnonzero(has_rule & (n_words < DUPLICATE_MIN_WORDS)).tolist()
-        short_ids = dict(zip(short, (_str_or_empty(v) for v in self.ids_col.take(short).tolist())))
-        for i in short:
-            note = f"text too short for the duplicate check ({n_words[i]} words < {DUPLICATE_MIN_WORDS})"
-            for r in (self.exact_rule.get(plats[i]), self.near_rule.get(plats[i])):
-                if r is not None:
-                    rows.append(_row(short_ids[i], plats[i], r, Finding(None, None, None, None, note, "not_run")))
+        blocks: list[dict[str, Any]] = []
+        short = np.flatnonzero(has_rule & (n_words < DUPLICATE_MIN_WORDS))
+        if len(short):  # per row: the exact rule's row, then the near rule's
+            rows = np.concatenate((short, short))
+            rule = np.concatenate((exact_of[short], near_of[short]))
+            o = np.lexsort((np.repeat([0, 1], len(short)), rows))
+            rows, rule = rows[o], rule[o]
+            ok = rule >= 0
+            blocks.append(self._not_run_block(rows[ok], rule[ok], n_words[rows[ok]]))
         elig = np.flatnonzero(has_rule & (n_words >= DUPLICATE_MIN_WORDS))
         if len(elig) == 0:
-            return rows
+            return self._frame(blocks)
         enc = pc.dictionary_encode(norm)  # the whole column (no copy of the eligible rows)
         del norm
         _release()
@@ -692,71 +787,96 @@ class _Duplicates:
         self.members = by_code
         in_exact = np.zeros(self.n, dtype=bool)
         _lap("short texts, exact groups", t0)
-        rows += self._exact(np.flatnonzero(count >= 2), in_exact)
+        blocks.append(self._exact(np.flatnonzero(count >= 2), in_exact))
         _lap("exact duplicates", t0)
         if self.near_rule:
             holder = [texts]
             del texts
-            rows += self._near(holder, in_exact)
+            blocks.append(self._near(holder, in_exact))
             _lap("near duplicates", t0)
-        out = self._resolve(rows)
+        out = self._frame(blocks)
         _lap("output rows", t0)
         return out
 
     def _group(self, u: int) -> np.ndarray:
         return self.members[self.member_off[u]:self.member_off[u + 1]]
 
-    def _exact(self, multi: np.ndarray, in_exact: np.ndarray) -> list[tuple[Any, ...]]:
-        """Rows whose normalised text equals another row's under a different author (per-author counts)."""
-        out: list[tuple[Any, ...]] = []
-        auth, undated, when = self.author, self.undated, self.when_rank
-        for u in multi.tolist():
-            m = self._group(u).tolist()
-            ma = [int(auth[j]) for j in m]
-            known = [a for a in ma if a >= 0]
-            if len(known) == len(m) and len(set(known)) == 1:
-                continue  # one author repeating a text
-            per_author: dict[int, int] = {}
-            und_author: dict[int, int] = {}
-            for j, a in zip(m, ma):
-                if a >= 0:
-                    per_author[a] = per_author.get(a, 0) + 1
-                    und_author[a] = und_author.get(a, 0) + int(undated[j])
-            und_all = int(sum(bool(undated[j]) for j in m))
-            by_when = sorted(m, key=lambda j: when[j])
-            e1 = by_when[0]
-            e2 = by_when[1]
-            a1 = auth[e1]
-            not_a1 = next((j for j in by_when if auth[j] < 0 or auth[j] != a1), None)
-            first_not: dict[int, list[int]] = {}
-            for i, a in zip(m, ma):
-                in_exact[i] = True
-                rule = self.exact_rule.get(self.plats[i])
-                if rule is None:
-                    continue
-                if a >= 0:
-                    n_others = len(m) - per_author[a]
-                    und_group = und_all - und_author[a] + int(undated[i])
-                    earliest_other = not_a1 if (a1 >= 0 and a1 == a) else e1
-                    if a not in first_not:
-                        first_not[a] = list(islice((j for j, b in zip(m, ma) if b != a), 5))
-                    partners = first_not[a]
-                else:
-                    n_others = len(m) - 1
-                    und_group = und_all
-                    earliest_other = e2 if e1 == i else e1
-                    partners = list(islice((j for j in m if j != i), 5))
-                dated = und_group == 0
-                if dated and earliest_other is not None and when[i] < when[earliest_other]:
-                    continue  # the earliest is taken as the original
-                out.append(self._flag_row(i, rule, "same text as", partners, n_others, dated))
-        return out
+    def _exact(self, multi: np.ndarray, in_exact: np.ndarray) -> dict[str, Any]:
+        """Rows whose normalised text equals another row's under a different author.
 
-    def _near(self, texts: list[pa.Array], in_exact: np.ndarray) -> list[tuple[Any, ...]]:
+        Per group of equal texts (members in row order) and per member: the other authors' rows (per-author
+        counts), their undated rows, the earliest of them (the group's earliest row, or its earliest row by
+        another author than the earliest's), and the first five of them by row: all from group-wide reductions,
+        never member x member.
+        """
+        off, auth, undated, when = self.member_off, self.author, self.undated, self.when_rank
+        all_sizes = off[multi + 1] - off[multi]
+        total = int(all_sizes.sum())
+        starts = np.concatenate(([0], np.cumsum(all_sizes)[:-1])).astype(np.int64)
+        m = self.members[np.repeat(off[multi] - starts, all_sizes) + np.arange(total)]
+        empty: dict[str, Any] = {"rows": np.zeros(0, np.int64)}
+        if total == 0:
+            return empty
+        a = auth[m]
+        # a group whose rows all have one known author is that author repeating a text: not flagged
+        known_all = np.add.reduceat((a < 0).astype(np.int64), starts) == 0
+        one = np.minimum.reduceat(a, starts) == np.maximum.reduceat(a, starts)
+        live = ~(known_all & one)
+        m = m[np.repeat(live, all_sizes)]
+        sizes = all_sizes[live]
+        starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
+        in_exact[m] = True
+        if len(m) == 0:
+            return empty
+        g = np.repeat(np.arange(len(sizes)), sizes)
+        a, und, w = auth[m], undated[m].astype(np.int64), when[m]
+        size = sizes[g]
+        # per (group, author): rows and undated rows (unknown authors counted apart, unused)
+        key = g * (int(auth.max()) + 2) + (a + 1)
+        _, inv, cnt = np.unique(key, return_inverse=True, return_counts=True)
+        per_author = cnt[inv]
+        und_author = np.bincount(inv, weights=und).astype(np.int64)[inv]
+        und_all = np.add.reduceat(und, starts)[g]
+        w1 = np.minimum.reduceat(w, starts)  # the group's earliest row (its when rank)
+        w2 = np.minimum.reduceat(np.where(w == w1[g], _INF, w), starts)  # and the second earliest
+        a1 = auth[self.by_when[w1]]
+        other = (a < 0) | (a != a1[g])
+        w_not_a1 = np.minimum.reduceat(np.where(other, w, _INF), starts)  # earliest not by the earliest's author
+        known = a >= 0
+        n_others = np.where(known, size - per_author, size - 1)
+        und_group = np.where(known, und_all - und_author + und, und_all)
+        earliest_other = np.where(known, np.where((a1[g] >= 0) & (a1[g] == a), w_not_a1[g], w1[g]),
+                                  np.where(w == w1[g], w2[g], w1[g]))
+        dated = und_group == 0
+        rule = self.rule_of[0][m]
+        flag = (rule >= 0) & ~(dated & (earliest_other != _INF) & (w < earliest_other))
+        # partners: the first five rows of the group by another author (unknown author: any other row)
+        head = _head(starts, sizes, m, _NOTE_PARTNERS + 1)
+        sel = np.flatnonzero(flag)
+        cand = head[g[sel]]
+        ca = np.where(cand >= 0, auth[np.maximum(cand, 0)], -1)
+        ms, am = m[sel], a[sel]
+        drop = (cand < 0) | np.where((am >= 0)[:, None], (ca == am[:, None]) & (cand >= 0), cand == ms[:, None])
+        partners, got = _compact(cand, drop, _NOTE_PARTNERS)
+        short_of = np.flatnonzero(np.minimum(got, _NOTE_PARTNERS) < np.minimum(n_others[sel], _NOTE_PARTNERS))
+        cache: dict[tuple[int, int], list[int]] = {}
+        for e in short_of.tolist():  # an author holding several of the first rows: scan the group
+            gi, ai = int(g[sel[e]]), int(am[e])
+            if (gi, ai) not in cache:
+                grp = m[starts[gi]:starts[gi] + sizes[gi]]
+                cache[gi, ai] = list(islice((int(j) for j in grp[auth[grp] != ai]), _NOTE_PARTNERS))
+            p = cache[gi, ai]
+            partners[e, :] = -1
+            partners[e, :len(p)] = p
+        what = pa.array(np.full(len(sel), "same text as", dtype=object), _LS)
+        return self._hit_block(ms, rule[sel], what, partners, n_others[sel], dated[sel])
+
+    def _near(self, texts: list[pa.Array], in_exact: np.ndarray) -> dict[str, Any]:
         """Rows whose text has a near duplicate (and no exact one) under a different author."""
+        empty = {"rows": np.zeros(0, np.int64)}
         u, v, jac = _near_pairs(texts)
         if len(u) == 0:
-            return []
+            return empty
         src = np.concatenate((u, v))
         dst = np.concatenate((v, u))
         jac = np.concatenate((jac, jac))
@@ -783,7 +903,7 @@ class _Duplicates:
             rows_v = [j for j in self._group(int(dst[e])).tolist() if auth[j] != a_src[e]]
             n_partner[e] = len(rows_v)
             und[e] = sum(bool(undated[j]) for j in rows_v)
-            earliest[e] = min((when[j] for j in rows_v), default=np.iinfo(np.int64).max)
+            earliest[e] = min((when[j] for j in rows_v), default=_INF)
             ex_src += [int(src[e])] * min(5, len(rows_v))
             ex_row += rows_v[:5]
         live = n_partner > 0
@@ -793,7 +913,7 @@ class _Duplicates:
         n_src = len(off) - 1
         tot = np.bincount(src, weights=n_partner, minlength=n_src).astype(np.int64)
         und_tot = np.bincount(src, weights=und, minlength=n_src).astype(np.int64)
-        early = np.full(n_src, np.iinfo(np.int64).max, dtype=np.int64)
+        early = np.full(n_src, _INF, dtype=np.int64)
         np.minimum.at(early, src, earliest)
         best = np.zeros(n_src)
         np.maximum.at(best, src, jac)
@@ -805,29 +925,31 @@ class _Duplicates:
         e_src = np.concatenate((e_src, np.array(ex_src, dtype=np.int64)))
         e_row = np.concatenate((e_row, np.array(ex_row, dtype=np.int64)))
         if len(e_src) == 0:
-            return []  # every partner was by the same author
+            return empty  # every partner was by the same author
         o = np.lexsort((e_row, e_src))
         e_src, e_row = e_src[o], e_row[o]
         gstart = np.flatnonzero(np.concatenate(([True], e_src[1:] != e_src[:-1])))
-        # emit rows, ordered like the original check (by the first pair in which each row met a partner)
-        flagged: list[tuple[tuple[int, int, int], tuple[Any, ...]]] = []
-        bounds = np.concatenate((gstart, [len(e_src)]))
-        for g in range(len(gstart)):
-            s = int(e_src[bounds[g]])
-            partners = e_row[bounds[g]:min(bounds[g + 1], bounds[g] + 5)].tolist()
-            what = f"near duplicate (Jaccard {best[s]:.2f} >= {NEAR_DUPLICATE_JACCARD})"
-            for i in self._group(s).tolist():
-                rule = self.near_rule.get(self.plats[i])
-                if rule is None:
-                    continue
-                dated = not undated[i] and und_tot[s] == 0
-                if dated and when[i] < early[s]:
-                    continue  # the earliest is taken as the original
-                low = partners[0]
-                sort_key = (low, i, 1) if low < i else (i, low, 0)
-                flagged.append((sort_key, self._flag_row(i, rule, what, partners, int(tot[s]), dated)))
-        flagged.sort(key=lambda x: x[0])
-        return [r for _, r in flagged]
+        glen = np.diff(np.concatenate((gstart, [len(e_src)])))
+        s_of = e_src[gstart]  # the source texts, each with its first five partner rows
+        head = _head(gstart, glen, e_row, _NOTE_PARTNERS)
+        # the rows of each source text, flagged unless dated and earlier than every partner
+        n_rows = off[s_of + 1] - off[s_of]
+        gi = np.repeat(np.arange(len(s_of)), n_rows)
+        i = members[np.repeat(off[s_of] - (np.cumsum(n_rows) - n_rows), n_rows) + np.arange(int(n_rows.sum()))]
+        s = s_of[gi]
+        rule = self.rule_of[1][i]
+        dated = ~undated[i] & (und_tot[s] == 0)
+        ok = (rule >= 0) & ~(dated & (when[i] < early[s]))
+        gi, i, s, rule, dated = gi[ok], i[ok], s[ok], rule[ok], dated[ok]
+        # ordered like the original check: by the first pair in which each row met a partner
+        low = head[gi, 0]
+        before = low < i
+        o = np.lexsort((before, np.where(before, i, low), np.where(before, low, i)))
+        gi, i, s, rule, dated = gi[o], i[o], s[o], rule[o], dated[o]
+        values, inv = np.unique(best[s], return_inverse=True)
+        what = pa.array([f"near duplicate (Jaccard {x:.2f} >= {NEAR_DUPLICATE_JACCARD})" for x in values.tolist()],
+                        _LS).take(pa.array(inv.astype(np.int64)))
+        return self._hit_block(i, rule, what, head[gi], tot[s], dated)
 
 
 __all__ = ["find_duplicates"]
