@@ -667,19 +667,6 @@ def _compound_unique(strings: Iterable[str]) -> dict[str, float]:
     return dict(zip(unique, values, strict=True))
 
 
-def _sentence_texts(titles: list[str], texts: list[str]) -> list[list[str]]:
-    """Each review's sentences (title's, then text's) as strings; each distinct title is split once (titles
-    repeat: "Five Stars")."""
-    title_memo: dict[str, list[str]] = {}
-    out: list[list[str]] = []
-    for ti, te in zip(titles, texts, strict=True):
-        head = title_memo.get(ti)
-        if head is None:
-            head = title_memo[ti] = [ti[a:b] for a, b in split_sentences(ti)]
-        out.append(head + [te[a:b] for a, b in split_sentences(te)] if te else list(head))
-    return out
-
-
 # ---------------------------------------------------------------------------------------------- public API
 
 
@@ -718,6 +705,145 @@ def score_sentences(frame: pd.DataFrame) -> pd.DataFrame:
             "words": "int64",
         }
     )
+
+
+#: dtypes of the columns :func:`score_sentiment` adds.
+_DTYPES: Final[dict[str, str]] = {
+    "vader_compound": "float64",
+    "vader_neg": "float64",
+    "vader_neu": "float64",
+    "vader_pos": "float64",
+    "sentence_compound": "float64",
+    "sentence_count": "Int64",
+    "negative_sentence_share": "Float64",
+    "most_negative_sentence": "string",
+    "most_negative_sentence_compound": "Float64",
+    "sentiment_score": "float64",
+    "sentiment_label": "string",
+    "rating_text_mismatch": "boolean",
+    "mismatch_reason": "string",
+    "text_language": "string",
+}
+
+
+class _Aggregates(NamedTuple):
+    """Per review: sentence count, mean compound (:func:`_mean` exactly), count of negative sentences, the first
+    lowest compound and its sentence (None without sentences), and the word count of the longest sentence that
+    could be over :data:`MAX_RELIABLE_SENTENCE_WORDS` (0 when none)."""
+
+    count: np.ndarray
+    mean: np.ndarray
+    negative: np.ndarray
+    worst_compound: np.ndarray
+    worst: list[str | None]
+    longest: np.ndarray
+
+
+class _Sentences(NamedTuple):
+    """The sentences of a block of reviews: ``strings`` (each text's sentences, then each distinct title's), and
+    ``src``, the review-ordered list of indices into ``strings`` (review by review: its title's sentences, then
+    its text's) with ``count`` sentences per review."""
+
+    strings: list[str]
+    src: np.ndarray
+    count: np.ndarray
+
+    @classmethod
+    def of(cls, titles: list[str], texts: list[str]) -> _Sentences:
+        n = len(texts)
+        title_code: dict[str, int] = {}
+        codes = np.fromiter((title_code.setdefault(t, len(title_code)) for t in titles), dtype=np.int64, count=n)
+        distinct = list(title_code)  # titles repeat ("Five Stars"): each distinct one is split once
+        t_own, t_a, t_b = split_sentences_many(distinct)
+        x_own, x_a, x_b = split_sentences_many(texts)
+        strings = [texts[o][a:b] for o, a, b in zip(x_own.tolist(), x_a.tolist(), x_b.tolist(), strict=True)]
+        n_text = len(strings)
+        strings += [distinct[o][a:b] for o, a, b in zip(t_own.tolist(), t_a.tolist(), t_b.tolist(), strict=True)]
+        per_title = np.bincount(t_own, minlength=len(distinct))
+        ct = per_title[codes]
+        cx = np.bincount(x_own, minlength=n)
+        count = ct + cx
+        first = np.cumsum(count) - count  # where each review's sentences begin in src
+        src = np.empty(int(count.sum()), dtype=np.int64)
+        rows = np.repeat(np.arange(n), ct)
+        k = np.arange(rows.size) - np.repeat(np.cumsum(ct) - ct, ct)
+        src[first[rows] + k] = n_text + (np.cumsum(per_title) - per_title)[codes[rows]] + k
+        k = np.arange(x_own.size) - (np.cumsum(cx) - cx)[x_own]
+        src[first[x_own] + ct[x_own] + k] = np.arange(x_own.size)
+        return cls(strings, src, count)
+
+    def aggregate(self, compounds: np.ndarray) -> _Aggregates:
+        """The per-review aggregates, given the compound of each of ``strings``: reviews with the same number
+        of sentences together, as rows of one matrix (sums in the order and grouping :func:`_mean` uses)."""
+        count = self.count
+        n = count.size
+        first = np.cumsum(count) - count
+        flat = compounds[self.src]
+        mean = np.zeros(n)
+        negative = np.zeros(n, dtype=np.int64)
+        worst_compound = np.zeros(n)
+        worst_src = np.full(n, -1, dtype=np.int64)
+        order = np.argsort(count, kind="stable")
+        sizes = count[order]
+        bounds = np.flatnonzero(np.diff(sizes)) + 1
+        for rows in np.split(order, bounds):
+            size = int(count[rows[0]]) if rows.size else 0
+            if not size:
+                continue
+            at = first[rows][:, None] + np.arange(size)
+            block = flat[at]
+            if size < _NUMPY_PAIRWISE_MIN:  # one by one from 0.0, as _mean
+                total = np.zeros(rows.size)
+                for j in range(size):
+                    total += block[:, j]
+                mean[rows] = total / size
+            else:  # numpy's own mean of each row (its pairwise sum), as _mean
+                mean[rows] = block.mean(axis=1)
+            low = block.argmin(axis=1)  # the first lowest, as min() then list.index()
+            r = np.arange(rows.size)
+            worst_compound[rows] = block[r, low]
+            worst_src[rows] = self.src[at[r, low]]
+            negative[rows] = (block <= NEGATIVE_THRESHOLD).sum(axis=1)
+        strings = self.strings
+        worst = [strings[q] if q >= 0 else None for q in worst_src.tolist()]
+        # a sentence of n words has at least 2n - 1 characters, so only one longer than
+        # 2 * MAX_RELIABLE_SENTENCE_WORDS characters can be over the limit; shorter ones never change the verdict
+        # (``longest`` is only compared with the limit and quoted when over it)
+        longest = np.zeros(n, dtype=np.int64)
+        lengths = np.fromiter(map(len, strings), dtype=np.int64, count=len(strings))
+        long_at = np.flatnonzero(lengths[self.src] > 2 * MAX_RELIABLE_SENTENCE_WORDS)
+        if long_at.size:
+            words = np.fromiter((_word_count(strings[q]) for q in self.src[long_at].tolist()), dtype=np.int64,
+                                count=long_at.size)
+            np.maximum.at(longest, np.repeat(np.arange(n), count)[long_at], words)
+        return _Aggregates(count, mean, negative, worst_compound, worst, longest)
+
+
+def _whole_scores(whole: list[str], scores: dict[str, dict[str, float]]) -> np.ndarray:
+    """``(n, 4)`` array of compound, neg, neu, pos of each review string; 0.0 for an empty one, as VADER."""
+    table = np.zeros((len(scores) + 1, 4))  # the last row: the empty string
+    for j, sc in enumerate(scores.values()):
+        table[j] = (sc["compound"], sc["neg"], sc["neu"], sc["pos"])
+    index = {w: j for j, w in enumerate(scores)}
+    empty = len(scores)
+    return table[np.fromiter((index.get(w, empty) if w else empty for w in whole), dtype=np.int64,
+                             count=len(whole))]
+
+
+def _mismatch_candidates(frame: pd.DataFrame, score: np.ndarray, count: np.ndarray, longest: np.ndarray,
+                         foreign: np.ndarray) -> np.ndarray:
+    """Rows (not foreign) where :func:`_mismatch` can give anything but ``(False, NA)``: no text, no rating, a
+    long stretch, or a high/low rating with a clearly negative/positive score. Without a numeric ``rating``
+    column, every row (``_mismatch`` decides)."""
+    col = frame["rating"] if "rating" in frame.columns else None
+    if col is None or not pd.api.types.is_any_real_numeric_dtype(col.dtype):
+        return np.flatnonzero(~foreign)
+    r = col.to_numpy(dtype=np.float64, na_value=np.nan)
+    stars = np.trunc(r)  # int(rating); int() of an infinite rating raises, so those rows go to _mismatch too
+    out = ((count == 0) | ~np.isfinite(r) | (longest > MAX_RELIABLE_SENTENCE_WORDS)
+           | ((stars >= HIGH_RATING_MIN) & (score <= MISMATCH_NEGATIVE_SCORE))
+           | ((stars <= LOW_RATING_MAX) & (score >= MISMATCH_POSITIVE_SCORE)))
+    return np.flatnonzero(out & ~foreign)
 
 
 def _mismatch(rating: object, score: float, n_sentences: int, worst: str | None, worst_c: float | None,
@@ -782,78 +908,62 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
     [['positive', 1, True], ['neutral', 0, <NA>]]
     """
     titles, texts = _columns(frame)
-    ratings = frame["rating"].tolist() if "rating" in frame.columns else [pd.NA] * len(frame)
+    n = len(frame)
     whole = [review_string(ti, te) for ti, te in zip(titles, texts, strict=True)]
-    per_row = _sentence_texts(titles, texts)
+    sents = _Sentences.of(titles, texts)
     scores = _score_unique(w for w in whole if w)
     # sentences need only their compound (cheaper than the four scores); a sentence that is also a whole
     # review string reuses that string's scores
-    compounds = _compound_unique(x for sents in per_row for x in sents if x not in scores)
+    compounds = _compound_unique(x for x in sents.strings if x not in scores)
     compounds.update((w, sc["compound"]) for w, sc in scores.items())
-    zero = {"neg": 0.0, "neu": 0.0, "pos": 0.0, "compound": 0.0}  # what VADER returns for ""
+    agg = sents.aggregate(np.fromiter(map(compounds.__getitem__, sents.strings), dtype=np.float64,
+                                      count=len(sents.strings)))
+    vader = _whole_scores(whole, scores)
     guesses = [detect_language(te) for te in texts]
+    foreign = np.fromiter((g.not_english for g in guesses), dtype=bool, count=n)
 
-    n = len(frame)
-    cols: dict[str, list[object]] = {c: [] for c in SENTIMENT_COLUMNS}
-    (c_comp, c_neg, c_neu, c_pos, c_sent, c_count, c_share, c_worst, c_worst_c, c_score, c_label, c_flag,
-     c_reason, c_lang) = (cols[c] for c in SENTIMENT_COLUMNS)
-    na = pd.NA
-    for w, sents, rating, guess in zip(whole, per_row, ratings, guesses, strict=True):
-        sw = scores[w] if w else zero
-        c_comp.append(sw["compound"])
-        c_neg.append(sw["neg"])
-        c_neu.append(sw["neu"])
-        c_pos.append(sw["pos"])
-        comps = [compounds[x] for x in sents]
-        m = len(comps)
-        if m:
-            sent_c = _mean(comps)
-            worst_c: float | None = min(comps)  # the first lowest, as np.argmin
-            worst: str | None = sents[comps.index(worst_c)]
-            share: object = sum(c <= NEGATIVE_THRESHOLD for c in comps) / m
-            # a sentence of n words has at least 2n - 1 characters, so only one longer than
-            # 2 * MAX_RELIABLE_SENTENCE_WORDS characters can be over the limit; shorter ones never change
-            # the verdict (``longest`` is only compared with the limit and quoted when over it)
-            longest = max((_word_count(x) for x in sents if len(x) > 2 * MAX_RELIABLE_SENTENCE_WORDS), default=0)
+    m, sent_c = agg.count, agg.mean
+    has = m > 0
+    flag = np.zeros(n, dtype=bool)
+    flag_na = np.zeros(n, dtype=bool)
+    reason = np.full(n, None, dtype=object)
+    for i in np.flatnonzero(foreign).tolist():
+        reason[i] = f"not checked: {not_scored_reason(guesses[i])}"
+    flag_na[foreign] = True
+    candidates = _mismatch_candidates(frame, sent_c, m, agg.longest, foreign)
+    ratings = frame["rating"].tolist() if candidates.size and "rating" in frame.columns else None
+    for i in candidates.tolist():
+        worst = agg.worst[i]
+        f, reason[i] = _mismatch(pd.NA if ratings is None else ratings[i], float(sent_c[i]), int(m[i]), worst,
+                                 float(agg.worst_compound[i]) if worst is not None else None, int(agg.longest[i]))
+        if f is pd.NA:
+            flag_na[i] = True
         else:
-            sent_c, worst, worst_c, share, longest = 0.0, None, None, na, 0
-        foreign = guess.not_english
-        if foreign:
-            flag, reason = na, f"not checked: {not_scored_reason(guess)}"
-        else:
-            flag, reason = _mismatch(rating, sent_c, m, worst, worst_c, longest)
-        c_sent.append(sent_c)
-        c_count.append(m)
-        c_share.append(share)
-        c_worst.append(na if worst is None else worst)
-        c_worst_c.append(na if worst_c is None else worst_c)
-        c_score.append(np.nan if foreign else sent_c)  # the headline: see the module docstring
-        c_label.append(UNKNOWN_LABEL if foreign else label_for(sent_c))
-        c_flag.append(flag)
-        c_reason.append(reason)
-        c_lang.append(guess.language or (guess.likely if foreign else None) or na)
+            flag[i] = f
+    label = np.where(sent_c >= POSITIVE_THRESHOLD, 2, np.where(sent_c <= NEGATIVE_THRESHOLD, 0, 1))
+    label[foreign] = 3
+    language = [g.language or (g.likely if f else None) for g, f in zip(guesses, foreign.tolist(), strict=True)]
 
-    dtypes = {
-        "vader_compound": "float64",
-        "vader_neg": "float64",
-        "vader_neu": "float64",
-        "vader_pos": "float64",
-        "sentence_compound": "float64",
-        "sentence_count": "Int64",
-        "negative_sentence_share": "Float64",
-        "most_negative_sentence": "string",
-        "most_negative_sentence_compound": "Float64",
-        "sentiment_score": "float64",
-        "sentiment_label": "string",
-        "rating_text_mismatch": "boolean",
-        "mismatch_reason": "string",
-        "text_language": "string",
+    columns: dict[str, object] = {
+        "vader_compound": vader[:, 0],
+        "vader_neg": vader[:, 1],
+        "vader_neu": vader[:, 2],
+        "vader_pos": vader[:, 3],
+        "sentence_compound": sent_c,
+        "sentence_count": pd.arrays.IntegerArray(m, np.zeros(n, dtype=bool)),
+        "negative_sentence_share": pd.arrays.FloatingArray(
+            np.divide(agg.negative, np.maximum(m, 1)), ~has),
+        "most_negative_sentence": pd.array(agg.worst, dtype="string"),
+        "most_negative_sentence_compound": pd.arrays.FloatingArray(agg.worst_compound, ~has),
+        "sentiment_score": np.where(foreign, np.nan, sent_c),  # the headline: see the module docstring
+        "sentiment_label": pd.array(np.array((*LABELS, UNKNOWN_LABEL), dtype=object)[label], dtype="string"),
+        "rating_text_mismatch": pd.arrays.BooleanArray(flag, flag_na),
+        "mismatch_reason": pd.array(reason, dtype="string"),
+        "text_language": pd.array(language, dtype="string"),
     }
     out = frame.copy()
     for col in SENTIMENT_COLUMNS:
-        out[col] = pd.Series(cols[col], index=frame.index, dtype=dtypes[col]) if n else pd.Series(
-            dtype=dtypes[col], index=frame.index
-        )
+        out[col] = pd.Series(columns[col], index=frame.index, dtype=_DTYPES[col])
     logger.info("scored sentiment of %d reviews (%d distinct strings)", n, len(scores))
     return out
 
