@@ -156,11 +156,25 @@ def status_choices(token: str, version: str, _frame: pd.DataFrame) -> list[str] 
     return views.filter_options(_frame[["status"]]).get("status")
 
 
-@st.cache_resource(show_spinner=False, max_entries=6)
-def filtered_reviews(key: str, _reviews: pd.DataFrame, _chosen: dict[str, object]) -> pd.DataFrame:
-    """views.filter_reviews, held once per filter selection (``key``): a redraw that keeps the filters (a page
-    switch, a page widget) does not filter 100,000 reviews again. Read-only, shared."""
-    return views.filter_reviews(_reviews, **_chosen)
+@st.cache_resource(show_spinner=False, max_entries=4)
+def frame_index(token: str, version: str, _frame: pd.DataFrame) -> views.FrameIndex:
+    """The look-ups kept per loaded frame (filter codes, sort orders, evidence positions; each built on first
+    use), per load and store workflow stamp. Read-only, shared."""
+    return views.FrameIndex(_frame)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def selected_rows(key: str, _index: views.FrameIndex, _chosen: dict[str, object]):
+    """The positions of the rows views.filter_reviews keeps (``None``: all), once per filter selection (``key``):
+    a redraw that keeps the filters (a page switch, a page widget) does not filter again. Read-only, shared."""
+    return _index.select(**_chosen)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def taken_rows(key: str, columns: tuple[str, ...] | None, _index: views.FrameIndex, _positions) -> pd.DataFrame:
+    """The filtered reviews of ``columns`` (``None``: all), taken once per selection and column set: the pages'
+    figures read a dozen columns, not the text and drafts of every matching review. Read-only, shared."""
+    return _index.take(_positions, columns)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -176,19 +190,19 @@ def with_workflow(token: str, path: str, version: str, _loaded: Loaded) -> pd.Da
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _memo_small(key: str, name: str, params: str, _fn, _frame: pd.DataFrame, _args: tuple, _kwargs: dict):
-    return _fn(_frame, *_args, **_kwargs)
+def _memo_small(key: str, name: str, params: str, _fn, _frame, _args: tuple, _kwargs: dict):
+    return _fn(_frame(), *_args, **_kwargs)
 
 
 @st.cache_resource(show_spinner=False, max_entries=12)
-def _memo_large(key: str, name: str, params: str, _fn, _frame: pd.DataFrame, _args: tuple, _kwargs: dict):
-    return _fn(_frame, *_args, **_kwargs)
+def _memo_large(key: str, name: str, params: str, _fn, _frame, _args: tuple, _kwargs: dict):
+    return _fn(_frame(), *_args, **_kwargs)
 
 
-def memo(key: str, name: str, params: str, fn, frame: pd.DataFrame, args: tuple, kwargs: dict, large: bool):
+def memo(key: str, name: str, params: str, fn, frame, args: tuple, kwargs: dict, large: bool):
     """What :meth:`Context.derive` calls: small results (metrics, summaries, figures) in ``st.cache_data`` (a
     copy per read, so a page cannot change the cached one), frame-sized ones (the queue) in
-    ``st.cache_resource`` (held once; pages only read them)."""
+    ``st.cache_resource`` (held once; pages only read them). ``frame`` is called for the rows only on a miss."""
     cache = _memo_large if large else _memo_small
     return cache(key, name, params, fn, frame, args, kwargs)
 
@@ -284,12 +298,14 @@ def _show(loaded: Loaded | None, store: ReviewStore | None, source_id: str) -> N
     # filters, and the workflow only through a status filter (it picks the rows). A status change or a saved
     # draft then recomputes only what reads the workflow (Context.derive(..., workflow=True)).
     data_key = key if chosen.get("status") else _filter_key(loaded.token, "", chosen)
+    index = frame_index(loaded.token, version, reviews)
     try:
-        filtered = filtered_reviews(key, reviews, chosen)
+        positions = selected_rows(key, index, chosen)
     except ReviewToolsError as exc:
         st.error(str(exc))
         st.stop()
-    st.sidebar.caption(f"{len(filtered):,} of {len(reviews):,} reviews match")
+    n_match = len(reviews) if positions is None else len(positions)
+    st.sidebar.caption(f"{n_match:,} of {len(reviews):,} reviews match")
     st.caption(loaded.description)
     if loaded.stages_not_run:
         st.warning(f"Stages that could not run: {', '.join(loaded.stages_not_run)}")
@@ -304,10 +320,10 @@ def _show(loaded: Loaded | None, store: ReviewStore | None, source_id: str) -> N
         keys the workflow and what reads it; results that do not read it stay cached under ``data_key``."""
 
     st.session_state[CTX_KEY] = Context(
-        source=source_id, all_reviews=reviews, reviews=filtered, hits=loaded.hits,
+        source=source_id, all_reviews=reviews, index=index, positions=positions, hits=loaded.hits,
         topic_matches=loaded.topic_matches, rejects=loaded.rejects, stages_not_run=loaded.stages_not_run,
         store=store, workflow=workflow, discover_themes=discover_themes, after_store_write=after_store_write,
-        key=key, data_key=data_key, memo=memo,
+        key=key, data_key=data_key, memo=memo, take=taken_rows,
     )
     titles = {"overview": "Overview", "queue": "Action queue", "reviews": "Reviews", "topics": "Topics",
               "products": "Products"}

@@ -96,12 +96,15 @@ def record_edit(edits: MutableMapping[str, str], review_id: str, key: str, origi
         edits.pop(review_id, None)
 
 
-def queue_download(queue: pd.DataFrame, chosen: list[str], edits: MutableMapping[str, str], fmt: str,
+def queue_download(queue: pd.DataFrame | Callable[[], pd.DataFrame], chosen: list[str],
+                   edits: MutableMapping[str, str], fmt: str,
                    clicks: ClickRuns | None = None, button: str = "", wait_s: float = CLICK_RUN_WAIT_S
                    ) -> Callable[[], bytes]:
     """A download button's data: the queue (or the ``chosen`` review ids of it) with the edits in ``edits`` as
     they are when it is called (the dict itself is read then, not a copy taken now), re-linted, as ``fmt``.
     With ``clicks``, it first waits (at most ``wait_s``) for the rerun of the click, see :class:`ClickRuns`.
+    ``queue`` may be a function returning the queue, called only then (a million-row queue is taken per click,
+    not per redraw).
 
     >>> q = pd.DataFrame({"review_id": ["a"], "platform": ["google"], "draft": ["Thanks."], "draft_lint": [""]})
     >>> edits = {}
@@ -115,7 +118,8 @@ def queue_download(queue: pd.DataFrame, chosen: list[str], edits: MutableMapping
         if clicks is not None and not clicks.wait(button, wait_s):
             _LOG.warning("download %s: the rerun of the click did not come within %.0f s; writing the edits known "
                          "now", button, wait_s)
-        edited = views.apply_draft_edits(views.select_reviews(queue, chosen), dict(edits))
+        frame = queue() if callable(queue) else queue
+        edited = views.apply_draft_edits(views.select_reviews(frame, chosen), dict(edits))
         return views.queue_bytes(edited, fmt)
 
     return make

@@ -28,6 +28,7 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from .errors import ReviewToolsError
 from .ratings import UNKNOWN_GROUP, drag_summary, keys_in, rating_summary
@@ -131,6 +132,16 @@ def filter_options(frame: pd.DataFrame) -> dict[str, list[str]]:
     return out
 
 
+def _multi_pattern(wanted: Iterable[str], sep: str) -> str | None:
+    """The regular expression of :func:`multi_contains` (``None`` when no id is wanted)."""
+    items = sorted({str(w).strip() for w in wanted} - {""})
+    if not items:
+        return None
+    alt = "|".join(re.escape(i) for i in items)
+    s = re.escape(sep)
+    return rf"(?:^|{s})\s*(?:{alt})\s*(?:{s}|$)"
+
+
 def multi_contains(cells: pd.Series, wanted: Iterable[str], sep: str = MULTI_SEP) -> pd.Series:
     """Which ``sep``-joined cells (``topics``, ``rule_ids``) hold **any** of the ``wanted`` ids as a whole item.
 
@@ -142,12 +153,9 @@ def multi_contains(cells: pd.Series, wanted: Iterable[str], sep: str = MULTI_SEP
     >>> multi_contains(pd.Series(["price|size", "price_value", None, " size"]), ["size"]).tolist()
     [True, False, False, True]
     """
-    items = sorted({str(w).strip() for w in wanted} - {""})
-    if not items:
+    pattern = _multi_pattern(wanted, sep)
+    if pattern is None:
         return pd.Series(False, index=cells.index, dtype=bool)
-    alt = "|".join(re.escape(i) for i in items)
-    s = re.escape(sep)
-    pattern = rf"(?:^|{s})\s*(?:{alt})\s*(?:{s}|$)"
     codes, values = _distinct(cells.astype("string"))  # the pattern runs once per distinct cell
     per_value = values.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
     return pd.Series(_spread(codes, per_value, False), index=cells.index, dtype=bool)
@@ -221,6 +229,275 @@ def filter_reviews(
     if mask.all():  # no filter: a new frame sharing the data (copy-on-write, pandas >= 3) instead of a copy
         return frame.copy(deep=False)
     return frame[mask]
+
+
+# ============================================================================================ per-load index
+
+#: The columns :mod:`reviewtools.ratings` and the figure pages read (``ratings._prepare`` takes ``review_id,
+#: rating, created_at, platform, sentiment_score, topics, title`` and the group column; :func:`product_table` the
+#: product title, action and status; ``topics.topic_counts`` the three topic columns). A page computing figures
+#: takes only these rows' cells, not the review text, drafts and reasons of every matching review.
+FIGURE_COLUMNS: Final[tuple[str, ...]] = (
+    "review_id", "platform", "product_id", "product_title", "rating", "created_at", "sentiment_score", "topics",
+    "topics_praised", "topics_checked", "title", "action", "status",
+)
+#: Columns of the hits frame that :func:`reviewtools.ratings.what_if` reads.
+WHAT_IF_HIT_COLUMNS: Final[tuple[str, ...]] = (
+    "platform", "review_id", "rule_id", "outcome", "removal_basis", "strength",
+)
+
+
+class FrameIndex:
+    """Look-ups over one (loaded, triaged) review frame, computed on first use and kept: what every filter
+    change would otherwise recompute over a million rows.
+
+    - each filter column's distinct values and per-row codes (:meth:`mask` is :func:`filter_reviews`'s mask);
+    - the row order of each :data:`SORT_ORDERS` key and of the action queue (a selection's order is the
+      global order restricted to it: the sorts are stable, so ties keep their row order either way);
+    - the position of each row of a long evidence frame's review (:meth:`evidence_rows`), so the evidence of
+      a selection is a mask instead of a key join.
+
+    Selections are arrays of row positions (``None``: every row); :meth:`take` returns the rows of only the
+    columns asked for. The frame is never changed; the caches only grow (one entry per column, order or
+    evidence frame). Safe to share between threads: a race computes an entry twice, with the same result.
+
+    >>> import pandas as pd
+    >>> ix = FrameIndex(pd.DataFrame({"review_id": list("abc"), "rating": [5, 1, 2], "priority": [1.0, 3.0, 2.0]}))
+    >>> pos = ix.select(rating=["1", "2"])
+    >>> ix.take(pos, ["review_id"])["review_id"].tolist(), ix.sorted_positions("rating", pos).tolist()
+    (['b', 'c'], [1, 2])
+    """
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self._codes: dict[str, tuple[np.ndarray, pd.Series]] = {}
+        self._orders: dict[str, np.ndarray] = {}
+        self._evidence: dict[int, tuple[pd.DataFrame, np.ndarray | None]] = {}
+        self._what_if: dict[int, tuple[pd.DataFrame, pd.DataFrame]] = {}
+        self._created: pd.Series | None = None
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    # ---------------------------------------------------------------------------------------- selections
+
+    def _column_codes(self, name: str) -> tuple[np.ndarray, pd.Series]:
+        col = FILTER_COLUMNS[name]
+        got = self._codes.get(col)
+        if got is None:
+            if name == "topic":
+                got = _distinct(self.frame[col].astype("string"))
+            else:
+                got = _value_strings(self.frame, col)
+            self._codes[col] = got
+        return got
+
+    def mask(self, **chosen: object) -> np.ndarray:
+        """:func:`filter_reviews`'s row mask for the same arguments (a boolean per row), from the kept codes."""
+        frame = self.frame
+        mask = np.ones(len(frame), dtype=bool)
+        unknown = set(chosen) - set(FILTER_COLUMNS) - {"date_range"}
+        if unknown:
+            raise ViewError(f"unknown filter(s) {sorted(unknown)}; expected {', '.join(FILTER_COLUMNS)} or date_range")
+        for name in FILTER_COLUMNS:
+            values = chosen.get(name)
+            if values is None or len(values) == 0:  # type: ignore[arg-type]
+                continue
+            col = FILTER_COLUMNS[name]
+            if col not in frame.columns:
+                raise ViewError(f"cannot filter on {name}: the frame has no {col!r} column")
+            wanted = {str(v) for v in values}  # type: ignore[union-attr]
+            codes, distinct = self._column_codes(name)
+            if name == "topic":
+                pattern = _multi_pattern(wanted, MULTI_SEP)
+                if pattern is None:
+                    mask &= False
+                    continue
+                per_value = distinct.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
+                mask &= _spread(codes, per_value, False)
+            else:
+                mask &= _spread(codes, distinct.isin(wanted).to_numpy(dtype=bool), UNKNOWN_GROUP in wanted)
+        date_range = chosen.get("date_range")
+        if date_range is not None:
+            if "created_at" not in frame.columns:
+                raise ViewError("cannot filter on dates: the frame has no 'created_at' column")
+            start, end = date_range  # type: ignore[misc]
+            if start > end:
+                raise ViewError(f"the date range starts after it ends ({start} > {end})")
+            if self._created is None:
+                self._created = pd.to_datetime(frame["created_at"], utc=True, errors="coerce")
+            created = self._created
+            lo = pd.Timestamp(start).tz_localize("UTC")
+            hi = pd.Timestamp(end).tz_localize("UTC") + pd.Timedelta(days=1)
+            mask &= ((created >= lo) & (created < hi)).fillna(False).to_numpy(dtype=bool)
+        return mask
+
+    def select(self, **chosen: object) -> np.ndarray | None:
+        """The positions of the rows :func:`filter_reviews` keeps for these filters, ``None`` when it keeps all."""
+        m = self.mask(**chosen)
+        return None if m.all() else np.flatnonzero(m)
+
+    def selected(self, positions: np.ndarray | None) -> np.ndarray:
+        """A boolean per row: is it among ``positions`` (``None``: every row)."""
+        if positions is None:
+            return np.ones(len(self.frame), dtype=bool)
+        out = np.zeros(len(self.frame), dtype=bool)
+        out[positions] = True
+        return out
+
+    def take(self, positions: np.ndarray | None, columns: Iterable[str] | None = None, *,
+             renumber: bool = False) -> pd.DataFrame:
+        """The rows at ``positions`` (``None``: all, sharing the data) of ``columns`` (those the frame has, in
+        the frame's order; ``None``: every column), keeping the frame's index (``renumber``: 0, 1, ... instead).
+        ``take(select(**f))`` equals ``filter_reviews(frame, **f)``."""
+        frame = self.frame
+        if columns is not None:
+            wanted = set(columns)
+            frame = frame[[c for c in frame.columns if c in wanted]]
+        out = frame.copy(deep=False) if positions is None else frame.iloc[positions]
+        return out.reset_index(drop=True) if renumber else out
+
+    def theme_sample(self, positions: np.ndarray | None, max_reviews: int, *, seed: int = 0) -> pd.DataFrame:
+        """:func:`theme_sample` ``(take(positions), max_reviews, seed=seed)`` with every column, taking only the
+        sampled rows (pandas draws a sample's positions from the row count and the seed alone)."""
+        if max_reviews <= 0:
+            raise ViewError(f"max_reviews must be positive, got {max_reviews!r}")
+        n = len(self.frame) if positions is None else len(positions)
+        if n <= max_reviews:
+            return self.take(positions).copy()
+        pick = pd.Series(np.arange(n, dtype=np.int64)).sample(n=int(max_reviews), random_state=seed).to_numpy()
+        return self.take(pick if positions is None else positions[pick]).sort_index()
+
+    # ---------------------------------------------------------------------------------------- orders
+
+    def _order(self, name: str) -> np.ndarray:
+        got = self._orders.get(name)
+        if got is None:
+            if name == "_queue":  # pipeline.action_queue: priority, highest first, stable
+                key, ascending = self.frame["priority"], False
+            else:
+                key, ascending = self.frame[name], SORT_ORDERS[name]
+            got = key.reset_index(drop=True).sort_values(
+                ascending=ascending, na_position="last", kind="stable").index.to_numpy(dtype=np.int64)
+            self._orders[name] = got
+        return got
+
+    def sorted_positions(self, by: str, positions: np.ndarray | None = None, *, limit: int | None = None
+                         ) -> np.ndarray:
+        """The positions of :func:`sorted_reviews` (``by`` one of :data:`SORT_ORDERS`) over the rows at
+        ``positions``: ``take(sorted_positions(by, pos, limit=n))`` equals ``sorted_reviews(take(pos), by,
+        limit=n)``."""
+        if by not in SORT_ORDERS:
+            raise ViewError(f"cannot sort by {by!r}; expected one of {', '.join(SORT_ORDERS)}")
+        if by not in self.frame.columns:
+            raise ViewError(f"cannot sort by {by!r}: the frame has no such column")
+        order = self._order(by)
+        if positions is not None:
+            order = order[self.selected(positions)[order]]
+        return order[:limit] if limit is not None else order
+
+    def queue_positions(self, positions: np.ndarray | None = None, *, actions: Sequence[str] | None = None,
+                        statuses: Sequence[str] | None = None) -> np.ndarray:
+        """The positions of ``pipeline.action_queue`` over the rows at ``positions`` (action not ``none``,
+        priority highest first, stable), narrowed to ``actions`` and ``statuses`` as :func:`filter_reviews`
+        narrows (an empty ``actions`` list: nothing; ``None``: no narrowing)."""
+        if "action" not in self.frame.columns:
+            raise ViewError("not a triaged frame: no 'action' column (run triage first)")
+        keep = self.selected(positions)
+        keep &= (self.frame["action"] != "none").to_numpy(dtype=bool, na_value=True)
+        if actions is not None:
+            keep &= self.mask(action=list(actions)) if len(actions) else False
+        if statuses is not None and len(statuses):
+            keep &= self.mask(status=list(statuses))
+        order = self._order("_queue")
+        return order[keep[order]]
+
+    def present(self, name: str, positions: np.ndarray | None) -> set[str]:
+        """The values of filter ``name`` (as :func:`filter_options` writes them, missing values left out) that
+        occur among the rows at ``positions``. Not for ``topic`` (its cells are sets)."""
+        if name == "topic":
+            raise ViewError("present() lists single-valued filters; the topic cells are sets")
+        codes, distinct = self._column_codes(name)
+        here = codes if positions is None else codes[positions]
+        return set(distinct.iloc[np.unique(here[here >= 0])].tolist())
+
+    # ---------------------------------------------------------------------------------------- evidence
+
+    def _evidence_positions(self, long: pd.DataFrame) -> np.ndarray | None:
+        """Each row of ``long``'s review position in the frame (``-1``: none), keyed as :func:`evidence_for`
+        keys; ``None`` when the frame's keys are not unique (a long row may then belong to several reviews)."""
+        frame = self.frame
+        keys = (["platform", "review_id"] if ("platform" in long.columns and "platform" in frame.columns)
+                else ["review_id"])
+        from .ratings import _arrow_text
+
+        fk = [_arrow_text(frame[k].astype("string")) for k in keys]
+        lk = [_arrow_text(long[k].astype("string")) for k in keys]
+        out = np.full(len(long), -1, dtype=np.int64)
+        if len(keys) == 1:
+            if pc.count_distinct(fk[0], mode="all").as_py() != len(frame):
+                return None
+            got = pc.index_in(lk[0], value_set=fk[0], skip_nulls=False)
+            return got.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        for v in pc.unique(fk[0]).to_pylist():
+            fm = pc.is_null(fk[0]) if v is None else pc.fill_null(pc.equal(fk[0], v), False)
+            lm = pc.is_null(lk[0]) if v is None else pc.fill_null(pc.equal(lk[0], v), False)
+            fpos = np.flatnonzero(fm.to_numpy(zero_copy_only=False))
+            ids = pc.filter(fk[1], fm)
+            if pc.count_distinct(ids, mode="all").as_py() != len(ids):
+                return None
+            lpos = np.flatnonzero(lm.to_numpy(zero_copy_only=False))
+            if not len(lpos):
+                continue
+            got = pc.index_in(pc.filter(lk[1], lm), value_set=ids, skip_nulls=False)
+            local = got.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+            out[lpos] = np.where(local >= 0, fpos[np.maximum(local, 0)], -1)
+        return out
+
+    def _positions_of(self, long: pd.DataFrame) -> np.ndarray | None:
+        got = self._evidence.get(id(long))
+        if got is None or got[0] is not long:  # keyed by id: the object kept beside it guards against reuse
+            got = (long, self._evidence_positions(long))
+            self._evidence[id(long)] = got
+        return got[1]
+
+    def evidence_rows(self, long: pd.DataFrame | None, positions: np.ndarray | None) -> pd.DataFrame | None:
+        """:func:`evidence_for` ``(long, take(positions))``: the rows of a long evidence frame (hits, topic
+        matches) whose review is among the rows at ``positions``, by review position."""
+        if long is None:
+            return None
+        pos = self._positions_of(long)
+        if pos is None:  # keys not unique: the key join
+            return evidence_for(long, self.take(positions, ["platform", "review_id"]))
+        hit = pos >= 0
+        if positions is not None:
+            hit &= self.selected(positions)[np.maximum(pos, 0)]
+        return long.copy(deep=False) if hit.all() else long[hit]
+
+    def what_if_hits(self, hits: pd.DataFrame | None, positions: np.ndarray | None) -> pd.DataFrame | None:
+        """The hits :func:`reviewtools.ratings.what_if` reads for the reviews at ``positions``: ``what_if(take(
+        positions), what_if_hits(hits, positions))`` equals ``what_if(take(positions), evidence_for(hits,
+        take(positions)))``. Only strong removal-basis hits and checks that did not run, of
+        :data:`WHAT_IF_HIT_COLUMNS`, are kept (what_if reads no other row or column)."""
+        if hits is None:
+            return None
+        got = self._what_if.get(id(hits))
+        if got is None or got[0] is not hits:
+            from .ratings import WHAT_IF_OUTCOME, WHAT_IF_STRENGTH
+
+            keep = np.ones(len(hits), dtype=bool)
+            if "outcome" in hits.columns:
+                outcome = hits["outcome"].astype("string")
+                keep = (outcome == "not_run").fillna(False).to_numpy(dtype=bool)
+                if {"removal_basis", "strength"} <= set(hits.columns):
+                    keep |= ((outcome == WHAT_IF_OUTCOME).fillna(False).to_numpy(dtype=bool)
+                             & hits["removal_basis"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+                             & (hits["strength"].astype("string") == WHAT_IF_STRENGTH).fillna(False)
+                             .to_numpy(dtype=bool))
+            got = (hits, hits[[c for c in hits.columns if c in WHAT_IF_HIT_COLUMNS]][keep])
+            self._what_if[id(hits)] = got
+        small = got[1]
+        return self.evidence_rows(small, positions)
 
 
 # ============================================================================================ evidence

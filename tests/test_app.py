@@ -289,7 +289,6 @@ def test_queue_download_waits_for_the_rerun_of_its_click(sample):
 def test_status_change_recomputes_only_what_reads_the_workflow(monkeypatch, tmp_path):
     """A status change shows at once (the queue, computed again) while the figures that do not read the workflow
     (the overview's metrics) come from the cache: counted calls of the derive functions, not time."""
-    from reviewtools import pipeline
     from reviewtools.store import ReviewStore
 
     db = tmp_path / "reviews.db"
@@ -305,19 +304,21 @@ def test_status_change_recomputes_only_what_reads_the_workflow(monkeypatch, tmp_
         return wrapper
 
     monkeypatch.setattr(views, "overview_metrics", counted("overview_metrics", views.overview_metrics))
-    monkeypatch.setattr(pipeline, "action_queue", counted("action_queue", pipeline.action_queue))
+    # the queue page computes pipeline.action_queue as positions: the whole queue, then the one narrowed to the
+    # actions and statuses chosen (two calls per computation)
+    monkeypatch.setattr(views.FrameIndex, "queue_positions", counted("action_queue", views.FrameIndex.queue_positions))
     at = _app(monkeypatch)
     at.radio(key="source").set_value("Review store").run()
     at.text_input(key="db_path").set_value(str(db)).run()
     assert not at.exception and calls["overview_metrics"] == 1
     before = _metrics(at)
     at.switch_page("dashboard/pages/queue.py").run()
-    assert calls["action_queue"] == 1
+    assert calls["action_queue"] == 2
     box = next(s for s in at.selectbox if s.label == "Status")
     assert box.value == "new"
     box.set_value("drafted").run()
     assert not at.exception
-    assert calls["action_queue"] == 2  # the queue reads the status: computed again, once
+    assert calls["action_queue"] == 4  # the queue reads the status: computed again, once
     header = next(m.value for m in at.markdown if m.value.startswith("**#1 "))
     assert header.endswith("status drafted")  # the change shows on the redraw that follows it
     assert next(s for s in at.selectbox if s.label == "Status").value == "drafted"

@@ -204,3 +204,190 @@ def test_topic_counts_per_distinct_cell_equals_exploding_every_row(cells):
 
     series = pd.Series(cells, dtype="object")
     assert _reviews_per_id(series).to_dict() == _reviews_per_id_exploded(series).to_dict()
+
+
+# ============================================================================ FrameIndex (issue 8: 1M reviews)
+# Each FrameIndex path is compared with the frame-level definition the dashboard used before: filter_reviews,
+# sorted_reviews, action_queue + filter_reviews, evidence_for, what_if on evidence_for, theme_sample.
+
+import datetime as dt  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from reviewtools.pipeline import ACTIONS, action_queue  # noqa: E402
+from reviewtools.ratings import what_if  # noqa: E402
+
+DAYS = [dt.date(2024, 1, 1) + dt.timedelta(days=i) for i in range(0, 60, 7)]
+review_row = st.fixed_dictionaries({
+    "review_id": st.sampled_from(["a", "b", "c", "d", "e", "f", "g", "h"]),
+    "platform": st.sampled_from(["amazon", "google", None]),
+    "product_id": st.sampled_from(["P1", "P2", None]),
+    "rating": st.sampled_from([1, 2, 3, 4, 5, None]),
+    "sentiment_label": st.sampled_from(["negative", "positive", None]),
+    "topics": cell,
+    "action": st.sampled_from(list(ACTIONS) + [None]),
+    "status": st.sampled_from(["new", "drafted", "done", None]),
+    "priority": st.sampled_from([0.0, 1.5, 3.0, 7.25, float("nan")]),
+    "created_at": st.sampled_from([None] + [f"{d}T12:00:00" for d in DAYS]),
+})
+
+
+def _reviews(rows: list[dict], unique: bool) -> pd.DataFrame:
+    f = pd.DataFrame(rows, columns=list(review_row.mapping) if hasattr(review_row, "mapping") else None)
+    if f.empty:
+        f = pd.DataFrame({c: [] for c in ["review_id", "platform", "product_id", "rating", "sentiment_label", "topics",
+                                          "action", "status", "priority", "created_at"]})
+    if unique:
+        f["review_id"] = [f"r{i}" for i in range(len(f))]
+    f["review_id"] = f["review_id"].astype("string")
+    f["platform"] = f["platform"].astype("string")
+    f["product_id"] = f["product_id"].astype("string")
+    f["rating"] = pd.array(f["rating"].tolist(), dtype="Int64")
+    for c in ("sentiment_label", "topics", "action", "status"):
+        f[c] = f[c].astype("str")  # the snapshot's text dtype (NaN for missing)
+    f["priority"] = f["priority"].astype("float64")
+    f["created_at"] = pd.to_datetime(f["created_at"], utc=True)
+    f["text"] = pd.array([f"text {i}" for i in range(len(f))], dtype="string")
+    f.index = list(range(len(f)))[::-1]  # a non-default index: rows are taken by position, labels kept
+    return f
+
+
+filters = st.fixed_dictionaries({}, optional={
+    "product": st.lists(st.sampled_from(["P1", "P2", "(unknown)", "P9"]), max_size=2),
+    "platform": st.lists(st.sampled_from(["amazon", "google", "(unknown)"]), max_size=2),
+    "rating": st.lists(st.sampled_from(["1", "2", "3", "4", "5", "(unknown)"]), max_size=3),
+    "sentiment": st.lists(st.sampled_from(["negative", "positive", "(unknown)"]), max_size=2),
+    "topic": st.lists(st.sampled_from(IDS + [" "]), max_size=2),
+    "action": st.lists(st.sampled_from(list(ACTIONS) + ["(unknown)"]), max_size=2),
+    "status": st.lists(st.sampled_from(["new", "drafted", "done", "(unknown)"]), max_size=2),
+    "date_range": st.tuples(st.sampled_from(DAYS), st.sampled_from(DAYS)).map(lambda p: tuple(sorted(p))),
+})
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(review_row, max_size=25), filters, st.booleans(), st.sampled_from(list(views.SORT_ORDERS)),
+       st.sampled_from([None, 0, 3]))
+def test_frame_index_selection_and_order_equal_filter_and_sort(rows, chosen, unique, by, limit):
+    f = _reviews(rows, unique)
+    ix = views.FrameIndex(f)
+    pos = ix.select(**chosen)
+    want = views.filter_reviews(f, **chosen)
+    pd.testing.assert_frame_equal(ix.take(pos), want)
+    pd.testing.assert_frame_equal(ix.take(pos, ["rating", "text", "nope"]), want[["rating", "text"]])
+    pd.testing.assert_frame_equal(ix.take(ix.sorted_positions(by, pos, limit=limit)),
+                                  views.sorted_reviews(want, by, limit=limit))
+    again = ix.select(**chosen)  # the kept codes give the same answer
+    assert (pos is None and again is None) or np.array_equal(pos, again)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(review_row, max_size=25), filters,
+       st.one_of(st.none(), st.lists(st.sampled_from(list(ACTIONS)), max_size=3)),
+       st.one_of(st.none(), st.lists(st.sampled_from(["new", "drafted", "(unknown)"]), max_size=2)))
+def test_frame_index_queue_equals_action_queue_narrowed(rows, chosen, kinds, statuses):
+    """The queue page before: action_queue of the filtered frame, the actions present in it, narrowed with
+    filter_reviews to the actions chosen (none chosen: empty) and statuses."""
+    f = _reviews(rows, True)
+    ix = views.FrameIndex(f)
+    pos = ix.select(**chosen)
+    full = action_queue(views.filter_reviews(f, **chosen))
+    qpos = ix.queue_positions(pos)
+    pd.testing.assert_frame_equal(ix.take(qpos, renumber=True), full)
+    assert ix.present("action", qpos) == set(full["action"].astype("string").dropna())
+    if kinds is None:
+        return
+    q = views.filter_reviews(full, action=kinds) if kinds else full.iloc[0:0]
+    q = views.filter_reviews(q, status=statuses) if statuses is not None else q
+    # the page never read the narrowed queue's index (items are ranked by position; downloads write no index)
+    pd.testing.assert_frame_equal(ix.take(ix.queue_positions(pos, actions=kinds, statuses=statuses), renumber=True),
+                                  q.reset_index(drop=True))
+
+
+hit_row = st.fixed_dictionaries({
+    "review_id": st.sampled_from(["a", "b", "c", "r0", "r1", "r2", "r3", "zz", None]),
+    "platform": st.sampled_from(["amazon", "google", None]),
+    "rule_id": st.sampled_from(["R1", "R2", ""]),
+    "outcome": st.sampled_from(["hit", "not_run", None]),
+    "removal_basis": st.sampled_from([True, False, None]),
+    "strength": st.sampled_from(["strong", "weak", None]),
+    "evidence": st.just("x"),
+})
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(review_row, max_size=20), st.lists(hit_row, max_size=30), filters, st.booleans(), st.booleans())
+def test_frame_index_evidence_and_what_if_equal_the_key_join(rows, hit_rows, chosen, unique, with_platform):
+    f = _reviews(rows, unique)
+    hits = pd.DataFrame(hit_rows, columns=list(hit_row.mapping) if hasattr(hit_row, "mapping") else None)
+    if hits.empty:
+        hits = pd.DataFrame({c: [] for c in ["review_id", "platform", "rule_id", "outcome", "removal_basis",
+                                             "strength", "evidence"]})
+    for c in ("review_id", "platform", "rule_id", "outcome", "strength", "evidence"):
+        hits[c] = hits[c].astype("string")
+    hits["removal_basis"] = hits["removal_basis"].astype("boolean")
+    if not with_platform:
+        hits = hits.drop(columns="platform")
+    ix = views.FrameIndex(f)
+    pos = ix.select(**chosen)
+    sel = ix.take(pos)
+    pd.testing.assert_frame_equal(ix.evidence_rows(hits, pos), views.evidence_for(hits, sel))
+    if f["rating"].notna().any() or len(sel):
+        pd.testing.assert_frame_equal(what_if(sel, ix.what_if_hits(hits, pos), by=None),
+                                      what_if(sel, views.evidence_for(hits, sel), by=None))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 40), st.integers(1, 12), st.integers(0, 3), filters)
+def test_frame_index_theme_sample_equals_theme_sample(n, max_reviews, seed, chosen):
+    f = _reviews([{"review_id": "a", "platform": "amazon", "product_id": "P1", "rating": 1 + i % 5,
+                 "sentiment_label": None, "topics": "", "action": "none", "status": None, "priority": 0.0,
+                 "created_at": f"{DAYS[i % len(DAYS)]}T12:00:00"} for i in range(n)], True)
+    ix = views.FrameIndex(f)
+    pos = ix.select(**chosen)
+    pd.testing.assert_frame_equal(ix.theme_sample(pos, max_reviews, seed=seed),
+                                  views.theme_sample(ix.take(pos), max_reviews, seed=seed))
+
+
+@pytest.fixture(scope="module")
+def triaged() -> pd.DataFrame:
+    from pathlib import Path
+
+    from reviewtools import read_reviews
+    from reviewtools.pipeline import run_triage
+
+    sample = Path(__file__).resolve().parents[1] / "data" / "amazon_fine_food_sample.csv"
+    return run_triage(read_reviews(sample).reviews)
+
+
+def test_figures_read_only_the_figure_columns(triaged):
+    """Every figure the overview, topics and products pages compute from the rows of views.FIGURE_COLUMNS only
+    equals the one computed from every column (the pages take only those columns of the matching rows)."""
+    from reviewtools import ratings
+
+    tri = triaged.reviews.copy()
+    tri["status"] = pd.array(["new", "drafted", None, "done"] * (len(tri) // 4) + [None] * (len(tri) % 4),
+                             dtype="string")
+    tri.attrs = {}
+    narrow = tri[[c for c in tri.columns if c in views.FIGURE_COLUMNS]]
+    assert len(narrow.columns) < len(tri.columns) and "text" not in narrow.columns
+    calls = {
+        "overview_metrics": lambda fr: views.overview_metrics(fr, 30),
+        "rating_summary": lambda fr: ratings.rating_summary(fr, by=None),
+        "displayed": lambda fr: ratings.rating_summary(fr, by=None, displayed={ratings.ALL_GROUP: (4.4, 5000)}),
+        "drag": lambda fr: ratings.drag(fr, by=None),
+        "what_if": lambda fr: ratings.what_if(fr, triaged.hits, by=None),
+        "targets": lambda fr: ratings.targets(fr, 4.5, by=None),
+        "trend": lambda fr: ratings.trend(fr, by=None, freq="M"),
+        "alerts": lambda fr: ratings.alerts(fr, by=None, freq="M"),
+        "topic_counts": topic_counts,
+        "topic_trend": lambda fr: ratings.topic_trend(fr, by=None, freq="M"),
+        "product_table": lambda fr: views.product_table(fr, open_statuses=("new", "drafted")),
+        "review_drag": lambda fr: ratings.review_drag(fr),
+    }
+    for name, fn in calls.items():
+        got, want = fn(narrow), fn(tri)
+        if isinstance(want, pd.DataFrame):
+            pd.testing.assert_frame_equal(got, want, obj=name)
+        else:
+            assert repr(got) == repr(want), name

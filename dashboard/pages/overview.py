@@ -12,17 +12,17 @@ from reviewtools import charts, ratings, views
 from reviewtools.errors import RatingsError
 
 ctx = current()
-f = ctx.reviews
+FIG = views.FIGURE_COLUMNS  # every column the figures below read: only these are taken from the matching rows
 st.header("Overview")
-st.caption(f"{len(f):,} reviews after filters · every figure is {ratings.COMPUTED_BASIS}, not the platform's "
+st.caption(f"{ctx.n_reviews:,} reviews after filters · every figure is {ratings.COMPUTED_BASIS}, not the platform's "
            "displayed rating (that also counts star-only ratings and weighs reviews)")
-if not f["rating"].notna().any():
+if not ctx.rows(["rating"])["rating"].notna().any():
     st.info("No rated review matches the filters.")
     st.stop()
 
 window = st.selectbox("Change over the last", ratings.WINDOW_DAYS, index=1, key="ov_window",
                       format_func=lambda d: f"{d} days")
-m = ctx.derive("ov_metrics", views.overview_metrics, int(window), workflow=False)
+m = ctx.derive("ov_metrics", views.overview_metrics, int(window), workflow=False, columns=FIG)
 c1, c2, c3 = st.columns(3)
 c1.metric("Average rating", number(m.average),
           delta=None if math.isnan(m.average_change) else f"{m.average_change:+.2f}",
@@ -36,18 +36,24 @@ c3.metric(f"Average of the last {window} days", number(m.window_average),
 
 left, right = st.columns(2)
 left.plotly_chart(ctx.derive("ov_hist", lambda fr: charts.histogram_figure(ratings.rating_summary(fr, by=None)),
-                             workflow=False),
+                             workflow=False, columns=FIG),
                   key="ov_hist")
 right.plotly_chart(ctx.derive("ov_drag", lambda fr: charts.drag_figure(ratings.drag(fr, by=None)),
-                                    workflow=False), key="ov_drag")
+                                    workflow=False, columns=FIG), key="ov_drag")
 
 st.subheader("What if flagged reviews came down")
 if ctx.hits is None:
     st.info("No guideline checks ran, so there is no what-if.")
 else:
-    all_hits = ctx.hits
-    wi = ctx.derive("ov_what_if", lambda fr: ratings.what_if(fr, views.evidence_for(all_hits, fr), by=None),
-                    workflow=False)
+    all_hits, index, positions = ctx.hits, ctx.index, ctx.positions
+
+    def _what_if(fr):
+        """what_if(fr, evidence_for(hits, fr)) with its figure: the selection's strong removal hits and not-run
+        checks by review position (FrameIndex.what_if_hits), not a key join over every stored hit."""
+        w = ratings.what_if(fr, index.what_if_hits(all_hits, positions), by=None)
+        return w, charts.what_if_figure(w)
+
+    wi, wi_fig = ctx.derive("ov_what_if", _what_if, workflow=False, columns=FIG)
     row = wi.iloc[0]
     w1, w2, w3 = st.columns(3)
     w1.metric("Reviews with a strong removal basis", f"{int(row['n_removed']):,}")
@@ -55,14 +61,14 @@ else:
               delta=None if math.isnan(row["change"]) else f"{row['change']:+.2f}")
     w3.metric("Reviews whose checks could not all run", f"{int(row['n_checks_not_run']):,}",
               help="Unknown is not clean: some guideline checks could not run on these reviews.")
-    st.plotly_chart(charts.what_if_figure(wi), key="ov_what_if")
+    st.plotly_chart(wi_fig, key="ov_what_if")
     st.caption("Removal is never guaranteed: the platform decides.")
 
 st.subheader("Target")
 target = st.number_input("Target average", min_value=1.0, max_value=5.0, value=ratings.DEFAULT_TARGET, step=0.1,
                          key="ov_target")
 try:
-    tg = ctx.derive("ov_targets", ratings.targets, float(target), by=None, workflow=False)
+    tg = ctx.derive("ov_targets", ratings.targets, float(target), by=None, workflow=False, columns=FIG)
 except RatingsError as exc:
     st.error(str(exc))
 else:
@@ -87,7 +93,7 @@ def _trends(fr, fq: str):
     return tr_, al_, charts.trend_figure(tr_, al_), sent
 
 
-tr, al, trend_fig, sentiment_fig = ctx.derive("ov_trends", _trends, freq, workflow=False)
+tr, al, trend_fig, sentiment_fig = ctx.derive("ov_trends", _trends, freq, workflow=False, columns=FIG)
 st.plotly_chart(trend_fig, key="ov_trend")
 if sentiment_fig is not None:
     st.plotly_chart(sentiment_fig, key="ov_sentiment")
@@ -105,7 +111,7 @@ shown_n = d2.number_input("Rating count shown on the listing", min_value=1, valu
                           key="ov_displayed_count")
 if shown is not None and shown_n is not None:
     ds = ctx.derive("ov_displayed", ratings.rating_summary, by=None,
-                    displayed={ratings.ALL_GROUP: (float(shown), int(shown_n))}, workflow=False).iloc[0]
+                    displayed={ratings.ALL_GROUP: (float(shown), int(shown_n))}, workflow=False, columns=FIG).iloc[0]
     g1, g2, g3 = st.columns(3)
     g1.metric(f"Average ({ratings.COMPUTED_BASIS})", number(ds["average"]))
     g2.metric("Gap: displayed minus computed", f"{ds['displayed_gap']:+.2f}")

@@ -8,15 +8,15 @@ from dashboard.context import current
 from reviewtools import charts, ratings, views
 
 ctx = current()
+FIG = views.FIGURE_COLUMNS  # every column the table and figure read: only these are taken from the matching rows
 st.header("Products")
-f = ctx.reviews
-if not f["rating"].notna().any():
+if not ctx.rows(["rating"])["rating"].notna().any():
     st.info("No rated review matches the filters.")
     st.stop()
-table = ctx.derive("pr_table", views.product_table, open_statuses=ctx.open_statuses)
+table = ctx.derive("pr_table", views.product_table, open_statuses=ctx.open_statuses, columns=FIG)
 st.caption(f"{len(table):,} products · ranked by Bayesian average ({ratings.COMPUTED_BASIS}); "
            + str(table["prior"].iloc[0]))
 st.dataframe(table.drop(columns=["prior"]), hide_index=True, width="stretch", key="pr_table")
 st.plotly_chart(ctx.derive("pr_drag", lambda fr: charts.review_drag_figure(ratings.review_drag(fr)),
-                           workflow=False),
+                           workflow=False, columns=FIG),
                 key="pr_review_drag")

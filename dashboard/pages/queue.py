@@ -13,7 +13,7 @@ from dashboard.edits import click_runs, edits_for, queue_download, record_edit
 from dashboard.widgets import evidence_table, review_body
 from reviewtools import views
 from reviewtools.errors import ReviewToolsError
-from reviewtools.pipeline import ACTIONS, action_queue
+from reviewtools.pipeline import ACTIONS
 from reviewtools.respond import lint_draft
 from reviewtools.store import ReviewStore
 
@@ -50,46 +50,52 @@ def _save_draft(path: str, review_id: str, platform: str, key: str, after) -> No
 
 ctx = current()
 st.header("Action queue")
-full = ctx.derive("q_queue", action_queue, large=True)  # once per filter selection, not per redraw
-present = ctx.derive("q_present", lambda _: [a for a in ACTIONS if a in set(full["action"].astype("string").dropna())])
+index, positions = ctx.index, ctx.positions
+# pipeline.action_queue of the selection, as row positions: the load's priority order restricted to the selection's
+# reviews that need action (once per filter selection, not per redraw); rows are taken only for the items shown
+full = ctx.derive("q_queue", lambda _: index.queue_positions(positions), large=True, columns=["action"])
+present = ctx.derive("q_present", lambda _: [a for a in ACTIONS if a in index.present("action", full)],
+                     columns=["action"])
 kinds = st.multiselect("Actions", present, default=present, key="q_actions")
 statuses = None
-if ctx.store is not None and ctx.open_statuses is not None and "status" in full.columns:
+if ctx.store is not None and ctx.open_statuses is not None and "status" in ctx.all_reviews.columns:
     if st.toggle("Open actions only", value=True, key="q_open_only"):
         statuses = [*ctx.open_statuses, "(unknown)"]
 
 
 def _narrow(_, kinds_: tuple[str, ...], statuses_: list[str] | None):
-    q = views.filter_reviews(full, action=list(kinds_)) if kinds_ else full.iloc[0:0]
-    return views.filter_reviews(q, status=statuses_) if statuses_ is not None else q
+    """The queue narrowed to the actions and statuses chosen (views.filter_reviews of the queue's rows)."""
+    return index.queue_positions(positions, actions=list(kinds_), statuses=statuses_)
 
 
-queue = ctx.derive("q_narrow", _narrow, tuple(sorted(kinds)), statuses, large=True)
-st.caption(f"{len(queue):,} reviews need action, highest priority first · drafts are never sent automatically")
+queue_pos = ctx.derive("q_narrow", _narrow, tuple(sorted(kinds)), statuses, large=True, columns=["action"])
+n_queue = len(queue_pos)
+st.caption(f"{n_queue:,} reviews need action, highest priority first · drafts are never sent automatically")
 message = st.session_state.pop("_queue_message", None)
 if message and message[0] == "success":
     st.success(message[1])
 elif message:
     st.error(message[1])
-if queue.empty:
+if n_queue == 0:
     st.info("Nothing in the queue for this selection.")
     st.stop()
 
 # the user's edits, kept by the text areas' on_change callback; the downloads read them when clicked
 edits = edits_for(ctx.source)
-ids = queue["review_id"].iloc[: views.TABLE_ROW_LIMIT].astype("string").tolist()
+ids = index.take(queue_pos[: views.TABLE_ROW_LIMIT], ["review_id"])["review_id"].astype("string").tolist()
 
 st.subheader("Download")
 chosen = st.multiselect(f"Only these reviews (empty: the whole queue; the first {views.TABLE_ROW_LIMIT:,} listed)",
                         ids, key="q_selected", placeholder="All")
-n_rows = len(views.select_reviews(queue, chosen)) if chosen else len(queue)
+n_rows = len(views.select_reviews(index.take(queue_pos, ["review_id"]), chosen)) if chosen else n_queue
 dl1, dl2 = st.columns(2)
 # the files are written when a button is clicked (callables), not on every redraw
 # each click reruns the script; the callable waits for that run (it applies the text sent with the click)
 clicks = click_runs()
 for col, fmt, label, mime in ((dl1, "csv", "CSV", "text/csv"), (dl2, "json", "JSON", "application/json")):
     if col.download_button(f"Download {label} ({n_rows:,} rows)",
-                           queue_download(queue, list(chosen), edits, fmt, clicks, f"q_{fmt}"),
+                           queue_download(lambda: index.take(queue_pos, renumber=True), list(chosen), edits, fmt,
+                                          clicks, f"q_{fmt}"),
                            file_name=f"action_queue.{fmt}", mime=mime, key=f"q_{fmt}",
                            help="UTF-8 with BOM; cells a spreadsheet would run as formulas start with an apostrophe."
                            if fmt == "csv" else None):
@@ -101,14 +107,13 @@ if edits:
     note.caption(f"{len(edits):,} edited draft(s) go into the downloads, re-linted.")
 
 size = st.select_slider("Items shown", PAGE_SIZES, value=PAGE_SIZES[0], key="q_page_size")
-pages = max(1, -(-len(queue) // size))
+pages = max(1, -(-n_queue // size))
 page = st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, step=1, key="q_page")
-part = queue.iloc[(page - 1) * size: page * size]
+part_pos = queue_pos[(page - 1) * size: page * size]
+part = index.take(part_pos)  # every column of the items shown only
 all_hits, all_matches = ctx.hits, ctx.topic_matches
-# the evidence of the items shown, once per selection and page (a join over every stored hit otherwise each redraw)
-page_hits, page_matches = ctx.derive(
-    "q_page_evidence", lambda _, *__: (views.evidence_for(all_hits, part), views.evidence_for(all_matches, part)),
-    tuple(sorted(kinds)), statuses, int(page), int(size))
+# the evidence of the items shown, by review position (not a key join over every stored hit)
+page_hits, page_matches = index.evidence_rows(all_hits, part_pos), index.evidence_rows(all_matches, part_pos)
 
 for rank, (_, row) in enumerate(part.iterrows(), start=(page - 1) * size + 1):
     rid, plat = str(row["review_id"]), str(row.get("platform") or "other")
