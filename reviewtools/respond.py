@@ -37,6 +37,7 @@ import phonenumbers
 
 from .errors import ReviewToolsError
 from .ingest import ID_HEX_DIGITS
+from .rules import may_hold_phone_number
 
 log = logging.getLogger(__name__)
 
@@ -195,8 +196,10 @@ class ReplyLimit:
         return len(text.encode("utf-8")) if self.unit == "bytes" else len(text)
 
 
+@lru_cache(maxsize=64)
 def reply_limit(platform: str) -> ReplyLimit:
-    """The reply length limit for ``platform`` (unknown platforms get ``limit=None``).
+    """The reply length limit for ``platform`` (unknown platforms get ``limit=None``). Memoised per platform
+    (the record is frozen; drafts and the linter ask for it once per draft).
 
     >>> reply_limit("google").limit, reply_limit("google").unit
     (4096, 'bytes')
@@ -231,9 +234,26 @@ def _alt(terms: Iterable[str]) -> re.Pattern[str]:
     return _rx(r"\b(?:" + "|".join(terms) + r")\b")
 
 
+@lru_cache(maxsize=256)
+def _any_rx(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One regex matching wherever one of ``patterns`` matches (an alternation of them, same flags), or None when
+    they cannot be combined (a back-reference, a group name used twice, a global flag): a search for it finds
+    something exactly when some pattern's ``finditer`` would, so a draft without a hit costs one search."""
+    if not patterns or any(re.search(r"\\[1-9]|\(\?P=|\(\?[aiLmsux]+\)", p) for p in patterns):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns), _FLAGS)
+    except re.error:
+        return None
+
+
 def _detect_patterns(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
+    patterns = tuple(rule.params.get("patterns", ()))
+    anything = _any_rx(patterns)
+    if anything is not None and anything.search(text) is None:
+        return []
     out = []
-    for pat in rule.params.get("patterns", ()):
+    for pat in patterns:
         out.extend(_problem(rule, text, m.start(), m.end()) for m in _rx(pat).finditer(text))
     return out
 
@@ -254,11 +274,16 @@ def _sentences(text: str) -> Iterable[tuple[int, int]]:
             yield s, e
 
 
+@lru_cache(maxsize=16)
+def _incentive_rx(values: tuple[str, ...], reviews: tuple[str, ...], cues: tuple[str, ...]
+                  ) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    value_alt = "|".join(values)
+    return _alt(values), _alt(reviews), _alt([c.replace("{value}", value_alt) for c in cues])
+
+
 def _detect_incentive(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
     p = rule.params
-    value_alt = "|".join(p["value_terms"])
-    cues = [c.replace("{value}", value_alt) for c in p["exchange_cues"]]
-    value, review, cue = _alt(p["value_terms"]), _alt(p["review_terms"]), _alt(cues)
+    value, review, cue = _incentive_rx(tuple(p["value_terms"]), tuple(p["review_terms"]), tuple(p["exchange_cues"]))
     out = []
     for s, e in _sentences(text):
         sent = text[s:e]
@@ -271,6 +296,11 @@ def _detect_incentive(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]
 
 
 def _domain_rx(tlds: Sequence[str]) -> re.Pattern[str]:
+    return _domain_rx_of(tuple(tlds))
+
+
+@lru_cache(maxsize=16)
+def _domain_rx_of(tlds: tuple[str, ...]) -> re.Pattern[str]:
     tld = "|".join(sorted(tlds, key=len, reverse=True))
     return _rx(r"(?<![\w@.-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(" + tld + r"))\b(/[^\s]*)?(?![\w@-])")
 
@@ -303,6 +333,9 @@ def _detect_links(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
     return out
 
 
+#: A number the phone matcher finds only "possible" (not valid) counts when it has this many digits and the
+#: sentence talks about calling (R-CONTACT).
+POSSIBLE_PHONE_MIN_DIGITS: Final[int] = 7
 #: A decimal digit (Unicode category Nd: ``re``'s ``\d``, the class phonenumbers' candidate pattern is built from).
 _DECIMAL_DIGIT = re.compile(r"\d")
 
@@ -316,6 +349,8 @@ def _detect_contact(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
     seen: set[tuple[int, int]] = set()
     if not _DECIMAL_DIGIT.search(text):
         regions = []  # phonenumbers' matcher finds numbers only from decimal digits: none here, nothing to find
+    elif not may_hold_phone_number(text, regions, min_digits=POSSIBLE_PHONE_MIN_DIGITS):
+        regions = []  # no run of digits long enough for a valid number in any region, nor for the check below
     for region in regions:
         for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
             seen.add((m.start, m.end))
@@ -324,7 +359,7 @@ def _detect_contact(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
     for m in (phonenumbers.PhoneNumberMatcher(text, regions[0], leniency=phonenumbers.Leniency.POSSIBLE)
               if regions else ()):
         window = text[max(0, m.start - 40): m.end + 10]
-        if context.search(window) and sum(c.isdigit() for c in m.raw_string) >= 7:
+        if context.search(window) and sum(c.isdigit() for c in m.raw_string) >= POSSIBLE_PHONE_MIN_DIGITS:
             seen.add((m.start, m.end))
     merged = sorted(seen)
     for s, e in merged:
@@ -374,8 +409,15 @@ def _detect_length(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
                      f"is {n:,} {lim.unit}, over the {ctx.platform} limit of {lim.limit:,} {lim.unit}")]
 
 
+_NOT_WORD_OR_SPACE = re.compile(r"[^\w\s]")
+#: Distinct texts whose normal form is remembered: triage normalises each draft several times in a row.
+NORMALISE_CACHE_SIZE: Final[int] = 1024
+
+
+@lru_cache(maxsize=NORMALISE_CACHE_SIZE)
 def _normalise(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+    """Case-folded words of ``text`` (punctuation as spaces), one space apart: what R-DUP compares."""
+    return " ".join(_NOT_WORD_OR_SPACE.sub(" ", text.casefold()).split())
 
 
 def _shingles(words: Sequence[str], k: int) -> set[tuple[str, ...]]:

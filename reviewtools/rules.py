@@ -608,6 +608,156 @@ def _detect_address(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding]
                                    weak=True, not_removal=True)
 
 
+# A phone number needs enough digits in one place. PhoneNumberMatcher only parses substrings of its candidate
+# pattern (phonenumbermatcher._PATTERN: lead characters, punctuation, digit blocks, then an optional extension).
+# Without an extension a candidate lies inside one maximal run of characters that pattern allows (digits, the
+# matcher's punctuation and lead characters); parse() turns at most one candidate character into one national
+# number digit (digits; letters only through the vanity mapping, and the only letters in such a run are x/X);
+# and a number is valid only when its national significant number has a length its country allows
+# (general_desc.possible_length). So a run with fewer "digit-like" characters than the fewest digits any parse
+# path can turn into a valid number (below) cannot hold a match, and neither can a field made of such runs.
+# Fields where phonenumbers' extension pattern occurs anywhere are not bounded this way.
+
+
+class _PhoneBounds(NamedTuple):
+    run: re.Pattern[str]  # maximal runs of characters an extension-free matcher candidate can consist of
+    ext: re.Pattern[str]  # phonenumbers' extension pattern, as the matcher uses it
+    plus: int  # fewest candidate digits of a valid number written with a leading plus sign
+    region: Mapping[str, int]  # ... written without one, parsed with this default region
+    unknown: int  # ... for a region phonenumbers does not know (the smallest of all)
+
+
+def _min_regex_width(pattern: str) -> int:
+    """Fewest characters a match of ``pattern`` can have (0 when it cannot be told)."""
+    try:
+        try:
+            from re import _parser as sre_parse  # Python >= 3.11
+        except ImportError:  # pragma: no cover - older Python
+            import sre_parse  # type: ignore[no-redef]
+        return int(sre_parse.parse(pattern).getwidth()[0])
+    except Exception:  # pragma: no cover - a pattern or Python this does not understand: no bound from it
+        return 0
+
+
+@functools.cache
+def _phone_bounds() -> _PhoneBounds | None:
+    """The digit bounds of :data:`_PhoneBounds` from the installed phonenumbers' own metadata and patterns
+    (None when its internals are not what this relies on: then every field with enough digits is searched).
+
+    For each country calling code: the shortest national significant number any of its regions accepts, and the
+    most digits a national-prefix transform rule (``national_prefix_transform_rule``, e.g. "268\\1") can add.
+    parse() strips a national prefix with the default region's rule when no country code is written, and with the
+    main region's of the country code otherwise, possibly both (a number starting with the default country code);
+    an international prefix (IDD, ``international_prefix``) takes at least its pattern's width of digits.
+    """
+    try:
+        import phonenumbers
+        from phonenumbers import phonemetadata, phonenumbermatcher as pm, phonenumberutil as pu
+
+        cc_regions = pu.COUNTRY_CODE_TO_REGION_CODE
+        punctuation, lead, flags = pu._VALID_PUNCTUATION, pm._LEAD_CLASS, pu._REGEX_FLAGS
+        ext = re.compile(pu._EXTN_PATTERNS_FOR_MATCHING, flags)
+        meta_for = phonemetadata.PhoneMetadata.metadata_for_region_or_calling_code
+        main_region = phonenumbers.region_code_for_country_code
+    except (ImportError, AttributeError):  # pragma: no cover - another phonenumbers
+        return None
+
+    def gain(meta: Any) -> int | None:
+        rule = meta.national_prefix_transform_rule
+        if not rule:
+            return 0
+        refs = re.findall(r"\\\d|\$\d", rule)
+        if len(refs) > 1:
+            return None  # a rule repeating captured digits: no simple bound
+        return sum(c.isdigit() for c in re.sub(r"\\\d|\$\d", "", rule))
+
+    shortest: dict[int, int] = {}
+    cc_gain: dict[int, int] = {}
+    for cc, regions in cc_regions.items():
+        lengths = []
+        for region in regions:
+            meta = meta_for(cc, region)
+            if meta is None or meta.general_desc is None:
+                return None
+            got = [n for n in meta.general_desc.possible_length if n > 0]
+            lengths.append(min(got) if got else 1)
+        main = meta_for(cc, main_region(cc))
+        g = gain(main) if main is not None else None
+        if g is None:
+            return None
+        shortest[cc], cc_gain[cc] = min(lengths), g
+    plus = min(len(str(cc)) + shortest[cc] - cc_gain[cc] for cc in shortest)
+    per_region: dict[str, int] = {}
+    for region in phonenumbers.SUPPORTED_REGIONS:
+        meta = phonemetadata.PhoneMetadata.metadata_for_region(region, None)
+        if meta is None or meta.country_code not in shortest:
+            continue
+        cc, own = meta.country_code, gain(meta)
+        if own is None:
+            continue  # left out: such a region counts as unknown (the smallest bound)
+        idd = _min_regex_width(meta.international_prefix) if meta.international_prefix else 0
+        per_region[region] = min(
+            shortest[cc] - own,  # national format: the default region's prefix rule
+            len(str(cc)) + shortest[cc] - own - cc_gain[cc],  # the default country code without a plus sign
+            idd + plus,  # an international prefix, then any country code
+        )
+    unknown = min([plus, *per_region.values()])
+    ascii_run = "".join(ch for ch in map(chr, range(128))
+                        if re.fullmatch(f"{lead}|[{punctuation}]|\\d", ch, flags))
+    run = re.compile("(?:[" + re.escape(ascii_run) + "]|[^\\x00-\\x7f])+")
+    return _PhoneBounds(run, ext, plus, MappingProxyType(per_region), unknown)
+
+
+#: phonenumbers' plus signs (``phonenumberutil._PLUS_CHARS``).
+_PHONE_PLUS: Final[str] = "+\uff0b"
+#: Characters of a run that can become a digit of the national number: digits and the vanity letters x/X (every
+#: non-ASCII character counts too, as a possible digit of another script).
+_PHONE_DIGIT_LIKE: Final[frozenset[str]] = frozenset("0123456789xX")
+
+
+def phone_digits_needed(region: str | None, plus: bool) -> int:
+    """The fewest digit-like characters a phone number that ``phonenumbers`` accepts as valid (default region
+    ``region``) can be written with; ``plus``: the text has a plus sign, so international numbers count too.
+
+    >>> phone_digits_needed("US", plus=False), phone_digits_needed("US", plus=True) <= 7
+    (7, True)
+    """
+    b = _phone_bounds()
+    if b is None:  # pragma: no cover - another phonenumbers
+        return 0
+    k = b.region.get(region.upper(), b.unknown) if isinstance(region, str) else b.unknown
+    return min(k, b.plus) if plus else k
+
+
+def may_hold_phone_number(text: str, regions: str | Sequence[str | None] | None, *, min_digits: int | None = None
+                          ) -> bool:
+    """False only when ``phonenumbers.PhoneNumberMatcher(text, region, leniency=VALID)`` surely finds nothing
+    for each of ``regions`` (and, with ``min_digits``, no matcher candidate of any leniency has that many digits):
+    phonenumbers' extension pattern does not occur in ``text`` and no run of candidate characters has
+    :func:`phone_digits_needed` digit-like characters (see the comment above :class:`_PhoneBounds`). A cheap
+    necessary condition in front of the matcher, for texts that have digits.
+
+    >>> may_hold_phone_number("2 packs for $19.99, 3 stars", "US"), may_hold_phone_number("Call 415-867-5309", "US")
+    (False, True)
+    """
+    b = _phone_bounds()
+    if b is None:  # pragma: no cover - another phonenumbers: no bound
+        return True
+    plus = any(c in text for c in _PHONE_PLUS)
+    wanted = [phone_digits_needed(r, plus) for r in ([regions] if regions is None or isinstance(regions, str)
+                                                      else regions)]
+    if min_digits is not None:
+        wanted.append(min_digits)
+    need = min(wanted, default=0)
+    if need <= 1:
+        return True
+    for m in b.run.finditer(text):
+        g = m.group()
+        if len(g) >= need and sum(1 for c in g if c in _PHONE_DIGIT_LIKE or c > "\x7f") >= need:
+            return True
+    return b.ext.search(text) is not None
+
+
 @_detector("phone")
 def _detect_phone(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding]:
     """Phone numbers via Google's libphonenumber (``phonenumbers.PhoneNumberMatcher``, leniency VALID).
@@ -2403,6 +2553,8 @@ __all__ = [
     "detect_language",
     "detect_languages",
     "marketplace_region",
+    "may_hold_phone_number",
+    "phone_digits_needed",
     "check_reviews",
     "check_each_review",
     "find_duplicates",

@@ -1,0 +1,209 @@
+"""Decisions in blocks equal one serial loop, and respond's fast paths equal the plain code (issue 8).
+
+``recommend(processes=N)`` decides blocks of rows separately (each as if it were the whole page), then one
+serial pass re-phrases the drafts an earlier block already used. A row re-phrased in that pass changes the page
+its own block's later rows saw; these tests build pages where that happens a lot (many near-identical reviews,
+so the phrasings collide and run out) and check the result equals one loop over all rows: forked blocks through
+``recommend`` and, without forking, any cut of the rows into blocks through ``_decide_block`` + ``_assemble``.
+
+The linter's shortcuts (one combined search before a rule's patterns, the phone-number digit bound in front of
+``phonenumbers``) are checked against the plain code on adversarial text.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+
+import pandas as pd
+import phonenumbers
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pandas.testing import assert_frame_equal, assert_series_equal
+
+from reviewtools import pipeline, respond
+from reviewtools.respond import ReplySettings, lint_draft, lint_rules
+from reviewtools.rules import may_hold_phone_number, phone_digits_needed
+from reviewtools.schema import coerce
+
+DAY = pd.Timestamp("2024-06-01", tz="UTC")
+TEXTS = ("Bad.", "It never arrived and nobody answered my emails.")
+
+
+def _page(n: int, *, replied: dict[int, str] | None = None) -> pd.DataFrame:
+    """``n`` near-identical reviews (few platforms, products, texts; mostly no reviewer name) so that their reply
+    drafts collide: many need re-phrasing and some run out of phrasings. ``replied``: row -> an existing reply."""
+    rows = []
+    for i in range(n):
+        rows.append({
+            "review_id": f"r{i}",
+            "platform": "yelp" if i % 17 == 5 else "google",
+            "product_id": "P1" if i % 19 else "P2",
+            "rating": 5 if i % 6 == 3 else 1,
+            "text": TEXTS[1] if i % 11 == 1 else TEXTS[0],
+            "author": "Ann Lee" if i % 13 == 0 else None,
+            "created_at": DAY,
+            "reply_text": (replied or {}).get(i),
+        })
+    return coerce(pd.DataFrame(rows))
+
+
+def _topics(frame: pd.DataFrame) -> pd.DataFrame:
+    rows = [{"review_id": rid, "platform": p, "topic": "shipping_delivery", "field": "text", "start": 3,
+             "end": 15, "evidence": "never arrived", "complaint": True, "negated": False}
+            for rid, p, t in zip(frame["review_id"], frame["platform"], frame["text"]) if "never arrived" in t]
+    return pd.DataFrame(rows)
+
+
+def _decided(frame: pd.DataFrame, matches: pd.DataFrame, settings: ReplySettings, bounds: list[tuple[int, int]]
+             ) -> dict[str, object]:
+    """``recommend``'s decided columns when its rows are decided in the blocks ``bounds`` (no fork)."""
+    out = coerce(frame)
+    existing = frozenset(respond._normalise(t) for t in out["reply_text"].dropna().astype(str) if t.strip())
+    recs = out[[c for c in pipeline.DECISION_COLUMNS if c in out.columns]]
+    state = pipeline._decision_state(settings, None, matches, False, (), existing)
+    if bounds == [(0, len(recs))]:
+        blocks = [pipeline._decide_block(recs, state)]
+    else:
+        blocks = [pipeline._decide_block(recs.iloc[a:b], state, whole=False) for a, b in bounds]
+    return pipeline._assemble(blocks, recs, settings, existing)
+
+
+def test_the_page_forces_rephrasing_inside_blocks_and_running_out():
+    """The fixture page does what the other tests need: rows re-phrased in the serial pass with later rows of
+    their own block re-phrased too, and rows that ran out of phrasings inside their block."""
+    frame = _page(150)
+    settings = ReplySettings()
+    out = coerce(frame)
+    recs = out[[c for c in pipeline.DECISION_COLUMNS if c in out.columns]]
+    state = pipeline._decision_state(settings, None, _topics(frame), False, (), frozenset())
+    bounds = [(0, 9), (9, 16), (16, 110), (110, 150)]
+    blocks = [pipeline._decide_block(recs.iloc[a:b], state, whole=False) for a, b in bounds]
+    cols = pipeline._assemble(blocks, recs, settings, frozenset())
+    rephrased_per_block = []
+    i = 0
+    for block in blocks:
+        k = 0
+        for row in block:
+            k += row[3] != cols["draft"][i]
+            i += 1
+        rephrased_per_block.append(k)
+    assert sum(k >= 2 for k in rephrased_per_block[1:]) >= 2
+    ran_out = [row for block in blocks for row in block if row[-1] is not None and not row[-1][1]]
+    assert ran_out, "no row ran out of phrasings inside its block"
+    assert any("R-DUP" in lint for lint in cols["draft_lint"])
+
+
+@pytest.mark.parametrize("bounds", [
+    [(0, 1), (1, 2), (2, 3), (3, 120)],
+    [(0, 7), (7, 14), (14, 21), (21, 28), (28, 35), (35, 120)],
+    [(0, 60), (60, 61), (61, 119), (119, 120)],
+    [(0, 33), (33, 66), (66, 99), (99, 120)],
+])
+def test_any_cut_into_blocks_equals_one_loop(bounds):
+    frame = _page(120, replied={4: "Hi. Thanks for your review. — Customer care team"})
+    settings = ReplySettings(brand="Acme")
+    matches = _topics(frame)
+    one = _decided(frame, matches, settings, [(0, 120)])
+    cut = _decided(frame, matches, settings, bounds)
+    for c in one:
+        assert_series_equal(pd.Series(cut[c]), pd.Series(one[c]), check_exact=True, obj=c)
+
+
+def test_existing_replies_and_earlier_blocks_are_respected_like_one_loop():
+    """Existing replies copied from drafts the serial loop writes: every block must avoid them as the loop does."""
+    plain = _page(90)
+    settings = ReplySettings()
+    first = pipeline.recommend(plain, None, _topics(plain), settings)
+    taken = [d for d in first["draft"] if d][:5]
+    frame = _page(95, replied={90 + k: d for k, d in enumerate(taken)})
+    matches = _topics(frame)
+    one = _decided(frame, matches, settings, [(0, 95)])
+    cut = _decided(frame, matches, settings, [(0, 5), (5, 6), (6, 50), (50, 95)])
+    for c in one:
+        assert_series_equal(pd.Series(cut[c]), pd.Series(one[c]), check_exact=True, obj=c)
+    assert not set(one["draft"][:90]) & set(taken) - {""} or any("R-DUP" in x for x in one["draft_lint"])
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="forked decision blocks need fork")
+def test_forked_decision_blocks_equal_serial(monkeypatch):
+    frame = _page(160)
+    matches = _topics(frame)
+    settings = ReplySettings()
+    serial = pipeline.recommend(frame, None, matches, settings, processes=1)
+    monkeypatch.setattr(pipeline, "DECISION_MIN_BLOCK", 5)
+    monkeypatch.setattr(pipeline, "DECISION_MAX_BLOCK", 7)  # 23 blocks of 7, each re-phrased against the others
+    forked = pipeline.recommend(frame, None, matches, settings, processes=2)
+    assert_frame_equal(forked, serial, check_exact=True)
+    assert serial["draft"].nunique() < (serial["draft"] != "").sum()  # drafts did collide and run out
+
+
+# ---------------------------------------------------------------------------------------- linter shortcuts
+
+_PIECES = ("call", "Call me", "+", "＋", "(", ")", "-", ".", " ", "x", "X", "ext.", "ext ", "#", "~", "int ",
+           "415", "867", "5309", "020", "7946", "0958", "030", "1234567", "0044", "011", "001", "1", "0", "9",
+           "４１５", "٣", "www.", "example.com", "shop.it/x", "@", "a.b@example.co.uk", "gift card", "review",
+           "update your review", "free", "discount", "coupon", "visit", "our website", "sue", "lawyer", "Amazon.com",
+           "Hi Ann,", "\n", "!", "?", "5 stars", "refund", "tel:", ";ext=", "Tel", "ring us", "Kindle 4 GB")
+
+
+def _draftish() -> st.SearchStrategy[str]:
+    return st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=4)), max_size=14).map("".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_draftish())
+def test_combined_search_says_no_exactly_when_no_pattern_matches(text):
+    for rule in lint_rules():
+        patterns = tuple(rule.params.get("patterns", ()))
+        rx = respond._any_rx(patterns)
+        if rx is None:
+            continue
+        plain = any(True for p in patterns for _ in respond._rx(p).finditer(text))
+        assert (rx.search(text) is not None) == plain, (rule.rule_id, text)
+
+
+REGIONS = ("US", "GB", "DE", "FR", "IT", "AU", "IN", "JP", "CA", "BR", "SM", "AG", "XX", "us", None)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_draftish(), region=st.sampled_from(REGIONS))
+def test_phone_bound_never_rules_out_a_number_phonenumbers_finds(text, region):
+    if may_hold_phone_number(text, region):
+        return
+    assert not list(phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID)), text
+
+
+@pytest.mark.parametrize("text, region", [
+    ("Call +44 20 7946 0958", "US"), ("(415) 867-5309", "US"), ("415.867.5309", "US"), ("030 12345678", "DE"),
+    ("+81 3-1234-5678", None), ("４１５-８６７-５３０９", "US"), ("310-1234", "CA"), ("Call 415 867 5309 ext. 12", "US"),
+    ("+1 268 464 1234", "GB"), ("0549 123456", "SM"), ("ring 0033 1 23 45 67 89", "GB"),
+])
+def test_phone_bound_keeps_real_numbers(text, region):
+    found = list(phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID))
+    assert may_hold_phone_number(text, region) or not found
+    if found:
+        assert may_hold_phone_number(text, region)
+
+
+def test_phone_bound_rules_out_prices_and_counts():
+    assert not may_hold_phone_number("Bought 2 packs for $19.99 and 3 more at 4.50 each", "US")
+    assert phone_digits_needed("US", plus=False) == 7  # a 7-digit Canadian UAN (310-xxxx) is valid for cc 1
+    assert phone_digits_needed("US", plus=True) <= phone_digits_needed("US", plus=False)
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_draftish(), platform=st.sampled_from(("google", "amazon", "yelp", "other")),
+       region=st.sampled_from(("GB", "US", None)))
+def test_lint_with_shortcuts_equals_lint_without(text, platform, region):
+    fast = lint_draft(text, platform, region=region)
+    respond._lint_cached.cache_clear()
+    saved = respond.may_hold_phone_number, respond._any_rx
+    try:
+        respond.may_hold_phone_number = lambda *a, **k: True
+        respond._any_rx = lambda patterns: None
+        slow = lint_draft(text, platform, region=region)
+    finally:
+        respond.may_hold_phone_number, respond._any_rx = saved
+        respond._lint_cached.cache_clear()
+    assert fast == slow
