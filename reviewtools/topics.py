@@ -54,8 +54,9 @@ import bisect
 import functools
 import json
 import logging
+import operator
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Final
@@ -152,6 +153,9 @@ class _Phrase:
     #: length of the pattern without its '!word' look-arounds: a long exclusion list must not make a phrase
     #: outrank a more specific one at the same position ("broke ... after" beats "broke !it/my/...")
     core_length: int = 0
+    #: the alternatives of each word token, in order (no '!word'/'^word' look-arounds, no '...' gaps): the
+    #: literals a match must contain, for the word-presence prefilter (:class:`_PhraseIndex`)
+    tokens: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -266,6 +270,7 @@ def _compile_phrase(topic: str, kind: str, phrase: str) -> _Phrase:
     vocabulary: set[str] = set()
     first_stems: tuple[str, ...] = ()
     pending_gap: int | bool = False
+    tokens: list[tuple[str, ...]] = []
     for tok in raw:
         gap = re.fullmatch(r"\.\.\.(\d?)", tok)
         if gap:
@@ -287,6 +292,7 @@ def _compile_phrase(topic: str, kind: str, phrase: str) -> _Phrase:
             else:
                 parts.append(_SEP)
         parts.append(rf"\b{group}\b")
+        tokens.append(tuple(alts))
         pending_gap = False
         if not first_stems:
             first_stems = tuple(sorted({_stem(a) for a in alts}))
@@ -302,7 +308,8 @@ def _compile_phrase(topic: str, kind: str, phrase: str) -> _Phrase:
         if not stem.isalnum():
             raise TopicsError(f"topic {topic!r}: phrase {phrase!r} must start with letters or digits ({stem!r})")
     core = "".join(parts)
-    return _Phrase(topic, kind, phrase, pattern, frozenset(vocabulary), first_stems, re.compile(pattern), len(core))
+    return _Phrase(topic, kind, phrase, pattern, frozenset(vocabulary), first_stems, re.compile(pattern), len(core),
+                   tuple(tokens))
 
 
 def _read_resource() -> dict[str, Any]:
@@ -751,16 +758,277 @@ def _match_text(low: str, m: _Matcher) -> list[tuple[int, int, int, _Phrase]]:
     return out
 
 
+# ------------------------------------------------------------------ word-presence prefilter (column-wide)
+#
+# A phrase can only match where the text holds, for each of its word tokens, a word (a maximal run of ``\w``
+# characters of the lower-cased text) that this token can begin: a token's match starts at a word start
+# (``\b`` before a letter or digit), so the word there equals an alternative made of letters and digits only
+# ("fit"), or starts with the literal letters and digits an alternative opens with ("refund*" -> "refund",
+# "didn't" -> "didn", "did_not" -> "did", "re-sent" -> "re"). Those are necessary conditions, never sufficient:
+# the unchanged phrase regex decides, and it is only tried where its first token can begin. The words of a
+# block of texts are found column-wide (numpy over the texts' bytes for ASCII texts, where Python's and a byte
+# table's idea of ``\w`` agree; ``re.findall`` for the others), counted per distinct word with Arrow's hash
+# table, and turned into (text, phrase) candidates with numpy, so a text without a candidate costs no Python.
+
+#: Texts whose candidate phrases are worked out together (their numpy work arrays stay a few MB).
+_PREFILTER_BLOCK_ROWS: Final[int] = 4096
+
+_ALNUM_START_RE: Final[re.Pattern[str]] = re.compile(r"[^\W_]*")  # letters and digits: \w less the underscore
+_RUN_RE: Final[re.Pattern[str]] = re.compile(r"\w+")
+#: Bytes that ``\w`` matches in an ASCII text (Python's ``re``: ``[a-zA-Z0-9_]``).
+_ASCII_WORD_BYTES: Final[np.ndarray] = np.zeros(256, dtype=bool)
+for _c in b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_":
+    _ASCII_WORD_BYTES[_c] = True
+del _c
+
+
+def _alternative_literal(alt: str) -> tuple[str, bool]:
+    """``(literal start, exact)``: the letters and digits an alternative opens with, and whether that is all of it.
+
+    >>> _alternative_literal("refund*"), _alternative_literal("fit")
+    (('refund', False), ('fit', True))
+    """
+    stem = _ALNUM_START_RE.match(alt).group()  # type: ignore[union-attr]
+    return stem, stem == alt
+
+
+@dataclass(frozen=True)
+class _PhraseIndex:
+    """The phrases of one :class:`_Matcher` as word-presence requirements (*units*), for :func:`_viable_pairs`.
+
+    A unit is one word token's set of ``(literal, exact)`` alternatives; a word *satisfies* it when it equals an
+    exact literal or starts with a non-exact one. A phrase is a *candidate* for a text when the text's words
+    satisfy every unit of the phrase.
+    """
+
+    phrases: tuple[tuple[int, int, _Phrase], ...]  # per phrase id: (topic index, priority, phrase)
+    first: tuple[tuple[tuple[str, bool], ...], ...]  # per phrase id: where its first token can begin
+    exact_units: dict[str, tuple[int, ...]]  # word -> units it satisfies by equality
+    prefix_units: dict[str, tuple[int, ...]]  # literal -> units a word starting with it satisfies
+    longest_prefix: int
+    n_units: int
+    need: np.ndarray  # per phrase id: how many distinct units it has
+    unit_ptr: np.ndarray  # CSR: phrases of unit u are unit_phrases[unit_ptr[u]:unit_ptr[u + 1]]
+    unit_phrases: np.ndarray
+    word_cache: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def units_of(self, word: str) -> tuple[int, ...]:
+        """The units ``word`` satisfies (cached)."""
+        got = self.word_cache.get(word)
+        if got is None:
+            found = set(self.exact_units.get(word, ()))
+            for k in range(1, min(len(word), self.longest_prefix) + 1):
+                found.update(self.prefix_units.get(word[:k], ()))
+            got = tuple(sorted(found))
+            if len(self.word_cache) >= _WORD_CACHE_MAX:
+                self.word_cache.clear()
+            self.word_cache[word] = got
+        return got
+
+
+def _first_literals(tokens: tuple[str, ...]) -> tuple[tuple[str, bool], ...]:
+    """Where a first token can begin, as few ``(literal, exact)`` searches as cover it: a non-exact literal
+    that starts another literal covers it (every word starting with the longer one starts with the shorter)."""
+    lits: dict[str, bool] = {}
+    for alt in tokens:
+        stem, exact = _alternative_literal(alt)
+        lits[stem] = lits.get(stem, True) and exact
+    return tuple(sorted(
+        (s, e) for s, e in lits.items()
+        if not any(o != s and s.startswith(o) and not oe for o, oe in lits.items())
+    ))
+
+
+@functools.lru_cache(maxsize=32)
+def _phrase_index(selected: tuple[str, ...] | None) -> _PhraseIndex:
+    m = _matcher(selected)
+    phrases = tuple((t, prio, ph) for t, comp in enumerate(m.topics) for prio, ph in enumerate(comp.phrases))
+    unit_ids: dict[frozenset[tuple[str, bool]], int] = {}
+    phrase_units: list[set[int]] = []
+    for _t, _prio, ph in phrases:
+        units: set[int] = set()
+        for tok in ph.tokens:
+            lits = frozenset(_alternative_literal(a) for a in tok)
+            if any(not stem for stem, _ in lits):  # an alternative opening with a mark: no word required
+                continue
+            units.add(unit_ids.setdefault(lits, len(unit_ids)))
+        phrase_units.append(units)
+    exact_units: dict[str, set[int]] = {}
+    prefix_units: dict[str, set[int]] = {}
+    for lits, u in unit_ids.items():
+        for stem, exact in lits:
+            (exact_units if exact else prefix_units).setdefault(stem, set()).add(u)
+    by_unit: list[list[int]] = [[] for _ in unit_ids]
+    for p, units in enumerate(phrase_units):
+        for u in units:
+            by_unit[u].append(p)
+    return _PhraseIndex(
+        phrases=phrases,
+        first=tuple(_first_literals(ph.tokens[0]) for _t, _p, ph in phrases),
+        exact_units={k: tuple(sorted(v)) for k, v in exact_units.items()},
+        prefix_units={k: tuple(sorted(v)) for k, v in prefix_units.items()},
+        longest_prefix=max((len(k) for k in prefix_units), default=0),
+        n_units=len(unit_ids),
+        need=np.array([len(u) for u in phrase_units], dtype=np.int64),
+        unit_ptr=np.concatenate([[0], np.cumsum([len(b) for b in by_unit])]).astype(np.int64),
+        unit_phrases=np.array([p for b in by_unit for p in b], dtype=np.int64),
+    )
+
+
+def _csr_gather(ptr: np.ndarray, flat: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each ``keys[i]``, the entries ``flat[ptr[k]:ptr[k + 1]]``: ``(position i per entry, entries)``."""
+    counts = ptr[keys + 1] - ptr[keys]
+    total = int(counts.sum())
+    owner = np.repeat(np.arange(len(keys)), counts)
+    first = np.cumsum(counts) - counts
+    return owner, flat[np.repeat(ptr[keys] - first, counts) + np.arange(total)]
+
+
+def _block_words(lows: list[str]) -> tuple[Any, np.ndarray]:
+    """Every word (maximal ``\\w`` run) of every text: ``(Arrow string array, text position per word)``."""
+    import pyarrow as pa
+
+    ascii_mask = np.fromiter(map(str.isascii, lows), dtype=bool, count=len(lows))
+    ascii_rows = np.flatnonzero(ascii_mask)
+    arrays = []
+    owners = []
+    if len(ascii_rows):
+        texts = lows if len(ascii_rows) == len(lows) else [lows[i] for i in ascii_rows.tolist()]
+        arr = pa.array(texts, type=pa.large_string())
+        offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[: len(texts) + 1]
+        size = int(offsets[-1])
+        data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[:size] if size else np.zeros(0, dtype=np.uint8)
+        word = _ASCII_WORD_BYTES[data]
+        after_word = np.zeros(size, dtype=bool)  # the previous byte is a word byte of the same text
+        after_word[1:] = word[:-1]
+        before_word = np.zeros(size, dtype=bool)  # the next byte is a word byte of the same text
+        before_word[:-1] = word[1:]
+        text_starts = offsets[:-1][offsets[:-1] < size]
+        after_word[text_starts] = False
+        text_ends = offsets[1:][offsets[1:] > offsets[:-1]] - 1
+        before_word[text_ends] = False
+        starts = np.flatnonzero(word & ~after_word)
+        ends = np.flatnonzero(word & ~before_word) + 1
+        run_offsets = np.zeros(len(starts) + 1, dtype=np.int64)
+        np.cumsum(ends - starts, out=run_offsets[1:])
+        arrays.append(pa.LargeStringArray.from_buffers(
+            len(starts), pa.py_buffer(run_offsets), pa.py_buffer(np.ascontiguousarray(data[word]))))
+        owners.append(ascii_rows[np.searchsorted(offsets, starts, side="right") - 1])
+    if len(ascii_rows) < len(lows):
+        words: list[str] = []
+        owner: list[int] = []
+        for i in np.flatnonzero(~ascii_mask).tolist():
+            found = _RUN_RE.findall(lows[i])
+            words.extend(found)
+            owner.extend([i] * len(found))
+        arrays.append(pa.array(words, type=pa.large_string()))
+        owners.append(np.array(owner, dtype=np.int64))
+    if not arrays:
+        return pa.array([], type=pa.large_string()), np.zeros(0, dtype=np.int64)
+    return (arrays[0] if len(arrays) == 1 else pa.concat_arrays(arrays)), np.concatenate(owners).astype(np.int64)
+
+
+def _viable_pairs(lows: list[str], ix: _PhraseIndex) -> tuple[list[int], list[int]]:
+    """The (text position, phrase id) candidates of a block of lower-cased texts, by text then phrase id: every
+    pair where the phrase can match is among them (see the section comment)."""
+    import pyarrow.compute as pc
+
+    n, n_phrases = len(lows), len(ix.phrases)
+    words, owner = _block_words(lows)
+    if not len(words) or not ix.n_units:
+        return [], []
+    encoded = pc.dictionary_encode(words)
+    distinct = encoded.dictionary.to_pylist()
+    word_id = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    per_word = [ix.units_of(w) for w in distinct]
+    word_ptr = np.zeros(len(per_word) + 1, dtype=np.int64)
+    np.cumsum([len(u) for u in per_word], out=word_ptr[1:])
+    word_units = np.fromiter((u for units in per_word for u in units), dtype=np.int64, count=int(word_ptr[-1]))
+    run, unit = _csr_gather(word_ptr, word_units, word_id)
+    seen = np.zeros(n * ix.n_units, dtype=bool)  # each (text, unit) once
+    seen[owner[run] * ix.n_units + unit] = True
+    text_unit = np.flatnonzero(seen)
+    which, phrase = _csr_gather(ix.unit_ptr, ix.unit_phrases, text_unit % ix.n_units)
+    counts = np.bincount((text_unit // ix.n_units)[which] * n_phrases + phrase, minlength=n * n_phrases)
+    hit = np.flatnonzero(counts.reshape(n, n_phrases) == ix.need)
+    return (hit // n_phrases).tolist(), (hit % n_phrases).tolist()
+
+
+def _word_starts(low: str, literal: str, exact: bool) -> list[int]:
+    """Positions where a word of ``low`` starts with ``literal`` (is exactly ``literal`` when ``exact``)."""
+    out = []
+    size, end = len(literal), len(low)
+    i = low.find(literal)
+    while i >= 0:
+        if i == 0 or not (low[i - 1].isalnum() or low[i - 1] == "_"):
+            j = i + size
+            if not exact or j == end or not (low[j].isalnum() or low[j] == "_"):
+                out.append(i)
+        i = low.find(literal, i + size)  # a later start inside this literal would not be a word start
+    return out
+
+
+def _match_candidates(low: str, phrase_ids: Iterable[int], ix: _PhraseIndex) -> list[tuple[int, int, int, _Phrase]]:
+    """:func:`_match_text`'s result, trying only the candidate phrases: each at the word starts its first token
+    can begin at, which hold every position where its regex can match (a match starts at a word start)."""
+    tried: list[tuple[int, int, int, int, _Phrase]] = []  # (topic, start, priority, end, phrase)
+    starts_memo: dict[tuple[str, bool], list[int]] = {}
+    for p in phrase_ids:
+        t, prio, ph = ix.phrases[p]
+        match = ph.regex.match
+        done: set[int] = set()
+        for lit in ix.first[p]:
+            positions = starts_memo.get(lit)
+            if positions is None:
+                positions = starts_memo[lit] = _word_starts(low, *lit)
+            for pos in positions:
+                if pos in done:
+                    continue
+                done.add(pos)
+                mm = match(low, pos)
+                if mm and mm.end() > pos:
+                    tried.append((t, pos, prio, mm.end(), ph))
+    return _leftmost_per_topic(tried)
+
+
+def _leftmost_per_topic(tried: list[tuple[int, int, int, int, _Phrase]]) -> list[tuple[int, int, int, _Phrase]]:
+    """Per topic, non-overlapping matches, leftmost first, and at one position the highest priority."""
+    tried.sort(key=lambda x: (x[0], x[1], x[2]))
+    out: list[tuple[int, int, int, _Phrase]] = []
+    last_topic, last_end = -1, -1
+    for t, start, _prio, end, ph in tried:
+        if t != last_topic:
+            last_topic, last_end = t, -1
+        if start < last_end:
+            continue
+        out.append((t, start, end, ph))
+        last_end = end
+    return out
+
+
 def _judged_matches(
     original: str, m: _Matcher, lex: _Lexicon
 ) -> list[tuple[str, int, int, _Phrase, str, bool, str, str, str]]:
     """The matches of one field value, judged: ``(topic, start, end, phrase, polarity, negated, negator, cue,
-    reason)`` per match, in :func:`_match_text`'s order (the per-text work of :func:`find_topics`)."""
+    reason)`` per match, in :func:`_match_text`'s order (the reference per-text work of :func:`find_topics`)."""
+    low = _lower(original)
+    return _judge_matches(low, _match_text(low, m), m, lex)
+
+
+def _lower(original: str) -> str:
+    """``original.lower()``, keeping each character's offset (rare characters whose lower case is longer stay)."""
     low = original.lower()
     if len(low) != len(original):  # rare: lower() changed the length; keep offsets exact
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in original)
+    return low
+
+
+def _judge_matches(
+    low: str, matches: list[tuple[int, int, int, _Phrase]], m: _Matcher, lex: _Lexicon
+) -> list[tuple[str, int, int, _Phrase, str, bool, str, str, str]]:
+    """Judge each ``(topic index, start, end, phrase)`` match of the lower-cased text ``low``."""
     out = []
-    for t, s, e, ph in _match_text(low, m):
+    for t, s, e, ph in matches:
         rule = m.topics[t].rule
         lo = max(0, s - _CONTEXT_CHARS)
         doc = _Doc.of(low[lo : e + _CONTEXT_CHARS], lex, offset=lo)
@@ -789,24 +1057,50 @@ def reads_as_complaint(text: str, topic: str) -> bool:
     return any(match[4] == "complaint" for match in _judged_matches(text, m, _lexicon()))
 
 
-def _find(frame: pd.DataFrame, topics: Sequence[str] | None) -> pd.DataFrame:
+def _field_matches(
+    texts: list[str], m: _Matcher, lex: _Lexicon, ix: _PhraseIndex
+) -> Iterator[tuple[int, list[tuple[str, int, int, _Phrase, str, bool, str, str, str]]]]:
+    """``(position, judged matches)`` of each text of one field that has a match, in position order: the
+    word-presence prefilter finds each text's candidate phrases block by block, then the phrase regexes run
+    only there (the same matches as :func:`_judged_matches` on every text)."""
+    for b0 in range(0, len(texts), _PREFILTER_BLOCK_ROWS):
+        lows = [_lower(t) for t in texts[b0 : b0 + _PREFILTER_BLOCK_ROWS]]
+        rows, phrase_ids = _viable_pairs(lows, ix)
+        i, total = 0, len(rows)
+        while i < total:
+            row = rows[i]
+            j = i + 1
+            while j < total and rows[j] == row:
+                j += 1
+            low = lows[row]
+            found = _match_candidates(low, phrase_ids[i:j], ix)
+            if found:
+                yield b0 + row, _judge_matches(low, found, m, lex)
+            i = j
+
+
+def _find(frame: pd.DataFrame, topics: Sequence[str] | None, prefilter: bool = True) -> pd.DataFrame:
     _check_frame(frame)
     if topics is not None:
         known = [c.rule.id for c in _compiled()]
         unknown = sorted(set(topics) - set(known))
         if unknown:
             raise TopicsError(f"unknown topic ids {unknown}; known: {known}")
-    m = _matcher(None if topics is None else tuple(sorted(set(topics))))
+    selected = None if topics is None else tuple(sorted(set(topics)))
+    m = _matcher(selected)
     lex = _lexicon()
     rows: list[tuple] = []
     for fld in TEXT_FIELDS:
         if fld not in frame.columns:
             continue
         texts = _field_values(frame, fld)
-        for pos in _candidates(texts, m.prefilter):
-            pos = int(pos)
+        if prefilter:
+            judged: Iterable[tuple[int, list[tuple]]] = _field_matches(texts, m, lex, _phrase_index(selected))
+        else:  # the reference: every text the RE2 stem prefilter passes, every phrase at every word start
+            judged = ((int(pos), _judged_matches(texts[int(pos)], m, lex)) for pos in _candidates(texts, m.prefilter))
+        for pos, found in judged:
             original = texts[pos]
-            for rule_id, s, e, ph, polarity, negated, negator, cue, reason in _judged_matches(original, m, lex):
+            for rule_id, s, e, ph, polarity, negated, negator, cue, reason in found:
                 rows.append((pos, fld, rule_id, s, e, original[s:e], ph.phrase, ph.kind,
                              polarity, negated, negator, cue, reason))
     cols = ["_row", "field", "topic", "start", "end", "evidence", "phrase", "kind",
@@ -818,20 +1112,21 @@ def _find(frame: pd.DataFrame, topics: Sequence[str] | None) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def find_topics(frame: pd.DataFrame, topics: Sequence[str] | None = None) -> pd.DataFrame:
+def find_topics(frame: pd.DataFrame, topics: Sequence[str] | None = None, prefilter: bool = True) -> pd.DataFrame:
     """Return one row per topic phrase match in ``title`` and ``text`` (complaints, praise and mentions).
 
     Columns: :data:`MATCH_COLUMNS`. ``start``/``end`` index into ``frame[field]`` of that review, so the
     review's ``field`` value sliced ``[start:end]`` equals ``evidence``. Filter on ``complaint`` to keep only
     problems. ``platform`` is carried when the frame has it (review ids are unique per platform).
-    ``topics`` limits the search to those ids. The input is not modified.
+    ``topics`` limits the search to those ids. The input is not modified. ``prefilter=False`` runs the slow
+    reference path (every phrase tried at every word start it could begin at; the same result, for tests).
 
     >>> import pandas as pd
     >>> f = pd.DataFrame({"review_id": ["a"], "text": ["Runs small, and the seller never responded."]})
     >>> find_topics(f)[["topic", "evidence", "complaint"]].values.tolist()
     [['size_fit', 'Runs small', True], ['customer_service', 'seller', False], ['customer_service', 'never responded', True]]
     """
-    return _matches_frame(frame, _find(frame, topics))
+    return _matches_frame(frame, _find(frame, topics, prefilter))
 
 
 def _matches_frame(frame: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
@@ -882,15 +1177,19 @@ def tag_topics(frame: pd.DataFrame, topics: Sequence[str] | None = None) -> pd.D
     return _tagged_frame(frame, _find(frame, topics))
 
 
-def find_and_tag_topics(frame: pd.DataFrame, topics: Sequence[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def find_and_tag_topics(
+    frame: pd.DataFrame, topics: Sequence[str] | None = None, prefilter: bool = True
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(tag_topics(frame), find_topics(frame))`` with the phrase search run once (half the work of both).
+
+    ``prefilter=False`` runs the reference path (see :func:`find_topics`).
 
     >>> import pandas as pd
     >>> tagged, matches = find_and_tag_topics(pd.DataFrame({"review_id": ["a"], "text": ["Never arrived."]}))
     >>> tagged.loc[0, "topics"], matches["evidence"].tolist()
     ('shipping_delivery', ['Never arrived'])
     """
-    found = _find(frame, topics)
+    found = _find(frame, topics, prefilter)
     return _tagged_frame(frame, found), _matches_frame(frame, found)
 
 

@@ -1,0 +1,183 @@
+"""The column-wide word-presence prefilter of reviewtools.topics gives exactly the reference per-position path.
+
+``find_topics(..., prefilter=False)`` is the reference: every text that the RE2 stem prefilter passes, every
+phrase tried at every word start its first word can begin (the code before the prefilter). The fast path
+finds, per block of texts, which phrases can possibly match (every word token of the phrase has a word in the
+text that it can begin), then tries only those. Equality is checked on the registry's own examples, on
+adversarial random text (Hypothesis: phrase words in random order, negators, contrast words, punctuation,
+curly apostrophes, hyphens, underscores, digits, non-ASCII letters whose lower case is longer, emoji), across
+block boundaries, and for every topic subset shape.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pandas.testing import assert_frame_equal
+
+from reviewtools import topics
+from reviewtools.topics import find_and_tag_topics, find_topics, load_topic_rules, tag_topics, topic_ids
+
+RULES = load_topic_rules()
+EXAMPLES = [s for r in RULES for sents in r.examples.values() for s in sents]
+
+
+def _phrase_words() -> list[str]:
+    """Every literal word form the registry's phrases use (alternatives spelled out, wildcards completed)."""
+    words: set[str] = set()
+    for rule in RULES:
+        for phrase in (*rule.complaint, *rule.praise, *rule.mention):
+            for tok in phrase.lower().split():
+                tok = tok.lstrip("!^")
+                if tok.startswith("..."):
+                    continue
+                for alt in tok.split("/"):
+                    if alt:
+                        words.add(alt.replace("*", "s").replace("_", " "))
+                        words.add(alt.replace("*", "").replace("'", "’").replace("_", " "))
+    return sorted(words)
+
+
+PHRASE_WORDS = _phrase_words()
+LEXICON = topics._lexicon()
+GLUE = sorted(LEXICON.negators | LEXICON.break_words | LEXICON.negative | LEXICON.positive) + [
+    "I", "it", "the", "my", "this", "a", "was", "if", "not a single", "none of them", "a few", "very few",
+]
+ODD = [".", ",", ";", ":", "!", "?", "\n", " - ", "'", "’", "_", "-", "(", ")", "\"", "…", "  ", "\t", "é", "İ",
+       "ß", "ẞ", "Σ", "😀", "ﬁ", "K", "2", "10", "x", "ok'", "'tis", "o'", "a'b"]
+
+
+def _same(frame: pd.DataFrame, selected: list[str] | None = None) -> None:
+    want = find_topics(frame, topics=selected, prefilter=False)
+    got = find_topics(frame, topics=selected)
+    assert_frame_equal(got, want)
+
+
+def frame_of(texts: list[str], titles: list[str | None] | None = None) -> pd.DataFrame:
+    data: dict[str, list] = {"review_id": [f"r{i}" for i in range(len(texts))], "text": texts}
+    if titles is not None:
+        data["title"] = titles
+    return pd.DataFrame(data)
+
+
+def test_registry_examples_match_the_reference():
+    frame = frame_of(EXAMPLES, titles=[e.upper() for e in EXAMPLES])
+    _same(frame)
+    assert len(find_topics(frame)) > len(EXAMPLES)  # the examples do match: the comparison is not vacuous
+
+
+def test_every_topic_alone_and_a_subset_match_the_reference():
+    frame = frame_of(EXAMPLES + [" ".join(EXAMPLES[i : i + 5]) for i in range(0, len(EXAMPLES), 5)])
+    for topic in topic_ids():
+        _same(frame, [topic])
+    _same(frame, list(topic_ids())[::3])
+
+
+def test_tag_columns_and_both_calls_match_the_reference():
+    frame = frame_of(EXAMPLES[:80], titles=[None, "", "Broken!", "FAKE"] * 20)
+    tagged, matches = find_and_tag_topics(frame)
+    ref_tagged, ref_matches = find_and_tag_topics(frame, prefilter=False)
+    assert_frame_equal(tagged, ref_tagged)
+    assert_frame_equal(matches, ref_matches)
+    assert_frame_equal(tagged, tag_topics(frame))
+
+
+def test_blocks_of_texts_give_the_same_result(monkeypatch):
+    texts = EXAMPLES[:40] + ["", "ünïcödé İstanbul cracked", "no smell", "x" * 300 + " arrived broken"]
+    frame = frame_of(texts)
+    want = find_topics(frame, prefilter=False)
+    for rows in (1, 3, 7, 1000):
+        monkeypatch.setattr(topics, "_PREFILTER_BLOCK_ROWS", rows)
+        assert_frame_equal(find_topics(frame), want)
+
+
+def test_non_ascii_and_length_changing_lower_case():
+    texts = [
+        "İİİ arrived cracked",  # lower() makes each İ two characters: offsets kept by the per-character fallback
+        "The box arrived crushed — ﬁne otherwise",
+        "It doesn’t fit, and the seller never responded 😀",
+        "ẞ never arrived. Σ refund please",
+        "café: smells awful",
+        "arrived_broken 2broken broken_ never_arrived",
+    ]
+    frame = frame_of(texts, titles=texts[::-1])
+    _same(frame)
+    assert len(find_topics(frame)) >= 5
+
+
+WORD = st.one_of(st.sampled_from(PHRASE_WORDS), st.sampled_from(GLUE), st.sampled_from(ODD),
+                 st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=6))
+JOIN = st.sampled_from([" ", " ", " ", "", ", ", ". ", "\n", "-", "'", "’", " ... "])
+
+
+@st.composite
+def review_text(draw: st.DrawFn) -> str:
+    words = draw(st.lists(WORD, max_size=40))
+    out = []
+    for w in words:
+        out.append(w)
+        out.append(draw(JOIN))
+    text = "".join(out)
+    return text.upper() if draw(st.booleans()) and draw(st.booleans()) else text
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(review_text(), min_size=1, max_size=6), titles=st.lists(review_text(), min_size=6, max_size=6))
+def test_random_adversarial_text_matches_the_reference(texts, titles):
+    frame = frame_of(texts, titles=titles[: len(texts)])
+    _same(frame)
+
+
+@settings(max_examples=40, deadline=None)
+@given(text=review_text(), topic=st.sampled_from(list(topic_ids())))
+def test_one_topic_on_random_text_matches_the_reference(text, topic):
+    _same(frame_of([text, text.lower()]), [topic])
+
+
+def test_word_starts_finds_exactly_the_word_starts():
+    low = "the theme: other the_end 'the' the2 thé the"
+    assert topics._word_starts(low, "the", True) == [m.start() for m in re.finditer(r"\bthe\b", low)] == [0, 26, 40]
+    assert topics._word_starts(low, "the", False) == [m.start() for m in re.finditer(r"\bthe", low)]
+    assert len(topics._word_starts(low, "the", False)) == 6  # not "thé"
+    every = [m.start() for m in re.finditer(r"\b\w", low)]
+    assert set(topics._word_starts(low, "t", False)) == {p for p in every if low[p] == "t"}
+
+
+def test_alternative_literals_and_first_literals():
+    assert topics._alternative_literal("did_not") == ("did", False)
+    assert topics._alternative_literal("doesn't") == ("doesn", False)
+    assert topics._alternative_literal("re-sent") == ("re", False)
+    assert topics._alternative_literal("fit") == ("fit", True)
+    # "do" (from do_not) covers "does" and "don" (every word starting with them starts with "do")
+    assert topics._first_literals(("does_not", "doesn't", "do_not", "don't", "did")) == (("did", True), ("do", False))
+    # an exact literal covers nothing longer: "the" (exact) and "then*" are both searched
+    assert topics._first_literals(("the", "then*")) == (("the", True), ("then", False))
+
+
+def test_every_match_is_among_the_candidates():
+    """Soundness of the requirements themselves: each match of the reference is a candidate pair."""
+    frame = frame_of(EXAMPLES)
+    ix = topics._phrase_index(None)
+    lows = [topics._lower(t) for t in EXAMPLES]
+    rows, phrase_ids = topics._viable_pairs(lows, ix)
+    candidates = set(zip(rows, (ix.phrases[p][2].phrase for p in phrase_ids), strict=True))
+    ref = find_topics(frame, prefilter=False)
+    pos = {rid: i for i, rid in enumerate(frame["review_id"])}
+    missing = [(r, p) for r, p in zip(ref["review_id"], ref["phrase"], strict=True) if (pos[r], p) not in candidates]
+    assert not missing
+    assert len(candidates) < len(EXAMPLES) * len(ix.phrases) / 10  # and the prefilter does filter
+
+
+def test_empty_and_null_texts():
+    frame = frame_of(["", None, "   ", "arrived broken"], titles=[None, "", "late", None])
+    _same(frame)
+    assert find_topics(frame_of([""]), prefilter=True).empty
+
+
+@pytest.mark.parametrize("text", ["a" * 5000 + " arrived broken", "broken " * 400, "no. " * 500 + "cracked"])
+def test_long_texts(text):
+    _same(frame_of([text, text.title()]))
