@@ -88,10 +88,10 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger(__name__)
 
 #: Version of the raw-state recipe (record split, hashes, flags). A new recipe never matches an old state.
-RECIPE: Final[str] = "raw3"
+RECIPE: Final[str] = "raw4"  # raw4: state kept as base + delta (migration 005)
 #: BLAKE2b personalisation of a raw record's hash (at most 16 bytes).
 _RAW_PERSON: Final[bytes] = b"reviewtools-raw1"  # the record hash itself has not changed
-#: One raw record in the stored state (a packed little-endian array, ``raw_state.records``).
+#: One raw record in the stored state (packed little-endian arrays in ``raw_state_part``, migration 005).
 STATE_DTYPE: Final[np.dtype] = np.dtype([
     ("rhash", "<i8"),    # BLAKE2b-64 of the record's bytes
     ("pk", "<i8"),       # reviews.id it became (kept records), else 0
@@ -126,6 +126,9 @@ _SLASH = r"^\s*(\d{1,2})/(\d{1,2})/\d{2,4}"
 #: States kept per layout (one per source file name; about 64 bytes a record each); older ones are dropped. More
 #: than one serves exports of one layout ingested in turn (one file per product or marketplace).
 STATES_PER_LAYOUT: Final[int] = 3
+#: A state's delta (migration 005) is written as a new base once its bytes exceed this share of the base's: each
+#: re-ingest then writes about its own changes (plus the earlier ones since the base), and a load applies one delta.
+DELTA_REBASE_SHARE: Final[float] = 0.25
 #: Encodings whose bytes can be split into records at LF bytes.
 _SPLITTABLE: Final[tuple[str, ...]] = ("utf-8", "utf-8-sig", "cp1252")
 #: Bytes of the file start passed to ``ingest._encoding`` for its binary check and BOM/UTF-16 detection.
@@ -529,33 +532,139 @@ def _whole_utf8(data: bytes, chunk: int = 1 << 24) -> bool:
 # ------------------------------------------------------------------------------------------- state
 
 
-def _load_state(store: ReviewStore, layout: str, source: str) -> tuple[np.ndarray, dict[str, Any], int] | None:
-    """The kept state of ``(layout, source)``, else the newest of ``layout``: (records, context, ingest id)."""
-    pick = store._con.execute(  # choose by the index first: the blobs of the other states are never read
-        "SELECT source FROM raw_state WHERE layout = ? ORDER BY source = ? DESC, ingest_id DESC LIMIT 1",
+@dataclass(frozen=True)
+class _State:
+    """A kept raw state: its records (``STATE_DTYPE``), file-wide decisions, ingest id and source name, and per
+    record its position in the stored base (``origin``, -1 for a record held in the delta)."""
+
+    records: np.ndarray
+    context: dict[str, Any]
+    ingest_id: int
+    source: str
+    origin: np.ndarray
+    base_rows: int
+
+
+def _load_state(store: ReviewStore, layout: str, source: str) -> _State | None:
+    """The kept state of ``(layout, source)``, else the newest of ``layout`` (its base with its delta applied)."""
+    con = store._con
+    pick = con.execute(  # choose by the index first: the parts of the other states are never read
+        "SELECT source, context, ingest_id, rows FROM raw_state WHERE layout = ? "
+        "ORDER BY source = ? DESC, ingest_id DESC LIMIT 1",
         (layout, source),
     ).fetchone()
     if pick is None:
         return None
-    row = store._con.execute(
-        "SELECT records, context, ingest_id FROM raw_state WHERE layout = ? AND source = ?", (layout, pick[0])
-    ).fetchone()
-    return np.frombuffer(row[0], dtype=STATE_DTYPE), json.loads(row[1]), int(row[2])
+    parts = dict(((int(k), (r, e)) for k, r, e in con.execute(
+        "SELECT part, runs, entries FROM raw_state_part WHERE layout = ? AND source = ?", (layout, pick[0]))))
+    if 0 not in parts:
+        log.info("raw state of %s has no base; the whole file is read", pick[0])
+        return None
+    base = np.frombuffer(parts[0][1], dtype=STATE_DTYPE)
+    rows = int(pick[3])
+    if 1 not in parts:
+        records, origin = base, np.arange(len(base), dtype=np.int64)
+    else:
+        got = _apply_delta(base, parts[1][0], parts[1][1], rows)
+        if got is None:
+            log.warning("raw state of %s: its delta does not fit its base; the whole file is read", pick[0])
+            return None
+        records, origin = got
+    if len(records) != rows:
+        log.warning("raw state of %s holds %d records, its header says %d; the whole file is read",
+                    pick[0], len(records), rows)
+        return None
+    return _State(records, json.loads(pick[1]), int(pick[2]), str(pick[0]), origin, len(base))
+
+
+def _runs(src: np.ndarray) -> np.ndarray:
+    """Runs of consecutive copied positions (``src >= 0``) whose base positions are consecutive too, as rows of
+    ``(position, base position, length)``.
+
+    >>> _runs(np.array([4, 5, 6, -1, 7, 2, 3])).tolist()
+    [[0, 4, 3], [4, 7, 1], [5, 2, 2]]
+    """
+    cp = np.flatnonzero(src >= 0)
+    if not len(cp):
+        return np.zeros((0, 3), dtype=np.int64)
+    b = src[cp]
+    first = np.flatnonzero(np.r_[True, (np.diff(cp) != 1) | (np.diff(b) != 1)])
+    length = np.diff(np.r_[first, len(cp)])
+    return np.stack([cp[first], b[first], length], axis=1).astype(np.int64)
+
+
+def _apply_delta(base: np.ndarray, runs_blob: bytes, entries_blob: bytes,
+                 rows: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The state ``base`` + delta describe (and each record's base position, -1 for the delta's); None when the
+    parts do not fit together.
+
+    >>> base = np.zeros(4, STATE_DTYPE); base["rhash"] = [10, 11, 12, 13]
+    >>> extra = np.zeros(1, STATE_DTYPE); extra["rhash"] = 99
+    >>> runs = np.array([[0, 2, 2], [3, 0, 1]], dtype="<i8")
+    >>> rec, origin = _apply_delta(base, runs.tobytes(), extra.tobytes(), 4)
+    >>> rec["rhash"].tolist(), origin.tolist()
+    ([12, 13, 99, 10], [2, 3, -1, 0])
+    """
+    if len(runs_blob) % 24 or len(entries_blob) % STATE_DTYPE.itemsize:
+        return None
+    runs = np.frombuffer(runs_blob, dtype="<i8").reshape(-1, 3).astype(np.int64)
+    rest = np.frombuffer(entries_blob, dtype=STATE_DTYPE)
+    pos0, base0, length = runs[:, 0], runs[:, 1], runs[:, 2]
+    total = int(length.sum())
+    if ((length <= 0).any() or (pos0 < 0).any() or (base0 < 0).any() or (pos0 + length > rows).any()
+            or (base0 + length > len(base)).any() or total + len(rest) != rows):
+        return None
+    k = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(length) - length, length)
+    pos = np.repeat(pos0, length) + k
+    from_base = np.repeat(base0, length) + k
+    origin = np.full(rows, -1, dtype=np.int64)
+    origin[pos] = from_base
+    held = origin < 0
+    if int(np.count_nonzero(held)) != len(rest):  # overlapping runs
+        return None
+    records = np.empty(rows, dtype=STATE_DTYPE)
+    records[pos] = base[from_base]
+    records[held] = rest
+    return records, origin
 
 
 def _save_state(store: ReviewStore, lay: _Layout, source: str, context: dict[str, Any], ingest_id: int,
-                entries: np.ndarray) -> None:
+                entries: np.ndarray, prev: _State | None = None, prev_pos: np.ndarray | None = None,
+                at: np.ndarray | None = None) -> str:
+    """Keep ``entries`` as the state of ``(layout, source)``: as a delta against the kept base when ``prev`` is
+    this source's state and the records at positions ``at`` are copies of ``prev``'s records ``prev_pos``
+    (checked), else as a new base. Returns ``"delta"`` or ``"base"``."""
     con = store._con
+    entries = entries.astype(STATE_DTYPE, copy=False)
+    kind = "base"
+    if prev is not None and prev.source == source and at is not None and prev_pos is not None and len(at):
+        same = (entries[at].view(np.int64).reshape(len(at), -1)
+                == prev.records[prev_pos].view(np.int64).reshape(len(at), -1)).all(axis=1)
+        src = np.full(len(entries), -1, dtype=np.int64)
+        src[at[same]] = prev.origin[prev_pos[same]]
+        runs = _runs(src)
+        rest = entries[src < 0]
+        if runs.nbytes + rest.nbytes <= DELTA_REBASE_SHARE * prev.base_rows * STATE_DTYPE.itemsize:
+            con.execute("INSERT OR REPLACE INTO raw_state_part (layout, source, part, runs, entries) "
+                        "VALUES (?, ?, 1, ?, ?)", (lay.key, source, runs.astype("<i8").tobytes(), rest.tobytes()))
+            kind = "delta"
+    if kind == "base":
+        con.execute("DELETE FROM raw_state_part WHERE layout = ? AND source = ?", (lay.key, source))
+        con.execute("INSERT INTO raw_state_part (layout, source, part, runs, entries) VALUES (?, ?, 0, ?, ?)",
+                    (lay.key, source, b"", entries.tobytes()))
     con.execute(
         "INSERT OR REPLACE INTO raw_state (layout, source, descriptor, context, ingest_id, rows, records) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         (lay.key, source, json.dumps(lay.descriptor, sort_keys=True), json.dumps(context, sort_keys=True), ingest_id,
-         len(entries), entries.astype(STATE_DTYPE, copy=False).tobytes()),
+         len(entries), b""),
     )
     con.execute(
         "DELETE FROM raw_state WHERE layout = ? AND source NOT IN (SELECT source FROM raw_state WHERE layout = ? "
         "ORDER BY ingest_id DESC LIMIT ?)", (lay.key, lay.key, STATES_PER_LAYOUT),
     )
+    con.execute("DELETE FROM raw_state_part WHERE layout = ? AND source NOT IN "
+                "(SELECT source FROM raw_state WHERE layout = ?)", (lay.key, lay.key))
+    return kind
 
 
 # ------------------------------------------------------------------------------------------- entry point
@@ -639,7 +748,8 @@ def ingest_file(
             at = idx[read.kept_pos]
             entries["pk"][at] = row_pks
             entries["fp"][at] = fp
-            _save_state(store, lay, Path(name).name, plan["context"], ingest_id, entries)
+            holder["state"] = _save_state(store, lay, Path(name).name, plan["context"], ingest_id, entries,
+                                          prev=state, prev_pos=plan["old_pos"], at=present_idx)
 
         report = store._upsert(read.reviews, source=source, full_export=full_export, n_rejected=len(read.rejects),
                                progress=progress, present=present, after=after, in_transaction=True)
@@ -669,8 +779,8 @@ def ingest_file(
         res = read_reviews(path, format=format, column_map=column_map, platform=platform, rating_scale=rating_scale)
         report = store.ingest(res, source=source, full_export=full_export, progress=progress)
         return FileIngest(report, res, "full", str(why), res.rows_read)
-    log.info("store %s: ingested %s (%s, %d of %d records read): %s", store.path, source, holder["mode"],
-             holder["reread"], n, report.as_dict())
+    log.info("store %s: ingested %s (%s, %d of %d records read, raw state kept as %s): %s", store.path, source,
+             holder["mode"], holder["reread"], n, holder.get("state", "?"), report.as_dict())
     return FileIngest(report, holder["result"], holder["mode"], holder["reason"], holder["reread"])
 
 
@@ -723,14 +833,15 @@ def _plan_full(recs: CsvRecords, lay: _Layout, name: str, column_map: Mapping[st
     read = _read_records(recs, None, name, enc, lay.sep, lay.quoting, lay.fmt, column_map, platform, rating_scale)
     context = _context(lay, read.entries["flags"], enc)
     return {"read": read, "idx": all_idx, "present": np.zeros(0, dtype=np.int64),
-            "old": np.zeros(0, dtype=STATE_DTYPE), "invalid": invalid, "context": context, "incremental": False}
+            "old": np.zeros(0, dtype=STATE_DTYPE), "old_pos": np.zeros(0, dtype=np.int64), "invalid": invalid,
+            "context": context, "incremental": False}
 
 
 def _plan(store: ReviewStore, recs: CsvRecords, rh: np.ndarray, lay: _Layout,
-          state: tuple[np.ndarray, dict[str, Any], int], name: str, column_map: Mapping[str, str] | None,
+          state: _State, name: str, column_map: Mapping[str, str] | None,
           platform: str | None, rating_scale: tuple[float, float] | None) -> dict[str, Any]:
     """Which records to re-read, read them, and check that the unchanged ones stand; raise _Fallback if not."""
-    old, old_context, old_ingest = state
+    old, old_context, old_ingest = state.records, state.context, state.ingest_id
     n = len(recs)
     # 1. match raw hashes (one hash table over old and new): a record seen once before, kept and in no
     #    duplicate group, is a candidate; a hash that occurs more than once on either side is always re-read
@@ -807,8 +918,8 @@ def _plan(store: ReviewStore, recs: CsvRecords, rh: np.ndarray, lay: _Layout,
         raise _Fallback("the re-read records alone would infer another rating scale")
     if (sub & D_SLASH).any() and _slash_decision(sub) != context["day_first"]:
         raise _Fallback("the re-read records alone would read slash dates the other way round")
-    return {"read": read, "idx": idx, "present": unchanged, "old": old_u, "invalid": invalid, "context": context,
-            "incremental": True}
+    return {"read": read, "idx": idx, "present": unchanged, "old": old_u, "old_pos": match[unchanged],
+            "invalid": invalid, "context": context, "incremental": True}
 
 
 def _isin(values: np.ndarray, among: np.ndarray) -> np.ndarray:

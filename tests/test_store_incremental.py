@@ -327,7 +327,8 @@ def test_state_is_a_packed_array_per_layout(tmp_path: Path) -> None:
     path = write(tmp_path / "a.csv", corpus(25))
     with ReviewStore(tmp_path / "s.db") as store:
         store.ingest_file(path)
-        blob, rows = store._con.execute("SELECT records, rows FROM raw_state").fetchone()
+        blob, rows = store._con.execute("SELECT entries, rows FROM raw_state_part JOIN raw_state USING (layout, source) "
+                                        "WHERE part = 0").fetchone()
     state = np.frombuffer(blob, dtype=STATE_DTYPE)
     assert rows == len(state) == 25 and (state["pk"] > 0).all()
 
@@ -367,3 +368,99 @@ def test_a_stream_is_read_like_a_file(tmp_path: Path) -> None:
         again = store.ingest_file(io.BytesIO(data))
         jsonl = store.ingest_file(io.BytesIO(corpus(3).to_json(orient="records", lines=True).encode()))
     assert (first.report.new, again.mode, again.report.unchanged, jsonl.mode) == (12, "incremental", 12, "full")
+
+
+# ------------------------------------------------------------------------------------------- state as base + delta
+
+
+def _weeks(tmp_path: Path, n: int = 40, weeks: int = 5) -> list[Path]:
+    """Exports of one layout, each the last with a text edited, a review appended and one dropped (and, in week 3,
+    the rows shuffled)."""
+    frame = corpus(n)
+    paths = [write(tmp_path / "export.csv", frame)]
+    for week in range(1, weeks):
+        frame = frame.copy()
+        frame.loc[frame.index[week * 3], "text"] += f" edit {week}"
+        frame = pd.concat([frame.drop(index=frame.index[week]),
+                           corpus(1, seed=50 + week).assign(review_id=f"N{week}", author=f"n{week}")])
+        if week == 3:
+            frame = frame.sample(frac=1.0, random_state=week)
+        frame = frame.reset_index(drop=True)
+        sub = tmp_path / f"w{week}"
+        sub.mkdir()
+        paths.append(write(sub / "export.csv", frame))  # the same file name every week, as a daily export has
+    return paths
+
+
+def _kept_state(db: Path) -> np.ndarray:
+    from reviewtools.incremental import _load_state
+
+    with ReviewStore(db) as store:
+        layout, source = store._con.execute("SELECT layout, source FROM raw_state").fetchone()
+        return _load_state(store, layout, source).records.copy()
+
+
+def test_state_is_kept_as_a_delta_and_loads_as_the_whole_state(tmp_path: Path, monkeypatch, caplog) -> None:
+    import reviewtools.incremental as inc
+
+    paths = _weeks(tmp_path)
+    caplog.set_level("INFO", logger="reviewtools.incremental")
+    got = run_both(tmp_path, paths)
+    kinds = [m.split("raw state kept as ")[1].split(")")[0] for m in caplog.messages if "raw state kept as" in m]
+    assert kinds[0] == "base" and kinds[1] == "delta" and "delta" in kinds[2:]
+    assert all(g.mode == "incremental" for g in got[1:])
+    with sqlite3.connect(tmp_path / "inc.db") as con:
+        parts = dict(con.execute("SELECT part, length(entries) FROM raw_state_part").fetchall())
+    assert set(parts) == {0, 1} and parts[1] < parts[0]
+    # the same exports with a base written every time: the same state, record for record
+    monkeypatch.setattr(inc, "DELTA_REBASE_SHARE", 0.0)
+    with ReviewStore(tmp_path / "base.db", clock=Clock()) as store:
+        for path in paths:
+            store.ingest_file(path)
+    with sqlite3.connect(tmp_path / "base.db") as con:
+        assert [p for (p,) in con.execute("SELECT part FROM raw_state_part")] == [0]
+    delta_state, base_state = _kept_state(tmp_path / "inc.db"), _kept_state(tmp_path / "base.db")
+    assert delta_state.tobytes() == base_state.tobytes()
+    recs = split_csv(paths[-1].read_bytes(), ",", csv.QUOTE_MINIMAL)
+    assert (delta_state["rhash"] == record_hashes(recs)).all()
+
+
+def test_a_large_delta_is_written_as_a_new_base(tmp_path: Path, monkeypatch, caplog) -> None:
+    import reviewtools.incremental as inc
+
+    share = 0.1
+    monkeypatch.setattr(inc, "DELTA_REBASE_SHARE", share)  # 256 bytes of a 40-record base
+    paths = _weeks(tmp_path, weeks=5)
+    caplog.set_level("INFO", logger="reviewtools.incremental")
+    run_both(tmp_path, paths)  # still the full path's results
+    kinds = [m.split("raw state kept as ")[1].split(")")[0] for m in caplog.messages if "raw state kept as" in m]
+    assert kinds[:2] == ["base", "delta"] and "base" in kinds[2:], kinds  # the deltas grow until one is rebased
+    with ReviewStore(tmp_path / "one.db", clock=Clock()) as store:
+        for path in paths:
+            store.ingest_file(path)
+            sizes = dict((k, (r, e)) for k, r, e in store._con.execute(
+                "SELECT part, length(runs), length(entries) FROM raw_state_part"))
+            if 1 in sizes:
+                assert sum(sizes[1]) <= share * sizes[0][1]
+
+
+def test_a_delta_that_does_not_fit_its_base_reads_the_whole_file(tmp_path: Path) -> None:
+    paths = _weeks(tmp_path, weeks=3)
+    run_both(tmp_path, paths[:2])
+    with sqlite3.connect(tmp_path / "inc.db") as con:
+        con.execute("UPDATE raw_state_part SET runs = x'0100000000000000' WHERE part = 1")  # not whole triples
+    with ReviewStore(tmp_path / "inc.db", clock=Clock()) as store:
+        got = store.ingest_file(paths[2])
+    assert got.mode == "full" and got.reason == "no raw state for this layout yet"
+
+
+def test_apply_delta_rejects_overlapping_or_out_of_range_runs() -> None:
+    from reviewtools.incremental import _apply_delta
+
+    base = np.zeros(4, STATE_DTYPE)
+    base["rhash"] = [1, 2, 3, 4]
+    none = np.zeros(0, STATE_DTYPE).tobytes()
+    assert _apply_delta(base, np.array([[0, 0, 2], [1, 2, 2]], "<i8").tobytes(), none, 3) is None  # overlap
+    assert _apply_delta(base, np.array([[0, 3, 2]], "<i8").tobytes(), none, 2) is None  # past the base
+    rec, origin = _apply_delta(base, np.array([[0, 1, 3]], "<i8").tobytes(), none, 3)
+    assert rec["rhash"].tolist() == [2, 3, 4] and origin.tolist() == [1, 2, 3]
