@@ -44,7 +44,15 @@ from typing import Final, NamedTuple
 import numpy as np
 import pandas as pd
 from .errors import SchemaError
-from .rules import LanguageGuess, detect_language
+from .rules import (
+    _ENGLISH_ONLY_WORDS,
+    ENGLISH_FAST_MIN_SHARE,
+    ENGLISH_FAST_MIN_WORDS,
+    LANGUAGE_MAX_CHARS,
+    LANGUAGE_MIN_CHARS,
+    LanguageGuess,
+    detect_languages,
+)
 from .vader import FastVader, get_analyzer
 
 logger = logging.getLogger(__name__)
@@ -558,6 +566,101 @@ def _decide_in_order(joined: str, dec: np.ndarray, todo: np.ndarray, ms: np.ndar
             done = int(me[i])
 
 
+# ------------------------------------------------------------------------------------------ language guess
+
+
+class _Languages(NamedTuple):
+    """``text_language`` of each text (None when unknown), whether it is confidently not English, and the
+    :class:`reviewtools.rules.LanguageGuess` of each not-English one (for its reason)."""
+
+    language: list[str | None]
+    foreign: np.ndarray
+    guesses: dict[int, LanguageGuess]
+
+
+@functools.lru_cache(maxsize=1)
+def _packed_english_words() -> tuple[np.ndarray, int]:
+    """``rules._ENGLISH_ONLY_WORDS`` (ASCII, lower case) packed little-endian into uint64, sorted, and the
+    longest; a word over 8 characters is left out and :func:`_languages` sends texts that could hold it to
+    ``detect_languages``."""
+    words = sorted(w for w in _ENGLISH_ONLY_WORDS if w.isascii())
+    keys = np.array(sorted(int.from_bytes(w.encode("ascii"), "little") for w in words if len(w) <= 8),
+                    dtype=np.uint64)
+    return keys, max(map(len, words), default=0)
+
+
+def _languages(texts: list[str]) -> _Languages:
+    """What ``[rules.detect_language(t) for t in texts]`` tells sentiment, with its fast path done for a block.
+
+    An ASCII text whose stripped first :data:`~reviewtools.rules.LANGUAGE_MAX_CHARS` characters have at least
+    :data:`~reviewtools.rules.LANGUAGE_MIN_CHARS` letters and pass the English function-word test
+    (``rules._plainly_english``: tokens ``[a-z0-9]+`` of the lower-cased head, at least ENGLISH_FAST_MIN_WORDS
+    of them English-only words and at least ENGLISH_FAST_MIN_SHARE of all) is English; one whose whole
+    stripped text is that head and has fewer letters is too short; both counted with numpy over the block,
+    exactly as ``detect_language`` counts them. Every other text goes to ``rules.detect_languages`` (texts
+    that need the identifier classified together).
+    """
+    n = len(texts)
+    language: list[str | None] = [None] * n
+    foreign = np.zeros(n, dtype=bool)
+    ascii_rows = [i for i in range(n) if texts[i].isascii()]
+    decided = np.zeros(n, dtype=bool)
+    keys, longest = _packed_english_words()
+    if ascii_rows and longest <= 8:
+        stripped = [texts[i].strip() for i in ascii_rows]
+        heads = [s[:LANGUAGE_MAX_CHARS] for s in stripped]
+        whole_head = np.fromiter((len(s) <= LANGUAGE_MAX_CHARS for s in stripped), dtype=bool,
+                                 count=len(stripped))
+        plain, letters = _plain_english_ascii(heads, keys, longest)
+        rows = np.asarray(ascii_rows, dtype=np.int64)
+        english = (letters >= LANGUAGE_MIN_CHARS) & plain
+        short = (letters < LANGUAGE_MIN_CHARS) & whole_head
+        for i in rows[english].tolist():
+            language[i] = "en"
+        decided[rows[english | short]] = True
+    rest = np.flatnonzero(~decided).tolist()
+    guesses: dict[int, LanguageGuess] = {}
+    for i, g in zip(rest, detect_languages([texts[i] for i in rest]), strict=True):
+        if g.not_english:
+            foreign[i] = True
+            guesses[i] = g
+            language[i] = g.language or g.likely
+        else:
+            language[i] = g.language
+    return _Languages(language, foreign, guesses)
+
+
+def _plain_english_ascii(heads: list[str], keys: np.ndarray, longest: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per ASCII head: whether ``rules._plainly_english(head.lower())`` holds, and its count of letters."""
+    table, _ = _ascii_classes()
+    joined = "\n" + "\n".join(heads) + "\n"
+    b = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+    lens = np.fromiter(map(len, heads), dtype=np.int64, count=len(heads))
+    base = np.cumsum(lens + 1) - lens
+    letter = (table[b] & (_K_UP | _K_LO)) != 0  # ASCII letters: _LETTER's letters in ASCII
+    alnum = letter | ((table[b] & _K_DIG) != 0)  # [^\W_] in ASCII
+    counts = np.concatenate([[0], np.cumsum(letter, dtype=np.int64)])
+    letters = counts[base + lens] - counts[base]
+    edge = np.diff(alnum.astype(np.int8))
+    t0 = np.flatnonzero(edge == 1) + 1  # token starts (b[0] is a line break)
+    t1 = np.flatnonzero(edge == -1) + 1  # token ends
+    owner = np.searchsorted(base, t0, side="right") - 1
+    length = t1 - t0
+    tokens = np.bincount(owner, minlength=len(heads))
+    look = np.flatnonzero(length <= longest)
+    packed = np.zeros(look.size, dtype=np.uint64)
+    for i in range(longest):
+        has = length[look] > i
+        ch = b[np.where(has, t0[look] + i, 0)].astype(np.uint64)
+        ch = np.where((ch >= 65) & (ch <= 90), ch + 32, ch)  # str.lower on ASCII
+        packed |= np.where(has, ch << np.uint64(8 * i), np.uint64(0))
+    at = np.minimum(np.searchsorted(keys, packed), max(keys.size - 1, 0))
+    hit = keys[at] == packed if keys.size else np.zeros(look.size, dtype=bool)
+    words = np.bincount(owner[look[hit]], minlength=len(heads))
+    plain = (words >= ENGLISH_FAST_MIN_WORDS) & (words >= ENGLISH_FAST_MIN_SHARE * tokens)
+    return plain, letters
+
+
 # ----------------------------------------------------------------------------------------------- helpers
 
 
@@ -919,8 +1022,8 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
     agg = sents.aggregate(np.fromiter(map(compounds.__getitem__, sents.strings), dtype=np.float64,
                                       count=len(sents.strings)))
     vader = _whole_scores(whole, scores)
-    guesses = [detect_language(te) for te in texts]
-    foreign = np.fromiter((g.not_english for g in guesses), dtype=bool, count=n)
+    lang = _languages(texts)
+    foreign = lang.foreign
 
     m, sent_c = agg.count, agg.mean
     has = m > 0
@@ -928,7 +1031,7 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
     flag_na = np.zeros(n, dtype=bool)
     reason = np.full(n, None, dtype=object)
     for i in np.flatnonzero(foreign).tolist():
-        reason[i] = f"not checked: {not_scored_reason(guesses[i])}"
+        reason[i] = f"not checked: {not_scored_reason(lang.guesses[i])}"
     flag_na[foreign] = True
     candidates = _mismatch_candidates(frame, sent_c, m, agg.longest, foreign)
     ratings = frame["rating"].tolist() if candidates.size and "rating" in frame.columns else None
@@ -942,7 +1045,6 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
             flag[i] = f
     label = np.where(sent_c >= POSITIVE_THRESHOLD, 2, np.where(sent_c <= NEGATIVE_THRESHOLD, 0, 1))
     label[foreign] = 3
-    language = [g.language or (g.likely if f else None) for g, f in zip(guesses, foreign.tolist(), strict=True)]
 
     columns: dict[str, object] = {
         "vader_compound": vader[:, 0],
@@ -959,7 +1061,7 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
         "sentiment_label": pd.array(np.array((*LABELS, UNKNOWN_LABEL), dtype=object)[label], dtype="string"),
         "rating_text_mismatch": pd.arrays.BooleanArray(flag, flag_na),
         "mismatch_reason": pd.array(reason, dtype="string"),
-        "text_language": pd.array(language, dtype="string"),
+        "text_language": pd.array(lang.language, dtype="string"),
     }
     out = frame.copy()
     for col in SENTIMENT_COLUMNS:

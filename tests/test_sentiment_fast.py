@@ -8,12 +8,14 @@ emoji, CJK punctuation, Unicode whitespace and line breaks.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pandas.testing import assert_frame_equal
 
 from reviewtools import sentiment
-from reviewtools.sentiment import load_abbreviations, split_sentences, split_sentences_many
+from reviewtools.sentiment import load_abbreviations, score_sentiment, split_sentences, split_sentences_many
 
 # Pieces that exercise every rule of the splitter (and ASCII-only ones, so the numpy path gets most examples).
 _ASCII_PIECES = [
@@ -45,7 +47,7 @@ _any_text = st.lists(st.sampled_from(_ASCII_PIECES + _OTHER_PIECES) | st.text(ma
 
 
 @given(st.lists(_ascii_text, max_size=12))
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=250, deadline=None)
 def test_block_splitter_equals_the_reference_on_ascii_text(texts):
     assert _as_lists(texts) == [split_sentences(t) for t in texts]
 
@@ -91,3 +93,145 @@ def test_ascii_classes_follow_the_reference_patterns():
 def test_no_texts_and_empty_texts():
     assert [a.tolist() for a in split_sentences_many([])] == [[], [], []]
     assert [a.tolist() for a in split_sentences_many(["", "  ", "\n"])] == [[], [], []]
+
+
+# ------------------------------------------------------------------------------------------ language guess
+
+_WORDS = ["the", "and", "it", "to", "of", "for", "this", "that", "with", "but", "not", "you", "would", "should",
+          "The", "AND", "It's", "great", "product", "works", "das", "ist", "nicht", "sehr", "gut", "und", "le",
+          "produit", "est", "tr\u00e8s", "bien", "x", "123", "a1", "the1", "they're", "don't", "_the_", "Th\u0130s",
+          "\u212aelvin", "caf\u00e9", "\u4e2d\u6587", "!!!", "...", ",", "-", "\n", "\t", " "]
+_language_text = st.lists(st.sampled_from(_WORDS), max_size=90).map(" ".join) | st.lists(
+    st.sampled_from(_WORDS), max_size=90).map("".join)
+
+
+def _reference_languages(texts):
+    from reviewtools.rules import detect_language
+
+    out = []
+    for t in texts:
+        g = detect_language(t)
+        foreign = g.not_english
+        out.append((g.language or (g.likely if foreign else None), foreign))
+    return out
+
+
+@given(st.lists(_language_text, max_size=6))
+@settings(max_examples=80, deadline=None)
+def test_block_language_guess_equals_detect_language(texts):
+    got = sentiment._languages(texts)
+    assert list(zip(got.language, got.foreign.tolist(), strict=True)) == _reference_languages(texts)
+    assert set(got.guesses) == {i for i, f in enumerate(got.foreign.tolist()) if f}
+
+
+def test_block_language_guess_on_the_edges():
+    texts = ["", "   ", "a" * 39, "the and it to " * 3, "  " + "the and it to of " * 30, "x" * 400 + " the and it to",
+             "Das Produkt ist nach zwei Wochen kaputt gegangen, leider sehr schade.",
+             "the and it to " + "\u00e9" * 50, "T H E and it to of for this abcdefghijklmnopqrstuvwxyz"]
+    got = sentiment._languages(texts)
+    assert list(zip(got.language, got.foreign.tolist(), strict=True)) == _reference_languages(texts)
+
+
+# ------------------------------------------------------------------------- the whole stage, per review
+
+def _reference_score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
+    """score_sentiment as it was before the block paths (commit 0140a04): one review at a time."""
+    from reviewtools.rules import detect_language
+
+    S = sentiment
+    titles, texts = S._columns(frame)
+    ratings = frame["rating"].tolist() if "rating" in frame.columns else [pd.NA] * len(frame)
+    whole = [S.review_string(ti, te) for ti, te in zip(titles, texts, strict=True)]
+    per_row = [[ti[a:b] for a, b in split_sentences(ti)] + [te[a:b] for a, b in split_sentences(te)]
+               for ti, te in zip(titles, texts, strict=True)]
+    scores = S._score_unique(w for w in whole if w)
+    compounds = S._compound_unique(x for sents in per_row for x in sents if x not in scores)
+    compounds.update((w, sc["compound"]) for w, sc in scores.items())
+    zero = {"neg": 0.0, "neu": 0.0, "pos": 0.0, "compound": 0.0}
+    cols: dict[str, list[object]] = {c: [] for c in S.SENTIMENT_COLUMNS}
+    na = pd.NA
+    for w, sents, rating, te in zip(whole, per_row, ratings, texts, strict=True):
+        guess = detect_language(te)
+        sw = scores[w] if w else zero
+        comps = [compounds[x] for x in sents]
+        m = len(comps)
+        if m:
+            sent_c = S._mean(comps)
+            worst_c = min(comps)
+            worst = sents[comps.index(worst_c)]
+            share: object = sum(c <= S.NEGATIVE_THRESHOLD for c in comps) / m
+            longest = max((len(x.split()) for x in sents if len(x) > 2 * S.MAX_RELIABLE_SENTENCE_WORDS), default=0)
+        else:
+            sent_c, worst, worst_c, share, longest = 0.0, None, None, na, 0
+        foreign = guess.not_english
+        if foreign:
+            flag, reason = na, f"not checked: {S.not_scored_reason(guess)}"
+        else:
+            flag, reason = S._mismatch(rating, sent_c, m, worst, worst_c, longest)
+        values = (sw["compound"], sw["neg"], sw["neu"], sw["pos"], sent_c, m, share, na if worst is None else worst,
+                  na if worst_c is None else worst_c, np.nan if foreign else sent_c,
+                  S.UNKNOWN_LABEL if foreign else S.label_for(sent_c), flag, reason,
+                  guess.language or (guess.likely if foreign else None) or na)
+        for c, v in zip(S.SENTIMENT_COLUMNS, values, strict=True):
+            cols[c].append(v)
+    out = frame.copy()
+    for c in S.SENTIMENT_COLUMNS:
+        out[c] = pd.Series(cols[c], index=frame.index, dtype=S._DTYPES[c]) if len(frame) else pd.Series(
+            dtype=S._DTYPES[c], index=frame.index)
+    return out
+
+
+def _assert_identical(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    assert_frame_equal(got, want, check_exact=True)
+    for c in sentiment.SENTIMENT_COLUMNS:  # bit for bit: signed zeros too
+        if got[c].dtype.kind == "f" or str(got[c].dtype) == "Float64":
+            x = got[c].to_numpy(dtype=np.float64, na_value=np.nan)
+            y = want[c].to_numpy(dtype=np.float64, na_value=np.nan)
+            assert np.array_equal(x.view(np.int64), y.view(np.int64)), c
+
+
+_review_text = st.lists(st.sampled_from(_ASCII_PIECES + _OTHER_PIECES + _WORDS + [
+    "I hate it.", "Love it!", "Awful, broke in a day.", "Great value. Works well.", "not bad", "terrible!!!",
+    "Das Produkt ist leider kaputt gegangen und sehr schlecht verarbeitet."]), max_size=40).map(" ".join)
+_ratings = st.sampled_from([1, 2, 3, 4, 5, None])
+
+
+@given(st.lists(st.tuples(_review_text, _review_text | st.just(""), _ratings), max_size=12),
+       st.sampled_from(["Int64", "float64", "object", None]))
+@settings(max_examples=120, deadline=None)
+def test_score_sentiment_equals_the_per_review_reference(rows, rating_dtype):
+    frame = pd.DataFrame({"text": [r[0] for r in rows], "title": [r[1] for r in rows]})
+    if rating_dtype == "Int64":
+        frame["rating"] = pd.array([r[2] for r in rows], dtype="Int64")
+    elif rating_dtype == "float64":
+        frame["rating"] = np.array([np.nan if r[2] is None else r[2] for r in rows], dtype=np.float64)
+    elif rating_dtype == "object":
+        frame["rating"] = pd.Series([r[2] for r in rows], dtype=object)
+    _assert_identical(score_sentiment(frame), _reference_score_sentiment(frame))
+
+
+def test_score_sentiment_equals_the_reference_on_long_and_repeated_reviews():
+    long_flat = " ".join(["word"] * 70)  # one 70-word stretch: mismatch not checked
+    many = " ".join(f"Sentence {k} is {'bad' if k % 3 else 'great'}." for k in range(150))  # pairwise means
+    texts = [long_flat, many, many, "Awful. I hate it!", "", "  ", "Love it :) Five stars", many[:600]]
+    frame = pd.DataFrame({"text": texts, "title": ["Five Stars", "Five Stars", "", "Terrible", "", "Meh", "", "x"],
+                          "rating": pd.array([5, 1, 5, 5, None, 3, 1, 2], dtype="Int64")},
+                         index=pd.Index([10, 3, 7, 1, 0, 2, 5, 4]))
+    _assert_identical(score_sentiment(frame), _reference_score_sentiment(frame))
+    empty = frame.iloc[:0]
+    _assert_identical(score_sentiment(empty), _reference_score_sentiment(empty))
+
+
+@given(st.lists(st.lists(st.sampled_from([-1.0, -0.5, -0.05, -0.0, 0.0, 0.05, 0.3, 0.6369, -0.4215, 1.0]) | st.floats(
+    -1, 1, allow_nan=False), min_size=1, max_size=40), min_size=1, max_size=20))
+@settings(max_examples=200, deadline=None)
+def test_block_means_equal_the_per_review_mean(lists):
+    """The block aggregate (sequential sums under 8 sentences, numpy's row mean from 8) equals _mean bit for bit."""
+    count = np.array([len(x) for x in lists], dtype=np.int64)
+    flat = np.array([v for x in lists for v in x], dtype=np.float64)
+    agg = sentiment._Sentences([f"s{k}" for k in range(flat.size)], np.arange(flat.size), count).aggregate(flat)
+    for i, x in enumerate(lists):
+        want = sentiment._mean(x)
+        assert agg.mean[i] == want and np.signbit(agg.mean[i]) == np.signbit(want)
+        assert agg.worst_compound[i] == min(x) and agg.worst[i] == f"s{int(count[:i].sum()) + x.index(min(x))}"
+        assert agg.negative[i] == sum(v <= sentiment.NEGATIVE_THRESHOLD for v in x)
