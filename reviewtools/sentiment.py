@@ -631,32 +631,40 @@ def _languages(texts: list[str]) -> _Languages:
 
 
 def _plain_english_ascii(heads: list[str], keys: np.ndarray, longest: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per ASCII head: whether ``rules._plainly_english(head.lower())`` holds, and its count of letters."""
-    table, _ = _ascii_classes()
+    """Per ASCII head: whether ``rules._plainly_english(head.lower())`` holds, and its count of letters.
+
+    Tokens are the runs of ASCII letters and digits (``[^\\W_]+`` in ASCII); each token of at most 8 characters
+    is read as the little-endian uint64 of its bytes (lower-cased: OR 0x20 changes letters only, digits keep
+    their code) and looked up among the packed words. Counts per head come from where its tokens begin and end.
+    """
     joined = "\n" + "\n".join(heads) + "\n"
-    b = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+    raw = joined.encode("ascii")
+    b = np.frombuffer(raw, dtype=np.uint8)
     lens = np.fromiter(map(len, heads), dtype=np.int64, count=len(heads))
-    base = np.cumsum(lens + 1) - lens
-    letter = (table[b] & (_K_UP | _K_LO)) != 0  # ASCII letters: _LETTER's letters in ASCII
-    alnum = letter | ((table[b] & _K_DIG) != 0)  # [^\W_] in ASCII
-    counts = np.concatenate([[0], np.cumsum(letter, dtype=np.int64)])
-    letters = counts[base + lens] - counts[base]
-    edge = np.diff(alnum.astype(np.int8))
-    t0 = np.flatnonzero(edge == 1) + 1  # token starts (b[0] is a line break)
-    t1 = np.flatnonzero(edge == -1) + 1  # token ends
-    owner = np.searchsorted(base, t0, side="right") - 1
+    start = np.cumsum(lens + 1) - lens
+    stop = start + lens
+    low = b | 0x20
+    letter = (low >= 97) & (low <= 122)
+    digit = (b >= 48) & (b <= 57)
+    alnum = letter | digit
+    t0 = np.flatnonzero(alnum[1:] & ~alnum[:-1]) + 1  # token starts (b[0] is a line break)
+    t1 = np.flatnonzero(alnum[:-1] & ~alnum[1:]) + 1  # token ends
+    lo, hi = np.searchsorted(t0, start), np.searchsorted(t0, stop)  # each head's tokens: [lo, hi)
+    tokens = hi - lo
     length = t1 - t0
-    tokens = np.bincount(owner, minlength=len(heads))
+    chars = np.concatenate([[0], np.cumsum(length)])
+    digits = np.flatnonzero(digit)
+    letters = chars[hi] - chars[lo] - (np.searchsorted(digits, stop) - np.searchsorted(digits, start))
     look = np.flatnonzero(length <= longest)
-    packed = np.zeros(look.size, dtype=np.uint64)
-    for i in range(longest):
-        has = length[look] > i
-        ch = b[np.where(has, t0[look] + i, 0)].astype(np.uint64)
-        ch = np.where((ch >= 65) & (ch <= 90), ch + 32, ch)  # str.lower on ASCII
-        packed |= np.where(has, ch << np.uint64(8 * i), np.uint64(0))
+    # the 8 bytes from every position as a little-endian uint64 (a read-only view, one byte apart)
+    words64 = np.ndarray(shape=(b.size,), dtype="<u8", buffer=raw + bytes(8), strides=(1,))
+    size = length[look]
+    mask = np.where(size >= 8, np.uint64(0xFFFFFFFFFFFFFFFF),
+                    np.left_shift(np.uint64(1), (8 * np.minimum(size, 7)).astype(np.uint64)) - np.uint64(1))
+    packed = (words64[t0[look]] | np.uint64(0x2020202020202020)) & mask
     at = np.minimum(np.searchsorted(keys, packed), max(keys.size - 1, 0))
-    hit = keys[at] == packed if keys.size else np.zeros(look.size, dtype=bool)
-    words = np.bincount(owner[look[hit]], minlength=len(heads))
+    hit = look[keys[at] == packed] if keys.size else np.empty(0, dtype=np.int64)
+    words = np.searchsorted(hit, hi) - np.searchsorted(hit, lo)
     plain = (words >= ENGLISH_FAST_MIN_WORDS) & (words >= ENGLISH_FAST_MIN_SHARE * tokens)
     return plain, letters
 
