@@ -2,8 +2,9 @@
  * reviewtools._vadercore: the hot path of reviewtools.vader.FastVader in C.
  *
  * It computes, for one text at a time, what FastVader (and so vaderSentiment 3.3.2's
- * SentimentIntensityAnalyzer.polarity_scores) computes *before rounding*: the raw compound and the raw
- * neg/neu/pos shares. Python does the final round(x, 4) / round(x, 3), so no rounding happens here.
+ * SentimentIntensityAnalyzer.polarity_scores) computes: the compound and the neg/neu/pos shares, rounded
+ * exactly as Python's round(x, 4) / round(x, 3) rounds them (py_round below; C's own rounding functions
+ * are never used).
  *
  * Exactness rules (see reviewtools/vader.py for the Python reference this mirrors line by line):
  * - every number comes from Python: the lexicon, booster, idiom values and every constant are passed to
@@ -33,7 +34,19 @@
 #endif
 
 /* Bumped whenever the behaviour changes; vader.py refuses a build whose version differs (a stale .so). */
-#define CORE_VERSION 1
+#define CORE_VERSION 2
+
+#if defined(__GNUC__) || defined(__clang__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#elif defined(_MSC_VER)
+#define ALWAYS_INLINE __forceinline
+#else
+#define ALWAYS_INLINE inline
+#endif
+
+static PyObject *BUILTIN_ROUND; /* builtins.round, for what py_round does not cover */
+static PyObject *BUILTIN_SUM;   /* builtins.sum, for sum_via_python */
+static PyObject *KEY_NEG, *KEY_NEU, *KEY_POS, *KEY_COMPOUND;
 
 /* Marker byte for a non-ASCII character in a lower-cased token: no ASCII key can contain it. */
 #define NONASCII 0x80u
@@ -43,6 +56,9 @@
 #define C_PUNCT 2u  /* in string.punctuation */
 #define C_LOWT 4u   /* Py_UNICODE_ISLOWER or Py_UNICODE_ISTITLE: makes str.isupper() False */
 #define C_UPPER 8u  /* Py_UNICODE_ISUPPER */
+#define C_EXCL 16u  /* '!' */
+#define C_QUES 32u  /* '?' */
+#define C_NONASCII 64u
 
 /* The words upstream's rules compare tokens with (literals in vaderSentiment's methods). */
 enum {
@@ -55,12 +71,14 @@ static const char *const RULE_WORDS[W_COUNT] = {
 
 /* ------------------------------------------------------------------------------------- hash table */
 
+/* Keys up to this many bytes are stored in the entry itself (all of vaderSentiment 3.3.2's single words);
+ * longer ones in long_keys. */
+#define KEY_INLINE 24
+
 typedef struct {
-    char *key;            /* NULL: empty slot */
-    Py_ssize_t klen;
-    uint64_t hash;
     double lex;           /* lexicon valence, or a phrase's value */
     double boost;         /* booster increment */
+    uint32_t klen;
     unsigned has_lex : 1;
     unsigned has_boost : 1;
     unsigned negate : 1;  /* in NEGATE */
@@ -68,36 +86,58 @@ typedef struct {
     unsigned last : 1;    /* last word of one */
     unsigned ambiguous : 1; /* skeleton of a non-ASCII key: a token matching it is refused */
     unsigned is_int : 1;  /* a phrase value that is a Python int */
-    unsigned char word;   /* W_* */
+    unsigned word : 8;    /* W_* */
+    unsigned char key[KEY_INLINE];
 } Entry;
 
+/* Open addressing over a dense entry array sized once (entry pointers stay valid). A 32-bit slot holds
+ * 16 bits of the hash and the entry index + 1 (0: empty), so a miss usually reads one small array. */
+#define MAX_ENTRIES 65535
+
 typedef struct {
-    Entry *slots;
+    Entry *entries;
+    unsigned char **long_keys;
+    size_t n_entries, cap_entries;
+    uint32_t *slots;
     size_t mask;
-    size_t used;
     Py_ssize_t maxlen;
 } Table;
 
-static uint64_t
-fnv1a(const unsigned char *s, Py_ssize_t n)
+static inline uint64_t
+hash_bytes(const unsigned char *s, Py_ssize_t n)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        h ^= s[i];
-        h *= 1099511628211ULL;
+    uint64_t h = 0x9E3779B97F4A7C15ULL * (uint64_t)(n + 1);
+    while (n >= 8) {
+        uint64_t x;
+        memcpy(&x, s, 8);
+        h = (h ^ x) * 0xbf58476d1ce4e5b9ULL;
+        h ^= h >> 31;
+        s += 8;
+        n -= 8;
     }
+    uint64_t x = 0;
+    for (Py_ssize_t k = 0; k < n; k++) x |= (uint64_t)s[k] << (8 * k);
+    h = (h ^ x) * 0x94d049bb133111ebULL;
+    h ^= h >> 29;
     return h;
 }
 
 static int
 table_init(Table *t, size_t expected)
 {
+    if (expected > MAX_ENTRIES) {
+        PyErr_SetString(PyExc_ValueError, "_vadercore: more than 65,535 table keys");
+        return -1;
+    }
     size_t cap = 16;
     while (cap < expected * 2 + 16) cap <<= 1;
-    t->slots = PyMem_Calloc(cap, sizeof(Entry));
-    if (!t->slots) { PyErr_NoMemory(); return -1; }
+    t->slots = PyMem_Calloc(cap, sizeof(uint32_t));
+    t->entries = PyMem_Calloc(expected + 1, sizeof(Entry));
+    t->long_keys = PyMem_Calloc(expected + 1, sizeof(unsigned char *));
+    if (!t->slots || !t->entries || !t->long_keys) { PyErr_NoMemory(); return -1; }
     t->mask = cap - 1;
-    t->used = 0;
+    t->n_entries = 0;
+    t->cap_entries = expected + 1;
     t->maxlen = 0;
     return 0;
 }
@@ -105,52 +145,65 @@ table_init(Table *t, size_t expected)
 static void
 table_free(Table *t)
 {
-    if (!t->slots) return;
-    for (size_t i = 0; i <= t->mask; i++) PyMem_Free(t->slots[i].key);
+    if (t->long_keys) {
+        for (size_t i = 0; i < t->n_entries; i++) PyMem_Free(t->long_keys[i]);
+    }
+    PyMem_Free(t->long_keys);
+    PyMem_Free(t->entries);
     PyMem_Free(t->slots);
+    t->long_keys = NULL;
+    t->entries = NULL;
     t->slots = NULL;
 }
 
-static Entry *
+static inline const Entry *
 table_find(const Table *t, const unsigned char *s, Py_ssize_t n)
 {
-    if (n > t->maxlen || !t->slots) return NULL;
-    uint64_t h = fnv1a(s, n);
+    if (n > t->maxlen) return NULL;
+    uint64_t h = hash_bytes(s, n);
+    uint32_t tag = (uint32_t)(h >> 48);
     size_t i = (size_t)h & t->mask;
     for (;;) {
-        Entry *e = &t->slots[i];
-        if (!e->key) return NULL;
-        if (e->hash == h && e->klen == n && memcmp(e->key, s, (size_t)n) == 0) return e;
+        uint32_t slot = t->slots[i];
+        if (!slot) return NULL;
+        if ((slot >> 16) == tag) {
+            uint32_t idx = (slot & 0xffffu) - 1;
+            const Entry *e = &t->entries[idx];
+            if (e->klen == (uint32_t)n
+                && memcmp(n <= KEY_INLINE ? e->key : t->long_keys[idx], s, (size_t)n) == 0)
+                return e;
+        }
         i = (i + 1) & t->mask;
     }
 }
 
-/* Find or insert; the table was sized for every key up front (never more than half full). */
+/* Find or insert. */
 static Entry *
 table_put(Table *t, const unsigned char *s, Py_ssize_t n)
 {
-    uint64_t h = fnv1a(s, n);
-    size_t i = (size_t)h & t->mask;
-    for (;;) {
-        Entry *e = &t->slots[i];
-        if (!e->key) {
-            if ((t->used + 1) * 2 > t->mask + 1) {
-                PyErr_SetString(PyExc_RuntimeError, "_vadercore: table overfull");
-                return NULL;
-            }
-            e->key = PyMem_Malloc((size_t)n + 1);
-            if (!e->key) { PyErr_NoMemory(); return NULL; }
-            memcpy(e->key, s, (size_t)n);
-            e->key[n] = 0;
-            e->klen = n;
-            e->hash = h;
-            t->used++;
-            if (n > t->maxlen) t->maxlen = n;
-            return e;
-        }
-        if (e->hash == h && e->klen == n && memcmp(e->key, s, (size_t)n) == 0) return e;
-        i = (i + 1) & t->mask;
+    Entry *found = (Entry *)table_find(t, s, n);
+    if (found) return found;
+    if (t->n_entries >= t->cap_entries || (t->n_entries + 1) * 2 > t->mask + 1) {
+        PyErr_SetString(PyExc_RuntimeError, "_vadercore: table overfull");
+        return NULL;
     }
+    uint64_t h = hash_bytes(s, n);
+    size_t i = (size_t)h & t->mask;
+    while (t->slots[i]) i = (i + 1) & t->mask;
+    size_t idx = t->n_entries;
+    Entry *e = &t->entries[idx];
+    if (n <= KEY_INLINE) {
+        memcpy(e->key, s, (size_t)n);
+    } else {
+        t->long_keys[idx] = PyMem_Malloc((size_t)n);
+        if (!t->long_keys[idx]) { PyErr_NoMemory(); return NULL; }
+        memcpy(t->long_keys[idx], s, (size_t)n);
+    }
+    e->klen = (uint32_t)n;
+    t->n_entries++;
+    t->slots[i] = ((uint32_t)(h >> 48) << 16) | (uint32_t)t->n_entries;
+    if (n > t->maxlen) t->maxlen = n;
+    return e;
 }
 
 /* A key as table bytes: ASCII as is; each run of non-ASCII characters becomes one NONASCII byte.
@@ -191,6 +244,7 @@ typedef struct {
     Desc *emoji_desc;
     size_t emoji_mask;
     unsigned char ascii_emoji[128];
+    int any_ascii_emoji;
     Py_ssize_t emoji_maxdesc;
     /* constants, all from Python */
     double c_incr, n_scalar, damp2, damp3, never_so, but_before, but_after, alpha;
@@ -205,19 +259,28 @@ typedef struct {
     unsigned char *lower_ascii;
 } Core;
 
-static unsigned char ASCII_CLASS[128];
+/* Per byte of ASCII text: its C_* class and its lower-case form; IDENTITY maps a class byte to itself. */
+static unsigned char ASCII_CLASS[256];
+static unsigned char ASCII_LOWER[256];
+static unsigned char IDENTITY[256];
 
 static void
 init_ascii_class(void)
 {
     static const char punct[] = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"; /* string.punctuation */
-    for (int c = 0; c < 128; c++) {
+    for (int c = 0; c < 256; c++) {
         unsigned char k = 0;
+        IDENTITY[c] = (unsigned char)c;
+        ASCII_LOWER[c] = (unsigned char)c;
+        if (c >= 128) continue; /* never read: ASCII text only */
         if (Py_UNICODE_ISSPACE(c)) k |= C_SPACE;
         if (c && strchr(punct, c)) k |= C_PUNCT;
         if (Py_UNICODE_ISLOWER(c) || Py_UNICODE_ISTITLE(c)) k |= C_LOWT;
         if (Py_UNICODE_ISUPPER(c)) k |= C_UPPER;
+        if (c == '!') k |= C_EXCL;
+        if (c == '?') k |= C_QUES;
         ASCII_CLASS[c] = k;
+        if (c >= 'A' && c <= 'Z') ASCII_LOWER[c] = (unsigned char)(c + 32);
     }
 }
 
@@ -263,7 +326,7 @@ typedef struct {
     Py_ssize_t start, len;  /* span of the token (stripped or raw, as upstream) in the buffers */
     const Entry *e;         /* its entry in words, or NULL */
     unsigned char upper;    /* str.isupper() of the token */
-    unsigned char neg;      /* in NEGATE or contains "n't" */
+    unsigned char neg;      /* in NEGATE or contains "n't"; 2 until asked (tok_neg) */
 } Tok;
 
 typedef struct {
@@ -345,18 +408,16 @@ typedef struct {
     double neg, neu, pos, compound;
 } Result;
 
-/* Append one character of the emoji-replaced text. Returns 0, 1 (refuse) or -1 (error). */
+/* Append one character of the emoji-replaced text to the class buffer (its lower-case byte is written
+ * by tokenize). Returns 0, 1 (refuse) or -1 (error). */
 static inline int
-emit(Core *self, Work *w, Py_ssize_t *m, Py_UCS4 c, Py_ssize_t *excl, Py_ssize_t *ques)
+emit(Core *self, Work *w, Py_ssize_t *m, Py_UCS4 c)
 {
     Py_ssize_t k = *m;
     if (k >= w->cap && work_chars(w, k + 1) < 0) return -1;
     if (c < 128) {
-        unsigned char b = (unsigned char)c;
-        w->lb[k] = (b >= 'A' && b <= 'Z') ? (unsigned char)(b + 32) : b;
-        w->cls[k] = ASCII_CLASS[b];
-        if (b == '!') (*excl)++;
-        else if (b == '?') (*ques)++;
+        w->lb[k] = ASCII_LOWER[c];
+        w->cls[k] = ASCII_CLASS[c];
     } else {
         int has = lower_has_ascii(self, c);
         if (has < 0) return -1;
@@ -366,9 +427,85 @@ emit(Core *self, Work *w, Py_ssize_t *m, Py_UCS4 c, Py_ssize_t *excl, Py_ssize_t
         if (Py_UNICODE_ISLOWER(c) || Py_UNICODE_ISTITLE(c)) cl |= C_LOWT;
         if (Py_UNICODE_ISUPPER(c)) cl |= C_UPPER;
         w->lb[k] = NONASCII;
-        w->cls[k] = cl;
+        w->cls[k] = cl | C_NONASCII;
     }
     *m = k + 1;
+    return 0;
+}
+
+/* upstream negated([word]): in NEGATE, or "n't" in the lower-cased word */
+static inline int
+tok_neg(Tok *t, const unsigned char *lb)
+{
+    if (t->neg == 2) {
+        int neg = t->e && t->e->negate;
+        const unsigned char *s = lb + t->start;
+        for (Py_ssize_t k = 0; !neg && k + 2 < t->len; k++)
+            if (s[k] == 'n' && s[k + 1] == '\'' && s[k + 2] == 't') neg = 1;
+        t->neg = (unsigned char)neg;
+    }
+    return t->neg;
+}
+
+/* str.split() into tokens, each stripped of string.punctuation unless that leaves <= 2 characters, with
+ * its str.isupper() and its entry. src[i] is a byte whose class is ctab[src[i]]: the ASCII text itself
+ * (direct: its lower-case bytes are written to w->lb here) or the class buffer of emit().
+ * Returns 0, 1 (refuse) or -1 (error). */
+static ALWAYS_INLINE int
+tokenize(Core *self, Work *w, const unsigned char *src, const unsigned char *ctab, Py_ssize_t m, int direct,
+         Py_ssize_t *n_out, Py_ssize_t *caps_out, Py_ssize_t *excl_out, Py_ssize_t *ques_out)
+{
+    unsigned char *lb = w->lb;
+    Tok *tok = w->tok;
+    Py_ssize_t n = 0, caps = 0, excl = 0, ques = 0, i = 0;
+    while (i < m) {
+        while (i < m && (ctab[src[i]] & C_SPACE)) i++;
+        if (i >= m) break;
+        Py_ssize_t a = i;
+        unsigned acc = 0;
+        for (; i < m; i++) {
+            unsigned k = ctab[src[i]];
+            if (k & C_SPACE) break;
+            acc |= k;
+            excl += (k & C_EXCL) != 0;
+            ques += (k & C_QUES) != 0;
+            if (direct) lb[i] = ASCII_LOWER[src[i]];
+        }
+        Py_ssize_t b = i, sa = a, sb = b;
+        if (acc & C_PUNCT) {
+            while (sa < sb && (ctab[src[sa]] & C_PUNCT)) sa++;
+            while (sb > sa && (ctab[src[sb - 1]] & C_PUNCT)) sb--;
+            if (sb - sa <= 2) { sa = a; sb = b; }
+        }
+        Tok *t = &tok[n++];
+        Py_ssize_t tl = sb - sa;
+        t->start = sa;
+        t->len = tl;
+        t->neg = 2;
+        /* str.isupper(): the stripped characters are ASCII punctuation, which is uncased */
+        if (tl == 1) t->upper = (ctab[src[sa]] & C_UPPER) != 0;
+        else t->upper = !(acc & C_LOWT) && (acc & C_UPPER);
+        caps += t->upper;
+        if (!(acc & C_NONASCII)) {
+            t->e = table_find(&self->words, lb + sa, tl);
+        } else {
+            /* skeleton: runs of non-ASCII collapsed, as non-ASCII keys were stored */
+            t->e = NULL;
+            if (tl <= self->words.maxlen) {
+                if (work_key(w, tl + 1) < 0) return -1;
+                const unsigned char *s = lb + sa;
+                Py_ssize_t q = 0;
+                for (Py_ssize_t k = 0; k < tl; k++)
+                    if (s[k] != NONASCII || q == 0 || w->key[q - 1] != NONASCII) w->key[q++] = s[k];
+                const Entry *e = table_find(&self->words, w->key, q);
+                if (e && e->ambiguous) return 1; /* could equal a non-ASCII key: Python decides */
+            }
+        }
+    }
+    *n_out = n;
+    *caps_out = caps;
+    *excl_out = excl;
+    *ques_out = ques;
     return 0;
 }
 
@@ -415,89 +552,42 @@ score_text(Core *self, Work *w, PyObject *text)
     int ascii = PyUnicode_IS_ASCII(text);
     if (!ascii && self->ascii_only) return r;
 
-    /* 1. emoji replacement (upstream's character loop), classification, ! and ? counts */
-    if (work_chars(w, len + 1) < 0) { r.ok = -1; return r; } /* emit() grows it for emoji descriptions */
-    Py_ssize_t m = 0, excl = 0, ques = 0;
-    int prev_space = 1;
-    for (Py_ssize_t i = 0; i < len; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        const Desc *d = NULL;
-        if (c >= 128 ? (d = emoji_find(self, c)) != NULL : self->ascii_emoji[c] != 0) {
-            if (!d) d = emoji_find(self, c);
-            if (!prev_space) {
-                int rc = emit(self, w, &m, ' ', &excl, &ques);
-                if (rc) { r.ok = rc < 0 ? -1 : 0; return r; }
+    Py_ssize_t n = 0, caps = 0, excl = 0, ques = 0;
+    int rc;
+    if (ascii && !self->any_ascii_emoji) {
+        /* ASCII text: no emoji to replace, every character is its own class byte */
+        if (work_chars(w, len + 1) < 0 || work_tokens(w, len / 2 + 2) < 0) { r.ok = -1; return r; }
+        rc = tokenize(self, w, (const unsigned char *)data, ASCII_CLASS, len, 1, &n, &caps, &excl, &ques);
+    } else {
+        /* 1. emoji replacement (upstream's character loop) into the class and lower-case buffers */
+        if (work_chars(w, len + 1) < 0) { r.ok = -1; return r; } /* emit() grows them for descriptions */
+        Py_ssize_t m = 0;
+        int prev_space = 1;
+        for (Py_ssize_t i = 0; i < len; i++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            const Desc *d = c >= 128 || self->ascii_emoji[c] ? emoji_find(self, c) : NULL;
+            if (d) {
+                if (!prev_space && (rc = emit(self, w, &m, ' '))) { r.ok = rc < 0 ? -1 : 0; return r; }
+                for (Py_ssize_t j = 0; j < d->n; j++)
+                    if ((rc = emit(self, w, &m, d->chars[j]))) { r.ok = rc < 0 ? -1 : 0; return r; }
+                prev_space = 0;
+            } else {
+                if ((rc = emit(self, w, &m, c))) { r.ok = rc < 0 ? -1 : 0; return r; }
+                prev_space = c == ' ';
             }
-            for (Py_ssize_t j = 0; j < d->n; j++) {
-                int rc = emit(self, w, &m, d->chars[j], &excl, &ques);
-                if (rc) { r.ok = rc < 0 ? -1 : 0; return r; }
-            }
-            prev_space = 0;
-        } else {
-            int rc = emit(self, w, &m, c, &excl, &ques);
-            if (rc) { r.ok = rc < 0 ? -1 : 0; return r; }
-            prev_space = c == ' ';
         }
+        /* 2. tokens */
+        if (work_tokens(w, m / 2 + 2) < 0) { r.ok = -1; return r; }
+        rc = tokenize(self, w, w->cls, IDENTITY, m, 0, &n, &caps, &excl, &ques);
     }
-
-    /* 2. tokens: str.split(), strip string.punctuation unless that leaves <= 2 characters */
-    if (work_tokens(w, m / 2 + 2) < 0) { r.ok = -1; return r; }
-    const unsigned char *lb = w->lb, *cls = w->cls;
-    Py_ssize_t n = 0, caps = 0;
-    Py_ssize_t i = 0;
-    while (i < m) {
-        while (i < m && (cls[i] & C_SPACE)) i++;
-        if (i >= m) break;
-        Py_ssize_t a = i;
-        while (i < m && !(cls[i] & C_SPACE)) i++;
-        Py_ssize_t b = i, sa = a, sb = b;
-        while (sa < sb && (cls[sa] & C_PUNCT)) sa++;
-        while (sb > sa && (cls[sb - 1] & C_PUNCT)) sb--;
-        if (sb - sa <= 2) { sa = a; sb = b; }
-        Tok *t = &w->tok[n++];
-        t->start = sa;
-        t->len = sb - sa;
-        /* str.isupper() */
-        if (t->len == 1) {
-            t->upper = (cls[sa] & C_UPPER) != 0;
-        } else {
-            int cased = 0, lowt = 0;
-            for (Py_ssize_t k = sa; k < sb; k++) {
-                if (cls[k] & C_LOWT) { lowt = 1; break; }
-                if (cls[k] & C_UPPER) cased = 1;
-            }
-            t->upper = (unsigned char)(!lowt && cased);
-        }
-        caps += t->upper;
-        /* the lower-cased token: its entry, and the "n't" negation */
-        const unsigned char *s = lb + sa;
-        Py_ssize_t tl = t->len;
-        int has_na = memchr(s, NONASCII, (size_t)tl) != NULL;
-        if (!has_na) {
-            t->e = table_find(&self->words, s, tl);
-        } else {
-            /* skeleton: runs of non-ASCII collapsed, as the keys were stored */
-            t->e = NULL;
-            if (work_key(w, tl + 1) < 0) { r.ok = -1; return r; }
-            Py_ssize_t q = 0;
-            for (Py_ssize_t k = 0; k < tl; k++)
-                if (s[k] != NONASCII || q == 0 || w->key[q - 1] != NONASCII) w->key[q++] = s[k];
-            const Entry *e = table_find(&self->words, w->key, q);
-            if (e && e->ambiguous) return r; /* could equal a non-ASCII key: Python decides */
-        }
-        int neg = t->e && t->e->negate;
-        if (!neg && tl >= 3) {
-            for (Py_ssize_t k = 0; k + 2 < tl; k++)
-                if (s[k] == 'n' && s[k + 1] == '\'' && s[k + 2] == 't') { neg = 1; break; }
-        }
-        t->neg = (unsigned char)neg;
-    }
+    if (rc) { r.ok = rc < 0 ? -1 : 0; return r; }
+    const unsigned char *lb = w->lb;
     if (n == 0) { r.ok = 1; return r; }
 
     /* 3. valences: reviewtools.vader.FastVader._valences */
     Py_ssize_t phrase_len = self->special.maxlen > self->ngrams.maxlen ? self->special.maxlen : self->ngrams.maxlen;
     if (work_key(w, phrase_len + 2) < 0) { r.ok = -1; return r; }
-    const Tok *T = w->tok;
+    Tok *T = w->tok;
     const Py_ssize_t last = n - 1;
     const int cap_diff = 0 < n - caps && n - caps < n;
     const double C = self->c_incr, N = self->n_scalar;
@@ -515,9 +605,9 @@ score_text(Core *self, Work *w, PyObject *text)
         const double base = e->lex;
         double valence = base;
         int is_int = 0;
-        const Tok *t1 = i > 0 ? &T[i - 1] : NULL;
-        const Tok *t2 = i > 1 ? &T[i - 2] : NULL;
-        const Tok *t3 = i > 2 ? &T[i - 3] : NULL;
+        Tok *t1 = i > 0 ? &T[i - 1] : NULL;
+        Tok *t2 = i > 1 ? &T[i - 2] : NULL;
+        Tok *t3 = i > 2 ? &T[i - 3] : NULL;
         if (e->word == W_NO && i != last && in_lex(&T[i + 1])) valence = 0.0;
         if ((t1 && is_word(t1, W_NO)) || (t2 && is_word(t2, W_NO))
             || (t3 && is_word(t3, W_NO) && (is_word(t1, W_OR) || is_word(t1, W_NOR)))) {
@@ -538,7 +628,7 @@ score_text(Core *self, Work *w, PyObject *text)
                 }
                 valence = valence + s;
             }
-            if (t1->neg) valence = valence * N;
+            if (tok_neg(t1, lb)) valence = valence * N;
         }
         /* two words back */
         if (t2 && !in_lex(t2)) {
@@ -556,7 +646,7 @@ score_text(Core *self, Work *w, PyObject *text)
                 valence = valence * self->never_so;
             } else if (is_word(t2, W_WITHOUT) && is_word(t1, W_DOUBT)) {
                 /* unchanged */
-            } else if (t2->neg) {
+            } else if (tok_neg(t2, lb)) {
                 valence = valence * N;
             }
         }
@@ -578,7 +668,7 @@ score_text(Core *self, Work *w, PyObject *text)
                 valence = valence * self->never_so;
             } else if (is_word(t3, W_WITHOUT) && (is_word(t2, W_DOUBT) || is_word(t1, W_DOUBT))) {
                 /* unchanged */
-            } else if (t3->neg) {
+            } else if (tok_neg(t3, lb)) {
                 valence = valence * N;
             }
             /* idioms: a lookup can only hit when a first word and a later last word are both present */
@@ -654,15 +744,9 @@ score_text(Core *self, Work *w, PyObject *text)
             if (!x) { Py_DECREF(list); r.ok = -1; return r; }
             PyList_SET_ITEM(list, k, x);
         }
-        PyObject *builtins = PyEval_GetBuiltins();
-        PyObject *sum = builtins ? PyDict_GetItemString(builtins, "sum") : NULL;
-        PyObject *res = sum ? PyObject_CallOneArg(sum, list) : NULL;
+        PyObject *res = PyObject_CallOneArg(BUILTIN_SUM, list);
         Py_DECREF(list);
-        if (!res) {
-            if (!PyErr_Occurred()) PyErr_SetString(PyExc_RuntimeError, "_vadercore: builtins.sum not found");
-            r.ok = -1;
-            return r;
-        }
+        if (!res) { r.ok = -1; return r; }
         sum_s = PyFloat_AsDouble(res);
         Py_DECREF(res);
         if (sum_s == -1.0 && PyErr_Occurred()) { r.ok = -1; return r; }
@@ -696,6 +780,58 @@ score_text(Core *self, Work *w, PyObject *text)
     return r;
 }
 
+/* ------------------------------------------------------------------------------------- rounding */
+
+
+/* Python's round(x, ndigits) for a float, 0 <= ndigits <= 4, as a new float object.
+ *
+ * CPython rounds x to the nearest multiple of 10**-ndigits of its *exact* binary value, ties to the even
+ * last digit (_Py_dg_dtoa mode 3), and converts that decimal back to the nearest double (_Py_dg_strtod),
+ * negative results that round to zero giving -0.0. Here |x| * 10**ndigits is computed exactly in 128-bit
+ * integers (|x| = m * 2**-sh with m < 2**53, the power of ten < 2**14), rounded half-even to the integer
+ * q, and q / 10**ndigits is the nearest double to that decimal because IEEE division is correctly rounded.
+ * Outside |x| <= 1, or without 128-bit integers, Python's own round() is called. */
+static PyObject *
+py_round(double x, int ndigits)
+{
+#if defined(__SIZEOF_INT128__)
+    static const uint64_t POW10[] = {1, 10, 100, 1000, 10000};
+    if (ndigits >= 0 && ndigits <= 4 && fabs(x) <= 1.0) {
+        if (x == 0.0) return PyFloat_FromDouble(x); /* keeps the sign of zero, as round() does */
+        int e;
+        double fr = frexp(fabs(x), &e);          /* |x| = fr * 2**e, 0.5 <= fr < 1 */
+        uint64_t m = (uint64_t)ldexp(fr, 53);     /* exact: |x| = m * 2**(e - 53) */
+        int sh = 53 - e;                          /* >= 52 as |x| <= 1 */
+        uint64_t q;
+        unsigned __int128 p = (unsigned __int128)m * POW10[ndigits]; /* < 2**67 */
+        if (sh >= 68) {
+            q = 0; /* |x| * 10**ndigits < 2**67 * 2**-68 = 1/2 */
+        } else {
+            uint64_t k = (uint64_t)(p >> sh);
+            unsigned __int128 rem = p - ((unsigned __int128)k << sh);
+            unsigned __int128 half = (unsigned __int128)1 << (sh - 1);
+            q = rem > half ? k + 1 : rem < half ? k : k + (k & 1);
+        }
+        double r = (double)q / (double)POW10[ndigits];
+        return PyFloat_FromDouble(copysign(r, x));
+    }
+#endif
+    PyObject *fx = PyFloat_FromDouble(x);
+    if (!fx) return NULL;
+    PyObject *res = PyObject_CallFunction(BUILTIN_ROUND, "Oi", fx, ndigits);
+    Py_DECREF(fx);
+    return res;
+}
+
+static PyObject *
+vc_round(PyObject *module, PyObject *args)
+{
+    double x;
+    int ndigits;
+    if (!PyArg_ParseTuple(args, "di", &x, &ndigits)) return NULL;
+    return py_round(x, ndigits);
+}
+
 /* ------------------------------------------------------------------------------------- methods */
 
 static PyObject *
@@ -703,17 +839,49 @@ result_compound(Result r)
 {
     if (r.ok < 0) return NULL;
     if (r.ok == 0) Py_RETURN_NONE;
-    return PyFloat_FromDouble(r.compound);
+    return py_round(r.compound, 4);
 }
 
+/* upstream's dict: {"neg": round(neg, 3), "neu": round(neu, 3), "pos": round(pos, 3), "compound": round(c, 4)} */
 static PyObject *
 result_scores(Result r)
 {
     if (r.ok < 0) return NULL;
     if (r.ok == 0) Py_RETURN_NONE;
-    return Py_BuildValue("(dddd)", r.neg, r.neu, r.pos, r.compound);
+    PyObject *d = PyDict_New();
+    if (!d) return NULL;
+    PyObject *keys[4] = {KEY_NEG, KEY_NEU, KEY_POS, KEY_COMPOUND};
+    double vals[4] = {r.neg, r.neu, r.pos, r.compound};
+    for (int i = 0; i < 4; i++) {
+        PyObject *v = py_round(vals[i], i == 3 ? 4 : 3);
+        if (!v || PyDict_SetItem(d, keys[i], v) < 0) {
+            Py_XDECREF(v);
+            Py_DECREF(d);
+            return NULL;
+        }
+        Py_DECREF(v);
+    }
+    return d;
 }
 
+static PyObject *
+result_raw(Result r)
+{
+    if (r.ok < 0) return NULL;
+    if (r.ok == 0) Py_RETURN_NONE;
+    PyObject *t = PyTuple_New(4);
+    if (!t) return NULL;
+    double vals[4] = {r.neg, r.neu, r.pos, r.compound};
+    for (int i = 0; i < 4; i++) {
+        PyObject *v = PyFloat_FromDouble(vals[i]);
+        if (!v) { Py_DECREF(t); return NULL; }
+        PyTuple_SET_ITEM(t, i, v);
+    }
+    return t;
+}
+
+/* (results, declined): one result per text, None where the text is left to the Python path, whose
+ * positions are listed in declined. */
 static PyObject *
 many(Core *self, PyObject *texts, PyObject *(*wrap)(Result))
 {
@@ -721,59 +889,61 @@ many(Core *self, PyObject *texts, PyObject *(*wrap)(Result))
     if (!seq) return NULL;
     Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
     PyObject **items = PySequence_Fast_ITEMS(seq);
-    PyObject *out = PyList_New(n);
-    if (!out) { Py_DECREF(seq); return NULL; }
+    PyObject *out = PyList_New(n), *declined = PyList_New(0);
     Work w;
     memset(&w, 0, sizeof(w));
+    if (!out || !declined) goto fail;
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *x = wrap(score_text(self, &w, items[i]));
-        if (!x) { work_free(&w); Py_DECREF(out); Py_DECREF(seq); return NULL; }
+        if (!x) goto fail;
         PyList_SET_ITEM(out, i, x);
+        if (x == Py_None) {
+            PyObject *pos = PyLong_FromSsize_t(i);
+            if (!pos || PyList_Append(declined, pos) < 0) { Py_XDECREF(pos); goto fail; }
+            Py_DECREF(pos);
+        }
     }
     work_free(&w);
     Py_DECREF(seq);
-    return out;
+    PyObject *res = PyTuple_Pack(2, out, declined);
+    Py_DECREF(out);
+    Py_DECREF(declined);
+    return res;
+fail:
+    work_free(&w);
+    Py_XDECREF(out);
+    Py_XDECREF(declined);
+    Py_DECREF(seq);
+    return NULL;
 }
 
 static PyObject *
-Core_compound_many(Core *self, PyObject *texts)
-{
-    return many(self, texts, result_compound);
-}
-
-static PyObject *
-Core_scores_many(Core *self, PyObject *texts)
-{
-    return many(self, texts, result_scores);
-}
-
-static PyObject *
-Core_compound(Core *self, PyObject *text)
+one(Core *self, PyObject *text, PyObject *(*wrap)(Result))
 {
     Work w;
     memset(&w, 0, sizeof(w));
-    PyObject *x = result_compound(score_text(self, &w, text));
+    PyObject *x = wrap(score_text(self, &w, text));
     work_free(&w);
     return x;
 }
 
-static PyObject *
-Core_scores(Core *self, PyObject *text)
-{
-    Work w;
-    memset(&w, 0, sizeof(w));
-    PyObject *x = result_scores(score_text(self, &w, text));
-    work_free(&w);
-    return x;
-}
+static PyObject *Core_compound(Core *self, PyObject *t) { return one(self, t, result_compound); }
+static PyObject *Core_scores(Core *self, PyObject *t) { return one(self, t, result_scores); }
+static PyObject *Core_raw(Core *self, PyObject *t) { return one(self, t, result_raw); }
+static PyObject *Core_compound_many(Core *self, PyObject *t) { return many(self, t, result_compound); }
+static PyObject *Core_scores_many(Core *self, PyObject *t) { return many(self, t, result_scores); }
 
 static PyMethodDef Core_methods[] = {
     {"compound", (PyCFunction)Core_compound, METH_O,
-     "compound(text) -> raw (unrounded) compound, or None when the text must go to the Python path"},
+     "compound(text) -> polarity_scores(text)['compound'], or None when the text is left to the Python path"},
     {"scores", (PyCFunction)Core_scores, METH_O,
-     "scores(text) -> raw (neg, neu, pos, compound), or None when the text must go to the Python path"},
-    {"compound_many", (PyCFunction)Core_compound_many, METH_O, "compound() of each text, as a list"},
-    {"scores_many", (PyCFunction)Core_scores_many, METH_O, "scores() of each text, as a list"},
+     "scores(text) -> the polarity_scores(text) dict, or None when the text is left to the Python path"},
+    {"raw", (PyCFunction)Core_raw, METH_O,
+     "raw(text) -> unrounded (neg, neu, pos, compound), or None when the text is left to the Python path"},
+    {"compound_many", (PyCFunction)Core_compound_many, METH_O,
+     "compound_many(texts) -> (list of compound() per text, positions of the texts left to Python)"},
+    {"scores_many", (PyCFunction)Core_scores_many, METH_O,
+     "scores_many(texts) -> (list of scores() per text, positions of the texts left to Python)"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -860,7 +1030,7 @@ Core_init(Core *self, PyObject *args, PyObject *kwds)
                                      &ngrams, &first, &last, &PyDict_Type, &emojis, &constants, &ep, &qm,
                                      &sum_via_python))
         return -1;
-    if (self->words.slots) { PyErr_SetString(PyExc_RuntimeError, "Core is already initialised"); return -1; }
+    if (self->words.entries) { PyErr_SetString(PyExc_RuntimeError, "Core is already initialised"); return -1; }
 #if PY_VERSION_HEX < 0x030C0000
     self->sum_via_python = sum_via_python == 1;
 #else
@@ -961,7 +1131,7 @@ Core_init(Core *self, PyObject *args, PyObject *kwds)
         if (PyUnicode_GET_LENGTH(k) != 1) continue;
         Py_UCS4 c = PyUnicode_READ_CHAR(k, 0);
         if (c == 0) { self->ascii_only = 1; continue; } /* 0 marks an empty slot; never in practice */
-        if (c < 128) self->ascii_emoji[c] = 1;
+        if (c < 128) { self->ascii_emoji[c] = 1; self->any_ascii_emoji = 1; }
         size_t i = ((size_t)c * 2654435761u) & self->emoji_mask;
         while (self->emoji_keys[i] && self->emoji_keys[i] != c) i = (i + 1) & self->emoji_mask;
         Desc *d = &self->emoji_desc[i];
@@ -1031,8 +1201,15 @@ static PyTypeObject CoreType = {
     .tp_getset = Core_getset,
 };
 
+static PyMethodDef module_methods[] = {
+    {"round", (PyCFunction)vc_round, METH_VARARGS,
+     "round(x, ndigits) -> Python's round(x, ndigits) for a float, as the scorer rounds (0 <= ndigits <= 4)"},
+    {NULL, NULL, 0, NULL},
+};
+
 static struct PyModuleDef vadercore_module = {
     PyModuleDef_HEAD_INIT,
+    .m_methods = module_methods,
     .m_name = "reviewtools._vadercore",
     .m_doc = "Native core of reviewtools.vader.FastVader (optional; the Python path is the reference).",
     .m_size = -1,
@@ -1042,6 +1219,18 @@ PyMODINIT_FUNC
 PyInit__vadercore(void)
 {
     init_ascii_class();
+    if (!BUILTIN_ROUND) {
+        PyObject *builtins = PyImport_ImportModule("builtins");
+        if (!builtins) return NULL;
+        BUILTIN_ROUND = PyObject_GetAttrString(builtins, "round");
+        BUILTIN_SUM = PyObject_GetAttrString(builtins, "sum");
+        Py_DECREF(builtins);
+        KEY_NEG = PyUnicode_InternFromString("neg");
+        KEY_NEU = PyUnicode_InternFromString("neu");
+        KEY_POS = PyUnicode_InternFromString("pos");
+        KEY_COMPOUND = PyUnicode_InternFromString("compound");
+        if (!BUILTIN_ROUND || !BUILTIN_SUM || !KEY_NEG || !KEY_NEU || !KEY_POS || !KEY_COMPOUND) return NULL;
+    }
     if (PyType_Ready(&CoreType) < 0) return NULL;
     PyObject *m = PyModule_Create(&vadercore_module);
     if (!m) return NULL;

@@ -27,8 +27,9 @@ replace lists and string formatting.
 **Native core.** Where the optional C extension ``reviewtools._vadercore`` is built (``pip install -e .``
 or ``make setup`` compile it; ``setup.py``), :class:`FastVader` hands each text to it first. The C code is a
 line-by-line port of :meth:`FastVader._valences` and of the score arithmetic below, fed with the same tables
-and constants from the installed package; it returns the *unrounded* scores and Python rounds them, so the
-results are the same floats. It declines any text it cannot score exactly (a character whose ``str.lower()``
+and constants from the installed package, with the same float operations in the same order. Its rounding is
+Python's ``round(x, 3|4)`` computed exactly (the binary value times the power of ten in 128-bit integers,
+half-even), checked against ``round`` in ``tests/test_vader_native.py``. It declines any text it cannot score exactly (a character whose ``str.lower()``
 holds ASCII, such as U+0130; a token that could equal a non-ASCII lexicon key; anything not a ``str``) and
 those go to the Python path. Without the extension, or with ``REVIEWTOOLS_PURE_PYTHON=1``, everything runs in
 Python and a log line says so. ``FastVader(native=False)`` forces the Python path; ``backend`` tells which
@@ -41,6 +42,7 @@ one an instance uses.
 
 from __future__ import annotations
 
+import importlib
 import importlib.resources
 import logging
 import math
@@ -99,7 +101,7 @@ _amplify_qm = _upstream.SentimentIntensityAnalyzer._amplify_qm
 PURE_PYTHON_ENV: Final[str] = "REVIEWTOOLS_PURE_PYTHON"
 #: The native core this module drives (``CORE_VERSION`` in ``_vadercore.c``); any other build is stale and
 #: is not used.
-NATIVE_CORE_VERSION: Final[int] = 1
+NATIVE_CORE_VERSION: Final[int] = 2
 #: The native core reads the ``!`` and ``?`` amplifiers from tables of upstream's own ``_amplify_ep`` /
 #: ``_amplify_qm`` for 0..15 marks; both saturate (at 4 and at 4 marks in 3.3.2), checked at construction.
 _PUNCT_TABLE_LEN: Final[int] = 16
@@ -127,7 +129,7 @@ def _native_module(disabled: bool) -> ModuleType | None:
         logger.info("VADER native core disabled by %s: pure-Python path (same scores, slower)", PURE_PYTHON_ENV)
         return None
     try:
-        from . import _vadercore
+        _vadercore = importlib.import_module(f"{__package__}._vadercore")
     except ImportError as exc:
         logger.info("VADER native core not built (%s): pure-Python path (same scores, slower)", exc)
         return None
@@ -282,8 +284,8 @@ class FastVader:
             sum_via_python=sum_via_python,
         )
         for text in _SELF_CHECK:
-            raw = core.scores(text)
-            if raw is not None and self._rounded(raw) != self._py_polarity_scores(text):
+            got = core.scores(text)
+            if got is not None and got != self._py_polarity_scores(text):
                 logger.warning("VADER native core not used: it differs from the Python path on %r", text)
                 return None
         return core
@@ -512,24 +514,23 @@ class FastVader:
         {'neg': 0.0, 'neu': 0.513, 'pos': 0.487, 'compound': 0.431}
         """
         if self._native is not None:
-            raw = self._native.scores(text)
-            if raw is not None:
-                return self._rounded(raw)
+            got = self._native.scores(text)
+            if got is not None:
+                return got
         return self._py_polarity_scores(text)
-
-    @staticmethod
-    def _rounded(raw: tuple[float, float, float, float]) -> dict[str, float]:
-        """The native core's unrounded ``(neg, neu, pos, compound)`` rounded as upstream rounds them."""
-        neg, neu, pos, compound = raw
-        return {"neg": round(neg, 3), "neu": round(neu, 3), "pos": round(pos, 3), "compound": round(compound, 4)}
 
     def _py_polarity_scores(self, text: str) -> dict[str, float]:
         """:meth:`polarity_scores` in Python: the reference the native core is a port of."""
+        neg, neu, pos, compound = self._py_raw(text)
+        return {"neg": round(neg, 3), "neu": round(neu, 3), "pos": round(pos, 3), "compound": round(compound, 4)}
+
+    def _py_raw(self, text: str) -> tuple[float, float, float, float]:
+        """Upstream's ``neg, neu, pos, compound`` before rounding (the native core's ``raw``)."""
         if not isinstance(text, str):
             raise TypeError(f"polarity_scores expects str, got {type(text).__name__}")
         text, n, vals, _ = self._valences(text)
         if not n:
-            return {"neg": 0.0, "neu": 0.0, "pos": 0.0, "compound": 0.0}
+            return 0.0, 0.0, 0.0, 0.0
         sum_s = float(sum(vals))
         punct = _amplify_ep(text) + _amplify_qm(text)
         if sum_s > 0:
@@ -550,12 +551,7 @@ class FastVader:
         elif pos_sum < math.fabs(neg_sum):
             neg_sum -= punct
         total = pos_sum + math.fabs(neg_sum) + neu_count
-        return {
-            "neg": round(math.fabs(neg_sum / total), 3),
-            "neu": round(math.fabs(neu_count / total), 3),
-            "pos": round(math.fabs(pos_sum / total), 3),
-            "compound": round(compound, 4),
-        }
+        return math.fabs(neg_sum / total), math.fabs(neu_count / total), math.fabs(pos_sum / total), compound
 
     def compound(self, text: str) -> float:
         """Return only the compound score (cheaper than :meth:`polarity_scores`).
@@ -564,9 +560,9 @@ class FastVader:
         0.4404
         """
         if self._native is not None:
-            raw = self._native.compound(text)
-            if raw is not None:
-                return round(raw, 4)
+            got = self._native.compound(text)
+            if got is not None:
+                return got
         return self._py_compound(text)
 
     def _py_compound(self, text: str) -> float:
@@ -593,8 +589,10 @@ class FastVader:
             f = self._py_compound
             return [f(t) for t in texts]
         texts = texts if isinstance(texts, list) else list(texts)
-        py = self._py_compound
-        return [py(t) if c is None else round(c, 4) for t, c in zip(texts, self._native.compound_many(texts))]
+        out, declined = self._native.compound_many(texts)
+        for i in declined:  # texts the native core leaves to Python
+            out[i] = self._py_compound(texts[i])
+        return out
 
     def scores_many(self, texts: Iterable[str]) -> list[dict[str, float]]:
         """``polarity_scores`` for many texts, in order.
@@ -606,15 +604,9 @@ class FastVader:
             f = self._py_polarity_scores
             return [f(t) for t in texts]
         texts = texts if isinstance(texts, list) else list(texts)
-        py = self._py_polarity_scores
-        out: list[dict[str, float]] = []
-        append = out.append
-        for t, raw in zip(texts, self._native.scores_many(texts)):
-            if raw is None:
-                append(py(t))
-            else:
-                neg, neu, pos, compound = raw
-                append({"neg": round(neg, 3), "neu": round(neu, 3), "pos": round(pos, 3), "compound": round(compound, 4)})
+        out, declined = self._native.scores_many(texts)
+        for i in declined:  # texts the native core leaves to Python
+            out[i] = self._py_polarity_scores(texts[i])
         return out
 
 

@@ -15,7 +15,7 @@ from reviewtools import vader
 from reviewtools.vader import FastVader, compound_parallel, get_analyzer, scores_parallel
 
 REF = upstream.SentimentIntensityAnalyzer()
-FAST = FastVader()
+FAST = FastVader(native=False)  # the pure-Python path; tests/test_vader_native.py covers the C core
 FIXTURES = Path(__file__).parent / "fixtures" / "vader"
 SHARED = (
     Path(os.environ["REVIEWTOOLS_SHARED"]) if "REVIEWTOOLS_SHARED" in os.environ
