@@ -6,7 +6,8 @@ Without ``--input`` it builds the corpus with ``benchmarks/generate.py`` (real r
 ``../shared/datasets``) into ``.work/``. Reports wall and CPU seconds for the per-review checks
 (``check_each_review``) and the set-level duplicate check (``find_duplicates``) separately, and the hit counts.
 
-``--per-detector`` instead times ``check_each_review`` with its column-wide prefilters and, with
+``--warm-language`` fills the language memo first (untimed), as sentiment does before the checks in a triage
+partition. ``--per-detector`` instead times ``check_each_review`` with its column-wide prefilters and, with
 ``--reference``, the plain per-review loop (``prefilter=False``) too, each with CPU seconds per detector
 (prefilter + detector) and the rows each detector ran on, and checks that both give the same frame:
 
@@ -34,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--input", help="a canonical CSV (default: generate one)")
     ap.add_argument("--per-detector", action="store_true", help="CPU seconds per detector, prefilters included")
     ap.add_argument("--reference", action="store_true", help="with --per-detector: also the per-review loop")
+    ap.add_argument("--warm-language", action="store_true",
+                    help="with --per-detector: classify the texts' languages first, untimed, as sentiment does before "
+                         "the checks in a triage partition (the language memo is otherwise cleared)")
     args = ap.parse_args(argv)
     path = Path(args.input) if args.input else ROOT / ".work" / f"bench_rules_{args.reviews}.csv"
     if not path.exists():
@@ -48,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     check_each_review(frame.head(50))  # load models and compile patterns outside the timing
     check_each_review(frame.head(50), prefilter=False)
     if args.per_detector:
-        return per_detector(frame, args.reference)
+        return per_detector(frame, args.reference, args.warm_language)
     for name, fn in (("per-review checks", check_each_review), ("duplicates (whole frame)", find_duplicates)):
         w, c = time.perf_counter(), time.process_time()
         out = fn(frame)
@@ -59,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def per_detector(frame, reference: bool) -> int:
+def per_detector(frame, reference: bool, warm_language: bool = False) -> int:
     """CPU seconds per detector (its prefilter + its runs) for the prefiltered path, and for the per-review loop."""
     import collections
     import os
@@ -93,7 +97,9 @@ def per_detector(frame, reference: bool) -> int:
 
         R.DETECTORS.update({k: wrap_detector(k, f) for k, f in saved[0].items()})
         R.PREFILTERS.update({k: wrap_prefilter(k, f) for k, f in saved[1].items()})
-        R._CLASSIFIED.clear()  # language results are memoised per text: start cold
+        R._CLASSIFIED.clear()  # language results are memoised per text: start cold ...
+        if warm_language:  # ... or as the checks find it in a triage partition, after sentiment
+            R.detect_languages(frame["text"].tolist())
         try:
             c = clock()
             out = check_each_review(frame, prefilter=prefilter)

@@ -247,13 +247,37 @@ def _any_rx(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
         return None
 
 
+@lru_cache(maxsize=512)
+def _pattern_literals(pattern: str) -> frozenset[str] | None:
+    """Lower-case ASCII strings one of which every match of ``pattern`` (IGNORECASE) in an ASCII text contains,
+    lower-cased; None when there is no such set. On ASCII text an IGNORECASE match is a match of the pattern with
+    its letters lower-cased on the lower-cased text, whose required strings
+    (:func:`reviewtools.rules._required_literals`, Python's own parse tree) are these; a non-ASCII literal
+    could match an ASCII character through Unicode case folding ("K" Kelvin sign, long "s"), so none is used."""
+    from .rules import _lower_pattern, _required_literals
+
+    if "(?-i" in pattern:
+        return None
+    try:
+        lits = _required_literals(_lower_pattern(pattern))
+    except Exception:  # pragma: no cover - a construct the analysis does not know: no shortcut
+        return None
+    return lits if lits and all(x.isascii() for x in lits) else None
+
+
 def _detect_patterns(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
     patterns = tuple(rule.params.get("patterns", ()))
-    anything = _any_rx(patterns)
-    if anything is not None and anything.search(text) is None:
-        return []
+    low = text.lower() if text.isascii() else None
+    if low is None:
+        anything = _any_rx(patterns)
+        if anything is not None and anything.search(text) is None:
+            return []
     out = []
     for pat in patterns:
+        if low is not None:
+            lits = _pattern_literals(pat)
+            if lits is not None and not any(x in low for x in lits):
+                continue  # a match would contain one of them
         out.extend(_problem(rule, text, m.start(), m.end()) for m in _rx(pat).finditer(text))
     return out
 
@@ -309,13 +333,18 @@ _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 
 
+#: A dot and a word character: every bare-domain match has one (the dot before its TLD, whose first character is
+#: a word character: checked for every TLD of the rule in the tests).
+_DOT_WORD = re.compile(r"\.\w")
+
+
 def _detect_links(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
     emails = [m.span() for m in _EMAIL.finditer(text)]
     urls = [m.span() for m in _URL.finditer(text)]
     taken = emails + urls
     out = [_problem(rule, text, s, e, "contains a link (" + text[s:e] + ")") for s, e in urls]
     own = tuple(_lint_data()["own_domains"].get(ctx.platform, ()))
-    for m in _domain_rx(rule.params["tlds"]).finditer(text):
+    for m in (_domain_rx(rule.params["tlds"]).finditer(text) if _DOT_WORD.search(text) else ()):
         s, e = m.span()
         if any(a <= s < b or a < e <= b for a, b in taken):
             continue

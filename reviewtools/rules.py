@@ -621,6 +621,7 @@ def _detect_address(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding]
 
 class _PhoneBounds(NamedTuple):
     run: re.Pattern[str]  # maximal runs of characters an extension-free matcher candidate can consist of
+    ascii_run: str  # the ASCII characters of such runs (every non-ASCII character belongs to them too)
     ext: re.Pattern[str]  # phonenumbers' extension pattern, as the matcher uses it
     plus: int  # fewest candidate digits of a valid number written with a leading plus sign
     region: Mapping[str, int]  # ... written without one, parsed with this default region
@@ -705,7 +706,7 @@ def _phone_bounds() -> _PhoneBounds | None:
     ascii_run = "".join(ch for ch in map(chr, range(128))
                         if re.fullmatch(f"{lead}|[{punctuation}]|\\d", ch, flags))
     run = re.compile("(?:[" + re.escape(ascii_run) + "]|[^\\x00-\\x7f])+")
-    return _PhoneBounds(run, ext, plus, MappingProxyType(per_region), unknown)
+    return _PhoneBounds(run, ascii_run, ext, plus, MappingProxyType(per_region), unknown)
 
 
 #: phonenumbers' plus signs (``phonenumberutil._PLUS_CHARS``).
@@ -2113,10 +2114,90 @@ def _pre_address(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.
     return batch.match("joined", "[0-9]") & batch.match("joined", "|".join(suffixes))
 
 
+#: phonenumbers' extension pattern (``phonenumberutil._EXTN_PATTERNS_FOR_MATCHING``) that
+#: :func:`_re2_phone_extension` was written for: with another one the phone prefilter keeps its digit count only.
+_PHONE_EXT_PATTERN: Final[str] = (
+    ";ext=(\\d{1,20})|[ \xa0\\t,]*(?:e?xt(?:ensi(?:o\u0301?|\u00f3))?n?|\uff45?\uff58\uff54\uff4e?|\u0434\u043e\u0431|anexo)"
+    "[:\\.\uff0e]?[ \xa0\\t,-]*(\\d{1,20})#?|[ \xa0\\t,]*(?:[x\uff58#\uff03~\uff5e]|int|\uff49\uff4e\uff54)[:\\.\uff0e]?"
+    "[ \xa0\\t,-]*(\\d{1,9})#?|[- ]+(\\d{1,6})#")
+#: The labels of that pattern's alternatives from their first letter on (a leading optional "e" left out, which
+#: only makes the superset larger), each followed in the pattern by ``[:.．]?[ \xa0\t,-]*`` and a digit.
+_PHONE_EXT_LABELS: Final[tuple[str, ...]] = (
+    ";ext=", "xt", "xtn", "xtensio", "xtension", "xtensio\u0301", "xtensio\u0301n", "xtensi\u00f3", "xtensi\u00f3n",
+    "\uff58\uff54", "\uff58\uff54\uff4e",
+    "\u0434\u043e\u0431", "anexo", "x", "\uff58", "#", "\uff03", "~", "\uff5e", "int", "\uff49\uff4e\uff54")
+#: Characters Python's IGNORECASE matches to a label letter besides its upper and lower case (re's extra case
+#: folds; checked over all of Unicode in the tests).
+_FOLD_EXTRA: Final[dict[str, str]] = {"s": "\u017f", "i": "\u0130\u0131", "\u0434": "\u1c81", "\u043e": "\u1c82"}
+
+
+@functools.cache
+def _re2_phone_extension() -> str | None:
+    """RE2: a superset of the places where phonenumbers' extension pattern matches (IGNORECASE, Unicode digits):
+    one of :data:`_PHONE_EXT_LABELS` in any case, optional ``:``/``.``, separators, a digit; or a digit and ``#``."""
+    from phonenumbers import phonenumberutil as pu
+
+    if getattr(pu, "_EXTN_PATTERNS_FOR_MATCHING", None) != _PHONE_EXT_PATTERN:
+        return None
+
+    def letter(c: str) -> str:
+        chars = {c, c.lower(), c.upper(), *_FOLD_EXTRA.get(c.lower(), "")}
+        return "[" + "".join("\\x{%x}" % ord(x) for x in sorted(chars) if len(x) == 1) + "]"
+
+    labels = "|".join("".join(letter(c) for c in lab) for lab in _PHONE_EXT_LABELS)
+    return (f"(?:{labels})[:.\\x{{ff0e}}]?[ \\x{{a0}}\\t,\\-]*\\p{{Nd}}|\\p{{Nd}}#")
+
+
+def _phone_runs_reach(batch: _Batch, need: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Among ``rows``, those whose title or text has a run of phone-candidate characters (see
+    :class:`_PhoneBounds`) with at least ``need[row]`` digit-like characters, counted column-wide on UTF-8 bytes:
+    :func:`may_hold_phone_number`'s run test without a Python loop (a non-ASCII character is one lead byte)."""
+    b = _phone_bounds()
+    out = np.zeros(batch.n, dtype=bool)
+    if b is None:  # pragma: no cover - another phonenumbers
+        out[rows] = True
+        return out
+    in_run = _byte_table(b.ascii_run, non_ascii=True)
+    in_run[0x80:0xC0] = 1  # continuation bytes stay inside their character's run
+    weight = _byte_table("0123456789xX", non_ascii=True)
+    data, offsets = batch._bytes("joined")
+    idx = np.flatnonzero(rows)
+    for a in range(0, len(idx), _BYTE_BLOCK_ROWS):
+        part = idx[a: a + _BYTE_BLOCK_ROWS]
+        starts, ends = offsets[part], offsets[part + 1]
+        lens = ends - starts
+        pos = np.repeat(starts - np.cumsum(np.concatenate(([0], lens[:-1]))), lens) + np.arange(int(lens.sum()))
+        seg = data[pos]  # the rows' bytes, back to back ("joined" has a NUL per row: none is empty)
+        flag = in_run[seg].astype(bool)
+        rel = np.concatenate(([0], np.cumsum(lens)))
+        prev = np.zeros_like(flag)
+        prev[1:] = flag[:-1]
+        prev[rel[:-1]] = False  # a run never continues from the row before
+        nxt = np.zeros_like(flag)
+        nxt[:-1] = flag[1:]
+        nxt[rel[1:] - 1] = False
+        run_start, run_end = np.flatnonzero(flag & ~prev), np.flatnonzero(flag & ~nxt)
+        cw = np.concatenate(([0], np.cumsum(weight[seg], dtype=np.int64)))
+        sums = cw[run_end + 1] - cw[run_start]
+        row = part[np.searchsorted(rel, run_start, side="right") - 1]
+        out[row[sums >= need[row]]] = True
+    return out
+
+
 @_prefilter("phone")
 def _pre_phone(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray:
-    # The detector skips a field with fewer than PHONE_MIN_DIGITS ASCII digits (title + text has at least as many).
-    return batch.byte_count("joined", _ASCII_DIGITS) >= PHONE_MIN_DIGITS
+    # The detector skips a field with fewer than PHONE_MIN_DIGITS ASCII digits (title + text has at least as many),
+    # and yields only what PhoneNumberMatcher finds: nothing without an extension or a run of candidate characters
+    # with phone_digits_needed digit-like characters (may_hold_phone_number, here column-wide).
+    mask = batch.byte_count("joined", _ASCII_DIGITS) >= PHONE_MIN_DIGITS
+    ext_pattern = _re2_phone_extension()
+    if ext_pattern is None or _phone_bounds() is None or not mask.any():
+        return mask
+    ext = batch.refine("joined", mask, (ext_pattern,))
+    plus = batch.refine("joined", mask & ~ext, (r"[+\x{ff0b}]",))
+    needed = {(m, p): phone_digits_needed(marketplace_region(m), p) for m in set(batch.markets) for p in (False, True)}
+    need = np.fromiter((needed[m, bool(p)] for m, p in zip(batch.markets, plus)), dtype=np.int64, count=batch.n)
+    return mask & (ext | _phone_runs_reach(batch, need, mask & ~ext))
 
 
 @functools.cache

@@ -13,6 +13,7 @@ The linter's shortcuts (one combined search before a rule's patterns, the phone-
 from __future__ import annotations
 
 import multiprocessing
+import re
 
 import pandas as pd
 import phonenumbers
@@ -144,7 +145,10 @@ _PIECES = ("call", "Call me", "+", "＋", "(", ")", "-", ".", " ", "x", "X", "ex
            "415", "867", "5309", "020", "7946", "0958", "030", "1234567", "0044", "011", "001", "1", "0", "9",
            "４１５", "٣", "www.", "example.com", "shop.it/x", "@", "a.b@example.co.uk", "gift card", "review",
            "update your review", "free", "discount", "coupon", "visit", "our website", "sue", "lawyer", "Amazon.com",
-           "Hi Ann,", "\n", "!", "?", "5 stars", "refund", "tel:", ";ext=", "Tel", "ring us", "Kindle 4 GB")
+           "Hi Ann,", "\n", "!", "?", "5 stars", "refund", "tel:", ";ext=", "Tel", "ring us", "Kindle 4 GB",
+           "LAWYER", "Legal Action", "newsletter", "Subscribe", "promo code", "contact us first", "rate us 5",
+           "we hope you will reconsider", "update your rating", "leave a positive review", "QR code", "@shop",
+           "follow us on instagram", "our phone number is", "sue you", "fake review", "10% off", "ſue", "\u212a")
 
 
 def _draftish() -> st.SearchStrategy[str]:
@@ -199,11 +203,35 @@ def test_lint_with_shortcuts_equals_lint_without(text, platform, region):
     fast = lint_draft(text, platform, region=region)
     respond._lint_cached.cache_clear()
     saved = respond.may_hold_phone_number, respond._any_rx
+    saved_lits, saved_dot = respond._pattern_literals, respond._DOT_WORD
     try:
         respond.may_hold_phone_number = lambda *a, **k: True
         respond._any_rx = lambda patterns: None
+        respond._pattern_literals = lambda pattern: None
+        respond._DOT_WORD = re.compile("")  # matches every text
         slow = lint_draft(text, platform, region=region)
     finally:
         respond.may_hold_phone_number, respond._any_rx = saved
+        respond._pattern_literals, respond._DOT_WORD = saved_lits, saved_dot
         respond._lint_cached.cache_clear()
     assert fast == slow
+
+
+def test_every_tld_starts_with_a_word_character():
+    """_detect_links looks for bare domains only in texts with a dot before a word character."""
+    for rule in lint_rules():
+        for tld in rule.params.get("tlds", ()):
+            assert re.match(r"\w", tld, re.IGNORECASE), tld
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_draftish().filter(str.isascii), upper=st.booleans())
+def test_pattern_literals_are_in_every_ascii_match(text, upper):
+    text = text.upper() if upper else text
+    for rule in lint_rules():
+        for p in rule.params.get("patterns", ()):
+            lits = respond._pattern_literals(p)
+            if lits is None:
+                continue
+            for m in respond._rx(p).finditer(text):
+                assert any(x in m.group(0).lower() for x in lits), (rule.rule_id, p, m.group(0))
