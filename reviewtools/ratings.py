@@ -462,7 +462,14 @@ def review_drag(frame: pd.DataFrame, by: str | None = "product_id") -> pd.DataFr
     work = _prepare(frame, by)
     groups = _groups(work, key, by)
     base = _base_figures(work, key, groups, None)[[key, "n_reviews", "average"]]
-    out = work.merge(base, on=key, how="left")
+    # each row's group figures: a look-up by group position instead of a merge, which takes every column of every
+    # row once more (the left merge on unique group keys keeps the rows in order with a new RangeIndex, as
+    # ``work`` already has)
+    at = pd.Index(base[key]).get_indexer(work[key])
+    if len(at) and bool((at >= 0).all()) and base[key].is_unique:
+        out = work.assign(n_reviews=base["n_reviews"].to_numpy()[at], average=base["average"].to_numpy()[at])
+    else:
+        out = work.merge(base, on=key, how="left")
     n = out["n_reviews"].astype("float64")
     r = out["rating"].astype("float64")
     a = out["average"].astype("float64")
@@ -543,6 +550,7 @@ def what_if(
     remove_ids: Iterable[str] | None = None,
     by: str | None = "product_id",
     displayed: Displayed = None,
+    hit_flags: tuple[Sequence[bool], Sequence[bool]] | None = None,
 ) -> pd.DataFrame:
     """The average before and after some reviews came down: one row per group and scenario.
 
@@ -553,14 +561,21 @@ def what_if(
     computed from reviews. ``n_checks_not_run`` counts reviews of the group for which some check could not run:
     they are unknown, not clean. Removal is never guaranteed: the platform decides.
 
+    ``hit_flags`` replaces ``hits`` by what matching them to the rows gives, already worked out (one boolean
+    per row of ``frame`` each): ``(removable, not_run)``, the row's review has a strong removal-basis hit / a
+    check that did not run (``views.FrameIndex.what_if_flags`` keeps them per loaded frame, so a new filter
+    selection does not match a million hit rows again). Every hit then belongs to a row: the note is empty.
+
     >>> import pandas as pd
     >>> from reviewtools.schema import coerce
     >>> f = coerce(pd.DataFrame({"review_id": ["a", "b", "c"], "rating": [5, 5, 2]}))
     >>> what_if(f, remove_ids=["c"], by=None).loc[0, ["average_before", "average_after", "change"]].tolist()
     [4.0, 5.0, 1.0]
     """
-    if hits is None and remove_ids is None:
-        raise RatingsError("what_if needs a hits frame (rules.check_reviews) or remove_ids, or both")
+    if hits is None and remove_ids is None and hit_flags is None:
+        raise RatingsError("what_if needs a hits frame (rules.check_reviews), hit_flags or remove_ids")
+    if hits is not None and hit_flags is not None:
+        raise RatingsError("what_if takes a hits frame or hit_flags, not both")
     key = _key_name(by)
     work = _prepare(frame, by)
     groups = _groups(work, key, by)
@@ -580,6 +595,14 @@ def what_if(
             nr_mask = keys_in(w, nr_ids, on)
             nr_keys = w.loc[nr_mask, key]
             not_run = nr_keys.groupby(nr_keys).size().reindex(not_run.index, fill_value=0)
+    if hit_flags is not None:
+        removable, nr_mask = (np.asarray(a, dtype=bool) for a in hit_flags)
+        if removable.shape != (len(work),) or nr_mask.shape != (len(work),):
+            raise RatingsError(f"hit_flags must hold one boolean per row ({len(work)}); got {removable.shape} and "
+                               f"{nr_mask.shape}")
+        scenarios.append((SCENARIO_HITS, pd.Series(removable, index=work.index), ""))
+        nr_keys = work.loc[nr_mask, key].astype("string")
+        not_run = nr_keys.groupby(nr_keys).size().reindex(not_run.index, fill_value=0)
     if remove_ids is not None:
         wanted = {str(i) for i in remove_ids}
         mask = work["review_id"].isin(wanted).fillna(False).astype(bool)
@@ -929,6 +952,41 @@ def _period_stats(dated: pd.DataFrame, key: str) -> pd.DataFrame:
     return stats.drop(columns="_k")
 
 
+def _topic_period_counts(dated: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Reviews per group, period and topic (``key, period, topic, n_with_topic``): each ``|``-separated item of
+    ``topics`` whose stripped text is not empty, counted once per ``key, period, review_id``.
+
+    The topics cells of a million reviews hold a few hundred distinct topic sets: each distinct cell is split
+    once and the rows are counted per group, period and cell, then spread to the cell's topics. That counts a
+    review id once per topic only when no ``key, period, review_id`` comes twice among the rows with a topic
+    (the store's case: ids are unique per platform); otherwise every row is split and de-duplicated.
+    """
+    cells = dated["topics"].astype("string").fillna("")
+    codes, uniques = pd.factorize(cells)
+    items = [list(dict.fromkeys(p for p in str(u).split("|") if p.strip() != "")) for u in uniques]
+    n_items = np.array([len(i) for i in items], dtype=np.int64)
+    has = n_items[codes] > 0 if len(codes) else np.zeros(0, dtype=bool)
+    rows = dated.loc[has, [key, "period", "review_id"]]
+    if dated.empty or rows.duplicated().any():  # an id twice in a group and period: counted once per topic
+        t = dated[[key, "period", "review_id", "topics"]].copy()
+        t["topic"] = t["topics"].astype("string").fillna("").str.split("|")
+        t = t.explode("topic")
+        t = t[t["topic"].astype("string").str.strip().fillna("") != ""]
+        t = t.drop_duplicates([key, "period", "review_id", "topic"])
+        return t.groupby([key, "period", "topic"]).size().rename("n_with_topic").reset_index()
+    per_cell = pd.DataFrame({key: rows[key], "period": rows["period"], "_c": codes[has]}).groupby(
+        [key, "period", "_c"], sort=False).size()
+    cell = per_cell.index.get_level_values("_c").to_numpy(dtype=np.int64)
+    reps = n_items[cell]
+    spread = pd.DataFrame({
+        key: per_cell.index.get_level_values(key).repeat(reps),
+        "period": per_cell.index.get_level_values("period").repeat(reps),
+        "topic": pd.array([t for c in cell for t in items[c]], dtype="str"),  # the dtype the explode gives
+        "n": np.repeat(per_cell.to_numpy(dtype=np.int64), reps),
+    })
+    return spread.groupby([key, "period", "topic"])["n"].sum().rename("n_with_topic").reset_index()
+
+
 def topic_trend(frame: pd.DataFrame, by: str | None = "product_id", *, freq: str = "M") -> pd.DataFrame:
     """Complaint-topic shares per period: one row per group, period and topic that occurs in it.
 
@@ -954,12 +1012,7 @@ def topic_trend(frame: pd.DataFrame, by: str | None = "product_id", *, freq: str
         out[key] = out[key].astype("string")
         return out
     totals = dated.groupby([key, "period"]).size().rename("n_reviews")
-    t = dated[[key, "period", "review_id", "topics"]].copy()
-    t["topic"] = t["topics"].astype("string").fillna("").str.split("|")
-    t = t.explode("topic")
-    t = t[t["topic"].astype("string").str.strip().fillna("") != ""]
-    t = t.drop_duplicates([key, "period", "review_id", "topic"])
-    counts = t.groupby([key, "period", "topic"]).size().rename("n_with_topic").reset_index()
+    counts = _topic_period_counts(dated, key)
     out = counts.merge(totals.reset_index(), on=[key, "period"], how="left")
     out["share"] = out["n_with_topic"] / out["n_reviews"]
     out["period_start"] = out["period"].dt.start_time.dt.tz_localize("UTC")

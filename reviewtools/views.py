@@ -273,7 +273,7 @@ class FrameIndex:
         self._codes: dict[str, tuple[np.ndarray, pd.Series]] = {}
         self._orders: dict[str, np.ndarray] = {}
         self._evidence: dict[int, tuple[pd.DataFrame, np.ndarray | None]] = {}
-        self._what_if: dict[int, tuple[pd.DataFrame, pd.DataFrame]] = {}
+        self._what_if: dict[object, tuple[pd.DataFrame, object]] = {}
         self._created: pd.Series | None = None
 
     def __len__(self) -> int:
@@ -473,6 +473,39 @@ class FrameIndex:
         if positions is not None:
             hit &= self.selected(positions)[np.maximum(pos, 0)]
         return long.copy(deep=False) if hit.all() else long[hit]
+
+    def what_if_flags(self, hits: pd.DataFrame | None, positions: np.ndarray | None
+                      ) -> tuple[np.ndarray, np.ndarray] | None:
+        """``(removable, not_run)`` per row at ``positions``: the review has a strong removal-basis hit / a check
+        that did not run, matched by review position once per load. ``what_if(take(positions), hit_flags=...)``
+        equals ``what_if(take(positions), evidence_for(hits, take(positions)))``. ``None`` when that cannot be
+        said by position (no hits, hits without outcome, removal basis and strength, or review keys that are not
+        unique): use :meth:`what_if_hits` then."""
+        if hits is None or not {"review_id", "outcome", "removal_basis", "strength"} <= set(hits.columns):
+            return None
+        got = self._what_if.get(("flags", id(hits)))
+        if got is None or got[0] is not hits:
+            from .ratings import WHAT_IF_OUTCOME, WHAT_IF_STRENGTH
+
+            pos = self._positions_of(hits)
+            flags = None
+            if pos is not None:
+                outcome = hits["outcome"].astype("string")
+                strong = ((outcome == WHAT_IF_OUTCOME).fillna(False).to_numpy(dtype=bool)
+                          & hits["removal_basis"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+                          & (hits["strength"].astype("string") == WHAT_IF_STRENGTH).fillna(False).to_numpy(dtype=bool))
+                nr = (outcome == "not_run").fillna(False).to_numpy(dtype=bool)
+                removable = np.zeros(len(self.frame), dtype=bool)
+                not_run = np.zeros(len(self.frame), dtype=bool)
+                removable[pos[strong & (pos >= 0)]] = True
+                not_run[pos[nr & (pos >= 0)]] = True
+                flags = (removable, not_run)
+            got = (hits, flags)
+            self._what_if[("flags", id(hits))] = got
+        flags = got[1]
+        if flags is None:
+            return None
+        return flags if positions is None else (flags[0][positions], flags[1][positions])
 
     def what_if_hits(self, hits: pd.DataFrame | None, positions: np.ndarray | None) -> pd.DataFrame | None:
         """The hits :func:`reviewtools.ratings.what_if` reads for the reviews at ``positions``: ``what_if(take(

@@ -315,7 +315,7 @@ hit_row = st.fixed_dictionaries({
 })
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(st.lists(review_row, max_size=20), st.lists(hit_row, max_size=30), filters, st.booleans(), st.booleans())
 def test_frame_index_evidence_and_what_if_equal_the_key_join(rows, hit_rows, chosen, unique, with_platform):
     f = _reviews(rows, unique)
@@ -333,8 +333,15 @@ def test_frame_index_evidence_and_what_if_equal_the_key_join(rows, hit_rows, cho
     sel = ix.take(pos)
     pd.testing.assert_frame_equal(ix.evidence_rows(hits, pos), views.evidence_for(hits, sel))
     if f["rating"].notna().any() or len(sel):
-        pd.testing.assert_frame_equal(what_if(sel, ix.what_if_hits(hits, pos), by=None),
-                                      what_if(sel, views.evidence_for(hits, sel), by=None))
+        want = what_if(sel, views.evidence_for(hits, sel), by=None)
+        pd.testing.assert_frame_equal(what_if(sel, ix.what_if_hits(hits, pos), by=None), want)
+        flags = ix.what_if_flags(hits, pos)
+        keys = ["platform", "review_id"] if with_platform else ["review_id"]
+        assert (flags is None) == bool(f[keys].astype("string").duplicated().any())  # by position: unique keys only
+        if flags is not None:
+            pd.testing.assert_frame_equal(what_if(sel, hit_flags=flags, by=None), want)
+            pd.testing.assert_frame_equal(what_if(sel, hit_flags=flags, by="product_id"),
+                                          what_if(sel, views.evidence_for(hits, sel), by="product_id"))
 
 
 @settings(max_examples=30, deadline=None)
@@ -391,3 +398,71 @@ def test_figures_read_only_the_figure_columns(triaged):
             pd.testing.assert_frame_equal(got, want, obj=name)
         else:
             assert repr(got) == repr(want), name
+
+
+def _ref_topic_trend_counts(dated: pd.DataFrame, key: str) -> pd.DataFrame:
+    """ratings.topic_trend's counting as it was: every row split, exploded and de-duplicated."""
+    t = dated[[key, "period", "review_id", "topics"]].copy()
+    t["topic"] = t["topics"].astype("string").fillna("").str.split("|")
+    t = t.explode("topic")
+    t = t[t["topic"].astype("string").str.strip().fillna("") != ""]
+    t = t.drop_duplicates([key, "period", "review_id", "topic"])
+    return t.groupby([key, "period", "topic"]).size().rename("n_with_topic").reset_index()
+
+
+trend_cell = st.one_of(st.none(), st.lists(st.sampled_from(IDS + ["", " ", " size"]), max_size=4).map("|".join))
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c", "d", "e", "f"]), st.sampled_from(["P1", "P2", None]),
+                          st.sampled_from(DAYS[:4] + [None]), trend_cell), max_size=25), st.booleans(),
+       st.sampled_from([None, "product_id"]))
+def test_topic_trend_equals_the_per_row_split(rows, unique, by):
+    from reviewtools import ratings
+
+    f = pd.DataFrame(rows, columns=["review_id", "product_id", "created_at", "topics"])
+    if unique:
+        f["review_id"] = [f"r{i}" for i in range(len(f))]
+    f = f.assign(rating=[1 + i % 5 for i in range(len(f))],
+                 created_at=pd.to_datetime(f["created_at"].astype("string"), utc=True),
+                 topics=f["topics"].astype("str"), review_id=f["review_id"].astype("string"),
+                 product_id=f["product_id"].astype("string"))
+    key = ratings._key_name(by)
+    dated = ratings._period_frame(ratings._prepare(f, by, need_dates=True), key, "M")
+    got, want = ratings._topic_period_counts(dated, key), _ref_topic_trend_counts(dated, key)
+    order = [key, "period", "topic"]
+    pd.testing.assert_frame_equal(got.sort_values(order).reset_index(drop=True),
+                                  want.sort_values(order).reset_index(drop=True))
+    ratings.topic_trend(f, by=by)  # and the whole function runs on it
+
+
+def _ref_review_drag(frame: pd.DataFrame, by: str | None = "product_id") -> pd.DataFrame:
+    """ratings.review_drag as it was: the group figures joined with a merge."""
+    from reviewtools import ratings as r
+
+    key = r._key_name(by)
+    work = r._prepare(frame, by)
+    groups = r._groups(work, key, by)
+    base = r._base_figures(work, key, groups, None)[[key, "n_reviews", "average"]]
+    out = work.merge(base, on=key, how="left")
+    n = out["n_reviews"].astype("float64")
+    rr = out["rating"].astype("float64")
+    a = out["average"].astype("float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        without = np.where(n > 1, (a * n - rr) / (n - 1), np.nan)
+    out["average_without"] = pd.Series(without, index=out.index).where(rr.notna())
+    out["contribution"] = out["average_without"] - a
+    out["rating"] = out["rating"].astype("Int64")
+    keep = [key, "review_id", "rating"] + [c for c in ("platform", "created_at", "title") if c in out.columns]
+    keep += ["n_reviews", "average", "average_without", "contribution"]
+    out = out[keep].sort_values(["contribution", key], ascending=[False, True], na_position="last", kind="stable")
+    return out.reset_index(drop=True)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(review_row, max_size=25), st.sampled_from([None, "product_id"]))
+def test_review_drag_equals_the_merge(rows, by):
+    from reviewtools import ratings
+
+    f = _reviews(rows, False).assign(title=lambda d: d["text"])
+    pd.testing.assert_frame_equal(ratings.review_drag(f, by=by), _ref_review_drag(f, by=by))

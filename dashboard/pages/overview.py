@@ -48,9 +48,12 @@ else:
     all_hits, index, positions = ctx.hits, ctx.index, ctx.positions
 
     def _what_if(fr):
-        """what_if(fr, evidence_for(hits, fr)) with its figure: the selection's strong removal hits and not-run
-        checks by review position (FrameIndex.what_if_hits), not a key join over every stored hit."""
-        w = ratings.what_if(fr, index.what_if_hits(all_hits, positions), by=None)
+        """what_if(fr, evidence_for(hits, fr)) with its figure: which reviews of the selection have a strong
+        removal hit or a check that did not run, by review position (FrameIndex.what_if_flags, matched once per
+        load), not a key join over every stored hit."""
+        flags = index.what_if_flags(all_hits, positions)
+        w = (ratings.what_if(fr, hit_flags=flags, by=None) if flags is not None
+             else ratings.what_if(fr, index.what_if_hits(all_hits, positions), by=None))
         return w, charts.what_if_figure(w)
 
     wi, wi_fig = ctx.derive("ov_what_if", _what_if, workflow=False, columns=FIG)
