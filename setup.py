@@ -5,6 +5,9 @@ cannot be compiled (no C compiler, no Python headers) the install still succeeds
 ``reviewtools.vader.FastVader`` runs its pure-Python path, which gives the same scores.
 """
 
+import os
+from importlib.machinery import EXTENSION_SUFFIXES
+
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
@@ -22,6 +25,13 @@ class BuildExt(build_ext):
         for ext in self.extensions:
             ext.extra_compile_args = [*ext.extra_compile_args, *flags]
         super().build_extensions()
+
+    def copy_file(self, infile, outfile, *args, **kwargs):  # type: ignore[no-untyped-def]
+        """Replace an in-place library instead of writing over it: a running Python that has the old one
+        loaded (another engineer's test run, a worker) would crash if its mapped file were truncated."""
+        if os.path.isfile(outfile) and outfile.endswith(tuple(EXTENSION_SUFFIXES)):
+            os.unlink(outfile)
+        return super().copy_file(infile, outfile, *args, **kwargs)
 
 
 setup(

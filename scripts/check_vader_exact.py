@@ -2,10 +2,13 @@
 
 Reads every CSV, TSV, TXT (tab-separated) and JSONL file under the shared datasets folder, takes every
 string field that is not a plain number (review texts, titles, names, spam, comments, ...), scores each
-distinct string with both the package and FastVader, and prints the number compared, the mismatches
-(must be 0) and the speed of both. Exit status 1 on any mismatch; 0 with a message when the folder is absent.
+distinct string with the package, with FastVader's native core (when built) and with its pure-Python path,
+and prints the number compared, the mismatches of each (must be 0), how many texts the native core left to
+Python, and the speed of all three. ``--corpus`` adds the review strings (title, line break, text: what
+``score_sentiment`` scores) of a generated benchmark CSV. Exit status 1 on any mismatch; 0 with a message when
+the folder is absent.
 
-    .venv/bin/python scripts/check_vader_exact.py [--datasets PATH] [--show 5]
+    .venv/bin/python scripts/check_vader_exact.py [--datasets PATH] [--corpus CSV ...] [--show 5]
 
 The folder is ``$REVIEWTOOLS_SHARED/datasets`` when that variable is set, else ``../shared/datasets`` beside
 the repository.
@@ -92,35 +95,56 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--datasets", type=Path, default=None, help="datasets folder (default: ../shared/datasets)")
     ap.add_argument("--show", type=int, default=5, help="mismatches to print")
+    ap.add_argument(
+        "--corpus", type=Path, action="append", default=[], help="also a benchmark CSV (title + line break + text)"
+    )
     args = ap.parse_args(argv)
     root = args.datasets or default_datasets()
     if not root.is_dir():
         print(f"SKIP: datasets folder {root} not found (set REVIEWTOOLS_SHARED or pass --datasets)")
         return 0
     texts, fields, files = collect(root)
+    seen = dict.fromkeys(texts)
+    for path in args.corpus:
+        with path.open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                seen.setdefault(f"{row.get('title') or ''}\n{row.get('text') or ''}")
+                seen.setdefault(row.get("text") or "")
+    texts = list(seen)
     chars = sum(map(len, texts))
-    print(f"{files} files, {fields:,} text fields, {len(texts):,} distinct texts ({chars / 1e6:.1f} M chars)")
+    print(
+        f"{files} files, {fields:,} text fields, {len(args.corpus)} corpora; {len(texts):,} distinct texts "
+        f"({chars / 1e6:.1f} M chars)"
+    )
 
     ref = SentimentIntensityAnalyzer()
     t0, c0 = time.perf_counter(), time.process_time()
     expected = [ref.polarity_scores(t) for t in texts]
     t_ref, c_ref = time.perf_counter() - t0, time.process_time() - c0
+    print(f"vaderSentiment: {t_ref:.2f} s wall, {c_ref:.2f} CPU s ({len(texts) / c_ref:,.0f} texts per CPU s)")
 
-    fast = FastVader()
-    t0, c0 = time.perf_counter(), time.process_time()
-    got = fast.scores_many(texts)
-    t_fast, c_fast = time.perf_counter() - t0, time.process_time() - c0
-
-    bad = [(t, e, g) for t, e, g in zip(texts, expected, got) if e != g]
-    for t, e, g in bad[: args.show]:
-        print(f"MISMATCH {t[:120]!r}\n  package  {e}\n  fastvader {g}")
-    print(f"compared: {len(texts):,}  mismatches: {len(bad)}")
-    print(
-        f"vaderSentiment: {t_ref:.2f} s ({len(texts) / t_ref:,.0f} texts/s)   "
-        f"FastVader: {t_fast:.2f} s ({len(texts) / t_fast:,.0f} texts/s)   speedup {t_ref / t_fast:.2f}x"
-    )
-    print(f"CPU seconds: vaderSentiment {c_ref:.2f}, FastVader {c_fast:.2f}, per-core speedup {c_ref / c_fast:.2f}x")
-    return 1 if bad else 0
+    failed = False
+    for label, fast in (("FastVader native", FastVader()), ("FastVader python", FastVader(native=False))):
+        if label.endswith("native") and fast.backend != "native":
+            print("FastVader native: not built here (pip install -e .), skipped")
+            continue
+        t0, c0 = time.perf_counter(), time.process_time()
+        got = fast.scores_many(texts)
+        t_fast, c_fast = time.perf_counter() - t0, time.process_time() - c0
+        bad = [(t, e, g) for t, e, g in zip(texts, expected, got) if e != g]
+        compounds = fast.compound_many(texts)
+        bad_c = sum(e["compound"] != c for e, c in zip(expected, compounds))
+        for t, e, g in bad[: args.show]:
+            print(f"MISMATCH {t[:120]!r}\n  package  {e}\n  {label} {g}")
+        extra = ""
+        if fast.backend == "native":
+            extra = f"  left to Python: {len(fast._native.compound_many(texts)[1]):,}"
+        print(
+            f"{label}: compared {len(texts):,}  mismatches: {len(bad)} (compound_many: {bad_c}){extra}  "
+            f"{t_fast:.2f} s wall, {c_fast:.2f} CPU s, per-core speedup {c_ref / c_fast:.2f}x"
+        )
+        failed |= bool(bad) or bool(bad_c)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
