@@ -195,6 +195,8 @@ _GLUED_NEXT = re.compile(r"[A-Z][a-z]")
 # A letter or digit (``re``'s ``\w`` without ``_``: ``str.isalnum`` characters), which is always content; the
 # category test of :func:`_is_content` runs only on pieces without one (emoticons, "!!!").
 _ALNUM = re.compile(r"[^\W_]")
+# One character of _LIST_MARKER's digits (``re``'s Unicode ``\d``).
+_RE_DIGIT = re.compile(r"\d")
 
 
 def _is_content(ch: str) -> bool:
@@ -290,15 +292,16 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 # ------------------------------------------------------------------------------------ the block splitter
 #
-# split_sentences_many gives exactly split_sentences' spans for a whole block of texts. ASCII texts (most review
-# exports) are split together with numpy on their bytes, where a byte is a character: line breaks, terminator runs
-# and every case of _boundary that does not depend on where the current sentence began are decided as array
-# operations; the few terminators that do (a full stop after an earlier terminator in the same word, as in
-# "e.g." or "3.5.", or after a possible list marker) are decided in order by _boundary itself. Other texts go
-# through split_sentences one by one. tests/test_sentiment_fast.py holds the two equal under Hypothesis.
+# split_sentences_many gives exactly split_sentences' spans for a whole block of texts. The texts are joined with
+# line breaks into one array of character ids (ASCII texts: their bytes; others: their code points, each
+# non-ASCII one renumbered from 256 with its classes computed once per block), so positions are str indices. Line
+# breaks, terminator runs and every case of _boundary that does not depend on where the current sentence began
+# are decided as array operations; the few terminators that do (a full stop after an earlier terminator in the
+# same word, as in "e.g." or "3.5.", after a possible list marker, or ending a word with a non-ASCII character)
+# are decided in order by _boundary itself. tests/test_sentiment_fast.py holds the two equal under Hypothesis.
 
-#: Character classes of the ASCII fast path, one bit each (see :func:`_ascii_classes`).
-_K_WS, _K_NL, _K_T, _K_C, _K_UP, _K_LO, _K_DIG, _K_CONTENT = (1 << k for k in range(8))
+#: Character classes of the block splitter, one bit each (see :func:`_char_bits`).
+_K_WS, _K_NL, _K_T, _K_C, _K_UP, _K_LO, _K_DIG, _K_CONTENT, _K_RE_DIGIT = (1 << k for k in range(9))
 #: Iterations of a vectorised scan (over whitespace, closers, openers) before the rare long runs left are
 #: finished one by one; a performance knob only, the result does not depend on it.
 _SCAN_STEPS: Final[int] = 8
@@ -306,29 +309,45 @@ _NO_SPANS: Final[tuple[np.ndarray, np.ndarray, np.ndarray]] = (
     np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
 
 
+@functools.lru_cache(maxsize=None)
+def _char_bits(ch: str) -> tuple[int, int]:
+    """The class bits of one character, from the reference splitter's own patterns and ``str`` methods
+    (``_LINE``, ``_TERMINATOR``, ``str.isspace/isupper/islower/isdigit``, ``_ALNUM``/``_is_content``, ``re``'s
+    ``\\d``), and 1 if it is one of ``_OPENERS`` (else 0)."""
+    bits = 0
+    if not _LINE.fullmatch(ch):
+        bits |= _K_NL
+    elif ch.isspace():
+        bits |= _K_WS
+    if _TERMINATOR.fullmatch(ch):
+        bits |= _K_T
+    elif _TERMINATOR.fullmatch("." + ch):
+        bits |= _K_C
+    bits |= (_K_UP if ch.isupper() else 0) | (_K_LO if ch.islower() else 0) | (_K_DIG if ch.isdigit() else 0)
+    if _ALNUM.match(ch) or _is_content(ch):
+        bits |= _K_CONTENT
+    if _RE_DIGIT.fullmatch(ch):
+        bits |= _K_RE_DIGIT
+    return bits, 1 if ch in _OPENERS else 0
+
+
 @functools.lru_cache(maxsize=1)
 def _ascii_classes() -> tuple[np.ndarray, np.ndarray]:
-    """Per byte value: the class bits of each ASCII character, derived from the reference splitter's own
-    patterns and ``str`` methods (``_LINE``, ``_TERMINATOR``, ``str.isspace/isupper/islower/isdigit``,
-    ``_ALNUM``/``_is_content``), and 1 for the ASCII ones of ``_OPENERS``. Non-ASCII byte values have no bits."""
-    table = np.zeros(256, dtype=np.uint8)
-    opener = np.zeros(256, dtype=np.uint8)
+    """Per id below 256: the class bits and opener flag of each ASCII character (:func:`_char_bits`); ids 128-255
+    are never used (non-ASCII characters are numbered from 256)."""
+    table = np.zeros(256, dtype=np.uint16)
+    opener = np.zeros(256, dtype=np.uint16)
     for code in range(128):
-        ch = chr(code)
-        bits = 0
-        if not _LINE.fullmatch(ch):
-            bits |= _K_NL
-        elif ch.isspace():
-            bits |= _K_WS
-        if _TERMINATOR.fullmatch(ch):
-            bits |= _K_T
-        elif _TERMINATOR.fullmatch("." + ch):
-            bits |= _K_C
-        bits |= (_K_UP if ch.isupper() else 0) | (_K_LO if ch.islower() else 0) | (_K_DIG if ch.isdigit() else 0)
-        if _ALNUM.match(ch) or _is_content(ch):
-            bits |= _K_CONTENT
-        table[code] = bits
-        opener[code] = 1 if ch in _OPENERS else 0
+        table[code], opener[code] = _char_bits(chr(code))
+    return table, opener
+
+
+def _wide_classes(codepoints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_ascii_classes` followed by the classes of ``codepoints`` (ids 256, 257, ...)."""
+    ascii_table, ascii_opener = _ascii_classes()
+    extra = [_char_bits(chr(c)) for c in codepoints.tolist()]
+    table = np.concatenate([ascii_table, np.array([x for x, _ in extra], dtype=np.uint16)])
+    opener = np.concatenate([ascii_opener, np.array([y for _, y in extra], dtype=np.uint16)])
     return table, opener
 
 
@@ -378,30 +397,20 @@ def _scan(b: np.ndarray, table: np.ndarray, bits: int, pos: np.ndarray, step: in
 def split_sentences_many(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`split_sentences` of every text at once: ``(owner, start, end)`` arrays, one entry per sentence in
     text order then span order, so ``texts[owner[k]][start[k]:end[k]]`` is a sentence. Exactly the spans of
-    ``split_sentences(texts[i])`` for every ``i`` (ASCII texts are split together with numpy, the others one by one).
+    ``split_sentences(texts[i])`` for every ``i`` (ASCII texts are split together with numpy on their bytes, the
+    others together on their code points).
 
     >>> owner, start, end = split_sentences_many(["Love it. Broke fast.", "", "Works"])
     >>> owner.tolist(), start.tolist(), end.tolist()
     ([0, 0, 2], [0, 9, 0], [8, 20, 5])
     """
     n = len(texts)
-    fast = [i for i in range(n) if texts[i].isascii()]
+    is_ascii = np.fromiter((t.isascii() for t in texts), dtype=bool, count=n)
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    if fast:
-        sub_owner, start, end = _split_ascii([texts[i] for i in fast])
-        parts.append((np.asarray(fast, dtype=np.int64)[sub_owner], start, end))
-    if len(fast) < n:
-        slow = [i for i in range(n) if not texts[i].isascii()]
-        owner_s: list[int] = []
-        start_s: list[int] = []
-        end_s: list[int] = []
-        for i in slow:
-            for a, b in split_sentences(texts[i]):
-                owner_s.append(i)
-                start_s.append(a)
-                end_s.append(b)
-        parts.append((np.asarray(owner_s, dtype=np.int64), np.asarray(start_s, dtype=np.int64),
-                      np.asarray(end_s, dtype=np.int64)))
+    for rows, ascii_only in ((np.flatnonzero(is_ascii), True), (np.flatnonzero(~is_ascii), False)):
+        if rows.size:
+            sub_owner, start, end = _split_block([texts[i] for i in rows.tolist()], ascii_only)
+            parts.append((rows[sub_owner], start, end))
     if not parts:
         return _NO_SPANS
     if len(parts) == 1:
@@ -411,29 +420,43 @@ def split_sentences_many(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, 
     return owner[order], np.concatenate([p[1] for p in parts])[order], np.concatenate([p[2] for p in parts])[order]
 
 
-def _split_ascii(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`split_sentences_many` of ASCII texts: their bytes joined with line breaks (a line break ends every
-    sentence, so no rule looks across texts) and split with array operations."""
-    table, opener = _ascii_classes()
+def _split_block(texts: list[str], ascii_only: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`split_sentences_many` of some texts, all ASCII when ``ascii_only``: joined with line breaks (a line
+    break ends every sentence, so no rule looks across texts) into character ids and split with array
+    operations."""
     joined = "\n" + "\n".join(texts) + "\n"
-    b = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+    if ascii_only:
+        table, opener = _ascii_classes()
+        b = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+        nl = np.flatnonzero((b == 10) | (b == 13))  # _LINE's breaks in ASCII (the table's, checked in tests)
+        tpos = np.flatnonzero((b == 46) | (b == 33) | (b == 63))  # _TERMINATOR's [.!?] in ASCII
+        wide = None
+    else:
+        ids = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+        wide = np.flatnonzero(ids >= 128)
+        codepoints, ids[wide] = np.unique(ids[wide], return_inverse=True)
+        ids[wide] += 256
+        b = ids
+        table, opener = _wide_classes(codepoints)
+        bits = table[b]
+        nl = np.flatnonzero(bits & _K_NL)
+        tpos = np.flatnonzero(bits & _K_T)
     lens = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     base = np.cumsum(lens + 1) - lens  # where each text starts in the buffer (after its leading line break)
-    nl = np.flatnonzero((b == 10) | (b == 13))  # _LINE's breaks in ASCII (checked against the table in tests)
 
-    # ---- terminator runs: _TERMINATOR matches are a run of [.!?] then any closers
-    tpos = np.flatnonzero((b == 46) | (b == 33) | (b == 63))
+    # ---- terminator runs: _TERMINATOR matches are a run of terminators then any closers
     if tpos.size:
         first = np.ones(tpos.size, dtype=bool)
         first[1:] = tpos[1:] != tpos[:-1] + 1
         ri = np.flatnonzero(first)
         ms = tpos[ri]
         tend = tpos[np.append(ri[1:], tpos.size) - 1] + 1
-        excl = np.add.reduceat((b[tpos] != 46).astype(np.int64), ri) > 0  # "!" or "?" in the run
+        t_ch = b[tpos]
+        excl = np.add.reduceat(((t_ch == 33) | (t_ch == 63)).astype(np.int64), ri) > 0  # "!" or "?" in the run
         me = _scan(b, table, _K_C, tend, 1)
         k = np.searchsorted(nl, ms)
         le, ls = nl[k], nl[k - 1] + 1  # the line: [ls, le)
-        dec = _decide(b, table, opener, nl, ms, tend, me, excl, ls, le)
+        dec = _decide(b, table, opener, wide, ms, tend, me, excl, ls, le)
         todo = np.flatnonzero(dec < 0)
         if todo.size:
             _decide_in_order(joined, dec, todo, ms, me, ls, le)
@@ -468,10 +491,11 @@ def _split_ascii(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return own, a[g] - base[own], z[last] - base[own]
 
 
-def _decide(b: np.ndarray, table: np.ndarray, opener: np.ndarray, nl: np.ndarray, ms: np.ndarray, tend: np.ndarray,
-            me: np.ndarray, excl: np.ndarray, ls: np.ndarray, le: np.ndarray) -> np.ndarray:
-    """:func:`_boundary` of every terminator ``[ms, me)`` (run of [.!?] up to ``tend``, closers after) in line
-    ``[ls, le)``: 1 ends a sentence, 0 does not, -1 depends on where the sentence began (left to
+def _decide(b: np.ndarray, table: np.ndarray, opener: np.ndarray, wide: np.ndarray | None, ms: np.ndarray,
+            tend: np.ndarray, me: np.ndarray, excl: np.ndarray, ls: np.ndarray, le: np.ndarray) -> np.ndarray:
+    """:func:`_boundary` of every terminator ``[ms, me)`` (run of terminators up to ``tend``, closers after) in
+    line ``[ls, le)`` of the ids ``b`` (``wide``: positions of non-ASCII characters, None when there are none):
+    1 ends a sentence, 0 does not, -1 depends on where the sentence began or on a non-ASCII word (left to
     :func:`_decide_in_order`)."""
     dec = np.full(ms.size, -1, dtype=np.int8)
     at_end = me >= le
@@ -479,8 +503,9 @@ def _decide(b: np.ndarray, table: np.ndarray, opener: np.ndarray, nl: np.ndarray
     after = table[b[me]]
     glued = np.flatnonzero(~at_end & ((after & _K_WS) == 0))  # no whitespace after the terminator
     s, e = ms[glued], me[glued]
-    dec[glued] = ((s > ls[glued]) & ((table[b[s - 1]] & _K_LO) != 0) & ((after[glued] & _K_UP) != 0)
-                  & ((table[b[e + 1]] & _K_LO) != 0))
+    nxt0, nxt1 = b[e], b[e + 1]  # _GLUED_NEXT: [A-Z][a-z], ASCII only
+    dec[glued] = ((s > ls[glued]) & ((table[b[s - 1]] & _K_LO) != 0) & (nxt0 >= 65) & (nxt0 <= 90)
+                  & (nxt1 >= 97) & (nxt1 <= 122))
     w = np.flatnonzero(~at_end & ((after & _K_WS) != 0))
     nx = _scan(b, table, _K_WS, me[w], 1)
     ws_only = nx >= le[w]  # only whitespace to the end of the line
@@ -489,7 +514,7 @@ def _decide(b: np.ndarray, table: np.ndarray, opener: np.ndarray, nl: np.ndarray
     nxt = table[b[nx]]
     dec[w[excl[w]]] = 1
     w, nxt = w[~excl[w]], nxt[~excl[w]]
-    dots = (tend[w] - ms[w]) >= 2  # an ellipsis: a pause unless a capital follows
+    dots = ~((tend[w] - ms[w] == 1) & (b[ms[w]] == 46))  # "..", "…": an ellipsis, a pause unless a capital follows
     dec[w[dots]] = (nxt[dots] & _K_UP) != 0
     d, nxt = w[~dots], nxt[~dots]  # a single full stop, whitespace and more text after it
     if not d.size:
@@ -524,7 +549,8 @@ def _decide(b: np.ndarray, table: np.ndarray, opener: np.ndarray, nl: np.ndarray
     out[kind == 2] = ((nxt[kind == 2] & _K_DIG) == 0)
     out[kind == 3] = up_next[kind == 3]
     rest = kind == 0
-    initial = (length == 1) & ((table[b[a]] & _K_UP) != 0) & (b[a] != 73)  # "J." but not "I."
+    first_ch = b[a]
+    initial = (length == 1) & (first_ch >= 65) & (first_ch <= 90) & (first_ch != 73)  # "J." ([A-Z]) but not "I."
     out[rest & initial] = 0
     rest &= ~initial
     # a list marker as the whole sentence so far: line[P:s].strip(), P the end of the previous terminator in
@@ -539,12 +565,16 @@ def _decide(b: np.ndarray, table: np.ndarray, opener: np.ndarray, nl: np.ndarray
     ylen = y1 - y0
     cand = rest & (ylen >= 1) & (ylen <= 4) & (rl >= 1) & (rl <= 3)
     c0, c1, c2 = (table[b[np.minimum(q + i, b.size - 1)]] for i in range(3))
-    digits = ((c0 & _K_DIG) != 0) & ((rl < 2) | ((c1 & _K_DIG) != 0)) & ((rl < 3) | ((c2 & _K_DIG) != 0))
-    letter = (rl == 1) & ((c0 & (_K_UP | _K_LO)) != 0) & (b[q] < 128)
+    digits = (((c0 & _K_RE_DIGIT) != 0) & ((rl < 2) | ((c1 & _K_RE_DIGIT) != 0))
+              & ((rl < 3) | ((c2 & _K_RE_DIGIT) != 0)))
+    lq = b[q] | 0x20
+    letter = (rl == 1) & (lq >= 97) & (lq <= 122) & (b[q] < 128)  # [A-Za-z]
     marker = cand & (digits | letter)
     out[marker & ~same_line] = 0
     out[marker & same_line] = -1  # a marker only if the previous terminator ended a sentence
     out[in_word | too_long] = -1  # the word may be cut where an earlier terminator in it ended a sentence
+    if wide is not None and wide.size:  # a non-ASCII character in the word: its lower case is _boundary's to see
+        out[np.searchsorted(wide, s) > np.searchsorted(wide, tok)] = -1
     dec[d] = out
     return dec
 
