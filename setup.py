@@ -13,7 +13,7 @@ from setuptools.command.build_ext import build_ext
 
 #: Flags that keep C's floating point identical to Python's: no fused multiply-add (gcc contracts a*b+c
 #: on targets with FMA, e.g. aarch64, unless told not to) and no value-changing optimisations.
-GCC_LIKE_FLAGS = ["-O2", "-ffp-contract=off", "-fno-fast-math"]
+GCC_LIKE_FLAGS = ["-ffp-contract=off", "-fno-fast-math"]
 MSVC_FLAGS = ["/O2", "/fp:precise"]
 
 
