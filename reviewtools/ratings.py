@@ -444,13 +444,14 @@ def drag_summary(frame: pd.DataFrame, by: str | None = "product_id", *, target: 
     return out
 
 
-def review_drag(frame: pd.DataFrame, by: str | None = "product_id") -> pd.DataFrame:
+def review_drag(frame: pd.DataFrame, by: str | None = "product_id", *, top: int | None = None) -> pd.DataFrame:
     """Each review's drag contribution, costliest first: "which reviews cost us the most stars".
 
     ``contribution = A_without_this − A_with = (A − r)/(N − 1)`` for a review of ``r`` stars in a group of ``N``
     reviews with mean ``A`` (platform-policies.md §2.2). Positive means the review pulls the average down. With
     ``N = 1`` removing the review leaves no average, so the contribution is NaN. Unrated reviews are left out of
-    the maths and listed at the end with NaN.
+    the maths and listed at the end with NaN. ``top``: only the first ``top`` rows (``review_drag(f).head(top)``,
+    taking only those rows' cells: a chart of the costliest reviews of a million).
 
     >>> import pandas as pd
     >>> from reviewtools.schema import coerce
@@ -480,8 +481,13 @@ def review_drag(frame: pd.DataFrame, by: str | None = "product_id") -> pd.DataFr
     out["rating"] = out["rating"].astype("Int64")
     keep = [key, "review_id", "rating"] + [c for c in ("platform", "created_at", "title") if c in out.columns]
     keep += ["n_reviews", "average", "average_without", "contribution"]
-    out = out[keep].sort_values(["contribution", key], ascending=[False, True], na_position="last", kind="stable")
-    return out.reset_index(drop=True)
+    if top is not None and top < 0:
+        raise RatingsError(f"top must be a non-negative number of reviews, got {top!r}")
+    # the sort's row order from its two key columns, then only the rows kept are taken (sort_values on the whole
+    # frame computes the same order and takes every row of every column)
+    order = out[["contribution", key]].sort_values(["contribution", key], ascending=[False, True],
+                                                   na_position="last", kind="stable").index.to_numpy()
+    return out[keep].take(order[:top] if top is not None else order).reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------------- what if

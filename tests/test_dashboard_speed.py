@@ -459,10 +459,18 @@ def _ref_review_drag(frame: pd.DataFrame, by: str | None = "product_id") -> pd.D
     return out.reset_index(drop=True)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(st.lists(review_row, max_size=25), st.sampled_from([None, "product_id"]))
 def test_review_drag_equals_the_merge(rows, by):
     from reviewtools import ratings
 
+    from reviewtools import charts
+
     f = _reviews(rows, False).assign(title=lambda d: d["text"])
-    pd.testing.assert_frame_equal(ratings.review_drag(f, by=by), _ref_review_drag(f, by=by))
+    want = _ref_review_drag(f, by=by)
+    pd.testing.assert_frame_equal(ratings.review_drag(f, by=by), want)
+    for top in (0, 1, 3, charts.TOP_N):
+        pd.testing.assert_frame_equal(ratings.review_drag(f, by=by, top=top), want.head(top))
+    # the products page's chart from the TOP_N rows only is the chart from every row
+    assert (charts.review_drag_figure(ratings.review_drag(f, by=by, top=charts.TOP_N)).to_json()
+            == charts.review_drag_figure(want).to_json())

@@ -17,6 +17,7 @@ table = ctx.derive("pr_table", views.product_table, open_statuses=ctx.open_statu
 st.caption(f"{len(table):,} products · ranked by Bayesian average ({ratings.COMPUTED_BASIS}); "
            + str(table["prior"].iloc[0]))
 st.dataframe(table.drop(columns=["prior"]), hide_index=True, width="stretch", key="pr_table")
-st.plotly_chart(ctx.derive("pr_drag", lambda fr: charts.review_drag_figure(ratings.review_drag(fr)),
+# the chart shows the TOP_N costliest reviews: only those rows of review_drag are taken (the same figure)
+st.plotly_chart(ctx.derive("pr_drag", lambda fr: charts.review_drag_figure(ratings.review_drag(fr, top=charts.TOP_N)),
                            workflow=False, columns=FIG),
                 key="pr_review_drag")
