@@ -627,6 +627,13 @@ def _judge(
     """Return ``(polarity, negated, negator, cue, reason)`` for one match."""
     first = doc.token_at(start)
     last = doc.token_at(end - 1) if end > start else first
+    return _judge_tokens(doc, first, last, ph, rule, lex)
+
+
+def _judge_tokens(
+    doc: _Doc, first: int, last: int, ph: _Phrase, rule: TopicRule, lex: _Lexicon
+) -> tuple[str, bool, str, str, str]:
+    """:func:`_judge` of the match on tokens ``first..last`` of ``doc``."""
     negator = doc.negator_before(first, lex)
     if not negator:  # a negator inside a '...' gap, not part of the phrase's own words
         for j in range(first, min(last + 1, len(doc.words))):
@@ -807,9 +814,8 @@ class _PhraseIndex:
     prefix_units: dict[str, tuple[int, ...]]  # literal -> units a word starting with it satisfies
     longest_prefix: int
     n_units: int
-    need: np.ndarray  # per phrase id: how many distinct units it has
-    unit_ptr: np.ndarray  # CSR: phrases of unit u are unit_phrases[unit_ptr[u]:unit_ptr[u + 1]]
-    unit_phrases: np.ndarray
+    #: phrases grouped by how many units they have: ``(phrase ids (P,), their units (P, k))`` per k
+    by_size: tuple[tuple[np.ndarray, np.ndarray], ...]
     word_cache: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def units_of(self, word: str) -> tuple[int, ...]:
@@ -858,10 +864,6 @@ def _phrase_index(selected: tuple[str, ...] | None) -> _PhraseIndex:
     for lits, u in unit_ids.items():
         for stem, exact in lits:
             (exact_units if exact else prefix_units).setdefault(stem, set()).add(u)
-    by_unit: list[list[int]] = [[] for _ in unit_ids]
-    for p, units in enumerate(phrase_units):
-        for u in units:
-            by_unit[u].append(p)
     return _PhraseIndex(
         phrases=phrases,
         first=tuple(_first_literals(ph.tokens[0]) for _t, _p, ph in phrases),
@@ -869,9 +871,11 @@ def _phrase_index(selected: tuple[str, ...] | None) -> _PhraseIndex:
         prefix_units={k: tuple(sorted(v)) for k, v in prefix_units.items()},
         longest_prefix=max((len(k) for k in prefix_units), default=0),
         n_units=len(unit_ids),
-        need=np.array([len(u) for u in phrase_units], dtype=np.int64),
-        unit_ptr=np.concatenate([[0], np.cumsum([len(b) for b in by_unit])]).astype(np.int64),
-        unit_phrases=np.array([p for b in by_unit for p in b], dtype=np.int64),
+        by_size=tuple(
+            (np.array(ids, dtype=np.int64), np.array([sorted(phrase_units[p]) for p in ids], dtype=np.int64))
+            for k in sorted({len(u) for u in phrase_units})
+            for ids in [[p for p, u in enumerate(phrase_units) if len(u) == k]]
+        ),
     )
 
 
@@ -879,7 +883,7 @@ def _csr_gather(ptr: np.ndarray, flat: np.ndarray, keys: np.ndarray) -> tuple[np
     """For each ``keys[i]``, the entries ``flat[ptr[k]:ptr[k + 1]]``: ``(position i per entry, entries)``."""
     counts = ptr[keys + 1] - ptr[keys]
     total = int(counts.sum())
-    owner = np.repeat(np.arange(len(keys)), counts)
+    owner = np.repeat(np.arange(len(keys), dtype=np.int64), counts)
     first = np.cumsum(counts) - counts
     return owner, flat[np.repeat(ptr[keys] - first, counts) + np.arange(total)]
 
@@ -894,26 +898,18 @@ def _block_words(lows: list[str]) -> tuple[Any, np.ndarray]:
     owners = []
     if len(ascii_rows):
         texts = lows if len(ascii_rows) == len(lows) else [lows[i] for i in ascii_rows.tolist()]
-        arr = pa.array(texts, type=pa.large_string())
-        offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[: len(texts) + 1]
-        size = int(offsets[-1])
-        data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[:size] if size else np.zeros(0, dtype=np.uint8)
+        # one buffer, each text followed by a space (not a word byte: no word runs from one text into the next)
+        data = np.frombuffer(" ".join(texts).encode("ascii") + b" ", dtype=np.uint8)
+        text_starts = np.zeros(len(texts), dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))[:-1] + 1, out=text_starts[1:])
         word = _ASCII_WORD_BYTES[data]
-        after_word = np.zeros(size, dtype=bool)  # the previous byte is a word byte of the same text
-        after_word[1:] = word[:-1]
-        before_word = np.zeros(size, dtype=bool)  # the next byte is a word byte of the same text
-        before_word[:-1] = word[1:]
-        text_starts = offsets[:-1][offsets[:-1] < size]
-        after_word[text_starts] = False
-        text_ends = offsets[1:][offsets[1:] > offsets[:-1]] - 1
-        before_word[text_ends] = False
-        starts = np.flatnonzero(word & ~after_word)
-        ends = np.flatnonzero(word & ~before_word) + 1
+        edges = np.flatnonzero(np.diff(word.view(np.int8), prepend=np.int8(0)))  # word starts and ends, in turn
+        starts, ends = edges[0::2], edges[1::2]
         run_offsets = np.zeros(len(starts) + 1, dtype=np.int64)
         np.cumsum(ends - starts, out=run_offsets[1:])
         arrays.append(pa.LargeStringArray.from_buffers(
             len(starts), pa.py_buffer(run_offsets), pa.py_buffer(np.ascontiguousarray(data[word]))))
-        owners.append(ascii_rows[np.searchsorted(offsets, starts, side="right") - 1])
+        owners.append(ascii_rows[np.searchsorted(text_starts, starts, side="right") - 1])
     if len(ascii_rows) < len(lows):
         words: list[str] = []
         owner: list[int] = []
@@ -945,12 +941,16 @@ def _viable_pairs(lows: list[str], ix: _PhraseIndex) -> tuple[list[int], list[in
     np.cumsum([len(u) for u in per_word], out=word_ptr[1:])
     word_units = np.fromiter((u for units in per_word for u in units), dtype=np.int64, count=int(word_ptr[-1]))
     run, unit = _csr_gather(word_ptr, word_units, word_id)
-    seen = np.zeros(n * ix.n_units, dtype=bool)  # each (text, unit) once
-    seen[owner[run] * ix.n_units + unit] = True
-    text_unit = np.flatnonzero(seen)
-    which, phrase = _csr_gather(ix.unit_ptr, ix.unit_phrases, text_unit % ix.n_units)
-    counts = np.bincount((text_unit // ix.n_units)[which] * n_phrases + phrase, minlength=n * n_phrases)
-    hit = np.flatnonzero(counts.reshape(n, n_phrases) == ix.need)
+    seen = np.zeros((ix.n_units, n), dtype=bool)  # seen[u, i]: text i has a word satisfying unit u
+    seen.reshape(-1)[unit * n + owner[run]] = True
+    keys = []
+    for ids, units in ix.by_size:  # a phrase is a candidate where all of its units are seen
+        ok = seen[units[:, 0]]
+        for j in range(1, units.shape[1]):
+            ok &= seen[units[:, j]]
+        which, text = np.nonzero(ok)
+        keys.append(text * n_phrases + ids[which])
+    hit = np.sort(np.concatenate(keys))
     return (hit // n_phrases).tolist(), (hit % n_phrases).tolist()
 
 
@@ -1007,12 +1007,13 @@ def _leftmost_per_topic(tried: list[tuple[int, int, int, int, _Phrase]]) -> list
 
 
 def _judged_matches(
-    original: str, m: _Matcher, lex: _Lexicon
+    original: str, m: _Matcher, lex: _Lexicon, fast: bool = False
 ) -> list[tuple[str, int, int, _Phrase, str, bool, str, str, str]]:
     """The matches of one field value, judged: ``(topic, start, end, phrase, polarity, negated, negator, cue,
-    reason)`` per match, in :func:`_match_text`'s order (the reference per-text work of :func:`find_topics`)."""
+    reason)`` per match, in :func:`_match_text`'s order (the reference per-text work of :func:`find_topics`;
+    ``fast`` judges on :func:`_window_doc` tokens, the same verdicts)."""
     low = _lower(original)
-    return _judge_matches(low, _match_text(low, m), m, lex)
+    return _judge_matches(low, _match_text(low, m), m, lex, fast=fast)
 
 
 def _lower(original: str) -> str:
@@ -1024,16 +1025,126 @@ def _lower(original: str) -> str:
 
 
 def _judge_matches(
-    low: str, matches: list[tuple[int, int, int, _Phrase]], m: _Matcher, lex: _Lexicon
+    low: str, matches: list[tuple[int, int, int, _Phrase]], m: _Matcher, lex: _Lexicon, fast: bool = True
 ) -> list[tuple[str, int, int, _Phrase, str, bool, str, str, str]]:
-    """Judge each ``(topic index, start, end, phrase)`` match of the lower-cased text ``low``."""
+    """Judge each ``(topic index, start, end, phrase)`` match of the lower-cased text ``low`` on the tokens of
+    its context window (``fast``: :func:`_window_doc`; else :meth:`_Doc.of`, the reference)."""
     out = []
     for t, s, e, ph in matches:
         rule = m.topics[t].rule
         lo = max(0, s - _CONTEXT_CHARS)
-        doc = _Doc.of(low[lo : e + _CONTEXT_CHARS], lex, offset=lo)
-        out.append((rule.id, s, e, ph, *_judge(doc, s, e, ph, rule, lex)))
+        window = low[lo : e + _CONTEXT_CHARS]
+        got = _window_doc(window, s - lo, e - lo, lex) if fast else None
+        if got is None:
+            doc = _Doc.of(window, lex, offset=lo)
+            out.append((rule.id, s, e, ph, *_judge(doc, s, e, ph, rule, lex)))
+        else:
+            out.append((rule.id, s, e, ph, *_judge_tokens(got[0], got[1], got[2], ph, rule, lex)))
     return out
+
+
+#: The tokens and marks of :data:`_TOKEN_OR_PUNCT_RE` on text whose curly apostrophes were made straight, for
+#: ``findall``: ``(word, "")`` or ``("", mark)``.
+_TOKEN_OR_MARK_RE: Final[re.Pattern[str]] = re.compile(r"(\w+(?:'\w+)*)|([.,;:!?\n])")
+
+
+def _token_char(text: str, i: int) -> bool:
+    """Whether ``text[i]`` belongs to a token: a word character, or an apostrophe between two of them."""
+    c = text[i]
+    if c.isalnum() or c == "_":
+        return True
+    return c == "'" and 0 < i < len(text) - 1 and (text[i - 1].isalnum() or text[i - 1] == "_") and (
+        text[i + 1].isalnum() or text[i + 1] == "_")
+
+
+def _last_mark(text: str, before: int) -> int:
+    """Position of the last sentence mark (``. ! ?`` or a line break) in ``text[:before]``, or -1."""
+    return max(text.rfind(".", 0, before), text.rfind("!", 0, before), text.rfind("?", 0, before),
+               text.rfind("\n", 0, before))
+
+
+#: Up to (and including) the last word character of the searched range.
+_UP_TO_LAST_WORD_CHAR_RE: Final[re.Pattern[str]] = re.compile(r"[\s\S]*\w")
+
+
+@functools.lru_cache(maxsize=1)
+def _marker_reach() -> int:
+    """Most tokens a context-rule marker reads from where it starts (two for a two-word alternative)."""
+    return max((sum(2 if any(" " in a for a in alts) else 1 for alts in marker)
+                for rule in _lexicon().context_rules for marker in rule.markers), default=0)
+
+
+def _window_doc(window: str, start: int, end: int, lex: _Lexicon) -> tuple[_Doc, int, int] | None:
+    """``(doc, first, last)``: the tokens the judge can read around the match ``window[start:end]``, as
+    :meth:`_Doc.of` makes them of the whole window (words, clauses and sentences, numbered from another
+    origin; no offsets), and the match's first and last token. None when a token runs across ``start`` or
+    ``end`` (the caller then tokenises the whole window with :meth:`_Doc.of`).
+
+    Exact by construction: the judge reads nothing outside the match's sentence except one token before it
+    (``negator_before`` looks at the word before a quantifier) and a context-rule marker's words after it
+    (at most :func:`_marker_reach` + 1), and every scan that reaches the sentence's edge stops there, as it
+    would at the window's. So the window is tokenised from the start of the sentence before the one that
+    holds that word (right after a mark: no token crosses it) up to the match's sentence end, plus that many
+    tokens. With no token crossing them, the tokens are those of the pieces before, of and after the match
+    (the tokeniser has no look-behind; a token ends where the next character cannot continue it), so
+    ``findall`` gives them without match objects and the match's tokens are the middle piece's.
+    """
+    text = window.replace("’", "'")
+    size = len(text)
+    if (0 < start < size and _token_char(text, start - 1) and _token_char(text, start)) or (
+        0 < end < size and _token_char(text, end - 1) and _token_char(text, end)
+    ):
+        return None
+    origin = 0
+    mark = _last_mark(text, start)
+    if mark >= 0:
+        before = _UP_TO_LAST_WORD_CHAR_RE.match(text, 0, mark)
+        if before is not None:  # the sentence holding the last word before the match's sentence
+            origin = _last_mark(text, before.end() - 1) + 1
+    stop = min((i for i in (text.find(".", end), text.find("!", end), text.find("?", end), text.find("\n", end))
+                if i >= 0), default=size)
+    words: list[str] = []
+    clauses: list[int] = []
+    sentences: list[int] = []
+    add_word, add_clause, add_sentence = words.append, clauses.append, sentences.append
+    breaks = lex.break_words
+    clause = sentence = first = last = 0
+    for piece, part in ((text[origin:start], 0), (text[start:end], 1), (text[end:stop], 2)):
+        if part == 1:
+            first = len(words)
+        for w, mark_char in _TOKEN_OR_MARK_RE.findall(piece):
+            if w:
+                if w in breaks:
+                    clause += 1
+                add_word(w)
+                add_clause(clause)
+                add_sentence(sentence)
+            else:
+                clause += 1
+                if mark_char in ".!?\n":
+                    sentence += 1
+        if part == 1:
+            last = len(words) - 1
+    if stop < size:  # past the sentence: only the tokens a marker can still read
+        extra = _marker_reach() + 2
+        for mo in _TOKEN_OR_MARK_RE.finditer(text, stop):
+            w = mo[1]
+            if w:
+                if w in breaks:
+                    clause += 1
+                add_word(w)
+                add_clause(clause)
+                add_sentence(sentence)
+                extra -= 1
+                if not extra:
+                    break
+            else:
+                clause += 1
+                if mo[2] in ".!?\n":
+                    sentence += 1
+    if last < first:  # no token in the match (cannot happen for a phrase match): let the caller decide
+        return None
+    return _Doc([], [], words, clauses, sentences), first, last
 
 
 def reads_as_complaint(text: str, topic: str) -> bool:
@@ -1054,7 +1165,7 @@ def reads_as_complaint(text: str, topic: str) -> bool:
     m = _matcher((topic,))
     if not len(_candidates([text], m.prefilter)):  # the same RE2 prefilter as find_topics
         return False
-    return any(match[4] == "complaint" for match in _judged_matches(text, m, _lexicon()))
+    return any(match[4] == "complaint" for match in _judged_matches(text, m, _lexicon(), fast=True))
 
 
 def _field_matches(

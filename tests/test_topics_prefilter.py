@@ -181,3 +181,16 @@ def test_empty_and_null_texts():
 @pytest.mark.parametrize("text", ["a" * 5000 + " arrived broken", "broken " * 400, "no. " * 500 + "cracked"])
 def test_long_texts(text):
     _same(frame_of([text, text.title()]))
+
+
+SEPARATORS = st.sampled_from([". ", ", ", " ", "\n", "! ", "? ", " but ", "; ", ".\n\n", " a. ", " - ", "... "])
+
+
+@settings(max_examples=60, deadline=None)
+@given(parts=st.lists(st.tuples(st.sampled_from(EXAMPLES), SEPARATORS), min_size=2, max_size=9),
+       noise=st.lists(st.sampled_from(GLUE + ODD), max_size=12))
+def test_long_multi_sentence_reviews_match_the_reference(parts, noise):
+    """Context windows cut inside sentences, context rules reaching across sentence edges, quantified negators
+    right after a sentence mark ("a. None of them..."): the judge reads the same tokens as the reference."""
+    text = "".join(f"{example}{sep}" for example, sep in parts) + " ".join(noise)
+    _same(frame_of([text, " ".join(noise) + " " + text, text.replace(" ", "  ")]))
