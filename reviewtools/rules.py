@@ -1435,13 +1435,20 @@ def _detect_seller_feedback(rv: _Review, params: Mapping[str, Any]) -> Iterator[
             cue = (anchors is None or not anchors.isdisjoint(_ANCHOR_TOKEN.findall(lsent))) and logistic.search_in(
                 lsent, sent)
             sentences.append((fname, a, b, sent, lsent, cue))
-    if not any(sn[5] for sn in sentences):
+    logistics = sum(1 for sn in sentences if sn[5])
+    if not logistics:
+        return
+    # Every logistics sentence counts and at most those are spans; every other sentence of more than
+    # SELLER_FEEDBACK_FILLER_WORDS words counts too. So the share below is at most logistics / (logistics + longer):
+    # under the lower threshold there is no finding, and the product and evaluative searches need not run.
+    words = [len(_WORDS.findall(sn[3])) for sn in sentences]
+    longer = sum(1 for sn, n in zip(sentences, words) if not sn[5] and n > SELLER_FEEDBACK_FILLER_WORDS)
+    if logistics / (logistics + longer) < min(SELLER_FEEDBACK_MIXED_SHARE, SELLER_FEEDBACK_REMOVABLE_SHARE):
         return
     counted = 0
     longest = 0
     spans: list[tuple[str, int, int]] = []
-    for fname, a, b, sent, lsent, is_logistic in sentences:
-        n_words = len(_WORDS.findall(sent))
+    for (fname, a, b, sent, lsent, is_logistic), n_words in zip(sentences, words):
         if is_logistic:
             counted += 1
             if not product.search_in(lsent, sent):
@@ -2098,7 +2105,9 @@ def _pre_competitors(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) ->
 
 @_prefilter("email")
 def _pre_email(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray:
-    return batch.match("joined", "@")  # the detector's own first test, per field
+    # A match is ASCII around its "@": a local-part character before it, then a domain of ASCII letters, digits,
+    # dots and hyphens starting with a letter or digit and holding a dot followed by two letters (its TLD).
+    return batch.match("joined", r"[A-Za-z0-9._%+\-]@[A-Za-z0-9][A-Za-z0-9.\-]*\.[A-Za-z][A-Za-z]")
 
 
 @_prefilter("order_number")
@@ -2110,8 +2119,11 @@ def _pre_order(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.nd
 @_prefilter("street_address")
 def _pre_address(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray:
     # The detector needs an ASCII digit in the field, and a match ends with a street suffix (case-sensitive).
+    # The suffix follows whitespace (``\s+``: an ASCII space character or a non-ASCII one) and ends at ``\b``
+    # (next comes no ASCII letter, digit or underscore, or the field ends: the NUL between title and text).
     suffixes = _STREET_SUFFIX[3:-1].split("|")
-    return batch.match("joined", "[0-9]") & batch.match("joined", "|".join(suffixes))
+    pattern = f"(?:{_re2_class(_ASCII_SPACE)}|[^\\x{{00}}-\\x{{7f}}])(?:{'|'.join(suffixes)})(?:[^A-Za-z0-9_]|$)"
+    return batch.refine("joined", batch.match("joined", "[0-9]"), (pattern,))
 
 
 #: phonenumbers' extension pattern (``phonenumberutil._EXTN_PATTERNS_FOR_MATCHING``) that

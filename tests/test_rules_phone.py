@@ -130,3 +130,18 @@ def test_re2_unicode_digits_include_every_python_digit():
     digits = [chr(o) for o in range(0x110000) if re.fullmatch(r"\d", chr(o))]
     got = pc.match_substring_regex(pa.array(digits), r"^\p{Nd}$").to_pylist()
     assert all(got), [hex(ord(d)) for d, ok in zip(digits, got) if not ok]
+
+
+ADDRESS_EMAIL_PIECES = ("221", "1600", "12b", " ", "\xa0", "\u2003", "\n", "Baker", "N", "N.", "Elm", "5th", "Street",
+                        "St", "St.", "Stars", "Ave", "Way", "Close", "Drive", "Dr", "_", "é", "Straße", "I live at ",
+                        "ship to ", "a.b", "@", "example", ".", "co", "uk", "com", "-", "+", "%", "x", "Ü", "1")
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.tuples(*(st.lists(st.sampled_from(ADDRESS_EMAIL_PIECES), max_size=12).map("".join),) * 2),
+                     min_size=1, max_size=10))
+def test_address_and_email_prefilters_never_change_the_result(rows):
+    frame = pd.DataFrame({"review_id": [f"r{i}" for i in range(len(rows))], "platform": "amazon",
+                          "title": [r[0] for r in rows], "text": [r[1] for r in rows], "marketplace": "amazon.com"})
+    chosen = [r for r in load_rules() if r.detector in ("street_address", "email")]
+    assert_frame_equal(check_each_review(frame, rules=chosen), check_each_review(frame, rules=chosen, prefilter=False))
