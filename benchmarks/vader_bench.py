@@ -6,12 +6,18 @@ Generates the corpus with ``benchmarks/generate.py`` into ``benchmarks/out/`` (g
 there, reads the ``text`` column, then scores every review with
 
 1. the package, ``SentimentIntensityAnalyzer().polarity_scores`` in one process (the notebook way);
-2. ``FastVader.scores_many`` (full dicts) and ``FastVader.compound_many`` in one process;
+2. ``FastVader.scores_many`` (full dicts) and ``FastVader.compound_many`` in one process, with the native
+   core where it is built (``backend`` says which);
 3. ``scores_parallel`` / ``compound_parallel`` over ``--processes`` worker processes;
 
 checks that every FastVader result equals the package's (the run fails on any mismatch), and prints
 reviews/s, wall and CPU seconds, and the speedup of each against the package. CPU seconds are those of this
 process, so on a busy machine they are the fairer per-core figure; the parallel rows are wall time only.
+
+``--ab ROUNDS`` then times the native core against the pure-Python path *interleaved* in this process
+(``FastVader()`` vs ``FastVader(native=False)``, alternating, ROUNDS times each) on the review strings that
+``score_sentiment`` scores (title, line break, text) and on their sentences (``compound_many``), checks the
+two agree, and prints the median CPU microseconds per text of each and the ratio.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from pathlib import Path
 import generate  # benchmarks/generate.py, beside this file
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from reviewtools.sentiment import split_sentences
 from reviewtools.vader import FastVader, compound_parallel, scores_parallel
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -50,6 +57,40 @@ def read_texts(path: Path) -> list[str]:
         return [row["text"] for row in csv.DictReader(f)]
 
 
+def read_reviews_strings(path: Path) -> list[str]:
+    """What ``score_sentiment`` scores per review: title, line break, text."""
+    with path.open(encoding="utf-8", newline="") as f:
+        return [f"{row['title']}\n{row['text']}" for row in csv.DictReader(f)]
+
+
+def ab(texts: list[str], rounds: int) -> None:
+    """Interleaved A/B of the native core against the pure-Python path, median CPU us per text."""
+    native, python = FastVader(), FastVader(native=False)
+    if native.backend != "native":
+        print("A/B: the native core is not built here (pip install -e .): skipped")
+        return
+    sentences = [t[a:b] for t in texts for a, b in split_sentences(t)]
+    cases = [
+        ("review strings, scores_many", texts, "scores_many"),
+        ("review strings, compound_many", texts, "compound_many"),
+        ("sentences, compound_many", sentences, "compound_many"),
+    ]
+    print(f"interleaved A/B, {rounds} rounds; {len(texts):,} review strings, {len(sentences):,} sentences")
+    print(f"{'case':<34}{'python us':>11}{'native us':>11}{'ratio':>8}  identical")
+    for label, items, method in cases:
+        times: dict[str, list[float]] = {"python": [], "native": []}
+        outs: dict[str, list] = {}
+        for _ in range(rounds):
+            for name, fv in (("python", python), ("native", native)):
+                c0 = time.process_time()
+                outs[name] = getattr(fv, method)(items)
+                times[name].append((time.process_time() - c0) / len(items) * 1e6)
+        py_us = sorted(times["python"])[rounds // 2]
+        nat_us = sorted(times["native"])[rounds // 2]
+        same = "yes" if outs["python"] == outs["native"] else "NO"
+        print(f"{label:<34}{py_us:11.2f}{nat_us:11.2f}{py_us / nat_us:7.2f}x  {same}")
+
+
 def timed(func: Callable[[], list]) -> tuple[list, float, float]:
     w0, c0 = time.perf_counter(), time.process_time()
     out = func()
@@ -66,7 +107,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="skip the package run (about 5 min per 1M reviews): FastVader timings only, no equality check",
     )
+    ap.add_argument("--ab", type=int, default=0, metavar="ROUNDS", help="interleaved native/Python A/B rounds")
+    ap.add_argument("--ab-only", action="store_true", help="only the A/B (no package, no parallel rows)")
     args = ap.parse_args(argv)
+    if args.ab_only:
+        print(f"load average {open('/proc/loadavg').read().split()[:3]}")
+        ab(read_reviews_strings(corpus(args.reviews, args.seed)), max(args.ab, 1))
+        return 0
 
     texts = read_texts(corpus(args.reviews, args.seed))
     n = len(texts)
@@ -77,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     fast = FastVader()
+    print(f"FastVader backend: {fast.backend}")
     if args.no_package:
         expected, pkg_wall, pkg_cpu = None, float("nan"), float("nan")
         rows = []
@@ -111,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{label:<46}{wall:8.2f}{cpu_txt}{n / wall:11,.0f}{speedup}  {verdict}")
     if expected is not None:
         print(f"per-core speedup (CPU seconds, scores_many vs package): {pkg_cpu / rows[1][2]:.2f}x")
+    if args.ab:
+        ab(read_reviews_strings(corpus(args.reviews, args.seed)), args.ab)
     if failed:
         print("FAIL: FastVader differs from vaderSentiment on this corpus")
     return 1 if failed else 0

@@ -546,6 +546,9 @@ score_text(Core *self, Work *w, PyObject *text)
 {
     Result r = {0, 0.0, 0.0, 0.0, 0.0};
     if (!PyUnicode_CheckExact(text)) return r; /* the Python path raises or handles it */
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0) { r.ok = -1; return r; } /* a legacy string built by the old C API */
+#endif
     Py_ssize_t len = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
