@@ -327,7 +327,7 @@ def test_state_is_a_packed_array_per_layout(tmp_path: Path) -> None:
     path = write(tmp_path / "a.csv", corpus(25))
     with ReviewStore(tmp_path / "s.db") as store:
         store.ingest_file(path)
-        blob, rows = store._con.execute("SELECT entries, rows FROM raw_state_part JOIN raw_state USING (layout, source) "
+        blob, rows = store._con.execute("SELECT entries, rows FROM raw_state_part p JOIN raw_state s ON p.source = s.base "
                                         "WHERE part = 0").fetchone()
     state = np.frombuffer(blob, dtype=STATE_DTYPE)
     assert rows == len(state) == 25 and (state["pk"] > 0).all()
@@ -464,3 +464,36 @@ def test_apply_delta_rejects_overlapping_or_out_of_range_runs() -> None:
     assert _apply_delta(base, np.array([[0, 3, 2]], "<i8").tobytes(), none, 2) is None  # past the base
     rec, origin = _apply_delta(base, np.array([[0, 1, 3]], "<i8").tobytes(), none, 3)
     assert rec["rhash"].tolist() == [2, 3, 4] and origin.tolist() == [1, 2, 3]
+
+
+def _parts(db: Path) -> list[tuple[str, int]]:
+    with sqlite3.connect(db) as con:
+        return sorted(con.execute("SELECT source, part FROM raw_state_part").fetchall())
+
+
+def test_daily_exports_with_new_names_keep_deltas_against_one_base(tmp_path: Path) -> None:
+    paths = []
+    for day, p in enumerate(_weeks(tmp_path, weeks=6)):
+        paths.append(p.rename(tmp_path / f"reviews_2024-06-0{day + 1}.csv"))
+    got = run_both(tmp_path, paths)
+    assert all(g.mode == "incremental" for g in got[1:])
+    parts = _parts(tmp_path / "inc.db")
+    # days 2-3 were deltas against day 1's base; day 4 (every row moved) wrote a new base, days 5-6 deltas against
+    # it; the STATES_PER_LAYOUT newest states (days 4-6) are kept, and day 1's base went with the states using it
+    assert parts == [("reviews_2024-06-04.csv@4", 0), ("reviews_2024-06-05.csv", 1), ("reviews_2024-06-06.csv", 1)]
+
+
+def test_a_new_base_never_replaces_one_another_state_starts_from(tmp_path: Path) -> None:
+    weeks = _weeks(tmp_path, weeks=3)
+    a1 = weeks[0]
+    b1 = weeks[1].rename(tmp_path / "b.csv")
+    shuffled = corpus(40).sample(frac=1.0, random_state=3)
+    shuffled.loc[shuffled.index[0], "text"] += " edited"
+    (tmp_path / "again").mkdir()
+    a2 = write(tmp_path / "again" / a1.name, shuffled)  # file a again, every record moved: too many runs for a delta
+    got = run_both(tmp_path, [a1, b1, a2, b1])
+    assert [g.mode for g in got] == ["full", "incremental", "incremental", "incremental"]
+    # b's state (a delta against a's first base) still loads whole: only the two records whose stored review the
+    # second a changed since (b's edit undone, a's new edit) are read again, and every table equals the full path's
+    assert got[3].reread == 2
+    assert ("export.csv@1", 0) in _parts(tmp_path / "inc.db") and ("export.csv@3", 0) in _parts(tmp_path / "inc.db")
