@@ -801,7 +801,7 @@ def _alternative_literal(alt: str) -> tuple[str, bool]:
 
 @dataclass(frozen=True)
 class _PhraseIndex:
-    """The phrases of one :class:`_Matcher` as word-presence requirements (*units*), for :func:`_viable_pairs`.
+    """The phrases of one :class:`_Matcher` as word-presence requirements (*units*), for :func:`_candidate_attempts`.
 
     A unit is one word token's set of ``(literal, exact)`` alternatives; a word *satisfies* it when it equals an
     exact literal or starts with a non-exact one. A phrase is a *candidate* for a text when the text's words
@@ -809,7 +809,9 @@ class _PhraseIndex:
     """
 
     phrases: tuple[tuple[int, int, _Phrase], ...]  # per phrase id: (topic index, priority, phrase)
-    first: tuple[tuple[tuple[str, bool], ...], ...]  # per phrase id: where its first token can begin
+    is_first: np.ndarray  # per unit: whether it is some phrase's first token
+    first_ptr: np.ndarray  # CSR: phrases whose first token is unit u are first_phrases[first_ptr[u]:first_ptr[u + 1]]
+    first_phrases: np.ndarray
     exact_units: dict[str, tuple[int, ...]]  # word -> units it satisfies by equality
     prefix_units: dict[str, tuple[int, ...]]  # literal -> units a word starting with it satisfies
     longest_prefix: int
@@ -832,33 +834,28 @@ class _PhraseIndex:
         return got
 
 
-def _first_literals(tokens: tuple[str, ...]) -> tuple[tuple[str, bool], ...]:
-    """Where a first token can begin, as few ``(literal, exact)`` searches as cover it: a non-exact literal
-    that starts another literal covers it (every word starting with the longer one starts with the shorter)."""
-    lits: dict[str, bool] = {}
-    for alt in tokens:
-        stem, exact = _alternative_literal(alt)
-        lits[stem] = lits.get(stem, True) and exact
-    return tuple(sorted(
-        (s, e) for s, e in lits.items()
-        if not any(o != s and s.startswith(o) and not oe for o, oe in lits.items())
-    ))
-
-
 @functools.lru_cache(maxsize=32)
 def _phrase_index(selected: tuple[str, ...] | None) -> _PhraseIndex:
     m = _matcher(selected)
     phrases = tuple((t, prio, ph) for t, comp in enumerate(m.topics) for prio, ph in enumerate(comp.phrases))
     unit_ids: dict[frozenset[tuple[str, bool]], int] = {}
     phrase_units: list[set[int]] = []
+    first_unit: list[int] = []
     for _t, _prio, ph in phrases:
         units: set[int] = set()
-        for tok in ph.tokens:
+        for i, tok in enumerate(ph.tokens):
             lits = frozenset(_alternative_literal(a) for a in tok)
             if any(not stem for stem, _ in lits):  # an alternative opening with a mark: no word required
+                if i == 0:  # _compile_phrase refuses such first words: a match must start at a word start
+                    raise TopicsError(f"phrase {ph.phrase!r}: its first word must start with letters or digits")
                 continue
             units.add(unit_ids.setdefault(lits, len(unit_ids)))
+            if i == 0:
+                first_unit.append(unit_ids[lits])
         phrase_units.append(units)
+    by_first: list[list[int]] = [[] for _ in unit_ids]
+    for p, u in enumerate(first_unit):
+        by_first[u].append(p)
     exact_units: dict[str, set[int]] = {}
     prefix_units: dict[str, set[int]] = {}
     for lits, u in unit_ids.items():
@@ -866,7 +863,9 @@ def _phrase_index(selected: tuple[str, ...] | None) -> _PhraseIndex:
             (exact_units if exact else prefix_units).setdefault(stem, set()).add(u)
     return _PhraseIndex(
         phrases=phrases,
-        first=tuple(_first_literals(ph.tokens[0]) for _t, _p, ph in phrases),
+        is_first=np.array([bool(b) for b in by_first], dtype=bool),
+        first_ptr=np.concatenate([[0], np.cumsum([len(b) for b in by_first])]).astype(np.int64),
+        first_phrases=np.array([p for b in by_first for p in b], dtype=np.int64),
         exact_units={k: tuple(sorted(v)) for k, v in exact_units.items()},
         prefix_units={k: tuple(sorted(v)) for k, v in prefix_units.items()},
         longest_prefix=max((len(k) for k in prefix_units), default=0),
@@ -888,14 +887,16 @@ def _csr_gather(ptr: np.ndarray, flat: np.ndarray, keys: np.ndarray) -> tuple[np
     return owner, flat[np.repeat(ptr[keys] - first, counts) + np.arange(total)]
 
 
-def _block_words(lows: list[str]) -> tuple[Any, np.ndarray]:
-    """Every word (maximal ``\\w`` run) of every text: ``(Arrow string array, text position per word)``."""
+def _block_words(lows: list[str]) -> tuple[Any, np.ndarray, np.ndarray]:
+    """Every word (maximal ``\\w`` run) of every text: ``(Arrow string array, text position per word, offset
+    of the word in its text)``."""
     import pyarrow as pa
 
     ascii_mask = np.fromiter(map(str.isascii, lows), dtype=bool, count=len(lows))
     ascii_rows = np.flatnonzero(ascii_mask)
     arrays = []
     owners = []
+    offsets = []
     if len(ascii_rows):
         texts = lows if len(ascii_rows) == len(lows) else [lows[i] for i in ascii_rows.tolist()]
         # one buffer, each text followed by a space (not a word byte: no word runs from one text into the next)
@@ -909,30 +910,37 @@ def _block_words(lows: list[str]) -> tuple[Any, np.ndarray]:
         np.cumsum(ends - starts, out=run_offsets[1:])
         arrays.append(pa.LargeStringArray.from_buffers(
             len(starts), pa.py_buffer(run_offsets), pa.py_buffer(np.ascontiguousarray(data[word]))))
-        owners.append(ascii_rows[np.searchsorted(text_starts, starts, side="right") - 1])
+        local = np.searchsorted(text_starts, starts, side="right") - 1
+        owners.append(ascii_rows[local])
+        offsets.append(starts - text_starts[local])
     if len(ascii_rows) < len(lows):
         words: list[str] = []
         owner: list[int] = []
+        where: list[int] = []
         for i in np.flatnonzero(~ascii_mask).tolist():
-            found = _RUN_RE.findall(lows[i])
-            words.extend(found)
-            owner.extend([i] * len(found))
+            for mo in _RUN_RE.finditer(lows[i]):
+                words.append(mo.group())
+                owner.append(i)
+                where.append(mo.start())
         arrays.append(pa.array(words, type=pa.large_string()))
         owners.append(np.array(owner, dtype=np.int64))
+        offsets.append(np.array(where, dtype=np.int64))
     if not arrays:
-        return pa.array([], type=pa.large_string()), np.zeros(0, dtype=np.int64)
-    return (arrays[0] if len(arrays) == 1 else pa.concat_arrays(arrays)), np.concatenate(owners).astype(np.int64)
+        return pa.array([], type=pa.large_string()), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return ((arrays[0] if len(arrays) == 1 else pa.concat_arrays(arrays)), np.concatenate(owners).astype(np.int64),
+            np.concatenate(offsets).astype(np.int64))
 
 
-def _viable_pairs(lows: list[str], ix: _PhraseIndex) -> tuple[list[int], list[int]]:
-    """The (text position, phrase id) candidates of a block of lower-cased texts, by text then phrase id: every
-    pair where the phrase can match is among them (see the section comment)."""
+def _candidate_attempts(lows: list[str], ix: _PhraseIndex) -> tuple[list[int], list[int], list[int]]:
+    """``(texts, offsets, phrase ids)``: where in a block of lower-cased texts each phrase regex is worth trying,
+    grouped by text: at each word start whose word its first token can begin, in the texts where it is a
+    candidate (every one of its units satisfied). Every position where a phrase matches is among them."""
     import pyarrow.compute as pc
 
     n, n_phrases = len(lows), len(ix.phrases)
-    words, owner = _block_words(lows)
+    words, owner, offset = _block_words(lows)
     if not len(words) or not ix.n_units:
-        return [], []
+        return [], [], []
     encoded = pc.dictionary_encode(words)
     distinct = encoded.dictionary.to_pylist()
     word_id = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
@@ -943,52 +951,22 @@ def _viable_pairs(lows: list[str], ix: _PhraseIndex) -> tuple[list[int], list[in
     run, unit = _csr_gather(word_ptr, word_units, word_id)
     seen = np.zeros((ix.n_units, n), dtype=bool)  # seen[u, i]: text i has a word satisfying unit u
     seen.reshape(-1)[unit * n + owner[run]] = True
-    keys = []
+    candidate = np.zeros((n_phrases, n), dtype=bool)
     for ids, units in ix.by_size:  # a phrase is a candidate where all of its units are seen
         ok = seen[units[:, 0]]
         for j in range(1, units.shape[1]):
             ok &= seen[units[:, j]]
         which, text = np.nonzero(ok)
-        keys.append(text * n_phrases + ids[which])
-    hit = np.sort(np.concatenate(keys))
-    return (hit // n_phrases).tolist(), (hit % n_phrases).tolist()
-
-
-def _word_starts(low: str, literal: str, exact: bool) -> list[int]:
-    """Positions where a word of ``low`` starts with ``literal`` (is exactly ``literal`` when ``exact``)."""
-    out = []
-    size, end = len(literal), len(low)
-    i = low.find(literal)
-    while i >= 0:
-        if i == 0 or not (low[i - 1].isalnum() or low[i - 1] == "_"):
-            j = i + size
-            if not exact or j == end or not (low[j].isalnum() or low[j] == "_"):
-                out.append(i)
-        i = low.find(literal, i + size)  # a later start inside this literal would not be a word start
-    return out
-
-
-def _match_candidates(low: str, phrase_ids: Iterable[int], ix: _PhraseIndex) -> list[tuple[int, int, int, _Phrase]]:
-    """:func:`_match_text`'s result, trying only the candidate phrases: each at the word starts its first token
-    can begin at, which hold every position where its regex can match (a match starts at a word start)."""
-    tried: list[tuple[int, int, int, int, _Phrase]] = []  # (topic, start, priority, end, phrase)
-    starts_memo: dict[tuple[str, bool], list[int]] = {}
-    for p in phrase_ids:
-        t, prio, ph = ix.phrases[p]
-        match = ph.regex.match
-        done: set[int] = set()
-        for lit in ix.first[p]:
-            positions = starts_memo.get(lit)
-            if positions is None:
-                positions = starts_memo[lit] = _word_starts(low, *lit)
-            for pos in positions:
-                if pos in done:
-                    continue
-                done.add(pos)
-                mm = match(low, pos)
-                if mm and mm.end() > pos:
-                    tried.append((t, pos, prio, mm.end(), ph))
-    return _leftmost_per_topic(tried)
+        candidate[ids[which], text] = True
+    starts = ix.is_first[unit]  # words that can begin some phrase's first token ...
+    run, unit = run[starts], unit[starts]
+    which, phrase = _csr_gather(ix.first_ptr, ix.first_phrases, unit)
+    run = run[which]
+    keep = candidate[phrase, owner[run]]  # ... of a phrase that is a candidate in that text
+    run, phrase = run[keep], phrase[keep]
+    order = np.argsort(owner[run], kind="stable")
+    run, phrase = run[order], phrase[order]
+    return owner[run].tolist(), offset[run].tolist(), phrase.tolist()
 
 
 def _leftmost_per_topic(tried: list[tuple[int, int, int, int, _Phrase]]) -> list[tuple[int, int, int, _Phrase]]:
@@ -1176,18 +1154,22 @@ def _field_matches(
     only there (the same matches as :func:`_judged_matches` on every text)."""
     for b0 in range(0, len(texts), _PREFILTER_BLOCK_ROWS):
         lows = [_lower(t) for t in texts[b0 : b0 + _PREFILTER_BLOCK_ROWS]]
-        rows, phrase_ids = _viable_pairs(lows, ix)
+        rows, offsets, phrase_ids = _candidate_attempts(lows, ix)
+        phrases = ix.phrases
         i, total = 0, len(rows)
         while i < total:
             row = rows[i]
-            j = i + 1
-            while j < total and rows[j] == row:
-                j += 1
             low = lows[row]
-            found = _match_candidates(low, phrase_ids[i:j], ix)
-            if found:
-                yield b0 + row, _judge_matches(low, found, m, lex)
-            i = j
+            tried: list[tuple[int, int, int, int, _Phrase]] = []  # (topic, start, priority, end, phrase)
+            while i < total and rows[i] == row:
+                t, prio, ph = phrases[phrase_ids[i]]
+                pos = offsets[i]
+                mm = ph.regex.match(low, pos)
+                if mm is not None and mm.end() > pos:
+                    tried.append((t, pos, prio, mm.end(), ph))
+                i += 1
+            if tried:
+                yield b0 + row, _judge_matches(low, _leftmost_per_topic(tried), m, lex)
 
 
 def _find(frame: pd.DataFrame, topics: Sequence[str] | None, prefilter: bool = True) -> pd.DataFrame:

@@ -138,38 +138,35 @@ def test_one_topic_on_random_text_matches_the_reference(text, topic):
     _same(frame_of([text, text.lower()]), [topic])
 
 
-def test_word_starts_finds_exactly_the_word_starts():
-    low = "the theme: other the_end 'the' the2 thé the"
-    assert topics._word_starts(low, "the", True) == [m.start() for m in re.finditer(r"\bthe\b", low)] == [0, 26, 40]
-    assert topics._word_starts(low, "the", False) == [m.start() for m in re.finditer(r"\bthe", low)]
-    assert len(topics._word_starts(low, "the", False)) == 6  # not "thé"
-    every = [m.start() for m in re.finditer(r"\b\w", low)]
-    assert set(topics._word_starts(low, "t", False)) == {p for p in every if low[p] == "t"}
+def test_block_words_are_the_word_runs_with_their_offsets():
+    lows = ["the theme: other the_end 'the' the2 thé the", "", "...", "naïve café, ok", "x", "ab  cd\n9"]
+    words, owner, offset = topics._block_words(lows)
+    got = list(zip(owner.tolist(), offset.tolist(), words.to_pylist(), strict=True))
+    want = [(i, mo.start(), mo.group()) for i, low in enumerate(lows) for mo in re.finditer(r"\w+", low)]
+    assert sorted(got) == want
 
 
-def test_alternative_literals_and_first_literals():
+def test_alternative_literals():
     assert topics._alternative_literal("did_not") == ("did", False)
     assert topics._alternative_literal("doesn't") == ("doesn", False)
     assert topics._alternative_literal("re-sent") == ("re", False)
     assert topics._alternative_literal("fit") == ("fit", True)
-    # "do" (from do_not) covers "does" and "don" (every word starting with them starts with "do")
-    assert topics._first_literals(("does_not", "doesn't", "do_not", "don't", "did")) == (("did", True), ("do", False))
-    # an exact literal covers nothing longer: "the" (exact) and "then*" are both searched
-    assert topics._first_literals(("the", "then*")) == (("the", True), ("then", False))
 
 
-def test_every_match_is_among_the_candidates():
-    """Soundness of the requirements themselves: each match of the reference is a candidate pair."""
+def test_every_match_is_among_the_attempts():
+    """Soundness of the requirements themselves: each match of the reference is an attempted (text, start,
+    phrase), and the prefilter does leave most (text, phrase) pairs out."""
     frame = frame_of(EXAMPLES)
     ix = topics._phrase_index(None)
     lows = [topics._lower(t) for t in EXAMPLES]
-    rows, phrase_ids = topics._viable_pairs(lows, ix)
-    candidates = set(zip(rows, (ix.phrases[p][2].phrase for p in phrase_ids), strict=True))
+    rows, offsets, phrase_ids = topics._candidate_attempts(lows, ix)
+    attempts = set(zip(rows, offsets, (ix.phrases[p][2].phrase for p in phrase_ids), strict=True))
     ref = find_topics(frame, prefilter=False)
     pos = {rid: i for i, rid in enumerate(frame["review_id"])}
-    missing = [(r, p) for r, p in zip(ref["review_id"], ref["phrase"], strict=True) if (pos[r], p) not in candidates]
+    missing = [m for m in zip(ref["review_id"], ref["start"], ref["phrase"], strict=True)
+               if (pos[m[0]], m[1], m[2]) not in attempts]
     assert not missing
-    assert len(candidates) < len(EXAMPLES) * len(ix.phrases) / 10  # and the prefilter does filter
+    assert len({(r, p) for r, _, p in attempts}) < len(EXAMPLES) * len(ix.phrases) / 10
 
 
 def test_empty_and_null_texts():
