@@ -785,9 +785,16 @@ def _columns(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
             f"the review frame has no 'text' column (columns: {', '.join(map(str, frame.columns)) or 'none'}); "
             "expected the canonical frame from reviewtools.ingest.read_reviews or reviewtools.schema.coerce"
         )
-    texts = _as_text(frame["text"])
-    titles = _as_text(frame["title"]) if "title" in frame.columns else [""] * len(frame)
+    texts = _text_list(frame["text"])
+    titles = _text_list(frame["title"]) if "title" in frame.columns else [""] * len(frame)
     return titles, texts
+
+
+def _text_list(col: pd.Series) -> list[str]:
+    """:func:`_as_text` of a column; a string column's values are already ``str`` (missing ones become "")."""
+    if isinstance(col.dtype, pd.StringDtype):
+        return col.fillna("").tolist()
+    return _as_text(col)
 
 
 def _score_unique(strings: Iterable[str]) -> dict[str, dict[str, float]]:

@@ -220,6 +220,10 @@ def test_score_sentiment_equals_the_reference_on_long_and_repeated_reviews():
     _assert_identical(score_sentiment(frame), _reference_score_sentiment(frame))
     empty = frame.iloc[:0]
     _assert_identical(score_sentiment(empty), _reference_score_sentiment(empty))
+    for dtype in ("string", "str", object):  # missing text or title in each kind of text column
+        typed = frame.assign(text=pd.array([None, *texts[1:]], dtype=dtype),
+                             title=pd.array([*frame["title"][:-1], None], dtype=dtype))
+        _assert_identical(score_sentiment(typed), _reference_score_sentiment(typed))
 
 
 @given(st.lists(st.lists(st.sampled_from([-1.0, -0.5, -0.05, -0.0, 0.0, 0.05, 0.3, 0.6369, -0.4215, 1.0]) | st.floats(
