@@ -42,7 +42,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "targets", "topic_trend", "trend", "what_if", "window_averages",
     ),
     "vader": (
-        "FastVader", "compound_parallel", "get_analyzer", "scores_parallel",
+        "FastVader", "compound_parallel", "get_analyzer", "native_available", "scores_parallel",
     ),
     "sentiment": (
         "NEGATIVE_THRESHOLD", "POSITIVE_THRESHOLD", "SENTIMENT_COLUMNS", "score_sentences", "score_sentiment",
@@ -113,7 +113,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs: the same nam
     from .formats import Format, get_format, list_formats
     from .ingest import FileReport, IngestResult, read_reviews, write_frame
     from .ratings import RatingsReport, alerts, drag, drag_summary, rating_summary, ratings_report, review_drag, targets, topic_trend, trend, what_if, window_averages
-    from .vader import FastVader, compound_parallel, get_analyzer, scores_parallel
+    from .vader import FastVader, compound_parallel, get_analyzer, native_available, scores_parallel
     from .sentiment import NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD, SENTIMENT_COLUMNS, score_sentences, score_sentiment, split_sentences, summarize_sentiment
     from .topics import ThemeDiscovery, TopicsError, context_rules, find_topics, load_topic_rules, tag_topics, topic_counts, topic_ids, topic_share_by_period
     from .store import IngestReport, ReviewStore, TriageReport, default_db_path, load_workflow, write_queue
@@ -131,6 +131,7 @@ __all__ = [
     # vader (exact fast VADER)
     "FastVader",
     "get_analyzer",
+    "native_available",
     "scores_parallel",
     "compound_parallel",
     # errors
