@@ -809,12 +809,6 @@ def _compounds(texts: list[str]) -> list[float]:
     return _analyzer().compound_many(texts)
 
 
-def _compound_unique(strings: Iterable[str]) -> dict[str, float]:
-    unique = list(dict.fromkeys(strings))
-    values = _compounds(unique) if unique else []
-    return dict(zip(unique, values, strict=True))
-
-
 # ---------------------------------------------------------------------------------------------- public API
 
 
@@ -967,6 +961,22 @@ class _Sentences(NamedTuple):
         return _Aggregates(count, mean, negative, worst_compound, worst, longest)
 
 
+def _sentence_compounds(strings: list[str], scores: dict[str, dict[str, float]]) -> np.ndarray:
+    """The VADER compound of each of ``strings``: each distinct one once (``pd.factorize``); sentences need only
+    their compound (cheaper than the four scores), and a sentence that is also a whole review string reuses
+    that string's scores. All the others go to :func:`_compounds` in one call."""
+    codes, distinct = pd.factorize(np.array(strings, dtype=object))
+    distinct = distinct.tolist()
+    known = np.fromiter(map(scores.__contains__, distinct), dtype=bool, count=len(distinct))
+    compound = np.empty(len(distinct))
+    at = np.flatnonzero(known)
+    compound[at] = [scores[distinct[j]]["compound"] for j in at.tolist()]
+    at = np.flatnonzero(~known)
+    if at.size:
+        compound[at] = _compounds([distinct[j] for j in at.tolist()])
+    return compound[codes]
+
+
 def _whole_scores(whole: list[str], scores: dict[str, dict[str, float]]) -> np.ndarray:
     """``(n, 4)`` array of compound, neg, neu, pos of each review string; 0.0 for an empty one, as VADER."""
     table = np.zeros((len(scores) + 1, 4))  # the last row: the empty string
@@ -1060,12 +1070,7 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
     whole = [review_string(ti, te) for ti, te in zip(titles, texts, strict=True)]
     sents = _Sentences.of(titles, texts)
     scores = _score_unique(w for w in whole if w)
-    # sentences need only their compound (cheaper than the four scores); a sentence that is also a whole
-    # review string reuses that string's scores
-    compounds = _compound_unique(x for x in sents.strings if x not in scores)
-    compounds.update((w, sc["compound"]) for w, sc in scores.items())
-    agg = sents.aggregate(np.fromiter(map(compounds.__getitem__, sents.strings), dtype=np.float64,
-                                      count=len(sents.strings)))
+    agg = sents.aggregate(_sentence_compounds(sents.strings, scores))
     vader = _whole_scores(whole, scores)
     lang = _languages(texts)
     foreign = lang.foreign

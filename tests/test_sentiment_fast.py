@@ -145,7 +145,8 @@ def _reference_score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
     per_row = [[ti[a:b] for a, b in split_sentences(ti)] + [te[a:b] for a, b in split_sentences(te)]
                for ti, te in zip(titles, texts, strict=True)]
     scores = S._score_unique(w for w in whole if w)
-    compounds = S._compound_unique(x for sents in per_row for x in sents if x not in scores)
+    fresh = list(dict.fromkeys(x for sents in per_row for x in sents if x not in scores))
+    compounds = dict(zip(fresh, S._compounds(fresh) if fresh else [], strict=True))
     compounds.update((w, sc["compound"]) for w, sc in scores.items())
     zero = {"neg": 0.0, "neu": 0.0, "pos": 0.0, "compound": 0.0}
     cols: dict[str, list[object]] = {c: [] for c in S.SENTIMENT_COLUMNS}
