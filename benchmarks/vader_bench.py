@@ -17,7 +17,9 @@ process, so on a busy machine they are the fairer per-core figure; the parallel 
 ``--ab ROUNDS`` then times the native core against the pure-Python path *interleaved* in this process
 (``FastVader()`` vs ``FastVader(native=False)``, alternating, ROUNDS times each) on the review strings that
 ``score_sentiment`` scores (title, line break, text) and on their sentences (``compound_many``), checks the
-two agree, and prints the median CPU microseconds per text of each and the ratio.
+two agree, and prints the median CPU microseconds per text of each and the ratio. ``--ab-sentiment`` does the
+same for the whole ``score_sentiment`` stage (the frame read with ``read_reviews``; the analyzer rebuilt with
+and without ``REVIEWTOOLS_PURE_PYTHON``), checking that the two output frames are equal.
 """
 
 from __future__ import annotations
@@ -33,8 +35,9 @@ from pathlib import Path
 import generate  # benchmarks/generate.py, beside this file
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from reviewtools import vader
 from reviewtools.sentiment import split_sentences
-from reviewtools.vader import FastVader, compound_parallel, scores_parallel
+from reviewtools.vader import PURE_PYTHON_ENV, FastVader, compound_parallel, scores_parallel
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -91,6 +94,39 @@ def ab(texts: list[str], rounds: int) -> None:
         print(f"{label:<34}{py_us:11.2f}{nat_us:11.2f}{py_us / nat_us:7.2f}x  {same}")
 
 
+def ab_sentiment(path: Path, rounds: int) -> None:
+    """Interleaved A/B of the whole ``score_sentiment`` stage, native core vs pure Python, CPU us per review."""
+    import os
+
+    from reviewtools import read_reviews, score_sentiment
+
+    frame = read_reviews(path).reviews
+    times: dict[str, list[float]] = {"python": [], "native": []}
+    outs: dict[str, object] = {}
+    for r in range(rounds + 1):  # round 0 warms up (language model, abbreviations, lexicons), untimed
+        for name in ("python", "native"):
+            if name == "python":
+                os.environ[PURE_PYTHON_ENV] = "1"
+            else:
+                os.environ.pop(PURE_PYTHON_ENV, None)
+            vader.get_analyzer.cache_clear()
+            if vader.get_analyzer().backend != name:
+                print(f"A/B sentiment: no {name} backend here: skipped")
+                return
+            c0 = time.process_time()
+            outs[name] = score_sentiment(frame if r else frame.head(500))
+            if r:
+                times[name].append((time.process_time() - c0) / len(frame) * 1e6)
+    os.environ.pop(PURE_PYTHON_ENV, None)
+    vader.get_analyzer.cache_clear()
+    py_us = sorted(times["python"])[rounds // 2]
+    nat_us = sorted(times["native"])[rounds // 2]
+    same = "yes" if outs["python"].equals(outs["native"]) else "NO"  # type: ignore[union-attr]
+    print(f"score_sentiment, {len(frame):,} reviews, {rounds} rounds interleaved (CPU us per review)")
+    print(f"{'python':>10}{'native':>10}{'saved':>10}  identical")
+    print(f"{py_us:10.1f}{nat_us:10.1f}{py_us - nat_us:10.1f}  {same}")
+
+
 def timed(func: Callable[[], list]) -> tuple[list, float, float]:
     w0, c0 = time.perf_counter(), time.process_time()
     out = func()
@@ -109,10 +145,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--ab", type=int, default=0, metavar="ROUNDS", help="interleaved native/Python A/B rounds")
     ap.add_argument("--ab-only", action="store_true", help="only the A/B (no package, no parallel rows)")
+    ap.add_argument("--ab-sentiment", type=int, default=0, metavar="ROUNDS", help="A/B of score_sentiment")
     args = ap.parse_args(argv)
     if args.ab_only:
         print(f"load average {open('/proc/loadavg').read().split()[:3]}")
         ab(read_reviews_strings(corpus(args.reviews, args.seed)), max(args.ab, 1))
+        if args.ab_sentiment:
+            ab_sentiment(corpus(args.reviews, args.seed), args.ab_sentiment)
+        print(f"load average {open('/proc/loadavg').read().split()[:3]}")
         return 0
 
     texts = read_texts(corpus(args.reviews, args.seed))
