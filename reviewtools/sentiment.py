@@ -953,12 +953,37 @@ class _Sentences(NamedTuple):
         # (``longest`` is only compared with the limit and quoted when over it)
         longest = np.zeros(n, dtype=np.int64)
         lengths = np.fromiter(map(len, strings), dtype=np.int64, count=len(strings))
-        long_at = np.flatnonzero(lengths[self.src] > 2 * MAX_RELIABLE_SENTENCE_WORDS)
-        if long_at.size:
-            words = np.fromiter((_word_count(strings[q]) for q in self.src[long_at].tolist()), dtype=np.int64,
-                                count=long_at.size)
-            np.maximum.at(longest, np.repeat(np.arange(n), count)[long_at], words)
+        long_src = np.flatnonzero(lengths > 2 * MAX_RELIABLE_SENTENCE_WORDS)
+        if long_src.size:
+            words = np.zeros(len(strings), dtype=np.int64)
+            words[long_src] = _word_counts([strings[q] for q in long_src.tolist()])
+            long_at = np.flatnonzero(lengths[self.src] > 2 * MAX_RELIABLE_SENTENCE_WORDS)
+            np.maximum.at(longest, np.repeat(np.arange(n), count)[long_at], words[self.src[long_at]])
         return _Aggregates(count, mean, negative, worst_compound, worst, longest)
+
+
+def _word_counts(strings: list[str]) -> np.ndarray:
+    """``len(s.split())`` of each string: the ASCII ones together (runs of characters that are not
+    ``str.isspace``, from the splitter's class table), the others one by one.
+
+    >>> _word_counts(["two  words", " ", "caf\u00e9 au lait"]).tolist()
+    [2, 0, 3]
+    """
+    out = np.empty(len(strings), dtype=np.int64)
+    is_ascii = np.fromiter((x.isascii() for x in strings), dtype=bool, count=len(strings))
+    rows = np.flatnonzero(is_ascii)
+    if rows.size:
+        sub = [strings[i] for i in rows.tolist()]
+        table, _ = _ascii_classes()
+        b = np.frombuffer((" " + " ".join(sub) + " ").encode("ascii"), dtype=np.uint8)
+        word = (table[b] & (_K_WS | _K_NL)) == 0  # str.isspace in ASCII: the table's whitespace and line breaks
+        starts = np.flatnonzero(word[1:] & ~word[:-1]) + 1
+        lens = np.fromiter(map(len, sub), dtype=np.int64, count=len(sub))
+        base = np.cumsum(lens + 1) - lens
+        out[rows] = np.searchsorted(starts, base + lens) - np.searchsorted(starts, base)
+    for i in np.flatnonzero(~is_ascii).tolist():
+        out[i] = _word_count(strings[i])
+    return out
 
 
 def _sentence_compounds(strings: list[str], scores: dict[str, dict[str, float]]) -> np.ndarray:

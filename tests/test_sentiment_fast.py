@@ -240,3 +240,10 @@ def test_block_means_equal_the_per_review_mean(lists):
         assert agg.mean[i] == want and np.signbit(agg.mean[i]) == np.signbit(want)
         assert agg.worst_compound[i] == min(x) and agg.worst[i] == f"s{int(count[:i].sum()) + x.index(min(x))}"
         assert agg.negative[i] == sum(v <= sentiment.NEGATIVE_THRESHOLD for v in x)
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u3000.\u00e9")), max_size=30),
+                max_size=10))
+@settings(max_examples=150, deadline=None)
+def test_block_word_counts_equal_str_split(strings):
+    assert sentiment._word_counts(strings).tolist() == [len(s.split()) for s in strings]
