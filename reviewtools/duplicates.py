@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import scipy.sparse
 
 from .rules import (
     DUPLICATE_MIN_WORDS,
@@ -408,7 +409,7 @@ def _near_pairs(norm: pa.Array | list[pa.Array]) -> tuple[np.ndarray, np.ndarray
     _lap("candidates", t0)
     if len(cand_u) == 0:
         return empty
-    overlap = _overlaps(cand_u, cand_v, times, t_rank, off, n_prefix, last, size)
+    overlap = _overlaps(cand_u, cand_v, t_rank, off)
     _lap("verification", t0)
     jac = overlap / (size[cand_u] + size[cand_v] - overlap)
     ok = jac >= NEAR_DUPLICATE_JACCARD
@@ -418,19 +419,19 @@ def _near_pairs(norm: pa.Array | list[pa.Array]) -> tuple[np.ndarray, np.ndarray
 
 def _candidates(entries: list[np.ndarray], size: np.ndarray, n_shared: np.ndarray,
                 prefix: np.ndarray, last: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct pairs of texts sharing a prefix shingle that pass the size, overlap and prefix-count bounds,
-    with the number of prefix shingles each pair shares.
+    """Distinct pairs of texts sharing a prefix shingle that pass the size and prefix-count bounds, with the
+    number of prefix shingles each pair shares.
 
     Pairs come from the posting list of each prefix shingle, members in size order so that each pairs only with
-    the run of later members the size filter ``t * |y| <= |x|`` allows (plus the bound
-    ``overlap <= shared shingles``); then, with ``c`` the number of prefix shingles the two texts share
-    (the times the pair was generated), ``overlap <= c + |w| - prefix(w)`` for the text ``w`` whose prefix ends
-    at the lower rank: any common shingle in ``w``'s prefix lies in the other's prefix too, so the common
-    shingles outside ``c`` all lie past ``w``'s prefix. A near duplicate needs
-    ``overlap >= t / (1 + t) * (|x| + |y|)``.
+    the run of later members the size filter ``t * |y| <= |x|`` allows; then, with ``c`` the number of prefix
+    shingles the two texts share (the times the pair was generated), ``overlap <= c + |w| - prefix(w)`` for the
+    text ``w`` whose prefix ends at the lower rank: any common shingle in ``w``'s prefix lies in the other's
+    prefix too, so the common shingles outside ``c`` all lie past ``w``'s prefix. A near duplicate needs
+    ``overlap >= t / (1 + t) * (|x| + |y|)``. Pairs are generated and counted as texts' positions in size order
+    (a pair's key is ``(smaller position << 32) | larger``: one sort counts them) and mapped back to text ids
+    only once distinct.
     """
-    # posting lists with their members by size: a member pairs only with the later members that the size
-    # filter allows, a contiguous run (texts renumbered in size order so one packed sort does it)
+    del n_shared  # (the overlap bound it gave per occurrence cost more than the few pairs it dropped)
     by_size = np.argsort(size, kind="stable")
     size_id = np.empty(len(size), dtype=np.uint64)
     size_id[by_size] = np.arange(len(size), dtype=np.uint64)
@@ -441,57 +442,56 @@ def _candidates(entries: list[np.ndarray], size: np.ndarray, n_shared: np.ndarra
     del p_rank
     key <<= np.uint64(32)
     key |= size_id[p_owner]
-    del p_owner
-    del size_id
+    del p_owner, size_id
     key.sort()
-    ids = (key & np.uint64(0xFFFFFFFF)).astype(np.int64)
-    members = by_size[ids].astype(np.int32)
-    del by_size
-    biggest = np.floor(size[members] / NEAR_DUPLICATE_JACCARD + _EPS).astype(np.int64)  # t * big <= small
-    top_id = np.searchsorted(sizes_sorted, biggest, side="right") - 1  # the last text id of an allowed size
-    del biggest, sizes_sorted
+    sid = key & np.uint64(0xFFFFFFFF)
+    # the last position (in size order) of a size the size filter allows beside each size: t * big <= small
+    top_of_size = np.searchsorted(
+        sizes_sorted, np.floor(np.arange(int(sizes_sorted[-1]) + 1) / NEAR_DUPLICATE_JACCARD + _EPS), side="right") - 1
     limit = key & np.uint64(0xFFFFFFFF00000000)
-    limit |= top_id.astype(np.uint64)
-    del top_id
-    later = np.searchsorted(key, limit, side="right") - np.arange(len(members)) - 1
-    del key, limit, ids
-    pairs = np.empty(int(later.sum()), dtype=np.uint64)  # every pair occurrence that passes, filled in order
-    log.debug("near duplicates: %d pair occurrences before the size filter", len(pairs))
+    limit |= top_of_size[sizes_sorted[sid]].astype(np.uint64)
+    later = np.searchsorted(key, limit, side="right")  # the end of each member's run of allowed partners
+    later -= np.arange(1, len(key) + 1)
+    del key, limit
+    pairs = np.empty(int(later.sum()), dtype=np.uint64)  # every pair occurrence, filled in order
+    log.debug("near duplicates: %d pair occurrences", len(pairs))
     filled = 0
     for lo, hi in _chunks(later, _PAIR_CHUNK):
         c = later[lo:hi]
-        left = np.repeat(members[lo:hi], c)
-        first = np.repeat(np.arange(lo, hi) + 1 - (np.cumsum(c) - c), c)
-        right = members[first + np.arange(len(left))]
-        su, sv = size[left], size[right]
-        small, big = np.minimum(su, sv), np.maximum(su, sv)
-        common = np.minimum(n_shared[left], n_shared[right])  # the overlap cannot exceed either's shared shingles
-        ok = (small >= NEAR_DUPLICATE_JACCARD * big - _EPS) & (common >= _min_overlap(big))
-        m = int(ok.sum())
+        m = int(c.sum())
         out = pairs[filled:filled + m]
-        left, right = left[ok], right[ok]
-        out[:] = np.minimum(left, right)
-        out <<= np.uint64(32)
-        out |= np.maximum(left, right).astype(np.uint64)
+        out[:] = np.repeat(sid[lo:hi] << np.uint64(32), c)
+        out |= sid[np.repeat(np.arange(lo, hi) + 1 - (np.cumsum(c) - c), c) + np.arange(m)]
         filled += m
-    del later, members
+    del later, sid
     if filled == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    pairs = pairs[:filled]
     pairs.sort()
-    head = np.flatnonzero(np.concatenate(([True], pairs[1:] != pairs[:-1])))
-    times = np.diff(np.concatenate((head, [len(pairs)])))
+    brk = np.empty(len(pairs), dtype=bool)
+    brk[0] = True
+    np.not_equal(pairs[1:], pairs[:-1], out=brk[1:])
+    head = np.flatnonzero(brk)
+    del brk
+    times = np.diff(np.append(head, len(pairs)))
     pairs = pairs[head]
-    u = (pairs >> np.uint64(32)).astype(np.int64)
-    v = (pairs & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    del head
+    x = (pairs >> np.uint64(32)).astype(np.int64)
+    y = (pairs & np.uint64(0xFFFFFFFF)).astype(np.int64)
     del pairs
-    rest_u, rest_v = size[u] - prefix[u], size[v] - prefix[v]
-    rest = np.where(last[u] < last[v], rest_u, np.where(last[v] < last[u], rest_v, np.minimum(rest_u, rest_v)))
-    need = np.ceil(NEAR_DUPLICATE_JACCARD / (1 + NEAR_DUPLICATE_JACCARD) * (size[u] + size[v]) - _EPS)
+    s_x, s_y = sizes_sorted[x], sizes_sorted[y]
+    p_last = last[by_size]
+    l_x, l_y = p_last[x], p_last[y]
+    p_rest = (size - prefix)[by_size]
+    r_x, r_y = p_rest[x], p_rest[y]
+    rest = np.where(l_x < l_y, r_x, np.where(l_y < l_x, r_y, np.minimum(r_x, r_y)))
+    need = np.ceil(NEAR_DUPLICATE_JACCARD / (1 + NEAR_DUPLICATE_JACCARD) * (s_x + s_y) - _EPS)
     ok = times + rest >= need
     log.debug("near duplicates: %d pair occurrences, %d distinct, %d after the prefix-count bound",
-              int(times.sum()), len(u), int(ok.sum()))
-    return u[ok], v[ok], times[ok]
+              filled, len(x), int(ok.sum()))
+    a, b, times = by_size[x[ok]], by_size[y[ok]], times[ok]
+    u, v = np.minimum(a, b), np.maximum(a, b)
+    o = np.argsort((u.astype(np.uint64) << np.uint64(32)) | v.astype(np.uint64))
+    return u[o], v[o], times[o]
 
 
 def _chunks(weights: np.ndarray, limit: int) -> Iterator[tuple[int, int]]:
@@ -505,49 +505,28 @@ def _chunks(weights: np.ndarray, limit: int) -> Iterator[tuple[int, int]]:
         lo = hi
 
 
-def _overlaps(u: np.ndarray, v: np.ndarray, times: np.ndarray, t_rank: np.ndarray, off: np.ndarray,
-              n_prefix: np.ndarray, last: np.ndarray, size: np.ndarray) -> np.ndarray:
+def _overlaps(u: np.ndarray, v: np.ndarray, ranks: np.ndarray, off: np.ndarray) -> np.ndarray:
     """``|shingles(u) & shingles(v)|`` for each candidate pair, exactly.
 
-    Only shared shingles can be common. The ``times`` common prefix shingles are already counted: they are
-    exactly the common shingles of rank up to ``L = min(last[u], last[v])`` (one of the two prefixes ends at
-    ``L``, and the other's prefix holds all its shingles of rank up to ``L``), so only the shingles ranked
-    after ``L`` are compared, by one sort of ``(pair, rank)`` keys per block, and only for pairs whose shorter
-    suffix can still make up the overlap a near duplicate needs (the others get 0: not near).
+    Only shared shingles can be common. Each text's shared shingles (``ranks[off[x]:off[x + 1]]``, sorted) are
+    a row of a sparse 0/1 matrix; the two rows of each pair are intersected by scipy's merge of sorted rows
+    (the elementwise product), in blocks of about :data:`_VERIFY_CHUNK` shingles.
+
+    >>> _overlaps(np.array([0, 0]), np.array([1, 2]), np.array([1, 4, 7, 4, 7, 9, 2], dtype=np.uint32),
+    ...           np.array([0, 3, 6, 7])).tolist()
+    [2, 0]
     """
-    lim = np.minimum(last[u], last[v])
-    out = times.astype(np.int64)
-    begin = []
-    for x in (u, v):  # the first shared shingle of x ranked after L: past the prefix when x's prefix ends at L
-        lo = np.where(last[x] == lim, off[x] + n_prefix[x], off[x])
-        hi = np.where(last[x] == lim, lo, off[x + 1])
-        while True:  # binary search for the others, all pairs at once
-            todo = lo < hi
-            if not todo.any():
-                break
-            mid = (lo + hi) // 2
-            after = t_rank[np.where(todo, mid, 0)] > lim
-            hi = np.where(todo & after, mid, hi)
-            lo = np.where(todo & ~after, mid + 1, lo)
-        begin.append(lo)
-    lu, lv = off[u + 1] - begin[0], off[v + 1] - begin[1]
-    # common shingles after L lie in both suffixes: a pair that cannot reach the needed overlap is not compared
-    need = np.ceil(NEAR_DUPLICATE_JACCARD / (1 + NEAR_DUPLICATE_JACCARD) * (size[u] + size[v]) - _EPS)
-    hopeless = out + np.minimum(lu, lv) < need
-    lu[hopeless] = 0
-    lv[hopeless] = 0
-    out[hopeless] = 0
-    log.debug("near duplicates: %d pairs compared, %d shingles", int((~hopeless).sum()), int((lu + lv).sum()))
-    for lo, hi in _chunks(lu + lv, _VERIFY_CHUNK):
-        k = np.arange(hi - lo, dtype=np.uint64)
-        parts = []
-        for first, lens in ((begin[0][lo:hi], lu[lo:hi]), (begin[1][lo:hi], lv[lo:hi])):
-            idx = np.repeat(first - (np.cumsum(lens) - lens), lens) + np.arange(int(lens.sum()))
-            parts.append((np.repeat(k, lens) << np.uint64(32)) | t_rank[idx].astype(np.uint64))
-        keys = np.concatenate(parts)
-        keys.sort()
-        same = keys[1:][keys[1:] == keys[:-1]]
-        out[lo:hi] += np.bincount((same >> np.uint64(32)).astype(np.int64), minlength=hi - lo)
+    n_texts = len(off) - 1
+    n_tok = int(ranks.max()) + 1 if len(ranks) else 0
+    mat = scipy.sparse.csr_array((np.ones(len(ranks), dtype=np.int8), ranks.view(np.int32), off),
+                                 shape=(n_texts, n_tok))
+    mat.has_sorted_indices = True
+    out = np.zeros(len(u), dtype=np.int64)
+    length = np.diff(off)
+    for lo, hi in _chunks(length[u] + length[v], _VERIFY_CHUNK):
+        both = mat[u[lo:hi]].multiply(mat[v[lo:hi]])
+        out[lo:hi] = np.diff(scipy.sparse.csr_array(both).indptr)
+    log.debug("near duplicates: %d pairs compared, %d shingles", len(u), int((length[u] + length[v]).sum()))
     return out
 
 
