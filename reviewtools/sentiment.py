@@ -305,6 +305,9 @@ _K_WS, _K_NL, _K_T, _K_C, _K_UP, _K_LO, _K_DIG, _K_CONTENT, _K_RE_DIGIT = (1 << 
 #: Iterations of a vectorised scan (over whitespace, closers, openers) before the rare long runs left are
 #: finished one by one; a performance knob only, the result does not depend on it.
 _SCAN_STEPS: Final[int] = 8
+#: Texts split together at most (the pipeline's partitions have at most 25,000 reviews): bounds the temporary
+#: arrays of one block (a ~10 MB buffer, a few int64 arrays per terminator) when a whole large frame is scored.
+_SPLIT_BLOCK_TEXTS: Final[int] = 25_000
 _NO_SPANS: Final[tuple[np.ndarray, np.ndarray, np.ndarray]] = (
     np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
 
@@ -407,8 +410,9 @@ def split_sentences_many(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, 
     n = len(texts)
     is_ascii = np.fromiter((t.isascii() for t in texts), dtype=bool, count=n)
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    for rows, ascii_only in ((np.flatnonzero(is_ascii), True), (np.flatnonzero(~is_ascii), False)):
-        if rows.size:
+    for group, ascii_only in ((np.flatnonzero(is_ascii), True), (np.flatnonzero(~is_ascii), False)):
+        for lo in range(0, group.size, _SPLIT_BLOCK_TEXTS):
+            rows = group[lo : lo + _SPLIT_BLOCK_TEXTS]
             sub_owner, start, end = _split_block([texts[i] for i in rows.tolist()], ascii_only)
             parts.append((rows[sub_owner], start, end))
     if not parts:

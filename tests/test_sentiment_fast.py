@@ -90,6 +90,12 @@ def test_ascii_classes_follow_the_reference_patterns():
     assert {chr(c) for c in range(128) if table[c] & sentiment._K_T} == {".", "!", "?"}
 
 
+def test_blocks_of_texts_join_in_order(monkeypatch):
+    monkeypatch.setattr(sentiment, "_SPLIT_BLOCK_TEXTS", 3)
+    texts = ["A. B.", "caf\u00e9. Ok.", "", "x", "\u2026 Yes. No.", "One. Two. Three.", "e.g. this", "\U0001f600!", "Z."]
+    assert _as_lists(texts) == [split_sentences(t) for t in texts]
+
+
 def test_no_texts_and_empty_texts():
     assert [a.tolist() for a in split_sentences_many([])] == [[], [], []]
     assert [a.tolist() for a in split_sentences_many(["", "  ", "\n"])] == [[], [], []]
