@@ -12,6 +12,9 @@ partition. ``--per-detector`` instead times ``check_each_review`` with its colum
 (prefilter + detector) and the rows each detector ran on, and checks that both give the same frame:
 
     .venv/bin/python benchmarks/bench_rules.py --input benchmarks/out/reviews_100000_seed8.csv --per-detector --reference
+
+``--ab OLD_TREE`` times ``check_each_review`` of an older checkout (``git archive <commit> | tar -x -C OLD_TREE``)
+against this one, interleaved in one process, after checking both give the same frame.
 """
 
 from __future__ import annotations
@@ -35,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--input", help="a canonical CSV (default: generate one)")
     ap.add_argument("--per-detector", action="store_true", help="CPU seconds per detector, prefilters included")
     ap.add_argument("--reference", action="store_true", help="with --per-detector: also the per-review loop")
+    ap.add_argument("--ab", metavar="OLD_TREE", help="interleaved A/B: check_each_review of the reviewtools/ in OLD_TREE "
+                    "against this one, same frame, language memo warm, outputs compared first")
+    ap.add_argument("--rounds", type=int, default=3, help="with --ab: rounds (minimum CPU seconds of each side)")
     ap.add_argument("--warm-language", action="store_true",
                     help="with --per-detector: classify the texts' languages first, untimed, as sentiment does before "
                          "the checks in a triage partition (the language memo is otherwise cleared)")
@@ -51,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     load_rules()
     check_each_review(frame.head(50))  # load models and compile patterns outside the timing
     check_each_review(frame.head(50), prefilter=False)
+    if args.ab:
+        return ab(frame, Path(args.ab), args.rounds)
     if args.per_detector:
         return per_detector(frame, args.reference, args.warm_language)
     for name, fn in (("per-review checks", check_each_review), ("duplicates (whole frame)", find_duplicates)):
@@ -60,6 +68,44 @@ def main(argv: list[str] | None = None) -> int:
         hits = out[out.outcome == "hit"]
         print(f"{name:<26} {len(frame):>8,} reviews  wall {w:6.1f} s  cpu {c:6.1f} s  "
               f"({c / len(frame) * 1e6:5.0f} us/review cpu)  {len(hits):,} hits, {(out.outcome == 'not_run').sum():,} not run")
+    return 0
+
+
+def ab(frame, old_tree: Path, rounds: int) -> int:
+    """Old against new ``check_each_review``, interleaved in this process (minimum CPU seconds of ``rounds``).
+
+    The old tree's ``reviewtools`` is imported as package ``rtold``; both language memos are filled first (as
+    sentiment fills them in a triage partition); the two outputs must be frame-equal before anything is timed.
+    """
+    import os
+    import shutil
+    import tempfile
+
+    import pandas as pd
+
+    from reviewtools import rules as new
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench_rules_ab_"))
+    shutil.copytree(old_tree / "reviewtools", tmp / "rtold")
+    sys.path.insert(0, str(tmp))
+    import rtold.rules as old  # noqa: E402
+
+    texts = frame["text"].tolist()
+    for mod in (old, new):
+        mod.check_each_review(frame.head(200))
+        mod.detect_languages(texts)
+    pd.testing.assert_frame_equal(old.check_each_review(frame), new.check_each_review(frame))
+    secs: dict[str, list[float]] = {"old": [], "new": []}
+    for _ in range(rounds):
+        for name, mod in (("old", old), ("new", new)):
+            c = time.process_time()
+            mod.check_each_review(frame)
+            secs[name].append(time.process_time() - c)
+    n = len(frame)
+    o, w = min(secs["old"]), min(secs["new"])
+    print(f"{n:,} reviews, identical frames; check_each_review old {o:.2f} s, new {w:.2f} s (min of {rounds}): "
+          f"{o / n * 1e6:.1f} -> {w / n * 1e6:.1f} CPU us/review ({w / o - 1:+.0%}); load {os.getloadavg()[0]:.1f}")
+    shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 
