@@ -181,8 +181,9 @@ def _base_figures(work: pd.DataFrame, key: str, groups: list[str], displayed: Di
     rated = work[work["rating"].notna()]
     agg = rated.groupby(key)["rating"].agg(["count", "sum"])
     base = pd.DataFrame({key: pd.array(groups, dtype="string")})
-    base["n_reviews"] = [int(agg["count"].get(g, 0)) for g in groups]
-    base["star_sum"] = [float(agg["sum"].get(g, 0.0)) for g in groups]
+    # one reindex per figure, not a look-up per group (a million reviews of thousands of products)
+    base["n_reviews"] = agg["count"].reindex(groups, fill_value=0).to_numpy(dtype="int64")
+    base["star_sum"] = agg["sum"].reindex(groups, fill_value=0.0).to_numpy(dtype="float64")
     base["average"] = np.where(base["n_reviews"] > 0, base["star_sum"] / base["n_reviews"].where(base["n_reviews"] > 0, 1), np.nan)
     d = _displayed_frame(displayed, key)
     unknown = sorted(set(d[key]) - set(groups))
@@ -466,7 +467,9 @@ def review_drag(frame: pd.DataFrame, by: str | None = "product_id", *, top: int 
     # each row's group figures: a look-up by group position instead of a merge, which takes every column of every
     # row once more (the left merge on unique group keys keeps the rows in order with a new RangeIndex, as
     # ``work`` already has)
-    at = pd.Index(base[key]).get_indexer(work[key])
+    codes, uniques = pd.factorize(work[key])  # a few thousand group labels looked up, not a million rows
+    at = pd.Index(base[key]).get_indexer(pd.Index(uniques, dtype=base[key].dtype))[codes] if len(codes) else (
+        np.zeros(0, dtype=np.int64))
     if len(at) and bool((at >= 0).all()) and base[key].is_unique:
         out = work.assign(n_reviews=base["n_reviews"].to_numpy()[at], average=base["average"].to_numpy()[at])
     else:

@@ -474,3 +474,22 @@ def test_review_drag_equals_the_merge(rows, by):
     # the products page's chart from the TOP_N rows only is the chart from every row
     assert (charts.review_drag_figure(ratings.review_drag(f, by=by, top=charts.TOP_N)).to_json()
             == charts.review_drag_figure(want).to_json())
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["P1", "P2", "P3", "Q", None]), st.sampled_from([1, 2, 3, 4, 5, None])),
+                max_size=30), st.sampled_from([None, "product_id"]))
+def test_base_figures_equal_the_per_group_lookup(rows, by):
+    """ratings._base_figures reads each group's count and star sum with one reindex; it did one .get per group."""
+    from reviewtools import ratings as r
+
+    f = pd.DataFrame(rows, columns=["product_id", "rating"]).astype({"product_id": "string"})
+    f["rating"] = pd.array(f["rating"].tolist(), dtype="Int64")
+    key = r._key_name(by)
+    work = r._prepare(f, by)
+    groups = r._groups(work, key, by)
+    got = r._base_figures(work, key, groups, None)
+    agg = work[work["rating"].notna()].groupby(key)["rating"].agg(["count", "sum"])
+    assert got["n_reviews"].tolist() == [int(agg["count"].get(g, 0)) for g in groups]
+    assert got["star_sum"].tolist() == [float(agg["sum"].get(g, 0.0)) for g in groups]
+    assert got["n_reviews"].dtype == "int64" and got["star_sum"].dtype == "float64"
