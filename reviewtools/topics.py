@@ -1061,9 +1061,8 @@ def _window_doc(window: str, start: int, end: int, lex: _Lexicon) -> tuple[_Doc,
     Exact by construction: the judge reads nothing outside the match's sentence except one token before it
     (``negator_before`` looks at the word before a quantifier) and a context-rule marker's words after it
     (at most :func:`_marker_reach` + 1), and every scan that reaches the sentence's edge stops there, as it
-    would at the window's. So the window is tokenised from the start of the sentence before the one that
-    holds that word (right after a mark: no token crosses it) up to the match's sentence end, plus that many
-    tokens. With no token crossing them, the tokens are those of the pieces before, of and after the match
+    would at the window's. So the window is tokenised from the start of the last token before the match's
+    sentence (no token crosses a token's start) up to the match's sentence end, plus that many tokens. With no token crossing them, the tokens are those of the pieces before, of and after the match
     (the tokeniser has no look-behind; a token ends where the next character cannot continue it), so
     ``findall`` gives them without match objects and the match's tokens are the middle piece's.
     """
@@ -1077,8 +1076,10 @@ def _window_doc(window: str, start: int, end: int, lex: _Lexicon) -> tuple[_Doc,
     mark = _last_mark(text, start)
     if mark >= 0:
         before = _UP_TO_LAST_WORD_CHAR_RE.match(text, 0, mark)
-        if before is not None:  # the sentence holding the last word before the match's sentence
-            origin = _last_mark(text, before.end() - 1) + 1
+        if before is not None:  # from the start of the last token before the match's sentence
+            origin = before.end() - 1
+            while origin > 0 and _token_char(text, origin - 1):
+                origin -= 1
     stop = min((i for i in (text.find(".", end), text.find("!", end), text.find("?", end), text.find("\n", end))
                 if i >= 0), default=size)
     words: list[str] = []
