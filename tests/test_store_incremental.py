@@ -497,3 +497,64 @@ def test_a_new_base_never_replaces_one_another_state_starts_from(tmp_path: Path)
     # second a changed since (b's edit undone, a's new edit) are read again, and every table equals the full path's
     assert got[3].reread == 2
     assert ("export.csv@1", 0) in _parts(tmp_path / "inc.db") and ("export.csv@3", 0) in _parts(tmp_path / "inc.db")
+
+
+# ------------------------------------------------------------------------------------------- block hashes
+
+
+def _edited_bytes(seed: int, n: int = 400) -> tuple[bytes, bytes]:
+    """An export and the next one: a few texts edited, rows dropped and inserted, and (odd seeds) a row moved."""
+    rng = np.random.default_rng(seed)
+    week1 = corpus(n, seed=seed)
+    week2 = week1.copy()
+    for i in rng.choice(n, size=4, replace=False):
+        week2.loc[i, "text"] += " (edited)"
+    week2 = week2.drop(index=rng.choice(n, size=3, replace=False))
+    extra = corpus(5, seed=seed + 1000).assign(review_id=[f"X{i}" for i in range(5)])
+    at = sorted(rng.choice(len(week2), size=5, replace=False))
+    parts, last = [], 0
+    for j, a in enumerate(at):
+        parts += [week2.iloc[last:a], extra.iloc[[j]]]
+        last = a
+    week2 = pd.concat(parts + [week2.iloc[last:]])
+    if seed % 2:
+        week2 = pd.concat([week2.iloc[1:], week2.iloc[[0]]])
+    return week1.to_csv(index=False).encode(), week2.to_csv(index=False).encode()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_block_assisted_hashes_equal_every_record_hashed(seed: int) -> None:
+    from reviewtools.incremental import _hashes
+
+    first, second = _edited_bytes(seed, n=1500)
+    r1 = split_csv(first, ",", csv.QUOTE_MINIMAL)
+    r2 = split_csv(second, ",", csv.QUOTE_MINIMAL)
+    h1, blocks1, hashed1 = _hashes(r1, None, None)
+    assert hashed1 == len(r1) and (h1 == record_hashes(r1)).all()
+    old = np.zeros(len(r1), STATE_DTYPE)
+    old["rhash"] = h1
+    h2, blocks2, hashed2 = _hashes(r2, old, blocks1)
+    assert (h2 == record_hashes(r2)).all()
+    assert blocks2["count"].sum() == len(r2) and hashed2 < len(r2) / 2  # most blocks were seen
+    # blocks that do not describe the old records (another file's, or damaged) never give a wrong hash
+    shifted = blocks1.copy()
+    shifted["count"][0] += 1
+    shifted["count"][-1] -= 1
+    h3, _, _ = _hashes(r2, old, shifted)
+    assert (h3 == record_hashes(r2)).all()
+    h4, _, hashed4 = _hashes(r2, old, blocks1[:0])
+    assert hashed4 == len(r2) and (h4 == record_hashes(r2)).all()
+
+
+def test_block_cuts_depend_on_the_records_not_their_positions() -> None:
+    from reviewtools.incremental import block_cuts
+
+    first, second = _edited_bytes(2, n=2000)
+    r1, r2 = split_csv(first, ",", csv.QUOTE_MINIMAL), split_csv(second, ",", csv.QUOTE_MINIMAL)
+
+    def cut_records(recs) -> set[bytes]:  # the bytes of the record before each cut
+        return {recs.data[recs.starts[c - 1]:recs.ends[c - 1]] for c in block_cuts(recs)[:-1].tolist()}
+
+    c1, c2 = cut_records(r1), cut_records(r2)
+    assert 2000 / (3 * 16) < len(c1) < 2000 * 3 / 16  # about one cut in BLOCK_RECORDS
+    assert len(c1 & c2) >= len(c1) - 20  # a few edits move a few cuts, not the rest
