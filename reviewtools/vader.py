@@ -29,9 +29,9 @@ or ``make setup`` compile it; ``setup.py``), :class:`FastVader` hands each text 
 line-by-line port of :meth:`FastVader._valences` and of the score arithmetic below, fed with the same tables
 and constants from the installed package, with the same float operations in the same order. Its rounding is
 Python's ``round(x, 3|4)`` computed exactly (the binary value times the power of ten in 128-bit integers,
-half-even), checked against ``round`` in ``tests/test_vader_native.py``. It declines any text it cannot score exactly (a character whose ``str.lower()``
-holds ASCII, such as U+0130; a token that could equal a non-ASCII lexicon key; anything not a ``str``) and
-those go to the Python path. Without the extension, or with ``REVIEWTOOLS_PURE_PYTHON=1``, everything runs in
+half-even), checked against ``round`` in ``tests/test_vader_native.py``. It declines any text it cannot score
+exactly (a character whose ``str.lower()`` holds ASCII, such as U+0130; a token that could equal a non-ASCII
+lexicon key; anything not a ``str``) and those go to the Python path. Without the extension, or with ``REVIEWTOOLS_PURE_PYTHON=1``, everything runs in
 Python and a log line says so. ``FastVader(native=False)`` forces the Python path; ``backend`` tells which
 one an instance uses.
 
@@ -103,7 +103,7 @@ PURE_PYTHON_ENV: Final[str] = "REVIEWTOOLS_PURE_PYTHON"
 #: is not used.
 NATIVE_CORE_VERSION: Final[int] = 2
 #: The native core reads the ``!`` and ``?`` amplifiers from tables of upstream's own ``_amplify_ep`` /
-#: ``_amplify_qm`` for 0..15 marks; both saturate (at 4 and at 4 marks in 3.3.2), checked at construction.
+#: ``_amplify_qm`` for 0..15 marks; both saturate (at 4 ``!`` and at 4 ``?`` in 3.3.2), checked at construction.
 _PUNCT_TABLE_LEN: Final[int] = 16
 #: Texts the native core is checked on against the Python path each time it is set up (about 1 ms).
 _SELF_CHECK: Final[tuple[str, ...]] = (
@@ -260,7 +260,23 @@ class FastVader:
         if ep[-1] != _amplify_ep("!" * far) or qm[-1] != _amplify_qm("?" * far):
             logger.warning("VADER native core not used: the punctuation amplifiers do not saturate")
             return None
-        core = module.Core(
+        try:
+            core = self._new_core(module, ep, qm, sum_via_python)
+        except (TypeError, ValueError, RuntimeError, MemoryError) as exc:
+            logger.warning("VADER native core not used: it could not take the tables (%s)", exc)
+            return None
+        for text in _SELF_CHECK:
+            got = core.scores(text)
+            if got is not None and got != self._py_polarity_scores(text):
+                logger.warning("VADER native core not used: it differs from the Python path on %r", text)
+                return None
+        return core
+
+    def _new_core(
+        self, module: ModuleType, ep: tuple[float, ...], qm: tuple[float, ...], sum_via_python: bool
+    ) -> Any:
+        """``module.Core`` over this instance's lexicon, emoji and the package's rule tables and constants."""
+        return module.Core(
             lexicon=self.lexicon,
             boosters=BOOSTER_DICT,
             negate=sorted(NEGATE),
@@ -283,12 +299,6 @@ class FastVader:
             qm_table=qm,
             sum_via_python=sum_via_python,
         )
-        for text in _SELF_CHECK:
-            got = core.scores(text)
-            if got is not None and got != self._py_polarity_scores(text):
-                logger.warning("VADER native core not used: it differs from the Python path on %r", text)
-                return None
-        return core
 
     # ------------------------------------------------------------------------------------------ helpers
 

@@ -464,3 +464,18 @@ def test_a_core_that_disagrees_with_python_is_not_used(nat, fresh_loader, monkey
     with caplog.at_level(logging.WARNING, logger="reviewtools.vader"):
         assert FastVader().backend == "python"
     assert any("differs from the Python path" in r.getMessage() for r in caplog.records)
+
+
+def test_a_core_that_refuses_the_tables_is_not_used(nat, fresh_loader, monkeypatch, caplog):
+    from reviewtools import _vadercore
+
+    def refuse(**tables):
+        raise ValueError("_vadercore: more than 65,535 table keys")
+
+    monkeypatch.setattr(_vadercore, "Core", refuse)
+    monkeypatch.delenv(PURE_PYTHON_ENV, raising=False)
+    with caplog.at_level(logging.WARNING, logger="reviewtools.vader"):
+        fv = FastVader()
+    assert fv.backend == "python"
+    assert any("could not take the tables" in r.getMessage() for r in caplog.records)
+    assert fv.compound("not bad at all") == REF.polarity_scores("not bad at all")["compound"]
