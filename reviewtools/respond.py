@@ -249,9 +249,9 @@ def _any_rx(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
 
 @lru_cache(maxsize=512)
 def _pattern_literals(pattern: str) -> frozenset[str] | None:
-    """Lower-case ASCII strings one of which every match of ``pattern`` (IGNORECASE) in an ASCII text contains,
-    lower-cased; None when there is no such set. On ASCII text an IGNORECASE match is a match of the pattern with
-    its letters lower-cased on the lower-cased text, whose required strings
+    """Lower-case ASCII strings one of which every match of ``pattern`` (IGNORECASE) contains, lower-cased, in a text
+    without :data:`_ASCII_FOLDS`; None when there is no such set. In such text an IGNORECASE match is a match of the
+    pattern with its letters lower-cased on the lower-cased text, whose required strings
     (:func:`reviewtools.rules._required_literals`, Python's own parse tree) are these; a non-ASCII literal
     could match an ASCII character through Unicode case folding ("K" Kelvin sign, long "s"), so none is used."""
     from .rules import _lower_pattern, _required_literals
@@ -265,9 +265,15 @@ def _pattern_literals(pattern: str) -> frozenset[str] | None:
     return lits if lits and all(x.isascii() for x in lits) else None
 
 
+#: The characters outside ASCII that IGNORECASE matches to an ASCII letter ("İ", "ı", long "s", Kelvin sign; checked
+#: over all of Unicode in the tests). In a text without them, an IGNORECASE match of a pattern is, lower-cased, a
+#: match of the lower-cased pattern: :func:`_pattern_literals` holds for it.
+_ASCII_FOLDS: Final[str] = "\u0130\u0131\u017f\u212a"
+
+
 def _detect_patterns(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
     patterns = tuple(rule.params.get("patterns", ()))
-    low = text.lower() if text.isascii() else None
+    low = text.lower() if text.isascii() or not any(c in text for c in _ASCII_FOLDS) else None
     if low is None:
         anything = _any_rx(patterns)
         if anything is not None and anything.search(text) is None:
@@ -275,11 +281,18 @@ def _detect_patterns(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
     out = []
     for pat in patterns:
         if low is not None:
-            lits = _pattern_literals(pat)
-            if lits is not None and not any(x in low for x in lits):
-                continue  # a match would contain one of them
+            lits = _literal_rx(pat)
+            if lits is not None and lits.search(low) is None:
+                continue  # a match would contain one of the pattern's required strings
         out.extend(_problem(rule, text, m.start(), m.end()) for m in _rx(pat).finditer(text))
     return out
+
+
+@lru_cache(maxsize=512)
+def _literal_rx(pattern: str) -> re.Pattern[str] | None:
+    """:func:`_pattern_literals` as one compiled search (plain strings, case-sensitive), or None."""
+    lits = _pattern_literals(pattern)
+    return None if lits is None else re.compile("|".join(re.escape(x) for x in sorted(lits, key=lambda x: (-len(x), x))))
 
 
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
