@@ -11,8 +11,8 @@
    on every review unless ``--naive-sample K`` is given: then it runs on the first K reviews and is
    **extrapolated** linearly to N, and the output says so on every line that uses it.
 3. The full triage: ``read_reviews`` (ingest), then ``reviewtools.pipeline.run_triage`` with ``--processes``
-   worker processes (default: all CPUs): sentiment, topics and the per-review guideline checks per partition
-   (their seconds are summed over the workers: busy time, not wall), the cross-review duplicate check, and the
+   worker processes (default: all CPUs): the cross-review duplicate check, sentiment, topics and the per-review
+   guideline checks per partition (their seconds are summed over the workers: busy time, not wall), and the
    decisions (actions, priority, drafts and their lint). For each step: wall seconds, reviews/s and the peak
    memory while it ran: the PSS of this process plus its worker processes (shared pages split between the
    processes sharing them, so copy-on-write pages after ``fork`` count once), beside the plain RSS sum
@@ -252,16 +252,20 @@ def triage(path: Path, processes: int, sampler: Sampler) -> tuple[int, list[tupl
     for key, label in (("sentiment", f"  sentiment ({busy})"), ("topics", f"  topics ({busy})"),
                        ("checks", f"  per-review guideline checks ({busy})")):
         steps.append((label, timings.get(key, float("nan")), ""))
-    # the wall-clock steps follow each other: their sampling windows come from the laps (coerce runs first)
-    t_dec = t1 + t_triage - timings.get("decisions", 0.0)
-    t_dup = t_dec - timings.get("duplicates", 0.0)
-    t_per = t_dup - timings.get("per_review_wall", 0.0)
-    steps.append((f"per-review stages, wall ({processes} process{'es' if processes > 1 else ''})",
-                  timings.get("per_review_wall", float("nan")), sampler.peak_between(t_per, t_dup)))
-    steps.append(("duplicates (whole frame)", timings.get("duplicates", float("nan")),
-                  sampler.peak_between(t_dup, t_dec)))
-    steps.append(("decisions: actions, priority, drafts, lint", timings.get("decisions", float("nan")),
-                  sampler.peak_between(t_dec, t1 + t_triage)))
+    # the wall-clock steps follow each other in the order run_triage laps them (the duplicate check first, then
+    # the per-review stages, then the decisions): their sampling windows come from the laps, counted back from
+    # the end (coerce runs first)
+    labels = {"duplicates": "duplicates (whole frame)",
+              "per_review_wall": f"per-review stages, wall ({processes} process{'es' if processes > 1 else ''})",
+              "decisions": "decisions: actions, priority, drafts, lint"}
+    order = [k for k in timings if k in labels]
+    stop = t1 + t_triage
+    windows = {}
+    for key in reversed(order):
+        windows[key] = (stop - timings[key], stop)
+        stop -= timings[key]
+    for key in order:
+        steps.append((labels[key], timings[key], sampler.peak_between(*windows[key])))
     steps.append(("triage (run_triage, all of the above)", t_triage, peak))
     actions = tri.reviews["action"].value_counts().to_dict()
     print(f"actions: {actions}; hits rows {len(tri.hits):,}; topic matches {len(tri.topic_matches):,}", flush=True)

@@ -281,6 +281,16 @@ def _malloc_trim() -> Any:
     return _malloc_trim.fn  # type: ignore[attr-defined]
 
 
+def _rules_available() -> bool:
+    """Whether the guideline checks can run (the rules module imports): the same test as
+    :func:`triage_partition`'s, made before the partitions run."""
+    try:
+        from .rules import check_each_review  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def _cross_review_hits(frame: pd.DataFrame, missing: list[str]) -> pd.DataFrame | None:
     """The checks that look across reviews (duplicates), over the whole frame; None when rules are missing."""
     if "rules" in missing:
@@ -316,13 +326,76 @@ def _warm_worker() -> None:
                                           "text": list(_WARM_TEXTS)})))
 
 
+#: A string column is held dictionary-encoded (pandas ``category``) between the steps of :func:`run_triage` when
+#: it has at most this share of distinct values: hit rows repeat their rule's clause, URL and category, topic
+#: matches their phrase and reason (at 1,000,000 reviews about 1.4M hit and 0.8M match rows).
+ENCODE_MAX_DISTINCT_SHARE: Final[float] = 0.5
+
+
+@dataclass(frozen=True)
+class _Encoded:
+    """A frame whose repeated string columns are ``category`` while it waits inside :func:`run_triage` (as the
+    pool sends it back and while other steps run), and the dtypes that :meth:`decode` restores: the values,
+    dtypes and row order of the frame given to :func:`_encode` (output is unchanged; only what is held in
+    between is smaller: at 1M reviews ~0.5 GB less beside the per-review workers)."""
+
+    frame: pd.DataFrame
+    dtypes: dict[str, Any]
+
+    def decode(self) -> pd.DataFrame:
+        """The frame as it was given to :func:`_encode` (a new frame; this one is not changed)."""
+        if not self.dtypes:
+            return self.frame
+        out = self.frame.copy(deep=False)
+        for col, dtype in self.dtypes.items():
+            out[col] = out[col].astype(dtype)
+        return out
+
+
+def _encode(frame: pd.DataFrame) -> _Encoded:
+    """:class:`_Encoded` of ``frame``: each string column with at most :data:`ENCODE_MAX_DISTINCT_SHARE` distinct
+    values as ``category`` (the same values; missing stays missing), other columns as they are.
+
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"rule": pd.array(["a", "a", None, "a"], dtype="string"), "n": [1, 2, 3, 4]})
+    >>> e = _encode(f)
+    >>> str(e.frame["rule"].dtype), e.decode().equals(f)
+    ('category', True)
+    """
+    out = frame
+    dtypes: dict[str, Any] = {}
+    for col in frame.columns:
+        s = frame[col]
+        if not isinstance(s.dtype, pd.StringDtype) or len(s) < 2:
+            continue
+        cat = s.astype("category")
+        if len(cat.cat.categories) > ENCODE_MAX_DISTINCT_SHARE * len(s):
+            continue
+        if out is frame:
+            out = frame.copy(deep=False)
+        out[col] = cat
+        dtypes[col] = s.dtype
+    return _Encoded(out, dtypes)
+
+
 def _partition_task(
     part: pd.DataFrame,
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[str], dict[str, float]]:
-    """One pool task: the per-review stages; only the columns they add travel back (not the text)."""
+) -> tuple[_Encoded, _Encoded, _Encoded, list[str], dict[str, float]]:
+    """One pool task: the per-review stages; only the columns they add travel back (not the text), with their
+    repeated strings dictionary-encoded (:func:`_encode`; the parent decodes them)."""
     timings: dict[str, float] = {}
     scored, matches, hits, missing = triage_partition(part, timings)
-    return scored.drop(columns=list(part.columns)), matches, hits, missing, timings
+    return _encode(scored.drop(columns=list(part.columns))), _encode(matches), _encode(hits), missing, timings
+
+
+def _decoded(parts: list[list[Any]], i: int) -> list[pd.DataFrame]:
+    """Item ``i`` (an :class:`_Encoded`) of each pool result, decoded; each result's encoded frame is dropped
+    from it once decoded (the results are lists, so only one frame is held twice at a time)."""
+    out = []
+    for part in parts:
+        out.append(part[i].decode())
+        part[i] = None
+    return out
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -336,12 +409,23 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
 def _run_stages(
     frame: pd.DataFrame, processes: int | None = None, timings: dict[str, float] | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[str]]:
-    """The per-review stages (in ``processes`` worker processes), then the cross-review checks over the whole."""
+    """The cross-review checks over the whole frame, then the per-review stages (in ``processes`` worker
+    processes); the cross-review rows go after the per-review hits, as in :func:`reviewtools.rules.check_reviews`.
+
+    The cross-review check runs first so that its working memory is never beside the per-review stages' results
+    (at 1,000,000 reviews about 1.2 GB of hit, topic and sentiment columns): this process then holds only the
+    frame (issue 8, peak memory). The result does not depend on the order.
+    """
     clock = _Clock(timings)
     n = len(frame)
     procs = default_processes(n) if processes is None else int(processes)
     if procs < 1:
         raise TriageError(f"processes must be at least 1, got {processes}")
+    found = _cross_review_hits(frame, [] if _rules_available() else ["rules"])
+    dup = None if found is None else _encode(found)  # held while the stages run: its repeated strings encoded
+    del found
+    _trim_memory()  # its temporaries, before the workers fork from this process
+    clock.lap("duplicates")
     if procs == 1 or n < 2 * procs:
         out, matches, hits, missing = triage_partition(frame, timings)
     else:
@@ -353,28 +437,28 @@ def _run_stages(
             _warm_worker()  # inherited by every worker (copy-on-write), built once
         init = None if POOL_START_METHOD == "fork" else _warm_worker
         with ctx.Pool(procs, initializer=init, maxtasksperchild=WORKER_MAX_TASKS) as pool:
-            parts = pool.map(_partition_task, chunks, chunksize=1)
+            parts = [list(p) for p in pool.map(_partition_task, chunks, chunksize=1)]
         del chunks
-        added = pd.concat([p[0] for p in parts])
-        out = pd.concat([frame, added], axis=1)
-        matches = _concat([p[1] for p in parts])
-        hits = _concat([p[2] for p in parts])
         missing = parts[0][3]
         if timings is not None:
             for part in parts:  # seconds summed over the workers (busy time, not wall)
                 for k, v in part[4].items():
                     timings[k] = timings.get(k, 0.0) + v
+        # decoded one kind at a time, each part's encoded frame let go as it is decoded
+        added = pd.concat(_decoded(parts, 0))
+        out = pd.concat([frame, added], axis=1)
+        del added
+        matches = _concat(_decoded(parts, 1))
+        hits = _concat(_decoded(parts, 2))
         del parts
         _trim_memory()
-    clock.lap("per_review_wall")
-    dup = _cross_review_hits(frame, missing)
-    if dup is not None and not dup.empty:
-        hits = pd.concat([hits, dup], ignore_index=True)  # as rules.check_reviews does
+    if dup is not None and not dup.frame.empty and "rules" not in missing:
+        hits = pd.concat([hits, dup.decode()], ignore_index=True)  # as rules.check_reviews does
     del dup
     _trim_memory()  # before the decision workers fork from this process
     for name in missing:
         log.warning("triage: the %s stage is not available; its columns are missing and decisions say so", name)
-    clock.lap("duplicates")
+    clock.lap("per_review_wall")
     return out, matches, hits, missing
 
 
@@ -531,14 +615,29 @@ def _priority(frame: pd.DataFrame, as_of: pd.Timestamp | None) -> tuple[Any, Any
     grp = rating.groupby(key, dropna=True)
     mean = grp.transform("mean")
     count = grp.transform("count")
-    scores: list[float] = []
-    reasons: list[str] = []
+    del grp
     score_parts: list[Any] = []
     reason_parts: list[Any] = []
+    for start in range(0, n, RECORD_BLOCK):  # a block's values as Python objects at a time, never n of them
+        stop = min(n, start + RECORD_BLOCK)
+        scores, reasons = _priority_block(*(s.iloc[start:stop] for s in (rating, created, votes, key, mean, count)),
+                                          ref)
+        score_parts.append(pd.array(scores, dtype="Float64"))  # one Arrow/masked array per block, not n objects
+        reason_parts.append(pd.array(reasons, dtype="string"))
+        del scores, reasons
+    return _concat_arrays(score_parts, "Float64"), _concat_arrays(reason_parts, "string")
+
+
+def _priority_block(rating: pd.Series, created: pd.Series, votes: pd.Series, key: pd.Series, mean: pd.Series,
+                    count: pd.Series, ref: Any) -> tuple[list[float], list[str]]:
+    """:func:`_priority`'s scores and reasons of one block of rows (the product means and counts and ``ref``
+    computed over the whole frame)."""
+    scores: list[float] = []
+    reasons: list[str] = []
     # plain lists: the same values as .iat gives, without its per-call cost
     ratings_l, created_l, votes_l = rating.tolist(), created.tolist(), votes.tolist()
     key_l, mean_l, count_l = key.tolist(), mean.tolist(), count.tolist()
-    for i in range(n):
+    for i in range(len(ratings_l)):
         pts, why = 0.0, []
         r = ratings_l[i]
         if pd.notna(r):
@@ -575,11 +674,7 @@ def _priority(frame: pd.DataFrame, as_of: pd.Timestamp | None) -> tuple[Any, Any
             why.append(f"{verb} its product's average ({m:.2f}★ over {int(cnt)} reviews) by {abs(drag):.3f}★ (+{p:.1f})")
         scores.append(round(pts, 1))
         reasons.append(f"{pts:.1f} = " + ", ".join(why))
-        if len(reasons) == RECORD_BLOCK or i == n - 1:  # a block's reasons as one Arrow array, not n str objects
-            score_parts.append(pd.array(scores, dtype="Float64"))
-            reason_parts.append(pd.array(reasons, dtype="string"))
-            scores, reasons = [], []
-    return _concat_arrays(score_parts, "Float64"), _concat_arrays(reason_parts, "string")
+    return scores, reasons
 
 
 def recommend(
@@ -630,10 +725,15 @@ def recommend(
             _FORKED.pop("decisions", None)
     else:
         cols = _assemble([_decide_block(recs, state)], recs, settings, existing)
+    del state, recs
+    # the blocks' rows and pickles are freed, but pyarrow's pool and glibc's heap keep their memory: hand it back
+    # before priority adds its arrays (else both sit in the peak)
+    _trim_memory()
     # after the decision workers are gone: its arrays and temporaries are not held beside them
     cols["priority"], cols["priority_reason"] = _priority(out, as_of)
     for c in TRIAGE_COLUMNS:
-        out[c] = cols[c]
+        out[c] = cols.pop(c)
+    _trim_memory()
     return out
 
 
@@ -641,39 +741,76 @@ def recommend(
 _DECIDED_COLUMNS: Final[tuple[str, ...]] = tuple(c for c in TRIAGE_COLUMNS if c not in ("priority", "priority_reason"))
 
 
-def _assemble(blocks: Iterable[list[tuple[Any, ...]]], recs: pd.DataFrame, settings: ReplySettings,
+#: What :func:`_assemble` inserts into ``action_reason`` when a draft's lint blocks it.
+_BLOCKED_NOTE: Final[str] = " The draft needs editing before use (see draft_lint)."
+
+
+@dataclass(frozen=True)
+class _PackedBlock:
+    """A decided block as a decision worker sends it back (:func:`_pack`): the decided columns as Arrow-backed
+    string arrays, ``action_reason`` written with the block's own lint, and for each row with a reply draft,
+    in row order, ``(row in block, normalised draft, fresh, head, tail, reply kind, draft topic, problem)``
+    (the last five only when ``fresh``: only a fresh draft can need re-phrasing in :func:`_assemble`). The
+    parent then turns only those rows into Python objects, not every value of every row (at 1M reviews those
+    objects, coming and going between long-lived ones, left ~0.2 GB of Python's small-object arenas pinned)."""
+
+    columns: dict[str, Any]
+    redo: list[tuple[Any, ...]]
+    n: int
+
+
+def _pack(rows: list[tuple[Any, ...]]) -> _PackedBlock:
+    """:class:`_PackedBlock` of :func:`_decide_block`'s rows."""
+    cols: dict[str, list[Any]] = {c: [] for c in _DECIDED_COLUMNS}
+    redo: list[tuple[Any, ...]] = []
+    for j, row in enumerate(rows):
+        (action, head, tail, draft, kind, where, lint, blocked, topic, rule_ids, clause, evidence, nr, r) = row
+        reason = head + (_BLOCKED_NOTE if blocked else "") + tail
+        for c, v in (("action", action), ("action_reason", reason), ("draft", draft), ("draft_kind", kind),
+                     ("draft_where", where), ("draft_lint", lint), ("reply_topic", topic),
+                     ("rule_ids", rule_ids), ("clause", clause), ("evidence", evidence), ("checks_not_run", nr)):
+            cols[c].append(v)
+        if r is not None:
+            norm, fresh, rkind, dtopic, problem = r
+            redo.append((j, norm, True, head, tail, rkind, dtopic, problem) if fresh else (j, norm, False))
+    return _PackedBlock({c: pd.array(cols.pop(c), dtype="string") for c in _DECIDED_COLUMNS}, redo, len(rows))
+
+
+def _assemble(blocks: Iterable[list[tuple[Any, ...]] | _PackedBlock], recs: pd.DataFrame, settings: ReplySettings,
               existing: frozenset[str]) -> dict[str, Any]:
-    """:func:`recommend`'s serial pass over the decided rows, in row order: re-phrase the drafts an earlier
-    block already used, then write the columns. Each block's values become an Arrow-backed string array as
-    soon as the block is done (a million rows of reasons and drafts as Python strings take gigabytes)."""
+    """:func:`recommend`'s serial pass over the decided blocks (:func:`_decide_block`'s rows or their
+    :func:`_pack`), in row order: re-phrase the drafts an earlier block already used, then write the columns.
+    Each block's values are Arrow-backed string arrays (a million rows of reasons and drafts as Python strings
+    take gigabytes); only rows whose draft is re-phrased are patched."""
     parts: dict[str, list[Any]] = {c: [] for c in _DECIDED_COLUMNS}
     previous = set(existing)
-    i = 0
+    i = 0  # rows of the blocks before this one
     for block in blocks:
-        cols: dict[str, list[Any]] = {c: [] for c in _DECIDED_COLUMNS}
-        for row in block:
-            (action, head, tail, draft, kind, where, lint, blocked, topic, rule_ids, clause, evidence, nr,
-             redo) = row
-            if redo is not None:
-                norm, fresh, rkind, dtopic, problem = redo
-                if fresh and norm in previous:  # a row of an earlier block already has this draft: re-phrase
-                    rec = recs.iloc[i : i + 1].to_dict("records")[0]
-                    draft, problems = _unique_draft(rec, rkind, dtopic, problem, settings, previous)
-                    norm = _normalise(draft)
-                    lint = summarise_problems(p for p in problems if p.severity != "not_run")
-                    blocked = bool(blocking(problems))
-                previous.add(norm)
-            reason = head + (" The draft needs editing before use (see draft_lint)." if blocked else "") + tail
-            for c, v in (("action", action), ("action_reason", reason), ("draft", draft), ("draft_kind", kind),
-                         ("draft_where", where), ("draft_lint", lint), ("reply_topic", topic),
-                         ("rule_ids", rule_ids), ("clause", clause), ("evidence", evidence),
-                         ("checks_not_run", nr)):
-                cols[c].append(v)
-            i += 1
+        packed = block if isinstance(block, _PackedBlock) else _pack(block)
         del block
+        patches: dict[int, tuple[str, str, str]] = {}
+        for item in packed.redo:
+            j, norm, fresh = item[0], item[1], item[2]
+            if fresh and norm in previous:  # a row of an earlier block already has this draft: re-phrase
+                head, tail, rkind, dtopic, problem = item[3:]
+                rec = recs.iloc[i + j : i + j + 1].to_dict("records")[0]
+                draft, problems = _unique_draft(rec, rkind, dtopic, problem, settings, previous)
+                norm = _normalise(draft)
+                lint = summarise_problems(p for p in problems if p.severity != "not_run")
+                blocked = bool(blocking(problems))
+                patches[j] = (draft, lint, head + (_BLOCKED_NOTE if blocked else "") + tail)
+            previous.add(norm)
+        cols = dict(packed.columns)
+        if patches:
+            for c, k in (("draft", 0), ("draft_lint", 1), ("action_reason", 2)):
+                vals = list(cols[c])
+                for j, got in patches.items():
+                    vals[j] = got[k]
+                cols[c] = pd.array(vals, dtype="string")
         for c in _DECIDED_COLUMNS:
-            parts[c].append(pd.array(cols[c], dtype="string"))
-        del cols
+            parts[c].append(cols[c])
+        i += packed.n
+        del packed, cols
     # each column's blocks let go as soon as it is one array (not all columns twice at the end)
     return {c: _concat_arrays(parts.pop(c), "string") for c in _DECIDED_COLUMNS}
 
@@ -768,10 +905,11 @@ def _decision_state(settings: ReplySettings, hits: pd.DataFrame | None, matches:
 _FORKED: dict[str, Any] = {}
 
 
-def _decide_task(bounds: tuple[int, int]) -> list[tuple[Any, ...]]:
-    """One pool task of :func:`recommend`: decide rows ``start:stop`` of the frame the parent forked with."""
+def _decide_task(bounds: tuple[int, int]) -> _PackedBlock:
+    """One pool task of :func:`recommend`: decide rows ``start:stop`` of the frame the parent forked with, sent
+    back packed (:func:`_pack`)."""
     recs, state = _FORKED["decisions"]
-    return _decide_block(recs.iloc[bounds[0] : bounds[1]], state, whole=False)
+    return _pack(_decide_block(recs.iloc[bounds[0] : bounds[1]], state, whole=False))
 
 
 def _decide_block(recs: pd.DataFrame, state: _DecisionState, whole: bool = True) -> list[tuple[Any, ...]]:

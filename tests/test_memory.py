@@ -233,3 +233,62 @@ def test_decision_state_grouped_per_block_equals_grouping_the_whole(reviews):
     want_nr = pipeline._hits_by_review(no_platform)[1]
     assert bare.grouped(ids)[1] == {k: v for k, v in want_nr.items() if k in set(ids)}
     assert bare.grouped(ids)[2] == {}
+
+
+# ------------------------------------------------------------------------ dictionary-encoded frames in between
+
+from hypothesis import given, settings as hyp_settings, strategies as st  # noqa: E402
+
+_VALUES = st.one_of(st.none(), st.sampled_from(["", "a", "b", " a", "A", "ü", "x" * 40, "nan", "<NA>", "None"]),
+                    st.text(max_size=6))
+
+
+@hyp_settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_VALUES, _VALUES, st.integers(-3, 3)), max_size=30),
+       st.sampled_from(["string", "str", pd.StringDtype("python")]))
+def test_encode_decode_gives_the_frame_back(rows, dtype):
+    """The encoded frame run_triage holds between steps decodes to the very frame given (values, missing values,
+    dtypes, index, column order), whatever the share of repeated values; the input is not changed."""
+    from reviewtools import pipeline
+
+    frame = pd.DataFrame({"a": pd.array([r[0] for r in rows], dtype=dtype),
+                          "b": pd.array([r[1] for r in rows], dtype="string"),
+                          "n": pd.array([r[2] for r in rows], dtype="Int64")},
+                         index=pd.RangeIndex(7, 7 + 2 * len(rows), 2))
+    before = frame.copy()
+    enc = pipeline._encode(frame)
+    assert_frame_equal(enc.decode(), frame, check_exact=True)
+    assert_frame_equal(frame, before, check_exact=True)
+    for col, kind in enc.frame.dtypes.items():
+        assert (str(kind) == "category") == (col in enc.dtypes)
+        assert col != "n" or col not in enc.dtypes
+
+
+def test_encode_picks_the_repeated_string_columns(reviews):
+    """On real hit and topic-match rows: the repeated columns (rule, clause, URL, note of a not-run check, topic,
+    phrase) are encoded and the frame is smaller; decoding is exact."""
+    from reviewtools import pipeline
+
+    _, matches, hits, _ = pipeline.triage_partition(reviews)
+    for long, repeated in ((hits, {"rule_id", "clause", "source_url", "outcome"}), (matches, {"topic", "phrase"})):
+        enc = pipeline._encode(long)
+        assert repeated <= set(enc.dtypes)
+        assert_frame_equal(enc.decode(), long, check_exact=True)
+        size = lambda f: f.memory_usage(deep=True, index=False).sum()  # noqa: E731
+        assert size(enc.frame) < size(long)
+
+
+def test_run_triage_hits_equal_check_reviews_order(reviews):
+    """The duplicate check runs before the per-review stages (its memory never beside their results), yet its
+    rows come after the per-review rows, exactly as :func:`reviewtools.rules.check_reviews` returns them."""
+    from reviewtools import pipeline
+    from reviewtools.rules import check_reviews
+
+    dupes = pd.concat([reviews, reviews.head(12).assign(review_id=lambda f: f["review_id"] + "-copy",
+                                                        author="someone else")], ignore_index=True)
+    got = pipeline.run_triage(dupes, processes=1).hits.copy()
+    got.attrs = {}
+    want = check_reviews(pipeline.coerce(dupes))
+    found = want["rule_id"].astype(str).str.contains("DUPLICATE") & (want["outcome"] == "hit")
+    assert found.any()  # the duplicate check found the copies
+    assert_frame_equal(got, want, check_exact=True)
