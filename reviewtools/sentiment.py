@@ -301,7 +301,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 # are decided in order by _boundary itself. tests/test_sentiment_fast.py holds the two equal under Hypothesis.
 
 #: Character classes of the block splitter, one bit each (see :func:`_char_bits`).
-_K_WS, _K_NL, _K_T, _K_C, _K_UP, _K_LO, _K_DIG, _K_CONTENT, _K_RE_DIGIT = (1 << k for k in range(9))
+_K_WS, _K_NL, _K_T, _K_C, _K_UP, _K_LO, _K_DIG, _K_CONTENT, _K_RE_DIGIT, _K_BARE = (1 << k for k in range(10))
 #: Iterations of a vectorised scan (over whitespace, closers, openers) before the rare long runs left are
 #: finished one by one; a performance knob only, the result does not depend on it.
 _SCAN_STEPS: Final[int] = 8
@@ -329,6 +329,8 @@ def _char_bits(ch: str) -> tuple[int, int]:
     bits |= (_K_UP if ch.isupper() else 0) | (_K_LO if ch.islower() else 0) | (_K_DIG if ch.isdigit() else 0)
     if _ALNUM.match(ch) or _is_content(ch):
         bits |= _K_CONTENT
+    elif not bits & _K_NL:
+        bits |= _K_BARE  # neither content nor a line break: whitespace or punctuation inside a line
     if _RE_DIGIT.fullmatch(ch):
         bits |= _K_RE_DIGIT
     return bits, 1 if ch in _OPENERS else 0
@@ -484,8 +486,8 @@ def _split_block(texts: list[str], ascii_only: bool) -> tuple[np.ndarray, np.nda
     z = _scan(b, table, _K_WS, ends, -1)
     owner = np.searchsorted(base, a, side="right") - 1
     content = (table[b[a]] & _K_CONTENT) != 0
-    for j in np.flatnonzero(~content).tolist():  # no letter, digit or symbol at its start: look at all of it
-        content[j] = bool((table[b[a[j] : z[j]]] & _K_CONTENT).any())
+    bare = np.flatnonzero(~content)  # no letter, digit or symbol at its start: look for one in the rest
+    content[bare] = _scan(b, table, _K_BARE, a[bare], 1) < z[bare]
     new = content.copy()  # a piece without content joins the sentence before it in the same text
     new[0] = True
     new[1:] |= owner[1:] != owner[:-1]
@@ -897,9 +899,8 @@ class _Sentences(NamedTuple):
     @classmethod
     def of(cls, titles: list[str], texts: list[str]) -> _Sentences:
         n = len(texts)
-        title_code: dict[str, int] = {}
-        codes = np.fromiter((title_code.setdefault(t, len(title_code)) for t in titles), dtype=np.int64, count=n)
-        distinct = list(title_code)  # titles repeat ("Five Stars"): each distinct one is split once
+        codes, uniques = pd.factorize(np.array(titles, dtype=object))
+        distinct = uniques.tolist()  # titles repeat ("Five Stars"): each distinct one is split once
         t_own, t_a, t_b = split_sentences_many(distinct)
         x_own, x_a, x_b = split_sentences_many(texts)
         strings = [texts[o][a:b] for o, a, b in zip(x_own.tolist(), x_a.tolist(), x_b.tolist(), strict=True)]
