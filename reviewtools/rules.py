@@ -1424,7 +1424,12 @@ def _detect_seller_feedback(rv: _Review, params: Mapping[str, Any]) -> Iterator[
     # The anchor contract (every logistics match contains an anchor word) holds per sentence as it does per
     # review (sentences end at non-word characters, so they split no token): the long logistics alternation
     # runs only on the sentences that have an anchor word.
-    sentences: list[tuple[str, int, int, str, str, bool]] = []
+    # Every logistics sentence counts and at most those are spans; every other sentence of more than
+    # SELLER_FEEDBACK_FILLER_WORDS words counts too. So the share below is at most logistics / (logistics + longer)
+    # (and, before the logistics searches, at most anchored / (anchored + longer ones without an anchor)): under
+    # the lower threshold there is no finding, and the searches need not run.
+    lowest = min(SELLER_FEEDBACK_MIXED_SHARE, SELLER_FEEDBACK_REMOVABLE_SHARE)
+    pending: list[tuple[str, int, int, str, str, bool]] = []
     for fname in FIELDS:
         s = rv.get(fname)
         low = rv.lower(fname)
@@ -1432,18 +1437,21 @@ def _detect_seller_feedback(rv: _Review, params: Mapping[str, Any]) -> Iterator[
             continue
         for a, b in _sentences(s):
             sent, lsent = s[a:b], low[a:b]
-            cue = (anchors is None or not anchors.isdisjoint(_ANCHOR_TOKEN.findall(lsent))) and logistic.search_in(
-                lsent, sent)
-            sentences.append((fname, a, b, sent, lsent, cue))
+            anchored = anchors is None or not anchors.isdisjoint(_ANCHOR_TOKEN.findall(lsent))
+            pending.append((fname, a, b, sent, lsent, anchored))
+    anchored_n = sum(1 for sn in pending if sn[5])
+    if not anchored_n:
+        return
+    words = [len(_WORDS.findall(sn[3])) for sn in pending]
+    unanchored_longer = sum(1 for sn, n in zip(pending, words) if not sn[5] and n > SELLER_FEEDBACK_FILLER_WORDS)
+    if anchored_n / (anchored_n + unanchored_longer) < lowest:
+        return
+    sentences = [sn[:5] + (sn[5] and logistic.search_in(sn[4], sn[3]),) for sn in pending]
     logistics = sum(1 for sn in sentences if sn[5])
     if not logistics:
         return
-    # Every logistics sentence counts and at most those are spans; every other sentence of more than
-    # SELLER_FEEDBACK_FILLER_WORDS words counts too. So the share below is at most logistics / (logistics + longer):
-    # under the lower threshold there is no finding, and the product and evaluative searches need not run.
-    words = [len(_WORDS.findall(sn[3])) for sn in sentences]
     longer = sum(1 for sn, n in zip(sentences, words) if not sn[5] and n > SELLER_FEEDBACK_FILLER_WORDS)
-    if logistics / (logistics + longer) < min(SELLER_FEEDBACK_MIXED_SHARE, SELLER_FEEDBACK_REMOVABLE_SHARE):
+    if logistics / (logistics + longer) < lowest:
         return
     counted = 0
     longest = 0
