@@ -305,8 +305,9 @@ _K_WS, _K_NL, _K_T, _K_C, _K_UP, _K_LO, _K_DIG, _K_CONTENT, _K_RE_DIGIT, _K_BARE
 #: Iterations of a vectorised scan (over whitespace, closers, openers) before the rare long runs left are
 #: finished one by one; a performance knob only, the result does not depend on it.
 _SCAN_STEPS: Final[int] = 8
-#: Texts split together at most (the pipeline's partitions have at most 25,000 reviews): bounds the temporary
-#: arrays of one block (a ~10 MB buffer, a few int64 arrays per terminator) when a whole large frame is scored.
+#: Texts split (and language-checked, word-counted) together at most (the pipeline's partitions have at most
+#: 25,000 reviews): bounds the temporary arrays of one block (a ~10 MB buffer, a few int64 arrays per
+#: terminator or token) when a whole large frame is scored in one call.
 _SPLIT_BLOCK_TEXTS: Final[int] = 25_000
 _NO_SPANS: Final[tuple[np.ndarray, np.ndarray, np.ndarray]] = (
     np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
@@ -642,13 +643,13 @@ def _languages(texts: list[str]) -> _Languages:
     ascii_rows = [i for i in range(n) if texts[i].isascii()]
     decided = np.zeros(n, dtype=bool)
     keys, longest = _packed_english_words()
-    if ascii_rows and longest <= 8:
-        stripped = [texts[i].strip() for i in ascii_rows]
+    for lo in range(0, len(ascii_rows) if longest <= 8 else 0, _SPLIT_BLOCK_TEXTS):
+        rows = np.asarray(ascii_rows[lo : lo + _SPLIT_BLOCK_TEXTS], dtype=np.int64)
+        stripped = [texts[i].strip() for i in rows.tolist()]
         heads = [s[:LANGUAGE_MAX_CHARS] for s in stripped]
         whole_head = np.fromiter((len(s) <= LANGUAGE_MAX_CHARS for s in stripped), dtype=bool,
                                  count=len(stripped))
         plain, letters = _plain_english_ascii(heads, keys, longest)
-        rows = np.asarray(ascii_rows, dtype=np.int64)
         english = (letters >= LANGUAGE_MIN_CHARS) & plain
         short = (letters < LANGUAGE_MIN_CHARS) & whole_head
         for i in rows[english].tolist():
@@ -976,8 +977,9 @@ def _word_counts(strings: list[str]) -> np.ndarray:
     """
     out = np.empty(len(strings), dtype=np.int64)
     is_ascii = np.fromiter((x.isascii() for x in strings), dtype=bool, count=len(strings))
-    rows = np.flatnonzero(is_ascii)
-    if rows.size:
+    ascii_rows = np.flatnonzero(is_ascii)
+    for lo in range(0, ascii_rows.size, _SPLIT_BLOCK_TEXTS):
+        rows = ascii_rows[lo : lo + _SPLIT_BLOCK_TEXTS]
         sub = [strings[i] for i in rows.tolist()]
         table, _ = _ascii_classes()
         b = np.frombuffer((" " + " ".join(sub) + " ").encode("ascii"), dtype=np.uint8)

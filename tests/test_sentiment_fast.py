@@ -92,8 +92,12 @@ def test_ascii_classes_follow_the_reference_patterns():
 
 def test_blocks_of_texts_join_in_order(monkeypatch):
     monkeypatch.setattr(sentiment, "_SPLIT_BLOCK_TEXTS", 3)
-    texts = ["A. B.", "caf\u00e9. Ok.", "", "x", "\u2026 Yes. No.", "One. Two. Three.", "e.g. this", "\U0001f600!", "Z."]
+    texts = ["A. B.", "caf\u00e9. Ok.", "", "x", "\u2026 Yes. No.", "One. Two. Three.", "e.g. this", "\U0001f600!", "Z.",
+             "the and it to of for this that with but not you " * 2, "Das Produkt ist leider sehr schlecht und kaputt."]
     assert _as_lists(texts) == [split_sentences(t) for t in texts]
+    assert sentiment._word_counts(texts).tolist() == [len(t.split()) for t in texts]
+    got = sentiment._languages(texts)
+    assert list(zip(got.language, got.foreign.tolist(), strict=True)) == _reference_languages(texts)
 
 
 def test_no_texts_and_empty_texts():
