@@ -233,14 +233,19 @@ def filter_reviews(
 
 # ============================================================================================ per-load index
 
-#: The columns :mod:`reviewtools.ratings` and the figure pages read (``ratings._prepare`` takes ``review_id,
-#: rating, created_at, platform, sentiment_score, topics, title`` and the group column; :func:`product_table` the
-#: product title, action and status; ``topics.topic_counts`` the three topic columns). A page computing figures
-#: takes only these rows' cells, not the review text, drafts and reasons of every matching review.
-FIGURE_COLUMNS: Final[tuple[str, ...]] = (
-    "review_id", "platform", "product_id", "product_title", "rating", "created_at", "sentiment_score", "topics",
-    "topics_praised", "topics_checked", "title", "action", "status",
-)
+#: The columns each figure page's library calls read, so a page takes only these cells of the matching rows (not
+#: the review text, drafts and reasons of every one). ``ratings._prepare`` reads ``review_id, rating, created_at``,
+#: the group column and, when present, ``platform, sentiment_score, topics, title`` (carried along: only
+#: ``review_drag`` returns ``title``, which the products chart does not show); :func:`product_table` reads the
+#: product title, action and status; ``topics.topic_counts`` the three topic columns. ``tests/test_dashboard_speed``
+#: checks every page's results on these columns against the whole frame.
+PAGE_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+    "overview": ("review_id", "platform", "rating", "created_at", "sentiment_score"),
+    "topics": ("review_id", "platform", "rating", "created_at", "topics", "topics_praised", "topics_checked"),
+    "products": ("review_id", "platform", "product_id", "product_title", "rating", "created_at", "action", "status"),
+}
+#: Every column of :data:`PAGE_COLUMNS`.
+FIGURE_COLUMNS: Final[tuple[str, ...]] = tuple(dict.fromkeys(c for cols in PAGE_COLUMNS.values() for c in cols))
 #: Columns of the hits frame that :func:`reviewtools.ratings.what_if` reads.
 WHAT_IF_HIT_COLUMNS: Final[tuple[str, ...]] = (
     "platform", "review_id", "rule_id", "outcome", "removal_basis", "strength",

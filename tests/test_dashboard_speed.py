@@ -367,37 +367,54 @@ def triaged() -> pd.DataFrame:
     return run_triage(read_reviews(sample).reviews)
 
 
-def test_figures_read_only_the_figure_columns(triaged):
-    """Every figure the overview, topics and products pages compute from the rows of views.FIGURE_COLUMNS only
-    equals the one computed from every column (the pages take only those columns of the matching rows)."""
-    from reviewtools import ratings
+def test_figures_read_only_the_page_columns(triaged):
+    """Every figure the overview, topics and products pages compute from the rows of their
+    views.PAGE_COLUMNS only equals the one computed from every column (the pages take only those columns of the
+    matching rows)."""
+    from reviewtools import charts, ratings
 
     tri = triaged.reviews.copy()
     tri["status"] = pd.array(["new", "drafted", None, "done"] * (len(tri) // 4) + [None] * (len(tri) % 4),
                              dtype="string")
     tri.attrs = {}
-    narrow = tri[[c for c in tri.columns if c in views.FIGURE_COLUMNS]]
-    assert len(narrow.columns) < len(tri.columns) and "text" not in narrow.columns
-    calls = {
-        "overview_metrics": lambda fr: views.overview_metrics(fr, 30),
-        "rating_summary": lambda fr: ratings.rating_summary(fr, by=None),
-        "displayed": lambda fr: ratings.rating_summary(fr, by=None, displayed={ratings.ALL_GROUP: (4.4, 5000)}),
-        "drag": lambda fr: ratings.drag(fr, by=None),
-        "what_if": lambda fr: ratings.what_if(fr, triaged.hits, by=None),
-        "targets": lambda fr: ratings.targets(fr, 4.5, by=None),
-        "trend": lambda fr: ratings.trend(fr, by=None, freq="M"),
-        "alerts": lambda fr: ratings.alerts(fr, by=None, freq="M"),
-        "topic_counts": topic_counts,
-        "topic_trend": lambda fr: ratings.topic_trend(fr, by=None, freq="M"),
-        "product_table": lambda fr: views.product_table(fr, open_statuses=("new", "drafted")),
-        "review_drag": lambda fr: ratings.review_drag(fr),
+    hits = triaged.hits
+    pages = {
+        "overview": {
+            "overview_metrics": lambda fr: views.overview_metrics(fr, 30),
+            "rating_summary": lambda fr: ratings.rating_summary(fr, by=None),
+            "histogram": lambda fr: charts.histogram_figure(ratings.rating_summary(fr, by=None)).to_json(),
+            "displayed": lambda fr: ratings.rating_summary(fr, by=None, displayed={ratings.ALL_GROUP: (4.4, 5000)}),
+            "drag": lambda fr: charts.drag_figure(ratings.drag(fr, by=None)).to_json(),
+            "what_if": lambda fr: ratings.what_if(fr, views.evidence_for(hits, fr), by=None),
+            "targets": lambda fr: ratings.targets(fr, 4.5, by=None),
+            "trend": lambda fr: ratings.trend(fr, by=None, freq="M"),
+            "alerts": lambda fr: ratings.alerts(fr, by=None, freq="M"),
+            "trend_figures": lambda fr: (charts.trend_figure(ratings.trend(fr, by=None), ratings.alerts(fr, by=None))
+                                         .to_json(), charts.sentiment_rating_figure(ratings.trend(fr, by=None))
+                                         .to_json()),
+        },
+        "topics": {
+            "topic_counts": topic_counts,
+            "topic_trend": lambda fr: ratings.topic_trend(fr, by=None, freq="M"),
+            "topic_figure": lambda fr: charts.topic_share_figure(ratings.topic_trend(fr, by=None)).to_json(),
+        },
+        "products": {
+            "product_table": lambda fr: views.product_table(fr, open_statuses=("new", "drafted")),
+            "review_drag": lambda fr: ratings.review_drag(fr, top=charts.TOP_N).drop(columns="title", errors="ignore"),
+            "review_drag_figure": lambda fr: charts.review_drag_figure(ratings.review_drag(fr, top=charts.TOP_N))
+            .to_json(),
+        },
     }
-    for name, fn in calls.items():
-        got, want = fn(narrow), fn(tri)
-        if isinstance(want, pd.DataFrame):
-            pd.testing.assert_frame_equal(got, want, obj=name)
-        else:
-            assert repr(got) == repr(want), name
+    assert set(pages) == set(views.PAGE_COLUMNS)
+    for page, calls in pages.items():
+        narrow = tri[[c for c in tri.columns if c in views.PAGE_COLUMNS[page]]]
+        assert len(narrow.columns) == len(views.PAGE_COLUMNS[page]) and "text" not in narrow.columns
+        for name, fn in calls.items():
+            got, want = fn(narrow), fn(tri)
+            if isinstance(want, pd.DataFrame):
+                pd.testing.assert_frame_equal(got, want, obj=f"{page}: {name}")
+            else:
+                assert repr(got) == repr(want), f"{page}: {name}"
 
 
 def _ref_topic_trend_counts(dated: pd.DataFrame, key: str) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from reviewtools import charts, ratings, views
 from reviewtools.errors import RatingsError
 
 ctx = current()
-FIG = views.FIGURE_COLUMNS  # every column the figures below read: only these are taken from the matching rows
+FIG = views.PAGE_COLUMNS["overview"]  # the columns read here: only they are taken of the matching rows
 st.header("Overview")
 st.caption(f"{ctx.n_reviews:,} reviews after filters · every figure is {ratings.COMPUTED_BASIS}, not the platform's "
            "displayed rating (that also counts star-only ratings and weighs reviews)")

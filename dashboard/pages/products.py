@@ -8,7 +8,7 @@ from dashboard.context import current
 from reviewtools import charts, ratings, views
 
 ctx = current()
-FIG = views.FIGURE_COLUMNS  # every column the table and figure read: only these are taken from the matching rows
+FIG = views.PAGE_COLUMNS["products"]  # the columns read here: only they are taken of the matching rows
 st.header("Products")
 if not ctx.rows(["rating"])["rating"].notna().any():
     st.info("No rated review matches the filters.")

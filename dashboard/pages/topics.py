@@ -10,7 +10,7 @@ from reviewtools.errors import ReviewToolsError
 from reviewtools.topics import topic_counts
 
 ctx = current()
-FIG = views.FIGURE_COLUMNS  # every column the counts and trend read: only these are taken from the matching rows
+FIG = views.PAGE_COLUMNS["topics"]  # the columns read here: only they are taken of the matching rows
 st.header("Topics")
 if ctx.n_reviews == 0:
     st.info("No review matches the filters.")
