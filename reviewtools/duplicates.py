@@ -91,6 +91,7 @@ _VERIFY_CHUNK: Final[int] = 8_000_000
 #: Guards the float ``t * s`` against rounding up (0.7 * 10 == 7.000000000000001): a smaller ceil only
 #: lengthens the prefix (more candidates, never fewer).
 _EPS: Final[float] = 1e-9
+_LS: Final = pa.large_string()
 
 
 def _normalise(s: str) -> list[str]:
@@ -207,10 +208,39 @@ def _word_hash(word: str) -> int:
 
 
 def _word_hashes(words: pa.Array, cache: dict[str, int]) -> np.ndarray:
-    """:func:`_word_hash` of each word, through ``cache`` (blocks of one corpus share most of their words)."""
+    """:func:`_word_hash` of each word (without the one space that may end it, see :func:`_split_words`),
+    through ``cache`` (blocks of one corpus share most of their words)."""
     got = cache.get
-    return np.fromiter(((got(w) or cache.setdefault(w, _word_hash(w))) for w in words.to_pylist()),
-                       dtype=np.uint64, count=len(words))
+    return np.fromiter(((got(w) or cache.setdefault(w, _word_hash(w[:-1] if w.endswith(" ") else w)))
+                        for w in words.to_pylist()), dtype=np.uint64, count=len(words))
+
+
+def _split_words(texts: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """The pieces of ``pc.split_pattern(texts, " ")``, flat, each with the one space that ends it (a piece that
+    ends its text has none), and the number of pieces per text.
+
+    No copy of the text bytes: the pieces are a string array over the texts' own buffer whose offsets are the
+    piece starts (each text's start and the byte after each space), so a piece runs to the next one's start.
+
+    >>> w, n = _split_words(pa.array(["ab cd", "", "e  f "], type=pa.large_string()))
+    >>> w.to_pylist(), n.tolist()
+    (['ab ', 'cd', '', 'e ', ' ', 'f ', ''], [2, 1, 4])
+    """
+    if texts.type != _LS:
+        texts = texts.cast(_LS)
+    n = len(texts)
+    _, off_buf, data_buf = texts.buffers()
+    offsets = np.frombuffer(off_buf, dtype=np.int64)[texts.offset:texts.offset + n + 1]
+    lo, hi = int(offsets[0]), int(offsets[-1])
+    data = np.frombuffer(data_buf, dtype=np.uint8)[lo:hi] if hi > lo else np.zeros(0, dtype=np.uint8)
+    space = np.flatnonzero(data == 32) + lo
+    after_space = space + 1
+    # the piece starts in order: each text's start merged into the bytes after a space (equal starts, from an
+    # empty piece, may come in either order: the first of them is the empty one)
+    starts = np.insert(after_space, np.searchsorted(after_space, offsets[:-1]), offsets[:-1])
+    n_words = np.diff(np.searchsorted(space, offsets)) + 1
+    words = pa.Array.from_buffers(_LS, len(starts), [None, pa.py_buffer(np.append(starts, hi)), data_buf])
+    return words, n_words
 
 
 def _shingles_of_words(wh: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -254,9 +284,8 @@ def _shingle_hashes(norm: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     lo = 0
     while lo < n:
         hi = max(lo + 1, int(np.searchsorted(cum, cum[lo] - chars[lo] + _BLOCK_CHARS, side="right")))
-        words = pc.split_pattern(norm.slice(lo, hi - lo), " ")
-        lengths = pc.list_value_length(words).to_numpy(zero_copy_only=False).astype(np.int64)
-        enc = pc.dictionary_encode(pc.list_flatten(words))
+        words, lengths = _split_words(norm.slice(lo, hi - lo))
+        enc = pc.dictionary_encode(words)
         wh = _word_hashes(enc.dictionary, cache)[enc.indices.to_numpy(zero_copy_only=False)]
         del words, enc
         _release()
@@ -568,7 +597,6 @@ def find_duplicates(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = None)
 #: Partner reviews named in a note (more are summarised as " ...").
 _NOTE_PARTNERS: Final[int] = 5
 _INF: Final[int] = np.iinfo(np.int64).max
-_LS: Final = pa.large_string()
 
 
 def _ls(v: str) -> pa.Scalar:
