@@ -77,7 +77,7 @@ def test_bound_never_rules_out_what_the_matcher_finds(text, market):
         assert not list(phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID))
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(st.tuples(_phoneish(), _phoneish(), st.sampled_from(MARKETS)), min_size=1, max_size=12))
 def test_column_wide_prefilter_keeps_every_row_the_python_bound_keeps(rows):
     titles, texts, markets = (list(x) for x in zip(*rows))
@@ -88,7 +88,7 @@ def test_column_wide_prefilter_keeps_every_row_the_python_bound_keeps(rows):
             assert mask[j], (ti, te, m)
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(st.tuples(_phoneish(), _phoneish(), st.sampled_from(MARKETS)), min_size=1, max_size=10))
 def test_check_each_review_with_and_without_prefilters_on_phone_text(rows):
     frame = pd.DataFrame({"review_id": [f"r{i}" for i in range(len(rows))], "platform": "amazon",
@@ -137,7 +137,7 @@ ADDRESS_EMAIL_PIECES = ("221", "1600", "12b", " ", "\xa0", "\u2003", "\n", "Bake
                         "ship to ", "a.b", "@", "example", ".", "co", "uk", "com", "-", "+", "%", "x", "Ü", "1")
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(st.tuples(*(st.lists(st.sampled_from(ADDRESS_EMAIL_PIECES), max_size=12).map("".join),) * 2),
                      min_size=1, max_size=10))
 def test_address_and_email_prefilters_never_change_the_result(rows):
