@@ -321,6 +321,11 @@ def _incentive_rx(values: tuple[str, ...], reviews: tuple[str, ...], cues: tuple
 def _detect_incentive(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
     p = rule.params
     value, review, cue = _incentive_rx(tuple(p["value_terms"]), tuple(p["review_terms"]), tuple(p["exchange_cues"]))
+    # A term found in a sentence is found in the text too (a sentence starts after a non-word character and
+    # ends at one, or at a line end or the text's end, so each \b around a term holds in both): a text without
+    # both kinds of term has no sentence with both.
+    if value.search(text) is None or review.search(text) is None:
+        return []
     out = []
     for s, e in _sentences(text):
         sent = text[s:e]

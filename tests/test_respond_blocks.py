@@ -149,7 +149,9 @@ _PIECES = ("call", "Call me", "+", "＋", "(", ")", "-", ".", " ", "x", "X", "ex
            "LAWYER", "Legal Action", "newsletter", "Subscribe", "promo code", "contact us first", "rate us 5",
            "we hope you will reconsider", "update your rating", "leave a positive review", "QR code", "@shop",
            "follow us on instagram", "our phone number is", "sue you", "fake review", "10% off", "ſue", "\u212a", "“", "”", "—", "’", "é", "É", "ß", "Straße",
-           "ΣΑΣ", "ǅ", "ﬁ", "İ", "ı")
+           "ΣΑΣ", "ǅ", "ﬁ", "İ", "ı",
+           "gift card", "free product", "$10", "in exchange for", "a 5-star review", "etc.", "refund.Review",
+           "voucher", "for your feedback")
 
 
 def _draftish() -> st.SearchStrategy[str]:
@@ -205,19 +207,36 @@ def test_lint_with_shortcuts_equals_lint_without(text, platform, region):
     respond._lint_cached.cache_clear()
     saved = respond.may_hold_phone_number, respond._any_rx
     saved_lits, saved_dot = respond._pattern_literals, respond._DOT_WORD
+    saved_incentive = respond._DETECTORS["incentive"]
     try:
         respond.may_hold_phone_number = lambda *a, **k: True
         respond._any_rx = lambda patterns: None
         respond._pattern_literals = lambda pattern: None
         respond._literal_rx.cache_clear()
         respond._DOT_WORD = re.compile("")  # matches every text
+        respond._DETECTORS["incentive"] = _plain_incentive
         slow = lint_draft(text, platform, region=region)
     finally:
         respond.may_hold_phone_number, respond._any_rx = saved
         respond._pattern_literals, respond._DOT_WORD = saved_lits, saved_dot
+        respond._DETECTORS["incentive"] = saved_incentive
         respond._literal_rx.cache_clear()
         respond._lint_cached.cache_clear()
     assert fast == slow
+
+
+def _plain_incentive(rule, text, ctx):
+    """R-INCENTIVE without the whole-text shortcut: every sentence searched."""
+    p = rule.params
+    value, review, cue = respond._incentive_rx(tuple(p["value_terms"]), tuple(p["review_terms"]),
+                                               tuple(p["exchange_cues"]))
+    out = []
+    for s, e in respond._sentences(text):
+        sent = text[s:e]
+        if value.search(sent) and review.search(sent):
+            out.append(respond._problem(rule, text, s, e) if cue.search(sent)
+                       else respond._problem(rule, text, s, e, p["warn_reason"], "warn"))
+    return out
 
 
 def test_every_tld_starts_with_a_word_character():
