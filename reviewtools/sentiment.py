@@ -1190,6 +1190,7 @@ __all__ = [
     "SENTENCE_COLUMNS",
     "load_abbreviations",
     "split_sentences",
+    "split_sentences_many",
     "review_string",
     "label_for",
     "not_scored_reason",
