@@ -417,23 +417,21 @@ def _near_pairs(norm: pa.Array | list[pa.Array]) -> tuple[np.ndarray, np.ndarray
     key = ow.astype(np.uint64)
     key <<= np.uint64(32)
     key |= rank[tid]
+    n_shared = np.bincount(ow, minlength=n_texts)
     del tid, ow, rank
     key.sort()  # by text, then rank
-    t_owner = (key >> np.uint64(32)).astype(np.int32)
     key &= np.uint64(0xFFFFFFFF)
     t_rank = key.astype(np.uint32)
     del key
-    n_shared = np.bincount(t_owner, minlength=n_texts)
     off = np.concatenate(([0], np.cumsum(n_shared)))
-    n_prefix = prefix - private  # shared shingles in each live text's prefix
-    within = np.arange(len(t_owner)) - off[t_owner]
-    in_prefix = within < n_prefix[t_owner]
-    del within
+    n_prefix = np.clip(prefix - private, 0, None)  # shared shingles in each live text's prefix (others: none)
     last = np.zeros(n_texts, dtype=np.int64)  # rank of the last shingle of each live text's prefix
     last[live] = t_rank[off[:-1][live] + n_prefix[live] - 1]
     _lap("prefixes", t0)
-    entries = [t_rank[in_prefix], t_owner[in_prefix]]
-    del in_prefix, t_owner
+    p_start = np.cumsum(n_prefix) - n_prefix
+    in_prefix = np.repeat(off[:-1] - p_start, n_prefix) + np.arange(int(n_prefix.sum()))
+    entries = [t_rank[in_prefix], np.repeat(np.arange(n_texts, dtype=np.int32), n_prefix)]
+    del in_prefix, p_start
     cand_u, cand_v, times = _candidates(entries, size, n_shared, prefix, last)
     _lap("candidates", t0)
     if len(cand_u) == 0:
