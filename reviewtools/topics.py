@@ -1060,7 +1060,7 @@ def _window_doc(window: str, start: int, end: int, lex: _Lexicon) -> tuple[_Doc,
 
     Exact by construction: the judge reads nothing outside the match's sentence except one token before it
     (``negator_before`` looks at the word before a quantifier) and a context-rule marker's words after it
-    (at most :func:`_marker_reach` + 1), and every scan that reaches the sentence's edge stops there, as it
+    (at most :func:`_marker_reach`), and every scan that reaches the sentence's edge stops there, as it
     would at the window's. So the window is tokenised from the start of the last token before the match's
     sentence (no token crosses a token's start) up to the match's sentence end, plus that many tokens. With no token crossing them, the tokens are those of the pieces before, of and after the match
     (the tokeniser has no look-behind; a token ends where the next character cannot continue it), so
@@ -1105,7 +1105,7 @@ def _window_doc(window: str, start: int, end: int, lex: _Lexicon) -> tuple[_Doc,
         if part == 1:
             last = len(words) - 1
     if stop < size:  # past the sentence: only the tokens a marker can still read
-        extra = _marker_reach() + 2
+        extra = _marker_reach()
         for mo in _TOKEN_OR_MARK_RE.finditer(text, stop):
             w = mo[1]
             if w:
@@ -1188,8 +1188,12 @@ def _find(frame: pd.DataFrame, topics: Sequence[str] | None, prefilter: bool = T
         if fld not in frame.columns:
             continue
         texts = _field_values(frame, fld)
-        if prefilter:
-            judged: Iterable[tuple[int, list[tuple]]] = _field_matches(texts, m, lex, _phrase_index(selected))
+        if prefilter:  # each distinct value once (titles repeat: "Five Stars"), then its matches on every row
+            codes: dict[str, int] = {}
+            code_of = [codes.setdefault(t, len(codes)) for t in texts]
+            by_code = dict(_field_matches(list(codes), m, lex, _phrase_index(selected)))
+            judged: Iterable[tuple[int, list[tuple]]] = (
+                (pos, by_code[c]) for pos, c in enumerate(code_of) if c in by_code)
         else:  # the reference: every text the RE2 stem prefilter passes, every phrase at every word start
             judged = ((int(pos), _judged_matches(texts[int(pos)], m, lex)) for pos in _candidates(texts, m.prefilter))
         for pos, found in judged:

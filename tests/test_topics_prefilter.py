@@ -47,6 +47,9 @@ LEXICON = topics._lexicon()
 GLUE = sorted(LEXICON.negators | LEXICON.break_words | LEXICON.negative | LEXICON.positive) + [
     "I", "it", "the", "my", "this", "a", "was", "if", "not a single", "none of them", "a few", "very few",
 ]
+#: every word of the context rules' markers ("in place of", "instead of", "if", "accidentally"...)
+MARKER_WORDS = sorted({a for rule in LEXICON.context_rules for marker in rule.markers for alts in marker for a in alts})
+GLUE += MARKER_WORDS + sorted(LEXICON.modals | LEXICON.quantified_negators | LEXICON.not_quantifiers)
 ODD = [".", ",", ";", ":", "!", "?", "\n", " - ", "'", "’", "_", "-", "(", ")", "\"", "…", "  ", "\t", "é", "İ",
        "ß", "ẞ", "Σ", "😀", "ﬁ", "K", "2", "10", "x", "ok'", "'tis", "o'", "a'b"]
 
