@@ -347,3 +347,62 @@ def test_normalisation_equals_python(texts, skip):
     want = [" ".join(WORDS.findall(s.lower())) for s in arr.to_pylist()]
     assert norm.to_pylist() == want
     assert n_words.tolist() == [len(w.split()) for w in want]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab é") + ["😀"]), max_size=10), max_size=6),
+       st.integers(0, 3))
+def test_word_pieces_equal_split_pattern(texts, skip):
+    """The offset split (pieces over the texts' own buffer) gives split_pattern's pieces, one trailing space
+    each at most, and the same counts: double, leading and trailing spaces and empty texts included."""
+    arr = pa.array(texts, type=pa.large_string()).slice(min(skip, len(texts)))
+    words, n = dup._split_words(arr)
+    want = pa.compute.split_pattern(arr, " ").to_pylist()
+    assert [w[:-1] if w.endswith(" ") else w for w in words.to_pylist()] == [w for ws in want for w in ws]
+    assert n.tolist() == [len(ws) for ws in want]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sets(st.integers(0, 40), max_size=25), min_size=1, max_size=12), st.data())
+def test_overlaps_are_exact_set_intersections(rows, data):
+    ranks = np.array([r for row in rows for r in sorted(row)], dtype=np.uint32)
+    off = np.concatenate(([0], np.cumsum([len(r) for r in rows]))).astype(np.int64)
+    pairs = data.draw(st.lists(st.tuples(st.integers(0, len(rows) - 1), st.integers(0, len(rows) - 1)), max_size=30))
+    u = np.array([p[0] for p in pairs], dtype=np.int64)
+    v = np.array([p[1] for p in pairs], dtype=np.int64)
+    got = dup._overlaps(u, v, ranks, off) if len(ranks) else np.zeros(len(u), dtype=np.int64)
+    assert got.tolist() == [len(rows[a] & rows[b]) for a, b in pairs]
+
+
+def test_output_columns_come_from_the_rule_and_the_review():
+    """Every column of the set-level frame, not only those the oracle compares: dtypes, the rule's fields,
+    the review's platform, removal basis only on hits."""
+    from reviewtools.rules import HIT_COLUMNS, rules_by_id
+    frame = _corpus(300, 5)
+    out = find_duplicates(frame)
+    assert {c: str(t) for c, t in out.dtypes.items()} == {c: str(pd.api.types.pandas_dtype(t))
+                                                           for c, t in HIT_COLUMNS.items()}
+    assert set(out.outcome) == {"hit", "not_run"}
+    by_id = rules_by_id()
+    plat = dict(zip(frame.review_id, frame.platform))
+    for r in out.itertuples():
+        rule = by_id[r.rule_id]
+        assert (r.category, r.clause, r.source_url) == (rule.category, rule.clause, rule.source_url)
+        assert r.platform == plat[r.review_id] and r.platform in rule.platforms
+        if r.outcome == "hit":
+            assert r.removal_basis == rule.removal_basis and r.field == "text"
+            assert r.strength in ("weak", rule.strength)
+        else:
+            assert pd.isna(r.removal_basis) and pd.isna(r.strength) and pd.isna(r.start) and pd.isna(r.evidence)
+
+
+def test_an_author_holding_the_first_copies_is_partnered_with_the_next_five_others():
+    """A group of ten copies whose first four rows are one author's: that author's rows name the first five
+    rows by others (found past the first six rows), unknown authors name the first five other rows."""
+    authors = ["ann", "ann", None, "ann", "bob", "cy", "dee", "ed", "flo", "gus"]
+    dates = [f"2024-01-{d:02d}" for d in (9, 2, 3, 4, 1, 6, 7, 8, 5, 10)]
+    f = _frame([LONG] * 10, authors, dates)
+    want = _oracle(f)
+    assert _canon(find_duplicates(f)) == _canon(want)
+    notes = set(want.loc[want.outcome == "hit", "note"])
+    assert "same text as of review(s) d2, d4, d5, d6, d7 ... by a different author" in notes
