@@ -1,17 +1,21 @@
-"""Time complaint-topic tagging (reviewtools.topics.tag_topics) and theme discovery on the benchmark corpus.
+"""CPU per review of complaint-topic tagging, the word-presence prefilter against the reference path, interleaved.
 
-    .venv/bin/python benchmarks/bench_topics.py --reviews 100000 [--discover 8] [--repeat 3]
+    .venv/bin/python benchmarks/bench_topics.py --reviews 20000 [--rounds 3] [--discover 8]
+    .venv/bin/python benchmarks/bench_topics.py --corpus benchmarks/out/reviews_100000_seed8.csv --rounds 2
 
 Reads ``benchmarks/out/reviews_<N>_seed8.csv`` (made by ``benchmarks/generate.py`` from the real review texts
-in ../shared/datasets; generated here when missing). Reports the median wall time of ``tag_topics`` over
-``--repeat`` runs in this process (after one warm-up on 1,000 rows that compiles the rules), reviews per
-second, topic matches, and optionally one ThemeDiscovery fit.
+in ../shared/datasets; generated here when missing) or ``--corpus``. Each round runs
+``find_and_tag_topics(frame, prefilter=False)`` (the reference: every phrase tried at every word start its
+first word can begin, as before the prefilter) and then ``find_and_tag_topics(frame)`` in this process, timed
+in CPU seconds (``time.process_time``: other people's load on a shared machine inflates both alike; the load
+average is printed beside the figures), and prints the minimum over the rounds per review. The two outputs are
+compared first (exact, ``assert_frame_equal``): a speed-up that changes a result is not measured.
+``--discover N`` also times one ``ThemeDiscovery(N).fit``.
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import time
@@ -20,13 +24,21 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
+def _loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "n/a"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reviews", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--reviews", type=int, default=20_000)
+    parser.add_argument("--corpus", type=Path, help="a canonical CSV export (default: the --reviews corpus)")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--discover", type=int, default=0, metavar="N", help="also time ThemeDiscovery(N)")
     args = parser.parse_args(argv)
-    corpus = HERE / "out" / f"reviews_{args.reviews}_seed8.csv"
+    corpus = args.corpus or HERE / "out" / f"reviews_{args.reviews}_seed8.csv"
     if not corpus.is_file():
         done = subprocess.run([sys.executable, str(HERE / "generate.py"), "--reviews", str(args.reviews),
                                "--out", str(corpus), "--seed", "8"])
@@ -34,25 +46,36 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bench_topics: could not generate {corpus} (is ../shared/datasets present?); skipped")
             return 0
 
+    from pandas.testing import assert_frame_equal
+
     from reviewtools.ingest import read_reviews
-    from reviewtools.topics import ThemeDiscovery, find_topics, tag_topics
+    from reviewtools.topics import ThemeDiscovery, find_and_tag_topics
 
     frame = read_reviews(corpus).reviews
-    tag_topics(frame.head(1000))  # compile the rules once
-    times = []
-    for _ in range(args.repeat):
-        t0 = time.perf_counter()
-        tagged = tag_topics(frame)
-        times.append(time.perf_counter() - t0)
-    wall = statistics.median(times)
-    n_hits = len(find_topics(frame))
-    print(f"tag_topics: {len(frame)} reviews in {wall:.2f} s (median of {args.repeat}) = "
-          f"{len(frame) / wall:,.0f} reviews/s; {n_hits} topic matches; "
-          f"{int((tagged['topics'] != '').sum())} reviews with a complaint topic")
+    n = len(frame)
+    find_and_tag_topics(frame.head(1000))  # compile the rules and build the phrase index once
+    find_and_tag_topics(frame.head(1000), prefilter=False)
+    print(f"{n:,} reviews from {corpus}; load average at start {_loadavg()}", flush=True)
+    tagged, matches = find_and_tag_topics(frame)
+    ref_tagged, ref_matches = find_and_tag_topics(frame, prefilter=False)
+    assert_frame_equal(tagged, ref_tagged)
+    assert_frame_equal(matches, ref_matches)
+    print(f"identical: {len(matches):,} topic matches, {int((tagged['topics'] != '').sum()):,} reviews with a "
+          "complaint topic", flush=True)
+    best = {"reference": float("inf"), "prefilter": float("inf")}
+    for r in range(args.rounds):
+        for name, kwargs in (("reference", {"prefilter": False}), ("prefilter", {})):
+            t = time.process_time()
+            find_and_tag_topics(frame, **kwargs)
+            best[name] = min(best[name], time.process_time() - t)
+        print(f"round {r + 1}: load average {_loadavg()}", flush=True)
+    for name, secs in best.items():
+        print(f"{name:>10}: {secs:7.2f} CPU s  {1e6 * secs / max(n, 1):7.1f} CPU us/review (min of {args.rounds})")
+    print(f"speedup: {best['reference'] / best['prefilter']:.2f}x; load average at end {_loadavg()}")
     if args.discover:
-        t0 = time.perf_counter()
+        t = time.perf_counter()
         model = ThemeDiscovery(n_themes=args.discover).fit(frame)
-        print(f"ThemeDiscovery({args.discover}).fit: {time.perf_counter() - t0:.2f} s; "
+        print(f"ThemeDiscovery({args.discover}).fit: {time.perf_counter() - t:.2f} s; "
               f"largest theme: {model.themes_.sort_values('size').iloc[-1]['top_terms']}")
     return 0
 
