@@ -47,19 +47,19 @@ _any_text = st.lists(st.sampled_from(_ASCII_PIECES + _OTHER_PIECES) | st.text(ma
 
 
 @given(st.lists(_ascii_text, max_size=12))
-@settings(max_examples=250, deadline=None)
+@settings(max_examples=120, deadline=None)
 def test_block_splitter_equals_the_reference_on_ascii_text(texts):
     assert _as_lists(texts) == [split_sentences(t) for t in texts]
 
 
 @given(st.lists(_ascii_text | _any_text, max_size=12))
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=120, deadline=None)
 def test_block_splitter_equals_the_reference_on_any_text(texts):
     assert _as_lists(texts) == [split_sentences(t) for t in texts]
 
 
 @given(st.lists(st.text(alphabet=st.characters(max_codepoint=127), max_size=60), max_size=8))
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 def test_block_splitter_equals_the_reference_on_random_ascii(texts):
     assert _as_lists(texts) == [split_sentences(t) for t in texts]
 
@@ -127,7 +127,7 @@ def _reference_languages(texts):
 
 
 @given(st.lists(_language_text, max_size=6))
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=60, deadline=None)
 def test_block_language_guess_equals_detect_language(texts):
     got = sentiment._languages(texts)
     assert list(zip(got.language, got.foreign.tolist(), strict=True)) == _reference_languages(texts)
@@ -209,7 +209,7 @@ _ratings = st.sampled_from([1, 2, 3, 4, 5, None])
 
 @given(st.lists(st.tuples(_review_text, _review_text | st.just(""), _ratings), max_size=12),
        st.sampled_from(["Int64", "float64", "object", None]))
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=40, deadline=None)
 def test_score_sentiment_equals_the_per_review_reference(rows, rating_dtype):
     frame = pd.DataFrame({"text": [r[0] for r in rows], "title": [r[1] for r in rows]})
     if rating_dtype == "Int64":
@@ -239,7 +239,7 @@ def test_score_sentiment_equals_the_reference_on_long_and_repeated_reviews():
 
 @given(st.lists(st.lists(st.sampled_from([-1.0, -0.5, -0.05, -0.0, 0.0, 0.05, 0.3, 0.6369, -0.4215, 1.0]) | st.floats(
     -1, 1, allow_nan=False), min_size=1, max_size=40), min_size=1, max_size=20))
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=60, deadline=None)
 def test_block_means_equal_the_per_review_mean(lists):
     """The block aggregate (sequential sums under 8 sentences, numpy's row mean from 8) equals _mean bit for bit."""
     count = np.array([len(x) for x in lists], dtype=np.int64)
@@ -254,6 +254,6 @@ def test_block_means_equal_the_per_review_mean(lists):
 
 @given(st.lists(st.text(alphabet=st.sampled_from(list("ab \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u3000.\u00e9")), max_size=30),
                 max_size=10))
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 def test_block_word_counts_equal_str_split(strings):
     assert sentiment._word_counts(strings).tolist() == [len(s.split()) for s in strings]
