@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import json
 import logging
 import operator
@@ -944,10 +945,12 @@ def _candidate_attempts(lows: list[str], ix: _PhraseIndex) -> tuple[list[int], l
     encoded = pc.dictionary_encode(words)
     distinct = encoded.dictionary.to_pylist()
     word_id = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    per_word = [ix.units_of(w) for w in distinct]
+    per_word = list(map(ix.word_cache.get, distinct))  # C-level lookups; the few new words computed below
+    for i in [i for i, units in enumerate(per_word) if units is None]:
+        per_word[i] = ix.units_of(distinct[i])
     word_ptr = np.zeros(len(per_word) + 1, dtype=np.int64)
-    np.cumsum([len(u) for u in per_word], out=word_ptr[1:])
-    word_units = np.fromiter((u for units in per_word for u in units), dtype=np.int64, count=int(word_ptr[-1]))
+    np.cumsum(np.fromiter(map(len, per_word), dtype=np.int64, count=len(per_word)), out=word_ptr[1:])
+    word_units = np.fromiter(itertools.chain.from_iterable(per_word), dtype=np.int64, count=int(word_ptr[-1]))
     run, unit = _csr_gather(word_ptr, word_units, word_id)
     seen = np.zeros((ix.n_units, n), dtype=bool)  # seen[u, i]: text i has a word satisfying unit u
     seen.reshape(-1)[unit * n + owner[run]] = True
