@@ -1,6 +1,8 @@
 """Measure the set-level duplicate check (``find_duplicates``) on N reviews: CPU seconds and peak memory.
 
     .venv/bin/python benchmarks/bench_duplicates.py --reviews 1000000 [--input reviews.csv] [--breakdown]
+    git show 0140a04:reviewtools/duplicates.py > /tmp/dup_before.py
+    .venv/bin/python benchmarks/bench_duplicates.py --reviews 1000000 --against /tmp/dup_before.py --rounds 2
 
 Reads ``benchmarks/out/reviews_<N>_seed8.csv`` (or ``--input``; else generates one with
 ``benchmarks/generate.py`` into ``.work/``) with ``read_reviews``, caches the frame as a pickle in ``.work/``
@@ -8,11 +10,17 @@ so reruns skip the ingest, then times ``find_duplicates`` alone. Reports CPU sec
 the machine is shared, wall seconds move with other people's load), wall seconds, the process's RSS before the
 call and its peak during it (``VmHWM`` reset through ``/proc/self/clear_refs`` where Linux allows, else the
 lifetime ``ru_maxrss``), the load average, and the hit counts. ``--breakdown`` logs CPU seconds per step.
+
+``--against FILE`` is an interleaved A/B in one process (the machine is shared: separate runs see different
+loads): FILE is an earlier ``reviewtools/duplicates.py`` (e.g. from ``git show``), loaded as a module of the
+package; the two run alternately ``--rounds`` times on the same frame, their CPU seconds are printed per round,
+and their outputs must be frame-equal (exit status 1 if not).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import logging
 import resource
 import subprocess
@@ -71,11 +79,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reviews", type=int, default=100_000)
     ap.add_argument("--input", type=Path, help="a review export (default: the benchmark corpus of that size)")
     ap.add_argument("--breakdown", action="store_true", help="log CPU seconds per step of the check")
+    ap.add_argument("--against", type=Path, help="an earlier duplicates.py: interleaved A/B, outputs compared")
+    ap.add_argument("--rounds", type=int, default=2, help="A/B rounds (with --against)")
     args = ap.parse_args(argv)
     if args.breakdown:
         logging.basicConfig(format="%(message)s")
         logging.getLogger("reviewtools.duplicates").setLevel(logging.DEBUG)
     frame = _frame(args.reviews, args.input).head(args.reviews)
+    if args.against:
+        return _ab(frame, args.against, args.rounds)
     before = _status("VmRSS")
     reset = _reset_peak()
     wall, cpu = time.perf_counter(), time.process_time()
@@ -92,6 +104,33 @@ def main(argv: list[str] | None = None) -> int:
     print("load average", " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists()
           else "n/a")
     return 0
+
+
+def _ab(frame: pd.DataFrame, path: Path, rounds: int) -> int:
+    spec = importlib.util.spec_from_file_location("reviewtools._duplicates_before", path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"cannot load {path}")
+    before = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(before)
+    cpu: dict[str, list[float]] = {"before": [], "now": []}
+    outs: dict[str, pd.DataFrame] = {}
+    for _ in range(rounds):
+        for name, fn in (("before", before.find_duplicates), ("now", find_duplicates)):
+            outs.pop(name, None)
+            t = time.process_time()
+            outs[name] = fn(frame)
+            cpu[name].append(time.process_time() - t)
+    same = True
+    try:
+        pd.testing.assert_frame_equal(outs["before"], outs["now"], check_exact=True)
+    except AssertionError:
+        same = False
+    print(f"find_duplicates {len(frame):,} reviews, CPU s per round: before {[round(x, 2) for x in cpu['before']]}"
+          f", now {[round(x, 2) for x in cpu['now']]} (min {min(cpu['before']):.2f} -> {min(cpu['now']):.2f})")
+    print(f"outputs {'frame-equal' if same else 'DIFFER'} ({len(outs['now']):,} rows)")
+    print("load average", " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists()
+          else "n/a")
+    return 0 if same else 1
 
 
 if __name__ == "__main__":
