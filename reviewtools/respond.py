@@ -337,8 +337,19 @@ def _detect_incentive(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]
     return out
 
 
+_DOMAIN_RX: dict[int, tuple[Sequence[str], re.Pattern[str]]] = {}
+
+
 def _domain_rx(tlds: Sequence[str]) -> re.Pattern[str]:
-    return _domain_rx_of(tuple(tlds))
+    """The bare-domain regex for a TLD list; remembered per list object (the lint rules' list is one object, and
+    turning its hundred entries into a cache key cost more than the search)."""
+    hit = _DOMAIN_RX.get(id(tlds))
+    if hit is not None and hit[0] is tlds:
+        return hit[1]
+    rx = _domain_rx_of(tuple(tlds))
+    if len(_DOMAIN_RX) < 64:
+        _DOMAIN_RX[id(tlds)] = (tlds, rx)  # keeps the list alive, so its id stays unique
+    return rx
 
 
 @lru_cache(maxsize=16)
