@@ -182,8 +182,9 @@ def _base_figures(work: pd.DataFrame, key: str, groups: list[str], displayed: Di
     agg = rated.groupby(key)["rating"].agg(["count", "sum"])
     base = pd.DataFrame({key: pd.array(groups, dtype="string")})
     # one reindex per figure, not a look-up per group (a million reviews of thousands of products)
-    base["n_reviews"] = agg["count"].reindex(groups, fill_value=0).to_numpy(dtype="int64")
-    base["star_sum"] = agg["sum"].reindex(groups, fill_value=0.0).to_numpy(dtype="float64")
+    # (no group: empty lists, as before, so an empty frame's columns keep their dtypes)
+    base["n_reviews"] = agg["count"].reindex(groups, fill_value=0).to_numpy(dtype="int64") if groups else []
+    base["star_sum"] = agg["sum"].reindex(groups, fill_value=0.0).to_numpy(dtype="float64") if groups else []
     base["average"] = np.where(base["n_reviews"] > 0, base["star_sum"] / base["n_reviews"].where(base["n_reviews"] > 0, 1), np.nan)
     d = _displayed_frame(displayed, key)
     unknown = sorted(set(d[key]) - set(groups))
@@ -317,7 +318,8 @@ def rating_summary(
     unrated = work[work["rating"].isna()].groupby(key).size()
     out = pd.DataFrame({key: base[key]})
     out["n_reviews"] = base["n_reviews"].astype("int64")
-    out["n_unrated"] = [int(unrated.get(g, 0)) for g in groups]
+    # one reindex, not a .get per group (no group: an empty list, as before)
+    out["n_unrated"] = unrated.reindex(groups, fill_value=0).to_numpy(dtype="int64") if groups else []
     out["average"] = base["average"]
     hist = _histogram(work, key, groups)
     for s in STARS:

@@ -509,4 +509,24 @@ def test_base_figures_equal_the_per_group_lookup(rows, by):
     agg = work[work["rating"].notna()].groupby(key)["rating"].agg(["count", "sum"])
     assert got["n_reviews"].tolist() == [int(agg["count"].get(g, 0)) for g in groups]
     assert got["star_sum"].tolist() == [float(agg["sum"].get(g, 0.0)) for g in groups]
-    assert got["n_reviews"].dtype == "int64" and got["star_sum"].dtype == "float64"
+    old = pd.DataFrame({key: pd.array(groups, dtype="string")})
+    old["n_reviews"] = [int(agg["count"].get(g, 0)) for g in groups]
+    old["star_sum"] = [float(agg["sum"].get(g, 0.0)) for g in groups]
+    assert got["n_reviews"].dtype == old["n_reviews"].dtype and got["star_sum"].dtype == old["star_sum"].dtype
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["P1", "P2", "P3", "Q", None]), st.sampled_from([1, 2, 5, None])),
+                max_size=30))
+def test_rating_summary_unrated_equals_the_per_group_lookup(rows):
+    from reviewtools import ratings as r
+
+    f = pd.DataFrame(rows, columns=["product_id", "rating"]).astype({"product_id": "string"})
+    f["rating"] = pd.array(f["rating"].tolist(), dtype="Int64")
+    work = r._prepare(f, "product_id")
+    groups = r._groups(work, "product_id", "product_id")
+    unrated = work[work["rating"].isna()].groupby("product_id").size()
+    got = r.rating_summary(f, by="product_id")
+    old = pd.DataFrame({"product_id": got["product_id"]})
+    old["n_unrated"] = [int(unrated.get(g, 0)) for g in groups]
+    assert got["n_unrated"].tolist() == old["n_unrated"].tolist() and got["n_unrated"].dtype == old["n_unrated"].dtype
