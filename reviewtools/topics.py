@@ -55,7 +55,6 @@ import functools
 import itertools
 import json
 import logging
-import operator
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -1261,7 +1260,7 @@ def _matches_frame(frame: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
 TAG_COLUMNS: Final[tuple[str, ...]] = ("topics", "topics_praised", "topic_evidence", "topics_checked")
 
 
-def tag_topics(frame: pd.DataFrame, topics: Sequence[str] | None = None) -> pd.DataFrame:
+def tag_topics(frame: pd.DataFrame, topics: Sequence[str] | None = None, prefilter: bool = True) -> pd.DataFrame:
     """Return a copy of ``frame`` with complaint-topic columns added (the input is not modified).
 
     * ``topics``: sorted ids of the topics the review *complains* about, joined by ``|``; ``""`` when none.
@@ -1270,12 +1269,14 @@ def tag_topics(frame: pd.DataFrame, topics: Sequence[str] | None = None) -> pd.D
     * ``topics_checked``: False when the review had no title and no text, so nothing could be checked
       (its empty ``topics`` then means *unknown*, not *clean*).
 
+    ``prefilter=False`` runs the reference path (see :func:`find_topics`).
+
     >>> import pandas as pd
     >>> f = pd.DataFrame({"review_id": ["a", "b"], "text": ["Never arrived.", ""]})
     >>> tag_topics(f)[["topics", "topics_checked"]].values.tolist()
     [['shipping_delivery', True], ['', False]]
     """
-    return _tagged_frame(frame, _find(frame, topics))
+    return _tagged_frame(frame, _find(frame, topics, prefilter))
 
 
 def find_and_tag_topics(
