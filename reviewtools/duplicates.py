@@ -440,7 +440,7 @@ def _near_pairs(norm: pa.Array | list[pa.Array]) -> tuple[np.ndarray, np.ndarray
     in_prefix = np.repeat(off[:-1] - p_start, n_prefix) + np.arange(int(n_prefix.sum()))
     entries = [t_rank[in_prefix], np.repeat(np.arange(n_texts, dtype=np.int32), n_prefix)]
     del in_prefix, p_start
-    cand_u, cand_v, times = _candidates(entries, size, n_shared, prefix, last)
+    cand_u, cand_v, _ = _candidates(entries, size, prefix, last)
     _lap("candidates", t0)
     if len(cand_u) == 0:
         return empty
@@ -452,8 +452,8 @@ def _near_pairs(norm: pa.Array | list[pa.Array]) -> tuple[np.ndarray, np.ndarray
     return cand_u[ok], cand_v[ok], jac[ok]
 
 
-def _candidates(entries: list[np.ndarray], size: np.ndarray, n_shared: np.ndarray,
-                prefix: np.ndarray, last: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _candidates(entries: list[np.ndarray], size: np.ndarray, prefix: np.ndarray,
+                last: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Distinct pairs of texts sharing a prefix shingle that pass the size and prefix-count bounds, with the
     number of prefix shingles each pair shares.
 
@@ -466,7 +466,6 @@ def _candidates(entries: list[np.ndarray], size: np.ndarray, n_shared: np.ndarra
     (a pair's key is ``(smaller position << 32) | larger``: one sort counts them) and mapped back to text ids
     only once distinct.
     """
-    del n_shared  # (the overlap bound it gave per occurrence cost more than the few pairs it dropped)
     by_size = np.argsort(size, kind="stable")
     size_id = np.empty(len(size), dtype=np.uint64)
     size_id[by_size] = np.arange(len(size), dtype=np.uint64)
