@@ -479,3 +479,29 @@ def test_a_core_that_refuses_the_tables_is_not_used(nat, fresh_loader, monkeypat
     assert fv.backend == "python"
     assert any("could not take the tables" in r.getMessage() for r in caplog.records)
     assert fv.compound("not bad at all") == REF.polarity_scores("not bad at all")["compound"]
+
+
+def test_score_sentiment_is_the_same_frame_with_and_without_the_native_core(nat, fresh_loader, monkeypatch):
+    import pandas as pd
+
+    from reviewtools.sentiment import score_sentiment
+
+    snippets = _snippets(FIXTURES / "amazonReviewSnippets_GroundTruth.txt")
+    frame = pd.DataFrame({
+        "review_id": [f"r{i}" for i in range(300)],
+        "rating": [1 + i % 5 for i in range(300)],
+        "title": [snippets[i][:30] for i in range(300)],
+        "text": [" ".join(snippets[i : i + 1 + i % 7]) + " 😁 Café İ" * (i % 3 == 0) for i in range(300)],
+    })
+    outs = {}
+    for backend in ("python", "native"):
+        if backend == "python":
+            monkeypatch.setenv(PURE_PYTHON_ENV, "1")
+        else:
+            monkeypatch.delenv(PURE_PYTHON_ENV, raising=False)
+        vader.get_analyzer.cache_clear()
+        assert vader.get_analyzer().backend == backend
+        outs[backend] = score_sentiment(frame)
+    vader.get_analyzer.cache_clear()
+    pd.testing.assert_frame_equal(outs["python"], outs["native"], check_exact=True)
+    assert outs["python"].equals(outs["native"])
