@@ -158,7 +158,7 @@ def _draftish() -> st.SearchStrategy[str]:
     return st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=4)), max_size=14).map("".join)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_draftish())
 def test_combined_search_says_no_exactly_when_no_pattern_matches(text):
     for rule in lint_rules():
@@ -173,7 +173,7 @@ def test_combined_search_says_no_exactly_when_no_pattern_matches(text):
 REGIONS = ("US", "GB", "DE", "FR", "IT", "AU", "IN", "JP", "CA", "BR", "SM", "AG", "XX", "us", None)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_draftish(), region=st.sampled_from(REGIONS))
 def test_phone_bound_never_rules_out_a_number_phonenumbers_finds(text, region):
     if may_hold_phone_number(text, region):
@@ -199,7 +199,7 @@ def test_phone_bound_rules_out_prices_and_counts():
     assert phone_digits_needed("US", plus=True) <= phone_digits_needed("US", plus=False)
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_draftish(), platform=st.sampled_from(("google", "amazon", "yelp", "other")),
        region=st.sampled_from(("GB", "US", None)))
 def test_lint_with_shortcuts_equals_lint_without(text, platform, region):
@@ -253,7 +253,7 @@ def test_ascii_folds_are_every_non_ascii_character_ignorecase_matches_to_an_asci
     assert all(len(chr(o).lower()) == 1 for o in range(0x110000) if chr(o) not in respond._ASCII_FOLDS)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_draftish().filter(lambda t: not any(c in t for c in respond._ASCII_FOLDS)), upper=st.booleans())
 def test_pattern_literals_are_in_every_match_of_a_text_without_folds(text, upper):
     text = text.upper() if upper else text

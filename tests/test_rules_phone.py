@@ -61,7 +61,7 @@ def test_fold_extras_cover_every_character_ignorecase_matches_to_a_label_letter(
         assert extra <= set(R._FOLD_EXTRA.get(c.lower(), "")), (c, extra)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_phoneish())
 def test_extension_superset_matches_wherever_phonenumbers_extension_does(text):
     ext = re.compile(R._PHONE_EXT_PATTERN, re.IGNORECASE | re.UNICODE)
@@ -69,7 +69,7 @@ def test_extension_superset_matches_wherever_phonenumbers_extension_does(text):
         assert pc.match_substring_regex(pa.array([text]), R._re2_phone_extension())[0].as_py(), text
 
 
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_phoneish(), market=st.sampled_from(MARKETS))
 def test_bound_never_rules_out_what_the_matcher_finds(text, market):
     region = R.marketplace_region(market)
