@@ -390,6 +390,27 @@ def _read_csv_arrow(data: bytes, enc: str, sep: str, quoting: int) -> pd.DataFra
     )
 
 
+def _first_row_too_long(data: bytes, enc: str, sep: str, quoting: int) -> bool:
+    """Whether the first data row has more fields than the header (read with ``csv`` as the row-by-row path does).
+
+    pandas' C parser reads such a file with its first column as the index, every column of every row shifted one
+    to the left (a rating read from the title, ...), or with ``index_col=False`` drops that row's extra fields
+    without a word; :func:`_read_csv` sends the file to the row-by-row path instead, which rejects that row as it
+    rejects any other too-long row.
+
+    >>> _first_row_too_long(b"a,b\\n1,2,3\\n4,5\\n", "utf-8", ",", csv.QUOTE_MINIMAL)
+    True
+    """
+    text = (io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", errors="replace", newline="")
+            if enc in ("utf-8", "utf-8-sig") else io.StringIO(_text(data, enc)))
+    try:
+        rows = (rec for rec in csv.reader(text, delimiter=sep, quoting=quoting) if rec and rec != [""])
+        header, first = next(rows, None), next(rows, None)
+    except csv.Error:
+        return True  # the row-by-row path reports where the CSV stops parsing
+    return header is not None and first is not None and len(first) > len(header)
+
+
 def _read_csv(data: bytes, enc: str, sep: str, quoting: int) -> tuple[pd.DataFrame, np.ndarray, list[tuple[int, str, str]]]:
     fast = _read_csv_arrow(data, enc, sep, quoting)
     if fast is not None:
@@ -397,10 +418,12 @@ def _read_csv(data: bytes, enc: str, sep: str, quoting: int) -> tuple[pd.DataFra
     # UTF-8 goes to the C parser as bytes (much faster than a StringIO, and no whole-file str in memory)
     utf8 = enc in ("utf-8", "utf-8-sig")
     try:
+        if _first_row_too_long(data, enc, sep, quoting):
+            raise pd.errors.ParserError("the first row has more fields than the header")
         frame = pd.read_csv(
             io.BytesIO(data) if utf8 else io.StringIO(_text(data, enc)), sep=sep, dtype=str,
             encoding="utf-8-sig" if utf8 else None, encoding_errors="replace", keep_default_na=False,
-            na_values=[""], quoting=quoting, engine="c", skip_blank_lines=True,
+            na_values=[""], quoting=quoting, engine="c", skip_blank_lines=True, index_col=False,
         )
         return _as_strings(frame), np.arange(1, len(frame) + 1, dtype=np.int64), []
     except pd.errors.ParserError as exc:
