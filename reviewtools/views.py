@@ -1006,6 +1006,10 @@ def theme_examples(themes: pd.DataFrame) -> pd.DataFrame:
 
 
 __all__ = [
+    "FrameIndex",
+    "PAGE_COLUMNS",
+    "FIGURE_COLUMNS",
+    "WHAT_IF_HIT_COLUMNS",
     "FILTER_COLUMNS",
     "MULTI_SEP",
     "REVIEW_TABLE_COLUMNS",
