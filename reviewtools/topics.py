@@ -649,6 +649,12 @@ def _judge_tokens(
     return verdict
 
 
+@functools.lru_cache(maxsize=256)
+def _cue_union(shared: frozenset[str], own: frozenset[str]) -> frozenset[str]:
+    """The shared cue words and a topic's own (one union per topic, not one per match)."""
+    return shared | own
+
+
 def _judge_polarity(
     doc: _Doc, first: int, last: int, ph: _Phrase, rule: TopicRule, lex: _Lexicon, negator: str
 ) -> tuple[str, bool, str, str, str]:
@@ -662,8 +668,8 @@ def _judge_polarity(
             return "complaint", True, negator, "", f"{quoted} negated by {negator!r}"
         return "praise", False, "", "", quoted
     # mention: the nearest cue in the same clause decides
-    negative = lex.negative | rule.negative_cues
-    positive = lex.positive | rule.positive_cues
+    negative = _cue_union(lex.negative, rule.negative_cues)
+    positive = _cue_union(lex.positive, rule.positive_cues)
     clause = doc.clauses[first] if first < len(doc.clauses) else -1
     best: tuple[int, int, int] | None = None  # (distance, 0 for negative / 1 for positive, token index)
     candidates = list(range(max(0, first - CUE_WINDOW), first)) + list(
