@@ -780,7 +780,7 @@ def _match_text(low: str, m: _Matcher) -> list[tuple[int, int, int, _Phrase]]:
 # "didn't" -> "didn", "did_not" -> "did", "re-sent" -> "re"). Those are necessary conditions, never sufficient:
 # the unchanged phrase regex decides, and it is only tried where its first token can begin. The words of a
 # block of texts are found column-wide (numpy over the texts' bytes for ASCII texts, where Python's and a byte
-# table's idea of ``\w`` agree; ``re.findall`` for the others), counted per distinct word with Arrow's hash
+# table's idea of ``\w`` agree; ``re.finditer`` for the others), counted per distinct word with Arrow's hash
 # table, and turned into (text, phrase) candidates with numpy, so a text without a candidate costs no Python.
 
 #: Texts whose candidate phrases are worked out together (their numpy work arrays stay a few MB).
