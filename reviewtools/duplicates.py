@@ -509,20 +509,25 @@ def _candidates(entries: list[np.ndarray], size: np.ndarray, prefix: np.ndarray,
     times = np.diff(np.append(head, len(pairs)))
     pairs = pairs[head]
     del head
+    # the prefix-count bound, in blocks of pairs (its temporaries stay small)
+    p_last = last[by_size]
+    p_rest = (size - prefix)[by_size]
+    ok = np.empty(len(pairs), dtype=bool)
+    for lo, hi in _ranges(len(pairs), step=1_000_000):
+        x = (pairs[lo:hi] >> np.uint64(32)).astype(np.int64)
+        y = (pairs[lo:hi] & np.uint64(0xFFFFFFFF)).astype(np.int64)
+        l_x, l_y, r_x, r_y = p_last[x], p_last[y], p_rest[x], p_rest[y]
+        rest = np.where(l_x < l_y, r_x, np.where(l_y < l_x, r_y, np.minimum(r_x, r_y)))
+        total = sizes_sorted[x] + sizes_sorted[y]
+        need = np.ceil(NEAR_DUPLICATE_JACCARD / (1 + NEAR_DUPLICATE_JACCARD) * total - _EPS)
+        ok[lo:hi] = times[lo:hi] + rest >= need
+    log.debug("near duplicates: %d pair occurrences, %d distinct, %d after the prefix-count bound",
+              filled, len(pairs), int(ok.sum()))
+    pairs, times = pairs[ok], times[ok]
     x = (pairs >> np.uint64(32)).astype(np.int64)
     y = (pairs & np.uint64(0xFFFFFFFF)).astype(np.int64)
-    del pairs
-    s_x, s_y = sizes_sorted[x], sizes_sorted[y]
-    p_last = last[by_size]
-    l_x, l_y = p_last[x], p_last[y]
-    p_rest = (size - prefix)[by_size]
-    r_x, r_y = p_rest[x], p_rest[y]
-    rest = np.where(l_x < l_y, r_x, np.where(l_y < l_x, r_y, np.minimum(r_x, r_y)))
-    need = np.ceil(NEAR_DUPLICATE_JACCARD / (1 + NEAR_DUPLICATE_JACCARD) * (s_x + s_y) - _EPS)
-    ok = times + rest >= need
-    log.debug("near duplicates: %d pair occurrences, %d distinct, %d after the prefix-count bound",
-              filled, len(x), int(ok.sum()))
-    a, b, times = by_size[x[ok]], by_size[y[ok]], times[ok]
+    del pairs, ok
+    a, b = by_size[x], by_size[y]
     u, v = np.minimum(a, b), np.maximum(a, b)
     o = np.argsort((u.astype(np.uint64) << np.uint64(32)) | v.astype(np.uint64))
     return u[o], v[o], times[o]
