@@ -348,8 +348,20 @@ class _Encoded:
             return self.frame
         out = self.frame.copy(deep=False)
         for col, dtype in self.dtypes.items():
-            out[col] = out[col].astype(dtype)
+            if col in out.columns:
+                out[col] = out[col].astype(dtype)
         return out
+
+    def column(self, name: str) -> pd.Series:
+        """Column ``name`` decoded."""
+        col = self.frame[name]
+        return col.astype(self.dtypes[name]) if name in self.dtypes else col
+
+    def take(self, pos: np.ndarray, columns: list[str] | None = None) -> pd.DataFrame:
+        """Rows at positions ``pos`` (of ``columns``, default all), decoded: the same rows as taking them from
+        the frame given to :func:`_encode`."""
+        frame = self.frame if columns is None else self.frame[columns]
+        return _Encoded(frame.take(pos), self.dtypes).decode()
 
 
 def _encode(frame: pd.DataFrame) -> _Encoded:
@@ -509,7 +521,18 @@ def run_triage(
     scored, matches, hits, missing = _run_stages(base, processes, timings)
     clock = _Clock(timings)
     procs = default_processes(len(base)) if processes is None else int(processes)
-    out = recommend(scored, hits, matches, settings, as_of=as_of, stages_not_run=missing, processes=procs)
+    # The long frames wait dictionary-encoded while the decisions run (their decided columns and the forked
+    # workers are the peak of a triage: at 1M reviews the hit and match strings are ~0.8 GB as plain strings,
+    # ~0.2 GB encoded); the decisions decode the rows they read, and the frames are decoded at the end.
+    held = (_encode(hits), _encode(matches))
+    del hits, matches
+    _trim_memory()
+    out = recommend(scored, held[0], held[1], settings, as_of=as_of, stages_not_run=missing,  # type: ignore[arg-type]
+                    processes=procs)
+    hits = held[0].decode()
+    matches = held[1].decode()
+    del held
+    _trim_memory()
     clock.lap("decisions")
     out.attrs["hits"] = hits
     out.attrs["topic_matches"] = matches
@@ -834,14 +857,14 @@ class _DecisionState:
     (positions into the frames the triage returns anyway)."""
 
     settings: ReplySettings
-    hits: pd.DataFrame
+    hits: _Encoded  # the long frames, possibly with dictionary-encoded columns (decoded when rows are taken)
     hit_rows: np.ndarray  # positions in ``hits`` of removal-basis hit rows
-    hit_keys: pd.Series
+    hit_keys: pa.Array  # their review keys (pyarrow strings, made once: not per block in every worker)
     not_run_rows: np.ndarray  # positions in ``hits`` of not-run rows
-    not_run_keys: pd.Series
-    matches: pd.DataFrame
+    not_run_keys: pa.Array
+    matches: _Encoded
     match_rows: np.ndarray  # positions in ``matches`` of complaint rows that are not negated
-    match_keys: pd.Series
+    match_keys: pa.Array
     has_sent: bool
     stages_not_run: tuple[str, ...]
     existing: frozenset[str]
@@ -853,52 +876,55 @@ class _DecisionState:
         with ``keys=None``."""
         wanted = None if keys is None else pa.array(list(dict.fromkeys(keys)), type=pa.string())
 
-        def rows(frame: pd.DataFrame, pos: np.ndarray, fkeys: pd.Series) -> pd.DataFrame:
-            if not len(pos):
-                return frame.iloc[:0]
-            if wanted is None:
-                return frame.take(pos)
-            arr = pa.array(fkeys, type=pa.string(), from_pandas=True)
-            return frame.take(pos[pc.is_in(arr, value_set=wanted).to_numpy(zero_copy_only=False)])
+        def rows(enc: _Encoded, pos: np.ndarray, fkeys: pa.Array, cols: list[str] | None = None) -> pd.DataFrame:
+            if wanted is not None and len(pos):
+                pos = pos[pc.is_in(fkeys, value_set=wanted).to_numpy(zero_copy_only=False)]
+            return enc.take(pos, cols)  # decoded: the rows as the stages gave them
 
         by_hit = _hits_by_review(rows(self.hits, self.hit_rows, self.hit_keys))[0]
-        nr_cols = [c for c in ("review_id", "platform", "rule_id", "outcome") if c in self.hits.columns]
-        not_run = _hits_by_review(rows(self.hits[nr_cols], self.not_run_rows, self.not_run_keys))[1]
+        nr_cols = [c for c in ("review_id", "platform", "rule_id", "outcome") if c in self.hits.frame.columns]
+        not_run = _hits_by_review(rows(self.hits, self.not_run_rows, self.not_run_keys, nr_cols))[1]
         return by_hit, not_run, _complaints(rows(self.matches, self.match_rows, self.match_keys))
 
 
-def _decision_state(settings: ReplySettings, hits: pd.DataFrame | None, matches: pd.DataFrame | None,
+def _decision_state(settings: ReplySettings, hits: pd.DataFrame | _Encoded | None,
+                    matches: pd.DataFrame | _Encoded | None,
                     has_sent: bool, stages_not_run: tuple[str, ...], existing: frozenset[str]) -> _DecisionState:
     """The :class:`_DecisionState` of a triage: where the rows of ``hits`` and ``matches`` that
     :func:`_hits_by_review` and :func:`_complaints` read are (the same masks), and their review keys."""
-    h = hits if hits is not None else pd.DataFrame()
+    henc = hits if isinstance(hits, _Encoded) else _Encoded(hits if hits is not None else pd.DataFrame(), {})
+    menc = matches if isinstance(matches, _Encoded) else _Encoded(matches if matches is not None else pd.DataFrame(),
+                                                                  {})
+    h = henc.frame
     none = np.zeros(0, dtype=np.int64)
     real = nr = none
     if not h.empty:
-        outcome = (h["outcome"].astype("string").fillna("hit") if "outcome" in h.columns
+        outcome = (henc.column("outcome").astype("string").fillna("hit") if "outcome" in h.columns
                    else pd.Series("hit", index=h.index))
-        basis = (h["removal_basis"].astype("boolean").fillna(False).astype(bool) if "removal_basis" in h.columns
-                 else False)
+        basis = (henc.column("removal_basis").astype("boolean").fillna(False).astype(bool)
+                 if "removal_basis" in h.columns else False)
         real = np.flatnonzero(((outcome == "hit") & basis).to_numpy(dtype=bool))
         nr = np.flatnonzero((outcome == "not_run").to_numpy(dtype=bool))
-    m = matches if matches is not None else pd.DataFrame()
+    m = menc.frame
     mrows = none
     if not m.empty:
         keep = np.ones(len(m), dtype=bool)
         if "complaint" in m.columns:
-            keep &= m["complaint"].astype("boolean").fillna(False).astype(bool).to_numpy(dtype=bool)
+            keep &= menc.column("complaint").astype("boolean").fillna(False).astype(bool).to_numpy(dtype=bool)
         if "negated" in m.columns:
-            keep &= ~m["negated"].astype("boolean").fillna(False).astype(bool).to_numpy(dtype=bool)
+            keep &= ~menc.column("negated").astype("boolean").fillna(False).astype(bool).to_numpy(dtype=bool)
         mrows = np.flatnonzero(keep)
 
-    def keys(frame: pd.DataFrame, pos: np.ndarray) -> pd.Series:
+    def keys(enc: _Encoded, pos: np.ndarray) -> pa.Array:
         if not len(pos):
-            return pd.Series([], dtype=object)
-        cols = [c for c in ("review_id", "platform") if c in frame.columns]
-        return _review_key_series(frame[cols].take(pos)).reset_index(drop=True)
+            return pa.array([], type=pa.string())
+        cols = [c for c in ("review_id", "platform") if c in enc.frame.columns]
+        # pyarrow ``string`` once here (pandas holds ``large_string``): each block's is_in then reads these
+        # buffers, shared with the parent, instead of casting a copy of every key per block in every worker
+        return pa.array(_review_key_series(enc.take(pos, cols)), type=pa.string(), from_pandas=True)
 
-    return _DecisionState(settings, h, real, keys(h, real), nr, keys(h, nr), m, mrows, keys(m, mrows),
-                          has_sent, stages_not_run, existing)
+    return _DecisionState(settings, henc, real, keys(henc, real), nr, keys(henc, nr), menc, mrows,
+                          keys(menc, mrows), has_sent, stages_not_run, existing)
 
 
 #: Objects handed to forked worker processes by inheritance (set just before the pool forks, then cleared).

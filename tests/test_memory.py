@@ -292,3 +292,21 @@ def test_run_triage_hits_equal_check_reviews_order(reviews):
     found = want["rule_id"].astype(str).str.contains("DUPLICATE") & (want["outcome"] == "hit")
     assert found.any()  # the duplicate check found the copies
     assert_frame_equal(got, want, check_exact=True)
+
+
+def test_decisions_on_encoded_long_frames_equal_plain(reviews, monkeypatch):
+    """run_triage hands the decisions its hit and match frames dictionary-encoded (they wait encoded while the
+    decision workers run): the decided columns equal those from the plain frames, serial and in forked blocks."""
+    from reviewtools import pipeline
+    from reviewtools.respond import ReplySettings
+
+    settings = ReplySettings(amazon_public_reply=True)
+    scored, matches, hits, _ = pipeline.triage_partition(reviews)
+    held = (pipeline._encode(hits), pipeline._encode(matches))
+    assert held[0].dtypes and held[1].dtypes  # something is encoded
+    plain = pipeline.recommend(scored, hits, matches, settings)
+    assert_frame_equal(pipeline.recommend(scored, *held, settings), plain, check_exact=True)
+    monkeypatch.setattr(pipeline, "DECISION_MIN_BLOCK", 5)
+    monkeypatch.setattr(pipeline, "DECISION_MAX_BLOCK", 7)
+    assert_frame_equal(pipeline.recommend(scored, *held, settings, processes=2), plain, check_exact=True)
+    assert_frame_equal(held[0].decode(), hits, check_exact=True)  # and they are decoded back exactly
