@@ -530,3 +530,17 @@ def test_rating_summary_unrated_equals_the_per_group_lookup(rows):
     old = pd.DataFrame({"product_id": got["product_id"]})
     old["n_unrated"] = [int(unrated.get(g, 0)) for g in groups]
     assert got["n_unrated"].tolist() == old["n_unrated"].tolist() and got["n_unrated"].dtype == old["n_unrated"].dtype
+
+
+@pytest.mark.parametrize("by,freq", [(None, "M"), (None, "W"), ("product_id", "M")])
+def test_trend_and_alerts_equal_trend_and_alerts(triaged, by, freq):
+    """The overview's trend and alerts from one preparation equal the two functions called apart."""
+    from reviewtools import ratings
+
+    f = triaged.reviews.copy()
+    f.attrs = {}
+    f.loc[f.index[::3], "rating"] = 1  # a few 1-star spikes and low months, so alerts fire
+    t, a = ratings.trend_and_alerts(f, by=by, freq=freq)
+    assert len(a)
+    pd.testing.assert_frame_equal(t, ratings.trend(f, by=by, freq=freq))
+    pd.testing.assert_frame_equal(a, ratings.alerts(f, by=by, freq=freq))

@@ -91,7 +91,7 @@ freq = st.radio("Period", list(ratings.FREQUENCIES), horizontal=True, key="ov_fr
 
 def _trends(fr, fq: str):
     """Trend and alerts with their figures, computed together once per filter selection and period."""
-    tr_, al_ = ratings.trend(fr, by=None, freq=fq), ratings.alerts(fr, by=None, freq=fq)
+    tr_, al_ = ratings.trend_and_alerts(fr, by=None, freq=fq)  # the rows put into periods once for both
     sent = charts.sentiment_rating_figure(tr_) if "sentiment_mean" in tr_.columns else None
     return tr_, al_, charts.trend_figure(tr_, al_), sent
 
