@@ -658,7 +658,6 @@ class _Duplicates:
         self.text_col = frame["text"]
         self.ids_col = frame["review_id"]
         self._ids: pa.Array | None = None
-        self.texts = _text_array(self.text_col)
         if "author" in frame.columns:
             raw = frame["author"].to_numpy(dtype=object, na_value=None)
             good = np.fromiter((isinstance(a, str) and bool(a.strip()) for a in raw), dtype=bool, count=n)
@@ -708,7 +707,7 @@ class _Duplicates:
             _ls(" by a different author"),
             pc.if_else(pa.array(~dated), _ls("; dates missing, cannot tell which is the original"), _ls("")),
             pc.if_else(pa.array(unknown), _ls("; author unknown"), _ls("")), _ls(""))
-        texts = self.texts.take(pa.array(rows))
+        texts = _text_array(self.text_col.iloc[rows])  # the flagged rows' texts only (none held meanwhile)
         # evidence: the text without surrounding whitespace (Python's str.strip); a text that starts and ends
         # with a printable non-space ASCII byte has none, the others are stripped by Python
         _, off_buf, data_buf = texts.buffers()
@@ -766,7 +765,7 @@ class _Duplicates:
         exact_of, near_of = self.rule_of
         has_rule = (exact_of >= 0) | (near_of >= 0)
         t0 = [time.process_time()]
-        norm, n_words = _normalised_texts(self.texts)
+        norm, n_words = _normalised_texts(_text_array(self.text_col))
         _lap("normalise", t0)
         blocks: list[dict[str, Any]] = []
         short = np.flatnonzero(has_rule & (n_words < DUPLICATE_MIN_WORDS))
