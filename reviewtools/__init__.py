@@ -108,23 +108,44 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs: the same names, eagerly
-    from .errors import IngestError, RatingsError, ReviewToolsError, SchemaError, StoreBusyError, StoreError, UnknownFormatError, DigestError, InvalidTransitionError, ReviewNotFoundError
+    from .errors import (
+        IngestError, RatingsError, ReviewToolsError, SchemaError, StoreBusyError, StoreError, UnknownFormatError,
+        DigestError, InvalidTransitionError, ReviewNotFoundError
+    )
     from .schema import COLUMNS, DTYPES, PLATFORMS, coerce, empty_frame, validate
     from .formats import Format, get_format, list_formats
     from .ingest import FileReport, IngestResult, read_reviews, write_frame
-    from .ratings import RatingsReport, alerts, drag, drag_summary, rating_summary, ratings_report, review_drag, targets, topic_trend, trend, what_if, window_averages
+    from .ratings import (
+        RatingsReport, alerts, drag, drag_summary, rating_summary, ratings_report, review_drag, targets,
+        topic_trend, trend, what_if, window_averages
+    )
     from .vader import FastVader, compound_parallel, get_analyzer, native_available, scores_parallel
-    from .sentiment import NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD, SENTIMENT_COLUMNS, score_sentences, score_sentiment, split_sentences, summarize_sentiment
-    from .topics import ThemeDiscovery, TopicsError, context_rules, find_topics, load_topic_rules, tag_topics, topic_counts, topic_ids, topic_share_by_period
+    from .sentiment import (
+        NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD, SENTIMENT_COLUMNS, score_sentences, score_sentiment,
+        split_sentences, summarize_sentiment
+    )
+    from .topics import (
+        ThemeDiscovery, TopicsError, context_rules, find_topics, load_topic_rules, tag_topics, topic_counts,
+        topic_ids, topic_share_by_period
+    )
     from .store import IngestReport, ReviewStore, TriageReport, default_db_path, load_workflow, write_queue
     from .incremental import FileIngest
     from .digest import Digest, build_digest, render_html, render_markdown, write_digest
-    from .respond import LintProblem, RemovalRequest, ReplySettings, TemplateError, draft_reply, lint_draft, removal_request, removal_request_batch
+    from .respond import (
+        LintProblem, RemovalRequest, ReplySettings, TemplateError, draft_reply, lint_draft, removal_request,
+        removal_request_batch
+    )
     from .pipeline import TriageError, TriageResult, action_queue, export_queue, recommend, run_triage, triage
-    from .views import OverviewMetrics, ViewError, filter_options, filter_reviews, highlight_html, highlight_spans, overview_metrics, product_table, review_evidence
+    from .views import (
+        OverviewMetrics, ViewError, filter_options, filter_reviews, highlight_html, highlight_spans,
+        overview_metrics, product_table, review_evidence
+    )
     from .duplicates import find_duplicates
     from .snapshot import StoreSnapshot, load_snapshot, refresh_snapshot
-    from .rules import CATEGORIES, HIT_COLUMNS, Rule, RuleError, check_each_review, check_reviews, load_rules, rules_by_id, summarise_checks
+    from .rules import (
+        CATEGORIES, HIT_COLUMNS, Rule, RuleError, check_each_review, check_reviews, load_rules, rules_by_id,
+        summarise_checks
+    )
 
 __all__ = [
     "__version__",

@@ -314,7 +314,12 @@ def block_cuts(records: CsvRecords) -> np.ndarray:
 def block_hashes(records: CsvRecords, cuts: np.ndarray) -> np.ndarray:
     """``BLOCK_DTYPE`` per block: 128-bit BLAKE2b (personalised) of the bytes from its first record's start to
     its last record's end (the line breaks between them included), as two int64 lanes, and its record count
-    (``rsum`` is left 0: :func:`_hashes` fills it in once the records' hashes are known)."""
+    (``rsum`` is left 0: :func:`_hashes` fills it in once the records' hashes are known).
+
+    >>> recs = split_csv(b"a\\nx\\ny\\nx\\ny\\n", ",", csv.QUOTE_MINIMAL)
+    >>> b = block_hashes(recs, np.array([2, 4])); b["count"].tolist(), bool(b["h1"][0] == b["h1"][1])
+    ([2, 2], True)
+    """
     mv = memoryview(records.data)
     first = np.r_[0, cuts[:-1]].astype(np.int64)
     out = np.zeros(len(cuts), dtype=BLOCK_DTYPE)
@@ -762,8 +767,8 @@ def _save_state(store: ReviewStore, lay: _Layout, source: str, context: dict[str
             kind, base_source = "delta", prev.base_source
     if kind == "base":
         con.execute("DELETE FROM raw_state_part WHERE layout = ? AND source = ? AND part = 1", (lay.key, source))
-        con.execute("INSERT OR REPLACE INTO raw_state_part (layout, source, part, runs, entries) VALUES (?, ?, 0, ?, ?)",
-                    (lay.key, base_source, b"", entries.tobytes()))
+        con.execute("INSERT OR REPLACE INTO raw_state_part (layout, source, part, runs, entries) "
+                    "VALUES (?, ?, 0, ?, ?)", (lay.key, base_source, b"", entries.tobytes()))
     con.execute(
         "INSERT OR REPLACE INTO raw_state (layout, source, descriptor, context, ingest_id, rows, records, base, "
         "blocks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -1084,4 +1089,5 @@ def _stored_fp(store: ReviewStore) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return arr[:, 0], arr[:, 1], arr[:, 2].astype(bool)
 
 
-__all__ = ["FileIngest", "CsvRecords", "STATE_DTYPE", "ingest_file", "split_csv", "record_hashes"]
+__all__ = ["FileIngest", "CsvRecords", "STATE_DTYPE", "BLOCK_DTYPE", "ingest_file", "split_csv", "record_hashes",
+           "block_cuts", "block_hashes"]

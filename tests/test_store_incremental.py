@@ -327,8 +327,8 @@ def test_state_is_a_packed_array_per_layout(tmp_path: Path) -> None:
     path = write(tmp_path / "a.csv", corpus(25))
     with ReviewStore(tmp_path / "s.db") as store:
         store.ingest_file(path)
-        blob, rows = store._con.execute("SELECT entries, rows FROM raw_state_part p JOIN raw_state s ON p.source = s.base "
-                                        "WHERE part = 0").fetchone()
+        blob, rows = store._con.execute("SELECT entries, rows FROM raw_state_part p JOIN raw_state s "
+                                        "ON p.source = s.base WHERE part = 0").fetchone()
     state = np.frombuffer(blob, dtype=STATE_DTYPE)
     assert rows == len(state) == 25 and (state["pk"] > 0).all()
 
