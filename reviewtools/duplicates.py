@@ -399,7 +399,8 @@ def _near_pairs(norm: pa.Array | list[pa.Array]) -> tuple[np.ndarray, np.ndarray
     tid = np.cumsum(brk, dtype=np.int32)
     tid -= 1
     del brk
-    tid, ow = tid[keep], ow[keep]
+    tid = tid[keep]  # one at a time: the old array goes before the next copy is made
+    ow = ow[keep]
     del keep
     df = np.bincount(tid)  # texts holding each shingle
     size = np.bincount(ow, minlength=n_texts)  # distinct shingles per text
@@ -410,8 +411,10 @@ def _near_pairs(norm: pa.Array | list[pa.Array]) -> tuple[np.ndarray, np.ndarray
     # private shingles sort first (document frequency 1): a text whose whole prefix is private has no partner
     live = private < prefix
     sel = shared & live[ow]
-    tid, ow = tid[sel], ow[sel]
-    del sel, shared
+    del shared
+    tid = tid[sel]
+    ow = ow[sel]
+    del sel
     _lap("document frequencies", t0)
     log.debug("near duplicates: %d texts, %d in play, %d shared shingle entries", n_texts, int(live.sum()), len(tid))
     if len(tid) == 0:
@@ -422,10 +425,12 @@ def _near_pairs(norm: pa.Array | list[pa.Array]) -> tuple[np.ndarray, np.ndarray
     rank = np.empty(len(df), dtype=np.uint32)
     rank[used[order]] = np.arange(len(used), dtype=np.uint32)
     del df, used, order, shared_token
-    key = ow.astype(np.uint64)
-    key <<= np.uint64(32)
-    key |= rank[tid]
     n_shared = np.bincount(ow, minlength=n_texts)
+    key = np.empty(len(tid), dtype=np.uint64)
+    for lo, hi in _ranges(len(tid)):  # (text << 32) | rank, in blocks: no full-length temporaries
+        key[lo:hi] = ow[lo:hi]
+        key[lo:hi] <<= np.uint64(32)
+        key[lo:hi] |= rank[tid[lo:hi]]
     del tid, ow, rank
     key.sort()  # by text, then rank
     key &= np.uint64(0xFFFFFFFF)
