@@ -318,16 +318,21 @@ def _token_runs(h: np.ndarray, n_sh: np.ndarray) -> tuple[np.ndarray, np.ndarray
     """Group equal shingle hashes: the owner text of each occurrence in grouped order, and run-start flags.
 
     One in-place sort of ``(high hash bits | position)`` packed into a uint64 (numpy's SIMD sort) instead of an
-    argsort; the rare runs whose high bits collide but whose full hashes differ are re-sorted exactly. Within a
-    run the occurrences stay in position order, so their owners are non-decreasing. Takes ``h`` over (the caller
-    must drop its own reference for the memory to go).
+    argsort; the rare runs whose high bits collide but whose full hashes differ are re-sorted exactly by the low
+    bits the key dropped (kept aside as uint32: within such a run they decide). Within a run the occurrences stay
+    in position order, so their owners are non-decreasing. Takes ``h`` over and overwrites it with the keys (the
+    caller must drop its own reference for the memory to go).
     """
     n = len(h)
     bits = max(1, (n - 1).bit_length())
-    key = h >> np.uint64(bits)
-    key <<= np.uint64(bits)
-    for lo, hi in _ranges(n):
-        key[lo:hi] |= np.arange(lo, hi, dtype=np.uint64)
+    low = np.empty(n, dtype=np.uint32 if bits <= 32 else np.uint64)
+    for lo, hi in _ranges(n):  # the key in place of the hash, the dropped low bits aside
+        low[lo:hi] = h[lo:hi] & np.uint64((1 << bits) - 1)
+        h[lo:hi] >>= np.uint64(bits)
+        h[lo:hi] <<= np.uint64(bits)
+        h[lo:hi] |= np.arange(lo, hi, dtype=np.uint64)
+    key = h
+    del h
     key.sort()
     brk = np.empty(n, dtype=bool)
     brk[:1] = True
@@ -337,8 +342,8 @@ def _token_runs(h: np.ndarray, n_sh: np.ndarray) -> tuple[np.ndarray, np.ndarray
     pos = key.view(np.int64)
     mixed: list[int] = []
     for lo, hi in _ranges(n, start=1):
-        hv = h[pos[lo - 1:hi]]
-        mixed += (np.flatnonzero((hv[1:] != hv[:-1]) & ~brk[lo:hi]) + lo).tolist()
+        lv = low[pos[lo - 1:hi]]
+        mixed += (np.flatnonzero((lv[1:] != lv[:-1]) & ~brk[lo:hi]) + lo).tolist()
     done = -1
     for i in mixed:  # several full hashes share the high bits: order that group by (hash, position)
         if i < done:
@@ -349,16 +354,20 @@ def _token_runs(h: np.ndarray, n_sh: np.ndarray) -> tuple[np.ndarray, np.ndarray
         while hi < n and not brk[hi]:
             hi += 1
         sub = np.sort(pos[lo:hi])
-        sub = sub[np.argsort(h[sub], kind="stable")]
+        sub = sub[np.argsort(low[sub], kind="stable")]
         pos[lo:hi] = sub
-        hv = h[sub]
-        brk[lo + 1:hi] = hv[1:] != hv[:-1]
+        lv = low[sub]
+        brk[lo + 1:hi] = lv[1:] != lv[:-1]
         done = hi
-    del h
+    del low
+    pos32 = np.empty(n, dtype=np.int32 if n < 2**31 else np.int64)
+    for lo, hi in _ranges(n):
+        pos32[lo:hi] = pos[lo:hi]
+    del pos, key
     owner = np.repeat(np.arange(len(n_sh), dtype=np.int32), n_sh)
     ow = np.empty(n, dtype=np.int32)
     for lo, hi in _ranges(n):
-        ow[lo:hi] = owner[pos[lo:hi]]
+        ow[lo:hi] = owner[pos32[lo:hi]]
     return ow, brk
 
 
@@ -396,11 +405,11 @@ def _near_pairs(norm: pa.Array | list[pa.Array]) -> tuple[np.ndarray, np.ndarray
     # one entry per (shingle, text): drop repeats of a shingle inside one text
     keep = brk.copy()
     keep[1:] |= ow[1:] != ow[:-1]
+    ow = ow[keep]  # one array at a time: each old one goes before the next copy is made
     tid = np.cumsum(brk, dtype=np.int32)
-    tid -= 1
     del brk
-    tid = tid[keep]  # one at a time: the old array goes before the next copy is made
-    ow = ow[keep]
+    tid -= 1
+    tid = tid[keep]
     del keep
     df = np.bincount(tid)  # texts holding each shingle
     size = np.bincount(ow, minlength=n_texts)  # distinct shingles per text
