@@ -133,8 +133,9 @@ DECISION_COLUMNS: Final[tuple[str, ...]] = (
 #: results' pickling cost more than deciding fewer rows serially).
 DECISION_MIN_BLOCK: Final[int] = 5_000
 #: ... and at most this many rows per block: a worker holds its block's decided rows as Python objects and
-#: pickles them back (a million rows in 8 blocks made workers of ~640 MB private memory each).
-DECISION_MAX_BLOCK: Final[int] = 25_000
+#: pickles them back (a million rows in 8 blocks made workers of ~640 MB private memory each; 200k prefix of
+#: the 1M corpus, decisions' peak PSS with the workers: 25,000-row blocks 1,177 MiB, 8,000-row blocks 972).
+DECISION_MAX_BLOCK: Final[int] = 8_000
 
 #: Joins platform and review id into one lookup key (a control character no id or platform name contains).
 _KEY_SEP: Final[str] = "\x1f"
@@ -332,7 +333,7 @@ def _warm_worker() -> None:
 ENCODE_MAX_DISTINCT_SHARE: Final[float] = 0.5
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Encoded:
     """A frame whose repeated string columns are ``category`` while it waits inside :func:`run_triage` (as the
     pool sends it back and while other steps run), and the dtypes that :meth:`decode` restores: the values,
@@ -341,6 +342,10 @@ class _Encoded:
 
     frame: pd.DataFrame
     dtypes: dict[str, Any]
+
+    def decode_in_place(self) -> None:
+        """Hold the decoded frame from now on (:func:`recommend` does so once its workers are gone)."""
+        self.frame, self.dtypes = self.decode(), {}
 
     def decode(self) -> pd.DataFrame:
         """The frame as it was given to :func:`_encode` (a new frame; this one is not changed)."""
@@ -433,6 +438,7 @@ def _run_stages(
     procs = default_processes(n) if processes is None else int(processes)
     if procs < 1:
         raise TriageError(f"processes must be at least 1, got {processes}")
+    _trim_memory()  # what reading the export freed (pyarrow's pool keeps it) is not beside the duplicate check
     found = _cross_review_hits(frame, [] if _rules_available() else ["rules"])
     dup = None if found is None else _encode(found)  # held while the stages run: its repeated strings encoded
     del found
@@ -749,6 +755,9 @@ def recommend(
     else:
         cols = _assemble([_decide_block(recs, state)], recs, settings, existing)
     del state, recs
+    for held in (hits, topic_matches):
+        if isinstance(held, _Encoded):  # run_triage's long frames: decoded now, before priority adds its arrays
+            held.decode_in_place()
     # the blocks' rows and pickles are freed, but pyarrow's pool and glibc's heap keep their memory: hand it back
     # before priority adds its arrays (else both sit in the peak)
     _trim_memory()

@@ -306,7 +306,11 @@ def test_decisions_on_encoded_long_frames_equal_plain(reviews, monkeypatch):
     assert held[0].dtypes and held[1].dtypes  # something is encoded
     plain = pipeline.recommend(scored, hits, matches, settings)
     assert_frame_equal(pipeline.recommend(scored, *held, settings), plain, check_exact=True)
+    for got, want in zip(held, (hits, matches)):  # decoded in place once the decisions are made
+        assert not got.dtypes
+        assert_frame_equal(got.frame, want, check_exact=True)
     monkeypatch.setattr(pipeline, "DECISION_MIN_BLOCK", 5)
     monkeypatch.setattr(pipeline, "DECISION_MAX_BLOCK", 7)
+    held = (pipeline._encode(hits), pipeline._encode(matches))
     assert_frame_equal(pipeline.recommend(scored, *held, settings, processes=2), plain, check_exact=True)
-    assert_frame_equal(held[0].decode(), hits, check_exact=True)  # and they are decoded back exactly
+    assert_frame_equal(held[0].decode(), hits, check_exact=True)
