@@ -129,7 +129,7 @@ _ASCII_WORD_LUT: Final[np.ndarray] = np.array(
      for c in range(256)], dtype=np.uint8)
 
 
-def _normalised_texts(texts: pa.Array) -> tuple[pa.Array, np.ndarray]:
+def _normalised_texts(texts: pa.Array) -> tuple[pa.ChunkedArray, np.ndarray]:
     """Each text's lower-case words joined by single spaces, and its word count.
 
     Equal to ``" ".join(re.findall(r"\\w+", s.lower()))``: ASCII texts are done on their bytes (a lookup table,
@@ -143,7 +143,8 @@ def _normalised_texts(texts: pa.Array) -> tuple[pa.Array, np.ndarray]:
     for lo, hi in _chunks(pc.binary_length(texts).to_numpy(zero_copy_only=False).astype(np.int64), _BLOCK_CHARS):
         parts.append(_normalised_block(texts.slice(lo, hi - lo)))
         _release()
-    norm = pa.concat_arrays([p for p, _ in parts]) if parts else pa.array([], type=pa.large_string())
+    # the blocks stay chunks (no second copy of every normalised text; dictionary encoding unifies them)
+    norm = pa.chunked_array([p for p, _ in parts], type=pa.large_string())
     n_words = np.concatenate([c for _, c in parts]) if parts else np.zeros(0, dtype=np.int64)
     del parts
     _release()
@@ -793,21 +794,27 @@ class _Duplicates:
         elig = np.flatnonzero(has_rule & (n_words >= DUPLICATE_MIN_WORDS))
         if len(elig) == 0:
             return self._frame(blocks)
-        enc = pc.dictionary_encode(norm)  # the whole column (no copy of the eligible rows)
+        enc = pc.dictionary_encode(norm)  # the whole column (no copy of the eligible rows); one dictionary
+        if any(len(c.dictionary) != len(enc.chunk(0).dictionary) for c in enc.chunks):  # (Arrow unifies them)
+            enc = pa.chunked_array([pc.dictionary_encode(norm.combine_chunks())])
         del norm
         _release()
+        dictionary = enc.chunk(0).dictionary
+        indices = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in enc.chunks])
+        del enc
         # renumber the eligible rows' texts in order of first appearance among them, like the original
-        seen = enc.indices.to_numpy(zero_copy_only=False)[elig]
-        first = np.full(len(enc.dictionary), len(elig), dtype=np.int64)
+        seen = indices[elig]
+        del indices
+        first = np.full(len(dictionary), len(elig), dtype=np.int64)
         np.minimum.at(first, seen, np.arange(len(elig)))
         used = np.flatnonzero(first < len(elig))
         used = used[np.argsort(first[used], kind="stable")]
-        renum = np.empty(len(enc.dictionary), dtype=np.int64)
+        renum = np.empty(len(dictionary), dtype=np.int64)
         renum[used] = np.arange(len(used))
         code = renum[seen]
         del seen, first, renum
-        texts = enc.dictionary.take(pa.array(used)) if self.near_rule else None
-        del enc, used
+        texts = dictionary.take(pa.array(used)) if self.near_rule else None
+        del dictionary, used
         _release()
         self.code = np.full(self.n, -1, dtype=np.int64)
         self.code[elig] = code
