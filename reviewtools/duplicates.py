@@ -287,10 +287,12 @@ def _shingle_hashes(norm: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     n = len(norm)
     chars = pc.binary_length(norm).to_numpy(zero_copy_only=False).astype(np.int64)
     cum = np.cumsum(chars)
-    hs: list[np.ndarray] = []
-    counts: list[np.ndarray] = []
+    # each text's pieces are its spaces + 1, so the output is allocated once (blocks are not concatenated)
+    pieces = pc.count_substring(norm, " ").to_numpy(zero_copy_only=False).astype(np.int64) + 1
+    counts = np.maximum(pieces - SHINGLE_WORDS + 1, 1)
+    out = np.empty(int(counts.sum()), dtype=np.uint64)
     cache: dict[str, int] = {}
-    lo = 0
+    lo = filled = 0
     while lo < n:
         hi = max(lo + 1, int(np.searchsorted(cum, cum[lo] - chars[lo] + _BLOCK_CHARS, side="right")))
         words, lengths = _split_words(norm.slice(lo, hi - lo))
@@ -299,12 +301,12 @@ def _shingle_hashes(norm: pa.Array) -> tuple[np.ndarray, np.ndarray]:
         del words, enc
         _release()
         h, n_sh = _shingles_of_words(wh, lengths)
-        hs.append(h)
-        counts.append(n_sh)
+        if not np.array_equal(n_sh, counts[lo:hi]):  # an invariant (both count the same pieces)
+            raise RuntimeError("duplicates: shingle counts disagree with the texts' spaces")
+        out[filled:filled + len(h)] = h
+        filled += len(h)
         lo = hi
-    if not hs:
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(hs), np.concatenate(counts)
+    return out, counts
 
 
 # ------------------------------------------------------------------------------------ the similarity join
