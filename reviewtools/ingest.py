@@ -345,8 +345,9 @@ def _read_csv_arrow(data: bytes, enc: str, sep: str, quoting: int) -> pd.DataFra
     is what made ingest of a million reviews peak at over 3 GB. Whenever the two readers could disagree it
     returns None and the pandas path decides: not UTF-8, a header that is blank, has fewer than two names, a
     repeated or empty name (pandas renames those), a header pyarrow reads differently from ``csv``, an odd
-    number of quote characters (an unterminated quote that pyarrow would run to the end of the file; pandas
-    rejects it), or any row pyarrow cannot split (a short or long row, a whitespace-only line: pandas fills,
+    number of quote characters or a last field with a line break that no quote closes (an unterminated quote
+    that pyarrow would run to the end of the file; the row-by-row path rejects that row and reads on), or any
+    row pyarrow cannot split (a short or long row, a whitespace-only line: pandas fills,
     skips or reports those).
     """
     if enc not in ("utf-8", "utf-8-sig"):
@@ -384,6 +385,13 @@ def _read_csv_arrow(data: bytes, enc: str, sep: str, quoting: int) -> pd.DataFra
         return None
     if table.column_names != names:
         return None
+    if table.num_rows and quoting != csv.QUOTE_NONE:
+        # A quote that opens the last field of the last row and never closes (a literal 5" earlier can make the
+        # count even) runs to the end of the file: pyarrow takes it, the pandas path rejects that row.
+        last = table.column(len(names) - 1)[table.num_rows - 1].as_py()
+        if last and ("\n" in last or "\r" in last) and not data.rstrip(b" \t\r\n").endswith(b'"'):
+            logger.info("the last row's last field runs to the end of the file; reading with pandas")
+            return None
     return pd.DataFrame(
         {n: pd.arrays.ArrowStringArray(table.column(i)) for i, n in enumerate(names)},
         index=pd.RangeIndex(table.num_rows),
@@ -411,6 +419,36 @@ def _first_row_too_long(data: bytes, enc: str, sep: str, quoting: int) -> bool:
     return header is not None and first is not None and len(first) > len(header)
 
 
+def _runaway_quote(lines: list[str], first: int, end: int, rec: list[str], header: list[str], sep: str,
+                   quoting: int) -> str | None:
+    """Why a record read over physical lines ``first``..``end`` is a quote that runs on, or None if it is a row.
+
+    A quote opened in a field and never closed makes ``csv`` read every later line of the file into that one
+    field: the rows after it would vanish inside one reject. Two cases are certain: the record runs to the end of
+    the file inside an open quote (``csv`` in strict mode says "unexpected end of data"), or a record spread over
+    several lines has another field count than the header (a quote opened on one row and closed by a stray quote
+    on a later one; this path reads every file with an odd number of quote characters). Then the record's first line is rejected with this reason and the lines after it are read as rows
+    again. A quoted field with line breaks that closes and has the header's field count is a row, as before.
+
+    >>> _runaway_quote(['1,"a\\n', '2,b\\n'], 0, 2, ['1', 'a\\n2,b\\n'], ['id', 'text'], ",", csv.QUOTE_MINIMAL)[:30]
+    'a quote opened in this row is '
+    >>> _runaway_quote(['1,"a\\n', 'b"\\n'], 0, 2, ['1', 'a\\nb'], ['id', 'text'], ",", csv.QUOTE_MINIMAL) is None
+    True
+    """
+    if end >= len(lines) and quoting != csv.QUOTE_NONE:
+        try:
+            for _ in csv.reader(iter(lines[first:end]), delimiter=sep, quoting=quoting, strict=True):
+                pass
+        except csv.Error as exc:
+            if "unexpected end of data" in str(exc):
+                return ("a quote opened in this row is never closed (it would run to the end of the file); "
+                        "the lines after it were read as rows")
+    if len(rec) != len(header):
+        return (f"row has {len(rec)} fields, the header has {len(header)}: a quote opened in this row runs over "
+                f"{end - first} lines; the lines after it were read as rows")
+    return None
+
+
 def _read_csv(data: bytes, enc: str, sep: str, quoting: int) -> tuple[pd.DataFrame, np.ndarray, list[tuple[int, str, str]]]:
     fast = _read_csv_arrow(data, enc, sep, quoting)
     if fast is not None:
@@ -420,6 +458,9 @@ def _read_csv(data: bytes, enc: str, sep: str, quoting: int) -> tuple[pd.DataFra
     try:
         if _first_row_too_long(data, enc, sep, quoting):
             raise pd.errors.ParserError("the first row has more fields than the header")
+        odd = quoting != csv.QUOTE_NONE and (data.count(b'"') if utf8 else _text(data, enc).count('"')) % 2
+        if odd:  # a quote is never closed somewhere: the C parser would read on past it without a word
+            raise pd.errors.ParserError("an odd number of quote characters")
         frame = pd.read_csv(
             io.BytesIO(data) if utf8 else io.StringIO(_text(data, enc)), sep=sep, dtype=str,
             encoding="utf-8-sig" if utf8 else None, encoding_errors="replace", keep_default_na=False,
@@ -428,28 +469,43 @@ def _read_csv(data: bytes, enc: str, sep: str, quoting: int) -> tuple[pd.DataFra
         return _as_strings(frame), np.arange(1, len(frame) + 1, dtype=np.int64), []
     except pd.errors.ParserError as exc:
         logger.info("C parser failed (%s); re-reading row by row", exc)
-    text = _text(data, enc)
-    reader = csv.reader(io.StringIO(text), delimiter=sep, quoting=quoting)
+    lines = io.StringIO(_text(data, enc)).readlines()
     header: list[str] | None = None
     good: list[list[str | None]] = []
     rows: list[int] = []
     bad: list[tuple[int, str, str]] = []
     n = 0
-    try:
-        for rec in reader:
-            if not rec or rec == [""]:
-                continue
-            if header is None:
-                header = rec
-                continue
-            n += 1
-            if len(rec) > len(header):
-                bad.append((n, sep.join(rec)[:500], f"row has {len(rec)} fields, the header has {len(header)}"))
-                continue
-            good.append([v if v != "" else None for v in rec] + [None] * (len(header) - len(rec)))
-            rows.append(n)
-    except csv.Error as exc:
-        bad.append((n + 1, "", f"CSV could not be parsed from here on: {exc}"))
+    start = 0  # the physical line the reader starts at; moves past a row whose quote runs on (see below)
+    while True:
+        reader = csv.reader(iter(lines[start:]) if start else iter(lines), delimiter=sep, quoting=quoting)
+        restart: int | None = None
+        seen = 0  # lines the reader has consumed before the current record
+        try:
+            for rec in reader:
+                first, seen = start + seen, reader.line_num
+                if not rec or rec == [""]:
+                    continue
+                if header is None:
+                    header = rec
+                    continue
+                n += 1
+                if reader.line_num > first - start + 1:  # the record ran over more than one physical line
+                    why = _runaway_quote(lines, first, start + reader.line_num, rec, header, sep, quoting)
+                    if why:
+                        bad.append((n, lines[first].rstrip("\r\n")[:500], why))
+                        restart = first + 1
+                        break
+                if len(rec) > len(header):
+                    bad.append((n, sep.join(rec)[:500], f"row has {len(rec)} fields, the header has {len(header)}"))
+                    continue
+                good.append([v if v != "" else None for v in rec] + [None] * (len(header) - len(rec)))
+                rows.append(n)
+        except csv.Error as exc:
+            bad.append((n + 1, "", f"CSV could not be parsed from here on: {exc}"))
+        if restart is None:
+            break
+        logger.info("row %d: a quote is never closed; reading on from line %d as rows", n, restart + 1)
+        start = restart
     frame = pd.DataFrame(good, columns=header or []).astype("string")
     return frame, np.asarray(rows, dtype=np.int64), bad
 

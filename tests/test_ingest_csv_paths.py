@@ -33,13 +33,50 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
-def test_an_unterminated_quote_with_an_even_count_is_read_as_pandas_reads_it() -> None:
+def test_an_unterminated_quote_with_an_even_count_is_rejected_and_the_rows_after_it_are_read() -> None:
     data = b'Stars,Review,Date\n5,Broke 5" screen,2024-01-15\n2,ok,"2024-01-16\n3,x,2024-01-17\n'
     assert data.count(b'"') % 2 == 0
     fast, (frame, rows, bad) = _both(data)
-    assert fast is not None  # the guard lets it through: the two readers must agree
-    assert _records(fast) == _records(frame) and not bad and rows.tolist() == [1, 2]
-    assert frame["Date"].iloc[1] == "2024-01-16\n3,x,2024-01-17\n"  # the open field runs to the end of the file
+    assert fast is None  # the last field runs to the end of the file unclosed: the fast path declines
+    assert frame["Review"].tolist() == ['Broke 5" screen', "x"] and rows.tolist() == [1, 3]
+    assert [b[0] for b in bad] == [2] and "never closed" in bad[0][2] and bad[0][1] == '2,ok,"2024-01-16'
+
+
+def test_a_quoted_last_field_with_a_line_break_stays_on_the_fast_path() -> None:
+    data = b'Stars,Review,Date\n5,Broke,2024-01-15\n2,ok,"2024-01-16\nsecond line"\n'
+    fast, (frame, rows, bad) = _both(data)
+    assert fast is not None and _records(fast) == _records(frame) and not bad
+
+
+def _read(tmp_path, text: str):
+    path = tmp_path / "export.csv"
+    path.write_bytes(text.encode())
+    return ingest.read_reviews(path)
+
+
+def test_a_quote_never_closed_loses_no_row_after_it(tmp_path) -> None:
+    # every row ends up ingested or rejected with its reason: the stray quote's row, not the rest of the file
+    for nl in ("\n", "\r\n"):
+        res = _read(tmp_path, nl.join(["review_id,rating,text,date", '1,5,"good,2024-01-01', "2,4,fine,2024-01-02",
+                                       "3,1,bad,2024-01-03", ""]))
+        assert res.reviews["review_id"].tolist() == ["2", "3"] and res.reviews["text"].tolist() == ["fine", "bad"]
+        assert res.rejects["source_row"].tolist() == [1] and "never closed" in res.rejects["reason"].iloc[0]
+        assert res.rejects["value"].iloc[0] == '1,5,"good,2024-01-01'
+
+
+def test_a_quote_closed_rows_later_by_a_stray_quote_is_rejected_and_the_lines_read_again(tmp_path) -> None:
+    # odd count: row 2 opens a quote, row 3 holds a doubled quote, row 4 a real multi-line field
+    res = _read(tmp_path, 'review_id,rating,text,date\n1,5,ok,2024-01-01\n2,4,"opens,2024-01-02\n'
+                          '3,1,bad ""x,2024-01-03\n4,1,"a\nb",2024-01-04\n5,2,last,2024-01-05\n')
+    assert res.reviews["review_id"].tolist() == ["1", "3", "4", "5"]
+    assert res.reviews["text"].tolist()[2] == "a\nb"
+    assert res.rejects["source_row"].tolist() == [2] and "runs over 3 lines" in res.rejects["reason"].iloc[0]
+
+
+def test_literal_quotes_and_multi_line_fields_are_rows_as_before(tmp_path) -> None:
+    res = _read(tmp_path, 'review_id,rating,text,date\n1,5,24" tv,2024-01-01\n2,4,"two\nlines",2024-01-02\n'
+                          '3,1,"say ""hi""",2024-01-03\n')
+    assert res.reviews["text"].tolist() == ['24" tv', "two\nlines", 'say "hi"'] and res.rejects.empty
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
