@@ -198,6 +198,18 @@ def main() -> None:
     cpus = []
     print(f"views.filter_reviews alone (rating 1-2): "
           f"{fmt(timed(lambda: views.filter_reviews(frame, rating=['1', '2']), args.repeat, cpus), cpus)}")
+    if ctx.hits is not None and hasattr(views, "FrameIndex"):  # the first render's what-if: by key, by position
+        cpus = []
+        print(f"what-if on every row, matched by key (what_if(frame, evidence_for(hits, frame))): "
+              f"{fmt(timed(lambda: ratings.what_if(frame, views.evidence_for(ctx.hits, frame), by=None), 2, cpus), cpus)}")
+
+        def by_position() -> None:
+            flags = views.FrameIndex(frame).what_if_flags(ctx.hits, None)  # a new index: the once-per-load match
+            ratings.what_if(frame, hit_flags=flags, by=None)
+
+        cpus = []
+        print(f"what-if on every row, by position (FrameIndex.what_if_flags + what_if(hit_flags=...)): "
+              f"{fmt(timed(by_position, 2, cpus), cpus)}")
     print(f"load average after: {loadavg()}")
 
 
