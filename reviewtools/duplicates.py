@@ -60,7 +60,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import scipy.sparse
 
 from .rules import (
     DUPLICATE_MIN_WORDS,
@@ -572,6 +571,8 @@ def _overlaps(u: np.ndarray, v: np.ndarray, ranks: np.ndarray, off: np.ndarray) 
     ...           np.array([0, 3, 6, 7])).tolist()
     [2, 0]
     """
+    import scipy.sparse  # here, not at module import: ~0.5 s that only the verification needs
+
     n_texts = len(off) - 1
     n_tok = int(ranks.max()) + 1 if len(ranks) else 0
     mat = scipy.sparse.csr_array((np.ones(len(ranks), dtype=np.int8), ranks.view(np.int32), off),
