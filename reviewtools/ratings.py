@@ -485,6 +485,7 @@ def review_drag(frame: pd.DataFrame, by: str | None = "product_id", *, top: int 
     out["contribution"] = out["average_without"] - a
     out["rating"] = out["rating"].astype("Int64")
     keep = [key, "review_id", "rating"] + [c for c in ("platform", "created_at", "title") if c in out.columns]
+    keep = list(dict.fromkeys(keep))  # by="platform": the key is listed once
     keep += ["n_reviews", "average", "average_without", "contribution"]
     if top is not None and top < 0:
         raise RatingsError(f"top must be a non-negative number of reviews, got {top!r}")

@@ -569,3 +569,12 @@ def test_cli_ratings_bad_arguments_exit_2(export, capsys, argv, message):
 
     assert main(["ratings", str(export), *argv]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_review_drag_by_platform_lists_the_platform_column_once() -> None:
+    # the grouping key is also one of the descriptive columns kept: one column, not two named alike
+    frame = pd.DataFrame({"review_id": ["a", "b", "c"], "platform": ["amazon", "amazon", "yelp"],
+                          "product_id": ["p", "p", "q"], "rating": [5, 1, 4]})
+    out = R.review_drag(frame, by="platform")
+    assert list(out.columns).count("platform") == 1
+    assert out.loc[out["review_id"] == "b", "contribution"].iloc[0] == pytest.approx(5.0 - 3.0)
