@@ -307,6 +307,9 @@ def main(argv: list[str] | None = None) -> int:
     path = args.corpus or corpus(args.reviews, args.seed)
     print(f"machine: {machine()}", flush=True)
     print(f"corpus: {path} ({path.stat().st_size / 1e6:.1f} MB)", flush=True)
+    from reviewtools.vader import get_analyzer  # which VADER the triage runs: a stale or missing build is slower
+
+    print(f"VADER: {get_analyzer().backend}", flush=True)
 
     naive_s: float | None = None
     if not args.skip_naive:
