@@ -657,52 +657,147 @@ def _priority(frame: pd.DataFrame, as_of: pd.Timestamp | None) -> tuple[Any, Any
     return _concat_arrays(score_parts, "Float64"), _concat_arrays(reason_parts, "string")
 
 
+def _distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(code per row, position of each code's first row) for the distinct values of ``values``: floats keyed on
+    their bits (so ``-0.0``/``0.0`` and NaN payloads stay apart), other dtypes on their values, missing ones as
+    one code of their own."""
+    if values.dtype.kind == "f":
+        codes, _ = pd.factorize(values.to_numpy(dtype="float64", na_value=np.nan).view("int64"))
+    else:
+        codes, uniq = pd.factorize(values, use_na_sentinel=True)
+        codes = np.where(codes < 0, len(uniq), codes)
+    _, first = np.unique(codes, return_index=True)
+    return codes, first
+
+
+def _memo_parts(values: pd.Series, fn: Any) -> tuple[np.ndarray, np.ndarray]:
+    """``fn(value)`` -> ``(points, reason piece)`` once per distinct value of ``values``, spread back over the
+    rows: the float points and an object array of the pieces.
+
+    ``fn`` is the per-row loop's body, fed the first row's own value as ``Series.tolist`` gives it, so the points
+    and pieces are the very floats and strings a per-row loop computes; only the repeats are not recomputed.
+    """
+    codes, first = _distinct(values)
+    done = [fn(u) for u in values.iloc[first].tolist()]
+    pts = np.array([d[0] for d in done], dtype="float64")
+    pieces = np.empty(len(done), dtype=object)
+    pieces[:] = [d[1] for d in done]
+    return pts[codes], pieces[codes]
+
+
+def _rating_part(r: Any) -> tuple[float, str]:
+    if r is None or pd.isna(r):
+        return 0.0, "rating unknown (+0)"
+    p = RATING_POINTS * (MAX_RATING - float(r)) / (MAX_RATING - 1)
+    return p, f"rated {int(r)}★ (+{p:.1f})"
+
+
+def _votes_part(v: Any) -> tuple[float, str]:
+    if v is None or pd.isna(v):
+        return 0.0, "helpful votes unknown (+0)"
+    if not v > 0:
+        return 0.0, "no helpful votes (+0)"
+    p = HELPFUL_POINTS * min(1.0, math.log1p(float(v)) / math.log1p(HELPFUL_FULL_AT))
+    return p, f"{int(v)} helpful votes (+{p:.1f})"
+
+
+def _days_part(days: Any) -> tuple[float, str]:
+    if days is None or pd.isna(days):
+        return 0.0, "date unknown (+0)"
+    p = RECENCY_POINTS * 0.5 ** (days / RECENCY_HALF_LIFE_DAYS)
+    return p, f"{days:.0f} days before the newest review (+{p:.1f})"
+
+
+#: Ticks of a timedelta per second, by numpy/pandas resolution.
+_TICKS_PER_SECOND: Final[dict[str, int]] = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
+
+
+def _days_before(created: pd.Series, ref: Any) -> pd.Series:
+    """``max(0.0, (ref - c).total_seconds() / 86400)`` per row (float64; NaN where the date or ``ref`` is
+    missing), the values the scalar expression gives."""
+    out = np.full(len(created), np.nan)
+    if pd.isna(ref):
+        return pd.Series(out, copy=False)
+    try:
+        delta = (ref - created).to_numpy()  # timedelta64[unit], NaT where created is missing
+    except OverflowError:  # a span beyond int64 ticks: the scalar expression row by row, which fails (or not) alike
+        for i, c in enumerate(created.tolist()):
+            if pd.notna(c):
+                out[i] = max(0.0, (ref - c).total_seconds() / 86400)
+        return pd.Series(out, copy=False)
+    ticks = delta.view("int64")
+    known = ~np.isnat(delta)
+    per_second = _TICKS_PER_SECOND[np.datetime_data(delta.dtype)[0]]
+    # Timedelta.total_seconds() is the correctly rounded ticks / per_second (Python's int true division; a float64
+    # division of the converted ticks differs by an ulp beyond 2**53 ticks), then the same float operations
+    seconds = np.array([t / per_second for t in ticks[known].tolist()], dtype="float64")
+    out[known] = np.maximum(0.0, seconds / 86400)
+    return pd.Series(out, copy=False)
+
+
 def _priority_block(rating: pd.Series, created: pd.Series, votes: pd.Series, key: pd.Series, mean: pd.Series,
-                    count: pd.Series, ref: Any) -> tuple[list[float], list[str]]:
+                    count: pd.Series, ref: Any) -> tuple[np.ndarray, list[str]]:
     """:func:`_priority`'s scores and reasons of one block of rows (the product means and counts and ``ref``
-    computed over the whole frame)."""
-    scores: list[float] = []
-    reasons: list[str] = []
-    # plain lists: the same values as .iat gives, without its per-call cost
-    ratings_l, created_l, votes_l = rating.tolist(), created.tolist(), votes.tolist()
-    key_l, mean_l, count_l = key.tolist(), mean.tolist(), count.tolist()
-    for i in range(len(ratings_l)):
-        pts, why = 0.0, []
-        r = ratings_l[i]
-        if pd.notna(r):
-            p = RATING_POINTS * (MAX_RATING - float(r)) / (MAX_RATING - 1)
-            pts += p
-            why.append(f"rated {int(r)}★ (+{p:.1f})")
-        else:
-            why.append("rating unknown (+0)")
-        c = created_l[i]
-        if pd.notna(c) and pd.notna(ref):
-            days = max(0.0, (ref - c).total_seconds() / 86400)
-            p = RECENCY_POINTS * 0.5 ** (days / RECENCY_HALF_LIFE_DAYS)
-            pts += p
-            why.append(f"{days:.0f} days before the newest review (+{p:.1f})")
-        else:
-            why.append("date unknown (+0)")
-        v = votes_l[i]
-        if pd.notna(v) and v > 0:
-            p = HELPFUL_POINTS * min(1.0, math.log1p(float(v)) / math.log1p(HELPFUL_FULL_AT))
-            pts += p
-            why.append(f"{int(v)} helpful votes (+{p:.1f})")
-        else:
-            why.append("no helpful votes (+0)" if pd.notna(v) else "helpful votes unknown (+0)")
-        k, m, cnt = key_l[i], mean_l[i], count_l[i]
-        if pd.isna(k) or pd.isna(r) or pd.isna(m):
-            why.append("product unknown, drag not computed (+0)")
-        elif cnt < 2:
-            why.append("only review of its product, drag not computed (+0)")
-        else:
+    computed over the whole frame).
+
+    Each part's points and reason piece are computed once per distinct input value with the scalar Python
+    expressions (``**``, :func:`math.log1p`, ``round`` and ``:.1f`` behave as in a per-row loop, which numpy's
+    vectorised versions do not promise); only the sum over the parts, in the same order, is vectorised (a part
+    that does not apply adds ``0.0``, which leaves any sum other than ``-0.0`` unchanged, and the sum starts at
+    ``+0.0``).
+
+    >>> s, why = _priority_block(pd.Series([1.0]), pd.Series(pd.to_datetime(["2024-01-01"], utc=True)),
+    ...     pd.Series([0]), pd.Series(["amazon\\x1fA"]), pd.Series([1.0]), pd.Series([1]),
+    ...     pd.Timestamp("2024-01-31", tz="UTC"))
+    >>> float(s[0]), why[0]
+    (50.0, '50.0 = rated 1★ (+40.0), 30 days before the newest review (+10.0), no helpful votes (+0), only review of its product, drag not computed (+0)')
+    """
+    n = len(rating)
+    rating, created, votes = rating.reset_index(drop=True), created.reset_index(drop=True), votes.reset_index(drop=True)
+    key, mean, count = key.reset_index(drop=True), mean.reset_index(drop=True), count.reset_index(drop=True)
+    r_pts, r_why = _memo_parts(rating, _rating_part)
+    d_pts, d_why = _memo_parts(_days_before(created, ref), _days_part)
+    v_pts, v_why = _memo_parts(votes, _votes_part)
+
+    # the product drag: one computation per distinct (mean, rating, count)
+    g_pts = np.zeros(n)
+    g_why = np.empty(n, dtype=object)
+    unknown = (key.isna() | rating.isna() | mean.isna()).to_numpy(dtype=bool)
+    g_why[unknown] = "product unknown, drag not computed (+0)"
+    alone = ~unknown & (count < 2).to_numpy(dtype=bool, na_value=False)
+    g_why[alone] = "only review of its product, drag not computed (+0)"
+    rows = np.flatnonzero(~unknown & ~alone)
+    if len(rows):
+        sub_m, sub_r, sub_c = mean.iloc[rows], rating.iloc[rows], count.iloc[rows]
+        m_codes, m_first = _distinct(sub_m)
+        r_codes, r_first = _distinct(sub_r)
+        c_codes, c_first = _distinct(sub_c)
+        combo = (m_codes.astype("int64") * len(r_first) + r_codes) * len(c_first) + c_codes
+        t_codes, _ = pd.factorize(combo)
+        _, t_first = np.unique(t_codes, return_index=True)
+        pts_u = np.empty(len(t_first))
+        why_u = np.empty(len(t_first), dtype=object)
+        for j, (m, r, cnt) in enumerate(zip(sub_m.iloc[t_first].tolist(), sub_r.iloc[t_first].tolist(),
+                                            sub_c.iloc[t_first].tolist())):
             drag = (float(m) - float(r)) / (float(cnt) - 1)
             p = DRAG_POINTS * min(1.0, max(0.0, drag) / DRAG_FULL_AT)
-            pts += p
             verb = "pulls" if drag > 0 else "lifts"
-            why.append(f"{verb} its product's average ({m:.2f}★ over {int(cnt)} reviews) by {abs(drag):.3f}★ (+{p:.1f})")
-        scores.append(round(pts, 1))
-        reasons.append(f"{pts:.1f} = " + ", ".join(why))
+            pts_u[j] = p
+            why_u[j] = (f"{verb} its product's average ({m:.2f}★ over {int(cnt)} reviews) by {abs(drag):.3f}★"
+                        f" (+{p:.1f})")
+        g_pts[rows] = pts_u[t_codes]
+        g_why[rows] = why_u[t_codes]
+
+    pts = 0.0 + r_pts
+    pts += d_pts
+    pts += v_pts
+    pts += g_pts
+    # round() and :.1f once per distinct sum, keyed on its bits (so -0.0 and NaN payloads stay apart)
+    codes, uniq = pd.factorize(pts.view("int64"))
+    uvals = uniq.view("float64").tolist()
+    scores = np.array([round(x, 1) for x in uvals], dtype="float64")[codes]
+    heads = np.array([f"{x:.1f} = " for x in uvals], dtype=object)[codes]
+    reasons = [h + a + ", " + b + ", " + c + ", " + d for h, a, b, c, d in zip(heads, r_why, d_why, v_why, g_why)]
     return scores, reasons
 
 

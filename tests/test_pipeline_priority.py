@@ -1,0 +1,191 @@
+"""``pipeline._priority`` (per-distinct-value parts, vectorised sum) gives exactly the scores and reason strings
+of the per-row loop it replaced (kept below as the reference, verbatim apart from its name)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pandas.testing import assert_extension_array_equal
+
+from reviewtools import pipeline
+from reviewtools.pipeline import (
+    DRAG_FULL_AT,
+    DRAG_POINTS,
+    HELPFUL_FULL_AT,
+    HELPFUL_POINTS,
+    MAX_RATING,
+    RATING_POINTS,
+    RECENCY_HALF_LIFE_DAYS,
+    RECENCY_POINTS,
+    _priority,
+)
+
+
+def _reference_block(rating: pd.Series, created: pd.Series, votes: pd.Series, key: pd.Series, mean: pd.Series,
+                     count: pd.Series, ref: Any) -> tuple[list[float], list[str]]:
+    """The per-row loop of ``_priority_block`` before the per-distinct-value rewrite (commit aaa28b0)."""
+    scores: list[float] = []
+    reasons: list[str] = []
+    ratings_l, created_l, votes_l = rating.tolist(), created.tolist(), votes.tolist()
+    key_l, mean_l, count_l = key.tolist(), mean.tolist(), count.tolist()
+    for i in range(len(ratings_l)):
+        pts, why = 0.0, []
+        r = ratings_l[i]
+        if pd.notna(r):
+            p = RATING_POINTS * (MAX_RATING - float(r)) / (MAX_RATING - 1)
+            pts += p
+            why.append(f"rated {int(r)}★ (+{p:.1f})")
+        else:
+            why.append("rating unknown (+0)")
+        c = created_l[i]
+        if pd.notna(c) and pd.notna(ref):
+            days = max(0.0, (ref - c).total_seconds() / 86400)
+            p = RECENCY_POINTS * 0.5 ** (days / RECENCY_HALF_LIFE_DAYS)
+            pts += p
+            why.append(f"{days:.0f} days before the newest review (+{p:.1f})")
+        else:
+            why.append("date unknown (+0)")
+        v = votes_l[i]
+        if pd.notna(v) and v > 0:
+            p = HELPFUL_POINTS * min(1.0, math.log1p(float(v)) / math.log1p(HELPFUL_FULL_AT))
+            pts += p
+            why.append(f"{int(v)} helpful votes (+{p:.1f})")
+        else:
+            why.append("no helpful votes (+0)" if pd.notna(v) else "helpful votes unknown (+0)")
+        k, m, cnt = key_l[i], mean_l[i], count_l[i]
+        if pd.isna(k) or pd.isna(r) or pd.isna(m):
+            why.append("product unknown, drag not computed (+0)")
+        elif cnt < 2:
+            why.append("only review of its product, drag not computed (+0)")
+        else:
+            drag = (float(m) - float(r)) / (float(cnt) - 1)
+            p = DRAG_POINTS * min(1.0, max(0.0, drag) / DRAG_FULL_AT)
+            pts += p
+            verb = "pulls" if drag > 0 else "lifts"
+            why.append(f"{verb} its product's average ({m:.2f}★ over {int(cnt)} reviews) by {abs(drag):.3f}★ (+{p:.1f})")
+        scores.append(round(pts, 1))
+        reasons.append(f"{pts:.1f} = " + ", ".join(why))
+    return scores, reasons
+
+
+def _run(frame: pd.DataFrame, as_of: pd.Timestamp | None) -> Any:
+    try:
+        return _priority(frame, as_of)
+    except (OverflowError, ValueError, TypeError) as exc:  # spans too long for a Timedelta, etc.: fail alike
+        return type(exc)
+
+
+def _both(frame: pd.DataFrame, as_of: pd.Timestamp | None, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
+    new = _run(frame, as_of)
+    with monkeypatch.context() as mp:
+        mp.setattr(pipeline, "_priority_block", _reference_block)
+        old = _run(frame, as_of)
+    return new, old
+
+
+def _assert_same(new: Any, old: Any) -> None:
+    if isinstance(new, type) or isinstance(old, type):
+        assert new is old, (new, old)
+        return
+    assert_extension_array_equal(new[0], old[0])
+    # bit-identical floats (assert_extension_array_equal compares values; the bits catch a -0.0 or an ulp)
+    a = np.asarray(new[0].to_numpy(dtype="float64", na_value=np.nan)).view("int64")
+    b = np.asarray(old[0].to_numpy(dtype="float64", na_value=np.nan)).view("int64")
+    assert (a == b).all()
+    assert_extension_array_equal(new[1], old[1])
+
+
+_RATING = st.one_of(st.none(), st.integers(1, 5), st.sampled_from([0, 6, -0.0, 0.5, 2.5, 4.99, 1e6]))
+_VOTES = st.one_of(st.none(), st.integers(0, 3), st.integers(0, 10**6), st.sampled_from([49, 50, 51, 0.5, 10**15]))
+_SECONDS = st.one_of(st.none(), st.integers(0, 5 * 365 * 86400), st.integers(-10**9, 4 * 10**9))
+_PRODUCT = st.one_of(st.none(), st.sampled_from(["A", "B", "C", "solo1", "solo2"]))
+
+
+@st.composite
+def _frames(draw: Any) -> pd.DataFrame:
+    n = draw(st.integers(1, 40))
+    base = pd.Timestamp("2020-01-01", tz="UTC")
+    rows = []
+    for _ in range(n):
+        secs = draw(_SECONDS)
+        rows.append({
+            "platform": draw(st.sampled_from(["amazon", "yelp", None])),
+            "product_id": draw(_PRODUCT),
+            "rating": draw(_RATING),
+            "created_at": None if secs is None else (base + pd.Timedelta(seconds=secs)).isoformat(),
+            "helpful_votes": draw(_VOTES),
+        })
+    return pd.DataFrame(rows)
+
+
+_AS_OF = st.one_of(st.none(), st.sampled_from([pd.Timestamp("2026-11-26T12:00:00Z"),
+                                               pd.Timestamp("2019-06-01", tz="UTC"),
+                                               pd.Timestamp("2024-02-29T23:59:59.123456789Z")]))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(frame=_frames(), as_of=_AS_OF)
+def test_priority_identical_to_the_per_row_loop(frame: pd.DataFrame, as_of: Any,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    _assert_same(*_both(frame, as_of, monkeypatch))
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+def test_identical_at_every_time_resolution_and_long_spans(unit: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # spans beyond 2**53 ticks (about 104 days in ns), where a float64 division would be an ulp off; overflowing ones
+    created = pd.Series(pd.to_datetime(["1700-01-01T00:00:01", "2000-05-05T05:05:05.123", "2024-01-01",
+                                        "2024-03-31T23:59:59", None, "2262-01-01"], utc=True, format="ISO8601")).astype(
+                                            f"datetime64[{unit}, UTC]")
+    frame = pd.DataFrame({"platform": ["amazon"] * 6, "product_id": ["A", "A", "B", "B", "B", None],
+                          "rating": [1, 5, 3, 2, 4, 1], "created_at": created,
+                          "helpful_votes": [0, 1, 2, 3, 4, 5]})
+    ran = 0
+    for as_of in (None, pd.Timestamp("2024-04-01T00:00:00.000000001Z"), pd.Timestamp("1650-01-01", tz="UTC"),
+                  pd.Timestamp("2262-02-01T00:00:00", tz="UTC").as_unit(unit)):
+        new, old = _both(frame, as_of, monkeypatch)
+        _assert_same(new, old)
+        ran += not isinstance(new, type)
+        new, old = _both(frame.iloc[1:5], as_of, monkeypatch)  # 2000-2024 and a missing date: no overflow
+        _assert_same(new, old)
+        ran += not isinstance(new, type)
+    assert ran >= 1  # not every combination overflowed
+
+
+def test_nullable_dtypes_and_all_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    frame = pd.DataFrame({
+        "platform": pd.array(["amazon", None, "yelp", "yelp"], dtype="string"),
+        "product_id": pd.array(["A", "A", None, "Z"], dtype="string"),
+        "rating": pd.array([2, None, 5, 10**17 + 1], dtype="Int64"),
+        "created_at": [None, None, None, None],
+        "helpful_votes": pd.array([None, 0, 7, 10**17 + 3], dtype="Int64"),
+    })
+    _assert_same(*_both(frame, None, monkeypatch))
+    _assert_same(*_both(frame.iloc[:0], None, monkeypatch))
+
+
+def test_many_rows_span_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(8)
+    n = 2 * pipeline.RECORD_BLOCK + 17
+    frame = pd.DataFrame({
+        "platform": rng.choice(["amazon", "google"], n),
+        "product_id": rng.integers(0, n // 3, n).astype(str),
+        "rating": np.where(rng.random(n) < 0.05, np.nan, rng.integers(1, 6, n)),
+        "created_at": pd.Timestamp("2021-01-01", tz="UTC") + pd.to_timedelta(rng.integers(0, 10**8, n), unit="s"),
+        "helpful_votes": np.where(rng.random(n) < 0.05, np.nan, rng.geometric(0.3, n) - 1),
+    })
+    _assert_same(*_both(frame, None, monkeypatch))
+
+
+def test_input_not_mutated() -> None:
+    frame = pd.DataFrame({"platform": ["amazon"] * 3, "product_id": ["A", "A", "B"], "rating": [1, 5, 3],
+                          "created_at": ["2024-01-01", "2024-01-02", None], "helpful_votes": [0, 3, None]})
+    before = frame.copy()
+    scores, reasons = _priority(frame, None)
+    pd.testing.assert_frame_equal(frame, before)
+    assert list(reasons)[0].startswith(f"{scores[0]:.1f} = rated 1★ (+40.0), 1 days before the newest review")
