@@ -189,3 +189,14 @@ def test_input_not_mutated() -> None:
     scores, reasons = _priority(frame, None)
     pd.testing.assert_frame_equal(frame, before)
     assert list(reasons)[0].startswith(f"{scores[0]:.1f} = rated 1★ (+40.0), 1 days before the newest review")
+
+
+def test_half_way_sums_round_as_python_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    # sums a hair either side of x.x5, where numpy's round (scale, rint, unscale) and Python's correctly rounded
+    # round(x, 1) disagree: e.g. 3.3499999999999996 -> 3.3 (numpy 3.4), 6.65 -> 6.7 (numpy 6.6)
+    ratings = [4.665, 4.335, 4.295, 4.205, 4.165, 4.0, None]
+    frame = pd.DataFrame({"platform": ["amazon"] * len(ratings), "product_id": [f"p{i}" for i in range(len(ratings))],
+                          "rating": ratings, "created_at": [None] * len(ratings), "helpful_votes": [0] * len(ratings)})
+    new, old = _both(frame, None, monkeypatch)
+    _assert_same(new, old)
+    assert list(new[0][:2]) == [3.3, 6.7]
