@@ -911,16 +911,21 @@ def _assemble(blocks: Iterable[list[tuple[Any, ...]] | _PackedBlock], recs: pd.D
     take gigabytes); only rows whose draft is re-phrased are patched."""
     parts: dict[str, list[Any]] = {c: [] for c in _DECIDED_COLUMNS}
     previous = set(existing)
+    names = list(recs.columns)
     i = 0  # rows of the blocks before this one
     for block in blocks:
         packed = block if isinstance(block, _PackedBlock) else _pack(block)
         del block
         patches: dict[int, tuple[str, str, str]] = {}
+        values: list[list[Any]] | None = None  # the block's column values, made at its first re-phrased row
         for item in packed.redo:
             j, norm, fresh = item[0], item[1], item[2]
             if fresh and norm in previous:  # a row of an earlier block already has this draft: re-phrase
                 head, tail, rkind, dtopic, problem = item[3:]
-                rec = recs.iloc[i + j : i + j + 1].to_dict("records")[0]
+                if values is None:  # (a one-row to_dict per re-phrased row cost ~0.5 ms each: ~1.4 s per 100k)
+                    sub = recs.iloc[i : i + packed.n]
+                    values = [_column_values(sub[c]) for c in names]
+                rec = {c: v[j] for c, v in zip(names, values)}  # = recs.iloc[i + j : i + j + 1].to_dict("records")[0]
                 draft, problems = _unique_draft(rec, rkind, dtopic, problem, settings, previous)
                 norm = _normalise(draft)
                 lint = summarise_problems(p for p in problems if p.severity != "not_run")
