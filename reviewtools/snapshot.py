@@ -214,7 +214,24 @@ def _read_frame(path: Path) -> pd.DataFrame:
     # not memory-mapped: page faults on a mapped 400 MB file cost more CPU than one buffered read. One chunk per
     # column: pyarrow's ``take`` on a column of 8 row-group chunks cost 1.56 CPU s for 775k of 1M review texts
     # against 0.03 s on one chunk, and every filter change takes rows of every column.
-    return pq.read_table(path, memory_map=False).combine_chunks().to_pandas()
+    # Read into jemalloc's pool when pyarrow has it (else the system allocator): on this 2-core VM the default
+    # mimalloc pool spent 4.8-7.1 s of system time in page faults for the 1M reviews file (combined), jemalloc
+    # 1.5-1.9 s, same bytes (benchmarks/README.md, dashboard section).
+    pool = _read_pool()
+    previous = pa.default_memory_pool()
+    pa.set_memory_pool(pool)  # pq.read_table takes no pool argument; buffers keep the pool they came from
+    try:
+        return pq.read_table(path, memory_map=False).combine_chunks(memory_pool=pool).to_pandas(memory_pool=pool)
+    finally:
+        pa.set_memory_pool(previous)
+
+
+def _read_pool() -> pa.MemoryPool:
+    """jemalloc's pool when this pyarrow build has it, else the system allocator's."""
+    try:
+        return pa.jemalloc_memory_pool()
+    except (NotImplementedError, pa.ArrowException):  # a build without jemalloc
+        return pa.system_memory_pool()
 
 
 def write_snapshot(snap: StoreSnapshot, db_path: str | os.PathLike[str]) -> Path | None:
