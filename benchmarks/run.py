@@ -11,8 +11,9 @@
    on every review unless ``--naive-sample K`` is given: then it runs on the first K reviews and is
    **extrapolated** linearly to N, and the output says so on every line that uses it.
 3. The full triage: ``read_reviews`` (ingest), then ``reviewtools.pipeline.run_triage`` with ``--processes``
-   worker processes (default: all CPUs): the cross-review duplicate check, sentiment, topics and the per-review
-   guideline checks per partition (their seconds are summed over the workers: busy time, not wall), and the
+   worker processes (default: all CPUs): the cross-review duplicate check (with 2+ processes in a process of its
+   own beside the workers), sentiment, topics and the per-review guideline checks per partition (their seconds
+   are summed over the workers: busy time, not wall), and the
    decisions (actions, priority, drafts and their lint). For each step: wall seconds, reviews/s and the peak
    memory while it ran: the PSS of this process plus its worker processes (shared pages split between the
    processes sharing them, so copy-on-write pages after ``fork`` count once), beside the plain RSS sum
@@ -252,11 +253,14 @@ def triage(path: Path, processes: int, sampler: Sampler) -> tuple[int, list[tupl
     for key, label in (("sentiment", f"  sentiment ({busy})"), ("topics", f"  topics ({busy})"),
                        ("checks", f"  per-review guideline checks ({busy})")):
         steps.append((label, timings.get(key, float("nan")), ""))
-    # the wall-clock steps follow each other in the order run_triage laps them (the duplicate check first, then
-    # the per-review stages, then the decisions): their sampling windows come from the laps, counted back from
-    # the end (coerce runs first)
+    if "duplicates_beside" in timings:  # the cross-review check ran in its own process beside the workers
+        steps.append(("  duplicates (whole frame, own process beside them)", timings["duplicates_beside"], ""))
+    # the wall-clock steps follow each other in the order run_triage laps them (the duplicate check first when
+    # it does not run beside the workers, then the per-review stages, then the decisions): their sampling
+    # windows come from the laps, counted back from the end (coerce runs first)
+    beside = " + duplicates beside" if "duplicates_beside" in timings else ""
     labels = {"duplicates": "duplicates (whole frame)",
-              "per_review_wall": f"per-review stages, wall ({processes} process{'es' if processes > 1 else ''})",
+              "per_review_wall": f"per-review stages{beside}, wall ({processes} process{'es' if processes > 1 else ''})",
               "decisions": "decisions: actions, priority, drafts, lint"}
     order = [k for k in timings if k in labels]
     stop = t1 + t_triage

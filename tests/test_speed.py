@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from reviewtools import respond, sentiment
+from reviewtools import pipeline, respond, sentiment
 from reviewtools.ingest import read_reviews
 from reviewtools.pipeline import default_processes, run_triage, triage_partition
 from reviewtools.topics import find_and_tag_topics, find_topics, tag_topics
@@ -84,8 +84,25 @@ def test_two_processes_give_the_serial_result(reviews):
                  (serial.topic_matches, parallel.topic_matches)):
         assert_frame_equal(a, b)
     assert serial.stages_not_run == parallel.stages_not_run
-    assert {"sentiment", "topics", "checks", "per_review_wall", "duplicates", "decisions"} <= set(timings)
+    assert {"sentiment", "topics", "checks", "per_review_wall", "decisions"} <= set(timings)
+    # with fork, the duplicate check ran in its own process beside the workers; elsewhere before them
+    beside = pipeline.POOL_START_METHOD == "fork" and pipeline.DUPLICATES_BESIDE_STAGES
+    assert ("duplicates_beside" in timings) == beside and ("duplicates" in timings) != beside
     assert_frame_equal(reviews, before)  # never mutated
+
+
+def test_duplicates_before_or_beside_the_workers_give_the_same_result(reviews, monkeypatch):
+    beside = run_triage(reviews, processes=2)
+    monkeypatch.setattr(pipeline, "DUPLICATES_BESIDE_STAGES", False)
+    timings: dict[str, float] = {}
+    before = run_triage(reviews, processes=2, timings=timings)
+    assert "duplicates" in timings and "duplicates_beside" not in timings
+    from reviewtools.duplicates import find_duplicates
+
+    assert (find_duplicates(reviews)["outcome"] == "hit").any(), "the sample needs duplicate hits for this test"
+    for a, b in ((beside.reviews, before.reviews), (beside.hits, before.hits),
+                 (beside.topic_matches, before.topic_matches)):
+        assert_frame_equal(a, b)
 
 
 def test_processes_default_and_bad_value(reviews):
