@@ -127,6 +127,37 @@ def test_edited_review_keeps_its_history(db):
         assert current.loc[frame.loc[0, "review_id"], "version"] == 3
 
 
+def test_an_edit_with_or_without_a_metadata_change_writes_the_row_and_its_indexes(db):
+    # an edit whose hashed metadata is unchanged leaves those columns out of the UPDATE (no index rewrite); one
+    # that also moves the review to another product or date must still write them, and every index agrees
+    frame = make_frame(6)
+    with ReviewStore(db) as store:
+        store.ingest(frame)
+        later = frame.copy()
+        later.loc[0, "text"] = "Edited, same product"
+        later.loc[1, "text"] = "Edited, other product"
+        later.loc[1, "product_id"] = "B0MOVED"
+        later.loc[2, "rating"] = 1 if frame.loc[2, "rating"] != 1 else 2
+        later.loc[2, "created_at"] = frame.loc[2, "created_at"] + pd.Timedelta(days=3)
+        later.loc[3, "source_row"] = 77  # provenance only: not rewritten
+        later.loc[4, "text"] = "Edited, read from another row"
+        later.loc[4, "source_row"] = 88
+        rep = store.ingest(later)
+        assert (rep.changed, rep.unchanged) == (4, 2)
+        assert store.integrity_check() == []
+        back = _sorted(store.to_frame())
+        expected = _sorted(later)
+        same = [c for c in COLUMNS if c != "source_row"]
+        pd.testing.assert_frame_equal(back[same], expected[same])
+        rows = store.to_frame().set_index("review_id")
+        assert rows.loc[frame.loc[4, "review_id"], "source_row"] == 88
+        assert rows.loc[frame.loc[3, "review_id"], "source_row"] == frame.loc[3, "source_row"]
+        con = store._con
+        moved = con.execute("SELECT review_id FROM reviews INDEXED BY reviews_product WHERE platform = ? AND "
+                            "product_id = ?", ("amazon", "B0MOVED")).fetchall()
+        assert moved == [(frame.loc[1, "review_id"],)]
+
+
 def test_metadata_change_refreshes_in_place_without_a_version(db):
     frame = make_frame(5)
     with ReviewStore(db) as store:
@@ -315,6 +346,8 @@ _EDITS = {
     "helpful_votes": lambda v: 7 if v is pd.NA or v != 7 else 8,
     "author": lambda v: "someone else",
     "source_row": lambda v: 999,
+    "product_id": lambda v: "B0OTHER" if v != "B0OTHER" else "B0OTHER2",  # in the product index
+    "created_at": lambda v: v + pd.Timedelta(days=1),  # in the product index
 }
 
 
