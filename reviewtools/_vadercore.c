@@ -541,18 +541,11 @@ phrase(const Table *table, Work *w, const Tok *a, const Tok *b, const Tok *c)
     return table_find(table, k, m);
 }
 
+/* Score the len code points at data (PyUnicode kind ``kind``); ascii: all of them are below 128 (kind 1). */
 static Result
-score_text(Core *self, Work *w, PyObject *text)
+score_data(Core *self, Work *w, int kind, const void *data, Py_ssize_t len, int ascii)
 {
     Result r = {0, 0.0, 0.0, 0.0, 0.0};
-    if (!PyUnicode_CheckExact(text)) return r; /* the Python path raises or handles it */
-#if PY_VERSION_HEX < 0x030C0000
-    if (PyUnicode_READY(text) < 0) { r.ok = -1; return r; } /* a legacy string built by the old C API */
-#endif
-    Py_ssize_t len = PyUnicode_GET_LENGTH(text);
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    int ascii = PyUnicode_IS_ASCII(text);
     if (!ascii && self->ascii_only) return r;
 
     Py_ssize_t n = 0, caps = 0, excl = 0, ques = 0;
@@ -783,6 +776,18 @@ score_text(Core *self, Work *w, PyObject *text)
     return r;
 }
 
+static Result
+score_text(Core *self, Work *w, PyObject *text)
+{
+    Result r = {0, 0.0, 0.0, 0.0, 0.0};
+    if (!PyUnicode_CheckExact(text)) return r; /* the Python path raises or handles it */
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0) { r.ok = -1; return r; } /* a legacy string built by the old C API */
+#endif
+    return score_data(self, w, PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text),
+                      PyUnicode_IS_ASCII(text));
+}
+
 /* ------------------------------------------------------------------------------------- rounding */
 
 
@@ -794,13 +799,13 @@ score_text(Core *self, Work *w, PyObject *text)
  * integers (|x| = m * 2**-sh with m < 2**53, the power of ten < 2**14), rounded half-even to the integer
  * q, and q / 10**ndigits is the nearest double to that decimal because IEEE division is correctly rounded.
  * Outside |x| <= 1, or without 128-bit integers, Python's own round() is called. */
-static PyObject *
-py_round(double x, int ndigits)
+static int
+round_to(double x, int ndigits, double *out)
 {
 #if defined(__SIZEOF_INT128__)
     static const uint64_t POW10[] = {1, 10, 100, 1000, 10000};
     if (ndigits >= 0 && ndigits <= 4 && fabs(x) <= 1.0) {
-        if (x == 0.0) return PyFloat_FromDouble(x); /* keeps the sign of zero, as round() does */
+        if (x == 0.0) { *out = x; return 0; } /* keeps the sign of zero, as round() does */
         int e;
         double fr = frexp(fabs(x), &e);          /* |x| = fr * 2**e, 0.5 <= fr < 1 */
         uint64_t m = (uint64_t)ldexp(fr, 53);     /* exact: |x| = m * 2**(e - 53) */
@@ -816,14 +821,29 @@ py_round(double x, int ndigits)
             q = rem > half ? k + 1 : rem < half ? k : k + (k & 1);
         }
         double r = (double)q / (double)POW10[ndigits];
-        return PyFloat_FromDouble(copysign(r, x));
+        *out = copysign(r, x);
+        return 0;
     }
 #endif
     PyObject *fx = PyFloat_FromDouble(x);
-    if (!fx) return NULL;
+    if (!fx) return -1;
     PyObject *res = PyObject_CallFunction(BUILTIN_ROUND, "Oi", fx, ndigits);
     Py_DECREF(fx);
-    return res;
+    if (!res) return -1;
+    double v = PyFloat_AsDouble(res);
+    Py_DECREF(res);
+    if (v == -1.0 && PyErr_Occurred()) return -1;
+    *out = v;
+    return 0;
+}
+
+/* round_to as a new float object. */
+static PyObject *
+py_round(double x, int ndigits)
+{
+    double v;
+    if (round_to(x, ndigits, &v) < 0) return NULL;
+    return PyFloat_FromDouble(v);
 }
 
 static PyObject *
@@ -936,6 +956,201 @@ static PyObject *Core_raw(Core *self, PyObject *t) { return one(self, t, result_
 static PyObject *Core_compound_many(Core *self, PyObject *t) { return many(self, t, result_compound); }
 static PyObject *Core_scores_many(Core *self, PyObject *t) { return many(self, t, result_scores); }
 
+/* ------------------------------------------------------------------------------------- into arrays */
+
+/* A C-contiguous buffer of n items of size bytes each (numpy arrays: int64 / float64). */
+static int
+check_buffer(Py_buffer *b, Py_ssize_t n, Py_ssize_t size, const char *what)
+{
+    if (b->len != n * size) {
+        PyErr_Format(PyExc_ValueError, "%s: expected %zd items of %zd bytes, got a buffer of %zd bytes", what, n,
+                     size, b->len);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+append_index(PyObject *list, Py_ssize_t i)
+{
+    PyObject *pos = PyLong_FromSsize_t(i);
+    if (!pos) return -1;
+    int rc = PyList_Append(list, pos);
+    Py_DECREF(pos);
+    return rc;
+}
+
+/* scores_into(texts, out) -> declined: out (a float64 buffer of 4 * len(texts)) gets each text's
+ * round(neg, 3), round(neu, 3), round(pos, 3), round(compound, 4) (upstream's dict values, in its key
+ * order); the texts left to the Python path get NaN and their positions are returned. */
+static PyObject *
+Core_scores_into(Core *self, PyObject *args)
+{
+    PyObject *texts;
+    Py_buffer ob;
+    if (!PyArg_ParseTuple(args, "Ow*", &texts, &ob)) return NULL;
+    PyObject *seq = PySequence_Fast(texts, "texts must be a sequence of str");
+    PyObject *declined = NULL;
+    Work w;
+    memset(&w, 0, sizeof(w));
+    if (!seq) goto fail;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    if (check_buffer(&ob, 4 * n, sizeof(double), "out") < 0) goto fail;
+    double *out = (double *)ob.buf;
+    declined = PyList_New(0);
+    if (!declined) goto fail;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Result r = score_text(self, &w, items[i]);
+        double *o = out + 4 * i;
+        if (r.ok < 0) goto fail;
+        if (r.ok == 0) {
+            o[0] = o[1] = o[2] = o[3] = Py_NAN;
+            if (append_index(declined, i) < 0) goto fail;
+            continue;
+        }
+        if (round_to(r.neg, 3, o) < 0 || round_to(r.neu, 3, o + 1) < 0 || round_to(r.pos, 3, o + 2) < 0
+            || round_to(r.compound, 4, o + 3) < 0)
+            goto fail;
+    }
+    work_free(&w);
+    Py_DECREF(seq);
+    PyBuffer_Release(&ob);
+    return declined;
+fail:
+    work_free(&w);
+    Py_XDECREF(seq);
+    Py_XDECREF(declined);
+    PyBuffer_Release(&ob);
+    return NULL;
+}
+
+/* compound_spans(texts, owner, start, end, out) -> declined: for each span k (int64 buffers owner, start,
+ * end), out[k] (a float64 buffer) = round(compound, 4) of texts[owner[k]][start[k]:end[k]], read in place (no
+ * str per span). Equal spans (same code points, same string kind) are scored once per call. Spans left to the
+ * Python path get NaN and their positions are returned. */
+static PyObject *
+Core_compound_spans(Core *self, PyObject *args)
+{
+    PyObject *texts;
+    Py_buffer bo, bs, be, bout;
+    if (!PyArg_ParseTuple(args, "Oy*y*y*w*", &texts, &bo, &bs, &be, &bout)) return NULL;
+    PyObject *seq = PySequence_Fast(texts, "texts must be a sequence of str");
+    PyObject *declined = NULL;
+    uint64_t *hashes = NULL;
+    Py_ssize_t *slots = NULL;
+    unsigned char *refused = NULL;
+    Work w;
+    memset(&w, 0, sizeof(w));
+    if (!seq) goto fail;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    Py_ssize_t ns = bo.len / (Py_ssize_t)sizeof(int64_t);
+    if (check_buffer(&bo, ns, sizeof(int64_t), "owner") < 0 || check_buffer(&bs, ns, sizeof(int64_t), "start") < 0
+        || check_buffer(&be, ns, sizeof(int64_t), "end") < 0 || check_buffer(&bout, ns, sizeof(double), "out") < 0)
+        goto fail;
+    const int64_t *own = (const int64_t *)bo.buf, *st = (const int64_t *)bs.buf, *en = (const int64_t *)be.buf;
+    double *out = (double *)bout.buf;
+    declined = PyList_New(0);
+    if (!declined) goto fail;
+    size_t cap = 16;
+    while (cap < (size_t)ns * 2) cap <<= 1;
+    hashes = (uint64_t *)PyMem_Malloc(cap * sizeof(uint64_t));
+    slots = (Py_ssize_t *)PyMem_Malloc(cap * sizeof(Py_ssize_t));
+    refused = (unsigned char *)PyMem_Calloc(ns ? (size_t)ns : 1, 1);
+    if (!hashes || !slots || !refused) { PyErr_NoMemory(); goto fail; }
+    for (size_t k = 0; k < cap; k++) slots[k] = -1;
+    for (Py_ssize_t i = 0; i < ns; i++) {
+        int64_t o = own[i], a = st[i], b = en[i];
+        if (o < 0 || o >= n) {
+            PyErr_Format(PyExc_IndexError, "span %zd: owner %lld outside the %zd texts", i, (long long)o, n);
+            goto fail;
+        }
+        PyObject *text = items[o];
+        if (!PyUnicode_CheckExact(text)) { /* the Python path raises or handles it */
+            out[i] = Py_NAN;
+            if (append_index(declined, i) < 0) goto fail;
+            continue;
+        }
+#if PY_VERSION_HEX < 0x030C0000
+        if (PyUnicode_READY(text) < 0) goto fail;
+#endif
+        Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+        if (a < 0 || b < a || b > len) {
+            PyErr_Format(PyExc_IndexError, "span %zd: [%lld, %lld) outside text %lld of length %zd", i,
+                         (long long)a, (long long)b, (long long)o, len);
+            goto fail;
+        }
+        int kind = PyUnicode_KIND(text);
+        const unsigned char *p = (const unsigned char *)PyUnicode_DATA(text) + (size_t)a * (size_t)kind;
+        Py_ssize_t m = (Py_ssize_t)(b - a), nbytes = m * kind;
+        uint64_t h = hash_bytes(p, nbytes) ^ ((uint64_t)kind << 61);
+        size_t at = (size_t)h & (cap - 1);
+        Py_ssize_t same = -1;
+        while (slots[at] >= 0) {
+            Py_ssize_t j = slots[at];
+            if (hashes[at] == h) {
+                PyObject *tj = items[own[j]];
+                int kj = PyUnicode_KIND(tj);
+                if (kj == kind && en[j] - st[j] == m
+                    && memcmp((const unsigned char *)PyUnicode_DATA(tj) + (size_t)st[j] * (size_t)kj, p,
+                              (size_t)nbytes) == 0) {
+                    same = j;
+                    break;
+                }
+            }
+            at = (at + 1) & (cap - 1);
+        }
+        if (same >= 0) { /* scored already */
+            out[i] = out[same];
+            if (refused[same]) {
+                refused[i] = 1;
+                if (append_index(declined, i) < 0) goto fail;
+            }
+            continue;
+        }
+        slots[at] = i;
+        hashes[at] = h;
+        int ascii = PyUnicode_IS_ASCII(text);
+        if (!ascii && kind == PyUnicode_1BYTE_KIND) { /* an ASCII stretch of a Latin-1 text */
+            ascii = 1;
+            for (Py_ssize_t k = 0; k < m; k++)
+                if (p[k] >= 128) { ascii = 0; break; }
+        }
+        Result r = score_data(self, &w, kind, p, m, ascii);
+        if (r.ok < 0) goto fail;
+        if (r.ok == 0) {
+            out[i] = Py_NAN;
+            refused[i] = 1;
+            if (append_index(declined, i) < 0) goto fail;
+            continue;
+        }
+        if (round_to(r.compound, 4, out + i) < 0) goto fail;
+    }
+    PyMem_Free(hashes);
+    PyMem_Free(slots);
+    PyMem_Free(refused);
+    work_free(&w);
+    Py_DECREF(seq);
+    PyBuffer_Release(&bo);
+    PyBuffer_Release(&bs);
+    PyBuffer_Release(&be);
+    PyBuffer_Release(&bout);
+    return declined;
+fail:
+    PyMem_Free(hashes);
+    PyMem_Free(slots);
+    PyMem_Free(refused);
+    work_free(&w);
+    Py_XDECREF(seq);
+    Py_XDECREF(declined);
+    PyBuffer_Release(&bo);
+    PyBuffer_Release(&bs);
+    PyBuffer_Release(&be);
+    PyBuffer_Release(&bout);
+    return NULL;
+}
+
 static PyMethodDef Core_methods[] = {
     {"compound", (PyCFunction)Core_compound, METH_O,
      "compound(text) -> polarity_scores(text)['compound'], or None when the text is left to the Python path"},
@@ -947,6 +1162,11 @@ static PyMethodDef Core_methods[] = {
      "compound_many(texts) -> (list of compound() per text, positions of the texts left to Python)"},
     {"scores_many", (PyCFunction)Core_scores_many, METH_O,
      "scores_many(texts) -> (list of scores() per text, positions of the texts left to Python)"},
+    {"scores_into", (PyCFunction)Core_scores_into, METH_VARARGS,
+     "scores_into(texts, out) -> positions left to Python; out (float64, 4 per text) gets neg, neu, pos, compound"},
+    {"compound_spans", (PyCFunction)Core_compound_spans, METH_VARARGS,
+     "compound_spans(texts, owner, start, end, out) -> positions left to Python; out[k] gets the compound of "
+     "texts[owner[k]][start[k]:end[k]] (int64 spans, float64 out; equal spans scored once)"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -146,6 +146,19 @@ def _scores(texts: list[str]) -> list[dict[str, float]]:
     return _analyzer().scores_many(texts)
 
 
+def _scores_array(texts: list[str]) -> np.ndarray:
+    """The seam for review strings in :func:`score_sentiment`: VADER's ``neg, neu, pos, compound`` of each of
+    ``texts`` as rows of a float64 array (:meth:`reviewtools.vader.FastVader.scores_array`, no dict per text)."""
+    return _analyzer().scores_array(texts)
+
+
+def _span_compounds(pool: list[str], owner: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """The seam for sentences in :func:`score_sentiment`: the VADER compound of each span
+    ``pool[owner[k]][start[k]:end[k]]`` (:meth:`reviewtools.vader.FastVader.compound_spans`: the native core reads
+    the spans in place and scores each distinct one once)."""
+    return _analyzer().compound_spans(pool, owner, start, end)
+
+
 # ---------------------------------------------------------------------------------------- sentence splitter
 
 
@@ -889,13 +902,26 @@ class _Aggregates(NamedTuple):
 
 
 class _Sentences(NamedTuple):
-    """The sentences of a block of reviews: ``strings`` (each text's sentences, then each distinct title's), and
-    ``src``, the review-ordered list of indices into ``strings`` (review by review: its title's sentences, then
-    its text's) with ``count`` sentences per review."""
+    """The sentences of a block of reviews as spans, never as strings: sentence ``q`` is
+    ``pool[owner[q]][start[q]:end[q]]`` (:meth:`string`); ``pool`` is the texts then the distinct titles, and the
+    sentences are each text's, then each distinct title's. ``src`` is the review-ordered list of sentence indices
+    (review by review: its title's sentences, then its text's) with ``count`` sentences per review."""
 
-    strings: list[str]
+    pool: list[str]
+    owner: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
     src: np.ndarray
     count: np.ndarray
+
+    def string(self, q: int) -> str:
+        """Sentence ``q`` as a string."""
+        return self.pool[self.owner[q]][self.start[q] : self.end[q]]
+
+    def compounds(self) -> np.ndarray:
+        """The VADER compound of every sentence, in order (:meth:`reviewtools.vader.FastVader.compound_spans`:
+        read in place by the native core, each distinct sentence scored once)."""
+        return _span_compounds(self.pool, self.owner, self.start, self.end)
 
     @classmethod
     def of(cls, titles: list[str], texts: list[str]) -> _Sentences:
@@ -904,9 +930,7 @@ class _Sentences(NamedTuple):
         distinct = uniques.tolist()  # titles repeat ("Five Stars"): each distinct one is split once
         t_own, t_a, t_b = split_sentences_many(distinct)
         x_own, x_a, x_b = split_sentences_many(texts)
-        strings = [texts[o][a:b] for o, a, b in zip(x_own.tolist(), x_a.tolist(), x_b.tolist(), strict=True)]
-        n_text = len(strings)
-        strings += [distinct[o][a:b] for o, a, b in zip(t_own.tolist(), t_a.tolist(), t_b.tolist(), strict=True)]
+        n_text = x_own.size
         per_title = np.bincount(t_own, minlength=len(distinct))
         ct = per_title[codes]
         cx = np.bincount(x_own, minlength=n)
@@ -918,7 +942,9 @@ class _Sentences(NamedTuple):
         src[first[rows] + k] = n_text + (np.cumsum(per_title) - per_title)[codes[rows]] + k
         k = np.arange(x_own.size) - (np.cumsum(cx) - cx)[x_own]
         src[first[x_own] + ct[x_own] + k] = np.arange(x_own.size)
-        return cls(strings, src, count)
+        return cls([*texts, *distinct], np.concatenate([x_own, t_own + n]).astype(np.int64, copy=False),
+                   np.concatenate([x_a, t_a]).astype(np.int64, copy=False),
+                   np.concatenate([x_b, t_b]).astype(np.int64, copy=False), src, count)
 
     def aggregate(self, compounds: np.ndarray) -> _Aggregates:
         """The per-review aggregates, given the compound of each of ``strings``: reviews with the same number
@@ -952,17 +978,17 @@ class _Sentences(NamedTuple):
             worst_compound[rows] = block[r, low]
             worst_src[rows] = self.src[at[r, low]]
             negative[rows] = (block <= NEGATIVE_THRESHOLD).sum(axis=1)
-        strings = self.strings
-        worst = [strings[q] if q >= 0 else None for q in worst_src.tolist()]
+        string = self.string
+        worst = [string(q) if q >= 0 else None for q in worst_src.tolist()]
         # a sentence of n words has at least 2n - 1 characters, so only one longer than
         # 2 * MAX_RELIABLE_SENTENCE_WORDS characters can be over the limit; shorter ones never change the verdict
         # (``longest`` is only compared with the limit and quoted when over it)
         longest = np.zeros(n, dtype=np.int64)
-        lengths = np.fromiter(map(len, strings), dtype=np.int64, count=len(strings))
+        lengths = self.end - self.start
         long_src = np.flatnonzero(lengths > 2 * MAX_RELIABLE_SENTENCE_WORDS)
         if long_src.size:
-            words = np.zeros(len(strings), dtype=np.int64)
-            words[long_src] = _word_counts([strings[q] for q in long_src.tolist()])
+            words = np.zeros(lengths.size, dtype=np.int64)
+            words[long_src] = _word_counts([string(q) for q in long_src.tolist()])
             long_at = np.flatnonzero(lengths[self.src] > 2 * MAX_RELIABLE_SENTENCE_WORDS)
             np.maximum.at(longest, np.repeat(np.arange(n), count)[long_at], words[self.src[long_at]])
         return _Aggregates(count, mean, negative, worst_compound, worst, longest)
@@ -993,31 +1019,16 @@ def _word_counts(strings: list[str]) -> np.ndarray:
     return out
 
 
-def _sentence_compounds(strings: list[str], scores: dict[str, dict[str, float]]) -> np.ndarray:
-    """The VADER compound of each of ``strings``: each distinct one once (``pd.factorize``); sentences need only
-    their compound (cheaper than the four scores), and a sentence that is also a whole review string reuses
-    that string's scores. All the others go to :func:`_compounds` in one call."""
-    codes, distinct = pd.factorize(np.array(strings, dtype=object))
-    distinct = distinct.tolist()
-    known = np.fromiter(map(scores.__contains__, distinct), dtype=bool, count=len(distinct))
-    compound = np.empty(len(distinct))
-    at = np.flatnonzero(known)
-    compound[at] = [scores[distinct[j]]["compound"] for j in at.tolist()]
-    at = np.flatnonzero(~known)
-    if at.size:
-        compound[at] = _compounds([distinct[j] for j in at.tolist()])
-    return compound[codes]
-
-
-def _whole_scores(whole: list[str], scores: dict[str, dict[str, float]]) -> np.ndarray:
-    """``(n, 4)`` array of compound, neg, neu, pos of each review string; 0.0 for an empty one, as VADER."""
-    table = np.zeros((len(scores) + 1, 4))  # the last row: the empty string
-    for j, sc in enumerate(scores.values()):
-        table[j] = (sc["compound"], sc["neg"], sc["neu"], sc["pos"])
-    index = {w: j for j, w in enumerate(scores)}
-    empty = len(scores)
-    return table[np.fromiter((index.get(w, empty) if w else empty for w in whole), dtype=np.int64,
-                             count=len(whole))]
+def _whole_scores(whole: list[str]) -> tuple[np.ndarray, int]:
+    """``(n, 4)`` array of VADER's neg, neu, pos, compound of each review string, each distinct non-empty one
+    scored once in one :func:`_scores_array` call (the empty string is 0.0 everywhere, as VADER gives it), and
+    the number of distinct non-empty strings."""
+    index: dict[str, int] = {"": 0}  # row 0: the empty string
+    codes = np.fromiter((index.setdefault(w, len(index)) for w in whole), dtype=np.int64, count=len(whole))
+    table = np.zeros((len(index), 4))
+    if len(index) > 1:
+        table[1:] = _scores_array(list(index)[1:])
+    return table[codes], len(index) - 1
 
 
 def _mismatch_candidates(frame: pd.DataFrame, score: np.ndarray, count: np.ndarray, longest: np.ndarray,
@@ -1101,9 +1112,8 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
     n = len(frame)
     whole = [review_string(ti, te) for ti, te in zip(titles, texts, strict=True)]
     sents = _Sentences.of(titles, texts)
-    scores = _score_unique(w for w in whole if w)
-    agg = sents.aggregate(_sentence_compounds(sents.strings, scores))
-    vader = _whole_scores(whole, scores)
+    agg = sents.aggregate(sents.compounds())
+    vader, distinct = _whole_scores(whole)
     lang = _languages(texts)
     foreign = lang.foreign
 
@@ -1129,10 +1139,10 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
     label[foreign] = 3
 
     columns: dict[str, object] = {
-        "vader_compound": vader[:, 0],
-        "vader_neg": vader[:, 1],
-        "vader_neu": vader[:, 2],
-        "vader_pos": vader[:, 3],
+        "vader_compound": vader[:, 3],
+        "vader_neg": vader[:, 0],
+        "vader_neu": vader[:, 1],
+        "vader_pos": vader[:, 2],
         "sentence_compound": sent_c,
         "sentence_count": pd.arrays.IntegerArray(m, np.zeros(n, dtype=bool)),
         "negative_sentence_share": pd.arrays.FloatingArray(
@@ -1148,7 +1158,7 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in SENTIMENT_COLUMNS:
         out[col] = pd.Series(columns[col], index=frame.index, dtype=_DTYPES[col])
-    logger.info("scored sentiment of %d reviews (%d distinct strings)", n, len(scores))
+    logger.info("scored sentiment of %d reviews (%d distinct review strings)", n, distinct)
     return out
 
 

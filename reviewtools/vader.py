@@ -55,6 +55,7 @@ from itertools import compress
 from types import ModuleType
 from typing import Any, Final
 
+import numpy as np
 from vaderSentiment import vaderSentiment as _upstream
 
 logger = logging.getLogger(__name__)
@@ -617,6 +618,56 @@ class FastVader:
         out, declined = self._native.scores_many(texts)
         for i in declined:  # texts the native core leaves to Python
             out[i] = self._py_polarity_scores(texts[i])
+        return out
+
+    def scores_array(self, texts: Sequence[str]) -> np.ndarray:
+        """``polarity_scores`` of each of ``texts`` as a float64 array of shape ``(len(texts), 4)``: columns
+        ``neg, neu, pos, compound`` (the dict's values, in its key order), no dict per text.
+
+        >>> FastVader().scores_array(["great", ""]).tolist()
+        [[0.0, 0.0, 1.0, 0.6249], [0.0, 0.0, 0.0, 0.0]]
+        """
+        texts = texts if isinstance(texts, list) else list(texts)
+        out = np.empty((len(texts), 4))
+        into = getattr(self._native, "scores_into", None)
+        todo: Iterable[int] = into(texts, out) if into is not None else range(len(texts))
+        f = self._py_polarity_scores
+        for i in todo:  # texts the native core leaves to Python (every text on the Python path)
+            d = f(texts[i])
+            out[i] = (d["neg"], d["neu"], d["pos"], d["compound"])
+        return out
+
+    def compound_spans(self, texts: Sequence[str], owner: np.ndarray, start: np.ndarray,
+                       end: np.ndarray) -> np.ndarray:
+        """The compound of each span ``texts[owner[k]][start[k]:end[k]]``, as a float64 array: equal to
+        ``compound(texts[owner[k]][start[k]:end[k]])``. The native core reads the spans in place (no string per
+        span) and scores equal spans once; the Python path slices them and scores each distinct one once.
+
+        >>> FastVader().compound_spans(["Love it. Broke fast."], np.array([0, 0]), np.array([0, 9]),
+        ...                            np.array([8, 20])).tolist()
+        [0.6369, -0.4215]
+        """
+        texts = texts if isinstance(texts, list) else list(texts)
+        owner = np.ascontiguousarray(owner, dtype=np.int64)
+        start = np.ascontiguousarray(start, dtype=np.int64)
+        end = np.ascontiguousarray(end, dtype=np.int64)
+        if not owner.size == start.size == end.size:
+            raise ValueError(f"owner, start and end differ in length: {owner.size}, {start.size}, {end.size}")
+        out = np.empty(owner.size)
+        spans = getattr(self._native, "compound_spans", None)
+        if spans is not None:
+            todo = spans(texts, owner, start, end, out)
+        else:
+            todo = range(owner.size)
+        memo: dict[str, float] = {}
+        f = self._py_compound
+        o, a, b = owner.tolist(), start.tolist(), end.tolist()
+        for k in todo:  # spans the native core leaves to Python (every span on the Python path)
+            s = texts[o[k]][a[k] : b[k]]
+            c = memo.get(s)
+            if c is None:
+                c = memo[s] = f(s)
+            out[k] = c
         return out
 
 

@@ -236,10 +236,23 @@ class _FakeSeam:
     def __init__(self, compounds: dict[str, float] | None = None) -> None:
         self.compounds = compounds or {}
         self.calls: list[list[str]] = []
+        self.span_calls: list[list[str]] = []
 
-    def __call__(self, texts: list[str]) -> list[dict[str, float]]:
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        """The review-string seam (``_scores_array``): neg, neu, pos, compound rows."""
         self.calls.append(list(texts))
-        return [{"neg": 0.0, "neu": 1.0, "pos": 0.0, "compound": self.compounds.get(t, 0.0)} for t in texts]
+        return np.array([[0.0, 1.0, 0.0, self.compounds.get(t, 0.0)] for t in texts]).reshape(-1, 4)
+
+    def spans(self, pool: list[str], owner: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        """The sentence seam (``_span_compounds``)."""
+        strings = [pool[o][a:b] for o, a, b in zip(owner.tolist(), start.tolist(), end.tolist(), strict=True)]
+        self.span_calls.append(strings)
+        return np.array([self.compounds.get(t, 0.0) for t in strings], dtype=np.float64)
+
+    def install(self, monkeypatch: pytest.MonkeyPatch) -> _FakeSeam:
+        monkeypatch.setattr(sentiment, "_scores_array", self)
+        monkeypatch.setattr(sentiment, "_span_compounds", self.spans)
+        return self
 
 
 def test_thresholds_are_vaders_documented_values():
@@ -253,7 +266,7 @@ def test_thresholds_are_vaders_documented_values():
      (-0.05, "negative"), (-0.9, "negative"), (1.0, "positive")],
 )
 def test_labels_at_the_thresholds(monkeypatch, compound, label):
-    monkeypatch.setattr(sentiment, "_scores", _FakeSeam({"x": compound}))
+    _FakeSeam({"x": compound}).install(monkeypatch)
     out = score_sentiment(pd.DataFrame({"text": ["x"]}))
     assert out.loc[0, "sentiment_score"] == compound
     assert out.loc[0, "sentiment_label"] == label
@@ -278,7 +291,7 @@ def test_labels_at_the_thresholds(monkeypatch, compound, label):
     ],
 )
 def test_rating_text_mismatch(monkeypatch, rating, compound, flag):
-    monkeypatch.setattr(sentiment, "_scores", _FakeSeam({"x": compound}))
+    _FakeSeam({"x": compound}).install(monkeypatch)
     row = score_sentiment(pd.DataFrame({"rating": pd.array([rating], dtype="Int64"), "text": ["x"]})).iloc[0]
     assert row["rating_text_mismatch"] == flag
     if flag:
@@ -377,19 +390,16 @@ def test_missing_text_column_is_a_clear_error():
 
 
 def test_each_distinct_string_is_scored_once_in_one_call(monkeypatch):
-    """Review strings get all four scores in one call; sentences that are not also a review string get only
-    their compound, in one more call; no string is scored twice."""
-    seam = _FakeSeam()
-    compounds: list[list[str]] = []
-    monkeypatch.setattr(sentiment, "_scores", seam)
-    monkeypatch.setattr(sentiment, "_compounds", lambda texts: compounds.append(list(texts)) or [0.0] * len(texts))
+    """Distinct non-empty review strings get all four scores in one call; every sentence goes to the span seam
+    in one more call (as spans: the native core scores each distinct one once, tests/test_vader_native.py)."""
+    seam = _FakeSeam().install(monkeypatch)
     texts = ["Good. Bad.", "Good. Bad.", "Good.", "", "Bad. Good."]
     score_sentiment(_canonical(texts))
-    assert len(seam.calls) == 1 and len(compounds) == 1
-    (batch,), (sentences,) = seam.calls, compounds
-    assert len(batch) == len(set(batch)) and len(sentences) == len(set(sentences))
+    assert len(seam.calls) == 1 and len(seam.span_calls) == 1
+    (batch,), (sentences,) = seam.calls, seam.span_calls
+    assert len(batch) == len(set(batch))
     assert set(batch) == {"Good. Bad.", "Good.", "Bad. Good."}
-    assert set(sentences) == {"Bad."}  # "Good." is also a whole review: scored once, with all four scores
+    assert sorted(sentences) == sorted(["Good.", "Bad."] * 3 + ["Good."])
 
 
 def test_the_analyzer_is_built_once_per_process():

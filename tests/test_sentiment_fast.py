@@ -244,7 +244,10 @@ def test_block_means_equal_the_per_review_mean(lists):
     """The block aggregate (sequential sums under 8 sentences, numpy's row mean from 8) equals _mean bit for bit."""
     count = np.array([len(x) for x in lists], dtype=np.int64)
     flat = np.array([v for x in lists for v in x], dtype=np.float64)
-    agg = sentiment._Sentences([f"s{k}" for k in range(flat.size)], np.arange(flat.size), count).aggregate(flat)
+    pool = [f"s{k}" for k in range(flat.size)]
+    lengths = np.array([len(x) for x in pool], dtype=np.int64)
+    agg = sentiment._Sentences(pool, np.arange(flat.size), np.zeros(flat.size, dtype=np.int64), lengths,
+                               np.arange(flat.size), count).aggregate(flat)
     for i, x in enumerate(lists):
         want = sentiment._mean(x)
         assert agg.mean[i] == want and np.signbit(agg.mean[i]) == np.signbit(want)

@@ -14,6 +14,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -409,6 +410,90 @@ def test_property_identical_on_arbitrary_ascii(nat, text):
 @given(review_text(max_words=600))
 def test_property_identical_on_long_texts(nat, text):
     _check(nat, text)
+
+
+# ------------------------------------------------------------------------------- arrays and spans
+
+
+def _float_bits(values) -> list[int]:  # type: ignore[no-untyped-def]
+    return np.asarray(values, dtype=np.float64).view(np.int64).tolist()
+
+
+def _assert_array_paths(nat: FastVader, texts: list[str], owner: np.ndarray, start: np.ndarray,
+                        end: np.ndarray) -> None:
+    """scores_array and compound_spans, native and Python, equal the package bit for bit."""
+    want = [REF.polarity_scores(t) for t in texts]
+    rows = [[d["neg"], d["neu"], d["pos"], d["compound"]] for d in want]
+    for fv in (nat, PY):
+        got = fv.scores_array(texts)
+        assert got.shape == (len(texts), 4)
+        assert _float_bits(got.ravel()) == _float_bits(np.array(rows, dtype=np.float64).ravel())
+        spans = [texts[o][a:b] for o, a, b in zip(owner.tolist(), start.tolist(), end.tolist(), strict=True)]
+        want_c = [REF.polarity_scores(x)["compound"] for x in spans]
+        assert _float_bits(fv.compound_spans(texts, owner, start, end)) == _float_bits(want_c)
+
+
+@st.composite
+def texts_and_spans(draw, text=None):  # type: ignore[no-untyped-def]
+    """Texts (ASCII, Latin-1, wider, emoji, refused characters) and spans over them, with repeats."""
+    texts = draw(st.lists(text if text is not None else st.one_of(review_text(max_words=12), st.text(max_size=40)), min_size=1,
+                          max_size=6))
+    spans = []
+    for _ in range(draw(st.integers(0, 25))):
+        o = draw(st.integers(0, len(texts) - 1))
+        a = draw(st.integers(0, len(texts[o])))
+        b = draw(st.integers(a, len(texts[o])))
+        spans.append((o, a, b))
+    spans += draw(st.lists(st.sampled_from(spans), max_size=6)) if spans else []  # the same span again
+    owner, start, end = (np.array([x[k] for x in spans], dtype=np.int64) for k in range(3))
+    return texts, owner, start, end
+
+
+@settings(max_examples=300, **_SETTINGS)
+@given(texts_and_spans())
+@example((["Love it. Broke fast.", "Caf\u00e9 tr\u00e8s bien. Love it.", "\u0130STANBUL good. Love it. \U0001f601"],
+          np.array([0, 0, 1, 1, 2, 2, 2, 1, 2]), np.array([0, 9, 0, 17, 0, 17, 0, 0, 17]),
+          np.array([8, 20, 16, 24, 14, 25, 14, 0, 25])))
+def test_arrays_and_spans_equal_the_package(nat, case):
+    _assert_array_paths(nat, *case)
+
+
+@settings(max_examples=100, **_SETTINGS)
+@given(texts_and_spans(text=st.text(alphabet=st.characters(max_codepoint=127), max_size=80)))
+def test_spans_equal_the_package_on_ascii(nat, case):
+    _assert_array_paths(nat, *case)
+
+
+def test_equal_spans_of_different_texts_share_one_score_and_refusals_repeat(nat):
+    """Equal spans (the memo) in ASCII, Latin-1 and wide texts; a refused span (U+0130) repeated goes to Python
+    every time it occurs; empty spans and spans at the ends."""
+    texts = ["good. bad!", "x good. bad!", "\u00e9 good. bad!", "\u4e2d good. bad!", "\u0130 good \u0130 good"]
+    owner = np.array([0, 1, 2, 3, 0, 1, 2, 3, 4, 4, 4, 0, 4], dtype=np.int64)
+    start = np.array([0, 2, 2, 2, 6, 8, 8, 8, 0, 0, 7, 0, 13], dtype=np.int64)
+    end = np.array([5, 7, 7, 7, 10, 12, 12, 12, 6, 6, 13, 0, 13], dtype=np.int64)
+    _assert_array_paths(nat, texts, owner, start, end)
+    declined = nat._native.compound_spans(texts, owner, start, end, np.empty(owner.size))
+    assert declined == [8, 9, 10]  # "\u0130 good" three times: the Python path scores each
+
+
+def test_spans_outside_their_text_are_an_error(nat):
+    texts = ["good"]
+    with pytest.raises(IndexError, match="outside"):
+        nat.compound_spans(texts, np.array([0]), np.array([2]), np.array([5]))
+    with pytest.raises(IndexError, match="owner"):
+        nat.compound_spans(texts, np.array([1]), np.array([0]), np.array([1]))
+    with pytest.raises(ValueError, match="differ in length"):
+        nat.compound_spans(texts, np.array([0, 0]), np.array([0]), np.array([1]))
+    with pytest.raises(ValueError, match="out"):
+        nat._native.scores_into(texts, np.empty(3))
+
+
+def test_non_str_in_arrays_is_a_type_error_like_upstream(nat):
+    for fv in (nat, PY):
+        with pytest.raises(TypeError):
+            fv.scores_array(["good", b"bad"])  # type: ignore[list-item]
+        with pytest.raises(TypeError):
+            fv.compound_spans(["good", None], np.array([1]), np.array([0]), np.array([0]))  # type: ignore[list-item]
 
 
 # ------------------------------------------------------------------------------------------ fallback
