@@ -1424,9 +1424,90 @@ static PyTypeObject CoreType = {
     .tp_getset = Core_getset,
 };
 
+/* ascii_word_counts(heads, keys, longest, tokens, words, letters): for each ASCII str of heads, the number of
+ * tokens (maximal runs of ASCII letters and digits), of those tokens of at most longest (<= 8) characters whose
+ * lower-cased bytes, read as a little-endian uint64, are among keys (a sorted uint64 buffer), and of ASCII
+ * letters, written into the int64 buffers tokens, words and letters (reviewtools.sentiment's English
+ * function-word test; its numpy path is the reference). */
+static PyObject *
+vc_ascii_word_counts(PyObject *module, PyObject *args)
+{
+    PyObject *heads;
+    Py_buffer bk, bt, bw, bl;
+    int longest;
+    if (!PyArg_ParseTuple(args, "Oy*iw*w*w*", &heads, &bk, &longest, &bt, &bw, &bl)) return NULL;
+    PyObject *seq = PySequence_Fast(heads, "heads must be a sequence of str");
+    PyObject *res = NULL;
+    if (!seq) goto done;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    Py_ssize_t nk = bk.len / (Py_ssize_t)sizeof(uint64_t);
+    if (check_buffer(&bk, nk, sizeof(uint64_t), "keys") < 0 || check_buffer(&bt, n, sizeof(int64_t), "tokens") < 0
+        || check_buffer(&bw, n, sizeof(int64_t), "words") < 0 || check_buffer(&bl, n, sizeof(int64_t), "letters") < 0)
+        goto done;
+    if (longest < 0 || longest > 8) {
+        PyErr_SetString(PyExc_ValueError, "longest must be between 0 and 8");
+        goto done;
+    }
+    const uint64_t *keys = (const uint64_t *)bk.buf;
+    int64_t *tokens = (int64_t *)bt.buf, *words = (int64_t *)bw.buf, *letters = (int64_t *)bl.buf;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *h = items[i];
+        if (!PyUnicode_CheckExact(h) || !PyUnicode_IS_ASCII(h)) {
+            PyErr_Format(PyExc_ValueError, "heads[%zd] is not an ASCII str", i);
+            goto done;
+        }
+        const unsigned char *c = (const unsigned char *)PyUnicode_DATA(h);
+        Py_ssize_t len = PyUnicode_GET_LENGTH(h);
+        int64_t nt = 0, nw = 0, nl = 0;
+        Py_ssize_t k = 0;
+        while (k < len) {
+            unsigned char x = c[k];
+            unsigned char lx = x | 0x20;
+            int is_letter = lx >= 'a' && lx <= 'z', is_digit = x >= '0' && x <= '9';
+            if (!is_letter && !is_digit) { k++; continue; }
+            Py_ssize_t a = k;
+            uint64_t packed = 0;
+            for (; k < len; k++) {
+                x = c[k];
+                lx = x | 0x20;
+                if (lx >= 'a' && lx <= 'z') nl++;
+                else if (!(x >= '0' && x <= '9')) break;
+                if (k - a < 8) packed |= (uint64_t)lx << (8 * (k - a));
+            }
+            nt++;
+            if (k - a <= longest && nk) {
+                Py_ssize_t lo = 0, hi = nk; /* the first key >= packed */
+                while (lo < hi) {
+                    Py_ssize_t mid = (lo + hi) / 2;
+                    if (keys[mid] < packed) lo = mid + 1;
+                    else hi = mid;
+                }
+                if (lo < nk && keys[lo] == packed) nw++;
+            }
+        }
+        tokens[i] = nt;
+        words[i] = nw;
+        letters[i] = nl;
+    }
+    res = Py_None;
+    Py_INCREF(res);
+done:
+    Py_XDECREF(seq);
+    PyBuffer_Release(&bk);
+    PyBuffer_Release(&bt);
+    PyBuffer_Release(&bw);
+    PyBuffer_Release(&bl);
+    return res;
+}
+
 static PyMethodDef module_methods[] = {
     {"round", (PyCFunction)vc_round, METH_VARARGS,
      "round(x, ndigits) -> Python's round(x, ndigits) for a float, as the scorer rounds (0 <= ndigits <= 4)"},
+    {"ascii_word_counts", (PyCFunction)vc_ascii_word_counts, METH_VARARGS,
+     "ascii_word_counts(heads, keys, longest, tokens, words, letters) -> None: per ASCII head, its [A-Za-z0-9]+ "
+     "tokens, those (at most longest chars) whose lower-cased little-endian uint64 is in the sorted keys, and its "
+     "letters, into the int64 buffers"},
     {NULL, NULL, 0, NULL},
 };
 

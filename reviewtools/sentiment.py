@@ -53,7 +53,7 @@ from .rules import (
     LanguageGuess,
     detect_languages,
 )
-from .vader import FastVader, get_analyzer
+from .vader import FastVader, get_analyzer, native_module
 
 logger = logging.getLogger(__name__)
 
@@ -685,8 +685,22 @@ def _plain_english_ascii(heads: list[str], keys: np.ndarray, longest: int) -> tu
 
     Tokens are the runs of ASCII letters and digits (``[^\\W_]+`` in ASCII); each token of at most 8 characters
     is read as the little-endian uint64 of its bytes (lower-cased: OR 0x20 changes letters only, digits keep
-    their code) and looked up among the packed words. Counts per head come from where its tokens begin and end.
+    their code) and looked up among the packed words. The native core counts them in one pass per head
+    (``_vadercore.ascii_word_counts``); without it, numpy counts per head from where its tokens begin and end.
     """
+    core = native_module()
+    if core is not None and hasattr(core, "ascii_word_counts") and longest <= 8:
+        tokens = np.empty(len(heads), dtype=np.int64)
+        words = np.empty(len(heads), dtype=np.int64)
+        letters = np.empty(len(heads), dtype=np.int64)
+        core.ascii_word_counts(heads, np.ascontiguousarray(keys, dtype=np.uint64), longest, tokens, words, letters)
+        plain = (words >= ENGLISH_FAST_MIN_WORDS) & (words >= ENGLISH_FAST_MIN_SHARE * tokens)
+        return plain, letters
+    return _plain_english_ascii_numpy(heads, keys, longest)
+
+
+def _plain_english_ascii_numpy(heads: list[str], keys: np.ndarray, longest: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_plain_english_ascii` with numpy (the path without the native core, and its reference)."""
     joined = "\n" + "\n".join(heads) + "\n"
     raw = joined.encode("ascii")
     b = np.frombuffer(raw, dtype=np.uint8)

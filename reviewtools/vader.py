@@ -147,6 +147,16 @@ def _native_module(disabled: bool) -> ModuleType | None:
     return _vadercore
 
 
+def native_module() -> ModuleType | None:
+    """The native core module (``reviewtools._vadercore``) when built, current and not disabled by
+    ``REVIEWTOOLS_PURE_PYTHON``, else ``None``: for its block helpers outside :class:`FastVader`.
+
+    >>> native_module() is None or native_module().CORE_VERSION == NATIVE_CORE_VERSION
+    True
+    """
+    return _native_module(os.environ.get(PURE_PYTHON_ENV, "") not in ("", "0"))
+
+
 def native_available() -> bool:
     """Whether the native core is built, current and not disabled by ``REVIEWTOOLS_PURE_PYTHON``.
 

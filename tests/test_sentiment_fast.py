@@ -134,6 +134,34 @@ def test_block_language_guess_equals_detect_language(texts):
     assert set(got.guesses) == {i for i, f in enumerate(got.foreign.tolist()) if f}
 
 
+_ascii_head = st.lists(st.sampled_from([w for w in _WORDS if w.isascii()] + [
+    "THE", "tHe", "the2", "2the", "0", "9", "@", "`", "[", "{", "_", "theandit", "which", "WHICH", "thesee",
+    "abcdefgh", "abcdefghi", "should" * 2]), max_size=90).map(" ".join) | st.text(
+    alphabet=st.characters(max_codepoint=127), max_size=300)
+
+
+@given(st.lists(_ascii_head, max_size=8))
+@settings(max_examples=150, deadline=None)
+def test_native_function_word_counts_equal_numpy(heads):
+    """The native one-pass count of the English function-word test equals the numpy path exactly."""
+    if sentiment.native_module() is None:
+        pytest.skip("the native core is not built")
+    keys, longest = sentiment._packed_english_words()
+    got = sentiment._plain_english_ascii(heads, keys, longest)
+    want = sentiment._plain_english_ascii_numpy(heads, keys, longest)
+    assert got[0].tolist() == want[0].tolist() and got[1].tolist() == want[1].tolist()
+
+
+def test_native_function_word_counts_refuse_non_ascii():
+    core = sentiment.native_module()
+    if core is None:
+        pytest.skip("the native core is not built")
+    keys, longest = sentiment._packed_english_words()
+    out = [np.empty(1, dtype=np.int64) for _ in range(3)]
+    with pytest.raises(ValueError, match="ASCII"):
+        core.ascii_word_counts(["caf\u00e9 the and"], keys, longest, *out)
+
+
 def test_block_language_guess_on_the_edges():
     texts = ["", "   ", "a" * 39, "the and it to " * 3, "  " + "the and it to of " * 30, "x" * 400 + " the and it to",
              "Das Produkt ist nach zwei Wochen kaputt gegangen, leider sehr schade.",
