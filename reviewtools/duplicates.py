@@ -199,10 +199,12 @@ def _squeeze_ascii(texts: pa.Array) -> tuple[pa.Array, np.ndarray]:
     first_word = wpos[at_start[has]]
     lead = first_word > offsets[:-1][has]
     keep[first_word[lead] - 1] = False
-    kept = np.zeros(n, dtype=np.int64)
-    if has.any():  # a segment runs on to the next text with words: texts between them keep no byte
-        kept[has] = np.add.reduceat(keep.view(np.uint8), offsets[:-1][has], dtype=np.int64)
-    new_offsets = np.concatenate(([0], np.cumsum(kept)))
+    # a text without words keeps no byte, so each text's new start is the number of kept bytes before it
+    kept_before = np.empty(len(keep) + 1, dtype=np.int64)
+    kept_before[0] = 0
+    np.cumsum(keep, out=kept_before[1:])
+    new_offsets = kept_before[offsets]
+    del kept_before
     out = pa.Array.from_buffers(pa.large_string(), n, [None, pa.py_buffer(new_offsets), pa.py_buffer(data[keep])])
     return out, n_words
 
@@ -281,13 +283,21 @@ def _shingles_of_words(wh: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray,
     return h, n_sh
 
 
-def _shingle_hashes(norm: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """Shingle hashes of each normalised text (flat, text by text) and each text's shingle count."""
+def _shingle_hashes(norm: pa.Array, n_words: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Shingle hashes of each normalised text (flat, text by text) and each text's shingle count.
+
+    ``n_words``, each text's word count if the caller knows it (normalising counted them), saves counting
+    its spaces again.
+    """
     n = len(norm)
     chars = pc.binary_length(norm).to_numpy(zero_copy_only=False).astype(np.int64)
     cum = np.cumsum(chars)
-    # each text's pieces are its spaces + 1, so the output is allocated once (blocks are not concatenated)
-    pieces = pc.count_substring(norm, " ").to_numpy(zero_copy_only=False).astype(np.int64) + 1
+    # each text's pieces are its spaces + 1 (its words, one for an empty text), so the output is allocated
+    # once (blocks are not concatenated)
+    if n_words is None:
+        pieces = pc.count_substring(norm, " ").to_numpy(zero_copy_only=False).astype(np.int64) + 1
+    else:
+        pieces = np.maximum(np.asarray(n_words, dtype=np.int64), 1)
     counts = np.maximum(pieces - SHINGLE_WORDS + 1, 1)
     out = np.empty(int(counts.sum()), dtype=np.uint64)
     cache: dict[str, int] = {}
@@ -379,11 +389,12 @@ def _ranges(n: int, start: int = 0, step: int = 8_000_000) -> Iterator[tuple[int
         yield lo, min(n, lo + step)
 
 
-def _near_pairs(norm: pa.Array | list[pa.Array]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _near_pairs(norm: pa.Array | list[pa.Array],
+                n_words: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every pair ``(u, v)``, ``u < v``, of the given texts whose shingle sets have Jaccard >= the threshold.
 
     ``norm`` holds distinct normalised texts (words joined by single spaces). Exact: see the module docstring.
-    Returns ``(u, v, jaccard)`` arrays.
+    ``n_words`` (optional) is each text's word count. Returns ``(u, v, jaccard)`` arrays.
 
     >>> a = "the kettle boils a full litre in under three minutes and the handle stays cool"
     >>> u, v, j = _near_pairs(pa.array([a, a + " today", "something else entirely said here by me"]))
@@ -397,7 +408,7 @@ def _near_pairs(norm: pa.Array | list[pa.Array]) -> tuple[np.ndarray, np.ndarray
     if n_texts < 2:
         return empty
     t0 = [time.process_time()]
-    sh = list(_shingle_hashes(norm))
+    sh = list(_shingle_hashes(norm, n_words))
     del norm
     _release()
     _lap("shingles", t0)
@@ -650,6 +661,30 @@ def _compact(cand: np.ndarray, drop: np.ndarray, k: int) -> tuple[np.ndarray, np
     return out, n
 
 
+def _not_blank(strings: pa.Array) -> np.ndarray:
+    """``bool(s.strip())`` for each string of a string array without nulls (Python's whitespace): a string that
+    starts with a printable non-space ASCII byte is not blank, the few others are asked of Python.
+
+    >>> _not_blank(pa.array(["ann", "", "  ", " b", "\\u2003", "\\x1f\\t"], type=pa.large_string())).tolist()
+    [True, False, False, True, False, False]
+    """
+    if strings.type != _LS:
+        strings = strings.cast(_LS)
+    m = len(strings)
+    _, off_buf, data_buf = strings.buffers()
+    off = np.frombuffer(off_buf, dtype=np.int64)[strings.offset:strings.offset + m + 1]
+    data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, dtype=np.uint8)
+    out = np.zeros(m, dtype=bool)
+    nonempty = np.flatnonzero(off[1:] > off[:-1])
+    first = data[off[:-1][nonempty]]
+    sure = (first > 32) & (first < 127)
+    out[nonempty[sure]] = True
+    odd = nonempty[~sure]
+    if len(odd):
+        out[odd] = [bool(s.strip()) for s in strings.take(pa.array(odd)).to_pylist()]
+    return out
+
+
 class _Duplicates:
     """The per-row state of one :func:`find_duplicates` call (plain arrays; Python only per rule, not per row).
 
@@ -676,7 +711,15 @@ class _Duplicates:
         self.text_col = frame["text"]
         self.ids_col = frame["review_id"]
         self._ids: pa.Array | None = None
-        if "author" in frame.columns:
+        if "author" in frame.columns and isinstance(frame["author"].dtype, pd.StringDtype):
+            # each distinct author once: Arrow numbers them in order of first appearance, like pd.factorize,
+            # and the blank ones (and missing, read as "") are taken out of the numbering
+            enc = pc.dictionary_encode(_text_array(frame["author"]))
+            good = _not_blank(enc.dictionary)
+            idx = enc.indices.to_numpy(zero_copy_only=False)
+            self.author = np.where(good[idx], (np.cumsum(good) - 1)[idx], -1).astype(np.int64)
+            del enc, idx
+        elif "author" in frame.columns:
             raw = frame["author"].to_numpy(dtype=object, na_value=None)
             good = np.fromiter((isinstance(a, str) and bool(a.strip()) for a in raw), dtype=bool, count=n)
             codes = pd.factorize(np.where(good, raw, None))[0]
@@ -816,6 +859,8 @@ class _Duplicates:
         renum[used] = np.arange(len(used))
         code = renum[seen]
         del seen, first, renum
+        text_words = np.empty(len(used), dtype=np.int64)  # each distinct text's word count
+        text_words[code] = n_words[elig]
         texts = dictionary.take(pa.array(used)) if self.near_rule else None
         del dictionary, used
         _release()
@@ -832,7 +877,7 @@ class _Duplicates:
         if self.near_rule:
             holder = [texts]
             del texts
-            blocks.append(self._near(holder, in_exact))
+            blocks.append(self._near(holder, text_words, in_exact))
             _lap("near duplicates", t0)
         out = self._frame(blocks)
         _lap("output rows", t0)
@@ -911,10 +956,10 @@ class _Duplicates:
         what = pa.array(np.full(len(sel), "same text as", dtype=object), _LS)
         return self._hit_block(ms, rule[sel], what, partners, n_others[sel], dated[sel])
 
-    def _near(self, texts: list[pa.Array], in_exact: np.ndarray) -> dict[str, Any]:
+    def _near(self, texts: list[pa.Array], text_words: np.ndarray, in_exact: np.ndarray) -> dict[str, Any]:
         """Rows whose text has a near duplicate (and no exact one) under a different author."""
         empty = {"rows": np.zeros(0, np.int64)}
-        u, v, jac = _near_pairs(texts)
+        u, v, jac = _near_pairs(texts, text_words)
         if len(u) == 0:
             return empty
         src = np.concatenate((u, v))
@@ -929,9 +974,14 @@ class _Duplicates:
         off, members, auth, undated, when = self.member_off, self.members, self.author, self.undated, self.when_rank
         size = off[dst + 1] - off[dst]
         # does the partner text have a row by the same (known) author? those rows are not partners
+        # (a sorted table of (text, author) keys and a binary search: np.isin hashed the table, ~10x the time)
         pair_keys = (self.code[members].astype(np.uint64) << np.uint64(32)) | (auth[members] + 1).astype(np.uint64)
-        clash = (a_src >= 0) & np.isin((dst.astype(np.uint64) << np.uint64(32)) | (a_src + 1).astype(np.uint64),
-                                       pair_keys)
+        pair_keys.sort()
+        clash = a_src >= 0
+        ask = (dst[clash].astype(np.uint64) << np.uint64(32)) | (a_src[clash] + 1).astype(np.uint64)
+        at = np.minimum(np.searchsorted(pair_keys, ask), len(pair_keys) - 1)
+        clash[clash] = pair_keys[at] == ask
+        del pair_keys, ask, at
         undated_by_text = np.add.reduceat(undated[members].astype(np.int64), off[:-1]) if len(members) else None
         first_when = np.minimum.reduceat(when[members], off[:-1])
         n_partner = size.copy()

@@ -406,3 +406,29 @@ def test_an_author_holding_the_first_copies_is_partnered_with_the_next_five_othe
     assert _canon(find_duplicates(f)) == _canon(want)
     notes = set(want.loc[want.outcome == "hit", "note"])
     assert "same text as of review(s) d2, d4, d5, d6, d7 ... by a different author" in notes
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("a !\t\n\x0b\x0c\r~") + ["\x1c", "\x1f", "\x85", "\xa0",
+                                                                                "\u2003", "\u3000", "é", "😀"]),
+                        max_size=5), max_size=8), st.integers(0, 3))
+def test_not_blank_equals_python_strip(strings, skip):
+    """The author check's blank test (bytes for a printable ASCII start, Python for the rest) is str.strip's."""
+    arr = pa.array(strings, type=pa.large_string()).slice(min(skip, len(strings)))
+    assert dup._not_blank(arr).tolist() == [bool(s.strip()) for s in arr.to_pylist()]
+
+
+def test_author_numbering_is_the_same_for_string_and_object_columns():
+    """Authors from a string column (numbered by Arrow, each distinct author once) give the frame that an object
+    column (numbered row by row by pandas) gives: blank, whitespace-only and missing authors are unknown."""
+    frame = _corpus(600, 3)
+    authors = frame["author"].tolist()
+    rng = random.Random(5)
+    for i in rng.sample(range(len(authors)), 60):
+        authors[i] = rng.choice(["\u2003", " \t", "", "\x1f", "ann", " ann", "Ann", "\xa0bob"])
+    as_string = frame.assign(author=pd.array(authors, dtype="string"))
+    as_object = frame.assign(author=pd.Series(authors, dtype=object))
+    got = find_duplicates(as_string)
+    assert (got.outcome == "hit").sum() > 50
+    pd.testing.assert_frame_equal(got, find_duplicates(as_object), check_exact=True)
+    assert _canon(got) == _canon(_oracle(as_object))
