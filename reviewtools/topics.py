@@ -634,19 +634,30 @@ def _judge_tokens(
     doc: _Doc, first: int, last: int, ph: _Phrase, rule: TopicRule, lex: _Lexicon
 ) -> tuple[str, bool, str, str, str]:
     """:func:`_judge` of the match on tokens ``first..last`` of ``doc``."""
-    negator = doc.negator_before(first, lex)
-    if not negator:  # a negator inside a '...' gap, not part of the phrase's own words
-        for j in range(first, min(last + 1, len(doc.words))):
-            if doc.words[j] in lex.negators and doc.words[j] not in ph.vocabulary:
-                negator = doc.words[j]
-                break
-    verdict = _judge_polarity(doc, first, last, ph, rule, lex, negator)
+    verdict = _judge_verdict(doc, first, last, ph, rule, lex)
     if verdict[0] == "complaint":
         veto = doc.context_veto(first, last, rule.id, lex)
         if veto:
             ctx, marker = veto
             return "neutral", verdict[1], verdict[2], verdict[3], f"{verdict[4]}, void: {ctx.reason} ({marker!r})"
     return verdict
+
+
+def _judge_verdict(
+    doc: _Doc, first: int, last: int, ph: _Phrase, rule: TopicRule, lex: _Lexicon
+) -> tuple[str, bool, str, str, str]:
+    """The verdict of :func:`_judge_tokens` before its context rules: negation, then the phrase's kind and cues.
+
+    Reads only the match's clause, the token before it, and the match's tokens: every scan stops at a token
+    of another clause (``negator_before`` reads one token further back, the word before a quantifier).
+    """
+    negator = doc.negator_before(first, lex)
+    if not negator:  # a negator inside a '...' gap, not part of the phrase's own words
+        for j in range(first, min(last + 1, len(doc.words))):
+            if doc.words[j] in lex.negators and doc.words[j] not in ph.vocabulary:
+                negator = doc.words[j]
+                break
+    return _judge_polarity(doc, first, last, ph, rule, lex, negator)
 
 
 @functools.lru_cache(maxsize=256)
@@ -1014,12 +1025,23 @@ def _judge_matches(
     low: str, matches: list[tuple[int, int, int, _Phrase]], m: _Matcher, lex: _Lexicon, fast: bool = True
 ) -> list[tuple[str, int, int, _Phrase, str, bool, str, str, str]]:
     """Judge each ``(topic index, start, end, phrase)`` match of the lower-cased text ``low`` on the tokens of
-    its context window (``fast``: :func:`_window_doc`; else :meth:`_Doc.of`, the reference)."""
+    its context window (``fast``: :func:`_window_doc`; else :meth:`_Doc.of`, the reference).
+
+    ``fast`` first judges on the match's clause alone (:func:`_clause_doc`, all that :func:`_judge_verdict`
+    reads); only a complaint, which the context rules may still void, is judged again on its sentence.
+    """
     out = []
     for t, s, e, ph in matches:
         rule = m.topics[t].rule
         lo = max(0, s - _CONTEXT_CHARS)
         window = low[lo : e + _CONTEXT_CHARS]
+        if fast:
+            local = _clause_doc(window, s - lo, e - lo, lex, ph.kind == "mention")
+            if local is not None:
+                verdict = _judge_verdict(local[0], local[1], local[2], ph, rule, lex)
+                if verdict[0] != "complaint":
+                    out.append((rule.id, s, e, ph, *verdict))
+                    continue
         got = _window_doc(window, s - lo, e - lo, lex) if fast else None
         if got is None:
             doc = _Doc.of(window, lex, offset=lo)
@@ -1043,12 +1065,6 @@ def _token_char(text: str, i: int) -> bool:
         text[i + 1].isalnum() or text[i + 1] == "_")
 
 
-def _last_mark(text: str, before: int) -> int:
-    """Position of the last sentence mark (``. ! ?`` or a line break) in ``text[:before]``, or -1."""
-    return max(text.rfind(".", 0, before), text.rfind("!", 0, before), text.rfind("?", 0, before),
-               text.rfind("\n", 0, before))
-
-
 #: Up to (and including) the last word character of the searched range.
 _UP_TO_LAST_WORD_CHAR_RE: Final[re.Pattern[str]] = re.compile(r"[\s\S]*\w")
 
@@ -1070,9 +1086,10 @@ def _window_doc(window: str, start: int, end: int, lex: _Lexicon) -> tuple[_Doc,
     (``negator_before`` looks at the word before a quantifier) and a context-rule marker's words after it
     (at most :func:`_marker_reach`), and every scan that reaches the sentence's edge stops there, as it
     would at the window's. So the window is tokenised from the start of the last token before the match's
-    sentence (no token crosses a token's start) up to the match's sentence end, plus that many tokens. With no token crossing them, the tokens are those of the pieces before, of and after the match
-    (the tokeniser has no look-behind; a token ends where the next character cannot continue it), so
-    ``findall`` gives them without match objects and the match's tokens are the middle piece's.
+    sentence (no token crosses a token's start) up to the match's sentence end, plus that many tokens. With
+    no token crossing them, the tokens are those of the pieces before, of and after the match (the tokeniser
+    has no look-behind; a token ends where the next character cannot continue it), each read clause by
+    clause (:func:`_add_tokens`), and the match's tokens are the middle piece's.
     """
     text = window.replace("’", "'")
     size = len(text)
@@ -1081,37 +1098,23 @@ def _window_doc(window: str, start: int, end: int, lex: _Lexicon) -> tuple[_Doc,
     ):
         return None
     origin = 0
-    mark = _last_mark(text, start)
-    if mark >= 0:
-        before = _UP_TO_LAST_WORD_CHAR_RE.match(text, 0, mark)
+    found = _UP_TO_LAST_SENTENCE_MARK_RE.match(text, 0, start)
+    if found is not None:
+        before = _UP_TO_LAST_TOKEN_RE.match(text, 0, found.end() - 1)
         if before is not None:  # from the start of the last token before the match's sentence
-            origin = before.end() - 1
-            while origin > 0 and _token_char(text, origin - 1):
-                origin -= 1
-    stop = min((i for i in (text.find(".", end), text.find("!", end), text.find("?", end), text.find("\n", end))
-                if i >= 0), default=size)
+            origin = before.start(1)
+    found = _SENTENCE_MARK_RE.search(text, end)
+    stop = size if found is None else found.start()
     words: list[str] = []
     clauses: list[int] = []
     sentences: list[int] = []
-    add_word, add_clause, add_sentence = words.append, clauses.append, sentences.append
     breaks = lex.break_words
-    clause = sentence = first = last = 0
-    for piece, part in ((text[origin:start], 0), (text[start:end], 1), (text[end:stop], 2)):
-        if part == 1:
-            first = len(words)
-        for w, mark_char in _TOKEN_OR_MARK_RE.findall(piece):
-            if w:
-                if w in breaks:
-                    clause += 1
-                add_word(w)
-                add_clause(clause)
-                add_sentence(sentence)
-            else:
-                clause += 1
-                if mark_char in ".!?\n":
-                    sentence += 1
-        if part == 1:
-            last = len(words) - 1
+    tokens = _ASCII_WORD_TOKEN_RE if text.isascii() else _WORD_TOKEN_RE
+    clause, sentence = _add_tokens(text[origin:start], 0, 0, tokens, breaks, words, clauses, sentences)
+    first = len(words)
+    clause, sentence = _add_tokens(text[start:end], clause, sentence, tokens, breaks, words, clauses, sentences)
+    last = len(words) - 1
+    clause, sentence = _add_tokens(text[end:stop], clause, sentence, tokens, breaks, words, clauses, sentences)
     if stop < size:  # past the sentence: only the tokens a marker can still read
         extra = _marker_reach()
         for mo in _TOKEN_OR_MARK_RE.finditer(text, stop):
@@ -1119,9 +1122,9 @@ def _window_doc(window: str, start: int, end: int, lex: _Lexicon) -> tuple[_Doc,
             if w:
                 if w in breaks:
                     clause += 1
-                add_word(w)
-                add_clause(clause)
-                add_sentence(sentence)
+                words.append(w)
+                clauses.append(clause)
+                sentences.append(sentence)
                 extra -= 1
                 if not extra:
                     break
@@ -1132,6 +1135,96 @@ def _window_doc(window: str, start: int, end: int, lex: _Lexicon) -> tuple[_Doc,
     if last < first:  # no token in the match (cannot happen for a phrase match): let the caller decide
         return None
     return _Doc([], [], words, clauses, sentences), first, last
+
+
+def _clause_doc(window: str, start: int, end: int, lex: _Lexicon, after: bool) -> tuple[_Doc, int, int] | None:
+    """``(doc, first, last)`` as :func:`_window_doc`, but of the match's clause only: from the start of the last
+    token before the last clause mark before the match up to the match's end, or (``after``: a mention, whose
+    cue may follow it) up to the next clause mark. All that :func:`_judge_verdict` reads: a suffix of
+    :func:`_window_doc`'s tokens before the match (a sentence mark is a clause mark), numbered the same
+    relative to each other, and every token after the match in its clause. None when a token runs across
+    ``start`` or ``end``.
+    """
+    text = window.replace("’", "'")
+    size = len(text)
+    if (0 < start < size and _token_char(text, start - 1) and _token_char(text, start)) or (
+        0 < end < size and _token_char(text, end - 1) and _token_char(text, end)
+    ):
+        return None
+    origin = 0
+    found = _UP_TO_LAST_CLAUSE_MARK_RE.match(text, 0, start)
+    if found is not None:
+        before = _UP_TO_LAST_TOKEN_RE.match(text, 0, found.end() - 1)
+        if before is not None:
+            origin = before.start(1)
+    if after:
+        found = _CLAUSE_MARK_RE.search(text, end)
+        stop = size if found is None else found.start()
+    else:
+        stop = end
+    words: list[str] = []
+    clauses: list[int] = []
+    sentences: list[int] = []
+    breaks = lex.break_words
+    tokens = _ASCII_WORD_TOKEN_RE if text.isascii() else _WORD_TOKEN_RE
+    clause, sentence = _add_tokens(text[origin:start], 0, 0, tokens, breaks, words, clauses, sentences)
+    first = len(words)
+    clause, sentence = _add_tokens(text[start:end], clause, sentence, tokens, breaks, words, clauses, sentences)
+    last = len(words) - 1
+    if stop > end:
+        _add_tokens(text[end:stop], clause, sentence, tokens, breaks, words, clauses, sentences)
+    if last < first:
+        return None
+    return _Doc([], [], words, clauses, sentences), first, last
+
+
+#: A clause mark, and everything up to the last one of the searched range.
+_CLAUSE_MARK_RE: Final[re.Pattern[str]] = re.compile(r"[.,;:!?\n]")
+_UP_TO_LAST_CLAUSE_MARK_RE: Final[re.Pattern[str]] = re.compile(r"[\s\S]*[.,;:!?\n]")
+#: A clause mark (:data:`_TOKEN_OR_PUNCT_RE`'s marks), captured: ``split`` gives ``[piece, mark, piece, ...]``.
+_CLAUSE_MARK_SPLIT_RE: Final[re.Pattern[str]] = re.compile(r"([.,;:!?\n])")
+#: A word token of :data:`_TOKEN_OR_MARK_RE` (text whose curly apostrophes were made straight).
+_WORD_TOKEN_RE: Final[re.Pattern[str]] = re.compile(r"\w+(?:'\w+)*")
+#: The same on an ASCII text (where ``\w`` is ``[a-zA-Z0-9_]``, and the judged text is lower-cased): a byte
+#: class instead of a Unicode category test per character.
+_ASCII_WORD_TOKEN_RE: Final[re.Pattern[str]] = re.compile(r"[A-Za-z0-9_]+(?:'[A-Za-z0-9_]+)*")
+#: A sentence mark, and everything up to the last one of the searched range.
+_SENTENCE_MARK_RE: Final[re.Pattern[str]] = re.compile(r"[.!?\n]")
+_UP_TO_LAST_SENTENCE_MARK_RE: Final[re.Pattern[str]] = re.compile(r"[\s\S]*[.!?\n]")
+#: Up to the last token of the searched range, the token captured. A token starts where the character before it
+#: is no word character and is not an apostrophe right after one ("don't": 't' is inside the token).
+_UP_TO_LAST_TOKEN_RE: Final[re.Pattern[str]] = re.compile(r"[\s\S]*(?<!\w)(?<!\w')(\w+(?:'\w+)*)")
+
+
+def _add_tokens(
+    piece: str, clause: int, sentence: int, tokens: re.Pattern[str], breaks: frozenset[str],
+    words: list[str], clauses: list[int], sentences: list[int],
+) -> tuple[int, int]:
+    """Append the tokens of ``piece`` with their clause and sentence numbers, as :meth:`_Doc.of` numbers them
+    from ``clause``/``sentence``; return the numbers after it. Marks are never inside a token, so the piece is
+    cut at its marks and each clause's words are found at once (one call, no per-token Python unless the
+    clause holds a contrast word)."""
+    parts = _CLAUSE_MARK_SPLIT_RE.split(piece)
+    for k in range(0, len(parts), 2):
+        if k:
+            clause += 1
+            if parts[k - 1] in ".!?\n":
+                sentence += 1
+        ws = tokens.findall(parts[k])
+        if not ws:
+            continue
+        if breaks.isdisjoint(ws):
+            words += ws
+            clauses += [clause] * len(ws)
+            sentences += [sentence] * len(ws)
+        else:
+            for w in ws:
+                if w in breaks:
+                    clause += 1
+                words.append(w)
+                clauses.append(clause)
+                sentences.append(sentence)
+    return clause, sentence
 
 
 def reads_as_complaint(text: str, topic: str) -> bool:
