@@ -1,0 +1,130 @@
+"""The one-pass multi-pattern scan (Hyperscan) behind ``_Batch.maybe`` never changes what the checks find.
+
+``maybe`` may answer a superset of RE2's rows (a prefilter's candidates); for the literal alternations it is
+used for today it must be exactly RE2's answer. The whole check must be frame-equal with the scanner, without
+it (``_HS_DISABLED``, or the package missing) and with the plain per-review loop.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reviewtools import rules as R
+from reviewtools.rules import check_each_review, load_rules
+from test_rules_prefilter import ADVERSARIAL, EXAMPLES, SNIPPETS, _frame, _varied_pairs
+
+HAS_HS = R._hyperscan() is not None
+needs_hs = pytest.mark.skipif(not HAS_HS, reason="the optional hyperscan package is not installed")
+
+#: Every (platform, view, pattern) the default rules' prefilters give the scanner.
+PLANS = {p: R._scan_plan(rules, ()) for p, rules in R._rules_per_platform(load_rules()).items()}
+PLAN_PATTERNS = sorted({(v, pat) for plan in PLANS.values() for v, pats in plan.items() for pat in pats})
+#: The literals those patterns are made of, to splice into texts (each once as a whole, each cut in two).
+_LITERALS = sorted({lit for rule in load_rules() for m in (
+    [R._phrase_regex(rule.params["phrases"])] if "phrases" in rule.params else
+    [R._word_regex(rule.params["lexicon"])] if "lexicon" in rule.params else [])
+    for lit in (R._matcher_literals(m) or ())} | set(R._matcher_literals(R._phrase_regex("logistics")) or ()))
+
+
+def _batch(pairs: list[tuple[str, str]], plan=None) -> R._Batch:
+    return R._Batch([t for t, _ in pairs], [x for _, x in pairs], [None] * len(pairs), [None] * len(pairs),
+                    plan=plan)
+
+
+def test_the_default_rules_give_the_scanner_their_literal_sets():
+    assert PLAN_PATTERNS, "no pattern reached the scanner"
+    for plan in PLANS.values():
+        assert set(plan) <= {"joined_low"}
+    if HAS_HS:
+        for plan in PLANS.values():
+            for view, pats in plan.items():
+                db = R._hs_database(pats)
+                assert db is not None and len(db[1]) == len(pats)  # every literal set compiles
+
+
+def test_compatible_syntax():
+    assert R._hs_compatible(r"free|gift\x{20}card|\x{2a}")
+    assert R._hs_compatible(r"(?s)(?:^|[^a-z])x{2}(?:$|\.)")
+    for bad in (r"\bfree\b", r"\sx", r"\d", r"\p{Nd}", r"(?i)free", r"(?P<a>x)", r"\xff", r"\Afree"):
+        assert not R._hs_compatible(bad), bad
+
+
+@needs_hs
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(
+    st.lists(st.sampled_from(_LITERALS + list(ADVERSARIAL)), max_size=3),
+    st.lists(st.sampled_from(_LITERALS + list(ADVERSARIAL) + SNIPPETS[:30]), min_size=1, max_size=4),
+    st.sampled_from(("", " ", "\x00", "\n", "é", "İ", "Σ", "_", "ſ")),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=10),
+), min_size=1, max_size=8))
+def test_property_scanner_equals_the_per_pattern_re2_passes(parts):
+    """On random and adversarial rows (literals spliced without spaces, NULs, case-changing letters, any
+    Unicode), each plan pattern's scanned rows are exactly RE2's (literal sets), and never fewer."""
+    pairs = [(glue.join(t).lower(), glue.join([*x, noise])) for t, x, glue, noise in parts]
+    for plan in PLANS.values():
+        scanned, plain = _batch(pairs, plan), _batch(pairs)
+        for view, pats in plan.items():
+            for pat in pats:
+                got, want = scanned.maybe(view, pat), plain.match(view, pat)
+                assert not (want & ~got).any(), pat  # a superset ...
+                np.testing.assert_array_equal(got, want)  # ... and, for literal sets, the same rows
+
+
+@needs_hs
+def test_literal_cut_across_rows_is_not_found():
+    """Each row is scanned on its own: a literal whose halves end one row and start the next is not a match."""
+    lit = next(x for x in _LITERALS if len(x) >= 6 and x.isascii() and x.isalpha())
+    pat = R._re2_escape(lit)
+    pairs = [("", "x " + lit[:3]), (lit[3:] + " y", ""), ("", lit)]
+    got = _batch(pairs, {"joined_low": (pat,)}).maybe("joined_low", pat)
+    assert got.tolist() == [False, False, True]
+
+
+def _three_ways(frame: pd.DataFrame, monkeypatch, competitors=()) -> None:
+    fast = check_each_review(frame, competitors=competitors)
+    monkeypatch.setattr(R, "_HS_DISABLED", True)
+    re2_only = check_each_review(frame, competitors=competitors)
+    monkeypatch.setattr(R, "_HS_DISABLED", False)
+    pd.testing.assert_frame_equal(fast, re2_only)
+    pd.testing.assert_frame_equal(fast, check_each_review(frame, competitors=competitors, prefilter=False))
+
+
+@pytest.mark.parametrize("competitors", [(), ("Acme", "İpek")])
+def test_with_and_without_the_scanner_on_varied_reviews(monkeypatch, competitors):
+    _three_ways(_frame(_varied_pairs(), seed=11), monkeypatch, competitors)
+
+
+def test_without_the_package(monkeypatch):
+    """The package missing: no database, every search RE2's, the same frame."""
+    frame = _frame(_varied_pairs()[:250], seed=12)
+    want = check_each_review(frame)
+    monkeypatch.setattr(R, "_hyperscan", lambda: None)
+    R._hs_database.cache_clear()
+    try:
+        assert R._hs_database(PLAN_PATTERNS and (PLAN_PATTERNS[0][1],)) is None
+        pd.testing.assert_frame_equal(check_each_review(frame), want)
+    finally:
+        R._hs_database.cache_clear()
+
+
+def test_a_pattern_outside_the_subset_or_rejected_falls_back_to_re2():
+    pats = (r"\bfree\b", "free", "(?:a|)")  # unsafe syntax; fine; can match the empty string (rejected)
+    found = R._hs_database(pats)
+    if HAS_HS:
+        assert found is not None and found[1] == ("free",)
+    b = _batch([("", "free stuff"), ("", "a freeway"), ("", "nothing")], {"joined_low": pats})
+    assert b.maybe("joined_low", r"\bfree\b").tolist() == [True, False, False]  # RE2 answered
+    assert b.maybe("joined_low", "(?:a|)").tolist() == [True, True, True]
+    assert b.maybe("joined_low", "free").tolist() == [True, True, False]
+
+
+def test_plan_is_recorded_from_an_empty_batch_and_cached():
+    rules = R._rules_per_platform(load_rules())["amazon"]
+    a = R._scan_plan(rules, ())
+    assert R._scan_plan(rules, ()) is a
+    b = R._scan_plan(rules, ("Acme",))
+    assert set(b["joined_low"]) == set(a["joined_low"])  # the competitor rule asks for no literal pass
