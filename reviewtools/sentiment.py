@@ -750,6 +750,14 @@ def review_string(title: str | None, text: str | None) -> str:
     return TITLE_TEXT_SEPARATOR.join(parts)
 
 
+def _review_strings(titles: list[str], texts: list[str]) -> list[str]:
+    """:func:`review_string` of each title and text (all ``str``): a part is left out when it is empty or all
+    whitespace (``str.isspace``, the characters ``str.strip`` removes), without a call per review."""
+    sep = TITLE_TEXT_SEPARATOR
+    return [((ti + sep + te if te and not te.isspace() else ti) if ti and not ti.isspace()
+             else (te if te and not te.isspace() else "")) for ti, te in zip(titles, texts, strict=True)]
+
+
 def label_for(score: float) -> str:
     """Map a compound-like score to ``positive``/``neutral``/``negative`` with VADER's documented thresholds.
 
@@ -932,6 +940,16 @@ class _Sentences(NamedTuple):
         """Sentence ``q`` as a string."""
         return self.pool[self.owner[q]][self.start[q] : self.end[q]]
 
+    def strings_or_none(self, qs: np.ndarray) -> list[str | None]:
+        """Sentences ``qs`` as strings (None where ``q`` is -1)."""
+        pool = self.pool
+        has = qs >= 0
+        q = np.where(has, qs, 0)
+        if not self.owner.size:
+            return [None] * qs.size
+        return [pool[o][a:b] if h else None for h, o, a, b in zip(
+            has.tolist(), self.owner[q].tolist(), self.start[q].tolist(), self.end[q].tolist(), strict=True)]
+
     def compounds(self) -> np.ndarray:
         """The VADER compound of every sentence, in order (:meth:`reviewtools.vader.FastVader.compound_spans`:
         read in place by the native core, each distinct sentence scored once)."""
@@ -992,8 +1010,7 @@ class _Sentences(NamedTuple):
             worst_compound[rows] = block[r, low]
             worst_src[rows] = self.src[at[r, low]]
             negative[rows] = (block <= NEGATIVE_THRESHOLD).sum(axis=1)
-        string = self.string
-        worst = [string(q) if q >= 0 else None for q in worst_src.tolist()]
+        worst = self.strings_or_none(worst_src)
         # a sentence of n words has at least 2n - 1 characters, so only one longer than
         # 2 * MAX_RELIABLE_SENTENCE_WORDS characters can be over the limit; shorter ones never change the verdict
         # (``longest`` is only compared with the limit and quoted when over it)
@@ -1002,7 +1019,7 @@ class _Sentences(NamedTuple):
         long_src = np.flatnonzero(lengths > 2 * MAX_RELIABLE_SENTENCE_WORDS)
         if long_src.size:
             words = np.zeros(lengths.size, dtype=np.int64)
-            words[long_src] = _word_counts([string(q) for q in long_src.tolist()])
+            words[long_src] = _word_counts(self.strings_or_none(long_src))  # type: ignore[arg-type]
             long_at = np.flatnonzero(lengths[self.src] > 2 * MAX_RELIABLE_SENTENCE_WORDS)
             np.maximum.at(longest, np.repeat(np.arange(n), count)[long_at], words[self.src[long_at]])
         return _Aggregates(count, mean, negative, worst_compound, worst, longest)
@@ -1124,7 +1141,7 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
     """
     titles, texts = _columns(frame)
     n = len(frame)
-    whole = [review_string(ti, te) for ti, te in zip(titles, texts, strict=True)]
+    whole = _review_strings(titles, texts)
     sents = _Sentences.of(titles, texts)
     agg = sents.aggregate(sents.compounds())
     vader, distinct = _whole_scores(whole)

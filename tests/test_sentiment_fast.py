@@ -288,3 +288,18 @@ def test_block_means_equal_the_per_review_mean(lists):
 @settings(max_examples=60, deadline=None)
 def test_block_word_counts_equal_str_split(strings):
     assert sentiment._word_counts(strings).tolist() == [len(s.split()) for s in strings]
+
+
+@given(st.lists(st.tuples(*[st.text(alphabet=st.sampled_from(list("a \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2028\u3000.\u00e9\u200b")),
+                                    max_size=6)] * 2), max_size=12))
+@settings(max_examples=150, deadline=None)
+def test_block_review_strings_equal_review_string(pairs):
+    titles, texts = [p[0] for p in pairs], [p[1] for p in pairs]
+    assert sentiment._review_strings(titles, texts) == [sentiment.review_string(a, b) for a, b in pairs]
+
+
+def test_sentence_strings_of_a_block():
+    sents = sentiment._Sentences.of(["Five Stars", "", "Five Stars"], ["Love it. Broke fast.", "", "Meh"])
+    assert sents.strings_or_none(np.array([0, -1, 3, 2])) == ["Love it.", None, "Five Stars", "Meh"]
+    empty = sentiment._Sentences.of(["", " "], ["", "\n"])
+    assert empty.strings_or_none(np.array([-1, -1])) == [None, None]
