@@ -54,6 +54,7 @@ from .errors import ReviewToolsError
 from .respond import (
     ReplySettings,
     _draft_context,
+    _DraftMemo,
     _normalise,
     blocking,
     lint_draft,
@@ -913,6 +914,10 @@ def recommend(
 _DECIDED_COLUMNS: Final[tuple[str, ...]] = tuple(c for c in TRIAGE_COLUMNS if c not in ("priority", "priority_reason"))
 
 
+#: The values of a row that drafting reads (:func:`_unique_draft`, :func:`reviewtools.respond._draft_context`):
+#: a fresh draft carries them to :func:`_assemble`, which may re-phrase it.
+_DRAFT_FIELDS: Final[tuple[str, ...]] = ("review_id", "platform", "author", "product_title")
+
 #: What :func:`_assemble` inserts into ``action_reason`` when a draft's lint blocks it.
 _BLOCKED_NOTE: Final[str] = " The draft needs editing before use (see draft_lint)."
 
@@ -921,8 +926,9 @@ _BLOCKED_NOTE: Final[str] = " The draft needs editing before use (see draft_lint
 class _PackedBlock:
     """A decided block as a decision worker sends it back (:func:`_pack`): the decided columns as Arrow-backed
     string arrays, ``action_reason`` written with the block's own lint, and for each row with a reply draft,
-    in row order, ``(row in block, normalised draft, fresh, head, tail, reply kind, draft topic, problem)``
-    (the last five only when ``fresh``: only a fresh draft can need re-phrasing in :func:`_assemble`). The
+    in row order, ``(row in block, normalised draft, fresh, head, tail, reply kind, draft topic, problem, who)``
+    (the last six only when ``fresh``: only a fresh draft can need re-phrasing in :func:`_assemble`; ``who``
+    is the row's values of :data:`_DRAFT_FIELDS`, all that re-phrasing reads of the row). The
     parent then turns only those rows into Python objects, not every value of every row (at 1M reviews those
     objects, coming and going between long-lived ones, left ~0.2 GB of Python's small-object arenas pinned)."""
 
@@ -943,8 +949,8 @@ def _pack(rows: list[tuple[Any, ...]]) -> _PackedBlock:
                      ("rule_ids", rule_ids), ("clause", clause), ("evidence", evidence), ("checks_not_run", nr)):
             cols[c].append(v)
         if r is not None:
-            norm, fresh, rkind, dtopic, problem = r
-            redo.append((j, norm, True, head, tail, rkind, dtopic, problem) if fresh else (j, norm, False))
+            norm, fresh, rkind, dtopic, problem, who = r
+            redo.append((j, norm, True, head, tail, rkind, dtopic, problem, who) if fresh else (j, norm, False))
     return _PackedBlock({c: pd.array(cols.pop(c), dtype="string") for c in _DECIDED_COLUMNS}, redo, len(rows))
 
 
@@ -953,25 +959,21 @@ def _assemble(blocks: Iterable[list[tuple[Any, ...]] | _PackedBlock], recs: pd.D
     """:func:`recommend`'s serial pass over the decided blocks (:func:`_decide_block`'s rows or their
     :func:`_pack`), in row order: re-phrase the drafts an earlier block already used, then write the columns.
     Each block's values are Arrow-backed string arrays (a million rows of reasons and drafts as Python strings
-    take gigabytes); only rows whose draft is re-phrased are patched."""
+    take gigabytes); only rows whose draft is re-phrased are patched (in Arrow). ``recs`` is not read: a fresh
+    draft comes with the row values re-phrasing needs."""
     parts: dict[str, list[Any]] = {c: [] for c in _DECIDED_COLUMNS}
     previous = set(existing)
-    names = list(recs.columns)
-    i = 0  # rows of the blocks before this one
+    memo = _DraftMemo(settings)  # one for every block: their drafts share names, products, quotes, phrasings
     for block in blocks:
         packed = block if isinstance(block, _PackedBlock) else _pack(block)
         del block
         patches: dict[int, tuple[str, str, str]] = {}
-        values: list[list[Any]] | None = None  # the block's column values, made at its first re-phrased row
         for item in packed.redo:
             j, norm, fresh = item[0], item[1], item[2]
             if fresh and norm in previous:  # a row of an earlier block already has this draft: re-phrase
-                head, tail, rkind, dtopic, problem = item[3:]
-                if values is None:  # (a one-row to_dict per re-phrased row cost ~0.5 ms each: ~1.4 s per 100k)
-                    sub = recs.iloc[i : i + packed.n]
-                    values = [_column_values(sub[c]) for c in names]
-                rec = {c: v[j] for c, v in zip(names, values)}  # = recs.iloc[i + j : i + j + 1].to_dict("records")[0]
-                draft, problems = _unique_draft(rec, rkind, dtopic, problem, settings, previous)
+                head, tail, rkind, dtopic, problem, who = item[3:]
+                rec = dict(zip(_DRAFT_FIELDS, who))  # the row's values as recs' records give them
+                draft, problems = _unique_draft(rec, rkind, dtopic, problem, settings, previous, memo)
                 norm = _normalise(draft)
                 lint = summarise_problems(p for p in problems if p.severity != "not_run")
                 blocked = bool(blocking(problems))
@@ -979,17 +981,33 @@ def _assemble(blocks: Iterable[list[tuple[Any, ...]] | _PackedBlock], recs: pd.D
             previous.add(norm)
         cols = dict(packed.columns)
         if patches:
+            at = sorted(patches)
+            mask = np.zeros(packed.n, dtype=bool)
+            mask[at] = True
             for c, k in (("draft", 0), ("draft_lint", 1), ("action_reason", 2)):
-                vals = list(cols[c])
-                for j, got in patches.items():
-                    vals[j] = got[k]
-                cols[c] = pd.array(vals, dtype="string")
+                cols[c] = _patched(cols[c], mask, [patches[j][k] for j in at])
         for c in _DECIDED_COLUMNS:
             parts[c].append(cols[c])
-        i += packed.n
         del packed, cols
     # each column's blocks let go as soon as it is one array (not all columns twice at the end)
     return {c: _concat_arrays(parts.pop(c), "string") for c in _DECIDED_COLUMNS}
+
+
+def _patched(values: Any, mask: np.ndarray, new: list[str]) -> Any:
+    """A string array (``pd.array(..., dtype="string")``) with the values where ``mask`` holds replaced by
+    ``new``, in order: what ``vals = list(values); vals[j] = ...; pd.array(vals, dtype="string")`` gives,
+    without a Python object per row (Arrow's ``replace_with_mask`` when the array is Arrow-backed).
+
+    >>> list(_patched(pd.array(["a", None, "c"], dtype="string"), np.array([True, False, True]), ["x", "z"]))
+    ['x', <NA>, 'z']
+    """
+    if isinstance(values, pd.arrays.ArrowStringArray):
+        arr = pa.array(values)  # the array's own buffers (one chunk), its own Arrow type
+        return pd.arrays.ArrowStringArray(pc.replace_with_mask(arr, pa.array(mask), pa.array(new, type=arr.type)))
+    vals = list(values)
+    for j, v in zip(np.flatnonzero(mask).tolist(), new):
+        vals[j] = v
+    return pd.array(vals, dtype="string")
 
 
 def _concat_arrays(arrays: Sequence[Any], dtype: str) -> Any:
@@ -1097,9 +1115,10 @@ def _decide_block(recs: pd.DataFrame, state: _DecisionState, whole: bool = True)
 
     One tuple per row: ``(action, reason_head, reason_tail, draft, kind, where, lint, blocked, topic, rule_ids,
     clause, evidence, checks_not_run, redo)``; ``redo`` is None for rows without a reply draft, else
-    ``(normalised draft, fresh, reply kind, draft topic, problem)``: ``fresh`` when the draft was not yet on the
+    ``(normalised draft, fresh, reply kind, draft topic, problem, who)``: ``fresh`` when the draft was not yet on the
     page of this block (a draft that had run out of unused phrasings in the block has run out on the whole
-    page too, so only fresh ones can need re-phrasing in :func:`recommend`'s serial pass).
+    page too, so only fresh ones can need re-phrasing in :func:`recommend`'s serial pass); ``who``, for a fresh
+    draft only, the row's values of :data:`_DRAFT_FIELDS`.
     """
     from .sentiment import UNKNOWN_LABEL
 
@@ -1114,6 +1133,7 @@ def _decide_block(recs: pd.DataFrame, state: _DecisionState, whole: bool = True)
         del rids, plats
     has_sent, stages_not_run = state.has_sent, state.stages_not_run
     previous = set(state.existing)  # the drafts on the page so far: existing replies, then this block's drafts
+    memo = _DraftMemo(settings)
     rows: list[tuple[Any, ...]] = []
     for rec in _records(recs):
         rid = str(rec["review_id"])
@@ -1194,9 +1214,11 @@ def _decide_block(recs: pd.DataFrame, state: _DecisionState, whole: bool = True)
                 reason += f" Already replied{when_txt}; edit that reply rather than adding another."
             if action in ("public_reply", "thank"):
                 dtopic = topic if rkind != "positive" else None
-                draft, problems = _unique_draft(rec, rkind, dtopic, problem, settings, previous)
+                draft, problems = _unique_draft(rec, rkind, dtopic, problem, settings, previous, memo)
                 norm = _normalise(draft)
-                redo = (norm, norm not in previous, rkind, dtopic, problem)
+                fresh = norm not in previous
+                redo = (norm, fresh, rkind, dtopic, problem,
+                        tuple(rec.get(c) for c in _DRAFT_FIELDS) if fresh else None)
                 previous.add(norm)
                 mode = reply_mode(platform, settings)
                 kind = "message" if mode == "message" else ("thank" if action == "thank" else "reply")
@@ -1237,12 +1259,13 @@ def _records(frame: pd.DataFrame) -> Iterator[dict[str, Any]]:
 
 
 def _unique_draft(rec: dict[str, Any], kind: str, topic: str | None, problem: str | None,
-                  settings: ReplySettings, previous: set[str]) -> tuple[str, list]:
-    """The draft, re-phrased (stable variants) when it would repeat a reply already on the page."""
+                  settings: ReplySettings, previous: set[str], memo: _DraftMemo | None = None) -> tuple[str, list]:
+    """The draft, re-phrased (stable variants) when it would repeat a reply already on the page. ``memo``
+    (:class:`reviewtools.respond._DraftMemo` of ``settings``): what earlier drafts worked out, reused."""
     platform = str(rec.get("platform") or "other")
     author = rec.get("author") if isinstance(rec.get("author"), str) else None
     draft = ""
-    ctx = _draft_context(rec, kind, topic, problem, settings)  # = draft_reply(..., variant=v), built once
+    ctx = _draft_context(rec, kind, topic, problem, settings, memo)  # = draft_reply(..., variant=v), built once
     for variant in range(6):
         draft = ctx.text(variant)
         if _normalise(draft) not in previous:

@@ -830,6 +830,9 @@ class _DraftContext:
     openings: tuple[tuple[str, Sequence[str]], ...]
     nexts: Sequence[str]
     settings: ReplySettings
+    #: picked phrasings -> (draft, over the limit): shared by the contexts of one :class:`_DraftMemo` entry,
+    #: whose drafts differ only in the phrasings picked (None: nothing remembered)
+    texts: dict[tuple[str, ...], tuple[str, bool]] | None = field(default=None, compare=False, repr=False)
 
     def text(self, variant: int = 0) -> str:
         """The draft of phrasing set ``variant`` (0 = the first choice), as :func:`draft_reply` returns it."""
@@ -841,11 +844,29 @@ class _DraftContext:
         closing = _pick(tpl["closing"][kind][settings.tone], key, "closing")
         nexts = self.nexts
         next_step = _pick(nexts, key, f"{kind}:{topic}:next")
+        picks = [_pick(opts, key, f"{kind}:{topic}:{slot}") for slot, opts in openings]
+        memo = self.texts
+        if memo is None:
+            return self._compose(key, greeting, closing, next_step, picks)[0]
+        chosen = (greeting, closing, next_step, *picks)
+        got = memo.get(chosen)
+        if got is None:
+            got = memo[chosen] = self._compose(key, greeting, closing, next_step, picks)
+        elif got[1]:  # the same warning the composition gives, for this review
+            log.warning("reply draft for review %s is over the %s limit even in its shortest form", key, platform)
+        return got[0]
+
+    def _compose(self, key: str, greeting: str, closing: str, next_step: str, picks: list[str]) -> tuple[str, bool]:
+        """The draft of the picked phrasings (everything else is the context's), and whether even its shortest
+        form is over the platform's limit. Depends on ``key`` only through the warning it logs."""
+        kind, values, settings, openings = self.kind, self.values, self.settings, self.openings
+        platform = self.platform
+        tpl = reply_templates()
+        nexts = self.nexts
         signature = _signature(settings)
         limit = reply_limit(platform)
         head = _fill(greeting, values)
         short_head = head.rstrip(",") + "."
-        picks = [_pick(opts, key, f"{kind}:{topic}:{slot}") for slot, opts in openings]
         # The candidates from longest to shortest form; the first that fits the platform's limit is the draft,
         # so the later ones are only built when it does not fit.
         text = ""
@@ -857,28 +878,66 @@ class _DraftContext:
                 if "\n" not in text:  # compact layout: "Hi Ann. We're sorry ..." rather than "Hi Ann, We're"
                     text = short_head + text[len(head):]
                 if limit.limit is None or limit.measure(text) <= limit.limit:
-                    return text
+                    return text, False
         shortest_opening = min(openings[-1][1], key=len)
         for nxt in (min(nexts, key=len), tpl["short_next_step"]):
             text = _fill(f"{shortest_opening} {nxt}", values).join([short_head + " ", " " + signature])
             if limit.limit is None or limit.measure(text) <= limit.limit:
-                return text
+                return text, False
         log.warning("reply draft for review %s is over the %s limit even in its shortest form", key, platform)
-        return text
+        return text, True
+
+
+class _DraftMemo:
+    """What many drafts written with one :class:`ReplySettings` share (triage writes thousands): the display
+    name per (author, platform), and per distinct (platform, name, product title, kind, topic, problem) the
+    review-id-independent part of :func:`_draft_context` with one table of composed texts (:meth:`_DraftContext.text`).
+    Reviews with the same part differ only in the phrasings their ids pick, so each distinct pick is composed
+    once. Only str (or missing) authors, titles and problems are remembered; anything else is worked out anew.
+
+    >>> memo = _DraftMemo(ReplySettings())
+    >>> a = _draft_context({"review_id": "R1", "platform": "google"}, "positive", None, None, None, memo)
+    >>> a.text(1) == draft_reply({"review_id": "R1", "platform": "google"}, kind="positive", variant=1)
+    True
+    """
+
+    __slots__ = ("settings", "names", "parts")
+
+    def __init__(self, settings: ReplySettings) -> None:
+        self.settings = settings
+        self.names: dict[tuple[str | None, str], str | None] = {}
+        self.parts: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
 
 def _draft_context(
-    review: Mapping[str, Any], kind: str, topic: str | None, problem: str | None, settings: ReplySettings | None
+    review: Mapping[str, Any], kind: str, topic: str | None, problem: str | None, settings: ReplySettings | None,
+    memo: _DraftMemo | None = None,
 ) -> _DraftContext:
-    """The variant-independent part of :func:`draft_reply` (argument checks, name, product, quote, templates)."""
+    """The variant-independent part of :func:`draft_reply` (argument checks, name, product, quote, templates).
+    With ``memo`` (made for the same ``settings``) the parts other reviews already had are reused."""
     settings = settings or ReplySettings()
     if kind not in REPLY_KINDS:
         raise TemplateError(f"kind {kind!r} is not one of {REPLY_KINDS}")
     if topic is not None and topic not in TOPICS:
         raise TemplateError(f"topic {topic!r} is not one of the {len(TOPICS)} complaint topics")
     platform = str(review.get("platform") or "other")
+    author, title = review.get("author"), review.get("product_title")
+    if memo is not None and memo.settings is settings and all(
+            v is None or type(v) is str for v in (author, title, problem)):
+        nkey = (author, platform)
+        name = memo.names[nkey] if nkey in memo.names else memo.names.setdefault(
+            nkey, display_name(author, platform, settings))
+        pkey = (platform, name, title, kind, topic, problem)
+        part = memo.parts.get(pkey)
+        if part is None:
+            ctx = _draft_context({"platform": platform, "author": author, "product_title": title}, kind, topic,
+                                 problem, settings)
+            part = memo.parts[pkey] = (ctx.values, ctx.name, ctx.openings, ctx.nexts, {})
+        values, name, openings, nexts, texts = part
+        return _DraftContext(platform, str(review.get("review_id") or ""), kind, topic, values, name, openings,
+                             nexts, settings, texts)
     tpl = reply_templates()
-    name = display_name(review.get("author"), platform, settings)
+    name = display_name(author, platform, settings)
     is_app = _platform_channels(platform).get("kind") == "app"  # app templates do not follow the topic rules
     values = {
         "name": name or "",

@@ -17,6 +17,7 @@ import re
 
 import pandas as pd
 import phonenumbers
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -266,3 +267,56 @@ def test_pattern_literals_are_in_every_match_of_a_text_without_folds(text, upper
                 continue
             for m in respond._rx(p).finditer(text):
                 assert any(x in m.group(0).lower() for x in lits), (rule.rule_id, p, m.group(0))
+
+
+# ---------------------------------------------------------------------------------------- drafting memo and patches
+
+_MEMO = respond._DraftMemo(ReplySettings())  # shared by the examples, so later ones hit what earlier ones stored
+_NAMES = (None, "Ann Lee", "ann", "Amazon Customer", "A2ADEDCACBC2DF", "Mr Smith", "bob@x.com", "Zoë", "", " ",
+          float("nan"), 7)
+_TITLES = (None, "Kindle Paperwhite - eBook reader - 4 GB, black", "Corner Bakery", "Acme Notes", "", "x" * 90,
+           "Tea | Green, 20 bags", float("nan"))
+_PROBLEMS = (None, "arrived two weeks late", "broke", "“customer service was rude and slow”", "call 415 867 5309 now",
+             "never arrived at all", 3.0)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rid=st.sampled_from(["R1", "R2", "r3", "h0123456789abcdef", "", "R1"]),
+       platform=st.sampled_from(["amazon", "google", "yelp", "trustpilot", "app_store", "google_play", "other", None]),
+       author=st.sampled_from(_NAMES), title=st.sampled_from(_TITLES),
+       kind=st.sampled_from(respond.REPLY_KINDS), topic=st.sampled_from((None,) + respond.TOPICS),
+       problem=st.sampled_from(_PROBLEMS), variant=st.integers(0, 6))
+def test_memoised_draft_context_writes_the_same_drafts(rid, platform, author, title, kind, topic, problem, variant):
+    """The memo (a name per author, a context part per platform/name/title/kind/topic/problem, a text per pick)
+    gives exactly the drafts of the plain code, for every variant and for values it does not remember."""
+    review = {"review_id": rid, "platform": platform, "author": author, "product_title": title}
+    plain = respond.draft_reply(review, kind=kind, topic=topic, problem=problem, variant=variant)
+    ctx = respond._draft_context(review, kind, topic, problem, _MEMO.settings, _MEMO)
+    assert ctx.text(variant) == plain
+    assert ctx.text(variant) == plain  # a second time from the memo's table
+
+
+def test_memo_is_used_only_with_its_own_settings():
+    memo = respond._DraftMemo(ReplySettings())
+    review = {"review_id": "R1", "platform": "google", "author": "Ann Lee"}
+    formal = ReplySettings(tone="formal", brand="Acme")
+    respond._draft_context(review, "positive", None, None, memo.settings, memo).text(0)
+    got = respond._draft_context(review, "positive", None, None, formal, memo).text(0)
+    assert got == respond.draft_reply(review, kind="positive", settings=formal)
+
+
+@settings(max_examples=100, deadline=None)
+@given(vals=st.lists(st.one_of(st.none(), st.text(max_size=5)), max_size=30), data=st.data())
+def test_patched_equals_a_patched_list(vals, data):
+    mask = [data.draw(st.booleans()) for _ in vals]
+    new = [data.draw(st.text(max_size=5)) for m in mask if m]
+    for storage in ("pyarrow", "python"):
+        arr = pd.array(vals, dtype=pd.StringDtype(storage))
+        expect = list(arr)
+        for j, v in zip([j for j, m in enumerate(mask) if m], new):
+            expect[j] = v
+        got = pipeline._patched(arr, pd.array(mask, dtype=bool).to_numpy(dtype=bool), new)
+        # what _assemble did before: the patched list back into a "string" array, whatever the input's storage
+        assert_series_equal(pd.Series(got), pd.Series(pd.array(expect, dtype="string")), check_exact=True)
+        if storage == "pyarrow":
+            assert pa.array(got).type == pa.array(arr).type  # the block's own Arrow type (large_string)
