@@ -1274,7 +1274,33 @@ def _field_matches(
                 yield b0 + row, _judge_matches(low, _leftmost_per_topic(tried), m, lex)
 
 
-def _find(frame: pd.DataFrame, topics: Sequence[str] | None, prefilter: bool = True) -> pd.DataFrame:
+@dataclass(frozen=True)
+class _Found:
+    """The raw matches of :func:`_find`, in the order of :func:`find_topics`' rows (review, field, start,
+    topic): one list (or array) per column, and which reviews have a title or text to check."""
+
+    rows: np.ndarray  # int64 row position of each match in the frame
+    field: list[str]
+    topic: list[str]
+    start: np.ndarray  # int64
+    end: np.ndarray  # int64
+    evidence: list[str]
+    phrase: list[str]
+    kind: list[str]
+    polarity: list[str]
+    negated: np.ndarray  # bool
+    negator: list[str]
+    cue: list[str]
+    reason: list[str]
+    has_text: np.ndarray  # bool per review: a title or text with something other than whitespace
+
+
+#: Columns of a raw match tuple of :func:`_find`, in order (``_field`` is the field's index in TEXT_FIELDS).
+_RAW_COLUMNS: Final[tuple[str, ...]] = ("_row", "_field", "topic", "start", "end", "evidence", "phrase", "kind",
+                                        "polarity", "negated", "negator", "cue", "reason")
+
+
+def _find(frame: pd.DataFrame, topics: Sequence[str] | None, prefilter: bool = True) -> _Found:
     _check_frame(frame)
     if topics is not None:
         known = [c.rule.id for c in _compiled()]
@@ -1285,10 +1311,13 @@ def _find(frame: pd.DataFrame, topics: Sequence[str] | None, prefilter: bool = T
     m = _matcher(selected)
     lex = _lexicon()
     rows: list[tuple] = []
-    for fld in TEXT_FIELDS:
+    has_text = np.zeros(len(frame), dtype=bool)
+    for fi, fld in enumerate(TEXT_FIELDS):
         if fld not in frame.columns:
             continue
         texts = _field_values(frame, fld)
+        # bool(t.strip()): some character is not whitespace (str.isspace is strip's whitespace, all of it)
+        has_text |= np.fromiter((bool(t) and not t.isspace() for t in texts), dtype=bool, count=len(texts))
         if prefilter:  # each distinct value once (titles repeat: "Five Stars"), then its matches on every row
             codes: dict[str, int] = {}
             code_of = [codes.setdefault(t, len(codes)) for t in texts]
@@ -1300,15 +1329,67 @@ def _find(frame: pd.DataFrame, topics: Sequence[str] | None, prefilter: bool = T
         for pos, found in judged:
             original = texts[pos]
             for rule_id, s, e, ph, polarity, negated, negator, cue, reason in found:
-                rows.append((pos, fld, rule_id, s, e, original[s:e], ph.phrase, ph.kind,
+                rows.append((pos, fi, rule_id, s, e, original[s:e], ph.phrase, ph.kind,
                              polarity, negated, negator, cue, reason))
-    cols = ["_row", "field", "topic", "start", "end", "evidence", "phrase", "kind",
-            "polarity", "negated", "negator", "cue", "reason"]
-    found_frame = pd.DataFrame(rows, columns=cols)
-    found_frame["_field_order"] = found_frame["field"].map({f: i for i, f in enumerate(TEXT_FIELDS)})
-    return found_frame.sort_values(["_row", "_field_order", "start", "topic"], kind="stable").drop(
-        columns="_field_order"
-    ).reset_index(drop=True)
+    return _sorted_found(rows, has_text) if prefilter else _sorted_found_reference(rows, has_text)
+
+
+def _sorted_found(rows: list[tuple], has_text: np.ndarray) -> _Found:
+    """The raw match tuples as columns, sorted by (review, field, start, topic) with one ``np.lexsort`` (stable,
+    as pandas' multi-column ``sort_values``; no two matches share all four keys: a topic's matches do not
+    overlap)."""
+    if not rows:
+        return _found_of([[] for _ in _RAW_COLUMNS], None, has_text)
+    cols = list(zip(*rows))
+    topic = cols[2]
+    rank = {t: i for i, t in enumerate(sorted(set(topic)))}
+    order = np.lexsort((
+        np.fromiter(map(rank.__getitem__, topic), dtype=np.int64, count=len(topic)),
+        np.array(cols[3], dtype=np.int64),
+        np.array(cols[1], dtype=np.int64),
+        np.array(cols[0], dtype=np.int64),
+    ))
+    return _found_of(cols, order, has_text)
+
+
+def _sorted_found_reference(rows: list[tuple], has_text: np.ndarray) -> _Found:
+    """:func:`_sorted_found` by pandas (the code before it, kept for the reference path ``prefilter=False``)."""
+    found_frame = pd.DataFrame(rows, columns=list(_RAW_COLUMNS))
+    found_frame = found_frame.sort_values(["_row", "_field", "start", "topic"], kind="stable").reset_index(drop=True)
+    return _found_of([found_frame[c].tolist() for c in _RAW_COLUMNS], None, has_text)
+
+
+def _found_of(cols: Sequence[Sequence[Any]], order: np.ndarray | None, has_text: np.ndarray) -> _Found:
+    """:class:`_Found` of the raw columns (in :data:`_RAW_COLUMNS` order), taken in ``order`` when given."""
+    def objects(i: int) -> list[Any]:
+        values = cols[i]
+        if order is None:
+            return list(values)
+        arr = np.empty(len(values), dtype=object)
+        arr[:] = values
+        return arr[order].tolist()
+
+    def ints(i: int, dtype: type) -> np.ndarray:
+        arr = np.array(cols[i], dtype=dtype) if len(cols[i]) else np.zeros(0, dtype=dtype)
+        return arr if order is None else arr[order]
+
+    fields = ints(1, np.int64)
+    return _Found(
+        rows=ints(0, np.int64),
+        field=[TEXT_FIELDS[f] for f in fields.tolist()],
+        topic=objects(2),
+        start=ints(3, np.int64),
+        end=ints(4, np.int64),
+        evidence=objects(5),
+        phrase=objects(6),
+        kind=objects(7),
+        polarity=objects(8),
+        negated=ints(9, bool),
+        negator=objects(10),
+        cue=objects(11),
+        reason=objects(12),
+        has_text=has_text,
+    )
 
 
 def find_topics(frame: pd.DataFrame, topics: Sequence[str] | None = None, prefilter: bool = True) -> pd.DataFrame:
@@ -1328,31 +1409,34 @@ def find_topics(frame: pd.DataFrame, topics: Sequence[str] | None = None, prefil
     return _matches_frame(frame, _find(frame, topics, prefilter))
 
 
-def _matches_frame(frame: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
+def _matches_frame(frame: pd.DataFrame, found: _Found) -> pd.DataFrame:
     """:func:`find_topics`' long frame from the raw matches of :func:`_find`."""
+    rows = found.rows
     ids = frame["review_id"].astype("string").to_numpy()
-    out = pd.DataFrame(
-        {
-            "review_id": pd.array(ids[found["_row"].to_numpy(dtype=int)], dtype="string"),
-            "platform": pd.array(
-                frame["platform"].astype("string").to_numpy()[found["_row"].to_numpy(dtype=int)]
-                if "platform" in frame.columns
-                else [pd.NA] * len(found),
-                dtype="string",
-            ),
-        }
-    )
-    for col in ("topic", "field"):
-        out[col] = found[col].astype("string")
-    out["start"] = found["start"].astype("int64")
-    out["end"] = found["end"].astype("int64")
-    for col in ("evidence", "phrase", "kind", "polarity"):
-        out[col] = found[col].astype("string")
-    out["complaint"] = (found["polarity"] == "complaint").astype(bool)
-    out["negated"] = found["negated"].astype(bool)
-    for col in ("negator", "cue", "reason"):
-        out[col] = found[col].astype("string")
-    return out[list(MATCH_COLUMNS)]
+    if "platform" in frame.columns:
+        platform = pd.array(frame["platform"].astype("string").to_numpy()[rows], dtype="string")
+    else:
+        platform = pd.array([pd.NA] * len(rows), dtype="string")
+    columns = {
+        "review_id": pd.array(ids[rows], dtype="string"),
+        "platform": platform,
+        "topic": found.topic,
+        "field": found.field,
+        "start": found.start,
+        "end": found.end,
+        "evidence": found.evidence,
+        "phrase": found.phrase,
+        "kind": found.kind,
+        "polarity": found.polarity,
+        "complaint": np.array([p == "complaint" for p in found.polarity], dtype=bool),
+        "negated": found.negated,
+        "negator": found.negator,
+        "cue": found.cue,
+        "reason": found.reason,
+    }
+    return pd.DataFrame({  # in MATCH_COLUMNS order
+        col: (pd.array(v, dtype="string") if isinstance(v, list) else v) for col, v in columns.items()
+    })
 
 
 #: Columns :func:`tag_topics` adds.
@@ -1394,14 +1478,12 @@ def find_and_tag_topics(
     return _tagged_frame(frame, found), _matches_frame(frame, found)
 
 
-def _tagged_frame(frame: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
+def _tagged_frame(frame: pd.DataFrame, found: _Found) -> pd.DataFrame:
     """:func:`tag_topics`' copy of ``frame`` from the raw matches of :func:`_find`."""
     n = len(frame)
     complained: dict[int, dict[str, str]] = {}  # row -> topic -> first evidence
     praised_by_row: dict[int, set[str]] = {}
-    for row, topic, evidence, polarity in zip(
-        found["_row"].tolist(), found["topic"].tolist(), found["evidence"].tolist(), found["polarity"].tolist()
-    ):
+    for row, topic, evidence, polarity in zip(found.rows.tolist(), found.topic, found.evidence, found.polarity):
         if polarity == "complaint":
             complained.setdefault(row, {}).setdefault(topic, evidence)
         elif polarity == "praise":
@@ -1415,10 +1497,7 @@ def _tagged_frame(frame: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
         evidence_col[row] = " | ".join(f'{t}: "{by_topic[t]}"' for t in ids)
     for row, ids in praised_by_row.items():
         praised[row] = "|".join(sorted(ids - set(complained.get(row, {}))))
-    has_text = np.zeros(n, dtype=bool)
-    for fld in TEXT_FIELDS:
-        if fld in frame.columns:
-            has_text |= np.array([bool(t.strip()) for t in _field_values(frame, fld)], dtype=bool)
+    has_text = found.has_text
     out = frame.copy()
     out["topics"] = pd.array(tags, dtype="string")
     out["topics_praised"] = pd.array(praised, dtype="string")
