@@ -2641,6 +2641,42 @@ def _to_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
                          for (c, t), col in zip(HIT_COLUMNS.items(), cols)})
 
 
+class _Hits:
+    """The hit rows of one ``check_each_review`` call, each under its key (row position * width + rule
+    position), gathered in any order: a detector's rows as tuples, a constant finding (the same for every
+    row of a batch, e.g. the competitor rule without a competitor list) as one entry for all its rows."""
+
+    def __init__(self) -> None:
+        self.keyed: list[tuple[int, list[tuple[Any, ...]]]] = []
+        #: (keys, review ids, the finding's row with a placeholder id) per constant finding and batch.
+        self.constant: list[tuple[np.ndarray, list[str], tuple[Any, ...]]] = []
+
+    def add_constant(self, keys: np.ndarray, rids: list[str], rows: list[tuple[Any, ...]]) -> None:
+        for row in rows:  # a key's findings in their order: the stable sort below keeps entry order per key
+            self.constant.append((keys, rids, row))
+
+    def frame(self) -> pd.DataFrame:
+        """The rows in key order (a key's rows in the order they were found), as :func:`_to_frame` of them."""
+        if not self.constant:
+            self.keyed.sort(key=lambda kv: kv[0])
+            return _to_frame([r for _, rows in self.keyed for r in rows])
+        rows = [r for _, rs in self.keyed for r in rs]
+        keys = [k for k, rs in self.keyed for _ in rs]
+        cols: list[list[Any]] = [list(col) for col in zip(*rows)] if rows else [[] for _ in HIT_COLUMNS]
+        for ckeys, rids, row in self.constant:
+            m = len(ckeys)
+            cols[0].extend(rids)
+            for c in range(1, len(HIT_COLUMNS)):
+                cols[c].extend([row[c]] * m)
+        all_keys = np.concatenate([np.asarray(keys, dtype=np.int64)] + [k for k, _, _ in self.constant])
+        order = np.argsort(all_keys, kind="stable")
+        data = {}
+        for (c, t), col in zip(HIT_COLUMNS.items(), cols):
+            arr = pd.array([None if v is pd.NA else v for v in col], dtype=t)
+            data[c] = arr.take(order)
+        return pd.DataFrame(data)
+
+
 def _str_or_empty(v: Any) -> str:
     return "" if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else str(v)
 
@@ -2677,7 +2713,7 @@ def check_each_review(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = Non
     vines = [_opt_bool(v) for v in df["vine"]]
     rids = [_str_or_empty(v) for v in df["review_id"]]
     width = max((len(v) for v in per.values()), default=0) + 1
-    keyed: list[tuple[int, list[tuple[Any, ...]]]] = []
+    hits = _Hits()
     for block in range(0, n, _CHECK_BLOCK_ROWS):  # bounded column copies: a block at a time
         by_platform: dict[str, list[int]] = {}
         for i in range(block, min(n, block + _CHECK_BLOCK_ROWS)):
@@ -2685,22 +2721,22 @@ def check_each_review(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = Non
         for platform, idx in by_platform.items():
             batch = _Batch([titles[i] for i in idx], [texts[i] for i in idx], [markets[i] for i in idx],
                            [vines[i] for i in idx], plan=_scan_plan(per[platform], comp))
-            _check_batch(batch, idx, platform, per[platform], comp, rids, width, keyed)
-    keyed.sort(key=lambda kv: kv[0])
-    return _to_frame([r for _, rows in keyed for r in rows])
+            _check_batch(batch, idx, platform, per[platform], comp, rids, width, hits)
+    return hits.frame()
 
 
 def _check_batch(batch: _Batch, idx: list[int], platform: str, rules: Sequence[Rule], comp: tuple[str, ...],
-                 rids: list[str], width: int, keyed: list[tuple[int, list[tuple[Any, ...]]]]) -> None:
-    """Run each rule's detector on the rows of ``batch`` (one platform's) its prefilter keeps; append the hit
-    rows to ``keyed`` under the key (row position, rule position) that restores the per-review order."""
+                 rids: list[str], width: int, hits: _Hits) -> None:
+    """Run each rule's detector on the rows of ``batch`` (one platform's) its prefilter keeps; add the hit
+    rows to ``hits`` under the key (row position, rule position) that restores the per-review order."""
     reviews: dict[int, _Review] = {}
+    keyed = hits.keyed
     for k, rule in enumerate(rules):
         sel = PREFILTERS[rule.detector](batch, rule, comp) if rule.detector in PREFILTERS else None
         if isinstance(sel, _Constant):
-            if sel.findings:
-                for i in idx:
-                    keyed.append((i * width + k, [_row(rids[i], platform, rule, f) for f in sel.findings]))
+            if sel.findings and idx:
+                hits.add_constant(np.asarray(idx, dtype=np.int64) * width + k, [rids[i] for i in idx],
+                                  [_row("", platform, rule, f) for f in sel.findings])
             continue
         sure = anchors = None
         if isinstance(sel, _Selection):

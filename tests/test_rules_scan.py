@@ -128,3 +128,40 @@ def test_plan_is_recorded_from_an_empty_batch_and_cached():
     assert R._scan_plan(rules, ()) is a
     b = R._scan_plan(rules, ("Acme",))
     assert set(b["joined_low"]) == set(a["joined_low"])  # the competitor rule asks for no literal pass
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 30), st.integers(1, 4), st.lists(st.tuples(st.integers(0, 29), st.integers(0, 3),
+                                                                  st.integers(1, 3)), max_size=25),
+       st.lists(st.tuples(st.integers(0, 3), st.integers(1, 2)), max_size=3))
+def test_hit_assembly_equals_the_sorted_rows(n_rows, n_rules, detector_hits, constants):
+    """``_Hits.frame`` (constant findings as whole columns, then one stable sort by key) equals sorting every
+    row by key and building the frame from the rows, as the per-row assembly did."""
+    width = n_rules + 1
+    hits, every = R._Hits(), []
+
+    def row(rid: str, tag: str) -> tuple:
+        return (rid, "amazon", tag, "cat", True if "d" in tag else pd.NA, "weak", "text", 1, 2, "ev", "cl",
+                "url", "hit" if "d" in tag else "not_run", pd.NA if "d" in tag else "note")
+
+    seen = set()
+    for i, k, m in detector_hits:
+        k %= n_rules
+        if i >= n_rows or (i, k) in seen:
+            continue
+        seen.add((i, k))
+        rows = [row(f"r{i}", f"d{k}.{j}") for j in range(m)]
+        hits.keyed.append((i * width + k, rows))
+        every.append((i * width + k, rows))
+    for k, m in constants:
+        k %= n_rules
+        idx = [i for i in range(n_rows) if (i, k) not in seen]
+        seen.update((i, k) for i in idx)
+        if not idx:
+            continue
+        templates = [row("", f"c{k}.{j}") for j in range(m)]
+        hits.add_constant(np.asarray(idx) * width + k, [f"r{i}" for i in idx], templates)
+        every.extend((i * width + k, [(f"r{i}", *t[1:]) for t in templates]) for i in idx)
+    every.sort(key=lambda kv: kv[0])
+    want = R._to_frame([r for _, rows in every for r in rows])
+    pd.testing.assert_frame_equal(hits.frame(), want)
