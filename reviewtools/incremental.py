@@ -204,24 +204,32 @@ def split_csv(data: bytes, sep: str, quoting: int, start: int = 0) -> CsvRecords
             return f"delimiter {sep!r} is not a single ASCII character"
         special = _positions(arr, (10, 34))
         is_nl = arr[special] == 10
-        nl, q = special[is_nl], special[~is_nl]
+        nl_at = np.flatnonzero(is_nl)  # a line feed's index in ``special``
+        nl, q = special[nl_at], special[~is_nl]
         if len(q) % 2:
             return "an unbalanced quote character"
         if len(q):
-            run_first = np.flatnonzero(np.r_[True, np.diff(q) != 1])
-            run_end = np.r_[run_first[1:], len(q)]
+            brk = np.empty(len(q), dtype=bool)
+            brk[0] = True
+            np.not_equal(np.diff(q), 1, out=brk[1:])
+            run_first = np.flatnonzero(brk)
+            run_end = np.empty_like(run_first)
+            run_end[:-1] = run_first[1:]
+            run_end[-1] = len(q)
             first_pos, last_pos = q[run_first], q[run_end - 1]
             d = ord(sep)
             prev = arr[np.maximum(first_pos - 1, 0)]
-            opens = (run_first % 2 == 0) & (first_pos != start) & (prev != d) & (prev != 10) & (prev != 13)
+            opens = ((run_first & 1) == 0) & (first_pos != start) & (prev != d) & (prev != 10) & (prev != 13)
             nxt = arr[np.minimum(last_pos + 1, size - 1)]
-            closes = (run_end % 2 == 0) & (last_pos != size - 1) & (nxt != d) & (nxt != 10) & (nxt != 13)
+            closes = ((run_end & 1) == 0) & (last_pos != size - 1) & (nxt != d) & (nxt != 10) & (nxt != 13)
             bad = np.flatnonzero(opens | closes)
             if len(bad):
                 at = int(first_pos[bad[0]]) if opens[bad[0]] else int(last_pos[bad[0]])
                 return f"a quote character inside an unquoted field (byte {at})"
-        # quotes before each line feed: they alternate with the line feeds in ``special``
-        boundaries = nl[(np.cumsum(~is_nl)[is_nl] % 2) == 0]
+        # the quotes before the k-th line feed are its index in ``special`` minus k: even (the same low bit) ends
+        # a record
+        nl_at ^= np.arange(len(nl_at))
+        boundaries = nl[(nl_at & 1) == 0]
     if data.find(b"\r") >= 0:
         cr = _positions(arr, (13,))
         lone = cr[(cr == size - 1) | (arr[np.minimum(cr + 1, size - 1)] != 10)]

@@ -229,6 +229,9 @@ def _open(src: Source) -> tuple[str, bytes]:
 
 
 _CHUNK: Final[int] = 1 << 24  # 16 MiB: UTF-8 validation without holding the whole file as one str
+#: What the binary check counts: control characters other than tab, line feed, form feed and carriage return, and
+#: U+FFFD (bytes the detected encoding could not decode). One regex scan instead of a Python test per character.
+_CONTROLS: Final = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 
 
 def _encoding(name: str, data: bytes) -> tuple[str, str]:
@@ -255,7 +258,7 @@ def _encoding(name: str, data: bytes) -> tuple[str, str]:
             except UnicodeDecodeError:
                 enc = "cp1252"
     sample = _text(data[:65536 * 4], enc)[:65536]
-    controls = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd")
+    controls = len(_CONTROLS.findall(sample))
     if controls > max(BINARY_MIN_CONTROLS, BINARY_CONTROL_SHARE * len(sample)):
         raise _fail(name, f"looks like binary data, not text ({controls} control bytes in the first "
                     f"{len(sample)} characters); {_EXPECTED}")

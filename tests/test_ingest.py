@@ -388,3 +388,13 @@ def test_cli_map_and_formats(tmp_path, capsys):
     assert main(["formats"]) == 0
     out = capsys.readouterr().out
     assert all(f.name in out for f in list_formats())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.one_of(st.characters(max_codepoint=40), st.sampled_from("\ufffd\ufffc\x85\x7f\u2028")),
+               max_size=60))
+def test_binary_check_counts_the_control_characters_one_by_one(sample: str) -> None:
+    from reviewtools.ingest import _CONTROLS
+
+    by_char = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd")
+    assert len(_CONTROLS.findall(sample)) == by_char

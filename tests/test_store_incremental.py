@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reviewtools.incremental import STATE_DTYPE, record_hashes, split_csv
 from reviewtools.ingest import read_reviews
@@ -134,6 +136,72 @@ def test_split_refuses_what_it_cannot_split_safely(data: bytes, why: str) -> Non
 def test_split_quote_none_and_blank_lines() -> None:
     recs = split_csv(b'a\tb\n\n1\t5" wide\r\n2\t"x\n\n', "\t", csv.QUOTE_NONE)
     assert [recs.data[s:e] for s, e in zip(recs.starts, recs.ends)] == [b'1\t5" wide\r', b'2\t"x']
+
+
+def _split_reference(data: bytes, sep: str, quoting: int, start: int = 0):
+    """``split_csv`` before its line-feed parity and quote-run steps were rewritten (kept as the reference)."""
+    from reviewtools.incremental import CsvRecords, _positions
+
+    arr = np.frombuffer(data, dtype=np.uint8)
+    size = len(arr)
+    if quoting == csv.QUOTE_NONE:
+        q = np.zeros(0, dtype=np.int64)
+        boundaries = _positions(arr, (10,))
+    else:
+        special = _positions(arr, (10, 34))
+        is_nl = arr[special] == 10
+        nl, q = special[is_nl], special[~is_nl]
+        if len(q) % 2:
+            return "an unbalanced quote character"
+        if len(q):
+            run_first = np.flatnonzero(np.r_[True, np.diff(q) != 1])
+            run_end = np.r_[run_first[1:], len(q)]
+            first_pos, last_pos = q[run_first], q[run_end - 1]
+            d = ord(sep)
+            prev = arr[np.maximum(first_pos - 1, 0)]
+            opens = (run_first % 2 == 0) & (first_pos != start) & (prev != d) & (prev != 10) & (prev != 13)
+            nxt = arr[np.minimum(last_pos + 1, size - 1)]
+            closes = (run_end % 2 == 0) & (last_pos != size - 1) & (nxt != d) & (nxt != 10) & (nxt != 13)
+            bad = np.flatnonzero(opens | closes)
+            if len(bad):
+                at = int(first_pos[bad[0]]) if opens[bad[0]] else int(last_pos[bad[0]])
+                return f"a quote character inside an unquoted field (byte {at})"
+        boundaries = nl[(np.cumsum(~is_nl)[is_nl] % 2) == 0]
+    if data.find(b"\r") >= 0:
+        cr = _positions(arr, (13,))
+        lone = cr[(cr == size - 1) | (arr[np.minimum(cr + 1, size - 1)] != 10)]
+        if len(lone) and (np.searchsorted(q, lone) % 2 == 0).any():
+            return "a carriage return without a line feed ends a line"
+    starts = np.r_[start, boundaries + 1].astype(np.int64)
+    ends = np.r_[boundaries, size].astype(np.int64)
+    length = ends - starts
+    last = arr[np.maximum(ends - 1, 0)]
+    blank = (length == 0) | ((length == 1) & (last == 13))
+    first = arr[np.minimum(starts, size - 1)]
+    for i in np.flatnonzero(~blank & ((first == 32) | (first == 9))).tolist():
+        if not data[starts[i]:ends[i]].strip():
+            return f"a whitespace-only line (byte {int(starts[i])})"
+    keep = np.flatnonzero(~blank)
+    if not len(keep):
+        return "no header row"
+    h = keep[0]
+    return CsvRecords(data, (int(starts[h]), int(ends[h])), starts[keep[1:]], ends[keep[1:]])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b'"', b'""', b",", b";", b"\n", b"\r\n", b"\r", b" ", b"\t", b"x", b"ab", b'"x"',
+                                 b'",', b',"', b'"\n"', b"\xef\xbb\xbf"]), min_size=1, max_size=40),
+       st.sampled_from([",", ";"]), st.booleans())
+def test_split_equals_the_reference_on_adversarial_bytes(parts: list[bytes], sep: str, bom: bool) -> None:
+    data = (b"\xef\xbb\xbf" if bom else b"") + b"h1,h2\n" + b"".join(parts)
+    start = 3 if bom else 0
+    for quoting in (csv.QUOTE_MINIMAL, csv.QUOTE_NONE):
+        got, ref = split_csv(data, sep, quoting, start=start), _split_reference(data, sep, quoting, start=start)
+        if isinstance(ref, str):
+            assert got == ref
+        else:
+            assert not isinstance(got, str) and got.header == ref.header
+            assert got.starts.tolist() == ref.starts.tolist() and got.ends.tolist() == ref.ends.tolist()
 
 
 def test_record_hashes_are_of_the_bytes() -> None:
