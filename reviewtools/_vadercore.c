@@ -1501,9 +1501,224 @@ done:
     return res;
 }
 
+/* ------------------------------------------------------------------------------------- sentences */
+
+/* The class bits of reviewtools.sentiment's splitter for one ASCII character, from its table (passed in). */
+typedef struct {
+    const uint16_t *cls;   /* 128 entries */
+    const uint16_t *opener; /* 128 entries: 1 for the characters split_sentences strips before a full stop */
+    unsigned ws, nl, t, c, up, lo, dig, content, re_digit;
+    PyObject *abbreviations; /* {lower-case abbreviation: 1 prefix, 2 before_number, 3 may_end} */
+} Splitter;
+
+#define HAS(sp, ch, bit) (((sp)->cls[(ch)] & (sp)->bit) != 0)
+
+/* reviewtools.sentiment._boundary for an ASCII line [ls, le) of x: whether the terminator [s, e) ends the
+ * sentence that began at sent (all absolute positions). 1 yes, 0 no, -1 error. */
+static int
+boundary(const Splitter *sp, const unsigned char *x, Py_ssize_t ls, Py_ssize_t le, Py_ssize_t sent, Py_ssize_t s,
+         Py_ssize_t e)
+{
+    if (e >= le) return 1;
+    if (!HAS(sp, x[e], ws)) /* no whitespace after the terminator: only "great.Works" */
+        return s > ls && HAS(sp, x[s - 1], lo) && e + 1 < le && x[e] >= 'A' && x[e] <= 'Z' && x[e + 1] >= 'a'
+               && x[e + 1] <= 'z';
+    Py_ssize_t nx = e;
+    while (nx < le && HAS(sp, x[nx], ws)) nx++;
+    if (nx >= le) return 1; /* only whitespace to the end of the line */
+    unsigned char nxt = x[nx];
+    Py_ssize_t dots = 0;
+    int excl = 0;
+    for (Py_ssize_t k = s; k < e; k++) {
+        if (x[k] == '!' || x[k] == '?') excl = 1;
+        if (HAS(sp, x[k], t)) dots = k - s + 1; /* run.rstrip(closers): the terminators come first */
+    }
+    if (excl) return 1;
+    if (dots >= 2) return HAS(sp, nxt, up); /* an ellipsis */
+    /* a single full stop: the word it ends */
+    Py_ssize_t tok = s;
+    while (tok > ls && x[tok - 1] != ' ') tok--;
+    if (tok < sent) tok = sent;
+    while (tok < s && sp->opener[x[tok]]) tok++;
+    Py_ssize_t tlen = s - tok;
+    char buf[64];
+    if (tlen > 0 && tlen < (Py_ssize_t)sizeof(buf)) {
+        for (Py_ssize_t k = 0; k < tlen; k++) {
+            unsigned char ch = x[tok + k];
+            buf[k] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+        }
+        PyObject *key = PyUnicode_FromStringAndSize(buf, tlen);
+        if (!key) return -1;
+        PyObject *kind = PyDict_GetItemWithError(sp->abbreviations, key);
+        Py_DECREF(key);
+        if (!kind && PyErr_Occurred()) return -1;
+        if (kind) {
+            long k = PyLong_AsLong(kind);
+            if (k == -1 && PyErr_Occurred()) return -1;
+            if (k == 1) return 0;
+            if (k == 2) return !HAS(sp, nxt, dig);
+            if (k == 3) return HAS(sp, nxt, up);
+        }
+    } else if (tlen > 0) {
+        return -2; /* longer than any abbreviation buffer: decided by Python (never for real abbreviations) */
+    }
+    /* initials: (?:[A-Z]\.)*[A-Z], but not "I" */
+    if (tlen % 2 == 1 && !(tlen == 1 && x[tok] == 'I')) {
+        int initials = 1;
+        for (Py_ssize_t k = 0; k < tlen; k++) {
+            unsigned char ch = x[tok + k];
+            if (k % 2 == 0 ? !(ch >= 'A' && ch <= 'Z') : ch != '.') { initials = 0; break; }
+        }
+        if (initials) return 0;
+    }
+    /* a list marker as the whole sentence so far: \(?(?:\d{1,3}|[A-Za-z]) after strip() */
+    Py_ssize_t y0 = sent, y1 = s;
+    while (y0 < y1 && HAS(sp, x[y0], ws)) y0++;
+    while (y1 > y0 && HAS(sp, x[y1 - 1], ws)) y1--;
+    if (y0 < y1 && x[y0] == '(') y0++;
+    Py_ssize_t rl = y1 - y0;
+    if (rl >= 1 && rl <= 3) {
+        int digits = 1;
+        for (Py_ssize_t k = y0; k < y1; k++)
+            if (!HAS(sp, x[k], re_digit)) { digits = 0; break; }
+        unsigned char l = x[y0] | 0x20;
+        if (digits || (rl == 1 && l >= 'a' && l <= 'z')) return 0;
+    }
+    return 1;
+}
+
+typedef struct {
+    int64_t *v;
+    Py_ssize_t n, cap;
+} Spans;
+
+static int
+spans_push(Spans *out, int64_t o, int64_t a, int64_t b)
+{
+    if (out->n + 3 > out->cap) {
+        Py_ssize_t cap = out->cap ? out->cap * 2 : 3 * 1024;
+        int64_t *v = (int64_t *)PyMem_Realloc(out->v, (size_t)cap * sizeof(int64_t));
+        if (!v) { PyErr_NoMemory(); return -1; }
+        out->v = v;
+        out->cap = cap;
+    }
+    out->v[out->n++] = o;
+    out->v[out->n++] = a;
+    out->v[out->n++] = b;
+    return 0;
+}
+
+/* split_sentences of one ASCII text x[0:len), its spans appended to out as (owner, start, end). 0 done,
+ * -1 error, -2 left to Python. */
+static int
+split_one(const Splitter *sp, const unsigned char *x, Py_ssize_t len, int64_t owner, Spans *out)
+{
+    Py_ssize_t first = out->n; /* this text's spans start here */
+    Py_ssize_t ls = 0;
+    while (ls < len) {
+        if (HAS(sp, x[ls], nl)) { ls++; continue; }
+        Py_ssize_t le = ls;
+        while (le < len && !HAS(sp, x[le], nl)) le++;
+        /* the line [ls, le): terminators in order, pieces between the accepted ones */
+        Py_ssize_t sent = ls, i = ls;
+        for (;;) {
+            Py_ssize_t a, b;
+            int last = 0;
+            while (i < le && !HAS(sp, x[i], t)) i++;
+            if (i < le) {
+                Py_ssize_t s = i, e = i;
+                while (e < le && HAS(sp, x[e], t)) e++;
+                while (e < le && HAS(sp, x[e], c)) e++;
+                i = e;
+                int ok = boundary(sp, x, ls, le, sent, s, e);
+                if (ok < 0) return ok;
+                if (!ok) continue;
+                a = sent;
+                b = e;
+                sent = e;
+            } else {
+                if (sent >= le) break;
+                a = sent;
+                b = le;
+                last = 1;
+            }
+            while (a < b && HAS(sp, x[a], ws)) a++;
+            while (b > a && HAS(sp, x[b - 1], ws)) b--;
+            if (a < b) {
+                int content = 0;
+                for (Py_ssize_t k = a; k < b; k++)
+                    if (HAS(sp, x[k], content)) { content = 1; break; }
+                if (!content && out->n > first) {
+                    out->v[out->n - 1] = b; /* no letter, digit or symbol: part of the sentence before */
+                } else if (spans_push(out, owner, a, b) < 0) {
+                    return -1;
+                }
+            }
+            if (last) break;
+        }
+        ls = le;
+    }
+    return 0;
+}
+
+/* split_ascii(texts, table, opener, bits, abbreviations) -> (spans, left): spans is bytes of int64 triples
+ * (owner, start, end) in text order, reviewtools.sentiment.split_sentences of each ASCII text; left lists the
+ * texts left to Python (a word before a full stop too long for the abbreviation buffer). */
+static PyObject *
+vc_split_ascii(PyObject *module, PyObject *args)
+{
+    PyObject *texts, *abbreviations;
+    Py_buffer bc, bo;
+    Splitter sp;
+    if (!PyArg_ParseTuple(args, "Oy*y*(IIIIIIIII)O!", &texts, &bc, &bo, &sp.ws, &sp.nl, &sp.t, &sp.c, &sp.up,
+                          &sp.lo, &sp.dig, &sp.content, &sp.re_digit, &PyDict_Type, &abbreviations))
+        return NULL;
+    PyObject *seq = PySequence_Fast(texts, "texts must be a sequence of str");
+    PyObject *res = NULL, *left = NULL;
+    Spans out = {NULL, 0, 0};
+    if (!seq) goto done;
+    if (check_buffer(&bc, 128, sizeof(uint16_t), "table") < 0 || check_buffer(&bo, 128, sizeof(uint16_t), "opener") < 0)
+        goto done;
+    sp.cls = (const uint16_t *)bc.buf;
+    sp.opener = (const uint16_t *)bo.buf;
+    sp.abbreviations = abbreviations;
+    left = PyList_New(0);
+    if (!left) goto done;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *x = items[i];
+        if (!PyUnicode_CheckExact(x) || !PyUnicode_IS_ASCII(x)) {
+            PyErr_Format(PyExc_ValueError, "texts[%zd] is not an ASCII str", i);
+            goto done;
+        }
+        Py_ssize_t mark = out.n;
+        int rc = split_one(&sp, (const unsigned char *)PyUnicode_DATA(x), PyUnicode_GET_LENGTH(x), (int64_t)i, &out);
+        if (rc == -1) goto done;
+        if (rc == -2) {
+            out.n = mark;
+            if (append_index(left, i) < 0) goto done;
+        }
+    }
+    PyObject *bytes = PyBytes_FromStringAndSize((const char *)out.v, (Py_ssize_t)(out.n * sizeof(int64_t)));
+    if (!bytes) goto done;
+    res = PyTuple_Pack(2, bytes, left);
+    Py_DECREF(bytes);
+done:
+    PyMem_Free(out.v);
+    Py_XDECREF(left);
+    Py_XDECREF(seq);
+    PyBuffer_Release(&bc);
+    PyBuffer_Release(&bo);
+    return res;
+}
+
 static PyMethodDef module_methods[] = {
     {"round", (PyCFunction)vc_round, METH_VARARGS,
      "round(x, ndigits) -> Python's round(x, ndigits) for a float, as the scorer rounds (0 <= ndigits <= 4)"},
+    {"split_ascii", (PyCFunction)vc_split_ascii, METH_VARARGS,
+     "split_ascii(texts, table, opener, bits, abbreviations) -> (bytes of int64 (owner, start, end) triples, "
+     "positions left to Python): reviewtools.sentiment.split_sentences of each ASCII text"},
     {"ascii_word_counts", (PyCFunction)vc_ascii_word_counts, METH_VARARGS,
      "ascii_word_counts(heads, keys, longest, tokens, words, letters) -> None: per ASCII head, its [A-Za-z0-9]+ "
      "tokens, those (at most longest chars) whose lower-cased little-endian uint64 is in the sorted keys, and its "

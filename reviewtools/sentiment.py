@@ -39,7 +39,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from importlib import resources
-from typing import Final, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -440,7 +440,49 @@ def split_sentences_many(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, 
     return owner[order], np.concatenate([p[1] for p in parts])[order], np.concatenate([p[2] for p in parts])[order]
 
 
+def _native_splitter() -> Any:
+    """The native core when it is built with ``split_ascii`` and not disabled (``REVIEWTOOLS_PURE_PYTHON``)."""
+    core = native_module()
+    return core if core is not None and hasattr(core, "split_ascii") else None
+
+
+@functools.lru_cache(maxsize=1)
+def _native_splitter_args() -> tuple[np.ndarray, np.ndarray, tuple[int, ...], dict[str, int]] | None:
+    """What ``_vadercore.split_ascii`` needs: the splitter's class bits and opener flags of the 128 ASCII
+    characters (:func:`_ascii_classes`, from the reference's own patterns), the bit of each class, and the
+    abbreviations with their kinds as 1 prefix, 2 before_number, 3 may_end. None when the registry holds an empty
+    abbreviation (the native splitter looks up non-empty words only)."""
+    abbreviations = load_abbreviations()
+    if "" in abbreviations:
+        return None
+    table, opener = _ascii_classes()
+    kinds = {"prefix": 1, "before_number": 2, "may_end": 3}
+    return (np.ascontiguousarray(table[:128], dtype=np.uint16), np.ascontiguousarray(opener[:128], dtype=np.uint16),
+            (_K_WS, _K_NL, _K_T, _K_C, _K_UP, _K_LO, _K_DIG, _K_CONTENT, _K_RE_DIGIT),
+            {k: kinds[v] for k, v in abbreviations.items()})
+
+
 def _split_block(texts: list[str], ascii_only: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`split_sentences_many` of some texts, all ASCII when ``ascii_only``: ASCII texts by the native core
+    where it is built (``_vadercore.split_ascii``, a port of :func:`split_sentences` over the same class table
+    and abbreviations), otherwise :func:`_split_block_numpy`."""
+    core = _native_splitter() if ascii_only else None
+    args = _native_splitter_args() if core is not None else None
+    if core is None or args is None:
+        return _split_block_numpy(texts, ascii_only)
+    raw, left = core.split_ascii(texts, *args)
+    spans = np.frombuffer(raw, dtype=np.int64).reshape(-1, 3)
+    owner, start, end = (np.ascontiguousarray(spans[:, k]) for k in range(3))
+    if left:  # a word before a full stop too long for the native buffer: the numpy splitter takes the text
+        rows = np.asarray(left, dtype=np.int64)
+        l_own, l_a, l_b = _split_block_numpy([texts[i] for i in left], True)
+        owner = np.concatenate([owner, rows[l_own]])
+        order = np.argsort(owner, kind="stable")
+        owner, start, end = owner[order], np.concatenate([start, l_a])[order], np.concatenate([end, l_b])[order]
+    return owner, start, end
+
+
+def _split_block_numpy(texts: list[str], ascii_only: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`split_sentences_many` of some texts, all ASCII when ``ascii_only``: joined with line breaks (a line
     break ends every sentence, so no rule looks across texts) into character ids and split with array
     operations."""

@@ -64,6 +64,37 @@ def test_block_splitter_equals_the_reference_on_random_ascii(texts):
     assert _as_lists(texts) == [split_sentences(t) for t in texts]
 
 
+@given(st.lists(_ascii_text | st.text(alphabet=st.characters(max_codepoint=127), max_size=60), max_size=12))
+@settings(max_examples=150, deadline=None)
+def test_native_and_numpy_ascii_splitters_agree_with_the_reference(texts):
+    """Both ASCII paths (the native port of split_sentences and the numpy one) give the reference's spans."""
+    want = [split_sentences(t) for t in texts]
+    assert _lists(sentiment._split_block_numpy(texts, True), len(texts)) == want
+    if sentiment._native_splitter() is not None:
+        assert _lists(sentiment._split_block(texts, True), len(texts)) == want
+
+
+def _lists(spans, n):  # type: ignore[no-untyped-def]
+    owner, start, end = spans
+    assert owner.dtype == start.dtype == end.dtype == np.int64
+    got: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    for i, a, b in zip(owner.tolist(), start.tolist(), end.tolist(), strict=True):
+        got[i].append((a, b))
+    return got
+
+
+def test_native_splitter_leaves_very_long_words_before_a_full_stop_to_numpy():
+    if sentiment._native_splitter() is None:
+        pytest.skip("the native core is not built")
+    texts = ["Fine. " + "x" * 70 + ". Next one.", "Ok. Good.", "(" + "A" * 63 + ". b", "Dr. " + "y" * 200 + ".  No. 5"]
+    core = sentiment.native_module()
+    _, left = core.split_ascii(texts, *sentiment._native_splitter_args())
+    assert left == [0, 3]
+    assert _lists(sentiment._split_block(texts, True), len(texts)) == [split_sentences(t) for t in texts]
+    with pytest.raises(ValueError, match="ASCII"):
+        core.split_ascii(["caf\u00e9. Ok."], *sentiment._native_splitter_args())
+
+
 @pytest.mark.parametrize("abbrev", sorted(load_abbreviations()))
 @pytest.mark.parametrize("after", [" 5 more.", " Then more.", " then more.", " (x)", "", "\n2. Next."])
 def test_block_splitter_on_every_abbreviation(abbrev, after):
