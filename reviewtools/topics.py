@@ -835,20 +835,17 @@ class _PhraseIndex:
     n_units: int
     #: phrases grouped by how many units they have: ``(phrase ids (P,), their units (P, k))`` per k
     by_size: tuple[tuple[np.ndarray, np.ndarray], ...]
-    word_cache: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    @functools.cached_property
+    def words(self) -> _WordTable:
+        """The words met so far with their units and the phrases they can begin (see :func:`_candidate_attempts`)."""
+        return _WordTable(self)
 
     def units_of(self, word: str) -> tuple[int, ...]:
-        """The units ``word`` satisfies (cached)."""
-        got = self.word_cache.get(word)
-        if got is None:
-            found = set(self.exact_units.get(word, ()))
-            for k in range(1, min(len(word), self.longest_prefix) + 1):
-                found.update(self.prefix_units.get(word[:k], ()))
-            got = tuple(sorted(found))
-            if len(self.word_cache) >= _WORD_CACHE_MAX:
-                self.word_cache.clear()
-            self.word_cache[word] = got
-        return got
+        """The units ``word`` satisfies, in increasing order."""
+        found = set(self.exact_units.get(word, ()))
+        for k in range(1, min(len(word), self.longest_prefix) + 1):
+            found.update(self.prefix_units.get(word[:k], ()))
+        return tuple(sorted(found))
 
 
 @functools.lru_cache(maxsize=32)
@@ -948,10 +945,93 @@ def _block_words(lows: list[str]) -> tuple[Any, np.ndarray, np.ndarray]:
             np.concatenate(offsets).astype(np.int64))
 
 
+#: Most frequent words of a block (by the (word, unit) pairs they would add) whose presence per text is found
+#: as one bit of a 64-bit mask per text instead of one pair per occurrence and unit: "the", "it", "my"...
+_BLOCK_HEAVY_WORDS: Final[int] = 64
+
+
+class _WordTable:
+    """Per distinct word met so far, a number and, as flat numpy arrays (CSR), the units it satisfies and the
+    phrases whose first token it can begin; grown block by block (capacity doubled, so each word is copied a
+    bounded number of times), emptied past :data:`_WORD_CACHE_MAX` words."""
+
+    def __init__(self, ix: _PhraseIndex) -> None:
+        self.ix = ix
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget every word (the memory bound)."""
+        self.ids: dict[str, int] = {}
+        self._ptr = {"unit": np.zeros(1024, dtype=np.int64), "first": np.zeros(1024, dtype=np.int64)}
+        self._flat = {"unit": np.zeros(1024, dtype=np.int64), "first": np.zeros(1024, dtype=np.int64)}
+        self._used = {"unit": 0, "first": 0}
+
+    @property
+    def unit_ptr(self) -> np.ndarray:
+        """CSR offsets: the units of word ``g`` are ``units[unit_ptr[g]:unit_ptr[g + 1]]``."""
+        return self._ptr["unit"]
+
+    @property
+    def units(self) -> np.ndarray:
+        return self._flat["unit"]
+
+    @property
+    def first_ptr(self) -> np.ndarray:
+        """CSR offsets: the phrases word ``g`` can begin are ``firsts[first_ptr[g]:first_ptr[g + 1]]``."""
+        return self._ptr["first"]
+
+    @property
+    def firsts(self) -> np.ndarray:
+        return self._flat["first"]
+
+    def numbers(self, words: list[str]) -> np.ndarray:
+        """The number of each of ``words`` (distinct), the new ones added first."""
+        got = list(map(self.ids.get, words))  # C-level look-ups; the few new words below
+        new = [w for w, g in zip(words, got) if g is None]
+        if new:
+            if len(self.ids) + len(new) > _WORD_CACHE_MAX:
+                self.reset()
+                new = words
+            self._add(new)
+            ids = self.ids
+            got = [ids[w] if g is None else g for w, g in zip(words, got)] if new is not words else [ids[w] for w in words]
+        return np.fromiter(got, dtype=np.int64, count=len(got))
+
+    def _append(self, key: str, lists: list[tuple[int, ...]] | list[list[int]]) -> None:
+        base = len(self.ids)  # words before these
+        lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        values = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64, count=int(lengths.sum()))
+        ptr, flat, used = self._ptr[key], self._flat[key], self._used[key]
+        if base + len(lists) + 1 > len(ptr):
+            ptr = self._ptr[key] = np.concatenate([ptr, np.zeros(max(len(ptr), len(lists) + 1), dtype=np.int64)])
+        if used + len(values) > len(flat):
+            flat = self._flat[key] = np.concatenate([flat, np.zeros(max(len(flat), len(values)), dtype=np.int64)])
+        flat[used : used + len(values)] = values
+        np.cumsum(lengths, out=ptr[base + 1 : base + 1 + len(lists)])
+        ptr[base + 1 : base + 1 + len(lists)] += used
+        self._used[key] = used + len(values)
+
+    def _add(self, words: list[str]) -> None:
+        ix = self.ix
+        per_word = [ix.units_of(w) for w in words]
+        firsts = [
+            [p for u in units if ix.is_first[u] for p in ix.first_phrases[ix.first_ptr[u] : ix.first_ptr[u + 1]].tolist()]
+            for units in per_word
+        ]
+        self._append("unit", per_word)
+        self._append("first", firsts)
+        base = len(self.ids)
+        self.ids.update(zip(words, range(base, base + len(words))))
+
+
 def _candidate_attempts(lows: list[str], ix: _PhraseIndex) -> tuple[list[int], list[int], list[int]]:
     """``(texts, offsets, phrase ids)``: where in a block of lower-cased texts each phrase regex is worth trying,
     grouped by text: at each word start whose word its first token can begin, in the texts where it is a
-    candidate (every one of its units satisfied). Every position where a phrase matches is among them."""
+    candidate (every one of its units satisfied). Every position where a phrase matches is among them.
+
+    Which units each text satisfies: the block's most frequent words (:data:`_BLOCK_HEAVY_WORDS`) as bits of a
+    mask per text (an OR over each text's words, then per unit the texts whose mask meets its words' bits), the
+    others as one (unit, text) pair per occurrence and unit."""
     import pyarrow.compute as pc
 
     n, n_phrases = len(lows), len(ix.phrases)
@@ -959,17 +1039,33 @@ def _candidate_attempts(lows: list[str], ix: _PhraseIndex) -> tuple[list[int], l
     if not len(words) or not ix.n_units:
         return [], [], []
     encoded = pc.dictionary_encode(words)
-    distinct = encoded.dictionary.to_pylist()
     word_id = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    per_word = list(map(ix.word_cache.get, distinct))  # C-level lookups; the few new words computed below
-    for i in [i for i, units in enumerate(per_word) if units is None]:
-        per_word[i] = ix.units_of(distinct[i])
-    word_ptr = np.zeros(len(per_word) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, per_word), dtype=np.int64, count=len(per_word)), out=word_ptr[1:])
-    word_units = np.fromiter(itertools.chain.from_iterable(per_word), dtype=np.int64, count=int(word_ptr[-1]))
-    run, unit = _csr_gather(word_ptr, word_units, word_id)
+    table = ix.words
+    gid = table.numbers(encoded.dictionary.to_pylist())  # per distinct word of the block: its table number
+    n_units_of = (table.unit_ptr[gid + 1] - table.unit_ptr[gid])  # per distinct word
     seen = np.zeros((ix.n_units, n), dtype=bool)  # seen[u, i]: text i has a word satisfying unit u
-    seen.reshape(-1)[unit * n + owner[run]] = True
+    weight = np.bincount(word_id, minlength=len(gid)) * n_units_of
+    heavy = np.flatnonzero(weight)
+    if len(heavy) > _BLOCK_HEAVY_WORDS:
+        heavy = heavy[np.argpartition(-weight[heavy], _BLOCK_HEAVY_WORDS)[:_BLOCK_HEAVY_WORDS]]
+    if len(heavy):
+        bit = np.zeros(len(gid), dtype=np.uint64)
+        bit[heavy] = np.left_shift(np.uint64(1), np.arange(len(heavy), dtype=np.uint64))
+        starts = np.flatnonzero(np.diff(owner, prepend=np.int64(-1)))  # each text's words are consecutive
+        mask = np.zeros(n, dtype=np.uint64)
+        mask[owner[starts]] = np.bitwise_or.reduceat(bit[word_id], starts)
+        hunit_owner, hunit = _csr_gather(table.unit_ptr, table.units, gid[heavy])
+        unit_ids, where = np.unique(hunit, return_inverse=True)
+        unit_bits = np.zeros(len(unit_ids), dtype=np.uint64)
+        np.bitwise_or.at(unit_bits, where, bit[heavy][hunit_owner])
+        seen[unit_ids] = (mask[None, :] & unit_bits[:, None]) != 0
+        light = np.ones(len(gid), dtype=bool)
+        light[heavy] = False
+        occ = np.flatnonzero(light[word_id] & (n_units_of[word_id] > 0))
+    else:
+        occ = np.flatnonzero(n_units_of[word_id] > 0)
+    run, unit = _csr_gather(table.unit_ptr, table.units, gid[word_id[occ]])
+    seen.reshape(-1)[unit * n + owner[occ[run]]] = True
     candidate = np.zeros((n_phrases, n), dtype=bool)
     for ids, units in ix.by_size:  # a phrase is a candidate where all of its units are seen
         ok = seen[units[:, 0]]
@@ -977,15 +1073,16 @@ def _candidate_attempts(lows: list[str], ix: _PhraseIndex) -> tuple[list[int], l
             ok &= seen[units[:, j]]
         which, text = np.nonzero(ok)
         candidate[ids[which], text] = True
-    starts = ix.is_first[unit]  # words that can begin some phrase's first token ...
-    run, unit = run[starts], unit[starts]
-    which, phrase = _csr_gather(ix.first_ptr, ix.first_phrases, unit)
-    run = run[which]
-    keep = candidate[phrase, owner[run]]  # ... of a phrase that is a candidate in that text
-    run, phrase = run[keep], phrase[keep]
-    order = np.argsort(owner[run], kind="stable")
-    run, phrase = run[order], phrase[order]
-    return owner[run].tolist(), offset[run].tolist(), phrase.tolist()
+    # attempts: each occurrence of a word that can begin some phrase's first token, at each such phrase ...
+    n_firsts_of = table.first_ptr[gid + 1] - table.first_ptr[gid]
+    occ = np.flatnonzero(n_firsts_of[word_id] > 0)
+    which, phrase = _csr_gather(table.first_ptr, table.firsts, gid[word_id[occ]])
+    occ = occ[which]
+    keep = candidate[phrase, owner[occ]]  # ... that is a candidate in that text
+    occ, phrase = occ[keep], phrase[keep]
+    order = np.argsort(owner[occ], kind="stable")
+    occ, phrase = occ[order], phrase[order]
+    return owner[occ].tolist(), offset[occ].tolist(), phrase.tolist()
 
 
 def _leftmost_per_topic(tried: list[tuple[int, int, int, int, _Phrase]]) -> list[tuple[int, int, int, _Phrase]]:
