@@ -903,7 +903,8 @@ def _csr_gather(ptr: np.ndarray, flat: np.ndarray, keys: np.ndarray) -> tuple[np
 
 def _block_words(lows: list[str]) -> tuple[Any, np.ndarray, np.ndarray]:
     """Every word (maximal ``\\w`` run) of every text: ``(Arrow string array, text position per word, offset
-    of the word in its text)``."""
+    of the word in its text)``. ASCII texts by one numpy pass over their bytes; the others by one pass over
+    their code points (:func:`_word_runs_unicode`), each text's words together."""
     import pyarrow as pa
 
     ascii_mask = np.fromiter(map(str.isascii, lows), dtype=bool, count=len(lows))
@@ -913,12 +914,14 @@ def _block_words(lows: list[str]) -> tuple[Any, np.ndarray, np.ndarray]:
     offsets = []
     if len(ascii_rows):
         texts = lows if len(ascii_rows) == len(lows) else [lows[i] for i in ascii_rows.tolist()]
-        # one buffer, each text followed by a space (not a word byte: no word runs from one text into the next)
-        data = np.frombuffer(" ".join(texts).encode("ascii") + b" ", dtype=np.uint8)
-        text_starts = np.zeros(len(texts), dtype=np.int64)
+        # one buffer: a space, then each text followed by a space (not a word byte: no word runs from one text
+        # into the next, and the first byte is no word's)
+        data = np.frombuffer(b" " + " ".join(texts).encode("ascii") + b" ", dtype=np.uint8)
+        text_starts = np.ones(len(texts), dtype=np.int64)
         np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))[:-1] + 1, out=text_starts[1:])
+        text_starts[1:] += 1
         word = _ASCII_WORD_BYTES[data]
-        edges = np.flatnonzero(np.diff(word.view(np.int8), prepend=np.int8(0)))  # word starts and ends, in turn
+        edges = np.flatnonzero(word[1:] != word[:-1]) + 1  # word starts and ends, in turn
         starts, ends = edges[0::2], edges[1::2]
         run_offsets = np.zeros(len(starts) + 1, dtype=np.int64)
         np.cumsum(ends - starts, out=run_offsets[1:])
@@ -928,21 +931,49 @@ def _block_words(lows: list[str]) -> tuple[Any, np.ndarray, np.ndarray]:
         owners.append(ascii_rows[local])
         offsets.append(starts - text_starts[local])
     if len(ascii_rows) < len(lows):
-        words: list[str] = []
-        owner: list[int] = []
-        where: list[int] = []
-        for i in np.flatnonzero(~ascii_mask).tolist():
-            for mo in _RUN_RE.finditer(lows[i]):
-                words.append(mo.group())
-                owner.append(i)
-                where.append(mo.start())
-        arrays.append(pa.array(words, type=pa.large_string()))
-        owners.append(np.array(owner, dtype=np.int64))
-        offsets.append(np.array(where, dtype=np.int64))
+        other_rows = np.flatnonzero(~ascii_mask)
+        words, local, where = _word_runs_unicode([lows[i] for i in other_rows.tolist()])
+        arrays.append(words)
+        owners.append(other_rows[local])
+        offsets.append(where)
     if not arrays:
         return pa.array([], type=pa.large_string()), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     return ((arrays[0] if len(arrays) == 1 else pa.concat_arrays(arrays)), np.concatenate(owners).astype(np.int64),
             np.concatenate(offsets).astype(np.int64))
+
+
+def _word_runs_unicode(texts: list[str]) -> tuple[Any, np.ndarray, np.ndarray]:
+    """:func:`_block_words` of any texts, by their code points: ``\\w`` of each distinct code point asked of
+    Python's own ``re`` (the ASCII ones from a table), the runs found on the code points (offsets in
+    characters, as ``str`` indexes), and their UTF-8 bytes cut from the texts' UTF-8 encoding. A lone
+    surrogate (text decoded with ``surrogateescape``) is encoded as it stands and is never a word character."""
+    import pyarrow as pa
+
+    joined = " " + " ".join(texts) + " "
+    cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    word = _ASCII_WORD_BYTES[np.minimum(cps, 127)]  # 127 (DEL) is no word character
+    high = np.flatnonzero(cps >= 128)
+    if len(high):
+        distinct, which = np.unique(cps[high], return_inverse=True)
+        is_word = np.fromiter((_RUN_RE.match(chr(c)) is not None for c in distinct.tolist()), dtype=bool,
+                              count=len(distinct))
+        word[high] = is_word[which]
+    text_starts = np.ones(len(texts), dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))[:-1] + 1, out=text_starts[1:])
+    text_starts[1:] += 1
+    edges = np.flatnonzero(word[1:] != word[:-1]) + 1
+    starts, ends = edges[0::2], edges[1::2]
+    # UTF-8 bytes per character (a surrogate takes three with surrogatepass)
+    width = (1 + (cps >= 0x80).astype(np.int64) + (cps >= 0x800) + (cps >= 0x10000)).astype(np.int64)
+    word_bytes = np.zeros(len(cps) + 1, dtype=np.int64)
+    np.cumsum(width * word, out=word_bytes[1:])
+    run_offsets = np.zeros(len(starts) + 1, dtype=np.int64)
+    np.cumsum(word_bytes[ends] - word_bytes[starts], out=run_offsets[1:])
+    utf8 = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    packed = np.ascontiguousarray(utf8[np.repeat(word, width)])
+    words = pa.LargeStringArray.from_buffers(len(starts), pa.py_buffer(run_offsets), pa.py_buffer(packed))
+    local = np.searchsorted(text_starts, starts, side="right") - 1
+    return words, local, starts - text_starts[local]
 
 
 #: Most frequent words of a block (by the (word, unit) pairs they would add) whose presence per text is found

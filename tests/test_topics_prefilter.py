@@ -195,3 +195,96 @@ def test_long_multi_sentence_reviews_match_the_reference(parts, noise):
     right after a sentence mark ("a. None of them..."): the judge reads the same tokens as the reference."""
     text = "".join(f"{example}{sep}" for example, sep in parts) + " ".join(noise)
     _same(frame_of([text, " ".join(noise) + " " + text, text.replace(" ", "  ")]))
+
+
+# ------------------------------------------------------------- fifth pass: word runs, attempts, clause-first judge
+
+CODE_POINT_TEXT = st.text(alphabet=st.characters(), max_size=60)  # every category, lone surrogates included
+
+
+@settings(max_examples=60, deadline=None)
+@given(lows=st.lists(st.one_of(CODE_POINT_TEXT, review_text().map(str.lower)), max_size=8))
+def test_block_words_on_any_code_points_are_pythons_word_runs(lows):
+    """The numpy word runs (bytes for ASCII texts, code points for the others) are ``re``'s ``\\w+`` runs."""
+    words, owner, offset = topics._block_words(lows)
+    got = sorted(zip(owner.tolist(), offset.tolist(), words.to_pylist(), strict=True))
+    want = [(i, mo.start(), mo.group()) for i, low in enumerate(lows) for mo in re.finditer(r"\w+", low)]
+    assert got == want
+
+
+def _attempts_by_pairs(lows: list[str], ix) -> set[tuple[int, int, int]]:
+    """The attempts of the fourth pass (one (unit, text) pair per word occurrence and unit): the reference for
+    the mask of frequent words and the per-word phrase lists of :func:`topics._candidate_attempts`."""
+    import numpy as np
+
+    n = len(lows)
+    runs = [(i, mo.start(), mo.group()) for i, low in enumerate(lows) for mo in re.finditer(r"\w+", low)]
+    seen = np.zeros((ix.n_units, n), dtype=bool)
+    for i, _, w in runs:
+        for u in ix.units_of(w):
+            seen[u, i] = True
+    units_of_phrase = {}
+    for ids, units in ix.by_size:
+        for p, us in zip(ids.tolist(), units.tolist(), strict=True):
+            units_of_phrase[p] = us
+    out = set()
+    for i, start, w in runs:
+        for u in ix.units_of(w):
+            if ix.is_first[u]:
+                for p in ix.first_phrases[ix.first_ptr[u] : ix.first_ptr[u + 1]].tolist():
+                    if all(seen[v, i] for v in units_of_phrase[p]):
+                        out.add((i, start, p))
+    return out
+
+
+@pytest.mark.parametrize("heavy", [0, 1, 3, 64])
+@pytest.mark.parametrize("table_max", [5, 200_000])
+def test_attempts_equal_the_pairwise_reference(monkeypatch, heavy, table_max):
+    """Any number of mask words (none, a few, the default) and a word table emptied every block or never."""
+    monkeypatch.setattr(topics, "_BLOCK_HEAVY_WORDS", heavy)
+    monkeypatch.setattr(topics, "_WORD_CACHE_MAX", table_max)
+    ix = topics._phrase_index(None)
+    ix.words.reset()
+    lows = [topics._lower(t) for t in EXAMPLES[:120] + ["", "the the the it it my was", "ünï the it broken"]]
+    for block in (lows[:7], lows[7:60], lows[60:], lows):
+        rows, offsets, phrase_ids = topics._candidate_attempts(block, ix)
+        assert rows == sorted(rows)
+        got = list(zip(rows, offsets, phrase_ids, strict=True))
+        assert len(got) == len(set(got))
+        assert set(got) == _attempts_by_pairs(block, ix)
+    ix.words.reset()
+
+
+@settings(max_examples=40, deadline=None)
+@given(texts=st.lists(review_text(), min_size=1, max_size=5))
+def test_attempts_on_random_text_equal_the_pairwise_reference(texts):
+    ix = topics._phrase_index(None)
+    lows = [topics._lower(t) for t in texts]
+    rows, offsets, phrase_ids = topics._candidate_attempts(lows, ix)
+    assert set(zip(rows, offsets, phrase_ids, strict=True)) == _attempts_by_pairs(lows, ix)
+
+
+CLAUSE_EDGES = [
+    "Shipping, was not fast.", "Not, shipping was fast", "a, none of them were broken", "quite, few broken",
+    "a few, broken", "It was great, but shipping was slow", "no problem; shipping. fast", "the fit: not good",
+    "not a single, jar was broken", "None of the jars, arrived broken", "never, had a problem with shipping",
+    "if it breaks, I'll return it", "I replaced my old one, and this one arrived cracked",
+    "shipping wasn't fast but, it fits well", "doesn't, fit well", "not genuine, fake", "in case it arrives, damaged",
+]
+
+
+@pytest.mark.parametrize("text", CLAUSE_EDGES)
+def test_clause_first_judge_at_clause_edges(text):
+    """A negator or cue just across a clause mark, a quantifier before it, contrast words, context rules: the
+    clause-first verdict and, for a complaint, the sentence's context rules give the reference's answer."""
+    _same(frame_of([text, text + " " + text, text.replace(",", " ,"), text.replace(" ", ",")]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(parts=st.lists(st.one_of(st.sampled_from(CLAUSE_EDGES + EXAMPLES[:60]), st.sampled_from(GLUE)),
+                      min_size=1, max_size=12),
+       seps=st.lists(st.sampled_from([", ", " , ", ",", "; ", " but ", ": ", " ", ". ", "\n"]), min_size=12,
+                     max_size=12))
+def test_clause_first_judge_on_random_clauses(parts, seps):
+    text = "".join(p + s for p, s in zip(parts, seps))
+    _same(frame_of([text]))
