@@ -2137,6 +2137,21 @@ class _Batch:
         got = self._scanned(view).get(pattern)
         return self.match(view, pattern) if got is None else got
 
+    def count_in(self, view: str, rows: np.ndarray, pattern: str) -> np.ndarray:
+        """Non-overlapping RE2 matches of ``pattern`` in ``view`` on ``rows`` (0 on the other rows)."""
+        def make() -> np.ndarray:
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            idx = np.flatnonzero(rows)
+            out = np.zeros(self.n, dtype=np.int64)
+            if len(idx):
+                got = pc.count_substring_regex(self.array(view).take(pa.array(idx)), pattern)
+                out[idx] = np.asarray(got.to_numpy(zero_copy_only=False), dtype=np.int64)
+            return out
+
+        return self.memo(("count_in", view, rows.tobytes(), pattern), make)
+
     def lengths(self, fname: str) -> np.ndarray:
         return self.memo(("len", fname), lambda: np.fromiter(
             map(len, self.titles if fname == "title" else self.texts), dtype=np.int64, count=self.n))
@@ -2259,7 +2274,45 @@ def _pre_words(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.nd
 @_prefilter("seller_feedback")
 def _pre_seller_feedback(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray | None:
     # No finding without a sentence whose logistics cue matches (fast path: inside the lower-cased field).
-    return _phrase_candidates(batch, _phrase_regex("logistics"), _anchors(rule.params))
+    anchors = _anchors(rule.params)
+    sel = _phrase_candidates(batch, _phrase_regex("logistics"), anchors)
+    if sel is None or anchors is None or not sel.mask.any():
+        return sel
+    # The detector's first bound: no finding unless anchored / (anchored + unanchored sentences of more than
+    # SELLER_FEEDBACK_FILLER_WORDS words) >= lowest. With A >= anchored sentences and L <= such longer
+    # sentences (so unanchored longer >= L - anchored), the share is at most A / max(A, L): a finding needs
+    # A >= 1 and A >= lowest * L. Rows where lower-casing changes a field's length keep no such bound.
+    lowest = min(SELLER_FEEDBACK_MIXED_SHARE, SELLER_FEEDBACK_REMOVABLE_SHARE)
+    changed = batch.case_changed()
+    rows = sel.mask & ~changed
+    a_ub = batch.count_in("joined_low", rows, _re2_anchor_starts(anchors))
+    l_lb = batch.count_in("text", rows, _re2_longer_sentence())
+    bounded = rows & ((a_ub < 1) | (a_ub < lowest * l_lb - _SHARE_SLACK))
+    return sel._replace(mask=sel.mask & ~bounded)
+
+
+#: Slack on the share bound's float product (A and L are whole numbers: no row is lost to rounding).
+_SHARE_SLACK: Final[float] = 1e-6
+
+
+@functools.cache
+def _re2_anchor_starts(anchors: frozenset[str]) -> str:
+    r"""RE2: the start of an anchor word that is a token (``[^\W_]+``; no other can be one) after a non-token
+    character or a field's start (NUL). Counted without overlap, each anchored sentence gives at least one
+    match: a token match holds only token characters, and sentences are cut at ``.!?\n`` between them."""
+    return _re2_anchor_pattern(anchors, "[^a-zA-Z0-9]", tokens_only=True).rsplit("(?:", 1)[0]
+
+
+@functools.cache
+def _re2_longer_sentence() -> str:
+    r"""RE2: a sentence with more than SELLER_FEEDBACK_FILLER_WORDS words, read to its end: runs of ASCII
+    letters/digits (each inside a distinct Python ``\w+`` word) joined by ASCII non-word characters other than
+    the sentence ends ``.!?\n``, then the rest of the sentence, so non-overlapping matches are distinct
+    sentences (and content ones: they hold an alphanumeric)."""
+    sep = _re2_class("".join(chr(c) for c in range(128)
+                             if not (chr(c).isalnum() or chr(c) == "_") and chr(c) not in ".!?\n"))
+    word = "[A-Za-z0-9]+"
+    return f"{word}(?:{sep}+{word}){{{SELLER_FEEDBACK_FILLER_WORDS}}}[^.!?\\n]*"
 
 
 @_prefilter("competitor_mention")
