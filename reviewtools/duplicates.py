@@ -331,13 +331,80 @@ def _token_runs(h: np.ndarray, n_sh: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
     One in-place sort of ``(high hash bits | position)`` packed into a uint64 (numpy's SIMD sort) instead of an
     argsort; the rare runs whose high bits collide but whose full hashes differ are re-sorted exactly by the low
-    bits the key dropped (kept aside as uint32: within such a run they decide). Within a run the occurrences stay
-    in position order, so their owners are non-decreasing. Takes ``h`` over and overwrites it with the keys (the
-    caller must drop its own reference for the memory to go).
+    bits the key dropped. Those low bits and the owner text of each position are packed side by side into one
+    uint64 per position, so the sorted positions fetch both with ONE random gather. Within a run the
+    occurrences stay in position order, so their owners are non-decreasing: the order is exactly
+    ``np.lexsort((position, hash))``. Takes ``h`` over and overwrites it with the keys (the caller must drop its
+    own reference for the memory to go).
+
+    >>> ow, brk = _token_runs(np.array([9, 3, 9, 3, 7], dtype=np.uint64), np.array([2, 3]))
+    >>> ow.tolist(), brk.tolist()
+    ([0, 1, 1, 0, 1], [True, False, True, True, False])
     """
     n = len(h)
     bits = max(1, (n - 1).bit_length())
-    low = np.empty(n, dtype=np.uint32 if bits <= 32 else np.uint64)
+    if bits > 32 or len(n_sh) >= 2**31:  # beyond uint32 low bits or int32 owners
+        return _token_runs_wide(h, n_sh)
+    mask = np.uint64((1 << bits) - 1)
+    ends = np.cumsum(n_sh)
+    starts = ends - n_sh
+    aux = np.empty(n, dtype=np.uint64)  # (dropped low bits << 32) | owner text, by position
+    for lo, hi in _ranges(n):
+        t0 = int(np.searchsorted(starts, lo, side="right")) - 1
+        t1 = int(np.searchsorted(starts, hi, side="left"))
+        own = np.repeat(np.arange(t0, t1, dtype=np.uint64),
+                        np.minimum(ends[t0:t1], hi) - np.maximum(starts[t0:t1], lo))
+        block = h[lo:hi]
+        np.bitwise_and(block, mask, out=aux[lo:hi])
+        aux[lo:hi] <<= np.uint64(32)
+        aux[lo:hi] |= own
+        block &= ~mask  # the key in place of the hash: high bits | position
+        block |= np.arange(lo, hi, dtype=np.uint64)
+    key = h
+    del h
+    key.sort()
+    brk = np.empty(n, dtype=bool)
+    brk[:1] = True
+    for lo, hi in _ranges(n, start=1):
+        np.not_equal(key[lo:hi] >> np.uint64(bits), key[lo - 1:hi - 1] >> np.uint64(bits), out=brk[lo:hi])
+    key &= mask
+    pos = key.view(np.int64)
+    ow = np.empty(n, dtype=np.int32)
+    ow_u = ow.view(np.uint32)
+    mixed: list[int] = []
+    for lo, hi in _ranges(n):
+        g = aux[pos[max(lo - 1, 0):hi]]
+        lv = g >> np.uint64(32)
+        ow_u[lo:hi] = g[1:] if lo else g  # the low 32 bits: the owner
+        if lo == 0:
+            lv = np.concatenate((lv[:1], lv))
+        mixed += (np.flatnonzero((lv[1:] != lv[:-1]) & ~brk[lo:hi]) + lo).tolist()
+    done = -1
+    for i in mixed:  # several full hashes share the high bits: order that group by (hash, position)
+        if i < done:
+            continue
+        lo, hi = i, i + 1
+        while not brk[lo]:
+            lo -= 1
+        while hi < n and not brk[hi]:
+            hi += 1
+        sub = np.sort(pos[lo:hi])
+        lv = aux[sub] >> np.uint64(32)
+        o = np.argsort(lv, kind="stable")
+        sub, lv = sub[o], lv[o]
+        pos[lo:hi] = sub
+        ow_u[lo:hi] = aux[sub]
+        brk[lo + 1:hi] = lv[1:] != lv[:-1]
+        done = hi
+    return ow, brk
+
+
+def _token_runs_wide(h: np.ndarray, n_sh: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_token_runs` for more than 2**32 shingles or 2**31 texts (low bits kept whole, owners by a
+    second gather)."""
+    n = len(h)
+    bits = max(1, (n - 1).bit_length())
+    low = np.empty(n, dtype=np.uint64)
     for lo, hi in _ranges(n):  # the key in place of the hash, the dropped low bits aside
         low[lo:hi] = h[lo:hi] & np.uint64((1 << bits) - 1)
         h[lo:hi] >>= np.uint64(bits)
@@ -357,7 +424,7 @@ def _token_runs(h: np.ndarray, n_sh: np.ndarray) -> tuple[np.ndarray, np.ndarray
         lv = low[pos[lo - 1:hi]]
         mixed += (np.flatnonzero((lv[1:] != lv[:-1]) & ~brk[lo:hi]) + lo).tolist()
     done = -1
-    for i in mixed:  # several full hashes share the high bits: order that group by (hash, position)
+    for i in mixed:
         if i < done:
             continue
         lo, hi = i, i + 1
@@ -372,19 +439,18 @@ def _token_runs(h: np.ndarray, n_sh: np.ndarray) -> tuple[np.ndarray, np.ndarray
         brk[lo + 1:hi] = lv[1:] != lv[:-1]
         done = hi
     del low
-    pos32 = np.empty(n, dtype=np.int32 if n < 2**31 else np.int64)
-    for lo, hi in _ranges(n):
-        pos32[lo:hi] = pos[lo:hi]
-    del pos, key
-    owner = np.repeat(np.arange(len(n_sh), dtype=np.int32), n_sh)
-    ow = np.empty(n, dtype=np.int32)
-    for lo, hi in _ranges(n):
-        ow[lo:hi] = owner[pos32[lo:hi]]
+    owner = np.repeat(np.arange(len(n_sh), dtype=np.int64), n_sh)
+    ow = owner[pos]
     return ow, brk
 
 
-def _ranges(n: int, start: int = 0, step: int = 8_000_000) -> Iterator[tuple[int, int]]:
+#: Elements per block of the elementwise passes over the shingle arrays (bounds their temporaries).
+_RANGE_STEP: Final[int] = 8_000_000
+
+
+def _ranges(n: int, start: int = 0, step: int | None = None) -> Iterator[tuple[int, int]]:
     """``[lo, hi)`` blocks of ``range(start, n)`` (elementwise work in blocks keeps temporaries small)."""
+    step = step or _RANGE_STEP
     for lo in range(start, n, step):
         yield lo, min(n, lo + step)
 
