@@ -1037,8 +1037,7 @@ Core_compound_spans(Core *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "Oy*y*y*w*", &texts, &bo, &bs, &be, &bout)) return NULL;
     PyObject *seq = PySequence_Fast(texts, "texts must be a sequence of str");
     PyObject *declined = NULL;
-    uint64_t *hashes = NULL;
-    Py_ssize_t *slots = NULL;
+    uint64_t *slots = NULL; /* the memo: (32 bits of the hash) << 32 | (span index + 1); 0 empty */
     unsigned char *refused = NULL;
     Work w;
     memset(&w, 0, sizeof(w));
@@ -1053,13 +1052,15 @@ Core_compound_spans(Core *self, PyObject *args)
     double *out = (double *)bout.buf;
     declined = PyList_New(0);
     if (!declined) goto fail;
+    if (ns >= (Py_ssize_t)UINT32_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "too many spans for one call");
+        goto fail;
+    }
     size_t cap = 16;
-    while (cap < (size_t)ns * 2) cap <<= 1;
-    hashes = (uint64_t *)PyMem_Malloc(cap * sizeof(uint64_t));
-    slots = (Py_ssize_t *)PyMem_Malloc(cap * sizeof(Py_ssize_t));
+    while (cap < (size_t)ns + (size_t)ns / 2) cap <<= 1; /* load factor at most 2/3 */
+    slots = (uint64_t *)PyMem_Calloc(cap, sizeof(uint64_t));
     refused = (unsigned char *)PyMem_Calloc(ns ? (size_t)ns : 1, 1);
-    if (!hashes || !slots || !refused) { PyErr_NoMemory(); goto fail; }
-    for (size_t k = 0; k < cap; k++) slots[k] = -1;
+    if (!slots || !refused) { PyErr_NoMemory(); goto fail; }
     for (Py_ssize_t i = 0; i < ns; i++) {
         int64_t o = own[i], a = st[i], b = en[i];
         if (o < 0 || o >= n) {
@@ -1085,11 +1086,12 @@ Core_compound_spans(Core *self, PyObject *args)
         const unsigned char *p = (const unsigned char *)PyUnicode_DATA(text) + (size_t)a * (size_t)kind;
         Py_ssize_t m = (Py_ssize_t)(b - a), nbytes = m * kind;
         uint64_t h = hash_bytes(p, nbytes) ^ ((uint64_t)kind << 61);
+        uint64_t tag = h & 0xFFFFFFFF00000000ULL;
         size_t at = (size_t)h & (cap - 1);
         Py_ssize_t same = -1;
-        while (slots[at] >= 0) {
-            Py_ssize_t j = slots[at];
-            if (hashes[at] == h) {
+        while (slots[at]) {
+            Py_ssize_t j = (Py_ssize_t)(slots[at] & 0xFFFFFFFFULL) - 1;
+            if ((slots[at] & 0xFFFFFFFF00000000ULL) == tag) {
                 PyObject *tj = items[own[j]];
                 int kj = PyUnicode_KIND(tj);
                 if (kj == kind && en[j] - st[j] == m
@@ -1109,8 +1111,7 @@ Core_compound_spans(Core *self, PyObject *args)
             }
             continue;
         }
-        slots[at] = i;
-        hashes[at] = h;
+        slots[at] = tag | (uint64_t)(i + 1);
         int ascii = PyUnicode_IS_ASCII(text);
         if (!ascii && kind == PyUnicode_1BYTE_KIND) { /* an ASCII stretch of a Latin-1 text */
             ascii = 1;
@@ -1127,7 +1128,6 @@ Core_compound_spans(Core *self, PyObject *args)
         }
         if (round_to(r.compound, 4, out + i) < 0) goto fail;
     }
-    PyMem_Free(hashes);
     PyMem_Free(slots);
     PyMem_Free(refused);
     work_free(&w);
@@ -1138,7 +1138,6 @@ Core_compound_spans(Core *self, PyObject *args)
     PyBuffer_Release(&bout);
     return declined;
 fail:
-    PyMem_Free(hashes);
     PyMem_Free(slots);
     PyMem_Free(refused);
     work_free(&w);
