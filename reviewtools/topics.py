@@ -560,12 +560,18 @@ class _Doc:
                 return -1
         return k
 
-    def context_veto(self, first: int, last: int, topic: str, lex: _Lexicon) -> tuple[ContextRule, str] | None:
-        """The first context rule whose marker voids a complaint on tokens ``first..last``, with the marker."""
+    def context_veto(
+        self, first: int, last: int, topic: str, lex: _Lexicon, rules: Sequence[ContextRule] | None = None
+    ) -> tuple[ContextRule, str] | None:
+        """The first context rule whose marker voids a complaint on tokens ``first..last``, with the marker.
+
+        ``rules``: the lexicon's rules to try, in its order (default all; leaving out rules whose markers
+        cannot start at any token changes nothing).
+        """
         if first >= len(self.words):
             return None
         clause, sentence = self.clauses[first], self.sentences[first]
-        for rule in lex.context_rules:
+        for rule in lex.context_rules if rules is None else rules:
             if (rule.topics and topic not in rule.topics) or topic in rule.except_topics:
                 continue
             if rule.scope == "conditional":
@@ -631,12 +637,13 @@ def _judge(
 
 
 def _judge_tokens(
-    doc: _Doc, first: int, last: int, ph: _Phrase, rule: TopicRule, lex: _Lexicon
+    doc: _Doc, first: int, last: int, ph: _Phrase, rule: TopicRule, lex: _Lexicon,
+    rules: Sequence[ContextRule] | None = None,
 ) -> tuple[str, bool, str, str, str]:
-    """:func:`_judge` of the match on tokens ``first..last`` of ``doc``."""
+    """:func:`_judge` of the match on tokens ``first..last`` of ``doc`` (``rules``: see :meth:`_Doc.context_veto`)."""
     verdict = _judge_verdict(doc, first, last, ph, rule, lex)
     if verdict[0] == "complaint":
-        veto = doc.context_veto(first, last, rule.id, lex)
+        veto = doc.context_veto(first, last, rule.id, lex, rules)
         if veto:
             ctx, marker = veto
             return "neutral", verdict[1], verdict[2], verdict[3], f"{verdict[4]}, void: {ctx.reason} ({marker!r})"
@@ -1175,8 +1182,28 @@ def _judge_matches(
             doc = _Doc.of(window, lex, offset=lo)
             out.append((rule.id, s, e, ph, *_judge(doc, s, e, ph, rule, lex)))
         else:
-            out.append((rule.id, s, e, ph, *_judge_tokens(got[0], got[1], got[2], ph, rule, lex)))
+            rules = _rules_that_can_start(got[0].words, lex)
+            out.append((rule.id, s, e, ph, *_judge_tokens(got[0], got[1], got[2], ph, rule, lex, rules)))
     return out
+
+
+def _rules_that_can_start(words: list[str], lex: _Lexicon) -> tuple[ContextRule, ...]:
+    """The context rules, in order, with a marker that can start at one of ``words`` (the others cannot void
+    anything there: each rule looks only for its markers' first words)."""
+    if lex is not _lexicon():
+        return lex.context_rules
+    return _rules_with_starts(_marker_starts().intersection(words))
+
+
+@functools.lru_cache(maxsize=1)
+def _marker_starts() -> frozenset[str]:
+    """Every word a context-rule marker can start with."""
+    return frozenset().union(*(rule.first_words for rule in _lexicon().context_rules))
+
+
+@functools.lru_cache(maxsize=4096)
+def _rules_with_starts(present: frozenset[str]) -> tuple[ContextRule, ...]:
+    return tuple(rule for rule in _lexicon().context_rules if not rule.first_words.isdisjoint(present))
 
 
 #: The tokens and marks of :data:`_TOKEN_OR_PUNCT_RE` on text whose curly apostrophes were made straight, for
@@ -1266,12 +1293,16 @@ def _window_doc(window: str, start: int, end: int, lex: _Lexicon) -> tuple[_Doc,
 
 
 def _clause_doc(window: str, start: int, end: int, lex: _Lexicon, after: bool) -> tuple[_Doc, int, int] | None:
-    """``(doc, first, last)`` as :func:`_window_doc`, but of the match's clause only: from the start of the last
-    token before the last clause mark before the match up to the match's end, or (``after``: a mention, whose
-    cue may follow it) up to the next clause mark. All that :func:`_judge_verdict` reads: a suffix of
-    :func:`_window_doc`'s tokens before the match (a sentence mark is a clause mark), numbered the same
-    relative to each other, and every token after the match in its clause. None when a token runs across
-    ``start`` or ``end``.
+    """``(doc, first, last)`` as :func:`_window_doc`, but of the match's clause only: the last token before the
+    last clause mark before the match, the tokens from that mark to the match's end, and (``after``: a
+    mention, whose cue may follow it) those up to the next clause mark. All that :func:`_judge_verdict` reads:
+    a suffix of :func:`_window_doc`'s tokens before the match (a sentence mark is a clause mark), numbered the
+    same relative to each other, and every token after the match in its clause; no sentence numbers (the
+    verdict reads none). None when a token runs across ``start`` or ``end``.
+
+    No clause mark lies between that mark and the match, nor in the match, nor after it before the next one,
+    so each piece is one ``findall``; a contrast word in any of them (a clause of its own) takes the general
+    path, clause by clause (:func:`_add_tokens`).
     """
     text = window.replace("’", "'")
     size = len(text)
@@ -1279,31 +1310,45 @@ def _clause_doc(window: str, start: int, end: int, lex: _Lexicon, after: bool) -
         0 < end < size and _token_char(text, end - 1) and _token_char(text, end)
     ):
         return None
-    origin = 0
+    tokens = _ASCII_WORD_TOKEN_RE if text.isascii() else _WORD_TOKEN_RE
     found = _UP_TO_LAST_CLAUSE_MARK_RE.match(text, 0, start)
-    if found is not None:
+    if found is None:  # no clause mark before the match in the window: from its start, one clause
+        head: list[str] = []
+        piece = 0
+    else:
         before = _UP_TO_LAST_TOKEN_RE.match(text, 0, found.end() - 1)
-        if before is not None:
-            origin = before.start(1)
+        head = [] if before is None else [before.group(1)]
+        piece = found.end()
     if after:
-        found = _CLAUSE_MARK_RE.search(text, end)
-        stop = size if found is None else found.start()
+        nxt = _CLAUSE_MARK_RE.search(text, end)
+        stop = size if nxt is None else nxt.start()
     else:
         stop = end
-    words: list[str] = []
-    clauses: list[int] = []
-    sentences: list[int] = []
+    words_before = tokens.findall(text, piece, start)
+    words_match = tokens.findall(text, start, end)
+    words_after = tokens.findall(text, end, stop) if stop > end else []
     breaks = lex.break_words
-    tokens = _ASCII_WORD_TOKEN_RE if text.isascii() else _WORD_TOKEN_RE
-    clause, sentence = _add_tokens(text[origin:start], 0, 0, tokens, breaks, words, clauses, sentences)
-    first = len(words)
-    clause, sentence = _add_tokens(text[start:end], clause, sentence, tokens, breaks, words, clauses, sentences)
-    last = len(words) - 1
-    if stop > end:
-        _add_tokens(text[end:stop], clause, sentence, tokens, breaks, words, clauses, sentences)
+    if (breaks.isdisjoint(words_before) and breaks.isdisjoint(words_match) and breaks.isdisjoint(words_after)
+            and _CLAUSE_MARK_RE.search(text, start, end) is None):
+        words = head + words_before
+        first = len(words)
+        words += words_match
+        last = len(words) - 1
+        words += words_after
+        clauses = [0] * len(head) + [1] * (len(words) - len(head))
+    else:
+        origin = found.end() - 1 if found is not None and not head else (
+            before.start(1) if found is not None else 0)  # type: ignore[union-attr]
+        words, clauses, sentences = [], [], []
+        clause, sentence = _add_tokens(text[origin:start], 0, 0, tokens, breaks, words, clauses, sentences)
+        first = len(words)
+        clause, sentence = _add_tokens(text[start:end], clause, sentence, tokens, breaks, words, clauses, sentences)
+        last = len(words) - 1
+        if stop > end:
+            _add_tokens(text[end:stop], clause, sentence, tokens, breaks, words, clauses, sentences)
     if last < first:
         return None
-    return _Doc([], [], words, clauses, sentences), first, last
+    return _Doc([], [], words, clauses, []), first, last
 
 
 #: A clause mark, and everything up to the last one of the searched range.
