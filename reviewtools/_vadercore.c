@@ -1712,9 +1712,133 @@ done:
     return res;
 }
 
+/* review_aggregates(flat, count, threshold, mean, negative, worst, worst_at): per review i, over its count[i]
+ * values of flat (reviews one after another): the mean summed one by one from 0.0 then divided by the count
+ * (numpy's sum of fewer than 8 values; reviewtools.sentiment overrides the mean of longer reviews with numpy's
+ * pairwise one), the number of values <= threshold, the first lowest value and its position in flat (-1, and
+ * 0.0 everywhere, for a review without values). Values are never NaN. */
+static PyObject *
+vc_review_aggregates(PyObject *module, PyObject *args)
+{
+    Py_buffer bf, bc, bm, bn, bw, ba;
+    double threshold;
+    if (!PyArg_ParseTuple(args, "y*y*dw*w*w*w*", &bf, &bc, &threshold, &bm, &bn, &bw, &ba)) return NULL;
+    PyObject *res = NULL;
+    Py_ssize_t nf = bf.len / (Py_ssize_t)sizeof(double), n = bc.len / (Py_ssize_t)sizeof(int64_t);
+    if (check_buffer(&bf, nf, sizeof(double), "flat") < 0 || check_buffer(&bc, n, sizeof(int64_t), "count") < 0
+        || check_buffer(&bm, n, sizeof(double), "mean") < 0 || check_buffer(&bn, n, sizeof(int64_t), "negative") < 0
+        || check_buffer(&bw, n, sizeof(double), "worst") < 0 || check_buffer(&ba, n, sizeof(int64_t), "worst_at") < 0)
+        goto done;
+    const double *flat = (const double *)bf.buf;
+    const int64_t *count = (const int64_t *)bc.buf;
+    double *mean = (double *)bm.buf, *worst = (double *)bw.buf;
+    int64_t *negative = (int64_t *)bn.buf, *worst_at = (int64_t *)ba.buf;
+    Py_ssize_t at = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int64_t m = count[i];
+        if (m < 0 || m > nf - at) {
+            PyErr_Format(PyExc_ValueError, "count[%zd] = %lld runs past the %zd values", i, (long long)m, nf);
+            goto done;
+        }
+        if (m == 0) {
+            mean[i] = 0.0;
+            negative[i] = 0;
+            worst[i] = 0.0;
+            worst_at[i] = -1;
+            continue;
+        }
+        double total = 0.0, low = flat[at];
+        int64_t neg = 0, low_at = at;
+        for (int64_t k = 0; k < m; k++) {
+            double v = flat[at + k];
+            total = total + v;
+            if (v <= threshold) neg++;
+            if (v < low) { low = v; low_at = at + k; }
+        }
+        mean[i] = total / (double)m;
+        negative[i] = neg;
+        worst[i] = low;
+        worst_at[i] = low_at;
+        at += m;
+    }
+    res = Py_None;
+    Py_INCREF(res);
+done:
+    PyBuffer_Release(&bf);
+    PyBuffer_Release(&bc);
+    PyBuffer_Release(&bm);
+    PyBuffer_Release(&bn);
+    PyBuffer_Release(&bw);
+    PyBuffer_Release(&ba);
+    return res;
+}
+
+/* span_word_counts(texts, owner, start, end, out): len(texts[owner[k]][start[k]:end[k]].split()) into the int64
+ * buffer out: runs of characters that are not Py_UNICODE_ISSPACE (what str.split() splits on). */
+static PyObject *
+vc_span_word_counts(PyObject *module, PyObject *args)
+{
+    PyObject *texts;
+    Py_buffer bo, bs, be, bout;
+    if (!PyArg_ParseTuple(args, "Oy*y*y*w*", &texts, &bo, &bs, &be, &bout)) return NULL;
+    PyObject *seq = PySequence_Fast(texts, "texts must be a sequence of str");
+    PyObject *res = NULL;
+    if (!seq) goto done;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    Py_ssize_t ns = bo.len / (Py_ssize_t)sizeof(int64_t);
+    if (check_buffer(&bo, ns, sizeof(int64_t), "owner") < 0 || check_buffer(&bs, ns, sizeof(int64_t), "start") < 0
+        || check_buffer(&be, ns, sizeof(int64_t), "end") < 0 || check_buffer(&bout, ns, sizeof(int64_t), "out") < 0)
+        goto done;
+    const int64_t *own = (const int64_t *)bo.buf, *st = (const int64_t *)bs.buf, *en = (const int64_t *)be.buf;
+    int64_t *out = (int64_t *)bout.buf;
+    for (Py_ssize_t i = 0; i < ns; i++) {
+        int64_t o = own[i], a = st[i], b = en[i];
+        if (o < 0 || o >= n || !PyUnicode_Check(items[o])) {
+            PyErr_Format(PyExc_IndexError, "span %zd: owner %lld is not one of the %zd texts", i, (long long)o, n);
+            goto done;
+        }
+        PyObject *text = items[o];
+#if PY_VERSION_HEX < 0x030C0000
+        if (PyUnicode_READY(text) < 0) goto done;
+#endif
+        Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+        if (a < 0 || b < a || b > len) {
+            PyErr_Format(PyExc_IndexError, "span %zd: [%lld, %lld) outside text %lld of length %zd", i,
+                         (long long)a, (long long)b, (long long)o, len);
+            goto done;
+        }
+        int kind = PyUnicode_KIND(text);
+        const void *data = PyUnicode_DATA(text);
+        int64_t words = 0;
+        int in_word = 0;
+        for (Py_ssize_t k = (Py_ssize_t)a; k < (Py_ssize_t)b; k++) {
+            int space = Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k));
+            if (!space && !in_word) words++;
+            in_word = !space;
+        }
+        out[i] = words;
+    }
+    res = Py_None;
+    Py_INCREF(res);
+done:
+    Py_XDECREF(seq);
+    PyBuffer_Release(&bo);
+    PyBuffer_Release(&bs);
+    PyBuffer_Release(&be);
+    PyBuffer_Release(&bout);
+    return res;
+}
+
 static PyMethodDef module_methods[] = {
     {"round", (PyCFunction)vc_round, METH_VARARGS,
      "round(x, ndigits) -> Python's round(x, ndigits) for a float, as the scorer rounds (0 <= ndigits <= 4)"},
+    {"review_aggregates", (PyCFunction)vc_review_aggregates, METH_VARARGS,
+     "review_aggregates(flat, count, threshold, mean, negative, worst, worst_at) -> None: per review, the sequential "
+     "mean, values <= threshold, first lowest value and its position, into the buffers"},
+    {"span_word_counts", (PyCFunction)vc_span_word_counts, METH_VARARGS,
+     "span_word_counts(texts, owner, start, end, out) -> None: len(texts[owner[k]][start[k]:end[k]].split()) "
+     "into the int64 buffer out"},
     {"split_ascii", (PyCFunction)vc_split_ascii, METH_VARARGS,
      "split_ascii(texts, table, opener, bits, abbreviations) -> (bytes of int64 (owner, start, end) triples, "
      "positions left to Python): reviewtools.sentiment.split_sentences of each ASCII text"},

@@ -1025,33 +1025,19 @@ class _Sentences(NamedTuple):
         of sentences together, as rows of one matrix (sums in the order and grouping :func:`_mean` uses)."""
         count = self.count
         n = count.size
-        first = np.cumsum(count) - count
         flat = compounds[self.src]
-        mean = np.zeros(n)
-        negative = np.zeros(n, dtype=np.int64)
-        worst_compound = np.zeros(n)
-        worst_src = np.full(n, -1, dtype=np.int64)
-        order = np.argsort(count, kind="stable")
-        sizes = count[order]
-        bounds = np.flatnonzero(np.diff(sizes)) + 1
-        for rows in np.split(order, bounds):
-            size = int(count[rows[0]]) if rows.size else 0
-            if not size:
-                continue
-            at = first[rows][:, None] + np.arange(size)
-            block = flat[at]
-            if size < _NUMPY_PAIRWISE_MIN:  # one by one from 0.0, as _mean
-                total = np.zeros(rows.size)
-                for j in range(size):
-                    total += block[:, j]
-                mean[rows] = total / size
-            else:  # numpy's own mean of each row (its pairwise sum), as _mean
-                mean[rows] = block.mean(axis=1)
-            low = block.argmin(axis=1)  # the first lowest, as min() then list.index()
-            r = np.arange(rows.size)
-            worst_compound[rows] = block[r, low]
-            worst_src[rows] = self.src[at[r, low]]
-            negative[rows] = (block <= NEGATIVE_THRESHOLD).sum(axis=1)
+        core = native_module()
+        if core is not None and hasattr(core, "review_aggregates"):
+            mean = np.empty(n)
+            negative = np.empty(n, dtype=np.int64)
+            worst_compound = np.empty(n)
+            worst_at = np.empty(n, dtype=np.int64)
+            core.review_aggregates(np.ascontiguousarray(flat, dtype=np.float64), np.ascontiguousarray(
+                count, dtype=np.int64), NEGATIVE_THRESHOLD, mean, negative, worst_compound, worst_at)
+            worst_src = np.where(worst_at >= 0, self.src[np.maximum(worst_at, 0)] if self.src.size else -1, -1)
+            _means_numpy(flat, count, mean, np.flatnonzero(count >= _NUMPY_PAIRWISE_MIN))
+        else:
+            mean, negative, worst_compound, worst_src = _aggregate_numpy(flat, count, self.src)
         worst = self.strings_or_none(worst_src)
         # a sentence of n words has at least 2n - 1 characters, so only one longer than
         # 2 * MAX_RELIABLE_SENTENCE_WORDS characters can be over the limit; shorter ones never change the verdict
@@ -1061,10 +1047,64 @@ class _Sentences(NamedTuple):
         long_src = np.flatnonzero(lengths > 2 * MAX_RELIABLE_SENTENCE_WORDS)
         if long_src.size:
             words = np.zeros(lengths.size, dtype=np.int64)
-            words[long_src] = _word_counts(self.strings_or_none(long_src))  # type: ignore[arg-type]
+            if core is not None and hasattr(core, "span_word_counts"):  # len(s.split()) of the spans, in place
+                counted = np.empty(long_src.size, dtype=np.int64)
+                core.span_word_counts(self.pool, self.owner[long_src], self.start[long_src], self.end[long_src],
+                                      counted)
+                words[long_src] = counted
+            else:
+                words[long_src] = _word_counts(self.strings_or_none(long_src))  # type: ignore[arg-type]
             long_at = np.flatnonzero(lengths[self.src] > 2 * MAX_RELIABLE_SENTENCE_WORDS)
             np.maximum.at(longest, np.repeat(np.arange(n), count)[long_at], words[self.src[long_at]])
         return _Aggregates(count, mean, negative, worst_compound, worst, longest)
+
+
+def _aggregate_numpy(flat: np.ndarray, count: np.ndarray, src: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per review (``count`` values each of ``flat``, reviews one after another): mean (:func:`_mean` exactly),
+    values at or below :data:`NEGATIVE_THRESHOLD`, the first lowest value and its entry of ``src`` (-1 without
+    values). Reviews with the same count together, as rows of one matrix (the path without the native core)."""
+    n = count.size
+    first = np.cumsum(count) - count
+    mean = np.zeros(n)
+    negative = np.zeros(n, dtype=np.int64)
+    worst_compound = np.zeros(n)
+    worst_src = np.full(n, -1, dtype=np.int64)
+    order = np.argsort(count, kind="stable")
+    sizes = count[order]
+    bounds = np.flatnonzero(np.diff(sizes)) + 1
+    for rows in np.split(order, bounds):
+        size = int(count[rows[0]]) if rows.size else 0
+        if not size:
+            continue
+        at = first[rows][:, None] + np.arange(size)
+        block = flat[at]
+        if size < _NUMPY_PAIRWISE_MIN:  # one by one from 0.0, as _mean
+            total = np.zeros(rows.size)
+            for j in range(size):
+                total += block[:, j]
+            mean[rows] = total / size
+        else:  # numpy's own mean of each row (its pairwise sum), as _mean
+            mean[rows] = block.mean(axis=1)
+        low = block.argmin(axis=1)  # the first lowest, as min() then list.index()
+        r = np.arange(rows.size)
+        worst_compound[rows] = block[r, low]
+        worst_src[rows] = src[at[r, low]]
+        negative[rows] = (block <= NEGATIVE_THRESHOLD).sum(axis=1)
+    return mean, negative, worst_compound, worst_src
+
+
+def _means_numpy(flat: np.ndarray, count: np.ndarray, mean: np.ndarray, rows: np.ndarray) -> None:
+    """Set ``mean`` of the reviews ``rows`` (each with at least :data:`_NUMPY_PAIRWISE_MIN` values) to numpy's
+    row mean (its pairwise sum, as :func:`_mean`), reviews with the same count together."""
+    if not rows.size:
+        return
+    first = np.cumsum(count) - count
+    sub = rows[np.argsort(count[rows], kind="stable")]
+    sizes = count[sub]
+    for group in np.split(sub, np.flatnonzero(np.diff(sizes)) + 1):
+        size = int(count[group[0]])
+        mean[group] = flat[first[group][:, None] + np.arange(size)].mean(axis=1)
 
 
 def _word_counts(strings: list[str]) -> np.ndarray:

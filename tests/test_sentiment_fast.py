@@ -334,3 +334,41 @@ def test_sentence_strings_of_a_block():
     assert sents.strings_or_none(np.array([0, -1, 3, 2])) == ["Love it.", None, "Five Stars", "Meh"]
     empty = sentiment._Sentences.of(["", " "], ["", "\n"])
     assert empty.strings_or_none(np.array([-1, -1])) == [None, None]
+
+
+@given(st.lists(st.lists(st.sampled_from([-1.0, -0.5, -0.05, -0.0, 0.0, 0.05, 0.6369]) | st.floats(-1, 1, allow_nan=False),
+                         max_size=20), max_size=25))
+@settings(max_examples=100, deadline=None)
+def test_native_aggregates_equal_numpy(lists):
+    """The native per-review aggregates (sequential means, means from 8 values by numpy) equal the numpy path bit
+    for bit, with reviews without sentences among them."""
+    core = sentiment.native_module()
+    if core is None:
+        pytest.skip("the native core is not built")
+    count = np.array([len(x) for x in lists], dtype=np.int64)
+    flat = np.array([v for x in lists for v in x], dtype=np.float64)
+    src = np.arange(flat.size, dtype=np.int64)[::-1].copy()
+    want = sentiment._aggregate_numpy(flat, count, src)
+    pool = [f"s{k}" for k in range(flat.size)]
+    sents = sentiment._Sentences(pool, np.arange(flat.size, dtype=np.int64), np.zeros(flat.size, dtype=np.int64),
+                                 np.array([len(x) for x in pool], dtype=np.int64), src, count)
+    agg = sents.aggregate(flat[np.argsort(src)])
+    assert np.array_equal(agg.mean.view(np.int64), want[0].view(np.int64))
+    assert agg.negative.tolist() == want[1].tolist()
+    assert np.array_equal(agg.worst_compound.view(np.int64), want[2].view(np.int64))
+    assert agg.worst == [None if q < 0 else pool[q] for q in want[3].tolist()]
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u3000\u2028.\u00e9\u200b\U0001f600")),
+                        max_size=30), min_size=1, max_size=10), st.data())
+@settings(max_examples=100, deadline=None)
+def test_native_span_word_counts_equal_str_split(texts, data):
+    core = sentiment.native_module()
+    if core is None:
+        pytest.skip("the native core is not built")
+    spans = [(o, a, data.draw(st.integers(a, len(texts[o])))) for o in range(len(texts))
+             for a in [data.draw(st.integers(0, len(texts[o])))]]
+    owner, start, end = (np.array([x[k] for x in spans], dtype=np.int64) for k in range(3))
+    out = np.empty(len(spans), dtype=np.int64)
+    core.span_word_counts(texts, owner, start, end, out)
+    assert out.tolist() == [len(texts[o][a:b].split()) for o, a, b in spans]
