@@ -47,9 +47,10 @@ import hashlib
 import logging
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 try:
     import resource
@@ -101,6 +102,19 @@ _EPS: Final[float] = 1e-9
 _LS: Final = pa.large_string()
 
 
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
+def _each(fn: Callable[[_T], _R], items: Sequence[_T], threads: int) -> list[_R]:
+    """``[fn(x) for x in items]``, on ``threads`` threads when more than one (the blocks' numpy and Arrow work
+    releases the GIL; each block writes only its own part of any shared output)."""
+    if threads <= 1 or len(items) <= 1:
+        return [fn(x) for x in items]
+    with ThreadPoolExecutor(min(threads, len(items))) as pool:
+        return list(pool.map(fn, items))
+
+
 def _normalise(s: str) -> list[str]:
     """Lower-case word tokens (the non-empty pieces of ``re.split(r"[^\\w]+", s.lower())``)."""
     return _NORM_WORDS.findall(s.lower())
@@ -128,7 +142,7 @@ _ASCII_WORD_LUT: Final[np.ndarray] = np.array(
      for c in range(256)], dtype=np.uint8)
 
 
-def _normalised_texts(texts: pa.Array) -> tuple[pa.ChunkedArray, np.ndarray]:
+def _normalised_texts(texts: pa.Array, threads: int = 1) -> tuple[pa.ChunkedArray, np.ndarray]:
     """Each text's lower-case words joined by single spaces, and its word count.
 
     Equal to ``" ".join(re.findall(r"\\w+", s.lower()))``: ASCII texts are done on their bytes (a lookup table,
@@ -138,10 +152,13 @@ def _normalised_texts(texts: pa.Array) -> tuple[pa.ChunkedArray, np.ndarray]:
     >>> norm.to_pylist(), n.tolist()
     (['hi there ok_1', 'ça va', '', 'a'], [3, 2, 0, 1])
     """
-    parts = []
-    for lo, hi in _chunks(pc.binary_length(texts).to_numpy(zero_copy_only=False).astype(np.int64), _BLOCK_CHARS):
-        parts.append(_normalised_block(texts.slice(lo, hi - lo)))
+    def block(r: tuple[int, int]) -> tuple[pa.Array, np.ndarray]:
+        got = _normalised_block(texts.slice(r[0], r[1] - r[0]))
         _release()
+        return got
+
+    parts = _each(block, list(_chunks(pc.binary_length(texts).to_numpy(zero_copy_only=False).astype(np.int64),
+                                      _BLOCK_CHARS)), threads)
     # the blocks stay chunks (no second copy of every normalised text; dictionary encoding unifies them)
     norm = pa.chunked_array([p for p, _ in parts], type=pa.large_string())
     n_words = np.concatenate([c for _, c in parts]) if parts else np.zeros(0, dtype=np.int64)
@@ -283,7 +300,8 @@ def _shingles_of_words(wh: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray,
     return h, n_sh
 
 
-def _shingle_hashes(norm: pa.Array, n_words: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def _shingle_hashes(norm: pa.Array, n_words: np.ndarray | None = None,
+                    threads: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """Shingle hashes of each normalised text (flat, text by text) and each text's shingle count.
 
     ``n_words``, each text's word count if the caller knows it (normalising counted them), saves counting
@@ -300,10 +318,17 @@ def _shingle_hashes(norm: pa.Array, n_words: np.ndarray | None = None) -> tuple[
         pieces = np.maximum(np.asarray(n_words, dtype=np.int64), 1)
     counts = np.maximum(pieces - SHINGLE_WORDS + 1, 1)
     out = np.empty(int(counts.sum()), dtype=np.uint64)
+    out_at = np.concatenate(([0], np.cumsum(counts)))  # where each text's shingles go
     cache: dict[str, int] = {}
-    lo = filled = 0
+    blocks = []
+    lo = 0
     while lo < n:
         hi = max(lo + 1, int(np.searchsorted(cum, cum[lo] - chars[lo] + _BLOCK_CHARS, side="right")))
+        blocks.append((lo, hi))
+        lo = hi
+
+    def block(r: tuple[int, int]) -> None:
+        lo, hi = r
         words, lengths = _split_words(norm.slice(lo, hi - lo))
         enc = pc.dictionary_encode(words)
         wh = _word_hashes(enc.dictionary, cache)[enc.indices.to_numpy(zero_copy_only=False)]
@@ -312,9 +337,9 @@ def _shingle_hashes(norm: pa.Array, n_words: np.ndarray | None = None) -> tuple[
         h, n_sh = _shingles_of_words(wh, lengths)
         if not np.array_equal(n_sh, counts[lo:hi]):  # an invariant (both count the same pieces)
             raise RuntimeError("duplicates: shingle counts disagree with the texts' spaces")
-        out[filled:filled + len(h)] = h
-        filled += len(h)
-        lo = hi
+        out[out_at[lo]:out_at[hi]] = h
+
+    _each(block, blocks, threads)
     return out, counts
 
 
@@ -326,7 +351,7 @@ def _min_overlap(s: np.ndarray) -> np.ndarray:
     return np.ceil(NEAR_DUPLICATE_JACCARD * s - _EPS).astype(np.int64)
 
 
-def _token_runs(h: np.ndarray, n_sh: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _token_runs(h: np.ndarray, n_sh: np.ndarray, threads: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """Group equal shingle hashes: the owner text of each occurrence in grouped order, and run-start flags.
 
     One in-place sort of ``(high hash bits | position)`` packed into a uint64 (numpy's SIMD sort) instead of an
@@ -349,7 +374,9 @@ def _token_runs(h: np.ndarray, n_sh: np.ndarray) -> tuple[np.ndarray, np.ndarray
     ends = np.cumsum(n_sh)
     starts = ends - n_sh
     aux = np.empty(n, dtype=np.uint64)  # (dropped low bits << 32) | owner text, by position
-    for lo, hi in _ranges(n):
+
+    def pack(r: tuple[int, int]) -> None:
+        lo, hi = r
         t0 = int(np.searchsorted(starts, lo, side="right")) - 1
         t1 = int(np.searchsorted(starts, hi, side="left"))
         own = np.repeat(np.arange(t0, t1, dtype=np.uint64),
@@ -360,25 +387,34 @@ def _token_runs(h: np.ndarray, n_sh: np.ndarray) -> tuple[np.ndarray, np.ndarray
         aux[lo:hi] |= own
         block &= ~mask  # the key in place of the hash: high bits | position
         block |= np.arange(lo, hi, dtype=np.uint64)
+
+    _each(pack, list(_ranges(n)), threads)
     key = h
     del h
     key.sort()
     brk = np.empty(n, dtype=bool)
     brk[:1] = True
-    for lo, hi in _ranges(n, start=1):
+
+    def breaks(r: tuple[int, int]) -> None:
+        lo, hi = r
         np.not_equal(key[lo:hi] >> np.uint64(bits), key[lo - 1:hi - 1] >> np.uint64(bits), out=brk[lo:hi])
+
+    _each(breaks, list(_ranges(n, start=1)), threads)
     key &= mask
     pos = key.view(np.int64)
     ow = np.empty(n, dtype=np.int32)
     ow_u = ow.view(np.uint32)
-    mixed: list[int] = []
-    for lo, hi in _ranges(n):
+
+    def fetch(r: tuple[int, int]) -> list[int]:
+        lo, hi = r
         g = aux[pos[max(lo - 1, 0):hi]]
         lv = g >> np.uint64(32)
         ow_u[lo:hi] = g[1:] if lo else g  # the low 32 bits: the owner
         if lo == 0:
             lv = np.concatenate((lv[:1], lv))
-        mixed += (np.flatnonzero((lv[1:] != lv[:-1]) & ~brk[lo:hi]) + lo).tolist()
+        return (np.flatnonzero((lv[1:] != lv[:-1]) & ~brk[lo:hi]) + lo).tolist()
+
+    mixed = [i for part in _each(fetch, list(_ranges(n)), threads) for i in part]
     done = -1
     for i in mixed:  # several full hashes share the high bits: order that group by (hash, position)
         if i < done:
@@ -455,12 +491,13 @@ def _ranges(n: int, start: int = 0, step: int | None = None) -> Iterator[tuple[i
         yield lo, min(n, lo + step)
 
 
-def _near_pairs(norm: pa.Array | list[pa.Array],
-                n_words: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _near_pairs(norm: pa.Array | list[pa.Array], n_words: np.ndarray | None = None,
+                threads: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every pair ``(u, v)``, ``u < v``, of the given texts whose shingle sets have Jaccard >= the threshold.
 
     ``norm`` holds distinct normalised texts (words joined by single spaces). Exact: see the module docstring.
-    ``n_words`` (optional) is each text's word count. Returns ``(u, v, jaccard)`` arrays.
+    ``n_words`` (optional) is each text's word count; ``threads`` run the block loops. Returns ``(u, v,
+    jaccard)`` arrays.
 
     >>> a = "the kettle boils a full litre in under three minutes and the handle stays cool"
     >>> u, v, j = _near_pairs(pa.array([a, a + " today", "something else entirely said here by me"]))
@@ -474,11 +511,11 @@ def _near_pairs(norm: pa.Array | list[pa.Array],
     if n_texts < 2:
         return empty
     t0 = [time.process_time()]
-    sh = list(_shingle_hashes(norm, n_words))
+    sh = list(_shingle_hashes(norm, n_words, threads))
     del norm
     _release()
     _lap("shingles", t0)
-    ow, brk = _token_runs(sh.pop(0), sh[0])
+    ow, brk = _token_runs(sh.pop(0), sh[0], threads)
     del sh
     _lap("token runs", t0)
     # one entry per (shingle, text): drop repeats of a shingle inside one text
@@ -533,11 +570,11 @@ def _near_pairs(norm: pa.Array | list[pa.Array],
     in_prefix = np.repeat(off[:-1] - p_start, n_prefix) + np.arange(int(n_prefix.sum()))
     entries = [t_rank[in_prefix], np.repeat(np.arange(n_texts, dtype=np.int32), n_prefix)]
     del in_prefix, p_start
-    cand_u, cand_v, _ = _candidates(entries, size, prefix, last)
+    cand_u, cand_v, _ = _candidates(entries, size, prefix, last, threads)
     _lap("candidates", t0)
     if len(cand_u) == 0:
         return empty
-    overlap = _overlaps(cand_u, cand_v, t_rank, off)
+    overlap = _overlaps(cand_u, cand_v, t_rank, off, threads)
     _lap("verification", t0)
     jac = overlap / (size[cand_u] + size[cand_v] - overlap)
     ok = jac >= NEAR_DUPLICATE_JACCARD
@@ -545,8 +582,8 @@ def _near_pairs(norm: pa.Array | list[pa.Array],
     return cand_u[ok], cand_v[ok], jac[ok]
 
 
-def _candidates(entries: list[np.ndarray], size: np.ndarray, prefix: np.ndarray,
-                last: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _candidates(entries: list[np.ndarray], size: np.ndarray, prefix: np.ndarray, last: np.ndarray,
+                threads: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Distinct pairs of texts sharing a prefix shingle that pass the size and prefix-count bounds, with the
     number of prefix shingles each pair shares.
 
@@ -582,15 +619,19 @@ def _candidates(entries: list[np.ndarray], size: np.ndarray, prefix: np.ndarray,
     del key, limit
     pairs = np.empty(int(later.sum()), dtype=np.uint64)  # every pair occurrence, filled in order
     log.debug("near duplicates: %d pair occurrences", len(pairs))
-    filled = 0
-    for lo, hi in _chunks(later, _PAIR_CHUNK):
+    filled = len(pairs)
+    at = np.concatenate(([0], np.cumsum(later)))  # where each member's pairs go
+
+    def fill(r: tuple[int, int]) -> None:
+        lo, hi = r
         c = later[lo:hi]
-        m = int(c.sum())
-        out = pairs[filled:filled + m]
+        m = int(at[hi] - at[lo])
+        out = pairs[at[lo]:at[hi]]
         out[:] = np.repeat(sid[lo:hi] << np.uint64(32), c)
         out |= sid[np.repeat(np.arange(lo, hi) + 1 - (np.cumsum(c) - c), c) + np.arange(m)]
-        filled += m
-    del later, sid
+
+    _each(fill, list(_chunks(later, _PAIR_CHUNK)), threads)
+    del later, sid, at
     if filled == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     pairs.sort()
@@ -606,7 +647,9 @@ def _candidates(entries: list[np.ndarray], size: np.ndarray, prefix: np.ndarray,
     p_last = last[by_size]
     p_rest = (size - prefix)[by_size]
     ok = np.empty(len(pairs), dtype=bool)
-    for lo, hi in _ranges(len(pairs), step=1_000_000):
+
+    def bound(r: tuple[int, int]) -> None:
+        lo, hi = r
         x = (pairs[lo:hi] >> np.uint64(32)).astype(np.int64)
         y = (pairs[lo:hi] & np.uint64(0xFFFFFFFF)).astype(np.int64)
         l_x, l_y, r_x, r_y = p_last[x], p_last[y], p_rest[x], p_rest[y]
@@ -614,6 +657,8 @@ def _candidates(entries: list[np.ndarray], size: np.ndarray, prefix: np.ndarray,
         total = sizes_sorted[x] + sizes_sorted[y]
         need = np.ceil(NEAR_DUPLICATE_JACCARD / (1 + NEAR_DUPLICATE_JACCARD) * total - _EPS)
         ok[lo:hi] = times[lo:hi] + rest >= need
+
+    _each(bound, list(_ranges(len(pairs), step=1_000_000)), threads)
     log.debug("near duplicates: %d pair occurrences, %d distinct, %d after the prefix-count bound",
               filled, len(pairs), int(ok.sum()))
     pairs, times = pairs[ok], times[ok]
@@ -637,7 +682,7 @@ def _chunks(weights: np.ndarray, limit: int) -> Iterator[tuple[int, int]]:
         lo = hi
 
 
-def _overlaps(u: np.ndarray, v: np.ndarray, ranks: np.ndarray, off: np.ndarray) -> np.ndarray:
+def _overlaps(u: np.ndarray, v: np.ndarray, ranks: np.ndarray, off: np.ndarray, threads: int = 1) -> np.ndarray:
     """``|shingles(u) & shingles(v)|`` for each candidate pair, exactly.
 
     Only shared shingles can be common. Each text's shared shingles (``ranks[off[x]:off[x + 1]]``, sorted) are
@@ -657,9 +702,13 @@ def _overlaps(u: np.ndarray, v: np.ndarray, ranks: np.ndarray, off: np.ndarray) 
     mat.has_sorted_indices = True
     out = np.zeros(len(u), dtype=np.int64)
     length = np.diff(off)
-    for lo, hi in _chunks(length[u] + length[v], _VERIFY_CHUNK):
+
+    def block(r: tuple[int, int]) -> None:
+        lo, hi = r
         both = mat[u[lo:hi]].multiply(mat[v[lo:hi]])
         out[lo:hi] = np.diff(scipy.sparse.csr_array(both).indptr)
+
+    _each(block, list(_chunks(length[u] + length[v], _VERIFY_CHUNK)), threads)
     log.debug("near duplicates: %d pairs compared, %d shingles", len(u), int((length[u] + length[v]).sum()))
     return out
 
@@ -667,7 +716,7 @@ def _overlaps(u: np.ndarray, v: np.ndarray, ranks: np.ndarray, off: np.ndarray) 
 # ----------------------------------------------------------------------------------------- the check
 
 
-def find_duplicates(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = None) -> pd.DataFrame:
+def find_duplicates(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = None, threads: int = 1) -> pd.DataFrame:
     """Set-level check over the WHOLE frame: the same or nearly the same text under different authors.
 
     Exact duplicates compare a normalised text (lower-case, punctuation dropped); near duplicates are every
@@ -677,6 +726,11 @@ def find_duplicates(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = None)
     member is flagged weak. The same author repeating a text (e.g. one review shown on several variants of a
     listing) is not plagiarism and is not flagged here. Texts under :data:`DUPLICATE_MIN_WORDS` words are
     recorded as ``not_run``.
+
+    ``threads`` > 1 runs the heavy block loops (normalising, shingling, the join's passes, the verification)
+    on that many threads of this process: their numpy, Arrow and scipy work releases the GIL, no memory is
+    copied, and the output is the same whatever the number. Leave it at 1 when the other cores are busy (e.g.
+    beside the per-review stages).
 
     >>> import pandas as pd
     >>> t = "This blender is loud but it crushes ice in seconds and cleans up fast."
@@ -696,7 +750,9 @@ def find_duplicates(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = None)
     _prepare(frame.iloc[:0] if isinstance(frame, pd.DataFrame) else frame)  # validate the input
     if not exact_rule and not near_rule:
         return _to_frame([])
-    return _Duplicates(frame, exact_rule, near_rule).result()
+    if not isinstance(threads, int) or isinstance(threads, bool) or threads < 1:
+        raise ValueError(f"find_duplicates: threads must be a whole number >= 1, got {threads!r}")
+    return _Duplicates(frame, exact_rule, near_rule, threads).result()
 
 
 #: Partner reviews named in a note (more are summarised as " ...").
@@ -758,8 +814,9 @@ class _Duplicates:
     the order the row-by-row check emitted them.
     """
 
-    def __init__(self, frame: pd.DataFrame, exact_rule: dict[str, Rule], near_rule: dict[str, Rule]) -> None:
-        self.frame, self.exact_rule, self.near_rule = frame, exact_rule, near_rule
+    def __init__(self, frame: pd.DataFrame, exact_rule: dict[str, Rule], near_rule: dict[str, Rule],
+                 threads: int = 1) -> None:
+        self.frame, self.exact_rule, self.near_rule, self.threads = frame, exact_rule, near_rule, threads
         n = self.n = len(frame)
         plat = frame["platform"] if "platform" in frame.columns else pd.Series([None] * n, dtype=object)
         known = plat.isin(PLATFORMS).to_numpy(dtype=bool, na_value=False)
@@ -892,7 +949,7 @@ class _Duplicates:
         exact_of, near_of = self.rule_of
         has_rule = (exact_of >= 0) | (near_of >= 0)
         t0 = [time.process_time()]
-        norm, n_words = _normalised_texts(_text_array(self.text_col))
+        norm, n_words = _normalised_texts(_text_array(self.text_col), self.threads)
         _lap("normalise", t0)
         blocks: list[dict[str, Any]] = []
         short = np.flatnonzero(has_rule & (n_words < DUPLICATE_MIN_WORDS))
@@ -1025,7 +1082,7 @@ class _Duplicates:
     def _near(self, texts: list[pa.Array], text_words: np.ndarray, in_exact: np.ndarray) -> dict[str, Any]:
         """Rows whose text has a near duplicate (and no exact one) under a different author."""
         empty = {"rows": np.zeros(0, np.int64)}
-        u, v, jac = _near_pairs(texts, text_words)
+        u, v, jac = _near_pairs(texts, text_words, self.threads)
         if len(u) == 0:
             return empty
         src = np.concatenate((u, v))

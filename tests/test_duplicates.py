@@ -241,6 +241,17 @@ def test_same_output_whatever_the_block_sizes(monkeypatch):
     monkeypatch.setattr(dup, "_VERIFY_CHUNK", 300)
     monkeypatch.setattr(dup, "_RANGE_STEP", 997)
     pd.testing.assert_frame_equal(find_duplicates(frame), whole)
+    pd.testing.assert_frame_equal(find_duplicates(frame, threads=3), whole)  # many blocks, on threads
+
+
+def test_threads_give_the_same_frame_and_must_be_a_count():
+    frame = _corpus(900, 6)
+    whole = find_duplicates(frame)
+    assert (whole.outcome == "hit").sum() > 100
+    pd.testing.assert_frame_equal(find_duplicates(frame, threads=2), whole, check_exact=True)
+    for bad in (0, -1, 1.5, True, "2"):
+        with pytest.raises(ValueError, match="threads"):
+            find_duplicates(frame, threads=bad)
 
 
 def test_row_order_does_not_change_which_reviews_are_flagged():
