@@ -165,3 +165,47 @@ def test_hit_assembly_equals_the_sorted_rows(n_rows, n_rules, detector_hits, con
     every.sort(key=lambda kv: kv[0])
     want = R._to_frame([r for _, rows in every for r in rows])
     pd.testing.assert_frame_equal(hits.frame(), want)
+
+
+def _refine_patterns() -> list[str]:
+    """Every literal-sequence pattern the phrase, word and seller prefilters refine with."""
+    pats = set()
+    for rule in load_rules():
+        ms = ([R._phrase_regex(rule.params["phrases"])] if "phrases" in rule.params else
+              [R._word_regex(rule.params["lexicon"])] if "lexicon" in rule.params else [])
+        for m in ms:
+            pre = R._matcher_prefilter(m)
+            if pre is not None:
+                pats.update(pre[1])
+    pre = R._matcher_prefilter(R._phrase_regex("logistics"))
+    pats.update(pre[1] if pre else ())
+    return sorted(pats)
+
+
+def test_long_patterns_cut_into_alternatives_match_the_same_rows():
+    """A pattern cut at its top-level ``|`` (what refine searches) accepts exactly the rows the whole accepts."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = list(dict.fromkeys(x.lower() for _, x in _varied_pairs()))
+    arr = pa.array(texts, type=pa.large_string())
+    cut = 0
+    for pat in _refine_patterns():
+        for limit in (R._RE2_CHUNK_CHARS, 300):
+            chunks = R._alternation_chunks(pat, limit)
+            assert "|".join(chunks) == pat
+            whole = np.asarray(pc.match_substring_regex(arr, pat).to_numpy(zero_copy_only=False), dtype=bool)
+            union = np.zeros(len(texts), dtype=bool)
+            for ch in chunks:
+                union |= np.asarray(pc.match_substring_regex(arr, ch).to_numpy(zero_copy_only=False), dtype=bool)
+            np.testing.assert_array_equal(union, whole)
+            cut += len(chunks) > 1
+    assert cut  # some pattern was long enough to cut
+
+
+def test_alternation_chunks_keep_groups_classes_escapes_and_flags_whole():
+    assert R._alternation_chunks("a(?:b|c)|[|(]d|e\\|f|g", limit=1) == ("a(?:b|c)", "[|(]d", "e\\|f", "g")
+    assert R._alternation_chunks("[]|]x|y", limit=1) == ("[]|]x", "y")
+    assert R._alternation_chunks("(?s)a|b", limit=1) == ("(?s)a|b",)
+    assert R._alternation_chunks("(a|b", limit=1) == ("(a|b",)  # unbalanced: left alone
+    assert R._alternation_chunks("short|one") == ("short|one",)
