@@ -1425,7 +1425,7 @@ static PyTypeObject CoreType = {
 
 /* ascii_word_counts(heads, keys, longest, tokens, words, letters): for each ASCII str of heads, the number of
  * tokens (maximal runs of ASCII letters and digits), of those tokens of at most longest (<= 8) characters whose
- * lower-cased bytes, read as a little-endian uint64, are among keys (a sorted uint64 buffer), and of ASCII
+ * lower-cased bytes, read as a little-endian uint64, are among keys (a uint64 buffer of non-zero keys), and of ASCII
  * letters, written into the int64 buffers tokens, words and letters (reviewtools.sentiment's English
  * function-word test; its numpy path is the reference). */
 static PyObject *
@@ -1450,10 +1450,23 @@ vc_ascii_word_counts(PyObject *module, PyObject *args)
     }
     const uint64_t *keys = (const uint64_t *)bk.buf;
     int64_t *tokens = (int64_t *)bt.buf, *words = (int64_t *)bw.buf, *letters = (int64_t *)bl.buf;
+    /* the keys in an open-addressing set (a key is never 0: every word has a first byte) */
+    size_t cap = 16;
+    while (cap < (size_t)nk * 4) cap <<= 1;
+    int shift = 64;
+    for (size_t c = cap; c > 1; c >>= 1) shift--;
+    uint64_t *set = (uint64_t *)PyMem_Calloc(cap, sizeof(uint64_t));
+    if (!set) { PyErr_NoMemory(); goto done; }
+    for (Py_ssize_t k = 0; k < nk; k++) {
+        size_t at = (size_t)((keys[k] * 0x9E3779B97F4A7C15ULL) >> shift);
+        while (set[at] && set[at] != keys[k]) at = (at + 1) & (cap - 1);
+        set[at] = keys[k];
+    }
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *h = items[i];
         if (!PyUnicode_CheckExact(h) || !PyUnicode_IS_ASCII(h)) {
             PyErr_Format(PyExc_ValueError, "heads[%zd] is not an ASCII str", i);
+            PyMem_Free(set);
             goto done;
         }
         const unsigned char *c = (const unsigned char *)PyUnicode_DATA(h);
@@ -1475,20 +1488,17 @@ vc_ascii_word_counts(PyObject *module, PyObject *args)
                 if (k - a < 8) packed |= (uint64_t)lx << (8 * (k - a));
             }
             nt++;
-            if (k - a <= longest && nk) {
-                Py_ssize_t lo = 0, hi = nk; /* the first key >= packed */
-                while (lo < hi) {
-                    Py_ssize_t mid = (lo + hi) / 2;
-                    if (keys[mid] < packed) lo = mid + 1;
-                    else hi = mid;
-                }
-                if (lo < nk && keys[lo] == packed) nw++;
+            if (k - a <= longest) {
+                size_t at = (size_t)((packed * 0x9E3779B97F4A7C15ULL) >> shift);
+                while (set[at] && set[at] != packed) at = (at + 1) & (cap - 1);
+                nw += set[at] == packed;
             }
         }
         tokens[i] = nt;
         words[i] = nw;
         letters[i] = nl;
     }
+    PyMem_Free(set);
     res = Py_None;
     Py_INCREF(res);
 done:
