@@ -211,6 +211,13 @@ class ContextRule:
         """Words a marker can start with (a quick filter before matching markers)."""
         return frozenset(w.split(" ")[0] for m in self.markers for w in m[0])
 
+    @functools.cached_property
+    def markers_by_start(self) -> dict[str, tuple[tuple[frozenset[str], ...], ...]]:
+        """Per word of :attr:`first_words`, the markers (in order) with an alternative starting with it: the
+        only ones that can match where that word stands."""
+        return {w: tuple(m for m in self.markers if any(a.split(" ")[0] == w for a in m[0]))
+                for w in self.first_words}
+
 
 @dataclass(frozen=True)
 class _Lexicon:
@@ -587,11 +594,11 @@ class _Doc:
             hi = last + 1
             while hi < len(self.words) and hi - last - 1 < rule.after and same[hi] == unit:
                 hi += 1
-            starts = rule.first_words
+            starts = rule.markers_by_start
             for j in list(range(lo, first)) + list(range(last + 1, hi)):
                 if self.words[j] not in starts:
                     continue
-                for marker in rule.markers:
+                for marker in starts[self.words[j]]:
                     end = self._marker_at(j, marker)
                     if end < 0 or (j < first and end > first):
                         continue
@@ -609,10 +616,11 @@ class _Doc:
         j = first
         while j > 0 and self.sentences[j - 1] == sentence:
             j -= 1
+        starts = rule.markers_by_start
         for k in range(j, first):
-            if self.words[k] not in rule.first_words:
+            if self.words[k] not in starts:
                 continue
-            for marker in rule.markers:
+            for marker in starts[self.words[k]]:
                 end = self._marker_at(k, marker)
                 if end < 0 or end > first:
                     continue
@@ -1109,8 +1117,7 @@ def _candidate_attempts(lows: list[str], ix: _PhraseIndex) -> tuple[list[int], l
         ok = seen[units[:, 0]]
         for j in range(1, units.shape[1]):
             ok &= seen[units[:, j]]
-        which, text = np.nonzero(ok)
-        candidate[ids[which], text] = True
+        candidate[ids] = ok  # each phrase is in one group
     # attempts: each occurrence of a word that can begin some phrase's first token, at each such phrase ...
     n_firsts_of = table.first_ptr[gid + 1] - table.first_ptr[gid]
     occ = np.flatnonzero(n_firsts_of[word_id] > 0)

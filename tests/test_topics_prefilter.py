@@ -288,3 +288,16 @@ def test_clause_first_judge_at_clause_edges(text):
 def test_clause_first_judge_on_random_clauses(parts, seps):
     text = "".join(p + s for p, s in zip(parts, seps))
     _same(frame_of([text]))
+
+
+def test_markers_by_start_hold_every_marker_that_can_match_in_order():
+    """The context rules try at a token only the markers indexed under its word: every marker with an
+    alternative (or a two-word alternative's first word) equal to that word is there, in the rule's order."""
+    for rule in LEXICON.context_rules:
+        assert set(rule.markers_by_start) == set(rule.first_words)
+        for word, markers in rule.markers_by_start.items():
+            want = [m for m in rule.markers if word in m[0] or any(a.split(" ")[0] == word for a in m[0])]
+            assert list(markers) == want
+        for marker in rule.markers:
+            for alt in marker[0]:
+                assert marker in rule.markers_by_start[alt.split(" ")[0]]
