@@ -398,3 +398,29 @@ def test_binary_check_counts_the_control_characters_one_by_one(sample: str) -> N
 
     by_char = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd")
     assert len(_CONTROLS.findall(sample)) == by_char
+
+
+_COUNTS = ["0", "3", " 12 ", "1,200", "1 200", "one", "a", "an", "One person found this helpful", "2 people",
+           "2.5", "-1", "", "many", "N/A", "x", "7.0", "99999999999999999999"]
+_PLATFORMS = ["Amazon", "amazon", " Google Maps ", "google-business", "AppStore", "Play Store", "yelp", "",
+              "Trust pilot", "other", "ÄMAZON", "google_play"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(_COUNTS), st.text(max_size=6)), max_size=30),
+       st.lists(st.one_of(st.none(), st.sampled_from(_PLATFORMS)), max_size=30))
+def test_parsing_each_distinct_value_once_equals_parsing_every_row(counts: list, platforms: list) -> None:
+    from reviewtools.ingest import _parse_count, _per_distinct, _platform_values
+
+    for values, parse in ((counts, _parse_count), (platforms, _platform_values)):
+        s = pd.Series(values * 3, dtype="string", name="col", index=pd.RangeIndex(5, 5 + 3 * len(values)))
+        pd.testing.assert_series_equal(_per_distinct(s, parse), parse(s))
+
+
+def test_a_helpful_count_that_is_no_number_is_null_not_an_error(tmp_path: Path) -> None:
+    # "many" (no digits, no number word) made _parse_count raise a TypeError for the whole file
+    p = tmp_path / "votes.csv"
+    p.write_text("review_id,rating,text,created_at,helpful_votes\n"
+                 "a,5,Good,2024-01-02,many\nb,4,Fine,2024-01-03,one\nc,3,Ok,2024-01-04,12\n")
+    res = read_reviews(p)
+    assert res.reviews["helpful_votes"].tolist() == [pd.NA, 1, 12]
