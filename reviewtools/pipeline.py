@@ -34,6 +34,7 @@ review pulls its product's simple average down.
 from __future__ import annotations
 
 import gc
+import itertools
 import logging
 import math
 import multiprocessing
@@ -939,19 +940,20 @@ class _PackedBlock:
 
 def _pack(rows: list[tuple[Any, ...]]) -> _PackedBlock:
     """:class:`_PackedBlock` of :func:`_decide_block`'s rows."""
-    cols: dict[str, list[Any]] = {c: [] for c in _DECIDED_COLUMNS}
+    if not rows:
+        return _PackedBlock({c: pd.array([], dtype="string") for c in _DECIDED_COLUMNS}, [], 0)
+    # the rows' fields as columns (one tuple each), in _decide_block's order
+    action, head, tail, draft, kind, where, lint, blocked, topic, rule_ids, clause, evidence, nr, redos = zip(*rows)
+    reason = [h + _BLOCKED_NOTE + t if b else h + t for h, t, b in zip(head, tail, blocked)]
+    cols = {"action": action, "action_reason": reason, "draft": draft, "draft_kind": kind, "draft_where": where,
+            "draft_lint": lint, "reply_topic": topic, "rule_ids": rule_ids, "clause": clause, "evidence": evidence,
+            "checks_not_run": nr}
     redo: list[tuple[Any, ...]] = []
-    for j, row in enumerate(rows):
-        (action, head, tail, draft, kind, where, lint, blocked, topic, rule_ids, clause, evidence, nr, r) = row
-        reason = head + (_BLOCKED_NOTE if blocked else "") + tail
-        for c, v in (("action", action), ("action_reason", reason), ("draft", draft), ("draft_kind", kind),
-                     ("draft_where", where), ("draft_lint", lint), ("reply_topic", topic),
-                     ("rule_ids", rule_ids), ("clause", clause), ("evidence", evidence), ("checks_not_run", nr)):
-            cols[c].append(v)
+    for j, r in enumerate(redos):
         if r is not None:
             norm, fresh, rkind, dtopic, problem, who = r
-            redo.append((j, norm, True, head, tail, rkind, dtopic, problem, who) if fresh else (j, norm, False))
-    return _PackedBlock({c: pd.array(cols.pop(c), dtype="string") for c in _DECIDED_COLUMNS}, redo, len(rows))
+            redo.append((j, norm, True, head[j], tail[j], rkind, dtopic, problem, who) if fresh else (j, norm, False))
+    return _PackedBlock({c: pd.array(list(cols.pop(c)), dtype="string") for c in _DECIDED_COLUMNS}, redo, len(rows))
 
 
 def _assemble(blocks: Iterable[list[tuple[Any, ...]] | _PackedBlock], recs: pd.DataFrame, settings: ReplySettings,
@@ -1135,19 +1137,35 @@ def _decide_block(recs: pd.DataFrame, state: _DecisionState, whole: bool = True)
     previous = set(state.existing)  # the drafts on the page so far: existing replies, then this block's drafts
     memo = _DraftMemo(settings)
     rows: list[tuple[Any, ...]] = []
-    for rec in _records(recs):
-        rid = str(rec["review_id"])
-        platform = str(rec.get("platform") or "other")
-        rating = rec.get("rating")
-        rating = None if rating is None or pd.isna(rating) else int(rating)
-        label = rec.get("sentiment_label") if has_sent else None
-        label = None if label is None or pd.isna(label) else str(label)
-        score = rec.get("sentiment_score") if has_sent else None
-        score = None if score is None or pd.isna(score) else float(score)
-        comp = _lookup(complaints, platform, rid, [])
+    names = list(recs.columns)
+    if "review_id" not in names and len(recs):
+        raise KeyError("review_id")  # as the record's rec["review_id"] did
+    # each column read below by its position in a row's values; an absent column reads the None after them
+    at = {c: names.index(c) if c in names else len(names) for c in (
+        "review_id", "platform", "rating", "sentiment_label", "sentiment_score", "text_language", "reply_text",
+        "replied_at")}
+    i_rid, i_plat, i_rating, i_label, i_score, i_lang, i_reply, i_when = at.values()
+    if not has_sent:
+        i_label = i_score = len(names)
+    for values in _row_values(recs):
+        # values[k] is what rec.get(names[k]) gives (rec: the row's record, made only for the rows that need it)
+        rid = str(values[i_rid])
+        platform = str(values[i_plat] or "other")
+        rating = values[i_rating]
+        rating = None if _na(rating) else int(rating)
+        label = values[i_label]
+        label = None if _na(label) else str(label)
+        score = values[i_score]
+        score = None if _na(score) else float(score)
+        key = platform + _KEY_SEP + rid  # _lookup's first key; the id alone when no entry has it
+        comp = complaints.get(key)
+        if comp is None:
+            comp = complaints.get(rid, [])
         topic = primary_topic(t for t, _ in comp)
         problem = next((e for t, e in comp if t == topic), None)
-        g = _lookup(by_hit, platform, rid)
+        g = by_hit.get(key)
+        if g is None:
+            g = by_hit.get(rid)
         draft = kind = where = lint = ""
         blocked = False
         redo = None
@@ -1155,8 +1173,8 @@ def _decide_block(recs: pd.DataFrame, state: _DecisionState, whole: bool = True)
         sent_txt = (f"{label} sentiment ({score:+.2f})" if label and score is not None else
                     f"{label} sentiment" if label else "sentiment not scored")
         if label == UNKNOWN_LABEL:  # text not English: neither positive nor negative, the rating decides
-            lang = rec.get("text_language")
-            lang = "another language" if lang is None or pd.isna(lang) else str(lang)
+            lang = values[i_lang]
+            lang = "another language" if _na(lang) else str(lang)
             sent_txt = f"sentiment not scored because the text is in {lang} (VADER is English only)"
             label = None
         stars = f"{rating}★" if rating is not None else "unrated"
@@ -1169,7 +1187,7 @@ def _decide_block(recs: pd.DataFrame, state: _DecisionState, whole: bool = True)
         if g is not None and _is_strong(g):
             action = "removal_request"
             reason = f"Strong removal-basis guideline hit: {_hit_phrase(g)}."
-            req = removal_request_from_rows(rec, g, settings)
+            req = removal_request_from_rows(dict(zip(names, values)), g, settings)
             draft, kind, where = req.body, "removal_request", f"{req.channel}" + (f" ({req.to})" if req.to else "")
         elif g is not None:
             action = "manual_review"
@@ -1206,14 +1224,15 @@ def _decide_block(recs: pd.DataFrame, state: _DecisionState, whole: bool = True)
                                "and Amazon's Communication Guidelines forbid thank-you-only messages.")
                 else:
                     action = "thank"
-            replied = rec.get("reply_text")
+            replied = values[i_reply]
             if action in ("public_reply", "thank") and isinstance(replied, str) and replied.strip():
-                when = rec.get("replied_at")
-                when_txt = f" on {pd.Timestamp(when):%Y-%m-%d}" if when is not None and pd.notna(when) else ""
+                when = values[i_when]
+                when_txt = f" on {pd.Timestamp(when):%Y-%m-%d}" if not _na(when) else ""
                 action = "none"
                 reason += f" Already replied{when_txt}; edit that reply rather than adding another."
             if action in ("public_reply", "thank"):
                 dtopic = topic if rkind != "positive" else None
+                rec = dict(zip(names, values))
                 draft, problems = _unique_draft(rec, rkind, dtopic, problem, settings, previous, memo)
                 norm = _normalise(draft)
                 fresh = norm not in previous
@@ -1230,7 +1249,9 @@ def _decide_block(recs: pd.DataFrame, state: _DecisionState, whole: bool = True)
             tail += " Sentiment was not available, so the rating alone decided."
         if stages_not_run:
             tail += f" Stages not run: {', '.join(stages_not_run)}."
-        nr = _lookup(not_run, platform, rid, [])
+        nr = not_run.get(key)
+        if nr is None:
+            nr = not_run.get(rid, [])
         if nr:
             tail += f" Checks that could not run: {', '.join(nr)}."
         rows.append((action, reason, tail, draft, kind, where, lint, blocked, topic or "", rule_ids, clause,
@@ -1246,6 +1267,31 @@ def _column_values(col: pd.Series) -> list[Any]:
         for i in col.isna().to_numpy().nonzero()[0].tolist():
             vals[i] = None
     return vals
+
+
+def _row_values(frame: pd.DataFrame) -> Iterator[tuple[Any, ...]]:
+    """Each row's values as :func:`_records` gives them, as a tuple in column order followed by one ``None``
+    (what ``rec.get`` gives for a column the frame lacks), one block of column lists at a time."""
+    names = list(frame.columns)
+    for start in range(0, len(frame), RECORD_BLOCK):
+        block = frame.iloc[start : start + RECORD_BLOCK]
+        yield from zip(*(_column_values(block[c]) for c in names), itertools.repeat(None))
+
+
+def _na(v: Any) -> bool:
+    """``v is None or pd.isna(v)`` for a scalar, answered without pandas for str, int and float.
+
+    >>> [_na(v) for v in ("", 0, 1.5, float("nan"), None, pd.NaT, pd.NA)]
+    [False, False, False, True, True, True, True]
+    """
+    t = type(v)
+    if t is str or t is int:
+        return False
+    if v is None:
+        return True
+    if t is float:
+        return v != v
+    return bool(pd.isna(v))
 
 
 def _records(frame: pd.DataFrame) -> Iterator[dict[str, Any]]:

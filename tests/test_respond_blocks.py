@@ -15,6 +15,7 @@ from __future__ import annotations
 import multiprocessing
 import re
 
+import numpy as np
 import pandas as pd
 import phonenumbers
 import pyarrow as pa
@@ -320,3 +321,35 @@ def test_patched_equals_a_patched_list(vals, data):
         assert_series_equal(pd.Series(got), pd.Series(pd.array(expect, dtype="string")), check_exact=True)
         if storage == "pyarrow":
             assert pa.array(got).type == pa.array(arr).type  # the block's own Arrow type (large_string)
+
+
+# ---------------------------------------------------------------------------------------- the per-row loop's reads
+
+_SCALARS = st.one_of(
+    st.none(), st.just(pd.NA), st.just(pd.NaT), st.just(float("nan")), st.floats(allow_nan=True),
+    st.integers(-5, 5), st.booleans(), st.text(max_size=3), st.just(np.nan), st.just(np.float64("nan")),
+    st.just(np.float64(1.5)), st.just(np.int64(3)), st.just(np.datetime64("NaT")), st.just(pd.Timestamp("2024-01-01")),
+    st.just(np.str_("x")))
+
+
+@given(v=_SCALARS)
+def test_na_is_pandas_isna_for_scalars(v):
+    assert pipeline._na(v) == (v is None or bool(pd.isna(v)))
+
+
+def test_row_values_are_the_records_values_then_none():
+    frame = coerce(_page(30, replied={2: "Thanks!"}))
+    frame.loc[3, "rating"] = pd.NA
+    frame["sentiment_score"] = [float("nan") if i % 4 else 0.5 for i in range(len(frame))]
+    recs = frame[[c for c in pipeline.DECISION_COLUMNS if c in frame.columns]]
+    names = list(recs.columns)
+    for values, rec in zip(pipeline._row_values(recs), recs.to_dict("records"), strict=True):
+        assert len(values) == len(names) + 1 and values[-1] is None
+        for c, v in zip(names, values):
+            w = rec[c]
+            assert (v is w) or (v == w) or (pipeline._na(v) and pipeline._na(w) and type(v) is type(w)), (c, v, w)
+
+
+def test_pack_of_no_rows():
+    packed = pipeline._pack([])
+    assert packed.n == 0 and not packed.redo and set(packed.columns) == set(pipeline._DECIDED_COLUMNS)
