@@ -391,8 +391,13 @@ def _read_csv_arrow(data: bytes, enc: str, sep: str, quoting: int) -> pd.DataFra
     if table.num_rows and quoting != csv.QUOTE_NONE:
         # A quote that opens the last field of the last row and never closes (a literal 5" earlier can make the
         # count even) runs to the end of the file: pyarrow takes it, the pandas path rejects that row.
+        # The file can also end in a quote that opens that field (its value is then the line break after it,
+        # ``...,"\n``): the value is the file's tail right after a quote. A value holding a quote is not compared
+        # (doubled in the file): pandas decides.
         last = table.column(len(names) - 1)[table.num_rows - 1].as_py()
-        if last and ("\n" in last or "\r" in last) and not data.rstrip(b" \t\r\n").endswith(b'"'):
+        if last and ("\n" in last or "\r" in last) and (
+                not data.rstrip(b" \t\r\n").endswith(b'"') or '"' in last
+                or data.endswith(b'"' + last.encode("utf-8"))):
             logger.info("the last row's last field runs to the end of the file; reading with pandas")
             return None
     return pd.DataFrame(
