@@ -638,7 +638,7 @@ def _hits_by_review(hits: pd.DataFrame) -> tuple[dict[str, list[dict[str, Any]]]
     real = h[(outcome == "hit") & basis]
     by: dict[str, list[dict[str, Any]]] = {}
     same: dict[str, str] = {}  # one str object per distinct value: clauses, URLs, notes repeat on every hit row
-    for key, row in zip(_review_keys(real), real.to_dict("records")):
+    for key, row in zip(_review_keys(real), _records(real)):  # = to_dict("records"), from column lists
         by.setdefault(key, []).append({k: same.setdefault(v, v) if type(v) is str else v for k, v in row.items()})
     return by, nr
 

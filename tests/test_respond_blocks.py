@@ -353,3 +353,24 @@ def test_row_values_are_the_records_values_then_none():
 def test_pack_of_no_rows():
     packed = pipeline._pack([])
     assert packed.n == 0 and not packed.redo and set(packed.columns) == set(pipeline._DECIDED_COLUMNS)
+
+
+def test_records_of_hit_rows_equal_to_dict():
+    """_hits_by_review turns hit rows into dicts with pipeline._records: the very values and types of
+    ``to_dict("records")`` for the hit frame's dtypes (string, boolean, Int64), missing ones included."""
+    import math
+
+    hits = pd.DataFrame({
+        "review_id": ["r1", "r2", None, "r4"], "platform": ["amazon", None, "yelp", "google"],
+        "rule_id": ["A", "B", "C", None], "removal_basis": [True, None, False, True],
+        "start": [0, None, 5, 2**40], "evidence": ["x", "", None, "“y”"], "strength": ["strong", None, "weak", ""],
+    }).astype({"review_id": "string", "platform": "string", "rule_id": "string", "removal_basis": "boolean",
+               "start": "Int64", "evidence": "string", "strength": "string"})
+    hits["note"] = pd.Series(["n", None, "m", "k"], dtype=object)
+    hits["score"] = [0.5, float("nan"), -0.0, 1e300]
+    for a, b in zip(pipeline._records(hits), hits.to_dict("records"), strict=True):
+        assert list(a) == list(b)
+        for k in a:
+            u, v = a[k], b[k]
+            assert type(u) is type(v), (k, u, v)
+            assert u is v or u == v or (isinstance(u, float) and math.isnan(u) and math.isnan(v)), (k, u, v)
