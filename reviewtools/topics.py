@@ -230,6 +230,11 @@ class _Lexicon:
     context_rules: tuple[ContextRule, ...] = ()
     modals: frozenset[str] = frozenset()
 
+    @functools.cached_property
+    def negation_words(self) -> frozenset[str]:
+        """Every word that can make :meth:`_Doc.negator_before` answer (negators, quantified negators)."""
+        return self.negators | self.quantified_negators
+
 
 def _norm(token: str) -> str:
     return token.lower().replace("’", "'")
@@ -649,7 +654,15 @@ def _judge_tokens(
     rules: Sequence[ContextRule] | None = None,
 ) -> tuple[str, bool, str, str, str]:
     """:func:`_judge` of the match on tokens ``first..last`` of ``doc`` (``rules``: see :meth:`_Doc.context_veto`)."""
-    verdict = _judge_verdict(doc, first, last, ph, rule, lex)
+    return _with_veto(_judge_verdict(doc, first, last, ph, rule, lex), doc, first, last, rule, lex, rules)
+
+
+def _with_veto(
+    verdict: tuple[str, bool, str, str, str], doc: _Doc, first: int, last: int, rule: TopicRule, lex: _Lexicon,
+    rules: Sequence[ContextRule] | None = None,
+) -> tuple[str, bool, str, str, str]:
+    """``verdict``, voided (``neutral``, the reason naming the rule and marker) when it is a complaint that a
+    context rule voids on ``doc``."""
     if verdict[0] == "complaint":
         veto = doc.context_veto(first, last, rule.id, lex, rules)
         if veto:
@@ -1180,9 +1193,18 @@ def _judge_matches(
         if fast:
             local = _clause_doc(window, s - lo, e - lo, lex, ph.kind == "mention")
             if local is not None:
-                verdict = _judge_verdict(local[0], local[1], local[2], ph, rule, lex)
+                doc, first, last = local
+                if lex.negation_words.isdisjoint(doc.words[max(0, first - QUANTIFIED_NEGATION_WINDOW - 1) : last + 1]):
+                    verdict = _judge_polarity(doc, first, last, ph, rule, lex, "")  # no negator can be found
+                else:
+                    verdict = _judge_verdict(doc, first, last, ph, rule, lex)
                 if verdict[0] != "complaint":
                     out.append((rule.id, s, e, ph, *verdict))
+                    continue
+                got = _window_doc(window, s - lo, e - lo, lex)  # the same verdict; the context rules need more
+                if got is not None:
+                    rules = _rules_that_can_start(got[0].words, lex)
+                    out.append((rule.id, s, e, ph, *_with_veto(verdict, got[0], got[1], got[2], rule, lex, rules)))
                     continue
         got = _window_doc(window, s - lo, e - lo, lex) if fast else None
         if got is None:
