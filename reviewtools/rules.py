@@ -2052,24 +2052,25 @@ class _Batch:
                                                                           else self.texts)])
 
     def array(self, view: str) -> Any:
-        """A pyarrow column: ``title``/``text`` (as given), ``joined`` (title NUL text), ``joined_low`` (each
-        lower-cased as Python does), ``text_low_head`` (``text.lower()[:LANGUAGE_MAX_CHARS]``)."""
+        """A pyarrow column: ``title``/``text`` (as given), ``title_low``/``text_low`` (lower-cased as Python
+        does), ``joined`` (title NUL text), ``joined_low`` (the lower-cased fields so joined), ``text_low_head``
+        (``text.lower()[:LANGUAGE_MAX_CHARS]``). The joined views and the head are made by Arrow from the field
+        columns (the same strings as joining or slicing in Python, without a Python string per row)."""
         def make() -> Any:
             import pyarrow as pa
+            import pyarrow.compute as pc
 
-            if view == "title":
-                vals = self.titles
-            elif view == "text":
-                vals = self.texts
-            elif view == "joined":
-                vals = [a + _FIELD_SEP + b for a, b in zip(self.titles, self.texts)]
-            elif view == "joined_low":
-                vals = [a + _FIELD_SEP + b for a, b in zip(self.lower("title"), self.lower("text"))]
-            elif view == "text_low_head":
-                vals = [s[:LANGUAGE_MAX_CHARS] for s in self.lower("text")]
-            else:  # pragma: no cover - programming error
-                raise ValueError(view)
-            return pa.array(vals, type=pa.large_string())
+            if view in ("title", "text"):
+                return pa.array(self.titles if view == "title" else self.texts, type=pa.large_string())
+            if view in ("title_low", "text_low"):
+                return pa.array(self.lower(view[:-4]), type=pa.large_string())
+            if view in ("joined", "joined_low"):
+                suffix = view[6:]
+                return pc.binary_join_element_wise(self.array("title" + suffix), self.array("text" + suffix),
+                                                   pa.scalar(_FIELD_SEP, type=pa.large_string()))
+            if view == "text_low_head":  # slices code points, as Python does
+                return pc.utf8_slice_codeunits(self.array("text_low"), 0, LANGUAGE_MAX_CHARS).cast(pa.large_string())
+            raise ValueError(view)  # pragma: no cover - programming error
 
         return self.memo(("array", view), make)
 
@@ -2291,8 +2292,10 @@ def _phrase_candidates(batch: _Batch, matcher: _Matcher, anchors: frozenset[str]
     mask = np.ones(batch.n, dtype=bool)
     if pre is not None:  # every match (fast path) contains one of the literals
         mask = batch.literals(pre[0])
-    if anchors is not None:  # the detector returns early without an anchor token
-        mask = batch.refine("joined_low", mask, (_re2_anchor_pattern(anchors, "[^a-zA-Z0-9]"),))
+    if anchors is not None:  # the detector returns early without an anchor token (every row: one scan)
+        neighbours = _re2_anchor_pattern(anchors, "[^a-zA-Z0-9]")
+        mask = batch.maybe("joined_low", neighbours) if pre is None else batch.refine("joined_low", mask,
+                                                                                       (neighbours,))
     if pre is not None:  # ... and one of the literal sequences
         changed = batch.case_changed()
         mask = batch.refine("joined_low", mask & ~changed, pre[1]) | (mask & changed)
@@ -2366,12 +2369,14 @@ def _re2_anchor_starts(anchors: frozenset[str]) -> str:
 def _re2_longer_sentence() -> str:
     r"""RE2: a sentence with more than SELLER_FEEDBACK_FILLER_WORDS words, read to its end: runs of ASCII
     letters/digits (each inside a distinct Python ``\w+`` word) joined by ASCII non-word characters other than
-    the sentence ends ``.!?\n``, then the rest of the sentence, so non-overlapping matches are distinct
-    sentences (and content ones: they hold an alphanumeric)."""
+    the sentence ends ``.!?\n``, then the rest of the sentence up to a ``.!?`` or the end of the text (a run
+    that ends at a newline is no sentence for ``_SENTENCE``: its ``$`` matches only at the end, or before a
+    final newline, which RE2's ``$`` leaves out), so non-overlapping matches are distinct sentences (and
+    content ones: they hold an alphanumeric)."""
     sep = _re2_class("".join(chr(c) for c in range(128)
                              if not (chr(c).isalnum() or chr(c) == "_") and chr(c) not in ".!?\n"))
     word = "[A-Za-z0-9]+"
-    return f"{word}(?:{sep}+{word}){{{SELLER_FEEDBACK_FILLER_WORDS}}}[^.!?\\n]*"
+    return f"{word}(?:{sep}+{word}){{{SELLER_FEEDBACK_FILLER_WORDS}}}[^.!?\\n]*(?:[.!?]|$)"
 
 
 @_prefilter("competitor_mention")

@@ -63,7 +63,8 @@ def test_compatible_syntax():
 ), min_size=1, max_size=8))
 def test_property_scanner_equals_the_per_pattern_re2_passes(parts):
     """On random and adversarial rows (literals spliced without spaces, NULs, case-changing letters, any
-    Unicode), each plan pattern's scanned rows are exactly RE2's (literal sets), and never fewer."""
+    Unicode), each plan pattern's scanned rows are never fewer than RE2's, and exactly RE2's for the literal
+    sets (the anchored word pattern's ``$`` may also match before a final newline)."""
     pairs = [(glue.join(t).lower(), glue.join([*x, noise])) for t, x, glue, noise in parts]
     for plan in PLANS.values():
         scanned, plain = _batch(pairs, plan), _batch(pairs)
@@ -71,7 +72,8 @@ def test_property_scanner_equals_the_per_pattern_re2_passes(parts):
             for pat in pats:
                 got, want = scanned.maybe(view, pat), plain.match(view, pat)
                 assert not (want & ~got).any(), pat  # a superset ...
-                np.testing.assert_array_equal(got, want)  # ... and, for literal sets, the same rows
+                if not any(c in pat for c in "()[]^$"):
+                    np.testing.assert_array_equal(got, want)  # ... and, for literal sets, the same rows
 
 
 @needs_hs

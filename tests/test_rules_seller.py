@@ -153,3 +153,6 @@ def test_column_bound_counts():
     longer = R._re2_longer_sentence()
     assert count(longer, "one two three four five six seven eight. a b c. d e f g! x") == 2
     assert count(longer, "caféx b c d") == 1 and count(longer, "a_b c d e") == 1 and count(longer, "a b c") == 0
+    # a run cut by a newline without a sentence end is no sentence for _SENTENCE (found by the property test)
+    assert count(longer, "x y z w v\nThe box was crushed.") == 1 and count(longer, "a b c d e\n") == 0
+    assert [s for s in R._sentences("x y z w v\nThe box was crushed.")] == [(10, 30)]
