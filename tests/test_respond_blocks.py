@@ -374,3 +374,11 @@ def test_records_of_hit_rows_equal_to_dict():
             u, v = a[k], b[k]
             assert type(u) is type(v), (k, u, v)
             assert u is v or u == v or (isinstance(u, float) and math.isnan(u) and math.isnan(v)), (k, u, v)
+
+
+@given(vals=st.lists(st.one_of(st.text(max_size=6), st.none(), st.sampled_from(["", "★", "“x”", "\x1f"])), max_size=20))
+def test_string_array_equals_pd_array(vals):
+    got, want = pipeline._string_array(tuple(vals)), pd.array(list(vals), dtype="string")
+    assert_series_equal(pd.Series(got), pd.Series(want), check_exact=True)
+    if hasattr(want, "_pa_array"):
+        assert pa.array(got).type == pa.array(want).type
