@@ -7,6 +7,9 @@ Interleaved in one process, minimum CPU seconds (``time.process_time``) of ``--r
 * sentence splitting: ``split_sentences`` per text (the reference) against ``split_sentences_many`` of all texts;
 * language guess: ``rules.detect_language`` per text against ``sentiment._languages`` of all texts (the
   identifier's memo is warm for both after the first round, as for the rules check in a pipeline run);
+* ASCII sentence splitting: the numpy splitter against the native one (``_vadercore.split_ascii``), when built;
+* sentence compounds: a string per sentence, ``pd.factorize`` and ``compound_many`` of the distinct ones (the
+  third pass) against ``FastVader.compound_spans`` (spans read in place, equal ones scored once);
 * the whole stage: ``score_sentiment``, analyzer rebuilt before each call.
 
 Each pair's results are compared first (exit status 1 if they differ).
@@ -63,10 +66,27 @@ def main(argv: list[str] | None = None) -> int:
         vader.get_analyzer.cache_clear()
         return sentiment.score_sentiment(frame)
 
+    import numpy as np
+    import pandas as pd
+
+    ascii_texts = [t for t in texts if t.isascii()]
+    sents = sentiment._Sentences.of(titles, texts)
+    analyzer = vader.get_analyzer()
+
+    def compounds_ref() -> list[float]:
+        strings = [sents.pool[o][a:b] for o, a, b in zip(sents.owner.tolist(), sents.start.tolist(),
+                                                          sents.end.tolist(), strict=True)]
+        codes, distinct = pd.factorize(np.array(strings, dtype=object))
+        return np.array(analyzer.compound_many(distinct.tolist()))[codes].tolist()
+
     pairs = {  # (reference, block path, the block path's result as the reference's)
         "sentence splitting": (lambda: [sentiment.split_sentences(t) for t in texts], spans_block, spans_lists),
         "language guess": (languages_ref, lambda: sentiment._languages(texts), _language_pairs),
+        "sentence compounds": (compounds_ref, sents.compounds, lambda got: got.tolist()),
     }
+    if sentiment._native_splitter() is not None:
+        pairs["ASCII splitting"] = (lambda: _as_lists(sentiment._split_block_numpy(ascii_texts, True)),
+                                    lambda: sentiment._split_block(ascii_texts, True), _as_lists)
     bad = 0
     for name, (ref, block, as_ref) in pairs.items():
         if ref() != as_ref(block()):
@@ -88,6 +108,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def _language_pairs(got) -> list[tuple[object, bool]]:  # type: ignore[no-untyped-def]
     return list(zip(got.language, got.foreign.tolist(), strict=True))
+
+
+def _as_lists(spans) -> list[list[int]]:  # type: ignore[no-untyped-def]
+    return [a.tolist() for a in spans]
 
 
 def _timed(fn) -> float:  # type: ignore[no-untyped-def]

@@ -144,7 +144,37 @@ def main(argv: list[str] | None = None) -> int:
             f"{t_fast:.2f} s wall, {c_fast:.2f} CPU s, per-core speedup {c_ref / c_fast:.2f}x"
         )
         failed |= bool(bad) or bool(bad_c)
+        failed |= _check_arrays(label, fast, texts, expected, args.show)
     return 1 if failed else 0
+
+
+def _check_arrays(label: str, fast: FastVader, texts: list[str], expected: list[dict], show: int) -> bool:
+    """``scores_array`` against the package's dicts, and ``compound_spans`` over every sentence of every text
+    (``reviewtools.sentiment.split_sentences_many``, read in place by the native core) against the pure-Python
+    compound of the sentence string (the reference port, equal to the package on every text above)."""
+    import numpy as np
+
+    from reviewtools.sentiment import split_sentences_many
+
+    rows = np.array([[e["neg"], e["neu"], e["pos"], e["compound"]] for e in expected], dtype=np.float64)
+    got = fast.scores_array(texts)
+    bad_rows = np.flatnonzero((got.view(np.int64) != rows.view(np.int64)).any(axis=1))
+    for i in bad_rows[:show].tolist():
+        print(f"MISMATCH scores_array {texts[i][:120]!r}: {got[i].tolist()} != {rows[i].tolist()}")
+    owner, start, end = split_sentences_many(texts)
+    c0 = time.process_time()
+    spans = fast.compound_spans(texts, owner, start, end)
+    c_spans = time.process_time() - c0
+    sentences = [texts[o][a:b] for o, a, b in zip(owner.tolist(), start.tolist(), end.tolist(), strict=True)]
+    ref = FastVader(native=False)
+    memo: dict[str, float] = {}
+    want = np.array([memo[x] if x in memo else memo.setdefault(x, ref.compound(x)) for x in sentences])
+    bad_spans = np.flatnonzero(spans.view(np.int64) != want.view(np.int64))
+    for k in bad_spans[:show].tolist():
+        print(f"MISMATCH compound_spans {sentences[k][:120]!r}: {spans[k]} != {want[k]}")
+    print(f"{label}: scores_array mismatches: {bad_rows.size}; compound_spans over {len(sentences):,} sentences "
+          f"({len(memo):,} distinct): mismatches: {bad_spans.size}, {c_spans:.2f} CPU s")
+    return bool(bad_rows.size or bad_spans.size)
 
 
 if __name__ == "__main__":
