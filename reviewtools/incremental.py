@@ -102,6 +102,34 @@ STATE_DTYPE: Final[np.dtype] = np.dtype([
     ("flags", "<i8"),    # the bits below
     ("group", "<i8"),    # duplicate group (records sharing a review id or duplicate key), 0 when none
 ])
+
+
+def _rows(entries: np.ndarray) -> np.ndarray:
+    """A ``STATE_DTYPE`` array seen as an ``(n, 8)`` int64 matrix (the same memory): numpy gathers and scatters
+    whole rows of a plain matrix several times faster than records of a structured dtype (990,000 records: 0.012 s
+    against 0.055 s), with the same bytes.
+
+    >>> e = np.zeros(3, STATE_DTYPE); e["pk"] = [7, 8, 9]
+    >>> _records(_rows(e)[[2, 0]])["pk"].tolist()
+    [9, 7]
+    """
+    if entries.dtype != STATE_DTYPE or not entries.flags.c_contiguous:  # a copy would lose what is written to it
+        raise ValueError("expected a contiguous STATE_DTYPE array")
+    return entries.view(np.int64).reshape(-1, _ROW_WIDTH)
+
+
+def _records(rows: np.ndarray) -> np.ndarray:
+    """The inverse of :func:`_rows`: an ``(n, 8)`` int64 matrix as ``STATE_DTYPE`` records."""
+    return np.ascontiguousarray(rows).view(STATE_DTYPE).reshape(-1)
+
+
+#: Fields of a state record; every one is a little-endian int64 (checked), so a record is a row of a matrix.
+_ROW_WIDTH: Final[int] = len(STATE_DTYPE.names)
+if STATE_DTYPE.itemsize != 8 * _ROW_WIDTH or any(STATE_DTYPE.fields[f][0] != np.dtype("<i8")
+                                                  for f in STATE_DTYPE.names):
+    raise RuntimeError("STATE_DTYPE must be all int64 fields without padding")
+
+
 KEPT: Final[int] = 1 << 0
 REJECTED: Final[int] = 1 << 1
 DUPLICATE: Final[int] = 1 << 2
@@ -751,7 +779,7 @@ def _apply_delta(base: np.ndarray, runs_blob: bytes, entries_blob: bytes,
     if int(np.count_nonzero(held)) != len(rest):  # overlapping runs
         return None
     records = np.empty(rows, dtype=STATE_DTYPE)
-    records[pos] = base[from_base]
+    _rows(records)[pos] = _rows(base)[from_base]
     records[held] = rest
     return records, origin
 
@@ -871,7 +899,7 @@ def ingest_file(
         entries[idx] = read.entries
         entries["rhash"][idx] = rh[idx]
         if len(present_idx):
-            entries[present_idx] = old
+            _rows(entries)[present_idx] = _rows(old)
         entries["flags"] |= np.where(plan["invalid"], NOT_UTF8, 0)
         present = None
         if plan["incremental"]:
@@ -1031,7 +1059,7 @@ def _plan(store: ReviewStore, recs: CsvRecords, rh: np.ndarray, lay: _Layout,
         idx = np.flatnonzero(~cand)
         read = _read_records(recs, idx, name, enc, lay.sep, lay.quoting, lay.fmt, column_map, platform, rating_scale)
         unchanged = np.flatnonzero(cand)
-        old_u = old[match[unchanged]]
+        old_u = _records(_rows(old)[match[unchanged]])
         hit = np.zeros(len(unchanged), dtype=bool)
         if len(read.ok_keys) and len(unchanged):
             _, known_ids, _, _ = store._keyed_index(read.ok_keys)
