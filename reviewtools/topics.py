@@ -834,14 +834,38 @@ for _c in b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_":
 del _c
 
 
-def _alternative_literal(alt: str) -> tuple[str, bool]:
-    """``(literal start, exact)``: the letters and digits an alternative opens with, and whether that is all of it.
+def _alternative_literals(alt: str) -> frozenset[tuple[str, bool]]:
+    """The ``(literal, exact)`` options for the word (maximal ``\\w`` run) where a match of the alternative
+    begins: the word equals an exact literal or starts with another. Empty when the alternative opens with a
+    mark (no word is required there).
 
-    >>> _alternative_literal("refund*"), _alternative_literal("fit")
-    (('refund', False), ('fit', True))
+    After an optional ``'`` or ``-`` (``['’]?``, ``[-\\s]?``) the word
+    either ends (the mark or a space is there) or runs on with the rest; before ``_`` (``\\s+``) or any other
+    mark it ends; before ``*`` (``\\w*``) it may run on with anything.
+
+    >>> sorted(_alternative_literals("re-sent")), sorted(_alternative_literals("didn't*"))
+    ([('re', True), ('resent', True)], [('didn', True), ('didnt', False)])
     """
-    stem = _ALNUM_START_RE.match(alt).group()  # type: ignore[union-attr]
-    return stem, stem == alt
+    out: set[tuple[str, bool]] = set()
+    stem, i = "", 0
+    while True:
+        letters = _ALNUM_START_RE.match(alt, i).group()  # type: ignore[union-attr]
+        if not stem and not letters:
+            return frozenset()
+        stem += letters
+        i += len(letters)
+        if i == len(alt):
+            out.add((stem, True))
+            break
+        mark = alt[i]
+        if mark == "*":
+            out.add((stem, False))
+            break
+        out.add((stem, True))  # the word ends at the mark ('_', or an optional ' or - that is there)
+        if mark not in "'-":
+            break
+        i += 1  # ... or an optional ' or - is not there: the word runs on with the rest
+    return frozenset(out)
 
 
 @dataclass(frozen=True)
@@ -886,8 +910,9 @@ def _phrase_index(selected: tuple[str, ...] | None) -> _PhraseIndex:
     for _t, _prio, ph in phrases:
         units: set[int] = set()
         for i, tok in enumerate(ph.tokens):
-            lits = frozenset(_alternative_literal(a) for a in tok)
-            if any(not stem for stem, _ in lits):  # an alternative opening with a mark: no word required
+            options = [_alternative_literals(a) for a in tok]
+            lits = frozenset().union(*options)
+            if not all(options):  # an alternative opening with a mark: no word required
                 if i == 0:  # _compile_phrase refuses such first words: a match must start at a word start
                     raise TopicsError(f"phrase {ph.phrase!r}: its first word must start with letters or digits")
                 continue

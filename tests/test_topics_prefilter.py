@@ -151,10 +151,41 @@ def test_block_words_are_the_word_runs_with_their_offsets():
 
 
 def test_alternative_literals():
-    assert topics._alternative_literal("did_not") == ("did", False)
-    assert topics._alternative_literal("doesn't") == ("doesn", False)
-    assert topics._alternative_literal("re-sent") == ("re", False)
-    assert topics._alternative_literal("fit") == ("fit", True)
+    assert topics._alternative_literals("did_not") == {("did", True)}
+    assert topics._alternative_literals("doesn't") == {("doesn", True), ("doesnt", True)}
+    assert topics._alternative_literals("re-sent") == {("re", True), ("resent", True)}
+    assert topics._alternative_literals("wi-fi*") == {("wi", True), ("wifi", False)}
+    assert topics._alternative_literals("fit") == {("fit", True)}
+    assert topics._alternative_literals("refund*") == {("refund", False)}
+    assert topics._alternative_literals("'tis") == frozenset()
+
+
+ALTERNATIVE = st.builds(
+    lambda head, rest, star: head + rest + ("*" if star else ""),
+    st.text(alphabet="abcdeé1", min_size=1, max_size=4),
+    st.text(alphabet="abé1'-_", max_size=6).filter(lambda s: not s.endswith("_")),
+    st.booleans(),
+)
+AROUND = st.text(alphabet=st.sampled_from(list("abé1_'’- \t.\u00a0")), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(alt=ALTERNATIVE, before=AROUND, inside=st.sampled_from(["", "'", "’", "-", " ", "  ", "\t", "_", "x"]),
+       after=AROUND)
+def test_alternative_literals_hold_wherever_the_alternative_matches(alt, before, inside, after):
+    """Soundness of the sharper literals: wherever the compiled alternative matches at a word start, the word
+    (maximal \\w run) there equals an exact literal or starts with another."""
+    pattern = re.compile(r"\b(?:" + topics._compile_alternative(alt) + r")\b")
+    body = alt.replace("*", "").replace("'", inside if inside in "'’" else "'").replace(
+        "-", inside if inside in "- \t" else "-").replace("_", " ")
+    text = before + body + after
+    options = topics._alternative_literals(alt)
+    for pos in range(len(text)):
+        if pos and re.match(r"\w", text[pos - 1]) or not re.match(r"\w", text[pos:pos + 1]):
+            continue  # not a word start
+        if pattern.match(text, pos):
+            word = re.match(r"\w+", text[pos:]).group()
+            assert any(word == lit if exact else word.startswith(lit) for lit, exact in options), (alt, text, pos)
 
 
 def test_every_match_is_among_the_attempts():
