@@ -1,6 +1,6 @@
 """Measure the set-level duplicate check (``find_duplicates``) on N reviews: CPU seconds and peak memory.
 
-    .venv/bin/python benchmarks/bench_duplicates.py --reviews 1000000 [--input reviews.csv] [--breakdown]
+    .venv/bin/python benchmarks/bench_duplicates.py --reviews 1000000 [--input reviews.csv] [--breakdown] [--threads 2]
     git show 0140a04:reviewtools/duplicates.py > /tmp/dup_before.py
     .venv/bin/python benchmarks/bench_duplicates.py --reviews 1000000 --against /tmp/dup_before.py --rounds 2
 
@@ -14,7 +14,9 @@ lifetime ``ru_maxrss``), the load average, and the hit counts. ``--breakdown`` l
 ``--against FILE`` is an interleaved A/B in one process (the machine is shared: separate runs see different
 loads): FILE is an earlier ``reviewtools/duplicates.py`` (e.g. from ``git show``), loaded as a module of the
 package; the two run alternately ``--rounds`` times on the same frame, their CPU seconds are printed per round,
-and their outputs must be frame-equal (exit status 1 if not).
+and their outputs must be frame-equal (exit status 1 if not). ``--threads N`` passes ``threads=N`` to the current
+``find_duplicates`` (the earlier one runs as it is); ``--threads-ab`` instead alternates the current check at 1 and
+at 2 threads (wall and CPU seconds per round, outputs compared). CPU seconds include every thread's.
 """
 
 from __future__ import annotations
@@ -80,22 +82,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--input", type=Path, help="a review export (default: the benchmark corpus of that size)")
     ap.add_argument("--breakdown", action="store_true", help="log CPU seconds per step of the check")
     ap.add_argument("--against", type=Path, help="an earlier duplicates.py: interleaved A/B, outputs compared")
-    ap.add_argument("--rounds", type=int, default=2, help="A/B rounds (with --against)")
+    ap.add_argument("--rounds", type=int, default=2, help="A/B rounds (with --against or --threads-ab)")
+    ap.add_argument("--threads", type=int, default=1, help="find_duplicates(threads=N) for the current check")
+    ap.add_argument("--threads-ab", action="store_true", help="alternate threads=1 and threads=2, outputs compared")
     args = ap.parse_args(argv)
     if args.breakdown:
         logging.basicConfig(format="%(message)s")
         logging.getLogger("reviewtools.duplicates").setLevel(logging.DEBUG)
     frame = _frame(args.reviews, args.input).head(args.reviews)
     if args.against:
-        return _ab(frame, args.against, args.rounds)
+        return _ab(frame, args.against, args.rounds, args.threads)
+    if args.threads_ab:
+        return _threads_ab(frame, args.rounds)
     before = _status("VmRSS")
     reset = _reset_peak()
     wall, cpu = time.perf_counter(), time.process_time()
-    out = find_duplicates(frame)
+    out = find_duplicates(frame, threads=args.threads)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     peak = _status("VmHWM") if reset else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     hits = out[out.outcome == "hit"]
-    print(f"find_duplicates {len(frame):>9,} reviews  cpu {cpu:6.1f} s  wall {wall:6.1f} s  "
+    print(f"find_duplicates {len(frame):>9,} reviews, threads={args.threads}  cpu {cpu:6.1f} s  wall {wall:6.1f} s  "
           f"({cpu / max(len(frame), 1) * 1e6:.0f} us/review cpu)")
     print(f"rss before {before:,} MB, peak during {peak:,} MB ({'VmHWM reset' if reset else 'lifetime ru_maxrss'}),"
           f" step {peak - before:,} MB")
@@ -106,7 +112,31 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _ab(frame: pd.DataFrame, path: Path, rounds: int) -> int:
+def _load_avg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "n/a"
+
+
+def _threads_ab(frame: pd.DataFrame, rounds: int) -> int:
+    """The current check at 1 and 2 threads, alternately: wall and CPU seconds per round, outputs compared."""
+    outs: dict[int, pd.DataFrame] = {}
+    same = True
+    for r in range(rounds):
+        for threads in (1, 2):
+            outs.pop(threads, None)
+            wall, cpu = time.perf_counter(), time.process_time()
+            outs[threads] = find_duplicates(frame, threads=threads)
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            print(f"round {r + 1} threads={threads}: wall {wall:6.2f} s  cpu {cpu:6.2f} s  load {_load_avg()}",
+                  flush=True)
+        try:
+            pd.testing.assert_frame_equal(outs[1], outs[2], check_exact=True)
+        except AssertionError:
+            same = False
+    print(f"outputs {'frame-equal' if same else 'DIFFER'} ({len(outs[1]):,} rows)")
+    return 0 if same else 1
+
+
+def _ab(frame: pd.DataFrame, path: Path, rounds: int, threads: int = 1) -> int:
     spec = importlib.util.spec_from_file_location("reviewtools._duplicates_before", path)
     if spec is None or spec.loader is None:
         raise SystemExit(f"cannot load {path}")
@@ -115,7 +145,7 @@ def _ab(frame: pd.DataFrame, path: Path, rounds: int) -> int:
     cpu: dict[str, list[float]] = {"before": [], "now": []}
     outs: dict[str, pd.DataFrame] = {}
     for _ in range(rounds):
-        for name, fn in (("before", before.find_duplicates), ("now", find_duplicates)):
+        for name, fn in (("before", before.find_duplicates), ("now", lambda f: find_duplicates(f, threads=threads))):
             outs.pop(name, None)
             t = time.process_time()
             outs[name] = fn(frame)
