@@ -312,6 +312,12 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 # are decided as array operations; the few terminators that do (a full stop after an earlier terminator in the
 # same word, as in "e.g." or "3.5.", after a possible list marker, or ending a word with a non-ASCII character)
 # are decided in order by _boundary itself. tests/test_sentiment_fast.py holds the two equal under Hypothesis.
+#
+# Where the native core (reviewtools/_vadercore.c) is built, ASCII texts are split by its port of split_sentences
+# instead (split_ascii, over the same class table and abbreviation registry), sentences are scored as spans of
+# their texts without a string each (FastVader.compound_spans), and the per-review aggregates and function-word
+# counts are one C pass each; the numpy paths stay for non-ASCII text, without the extension and under
+# REVIEWTOOLS_PURE_PYTHON=1, and the tests hold every pair equal.
 
 #: Character classes of the block splitter, one bit each (see :func:`_char_bits`).
 _K_WS, _K_NL, _K_T, _K_C, _K_UP, _K_LO, _K_DIG, _K_CONTENT, _K_RE_DIGIT, _K_BARE = (1 << k for k in range(10))
