@@ -991,8 +991,9 @@ def _block_words(lows: list[str]) -> tuple[Any, np.ndarray, np.ndarray]:
         offsets.append(where)
     if not arrays:
         return pa.array([], type=pa.large_string()), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return ((arrays[0] if len(arrays) == 1 else pa.concat_arrays(arrays)), np.concatenate(owners).astype(np.int64),
-            np.concatenate(offsets).astype(np.int64))
+    if len(arrays) == 1:
+        return arrays[0], owners[0], offsets[0]
+    return pa.concat_arrays(arrays), np.concatenate(owners), np.concatenate(offsets)
 
 
 def _word_runs_unicode(texts: list[str]) -> tuple[Any, np.ndarray, np.ndarray]:
@@ -1123,7 +1124,7 @@ def _candidate_attempts(lows: list[str], ix: _PhraseIndex) -> tuple[list[int], l
     if not len(words) or not ix.n_units:
         return [], [], []
     encoded = pc.dictionary_encode(words)
-    word_id = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    word_id = encoded.indices.to_numpy(zero_copy_only=False)  # int32, Arrow's buffer
     table = ix.words
     gid = table.numbers(encoded.dictionary.to_pylist())  # per distinct word of the block: its table number
     n_units_of = (table.unit_ptr[gid + 1] - table.unit_ptr[gid])  # per distinct word
