@@ -36,6 +36,11 @@ How it scales, and why it is exact (no bucket is ever dropped, nothing is sample
    earliest rows, the first five partners from each group's first six rows, a scan only for an author holding
    several of them), notes joined by pyarrow, evidence stripped by Python only for texts that start or end off
    printable ASCII. Python work follows the rules, not the rows.
+6. ``threads`` (default 1): the block loops (normalising, shingling, the token-run passes, pair generation,
+   the prefix-count bound, the verification) can run on several threads of the one process; their numpy, Arrow
+   and scipy work releases the GIL and each block writes only its own slice of a preallocated output, so nothing
+   is copied and the output does not depend on the number. The sorts and the whole-array passes between them
+   stay serial.
 
 Output equals the previous MinHash-LSH implementation's, row for row, on the 2k, 20k and 100k benchmark
 corpora; ``benchmarks/bench_duplicates.py`` measures it.
