@@ -662,17 +662,11 @@ def _utf8_invalid(recs: CsvRecords, idx: np.ndarray) -> np.ndarray:
     return out
 
 
-def _whole_utf8(data: bytes, chunk: int = 1 << 24) -> bool:
-    """Whether all of ``data`` is valid UTF-8 (decoded in chunks, as ``ingest._encoding`` does)."""
-    import codecs
+def _whole_utf8(data: bytes) -> bool:
+    """Whether all of ``data`` is valid UTF-8 (``ingest.is_utf8``, as ``ingest._encoding`` decides)."""
+    from .ingest import is_utf8
 
-    dec = codecs.getincrementaldecoder("utf-8")()
-    try:
-        for i in range(0, len(data), chunk):
-            dec.decode(data[i:i + chunk], final=i + chunk >= len(data))
-    except UnicodeDecodeError:
-        return False
-    return True
+    return is_utf8(data)
 
 
 # ------------------------------------------------------------------------------------------- state

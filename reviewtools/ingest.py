@@ -250,19 +250,47 @@ def _encoding(name: str, data: bytes) -> tuple[str, str]:
         elif len(head) >= 4 and head[0::2].count(0) > 0.3 * len(head[0::2]) and head[1::2].count(0) == 0:
             enc = "utf-16-be"
         else:
-            enc = "utf-8"
-            dec = codecs.getincrementaldecoder("utf-8")()
-            try:
-                for i in range(0, len(data), _CHUNK):
-                    dec.decode(data[i:i + _CHUNK], final=i + _CHUNK >= len(data))
-            except UnicodeDecodeError:
-                enc = "cp1252"
+            enc = "utf-8" if is_utf8(data) else "cp1252"
     sample = _text(data[:65536 * 4], enc)[:65536]
     controls = len(_CONTROLS.findall(sample))
     if controls > max(BINARY_MIN_CONTROLS, BINARY_CONTROL_SHARE * len(sample)):
         raise _fail(name, f"looks like binary data, not text ({controls} control bytes in the first "
                     f"{len(sample)} characters); {_EXPECTED}")
     return enc, sample
+
+
+def is_utf8(data: bytes) -> bool:
+    """Whether ``data`` (bytes or any buffer) is valid UTF-8, as Python's strict ``utf-8`` codec decides.
+
+    pyarrow's validator (a SIMD check, no decoded copy) where it is installed: 500 MB in about 0.02 CPU s against
+    0.6 s for decoding in :data:`_CHUNK` pieces, which is the fallback. Both reject overlong forms, surrogates and
+    code points above U+10FFFF (tests compare them on random bytes).
+
+    >>> is_utf8("h\\u00e9llo".encode()), is_utf8(b"h\\xe9llo"), is_utf8(b"\\xed\\xa0\\x80")
+    (True, False, False)
+    """
+    try:
+        import pyarrow as pa
+    except ImportError:  # pragma: no cover - pyarrow is a declared dependency
+        return _is_utf8_python(data)
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    one = pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(data)])
+    try:
+        one.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _is_utf8_python(data: bytes) -> bool:
+    """:func:`is_utf8` with Python's codec, decoded :data:`_CHUNK` bytes at a time (never one huge str)."""
+    dec = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for i in range(0, len(data), _CHUNK):
+            dec.decode(data[i:i + _CHUNK], final=i + _CHUNK >= len(data))
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _text(data: bytes, enc: str) -> str:

@@ -424,3 +424,17 @@ def test_a_helpful_count_that_is_no_number_is_null_not_an_error(tmp_path: Path) 
                  "a,5,Good,2024-01-02,many\nb,4,Fine,2024-01-03,one\nc,3,Ok,2024-01-04,12\n")
     res = read_reviews(p)
     assert res.reviews["helpful_votes"].tolist() == [pd.NA, 1, 12]
+
+
+_UTF8_EDGES = [0x00, 0x41, 0x7F, 0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0x9F,
+               0xA0, 0x8F, 0x90]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.binary(max_size=12), st.lists(st.sampled_from(_UTF8_EDGES), max_size=10).map(bytes),
+                 st.text(max_size=8).map(lambda t: t.encode("utf-8", "surrogatepass"))))
+def test_utf8_check_agrees_with_pythons_codec(data: bytes) -> None:
+    from reviewtools.ingest import _is_utf8_python, is_utf8
+
+    assert is_utf8(data) == _is_utf8_python(data)
+    assert is_utf8(b"ok " + data + b" ok") == _is_utf8_python(b"ok " + data + b" ok")
