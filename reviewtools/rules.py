@@ -2104,7 +2104,7 @@ class _Batch:
             idx = np.flatnonzero(rows)
             out = np.zeros(self.n, dtype=bool)
             arr = self.array(view)
-            for pattern in (chunk for p in patterns for chunk in _alternation_chunks(p)):
+            for pattern in patterns:
                 if not len(idx):
                     break
                 hit = np.asarray(pc.match_substring_regex(arr.take(pa.array(idx)), pattern)
@@ -2211,10 +2211,11 @@ class _Batch:
         return self.memo(("bytes", view, table.tobytes(), run_starts), make)
 
 
-#: Longest RE2 pattern :meth:`_Batch.refine` searches in one pass; a longer one is cut at its top-level ``|``
-#: into pieces about this long. Measured on the 20k corpus: the 11,000-character logistics superset on its
-#: 3,599 literal rows took 0.040 CPU s whole, 0.020 s in two pieces (RE2 leaves its DFA for a slower matcher
-#: on the whole pattern), 0.024 s in five, 0.058 s in 21.
+#: Pieces (characters) the seller-feedback prefilter cuts its logistics superset into (see
+#: :func:`_pre_seller_feedback`). Measured on the 20k corpus, CPU ms on each rule's literal rows, whole -> cut
+#: at 6,000: logistics (11,000 characters) 46-50 -> 20-22 (RE2 leaves its DFA for a slower matcher on the
+#: whole; isolating its one branch with a ``{0,40}`` repeat gives the same), while every other rule's sequence
+#: pattern got slower cut (price comparison 15 -> 40, insult 9 -> 17, danger 9 -> 16), so only it is cut.
 _RE2_CHUNK_CHARS: Final[int] = 6000
 
 
@@ -2282,10 +2283,12 @@ def _prefilter(name: str) -> Callable[[Prefilter], Prefilter]:
     return deco
 
 
-def _phrase_candidates(batch: _Batch, matcher: _Matcher, anchors: frozenset[str] | None) -> _Selection | None:
+def _phrase_candidates(batch: _Batch, matcher: _Matcher, anchors: frozenset[str] | None,
+                       cut: int | None = None) -> _Selection | None:
     """Rows a phrase-style detector may report: the matcher's required literals (one column-wide pass), then,
     on those rows only, an anchor word and one of the matcher's literal sequences; and among them the rows
-    where an anchor is proven a token."""
+    where an anchor is proven a token. ``cut``: search the sequences in pieces of about that many characters
+    (:func:`_alternation_chunks`: the same rows)."""
     pre = _matcher_prefilter(matcher)
     if pre is None and anchors is None:
         return None
@@ -2298,7 +2301,8 @@ def _phrase_candidates(batch: _Batch, matcher: _Matcher, anchors: frozenset[str]
                                                                                        (neighbours,))
     if pre is not None:  # ... and one of the literal sequences
         changed = batch.case_changed()
-        mask = batch.refine("joined_low", mask & ~changed, pre[1]) | (mask & changed)
+        seqs = pre[1] if cut is None else tuple(c for p in pre[1] for c in _alternation_chunks(p, cut))
+        mask = batch.refine("joined_low", mask & ~changed, seqs) | (mask & changed)
     if anchors is None:
         return _Selection(mask)
     sure = batch.refine("joined_low", mask, (_re2_anchor_pattern(anchors, _RE2_ASCII_NONTOKEN, tokens_only=True),))
@@ -2337,7 +2341,7 @@ def _pre_words(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.nd
 def _pre_seller_feedback(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray | None:
     # No finding without a sentence whose logistics cue matches (fast path: inside the lower-cased field).
     anchors = _anchors(rule.params)
-    sel = _phrase_candidates(batch, _phrase_regex("logistics"), anchors)
+    sel = _phrase_candidates(batch, _phrase_regex("logistics"), anchors, cut=_RE2_CHUNK_CHARS)
     if sel is None or anchors is None or not sel.mask.any():
         return sel
     # The detector's first bound: no finding unless anchored / (anchored + unanchored sentences of more than
