@@ -665,13 +665,18 @@ class FastVader:
             raise ValueError(f"owner, start and end differ in length: {owner.size}, {start.size}, {end.size}")
         out = np.empty(owner.size)
         spans = getattr(self._native, "compound_spans", None)
+        o, a, b = owner.tolist(), start.tolist(), end.tolist()
         if spans is not None:
-            todo = spans(texts, owner, start, end, out)
+            todo = spans(texts, owner, start, end, out)  # raises IndexError for a span outside its text
         else:
             todo = range(owner.size)
+            for k in todo:  # the same errors as the native core
+                if not 0 <= o[k] < len(texts):
+                    raise IndexError(f"span {k}: owner {o[k]} outside the {len(texts)} texts")
+                if isinstance(texts[o[k]], str) and not 0 <= a[k] <= b[k] <= len(texts[o[k]]):
+                    raise IndexError(f"span {k}: [{a[k]}, {b[k]}) outside text {o[k]} of length {len(texts[o[k]])}")
         memo: dict[str, float] = {}
         f = self._py_compound
-        o, a, b = owner.tolist(), start.tolist(), end.tolist()
         for k in todo:  # spans the native core leaves to Python (every span on the Python path)
             s = texts[o[k]][a[k] : b[k]]
             c = memo.get(s)

@@ -478,12 +478,15 @@ def test_equal_spans_of_different_texts_share_one_score_and_refusals_repeat(nat)
 
 def test_spans_outside_their_text_are_an_error(nat):
     texts = ["good"]
-    with pytest.raises(IndexError, match="outside"):
-        nat.compound_spans(texts, np.array([0]), np.array([2]), np.array([5]))
-    with pytest.raises(IndexError, match="owner"):
-        nat.compound_spans(texts, np.array([1]), np.array([0]), np.array([1]))
-    with pytest.raises(ValueError, match="differ in length"):
-        nat.compound_spans(texts, np.array([0, 0]), np.array([0]), np.array([1]))
+    for fv in (nat, PY):
+        with pytest.raises(IndexError, match="outside text 0 of length 4"):
+            fv.compound_spans(texts, np.array([0]), np.array([2]), np.array([5]))
+        with pytest.raises(IndexError, match="outside text 0"):
+            fv.compound_spans(texts, np.array([0]), np.array([3]), np.array([2]))
+        with pytest.raises(IndexError, match="owner"):
+            fv.compound_spans(texts, np.array([1]), np.array([0]), np.array([1]))
+        with pytest.raises(ValueError, match="differ in length"):
+            fv.compound_spans(texts, np.array([0, 0]), np.array([0]), np.array([1]))
     with pytest.raises(ValueError, match="out"):
         nat._native.scores_into(texts, np.empty(3))
 
