@@ -623,8 +623,60 @@ def _hits_by_review(hits: pd.DataFrame) -> tuple[dict[str, list[dict[str, Any]]]
     outcome = h["outcome"].astype("string").fillna("hit") if "outcome" in h.columns else pd.Series("hit", index=h.index)
     # only the columns read below: every review can have a not-run row, and copying their notes costs memory
     not_run = h.loc[(outcome == "not_run").to_numpy(), [c for c in ("review_id", "platform", "rule_id") if c in h]]
+    nr = _not_run_lists(not_run)
+    basis = h["removal_basis"].astype("boolean").fillna(False).astype(bool) if "removal_basis" in h.columns else False
+    return _hit_dicts(h[(outcome == "hit") & basis]), nr
+
+
+def _hit_dicts(real: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    """:func:`_hits_by_review`'s first dict, of rows already selected (removal-basis hits)."""
+    if real.empty:
+        return {}
+    by: dict[str, list[dict[str, Any]]] = {}
+    same: dict[str, str] = {}  # one str object per distinct value: clauses, URLs, notes repeat on every hit row
+    for key, row in zip(_review_keys(real), _records(real)):  # _records = to_dict("records"), from column lists
+        by.setdefault(key, []).append({k: same.setdefault(v, v) if type(v) is str else v for k, v in row.items()})
+    return by
+
+
+def _not_run_lists(not_run: pd.DataFrame) -> dict[str, list[str]]:
+    """:func:`_hits_by_review`'s second dict, of not-run rows already selected: review key -> the distinct
+    ``rule_id`` of its rows in row order, keys in the order they first appear, equal lists one shared list.
+
+    Without a Python step per row: keys and rules factorised, the first row of each (key, rule) pair kept, each
+    key's rules encoded as one integer (digits in base ``#rules + 1``, exact in int64), a list made per distinct
+    encoding. A key with so many rules that the encoding could overflow, or a missing review id or rule, takes
+    the per-row loop (:func:`_not_run_loop`).
+    """
+    if not_run.empty:
+        return {}
+    rules = not_run["rule_id"].astype(str)
+    kcodes, kuniq = pd.factorize(_review_key_series(not_run))
+    rcodes, runiq = pd.factorize(rules)
+    if (kcodes < 0).any() or (rcodes < 0).any():  # a missing id or rule (astype(str) keeps NaN): as the loop does
+        return _not_run_loop(_review_keys(not_run), rules)
+    n_keys, base = len(kuniq), len(runiq) + 1
+    _, first = np.unique(kcodes.astype(np.int64) * base + rcodes, return_index=True)
+    first.sort()  # the first row of each (key, rule), in row order
+    k2 = kcodes[first]
+    order = np.argsort(k2, kind="stable")
+    ks, rs = k2[order], rcodes[first][order].astype(np.int64)  # grouped by key, each key's rules in row order
+    counts = np.bincount(ks, minlength=n_keys)
+    if base ** int(counts.max()) >= 2**62:
+        return _not_run_loop(_review_keys(not_run), rules)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    place = np.arange(len(ks)) - np.repeat(starts, counts)
+    code = np.add.reduceat((rs + 1) * np.power(base, place, dtype=np.int64), starts)
+    _, at, which = np.unique(code, return_index=True, return_inverse=True)
+    names = runiq.tolist()
+    lists = [[names[r] for r in rs[starts[k] : starts[k] + counts[k]].tolist()] for k in at.tolist()]
+    return dict(zip(kuniq.tolist(), [lists[i] for i in which.ravel().tolist()]))
+
+
+def _not_run_loop(keys: Iterable[str], rules: Iterable[str]) -> dict[str, list[str]]:
+    """:func:`_not_run_lists` row by row (the reference; used when a key has very many rules)."""
     nr: dict[str, list[str]] = {}
-    for key, rule in zip(_review_keys(not_run), not_run["rule_id"].astype(str)):
+    for key, rule in zip(keys, rules):
         ids = nr.setdefault(key, [])
         if rule not in ids:
             ids.append(rule)
@@ -634,13 +686,7 @@ def _hits_by_review(hits: pd.DataFrame) -> tuple[dict[str, list[dict[str, Any]]]
     shared: dict[tuple[str, ...], list[str]] = {}
     for key, ids in nr.items():
         nr[key] = shared.setdefault(tuple(ids), ids)
-    basis = h["removal_basis"].astype("boolean").fillna(False).astype(bool) if "removal_basis" in h.columns else False
-    real = h[(outcome == "hit") & basis]
-    by: dict[str, list[dict[str, Any]]] = {}
-    same: dict[str, str] = {}  # one str object per distinct value: clauses, URLs, notes repeat on every hit row
-    for key, row in zip(_review_keys(real), _records(real)):  # = to_dict("records"), from column lists
-        by.setdefault(key, []).append({k: same.setdefault(v, v) if type(v) is str else v for k, v in row.items()})
-    return by, nr
+    return nr
 
 
 def _complaints(matches: pd.DataFrame) -> dict[str, list[tuple[str, str]]]:
@@ -1068,9 +1114,10 @@ class _DecisionState:
                 pos = pos[pc.is_in(fkeys, value_set=wanted).to_numpy(zero_copy_only=False)]
             return enc.take(pos, cols)  # decoded: the rows as the stages gave them
 
-        by_hit = _hits_by_review(rows(self.hits, self.hit_rows, self.hit_keys))[0]
-        nr_cols = [c for c in ("review_id", "platform", "rule_id", "outcome") if c in self.hits.frame.columns]
-        not_run = _hits_by_review(rows(self.hits, self.not_run_rows, self.not_run_keys, nr_cols))[1]
+        # the rows taken are those _hits_by_review would select (the same masks, see _decision_state)
+        by_hit = _hit_dicts(rows(self.hits, self.hit_rows, self.hit_keys))
+        nr_cols = [c for c in ("review_id", "platform", "rule_id") if c in self.hits.frame.columns]
+        not_run = _not_run_lists(rows(self.hits, self.not_run_rows, self.not_run_keys, nr_cols))
         return by_hit, not_run, _complaints(rows(self.matches, self.match_rows, self.match_keys))
 
 

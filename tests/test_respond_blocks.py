@@ -382,3 +382,35 @@ def test_string_array_equals_pd_array(vals):
     assert_series_equal(pd.Series(got), pd.Series(want), check_exact=True)
     if hasattr(want, "_pa_array"):
         assert pa.array(got).type == pa.array(want).type
+
+
+# ---------------------------------------------------------------------------------------- grouping not-run rows
+
+def _not_run_frame(rows: list[tuple[str | None, str, str | None]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["platform", "review_id", "rule_id"]).astype(
+        {"platform": "string", "review_id": "string", "rule_id": "string"})
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(st.tuples(st.sampled_from(["amazon", "yelp", None]), st.sampled_from(["r1", "r2", "r3", "x\x1fy", None]),
+                               st.sampled_from(["R-A", "R-B", "R-C", "R-D", None, "nan", "<NA>"])), max_size=40),
+       platform=st.booleans())
+def test_not_run_lists_equal_the_row_loop(rows, platform):
+    frame = _not_run_frame(rows)
+    if not platform:
+        frame = frame.drop(columns=["platform"])
+    got = pipeline._not_run_lists(frame)
+    want = pipeline._not_run_loop(pipeline._review_keys(frame), frame["rule_id"].astype(str)) if len(frame) else {}
+    assert got == want and list(got) == list(want)
+    # equal lists are one shared list, as the loop makes them
+    assert len({id(v) for v in got.values()}) == len({tuple(v) for v in got.values()})
+
+
+def test_not_run_lists_with_more_rules_than_the_encoding_holds():
+    rules = [f"R-{i:02d}" for i in range(60)]
+    rows = [("amazon", "r1", r) for r in rules] + [("amazon", "r2", r) for r in reversed(rules)] + \
+           [("yelp", "r1", rules[0]), ("amazon", "r1", rules[3])]
+    frame = _not_run_frame(rows)
+    got = pipeline._not_run_lists(frame)
+    assert got == pipeline._not_run_loop(pipeline._review_keys(frame), frame["rule_id"].astype(str))
+    assert got["amazon\x1fr1"] == rules and got["amazon\x1fr2"] == rules[::-1]
