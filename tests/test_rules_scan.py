@@ -211,3 +211,52 @@ def test_alternation_chunks_keep_groups_classes_escapes_and_flags_whole():
     assert R._alternation_chunks("(?s)a|b", limit=1) == ("(?s)a|b",)
     assert R._alternation_chunks("(a|b", limit=1) == ("(a|b",)  # unbalanced: left alone
     assert R._alternation_chunks("short|one") == ("short|one",)
+
+
+def _tokens_reference(texts: list[str]) -> np.ndarray:
+    """Rows where three consecutive tokens of the block (runs of non-separator bytes, each row's own; a triple
+    may run into the next rows) are equal: flagged at the triple's first row."""
+    seps = {i for i in range(256) if R._WORD_RUN_SEPARATORS[i]}
+    toks: list[tuple[int, bytes]] = []
+    for r, t in enumerate(texts):
+        cur = bytearray()
+        for byte in t.encode():
+            if byte in seps:
+                if cur:
+                    toks.append((r, bytes(cur)))
+                cur = bytearray()
+            else:
+                cur.append(byte)
+        if cur:
+            toks.append((r, bytes(cur)))
+    out = np.zeros(len(texts), dtype=bool)
+    for k in range(len(toks) - 2):
+        if toks[k][1] == toks[k + 1][1] == toks[k + 2][1]:
+            out[toks[k][0]] = True
+    return out
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["hi", "ih", "hhi", "hih", "ab", "ba", "a", "", "é", "hié", "hi\x00",
+                                          "aXa", "aYa", "ee"]), max_size=12)
+                .map(lambda ws: " ".join(ws)), min_size=1, max_size=8))
+def test_repeated_tokens_are_exactly_three_equal_tokens(texts):
+    """Candidates by length and first/last byte, then compared byte for byte: exactly the rows with three equal
+    tokens in a row (anagrams and same-ends words like "aXa aYa aXa" are candidates, not rows); with the
+    exact comparison capped at 0 triples, a superset."""
+    import pyarrow as pa
+
+    arr = pa.array(texts, type=pa.large_string())
+    bufs = arr.buffers()
+    offsets = np.frombuffer(bufs[1], dtype=np.int64)[: len(arr) + 1]
+    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, dtype=np.uint8)
+    want = _tokens_reference(texts)
+    got = R._repeated_tokens(data, offsets, R._WORD_RUN_SEPARATORS, len(texts))
+    np.testing.assert_array_equal(got, want)
+    saved = R._EXACT_TRIPLES_MAX
+    R._EXACT_TRIPLES_MAX = 0
+    try:
+        capped = R._repeated_tokens(data, offsets, R._WORD_RUN_SEPARATORS, len(texts))
+    finally:
+        R._EXACT_TRIPLES_MAX = saved
+    assert not (want & ~capped).any()
