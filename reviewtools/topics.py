@@ -1361,19 +1361,11 @@ def _clause_doc(window: str, start: int, end: int, lex: _Lexicon, after: bool) -
     """
     text = window.replace("’", "'")
     size = len(text)
-    if (0 < start < size and _token_char(text, start - 1) and _token_char(text, start)) or (
-        0 < end < size and _token_char(text, end - 1) and _token_char(text, end)
-    ):
+    if _crosses(text, start, size) or _crosses(text, end, size):
         return None
     tokens = _ASCII_WORD_TOKEN_RE if text.isascii() else _WORD_TOKEN_RE
     found = _UP_TO_LAST_CLAUSE_MARK_RE.match(text, 0, start)
-    if found is None:  # no clause mark before the match in the window: from its start, one clause
-        head: list[str] = []
-        piece = 0
-    else:
-        before = _UP_TO_LAST_TOKEN_RE.match(text, 0, found.end() - 1)
-        head = [] if before is None else [before.group(1)]
-        piece = found.end()
+    piece = 0 if found is None else found.end()  # no clause mark before the match: from the window's start
     if after:
         nxt = _CLAUSE_MARK_RE.search(text, end)
         stop = size if nxt is None else nxt.start()
@@ -1385,6 +1377,12 @@ def _clause_doc(window: str, start: int, end: int, lex: _Lexicon, after: bool) -
     breaks = lex.break_words
     if (breaks.isdisjoint(words_before) and breaks.isdisjoint(words_match) and breaks.isdisjoint(words_after)
             and _CLAUSE_MARK_RE.search(text, start, end) is None):
+        # The token before the clause mark is read only as the word before a quantified negator that opens
+        # the clause ("a, few broken"); anywhere else a scan stops at the clause's edge, as at the doc's start.
+        head: list[str] = []
+        if found is not None and (words_before or words_match or [""])[0] in lex.quantified_negators:
+            before = _UP_TO_LAST_TOKEN_RE.match(text, 0, found.end() - 1)
+            head = [] if before is None else [before.group(1)]
         words = head + words_before
         first = len(words)
         words += words_match
@@ -1392,8 +1390,10 @@ def _clause_doc(window: str, start: int, end: int, lex: _Lexicon, after: bool) -
         words += words_after
         clauses = [0] * len(head) + [1] * (len(words) - len(head))
     else:
-        origin = found.end() - 1 if found is not None and not head else (
-            before.start(1) if found is not None else 0)  # type: ignore[union-attr]
+        origin = 0
+        if found is not None:  # from the last token before the clause mark (or the mark itself)
+            before = _UP_TO_LAST_TOKEN_RE.match(text, 0, found.end() - 1)
+            origin = found.end() - 1 if before is None else before.start(1)
         words, clauses, sentences = [], [], []
         clause, sentence = _add_tokens(text[origin:start], 0, 0, tokens, breaks, words, clauses, sentences)
         first = len(words)
@@ -1404,6 +1404,17 @@ def _clause_doc(window: str, start: int, end: int, lex: _Lexicon, after: bool) -
     if last < first:
         return None
     return _Doc([], [], words, clauses, []), first, last
+
+
+def _crosses(text: str, pos: int, size: int) -> bool:
+    """Whether a token runs across ``pos`` (:func:`_token_char` on both sides; a character that is no word
+    character nor an apostrophe answers at once)."""
+    if not 0 < pos < size:
+        return False
+    before, after = text[pos - 1], text[pos]
+    if not (before.isalnum() or before in "_'") or not (after.isalnum() or after in "_'"):
+        return False
+    return _token_char(text, pos - 1) and _token_char(text, pos)
 
 
 #: A clause mark, and everything up to the last one of the searched range.
