@@ -362,7 +362,8 @@ def _token_runs(h: np.ndarray, n_sh: np.ndarray, threads: int = 1) -> tuple[np.n
     One in-place sort of ``(high hash bits | position)`` packed into a uint64 (numpy's SIMD sort) instead of an
     argsort; the rare runs whose high bits collide but whose full hashes differ are re-sorted exactly by the low
     bits the key dropped. Those low bits and the owner text of each position are packed side by side into one
-    uint64 per position, so the sorted positions fetch both with ONE random gather. Within a run the
+    uint64 per position, so the sorted positions fetch both with ONE random gather, written over the keys in
+    place (the positions are not needed after it: within a run they are in order). Within a run the
     occurrences stay in position order, so their owners are non-decreasing: the order is exactly
     ``np.lexsort((position, hash))``. Takes ``h`` over and overwrites it with the keys (the caller must drop its
     own reference for the memory to go).
@@ -407,19 +408,28 @@ def _token_runs(h: np.ndarray, n_sh: np.ndarray, threads: int = 1) -> tuple[np.n
     _each(breaks, list(_ranges(n, start=1)), threads)
     key &= mask
     pos = key.view(np.int64)
+
+    def fetch(r: tuple[int, int]) -> None:  # each sorted position's (low bits << 32) | owner, in place
+        lo, hi = r
+        key[lo:hi] = aux[pos[lo:hi]]
+
+    _each(fetch, list(_ranges(n)), threads)
+    del aux, pos  # before the owners are allocated: the step's memory peak stays that of key + aux
+    got = key
+
+    def mixed_in(r: tuple[int, int]) -> list[int]:
+        lo, hi = r
+        lv = got[lo - 1:hi] >> np.uint64(32)
+        return (np.flatnonzero((lv[1:] != lv[:-1]) & ~brk[lo:hi]) + lo).tolist()
+
+    mixed = [i for part in _each(mixed_in, list(_ranges(n, start=1)), threads) for i in part]
     ow = np.empty(n, dtype=np.int32)
     ow_u = ow.view(np.uint32)
 
-    def fetch(r: tuple[int, int]) -> list[int]:
-        lo, hi = r
-        g = aux[pos[max(lo - 1, 0):hi]]
-        lv = g >> np.uint64(32)
-        ow_u[lo:hi] = g[1:] if lo else g  # the low 32 bits: the owner
-        if lo == 0:
-            lv = np.concatenate((lv[:1], lv))
-        return (np.flatnonzero((lv[1:] != lv[:-1]) & ~brk[lo:hi]) + lo).tolist()
+    def owners(r: tuple[int, int]) -> None:
+        ow_u[r[0]:r[1]] = got[r[0]:r[1]]  # the low 32 bits
 
-    mixed = [i for part in _each(fetch, list(_ranges(n)), threads) for i in part]
+    _each(owners, list(_ranges(n)), threads)
     done = -1
     for i in mixed:  # several full hashes share the high bits: order that group by (hash, position)
         if i < done:
@@ -429,12 +439,11 @@ def _token_runs(h: np.ndarray, n_sh: np.ndarray, threads: int = 1) -> tuple[np.n
             lo -= 1
         while hi < n and not brk[hi]:
             hi += 1
-        sub = np.sort(pos[lo:hi])
-        lv = aux[sub] >> np.uint64(32)
+        # the group is in position order already, so a stable sort by the low bits gives (hash, position)
+        lv = got[lo:hi] >> np.uint64(32)
         o = np.argsort(lv, kind="stable")
-        sub, lv = sub[o], lv[o]
-        pos[lo:hi] = sub
-        ow_u[lo:hi] = aux[sub]
+        ow[lo:hi] = ow[lo:hi][o]
+        lv = lv[o]
         brk[lo + 1:hi] = lv[1:] != lv[:-1]
         done = hi
     return ow, brk
