@@ -795,6 +795,7 @@ def _detect_phone(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding]:
 
 
 @functools.cache
+@functools.cache
 def _tld_sets() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(load_lexicon("tlds")), frozenset(load_lexicon("tlds_ambiguous"))
 
@@ -893,7 +894,22 @@ def _find_links(rv: _Review, fname: str) -> list[_Link]:
 
 
 def _host_is(host: str, suffixes: Iterable[str]) -> bool:
-    return any(host == s or host.endswith("." + s) for s in suffixes)
+    """``host`` is one of ``suffixes`` or ends with ``"." + suffix``: looked up as the host and each part after
+    one of its dots in the set of the suffixes (made once per lexicon tuple)."""
+    wanted = _suffix_set(suffixes) if isinstance(suffixes, tuple) else frozenset(suffixes)
+    if host in wanted:
+        return True
+    i = host.find(".")
+    while i != -1:
+        if host[i + 1:] in wanted:
+            return True
+        i = host.find(".", i + 1)
+    return False
+
+
+@functools.lru_cache(maxsize=64)
+def _suffix_set(suffixes: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(suffixes)
 
 
 def _is_own_site(host: str, own_sites: Sequence[str]) -> bool:

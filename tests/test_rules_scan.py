@@ -260,3 +260,19 @@ def test_repeated_tokens_are_exactly_three_equal_tokens(texts):
     finally:
         R._EXACT_TRIPLES_MAX = saved
     assert not (want & ~capped).any()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab.c-", max_size=10), st.lists(st.text(alphabet="ab.c", max_size=6), max_size=6))
+def test_host_suffix_lookup_equals_the_per_suffix_test(host, suffixes):
+    """``_host_is`` (the host and each part after a dot looked up in a set) equals testing every suffix."""
+    want = any(host == s or host.endswith("." + s) for s in suffixes)
+    assert R._host_is(host, tuple(suffixes)) == want
+    assert R._host_is(host, list(suffixes)) == want
+
+
+def test_host_suffix_lookup_on_the_shortener_lexicons():
+    short = R.load_lexicon("shorteners")
+    for host in ("bit.ly", "x.bit.ly", "notbit.ly", "amzn.to", "a.amzn.to", "example.com", "", ".", "bit.ly."):
+        for lex in (short, R.load_lexicon("own_shorteners")):
+            assert R._host_is(host, lex) == any(host == s or host.endswith("." + s) for s in lex)
