@@ -2703,7 +2703,9 @@ def _pre_language(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np
             + batch.byte_count("text_low_head", _NON_ASCII))
     sure = (n_lb >= ENGLISH_FAST_MIN_WORDS) & (n_lb >= ENGLISH_FAST_MIN_SHARE * t_ub)
     mask = ~(en_ok & letters & sure)
-    # The texts the detector will give the identifier, classified together (the memo it reads).
+    # The texts the detector will give the identifier, classified together (the memo it reads). A row whose
+    # text is plainly English by the detector's own test, on an allow-list with English and with enough ASCII
+    # letters (so letters), is one the detector returns from without a finding: it leaves the mask.
     heads = []
     low = batch.lower("text")
     for j in np.flatnonzero(mask).tolist():
@@ -2711,8 +2713,12 @@ def _pre_language(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np
         if allow is None:
             continue
         st = batch.texts[j].strip()
-        if len(st) < LANGUAGE_MIN_CHARS or ("en" in allow and _plainly_english(low[j][:LANGUAGE_MAX_CHARS])):
-            continue  # fewer characters than the minimum of letters, or decided without the identifier
+        if len(st) < LANGUAGE_MIN_CHARS:
+            continue  # fewer characters than the minimum of letters
+        if "en" in allow and _plainly_english(low[j][:LANGUAGE_MAX_CHARS]):
+            if letters[j]:
+                mask[j] = False
+            continue  # decided without the identifier
         heads.append(st[:LANGUAGE_MAX_CHARS])
     _classify_many(heads)
     return mask
