@@ -221,12 +221,20 @@ def _squeeze_ascii(texts: pa.Array) -> tuple[pa.Array, np.ndarray]:
     first_word = wpos[at_start[has]]
     lead = first_word > offsets[:-1][has]
     keep[first_word[lead] - 1] = False
-    # a text without words keeps no byte, so each text's new start is the number of kept bytes before it
-    kept_before = np.empty(len(keep) + 1, dtype=np.int64)
-    kept_before[0] = 0
-    np.cumsum(keep, out=kept_before[1:])
-    new_offsets = kept_before[offsets]
-    del kept_before
+    # each text keeps its word bytes and one space between words: its word bytes from the word lengths (word
+    # ends: the byte after a word's last; a text's last byte ends its word whatever the next text starts with)
+    word_end = word.copy()
+    word_end[:-1] &= ~word[1:]
+    last = offsets[1:][offsets[1:] > offsets[:-1]] - 1
+    word_end[last] = word[last]
+    wend = np.flatnonzero(word_end)
+    del word_end
+    wend += 1
+    wend -= wpos
+    word_bytes = np.concatenate(([0], np.cumsum(wend)))
+    del wend
+    kept = word_bytes[at_end] - word_bytes[at_start] + np.maximum(n_words - 1, 0)
+    new_offsets = np.concatenate(([0], np.cumsum(kept)))
     out = pa.Array.from_buffers(pa.large_string(), n, [None, pa.py_buffer(new_offsets), pa.py_buffer(data[keep])])
     return out, n_words
 
