@@ -544,16 +544,20 @@ def _near_pairs(norm: pa.Array | list[pa.Array], n_words: np.ndarray | None = No
     keep = brk.copy()
     keep[1:] |= ow[1:] != ow[:-1]
     ow = ow[keep]  # one array at a time: each old one goes before the next copy is made
+    brk = brk[keep]  # the runs of the kept entries (a run's first entry is always kept)
+    del keep
     tid = np.cumsum(brk, dtype=np.int32)
     del brk
     tid -= 1
-    tid = tid[keep]
-    del keep
     df = np.bincount(tid)  # texts holding each shingle
     size = np.bincount(ow, minlength=n_texts)  # distinct shingles per text
     shared_token = df >= 2
     shared = shared_token[tid]
-    private = size - np.bincount(ow[shared], minlength=n_texts)
+    n_shared_entries = int(np.count_nonzero(shared))
+    if 2 * n_shared_entries >= len(shared):  # count the smaller side
+        private = np.bincount(ow[~shared], minlength=n_texts)
+    else:
+        private = size - np.bincount(ow[shared], minlength=n_texts)
     prefix = size - _min_overlap(size) + 1
     # private shingles sort first (document frequency 1): a text whose whole prefix is private has no partner
     live = private < prefix
