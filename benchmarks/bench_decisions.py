@@ -1,0 +1,121 @@
+"""The decision step alone (``pipeline.recommend``) on saved stage outputs: wall, parent and worker CPU seconds.
+
+    .venv/bin/python benchmarks/bench_stages.py save --corpus benchmarks/out/reviews_100000_seed8.csv --ref .work/ref100k
+    .venv/bin/python benchmarks/bench_decisions.py --ref .work/ref100k --processes 2 --save .work/dec/decided.pkl
+    PYTHONPATH=/tmp/old_tree .venv/bin/python benchmarks/bench_decisions.py --ref .work/ref100k --processes 2 \\
+        --check .work/dec/decided.pkl      # old code (a git archive with the compiled VADER core) against it
+    .venv/bin/python benchmarks/bench_decisions.py --ref .work/ref100k --processes 2 --copies 3   # ~300k reviews
+
+Reads ``tagged.pkl``, ``matches.pkl`` and ``hits.pkl`` from ``--ref`` (what ``bench_stages.py save`` writes),
+optionally ``--copies K`` of them with the review ids suffixed (K x the reviews: the scaling of the step without a
+new corpus; every copy's drafts collide with the other copies' as near-identical pages do), warms the process as
+``run_triage`` does before it forks (``pipeline._warm_worker``), then times one ``recommend(processes=P)``:
+wall seconds, CPU seconds of this process and of its (reaped) worker processes (``getrusage``), and the same per
+phase (before the workers, the workers with the parent's serial pass beside them, ``_priority``), with the load
+average. On a shared machine compare CPU seconds of interleaved old/new runs (run the old tree with
+``PYTHONPATH``), not wall seconds. ``--save`` pickles the decided frame, ``--check`` compares it exactly
+(``assert_frame_equal``) with one saved before; exit status 1 when it differs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import pickle
+import resource
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+from pandas.testing import assert_frame_equal
+
+
+def _loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "n/a"
+
+
+def _copies(frame: pd.DataFrame, k: int) -> pd.DataFrame:
+    if k == 1:
+        return frame
+    parts = []
+    for i in range(k):
+        part = frame.copy()
+        part["review_id"] = part["review_id"].astype("string") + f"~{i}"
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--ref", type=Path, required=True, help="folder with tagged.pkl, matches.pkl, hits.pkl")
+    ap.add_argument("--processes", type=int, default=2)
+    ap.add_argument("--copies", type=int, default=1)
+    ap.add_argument("--save", type=Path)
+    ap.add_argument("--check", type=Path)
+    args = ap.parse_args(argv)
+
+    import reviewtools.pipeline as P
+
+    def load(name: str) -> pd.DataFrame:
+        with (args.ref / f"{name}.pkl").open("rb") as fh:
+            return _copies(pickle.load(fh), args.copies)
+
+    tagged, matches, hits = load("tagged"), load("matches"), load("hits")
+    P._warm_worker()  # what run_triage's parent has built before its decision workers fork
+    P.recommend(tagged.iloc[:50], hits.iloc[:0], matches.iloc[:0], processes=1)
+    gc.collect()
+
+    marks: list[tuple[str, float, float, float]] = []
+
+    def mark(name: str) -> None:
+        s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        marks.append((name, time.perf_counter(), s.ru_utime + s.ru_stime, c.ru_utime + c.ru_stime))
+
+    for name in ("_assemble", "_priority"):
+        fn = getattr(P, name)
+
+        def timed(*a, _fn=fn, _name=name, **k):  # type: ignore[no-untyped-def]
+            mark(f"{_name} start")
+            try:
+                return _fn(*a, **k)
+            finally:
+                mark(f"{_name} end")
+
+        setattr(P, name, timed)
+    load_start = _loadavg()
+    mark("start")
+    decided = P.recommend(tagged, hits, matches, processes=args.processes)
+    mark("end")
+    n = len(tagged)
+    print(f"{P.__file__}: {n:,} reviews, processes={args.processes}, load average {load_start} -> {_loadavg()}")
+    for (a, wa, pa, ca), (b, wb, pb, cb) in zip(marks, marks[1:]):
+        print(f"  {a:>15} -> {b:<15} wall {wb - wa:7.2f} s  parent CPU {pb - pa:7.2f} s  workers CPU {cb - ca:7.2f} s")
+    wall = marks[-1][1] - marks[0][1]
+    parent = marks[-1][2] - marks[0][2]
+    workers = marks[-1][3] - marks[0][3]
+    print(f"  total: wall {wall:.2f} s, CPU {parent + workers:.2f} s (parent {parent:.2f}, workers {workers:.2f}), "
+          f"{1e6 * (parent + workers) / max(n, 1):.1f} CPU us/review; max RSS of this process "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MiB")
+    if args.save:
+        args.save.parent.mkdir(parents=True, exist_ok=True)
+        with args.save.open("wb") as fh:
+            pickle.dump(decided, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        print(f"saved {args.save}")
+    if args.check:
+        with args.check.open("rb") as fh:
+            want = pickle.load(fh)
+        try:
+            assert_frame_equal(decided, want, check_exact=True)
+        except AssertionError as exc:
+            print(f"DIFFERENT from {args.check}: {str(exc)[:2000]}")
+            return 1
+        print(f"identical to {args.check}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
