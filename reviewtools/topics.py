@@ -56,6 +56,7 @@ import itertools
 import json
 import logging
 import re
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -1038,14 +1039,21 @@ _BLOCK_HEAVY_WORDS: Final[int] = 64
 class _WordTable:
     """Per distinct word met so far, a number and, as flat numpy arrays (CSR), the units it satisfies and the
     phrases whose first token it can begin; grown block by block (capacity doubled, so each word is copied a
-    bounded number of times), emptied past :data:`_WORD_CACHE_MAX` words."""
+    bounded number of times), emptied past :data:`_WORD_CACHE_MAX` words. Thread-safe: :meth:`numbers` works
+    under a lock and hands back the arrays its numbers index (entries are never changed once written; growing
+    or emptying the table makes new arrays)."""
 
     def __init__(self, ix: _PhraseIndex) -> None:
         self.ix = ix
-        self.reset()
+        self._lock = threading.Lock()
+        self._reset()
 
     def reset(self) -> None:
         """Forget every word (the memory bound)."""
+        with self._lock:
+            self._reset()
+
+    def _reset(self) -> None:
         self.ids: dict[str, int] = {}
         self._ptr = {"unit": np.zeros(1024, dtype=np.int64), "first": np.zeros(1024, dtype=np.int64)}
         self._flat = {"unit": np.zeros(1024, dtype=np.int64), "first": np.zeros(1024, dtype=np.int64)}
@@ -1069,18 +1077,22 @@ class _WordTable:
     def firsts(self) -> np.ndarray:
         return self._flat["first"]
 
-    def numbers(self, words: list[str]) -> np.ndarray:
-        """The number of each of ``words`` (distinct), the new ones added first."""
-        got = list(map(self.ids.get, words))  # C-level look-ups; the few new words below
-        new = [w for w, g in zip(words, got) if g is None]
-        if new:
-            if len(self.ids) + len(new) > _WORD_CACHE_MAX:
-                self.reset()
-                new = words
-            self._add(new)
-            ids = self.ids
-            got = [ids[w] if g is None else g for w, g in zip(words, got)] if new is not words else [ids[w] for w in words]
-        return np.fromiter(got, dtype=np.int64, count=len(got))
+    def numbers(self, words: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The number of each of ``words`` (distinct), the new ones added first, with the arrays those numbers
+        index: ``(numbers, unit_ptr, units, first_ptr, firsts)``."""
+        with self._lock:
+            got = list(map(self.ids.get, words))  # C-level look-ups; the few new words below
+            new = [w for w, g in zip(words, got) if g is None]
+            if new:
+                if len(self.ids) + len(new) > _WORD_CACHE_MAX:
+                    self._reset()
+                    new = words
+                self._add(new)
+                ids = self.ids
+                got = ([ids[w] if g is None else g for w, g in zip(words, got)] if new is not words
+                       else [ids[w] for w in words])
+            return (np.fromiter(got, dtype=np.int64, count=len(got)), self.unit_ptr, self.units, self.first_ptr,
+                    self.firsts)
 
     def _append(self, key: str, lists: list[tuple[int, ...]] | list[list[int]]) -> None:
         base = len(self.ids)  # words before these
@@ -1125,9 +1137,9 @@ def _candidate_attempts(lows: list[str], ix: _PhraseIndex) -> tuple[list[int], l
         return [], [], []
     encoded = pc.dictionary_encode(words)
     word_id = encoded.indices.to_numpy(zero_copy_only=False)  # int32, Arrow's buffer
-    table = ix.words
-    gid = table.numbers(encoded.dictionary.to_pylist())  # per distinct word of the block: its table number
-    n_units_of = (table.unit_ptr[gid + 1] - table.unit_ptr[gid])  # per distinct word
+    # per distinct word of the block: its number in the word table, and the table's CSR arrays
+    gid, unit_ptr, units_flat, first_ptr, firsts = ix.words.numbers(encoded.dictionary.to_pylist())
+    n_units_of = unit_ptr[gid + 1] - unit_ptr[gid]  # per distinct word
     seen = np.zeros((ix.n_units, n), dtype=bool)  # seen[u, i]: text i has a word satisfying unit u
     weight = np.bincount(word_id, minlength=len(gid)) * n_units_of
     heavy = np.flatnonzero(weight)
@@ -1139,7 +1151,7 @@ def _candidate_attempts(lows: list[str], ix: _PhraseIndex) -> tuple[list[int], l
         starts = np.flatnonzero(np.diff(owner, prepend=np.int64(-1)))  # each text's words are consecutive
         mask = np.zeros(n, dtype=np.uint64)
         mask[owner[starts]] = np.bitwise_or.reduceat(bit[word_id], starts)
-        hunit_owner, hunit = _csr_gather(table.unit_ptr, table.units, gid[heavy])
+        hunit_owner, hunit = _csr_gather(unit_ptr, units_flat, gid[heavy])
         unit_ids, where = np.unique(hunit, return_inverse=True)
         unit_bits = np.zeros(len(unit_ids), dtype=np.uint64)
         np.bitwise_or.at(unit_bits, where, bit[heavy][hunit_owner])
@@ -1149,7 +1161,7 @@ def _candidate_attempts(lows: list[str], ix: _PhraseIndex) -> tuple[list[int], l
         occ = np.flatnonzero(light[word_id] & (n_units_of[word_id] > 0))
     else:
         occ = np.flatnonzero(n_units_of[word_id] > 0)
-    run, unit = _csr_gather(table.unit_ptr, table.units, gid[word_id[occ]])
+    run, unit = _csr_gather(unit_ptr, units_flat, gid[word_id[occ]])
     seen.reshape(-1)[unit * n + owner[occ[run]]] = True
     candidate = np.zeros((n_phrases, n), dtype=bool)
     for ids, units in ix.by_size:  # a phrase is a candidate where all of its units are seen
@@ -1158,9 +1170,9 @@ def _candidate_attempts(lows: list[str], ix: _PhraseIndex) -> tuple[list[int], l
             ok &= seen[units[:, j]]
         candidate[ids] = ok  # each phrase is in one group
     # attempts: each occurrence of a word that can begin some phrase's first token, at each such phrase ...
-    n_firsts_of = table.first_ptr[gid + 1] - table.first_ptr[gid]
+    n_firsts_of = first_ptr[gid + 1] - first_ptr[gid]
     occ = np.flatnonzero(n_firsts_of[word_id] > 0)
-    which, phrase = _csr_gather(table.first_ptr, table.firsts, gid[word_id[occ]])
+    which, phrase = _csr_gather(first_ptr, firsts, gid[word_id[occ]])
     occ = occ[which]
     keep = candidate[phrase, owner[occ]]  # ... that is a candidate in that text
     occ, phrase = occ[keep], phrase[keep]

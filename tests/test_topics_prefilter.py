@@ -332,3 +332,19 @@ def test_markers_by_start_hold_every_marker_that_can_match_in_order():
         for marker in rule.markers:
             for alt in marker[0]:
                 assert marker in rule.markers_by_start[alt.split(" ")[0]]
+
+
+def test_threads_sharing_the_word_table_get_the_reference_result(monkeypatch):
+    """Several threads (a dashboard's sessions) tagging at once, the shared word table emptied every block:
+    each gets exactly the single-threaded reference result."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setattr(topics, "_WORD_CACHE_MAX", 50)
+    monkeypatch.setattr(topics, "_PREFILTER_BLOCK_ROWS", 7)
+    frames = [frame_of(EXAMPLES[i::5] + CLAUSE_EDGES[i::3]) for i in range(5)]
+    want = [find_topics(f, prefilter=False) for f in frames]
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        for _ in range(3):
+            for got, ref in zip(pool.map(find_topics, frames), want, strict=True):
+                assert_frame_equal(got, ref)
+    topics._phrase_index(None).words.reset()
