@@ -2199,7 +2199,7 @@ class _Batch:
 
     def byte_count(self, view: str, table: np.ndarray, run_starts: bool = False) -> np.ndarray:
         """Per row, the number of UTF-8 bytes of ``view`` that ``table`` marks (``run_starts``: only those that
-        begin a run of marked bytes)."""
+        begin a run of marked bytes); with a signed table (int8), the sum of its values over the row's bytes."""
         def make() -> np.ndarray:
             data, offsets = self._bytes(view)
             out = np.zeros(self.n, dtype=np.int64)
@@ -2627,6 +2627,9 @@ _WORD_RUN_SEPARATORS: Final[np.ndarray] = _byte_table(_ASCII_SPACE + ",.!" + _FI
 _SURE_NOT_SYMBOL: Final[np.ndarray] = _ASCII_ALNUM | _byte_table("_.,!?'\"-:;()")
 _MAYBE_SHARE_SYMBOL: Final[np.ndarray] = (1 - (_SURE_NOT_SYMBOL | _byte_table(_ASCII_SPACE))).astype(np.uint8)
 _MAYBE_SHARE_SYMBOL[0x80:0xC0] = 0  # continuation bytes: the lead byte already counted the character
+#: +1 for a possible share-counted symbol, -1 for a sure non-symbol (the two sets are disjoint): a row's sum is
+#: positive exactly when it has more of the first (one byte count instead of two).
+_SHARE_SYMBOL_BALANCE: Final[np.ndarray] = _MAYBE_SHARE_SYMBOL.astype(np.int8) - _SURE_NOT_SYMBOL.astype(np.int8)
 
 
 @_prefilter("symbols")
@@ -2644,7 +2647,7 @@ def _pre_symbols(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.
         elif mode == "share":
             # share = symbols / non-space > 0.5, and non-space >= symbols + K (K: letters, digits, "_" and the
             # allowed punctuation in ASCII), so symbols > K; symbols <= the possible symbols counted here.
-            out |= batch.byte_count(fname, _MAYBE_SHARE_SYMBOL) > batch.byte_count(fname, _SURE_NOT_SYMBOL)
+            out |= batch.byte_count(fname, _SHARE_SYMBOL_BALANCE) > 0  # possible symbols - sure non-symbols
         else:  # unknown mode: the detector yields nothing, but let it decide
             out |= True
     return out

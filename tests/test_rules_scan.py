@@ -276,3 +276,13 @@ def test_host_suffix_lookup_on_the_shortener_lexicons():
     for host in ("bit.ly", "x.bit.ly", "notbit.ly", "amzn.to", "a.amzn.to", "example.com", "", ".", "bit.ly."):
         for lex in (short, R.load_lexicon("own_shorteners")):
             assert R._host_is(host, lex) == any(host == s or host.endswith("." + s) for s in lex)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=30), min_size=1, max_size=8))
+def test_signed_byte_count_is_the_difference_of_the_two_counts(texts):
+    """The symbol-share prefilter's one signed byte count equals possible symbols minus sure non-symbols."""
+    b = R._Batch(list(texts), list(reversed(texts)), [None] * len(texts), [None] * len(texts))
+    for f in ("title", "text"):
+        want = b.byte_count(f, R._MAYBE_SHARE_SYMBOL) - b.byte_count(f, R._SURE_NOT_SYMBOL)
+        np.testing.assert_array_equal(b.byte_count(f, R._SHARE_SYMBOL_BALANCE), want)
