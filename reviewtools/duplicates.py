@@ -111,6 +111,12 @@ _T = TypeVar("_T")
 _R = TypeVar("_R")
 
 
+def _share(size: int, threads: int) -> int:
+    """A block size for each of ``threads`` threads: the blocks in flight together hold about what one block of
+    ``size`` held (so threads do not add to the memory peak)."""
+    return max(1, size // max(threads, 1))
+
+
 def _each(fn: Callable[[_T], _R], items: Sequence[_T], threads: int) -> list[_R]:
     """``[fn(x) for x in items]``, on ``threads`` threads when more than one (the blocks' numpy and Arrow work
     releases the GIL; each block writes only its own part of any shared output)."""
@@ -163,7 +169,7 @@ def _normalised_texts(texts: pa.Array, threads: int = 1) -> tuple[pa.ChunkedArra
         return got
 
     parts = _each(block, list(_chunks(pc.binary_length(texts).to_numpy(zero_copy_only=False).astype(np.int64),
-                                      _BLOCK_CHARS)), threads)
+                                      _share(_BLOCK_CHARS, threads))), threads)
     # the blocks stay chunks (no second copy of every normalised text; dictionary encoding unifies them)
     norm = pa.chunked_array([p for p, _ in parts], type=pa.large_string())
     n_words = np.concatenate([c for _, c in parts]) if parts else np.zeros(0, dtype=np.int64)
@@ -336,7 +342,8 @@ def _shingle_hashes(norm: pa.Array, n_words: np.ndarray | None = None,
     blocks = []
     lo = 0
     while lo < n:
-        hi = max(lo + 1, int(np.searchsorted(cum, cum[lo] - chars[lo] + _BLOCK_CHARS, side="right")))
+        hi = max(lo + 1, int(np.searchsorted(cum, cum[lo] - chars[lo] + _share(_BLOCK_CHARS, threads),
+                                             side="right")))
         blocks.append((lo, hi))
         lo = hi
 
@@ -402,7 +409,8 @@ def _token_runs(h: np.ndarray, n_sh: np.ndarray, threads: int = 1) -> tuple[np.n
         block &= ~mask  # the key in place of the hash: high bits | position
         block |= np.arange(lo, hi, dtype=np.uint64)
 
-    _each(pack, list(_ranges(n)), threads)
+    step = _share(_RANGE_STEP, threads)
+    _each(pack, list(_ranges(n, step=step)), threads)
     key = h
     del h
     key.sort()
@@ -413,7 +421,7 @@ def _token_runs(h: np.ndarray, n_sh: np.ndarray, threads: int = 1) -> tuple[np.n
         lo, hi = r
         np.not_equal(key[lo:hi] >> np.uint64(bits), key[lo - 1:hi - 1] >> np.uint64(bits), out=brk[lo:hi])
 
-    _each(breaks, list(_ranges(n, start=1)), threads)
+    _each(breaks, list(_ranges(n, start=1, step=step)), threads)
     key &= mask
     pos = key.view(np.int64)
 
@@ -421,7 +429,7 @@ def _token_runs(h: np.ndarray, n_sh: np.ndarray, threads: int = 1) -> tuple[np.n
         lo, hi = r
         key[lo:hi] = aux[pos[lo:hi]]
 
-    _each(fetch, list(_ranges(n)), threads)
+    _each(fetch, list(_ranges(n, step=step)), threads)
     del aux, pos  # before the owners are allocated: the step's memory peak stays that of key + aux
     got = key
 
@@ -430,14 +438,14 @@ def _token_runs(h: np.ndarray, n_sh: np.ndarray, threads: int = 1) -> tuple[np.n
         lv = got[lo - 1:hi] >> np.uint64(32)
         return (np.flatnonzero((lv[1:] != lv[:-1]) & ~brk[lo:hi]) + lo).tolist()
 
-    mixed = [i for part in _each(mixed_in, list(_ranges(n, start=1)), threads) for i in part]
+    mixed = [i for part in _each(mixed_in, list(_ranges(n, start=1, step=step)), threads) for i in part]
     ow = np.empty(n, dtype=np.int32)
     ow_u = ow.view(np.uint32)
 
     def owners(r: tuple[int, int]) -> None:
         ow_u[r[0]:r[1]] = got[r[0]:r[1]]  # the low 32 bits
 
-    _each(owners, list(_ranges(n)), threads)
+    _each(owners, list(_ranges(n, step=step)), threads)
     done = -1
     for i in mixed:  # several full hashes share the high bits: order that group by (hash, position)
         if i < done:
@@ -656,7 +664,7 @@ def _candidates(entries: list[np.ndarray], size: np.ndarray, prefix: np.ndarray,
         out[:] = np.repeat(sid[lo:hi] << np.uint64(32), c)
         out |= sid[np.repeat(np.arange(lo, hi) + 1 - (np.cumsum(c) - c), c) + np.arange(m)]
 
-    _each(fill, list(_chunks(later, _PAIR_CHUNK)), threads)
+    _each(fill, list(_chunks(later, _share(_PAIR_CHUNK, threads))), threads)
     del later, sid, at
     if filled == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
@@ -684,7 +692,7 @@ def _candidates(entries: list[np.ndarray], size: np.ndarray, prefix: np.ndarray,
         need = np.ceil(NEAR_DUPLICATE_JACCARD / (1 + NEAR_DUPLICATE_JACCARD) * total - _EPS)
         ok[lo:hi] = times[lo:hi] + rest >= need
 
-    _each(bound, list(_ranges(len(pairs), step=1_000_000)), threads)
+    _each(bound, list(_ranges(len(pairs), step=_share(1_000_000, threads))), threads)
     log.debug("near duplicates: %d pair occurrences, %d distinct, %d after the prefix-count bound",
               filled, len(pairs), int(ok.sum()))
     pairs, times = pairs[ok], times[ok]
@@ -734,7 +742,7 @@ def _overlaps(u: np.ndarray, v: np.ndarray, ranks: np.ndarray, off: np.ndarray, 
         both = mat[u[lo:hi]].multiply(mat[v[lo:hi]])
         out[lo:hi] = np.diff(scipy.sparse.csr_array(both).indptr)
 
-    _each(block, list(_chunks(length[u] + length[v], _VERIFY_CHUNK)), threads)
+    _each(block, list(_chunks(length[u] + length[v], _share(_VERIFY_CHUNK, threads))), threads)
     log.debug("near duplicates: %d pairs compared, %d shingles", len(u), int((length[u] + length[v]).sum()))
     return out
 
