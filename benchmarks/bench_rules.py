@@ -17,13 +17,13 @@ partition. ``--per-detector`` instead times ``check_each_review`` with its colum
 enough digits (the 1M corpus: 39,343 fields, 34,012 ruled out, none with a number). ``--ab OLD_TREE`` times ``check_each_review`` of an older checkout (``git archive <commit> | tar -x -C OLD_TREE``)
 against this one, interleaved in one process, after checking both give the same frame.
 
-Fifth pass (issue 8, 2026-11-26, commits 0548f81..0b72164), A/B against a20a14e (``git archive a20a14e | tar -x
+Fifth pass (issue 8, 2026-11-26, commits 0548f81..e35a628), A/B against a20a14e (``git archive a20a14e | tar -x
 -C /tmp/checks4_old``, the VADER core copied in), CPU seconds, min of the rounds, language memo warm:
 
     --input benchmarks/out/reviews_20000_seed8.csv --reviews 20000 --ab /tmp/checks4_old --rounds 5
-        51.4 -> 34.6 CPU us/review (-33%), load 10.8 (48.5 -> 35.1 at load 4.9, before 0484299..0b72164)
+        47.9 -> 31.6 CPU us/review (-34%), load 2.8 (at e35a628; 51.4 -> 34.6 at load 10.8)
     --input benchmarks/out/reviews_100000_seed8.csv --reviews 100000 --ab /tmp/checks4_old --rounds 3
-        66.4 -> 41.4 CPU us/review (-38%), load 10.0
+        53.0 -> 32.3 CPU us/review (-39%), load 2.7 (66.4 -> 41.4 at load 10.0)
     ... 20k as above with --no-hyperscan (every pattern on RE2): 60.5 -> 44.8 (-26%), load 11.9
 
 What changed (each exact, the frames compared first): the literal prefilters' required-literal sets in one
