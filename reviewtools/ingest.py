@@ -661,13 +661,105 @@ CLEAN_BLOCK: Final[int] = 100_000
 
 
 def _clean_block(s: pd.Series) -> pd.Series:
-    mask = s.str.contains(r"[<&\r]", regex=True, na=False)
+    mask = _contains_bytes(s, b"<&\r")  # s.str.contains(r"[<&\r]", regex=True, na=False), by bytes
     if mask.any():
         sub = s[mask].str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False)
         sub = sub.str.replace(_BR, "\n", regex=True).str.replace(_INLINE_TAG, "", regex=True)
         s = s.copy()
         s[mask] = sub.map(html.unescape).astype("string")
-    return s.str.strip()
+    return _strip(s)
+
+
+#: Bytes of a string column scanned at a time by :func:`_contains_bytes` (bounds its temporary masks).
+_SCAN_WINDOW: Final[int] = 1 << 24
+
+
+def _arrow_chunks(s: pd.Series) -> list[Any] | None:
+    """The Arrow chunks behind a ``string[pyarrow]`` Series (string or large_string), or None for any other."""
+    if not isinstance(s.array, pd.arrays.ArrowStringArray) or s.dtype != pd.StringDtype("pyarrow"):
+        return None
+    import pyarrow as pa
+
+    chunks = s.array._pa_array.chunks  # the same (immutable) Arrow data the Series holds, no copy
+    if not all(pa.types.is_string(c.type) or pa.types.is_large_string(c.type) for c in chunks):
+        return None
+    return chunks
+
+
+def _chunk_layout(chunk: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(offsets as int64, UTF-8 data bytes, valid mask) of one Arrow string chunk, as numpy views where possible."""
+    import pyarrow as pa
+
+    n = len(chunk)
+    bufs = chunk.buffers()
+    odt = np.dtype(np.int64 if pa.types.is_large_string(chunk.type) else np.int32)
+    offs = np.frombuffer(bufs[1], dtype=odt, count=n + 1, offset=chunk.offset * odt.itemsize).astype(np.int64)
+    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None and bufs[2].size else np.empty(0, np.uint8)
+    valid = (np.ones(n, dtype=bool) if chunk.null_count == 0
+             else chunk.is_valid().to_numpy(zero_copy_only=False))
+    return offs, data, valid
+
+
+def _contains_bytes(s: pd.Series, chars: bytes) -> np.ndarray:
+    """Rows of ``s`` holding any of the ASCII ``chars`` (missing: False), as a numpy bool array.
+
+    The same as ``s.str.contains("[" + chars + "]", regex=True, na=False)``: an ASCII byte never occurs inside a
+    multi-byte UTF-8 sequence, so the Arrow data bytes are searched directly and each hit is placed in its row
+    by the offsets (about 5x faster than the regex kernel on a million review texts).
+
+    >>> _contains_bytes(pd.Series(["a<b", "ab", None, "&"], dtype="string"), b"<&").tolist()
+    [True, False, False, True]
+    """
+    chunks = _arrow_chunks(s)
+    if chunks is None or any(c >= 0x80 for c in chars):
+        pattern = "[" + re.escape(chars.decode("ascii")) + "]"
+        return _bool(s.str.contains(pattern, regex=True, na=False))
+    out = []
+    for chunk in chunks:
+        offs, data, valid = _chunk_layout(chunk)
+        hit = np.zeros(len(chunk), dtype=bool)
+        lo, hi = int(offs[0]), int(offs[-1])
+        for start in range(lo, hi, _SCAN_WINDOW):
+            win = data[start:min(hi, start + _SCAN_WINDOW)]
+            for c in chars:
+                pos = np.flatnonzero(win == c)
+                if len(pos):
+                    hit[np.searchsorted(offs, pos + start, side="right") - 1] = True
+        out.append(hit & valid)
+    return np.concatenate(out) if out else np.zeros(0, dtype=bool)
+
+
+def _strip(s: pd.Series) -> pd.Series:
+    """``s.str.strip()``, with Arrow's Unicode trim run only on the values that can change.
+
+    A value can only lose whitespace if its first or last byte is ASCII whitespace/control (<= 0x20) or part of
+    a non-ASCII character (>= 0x7F); every other value is kept as it is, and the Arrow chunks without such a value
+    are not copied at all (stripping a million review texts: ~0.85 CPU s for the kernel on every value).
+
+    >>> _strip(pd.Series([" a ", "b", None, "c\u00a0"], dtype="string")).tolist()
+    ['a', 'b', <NA>, 'c']
+    """
+    chunks = _arrow_chunks(s)
+    if chunks is None:
+        return s.str.strip()
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    new = []
+    for chunk in chunks:
+        offs, data, valid = _chunk_layout(chunk)
+        full = offs[1:] > offs[:-1]
+        need = np.zeros(len(chunk), dtype=bool)
+        if full.any():
+            first, last = data[offs[:-1][full]], data[offs[1:][full] - 1]
+            need[full] = (first <= 0x20) | (first >= 0x7F) | (last <= 0x20) | (last >= 0x7F)
+        need &= valid
+        if need.any():
+            mask = pa.array(need)
+            chunk = pc.replace_with_mask(chunk, mask, pc.utf8_trim_whitespace(chunk.filter(mask)))
+        new.append(chunk)
+    arr = pd.arrays.ArrowStringArray(pa.chunked_array(new, type=s.array._pa_array.type))
+    return pd.Series(arr, index=s.index, name=s.name, copy=False)
 
 
 def infer_rating_scale(values: pd.Series) -> tuple[float, float]:
@@ -764,8 +856,10 @@ def parse_dates(values: pd.Series, formats: Sequence[str] = ()) -> pd.Series:
     >>> parse_dates(pd.Series(["09 4, 2015", "1441324800", "17-Apr-18"])).dt.strftime("%Y-%m-%d").tolist()
     ['2015-09-04', '2015-09-04', '2018-04-17']
     """
-    s = values.astype("string").str.strip()
-    uniq = pd.Series(s.dropna().unique(), dtype="string")
+    s = _strip(values.astype("string"))
+    # codes of each row among the distinct non-missing values (first-seen order, as ``unique()``; -1: missing)
+    codes, distinct = pd.factorize(s, use_na_sentinel=True)
+    uniq = pd.Series(distinct, dtype="string")
     uniq = uniq[uniq != ""]
     out = pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[us, UTC]")
     if len(uniq):
@@ -796,22 +890,32 @@ def parse_dates(values: pd.Series, formats: Sequence[str] = ()) -> pd.Series:
                 break
             parsed = pd.to_datetime(uniq[todo], format=fmt, utc=True, errors="coerce")
             out[todo] = parsed.astype("datetime64[us, UTC]")
-    return _spread(s, uniq, out)
+    return _spread(s, uniq, out, codes, len(distinct))
 
 
 _YEAR_ONE: Final = np.datetime64("0001-01-01", "us")
 
 
-def _spread(s: pd.Series, uniq: pd.Series, parsed: pd.Series) -> pd.Series:
+def _spread(s: pd.Series, uniq: pd.Series, parsed: pd.Series, codes: np.ndarray | None = None,
+            n_distinct: int = 0) -> pd.Series:
     """Each value of ``s`` gets the date parsed for it (``parsed`` is aligned with the distinct ``uniq``); values
     not among them (missing, empty) get ``NaT``. Positions and int64 microseconds, no Timestamp objects: the
-    same result as ``s.map(pd.Series(parsed.to_numpy(), index=uniq.to_numpy()))``, about 50x faster."""
+    same result as ``s.map(pd.Series(parsed.to_numpy(), index=uniq.to_numpy()))``, about 50x faster.
+
+    ``codes`` (optional): ``pd.factorize(s)``'s codes, ``uniq`` then being its ``n_distinct`` uniques less the
+    empty one, each labelled by its position among them; no string lookup at all then (1M dates: ~0.9 CPU s less).
+    """
     micros = parsed.dt.tz_convert(None).to_numpy(dtype="datetime64[us]")
     if (micros < _YEAR_ONE).any():  # a year before 1 ("-2024-05-01"): the map's own (odd) result, unchanged
         lookup = pd.Series(parsed.to_numpy(), index=uniq.to_numpy())
         return pd.to_datetime(s.map(lookup), utc=True).astype("datetime64[us, UTC]")
-    codes = pd.Index(uniq.to_numpy(dtype=object)).get_indexer(s.to_numpy(dtype=object, na_value=None))
-    picked = np.append(micros, np.datetime64("NaT", "us"))[codes]  # code -1 -> the NaT appended last
+    if codes is None:
+        codes = pd.Index(uniq.to_numpy(dtype=object)).get_indexer(s.to_numpy(dtype=object, na_value=None))
+        picked = np.append(micros, np.datetime64("NaT", "us"))[codes]  # code -1 -> the NaT appended last
+    else:
+        table = np.full(n_distinct + 1, np.datetime64("NaT", "us"))  # the last entry: code -1 (missing) -> NaT
+        table[uniq.index.to_numpy()] = micros  # the empty value (not in uniq) stays NaT
+        picked = table[codes]
     return pd.Series(picked, index=s.index, name=s.name).dt.tz_localize("UTC")
 
 

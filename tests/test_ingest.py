@@ -438,3 +438,46 @@ def test_utf8_check_agrees_with_pythons_codec(data: bytes) -> None:
 
     assert is_utf8(data) == _is_utf8_python(data)
     assert is_utf8(b"ok " + data + b" ok") == _is_utf8_python(b"ok " + data + b" ok")
+
+
+# --- byte-level fast paths == the pandas string methods they replace (issue 8) -----------------------------
+
+_EDGE_CHARS = [" ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\xa0", "\u2003", "\u3000", "\u200b",
+               "\ufeff", "\u2028", "\x7f", "a", "\u00e9", "<", "&", "\U0001f600", "x"]
+
+
+def _string_series(draw_values, sliced):
+    s = pd.Series(draw_values, dtype="string")
+    if sliced and len(s) > 4:  # Arrow chunks with a non-zero offset, several chunks
+        s = pd.concat([s.iloc[1:3], s.iloc[4:]])
+    return s
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.lists(st.sampled_from(_EDGE_CHARS), max_size=6).map("".join)), max_size=40),
+       st.booleans())
+def test_strip_and_byte_search_equal_pandas(values, sliced):
+    """ingest._strip == Series.str.strip(), ingest._contains_bytes == str.contains(regex) on whitespace edges."""
+    from reviewtools.ingest import _contains_bytes, _strip
+
+    s = _string_series(values, sliced)
+    pd.testing.assert_series_equal(_strip(s), s.str.strip(), check_exact=True)
+    want = s.str.contains(r"[<&\r]", regex=True, na=False).to_numpy(dtype=bool)
+    assert _contains_bytes(s, b"<&\r").tolist() == want.tolist()
+    # python-backed strings take the pandas methods themselves
+    p = s.astype(pd.StringDtype("python"))
+    pd.testing.assert_series_equal(_strip(p), p.str.strip(), check_exact=True)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(["2024-05-01", " 2024-05-01 ", "1441324800", "09 4, 2015", "", "  ", None,
+                                 "03/04/2021", "nope", "-2024-05-01T00:00:00Z", "2015-02-30"]), max_size=30))
+def test_parse_dates_factorized_spread_equals_map(values):
+    """parse_dates (codes from one factorize) gives what mapping each stripped value to its parsed date gives."""
+    s = pd.Series(values, dtype="string")
+    got = parse_dates(s)
+    stripped = s.str.strip()
+    one = {v: parse_dates(pd.Series([v], dtype="string")).iloc[0] for v in stripped.dropna().unique()}
+    want = [one.get(v, pd.NaT) if v is not pd.NA else pd.NaT for v in stripped]
+    assert [x if pd.notna(x) else None for x in got] == [x if pd.notna(x) else None for x in want]
+    assert str(got.dtype) == "datetime64[us, UTC]"
