@@ -1364,18 +1364,32 @@ def _records(frame: pd.DataFrame) -> Iterator[dict[str, Any]]:
             yield dict(zip(names, values))
 
 
+#: How many stable phrasing sets :func:`_unique_draft` tries before it keeps a draft that repeats one on the page.
+DRAFT_VARIANTS: Final[int] = 6
+
+
 def _unique_draft(rec: dict[str, Any], kind: str, topic: str | None, problem: str | None,
                   settings: ReplySettings, previous: set[str], memo: _DraftMemo | None = None) -> tuple[str, list]:
     """The draft, re-phrased (stable variants) when it would repeat a reply already on the page. ``memo``
-    (:class:`reviewtools.respond._DraftMemo` of ``settings``): what earlier drafts worked out, reused."""
+    (:class:`reviewtools.respond._DraftMemo` of ``settings``): what earlier drafts worked out, reused; with it,
+    ``previous`` (the page: normalised drafts) must only grow from one call to the next, as a page of drafts
+    does: once the page holds every draft a memo entry can give (found when a review of it ran out of variants),
+    its later reviews go straight to the last variant, which the variants' loop would end on."""
     platform = str(rec.get("platform") or "other")
     author = rec.get("author") if isinstance(rec.get("author"), str) else None
     draft = ""
     ctx = _draft_context(rec, kind, topic, problem, settings, memo)  # = draft_reply(..., variant=v), built once
-    for variant in range(6):
-        draft = ctx.text(variant)
-        if _normalise(draft) not in previous:
-            break
+    space = ctx.space
+    if space is not None and space.spent(previous):
+        draft = ctx.text(DRAFT_VARIANTS - 1)  # every variant's draft is on the page: the loop ends on the last
+    else:
+        for variant in range(DRAFT_VARIANTS):
+            draft = ctx.text(variant)
+            if _normalise(draft) not in previous:
+                break
+        else:
+            if space is not None:
+                space.update(ctx, previous)
     prev = [draft] if _normalise(draft) in previous else []
     return draft, lint_draft(draft, platform, author=author, previous_replies=prev, region=settings.region)
 

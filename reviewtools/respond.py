@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import logging
 import math
@@ -833,6 +834,8 @@ class _DraftContext:
     #: picked phrasings -> (draft, over the limit): shared by the contexts of one :class:`_DraftMemo` entry,
     #: whose drafts differ only in the phrasings picked (None: nothing remembered)
     texts: dict[tuple[str, ...], tuple[str, bool]] | None = field(default=None, compare=False, repr=False)
+    #: every draft the contexts of that memo entry can give, and which of them a page already has (None: no memo)
+    space: _PhrasingSpace | None = field(default=None, compare=False, repr=False)
 
     def text(self, variant: int = 0) -> str:
         """The draft of phrasing set ``variant`` (0 = the first choice), as :func:`draft_reply` returns it."""
@@ -856,9 +859,42 @@ class _DraftContext:
             log.warning("reply draft for review %s is over the %s limit even in its shortest form", key, platform)
         return got[0]
 
+    def choices(self) -> tuple[tuple[str, ...], ...]:
+        """Every phrasing set :meth:`text` can pick for some review id and variant, as the ``(greeting, closing,
+        next step, *openings)`` tuples it picks (each option list in full: a stable hash can land on any of them).
+        """
+        tpl = reply_templates()
+        greetings = tpl["greeting"][self.settings.tone]["named" if self.name else "anonymous"]  # as text() picks
+        closings = tpl["closing"][self.kind][self.settings.tone]
+        return tuple(itertools.product(greetings, closings, self.nexts, *(opts for _, opts in self.openings)))
+
+    def all_drafts(self) -> tuple[list[str], bool]:
+        """The draft of every phrasing set (:meth:`choices`), composed without logging (remembered in ``texts``
+        when there is one), and whether any of them is over the platform's limit even in its shortest form."""
+        out: list[str] = []
+        over = False
+        memo = self.texts
+        for chosen in self.choices():
+            got = memo.get(chosen) if memo is not None else None
+            if got is None:
+                got = self._composed(*chosen[:3], list(chosen[3:]))
+                if memo is not None:
+                    memo[chosen] = got
+            out.append(got[0])
+            over = over or got[1]
+        return out, over
+
     def _compose(self, key: str, greeting: str, closing: str, next_step: str, picks: list[str]) -> tuple[str, bool]:
         """The draft of the picked phrasings (everything else is the context's), and whether even its shortest
         form is over the platform's limit. Depends on ``key`` only through the warning it logs."""
+        got = self._composed(greeting, closing, next_step, picks)
+        if got[1]:
+            log.warning("reply draft for review %s is over the %s limit even in its shortest form", key,
+                        self.platform)
+        return got
+
+    def _composed(self, greeting: str, closing: str, next_step: str, picks: list[str]) -> tuple[str, bool]:
+        """:meth:`_compose` without the warning."""
         kind, values, settings, openings = self.kind, self.values, self.settings, self.openings
         platform = self.platform
         tpl = reply_templates()
@@ -884,8 +920,46 @@ class _DraftContext:
             text = _fill(f"{shortest_opening} {nxt}", values).join([short_head + " ", " " + signature])
             if limit.limit is None or limit.measure(text) <= limit.limit:
                 return text, False
-        log.warning("reply draft for review %s is over the %s limit even in its shortest form", key, platform)
         return text, True
+
+
+class _PhrasingSpace:
+    """The drafts one :class:`_DraftMemo` entry can give (every phrasing set of :meth:`_DraftContext.choices`,
+    normalised as R-DUP compares them), worked out when first asked, and those a page of replies does not have
+    yet. A page is a set of normalised drafts that only grows (the triage's drafts so far); once it holds every
+    draft of the entry, every variant of every later review of the entry repeats a draft on the page.
+
+    >>> memo = _DraftMemo(ReplySettings())
+    >>> ctx = _draft_context({"review_id": "R1", "platform": "google"}, "positive", None, None, None, memo)
+    >>> page = {_normalise(t) for t in ctx.all_drafts()[0]}
+    >>> ctx.space.spent(page), ctx.space.update(ctx, page), ctx.space.spent(page)
+    (False, True, True)
+    """
+
+    __slots__ = ("norms", "over", "page", "size", "missing")
+
+    def __init__(self) -> None:
+        self.norms: frozenset[str] | None = None  # every draft, normalised (None: not worked out yet)
+        self.over = False  # a draft over the limit: its review's warning is logged per variant, never skipped
+        self.page: set[str] | None = None  # the page ``missing`` was worked out for
+        self.size = 0  # its size then
+        self.missing: set[str] = set()  # the drafts that page did not have then
+
+    def spent(self, page: set[str]) -> bool:
+        """Whether ``page`` (the same set :meth:`update` last saw, grown since) holds every draft of the entry,
+        none of them over the limit, as of that :meth:`update`. False when not known."""
+        return self.page is page and not self.missing and not self.over and len(page) >= self.size
+
+    def update(self, ctx: _DraftContext, page: set[str]) -> bool:
+        """Work out which drafts of the entry (``ctx``'s) ``page`` lacks (all of them the first time, then only
+        those it lacked before when it is the same page); returns :meth:`spent`."""
+        if self.norms is None:
+            drafts, self.over = ctx.all_drafts()
+            self.norms = frozenset(_normalise.__wrapped__(t) for t in drafts)  # not through the small cache
+        pool = self.missing if self.page is page and len(page) >= self.size else self.norms
+        self.missing = {n for n in pool if n not in page}
+        self.page, self.size = page, len(page)
+        return self.spent(page)
 
 
 class _DraftMemo:
@@ -932,10 +1006,10 @@ def _draft_context(
         if part is None:
             ctx = _draft_context({"platform": platform, "author": author, "product_title": title}, kind, topic,
                                  problem, settings)
-            part = memo.parts[pkey] = (ctx.values, ctx.name, ctx.openings, ctx.nexts, {})
-        values, name, openings, nexts, texts = part
+            part = memo.parts[pkey] = (ctx.values, ctx.name, ctx.openings, ctx.nexts, {}, _PhrasingSpace())
+        values, name, openings, nexts, texts, space = part
         return _DraftContext(platform, str(review.get("review_id") or ""), kind, topic, values, name, openings,
-                             nexts, settings, texts)
+                             nexts, settings, texts, space)
     tpl = reply_templates()
     name = display_name(author, platform, settings)
     is_app = _platform_channels(platform).get("kind") == "app"  # app templates do not follow the topic rules

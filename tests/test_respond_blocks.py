@@ -414,3 +414,113 @@ def test_not_run_lists_with_more_rules_than_the_encoding_holds():
     got = pipeline._not_run_lists(frame)
     assert got == pipeline._not_run_loop(pipeline._review_keys(frame), frame["rule_id"].astype(str))
     assert got["amazon\x1fr1"] == rules and got["amazon\x1fr2"] == rules[::-1]
+
+
+# ------------------------------------------------------------------------ drafts of a memo entry that ran out of phrasings
+
+_RIDS = st.text(alphabet="rR0123456789abcdef#~", min_size=0, max_size=12)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rid=_RIDS, platform=st.sampled_from(["amazon", "google", "yelp", "app_store", None]),
+       author=st.sampled_from((None, "Ann Lee", "")), kind=st.sampled_from(respond.REPLY_KINDS),
+       topic=st.sampled_from((None, "shipping_delivery", "wrong_item", "safety")),
+       problem=st.sampled_from((None, "arrived two weeks late")), variant=st.integers(0, 40))
+def test_every_phrasing_set_text_picks_is_among_the_choices(rid, platform, author, kind, topic, problem, variant):
+    """``choices`` lists every phrasing set a stable hash can pick, so ``all_drafts`` holds every draft ``text``
+    gives, whatever the review id and variant."""
+    memo = respond._DraftMemo(ReplySettings())
+    review = {"review_id": rid, "platform": platform, "author": author}
+    ctx = respond._draft_context(review, kind, topic, problem, memo.settings, memo)
+    drafts, over = ctx.all_drafts()
+    assert not over
+    assert ctx.text(variant) in drafts
+    assert respond.draft_reply(review, kind=kind, topic=topic, problem=problem, variant=variant) in drafts
+    assert len(ctx.choices()) == len(drafts)
+
+
+def _draft_stream(settings: ReplySettings, rows: list[tuple[str, str, str | None, str]], page: set[str],
+                  memo: respond._DraftMemo | None) -> list[tuple[str, tuple]]:
+    """``_unique_draft`` over ``rows`` (review id, platform, author, kind) on one growing page, as a block does."""
+    out = []
+    for rid, platform, author, kind in rows:
+        rec = {"review_id": rid, "platform": platform, "author": author, "product_title": "Acme Notes"}
+        topic = "shipping_delivery" if kind != "positive" else None
+        draft, problems = pipeline._unique_draft(rec, kind, topic, None, settings, page, memo)
+        page.add(respond._normalise(draft))
+        out.append((draft, tuple(problems)))
+    return out
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.tuples(st.text(alphabet="ab0123456789", min_size=1, max_size=6),
+                               st.sampled_from(["google", "yelp", "amazon"]), st.sampled_from([None, "Ann Lee"]),
+                               st.sampled_from(["positive", "mixed", "negative"])), min_size=1, max_size=250),
+       seeded=st.booleans())
+def test_drafts_of_a_spent_memo_entry_equal_the_variants_loop(rows, seeded):
+    """With a memo, a review whose entry's drafts are all on the page goes straight to the last variant: the same
+    draft and lint as the plain loop over six variants (no memo), on pages where entries run out (few entries,
+    many reviews; ``seeded``: the page starts with every draft of some entries)."""
+    settings = ReplySettings()
+    start: set[str] = set()
+    if seeded:
+        seed_memo = respond._DraftMemo(settings)
+        for platform in ("google", "amazon"):
+            ctx = respond._draft_context({"review_id": "x", "platform": platform}, "positive", None, None, settings,
+                                         seed_memo)
+            start |= {respond._normalise(t) for t in ctx.all_drafts()[0]}
+    plain = _draft_stream(settings, rows, set(start), None)
+    memo = respond._DraftMemo(settings)
+    assert _draft_stream(settings, rows, set(start), memo) == plain
+
+
+def test_spent_entries_are_taken_and_equal_the_loop():
+    """The fast path is taken on a page where an entry runs out (so the equality above is not vacuous)."""
+    settings = ReplySettings()
+    rows = [(f"r{i}", "google", None, "positive") for i in range(400)]
+    memo = respond._DraftMemo(settings)
+    calls = []
+    real = respond._DraftContext.text
+
+    def counted(self, variant=0):
+        calls.append(variant)
+        return real(self, variant)
+
+    respond._DraftContext.text = counted
+    try:
+        fast = _draft_stream(settings, rows, set(), memo)
+        n_fast = len(calls)
+        calls.clear()
+        assert _draft_stream(settings, rows, set(), None) == fast
+    finally:
+        respond._DraftContext.text = real
+    assert n_fast < len(calls) / 2  # most reviews took one variant instead of six
+    space = next(iter(memo.parts.values()))[-1]
+    assert space.norms and not space.missing
+
+
+def test_a_page_that_did_not_grow_from_the_one_seen_is_not_spent():
+    memo = respond._DraftMemo(ReplySettings())
+    ctx = respond._draft_context({"review_id": "R1", "platform": "google"}, "positive", None, None, memo.settings,
+                                 memo)
+    page = {respond._normalise(t) for t in ctx.all_drafts()[0]}
+    assert ctx.space.update(ctx, page)
+    assert not ctx.space.spent(set(page))  # another set object: not known
+    page.discard(next(iter(page)))
+    assert not ctx.space.spent(page)  # shrunk: not known either
+    assert not ctx.space.update(ctx, page)
+
+
+def test_over_the_limit_entries_log_every_variant_as_the_loop_does(caplog):
+    """A draft over the platform's limit logs a warning per variant tried: an entry with one is never
+    short-cut, so the warnings are those of the plain loop."""
+    settings = ReplySettings(signature="x" * 5000)
+    rows = [(f"r{i}", "google", None, "positive") for i in range(60)]
+    with caplog.at_level("WARNING", logger="reviewtools.respond"):
+        plain = _draft_stream(settings, rows, set(), None)
+        n_plain = len(caplog.records)
+        caplog.clear()
+        memo = respond._DraftMemo(settings)
+        assert _draft_stream(settings, rows, set(), memo) == plain
+        assert len(caplog.records) == n_plain > 60
+    assert next(iter(memo.parts.values()))[-1].over
