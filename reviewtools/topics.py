@@ -886,6 +886,11 @@ class _PhraseIndex:
     prefix_units: dict[str, tuple[int, ...]]  # literal -> units a word starting with it satisfies
     longest_prefix: int
     n_units: int
+    #: the distinct lengths of the ``prefix_units`` literals, increasing (a word can only start with a literal
+    #: of one of these lengths: only those prefixes of it are looked up)
+    prefix_lengths: tuple[int, ...]
+    #: per unit, the phrases whose first token it is (``first_phrases[first_ptr[u]:first_ptr[u + 1]]``), as ints
+    first_of_unit: tuple[tuple[int, ...], ...]
     #: phrases grouped by how many units they have: ``(phrase ids (P,), their units (P, k))`` per k
     by_size: tuple[tuple[np.ndarray, np.ndarray], ...]
     @functools.cached_property
@@ -895,9 +900,12 @@ class _PhraseIndex:
 
     def units_of(self, word: str) -> tuple[int, ...]:
         """The units ``word`` satisfies, in increasing order."""
-        found = set(self.exact_units.get(word, ()))
-        for k in range(1, min(len(word), self.longest_prefix) + 1):
-            found.update(self.prefix_units.get(word[:k], ()))
+        exact = self.exact_units.get(word, ())  # sorted, distinct
+        prefix_units = self.prefix_units
+        hits = [prefix_units[p] for k in self.prefix_lengths if len(word) >= k and (p := word[:k]) in prefix_units]
+        if not hits:  # most words: no literal of a prefix length starts them
+            return exact
+        found = set(exact).union(*hits)
         return tuple(sorted(found))
 
 
@@ -938,6 +946,8 @@ def _phrase_index(selected: tuple[str, ...] | None) -> _PhraseIndex:
         prefix_units={k: tuple(sorted(v)) for k, v in prefix_units.items()},
         longest_prefix=max((len(k) for k in prefix_units), default=0),
         n_units=len(unit_ids),
+        prefix_lengths=tuple(sorted({len(k) for k in prefix_units})),
+        first_of_unit=tuple(tuple(b) for b in by_first),
         by_size=tuple(
             (np.array(ids, dtype=np.int64), np.array([sorted(phrase_units[p]) for p in ids], dtype=np.int64))
             for k in sorted({len(u) for u in phrase_units})
@@ -1110,9 +1120,10 @@ class _WordTable:
 
     def _add(self, words: list[str]) -> None:
         ix = self.ix
-        per_word = [ix.units_of(w) for w in words]
+        per_word = list(map(ix.units_of, words))
+        first_of_unit = ix.first_of_unit  # per unit its phrases (empty for a unit that is no first token)
         firsts = [
-            [p for u in units if ix.is_first[u] for p in ix.first_phrases[ix.first_ptr[u] : ix.first_ptr[u + 1]].tolist()]
+            tuple(itertools.chain.from_iterable(map(first_of_unit.__getitem__, units))) if units else ()
             for units in per_word
         ]
         self._append("unit", per_word)

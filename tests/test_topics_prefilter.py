@@ -348,3 +348,46 @@ def test_threads_sharing_the_word_table_get_the_reference_result(monkeypatch):
             for got, ref in zip(pool.map(find_topics, frames), want, strict=True):
                 assert_frame_equal(got, ref)
     topics._phrase_index(None).words.reset()
+
+
+def _units_of_reference(ix, word: str) -> tuple[int, ...]:
+    """The units of ``word`` as the fifth pass found them: every prefix length from 1 to the longest literal."""
+    found = set(ix.exact_units.get(word, ()))
+    for k in range(1, min(len(word), ix.longest_prefix) + 1):
+        found.update(ix.prefix_units.get(word[:k], ()))
+    return tuple(sorted(found))
+
+
+def _word_forms(ix) -> list[str]:
+    """Exact literals, prefix literals, and each cut short by one and run on by a few letters."""
+    lits = sorted(set(ix.exact_units) | set(ix.prefix_units))
+    return lits + [w[:-1] for w in lits] + [w + "s" for w in lits] + [w + "ment" for w in lits]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(
+    st.sampled_from(_word_forms(topics._phrase_index(None))),
+    st.text(alphabet="abcdeilnorstu'-_0é", max_size=14),
+), max_size=30))
+def test_units_of_equals_every_prefix_reference(words):
+    """Only the literals' own lengths are looked up (``prefix_lengths``): the same units as every prefix."""
+    for selected in (None, ("shipping_delivery",), tuple(sorted(topic_ids()[:3]))):
+        ix = topics._phrase_index(selected)
+        for w in words:
+            assert ix.units_of(w) == _units_of_reference(ix, w), w
+
+
+def test_units_of_on_every_literal_form_and_word_table_firsts():
+    """Every literal form alone; and the word table's per-word phrases equal the CSR reference (each unit's
+    ``first_phrases`` slice, units in increasing order)."""
+    ix = topics._phrase_index(None)
+    forms = _word_forms(ix) + ["", "x", "refund", "refunds", "re"]
+    assert [ix.units_of(w) for w in forms] == [_units_of_reference(ix, w) for w in forms]
+    assert any(ix.units_of(w) for w in forms) and any(not ix.units_of(w) for w in forms)
+    table = topics._WordTable(ix)
+    numbers, unit_ptr, units, first_ptr, firsts = table.numbers(list(dict.fromkeys(forms)))
+    for w, g in zip(dict.fromkeys(forms), numbers.tolist(), strict=True):
+        assert tuple(units[unit_ptr[g] : unit_ptr[g + 1]].tolist()) == _units_of_reference(ix, w)
+        want = [p for u in _units_of_reference(ix, w) if ix.is_first[u]
+                for p in ix.first_phrases[ix.first_ptr[u] : ix.first_ptr[u + 1]].tolist()]
+        assert firsts[first_ptr[g] : first_ptr[g + 1]].tolist() == want, w
