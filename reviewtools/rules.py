@@ -23,6 +23,7 @@ import datetime as dt
 import functools
 import json
 import logging
+import math
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -1156,15 +1157,15 @@ _CLASSIFY_BLOCK: Final[int] = 8192
 
 def _classify_many(heads: Iterable[str]) -> None:
     """Classify the texts not yet memoised, many at once: py3langid's per-byte automaton walk (a Python loop
-    per byte in ``visit_counts``) runs for all texts in lock-step as numpy array steps; everything after it
-    (feature weights, normalisation, ranking) is py3langid's own code, on the very same feature counts
-    in the same order, so each result equals ``_language_identifier().rank(head)`` exactly (tested).
+    per byte in ``visit_counts``) runs for all texts in lock-step as numpy array steps, and the rest of
+    py3langid's scoring runs block-wide wherever its floats do not depend on it (:func:`_rank_block`), so
+    each result equals ``_from_ranked(_language_identifier().rank(head))`` exactly (tested).
     Falls back to one text at a time when the identifier lacks the internals this relies on."""
     todo = [h for h in dict.fromkeys(heads) if h not in _CLASSIFIED]
     if not todo:
         return
     ident = _language_identifier()
-    needed = ("_encode", "_decide", "_sparse_score", "_raw_score", "tk_nextmove", "_rowbase", "tk_output", "nb_ptc",
+    needed = ("_encode", "_norm_probs", "_alias_pairs", "tk_nextmove", "_rowbase", "tk_output", "nb_ptc", "nb_pc",
               "nb_classes")
     if not all(hasattr(ident, a) for a in needed):  # pragma: no cover - another py3langid version
         for h in todo:
@@ -1182,79 +1183,93 @@ def _automaton(ident: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             np.asarray(ident.tk_output, dtype=np.int64))
 
 
+#: Bound on the (row, feature, position) sort keys of :func:`_rank_block` (int64); a block past it is halved.
+_SORT_KEY_LIMIT: Final[int] = 1 << 62
+
+
 def _rank_block(ident: Any, heads: list[str]) -> list[tuple[str, float, float]]:
+    """``[_from_ranked(ident.rank(h)) for h in heads]`` for a block of texts, with the same floats.
+
+    The automaton walk runs for all texts in lock-step; each text's distinct features (first-seen order, as
+    py3langid's ``Counter``) and their counts come from two sorts over the whole block; the one step whose
+    float result depends on its summation order, py3langid's ``log1p(counts) @ nb_ptc[features] + nb_pc``
+    (a BLAS product), runs per text exactly as py3langid writes it; the rest of ``_decide`` (length scaling,
+    ``exp``, normalisation, alias merging) is element-wise or per row, so it runs once on the block's
+    (texts x classes) matrix, and the top label and English are read from the labels' first columns."""
+    if not getattr(ident, "_norm_probs", False):  # pragma: no cover - _language_identifier() normalises
+        return [_from_ranked(ident.rank(h)) for h in heads]
     nextmove, rowbase, output = _automaton(ident)
     encoded = [ident._encode(h) for h in heads]
-    lens = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+    n = len(encoded)
+    if not n:
+        return []
+    width = max(max(map(len, encoded)), 1)
+    if n > 1 and n * int(ident.nb_ptc.shape[0]) * (width + 1) >= _SORT_KEY_LIMIT:
+        half = n // 2
+        return _rank_block(ident, heads[:half]) + _rank_block(ident, heads[half:])
+    lens = np.fromiter(map(len, encoded), dtype=np.int64, count=n)
     order = np.argsort(-lens, kind="stable")  # longest first: the texts still walking are a prefix
-    width = int(lens.max()) if len(lens) else 0
-    data = np.zeros((len(encoded), max(width, 1)), dtype=np.int64)
-    for r, i in enumerate(order):
+    data = np.zeros((n, width), dtype=np.uint8)
+    for r, i in enumerate(order.tolist()):
         if lens[i]:
             data[r, : lens[i]] = np.frombuffer(encoded[i], dtype=np.uint8)
     sorted_lens = lens[order]
-    feats = np.full((len(encoded), max(width, 1)), -1, dtype=np.int64)
-    state = np.zeros(len(encoded), dtype=np.int64)
-    active = len(encoded)
+    feats = np.full((n, width), -1, dtype=np.int32)  # feature ids < 2**31 (about 10**5 in py3langid's model)
+    state = np.zeros(n, dtype=np.int64)
+    active = n
     for p in range(width):
         while active and sorted_lens[active - 1] <= p:
             active -= 1
         st = nextmove[rowbase[state[:active]] + data[:active, p]]
         state[:active] = st
         feats[:active, p] = output[st]
-    raw: dict[bytes, Any] = {}
-    for r, i in enumerate(order):
-        f = feats[r, : lens[i]]
-        f = f[f >= 0]
-        if not len(f):
-            continue  # no features: py3langid's own _raw_score below
-        uniq, first, counts = np.unique(f, return_index=True, return_counts=True)
-        seq = np.argsort(first, kind="stable")  # a Counter keeps first-seen order
-        visits = dict(zip(uniq[seq].tolist(), counts[seq].tolist()))
-        raw[encoded[i]] = ident._sparse_score(visits, ident.nb_ptc)
-    proxy = _prescored(ident, raw)
-    return [_top_and_english(proxy, h) for h in heads]
-
-
-def _top_and_english(ident: Any, head: str) -> tuple[str, float, float]:
-    """``_from_ranked(ident.rank(head))`` without sorting every language: ``rank`` merges the scores per label
-    (first column of a label wins), then sorts stably by score, best first; so its first entry is the first
-    label with the highest score."""
-    merged: dict[str, float] = {}
-    for lang, score in zip(ident.nb_classes, ident._decide(head).tolist()):
-        merged.setdefault(lang, score)
-    best = max(merged.values())
-    lang = next(k for k, v in merged.items() if v == best)
-    return str(lang), float(best), float(merged.get("en", 0.0))
+    # Distinct features per text in first-seen order with their counts. One feature per position, so a
+    # (row, first position) pair names a (row, feature) group: sort (row, feature, position) keys, take each
+    # group's first position and size, then sort the groups by (row, first position).
+    table = ident.nb_ptc
+    n_feat, w = int(table.shape[0]), width + 1
+    rr, pp = np.nonzero(feats >= 0)  # row-major: by row, then position
+    s2 = np.sort((rr * n_feat + feats[rr, pp].astype(np.int64)) * w + pp)
+    grp = s2 // w
+    starts = np.flatnonzero(np.concatenate(([True], grp[1:] != grp[:-1]))) if len(s2) else np.zeros(0, np.int64)
+    counts = np.diff(np.append(starts, len(s2)))
+    s3 = np.sort(((grp[starts] // n_feat) * w + s2[starts] % w) * w + counts)
+    counts = s3 % w
+    row_pos = s3 // w
+    rows = row_pos // w
+    feat = feats[rows, row_pos % w]
+    bounds = np.searchsorted(rows, np.arange(n + 1)).tolist()
+    weights = np.log1p(counts.astype(np.float32))  # element-wise: the same floats as py3langid's per text
+    n_cls = len(ident.nb_classes)
+    raw = np.zeros((n, n_cls), dtype=np.float32)  # a text without features: py3langid's 0.0 fill
+    for r, i in enumerate(order.tolist()):
+        a, b = bounds[r], bounds[r + 1]
+        if b > a:
+            raw[i] = weights[a:b] @ table[feat[a:b]] + ident.nb_pc
+    scale = np.array([1.0 / math.sqrt(int(x) or 1) for x in lens.tolist()], dtype=np.float64).astype(np.float32)
+    raw *= scale[:, None]
+    raw -= raw.max(axis=1, keepdims=True)
+    np.exp(raw, out=raw)
+    raw /= raw.sum(axis=1, keepdims=True)
+    for i, j in ident._alias_pairs:
+        raw[:, i] += raw[:, j]
+        raw[:, j] = 0.0
+    first_cols, labels = _label_columns(tuple(ident.nb_classes))
+    merged = raw[:, first_cols]
+    top = merged.argmax(axis=1)
+    conf = merged[np.arange(n), top].tolist()
+    en = labels.index("en") if "en" in labels else None
+    p_en = merged[:, en].tolist() if en is not None else [0.0] * n
+    return [(labels[t], float(c), float(e)) for t, c, e in zip(top.tolist(), conf, p_en)]
 
 
 @functools.cache
-def _prescored_class(cls: type) -> type:
-    """A subclass of the identifier's class whose raw scores come from a dict (keyed by encoded text) when
-    there, and from the class's own ``_raw_score`` otherwise."""
-
-    class Prescored(cls):  # type: ignore[misc, valid-type]
-        __slots__ = ("_prescored",)
-
-        def _raw_score(self, text: bytes) -> Any:
-            pre = self._prescored.pop(text, None)
-            return pre if pre is not None else cls._raw_score(self, text)
-
-    return Prescored
-
-
-def _prescored(ident: Any, raw: dict[bytes, Any]) -> Any:
-    sub = _prescored_class(type(ident))
-    obj = sub.__new__(sub)
-    for klass in type(ident).__mro__:
-        slots = getattr(klass, "__slots__", ())
-        for name in ([slots] if isinstance(slots, str) else slots):
-            if hasattr(ident, name):
-                object.__setattr__(obj, name, getattr(ident, name))
-    if hasattr(ident, "__dict__"):
-        obj.__dict__.update(ident.__dict__)
-    obj._prescored = raw
-    return obj
+def _label_columns(classes: tuple[str, ...]) -> tuple[np.ndarray, list[str]]:
+    """Each distinct label's first column (where ``_decide`` merges its aliases), in column order."""
+    first: dict[str, int] = {}
+    for i, c in enumerate(classes):
+        first.setdefault(c, i)
+    return np.fromiter(first.values(), dtype=np.intp, count=len(first)), [str(c) for c in first]
 
 
 class LanguageGuess(NamedTuple):

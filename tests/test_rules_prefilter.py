@@ -217,6 +217,32 @@ def test_batched_language_ranking_equals_py3langid():
     assert R._rank_block(ident, heads) == [R._from_ranked(ident.rank(h)) for h in heads]
 
 
+def test_batched_language_ranking_halves_a_block_past_the_sort_key_bound(monkeypatch):
+    ident = R._language_identifier()
+    heads = [x.strip()[:R.LANGUAGE_MAX_CHARS] for _, x in EXAMPLES[:40]] + ["", "日本語のテキストです"]
+    monkeypatch.setattr(R, "_SORT_KEY_LIMIT", 1)
+    assert R._rank_block(ident, heads) == [R._from_ranked(ident.rank(h)) for h in heads]
+
+
+#: Words of several languages and scripts, for random multilingual texts (the identifier's real inputs).
+_LANG_WORDS = ("the", "and", "product", "Produkt", "nicht", "très", "producto", "não", "prodotto", "ürün", "değil",
+               "товар", "не", "منتج", "جيد", "商品", "很好", "製品", "です", "상품", "좋아요", "उत्पाद", "अच्छा",
+               "SHOUTING", "Straße", "İstanbul", "ſ", "e\u0301", "\u200b", "!!!", "5/5", "😀", "a", "")
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(
+    st.lists(st.sampled_from(_LANG_WORDS), max_size=60).map(" ".join),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80),
+    st.lists(st.sampled_from(_LANG_WORDS), max_size=40).map(lambda ws: " ".join(ws).upper())),
+    min_size=1, max_size=12))
+def test_batched_language_ranking_equals_per_text_on_random_multilingual_text(heads):
+    """The block path (shared sorts, one normalisation for all rows) gives py3langid's per-text floats."""
+    ident = R._language_identifier()
+    heads = [h[: R.LANGUAGE_MAX_CHARS] for h in heads]
+    assert R._rank_block(ident, heads) == [R._from_ranked(ident.rank(h)) for h in heads]
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(["hi", "Hi", "ab", "ba", "a", "", "é", "hié"]), max_size=12)
                 .map(lambda ws: " ".join(ws)), min_size=1, max_size=8))
