@@ -1840,6 +1840,53 @@ done:
     return res;
 }
 
+/* lut_rows(table, ncols, rows, lut, out): out[r, c] = lut[table[rows[r], c]] for a uint16 table of ncols
+ * columns, int64 row indexes, a float32 lut of 65536 entries and a float32 out of len(rows) * ncols. With
+ * lut = numpy's own float16 -> float32 conversion of every bit pattern, out equals
+ * table.view(float16)[rows].astype(float32) (reviewtools.rules: py3langid's weights, gathered per text). */
+static PyObject *
+vc_lut_rows(PyObject *module, PyObject *args)
+{
+    Py_buffer bt, br, bl, bo;
+    Py_ssize_t ncols;
+    if (!PyArg_ParseTuple(args, "y*ny*y*w*", &bt, &ncols, &br, &bl, &bo)) return NULL;
+    PyObject *res = NULL;
+    Py_ssize_t nrows = br.len / (Py_ssize_t)sizeof(int64_t);
+    Py_ssize_t tab_rows = ncols > 0 ? bt.len / ((Py_ssize_t)sizeof(uint16_t) * ncols) : 0;
+    if (ncols <= 0) {
+        PyErr_SetString(PyExc_ValueError, "ncols must be positive");
+        goto done;
+    }
+    if (check_buffer(&bt, tab_rows * ncols, sizeof(uint16_t), "table") < 0
+        || check_buffer(&br, nrows, sizeof(int64_t), "rows") < 0
+        || check_buffer(&bl, 65536, sizeof(float), "lut") < 0
+        || check_buffer(&bo, nrows * ncols, sizeof(float), "out") < 0)
+        goto done;
+    const uint16_t *table = (const uint16_t *)bt.buf;
+    const int64_t *rows = (const int64_t *)br.buf;
+    const float *lut = (const float *)bl.buf;
+    float *out = (float *)bo.buf;
+    for (Py_ssize_t r = 0; r < nrows; r++) {
+        int64_t row = rows[r];
+        if (row < 0 || row >= tab_rows) {
+            PyErr_Format(PyExc_IndexError, "rows[%zd] = %lld outside the table's %zd rows", r, (long long)row,
+                         tab_rows);
+            goto done;
+        }
+        const uint16_t *src = table + (Py_ssize_t)row * ncols;
+        float *dst = out + r * ncols;
+        for (Py_ssize_t c = 0; c < ncols; c++) dst[c] = lut[src[c]];
+    }
+    res = Py_None;
+    Py_INCREF(res);
+done:
+    PyBuffer_Release(&bt);
+    PyBuffer_Release(&br);
+    PyBuffer_Release(&bl);
+    PyBuffer_Release(&bo);
+    return res;
+}
+
 static PyMethodDef module_methods[] = {
     {"round", (PyCFunction)vc_round, METH_VARARGS,
      "round(x, ndigits) -> Python's round(x, ndigits) for a float, as the scorer rounds (0 <= ndigits <= 4)"},
@@ -1856,6 +1903,9 @@ static PyMethodDef module_methods[] = {
      "ascii_word_counts(heads, keys, longest, tokens, words, letters) -> None: per ASCII head, its [A-Za-z0-9]+ "
      "tokens, those (at most longest chars) whose lower-cased little-endian uint64 is in the sorted keys, and its "
      "letters, into the int64 buffers"},
+    {"lut_rows", (PyCFunction)vc_lut_rows, METH_VARARGS,
+     "lut_rows(table, ncols, rows, lut, out) -> None: out[r, c] = lut[table[rows[r], c]] (uint16 table, int64 "
+     "rows, float32 lut of 65536 and out)"},
     {NULL, NULL, 0, NULL},
 };
 

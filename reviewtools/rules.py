@@ -19,6 +19,7 @@ partition of a frame; only :func:`find_duplicates` needs the whole frame.
 
 from __future__ import annotations
 
+import array
 import datetime as dt
 import functools
 import json
@@ -1179,8 +1180,14 @@ def _classify_many(heads: Iterable[str]) -> None:
 
 @functools.cache
 def _automaton(ident: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    return (np.asarray(ident.tk_nextmove, dtype=np.int64), np.asarray(ident._rowbase, dtype=np.int64),
-            np.asarray(ident.tk_output, dtype=np.int64))
+    """py3langid's transition table, row offsets and output per state as arrays; the table (about 10 M
+    entries, an ``array.array``) is read in place rather than copied to int64 (78 MB per process)."""
+    move = ident.tk_nextmove
+    if isinstance(move, array.array) and move.typecode in "bBhHiIlLqQ":
+        nextmove = np.frombuffer(move, dtype=np.dtype(move.typecode))
+    else:  # pragma: no cover - another py3langid version
+        nextmove = np.asarray(move, dtype=np.int64)
+    return nextmove, np.asarray(ident._rowbase, dtype=np.int64), np.asarray(ident.tk_output, dtype=np.int64)
 
 
 #: Bound on the (row, feature, position) sort keys of :func:`_rank_block` (int64); a block past it is halved.
@@ -1242,10 +1249,22 @@ def _rank_block(ident: Any, heads: list[str]) -> list[tuple[str, float, float]]:
     weights = np.log1p(counts.astype(np.float32))  # element-wise: the same floats as py3langid's per text
     n_cls = len(ident.nb_classes)
     raw = np.zeros((n, n_cls), dtype=np.float32)  # a text without features: py3langid's 0.0 fill
-    for r, i in enumerate(order.tolist()):
-        a, b = bounds[r], bounds[r + 1]
-        if b > a:
-            raw[i] = weights[a:b] @ table[feat[a:b]] + ident.nb_pc
+    core = _weights_core(table)
+    if core is not None:  # float16 rows widened by the native core: the very floats numpy's cast gives
+        feat = feat.astype(np.int64)
+        scratch = np.empty((int(np.diff(bounds).max(initial=0)), n_cls), dtype=np.float32)
+        bits, lut = table.view(np.uint16), _f16_to_f32()
+        for r, i in enumerate(order.tolist()):
+            a, b = bounds[r], bounds[r + 1]
+            if b > a:
+                rows_w = scratch[: b - a]
+                core.lut_rows(bits, n_cls, feat[a:b], lut, rows_w)
+                raw[i] = weights[a:b] @ rows_w + ident.nb_pc
+    else:
+        for r, i in enumerate(order.tolist()):
+            a, b = bounds[r], bounds[r + 1]
+            if b > a:
+                raw[i] = weights[a:b] @ table[feat[a:b]] + ident.nb_pc
     scale = np.array([1.0 / math.sqrt(int(x) or 1) for x in lens.tolist()], dtype=np.float64).astype(np.float32)
     raw *= scale[:, None]
     raw -= raw.max(axis=1, keepdims=True)
@@ -1261,6 +1280,25 @@ def _rank_block(ident: Any, heads: list[str]) -> list[tuple[str, float, float]]:
     en = labels.index("en") if "en" in labels else None
     p_en = merged[:, en].tolist() if en is not None else [0.0] * n
     return [(labels[t], float(c), float(e)) for t, c, e in zip(top.tolist(), conf, p_en)]
+
+
+def _weights_core(table: np.ndarray) -> Any:
+    """The native core (``reviewtools._vadercore.lut_rows``) for a C-contiguous float16 weight table, else None
+    (not built, stale, an older build, or disabled by ``REVIEWTOOLS_PURE_PYTHON=1``): numpy's gather then."""
+    from .vader import native_module
+
+    core = native_module()
+    if core is None or not hasattr(core, "lut_rows"):
+        return None
+    if table.dtype != np.float16 or not table.flags.c_contiguous or table.ndim != 2:
+        return None
+    return core
+
+
+@functools.cache
+def _f16_to_f32() -> np.ndarray:
+    """numpy's own float16 -> float32 conversion of all 65,536 bit patterns (the native gather's table)."""
+    return np.arange(1 << 16, dtype=np.uint16).view(np.float16).astype(np.float32)
 
 
 @functools.cache

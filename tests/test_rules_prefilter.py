@@ -224,6 +224,40 @@ def test_batched_language_ranking_halves_a_block_past_the_sort_key_bound(monkeyp
     assert R._rank_block(ident, heads) == [R._from_ranked(ident.rank(h)) for h in heads]
 
 
+def test_batched_language_ranking_numpy_gather_equals_native(monkeypatch):
+    """Without the native core (REVIEWTOOLS_PURE_PYTHON=1, not built) py3langid's float16 rows are gathered by
+    numpy: the same results as per text."""
+    ident = R._language_identifier()
+    heads = [x.strip()[:R.LANGUAGE_MAX_CHARS] for _, x in EXAMPLES[:60]] + list(ADVERSARIAL)[:20] + [""]
+    expected = [R._from_ranked(ident.rank(h)) for h in heads]
+    assert R._rank_block(ident, heads) == expected
+    monkeypatch.setattr(R, "_weights_core", lambda table: None)
+    assert R._rank_block(ident, heads) == expected
+
+
+def test_native_lut_rows_equals_numpys_float16_cast():
+    from reviewtools.vader import native_module
+
+    core = native_module()
+    if core is None or not hasattr(core, "lut_rows"):
+        pytest.skip("native core not built (or REVIEWTOOLS_PURE_PYTHON=1): the numpy gather is the only path")
+    table = R._language_identifier().nb_ptc
+    rng = np.random.default_rng(8)
+    rows = np.concatenate([[0, table.shape[0] - 1], rng.integers(0, table.shape[0], 500)]).astype(np.int64)
+    out = np.empty((len(rows), table.shape[1]), dtype=np.float32)
+    core.lut_rows(table.view(np.uint16), table.shape[1], rows, R._f16_to_f32(), out)
+    assert np.array_equal(out.view(np.uint32), table[rows].astype(np.float32).view(np.uint32))
+    every = np.arange(1 << 16, dtype=np.uint16).reshape(-1, 16)  # every bit pattern, NaNs included
+    out = np.empty(every.shape, dtype=np.float32)
+    core.lut_rows(every, 16, np.arange(len(every), dtype=np.int64), R._f16_to_f32(), out)
+    assert np.array_equal(out.view(np.uint32), every.view(np.float16).astype(np.float32).view(np.uint32))
+    with pytest.raises(IndexError, match="outside the table"):
+        core.lut_rows(table.view(np.uint16), table.shape[1], np.array([table.shape[0]], dtype=np.int64),
+                      R._f16_to_f32(), np.empty((1, table.shape[1]), dtype=np.float32))
+    with pytest.raises(ValueError, match="out"):
+        core.lut_rows(table.view(np.uint16), table.shape[1], rows, R._f16_to_f32(), np.empty(3, dtype=np.float32))
+
+
 #: Words of several languages and scripts, for random multilingual texts (the identifier's real inputs).
 _LANG_WORDS = ("the", "and", "product", "Produkt", "nicht", "très", "producto", "não", "prodotto", "ürün", "değil",
                "товар", "не", "منتج", "جيد", "商品", "很好", "製品", "です", "상품", "좋아요", "उत्पाद", "अच्छा",
