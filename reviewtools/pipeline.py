@@ -1207,6 +1207,14 @@ def _decide_block(recs: pd.DataFrame, state: _DecisionState, whole: bool = True)
     i_rid, i_plat, i_rating, i_label, i_score, i_lang, i_reply, i_when = at.values()
     if not has_sent:
         i_label = i_score = len(names)
+    # per platform, what reply_mode and reply_where give with these settings (pure functions of the two)
+    modes: dict[str, str] = {}
+    wheres: dict[str, str] = {}
+    tail0 = ""  # the start of every row's reason tail
+    if not has_sent and "sentiment" in stages_not_run:
+        tail0 += " Sentiment was not available, so the rating alone decided."
+    if stages_not_run:
+        tail0 += f" Stages not run: {', '.join(stages_not_run)}."
     for values in _row_values(recs):
         # values[k] is what rec.get(names[k]) gives (rec: the row's record, made only for the rows that need it)
         rid = str(values[i_rid])
@@ -1221,8 +1229,11 @@ def _decide_block(recs: pd.DataFrame, state: _DecisionState, whole: bool = True)
         comp = complaints.get(key)
         if comp is None:
             comp = complaints.get(rid, [])
-        topic = primary_topic(t for t, _ in comp)
-        problem = next((e for t, e in comp if t == topic), None)
+        if comp:
+            topic = primary_topic(t for t, _ in comp)
+            problem = next((e for t, e in comp if t == topic), None)
+        else:  # what the two lines above give for no complaint
+            topic = problem = None
         g = by_hit.get(key)
         if g is None:
             g = by_hit.get(rid)
@@ -1278,7 +1289,8 @@ def _decide_block(recs: pd.DataFrame, state: _DecisionState, whole: bool = True)
                 if not settings.thank_positive:
                     action = "none"
                     reason += " Thank-you replies are turned off (ReplySettings.thank_positive)."
-                elif reply_mode(platform, settings) == "message":
+                elif (modes[platform] if platform in modes else modes.setdefault(
+                        platform, reply_mode(platform, settings))) == "message":
                     action = "none"
                     reason += (" No thank-you: public replies on Amazon are off (ReplySettings.amazon_public_reply) "
                                "and Amazon's Communication Guidelines forbid thank-you-only messages.")
@@ -1299,16 +1311,14 @@ def _decide_block(recs: pd.DataFrame, state: _DecisionState, whole: bool = True)
                 redo = (norm, fresh, rkind, dtopic, problem,
                         tuple(rec.get(c) for c in _DRAFT_FIELDS) if fresh else None)
                 previous.add(norm)
-                mode = reply_mode(platform, settings)
+                mode = modes[platform] if platform in modes else modes.setdefault(
+                    platform, reply_mode(platform, settings))
                 kind = "message" if mode == "message" else ("thank" if action == "thank" else "reply")
-                where = reply_where(platform, settings)
+                where = wheres[platform] if platform in wheres else wheres.setdefault(
+                    platform, reply_where(platform, settings))
                 lint = summarise_problems(p for p in problems if p.severity != "not_run")
                 blocked = bool(blocking(problems))
-        tail = ""
-        if not has_sent and "sentiment" in stages_not_run:
-            tail += " Sentiment was not available, so the rating alone decided."
-        if stages_not_run:
-            tail += f" Stages not run: {', '.join(stages_not_run)}."
+        tail = tail0
         nr = not_run.get(key)
         if nr is None:
             nr = not_run.get(rid, [])
