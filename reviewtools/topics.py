@@ -898,6 +898,40 @@ class _PhraseIndex:
         """The words met so far with their units and the phrases they can begin (see :func:`_candidate_attempts`)."""
         return _WordTable(self)
 
+    @functools.cached_property
+    def _exact_literals(self) -> Any:
+        """The exact literals as an Arrow ``large_string`` array (the value set of :meth:`satisfies_any`)."""
+        import pyarrow as pa
+
+        return pa.array(sorted(self.exact_units), type=pa.large_string())
+
+    @functools.cached_property
+    def _prefix_pattern(self) -> str | None:
+        """One anchored RE2 alternation of the prefix literals (letters and digits only), or None."""
+        if not self.prefix_units:
+            return None
+        return "^(?:" + "|".join(re.escape(k) for k in sorted(self.prefix_units)) + ")"
+
+    def satisfies_any(self, words: Any) -> np.ndarray:
+        """Per word of the Arrow string array ``words`` (no nulls): whether it satisfies some unit, i.e.
+        ``bool(self.units_of(word))``: it equals an exact literal or starts with a prefix literal. Column-wide
+        (Arrow), so that only those words are looked up in Python (:meth:`_WordTable.numbers`); most words of a
+        review satisfy none.
+
+        >>> import pyarrow as pa
+        >>> ix = _phrase_index(None)
+        >>> ix.satisfies_any(pa.array(["refund", "zzz"], type=pa.large_string())).tolist()
+        [True, False]
+        """
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        words = words.cast(pa.large_string()) if words.type != pa.large_string() else words
+        hit = pc.is_in(words, value_set=self._exact_literals)
+        if self._prefix_pattern is not None:
+            hit = pc.or_(hit, pc.match_substring_regex(words, pattern=self._prefix_pattern))
+        return hit.to_numpy(zero_copy_only=False)
+
     def units_of(self, word: str) -> tuple[int, ...]:
         """The units ``word`` satisfies, in increasing order."""
         exact = self.exact_units.get(word, ())  # sorted, distinct
@@ -1148,9 +1182,15 @@ def _candidate_attempts(lows: list[str], ix: _PhraseIndex) -> tuple[list[int], l
         return [], [], []
     encoded = pc.dictionary_encode(words)
     word_id = encoded.indices.to_numpy(zero_copy_only=False)  # int32, Arrow's buffer
-    # per distinct word of the block: its number in the word table, and the table's CSR arrays
-    gid, unit_ptr, units_flat, first_ptr, firsts = ix.words.numbers(encoded.dictionary.to_pylist())
-    n_units_of = unit_ptr[gid + 1] - unit_ptr[gid]  # per distinct word
+    # per distinct word of the block that satisfies some unit (the others add nothing below: no units, no
+    # phrase they can begin): its number in the word table, and the table's CSR arrays; -1 for the others
+    dictionary = encoded.dictionary
+    useful = np.flatnonzero(ix.satisfies_any(dictionary))
+    gid = np.full(len(dictionary), -1, dtype=np.int64)
+    got, unit_ptr, units_flat, first_ptr, firsts = ix.words.numbers(dictionary.take(useful).to_pylist())
+    gid[useful] = got
+    n_units_of = np.zeros(len(gid), dtype=np.int64)  # per distinct word
+    n_units_of[useful] = unit_ptr[got + 1] - unit_ptr[got]
     seen = np.zeros((ix.n_units, n), dtype=bool)  # seen[u, i]: text i has a word satisfying unit u
     weight = np.bincount(word_id, minlength=len(gid)) * n_units_of
     heavy = np.flatnonzero(weight)
@@ -1181,7 +1221,8 @@ def _candidate_attempts(lows: list[str], ix: _PhraseIndex) -> tuple[list[int], l
             ok &= seen[units[:, j]]
         candidate[ids] = ok  # each phrase is in one group
     # attempts: each occurrence of a word that can begin some phrase's first token, at each such phrase ...
-    n_firsts_of = first_ptr[gid + 1] - first_ptr[gid]
+    n_firsts_of = np.zeros(len(gid), dtype=np.int64)
+    n_firsts_of[useful] = first_ptr[got + 1] - first_ptr[got]
     occ = np.flatnonzero(n_firsts_of[word_id] > 0)
     which, phrase = _csr_gather(first_ptr, firsts, gid[word_id[occ]])
     occ = occ[which]

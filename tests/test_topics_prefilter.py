@@ -391,3 +391,31 @@ def test_units_of_on_every_literal_form_and_word_table_firsts():
         want = [p for u in _units_of_reference(ix, w) if ix.is_first[u]
                 for p in ix.first_phrases[ix.first_ptr[u] : ix.first_ptr[u + 1]].tolist()]
         assert firsts[first_ptr[g] : first_ptr[g + 1]].tolist() == want, w
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(
+    st.sampled_from(_word_forms(topics._phrase_index(None))),
+    st.text(alphabet="abcdeilnorstu'-_0éß😀", max_size=14),
+), max_size=40))
+def test_satisfies_any_is_having_units(words):
+    """The column-wide test of which words to look up is exactly ``bool(units_of(word))``, for every topic
+    subset shape (Arrow's is_in and RE2's anchored alternation against Python's dict and slices)."""
+    import pyarrow as pa
+
+    for selected in (None, ("shipping_delivery",), tuple(sorted(topic_ids()[:3]))):
+        ix = topics._phrase_index(selected)
+        for typ in (pa.large_string(), pa.string()):
+            got = ix.satisfies_any(pa.array(words, type=typ)).tolist()
+            assert got == [bool(ix.units_of(w)) for w in words]
+
+
+def test_satisfies_any_on_every_literal_form():
+    import pyarrow as pa
+
+    ix = topics._phrase_index(None)
+    forms = _word_forms(ix) + ["", "x", "the"]
+    got = ix.satisfies_any(pa.array(forms, type=pa.large_string())).tolist()
+    assert got == [bool(ix.units_of(w)) for w in forms]
+    assert any(got) and not all(got)
+    assert any(ix.units_of(w) and not ix.exact_units.get(w) for w in forms)  # a prefix-only form is there
