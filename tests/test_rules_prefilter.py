@@ -247,10 +247,12 @@ def test_native_lut_rows_equals_numpys_float16_cast():
     out = np.empty((len(rows), table.shape[1]), dtype=np.float32)
     core.lut_rows(table.view(np.uint16), table.shape[1], rows, R._f16_to_f32(), out)
     assert np.array_equal(out.view(np.uint32), table[rows].astype(np.float32).view(np.uint32))
-    every = np.arange(1 << 16, dtype=np.uint16).reshape(-1, 16)  # every bit pattern, NaNs included
-    out = np.empty(every.shape, dtype=np.float32)
-    core.lut_rows(every, 16, np.arange(len(every), dtype=np.int64), R._f16_to_f32(), out)
-    assert np.array_equal(out.view(np.uint32), every.view(np.float16).astype(np.float32).view(np.uint32))
+    # every bit pattern, NaNs included, in 8-wide hardware chunks (16 columns) and with a 5-wide tail (13)
+    for every in (np.arange(1 << 16, dtype=np.uint16).reshape(-1, 16),
+                  np.arange(65533, dtype=np.uint16).reshape(-1, 13)):
+        out = np.empty(every.shape, dtype=np.float32)
+        core.lut_rows(every, every.shape[1], np.arange(len(every), dtype=np.int64), R._f16_to_f32(), out)
+        assert np.array_equal(out.view(np.uint32), every.view(np.float16).astype(np.float32).view(np.uint32))
     with pytest.raises(IndexError, match="outside the table"):
         core.lut_rows(table.view(np.uint16), table.shape[1], np.array([table.shape[0]], dtype=np.int64),
                       R._f16_to_f32(), np.empty((1, table.shape[1]), dtype=np.float32))
