@@ -12,6 +12,7 @@ The linter's shortcuts (one combined search before a rule's patterns, the phone-
 
 from __future__ import annotations
 
+import datetime
 import multiprocessing
 import re
 
@@ -524,3 +525,21 @@ def test_over_the_limit_entries_log_every_variant_as_the_loop_does(caplog):
         assert _draft_stream(settings, rows, set(), memo) == plain
         assert len(caplog.records) == n_plain > 60
     assert next(iter(memo.parts.values()))[-1].over
+
+
+@settings(max_examples=300, deadline=None)
+@given(when=st.datetimes(min_value=datetime.datetime(1678, 1, 2), max_value=datetime.datetime(2262, 4, 10)),
+       tz=st.sampled_from([None, "UTC", "Asia/Tokyo", "America/St_Johns", "Pacific/Kiritimati"]))
+def test_removal_date_is_strftimes(when, tz):
+    """The removal request's date without strftime for four-digit years is strftime's, in the value's own zone."""
+    ts = pd.Timestamp(when)
+    if tz is not None:
+        ts = ts.tz_localize("UTC").tz_convert(tz)
+    assert respond._fmt_date(ts) == ts.strftime("%Y-%m-%d")
+    assert respond._fmt_date(ts.to_pydatetime()) == ts.strftime("%Y-%m-%d")
+    if tz is None:
+        assert respond._fmt_date(str(ts)) == ts.strftime("%Y-%m-%d")
+
+
+def test_removal_date_of_missing_values():
+    assert {respond._fmt_date(v) for v in (None, float("nan"), pd.NaT)} == {"an unknown date"}
