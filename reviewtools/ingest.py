@@ -807,11 +807,27 @@ def _floats(values: pd.Series) -> np.ndarray:
     return pd.to_numeric(values, errors="coerce").astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
 
 
+def _floats_per_distinct(s: pd.Series) -> np.ndarray:
+    """``_floats(s.str.replace(",", ".", regex=False))`` (decimal commas read as points), computed once per
+    distinct value (missing included) and spread back by the factorize codes. ``pd.to_numeric`` reads each value
+    on its own and picks its dtype from the set of values, which is the same set: the same numbers. A rating
+    column holds a handful of distinct values; a million of them were parsed one by one (~0.2 CPU s).
+
+    >>> _floats_per_distinct(pd.Series(["4", "4,5", None, "x", "4"], dtype="string")).tolist()
+    [4.0, 4.5, nan, nan, 4.0]
+    """
+    codes, uniques = pd.factorize(s, use_na_sentinel=False)
+    if 2 * len(uniques) > len(s):  # mostly distinct: nothing to share
+        return _floats(s.str.replace(",", ".", regex=False))
+    distinct = pd.Series(uniques, dtype=s.dtype)
+    return _floats(distinct.str.replace(",", ".", regex=False))[codes]
+
+
 def _parse_rating(
     raw: pd.Series, fmt: Format, scale: tuple[float, float] | None
 ) -> tuple[pd.Series, pd.Series, tuple[float, float]]:
-    s = raw.astype("string").str.strip()
-    nums = pd.Series(_floats(s.str.replace(",", ".", regex=False)), index=s.index)
+    s = _strip(raw.astype("string"))
+    nums = pd.Series(_floats_per_distinct(s), index=s.index)
     stated = scale or fmt.rating_scale
     used_scale = stated or infer_rating_scale(nums)  # inference sees bare numbers only
     stars = to_five_stars(nums, *used_scale).to_numpy(dtype="float64", copy=True)
@@ -1111,7 +1127,7 @@ def _map_file(
     out["replied_at"] = (replied.where((replied >= MIN_DATE) & (replied < MAX_DATE))
                          if replied is not None else pd.Series(pd.NaT, index=idx, dtype="datetime64[us, UTC]"))
     for fld in ("verified", "vine"):
-        out[fld] = (_parse_bool(get(fld), fld in fmt.empty_is_false) if fld in cols
+        out[fld] = (_per_distinct(get(fld), lambda v, f=fld: _parse_bool(v, f in fmt.empty_is_false)) if fld in cols
                     else pd.Series(pd.NA, index=idx, dtype="boolean"))
     out["helpful_votes"] = _per_distinct(get("helpful_votes"), _parse_count) if "helpful_votes" in cols else pd.Series(
         pd.NA, index=idx, dtype="Int64")
@@ -1207,9 +1223,11 @@ def _id_duplicates(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     ``created_at``, then file and row order, which is the frame's order).
     """
     key = ["platform", "review_id"]
-    dup = frame.duplicated(subset=key, keep="first")
+    # frame.duplicated(subset=key, keep=...) twice, from one factorization of the key (a million distinct ids)
+    ids = _pair_ids(_codes(frame["platform"]), _codes(frame["review_id"]))
+    dup = pd.Series(pd.Index(ids).duplicated(keep="first"), index=frame.index)
     conflict = pd.Series(False, index=frame.index)
-    multi = frame.duplicated(subset=key, keep=False)
+    multi = pd.Series(pd.Index(ids).duplicated(keep=False), index=frame.index)
     if not multi.any():
         return dup, conflict
     sub = frame[multi]
@@ -1253,6 +1271,15 @@ def _duplicates(frame: pd.DataFrame, author_key: pd.Series) -> tuple[pd.Series, 
         dup2 = sub.duplicated(keep="first")
         dup = dup | dup2.reindex(frame.index, fill_value=False)
     return dup, conflict
+
+
+def _pair_ids(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One int64 per row, equal exactly where both code arrays (from :func:`_codes`, -1 for missing) are equal.
+
+    >>> _pair_ids(np.array([0, 0, 1, -1]), np.array([2, 2, 2, -1])).tolist()
+    [7, 7, 11, 0]
+    """
+    return (a.astype(np.int64) + 1) * (int(b.max(initial=-1)) + 2) + (b.astype(np.int64) + 1)
 
 
 def _codes(values: pd.Series) -> np.ndarray:

@@ -481,3 +481,25 @@ def test_parse_dates_factorized_spread_equals_map(values):
     want = [one.get(v, pd.NaT) if v is not pd.NA else pd.NaT for v in stripped]
     assert [x if pd.notna(x) else None for x in got] == [x if pd.notna(x) else None for x in want]
     assert str(got.dtype) == "datetime64[us, UTC]"
+
+
+_RATING_VALUES = ["4", "4,5", "4.5", " 5 ", "", None, "x", "9007199254740993", "18446744073709551617", "-3", "1e3",
+                  "0x10", "NaN", "inf", "3/5", "★★★", "5 stars", "2,000", "1.0"]
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.sampled_from(_RATING_VALUES), max_size=12), st.integers(1, 4))
+def test_per_distinct_parsers_equal_the_row_by_row_parsers(values, repeat):
+    """Numbers, booleans and counts parsed once per distinct value == parsed on every row (repeats exercise it)."""
+    import numpy as np
+
+    from reviewtools.ingest import _floats, _floats_per_distinct, _parse_bool, _per_distinct
+
+    s = pd.Series(values * repeat, dtype="string")
+    want = _floats(s.str.replace(",", ".", regex=False))
+    np.testing.assert_array_equal(_floats_per_distinct(s), want)
+    bools = pd.Series([v if v is None else v.lower().replace("4", "yes").replace("x", "no") for v in values] * repeat,
+                      dtype="string")
+    for empty_is_false in (False, True):
+        pd.testing.assert_series_equal(
+            _per_distinct(bools, lambda v: _parse_bool(v, empty_is_false)), _parse_bool(bools, empty_is_false))
