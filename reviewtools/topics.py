@@ -1614,6 +1614,7 @@ def _find(frame: pd.DataFrame, topics: Sequence[str] | None, prefilter: bool = T
     m = _matcher(selected)
     lex = _lexicon()
     rows: list[tuple] = []
+    parts: list[list[np.ndarray]] = []  # the fast path's columns per field (see _field_columns)
     has_text = np.zeros(len(frame), dtype=bool)
     for fi, fld in enumerate(TEXT_FIELDS):
         if fld not in frame.columns:
@@ -1622,19 +1623,107 @@ def _find(frame: pd.DataFrame, topics: Sequence[str] | None, prefilter: bool = T
         # bool(t.strip()): some character is not whitespace (str.isspace is strip's whitespace, all of it)
         has_text |= np.fromiter((bool(t) and not t.isspace() for t in texts), dtype=bool, count=len(texts))
         if prefilter:  # each distinct value once (titles repeat: "Five Stars"), then its matches on every row
-            codes: dict[str, int] = {}
-            code_of = [codes.setdefault(t, len(codes)) for t in texts]
-            by_code = dict(_field_matches(list(codes), m, lex, _phrase_index(selected)))
-            judged: Iterable[tuple[int, list[tuple]]] = (
-                (pos, by_code[c]) for pos, c in enumerate(code_of) if c in by_code)
-        else:  # the reference: every text the RE2 stem prefilter passes, every phrase at every word start
-            judged = ((int(pos), _judged_matches(texts[int(pos)], m, lex)) for pos in _candidates(texts, m.prefilter))
+            parts.append(_field_columns(texts, fi, m, lex, _phrase_index(selected)))
+            continue
+        # the reference: every text the RE2 stem prefilter passes, every phrase at every word start
+        judged = ((int(pos), _judged_matches(texts[int(pos)], m, lex)) for pos in _candidates(texts, m.prefilter))
         for pos, found in judged:
             original = texts[pos]
             for rule_id, s, e, ph, polarity, negated, negator, cue, reason in found:
                 rows.append((pos, fi, rule_id, s, e, original[s:e], ph.phrase, ph.kind,
                              polarity, negated, negator, cue, reason))
-    return _sorted_found(rows, has_text) if prefilter else _sorted_found_reference(rows, has_text)
+    if prefilter:
+        return _sorted_columns([np.concatenate(col) for col in zip(*parts)], has_text) if parts else \
+            _found_of([[] for _ in _RAW_COLUMNS], None, has_text)
+    return _sorted_found_reference(rows, has_text)
+
+
+def _field_columns(
+    texts: list[str], fi: int, m: _Matcher, lex: _Lexicon, ix: _PhraseIndex
+) -> list[np.ndarray]:
+    """The raw matches of one field (index ``fi``) as numpy columns in :data:`_RAW_COLUMNS` order, rows in
+    position order and each row's matches in :func:`_field_matches`' order (the order of the raw match tuples
+    of the reference path). Each distinct value is matched and judged once; its matches are kept as columns of
+    plain values (no tuple per match outlives its text: fewer objects for Python's cyclic GC to track), then
+    repeated onto every row holding that value by index arithmetic."""
+    codes: dict[str, int] = {}
+    code_of = np.fromiter((codes.setdefault(t, len(codes)) for t in texts), dtype=np.int64, count=len(texts))
+    distinct = list(codes)
+    first = [0] * len(distinct)  # per distinct value: where its matches start in the columns below, and how many
+    count = [0] * len(distinct)
+    topic: list[str] = []
+    start: list[int] = []
+    end: list[int] = []
+    evidence: list[str] = []
+    phrase: list[str] = []
+    kind: list[str] = []
+    polarity: list[str] = []
+    negated: list[bool] = []
+    negator: list[str] = []
+    cue: list[str] = []
+    reason: list[str] = []
+    for c, found in _field_matches(distinct, m, lex, ix):
+        original = distinct[c]
+        first[c] = len(topic)
+        count[c] = len(found)
+        for rule_id, s, e, ph, pol, neg, negr, cu, rsn in found:
+            topic.append(rule_id)
+            start.append(s)
+            end.append(e)
+            evidence.append(original[s:e])
+            phrase.append(ph.phrase)
+            kind.append(ph.kind)
+            polarity.append(pol)
+            negated.append(neg)
+            negator.append(negr)
+            cue.append(cu)
+            reason.append(rsn)
+    per_row = np.array(count, dtype=np.int64)[code_of] if len(distinct) else np.zeros(0, dtype=np.int64)
+    total = int(per_row.sum())
+    rows = np.repeat(np.arange(len(texts), dtype=np.int64), per_row)
+    take = (np.repeat(np.array(first, dtype=np.int64)[code_of] - (np.cumsum(per_row) - per_row), per_row)
+            + np.arange(total, dtype=np.int64)) if total else np.zeros(0, dtype=np.int64)
+
+    def objects(values: list[Any]) -> np.ndarray:
+        arr = np.empty(len(values), dtype=object)
+        arr[:] = values
+        return arr[take]
+
+    return [rows, np.full(total, fi, dtype=np.int64), objects(topic),
+            np.array(start, dtype=np.int64)[take] if total else np.zeros(0, dtype=np.int64),
+            np.array(end, dtype=np.int64)[take] if total else np.zeros(0, dtype=np.int64),
+            objects(evidence), objects(phrase), objects(kind), objects(polarity),
+            np.array(negated, dtype=bool)[take] if total else np.zeros(0, dtype=bool),
+            objects(negator), objects(cue), objects(reason)]
+
+
+def _sorted_columns(cols: list[np.ndarray], has_text: np.ndarray) -> _Found:
+    """:func:`_sorted_found` of the raw matches as numpy columns (in :data:`_RAW_COLUMNS` order)."""
+    if not len(cols[0]):
+        return _found_of([[] for _ in _RAW_COLUMNS], None, has_text)
+    topic = cols[2].tolist()
+    rank = {t: i for i, t in enumerate(sorted(set(topic)))}
+    order = np.lexsort((
+        np.fromiter(map(rank.__getitem__, topic), dtype=np.int64, count=len(topic)),
+        cols[3], cols[1], cols[0],
+    ))
+    fields = cols[1][order]
+    return _Found(
+        rows=cols[0][order],
+        field=[TEXT_FIELDS[f] for f in fields.tolist()],
+        topic=cols[2][order].tolist(),
+        start=cols[3][order],
+        end=cols[4][order],
+        evidence=cols[5][order].tolist(),
+        phrase=cols[6][order].tolist(),
+        kind=cols[7][order].tolist(),
+        polarity=cols[8][order].tolist(),
+        negated=cols[9][order],
+        negator=cols[10][order].tolist(),
+        cue=cols[11][order].tolist(),
+        reason=cols[12][order].tolist(),
+        has_text=has_text,
+    )
 
 
 def _sorted_found(rows: list[tuple], has_text: np.ndarray) -> _Found:

@@ -419,3 +419,23 @@ def test_satisfies_any_on_every_literal_form():
     assert got == [bool(ix.units_of(w)) for w in forms]
     assert any(got) and not all(got)
     assert any(ix.units_of(w) and not ix.exact_units.get(w) for w in forms)  # a prefix-only form is there
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pool=st.lists(st.sampled_from(EXAMPLES + ["", "   ", "Five Stars", "ok"]), min_size=1, max_size=5),
+       picks=st.lists(st.integers(min_value=0, max_value=4), min_size=1, max_size=25),
+       title_picks=st.lists(st.integers(min_value=0, max_value=4), min_size=25, max_size=25))
+def test_repeated_values_spread_onto_every_row_as_the_reference(pool, picks, title_picks):
+    """Each distinct value is judged once and its matches repeated onto every row holding it
+    (``_field_columns``): rows with repeated, empty and matchless values, in any order, equal the reference."""
+    texts = [pool[i % len(pool)] for i in picks]
+    titles = [pool[i % len(pool)] for i in title_picks[: len(texts)]]
+    _same(frame_of(texts, titles=titles))
+
+
+def test_repeated_values_are_judged_once_and_spread():
+    text = "It never arrived and the seller never responded."
+    frame = frame_of([text, "fine", text, text], titles=["Late", "Late", "", "Late"])
+    got = find_topics(frame)
+    assert got["review_id"].tolist().count("r0") == got["review_id"].tolist().count("r2") > 0
+    _same(frame)
