@@ -1121,7 +1121,7 @@ def _map_file(
     text_missing = out["text"].isna().to_numpy() | _bool(out["text"] == "")
     out["text"] = out["text"].fillna("")
     for fld in ("marketplace", "product_id", "author", "review_id"):
-        v = get(fld).str.strip()
+        v = _strip(get(fld))
         out[fld] = v.mask(_bool(v == ""))
     replied = parse_dates(get("replied_at"), fmt.date_formats) if "replied_at" in cols else None
     out["replied_at"] = (replied.where((replied >= MIN_DATE) & (replied < MAX_DATE))
@@ -1148,7 +1148,7 @@ def _map_file(
         if "source_row" in by_norm:
             kept = pd.to_numeric(raw.frame[by_norm["source_row"]], errors="coerce").astype("Int64")
             out["source_row"] = kept.fillna(out["source_row"])
-    author_key = get("author_id").str.strip() if "author_id" in cols else out["author"]
+    author_key = _strip(get("author_id")) if "author_id" in cols else out["author"]
     author_key = author_key.mask(_bool(author_key == ""))
 
     # rejects: one row per source row, the first problem wins
@@ -1168,7 +1168,7 @@ def _map_file(
         add(pd.Series(True, index=idx), "created_at", date_raw,
             f"no date column in the file (columns seen: {', '.join(map(str, raw.frame.columns))}); "
             "pass column_map={'<your column>': 'created_at'}")
-    date_empty = date_raw.isna() | (date_raw.str.strip() == "")
+    date_empty = date_raw.isna() | (_strip(date_raw) == "")
     add(date_empty, src("created_at"), date_raw, "date missing")
     add(implausible, src("created_at"), date_raw, "date implausible (before 1995 or after 2099)")
     add(created.isna(), src("created_at"), date_raw, "date not understood")
