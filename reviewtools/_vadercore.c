@@ -1919,6 +1919,128 @@ done:
     return res;
 }
 
+/* lang_visits(data, offsets, nextmove, rowbase, output, nfeat, feat, counts, ends): py3langid's visit_counts
+ * (its byte automaton: state = nextmove[rowbase[state] + byte], feature output[state] when >= 0, a Counter of
+ * them) for each text data[offsets[i]:offsets[i + 1]], its distinct features in first-seen order (a Counter's
+ * order) with their counts into feat[offsets[i]:ends[i]] and counts[...]. data: bytes; offsets: int64 (n + 1);
+ * nextmove: uint32; rowbase, output: int64 per state; feat, counts: int64 of len(data); ends: int64 (n). */
+/* Texts walked together by lang_visits (their cache misses overlap). */
+#define LANG_WALK 8
+
+static PyObject *
+vc_lang_visits(PyObject *module, PyObject *args)
+{
+    Py_buffer bd, bo, bm, br, bu, bf, bc, be;
+    Py_ssize_t nfeat;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*nw*w*w*", &bd, &bo, &bm, &br, &bu, &nfeat, &bf, &bc, &be)) return NULL;
+    PyObject *res = NULL;
+    int32_t *mark = NULL;
+    int64_t *slot = NULL;
+    Py_ssize_t n = bo.len / (Py_ssize_t)sizeof(int64_t) - 1, total = bd.len;
+    Py_ssize_t nmove = bm.len / (Py_ssize_t)sizeof(uint32_t), nstate = br.len / (Py_ssize_t)sizeof(int64_t);
+    if (n < 0 || n >= INT32_MAX || nfeat <= 0) {
+        PyErr_SetString(PyExc_ValueError, "offsets must hold n + 1 >= 1 entries (n < 2**31) and nfeat be positive");
+        goto done;
+    }
+    if (check_buffer(&bo, n + 1, sizeof(int64_t), "offsets") < 0
+        || check_buffer(&bm, nmove, sizeof(uint32_t), "nextmove") < 0
+        || check_buffer(&br, nstate, sizeof(int64_t), "rowbase") < 0
+        || check_buffer(&bu, nstate, sizeof(int64_t), "output") < 0
+        || check_buffer(&bf, total, sizeof(int64_t), "feat") < 0
+        || check_buffer(&bc, total, sizeof(int64_t), "counts") < 0
+        || check_buffer(&be, n, sizeof(int64_t), "ends") < 0)
+        goto done;
+    const unsigned char *data = (const unsigned char *)bd.buf;
+    const int64_t *offsets = (const int64_t *)bo.buf, *rowbase = (const int64_t *)br.buf;
+    const int64_t *output = (const int64_t *)bu.buf;
+    const uint32_t *nextmove = (const uint32_t *)bm.buf;
+    int64_t *feat = (int64_t *)bf.buf, *counts = (int64_t *)bc.buf, *ends = (int64_t *)be.buf;
+    mark = (int32_t *)calloc((size_t)nfeat, sizeof(int32_t));
+    slot = (int64_t *)malloc((size_t)nfeat * sizeof(int64_t));
+    if (!mark || !slot) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (offsets[i] < 0 || offsets[i + 1] < offsets[i] || offsets[i + 1] > total) {
+            PyErr_Format(PyExc_ValueError, "offsets[%zd:%zd] = %lld:%lld outside the %zd bytes", i, i + 2,
+                         (long long)offsets[i], (long long)offsets[i + 1], total);
+            goto done;
+        }
+    }
+    /* The walk: LANG_WALK texts at a time, a byte of each in turn, so that their table reads (a dependent chain
+     * per text over a table of tens of MB) overlap; each position's feature (or -1) into feat. */
+    for (Py_ssize_t g = 0; g < n; g += LANG_WALK) {
+        int64_t pos[LANG_WALK], end[LANG_WALK], state[LANG_WALK];
+        int live = 0;
+        Py_ssize_t m = n - g < LANG_WALK ? n - g : LANG_WALK;
+        for (Py_ssize_t k = 0; k < m; k++) {
+            pos[k] = offsets[g + k];
+            end[k] = offsets[g + k + 1];
+            state[k] = 0;
+            if (pos[k] < end[k]) live++;
+        }
+        while (live) {
+            live = 0;
+            for (Py_ssize_t k = 0; k < m; k++) {
+                if (pos[k] >= end[k]) continue;
+                int64_t at = rowbase[state[k]] + data[pos[k]];
+                if (at < 0 || at >= nmove) {
+                    PyErr_Format(PyExc_ValueError, "automaton move %lld outside the %zd entries", (long long)at,
+                                 nmove);
+                    goto done;
+                }
+                int64_t st = (int64_t)nextmove[at];
+                if (st >= nstate) {
+                    PyErr_Format(PyExc_ValueError, "automaton state %lld outside the %zd states", (long long)st,
+                                 nstate);
+                    goto done;
+                }
+                state[k] = st;
+                feat[pos[k]] = output[st];
+                if (++pos[k] < end[k]) live++;
+            }
+        }
+    }
+    /* The counts: per text, its features in first-seen order (compacted in place) and how often each came. */
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int32_t tag = (int32_t)(i + 1);
+        int64_t w = offsets[i];
+        for (int64_t p = offsets[i]; p < offsets[i + 1]; p++) {
+            int64_t f = feat[p];
+            if (f < 0) continue;
+            if (f >= nfeat) {
+                PyErr_Format(PyExc_ValueError, "feature %lld outside the %zd features", (long long)f, nfeat);
+                goto done;
+            }
+            if (mark[f] != tag) {
+                mark[f] = tag;
+                slot[f] = w;
+                feat[w] = f; /* w <= p: a position already read */
+                counts[w] = 1;
+                w++;
+            } else {
+                counts[slot[f]]++;
+            }
+        }
+        ends[i] = w;
+    }
+    res = Py_None;
+    Py_INCREF(res);
+done:
+    free(mark);
+    free(slot);
+    PyBuffer_Release(&bd);
+    PyBuffer_Release(&bo);
+    PyBuffer_Release(&bm);
+    PyBuffer_Release(&br);
+    PyBuffer_Release(&bu);
+    PyBuffer_Release(&bf);
+    PyBuffer_Release(&bc);
+    PyBuffer_Release(&be);
+    return res;
+}
+
 static PyMethodDef module_methods[] = {
     {"round", (PyCFunction)vc_round, METH_VARARGS,
      "round(x, ndigits) -> Python's round(x, ndigits) for a float, as the scorer rounds (0 <= ndigits <= 4)"},
@@ -1935,6 +2057,9 @@ static PyMethodDef module_methods[] = {
      "ascii_word_counts(heads, keys, longest, tokens, words, letters) -> None: per ASCII head, its [A-Za-z0-9]+ "
      "tokens, those (at most longest chars) whose lower-cased little-endian uint64 is in the sorted keys, and its "
      "letters, into the int64 buffers"},
+    {"lang_visits", (PyCFunction)vc_lang_visits, METH_VARARGS,
+     "lang_visits(data, offsets, nextmove, rowbase, output, nfeat, feat, counts, ends) -> None: py3langid's "
+     "visit_counts per text (distinct features in first-seen order and their counts) into the int64 buffers"},
     {"lut_rows", (PyCFunction)vc_lut_rows, METH_VARARGS,
      "lut_rows(table, ncols, rows, lut, out) -> None: out[r, c] = lut[table[rows[r], c]] (uint16 table, int64 "
      "rows, float32 lut of 65536 and out)"},

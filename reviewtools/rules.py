@@ -1197,23 +1197,90 @@ _SORT_KEY_LIMIT: Final[int] = 1 << 62
 def _rank_block(ident: Any, heads: list[str]) -> list[tuple[str, float, float]]:
     """``[_from_ranked(ident.rank(h)) for h in heads]`` for a block of texts, with the same floats.
 
-    The automaton walk runs for all texts in lock-step; each text's distinct features (first-seen order, as
-    py3langid's ``Counter``) and their counts come from two sorts over the whole block; the one step whose
-    float result depends on its summation order, py3langid's ``log1p(counts) @ nb_ptc[features] + nb_pc``
-    (a BLAS product), runs per text exactly as py3langid writes it; the rest of ``_decide`` (length scaling,
-    ``exp``, normalisation, alias merging) is element-wise or per row, so it runs once on the block's
-    (texts x classes) matrix, and the top label and English are read from the labels' first columns."""
+    Each text's distinct features (first-seen order, as py3langid's ``Counter``) and their counts come from
+    :func:`_visits`; the one step whose float result depends on its summation order, py3langid's
+    ``log1p(counts) @ nb_ptc[features] + nb_pc`` (a BLAS product), runs per text exactly as py3langid writes
+    it; the rest of ``_decide`` (length scaling, ``exp``, normalisation, alias merging) is element-wise or per
+    row, so it runs once on the block's (texts x classes) matrix, and the top label and English are read from
+    the labels' first columns."""
     if not getattr(ident, "_norm_probs", False):  # pragma: no cover - _language_identifier() normalises
         return [_from_ranked(ident.rank(h)) for h in heads]
-    nextmove, rowbase, output = _automaton(ident)
     encoded = [ident._encode(h) for h in heads]
     n = len(encoded)
     if not n:
         return []
-    width = max(max(map(len, encoded)), 1)
-    if n > 1 and n * int(ident.nb_ptc.shape[0]) * (width + 1) >= _SORT_KEY_LIMIT:
-        half = n // 2
-        return _rank_block(ident, heads[:half]) + _rank_block(ident, heads[half:])
+    table = ident.nb_ptc
+    core = _weights_core(table)
+    visits = _visits_native(ident, encoded, core) if core is not None else None
+    if visits is None:
+        width = max(max(map(len, encoded)), 1)
+        if n > 1 and n * int(table.shape[0]) * (width + 1) >= _SORT_KEY_LIMIT:
+            half = n // 2
+            return _rank_block(ident, heads[:half]) + _rank_block(ident, heads[half:])
+        visits = _visits_numpy(ident, encoded, width)
+    feat, counts, starts, ends = visits
+    weights = np.log1p(counts.astype(np.float32))  # element-wise: the same floats as py3langid's per text
+    n_cls = len(ident.nb_classes)
+    raw = np.zeros((n, n_cls), dtype=np.float32)  # a text without features: py3langid's 0.0 fill
+    if core is not None:  # float16 rows widened by the native core: the very floats numpy's cast gives
+        feat = feat.astype(np.int64, copy=False)
+        scratch = np.empty((int((ends - starts).max(initial=0)), n_cls), dtype=np.float32)
+        bits, lut = table.view(np.uint16), _f16_to_f32()
+        for i, (a, b) in enumerate(zip(starts.tolist(), ends.tolist())):
+            if b > a:
+                rows_w = scratch[: b - a]
+                core.lut_rows(bits, n_cls, feat[a:b], lut, rows_w)
+                raw[i] = weights[a:b] @ rows_w + ident.nb_pc
+    else:
+        for i, (a, b) in enumerate(zip(starts.tolist(), ends.tolist())):
+            if b > a:
+                raw[i] = weights[a:b] @ table[feat[a:b]] + ident.nb_pc
+    scale = np.array([1.0 / math.sqrt(len(e) or 1) for e in encoded], dtype=np.float64).astype(np.float32)
+    raw *= scale[:, None]
+    raw -= raw.max(axis=1, keepdims=True)
+    np.exp(raw, out=raw)
+    raw /= raw.sum(axis=1, keepdims=True)
+    for i, j in ident._alias_pairs:
+        raw[:, i] += raw[:, j]
+        raw[:, j] = 0.0
+    first_cols, labels = _label_columns(tuple(ident.nb_classes))
+    merged = raw[:, first_cols]
+    top = merged.argmax(axis=1)
+    conf = merged[np.arange(n), top].tolist()
+    en = labels.index("en") if "en" in labels else None
+    p_en = merged[:, en].tolist() if en is not None else [0.0] * n
+    return [(labels[t], float(c), float(e)) for t, c, e in zip(top.tolist(), conf, p_en)]
+
+
+_Visits = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _visits_native(ident: Any, encoded: list[bytes], core: Any) -> _Visits | None:
+    """py3langid's ``visit_counts`` for every text by the native core (``_vadercore.lang_visits``): the
+    features of text ``i`` in first-seen order are ``feat[starts[i]:ends[i]]``, with their counts. None when
+    the core or the automaton's layout does not allow it (the numpy walk then)."""
+    if not hasattr(core, "lang_visits"):
+        return None
+    nextmove, rowbase, output = _automaton(ident)
+    if nextmove.dtype != np.uint32:  # pragma: no cover - another py3langid version
+        return None
+    n = len(encoded)
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=n), out=offsets[1:])
+    total = int(offsets[-1])
+    feat = np.empty(total, dtype=np.int64)
+    counts = np.zeros(total, dtype=np.int64)  # slots past a text's end stay 0 (log1p reads them)
+    ends = np.empty(n, dtype=np.int64)
+    core.lang_visits(b"".join(encoded), offsets, nextmove, rowbase, output, int(ident.nb_ptc.shape[0]), feat,
+                     counts, ends)
+    return feat, counts, offsets[:-1], ends
+
+
+def _visits_numpy(ident: Any, encoded: list[bytes], width: int) -> _Visits:
+    """:func:`_visits_native` in numpy: the automaton walk for all texts in lock-step, then the distinct
+    features per text in first-seen order and their counts from two sorts over the whole block."""
+    nextmove, rowbase, output = _automaton(ident)
+    n = len(encoded)
     lens = np.fromiter(map(len, encoded), dtype=np.int64, count=n)
     order = np.argsort(-lens, kind="stable")  # longest first: the texts still walking are a prefix
     data = np.zeros((n, width), dtype=np.uint8)
@@ -1230,56 +1297,26 @@ def _rank_block(ident: Any, heads: list[str]) -> list[tuple[str, float, float]]:
         st = nextmove[rowbase[state[:active]] + data[:active, p]]
         state[:active] = st
         feats[:active, p] = output[st]
-    # Distinct features per text in first-seen order with their counts. One feature per position, so a
-    # (row, first position) pair names a (row, feature) group: sort (row, feature, position) keys, take each
-    # group's first position and size, then sort the groups by (row, first position).
-    table = ident.nb_ptc
-    n_feat, w = int(table.shape[0]), width + 1
+    # One feature per position, so a (row, first position) pair names a (row, feature) group: sort (row,
+    # feature, position) keys, take each group's first position and size, then sort the groups by (row, first
+    # position).
+    n_feat, w = int(ident.nb_ptc.shape[0]), width + 1
     rr, pp = np.nonzero(feats >= 0)  # row-major: by row, then position
     s2 = np.sort((rr * n_feat + feats[rr, pp].astype(np.int64)) * w + pp)
     grp = s2 // w
-    starts = np.flatnonzero(np.concatenate(([True], grp[1:] != grp[:-1]))) if len(s2) else np.zeros(0, np.int64)
-    counts = np.diff(np.append(starts, len(s2)))
-    s3 = np.sort(((grp[starts] // n_feat) * w + s2[starts] % w) * w + counts)
+    first = np.flatnonzero(np.concatenate(([True], grp[1:] != grp[:-1]))) if len(s2) else np.zeros(0, np.int64)
+    counts = np.diff(np.append(first, len(s2)))
+    s3 = np.sort(((grp[first] // n_feat) * w + s2[first] % w) * w + counts)
     counts = s3 % w
     row_pos = s3 // w
     rows = row_pos // w
-    feat = feats[rows, row_pos % w]
-    bounds = np.searchsorted(rows, np.arange(n + 1)).tolist()
-    weights = np.log1p(counts.astype(np.float32))  # element-wise: the same floats as py3langid's per text
-    n_cls = len(ident.nb_classes)
-    raw = np.zeros((n, n_cls), dtype=np.float32)  # a text without features: py3langid's 0.0 fill
-    core = _weights_core(table)
-    if core is not None:  # float16 rows widened by the native core: the very floats numpy's cast gives
-        feat = feat.astype(np.int64)
-        scratch = np.empty((int(np.diff(bounds).max(initial=0)), n_cls), dtype=np.float32)
-        bits, lut = table.view(np.uint16), _f16_to_f32()
-        for r, i in enumerate(order.tolist()):
-            a, b = bounds[r], bounds[r + 1]
-            if b > a:
-                rows_w = scratch[: b - a]
-                core.lut_rows(bits, n_cls, feat[a:b], lut, rows_w)
-                raw[i] = weights[a:b] @ rows_w + ident.nb_pc
-    else:
-        for r, i in enumerate(order.tolist()):
-            a, b = bounds[r], bounds[r + 1]
-            if b > a:
-                raw[i] = weights[a:b] @ table[feat[a:b]] + ident.nb_pc
-    scale = np.array([1.0 / math.sqrt(int(x) or 1) for x in lens.tolist()], dtype=np.float64).astype(np.float32)
-    raw *= scale[:, None]
-    raw -= raw.max(axis=1, keepdims=True)
-    np.exp(raw, out=raw)
-    raw /= raw.sum(axis=1, keepdims=True)
-    for i, j in ident._alias_pairs:
-        raw[:, i] += raw[:, j]
-        raw[:, j] = 0.0
-    first_cols, labels = _label_columns(tuple(ident.nb_classes))
-    merged = raw[:, first_cols]
-    top = merged.argmax(axis=1)
-    conf = merged[np.arange(n), top].tolist()
-    en = labels.index("en") if "en" in labels else None
-    p_en = merged[:, en].tolist() if en is not None else [0.0] * n
-    return [(labels[t], float(c), float(e)) for t, c, e in zip(top.tolist(), conf, p_en)]
+    feat = feats[rows, row_pos % w].astype(np.int64)
+    bounds = np.searchsorted(rows, np.arange(n + 1))
+    starts = np.empty(n, dtype=np.int64)
+    ends = np.empty(n, dtype=np.int64)
+    starts[order] = bounds[:-1]
+    ends[order] = bounds[1:]
+    return feat, counts, starts, ends
 
 
 def _weights_core(table: np.ndarray) -> Any:

@@ -260,6 +260,27 @@ def test_native_lut_rows_equals_numpys_float16_cast():
         core.lut_rows(table.view(np.uint16), table.shape[1], rows, R._f16_to_f32(), np.empty(3, dtype=np.float32))
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.binary(max_size=200), st.text(max_size=120).map(lambda t: t.encode("utf8", "surrogatepass"))),
+                max_size=20))
+def test_native_lang_visits_equals_py3langids_visit_counts(texts):
+    """The native walk (8 texts at a time) and the numpy walk both give py3langid's Counter per text, in order."""
+    from py3langid.langid import visit_counts
+
+    from reviewtools.vader import native_module
+
+    ident = R._language_identifier()
+    expected = [list((visit_counts(ident.tk_nextmove, ident._rowbase, ident.tk_output, t) or {}).items())
+                for t in texts]
+    core = native_module()
+    paths = [R._visits_numpy(ident, texts, max([len(t) for t in texts] + [1]))] if texts else []
+    if core is not None and hasattr(core, "lang_visits"):
+        paths.append(R._visits_native(ident, texts, core))
+    for feat, counts, starts, ends in paths:
+        got = [list(zip(feat[a:b].tolist(), counts[a:b].tolist())) for a, b in zip(starts, ends)]
+        assert got == expected
+
+
 #: Words of several languages and scripts, for random multilingual texts (the identifier's real inputs).
 _LANG_WORDS = ("the", "and", "product", "Produkt", "nicht", "très", "producto", "não", "prodotto", "ürün", "değil",
                "товар", "не", "منتج", "جيد", "商品", "很好", "製品", "です", "상품", "좋아요", "उत्पाद", "अच्छा",
