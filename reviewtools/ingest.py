@@ -1383,8 +1383,13 @@ def read_reviews(
     del allrows  # _take_rows emptied it column by column
     _release_arrow_memory()
     reports = []
+    in_files = kept["_file"].to_numpy()
     for i, (name, fname, why, read, nrej, scale, enc) in enumerate(partial):
-        mine = kept[kept["_file"] == i]
+        # only the columns the report reads, not ``kept[kept["_file"] == i]`` (a copy of every text)
+        sel = in_files == i
+        nmine = int(sel.sum())
+        created, products = ((kept["created_at"], kept["product_id"]) if nmine == len(kept)
+                             else (kept["created_at"][sel], kept["product_id"][sel]))
         ndup = int((dup.to_numpy() & (files == i)).sum())
         nconf = int((conflict.to_numpy() & (files == i)).sum())
         if nconf:
@@ -1392,15 +1397,15 @@ def read_reviews(
                            "version", name, nconf)
         reports.append(
             FileReport(
-                file=name, format=fname, detected_by=why, rows_read=read, ingested=len(mine), rejected=nrej,
+                file=name, format=fname, detected_by=why, rows_read=read, ingested=nmine, rejected=nrej,
                 duplicates=ndup,
-                date_min=mine["created_at"].min() if len(mine) else None,
-                date_max=mine["created_at"].max() if len(mine) else None,
-                products=int(mine["product_id"].nunique()), rating_scale=scale, encoding=enc,
+                date_min=created.min() if nmine else None,
+                date_max=created.max() if nmine else None,
+                products=int(products.nunique()), rating_scale=scale, encoding=enc,
                 conflicting_duplicates=nconf,
             )
         )
-        assert read == len(mine) + nrej + ndup, (name, read, len(mine), nrej, ndup)
+        assert read == nmine + nrej + ndup, (name, read, nmine, nrej, ndup)
     reviews = schema.coerce(kept.drop(columns="_file").reset_index(drop=True))
     schema.validate(reviews)
     rej = pd.concat(rejects, ignore_index=True) if rejects else pd.DataFrame(columns=list(REJECT_COLUMNS))

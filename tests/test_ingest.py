@@ -503,3 +503,18 @@ def test_per_distinct_parsers_equal_the_row_by_row_parsers(values, repeat):
     for empty_is_false in (False, True):
         pd.testing.assert_series_equal(
             _per_distinct(bools, lambda v: _parse_bool(v, empty_is_false)), _parse_bool(bools, empty_is_false))
+
+
+def test_file_reports_match_each_files_rows(tmp_path):
+    """Each FileReport's counts, dates and products are those of that file's rows in the frame (two files, one
+    of them with a duplicate of the other's review)."""
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text("Stars,Review,Date,ASIN\n5,Great,2024-01-15,P1\n4,Fine,2023-02-01,P2\n3,Meh,bad date,P2\n")
+    b.write_text("Stars,Review,Date,ASIN\n2,Poor,2022-06-30,P3\n5,Great,2024-01-15,P1\n")
+    res = read_reviews([a, b])
+    for rep in res.files:
+        mine = res.reviews[res.reviews["source_file"] == rep.file]
+        assert rep.ingested == len(mine)
+        assert rep.date_min == mine["created_at"].min() and rep.date_max == mine["created_at"].max()
+        assert rep.products == mine["product_id"].nunique()
+    assert [r.ingested for r in res.files] == [2, 1] and [r.rejected for r in res.files] == [1, 0]
