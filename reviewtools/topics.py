@@ -1698,7 +1698,9 @@ def _field_columns(
 
 
 def _sorted_columns(cols: list[np.ndarray], has_text: np.ndarray) -> _Found:
-    """:func:`_sorted_found` of the raw matches as numpy columns (in :data:`_RAW_COLUMNS` order)."""
+    """The raw matches (numpy columns in :data:`_RAW_COLUMNS` order) sorted by (review, field, start, topic)
+    with one ``np.lexsort`` (stable, as pandas' multi-column ``sort_values``; no two matches share all four keys:
+    a topic's matches do not overlap), as :class:`_Found`."""
     if not len(cols[0]):
         return _found_of([[] for _ in _RAW_COLUMNS], None, has_text)
     topic = cols[2].tolist()
@@ -1726,26 +1728,9 @@ def _sorted_columns(cols: list[np.ndarray], has_text: np.ndarray) -> _Found:
     )
 
 
-def _sorted_found(rows: list[tuple], has_text: np.ndarray) -> _Found:
-    """The raw match tuples as columns, sorted by (review, field, start, topic) with one ``np.lexsort`` (stable,
-    as pandas' multi-column ``sort_values``; no two matches share all four keys: a topic's matches do not
-    overlap)."""
-    if not rows:
-        return _found_of([[] for _ in _RAW_COLUMNS], None, has_text)
-    cols = list(zip(*rows))
-    topic = cols[2]
-    rank = {t: i for i, t in enumerate(sorted(set(topic)))}
-    order = np.lexsort((
-        np.fromiter(map(rank.__getitem__, topic), dtype=np.int64, count=len(topic)),
-        np.array(cols[3], dtype=np.int64),
-        np.array(cols[1], dtype=np.int64),
-        np.array(cols[0], dtype=np.int64),
-    ))
-    return _found_of(cols, order, has_text)
-
-
 def _sorted_found_reference(rows: list[tuple], has_text: np.ndarray) -> _Found:
-    """:func:`_sorted_found` by pandas (the code before it, kept for the reference path ``prefilter=False``)."""
+    """:func:`_sorted_columns` by pandas on raw match tuples (the code before it, kept for the reference path
+    ``prefilter=False``)."""
     found_frame = pd.DataFrame(rows, columns=list(_RAW_COLUMNS))
     found_frame = found_frame.sort_values(["_row", "_field", "start", "topic"], kind="stable").reset_index(drop=True)
     return _found_of([found_frame[c].tolist() for c in _RAW_COLUMNS], None, has_text)
