@@ -67,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--warm-language", action="store_true",
                     help="with --per-detector: classify the texts' languages first, untimed, as sentiment does before "
                          "the checks in a triage partition (the language memo is otherwise cleared)")
+    ap.add_argument("--language", action="store_true",
+                    help="the language identifier alone: the corpus's identifier texts through rules._classify_many "
+                         "with the memo cleared, native and numpy paths, checked against py3langid's rank first")
     ap.add_argument("--no-hyperscan", action="store_true",
                     help="search every prefilter pattern with RE2 (the path without the optional hyperscan package)")
     args = ap.parse_args(argv)
@@ -88,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     check_each_review(frame.head(50), prefilter=False)
     if args.phone_soundness:
         return phone_soundness(frame)
+    if args.language:
+        return language(frame, args.rounds)
     if args.ab:
         return ab(frame, Path(args.ab), args.rounds)
     if args.per_detector:
@@ -99,6 +104,48 @@ def main(argv: list[str] | None = None) -> int:
         hits = out[out.outcome == "hit"]
         print(f"{name:<26} {len(frame):>8,} reviews  wall {w:6.1f} s  cpu {c:6.1f} s  "
               f"({c / len(frame) * 1e6:5.0f} us/review cpu)  {len(hits):,} hits, {(out.outcome == 'not_run').sum():,} not run")
+    return 0
+
+
+def language(frame, rounds: int) -> int:
+    """CPU of ``rules._classify_many`` on the texts the identifier gets (40+ characters, not plainly English by
+    the function-word test), memo cleared each round, on the native path (``_vadercore.lang_visits`` and
+    ``lut_rows``, when built) and the numpy path; every result is first compared with py3langid's own ``rank``
+    per text (exit status 1 on a difference). The model and its tables are loaded before the timing."""
+    import os
+
+    from reviewtools import rules as R
+
+    heads = []
+    for t in frame["text"].tolist():
+        s = (t if isinstance(t, str) else "").strip()
+        if len(s) >= R.LANGUAGE_MIN_CHARS and not R._plainly_english(s[: R.LANGUAGE_MAX_CHARS].lower()):
+            heads.append(s[: R.LANGUAGE_MAX_CHARS])
+    distinct = list(dict.fromkeys(heads))
+    ident = R._language_identifier()
+    expected = [R._from_ranked(ident.rank(h)) for h in distinct]
+    native_core = R._weights_core
+    paths = {"native": native_core, "numpy": lambda table: None}
+    best = {name: float("inf") for name in paths}
+    try:
+        for _ in range(rounds):
+            for name, core in paths.items():
+                R._weights_core = core
+                R._CLASSIFIED.clear()
+                c = time.process_time()
+                R._classify_many(heads)
+                best[name] = min(best[name], time.process_time() - c)
+                if [R._CLASSIFIED[h] for h in distinct] != expected:
+                    print(f"{name} path: results differ from py3langid's rank")
+                    return 1
+    finally:
+        R._weights_core = native_core
+        R._CLASSIFIED.clear()
+    print(f"{len(frame):,} reviews, {len(heads):,} identifier texts ({len(distinct):,} distinct), results equal to "
+          f"py3langid's rank; load average {os.getloadavg()[0]:.2f}")
+    for name, c in best.items():
+        print(f"  {name:<7} {c:7.3f} CPU s (min of {rounds})  {c / len(distinct) * 1e6:6.1f} us/text  "
+              f"{c / len(frame) * 1e6:5.2f} us/review")
     return 0
 
 
