@@ -5,6 +5,12 @@
     PYTHONPATH=/tmp/old_tree .venv/bin/python benchmarks/bench_decisions.py --ref .work/ref100k --processes 2 \\
         --check .work/dec/decided.pkl      # old code (a git archive with the compiled VADER core) against it
     .venv/bin/python benchmarks/bench_decisions.py --ref .work/ref100k --processes 2 --copies 3   # ~300k reviews
+    .venv/bin/python benchmarks/bench_decisions.py --ref .work/ref100k --blocks 3   # the workers' loop alone
+
+``--blocks R`` times only what a decision worker does (``_decide_block`` over the frame in
+``DECISION_MAX_BLOCK``-row blocks, each a fresh page and memo, as the pool cuts it at this size), in this one
+process, R rounds, and prints the minimum CPU seconds (``time.process_time``) per review: steadier than the
+pool's figures on a loaded machine (no fork, no parent pass, no priority).
 
 Reads ``tagged.pkl``, ``matches.pkl`` and ``hits.pkl`` from ``--ref`` (what ``bench_stages.py save`` writes),
 optionally ``--copies K`` of them with the review ids suffixed (K x the reviews: the scaling of the step without a
@@ -56,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--copies", type=int, default=1)
     ap.add_argument("--save", type=Path)
     ap.add_argument("--check", type=Path)
+    ap.add_argument("--blocks", type=int, default=0, metavar="ROUNDS",
+                    help="time only the workers' per-block loop in this process, min of ROUNDS")
     args = ap.parse_args(argv)
 
     import reviewtools.pipeline as P
@@ -68,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     P._warm_worker()  # what run_triage's parent has built before its decision workers fork
     P.recommend(tagged.iloc[:50], hits.iloc[:0], matches.iloc[:0], processes=1)
     gc.collect()
+    if args.blocks:
+        return _blocks_only(P, tagged, hits, matches, args.blocks)
 
     marks: list[tuple[str, float, float, float]] = []
 
@@ -114,6 +124,29 @@ def main(argv: list[str] | None = None) -> int:
             print(f"DIFFERENT from {args.check}: {str(exc)[:2000]}")
             return 1
         print(f"identical to {args.check}")
+    return 0
+
+
+def _blocks_only(P, tagged: pd.DataFrame, hits: pd.DataFrame, matches: pd.DataFrame, rounds: int) -> int:  # type: ignore[no-untyped-def]
+    """``--blocks``: min CPU of ``_decide_block`` over every block of the frame (``whole=False``, as a worker)."""
+    from reviewtools.schema import coerce
+
+    out = coerce(tagged)
+    recs = out[[c for c in P.DECISION_COLUMNS if c in out.columns]]
+    existing = frozenset(P._normalise(t) for t in out["reply_text"].dropna().astype(str) if t.strip())
+    state = P._decision_state(P.ReplySettings(), hits, matches, "sentiment_label" in out.columns, (), existing)
+    size = P.DECISION_MAX_BLOCK
+    load_start = _loadavg()
+    best = float("inf")
+    for _ in range(rounds):
+        gc.collect()
+        t = time.process_time()
+        for start in range(0, len(recs), size):
+            P._decide_block(recs.iloc[start : start + size], state, whole=False)
+        best = min(best, time.process_time() - t)
+    n = len(recs)
+    print(f"{P.__file__}: {n:,} reviews, {-(-n // size)} blocks of <= {size:,}: min CPU {best:.3f} s = "
+          f"{1e6 * best / max(n, 1):.1f} us/review (min of {rounds}); load average {load_start} -> {_loadavg()}")
     return 0
 
 
