@@ -518,3 +518,23 @@ def test_file_reports_match_each_files_rows(tmp_path):
         assert rep.date_min == mine["created_at"].min() and rep.date_max == mine["created_at"].max()
         assert rep.products == mine["product_id"].nunique()
     assert [r.ingested for r in res.files] == [2, 1] and [r.rejected for r in res.files] == [1, 0]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=200), st.integers(0, 255))
+def test_count_byte_equals_bytes_count(data, byte):
+    """ingest._count_byte (numpy windows) == bytes.count, also across window edges."""
+    from reviewtools import ingest
+
+    one = bytes([byte])
+    assert ingest._count_byte(data, one) == data.count(one)
+    big = data * 3 + one * 7
+    assert ingest._count_byte(big, one) == big.count(one)
+
+
+def test_count_byte_across_windows(monkeypatch):
+    from reviewtools import ingest
+
+    monkeypatch.setattr(ingest, "_SCAN_WINDOW", 7)
+    data = b'"a"",b\n"' * 13
+    assert ingest._count_byte(data, b'"') == data.count(b'"')
