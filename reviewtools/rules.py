@@ -978,6 +978,9 @@ _SYMBOL_RUN = re.compile(r"[^\w\s](?:\s*[^\w\s]){%d,}" % (SPAM_SYMBOL_RUN - 1))
 _TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
 _ALNUM = re.compile(r"[^\W_]")
 _LETTER = re.compile(r"[^\W\d_]")
+#: At least LANGUAGE_MIN_CHARS letters (``_LETTER``) from the start: letters and non-letters are complementary
+#: classes, so one possessive match decides it without a match object per letter.
+_ENOUGH_LETTERS = re.compile(r"[\W\d_]*+(?:[^\W\d_][\W\d_]*+){%d}" % LANGUAGE_MIN_CHARS)
 _SYMBOL_CHAR = re.compile(r"[^\w\s.,!?'\"\-:;()]")
 #: The most frequent English function words; a text with two of them is not gibberish.
 _COMMON_WORDS = re.compile(r"\b(?:the|and|is|it|to|of|for|this|was|in|my|with|but|not|on|that|have|you|are|they|i)\b")
@@ -1370,6 +1373,11 @@ class LanguageGuess(NamedTuple):
                 and self.confidence is not None and self.confidence >= LANGUAGE_LIKELY_MIN)
 
 
+def _letters_upto_min(s: str) -> int:
+    """``min(len(_LETTER.findall(s)), LANGUAGE_MIN_CHARS)``: one match when there are enough letters."""
+    return LANGUAGE_MIN_CHARS if _ENOUGH_LETTERS.match(s) else len(_LETTER.findall(s))
+
+
 def detect_language(text: str | None) -> LanguageGuess:
     """The language of a review text, when it can be told (see :class:`LanguageGuess`).
 
@@ -1384,11 +1392,7 @@ def detect_language(text: str | None) -> LanguageGuess:
     'text too short for language detection (8 letters < 40)'
     """
     s = (text or "").strip()
-    letters = 0
-    for _ in _LETTER.finditer(s):
-        letters += 1
-        if letters >= LANGUAGE_MIN_CHARS:
-            break
+    letters = _letters_upto_min(s)
     if letters < LANGUAGE_MIN_CHARS:
         return LanguageGuess(None, None, None, None,
                              f"text too short for language detection ({letters} letters < {LANGUAGE_MIN_CHARS})")
@@ -1443,11 +1447,7 @@ def _detect_language(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding
         why = "no marketplace" if market is None else f"marketplace {market!r} has no allow-list"
         yield Finding(None, None, None, None, f"{why}: language allow-list unknown", "not_run")
         return
-    letters = 0  # counted only up to the minimum: the exact count matters only below it (the note)
-    for _ in _LETTER.finditer(s):
-        letters += 1
-        if letters >= LANGUAGE_MIN_CHARS:
-            break
+    letters = _letters_upto_min(s)  # the exact count matters only below the minimum (the note)
     if letters < LANGUAGE_MIN_CHARS:
         yield Finding(None, None, None, None,
                       f"text too short for language detection ({letters} letters < {LANGUAGE_MIN_CHARS})", "not_run")

@@ -281,6 +281,21 @@ def test_native_lang_visits_equals_py3langids_visit_counts(texts):
         assert got == expected
 
 
+def _letters_by_loop(s: str) -> int:
+    n = 0
+    for _ in R._LETTER.finditer(s):
+        n += 1
+        if n >= R.LANGUAGE_MIN_CHARS:
+            break
+    return n
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.one_of(st.sampled_from("aZé_1²½٣ \u0301\u200bß日!"), st.characters()), max_size=120))
+def test_letter_count_up_to_the_minimum_equals_the_loop(s):
+    assert R._letters_upto_min(s) == _letters_by_loop(s)
+
+
 #: Words of several languages and scripts, for random multilingual texts (the identifier's real inputs).
 _LANG_WORDS = ("the", "and", "product", "Produkt", "nicht", "très", "producto", "não", "prodotto", "ürün", "değil",
                "товар", "не", "منتج", "جيد", "商品", "很好", "製品", "です", "상품", "좋아요", "उत्पाद", "अच्छा",
