@@ -1372,9 +1372,9 @@ def _window_doc(window: str, start: int, end: int, lex: _Lexicon) -> tuple[_Doc,
     ):
         return None
     origin = 0
-    found = _UP_TO_LAST_SENTENCE_MARK_RE.match(text, 0, start)
-    if found is not None:
-        before = _UP_TO_LAST_TOKEN_RE.match(text, 0, found.end() - 1)
+    mark_end = _last_sentence_mark_end(text, start)  # _UP_TO_LAST_SENTENCE_MARK_RE's end, 0 when no mark
+    if mark_end:
+        before = _UP_TO_LAST_TOKEN_RE.match(text, 0, mark_end - 1)
         if before is not None:  # from the start of the last token before the match's sentence
             origin = before.start(1)
     found = _SENTENCE_MARK_RE.search(text, end)
@@ -1428,8 +1428,8 @@ def _clause_doc(window: str, start: int, end: int, lex: _Lexicon, after: bool) -
     if _crosses(text, start, size) or _crosses(text, end, size):
         return None
     tokens = _ASCII_WORD_TOKEN_RE if text.isascii() else _WORD_TOKEN_RE
-    found = _UP_TO_LAST_CLAUSE_MARK_RE.match(text, 0, start)
-    piece = 0 if found is None else found.end()  # no clause mark before the match: from the window's start
+    mark_end = _last_clause_mark_end(text, start)  # _UP_TO_LAST_CLAUSE_MARK_RE's end, 0 when no mark
+    piece = mark_end  # no clause mark before the match (0): from the window's start
     if after:
         nxt = _CLAUSE_MARK_RE.search(text, end)
         stop = size if nxt is None else nxt.start()
@@ -1444,8 +1444,8 @@ def _clause_doc(window: str, start: int, end: int, lex: _Lexicon, after: bool) -
         # The token before the clause mark is read only as the word before a quantified negator that opens
         # the clause ("a, few broken"); anywhere else a scan stops at the clause's edge, as at the doc's start.
         head: list[str] = []
-        if found is not None and (words_before or words_match or [""])[0] in lex.quantified_negators:
-            before = _UP_TO_LAST_TOKEN_RE.match(text, 0, found.end() - 1)
+        if mark_end and (words_before or words_match or [""])[0] in lex.quantified_negators:
+            before = _UP_TO_LAST_TOKEN_RE.match(text, 0, mark_end - 1)
             head = [] if before is None else [before.group(1)]
         words = head + words_before
         first = len(words)
@@ -1455,9 +1455,9 @@ def _clause_doc(window: str, start: int, end: int, lex: _Lexicon, after: bool) -
         clauses = [0] * len(head) + [1] * (len(words) - len(head))
     else:
         origin = 0
-        if found is not None:  # from the last token before the clause mark (or the mark itself)
-            before = _UP_TO_LAST_TOKEN_RE.match(text, 0, found.end() - 1)
-            origin = found.end() - 1 if before is None else before.start(1)
+        if mark_end:  # from the last token before the clause mark (or the mark itself)
+            before = _UP_TO_LAST_TOKEN_RE.match(text, 0, mark_end - 1)
+            origin = mark_end - 1 if before is None else before.start(1)
         words, clauses, sentences = [], [], []
         clause, sentence = _add_tokens(text[origin:start], 0, 0, tokens, breaks, words, clauses, sentences)
         first = len(words)
@@ -1494,6 +1494,30 @@ _ASCII_WORD_TOKEN_RE: Final[re.Pattern[str]] = re.compile(r"[A-Za-z0-9_]+(?:'[A-
 #: A sentence mark, and everything up to the last one of the searched range.
 _SENTENCE_MARK_RE: Final[re.Pattern[str]] = re.compile(r"[.!?\n]")
 _UP_TO_LAST_SENTENCE_MARK_RE: Final[re.Pattern[str]] = re.compile(r"[\s\S]*[.!?\n]")
+
+
+def _last_clause_mark_end(text: str, stop: int) -> int:
+    """``_UP_TO_LAST_CLAUSE_MARK_RE.match(text, 0, stop).end()``, or 0 when it does not match: one past the last
+    clause mark of ``text[:stop]``. Seven C-level ``rfind`` calls instead of the regex's greedy scan and
+    backtrack (~4 µs a call on a 160-character window).
+
+    >>> _last_clause_mark_end("no, it broke. then", 18), _last_clause_mark_end("no mark", 7)
+    (13, 0)
+    """
+    rf = text.rfind
+    return max(rf(".", 0, stop), rf(",", 0, stop), rf(";", 0, stop), rf(":", 0, stop), rf("!", 0, stop),
+               rf("?", 0, stop), rf("\n", 0, stop)) + 1
+
+
+def _last_sentence_mark_end(text: str, stop: int) -> int:
+    """``_UP_TO_LAST_SENTENCE_MARK_RE.match(text, 0, stop).end()``, or 0 when it does not match (see
+    :func:`_last_clause_mark_end`).
+
+    >>> _last_sentence_mark_end("no, it broke. then", 18), _last_sentence_mark_end("no, mark", 8)
+    (13, 0)
+    """
+    rf = text.rfind
+    return max(rf(".", 0, stop), rf("!", 0, stop), rf("?", 0, stop), rf("\n", 0, stop)) + 1
 #: Up to the last token of the searched range, the token captured. A token starts where the character before it
 #: is no word character and is not an apostrophe right after one ("don't": 't' is inside the token).
 _UP_TO_LAST_TOKEN_RE: Final[re.Pattern[str]] = re.compile(r"[\s\S]*(?<!\w)(?<!\w')(\w+(?:'\w+)*)")

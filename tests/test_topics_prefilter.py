@@ -439,3 +439,14 @@ def test_repeated_values_are_judged_once_and_spread():
     got = find_topics(frame)
     assert got["review_id"].tolist().count("r0") == got["review_id"].tolist().count("r2") > 0
     _same(frame)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="ab ,.;:!?\n'’-é", max_size=40), data=st.data())
+def test_last_mark_ends_equal_the_greedy_regexes(text, data):
+    """The ``rfind`` helpers give the end of ``_UP_TO_LAST_*_MARK_RE.match(text, 0, stop)`` (0: no match)."""
+    stop = data.draw(st.integers(min_value=0, max_value=len(text)))
+    for helper, regex in ((topics._last_clause_mark_end, topics._UP_TO_LAST_CLAUSE_MARK_RE),
+                          (topics._last_sentence_mark_end, topics._UP_TO_LAST_SENTENCE_MARK_RE)):
+        found = regex.match(text, 0, stop)
+        assert helper(text, stop) == (0 if found is None else found.end())
