@@ -938,7 +938,7 @@ class _PhrasingSpace:
     draft of the entry, every variant of every later review of the entry repeats a draft on the page.
 
     >>> memo = _DraftMemo(ReplySettings())
-    >>> ctx = _draft_context({"review_id": "R1", "platform": "google"}, "positive", None, None, None, memo)
+    >>> ctx = _draft_context({"review_id": "R1", "platform": "google"}, "positive", None, None, memo.settings, memo)
     >>> page = {_normalise(t) for t in ctx.all_drafts()[0]}
     >>> ctx.space.spent(page), ctx.space.update(ctx, page), ctx.space.spent(page)
     (False, True, True)
