@@ -7,6 +7,13 @@
 "January 15, 2024" form, Reviewer, ASIN) and no review id, so the header mapper, the written-date parser and
 the derived review ids are timed too. Prints wall and CPU time (``time.process_time``: steadier on a shared
 machine), rows per second, the load average and the peak RSS of this process.
+
+``--old-tree DIR --rounds N`` instead runs ``read_reviews`` in fresh processes, alternately from an old tree
+(``git archive <commit> | tar -x -C DIR``, put first on ``PYTHONPATH``) and from this one, N rounds each, and
+prints per run CPU (user + system, ``getrusage`` user and system apart), wall, minor faults and peak RSS, then
+the median and minimum of each side::
+
+    .venv/bin/python benchmarks/bench_ingest.py benchmarks/out/reviews_1000000_seed8.csv --old-tree /tmp/old --rounds 3
 """
 
 from __future__ import annotations
@@ -14,6 +21,8 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -34,12 +43,50 @@ def as_generic(src: Path) -> Path:
     return out
 
 
+_CHILD = r"""
+import resource, sys, time
+import reviewtools
+from reviewtools import read_reviews
+r0 = resource.getrusage(resource.RUSAGE_SELF); c = time.process_time(); t = time.perf_counter()
+read_reviews(sys.argv[1:])
+r1 = resource.getrusage(resource.RUSAGE_SELF)
+print(time.process_time() - c, time.perf_counter() - t, r1.ru_utime - r0.ru_utime, r1.ru_stime - r0.ru_stime,
+      r1.ru_minflt - r0.ru_minflt, r1.ru_maxrss / 1024, reviewtools.__file__)
+"""
+
+
+def interleaved(files: list[Path], old_tree: Path, rounds: int) -> None:
+    """Old tree and this tree alternately, fresh processes, ``rounds`` runs each (the order flips every round)."""
+    here = Path(__file__).resolve().parents[1]
+    runs: dict[str, list[list[float]]] = {"old": [], "new": []}
+    for i in range(rounds):
+        for side in ("old", "new") if i % 2 == 0 else ("new", "old"):
+            env = dict(os.environ, PYTHONPATH=str(old_tree if side == "old" else here))
+            out = subprocess.run([sys.executable, "-c", _CHILD, *map(str, files)], env=env, cwd="/tmp",
+                                 capture_output=True, text=True, check=True).stdout.split()
+            cpu, wall, user, system, flt, rss = map(float, out[:6])
+            if not out[6].startswith(str(old_tree if side == "old" else here)):
+                raise SystemExit(f"{side} run imported {out[6]}")
+            runs[side].append([cpu, wall, user])
+            print(f"{side}: cpu {cpu:.2f} s (user {user:.2f}, system {system:.2f}) wall {wall:.2f} s, minor faults "
+                  f"{flt:,.0f}, peak RSS {rss:,.0f} MiB, load average {os.getloadavg()[0]:.2f}", flush=True)
+    for side, v in runs.items():
+        cpu, wall, user = ([r[k] for r in v] for k in range(3))
+        print(f"{side}: cpu median {statistics.median(cpu):.2f} (min {min(cpu):.2f}), user median "
+              f"{statistics.median(user):.2f}, wall median {statistics.median(wall):.2f} (min {min(wall):.2f})")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("files", nargs="+", type=Path)
     ap.add_argument("--as-generic", action="store_true", help="rewrite in a foreign layout without ids first")
+    ap.add_argument("--old-tree", type=Path, help="interleave fresh-process runs of this old tree with this one")
+    ap.add_argument("--rounds", type=int, default=3, help="runs of each tree with --old-tree (default 3)")
     args = ap.parse_args()
     files = [as_generic(p) for p in args.files] if args.as_generic else args.files
+    if args.old_tree:
+        interleaved([p.resolve() for p in files], args.old_tree.resolve(), args.rounds)
+        return 0
     t0, c0 = time.perf_counter(), time.process_time()
     res = read_reviews(files)
     secs, cpu = time.perf_counter() - t0, time.process_time() - c0
