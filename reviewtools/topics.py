@@ -66,6 +66,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ReviewToolsError, SchemaError
+from .vader import native_module
 
 log = logging.getLogger(__name__)
 
@@ -1166,14 +1167,66 @@ class _WordTable:
         self.ids.update(zip(words, range(base, base + len(words))))
 
 
-def _candidate_attempts(lows: list[str], ix: _PhraseIndex) -> tuple[list[int], list[int], list[int]]:
+#: Most units one word may satisfy for the native core's fixed per-word buffer (``TP_MAX_UNITS`` in
+#: ``_vadercore.c``); an index whose bound is larger uses the numpy path.
+_NATIVE_MAX_UNITS: Final[int] = 256
+
+
+def _native_attempts_args(ix: _PhraseIndex) -> tuple[Any, ...] | None:
+    """The arguments after the texts of ``_vadercore.topic_attempts`` for ``ix`` (its literals, their units
+    and the phrases' units as int64 CSR arrays), cached on the index; None when a word could satisfy more
+    units than the native core holds."""
+    cached = ix.__dict__.get("_native_args", False)
+    if cached is not False:
+        return cached
+
+    def csr(lists: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
+        ptr = np.zeros(len(lists) + 1, dtype=np.int64)
+        np.cumsum([len(v) for v in lists], out=ptr[1:])
+        return ptr, np.array([u for v in lists for u in v], dtype=np.int64)
+
+    exact = list(ix.exact_units)
+    prefix = list(ix.prefix_units)
+    bound = max((len(v) for v in ix.exact_units.values()), default=0) + sum(
+        max(len(v) for k, v in ix.prefix_units.items() if len(k) == n) for n in ix.prefix_lengths)
+    phrase_units: list[list[int]] = [[] for _ in ix.phrases]
+    for ids, units in ix.by_size:
+        for p, us in zip(ids.tolist(), units.tolist()):
+            phrase_units[p] = us
+    args = None if bound > _NATIVE_MAX_UNITS else (
+        exact, *csr([ix.exact_units[k] for k in exact]), prefix, *csr([ix.prefix_units[k] for k in prefix]),
+        ix.first_ptr, ix.first_phrases, *csr(phrase_units), ix.n_units)
+    ix.__dict__["_native_args"] = args  # the frozen dataclass's own dict, as functools.cached_property does
+    return args
+
+
+def _candidate_attempts(
+    lows: list[str], ix: _PhraseIndex, native: bool | None = None
+) -> tuple[list[int], list[int], list[int]]:
     """``(texts, offsets, phrase ids)``: where in a block of lower-cased texts each phrase regex is worth trying,
     grouped by text: at each word start whose word its first token can begin, in the texts where it is a
     candidate (every one of its units satisfied). Every position where a phrase matches is among them.
 
+    ``native`` (default: when built): the native core's one pass per text (``_vadercore.topic_attempts``: the
+    same words, units and attempts in the same order); ``False``: the numpy path below, the reference.
+
     Which units each text satisfies: the block's most frequent words (:data:`_BLOCK_HEAVY_WORDS`) as bits of a
     mask per text (an OR over each text's words, then per unit the texts whose mask meets its words' bits), the
-    others as one (unit, text) pair per occurrence and unit."""
+    others as one (unit, text) pair per occurrence and unit.
+
+    >>> ix = _phrase_index(("shipping_delivery",))
+    >>> _candidate_attempts(["it arrived late"], ix, native=False) == _candidate_attempts(["it arrived late"], ix)
+    True
+    """
+    if native is not False:
+        core = native_module()
+        args = _native_attempts_args(ix) if core is not None and hasattr(core, "topic_attempts") else None
+        if args is not None:
+            rows, offsets, phrase_ids = core.topic_attempts(lows, *args)  # type: ignore[union-attr]
+            return (np.frombuffer(rows, dtype=np.int64).tolist(), np.frombuffer(offsets, dtype=np.int64).tolist(),
+                    np.frombuffer(phrase_ids, dtype=np.int64).tolist())
+        if native:
+            raise RuntimeError("the native core (reviewtools._vadercore.topic_attempts) is not available")
     import pyarrow.compute as pc
 
     n, n_phrases = len(lows), len(ix.phrases)

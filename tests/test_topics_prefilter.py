@@ -270,15 +270,17 @@ def _attempts_by_pairs(lows: list[str], ix) -> set[tuple[int, int, int]]:
 
 @pytest.mark.parametrize("heavy", [0, 1, 3, 64])
 @pytest.mark.parametrize("table_max", [5, 200_000])
-def test_attempts_equal_the_pairwise_reference(monkeypatch, heavy, table_max):
-    """Any number of mask words (none, a few, the default) and a word table emptied every block or never."""
+@pytest.mark.parametrize("native", [False, None])
+def test_attempts_equal_the_pairwise_reference(monkeypatch, heavy, table_max, native):
+    """Any number of mask words (none, a few, the default) and a word table emptied every block or never
+    (the numpy path, ``native=False``; and the default, the native core where built)."""
     monkeypatch.setattr(topics, "_BLOCK_HEAVY_WORDS", heavy)
     monkeypatch.setattr(topics, "_WORD_CACHE_MAX", table_max)
     ix = topics._phrase_index(None)
     ix.words.reset()
     lows = [topics._lower(t) for t in EXAMPLES[:120] + ["", "the the the it it my was", "ünï the it broken"]]
     for block in (lows[:7], lows[7:60], lows[60:], lows):
-        rows, offsets, phrase_ids = topics._candidate_attempts(block, ix)
+        rows, offsets, phrase_ids = topics._candidate_attempts(block, ix, native=native)
         assert rows == sorted(rows)
         got = list(zip(rows, offsets, phrase_ids, strict=True))
         assert len(got) == len(set(got))
@@ -291,8 +293,10 @@ def test_attempts_equal_the_pairwise_reference(monkeypatch, heavy, table_max):
 def test_attempts_on_random_text_equal_the_pairwise_reference(texts):
     ix = topics._phrase_index(None)
     lows = [topics._lower(t) for t in texts]
-    rows, offsets, phrase_ids = topics._candidate_attempts(lows, ix)
-    assert set(zip(rows, offsets, phrase_ids, strict=True)) == _attempts_by_pairs(lows, ix)
+    want = _attempts_by_pairs(lows, ix)
+    for native in (False, None):
+        rows, offsets, phrase_ids = topics._candidate_attempts(lows, ix, native=native)
+        assert set(zip(rows, offsets, phrase_ids, strict=True)) == want
 
 
 CLAUSE_EDGES = [
