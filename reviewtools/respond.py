@@ -876,9 +876,10 @@ class _DraftContext:
         closings = tpl["closing"][self.kind][self.settings.tone]
         return tuple(itertools.product(greetings, closings, self.nexts, *(opts for _, opts in self.openings)))
 
-    def all_drafts(self) -> tuple[list[str], bool]:
+    def all_drafts(self, remember: bool = True) -> tuple[list[str], bool]:
         """The draft of every phrasing set (:meth:`choices`), composed without logging (remembered in ``texts``
-        when there is one), and whether any of them is over the platform's limit even in its shortest form."""
+        when there is one and ``remember``), and whether any of them is over the platform's limit even in its
+        shortest form."""
         out: list[str] = []
         over = False
         memo = self.texts
@@ -886,7 +887,7 @@ class _DraftContext:
             got = memo.get(chosen) if memo is not None else None
             if got is None:
                 got = self._composed(*chosen[:3], list(chosen[3:]))
-                if memo is not None:
+                if memo is not None and remember:
                     memo[chosen] = got
             out.append(got[0])
             over = over or got[1]
@@ -958,13 +959,20 @@ class _PhrasingSpace:
         none of them over the limit, as of that :meth:`update`. False when not known."""
         return self.page is page and not self.missing and not self.over and len(page) >= self.size
 
-    def update(self, ctx: _DraftContext, page: set[str]) -> bool:
+    def update(self, ctx: _DraftContext, page: set[str], keep: bool = True) -> bool:
         """Work out which drafts of the entry (``ctx``'s) ``page`` lacks (all of them the first time, then only
-        those it lacked before when it is the same page); returns :meth:`spent`."""
-        if self.norms is None:
-            drafts, self.over = ctx.all_drafts()
-            self.norms = frozenset(_normalise.__wrapped__(t) for t in drafts)  # not through the small cache
-        pool = self.missing if self.page is page and len(page) >= self.size else self.norms
+        those it lacked before when it is the same page); returns :meth:`spent`. ``keep=False`` (a memo that
+        lives long beside other work) holds only the missing drafts: neither every draft of the entry nor their
+        composed texts are kept (worked out again if another page asks)."""
+        if self.page is page and len(page) >= self.size:
+            pool: Iterable[str] = self.missing
+        elif self.norms is not None:
+            pool = self.norms
+        else:
+            drafts, self.over = ctx.all_drafts(remember=keep)
+            pool = frozenset(_normalise.__wrapped__(t) for t in drafts)  # not through the small cache
+            if keep:
+                self.norms = pool
         self.missing = {n for n in pool if n not in page}
         self.page, self.size = page, len(page)
         return self.spent(page)

@@ -441,13 +441,14 @@ def test_every_phrasing_set_text_picks_is_among_the_choices(rid, platform, autho
 
 
 def _draft_stream(settings: ReplySettings, rows: list[tuple[str, str, str | None, str]], page: set[str],
-                  memo: respond._DraftMemo | None) -> list[tuple[str, tuple]]:
-    """``_unique_draft`` over ``rows`` (review id, platform, author, kind) on one growing page, as a block does."""
+                  memo: respond._DraftMemo | None, keep: bool = True) -> list[tuple[str, tuple]]:
+    """``_unique_draft`` over ``rows`` (review id, platform, author, kind) on one growing page, as a block does
+    (``keep=False``: as the parent's re-phrasing pass does)."""
     out = []
     for rid, platform, author, kind in rows:
         rec = {"review_id": rid, "platform": platform, "author": author, "product_title": "Acme Notes"}
         topic = "shipping_delivery" if kind != "positive" else None
-        draft, problems = pipeline._unique_draft(rec, kind, topic, None, settings, page, memo)
+        draft, problems = pipeline._unique_draft(rec, kind, topic, None, settings, page, memo, keep=keep)
         page.add(respond._normalise(draft))
         out.append((draft, tuple(problems)))
     return out
@@ -473,6 +474,9 @@ def test_drafts_of_a_spent_memo_entry_equal_the_variants_loop(rows, seeded):
     plain = _draft_stream(settings, rows, set(start), None)
     memo = respond._DraftMemo(settings)
     assert _draft_stream(settings, rows, set(start), memo) == plain
+    light = respond._DraftMemo(settings)  # the parent's pass: learning, holding only the missing drafts
+    assert _draft_stream(settings, rows, set(start), light, keep=False) == plain
+    assert all(part[-1].norms is None for part in light.parts.values())
 
 
 def test_spent_entries_are_taken_and_equal_the_loop():
@@ -498,6 +502,31 @@ def test_spent_entries_are_taken_and_equal_the_loop():
     assert n_fast < len(calls) / 2  # most reviews took one variant instead of six
     space = next(iter(memo.parts.values()))[-1]
     assert space.norms and not space.missing
+    # keep=False (the parent's pass): the same drafts and the same short cut, without the entry's drafts held
+    light = respond._DraftMemo(settings)
+    respond._DraftContext.text = counted
+    try:
+        calls.clear()
+        assert _draft_stream(settings, rows, set(), light, keep=False) == fast
+    finally:
+        respond._DraftContext.text = real
+    assert len(calls) == n_fast
+    (ctx_part,) = light.parts.values()
+    assert ctx_part[-1].norms is None and not ctx_part[-1].missing
+
+
+def test_a_light_space_on_another_page_works_its_drafts_out_again():
+    """``keep=False`` holds no drafts of the entry: a page it has not seen gets them worked out anew."""
+    memo = respond._DraftMemo(ReplySettings())
+    ctx = respond._draft_context({"review_id": "R1", "platform": "google"}, "positive", None, None, memo.settings,
+                                 memo)
+    drafts = {respond._normalise(t) for t in ctx.all_drafts(remember=False)[0]}
+    assert not ctx.texts  # nothing remembered
+    page = set(list(drafts)[:3])
+    assert not ctx.space.update(ctx, page, keep=False)
+    assert ctx.space.norms is None and ctx.space.missing == drafts - page
+    other = set(drafts)
+    assert ctx.space.update(ctx, other, keep=False) and ctx.space.spent(other)
 
 
 def test_a_page_that_did_not_grow_from_the_one_seen_is_not_spent():
