@@ -37,6 +37,8 @@ class BuildExt(build_ext):
 setup(
     ext_modules=[
         Extension("reviewtools._vadercore", ["reviewtools/_vadercore.c"], optional=True),
+        # the re-ingest's one-pass split of an export (reviewtools.incremental; numpy path without it)
+        Extension("reviewtools._storecore", ["reviewtools/_storecore.c"], optional=True),
     ],
     cmdclass={"build_ext": BuildExt},
 )

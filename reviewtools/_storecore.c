@@ -1,0 +1,244 @@
+/*
+ * reviewtools._storecore: the byte scans of reviewtools.incremental (the re-ingest) in C.
+ *
+ * split(buffer, sep, quoted, start, block_records)
+ *     What incremental._split_numpy computes for a file it can split, in one pass over the bytes: the header's
+ *     (start, end), every other non-blank record's starts and ends, and (block_records > 0) the block cuts
+ *     incremental._block_cuts_numpy computes for those records (one past each block's last record, the same
+ *     wrapping uint64 arithmetic, the last cut always the record count), while each record's last bytes are still
+ *     in the cache. All three as native int64 in bytearrays. A record
+ *     ends at a line feed preceded by an even number of quote characters ('"'; every line feed when `quoted` is
+ *     0). Wherever the numpy path would return a reason instead of records (an unbalanced quote, a quote run that
+ *     neither opens nor closes a field, a lone carriage return outside quotes, a whitespace-only line, no header),
+ *     this returns None and incremental.py runs the numpy path, which gives the reason: this code only has to
+ *     recognise those cases exactly, never to word them. The conditions below mirror the numpy expressions one by
+ *     one (tests compare both on Hypothesis-generated adversarial bytes).
+ *
+ * It returns None too when the arguments are not what it expects, so the numpy path runs instead.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__)) /* __builtin_ctz */
+#include <emmintrin.h>
+#define HAVE_SSE2 1
+#endif
+
+/* Bumped whenever the behaviour changes; incremental.py refuses a build whose version differs (a stale .so). */
+#define STORECORE_VERSION 1
+
+typedef struct {
+    int64_t *v;
+    Py_ssize_t n, cap;
+} vec_t;
+
+static int vec_push(vec_t *a, int64_t x) {
+    if (a->n == a->cap) {
+        Py_ssize_t cap = a->cap ? a->cap * 2 : 1024;
+        int64_t *v = (int64_t *)realloc(a->v, (size_t)cap * sizeof(int64_t));
+        if (!v) return -1;
+        a->v = v;
+        a->cap = cap;
+    }
+    a->v[a->n++] = x;
+    return 0;
+}
+
+/* the scan's state */
+typedef struct {
+    const unsigned char *d;
+    Py_ssize_t size, start;
+    int sep, quoted;
+    int64_t quotes;         /* quote characters seen so far */
+    Py_ssize_t rec_start;   /* start of the current record */
+    int64_t hs, he;         /* header, -1 until found */
+    uint64_t block;         /* records a block on average (block_cuts), 0 for no cuts */
+    vec_t starts, ends, cuts;
+} scan_t;
+
+enum { OK = 0, REFUSE = 1, NOMEM = 2 };
+
+/* incremental._block_cuts_numpy's key of the record d[a:b] (its length and last four bytes, wrapping uint64) */
+static uint64_t cut_key(const unsigned char *d, Py_ssize_t size, int64_t a, int64_t b) {
+    uint64_t key = (uint64_t)(b - a) * 0x9E3779B97F4A7C15ull;
+    for (int k = 1; k <= 4; k++) {
+        int64_t at = b - k > a ? b - k : a;
+        uint64_t c = b > a ? d[at < size - 1 ? at : size - 1] : 0;
+        key = (key ^ (c << (8 * k))) * 0xBF58476D1CE4E5B9ull;
+    }
+    return key ^ (key >> 31);
+}
+
+static int is_space(unsigned char c) { /* bytes.strip()'s whitespace */
+    return c == 32 || c == 9 || c == 10 || c == 11 || c == 12 || c == 13;
+}
+
+/* numpy: blank = length 0, or length 1 and that byte a CR; a non-blank record starting with a space or tab that
+   bytes.strip() empties is a whitespace-only line (refused) */
+static int finish(scan_t *s, Py_ssize_t a, Py_ssize_t b) {
+    Py_ssize_t len = b - a;
+    if (len == 0 || (len == 1 && s->d[a] == 13)) return OK;
+    if (s->d[a] == 32 || s->d[a] == 9) {
+        Py_ssize_t i = a;
+        while (i < b && is_space(s->d[i])) i++;
+        if (i == b) return REFUSE;
+    }
+    if (s->hs < 0) {
+        s->hs = a;
+        s->he = b;
+        return OK;
+    }
+    if (vec_push(&s->starts, a) || vec_push(&s->ends, b)) return NOMEM;
+    if (s->block && cut_key(s->d, s->size, a, b) % s->block == 0 && vec_push(&s->cuts, (int64_t)s->starts.n))
+        return NOMEM;
+    return OK;
+}
+
+/* The special byte at p (a line feed, a carriage return or a quote); *next is set past what was consumed. */
+static int handle(scan_t *s, Py_ssize_t p, Py_ssize_t *next) {
+    const unsigned char *d = s->d;
+    unsigned char c = d[p];
+    *next = p + 1;
+    if (c == 10) {
+        if (!s->quoted || (s->quotes & 1) == 0) {
+            int r = finish(s, s->rec_start, p);
+            if (r) return r;
+            s->rec_start = p + 1;
+        }
+        return OK;
+    }
+    if (c == 13) {
+        int lone = (p == s->size - 1) || d[p + 1] != 10;
+        if (lone && (s->quotes & 1) == 0) return REFUSE;
+        return OK;
+    }
+    /* a run of quotes: numpy's `opens` and `closes` of it */
+    Py_ssize_t r = p;
+    while (r < s->size && d[r] == 34) r++;
+    int64_t run_first = s->quotes, run_end = s->quotes + (int64_t)(r - p);
+    unsigned char prev = d[p > 0 ? p - 1 : 0];
+    int opens = (run_first & 1) == 0 && p != s->start && prev != s->sep && prev != 10 && prev != 13;
+    Py_ssize_t last = r - 1;
+    unsigned char nxt = d[last + 1 < s->size ? last + 1 : s->size - 1];
+    int closes = (run_end & 1) == 0 && last != s->size - 1 && nxt != s->sep && nxt != 10 && nxt != 13;
+    if (opens || closes) return REFUSE;
+    s->quotes = run_end;
+    *next = r;
+    return OK;
+}
+
+static int is_special(const scan_t *s, unsigned char c) {
+    return c == 10 || c == 13 || (s->quoted && c == 34);
+}
+
+static int scan(scan_t *s) {
+    const unsigned char *d = s->d;
+    Py_ssize_t size = s->size, i = 0, next;
+    int r;
+#ifdef HAVE_SSE2
+    const __m128i lf = _mm_set1_epi8(10), cr = _mm_set1_epi8(13), qu = _mm_set1_epi8(34);
+    while (i + 16 <= size) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(d + i));
+        __m128i m = _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr));
+        if (s->quoted) m = _mm_or_si128(m, _mm_cmpeq_epi8(v, qu));
+        unsigned int mask = (unsigned int)_mm_movemask_epi8(m);
+        Py_ssize_t end = i + 16;
+        while (mask) {
+            Py_ssize_t p = i + __builtin_ctz(mask);
+            if ((r = handle(s, p, &next))) return r;
+            if (next >= end) {
+                end = next;
+                break;
+            }
+            mask &= ~0u << (unsigned int)(next - i); /* next - i <= 15 here */
+        }
+        i = end;
+    }
+#endif
+    while (i < size) {
+        if (is_special(s, d[i])) {
+            if ((r = handle(s, i, &next))) return r;
+            i = next;
+        } else {
+            i++;
+        }
+    }
+    if (s->quoted && (s->quotes & 1)) return REFUSE;
+    if ((r = finish(s, s->rec_start, size))) return r;
+    if (s->hs < 0) return REFUSE;
+    if (s->block && s->starts.n && (s->cuts.n == 0 || s->cuts.v[s->cuts.n - 1] != s->starts.n))
+        return vec_push(&s->cuts, (int64_t)s->starts.n) ? NOMEM : OK;
+    return OK;
+}
+
+static PyObject *as_bytearray(const vec_t *a) {
+    return PyByteArray_FromStringAndSize(a->v ? (const char *)a->v : "", a->n * (Py_ssize_t)sizeof(int64_t));
+}
+
+static PyObject *py_split(PyObject *self, PyObject *args) {
+    Py_buffer buf;
+    int sep, quoted;
+    Py_ssize_t start;
+    long long block;
+    if (!PyArg_ParseTuple(args, "y*iinL", &buf, &sep, &quoted, &start, &block)) return NULL;
+    scan_t s;
+    memset(&s, 0, sizeof(s));
+    s.d = (const unsigned char *)buf.buf;
+    s.size = buf.len;
+    s.start = start;
+    s.sep = sep;
+    s.quoted = quoted;
+    s.rec_start = start;
+    s.hs = s.he = -1;
+    s.block = block > 0 ? (uint64_t)block : 0;
+    if (start < 0 || start > buf.len || sep < 0 || sep > 127 || block < 0) {
+        PyBuffer_Release(&buf);
+        Py_RETURN_NONE;
+    }
+    int r;
+    Py_BEGIN_ALLOW_THREADS
+    r = scan(&s);
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&buf);
+    PyObject *out = NULL;
+    if (r == NOMEM) {
+        PyErr_NoMemory();
+    } else if (r == REFUSE) {
+        out = Py_NewRef(Py_None);
+    } else {
+        PyObject *a = as_bytearray(&s.starts), *b = a ? as_bytearray(&s.ends) : NULL;
+        PyObject *c = b ? as_bytearray(&s.cuts) : NULL;
+        if (a && b && c) out = Py_BuildValue("LLNNN", (long long)s.hs, (long long)s.he, a, b, c);
+        else {
+            Py_XDECREF(a);
+            Py_XDECREF(b);
+            Py_XDECREF(c);
+        }
+    }
+    free(s.starts.v);
+    free(s.ends.v);
+    free(s.cuts.v);
+    return out;
+}
+
+static PyMethodDef methods[] = {
+    {"split", py_split, METH_VARARGS,
+     "split(buffer, sep, quoted, start, block_records) -> (header_start, header_end, starts, ends, cuts) or None (see incremental.py)"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = { /* the remaining fields zero */
+    PyModuleDef_HEAD_INIT, "_storecore", "Byte scans of reviewtools.incremental in C (optional).", -1, methods,
+};
+
+PyMODINIT_FUNC PyInit__storecore(void) {
+    PyObject *m = PyModule_Create(&module);
+    if (m && PyModule_AddIntConstant(m, "VERSION", STORECORE_VERSION) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

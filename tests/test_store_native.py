@@ -1,0 +1,167 @@
+"""The re-ingest's native scan (``reviewtools._storecore``) against its numpy path, and the raw-state recipe.
+
+``split_csv`` runs the native pass where it is built; wherever that pass returns nothing the numpy path
+(``_split_numpy``) runs and words the reason. These tests hold the two to the same records, block cuts and
+verdicts on adversarial bytes, and an ingest with the native pass to the same stored rows and raw state, byte for
+byte, as one without it.
+"""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import xxhash
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reviewtools import incremental
+from reviewtools.incremental import _block_cuts_numpy, _split_numpy, block_cuts, record_hashes, split_csv
+from reviewtools.store import ReviewStore
+
+native = pytest.mark.skipif(incremental._core is None, reason="reviewtools._storecore is not built here")
+
+#: Pieces of adversarial CSV: quotes opening, closing and doubled, quote runs of every parity, CR/LF/lone CR,
+#: blank and whitespace-only lines, delimiters, a BOM in the middle, and longer runs of plain bytes so that quotes
+#: and line feeds fall on every position of the native scan's 16-byte words (and straddle them).
+PIECES = [b'"', b'""', b'"""', b'""""', b",", b";", b"\t", b"\n", b"\r\n", b"\r", b" ", b"  \n", b"\x0b", b"x",
+          b"ab", b'"x"', b'",', b',"', b'"\n"', b'"\r\n"', b"\xef\xbb\xbf", b"y" * 7, b"z" * 13, b"w" * 16,
+          b"v" * 31, b'"' + b"q" * 20 + b'"', b'"a""b"', b"\n\n", b"\xc3\xa9"]
+
+
+def _same(data: bytes, sep: str, quoting: int, start: int) -> None:
+    got = incremental._core.split(data, ord(sep) if quoting != csv.QUOTE_NONE else 0,
+                                  int(quoting != csv.QUOTE_NONE), start, incremental.BLOCK_RECORDS)
+    ref = _split_numpy(data, sep, quoting, start)
+    if isinstance(ref, str):
+        assert got is None, (data, ref)
+        assert split_csv(data, sep, quoting, start) == ref  # the numpy path words the reason
+        return
+    assert got is not None, data
+    recs = split_csv(data, sep, quoting, start)
+    assert recs.cuts is not None
+    assert recs.header == ref.header
+    assert recs.starts.dtype == ref.starts.dtype == np.int64
+    assert recs.starts.tolist() == ref.starts.tolist() and recs.ends.tolist() == ref.ends.tolist()
+    assert block_cuts(recs).tolist() == _block_cuts_numpy(ref).tolist()
+
+
+@native
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), min_size=0, max_size=60), st.sampled_from([",", ";", "\t"]), st.booleans(),
+       st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_NONE]))
+def test_native_split_equals_numpy_on_adversarial_bytes(parts: list[bytes], sep: str, bom: bool,
+                                                        quoting: int) -> None:
+    data = (b"\xef\xbb\xbf" if bom else b"") + b"h1,h2\n" + b"".join(parts)
+    _same(data, sep, quoting, 3 if bom else 0)
+
+
+#: A field of a well-formed export: plain, or quoted with doubled quotes and line breaks inside.
+FIELD = st.one_of(
+    st.text(st.sampled_from("ab 1é\t"), max_size=20),
+    st.text(st.sampled_from('ab ,;"\n\r1é'), max_size=40).map(lambda t: '"' + t.replace('"', '""') + '"'),
+)
+
+
+@native
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(FIELD, min_size=1, max_size=4), min_size=1, max_size=40), st.sampled_from([",", ";"]),
+       st.sampled_from(["\n", "\r\n"]), st.lists(st.integers(0, 40), max_size=3))
+def test_native_split_equals_numpy_on_well_formed_exports(rows: list[list[str]], sep: str, eol: str,
+                                                          blanks: list[int]) -> None:
+    lines = [sep.join(r) for r in rows]
+    for at in blanks:  # blank lines, skipped by both
+        lines.insert(min(at, len(lines)), "")
+    data = ("h1" + sep + "h2" + eol + eol.join(lines) + eol).encode()
+    _same(data, sep, csv.QUOTE_MINIMAL, 0)
+    if isinstance(_split_numpy(data, sep, csv.QUOTE_MINIMAL, 0), str):
+        return
+    assert incremental._core.split(data, ord(sep), 1, 0, incremental.BLOCK_RECORDS) is not None
+
+
+@native
+@settings(max_examples=300, deadline=None)
+@given(st.binary(min_size=1, max_size=200), st.booleans())  # an empty file never gets here (_prepare)
+def test_native_split_equals_numpy_on_any_bytes(data: bytes, quoted: bool) -> None:
+    _same(data, ",", csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE, 0)
+
+
+@native
+@pytest.mark.parametrize("data", [
+    b"\n", b"a", b'"', b'a\n"', b'a\n""', b'a,b\n1,"x\n', b'a\n1,"2"\r', b'a\n1,"2"\r\n', b"a\r\n\r\n1\r\n",
+    b'"a"\n"b"', b'a\n"last field opens"', b'a,"b\n\n"\n1,2', b"a\n \t\n", b"a\n \x0bx\n", b" a\n1\n",
+])
+def test_native_split_edges(data: bytes) -> None:
+    for quoting in (csv.QUOTE_MINIMAL, csv.QUOTE_NONE):
+        _same(data, ",", quoting, 0)
+
+
+@native
+def test_native_split_of_a_larger_export_and_its_cuts() -> None:
+    rng = np.random.default_rng(3)
+    texts = ['plain text', 'a "quoted", text', 'two\nlines', 'crlf\r\ninside', '', '""']
+    rows = [f'R{i},{rng.integers(1, 6)},"{texts[i % len(texts)].replace(chr(34), chr(34) * 2)}"' for i in range(3000)]
+    data = ("id,rating,text\r\n" + "\r\n".join(rows) + "\r\n").encode()
+    _same(data, ",", csv.QUOTE_MINIMAL, 0)
+    assert len(split_csv(data, ",", csv.QUOTE_MINIMAL)) == 3000
+
+
+def test_record_hashes_are_xxh3_64_of_the_bytes_with_the_seed() -> None:
+    recs = split_csv(b"a\nx\ny,\"z\"\n", ",", csv.QUOTE_MINIMAL)
+    want = [xxhash.xxh3_64_intdigest(b, incremental._RAW_SEED) for b in (b"x", b'y,"z"')]
+    assert record_hashes(recs).view(np.uint64).tolist() == want
+
+
+def _export(path: Path, n: int, edit: int = 0) -> Path:
+    rows = pd.DataFrame({
+        "review_id": [f"R{i}" for i in range(n)], "rating": [str(1 + i % 5) for i in range(n)],
+        "text": [f'Review {i}, "good"\nline two' + (" edited" if i < edit else "") for i in range(n)],
+        "created_at": [f"2024-03-{1 + i % 28:02d}" for i in range(n)],
+    })
+    rows.to_csv(path, index=False)
+    return path
+
+
+def _tables(db: Path) -> dict[str, list[tuple]]:
+    con = sqlite3.connect(db)
+    try:
+        return {t: con.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall()
+                for t in ("reviews", "review_versions", "raw_state", "raw_state_part")}
+    finally:
+        con.close()
+
+
+@native
+def test_ingest_without_the_native_scan_stores_the_same_rows_and_state(tmp_path: Path, monkeypatch) -> None:
+    exports = [_export(tmp_path / "w1.csv", 400), _export(tmp_path / "w2.csv", 420, edit=9)]
+    dbs = []
+    for name, core in (("native", incremental._core), ("numpy", None)):
+        monkeypatch.setattr(incremental, "_core", core)
+        db = tmp_path / f"{name}.db"
+        with ReviewStore(db, clock=lambda: pd.Timestamp("2024-06-01", tz="UTC")) as store:
+            modes = [store.ingest_file(p).mode for p in exports]
+        assert modes == ["full", "incremental"]
+        dbs.append(db)
+    native_tables, numpy_tables = (_tables(db) for db in dbs)
+    for t in native_tables:
+        assert native_tables[t] == numpy_tables[t], t
+
+
+def test_a_state_of_the_previous_recipe_is_rebuilt_once(tmp_path: Path, monkeypatch) -> None:
+    path = _export(tmp_path / "w.csv", 50)
+    current = incremental.RECIPE
+    assert current != "raw4"
+    with ReviewStore(tmp_path / "r.db") as store:
+        monkeypatch.setattr(incremental, "RECIPE", "raw4")  # a store written before the XXH3 recipe
+        assert store.ingest_file(path).mode == "full"
+        assert store.ingest_file(path).mode == "incremental"
+        monkeypatch.setattr(incremental, "RECIPE", current)
+        again = store.ingest_file(path)
+        assert (again.mode, again.reason) == ("full", "no raw state for this layout yet")
+        assert again.report.unchanged == 50
+        later = store.ingest_file(path)
+        assert (later.mode, later.reread, later.report.unchanged) == ("incremental", 0, 50)
