@@ -1990,6 +1990,16 @@ class _Selection(NamedTuple):
 _BYTE_BLOCK_ROWS: Final[int] = 20_000
 
 
+def _checks_core() -> Any:
+    """The native core (``reviewtools._vadercore``) with the checks' byte passes (``class_counts``,
+    ``char_runs``, ``repeated_tokens``), or None (not built, an older build, or ``REVIEWTOOLS_PURE_PYTHON=1``):
+    the numpy and RE2 passes then, which give the same masks (tests compare the two)."""
+    from .vader import native_module
+
+    core = native_module()
+    return core if core is not None and hasattr(core, "repeated_tokens") else None
+
+
 def _byte_table(ascii_chars: str = "", non_ascii: bool = False) -> np.ndarray:
     """A 256-entry 0/1 table over UTF-8 bytes: the given ASCII characters, and (``non_ascii``) the lead byte of
     every non-ASCII character (continuation bytes 0x80-0xBF never count, so each character counts once)."""
@@ -2259,6 +2269,13 @@ class _Batch:
 
         return self.memo(("count_in", view, rows.tobytes(), pattern), make)
 
+    def has_byte(self, view: str, table: np.ndarray, pattern: str) -> np.ndarray:
+        """Rows whose ``view`` holds an ASCII byte ``table`` marks, i.e. matches the RE2 class ``pattern`` of
+        those bytes: the byte count (one C pass, shared with other prefilters) with the native core, else RE2."""
+        if _checks_core() is None:
+            return self.match(view, pattern)
+        return self.byte_count(view, table) > 0
+
     def lengths(self, fname: str) -> np.ndarray:
         return self.memo(("len", fname), lambda: np.fromiter(
             map(len, self.titles if fname == "title" else self.texts), dtype=np.int64, count=self.n))
@@ -2293,6 +2310,10 @@ class _Batch:
         def make() -> np.ndarray:
             data, offsets = self._bytes(view)
             out = np.zeros(self.n, dtype=np.int64)
+            core = _checks_core()
+            if core is not None and self.n:  # one C pass; the numpy blocks below are the reference
+                core.class_counts(data, offsets, table.view(np.int8), bytes([run_starts]), out)
+                return out
             for a in range(0, self.n, _BYTE_BLOCK_ROWS):
                 b = min(self.n, a + _BYTE_BLOCK_ROWS)
                 lo, hi = int(offsets[a]), int(offsets[b])
@@ -2517,7 +2538,7 @@ def _pre_address(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.
     # (next comes no ASCII letter, digit or underscore, or the field ends: the NUL between title and text).
     suffixes = _STREET_SUFFIX[3:-1].split("|")
     pattern = f"(?:{_re2_class(_ASCII_SPACE)}|[^\\x{{00}}-\\x{{7f}}])(?:{'|'.join(suffixes)})(?:[^A-Za-z0-9_]|$)"
-    return batch.refine("joined", batch.match("joined", "[0-9]"), (pattern,))
+    return batch.refine("joined", batch.has_byte("joined", _ASCII_DIGITS, "[0-9]"), (pattern,))
 
 
 #: phonenumbers' extension pattern (``phonenumberutil._EXTN_PATTERNS_FOR_MATCHING``) that
@@ -2634,7 +2655,17 @@ def _re2_char_run() -> str:
 
 @_prefilter("char_run")
 def _pre_char_run(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray:
-    return batch.match("joined", _re2_char_run())
+    core = _checks_core()
+    if core is None or not batch.n:
+        return batch.match("joined", _re2_char_run())
+
+    def make() -> np.ndarray:  # the RE2 pattern's rows, by one C pass over the bytes
+        data, offsets = batch._bytes("joined")
+        out = np.zeros(batch.n, dtype=np.uint8)
+        core.char_runs(data, offsets, SPAM_CHAR_RUN, _ASCII_SPACE_TABLE, out)
+        return out.view(bool)
+
+    return batch.memo(("char_runs", "joined"), make)
 
 
 #: Most candidate triples (equal length, first and last byte) per block whose bytes are compared exactly; with
@@ -2647,7 +2678,7 @@ def _repeated_tokens(data: np.ndarray, offsets: np.ndarray, sep: np.ndarray, n: 
     a run of bytes ``sep`` does not mark. Consecutive tokens with equal length, first and last byte are the
     candidates (a few hundred triples in 20,000 reviews); their bytes are then compared (up to
     :data:`_EXACT_TRIPLES_MAX` triples; beyond that every candidate counts). A triple that runs from one row
-    into the next only adds its first row."""
+    into the next does not count. The native core's ``repeated_tokens`` gives the same rows (below the cap)."""
     out = np.zeros(n, dtype=bool)
     size = len(data)
     if size == 0:
@@ -2677,6 +2708,7 @@ def _repeated_tokens(data: np.ndarray, offsets: np.ndarray, sep: np.ndarray, n: 
         three = three[np.asarray(same, dtype=bool)]
     if len(three):
         rows = np.searchsorted(offsets, starts[three], side="right") - 1
+        rows = rows[rows == np.searchsorted(offsets, starts[three + 2], side="right") - 1]  # in one row
         out[rows[(rows >= 0) & (rows < n)]] = True
     return out
 
@@ -2691,7 +2723,10 @@ def _pre_word_run(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np
     def make() -> np.ndarray:
         data, offsets = batch._bytes("joined_low")
         out = np.zeros(batch.n, dtype=bool)
-        for a in range(0, batch.n, _BYTE_BLOCK_ROWS):
+        core = _checks_core()
+        if core is not None and batch.n:  # the same rows by one C pass
+            core.repeated_tokens(data, offsets, _WORD_RUN_SEPARATORS, out.view(np.uint8))
+        for a in range(0, batch.n if core is None else 0, _BYTE_BLOCK_ROWS):
             b = min(batch.n, a + _BYTE_BLOCK_ROWS)
             lo, hi = int(offsets[a]), int(offsets[b])
             out[a:b] = _repeated_tokens(data[lo:hi], offsets[a: b + 1] - lo, _WORD_RUN_SEPARATORS, b - a)
@@ -2711,6 +2746,8 @@ _ASCII_ALNUM: Final[np.ndarray] = _ASCII_LETTERS | _ASCII_DIGITS
 _NON_ASCII: Final[np.ndarray] = _byte_table(non_ascii=True)
 #: Word-run separators ([\s,.!] in ASCII) and the field separator.
 _WORD_RUN_SEPARATORS: Final[np.ndarray] = _byte_table(_ASCII_SPACE + ",.!" + _FIELD_SEP)
+#: ASCII whitespace (``str.isspace``) over the 128 ASCII bytes: the characters a character run may not be of.
+_ASCII_SPACE_TABLE: Final[np.ndarray] = _byte_table(_ASCII_SPACE)[:128].copy()
 #: Characters that may be a share-counted symbol ([^\w\s.,!?'"\-:;()]): every non-ASCII character, and the
 #: ASCII ones that are none of letter, digit, "_", whitespace or that punctuation; and ASCII characters that
 #: surely are not one but are non-space.
@@ -2731,7 +2768,7 @@ def _pre_symbols(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.
             # No alphanumeric at all (so none in ASCII) in 12+ characters, or a run of 12 symbols with only
             # spaces between (so 12 possible symbols with no ASCII letter, digit or "_" between).
             long_enough = batch.lengths(fname) >= SPAM_SYMBOL_RUN
-            out |= long_enough & ~batch.match(fname, "[a-zA-Z0-9]")
+            out |= long_enough & ~batch.has_byte(fname, _ASCII_ALNUM, "[a-zA-Z0-9]")
             out |= batch.match(fname, "%s(?:[^a-zA-Z0-9_]*%s){%d}" % (_RE2_MAYBE_SYMBOL, _RE2_MAYBE_SYMBOL,
                                                                        SPAM_SYMBOL_RUN - 1))
         elif mode == "share":

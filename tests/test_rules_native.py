@@ -1,0 +1,146 @@
+"""The checks' native byte passes (``_vadercore.class_counts``, ``char_runs``, ``repeated_tokens``) give the same
+masks as the numpy and RE2 passes they replace, and the checks the same frame with and without them (issue 8).
+
+Without the native core (not built, or ``REVIEWTOOLS_PURE_PYTHON=1``) the comparisons are skipped; the frame
+tests still run, on the reference path only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reviewtools import rules as R
+from reviewtools.rules import check_each_review
+from test_rules_prefilter import ADVERSARIAL, _frame, _varied_pairs
+
+CORE = R._checks_core()
+needs_core = pytest.mark.skipif(CORE is None, reason="the native core is not built (or REVIEWTOOLS_PURE_PYTHON=1)")
+
+#: Every table the prefilters count with, and whether they count run starts with it.
+TABLES = [(R._ASCII_LETTERS, False), (R._ASCII_DIGITS, False), (R._ASCII_ALNUM, False), (R._ASCII_ALNUM, True),
+          (R._NON_ASCII, False), (R._SHARE_SYMBOL_BALANCE, False), (R._MAYBE_SHARE_SYMBOL, True)]
+
+#: Pieces that make runs, tokens and byte classes meet at odd places (runs of 9, 10, 11; non-ASCII of 1-4 bytes).
+PIECES = ["a" * 9, "a" * 10, "!" * 11, " " * 12, "\t" * 10, "\x00" * 10, "é" * 9, "é" * 10, "😀" * 10, "é😀" * 5,
+          "ab", "ab ab ab", "Ab ab ab", "hi, hi. hi!", "x" * 63, "y" * 64, "z" * 65, "1" * 7, "٣" * 10, "Σ", "\u00a0",
+          "a" * 5 + "é" + "a" * 5, " ", ",", "!", ".", "İ", "ſ"]
+
+
+def _texts(draw_parts: list[list[str]]) -> list[str]:
+    return ["".join(p) for p in draw_parts]
+
+
+def _pair_batches(titles: list[str], texts: list[str]) -> tuple[R._Batch, R._Batch]:
+    n = len(texts)
+    return (R._Batch(list(titles), list(texts), [None] * n, [None] * n),
+            R._Batch(list(titles), list(texts), [None] * n, [None] * n))
+
+
+text_lists = st.lists(
+    st.one_of(
+        st.lists(st.sampled_from(PIECES + list(ADVERSARIAL)), max_size=8).map("".join),
+        st.text(alphabet=st.characters(codec="utf-8"), max_size=80),
+    ),
+    min_size=1, max_size=10,
+)
+
+
+@needs_core
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text_lists)
+def test_property_class_counts_equal_the_numpy_byte_counts(texts):
+    native, plain = _pair_batches(list(reversed(texts)), texts)
+    for table, runs in TABLES:
+        for view in ("title", "text", "joined", "joined_low", "text_low_head"):
+            want = _without_core(lambda: plain.byte_count(view, table, run_starts=runs))
+            np.testing.assert_array_equal(native.byte_count(view, table, run_starts=runs), want)
+
+
+@needs_core
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text_lists)
+def test_property_char_runs_equal_the_re2_pattern(texts):
+    native, plain = _pair_batches(list(reversed(texts)), texts)
+    rule = next(r for r in R.load_rules() if r.detector == "char_run")
+    want = plain.match("joined", R._re2_char_run())
+    np.testing.assert_array_equal(R._pre_char_run(native, rule, ()), want)
+
+
+@needs_core
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text_lists, st.lists(st.sampled_from(["hi", "ab", "x" * 30, "y" * 64, "é", "a,", "A"]), max_size=20))
+def test_property_repeated_tokens_equal_the_numpy_pass(texts, words):
+    """Rows with three equal tokens in a row, tokens across the C pass's 64-byte words included."""
+    texts = [*texts, " ".join(words), ",".join(words) + "!", "".join(words)]
+    import pyarrow as pa
+
+    arr = pa.array(texts, type=pa.large_string())
+    bufs = arr.buffers()
+    offsets = np.frombuffer(bufs[1], dtype=np.int64)[: len(arr) + 1]
+    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, dtype=np.uint8)
+    want = R._repeated_tokens(data, offsets, R._WORD_RUN_SEPARATORS, len(texts))
+    got = np.zeros(len(texts), dtype=np.uint8)
+    CORE.repeated_tokens(data, offsets, R._WORD_RUN_SEPARATORS, got)
+    np.testing.assert_array_equal(got.view(bool), want)
+
+
+@needs_core
+def test_repeated_tokens_at_64_byte_edges():
+    """A row whose last token ends exactly at a 64-byte word, and tokens that straddle one."""
+    import pyarrow as pa
+
+    texts = []
+    for pad in range(0, 70):
+        for w in ("ab", "abc", "x" * 20):
+            texts.append("q" * pad + (" " + w) * 3)
+            texts.append("q" * pad + (" " + w) * 2 + " " + w[:-1])
+    arr = pa.array(texts, type=pa.large_string())
+    bufs = arr.buffers()
+    offsets = np.frombuffer(bufs[1], dtype=np.int64)[: len(arr) + 1]
+    data = np.frombuffer(bufs[2], dtype=np.uint8)
+    got = np.zeros(len(texts), dtype=np.uint8)
+    CORE.repeated_tokens(data, offsets, R._WORD_RUN_SEPARATORS, got)
+    want = [any(t.split()[i] == t.split()[i + 1] == t.split()[i + 2] for i in range(len(t.split()) - 2))
+            for t in texts]
+    assert got.view(bool).tolist() == want
+
+
+@needs_core
+def test_bad_offsets_are_an_error_not_a_crash():
+    data = np.frombuffer(b"abc", dtype=np.uint8)
+    out = np.zeros(1, dtype=np.int64)
+    with pytest.raises(ValueError):
+        CORE.class_counts(data, np.array([0, 9], dtype=np.int64), R._ASCII_DIGITS.view(np.int8), b"\0", out)
+    with pytest.raises(ValueError):
+        CORE.char_runs(data, np.array([2, 1], dtype=np.int64), 10, R._ASCII_SPACE_TABLE, np.zeros(1, np.uint8))
+    with pytest.raises(ValueError):
+        CORE.repeated_tokens(data, np.array([0, 3], dtype=np.int64), R._WORD_RUN_SEPARATORS, np.zeros(2, np.uint8))
+
+
+def _without_core(fn):
+    saved = R._checks_core
+    R._checks_core = lambda: None
+    try:
+        return fn()
+    finally:
+        R._checks_core = saved
+
+
+def test_has_byte_equals_the_re2_class():
+    texts = ["", "abc", "٣", "x1", "\x00", "_", "é", "a b", "12"]
+    native, plain = _pair_batches(texts, list(reversed(texts)))
+    for view in ("joined", "text", "title"):
+        for table, pattern in ((R._ASCII_DIGITS, "[0-9]"), (R._ASCII_ALNUM, "[a-zA-Z0-9]")):
+            np.testing.assert_array_equal(native.has_byte(view, table, pattern), plain.match(view, pattern))
+
+
+def test_the_checks_give_the_same_frame_with_and_without_the_native_passes():
+    frame = _frame(_varied_pairs()[:400], seed=11)
+    with_core = check_each_review(frame)
+    without = _without_core(lambda: check_each_review(frame))
+    pd.testing.assert_frame_equal(with_core, without)
+    pd.testing.assert_frame_equal(with_core, check_each_review(frame, prefilter=False))
