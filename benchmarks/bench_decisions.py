@@ -17,7 +17,8 @@ optionally ``--copies K`` of them with the review ids suffixed (K x the reviews:
 new corpus; every copy's drafts collide with the other copies' as near-identical pages do), warms the process as
 ``run_triage`` does before it forks (``pipeline._warm_worker``), then times one ``recommend(processes=P)``:
 wall seconds, CPU seconds of this process and of its (reaped) worker processes (``getrusage``), and the same per
-phase (before the workers, the workers with the parent's serial pass beside them, ``_priority``), with the load
+phase (before the workers, priority's whole-frame part, the workers with the parent's serial pass beside them,
+``_priority`` when the parent scores it), with the load
 average. On a shared machine compare CPU seconds of interleaved old/new runs (run the old tree with
 ``PYTHONPATH``), not wall seconds. ``--save`` pickles the decided frame, ``--check`` compares it exactly
 (``assert_frame_equal``) with one saved before; exit status 1 when it differs.
@@ -85,8 +86,10 @@ def main(argv: list[str] | None = None) -> int:
         s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
         marks.append((name, time.perf_counter(), s.ru_utime + s.ru_stime, c.ru_utime + c.ru_stime))
 
-    for name in ("_assemble", "_priority"):
-        fn = getattr(P, name)
+    for name in ("_priority_inputs", "_assemble", "_priority"):
+        fn = getattr(P, name, None)
+        if fn is None:  # an older tree
+            continue
 
         def timed(*a, _fn=fn, _name=name, **k):  # type: ignore[no-untyped-def]
             mark(f"{_name} start")
@@ -103,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     n = len(tagged)
     print(f"{P.__file__}: {n:,} reviews, processes={args.processes}, load average {load_start} -> {_loadavg()}")
     for (a, wa, pa, ca), (b, wb, pb, cb) in zip(marks, marks[1:]):
-        print(f"  {a:>15} -> {b:<15} wall {wb - wa:7.2f} s  parent CPU {pb - pa:7.2f} s  workers CPU {cb - ca:7.2f} s")
+        print(f"  {a:>24} -> {b:<24} wall {wb - wa:7.2f} s  parent CPU {pb - pa:7.2f} s  workers CPU {cb - ca:7.2f} s")
     wall = marks[-1][1] - marks[0][1]
     parent = marks[-1][2] - marks[0][2]
     workers = marks[-1][3] - marks[0][3]

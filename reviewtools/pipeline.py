@@ -728,7 +728,35 @@ def _is_strong(g: Sequence[dict[str, Any]]) -> bool:
 
 def _priority(frame: pd.DataFrame, as_of: pd.Timestamp | None) -> tuple[Any, Any]:
     """``priority`` (Float64) and ``priority_reason`` (string) arrays, one value per row of ``frame``."""
+    inputs = _priority_inputs(frame, as_of)
     n = len(frame)
+    score_parts: list[Any] = []
+    reason_parts: list[Any] = []
+    for start in range(0, n, RECORD_BLOCK):  # a block's values as Python objects at a time, never n of them
+        scores, reasons = _priority_rows(inputs, start, min(n, start + RECORD_BLOCK))
+        score_parts.append(scores)
+        reason_parts.append(reasons)
+        del scores, reasons
+    return _concat_arrays(score_parts, "Float64"), _concat_arrays(reason_parts, "string")
+
+
+@dataclass(frozen=True)
+class _PriorityInputs:
+    """What :func:`_priority_block` reads, per row of the whole frame (the product means and counts, and the
+    newest date ``ref``, are of the whole frame): any slice of rows is then scored on its own, the same values
+    whatever the cut (each row's score and reason depend only on its own inputs)."""
+
+    rating: pd.Series
+    created: pd.Series
+    votes: pd.Series
+    key: pd.Series
+    mean: pd.Series
+    count: pd.Series
+    ref: Any
+
+
+def _priority_inputs(frame: pd.DataFrame, as_of: pd.Timestamp | None) -> _PriorityInputs:
+    """The whole-frame part of :func:`_priority` (vectorised): parsed columns, product means and counts."""
     rating = pd.to_numeric(frame["rating"], errors="coerce")
     created = pd.to_datetime(frame["created_at"], utc=True, errors="coerce")
     ref = as_of if as_of is not None else created.max()
@@ -737,17 +765,16 @@ def _priority(frame: pd.DataFrame, as_of: pd.Timestamp | None) -> tuple[Any, Any
     grp = rating.groupby(key, dropna=True)
     mean = grp.transform("mean")
     count = grp.transform("count")
-    del grp
-    score_parts: list[Any] = []
-    reason_parts: list[Any] = []
-    for start in range(0, n, RECORD_BLOCK):  # a block's values as Python objects at a time, never n of them
-        stop = min(n, start + RECORD_BLOCK)
-        scores, reasons = _priority_block(*(s.iloc[start:stop] for s in (rating, created, votes, key, mean, count)),
-                                          ref)
-        score_parts.append(pd.array(scores, dtype="Float64"))  # one Arrow/masked array per block, not n objects
-        reason_parts.append(pd.array(reasons, dtype="string"))
-        del scores, reasons
-    return _concat_arrays(score_parts, "Float64"), _concat_arrays(reason_parts, "string")
+    return _PriorityInputs(rating, created, votes, key, mean, count, ref)
+
+
+def _priority_rows(inputs: _PriorityInputs, start: int, stop: int) -> tuple[Any, Any]:
+    """The ``priority`` (Float64) and ``priority_reason`` (string) arrays of rows ``start:stop``."""
+    i = inputs
+    scores, reasons = _priority_block(*(s.iloc[start:stop] for s in (i.rating, i.created, i.votes, i.key, i.mean,
+                                                                      i.count)), i.ref)
+    # one Arrow/masked array per block, not n objects
+    return pd.array(scores, dtype="Float64"), pd.array(reasons, dtype="string")
 
 
 def _distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -927,8 +954,11 @@ def recommend(
     if procs > 1 and n >= 2 * procs * DECISION_MIN_BLOCK and POOL_START_METHOD == "fork":
         size = min(-(-n // (procs * CHUNKS_PER_PROCESS)), DECISION_MAX_BLOCK)
         bounds = [(i, min(n, i + size)) for i in range(0, n, size)]
+        # priority's whole-frame part here; the workers score their own rows (its serial pass in the parent cost
+        # ~3 CPU s at 1M reviews; its inputs and results now sit beside the workers, ~0.15 GB at 1M)
+        pri = _priority_inputs(out, as_of)
         _trim_memory()  # what the grouping above freed is not inherited by the workers
-        _FORKED["decisions"] = (recs, state)  # inherited by the forked workers, never pickled
+        _FORKED["decisions"] = (recs, state, pri)  # inherited by the forked workers, never pickled
         # The parent's objects into the collector's permanent generation while the workers run: a collection
         # in a forked worker otherwise writes to the header of every object it inherited, turning the pages
         # it shares with the parent into private copies (Python docs, gc.freeze).
@@ -940,6 +970,7 @@ def recommend(
         finally:
             gc.unfreeze()
             _FORKED.pop("decisions", None)
+        del pri
     else:
         cols = _assemble([_decide_block(recs, state)], recs, settings, existing)
     del state, recs
@@ -949,8 +980,8 @@ def recommend(
     # the blocks' rows and pickles are freed, but pyarrow's pool and glibc's heap keep their memory: hand it back
     # before priority adds its arrays (else both sit in the peak)
     _trim_memory()
-    # after the decision workers are gone: its arrays and temporaries are not held beside them
-    cols["priority"], cols["priority_reason"] = _priority(out, as_of)
+    if "priority" not in cols:  # serial: after the decision loop, its arrays and temporaries not held beside it
+        cols["priority"], cols["priority_reason"] = _priority(out, as_of)
     for c in TRIAGE_COLUMNS:
         out[c] = cols.pop(c)
     _trim_memory()
@@ -960,6 +991,9 @@ def recommend(
 #: The columns of :data:`TRIAGE_COLUMNS` that the decision loop writes (the priority ones come from _priority).
 _DECIDED_COLUMNS: Final[tuple[str, ...]] = tuple(c for c in TRIAGE_COLUMNS if c not in ("priority", "priority_reason"))
 
+
+#: The columns :func:`_priority` writes, and their dtypes.
+_PRIORITY_DTYPES: Final[dict[str, str]] = {"priority": "Float64", "priority_reason": "string"}
 
 #: The values of a row that drafting reads (:func:`_unique_draft`, :func:`reviewtools.respond._draft_context`):
 #: a fresh draft carries them to :func:`_assemble`, which may re-phrase it.
@@ -975,7 +1009,8 @@ class _PackedBlock:
     string arrays, ``action_reason`` written with the block's own lint, and for each row with a reply draft,
     in row order, ``(row in block, normalised draft, fresh, head, tail, reply kind, draft topic, problem, who)``
     (the last six only when ``fresh``: only a fresh draft can need re-phrasing in :func:`_assemble`; ``who``
-    is the row's values of :data:`_DRAFT_FIELDS`, all that re-phrasing reads of the row). The
+    is the row's values of :data:`_DRAFT_FIELDS`, all that re-phrasing reads of the row); a pool task adds
+    the rows' ``priority`` and ``priority_reason`` to ``columns``. The
     parent then turns only those rows into Python objects, not every value of every row (at 1M reviews those
     objects, coming and going between long-lived ones, left ~0.2 GB of Python's small-object arenas pinned)."""
 
@@ -1021,8 +1056,11 @@ def _assemble(blocks: Iterable[list[tuple[Any, ...]] | _PackedBlock], recs: pd.D
     :func:`_pack`), in row order: re-phrase the drafts an earlier block already used, then write the columns.
     Each block's values are Arrow-backed string arrays (a million rows of reasons and drafts as Python strings
     take gigabytes); only rows whose draft is re-phrased are patched (in Arrow). ``recs`` is not read: a fresh
-    draft comes with the row values re-phrasing needs."""
+    draft comes with the row values re-phrasing needs. When every block brings its rows' ``priority`` and
+    ``priority_reason`` (:func:`_decide_task`), they are joined too."""
     parts: dict[str, list[Any]] = {c: [] for c in _DECIDED_COLUMNS}
+    scored: dict[str, list[Any]] = {c: [] for c in _PRIORITY_DTYPES}
+    n_blocks = 0
     previous = set(existing)
     memo = _DraftMemo(settings)  # one for every block: their drafts share names, products, quotes, phrasings
     for block in blocks:
@@ -1052,9 +1090,16 @@ def _assemble(blocks: Iterable[list[tuple[Any, ...]] | _PackedBlock], recs: pd.D
                 cols[c] = _patched(cols[c], mask, [patches[j][k] for j in at])
         for c in _DECIDED_COLUMNS:
             parts[c].append(cols[c])
+        for c, got in scored.items():
+            if c in cols:
+                got.append(cols[c])
+        n_blocks += 1
         del packed, cols
     # each column's blocks let go as soon as it is one array (not all columns twice at the end)
-    return {c: _concat_arrays(parts.pop(c), "string") for c in _DECIDED_COLUMNS}
+    out = {c: _concat_arrays(parts.pop(c), "string") for c in _DECIDED_COLUMNS}
+    if n_blocks and all(len(got) == n_blocks for got in scored.values()):
+        out.update((c, _concat_arrays(scored.pop(c), dtype)) for c, dtype in _PRIORITY_DTYPES.items())
+    return out
 
 
 def _patched(values: Any, mask: np.ndarray, new: list[str]) -> Any:
@@ -1169,10 +1214,12 @@ _FORKED: dict[str, Any] = {}
 
 
 def _decide_task(bounds: tuple[int, int]) -> _PackedBlock:
-    """One pool task of :func:`recommend`: decide rows ``start:stop`` of the frame the parent forked with, sent
-    back packed (:func:`_pack`)."""
-    recs, state = _FORKED["decisions"]
-    return _pack(_decide_block(recs.iloc[bounds[0] : bounds[1]], state, whole=False))
+    """One pool task of :func:`recommend`: decide rows ``start:stop`` of the frame the parent forked with, and
+    score their priority, sent back packed (:func:`_pack`)."""
+    recs, state, pri = _FORKED["decisions"]
+    packed = _pack(_decide_block(recs.iloc[bounds[0] : bounds[1]], state, whole=False))
+    packed.columns["priority"], packed.columns["priority_reason"] = _priority_rows(pri, *bounds)
+    return packed
 
 
 def _decide_block(recs: pd.DataFrame, state: _DecisionState, whole: bool = True) -> list[tuple[Any, ...]]:

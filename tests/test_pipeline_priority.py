@@ -200,3 +200,56 @@ def test_half_way_sums_round_as_python_does(monkeypatch: pytest.MonkeyPatch) -> 
     new, old = _both(frame, None, monkeypatch)
     _assert_same(new, old)
     assert list(new[0][:2]) == [3.3, 6.7]
+
+
+def _concat_or_error(inputs: Any, bounds: list[int]) -> Any:
+    try:
+        parts = [pipeline._priority_rows(inputs, a, b) for a, b in zip(bounds, bounds[1:])]
+    except (OverflowError, ValueError, TypeError) as exc:
+        return type(exc)
+    return (pipeline._concat_arrays([p[0] for p in parts], "Float64"),
+            pipeline._concat_arrays([p[1] for p in parts], "string"))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(frame=_frames(), as_of=_AS_OF, cuts=st.lists(st.integers(1, 39), max_size=6))
+def test_priority_of_any_cut_into_blocks_equals_the_whole(frame: pd.DataFrame, as_of: Any, cuts: list[int]) -> None:
+    """What a decision worker scores (``_priority_rows`` of its block, with the whole frame's means, counts and
+    newest date) joined in row order is exactly ``_priority`` of the whole frame, whatever the cut."""
+    bounds = sorted({0, len(frame), *(c for c in cuts if c < len(frame))})
+    _assert_same(_concat_or_error(pipeline._priority_inputs(frame, as_of), bounds), _run(frame, as_of))
+
+
+@pytest.mark.skipif("fork" not in __import__("multiprocessing").get_all_start_methods(),
+                    reason="forked decision blocks need fork")
+def test_forked_recommend_scores_priority_in_the_workers_as_the_parent_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``recommend(processes=2)`` in blocks of 7 (priority scored by the workers; products, and so their means,
+    span blocks; missing ratings, dates and votes) equals the serial one, where the parent scores it."""
+    from pandas.testing import assert_frame_equal
+
+    from reviewtools.schema import coerce
+
+    rng = np.random.default_rng(8)
+    n = 150
+    base = pd.Timestamp("2024-01-01", tz="UTC")
+    frame = coerce(pd.DataFrame({
+        "review_id": [f"r{i}" for i in range(n)],
+        "platform": rng.choice(["amazon", "google", "yelp"], n),
+        "product_id": [None if i % 23 == 0 else f"P{i % 7}" for i in range(n)],
+        "rating": [None if i % 11 == 0 else int(r) for i, r in enumerate(rng.integers(1, 6, n))],
+        "text": ["It never arrived." if i % 3 else "Great, thanks." for i in range(n)],
+        "created_at": [None if i % 13 == 0 else (base + pd.Timedelta(hours=int(h))).isoformat()
+                       for i, h in enumerate(rng.integers(0, 24 * 900, n))],
+        "helpful_votes": [None if i % 17 == 0 else int(v) for i, v in enumerate(rng.integers(0, 80, n))],
+    }))
+    calls: list[int] = []
+    real = pipeline._priority
+    serial = pipeline.recommend(frame, None, None, processes=1)
+    monkeypatch.setattr(pipeline, "DECISION_MIN_BLOCK", 5)
+    monkeypatch.setattr(pipeline, "DECISION_MAX_BLOCK", 7)
+    monkeypatch.setattr(pipeline, "_priority", lambda *a, **k: calls.append(1) or real(*a, **k))
+    forked = pipeline.recommend(frame, None, None, processes=2)
+    assert not calls  # scored in the workers, not by the parent
+    assert_frame_equal(forked, serial, check_exact=True)
+    assert serial["priority_reason"].str.contains("pulls|lifts").any()
+    assert serial["priority_reason"].str.contains("date unknown").any()
