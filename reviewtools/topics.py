@@ -1320,13 +1320,15 @@ def _lower(original: str) -> str:
 
 
 def _judge_matches(
-    low: str, matches: list[tuple[int, int, int, _Phrase]], m: _Matcher, lex: _Lexicon, fast: bool = True
+    low: str, matches: list[tuple[int, int, int, _Phrase]], m: _Matcher, lex: _Lexicon, fast: bool = True,
+    core: Any = None,
 ) -> list[tuple[str, int, int, _Phrase, str, bool, str, str, str]]:
     """Judge each ``(topic index, start, end, phrase)`` match of the lower-cased text ``low`` on the tokens of
     its context window (``fast``: :func:`_window_doc`; else :meth:`_Doc.of`, the reference).
 
     ``fast`` first judges on the match's clause alone (:func:`_clause_doc`, all that :func:`_judge_verdict`
     reads); only a complaint, which the context rules may still void, is judged again on its sentence.
+    ``core``: the native module for :func:`_clause_doc` (None: its regexes).
     """
     out = []
     for t, s, e, ph in matches:
@@ -1334,7 +1336,7 @@ def _judge_matches(
         lo = max(0, s - _CONTEXT_CHARS)
         window = low[lo : e + _CONTEXT_CHARS]
         if fast:
-            local = _clause_doc(window, s - lo, e - lo, lex, ph.kind == "mention")
+            local = _clause_doc(window, s - lo, e - lo, lex, ph.kind == "mention", core)
             if local is not None:
                 doc, first, last = local
                 if lex.negation_words.isdisjoint(doc.words[max(0, first - QUANTIFIED_NEGATION_WINDOW - 1) : last + 1]):
@@ -1464,7 +1466,9 @@ def _window_doc(window: str, start: int, end: int, lex: _Lexicon) -> tuple[_Doc,
     return _Doc([], [], words, clauses, sentences), first, last
 
 
-def _clause_doc(window: str, start: int, end: int, lex: _Lexicon, after: bool) -> tuple[_Doc, int, int] | None:
+def _clause_doc(
+    window: str, start: int, end: int, lex: _Lexicon, after: bool, core: Any = None
+) -> tuple[_Doc, int, int] | None:
     """``(doc, first, last)`` as :func:`_window_doc`, but of the match's clause only: the last token before the
     last clause mark before the match, the tokens from that mark to the match's end, and (``after``: a
     mention, whose cue may follow it) those up to the next clause mark. All that :func:`_judge_verdict` reads:
@@ -1475,37 +1479,56 @@ def _clause_doc(window: str, start: int, end: int, lex: _Lexicon, after: bool) -
     No clause mark lies between that mark and the match, nor in the match, nor after it before the next one,
     so each piece is one ``findall``; a contrast word in any of them (a clause of its own) takes the general
     path, clause by clause (:func:`_add_tokens`).
+
+    ``core``: the native module (:func:`reviewtools.vader.native_module`) whose ``topic_clause`` makes those
+    scans and pieces in one call (the same values); None: the regexes here, the reference.
     """
     text = window.replace("’", "'")
-    size = len(text)
-    if _crosses(text, start, size) or _crosses(text, end, size):
-        return None
-    tokens = _ASCII_WORD_TOKEN_RE if text.isascii() else _WORD_TOKEN_RE
-    mark_end = _last_clause_mark_end(text, start)  # _UP_TO_LAST_CLAUSE_MARK_RE's end, 0 when no mark
-    piece = mark_end  # no clause mark before the match (0): from the window's start
-    if after:
-        nxt = _CLAUSE_MARK_RE.search(text, end)
-        stop = size if nxt is None else nxt.start()
-    else:
-        stop = end
-    words_before = tokens.findall(text, piece, start)
-    words_match = tokens.findall(text, start, end)
-    words_after = tokens.findall(text, end, stop) if stop > end else []
     breaks = lex.break_words
-    if (breaks.isdisjoint(words_before) and breaks.isdisjoint(words_match) and breaks.isdisjoint(words_after)
-            and _CLAUSE_MARK_RE.search(text, start, end) is None):
+    if core is not None:  # the same scans, tokens and tests in one native call
+        got = core.topic_clause(text, start, end, after, breaks)
+        if got is None:
+            return None
+        mark_end, stop, words, first, last, simple = got
+        tokens = _ASCII_WORD_TOKEN_RE if text.isascii() else _WORD_TOKEN_RE
+    else:
+        size = len(text)
+        if _crosses(text, start, size) or _crosses(text, end, size):
+            return None
+        tokens = _ASCII_WORD_TOKEN_RE if text.isascii() else _WORD_TOKEN_RE
+        mark_end = _last_clause_mark_end(text, start)  # _UP_TO_LAST_CLAUSE_MARK_RE's end, 0 when no mark
+        piece = mark_end  # no clause mark before the match (0): from the window's start
+        if after:
+            nxt = _CLAUSE_MARK_RE.search(text, end)
+            stop = size if nxt is None else nxt.start()
+        else:
+            stop = end
+        words_before = tokens.findall(text, piece, start)
+        words_match = tokens.findall(text, start, end)
+        words_after = tokens.findall(text, end, stop) if stop > end else []
+        simple = (breaks.isdisjoint(words_before) and breaks.isdisjoint(words_match)
+                  and breaks.isdisjoint(words_after) and _CLAUSE_MARK_RE.search(text, start, end) is None)
+        if simple:
+            words = words_before
+            first = len(words)
+            words += words_match
+            last = len(words) - 1
+            words += words_after
+    if simple:
         # The token before the clause mark is read only as the word before a quantified negator that opens
         # the clause ("a, few broken"); anywhere else a scan stops at the clause's edge, as at the doc's start.
-        head: list[str] = []
-        if mark_end and (words_before or words_match or [""])[0] in lex.quantified_negators:
+        # (words[0] is the first word before or of the match unless there is none: then last < first.)
+        if mark_end and last >= first and words[0] in lex.quantified_negators:
             before = _UP_TO_LAST_TOKEN_RE.match(text, 0, mark_end - 1)
-            head = [] if before is None else [before.group(1)]
-        words = head + words_before
-        first = len(words)
-        words += words_match
-        last = len(words) - 1
-        words += words_after
-        clauses = [0] * len(head) + [1] * (len(words) - len(head))
+            if before is not None:
+                words.insert(0, before.group(1))
+                first += 1
+                last += 1
+                clauses = [0] + [1] * (len(words) - 1)
+            else:
+                clauses = [1] * len(words)
+        else:
+            clauses = [1] * len(words)
     else:
         origin = 0
         if mark_end:  # from the last token before the clause mark (or the mark itself)
@@ -1628,12 +1651,19 @@ def reads_as_complaint(text: str, topic: str) -> bool:
     return any(match[4] == "complaint" for match in _judged_matches(text, m, _lexicon(), fast=True))
 
 
+def _clause_core() -> Any:
+    """The native module when it is built, current, not switched off and has ``topic_clause``, else None."""
+    core = native_module()
+    return core if core is not None and hasattr(core, "topic_clause") else None
+
+
 def _field_matches(
     texts: list[str], m: _Matcher, lex: _Lexicon, ix: _PhraseIndex
 ) -> Iterator[tuple[int, list[tuple[str, int, int, _Phrase, str, bool, str, str, str]]]]:
     """``(position, judged matches)`` of each text of one field that has a match, in position order: the
     word-presence prefilter finds each text's candidate phrases block by block, then the phrase regexes run
     only there (the same matches as :func:`_judged_matches` on every text)."""
+    core = _clause_core()
     for b0 in range(0, len(texts), _PREFILTER_BLOCK_ROWS):
         lows = [_lower(t) for t in texts[b0 : b0 + _PREFILTER_BLOCK_ROWS]]
         rows, offsets, phrase_ids = _candidate_attempts(lows, ix)
@@ -1651,7 +1681,7 @@ def _field_matches(
                     tried.append((t, pos, prio, mm.end(), ph))
                 i += 1
             if tried:
-                yield b0 + row, _judge_matches(low, _leftmost_per_topic(tried), m, lex)
+                yield b0 + row, _judge_matches(low, _leftmost_per_topic(tried), m, lex, core=core)
 
 
 @dataclass(frozen=True)

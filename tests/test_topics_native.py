@@ -121,3 +121,41 @@ def test_the_stage_without_the_native_core_gives_the_same_frames(monkeypatch):
     assert_frame_equal(pure_tagged, tagged, check_exact=True)
     assert_frame_equal(pure_matches, matches, check_exact=True)
     assert len(matches) > 100
+
+
+# ------------------------------------------------------------------ the clause-first judge's scans (topic_clause)
+
+LEX = topics._lexicon()
+CLAUSE_WORDS = sorted(LEX.break_words | LEX.quantified_negators | LEX.negators) + [
+    "a", "quite", "few", "it", "broke", "don't", "o'", "'tis", "a'b", "x_y", "é", "İ", "٣", "½", "😀"]
+CLAUSE_TEXT = st.lists(st.one_of(st.sampled_from(CLAUSE_WORDS), st.sampled_from(ODD),
+                                 st.text(alphabet=st.characters(), max_size=4)), max_size=30).map("".join)
+
+
+def _clauses_agree(window: str, start: int, end: int) -> None:
+    for after in (False, True):
+        want = topics._clause_doc(window, start, end, LEX, after)
+        got = topics._clause_doc(window, start, end, LEX, after, CORE)
+        assert got == want, (window, start, end, after)
+
+
+@needs_core
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(window=CLAUSE_TEXT, data=st.data())
+def test_native_clause_scans_equal_the_regexes_anywhere(window, data):
+    """Any (start, end) in any text: tokens crossing an edge, marks inside the match, contrast words in any
+    piece, a quantified negator opening the clause after a mark, curly apostrophes, non-ASCII word characters."""
+    start = data.draw(st.integers(0, len(window)))
+    end = data.draw(st.integers(start, len(window)))
+    _clauses_agree(window, start, end)
+
+
+@needs_core
+def test_native_clause_scans_on_the_examples_at_every_word():
+    import re
+
+    for text in EXAMPLES[:200] + ["a, few broken. none, of them; quite few arrived’s broken but fine"]:
+        low = topics._lower(text)
+        spans = [mo.span() for mo in re.finditer(r"\w+", low)]
+        for (s, _), (_, e) in zip(spans, spans[1:] + spans[-1:]):
+            _clauses_agree(low, s, e)
