@@ -2276,6 +2276,14 @@ class _Batch:
             return self.match(view, pattern)
         return self.byte_count(view, table) > 0
 
+    def match_where(self, view: str, table: np.ndarray, least: int, pattern: str) -> np.ndarray:
+        """:meth:`match` of the RE2 ``pattern``, searched only in the rows where ``table`` marks at least
+        ``least`` bytes of ``view`` (the caller proves every match needs that many; counted by one C pass);
+        without the native core, the plain RE2 pass."""
+        if _checks_core() is None:
+            return self.match(view, pattern)
+        return self.refine(view, self.byte_count(view, table) >= least, (pattern,))
+
     def lengths(self, fname: str) -> np.ndarray:
         return self.memo(("len", fname), lambda: np.fromiter(
             map(len, self.titles if fname == "title" else self.texts), dtype=np.int64, count=self.n))
@@ -2522,7 +2530,7 @@ def _pre_competitors(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) ->
 def _pre_email(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray:
     # A match is ASCII around its "@": a local-part character before it, then a domain of ASCII letters, digits,
     # dots and hyphens starting with a letter or digit and holding a dot followed by two letters (its TLD).
-    return batch.match("joined", r"[A-Za-z0-9._%+\-]@[A-Za-z0-9][A-Za-z0-9.\-]*\.[A-Za-z][A-Za-z]")
+    return batch.match_where("joined", _AT_SIGN, 1, r"[A-Za-z0-9._%+\-]@[A-Za-z0-9][A-Za-z0-9.\-]*\.[A-Za-z][A-Za-z]")
 
 
 @_prefilter("order_number")
@@ -2732,7 +2740,7 @@ def _pre_word_run(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np
             out[a:b] = _repeated_tokens(data[lo:hi], offsets[a: b + 1] - lo, _WORD_RUN_SEPARATORS, b - a)
         wide_spaces = "".join("\\x{%x}" % ord(c) for c in _python_spaces() if not c.isascii())
         sigma_or_wide_space = "[\u03a3" + wide_spaces + "]"
-        return out | batch.case_changed() | batch.match("joined", sigma_or_wide_space)
+        return out | batch.case_changed() | batch.match_where("joined", _NON_ASCII, 1, sigma_or_wide_space)
 
     return batch.memo("word_run", make)
 
@@ -2740,6 +2748,13 @@ def _pre_word_run(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np
 #: RE2 classes for the symbol checks. A Python symbol ([^\w\s]) is never an ASCII letter, digit, "_" or ASCII
 #: whitespace; non-ASCII characters may be anything, so they count as possible symbols.
 _RE2_MAYBE_SYMBOL: Final[str] = "[^a-zA-Z0-9_" + "".join("\\x{%02x}" % ord(c) for c in _ASCII_SPACE) + "]"
+#: The characters of that class, one UTF-8 byte each: the ASCII ones, and the lead byte of every non-ASCII one
+#: (a run of SPAM_SYMBOL_RUN of them needs that many such bytes).
+_MAYBE_SYMBOL: Final[np.ndarray] = (1 - (_byte_table("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
+                                                     + _ASCII_SPACE))).astype(np.uint8)
+_MAYBE_SYMBOL[0x80:0xC0] = 0
+#: The "@" of an e-mail address.
+_AT_SIGN: Final[np.ndarray] = _byte_table("@")
 _ASCII_LETTERS: Final[np.ndarray] = _byte_table("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _ASCII_DIGITS: Final[np.ndarray] = _byte_table("0123456789")
 _ASCII_ALNUM: Final[np.ndarray] = _ASCII_LETTERS | _ASCII_DIGITS
@@ -2769,8 +2784,8 @@ def _pre_symbols(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.
             # spaces between (so 12 possible symbols with no ASCII letter, digit or "_" between).
             long_enough = batch.lengths(fname) >= SPAM_SYMBOL_RUN
             out |= long_enough & ~batch.has_byte(fname, _ASCII_ALNUM, "[a-zA-Z0-9]")
-            out |= batch.match(fname, "%s(?:[^a-zA-Z0-9_]*%s){%d}" % (_RE2_MAYBE_SYMBOL, _RE2_MAYBE_SYMBOL,
-                                                                       SPAM_SYMBOL_RUN - 1))
+            out |= batch.match_where(fname, _MAYBE_SYMBOL, SPAM_SYMBOL_RUN, "%s(?:[^a-zA-Z0-9_]*%s){%d}" % (
+                _RE2_MAYBE_SYMBOL, _RE2_MAYBE_SYMBOL, SPAM_SYMBOL_RUN - 1))
         elif mode == "share":
             # share = symbols / non-space > 0.5, and non-space >= symbols + K (K: letters, digits, "_" and the
             # allowed punctuation in ASCII), so symbols > K; symbols <= the possible symbols counted here.
@@ -2828,15 +2843,38 @@ def _pre_language(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np
     en_ok = np.fromiter((allowed[m] is not None and "en" in allowed[m] for m in batch.markets), dtype=bool,
                         count=batch.n)
     letters = batch.byte_count("text", _ASCII_LETTERS) >= LANGUAGE_MIN_CHARS
-    n_lb = batch.count("text_low_head", _re2_english_word())
+    keys, longest = _english_keys()
+    core = _checks_core()
+    plain: np.ndarray | None = None  # the detector's own test, where it was computed exactly
+    if core is not None and hasattr(core, "ascii_word_counts") and longest <= 8:
+        # ASCII texts (no lead byte of a non-ASCII character): the detector's test itself, text.lower()[:MAX]
+        # being text[:MAX].lower() for them, by the native token count (_vadercore.ascii_word_counts, as
+        # sentiment's language guess counts); the bound below only for the other rows.
+        ascii_rows = batch.byte_count("text", _NON_ASCII) == 0
+        rows = np.flatnonzero(en_ok & letters & ascii_rows)
+        m = len(rows)
+        tokens, words, lets = (np.empty(m, dtype=np.int64) for _ in range(3))
+        core.ascii_word_counts([batch.texts[j][:LANGUAGE_MAX_CHARS] for j in rows.tolist()], keys, longest,
+                               tokens, words, lets)
+        plain = np.zeros(batch.n, dtype=bool)
+        plain[rows] = (words >= ENGLISH_FAST_MIN_WORDS) & (words >= ENGLISH_FAST_MIN_SHARE * tokens)
+        other = en_ok & letters & ~ascii_rows
+        n_lb = batch.count_in("text_low_head", other, _re2_english_word())
+        known = ascii_rows & en_ok & letters  # rows where ``plain`` is the test's answer
+    else:
+        other = en_ok & letters
+        n_lb = batch.count("text_low_head", _re2_english_word())
+        known = np.zeros(batch.n, dtype=bool)
     t_ub = (batch.byte_count("text_low_head", _ASCII_ALNUM, run_starts=True)
             + batch.byte_count("text_low_head", _NON_ASCII))
-    sure = (n_lb >= ENGLISH_FAST_MIN_WORDS) & (n_lb >= ENGLISH_FAST_MIN_SHARE * t_ub)
+    sure = other & (n_lb >= ENGLISH_FAST_MIN_WORDS) & (n_lb >= ENGLISH_FAST_MIN_SHARE * t_ub)
+    if plain is not None:
+        sure |= plain
     mask = ~(en_ok & letters & sure)
     # The texts the detector will give the identifier, classified together (the memo it reads). A row whose
     # text is plainly English by the detector's own test, on an allow-list with English and with enough ASCII
     # letters (so letters), is one the detector returns from without a finding: it leaves the mask.
-    heads = []
+    heads, asked = [], []
     low = batch.lower("text")
     for j in np.flatnonzero(mask).tolist():
         allow = allowed[batch.markets[j]]
@@ -2845,13 +2883,30 @@ def _pre_language(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np
         st = batch.texts[j].strip()
         if len(st) < LANGUAGE_MIN_CHARS:
             continue  # fewer characters than the minimum of letters
-        if "en" in allow and _plainly_english(low[j][:LANGUAGE_MAX_CHARS]):
+        if "en" in allow and not known[j] and _plainly_english(low[j][:LANGUAGE_MAX_CHARS]):
             if letters[j]:
                 mask[j] = False
             continue  # decided without the identifier
         heads.append(st[:LANGUAGE_MAX_CHARS])
+        asked.append(j)
     _classify_many(heads)
+    # With enough letters, an identified language the allow-list has at the detector's confidence is no finding.
+    for j, head in zip(asked, heads):
+        if letters[j]:
+            lang, conf, _ = _classify(head)
+            if conf >= LANGUAGE_MIN_CONFIDENCE and lang in allowed[batch.markets[j]]:
+                mask[j] = False
     return mask
+
+
+@functools.cache
+def _english_keys() -> tuple[np.ndarray, int]:
+    """:data:`_ENGLISH_ONLY_WORDS` of at most 8 characters packed little-endian into uint64, sorted (the keys
+    ``_vadercore.ascii_word_counts`` looks tokens up in), and the longest word's length."""
+    words = sorted(w for w in _ENGLISH_ONLY_WORDS if w.isascii())
+    keys = np.array(sorted(int.from_bytes(w.encode("ascii"), "little") for w in words if len(w) <= 8),
+                    dtype=np.uint64)
+    return keys, max((len(w) for w in _ENGLISH_ONLY_WORDS), default=0)
 
 
 # ------------------------------------------------------------------------------------------- the checks

@@ -144,3 +144,29 @@ def test_the_checks_give_the_same_frame_with_and_without_the_native_passes():
     without = _without_core(lambda: check_each_review(frame))
     pd.testing.assert_frame_equal(with_core, without)
     pd.testing.assert_frame_equal(with_core, check_each_review(frame, prefilter=False))
+
+
+def test_the_language_prefilter_keys_are_sentiments():
+    from reviewtools.sentiment import _packed_english_words
+
+    keys, longest = R._english_keys()
+    want_keys, want_longest = _packed_english_words()
+    np.testing.assert_array_equal(keys, want_keys)
+    assert longest == want_longest
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(
+    st.sampled_from(["amazon.com", "amazon.de", "amazon.fr", "amazon.co.jp", None, "example.market"]),
+    st.lists(st.sampled_from(["the", "and", "it", "to", "of", "THE", "And", "la", "der", "und", "die", "el", "que",
+                              "produit", "Produkt", "très", "bueno", "ok", "product", "great", "1", "x", "é", "",
+                              "  ", "\n", "İ", "K"]), max_size=40).map(" ".join),
+), min_size=1, max_size=12))
+def test_property_language_rows_same_with_and_without_the_native_passes(rows):
+    """The language prefilter's exact ASCII test and identifier resolution never change the frame."""
+    R._CLASSIFIED.clear()
+    frame = pd.DataFrame({"review_id": [f"r{i}" for i in range(len(rows))], "platform": ["amazon"] * len(rows),
+                          "marketplace": [m for m, _ in rows], "text": [t for _, t in rows]})
+    got = check_each_review(frame)
+    pd.testing.assert_frame_equal(got, _without_core(lambda: check_each_review(frame)))
+    pd.testing.assert_frame_equal(got, check_each_review(frame, prefilter=False))

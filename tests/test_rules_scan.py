@@ -214,8 +214,8 @@ def test_alternation_chunks_keep_groups_classes_escapes_and_flags_whole():
 
 
 def _tokens_reference(texts: list[str]) -> np.ndarray:
-    """Rows where three consecutive tokens of the block (runs of non-separator bytes, each row's own; a triple
-    may run into the next rows) are equal: flagged at the triple's first row."""
+    """Rows where three consecutive tokens of one row (runs of non-separator bytes) are equal (a triple that
+    runs into the next row does not count, as in the native pass)."""
     seps = {i for i in range(256) if R._WORD_RUN_SEPARATORS[i]}
     toks: list[tuple[int, bytes]] = []
     for r, t in enumerate(texts):
@@ -231,7 +231,7 @@ def _tokens_reference(texts: list[str]) -> np.ndarray:
             toks.append((r, bytes(cur)))
     out = np.zeros(len(texts), dtype=bool)
     for k in range(len(toks) - 2):
-        if toks[k][1] == toks[k + 1][1] == toks[k + 2][1]:
+        if toks[k][1] == toks[k + 1][1] == toks[k + 2][1] and toks[k][0] == toks[k + 2][0]:
             out[toks[k][0]] = True
     return out
 
