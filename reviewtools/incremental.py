@@ -736,15 +736,16 @@ def _load_state(store: ReviewStore, layout: str, source: str) -> _State | None:
     if pick is None:
         return None
     base_source = str(pick[4])
-    parts = {}
-    for k, r, e in con.execute(
-            "SELECT part, runs, entries FROM raw_state_part WHERE layout = ? AND ((source = ? AND part = 0) "
-            "OR (source = ? AND part = 1))", (layout, base_source, pick[0])):
-        parts[int(k)] = (r, e)
+    parts: dict[int, tuple[bytes, Any]] = {}
+    for k, rowid, r, e in con.execute(  # the base's entries (64 bytes a record) are read below, in pieces
+            "SELECT part, rowid, runs, CASE WHEN part = 0 THEN length(entries) ELSE entries END FROM raw_state_part "
+            "WHERE layout = ? AND ((source = ? AND part = 0) OR (source = ? AND part = 1))",
+            (layout, base_source, pick[0])):
+        parts[int(k)] = (r, (int(rowid), int(e)) if int(k) == 0 else e)
     if 0 not in parts:
         log.info("raw state of %s has no base; the whole file is read", pick[0])
         return None
-    base = np.frombuffer(parts[0][1], dtype=STATE_DTYPE)
+    base = _read_blob(store, "raw_state_part", "entries", *parts[0][1]).view(STATE_DTYPE)
     rows = int(pick[3])
     if 1 not in parts:
         records, origin = base, np.arange(len(base), dtype=np.int64)
@@ -762,6 +763,32 @@ def _load_state(store: ReviewStore, layout: str, source: str) -> _State | None:
     if pick[5] and len(pick[5]) % BLOCK_DTYPE.itemsize == 0:
         blocks = np.frombuffer(pick[5], dtype=BLOCK_DTYPE)
     return _State(records, json.loads(pick[1]), int(pick[2]), str(pick[0]), origin, len(base), base_source, blocks)
+
+
+#: Bytes read per call when a kept base is loaded (:func:`_read_blob`): each piece is copied into the array at once.
+_BLOB_PIECE: Final[int] = 1 << 20
+
+
+def _read_blob(store: ReviewStore, table: str, column: str, rowid: int, length: int) -> np.ndarray:
+    """The blob ``table.column`` of row ``rowid`` (``length`` bytes) as a new uint8 array, read in pieces through
+    SQLite's incremental blob I/O: a 64 MB base costs one array, not SQLite's copy of the whole blob plus Python's
+    (about 32,000 fewer page faults at 1M records, ~0.07 CPU s, mostly system time).
+
+    >>> import tempfile, pathlib
+    >>> from reviewtools.store import ReviewStore
+    >>> with ReviewStore(pathlib.Path(tempfile.mkdtemp()) / "r.db") as s:
+    ...     _ = s._con.execute("INSERT INTO ingests (source, started_at, full_export) VALUES ('x', 't', 0)")
+    ...     _read_blob(s, "ingests", "source", 1, 1).tobytes()
+    b'x'
+    """
+    out = np.empty(length, dtype=np.uint8)
+    with store._con.blobopen(table, column, rowid, readonly=True) as blob:
+        if len(blob) != length:
+            raise ValueError(f"{table}.{column} of row {rowid} holds {len(blob)} bytes, expected {length}")
+        for at in range(0, length, _BLOB_PIECE):
+            piece = blob.read(_BLOB_PIECE)
+            out[at:at + len(piece)] = np.frombuffer(piece, dtype=np.uint8)
+    return out
 
 
 def _runs(src: np.ndarray) -> np.ndarray:
