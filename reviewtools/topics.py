@@ -1328,7 +1328,7 @@ def _judge_matches(
 
     ``fast`` first judges on the match's clause alone (:func:`_clause_doc`, all that :func:`_judge_verdict`
     reads); only a complaint, which the context rules may still void, is judged again on its sentence.
-    ``core``: the native module for :func:`_clause_doc` (None: its regexes).
+    ``core``: the native module for :func:`_clause_doc` and :func:`_window_doc` (None: their regexes).
     """
     out = []
     for t, s, e, ph in matches:
@@ -1346,12 +1346,12 @@ def _judge_matches(
                 if verdict[0] != "complaint":
                     out.append((rule.id, s, e, ph, *verdict))
                     continue
-                got = _window_doc(window, s - lo, e - lo, lex)  # the same verdict; the context rules need more
+                got = _window_doc(window, s - lo, e - lo, lex, core)  # the same verdict; context rules need more
                 if got is not None:
                     rules = _rules_that_can_start(got[0].words, lex)
                     out.append((rule.id, s, e, ph, *_with_veto(verdict, got[0], got[1], got[2], rule, lex, rules)))
                     continue
-        got = _window_doc(window, s - lo, e - lo, lex) if fast else None
+        got = _window_doc(window, s - lo, e - lo, lex, core) if fast else None
         if got is None:
             doc = _Doc.of(window, lex, offset=lo)
             out.append((rule.id, s, e, ph, *_judge(doc, s, e, ph, rule, lex)))
@@ -1405,7 +1405,9 @@ def _marker_reach() -> int:
                 for rule in _lexicon().context_rules for marker in rule.markers), default=0)
 
 
-def _window_doc(window: str, start: int, end: int, lex: _Lexicon) -> tuple[_Doc, int, int] | None:
+def _window_doc(
+    window: str, start: int, end: int, lex: _Lexicon, core: Any = None
+) -> tuple[_Doc, int, int] | None:
     """``(doc, first, last)``: the tokens the judge can read around the match ``window[start:end]``, as
     :meth:`_Doc.of` makes them of the whole window (words, clauses and sentences, numbered from another
     origin; no offsets), and the match's first and last token. None when a token runs across ``start`` or
@@ -1419,8 +1421,19 @@ def _window_doc(window: str, start: int, end: int, lex: _Lexicon) -> tuple[_Doc,
     no token crossing them, the tokens are those of the pieces before, of and after the match (the tokeniser
     has no look-behind; a token ends where the next character cannot continue it), each read clause by
     clause (:func:`_add_tokens`), and the match's tokens are the middle piece's.
+
+    ``core``: the native module (:func:`reviewtools.vader.native_module`) whose ``topic_window`` makes the same
+    tokens and numbers in one call; None: the regexes here, the reference.
     """
     text = window.replace("’", "'")
+    if core is not None:
+        got = core.topic_window(text, start, end, lex.break_words, _marker_reach())
+        if got is None:
+            return None
+        words, clauses, sentences, first, last = got
+        if last < first:
+            return None
+        return _Doc([], [], words, clauses, sentences), first, last
     size = len(text)
     if (0 < start < size and _token_char(text, start - 1) and _token_char(text, start)) or (
         0 < end < size and _token_char(text, end - 1) and _token_char(text, end)
@@ -1652,9 +1665,10 @@ def reads_as_complaint(text: str, topic: str) -> bool:
 
 
 def _clause_core() -> Any:
-    """The native module when it is built, current, not switched off and has ``topic_clause``, else None."""
+    """The native module when it is built, current, not switched off and has ``topic_clause`` and
+    ``topic_window``, else None."""
     core = native_module()
-    return core if core is not None and hasattr(core, "topic_clause") else None
+    return core if core is not None and hasattr(core, "topic_clause") and hasattr(core, "topic_window") else None
 
 
 def _field_matches(

@@ -159,3 +159,38 @@ def test_native_clause_scans_on_the_examples_at_every_word():
         spans = [mo.span() for mo in re.finditer(r"\w+", low)]
         for (s, _), (_, e) in zip(spans, spans[1:] + spans[-1:]):
             _clauses_agree(low, s, e)
+
+
+def _windows_agree(window: str, start: int, end: int) -> None:
+    want = topics._window_doc(window, start, end, LEX)
+    got = topics._window_doc(window, start, end, LEX, CORE)
+    assert (got is None) == (want is None), (window, start, end)
+    if got is not None:
+        assert (got[0].words, got[0].clauses, got[0].sentences, got[1:]) == (
+            want[0].words, want[0].clauses, want[0].sentences, want[1:]), (window, start, end)
+
+
+@needs_core
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(window=CLAUSE_TEXT, data=st.data())
+def test_native_window_tokens_equal_the_regexes_anywhere(window, data):
+    """The sentence window's tokens, clause and sentence numbers and the marker's reach past the sentence."""
+    start = data.draw(st.integers(0, len(window)))
+    end = data.draw(st.integers(start, len(window)))
+    _windows_agree(window, start, end)
+
+
+@needs_core
+def test_native_window_tokens_on_the_examples_at_every_word(monkeypatch):
+    import re
+
+    texts = EXAMPLES[:200] + ["it's. a, few broken! none, of them; quite few arrived’s broken but fine. if it"
+                              " breaks, in place of. x'y. 'tis it\n\nbroken instead of"]
+    for reach in (None, 0, 1):
+        if reach is not None:
+            monkeypatch.setattr(topics, "_marker_reach", lambda reach=reach: reach)
+        for text in texts:
+            low = topics._lower(text)
+            spans = [mo.span() for mo in re.finditer(r"\w+", low)]
+            for (s, _), (_, e) in zip(spans, spans[1:] + spans[-1:]):
+                _windows_agree(low, s, e)
