@@ -650,11 +650,16 @@ def _not_run_lists(not_run: pd.DataFrame) -> dict[str, list[str]]:
     """
     if not_run.empty:
         return {}
-    rules = not_run["rule_id"].astype(str)
-    kcodes, kuniq = pd.factorize(_review_key_series(not_run))
+    return _not_run_by_key(_review_key_series(not_run), not_run["rule_id"].astype(str))
+
+
+def _not_run_by_key(keys: pd.Series | np.ndarray, rules: pd.Series) -> dict[str, list[str]]:
+    """:func:`_not_run_lists` of the rows' review keys (:func:`_review_key_series`, or those values in an
+    object array) and ``rule_id`` (as str), one per row, at least one row."""
+    kcodes, kuniq = pd.factorize(keys)
     rcodes, runiq = pd.factorize(rules)
     if (kcodes < 0).any() or (rcodes < 0).any():  # a missing id or rule (astype(str) keeps NaN): as the loop does
-        return _not_run_loop(_review_keys(not_run), rules)
+        return _not_run_loop(keys.tolist(), rules)
     n_keys, base = len(kuniq), len(runiq) + 1
     _, first = np.unique(kcodes.astype(np.int64) * base + rcodes, return_index=True)
     first.sort()  # the first row of each (key, rule), in row order
@@ -663,7 +668,7 @@ def _not_run_lists(not_run: pd.DataFrame) -> dict[str, list[str]]:
     ks, rs = k2[order], rcodes[first][order].astype(np.int64)  # grouped by key, each key's rules in row order
     counts = np.bincount(ks, minlength=n_keys)
     if base ** int(counts.max()) >= 2**62:
-        return _not_run_loop(_review_keys(not_run), rules)
+        return _not_run_loop(keys.tolist(), rules)
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     place = np.arange(len(ks)) - np.repeat(starts, counts)
     code = np.add.reduceat((rs + 1) * np.power(base, place, dtype=np.int64), starts)
@@ -1155,18 +1160,44 @@ class _DecisionState:
         """:func:`_hits_by_review`'s two dicts and :func:`_complaints`' dict, restricted to ``keys`` (rows of
         other reviews left out; the rows of these reviews in the same order, so the same entries); all reviews'
         with ``keys=None``."""
-        wanted = None if keys is None else pa.array(list(dict.fromkeys(keys)), type=pa.string())
-
-        def rows(enc: _Encoded, pos: np.ndarray, fkeys: pa.Array, cols: list[str] | None = None) -> pd.DataFrame:
-            if wanted is not None and len(pos):
-                pos = pos[pc.is_in(fkeys, value_set=wanted).to_numpy(zero_copy_only=False)]
-            return enc.take(pos, cols)  # decoded: the rows as the stages gave them
-
-        # the rows taken are those _hits_by_review would select (the same masks, see _decision_state)
-        by_hit = _hit_dicts(rows(self.hits, self.hit_rows, self.hit_keys))
+        if keys is not None:
+            return self._grouped_block(pa.array(list(dict.fromkeys(keys)), type=pa.string()))
+        # the rows taken (decoded: as the stages gave them) are those _hits_by_review and _complaints would select
+        # (the same masks, see _decision_state)
+        by_hit = _hit_dicts(self.hits.take(self.hit_rows))
         nr_cols = [c for c in ("review_id", "platform", "rule_id") if c in self.hits.frame.columns]
-        not_run = _not_run_lists(rows(self.hits, self.not_run_rows, self.not_run_keys, nr_cols))
-        return by_hit, not_run, _complaints(rows(self.matches, self.match_rows, self.match_keys))
+        not_run = _not_run_lists(self.hits.take(self.not_run_rows, nr_cols))
+        return by_hit, not_run, _complaints(self.matches.take(self.match_rows))
+
+    def _grouped_block(self, wanted: pa.Array) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[str]],
+                                                          dict[str, list[tuple[str, str]]]]:
+        """:meth:`grouped` of the reviews whose keys are ``wanted`` (a block's): the rows picked by the keys the
+        state made once (not keyed again per block), not filtered again (the state's positions are the rows the
+        whole grouping keeps), the hit rows' records as they come (not interned: a block's dicts are freed
+        with it). A row whose key is missing is never wanted (``is_in`` matches no null here)."""
+
+        def pick(pos: np.ndarray, fkeys: pa.Array) -> tuple[np.ndarray, list[str]]:
+            if not len(pos):
+                return pos, []
+            mask = pc.is_in(fkeys, value_set=wanted)
+            return pos[mask.to_numpy(zero_copy_only=False)], fkeys.filter(mask).to_pylist()
+
+        by_hit: dict[str, list[dict[str, Any]]] = {}
+        pos, keys = pick(self.hit_rows, self.hit_keys)
+        if len(pos):
+            for key, rec in zip(keys, _records(self.hits.take(pos))):
+                by_hit.setdefault(key, []).append(rec)
+        not_run: dict[str, list[str]] = {}
+        pos, keys = pick(self.not_run_rows, self.not_run_keys)
+        if len(pos):
+            not_run = _not_run_by_key(np.array(keys, dtype=object), self.hits.take(pos, ["rule_id"])["rule_id"].astype(str))
+        complaints: dict[str, list[tuple[str, str]]] = {}
+        pos, keys = pick(self.match_rows, self.match_keys)
+        if len(pos):
+            m = self.matches.take(pos, ["topic", "evidence"])
+            for key, topic, evidence in zip(keys, m["topic"].astype(object), m["evidence"].astype(object)):
+                complaints.setdefault(key, []).append((str(topic), str(evidence)))
+        return by_hit, not_run, complaints
 
 
 def _decision_state(settings: ReplySettings, hits: pd.DataFrame | _Encoded | None,

@@ -407,6 +407,42 @@ def test_not_run_lists_equal_the_row_loop(rows, platform):
     assert len({id(v) for v in got.values()}) == len({tuple(v) for v in got.values()})
 
 
+_LONG_ROW = st.tuples(st.sampled_from(["amazon", None]), st.sampled_from(["r1", "r3", "x\x1fy", "", None]),
+                     st.sampled_from(["R-A", "R-B", "R-C", None]), st.sampled_from(["hit", "not_run", None]),
+                     st.sampled_from([True, True, False, None]), st.sampled_from(["strong", "weak", None]))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hit_rows=st.lists(_LONG_ROW, max_size=30),
+       match_rows=st.lists(st.tuples(st.sampled_from(["amazon", "yelp", None]),
+                                     st.sampled_from(["r1", "r2", "r3", "x\x1fy", None]),
+                                     st.booleans(), st.booleans()), max_size=20),
+       platform=st.booleans(),
+       block=st.lists(st.sampled_from(["amazon\x1fr1", "yelp\x1fr2", "other\x1fr3", "r1", "r3", "x\x1fy",
+                                       "amazon\x1fx\x1fy", "amazon\x1f", "", "zz"]), min_size=1, max_size=8))
+def test_block_grouping_equals_the_whole_grouping_restricted(hit_rows, match_rows, platform, block):
+    """A decision block's grouping (``_grouped_block``: rows picked by the state's keys, not filtered or keyed
+    again) equals grouping the whole long frames and keeping the block's keys: missing ids, platforms and rules,
+    ids holding the key separator, empty ids, long frames without ``platform``."""
+    hits = pd.DataFrame(hit_rows, columns=["platform", "review_id", "rule_id", "outcome", "removal_basis",
+                                           "strength"]).astype(
+        {"platform": "string", "review_id": "string", "rule_id": "string", "outcome": "string",
+         "removal_basis": "boolean", "strength": "string"})
+    hits["evidence"] = pd.array(["ev"] * len(hits), dtype="string")
+    matches = pd.DataFrame(match_rows, columns=["platform", "review_id", "complaint", "negated"]).astype(
+        {"platform": "string", "review_id": "string"})
+    matches["topic"], matches["evidence"] = "shipping_delivery", "never came"
+    if not platform:
+        hits, matches = hits.drop(columns=["platform"]), matches.drop(columns=["platform"])
+    by_hit, not_run = pipeline._hits_by_review(hits)
+    complaints = pipeline._complaints(matches)
+    state = pipeline._decision_state(ReplySettings(), hits, matches, True, (), frozenset())
+    got = state.grouped(block)
+    for whole, part in zip((by_hit, not_run, complaints), got):
+        want = {k: v for k, v in whole.items() if k in set(block)}
+        assert part == want and list(part) == list(want)
+
+
 def test_not_run_lists_with_more_rules_than_the_encoding_holds():
     rules = [f"R-{i:02d}" for i in range(60)]
     rows = [("amazon", "r1", r) for r in rules] + [("amazon", "r2", r) for r in reversed(rules)] + \
