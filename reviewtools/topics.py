@@ -1493,55 +1493,47 @@ def _clause_doc(
     so each piece is one ``findall``; a contrast word in any of them (a clause of its own) takes the general
     path, clause by clause (:func:`_add_tokens`).
 
-    ``core``: the native module (:func:`reviewtools.vader.native_module`) whose ``topic_clause`` makes those
-    scans and pieces in one call (the same values); None: the regexes here, the reference.
+    ``core``: the native module (:func:`reviewtools.vader.native_module`) whose ``topic_clause`` makes the same
+    tokens and clause numbers in one call; None: the regexes here, the reference.
     """
     text = window.replace("’", "'")
-    breaks = lex.break_words
-    if core is not None:  # the same scans, tokens and tests in one native call
-        got = core.topic_clause(text, start, end, after, breaks)
+    if core is not None:  # the same tokens and clause numbers in one native call
+        got = core.topic_clause(text, start, end, after, lex.break_words, lex.quantified_negators)
         if got is None:
             return None
-        mark_end, stop, words, first, last, simple = got
-        tokens = _ASCII_WORD_TOKEN_RE if text.isascii() else _WORD_TOKEN_RE
-    else:
-        size = len(text)
-        if _crosses(text, start, size) or _crosses(text, end, size):
+        words, clauses, first, last = got
+        if last < first:
             return None
-        tokens = _ASCII_WORD_TOKEN_RE if text.isascii() else _WORD_TOKEN_RE
-        mark_end = _last_clause_mark_end(text, start)  # _UP_TO_LAST_CLAUSE_MARK_RE's end, 0 when no mark
-        piece = mark_end  # no clause mark before the match (0): from the window's start
-        if after:
-            nxt = _CLAUSE_MARK_RE.search(text, end)
-            stop = size if nxt is None else nxt.start()
-        else:
-            stop = end
-        words_before = tokens.findall(text, piece, start)
-        words_match = tokens.findall(text, start, end)
-        words_after = tokens.findall(text, end, stop) if stop > end else []
-        simple = (breaks.isdisjoint(words_before) and breaks.isdisjoint(words_match)
-                  and breaks.isdisjoint(words_after) and _CLAUSE_MARK_RE.search(text, start, end) is None)
-        if simple:
-            words = words_before
-            first = len(words)
-            words += words_match
-            last = len(words) - 1
-            words += words_after
-    if simple:
+        return _Doc([], [], words, clauses, []), first, last
+    size = len(text)
+    if _crosses(text, start, size) or _crosses(text, end, size):
+        return None
+    tokens = _ASCII_WORD_TOKEN_RE if text.isascii() else _WORD_TOKEN_RE
+    mark_end = _last_clause_mark_end(text, start)  # _UP_TO_LAST_CLAUSE_MARK_RE's end, 0 when no mark
+    piece = mark_end  # no clause mark before the match (0): from the window's start
+    if after:
+        nxt = _CLAUSE_MARK_RE.search(text, end)
+        stop = size if nxt is None else nxt.start()
+    else:
+        stop = end
+    words_before = tokens.findall(text, piece, start)
+    words_match = tokens.findall(text, start, end)
+    words_after = tokens.findall(text, end, stop) if stop > end else []
+    breaks = lex.break_words
+    if (breaks.isdisjoint(words_before) and breaks.isdisjoint(words_match) and breaks.isdisjoint(words_after)
+            and _CLAUSE_MARK_RE.search(text, start, end) is None):
         # The token before the clause mark is read only as the word before a quantified negator that opens
         # the clause ("a, few broken"); anywhere else a scan stops at the clause's edge, as at the doc's start.
-        # (words[0] is the first word before or of the match unless there is none: then last < first.)
-        if mark_end and last >= first and words[0] in lex.quantified_negators:
+        head: list[str] = []
+        if mark_end and (words_before or words_match or [""])[0] in lex.quantified_negators:
             before = _UP_TO_LAST_TOKEN_RE.match(text, 0, mark_end - 1)
-            if before is not None:
-                words.insert(0, before.group(1))
-                first += 1
-                last += 1
-                clauses = [0] + [1] * (len(words) - 1)
-            else:
-                clauses = [1] * len(words)
-        else:
-            clauses = [1] * len(words)
+            head = [] if before is None else [before.group(1)]
+        words = head + words_before
+        first = len(words)
+        words += words_match
+        last = len(words) - 1
+        words += words_after
+        clauses = [0] * len(head) + [1] * (len(words) - len(head))
     else:
         origin = 0
         if mark_end:  # from the last token before the clause mark (or the mark itself)
