@@ -39,6 +39,8 @@ setup(
         Extension("reviewtools._vadercore", ["reviewtools/_vadercore.c"], optional=True),
         # the re-ingest's one-pass split of an export (reviewtools.incremental; numpy path without it)
         Extension("reviewtools._storecore", ["reviewtools/_storecore.c"], optional=True),
+        # the duplicate check's near-duplicate join (reviewtools.duplicates; numpy path without it)
+        Extension("reviewtools._dupcore", ["reviewtools/_dupcore.c"], optional=True),
     ],
     cmdclass={"build_ext": BuildExt},
 )

@@ -80,6 +80,11 @@ from .rules import (
 )
 from .schema import PLATFORMS
 
+try:  # the optional native join (setup.py builds it where a C compiler is present); else the numpy path
+    from . import _dupcore
+except ImportError:  # pragma: no cover - depends on the build
+    _dupcore = None
+
 log = logging.getLogger(__name__)
 
 
@@ -600,16 +605,22 @@ def _near_pairs(norm: pa.Array | list[pa.Array], n_words: np.ndarray | None = No
     last = np.zeros(n_texts, dtype=np.int64)  # rank of the last shingle of each live text's prefix
     last[live] = t_rank[off[:-1][live] + n_prefix[live] - 1]
     _lap("prefixes", t0)
-    p_start = np.cumsum(n_prefix) - n_prefix
-    in_prefix = np.repeat(off[:-1] - p_start, n_prefix) + np.arange(int(n_prefix.sum()))
-    entries = [t_rank[in_prefix], np.repeat(np.arange(n_texts, dtype=np.int32), n_prefix)]
-    del in_prefix, p_start
-    cand_u, cand_v, _ = _candidates(entries, size, prefix, last, threads)
-    _lap("candidates", t0)
-    if len(cand_u) == 0:
-        return empty
-    overlap = _overlaps(cand_u, cand_v, t_rank, off, threads)
-    _lap("verification", t0)
+    if _dupcore is not None:  # the native join (same pairs, same overlaps)
+        cand_u, cand_v, overlap = _native_join(t_rank, off, n_prefix, size, prefix, last)
+        _lap("candidates and verification (native)", t0)
+        if len(cand_u) == 0:
+            return empty
+    else:
+        p_start = np.cumsum(n_prefix) - n_prefix
+        in_prefix = np.repeat(off[:-1] - p_start, n_prefix) + np.arange(int(n_prefix.sum()))
+        entries = [t_rank[in_prefix], np.repeat(np.arange(n_texts, dtype=np.int32), n_prefix)]
+        del in_prefix, p_start
+        cand_u, cand_v, _ = _candidates(entries, size, prefix, last, threads)
+        _lap("candidates", t0)
+        if len(cand_u) == 0:
+            return empty
+        overlap = _overlaps(cand_u, cand_v, t_rank, off, threads)
+        _lap("verification", t0)
     jac = overlap / (size[cand_u] + size[cand_v] - overlap)
     ok = jac >= NEAR_DUPLICATE_JACCARD
     log.debug("near duplicates: %d candidate pairs, %d near", len(cand_u), int(ok.sum()))
@@ -703,6 +714,33 @@ def _candidates(entries: list[np.ndarray], size: np.ndarray, prefix: np.ndarray,
     u, v = np.minimum(a, b), np.maximum(a, b)
     o = np.argsort((u.astype(np.uint64) << np.uint64(32)) | v.astype(np.uint64))
     return u[o], v[o], times[o]
+
+
+def _native_join(t_rank: np.ndarray, off: np.ndarray, n_prefix: np.ndarray, size: np.ndarray, prefix: np.ndarray,
+                 last: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs ``(u, v)``, ``u < v``, in ``(u, v)`` order, whose Jaccard reaches the threshold, and their
+    overlaps, by the native core (``reviewtools._dupcore.join``).
+
+    The same exact join as :func:`_candidates` + :func:`_overlaps` (same probe prefixes, size filter and
+    prefix-count bound), without materialising the pair occurrences: the texts are probed in size order against
+    an inverted index of the texts before them, each candidate's shared prefix shingles counted in an array,
+    and the survivors of the bound merged (stopping once the threshold is out of reach). The index holds only
+    each text's shorter *index* prefix, ``|y| - ceil(2t / (1 + t) * |y|) + 1`` shingles (AllPairs: a partner
+    probed later is at least as large, so a near pair shares at least ``ceil(2t / (1 + t) * |y|)`` shingles),
+    which cuts the pair occurrences counted at 1M from 68M to 38M. The numpy path's final Jaccard test is
+    applied in C too (the same float division), so only near pairs come back; the caller's test keeps the rest
+    identical. Same pairs, same order, same overlaps as the numpy path (tests compare the two).
+    """
+    i64 = np.int64
+    got = np.frombuffer(_dupcore.join(
+        np.ascontiguousarray(t_rank, dtype=np.uint32), np.ascontiguousarray(off, dtype=i64),
+        np.ascontiguousarray(n_prefix, dtype=i64), np.ascontiguousarray(size, dtype=i64),
+        np.argsort(size, kind="stable").astype(i64), np.ascontiguousarray(last, dtype=i64),
+        np.ascontiguousarray(size - prefix, dtype=i64), float(NEAR_DUPLICATE_JACCARD), float(_EPS)),
+        dtype=i64).reshape(-1, 3)
+    u, v = got[:, 0], got[:, 1]
+    o = np.argsort((u.astype(np.uint64) << np.uint64(32)) | v.astype(np.uint64))
+    return u[o], v[o], got[o, 2]
 
 
 def _chunks(weights: np.ndarray, limit: int) -> Iterator[tuple[int, int]]:

@@ -150,8 +150,18 @@ def _corpus(n: int, seed: int) -> pd.DataFrame:
     })
 
 
+@pytest.fixture(params=["native", "numpy"])
+def join(request, monkeypatch):
+    """Run the test on the native join (``reviewtools._dupcore``, where built) and on the numpy path."""
+    if request.param == "native" and dup._dupcore is None:
+        pytest.skip("reviewtools._dupcore is not built (the numpy path is tested)")
+    if request.param == "numpy":
+        monkeypatch.setattr(dup, "_dupcore", None)
+    return request.param
+
+
 @pytest.mark.parametrize("seed", [1, 2])
-def test_matches_the_brute_force_oracle(seed):
+def test_matches_the_brute_force_oracle(seed, join):
     frame = _corpus(1200, seed)
     got = find_duplicates(frame)
     want = _oracle(frame)
@@ -161,7 +171,7 @@ def test_matches_the_brute_force_oracle(seed):
 
 
 @pytest.mark.parametrize("seed", [7, 8, 9])
-def test_matches_the_oracle_on_a_tiny_vocabulary(seed):
+def test_matches_the_oracle_on_a_tiny_vocabulary(seed, join):
     """Adversarial for the prefix filter: few distinct shingles, repeats inside texts, many partial overlaps."""
     rng = random.Random(seed)
     vocab = ["a", "b", "c", "d", "e", "f"][: rng.randint(3, 6)]
@@ -233,7 +243,7 @@ def test_boilerplate_copies_collapse_to_one_text_and_are_all_flagged():
 # ------------------------------------------------------------------------------------------- determinism
 
 
-def test_same_output_whatever_the_block_sizes(monkeypatch):
+def test_same_output_whatever_the_block_sizes(monkeypatch, join):
     frame = _corpus(600, 3)
     whole = find_duplicates(frame)
     monkeypatch.setattr(dup, "_BLOCK_CHARS", 2_000)

@@ -1,0 +1,270 @@
+/* Optional native core of reviewtools.duplicates: the near-duplicate join's candidate generation and
+ * verification (an exact prefix-filtering set-similarity join, AllPairs / PPJoin style).
+ *
+ * reviewtools/duplicates.py keeps a pure numpy path (_candidates + _overlaps) that gives the same pairs; the
+ * tests compare the two. Nothing here changes WHICH pairs are near duplicates: both paths return every pair of
+ * texts whose sets of shared shingles give a Jaccard of at least t, with its exact overlap.
+ *
+ * join(rank, off, n_prefix, size, order, last, rest, t, eps) -> bytes of int64 triples (u, v, overlap), u < v
+ *   rank      uint32[E]   each text's shared shingles as global ranks, ascending, text by text
+ *   off       int64[n+1]  text x's ranks are rank[off[x]:off[x+1]]
+ *   n_prefix  int64[n]    how many of them lie in x's prefix (0: x cannot have a partner)
+ *   size      int64[n]    x's distinct shingles (shared and private)
+ *   order     int64[n]    the texts by size (a stable argsort of size)
+ *   last      int64[n]    the rank of the last shared shingle of x's prefix
+ *   rest      int64[n]    size - prefix length (shingles past the prefix)
+ * Texts are probed in size order (probe prefix: the numpy path's prefix) against an inverted index of the
+ * texts before them, which holds only each text's shorter INDEX prefix (AllPairs, Bayardo et al. 2007: a
+ * partner probed later is at least as large, so a near pair needs at least ceil(2t / (1 + t) * |y|) common
+ * shingles of the indexed y). The size filter (t * |big| <= |small|, as floor(|small| / t + eps)), the
+ * prefix-count bound (with the index prefix on the indexed side) and the float Jaccard test
+ * (overlap / (|x| + |y| - overlap) >= t) are the numpy path's; each candidate is counted in one array per probe
+ * (no pair occurrences stored or sorted) and merged only if the bound allows.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct { /* a text's facts, by its position in size order */
+    int64_t id, off, len, size, rest, last, n_index, index_rest, index_last;
+} Text;
+
+/* how far ahead the probe loop prefetches posting lists' spans and heads */
+#define PREFETCH_SPAN 8
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)0)
+#endif
+#define PREFETCH_HEAD 4
+/* pair sizes whose needed overlap is looked up (larger ones are computed) */
+#define NEED_TABLE ((int64_t)1 << 22)
+
+typedef struct { /* one posting list's entries still in reach of the size filter: lists[lo:end] */
+    size_t lo, end;
+} Span;
+
+typedef struct {
+    int64_t *data;
+    size_t len, cap;
+} Out;
+
+static int out_push(Out *o, int64_t u, int64_t v, int64_t ov) {
+    if (o->len + 3 > o->cap) {
+        size_t cap = o->cap ? o->cap * 2 : 3 * 4096;
+        int64_t *d = (int64_t *)realloc(o->data, cap * sizeof(int64_t));
+        if (!d) return -1;
+        o->data = d;
+        o->cap = cap;
+    }
+    o->data[o->len++] = u;
+    o->data[o->len++] = v;
+    o->data[o->len++] = ov;
+    return 0;
+}
+
+/* |a & b| for two ascending rank rows, giving up (returning -1) once `need` cannot be reached. */
+static int64_t merge_count(const uint32_t *a, int64_t na, const uint32_t *b, int64_t nb, int64_t need) {
+    int64_t i = 0, j = 0, c = 0;
+    while (i < na && j < nb) { /* branch-free steps: the comparisons are unpredictable */
+        int64_t left = (na - i) < (nb - j) ? (na - i) : (nb - j);
+        if (c + left < need) return -1;
+        uint32_t x = a[i], y = b[j];
+        c += x == y;
+        i += x <= y;
+        j += y <= x;
+    }
+    return c;
+}
+
+static int check(Py_buffer *b, Py_ssize_t itemsize, Py_ssize_t n, const char *name) {
+    if (b->len != itemsize * n) {
+        PyErr_Format(PyExc_ValueError, "_dupcore.join: %s has %zd bytes, expected %zd", name, b->len, itemsize * n);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *join(PyObject *self, PyObject *args) {
+    Py_buffer b_rank, b_off, b_npre, b_size, b_order, b_last, b_rest;
+    double t, eps;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*dd", &b_rank, &b_off, &b_npre, &b_size, &b_order, &b_last,
+                          &b_rest, &t, &eps))
+        return NULL;
+    PyObject *result = NULL;
+    Py_buffer *bufs[7] = {&b_rank, &b_off, &b_npre, &b_size, &b_order, &b_last, &b_rest};
+    Py_ssize_t n = b_size.len / 8;
+    Py_ssize_t n_entries = b_rank.len / 4;
+    if (check(&b_off, 8, n + 1, "off") || check(&b_npre, 8, n, "n_prefix") || check(&b_order, 8, n, "order") ||
+        check(&b_last, 8, n, "last") || check(&b_rest, 8, n, "rest") || check(&b_rank, 4, n_entries, "rank"))
+        goto done;
+    if (n >= INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "_dupcore.join: too many texts");
+        goto done;
+    }
+    const uint32_t *rank = (const uint32_t *)b_rank.buf;
+    const int64_t *off = (const int64_t *)b_off.buf, *npre = (const int64_t *)b_npre.buf;
+    const int64_t *size = (const int64_t *)b_size.buf, *order = (const int64_t *)b_order.buf;
+    const int64_t *last = (const int64_t *)b_last.buf, *rest = (const int64_t *)b_rest.buf;
+    for (Py_ssize_t x = 0; x < n; x++) { /* the rows must lie inside rank[] (no reads out of bounds) */
+        if (off[x] < 0 || off[x] > off[x + 1] || off[x + 1] > n_entries || npre[x] < 0 ||
+            npre[x] > off[x + 1] - off[x] || order[x] < 0 || order[x] >= n || size[x] < 0 || size[x] >= INT32_MAX ||
+            off[x + 1] - off[x] > size[x]) {
+            PyErr_SetString(PyExc_ValueError, "_dupcore.join: inconsistent offsets, prefixes or order");
+            goto done;
+        }
+    }
+    Out out = {NULL, 0, 0};
+    int failed = 0;
+    Py_BEGIN_ALLOW_THREADS
+    uint32_t n_tok = 0;
+    size_t total = 0;
+    /* each text's index prefix: a partner y probed later is at least as large, so the overlap a near pair needs,
+       ceil(t / (1 + t) * (|x| + |y|)), is at least ceil(2t / (1 + t) * |x|), and the first common shingle lies in
+       the first |x| - ceil(2t / (1 + t) * |x|) + 1 shingles of x (fewer than its probe prefix: fewer entries).
+       Private shingles come first in the order and are never common: only the shared part is indexed. */
+    const double index_f = 2.0 * t / (1.0 + t);
+    int64_t *nidx = (int64_t *)malloc(((size_t)n + 1) * sizeof(int64_t));
+    if (nidx) {
+        for (Py_ssize_t x = 0; x < n; x++) {
+            int64_t n_i = 0;
+            if (npre[x] > 0) {
+                int64_t len = off[x + 1] - off[x];
+                n_i = size[x] - (int64_t)ceil(index_f * (double)size[x] - eps) + 1 - (size[x] - len);
+                n_i = n_i < 0 ? 0 : (n_i > npre[x] ? npre[x] : n_i);
+            }
+            nidx[x] = n_i;
+            for (int64_t k = 0; k < npre[x]; k++) {
+                uint32_t r = rank[off[x] + k];
+                if (r + 1 > n_tok) n_tok = r + 1;
+            }
+            total += (size_t)n_i;
+        }
+    }
+    /* the inverted index of index-prefix shingles: one list per rank, filled in size order as texts are probed;
+       entries are positions in size order */
+    size_t *start = (size_t *)calloc((size_t)n_tok + 1, sizeof(size_t));
+    Span *span = (Span *)malloc(((size_t)n_tok + 1) * sizeof(Span)); /* each list's live part */
+    int64_t max_size = 0;
+    for (Py_ssize_t x = 0; x < n; x++) max_size = size[x] > max_size ? size[x] : max_size;
+    int64_t n_need = 2 * max_size + 1 < NEED_TABLE ? 2 * max_size + 1 : NEED_TABLE;
+    int32_t *need_of = (int32_t *)malloc((size_t)n_need * sizeof(int32_t));
+#define NEED(tot) ((tot) < n_need ? (int64_t)need_of[tot] : (int64_t)ceil(need_f * (double)(tot) - eps))
+    int32_t *lists = (int32_t *)malloc((total ? total : 1) * sizeof(int32_t));
+    int32_t *count = (int32_t *)calloc((size_t)n + 1, sizeof(int32_t));
+    int32_t *touched = (int32_t *)malloc(((size_t)n + 1) * sizeof(int32_t));
+    Text *texts = (Text *)malloc(((size_t)n + 1) * sizeof(Text));
+    if (!need_of || !nidx || !start || !span || !lists || !count || !touched || !texts) {
+        failed = 1;
+    } else {
+        for (Py_ssize_t x = 0; x < n; x++)
+            for (int64_t k = 0; k < nidx[x]; k++) start[rank[off[x] + k] + 1]++;
+        for (uint32_t r = 0; r < n_tok; r++) start[r + 1] += start[r];
+        for (uint32_t r = 0; r <= n_tok; r++) span[r].lo = span[r].end = start[r];
+        /* each text's facts by its position in size order (one cache line per candidate) */
+        for (Py_ssize_t i = 0; i < n; i++) {
+            int64_t x = order[i];
+            texts[i].id = x;
+            texts[i].off = off[x];
+            texts[i].len = off[x + 1] - off[x];
+            texts[i].size = size[x];
+            texts[i].rest = rest[x];
+            texts[i].last = last[x];
+            texts[i].n_index = nidx[x];
+            texts[i].index_rest = off[x + 1] - off[x] - nidx[x]; /* size - index prefix (its private part + nidx) */
+            texts[i].index_last = nidx[x] ? (int64_t)rank[off[x] + nidx[x] - 1] : -1;
+        }
+        /* the overlap a pair of tot shingles in all needs, ceil(t / (1 + t) * tot - eps), as in the numpy path's
+           bound; from a table up to the largest pair */
+        const double need_f = t / (1.0 + t);
+        for (int64_t tot = 0; tot < n_need; tot++) need_of[tot] = (int32_t)ceil(need_f * (double)tot - eps);
+        Py_ssize_t min_pos = 0; /* the first position whose size the size filter allows beside the current x */
+        for (Py_ssize_t i = 0; i < n && !failed; i++) {
+            const Text *tx = &texts[i];
+            int64_t x = tx->id;
+            int64_t np_x = npre[x];
+            if (np_x == 0) continue;
+            int64_t sx = tx->size;
+            /* earlier texts too small for x: t * sx > sy, i.e. sx > floor(sy / t + eps); sizes only grow */
+            while (min_pos < i && (double)sx > floor((double)texts[min_pos].size / t + eps)) min_pos++;
+            const uint32_t *px = rank + tx->off;
+            Py_ssize_t n_touched = 0;
+            for (int64_t k = 0; k < np_x; k++) {
+                uint32_t r = px[k];
+                /* the lists are scattered over memory: ask for the next ones' spans and heads early */
+                if (k + PREFETCH_SPAN < np_x) PREFETCH(&span[px[k + PREFETCH_SPAN]]);
+                if (k + PREFETCH_HEAD < np_x) PREFETCH(&lists[span[px[k + PREFETCH_HEAD]].lo]);
+                Span *sp = &span[r];
+                size_t j = sp->lo, end = sp->end;
+                while (j < end && lists[j] < min_pos) j++;
+                sp->lo = j;
+                for (; j < end; j++) {
+                    int32_t y = lists[j];
+                    if (count[y]++ == 0) touched[n_touched++] = y;
+                }
+            }
+            Py_ssize_t n_left = 0; /* the candidates that pass the prefix-count bound, in touched[:n_left] */
+            for (Py_ssize_t q = 0; q < n_touched; q++) {
+                if (q + PREFETCH_SPAN < n_touched) PREFETCH(&texts[touched[q + PREFETCH_SPAN]]);
+                int32_t yi = touched[q];
+                int64_t c = count[yi];
+                count[yi] = 0;
+                const Text *ty = &texts[yi];
+                /* the prefix-count bound: common shingles past the prefix that ends first */
+                int64_t r_x = tx->rest, r_y = ty->index_rest, l_x = tx->last, l_y = ty->index_last;
+                int64_t more = l_x < l_y ? r_x : (l_y < l_x ? r_y : (r_x < r_y ? r_x : r_y));
+                if (c + more >= NEED(sx + ty->size)) touched[n_left++] = yi;
+            }
+            for (Py_ssize_t q = 0; q < n_left; q++) { /* the survivors' overlaps, merged; rows fetched early */
+                if (q + PREFETCH_HEAD < n_left) PREFETCH(rank + texts[touched[q + PREFETCH_HEAD]].off);
+                const Text *ty = &texts[touched[q]];
+                int64_t tot = sx + ty->size;
+                int64_t ov = merge_count(px, tx->len, rank + ty->off, ty->len, NEED(tot));
+                if (ov < 0) continue;
+                double jac = (double)ov / (double)(tot - ov); /* the numpy path's float test */
+                if (!(jac >= t)) continue;
+                int64_t y = ty->id;
+                if (out_push(&out, x < y ? x : y, x < y ? y : x, ov)) {
+                    failed = 1;
+                    break;
+                }
+            }
+            for (int64_t k = 0; k < tx->n_index; k++) lists[span[px[k]].end++] = (int32_t)i;
+        }
+    }
+    free(nidx);
+    free(need_of);
+    free(start);
+    free(span);
+    free(lists);
+    free(count);
+    free(touched);
+    free(texts);
+    Py_END_ALLOW_THREADS
+    if (failed) {
+        free(out.data);
+        PyErr_NoMemory();
+        goto done;
+    }
+    result = PyBytes_FromStringAndSize((const char *)out.data, (Py_ssize_t)(out.len * sizeof(int64_t)));
+    free(out.data);
+done:
+    for (int i = 0; i < 7; i++) PyBuffer_Release(bufs[i]);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"join", join, METH_VARARGS,
+     "join(rank, off, n_prefix, size, order, last, rest, t, eps) -> bytes of int64 (u, v, overlap) triples: every "
+     "pair of texts with Jaccard >= t over their shared shingles (see reviewtools.duplicates._near_pairs)."},
+    {NULL, NULL, 0, NULL}};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_dupcore",
+                                    "Native near-duplicate join of reviewtools.duplicates (optional).", -1, methods,
+                                    NULL, NULL, NULL, NULL};
+
+PyMODINIT_FUNC PyInit__dupcore(void) { return PyModule_Create(&module); }

@@ -1,0 +1,135 @@
+"""The native near-duplicate join (``reviewtools._dupcore.join``) against the numpy path and a brute-force
+oracle: the same pairs, in the same order, with the same Jaccard, on adversarial input (pairs at and just off
+the 0.7 threshold, texts under three words, repeated shingles, one author, unicode words), and the same
+``find_duplicates`` frame. Skipped where the optional C module is not built (the numpy path is then the only
+one, and tests/test_duplicates.py covers it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import re
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import reviewtools.duplicates as dup
+from reviewtools.rules import NEAR_DUPLICATE_JACCARD, SHINGLE_WORDS
+
+pytestmark = pytest.mark.skipif(dup._dupcore is None, reason="reviewtools._dupcore is not built")
+
+WORDS = re.compile(r"\w+")
+#: Few distinct words (shingles repeat within and across texts), some non-ASCII (normalised by Python).
+VOCAB = ["a", "b", "c", "d", "e", "ß", "é", "😀x", "İ", "q_1"]
+
+
+@contextlib.contextmanager
+def _numpy_path() -> Iterator[None]:
+    """The numpy path for the block (Hypothesis tests cannot take pytest's function-scoped monkeypatch)."""
+    core = dup._dupcore
+    dup._dupcore = None
+    try:
+        yield
+    finally:
+        dup._dupcore = core
+
+
+def _pairs(texts: list[str], native: bool) -> tuple[np.ndarray, ...]:
+    with contextlib.nullcontext() if native else _numpy_path():
+        return dup._near_pairs(pa.array(texts, type=pa.large_string()))
+
+
+def _oracle(texts: list[str]) -> list[tuple[int, int, float]]:
+    """Every pair's Jaccard over 3-word shingles as word tuples (a shorter text: one shingle of all its words)."""
+    def shingles(s: str) -> set[tuple[str, ...]]:
+        w = WORDS.findall(s.lower())
+        return {tuple(w[i:i + SHINGLE_WORDS]) for i in range(max(len(w) - SHINGLE_WORDS + 1, 1))}
+
+    sets = [shingles(s) for s in texts]
+    out = []
+    for u, v in itertools.combinations(range(len(texts)), 2):
+        o = len(sets[u] & sets[v])
+        jac = o / (len(sets[u]) + len(sets[v]) - o)
+        if jac >= NEAR_DUPLICATE_JACCARD:
+            out.append((u, v, jac))
+    return out
+
+
+@st.composite
+def near_texts(draw: st.DrawFn) -> list[str]:
+    """Texts made from a few bases by small edits: many pairs around the threshold, some exact repeats."""
+    vocab = VOCAB[: draw(st.integers(2, len(VOCAB)))]
+    bases = draw(st.lists(st.lists(st.sampled_from(vocab), min_size=0, max_size=24), min_size=1, max_size=4))
+    texts = []
+    for _ in range(draw(st.integers(2, 18))):
+        w = list(draw(st.sampled_from(bases)))
+        for _ in range(draw(st.integers(0, 3))):  # replace, drop or append a word
+            op = draw(st.integers(0, 2))
+            if op == 0 and w:
+                w[draw(st.integers(0, len(w) - 1))] = draw(st.sampled_from(vocab))
+            elif op == 1 and w:
+                del w[draw(st.integers(0, len(w) - 1))]
+            else:
+                w.append(draw(st.sampled_from(vocab)))
+        texts.append(" ".join(w))
+    return texts
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(near_texts())
+def test_native_join_equals_the_numpy_path_and_the_oracle(texts):
+    norm = [" ".join(WORDS.findall(s.lower())) for s in texts]
+    got = _pairs(norm, True)
+    want = _pairs(norm, False)
+    for g, w in zip(got, want):
+        assert g.dtype == w.dtype
+        np.testing.assert_array_equal(g, w)
+    assert list(zip(got[0].tolist(), got[1].tolist(), got[2].tolist())) == _oracle(norm)
+
+
+def test_pairs_exactly_at_the_threshold_and_just_below():
+    w = [f"w{i}" for i in range(40)]
+    texts = [" ".join(w[:10]),  # 8 shingles
+             " ".join(w[:9] + ["z1", "z2"]),  # 9 shingles, 7 shared with the first: 7 / 10 = 0.7
+             " ".join(w[:9] + ["z1", "z2", "z3"]),  # 10 shingles, 7 shared with the first: 7 / 11
+             " ".join(w[20:40]), " ".join(w[20:39] + ["y"]), " ".join(w[21:40])]
+    got = _pairs(texts, True)
+    assert list(zip(got[0].tolist(), got[1].tolist())) == [(u, v) for u, v, _ in _oracle(texts)]
+    assert (0, 1) in set(zip(got[0].tolist(), got[1].tolist()))
+    assert (0, 2) not in set(zip(got[0].tolist(), got[1].tolist()))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(near_texts(), st.data())
+def test_find_duplicates_frame_is_the_same_on_both_paths(texts, data):
+    n = len(texts)
+    authors = data.draw(st.lists(st.sampled_from(["ann", "bob", "", None]), min_size=n, max_size=n))
+    days = data.draw(st.lists(st.one_of(st.none(), st.integers(1, 28)), min_size=n, max_size=n))
+    frame = pd.DataFrame({"review_id": [f"r{i}" for i in range(n)], "platform": "amazon",
+                          "text": [t + " one two three four five six seven eight nine" * (i % 2)
+                                   for i, t in enumerate(texts)],
+                          "author": authors,
+                          "created_at": [None if d is None else f"2024-01-{d:02d}" for d in days]})
+    native = dup.find_duplicates(frame)
+    with _numpy_path():
+        numpy_path = dup.find_duplicates(frame)
+    pd.testing.assert_frame_equal(native, numpy_path, check_exact=True)
+
+
+def test_inconsistent_arrays_are_refused():
+    i64 = np.int64
+    rank = np.array([1, 2, 3], dtype=np.uint32)
+    good = dict(off=np.array([0, 3], i64), n_prefix=np.array([1], i64), size=np.array([3], i64),
+                order=np.array([0], i64), last=np.array([1], i64), rest=np.array([2], i64))
+    assert dup._dupcore.join(rank, *good.values(), NEAR_DUPLICATE_JACCARD, 1e-9) == b""
+    for name, bad in [("off", np.array([0, 4], i64)), ("n_prefix", np.array([4], i64)),
+                      ("order", np.array([1], i64)), ("size", np.array([2], i64)), ("off", np.array([0], i64))]:
+        args = {**good, name: bad}
+        with pytest.raises(ValueError, match="_dupcore.join"):
+            dup._dupcore.join(rank, *args.values(), NEAR_DUPLICATE_JACCARD, 1e-9)
