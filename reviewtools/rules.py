@@ -2753,6 +2753,11 @@ _RE2_MAYBE_SYMBOL: Final[str] = "[^a-zA-Z0-9_" + "".join("\\x{%02x}" % ord(c) fo
 _MAYBE_SYMBOL: Final[np.ndarray] = (1 - (_byte_table("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
                                                      + _ASCII_SPACE))).astype(np.uint8)
 _MAYBE_SYMBOL[0x80:0xC0] = 0
+#: The symbol-run stretch count: +1 for a character of that class (its one byte, or its lead byte), -1 for an
+#: ASCII letter, digit or "_" (ends a stretch), 0 for ASCII whitespace and UTF-8 continuation bytes.
+_SYMBOL_STRETCH: Final[np.ndarray] = (_MAYBE_SYMBOL.astype(np.int8)
+                                      - _byte_table("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+                                      .astype(np.int8))
 #: The "@" of an e-mail address.
 _AT_SIGN: Final[np.ndarray] = _byte_table("@")
 _ASCII_LETTERS: Final[np.ndarray] = _byte_table("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -2774,6 +2779,24 @@ _MAYBE_SHARE_SYMBOL[0x80:0xC0] = 0  # continuation bytes: the lead byte already 
 _SHARE_SYMBOL_BALANCE: Final[np.ndarray] = _MAYBE_SHARE_SYMBOL.astype(np.int8) - _SURE_NOT_SYMBOL.astype(np.int8)
 
 
+def _symbol_runs(batch: _Batch, fname: str) -> np.ndarray:
+    """Rows whose ``fname`` has SPAM_SYMBOL_RUN possible symbols with no ASCII letter, digit or "_" between them:
+    RE2's ``S(?:[^a-zA-Z0-9_]*S){11}`` (S: :data:`_RE2_MAYBE_SYMBOL`), or, with the native core, the same rows
+    as the largest count of S characters in a stretch free of those bytes (one C pass, no RE2)."""
+    core = _checks_core()
+    if core is None or not batch.n:
+        return batch.match(fname, "%s(?:[^a-zA-Z0-9_]*%s){%d}" % (_RE2_MAYBE_SYMBOL, _RE2_MAYBE_SYMBOL,
+                                                                   SPAM_SYMBOL_RUN - 1))
+
+    def make() -> np.ndarray:
+        data, offsets = batch._bytes(fname)
+        out = np.zeros(batch.n, dtype=np.int64)
+        core.class_counts(data, offsets, _SYMBOL_STRETCH, b"\x02", out)
+        return out >= SPAM_SYMBOL_RUN
+
+    return batch.memo(("symbol_runs", fname), make)
+
+
 @_prefilter("symbols")
 def _pre_symbols(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray:
     mode = rule.params.get("mode", "only")
@@ -2784,8 +2807,7 @@ def _pre_symbols(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.
             # spaces between (so 12 possible symbols with no ASCII letter, digit or "_" between).
             long_enough = batch.lengths(fname) >= SPAM_SYMBOL_RUN
             out |= long_enough & ~batch.has_byte(fname, _ASCII_ALNUM, "[a-zA-Z0-9]")
-            out |= batch.match_where(fname, _MAYBE_SYMBOL, SPAM_SYMBOL_RUN, "%s(?:[^a-zA-Z0-9_]*%s){%d}" % (
-                _RE2_MAYBE_SYMBOL, _RE2_MAYBE_SYMBOL, SPAM_SYMBOL_RUN - 1))
+            out |= _symbol_runs(batch, fname)
         elif mode == "share":
             # share = symbols / non-space > 0.5, and non-space >= symbols + K (K: letters, digits, "_" and the
             # allowed punctuation in ASCII), so symbols > K; symbols <= the possible symbols counted here.
@@ -2987,25 +3009,41 @@ class _Hits:
             self.constant.append((keys, rids, row))
 
     def frame(self) -> pd.DataFrame:
-        """The rows in key order (a key's rows in the order they were found), as :func:`_to_frame` of them."""
-        if not self.constant:
-            self.keyed.sort(key=lambda kv: kv[0])
-            return _to_frame([r for _, rows in self.keyed for r in rows])
+        """The rows in key order (a key's rows in the order they were found), as :func:`_to_frame` of them.
+
+        Built column by column in Arrow: the detectors' rows as one small array per column, each constant
+        finding's value repeated for its rows (no Python object per row), then one stable sort by key."""
+        import pyarrow as pa
+
         rows = [r for _, rs in self.keyed for r in rs]
-        keys = [k for k, rs in self.keyed for _ in rs]
-        cols: list[list[Any]] = [list(col) for col in zip(*rows)] if rows else [[] for _ in HIT_COLUMNS]
-        for ckeys, rids, row in self.constant:
-            m = len(ckeys)
-            cols[0].extend(rids)
-            for c in range(1, len(HIT_COLUMNS)):
-                cols[c].extend([row[c]] * m)
-        all_keys = np.concatenate([np.asarray(keys, dtype=np.int64)] + [k for k, _, _ in self.constant])
-        order = np.argsort(all_keys, kind="stable")
+        keys = np.asarray([k for k, rs in self.keyed for _ in rs], dtype=np.int64)
+        all_keys = np.concatenate([keys] + [k for k, _, _ in self.constant])
+        order = pa.array(np.argsort(all_keys, kind="stable"))
+        cols: list[tuple[Any, ...]] = list(zip(*rows)) if rows else [() for _ in HIT_COLUMNS]
         data = {}
-        for (c, t), col in zip(HIT_COLUMNS.items(), cols):
-            arr = pd.array([None if v is pd.NA else v for v in col], dtype=t)
-            data[c] = arr.take(order)
+        for c, ((name, dtype), col) in enumerate(zip(HIT_COLUMNS.items(), cols)):
+            atype = _arrow_type(dtype)
+            parts = [pa.array([None if v is pd.NA else v for v in col], type=atype)]
+            for ckeys, rids, row in self.constant:
+                m = len(ckeys)
+                if c == 0:
+                    parts.append(pa.array(rids, type=atype))
+                elif row[c] is None or row[c] is pd.NA:
+                    parts.append(pa.nulls(m, type=atype))
+                else:
+                    parts.append(pa.repeat(pa.scalar(row[c], type=atype), m))
+            whole = pa.concat_arrays(parts) if len(parts) > 1 else parts[0]
+            data[name] = pd.api.types.pandas_dtype(dtype).__from_arrow__(whole.take(order))
         return pd.DataFrame(data)
+
+
+@functools.cache
+def _arrow_type(dtype: str) -> Any:
+    """The Arrow type a hit-frame column of ``dtype`` is built in (``string`` is stored as ``large_string``,
+    as ``pd.array(values, dtype="string")`` stores it)."""
+    import pyarrow as pa
+
+    return {"string": pa.large_string(), "boolean": pa.bool_(), "Int64": pa.int64()}[dtype]
 
 
 def _str_or_empty(v: Any) -> str:

@@ -170,3 +170,14 @@ def test_property_language_rows_same_with_and_without_the_native_passes(rows):
     got = check_each_review(frame)
     pd.testing.assert_frame_equal(got, _without_core(lambda: check_each_review(frame)))
     pd.testing.assert_frame_equal(got, check_each_review(frame, prefilter=False))
+
+
+@needs_core
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text_lists, st.lists(st.sampled_from(["!", " ", "😀", "é", "a", "_", "\t", "-", "€", "…", "1"]), max_size=30))
+def test_property_symbol_stretches_equal_the_re2_run_pattern(texts, pieces):
+    texts = [*texts, "".join(pieces), " ".join(pieces)]
+    native, plain = _pair_batches(list(reversed(texts)), texts)
+    pattern = "%s(?:[^a-zA-Z0-9_]*%s){%d}" % (R._RE2_MAYBE_SYMBOL, R._RE2_MAYBE_SYMBOL, R.SPAM_SYMBOL_RUN - 1)
+    for fname in ("title", "text"):
+        np.testing.assert_array_equal(R._symbol_runs(native, fname), plain.match(fname, pattern))
