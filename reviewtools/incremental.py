@@ -99,7 +99,7 @@ except ImportError:  # pragma: no cover - not compiled here
     _core = None
 
 #: Version of the raw-state recipe (record split, hashes, flags). A new recipe never matches an old state.
-RECIPE: Final[str] = "raw5"  # raw5: XXH3 record and block hashes (raw4: BLAKE2b-64 records, SHA-1 blocks)
+RECIPE: Final[str] = "raw6"  # raw6: RH_MULTI kept; raw5: XXH3 record and block hashes (raw4: BLAKE2b, SHA-1)
 #: Seed of a raw record's hash (XXH3-64, ``xxhash.xxh3_64``): any fixed value; a new one needs a new ``RECIPE``.
 _RAW_SEED: Final[int] = 0x7265766965777231  # b"reviewr1"
 #: One raw record in the stored state (packed little-endian arrays in ``raw_state_part``, migration 005).
@@ -149,6 +149,10 @@ DUPLICATE: Final[int] = 1 << 2
 IN_GROUP: Final[int] = 1 << 3
 #: A duplicate whose content differed from the version kept (``FileReport.conflicting_duplicates``).
 CONFLICT: Final[int] = 1 << 12
+#: The record's hash occurs more than once in its file (identical copies of a record): a re-ingest matches the
+#: other records of unchanged blocks to their old positions without counting every hash of the file again
+#: (:func:`_match`).
+RH_MULTI: Final[int] = 1 << 13
 #: Inputs of ``ingest.infer_rating_scale`` (the rating is a bare number; above 5; above 10; zero).
 R_NUM: Final[int] = 1 << 4
 R_GT5: Final[int] = 1 << 5
@@ -400,9 +404,11 @@ def block_hashes(records: CsvRecords, cuts: np.ndarray) -> np.ndarray:
     >>> b = block_hashes(recs, np.array([2, 4])); b["count"].tolist(), bool(b["h1"][0] == b["h1"][1])
     ([2, 2], True)
     """
+    out = np.zeros(len(cuts), dtype=BLOCK_DTYPE)
+    if not len(cuts):  # a header without records
+        return out
     mv = memoryview(records.data)
     first = np.r_[0, cuts[:-1]].astype(np.int64)
-    out = np.zeros(len(cuts), dtype=BLOCK_DTYPE)
     digest, seed = xxhash.xxh3_128_digest, _BLOCK_SEED
     digests = [digest(mv[a:b], seed) for a, b in zip(records.starts[first].tolist(), records.ends[cuts - 1].tolist())]
     lanes = np.frombuffer(b"".join(digests), dtype="<i8").reshape(-1, 2)
@@ -410,8 +416,8 @@ def block_hashes(records: CsvRecords, cuts: np.ndarray) -> np.ndarray:
     return out
 
 
-def _hashes(records: CsvRecords, old: np.ndarray | None,
-            old_blocks: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, int]:
+def _hashes(records: CsvRecords, old: np.ndarray | None, old_blocks: np.ndarray | None,
+            pairs: list[np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray, int]:
     """Each record's hash (:func:`record_hashes`' values) and the file's blocks; the records of a block whose
     128-bit hash and record count equal a block of the last state take that block's records' hashes (the same
     bytes: the same records), the others are hashed one by one. Returns (hashes, blocks, records hashed).
@@ -422,6 +428,9 @@ def _hashes(records: CsvRecords, old: np.ndarray | None,
     does, at most about (new blocks x old blocks) / 2**128 per ingest, about 1e-29 for a million records. A changed
     record is taken for a seen one (then counted unchanged) with probability about (changed x old records) / 2**64
     through its 64-bit hash: about 5e-10 for 10,000 changed among a million.
+
+    ``pairs``, when given, receives the positions of the records taken from matched blocks and their positions in
+    the last state (:func:`_match` uses them).
     """
     cuts = block_cuts(records)
     blocks = block_hashes(records, cuts)
@@ -452,12 +461,85 @@ def _hashes(records: CsvRecords, old: np.ndarray | None,
     seen_old = np.repeat(old_first[match[same]], count) + k
     rh = np.zeros(len(records), dtype=np.int64)
     rh[seen_new] = old["rhash"][seen_old]
+    if pairs is not None:
+        pairs += [seen_new, seen_old]
     todo = np.ones(len(records), dtype=bool)
     todo[seen_new] = False
     idx = np.flatnonzero(todo)
     if len(idx):
         rh[idx] = record_hashes(CsvRecords(records.data, records.header, records.starts[idx], records.ends[idx]))
     return done(rh, len(idx))
+
+
+def _match_all(old_rh: np.ndarray, rh: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per record of the file (hashes ``rh``): the position of a record of the last state with the same hash
+    (``old_rh``; -1 for none), whether its hash occurs as often in both, and whether it occurs more than once in
+    the file. A hash seen k > 1 times on both sides pairs the i-th copy now with the i-th copy then, any other
+    record takes the first old record with its hash.
+
+    >>> m, same, multi = _match_all(np.array([5, 7, 7, 9]), np.array([7, 5, 7, 8, 9, 9]))
+    >>> m.tolist(), same.tolist(), multi.tolist()
+    ([1, 0, 2, -1, 3, 3], [True, True, True, False, False, False], [True, False, True, False, True, True])
+    """
+    codes, uniq = pd.factorize(np.concatenate([old_rh, rh]))
+    c_old, c_new = codes[:len(old_rh)], codes[len(old_rh):]
+    n_old = np.bincount(c_old, minlength=len(uniq))
+    n_new = np.bincount(c_new, minlength=len(uniq))
+    first_old = np.full(len(uniq), -1, dtype=np.int64)
+    first_old[c_old[::-1]] = np.arange(len(old_rh) - 1, -1, -1, dtype=np.int64)
+    match = first_old[c_new]
+    now_n = n_new[c_new]
+    same_count = now_n == n_old[c_new]
+    # identical copies (a hash seen k times on both sides): the i-th copy now is the i-th copy then
+    multi = np.flatnonzero((match >= 0) & same_count & (now_n > 1))
+    if len(multi):
+        o_idx = np.flatnonzero(_isin(c_old, c_new[multi]))
+        now = pd.DataFrame({"c": c_new[multi], "j": multi})
+        then = pd.DataFrame({"c": c_old[o_idx], "i": o_idx})
+        now["r"] = now.groupby("c").cumcount()
+        then["r"] = then.groupby("c").cumcount()
+        pairs = now.merge(then, on=["c", "r"], how="left")
+        match[pairs["j"].to_numpy()] = pairs["i"].to_numpy()
+    return match, same_count, now_n > 1
+
+
+def _match(old: np.ndarray, rh: np.ndarray,
+           pairs: list[np.ndarray] | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_match_all` of ``old["rhash"]`` and ``rh``, counting only the hashes that can differ from the
+    records' block matches (``pairs``: the records of unchanged blocks and their old positions, from
+    :func:`_hashes`).
+
+    When the block matches pair records one to one (else the whole file is counted), a hash met only in matched
+    records occurs equally often on both sides; if the last state marks it ``RH_MULTI`` (identical copies) its
+    copies are paired by rank, else it occurs once and its record is its block partner. So only the records outside
+    matched blocks, the matched ones whose hash also occurs outside them or is marked ``RH_MULTI``, and their
+    partners are counted (in file order, which keeps first occurrences and ranks): the same three arrays.
+    """
+    old_rh = old["rhash"]
+    if not pairs:
+        return _match_all(old_rh, rh)
+    seen_new, seen_old = pairs
+    mo = np.zeros(len(old), dtype=bool)
+    mo[seen_old] = True
+    if int(np.count_nonzero(mo)) != len(seen_old):  # two blocks matched the same old block
+        return _match_all(old_rh, rh)
+    g_new = np.ones(len(rh), dtype=bool)
+    g_new[seen_new] = False
+    g_old = ~mo
+    outside = np.concatenate([rh[g_new], old_rh[g_old]])
+    tied = _isin(rh[seen_new], outside) | ((old["flags"][seen_old] & RH_MULTI) != 0)
+    g_new[seen_new[tied]] = True
+    g_old[seen_old[tied]] = True
+    gn, go = np.flatnonzero(g_new), np.flatnonzero(g_old)
+    sub_match, sub_same, sub_multi = _match_all(old_rh[go], rh[gn])
+    match = np.full(len(rh), -1, dtype=np.int64)
+    match[seen_new] = seen_old
+    match[gn] = np.where(sub_match >= 0, go[np.maximum(sub_match, 0)] if len(go) else -1, -1)
+    same_count = np.ones(len(rh), dtype=bool)
+    same_count[gn] = sub_same
+    multi = np.zeros(len(rh), dtype=bool)
+    multi[gn] = sub_multi
+    return match, same_count, multi
 
 
 # ------------------------------------------------------------------------------------------- decisions
@@ -938,19 +1020,20 @@ def ingest_file(
 
     def work() -> IngestReport:
         state = _load_state(store, lay.key, Path(name).name) if incremental else None
+        pairs: list[np.ndarray] = []
         rh, blocks, hashed = _hashes(recs, None if state is None else state.records,
-                                     None if state is None else state.blocks)
+                                     None if state is None else state.blocks, pairs)
         holder["hashed"] = hashed
         plan = None
         reason = "no raw state for this layout yet" if incremental else "incremental=False"
         if state is not None:
             try:
-                plan = _plan(store, recs, rh, lay, state, name, column_map, platform, rating_scale)
+                plan = _plan(store, recs, rh, lay, state, name, column_map, platform, rating_scale, pairs)
             except _Fallback as why:
                 reason = str(why)
                 log.info("%s: read whole (%s)", name, why)
         if plan is None:
-            plan = _plan_full(recs, lay, name, column_map, platform, rating_scale)
+            plan = _plan_full(recs, rh, lay, name, column_map, platform, rating_scale)
         read, idx, present_idx, old = plan["read"], plan["idx"], plan["present"], plan["old"]
         entries = np.zeros(n, dtype=STATE_DTYPE)
         entries["rhash"] = rh
@@ -958,7 +1041,8 @@ def ingest_file(
         entries["rhash"][idx] = rh[idx]
         if len(present_idx):
             _rows(entries)[present_idx] = _rows(old)
-        entries["flags"] |= np.where(plan["invalid"], NOT_UTF8, 0)
+        entries["flags"] = ((entries["flags"] & ~RH_MULTI) | np.where(plan["invalid"], NOT_UTF8, 0)
+                            | np.where(plan["multi"], RH_MULTI, 0))
         present = None
         if plan["incremental"]:
             pks = old["pk"][old["flags"] & KEPT != 0]
@@ -1043,7 +1127,7 @@ def _file_encoding(lay: _Layout, invalid: np.ndarray) -> str:
     return "cp1252" if lay.enc == "utf-8" and invalid.any() else lay.enc
 
 
-def _plan_full(recs: CsvRecords, lay: _Layout, name: str, column_map: Mapping[str, str] | None,
+def _plan_full(recs: CsvRecords, rh: np.ndarray, lay: _Layout, name: str, column_map: Mapping[str, str] | None,
                platform: str | None, rating_scale: tuple[float, float] | None) -> dict[str, Any]:
     """Read every record (the first ingest of a layout, or a fallback), as ``read_reviews`` reads the file."""
     n = len(recs)
@@ -1059,35 +1143,20 @@ def _plan_full(recs: CsvRecords, lay: _Layout, name: str, column_map: Mapping[st
     context = _context(lay, read.entries["flags"], enc)
     return {"read": read, "idx": all_idx, "present": np.zeros(0, dtype=np.int64),
             "old": np.zeros(0, dtype=STATE_DTYPE), "old_pos": np.zeros(0, dtype=np.int64), "invalid": invalid,
-            "context": context, "incremental": False}
+            "context": context, "incremental": False,
+            "multi": pd.Series(rh).duplicated(keep=False).to_numpy()}
 
 
 def _plan(store: ReviewStore, recs: CsvRecords, rh: np.ndarray, lay: _Layout,
           state: _State, name: str, column_map: Mapping[str, str] | None,
-          platform: str | None, rating_scale: tuple[float, float] | None) -> dict[str, Any]:
+          platform: str | None, rating_scale: tuple[float, float] | None,
+          pairs: list[np.ndarray] | None = None) -> dict[str, Any]:
     """Which records to re-read, read them, and check that the unchanged ones stand; raise _Fallback if not."""
     old, old_context, old_ingest = state.records, state.context, state.ingest_id
     n = len(recs)
-    # 1. match raw hashes (one hash table over old and new): a record seen once before, kept and in no
+    # 1. match raw hashes (counted where the block matches do not decide, _match): a record seen once before, kept and in no
     #    duplicate group, is a candidate; a hash that occurs more than once on either side is always re-read
-    codes, uniq = pd.factorize(np.concatenate([old["rhash"], rh]))
-    c_old, c_new = codes[:len(old)], codes[len(old):]
-    n_old = np.bincount(c_old, minlength=len(uniq))
-    n_new = np.bincount(c_new, minlength=len(uniq))
-    first_old = np.full(len(uniq), -1, dtype=np.int64)
-    first_old[c_old[::-1]] = np.arange(len(old) - 1, -1, -1, dtype=np.int64)
-    match = first_old[c_new]
-    same_count = n_new[c_new] == n_old[c_new]
-    # identical copies (a hash seen k times on both sides): the i-th copy now is the i-th copy then
-    multi = np.flatnonzero((match >= 0) & same_count & (n_new[c_new] > 1))
-    if len(multi):
-        o_idx = np.flatnonzero(_isin(c_old, c_new[multi]))
-        now = pd.DataFrame({"c": c_new[multi], "j": multi})
-        then = pd.DataFrame({"c": c_old[o_idx], "i": o_idx})
-        now["r"] = now.groupby("c").cumcount()
-        then["r"] = then.groupby("c").cumcount()
-        pairs = now.merge(then, on=["c", "r"], how="left")
-        match[pairs["j"].to_numpy()] = pairs["i"].to_numpy()
+    match, same_count, multi = _match(old, rh, pairs)
     found = match >= 0
     mflags = np.where(found, old["flags"][np.maximum(match, 0)] if len(old) else 0, 0)
     cand = found & (mflags & (KEPT | DUPLICATE) != 0) & same_count
@@ -1144,7 +1213,7 @@ def _plan(store: ReviewStore, recs: CsvRecords, rh: np.ndarray, lay: _Layout,
     if (sub & D_SLASH).any() and _slash_decision(sub) != context["day_first"]:
         raise _Fallback("the re-read records alone would read slash dates the other way round")
     return {"read": read, "idx": idx, "present": unchanged, "old": old_u, "old_pos": match[unchanged],
-            "invalid": invalid, "context": context, "incremental": True}
+            "invalid": invalid, "context": context, "incremental": True, "multi": multi}
 
 
 def _isin(values: np.ndarray, among: np.ndarray) -> np.ndarray:

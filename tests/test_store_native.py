@@ -165,3 +165,69 @@ def test_a_state_of_the_previous_recipe_is_rebuilt_once(tmp_path: Path, monkeypa
         assert again.report.unchanged == 50
         later = store.ingest_file(path)
         assert (later.mode, later.reread, later.report.unchanged) == ("incremental", 0, 50)
+
+
+# ------------------------------------------------------------------------------------------- matching
+
+
+LINES = [b"a,1", b"b,2", b'c,"x\ny"', b"d,4", b"e,55", b"f,666", b"g,7777", b"h,8", b"i,9", b"j,10"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 30), min_size=1, max_size=120),
+       st.lists(st.tuples(st.sampled_from(["edit", "insert", "delete", "move", "copy"]), st.integers(0, 200),
+                          st.integers(0, 200), st.integers(1, 20)), max_size=6),
+       st.sampled_from([1, 2, 3, 16]))
+def test_block_assisted_match_equals_counting_every_hash(old_lines: list[int], ops: list[tuple], block: int) -> None:
+    """``_match`` (only hashes the block matches do not decide are counted) gives ``_match_all``'s three arrays on
+    files with identical copies, edits, insertions, deletions, moved and copied runs of records."""
+    from reviewtools.incremental import RH_MULTI, STATE_DTYPE, _hashes, _match, _match_all
+
+    def line(k: int) -> bytes:  # k < 10: one of a few lines (identical copies); else a unique one
+        return LINES[k] if k < len(LINES) else b"u%d,%d" % (k, k * 7)
+
+    old = [line(k) for k in old_lines]
+    new = list(old)
+    for kind, a, b, n in ops:
+        a, b = a % (len(new) + 1), b % (len(new) + 1)
+        if kind == "edit" and new:
+            new[a % len(new)] = b"!" + new[a % len(new)]
+        elif kind == "insert":
+            new[a:a] = [line(b % 40)] * n
+        elif kind == "delete":
+            del new[a:a + n]
+        elif kind == "move":
+            run = new[a:a + n]
+            del new[a:a + n]
+            new[b % (len(new) + 1):b % (len(new) + 1)] = run
+        else:
+            new[b:b] = new[a:a + n]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(incremental, "BLOCK_RECORDS", block)
+        old_recs = split_csv(b"k,v\n" + b"\n".join(old) + b"\n", ",", csv.QUOTE_MINIMAL)
+        new_recs = split_csv(b"k,v\n" + b"\n".join(new) + b"\n", ",", csv.QUOTE_MINIMAL)
+        old_rh, old_blocks, _ = _hashes(old_recs, None, None)
+        state = np.zeros(len(old_rh), dtype=STATE_DTYPE)
+        state["rhash"] = old_rh
+        state["flags"] = np.where(pd.Series(old_rh).duplicated(keep=False).to_numpy(), RH_MULTI, 0)
+        pairs: list[np.ndarray] = []
+        rh, _, _ = _hashes(new_recs, state, old_blocks, pairs)
+    assert (rh == record_hashes(new_recs)).all()
+    got, want = _match(state, rh, pairs), _match_all(old_rh, rh)
+    for g, w in zip(got, want):
+        assert g.dtype == w.dtype and g.tolist() == w.tolist()
+
+
+def test_a_header_only_export_is_ingested_like_the_full_path(tmp_path: Path) -> None:
+    """A header without records has no blocks (``block_hashes`` of no cuts raised IndexError before)."""
+    from reviewtools.ingest import read_reviews
+
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"Stars,Review,Date\n")
+    with ReviewStore(tmp_path / "inc.db") as inc, ReviewStore(tmp_path / "ref.db") as ref:
+        for _ in range(2):
+            got = inc.ingest_file(empty)
+            res = read_reviews(empty)
+            want = ref.ingest(res, source=str(empty))
+            assert got.report.as_dict() == want.as_dict() and got.result.files == res.files
+        assert got.mode == "incremental"
