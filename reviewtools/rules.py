@@ -853,6 +853,67 @@ def _split_host(url: str) -> tuple[str, str, bool]:
     return host, u[host_end:], scheme or low.startswith("www.")
 
 
+#: A bare domain's TLD follows a dot: ``\.[A-Za-z]{2}`` (its first two letters).
+_DOT_LETTERS = re.compile(r"\.[A-Za-z]{2}")
+#: The characters of a bare domain's labels and dots, read leftwards (on the reversed field) from a dot.
+_DOMAIN_RUN = re.compile(r"[A-Za-z0-9.-]*")
+
+
+def _scheme_matches(s: str, low: str) -> Iterator[re.Match[str]]:
+    """``_URL_SCHEME.finditer(s)``, trying the pattern only where a match can start: 3, 4 or 5 characters
+    before a "://" (``ftp``, ``http``, ``https``) or at a "www." of any case (``low`` is ``s.lower()``; no
+    other character lower-cases to "w"). ``match`` at a position reads the ``\b`` before it, as the scan
+    does; starts inside an earlier match are skipped, as the scan resumes after it."""
+    if len(low) != len(s):  # a character whose lower case has another length: positions differ
+        yield from _URL_SCHEME.finditer(s)
+        return
+    starts = set()
+    i = s.find("://")
+    while i != -1:
+        starts.update(j for j in (i - 5, i - 4, i - 3) if j >= 0)
+        i = s.find("://", i + 1)
+    i = low.find("www.")
+    while i != -1:
+        starts.add(i)
+        i = low.find("www.", i + 1)
+    end = 0
+    for i in sorted(starts):
+        if i < end:
+            continue
+        m = _URL_SCHEME.match(s, i)
+        if m:
+            end = m.end()
+            yield m
+
+
+def _bare_domain_matches(s: str) -> Iterator[re.Match[str]]:
+    """``_BARE_DOMAIN.finditer(s)``, trying the pattern only at the start of each run of ``[A-Za-z0-9.-]``
+    that holds a dot followed by two ASCII letters. A match needs such a dot (before its TLD), and it can only
+    start where a run starts: its look-behind refuses a letter, digit, "." or "-" before it, and its labels,
+    dots and TLD are all run characters. Starts inside an earlier match are skipped, as the scan resumes
+    after it."""
+    dots = [m.start() for m in _DOT_LETTERS.finditer(s)]
+    if not dots:
+        return
+    n = len(s)
+    rs = s[::-1]
+    starts = []
+    run_end = -1  # where the run around the previous dot ends: later dots before it share its start
+    for d in dots:
+        if d < run_end:
+            continue
+        starts.append(n - _DOMAIN_RUN.match(rs, n - 1 - d).end())
+        run_end = _DOMAIN_RUN.match(s, d).end()
+    end = 0
+    for i in sorted(starts):
+        if i < end:
+            continue
+        m = _BARE_DOMAIN.match(s, i)
+        if m:
+            end = m.end()
+            yield m
+
+
 def _find_links(rv: _Review, fname: str) -> list[_Link]:
     key = "links:" + fname
     if key in rv._cache:
@@ -862,7 +923,7 @@ def _find_links(rv: _Review, fname: str) -> list[_Link]:
     if "." in s:
         tlds, ambiguous = _tld_sets()
         taken: list[tuple[int, int]] = []
-        for m in _URL_SCHEME.finditer(s):
+        for m in _scheme_matches(s, rv.lower(fname)):
             start, end = m.start(), m.end()
             while end > start and s[end - 1] in _TRAILING:
                 end -= 1
@@ -871,7 +932,7 @@ def _find_links(rv: _Review, fname: str) -> list[_Link]:
                 continue
             links.append(_Link(fname, start, end, host, True, path))
             taken.append((start, end))
-        for m in _BARE_DOMAIN.finditer(s):
+        for m in _bare_domain_matches(s):
             start, end = m.start(), m.end()
             if any(a <= start < b for a, b in taken):
                 continue

@@ -181,3 +181,42 @@ def test_property_symbol_stretches_equal_the_re2_run_pattern(texts, pieces):
     pattern = "%s(?:[^a-zA-Z0-9_]*%s){%d}" % (R._RE2_MAYBE_SYMBOL, R._RE2_MAYBE_SYMBOL, R.SPAM_SYMBOL_RUN - 1)
     for fname in ("title", "text"):
         np.testing.assert_array_equal(R._symbol_runs(native, fname), plain.match(fname, pattern))
+
+
+@needs_core
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(1, 12), st.lists(st.lists(st.sampled_from(["a", "b", " ", "é", "😀", "\u00a0", "!", "aa", "ééé",
+                                                                "a" * 7, "!" * 5, "€€"]), max_size=40)
+                                     .map("".join), min_size=1, max_size=8))
+def test_property_char_runs_of_any_length_equal_re2(length, texts):
+    """The strided C pass (candidates every length / 2 bytes) for every run length, against RE2's pattern."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ascii_runs = ["\\x{%02x}{%d}" % (c, length) for c in range(128) if not chr(c).isspace()]
+    pattern = "(?:" + "|".join(ascii_runs) + ")|[^\\x{00}-\\x{7f}]{%d}" % length
+    arr = pa.array(texts, type=pa.large_string())
+    want = np.asarray(pc.match_substring_regex(arr, pattern).to_numpy(zero_copy_only=False), dtype=bool)
+    bufs = arr.buffers()
+    offsets = np.frombuffer(bufs[1], dtype=np.int64)[: len(arr) + 1]
+    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, dtype=np.uint8)
+    got = np.zeros(len(texts), dtype=np.uint8)
+    CORE.char_runs(data, offsets, length, R._ASCII_SPACE_TABLE, got)
+    np.testing.assert_array_equal(got.view(bool), want)
+
+
+_LINK_PIECES = ["http://", "https://", "HTTPS://", "httpſ://", "ftp://", "xhttp://", "://", "www.", "WwW.", "wwww.",
+                "example", "a", "b-c", "-", ".", "..", ".com", ".COM", ".Co", ".uk", ".it", "/path?tag=x", ":8080",
+                " ", "\n", "@", "_", "é", "İ", "K", "ß", "1", "2.0", "e.g", "x" * 64, "(", ")", "'"]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(_LINK_PIECES), st.text(alphabet=st.characters(codec="utf-8"), max_size=3)),
+                max_size=30).map("".join))
+def test_property_link_scans_at_candidate_positions_equal_finditer(s):
+    """The scheme and bare-domain scans, tried only where a match can start, give finditer's matches."""
+    def spans(ms):
+        return [(m.span(), m.groups()) for m in ms]
+
+    assert spans(R._scheme_matches(s, s.lower())) == spans(R._URL_SCHEME.finditer(s))
+    assert spans(R._bare_domain_matches(s)) == spans(R._BARE_DOMAIN.finditer(s))
