@@ -1,5 +1,5 @@
-/* Optional native core of reviewtools.duplicates: the near-duplicate join's candidate generation and
- * verification (an exact prefix-filtering set-similarity join, AllPairs / PPJoin style).
+/* Optional native core of reviewtools.duplicates: ASCII text normalising (squeeze, at the end) and the
+ * near-duplicate join's candidate generation and verification (an exact prefix-filtering set-similarity join, AllPairs / PPJoin style).
  *
  * reviewtools/duplicates.py keeps a pure numpy path (_candidates + _overlaps) that gives the same pairs; the
  * tests compare the two. Nothing here changes WHICH pairs are near duplicates: both paths return every pair of
@@ -257,7 +257,82 @@ done:
     return result;
 }
 
+/* ---------------------------------------------------------------------------------------------- normalise
+ * squeeze(data, offsets, lut, out, out_offsets, n_words, not_ascii) -> bytes used in out
+ *   data        the texts' bytes (a large_string array's data buffer)
+ *   offsets     int64[n+1]: text i is data[offsets[i]:offsets[i+1]] (absolute, non-decreasing)
+ *   lut         uint8[256]: each ASCII byte's normalised form (lower case for a word character), 32 for a
+ *               separator (duplicates._ASCII_WORD_LUT)
+ *   out         writable uint8[>= offsets[n] - offsets[0]]: the normalised texts, back to back
+ *   out_offsets writable int64[n+1], n_words writable int64[n], not_ascii writable uint8[n]
+ * An ASCII text becomes its words (maximal runs of non-separators, mapped through lut) joined by single spaces;
+ * a text with a byte >= 128 is left empty and flagged in not_ascii (Python normalises those: str.lower and \w
+ * are Unicode-aware). The numpy path (duplicates._squeeze_ascii) gives the same bytes.
+ */
+static PyObject *squeeze(PyObject *self, PyObject *args) {
+    Py_buffer b_data, b_off, b_lut, b_out, b_new, b_nw, b_na;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "y*y*y*w*w*w*w*", &b_data, &b_off, &b_lut, &b_out, &b_new, &b_nw, &b_na)) return NULL;
+    PyObject *result = NULL;
+    Py_buffer *bufs[7] = {&b_data, &b_off, &b_lut, &b_out, &b_new, &b_nw, &b_na};
+    Py_ssize_t n = b_off.len / 8 - 1;
+    if (n < 0 || b_lut.len != 256 || check(&b_new, 8, n + 1, "out_offsets") || check(&b_nw, 8, n, "n_words") ||
+        check(&b_na, 1, n, "not_ascii"))
+        goto done;
+    const int64_t *off = (const int64_t *)b_off.buf;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (off[i] < 0 || off[i] > off[i + 1] || off[i + 1] > b_data.len) {
+            PyErr_SetString(PyExc_ValueError, "_dupcore.squeeze: offsets outside the data");
+            goto done;
+        }
+    }
+    if (n > 0 && b_out.len < off[n] - off[0]) {
+        PyErr_SetString(PyExc_ValueError, "_dupcore.squeeze: out is too small");
+        goto done;
+    }
+    const uint8_t *data = (const uint8_t *)b_data.buf, *lut = (const uint8_t *)b_lut.buf;
+    uint8_t *out = (uint8_t *)b_out.buf, *not_ascii = (uint8_t *)b_na.buf;
+    int64_t *new_off = (int64_t *)b_new.buf, *n_words = (int64_t *)b_nw.buf;
+    int64_t o = 0;
+    Py_BEGIN_ALLOW_THREADS
+    new_off[0] = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int64_t start = o, nw = 0;
+        int64_t in_word = 0, bad = 0;
+        for (int64_t p = off[i]; p < off[i + 1]; p++) { /* branch-free but for the rare non-ASCII byte */
+            uint8_t c = data[p];
+            if (c >= 128) {
+                bad = 1;
+                break;
+            }
+            uint8_t m = lut[c];
+            int64_t is_word = m != 32, begins = is_word & !in_word;
+            out[o] = 32; /* a space before a word that is not the text's first */
+            o += begins & (nw > 0);
+            out[o] = m;
+            o += is_word;
+            nw += begins;
+            in_word = is_word;
+        }
+        if (bad) {
+            o = start;
+            nw = 0;
+        }
+        not_ascii[i] = (uint8_t)bad;
+        n_words[i] = nw;
+        new_off[i + 1] = o;
+    }
+    Py_END_ALLOW_THREADS
+    result = PyLong_FromLongLong((long long)o);
+done:
+    for (int i = 0; i < 7; i++) PyBuffer_Release(bufs[i]);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"squeeze", squeeze, METH_VARARGS,
+     "squeeze(data, offsets, lut, out, out_offsets, n_words, not_ascii) -> bytes used: ASCII texts normalised "
+     "(words through lut, joined by single spaces); texts with a byte >= 128 left empty and flagged."},
     {"join", join, METH_VARARGS,
      "join(rank, off, n_prefix, size, order, last, rest, t, eps) -> bytes of int64 (u, v, overlap) triples: every "
      "pair of texts with Jaccard >= t over their shared shingles (see reviewtools.duplicates._near_pairs)."},

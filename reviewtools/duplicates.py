@@ -192,14 +192,43 @@ def _release() -> None:
 
 
 def _normalised_block(texts: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    norm, n_words = _squeeze_ascii(texts)
-    not_ascii = pc.invert(pc.string_is_ascii(texts))
-    rows = np.flatnonzero(not_ascii.to_numpy(zero_copy_only=False))
+    if _dupcore is not None:
+        norm, n_words, flags = _squeeze_native(texts)
+        not_ascii = pa.array(flags)
+        rows = np.flatnonzero(flags)
+    else:
+        norm, n_words = _squeeze_ascii(texts)
+        not_ascii = pc.invert(pc.string_is_ascii(texts))
+        rows = np.flatnonzero(not_ascii.to_numpy(zero_copy_only=False))
     if len(rows):
         words = [_normalise(s) for s in texts.take(pa.array(rows)).to_pylist()]
         norm = pc.replace_with_mask(norm, not_ascii, pa.array([" ".join(w) for w in words], type=pa.large_string()))
         n_words[rows] = [len(w) for w in words]
     return norm, n_words
+
+
+def _squeeze_native(texts: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+    """:func:`_squeeze_ascii` by the native core (``reviewtools._dupcore.squeeze``: one pass over the bytes through
+    :data:`_ASCII_WORD_LUT`), and which texts are not ASCII (those come back empty, for Python to normalise).
+
+    >>> norm, n, odd = _squeeze_native(pa.array(["Hi, THERE!  ok_1", "Ça va?", "", " -a- "], type=pa.large_string()))
+    >>> norm.to_pylist(), n.tolist(), odd.tolist()  # doctest: +SKIP
+    (['hi there ok_1', '', '', 'a'], [3, 0, 0, 1], [False, True, False, False])
+    """
+    if texts.type != _LS:
+        texts = texts.cast(_LS)
+    n = len(texts)
+    _, off_buf, data_buf = texts.buffers()
+    offsets = np.frombuffer(off_buf, dtype=np.int64)[texts.offset:texts.offset + n + 1]
+    data = data_buf if data_buf is not None else pa.py_buffer(b"")
+    out = np.empty(max(int(offsets[-1] - offsets[0]), 1), dtype=np.uint8)
+    new_offsets = np.empty(n + 1, dtype=np.int64)
+    n_words = np.empty(n, dtype=np.int64)
+    not_ascii = np.empty(n, dtype=np.bool_)
+    used = _dupcore.squeeze(data, np.ascontiguousarray(offsets), _ASCII_WORD_LUT, out, new_offsets, n_words,
+                            not_ascii.view(np.uint8))
+    norm = pa.Array.from_buffers(_LS, n, [None, pa.py_buffer(new_offsets), pa.py_buffer(out[:used])])
+    return norm, n_words, not_ascii
 
 
 def _squeeze_ascii(texts: pa.Array) -> tuple[pa.Array, np.ndarray]:

@@ -133,3 +133,26 @@ def test_inconsistent_arrays_are_refused():
         args = {**good, name: bad}
         with pytest.raises(ValueError, match="_dupcore.join"):
             dup._dupcore.join(rank, *args.values(), NEAR_DUPLICATE_JACCARD, 1e-9)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("aZ_9 -,.\n\t\x00\x7f!?") + ["É", "é", "😀", "\u0301"]),
+                        max_size=16), max_size=10), st.integers(0, 3))
+def test_native_squeeze_equals_the_numpy_bytes_on_ascii_texts(texts, skip):
+    arr = pa.array(texts, type=pa.large_string()).slice(min(skip, len(texts)))  # a slice: offsets not at 0
+    norm, n_words, not_ascii = dup._squeeze_native(arr)
+    want, want_words = dup._squeeze_ascii(arr)
+    assert not_ascii.tolist() == [not s.isascii() for s in arr.to_pylist()]
+    ascii_rows = np.flatnonzero(~not_ascii)
+    assert norm.take(pa.array(ascii_rows)).to_pylist() == want.take(pa.array(ascii_rows)).to_pylist()
+    assert n_words[ascii_rows].tolist() == want_words[ascii_rows].tolist()
+    assert norm.take(pa.array(np.flatnonzero(not_ascii))).to_pylist() == [""] * int(not_ascii.sum())
+    assert [" ".join(WORDS.findall(s.lower())) for s in arr.to_pylist()] == \
+        dup._normalised_texts(arr)[0].to_pylist()
+
+
+def test_squeeze_refuses_offsets_outside_the_data():
+    out = np.empty(4, np.uint8)
+    with pytest.raises(ValueError, match="_dupcore.squeeze"):
+        dup._dupcore.squeeze(b"abc", np.array([0, 5], np.int64), dup._ASCII_WORD_LUT, out, np.empty(2, np.int64),
+                             np.empty(1, np.int64), np.empty(1, np.uint8))
