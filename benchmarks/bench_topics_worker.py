@@ -1,7 +1,7 @@
 """CPU per review of complaint topics where the pipeline runs them: in a forked worker after the warm parent.
 
     .venv/bin/python benchmarks/bench_topics_worker.py [--corpus benchmarks/out/reviews_100000_seed8.csv]
-        [--rows 25000] [--rounds 3] [--check DIR | --save DIR]
+        [--rows 25000] [--rounds 3] [--check DIR | --save DIR] [--freeze]
 
 The corpus (a canonical CSV export, e.g. made by ``benchmarks/generate.py``) is cut into ``--rows`` slices (the
 pipeline's partitions hold at most ``pipeline.MAX_PARTITION_ROWS`` = 25,000), each scored by
@@ -9,7 +9,11 @@ pipeline's partitions hold at most ``pipeline.MAX_PARTITION_ROWS`` = 25,000), ea
 parent does (``pipeline._warm_worker``) and, per round, forks a fresh child that runs ``find_and_tag_topics``
 on every slice in turn, as a pool worker runs its tasks: CPU seconds per slice (``time.process_time``, so other
 people's load inflates it less than wall time; the load average is printed) and how many times Python's cyclic
-GC ran. The first slice of a fresh worker also pays for the caches it grows (the word table).
+GC ran. The first slice of a fresh worker also pays for the caches it grows and for its first collections of
+the oldest generation, which write to the header of every object inherited from the parent (shared pages become
+private copies). ``--freeze`` calls ``gc.freeze()`` before each fork (and ``gc.unfreeze()`` after), as
+``run_triage`` does around its decisions pool (not around the per-review pool), to measure what that would save
+here (in this benchmark's small parent: ~0.3-0.7 CPU us/review, load 4).
 
 To compare trees, run it once per tree, interleaved, with ``PYTHONPATH`` pointing at a ``git archive`` of the
 other commit (``reviewtools/_vadercore*.so`` copied in). ``--save DIR`` pickles each slice's tagged and match
@@ -37,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--save", type=Path, help="pickle each slice's (tagged, matches) here")
     group.add_argument("--check", type=Path, help="compare each slice's frames with those pickled here")
+    parser.add_argument("--freeze", action="store_true", help="gc.freeze() in the parent before each fork")
     args = parser.parse_args(argv)
     if not args.corpus.is_file():
         print(f"bench_topics_worker: no corpus at {args.corpus} (make it with benchmarks/generate.py); skipped")
@@ -52,11 +57,14 @@ def main(argv: list[str] | None = None) -> int:
     del frame
     pipeline._warm_worker()
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    print(f"tree {Path(reviewtools.__file__).parent}; {len(parts)} slices of <= {args.rows:,} rows; load {load}")
+    print(f"tree {Path(reviewtools.__file__).parent}; {len(parts)} slices of <= {args.rows:,} rows; load {load}"
+          + ("; gc frozen before each fork" if args.freeze else ""))
     if args.save:
         args.save.mkdir(parents=True, exist_ok=True)
     for r in range(args.rounds):
         read_end, write_end = os.pipe()
+        if args.freeze:
+            gc.freeze()
         pid = os.fork()
         if pid == 0:  # a fresh worker, as the pool forks it from the warm parent
             os.close(read_end)
@@ -85,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
             os.write(write_end, ("\n".join(lines) + "\n").encode())
             os._exit(0)
         os.close(write_end)
+        if args.freeze:
+            gc.unfreeze()
         chunks = []
         while chunk := os.read(read_end, 65536):
             chunks.append(chunk)
