@@ -65,9 +65,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--check", type=Path)
     ap.add_argument("--blocks", type=int, default=0, metavar="ROUNDS",
                     help="time only the workers' per-block loop in this process, min of ROUNDS")
+    ap.add_argument("--max-block", type=int, default=0, metavar="ROWS",
+                    help="set pipeline.DECISION_MAX_BLOCK (rows per decision block) for this run")
     args = ap.parse_args(argv)
 
     import reviewtools.pipeline as P
+
+    if args.max_block:
+        P.DECISION_MAX_BLOCK = args.max_block
 
     def load(name: str) -> pd.DataFrame:
         with (args.ref / f"{name}.pkl").open("rb") as fh:
