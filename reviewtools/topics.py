@@ -719,22 +719,22 @@ def _judge_polarity(
     # mention: the nearest cue in the same clause decides
     negative = _cue_union(lex.negative, rule.negative_cues)
     positive = _cue_union(lex.positive, rule.positive_cues)
-    clause = doc.clauses[first] if first < len(doc.clauses) else -1
+    words, clauses = doc.words, doc.clauses
+    n = len(words)
+    clause = clauses[first] if first < len(clauses) else -1
     best: tuple[int, int, int] | None = None  # (distance, 0 for negative / 1 for positive, token index)
-    candidates = list(range(max(0, first - CUE_WINDOW), first)) + list(
-        range(last + 1, min(len(doc.words), last + 1 + CUE_WINDOW))
-    )
-    for j in candidates:
-        if doc.clauses[j] != clause:
-            continue
-        w = doc.words[j]
-        sign = 0 if w in negative else 1 if w in positive else None
-        if sign is None:
-            continue
-        dist = first - j if j < first else j - last
-        key = (dist, sign, j)
-        if best is None or key < best:
-            best = key
+    # The least (distance, sign, index) over the tokens within CUE_WINDOW of the match in its clause: outward by
+    # distance, so the first distance with a cue decides (before the match, the smaller index, wins a tie).
+    for dist in range(1, CUE_WINDOW + 1):
+        for j in (first - dist, last + dist):
+            if j < 0 or j >= n or clauses[j] != clause:
+                continue
+            w = words[j]
+            sign = 0 if w in negative else 1 if w in positive else None
+            if sign is not None and (best is None or (sign, j) < best[1:]):
+                best = (dist, sign, j)
+        if best is not None:
+            break
     if best is None:
         return "neutral", bool(negator), negator, "", f"mention {ph.phrase!r} with no cue word nearby"
     _, sign, j = best

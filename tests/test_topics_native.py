@@ -10,6 +10,8 @@ native core switched off (``REVIEWTOOLS_PURE_PYTHON``).
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -194,3 +196,54 @@ def test_native_window_tokens_on_the_examples_at_every_word(monkeypatch):
             spans = [mo.span() for mo in re.finditer(r"\w+", low)]
             for (s, _), (_, e) in zip(spans, spans[1:] + spans[-1:]):
                 _windows_agree(low, s, e)
+
+
+# ------------------------------------------------------------- a mention's nearest cue (searched outward by distance)
+
+def _nearest_cue_reference(doc, first, last, negative, positive):
+    """The search before it went outward: every candidate token, the least (distance, sign, index)."""
+    clause = doc.clauses[first] if first < len(doc.clauses) else -1
+    best = None
+    candidates = list(range(max(0, first - topics.CUE_WINDOW), first)) + list(
+        range(last + 1, min(len(doc.words), last + 1 + topics.CUE_WINDOW)))
+    for j in candidates:
+        if doc.clauses[j] != clause:
+            continue
+        w = doc.words[j]
+        sign = 0 if w in negative else 1 if w in positive else None
+        if sign is None:
+            continue
+        key = (first - j if j < first else j - last, sign, j)
+        if best is None or key < best:
+            best = key
+    return best
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), n=st.integers(1, 14))
+def test_mention_cue_is_the_least_distance_sign_index(data, n):
+    rule = next(r for r in topics.load_topic_rules() if r.mention)
+    negative = topics._cue_union(LEX.negative, rule.negative_cues)
+    positive = topics._cue_union(LEX.positive, rule.positive_cues)
+    pool = sorted(negative)[:4] + sorted(positive)[:4] + ["x", "y", "not", "no", "never"]
+    words = data.draw(st.lists(st.sampled_from(pool), min_size=n, max_size=n))
+    clauses = sorted(data.draw(st.lists(st.integers(0, 2), min_size=n, max_size=n)))
+    first = data.draw(st.integers(0, n - 1))
+    last = data.draw(st.integers(first, n - 1))
+    doc = topics._Doc([], [], words, clauses, [])
+    ph = topics._Phrase(topic=rule.id, kind="mention", phrase=rule.mention[0], pattern="", vocabulary=frozenset(),
+                        first_stems=(), regex=re.compile(""))
+    got = topics._judge_polarity(doc, first, last, ph, rule, LEX, "")
+    best = _nearest_cue_reference(doc, first, last, negative, positive)
+    if best is None:
+        assert got == ("neutral", False, "", "", f"mention {ph.phrase!r} with no cue word nearby")
+        return
+    _, sign, j = best
+    cue, cue_neg = words[j], doc.negator_before(j, LEX)
+    tone = "negative" if sign == 0 else "positive"
+    if cue_neg:
+        want = ("neutral" if sign == 0 else "complaint", True, cue_neg, cue,
+                f"mention {ph.phrase!r} with {tone} cue {cue!r} negated by {cue_neg!r}")
+    else:
+        want = ("complaint" if sign == 0 else "praise", False, "", cue, f"mention {ph.phrase!r} with {tone} cue {cue!r}")
+    assert got == want
