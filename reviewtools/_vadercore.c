@@ -2041,225 +2041,637 @@ done:
     return res;
 }
 
-/* ---- checks: column-wide byte passes of reviewtools.rules' prefilters (issue 8) ---- */
+/* ---- topics: candidate phrase attempts (reviewtools.topics._candidate_attempts, issue 8) ---- */
 
-/* Rows of a UTF-8 column as Arrow lays them out: row j is data[offsets[j] : offsets[j + 1]] (int64 offsets,
-   absolute into data). 0 when the offsets are ordered and inside data, else -1 with a Python error set. */
-static int
-chk_rows(const Py_buffer *bd, const Py_buffer *bo, Py_ssize_t *n)
+/* The word-presence prefilter of reviewtools.topics for a block of lower-cased texts, in one pass per text:
+   its words (maximal runs of Python re's \w: Py_UNICODE_ISALNUM or '_'), the units each word satisfies (it
+   equals an exact literal, or starts with a prefix literal of one of the prefix lengths), which units the text
+   has, and then, at each word that can begin some phrase's first token, each such phrase (in the order of the
+   word's sorted units, then the unit's phrases) whose units the text all has: (text, offset in characters,
+   phrase). The Python path (numpy and Arrow) is the reference; tests compare the two. */
+
+#define TP_FNV_OFFSET 1469598103934665603ULL
+#define TP_FNV_PRIME 1099511628211ULL
+#define TP_MAX_PLEN 64
+#define TP_MAX_UNITS 256  /* units one word can satisfy (more: ValueError; the caller checks the bound) */
+
+typedef struct {
+    uint64_t hash;
+    Py_ssize_t lit;
+} TpSlot;
+
+typedef struct {
+    Py_ssize_t n;
+    uint64_t *hash;    /* per literal */
+    Py_ssize_t *off;   /* per literal: its code points are pool[off[i] : off[i] + len[i]] */
+    Py_ssize_t *len;
+    uint32_t *pool;
+    TpSlot *slot;      /* open addressing (load <= 1/2): the literal's hash and index, or index -1 */
+    uint64_t mask;
+} TpTable;
+
+static void tp_table_free(TpTable *t)
 {
-    if (bo->len % (Py_ssize_t)sizeof(int64_t) != 0 || bo->len < (Py_ssize_t)sizeof(int64_t)) {
-        PyErr_SetString(PyExc_ValueError, "offsets: expected n + 1 int64 values");
+    free(t->hash); free(t->off); free(t->len); free(t->pool); free(t->slot);
+    memset(t, 0, sizeof(*t));
+}
+
+static int tp_is_word(Py_UCS4 c)
+{
+    if (c < 128)
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    return Py_UNICODE_ISALNUM(c);
+}
+
+/* tp_is_word of each Latin-1 character (filled on first use). */
+static unsigned char tp_word1[256];
+static int tp_word1_ready = 0;
+
+static void tp_init_word1(void)
+{
+    if (tp_word1_ready) return;
+    for (int c = 0; c < 256; c++) tp_word1[c] = (unsigned char)tp_is_word((Py_UCS4)c);
+    tp_word1_ready = 1;
+}
+
+/* 0 on success, -1 with a Python error set. */
+static int tp_table_build(TpTable *t, PyObject *keys)
+{
+    memset(t, 0, sizeof(*t));
+    if (!PyList_Check(keys)) {
+        PyErr_SetString(PyExc_TypeError, "topic_attempts: literals must be a list of str");
         return -1;
     }
-    const int64_t *off = (const int64_t *)bo->buf;
-    Py_ssize_t m = bo->len / (Py_ssize_t)sizeof(int64_t);
-    for (Py_ssize_t j = 0; j < m; j++) {
-        if (off[j] < 0 || off[j] > bd->len || (j && off[j] < off[j - 1])) {
-            PyErr_Format(PyExc_ValueError, "offsets[%zd] = %lld is out of order or outside the %zd bytes", j,
-                         (long long)off[j], bd->len);
+    Py_ssize_t n = PyList_GET_SIZE(keys), total = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *k = PyList_GET_ITEM(keys, i);
+        if (!PyUnicode_Check(k)) {
+            PyErr_SetString(PyExc_TypeError, "topic_attempts: literals must be a list of str");
             return -1;
         }
+        total += PyUnicode_GET_LENGTH(k);
     }
-    *n = m - 1;
+    uint64_t cap = 16;
+    while (cap < (uint64_t)n * 2 + 2) cap <<= 1;
+    t->n = n;
+    t->hash = malloc(sizeof(uint64_t) * (n + 1));
+    t->off = malloc(sizeof(Py_ssize_t) * (n + 1));
+    t->len = malloc(sizeof(Py_ssize_t) * (n + 1));
+    t->pool = malloc(sizeof(uint32_t) * (total + 1));
+    t->slot = malloc(sizeof(TpSlot) * cap);
+    t->mask = cap - 1;
+    if (!t->hash || !t->off || !t->len || !t->pool || !t->slot) {
+        tp_table_free(t);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (uint64_t s = 0; s < cap; s++) { t->slot[s].hash = 0; t->slot[s].lit = -1; }
+    Py_ssize_t used = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *k = PyList_GET_ITEM(keys, i);
+        int kind = PyUnicode_KIND(k);
+        const void *data = PyUnicode_DATA(k);
+        Py_ssize_t len = PyUnicode_GET_LENGTH(k);
+        uint64_t h = TP_FNV_OFFSET;
+        for (Py_ssize_t j = 0; j < len; j++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, j);
+            t->pool[used + j] = (uint32_t)c;
+            h = (h ^ (uint64_t)c) * TP_FNV_PRIME;
+        }
+        t->hash[i] = h;
+        t->off[i] = used;
+        t->len[i] = len;
+        used += len;
+        uint64_t s = h & t->mask;
+        while (t->slot[s].lit >= 0) s = (s + 1) & t->mask;
+        t->slot[s].hash = h;
+        t->slot[s].lit = i;
+    }
     return 0;
 }
 
-/* class_counts(data, offsets, tables, runs, out) -> None: for each row j and each of the K tables (int8,
-   K * 256), out[j * K + k] = the sum of tables[k][b] over the row's bytes b; when runs[k] is 1, instead the
-   number of the row's bytes whose table value is non-zero and whose preceding byte in the row has a zero one
-   (starts of runs of marked bytes); when it is 2, the largest sum of the (0/1) values over a stretch of the
-   row between bytes valued -1. reviewtools.rules._Batch.byte_count in numpy is the reference. */
-static PyObject *
-vc_class_counts(PyObject *module, PyObject *args)
+/* The literal equal to text[start : start + len] (hash h), or -1. */
+static inline Py_ssize_t tp_lookup(const TpTable *t, uint64_t h, int kind, const void *data, Py_ssize_t start,
+                            Py_ssize_t len)
 {
-    Py_buffer bd, bo, bt, br, bout;
-    if (!PyArg_ParseTuple(args, "y*y*y*y*w*", &bd, &bo, &bt, &br, &bout)) return NULL;
+    for (uint64_t s = h & t->mask;; s = (s + 1) & t->mask) {
+        Py_ssize_t i = t->slot[s].lit;
+        if (i < 0) return -1;
+        if (t->slot[s].hash != h || t->len[i] != len) continue;
+        const uint32_t *p = t->pool + t->off[i];
+        Py_ssize_t j = 0;
+        while (j < len && p[j] == (uint32_t)PyUnicode_READ(kind, data, start + j)) j++;
+        if (j == len) return i;
+    }
+}
+
+typedef struct {
+    int64_t *v;
+    Py_ssize_t n, cap;
+} TpVec;
+
+static int tp_push(TpVec *v, int64_t x)
+{
+    if (v->n == v->cap) {
+        Py_ssize_t cap = v->cap ? v->cap * 2 : 1024;
+        int64_t *nv = realloc(v->v, sizeof(int64_t) * cap);
+        if (!nv) { PyErr_NoMemory(); return -1; }
+        v->v = nv;
+        v->cap = cap;
+    }
+    v->v[v->n++] = x;
+    return 0;
+}
+
+static PyObject *tp_vec_bytes(TpVec *v)
+{
+    return PyBytes_FromStringAndSize((const char *)v->v, (Py_ssize_t)(sizeof(int64_t) * v->n));
+}
+
+/* A read-only C-contiguous int64 buffer's values, or NULL with an error set. */
+static const int64_t *tp_int64s(PyObject *obj, Py_buffer *view, const char *what)
+{
+    if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return NULL;
+    if (view->itemsize != 8 || !view->format || (strcmp(view->format, "q") && strcmp(view->format, "l")
+                                                 && strcmp(view->format, "<q") && strcmp(view->format, "<l"))) {
+        PyErr_Format(PyExc_TypeError, "topic_attempts: %s must be a C-contiguous int64 array", what);
+        PyBuffer_Release(view);
+        view->obj = NULL;
+        return NULL;
+    }
+    return (const int64_t *)view->buf;
+}
+
+static PyObject *
+vc_topic_attempts(PyObject *self, PyObject *args)
+{
+    PyObject *texts, *exact_keys, *prefix_keys;
+    PyObject *o_exact_ptr, *o_exact_units, *o_prefix_ptr, *o_prefix_units, *o_first_ptr, *o_first_phrases,
+        *o_phrase_ptr, *o_phrase_units;
+    Py_ssize_t n_units;
+    if (!PyArg_ParseTuple(args, "O!OOOOOOOOOOn", &PyList_Type, &texts, &exact_keys, &o_exact_ptr,
+                          &o_exact_units, &prefix_keys, &o_prefix_ptr, &o_prefix_units, &o_first_ptr,
+                          &o_first_phrases, &o_phrase_ptr, &o_phrase_units, &n_units))
+        return NULL;
+    Py_buffer bv[8];
+    memset(bv, 0, sizeof(bv));
     PyObject *res = NULL;
-    Py_ssize_t n = 0, k = br.len;
-    if (chk_rows(&bd, &bo, &n) < 0 || check_buffer(&bt, k * 256, 1, "tables") < 0
-        || check_buffer(&bout, n * k, sizeof(int64_t), "out") < 0)
+    TpTable exact, prefix;
+    memset(&exact, 0, sizeof(exact));
+    memset(&prefix, 0, sizeof(prefix));
+    TpVec rows = {0}, offs = {0}, phr = {0}, pend = {0}, pool = {0};
+    int64_t *seen = NULL;
+    const int64_t *exact_ptr = tp_int64s(o_exact_ptr, &bv[0], "exact_ptr");
+    const int64_t *exact_units = exact_ptr ? tp_int64s(o_exact_units, &bv[1], "exact_units") : NULL;
+    const int64_t *prefix_ptr = exact_units ? tp_int64s(o_prefix_ptr, &bv[2], "prefix_ptr") : NULL;
+    const int64_t *prefix_units = prefix_ptr ? tp_int64s(o_prefix_units, &bv[3], "prefix_units") : NULL;
+    const int64_t *first_ptr = prefix_units ? tp_int64s(o_first_ptr, &bv[4], "first_ptr") : NULL;
+    const int64_t *first_phrases = first_ptr ? tp_int64s(o_first_phrases, &bv[5], "first_phrases") : NULL;
+    const int64_t *phrase_ptr = first_phrases ? tp_int64s(o_phrase_ptr, &bv[6], "phrase_ptr") : NULL;
+    const int64_t *phrase_units = phrase_ptr ? tp_int64s(o_phrase_units, &bv[7], "phrase_units") : NULL;
+    if (!phrase_units) goto done;
+    if (tp_table_build(&exact, exact_keys) < 0 || tp_table_build(&prefix, prefix_keys) < 0) goto done;
+    if (bv[0].len / 8 != exact.n + 1 || bv[2].len / 8 != prefix.n + 1 || bv[4].len / 8 != n_units + 1) {
+        PyErr_SetString(PyExc_ValueError, "topic_attempts: CSR offsets do not fit the literals or units");
         goto done;
-    const unsigned char *x = (const unsigned char *)bd.buf;
-    const int64_t *off = (const int64_t *)bo.buf;
-    const signed char *tab = (const signed char *)bt.buf;
-    const unsigned char *runs = (const unsigned char *)br.buf;
-    int64_t *out = (int64_t *)bout.buf;
-    for (Py_ssize_t j = 0; j < n; j++) { /* a row at a time (it stays in cache for the K tables) */
-        for (Py_ssize_t t = 0; t < k; t++) {
-            const signed char *tt = tab + t * 256;
-            int64_t s = 0;
-            const unsigned char *p = x + off[j], *e = x + off[j + 1];
-            if (runs[t] == 2) {
-                int64_t cur = 0; /* the largest sum over a stretch between bytes valued -1 (which reset it) */
-                for (; p < e; p++) {
-                    int v = tt[*p];
-                    cur = (cur + v) & -(int64_t)(v >= 0);
-                    s = cur > s ? cur : s;
+    }
+    /* the prefix lengths (a word is looked up by its prefixes of these lengths only) */
+    char is_plen[TP_MAX_PLEN + 1];
+    memset(is_plen, 0, sizeof(is_plen));
+    Py_ssize_t max_plen = 0, max_exact = 0, plens[TP_MAX_PLEN];
+    int n_plens = 0;
+    for (Py_ssize_t i = 0; i < prefix.n; i++) {
+        if (prefix.len[i] < 1 || prefix.len[i] > TP_MAX_PLEN) {
+            PyErr_SetString(PyExc_ValueError, "topic_attempts: a prefix literal of 0 or more than 64 characters");
+            goto done;
+        }
+        is_plen[prefix.len[i]] = 1;
+        if (prefix.len[i] > max_plen) max_plen = prefix.len[i];
+    }
+    for (Py_ssize_t k = 1; k <= max_plen; k++)
+        if (is_plen[k]) plens[n_plens++] = k;  /* increasing */
+    for (Py_ssize_t i = 0; i < exact.n; i++)
+        if (exact.len[i] > max_exact) max_exact = exact.len[i];
+    tp_init_word1();
+    seen = calloc((size_t)(n_units > 0 ? n_units : 1), sizeof(int64_t));
+    if (!seen) { PyErr_NoMemory(); goto done; }
+    Py_ssize_t n = PyList_GET_SIZE(texts);
+    for (Py_ssize_t k = 0; k < bv[5].len / 8; k++)
+        if (first_phrases[k] < 0 || first_phrases[k] + 1 >= bv[6].len / 8) {
+            PyErr_SetString(PyExc_ValueError, "topic_attempts: a phrase out of range");
+            goto done;
+        }
+    for (Py_ssize_t k = 0; k < bv[7].len / 8; k++)
+        if (phrase_units[k] < 0 || phrase_units[k] >= n_units) {
+            PyErr_SetString(PyExc_ValueError, "topic_attempts: a unit out of range");
+            goto done;
+        }
+    int64_t units[TP_MAX_UNITS];
+    for (Py_ssize_t r = 0; r < n; r++) {
+        PyObject *s = PyList_GET_ITEM(texts, r);
+        if (!PyUnicode_Check(s)) {
+            PyErr_Format(PyExc_TypeError, "topic_attempts: text %zd is not a str", r);
+            goto done;
+        }
+        int kind = PyUnicode_KIND(s);
+        const void *data = PyUnicode_DATA(s);
+        Py_ssize_t len = PyUnicode_GET_LENGTH(s);
+        int64_t stamp = (int64_t)r + 1;
+        pend.n = 0;
+        pool.n = 0;
+        Py_ssize_t i = 0;
+        const Py_UCS1 *bytes = kind == PyUnicode_1BYTE_KIND ? (const Py_UCS1 *)data : NULL;
+        while (i < len) {
+            Py_ssize_t start;
+            uint64_t h = TP_FNV_OFFSET, ph[TP_MAX_PLEN];
+            Py_ssize_t pl[TP_MAX_PLEN];
+            int np_ = 0;
+            if (bytes) {  /* Latin-1 text (most reviews): one table look-up per character */
+                while (i < len && !tp_word1[bytes[i]]) i++;
+                if (i == len) break;
+                start = i;
+                while (i < len && tp_word1[bytes[i]]) i++;
+                Py_ssize_t wlen = i - start, k = 0;
+                for (int q = 0; q < n_plens; q++) {  /* the hash at each prefix length, then the whole word's */
+                    Py_ssize_t upto = plens[q];
+                    if (upto > wlen) break;
+                    for (; k < upto; k++) h = (h ^ (uint64_t)bytes[start + k]) * TP_FNV_PRIME;
+                    ph[np_] = h;
+                    pl[np_] = upto;
+                    np_++;
                 }
-            } else if (runs[t]) {
-                int prev = 0;
-                for (; p < e; p++) {
-                    int cur = tt[*p] != 0;
-                    s += cur & !prev;
-                    prev = cur;
-                }
+                if (wlen <= max_exact)  /* else no exact literal is so long: not looked up below */
+                    for (; k < wlen; k++) h = (h ^ (uint64_t)bytes[start + k]) * TP_FNV_PRIME;
             } else {
-                for (; p < e; p++) s += tt[*p];
+                if (!tp_is_word(PyUnicode_READ(kind, data, i))) { i++; continue; }
+                start = i;
+                Py_UCS4 c;
+                while (i < len && tp_is_word(c = PyUnicode_READ(kind, data, i))) {
+                    h = (h ^ (uint64_t)c) * TP_FNV_PRIME;
+                    i++;
+                    Py_ssize_t k = i - start;
+                    if (k <= max_plen && is_plen[k]) { ph[np_] = h; pl[np_] = k; np_++; }
+                }
             }
-            out[j * k + t] = s;
+            int nu = 0;
+            Py_ssize_t lit = i - start > max_exact ? -1 : tp_lookup(&exact, h, kind, data, start, i - start);
+            if (lit >= 0)
+                for (int64_t j = exact_ptr[lit]; j < exact_ptr[lit + 1]; j++) {
+                    if (nu == TP_MAX_UNITS) goto too_many;
+                    units[nu++] = exact_units[j];
+                }
+            for (int q = 0; q < np_; q++) {
+                lit = tp_lookup(&prefix, ph[q], kind, data, start, pl[q]);
+                if (lit >= 0)
+                    for (int64_t j = prefix_ptr[lit]; j < prefix_ptr[lit + 1]; j++) {
+                        if (nu == TP_MAX_UNITS) goto too_many;
+                        units[nu++] = prefix_units[j];
+                    }
+            }
+            if (!nu) continue;
+            /* sorted, distinct (few units: insertion sort) */
+            for (int a = 1; a < nu; a++) {
+                int64_t x = units[a];
+                int b = a - 1;
+                while (b >= 0 && units[b] > x) { units[b + 1] = units[b]; b--; }
+                units[b + 1] = x;
+            }
+            int m = 0, firsts = 0;
+            for (int a = 0; a < nu; a++) {
+                if (m && units[m - 1] == units[a]) continue;
+                int64_t u = units[a];
+                if (u < 0 || u >= n_units) {
+                    PyErr_SetString(PyExc_ValueError, "topic_attempts: a unit out of range");
+                    goto done;
+                }
+                units[m++] = u;
+                seen[u] = stamp;
+                if (first_ptr[u + 1] > first_ptr[u]) firsts = 1;
+            }
+            if (firsts) {
+                if (tp_push(&pend, (int64_t)start) < 0 || tp_push(&pend, (int64_t)pool.n) < 0
+                    || tp_push(&pend, (int64_t)m) < 0)
+                    goto done;
+                for (int a = 0; a < m; a++)
+                    if (tp_push(&pool, units[a]) < 0) goto done;
+            }
+        }
+        for (Py_ssize_t q = 0; q < pend.n; q += 3) {
+            int64_t at = pend.v[q], base = pend.v[q + 1], cnt = pend.v[q + 2];
+            for (int64_t a = 0; a < cnt; a++) {
+                int64_t u = pool.v[base + a];
+                for (int64_t f = first_ptr[u]; f < first_ptr[u + 1]; f++) {
+                    int64_t p = first_phrases[f];
+                    int ok = 1;
+                    for (int64_t j = phrase_ptr[p]; j < phrase_ptr[p + 1]; j++)
+                        if (seen[phrase_units[j]] != stamp) { ok = 0; break; }
+                    if (ok && (tp_push(&rows, (int64_t)r) < 0 || tp_push(&offs, at) < 0 || tp_push(&phr, p) < 0))
+                        goto done;
+                }
+            }
         }
     }
-    res = Py_None;
-    Py_INCREF(res);
+    {
+        PyObject *a = tp_vec_bytes(&rows), *b = tp_vec_bytes(&offs), *c = tp_vec_bytes(&phr);
+        if (a && b && c) res = PyTuple_Pack(3, a, b, c);
+        Py_XDECREF(a);
+        Py_XDECREF(b);
+        Py_XDECREF(c);
+    }
+    goto done;
+too_many:
+    PyErr_SetString(PyExc_ValueError, "topic_attempts: a word satisfies more than 256 units");
 done:
-    PyBuffer_Release(&bd);
-    PyBuffer_Release(&bo);
-    PyBuffer_Release(&bt);
-    PyBuffer_Release(&br);
-    PyBuffer_Release(&bout);
+    for (int k = 0; k < 8; k++)
+        if (bv[k].obj) PyBuffer_Release(&bv[k]);
+    tp_table_free(&exact);
+    tp_table_free(&prefix);
+    free(rows.v); free(offs.v); free(phr.v); free(pend.v); free(pool.v);
+    free(seen);
     return res;
 }
 
-/* char_runs(data, offsets, length, spaces, out) -> None: out[j] = 1 when row j holds the same ASCII byte that
-   spaces (128 entries) does not mark `length` times in a row, or `length` non-ASCII characters in a row (UTF-8
-   lead bytes in one run of bytes >= 0x80), else 0: RE2's "(?:\x{00}{N}|\x{01}{N}|...)|[^\x{00}-\x{7f}]{N}"
-   (reviewtools.rules._re2_char_run, the reference). */
-static PyObject *
-vc_char_runs(PyObject *module, PyObject *args)
+
+/* reviewtools.topics._clause_doc's scans of one context window (curly apostrophes already made straight):
+   whether a token runs across start or end (_crosses), one past the last clause mark before start
+   (_last_clause_mark_end), where the clause after the match stops, and the tokens (findall of
+   \w+(?:'\w+)*, \w as Python's re has it) of the pieces before, of and after the match. */
+
+static inline int tp_is_mark(Py_UCS4 c)
 {
-    Py_buffer bd, bo, bs, bout;
-    Py_ssize_t length;
-    if (!PyArg_ParseTuple(args, "y*y*ny*w*", &bd, &bo, &length, &bs, &bout)) return NULL;
-    PyObject *res = NULL;
-    Py_ssize_t n = 0;
-    if (chk_rows(&bd, &bo, &n) < 0 || check_buffer(&bs, 128, 1, "spaces") < 0
-        || check_buffer(&bout, n, 1, "out") < 0)
-        goto done;
-    if (length < 1) {
-        PyErr_SetString(PyExc_ValueError, "length must be positive");
-        goto done;
+    return c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '\n';
+}
+
+/* _token_char(text, i): a word character, or an apostrophe between two of them. */
+static int tp_token_char(int kind, const void *data, Py_ssize_t size, Py_ssize_t i)
+{
+    Py_UCS4 c = PyUnicode_READ(kind, data, i);
+    if (tp_is_word(c)) return 1;
+    return c == '\'' && i > 0 && i < size - 1 && tp_is_word(PyUnicode_READ(kind, data, i - 1))
+           && tp_is_word(PyUnicode_READ(kind, data, i + 1));
+}
+
+static int tp_crosses(int kind, const void *data, Py_ssize_t size, Py_ssize_t pos)
+{
+    if (!(pos > 0 && pos < size)) return 0;
+    return tp_token_char(kind, data, size, pos - 1) && tp_token_char(kind, data, size, pos);
+}
+
+/* Append the tokens of text[lo:hi] as re.findall(r"\w+(?:'\w+)*", text, lo, hi) finds them to out; with
+   breaks, *broken is set when one of them is in that set. 0, or -1 with an error set. */
+static int tp_tokens(PyObject *out, PyObject *text, int kind, const void *data, Py_ssize_t lo, Py_ssize_t hi,
+                     PyObject *breaks, int *broken)
+{
+    Py_ssize_t i = lo;
+    while (i < hi) {
+        if (!tp_is_word(PyUnicode_READ(kind, data, i))) { i++; continue; }
+        Py_ssize_t a = i;
+        while (i < hi && tp_is_word(PyUnicode_READ(kind, data, i))) i++;
+        while (i + 1 < hi && PyUnicode_READ(kind, data, i) == '\'' && tp_is_word(PyUnicode_READ(kind, data, i + 1))) {
+            i += 1;
+            while (i < hi && tp_is_word(PyUnicode_READ(kind, data, i))) i++;
+        }
+        PyObject *w = PyUnicode_Substring(text, a, i);
+        if (!w) return -1;
+        if (!*broken) {
+            int in = PySet_Contains(breaks, w);
+            if (in < 0) { Py_DECREF(w); return -1; }
+            *broken = in;
+        }
+        int bad = PyList_Append(out, w);
+        Py_DECREF(w);
+        if (bad < 0) return -1;
     }
-    const unsigned char *x = (const unsigned char *)bd.buf;
-    const int64_t *off = (const int64_t *)bo.buf;
-    const unsigned char *sp = (const unsigned char *)bs.buf;
-    unsigned char *out = (unsigned char *)bout.buf;
-    unsigned char counted[256]; /* 1 for the bytes a same-byte run may be of: ASCII, not a space */
-    for (int c = 0; c < 256; c++) counted[c] = (unsigned char)(c < 0x80 && !sp[c]);
-    /* A run of `length` equal bytes holds two positions `step` = length / 2 apart that are multiples of step
-       from the row's start (any 2 * step consecutive positions do); a run of `length` non-ASCII characters is
-       at least 2 * length bytes >= 0x80, so it holds two such positions `length` apart. Only there is a run
-       measured (then skipped past). */
-    Py_ssize_t step = length / 2;
-    for (Py_ssize_t j = 0; j < n; j++) {
-        const unsigned char *r = x + off[j];
-        Py_ssize_t len = (Py_ssize_t)(off[j + 1] - off[j]);
-        int found = 0;
-        if (step < 1) { /* length 1: any counted byte or non-ASCII character */
-            for (Py_ssize_t i = 0; i < len && !found; i++) found = counted[r[i]] || r[i] >= 0xC0;
-            out[j] = (unsigned char)found;
+    return 0;
+}
+
+
+/* Where _UP_TO_LAST_TOKEN_RE.match(text, 0, hi) puts its group: the last position p < hi where \w+ starts,
+   not after a word character nor after an apostrophe that follows one; -1 when there is none. */
+static Py_ssize_t tp_last_token_start(int kind, const void *data, Py_ssize_t hi)
+{
+    for (Py_ssize_t p = hi - 1; p >= 0; p--) {
+        if (!tp_is_word(PyUnicode_READ(kind, data, p))) continue;
+        if (p >= 1 && tp_is_word(PyUnicode_READ(kind, data, p - 1))) continue;
+        if (p >= 2 && PyUnicode_READ(kind, data, p - 1) == '\'' && tp_is_word(PyUnicode_READ(kind, data, p - 2)))
+            continue;
+        return p;
+    }
+    return -1;
+}
+
+/* The end of the token \w+(?:'\w+)* that starts at a (a word character), bounded by hi. */
+static Py_ssize_t tp_token_end(int kind, const void *data, Py_ssize_t a, Py_ssize_t hi)
+{
+    Py_ssize_t i = a;
+    while (i < hi && tp_is_word(PyUnicode_READ(kind, data, i))) i++;
+    while (i + 1 < hi && PyUnicode_READ(kind, data, i) == '\'' && tp_is_word(PyUnicode_READ(kind, data, i + 1))) {
+        i += 1;
+        while (i < hi && tp_is_word(PyUnicode_READ(kind, data, i))) i++;
+    }
+    return i;
+}
+
+/* Append the tokens of text[lo:hi] with their clause and sentence numbers as reviewtools.topics._add_tokens
+   numbers them (a clause mark ends a clause, . ! ? and a line break a sentence, a word in breaks opens a
+   clause); with limit >= 0, stop after that many tokens (the marker reach past a sentence). 0, or -1. */
+static int tp_numbered(PyObject *text, int kind, const void *data, Py_ssize_t lo, Py_ssize_t hi, PyObject *breaks,
+                       Py_ssize_t *clause, Py_ssize_t *sentence, PyObject *words, PyObject *clauses,
+                       PyObject *sentences, Py_ssize_t limit)
+{
+    Py_ssize_t i = lo;
+    while (i < hi) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (tp_is_mark(c)) {
+            *clause += 1;
+            if (c == '.' || c == '!' || c == '?' || c == '\n') *sentence += 1;
+            i++;
             continue;
         }
-        for (Py_ssize_t k = 0; k + step < len && !found; k += step) {
-            if (r[k] != r[k + step] || !counted[r[k]]) continue;
-            Py_ssize_t lo = k, hi = k; /* the run of r[k] around k: [lo, hi] */
-            while (lo > 0 && r[lo - 1] == r[k]) lo--;
-            while (hi + 1 < len && r[hi + 1] == r[k]) hi++;
-            found = hi - lo + 1 >= length;
-            k = hi - hi % step; /* the next k (after += step) is past the run */
+        if (!tp_is_word(c)) { i++; continue; }
+        Py_ssize_t a = i;
+        while (i < hi && tp_is_word(PyUnicode_READ(kind, data, i))) i++;
+        while (i + 1 < hi && PyUnicode_READ(kind, data, i) == '\'' && tp_is_word(PyUnicode_READ(kind, data, i + 1))) {
+            i += 1;
+            while (i < hi && tp_is_word(PyUnicode_READ(kind, data, i))) i++;
         }
-        for (Py_ssize_t k = 0; k + length < len && !found; k += length) {
-            if (r[k] < 0x80 || r[k + length] < 0x80) continue;
-            Py_ssize_t lo = k, hi = k; /* the run of bytes >= 0x80 around k */
-            while (lo > 0 && r[lo - 1] >= 0x80) lo--;
-            while (hi + 1 < len && r[hi + 1] >= 0x80) hi++;
-            Py_ssize_t chars = 0;
-            for (Py_ssize_t i = lo; i <= hi; i++) chars += r[i] >= 0xC0;
-            found = chars >= length;
-            k = hi - hi % length;
-        }
-        out[j] = (unsigned char)found;
+        PyObject *w = PyUnicode_Substring(text, a, i);
+        if (!w) return -1;
+        int in = PySet_Contains(breaks, w);
+        if (in < 0) { Py_DECREF(w); return -1; }
+        if (in) *clause += 1;
+        PyObject *cl = PyLong_FromSsize_t(*clause), *se = cl ? PyLong_FromSsize_t(*sentence) : NULL;
+        int bad = !se || PyList_Append(words, w) < 0 || PyList_Append(clauses, cl) < 0
+                  || PyList_Append(sentences, se) < 0;
+        Py_DECREF(w);
+        Py_XDECREF(cl);
+        Py_XDECREF(se);
+        if (bad) return -1;
+        if (limit >= 0 && --limit == 0) break;
     }
-    res = Py_None;
-    Py_INCREF(res);
-done:
-    PyBuffer_Release(&bd);
-    PyBuffer_Release(&bo);
-    PyBuffer_Release(&bs);
-    PyBuffer_Release(&bout);
-    return res;
+    return 0;
 }
 
-/* repeated_tokens(data, offsets, sep, out) -> None: out[j] = 1 when row j holds three equal tokens in a row,
-   a token being a maximal run of bytes the 256-entry table sep does not mark, else 0
-   (reviewtools.rules._repeated_tokens in numpy is the reference). Token edges come from 64-bit masks of the
-   separator bytes (one bit per byte), walked by their set bits, so there is no branch per byte. */
+/* reviewtools.topics._window_doc's tokens of one context window (curly apostrophes already made straight):
+   None when a token runs across start or end, else (words, clauses, sentences, first, last): from the last
+   token before the match's sentence to the sentence's end, then at most reach tokens past it. */
 static PyObject *
-vc_repeated_tokens(PyObject *module, PyObject *args)
+vc_topic_window(PyObject *self, PyObject *args)
 {
-    Py_buffer bd, bo, bs, bout;
-    if (!PyArg_ParseTuple(args, "y*y*y*w*", &bd, &bo, &bs, &bout)) return NULL;
-    PyObject *res = NULL;
-    Py_ssize_t n = 0;
-    if (chk_rows(&bd, &bo, &n) < 0 || check_buffer(&bs, 256, 1, "sep") < 0
-        || check_buffer(&bout, n, 1, "out") < 0)
-        goto done;
-    const unsigned char *x = (const unsigned char *)bd.buf;
-    const int64_t *off = (const int64_t *)bo.buf;
-    const unsigned char *sep = (const unsigned char *)bs.buf;
-    unsigned char *out = (unsigned char *)bout.buf;
-    for (Py_ssize_t j = 0; j < n; j++) {
-        int64_t a = off[j], e = off[j + 1];
-        /* the last two tokens (start, length), how many seen (up to 2); the current token's start */
-        int64_t s0 = 0, l0 = -1, s1 = 0, l1 = -1, start = 0;
-        int seen = 0, found = 0, in_tok = 0;
-        for (int64_t base = a; base < e && !found; base += 64) {
-            int64_t len = e - base < 64 ? e - base : 64;
-            uint64_t seps = 0;
-            for (int64_t i = 0; i < len; i++) seps |= (uint64_t)(sep[x[base + i]] != 0) << i;
-            if (len < 64) seps |= ~0ULL << len; /* past the row: separators */
-            /* bits where a token starts (no separator here, one before) or ends (a separator here, none before) */
-            uint64_t before = (seps << 1) | (uint64_t)(!in_tok);
-            uint64_t edges = (seps ^ before);
-            while (edges) {
-                int b = __builtin_ctzll(edges);
-                edges &= edges - 1;
-                int64_t pos = base + b;
-                if (!in_tok) {
-                    start = pos;
-                    in_tok = 1;
-                    continue;
-                }
-                in_tok = 0;
-                int64_t l = pos - start;
-                if (seen == 2 && l == l1 && l == l0 && memcmp(x + start, x + s1, (size_t)l) == 0
-                    && memcmp(x + start, x + s0, (size_t)l) == 0) {
-                    found = 1;
-                    break;
-                }
-                s0 = s1; l0 = l1; s1 = start; l1 = l;
-                if (seen < 2) seen++;
-            }
-            if (len < 64) in_tok = 0; /* the row's last token ended at e (an edge in the padding) */
-        }
-        if (in_tok && !found) { /* a token up to the row's end, which is a multiple of 64 bytes from its start */
-            int64_t l = e - start;
-            found = seen == 2 && l == l1 && l == l0 && memcmp(x + start, x + s1, (size_t)l) == 0
-                    && memcmp(x + start, x + s0, (size_t)l) == 0;
-        }
-        out[j] = (unsigned char)found;
+    PyObject *text, *breaks;
+    Py_ssize_t start, end, reach;
+    if (!PyArg_ParseTuple(args, "UnnO!n", &text, &start, &end, &PyFrozenSet_Type, &breaks, &reach)) return NULL;
+    Py_ssize_t size = PyUnicode_GET_LENGTH(text);
+    if (start < 0 || end < start || end > size) {
+        PyErr_SetString(PyExc_ValueError, "topic_window: need 0 <= start <= end <= len(text)");
+        return NULL;
     }
-    res = Py_None;
-    Py_INCREF(res);
-done:
-    PyBuffer_Release(&bd);
-    PyBuffer_Release(&bo);
-    PyBuffer_Release(&bs);
-    PyBuffer_Release(&bout);
-    return res;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    tp_init_word1();
+    if (tp_crosses(kind, data, size, start) || tp_crosses(kind, data, size, end)) Py_RETURN_NONE;
+    Py_ssize_t origin = 0, mark = -1;
+    for (Py_ssize_t i = start - 1; i >= 0; i--) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c == '.' || c == '!' || c == '?' || c == '\n') { mark = i; break; }
+    }
+    if (mark > 0) {
+        Py_ssize_t p = tp_last_token_start(kind, data, mark);
+        if (p >= 0) origin = p;
+    }
+    Py_ssize_t stop = size;
+    for (Py_ssize_t i = end; i < size; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c == '.' || c == '!' || c == '?' || c == '\n') { stop = i; break; }
+    }
+    PyObject *words = PyList_New(0), *clauses = PyList_New(0), *sentences = PyList_New(0);
+    Py_ssize_t clause = 0, sentence = 0, first = 0, last = 0;
+    if (!words || !clauses || !sentences) goto fail;
+    if (tp_numbered(text, kind, data, origin, start, breaks, &clause, &sentence, words, clauses, sentences, -1) < 0)
+        goto fail;
+    first = PyList_GET_SIZE(words);
+    if (tp_numbered(text, kind, data, start, end, breaks, &clause, &sentence, words, clauses, sentences, -1) < 0)
+        goto fail;
+    last = PyList_GET_SIZE(words) - 1;
+    if (tp_numbered(text, kind, data, end, stop, breaks, &clause, &sentence, words, clauses, sentences, -1) < 0)
+        goto fail;
+    if (stop < size && tp_numbered(text, kind, data, stop, size, breaks, &clause, &sentence, words, clauses,
+                                   sentences, reach) < 0)
+        goto fail;
+    return Py_BuildValue("NNNnn", words, clauses, sentences, first, last);
+fail:
+    Py_XDECREF(words);
+    Py_XDECREF(clauses);
+    Py_XDECREF(sentences);
+    return NULL;
 }
 
-/* ---- end of checks ---- */
+/* reviewtools.topics._clause_doc's tokens of one context window (curly apostrophes already made straight):
+   None when a token runs across start or end, else (words, clauses, first, last). Without a contrast word
+   (breaks) or a clause mark in the pieces: the tokens from one past the last clause mark before the match to
+   the match's end (after: to the next clause mark), all of clause 1, and before them, when the first is a
+   quantified negator, the last token before that mark (clause 0). Otherwise the tokens from the last token
+   before that mark (or the mark itself), numbered clause by clause (tp_numbered). */
+static PyObject *
+vc_topic_clause(PyObject *self, PyObject *args)
+{
+    PyObject *text, *breaks, *quantified;
+    Py_ssize_t start, end;
+    int after;
+    if (!PyArg_ParseTuple(args, "UnnpO!O!", &text, &start, &end, &after, &PyFrozenSet_Type, &breaks,
+                          &PyFrozenSet_Type, &quantified))
+        return NULL;
+    Py_ssize_t size = PyUnicode_GET_LENGTH(text);
+    if (start < 0 || end < start || end > size) {
+        PyErr_SetString(PyExc_ValueError, "topic_clause: need 0 <= start <= end <= len(text)");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    tp_init_word1();
+    if (tp_crosses(kind, data, size, start) || tp_crosses(kind, data, size, end)) Py_RETURN_NONE;
+    Py_ssize_t mark_end = 0;
+    for (Py_ssize_t i = start - 1; i >= 0; i--)
+        if (tp_is_mark(PyUnicode_READ(kind, data, i))) { mark_end = i + 1; break; }
+    Py_ssize_t stop = end;
+    if (after) {
+        stop = size;
+        for (Py_ssize_t i = end; i < size; i++)
+            if (tp_is_mark(PyUnicode_READ(kind, data, i))) { stop = i; break; }
+    }
+    int simple = 1;
+    for (Py_ssize_t i = start; i < end && simple; i++) simple = !tp_is_mark(PyUnicode_READ(kind, data, i));
+    PyObject *words = PyList_New(0), *clauses = NULL, *sentences = NULL;
+    if (!words) return NULL;
+    int broken = 0;
+    Py_ssize_t first = 0, last = 0, n;
+    if (simple) {
+        if (tp_tokens(words, text, kind, data, mark_end, start, breaks, &broken) < 0) goto fail;
+        first = PyList_GET_SIZE(words);
+        if (tp_tokens(words, text, kind, data, start, end, breaks, &broken) < 0) goto fail;
+        last = PyList_GET_SIZE(words) - 1;
+        if (stop > end && tp_tokens(words, text, kind, data, end, stop, breaks, &broken) < 0) goto fail;
+        simple = !broken;
+    }
+    if (simple) {
+        int head = 0;
+        if (mark_end && last >= first) {
+            int q = PySet_Contains(quantified, PyList_GET_ITEM(words, 0));
+            if (q < 0) goto fail;
+            if (q) {
+                Py_ssize_t p = tp_last_token_start(kind, data, mark_end - 1);
+                if (p >= 0) {
+                    PyObject *w = PyUnicode_Substring(text, p, tp_token_end(kind, data, p, mark_end - 1));
+                    if (!w || PyList_Insert(words, 0, w) < 0) { Py_XDECREF(w); goto fail; }
+                    Py_DECREF(w);
+                    head = 1;
+                    first++;
+                    last++;
+                }
+            }
+        }
+        n = PyList_GET_SIZE(words);
+        clauses = PyList_New(n);
+        if (!clauses) goto fail;
+        PyObject *zero = PyLong_FromLong(0), *one = PyLong_FromLong(1);
+        if (!zero || !one) { Py_XDECREF(zero); Py_XDECREF(one); goto fail; }
+        for (Py_ssize_t k = 0; k < n; k++) {
+            PyObject *v = (k < head) ? zero : one;
+            Py_INCREF(v);
+            PyList_SET_ITEM(clauses, k, v);
+        }
+        Py_DECREF(zero);
+        Py_DECREF(one);
+    } else {
+        Py_ssize_t origin = 0, clause = 0, sentence = 0;
+        if (mark_end) {
+            Py_ssize_t p = tp_last_token_start(kind, data, mark_end - 1);
+            origin = p >= 0 ? p : mark_end - 1;
+        }
+        Py_SETREF(words, PyList_New(0));
+        clauses = PyList_New(0);
+        sentences = PyList_New(0);
+        if (!words || !clauses || !sentences) goto fail;
+        if (tp_numbered(text, kind, data, origin, start, breaks, &clause, &sentence, words, clauses, sentences, -1) < 0)
+            goto fail;
+        first = PyList_GET_SIZE(words);
+        if (tp_numbered(text, kind, data, start, end, breaks, &clause, &sentence, words, clauses, sentences, -1) < 0)
+            goto fail;
+        last = PyList_GET_SIZE(words) - 1;
+        if (stop > end
+            && tp_numbered(text, kind, data, end, stop, breaks, &clause, &sentence, words, clauses, sentences, -1) < 0)
+            goto fail;
+        Py_CLEAR(sentences);
+    }
+    return Py_BuildValue("NNnn", words, clauses, first, last);
+fail:
+    Py_XDECREF(words);
+    Py_XDECREF(clauses);
+    Py_XDECREF(sentences);
+    return NULL;
+}
+
+/* ---- end topics ---- */
 
 static PyMethodDef module_methods[] = {
     {"round", (PyCFunction)vc_round, METH_VARARGS,
@@ -2283,17 +2695,17 @@ static PyMethodDef module_methods[] = {
     {"lut_rows", (PyCFunction)vc_lut_rows, METH_VARARGS,
      "lut_rows(table, ncols, rows, lut, out) -> None: out[r, c] = lut[table[rows[r], c]] (uint16 table, int64 "
      "rows, float32 lut of 65536 and out)"},
-    /* ---- checks ---- */
-    {"class_counts", (PyCFunction)vc_class_counts, METH_VARARGS,
-     "class_counts(data, offsets, tables, runs, out) -> None: per row and int8 table, the sum of its values over "
-     "the row's bytes (runs[k]: the starts of runs of marked bytes) into the int64 buffer out (rows x tables)"},
-    {"char_runs", (PyCFunction)vc_char_runs, METH_VARARGS,
-     "char_runs(data, offsets, length, spaces, out) -> None: per row, 1 when it holds one non-space ASCII byte "
-     "or non-ASCII characters length times in a row"},
-    {"repeated_tokens", (PyCFunction)vc_repeated_tokens, METH_VARARGS,
-     "repeated_tokens(data, offsets, sep, out) -> None: per row, 1 when it holds three equal tokens (runs of "
-     "bytes sep does not mark) in a row"},
-    /* ---- end of checks ---- */
+    /* topics */
+    {"topic_attempts", (PyCFunction)vc_topic_attempts, METH_VARARGS,
+     "topic_attempts(texts, exact, exact_ptr, exact_units, prefix, prefix_ptr, prefix_units, first_ptr, "
+     "first_phrases, phrase_ptr, phrase_units, n_units) -> (bytes of int64 texts, offsets, phrase ids): "
+     "reviewtools.topics._candidate_attempts of a block of lower-cased texts"},
+    {"topic_clause", (PyCFunction)vc_topic_clause, METH_VARARGS,
+     "topic_clause(text, start, end, after, breaks, quantified) -> None when a token runs across start or end, else "
+     "(words, clauses, first, last): reviewtools.topics._clause_doc's tokens"},
+    {"topic_window", (PyCFunction)vc_topic_window, METH_VARARGS,
+     "topic_window(text, start, end, breaks, reach) -> None when a token runs across start or end, else (words, "
+     "clauses, sentences, first, last): reviewtools.topics._window_doc's tokens"},
     {NULL, NULL, 0, NULL},
 };
 
