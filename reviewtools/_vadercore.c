@@ -2673,6 +2673,226 @@ fail:
 
 /* ---- end topics ---- */
 
+/* ---- checks: column-wide byte passes of reviewtools.rules' prefilters (issue 8) ---- */
+
+/* Rows of a UTF-8 column as Arrow lays them out: row j is data[offsets[j] : offsets[j + 1]] (int64 offsets,
+   absolute into data). 0 when the offsets are ordered and inside data, else -1 with a Python error set. */
+static int
+chk_rows(const Py_buffer *bd, const Py_buffer *bo, Py_ssize_t *n)
+{
+    if (bo->len % (Py_ssize_t)sizeof(int64_t) != 0 || bo->len < (Py_ssize_t)sizeof(int64_t)) {
+        PyErr_SetString(PyExc_ValueError, "offsets: expected n + 1 int64 values");
+        return -1;
+    }
+    const int64_t *off = (const int64_t *)bo->buf;
+    Py_ssize_t m = bo->len / (Py_ssize_t)sizeof(int64_t);
+    for (Py_ssize_t j = 0; j < m; j++) {
+        if (off[j] < 0 || off[j] > bd->len || (j && off[j] < off[j - 1])) {
+            PyErr_Format(PyExc_ValueError, "offsets[%zd] = %lld is out of order or outside the %zd bytes", j,
+                         (long long)off[j], bd->len);
+            return -1;
+        }
+    }
+    *n = m - 1;
+    return 0;
+}
+
+/* class_counts(data, offsets, tables, runs, out) -> None: for each row j and each of the K tables (int8,
+   K * 256), out[j * K + k] = the sum of tables[k][b] over the row's bytes b; when runs[k] is 1, instead the
+   number of the row's bytes whose table value is non-zero and whose preceding byte in the row has a zero one
+   (starts of runs of marked bytes); when it is 2, the largest sum of the (0/1) values over a stretch of the
+   row between bytes valued -1. reviewtools.rules._Batch.byte_count in numpy is the reference. */
+static PyObject *
+vc_class_counts(PyObject *module, PyObject *args)
+{
+    Py_buffer bd, bo, bt, br, bout;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*w*", &bd, &bo, &bt, &br, &bout)) return NULL;
+    PyObject *res = NULL;
+    Py_ssize_t n = 0, k = br.len;
+    if (chk_rows(&bd, &bo, &n) < 0 || check_buffer(&bt, k * 256, 1, "tables") < 0
+        || check_buffer(&bout, n * k, sizeof(int64_t), "out") < 0)
+        goto done;
+    const unsigned char *x = (const unsigned char *)bd.buf;
+    const int64_t *off = (const int64_t *)bo.buf;
+    const signed char *tab = (const signed char *)bt.buf;
+    const unsigned char *runs = (const unsigned char *)br.buf;
+    int64_t *out = (int64_t *)bout.buf;
+    for (Py_ssize_t j = 0; j < n; j++) { /* a row at a time (it stays in cache for the K tables) */
+        for (Py_ssize_t t = 0; t < k; t++) {
+            const signed char *tt = tab + t * 256;
+            int64_t s = 0;
+            const unsigned char *p = x + off[j], *e = x + off[j + 1];
+            if (runs[t] == 2) {
+                int64_t cur = 0; /* the largest sum over a stretch between bytes valued -1 (which reset it) */
+                for (; p < e; p++) {
+                    int v = tt[*p];
+                    cur = (cur + v) & -(int64_t)(v >= 0);
+                    s = cur > s ? cur : s;
+                }
+            } else if (runs[t]) {
+                int prev = 0;
+                for (; p < e; p++) {
+                    int cur = tt[*p] != 0;
+                    s += cur & !prev;
+                    prev = cur;
+                }
+            } else {
+                for (; p < e; p++) s += tt[*p];
+            }
+            out[j * k + t] = s;
+        }
+    }
+    res = Py_None;
+    Py_INCREF(res);
+done:
+    PyBuffer_Release(&bd);
+    PyBuffer_Release(&bo);
+    PyBuffer_Release(&bt);
+    PyBuffer_Release(&br);
+    PyBuffer_Release(&bout);
+    return res;
+}
+
+/* char_runs(data, offsets, length, spaces, out) -> None: out[j] = 1 when row j holds the same ASCII byte that
+   spaces (128 entries) does not mark `length` times in a row, or `length` non-ASCII characters in a row (UTF-8
+   lead bytes in one run of bytes >= 0x80), else 0: RE2's "(?:\x{00}{N}|\x{01}{N}|...)|[^\x{00}-\x{7f}]{N}"
+   (reviewtools.rules._re2_char_run, the reference). */
+static PyObject *
+vc_char_runs(PyObject *module, PyObject *args)
+{
+    Py_buffer bd, bo, bs, bout;
+    Py_ssize_t length;
+    if (!PyArg_ParseTuple(args, "y*y*ny*w*", &bd, &bo, &length, &bs, &bout)) return NULL;
+    PyObject *res = NULL;
+    Py_ssize_t n = 0;
+    if (chk_rows(&bd, &bo, &n) < 0 || check_buffer(&bs, 128, 1, "spaces") < 0
+        || check_buffer(&bout, n, 1, "out") < 0)
+        goto done;
+    if (length < 1) {
+        PyErr_SetString(PyExc_ValueError, "length must be positive");
+        goto done;
+    }
+    const unsigned char *x = (const unsigned char *)bd.buf;
+    const int64_t *off = (const int64_t *)bo.buf;
+    const unsigned char *sp = (const unsigned char *)bs.buf;
+    unsigned char *out = (unsigned char *)bout.buf;
+    unsigned char counted[256]; /* 1 for the bytes a same-byte run may be of: ASCII, not a space */
+    for (int c = 0; c < 256; c++) counted[c] = (unsigned char)(c < 0x80 && !sp[c]);
+    /* A run of `length` equal bytes holds two positions `step` = length / 2 apart that are multiples of step
+       from the row's start (any 2 * step consecutive positions do); a run of `length` non-ASCII characters is
+       at least 2 * length bytes >= 0x80, so it holds two such positions `length` apart. Only there is a run
+       measured (then skipped past). */
+    Py_ssize_t step = length / 2;
+    for (Py_ssize_t j = 0; j < n; j++) {
+        const unsigned char *r = x + off[j];
+        Py_ssize_t len = (Py_ssize_t)(off[j + 1] - off[j]);
+        int found = 0;
+        if (step < 1) { /* length 1: any counted byte or non-ASCII character */
+            for (Py_ssize_t i = 0; i < len && !found; i++) found = counted[r[i]] || r[i] >= 0xC0;
+            out[j] = (unsigned char)found;
+            continue;
+        }
+        for (Py_ssize_t k = 0; k + step < len && !found; k += step) {
+            if (r[k] != r[k + step] || !counted[r[k]]) continue;
+            Py_ssize_t lo = k, hi = k; /* the run of r[k] around k: [lo, hi] */
+            while (lo > 0 && r[lo - 1] == r[k]) lo--;
+            while (hi + 1 < len && r[hi + 1] == r[k]) hi++;
+            found = hi - lo + 1 >= length;
+            k = hi - hi % step; /* the next k (after += step) is past the run */
+        }
+        for (Py_ssize_t k = 0; k + length < len && !found; k += length) {
+            if (r[k] < 0x80 || r[k + length] < 0x80) continue;
+            Py_ssize_t lo = k, hi = k; /* the run of bytes >= 0x80 around k */
+            while (lo > 0 && r[lo - 1] >= 0x80) lo--;
+            while (hi + 1 < len && r[hi + 1] >= 0x80) hi++;
+            Py_ssize_t chars = 0;
+            for (Py_ssize_t i = lo; i <= hi; i++) chars += r[i] >= 0xC0;
+            found = chars >= length;
+            k = hi - hi % length;
+        }
+        out[j] = (unsigned char)found;
+    }
+    res = Py_None;
+    Py_INCREF(res);
+done:
+    PyBuffer_Release(&bd);
+    PyBuffer_Release(&bo);
+    PyBuffer_Release(&bs);
+    PyBuffer_Release(&bout);
+    return res;
+}
+
+/* repeated_tokens(data, offsets, sep, out) -> None: out[j] = 1 when row j holds three equal tokens in a row,
+   a token being a maximal run of bytes the 256-entry table sep does not mark, else 0
+   (reviewtools.rules._repeated_tokens in numpy is the reference). Token edges come from 64-bit masks of the
+   separator bytes (one bit per byte), walked by their set bits, so there is no branch per byte. */
+static PyObject *
+vc_repeated_tokens(PyObject *module, PyObject *args)
+{
+    Py_buffer bd, bo, bs, bout;
+    if (!PyArg_ParseTuple(args, "y*y*y*w*", &bd, &bo, &bs, &bout)) return NULL;
+    PyObject *res = NULL;
+    Py_ssize_t n = 0;
+    if (chk_rows(&bd, &bo, &n) < 0 || check_buffer(&bs, 256, 1, "sep") < 0
+        || check_buffer(&bout, n, 1, "out") < 0)
+        goto done;
+    const unsigned char *x = (const unsigned char *)bd.buf;
+    const int64_t *off = (const int64_t *)bo.buf;
+    const unsigned char *sep = (const unsigned char *)bs.buf;
+    unsigned char *out = (unsigned char *)bout.buf;
+    for (Py_ssize_t j = 0; j < n; j++) {
+        int64_t a = off[j], e = off[j + 1];
+        /* the last two tokens (start, length), how many seen (up to 2); the current token's start */
+        int64_t s0 = 0, l0 = -1, s1 = 0, l1 = -1, start = 0;
+        int seen = 0, found = 0, in_tok = 0;
+        for (int64_t base = a; base < e && !found; base += 64) {
+            int64_t len = e - base < 64 ? e - base : 64;
+            uint64_t seps = 0;
+            for (int64_t i = 0; i < len; i++) seps |= (uint64_t)(sep[x[base + i]] != 0) << i;
+            if (len < 64) seps |= ~0ULL << len; /* past the row: separators */
+            /* bits where a token starts (no separator here, one before) or ends (a separator here, none before) */
+            uint64_t before = (seps << 1) | (uint64_t)(!in_tok);
+            uint64_t edges = (seps ^ before);
+            while (edges) {
+                int b = __builtin_ctzll(edges);
+                edges &= edges - 1;
+                int64_t pos = base + b;
+                if (!in_tok) {
+                    start = pos;
+                    in_tok = 1;
+                    continue;
+                }
+                in_tok = 0;
+                int64_t l = pos - start;
+                if (seen == 2 && l == l1 && l == l0 && memcmp(x + start, x + s1, (size_t)l) == 0
+                    && memcmp(x + start, x + s0, (size_t)l) == 0) {
+                    found = 1;
+                    break;
+                }
+                s0 = s1; l0 = l1; s1 = start; l1 = l;
+                if (seen < 2) seen++;
+            }
+            if (len < 64) in_tok = 0; /* the row's last token ended at e (an edge in the padding) */
+        }
+        if (in_tok && !found) { /* a token up to the row's end, which is a multiple of 64 bytes from its start */
+            int64_t l = e - start;
+            found = seen == 2 && l == l1 && l == l0 && memcmp(x + start, x + s1, (size_t)l) == 0
+                    && memcmp(x + start, x + s0, (size_t)l) == 0;
+        }
+        out[j] = (unsigned char)found;
+    }
+    res = Py_None;
+    Py_INCREF(res);
+done:
+    PyBuffer_Release(&bd);
+    PyBuffer_Release(&bo);
+    PyBuffer_Release(&bs);
+    PyBuffer_Release(&bout);
+    return res;
+}
+
+/* ---- end of checks ---- */
+
 static PyMethodDef module_methods[] = {
     {"round", (PyCFunction)vc_round, METH_VARARGS,
      "round(x, ndigits) -> Python's round(x, ndigits) for a float, as the scorer rounds (0 <= ndigits <= 4)"},
@@ -2706,6 +2926,17 @@ static PyMethodDef module_methods[] = {
     {"topic_window", (PyCFunction)vc_topic_window, METH_VARARGS,
      "topic_window(text, start, end, breaks, reach) -> None when a token runs across start or end, else (words, "
      "clauses, sentences, first, last): reviewtools.topics._window_doc's tokens"},
+    /* ---- checks ---- */
+    {"class_counts", (PyCFunction)vc_class_counts, METH_VARARGS,
+     "class_counts(data, offsets, tables, runs, out) -> None: per row and int8 table, the sum of its values over "
+     "the row's bytes (runs[k]: the starts of runs of marked bytes) into the int64 buffer out (rows x tables)"},
+    {"char_runs", (PyCFunction)vc_char_runs, METH_VARARGS,
+     "char_runs(data, offsets, length, spaces, out) -> None: per row, 1 when it holds one non-space ASCII byte "
+     "or non-ASCII characters length times in a row"},
+    {"repeated_tokens", (PyCFunction)vc_repeated_tokens, METH_VARARGS,
+     "repeated_tokens(data, offsets, sep, out) -> None: per row, 1 when it holds three equal tokens (runs of "
+     "bytes sep does not mark) in a row"},
+    /* ---- end of checks ---- */
     {NULL, NULL, 0, NULL},
 };
 
