@@ -1051,7 +1051,10 @@ def _string_array(values: Sequence[Any]) -> Any:
     ['a', '']
     """
     if pd.StringDtype().storage == "pyarrow" and all(type(v) is str for v in values):
-        return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()))
+        # from a list: pyarrow converts a tuple of strs ~15x slower than a list of them (2.9 vs 0.2 ms per 8,000;
+        # _pack's columns are zip's tuples)
+        return pd.arrays.ArrowStringArray(pa.array(values if type(values) is list else list(values),
+                                                   type=pa.large_string()))
     return pd.array(list(values), dtype="string")
 
 

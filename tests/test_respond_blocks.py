@@ -381,6 +381,7 @@ def test_records_of_hit_rows_equal_to_dict():
 def test_string_array_equals_pd_array(vals):
     got, want = pipeline._string_array(tuple(vals)), pd.array(list(vals), dtype="string")
     assert_series_equal(pd.Series(got), pd.Series(want), check_exact=True)
+    assert_series_equal(pd.Series(pipeline._string_array(list(vals))), pd.Series(want), check_exact=True)
     if hasattr(want, "_pa_array"):
         assert pa.array(got).type == pa.array(want).type
 
