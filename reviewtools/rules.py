@@ -3111,6 +3111,17 @@ def _str_or_empty(v: Any) -> str:
     return "" if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else str(v)
 
 
+def _str_column(frame: pd.DataFrame, column: str) -> list[str]:
+    """``[_str_or_empty(v) for v in frame[column]]`` ("" for a missing column): a string-dtype column's missing
+    values filled by pandas and its strings taken as they are (no Python call per value)."""
+    if column not in frame.columns:
+        return [""] * len(frame)
+    col = frame[column]
+    if isinstance(col.dtype, pd.StringDtype):
+        return col.fillna("").tolist()
+    return [_str_or_empty(v) for v in col.tolist()]
+
+
 def _opt_bool(v: Any) -> bool | None:
     return None if v is None or v is pd.NA else bool(v)
 
@@ -3132,16 +3143,16 @@ def check_each_review(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = Non
     """
     if not prefilter:
         return _check_each_review_reference(frame, rules=rules, competitors=competitors)
-    df = _prepare(frame, _REVIEW_COLUMNS)
+    df = _prepare(frame, ("platform", "marketplace", "vine"))
     per = _rules_per_platform(_select_rules(rules))
     comp = tuple(c for c in competitors if c and c.strip())
-    n = len(df["text"])
+    n = len(frame)
     platforms = [p if isinstance(p, str) and p in per else "other" for p in df["platform"]]
-    titles = [_str_or_empty(v) for v in df["title"]]
-    texts = [_str_or_empty(v) for v in df["text"]]
+    titles = _str_column(frame, "title")
+    texts = _str_column(frame, "text")
     markets = [m if isinstance(m, str) else None for m in df["marketplace"]]
     vines = [_opt_bool(v) for v in df["vine"]]
-    rids = [_str_or_empty(v) for v in df["review_id"]]
+    rids = _str_column(frame, "review_id")
     width = max((len(v) for v in per.values()), default=0) + 1
     hits = _Hits()
     for block in range(0, n, _CHECK_BLOCK_ROWS):  # bounded column copies: a block at a time

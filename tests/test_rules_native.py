@@ -220,3 +220,15 @@ def test_property_link_scans_at_candidate_positions_equal_finditer(s):
 
     assert spans(R._scheme_matches(s, s.lower())) == spans(R._URL_SCHEME.finditer(s))
     assert spans(R._bare_domain_matches(s)) == spans(R._BARE_DOMAIN.finditer(s))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(max_size=5)), max_size=12),
+       st.lists(st.one_of(st.none(), st.floats(allow_nan=True), st.integers(), st.text(max_size=3)), max_size=12),
+       st.sampled_from(["string", "str"]))
+def test_property_string_columns_equal_the_per_value_conversion(strings, mixed, dtype):
+    frame = pd.DataFrame({"s": pd.array(strings, dtype=dtype)})
+    assert R._str_column(frame, "s") == [R._str_or_empty(v) for v in frame["s"].tolist()]
+    frame = pd.DataFrame({"m": pd.Series(mixed, dtype=object)})
+    assert R._str_column(frame, "m") == [R._str_or_empty(v) for v in frame["m"].tolist()]
+    assert R._str_column(frame, "absent") == [""] * len(frame)
