@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import xxhash
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reviewtools import incremental
@@ -51,7 +51,7 @@ def _same(data: bytes, sep: str, quoting: int, start: int) -> None:
 
 
 @native
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(PIECES), min_size=0, max_size=60), st.sampled_from([",", ";", "\t"]), st.booleans(),
        st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_NONE]))
 def test_native_split_equals_numpy_on_adversarial_bytes(parts: list[bytes], sep: str, bom: bool,
@@ -68,7 +68,7 @@ FIELD = st.one_of(
 
 
 @native
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(FIELD, min_size=1, max_size=4), min_size=1, max_size=40), st.sampled_from([",", ";"]),
        st.sampled_from(["\n", "\r\n"]), st.lists(st.integers(0, 40), max_size=3))
 def test_native_split_equals_numpy_on_well_formed_exports(rows: list[list[str]], sep: str, eol: str,
@@ -84,7 +84,7 @@ def test_native_split_equals_numpy_on_well_formed_exports(rows: list[list[str]],
 
 
 @native
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(min_size=1, max_size=200), st.booleans())  # an empty file never gets here (_prepare)
 def test_native_split_equals_numpy_on_any_bytes(data: bytes, quoted: bool) -> None:
     _same(data, ",", csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE, 0)
@@ -173,7 +173,7 @@ def test_a_state_of_the_previous_recipe_is_rebuilt_once(tmp_path: Path, monkeypa
 LINES = [b"a,1", b"b,2", b'c,"x\ny"', b"d,4", b"e,55", b"f,666", b"g,7777", b"h,8", b"i,9", b"j,10"]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.integers(0, 30), min_size=1, max_size=120),
        st.lists(st.tuples(st.sampled_from(["edit", "insert", "delete", "move", "copy"]), st.integers(0, 200),
                           st.integers(0, 200), st.integers(1, 20)), max_size=6),
@@ -231,3 +231,13 @@ def test_a_header_only_export_is_ingested_like_the_full_path(tmp_path: Path) -> 
             want = ref.ingest(res, source=str(empty))
             assert got.report.as_dict() == want.as_dict() and got.result.files == res.files
         assert got.mode == "incremental"
+
+
+@pytest.mark.parametrize(("n_values", "n_among", "seed"), [(70_000, 10, 0), (100_000, 5_000, 1), (70_000, 300_000, 2)])
+def test_isin_with_its_bitmap_prefilter_equals_numpy(n_values: int, n_among: int, seed: int) -> None:
+    from reviewtools.incremental import _isin
+
+    rng = np.random.default_rng(seed)
+    values = np.r_[rng.integers(-2**63, 2**63 - 1, n_values - 1000, dtype=np.int64), np.arange(1000) * 4096]
+    among = np.r_[rng.integers(-2**63, 2**63 - 1, n_among, dtype=np.int64), values[::97], np.arange(0, 8192, 3)]
+    assert _isin(values, among).tolist() == np.isin(values, among).tolist()
