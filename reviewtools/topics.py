@@ -1752,7 +1752,9 @@ def _find(frame: pd.DataFrame, topics: Sequence[str] | None, prefilter: bool = T
             continue
         texts = _field_values(frame, fld)
         # bool(t.strip()): some character is not whitespace (str.isspace is strip's whitespace, all of it)
-        has_text |= np.fromiter((bool(t) and not t.isspace() for t in texts), dtype=bool, count=len(texts))
+        # ("".isspace() is False: the empty value is told apart by its length; both passes C-level)
+        has_text |= (np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) > 0) & ~np.fromiter(
+            map(str.isspace, texts), dtype=bool, count=len(texts))
         if prefilter:  # each distinct value once (titles repeat: "Five Stars"), then its matches on every row
             parts.append(_field_columns(texts, fi, m, lex, _phrase_index(selected)))
             continue
