@@ -40,6 +40,8 @@ typedef struct { /* a text's facts, by its position in size order */
 #define PREFETCH(p) ((void)0)
 #endif
 #define PREFETCH_HEAD 4
+/* how far ahead the shingle table prefetches slots */
+#define TABLE_AHEAD 16
 /* pair sizes whose needed overlap is looked up (larger ones are computed) */
 #define NEED_TABLE ((int64_t)1 << 22)
 
@@ -329,7 +331,244 @@ done:
     return result;
 }
 
+/* ------------------------------------------------------------------------------------------ shingle table
+ * table(h, n_sh, slot_of, size, private) -> (hashes, df)
+ *   h        uint64[N]  shingle hashes, text by text (n_sh[x] of text x)
+ *   slot_of  writable int32[N]: each occurrence's token (dense ids in order of first appearance), -1 for a repeat
+ *            of a shingle earlier in the same text
+ *   size     writable int64[n]: distinct shingles per text; private: those no other text has
+ *   returns the tokens' hashes (bytes of uint64) and document frequencies (bytes of int32)
+ * The same grouping as duplicates._token_runs + the document-frequency step (equal full 64-bit hashes are one
+ * token), by an open-addressing hash table instead of a sort.
+ */
+typedef struct { /* a token: its hash, dense id (-1: empty slot), the last text that held it, its texts */
+    uint64_t hash;
+    int32_t id, last_text, df;
+} Slot;
+
+static inline size_t slot_index(uint64_t h, int bits) { return (size_t)((h * 0x9E3779B97F4A7C15ULL) >> (64 - bits)); }
+
+static int table_grow(Slot **slots, int *bits) {
+    int nb = *bits + 1;
+    size_t cap = (size_t)1 << nb, mask = cap - 1;
+    Slot *ns = (Slot *)malloc(cap * sizeof(Slot));
+    if (!ns) return -1;
+    for (size_t k = 0; k < cap; k++) ns[k].id = -1;
+    size_t old = (size_t)1 << *bits;
+    for (size_t k = 0; k < old; k++) {
+        if ((*slots)[k].id < 0) continue;
+        size_t j = slot_index((*slots)[k].hash, nb);
+        while (ns[j].id >= 0) j = (j + 1) & mask;
+        ns[j] = (*slots)[k];
+    }
+    free(*slots);
+    *slots = ns;
+    *bits = nb;
+    return 0;
+}
+
+static PyObject *table(PyObject *self, PyObject *args) {
+    Py_buffer b_h, b_nsh, b_slot, b_size, b_priv;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "y*y*w*w*w*", &b_h, &b_nsh, &b_slot, &b_size, &b_priv)) return NULL;
+    PyObject *result = NULL;
+    Py_buffer *bufs[5] = {&b_h, &b_nsh, &b_slot, &b_size, &b_priv};
+    Py_ssize_t N = b_h.len / 8, n = b_nsh.len / 8;
+    if (check(&b_slot, 4, N, "slot_of") || check(&b_size, 8, n, "size") || check(&b_priv, 8, n, "private"))
+        goto done;
+    const uint64_t *h = (const uint64_t *)b_h.buf;
+    const int64_t *n_sh = (const int64_t *)b_nsh.buf;
+    int64_t total = 0;
+    for (Py_ssize_t x = 0; x < n; x++) {
+        if (n_sh[x] < 0) break;
+        total += n_sh[x];
+    }
+    if (total != N || N >= INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "_dupcore.table: shingle counts do not add up to the hashes (or too many)");
+        goto done;
+    }
+    int32_t *slot_of = (int32_t *)b_slot.buf;
+    int64_t *size = (int64_t *)b_size.buf, *priv = (int64_t *)b_priv.buf;
+    int failed = 0;
+    int64_t n_tok = 0;
+    uint64_t *hashes = NULL;
+    int32_t *df = NULL;
+    Py_BEGIN_ALLOW_THREADS
+    int bits = 16;
+    Slot *slots = (Slot *)malloc(((size_t)1 << bits) * sizeof(Slot));
+    if (!slots) failed = 1;
+    if (!failed) {
+        for (size_t k = 0; k < ((size_t)1 << bits); k++) slots[k].id = -1;
+        int64_t e = 0;
+        for (Py_ssize_t x = 0; x < n && !failed; x++) {
+            for (int64_t q = 0; q < n_sh[x]; q++, e++) {
+                if (e + TABLE_AHEAD < N) PREFETCH(&slots[slot_index(h[e + TABLE_AHEAD], bits)]);
+                uint64_t hv = h[e];
+                size_t mask = ((size_t)1 << bits) - 1, j = slot_index(hv, bits);
+                while (slots[j].id >= 0 && slots[j].hash != hv) j = (j + 1) & mask;
+                Slot *sl = &slots[j];
+                if (sl->id < 0) { /* a new token */
+                    sl->hash = hv;
+                    sl->id = (int32_t)n_tok++;
+                    sl->last_text = (int32_t)x;
+                    sl->df = 1;
+                    slot_of[e] = sl->id;
+                    if (2 * (size_t)n_tok > ((size_t)1 << bits) && table_grow(&slots, &bits)) {
+                        failed = 1;
+                        break;
+                    }
+                } else if (sl->last_text == (int32_t)x) { /* a repeat inside this text */
+                    slot_of[e] = -1;
+                } else {
+                    sl->last_text = (int32_t)x;
+                    sl->df++;
+                    slot_of[e] = sl->id;
+                }
+            }
+        }
+    }
+    if (!failed) { /* the tokens by id */
+        hashes = (uint64_t *)malloc(((size_t)n_tok + 1) * sizeof(uint64_t));
+        df = (int32_t *)malloc(((size_t)n_tok + 1) * sizeof(int32_t));
+        if (!hashes || !df) failed = 1;
+        for (size_t k = 0; !failed && k < ((size_t)1 << bits); k++) {
+            if (slots[k].id < 0) continue;
+            hashes[slots[k].id] = slots[k].hash;
+            df[slots[k].id] = slots[k].df;
+        }
+    }
+    free(slots);
+    if (!failed) { /* distinct and private shingles per text */
+        int64_t e = 0;
+        for (Py_ssize_t x = 0; x < n; x++) {
+            int64_t sz = 0, pv = 0;
+            for (int64_t q = 0; q < n_sh[x]; q++, e++) {
+                int32_t id = slot_of[e];
+                if (id < 0) continue;
+                sz++;
+                pv += df[id] == 1;
+            }
+            size[x] = sz;
+            priv[x] = pv;
+        }
+    }
+    Py_END_ALLOW_THREADS
+    if (failed) {
+        PyErr_NoMemory();
+    } else {
+        PyObject *hb = PyBytes_FromStringAndSize((const char *)hashes, (Py_ssize_t)(n_tok * 8));
+        PyObject *db = PyBytes_FromStringAndSize((const char *)df, (Py_ssize_t)(n_tok * 4));
+        if (hb && db) result = PyTuple_Pack(2, hb, db);
+        Py_XDECREF(hb);
+        Py_XDECREF(db);
+    }
+    free(hashes);
+    free(df);
+done:
+    for (int i = 0; i < 5; i++) PyBuffer_Release(bufs[i]);
+    return result;
+}
+
+/* ascending sort of a short run of uint32 (a text's ranks): insertion sort below 24, else quicksort */
+static void sort_u32(uint32_t *a, int64_t n) {
+    while (n > 24) {
+        uint32_t x = a[0], y = a[n / 2], z = a[n - 1];
+        uint32_t pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+        int64_t i = 0, j = n - 1;
+        while (i <= j) {
+            while (a[i] < pivot) i++;
+            while (a[j] > pivot) j--;
+            if (i <= j) {
+                uint32_t t = a[i];
+                a[i] = a[j];
+                a[j] = t;
+                i++;
+                j--;
+            }
+        }
+        if (j + 1 < n - i) { /* recurse into the smaller side, loop on the larger */
+            sort_u32(a, j + 1);
+            a += i;
+            n -= i;
+        } else {
+            sort_u32(a + i, n - i);
+            n = j + 1;
+        }
+    }
+    for (int64_t i = 1; i < n; i++) {
+        uint32_t v = a[i];
+        int64_t j = i - 1;
+        while (j >= 0 && a[j] > v) {
+            a[j + 1] = a[j];
+            j--;
+        }
+        a[j + 1] = v;
+    }
+}
+
+/* text_ranks(slot_of, n_sh, rank_of, off, t_rank): each text's shared tokens' ranks (rank_of[token] >= 0),
+ * ascending, into t_rank[off[x]:off[x + 1]]; a text whose span is empty is skipped (not live). */
+static PyObject *text_ranks(PyObject *self, PyObject *args) {
+    Py_buffer b_slot, b_nsh, b_rank_of, b_off, b_out;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*w*", &b_slot, &b_nsh, &b_rank_of, &b_off, &b_out)) return NULL;
+    PyObject *result = NULL;
+    Py_buffer *bufs[5] = {&b_slot, &b_nsh, &b_rank_of, &b_off, &b_out};
+    Py_ssize_t N = b_slot.len / 4, n = b_nsh.len / 8, n_tok = b_rank_of.len / 4, E = b_out.len / 4;
+    if (check(&b_off, 8, n + 1, "off")) goto done;
+    const int32_t *slot_of = (const int32_t *)b_slot.buf, *rank_of = (const int32_t *)b_rank_of.buf;
+    const int64_t *n_sh = (const int64_t *)b_nsh.buf, *off = (const int64_t *)b_off.buf;
+    uint32_t *out = (uint32_t *)b_out.buf;
+    int64_t total = 0;
+    for (Py_ssize_t x = 0; x < n; x++) total += n_sh[x] > 0 ? n_sh[x] : 0;
+    if (total != N || off[0] != 0 || off[n] != E) {
+        PyErr_SetString(PyExc_ValueError, "_dupcore.text_ranks: inconsistent counts or offsets");
+        goto done;
+    }
+    for (Py_ssize_t x = 0; x < N; x++) {
+        if (slot_of[x] >= n_tok) {
+            PyErr_SetString(PyExc_ValueError, "_dupcore.text_ranks: token outside rank_of");
+            goto done;
+        }
+    }
+    int bad = 0;
+    Py_BEGIN_ALLOW_THREADS
+    int64_t e = 0;
+    for (Py_ssize_t x = 0; x < n && !bad; x++) {
+        int64_t lo = off[x], hi = off[x + 1], w = lo;
+        if (hi == lo) {
+            e += n_sh[x];
+            continue;
+        }
+        for (int64_t q = 0; q < n_sh[x]; q++, e++) {
+            int32_t id = slot_of[e];
+            if (id < 0 || rank_of[id] < 0) continue;
+            if (w == hi) {
+                bad = 1;
+                break;
+            }
+            out[w++] = (uint32_t)rank_of[id];
+        }
+        if (w != hi) bad = 1;
+        else sort_u32(out + lo, hi - lo);
+    }
+    Py_END_ALLOW_THREADS
+    if (bad) PyErr_SetString(PyExc_ValueError, "_dupcore.text_ranks: a text's shared tokens do not fill its span");
+    else {
+        Py_INCREF(Py_None);
+        result = Py_None;
+    }
+done:
+    for (int i = 0; i < 5; i++) PyBuffer_Release(bufs[i]);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"table", table, METH_VARARGS,
+     "table(h, n_sh, slot_of, size, private) -> (hashes, df): the shingle tokens (equal 64-bit hashes), each "
+     "occurrence's token (-1 for a repeat in its text), distinct and private shingles per text."},
+    {"text_ranks", text_ranks, METH_VARARGS,
+     "text_ranks(slot_of, n_sh, rank_of, off, t_rank): each text's shared tokens' ranks, ascending, in its span."},
     {"squeeze", squeeze, METH_VARARGS,
      "squeeze(data, offsets, lut, out, out_offsets, n_words, not_ascii) -> bytes used: ASCII texts normalised "
      "(words through lut, joined by single spaces); texts with a byte >= 128 left empty and flagged."},

@@ -579,57 +579,63 @@ def _near_pairs(norm: pa.Array | list[pa.Array], n_words: np.ndarray | None = No
     del norm
     _release()
     _lap("shingles", t0)
-    ow, brk = _token_runs(sh.pop(0), sh[0], threads)
-    del sh
-    _lap("token runs", t0)
-    # one entry per (shingle, text): drop repeats of a shingle inside one text
-    keep = brk.copy()
-    keep[1:] |= ow[1:] != ow[:-1]
-    ow = ow[keep]  # one array at a time: each old one goes before the next copy is made
-    brk = brk[keep]  # the runs of the kept entries (a run's first entry is always kept)
-    del keep
-    tid = np.cumsum(brk, dtype=np.int32)
-    del brk
-    tid -= 1
-    df = np.bincount(tid)  # texts holding each shingle
-    size = np.bincount(ow, minlength=n_texts)  # distinct shingles per text
-    shared_token = df >= 2
-    shared = shared_token[tid]
-    n_shared_entries = int(np.count_nonzero(shared))
-    if 2 * n_shared_entries >= len(shared):  # count the smaller side
-        private = np.bincount(ow[~shared], minlength=n_texts)
+    if _dupcore is not None and len(sh[0]) < 2**31 - 1:  # the native token table (same tokens, ranks, rows)
+        t_rank, off, size, private, prefix, live = _native_rows(sh, n_texts)
+        _lap("token table and rows (native)", t0)
+        if len(t_rank) == 0:
+            return empty
     else:
-        private = size - np.bincount(ow[shared], minlength=n_texts)
-    prefix = size - _min_overlap(size) + 1
-    # private shingles sort first (document frequency 1): a text whose whole prefix is private has no partner
-    live = private < prefix
-    sel = shared & live[ow]
-    del shared
-    tid = tid[sel]
-    ow = ow[sel]
-    del sel
-    _lap("document frequencies", t0)
-    log.debug("near duplicates: %d texts, %d in play, %d shared shingle entries", n_texts, int(live.sum()), len(tid))
-    if len(tid) == 0:
-        return empty
-    # the global order of the shared shingles: document frequency, then hash (token ids are in hash order)
-    used = np.flatnonzero(shared_token)
-    order = np.argsort(np.minimum(df[used], np.iinfo(np.uint16).max).astype(np.uint16), kind="stable")
-    rank = np.empty(len(df), dtype=np.uint32)
-    rank[used[order]] = np.arange(len(used), dtype=np.uint32)
-    del df, used, order, shared_token
-    n_shared = np.bincount(ow, minlength=n_texts)
-    key = np.empty(len(tid), dtype=np.uint64)
-    for lo, hi in _ranges(len(tid)):  # (text << 32) | rank, in blocks: no full-length temporaries
-        key[lo:hi] = ow[lo:hi]
-        key[lo:hi] <<= np.uint64(32)
-        key[lo:hi] |= rank[tid[lo:hi]]
-    del tid, ow, rank
-    key.sort()  # by text, then rank
-    key &= np.uint64(0xFFFFFFFF)
-    t_rank = key.astype(np.uint32)
-    del key
-    off = np.concatenate(([0], np.cumsum(n_shared)))
+        ow, brk = _token_runs(sh.pop(0), sh[0], threads)
+        del sh
+        _lap("token runs", t0)
+        # one entry per (shingle, text): drop repeats of a shingle inside one text
+        keep = brk.copy()
+        keep[1:] |= ow[1:] != ow[:-1]
+        ow = ow[keep]  # one array at a time: each old one goes before the next copy is made
+        brk = brk[keep]  # the runs of the kept entries (a run's first entry is always kept)
+        del keep
+        tid = np.cumsum(brk, dtype=np.int32)
+        del brk
+        tid -= 1
+        df = np.bincount(tid)  # texts holding each shingle
+        size = np.bincount(ow, minlength=n_texts)  # distinct shingles per text
+        shared_token = df >= 2
+        shared = shared_token[tid]
+        n_shared_entries = int(np.count_nonzero(shared))
+        if 2 * n_shared_entries >= len(shared):  # count the smaller side
+            private = np.bincount(ow[~shared], minlength=n_texts)
+        else:
+            private = size - np.bincount(ow[shared], minlength=n_texts)
+        prefix = size - _min_overlap(size) + 1
+        # private shingles sort first (document frequency 1): a text whose whole prefix is private has no partner
+        live = private < prefix
+        sel = shared & live[ow]
+        del shared
+        tid = tid[sel]
+        ow = ow[sel]
+        del sel
+        _lap("document frequencies", t0)
+        log.debug("near duplicates: %d texts, %d in play, %d shared shingle entries", n_texts, int(live.sum()), len(tid))
+        if len(tid) == 0:
+            return empty
+        # the global order of the shared shingles: document frequency, then hash (token ids are in hash order)
+        used = np.flatnonzero(shared_token)
+        order = np.argsort(np.minimum(df[used], np.iinfo(np.uint16).max).astype(np.uint16), kind="stable")
+        rank = np.empty(len(df), dtype=np.uint32)
+        rank[used[order]] = np.arange(len(used), dtype=np.uint32)
+        del df, used, order, shared_token
+        n_shared = np.bincount(ow, minlength=n_texts)
+        key = np.empty(len(tid), dtype=np.uint64)
+        for lo, hi in _ranges(len(tid)):  # (text << 32) | rank, in blocks: no full-length temporaries
+            key[lo:hi] = ow[lo:hi]
+            key[lo:hi] <<= np.uint64(32)
+            key[lo:hi] |= rank[tid[lo:hi]]
+        del tid, ow, rank
+        key.sort()  # by text, then rank
+        key &= np.uint64(0xFFFFFFFF)
+        t_rank = key.astype(np.uint32)
+        del key
+        off = np.concatenate(([0], np.cumsum(n_shared)))
     n_prefix = np.clip(prefix - private, 0, None)  # shared shingles in each live text's prefix (others: none)
     last = np.zeros(n_texts, dtype=np.int64)  # rank of the last shingle of each live text's prefix
     last[live] = t_rank[off[:-1][live] + n_prefix[live] - 1]
@@ -743,6 +749,41 @@ def _candidates(entries: list[np.ndarray], size: np.ndarray, prefix: np.ndarray,
     u, v = np.minimum(a, b), np.maximum(a, b)
     o = np.argsort((u.astype(np.uint64) << np.uint64(32)) | v.astype(np.uint64))
     return u[o], v[o], times[o]
+
+
+def _native_rows(sh: list[np.ndarray], n_texts: int) -> tuple[np.ndarray, ...]:
+    """Each live text's shared shingles as ascending global ranks, by the native core: the numpy path's
+    :func:`_token_runs`, document-frequency and prefix steps (same tokens: equal 64-bit hashes; same order:
+    document frequency capped at 65535, then hash; same rows), without sorting the 60M shingle keys at 1M.
+
+    ``reviewtools._dupcore.table`` groups the hashes in an open-addressing hash table (each occurrence's token,
+    repeats inside a text dropped, document frequencies, distinct and private shingles per text);
+    ``text_ranks`` writes each live text's ranks, sorted, into its span. Takes the hashes over from ``sh``
+    (``[hashes, counts]``, emptied). Returns ``(t_rank, off, size, private, prefix, live)``.
+    """
+    h, n_sh = sh
+    sh.clear()
+    n_sh = np.ascontiguousarray(n_sh, dtype=np.int64)
+    slot_of = np.empty(len(h), dtype=np.int32)
+    size = np.empty(n_texts, dtype=np.int64)
+    private = np.empty(n_texts, dtype=np.int64)
+    hashes, df = _dupcore.table(np.ascontiguousarray(h, dtype=np.uint64), n_sh, slot_of, size, private)
+    del h
+    tok_hash, tok_df = np.frombuffer(hashes, dtype=np.uint64), np.frombuffer(df, dtype=np.int32)
+    prefix = size - _min_overlap(size) + 1
+    # private shingles sort first (document frequency 1): a text whose whole prefix is private has no partner
+    live = private < prefix
+    used = np.flatnonzero(tok_df >= 2)
+    order = np.lexsort((tok_hash[used], np.minimum(tok_df[used], np.iinfo(np.uint16).max)))
+    rank_of = np.full(len(tok_df), -1, dtype=np.int32)
+    rank_of[used[order]] = np.arange(len(used), dtype=np.int32)
+    del used, order, tok_hash, tok_df, hashes, df
+    off = np.concatenate(([0], np.cumsum(np.where(live, size - private, 0)))).astype(np.int64)
+    t_rank = np.empty(int(off[-1]), dtype=np.uint32)
+    _dupcore.text_ranks(slot_of, n_sh, rank_of, off, t_rank)
+    log.debug("near duplicates: %d texts, %d in play, %d shared shingle entries", n_texts, int(live.sum()),
+              len(t_rank))
+    return t_rank, off, size, private, prefix, live
 
 
 def _native_join(t_rank: np.ndarray, off: np.ndarray, n_prefix: np.ndarray, size: np.ndarray, prefix: np.ndarray,

@@ -156,3 +156,54 @@ def test_squeeze_refuses_offsets_outside_the_data():
     with pytest.raises(ValueError, match="_dupcore.squeeze"):
         dup._dupcore.squeeze(b"abc", np.array([0, 5], np.int64), dup._ASCII_WORD_LUT, out, np.empty(2, np.int64),
                              np.empty(1, np.int64), np.empty(1, np.uint8))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([0, 1, 2, 5, 2**63, 2**63 + 1, 2**64 - 1, 2**40 + 7, 3 << 60, 12345]),
+                         min_size=1, max_size=14), min_size=1, max_size=12))
+def test_native_rows_equal_a_brute_force_token_table(texts):
+    """Hashes that share high bits, the extremes, repeats inside a text: tokens are equal full hashes; ranks
+    order the shared ones by (document frequency capped at 65535, hash); live texts' rows are sorted ranks."""
+    h = np.array([x for t in texts for x in t], dtype=np.uint64)
+    n_sh = np.array([len(t) for t in texts], dtype=np.int64)
+    t_rank, off, size, private, prefix, live = dup._native_rows([h, n_sh], len(texts))
+    sets = [set(t) for t in texts]
+    df = {x: sum(x in s for s in sets) for x in set().union(*sets)}
+    shared = sorted((x for x in df if df[x] >= 2), key=lambda x: (min(df[x], 65535), x))
+    rank = {x: i for i, x in enumerate(shared)}
+    assert size.tolist() == [len(s) for s in sets]
+    assert private.tolist() == [sum(df[x] == 1 for x in s) for s in sets]
+    want_live = [p < len(s) - int(np.ceil(NEAR_DUPLICATE_JACCARD * len(s) - 1e-9)) + 1 for s, p in zip(sets, private)]
+    assert live.tolist() == want_live
+    rows = [sorted(rank[x] for x in s if x in rank) if ok else [] for s, ok in zip(sets, want_live)]
+    assert off.tolist() == np.concatenate(([0], np.cumsum([len(r) for r in rows]))).tolist()
+    assert t_rank.dtype == np.uint32 and t_rank.tolist() == [r for row in rows for r in row]
+
+
+def test_table_refuses_counts_that_do_not_add_up():
+    h = np.arange(5, dtype=np.uint64)
+    with pytest.raises(ValueError, match="_dupcore.table"):
+        dup._dupcore.table(h, np.array([2, 2], np.int64), np.empty(5, np.int32), np.empty(2, np.int64),
+                           np.empty(2, np.int64))
+
+
+def test_native_rows_on_a_table_that_grows_and_long_rows():
+    """Over 2**15 distinct tokens (the table is rehashed as it grows) and rows past the small-sort cutoff."""
+    rng = np.random.default_rng(5)
+    pool = rng.integers(0, 2**64 - 1, size=60_000, dtype=np.uint64)
+    texts = [rng.choice(pool[: 200 + 300 * (i % 200)], size=int(rng.integers(1, 900))) for i in range(400)]
+    h = np.concatenate(texts).astype(np.uint64)
+    n_sh = np.array([len(t) for t in texts], dtype=np.int64)
+    t_rank, off, size, private, prefix, live = dup._native_rows([h, n_sh], len(texts))
+    sets = [set(t.tolist()) for t in texts]
+    df: dict[int, int] = {}
+    for s in sets:
+        for x in s:
+            df[x] = df.get(x, 0) + 1
+    assert len(df) > 2**15 and live.sum() > 50
+    rank = {x: i for i, x in enumerate(sorted((x for x in df if df[x] >= 2), key=lambda x: (df[x], x)))}
+    assert size.tolist() == [len(s) for s in sets]
+    rows = [sorted(rank[x] for x in s if x in rank) if ok else [] for s, ok in zip(sets, live.tolist())]
+    assert max(len(r) for r in rows) > 100
+    assert t_rank.tolist() == [r for row in rows for r in row]
+    assert off.tolist() == np.concatenate(([0], np.cumsum([len(r) for r in rows]))).tolist()
