@@ -1054,7 +1054,7 @@ def ingest_file(
         present = None
         if plan["incremental"]:
             pks = entries["pk"][present_idx[old_flags & KEPT != 0]]
-            present = PresentRows(pks, lambda: _scope(store, pks))
+            present = PresentRows(pks, lambda: _scope(store, pks), plan["index"])
 
         def after(ingest_id: int, row_pks: np.ndarray, fp: np.ndarray) -> None:
             at = idx[read.kept_pos]
@@ -1196,8 +1196,10 @@ def _plan(store: ReviewStore, recs: CsvRecords, rh: np.ndarray, lay: _Layout,
         unchanged = np.flatnonzero(cand)
         old_pos = match[unchanged]  # the fields below are gathered one by one (8 of the 64 bytes a record)
         hit = np.zeros(len(unchanged), dtype=bool)
+        index = None  # the stored reviews of the re-read keys (a superset of the upsert's: it reuses them)
         if len(read.ok_keys) and len(unchanged):
-            _, known_ids, _, _ = store._keyed_index(read.ok_keys)
+            index = store._keyed_index(read.ok_keys)
+            known_ids = index[1]
             hit |= _isin(old["pk"][old_pos], known_ids)
             dh = read.ok_dhash[read.ok_dhash != 0]
             if len(dh):
@@ -1223,7 +1225,7 @@ def _plan(store: ReviewStore, recs: CsvRecords, rh: np.ndarray, lay: _Layout,
         raise _Fallback("the re-read records alone would infer another rating scale")
     if (sub & D_SLASH).any() and _slash_decision(sub) != context["day_first"]:
         raise _Fallback("the re-read records alone would read slash dates the other way round")
-    return {"read": read, "idx": idx, "present": unchanged, "old_pos": old_pos,
+    return {"read": read, "idx": idx, "present": unchanged, "old_pos": old_pos, "index": index,
             "invalid": invalid, "context": context, "incremental": True, "multi": multi}
 
 

@@ -387,10 +387,13 @@ ProgressCallback = Callable[[str, int, int], None]
 @dataclass(frozen=True)
 class PresentRows:
     """Stored reviews an incremental re-ingest found unchanged in the export (by review id), and how to read their
-    ``platform, product_id, created_at`` when a full export needs its scope."""
+    ``platform, product_id, created_at`` when a full export needs its scope. ``index``, when given, is what
+    ``ReviewStore._keyed_index`` returned, in the same transaction, for keys that include every key of the frame
+    being upserted (the re-ingest looked them up already): the upsert uses it instead of querying them again."""
 
     pks: np.ndarray
     scope: Callable[[], pd.DataFrame]
+    index: tuple[pa.Array, np.ndarray, np.ndarray, np.ndarray] | None = None
 
 
 # --------------------------------------------------------------------------------------------- store
@@ -641,6 +644,7 @@ class ReviewStore:
             max_pk = int(self._con.execute("SELECT ifnull(max(id), 0) FROM reviews").fetchone()[0])
             # 1. Which rows are known, and which known rows have another fingerprint (one query, numpy).
             s_keys, s_id, s_fp, s_flags = (self._stored_index(platforms) if present is None
+                                           else present.index if present.index is not None
                                            else self._keyed_index(frame))
             pos = np.full(n, -1, dtype=np.int64)
             if len(s_keys):  # pyarrow's hash lookup of each incoming key among the stored ones
