@@ -1337,9 +1337,10 @@ def _decide_block(recs: pd.DataFrame, state: _DecisionState, whole: bool = True)
         topic_txt = f"; complaint topic {topic} ({_quote(problem)})" if topic else ""
         if g is not None:
             rule_ids = "|".join(dict.fromkeys(str(h["rule_id"]) for h in g))
-            clause = " | ".join(dict.fromkeys(str(h["clause"]) for h in g if "clause" in h and pd.notna(h["clause"])))
+            # _na(v) is pd.isna(v) for the scalars records hold, without pandas for str
+            clause = " | ".join(dict.fromkeys(str(h["clause"]) for h in g if "clause" in h and not _na(h["clause"])))
             evidence = " | ".join(dict.fromkeys(" ".join(str(h["evidence"]).split()) for h in g
-                                                if pd.notna(h["evidence"])))
+                                                if not _na(h["evidence"])))
         if g is not None and _is_strong(g):
             action = "removal_request"
             reason = f"Strong removal-basis guideline hit: {_hit_phrase(g)}."
