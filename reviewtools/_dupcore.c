@@ -563,7 +563,167 @@ done:
     return result;
 }
 
+/* -------------------------------------------------------------------------------------------- shingles
+ * shingles(data, offsets, k, mult, word_hash, out, counts) -> None
+ *   data, offsets  normalised texts (a large_string array's data buffer, int64[n+1] absolute offsets)
+ *   k, mult        words per shingle (SHINGLE_WORDS) and the odd 64-bit multiplier combining word hashes
+ *   word_hash      a Python callable: the UTF-8 bytes of a word -> its stable 64-bit hash (BLAKE2b); called once
+ *                  per distinct word of the call (a table of the words seen keeps their hashes)
+ *   out            writable uint64[sum(counts)]: each text's shingle hashes, text by text
+ *   counts         int64[n]: each text's expected shingle count, max(pieces - k + 1, 1)
+ * A text's pieces are its bytes split at every space (str.split(" ")); each run of k consecutive pieces gives
+ * ((w0 * mult + w1) * mult + w2 ...) mod 2**64, a text of fewer than k pieces one shingle of all of them padded
+ * with zeros: exactly duplicates._shingles_of_words over duplicates._word_hash.
+ */
+static inline int same_bytes(const uint8_t *a, const uint8_t *b, int64_t n) { /* words are short: no memcmp call */
+    for (int64_t i = 0; i < n; i++)
+        if (a[i] != b[i]) return 0;
+    return 1;
+}
+
+#define WORD_INLINE 24
+typedef struct {
+    uint64_t key;  /* FNV-1a of the word's bytes */
+    int64_t start; /* where the word's first occurrence starts in data; -1: empty */
+    int64_t len;
+    uint64_t hash; /* word_hash(word) */
+    uint8_t bytes[WORD_INLINE]; /* a short word's bytes (compared here, not at its first occurrence far away) */
+} Word;
+
+static inline int word_is(const Word *w, uint64_t key, const uint8_t *data, const uint8_t *p, int64_t n) {
+    if (w->key != key || w->len != n) return 0;
+    return same_bytes(n <= WORD_INLINE ? w->bytes : data + w->start, p, n);
+}
+
+
+static int words_grow(Word **tab, int *bits) {
+    int nb = *bits + 1;
+    size_t cap = (size_t)1 << nb, mask = cap - 1, old = (size_t)1 << *bits;
+    Word *nt = (Word *)malloc(cap * sizeof(Word));
+    if (!nt) return -1;
+    for (size_t i = 0; i < cap; i++) nt[i].start = -1;
+    for (size_t i = 0; i < old; i++) {
+        if ((*tab)[i].start < 0) continue;
+        size_t j = (size_t)((*tab)[i].key >> (64 - nb)) & mask;
+        while (nt[j].start >= 0) j = (j + 1) & mask;
+        nt[j] = (*tab)[i];
+    }
+    free(*tab);
+    *tab = nt;
+    *bits = nb;
+    return 0;
+}
+
+static PyObject *shingles(PyObject *self, PyObject *args) {
+    Py_buffer b_data, b_off, b_out, b_cnt;
+    Py_ssize_t k;
+    unsigned long long mult;
+    PyObject *word_hash;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "y*y*nKOw*y*", &b_data, &b_off, &k, &mult, &word_hash, &b_out, &b_cnt)) return NULL;
+    PyObject *result = NULL;
+    Py_buffer *bufs[4] = {&b_data, &b_off, &b_out, &b_cnt};
+    Word *tab = NULL;
+    uint64_t *win = NULL;
+    Py_ssize_t n = b_off.len / 8 - 1;
+    if (n < 0 || k < 1 || !PyCallable_Check(word_hash) || check(&b_cnt, 8, n, "counts")) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "_dupcore.shingles: bad arguments");
+        goto done;
+    }
+    const int64_t *off = (const int64_t *)b_off.buf, *counts = (const int64_t *)b_cnt.buf;
+    int64_t total = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (off[i] < 0 || off[i] > off[i + 1] || off[i + 1] > b_data.len || counts[i] < 1) {
+            PyErr_SetString(PyExc_ValueError, "_dupcore.shingles: offsets outside the data or bad counts");
+            goto done;
+        }
+        total += counts[i];
+    }
+    if (check(&b_out, 8, total, "out")) goto done;
+    const uint8_t *data = (const uint8_t *)b_data.buf;
+    uint64_t *out = (uint64_t *)b_out.buf;
+    int bits = 12;
+    size_t n_words = 0;
+    tab = (Word *)malloc(((size_t)1 << bits) * sizeof(Word));
+    win = (uint64_t *)malloc((size_t)k * sizeof(uint64_t));
+    if (!tab || !win) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (size_t i = 0; i < ((size_t)1 << bits); i++) tab[i].start = -1;
+    int64_t o = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int64_t p = off[i], end = off[i + 1], pieces = 0, start_o = o;
+        for (;;) { /* each piece up to the next space (or the text's end) */
+            int64_t q = p;
+            uint64_t key = 0xcbf29ce484222325ULL; /* FNV-1a of the piece, while looking for its end */
+            while (q < end && data[q] != 32) key = (key ^ data[q++]) * 0x100000001b3ULL;
+            size_t mask = ((size_t)1 << bits) - 1, j = (size_t)(key >> (64 - bits)) & mask;
+            while (tab[j].start >= 0 && !word_is(&tab[j], key, data, data + p, q - p)) j = (j + 1) & mask;
+            if (tab[j].start < 0) { /* a new word: its stable hash from Python */
+                PyObject *r = PyObject_CallFunction(word_hash, "y#", (const char *)(data + p), (Py_ssize_t)(q - p));
+                if (!r) goto done;
+                unsigned long long wv = PyLong_AsUnsignedLongLong(r);
+                Py_DECREF(r);
+                if (wv == (unsigned long long)-1 && PyErr_Occurred()) goto done;
+                tab[j].key = key;
+                tab[j].start = p;
+                tab[j].len = q - p;
+                tab[j].hash = (uint64_t)wv;
+                if (q - p <= WORD_INLINE) memcpy(tab[j].bytes, data + p, (size_t)(q - p));
+                if (2 * ++n_words > ((size_t)1 << bits) && words_grow(&tab, &bits)) {
+                    PyErr_NoMemory();
+                    goto done;
+                }
+                j = (size_t)-1; /* the slot may have moved: look the hash up again below */
+            }
+            uint64_t wh;
+            if (j == (size_t)-1) {
+                size_t m2 = ((size_t)1 << bits) - 1, j2 = (size_t)(key >> (64 - bits)) & m2;
+                while (!word_is(&tab[j2], key, data, data + p, q - p)) j2 = (j2 + 1) & m2;
+                wh = tab[j2].hash;
+            } else {
+                wh = tab[j].hash;
+            }
+            /* the window of the last k pieces; a full window gives a shingle */
+            if (pieces < k) {
+                win[pieces] = wh;
+            } else {
+                memmove(win, win + 1, (size_t)(k - 1) * sizeof(uint64_t));
+                win[k - 1] = wh;
+            }
+            pieces++;
+            if (pieces >= k && o - start_o < counts[i]) { /* (more than counted: reported below) */
+                uint64_t h = 0;
+                for (Py_ssize_t w = 0; w < k; w++) h = h * (uint64_t)mult + win[w];
+                out[o++] = h;
+            }
+            if (q >= end) break;
+            p = q + 1;
+        }
+        if (pieces < k) { /* a short text: one shingle of all its pieces, zero-padded (counts[i] >= 1) */
+            uint64_t h = 0;
+            for (Py_ssize_t w = 0; w < k; w++) h = h * (uint64_t)mult + (w < pieces ? win[w] : 0);
+            out[o++] = h;
+        }
+        if ((pieces >= k ? pieces - k + 1 : 1) != counts[i]) {
+            PyErr_SetString(PyExc_RuntimeError, "duplicates: shingle counts disagree with the texts' spaces");
+            goto done;
+        }
+    }
+    Py_INCREF(Py_None);
+    result = Py_None;
+done:
+    free(tab);
+    free(win);
+    for (int i = 0; i < 4; i++) PyBuffer_Release(bufs[i]);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"shingles", shingles, METH_VARARGS,
+     "shingles(data, offsets, k, mult, word_hash, out, counts): each text's k-word shingle hashes into out "
+     "(word_hash called once per distinct word)."},
     {"table", table, METH_VARARGS,
      "table(h, n_sh, slot_of, size, private) -> (hashes, df): the shingle tokens (equal 64-bit hashes), each "
      "occurrence's token (-1 for a repeat in its text), distinct and private shingles per text."},

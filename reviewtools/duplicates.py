@@ -287,6 +287,15 @@ def _word_hash(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
 
 
+def _word_hash_bytes(word: bytes) -> int:
+    """:func:`_word_hash` of a word's UTF-8 bytes (what the native shingling asks for each distinct word).
+
+    >>> _word_hash_bytes("café".encode()) == _word_hash("café")
+    True
+    """
+    return int.from_bytes(hashlib.blake2b(word, digest_size=8).digest(), "little")
+
+
 def _word_hashes(words: pa.Array, cache: dict[str, int]) -> np.ndarray:
     """:func:`_word_hash` of each word (without the one space that may end it, see :func:`_split_words`),
     through ``cache`` (blocks of one corpus share most of their words)."""
@@ -372,6 +381,15 @@ def _shingle_hashes(norm: pa.Array, n_words: np.ndarray | None = None,
     counts = np.maximum(pieces - SHINGLE_WORDS + 1, 1)
     out = np.empty(int(counts.sum()), dtype=np.uint64)
     out_at = np.concatenate(([0], np.cumsum(counts)))  # where each text's shingles go
+    if _dupcore is not None:  # one native pass: pieces, a table of the distinct words, shingles (same hashes)
+        if isinstance(norm, pa.ChunkedArray):
+            norm = norm.combine_chunks()
+        norm = norm.cast(_LS) if norm.type != _LS else norm
+        _, off_buf, data_buf = norm.buffers()
+        offsets = np.frombuffer(off_buf, dtype=np.int64)[norm.offset:norm.offset + n + 1]
+        _dupcore.shingles(data_buf if data_buf is not None else b"", np.ascontiguousarray(offsets), SHINGLE_WORDS,
+                          int(_SHINGLE_MULT), _word_hash_bytes, out, counts)
+        return out, counts
     cache: dict[str, int] = {}
     blocks = []
     lo = 0

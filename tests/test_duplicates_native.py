@@ -207,3 +207,25 @@ def test_native_rows_on_a_table_that_grows_and_long_rows():
     assert max(len(r) for r in rows) > 100
     assert t_rank.tolist() == [r for row in rows for r in row]
     assert off.tolist() == np.concatenate(([0], np.cumsum([len(r) for r in rows]))).tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(VOCAB + ["", "zz", "é" * 9, "a_b_c_d_e_f_g_h"]), max_size=9), max_size=10),
+       st.integers(0, 2))
+def test_native_shingles_equal_the_numpy_path(words, skip):
+    """Empty texts, texts under three pieces (padded), empty pieces, unicode words: the same hashes."""
+    arr = pa.array([" ".join(w) for w in words], type=pa.large_string()).slice(min(skip, len(words)))
+    got, got_counts = dup._shingle_hashes(arr)
+    with _numpy_path():
+        want, want_counts = dup._shingle_hashes(arr)
+    assert got.dtype == want.dtype == np.uint64
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(got_counts, want_counts)
+
+
+def test_native_shingles_refuse_counts_that_disagree():
+    arr = pa.array(["a b c d"], type=pa.large_string())
+    _, off_buf, data_buf = arr.buffers()
+    with pytest.raises(RuntimeError, match="shingle counts"):
+        dup._dupcore.shingles(data_buf, np.frombuffer(off_buf, np.int64), 3, int(dup._SHINGLE_MULT),
+                              dup._word_hash_bytes, np.empty(3, np.uint64), np.array([3], np.int64))
