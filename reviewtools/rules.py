@@ -2153,8 +2153,8 @@ def _hs_scan(db: Any, count: int, data: np.ndarray, offsets: np.ndarray) -> np.n
     hits: list[int] = []
     add = hits.append
 
-    def on_match(pid: int, start: int, end: int, flags: int, row: int) -> None:
-        add(row * count + pid)
+    def on_match(pid: int, start: int, end: int, flags: int, base: int) -> None:
+        add(base + pid)
 
     mv = memoryview(data)
     bounds = offsets.tolist()
@@ -2162,8 +2162,8 @@ def _hs_scan(db: Any, count: int, data: np.ndarray, offsets: np.ndarray) -> np.n
         scan = db.scan
         for j in range(n):
             a, b = bounds[j], bounds[j + 1]
-            if a != b:
-                scan(mv[a:b], match_event_handler=on_match, context=j)
+            if a != b:  # positional (data, handler, flags, context): no keyword parsing per row
+                scan(mv[a:b], on_match, 0, j * count)
     out = np.zeros(n * count, dtype=bool)
     out[np.asarray(hits, dtype=np.int64)] = True
     return out.reshape(n, count)
