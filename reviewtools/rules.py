@@ -776,9 +776,11 @@ def _detect_phone(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding]:
         s = rv.get(fname)
         if len(s) - len(s.translate(_DIGIT_DELETE)) < PHONE_MIN_DIGITS:
             continue
-        orders = [(m.start(), m.end()) for m in _ORDER.finditer(s)]
+        orders: list[tuple[int, int]] | None = None  # order ids, found once the matcher finds a number
         matcher = phonenumbers.PhoneNumberMatcher(s, region, leniency=phonenumbers.Leniency.VALID)
         for m in matcher:
+            if orders is None:
+                orders = [(o.start(), o.end()) for o in _ORDER.finditer(s)]
             if any(a < m.end and m.start < b for a, b in orders):
                 continue
             raw = m.raw_string
