@@ -97,6 +97,8 @@ try:  # the optional native scan (split and block cuts in one pass); the numpy p
         _core = None
 except ImportError:  # pragma: no cover - not compiled here
     _core = None
+#: Set to 1 to run the numpy path instead (the same variable as ``reviewtools.vader.PURE_PYTHON_ENV``).
+_PURE_PYTHON_ENV: Final[str] = "REVIEWTOOLS_PURE_PYTHON"
 
 #: Version of the raw-state recipe (record split, hashes, flags). A new recipe never matches an old state.
 RECIPE: Final[str] = "raw6"  # raw6: RH_MULTI kept; raw5: XXH3 record and block hashes (raw4: BLAKE2b, SHA-1)
@@ -246,7 +248,7 @@ def split_csv(data: bytes, sep: str, quoting: int, start: int = 0) -> CsvRecords
     quoted = quoting != csv.QUOTE_NONE
     if quoted and (len(sep) != 1 or ord(sep) > 127):
         return f"delimiter {sep!r} is not a single ASCII character"
-    if _core is not None:
+    if _core is not None and os.environ.get(_PURE_PYTHON_ENV, "") in ("", "0"):
         got = _core.split(data, ord(sep) if quoted else 0, int(quoted), start, BLOCK_RECORDS)
         if got is not None:
             hs, he, starts, ends, cuts = got

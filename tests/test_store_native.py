@@ -241,3 +241,12 @@ def test_isin_with_its_bitmap_prefilter_equals_numpy(n_values: int, n_among: int
     values = np.r_[rng.integers(-2**63, 2**63 - 1, n_values - 1000, dtype=np.int64), np.arange(1000) * 4096]
     among = np.r_[rng.integers(-2**63, 2**63 - 1, n_among, dtype=np.int64), values[::97], np.arange(0, 8192, 3)]
     assert _isin(values, among).tolist() == np.isin(values, among).tolist()
+
+
+@native
+def test_pure_python_switch_runs_the_numpy_split(monkeypatch) -> None:
+    data = b"a,b\n1,2\n"
+    assert split_csv(data, ",", csv.QUOTE_MINIMAL).cuts is not None
+    monkeypatch.setenv("REVIEWTOOLS_PURE_PYTHON", "1")
+    recs = split_csv(data, ",", csv.QUOTE_MINIMAL)
+    assert recs.cuts is None and recs.starts.tolist() == [4]
