@@ -720,7 +720,172 @@ done:
     return result;
 }
 
+/* ---------------------------------------------------------------------------------------------- groups
+ * group(chunks, rows, code, rep, want_texts) -> (number of distinct texts, data, offsets)
+ *   chunks  a list of (data, offsets) pairs: the normalised texts as the chunks of a large_string column
+ *           (offsets int64[len + 1], absolute in data); rows count on across the chunks
+ *   rows    int64[m]: the rows to group, ascending
+ *   code    writable int64[m]: each row's text, numbered in order of first appearance among the rows
+ *   rep     writable int64[m]: rep[c] is the first row of text c (the first n_distinct entries are set)
+ *   want_texts  also return the distinct texts back to back in code order (bytes, and int64 offsets as bytes);
+ *           else (n, None, None)
+ * Equal texts (byte for byte) share a code: what duplicates' dictionary encoding + renumbering gave.
+ */
+static inline uint64_t bytes_hash(const uint8_t *p, int64_t n) {
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)n;
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, p + i, 8);
+        h = (h ^ x) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 29;
+    }
+    uint64_t x = 0;
+    for (int64_t j = 0; i + j < n; j++) x |= (uint64_t)p[i + j] << (8 * j);
+    h = (h ^ x) * 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 32;
+    return h;
+}
+
+typedef struct {
+    uint64_t hash;
+    int64_t code; /* -1: empty */
+    const uint8_t *ptr;
+    int64_t len;
+} TextSlot;
+
+static PyObject *group(PyObject *self, PyObject *args) {
+    PyObject *chunks;
+    Py_buffer b_rows, b_code, b_rep;
+    (void)self;
+    int want_texts;
+    if (!PyArg_ParseTuple(args, "O!y*w*w*p", &PyList_Type, &chunks, &b_rows, &b_code, &b_rep, &want_texts))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t nc = PyList_GET_SIZE(chunks), got = 0, m = b_rows.len / 8;
+    Py_buffer *cb = (Py_buffer *)calloc((size_t)(2 * nc + 1), sizeof(Py_buffer));
+    int64_t *base = (int64_t *)calloc((size_t)nc + 1, sizeof(int64_t));
+    TextSlot *tab = NULL;
+    if (!cb || !base) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (check(&b_code, 8, m, "code") || check(&b_rep, 8, m, "rep")) goto done;
+    for (Py_ssize_t c = 0; c < nc; c++) {
+        PyObject *pair = PyList_GET_ITEM(chunks, c);
+        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2) {
+            PyErr_SetString(PyExc_TypeError, "_dupcore.group: chunks must be (data, offsets) pairs");
+            goto done;
+        }
+        if (PyObject_GetBuffer(PyTuple_GET_ITEM(pair, 0), &cb[2 * c], PyBUF_SIMPLE)) goto done;
+        got = 2 * c + 1;
+        if (PyObject_GetBuffer(PyTuple_GET_ITEM(pair, 1), &cb[2 * c + 1], PyBUF_SIMPLE)) goto done;
+        got = 2 * c + 2;
+        Py_ssize_t len = cb[2 * c + 1].len / 8 - 1;
+        const int64_t *off = (const int64_t *)cb[2 * c + 1].buf;
+        if (len < 0 || off[0] < 0 || off[len] > cb[2 * c].len) {
+            PyErr_SetString(PyExc_ValueError, "_dupcore.group: offsets outside the data");
+            goto done;
+        }
+        for (Py_ssize_t i = 0; i < len; i++) {
+            if (off[i] > off[i + 1]) {
+                PyErr_SetString(PyExc_ValueError, "_dupcore.group: offsets not ascending");
+                goto done;
+            }
+        }
+        base[c + 1] = base[c] + len;
+    }
+    const int64_t *rows = (const int64_t *)b_rows.buf;
+    for (Py_ssize_t i = 0; i < m; i++) {
+        if (rows[i] < 0 || rows[i] >= base[nc] || (i && rows[i] <= rows[i - 1])) {
+            PyErr_SetString(PyExc_ValueError, "_dupcore.group: rows must be ascending positions in the chunks");
+            goto done;
+        }
+    }
+    int bits = 4;
+    while (((size_t)1 << bits) < 2 * (size_t)m + 2) bits++;
+    size_t cap = (size_t)1 << bits, mask = cap - 1;
+    tab = (TextSlot *)malloc(cap * sizeof(TextSlot));
+    if (!tab) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    int64_t *code = (int64_t *)b_code.buf, *rep = (int64_t *)b_rep.buf;
+    int64_t n_codes = 0;
+    Py_ssize_t c = 0;
+    Py_BEGIN_ALLOW_THREADS
+    for (size_t k = 0; k < cap; k++) tab[k].code = -1;
+    c = 0;
+    for (Py_ssize_t i = 0; i < m; i++) {
+        int64_t r = rows[i];
+        while (r >= base[c + 1]) c++;
+        const int64_t *off = (const int64_t *)cb[2 * c + 1].buf;
+        int64_t local = r - base[c];
+        const uint8_t *p = (const uint8_t *)cb[2 * c].buf + off[local];
+        int64_t len = off[local + 1] - off[local];
+        uint64_t hv = bytes_hash(p, len);
+        size_t j = (size_t)(hv >> (64 - bits)) & mask;
+        while (tab[j].code >= 0 &&
+               !(tab[j].hash == hv && tab[j].len == len && memcmp(tab[j].ptr, p, (size_t)len) == 0))
+            j = (j + 1) & mask;
+        if (tab[j].code < 0) {
+            tab[j].hash = hv;
+            tab[j].code = n_codes;
+            tab[j].ptr = p;
+            tab[j].len = len;
+            rep[n_codes++] = r;
+        }
+        code[i] = tab[j].code;
+    }
+    Py_END_ALLOW_THREADS
+    if (!want_texts) {
+        result = Py_BuildValue("(LOO)", (long long)n_codes, Py_None, Py_None);
+        goto done;
+    }
+    { /* the distinct texts back to back, in code order (their first rows ascend) */
+        int64_t total = 0;
+        c = 0;
+        for (int64_t k = 0; k < n_codes; k++) {
+            while (rep[k] >= base[c + 1]) c++;
+            const int64_t *off = (const int64_t *)cb[2 * c + 1].buf;
+            total += off[rep[k] - base[c] + 1] - off[rep[k] - base[c]];
+        }
+        PyObject *data = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)total);
+        PyObject *offs = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)((n_codes + 1) * 8));
+        if (!data || !offs) {
+            Py_XDECREF(data);
+            Py_XDECREF(offs);
+            goto done;
+        }
+        uint8_t *dst = (uint8_t *)PyBytes_AS_STRING(data);
+        int64_t *new_off = (int64_t *)PyBytes_AS_STRING(offs), o = 0;
+        c = 0;
+        new_off[0] = 0;
+        for (int64_t k = 0; k < n_codes; k++) {
+            while (rep[k] >= base[c + 1]) c++;
+            const int64_t *off = (const int64_t *)cb[2 * c + 1].buf;
+            int64_t local = rep[k] - base[c], len = off[local + 1] - off[local];
+            memcpy(dst + o, (const uint8_t *)cb[2 * c].buf + off[local], (size_t)len);
+            o += len;
+            new_off[k + 1] = o;
+        }
+        result = Py_BuildValue("(LNN)", (long long)n_codes, data, offs);
+    }
+done:
+    free(tab);
+    for (Py_ssize_t k = 0; k < got; k++) PyBuffer_Release(&cb[k]);
+    free(cb);
+    free(base);
+    PyBuffer_Release(&b_rows);
+    PyBuffer_Release(&b_code);
+    PyBuffer_Release(&b_rep);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"group", group, METH_VARARGS,
+     "group(chunks, rows, code, rep) -> distinct: the rows' texts numbered by first appearance (equal bytes, equal "
+     "code), rep[c] the first row of text c."},
     {"shingles", shingles, METH_VARARGS,
      "shingles(data, offsets, k, mult, word_hash, out, counts): each text's k-word shingle hashes into out "
      "(word_hash called once per distinct word)."},

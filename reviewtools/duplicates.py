@@ -183,6 +183,33 @@ def _normalised_texts(texts: pa.Array, threads: int = 1) -> tuple[pa.ChunkedArra
     return norm, n_words
 
 
+def _native_groups(norm: pa.ChunkedArray, rows: np.ndarray,
+                   want_texts: bool) -> tuple[np.ndarray, pa.Array | None, int]:
+    """The rows' normalised texts numbered in order of first appearance among them (equal bytes, equal code),
+    the distinct texts in that order (if wanted) and their number, by the native core
+    (``reviewtools._dupcore.group``: a hash table over the column's chunks, bytes compared on a hash match).
+    The numpy path gets the same from Arrow's dictionary encoding of the whole column and a renumbering.
+
+    >>> norm = pa.chunked_array([["a b", "c"], ["a b", "d", "c"]], type=pa.large_string())
+    >>> code, texts, k = _native_groups(norm, np.array([0, 1, 2, 4]), True)  # doctest: +SKIP
+    >>> code.tolist(), texts.to_pylist(), k  # doctest: +SKIP
+    ([0, 1, 0, 1], ['a b', 'c'], 2)
+    """
+    chunks = []
+    for c in norm.chunks:
+        c = c.cast(_LS) if c.type != _LS else c
+        _, off_buf, data_buf = c.buffers()
+        chunks.append((data_buf if data_buf is not None else b"",
+                       np.ascontiguousarray(np.frombuffer(off_buf, dtype=np.int64)[c.offset:c.offset + len(c) + 1])))
+    code = np.empty(len(rows), dtype=np.int64)
+    rep = np.empty(len(rows), dtype=np.int64)
+    k, data, offsets = _dupcore.group(chunks, np.ascontiguousarray(rows, dtype=np.int64), code, rep, want_texts)
+    texts = None
+    if want_texts:
+        texts = pa.Array.from_buffers(_LS, k, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
+    return code, texts, int(k)
+
+
 def _release() -> None:
     """Hand the memory pyarrow's pool keeps after freeing back to the OS (the pool otherwise holds on to it,
     so a step's temporaries would add up in the peak)."""
@@ -1123,30 +1150,36 @@ class _Duplicates:
         elig = np.flatnonzero(has_rule & (n_words >= DUPLICATE_MIN_WORDS))
         if len(elig) == 0:
             return self._frame(blocks)
-        enc = pc.dictionary_encode(norm)  # the whole column (no copy of the eligible rows); one dictionary
-        if any(len(c.dictionary) != len(enc.chunk(0).dictionary) for c in enc.chunks):  # (Arrow unifies them)
-            enc = pa.chunked_array([pc.dictionary_encode(norm.combine_chunks())])
-        del norm
-        _release()
-        dictionary = enc.chunk(0).dictionary
-        indices = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in enc.chunks])
-        del enc
-        # renumber the eligible rows' texts in order of first appearance among them, like the original
-        seen = indices[elig]
-        del indices
-        first = np.full(len(dictionary), len(elig), dtype=np.int64)
-        np.minimum.at(first, seen, np.arange(len(elig)))
-        used = np.flatnonzero(first < len(elig))
-        used = used[np.argsort(first[used], kind="stable")]
-        renum = np.empty(len(dictionary), dtype=np.int64)
-        renum[used] = np.arange(len(used))
-        code = renum[seen]
-        del seen, first, renum
-        text_words = np.empty(len(used), dtype=np.int64)  # each distinct text's word count
-        text_words[code] = n_words[elig]
-        texts = dictionary.take(pa.array(used)) if self.near_rule else None
-        del dictionary, used
-        _release()
+        if _dupcore is not None:  # one native pass: a hash table of the eligible rows' texts (same codes)
+            code, texts, n_codes = _native_groups(norm, elig, bool(self.near_rule))
+            del norm
+            text_words = np.empty(n_codes, dtype=np.int64)  # each distinct text's word count
+            text_words[code] = n_words[elig]
+        else:
+            enc = pc.dictionary_encode(norm)  # the whole column (no copy of the eligible rows); one dictionary
+            if any(len(c.dictionary) != len(enc.chunk(0).dictionary) for c in enc.chunks):  # (Arrow unifies them)
+                enc = pa.chunked_array([pc.dictionary_encode(norm.combine_chunks())])
+            del norm
+            _release()
+            dictionary = enc.chunk(0).dictionary
+            indices = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in enc.chunks])
+            del enc
+            # renumber the eligible rows' texts in order of first appearance among them, like the original
+            seen = indices[elig]
+            del indices
+            first = np.full(len(dictionary), len(elig), dtype=np.int64)
+            np.minimum.at(first, seen, np.arange(len(elig)))
+            used = np.flatnonzero(first < len(elig))
+            used = used[np.argsort(first[used], kind="stable")]
+            renum = np.empty(len(dictionary), dtype=np.int64)
+            renum[used] = np.arange(len(used))
+            code = renum[seen]
+            del seen, first, renum
+            text_words = np.empty(len(used), dtype=np.int64)  # each distinct text's word count
+            text_words[code] = n_words[elig]
+            texts = dictionary.take(pa.array(used)) if self.near_rule else None
+            del dictionary, used
+            _release()
         self.code = np.full(self.n, -1, dtype=np.int64)
         self.code[elig] = code
         by_code = elig[np.argsort(code, kind="stable")]  # members of each distinct text, in row order

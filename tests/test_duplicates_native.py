@@ -229,3 +229,28 @@ def test_native_shingles_refuse_counts_that_disagree():
     with pytest.raises(RuntimeError, match="shingle counts"):
         dup._dupcore.shingles(data_buf, np.frombuffer(off_buf, np.int64), 3, int(dup._SHINGLE_MULT),
                               dup._word_hash_bytes, np.empty(3, np.uint64), np.array([3], np.int64))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["", "a", "a b", "a b ", "b a", "é", "😀 x", "a" * 9, "a" * 8]),
+                         max_size=6), min_size=1, max_size=5), st.data())
+def test_native_groups_number_texts_by_first_appearance(chunks, data):
+    norm = pa.chunked_array([pa.array(c, type=pa.large_string()) for c in chunks], type=pa.large_string())
+    flat = [s for c in chunks for s in c]
+    rows = sorted(data.draw(st.sets(st.integers(0, max(len(flat) - 1, 0)), max_size=len(flat)))) if flat else []
+    code, texts, k = dup._native_groups(norm, np.array(rows, dtype=np.int64), True)
+    first: dict[str, int] = {}
+    want = [first.setdefault(flat[r], len(first)) for r in rows]
+    assert code.tolist() == want and k == len(first)
+    assert texts.to_pylist() == list(first)
+    assert dup._native_groups(norm, np.array(rows, dtype=np.int64), False)[1] is None
+
+
+def test_group_refuses_rows_out_of_order():
+    arr = pa.array(["a", "b"], type=pa.large_string())
+    _, off_buf, data_buf = arr.buffers()
+    chunk = (data_buf, np.frombuffer(off_buf, np.int64))
+    for rows in ([1, 0], [0, 2], [-1]):
+        with pytest.raises(ValueError, match="_dupcore.group"):
+            dup._dupcore.group([chunk], np.array(rows, np.int64), np.empty(len(rows), np.int64),
+                               np.empty(len(rows), np.int64), True)
