@@ -68,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--read-only", action="store_true", help="time read_reviews instead of the CLI ingest")
     ap.add_argument("--work", type=Path, default=REPO / ".work" / "ab_reingest")
     args = ap.parse_args(argv)
+    args.work = args.work.resolve()  # the children run in /tmp: a relative path would point there
     args.work.mkdir(parents=True, exist_ok=True)
     csv = args.csv.resolve()
     trees: dict[str, str | None] = {"old": str(Path(args.old_tree).resolve()), "new": None}
