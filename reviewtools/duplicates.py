@@ -809,10 +809,13 @@ def _native_rows(sh: list[np.ndarray], n_texts: int) -> tuple[np.ndarray, ...]:
     h, n_sh = sh
     sh.clear()
     n_sh = np.ascontiguousarray(n_sh, dtype=np.int64)
-    slot_of = np.empty(len(h), dtype=np.int32)
+    h = np.ascontiguousarray(h, dtype=np.uint64)
+    # each occurrence's token is written over the first half of the hashes' own memory (no new 4 x 60M bytes
+    # at 1M): occurrence e's int32 lands on bytes 4e..4e+3, before the hash of any later occurrence (8e' >= 8e)
+    slot_of = h.view(np.int32)[:len(h)]
     size = np.empty(n_texts, dtype=np.int64)
     private = np.empty(n_texts, dtype=np.int64)
-    hashes, df = _dupcore.table(np.ascontiguousarray(h, dtype=np.uint64), n_sh, slot_of, size, private)
+    hashes, df = _dupcore.table(h, n_sh, slot_of, size, private)
     del h
     tok_hash, tok_df = np.frombuffer(hashes, dtype=np.uint64), np.frombuffer(df, dtype=np.int32)
     prefix = size - _min_overlap(size) + 1
@@ -1153,6 +1156,7 @@ class _Duplicates:
         if _dupcore is not None:  # one native pass: a hash table of the eligible rows' texts (same codes)
             code, texts, n_codes = _native_groups(norm, elig, bool(self.near_rule))
             del norm
+            _release()  # the normalised column's chunks (Arrow's pool would keep them)
             text_words = np.empty(n_codes, dtype=np.int64)  # each distinct text's word count
             text_words[code] = n_words[elig]
         else:
