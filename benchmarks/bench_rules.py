@@ -17,6 +17,20 @@ partition. ``--per-detector`` instead times ``check_each_review`` with its colum
 enough digits (the 1M corpus: 39,343 fields, 34,012 ruled out, none with a number). ``--ab OLD_TREE`` times ``check_each_review`` of an older checkout (``git archive <commit> | tar -x -C OLD_TREE``)
 against this one, interleaved in one process, after checking both give the same frame.
 
+Sixth pass (issue 8, fifth session, commits 5ee7f91..88444f5), A/B against 5904ed0 (``git archive 5904ed0 | tar
+-x -C /tmp/chk6_old``, the VADER core copied in), CPU seconds, min of the rounds:
+
+    --input benchmarks/out/reviews_20000_seed8.csv --reviews 20000 --ab /tmp/chk6_old --rounds 5
+        31.2 -> 22.1 CPU us/review (-29%), load 4.6
+    --input benchmarks/out/reviews_100000_seed8.csv --reviews 100000 --ab /tmp/chk6_old --rounds 3
+        33.0 -> 21.6 (-35%), load 4.2; with --cold (language memo cleared before each run) 34.1 -> 22.5 (-34%)
+
+What changed (each exact; benchmarks/README.md "Per-review checks: sixth pass"): native byte passes for the
+prefilters' byte counts, character runs, word-run token triples and symbol runs; cheap row masks before the
+e-mail and wide-space RE2 searches; the language prefilter runs the detector's English test exactly on ASCII
+texts and drops rows whose identified language is allowed; the hit frame built in Arrow; the link regexes tried
+only where a match can start.
+
 Fifth pass (issue 8, 2026-11-26, commits 0548f81..e35a628), A/B against a20a14e (``git archive a20a14e | tar -x
 -C /tmp/checks4_old``, the VADER core copied in), CPU seconds, min of the rounds, language memo warm:
 
@@ -61,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ab", metavar="OLD_TREE", help="interleaved A/B: check_each_review of the reviewtools/ in OLD_TREE "
                     "against this one, same frame, language memo warm, outputs compared first")
     ap.add_argument("--rounds", type=int, default=3, help="with --ab: rounds (minimum CPU seconds of each side)")
+    ap.add_argument("--cold", action="store_true", help="with --ab: clear each side's language memo before each timed "
+                    "run (the identifier classifies again, as in a partition the checks see first)")
     ap.add_argument("--phone-soundness", action="store_true",
                     help="every title/text with 7+ ASCII digits that rules.may_hold_phone_number rules out: "
                          "PhoneNumberMatcher (VALID, the marketplace's region) must find nothing in it")
@@ -94,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.language:
         return language(frame, args.rounds)
     if args.ab:
-        return ab(frame, Path(args.ab), args.rounds)
+        return ab(frame, Path(args.ab), args.rounds, cold=args.cold)
     if args.per_detector:
         return per_detector(frame, args.reference, args.warm_language)
     for name, fn in (("per-review checks", check_each_review), ("duplicates (whole frame)", find_duplicates)):
@@ -174,11 +190,12 @@ def phone_soundness(frame) -> int:
     return 1 if bad else 0
 
 
-def ab(frame, old_tree: Path, rounds: int) -> int:
+def ab(frame, old_tree: Path, rounds: int, cold: bool = False) -> int:
     """Old against new ``check_each_review``, interleaved in this process (minimum CPU seconds of ``rounds``).
 
     The old tree's ``reviewtools`` is imported as package ``rtold``; both language memos are filled first (as
-    sentiment fills them in a triage partition); the two outputs must be frame-equal before anything is timed.
+    sentiment fills them in a triage partition), or, ``cold``, cleared before each timed run; the two outputs
+    must be frame-equal before anything is timed.
     """
     import os
     import shutil
@@ -201,13 +218,16 @@ def ab(frame, old_tree: Path, rounds: int) -> int:
     secs: dict[str, list[float]] = {"old": [], "new": []}
     for _ in range(rounds):
         for name, mod in (("old", old), ("new", new)):
+            if cold:
+                mod._CLASSIFIED.clear()
             c = time.process_time()
             mod.check_each_review(frame)
             secs[name].append(time.process_time() - c)
     n = len(frame)
     o, w = min(secs["old"]), min(secs["new"])
     print(f"{n:,} reviews, identical frames; check_each_review old {o:.2f} s, new {w:.2f} s (min of {rounds}): "
-          f"{o / n * 1e6:.1f} -> {w / n * 1e6:.1f} CPU us/review ({w / o - 1:+.0%}); load {os.getloadavg()[0]:.1f}")
+          f"{o / n * 1e6:.1f} -> {w / n * 1e6:.1f} CPU us/review ({w / o - 1:+.0%}); language memo "
+          f"{'cold' if cold else 'warm'}; load {os.getloadavg()[0]:.1f}")
     shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
