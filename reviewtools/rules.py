@@ -2711,7 +2711,9 @@ def _re2_bare_domain() -> str:
 def _pre_link(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray:
     # A link is a scheme URL ("://", any case of the letters before it), a "www." URL (lower-cased: "W" is the
     # only character that folds to "w"), or a bare domain with a known TLD.
-    return (batch.match("joined", "://") | batch.match("joined_low", r"www\.")
+    # "://" is in the lower-cased view exactly where it is in the fields (no character lower-cases to ":" or
+    # "/"), so both literals join the one Hyperscan pass over that view.
+    return (batch.maybe("joined_low", "://") | batch.maybe("joined_low", r"www\.")
             | batch.match("joined", _re2_bare_domain()))
 
 
