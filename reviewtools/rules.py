@@ -2348,16 +2348,21 @@ class _Batch:
         return self.refine(view, self.byte_count(view, table) >= least, (pattern,))
 
     def lengths(self, fname: str) -> np.ndarray:
-        return self.memo(("len", fname), lambda: np.fromiter(
-            map(len, self.titles if fname == "title" else self.texts), dtype=np.int64, count=self.n))
+        """Characters (code points, as ``len``) of each row's ``fname`` view (``title``, ``text``, or their
+        lower-cased ``_low`` views), counted by Arrow on the view's column."""
+        def make() -> np.ndarray:
+            import pyarrow.compute as pc
+
+            return np.asarray(pc.utf8_length(self.array(fname)).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+        return self.memo(("len", fname), make)
 
     def case_changed(self) -> np.ndarray:
         """Rows where lower-casing changes a field's length: the matchers search those case-insensitively."""
         def make() -> np.ndarray:
             out = np.zeros(self.n, dtype=bool)
             for fname in FIELDS:
-                low = np.fromiter(map(len, self.lower(fname)), dtype=np.int64, count=self.n)
-                out |= low != self.lengths(fname)
+                out |= self.lengths(fname + "_low") != self.lengths(fname)
             return out
 
         return self.memo("case_changed", make)

@@ -232,3 +232,14 @@ def test_property_string_columns_equal_the_per_value_conversion(strings, mixed, 
     frame = pd.DataFrame({"m": pd.Series(mixed, dtype=object)})
     assert R._str_column(frame, "m") == [R._str_or_empty(v) for v in frame["m"].tolist()]
     assert R._str_column(frame, "absent") == [""] * len(frame)
+
+
+@settings(max_examples=100, deadline=None)
+@given(text_lists)
+def test_property_arrow_lengths_and_case_changes_equal_python(texts):
+    titles = list(reversed(texts))
+    b = R._Batch(titles, list(texts), [None] * len(texts), [None] * len(texts))
+    assert b.lengths("title").tolist() == [len(t) for t in titles]
+    assert b.lengths("text").tolist() == [len(t) for t in texts]
+    want = [len(t.lower()) != len(t) or len(x.lower()) != len(x) for t, x in zip(titles, texts)]
+    assert b.case_changed().tolist() == want
