@@ -2208,6 +2208,14 @@ def _scan_plan(rules: Sequence[Rule], competitors: tuple[str, ...]) -> dict[str,
     return plan
 
 
+def _arrow_bytes(arr: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The UTF-8 bytes of a ``large_string`` Arrow array and its rows' int64 offsets into them (no copy)."""
+    bufs = arr.buffers()
+    offsets = np.frombuffer(bufs[1], dtype=np.int64)[arr.offset: arr.offset + len(arr) + 1]
+    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, dtype=np.uint8)
+    return data, offsets
+
+
 class _Batch:
     """The rows of one platform as plain lists, with the column-wide views the prefilters share (built lazily,
     once per call)."""
@@ -2374,11 +2382,7 @@ class _Batch:
         return self.maybe("joined_low", pattern) | self.case_changed()
 
     def _bytes(self, view: str) -> tuple[np.ndarray, np.ndarray]:
-        arr = self.array(view)
-        bufs = arr.buffers()
-        offsets = np.frombuffer(bufs[1], dtype=np.int64)[arr.offset: arr.offset + len(arr) + 1]
-        data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, dtype=np.uint8)
-        return data, offsets
+        return _arrow_bytes(self.array(view))
 
     def byte_count(self, view: str, table: np.ndarray, run_starts: bool = False) -> np.ndarray:
         """Per row, the number of UTF-8 bytes of ``view`` that ``table`` marks (``run_starts``: only those that
@@ -2951,14 +2955,14 @@ def _pre_language(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np
         plain = np.zeros(batch.n, dtype=bool)
         plain[rows] = (words >= ENGLISH_FAST_MIN_WORDS) & (words >= ENGLISH_FAST_MIN_SHARE * tokens)
         other = en_ok & letters & ~ascii_rows
-        n_lb = batch.count_in("text_low_head", other, _re2_english_word())
+        n_lb, t_ub = _english_bounds(batch, core, np.flatnonzero(other))
         known = ascii_rows & en_ok & letters  # rows where ``plain`` is the test's answer
     else:
         other = en_ok & letters
         n_lb = batch.count("text_low_head", _re2_english_word())
+        t_ub = (batch.byte_count("text_low_head", _ASCII_ALNUM, run_starts=True)
+                + batch.byte_count("text_low_head", _NON_ASCII))
         known = np.zeros(batch.n, dtype=bool)
-    t_ub = (batch.byte_count("text_low_head", _ASCII_ALNUM, run_starts=True)
-            + batch.byte_count("text_low_head", _NON_ASCII))
     sure = other & (n_lb >= ENGLISH_FAST_MIN_WORDS) & (n_lb >= ENGLISH_FAST_MIN_SHARE * t_ub)
     if plain is not None:
         sure |= plain
@@ -2989,6 +2993,28 @@ def _pre_language(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np
             if conf >= LANGUAGE_MIN_CONFIDENCE and lang in allowed[batch.markets[j]]:
                 mask[j] = False
     return mask
+
+
+def _english_bounds(batch: _Batch, core: Any, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The language prefilter's lower bound on English-only words and upper bound on tokens, on ``rows`` only
+    (0 elsewhere): the same values as on the ``text_low_head`` view, from those rows' heads alone."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n_lb = np.zeros(batch.n, dtype=np.int64)
+    t_ub = np.zeros(batch.n, dtype=np.int64)
+    if not len(rows):
+        return n_lb, t_ub
+    heads = pc.utf8_slice_codeunits(batch.array("text_low").take(pa.array(rows)), 0, LANGUAGE_MAX_CHARS)
+    heads = heads.cast(pa.large_string())
+    n_lb[rows] = np.asarray(pc.count_substring_regex(heads, _re2_english_word()).to_numpy(zero_copy_only=False),
+                            dtype=np.int64)
+    data, offsets = _arrow_bytes(heads)
+    counts = np.zeros((len(rows), 2), dtype=np.int64)
+    core.class_counts(data, offsets, np.concatenate([_ASCII_ALNUM.view(np.int8), _NON_ASCII.view(np.int8)]),
+                      b"\x01\x00", counts)
+    t_ub[rows] = counts[:, 0] + counts[:, 1]
+    return n_lb, t_ub
 
 
 @functools.cache

@@ -243,3 +243,20 @@ def test_property_arrow_lengths_and_case_changes_equal_python(texts):
     assert b.lengths("text").tolist() == [len(t) for t in texts]
     want = [len(t.lower()) != len(t) or len(x.lower()) != len(x) for t, x in zip(titles, texts)]
     assert b.case_changed().tolist() == want
+
+
+@needs_core
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text_lists, st.lists(st.booleans(), min_size=10, max_size=10))
+def test_property_english_bounds_on_some_rows_equal_the_head_view(texts, pick):
+    """The language prefilter's bounds from the chosen rows' heads equal the whole-column head view's."""
+    texts = [t * 7 for t in texts]  # heads cut at LANGUAGE_MAX_CHARS inside multi-byte characters too
+    b = R._Batch([""] * len(texts), texts, [None] * len(texts), [None] * len(texts))
+    rows = np.flatnonzero(np.asarray(pick[: len(texts)] + [False] * (len(texts) - len(pick[: len(texts)]))))
+    n_lb, t_ub = R._english_bounds(b, CORE, rows)
+    want_n = b.count("text_low_head", R._re2_english_word())
+    want_t = _without_core(lambda: b.byte_count("text_low_head", R._ASCII_ALNUM, run_starts=True)
+                           + b.byte_count("text_low_head", R._NON_ASCII))
+    np.testing.assert_array_equal(n_lb[rows], want_n[rows])
+    np.testing.assert_array_equal(t_ub[rows], want_t[rows])
+    assert not n_lb[np.setdiff1d(np.arange(len(texts)), rows)].any()
