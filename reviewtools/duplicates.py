@@ -42,8 +42,19 @@ How it scales, and why it is exact (no bucket is ever dropped, nothing is sample
    is copied and the output does not depend on the number. The sorts and the whole-array passes between them
    stay serial.
 
+7. The optional **native core** ``reviewtools/_dupcore.c`` (built by ``setup.py`` where a C compiler is
+   present) runs the same steps in fewer passes: ASCII normalising in one pass over the bytes
+   (``squeeze``), the exact groups by a hash table of the eligible texts (``group``), the shingle hashes with
+   a table of the distinct words (``shingles``; BLAKE2b still from :mod:`hashlib`, once per distinct word),
+   the shingle tokens by a hash table on the full 64-bit hashes instead of the 60M-key sort (``table``,
+   ``text_ranks``), and the join without storing pair occurrences (``join``: texts probed in size order
+   against an inverted index of the shorter AllPairs *index* prefixes, candidates counted in one array,
+   the prefix-count bound, a merge). Every native step has the numpy path beside it, which runs where the
+   module is absent, and the tests check both against each other and against brute-force oracles. The
+   native steps are serial (``threads`` then only affects the few numpy block loops left).
+
 Output equals the previous MinHash-LSH implementation's, row for row, on the 2k, 20k and 100k benchmark
-corpora; ``benchmarks/bench_duplicates.py`` measures it.
+corpora, and the native path's equals the numpy path's; ``benchmarks/bench_duplicates.py`` measures it.
 """
 
 from __future__ import annotations
@@ -920,7 +931,8 @@ def find_duplicates(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = None,
     ``threads`` > 1 runs the heavy block loops (normalising, shingling, the join's passes, the verification)
     on that many threads of this process: their numpy, Arrow and scipy work releases the GIL, no memory is
     copied, and the output is the same whatever the number. Leave it at 1 when the other cores are busy (e.g.
-    beside the per-review stages).
+    beside the per-review stages). Where the native core (``reviewtools._dupcore``) is built, the heavy steps
+    run in it, serially, whatever ``threads`` says.
 
     >>> import pandas as pd
     >>> t = "This blender is loud but it crushes ice in seconds and cleans up fast."
