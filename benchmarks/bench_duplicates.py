@@ -17,6 +17,9 @@ package; the two run alternately ``--rounds`` times on the same frame, their CPU
 and their outputs must be frame-equal (exit status 1 if not). ``--threads N`` passes ``threads=N`` to the current
 ``find_duplicates`` (the earlier one runs as it is); ``--threads-ab`` instead alternates the current check at 1 and
 at 2 threads (wall and CPU seconds per round, outputs compared). CPU seconds include every thread's.
+``--numpy`` runs the current check without its native core (``reviewtools._dupcore``): the numpy path, as where
+the module is not built. With ``--against reviewtools/duplicates.py`` it is a native (FILE, which imports the
+core itself) against numpy (now) A/B of the same code.
 """
 
 from __future__ import annotations
@@ -85,7 +88,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=2, help="A/B rounds (with --against or --threads-ab)")
     ap.add_argument("--threads", type=int, default=1, help="find_duplicates(threads=N) for the current check")
     ap.add_argument("--threads-ab", action="store_true", help="alternate threads=1 and threads=2, outputs compared")
+    ap.add_argument("--numpy", action="store_true", help="the current check without its native core (numpy path)")
     args = ap.parse_args(argv)
+    if args.numpy:
+        import reviewtools.duplicates as dup
+
+        dup._dupcore = None
     if args.breakdown:
         logging.basicConfig(format="%(message)s")
         logging.getLogger("reviewtools.duplicates").setLevel(logging.DEBUG)
