@@ -1044,6 +1044,8 @@ _LETTER = re.compile(r"[^\W\d_]")
 #: At least LANGUAGE_MIN_CHARS letters (``_LETTER``) from the start: letters and non-letters are complementary
 #: classes, so one possessive match decides it without a match object per letter.
 _ENOUGH_LETTERS = re.compile(r"[\W\d_]*+(?:[^\W\d_][\W\d_]*+){%d}" % LANGUAGE_MIN_CHARS)
+#: At least SPAM_CHAR_RUN_OTHER_LETTERS letters, the same way.
+_RUN_OTHER_LETTERS = re.compile(r"[\W\d_]*+(?:[^\W\d_][\W\d_]*+){%d}" % SPAM_CHAR_RUN_OTHER_LETTERS)
 _SYMBOL_CHAR = re.compile(r"[^\w\s.,!?'\"\-:;()]")
 #: The most frequent English function words; a text with two of them is not gibberish.
 _COMMON_WORDS = re.compile(r"\b(?:the|and|is|it|to|of|for|this|was|in|my|with|but|not|on|that|have|you|are|they|i)\b")
@@ -1061,7 +1063,7 @@ def _detect_char_run(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding
         if not runs:
             continue
         rest = _CHAR_RUN.sub("", s)
-        only = len(_LETTER.findall(rest)) < SPAM_CHAR_RUN_OTHER_LETTERS
+        only = _RUN_OTHER_LETTERS.match(rest) is None  # fewer than SPAM_CHAR_RUN_OTHER_LETTERS letters
         for m in runs:
             yield _finding(rv, fname, m.start(), m.end(), f"{m.end() - m.start()} x {m.group(1)!r}"
                            + ("" if only else "; the field has other content, so emphasis or padding"),

@@ -260,3 +260,11 @@ def test_property_english_bounds_on_some_rows_equal_the_head_view(texts, pick):
     np.testing.assert_array_equal(n_lb[rows], want_n[rows])
     np.testing.assert_array_equal(t_ub[rows], want_t[rows])
     assert not n_lb[np.setdiff1d(np.arange(len(texts)), rows)].any()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", "é", "1", "_", " ", "!", "٣", "ß", "\n", "😀", "İ"]), max_size=12))
+def test_property_other_letters_match_equals_the_letter_count(rest):
+    """The char-run detector's "fewer than SPAM_CHAR_RUN_OTHER_LETTERS letters" by one possessive match."""
+    want = len(R._LETTER.findall(rest)) < R.SPAM_CHAR_RUN_OTHER_LETTERS
+    assert (R._RUN_OTHER_LETTERS.match(rest) is None) == want
