@@ -17,13 +17,13 @@ partition. ``--per-detector`` instead times ``check_each_review`` with its colum
 enough digits (the 1M corpus: 39,343 fields, 34,012 ruled out, none with a number). ``--ab OLD_TREE`` times ``check_each_review`` of an older checkout (``git archive <commit> | tar -x -C OLD_TREE``)
 against this one, interleaved in one process, after checking both give the same frame.
 
-Sixth pass (issue 8, fifth session, commits 5ee7f91..88f1483), A/B against 5904ed0 (``git archive 5904ed0 | tar
--x -C /tmp/chk6_old``, the VADER core copied in), CPU seconds, min of the rounds:
+Sixth pass (issue 8, fifth session, commits 5ee7f91..64b6a38), A/B against 5904ed0 (``git archive 5904ed0 | tar
+-x -C /tmp/chk6_old``, the VADER core copied in), CPU seconds, min of the rounds, quiet machine (load 0.7-0.9):
 
     --input benchmarks/out/reviews_20000_seed8.csv --reviews 20000 --ab /tmp/chk6_old --rounds 5
-        29.4 -> 19.3 CPU us/review (-34%), load 4.4
+        28.7 -> 18.9 CPU us/review (-34%)
     --input benchmarks/out/reviews_100000_seed8.csv --reviews 100000 --ab /tmp/chk6_old --rounds 3
-        31.5 -> 19.4 (-38%), load 3.9; with --cold (language memo cleared before each run) 30.7 -> 19.5 (-37%)
+        29.4 -> 17.8 (-39%); with --cold (language memo cleared before each run) 31.4 -> 19.4 (-38%)
 
 What changed (each exact; benchmarks/README.md "Per-review checks: sixth pass"): native byte passes for the
 prefilters' byte counts, character runs, word-run token triples and symbol runs; cheap row masks before the
