@@ -221,7 +221,11 @@ def _read_frame(path: Path) -> pd.DataFrame:
     previous = pa.default_memory_pool()
     pa.set_memory_pool(pool)  # pq.read_table takes no pool argument; buffers keep the pool they came from
     try:
-        return pq.read_table(path, memory_map=False).combine_chunks(memory_pool=pool).to_pandas(memory_pool=pool)
+        # ParquetFile.read gives each column as one chunk already (the row groups decoded into one array):
+        # combine_chunks is then a no-op, where pq.read_table's chunk per row group cost a second copy of every
+        # column (1M reviews: 2.2-3.8 CPU s, nearly all of it page faults on the new 1.6 GB).
+        table = pq.ParquetFile(path, memory_map=False).read(use_threads=True)
+        return table.combine_chunks(memory_pool=pool).to_pandas(memory_pool=pool)
     finally:
         pa.set_memory_pool(previous)
 

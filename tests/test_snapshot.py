@@ -242,3 +242,21 @@ def test_cli_ingest_keeps_an_existing_snapshot_current(tmp_path, sample, capsys)
         snap = snapshot.load_snapshot(store)
         assert snap.source == "snapshot" and len(snap.reviews) == 12
         _check_equal(snap, store)
+
+
+def test_files_read_as_one_chunk_per_column_equal_the_row_group_read(db, monkeypatch):
+    """_read_frame reads with ParquetFile.read (one chunk per column, no combine copy): the frames equal what
+    pq.read_table + combine_chunks gave, dtypes included, on files of many row groups."""
+    import pyarrow.parquet as pq
+
+    monkeypatch.setattr(snapshot, "ROW_GROUP_ROWS", 7)  # 60 reviews -> 9 row groups per file
+    with ReviewStore(db) as store:
+        snapshot.load_snapshot(store)
+    folder = snapshot_dir(db) / snapshot.read_manifest(db)["dir"]
+    for file in snapshot.FILES.values():
+        assert pq.ParquetFile(folder / file).metadata.num_row_groups > 1
+        got = snapshot._read_frame(folder / file)
+        old = pq.read_table(folder / file, memory_map=False).combine_chunks().to_pandas()
+        pd.testing.assert_frame_equal(got, old, check_exact=True)
+        chunked = [c for c in got.columns if hasattr(got[c].array, "_pa_array")]
+        assert chunked and all(got[c].array._pa_array.num_chunks == 1 for c in chunked), file
