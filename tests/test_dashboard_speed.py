@@ -544,3 +544,29 @@ def test_trend_and_alerts_equal_trend_and_alerts(triaged, by, freq):
     assert len(a)
     pd.testing.assert_frame_equal(t, ratings.trend(f, by=by, freq=freq))
     pd.testing.assert_frame_equal(a, ratings.alerts(f, by=by, freq=freq))
+
+
+def _ref_lookup_positions(values, keys):
+    """FrameIndex's look-up before: a count_distinct check, then index_in."""
+    import pyarrow.compute as pc
+
+    if pc.count_distinct(values, mode="all").as_py() != len(values):
+        return None
+    return pc.index_in(keys, value_set=values, skip_nulls=False).fill_null(-1).to_numpy(
+        zero_copy_only=False).astype(np.int64)
+
+
+id_or_none = st.one_of(st.none(), st.sampled_from(["a", "b", "ab", "", "r1", "R1"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(id_or_none, max_size=12), st.lists(id_or_none, max_size=20), st.booleans())
+def test_lookup_positions_equals_count_distinct_and_index_in(values, keys, large):
+    import pyarrow as pa
+
+    v = pa.array(values, type=pa.large_string() if large else pa.string())
+    k = pa.array(keys, type=pa.large_string())
+    got, want = views._lookup_positions(v, k), _ref_lookup_positions(v, k.cast(v.type))
+    assert (got is None) == (want is None)
+    if want is not None:
+        assert got.dtype == np.int64 and got.tolist() == want.tolist()
