@@ -19,7 +19,8 @@ new corpus; every copy's drafts collide with the other copies' as near-identical
 wall seconds, CPU seconds of this process and of its (reaped) worker processes (``getrusage``), and the same per
 phase (before the workers, priority's whole-frame part, the workers with the parent's serial pass beside them,
 ``_priority`` when the parent scores it), with the load
-average. On a shared machine compare CPU seconds of interleaved old/new runs (run the old tree with
+average. ``--as-triage`` times what ``run_triage``'s decision lap holds: the long frames dictionary-encoded
+(``pipeline._encode``), ``recommend`` on them (which decodes them once its workers are done), then decoded. On a shared machine compare CPU seconds of interleaved old/new runs (run the old tree with
 ``PYTHONPATH``), not wall seconds. ``--save`` pickles the decided frame, ``--check`` compares it exactly
 (``assert_frame_equal``) with one saved before; exit status 1 when it differs.
 """
@@ -56,6 +57,12 @@ def _copies(frame: pd.DataFrame, k: int) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def _rechunked(frame: pd.DataFrame, k: int) -> pd.DataFrame:
+    """``frame`` as ``k`` row slices concatenated again (its Arrow-backed columns then hold ``k`` chunks)."""
+    size = -(-len(frame) // k)
+    return pd.concat([frame.iloc[i : i + size] for i in range(0, len(frame), size)], ignore_index=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--ref", type=Path, required=True, help="folder with tagged.pkl, matches.pkl, hits.pkl")
@@ -67,6 +74,12 @@ def main(argv: list[str] | None = None) -> int:
                     help="time only the workers' per-block loop in this process, min of ROUNDS")
     ap.add_argument("--max-block", type=int, default=0, metavar="ROWS",
                     help="set pipeline.DECISION_MAX_BLOCK (rows per decision block) for this run")
+    ap.add_argument("--partitions", type=int, default=0, metavar="K",
+                    help="cut each loaded frame into K row slices concatenated again: Arrow columns of K chunks, "
+                         "as run_triage's frames come back from its K partitions (a pickle holds one chunk)")
+    ap.add_argument("--as-triage", action="store_true",
+                    help="as run_triage's decision step: the long frames dictionary-encoded (pipeline._encode) "
+                         "before recommend, decoded after it, both timed with it")
     args = ap.parse_args(argv)
 
     import reviewtools.pipeline as P
@@ -79,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
             return _copies(pickle.load(fh), args.copies)
 
     tagged, matches, hits = load("tagged"), load("matches"), load("hits")
+    if args.partitions > 1:
+        tagged, matches, hits = (_rechunked(f, args.partitions) for f in (tagged, matches, hits))
     P._warm_worker()  # what run_triage's parent has built before its decision workers fork
     P.recommend(tagged.iloc[:50], hits.iloc[:0], matches.iloc[:0], processes=1)
     gc.collect()
@@ -106,7 +121,18 @@ def main(argv: list[str] | None = None) -> int:
         setattr(P, name, timed)
     load_start = _loadavg()
     mark("start")
-    decided = P.recommend(tagged, hits, matches, processes=args.processes)
+    if args.as_triage:  # run_triage's decision step: encode, recommend, decode (as its clock's "decisions" lap)
+        held = (P._encode(hits), P._encode(matches))
+        del hits, matches
+        P._trim_memory()
+        mark("encoded")
+        decided = P.recommend(tagged, held[0], held[1], processes=args.processes)
+        mark("recommended")
+        held[0].decode(), held[1].decode()
+        del held
+        P._trim_memory()
+    else:
+        decided = P.recommend(tagged, hits, matches, processes=args.processes)
     mark("end")
     n = len(tagged)
     print(f"{P.__file__}: {n:,} reviews, processes={args.processes}, load average {load_start} -> {_loadavg()}")
