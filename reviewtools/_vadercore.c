@@ -2697,33 +2697,197 @@ chk_rows(const Py_buffer *bd, const Py_buffer *bo, Py_ssize_t *n)
     return 0;
 }
 
-/* class_counts(data, offsets, tables, runs, out) -> None: for each row j and each of the K tables (int8,
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#include <immintrin.h>
+#define CHK_HAVE_AVX2 1
+/* A set of byte values as two 16-entry nibble tables: lo8[h] has bit l set when h * 16 + l is in the set
+   (l < 8), hi8[h] when h * 16 + 8 + l is. */
+typedef struct {
+    unsigned char lo8[16], hi8[16];
+} chk_set;
+
+static void
+chk_set_of(const signed char *tt, int value, int nonzero, chk_set *s)
+{
+    memset(s, 0, sizeof *s);
+    for (int c = 0; c < 256; c++) {
+        if (nonzero ? tt[c] != 0 : tt[c] == value) {
+            if ((c & 15) < 8) s->lo8[c >> 4] |= (unsigned char)(1u << (c & 7));
+            else s->hi8[c >> 4] |= (unsigned char)(1u << (c & 7));
+        }
+    }
+}
+
+/* The 32-bit mask of the bytes of v in the set whose nibble tables are tlo/thi (broadcast to both lanes); exact
+   for any set: a byte's high nibble picks a 16-bit row of the set's bitmap (two shuffles), its low nibble a bit. */
+__attribute__((target("avx2"))) static inline uint32_t
+chk_mask_avx2(__m256i v, __m256i tlo, __m256i thi)
+{
+    const __m256i bits = _mm256_setr_epi8(1, 2, 4, 8, 16, 32, 64, -128, 1, 2, 4, 8, 16, 32, 64, -128,
+                                          1, 2, 4, 8, 16, 32, 64, -128, 1, 2, 4, 8, 16, 32, 64, -128);
+    const __m256i nib = _mm256_set1_epi8(0x0f), eight = _mm256_set1_epi8(8);
+    __m256i lo = _mm256_and_si256(v, nib);
+    __m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), nib);
+    __m256i row = _mm256_blendv_epi8(_mm256_shuffle_epi8(tlo, hi), _mm256_shuffle_epi8(thi, hi),
+                                     _mm256_cmpeq_epi8(_mm256_and_si256(lo, eight), eight));
+    __m256i bit = _mm256_shuffle_epi8(bits, lo);
+    return (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(row, bit), bit));
+}
+
+/* Over the whole 32-byte blocks of p[0:len]: the number of bytes in the set (starts: of bytes in the set whose
+   preceding byte, from *prev for the first, is not). *done = the bytes read; *prev = whether the last was in
+   the set. */
+__attribute__((target("avx2,popcnt"))) static int64_t
+chk_count_avx2(const unsigned char *p, int64_t len, const chk_set *s, int starts, int64_t *done, int *prev)
+{
+    const __m256i tlo = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)s->lo8));
+    const __m256i thi = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)s->hi8));
+    int64_t c = 0, i = 0;
+    uint32_t carry = (uint32_t)(*prev != 0);
+    for (; i + 32 <= len; i += 32) {
+        uint32_t m = chk_mask_avx2(_mm256_loadu_si256((const __m256i *)(p + i)), tlo, thi);
+        if (starts) {
+            c += __builtin_popcount(m & ~((m << 1) | carry));
+            carry = m >> 31;
+        } else {
+            c += __builtin_popcount(m);
+        }
+    }
+    *done = i;
+    *prev = (int)carry;
+    return c;
+}
+
+/* Over the whole 32-byte blocks of p[0:len]: runs mode 2 of class_counts for a table of values -1/0/1 (ones:
+   the 1-valued set, resets: the -1-valued one), continuing from *cur (the sum since the last reset) and *best
+   (the largest so far); a stretch's sum only grows, so it is compared at each 1-valued byte. *done = the
+   bytes read. */
+__attribute__((target("avx2,popcnt,bmi"))) static void
+chk_stretch_avx2(const unsigned char *p, int64_t len, const chk_set *ones, const chk_set *resets, int64_t *done,
+                 int64_t *cur, int64_t *best)
+{
+    const __m256i olo = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)ones->lo8));
+    const __m256i ohi = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)ones->hi8));
+    const __m256i rlo = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)resets->lo8));
+    const __m256i rhi = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)resets->hi8));
+    int64_t c = *cur, s = *best, i = 0;
+    for (; i + 32 <= len; i += 32) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(p + i));
+        uint32_t w = chk_mask_avx2(v, olo, ohi), r = chk_mask_avx2(v, rlo, rhi);
+        if (w == 0) {
+            if (r) c = 0;
+            continue;
+        }
+        if (r == 0) {
+            c += __builtin_popcount(w);
+            s = c > s ? c : s;
+            continue;
+        }
+        uint32_t below = 0; /* the bits before the previous one-byte handled (all of them: none yet) */
+        while (w) {
+            uint32_t low = w & -w; /* the next 1-valued byte */
+            uint32_t between = (low - 1) & ~below; /* bits after the previous one and before this one */
+            if (r & between) c = 0;
+            c++;
+            s = c > s ? c : s;
+            below = (low << 1) - 1;
+            w &= w - 1;
+        }
+        if (below != 0xffffffffu && (r & ~below)) c = 0; /* a reset after the last 1-valued byte */
+    }
+    *done = i;
+    *cur = c;
+    *best = s;
+}
+#endif
+
+/* How class_counts reads a table: by the scalar loop (0), as the count of one set (1: the 1-valued bytes, or
+   with runs the non-zero ones), or as the count of the 1-valued minus that of the -1-valued bytes (2). */
+static int
+chk_table_kind(const signed char *tt, int runs)
+{
+    if (runs == 1) return 1;
+    if (runs != 0 && runs != 2) return 0;
+    int neg = 0;
+    for (int c = 0; c < 256; c++) {
+        if (tt[c] < -1 || tt[c] > 1) return 0;
+        neg |= tt[c] == -1;
+    }
+    return neg ? 2 : 1;
+}
+
+/* class_counts(data, offsets, tables, runs, out[, rows]) -> None: for each row j and each of the K tables (int8,
    K * 256), out[j * K + k] = the sum of tables[k][b] over the row's bytes b; when runs[k] is 1, instead the
    number of the row's bytes whose table value is non-zero and whose preceding byte in the row has a zero one
    (starts of runs of marked bytes); when it is 2, the largest sum of the (0/1) values over a stretch of the
-   row between bytes valued -1. reviewtools.rules._Batch.byte_count in numpy is the reference. */
+   row between bytes valued -1. With rows (int64 row numbers), only those rows, out[r * K + k] for rows[r].
+   reviewtools.rules._Batch.byte_count in numpy is the reference. Where the CPU has AVX2, tables of values
+   -1/0/1 (and the run starts) are counted 32 bytes at a time by an exact set-membership test; the scalar loop
+   reads the rest. */
 static PyObject *
 vc_class_counts(PyObject *module, PyObject *args)
 {
-    Py_buffer bd, bo, bt, br, bout;
-    if (!PyArg_ParseTuple(args, "y*y*y*y*w*", &bd, &bo, &bt, &br, &bout)) return NULL;
+    Py_buffer bd, bo, bt, br, bout, brows = {0};
+    if (!PyArg_ParseTuple(args, "y*y*y*y*w*|y*", &bd, &bo, &bt, &br, &bout, &brows)) return NULL;
     PyObject *res = NULL;
-    Py_ssize_t n = 0, k = br.len;
-    if (chk_rows(&bd, &bo, &n) < 0 || check_buffer(&bt, k * 256, 1, "tables") < 0
-        || check_buffer(&bout, n * k, sizeof(int64_t), "out") < 0)
-        goto done;
+    void *sets_mem = NULL, *kinds_mem = NULL; /* the AVX2 path's per-table sets and kinds */
+    Py_ssize_t n = 0, k = br.len, m = 0;
+    const int64_t *sel = NULL;
+    if (chk_rows(&bd, &bo, &n) < 0 || check_buffer(&bt, k * 256, 1, "tables") < 0) goto done;
+    if (brows.buf != NULL) {
+        m = brows.len / (Py_ssize_t)sizeof(int64_t);
+        if (check_buffer(&brows, m, sizeof(int64_t), "rows") < 0) goto done;
+        sel = (const int64_t *)brows.buf;
+        for (Py_ssize_t r = 0; r < m; r++) {
+            if (sel[r] < 0 || sel[r] >= n) {
+                PyErr_Format(PyExc_IndexError, "rows[%zd] = %lld outside the %zd rows", r, (long long)sel[r], n);
+                goto done;
+            }
+        }
+    } else {
+        m = n;
+    }
+    if (check_buffer(&bout, m * k, sizeof(int64_t), "out") < 0) goto done;
     const unsigned char *x = (const unsigned char *)bd.buf;
     const int64_t *off = (const int64_t *)bo.buf;
     const signed char *tab = (const signed char *)bt.buf;
     const unsigned char *runs = (const unsigned char *)br.buf;
     int64_t *out = (int64_t *)bout.buf;
-    for (Py_ssize_t j = 0; j < n; j++) { /* a row at a time (it stays in cache for the K tables) */
+    int avx2 = 0;
+#ifdef CHK_HAVE_AVX2
+    chk_set *sets = NULL; /* per table, the set counted (and for kind 2 the -1 set after it) */
+    int *kinds = NULL;
+    __builtin_cpu_init();
+    avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+    if (avx2 && k > 0) {
+        sets = sets_mem = PyMem_Calloc((size_t)(2 * k), sizeof(chk_set));
+        kinds = kinds_mem = PyMem_Calloc((size_t)k, sizeof(int));
+        if (sets == NULL || kinds == NULL) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        for (Py_ssize_t t = 0; t < k; t++) {
+            kinds[t] = chk_table_kind(tab + t * 256, runs[t]);
+            chk_set_of(tab + t * 256, 1, runs[t] == 1, &sets[2 * t]);
+            chk_set_of(tab + t * 256, -1, 0, &sets[2 * t + 1]);
+        }
+    }
+#endif
+    for (Py_ssize_t r = 0; r < m; r++) { /* a row at a time (it stays in cache for the K tables) */
+        Py_ssize_t j = sel != NULL ? (Py_ssize_t)sel[r] : r;
         for (Py_ssize_t t = 0; t < k; t++) {
             const signed char *tt = tab + t * 256;
             int64_t s = 0;
             const unsigned char *p = x + off[j], *e = x + off[j + 1];
             if (runs[t] == 2) {
                 int64_t cur = 0; /* the largest sum over a stretch between bytes valued -1 (which reset it) */
+#ifdef CHK_HAVE_AVX2
+                if (avx2 && kinds[t] && e - p >= 32) {
+                    int64_t used = 0;
+                    chk_stretch_avx2(p, e - p, &sets[2 * t], &sets[2 * t + 1], &used, &cur, &s);
+                    p += used;
+                }
+#endif
                 for (; p < e; p++) {
                     int v = tt[*p];
                     cur = (cur + v) & -(int64_t)(v >= 0);
@@ -2731,25 +2895,44 @@ vc_class_counts(PyObject *module, PyObject *args)
                 }
             } else if (runs[t]) {
                 int prev = 0;
+#ifdef CHK_HAVE_AVX2
+                if (avx2 && e - p >= 32) {
+                    int64_t used = 0;
+                    s += chk_count_avx2(p, e - p, &sets[2 * t], 1, &used, &prev);
+                    p += used;
+                }
+#endif
                 for (; p < e; p++) {
                     int cur = tt[*p] != 0;
                     s += cur & !prev;
                     prev = cur;
                 }
             } else {
+#ifdef CHK_HAVE_AVX2
+                if (avx2 && kinds[t] && e - p >= 32) {
+                    int64_t used = 0;
+                    int prev = 0;
+                    s += chk_count_avx2(p, e - p, &sets[2 * t], 0, &used, &prev);
+                    if (kinds[t] == 2) s -= chk_count_avx2(p, e - p, &sets[2 * t + 1], 0, &used, &prev);
+                    p += used;
+                }
+#endif
                 for (; p < e; p++) s += tt[*p];
             }
-            out[j * k + t] = s;
+            out[r * k + t] = s;
         }
     }
     res = Py_None;
     Py_INCREF(res);
 done:
+    PyMem_Free(sets_mem);
+    PyMem_Free(kinds_mem);
     PyBuffer_Release(&bd);
     PyBuffer_Release(&bo);
     PyBuffer_Release(&bt);
     PyBuffer_Release(&br);
     PyBuffer_Release(&bout);
+    if (brows.buf != NULL) PyBuffer_Release(&brows);
     return res;
 }
 
@@ -2928,8 +3111,9 @@ static PyMethodDef module_methods[] = {
      "clauses, sentences, first, last): reviewtools.topics._window_doc's tokens"},
     /* ---- checks ---- */
     {"class_counts", (PyCFunction)vc_class_counts, METH_VARARGS,
-     "class_counts(data, offsets, tables, runs, out) -> None: per row and int8 table, the sum of its values over "
-     "the row's bytes (runs[k]: the starts of runs of marked bytes) into the int64 buffer out (rows x tables)"},
+     "class_counts(data, offsets, tables, runs, out[, rows]) -> None: per row (or per row of the int64 rows) and "
+     "int8 table, the sum of its values over the row's bytes (runs[k] 1: the starts of runs of marked bytes; 2: the "
+     "largest sum over a stretch between -1 bytes) into the int64 buffer out (rows x tables)"},
     {"char_runs", (PyCFunction)vc_char_runs, METH_VARARGS,
      "char_runs(data, offsets, length, spaces, out) -> None: per row, 1 when it holds one non-space ASCII byte "
      "or non-ASCII characters length times in a row"},

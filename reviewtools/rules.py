@@ -2671,6 +2671,19 @@ def _phone_runs_reach(batch: _Batch, need: np.ndarray, rows: np.ndarray) -> np.n
     weight = _byte_table("0123456789xX", non_ascii=True)
     data, offsets = batch._bytes("joined")
     idx = np.flatnonzero(rows)
+    core = _checks_core()
+    if core is not None and len(idx):  # one C pass over those rows; the numpy blocks below are the reference
+        # a run's bytes count their weight (0/1), any other byte (-1) ends the run: the largest run sum per row
+        table = np.where(in_run.astype(bool), weight, 255).astype(np.uint8).view(np.int8)
+        most = np.zeros(len(idx), dtype=np.int64)
+        core.class_counts(data, offsets, table, b"\x02", most, idx.astype(np.int64))
+        reach = most >= need[idx]
+        if (need[idx] < 1).any():  # a sum of 0 reaches such a need only where the row has a run at all
+            runs = np.zeros(len(idx), dtype=np.int64)
+            core.class_counts(data, offsets, in_run.view(np.int8), b"\x01", runs, idx.astype(np.int64))
+            reach &= runs > 0
+        out[idx[reach]] = True
+        return out
     for a in range(0, len(idx), _BYTE_BLOCK_ROWS):
         part = idx[a: a + _BYTE_BLOCK_ROWS]
         starts, ends = offsets[part], offsets[part + 1]

@@ -268,3 +268,73 @@ def test_property_other_letters_match_equals_the_letter_count(rest):
     """The char-run detector's "fewer than SPAM_CHAR_RUN_OTHER_LETTERS letters" by one possessive match."""
     want = len(R._LETTER.findall(rest)) < R.SPAM_CHAR_RUN_OTHER_LETTERS
     assert (R._RUN_OTHER_LETTERS.match(rest) is None) == want
+
+
+def _class_counts_reference(rows: list[bytes], tables: np.ndarray, runs: bytes) -> np.ndarray:
+    """``class_counts`` by its definition, a byte at a time (the C scalar loop's reading)."""
+    out = np.zeros((len(rows), len(runs)), dtype=np.int64)
+    for j, row in enumerate(rows):
+        for t, mode in enumerate(runs):
+            tt = tables[t * 256: (t + 1) * 256].astype(np.int64)
+            vals = [int(tt[b]) for b in row]
+            if mode == 2:
+                cur = best = 0
+                for v in vals:
+                    cur = cur + v if v >= 0 else 0
+                    best = max(best, cur)
+                out[j, t] = best
+            elif mode == 1:
+                out[j, t] = sum(1 for i, v in enumerate(vals) if v and (i == 0 or not vals[i - 1]))
+            else:
+                out[j, t] = sum(vals)
+    return out
+
+
+#: Byte tables: every one the prefilters use, and random ones of values -1/0/1 (the vector path's sets) or wider
+#: (the scalar loop's), over all 256 bytes.
+_TABLE_VALUES = st.one_of(
+    st.sampled_from([R._ASCII_DIGITS.view(np.int8), R._ASCII_ALNUM.view(np.int8), R._NON_ASCII.view(np.int8),
+                     R._SHARE_SYMBOL_BALANCE, R._SYMBOL_STRETCH]),
+    st.lists(st.sampled_from([-1, 0, 1]), min_size=256, max_size=256).map(lambda v: np.array(v, dtype=np.int8)),
+    st.lists(st.sampled_from([0, 1]), min_size=256, max_size=256).map(lambda v: np.array(v, dtype=np.int8)),
+    st.lists(st.integers(-3, 3), min_size=256, max_size=256).map(lambda v: np.array(v, dtype=np.int8)),
+)
+#: Rows of any bytes, short and past several 32-byte blocks (the vector path's), from a small alphabet so runs and
+#: stretches form, or from all 256 values.
+_BYTE_ROWS = st.lists(
+    st.one_of(st.binary(max_size=140),
+              st.lists(st.sampled_from(b"a1 \x00\xc3\xa9\xff!"), max_size=200).map(bytes)),
+    min_size=1, max_size=8)
+
+
+@needs_core
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_BYTE_ROWS, st.lists(st.tuples(_TABLE_VALUES, st.sampled_from([0, 1, 2])), min_size=1, max_size=4),
+       st.data())
+def test_property_class_counts_equal_their_definition(rows, tables, data):
+    """Every mode on any bytes and table (the AVX2 set counts, run starts and stretches, and the scalar loop), on
+    all rows and on a chosen subset of them (``rows=``), equals the byte-at-a-time definition."""
+    flat = np.frombuffer(b"".join(rows), dtype=np.uint8)
+    offsets = np.concatenate(([0], np.cumsum([len(r) for r in rows]))).astype(np.int64)
+    tab = np.concatenate([t for t, _ in tables]).astype(np.int8)
+    runs = bytes(m for _, m in tables)
+    want = _class_counts_reference(rows, tab, runs)
+    got = np.zeros((len(rows), len(runs)), dtype=np.int64)
+    CORE.class_counts(flat, offsets, tab, runs, got)
+    np.testing.assert_array_equal(got, want)
+    pick = np.array(data.draw(st.lists(st.integers(0, len(rows) - 1), max_size=6)), dtype=np.int64)
+    sub = np.zeros((len(pick), len(runs)), dtype=np.int64)
+    CORE.class_counts(flat, offsets, tab, runs, sub, pick)
+    np.testing.assert_array_equal(sub, want[pick])
+
+
+@needs_core
+def test_class_counts_rows_outside_are_an_error():
+    data = np.frombuffer(b"abc", dtype=np.uint8)
+    out = np.zeros(1, dtype=np.int64)
+    with pytest.raises(IndexError):
+        CORE.class_counts(data, np.array([0, 3], dtype=np.int64), R._ASCII_DIGITS.view(np.int8), b"\0", out,
+                          np.array([1], dtype=np.int64))
+    with pytest.raises(ValueError):  # out too small for the rows asked for
+        CORE.class_counts(data, np.array([0, 3], dtype=np.int64), R._ASCII_DIGITS.view(np.int8), b"\0", out,
+                          np.array([0, 0], dtype=np.int64))

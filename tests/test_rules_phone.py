@@ -88,6 +88,27 @@ def test_column_wide_prefilter_keeps_every_row_the_python_bound_keeps(rows):
             assert mask[j], (ti, te, m)
 
 
+@pytest.mark.skipif(R._checks_core() is None, reason="the native core is not built (or REVIEWTOOLS_PURE_PYTHON=1)")
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.tuples(_phoneish(), _phoneish(), st.sampled_from(MARKETS), st.booleans(),
+                               st.integers(0, 12)), min_size=1, max_size=12))
+def test_native_run_reach_equals_the_numpy_blocks(rows):
+    """The runs' digit reach by ``class_counts`` (largest weight sum over a stretch of run bytes, on the chosen
+    rows only) equals the numpy blocks', long runs across the native pass's 32-byte blocks included."""
+    titles = [r[0] for r in rows]
+    texts = [r[1] * (1 + 3 * r[3]) for r in rows]
+    need = np.array([r[4] for r in rows], dtype=np.int64)
+    chosen = np.array([r[3] or j % 2 == 0 for j, r in enumerate(rows)])
+    got = R._phone_runs_reach(_batch(titles, texts, [r[2] for r in rows]), need, chosen)
+    saved = R._checks_core
+    R._checks_core = lambda: None
+    try:
+        want = R._phone_runs_reach(_batch(titles, texts, [r[2] for r in rows]), need, chosen)
+    finally:
+        R._checks_core = saved
+    np.testing.assert_array_equal(got, want)
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(st.tuples(_phoneish(), _phoneish(), st.sampled_from(MARKETS)), min_size=1, max_size=10))
 def test_check_each_review_with_and_without_prefilters_on_phone_text(rows):
