@@ -3,6 +3,10 @@ topic set, review_drag(top=...), the pages' column sets) equal the frame-level d
 a large store (issue 8: identical output at 1M, beside the Hypothesis tests in tests/test_dashboard_speed.py).
 
     .venv/bin/python benchmarks/dashboard_identical.py --db .work/dash2/s1m.db
+    .venv/bin/python benchmarks/dashboard_identical.py --db .work/dash/s1m.db --parquet-snapshot OLD/s1m.db.snapshot/GEN
+
+``--parquet-snapshot`` also compares the frames of the store's snapshot with those of a format-1 snapshot folder
+(Parquet files, as snapshots were written before the Arrow IPC files) of the same store: read as that format did.
 
 Exits non-zero at the first difference (pandas' assert_frame_equal, exact); prints the comparisons made.
 """
@@ -21,11 +25,21 @@ from reviewtools.topics import topic_counts
 from test_dashboard_speed import _ref_review_drag, _ref_topic_trend_counts
 ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 ap.add_argument("--db", type=Path, required=True, help="a review store (e.g. from benchmarks/make_store.py)")
+ap.add_argument("--parquet-snapshot", type=Path, default=None,
+                help="a format-1 snapshot folder (reviews.parquet, ...) of the same store, to compare the frames with")
 args = ap.parse_args()
 if not args.db.is_file():
     raise SystemExit(f"--db {args.db}: no such store")
 st = rstore.ReviewStore(args.db); snap = snapshot.load_snapshot(st); frame = snapshot.dashboard_frame(snap, st)
 hits, matches = snap.hits, snap.topic_matches
+if args.parquet_snapshot is not None:
+    import pyarrow.parquet as pq
+
+    for name in ("reviews", "hits", "topic_matches", "workflow"):
+        old = pq.read_table(args.parquet_snapshot / f"{name}.parquet", memory_map=False).combine_chunks().to_pandas()
+        pd.testing.assert_frame_equal(getattr(snap, name), old, check_exact=True)
+        print(f"snapshot {name}: {len(old):,} rows, identical to the Parquet snapshot", flush=True)
+        del old
 ix = views.FrameIndex(frame)
 n = 0
 for chosen in (dict(rating=["5"]), dict(rating=["1", "2"]), dict(action=["removal_request"], rating=["1", "4"]), {}):

@@ -1,8 +1,10 @@
-"""Columnar snapshots of a review store: what the dashboard reads, as Parquet files next to the SQLite file.
+"""Columnar snapshots of a review store: what the dashboard reads, as Arrow files next to the SQLite file.
 
 The store keeps each review's triage results as a JSON object per row (:mod:`reviewtools.store`), which is the
 right shape for incremental scoring and the wrong one for reading a million reviews at once: parsing them back
-took minutes. A snapshot holds the same frames column by column, ready to load in a second or two:
+took minutes. A snapshot holds the same frames column by column as uncompressed Arrow IPC files, which are
+memory-mapped, not read: the frames' columns point into the files (the operating system's page cache), so opening
+a million reviews costs a few hundredths of a second and only the columns a page reads are ever paged in:
 
 - ``reviews``: ``store.to_frame(derived=True, include_removed=False)`` without the workflow columns, object
   columns given pandas' nullable dtypes (what the dashboard reads);
@@ -40,7 +42,6 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from . import __version__
 from .errors import StoreError
@@ -51,8 +52,8 @@ log = logging.getLogger(__name__)
 #: Suffix of the snapshot folder beside the store file (``reviews.db`` -> ``reviews.db.snapshot/``).
 SNAPSHOT_SUFFIX: Final[str] = ".snapshot"
 #: Layout version of the files; a snapshot written with another one is rebuilt (bump on any change of what the
-#: files hold or how their dtypes are read back).
-SNAPSHOT_FORMAT: Final[int] = 1
+#: files hold or how their dtypes are read back). 1: Parquet (lz4); 2: uncompressed Arrow IPC files, mapped.
+SNAPSHOT_FORMAT: Final[int] = 2
 #: The manifest file in the snapshot folder: the key, the stamps and the name of the folder holding the files.
 MANIFEST_NAME: Final[str] = "manifest.json"
 #: The workflow columns (``store.to_frame(derived=True)``) kept apart from the reviews: they change with every
@@ -63,22 +64,11 @@ WORKFLOW_COLUMNS: Final[tuple[str, ...]] = ("status", "assignee", "edited_draft"
 DROPPED_COLUMNS: Final[tuple[str, ...]] = ("notes",)
 #: The frames a snapshot holds -> their file names.
 FILES: Final[dict[str, str]] = {
-    "reviews": "reviews.parquet",
-    "hits": "hits.parquet",
-    "topic_matches": "topic_matches.parquet",
-    "workflow": "workflow.parquet",
+    "reviews": "reviews.arrow",
+    "hits": "hits.arrow",
+    "topic_matches": "topic_matches.arrow",
+    "workflow": "workflow.arrow",
 }
-#: Parquet compression. Measured on the 1M-review benchmark store's text column (382 MB, one thread, CPU
-#: seconds to read into pandas): lz4 0.20 s, zstd 0.36 s, snappy 0.73 s, none 0.14 s but 1.5x the bytes of lz4.
-COMPRESSION: Final[str] = "lz4"
-#: Rows per Parquet row group: large groups read fastest; 128k keeps the writer's buffers modest.
-ROW_GROUP_ROWS: Final[int] = 131_072
-#: A text column is dictionary-encoded only when its first :data:`DICTIONARY_PROBE_ROWS` values hold at most this
-#: share of distinct values (platform, action, labels...). Review text is not: a dictionary page that overflows and
-#: falls back to plain encoding made the text column read 0.62 s instead of 0.36 s (zstd, same measurement).
-DICTIONARY_MAX_DISTINCT_SHARE: Final[float] = 0.05
-#: Rows looked at to decide :data:`DICTIONARY_MAX_DISTINCT_SHARE`.
-DICTIONARY_PROBE_ROWS: Final[int] = 20_000
 
 
 @dataclass(frozen=True)
@@ -192,50 +182,28 @@ def build_snapshot(store: ReviewStore) -> StoreSnapshot:
 # ============================================================================================ files
 
 
-def _dictionary_columns(frame: pd.DataFrame) -> list[str]:
-    """The text columns with few distinct values (see :data:`DICTIONARY_MAX_DISTINCT_SHARE`)."""
-    head = frame.head(DICTIONARY_PROBE_ROWS)
-    out = []
-    for c in frame.columns:
-        if pd.api.types.is_string_dtype(frame[c].dtype) or frame[c].dtype == object:
-            if head[c].nunique(dropna=True) <= max(1, DICTIONARY_MAX_DISTINCT_SHARE * len(head)):
-                out.append(str(c))
-    return out
-
-
 def _write_frame(frame: pd.DataFrame, path: Path) -> None:
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    pq.write_table(table, path, compression=COMPRESSION, row_group_size=ROW_GROUP_ROWS,
-                   use_dictionary=_dictionary_columns(frame))
+    """``frame`` as an Arrow IPC file: uncompressed (the reader maps it instead of decoding it), one record batch
+    (every column one chunk: pyarrow's ``take`` on a column of many chunks cost 1.56 CPU s for 775k of 1M review
+    texts against 0.03 s on one, and a filter change takes rows), the pandas metadata restoring the dtypes."""
+    table = pa.Table.from_pandas(frame, preserve_index=False).combine_chunks()
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table, max_chunksize=max(1, table.num_rows))
+    os.chmod(path, 0o444)  # read-only: the files are mapped by readers and must never be changed in place
 
 
 def _read_frame(path: Path) -> pd.DataFrame:
-    # pandas metadata in the file restores the dtypes (string[pyarrow], Int64, boolean, datetime64[ns, UTC]);
-    # not memory-mapped: page faults on a mapped 400 MB file cost more CPU than one buffered read. One chunk per
-    # column: pyarrow's ``take`` on a column of 8 row-group chunks cost 1.56 CPU s for 775k of 1M review texts
-    # against 0.03 s on one chunk, and every filter change takes rows of every column.
-    # Read into jemalloc's pool when pyarrow has it (else the system allocator): on this 2-core VM the default
-    # mimalloc pool spent 4.8-7.1 s of system time in page faults for the 1M reviews file (combined), jemalloc
-    # 1.5-1.9 s, same bytes (benchmarks/README.md, dashboard section).
-    pool = _read_pool()
-    previous = pa.default_memory_pool()
-    pa.set_memory_pool(pool)  # pq.read_table takes no pool argument; buffers keep the pool they came from
-    try:
-        # ParquetFile.read gives each column as one chunk already (the row groups decoded into one array):
-        # combine_chunks is then a no-op, where pq.read_table's chunk per row group cost a second copy of every
-        # column (1M reviews: 2.2-3.8 CPU s, nearly all of it page faults on the new 1.6 GB).
-        table = pq.ParquetFile(path, memory_map=False).read(use_threads=True)
-        return table.combine_chunks(memory_pool=pool).to_pandas(memory_pool=pool)
-    finally:
-        pa.set_memory_pool(previous)
+    """The frame :func:`_write_frame` wrote, memory-mapped: Arrow-backed columns (text, and numbers without
+    missing values) point into the mapped file instead of being copied, so a page that never reads the review
+    text never pages it in. 1M reviews, 52 columns: 0.05 CPU s, against 1.3-3.5 s (most of it page faults on
+    1.6 GB of new memory) to decode the Parquet files of format 1. The mapping stays valid when a newer snapshot
+    removes the file (POSIX keeps an unlinked file's mapped pages), so a cached frame never sees it change.
 
-
-def _read_pool() -> pa.MemoryPool:
-    """jemalloc's pool when this pyarrow build has it, else the system allocator's."""
-    try:
-        return pa.jemalloc_memory_pool()
-    except (NotImplementedError, pa.ArrowException):  # a build without jemalloc
-        return pa.system_memory_pool()
+    The one thing a reader cannot survive is a file truncated in place while mapped (the process gets SIGBUS
+    when it touches a page past the new end): :func:`write_snapshot` never does that (each snapshot is a new
+    folder, old ones are unlinked) and writes the files read-only; replace a snapshot file, never edit it."""
+    table = pa.ipc.open_file(pa.memory_map(str(path), "r")).read_all()
+    return table.combine_chunks().to_pandas()
 
 
 def write_snapshot(snap: StoreSnapshot, db_path: str | os.PathLike[str]) -> Path | None:
@@ -434,7 +402,7 @@ def describe(snap: StoreSnapshot) -> str:
     >>> describe(build_snapshot(ReviewStore(pathlib.Path(tempfile.mkdtemp()) / "r.db")))
     'read from the store (SQLite): 0 reviews'
     """
-    where = "read from the snapshot (Parquet)" if snap.source == "snapshot" else "read from the store (SQLite)"
+    where = "read from the snapshot (Arrow)" if snap.source == "snapshot" else "read from the store (SQLite)"
     return f"{where}: {len(snap.reviews):,} reviews"
 
 

@@ -5,6 +5,7 @@ It must equal what SQLite gives (values and dtypes), never be stale, and never t
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from pathlib import Path
 
@@ -19,6 +20,14 @@ from reviewtools.store import ReviewStore
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "amazon_fine_food_sample.csv"
 WF = ["platform", "review_id", "status", "assignee", "edited_draft"]
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Put ``data`` at ``path`` as a new file (a reader may have mapped the old one: it is never changed in place,
+    see snapshot._read_frame)."""
+    tmp = path.with_name(path.name + ".new")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +132,7 @@ def test_status_changes_are_patched_in_without_a_rebuild(db):
         assert snap.workflow["status"].tolist() == again.workflow["status"].tolist(), "the input is untouched"
 
 
-@pytest.mark.parametrize("damage", ["garbage parquet", "missing file", "bad manifest", "manifest names no folder",
+@pytest.mark.parametrize("damage", ["garbage file", "missing file", "bad manifest", "manifest names no folder",
                                     "short workflow"])
 def test_corrupt_or_missing_snapshot_is_rebuilt_with_a_log_message(db, damage, caplog):
     with ReviewStore(db) as store:
@@ -131,17 +140,18 @@ def test_corrupt_or_missing_snapshot_is_rebuilt_with_a_log_message(db, damage, c
         root = snapshot_dir(db)
         manifest = snapshot.read_manifest(db)
         folder = root / manifest["dir"]
-        if damage == "garbage parquet":
-            (folder / "reviews.parquet").write_bytes(b"not parquet at all")
+        if damage == "garbage file":
+            _replace(folder / "reviews.arrow", b"not an Arrow file at all")
         elif damage == "missing file":
-            (folder / "hits.parquet").unlink()
+            (folder / "hits.arrow").unlink()
         elif damage == "bad manifest":
             (root / MANIFEST_NAME).write_text("{not json", encoding="utf-8")
         elif damage == "manifest names no folder":
             shutil.rmtree(folder)
         else:
-            pd.DataFrame({c: pd.Series(["new"], dtype="string") for c in snapshot.WORKFLOW_COLUMNS}).to_parquet(
-                folder / "workflow.parquet")
+            (folder / "workflow.arrow").unlink()
+            snapshot._write_frame(pd.DataFrame({c: pd.Series(["new"], dtype="string")
+                                                for c in snapshot.WORKFLOW_COLUMNS}), folder / "workflow.arrow")
         with caplog.at_level(logging.WARNING, logger="reviewtools.snapshot"):
             snap = snapshot.load_snapshot(store)
         assert snap.source == "store"
@@ -212,7 +222,10 @@ def test_app_store_mode_reads_the_snapshot_and_survives_a_corrupt_one(db, tmp_pa
             if case == "current":
                 m.setattr(ReviewStore, "to_frame", no_sqlite_read)
             else:
-                (folder / "topic_matches.parquet").write_bytes(b"\x00" * 64)
+                _replace(folder / "topic_matches.arrow", b"\x00" * 64)
+                import streamlit as st
+
+                st.cache_resource.clear()  # the app reads the snapshot again: finds it corrupt, rebuilds
             at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
             at.radio(key="source").set_value("Review store").run()
             at.text_input(key="db_path").set_value(str(db)).run()
@@ -244,19 +257,27 @@ def test_cli_ingest_keeps_an_existing_snapshot_current(tmp_path, sample, capsys)
         _check_equal(snap, store)
 
 
-def test_files_read_as_one_chunk_per_column_equal_the_row_group_read(db, monkeypatch):
-    """_read_frame reads with ParquetFile.read (one chunk per column, no combine copy): the frames equal what
-    pq.read_table + combine_chunks gave, dtypes included, on files of many row groups."""
-    import pyarrow.parquet as pq
-
-    monkeypatch.setattr(snapshot, "ROW_GROUP_ROWS", 7)  # 60 reviews -> 9 row groups per file
+def test_files_are_mapped_one_chunk_per_column_and_read_back_equal(db):
+    """The files are uncompressed Arrow IPC, one record batch: read back, every frame equals the one written
+    (values and dtypes), its Arrow-backed columns are one chunk each and the text points into the mapped file."""
     with ReviewStore(db) as store:
-        snapshot.load_snapshot(store)
+        built = snapshot.load_snapshot(store)
     folder = snapshot_dir(db) / snapshot.read_manifest(db)["dir"]
-    for file in snapshot.FILES.values():
-        assert pq.ParquetFile(folder / file).metadata.num_row_groups > 1
+    for name, file in snapshot.FILES.items():
         got = snapshot._read_frame(folder / file)
-        old = pq.read_table(folder / file, memory_map=False).combine_chunks().to_pandas()
-        pd.testing.assert_frame_equal(got, old, check_exact=True)
+        pd.testing.assert_frame_equal(got, getattr(built, name), check_exact=True)
         chunked = [c for c in got.columns if hasattr(got[c].array, "_pa_array")]
         assert chunked and all(got[c].array._pa_array.num_chunks == 1 for c in chunked), file
+    reviews = snapshot._read_frame(folder / snapshot.FILES["reviews"])
+    text = reviews["text"].array._pa_array.chunk(0)
+    mapped = (folder / snapshot.FILES["reviews"]).read_bytes()
+    assert text.buffers()[2].to_pybytes() in mapped, "the text is the file's bytes"
+
+
+def test_an_empty_store_round_trips(tmp_path):
+    with ReviewStore(tmp_path / "empty.db") as store:
+        built = snapshot.load_snapshot(store)
+        read = snapshot.load_snapshot(store)
+    assert (built.source, read.source) == ("store", "snapshot")
+    for name in snapshot.FILES:
+        pd.testing.assert_frame_equal(getattr(read, name), getattr(built, name))
