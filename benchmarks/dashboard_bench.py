@@ -118,6 +118,15 @@ def main() -> None:
             from reviewtools.snapshot import drop_snapshot
 
             drop_snapshot(path)
+        else:  # say when the first render will rebuild the snapshot (e.g. one of an older format) instead of mapping it
+            from reviewtools import snapshot as snap_mod
+            from reviewtools.store import ReviewStore
+
+            manifest = snap_mod.read_manifest(path)
+            with ReviewStore(path) as store:
+                current = (manifest is not None and manifest.get("format") == snap_mod.SNAPSHOT_FORMAT
+                           and manifest.get("key") == snap_mod.data_key(store))
+            print(f"snapshot: {'current' if current else 'missing or stale (format ' + str((manifest or {}).get('format')) + '): the first render rebuilds it from SQLite'}")
         os.environ["REVIEWTOOLS_APP_FILE"] = str(OUT / "no-such-export.csv")  # no sample triage before the store
 
     from streamlit.testing.v1 import AppTest
