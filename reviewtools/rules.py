@@ -2252,7 +2252,7 @@ class _Batch:
             if view in ("title", "text"):
                 return pa.array(self.titles if view == "title" else self.texts, type=pa.large_string())
             if view in ("title_low", "text_low"):
-                return pa.array(self.lower(view[:-4]), type=pa.large_string())
+                return self._lowered(view[:-4])
             if view in ("joined", "joined_low"):
                 suffix = view[6:]
                 return pc.binary_join_element_wise(self.array("title" + suffix), self.array("text" + suffix),
@@ -2262,6 +2262,30 @@ class _Batch:
             raise ValueError(view)  # pragma: no cover - programming error
 
         return self.memo(("array", view), make)
+
+    def _lowered(self, fname: str) -> Any:
+        """The ``fname`` column lower-cased as Python's ``str.lower`` does, from the field's UTF-8 bytes: ASCII
+        letters by one byte-wise pass (the same bytes as ``str.lower`` for any ASCII character), the rows with a
+        non-ASCII character by ``str.lower`` each, written over their bytes; when one of those changes its byte
+        length, the column of ``str.lower`` of every row (as :meth:`lower`)."""
+        import pyarrow as pa
+
+        arr = self.array(fname)
+        if not len(arr):
+            return pa.array([], type=pa.large_string())
+        data, offsets = self._bytes(fname)
+        lo = int(offsets[0])
+        seg = data[lo: int(offsets[-1])]
+        low = seg + ((seg - np.uint8(65)) < 26).view(np.uint8) * np.uint8(32)  # A-Z -> a-z, all else kept
+        strings = self.titles if fname == "title" else self.texts
+        rel = offsets - lo
+        for j in np.flatnonzero(self.byte_count(fname, _NON_ASCII) > 0).tolist():
+            b = strings[j].lower().encode("utf-8")
+            a, e = int(rel[j]), int(rel[j + 1])
+            if len(b) != e - a:
+                return pa.array(self.lower(fname), type=pa.large_string())
+            low[a:e] = np.frombuffer(b, dtype=np.uint8)
+        return pa.LargeStringArray.from_buffers(len(arr), pa.py_buffer(np.ascontiguousarray(rel)), pa.py_buffer(low))
 
     def match(self, view: str, pattern: str) -> np.ndarray:
         """Rows whose ``view`` has a match of the RE2 ``pattern``."""
@@ -2929,10 +2953,9 @@ def _pre_gibberish(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> n
 
 
 def _two_common_text(batch: _Batch) -> np.ndarray:
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    arr = batch.memo(("array", "text_low"), lambda: pa.array(batch.lower("text"), type=pa.large_string()))
+    arr = batch.array("text_low")
     return np.asarray(pc.match_substring_regex(arr, _re2_two_common_words()).to_numpy(zero_copy_only=False),
                       dtype=bool)
 
@@ -2986,7 +3009,6 @@ def _pre_language(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np
     # text is plainly English by the detector's own test, on an allow-list with English and with enough ASCII
     # letters (so letters), is one the detector returns from without a finding: it leaves the mask.
     heads, asked = [], []
-    low = batch.lower("text")
     for j in np.flatnonzero(mask).tolist():
         allow = allowed[batch.markets[j]]
         if allow is None:
@@ -2994,7 +3016,7 @@ def _pre_language(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np
         st = batch.texts[j].strip()
         if len(st) < LANGUAGE_MIN_CHARS:
             continue  # fewer characters than the minimum of letters
-        if "en" in allow and not known[j] and _plainly_english(low[j][:LANGUAGE_MAX_CHARS]):
+        if "en" in allow and not known[j] and _plainly_english(batch.texts[j].lower()[:LANGUAGE_MAX_CHARS]):
             if letters[j]:
                 mask[j] = False
             continue  # decided without the identifier

@@ -338,3 +338,28 @@ def test_class_counts_rows_outside_are_an_error():
     with pytest.raises(ValueError):  # out too small for the rows asked for
         CORE.class_counts(data, np.array([0, 3], dtype=np.int64), R._ASCII_DIGITS.view(np.int8), b"\0", out,
                           np.array([0, 0], dtype=np.int64))
+
+
+_CASE_PIECES = ["ABC", "abc", "Hello World", "É", "é", "ÀÉÎ", "Σ", "ΣΑΣ", "İ", "ẞ", "ß", "ǅ", "Ω", "K", "Å", "ﬁ",
+                "\x00", "@[`{", "Z", "z", "😀", "\u0130stanbul", "ÇA VA"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.lists(st.sampled_from(_CASE_PIECES), max_size=6).map("".join),
+                          st.text(max_size=40)), min_size=0, max_size=12),
+       st.booleans())
+def test_property_lowered_views_equal_python_lower(texts, with_core):
+    """The lower-cased views made from the fields' bytes are ``str.lower`` of every row (rows whose lower-casing
+    changes their byte length included), with and without the native byte counts."""
+    texts = [t for t in texts if t.encode("utf-8", "surrogatepass") == t.encode("utf-8", "ignore")]
+    n = len(texts)
+    titles = [t[::-1] for t in texts]
+
+    def views():
+        b = R._Batch(titles, texts, [None] * n, [None] * n)
+        return {v: b.array(v).to_pylist() for v in ("title_low", "text_low", "joined_low")}
+
+    got = views() if with_core else _without_core(views)
+    assert got["text_low"] == [t.lower() for t in texts]
+    assert got["title_low"] == [t.lower() for t in titles]
+    assert got["joined_low"] == [a.lower() + R._FIELD_SEP + b.lower() for a, b in zip(titles, texts)]
