@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     P.recommend(tagged.iloc[:50], hits.iloc[:0], matches.iloc[:0], processes=1)
     gc.collect()
     if args.blocks:
-        return _blocks_only(P, tagged, hits, matches, args.blocks)
+        return _blocks_only(P, tagged, hits, matches, args.blocks, args.as_triage)
 
     marks: list[tuple[str, float, float, float]] = []
 
@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
         marks.append((name, time.perf_counter(), s.ru_utime + s.ru_stime, c.ru_utime + c.ru_stime))
 
-    for name in ("_priority_inputs", "_assemble", "_priority"):
+    for name in ("_priority_inputs", "_block_index", "_assemble", "_priority"):
         fn = getattr(P, name, None)
         if fn is None:  # an older tree
             continue
@@ -161,26 +161,44 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _blocks_only(P, tagged: pd.DataFrame, hits: pd.DataFrame, matches: pd.DataFrame, rounds: int) -> int:  # type: ignore[no-untyped-def]
+def _blocks_only(P, tagged: pd.DataFrame, hits: pd.DataFrame, matches: pd.DataFrame, rounds: int,  # type: ignore[no-untyped-def]
+                 as_triage: bool = False) -> int:
     """``--blocks``: min CPU of ``_decide_block`` over every block of the frame (``whole=False``, as a worker)."""
     from reviewtools.schema import coerce
 
     out = coerce(tagged)
     recs = out[[c for c in P.DECISION_COLUMNS if c in out.columns]]
     existing = frozenset(P._normalise(t) for t in out["reply_text"].dropna().astype(str) if t.strip())
+    if as_triage:  # the long frames as run_triage holds them (dictionary-encoded)
+        hits, matches = P._encode(hits), P._encode(matches)
     state = P._decision_state(P.ReplySettings(), hits, matches, "sentiment_label" in out.columns, (), existing)
     size = P.DECISION_MAX_BLOCK
+    n = len(recs)
+    bounds = [(i, min(n, i + size)) for i in range(0, n, size)]
+    index_cpu = None
+    if hasattr(P, "_block_index"):  # as recommend does before it forks (the parent's serial part, timed apart)
+        t = time.process_time()
+        index = P._block_index(recs, state, bounds)
+        index_cpu = time.process_time() - t
+        if index is not None:
+            import dataclasses
+
+            state = dataclasses.replace(state, blocks=index)
     load_start = _loadavg()
     best = float("inf")
     for _ in range(rounds):
         gc.collect()
         t = time.process_time()
-        for start in range(0, len(recs), size):
-            P._decide_block(recs.iloc[start : start + size], state, whole=False)
+        for start, stop in bounds:
+            if state.__dict__.get("blocks") is not None:
+                P._decide_block(recs.iloc[start:stop], state, whole=False, start=start)
+            else:
+                P._decide_block(recs.iloc[start:stop], state, whole=False)
         best = min(best, time.process_time() - t)
-    n = len(recs)
-    print(f"{P.__file__}: {n:,} reviews, {-(-n // size)} blocks of <= {size:,}: min CPU {best:.3f} s = "
-          f"{1e6 * best / max(n, 1):.1f} us/review (min of {rounds}); load average {load_start} -> {_loadavg()}")
+    extra = "" if index_cpu is None else f" (block index in the parent: {index_cpu:.3f} CPU s, not included)"
+    print(f"{P.__file__}: {n:,} reviews, {len(bounds)} blocks of <= {size:,}: min CPU {best:.3f} s = "
+          f"{1e6 * best / max(n, 1):.1f} us/review (min of {rounds}){extra}; load average {load_start} -> "
+          f"{_loadavg()}")
     return 0
 
 

@@ -42,7 +42,7 @@ import os
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final
 
@@ -1000,6 +1000,10 @@ def recommend(
         # priority's whole-frame part here; the workers score their own rows (its serial pass in the parent cost
         # ~3 CPU s at 1M reviews; its inputs and results now sit beside the workers, ~0.15 GB at 1M)
         pri = _priority_inputs(out, as_of)
+        index = _block_index(recs, state, bounds)  # each block's long rows, found once (not per block)
+        if index is not None:
+            state = replace(state, blocks=index)
+        del index
         _trim_memory()  # what the grouping above freed is not inherited by the workers
         _FORKED["decisions"] = (recs, state, pri)  # inherited by the forked workers, never pickled
         # The parent's objects into the collector's permanent generation while the workers run: a collection
@@ -1196,6 +1200,9 @@ class _DecisionState:
     has_sent: bool
     stages_not_run: tuple[str, ...]
     existing: frozenset[str]
+    #: per block of rows (of :func:`recommend`'s cut), which rows of the long frames its reviews own
+    #: (:func:`_block_index`); None: a block picks its rows by its keys (``is_in`` over every long row)
+    blocks: _BlockIndex | None = None
 
     def grouped(self, keys: Iterable[str] | None) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[str]],
                                                            dict[str, list[tuple[str, str]]]]:
@@ -1218,28 +1225,123 @@ class _DecisionState:
         whole grouping keeps), the hit rows' records as they come (not interned: a block's dicts are freed
         with it). A row whose key is missing is never wanted (``is_in`` matches no null here)."""
 
-        def pick(pos: np.ndarray, fkeys: pa.Array) -> tuple[np.ndarray, list[str]]:
-            if not len(pos):
-                return pos, []
-            mask = pc.is_in(fkeys, value_set=wanted)
-            return pos[mask.to_numpy(zero_copy_only=False)], fkeys.filter(mask).to_pylist()
+        def pick(fkeys: pa.Array) -> np.ndarray:
+            if not len(fkeys):
+                return np.zeros(0, dtype=np.int64)
+            return np.flatnonzero(pc.is_in(fkeys, value_set=wanted).to_numpy(zero_copy_only=False))
 
+        return self._grouped_picked(pick(self.hit_keys), pick(self.not_run_keys), pick(self.match_keys))
+
+    def grouped_block(self, start: int) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[str]],
+                                                 dict[str, list[tuple[str, str]]]]:
+        """:meth:`grouped` of the reviews of the block starting at row ``start`` of :attr:`blocks`' cut, from
+        the rows :func:`_block_index` found they own: no pass over every long row per block."""
+        b = self.blocks
+        if b is None:
+            raise TriageError("internal: grouped_block without a block index")
+        k = b.block_of[start]
+        return self._grouped_picked(*(order[starts[k] : starts[k + 1]] for order, starts in b.kinds))
+
+    def _grouped_picked(self, hit_at: np.ndarray, nr_at: np.ndarray, match_at: np.ndarray
+                        ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[str]],
+                                   dict[str, list[tuple[str, str]]]]:
+        """The three dicts of the rows at ``hit_at``, ``nr_at`` and ``match_at`` (ascending positions in
+        ``hit_rows``/``hit_keys``, ``not_run_rows``/``not_run_keys`` and ``match_rows``/``match_keys``)."""
         by_hit: dict[str, list[dict[str, Any]]] = {}
-        pos, keys = pick(self.hit_rows, self.hit_keys)
-        if len(pos):
-            for key, rec in zip(keys, _records(self.hits.take(pos))):
+        if len(hit_at):
+            keys = self.hit_keys.take(pa.array(hit_at)).to_pylist()
+            for key, rec in zip(keys, _records(_take_span(self.hits, self.hit_rows[hit_at]))):
                 by_hit.setdefault(key, []).append(rec)
         not_run: dict[str, list[str]] = {}
-        pos, keys = pick(self.not_run_rows, self.not_run_keys)
-        if len(pos):
-            not_run = _not_run_by_key(np.array(keys, dtype=object), self.hits.take(pos, ["rule_id"])["rule_id"].astype(str))
+        if len(nr_at):
+            keys = self.not_run_keys.take(pa.array(nr_at)).to_pylist()
+            rules = _take_span(self.hits, self.not_run_rows[nr_at], ["rule_id"])["rule_id"].astype(str)
+            not_run = _not_run_by_key(np.array(keys, dtype=object), rules)
         complaints: dict[str, list[tuple[str, str]]] = {}
-        pos, keys = pick(self.match_rows, self.match_keys)
-        if len(pos):
-            m = self.matches.take(pos, ["topic", "evidence"])
+        if len(match_at):
+            keys = self.match_keys.take(pa.array(match_at)).to_pylist()
+            m = _take_span(self.matches, self.match_rows[match_at], ["topic", "evidence"])
             for key, topic, evidence in zip(keys, m["topic"].astype(object), m["evidence"].astype(object)):
                 complaints.setdefault(key, []).append((str(topic), str(evidence)))
         return by_hit, not_run, complaints
+
+
+def _take_span(enc: _Encoded, pos: np.ndarray, columns: list[str] | None = None) -> pd.DataFrame:
+    """``enc.take(pos, columns)`` for ascending ``pos``: the rows between the first and the last position cut out
+    first (a slice, no copy), then taken from that span. Arrow's ``take`` on a column of many chunks (the long
+    frames come back from the partitions in dozens) concatenates every chunk first: a block's few hundred rows
+    cost a pass over all 1.4M hit rows at 1M reviews; from the span, a pass over the block's share of them."""
+    if not len(pos):
+        return enc.take(pos, columns)
+    lo, hi = int(pos[0]), int(pos[-1]) + 1
+    frame = enc.frame if columns is None else enc.frame[columns]
+    return _Encoded(frame.iloc[lo:hi], enc.dtypes).take(pos - lo)
+
+
+@dataclass(frozen=True)
+class _BlockIndex:
+    """Which rows of the long frames each block of :func:`recommend`'s cut owns, made once in the parent
+    (:func:`_block_index`): for hit, not-run and match rows (in :class:`_DecisionState`'s order) a pair
+    ``(order, starts)``: ``order[starts[k]:starts[k + 1]]`` are the ascending positions (in the state's
+    ``*_rows``/``*_keys``) of the rows whose review is in block ``k``. ``block_of`` maps a block's first row to
+    ``k``."""
+
+    kinds: tuple[tuple[np.ndarray, np.ndarray], ...]
+    block_of: dict[int, int]
+
+
+def _block_index(recs: pd.DataFrame, state: _DecisionState, bounds: Sequence[tuple[int, int]]) -> _BlockIndex | None:
+    """The :class:`_BlockIndex` of ``recs`` cut at ``bounds`` (consecutive, from row 0), or None when a block's
+    rows cannot be told by one join of the keys, and blocks then pick by their keys as before.
+
+    A block's grouping (:meth:`_DecisionState.grouped`) keeps the long rows whose key is one of its reviews'
+    look-up keys: ``platform + sep + id`` (as :func:`_decide_block` builds it: missing or empty platform as
+    ``other``), then the bare id. When every review's first key is distinct, no id or platform holds the
+    separator and every long frame has a platform (its keys hold the separator), a long row's key is a bare id
+    of no review and the first key of at most one: that review's block, found by one ``index_in`` of the long
+    keys against the reviews' first keys, is the only block that keeps the row. Otherwise None.
+    """
+    n = len(recs)
+    if not n or "review_id" not in recs.columns:
+        return None
+    kinds = ((state.hit_keys, state.hits), (state.not_run_keys, state.hits), (state.match_keys, state.matches))
+    if any(len(keys) and "platform" not in enc.frame.columns for keys, enc in kinds):
+        return None  # keys of bare ids: a review's second look-up could find them
+    rid = recs["review_id"]
+    plat = recs["platform"] if "platform" in recs.columns else None
+    if not _arrow_strings(rid.dtype) or (plat is not None and not _arrow_strings(plat.dtype)):
+        return None
+    rid_a = pa.array(rid.array).cast(pa.string())
+    if rid_a.null_count:  # str(None) == "None" in the loop's key: not worth matching
+        return None
+    if plat is None:
+        plat_a = pa.array(["other"] * n, type=rid_a.type)
+    else:
+        plat_a = pa.array(plat.array).cast(pa.string())
+        plat_a = pc.if_else(pc.or_kleene(pc.is_null(plat_a), pc.equal(plat_a, "")), "other", plat_a)  # p or "other"
+    for a in (rid_a, plat_a):
+        if pc.any(pc.match_substring(a, _KEY_SEP)).as_py():
+            return None
+    first = pc.binary_join_element_wise(plat_a, rid_a, _KEY_SEP)
+    long_keys = [keys for keys, _ in kinds]
+    probe = pa.chunked_array([first, *long_keys], type=pa.string())
+    owner = pc.index_in(probe, value_set=first).to_numpy(zero_copy_only=False)  # float with NaN for no match
+    if not np.array_equal(owner[:n], np.arange(n)):
+        return None  # two reviews share a first key: a long row of it is kept by both blocks
+    starts_rows = np.array([a for a, _ in bounds], dtype=np.int64)
+    if len(bounds) and (starts_rows[0] != 0 or bounds[-1][1] != n):  # pragma: no cover - recommend's own cut
+        return None
+    out = []
+    at = n
+    for keys in long_keys:
+        own = owner[at : at + len(keys)]
+        at += len(keys)
+        known = np.flatnonzero(~np.isnan(own))
+        block = np.searchsorted(starts_rows, own[known].astype(np.int64), side="right") - 1
+        order = known[np.argsort(block, kind="stable")]
+        starts = np.searchsorted(np.sort(block, kind="stable"), np.arange(len(bounds) + 1), side="left")
+        out.append((order, starts))
+    return _BlockIndex(tuple(out), {a: k for k, (a, _) in enumerate(bounds)})
 
 
 def _decision_state(settings: ReplySettings, hits: pd.DataFrame | _Encoded | None,
@@ -1290,12 +1392,14 @@ def _decide_task(bounds: tuple[int, int]) -> _PackedBlock:
     """One pool task of :func:`recommend`: decide rows ``start:stop`` of the frame the parent forked with, and
     score their priority, sent back packed (:func:`_pack`)."""
     recs, state, pri = _FORKED["decisions"]
-    packed = _pack(_decide_block(recs.iloc[bounds[0] : bounds[1]], state, whole=False))
+    packed = _pack(_decide_block(recs.iloc[bounds[0] : bounds[1]], state, whole=False,
+                                 start=bounds[0] if state.blocks is not None else None))
     packed.columns["priority"], packed.columns["priority_reason"] = _priority_rows(pri, *bounds)
     return packed
 
 
-def _decide_block(recs: pd.DataFrame, state: _DecisionState, whole: bool = True) -> list[tuple[Any, ...]]:
+def _decide_block(recs: pd.DataFrame, state: _DecisionState, whole: bool = True,
+                  start: int | None = None) -> list[tuple[Any, ...]]:
     """Decide the rows of one block in order, as the serial loop would if the block were the whole frame.
 
     One tuple per row: ``(action, reason_head, reason_tail, draft, kind, where, lint, blocked, topic, rule_ids,
@@ -1303,13 +1407,16 @@ def _decide_block(recs: pd.DataFrame, state: _DecisionState, whole: bool = True)
     ``(normalised draft, fresh, reply kind, draft topic, problem, who)``: ``fresh`` when the draft was not yet on the
     page of this block (a draft that had run out of unused phrasings in the block has run out on the whole
     page too, so only fresh ones can need re-phrasing in :func:`recommend`'s serial pass); ``who``, for a fresh
-    draft only, the row's values of :data:`_DRAFT_FIELDS`.
+    draft only, the row's values of :data:`_DRAFT_FIELDS`. ``start``: the rows are the block of ``state.blocks``
+    starting at that row (their long rows found by the block index, not by their keys).
     """
     from .sentiment import UNKNOWN_LABEL
 
     settings = state.settings
     if whole:  # the rows are the whole frame: every review's rows
         by_hit, not_run, complaints = state.grouped(None)
+    elif start is not None:
+        by_hit, not_run, complaints = state.grouped_block(start)
     else:  # the review keys _lookup may try for these rows (platform + id, then id), from the values _records gives
         rids = [str(v) for v in _column_values(recs["review_id"])]
         plats = (_column_values(recs["platform"]) if "platform" in recs.columns else [None] * len(rids))
