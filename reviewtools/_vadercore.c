@@ -3074,6 +3074,49 @@ done:
     return res;
 }
 
+#ifdef CHK_HAVE_AVX2
+__attribute__((target("avx2"))) static Py_ssize_t
+chk_lower_avx2(const unsigned char *x, unsigned char *o, Py_ssize_t n)
+{
+    /* v + (128 - 'A') wraps 'A'..'Z' onto -128..-103 (signed): below -102 exactly there */
+    const __m256i shift = _mm256_set1_epi8((char)(128 - 'A')), bound = _mm256_set1_epi8(-128 + 26);
+    const __m256i diff = _mm256_set1_epi8(32);
+    Py_ssize_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(x + i));
+        __m256i up = _mm256_cmpgt_epi8(bound, _mm256_add_epi8(v, shift));
+        _mm256_storeu_si256((__m256i *)(o + i), _mm256_add_epi8(v, _mm256_and_si256(up, diff)));
+    }
+    return i;
+}
+#endif
+
+/* ascii_lower(data, out) -> None: out[i] = data[i] with the ASCII letters A-Z lower-cased (every other byte kept;
+   the UTF-8 of str.lower for a text of ASCII characters). reviewtools.rules._Batch._lowered in numpy is the
+   reference. */
+static PyObject *
+vc_ascii_lower(PyObject *module, PyObject *args)
+{
+    Py_buffer bd, bout;
+    if (!PyArg_ParseTuple(args, "y*w*", &bd, &bout)) return NULL;
+    PyObject *res = NULL;
+    if (check_buffer(&bout, bd.len, 1, "out") < 0) goto done;
+    const unsigned char *x = (const unsigned char *)bd.buf;
+    unsigned char *o = (unsigned char *)bout.buf;
+    Py_ssize_t i = 0;
+#ifdef CHK_HAVE_AVX2
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2")) i = chk_lower_avx2(x, o, bd.len);
+#endif
+    for (; i < bd.len; i++) o[i] = (unsigned char)(x[i] + ((unsigned)(x[i] - 'A') < 26u) * 32);
+    res = Py_None;
+    Py_INCREF(res);
+done:
+    PyBuffer_Release(&bd);
+    PyBuffer_Release(&bout);
+    return res;
+}
+
 /* ---- end of checks ---- */
 
 static PyMethodDef module_methods[] = {
@@ -3120,6 +3163,8 @@ static PyMethodDef module_methods[] = {
     {"repeated_tokens", (PyCFunction)vc_repeated_tokens, METH_VARARGS,
      "repeated_tokens(data, offsets, sep, out) -> None: per row, 1 when it holds three equal tokens (runs of "
      "bytes sep does not mark) in a row"},
+    {"ascii_lower", (PyCFunction)vc_ascii_lower, METH_VARARGS,
+     "ascii_lower(data, out) -> None: the bytes of data with A-Z lower-cased into the buffer out (same length)"},
     /* ---- end of checks ---- */
     {NULL, NULL, 0, NULL},
 };

@@ -2224,10 +2224,11 @@ class _Batch:
 
     def __init__(self, titles: list[str], texts: list[str], markets: list[str | None],
                  vines: list[bool | None], *, plan: Mapping[str, tuple[str, ...]] | None = None,
-                 record: _ScanPlan | None = None) -> None:
+                 record: _ScanPlan | None = None, arrays: Mapping[str, Any] | None = None) -> None:
         self.titles, self.texts, self.markets, self.vines = titles, texts, markets, vines
         self.n = len(texts)
-        self._memo: dict[Any, Any] = {}
+        # ``arrays``: a field's large_string Arrow column when the caller has it (the strings' UTF-8 bytes)
+        self._memo: dict[Any, Any] = {("array", f): a for f, a in (arrays or {}).items()}
         self._plan = plan or {}  # per view, the patterns one Hyperscan pass answers (see _scan_plan)
         self._record = record  # collects the patterns maybe is asked for (on an empty batch)
 
@@ -2276,7 +2277,12 @@ class _Batch:
         data, offsets = self._bytes(fname)
         lo = int(offsets[0])
         seg = data[lo: int(offsets[-1])]
-        low = seg + ((seg - np.uint8(65)) < 26).view(np.uint8) * np.uint8(32)  # A-Z -> a-z, all else kept
+        core = _checks_core()
+        if core is not None and hasattr(core, "ascii_lower"):  # one C pass; numpy below is the reference
+            low = np.empty_like(seg)
+            core.ascii_lower(seg, low)
+        else:
+            low = seg + ((seg - np.uint8(65)) < 26).view(np.uint8) * np.uint8(32)  # A-Z -> a-z, all else kept
         strings = self.titles if fname == "title" else self.texts
         rel = offsets - lo
         for j in np.flatnonzero(self.byte_count(fname, _NON_ASCII) > 0).tolist():
@@ -3194,6 +3200,30 @@ def _str_column(frame: pd.DataFrame, column: str) -> list[str]:
     return [_str_or_empty(v) for v in col.tolist()]
 
 
+def _arrow_str_column(frame: pd.DataFrame, column: str) -> Any:
+    """A pyarrow-backed string column as one ``large_string`` Arrow array with missing values as "" (the UTF-8
+    bytes :meth:`_Batch.array` would make from :func:`_str_column`'s strings); None for any other column."""
+    col = frame[column] if column in frame.columns else None
+    if col is None or not isinstance(col.dtype, pd.StringDtype) or col.dtype.storage != "pyarrow":
+        return None
+    import pyarrow as pa
+
+    arr = col.array.__arrow_array__()  # the column's ChunkedArray, no copy
+    if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
+        return None  # pragma: no cover - another pandas layout
+    arr = arr.cast(pa.large_string()).fill_null("")
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def _rows_of(arr: Any, idx: list[int]) -> Any:
+    """The rows ``idx`` (ascending) of an Arrow array: a zero-copy slice when they are consecutive."""
+    import pyarrow as pa
+
+    if idx and idx[-1] - idx[0] == len(idx) - 1:
+        return arr.slice(idx[0], len(idx))
+    return arr.take(pa.array(idx, type=pa.int64()))
+
+
 def _opt_bool(v: Any) -> bool | None:
     return None if v is None or v is pd.NA else bool(v)
 
@@ -3225,6 +3255,8 @@ def check_each_review(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = Non
     markets = [m if isinstance(m, str) else None for m in df["marketplace"]]
     vines = [_opt_bool(v) for v in df["vine"]]
     rids = _str_column(frame, "review_id")
+    # the fields' Arrow columns as they are (the views start from them, not from the strings converted back)
+    arrow = {f: a for f in FIELDS if (a := _arrow_str_column(frame, f)) is not None}
     width = max((len(v) for v in per.values()), default=0) + 1
     hits = _Hits()
     for block in range(0, n, _CHECK_BLOCK_ROWS):  # bounded column copies: a block at a time
@@ -3233,7 +3265,8 @@ def check_each_review(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = Non
             by_platform.setdefault(platforms[i], []).append(i)
         for platform, idx in by_platform.items():
             batch = _Batch([titles[i] for i in idx], [texts[i] for i in idx], [markets[i] for i in idx],
-                           [vines[i] for i in idx], plan=_scan_plan(per[platform], comp))
+                           [vines[i] for i in idx], plan=_scan_plan(per[platform], comp),
+                           arrays={f: _rows_of(a, idx) for f, a in arrow.items()})
             _check_batch(batch, idx, platform, per[platform], comp, rids, width, hits)
     return hits.frame()
 

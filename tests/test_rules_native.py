@@ -363,3 +363,36 @@ def test_property_lowered_views_equal_python_lower(texts, with_core):
     assert got["text_low"] == [t.lower() for t in texts]
     assert got["title_low"] == [t.lower() for t in titles]
     assert got["joined_low"] == [a.lower() + R._FIELD_SEP + b.lower() for a, b in zip(titles, texts)]
+
+
+@needs_core
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300))
+def test_property_ascii_lower_equals_the_numpy_pass(raw):
+    """``ascii_lower`` (32 bytes at a time where the CPU has AVX2, then a byte at a time) lower-cases exactly
+    A-Z, on any bytes, as the numpy reference does."""
+    seg = np.frombuffer(raw, dtype=np.uint8)
+    got = np.empty_like(seg)
+    CORE.ascii_lower(seg, got)
+    want = seg + ((seg - np.uint8(65)) < 26).view(np.uint8) * np.uint8(32)
+    np.testing.assert_array_equal(got, want)
+    assert got.tobytes() == bytes(b + 32 if 65 <= b <= 90 else b for b in raw)
+
+
+@pytest.mark.parametrize("one_platform", [False, True])
+@pytest.mark.parametrize("block", [50_000, 37])
+def test_frames_equal_from_arrow_and_object_columns(monkeypatch, one_platform, block):
+    """The checks read a pyarrow-backed field column's bytes directly (sliced when a platform's rows in a block
+    are consecutive, else taken): the same frame as the per-review loop on object columns of the same strings,
+    missing values included."""
+    frame = _frame(_varied_pairs(), 3)
+    if one_platform:
+        frame["platform"] = "amazon"
+    frame.loc[frame.index[::7], "title"] = None
+    frame.loc[frame.index[3::11], "text"] = None
+    monkeypatch.setattr(R, "_CHECK_BLOCK_ROWS", block)
+    arrow = frame.astype({"title": "string[pyarrow]", "text": "string[pyarrow]"})
+    assert R._arrow_str_column(arrow, "text") is not None
+    want = check_each_review(frame, prefilter=False)
+    pd.testing.assert_frame_equal(check_each_review(arrow), want)
+    pd.testing.assert_frame_equal(check_each_review(frame), want)
