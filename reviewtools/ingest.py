@@ -945,6 +945,86 @@ def parse_dates(values: pd.Series, formats: Sequence[str] = ()) -> pd.Series:
     ['2015-09-04', '2015-09-04', '2018-04-17']
     """
     s = _strip(values.astype("string"))
+    fast, micros = _iso_fixed(s)
+    if not fast.any():
+        return _parse_distinct(s, formats)
+    stamps = micros.view("datetime64[us]")
+    if not fast.all():  # the other rows the general way (their distinct values, as before)
+        stamps[~fast] = _parse_distinct(s[~fast], formats).dt.tz_convert(None).to_numpy(dtype="datetime64[us]")
+    return pd.Series(stamps, index=s.index, name=s.name).dt.tz_localize("UTC")
+
+
+#: The ISO 8601 shapes :func:`_iso_fixed` reads itself: (length, separator between date and time or None, zone).
+#: ``2024-02-13``, ``2024-02-13T07:02:36``, ``2024-02-13 07:02:36``, ``2024-02-13T07:02:36Z``.
+_ISO_SHAPES: Final[tuple[tuple[int, bytes | None, bytes], ...]] = (
+    (10, None, b""), (19, b"T", b""), (19, b" ", b""), (20, b"T", b"Z"),
+)
+#: Years :func:`_iso_fixed` reads (the others go to pandas; anything before 1995 or from 2100 on is rejected anyway).
+_ISO_YEARS: Final[tuple[int, int]] = (1900, 2099)
+_DIGITS_10: Final = np.array([0, 1, 2, 3, 5, 6, 8, 9])
+_DIGITS_19: Final = np.array([0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18])
+_DAYS_BEFORE_MONTH: Final = np.array([0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334], dtype=np.int64)
+
+
+def _iso_fixed(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Which values of ``s`` are plain ISO 8601 of a fixed shape (see :data:`_ISO_SHAPES`) with a valid date and
+    time, and their UTC instants as int64 microseconds (0 elsewhere); read from the Arrow bytes, no string objects.
+
+    For the rows it takes, the instant is the one ``pd.to_datetime(value, format="ISO8601", utc=True)`` gives
+    (tests compare them); every other value (another shape, a day or hour out of range, a year outside
+    :data:`_ISO_YEARS`, a ``string`` column not backed by Arrow) is left to :func:`_parse_distinct`. A million
+    export dates, nearly all distinct, took ~0.6 CPU s through the factorization and pandas' parser.
+
+    >>> ok, us = _iso_fixed(pd.Series(["2024-02-13T07:02:36Z", "2024-02-30", None, "2024-02-29"], dtype="string"))
+    >>> ok.tolist(), us[[0, 3]].astype("datetime64[us]").astype(str).tolist()
+    ([True, False, False, True], ['2024-02-13T07:02:36.000000', '2024-02-29T00:00:00.000000'])
+    """
+    n = len(s)
+    ok, micros = np.zeros(n, dtype=bool), np.zeros(n, dtype=np.int64)
+    chunks = _arrow_chunks(s)
+    if chunks is None or not n:
+        return ok, micros
+    at = 0
+    for chunk in chunks:
+        offs, data, valid = _chunk_layout(chunk)
+        lens = np.diff(offs)
+        for length, sep, zone in _ISO_SHAPES:
+            rows = np.flatnonzero((lens == length) & valid)
+            if not len(rows):
+                continue
+            b = data[offs[rows][:, None] + np.arange(length)]  # (rows, length) bytes
+            digits = b[:, _DIGITS_10 if length == 10 else _DIGITS_19].astype(np.int64) - 48
+            good = ((digits >= 0) & (digits <= 9)).all(axis=1) & (b[:, 4] == 45) & (b[:, 7] == 45)  # '-'
+            if length > 10:
+                good &= (b[:, 10] == sep[0]) & (b[:, 13] == 58) & (b[:, 16] == 58)  # ':'
+            if zone:
+                good &= b[:, 19] == zone[0]
+            year = digits[:, 0] * 1000 + digits[:, 1] * 100 + digits[:, 2] * 10 + digits[:, 3]
+            month = digits[:, 4] * 10 + digits[:, 5]
+            day = digits[:, 6] * 10 + digits[:, 7]
+            leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+            mdays = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[np.clip(month, 0, 12)] + (
+                leap & (month == 2))
+            good &= (year >= _ISO_YEARS[0]) & (year <= _ISO_YEARS[1]) & (month >= 1) & (month <= 12)
+            good &= (day >= 1) & (day <= mdays)
+            secs = np.zeros(len(rows), dtype=np.int64)
+            if length > 10:
+                hour, minute, second = (digits[:, k] * 10 + digits[:, k + 1] for k in (8, 10, 12))
+                good &= (hour <= 23) & (minute <= 59) & (second <= 59)
+                secs = (hour * 60 + minute) * 60 + second
+            # days since 1970-01-01 (proleptic Gregorian), years 1900-2099 only
+            y1 = year - 1
+            days = (365 * (year - 1970) + (y1 // 4 - 1969 // 4) - (y1 // 100 - 1969 // 100) + (y1 // 400 - 1969 // 400)
+                    + _DAYS_BEFORE_MONTH[np.clip(month, 0, 12)] + (leap & (month > 2)) + day - 1)
+            mine = rows[good] + at
+            ok[mine] = True
+            micros[mine] = ((days * 86400 + secs) * 1_000_000)[good]
+        at += len(chunk)
+    return ok, micros
+
+
+def _parse_distinct(s: pd.Series, formats: Sequence[str]) -> pd.Series:
+    """:func:`parse_dates` of stripped values, each distinct value parsed once in every notation."""
     # codes of each row among the distinct non-missing values (first-seen order, as ``unique()``; -1: missing)
     codes, distinct = pd.factorize(s, use_na_sentinel=True)
     uniq = pd.Series(distinct, dtype="string")
