@@ -40,6 +40,8 @@ def _long(rows: list[tuple], platform: bool) -> tuple[pd.DataFrame, pd.DataFrame
          "removal_basis": "boolean", "strength": "string"})
     hits["evidence"] = pd.array([f"ev{i}" for i in range(len(hits))], dtype="string")
     hits["clause"] = pd.array(["Clause"] * len(hits), dtype="string")
+    hits["category"] = pd.array([["spam", "private_info", None][i % 3] for i in range(len(hits))], dtype="string")
+    hits["note"] = pd.array([f"note {i}" for i in range(len(hits))], dtype="string")  # read by no decision
     matches = pd.DataFrame([(r[0], r[1], r[6], r[7]) for r in rows],
                            columns=["platform", "review_id", "complaint", "negated"]).astype(
         {"platform": "string", "review_id": "string"})
@@ -55,6 +57,13 @@ def _chunked(frame: pd.DataFrame, k: int) -> pd.DataFrame:
     if len(frame) <= k:
         return frame
     return pd.concat([frame.iloc[i : i + k] for i in range(0, len(frame), k)], ignore_index=True)
+
+
+def _read(grouped: tuple[dict, dict, dict]) -> tuple[dict, dict, dict]:
+    """A grouping with each hit row's dict cut to the columns deciding reads (``pipeline._HIT_FIELDS``)."""
+    by_hit, not_run, complaints = grouped
+    cut = {k: [{c: v for c, v in h.items() if c in pipeline._HIT_FIELDS} for h in rows] for k, rows in by_hit.items()}
+    return cut, not_run, complaints
 
 
 _LONG = st.tuples(_PLATFORMS, _RIDS, st.sampled_from(["R-A", "R-B", None]), st.sampled_from(["hit", "not_run", None]),
@@ -90,7 +99,7 @@ def test_block_index_picks_the_rows_the_keys_pick(reviews, long_rows, platform, 
         return
     indexed = dataclasses.replace(state, blocks=index)
     for a, b in bounds:
-        want = state.grouped(_block_keys(recs.iloc[a:b]))
+        want = _read(state.grouped(_block_keys(recs.iloc[a:b])))
         got = indexed.grouped_block(a)
         for w, g in zip(want, got):
             assert g == w and list(g) == list(w)
@@ -125,7 +134,9 @@ def test_index_of_a_shuffled_long_frame():
     indexed = dataclasses.replace(state, blocks=index)
     for a, b in bounds:
         got = indexed.grouped_block(a)
-        assert got == state.grouped(_block_keys(recs.iloc[a:b]))
+        assert got == _read(state.grouped(_block_keys(recs.iloc[a:b])))
+        assert {k for v in got[0].values() for h in v for k in h} == {"rule_id", "clause", "evidence", "strength",
+                                                                       "category"}
         assert set(got[1]) == {f"{p}{SEP}{r}" for p, r in reviews[a:b]}  # every review has not-run rows
 
 
