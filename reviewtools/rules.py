@@ -2748,8 +2748,11 @@ def _pre_phone(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.nd
     ext = batch.refine("joined", mask, (ext_pattern,))
     plus = batch.refine("joined", mask & ~ext, (r"[+\x{ff0b}]",))
     needed = {(m, p): phone_digits_needed(marketplace_region(m), p) for m in set(batch.markets) for p in (False, True)}
-    need = np.fromiter((needed[m, bool(p)] for m, p in zip(batch.markets, plus)), dtype=np.int64, count=batch.n)
-    return mask & (ext | _phone_runs_reach(batch, need, mask & ~ext))
+    rows = mask & ~ext
+    need = np.zeros(batch.n, dtype=np.int64)  # read only on those rows
+    at = np.flatnonzero(rows)
+    need[at] = [needed[batch.markets[j], bool(plus[j])] for j in at.tolist()]
+    return mask & (ext | _phone_runs_reach(batch, need, rows))
 
 
 @functools.cache
