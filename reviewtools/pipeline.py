@@ -57,10 +57,10 @@ from .respond import (
     _draft_context,
     _DraftMemo,
     _normalise,
+    _removal_draft,
     blocking,
     lint_draft,
     primary_topic,
-    removal_request_from_rows,
     reply_mode,
     reply_where,
     summarise_problems,
@@ -1500,8 +1500,9 @@ def _decide_block(recs: pd.DataFrame, state: _DecisionState, whole: bool = True,
         if g is not None and _is_strong(g):
             action = "removal_request"
             reason = f"Strong removal-basis guideline hit: {_hit_phrase(g)}."
-            req = removal_request_from_rows(dict(zip(names, values)), g, settings)
-            draft, kind, where = req.body, "removal_request", f"{req.channel}" + (f" ({req.to})" if req.to else "")
+            # removal_request_from_rows(...)'s body, channel and to (not its subject: unused here)
+            draft, channel, to = _removal_draft(dict(zip(names, values)), g, settings)
+            kind, where = "removal_request", f"{channel}" + (f" ({to})" if to else "")
         elif g is not None:
             action = "manual_review"
             reason = (f"Guideline hit that could be a removal basis but is not strong enough to report without a "
