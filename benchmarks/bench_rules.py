@@ -17,6 +17,20 @@ partition. ``--per-detector`` instead times ``check_each_review`` with its colum
 enough digits (the 1M corpus: 39,343 fields, 34,012 ruled out, none with a number). ``--ab OLD_TREE`` times ``check_each_review`` of an older checkout (``git archive <commit> | tar -x -C OLD_TREE``)
 against this one, interleaved in one process, after checking both give the same frame.
 
+Seventh pass (issue 8, sixth session, commits cdcda34..894bc6c), A/B against 5e61bd9 (``git archive 5e61bd9 | tar
+-x -C /tmp/chk_old``, the built .so files copied in), CPU seconds, min of the rounds, load 2.2-3.3:
+
+    --input benchmarks/out/reviews_20000_seed8.csv --reviews 20000 --ab /tmp/chk_old --rounds 5
+        20.5 -> 17.1 CPU us/review (-17%)
+    --input benchmarks/out/reviews_100000_seed8.csv --reviews 100000 --ab /tmp/chk_old --rounds 3
+        20.3 -> 16.6 (-18%); with --cold 21.4 -> 17.4 (-19%)
+
+What changed (each exact; .work/notes6/chk.md): ``class_counts`` counts 32 bytes at a time by an exact AVX2
+set-membership test (tables of -1/0/1, run starts and stretches) and takes a row list, which the phone prefilter's
+run reach uses instead of numpy blocks; the lower-cased views are made from the fields' bytes (``ascii_lower``,
+``str.lower`` only on rows with a non-ASCII character) instead of a list of lowered strings converted to Arrow;
+the title/text views are the frame's own pyarrow string columns (sliced or taken per platform).
+
 Sixth pass (issue 8, fifth session, commits 5ee7f91..64b6a38), A/B against 5904ed0 (``git archive 5904ed0 | tar
 -x -C /tmp/chk6_old``, the VADER core copied in), CPU seconds, min of the rounds, quiet machine (load 0.7-0.9):
 
