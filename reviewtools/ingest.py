@@ -1407,16 +1407,21 @@ def _duplicates(frame: pd.DataFrame, author_key: pd.Series) -> tuple[pd.Series, 
         # DataFrame.duplicated factorizes each column and compares the codes; doing that here on integer codes
         # spares a filtered copy of every text (the text only where platform, author, date and title repeat).
         # Codes of a subset are equal exactly where its values are: the same rows as on the whole columns.
+        # (rows chosen by boolean masks: pyarrow's take on a chunked string column concatenates every chunk first)
         cand = cand[_repeats(_codes(frame["created_at"].iloc[cand]))[1]]
+        rows = np.zeros(len(frame), dtype=bool)
+        rows[cand] = True
         sub = pd.DataFrame(
             {
-                "p": _codes(frame["platform"].iloc[cand]), "a": _codes(author_key.iloc[cand]),
-                "d": _codes(frame["created_at"].iloc[cand]), "t": _codes(frame["title"].iloc[cand].fillna("")),
+                "p": _codes(frame["platform"][rows]), "a": _codes(author_key[rows]),
+                "d": _codes(frame["created_at"][rows]), "t": _codes(frame["title"][rows].fillna("")),
             },
-            index=frame.index[cand],
+            index=frame.index[rows],
         )
         sub = sub[sub.duplicated(keep=False)]
-        sub["x"] = _codes(frame["text"].loc[sub.index])
+        rows[:] = False
+        rows[frame.index.get_indexer(sub.index)] = True
+        sub["x"] = _codes(frame["text"][rows])
         dup2 = sub.duplicated(keep="first")
         dup = dup | dup2.reindex(frame.index, fill_value=False)
     return dup, conflict
