@@ -817,7 +817,7 @@ def _priority_rows(inputs: _PriorityInputs, start: int, stop: int) -> tuple[Any,
     scores, reasons = _priority_block(*(s.iloc[start:stop] for s in (i.rating, i.created, i.votes, i.key, i.mean,
                                                                       i.count)), i.ref)
     # one Arrow/masked array per block, not n objects
-    return pd.array(scores, dtype="Float64"), pd.array(reasons, dtype="string")
+    return pd.array(scores, dtype="Float64"), _string_array(reasons)
 
 
 def _distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -871,6 +871,28 @@ def _days_part(days: Any) -> tuple[float, str]:
     return p, f"{days:.0f} days before the newest review (+{p:.1f})"
 
 
+def _days_parts(days: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``_memo_parts(days, _days_part)`` for the float64 days of :func:`_days_before` (NaN where unknown): the
+    same expressions once per distinct value, as list comprehensions rather than a call per value (the days of
+    timestamps with a time of day are nearly all distinct)."""
+    codes, first = _distinct(days)
+    u = days.iloc[first].tolist()
+    pts = [0.0 if d != d else RECENCY_POINTS * 0.5 ** (d / RECENCY_HALF_LIFE_DAYS) for d in u]
+    why = ["date unknown (+0)" if d != d else f"{d:.0f} days before the newest review (+{p:.1f})"
+           for d, p in zip(u, pts)]
+    pieces = np.empty(len(why), dtype=object)
+    pieces[:] = why
+    return np.array(pts, dtype="float64")[codes], pieces[codes]
+
+
+def _round1(x: float, digits: str) -> float:
+    """``round(x, 1)``, given ``digits == f"{x:.1f}"``: CPython rounds to ``ndigits`` by writing the correctly
+    rounded decimal digits (``_Py_dg_dtoa`` mode 3, as ``:.1f`` does) and reading them back
+    (``_Py_dg_strtod``, as ``float()`` does), so for a finite ``x`` of a priority's size this is ``float(digits)``
+    (a string already made for the reason), a third of the time; anything else goes to ``round``."""
+    return float(digits) if -1e15 < x < 1e15 else round(x, 1)
+
+
 #: Ticks of a timedelta per second, by numpy/pandas resolution.
 _TICKS_PER_SECOND: Final[dict[str, int]] = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
 
@@ -919,7 +941,7 @@ def _priority_block(rating: pd.Series, created: pd.Series, votes: pd.Series, key
     rating, created, votes = rating.reset_index(drop=True), created.reset_index(drop=True), votes.reset_index(drop=True)
     key, mean, count = key.reset_index(drop=True), mean.reset_index(drop=True), count.reset_index(drop=True)
     r_pts, r_why = _memo_parts(rating, _rating_part)
-    d_pts, d_why = _memo_parts(_days_before(created, ref), _days_part)
+    d_pts, d_why = _days_parts(_days_before(created, ref))
     v_pts, v_why = _memo_parts(votes, _votes_part)
 
     # the product drag: one computation per distinct (mean, rating, count)
@@ -958,8 +980,9 @@ def _priority_block(rating: pd.Series, created: pd.Series, votes: pd.Series, key
     # round() and :.1f once per distinct sum, keyed on its bits (so -0.0 and NaN payloads stay apart)
     codes, uniq = pd.factorize(pts.view("int64"))
     uvals = uniq.view("float64").tolist()
-    scores = np.array([round(x, 1) for x in uvals], dtype="float64")[codes]
-    heads = np.array([f"{x:.1f} = " for x in uvals], dtype=object)[codes]
+    ones = [f"{x:.1f}" for x in uvals]  # round(x, 1) is these digits read back (see _round1)
+    scores = np.array([_round1(x, t) for x, t in zip(uvals, ones)], dtype="float64")[codes]
+    heads = np.array([t + " = " for t in ones], dtype=object)[codes]
     reasons = [h + a + ", " + b + ", " + c + ", " + d for h, a, b, c, d in zip(heads, r_why, d_why, v_why, g_why)]
     return scores, reasons
 

@@ -253,3 +253,26 @@ def test_forked_recommend_scores_priority_in_the_workers_as_the_parent_does(monk
     assert_frame_equal(forked, serial, check_exact=True)
     assert serial["priority_reason"].str.contains("pulls|lifts").any()
     assert serial["priority_reason"].str.contains("date unknown").any()
+
+
+_DAYS = st.one_of(st.floats(min_value=0.0, allow_nan=False, allow_infinity=False), st.just(float("nan")),
+                  st.sampled_from([0.0, -0.0, 0.5, 1.5, 2.5, 29.999999, 30.0, 1e-300, 5e-324, 1e15, 1e300]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(days=st.lists(_DAYS, max_size=40))
+def test_days_parts_equal_the_per_value_part(days: list[float]) -> None:
+    series = pd.Series(days + days[:5], dtype="float64")  # with repeats
+    got_pts, got_why = pipeline._days_parts(series)
+    want_pts, want_why = pipeline._memo_parts(series, pipeline._days_part)
+    assert got_pts.tobytes() == want_pts.tobytes()
+    assert got_why.tolist() == want_why.tolist()
+
+
+@settings(max_examples=2000, deadline=None)
+@given(x=st.one_of(st.floats(), st.floats(min_value=-200, max_value=200),
+                   st.integers(-2000, 2000).map(lambda k: k / 20), st.integers(-2000, 2000).map(lambda k: k / 20 + 0.05)))
+def test_round1_is_round_to_one_digit(x: float) -> None:
+    want = round(x, 1)
+    got = pipeline._round1(x, f"{x:.1f}")
+    assert (math.isnan(got) and math.isnan(want)) or (got == want and math.copysign(1, got) == math.copysign(1, want))
