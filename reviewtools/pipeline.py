@@ -1372,7 +1372,7 @@ def _block_index(recs: pd.DataFrame, state: _DecisionState, bounds: Sequence[tup
         at += len(keys)
         known = np.flatnonzero(~np.isnan(own))
         block = np.searchsorted(starts_rows, own[known].astype(np.int64), side="right") - 1
-        order = known[np.argsort(block, kind="stable")]
+        order = known[np.argsort(block, kind="stable")].astype(np.int32 if len(own) < 2**31 else np.int64)
         starts = np.searchsorted(np.sort(block, kind="stable"), np.arange(len(bounds) + 1), side="left")
         out.append((order, starts))
     return _BlockIndex(tuple(out), {a: k for k, (a, _) in enumerate(bounds)})
