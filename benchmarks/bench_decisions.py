@@ -6,11 +6,15 @@
         --check .work/dec/decided.pkl      # old code (a git archive with the compiled VADER core) against it
     .venv/bin/python benchmarks/bench_decisions.py --ref .work/ref100k --processes 2 --copies 3   # ~300k reviews
     .venv/bin/python benchmarks/bench_decisions.py --ref .work/ref100k --blocks 3   # the workers' loop alone
+    .venv/bin/python benchmarks/bench_decisions.py --ref .work/ref1m --partitions 40 --as-triage --processes 2
+        # run_triage's decision lap on 1M real stage outputs (captured from run_triage), chunked as the pool's
 
 ``--blocks R`` times only what a decision worker does (``_decide_block`` over the frame in
 ``DECISION_MAX_BLOCK``-row blocks, each a fresh page and memo, as the pool cuts it at this size), in this one
 process, R rounds, and prints the minimum CPU seconds (``time.process_time``) per review: steadier than the
-pool's figures on a loaded machine (no fork, no parent pass, no priority).
+pool's figures on a loaded machine (no fork, no parent pass, no priority). Where the tree has a block index
+(``pipeline._block_index``), it is made once first, as ``recommend`` does before it forks, and its CPU printed
+apart; ``--as-triage`` holds the long frames dictionary-encoded, as ``run_triage`` does.
 
 Reads ``tagged.pkl``, ``matches.pkl`` and ``hits.pkl`` from ``--ref`` (what ``bench_stages.py save`` writes),
 optionally ``--copies K`` of them with the review ids suffixed (K x the reviews: the scaling of the step without a
