@@ -6,6 +6,7 @@
         --check .work/dec/decided.pkl      # old code (a git archive with the compiled VADER core) against it
     .venv/bin/python benchmarks/bench_decisions.py --ref .work/ref100k --processes 2 --copies 3   # ~300k reviews
     .venv/bin/python benchmarks/bench_decisions.py --ref .work/ref100k --blocks 3   # the workers' loop alone
+    .venv/bin/python benchmarks/bench_decisions.py --capture benchmarks/out/reviews_1000000_seed8.csv --ref .work/ref1m
     .venv/bin/python benchmarks/bench_decisions.py --ref .work/ref1m --partitions 40 --as-triage --processes 2
         # run_triage's decision lap on 1M real stage outputs (captured from run_triage), chunked as the pool's
 
@@ -84,9 +85,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--as-triage", action="store_true",
                     help="as run_triage's decision step: the long frames dictionary-encoded (pipeline._encode) "
                          "before recommend, decoded after it, both timed with it")
+    ap.add_argument("--capture", type=Path, metavar="CORPUS",
+                    help="instead: triage CORPUS (run_triage, --processes) and pickle the inputs its decision step "
+                         "gets into --ref (tagged.pkl, matches.pkl, hits.pkl), e.g. the 1M corpus's")
     args = ap.parse_args(argv)
 
     import reviewtools.pipeline as P
+
+    if args.capture:
+        return _capture(P, args.capture, args.ref, args.processes)
 
     if args.max_block:
         P.DECISION_MAX_BLOCK = args.max_block
@@ -162,6 +169,25 @@ def main(argv: list[str] | None = None) -> int:
             print(f"DIFFERENT from {args.check}: {str(exc)[:2000]}")
             return 1
         print(f"identical to {args.check}")
+    return 0
+
+
+def _capture(P, corpus: Path, ref: Path, processes: int) -> int:  # type: ignore[no-untyped-def]
+    """``--capture``: run_triage of ``corpus``, its decision step's inputs pickled into ``ref`` (decoded)."""
+    from reviewtools.ingest import read_reviews
+
+    ref.mkdir(parents=True, exist_ok=True)
+    real = P.recommend
+
+    def saving(frame, hits, matches, settings=None, **kw):  # type: ignore[no-untyped-def]
+        for name, obj in (("tagged", frame), ("hits", hits), ("matches", matches)):
+            with (ref / f"{name}.pkl").open("wb") as fh:
+                pickle.dump(obj.decode() if isinstance(obj, P._Encoded) else obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        return real(frame, hits, matches, settings, **kw)
+
+    P.recommend = saving
+    P.run_triage(read_reviews(corpus).reviews, processes=processes)
+    print(f"saved the decision step's inputs of {corpus} into {ref}")
     return 0
 
 
