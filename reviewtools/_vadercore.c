@@ -2799,7 +2799,6 @@ chk_stretch_avx2(const unsigned char *p, int64_t len, const chk_set *ones, const
     *cur = c;
     *best = s;
 }
-#endif
 
 /* How class_counts reads a table: by the scalar loop (0), as the count of one set (1: the 1-valued bytes, or
    with runs the non-zero ones), or as the count of the 1-valued minus that of the -1-valued bytes (2). */
@@ -2815,6 +2814,8 @@ chk_table_kind(const signed char *tt, int runs)
     }
     return neg ? 2 : 1;
 }
+#endif
+
 
 /* class_counts(data, offsets, tables, runs, out[, rows]) -> None: for each row j and each of the K tables (int8,
    K * 256), out[j * K + k] = the sum of tables[k][b] over the row's bytes b; when runs[k] is 1, instead the
@@ -2925,6 +2926,7 @@ vc_class_counts(PyObject *module, PyObject *args)
     res = Py_None;
     Py_INCREF(res);
 done:
+    (void)avx2;
     PyMem_Free(sets_mem);
     PyMem_Free(kinds_mem);
     PyBuffer_Release(&bd);
