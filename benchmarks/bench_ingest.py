@@ -14,6 +14,12 @@ prints per run CPU (user + system, ``getrusage`` user and system apart), wall, m
 the median and minimum of each side::
 
     .venv/bin/python benchmarks/bench_ingest.py benchmarks/out/reviews_1000000_seed8.csv --old-tree /tmp/old --rounds 3
+
+``--old-tree DIR --compare`` instead reads the files once with each tree (fresh processes) and checks that the
+results are exactly equal: the reviews and rejects frames (``assert_frame_equal(check_exact=True)``, dtypes
+included), the format and every ``FileReport`` field (counts, duplicates, conflicting duplicates, dates)::
+
+    .venv/bin/python benchmarks/bench_ingest.py benchmarks/out/reviews_1000000_seed8.csv --old-tree /tmp/old --compare
 """
 
 from __future__ import annotations
@@ -55,6 +61,43 @@ print(time.process_time() - c, time.perf_counter() - t, r1.ru_utime - r0.ru_utim
 """
 
 
+_SAVE = r"""
+import pickle, sys
+import reviewtools
+from reviewtools import read_reviews
+res = read_reviews(sys.argv[2:])
+with open(sys.argv[1], "wb") as f:
+    pickle.dump({"reviews": res.reviews, "rejects": res.rejects, "format": res.format, "files": res.files,
+                 "tree": reviewtools.__file__}, f, protocol=5)
+"""
+
+
+def compare(files: list[Path], old_tree: Path) -> bool:
+    """Read ``files`` with the old tree and with this one (fresh processes); print whether the results are equal."""
+    import pickle
+    import tempfile
+
+    here = Path(__file__).resolve().parents[1]
+    got = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for side, tree in (("old", old_tree), ("new", here)):
+            out = Path(tmp) / f"{side}.pkl"
+            subprocess.run([sys.executable, "-c", _SAVE, str(out), *map(str, files)], cwd="/tmp", check=True,
+                           env=dict(os.environ, PYTHONPATH=str(tree)))
+            got[side] = pickle.loads(out.read_bytes())
+            if not got[side]["tree"].startswith(str(tree)):
+                raise SystemExit(f"{side} run imported {got[side]['tree']}")
+    old, new = got["old"], got["new"]
+    for key in ("reviews", "rejects"):
+        assert [str(t) for t in old[key].dtypes] == [str(t) for t in new[key].dtypes], key
+        pd.testing.assert_frame_equal(new[key], old[key], check_exact=True)
+    assert new["format"] == old["format"], (new["format"], old["format"])
+    assert new["files"] == old["files"], (new["files"], old["files"])
+    print(f"IDENTICAL: reviews {new['reviews'].shape}, rejects {new['rejects'].shape}, format {new['format']}, "
+          f"files {[(f.rows_read, f.ingested, f.rejected, f.duplicates, f.conflicting_duplicates) for f in new['files']]}")
+    return True
+
+
 def interleaved(files: list[Path], old_tree: Path, rounds: int) -> None:
     """Old tree and this tree alternately, fresh processes, ``rounds`` runs each (the order flips every round)."""
     here = Path(__file__).resolve().parents[1]
@@ -82,8 +125,12 @@ def main() -> int:
     ap.add_argument("--as-generic", action="store_true", help="rewrite in a foreign layout without ids first")
     ap.add_argument("--old-tree", type=Path, help="interleave fresh-process runs of this old tree with this one")
     ap.add_argument("--rounds", type=int, default=3, help="runs of each tree with --old-tree (default 3)")
+    ap.add_argument("--compare", action="store_true", help="with --old-tree: check the results are exactly equal")
     args = ap.parse_args()
     files = [as_generic(p) for p in args.files] if args.as_generic else args.files
+    if args.old_tree and args.compare:
+        compare([p.resolve() for p in files], args.old_tree.resolve())
+        return 0
     if args.old_tree:
         interleaved([p.resolve() for p in files], args.old_tree.resolve(), args.rounds)
         return 0
