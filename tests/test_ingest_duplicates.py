@@ -106,3 +106,16 @@ def test_key_codes_are_equal_exactly_where_the_pairs_are(pairs) -> None:
     first, multi = ingest._repeats(got)
     assert (~first).tolist() == pd.Index(ref).duplicated(keep="first").tolist()
     assert multi.tolist() == pd.Index(ref).duplicated(keep=False).tolist()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_row, max_size=20), st.data())
+def test_rows_equals_boolean_indexing_of_the_frame(rows, data) -> None:
+    cols = ["platform", "review_id", "author", "created_at", "title", "text", "rating"]
+    frame = pd.DataFrame(rows, columns=cols) if rows else pd.DataFrame({c: [] for c in cols})
+    frame = frame.astype({"platform": "string", "review_id": "string", "title": "string", "text": "string",
+                          "rating": "Int64"})
+    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
+    frame.index = pd.RangeIndex(len(frame)) * 2
+    keep = np.array(data.draw(st.lists(st.booleans(), min_size=len(frame), max_size=len(frame))), dtype=bool)
+    pd.testing.assert_frame_equal(ingest._rows(frame, keep), frame[keep], check_exact=True)
