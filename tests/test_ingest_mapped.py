@@ -84,3 +84,29 @@ def test_gzip_and_empty_files_through_the_map(tmp_path) -> None:
     assert ingest._open_mapped(empty) == (str(empty), b"")  # cannot be mapped: read as bytes
     with pytest.raises(ingest.IngestError, match="empty"):
         ingest.read_reviews(empty)
+
+
+def test_huge_pages_are_off_during_the_read_and_restored_after(tmp_path, monkeypatch) -> None:
+    prctl = ingest._prctl()
+    if prctl is None:
+        pytest.skip("no prctl here")
+    seen = []
+    real = ingest._map_file
+
+    def spy(*args, **kwargs):
+        seen.append(prctl(ingest._PR_GET_THP_DISABLE, 0, 0, 0, 0))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ingest, "_map_file", spy)
+    path = tmp_path / "r.csv"
+    path.write_text("Stars,Review,Date\n5,Great,2024-01-15\n")
+    before = prctl(ingest._PR_GET_THP_DISABLE, 0, 0, 0, 0)
+    assert ingest.read_reviews(path).ingested == 1
+    assert seen == [1] and prctl(ingest._PR_GET_THP_DISABLE, 0, 0, 0, 0) == before
+    with pytest.raises(FileNotFoundError):  # restored when the read fails too
+        ingest.read_reviews(tmp_path / "missing.csv")
+    assert prctl(ingest._PR_GET_THP_DISABLE, 0, 0, 0, 0) == before
+    monkeypatch.setattr(ingest, "HUGE_PAGES_OFF", False)
+    seen.clear()
+    ingest.read_reviews(path)
+    assert seen == [before]
