@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 import reviewtools.ingest as ingest
 
 #: Pieces of a review text: markup, entities, carriage returns, outer and inner whitespace, non-ASCII.
-_PARTS = ["a", "b c", "<br>", "<br />", "<p>", "</div>", "<b>", "</a>", "<x>", "&amp;", "&", "&lt;3", "&nbsp;",
+_PARTS = ["a", "b c", "<br>", "<br />", "<p>", "</div>", "<b>", "</a>", "<x>", "&amp;", "&", "&lt;3", "&nbsp;", "&#39", "&\r",
+          "&am", "p;", "<<b>br>", "&&amp;", "&;", "&\t", "&#x41;", "&\u00e9;", "&AElig", "&\x0b",
           "\r\n", "\r", "\n", " ", "\t", "\u00a0", "é", "\u2028", "<", "> ", "&#39;"]
 _value = st.one_of(st.none(), st.lists(st.sampled_from(_PARTS), max_size=6).map("".join))
 
