@@ -8,6 +8,8 @@
     .venv/bin/python benchmarks/bench_decisions.py --ref .work/ref100k --blocks 3   # the workers' loop alone
     .venv/bin/python benchmarks/bench_decisions.py --capture benchmarks/out/reviews_1000000_seed8.csv --ref .work/ref1m
     .venv/bin/python benchmarks/bench_decisions.py --ref .work/ref1m --partitions 40 --as-triage --processes 2
+    .venv/bin/python benchmarks/bench_decisions.py --triage benchmarks/out/reviews_20000_seed8.csv --processes 2
+        # the whole run_triage: its laps ("decisions" included), CPU, peak PSS of the process tree
         # run_triage's decision lap on 1M real stage outputs (captured from run_triage), chunked as the pool's
 
 ``--blocks R`` times only what a decision worker does (``_decide_block`` over the frame in
@@ -70,7 +72,7 @@ def _rechunked(frame: pd.DataFrame, k: int) -> pd.DataFrame:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--ref", type=Path, required=True, help="folder with tagged.pkl, matches.pkl, hits.pkl")
+    ap.add_argument("--ref", type=Path, help="folder with tagged.pkl, matches.pkl, hits.pkl")
     ap.add_argument("--processes", type=int, default=2)
     ap.add_argument("--copies", type=int, default=1)
     ap.add_argument("--save", type=Path)
@@ -88,10 +90,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--capture", type=Path, metavar="CORPUS",
                     help="instead: triage CORPUS (run_triage, --processes) and pickle the inputs its decision step "
                          "gets into --ref (tagged.pkl, matches.pkl, hits.pkl), e.g. the 1M corpus's")
+    ap.add_argument("--triage", type=Path, metavar="CORPUS",
+                    help="instead: run_triage of CORPUS (--processes): its timings, CPU seconds of this process and "
+                         "its workers, and the peak PSS of the process tree (sampled every 100 ms)")
     args = ap.parse_args(argv)
 
     import reviewtools.pipeline as P
 
+    if args.triage:
+        return _triage(P, args.triage, args.processes)
+    if args.ref is None:
+        ap.error("--ref is required")
     if args.capture:
         return _capture(P, args.capture, args.ref, args.processes)
 
@@ -169,6 +178,54 @@ def main(argv: list[str] | None = None) -> int:
             print(f"DIFFERENT from {args.check}: {str(exc)[:2000]}")
             return 1
         print(f"identical to {args.check}")
+    return 0
+
+
+def _tree_pss_kib(root: int) -> int:
+    """Summed PSS (KiB) of ``root`` and its descendants (Linux ``/proc``; 0 elsewhere)."""
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                todo += [int(x) for x in (task / "children").read_text().split()]
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total
+
+
+def _triage(P, corpus: Path, processes: int) -> int:  # type: ignore[no-untyped-def]
+    """``--triage``: run_triage of ``corpus`` with its timings, CPU and the process tree's peak PSS."""
+    import os
+    import threading
+
+    from reviewtools.ingest import read_reviews
+
+    frame = read_reviews(corpus).reviews
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.1):
+            peak[0] = max(peak[0], _tree_pss_kib(os.getpid()))
+
+    s0, c0 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    load_start, t = _loadavg(), time.perf_counter()
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    timings: dict[str, float] = {}
+    P.run_triage(frame, processes=processes, timings=timings)
+    done.set()
+    sampler.join()
+    s1, c1 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (s1.ru_utime + s1.ru_stime - s0.ru_utime - s0.ru_stime) + (c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime)
+    print(f"{P.__file__}: run_triage of {len(frame):,} reviews, processes={processes}: wall "
+          f"{time.perf_counter() - t:.2f} s, CPU {cpu:.2f} s (this process and its workers, sampler included), "
+          f"peak PSS of the tree {peak[0] // 1024:,} MiB; load average {load_start} -> {_loadavg()}")
+    print("  " + ", ".join(f"{k} {v:.2f}" for k, v in timings.items()))
     return 0
 
 
