@@ -14,7 +14,9 @@
    worker processes (default: all CPUs): the cross-review duplicate check (with 2+ processes in a process of its
    own beside the workers), sentiment, topics and the per-review guideline checks per partition (their seconds
    are summed over the workers: busy time, not wall), and the
-   decisions (actions, priority, drafts and their lint). For each step: wall seconds, reviews/s and the peak
+   decisions (actions, priority, drafts and their lint). For each step: wall seconds, reviews/s, for the
+   wall-clock steps the CPU seconds of all processes and ``cores`` = CPU / wall (how many of the cores the step
+   kept busy: below the core count, some stood idle; from the sampler's CPU readings, psutil only), and the peak
    memory while it ran: the PSS of this process plus its worker processes (shared pages split between the
    processes sharing them, so copy-on-write pages after ``fork`` count once), beside the plain RSS sum
    (which counts them once per process) and the main RSS and largest worker USS, sampled with psutil when it is
@@ -120,7 +122,8 @@ class Sampler:
         self._proc = psutil.Process() if psutil else None
         self._thread = threading.Thread(target=self._run, daemon=True) if psutil else None
         self._tick = 0
-        self.history: list[tuple[float, int, int | None]] = []  # (perf_counter, RSS sum, PSS sum or None)
+        # (perf_counter, RSS sum, PSS sum or None, CPU seconds of this process, its reaped and its live children)
+        self.history: list[tuple[float, int, int | None, float]] = []
         self._zero()
 
     def _zero(self) -> None:
@@ -139,8 +142,11 @@ class Sampler:
         procs = self._procs()
         self._tick += 1
         pss = 0
+        cpu = 0.0
         for i, p in enumerate(procs):
             try:
+                t = p.cpu_times()  # this process's also counts its reaped children (the finished pools)
+                cpu += t.user + t.system + (t.children_user + t.children_system if i == 0 else 0.0)
                 if full:
                     p_pss, uss = _pss_uss(p)
                     pss += p_pss
@@ -154,16 +160,32 @@ class Sampler:
                 pass
         self._peak = max(self._peak, total)
         self._peak_pss = max(self._peak_pss, pss)
-        self.history.append((time.perf_counter(), total, pss if full else None))
+        self.history.append((time.perf_counter(), total, pss if full else None, cpu))
 
     def peak_between(self, start: float, stop: float) -> str:
         """Peak RSS sum and PSS sum of the samples taken between two ``time.perf_counter()`` readings."""
-        got = [(rss, pss) for t, rss, pss in self.history if start <= t <= stop]
+        got = [(rss, pss) for t, rss, pss, _ in self.history if start <= t <= stop]
         if not got:
             return ""
         pss = [p for _, p in got if p is not None]
         return (f"PSS {_mib(max(pss)):,.0f} MiB (RSS {_mib(max(r for r, _ in got)):,.0f})" if pss
                 else f"RSS {_mib(max(r for r, _ in got)):,.0f} MiB")
+
+    def cpu_between(self, start: float, stop: float) -> float | None:
+        """CPU seconds of this process and all its children between two ``time.perf_counter()`` readings, from
+        the samples (linear between the two samples around each reading, so within a sample interval's worth of
+        CPU); None without psutil or samples on both sides. At the steps' edges no worker is alive (each step's
+        pools are joined before its lap ends), so a child's time is counted whole, once reaped."""
+        hist = [(t, c) for t, _, _, c in self.history]
+        at = []
+        for x in (start, stop):
+            before = [h for h in hist if h[0] <= x]
+            after = [h for h in hist if h[0] >= x]
+            if not before or not after:
+                return None
+            (t0, c0), (t1, c1) = before[-1], after[0]
+            at.append(c0 if t1 == t0 else c0 + (c1 - c0) * (x - t0) / (t1 - t0))
+        return at[1] - at[0]
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -229,18 +251,22 @@ def naive(path: Path, limit: int | None) -> tuple[int, float, float, float]:
 # ------------------------------------------------------------------------------------------------ triage
 
 
-def triage(path: Path, processes: int, sampler: Sampler) -> tuple[int, list[tuple[str, float, str]], float, float]:
-    """Ingest and triage; returns ``(reviews, [(step, seconds, peak memory)], total seconds, CPU seconds)``."""
+def triage(path: Path, processes: int,
+           sampler: Sampler) -> tuple[int, list[tuple[str, float, float | None, str]], float, float]:
+    """Ingest and triage; returns ``(reviews, [(step, seconds, CPU seconds or None, peak memory)], total seconds,
+    CPU seconds)``. A wall-clock step's CPU seconds (all processes) against its seconds show how many of the
+    cores it kept busy; the busy-time lines summed over the workers have none."""
     from reviewtools.ingest import read_reviews
     from reviewtools.pipeline import run_triage
 
-    steps: list[tuple[str, float, str]] = []
+    steps: list[tuple[str, float, float | None, str]] = []
     sampler.reset()
     c0 = _cpu_seconds()
     t0 = time.perf_counter()
     result = read_reviews(path)
     t_ingest = time.perf_counter() - t0
-    steps.append(("ingest (read_reviews)", t_ingest, sampler.peak()))
+    cpu_ingest = _cpu_seconds() - c0
+    steps.append(("ingest (read_reviews)", t_ingest, cpu_ingest, sampler.peak()))
     frame = result.reviews
     sampler.reset()
     timings: dict[str, float] = {}
@@ -252,9 +278,9 @@ def triage(path: Path, processes: int, sampler: Sampler) -> tuple[int, list[tupl
     busy = "busy s summed over workers" if processes > 1 else "s"
     for key, label in (("sentiment", f"  sentiment ({busy})"), ("topics", f"  topics ({busy})"),
                        ("checks", f"  per-review guideline checks ({busy})")):
-        steps.append((label, timings.get(key, float("nan")), ""))
+        steps.append((label, timings.get(key, float("nan")), None, ""))
     if "duplicates_beside" in timings:  # the cross-review check ran in its own process beside the workers
-        steps.append(("  duplicates (whole frame, own process beside them)", timings["duplicates_beside"], ""))
+        steps.append(("  duplicates (whole frame, own process beside them)", timings["duplicates_beside"], None, ""))
     # the wall-clock steps follow each other in the order run_triage laps them (the duplicate check first when
     # it does not run beside the workers, then the per-review stages, then the decisions): their sampling
     # windows come from the laps, counted back from the end (coerce runs first)
@@ -269,8 +295,9 @@ def triage(path: Path, processes: int, sampler: Sampler) -> tuple[int, list[tupl
         windows[key] = (stop - timings[key], stop)
         stop -= timings[key]
     for key in order:
-        steps.append((labels[key], timings[key], sampler.peak_between(*windows[key])))
-    steps.append(("triage (run_triage, all of the above)", t_triage, peak))
+        steps.append((labels[key], timings[key], sampler.cpu_between(*windows[key]),
+                      sampler.peak_between(*windows[key])))
+    steps.append(("triage (run_triage, all of the above)", t_triage, cpu - cpu_ingest, peak))
     actions = tri.reviews["action"].value_counts().to_dict()
     print(f"actions: {actions}; hits rows {len(tri.hits):,}; topic matches {len(tri.topic_matches):,}", flush=True)
     return len(frame), steps, t_ingest + t_triage, cpu
@@ -337,10 +364,12 @@ def main(argv: list[str] | None = None) -> int:
         n, steps, total, cpu = triage(path, args.processes, sampler)
     print(f"\nfull triage of {n:,} reviews, {args.processes} process(es)"
           f"{'' if psutil else ' (psutil missing: peaks are getrusage high-water marks)'}:")
-    print(f"{'step':<52} {'seconds':>9} {'reviews/s':>11}  peak memory (main + workers)")
-    for name, secs, peak in steps:
+    print(f"{'step':<52} {'seconds':>9} {'reviews/s':>11} {'CPU s':>7} {'cores':>5}  peak memory (main + workers)")
+    for name, secs, cpu_s, peak in steps:
         rate = f"{n / secs:,.0f}" if secs and secs == secs else "-"
-        print(f"{name:<52} {secs:>9.2f} {rate:>11}  {peak}")
+        busy = (f"{cpu_s:>7.1f} {cpu_s / secs:>5.2f}" if cpu_s is not None and secs and secs == secs
+                else f"{'':>7} {'':>5}")
+        print(f"{name:<52} {secs:>9.2f} {rate:>11} {busy}  {peak}")
     own, kids = _maxrss_mib()
     print(f"load average after the run: {' / '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print(f"{'whole (ingest + triage)':<52} {total:>9.2f} {n / total:>11,.0f} "
