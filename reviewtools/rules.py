@@ -2950,14 +2950,86 @@ def _re2_two_common_words() -> str:
 def _pre_gibberish(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray:
     # The detector skips a field with two common words (\b-bounded, in the lower-cased field). Two such
     # words bounded by ASCII non-word characters are two Python matches: those rows are skipped.
+    # Of the other rows, only those whose share bound (see _gibberish_possible) allows a finding are kept.
     out = np.zeros(batch.n, dtype=bool)
     for fname in _fields(rule.params):
-        view = "joined_low" if fname == "title" else "text"
         if fname == "title":
             low = batch.lower("title")
-            out |= np.fromiter((len(_COMMON_WORDS.findall(s)) < 2 for s in low), dtype=bool, count=batch.n)
-            continue
-        out |= ~batch.memo(("two_common", "text"), lambda: _two_common_text(batch))
+            rows = np.fromiter((len(_COMMON_WORDS.findall(s)) < 2 for s in low), dtype=bool, count=batch.n)
+        else:
+            rows = ~batch.memo(("two_common", "text"), lambda: _two_common_text(batch))
+        out |= _gibberish_possible(batch, fname, rows)
+    return out
+
+
+def _gibberish_possible(batch: _Batch, fname: str, rows: np.ndarray) -> np.ndarray:
+    r"""``rows`` narrowed to those whose ``fname`` may hold a gibberish finding, by bounds on the detector's
+    counts from the field's bytes. Its tokens are runs of ``[^\W\d_]`` kept when ASCII, so each is a maximal
+    run of ASCII letters; such a run is a token for sure unless a byte next to it is non-ASCII (which may be a
+    letter that extends the token, making it non-ASCII). ``_implausible`` reads the run alone. A finding needs
+    at least GIBBERISH_MIN_TOKENS tokens (at most the runs) and implausible tokens at least the plausible
+    ones (share >= 1/2): so at least that many runs, and implausible runs >= plausible runs sure to be
+    tokens."""
+    import pyarrow as pa
+
+    assert GIBBERISH_SHARE == 0.5  # the bound below is written for a share of one half
+    idx = np.flatnonzero(rows)
+    if not len(idx):
+        return rows
+    arr = batch.array(fname)
+    data, offsets = _arrow_bytes(_rows_of(arr, idx.tolist()) if len(idx) < batch.n else arr)
+    lo, hi = int(offsets[0]), int(offsets[-1])
+    b = data[lo:hi]
+    m = len(idx)
+    if not len(b):
+        return np.zeros(batch.n, dtype=bool)
+    rel = offsets - lo
+    row = np.repeat(np.arange(m), np.diff(rel))
+    low = b | np.uint8(0x20)
+    letter = (low - np.uint8(97)) < 26  # exactly the bytes A-Z, a-z
+    same_prev = np.zeros(len(b), dtype=bool)
+    same_prev[1:] = row[1:] == row[:-1]
+    prev_letter = np.zeros(len(b), dtype=bool)
+    prev_letter[1:] = letter[:-1]
+    prev_letter &= same_prev
+    start = letter & ~prev_letter
+    next_letter = np.zeros(len(b), dtype=bool)
+    next_letter[:-1] = letter[1:] & same_prev[1:]
+    end = letter & ~next_letter
+    run = np.cumsum(start) - 1  # a letter byte's run number
+    starts, ends = np.flatnonzero(start), np.flatnonzero(end)
+    n_runs = len(starts)
+    if not n_runs:
+        return np.zeros(batch.n, dtype=bool)
+    length = ends - starts + 1
+    vowel = letter & np.isin(low, np.frombuffer(b"aeiouy", dtype=np.uint8))
+    vowels = np.bincount(run[vowel], minlength=n_runs)
+    cons = letter & ~vowel
+    prev_cons = np.zeros(len(b), dtype=bool)
+    prev_cons[1:] = cons[:-1] & same_prev[1:]
+    c_starts = np.flatnonzero(cons & ~prev_cons)
+    c_pos = np.flatnonzero(cons)
+    c_run = np.cumsum(cons & ~prev_cons)[c_pos] - 1  # a consonant byte's consonant-run number
+    c_len = np.bincount(c_run, minlength=len(c_starts))
+    five = np.zeros(n_runs, dtype=bool)
+    five[run[c_starts[c_len >= 5]]] = True
+    bad = (length > 3) & ((vowels == 0) | five | (length > 25))
+    non_ascii = b >= 0x80
+    before = np.zeros(n_runs, dtype=bool)
+    has_before = starts > 0
+    has_before[has_before] = same_prev[starts[has_before]]
+    before[has_before] = non_ascii[starts[has_before] - 1]
+    after = np.zeros(n_runs, dtype=bool)
+    has_after = ends + 1 < len(b)
+    has_after[has_after] = same_prev[ends[has_after] + 1]
+    after[has_after] = non_ascii[ends[has_after] + 1]
+    sure = ~(before | after)
+    r = row[starts]
+    runs_n = np.bincount(r, minlength=m)
+    bad_ub = np.bincount(r[bad], minlength=m)
+    good_lb = np.bincount(r[sure & ~bad], minlength=m)
+    out = np.zeros(batch.n, dtype=bool)
+    out[idx] = (runs_n >= GIBBERISH_MIN_TOKENS) & (bad_ub >= good_lb)
     return out
 
 
