@@ -2572,6 +2572,9 @@ fail:
    the match's end (after: to the next clause mark), all of clause 1, and before them, when the first is a
    quantified negator, the last token before that mark (clause 0). Otherwise the tokens from the last token
    before that mark (or the mark itself), numbered clause by clause (tp_numbered). */
+static PyObject *tp_clause_doc(PyObject *text, Py_ssize_t start, Py_ssize_t end, int after, PyObject *breaks,
+                               PyObject *quantified);
+
 static PyObject *
 vc_topic_clause(PyObject *self, PyObject *args)
 {
@@ -2581,6 +2584,13 @@ vc_topic_clause(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "UnnpO!O!", &text, &start, &end, &after, &PyFrozenSet_Type, &breaks,
                           &PyFrozenSet_Type, &quantified))
         return NULL;
+    return tp_clause_doc(text, start, end, after, breaks, quantified);
+}
+
+/* vc_topic_clause's work on parsed arguments (text a str, breaks and quantified frozensets). */
+static PyObject *tp_clause_doc(PyObject *text, Py_ssize_t start, Py_ssize_t end, int after, PyObject *breaks,
+                               PyObject *quantified)
+{
     Py_ssize_t size = PyUnicode_GET_LENGTH(text);
     if (start < 0 || end < start || end > size) {
         PyErr_SetString(PyExc_ValueError, "topic_clause: need 0 <= start <= end <= len(text)");
@@ -2669,6 +2679,165 @@ fail:
     Py_XDECREF(clauses);
     Py_XDECREF(sentences);
     return NULL;
+}
+
+/* reviewtools.topics._Doc.negator_before(i) on the tokens words (a list of str) with clause numbers cl: the
+   negator within nw tokens before token i in its clause (a quantified negator within qw, unless after "a" or
+   "quite"; "not"/"no" before a not-quantifier, as the words joined by a space). *out: a new reference, or NULL
+   for none. 0, or -1 with an error set. */
+static int tp_negator_before(PyObject *words, const Py_ssize_t *cl, Py_ssize_t n, Py_ssize_t i, PyObject *negators,
+                             PyObject *quantified, PyObject *not_quantifiers, Py_ssize_t nw, Py_ssize_t qw,
+                             PyObject **out)
+{
+    *out = NULL;
+    Py_ssize_t clause = cl[i], lo = i - 1 - qw;
+    if (lo < -1) lo = -1;
+    for (Py_ssize_t j = i - 1; j > lo; j--) {
+        if (cl[j] != clause) break;
+        PyObject *w = PyList_GET_ITEM(words, j);
+        int in;
+        if (i - j <= nw) {
+            if ((in = PySet_Contains(negators, w)) < 0) return -1;
+            if (in) { Py_INCREF(w); *out = w; return 0; }
+        }
+        if ((in = PySet_Contains(quantified, w)) < 0) return -1;
+        if (in) {
+            int after_a = 0;
+            if (j > 0) {
+                PyObject *p = PyList_GET_ITEM(words, j - 1);
+                after_a = PyUnicode_CompareWithASCIIString(p, "a") == 0
+                          || PyUnicode_CompareWithASCIIString(p, "quite") == 0;
+            }
+            if (!after_a) { Py_INCREF(w); *out = w; return 0; }
+        }
+        if ((PyUnicode_CompareWithASCIIString(w, "not") == 0 || PyUnicode_CompareWithASCIIString(w, "no") == 0)
+            && j + 1 < i) {
+            PyObject *w1 = PyList_GET_ITEM(words, j + 1);
+            int is_a = PyUnicode_CompareWithASCIIString(w1, "a") == 0, hit;
+            if ((hit = PySet_Contains(not_quantifiers, w1)) < 0) return -1;
+            if (!hit && j + 2 < i && is_a) {
+                if ((hit = PySet_Contains(not_quantifiers, PyList_GET_ITEM(words, j + 2))) < 0) return -1;
+            }
+            if (hit) {
+                Py_ssize_t stop = j + (is_a ? 3 : 2);
+                if (stop > n) stop = n;
+                PyObject *piece = PyList_GetSlice(words, j, stop), *sep = piece ? PyUnicode_FromString(" ") : NULL;
+                *out = sep ? PyUnicode_Join(sep, piece) : NULL;
+                Py_XDECREF(piece);
+                Py_XDECREF(sep);
+                return *out ? 0 : -1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* reviewtools.topics' clause-first verdict of one match in one call: _clause_doc's tokens of the window (as
+   topic_clause makes them), then _judge_verdict's negator (negator_before the match, else the first negator
+   in the match that is not one of the phrase's own words) and, for a mention (kind 2), _judge_polarity's
+   nearest cue (the least (distance, sign, index) within cw tokens of the match in its clause; sign 0 for a
+   negative cue, 1 for a positive one) and the cue's own negator_before.
+   topic_verdict(text, start, end, kind, breaks, quantified, negators, not_quantifiers, vocabulary, negative,
+   positive, nw, qw, cw) -> None when topic_clause gives None (or no token in the match), else
+   (negator, cue, sign, cue_negator): '' for none, sign -1 without a cue (always for kinds 0 and 1). */
+static PyObject *
+vc_topic_verdict(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 14) {
+        PyErr_SetString(PyExc_TypeError, "topic_verdict takes 14 arguments");
+        return NULL;
+    }
+    PyObject *text = args[0];
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "topic_verdict: text must be a str");
+        return NULL;
+    }
+    for (int k = 4; k < 11; k++)
+        if (!PyFrozenSet_Check(args[k])) {
+            PyErr_SetString(PyExc_TypeError, "topic_verdict: the word sets must be frozensets");
+            return NULL;
+        }
+    Py_ssize_t start = PyLong_AsSsize_t(args[1]), end = PyLong_AsSsize_t(args[2]);
+    long kind = PyLong_AsLong(args[3]);
+    Py_ssize_t nw = PyLong_AsSsize_t(args[11]), qw = PyLong_AsSsize_t(args[12]), cw = PyLong_AsSsize_t(args[13]);
+    if (PyErr_Occurred()) return NULL;
+    if (kind < 0 || kind > 2 || nw < 0 || qw < 0 || cw < 0) {
+        PyErr_SetString(PyExc_ValueError, "topic_verdict: kind in 0..2, windows >= 0");
+        return NULL;
+    }
+    PyObject *breaks = args[4], *quantified = args[5], *negators = args[6], *not_quantifiers = args[7],
+             *vocabulary = args[8], *negative = args[9], *positive = args[10];
+    PyObject *doc = tp_clause_doc(text, start, end, kind == 2, breaks, quantified);
+    if (!doc || doc == Py_None) return doc;
+    PyObject *words = PyTuple_GET_ITEM(doc, 0), *clauses = PyTuple_GET_ITEM(doc, 1);
+    Py_ssize_t first = PyLong_AsSsize_t(PyTuple_GET_ITEM(doc, 2)), last = PyLong_AsSsize_t(PyTuple_GET_ITEM(doc, 3));
+    Py_ssize_t n = PyList_GET_SIZE(words);
+    PyObject *res = NULL, *negator = NULL, *cue = NULL, *cue_neg = NULL;
+    Py_ssize_t *cl = NULL;
+    if (last < first || first >= n) {  /* _clause_doc's None (no token in the match) */
+        Py_DECREF(doc);
+        Py_RETURN_NONE;
+    }
+    cl = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(n ? n : 1));
+    if (!cl) { PyErr_NoMemory(); goto done; }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        cl[k] = PyLong_AsSsize_t(PyList_GET_ITEM(clauses, k));
+        if (cl[k] == -1 && PyErr_Occurred()) goto done;
+    }
+    if (tp_negator_before(words, cl, n, first, negators, quantified, not_quantifiers, nw, qw, &negator) < 0)
+        goto done;
+    if (!negator) {  /* a negator inside a '...' gap, not part of the phrase's own words */
+        Py_ssize_t stop = last + 1 < n ? last + 1 : n;
+        for (Py_ssize_t j = first; j < stop; j++) {
+            PyObject *w = PyList_GET_ITEM(words, j);
+            int in = PySet_Contains(negators, w);
+            if (in < 0) goto done;
+            if (in) {
+                if ((in = PySet_Contains(vocabulary, w)) < 0) goto done;
+                if (!in) { Py_INCREF(w); negator = w; break; }
+            }
+        }
+    }
+    long sign = -1;
+    if (kind == 2) {  /* a mention: the nearest cue in the match's clause, outward by distance */
+        Py_ssize_t clause = cl[first], best_j = -1;
+        for (Py_ssize_t dist = 1; dist <= cw && best_j < 0; dist++) {
+            Py_ssize_t cand[2] = {first - dist, last + dist};
+            for (int c = 0; c < 2; c++) {
+                Py_ssize_t j = cand[c];
+                if (j < 0 || j >= n || cl[j] != clause) continue;
+                PyObject *w = PyList_GET_ITEM(words, j);
+                int in = PySet_Contains(negative, w), s = -1;
+                if (in < 0) goto done;
+                if (in) s = 0;
+                else {
+                    if ((in = PySet_Contains(positive, w)) < 0) goto done;
+                    if (in) s = 1;
+                }
+                /* (sign, index) least: before the match (the smaller index) is tried first at one distance */
+                if (s >= 0 && (best_j < 0 || s < sign)) { sign = s; best_j = j; }
+            }
+        }
+        if (best_j >= 0) {
+            cue = PyList_GET_ITEM(words, best_j);
+            Py_INCREF(cue);
+            if (tp_negator_before(words, cl, n, best_j, negators, quantified, not_quantifiers, nw, qw, &cue_neg) < 0)
+                goto done;
+        }
+    }
+    {
+        PyObject *empty = PyUnicode_New(0, 0);
+        if (!empty) goto done;
+        res = Py_BuildValue("OOlO", negator ? negator : empty, cue ? cue : empty, sign, cue_neg ? cue_neg : empty);
+        Py_DECREF(empty);
+    }
+done:
+    PyMem_Free(cl);
+    Py_XDECREF(negator);
+    Py_XDECREF(cue);
+    Py_XDECREF(cue_neg);
+    Py_DECREF(doc);
+    return res;
 }
 
 /* ---- end topics ---- */
@@ -3151,6 +3320,10 @@ static PyMethodDef module_methods[] = {
     {"topic_clause", (PyCFunction)vc_topic_clause, METH_VARARGS,
      "topic_clause(text, start, end, after, breaks, quantified) -> None when a token runs across start or end, else "
      "(words, clauses, first, last): reviewtools.topics._clause_doc's tokens"},
+    {"topic_verdict", (PyCFunction)(void (*)(void))vc_topic_verdict, METH_FASTCALL,
+     "topic_verdict(text, start, end, kind, breaks, quantified, negators, not_quantifiers, vocabulary, negative, "
+     "positive, nw, qw, cw) -> None when topic_clause gives None, else (negator, cue, sign, cue_negator): "
+     "reviewtools.topics' clause-first verdict of one match (kind 0 complaint, 1 praise, 2 mention)"},
     {"topic_window", (PyCFunction)vc_topic_window, METH_VARARGS,
      "topic_window(text, start, end, breaks, reach) -> None when a token runs across start or end, else (words, "
      "clauses, sentences, first, last): reviewtools.topics._window_doc's tokens"},

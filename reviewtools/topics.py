@@ -748,6 +748,36 @@ def _judge_polarity(
     return polarity, False, "", cue, f"mention {ph.phrase!r} with {tone} cue {cue!r}"
 
 
+#: The phrase kinds as the native ``topic_verdict`` numbers them.
+_KIND_CODES: Final[dict[str, int]] = {"complaint": 0, "praise": 1, "mention": 2}
+_NO_WORDS: Final[frozenset[str]] = frozenset()
+
+
+def _verdict_of(ph: _Phrase, negator: str, cue: str, sign: int, cue_neg: str) -> tuple[str, bool, str, str, str]:
+    """:func:`_judge_polarity`'s verdict from what the native ``topic_verdict`` found on the match's clause: the
+    negator (:func:`_judge_verdict`'s), and for a mention the nearest cue, its sign (0 negative, 1 positive, -1
+    none) and the cue's own negator (``''`` for none)."""
+    kind = ph.kind
+    if kind == "complaint":
+        quoted = _quoted(kind, ph.phrase)
+        if negator:
+            return "neutral", True, negator, "", f"{quoted} negated by {negator!r}"
+        return "complaint", False, "", "", quoted
+    if kind == "praise":
+        quoted = _quoted(kind, ph.phrase)
+        if negator:
+            return "complaint", True, negator, "", f"{quoted} negated by {negator!r}"
+        return "praise", False, "", "", quoted
+    if sign < 0:
+        return "neutral", bool(negator), negator, "", f"mention {ph.phrase!r} with no cue word nearby"
+    tone = "negative" if sign == 0 else "positive"
+    if cue_neg:
+        polarity = "neutral" if sign == 0 else "complaint"
+        return polarity, True, cue_neg, cue, f"mention {ph.phrase!r} with {tone} cue {cue!r} negated by {cue_neg!r}"
+    polarity = "complaint" if sign == 0 else "praise"
+    return polarity, False, "", cue, f"mention {ph.phrase!r} with {tone} cue {cue!r}"
+
+
 def _field_values(frame: pd.DataFrame, column: str) -> list[str]:
     values = frame[column].tolist()
     out: list[str] = []
@@ -1344,21 +1374,39 @@ def _judge_matches(
 
     ``fast`` first judges on the match's clause alone (:func:`_clause_doc`, all that :func:`_judge_verdict`
     reads); only a complaint, which the context rules may still void, is judged again on its sentence.
-    ``core``: the native module for :func:`_clause_doc` and :func:`_window_doc` (None: their regexes).
+    ``core``: the native module for :func:`_clause_doc` and :func:`_window_doc` (None: their regexes); with its
+    ``topic_verdict``, the clause's tokens and :func:`_judge_verdict`'s work on them are one native call
+    (:func:`_verdict_of` turns what it found into the verdict).
     """
     out = []
+    verdict_of = getattr(core, "topic_verdict", None) if fast and core is not None else None
     for t, s, e, ph in matches:
         rule = m.topics[t].rule
         lo = max(0, s - _CONTEXT_CHARS)
         window = low[lo : e + _CONTEXT_CHARS]
         if fast:
-            local = _clause_doc(window, s - lo, e - lo, lex, ph.kind == "mention", core)
-            if local is not None:
-                doc, first, last = local
-                if lex.negation_words.isdisjoint(doc.words[max(0, first - QUANTIFIED_NEGATION_WINDOW - 1) : last + 1]):
-                    verdict = _judge_polarity(doc, first, last, ph, rule, lex, "")  # no negator can be found
-                else:
-                    verdict = _judge_verdict(doc, first, last, ph, rule, lex)
+            verdict = None
+            if verdict_of is not None:  # the clause's tokens and the verdict in one native call
+                kind = ph.kind
+                mention = kind == "mention"
+                got = verdict_of(
+                    window.replace("’", "'"), s - lo, e - lo, _KIND_CODES[kind], lex.break_words,
+                    lex.quantified_negators, lex.negators, lex.not_quantifiers, ph.vocabulary,
+                    _cue_union(lex.negative, rule.negative_cues) if mention else _NO_WORDS,
+                    _cue_union(lex.positive, rule.positive_cues) if mention else _NO_WORDS,
+                    NEGATION_WINDOW, QUANTIFIED_NEGATION_WINDOW, CUE_WINDOW)
+                if got is not None:
+                    verdict = _verdict_of(ph, *got)
+            else:
+                local = _clause_doc(window, s - lo, e - lo, lex, ph.kind == "mention", core)
+                if local is not None:
+                    doc, first, last = local
+                    if lex.negation_words.isdisjoint(
+                            doc.words[max(0, first - QUANTIFIED_NEGATION_WINDOW - 1) : last + 1]):
+                        verdict = _judge_polarity(doc, first, last, ph, rule, lex, "")  # no negator can be found
+                    else:
+                        verdict = _judge_verdict(doc, first, last, ph, rule, lex)
+            if verdict is not None:
                 if verdict[0] != "complaint":
                     out.append((rule.id, s, e, ph, *verdict))
                     continue

@@ -247,3 +247,159 @@ def test_mention_cue_is_the_least_distance_sign_index(data, n):
     else:
         want = ("complaint" if sign == 0 else "praise", False, "", cue, f"mention {ph.phrase!r} with {tone} cue {cue!r}")
     assert got == want
+
+
+# ------------------------------------------------- the clause-first verdict in one native call (topic_verdict)
+
+PHRASES = [ph for c in topics._compiled() for ph in c.phrases]
+RULE_OF = {c.rule.id: c.rule for c in topics._compiled()}
+VERDICT_WORDS = CLAUSE_WORDS + sorted(LEX.not_quantifiers) + sorted(LEX.negative)[:12] + sorted(LEX.positive)[:12] + [
+    "not", "no", "a", "quite", "single", "any", "none", "of", "nary", "never", "without"]
+VERDICT_TEXT = st.lists(st.one_of(st.sampled_from(VERDICT_WORDS), st.sampled_from(VERDICT_WORDS),
+                                  st.sampled_from([",", ".", "’", "!", ";"]), st.sampled_from(ODD),
+                                  st.text(alphabet=st.characters(), max_size=3)),
+                        max_size=30).map(" ".join)
+PHRASES_BY_KIND = {k: [ph for ph in PHRASES if ph.kind == k] for k in ("complaint", "praise", "mention")}
+
+
+def _python_verdict(window: str, start: int, end: int, ph, shortcut: bool):
+    """The verdict of the Python clause-first path: _clause_doc's tokens (regexes), then _judge_verdict (or, with
+    ``shortcut``, _judge_matches' skip of the negator scan when no negation word is within reach)."""
+    rule = RULE_OF[ph.topic]
+    local = topics._clause_doc(window, start, end, LEX, ph.kind == "mention")
+    if local is None:
+        return None
+    doc, first, last = local
+    if shortcut and LEX.negation_words.isdisjoint(
+            doc.words[max(0, first - topics.QUANTIFIED_NEGATION_WINDOW - 1) : last + 1]):
+        return topics._judge_polarity(doc, first, last, ph, rule, LEX, "")
+    return topics._judge_verdict(doc, first, last, ph, rule, LEX)
+
+
+def _native_verdict(window: str, start: int, end: int, ph):
+    rule = RULE_OF[ph.topic]
+    mention = ph.kind == "mention"
+    got = CORE.topic_verdict(
+        window.replace("’", "'"), start, end, topics._KIND_CODES[ph.kind], LEX.break_words, LEX.quantified_negators,
+        LEX.negators, LEX.not_quantifiers, ph.vocabulary,
+        topics._cue_union(LEX.negative, rule.negative_cues) if mention else frozenset(),
+        topics._cue_union(LEX.positive, rule.positive_cues) if mention else frozenset(),
+        topics.NEGATION_WINDOW, topics.QUANTIFIED_NEGATION_WINDOW, topics.CUE_WINDOW)
+    return None if got is None else topics._verdict_of(ph, *got)
+
+
+def _verdicts_agree(window: str, start: int, end: int, ph) -> None:
+    want = _python_verdict(window, start, end, ph, shortcut=False)
+    assert _native_verdict(window, start, end, ph) == want, (window, start, end, ph.phrase)
+    assert _python_verdict(window, start, end, ph, shortcut=True) == want
+
+
+needs_verdict = pytest.mark.skipif(CORE is None or not hasattr(CORE, "topic_verdict"),
+                                   reason="the native core (reviewtools._vadercore) is not built here")
+
+
+@needs_verdict
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(window=VERDICT_TEXT, data=st.data())
+def test_native_verdict_equals_the_python_judge_anywhere(window, data):
+    """Any (start, end), any phrase of each kind: negators before the match and in its gaps, quantified negators
+    after "a"/"quite" or opening the clause after a mark, "not (a) single", cues either side at equal distance,
+    a cue's own negator, contrast words, curly apostrophes, non-ASCII word characters."""
+    import re
+
+    spans = [mo.span() for mo in re.finditer(r"\w+(?:['’]\w+)*", window)]
+    if spans and data.draw(st.integers(0, 4)):  # mostly a match on whole tokens (else any edges)
+        i = data.draw(st.integers(0, len(spans) - 1))
+        j = data.draw(st.integers(i, min(len(spans) - 1, i + 2)))
+        start, end = spans[i][0], spans[j][1]
+    else:
+        start = data.draw(st.integers(0, len(window)))
+        end = data.draw(st.integers(start, len(window)))
+    ph = data.draw(st.sampled_from(PHRASES_BY_KIND[data.draw(st.sampled_from(sorted(PHRASES_BY_KIND)))]))
+    _verdicts_agree(window, start, end, ph)
+
+
+@needs_verdict
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_native_verdict_of_a_mention_between_cues_and_negators(data):
+    """A mention amid cue words of both signs, negators of the cue, "not (a) single", "a/quite few", marks."""
+    ph = data.draw(st.sampled_from(PHRASES_BY_KIND["mention"]))
+    rule = RULE_OF[ph.topic]
+    cues = sorted(topics._cue_union(LEX.negative, rule.negative_cues))[:5] + sorted(
+        topics._cue_union(LEX.positive, rule.positive_cues))[:5]
+    pool = st.sampled_from(cues + ["not", "no", "never", "a", "single", "quite", "few", "none", "x", ",", "but"])
+    before = data.draw(st.lists(pool, max_size=8))
+    after = data.draw(st.lists(pool, max_size=8))
+    head = " ".join(before + ["item"])
+    window = " ".join([head] + after)
+    _verdicts_agree(window, len(head) - 4, len(head), ph)
+
+
+@needs_verdict
+def test_native_verdict_on_the_examples_at_every_word_and_phrase_kind():
+    import re
+
+    kinds = {}
+    for ph in PHRASES:
+        kinds.setdefault((ph.topic, ph.kind), ph)
+    texts = EXAMPLES[:120] + ["not a single jar was broken, but quite few arrived; none of them leaked. a few broke",
+                              "it was not great and not bad. the price is not cheap but good value, never any issue"]
+    for text in texts:
+        low = topics._lower(text)
+        spans = [mo.span() for mo in re.finditer(r"\w+", low)]
+        for (s, _), (_, e) in zip(spans, spans[1:] + spans[-1:]):
+            for ph in kinds.values():
+                _verdicts_agree(low, s, e, ph)
+
+
+class _WithoutVerdict:
+    """The native module without ``topic_verdict`` (its other functions as they are)."""
+
+    def __getattr__(self, name):
+        if name == "topic_verdict":
+            raise AttributeError(name)
+        return getattr(CORE, name)
+
+
+@needs_verdict
+def test_judge_matches_with_and_without_the_native_verdict():
+    m = topics._matcher(None)
+    ix = topics._phrase_index(None)
+    texts = EXAMPLES + ["it’s not a single jar broken, if it breaks I’ll return it", "none of them leaked, no refund"]
+    lows = [topics._lower(t) for t in texts]
+    rows, offsets, phrase_ids = topics._candidate_attempts(lows, ix)
+    judged = 0
+    for row in sorted(set(rows)):
+        low = lows[row]
+        tried = []
+        for r, pos, p in zip(rows, offsets, phrase_ids):
+            if r != row:
+                continue
+            mm = ix.matchers[p](low, pos)
+            if mm is not None and mm.end() > pos:
+                t, prio, ph = ix.phrases[p]
+                tried.append((t, pos, prio, mm.end(), ph))
+        if not tried:
+            continue
+        matches = topics._leftmost_per_topic(tried)
+        want = topics._judge_matches(low, matches, m, LEX, core=_WithoutVerdict())
+        assert topics._judge_matches(low, matches, m, LEX, core=CORE) == want
+        assert topics._judge_matches(low, matches, m, LEX, core=None) == want
+        judged += len(want)
+    assert judged > 100
+
+
+@needs_verdict
+def test_native_verdict_refuses_bad_arguments():
+    sets = (LEX.break_words, LEX.quantified_negators, LEX.negators, LEX.not_quantifiers, frozenset(), frozenset(),
+            frozenset())
+    assert CORE.topic_verdict("it broke", 3, 8, 0, *sets, 3, 6, 3) == ("", "", -1, "")
+    with pytest.raises(TypeError):
+        CORE.topic_verdict("it broke", 3, 8, 0, *sets, 3, 6)
+    with pytest.raises(TypeError):
+        CORE.topic_verdict("it broke", 3, 8, 0, *sets[:-1], set(), 3, 6, 3)
+    with pytest.raises(ValueError):
+        CORE.topic_verdict("it broke", 3, 8, 3, *sets, 3, 6, 3)
+    with pytest.raises(ValueError):
+        CORE.topic_verdict("it broke", 3, 9, 0, *sets, 3, 6, 3)
