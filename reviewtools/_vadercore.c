@@ -2840,6 +2840,133 @@ done:
     return res;
 }
 
+/* reviewtools.topics._field_matches' attempts and _leftmost_per_topic for a block, in one call: at each attempt
+   (rows, offsets, phrase ids: int64 buffers as topic_attempts gives them, grouped by text) the phrase's bound
+   regex match (matchers[p](lows[row], offset)), kept when it ends after the offset; then per text, per topic,
+   the non-overlapping matches leftmost first and at one position the highest priority (the least priority
+   number), as (topic, start, end, phrase) with the phrase entries' own objects (phrases[p] = (topic, priority,
+   phrase)). Returns [(row, matches), ...] for the texts with a match, in row order. */
+typedef struct {
+    long long t, start, prio, end, p;
+} TpTried;
+
+static PyObject *
+vc_topic_tried(PyObject *self, PyObject *args)
+{
+    PyObject *lows, *matchers, *phrases;
+    Py_buffer br = {0}, bo = {0}, bp = {0};
+    if (!PyArg_ParseTuple(args, "O!y*y*y*O!O!", &PyList_Type, &lows, &br, &bo, &bp, &PyTuple_Type, &matchers,
+                          &PyTuple_Type, &phrases))
+        return NULL;
+    PyObject *out = NULL, *end_name = NULL;
+    TpTried *tried = NULL;
+    Py_ssize_t cap = 0;
+    Py_ssize_t n = br.len / 8, n_lows = PyList_GET_SIZE(lows), n_phr = PyTuple_GET_SIZE(phrases);
+    if (br.len % 8 || bo.len != br.len || bp.len != br.len) {
+        PyErr_SetString(PyExc_ValueError, "topic_tried: rows, offsets and phrase ids must be int64 of one length");
+        goto done;
+    }
+    if (PyTuple_GET_SIZE(matchers) != n_phr) {
+        PyErr_SetString(PyExc_ValueError, "topic_tried: one matcher per phrase");
+        goto done;
+    }
+    const int64_t *rows = br.buf, *offs = bo.buf, *phr = bp.buf;
+    end_name = PyUnicode_InternFromString("end");
+    out = PyList_New(0);
+    if (!end_name || !out) goto fail;
+    Py_ssize_t i = 0;
+    while (i < n) {
+        int64_t row = rows[i];
+        if (row < 0 || row >= n_lows || !PyUnicode_Check(PyList_GET_ITEM(lows, row))) {
+            PyErr_SetString(PyExc_ValueError, "topic_tried: a row out of range (or not a str)");
+            goto fail;
+        }
+        PyObject *low = PyList_GET_ITEM(lows, row);
+        Py_ssize_t nt = 0;
+        for (; i < n && rows[i] == row; i++) {
+            int64_t p = phr[i];
+            if (p < 0 || p >= n_phr) {
+                PyErr_SetString(PyExc_ValueError, "topic_tried: a phrase id out of range");
+                goto fail;
+            }
+            PyObject *pos = PyLong_FromLongLong(offs[i]);
+            if (!pos) goto fail;
+            PyObject *call_args[2] = {low, pos};
+            PyObject *mm = PyObject_Vectorcall(PyTuple_GET_ITEM(matchers, p), call_args, 2, NULL);
+            Py_DECREF(pos);
+            if (!mm) goto fail;
+            if (mm == Py_None) { Py_DECREF(mm); continue; }
+            PyObject *e = PyObject_CallMethodNoArgs(mm, end_name);
+            Py_DECREF(mm);
+            if (!e) goto fail;
+            long long end = PyLong_AsLongLong(e);
+            Py_DECREF(e);
+            if (end == -1 && PyErr_Occurred()) goto fail;
+            if (end <= offs[i]) continue;
+            PyObject *entry = PyTuple_GET_ITEM(phrases, p);
+            if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 3) {
+                PyErr_SetString(PyExc_TypeError, "topic_tried: phrases must be (topic, priority, phrase) tuples");
+                goto fail;
+            }
+            long long t = PyLong_AsLongLong(PyTuple_GET_ITEM(entry, 0));
+            long long prio = PyLong_AsLongLong(PyTuple_GET_ITEM(entry, 1));
+            if ((t == -1 || prio == -1) && PyErr_Occurred()) goto fail;
+            if (nt == cap) {
+                Py_ssize_t ncap = cap ? cap * 2 : 16;
+                TpTried *grown = PyMem_Realloc(tried, sizeof(TpTried) * (size_t)ncap);
+                if (!grown) { PyErr_NoMemory(); goto fail; }
+                tried = grown;
+                cap = ncap;
+            }
+            tried[nt].t = t;
+            tried[nt].start = offs[i];
+            tried[nt].prio = prio;
+            tried[nt].end = end;
+            tried[nt].p = p;
+            nt++;
+        }
+        if (!nt) continue;
+        /* stable insertion sort by (topic, start, priority), as list.sort with that key */
+        for (Py_ssize_t a = 1; a < nt; a++) {
+            TpTried x = tried[a];
+            Py_ssize_t b = a - 1;
+            while (b >= 0 && (tried[b].t > x.t || (tried[b].t == x.t && (tried[b].start > x.start
+                              || (tried[b].start == x.start && tried[b].prio > x.prio))))) {
+                tried[b + 1] = tried[b];
+                b--;
+            }
+            tried[b + 1] = x;
+        }
+        PyObject *kept = PyList_New(0);
+        if (!kept) goto fail;
+        long long last_topic = -1, last_end = -1;
+        int first_kept = 1;
+        for (Py_ssize_t a = 0; a < nt; a++) {
+            if (first_kept || tried[a].t != last_topic) { last_topic = tried[a].t; last_end = -1; first_kept = 0; }
+            if (tried[a].start < last_end) continue;
+            PyObject *entry = PyTuple_GET_ITEM(phrases, tried[a].p);
+            PyObject *m = Py_BuildValue("OLLO", PyTuple_GET_ITEM(entry, 0), tried[a].start, tried[a].end,
+                                        PyTuple_GET_ITEM(entry, 2));
+            if (!m || PyList_Append(kept, m) < 0) { Py_XDECREF(m); Py_DECREF(kept); goto fail; }
+            Py_DECREF(m);
+            last_end = tried[a].end;
+        }
+        PyObject *pair = Py_BuildValue("LN", (long long)row, kept);
+        if (!pair || PyList_Append(out, pair) < 0) { Py_XDECREF(pair); goto fail; }
+        Py_DECREF(pair);
+    }
+    goto done;
+fail:
+    Py_CLEAR(out);
+done:
+    PyMem_Free(tried);
+    Py_XDECREF(end_name);
+    if (br.obj) PyBuffer_Release(&br);
+    if (bo.obj) PyBuffer_Release(&bo);
+    if (bp.obj) PyBuffer_Release(&bp);
+    return out;
+}
+
 /* ---- end topics ---- */
 
 /* ---- checks: column-wide byte passes of reviewtools.rules' prefilters (issue 8) ---- */
@@ -3324,6 +3451,9 @@ static PyMethodDef module_methods[] = {
      "topic_verdict(text, start, end, kind, breaks, quantified, negators, not_quantifiers, vocabulary, negative, "
      "positive, nw, qw, cw) -> None when topic_clause gives None, else (negator, cue, sign, cue_negator): "
      "reviewtools.topics' clause-first verdict of one match (kind 0 complaint, 1 praise, 2 mention)"},
+    {"topic_tried", (PyCFunction)vc_topic_tried, METH_VARARGS,
+     "topic_tried(lows, rows, offsets, phrase_ids, matchers, phrases) -> [(row, [(topic, start, end, phrase), "
+     "...]), ...]: reviewtools.topics._field_matches' regex attempts and _leftmost_per_topic for a block"},
     {"topic_window", (PyCFunction)vc_topic_window, METH_VARARGS,
      "topic_window(text, start, end, breaks, reach) -> None when a token runs across start or end, else (words, "
      "clauses, sentences, first, last): reviewtools.topics._window_doc's tokens"},

@@ -1732,28 +1732,47 @@ def _field_matches(
 ) -> Iterator[tuple[int, list[tuple[str, int, int, _Phrase, str, bool, str, str, str]]]]:
     """``(position, judged matches)`` of each text of one field that has a match, in position order: the
     word-presence prefilter finds each text's candidate phrases block by block, then the phrase regexes run
-    only there (the same matches as :func:`_judged_matches` on every text)."""
+    only there (the same matches as :func:`_judged_matches` on every text). With the native core, the attempts
+    (``topic_attempts``), each attempt's regex match and :func:`_leftmost_per_topic` (``topic_tried``) are two
+    calls per block; the loop below is the reference."""
     core = _clause_core()
+    tried_of = getattr(core, "topic_tried", None) if core is not None and hasattr(core, "topic_attempts") else None
+    native_args = _native_attempts_args(ix) if tried_of is not None else None
     for b0 in range(0, len(texts), _PREFILTER_BLOCK_ROWS):
         lows = [_lower(t) for t in texts[b0 : b0 + _PREFILTER_BLOCK_ROWS]]
+        if native_args is not None:  # the attempts, their regex matches and the leftmost selection in C
+            attempts = core.topic_attempts(lows, *native_args)
+            for row, matches in tried_of(lows, *attempts, ix.matchers, ix.phrases):
+                yield b0 + row, _judge_matches(lows[row], matches, m, lex, core=core)
+            continue
         rows, offsets, phrase_ids = _candidate_attempts(lows, ix)
-        phrases = ix.phrases
-        matchers = ix.matchers
-        i, total = 0, len(rows)
-        while i < total:
-            row = rows[i]
-            low = lows[row]
-            tried: list[tuple[int, int, int, int, _Phrase]] = []  # (topic, start, priority, end, phrase)
-            while i < total and rows[i] == row:
-                p = phrase_ids[i]
-                pos = offsets[i]
-                mm = matchers[p](low, pos)
-                if mm is not None and mm.end() > pos:
-                    t, prio, ph = phrases[p]
-                    tried.append((t, pos, prio, mm.end(), ph))
-                i += 1
-            if tried:
-                yield b0 + row, _judge_matches(low, _leftmost_per_topic(tried), m, lex, core=core)
+        for row, matches in _tried_matches(lows, rows, offsets, phrase_ids, ix):
+            yield b0 + row, _judge_matches(lows[row], matches, m, lex, core=core)
+
+
+def _tried_matches(
+    lows: list[str], rows: list[int], offsets: list[int], phrase_ids: list[int], ix: _PhraseIndex
+) -> Iterator[tuple[int, list[tuple[int, int, int, _Phrase]]]]:
+    """``(row, matches)`` of each text of ``lows`` with a match at one of the attempts (grouped by row, as
+    :func:`_candidate_attempts` gives them): each attempt's phrase regex at its offset, kept when it ends after
+    it, then :func:`_leftmost_per_topic`. The reference of the native ``topic_tried``."""
+    phrases = ix.phrases
+    matchers = ix.matchers
+    i, total = 0, len(rows)
+    while i < total:
+        row = rows[i]
+        low = lows[row]
+        tried: list[tuple[int, int, int, int, _Phrase]] = []  # (topic, start, priority, end, phrase)
+        while i < total and rows[i] == row:
+            p = phrase_ids[i]
+            pos = offsets[i]
+            mm = matchers[p](low, pos)
+            if mm is not None and mm.end() > pos:
+                t, prio, ph = phrases[p]
+                tried.append((t, pos, prio, mm.end(), ph))
+            i += 1
+        if tried:
+            yield row, _leftmost_per_topic(tried)
 
 
 @dataclass(frozen=True)

@@ -403,3 +403,56 @@ def test_native_verdict_refuses_bad_arguments():
         CORE.topic_verdict("it broke", 3, 8, 3, *sets, 3, 6, 3)
     with pytest.raises(ValueError):
         CORE.topic_verdict("it broke", 3, 9, 0, *sets, 3, 6, 3)
+
+
+# ------------------------------------------- each attempt's regex and the leftmost selection in C (topic_tried)
+
+needs_tried = pytest.mark.skipif(CORE is None or not hasattr(CORE, "topic_tried"),
+                                 reason="the native core (reviewtools._vadercore) is not built here")
+
+
+def _tried_agree(lows: list[str], ix) -> int:
+    args = topics._native_attempts_args(ix)
+    attempts = CORE.topic_attempts(lows, *args)
+    got = CORE.topic_tried(lows, *attempts, ix.matchers, ix.phrases)
+    rows, offsets, phrase_ids = topics._candidate_attempts(lows, ix, native=False)
+    want = list(topics._tried_matches(lows, rows, offsets, phrase_ids, ix))
+    assert got == want
+    for (_, g), (_, w) in zip(got, want):  # the phrase entries' own objects
+        assert all(a[3] is b[3] for a, b in zip(g, w))
+    return sum(len(m) for _, m in got)
+
+
+@needs_tried
+def test_native_tried_on_the_examples_and_overlapping_phrases():
+    texts = EXAMPLES + ["broken broken broke broken, arrived late late arrived damaged and broken and damaged",
+                        "never arrived never arrived. refund refund refunded", "İİİ arrived cracked", ""]
+    lows = [topics._lower(t) for t in texts]
+    assert _tried_agree(lows, topics._phrase_index(None)) > 200  # not vacuous
+    for topic in topics.topic_ids():
+        _tried_agree(lows, topics._phrase_index((topic,)))
+
+
+@needs_tried
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(st.one_of(review_text(), review_text().map(str.lower), LATIN1), max_size=8),
+       which=st.sampled_from(["all", "one", "some"]), pick=st.integers(0, 1000))
+def test_native_tried_equals_the_python_loop(texts, which, pick):
+    ids = list(topics.topic_ids())
+    selected = None if which == "all" else (ids[pick % len(ids)],) if which == "one" else tuple(sorted(ids[::3]))
+    _tried_agree([topics._lower(t) for t in texts], topics._phrase_index(selected))
+
+
+@needs_tried
+def test_native_tried_refuses_bad_arguments():
+    ix = topics._phrase_index(None)
+    rows, offsets, phrases = CORE.topic_attempts(["it arrived broken"], *topics._native_attempts_args(ix))
+    assert CORE.topic_tried(["it arrived broken"], rows, offsets, phrases, ix.matchers, ix.phrases)
+    with pytest.raises(ValueError):
+        CORE.topic_tried([], rows, offsets, phrases, ix.matchers, ix.phrases)
+    with pytest.raises(ValueError):
+        CORE.topic_tried(["it arrived broken"], rows, offsets[:-8], phrases, ix.matchers, ix.phrases)
+    with pytest.raises(ValueError):
+        CORE.topic_tried(["it arrived broken"], rows, offsets, phrases, ix.matchers[:-1], ix.phrases)
+    with pytest.raises(TypeError):
+        CORE.topic_tried(["it arrived broken"], rows, offsets, phrases, list(ix.matchers), ix.phrases)
