@@ -2845,7 +2845,10 @@ done:
    regex match (matchers[p](lows[row], offset)), kept when it ends after the offset; then per text, per topic,
    the non-overlapping matches leftmost first and at one position the highest priority (the least priority
    number), as (topic, start, end, phrase) with the phrase entries' own objects (phrases[p] = (topic, priority,
-   phrase)). Returns [(row, matches), ...] for the texts with a match, in row order. */
+   phrase)). Returns ([(row, matches), ...], next): the texts with a match, in row order, from attempt index at
+   (the first of its text's attempts) on, at most limit of them (limit <= 0: all); next is the attempt index to
+   go on from (len when done). Python's cyclic GC counts the tuples and lists made here: a caller that consumes
+   them in bounded pieces keeps the young generation from filling up. */
 typedef struct {
     long long t, start, prio, end, p;
 } TpTried;
@@ -2855,8 +2858,9 @@ vc_topic_tried(PyObject *self, PyObject *args)
 {
     PyObject *lows, *matchers, *phrases;
     Py_buffer br = {0}, bo = {0}, bp = {0};
-    if (!PyArg_ParseTuple(args, "O!y*y*y*O!O!", &PyList_Type, &lows, &br, &bo, &bp, &PyTuple_Type, &matchers,
-                          &PyTuple_Type, &phrases))
+    Py_ssize_t at = 0, limit = 0, found = 0;
+    if (!PyArg_ParseTuple(args, "O!y*y*y*O!O!|nn", &PyList_Type, &lows, &br, &bo, &bp, &PyTuple_Type, &matchers,
+                          &PyTuple_Type, &phrases, &at, &limit))
         return NULL;
     PyObject *out = NULL, *end_name = NULL;
     TpTried *tried = NULL;
@@ -2870,12 +2874,16 @@ vc_topic_tried(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "topic_tried: one matcher per phrase");
         goto done;
     }
+    if (at < 0 || at > n || (at > 0 && at < n && ((const int64_t *)br.buf)[at - 1] == ((const int64_t *)br.buf)[at])) {
+        PyErr_SetString(PyExc_ValueError, "topic_tried: start at the first attempt of a text");
+        goto done;
+    }
     const int64_t *rows = br.buf, *offs = bo.buf, *phr = bp.buf;
     end_name = PyUnicode_InternFromString("end");
     out = PyList_New(0);
     if (!end_name || !out) goto fail;
-    Py_ssize_t i = 0;
-    while (i < n) {
+    Py_ssize_t i = at;
+    while (i < n && (limit <= 0 || found < limit)) {
         int64_t row = rows[i];
         if (row < 0 || row >= n_lows || !PyUnicode_Check(PyList_GET_ITEM(lows, row))) {
             PyErr_SetString(PyExc_ValueError, "topic_tried: a row out of range (or not a str)");
@@ -2954,7 +2962,9 @@ vc_topic_tried(PyObject *self, PyObject *args)
         PyObject *pair = Py_BuildValue("LN", (long long)row, kept);
         if (!pair || PyList_Append(out, pair) < 0) { Py_XDECREF(pair); goto fail; }
         Py_DECREF(pair);
+        found++;
     }
+    out = Py_BuildValue("Nn", out, i);  /* N: out is handed over (released on failure) */
     goto done;
 fail:
     Py_CLEAR(out);
@@ -3452,8 +3462,9 @@ static PyMethodDef module_methods[] = {
      "positive, nw, qw, cw) -> None when topic_clause gives None, else (negator, cue, sign, cue_negator): "
      "reviewtools.topics' clause-first verdict of one match (kind 0 complaint, 1 praise, 2 mention)"},
     {"topic_tried", (PyCFunction)vc_topic_tried, METH_VARARGS,
-     "topic_tried(lows, rows, offsets, phrase_ids, matchers, phrases) -> [(row, [(topic, start, end, phrase), "
-     "...]), ...]: reviewtools.topics._field_matches' regex attempts and _leftmost_per_topic for a block"},
+     "topic_tried(lows, rows, offsets, phrase_ids, matchers, phrases[, at, limit]) -> ([(row, [(topic, start, "
+     "end, phrase), ...]), ...], next): reviewtools.topics._field_matches' regex attempts and _leftmost_per_topic "
+     "for a block, from attempt index at, at most limit texts with a match"},
     {"topic_window", (PyCFunction)vc_topic_window, METH_VARARGS,
      "topic_window(text, start, end, breaks, reach) -> None when a token runs across start or end, else (words, "
      "clauses, sentences, first, last): reviewtools.topics._window_doc's tokens"},

@@ -1742,12 +1742,19 @@ def _field_matches(
         lows = [_lower(t) for t in texts[b0 : b0 + _PREFILTER_BLOCK_ROWS]]
         if native_args is not None:  # the attempts, their regex matches and the leftmost selection in C
             attempts = core.topic_attempts(lows, *native_args)
-            for row, matches in tried_of(lows, *attempts, ix.matchers, ix.phrases):
-                yield b0 + row, _judge_matches(lows[row], matches, m, lex, core=core)
+            at, total = 0, len(attempts[0]) // 8
+            while at < total:  # in pieces: a whole block's tuples at once would fill GC's young generation
+                got, at = tried_of(lows, *attempts, ix.matchers, ix.phrases, at, _TRIED_PIECE)
+                for row, matches in got:
+                    yield b0 + row, _judge_matches(lows[row], matches, m, lex, core=core)
             continue
         rows, offsets, phrase_ids = _candidate_attempts(lows, ix)
         for row, matches in _tried_matches(lows, rows, offsets, phrase_ids, ix):
             yield b0 + row, _judge_matches(lows[row], matches, m, lex, core=core)
+
+
+#: Texts with a match the native ``topic_tried`` returns per call (a bound on the tuples alive at once).
+_TRIED_PIECE: Final[int] = 64
 
 
 def _tried_matches(

@@ -414,7 +414,14 @@ needs_tried = pytest.mark.skipif(CORE is None or not hasattr(CORE, "topic_tried"
 def _tried_agree(lows: list[str], ix) -> int:
     args = topics._native_attempts_args(ix)
     attempts = CORE.topic_attempts(lows, *args)
-    got = CORE.topic_tried(lows, *attempts, ix.matchers, ix.phrases)
+    got, at = CORE.topic_tried(lows, *attempts, ix.matchers, ix.phrases)
+    assert at == len(attempts[0]) // 8
+    pieces, at = [], 0
+    while at < len(attempts[0]) // 8:  # in pieces of at most 2 texts with a match
+        piece, at = CORE.topic_tried(lows, *attempts, ix.matchers, ix.phrases, at, 2)
+        assert 0 < len(piece) <= 2 or at == len(attempts[0]) // 8
+        pieces += piece
+    assert pieces == got
     rows, offsets, phrase_ids = topics._candidate_attempts(lows, ix, native=False)
     want = list(topics._tried_matches(lows, rows, offsets, phrase_ids, ix))
     assert got == want
@@ -447,7 +454,12 @@ def test_native_tried_equals_the_python_loop(texts, which, pick):
 def test_native_tried_refuses_bad_arguments():
     ix = topics._phrase_index(None)
     rows, offsets, phrases = CORE.topic_attempts(["it arrived broken"], *topics._native_attempts_args(ix))
-    assert CORE.topic_tried(["it arrived broken"], rows, offsets, phrases, ix.matchers, ix.phrases)
+    assert CORE.topic_tried(["it arrived broken"], rows, offsets, phrases, ix.matchers, ix.phrases)[0]
+    if len(rows) > 8:  # an attempt inside a text's attempts is no place to start
+        with pytest.raises(ValueError):
+            CORE.topic_tried(["it arrived broken"], rows, offsets, phrases, ix.matchers, ix.phrases, 1)
+    with pytest.raises(ValueError):
+        CORE.topic_tried(["it arrived broken"], rows, offsets, phrases, ix.matchers, ix.phrases, -1)
     with pytest.raises(ValueError):
         CORE.topic_tried([], rows, offsets, phrases, ix.matchers, ix.phrases)
     with pytest.raises(ValueError):
