@@ -2054,6 +2054,7 @@ done:
 #define TP_FNV_PRIME 1099511628211ULL
 #define TP_MAX_PLEN 64
 #define TP_MAX_UNITS 256  /* units one word can satisfy (more: ValueError; the caller checks the bound) */
+#define TP_BLOOM_WORDS 256  /* 16,384 bits, indexed by a hash's top 14 bits */
 
 typedef struct {
     uint64_t hash;
@@ -2068,6 +2069,7 @@ typedef struct {
     uint32_t *pool;
     TpSlot *slot;      /* open addressing (load <= 1/2): the literal's hash and index, or index -1 */
     uint64_t mask;
+    uint64_t bloom[TP_BLOOM_WORDS];  /* bit (hash >> 50) of each literal: most words miss here, in 2 KB */
 } TpTable;
 
 static void tp_table_free(TpTable *t)
@@ -2146,14 +2148,16 @@ static int tp_table_build(TpTable *t, PyObject *keys)
         while (t->slot[s].lit >= 0) s = (s + 1) & t->mask;
         t->slot[s].hash = h;
         t->slot[s].lit = i;
+        t->bloom[(h >> 50) >> 6] |= (uint64_t)1 << ((h >> 50) & 63);
     }
     return 0;
 }
 
 /* The literal equal to text[start : start + len] (hash h), or -1. */
-static inline Py_ssize_t tp_lookup(const TpTable *t, uint64_t h, int kind, const void *data, Py_ssize_t start,
-                            Py_ssize_t len)
+static inline __attribute__((always_inline)) Py_ssize_t tp_lookup(const TpTable *t, uint64_t h, int kind,
+                                                                  const void *data, Py_ssize_t start, Py_ssize_t len)
 {
+    if (!(t->bloom[(h >> 50) >> 6] & ((uint64_t)1 << ((h >> 50) & 63)))) return -1;  /* no literal has this hash */
     for (uint64_t s = h & t->mask;; s = (s + 1) & t->mask) {
         Py_ssize_t i = t->slot[s].lit;
         if (i < 0) return -1;
@@ -2220,7 +2224,7 @@ vc_topic_attempts(PyObject *self, PyObject *args)
     memset(&exact, 0, sizeof(exact));
     memset(&prefix, 0, sizeof(prefix));
     TpVec rows = {0}, offs = {0}, phr = {0}, pend = {0}, pool = {0};
-    int64_t *seen = NULL;
+    int64_t *seen = NULL, *pstamp = NULL;
     const int64_t *exact_ptr = tp_int64s(o_exact_ptr, &bv[0], "exact_ptr");
     const int64_t *exact_units = exact_ptr ? tp_int64s(o_exact_units, &bv[1], "exact_units") : NULL;
     const int64_t *prefix_ptr = exact_units ? tp_int64s(o_prefix_ptr, &bv[2], "prefix_ptr") : NULL;
@@ -2254,7 +2258,9 @@ vc_topic_attempts(PyObject *self, PyObject *args)
         if (exact.len[i] > max_exact) max_exact = exact.len[i];
     tp_init_word1();
     seen = calloc((size_t)(n_units > 0 ? n_units : 1), sizeof(int64_t));
-    if (!seen) { PyErr_NoMemory(); goto done; }
+    /* per phrase: 2 * stamp + whether all its units are seen, once asked for that text */
+    pstamp = calloc((size_t)(bv[6].len / 8 > 0 ? bv[6].len / 8 : 1), sizeof(int64_t));
+    if (!seen || !pstamp) { PyErr_NoMemory(); goto done; }
     Py_ssize_t n = PyList_GET_SIZE(texts);
     for (Py_ssize_t k = 0; k < bv[5].len / 8; k++)
         if (first_phrases[k] < 0 || first_phrases[k] + 1 >= bv[6].len / 8) {
@@ -2363,8 +2369,13 @@ vc_topic_attempts(PyObject *self, PyObject *args)
                 for (int64_t f = first_ptr[u]; f < first_ptr[u + 1]; f++) {
                     int64_t p = first_phrases[f];
                     int ok = 1;
-                    for (int64_t j = phrase_ptr[p]; j < phrase_ptr[p + 1]; j++)
-                        if (seen[phrase_units[j]] != stamp) { ok = 0; break; }
+                    if (pstamp[p] >> 1 == stamp)  /* this text's answer for the phrase, found before */
+                        ok = (int)(pstamp[p] & 1);
+                    else {
+                        for (int64_t j = phrase_ptr[p]; j < phrase_ptr[p + 1]; j++)
+                            if (seen[phrase_units[j]] != stamp) { ok = 0; break; }
+                        pstamp[p] = 2 * stamp + ok;
+                    }
                     if (ok && (tp_push(&rows, (int64_t)r) < 0 || tp_push(&offs, at) < 0 || tp_push(&phr, p) < 0))
                         goto done;
                 }
@@ -2388,6 +2399,7 @@ done:
     tp_table_free(&prefix);
     free(rows.v); free(offs.v); free(phr.v); free(pend.v); free(pool.v);
     free(seen);
+    free(pstamp);
     return res;
 }
 
