@@ -41,6 +41,8 @@ setup(
         Extension("reviewtools._storecore", ["reviewtools/_storecore.c"], optional=True),
         # the duplicate check's near-duplicate join (reviewtools.duplicates; numpy path without it)
         Extension("reviewtools._dupcore", ["reviewtools/_dupcore.c"], optional=True),
+        # the per-review checks' literal scan (reviewtools.rules; Hyperscan or RE2 without it)
+        Extension("reviewtools._checkcore", ["reviewtools/_checkcore.c"], optional=True),
     ],
     cmdclass={"build_ext": BuildExt},
 )

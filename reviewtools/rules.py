@@ -25,6 +25,7 @@ import functools
 import json
 import logging
 import math
+import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -2173,28 +2174,144 @@ def _hs_scan(db: Any, count: int, data: np.ndarray, offsets: np.ndarray) -> np.n
     return out.reshape(n, count)
 
 
+def _literal_core() -> Any:
+    """The optional native module ``reviewtools._checkcore`` (``literal_rows``), or None (not built, or
+    ``REVIEWTOOLS_PURE_PYTHON=1``): Hyperscan or RE2 then answer the literal patterns as well."""
+    from .vader import PURE_PYTHON_ENV
+
+    if os.environ.get(PURE_PYTHON_ENV, "") not in ("", "0"):
+        return None
+    try:
+        from . import _checkcore  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return _checkcore
+
+
+#: RE2 metacharacters: a pattern holding one unescaped is not a plain literal alternation.
+_RE2_SPECIAL: Final[frozenset[str]] = frozenset("\\.+*?()|[]{}^$")
+#: The neighbour classes of :func:`_re2_anchor_pattern` the native scan reads (its ``edges`` rows): a byte
+#: table each, 1 where a UTF-8 byte belongs to a character of the class (bytes of non-ASCII characters: all
+#: of the first, none of the second).
+_LITERAL_EDGES: Final[tuple[tuple[str, np.ndarray], ...]] = (
+    ("[^a-zA-Z0-9]", np.frombuffer(bytes(0 if chr(c).isascii() and chr(c).isalnum() else 1 for c in range(256)),
+                                   dtype=np.uint8)),
+    (_RE2_ASCII_NONTOKEN, np.frombuffer(bytes(1 if c < 128 and not chr(c).isalnum() else 0 for c in range(256)),
+                                        dtype=np.uint8)),
+)
+
+
+def _literals_of(pattern: str) -> tuple[str, ...] | None:
+    r"""The literals of ``pattern`` when it is a plain alternation of them (``a|b\x{20}c|www\.``: characters,
+    ``\x{..}`` escapes and backslash-escaped ASCII punctuation, cut at ``|``); None for anything else (a
+    class, a group, a repeat, an anchor, an empty alternative).
+
+    >>> _literals_of("www\\.|a\\x{20}b|é"), _literals_of("(?:^|x)code")
+    (('www.', 'a b', 'é'), None)
+    """
+    out: list[str] = []
+    cur: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "|":
+            if not cur:
+                return None
+            out.append("".join(cur))
+            cur = []
+            i += 1
+        elif c == "\\":
+            if pattern.startswith("\\x{", i):
+                j = pattern.find("}", i)
+                try:
+                    cur.append(chr(int(pattern[i + 3: j], 16)))
+                except ValueError:
+                    return None
+                i = j + 1
+            elif i + 1 < n and pattern[i + 1].isascii() and not pattern[i + 1].isalnum():
+                cur.append(pattern[i + 1])
+                i += 2
+            else:
+                return None
+        elif c in _RE2_SPECIAL:
+            return None
+        else:
+            cur.append(c)
+            i += 1
+    if not cur:
+        return None
+    out.append("".join(cur))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=1024)
+def _literal_form(pattern: str) -> tuple[tuple[str, ...], int] | None:
+    """``pattern`` as the native scan reads it: its literals and the row of :data:`_LITERAL_EDGES` bounding
+    them (-1: none), for a plain literal alternation or one that :func:`_re2_anchor_pattern` wrote with one of
+    those neighbour classes; None for any other pattern."""
+    for k, (cls, _) in enumerate(_LITERAL_EDGES):
+        head, tail = f"(?:^|{cls})(?:", f")(?:{cls}|$)"
+        if pattern.startswith(head) and pattern.endswith(tail):
+            lits = _literals_of(pattern[len(head): -len(tail)])
+            return None if lits is None else (lits, k)
+    lits = _literals_of(pattern)
+    return None if lits is None else (lits, -1)
+
+
+@functools.lru_cache(maxsize=64)
+def _literal_plan(patterns: tuple[str, ...]) -> tuple[bytes, np.ndarray, np.ndarray, np.ndarray,
+                                                       tuple[str, ...]] | None:
+    """Those of ``patterns`` :func:`_literal_form` reads (at most 64), as ``_checkcore.literal_rows`` takes
+    them: the literals' UTF-8 bytes concatenated, their int32 lengths, the int32 position of their pattern in
+    the returned order, their int8 neighbour class; None when there is none."""
+    order: list[str] = []
+    blob: list[bytes] = []
+    lens: list[int] = []
+    ids: list[int] = []
+    cls: list[int] = []
+    for p in patterns:
+        form = _literal_form(p)
+        if form is None or len(order) >= 64 or p in order:
+            continue
+        for lit in form[0]:
+            b = lit.encode("utf-8")
+            blob.append(b)
+            lens.append(len(b))
+            ids.append(len(order))
+            cls.append(form[1])
+        order.append(p)
+    if not order:
+        return None
+    return (b"".join(blob), np.asarray(lens, dtype=np.int32), np.asarray(ids, dtype=np.int32),
+            np.asarray(cls, dtype=np.int8), tuple(order))
+
+
+_LITERAL_EDGE_BYTES: Final[bytes] = b"".join(t.tobytes() for _, t in _LITERAL_EDGES)
+
+
 class _ScanPlan:
     """The RE2 patterns a platform's prefilters ask :meth:`_Batch.maybe` for, per
     view, found by running them on an empty batch (see :func:`_scan_plan`)."""
 
     def __init__(self) -> None:
-        self.views: dict[str, list[str]] = {}
+        self.views: dict[Any, list[str]] = {}
 
-    def add(self, view: str, pattern: str) -> None:
+    def add(self, view: Any, pattern: str) -> None:
         pats = self.views.setdefault(view, [])
         if pattern not in pats and len(pats) < _HS_MAX_PATTERNS:
             pats.append(pattern)
 
 
-_SCAN_PLANS: dict[tuple[Any, ...], dict[str, tuple[str, ...]]] = {}
+_SCAN_PLANS: dict[tuple[Any, ...], dict[Any, tuple[str, ...]]] = {}
 #: Plans kept (one per platform and rule set seen; a new rule set beyond this starts the cache afresh).
 _SCAN_PLANS_MAX: Final[int] = 64
 
 
-def _scan_plan(rules: Sequence[Rule], competitors: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+def _scan_plan(rules: Sequence[Rule], competitors: tuple[str, ...]) -> dict[Any, tuple[str, ...]]:
     """The patterns, per view, that ``rules``' prefilters search with a superset allowed: their calls on an
     empty batch, recorded (the searches a prefilter makes do not depend on the rows; one it makes only for
-    some rows is searched with RE2 when it comes)."""
+    some rows is searched with RE2 when it comes); under ``("exact", view)`` the patterns they refine rows
+    with, which the native literal scan answers exactly where it reads them."""
     key = (tuple((r.rule_id, r.detector, repr(r.params)) for r in rules), competitors)
     plan = _SCAN_PLANS.get(key)
     if plan is None:
@@ -2316,10 +2433,20 @@ class _Batch:
     def refine(self, view: str, rows: np.ndarray, patterns: tuple[str, ...]) -> np.ndarray:
         """``rows`` narrowed to those whose ``view`` matches one of the RE2 ``patterns`` (searched only in
         those rows, each pattern only where no earlier one matched)."""
+        if self._record is not None:
+            for pattern in patterns:
+                self._record.add(("exact", view), pattern)
+
         def make() -> np.ndarray:
             import pyarrow as pa
             import pyarrow.compute as pc
 
+            native = self._native(view)
+            if all(p in native for p in patterns):  # the native scan's rows are RE2's
+                out = np.zeros(self.n, dtype=bool)
+                for p in patterns:
+                    out |= native[p]
+                return out & rows
             idx = np.flatnonzero(rows)
             out = np.zeros(self.n, dtype=bool)
             arr = self.array(view)
@@ -2335,19 +2462,43 @@ class _Batch:
         return self.memo(("refine", view, rows.tobytes(), patterns), make)
 
     def _scanned(self, view: str) -> dict[str, np.ndarray]:
-        """Per pattern of the plan's ``view``, the rows where Hyperscan finds a match (one scan of each row);
-        empty without the package or a plan."""
+        """Per pattern of the plan's ``view``, the rows where it may match: the plain literal alternations by
+        one native pass (:meth:`_native`: exactly the rows holding one of the literals), the other patterns
+        (all of them without that module) where Hyperscan finds a match (one scan of each row); empty without
+        either or without a plan."""
         def make() -> dict[str, np.ndarray]:
             pats = self._plan.get(view)
-            found = None if _HS_DISABLED or not pats or not self.n else _hs_database(pats)
-            if found is None:
+            if not pats or not self.n:
                 return {}
-            db, order = found
-            data, offsets = self._bytes(view)
-            hits = _hs_scan(db, len(order), data, offsets)
-            return {p: hits[:, k] for k, p in enumerate(order)}
+            got = {p: m for p, m in self._native(view).items() if p in pats}
+            pats = tuple(p for p in pats if p not in got)
+            found = None if _HS_DISABLED or not pats else _hs_database(pats)
+            if found is not None:
+                db, order = found
+                data, offsets = self._bytes(view)
+                hits = _hs_scan(db, len(order), data, offsets)
+                got.update({p: hits[:, k] for k, p in enumerate(order)})
+            return got
 
         return self.memo(("scanned", view), make)
+
+    def _native(self, view: str) -> dict[str, np.ndarray]:
+        """Per pattern of the plan's ``view`` (both lists) that :func:`_literal_form` reads, exactly the rows
+        where RE2 would match it, by one native pass over the view's bytes (``_checkcore.literal_rows``); empty
+        without the module or a plan."""
+        def make() -> dict[str, np.ndarray]:
+            core = _literal_core()
+            pats = self._plan.get(view, ()) + self._plan.get(("exact", view), ())
+            lits = None if core is None or not pats or not self.n else _literal_plan(pats)
+            if lits is None:
+                return {}
+            data, offsets = self._bytes(view)
+            blob, lens, ids, cls, order = lits
+            masks = np.zeros(self.n, dtype=np.uint64)
+            core.literal_rows(data, offsets, blob, lens, ids, cls, _LITERAL_EDGE_BYTES, masks)
+            return {p: (masks & np.uint64(1 << k)) != 0 for k, p in enumerate(order)}
+
+        return self.memo(("native", view), make)
 
     def maybe(self, view: str, pattern: str) -> np.ndarray:
         """A superset of :meth:`match`: rows whose ``view`` may match the RE2 ``pattern`` (Hyperscan's reading

@@ -1,0 +1,260 @@
+/* Byte scans of reviewtools.rules' per-review checks in C (optional; without it the Python module gets the same
+ * rows from Hyperscan or RE2, and tests compare the two).
+ *
+ * literal_rows(data, offsets, lits, lens, ids, cls, edges, out): for each row j (bytes data[offsets[j]:offsets[j+1]]),
+ * OR into the uint64 out[j] the bit 1 << ids[k] of every literal k (the bytes of lits, cut by the int32 lengths
+ * lens, each >= 1) that occurs in the row; a literal with cls[k] >= 0 (int8) counts only where the bytes next to
+ * it are row ends or bytes that row cls[k] of edges (rows of 256 0/1 bytes, none marking an ASCII letter or digit)
+ * marks, as RE2's
+ * (?:^|[class])literal(?:[class]|$) over one row. One pass over each row's bytes: a position is looked at only
+ * when a 1- or 2-byte literal starts with its byte(s), or a bitmap of hashed 3- or 4-byte prefixes holds the
+ * bytes there; then the literals of that prefix are compared. A row stops being read once every id given has
+ * been found in it.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#define B4 18 /* bits of the hash of a literal's first four bytes (literals of 4+ bytes) */
+#define B3 16 /* bits of the hash of a 3-byte literal */
+
+static inline uint32_t hash_bits(uint32_t v, int bits) {
+    return (v * 2654435761u) >> (32 - bits);
+}
+
+static inline uint32_t load3(const unsigned char *p) {
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16);
+}
+
+static inline uint32_t load4(const unsigned char *p) {
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v; /* host byte order: literals are hashed by load4 too */
+}
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define LOW3(v, p) ((v) & 0xFFFFFFu) /* the first three bytes of a load4 */
+#else
+#define LOW3(v, p) load3(p)
+#endif
+
+static int check_buffer(Py_buffer *b, Py_ssize_t count, Py_ssize_t size, const char *name) {
+    if (b->len != count * size) {
+        PyErr_Format(PyExc_ValueError, "%s: expected %zd bytes, got %zd", name, count * size, b->len);
+        return -1;
+    }
+    return 0;
+}
+
+typedef struct {
+    const unsigned char *lits, *edges;
+    const int32_t *lens, *ids;
+    const int8_t *cls;
+    const Py_ssize_t *starts;
+    const int32_t *next;
+} lits_t;
+
+/* Whether literal k occurs at p in the row [a, e) (its bytes, and its neighbours when it has a class). */
+static inline int found_at(const lits_t *L, int32_t k, const unsigned char *p, const unsigned char *a,
+                           const unsigned char *e) {
+    Py_ssize_t len = L->lens[k];
+    if (len > e - p || memcmp(p, L->lits + L->starts[k], (size_t)len) != 0) return 0;
+    if (L->cls[k] < 0) return 1;
+    const unsigned char *edge = L->edges + 256 * (Py_ssize_t)L->cls[k];
+    return (p == a || edge[p[-1]]) && (p + len == e || edge[p[len]]);
+}
+
+static inline uint64_t walk(const lits_t *L, int32_t k, uint64_t found, const unsigned char *p,
+                            const unsigned char *a, const unsigned char *e) {
+    for (; k >= 0; k = L->next[k]) {
+        uint64_t bit = (uint64_t)1 << L->ids[k];
+        if (!(found & bit) && found_at(L, k, p, a, e)) found |= bit;
+    }
+    return found;
+}
+
+static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
+    (void)self;
+    Py_buffer bd, bo, bl, bn, bi, bc, be, bout;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*w*", &bd, &bo, &bl, &bn, &bi, &bc, &be, &bout)) return NULL;
+    PyObject *res = NULL;
+    int32_t *next = NULL, *head4 = NULL, *head3 = NULL, *head4b = NULL, *head3b = NULL, head1[256];
+    uint64_t *bm4 = NULL, *bm3 = NULL, *bm4b = NULL, *bm3b = NULL, *two = NULL, one[256];
+    Py_ssize_t *starts = NULL;
+    Py_ssize_t n = bo.len / (Py_ssize_t)sizeof(int64_t) - 1;
+    Py_ssize_t nl = bn.len / (Py_ssize_t)sizeof(int32_t);
+    Py_ssize_t ncls = be.len / 256;
+    if (n < 0) {
+        PyErr_SetString(PyExc_ValueError, "offsets must hold at least one value");
+        goto done;
+    }
+    if (check_buffer(&bo, n + 1, sizeof(int64_t), "offsets") < 0 || check_buffer(&bi, nl, sizeof(int32_t), "ids") < 0
+        || check_buffer(&bc, nl, sizeof(int8_t), "cls") < 0 || check_buffer(&be, ncls, 256, "edges") < 0
+        || check_buffer(&bout, n, sizeof(uint64_t), "out") < 0)
+        goto done;
+    const unsigned char *data = (const unsigned char *)bd.buf;
+    const int64_t *offsets = (const int64_t *)bo.buf;
+    uint64_t *out = (uint64_t *)bout.buf;
+    for (Py_ssize_t j = 0; j <= n; j++) {
+        if (offsets[j] < 0 || offsets[j] > bd.len || (j && offsets[j] < offsets[j - 1])) {
+            PyErr_SetString(PyExc_ValueError, "offsets must be ascending and inside data");
+            goto done;
+        }
+    }
+    size_t nalloc = (size_t)(nl ? nl : 1);
+    next = (int32_t *)PyMem_Malloc(sizeof(int32_t) * nalloc);
+    starts = (Py_ssize_t *)PyMem_Malloc(sizeof(Py_ssize_t) * nalloc);
+    head4 = (int32_t *)PyMem_Malloc(sizeof(int32_t) * ((size_t)1 << B4));
+    head3 = (int32_t *)PyMem_Malloc(sizeof(int32_t) * ((size_t)1 << B3));
+    bm4 = (uint64_t *)PyMem_Calloc(((size_t)1 << B4) / 64, sizeof(uint64_t));
+    bm3 = (uint64_t *)PyMem_Calloc(((size_t)1 << B3) / 64, sizeof(uint64_t));
+    head4b = (int32_t *)PyMem_Malloc(sizeof(int32_t) * ((size_t)1 << B4));
+    head3b = (int32_t *)PyMem_Malloc(sizeof(int32_t) * ((size_t)1 << B3));
+    bm4b = (uint64_t *)PyMem_Calloc(((size_t)1 << B4) / 64, sizeof(uint64_t));
+    bm3b = (uint64_t *)PyMem_Calloc(((size_t)1 << B3) / 64, sizeof(uint64_t));
+    if (!next || !starts || !head4 || !head3 || !bm4 || !bm3 || !head4b || !head3b || !bm4b || !bm3b) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t r = 0; r < ncls; r++) { /* a word starts after no ASCII letter or digit: see the scan */
+        for (int c = 0; c < 256; c++) {
+            if (((const unsigned char *)be.buf)[256 * r + c]
+                && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
+                PyErr_SetString(PyExc_ValueError, "edges must not mark an ASCII letter or digit");
+                goto done;
+            }
+        }
+    }
+    memset(one, 0, sizeof one);
+    for (int c = 0; c < 256; c++) head1[c] = -1;
+    for (uint32_t h = 0; h < (1u << B4); h++) head4[h] = head4b[h] = -1;
+    for (uint32_t h = 0; h < (1u << B3); h++) head3[h] = head3b[h] = -1;
+    lits_t L = {(const unsigned char *)bl.buf, (const unsigned char *)be.buf, (const int32_t *)bn.buf,
+                (const int32_t *)bi.buf, (const int8_t *)bc.buf, starts, next};
+    /* 1- and 2-byte literals without a class in direct tables; with one, in a chain per first byte; 3-byte ones
+     * by the hash of their bytes, longer ones by the hash of their first four bytes (a chain per hash value);
+     * the literals with a class in tables of their own, looked at only where a word can start (after a row's
+     * start or a byte other than an ASCII letter or digit: both classes hold no such byte) */
+    Py_ssize_t pos = 0;
+    int has1 = 0, has3 = 0, has4 = 0, bounded = 0, has3b = 0, short_cls = 0;
+    uint64_t all = 0;
+    unsigned char alnum[256];
+    for (int c = 0; c < 256; c++) alnum[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    for (Py_ssize_t k = 0; k < nl; k++) {
+        int32_t len = L.lens[k];
+        if (len < 1 || L.ids[k] < 0 || L.ids[k] > 63 || pos + len > bl.len || L.cls[k] >= ncls) {
+            PyErr_SetString(PyExc_ValueError,
+                            "bad literal (lengths >= 1 inside lits, ids 0..63, classes -1 or a row of edges)");
+            goto done;
+        }
+        starts[k] = pos;
+        const unsigned char *p = L.lits + pos;
+        uint64_t bit = (uint64_t)1 << L.ids[k];
+        int b = L.cls[k] >= 0;
+        all |= bit;
+        bounded |= b;
+        if (len <= 2 && b) {
+            next[k] = head1[p[0]];
+            head1[p[0]] = (int32_t)k;
+            short_cls = 1;
+        } else if (len == 1) {
+            one[p[0]] |= bit;
+            has1 = 1;
+        } else if (len == 2) {
+            if (!two && !(two = (uint64_t *)PyMem_Calloc(65536, sizeof(uint64_t)))) {
+                PyErr_NoMemory();
+                goto done;
+            }
+            two[p[0] | (p[1] << 8)] |= bit;
+        } else if (len == 3) {
+            uint32_t h = hash_bits(load3(p), B3);
+            (b ? bm3b : bm3)[h >> 6] |= (uint64_t)1 << (h & 63);
+            int32_t *hd = b ? head3b : head3;
+            next[k] = hd[h];
+            hd[h] = (int32_t)k;
+            if (b) has3b = 1; else has3 = 1;
+        } else {
+            uint32_t h = hash_bits(load4(p), B4);
+            (b ? bm4b : bm4)[h >> 6] |= (uint64_t)1 << (h & 63);
+            int32_t *hd = b ? head4b : head4;
+            next[k] = hd[h];
+            hd[h] = (int32_t)k;
+            if (!b) has4 = 1;
+        }
+        pos += len;
+    }
+    for (Py_ssize_t j = 0; j < n; j++) {
+        const unsigned char *a = data + offsets[j], *e = data + offsets[j + 1];
+        uint64_t found = out[j];
+        const unsigned char *p = a;
+        /* while four bytes are left: every length can start here */
+        for (; found != all && e - p >= 4; p++) {
+            uint32_t v = load4(p);
+            uint32_t h = hash_bits(v, B4);
+            uint32_t h3 = hash_bits(LOW3(v, p), B3);
+            if (has4 && bm4[h >> 6] >> (h & 63) & 1) found = walk(&L, head4[h], found, p, a, e);
+            if (has3 && bm3[h3 >> 6] >> (h3 & 63) & 1) found = walk(&L, head3[h3], found, p, a, e);
+            if (two) found |= two[p[0] | (p[1] << 8)];
+            if (has1) found |= one[p[0]];
+            if (bounded) { /* no branch on the word start alone: it is taken too often to predict */
+                uint64_t ws = (uint64_t)!alnum[p == a ? 0 : p[-1]];
+                if (ws & bm4b[h >> 6] >> (h & 63)) found = walk(&L, head4b[h], found, p, a, e);
+                if (ws & bm3b[h3 >> 6] >> (h3 & 63)) found = walk(&L, head3b[h3], found, p, a, e);
+                if (short_cls && head1[p[0]] >= 0) found = walk(&L, head1[p[0]], found, p, a, e);
+            }
+        }
+        /* the last three bytes: only literals of 1-3 bytes fit */
+        for (; found != all && p < e; p++) {
+            if (e - p >= 3) {
+                uint32_t h3 = hash_bits(load3(p), B3);
+                if (has3 && bm3[h3 >> 6] >> (h3 & 63) & 1) found = walk(&L, head3[h3], found, p, a, e);
+                if (has3b && bm3b[h3 >> 6] >> (h3 & 63) & 1) found = walk(&L, head3b[h3], found, p, a, e);
+            }
+            if (two && e - p >= 2) found |= two[p[0] | (p[1] << 8)];
+            if (has1) found |= one[p[0]];
+            if (short_cls && head1[p[0]] >= 0) found = walk(&L, head1[p[0]], found, p, a, e);
+        }
+        out[j] = found;
+    }
+    res = Py_NewRef(Py_None);
+done:
+    PyMem_Free(next);
+    PyMem_Free(starts);
+    PyMem_Free(head4);
+    PyMem_Free(head3);
+    PyMem_Free(bm4);
+    PyMem_Free(bm3);
+    PyMem_Free(head4b);
+    PyMem_Free(head3b);
+    PyMem_Free(bm4b);
+    PyMem_Free(bm3b);
+    PyMem_Free(two);
+    PyBuffer_Release(&bd);
+    PyBuffer_Release(&bo);
+    PyBuffer_Release(&bl);
+    PyBuffer_Release(&bn);
+    PyBuffer_Release(&bi);
+    PyBuffer_Release(&bc);
+    PyBuffer_Release(&be);
+    PyBuffer_Release(&bout);
+    return res;
+}
+
+static PyMethodDef methods[] = {
+    {"literal_rows", py_literal_rows, METH_VARARGS,
+     "literal_rows(data, offsets, lits, lens, ids, cls, edges, out): OR into out[j] (uint64) the bit 1 << ids[k] of "
+     "each literal k (lits cut by the int32 lens) found in row j (data[offsets[j]:offsets[j+1]], int64 offsets), "
+     "bounded on both sides by a row end or a byte that row cls[k] (int8, -1: none) of edges (256 bytes a row) "
+     "marks."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_checkcore", "Byte scans of reviewtools.rules' per-review checks in C (optional).", -1,
+    methods, NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC PyInit__checkcore(void) {
+    return PyModule_Create(&module);
+}
