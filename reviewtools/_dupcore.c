@@ -267,10 +267,78 @@ done:
  *               separator (duplicates._ASCII_WORD_LUT)
  *   out         writable uint8[>= offsets[n] - offsets[0]]: the normalised texts, back to back
  *   out_offsets writable int64[n+1], n_words writable int64[n], not_ascii writable uint8[n]
- * An ASCII text becomes its words (maximal runs of non-separators, mapped through lut) joined by single spaces;
- * a text with a byte >= 128 is left empty and flagged in not_ascii (Python normalises those: str.lower and \w
- * are Unicode-aware). The numpy path (duplicates._squeeze_ascii) gives the same bytes.
+ * An ASCII text becomes its words (maximal runs of non-separators, mapped through lut) joined by single spaces.
+ * A text with a byte >= 128 is normalised as Python's " ".join(re.findall(r"\w+", s.lower())): decoded, lowered
+ * by str.lower itself, its maximal runs of word characters (what re's \w matches in a str pattern:
+ * Py_UNICODE_ISALNUM or '_') joined by single spaces, encoded back to UTF-8. Only where that text does not decode
+ * or its words would not fit in out (lower case can take more bytes) is it left empty and flagged in not_ascii,
+ * for the caller to normalise. The numpy path (duplicates._squeeze_ascii) gives the same bytes on ASCII texts.
  */
+
+/* text (UTF-8, with a byte >= 128) normalised into out[0:cap]: the bytes written, its words in *nw; -1 when it
+   does not decode or does not fit (the caller's Python does it). Needs the GIL. */
+static int64_t squeeze_unicode(const uint8_t *p, int64_t len, uint8_t *out, int64_t cap, int64_t *nw) {
+    PyObject *s = PyUnicode_DecodeUTF8((const char *)p, (Py_ssize_t)len, "strict");
+    if (!s) {
+        PyErr_Clear();
+        return -1;
+    }
+    PyObject *low = PyObject_CallMethod(s, "lower", NULL);
+    Py_DECREF(s);
+    if (!low) {
+        PyErr_Clear();
+        return -1;
+    }
+    int kind = PyUnicode_KIND(low);
+    const void *d = PyUnicode_DATA(low);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(low);
+    int64_t o = 0, words = 0, in_word = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, d, i);
+        int is_word = ch == '_' || Py_UNICODE_ISALNUM(ch);
+        if (is_word) {
+            if (!in_word) {
+                if (words && o < cap) out[o++] = 32; /* (a full out is caught below) */
+                words++;
+            }
+            uint8_t u[4];
+            int m;
+            if (ch < 0x80) {
+                u[0] = (uint8_t)ch;
+                m = 1;
+            } else if (ch < 0x800) {
+                u[0] = (uint8_t)(0xC0 | (ch >> 6));
+                u[1] = (uint8_t)(0x80 | (ch & 0x3F));
+                m = 2;
+            } else if (ch < 0x10000) {
+                if (ch >= 0xD800 && ch <= 0xDFFF) { /* a surrogate: not from valid UTF-8, leave it to Python */
+                    Py_DECREF(low);
+                    return -1;
+                }
+                u[0] = (uint8_t)(0xE0 | (ch >> 12));
+                u[1] = (uint8_t)(0x80 | ((ch >> 6) & 0x3F));
+                u[2] = (uint8_t)(0x80 | (ch & 0x3F));
+                m = 3;
+            } else {
+                u[0] = (uint8_t)(0xF0 | (ch >> 18));
+                u[1] = (uint8_t)(0x80 | ((ch >> 12) & 0x3F));
+                u[2] = (uint8_t)(0x80 | ((ch >> 6) & 0x3F));
+                u[3] = (uint8_t)(0x80 | (ch & 0x3F));
+                m = 4;
+            }
+            if (o + m > cap) {
+                Py_DECREF(low);
+                return -1;
+            }
+            memcpy(out + o, u, (size_t)m);
+            o += m;
+        }
+        in_word = is_word;
+    }
+    Py_DECREF(low);
+    *nw = words;
+    return o;
+}
 static PyObject *squeeze(PyObject *self, PyObject *args) {
     Py_buffer b_data, b_off, b_lut, b_out, b_new, b_nw, b_na;
     (void)self;
@@ -316,9 +384,19 @@ static PyObject *squeeze(PyObject *self, PyObject *args) {
             nw += begins;
             in_word = is_word;
         }
-        if (bad) {
-            o = start;
-            nw = 0;
+        if (bad) { /* Python's own lower case and \\w, in at most the input bytes read so far: the output never
+                      gets ahead of the input, so the ASCII loop's writes stay inside out */
+            Py_BLOCK_THREADS
+            int64_t used = squeeze_unicode(data + off[i], off[i + 1] - off[i], out + start,
+                                           off[i + 1] - off[0] - start, &nw);
+            Py_UNBLOCK_THREADS
+            if (used < 0) {
+                o = start;
+                nw = 0;
+            } else {
+                o = start + used;
+                bad = 0;
+            }
         }
         not_ascii[i] = (uint8_t)bad;
         n_words[i] = nw;
@@ -339,32 +417,124 @@ done:
  *   size     writable int64[n]: distinct shingles per text; private: those no other text has
  *   returns the tokens' hashes (bytes of uint64) and document frequencies (bytes of int32)
  * The same grouping as duplicates._token_runs + the document-frequency step (equal full 64-bit hashes are one
- * token), by an open-addressing hash table instead of a sort.
+ * token), by an open-addressing hash table instead of a sort. tokens() (below) builds the same table straight
+ * from the texts, without the hashes array.
  */
-typedef struct { /* a token: its hash, dense id (-1: empty slot), the last text that held it, its texts */
+typedef struct { /* a token: its hash, dense id (-1: empty slot), the last text that held it (16 bytes) */
     uint64_t hash;
-    int32_t id, last_text, df;
+    int32_t id, last_text;
 } Slot;
+
+typedef struct { /* the token table: slots, and each token's document frequency by id */
+    Slot *slots;
+    int bits;
+    int64_t n_tok;
+    int32_t *df;
+    size_t df_cap;
+} Tab;
 
 static inline size_t slot_index(uint64_t h, int bits) { return (size_t)((h * 0x9E3779B97F4A7C15ULL) >> (64 - bits)); }
 
-static int table_grow(Slot **slots, int *bits) {
-    int nb = *bits + 1;
-    size_t cap = (size_t)1 << nb, mask = cap - 1;
+static int tab_init(Tab *t) {
+    t->bits = 16;
+    t->n_tok = 0;
+    t->df_cap = 1 << 15;
+    t->slots = (Slot *)malloc(((size_t)1 << t->bits) * sizeof(Slot));
+    t->df = (int32_t *)malloc(t->df_cap * sizeof(int32_t));
+    if (!t->slots || !t->df) return -1;
+    for (size_t k = 0; k < ((size_t)1 << t->bits); k++) t->slots[k].id = -1;
+    return 0;
+}
+
+static void tab_free(Tab *t) {
+    free(t->slots);
+    free(t->df);
+    t->slots = NULL;
+    t->df = NULL;
+}
+
+static int tab_grow(Tab *t) {
+    int nb = t->bits + 1;
+    size_t cap = (size_t)1 << nb, mask = cap - 1, old = (size_t)1 << t->bits;
     Slot *ns = (Slot *)malloc(cap * sizeof(Slot));
     if (!ns) return -1;
     for (size_t k = 0; k < cap; k++) ns[k].id = -1;
-    size_t old = (size_t)1 << *bits;
     for (size_t k = 0; k < old; k++) {
-        if ((*slots)[k].id < 0) continue;
-        size_t j = slot_index((*slots)[k].hash, nb);
+        if (t->slots[k].id < 0) continue;
+        size_t j = slot_index(t->slots[k].hash, nb);
         while (ns[j].id >= 0) j = (j + 1) & mask;
-        ns[j] = (*slots)[k];
+        ns[j] = t->slots[k];
     }
-    free(*slots);
-    *slots = ns;
-    *bits = nb;
+    free(t->slots);
+    t->slots = ns;
+    t->bits = nb;
     return 0;
+}
+
+static inline void tab_prefetch(const Tab *t, uint64_t hv) { PREFETCH(&t->slots[slot_index(hv, t->bits)]); }
+
+/* occurrence of hv in text x: its token id, or -1 for a repeat inside text x; -2 when out of memory. Texts
+   must come in ascending order (a token's last text is the only one compared). */
+static inline int32_t tab_add(Tab *t, uint64_t hv, int32_t x) {
+    size_t mask = ((size_t)1 << t->bits) - 1, j = slot_index(hv, t->bits);
+    while (t->slots[j].id >= 0 && t->slots[j].hash != hv) j = (j + 1) & mask;
+    Slot *sl = &t->slots[j];
+    if (sl->id >= 0) {
+        if (sl->last_text == x) return -1; /* a repeat inside this text */
+        sl->last_text = x;
+        t->df[sl->id]++;
+        return sl->id;
+    }
+    int32_t id = (int32_t)t->n_tok++; /* a new token */
+    sl->hash = hv;
+    sl->id = id;
+    sl->last_text = x;
+    if ((size_t)id >= t->df_cap) {
+        size_t cap = t->df_cap * 2;
+        int32_t *d = (int32_t *)realloc(t->df, cap * sizeof(int32_t));
+        if (!d) return -2;
+        t->df = d;
+        t->df_cap = cap;
+    }
+    t->df[id] = 1;
+    if (2 * (size_t)t->n_tok > ((size_t)1 << t->bits) && tab_grow(t)) return -2;
+    return id;
+}
+
+/* the table's result: (hashes by id as bytes of uint64, df by id as bytes of int32); distinct and private
+   shingles per text from slot_of. Frees the table. NULL (an exception set) when out of memory. */
+static PyObject *tab_finish(Tab *t, const int32_t *slot_of, const int64_t *n_sh, Py_ssize_t n, int64_t *size,
+                            int64_t *priv) {
+    PyObject *hb = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(t->n_tok * 8));
+    PyObject *db = PyBytes_FromStringAndSize((const char *)t->df, (Py_ssize_t)(t->n_tok * 4));
+    PyObject *result = NULL;
+    if (hb && db) {
+        uint64_t *hashes = (uint64_t *)PyBytes_AS_STRING(hb);
+        const int32_t *df = t->df;
+        for (size_t k = 0; k < ((size_t)1 << t->bits); k++)
+            if (t->slots[k].id >= 0) hashes[t->slots[k].id] = t->slots[k].hash;
+        free(t->slots);
+        t->slots = NULL;
+        Py_BEGIN_ALLOW_THREADS
+        int64_t e = 0;
+        for (Py_ssize_t x = 0; x < n; x++) { /* distinct and private shingles per text */
+            int64_t sz = 0, pv = 0;
+            for (int64_t q = 0; q < n_sh[x]; q++, e++) {
+                int32_t id = slot_of[e];
+                if (id < 0) continue;
+                sz++;
+                pv += df[id] == 1;
+            }
+            size[x] = sz;
+            priv[x] = pv;
+        }
+        Py_END_ALLOW_THREADS
+        result = PyTuple_Pack(2, hb, db);
+    }
+    Py_XDECREF(hb);
+    Py_XDECREF(db);
+    tab_free(t);
+    return result;
 }
 
 static PyObject *table(PyObject *self, PyObject *args) {
@@ -388,113 +558,61 @@ static PyObject *table(PyObject *self, PyObject *args) {
         goto done;
     }
     int32_t *slot_of = (int32_t *)b_slot.buf;
-    int64_t *size = (int64_t *)b_size.buf, *priv = (int64_t *)b_priv.buf;
     int failed = 0;
-    int64_t n_tok = 0;
-    uint64_t *hashes = NULL;
-    int32_t *df = NULL;
+    Tab t;
+    if (tab_init(&t)) {
+        tab_free(&t);
+        PyErr_NoMemory();
+        goto done;
+    }
     Py_BEGIN_ALLOW_THREADS
-    int bits = 16;
-    Slot *slots = (Slot *)malloc(((size_t)1 << bits) * sizeof(Slot));
-    if (!slots) failed = 1;
-    if (!failed) {
-        for (size_t k = 0; k < ((size_t)1 << bits); k++) slots[k].id = -1;
-        int64_t e = 0;
-        for (Py_ssize_t x = 0; x < n && !failed; x++) {
-            for (int64_t q = 0; q < n_sh[x]; q++, e++) {
-                if (e + TABLE_AHEAD < N) PREFETCH(&slots[slot_index(h[e + TABLE_AHEAD], bits)]);
-                uint64_t hv = h[e];
-                size_t mask = ((size_t)1 << bits) - 1, j = slot_index(hv, bits);
-                while (slots[j].id >= 0 && slots[j].hash != hv) j = (j + 1) & mask;
-                Slot *sl = &slots[j];
-                if (sl->id < 0) { /* a new token */
-                    sl->hash = hv;
-                    sl->id = (int32_t)n_tok++;
-                    sl->last_text = (int32_t)x;
-                    sl->df = 1;
-                    slot_of[e] = sl->id;
-                    if (2 * (size_t)n_tok > ((size_t)1 << bits) && table_grow(&slots, &bits)) {
-                        failed = 1;
-                        break;
-                    }
-                } else if (sl->last_text == (int32_t)x) { /* a repeat inside this text */
-                    slot_of[e] = -1;
-                } else {
-                    sl->last_text = (int32_t)x;
-                    sl->df++;
-                    slot_of[e] = sl->id;
-                }
+    int64_t e = 0;
+    for (Py_ssize_t x = 0; x < n && !failed; x++) {
+        for (int64_t q = 0; q < n_sh[x]; q++, e++) {
+            if (e + TABLE_AHEAD < N) tab_prefetch(&t, h[e + TABLE_AHEAD]);
+            int32_t id = tab_add(&t, h[e], (int32_t)x);
+            if (id == -2) {
+                failed = 1;
+                break;
             }
-        }
-    }
-    if (!failed) { /* the tokens by id */
-        hashes = (uint64_t *)malloc(((size_t)n_tok + 1) * sizeof(uint64_t));
-        df = (int32_t *)malloc(((size_t)n_tok + 1) * sizeof(int32_t));
-        if (!hashes || !df) failed = 1;
-        for (size_t k = 0; !failed && k < ((size_t)1 << bits); k++) {
-            if (slots[k].id < 0) continue;
-            hashes[slots[k].id] = slots[k].hash;
-            df[slots[k].id] = slots[k].df;
-        }
-    }
-    free(slots);
-    if (!failed) { /* distinct and private shingles per text */
-        int64_t e = 0;
-        for (Py_ssize_t x = 0; x < n; x++) {
-            int64_t sz = 0, pv = 0;
-            for (int64_t q = 0; q < n_sh[x]; q++, e++) {
-                int32_t id = slot_of[e];
-                if (id < 0) continue;
-                sz++;
-                pv += df[id] == 1;
-            }
-            size[x] = sz;
-            priv[x] = pv;
+            slot_of[e] = id;
         }
     }
     Py_END_ALLOW_THREADS
     if (failed) {
+        tab_free(&t);
         PyErr_NoMemory();
-    } else {
-        PyObject *hb = PyBytes_FromStringAndSize((const char *)hashes, (Py_ssize_t)(n_tok * 8));
-        PyObject *db = PyBytes_FromStringAndSize((const char *)df, (Py_ssize_t)(n_tok * 4));
-        if (hb && db) result = PyTuple_Pack(2, hb, db);
-        Py_XDECREF(hb);
-        Py_XDECREF(db);
+        goto done;
     }
-    free(hashes);
-    free(df);
+    result = tab_finish(&t, slot_of, n_sh, n, (int64_t *)b_size.buf, (int64_t *)b_priv.buf);
 done:
     for (int i = 0; i < 5; i++) PyBuffer_Release(bufs[i]);
     return result;
 }
 
-/* ascending sort of a short run of uint32 (a text's ranks): insertion sort below 24, else quicksort */
-static void sort_u32(uint32_t *a, int64_t n) {
-    while (n > 24) {
-        uint32_t x = a[0], y = a[n / 2], z = a[n - 1];
-        uint32_t pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
-        int64_t i = 0, j = n - 1;
-        while (i <= j) {
-            while (a[i] < pivot) i++;
-            while (a[j] > pivot) j--;
-            if (i <= j) {
-                uint32_t t = a[i];
-                a[i] = a[j];
-                a[j] = t;
-                i++;
-                j--;
-            }
-        }
-        if (j + 1 < n - i) { /* recurse into the smaller side, loop on the larger */
-            sort_u32(a, j + 1);
-            a += i;
-            n -= i;
-        } else {
-            sort_u32(a + i, n - i);
-            n = j + 1;
-        }
-    }
+/* ascending sort of a text's ranks (distinct uint32): sorted runs of 8 by a min/max network, then branch-free
+   merges between a and tmp (the comparisons are unpredictable: a branchy sort mispredicts about once per step) */
+#define CSWAP(x, y)                      \
+    do {                                 \
+        uint32_t lo_ = x < y ? x : y;    \
+        uint32_t hi_ = x < y ? y : x;    \
+        x = lo_;                         \
+        y = hi_;                         \
+    } while (0)
+
+static inline void sort8(uint32_t *a) {
+    uint32_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4], a5 = a[5], a6 = a[6], a7 = a[7];
+    /* Batcher's odd-even merge sort of 8 (19 comparators) */
+    CSWAP(a0, a1); CSWAP(a2, a3); CSWAP(a4, a5); CSWAP(a6, a7);
+    CSWAP(a0, a2); CSWAP(a1, a3); CSWAP(a4, a6); CSWAP(a5, a7);
+    CSWAP(a1, a2); CSWAP(a5, a6);
+    CSWAP(a0, a4); CSWAP(a1, a5); CSWAP(a2, a6); CSWAP(a3, a7);
+    CSWAP(a2, a4); CSWAP(a3, a5);
+    CSWAP(a1, a2); CSWAP(a3, a4); CSWAP(a5, a6);
+    a[0] = a0; a[1] = a1; a[2] = a2; a[3] = a3; a[4] = a4; a[5] = a5; a[6] = a6; a[7] = a7;
+}
+
+static inline void insertion_u32(uint32_t *a, int64_t n) {
     for (int64_t i = 1; i < n; i++) {
         uint32_t v = a[i];
         int64_t j = i - 1;
@@ -506,8 +624,45 @@ static void sort_u32(uint32_t *a, int64_t n) {
     }
 }
 
+static inline void merge_u32(const uint32_t *a, int64_t na, const uint32_t *b, int64_t nb, uint32_t *out) {
+    int64_t i = 0, j = 0, k = 0;
+    while (i < na && j < nb) {
+        uint32_t x = a[i], y = b[j];
+        int64_t take_b = y < x;
+        out[k++] = take_b ? y : x;
+        j += take_b;
+        i += 1 - take_b;
+    }
+    while (i < na) out[k++] = a[i++];
+    while (j < nb) out[k++] = b[j++];
+}
+
+/* tmp: room for n values */
+static void sort_u32(uint32_t *a, int64_t n, uint32_t *tmp) {
+    if (n <= 16) {
+        insertion_u32(a, n);
+        return;
+    }
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) sort8(a + i);
+    insertion_u32(a + i, n - i);
+    uint32_t *src = a, *dst = tmp;
+    for (int64_t w = 8; w < n; w *= 2) {
+        for (int64_t lo = 0; lo < n; lo += 2 * w) {
+            int64_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            merge_u32(src + lo, mid - lo, src + mid, hi - mid, dst + lo);
+        }
+        uint32_t *s = src;
+        src = dst;
+        dst = s;
+    }
+    if (src != a) memcpy(a, src, (size_t)n * sizeof(uint32_t));
+}
+
 /* text_ranks(slot_of, n_sh, rank_of, off, t_rank): each text's shared tokens' ranks (rank_of[token] >= 0),
- * ascending, into t_rank[off[x]:off[x + 1]]; a text whose span is empty is skipped (not live). */
+ * ascending, into t_rank[off[x]:off[x + 1]]; a text whose span is empty is skipped (not live). t_rank may be
+ * the memory of slot_of itself (written in place: a text's span never starts after its first occurrence,
+ * off[x] <= its first occurrence, so every rank is written at or before the occurrence it comes from). */
 static PyObject *text_ranks(PyObject *self, PyObject *args) {
     Py_buffer b_slot, b_nsh, b_rank_of, b_off, b_out;
     (void)self;
@@ -519,10 +674,25 @@ static PyObject *text_ranks(PyObject *self, PyObject *args) {
     const int32_t *slot_of = (const int32_t *)b_slot.buf, *rank_of = (const int32_t *)b_rank_of.buf;
     const int64_t *n_sh = (const int64_t *)b_nsh.buf, *off = (const int64_t *)b_off.buf;
     uint32_t *out = (uint32_t *)b_out.buf;
-    int64_t total = 0;
+    int64_t total = 0, max_len = 0;
     for (Py_ssize_t x = 0; x < n; x++) total += n_sh[x] > 0 ? n_sh[x] : 0;
     if (total != N || off[0] != 0 || off[n] != E) {
         PyErr_SetString(PyExc_ValueError, "_dupcore.text_ranks: inconsistent counts or offsets");
+        goto done;
+    }
+    int64_t first = 0; /* each text's first occurrence */
+    for (Py_ssize_t x = 0; x < n; x++) {
+        if (off[x] > off[x + 1] || (off[x] < off[x + 1] && off[x] > first)) {
+            PyErr_SetString(PyExc_ValueError, "_dupcore.text_ranks: a span starts after its text's shingles");
+            goto done;
+        }
+        max_len = off[x + 1] - off[x] > max_len ? off[x + 1] - off[x] : max_len;
+        first += n_sh[x];
+    }
+    /* out and slot_of: the same memory or apart (a partial overlap could overwrite unread occurrences) */
+    const char *o0 = (const char *)b_out.buf, *s0 = (const char *)b_slot.buf;
+    if (o0 != s0 && o0 < s0 + b_slot.len && s0 < o0 + b_out.len) {
+        PyErr_SetString(PyExc_ValueError, "_dupcore.text_ranks: t_rank overlaps slot_of but does not start with it");
         goto done;
     }
     for (Py_ssize_t x = 0; x < N; x++) {
@@ -530,6 +700,11 @@ static PyObject *text_ranks(PyObject *self, PyObject *args) {
             PyErr_SetString(PyExc_ValueError, "_dupcore.text_ranks: token outside rank_of");
             goto done;
         }
+    }
+    uint32_t *tmp = (uint32_t *)malloc(((size_t)max_len + 1) * sizeof(uint32_t));
+    if (!tmp) {
+        PyErr_NoMemory();
+        goto done;
     }
     int bad = 0;
     Py_BEGIN_ALLOW_THREADS
@@ -542,17 +717,20 @@ static PyObject *text_ranks(PyObject *self, PyObject *args) {
         }
         for (int64_t q = 0; q < n_sh[x]; q++, e++) {
             int32_t id = slot_of[e];
-            if (id < 0 || rank_of[id] < 0) continue;
+            if (id < 0) continue;
+            int32_t r = rank_of[id];
+            if (r < 0) continue;
             if (w == hi) {
                 bad = 1;
                 break;
             }
-            out[w++] = (uint32_t)rank_of[id];
+            out[w++] = (uint32_t)r;
         }
         if (w != hi) bad = 1;
-        else sort_u32(out + lo, hi - lo);
+        else sort_u32(out + lo, hi - lo, tmp);
     }
     Py_END_ALLOW_THREADS
+    free(tmp);
     if (bad) PyErr_SetString(PyExc_ValueError, "_dupcore.text_ranks: a text's shared tokens do not fill its span");
     else {
         Py_INCREF(Py_None);
@@ -574,43 +752,166 @@ done:
  * A text's pieces are its bytes split at every space (str.split(" ")); each run of k consecutive pieces gives
  * ((w0 * mult + w1) * mult + w2 ...) mod 2**64, a text of fewer than k pieces one shingle of all of them padded
  * with zeros: exactly duplicates._shingles_of_words over duplicates._word_hash.
+ *
+ * tokens(chunks, rows, k, mult, word_hash, counts, slot_of, size, private) -> (hashes, df)
+ *   chunks   a list of (data, offsets) pairs, as for group(); rows int64[n] ascending positions in them
+ *   the texts rows[0], rows[1], ... shingled as by shingles() and their hashes grouped as by table(): the same
+ *   slot_of, size, private, hashes and df as table(shingles(...)), without the array of every shingle hash.
  */
-static inline int same_bytes(const uint8_t *a, const uint8_t *b, int64_t n) { /* words are short: no memcmp call */
-    for (int64_t i = 0; i < n; i++)
-        if (a[i] != b[i]) return 0;
-    return 1;
-}
-
 #define WORD_INLINE 24
 typedef struct {
-    uint64_t key;  /* FNV-1a of the word's bytes */
-    int64_t start; /* where the word's first occurrence starts in data; -1: empty */
-    int64_t len;
-    uint64_t hash; /* word_hash(word) */
+    uint64_t key;       /* a hash of the word's bytes (this table's own) */
+    const uint8_t *ptr; /* the word's first occurrence */
+    int64_t len;        /* -1: an empty slot */
+    uint64_t hash;      /* word_hash(word) */
     uint8_t bytes[WORD_INLINE]; /* a short word's bytes (compared here, not at its first occurrence far away) */
 } Word;
 
-static inline int word_is(const Word *w, uint64_t key, const uint8_t *data, const uint8_t *p, int64_t n) {
-    if (w->key != key || w->len != n) return 0;
-    return same_bytes(n <= WORD_INLINE ? w->bytes : data + w->start, p, n);
+typedef struct { /* the state of one shingling call: the distinct words seen, the window of the last k pieces */
+    Word *tab;
+    int bits;
+    size_t n_words;
+    uint64_t *win;
+    Py_ssize_t k;
+    uint64_t mult;
+    PyObject *word_hash;
+} Shingler;
+
+static inline uint64_t load8(const uint8_t *p, const uint8_t *lim) { /* 8 bytes at p, zeros past lim */
+    uint64_t x = 0;
+    if (lim - p >= 8) memcpy(&x, p, 8);
+    else memcpy(&x, p, (size_t)(lim - p));
+    return x;
 }
 
+/* the piece starting at p (up to the next space or end): its length, and its table key in *key. Eight bytes at
+   a time: the first space is the lowest zero byte of x ^ 0x20..20 (exact for the lowest one). */
+static inline int64_t piece(const uint8_t *p, const uint8_t *end, const uint8_t *lim, uint64_t *key) {
+    uint64_t h = 0x9E3779B97F4A7C15ULL;
+    const uint8_t *q = p;
+    for (;;) {
+        uint64_t x = load8(q, lim);
+        uint64_t t = x ^ 0x2020202020202020ULL;
+        uint64_t z = (t - 0x0101010101010101ULL) & ~t & 0x8080808080808080ULL;
+        int64_t nb = z ? (int64_t)(__builtin_ctzll(z) >> 3) : 8;
+        if (nb > end - q) nb = end - q;
+        if (nb < 8) {
+            x = nb ? x & (~0ULL >> (64 - 8 * nb)) : 0;
+            h = (h ^ x ^ (uint64_t)nb) * 0xff51afd7ed558ccdULL;
+            h ^= h >> 32;
+            *key = h;
+            return (q - p) + nb;
+        }
+        h = (h ^ x) * 0xc4ceb9fe1a85ec53ULL;
+        h ^= h >> 29;
+        q += 8;
+    }
+}
 
-static int words_grow(Word **tab, int *bits) {
-    int nb = *bits + 1;
-    size_t cap = (size_t)1 << nb, mask = cap - 1, old = (size_t)1 << *bits;
+static inline int word_is(const Word *w, uint64_t key, const uint8_t *p, int64_t n) {
+    if (w->key != key || w->len != n) return 0;
+    return memcmp(n <= WORD_INLINE ? w->bytes : w->ptr, p, (size_t)n) == 0;
+}
+
+static int words_grow(Shingler *s) {
+    int nb = s->bits + 1;
+    size_t cap = (size_t)1 << nb, mask = cap - 1, old = (size_t)1 << s->bits;
     Word *nt = (Word *)malloc(cap * sizeof(Word));
     if (!nt) return -1;
-    for (size_t i = 0; i < cap; i++) nt[i].start = -1;
+    for (size_t i = 0; i < cap; i++) nt[i].len = -1;
     for (size_t i = 0; i < old; i++) {
-        if ((*tab)[i].start < 0) continue;
-        size_t j = (size_t)((*tab)[i].key >> (64 - nb)) & mask;
-        while (nt[j].start >= 0) j = (j + 1) & mask;
-        nt[j] = (*tab)[i];
+        if (s->tab[i].len < 0) continue;
+        size_t j = (size_t)(s->tab[i].key >> (64 - nb)) & mask;
+        while (nt[j].len >= 0) j = (j + 1) & mask;
+        nt[j] = s->tab[i];
     }
-    free(*tab);
-    *tab = nt;
-    *bits = nb;
+    free(s->tab);
+    s->tab = nt;
+    s->bits = nb;
+    return 0;
+}
+
+static int shingler_init(Shingler *s, Py_ssize_t k, uint64_t mult, PyObject *word_hash) {
+    s->bits = 12;
+    s->n_words = 0;
+    s->k = k;
+    s->mult = mult;
+    s->word_hash = word_hash;
+    s->tab = (Word *)malloc(((size_t)1 << s->bits) * sizeof(Word));
+    s->win = (uint64_t *)malloc((size_t)k * sizeof(uint64_t));
+    if (!s->tab || !s->win) return -1;
+    for (size_t i = 0; i < ((size_t)1 << s->bits); i++) s->tab[i].len = -1;
+    return 0;
+}
+
+static void shingler_free(Shingler *s) {
+    free(s->tab);
+    free(s->win);
+}
+
+/* the word hash of the piece p[0:n] (a new word: asked of Python once); -1 with an exception set on failure */
+static inline int word_of(Shingler *s, const uint8_t *p, int64_t n, uint64_t key, uint64_t *wh) {
+    size_t mask = ((size_t)1 << s->bits) - 1, j = (size_t)(key >> (64 - s->bits)) & mask;
+    while (s->tab[j].len >= 0 && !word_is(&s->tab[j], key, p, n)) j = (j + 1) & mask;
+    if (s->tab[j].len >= 0) {
+        *wh = s->tab[j].hash;
+        return 0;
+    }
+    PyObject *r = PyObject_CallFunction(s->word_hash, "y#", (const char *)p, (Py_ssize_t)n);
+    if (!r) return -1;
+    unsigned long long wv = PyLong_AsUnsignedLongLong(r);
+    Py_DECREF(r);
+    if (wv == (unsigned long long)-1 && PyErr_Occurred()) return -1;
+    Word *w = &s->tab[j];
+    w->key = key;
+    w->ptr = p;
+    w->len = n;
+    w->hash = (uint64_t)wv;
+    if (n <= WORD_INLINE) memcpy(w->bytes, p, (size_t)n);
+    *wh = (uint64_t)wv;
+    if (2 * ++s->n_words > ((size_t)1 << s->bits) && words_grow(s)) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
+/* the shingle hashes of the text p[0:end - p] into out (count of them expected); lim: the end of the buffer
+   (bytes up to it may be read). 0, or -1 with an exception set. */
+static int shingle_text(Shingler *s, const uint8_t *p, const uint8_t *end, const uint8_t *lim, int64_t count,
+                        uint64_t *out) {
+    Py_ssize_t k = s->k;
+    uint64_t *win = s->win, mult = s->mult;
+    int64_t pieces = 0, o = 0;
+    for (;;) { /* each piece up to the next space (or the text's end) */
+        uint64_t key, wh;
+        int64_t n = piece(p, end, lim, &key);
+        if (word_of(s, p, n, key, &wh)) return -1;
+        /* the window of the last k pieces; a full window gives a shingle */
+        if (pieces < k) {
+            win[pieces] = wh;
+        } else {
+            memmove(win, win + 1, (size_t)(k - 1) * sizeof(uint64_t));
+            win[k - 1] = wh;
+        }
+        pieces++;
+        if (pieces >= k && o < count) { /* (more than counted: reported below) */
+            uint64_t h = 0;
+            for (Py_ssize_t w = 0; w < k; w++) h = h * mult + win[w];
+            out[o++] = h;
+        }
+        if (p + n >= end) break;
+        p += n + 1;
+    }
+    if (pieces < k) { /* a short text: one shingle of all its pieces, zero-padded (count >= 1) */
+        uint64_t h = 0;
+        for (Py_ssize_t w = 0; w < k; w++) h = h * mult + (w < pieces ? win[w] : 0);
+        out[o++] = h;
+    }
+    if ((pieces >= k ? pieces - k + 1 : 1) != count) {
+        PyErr_SetString(PyExc_RuntimeError, "duplicates: shingle counts disagree with the texts' spaces");
+        return -1;
+    }
     return 0;
 }
 
@@ -623,8 +924,7 @@ static PyObject *shingles(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "y*y*nKOw*y*", &b_data, &b_off, &k, &mult, &word_hash, &b_out, &b_cnt)) return NULL;
     PyObject *result = NULL;
     Py_buffer *bufs[4] = {&b_data, &b_off, &b_out, &b_cnt};
-    Word *tab = NULL;
-    uint64_t *win = NULL;
+    Shingler s = {NULL, 0, 0, NULL, 0, 0, NULL};
     Py_ssize_t n = b_off.len / 8 - 1;
     if (n < 0 || k < 1 || !PyCallable_Check(word_hash) || check(&b_cnt, 8, n, "counts")) {
         if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "_dupcore.shingles: bad arguments");
@@ -640,83 +940,144 @@ static PyObject *shingles(PyObject *self, PyObject *args) {
         total += counts[i];
     }
     if (check(&b_out, 8, total, "out")) goto done;
-    const uint8_t *data = (const uint8_t *)b_data.buf;
+    const uint8_t *data = (const uint8_t *)b_data.buf, *lim = data + b_data.len;
     uint64_t *out = (uint64_t *)b_out.buf;
-    int bits = 12;
-    size_t n_words = 0;
-    tab = (Word *)malloc(((size_t)1 << bits) * sizeof(Word));
-    win = (uint64_t *)malloc((size_t)k * sizeof(uint64_t));
-    if (!tab || !win) {
+    if (shingler_init(&s, k, (uint64_t)mult, word_hash)) {
         PyErr_NoMemory();
         goto done;
     }
-    for (size_t i = 0; i < ((size_t)1 << bits); i++) tab[i].start = -1;
     int64_t o = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        int64_t p = off[i], end = off[i + 1], pieces = 0, start_o = o;
-        for (;;) { /* each piece up to the next space (or the text's end) */
-            int64_t q = p;
-            uint64_t key = 0xcbf29ce484222325ULL; /* FNV-1a of the piece, while looking for its end */
-            while (q < end && data[q] != 32) key = (key ^ data[q++]) * 0x100000001b3ULL;
-            size_t mask = ((size_t)1 << bits) - 1, j = (size_t)(key >> (64 - bits)) & mask;
-            while (tab[j].start >= 0 && !word_is(&tab[j], key, data, data + p, q - p)) j = (j + 1) & mask;
-            if (tab[j].start < 0) { /* a new word: its stable hash from Python */
-                PyObject *r = PyObject_CallFunction(word_hash, "y#", (const char *)(data + p), (Py_ssize_t)(q - p));
-                if (!r) goto done;
-                unsigned long long wv = PyLong_AsUnsignedLongLong(r);
-                Py_DECREF(r);
-                if (wv == (unsigned long long)-1 && PyErr_Occurred()) goto done;
-                tab[j].key = key;
-                tab[j].start = p;
-                tab[j].len = q - p;
-                tab[j].hash = (uint64_t)wv;
-                if (q - p <= WORD_INLINE) memcpy(tab[j].bytes, data + p, (size_t)(q - p));
-                if (2 * ++n_words > ((size_t)1 << bits) && words_grow(&tab, &bits)) {
-                    PyErr_NoMemory();
-                    goto done;
-                }
-                j = (size_t)-1; /* the slot may have moved: look the hash up again below */
-            }
-            uint64_t wh;
-            if (j == (size_t)-1) {
-                size_t m2 = ((size_t)1 << bits) - 1, j2 = (size_t)(key >> (64 - bits)) & m2;
-                while (!word_is(&tab[j2], key, data, data + p, q - p)) j2 = (j2 + 1) & m2;
-                wh = tab[j2].hash;
-            } else {
-                wh = tab[j].hash;
-            }
-            /* the window of the last k pieces; a full window gives a shingle */
-            if (pieces < k) {
-                win[pieces] = wh;
-            } else {
-                memmove(win, win + 1, (size_t)(k - 1) * sizeof(uint64_t));
-                win[k - 1] = wh;
-            }
-            pieces++;
-            if (pieces >= k && o - start_o < counts[i]) { /* (more than counted: reported below) */
-                uint64_t h = 0;
-                for (Py_ssize_t w = 0; w < k; w++) h = h * (uint64_t)mult + win[w];
-                out[o++] = h;
-            }
-            if (q >= end) break;
-            p = q + 1;
-        }
-        if (pieces < k) { /* a short text: one shingle of all its pieces, zero-padded (counts[i] >= 1) */
-            uint64_t h = 0;
-            for (Py_ssize_t w = 0; w < k; w++) h = h * (uint64_t)mult + (w < pieces ? win[w] : 0);
-            out[o++] = h;
-        }
-        if ((pieces >= k ? pieces - k + 1 : 1) != counts[i]) {
-            PyErr_SetString(PyExc_RuntimeError, "duplicates: shingle counts disagree with the texts' spaces");
-            goto done;
-        }
+        if (shingle_text(&s, data + off[i], data + off[i + 1], lim, counts[i], out + o)) goto done;
+        o += counts[i];
     }
     Py_INCREF(Py_None);
     result = Py_None;
 done:
-    free(tab);
-    free(win);
+    shingler_free(&s);
     for (int i = 0; i < 4; i++) PyBuffer_Release(bufs[i]);
+    return result;
+}
+
+/* shingle hashes buffered (with their texts) before they go into the token table: the table's slots are fetched
+   TABLE_AHEAD hashes early across text boundaries */
+#define TOKEN_BATCH 4096
+
+static PyObject *tokens(PyObject *self, PyObject *args) {
+    PyObject *chunks, *word_hash;
+    Py_buffer b_rows, b_cnt, b_slot, b_size, b_priv;
+    Py_ssize_t k;
+    unsigned long long mult;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "O!y*nKOy*w*w*w*", &PyList_Type, &chunks, &b_rows, &k, &mult, &word_hash, &b_cnt,
+                          &b_slot, &b_size, &b_priv))
+        return NULL;
+    PyObject *result = NULL;
+    Py_buffer *bufs[5] = {&b_rows, &b_cnt, &b_slot, &b_size, &b_priv};
+    Py_ssize_t nc = PyList_GET_SIZE(chunks), got = 0, n = b_rows.len / 8;
+    Py_buffer *cb = (Py_buffer *)calloc((size_t)(2 * nc + 1), sizeof(Py_buffer));
+    int64_t *base = (int64_t *)calloc((size_t)nc + 1, sizeof(int64_t));
+    uint64_t *hs = NULL;
+    int32_t *hx = NULL;
+    Shingler s = {NULL, 0, 0, NULL, 0, 0, NULL};
+    Tab t = {NULL, 0, 0, NULL, 0};
+    if (!cb || !base) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (k < 1 || !PyCallable_Check(word_hash)) {
+        PyErr_SetString(PyExc_ValueError, "_dupcore.tokens: bad arguments");
+        goto done;
+    }
+    if (check(&b_cnt, 8, n, "counts") || check(&b_size, 8, n, "size") || check(&b_priv, 8, n, "private")) goto done;
+    for (Py_ssize_t c = 0; c < nc; c++) {
+        PyObject *pair = PyList_GET_ITEM(chunks, c);
+        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2) {
+            PyErr_SetString(PyExc_TypeError, "_dupcore.tokens: chunks must be (data, offsets) pairs");
+            goto done;
+        }
+        if (PyObject_GetBuffer(PyTuple_GET_ITEM(pair, 0), &cb[2 * c], PyBUF_SIMPLE)) goto done;
+        got = 2 * c + 1;
+        if (PyObject_GetBuffer(PyTuple_GET_ITEM(pair, 1), &cb[2 * c + 1], PyBUF_SIMPLE)) goto done;
+        got = 2 * c + 2;
+        Py_ssize_t len = cb[2 * c + 1].len / 8 - 1;
+        const int64_t *off = (const int64_t *)cb[2 * c + 1].buf;
+        if (len < 0 || off[0] < 0 || off[len] > cb[2 * c].len) {
+            PyErr_SetString(PyExc_ValueError, "_dupcore.tokens: offsets outside the data");
+            goto done;
+        }
+        for (Py_ssize_t i = 0; i < len; i++) {
+            if (off[i] > off[i + 1]) {
+                PyErr_SetString(PyExc_ValueError, "_dupcore.tokens: offsets not ascending");
+                goto done;
+            }
+        }
+        base[c + 1] = base[c] + len;
+    }
+    const int64_t *rows = (const int64_t *)b_rows.buf, *counts = (const int64_t *)b_cnt.buf;
+    int64_t total = 0, max_count = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (rows[i] < 0 || rows[i] >= base[nc] || (i && rows[i] <= rows[i - 1]) || counts[i] < 1) {
+            PyErr_SetString(PyExc_ValueError, "_dupcore.tokens: rows must be ascending positions in the chunks, "
+                                              "counts positive");
+            goto done;
+        }
+        total += counts[i];
+        max_count = counts[i] > max_count ? counts[i] : max_count;
+    }
+    if (check(&b_slot, 4, total, "slot_of")) goto done;
+    if (total >= INT32_MAX || n >= INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "_dupcore.tokens: too many shingles");
+        goto done;
+    }
+    int32_t *slot_of = (int32_t *)b_slot.buf;
+    size_t cap = (size_t)(max_count > TOKEN_BATCH ? max_count : TOKEN_BATCH);
+    hs = (uint64_t *)malloc(cap * sizeof(uint64_t));
+    hx = (int32_t *)malloc(cap * sizeof(int32_t));
+    if (!hs || !hx || shingler_init(&s, k, (uint64_t)mult, word_hash) || tab_init(&t)) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    int64_t e = 0;
+    Py_ssize_t c = 0, i = 0;
+    while (i < n) {
+        size_t m = 0; /* a batch of whole texts' hashes */
+        while (i < n && m + (size_t)counts[i] <= cap) {
+            int64_t r = rows[i];
+            while (r >= base[c + 1]) c++;
+            const int64_t *off = (const int64_t *)cb[2 * c + 1].buf;
+            const uint8_t *data = (const uint8_t *)cb[2 * c].buf;
+            int64_t local = r - base[c];
+            if (shingle_text(&s, data + off[local], data + off[local + 1], data + cb[2 * c].len, counts[i], hs + m))
+                goto done;
+            for (int64_t q = 0; q < counts[i]; q++) hx[m + (size_t)q] = (int32_t)i;
+            m += (size_t)counts[i];
+            i++;
+        }
+        for (size_t q = 0; q < m; q++, e++) {
+            if (q + TABLE_AHEAD < m) tab_prefetch(&t, hs[q + TABLE_AHEAD]);
+            int32_t id = tab_add(&t, hs[q], hx[q]);
+            if (id == -2) {
+                PyErr_NoMemory();
+                goto done;
+            }
+            slot_of[e] = id;
+        }
+    }
+    free(hs);
+    free(hx);
+    hs = NULL;
+    hx = NULL;
+    result = tab_finish(&t, slot_of, counts, n, (int64_t *)b_size.buf, (int64_t *)b_priv.buf);
+done:
+    free(hs);
+    free(hx);
+    tab_free(&t);
+    shingler_free(&s);
+    for (Py_ssize_t q = 0; q < got; q++) PyBuffer_Release(&cb[q]);
+    free(cb);
+    free(base);
+    for (int q = 0; q < 5; q++) PyBuffer_Release(bufs[q]);
     return result;
 }
 
@@ -889,14 +1250,18 @@ static PyMethodDef methods[] = {
     {"shingles", shingles, METH_VARARGS,
      "shingles(data, offsets, k, mult, word_hash, out, counts): each text's k-word shingle hashes into out "
      "(word_hash called once per distinct word)."},
+    {"tokens", tokens, METH_VARARGS,
+     "tokens(chunks, rows, k, mult, word_hash, counts, slot_of, size, private) -> (hashes, df): table() of the "
+     "rows' shingles(), without the array of every shingle hash."},
     {"table", table, METH_VARARGS,
      "table(h, n_sh, slot_of, size, private) -> (hashes, df): the shingle tokens (equal 64-bit hashes), each "
      "occurrence's token (-1 for a repeat in its text), distinct and private shingles per text."},
     {"text_ranks", text_ranks, METH_VARARGS,
      "text_ranks(slot_of, n_sh, rank_of, off, t_rank): each text's shared tokens' ranks, ascending, in its span."},
     {"squeeze", squeeze, METH_VARARGS,
-     "squeeze(data, offsets, lut, out, out_offsets, n_words, not_ascii) -> bytes used: ASCII texts normalised "
-     "(words through lut, joined by single spaces); texts with a byte >= 128 left empty and flagged."},
+     "squeeze(data, offsets, lut, out, out_offsets, n_words, not_ascii) -> bytes used: texts normalised "
+     "(ASCII words through lut, others by str.lower and \\w, joined by single spaces); a text that does not "
+     "decode or fit left empty and flagged."},
     {"join", join, METH_VARARGS,
      "join(rank, off, n_prefix, size, order, last, rest, t, eps) -> bytes of int64 (u, v, overlap) triples: every "
      "pair of texts with Jaccard >= t over their shared shingles (see reviewtools.duplicates._near_pairs)."},

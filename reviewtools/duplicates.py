@@ -150,6 +150,24 @@ def _normalise(s: str) -> list[str]:
 # ----------------------------------------------------------------------------------------- normalising
 
 
+def _text_chunks(col: pd.Series) -> list[pa.Array]:
+    """The column's Arrow chunks as ``large_string`` arrays, missing values as ``""``, without joining them (a
+    column read by :func:`~reviewtools.ingest.read_reviews` comes in ~4 MiB chunks: joining copied every text).
+
+    >>> [c.to_pylist() for c in _text_chunks(pd.Series(["a", None], dtype="string"))]
+    [['a', '']]
+    """
+    if not isinstance(col.dtype, pd.StringDtype):
+        return [_text_array(col)]
+    arr = pa.array(col.array)
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    out = []
+    for c in chunks:
+        c = c.cast(_LS) if c.type != _LS else c
+        out.append(pc.fill_null(c, "") if c.null_count else c)
+    return out or [pa.array([], _LS)]
+
+
 def _text_array(col: pd.Series) -> pa.Array:
     """The column as a pyarrow ``large_string`` array, missing values as ``""`` (like ``_str_or_empty``)."""
     if isinstance(col.dtype, pd.StringDtype):
@@ -169,23 +187,27 @@ _ASCII_WORD_LUT: Final[np.ndarray] = np.array(
      for c in range(256)], dtype=np.uint8)
 
 
-def _normalised_texts(texts: pa.Array, threads: int = 1) -> tuple[pa.ChunkedArray, np.ndarray]:
+def _normalised_texts(texts: pa.Array | list[pa.Array], threads: int = 1) -> tuple[pa.ChunkedArray, np.ndarray]:
     """Each text's lower-case words joined by single spaces, and its word count.
 
     Equal to ``" ".join(re.findall(r"\\w+", s.lower()))``: ASCII texts are done on their bytes (a lookup table,
-    then runs of separators squeezed to one space), the few others by Python itself.
+    then runs of separators squeezed to one space), the others by Python's ``str.lower`` and ``\\w`` (in the
+    native core where built). ``texts``: an array, or the chunks of a column (each split into blocks; never
+    joined).
 
     >>> norm, n = _normalised_texts(pa.array(["Hi, THERE!  ok_1", "Ça va?", "", " -a- "], type=pa.large_string()))
     >>> norm.to_pylist(), n.tolist()
     (['hi there ok_1', 'ça va', '', 'a'], [3, 2, 0, 1])
     """
-    def block(r: tuple[int, int]) -> tuple[pa.Array, np.ndarray]:
-        got = _normalised_block(texts.slice(r[0], r[1] - r[0]))
+    def block(r: tuple[pa.Array, int, int]) -> tuple[pa.Array, np.ndarray]:
+        got = _normalised_block(r[0].slice(r[1], r[2] - r[1]))
         _release()
         return got
 
-    parts = _each(block, list(_chunks(pc.binary_length(texts).to_numpy(zero_copy_only=False).astype(np.int64),
-                                      _share(_BLOCK_CHARS, threads))), threads)
+    ranges = [(c, lo, hi) for c in (texts if isinstance(texts, list) else [texts])
+              for lo, hi in _chunks(pc.binary_length(c).to_numpy(zero_copy_only=False).astype(np.int64),
+                                    _share(_BLOCK_CHARS, threads))]
+    parts = _each(block, ranges, threads)
     # the blocks stay chunks (no second copy of every normalised text; dictionary encoding unifies them)
     norm = pa.chunked_array([p for p, _ in parts], type=pa.large_string())
     n_words = np.concatenate([c for _, c in parts]) if parts else np.zeros(0, dtype=np.int64)
@@ -194,31 +216,37 @@ def _normalised_texts(texts: pa.Array, threads: int = 1) -> tuple[pa.ChunkedArra
     return norm, n_words
 
 
+def _chunk_buffers(norm: pa.ChunkedArray | pa.Array) -> list[tuple[Any, np.ndarray]]:
+    """Each chunk of a string column as ``(data buffer, int64 offsets)``, as the native core reads them."""
+    out = []
+    for c in (norm.chunks if isinstance(norm, pa.ChunkedArray) else [norm]):
+        c = c.cast(_LS) if c.type != _LS else c
+        _, off_buf, data_buf = c.buffers()
+        out.append((data_buf if data_buf is not None else b"",
+                    np.ascontiguousarray(np.frombuffer(off_buf, dtype=np.int64)[c.offset:c.offset + len(c) + 1])))
+    return out
+
+
 def _native_groups(norm: pa.ChunkedArray, rows: np.ndarray,
-                   want_texts: bool) -> tuple[np.ndarray, pa.Array | None, int]:
+                   want_texts: bool) -> tuple[np.ndarray, pa.Array | None, int, np.ndarray]:
     """The rows' normalised texts numbered in order of first appearance among them (equal bytes, equal code),
-    the distinct texts in that order (if wanted) and their number, by the native core
+    the distinct texts in that order (if wanted), their number, and each one's first row, by the native core
     (``reviewtools._dupcore.group``: a hash table over the column's chunks, bytes compared on a hash match).
     The numpy path gets the same from Arrow's dictionary encoding of the whole column and a renumbering.
 
     >>> norm = pa.chunked_array([["a b", "c"], ["a b", "d", "c"]], type=pa.large_string())
-    >>> code, texts, k = _native_groups(norm, np.array([0, 1, 2, 4]), True)  # doctest: +SKIP
-    >>> code.tolist(), texts.to_pylist(), k  # doctest: +SKIP
-    ([0, 1, 0, 1], ['a b', 'c'], 2)
+    >>> code, texts, k, rep = _native_groups(norm, np.array([0, 1, 2, 4]), True)  # doctest: +SKIP
+    >>> code.tolist(), texts.to_pylist(), k, rep.tolist()  # doctest: +SKIP
+    ([0, 1, 0, 1], ['a b', 'c'], 2, [0, 1])
     """
-    chunks = []
-    for c in norm.chunks:
-        c = c.cast(_LS) if c.type != _LS else c
-        _, off_buf, data_buf = c.buffers()
-        chunks.append((data_buf if data_buf is not None else b"",
-                       np.ascontiguousarray(np.frombuffer(off_buf, dtype=np.int64)[c.offset:c.offset + len(c) + 1])))
     code = np.empty(len(rows), dtype=np.int64)
     rep = np.empty(len(rows), dtype=np.int64)
-    k, data, offsets = _dupcore.group(chunks, np.ascontiguousarray(rows, dtype=np.int64), code, rep, want_texts)
+    k, data, offsets = _dupcore.group(_chunk_buffers(norm), np.ascontiguousarray(rows, dtype=np.int64), code, rep,
+                                      want_texts)
     texts = None
     if want_texts:
         texts = pa.Array.from_buffers(_LS, k, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
-    return code, texts, int(k)
+    return code, texts, int(k), rep[:k]
 
 
 def _release() -> None:
@@ -230,10 +258,10 @@ def _release() -> None:
 
 
 def _normalised_block(texts: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    if _dupcore is not None:
+    if _dupcore is not None:  # non-ASCII texts too, but for any it could not do (flagged)
         norm, n_words, flags = _squeeze_native(texts)
-        not_ascii = pa.array(flags)
         rows = np.flatnonzero(flags)
+        not_ascii = pa.array(flags) if len(rows) else None
     else:
         norm, n_words = _squeeze_ascii(texts)
         not_ascii = pc.invert(pc.string_is_ascii(texts))
@@ -246,12 +274,14 @@ def _normalised_block(texts: pa.Array) -> tuple[pa.Array, np.ndarray]:
 
 
 def _squeeze_native(texts: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
-    """:func:`_squeeze_ascii` by the native core (``reviewtools._dupcore.squeeze``: one pass over the bytes through
-    :data:`_ASCII_WORD_LUT`), and which texts are not ASCII (those come back empty, for Python to normalise).
+    """The normalised texts and word counts by the native core (``reviewtools._dupcore.squeeze``: one pass over
+    the bytes through :data:`_ASCII_WORD_LUT`; a non-ASCII text decoded, lowered by ``str.lower`` and split at
+    non-``\\w`` characters by the same definitions as ``re``), and which texts it left empty for Python (one whose
+    lower case would outgrow the input bytes read so far, or that does not decode).
 
     >>> norm, n, odd = _squeeze_native(pa.array(["Hi, THERE!  ok_1", "Ça va?", "", " -a- "], type=pa.large_string()))
     >>> norm.to_pylist(), n.tolist(), odd.tolist()  # doctest: +SKIP
-    (['hi there ok_1', '', '', 'a'], [3, 0, 0, 1], [False, True, False, False])
+    (['hi there ok_1', 'ça va', '', 'a'], [3, 2, 0, 1], [False, False, False, False])
     """
     if texts.type != _LS:
         texts = texts.cast(_LS)
@@ -410,13 +440,7 @@ def _shingle_hashes(norm: pa.Array, n_words: np.ndarray | None = None,
     n = len(norm)
     chars = pc.binary_length(norm).to_numpy(zero_copy_only=False).astype(np.int64)
     cum = np.cumsum(chars)
-    # each text's pieces are its spaces + 1 (its words, one for an empty text), so the output is allocated
-    # once (blocks are not concatenated)
-    if n_words is None:
-        pieces = pc.count_substring(norm, " ").to_numpy(zero_copy_only=False).astype(np.int64) + 1
-    else:
-        pieces = np.maximum(np.asarray(n_words, dtype=np.int64), 1)
-    counts = np.maximum(pieces - SHINGLE_WORDS + 1, 1)
+    counts = _shingle_counts(norm, n_words)  # so the output is allocated once (blocks are not concatenated)
     out = np.empty(int(counts.sum()), dtype=np.uint64)
     out_at = np.concatenate(([0], np.cumsum(counts)))  # where each text's shingles go
     if _dupcore is not None:  # one native pass: pieces, a table of the distinct words, shingles (same hashes)
@@ -631,16 +655,22 @@ def _near_pairs(norm: pa.Array | list[pa.Array], n_words: np.ndarray | None = No
     if n_texts < 2:
         return empty
     t0 = [time.process_time()]
-    sh = list(_shingle_hashes(norm, n_words, threads))
-    del norm
-    _release()
-    _lap("shingles", t0)
-    if _dupcore is not None and len(sh[0]) < 2**31 - 1:  # the native token table (same tokens, ranks, rows)
-        t_rank, off, size, private, prefix, live = _native_rows(sh, n_texts)
-        _lap("token table and rows (native)", t0)
+    counts = _shingle_counts(norm, n_words)
+    if _dupcore is not None and int(counts.sum()) < 2**31 - 1:
+        # the native shingles and token table in one pass (same tokens, ranks, rows; no array of the hashes)
+        t_rank, off, size, private, prefix, live = _native_token_rows(norm, counts)
+        del norm
+        _release()
+        _lap("shingles, token table and rows (native)", t0)
         if len(t_rank) == 0:
             return empty
     else:
+        if isinstance(norm, _TextRows):
+            norm = norm.texts()
+        sh = list(_shingle_hashes(norm, n_words, threads))
+        del norm
+        _release()
+        _lap("shingles", t0)
         ow, brk = _token_runs(sh.pop(0), sh[0], threads)
         del sh
         _lap("token runs", t0)
@@ -807,6 +837,54 @@ def _candidates(entries: list[np.ndarray], size: np.ndarray, prefix: np.ndarray,
     return u[o], v[o], times[o]
 
 
+class _TextRows:
+    """Texts given as rows of a string column (the distinct normalised texts where they lie in the column: the
+    native core reads them there, nothing is copied)."""
+
+    def __init__(self, column: pa.ChunkedArray | pa.Array, rows: np.ndarray) -> None:
+        self.column, self.rows = column, np.ascontiguousarray(rows, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def texts(self) -> pa.Array:
+        """The texts as one ``large_string`` array (a copy: for the numpy path)."""
+        got = self.column.take(pa.array(self.rows))
+        got = got.combine_chunks() if isinstance(got, pa.ChunkedArray) else got
+        return got.cast(_LS) if got.type != _LS else got
+
+
+def _shingle_counts(norm: pa.Array | _TextRows, n_words: np.ndarray | None) -> np.ndarray:
+    """Each text's shingle count, ``max(pieces - SHINGLE_WORDS + 1, 1)``: its pieces are its spaces + 1 (its
+    words, one for an empty text), from ``n_words`` where the caller knows them."""
+    if n_words is None:
+        texts = norm.texts() if isinstance(norm, _TextRows) else norm
+        pieces = pc.count_substring(texts, " ").to_numpy(zero_copy_only=False).astype(np.int64) + 1
+    else:
+        pieces = np.maximum(np.asarray(n_words, dtype=np.int64), 1)
+    return np.maximum(pieces - SHINGLE_WORDS + 1, 1)
+
+
+def _native_token_rows(norm: pa.Array | _TextRows, counts: np.ndarray) -> tuple[np.ndarray, ...]:
+    """:func:`_native_rows` of the texts' shingle hashes without the hashes: ``reviewtools._dupcore.tokens``
+    shingles each text (as :func:`_shingle_hashes`) and puts each hash straight into the token table (as
+    ``table``), so only each occurrence's int32 token is stored (at 1M: 245 MB instead of 490 MB of hashes, and
+    one pass over them fewer). Same ``(t_rank, off, size, private, prefix, live)``."""
+    if isinstance(norm, _TextRows):
+        chunks, rows = _chunk_buffers(norm.column), norm.rows
+    else:
+        chunks, rows = _chunk_buffers(norm), np.arange(len(norm), dtype=np.int64)
+    counts = np.ascontiguousarray(counts, dtype=np.int64)
+    n_texts = len(rows)
+    slot_of = np.empty(int(counts.sum()), dtype=np.int32)
+    size = np.empty(n_texts, dtype=np.int64)
+    private = np.empty(n_texts, dtype=np.int64)
+    hashes, df = _dupcore.tokens(chunks, rows, SHINGLE_WORDS, int(_SHINGLE_MULT), _word_hash_bytes, counts, slot_of,
+                                 size, private)
+    del chunks
+    return _ranked_rows(slot_of, counts, size, private, hashes, df)
+
+
 def _native_rows(sh: list[np.ndarray], n_texts: int) -> tuple[np.ndarray, ...]:
     """Each live text's shared shingles as ascending global ranks, by the native core: the numpy path's
     :func:`_token_runs`, document-frequency and prefix steps (same tokens: equal 64-bit hashes; same order:
@@ -828,6 +906,16 @@ def _native_rows(sh: list[np.ndarray], n_texts: int) -> tuple[np.ndarray, ...]:
     private = np.empty(n_texts, dtype=np.int64)
     hashes, df = _dupcore.table(h, n_sh, slot_of, size, private)
     del h
+    return _ranked_rows(slot_of, n_sh, size, private, hashes, df)
+
+
+def _ranked_rows(slot_of: np.ndarray, n_sh: np.ndarray, size: np.ndarray, private: np.ndarray, hashes: bytes,
+                 df: bytes) -> tuple[np.ndarray, ...]:
+    """From the token table (each occurrence's token, the tokens' hashes and document frequencies): each live
+    text's shared tokens as ascending ranks, written by ``_dupcore.text_ranks`` in place over ``slot_of``
+    (a text's span never starts after its occurrences: no new array). ``(t_rank, off, size, private, prefix,
+    live)``."""
+    n_texts = len(size)
     tok_hash, tok_df = np.frombuffer(hashes, dtype=np.uint64), np.frombuffer(df, dtype=np.int32)
     prefix = size - _min_overlap(size) + 1
     # private shingles sort first (document frequency 1): a text whose whole prefix is private has no partner
@@ -838,7 +926,7 @@ def _native_rows(sh: list[np.ndarray], n_texts: int) -> tuple[np.ndarray, ...]:
     rank_of[used[order]] = np.arange(len(used), dtype=np.int32)
     del used, order, tok_hash, tok_df, hashes, df
     off = np.concatenate(([0], np.cumsum(np.where(live, size - private, 0)))).astype(np.int64)
-    t_rank = np.empty(int(off[-1]), dtype=np.uint32)
+    t_rank = slot_of.view(np.uint32)[:int(off[-1])]
     _dupcore.text_ranks(slot_of, n_sh, rank_of, off, t_rank)
     log.debug("near duplicates: %d texts, %d in play, %d shared shingle entries", n_texts, int(live.sum()),
               len(t_rank))
@@ -954,7 +1042,10 @@ def find_duplicates(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = None,
         return _to_frame([])
     if not isinstance(threads, int) or isinstance(threads, bool) or threads < 1:
         raise ValueError(f"find_duplicates: threads must be a whole number >= 1, got {threads!r}")
-    return _Duplicates(frame, exact_rule, near_rule, threads).result()
+    from .ingest import _huge_pages_off  # (lazily: ingest is heavier to import than this module)
+
+    with _huge_pages_off():  # see HUGE_PAGES_OFF: fresh 2 MiB pages zeroed whole cost more than 4 KiB ones here
+        return _Duplicates(frame, exact_rule, near_rule, threads).result()
 
 
 #: Partner reviews named in a note (more are summarised as " ...").
@@ -1166,9 +1257,10 @@ class _Duplicates:
         if len(elig) == 0:
             return self._frame(blocks)
         if _dupcore is not None:  # one native pass: a hash table of the eligible rows' texts (same codes)
-            code, texts, n_codes = _native_groups(norm, elig, bool(self.near_rule))
-            del norm
-            _release()  # the normalised column's chunks (Arrow's pool would keep them)
+            code, _, n_codes, rep = _native_groups(norm, elig, False)
+            # the distinct texts are read where they are, in the column (no copy of them): its first rows
+            texts: Any = _TextRows(norm, rep) if self.near_rule else None
+            del norm, rep
             text_words = np.empty(n_codes, dtype=np.int64)  # each distinct text's word count
             text_words[code] = n_words[elig]
         else:
@@ -1211,6 +1303,7 @@ class _Duplicates:
             del texts
             blocks.append(self._near(holder, text_words, in_exact))
             _lap("near duplicates", t0)
+        _release()  # the normalised column's chunks (Arrow's pool would keep them)
         out = self._frame(blocks)
         _lap("output rows", t0)
         return out

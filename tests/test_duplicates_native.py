@@ -135,20 +135,50 @@ def test_inconsistent_arrays_are_refused():
             dup._dupcore.join(rank, *args.values(), NEAR_DUPLICATE_JACCARD, 1e-9)
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.text(alphabet=st.sampled_from(list("aZ_9 -,.\n\t\x00\x7f!?") + ["É", "é", "😀", "\u0301"]),
-                        max_size=16), max_size=10), st.integers(0, 3))
-def test_native_squeeze_equals_the_numpy_bytes_on_ascii_texts(texts, skip):
+#: Characters whose lower case takes more UTF-8 bytes ("Ⱥ" 2 -> 3, "İ" 2 -> 3 as "i̇"), final-sigma context,
+#: digits and letters of other scripts, combining marks, a surrogate-free astral symbol, separators.
+ODD = ["É", "é", "😀", "\u0301", "Ⱥ", "İ", "Σ", "Α", "ς", "٣", "²", "ǅ", "ß", "\u00a0", "\u2028", "　", "_", "ⅷ"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("aZ_9 -,.\n\t\x00\x7f!?") + ODD), max_size=16), max_size=10),
+       st.integers(0, 3))
+def test_native_squeeze_equals_python_and_the_numpy_bytes(texts, skip):
+    """ASCII texts: the numpy path's bytes; others: Python's " ".join(re.findall(r"\\w+", s.lower())), or left
+    empty and flagged (only where lower case outgrows the input read so far)."""
     arr = pa.array(texts, type=pa.large_string()).slice(min(skip, len(texts)))  # a slice: offsets not at 0
-    norm, n_words, not_ascii = dup._squeeze_native(arr)
+    norm, n_words, left = dup._squeeze_native(arr)
     want, want_words = dup._squeeze_ascii(arr)
-    assert not_ascii.tolist() == [not s.isascii() for s in arr.to_pylist()]
-    ascii_rows = np.flatnonzero(~not_ascii)
+    py = arr.to_pylist()
+    ascii_rows = np.flatnonzero([s.isascii() for s in py])
+    assert not left[ascii_rows].any()
     assert norm.take(pa.array(ascii_rows)).to_pylist() == want.take(pa.array(ascii_rows)).to_pylist()
     assert n_words[ascii_rows].tolist() == want_words[ascii_rows].tolist()
-    assert norm.take(pa.array(np.flatnonzero(not_ascii))).to_pylist() == [""] * int(not_ascii.sum())
-    assert [" ".join(WORDS.findall(s.lower())) for s in arr.to_pylist()] == \
-        dup._normalised_texts(arr)[0].to_pylist()
+    for s, got, nw, flag in zip(py, norm.to_pylist(), n_words.tolist(), left.tolist()):
+        words = WORDS.findall(s.lower())
+        if flag:
+            assert got == "" and nw == 0 and not s.isascii()
+        else:
+            assert got == " ".join(words) and nw == len(words)
+    assert [" ".join(WORDS.findall(s.lower())) for s in py] == dup._normalised_texts(arr)[0].to_pylist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(max_size=24), max_size=8))
+def test_native_normalising_equals_python_on_any_unicode(texts):
+    arr = pa.array(texts, type=pa.large_string())
+    norm, n_words = dup._normalised_texts(arr)
+    want = [WORDS.findall(s.lower()) for s in texts]
+    assert norm.to_pylist() == [" ".join(w) for w in want]
+    assert n_words.tolist() == [len(w) for w in want]
+
+
+def test_lower_case_that_outgrows_the_input_is_left_to_python():
+    texts = ["ȺȺȺȺ", "ok Ⱥ", "İİ", "abc def, ȺȺ"]  # first: 8 bytes in, 12 out; the others fit
+    norm, n_words, left = dup._squeeze_native(pa.array(texts, type=pa.large_string()))
+    assert left.tolist() == [True, False, False, False]
+    assert dup._normalised_texts(pa.array(texts, type=pa.large_string()))[0].to_pylist() == \
+        [" ".join(WORDS.findall(s.lower())) for s in texts]
 
 
 def test_squeeze_refuses_offsets_outside_the_data():
@@ -238,11 +268,13 @@ def test_native_groups_number_texts_by_first_appearance(chunks, data):
     norm = pa.chunked_array([pa.array(c, type=pa.large_string()) for c in chunks], type=pa.large_string())
     flat = [s for c in chunks for s in c]
     rows = sorted(data.draw(st.sets(st.integers(0, max(len(flat) - 1, 0)), max_size=len(flat)))) if flat else []
-    code, texts, k = dup._native_groups(norm, np.array(rows, dtype=np.int64), True)
+    code, texts, k, rep = dup._native_groups(norm, np.array(rows, dtype=np.int64), True)
     first: dict[str, int] = {}
     want = [first.setdefault(flat[r], len(first)) for r in rows]
     assert code.tolist() == want and k == len(first)
     assert texts.to_pylist() == list(first)
+    assert [flat[r] for r in rep.tolist()] == list(first) and rep.tolist() == sorted(rep.tolist())
+    assert rep.tolist() == [rows[want.index(c)] for c in range(k)]
     assert dup._native_groups(norm, np.array(rows, dtype=np.int64), False)[1] is None
 
 
@@ -254,3 +286,60 @@ def test_group_refuses_rows_out_of_order():
         with pytest.raises(ValueError, match="_dupcore.group"):
             dup._dupcore.group([chunk], np.array(rows, np.int64), np.empty(len(rows), np.int64),
                                np.empty(len(rows), np.int64), True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.lists(st.sampled_from(VOCAB + ["", "zz", "é" * 9, "a_b_c_d_e_f_g_h", "x" * 30]),
+                                  max_size=9), max_size=6), min_size=1, max_size=4), st.data())
+def test_native_tokens_equal_the_table_of_the_shingle_hashes(chunks, data):
+    """Texts read as rows of a chunked column (empty pieces, unicode, long words, repeats): the same tokens,
+    document frequencies, sizes and rows as shingling them and grouping the hashes (``table``)."""
+    column = pa.chunked_array([pa.array([" ".join(w) for w in c], type=pa.large_string()) for c in chunks],
+                              type=pa.large_string())
+    flat = column.to_pylist()
+    rows = np.array(sorted(data.draw(st.sets(st.integers(0, max(len(flat) - 1, 0)), max_size=len(flat))))
+                    if flat else [], dtype=np.int64)
+    texts = pa.array([flat[r] for r in rows.tolist()], type=pa.large_string())
+    counts = dup._shingle_counts(texts, None)
+    got = dup._native_token_rows(dup._TextRows(column, rows), counts)
+    with _numpy_path():
+        h, n_sh = dup._shingle_hashes(texts)
+    h2 = h.copy()  # (_native_rows writes over its hashes)
+    want = dup._native_rows([h, n_sh], len(rows))
+    for g, w in zip(got, want):
+        assert g.dtype == w.dtype
+        np.testing.assert_array_equal(g, w)
+    slot_of = np.empty(int(counts.sum()), np.int32)
+    size, private = np.empty(len(rows), np.int64), np.empty(len(rows), np.int64)
+    hashes, df = dup._dupcore.tokens(dup._chunk_buffers(column), rows, SHINGLE_WORDS, int(dup._SHINGLE_MULT),
+                                     dup._word_hash_bytes, counts, slot_of, size, private)
+    slot2 = np.empty(len(h2), np.int32)
+    size2, private2 = np.empty(len(rows), np.int64), np.empty(len(rows), np.int64)
+    hashes2, df2 = dup._dupcore.table(h2, n_sh, slot2, size2, private2)
+    assert (hashes, df) == (hashes2, df2)
+    np.testing.assert_array_equal(slot_of, slot2)
+    np.testing.assert_array_equal(size, size2)
+    np.testing.assert_array_equal(private, private2)
+
+
+def test_tokens_refuse_bad_rows_and_counts():
+    arr = pa.array(["a b c d", "e f"], type=pa.large_string())
+    chunks = dup._chunk_buffers(arr)
+    args = (SHINGLE_WORDS, int(dup._SHINGLE_MULT), dup._word_hash_bytes)
+    for rows, counts in (([1, 0], [1, 2]), ([0, 2], [2, 1]), ([0, 1], [0, 1])):
+        with pytest.raises(ValueError, match="_dupcore.tokens"):
+            dup._dupcore.tokens(chunks, np.array(rows, np.int64), *args, np.array(counts, np.int64),
+                                np.empty(3, np.int32), np.empty(2, np.int64), np.empty(2, np.int64))
+    with pytest.raises(RuntimeError, match="shingle counts"):
+        dup._dupcore.tokens(chunks, np.array([0, 1], np.int64), *args, np.array([3, 1], np.int64),
+                            np.empty(4, np.int32), np.empty(2, np.int64), np.empty(2, np.int64))
+
+
+def test_text_ranks_in_place_and_a_partly_overlapping_output_refused():
+    big = np.array([0, 1, 1, 0, 0], np.int32)  # two texts of two occurrences; tokens 0 and 1 have ranks 1, 0
+    args = (np.array([2, 2], np.int64), np.array([1, 0], np.int32), np.array([0, 2, 4], np.int64))
+    with pytest.raises(ValueError, match="_dupcore.text_ranks"):
+        dup._dupcore.text_ranks(big[:4], *args, big[1:5].view(np.uint32))
+    slot_of = big[:4]
+    dup._dupcore.text_ranks(slot_of, *args, slot_of.view(np.uint32))  # in place
+    assert slot_of.tolist() == [0, 1, 0, 1]
