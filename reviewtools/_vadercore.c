@@ -2752,6 +2752,11 @@ static int tp_negator_before(PyObject *words, const Py_ssize_t *cl, Py_ssize_t n
    topic_verdict(text, start, end, kind, breaks, quantified, negators, not_quantifiers, vocabulary, negative,
    positive, nw, qw, cw) -> None when topic_clause gives None (or no token in the match), else
    (negator, cue, sign, cue_negator): '' for none, sign -1 without a cue (always for kinds 0 and 1). */
+static PyObject *tp_verdict(PyObject *text, Py_ssize_t start, Py_ssize_t end, long kind, PyObject *breaks,
+                            PyObject *quantified, PyObject *negators, PyObject *not_quantifiers,
+                            PyObject *vocabulary, PyObject *negative, PyObject *positive, Py_ssize_t nw,
+                            Py_ssize_t qw, Py_ssize_t cw);
+
 static PyObject *
 vc_topic_verdict(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -2777,8 +2782,16 @@ vc_topic_verdict(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_ValueError, "topic_verdict: kind in 0..2, windows >= 0");
         return NULL;
     }
-    PyObject *breaks = args[4], *quantified = args[5], *negators = args[6], *not_quantifiers = args[7],
-             *vocabulary = args[8], *negative = args[9], *positive = args[10];
+    return tp_verdict(text, start, end, kind, args[4], args[5], args[6], args[7], args[8], args[9], args[10], nw,
+                      qw, cw);
+}
+
+/* vc_topic_verdict's work on checked arguments (text a str, the word sets frozensets). */
+static PyObject *tp_verdict(PyObject *text, Py_ssize_t start, Py_ssize_t end, long kind, PyObject *breaks,
+                            PyObject *quantified, PyObject *negators, PyObject *not_quantifiers,
+                            PyObject *vocabulary, PyObject *negative, PyObject *positive, Py_ssize_t nw,
+                            Py_ssize_t qw, Py_ssize_t cw)
+{
     PyObject *doc = tp_clause_doc(text, start, end, kind == 2, breaks, quantified);
     if (!doc || doc == Py_None) return doc;
     PyObject *words = PyTuple_GET_ITEM(doc, 0), *clauses = PyTuple_GET_ITEM(doc, 1);
@@ -2852,6 +2865,92 @@ done:
     return res;
 }
 
+/* reviewtools.topics._verdict_of in C: from tp_verdict's (negator, cue, sign, cue_negator) and the phrase's
+   info (kind, vocabulary, negative, positive, rule id, phrase, quoted opening), the match's judged tuple
+   (rule id, start, end, phrase, polarity, negated, negator, cue, reason) when the verdict is no complaint; a
+   complaint (which a context rule may still void) as (topic, start, end, phrase, verdict) with verdict the
+   5-tuple (polarity, negated, negator, cue, reason). */
+static PyObject *tp_s_neutral, *tp_s_complaint, *tp_s_praise, *tp_s_negative, *tp_s_positive;
+
+static int tp_init_strings(void)
+{
+    if (tp_s_neutral) return 0;
+    tp_s_neutral = PyUnicode_InternFromString("neutral");
+    tp_s_complaint = PyUnicode_InternFromString("complaint");
+    tp_s_praise = PyUnicode_InternFromString("praise");
+    tp_s_negative = PyUnicode_InternFromString("negative");
+    tp_s_positive = PyUnicode_InternFromString("positive");
+    if (!tp_s_neutral || !tp_s_complaint || !tp_s_praise || !tp_s_negative || !tp_s_positive) {
+        Py_CLEAR(tp_s_neutral);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *tp_judged(PyObject *t, long long start, long long end, PyObject *ph, PyObject *info,
+                           PyObject *found)
+{
+    long kind = PyLong_AsLong(PyTuple_GET_ITEM(info, 0));
+    PyObject *rule_id = PyTuple_GET_ITEM(info, 4), *phrase = PyTuple_GET_ITEM(info, 5),
+             *quoted = PyTuple_GET_ITEM(info, 6);
+    PyObject *negator = PyTuple_GET_ITEM(found, 0), *cue = PyTuple_GET_ITEM(found, 1),
+             *cue_neg = PyTuple_GET_ITEM(found, 3);
+    long sign = PyLong_AsLong(PyTuple_GET_ITEM(found, 2));
+    if (PyErr_Occurred()) return NULL;
+    int has_neg = PyUnicode_GET_LENGTH(negator) > 0;
+    PyObject *polarity, *reason, *neg_out, *cue_out;
+    int negated;
+    PyObject *empty = PyUnicode_New(0, 0);
+    if (!empty) return NULL;
+    if (kind == 0 || kind == 1) {
+        cue_out = empty;
+        if (has_neg) {
+            polarity = kind == 0 ? tp_s_neutral : tp_s_complaint;
+            negated = 1;
+            neg_out = negator;
+            reason = PyUnicode_FromFormat("%U negated by %R", quoted, negator);
+        } else {
+            polarity = kind == 0 ? tp_s_complaint : tp_s_praise;
+            negated = 0;
+            neg_out = empty;
+            reason = quoted;
+            Py_INCREF(reason);
+        }
+    } else if (sign < 0) {
+        polarity = tp_s_neutral;
+        negated = has_neg;
+        neg_out = negator;
+        cue_out = empty;
+        reason = PyUnicode_FromFormat("mention %R with no cue word nearby", phrase);
+    } else {
+        PyObject *tone = sign == 0 ? tp_s_negative : tp_s_positive;
+        cue_out = cue;
+        if (PyUnicode_GET_LENGTH(cue_neg) > 0) {
+            polarity = sign == 0 ? tp_s_neutral : tp_s_complaint;
+            negated = 1;
+            neg_out = cue_neg;
+            reason = PyUnicode_FromFormat("mention %R with %U cue %R negated by %R", phrase, tone, cue, cue_neg);
+        } else {
+            polarity = sign == 0 ? tp_s_complaint : tp_s_praise;
+            negated = 0;
+            neg_out = empty;
+            reason = PyUnicode_FromFormat("mention %R with %U cue %R", phrase, tone, cue);
+        }
+    }
+    PyObject *res = NULL;
+    if (reason) {
+        if (polarity == tp_s_complaint)
+            res = Py_BuildValue("OLLO(OOOOO)", t, start, end, ph, polarity, negated ? Py_True : Py_False, neg_out,
+                                cue_out, reason);
+        else
+            res = Py_BuildValue("OLLOOOOOO", rule_id, start, end, ph, polarity, negated ? Py_True : Py_False,
+                                neg_out, cue_out, reason);
+        Py_DECREF(reason);
+    }
+    Py_DECREF(empty);
+    return res;
+}
+
 /* reviewtools.topics._field_matches' attempts and _leftmost_per_topic for a block, in one call: at each attempt
    (rows, offsets, phrase ids: int64 buffers as topic_attempts gives them, grouped by text) the phrase's bound
    regex match (matchers[p](lows[row], offset)), kept when it ends after the offset; then per text, per topic,
@@ -2860,7 +2959,10 @@ done:
    phrase)). Returns ([(row, matches), ...], next): the texts with a match, in row order, from attempt index at
    (the first of its text's attempts) on, at most limit of them (limit <= 0: all); next is the attempt index to
    go on from (len when done). Python's cyclic GC counts the tuples and lists made here: a caller that consumes
-   them in bounded pieces keeps the young generation from filling up. */
+   them in bounded pieces keeps the young generation from filling up.
+   With judge, each kept match is judged at once (reviewtools.topics._judge_matches' clause-first path: its
+   context window, topic_verdict's work and _verdict_of, tp_judged): the judged tuple, or for a complaint or
+   where there is no clause-first verdict (topic, start, end, phrase, verdict or None) for the caller. */
 typedef struct {
     long long t, start, prio, end, p;
 } TpTried;
@@ -2871,11 +2973,41 @@ vc_topic_tried(PyObject *self, PyObject *args)
     PyObject *lows, *matchers, *phrases;
     Py_buffer br = {0}, bo = {0}, bp = {0};
     Py_ssize_t at = 0, limit = 0, found = 0;
-    if (!PyArg_ParseTuple(args, "O!y*y*y*O!O!|nn", &PyList_Type, &lows, &br, &bo, &bp, &PyTuple_Type, &matchers,
-                          &PyTuple_Type, &phrases, &at, &limit))
-        return NULL;
-    PyObject *out = NULL, *end_name = NULL;
+    PyObject *judge = Py_None, *out = NULL, *end_name = NULL;
     TpTried *tried = NULL;
+    if (!PyArg_ParseTuple(args, "O!y*y*y*O!O!|nnO", &PyList_Type, &lows, &br, &bo, &bp, &PyTuple_Type, &matchers,
+                          &PyTuple_Type, &phrases, &at, &limit, &judge))
+        return NULL;
+    /* judge: (breaks, quantified, negators, not_quantifiers, nw, qw, cw, context chars, per-phrase info) */
+    PyObject *j_breaks = NULL, *j_quant = NULL, *j_negs = NULL, *j_notq = NULL, *j_info = NULL, *curly = NULL,
+             *straight = NULL;
+    Py_ssize_t j_nw = 0, j_qw = 0, j_cw = 0, j_ctx = 0;
+    if (judge != Py_None) {
+        if (!PyArg_ParseTuple(judge, "O!O!O!O!nnnnO!", &PyFrozenSet_Type, &j_breaks, &PyFrozenSet_Type, &j_quant,
+                              &PyFrozenSet_Type, &j_negs, &PyFrozenSet_Type, &j_notq, &j_nw, &j_qw, &j_cw, &j_ctx,
+                              &PyTuple_Type, &j_info)
+            || tp_init_strings() < 0)
+            goto done;
+        if (PyTuple_GET_SIZE(j_info) != PyTuple_GET_SIZE(phrases) || j_nw < 0 || j_qw < 0 || j_cw < 0 || j_ctx < 0) {
+            PyErr_SetString(PyExc_ValueError, "topic_tried: judge needs windows >= 0 and one info per phrase");
+            goto done;
+        }
+        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(j_info); k++) {
+            PyObject *in = PyTuple_GET_ITEM(j_info, k);
+            if (!PyTuple_Check(in) || PyTuple_GET_SIZE(in) != 7 || !PyLong_Check(PyTuple_GET_ITEM(in, 0))
+                || PyLong_AsLong(PyTuple_GET_ITEM(in, 0)) < 0 || PyLong_AsLong(PyTuple_GET_ITEM(in, 0)) > 2
+                || !PyFrozenSet_Check(PyTuple_GET_ITEM(in, 1)) || !PyFrozenSet_Check(PyTuple_GET_ITEM(in, 2))
+                || !PyFrozenSet_Check(PyTuple_GET_ITEM(in, 3)) || !PyUnicode_Check(PyTuple_GET_ITEM(in, 6))) {
+                if (!PyErr_Occurred())
+                    PyErr_SetString(PyExc_TypeError, "topic_tried: info is (kind 0..2, vocabulary, negative, "
+                                    "positive, rule id, phrase, quoted) per phrase");
+                goto done;
+            }
+        }
+        curly = PyUnicode_FromOrdinal(0x2019);
+        straight = PyUnicode_FromOrdinal('\'');
+        if (!curly || !straight) goto done;
+    }
     Py_ssize_t cap = 0;
     Py_ssize_t n = br.len / 8, n_lows = PyList_GET_SIZE(lows), n_phr = PyTuple_GET_SIZE(phrases);
     if (br.len % 8 || bo.len != br.len || bp.len != br.len) {
@@ -2964,9 +3096,31 @@ vc_topic_tried(PyObject *self, PyObject *args)
         for (Py_ssize_t a = 0; a < nt; a++) {
             if (first_kept || tried[a].t != last_topic) { last_topic = tried[a].t; last_end = -1; first_kept = 0; }
             if (tried[a].start < last_end) continue;
-            PyObject *entry = PyTuple_GET_ITEM(phrases, tried[a].p);
-            PyObject *m = Py_BuildValue("OLLO", PyTuple_GET_ITEM(entry, 0), tried[a].start, tried[a].end,
-                                        PyTuple_GET_ITEM(entry, 2));
+            PyObject *entry = PyTuple_GET_ITEM(phrases, tried[a].p), *m;
+            if (judge == Py_None)
+                m = Py_BuildValue("OLLO", PyTuple_GET_ITEM(entry, 0), tried[a].start, tried[a].end,
+                                  PyTuple_GET_ITEM(entry, 2));
+            else {  /* the match's context window (curly apostrophes made straight) and its clause-first verdict */
+                Py_ssize_t size = PyUnicode_GET_LENGTH(low), lo = tried[a].start - j_ctx, hi = tried[a].end + j_ctx;
+                if (lo < 0) lo = 0;
+                if (hi > size) hi = size;
+                PyObject *window = PyUnicode_Substring(low, lo, hi), *info = PyTuple_GET_ITEM(j_info, tried[a].p);
+                if (window && PyUnicode_FindChar(window, 0x2019, 0, hi - lo, 1) >= 0)
+                    Py_SETREF(window, PyUnicode_Replace(window, curly, straight, -1));
+                PyObject *v = window ? tp_verdict(window, tried[a].start - lo, tried[a].end - lo,
+                                                  PyLong_AsLong(PyTuple_GET_ITEM(info, 0)), j_breaks, j_quant, j_negs,
+                                                  j_notq, PyTuple_GET_ITEM(info, 1), PyTuple_GET_ITEM(info, 2),
+                                                  PyTuple_GET_ITEM(info, 3), j_nw, j_qw, j_cw) : NULL;
+                Py_XDECREF(window);
+                if (!v) { Py_DECREF(kept); goto fail; }
+                if (v == Py_None)  /* no clause-first verdict here: the caller judges it */
+                    m = Py_BuildValue("OLLOO", PyTuple_GET_ITEM(entry, 0), tried[a].start, tried[a].end,
+                                      PyTuple_GET_ITEM(entry, 2), Py_None);
+                else
+                    m = tp_judged(PyTuple_GET_ITEM(entry, 0), tried[a].start, tried[a].end, PyTuple_GET_ITEM(entry, 2),
+                                  info, v);
+                Py_DECREF(v);
+            }
             if (!m || PyList_Append(kept, m) < 0) { Py_XDECREF(m); Py_DECREF(kept); goto fail; }
             Py_DECREF(m);
             last_end = tried[a].end;
@@ -2983,6 +3137,8 @@ fail:
 done:
     PyMem_Free(tried);
     Py_XDECREF(end_name);
+    Py_XDECREF(curly);
+    Py_XDECREF(straight);
     if (br.obj) PyBuffer_Release(&br);
     if (bo.obj) PyBuffer_Release(&bo);
     if (bp.obj) PyBuffer_Release(&bp);
@@ -3476,7 +3632,10 @@ static PyMethodDef module_methods[] = {
     {"topic_tried", (PyCFunction)vc_topic_tried, METH_VARARGS,
      "topic_tried(lows, rows, offsets, phrase_ids, matchers, phrases[, at, limit]) -> ([(row, [(topic, start, "
      "end, phrase), ...]), ...], next): reviewtools.topics._field_matches' regex attempts and _leftmost_per_topic "
-     "for a block, from attempt index at, at most limit texts with a match"},
+     "for a block, from attempt index at, at most limit texts with a match; with judge (breaks, quantified, "
+     "negators, not_quantifiers, nw, qw, cw, context chars, per-phrase (kind, vocabulary, negative, positive, "
+     "rule id, phrase, quoted)) each match judged on its clause as topic_verdict does: the judged 9-tuple, or "
+     "(topic, start, end, phrase, verdict) for a complaint, verdict None where topic_verdict gives None"},
     {"topic_window", (PyCFunction)vc_topic_window, METH_VARARGS,
      "topic_window(text, start, end, breaks, reach) -> None when a token runs across start or end, else (words, "
      "clauses, sentences, first, last): reviewtools.topics._window_doc's tokens"},

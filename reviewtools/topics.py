@@ -1738,19 +1738,67 @@ def _field_matches(
     core = _clause_core()
     tried_of = getattr(core, "topic_tried", None) if core is not None and hasattr(core, "topic_attempts") else None
     native_args = _native_attempts_args(ix) if tried_of is not None else None
+    judge = _native_judge_args(ix, m, lex) if native_args is not None else None
     for b0 in range(0, len(texts), _PREFILTER_BLOCK_ROWS):
         lows = [_lower(t) for t in texts[b0 : b0 + _PREFILTER_BLOCK_ROWS]]
-        if native_args is not None:  # the attempts, their regex matches and the leftmost selection in C
+        if native_args is not None:  # the attempts, their regex matches, the leftmost selection and verdicts in C
             attempts = core.topic_attempts(lows, *native_args)
             at, total = 0, len(attempts[0]) // 8
             while at < total:  # in pieces: a whole block's tuples at once would fill GC's young generation
-                got, at = tried_of(lows, *attempts, ix.matchers, ix.phrases, at, _TRIED_PIECE)
+                got, at = tried_of(lows, *attempts, ix.matchers, ix.phrases, at, _TRIED_PIECE, judge)
                 for row, matches in got:
-                    yield b0 + row, _judge_matches(lows[row], matches, m, lex, core=core)
+                    yield b0 + row, _finish_judged(lows[row], matches, m, lex, core)
             continue
         rows, offsets, phrase_ids = _candidate_attempts(lows, ix)
         for row, matches in _tried_matches(lows, rows, offsets, phrase_ids, ix):
             yield b0 + row, _judge_matches(lows[row], matches, m, lex, core=core)
+
+
+def _native_judge_args(ix: _PhraseIndex, m: _Matcher, lex: _Lexicon) -> tuple[Any, ...]:
+    """``judge`` of the native ``topic_tried`` for the phrases of ``ix`` (``m``'s topics): the lexicon's word
+    sets, the windows, :data:`_CONTEXT_CHARS` and per phrase id what :func:`_judge_matches` and
+    :func:`_verdict_of` read of it (its kind's code, vocabulary, the topic's cue words when a mention, the
+    rule id, the phrase and the reason's opening). Cached on ``ix`` for ``m`` and ``lex``."""
+    cached = ix.__dict__.get("_judge_args")
+    if cached is not None and cached[0] is m and cached[1] is lex:
+        return cached[2]
+    info = []
+    for t, _prio, ph in ix.phrases:
+        rule = m.topics[t].rule
+        mention = ph.kind == "mention"
+        info.append((_KIND_CODES[ph.kind], ph.vocabulary,
+                     _cue_union(lex.negative, rule.negative_cues) if mention else _NO_WORDS,
+                     _cue_union(lex.positive, rule.positive_cues) if mention else _NO_WORDS,
+                     rule.id, ph.phrase, _quoted(ph.kind, ph.phrase)))
+    args = (lex.break_words, lex.quantified_negators, lex.negators, lex.not_quantifiers, NEGATION_WINDOW,
+            QUANTIFIED_NEGATION_WINDOW, CUE_WINDOW, _CONTEXT_CHARS, tuple(info))
+    ix.__dict__["_judge_args"] = (m, lex, args)
+    return args
+
+
+def _finish_judged(
+    low: str, matches: list[tuple], m: _Matcher, lex: _Lexicon, core: Any
+) -> list[tuple[str, int, int, _Phrase, str, bool, str, str, str]]:
+    """:func:`_judge_matches` of ``low``'s matches as the native ``topic_tried`` judged them: a judged tuple
+    stands; a complaint ``(topic, start, end, phrase, verdict)`` is judged again on its sentence for the context
+    rules (as :func:`_judge_matches` does); ``verdict`` None (no clause-first verdict) goes to
+    :func:`_judge_matches` itself."""
+    out = []
+    for item in matches:
+        if len(item) == 9:
+            out.append(item)
+            continue
+        t, s, e, ph, verdict = item
+        if verdict is not None:
+            lo = max(0, s - _CONTEXT_CHARS)
+            got = _window_doc(low[lo : e + _CONTEXT_CHARS], s - lo, e - lo, lex, core)
+            if got is not None:
+                rule = m.topics[t].rule
+                rules = _rules_that_can_start(got[0].words, lex)
+                out.append((rule.id, s, e, ph, *_with_veto(verdict, got[0], got[1], got[2], rule, lex, rules)))
+                continue
+        out += _judge_matches(low, [(t, s, e, ph)], m, lex, core=core)
+    return out
 
 
 #: Texts with a match the native ``topic_tried`` returns per call (a bound on the tuples alive at once).

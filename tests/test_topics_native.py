@@ -468,3 +468,59 @@ def test_native_tried_refuses_bad_arguments():
         CORE.topic_tried(["it arrived broken"], rows, offsets, phrases, ix.matchers[:-1], ix.phrases)
     with pytest.raises(TypeError):
         CORE.topic_tried(["it arrived broken"], rows, offsets, phrases, list(ix.matchers), ix.phrases)
+
+
+def _judged_agree(lows: list[str], ix, m) -> tuple[int, int]:
+    """topic_tried with ``judge`` and _finish_judged == topic_tried's matches judged by _judge_matches."""
+    judge = topics._native_judge_args(ix, m, LEX)
+    attempts = CORE.topic_attempts(lows, *topics._native_attempts_args(ix))
+    plain, _ = CORE.topic_tried(lows, *attempts, ix.matchers, ix.phrases)
+    judged, _ = CORE.topic_tried(lows, *attempts, ix.matchers, ix.phrases, 0, 0, judge)
+    assert [row for row, _ in judged] == [row for row, _ in plain]
+    n = left = 0
+    for (row, matches), (_, raw) in zip(judged, plain, strict=True):
+        want = topics._judge_matches(lows[row], raw, m, LEX, core=CORE)
+        assert topics._finish_judged(lows[row], matches, m, LEX, CORE) == want, lows[row]
+        assert topics._judge_matches(lows[row], raw, m, LEX, core=None) == want
+        n += len(want)
+        left += sum(len(x) == 5 for x in matches)
+    return n, left
+
+
+@needs_tried
+def test_native_judged_tried_on_the_examples():
+    texts = EXAMPLES + ["it’s not a single jar broken, if it breaks I’ll return it. none of them leaked, no refund",
+                        "not great shipping, the price isn't cheap but fine; quite few arrived broken",
+                        "İİİ arrived cracked", "broken’s arrived late’", ""]
+    lows = [topics._lower(t) for t in texts]
+    n, left = _judged_agree(lows, topics._phrase_index(None), topics._matcher(None))
+    assert n > 200 and left > 10  # not vacuous: judged matches, and complaints left for the context rules
+    for topic in topics.topic_ids():
+        _judged_agree(lows, topics._phrase_index((topic,)), topics._matcher((topic,)))
+
+
+@needs_tried
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(st.one_of(review_text(), review_text().map(str.lower), VERDICT_TEXT), max_size=8),
+       which=st.sampled_from(["all", "one", "some"]), pick=st.integers(0, 1000))
+def test_native_judged_tried_equals_judge_matches(texts, which, pick):
+    ids = list(topics.topic_ids())
+    selected = None if which == "all" else (ids[pick % len(ids)],) if which == "one" else tuple(sorted(ids[::3]))
+    _judged_agree([topics._lower(t) for t in texts], topics._phrase_index(selected), topics._matcher(selected))
+
+
+@needs_tried
+def test_native_judge_args_are_refused_when_malformed():
+    ix, m = topics._phrase_index(None), topics._matcher(None)
+    judge = topics._native_judge_args(ix, m, LEX)
+    assert topics._native_judge_args(ix, m, LEX) is judge  # cached
+    lows = ["it arrived broken"]
+    attempts = CORE.topic_attempts(lows, *topics._native_attempts_args(ix))
+    with pytest.raises(ValueError):  # one info per phrase
+        CORE.topic_tried(lows, *attempts, ix.matchers, ix.phrases, 0, 0, judge[:-1] + (judge[-1][:-1],))
+    bad_info = list(judge[-1])
+    bad_info[0] = (3,) + bad_info[0][1:]
+    with pytest.raises(TypeError):
+        CORE.topic_tried(lows, *attempts, ix.matchers, ix.phrases, 0, 0, judge[:-1] + (tuple(bad_info),))
+    with pytest.raises(TypeError):
+        CORE.topic_tried(lows, *attempts, ix.matchers, ix.phrases, 0, 0, (set(),) + judge[1:])
