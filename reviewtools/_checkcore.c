@@ -10,6 +10,9 @@
  * when a 1- or 2-byte literal starts with its byte(s), or a bitmap of hashed 3- or 4-byte prefixes holds the
  * bytes there; then the literals of that prefix are compared. A row stops being read once every id given has
  * been found in it.
+ *
+ * head_word_counts(...): the language prefilter's English test (tokens, English-only words, letters) over the
+ * first bytes of some rows (see the function).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -241,12 +244,153 @@ done:
     return res;
 }
 
+/* head_word_counts(data, offsets, rows, maxlen, keys, longest, tokens, words, letters): for each row index r of
+ * the int64 rows, over the first maxlen bytes of row r (data[offsets[r]:offsets[r+1]]), the number of tokens
+ * (maximal runs of ASCII letters and digits; any other byte ends one), of those tokens of at most longest (<= 8)
+ * bytes whose lower-cased bytes, read as a little-endian uint64, are among keys (uint64, non-zero), and of ASCII
+ * letters, written into the int64 buffers tokens, words and letters at the row's place in rows. On an ASCII row
+ * these are _vadercore.ascii_word_counts of the row's first maxlen characters (the language prefilter's test),
+ * without a str per row. */
+static PyObject *py_head_word_counts(PyObject *self, PyObject *args) {
+    (void)self;
+    Py_buffer bd, bo, br, bk, bt, bw, bl;
+    Py_ssize_t maxlen;
+    int longest;
+    if (!PyArg_ParseTuple(args, "y*y*y*ny*iw*w*w*", &bd, &bo, &br, &maxlen, &bk, &longest, &bt, &bw, &bl))
+        return NULL;
+    PyObject *res = NULL;
+    uint64_t *set = NULL;
+    Py_ssize_t n = bo.len / (Py_ssize_t)sizeof(int64_t) - 1;
+    Py_ssize_t m = br.len / (Py_ssize_t)sizeof(int64_t);
+    Py_ssize_t nk = bk.len / (Py_ssize_t)sizeof(uint64_t);
+    if (n < 0 || check_buffer(&bo, n + 1, sizeof(int64_t), "offsets") < 0
+        || check_buffer(&br, m, sizeof(int64_t), "rows") < 0 || check_buffer(&bk, nk, sizeof(uint64_t), "keys") < 0
+        || check_buffer(&bt, m, sizeof(int64_t), "tokens") < 0 || check_buffer(&bw, m, sizeof(int64_t), "words") < 0
+        || check_buffer(&bl, m, sizeof(int64_t), "letters") < 0) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "offsets must hold at least one value");
+        goto done;
+    }
+    if (longest < 0 || longest > 8 || maxlen < 0) {
+        PyErr_SetString(PyExc_ValueError, "longest must be between 0 and 8, maxlen >= 0");
+        goto done;
+    }
+    const unsigned char *data = (const unsigned char *)bd.buf;
+    const int64_t *offsets = (const int64_t *)bo.buf, *rows = (const int64_t *)br.buf;
+    const uint64_t *keys = (const uint64_t *)bk.buf;
+    int64_t *tokens = (int64_t *)bt.buf, *words = (int64_t *)bw.buf, *letters = (int64_t *)bl.buf;
+    for (Py_ssize_t i = 0; i < m; i++) {
+        int64_t r = rows[i];
+        if (r < 0 || r >= n || offsets[r] < 0 || offsets[r] > offsets[r + 1] || offsets[r + 1] > bd.len) {
+            PyErr_SetString(PyExc_ValueError, "rows must index rows whose offsets lie inside data");
+            goto done;
+        }
+    }
+    /* the keys in an open-addressing set (a key is never 0: every word has a first byte) */
+    size_t cap = 16;
+    while (cap < (size_t)nk * 4) cap <<= 1;
+    int shift = 64;
+    for (size_t c = cap; c > 1; c >>= 1) shift--;
+    set = (uint64_t *)PyMem_Calloc(cap, sizeof(uint64_t));
+    if (!set) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < nk; k++) {
+        size_t at = (size_t)((keys[k] * 0x9E3779B97F4A7C15ULL) >> shift);
+        while (set[at] && set[at] != keys[k]) at = (at + 1) & (cap - 1);
+        set[at] = keys[k];
+    }
+    /* The scan below has no branch per byte: it keeps the token so far packed big-endian (its last 8 bytes) and
+     * its length, and at each token end looks the packed token up in a second set, indexed without probing
+     * (a multiplier that puts every key in its own slot is searched for; failing one, the probing loop). */
+    unsigned char al[256], let[256], low[256];
+    for (int x = 0; x < 256; x++) {
+        let[x] = (x >= 'a' && x <= 'z') || (x >= 'A' && x <= 'Z');
+        al[x] = let[x] || (x >= '0' && x <= '9');
+        low[x] = (unsigned char)(let[x] ? (x | 0x20) : x);
+    }
+    uint64_t flat[1024];
+    uint64_t mult = 0;
+    for (uint64_t trial = 0; trial < 64 && !mult; trial++) {
+        uint64_t mu = (0x9E3779B97F4A7C15ULL + trial * 0x632BE59BD9B4E019ULL) | 1;
+        memset(flat, 0, sizeof flat);
+        int ok = 1;
+        for (Py_ssize_t k = 0; k < nk && ok; k++) {
+            uint64_t key = keys[k], be = 0;
+            for (; key; key >>= 8) be = (be << 8) | (key & 0xFF); /* little-endian bytes -> big-endian pack */
+            size_t at = (size_t)((be * mu) >> 54);
+            if (flat[at] && flat[at] != be) ok = 0;
+            flat[at] = be;
+        }
+        if (ok) mult = mu;
+    }
+    for (Py_ssize_t i = 0; i < m; i++) {
+        const unsigned char *c = data + offsets[rows[i]];
+        Py_ssize_t len = (Py_ssize_t)(offsets[rows[i] + 1] - offsets[rows[i]]);
+        if (len > maxlen) len = maxlen;
+        int64_t nt = 0, nw = 0, nl = 0;
+        if (mult) {
+            uint64_t packed = 0, prev = 0;
+            int64_t plen = 0;
+            for (Py_ssize_t k = 0; k < len; k++) {
+                unsigned char x = c[k];
+                int64_t a = al[x];
+                nl += let[x];
+                nt += a & !prev;
+                /* a token ended before this byte: look it up (its packed value and length are still there) */
+                int64_t end = (int64_t)prev & !a;
+                nw += end & (plen <= longest) & (flat[(packed * mult) >> 54] == packed);
+                uint64_t keep = (uint64_t)0 - (uint64_t)a;
+                packed = ((packed << 8) | low[x]) & keep;
+                plen = (plen + 1) & (int64_t)keep;
+                prev = (uint64_t)a;
+            }
+            if (prev) nw += (plen <= longest) & (flat[(packed * mult) >> 54] == packed);
+        } else {
+            Py_ssize_t k = 0;
+            while (k < len) {
+                unsigned char x = c[k];
+                if (!al[x]) { k++; continue; }
+                Py_ssize_t a = k;
+                uint64_t packed = 0;
+                for (; k < len && al[c[k]]; k++) {
+                    nl += let[c[k]];
+                    if (k - a < 8) packed |= (uint64_t)low[c[k]] << (8 * (k - a));
+                }
+                nt++;
+                if (k - a <= longest) {
+                    size_t at = (size_t)((packed * 0x9E3779B97F4A7C15ULL) >> shift);
+                    while (set[at] && set[at] != packed) at = (at + 1) & (cap - 1);
+                    nw += set[at] == packed;
+                }
+            }
+        }
+        tokens[i] = nt;
+        words[i] = nw;
+        letters[i] = nl;
+    }
+    res = Py_NewRef(Py_None);
+done:
+    PyMem_Free(set);
+    PyBuffer_Release(&bd);
+    PyBuffer_Release(&bo);
+    PyBuffer_Release(&br);
+    PyBuffer_Release(&bk);
+    PyBuffer_Release(&bt);
+    PyBuffer_Release(&bw);
+    PyBuffer_Release(&bl);
+    return res;
+}
+
 static PyMethodDef methods[] = {
     {"literal_rows", py_literal_rows, METH_VARARGS,
      "literal_rows(data, offsets, lits, lens, ids, cls, edges, out): OR into out[j] (uint64) the bit 1 << ids[k] of "
      "each literal k (lits cut by the int32 lens) found in row j (data[offsets[j]:offsets[j+1]], int64 offsets), "
      "bounded on both sides by a row end or a byte that row cls[k] (int8, -1: none) of edges (256 bytes a row) "
      "marks."},
+    {"head_word_counts", py_head_word_counts, METH_VARARGS,
+     "head_word_counts(data, offsets, rows, maxlen, keys, longest, tokens, words, letters): per row of rows, "
+     "ASCII tokens, key words and letters in its first maxlen bytes (as _vadercore.ascii_word_counts)."},
     {NULL, NULL, 0, NULL},
 };
 

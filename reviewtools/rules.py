@@ -3220,8 +3220,14 @@ def _pre_language(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np
         rows = np.flatnonzero(en_ok & letters & ascii_rows)
         m = len(rows)
         tokens, words, lets = (np.empty(m, dtype=np.int64) for _ in range(3))
-        core.ascii_word_counts([batch.texts[j][:LANGUAGE_MAX_CHARS] for j in rows.tolist()], keys, longest,
-                               tokens, words, lets)
+        lc = _literal_core()
+        if lc is not None and m:  # the same counts from the rows' bytes (ASCII: a character is a byte)
+            data, offsets = batch._bytes("text")
+            lc.head_word_counts(data, offsets, rows.astype(np.int64), LANGUAGE_MAX_CHARS, keys, longest, tokens,
+                                words, lets)
+        else:
+            core.ascii_word_counts([batch.texts[j][:LANGUAGE_MAX_CHARS] for j in rows.tolist()], keys, longest,
+                                   tokens, words, lets)
         plain = np.zeros(batch.n, dtype=bool)
         plain[rows] = (words >= ENGLISH_FAST_MIN_WORDS) & (words >= ENGLISH_FAST_MIN_SHARE * tokens)
         other = en_ok & letters & ~ascii_rows
