@@ -1,9 +1,9 @@
 /* Byte scans of reviewtools.rules' per-review checks in C (optional; without it the Python module gets the same
  * rows from Hyperscan or RE2, and tests compare the two).
  *
- * literal_rows(data, offsets, lits, lens, ids, cls, edges, out): for each row j (bytes data[offsets[j]:offsets[j+1]]),
- * OR into the uint64 out[j] the bit 1 << ids[k] of every literal k (the bytes of lits, cut by the int32 lengths
- * lens, each >= 1) that occurs in the row; a literal with cls[k] >= 0 (int8) counts only where the bytes next to
+ * literal_rows(data, offsets, lits, lens, bits, cls, edges, out): for each row j (bytes data[offsets[j]:offsets[j+1]]),
+ * OR into the uint64 out[j] the non-zero uint64 bits[k] of every literal k (the bytes of lits, cut by the int32
+ * lengths lens, each >= 1) that occurs in the row (one literal can stand for several patterns); a literal with cls[k] >= 0 (int8) counts only where the bytes next to
  * it are row ends or bytes that row cls[k] of edges (rows of 256 0/1 bytes, none marking an ASCII letter or digit)
  * marks, as RE2's
  * (?:^|[class])literal(?:[class]|$) over one row. One pass over each row's bytes: a position is looked at only
@@ -52,7 +52,8 @@ static int check_buffer(Py_buffer *b, Py_ssize_t count, Py_ssize_t size, const c
 
 typedef struct {
     const unsigned char *lits, *edges;
-    const int32_t *lens, *ids;
+    const int32_t *lens;
+    const uint64_t *bits;
     const int8_t *cls;
     const Py_ssize_t *starts;
     const int32_t *next;
@@ -71,8 +72,8 @@ static inline int found_at(const lits_t *L, int32_t k, const unsigned char *p, c
 static inline uint64_t walk(const lits_t *L, int32_t k, uint64_t found, const unsigned char *p,
                             const unsigned char *a, const unsigned char *e) {
     for (; k >= 0; k = L->next[k]) {
-        uint64_t bit = (uint64_t)1 << L->ids[k];
-        if (!(found & bit) && found_at(L, k, p, a, e)) found |= bit;
+        uint64_t bit = L->bits[k];
+        if ((found & bit) != bit && found_at(L, k, p, a, e)) found |= bit;
     }
     return found;
 }
@@ -92,7 +93,7 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "offsets must hold at least one value");
         goto done;
     }
-    if (check_buffer(&bo, n + 1, sizeof(int64_t), "offsets") < 0 || check_buffer(&bi, nl, sizeof(int32_t), "ids") < 0
+    if (check_buffer(&bo, n + 1, sizeof(int64_t), "offsets") < 0 || check_buffer(&bi, nl, sizeof(uint64_t), "bits") < 0
         || check_buffer(&bc, nl, sizeof(int8_t), "cls") < 0 || check_buffer(&be, ncls, 256, "edges") < 0
         || check_buffer(&bout, n, sizeof(uint64_t), "out") < 0)
         goto done;
@@ -134,7 +135,7 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
     for (uint32_t h = 0; h < (1u << B4); h++) head4[h] = head4b[h] = -1;
     for (uint32_t h = 0; h < (1u << B3); h++) head3[h] = head3b[h] = -1;
     lits_t L = {(const unsigned char *)bl.buf, (const unsigned char *)be.buf, (const int32_t *)bn.buf,
-                (const int32_t *)bi.buf, (const int8_t *)bc.buf, starts, next};
+                (const uint64_t *)bi.buf, (const int8_t *)bc.buf, starts, next};
     /* 1- and 2-byte literals without a class in direct tables; with one, in a chain per first byte; 3-byte ones
      * by the hash of their bytes, longer ones by the hash of their first four bytes (a chain per hash value);
      * the literals with a class in tables of their own, looked at only where a word can start (after a row's
@@ -146,14 +147,14 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
     for (int c = 0; c < 256; c++) alnum[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     for (Py_ssize_t k = 0; k < nl; k++) {
         int32_t len = L.lens[k];
-        if (len < 1 || L.ids[k] < 0 || L.ids[k] > 63 || pos + len > bl.len || L.cls[k] >= ncls) {
+        if (len < 1 || !L.bits[k] || pos + len > bl.len || L.cls[k] >= ncls) {
             PyErr_SetString(PyExc_ValueError,
-                            "bad literal (lengths >= 1 inside lits, ids 0..63, classes -1 or a row of edges)");
+                            "bad literal (lengths >= 1 inside lits, bits not 0, classes -1 or a row of edges)");
             goto done;
         }
         starts[k] = pos;
         const unsigned char *p = L.lits + pos;
-        uint64_t bit = (uint64_t)1 << L.ids[k];
+        uint64_t bit = L.bits[k];
         int b = L.cls[k] >= 0;
         all |= bit;
         bounded |= b;
@@ -204,7 +205,7 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
                 uint64_t ws = (uint64_t)!alnum[p == a ? 0 : p[-1]];
                 if (ws & bm4b[h >> 6] >> (h & 63)) found = walk(&L, head4b[h], found, p, a, e);
                 if (ws & bm3b[h3 >> 6] >> (h3 & 63)) found = walk(&L, head3b[h3], found, p, a, e);
-                if (short_cls && head1[p[0]] >= 0) found = walk(&L, head1[p[0]], found, p, a, e);
+                if (ws & (uint64_t)short_cls & (uint64_t)(head1[p[0]] >= 0)) found = walk(&L, head1[p[0]], found, p, a, e);
             }
         }
         /* the last three bytes: only literals of 1-3 bytes fit */
@@ -216,7 +217,7 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
             }
             if (two && e - p >= 2) found |= two[p[0] | (p[1] << 8)];
             if (has1) found |= one[p[0]];
-            if (short_cls && head1[p[0]] >= 0) found = walk(&L, head1[p[0]], found, p, a, e);
+            if (short_cls && head1[p[0]] >= 0 && (p == a || !alnum[p[-1]])) found = walk(&L, head1[p[0]], found, p, a, e);
         }
         out[j] = found;
     }
@@ -384,7 +385,7 @@ done:
 
 static PyMethodDef methods[] = {
     {"literal_rows", py_literal_rows, METH_VARARGS,
-     "literal_rows(data, offsets, lits, lens, ids, cls, edges, out): OR into out[j] (uint64) the bit 1 << ids[k] of "
+     "literal_rows(data, offsets, lits, lens, bits, cls, edges, out): OR into out[j] (uint64) the bits[k] (uint64) of "
      "each literal k (lits cut by the int32 lens) found in row j (data[offsets[j]:offsets[j+1]], int64 offsets), "
      "bounded on both sides by a row end or a byte that row cls[k] (int8, -1: none) of edges (256 bytes a row) "
      "marks."},

@@ -2262,28 +2262,24 @@ def _literal_form(pattern: str) -> tuple[tuple[str, ...], int] | None:
 def _literal_plan(patterns: tuple[str, ...]) -> tuple[bytes, np.ndarray, np.ndarray, np.ndarray,
                                                        tuple[str, ...]] | None:
     """Those of ``patterns`` :func:`_literal_form` reads (at most 64), as ``_checkcore.literal_rows`` takes
-    them: the literals' UTF-8 bytes concatenated, their int32 lengths, the int32 position of their pattern in
-    the returned order, their int8 neighbour class; None when there is none."""
+    them: the distinct (literal, neighbour class) pairs' UTF-8 bytes concatenated, their int32 lengths, the
+    uint64 bits of the patterns holding them (bit k: the k-th pattern of the returned order), their int8
+    neighbour class; None when there is none."""
     order: list[str] = []
-    blob: list[bytes] = []
-    lens: list[int] = []
-    ids: list[int] = []
-    cls: list[int] = []
+    bits: dict[tuple[bytes, int], int] = {}
     for p in patterns:
         form = _literal_form(p)
         if form is None or len(order) >= 64 or p in order:
             continue
         for lit in form[0]:
-            b = lit.encode("utf-8")
-            blob.append(b)
-            lens.append(len(b))
-            ids.append(len(order))
-            cls.append(form[1])
+            key = (lit.encode("utf-8"), form[1])
+            bits[key] = bits.get(key, 0) | 1 << len(order)
         order.append(p)
     if not order:
         return None
-    return (b"".join(blob), np.asarray(lens, dtype=np.int32), np.asarray(ids, dtype=np.int32),
-            np.asarray(cls, dtype=np.int8), tuple(order))
+    return (b"".join(b for b, _ in bits), np.asarray([len(b) for b, _ in bits], dtype=np.int32),
+            np.asarray(list(bits.values()), dtype=np.uint64), np.asarray([c for _, c in bits], dtype=np.int8),
+            tuple(order))
 
 
 _LITERAL_EDGE_BYTES: Final[bytes] = b"".join(t.tobytes() for _, t in _LITERAL_EDGES)
@@ -2493,9 +2489,9 @@ class _Batch:
             if lits is None:
                 return {}
             data, offsets = self._bytes(view)
-            blob, lens, ids, cls, order = lits
+            blob, lens, bits, cls, order = lits
             masks = np.zeros(self.n, dtype=np.uint64)
-            core.literal_rows(data, offsets, blob, lens, ids, cls, _LITERAL_EDGE_BYTES, masks)
+            core.literal_rows(data, offsets, blob, lens, bits, cls, _LITERAL_EDGE_BYTES, masks)
             return {p: (masks & np.uint64(1 << k)) != 0 for k, p in enumerate(order)}
 
         return self.memo(("native", view), make)

@@ -119,7 +119,8 @@ def test_property_literal_rows_byte_definition(rows, lits, edge):
     offsets = np.cumsum([0] + [len(r) for r in rows]).astype(np.int64)
     out = np.zeros(len(rows), dtype=np.uint64)
     CORE.literal_rows(data, offsets, b"".join(x for x, _ in lits), np.asarray([len(x) for x, _ in lits], np.int32),
-                      np.arange(len(lits), dtype=np.int32), np.asarray([c for _, c in lits], np.int8),
+                      np.left_shift(1, np.arange(len(lits), dtype=np.uint64)).astype(np.uint64),
+                      np.asarray([c for _, c in lits], np.int8),
                       b"".join(edges), out)
     assert out.tolist() == _reference(rows, lits, edges)
 
@@ -127,18 +128,18 @@ def test_property_literal_rows_byte_definition(rows, lits, edge):
 @needs_core
 def test_bad_arguments_raise():
     data = np.frombuffer(b"abcdef", dtype=np.uint8)
-    ok = (b"ab", np.array([2], np.int32), np.array([0], np.int32), np.array([-1], np.int8), bytes(256))
+    ok = (b"ab", np.array([2], np.int32), np.array([1], np.uint64), np.array([-1], np.int8), bytes(256))
     out = np.zeros(1, dtype=np.uint64)
     CORE.literal_rows(data, np.array([0, 6], np.int64), *ok, out)
     assert out.tolist() == [1]
     for offsets in ([0, 7], [3, 2], [-1, 2]):
         with pytest.raises(ValueError):
             CORE.literal_rows(data, np.array(offsets, np.int64), *ok, np.zeros(1, dtype=np.uint64))
-    for lits, lens, ids, cls in ((b"ab", [3], [0], [-1]), (b"ab", [0], [0], [-1]), (b"ab", [2], [64], [-1]),
-                                 (b"ab", [2], [0], [1])):
+    for lits, lens, bits, cls in ((b"ab", [3], [1], [-1]), (b"ab", [0], [1], [-1]), (b"ab", [2], [0], [-1]),
+                                  (b"ab", [2], [1], [1])):
         with pytest.raises(ValueError):
             CORE.literal_rows(data, np.array([0, 6], np.int64), lits, np.array(lens, np.int32),
-                              np.array(ids, np.int32), np.array(cls, np.int8), bytes(256), out)
+                              np.array(bits, np.uint64), np.array(cls, np.int8), bytes(256), out)
     with pytest.raises(ValueError):  # a class marking a letter: the scan looks at word starts only
         CORE.literal_rows(data, np.array([0, 6], np.int64), *ok[:4], bytes(97) + b"\x01" + bytes(158), out)
 
