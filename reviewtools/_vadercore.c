@@ -2527,12 +2527,20 @@ static int tp_numbered(PyObject *text, int kind, const void *data, Py_ssize_t lo
 /* reviewtools.topics._window_doc's tokens of one context window (curly apostrophes already made straight):
    None when a token runs across start or end, else (words, clauses, sentences, first, last): from the last
    token before the match's sentence to the sentence's end, then at most reach tokens past it. */
+static PyObject *tp_window_doc(PyObject *text, Py_ssize_t start, Py_ssize_t end, PyObject *breaks, Py_ssize_t reach);
+
 static PyObject *
 vc_topic_window(PyObject *self, PyObject *args)
 {
     PyObject *text, *breaks;
     Py_ssize_t start, end, reach;
     if (!PyArg_ParseTuple(args, "UnnO!n", &text, &start, &end, &PyFrozenSet_Type, &breaks, &reach)) return NULL;
+    return tp_window_doc(text, start, end, breaks, reach);
+}
+
+/* vc_topic_window's work on parsed arguments. */
+static PyObject *tp_window_doc(PyObject *text, Py_ssize_t start, Py_ssize_t end, PyObject *breaks, Py_ssize_t reach)
+{
     Py_ssize_t size = PyUnicode_GET_LENGTH(text);
     if (start < 0 || end < start || end > size) {
         PyErr_SetString(PyExc_ValueError, "topic_window: need 0 <= start <= end <= len(text)");
@@ -2951,6 +2959,192 @@ static PyObject *tp_judged(PyObject *t, long long start, long long end, PyObject
     return res;
 }
 
+/* reviewtools.topics._Doc._marker_at: the end token (exclusive) of marker (a tuple of frozensets of
+   alternatives, an alternative of two words written "w1 w2") when it starts at token j of words, else -1; -2
+   with an error set. */
+static Py_ssize_t tp_marker_at(PyObject *words, Py_ssize_t n, Py_ssize_t j, PyObject *marker)
+{
+    Py_ssize_t k = j;
+    for (Py_ssize_t a = 0; a < PyTuple_GET_SIZE(marker); a++) {
+        PyObject *alts = PyTuple_GET_ITEM(marker, a);
+        if (k >= n) return -1;
+        PyObject *w = PyList_GET_ITEM(words, k);
+        int in = PySet_Contains(alts, w);
+        if (in < 0) return -2;
+        if (in) { k += 1; continue; }
+        if (k + 1 >= n) return -1;
+        PyObject *two = PyUnicode_FromFormat("%U %U", w, PyList_GET_ITEM(words, k + 1));
+        if (!two) return -2;
+        in = PySet_Contains(alts, two);
+        Py_DECREF(two);
+        if (in < 0) return -2;
+        if (!in) return -1;
+        k += 2;
+    }
+    return k;
+}
+
+static PyObject *tp_join_words(PyObject *words, Py_ssize_t lo, Py_ssize_t hi)
+{
+    PyObject *piece = PyList_GetSlice(words, lo, hi), *sep = piece ? PyUnicode_FromString(" ") : NULL;
+    PyObject *res = sep ? PyUnicode_Join(sep, piece) : NULL;
+    Py_XDECREF(piece);
+    Py_XDECREF(sep);
+    return res;
+}
+
+/* reviewtools.topics._Doc.context_veto (with _conditional and _marker_at) on a window's tokens: the first
+   context rule, in order, whose marker voids a complaint of topic on tokens first..last. rules: per rule
+   (topics, except_topics, scope 0 clause / 1 sentence / 2 conditional, before, after, reset, markers_by_start,
+   reason); start_masks: per word a marker can start with, the bit mask of the rules with such a marker (a
+   rule none of whose first words is among the tokens is skipped, as _rules_that_can_start does). 1 with
+   *reason and *marker (new references) set, 0 for none, -1 with an error set. */
+static int tp_veto(PyObject *words, const Py_ssize_t *cl, const Py_ssize_t *se, Py_ssize_t n, Py_ssize_t first,
+                   Py_ssize_t last, PyObject *topic, PyObject *rules, PyObject *start_masks, PyObject *modals,
+                   PyObject *breaks, PyObject **reason, PyObject **marker_out)
+{
+    *reason = *marker_out = NULL;
+    if (first >= n) return 0;
+    unsigned long long present = 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *mask = PyDict_GetItemWithError(start_masks, PyList_GET_ITEM(words, k));
+        if (!mask) {
+            if (PyErr_Occurred()) return -1;
+            continue;
+        }
+        present |= PyLong_AsUnsignedLongLong(mask);
+        if (PyErr_Occurred()) return -1;
+    }
+    Py_ssize_t clause = cl[first], sentence = se[first];
+    for (Py_ssize_t r = 0; r < PyTuple_GET_SIZE(rules) && present; r++) {
+        if (!(present >> r & 1)) continue;
+        PyObject *rule = PyTuple_GET_ITEM(rules, r);
+        PyObject *topics = PyTuple_GET_ITEM(rule, 0), *except = PyTuple_GET_ITEM(rule, 1),
+                 *reset = PyTuple_GET_ITEM(rule, 5), *starts = PyTuple_GET_ITEM(rule, 6);
+        long scope = PyLong_AsLong(PyTuple_GET_ITEM(rule, 2));
+        Py_ssize_t before = PyLong_AsSsize_t(PyTuple_GET_ITEM(rule, 3)), after = PyLong_AsSsize_t(PyTuple_GET_ITEM(rule, 4));
+        if (PyErr_Occurred()) return -1;
+        int in;
+        if (PySet_GET_SIZE(topics)) {
+            if ((in = PySet_Contains(topics, topic)) < 0) return -1;
+            if (!in) continue;
+        }
+        if ((in = PySet_Contains(except, topic)) < 0) return -1;
+        if (in) continue;
+        if (scope == 2) {  /* _conditional */
+            Py_ssize_t j = first;
+            while (j > 0 && se[j - 1] == se[first]) j--;
+            for (Py_ssize_t k = j; k < first; k++) {
+                PyObject *ms = PyDict_GetItemWithError(starts, PyList_GET_ITEM(words, k));
+                if (!ms) {
+                    if (PyErr_Occurred()) return -1;
+                    continue;
+                }
+                for (Py_ssize_t q = 0; q < PyTuple_GET_SIZE(ms); q++) {
+                    Py_ssize_t end = tp_marker_at(words, n, k, PyTuple_GET_ITEM(ms, q));
+                    if (end == -2) return -1;
+                    if (end < 0 || end > first) continue;
+                    int hit = cl[first] == cl[k];
+                    if (!hit && cl[first] == cl[k] + 1) {
+                        Py_ssize_t stop = last + 1 < n ? last + 1 : n;
+                        for (Py_ssize_t m = end; m < stop && !hit; m++) {
+                            if (cl[m] != cl[k] + 1) continue;
+                            if ((in = PySet_Contains(modals, PyList_GET_ITEM(words, m))) < 0) return -1;
+                            hit = in;
+                        }
+                    }
+                    if (hit) {
+                        *marker_out = tp_join_words(words, k, end);
+                        if (!*marker_out) return -1;
+                        *reason = PyTuple_GET_ITEM(rule, 7);
+                        Py_INCREF(*reason);
+                        return 1;
+                    }
+                }
+            }
+            continue;
+        }
+        const Py_ssize_t *same = scope == 0 ? cl : se;
+        Py_ssize_t unit = scope == 0 ? clause : sentence, lo = first, hi = last + 1;
+        while (lo > 0 && first - lo < before && same[lo - 1] == unit) lo--;
+        while (hi < n && hi - last - 1 < after && same[hi] == unit) hi++;
+        for (Py_ssize_t j = lo; j < hi; j++) {
+            if (j == first) j = last + 1;  /* the tokens before the match, then those after it */
+            if (j >= hi) break;
+            PyObject *ms = PyDict_GetItemWithError(starts, PyList_GET_ITEM(words, j));
+            if (!ms) {
+                if (PyErr_Occurred()) return -1;
+                continue;
+            }
+            for (Py_ssize_t q = 0; q < PyTuple_GET_SIZE(ms); q++) {
+                Py_ssize_t end = tp_marker_at(words, n, j, PyTuple_GET_ITEM(ms, q));
+                if (end == -2) return -1;
+                if (end < 0 || (j < first && end > first)) continue;
+                if (j < first) {
+                    int reset_hit = 0;
+                    for (Py_ssize_t k = end; k < first && !reset_hit; k++) {
+                        PyObject *w = PyList_GET_ITEM(words, k);
+                        if ((in = PySet_Contains(reset, w)) < 0) return -1;
+                        if (!in && (in = PySet_Contains(breaks, w)) < 0) return -1;
+                        reset_hit = in;
+                    }
+                    if (reset_hit) continue;
+                }
+                *marker_out = tp_join_words(words, j, end);
+                if (!*marker_out) return -1;
+                *reason = PyTuple_GET_ITEM(rule, 7);
+                Py_INCREF(*reason);
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* A complaint's judged tuple (topic, start, end, phrase, verdict) from tp_judged, finished as
+   reviewtools.topics._finish_judged does: the window's sentence tokens (tp_window_doc), and the verdict voided
+   (neutral, the reason naming the rule and the marker) when a context rule's marker voids it; the 9-tuple with
+   the rule id. Py_None when the window's tokens are None (the caller judges it), NULL with an error set. */
+static PyObject *tp_finish_complaint(PyObject *item, PyObject *window, Py_ssize_t start, Py_ssize_t end,
+                                     PyObject *rule_id, PyObject *topic_id, PyObject *breaks, Py_ssize_t reach,
+                                     PyObject *rules, PyObject *start_masks, PyObject *modals)
+{
+    PyObject *doc = tp_window_doc(window, start, end, breaks, reach);
+    if (!doc || doc == Py_None) return doc;
+    PyObject *words = PyTuple_GET_ITEM(doc, 0), *clauses = PyTuple_GET_ITEM(doc, 1), *sentences = PyTuple_GET_ITEM(doc, 2);
+    Py_ssize_t first = PyLong_AsSsize_t(PyTuple_GET_ITEM(doc, 3)), last = PyLong_AsSsize_t(PyTuple_GET_ITEM(doc, 4));
+    Py_ssize_t n = PyList_GET_SIZE(words);
+    PyObject *res = NULL, *reason = NULL, *marker = NULL;
+    Py_ssize_t *cl = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(2 * n + 1));
+    if (!cl) { PyErr_NoMemory(); goto done; }
+    Py_ssize_t *se = cl + n;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        cl[k] = PyLong_AsSsize_t(PyList_GET_ITEM(clauses, k));
+        se[k] = PyLong_AsSsize_t(PyList_GET_ITEM(sentences, k));
+    }
+    if (PyErr_Occurred()) goto done;
+    if (last < first) { res = Py_None; Py_INCREF(res); goto done; }
+    int vetoed = tp_veto(words, cl, se, n, first, last, topic_id, rules, start_masks, modals, breaks, &reason, &marker);
+    if (vetoed < 0) goto done;
+    PyObject *v = PyTuple_GET_ITEM(item, 4);
+    if (vetoed) {
+        PyObject *why = PyUnicode_FromFormat("%U, void: %U (%R)", PyTuple_GET_ITEM(v, 4), reason, marker);
+        if (why)
+            res = Py_BuildValue("OOOOOOOON", rule_id, PyTuple_GET_ITEM(item, 1), PyTuple_GET_ITEM(item, 2),
+                                PyTuple_GET_ITEM(item, 3), tp_s_neutral, PyTuple_GET_ITEM(v, 1),
+                                PyTuple_GET_ITEM(v, 2), PyTuple_GET_ITEM(v, 3), why);
+    } else
+        res = Py_BuildValue("OOOOOOOOO", rule_id, PyTuple_GET_ITEM(item, 1), PyTuple_GET_ITEM(item, 2),
+                            PyTuple_GET_ITEM(item, 3), PyTuple_GET_ITEM(v, 0), PyTuple_GET_ITEM(v, 1),
+                            PyTuple_GET_ITEM(v, 2), PyTuple_GET_ITEM(v, 3), PyTuple_GET_ITEM(v, 4));
+done:
+    PyMem_Free(cl);
+    Py_XDECREF(reason);
+    Py_XDECREF(marker);
+    Py_DECREF(doc);
+    return res;
+}
+
 /* reviewtools.topics._field_matches' attempts and _leftmost_per_topic for a block, in one call: at each attempt
    (rows, offsets, phrase ids: int64 buffers as topic_attempts gives them, grouped by text) the phrase's bound
    regex match (matchers[p](lows[row], offset)), kept when it ends after the offset; then per text, per topic,
@@ -2980,14 +3174,50 @@ vc_topic_tried(PyObject *self, PyObject *args)
         return NULL;
     /* judge: (breaks, quantified, negators, not_quantifiers, nw, qw, cw, context chars, per-phrase info) */
     PyObject *j_breaks = NULL, *j_quant = NULL, *j_negs = NULL, *j_notq = NULL, *j_info = NULL, *curly = NULL,
-             *straight = NULL;
-    Py_ssize_t j_nw = 0, j_qw = 0, j_cw = 0, j_ctx = 0;
+             *straight = NULL, *j_rules = NULL, *j_masks = NULL, *j_modals = NULL;
+    Py_ssize_t j_nw = 0, j_qw = 0, j_cw = 0, j_ctx = 0, j_reach = 0;
     if (judge != Py_None) {
-        if (!PyArg_ParseTuple(judge, "O!O!O!O!nnnnO!", &PyFrozenSet_Type, &j_breaks, &PyFrozenSet_Type, &j_quant,
-                              &PyFrozenSet_Type, &j_negs, &PyFrozenSet_Type, &j_notq, &j_nw, &j_qw, &j_cw, &j_ctx,
-                              &PyTuple_Type, &j_info)
+        /* optionally, for the context rules: (..., marker reach, rules, start masks, modals) */
+        if (!PyArg_ParseTuple(judge, "O!O!O!O!nnnnO!|nO!O!O!", &PyFrozenSet_Type, &j_breaks, &PyFrozenSet_Type,
+                              &j_quant, &PyFrozenSet_Type, &j_negs, &PyFrozenSet_Type, &j_notq, &j_nw, &j_qw, &j_cw,
+                              &j_ctx, &PyTuple_Type, &j_info, &j_reach, &PyTuple_Type, &j_rules, &PyDict_Type,
+                              &j_masks, &PyFrozenSet_Type, &j_modals)
             || tp_init_strings() < 0)
             goto done;
+        if (j_rules) {
+            if (!j_modals || j_reach < 0 || PyTuple_GET_SIZE(j_rules) > 64) {
+                PyErr_SetString(PyExc_ValueError, "topic_tried: the context rules need reach >= 0, at most 64 "
+                                "rules, start masks and modals");
+                goto done;
+            }
+            for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(j_rules); k++) {
+                PyObject *r = PyTuple_GET_ITEM(j_rules, k);
+                if (!PyTuple_Check(r) || PyTuple_GET_SIZE(r) != 8 || !PyFrozenSet_Check(PyTuple_GET_ITEM(r, 0))
+                    || !PyFrozenSet_Check(PyTuple_GET_ITEM(r, 1)) || !PyLong_Check(PyTuple_GET_ITEM(r, 2))
+                    || !PyLong_Check(PyTuple_GET_ITEM(r, 3)) || !PyLong_Check(PyTuple_GET_ITEM(r, 4))
+                    || !PyFrozenSet_Check(PyTuple_GET_ITEM(r, 5)) || !PyDict_Check(PyTuple_GET_ITEM(r, 6))
+                    || !PyUnicode_Check(PyTuple_GET_ITEM(r, 7))) {
+                    PyErr_SetString(PyExc_TypeError, "topic_tried: a rule is (topics, except_topics, scope, before, "
+                                    "after, reset, markers_by_start, reason)");
+                    goto done;
+                }
+                PyObject *key, *val;
+                Py_ssize_t pos = 0;
+                while (PyDict_Next(PyTuple_GET_ITEM(r, 6), &pos, &key, &val)) {
+                    int ok = PyTuple_Check(val);
+                    for (Py_ssize_t q = 0; ok && q < PyTuple_GET_SIZE(val); q++) {
+                        PyObject *mk = PyTuple_GET_ITEM(val, q);
+                        ok = PyTuple_Check(mk);
+                        for (Py_ssize_t z = 0; ok && z < PyTuple_GET_SIZE(mk); z++)
+                            ok = PyFrozenSet_Check(PyTuple_GET_ITEM(mk, z));
+                    }
+                    if (!ok) {
+                        PyErr_SetString(PyExc_TypeError, "topic_tried: markers are tuples of frozensets");
+                        goto done;
+                    }
+                }
+            }
+        }
         if (PyTuple_GET_SIZE(j_info) != PyTuple_GET_SIZE(phrases) || j_nw < 0 || j_qw < 0 || j_cw < 0 || j_ctx < 0) {
             PyErr_SetString(PyExc_ValueError, "topic_tried: judge needs windows >= 0 and one info per phrase");
             goto done;
@@ -3116,9 +3346,22 @@ vc_topic_tried(PyObject *self, PyObject *args)
                 if (v == Py_None)  /* no clause-first verdict here: the caller judges it */
                     m = Py_BuildValue("OLLOO", PyTuple_GET_ITEM(entry, 0), tried[a].start, tried[a].end,
                                       PyTuple_GET_ITEM(entry, 2), Py_None);
-                else
+                else {
                     m = tp_judged(PyTuple_GET_ITEM(entry, 0), tried[a].start, tried[a].end, PyTuple_GET_ITEM(entry, 2),
                                   info, v);
+                    if (m && j_rules && PyTuple_GET_SIZE(m) == 5) {  /* a complaint: the context rules */
+                        PyObject *w2 = PyUnicode_Substring(low, lo, hi), *done_m;
+                        if (w2 && PyUnicode_FindChar(w2, 0x2019, 0, hi - lo, 1) >= 0)
+                            Py_SETREF(w2, PyUnicode_Replace(w2, curly, straight, -1));
+                        done_m = w2 ? tp_finish_complaint(m, w2, tried[a].start - lo, tried[a].end - lo,
+                                                          PyTuple_GET_ITEM(info, 4), PyTuple_GET_ITEM(info, 4),
+                                                          j_breaks, j_reach, j_rules, j_masks, j_modals) : NULL;
+                        Py_XDECREF(w2);
+                        if (!done_m) Py_CLEAR(m);
+                        else if (done_m == Py_None) Py_DECREF(done_m);  /* no sentence tokens: left to the caller */
+                        else Py_SETREF(m, done_m);
+                    }
+                }
                 Py_DECREF(v);
             }
             if (!m || PyList_Append(kept, m) < 0) { Py_XDECREF(m); Py_DECREF(kept); goto fail; }

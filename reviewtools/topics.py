@@ -1758,7 +1758,9 @@ def _native_judge_args(ix: _PhraseIndex, m: _Matcher, lex: _Lexicon) -> tuple[An
     """``judge`` of the native ``topic_tried`` for the phrases of ``ix`` (``m``'s topics): the lexicon's word
     sets, the windows, :data:`_CONTEXT_CHARS` and per phrase id what :func:`_judge_matches` and
     :func:`_verdict_of` read of it (its kind's code, vocabulary, the topic's cue words when a mention, the
-    rule id, the phrase and the reason's opening). Cached on ``ix`` for ``m`` and ``lex``."""
+    rule id, the phrase and the reason's opening); then, for a complaint's context rules, the marker reach,
+    each rule's fields :meth:`_Doc.context_veto` reads, per marker start word the bit mask of the rules it can
+    start (:func:`_rules_that_can_start`) and the modals. Cached on ``ix`` for ``m`` and ``lex``."""
     cached = ix.__dict__.get("_judge_args")
     if cached is not None and cached[0] is m and cached[1] is lex:
         return cached[2]
@@ -1770,10 +1772,23 @@ def _native_judge_args(ix: _PhraseIndex, m: _Matcher, lex: _Lexicon) -> tuple[An
                      _cue_union(lex.negative, rule.negative_cues) if mention else _NO_WORDS,
                      _cue_union(lex.positive, rule.positive_cues) if mention else _NO_WORDS,
                      rule.id, ph.phrase, _quoted(ph.kind, ph.phrase)))
-    args = (lex.break_words, lex.quantified_negators, lex.negators, lex.not_quantifiers, NEGATION_WINDOW,
-            QUANTIFIED_NEGATION_WINDOW, CUE_WINDOW, _CONTEXT_CHARS, tuple(info))
+    args: tuple[Any, ...] = (lex.break_words, lex.quantified_negators, lex.negators, lex.not_quantifiers,
+                             NEGATION_WINDOW, QUANTIFIED_NEGATION_WINDOW, CUE_WINDOW, _CONTEXT_CHARS, tuple(info))
+    if len(lex.context_rules) <= 64:  # a complaint's context rules in C too (a bit per rule in the start masks)
+        rules = tuple((rule.topics, rule.except_topics, _SCOPE_CODES.get(rule.scope, 1), rule.before, rule.after,
+                       rule.reset, rule.markers_by_start, rule.reason) for rule in lex.context_rules)
+        masks: dict[str, int] = {}
+        for r, rule in enumerate(lex.context_rules):
+            for w in rule.first_words:
+                masks[w] = masks.get(w, 0) | 1 << r
+        args += (_marker_reach(), rules, masks, lex.modals)  # the reach _window_doc reads past the sentence
     ix.__dict__["_judge_args"] = (m, lex, args)
     return args
+
+
+#: Context-rule scopes as the native ``topic_tried`` numbers them (any other scope reads the sentence, as
+#: :meth:`_Doc.context_veto` does).
+_SCOPE_CODES: Final[dict[str, int]] = {"clause": 0, "sentence": 1, "conditional": 2}
 
 
 def _finish_judged(

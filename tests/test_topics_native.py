@@ -470,21 +470,27 @@ def test_native_tried_refuses_bad_arguments():
         CORE.topic_tried(["it arrived broken"], rows, offsets, phrases, list(ix.matchers), ix.phrases)
 
 
-def _judged_agree(lows: list[str], ix, m) -> tuple[int, int]:
-    """topic_tried with ``judge`` and _finish_judged == topic_tried's matches judged by _judge_matches."""
+def _judged_agree(lows: list[str], ix, m, rules: bool = True) -> tuple[int, int, int]:
+    """topic_tried with ``judge`` (with the context rules, or only the clause-first verdicts) and _finish_judged
+    == topic_tried's matches judged by _judge_matches. Returns (matches, complaints the context rules voided,
+    matches left to Python)."""
     judge = topics._native_judge_args(ix, m, LEX)
+    assert len(judge) == 13
+    if not rules:
+        judge = judge[:9]
     attempts = CORE.topic_attempts(lows, *topics._native_attempts_args(ix))
     plain, _ = CORE.topic_tried(lows, *attempts, ix.matchers, ix.phrases)
     judged, _ = CORE.topic_tried(lows, *attempts, ix.matchers, ix.phrases, 0, 0, judge)
     assert [row for row, _ in judged] == [row for row, _ in plain]
-    n = left = 0
+    n = voided = left = 0
     for (row, matches), (_, raw) in zip(judged, plain, strict=True):
         want = topics._judge_matches(lows[row], raw, m, LEX, core=CORE)
         assert topics._finish_judged(lows[row], matches, m, LEX, CORE) == want, lows[row]
         assert topics._judge_matches(lows[row], raw, m, LEX, core=None) == want
         n += len(want)
+        voided += sum(", void: " in x[8] for x in want)
         left += sum(len(x) == 5 for x in matches)
-    return n, left
+    return n, voided, left
 
 
 @needs_tried
@@ -493,8 +499,10 @@ def test_native_judged_tried_on_the_examples():
                         "not great shipping, the price isn't cheap but fine; quite few arrived broken",
                         "İİİ arrived cracked", "broken’s arrived late’", ""]
     lows = [topics._lower(t) for t in texts]
-    n, left = _judged_agree(lows, topics._phrase_index(None), topics._matcher(None))
+    n, voided, left = _judged_agree(lows, topics._phrase_index(None), topics._matcher(None), rules=False)
     assert n > 200 and left > 10  # not vacuous: judged matches, and complaints left for the context rules
+    n, voided, left = _judged_agree(lows, topics._phrase_index(None), topics._matcher(None))
+    assert voided > 10 and left < 5  # the context rules in C void complaints; almost nothing left to Python
     for topic in topics.topic_ids():
         _judged_agree(lows, topics._phrase_index((topic,)), topics._matcher((topic,)))
 
@@ -506,7 +514,28 @@ def test_native_judged_tried_on_the_examples():
 def test_native_judged_tried_equals_judge_matches(texts, which, pick):
     ids = list(topics.topic_ids())
     selected = None if which == "all" else (ids[pick % len(ids)],) if which == "one" else tuple(sorted(ids[::3]))
-    _judged_agree([topics._lower(t) for t in texts], topics._phrase_index(selected), topics._matcher(selected))
+    lows = [topics._lower(t) for t in texts]
+    _judged_agree(lows, topics._phrase_index(selected), topics._matcher(selected))
+    _judged_agree(lows, topics._phrase_index(selected), topics._matcher(selected), rules=False)
+
+
+MARKER_WORDS = sorted({w for rule in LEX.context_rules for marker in rule.markers for alts in marker for a in alts
+                       for w in a.split(" ")} | {w for rule in LEX.context_rules for w in rule.reset} | LEX.modals
+                      | LEX.break_words)
+COMPLAINT_WORDS = ["broken", "broke", "cracked", "damaged", "arrived", "late", "never", "arrived broken", "leaked",
+                   "refund", "defective", "stopped working", "too small", "fake", "wrong item", "smells"]
+RULE_TEXT = st.lists(st.one_of(st.sampled_from(MARKER_WORDS), st.sampled_from(COMPLAINT_WORDS),
+                               st.sampled_from([",", ".", "?", "!", ";", "’s", "it", "the", "my", "i"])),
+                     max_size=30).map(" ".join)
+
+
+@needs_tried
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(RULE_TEXT, min_size=1, max_size=6))
+def test_native_context_rules_equal_the_python_veto(texts):
+    """Complaints amid context-rule markers (two-word alternatives, resets, contrast words, modals after a
+    conditional, question marks, sentences and clauses): the native veto == _Doc.context_veto."""
+    _judged_agree([topics._lower(t) for t in texts], topics._phrase_index(None), topics._matcher(None))
 
 
 @needs_tried
@@ -517,10 +546,18 @@ def test_native_judge_args_are_refused_when_malformed():
     lows = ["it arrived broken"]
     attempts = CORE.topic_attempts(lows, *topics._native_attempts_args(ix))
     with pytest.raises(ValueError):  # one info per phrase
-        CORE.topic_tried(lows, *attempts, ix.matchers, ix.phrases, 0, 0, judge[:-1] + (judge[-1][:-1],))
-    bad_info = list(judge[-1])
+        CORE.topic_tried(lows, *attempts, ix.matchers, ix.phrases, 0, 0, judge[:8] + (judge[8][:-1],))
+    bad_info = list(judge[8])
     bad_info[0] = (3,) + bad_info[0][1:]
     with pytest.raises(TypeError):
-        CORE.topic_tried(lows, *attempts, ix.matchers, ix.phrases, 0, 0, judge[:-1] + (tuple(bad_info),))
+        CORE.topic_tried(lows, *attempts, ix.matchers, ix.phrases, 0, 0, judge[:8] + (tuple(bad_info),))
     with pytest.raises(TypeError):
         CORE.topic_tried(lows, *attempts, ix.matchers, ix.phrases, 0, 0, (set(),) + judge[1:])
+    rules = list(judge[10])
+    rules[0] = rules[0][:7]  # no reason
+    with pytest.raises(TypeError):
+        CORE.topic_tried(lows, *attempts, ix.matchers, ix.phrases, 0, 0, judge[:10] + (tuple(rules),) + judge[11:])
+    with pytest.raises(ValueError):  # no modals
+        CORE.topic_tried(lows, *attempts, ix.matchers, ix.phrases, 0, 0, judge[:12])
+    with pytest.raises(ValueError):
+        CORE.topic_tried(lows, *attempts, ix.matchers, ix.phrases, 0, 0, judge[:9] + (-1,) + judge[10:])
