@@ -2905,10 +2905,21 @@ def _pre_phone(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.nd
 @functools.cache
 def _re2_bare_domain() -> str:
     # A bare domain's TLD is a lexicon TLD in lower or upper case (mixed case is skipped) that ends the run of
-    # ASCII letters after a dot (the pattern's TLD is [A-Za-z]{2,24}, then a port, a path or a non-word).
-    tlds, _ = _tld_sets()
-    alts = sorted({t for t in tlds if t.isascii() and t.isalpha()} | {t.upper() for t in tlds if t.isascii()})
-    return r"\.(?:" + "|".join(alts) + ")(?:[^A-Za-z]|$)"
+    # ASCII letters after a dot (the pattern's TLD is [A-Za-z]{2,24}, then a port, a path or a non-word). The
+    # detector keeps an upper-case TLD only with a path (":" before a port, or "/" right after it), and an
+    # ambiguous one ("dog.it") only with a path or two labels before it (a dot, a label, a dot).
+    tlds, ambiguous = _tld_sets()
+    lower = {t for t in tlds if t.isascii() and t.isalpha()}
+    upper = sorted({t.upper() for t in tlds if t.isascii()})
+    plain = "|".join(sorted(lower - ambiguous))
+    amb = "|".join(sorted(lower & ambiguous))
+    end = "(?:[^A-Za-z]|$)"
+    alts = [rf"\.(?:{plain}){end}"] if plain else []
+    if amb:
+        alts += [rf"\.(?:{amb})[/:]", rf"\.[A-Za-z0-9-]+\.(?:{amb}){end}"]
+    if upper:
+        alts.append(rf"\.(?:{'|'.join(upper)})[/:]")
+    return "|".join(alts) if alts else r"\x{00}\A"
 
 
 @_prefilter("link")
