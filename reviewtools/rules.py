@@ -2737,7 +2737,7 @@ def _pre_seller_feedback(batch: _Batch, rule: Rule, competitors: tuple[str, ...]
     lowest = min(SELLER_FEEDBACK_MIXED_SHARE, SELLER_FEEDBACK_REMOVABLE_SHARE)
     changed = batch.case_changed()
     rows = sel.mask & ~changed
-    a_ub = batch.count_in("joined_low", rows, _re2_anchor_starts(anchors))
+    a_ub = batch.count_in("joined_low", rows, _re2_anchored_sentences(anchors))
     l_lb = batch.count_in("text", rows, _re2_longer_sentence())
     bounded = rows & ((a_ub < 1) | (a_ub < lowest * l_lb - _SHARE_SLACK))
     return sel._replace(mask=sel.mask & ~bounded)
@@ -2753,6 +2753,16 @@ def _re2_anchor_starts(anchors: frozenset[str]) -> str:
     character or a field's start (NUL). Counted without overlap, each anchored sentence gives at least one
     match: a token match holds only token characters, and sentences are cut at ``.!?\n`` between them."""
     return _re2_anchor_pattern(anchors, "[^a-zA-Z0-9]", tokens_only=True).rsplit("(?:", 1)[0]
+
+
+@functools.cache
+def _re2_anchored_sentences(anchors: frozenset[str]) -> str:
+    r"""RE2: :func:`_re2_anchor_starts` read on to the end of its sentence (before a ``.!?
+`` or the NUL between
+    the fields). Counted without overlap, still at least one match per anchored sentence: a match ends before
+    its sentence's end, so the next sentence's anchors (and the neighbour before them) are left to later
+    matches; but a sentence with several anchor words now counts once."""
+    return _re2_anchor_starts(anchors) + r"[^.!?\n\x{00}]*"
 
 
 @functools.cache

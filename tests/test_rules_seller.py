@@ -156,3 +156,42 @@ def test_column_bound_counts():
     # a run cut by a newline without a sentence end is no sentence for _SENTENCE (found by the property test)
     assert count(longer, "x y z w v\nThe box was crushed.") == 1 and count(longer, "a b c d e\n") == 0
     assert [s for s in R._sentences("x y z w v\nThe box was crushed.")] == [(10, 30)]
+
+
+def test_anchored_sentence_counts():
+    """Anchor starts read to their sentence's end: a sentence with several anchors counts once, each anchored
+    sentence at least once, and a title's last sentence does not run into the text's first (NUL)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def count(s: str) -> int:
+        pattern = R._re2_anchored_sentences(frozenset({"box", "ship"}))
+        return pc.count_substring_regex(pa.array([s]), pattern).to_pylist()[0]
+
+    assert count("box box ship. ship.box") == 3 and count("a box\x00box") == 2 and count("no.box!ship?x") == 2
+    assert count("box\nship") == 2 and count("boxes") == 1 and count("nothing") == 0
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.tuples(
+    st.sampled_from(("", "Five Stars", "Late delivery. Box", "box", "ship ship")),
+    st.lists(st.sampled_from(SENTENCES + _TRICKY), max_size=9),
+    st.sampled_from((" ", "\n", "", ".", "é", "\x00"))), min_size=1, max_size=6))
+def test_anchored_sentence_count_is_an_upper_bound(rows):
+    """Per row, the RE2 count is at least the detector's anchored sentences (title and text, lower-cased)."""
+    import pyarrow.compute as pc
+
+    for rule in _rules():
+        anchors = R._anchors(rule.params)
+        if anchors is None:
+            continue
+        pairs = [(t, sep.join(parts)) for t, parts, sep in rows]
+        batch = R._Batch([t for t, _ in pairs], [x for _, x in pairs], [None] * len(rows), [None] * len(rows))
+        got = pc.count_substring_regex(batch.array("joined_low"), R._re2_anchored_sentences(anchors)).to_pylist()
+        for (title, text), n, changed in zip(pairs, got, batch.case_changed()):
+            if changed:
+                continue  # the prefilter bounds no such row
+            want = sum(1 for fname, s in (("title", title), ("text", text))
+                       for a, b in R._sentences(s)
+                       if not anchors.isdisjoint(R._ANCHOR_TOKEN.findall(s.lower()[a:b])))
+            assert n >= want, (title, text)
