@@ -3156,7 +3156,10 @@ done:
    them in bounded pieces keeps the young generation from filling up.
    With judge, each kept match is judged at once (reviewtools.topics._judge_matches' clause-first path: its
    context window, topic_verdict's work and _verdict_of, tp_judged): the judged tuple, or for a complaint or
-   where there is no clause-first verdict (topic, start, end, phrase, verdict or None) for the caller. */
+   where there is no clause-first verdict (topic, start, end, phrase, verdict or None) for the caller.
+   With a sink as well, a text whose matches are all judged here is not returned: its matches are appended to
+   the 11 column lists of reviewtools.topics._field_columns (topic, start, end, evidence from the original
+   text, phrase, kind, polarity, negated, negator, cue, reason) and first/count[base + row] say where. */
 typedef struct {
     long long t, start, prio, end, p;
 } TpTried;
@@ -3167,15 +3170,37 @@ vc_topic_tried(PyObject *self, PyObject *args)
     PyObject *lows, *matchers, *phrases;
     Py_buffer br = {0}, bo = {0}, bp = {0};
     Py_ssize_t at = 0, limit = 0, found = 0;
-    PyObject *judge = Py_None, *out = NULL, *end_name = NULL;
+    PyObject *judge = Py_None, *sink = Py_None, *out = NULL, *end_name = NULL;
     TpTried *tried = NULL;
-    if (!PyArg_ParseTuple(args, "O!y*y*y*O!O!|nnO", &PyList_Type, &lows, &br, &bo, &bp, &PyTuple_Type, &matchers,
-                          &PyTuple_Type, &phrases, &at, &limit, &judge))
-        return NULL;
-    /* judge: (breaks, quantified, negators, not_quantifiers, nw, qw, cw, context chars, per-phrase info) */
+    long long *kept_p = NULL;  /* the phrase id of each match kept for the row, in order */
+    Py_buffer bfirst = {0}, bcount = {0};
     PyObject *j_breaks = NULL, *j_quant = NULL, *j_negs = NULL, *j_notq = NULL, *j_info = NULL, *curly = NULL,
              *straight = NULL, *j_rules = NULL, *j_masks = NULL, *j_modals = NULL;
     Py_ssize_t j_nw = 0, j_qw = 0, j_cw = 0, j_ctx = 0, j_reach = 0;
+    if (!PyArg_ParseTuple(args, "O!y*y*y*O!O!|nnOO", &PyList_Type, &lows, &br, &bo, &bp, &PyTuple_Type, &matchers,
+                          &PyTuple_Type, &phrases, &at, &limit, &judge, &sink))
+        return NULL;
+    /* sink (with judge and its context rules): (originals, the 11 column lists, first, count, base) */
+    PyObject *s_orig = NULL, *s_cols = NULL;
+    Py_ssize_t s_base = 0;
+    if (sink != Py_None) {
+        if (judge == Py_None || !PyArg_ParseTuple(sink, "O!O!w*w*n", &PyList_Type, &s_orig, &PyList_Type, &s_cols,
+                                                  &bfirst, &bcount, &s_base)) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "topic_tried: a sink needs judge");
+            goto done;
+        }
+        int ok = PyList_GET_SIZE(s_cols) == 11 && PyList_GET_SIZE(s_orig) == PyList_GET_SIZE(lows)
+                 && bfirst.len == bcount.len && bfirst.len % 8 == 0 && s_base >= 0
+                 && s_base + PyList_GET_SIZE(lows) <= bfirst.len / 8;
+        for (Py_ssize_t k = 0; ok && k < 11; k++) ok = PyList_Check(PyList_GET_ITEM(s_cols, k));
+        if (!ok) {
+            PyErr_SetString(PyExc_ValueError, "topic_tried: sink is (originals as long as lows, 11 lists, int64 "
+                            "first and count holding base + len(lows) rows, base)");
+            goto done;
+        }
+    }
+    /* judge: (breaks, quantified, negators, not_quantifiers, nw, qw, cw, context chars, per-phrase info) */
     if (judge != Py_None) {
         /* optionally, for the context rules: (..., marker reach, rules, start masks, modals) */
         if (!PyArg_ParseTuple(judge, "O!O!O!O!nnnnO!|nO!O!O!", &PyFrozenSet_Type, &j_breaks, &PyFrozenSet_Type,
@@ -3224,13 +3249,13 @@ vc_topic_tried(PyObject *self, PyObject *args)
         }
         for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(j_info); k++) {
             PyObject *in = PyTuple_GET_ITEM(j_info, k);
-            if (!PyTuple_Check(in) || PyTuple_GET_SIZE(in) != 7 || !PyLong_Check(PyTuple_GET_ITEM(in, 0))
+            if (!PyTuple_Check(in) || PyTuple_GET_SIZE(in) != 8 || !PyLong_Check(PyTuple_GET_ITEM(in, 0))
                 || PyLong_AsLong(PyTuple_GET_ITEM(in, 0)) < 0 || PyLong_AsLong(PyTuple_GET_ITEM(in, 0)) > 2
                 || !PyFrozenSet_Check(PyTuple_GET_ITEM(in, 1)) || !PyFrozenSet_Check(PyTuple_GET_ITEM(in, 2))
                 || !PyFrozenSet_Check(PyTuple_GET_ITEM(in, 3)) || !PyUnicode_Check(PyTuple_GET_ITEM(in, 6))) {
                 if (!PyErr_Occurred())
                     PyErr_SetString(PyExc_TypeError, "topic_tried: info is (kind 0..2, vocabulary, negative, "
-                                    "positive, rule id, phrase, quoted) per phrase");
+                                    "positive, rule id, phrase, quoted, kind) per phrase");
                 goto done;
             }
         }
@@ -3298,6 +3323,9 @@ vc_topic_tried(PyObject *self, PyObject *args)
                 TpTried *grown = PyMem_Realloc(tried, sizeof(TpTried) * (size_t)ncap);
                 if (!grown) { PyErr_NoMemory(); goto fail; }
                 tried = grown;
+                long long *grown_p = PyMem_Realloc(kept_p, sizeof(long long) * (size_t)ncap);
+                if (!grown_p) { PyErr_NoMemory(); goto fail; }
+                kept_p = grown_p;
                 cap = ncap;
             }
             tried[nt].t = t;
@@ -3366,12 +3394,48 @@ vc_topic_tried(PyObject *self, PyObject *args)
             }
             if (!m || PyList_Append(kept, m) < 0) { Py_XDECREF(m); Py_DECREF(kept); goto fail; }
             Py_DECREF(m);
+            kept_p[PyList_GET_SIZE(kept) - 1] = tried[a].p;
             last_end = tried[a].end;
+        }
+        found++;
+        if (s_cols) {  /* every match judged here: straight into the columns (else the caller finishes the row) */
+            Py_ssize_t nk = PyList_GET_SIZE(kept);
+            int final = 1;
+            for (Py_ssize_t q = 0; q < nk && final; q++) final = PyTuple_GET_SIZE(PyList_GET_ITEM(kept, q)) == 9;
+            if (final) {
+                int64_t *first = bfirst.buf, *count = bcount.buf;
+                first[s_base + row] = PyList_GET_SIZE(PyList_GET_ITEM(s_cols, 0));
+                count[s_base + row] = nk;
+                PyObject *original = PyList_GET_ITEM(s_orig, row);
+                if (!PyUnicode_Check(original) || PyUnicode_GET_LENGTH(original) != PyUnicode_GET_LENGTH(low)) {
+                    PyErr_SetString(PyExc_ValueError, "topic_tried: an original text not as long as its lower case");
+                    Py_DECREF(kept);
+                    goto fail;
+                }
+                for (Py_ssize_t q = 0; q < nk; q++) {
+                    PyObject *it = PyList_GET_ITEM(kept, q);
+                    PyObject *ph = PyTuple_GET_ITEM(it, 3);
+                    Py_ssize_t st = PyLong_AsSsize_t(PyTuple_GET_ITEM(it, 1)), en = PyLong_AsSsize_t(PyTuple_GET_ITEM(it, 2));
+                    PyObject *info = PyTuple_GET_ITEM(j_info, kept_p[q]);
+                    (void)ph;
+                    PyObject *evidence = PyUnicode_Substring(original, st, en);
+                    if (!evidence) { Py_DECREF(kept); goto fail; }
+                    PyObject *vals[11] = {PyTuple_GET_ITEM(it, 0), PyTuple_GET_ITEM(it, 1), PyTuple_GET_ITEM(it, 2),
+                                          evidence, PyTuple_GET_ITEM(info, 5), PyTuple_GET_ITEM(info, 7),
+                                          PyTuple_GET_ITEM(it, 4), PyTuple_GET_ITEM(it, 5), PyTuple_GET_ITEM(it, 6),
+                                          PyTuple_GET_ITEM(it, 7), PyTuple_GET_ITEM(it, 8)};
+                    int bad = 0;
+                    for (int z = 0; z < 11 && !bad; z++) bad = PyList_Append(PyList_GET_ITEM(s_cols, z), vals[z]) < 0;
+                    Py_DECREF(evidence);
+                    if (bad) { Py_DECREF(kept); goto fail; }
+                }
+                Py_DECREF(kept);
+                continue;
+            }
         }
         PyObject *pair = Py_BuildValue("LN", (long long)row, kept);
         if (!pair || PyList_Append(out, pair) < 0) { Py_XDECREF(pair); goto fail; }
         Py_DECREF(pair);
-        found++;
     }
     out = Py_BuildValue("Nn", out, i);  /* N: out is handed over (released on failure) */
     goto done;
@@ -3379,9 +3443,12 @@ fail:
     Py_CLEAR(out);
 done:
     PyMem_Free(tried);
+    PyMem_Free(kept_p);
     Py_XDECREF(end_name);
     Py_XDECREF(curly);
     Py_XDECREF(straight);
+    if (bfirst.obj) PyBuffer_Release(&bfirst);
+    if (bcount.obj) PyBuffer_Release(&bcount);
     if (br.obj) PyBuffer_Release(&br);
     if (bo.obj) PyBuffer_Release(&bo);
     if (bp.obj) PyBuffer_Release(&bp);
@@ -3878,7 +3945,9 @@ static PyMethodDef module_methods[] = {
      "for a block, from attempt index at, at most limit texts with a match; with judge (breaks, quantified, "
      "negators, not_quantifiers, nw, qw, cw, context chars, per-phrase (kind, vocabulary, negative, positive, "
      "rule id, phrase, quoted)) each match judged on its clause as topic_verdict does: the judged 9-tuple, or "
-     "(topic, start, end, phrase, verdict) for a complaint, verdict None where topic_verdict gives None"},
+     "(topic, start, end, phrase, verdict) for a complaint, verdict None where topic_verdict gives None; with "
+     "sink (originals, 11 column lists, int64 first, count, base) the texts whose matches are all judged go "
+     "straight into the columns (first/count at base + row) and only the others are returned"},
     {"topic_window", (PyCFunction)vc_topic_window, METH_VARARGS,
      "topic_window(text, start, end, breaks, reach) -> None when a token runs across start or end, else (words, "
      "clauses, sentences, first, last): reviewtools.topics._window_doc's tokens"},

@@ -1728,13 +1728,17 @@ def _clause_core() -> Any:
 
 
 def _field_matches(
-    texts: list[str], m: _Matcher, lex: _Lexicon, ix: _PhraseIndex
+    texts: list[str], m: _Matcher, lex: _Lexicon, ix: _PhraseIndex, sink: tuple[Any, ...] | None = None,
 ) -> Iterator[tuple[int, list[tuple[str, int, int, _Phrase, str, bool, str, str, str]]]]:
     """``(position, judged matches)`` of each text of one field that has a match, in position order: the
     word-presence prefilter finds each text's candidate phrases block by block, then the phrase regexes run
     only there (the same matches as :func:`_judged_matches` on every text). With the native core, the attempts
     (``topic_attempts``), each attempt's regex match and :func:`_leftmost_per_topic` (``topic_tried``) are two
-    calls per block; the loop below is the reference."""
+    calls per block; the loop below is the reference.
+
+    ``sink``: ``(columns, first, count)`` of :func:`_field_columns`; with the native core, the texts whose
+    matches it judges all by itself (the context rules included) go straight into those (``first``/``count`` at
+    the text's position) and are not yielded."""
     core = _clause_core()
     tried_of = getattr(core, "topic_tried", None) if core is not None and hasattr(core, "topic_attempts") else None
     native_args = _native_attempts_args(ix) if tried_of is not None else None
@@ -1743,9 +1747,11 @@ def _field_matches(
         lows = [_lower(t) for t in texts[b0 : b0 + _PREFILTER_BLOCK_ROWS]]
         if native_args is not None:  # the attempts, their regex matches, the leftmost selection and verdicts in C
             attempts = core.topic_attempts(lows, *native_args)
+            to_columns = None if sink is None or len(judge) < 13 else (
+                texts[b0 : b0 + _PREFILTER_BLOCK_ROWS], *sink, b0)
             at, total = 0, len(attempts[0]) // 8
             while at < total:  # in pieces: a whole block's tuples at once would fill GC's young generation
-                got, at = tried_of(lows, *attempts, ix.matchers, ix.phrases, at, _TRIED_PIECE, judge)
+                got, at = tried_of(lows, *attempts, ix.matchers, ix.phrases, at, _TRIED_PIECE, judge, to_columns)
                 for row, matches in got:
                     yield b0 + row, _finish_judged(lows[row], matches, m, lex, core)
             continue
@@ -1771,7 +1777,7 @@ def _native_judge_args(ix: _PhraseIndex, m: _Matcher, lex: _Lexicon) -> tuple[An
         info.append((_KIND_CODES[ph.kind], ph.vocabulary,
                      _cue_union(lex.negative, rule.negative_cues) if mention else _NO_WORDS,
                      _cue_union(lex.positive, rule.positive_cues) if mention else _NO_WORDS,
-                     rule.id, ph.phrase, _quoted(ph.kind, ph.phrase)))
+                     rule.id, ph.phrase, _quoted(ph.kind, ph.phrase), ph.kind))
     args: tuple[Any, ...] = (lex.break_words, lex.quantified_negators, lex.negators, lex.not_quantifiers,
                              NEGATION_WINDOW, QUANTIFIED_NEGATION_WINDOW, CUE_WINDOW, _CONTEXT_CHARS, tuple(info))
     if len(lex.context_rules) <= 64:  # a complaint's context rules in C too (a bit per rule in the start masks)
@@ -1919,8 +1925,9 @@ def _field_columns(
     codes: dict[str, int] = {}
     code_of = np.fromiter((codes.setdefault(t, len(codes)) for t in texts), dtype=np.int64, count=len(texts))
     distinct = list(codes)
-    first = [0] * len(distinct)  # per distinct value: where its matches start in the columns below, and how many
-    count = [0] * len(distinct)
+    # per distinct value: where its matches start in the columns below, and how many
+    first_of = np.zeros(len(distinct), dtype=np.int64)
+    count_of = np.zeros(len(distinct), dtype=np.int64)
     topic: list[str] = []
     start: list[int] = []
     end: list[int] = []
@@ -1932,10 +1939,11 @@ def _field_columns(
     negator: list[str] = []
     cue: list[str] = []
     reason: list[str] = []
-    for c, found in _field_matches(distinct, m, lex, ix):
+    columns = [topic, start, end, evidence, phrase, kind, polarity, negated, negator, cue, reason]
+    for c, found in _field_matches(distinct, m, lex, ix, (columns, first_of, count_of)):
         original = distinct[c]
-        first[c] = len(topic)
-        count[c] = len(found)
+        first_of[c] = len(topic)
+        count_of[c] = len(found)
         for rule_id, s, e, ph, pol, neg, negr, cu, rsn in found:
             topic.append(rule_id)
             start.append(s)
@@ -1948,10 +1956,10 @@ def _field_columns(
             negator.append(negr)
             cue.append(cu)
             reason.append(rsn)
-    per_row = np.array(count, dtype=np.int64)[code_of] if len(distinct) else np.zeros(0, dtype=np.int64)
+    per_row = count_of[code_of]
     total = int(per_row.sum())
     rows = np.repeat(np.arange(len(texts), dtype=np.int64), per_row)
-    take = (np.repeat(np.array(first, dtype=np.int64)[code_of] - (np.cumsum(per_row) - per_row), per_row)
+    take = (np.repeat(first_of[code_of] - (np.cumsum(per_row) - per_row), per_row)
             + np.arange(total, dtype=np.int64)) if total else np.zeros(0, dtype=np.int64)
 
     def objects(values: list[Any]) -> np.ndarray:

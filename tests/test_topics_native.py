@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -561,3 +563,75 @@ def test_native_judge_args_are_refused_when_malformed():
         CORE.topic_tried(lows, *attempts, ix.matchers, ix.phrases, 0, 0, judge[:12])
     with pytest.raises(ValueError):
         CORE.topic_tried(lows, *attempts, ix.matchers, ix.phrases, 0, 0, judge[:9] + (-1,) + judge[10:])
+
+
+# ------------------------------------------------ matches judged in C straight into _field_columns' columns (sink)
+
+def _columns_equal(got, want) -> None:
+    assert len(got) == len(want)
+    for g, w in zip(got, want, strict=True):
+        assert g.dtype == w.dtype and g.tolist() == w.tolist()
+
+
+@needs_tried
+def test_field_columns_with_the_native_sink_equal_those_without(monkeypatch):
+    texts = (EXAMPLES + ["it’s not a single jar broken, if it breaks I’ll return it", "", "Broken!", "FAKE",
+                         "İİİ arrived cracked", "broken’s arrived late’"]) * 2
+    texts = [texts[(i * 7) % len(texts)] for i in range(len(texts))]  # repeated values, out of order
+    ix, m = topics._phrase_index(None), topics._matcher(None)
+    got = topics._field_columns(texts, 1, m, LEX, ix)
+    field_matches = topics._field_matches
+    monkeypatch.setattr(topics, "_field_matches", lambda t, m_, lex, ix_, sink=None: field_matches(t, m_, lex, ix_))
+    want = topics._field_columns(texts, 1, m, LEX, ix)
+    _columns_equal(got, want)
+    assert len(got[0]) > 300
+
+
+@needs_tried
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(st.one_of(review_text(), RULE_TEXT, st.sampled_from(EXAMPLES[:40])), max_size=12))
+def test_field_columns_sink_on_any_reviews(texts):
+    ix, m = topics._phrase_index(None), topics._matcher(None)
+    got = topics._field_columns(texts, 0, m, LEX, ix)
+    field_matches = topics._field_matches
+    topics._field_matches = lambda t, m_, lex, ix_, sink=None: field_matches(t, m_, lex, ix_)  # no sink
+    try:
+        _columns_equal(got, topics._field_columns(texts, 0, m, LEX, ix))
+    finally:
+        topics._field_matches = field_matches
+    want_cols: list = [[] for _ in range(11)]
+    first = np.zeros(len(dict.fromkeys(texts)), dtype=np.int64)
+    count = np.zeros_like(first)
+    # no sink: every text with a match comes back as (position, judged matches)
+    pending = dict(topics._field_matches(list(dict.fromkeys(texts)), m, LEX, ix))
+    sunk = dict(topics._field_matches(list(dict.fromkeys(texts)), m, LEX, ix, (want_cols, first, count)))
+    assert set(sunk) <= set(pending)
+    distinct = list(dict.fromkeys(texts))
+    for c, found in pending.items():
+        if c in sunk:
+            continue
+        lo, n = int(first[c]), int(count[c])
+        assert n == len(found)
+        for k, (rule_id, s, e, ph, pol, neg, negr, cu, rsn) in enumerate(found):
+            row = [col[lo + k] for col in want_cols]
+            assert row == [rule_id, s, e, distinct[c][s:e], ph.phrase, ph.kind, pol, neg, negr, cu, rsn]
+
+
+@needs_tried
+def test_native_sink_is_refused_when_malformed():
+    ix, m = topics._phrase_index(None), topics._matcher(None)
+    judge = topics._native_judge_args(ix, m, LEX)
+    lows = ["it arrived broken"]
+    attempts = CORE.topic_attempts(lows, *topics._native_attempts_args(ix))
+    cols = [[] for _ in range(11)]
+    first, count = np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64)
+    got, _ = CORE.topic_tried(lows, *attempts, ix.matchers, ix.phrases, 0, 0, judge, (lows, cols, first, count, 0))
+    assert got == [] and len(cols[0]) == 1 and count.tolist() == [1] and cols[3] == ["arrived broken"]
+    with pytest.raises(ValueError):  # no judge
+        CORE.topic_tried(lows, *attempts, ix.matchers, ix.phrases, 0, 0, None, (lows, cols, first, count, 0))
+    with pytest.raises(ValueError):  # rows beyond first/count
+        CORE.topic_tried(lows, *attempts, ix.matchers, ix.phrases, 0, 0, judge, (lows, cols, first, count, 1))
+    with pytest.raises(ValueError):  # an original not as long as its lower case
+        CORE.topic_tried(lows, *attempts, ix.matchers, ix.phrases, 0, 0, judge, (["x"], cols, first, count, 0))
+    with pytest.raises(ValueError):
+        CORE.topic_tried(lows, *attempts, ix.matchers, ix.phrases, 0, 0, judge, (lows, cols[:10], first, count, 0))
