@@ -3509,8 +3509,17 @@ def check_each_review(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = Non
     width = max((len(v) for v in per.values()), default=0) + 1
     hits = _Hits()
     for block in range(0, n, _CHECK_BLOCK_ROWS):  # bounded column copies: a block at a time
+        end = min(n, block + _CHECK_BLOCK_ROWS)
+        here = platforms[block:end]
+        if here.count(here[0]) == len(here):  # one platform (the usual export): the block's rows as slices
+            idx = list(range(block, end))
+            batch = _Batch(titles[block:end], texts[block:end], markets[block:end], vines[block:end],
+                           plan=_scan_plan(per[here[0]], comp),
+                           arrays={f: a.slice(block, end - block) for f, a in arrow.items()})
+            _check_batch(batch, idx, here[0], per[here[0]], comp, rids, width, hits)
+            continue
         by_platform: dict[str, list[int]] = {}
-        for i in range(block, min(n, block + _CHECK_BLOCK_ROWS)):
+        for i in range(block, end):
             by_platform.setdefault(platforms[i], []).append(i)
         for platform, idx in by_platform.items():
             batch = _Batch([titles[i] for i in idx], [texts[i] for i in idx], [markets[i] for i in idx],
