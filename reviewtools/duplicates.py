@@ -168,6 +168,30 @@ def _text_chunks(col: pd.Series) -> list[pa.Array]:
     return out or [pa.array([], _LS)]
 
 
+def _take_rows(chunks: list[pa.Array], rows: np.ndarray) -> pa.Array:
+    """The values at ``rows`` (positions over all the chunks, any order) as one array: a take from each chunk,
+    then one into the given order (Arrow's take from a chunked string column joins all its chunks first: at 1M
+    a copy of every text).
+
+    >>> _take_rows([pa.array(["a", "b"]), pa.array(["c"])], np.array([2, 0, 2, 1])).to_pylist()
+    ['c', 'a', 'c', 'b']
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    if len(chunks) == 1:
+        return chunks[0].take(pa.array(rows))
+    starts = np.cumsum([0] + [len(c) for c in chunks])
+    which = np.searchsorted(starts, rows, side="right") - 1
+    order = np.argsort(which, kind="stable")
+    by_chunk = rows[order]
+    bounds = np.searchsorted(which[order], np.arange(len(chunks) + 1))
+    parts = [chunks[c].take(pa.array(by_chunk[bounds[c]:bounds[c + 1]] - starts[c]))
+             for c in range(len(chunks)) if bounds[c + 1] > bounds[c]]
+    got = pa.concat_arrays(parts) if parts else chunks[0].slice(0, 0)
+    back = np.empty(len(rows), dtype=np.int64)
+    back[order] = np.arange(len(rows))
+    return got.take(pa.array(back))
+
+
 def _text_array(col: pd.Series) -> pa.Array:
     """The column as a pyarrow ``large_string`` array, missing values as ``""`` (like ``_str_or_empty``)."""
     if isinstance(col.dtype, pd.StringDtype):
@@ -1184,7 +1208,7 @@ class _Duplicates:
             _ls(" by a different author"),
             pc.if_else(pa.array(~dated), _ls("; dates missing, cannot tell which is the original"), _ls("")),
             pc.if_else(pa.array(unknown), _ls("; author unknown"), _ls("")), _ls(""))
-        texts = _text_array(self.text_col.iloc[rows])  # the flagged rows' texts only (none held meanwhile)
+        texts = _take_rows(_text_chunks(self.text_col), rows)  # the flagged rows' texts only (none held meanwhile)
         # evidence: the text without surrounding whitespace (Python's str.strip); a text that starts and ends
         # with a printable non-space ASCII byte has none, the others are stripped by Python
         _, off_buf, data_buf = texts.buffers()
@@ -1242,7 +1266,7 @@ class _Duplicates:
         exact_of, near_of = self.rule_of
         has_rule = (exact_of >= 0) | (near_of >= 0)
         t0 = [time.process_time()]
-        norm, n_words = _normalised_texts(_text_array(self.text_col), self.threads)
+        norm, n_words = _normalised_texts(_text_chunks(self.text_col), self.threads)
         _lap("normalise", t0)
         blocks: list[dict[str, Any]] = []
         short = np.flatnonzero(has_rule & (n_words < DUPLICATE_MIN_WORDS))

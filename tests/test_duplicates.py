@@ -479,3 +479,16 @@ def test_token_runs_equal_a_lexsort_of_hash_and_position(n_sh, data):
             assert brk.tolist() == want_brk.tolist()
     finally:
         dup._RANGE_STEP = 8_000_000
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.one_of(st.none(), st.text(max_size=5)), max_size=5), min_size=1, max_size=5), st.data())
+def test_take_rows_and_text_chunks_equal_a_take_of_the_joined_column(chunks, data):
+    col = pd.Series(pd.arrays.ArrowStringArray(
+        pa.chunked_array([pa.array(c, type=pa.large_string()) for c in chunks], type=pa.large_string())))
+    flat = ["" if v is None else v for c in chunks for v in c]
+    got = dup._text_chunks(col)
+    assert [v for c in got for v in c.to_pylist()] == flat and all(c.type == pa.large_string() for c in got)
+    if flat:
+        rows = data.draw(st.lists(st.integers(0, len(flat) - 1), max_size=12))
+        assert dup._take_rows(got, np.array(rows, dtype=np.int64)).to_pylist() == [flat[r] for r in rows]

@@ -343,3 +343,26 @@ def test_text_ranks_in_place_and_a_partly_overlapping_output_refused():
     slot_of = big[:4]
     dup._dupcore.text_ranks(slot_of, *args, slot_of.view(np.uint32))  # in place
     assert slot_of.tolist() == [0, 1, 0, 1]
+
+
+def test_each_distinct_word_is_hashed_once():
+    """Words of 1-9, 24, 25 and 40 bytes (short ones compared as one 8-byte value, long ones by their bytes),
+    repeated across texts: the word hash is asked once per distinct word, and the hashes equal the numpy path's."""
+    words = ["a" * n for n in (1, 7, 8, 9, 24, 25, 40)] + ["ab" * 4, "ba" * 4, "é" * 4, "x" * 8 + "y"]
+    texts = [" ".join(words[(i + j) % len(words)] for j in range(7)) for i in range(30)]
+    arr = pa.array(texts, type=pa.large_string())
+    _, off_buf, data_buf = arr.buffers()
+    asked: list[bytes] = []
+
+    def word_hash(b: bytes) -> int:
+        asked.append(b)
+        return dup._word_hash_bytes(b)
+
+    counts = dup._shingle_counts(arr, None)
+    out = np.empty(int(counts.sum()), np.uint64)
+    dup._dupcore.shingles(data_buf, np.frombuffer(off_buf, np.int64), SHINGLE_WORDS, int(dup._SHINGLE_MULT),
+                          word_hash, out, counts)
+    assert sorted(asked) == sorted(w.encode() for w in words)
+    with _numpy_path():
+        want, _ = dup._shingle_hashes(arr)
+    np.testing.assert_array_equal(out, want)
