@@ -20,6 +20,14 @@ at 2 threads (wall and CPU seconds per round, outputs compared). CPU seconds inc
 ``--numpy`` runs the current check without its native core (``reviewtools._dupcore``): the numpy path, as where
 the module is not built. With ``--against reviewtools/duplicates.py`` it is a native (FILE, which imports the
 core itself) against numpy (now) A/B of the same code.
+
+``--old-tree DIR`` is an interleaved A/B of whole trees in fresh processes, as ``run_triage`` runs the check (in
+a process forked from one holding the frame): DIR is a ``git archive`` of an earlier commit with its native
+modules built in place; each round runs this script with ``PYTHONPATH=DIR`` and then with this tree, each in a
+new process that loads the frame and forks a child for ``find_duplicates``; the child's user and system CPU
+seconds and minor page faults are printed with the load average, and the outputs must be frame-equal (exit
+status 1 if not). The cached frame keeps the Arrow chunks of ``read_reviews``' string columns (a pickled frame
+would join them, and the check reads chunked columns in the pipeline).
 """
 
 from __future__ import annotations
@@ -27,13 +35,17 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import logging
+import os
+import pickle
 import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from reviewtools.duplicates import find_duplicates
 from reviewtools.ingest import read_reviews
@@ -70,13 +82,28 @@ def _frame(n: int, path: Path | None) -> pd.DataFrame:
                                   "--out", str(path)])
             if rc:
                 raise SystemExit("could not generate the corpus (is ../shared/datasets there?)")
-    cache = ROOT / ".work" / f"{path.stem}.reviews.pkl"
+    cache = ROOT / ".work" / f"{path.stem}.reviews_chunked.pkl"
     if cache.exists() and cache.stat().st_mtime >= path.stat().st_mtime:
-        return pd.read_pickle(cache)
+        return _load_chunked(cache)
     frame = read_reviews(path).reviews
     cache.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_pickle(cache)
+    cols: dict[str, Any] = {}
+    for c in frame.columns:  # string columns as their Arrow chunks (pickling a frame joins them)
+        arr = frame[c].array
+        chunked = getattr(arr, "_pa_array", None)
+        cols[c] = ("arrow", chunked.chunks, chunked.type) if isinstance(frame[c].dtype, pd.StringDtype) and \
+            isinstance(chunked, pa.ChunkedArray) else ("pandas", frame[c], None)
+    with open(cache, "wb") as fh:
+        pickle.dump((frame.index, cols), fh, protocol=5)
     return frame
+
+
+def _load_chunked(cache: Path) -> pd.DataFrame:
+    with open(cache, "rb") as fh:
+        index, cols = pickle.load(fh)
+    out = {c: pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(x, type=t)), index=index, name=c)
+           if kind == "arrow" else x for c, (kind, x, t) in cols.items()}
+    return pd.DataFrame(out, index=index)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,7 +116,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=1, help="find_duplicates(threads=N) for the current check")
     ap.add_argument("--threads-ab", action="store_true", help="alternate threads=1 and threads=2, outputs compared")
     ap.add_argument("--numpy", action="store_true", help="the current check without its native core (numpy path)")
+    ap.add_argument("--old-tree", type=Path, help="an earlier tree (git archive, modules built): fresh-process A/B")
+    ap.add_argument("--child-out", type=Path, help=argparse.SUPPRESS)  # (one forked measurement, for --old-tree)
     args = ap.parse_args(argv)
+    if args.old_tree:
+        return _tree_ab(args)
     if args.numpy:
         import reviewtools.duplicates as dup
 
@@ -98,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
         logging.basicConfig(format="%(message)s")
         logging.getLogger("reviewtools.duplicates").setLevel(logging.DEBUG)
     frame = _frame(args.reviews, args.input).head(args.reviews)
+    if args.child_out:
+        return _forked(frame, args.child_out)
     if args.against:
         return _ab(frame, args.against, args.rounds, args.threads)
     if args.threads_ab:
@@ -168,6 +201,62 @@ def _ab(frame: pd.DataFrame, path: Path, rounds: int, threads: int = 1) -> int:
     print(f"outputs {'frame-equal' if same else 'DIFFER'} ({len(outs['now']):,} rows)")
     print("load average", " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists()
           else "n/a")
+    return 0 if same else 1
+
+
+def _forked(frame: pd.DataFrame, out: Path) -> int:
+    """``find_duplicates`` in a child forked from this process (as ``run_triage`` runs it beside the workers):
+    one line of the child's CPU seconds (user, system), minor faults and wall seconds; its output to ``out``."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        os.close(r)
+        r0, t = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
+        got = find_duplicates(frame)
+        r1, wall = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter() - t
+        got.to_pickle(out)
+        os.write(w, f"{r1.ru_utime - r0.ru_utime:.2f} {r1.ru_stime - r0.ru_stime:.2f} "
+                    f"{r1.ru_minflt - r0.ru_minflt} {wall:.2f}".encode())
+        os._exit(0)
+    os.close(w)
+    line = os.read(r, 200).decode()
+    os.waitpid(pid, 0)
+    print(line)
+    return 0 if line else 1
+
+
+def _tree_ab(args: argparse.Namespace) -> int:
+    """Interleaved fresh processes of an old tree and this one (see the module docstring)."""
+    work = ROOT / ".work" / "bench_duplicates_ab"
+    work.mkdir(parents=True, exist_ok=True)
+    _frame(args.reviews, args.input)  # the cached frame, before the rounds
+    trees = {"old": args.old_tree.resolve(), "new": ROOT}
+    cpu: dict[str, list[float]] = {"old": [], "new": []}
+    base = [sys.executable, str(Path(__file__).resolve()), "--reviews", str(args.reviews)]
+    if args.input:
+        base += ["--input", str(args.input)]
+    for r in range(args.rounds):
+        for name, tree in trees.items():
+            env = {**os.environ, "PYTHONPATH": str(tree)}
+            out = work / f"{name}.pkl"
+            got = subprocess.run([*base, "--child-out", str(out)], env=env, capture_output=True, text=True,
+                                 cwd=str(work))
+            if got.returncode:
+                print(got.stderr)
+                return 2
+            user, system, faults, wall = got.stdout.split()[-4:]
+            cpu[name].append(float(user) + float(system))
+            print(f"round {r + 1} {name}: cpu {cpu[name][-1]:6.2f} s (user {user}, sys {system}), minflt {faults}, "
+                  f"wall {wall} s, load {_load_avg()}", flush=True)
+    same = True
+    try:
+        pd.testing.assert_frame_equal(pd.read_pickle(work / "old.pkl"), pd.read_pickle(work / "new.pkl"),
+                                      check_exact=True)
+    except AssertionError:
+        same = False
+    print(f"find_duplicates {args.reviews:,} reviews, forked child CPU s: old {cpu['old']} new {cpu['new']} "
+          f"(median {sorted(cpu['old'])[len(cpu['old']) // 2]:.2f} -> {sorted(cpu['new'])[len(cpu['new']) // 2]:.2f})")
+    print(f"outputs {'frame-equal' if same else 'DIFFER'}")
     return 0 if same else 1
 
 
