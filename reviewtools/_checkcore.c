@@ -11,6 +11,8 @@
  * bytes there; then the literals of that prefix are compared. A row stops being read once every id given has
  * been found in it.
  *
+ * word_runs(...): the word-run prefilter's five copies of a token (see the function).
+ *
  * head_word_counts(...): the language prefilter's English test (tokens, English-only words, letters) over the
  * first bytes of some rows (see the function).
  */
@@ -383,12 +385,81 @@ done:
     return res;
 }
 
+/* word_runs(data, offsets, sep, out): out[j] (uint8) = 1 where row j, cut into tokens at the bytes the 256-byte
+ * table sep marks (maximal runs of other bytes), has three equal tokens in a row T, the token before them ending
+ * with T and the one after them starting with T: the byte-level trace of a word repeated five times with
+ * separators between (its 2nd-4th copies stand alone; the 1st ends a token, the 5th starts one). Rows are only
+ * ever set, never cleared. */
+static PyObject *py_word_runs(PyObject *self, PyObject *args) {
+    (void)self;
+    Py_buffer bd, bo, bs, bout;
+    if (!PyArg_ParseTuple(args, "y*y*y*w*", &bd, &bo, &bs, &bout)) return NULL;
+    PyObject *res = NULL;
+    Py_ssize_t n = bo.len / (Py_ssize_t)sizeof(int64_t) - 1;
+    if (n < 0 || check_buffer(&bo, n + 1, sizeof(int64_t), "offsets") < 0 || check_buffer(&bs, 256, 1, "sep") < 0
+        || check_buffer(&bout, n, 1, "out") < 0) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "offsets must hold at least one value");
+        goto done;
+    }
+    const unsigned char *data = (const unsigned char *)bd.buf, *sep = (const unsigned char *)bs.buf;
+    const int64_t *offsets = (const int64_t *)bo.buf;
+    unsigned char *out = (unsigned char *)bout.buf;
+    for (Py_ssize_t j = 0; j <= n; j++) {
+        if (offsets[j] < 0 || offsets[j] > bd.len || (j && offsets[j] < offsets[j - 1])) {
+            PyErr_SetString(PyExc_ValueError, "offsets must be ascending and inside data");
+            goto done;
+        }
+    }
+    for (Py_ssize_t j = 0; j < n; j++) {
+        if (out[j]) continue;
+        const unsigned char *a = data + offsets[j], *e = data + offsets[j + 1];
+        const unsigned char *ts[5]; /* the last five tokens: starts and lengths, oldest first */
+        Py_ssize_t tl[5];
+        int have = 0;
+        const unsigned char *p = a;
+        while (p < e) {
+            while (p < e && sep[*p]) p++;
+            if (p == e) break;
+            const unsigned char *q = p;
+            while (q < e && !sep[*q]) q++;
+            if (have == 5) {
+                memmove(ts, ts + 1, 4 * sizeof ts[0]);
+                memmove(tl, tl + 1, 4 * sizeof tl[0]);
+                have = 4;
+            }
+            ts[have] = p;
+            tl[have] = q - p;
+            have++;
+            p = q;
+            if (have == 5) {
+                Py_ssize_t L = tl[1];
+                if (tl[2] == L && tl[3] == L && tl[0] >= L && tl[4] >= L && memcmp(ts[1], ts[2], (size_t)L) == 0
+                    && memcmp(ts[1], ts[3], (size_t)L) == 0 && memcmp(ts[0] + tl[0] - L, ts[1], (size_t)L) == 0
+                    && memcmp(ts[4], ts[1], (size_t)L) == 0) {
+                    out[j] = 1;
+                    break;
+                }
+            }
+        }
+    }
+    res = Py_NewRef(Py_None);
+done:
+    PyBuffer_Release(&bd);
+    PyBuffer_Release(&bo);
+    PyBuffer_Release(&bs);
+    PyBuffer_Release(&bout);
+    return res;
+}
+
 static PyMethodDef methods[] = {
     {"literal_rows", py_literal_rows, METH_VARARGS,
      "literal_rows(data, offsets, lits, lens, bits, cls, edges, out): OR into out[j] (uint64) the bits[k] (uint64) of "
      "each literal k (lits cut by the int32 lens) found in row j (data[offsets[j]:offsets[j+1]], int64 offsets), "
      "bounded on both sides by a row end or a byte that row cls[k] (int8, -1: none) of edges (256 bytes a row) "
      "marks."},
+    {"word_runs", py_word_runs, METH_VARARGS,
+     "word_runs(data, offsets, sep, out): out[j] = 1 where row j has tokens (cut at sep bytes) U T T T V, U ending "
+     "and V starting with T."},
     {"head_word_counts", py_head_word_counts, METH_VARARGS,
      "head_word_counts(data, offsets, rows, maxlen, keys, longest, tokens, words, letters): per row of rows, "
      "ASCII tokens, key words and letters in its first maxlen bytes (as _vadercore.ascii_word_counts)."},

@@ -3015,16 +3015,21 @@ def _repeated_tokens(data: np.ndarray, offsets: np.ndarray, sep: np.ndarray, n: 
 def _pre_word_run(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray:
     """A run is a word W then 4+ times ([\\s,.!]+ W) with the same word case-insensitively. Its 2nd-4th copies
     stand alone between separators, so cutting the lower-cased field at [\\s,.!] gives three equal tokens in
-    a row (cut at ASCII separators only; a row holding a non-ASCII space is a candidate). ``str.lower``
+    a row (cut at ASCII separators only; a row holding a non-ASCII space is a candidate), and with
+    ``_checkcore`` also the token before them ending with that token and the one after starting with it (the
+    1st copy ends a token, the 5th starts one). ``str.lower``
     equals the regex's per-character simple lower-casing except for İ (the length changes) and Σ (the
     final-sigma rule): those rows are candidates too."""
     def make() -> np.ndarray:
         data, offsets = batch._bytes("joined_low")
         out = np.zeros(batch.n, dtype=bool)
         core = _checks_core()
-        if core is not None and batch.n:  # the same rows by one C pass
+        lc = _literal_core()
+        if lc is not None and batch.n:  # the tighter test: the 1st and 5th copies end and start tokens
+            lc.word_runs(data, offsets, _WORD_RUN_SEPARATORS, out.view(np.uint8))
+        elif core is not None and batch.n:  # the same rows by one C pass
             core.repeated_tokens(data, offsets, _WORD_RUN_SEPARATORS, out.view(np.uint8))
-        for a in range(0, batch.n if core is None else 0, _BYTE_BLOCK_ROWS):
+        for a in range(0, batch.n if core is None and lc is None else 0, _BYTE_BLOCK_ROWS):
             b = min(batch.n, a + _BYTE_BLOCK_ROWS)
             lo, hi = int(offsets[a]), int(offsets[b])
             out[a:b] = _repeated_tokens(data[lo:hi], offsets[a: b + 1] - lo, _WORD_RUN_SEPARATORS, b - a)
