@@ -3455,6 +3455,52 @@ done:
     return out;
 }
 
+/* reviewtools.topics._lower of each text of a list: str.lower() (an ASCII text lower-cased here, byte by
+   byte; any other through its lower method), or None where lower() changes the length (the caller keeps
+   offsets exact itself). Returns (lows, how many None). */
+static PyObject *
+vc_topic_lower(PyObject *self, PyObject *texts)
+{
+    if (!PyList_Check(texts)) {
+        PyErr_SetString(PyExc_TypeError, "topic_lower: texts must be a list of str");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(texts), left = 0;
+    PyObject *out = PyList_New(n), *lower_name = PyUnicode_InternFromString("lower");
+    if (!out || !lower_name) goto fail;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *t = PyList_GET_ITEM(texts, i), *low;
+        if (!PyUnicode_Check(t)) {
+            PyErr_Format(PyExc_TypeError, "topic_lower: text %zd is not a str", i);
+            goto fail;
+        }
+        if (PyUnicode_IS_ASCII(t)) {
+            Py_ssize_t len = PyUnicode_GET_LENGTH(t);
+            low = PyUnicode_New(len, 127);
+            if (!low) goto fail;
+            const Py_UCS1 *src = PyUnicode_1BYTE_DATA(t);
+            Py_UCS1 *dst = PyUnicode_1BYTE_DATA(low);
+            for (Py_ssize_t k = 0; k < len; k++) dst[k] = (Py_UCS1)(src[k] + ((unsigned)(src[k] - 'A') < 26u) * 32);
+        } else {
+            low = PyObject_CallMethodNoArgs(t, lower_name);
+            if (!low) goto fail;
+            if (!PyUnicode_Check(low) || PyUnicode_GET_LENGTH(low) != PyUnicode_GET_LENGTH(t)) {
+                Py_DECREF(low);
+                low = Py_None;
+                Py_INCREF(low);
+                left++;
+            }
+        }
+        PyList_SET_ITEM(out, i, low);
+    }
+    Py_DECREF(lower_name);
+    return Py_BuildValue("Nn", out, left);
+fail:
+    Py_XDECREF(out);
+    Py_XDECREF(lower_name);
+    return NULL;
+}
+
 /* ---- end topics ---- */
 
 /* ---- checks: column-wide byte passes of reviewtools.rules' prefilters (issue 8) ---- */
@@ -3948,6 +3994,9 @@ static PyMethodDef module_methods[] = {
      "(topic, start, end, phrase, verdict) for a complaint, verdict None where topic_verdict gives None; with "
      "sink (originals, 11 column lists, int64 first, count, base) the texts whose matches are all judged go "
      "straight into the columns (first/count at base + row) and only the others are returned"},
+    {"topic_lower", (PyCFunction)vc_topic_lower, METH_O,
+     "topic_lower(texts) -> (lows, n): str.lower() of each text (ASCII ones byte by byte), None where lower() "
+     "changes the length, n how many None: reviewtools.topics._lower of a list"},
     {"topic_window", (PyCFunction)vc_topic_window, METH_VARARGS,
      "topic_window(text, start, end, breaks, reach) -> None when a token runs across start or end, else (words, "
      "clauses, sentences, first, last): reviewtools.topics._window_doc's tokens"},

@@ -779,7 +779,18 @@ def _verdict_of(ph: _Phrase, negator: str, cue: str, sign: int, cue_neg: str) ->
 
 
 def _field_values(frame: pd.DataFrame, column: str) -> list[str]:
-    values = frame[column].tolist()
+    """The column's values as ``str``, missing ones as ``""``; anything else is a :class:`SchemaError`.
+
+    A pandas string column holds nothing but ``str`` and missing values: its missing positions are replaced
+    at once instead of testing every value (the same list).
+    """
+    col = frame[column]
+    if isinstance(col.dtype, pd.StringDtype):
+        values = col.tolist()
+        for pos in np.flatnonzero(col.isna().to_numpy(dtype=bool)).tolist():
+            values[pos] = ""
+        return values
+    values = col.tolist()
     out: list[str] = []
     for pos, v in enumerate(values):
         if isinstance(v, str):
@@ -1743,8 +1754,14 @@ def _field_matches(
     tried_of = getattr(core, "topic_tried", None) if core is not None and hasattr(core, "topic_attempts") else None
     native_args = _native_attempts_args(ix) if tried_of is not None else None
     judge = _native_judge_args(ix, m, lex) if native_args is not None else None
+    lower_of = getattr(core, "topic_lower", None) if core is not None else None
     for b0 in range(0, len(texts), _PREFILTER_BLOCK_ROWS):
-        lows = [_lower(t) for t in texts[b0 : b0 + _PREFILTER_BLOCK_ROWS]]
+        if lower_of is not None:
+            lows, left = lower_of(texts[b0 : b0 + _PREFILTER_BLOCK_ROWS])
+            if left:  # lower() changed the length: keep offsets exact
+                lows = [_lower(texts[b0 + i]) if low is None else low for i, low in enumerate(lows)]
+        else:
+            lows = [_lower(t) for t in texts[b0 : b0 + _PREFILTER_BLOCK_ROWS]]
         if native_args is not None:  # the attempts, their regex matches, the leftmost selection and verdicts in C
             attempts = core.topic_attempts(lows, *native_args)
             to_columns = None if sink is None or len(judge) < 13 else (

@@ -635,3 +635,39 @@ def test_native_sink_is_refused_when_malformed():
         CORE.topic_tried(lows, *attempts, ix.matchers, ix.phrases, 0, 0, judge, (["x"], cols, first, count, 0))
     with pytest.raises(ValueError):
         CORE.topic_tried(lows, *attempts, ix.matchers, ix.phrases, 0, 0, judge, (lows, cols[:10], first, count, 0))
+
+
+@settings(max_examples=100, deadline=None)
+@given(values=st.lists(st.one_of(st.none(), st.text(max_size=6), st.sampled_from(["", " ", "x"])), max_size=12),
+       storage=st.sampled_from(["pyarrow", "python"]))
+def test_field_values_of_a_string_column_equal_the_per_value_test(values, storage):
+    import pandas as pd
+
+    frame = pd.DataFrame({"review_id": [str(i) for i in range(len(values))],
+                          "text": pd.array(values, dtype=pd.StringDtype(storage))})
+    got = topics._field_values(frame, "text")
+    want = topics._field_values(frame.astype({"text": object}), "text")  # object column: every value tested
+    assert got == want and all(type(v) is str for v in got)
+
+
+@pytest.mark.skipif(CORE is None or not hasattr(CORE, "topic_lower"), reason="the native core is not built here")
+@settings(max_examples=200, deadline=None)
+@given(texts=st.lists(st.one_of(CODE_POINTS, LATIN1, st.text(alphabet="AZaz@[`{ 09", max_size=20),
+                                st.sampled_from(["İ", "ẞ", "ΣΑΣ", "K", "Å", "ﬃ", "Straße"])), max_size=8))
+def test_native_lower_equals_lower(texts):
+    lows, left = CORE.topic_lower(texts)
+    assert left == sum(low is None for low in lows)
+    for text, low in zip(texts, lows, strict=True):
+        if low is None:
+            assert len(text.lower()) != len(text)
+        else:
+            assert low == text.lower() == topics._lower(text) and type(low) is str
+
+
+def test_native_lower_refuses_what_is_not_a_list_of_str():
+    if CORE is None or not hasattr(CORE, "topic_lower"):
+        pytest.skip("the native core is not built here")
+    with pytest.raises(TypeError):
+        CORE.topic_lower(("a",))
+    with pytest.raises(TypeError):
+        CORE.topic_lower(["a", 1])
