@@ -3024,15 +3024,21 @@ def _pre_word_run(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np
         data, offsets = batch._bytes("joined_low")
         out = np.zeros(batch.n, dtype=bool)
         core = _checks_core()
-        lc = _literal_core()
-        if lc is not None and batch.n:  # the tighter test: the 1st and 5th copies end and start tokens
-            lc.word_runs(data, offsets, _WORD_RUN_SEPARATORS, out.view(np.uint8))
-        elif core is not None and batch.n:  # the same rows by one C pass
+        if core is not None and batch.n:  # the same rows by one C pass
             core.repeated_tokens(data, offsets, _WORD_RUN_SEPARATORS, out.view(np.uint8))
-        for a in range(0, batch.n if core is None and lc is None else 0, _BYTE_BLOCK_ROWS):
+        for a in range(0, batch.n if core is None else 0, _BYTE_BLOCK_ROWS):
             b = min(batch.n, a + _BYTE_BLOCK_ROWS)
             lo, hi = int(offsets[a]), int(offsets[b])
             out[a:b] = _repeated_tokens(data[lo:hi], offsets[a: b + 1] - lo, _WORD_RUN_SEPARATORS, b - a)
+        lc = _literal_core()
+        if lc is not None and out.any():  # the tighter test on those rows (a subset of them: three equal tokens)
+            import pyarrow as pa
+
+            idx = np.flatnonzero(out)
+            sub_data, sub_offsets = _arrow_bytes(batch.array("joined_low").take(pa.array(idx)))
+            tight = np.zeros(len(idx), dtype=np.uint8)
+            lc.word_runs(sub_data, sub_offsets, _WORD_RUN_SEPARATORS, tight)
+            out[idx] = tight.view(bool)
         wide_spaces = "".join("\\x{%x}" % ord(c) for c in _python_spaces() if not c.isascii())
         sigma_or_wide_space = "[\u03a3" + wide_spaces + "]"
         return out | batch.case_changed() | batch.match_where("joined", _NON_ASCII, 1, sigma_or_wide_space)
