@@ -3400,10 +3400,11 @@ class _Hits:
 
     def __init__(self) -> None:
         self.keyed: list[tuple[int, list[tuple[Any, ...]]]] = []
-        #: (keys, review ids, the finding's row with a placeholder id) per constant finding and batch.
-        self.constant: list[tuple[np.ndarray, list[str], tuple[Any, ...]]] = []
+        #: (keys, review ids (a list, or an Arrow string array), the finding's row with a placeholder id) per
+        #: constant finding and batch.
+        self.constant: list[tuple[np.ndarray, Any, tuple[Any, ...]]] = []
 
-    def add_constant(self, keys: np.ndarray, rids: list[str], rows: list[tuple[Any, ...]]) -> None:
+    def add_constant(self, keys: np.ndarray, rids: Any, rows: list[tuple[Any, ...]]) -> None:
         for row in rows:  # a key's findings in their order: the stable sort below keeps entry order per key
             self.constant.append((keys, rids, row))
 
@@ -3426,7 +3427,7 @@ class _Hits:
             for ckeys, rids, row in self.constant:
                 m = len(ckeys)
                 if c == 0:
-                    parts.append(pa.array(rids, type=atype))
+                    parts.append(rids.cast(atype) if isinstance(rids, pa.Array) else pa.array(rids, type=atype))
                 elif row[c] is None or row[c] is pd.NA:
                     parts.append(pa.nulls(m, type=atype))
                 else:
@@ -3484,6 +3485,24 @@ def _rows_of(arr: Any, idx: list[int]) -> Any:
     return arr.take(pa.array(idx, type=pa.int64()))
 
 
+class _ReviewIds:
+    """The review ids of a frame: one by position (``ids[i]``), or the ids of some rows at once (:meth:`rows`),
+    from the column's Arrow array when it is pyarrow-backed (no Python string per row), else from a list."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self._arrow = _arrow_str_column(frame, "review_id")
+        self._list = None if self._arrow is not None else _str_column(frame, "review_id")
+
+    def __getitem__(self, i: int) -> str:
+        return self._list[i] if self._list is not None else self._arrow[i].as_py()
+
+    def rows(self, idx: list[int]) -> Any:
+        """``[ids[i] for i in idx]`` (``idx`` ascending): a list, or an Arrow array of the same strings."""
+        if self._list is not None:
+            return [self._list[i] for i in idx]
+        return _rows_of(self._arrow, idx)
+
+
 def _opt_bool(v: Any) -> bool | None:
     return None if v is None or v is pd.NA else bool(v)
 
@@ -3514,7 +3533,7 @@ def check_each_review(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = Non
     texts = _str_column(frame, "text")
     markets = [m if isinstance(m, str) else None for m in df["marketplace"]]
     vines = [_opt_bool(v) for v in df["vine"]]
-    rids = _str_column(frame, "review_id")
+    rids = _ReviewIds(frame)
     # the fields' Arrow columns as they are (the views start from them, not from the strings converted back)
     arrow = {f: a for f in FIELDS if (a := _arrow_str_column(frame, f)) is not None}
     width = max((len(v) for v in per.values()), default=0) + 1
@@ -3541,7 +3560,7 @@ def check_each_review(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = Non
 
 
 def _check_batch(batch: _Batch, idx: list[int], platform: str, rules: Sequence[Rule], comp: tuple[str, ...],
-                 rids: list[str], width: int, hits: _Hits) -> None:
+                 rids: _ReviewIds, width: int, hits: _Hits) -> None:
     """Run each rule's detector on the rows of ``batch`` (one platform's) its prefilter keeps; add the hit
     rows to ``hits`` under the key (row position, rule position) that restores the per-review order."""
     reviews: dict[int, _Review] = {}
@@ -3550,7 +3569,7 @@ def _check_batch(batch: _Batch, idx: list[int], platform: str, rules: Sequence[R
         sel = PREFILTERS[rule.detector](batch, rule, comp) if rule.detector in PREFILTERS else None
         if isinstance(sel, _Constant):
             if sel.findings and idx:
-                hits.add_constant(np.asarray(idx, dtype=np.int64) * width + k, [rids[i] for i in idx],
+                hits.add_constant(np.asarray(idx, dtype=np.int64) * width + k, rids.rows(idx),
                                   [_row("", platform, rule, f) for f in sel.findings])
             continue
         sure = anchors = None
