@@ -138,3 +138,48 @@ def test_forked_blocks_with_quiet_rows_equal_serial(monkeypatch):
     forked = pipeline.recommend(frame, None, None, ReplySettings(), processes=2)
     pd.testing.assert_frame_equal(forked, serial, check_exact=True)
     assert (serial["action"] == "none").sum() > n // 10
+
+
+# ------------------------------------------------------------------------ pool tasks without the cyclic collector
+
+def test_no_collection_pauses_the_collector_and_restores_it(monkeypatch):
+    import gc
+
+    assert gc.isenabled()
+    with pipeline._no_collection():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(ValueError):
+        with pipeline._no_collection():
+            raise ValueError("x")
+    assert gc.isenabled()
+    gc.disable()  # off by the caller's choice: left off
+    try:
+        with pipeline._no_collection():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    monkeypatch.setattr(pipeline, "TASKS_WITHOUT_COLLECTION", False)
+    with pipeline._no_collection():
+        assert gc.isenabled()
+
+
+def test_a_decision_task_runs_without_the_collector(monkeypatch):
+    import gc
+
+    seen = []
+    real = pipeline._decide_block
+
+    def spy(*a, **k):
+        seen.append(gc.isenabled())
+        return real(*a, **k)
+
+    frame = _page(40)
+    out = coerce(frame)
+    recs = out[[c for c in pipeline.DECISION_COLUMNS if c in out.columns]]
+    state = pipeline._decision_state(ReplySettings(), None, None, False, (), frozenset())
+    monkeypatch.setattr(pipeline, "_decide_block", spy)
+    monkeypatch.setitem(pipeline._FORKED, "decisions", (recs, state, pipeline._priority_inputs(out, None)))
+    packed = pipeline._decide_task((0, 40))
+    assert seen == [False] and gc.isenabled() and packed.n == 40
