@@ -2805,9 +2805,24 @@ def _pre_address(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.
     # The detector needs an ASCII digit in the field, and a match ends with a street suffix (case-sensitive).
     # The suffix follows whitespace (``\s+``: an ASCII space character or a non-ASCII one) and ends at ``\b``
     # (next comes no ASCII letter, digit or underscore, or the field ends: the NUL between title and text).
+    # On those rows only, the whole address pattern read as RE2 (:func:`_re2_address`).
     suffixes = _STREET_SUFFIX[3:-1].split("|")
     pattern = f"(?:{_re2_class(_ASCII_SPACE)}|[^\\x{{00}}-\\x{{7f}}])(?:{'|'.join(suffixes)})(?:[^A-Za-z0-9_]|$)"
-    return batch.refine("joined", batch.has_byte("joined", _ASCII_DIGITS, "[0-9]"), (pattern,))
+    rows = batch.refine("joined", batch.has_byte("joined", _ASCII_DIGITS, "[0-9]"), (pattern,))
+    return batch.refine("joined", rows, (_re2_address(),))
+
+
+@functools.cache
+def _re2_address() -> str:
+    r"""RE2: a superset of :data:`_ADDRESS` (without its look-behind and final ``\b``): ``\d`` as an ASCII digit
+    or any non-ASCII character, ``\s`` as ASCII whitespace or any non-ASCII character, the rest as written
+    (ASCII letter classes, case-sensitive), the street suffix followed by no ASCII letter, digit or "_"."""
+    digit = "(?:[0-9]|[^\\x{00}-\\x{7f}])"
+    space = f"(?:{_re2_class(_ASCII_SPACE)}|[^\\x{{00}}-\\x{{7f}}])+"
+    direction = "(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)"
+    return (f"{digit}{{1,5}}[A-Za-z]?{space}(?:{direction}\\.?{space})?"
+            f"(?:[A-Z][a-z]+\\.?{space}|{digit}+(?:st|nd|rd|th){space}){{1,4}}"
+            f"{_STREET_SUFFIX}(?:[^A-Za-z0-9_]|$)")
 
 
 #: phonenumbers' extension pattern (``phonenumberutil._EXTN_PATTERNS_FOR_MATCHING``) that
