@@ -2924,7 +2924,21 @@ def _pre_phone(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.nd
     need = np.zeros(batch.n, dtype=np.int64)  # read only on those rows
     at = np.flatnonzero(rows)
     need[at] = [needed[batch.markets[j], bool(plus[j])] for j in at.tolist()]
-    return mask & (ext | _phone_runs_reach(batch, need, rows))
+    # A number found is reported only when written formatted ("+", "(", digits with separators between) or
+    # after a phone cue: rows with neither (:func:`_re2_phone_shown`) have no finding.
+    return batch.refine("joined", mask & (ext | _phone_runs_reach(batch, need, rows)), (_re2_phone_shown(),))
+
+
+@functools.cache
+def _re2_phone_shown() -> str:
+    r"""RE2: a field a phone finding can come from, read on ASCII (any non-ASCII character keeps the row):
+    "+" or "(" (a raw number starting with one), digits with ``[\s().-]`` between (``\d[\s().-]+\d``), or a
+    :data:`_PHONE_CUE` word between ASCII non-word characters, case-insensitively as Python reads ASCII."""
+    cues = _PHONE_CUE.pattern[len(r"\b(?:"):-len(r")\b")]
+    assert _PHONE_CUE.pattern == rf"\b(?:{cues})\b" and not set(cues) - set("abcdefghijklmnopqrstuvwxyz |()?:")
+    sep = _re2_class(_ASCII_SPACE + "().-")
+    return (f"[+(]|[0-9]{sep}+[0-9]|[^\\x{{00}}-\\x{{7f}}]"
+            f"|(?:^|[^A-Za-z0-9_])(?i:{cues})(?:[^A-Za-z0-9_]|$)")
 
 
 @functools.cache

@@ -166,3 +166,24 @@ def test_address_and_email_prefilters_never_change_the_result(rows):
                           "title": [r[0] for r in rows], "text": [r[1] for r in rows], "marketplace": "amazon.com"})
     chosen = [r for r in load_rules() if r.detector in ("street_address", "email")]
     assert_frame_equal(check_each_review(frame, rules=chosen), check_each_review(frame, rules=chosen, prefilter=False))
+
+
+_PHONE_PIECES = st.sampled_from(
+    ["415", "867", "5309", "4158675309", "+1", "+44", "(415)", " ", "-", ".", "\u00a0", "call", "Call me", "TEXT",
+     "ph", "phone:", "ring", "reach me at", "number is", "x", "ext", "٣", "é", "order", "112-4456789-1234567",
+     "020 7946 0958", "0800 123 4567", "1-800-555-0199", "model", "B07", "serial"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(_PHONE_PIECES, max_size=10).map("".join), min_size=1, max_size=6),
+       st.sampled_from(["amazon.com", "amazon.co.uk", "amazon.de", None]))
+def test_shown_numbers_pass_keeps_every_row_with_a_finding(texts, market):
+    """The phone prefilter's last pass (a formatted number or a cue, read on ASCII) drops no row the detector
+    reports, and frames equal the per-review loop."""
+    import pandas as pd
+
+    rules = [r for r in R.load_rules() if r.detector == "phone"]
+    f = pd.DataFrame({"review_id": [f"r{i}" for i in range(len(texts))], "platform": "amazon",
+                      "marketplace": market, "title": "", "text": texts})
+    pd.testing.assert_frame_equal(R.check_each_review(f, rules=rules),
+                                  R.check_each_review(f, rules=rules, prefilter=False))
