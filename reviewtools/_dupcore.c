@@ -634,79 +634,68 @@ done:
     return result;
 }
 
-/* ascending sort of a text's ranks (distinct uint32): sorted runs of 8 by a min/max network, then branch-free
-   merges between a and tmp (the comparisons are unpredictable: a branchy sort mispredicts about once per step) */
-#define CSWAP(x, y)                      \
-    do {                                 \
-        uint32_t lo_ = x < y ? x : y;    \
-        uint32_t hi_ = x < y ? y : x;    \
-        x = lo_;                         \
-        y = hi_;                         \
-    } while (0)
+/* A set of ranks below 2**30 as three levels of bitmaps (bit r of level 0, bit r >> 6 of level 1, bit r >> 12
+   of level 2): a text's distinct ranks are put in and read back in ascending order, each level's set words found
+   from the level above (about one word per rank at each level; no comparisons, so nothing to mispredict, where a
+   comparison sort of a text's ~80 ranks mispredicted or waited on its previous step at every one). Reading
+   clears the words it visits, so the set is empty again for the next text. */
+typedef struct {
+    uint64_t *l0, *l1, *l2;
+    int64_t n2;
+} RankSet;
 
-static inline void sort8(uint32_t *a) {
-    uint32_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4], a5 = a[5], a6 = a[6], a7 = a[7];
-    /* Batcher's odd-even merge sort of 8 (19 comparators) */
-    CSWAP(a0, a1); CSWAP(a2, a3); CSWAP(a4, a5); CSWAP(a6, a7);
-    CSWAP(a0, a2); CSWAP(a1, a3); CSWAP(a4, a6); CSWAP(a5, a7);
-    CSWAP(a1, a2); CSWAP(a5, a6);
-    CSWAP(a0, a4); CSWAP(a1, a5); CSWAP(a2, a6); CSWAP(a3, a7);
-    CSWAP(a2, a4); CSWAP(a3, a5);
-    CSWAP(a1, a2); CSWAP(a3, a4); CSWAP(a5, a6);
-    a[0] = a0; a[1] = a1; a[2] = a2; a[3] = a3; a[4] = a4; a[5] = a5; a[6] = a6; a[7] = a7;
+static int rankset_init(RankSet *s, int64_t n_ranks) {
+    int64_t n0 = (n_ranks >> 6) + 1, n1 = (n0 >> 6) + 1;
+    s->n2 = (n1 >> 6) + 1;
+    s->l0 = (uint64_t *)calloc((size_t)n0, sizeof(uint64_t));
+    s->l1 = (uint64_t *)calloc((size_t)n1, sizeof(uint64_t));
+    s->l2 = (uint64_t *)calloc((size_t)s->n2, sizeof(uint64_t));
+    return s->l0 && s->l1 && s->l2 ? 0 : -1;
 }
 
-static inline void insertion_u32(uint32_t *a, int64_t n) {
-    for (int64_t i = 1; i < n; i++) {
-        uint32_t v = a[i];
-        int64_t j = i - 1;
-        while (j >= 0 && a[j] > v) {
-            a[j + 1] = a[j];
-            j--;
+static void rankset_free(RankSet *s) {
+    free(s->l0);
+    free(s->l1);
+    free(s->l2);
+}
+
+static inline void rankset_add(RankSet *s, uint32_t r) {
+    s->l0[r >> 6] |= (uint64_t)1 << (r & 63);
+    s->l1[r >> 12] |= (uint64_t)1 << ((r >> 6) & 63);
+    s->l2[r >> 18] |= (uint64_t)1 << ((r >> 12) & 63);
+}
+
+/* the set's ranks into out, ascending; the set is left empty. Returns how many. */
+static int64_t rankset_take(RankSet *s, uint32_t *out) {
+    int64_t w = 0;
+    for (int64_t i2 = 0; i2 < s->n2; i2++) {
+        uint64_t m2 = s->l2[i2];
+        if (!m2) continue;
+        s->l2[i2] = 0;
+        while (m2) {
+            int64_t i1 = (i2 << 6) | __builtin_ctzll(m2);
+            m2 &= m2 - 1;
+            uint64_t m1 = s->l1[i1];
+            s->l1[i1] = 0;
+            while (m1) {
+                int64_t i0 = (i1 << 6) | __builtin_ctzll(m1);
+                m1 &= m1 - 1;
+                uint64_t m0 = s->l0[i0];
+                s->l0[i0] = 0;
+                while (m0) {
+                    out[w++] = (uint32_t)((i0 << 6) | __builtin_ctzll(m0));
+                    m0 &= m0 - 1;
+                }
+            }
         }
-        a[j + 1] = v;
     }
-}
-
-static inline void merge_u32(const uint32_t *a, int64_t na, const uint32_t *b, int64_t nb, uint32_t *out) {
-    int64_t i = 0, j = 0, k = 0;
-    while (i < na && j < nb) {
-        uint32_t x = a[i], y = b[j];
-        int64_t take_b = y < x;
-        out[k++] = take_b ? y : x;
-        j += take_b;
-        i += 1 - take_b;
-    }
-    while (i < na) out[k++] = a[i++];
-    while (j < nb) out[k++] = b[j++];
-}
-
-/* tmp: room for n values */
-static void sort_u32(uint32_t *a, int64_t n, uint32_t *tmp) {
-    if (n <= 16) {
-        insertion_u32(a, n);
-        return;
-    }
-    int64_t i = 0;
-    for (; i + 8 <= n; i += 8) sort8(a + i);
-    insertion_u32(a + i, n - i);
-    uint32_t *src = a, *dst = tmp;
-    for (int64_t w = 8; w < n; w *= 2) {
-        for (int64_t lo = 0; lo < n; lo += 2 * w) {
-            int64_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
-            merge_u32(src + lo, mid - lo, src + mid, hi - mid, dst + lo);
-        }
-        uint32_t *s = src;
-        src = dst;
-        dst = s;
-    }
-    if (src != a) memcpy(a, src, (size_t)n * sizeof(uint32_t));
+    return w;
 }
 
 /* text_ranks(slot_of, n_sh, rank_of, off, t_rank): each text's shared tokens' ranks (rank_of[token] >= 0),
- * ascending, into t_rank[off[x]:off[x + 1]]; a text whose span is empty is skipped (not live). t_rank may be
- * the memory of slot_of itself (written in place: a text's span never starts after its first occurrence,
- * off[x] <= its first occurrence, so every rank is written at or before the occurrence it comes from). */
+ * ascending (read back from a RankSet), into t_rank[off[x]:off[x + 1]]; a text whose span is empty is skipped
+ * (not live). t_rank may be the memory of slot_of itself (written in place: a text's span never starts after its
+ * first occurrence, and its ranks are written once all its occurrences are read). */
 static PyObject *text_ranks(PyObject *self, PyObject *args) {
     Py_buffer b_slot, b_nsh, b_rank_of, b_off, b_out;
     (void)self;
@@ -718,7 +707,7 @@ static PyObject *text_ranks(PyObject *self, PyObject *args) {
     const int32_t *slot_of = (const int32_t *)b_slot.buf, *rank_of = (const int32_t *)b_rank_of.buf;
     const int64_t *n_sh = (const int64_t *)b_nsh.buf, *off = (const int64_t *)b_off.buf;
     uint32_t *out = (uint32_t *)b_out.buf;
-    int64_t total = 0, max_len = 0;
+    int64_t total = 0;
     for (Py_ssize_t x = 0; x < n; x++) total += n_sh[x] > 0 ? n_sh[x] : 0;
     if (total != N || off[0] != 0 || off[n] != E) {
         PyErr_SetString(PyExc_ValueError, "_dupcore.text_ranks: inconsistent counts or offsets");
@@ -730,7 +719,6 @@ static PyObject *text_ranks(PyObject *self, PyObject *args) {
             PyErr_SetString(PyExc_ValueError, "_dupcore.text_ranks: a span starts after its text's shingles");
             goto done;
         }
-        max_len = off[x + 1] - off[x] > max_len ? off[x + 1] - off[x] : max_len;
         first += n_sh[x];
     }
     /* out and slot_of: the same memory or apart (a partial overlap could overwrite unread occurrences) */
@@ -745,8 +733,15 @@ static PyObject *text_ranks(PyObject *self, PyObject *args) {
             goto done;
         }
     }
-    uint32_t *tmp = (uint32_t *)malloc(((size_t)max_len + 1) * sizeof(uint32_t));
-    if (!tmp) {
+    int64_t n_ranks = 0;
+    for (Py_ssize_t k = 0; k < n_tok; k++) n_ranks = rank_of[k] >= n_ranks ? (int64_t)rank_of[k] + 1 : n_ranks;
+    if (n_ranks >= ((int64_t)1 << 30)) {
+        PyErr_SetString(PyExc_ValueError, "_dupcore.text_ranks: ranks too large");
+        goto done;
+    }
+    RankSet set;
+    if (rankset_init(&set, n_ranks)) {
+        rankset_free(&set);
         PyErr_NoMemory();
         goto done;
     }
@@ -767,17 +762,18 @@ static PyObject *text_ranks(PyObject *self, PyObject *args) {
             if (id < 0) continue;
             int32_t r = rank_of[id];
             if (r < 0) continue;
-            if (w == hi) {
-                bad = 1;
-                break;
-            }
-            out[w++] = (uint32_t)r;
+            rankset_add(&set, (uint32_t)r); /* (a text's tokens are distinct, so are their ranks) */
+            w++;
         }
-        if (w != hi) bad = 1;
-        else sort_u32(out + lo, hi - lo, tmp);
+        if (w != hi) { /* not the span's size: nothing is written (the set is dropped with the error) */
+            bad = 1;
+            break;
+        }
+        /* the ranks back in ascending order, over the occurrences just read (hi <= the next text's first) */
+        if (rankset_take(&set, out + lo) != hi - lo) bad = 1; /* (a rank twice: out of order input) */
     }
     Py_END_ALLOW_THREADS
-    free(tmp);
+    rankset_free(&set);
     if (bad) PyErr_SetString(PyExc_ValueError, "_dupcore.text_ranks: a text's shared tokens do not fill its span");
     else {
         Py_INCREF(Py_None);

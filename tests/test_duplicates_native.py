@@ -366,3 +366,14 @@ def test_each_distinct_word_is_hashed_once():
     with _numpy_path():
         want, _ = dup._shingle_hashes(arr)
     np.testing.assert_array_equal(out, want)
+
+
+def test_text_ranks_refuse_a_token_twice_in_a_text_and_long_sparse_rows():
+    rank_of = np.array([5, 70_000, 3, 2**20 + 1], np.int32)  # ranks in several words of every bitmap level
+    slot_of = np.array([1, 3, 0, 2, 3, 0], np.int32)
+    out = np.empty(6, np.uint32)
+    dup._dupcore.text_ranks(slot_of, np.array([4, 2], np.int64), rank_of, np.array([0, 4, 6], np.int64), out)
+    assert out.tolist() == [3, 5, 70_000, 2**20 + 1, 5, 2**20 + 1]
+    with pytest.raises(ValueError, match="_dupcore.text_ranks"):  # token 3 twice in the first text
+        dup._dupcore.text_ranks(np.array([1, 3, 3, 2], np.int32), np.array([4], np.int64), rank_of,
+                                np.array([0, 4], np.int64), np.empty(4, np.uint32))
