@@ -2967,8 +2967,27 @@ def _pre_link(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.nda
     # only character that folds to "w"), or a bare domain with a known TLD.
     # "://" is in the lower-cased view exactly where it is in the fields (no character lower-cases to ":" or
     # "/"), so both literals join the one Hyperscan pass over that view.
-    return (batch.maybe("joined_low", "://") | batch.maybe("joined_low", r"www\.")
+    # By kind, a finding also needs a host holding a (platform's own) shortener's name, or, for a referral
+    # parameter, an "=" in the link: hosts are lower-cased substrings of a field, and ASCII text lower-cases
+    # the same in a substring as in the whole field, so the lower-cased view holds them.
+    rows = (batch.maybe("joined_low", "://") | batch.maybe("joined_low", r"www\.")
             | batch.match("joined", _re2_bare_domain()))
+    kind = rule.params.get("kind")
+    if kind == "shortener":
+        rows &= batch.maybe("joined_low", _re2_literals(load_lexicon("shorteners")))
+    elif kind == "own_shortener":
+        if not rule.params.get("own_sites"):
+            return np.zeros(batch.n, dtype=bool)  # no own sites: the own-shortener list is not read
+        rows &= batch.maybe("joined_low", _re2_literals(load_lexicon("own_shorteners")))
+    elif kind == "affiliate":
+        rows &= batch.maybe("joined_low", "=")
+    return rows
+
+
+@functools.lru_cache(maxsize=64)
+def _re2_literals(words: tuple[str, ...]) -> str:
+    """RE2: any of ``words`` (escaped), or a pattern matching nothing when there is none."""
+    return "|".join(_re2_escape(w) for w in sorted(set(words))) if words else r"\x{00}\A"
 
 
 @functools.cache
