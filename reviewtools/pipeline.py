@@ -505,17 +505,23 @@ def _run_stages(
         chunks = [frame.iloc[i : i + size] for i in range(0, n, size)]
         ctx = multiprocessing.get_context(POOL_START_METHOD)
         cross = None
-        if beside:
-            # forked first, from a parent holding only the frame: the check reads the inherited frame (nothing
-            # pickled to it) and only its encoded hits travel back
-            global _CROSS_FRAME
-            _CROSS_FRAME = frame
-            cross = ctx.Pool(1)
-            pending_cross = cross.apply_async(_cross_review_task)
-            _CROSS_FRAME = None
+        # as around the decision workers (see recommend): the parent's objects out of the collector's reach while
+        # the forked processes run, so that a collection in one does not copy every inherited page it touches
+        gc.freeze()
+        quiet_pages = _stage_huge_pages_off()
+        quiet_pages.__enter__()  # inherited by every process forked below (restored in this one after)
         try:
+            if beside:
+                # forked first, from a parent holding only the frame: the check reads the inherited frame (nothing
+                # pickled to it) and only its encoded hits travel back
+                global _CROSS_FRAME
+                _CROSS_FRAME = frame
+                cross = ctx.Pool(1)
+                pending_cross = cross.apply_async(_cross_review_task)
+                _CROSS_FRAME = None
             if POOL_START_METHOD == "fork":
                 _warm_worker()  # inherited by every worker (copy-on-write), built once
+                gc.freeze()  # what it built too
             init = None if POOL_START_METHOD == "fork" else _warm_worker
             with ctx.Pool(procs, initializer=init, maxtasksperchild=WORKER_MAX_TASKS) as pool:
                 parts = [list(p) for p in pool.map(_partition_task, chunks, chunksize=1)]
@@ -527,6 +533,8 @@ def _run_stages(
             if cross is not None:
                 cross.close()
                 cross.join()
+            quiet_pages.__exit__(None, None, None)
+            gc.unfreeze()
         del chunks
         missing = parts[0][3]
         if timings is not None:
@@ -549,6 +557,20 @@ def _run_stages(
         log.warning("triage: the %s stage is not available; its columns are missing and decisions say so", name)
     clock.lap("per_review_wall")
     return out, matches, hits, missing
+
+
+#: Whether :func:`_run_stages` turns transparent huge pages off while its worker processes run (they inherit the
+#: setting; see :data:`reviewtools.ingest.HUGE_PAGES_OFF`).
+STAGES_HUGE_PAGES_OFF: Final[bool] = True
+
+
+def _stage_huge_pages_off() -> Any:
+    """:func:`reviewtools.ingest._huge_pages_off` when :data:`STAGES_HUGE_PAGES_OFF`, else a no-op context."""
+    if not STAGES_HUGE_PAGES_OFF:
+        return contextlib.nullcontext()
+    from .ingest import _huge_pages_off
+
+    return _huge_pages_off()
 
 
 #: The frame the cross-review process reads, set only while that process forks (see :func:`_run_stages`).

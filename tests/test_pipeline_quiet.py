@@ -183,3 +183,49 @@ def test_a_decision_task_runs_without_the_collector(monkeypatch):
     monkeypatch.setitem(pipeline._FORKED, "decisions", (recs, state, pipeline._priority_inputs(out, None)))
     packed = pipeline._decide_task((0, 40))
     assert seen == [False] and gc.isenabled() and packed.n == 40
+
+
+# ------------------------------------------------------------------------ the per-review workers' pages
+
+_SEEN_LOG: list = []  # the file the spy task below writes to (set before the workers fork)
+
+
+def _spy_partition_task(part):
+    """``pipeline._partition_task`` that first notes, from the worker, its pid, whether objects are frozen and
+    the huge-page setting."""
+    import gc
+    import os
+
+    from reviewtools import ingest
+
+    prctl = ingest._prctl()
+    thp = -1 if prctl is None else prctl(ingest._PR_GET_THP_DISABLE, 0, 0, 0, 0)
+    with _SEEN_LOG[0].open("a") as fh:
+        fh.write(f"{os.getpid()} {int(gc.get_freeze_count() > 0)} {thp}\n")
+    return _REAL_TASK(part)
+
+
+_REAL_TASK = pipeline._partition_task
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="forked workers need fork")
+def test_stages_freeze_and_huge_pages_are_restored_after_the_workers(monkeypatch, tmp_path):
+    """The parent's objects are frozen and huge pages off only while the per-review workers run; the workers see
+    both (inherited), the parent gets its settings back, and the result is the serial one."""
+    import gc
+    import os
+
+    from reviewtools import ingest
+
+    frame = _page(60)
+    serial = pipeline.run_triage(frame, processes=1)
+    monkeypatch.setattr(pipeline, "_partition_task", _spy_partition_task)
+    monkeypatch.setattr(pipeline, "POOL_START_METHOD", "fork")
+    monkeypatch.setitem(globals(), "_SEEN_LOG", [tmp_path / "seen.txt"])
+    forked = pipeline.run_triage(frame, processes=2)
+    pd.testing.assert_frame_equal(forked.reviews, serial.reviews, check_exact=True)
+    seen = [line.split() for line in (tmp_path / "seen.txt").read_text().splitlines()]
+    assert seen and all(pid != str(os.getpid()) and frozen == "1" and thp in ("-1", "1") for pid, frozen, thp in seen)
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    prctl = ingest._prctl()
+    assert prctl is None or prctl(ingest._PR_GET_THP_DISABLE, 0, 0, 0, 0) == 0
