@@ -44,7 +44,7 @@ typedef struct { /* a text's facts, by its position in size order */
 #endif
 #define PREFETCH_HEAD 4
 /* how far ahead the shingle table prefetches slots, and text_ranks the ranks of tokens */
-#define TABLE_AHEAD 16
+#define TABLE_AHEAD 32
 #define RANK_AHEAD 24
 /* pair sizes whose needed overlap is looked up (larger ones are computed) */
 #define NEED_TABLE ((int64_t)1 << 22)
@@ -801,14 +801,21 @@ done:
  *   the texts rows[0], rows[1], ... shingled as by shingles() and their hashes grouped as by table(): the same
  *   slot_of, size, private, hashes and df as table(shingles(...)), without the array of every shingle hash.
  */
-#define WORD_INLINE 24
+#define WORD_INLINE 32
 typedef struct {
     uint64_t key;       /* a hash of the word's bytes (this table's own) */
     const uint8_t *ptr; /* the word's first occurrence */
     int64_t len;        /* -1: an empty slot */
     uint64_t hash;      /* word_hash(word) */
-    uint8_t bytes[WORD_INLINE]; /* a short word's bytes (compared here, not at its first occurrence far away) */
+    uint8_t bytes[WORD_INLINE]; /* a short word's bytes (compared here, not at its first occurrence far away);
+                                   with them a Word is one 64-byte cache line */
 } Word;
+
+typedef struct { /* a piece of the current text: where it is, its table key, its first 8 bytes (zero-padded) */
+    const uint8_t *p;
+    int64_t n;
+    uint64_t key, first8;
+} Piece;
 
 typedef struct { /* the state of one shingling call: the distinct words seen, the window of the last k pieces */
     Word *tab;
@@ -818,6 +825,8 @@ typedef struct { /* the state of one shingling call: the distinct words seen, th
     Py_ssize_t k;
     uint64_t mult;
     PyObject *word_hash;
+    Piece *pieces; /* the current text's pieces (grown as needed) */
+    int64_t cap;
 } Shingler;
 
 static inline uint64_t load8(const uint8_t *p, const uint8_t *lim) { /* 8 bytes at p, zeros past lim */
@@ -867,7 +876,7 @@ static inline int word_is(const Word *w, uint64_t key, const uint8_t *p, int64_t
 static int words_grow(Shingler *s) {
     int nb = s->bits + 1;
     size_t cap = (size_t)1 << nb, mask = cap - 1, old = (size_t)1 << s->bits;
-    Word *nt = (Word *)malloc(cap * sizeof(Word));
+    Word *nt = (Word *)aligned_alloc(64, cap * sizeof(Word));
     if (!nt) return -1;
     for (size_t i = 0; i < cap; i++) nt[i].len = -1;
     for (size_t i = 0; i < old; i++) {
@@ -888,7 +897,9 @@ static int shingler_init(Shingler *s, Py_ssize_t k, uint64_t mult, PyObject *wor
     s->k = k;
     s->mult = mult;
     s->word_hash = word_hash;
-    s->tab = (Word *)malloc(((size_t)1 << s->bits) * sizeof(Word));
+    s->pieces = NULL;
+    s->cap = 0;
+    s->tab = (Word *)aligned_alloc(64, ((size_t)1 << s->bits) * sizeof(Word));
     s->win = (uint64_t *)malloc((size_t)k * sizeof(uint64_t));
     if (!s->tab || !s->win) return -1;
     for (size_t i = 0; i < ((size_t)1 << s->bits); i++) s->tab[i].len = -1;
@@ -898,6 +909,7 @@ static int shingler_init(Shingler *s, Py_ssize_t k, uint64_t mult, PyObject *wor
 static void shingler_free(Shingler *s) {
     free(s->tab);
     free(s->win);
+    free(s->pieces);
 }
 
 /* the word hash of the piece p[0:n] (a new word: asked of Python once); -1 with an exception set on failure */
@@ -935,10 +947,32 @@ static int shingle_text(Shingler *s, const uint8_t *p, const uint8_t *end, const
     Py_ssize_t k = s->k;
     uint64_t *win = s->win, mult = s->mult;
     int64_t pieces = 0, o = 0;
-    for (;;) { /* each piece up to the next space (or the text's end) */
-        uint64_t key, first8 = 0, wh;
-        int64_t n = piece(p, end, lim, &key, &first8);
-        if (word_of(s, p, n, key, first8, &wh)) return -1;
+    /* first every piece's bounds and key, asking for its word's table slot early (the table is larger than the
+       caches near the core: one lookup waited for memory at every word) */
+    int64_t n_p = 0;
+    for (;;) {
+        if (n_p == s->cap) {
+            size_t cap = s->cap ? 2 * (size_t)s->cap : 256;
+            Piece *np = (Piece *)realloc(s->pieces, cap * sizeof(Piece));
+            if (!np) {
+                PyErr_NoMemory();
+                return -1;
+            }
+            s->pieces = np;
+            s->cap = (int64_t)cap;
+        }
+        Piece *pc = &s->pieces[n_p++];
+        int64_t n = piece(p, end, lim, &pc->key, &pc->first8);
+        pc->p = p;
+        pc->n = n;
+        PREFETCH(&s->tab[(size_t)(pc->key >> (64 - s->bits)) & (((size_t)1 << s->bits) - 1)]);
+        if (p + n >= end) break;
+        p += n + 1;
+    }
+    for (int64_t q = 0; q < n_p; q++) {
+        const Piece *pc = &s->pieces[q];
+        uint64_t wh;
+        if (word_of(s, pc->p, pc->n, pc->key, pc->first8, &wh)) return -1;
         /* the window of the last k pieces; a full window gives a shingle */
         if (pieces < k) {
             win[pieces] = wh;
@@ -952,8 +986,6 @@ static int shingle_text(Shingler *s, const uint8_t *p, const uint8_t *end, const
             for (Py_ssize_t w = 0; w < k; w++) h = h * mult + win[w];
             out[o++] = h;
         }
-        if (p + n >= end) break;
-        p += n + 1;
     }
     if (pieces < k) { /* a short text: one shingle of all its pieces, zero-padded (count >= 1) */
         uint64_t h = 0;
@@ -976,7 +1008,7 @@ static PyObject *shingles(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "y*y*nKOw*y*", &b_data, &b_off, &k, &mult, &word_hash, &b_out, &b_cnt)) return NULL;
     PyObject *result = NULL;
     Py_buffer *bufs[4] = {&b_data, &b_off, &b_out, &b_cnt};
-    Shingler s = {NULL, 0, 0, NULL, 0, 0, NULL};
+    Shingler s = {NULL, 0, 0, NULL, 0, 0, NULL, NULL, 0};
     Py_ssize_t n = b_off.len / 8 - 1;
     if (n < 0 || k < 1 || !PyCallable_Check(word_hash) || check(&b_cnt, 8, n, "counts")) {
         if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "_dupcore.shingles: bad arguments");
@@ -1031,7 +1063,7 @@ static PyObject *tokens(PyObject *self, PyObject *args) {
     int64_t *base = (int64_t *)calloc((size_t)nc + 1, sizeof(int64_t));
     uint64_t *hs = NULL;
     int32_t *hx = NULL;
-    Shingler s = {NULL, 0, 0, NULL, 0, 0, NULL};
+    Shingler s = {NULL, 0, 0, NULL, 0, 0, NULL, NULL, 0};
     Tab t = {NULL, 0, 0, NULL, 0};
     if (!cb || !base) {
         PyErr_NoMemory();
