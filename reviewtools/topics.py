@@ -2100,15 +2100,35 @@ def _matches_frame(frame: pd.DataFrame, found: _Found) -> pd.DataFrame:
         "phrase": found.phrase,
         "kind": found.kind,
         "polarity": found.polarity,
-        "complaint": np.array([p == "complaint" for p in found.polarity], dtype=bool),
+        "complaint": None,  # from polarity below
         "negated": found.negated,
         "negator": found.negator,
         "cue": found.cue,
         "reason": found.reason,
     }
-    return pd.DataFrame({  # in MATCH_COLUMNS order
-        col: (pd.array(v, dtype="string") if isinstance(v, list) else v) for col, v in columns.items()
-    })
+    for col, v in columns.items():
+        if isinstance(v, list):
+            columns[col] = _string_array(v)
+    polarity = columns["polarity"]
+    columns["complaint"] = (polarity == "complaint").to_numpy(dtype=bool) if len(polarity) else np.zeros(0, bool)
+    return pd.DataFrame(columns)  # in MATCH_COLUMNS order
+
+
+@functools.lru_cache(maxsize=1)
+def _arrow_string_storage() -> bool:
+    """Whether ``pd.array(values, dtype="string")`` makes a pyarrow-backed array of ``large_string``."""
+    got = pd.array(["x"], dtype="string")
+    return isinstance(got, pd.arrays.ArrowStringArray) and str(got._pa_array.type) == "large_string"
+
+
+def _string_array(values: list[str]) -> Any:
+    """``pd.array(values, dtype="string")`` of a list of ``str`` (no missing values): with pyarrow storage, the
+    same array straight from ``pa.array`` (pandas would first check and convert every value again)."""
+    if not _arrow_string_storage():
+        return pd.array(values, dtype="string")
+    import pyarrow as pa
+
+    return pd.arrays.ArrowStringArray(pa.chunked_array([pa.array(values, type=pa.large_string())]))
 
 
 #: Columns :func:`tag_topics` adds.
@@ -2171,9 +2191,9 @@ def _tagged_frame(frame: pd.DataFrame, found: _Found) -> pd.DataFrame:
         praised[row] = "|".join(sorted(ids - set(complained.get(row, {}))))
     has_text = found.has_text
     out = frame.copy()
-    out["topics"] = pd.array(tags, dtype="string")
-    out["topics_praised"] = pd.array(praised, dtype="string")
-    out["topic_evidence"] = pd.array(evidence_col, dtype="string")
+    out["topics"] = _string_array(tags)
+    out["topics_praised"] = _string_array(praised)
+    out["topic_evidence"] = _string_array(evidence_col)
     out["topics_checked"] = pd.array(has_text, dtype="boolean")
     return out
 

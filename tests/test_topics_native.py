@@ -671,3 +671,28 @@ def test_native_lower_refuses_what_is_not_a_list_of_str():
         CORE.topic_lower(("a",))
     with pytest.raises(TypeError):
         CORE.topic_lower(["a", 1])
+
+
+@settings(max_examples=100, deadline=None)
+@given(values=st.lists(st.one_of(CODE_POINTS.filter(lambda t: not any(0xD800 <= ord(c) <= 0xDFFF for c in t)),
+                                 st.sampled_from(["", "complaint", "praise"])), max_size=12))
+def test_string_array_equals_pd_array(values):
+    import pandas as pd
+    from pandas.testing import assert_series_equal
+
+    got, want = topics._string_array(values), pd.array(values, dtype="string")
+    assert got.dtype == want.dtype and type(got) is type(want)
+    assert_series_equal(pd.Series(got), pd.Series(want), check_exact=True)
+    if isinstance(want, pd.arrays.ArrowStringArray):
+        assert got._pa_array.type == want._pa_array.type
+
+
+def test_matches_frame_complaint_column_and_empty_frames():
+    import pandas as pd
+
+    frame = frame_of(EXAMPLES[:60])
+    _, matches = topics.find_and_tag_topics(frame)
+    assert matches["complaint"].tolist() == [p == "complaint" for p in matches["polarity"].tolist()]
+    assert matches["complaint"].dtype == bool and matches["complaint"].any() and not matches["complaint"].all()
+    empty = topics.find_topics(pd.DataFrame({"review_id": ["a"], "text": ["nothing here"]}))
+    assert len(empty) == 0 and empty["complaint"].dtype == bool and str(empty["topic"].dtype) == "string"
