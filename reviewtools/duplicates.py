@@ -945,7 +945,10 @@ def _ranked_rows(slot_of: np.ndarray, n_sh: np.ndarray, size: np.ndarray, privat
     # private shingles sort first (document frequency 1): a text whose whole prefix is private has no partner
     live = private < prefix
     used = np.flatnonzero(tok_df >= 2)
-    order = np.lexsort((tok_hash[used], np.minimum(tok_df[used], np.iinfo(np.uint16).max)))
+    # np.lexsort((hash, capped df)) as two sorts: the tokens' hashes are distinct (one order, any sort), then a
+    # stable sort of the 16-bit capped frequencies (numpy's radix sort)
+    order = np.argsort(tok_hash[used])
+    order = order[np.argsort(np.minimum(tok_df[used], np.iinfo(np.uint16).max).astype(np.uint16)[order], kind="stable")]
     rank_of = np.full(len(tok_df), -1, dtype=np.int32)
     rank_of[used[order]] = np.arange(len(used), dtype=np.int32)
     del used, order, tok_hash, tok_df, hashes, df
@@ -1124,6 +1127,25 @@ def _not_blank(strings: pa.Array) -> np.ndarray:
     return out
 
 
+def _platform_codes(plat: pd.Series, names: list[str]) -> np.ndarray:
+    """Each value's position in ``names`` (whose last entry is ``"other"``): a value not among them, or missing,
+    is ``"other"`` (as ``np.where(plat.isin(PLATFORMS), plat, "other")``). A string column is looked up by Arrow
+    (no Python object per row).
+
+    >>> _platform_codes(pd.Series(["yelp", None, "x", "amazon"], dtype="string"), ["amazon", "yelp", "other"]).tolist()
+    [1, 2, 2, 0]
+    """
+    other = names.index("other")
+    if isinstance(plat.dtype, pd.StringDtype):
+        arr = pa.array(plat.array)
+        found = pc.index_in(arr, value_set=pa.array(names, type=arr.type))
+        return found.fill_null(other).to_numpy(zero_copy_only=False).astype(np.int64) if len(plat) else \
+            np.zeros(0, dtype=np.int64)
+    pos = {p: i for i, p in enumerate(names)}
+    return np.fromiter((pos.get(v, other) if isinstance(v, str) else other
+                        for v in plat.to_numpy(dtype=object, na_value=None)), dtype=np.int64, count=len(plat))
+
+
 class _Duplicates:
     """The per-row state of one :func:`find_duplicates` call (plain arrays; Python only per rule, not per row).
 
@@ -1136,29 +1158,39 @@ class _Duplicates:
         self.frame, self.exact_rule, self.near_rule, self.threads = frame, exact_rule, near_rule, threads
         n = self.n = len(frame)
         plat = frame["platform"] if "platform" in frame.columns else pd.Series([None] * n, dtype=object)
-        known = plat.isin(PLATFORMS).to_numpy(dtype=bool, na_value=False)
-        self.plats = np.where(known, plat.to_numpy(dtype=object, na_value=None), "other")
+        # each row's platform as a position in plat_names (a platform not in PLATFORMS, or missing: "other")
+        self.plat_names = list(PLATFORMS) + ([] if "other" in PLATFORMS else ["other"])
+        self.plat_code = _platform_codes(plat, self.plat_names)
         # the rules as a table, and each row's rule (index) of either kind, -1 for none
         self.rules: list[Rule] = []
         self.rule_of: list[np.ndarray] = []
         for table in (exact_rule, near_rule):
-            idx = np.full(n, -1, dtype=np.int64)
+            by_name = np.full(len(self.plat_names), -1, dtype=np.int64)
             for p, r in table.items():
                 if r not in self.rules:
                     self.rules.append(r)
-                idx[self.plats == p] = self.rules.index(r)
-            self.rule_of.append(idx)
+                if p in self.plat_names:
+                    by_name[self.plat_names.index(p)] = self.rules.index(r)
+            self.rule_of.append(by_name[self.plat_code])
         self.text_col = frame["text"]
         self.ids_col = frame["review_id"]
         self._ids: pa.Array | None = None
         if "author" in frame.columns and isinstance(frame["author"].dtype, pd.StringDtype):
             # each distinct author once: Arrow numbers them in order of first appearance, like pd.factorize,
             # and the blank ones (and missing, read as "") are taken out of the numbering
-            enc = pc.dictionary_encode(_text_array(frame["author"]))
-            good = _not_blank(enc.dictionary)
-            idx = enc.indices.to_numpy(zero_copy_only=False)
+            if _dupcore is not None:  # the native core's hash table over the column's chunks (no join of them)
+                chunks = _text_chunks(frame["author"])
+                idx, _, k, first = _native_groups(pa.chunked_array(chunks, type=_LS), np.arange(n, dtype=np.int64),
+                                                  False)
+                good = _not_blank(_take_rows(chunks, first)) if k else np.zeros(0, dtype=bool)
+                del chunks, first
+            else:
+                enc = pc.dictionary_encode(_text_array(frame["author"]))
+                good = _not_blank(enc.dictionary)
+                idx = enc.indices.to_numpy(zero_copy_only=False)
+                del enc
             self.author = np.where(good[idx], (np.cumsum(good) - 1)[idx], -1).astype(np.int64)
-            del enc, idx
+            del idx
         elif "author" in frame.columns:
             raw = frame["author"].to_numpy(dtype=object, na_value=None)
             good = np.fromiter((isinstance(a, str) and bool(a.strip()) for a in raw), dtype=bool, count=n)
@@ -1253,7 +1285,7 @@ class _Duplicates:
             return pa.array([getattr(r, attr) for r in self.rules], _LS).take(rule)
 
         cols = {
-            "review_id": self.ids().take(pa.array(rows)), "platform": pa.array(self.plats[rows], _LS),
+            "review_id": self.ids().take(pa.array(rows)), "platform": pa.array(self.plat_names, _LS).take(pa.array(self.plat_code[rows])),
             "rule_id": rule_col("rule_id"), "category": rule_col("category"), "removal_basis": cat("removal_basis"),
             "strength": cat("strength"), "field": cat("field"), "start": cat("start"), "end": cat("end"),
             "evidence": cat("evidence"), "clause": rule_col("clause"), "source_url": rule_col("source_url"),

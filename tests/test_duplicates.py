@@ -492,3 +492,34 @@ def test_take_rows_and_text_chunks_equal_a_take_of_the_joined_column(chunks, dat
     if flat:
         rows = data.draw(st.lists(st.integers(0, len(flat) - 1), max_size=12))
         assert dup._take_rows(got, np.array(rows, dtype=np.int64)).to_pylist() == [flat[r] for r in rows]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.one_of(st.none(), st.sampled_from(["ann", "bob", "", " ", "\u2003", "Ann", "\x1fx",
+                                                               "amazon", "yelp", "other", "app_store", "x"])),
+                         max_size=6), min_size=1, max_size=4))
+def test_author_and_platform_codes_on_chunked_columns_equal_the_row_by_row_definitions(chunks):
+    """Authors numbered by first appearance among the non-blank ones (native hash table or Arrow's dictionary,
+    over a chunked column), platforms outside PLATFORMS as "other": as pandas does it row by row."""
+    values = [v for c in chunks for v in c]
+    col = pd.Series(pd.arrays.ArrowStringArray(
+        pa.chunked_array([pa.array(c, type=pa.large_string()) for c in chunks], type=pa.large_string())))
+    frame = pd.DataFrame({"review_id": [f"r{i}" for i in range(len(values))], "platform": col, "author": col,
+                          "text": "t", "created_at": None})
+    good = [isinstance(a, str) and bool(a.strip()) for a in values]
+    codes = pd.factorize(pd.Series([a if g else None for a, g in zip(values, good)], dtype=object))[0]
+    want_author = [int(c) if g else -1 for c, g in zip(codes, good)]
+    names = list(dup.PLATFORMS) + ([] if "other" in dup.PLATFORMS else ["other"])
+    want_plat = [names.index(v) if v in dup.PLATFORMS else names.index("other") for v in values]
+    for native in ([True, False] if dup._dupcore is not None else [False]):
+        core = dup._dupcore
+        if not native:
+            dup._dupcore = None
+        try:
+            d = dup._Duplicates(frame, {}, {})
+        finally:
+            dup._dupcore = core
+        assert d.author.tolist() == want_author
+        assert d.plat_code.tolist() == want_plat
+    obj = frame.assign(platform=pd.Series(values, dtype=object))
+    assert dup._platform_codes(obj["platform"], names).tolist() == want_plat
