@@ -17,6 +17,17 @@ partition. ``--per-detector`` instead times ``check_each_review`` with its colum
 enough digits (the 1M corpus: 39,343 fields, 34,012 ruled out, none with a number). ``--ab OLD_TREE`` times ``check_each_review`` of an older checkout (``git archive <commit> | tar -x -C OLD_TREE``)
 against this one, interleaved in one process, after checking both give the same frame.
 
+Eighth pass (issue 8, seventh session, commits 74d9075..7fbcaa8), A/B against 76ef0a2 (``git archive 76ef0a2 | tar
+-x -C /tmp/chk_old``, the built .so files copied in), CPU seconds, min of the rounds: figures in
+.work/notes7/chk.md. What changed (each exact): a new optional native module ``reviewtools/_checkcore.c`` with a
+literal scan (``literal_rows``: the prefilters' literal sets and the anchor-word refines in one C pass over
+``joined_low``, instead of Hyperscan's per-row Python callbacks and per-pattern RE2 refines), the language
+prefilter's English counts from the bytes (``head_word_counts``) and a five-copy word-run test (``word_runs``);
+tighter exact prefilters for gibberish (a byte-level share bound: 1,604 -> 0 detector rows on 100k), street
+addresses (the whole pattern as RE2: 1,028 -> 16), seller feedback (anchored sentences, not anchor words:
+-40%), links (upper-case/ambiguous TLDs; by kind: 9,616 -> 2,602 calls), phone (a shown number or a cue) and
+word runs (1,144 -> 298); one-platform blocks as slices; review ids from the Arrow column.
+
 Seventh pass (issue 8, sixth session, commits cdcda34..894bc6c), A/B against 5e61bd9 (``git archive 5e61bd9 | tar
 -x -C /tmp/chk_old``, the built .so files copied in), CPU seconds, min of the rounds, load 2.2-3.3:
 
