@@ -43,15 +43,19 @@ How it scales, and why it is exact (no bucket is ever dropped, nothing is sample
    stay serial.
 
 7. The optional **native core** ``reviewtools/_dupcore.c`` (built by ``setup.py`` where a C compiler is
-   present) runs the same steps in fewer passes: ASCII normalising in one pass over the bytes
-   (``squeeze``), the exact groups by a hash table of the eligible texts (``group``), the shingle hashes with
-   a table of the distinct words (``shingles``; BLAKE2b still from :mod:`hashlib`, once per distinct word),
-   the shingle tokens by a hash table on the full 64-bit hashes instead of the 60M-key sort (``table``,
-   ``text_ranks``), and the join without storing pair occurrences (``join``: texts probed in size order
-   against an inverted index of the shorter AllPairs *index* prefixes, candidates counted in one array,
-   the prefix-count bound, a merge). Every native step has the numpy path beside it, which runs where the
-   module is absent, and the tests check both against each other and against brute-force oracles. The
-   native steps are serial (``threads`` then only affects the few numpy block loops left).
+   present) runs the same steps in fewer passes: normalising in one pass over the bytes (``squeeze``; a
+   non-ASCII text by ``str.lower`` and the definition of ``\\w`` that ``re`` uses), the exact groups by a hash
+   table of the eligible texts over the column's chunks (``group``), and the shingle hashes of the distinct
+   texts, read where they lie in the column, put straight into a hash table on the full 64-bit hashes
+   (``tokens``: a table of the distinct words, BLAKE2b still from :mod:`hashlib` once per distinct word; only
+   each occurrence's token is stored, not the hashes), each text's ranks written over those tokens in order
+   (``text_ranks``, read back from a bitmap), and the join without storing pair occurrences (``join``: texts
+   probed in size order against an inverted index of the shorter AllPairs *index* prefixes, candidates counted
+   in one array, the prefix-count bound, a merge). Every native step has the numpy path beside it, which runs
+   where the module is absent, and the tests check both against each other and against brute-force oracles.
+   The native steps are serial (``threads`` then only affects the few numpy block loops left). The check runs
+   with transparent huge pages off (:data:`reviewtools.ingest.HUGE_PAGES_OFF`): fresh 2 MiB pages zeroed whole
+   cost more system time than the 4 KiB ones.
 
 Output equals the previous MinHash-LSH implementation's, row for row, on the 2k, 20k and 100k benchmark
 corpora, and the native path's equals the numpy path's; ``benchmarks/bench_duplicates.py`` measures it.
@@ -659,11 +663,13 @@ def _ranges(n: int, start: int = 0, step: int | None = None) -> Iterator[tuple[i
         yield lo, min(n, lo + step)
 
 
-def _near_pairs(norm: pa.Array | list[pa.Array], n_words: np.ndarray | None = None,
+def _near_pairs(norm: pa.Array | _TextRows | list[Any], n_words: np.ndarray | None = None,
                 threads: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every pair ``(u, v)``, ``u < v``, of the given texts whose shingle sets have Jaccard >= the threshold.
 
-    ``norm`` holds distinct normalised texts (words joined by single spaces). Exact: see the module docstring.
+    ``norm`` holds distinct normalised texts (words joined by single spaces): an array, rows of a column
+    (:class:`_TextRows`), or a one-item list holding either (handed over: dropped once shingled). Exact: see
+    the module docstring.
     ``n_words`` (optional) is each text's word count; ``threads`` run the block loops. Returns ``(u, v,
     jaccard)`` arrays.
 
