@@ -1057,7 +1057,7 @@ def recommend(
         # it shares with the parent into private copies (Python docs, gc.freeze).
         gc.freeze()
         try:
-            with multiprocessing.get_context("fork").Pool(procs) as pool, _no_collection():
+            with multiprocessing.get_context("fork").Pool(procs) as pool:
                 # in row order, each block as it arrives: only a few blocks of rows are Python objects at once
                 cols = _assemble(pool.imap(_decide_task, bounds, chunksize=1), recs, settings, existing)
         finally:
@@ -1065,8 +1065,7 @@ def recommend(
             _FORKED.pop("decisions", None)
         del pri
     else:
-        with _no_collection():  # as in a decision worker (see _decide_task)
-            cols = _assemble([_decide_block(recs, state)], recs, settings, existing)
+        cols = _assemble([_decide_block(recs, state)], recs, settings, existing)
     del state, recs
     for held in (hits, topic_matches):
         if isinstance(held, _Encoded):  # run_triage's long frames: decoded now, before priority adds its arrays

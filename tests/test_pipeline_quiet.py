@@ -230,18 +230,3 @@ def test_stages_freeze_and_huge_pages_are_restored_after_the_workers(monkeypatch
     prctl = ingest._prctl()
     assert prctl is None or prctl(ingest._PR_GET_THP_DISABLE, 0, 0, 0, 0) == 0
 
-
-def test_serial_decisions_run_without_the_collector_and_turn_it_back_on(monkeypatch):
-    import gc
-
-    seen = []
-    real = pipeline._assemble
-
-    def spy(*a, **k):
-        seen.append(gc.isenabled())
-        return real(*a, **k)
-
-    monkeypatch.setattr(pipeline, "_assemble", spy)
-    frame = _page(30)
-    pipeline.recommend(frame, None, None, ReplySettings(), processes=1)
-    assert seen == [False] and gc.isenabled()
