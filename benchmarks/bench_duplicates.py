@@ -26,7 +26,8 @@ a process forked from one holding the frame): DIR is a ``git archive`` of an ear
 modules built in place; each round runs this script with ``PYTHONPATH=DIR`` and then with this tree, each in a
 new process that loads the frame and forks a child for ``find_duplicates``; the child's user and system CPU
 seconds and minor page faults are printed with the load average, and the outputs must be frame-equal (exit
-status 1 if not). The cached frame keeps the Arrow chunks of ``read_reviews``' string columns (a pickled frame
+status 1 if not); ``--huge-pages-off`` forks both with transparent huge pages off, as ``run_triage`` now forks
+the check beside its workers. The cached frame keeps the Arrow chunks of ``read_reviews``' string columns (a pickled frame
 would join them, and the check reads chunked columns in the pipeline).
 """
 
@@ -118,6 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--numpy", action="store_true", help="the current check without its native core (numpy path)")
     ap.add_argument("--old-tree", type=Path, help="an earlier tree (git archive, modules built): fresh-process A/B")
     ap.add_argument("--child-out", type=Path, help=argparse.SUPPRESS)  # (one forked measurement, for --old-tree)
+    ap.add_argument("--huge-pages-off", action="store_true",
+                    help="with --old-tree: fork the check with transparent huge pages off (as run_triage does since "
+                         "06ecfb1), for both trees")
     args = ap.parse_args(argv)
     if args.old_tree:
         return _tree_ab(args)
@@ -130,6 +134,11 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger("reviewtools.duplicates").setLevel(logging.DEBUG)
     frame = _frame(args.reviews, args.input).head(args.reviews)
     if args.child_out:
+        if args.huge_pages_off:  # inherited by the forked child, as from run_triage's parent
+            from reviewtools.ingest import _huge_pages_off
+
+            with _huge_pages_off():
+                return _forked(frame, args.child_out)
         return _forked(frame, args.child_out)
     if args.against:
         return _ab(frame, args.against, args.rounds, args.threads)
@@ -235,6 +244,8 @@ def _tree_ab(args: argparse.Namespace) -> int:
     base = [sys.executable, str(Path(__file__).resolve()), "--reviews", str(args.reviews)]
     if args.input:
         base += ["--input", str(args.input)]
+    if args.huge_pages_off:
+        base += ["--huge-pages-off"]
     for r in range(args.rounds):
         for name, tree in trees.items():
             env = {**os.environ, "PYTHONPATH": str(tree)}
