@@ -1025,6 +1025,116 @@ fail:
     return NULL;
 }
 
+/* Whether a str is non-empty and not all str.isspace() characters: a part review_string keeps. */
+static int
+part_present(PyObject *s)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    int kind = PyUnicode_KIND(s);
+    const void *d = PyUnicode_DATA(s);
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (!Py_UNICODE_ISSPACE(PyUnicode_READ(kind, d, k))) return 1;
+    return 0;
+}
+
+/* joined_scores_into(firsts, seconds, sep, out) -> declined: as scores_into of the strings
+ * sep.join(p for p in (firsts[i], seconds[i]) if p and not p.isspace()) ("" when neither part is kept), without
+ * a str per pair: two ASCII parts are joined in a scratch buffer (a non-ASCII pair is joined as a str). Pairs
+ * with a part that is not an exact str, and those the core leaves to Python, get NaN and are returned. */
+static PyObject *
+Core_joined_scores_into(Core *self, PyObject *args)
+{
+    PyObject *firsts, *seconds, *sep;
+    Py_buffer ob;
+    if (!PyArg_ParseTuple(args, "OOUw*", &firsts, &seconds, &sep, &ob)) return NULL;
+    PyObject *fa = PySequence_Fast(firsts, "firsts must be a sequence of str");
+    PyObject *fb = fa ? PySequence_Fast(seconds, "seconds must be a sequence of str") : NULL;
+    PyObject *declined = NULL;
+    unsigned char *buf = NULL;
+    Py_ssize_t bcap = 0;
+    Work w;
+    memset(&w, 0, sizeof(w));
+    if (!fa || !fb) goto fail;
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(sep) < 0) goto fail;
+#endif
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fa);
+    if (PySequence_Fast_GET_SIZE(fb) != n) {
+        PyErr_Format(PyExc_ValueError, "firsts and seconds differ in length: %zd, %zd", n,
+                     PySequence_Fast_GET_SIZE(fb));
+        goto fail;
+    }
+    PyObject **as = PySequence_Fast_ITEMS(fa), **bs = PySequence_Fast_ITEMS(fb);
+    if (check_buffer(&ob, 4 * n, sizeof(double), "out") < 0) goto fail;
+    double *out = (double *)ob.buf;
+    const int sep_ascii = PyUnicode_IS_ASCII(sep);
+    const Py_ssize_t slen = PyUnicode_GET_LENGTH(sep);
+    declined = PyList_New(0);
+    if (!declined) goto fail;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *a = as[i], *b = bs[i];
+        double *o = out + 4 * i;
+        Result r = {0, 0.0, 0.0, 0.0, 0.0};
+        if (PyUnicode_CheckExact(a) && PyUnicode_CheckExact(b)) {
+#if PY_VERSION_HEX < 0x030C0000
+            if (PyUnicode_READY(a) < 0 || PyUnicode_READY(b) < 0) goto fail;
+#endif
+            int pa = part_present(a), pb = part_present(b);
+            if (pa && pb) {
+                if (sep_ascii && PyUnicode_IS_ASCII(a) && PyUnicode_IS_ASCII(b)) {
+                    Py_ssize_t la = PyUnicode_GET_LENGTH(a), lb = PyUnicode_GET_LENGTH(b), len = la + slen + lb;
+                    if (len > bcap) {
+                        Py_ssize_t cap = bcap ? bcap : 1024;
+                        while (cap < len) cap *= 2;
+                        unsigned char *nb = PyMem_Realloc(buf, (size_t)cap);
+                        if (!nb) { PyErr_NoMemory(); goto fail; }
+                        buf = nb;
+                        bcap = cap;
+                    }
+                    memcpy(buf, PyUnicode_DATA(a), (size_t)la);
+                    memcpy(buf + la, PyUnicode_DATA(sep), (size_t)slen);
+                    memcpy(buf + la + slen, PyUnicode_DATA(b), (size_t)lb);
+                    r = score_data(self, &w, PyUnicode_1BYTE_KIND, buf, len, 1);
+                } else {
+                    PyObject *head = PyUnicode_Concat(a, sep);
+                    PyObject *joined = head ? PyUnicode_Concat(head, b) : NULL;
+                    Py_XDECREF(head);
+                    if (!joined) goto fail;
+                    r = score_text(self, &w, joined);
+                    Py_DECREF(joined);
+                }
+            } else if (pa || pb) {
+                r = score_text(self, &w, pa ? a : b);
+            } else {
+                r.ok = 1; /* polarity_scores(""): every score 0.0 */
+            }
+        }
+        if (r.ok < 0) goto fail;
+        if (r.ok == 0) {
+            o[0] = o[1] = o[2] = o[3] = Py_NAN;
+            if (append_index(declined, i) < 0) goto fail;
+            continue;
+        }
+        if (round_to(r.neg, 3, o) < 0 || round_to(r.neu, 3, o + 1) < 0 || round_to(r.pos, 3, o + 2) < 0
+            || round_to(r.compound, 4, o + 3) < 0)
+            goto fail;
+    }
+    PyMem_Free(buf);
+    work_free(&w);
+    Py_DECREF(fa);
+    Py_DECREF(fb);
+    PyBuffer_Release(&ob);
+    return declined;
+fail:
+    PyMem_Free(buf);
+    work_free(&w);
+    Py_XDECREF(fa);
+    Py_XDECREF(fb);
+    Py_XDECREF(declined);
+    PyBuffer_Release(&ob);
+    return NULL;
+}
+
 /* compound_spans(texts, owner, start, end, out) -> declined: for each span k (int64 buffers owner, start,
  * end), out[k] (a float64 buffer) = round(compound, 4) of texts[owner[k]][start[k]:end[k]], read in place (no
  * str per span). Equal spans (same code points, same string kind) are scored once per call. Spans left to the
@@ -1163,6 +1273,9 @@ static PyMethodDef Core_methods[] = {
      "scores_many(texts) -> (list of scores() per text, positions of the texts left to Python)"},
     {"scores_into", (PyCFunction)Core_scores_into, METH_VARARGS,
      "scores_into(texts, out) -> positions left to Python; out (float64, 4 per text) gets neg, neu, pos, compound"},
+    {"joined_scores_into", (PyCFunction)Core_joined_scores_into, METH_VARARGS,
+     "joined_scores_into(firsts, seconds, sep, out) -> positions left to Python; out (float64, 4 per pair) gets "
+     "scores_into of sep.join(each pair's parts that are not empty or whitespace), no str per pair"},
     {"compound_spans", (PyCFunction)Core_compound_spans, METH_VARARGS,
      "compound_spans(texts, owner, start, end, out) -> positions left to Python; out[k] gets the compound of "
      "texts[owner[k]][start[k]:end[k]] (int64 spans, float64 out; equal spans scored once)"},

@@ -139,17 +139,19 @@ def _analyzer() -> FastVader:
 def _scores(texts: list[str]) -> list[dict[str, float]]:
     """Score ``texts`` with VADER, one dict ``{neg, neu, pos, compound}`` per text, in order.
 
-    The single seam to the scorer: every score in this module goes through here, each distinct string once
-    per batch. It is :class:`reviewtools.vader.FastVader`, the exact re-implementation of vaderSentiment
+    The seam of :func:`score_sentences` (each distinct sentence once per batch); :func:`score_sentiment` uses
+    the block seams below. It is :class:`reviewtools.vader.FastVader`, the exact re-implementation of vaderSentiment
     3.3.2 (equal dicts on every string; ``tests/test_vader.py``), several times faster than the package.
     """
     return _analyzer().scores_many(texts)
 
 
-def _scores_array(texts: list[str]) -> np.ndarray:
-    """The seam for review strings in :func:`score_sentiment`: VADER's ``neg, neu, pos, compound`` of each of
-    ``texts`` as rows of a float64 array (:meth:`reviewtools.vader.FastVader.scores_array`, no dict per text)."""
-    return _analyzer().scores_array(texts)
+def _review_scores_array(titles: list[str], texts: list[str]) -> np.ndarray:
+    """The seam for review strings in :func:`score_sentiment`: VADER's ``neg, neu, pos, compound`` of
+    :func:`review_string` of each title and text, as rows of a float64 array
+    (:meth:`reviewtools.vader.FastVader.joined_scores_array`: the native core joins ASCII parts in a scratch
+    buffer, no string per review)."""
+    return _analyzer().joined_scores_array(titles, texts, TITLE_TEXT_SEPARATOR)
 
 
 def _span_compounds(pool: list[str], owner: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
@@ -798,14 +800,6 @@ def review_string(title: str | None, text: str | None) -> str:
     return TITLE_TEXT_SEPARATOR.join(parts)
 
 
-def _review_strings(titles: list[str], texts: list[str]) -> list[str]:
-    """:func:`review_string` of each title and text (all ``str``): a part is left out when it is empty or all
-    whitespace (``str.isspace``, the characters ``str.strip`` removes), without a call per review."""
-    sep = TITLE_TEXT_SEPARATOR
-    return [((ti + sep + te if te and not te.isspace() else ti) if ti and not ti.isspace()
-             else (te if te and not te.isspace() else "")) for ti, te in zip(titles, texts, strict=True)]
-
-
 def label_for(score: float) -> str:
     """Map a compound-like score to ``positive``/``neutral``/``negative`` with VADER's documented thresholds.
 
@@ -1138,18 +1132,6 @@ def _word_counts(strings: list[str]) -> np.ndarray:
     return out
 
 
-def _whole_scores(whole: list[str]) -> tuple[np.ndarray, int]:
-    """``(n, 4)`` array of VADER's neg, neu, pos, compound of each review string, each distinct non-empty one
-    scored once in one :func:`_scores_array` call (the empty string is 0.0 everywhere, as VADER gives it), and
-    the number of distinct non-empty strings."""
-    index: dict[str, int] = {"": 0}  # row 0: the empty string
-    codes = np.fromiter((index.setdefault(w, len(index)) for w in whole), dtype=np.int64, count=len(whole))
-    table = np.zeros((len(index), 4))
-    if len(index) > 1:
-        table[1:] = _scores_array(list(index)[1:])
-    return table[codes], len(index) - 1
-
-
 def _mismatch_candidates(frame: pd.DataFrame, score: np.ndarray, count: np.ndarray, longest: np.ndarray,
                          foreign: np.ndarray) -> np.ndarray:
     """Rows (not foreign) where :func:`_mismatch` can give anything but ``(False, NA)``: no text, no rating, a
@@ -1198,7 +1180,7 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
     """Return a copy of ``frame`` with the sentiment columns (:data:`SENTIMENT_COLUMNS`) added.
 
     Needs a ``text`` column; ``title`` and ``rating`` are used when present (without ``rating`` the mismatch
-    is unknown). Missing text counts as empty. Each distinct string is scored once per call, by one analyzer.
+    is unknown). Missing text counts as empty. Each distinct sentence is scored once per call, by one analyzer.
 
     * ``vader_compound, vader_neg, vader_neu, vader_pos``: VADER on :func:`review_string` (title, line break,
       text), exactly as ``SentimentIntensityAnalyzer().polarity_scores`` gives them;
@@ -1229,10 +1211,9 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
     """
     titles, texts = _columns(frame)
     n = len(frame)
-    whole = _review_strings(titles, texts)
     sents = _Sentences.of(titles, texts)
     agg = sents.aggregate(sents.compounds())
-    vader, distinct = _whole_scores(whole)
+    vader = _review_scores_array(titles, texts)
     lang = _languages(texts)
     foreign = lang.foreign
 
@@ -1277,7 +1258,7 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in SENTIMENT_COLUMNS:
         out[col] = pd.Series(columns[col], index=frame.index, dtype=_DTYPES[col])
-    logger.info("scored sentiment of %d reviews (%d distinct review strings)", n, distinct)
+    logger.info("scored sentiment of %d reviews (%d sentences)", n, int(m.sum()))
     return out
 
 

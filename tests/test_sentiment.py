@@ -238,8 +238,9 @@ class _FakeSeam:
         self.calls: list[list[str]] = []
         self.span_calls: list[list[str]] = []
 
-    def __call__(self, texts: list[str]) -> np.ndarray:
-        """The review-string seam (``_scores_array``): neg, neu, pos, compound rows."""
+    def __call__(self, titles: list[str], texts: list[str]) -> np.ndarray:
+        """The review-string seam (``_review_scores_array``): neg, neu, pos, compound rows of each review string."""
+        texts = [sentiment.review_string(a, b) for a, b in zip(titles, texts, strict=True)]
         self.calls.append(list(texts))
         return np.array([[0.0, 1.0, 0.0, self.compounds.get(t, 0.0)] for t in texts]).reshape(-1, 4)
 
@@ -250,7 +251,7 @@ class _FakeSeam:
         return np.array([self.compounds.get(t, 0.0) for t in strings], dtype=np.float64)
 
     def install(self, monkeypatch: pytest.MonkeyPatch) -> _FakeSeam:
-        monkeypatch.setattr(sentiment, "_scores_array", self)
+        monkeypatch.setattr(sentiment, "_review_scores_array", self)
         monkeypatch.setattr(sentiment, "_span_compounds", self.spans)
         return self
 
@@ -389,16 +390,17 @@ def test_missing_text_column_is_a_clear_error():
 # --------------------------------------------------------------------------------- one scorer, once
 
 
-def test_each_distinct_string_is_scored_once_in_one_call(monkeypatch):
-    """Distinct non-empty review strings get all four scores in one call; every sentence goes to the span seam
-    in one more call (as spans: the native core scores each distinct one once, tests/test_vader_native.py)."""
+def test_one_call_for_review_strings_and_one_for_sentences(monkeypatch):
+    """Every review's title and text go to the review-string seam in one call (the native core joins and scores
+    them without a string per review; equal review strings are rare enough that looking them up cost more than
+    scoring them again); every sentence goes to the span seam in one more call (as spans: the native core scores
+    each distinct one once, tests/test_vader_native.py)."""
     seam = _FakeSeam().install(monkeypatch)
     texts = ["Good. Bad.", "Good. Bad.", "Good.", "", "Bad. Good."]
     score_sentiment(_canonical(texts))
     assert len(seam.calls) == 1 and len(seam.span_calls) == 1
     (batch,), (sentences,) = seam.calls, seam.span_calls
-    assert len(batch) == len(set(batch))
-    assert set(batch) == {"Good. Bad.", "Good.", "Bad. Good."}
+    assert batch == [sentiment.review_string(None, t) for t in texts]
     assert sorted(sentences) == sorted(["Good.", "Bad."] * 3 + ["Good."])
 
 

@@ -324,9 +324,14 @@ def test_block_word_counts_equal_str_split(strings):
 @given(st.lists(st.tuples(*[st.text(alphabet=st.sampled_from(list("a \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2028\u3000.\u00e9\u200b")),
                                     max_size=6)] * 2), max_size=12))
 @settings(max_examples=150, deadline=None)
-def test_block_review_strings_equal_review_string(pairs):
+def test_block_review_scores_equal_review_string_scores(pairs):
+    """The review-string seam joins each title and text as :func:`review_string` (parts left out when empty or
+    whitespace only) and scores them as ``polarity_scores`` of that string (native and Python paths)."""
     titles, texts = [p[0] for p in pairs], [p[1] for p in pairs]
-    assert sentiment._review_strings(titles, texts) == [sentiment.review_string(a, b) for a, b in pairs]
+    want = sentiment._analyzer().scores_array([sentiment.review_string(a, b) for a, b in pairs])
+    got = sentiment._review_scores_array(titles, texts)
+    assert got.shape == (len(pairs), 4)
+    assert got.tobytes() == want.reshape(-1, 4).tobytes()
 
 
 def test_sentence_strings_of_a_block():

@@ -593,3 +593,42 @@ def test_score_sentiment_is_the_same_frame_with_and_without_the_native_core(nat,
     vader.get_analyzer.cache_clear()
     pd.testing.assert_frame_equal(outs["python"], outs["native"], check_exact=True)
     assert outs["python"].equals(outs["native"])
+
+
+def _joined_ref(pairs: list[tuple[str, str]], sep: str) -> np.ndarray:
+    """polarity_scores of each pair joined as FastVader.joined_scores_array defines it, by upstream."""
+    rows = []
+    for a, b in pairs:
+        d = REF.polarity_scores(sep.join(p for p in (a, b) if p and not p.isspace()))
+        rows.append((d["neg"], d["neu"], d["pos"], d["compound"]))
+    return np.array(rows, dtype=np.float64).reshape(-1, 4)
+
+
+_part = review_text(max_words=12) | st.text(max_size=40) | st.sampled_from(["", " ", "\n", "\u3000", "\x85", "İ bad"])
+
+
+@settings(max_examples=400, **_SETTINGS)
+@given(st.lists(st.tuples(_part, _part), max_size=8), st.sampled_from(["\n", " ", "", "\u2028"]))
+def test_joined_scores_equal_scores_of_the_joined_strings(nat, pairs, sep):
+    """Joining in C (ASCII parts in a scratch buffer, others as a str, declined pairs by Python) scores exactly
+    the joined string, on the native and the Python path, bit for bit (signed zeros too)."""
+    want = _joined_ref(pairs, sep).tobytes()
+    firsts, seconds = [a for a, _ in pairs], [b for _, b in pairs]
+    assert nat.joined_scores_array(firsts, seconds, sep).tobytes() == want
+    assert PY.joined_scores_array(iter(firsts), seconds, sep).tobytes() == want
+
+
+def test_joined_scores_decline_str_subclasses_and_check_lengths(nat):
+    class S(str):
+        pass
+
+    out = np.empty((3, 4))
+    declined = nat._native.joined_scores_into(["good", S("bad"), "İ"], ["fine", "", "bad"], "\n", out)
+    assert declined == [1, 2] and np.isnan(out[1:]).all()
+    pairs = [("good", "fine"), ("bad", ""), ("İ", "bad")]
+    got = nat.joined_scores_array([S("good"), S("bad"), "İ"], ["fine", "", "bad"], "\n")
+    assert got.tobytes() == _joined_ref(pairs, "\n").tobytes()
+    with pytest.raises(ValueError, match="differ in length"):
+        nat.joined_scores_array(["a"], [], "\n")
+    with pytest.raises(ValueError, match="differ in length"):
+        nat._native.joined_scores_into(["a"], [], "\n", np.empty((1, 4)))
