@@ -1623,6 +1623,108 @@ done:
     return res;
 }
 
+/* ascii_head_counts(texts, keys, longest, max_chars, tokens, words, letters, state) -> None: for each text
+ * that is an ASCII str, ascii_word_counts of its head text.strip()[:max_chars] into tokens, words and letters,
+ * and state 2 when the stripped text is no longer than max_chars (the head is all of it), else 1; state 0 (and
+ * zero counts) for any other text. str.strip() removes the characters Py_UNICODE_ISSPACE holds. */
+static PyObject *
+vc_ascii_head_counts(PyObject *module, PyObject *args)
+{
+    PyObject *texts;
+    Py_buffer bk, bt, bw, bl, bs;
+    int longest;
+    Py_ssize_t max_chars;
+    if (!PyArg_ParseTuple(args, "Oy*inw*w*w*w*", &texts, &bk, &longest, &max_chars, &bt, &bw, &bl, &bs)) return NULL;
+    PyObject *seq = PySequence_Fast(texts, "texts must be a sequence of str");
+    PyObject *res = NULL;
+    uint64_t *set = NULL;
+    if (!seq) goto done;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    Py_ssize_t nk = bk.len / (Py_ssize_t)sizeof(uint64_t);
+    if (check_buffer(&bk, nk, sizeof(uint64_t), "keys") < 0 || check_buffer(&bt, n, sizeof(int64_t), "tokens") < 0
+        || check_buffer(&bw, n, sizeof(int64_t), "words") < 0 || check_buffer(&bl, n, sizeof(int64_t), "letters") < 0
+        || check_buffer(&bs, n, 1, "state") < 0)
+        goto done;
+    if (longest < 0 || longest > 8) {
+        PyErr_SetString(PyExc_ValueError, "longest must be between 0 and 8");
+        goto done;
+    }
+    if (max_chars < 0) {
+        PyErr_SetString(PyExc_ValueError, "max_chars must not be negative");
+        goto done;
+    }
+    const uint64_t *keys = (const uint64_t *)bk.buf;
+    int64_t *tokens = (int64_t *)bt.buf, *words = (int64_t *)bw.buf, *letters = (int64_t *)bl.buf;
+    int8_t *state = (int8_t *)bs.buf;
+    size_t cap = 16;
+    while (cap < (size_t)nk * 4) cap <<= 1;
+    int shift = 64;
+    for (size_t c = cap; c > 1; c >>= 1) shift--;
+    set = (uint64_t *)PyMem_Calloc(cap, sizeof(uint64_t));
+    if (!set) { PyErr_NoMemory(); goto done; }
+    for (Py_ssize_t k = 0; k < nk; k++) {
+        size_t at = (size_t)((keys[k] * 0x9E3779B97F4A7C15ULL) >> shift);
+        while (set[at] && set[at] != keys[k]) at = (at + 1) & (cap - 1);
+        set[at] = keys[k];
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *h = items[i];
+        tokens[i] = words[i] = letters[i] = 0;
+        state[i] = 0;
+        if (!PyUnicode_CheckExact(h)) continue;
+#if PY_VERSION_HEX < 0x030C0000
+        if (PyUnicode_READY(h) < 0) goto done;
+#endif
+        if (!PyUnicode_IS_ASCII(h)) continue;
+        const unsigned char *c = (const unsigned char *)PyUnicode_DATA(h);
+        Py_ssize_t lo = 0, hi = PyUnicode_GET_LENGTH(h);
+        while (lo < hi && Py_UNICODE_ISSPACE(c[lo])) lo++;
+        while (hi > lo && Py_UNICODE_ISSPACE(c[hi - 1])) hi--;
+        state[i] = hi - lo <= max_chars ? 2 : 1;
+        if (hi - lo > max_chars) hi = lo + max_chars;
+        c += lo;
+        Py_ssize_t len = hi - lo;
+        int64_t nt = 0, nw = 0, nl = 0;
+        Py_ssize_t k = 0;
+        while (k < len) { /* as vc_ascii_word_counts */
+            unsigned char x = c[k];
+            unsigned char lx = x | 0x20;
+            int is_letter = lx >= 'a' && lx <= 'z', is_digit = x >= '0' && x <= '9';
+            if (!is_letter && !is_digit) { k++; continue; }
+            Py_ssize_t a = k;
+            uint64_t packed = 0;
+            for (; k < len; k++) {
+                x = c[k];
+                lx = x | 0x20;
+                if (lx >= 'a' && lx <= 'z') nl++;
+                else if (!(x >= '0' && x <= '9')) break;
+                if (k - a < 8) packed |= (uint64_t)lx << (8 * (k - a));
+            }
+            nt++;
+            if (k - a <= longest) {
+                size_t at = (size_t)((packed * 0x9E3779B97F4A7C15ULL) >> shift);
+                while (set[at] && set[at] != packed) at = (at + 1) & (cap - 1);
+                nw += set[at] == packed;
+            }
+        }
+        tokens[i] = nt;
+        words[i] = nw;
+        letters[i] = nl;
+    }
+    res = Py_None;
+    Py_INCREF(res);
+done:
+    PyMem_Free(set);
+    Py_XDECREF(seq);
+    PyBuffer_Release(&bk);
+    PyBuffer_Release(&bt);
+    PyBuffer_Release(&bw);
+    PyBuffer_Release(&bl);
+    PyBuffer_Release(&bs);
+    return res;
+}
+
 /* ------------------------------------------------------------------------------------- sentences */
 
 /* The class bits of reviewtools.sentiment's splitter for one ASCII character, from its table (passed in). */
@@ -4076,6 +4178,10 @@ static PyMethodDef module_methods[] = {
     {"split_ascii", (PyCFunction)vc_split_ascii, METH_VARARGS,
      "split_ascii(texts, table, opener, bits, abbreviations) -> (bytes of int64 (owner, start, end) triples, "
      "positions left to Python): reviewtools.sentiment.split_sentences of each ASCII text"},
+    {"ascii_head_counts", (PyCFunction)vc_ascii_head_counts, METH_VARARGS,
+     "ascii_head_counts(texts, keys, longest, max_chars, tokens, words, letters, state) -> None: ascii_word_counts "
+     "of text.strip()[:max_chars] of each ASCII str, and state (int8) 2 when that head is the whole stripped text, "
+     "1 when it is not, 0 for a text that is not an ASCII str"},
     {"ascii_word_counts", (PyCFunction)vc_ascii_word_counts, METH_VARARGS,
      "ascii_word_counts(heads, keys, longest, tokens, words, letters) -> None: per ASCII head, its [A-Za-z0-9]+ "
      "tokens, those (at most longest chars) whose lower-cased little-endian uint64 is in the sorted keys, and its "

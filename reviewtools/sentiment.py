@@ -703,10 +703,22 @@ def _languages(texts: list[str]) -> _Languages:
     n = len(texts)
     language: list[str | None] = [None] * n
     foreign = np.zeros(n, dtype=bool)
-    ascii_rows = [i for i in range(n) if texts[i].isascii()]
     decided = np.zeros(n, dtype=bool)
     keys, longest = _packed_english_words()
-    for lo in range(0, len(ascii_rows) if longest <= 8 else 0, _SPLIT_BLOCK_TEXTS):
+    core = native_module()
+    native = core is not None and hasattr(core, "ascii_head_counts") and longest <= 8
+    if native:
+        # one C pass over the texts themselves: strip, head, and the counts of _plain_english_ascii
+        tokens, words, letters = (np.empty(n, dtype=np.int64) for _ in range(3))
+        state = np.empty(n, dtype=np.int8)  # 0 not ASCII, 1 ASCII, 2 ASCII and the head is the whole text
+        core.ascii_head_counts(texts, np.ascontiguousarray(keys, dtype=np.uint64), longest, LANGUAGE_MAX_CHARS,
+                               tokens, words, letters, state)
+        plain = (words >= ENGLISH_FAST_MIN_WORDS) & (words >= ENGLISH_FAST_MIN_SHARE * tokens)
+        english = (state > 0) & (letters >= LANGUAGE_MIN_CHARS) & plain
+        decided = english | ((state == 2) & (letters < LANGUAGE_MIN_CHARS))
+        language = np.where(english, "en", None).tolist()
+    ascii_rows = [] if native else [i for i in range(n) if texts[i].isascii()]
+    for lo in range(0, len(ascii_rows) if longest <= 8 else 0, _SPLIT_BLOCK_TEXTS):  # the path without the core
         rows = np.asarray(ascii_rows[lo : lo + _SPLIT_BLOCK_TEXTS], dtype=np.int64)
         stripped = [texts[i].strip() for i in rows.tolist()]
         heads = [s[:LANGUAGE_MAX_CHARS] for s in stripped]

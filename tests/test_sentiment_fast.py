@@ -7,6 +7,8 @@ emoji, CJK punctuation, Unicode whitespace and line breaks.
 
 from __future__ import annotations
 
+import unittest.mock
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -181,6 +183,52 @@ def test_native_function_word_counts_equal_numpy(heads):
     got = sentiment._plain_english_ascii(heads, keys, longest)
     want = sentiment._plain_english_ascii_numpy(heads, keys, longest)
     assert got[0].tolist() == want[0].tolist() and got[1].tolist() == want[1].tolist()
+
+
+class _WithoutHeadCounts:
+    """The native core without ``ascii_head_counts``: ``_languages`` strips and cuts heads in Python."""
+
+    def __init__(self, core):
+        self._core = core
+
+    def __getattr__(self, name):
+        if name == "ascii_head_counts":
+            raise AttributeError(name)
+        return getattr(self._core, name)
+
+
+_head_text = _ascii_head | _language_text | st.text(
+    alphabet=st.sampled_from(list("the and it \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u3000x")), max_size=420)
+
+
+@given(st.lists(_head_text | _head_text.map(lambda t: "\x1c \t" + t + " \x0b\n"), max_size=8))
+@settings(max_examples=200, deadline=None)
+def test_native_head_counts_equal_the_python_heads(texts):
+    """``ascii_head_counts`` (strip, head and counts of each text in one C pass) decides exactly what the Python
+    heads and ``_plain_english_ascii`` decide, whitespace ``str.strip`` removes and heads over the limit included."""
+    core = sentiment.native_module()
+    if core is None or not hasattr(core, "ascii_head_counts"):
+        pytest.skip("the native core is not built")
+    got = sentiment._languages(texts)
+    with unittest.mock.patch.object(sentiment, "native_module", lambda: _WithoutHeadCounts(core)):
+        want = sentiment._languages(texts)
+    assert got.language == want.language and got.foreign.tolist() == want.foreign.tolist()
+    assert got.guesses == want.guesses
+    keys, longest = sentiment._packed_english_words()
+    n = len(texts)
+    tokens, words, letters = (np.empty(n, dtype=np.int64) for _ in range(3))
+    state = np.empty(n, dtype=np.int8)
+    core.ascii_head_counts(texts, keys, longest, sentiment.LANGUAGE_MAX_CHARS, tokens, words, letters, state)
+    heads = [t.strip()[: sentiment.LANGUAGE_MAX_CHARS] for t in texts]
+    asc = [t.isascii() for t in texts]
+    assert state.tolist() == [(2 if len(t.strip()) <= sentiment.LANGUAGE_MAX_CHARS else 1) if a else 0
+                              for t, a in zip(texts, asc, strict=True)]
+    rows = [i for i in range(n) if asc[i]]
+    if rows:
+        want_counts = [np.empty(len(rows), dtype=np.int64) for _ in range(3)]
+        core.ascii_word_counts([heads[i] for i in rows], keys, longest, *want_counts)
+        for got_c, want_c in zip((tokens, words, letters), want_counts, strict=True):
+            assert got_c[rows].tolist() == want_c.tolist()
 
 
 def test_native_function_word_counts_refuse_non_ascii():
