@@ -317,8 +317,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 #
 # Where the native core (reviewtools/_vadercore.c) is built, ASCII texts are split by its port of split_sentences
 # instead (split_ascii, over the same class table and abbreviation registry), sentences are scored as spans of
-# their texts without a string each (FastVader.compound_spans), and the per-review aggregates and function-word
-# counts are one C pass each; the numpy paths stay for non-ASCII text, without the extension and under
+# their texts without a string each (FastVader.compound_spans), review strings are joined from title and text
+# in C (FastVader.joined_scores_array), and the per-review aggregates and the language pre-pass (strip, head and
+# function-word counts of each text) are one C pass each; the numpy paths stay for non-ASCII text, without the extension and under
 # REVIEWTOOLS_PURE_PYTHON=1, and the tests hold every pair equal.
 
 #: Character classes of the block splitter, one bit each (see :func:`_char_bits`).
@@ -696,9 +697,10 @@ def _languages(texts: list[str]) -> _Languages:
     :data:`~reviewtools.rules.LANGUAGE_MIN_CHARS` letters and pass the English function-word test
     (``rules._plainly_english``: tokens ``[a-z0-9]+`` of the lower-cased head, at least ENGLISH_FAST_MIN_WORDS
     of them English-only words and at least ENGLISH_FAST_MIN_SHARE of all) is English; one whose whole
-    stripped text is that head and has fewer letters is too short; both counted with numpy over the block,
-    exactly as ``detect_language`` counts them. Every other text goes to ``rules.detect_languages`` (texts
-    that need the identifier classified together).
+    stripped text is that head and has fewer letters is too short; both counted exactly as ``detect_language``
+    counts them, by the native core in one pass over the texts (``_vadercore.ascii_head_counts``: strip, head
+    and counts, no string per text) or, without it, per block of stripped heads (:func:`_plain_english_ascii`).
+    Every other text goes to ``rules.detect_languages`` (texts that need the identifier classified together).
     """
     n = len(texts)
     language: list[str | None] = [None] * n
