@@ -59,6 +59,7 @@ typedef struct {
     const int8_t *cls;
     const Py_ssize_t *starts;
     const int32_t *next;
+    const uint32_t *pre; /* a 3-byte literal's bytes as load3 reads them, a longer one's first four as load4 */
 } lits_t;
 
 /* Whether literal k occurs at p in the row [a, e) (its bytes, and its neighbours when it has a class). */
@@ -80,6 +81,27 @@ static inline uint64_t walk(const lits_t *L, int32_t k, uint64_t found, const un
     return found;
 }
 
+/* walk for a chain of literals of at least skip (3 or 4) bytes whose first skip bytes, read as pre[] holds them,
+ * are key (the bytes at p): only a literal whose prefix is key has the rest of its bytes compared, and none are
+ * compared twice for two classes of one literal that differ there (no memcmp call for a hash neighbour) */
+static inline uint64_t walk_key(const lits_t *L, int32_t k, uint64_t found, const unsigned char *p,
+                                const unsigned char *a, const unsigned char *e, uint32_t key, Py_ssize_t skip) {
+    for (; k >= 0; k = L->next[k]) {
+        uint64_t bit = L->bits[k];
+        if ((found & bit) == bit || L->pre[k] != key) continue;
+        Py_ssize_t len = L->lens[k];
+        if (len > e - p
+            || (len > skip && memcmp(p + skip, L->lits + L->starts[k] + skip, (size_t)(len - skip)) != 0))
+            continue;
+        if (L->cls[k] >= 0) {
+            const unsigned char *edge = L->edges + 256 * (Py_ssize_t)L->cls[k];
+            if (!((p == a || edge[p[-1]]) && (p + len == e || edge[p[len]]))) continue;
+        }
+        found |= bit;
+    }
+    return found;
+}
+
 static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
     (void)self;
     Py_buffer bd, bo, bl, bn, bi, bc, be, bout;
@@ -88,6 +110,7 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
     int32_t *next = NULL, *head4 = NULL, *head3 = NULL, *head4b = NULL, *head3b = NULL, head1[256];
     uint64_t *bm4 = NULL, *bm3 = NULL, *bm4b = NULL, *bm3b = NULL, *two = NULL, one[256];
     Py_ssize_t *starts = NULL;
+    uint32_t *pre = NULL;
     Py_ssize_t n = bo.len / (Py_ssize_t)sizeof(int64_t) - 1;
     Py_ssize_t nl = bn.len / (Py_ssize_t)sizeof(int32_t);
     Py_ssize_t ncls = be.len / 256;
@@ -111,6 +134,7 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
     size_t nalloc = (size_t)(nl ? nl : 1);
     next = (int32_t *)PyMem_Malloc(sizeof(int32_t) * nalloc);
     starts = (Py_ssize_t *)PyMem_Malloc(sizeof(Py_ssize_t) * nalloc);
+    pre = (uint32_t *)PyMem_Calloc(nalloc, sizeof(uint32_t));
     head4 = (int32_t *)PyMem_Malloc(sizeof(int32_t) * ((size_t)1 << B4));
     head3 = (int32_t *)PyMem_Malloc(sizeof(int32_t) * ((size_t)1 << B3));
     bm4 = (uint64_t *)PyMem_Calloc(((size_t)1 << B4) / 64, sizeof(uint64_t));
@@ -119,7 +143,7 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
     head3b = (int32_t *)PyMem_Malloc(sizeof(int32_t) * ((size_t)1 << B3));
     bm4b = (uint64_t *)PyMem_Calloc(((size_t)1 << B4) / 64, sizeof(uint64_t));
     bm3b = (uint64_t *)PyMem_Calloc(((size_t)1 << B3) / 64, sizeof(uint64_t));
-    if (!next || !starts || !head4 || !head3 || !bm4 || !bm3 || !head4b || !head3b || !bm4b || !bm3b) {
+    if (!next || !starts || !pre || !head4 || !head3 || !bm4 || !bm3 || !head4b || !head3b || !bm4b || !bm3b) {
         PyErr_NoMemory();
         goto done;
     }
@@ -137,7 +161,7 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
     for (uint32_t h = 0; h < (1u << B4); h++) head4[h] = head4b[h] = -1;
     for (uint32_t h = 0; h < (1u << B3); h++) head3[h] = head3b[h] = -1;
     lits_t L = {(const unsigned char *)bl.buf, (const unsigned char *)be.buf, (const int32_t *)bn.buf,
-                (const uint64_t *)bi.buf, (const int8_t *)bc.buf, starts, next};
+                (const uint64_t *)bi.buf, (const int8_t *)bc.buf, starts, next, pre};
     /* 1- and 2-byte literals without a class in direct tables; with one, in a chain per first byte; 3-byte ones
      * by the hash of their bytes, longer ones by the hash of their first four bytes (a chain per hash value);
      * the literals with a class in tables of their own, looked at only where a word can start (after a row's
@@ -174,6 +198,7 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
             }
             two[p[0] | (p[1] << 8)] |= bit;
         } else if (len == 3) {
+            pre[k] = load3(p);
             uint32_t h = hash_bits(load3(p), B3);
             (b ? bm3b : bm3)[h >> 6] |= (uint64_t)1 << (h & 63);
             int32_t *hd = b ? head3b : head3;
@@ -181,6 +206,7 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
             hd[h] = (int32_t)k;
             if (b) has3b = 1; else has3 = 1;
         } else {
+            pre[k] = load4(p);
             uint32_t h = hash_bits(load4(p), B4);
             (b ? bm4b : bm4)[h >> 6] |= (uint64_t)1 << (h & 63);
             int32_t *hd = b ? head4b : head4;
@@ -196,17 +222,17 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
         const unsigned char *p = a;
         /* while four bytes are left: every length can start here */
         for (; found != all && e - p >= 4; p++) {
-            uint32_t v = load4(p);
+            uint32_t v = load4(p), v3 = LOW3(v, p);
             uint32_t h = hash_bits(v, B4);
-            uint32_t h3 = hash_bits(LOW3(v, p), B3);
-            if (has4 && bm4[h >> 6] >> (h & 63) & 1) found = walk(&L, head4[h], found, p, a, e);
-            if (has3 && bm3[h3 >> 6] >> (h3 & 63) & 1) found = walk(&L, head3[h3], found, p, a, e);
+            uint32_t h3 = hash_bits(v3, B3);
+            if (has4 && bm4[h >> 6] >> (h & 63) & 1) found = walk_key(&L, head4[h], found, p, a, e, v, 4);
+            if (has3 && bm3[h3 >> 6] >> (h3 & 63) & 1) found = walk_key(&L, head3[h3], found, p, a, e, v3, 3);
             if (two) found |= two[p[0] | (p[1] << 8)];
             if (has1) found |= one[p[0]];
             if (bounded) { /* no branch on the word start alone: it is taken too often to predict */
                 uint64_t ws = (uint64_t)!alnum[p == a ? 0 : p[-1]];
-                if (ws & bm4b[h >> 6] >> (h & 63)) found = walk(&L, head4b[h], found, p, a, e);
-                if (ws & bm3b[h3 >> 6] >> (h3 & 63)) found = walk(&L, head3b[h3], found, p, a, e);
+                if (ws & bm4b[h >> 6] >> (h & 63)) found = walk_key(&L, head4b[h], found, p, a, e, v, 4);
+                if (ws & bm3b[h3 >> 6] >> (h3 & 63)) found = walk_key(&L, head3b[h3], found, p, a, e, v3, 3);
                 if (ws & (uint64_t)short_cls & (uint64_t)(head1[p[0]] >= 0)) found = walk(&L, head1[p[0]], found, p, a, e);
             }
         }
@@ -227,6 +253,7 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
 done:
     PyMem_Free(next);
     PyMem_Free(starts);
+    PyMem_Free(pre);
     PyMem_Free(head4);
     PyMem_Free(head3);
     PyMem_Free(bm4);
