@@ -24,6 +24,16 @@
 #define B4 18 /* bits of the hash of a literal's first four bytes (literals of 4+ bytes) */
 #define B3 16 /* bits of the hash of a 3-byte literal */
 
+#if defined(__GNUC__) || defined(__clang__)
+#define CTZ64(x) __builtin_ctzll(x)
+#else
+static inline int CTZ64(uint64_t x) {
+    int i = 0;
+    while (!(x & 1)) x >>= 1, i++;
+    return i;
+}
+#endif
+
 static inline uint32_t hash_bits(uint32_t v, int bits) {
     return (v * 2654435761u) >> (32 - bits);
 }
@@ -220,20 +230,33 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
         const unsigned char *a = data + offsets[j], *e = data + offsets[j + 1];
         uint64_t found = out[j];
         const unsigned char *p = a;
-        /* while four bytes are left: every length can start here */
-        for (; found != all && e - p >= 4; p++) {
-            uint32_t v = load4(p), v3 = LOW3(v, p);
-            uint32_t h = hash_bits(v, B4);
-            uint32_t h3 = hash_bits(v3, B3);
-            if (has4 && bm4[h >> 6] >> (h & 63) & 1) found = walk_key(&L, head4[h], found, p, a, e, v, 4);
-            if (has3 && bm3[h3 >> 6] >> (h3 & 63) & 1) found = walk_key(&L, head3[h3], found, p, a, e, v3, 3);
-            if (two) found |= two[p[0] | (p[1] << 8)];
-            if (has1) found |= one[p[0]];
-            if (bounded) { /* no branch on the word start alone: it is taken too often to predict */
-                uint64_t ws = (uint64_t)!alnum[p == a ? 0 : p[-1]];
-                if (ws & bm4b[h >> 6] >> (h & 63)) found = walk_key(&L, head4b[h], found, p, a, e, v, 4);
-                if (ws & bm3b[h3 >> 6] >> (h3 & 63)) found = walk_key(&L, head3b[h3], found, p, a, e, v3, 3);
-                if (ws & (uint64_t)short_cls & (uint64_t)(head1[p[0]] >= 0)) found = walk(&L, head1[p[0]], found, p, a, e);
+        /* while four bytes are left: every length can start here. In pieces of 64 positions: the literals
+         * without a class at each position, the word starts noted in a bit mask (no branch on them: taken too
+         * often to predict), then the literals with a class at those positions only, one set bit at a time */
+        while (found != all && e - p >= 4) {
+            const unsigned char *stop = e - p - 3 > 64 ? p + 64 : e - 3, *base = p;
+            uint64_t starts_at = 0;
+            for (; p < stop; p++) {
+                uint32_t v = load4(p);
+                uint32_t h = hash_bits(v, B4);
+                uint32_t h3 = hash_bits(LOW3(v, p), B3);
+                if (has4 && bm4[h >> 6] >> (h & 63) & 1) found = walk_key(&L, head4[h], found, p, a, e, v, 4);
+                if (has3 && bm3[h3 >> 6] >> (h3 & 63) & 1)
+                    found = walk_key(&L, head3[h3], found, p, a, e, LOW3(v, p), 3);
+                if (two) found |= two[p[0] | (p[1] << 8)];
+                if (has1) found |= one[p[0]];
+                starts_at |= (uint64_t)!alnum[p == a ? 0 : p[-1]] << (p - base);
+            }
+            if (!bounded) continue;
+            while (starts_at) {
+                const unsigned char *q = base + CTZ64(starts_at);
+                starts_at &= starts_at - 1;
+                uint32_t v = load4(q);
+                uint32_t h = hash_bits(v, B4);
+                uint32_t h3 = hash_bits(LOW3(v, q), B3);
+                if (bm4b[h >> 6] >> (h & 63) & 1) found = walk_key(&L, head4b[h], found, q, a, e, v, 4);
+                if (bm3b[h3 >> 6] >> (h3 & 63) & 1) found = walk_key(&L, head3b[h3], found, q, a, e, LOW3(v, q), 3);
+                if (short_cls && head1[q[0]] >= 0) found = walk(&L, head1[q[0]], found, q, a, e);
             }
         }
         /* the last three bytes: only literals of 1-3 bytes fit */

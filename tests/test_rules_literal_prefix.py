@@ -1,5 +1,5 @@
 """``_checkcore.literal_rows`` compares a 3- or 4+-byte literal's first bytes as one integer (its ``pre`` key)
-before the rest: literals over a small alphabet (shared prefixes, one string under several classes, several
+before the rest, and reads the literals with a class only at the word starts of each 64 positions: literals over a small alphabet (shared prefixes, one string under several classes, several
 literals under one bit, lengths either side of 3 and 4, matches at a row's last bytes) against the byte-wise
 definition of ``test_rules_literal``."""
 
@@ -25,6 +25,7 @@ def test_property_prefix_keys_byte_definition(rows, lits, groups):
     # the same string under every class too, and rows ending in a literal (the last three bytes' loop)
     lits = lits + [(lits[0][0], c) for c in (-1, 0, 1)]
     rows = rows + [r + lits[i % len(lits)][0] for i, r in enumerate(rows)] + [b"", lits[-1][0]]
+    rows.append(b"".join(rows) * 2)  # a row of several 64-position pieces (the word starts' masks)
     edges = [bytes(R._LITERAL_EDGES[0][1]), bytes(R._LITERAL_EDGES[1][1])]
     data = np.frombuffer(b"".join(rows), dtype=np.uint8)
     offsets = np.cumsum([0] + [len(r) for r in rows]).astype(np.int64)
