@@ -93,6 +93,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--triage", type=Path, metavar="CORPUS",
                     help="instead: run_triage of CORPUS (--processes): its timings, CPU seconds of this process and "
                          "its workers, and the peak PSS of the process tree (sampled every 100 ms)")
+    ap.add_argument("--handoff", type=int, default=0, metavar="ROUNDS",
+                    help="instead: time (CPU, this process, min of ROUNDS) run_triage's hand-over of the long frames "
+                         "from the pool: --ref's hits and matches cut into --partitions K row slices, each encoded as "
+                         "a worker sends it, then joined and held encoded (pipeline._joined where the tree has it, "
+                         "else decoded, concatenated and encoded again), then decoded as after the decisions")
     args = ap.parse_args(argv)
 
     import reviewtools.pipeline as P
@@ -104,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.capture:
         return _capture(P, args.capture, args.ref, args.processes)
 
+    if args.handoff:
+        return _handoff(P, args.ref, max(1, args.partitions), args.handoff)
     if args.max_block:
         P.DECISION_MAX_BLOCK = args.max_block
 
@@ -178,6 +185,36 @@ def main(argv: list[str] | None = None) -> int:
             print(f"DIFFERENT from {args.check}: {str(exc)[:2000]}")
             return 1
         print(f"identical to {args.check}")
+    return 0
+
+
+def _handoff(P, ref: Path, k: int, rounds: int) -> int:  # type: ignore[no-untyped-def]
+    """``--handoff``: the long frames' hand-over from the pool to the decisions, and their decode after them."""
+    import time
+
+    joined = getattr(P, "_joined", None)
+    for name in ("hits", "matches"):
+        with (ref / f"{name}.pkl").open("rb") as fh:
+            frame = pickle.load(fh)
+        size = -(-len(frame) // k)
+        parts = [P._encode(frame.iloc[i : i + size]) for i in range(0, len(frame), size)]
+        del frame
+        best = [float("inf"), float("inf")]
+        for _ in range(rounds):
+            gc.collect()
+            c = time.process_time()
+            if joined is not None:
+                held = joined(list(parts))
+            else:
+                held = P._encode(P._concat([p.decode() for p in parts]))
+            c1 = time.process_time()
+            back = held.decode()
+            c2 = time.process_time()
+            best = [min(best[0], c1 - c), min(best[1], c2 - c1)]
+            del held, back
+        print(f"{P.__file__}: {name} ({sum(len(p.frame) for p in parts):,} rows, {k} parts): hand-over "
+              f"{best[0]:.3f} CPU s ({'_joined' if joined else 'decode+concat+encode'}), decode after "
+              f"{best[1]:.3f} (min of {rounds}); load {_loadavg()}")
     return 0
 
 

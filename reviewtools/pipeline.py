@@ -470,9 +470,60 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return full[0].reset_index(drop=True) if len(full) == 1 else pd.concat(full, ignore_index=True)
 
 
+def _joined(parts: list[_Encoded], dup: _Encoded | None = None) -> _Encoded:
+    """The long frame the pool's ``parts`` (then the cross-review hits ``dup``, when given) make, still encoded:
+    :meth:`_Encoded.decode` gives exactly the frame ``_concat`` of the decoded parts (then ``pd.concat`` with the
+    decoded ``dup``, as :func:`_run_stages` appends them) gives. Not decoded, concatenated and encoded again
+    (:func:`run_triage` held it encoded anyway: at 1M reviews that round trip was ~2 CPU s of the parent's serial
+    part). A column encoded in every non-empty part (same dtype, Arrow strings) is joined as one ``category``
+    column: the parts' categories concatenated and factorised once (a few thousand strings), each part's codes
+    mapped through; any other column is decoded per part and concatenated as before. Parts whose columns differ,
+    or no non-empty hit part beside ``dup``, take the decoded way (then :func:`_encode`)."""
+    full = [p for p in parts if len(p.frame)]
+    cols = list(full[0].frame.columns) if full else []
+    if dup is not None:
+        if not full:  # pd.concat with the empty hits: its dtypes decide, as before
+            return _encode(pd.concat([_concat([p.decode() for p in parts]), dup.decode()], ignore_index=True))
+        full = full + [dup]
+    if not full:
+        return parts[0]
+    if any(list(p.frame.columns) != cols for p in full):
+        base = _concat([p.decode() for p in (parts if dup is None else full[:-1])])
+        return _encode(base if dup is None else pd.concat([base, dup.decode()], ignore_index=True))
+    if len(full) == 1:
+        return _Encoded(full[0].frame.reset_index(drop=True), dict(full[0].dtypes))
+    joined: dict[str, pd.Series] = {}
+    dtypes: dict[str, Any] = {}
+    for col in cols:
+        dtype = full[0].dtypes.get(col)
+        if dtype is None or not _arrow_strings(dtype) or any(
+                p.dtypes.get(col) != dtype
+                or not isinstance(p.frame[col].cat.categories.array, pd.arrays.ArrowStringArray) for p in full):
+            continue
+        cats = [pa.array(p.frame[col].cat.categories.array) for p in full]
+        where, uniques = pd.factorize(pd.arrays.ArrowStringArray(pa.concat_arrays(cats)))
+        codes = []
+        at = 0
+        for p, c in zip(full, cats):
+            own = p.frame[col].cat.codes.to_numpy()
+            mapped = where[at : at + len(c)]  # a part of missing values only has no categories
+            codes.append(np.where(own < 0, -1, mapped[np.maximum(own, 0)]) if len(c) else np.full(len(own), -1))
+            at += len(c)
+        joined[col] = pd.Series(pd.Categorical.from_codes(np.concatenate(codes), dtype=pd.CategoricalDtype(uniques)),
+                                name=col, copy=False)
+        dtypes[col] = dtype
+    rest = [c for c in cols if c not in joined]
+    n = sum(len(p.frame) for p in full)
+    frame = (pd.concat([pd.DataFrame({c: p.column(c) for c in rest}, index=p.frame.index) for p in full],
+                       ignore_index=True) if rest else pd.DataFrame(index=pd.RangeIndex(n)))
+    return _Encoded(pd.DataFrame({c: joined[c] if c in joined else frame[c] for c in cols}, index=frame.index,
+                                 copy=False), dtypes)
+
+
 def _run_stages(
-    frame: pd.DataFrame, processes: int | None = None, timings: dict[str, float] | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[str]]:
+    frame: pd.DataFrame, processes: int | None = None, timings: dict[str, float] | None = None, *,
+    encoded: bool = False,
+) -> tuple[pd.DataFrame, Any, Any, list[str]]:
     """The cross-review checks over the whole frame and the per-review stages (in ``processes`` worker
     processes); the cross-review rows go after the per-review hits, as in :func:`reviewtools.rules.check_reviews`.
 
@@ -480,6 +531,9 @@ def _run_stages(
     per-review stages' results. With more, it runs in a process of its own beside the workers
     (:data:`DUPLICATES_BESIDE_STAGES`): the check is serial, and run first it left all cores but one idle for
     its whole length (at 1,000,000 reviews about 20 s of 140). The result does not depend on the order.
+
+    With ``encoded``, the long frames (matches, then hits) come back as :class:`_Encoded` (as :func:`run_triage`
+    holds them): from the pool, the parts joined without decoding them (:func:`_joined`).
     """
     clock = _Clock(timings)
     n = len(frame)
@@ -545,13 +599,21 @@ def _run_stages(
         added = pd.concat(_decoded(parts, 0))
         out = pd.concat([frame, added], axis=1)
         del added
-        matches = _concat(_decoded(parts, 1))
-        hits = _concat(_decoded(parts, 2))
+        if encoded:  # joined as they came, never decoded here (see _joined)
+            matches = _joined([part[1] for part in parts])
+            with_dup = dup is not None and not dup.frame.empty and "rules" not in missing
+            hits = _joined([part[2] for part in parts], dup if with_dup else None)  # dup after, as below
+            dup = None
+        else:
+            matches = _concat(_decoded(parts, 1))
+            hits = _concat(_decoded(parts, 2))
         del parts
         _trim_memory()
     if dup is not None and not dup.frame.empty and "rules" not in missing:
         hits = pd.concat([hits, dup.decode()], ignore_index=True)  # as rules.check_reviews does
     del dup
+    if encoded and not isinstance(hits, _Encoded):
+        matches, hits = _encode(matches), _encode(hits)
     _trim_memory()  # before the decision workers fork from this process
     for name in missing:
         log.warning("triage: the %s stage is not available; its columns are missing and decisions say so", name)
@@ -632,13 +694,13 @@ def run_triage(
     if "review_id" not in frame.columns:
         raise TriageError("cannot triage: the frame has no 'review_id' column (expected the canonical frame)")
     base = coerce(frame)
-    scored, matches, hits, missing = _run_stages(base, processes, timings)
+    scored, matches, hits, missing = _run_stages(base, processes, timings, encoded=True)
     clock = _Clock(timings)
     procs = default_processes(len(base)) if processes is None else int(processes)
     # The long frames wait dictionary-encoded while the decisions run (their decided columns and the forked
     # workers are the peak of a triage: at 1M reviews the hit and match strings are ~0.8 GB as plain strings,
     # ~0.2 GB encoded); the decisions decode the rows they read, and the frames are decoded at the end.
-    held = (_encode(hits), _encode(matches))
+    held = (hits, matches)  # encoded by _run_stages
     del hits, matches
     _trim_memory()
     out = recommend(scored, held[0], held[1], settings, as_of=as_of, stages_not_run=missing,  # type: ignore[arg-type]
