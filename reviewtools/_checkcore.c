@@ -99,10 +99,11 @@ static inline uint64_t walk_key(const lits_t *L, int32_t k, uint64_t found, cons
     for (; k >= 0; k = L->next[k]) {
         uint64_t bit = L->bits[k];
         if ((found & bit) == bit || L->pre[k] != key) continue;
-        Py_ssize_t len = L->lens[k];
-        if (len > e - p
-            || (len > skip && memcmp(p + skip, L->lits + L->starts[k] + skip, (size_t)(len - skip)) != 0))
-            continue;
+        Py_ssize_t len = L->lens[k], i = skip;
+        if (len > e - p) continue;
+        const unsigned char *lit = L->lits + L->starts[k];
+        while (i < len && p[i] == lit[i]) i++; /* inline: the rest is a few bytes, a memcmp call costs more */
+        if (i < len) continue;
         if (L->cls[k] >= 0) {
             const unsigned char *edge = L->edges + 256 * (Py_ssize_t)L->cls[k];
             if (!((p == a || edge[p[-1]]) && (p + len == e || edge[p[len]]))) continue;
