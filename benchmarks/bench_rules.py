@@ -17,6 +17,16 @@ partition. ``--per-detector`` instead times ``check_each_review`` with its colum
 enough digits (the 1M corpus: 39,343 fields, 34,012 ruled out, none with a number). ``--ab OLD_TREE`` times ``check_each_review`` of an older checkout (``git archive <commit> | tar -x -C OLD_TREE``)
 against this one, interleaved in one process, after checking both give the same frame.
 
+``--scan-ab OLD_TREE`` times the native literal scan alone (``_checkcore.literal_rows`` of both trees on the
+views and plans a ``check_each_review`` of the corpus scans, masks compared first).
+
+Ninth pass (issue 8, seventh session, round 2, commits 9e13c94..802bb2f; .work/notes7/chk2.md), against a ``git
+archive`` of ae2fcc2 in /tmp/chk8_old (its .so files copied in): the literal scan reads the bounded (anchor
+word) literals only at the word starts of each 64 positions (a bit mask, visited by its set bits), compares a
+literal's first 3-4 bytes as one integer before the rest, and the rest inline. ``--scan-ab``, 5 rounds, load
+6.4-6.6: 100k 202 -> 172 ms (-15%, 0.30 CPU us/review), 20k 40 -> 34 ms; whole ``--ab`` within its noise at
+load 6-7 (100k: -3%, -8%; --cold +3%; 20k -0%).
+
 Eighth pass (issue 8, seventh session, commits 74d9075..7fbcaa8), A/B against 76ef0a2 (``git archive 76ef0a2 | tar
 -x -C /tmp/chk_old``, the built .so files copied in), CPU seconds, min of the rounds: figures in
 .work/notes7/chk.md. What changed (each exact): a new optional native module ``reviewtools/_checkcore.c`` with a
@@ -102,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=3, help="with --ab: rounds (minimum CPU seconds of each side)")
     ap.add_argument("--cold", action="store_true", help="with --ab: clear each side's language memo before each timed "
                     "run (the identifier classifies again, as in a partition the checks see first)")
+    ap.add_argument("--scan-ab", metavar="OLD_TREE",
+                    help="the native literal scan alone: _checkcore.literal_rows of OLD_TREE's reviewtools/ against "
+                         "this tree's, on the views and plans check_each_review scans (blocks of 1,000+ rows), "
+                         "interleaved, masks compared first")
     ap.add_argument("--phone-soundness", action="store_true",
                     help="every title/text with 7+ ASCII digits that rules.may_hold_phone_number rules out: "
                          "PhoneNumberMatcher (VALID, the marketplace's region) must find nothing in it")
@@ -136,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         return language(frame, args.rounds)
     if args.ab:
         return ab(frame, Path(args.ab), args.rounds, cold=args.cold)
+    if args.scan_ab:
+        return scan_ab(frame, Path(args.scan_ab), args.rounds)
     if args.per_detector:
         return per_detector(frame, args.reference, args.warm_language)
     for name, fn in (("per-review checks", check_each_review), ("duplicates (whole frame)", find_duplicates)):
@@ -213,6 +229,60 @@ def phone_soundness(frame) -> int:
     print(f"{len(frame):,} reviews: {fields:,} fields with >= {R.PHONE_MIN_DIGITS} digits, {ruled:,} ruled out by the "
           f"bound, {bad} of them with a number PhoneNumberMatcher finds")
     return 1 if bad else 0
+
+
+def scan_ab(frame, old_tree: Path, rounds: int) -> int:
+    """``_checkcore.literal_rows`` of ``old_tree`` against this tree's on the real inputs: every (view bytes,
+    literal plan) a ``check_each_review`` of ``frame`` scans with 1,000 rows or more, captured first; per input
+    the minimum CPU ms of ``rounds`` interleaved calls of each (exit status 1 when the masks differ)."""
+    import importlib.util
+    import os
+
+    import numpy as np
+
+    from reviewtools import rules as R
+
+    captured = []
+    native = R._Batch._native
+
+    def capture(self, view):  # once per batch and view (later calls are the batch's memo)
+        pats = self._plan.get(view, ()) + self._plan.get(("exact", view), ())
+        lits = R._literal_plan(pats) if pats and self.n >= 1000 and ("native", view) not in self._memo else None
+        if lits is not None:
+            captured.append((view, self._bytes(view), lits))
+        return native(self, view)
+
+    R._Batch._native = capture
+    try:
+        check_each_review(frame)
+    finally:
+        R._Batch._native = native
+    so = next((old_tree / "reviewtools").glob("_checkcore*.so"))
+    spec = importlib.util.spec_from_file_location("_checkcore", so)
+    old = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(old)
+    cores = {"old": old, "new": R._literal_core()}
+    total = {"old": 0.0, "new": 0.0}
+    for view, (data, offsets), (blob, lens, bits, cls, order) in captured:
+        best, masks = {}, {}
+        for _ in range(rounds):
+            for name, core in cores.items():
+                out = np.zeros(len(offsets) - 1, dtype=np.uint64)
+                c = time.process_time()
+                core.literal_rows(data, offsets, blob, lens, bits, cls, R._LITERAL_EDGE_BYTES, out)
+                best[name] = min(best.get(name, 1e9), time.process_time() - c)
+                masks[name] = out
+        if not np.array_equal(masks["old"], masks["new"]):
+            print(f"{view}: masks differ")
+            return 1
+        for name in total:
+            total[name] += best[name]
+        print(f"{view:<12} {len(offsets) - 1:>7,} rows {data.nbytes / 1e6:6.1f} MB {len(lens):>5,} literals: "
+              f"old {best['old'] * 1e3:6.1f} ms, new {best['new'] * 1e3:6.1f} ms")
+    print(f"{len(captured)} scans, masks equal; sum of minima: old {total['old'] * 1e3:.0f} ms, new "
+          f"{total['new'] * 1e3:.0f} ms ({total['new'] / total['old'] - 1:+.0%}); "
+          f"{(total['old'] - total['new']) / len(frame) * 1e6:.2f} CPU us/review less; load {os.getloadavg()[0]:.1f}")
+    return 0
 
 
 def ab(frame, old_tree: Path, rounds: int, cold: bool = False) -> int:
