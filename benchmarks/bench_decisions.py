@@ -9,6 +9,8 @@
     .venv/bin/python benchmarks/bench_decisions.py --capture benchmarks/out/reviews_1000000_seed8.csv --ref .work/ref1m
     .venv/bin/python benchmarks/bench_decisions.py --ref .work/ref1m --partitions 40 --as-triage --processes 2
     .venv/bin/python benchmarks/bench_decisions.py --triage benchmarks/out/reviews_20000_seed8.csv --processes 2
+    .venv/bin/python benchmarks/bench_decisions.py --ref .work/dec/ref1m --partitions 40 --handoff 3
+        # run_triage's hand-over of the long frames from the per-review pool to the decisions (parent, serial)
         # the whole run_triage: its laps ("decisions" included), CPU, peak PSS of the process tree
         # run_triage's decision lap on 1M real stage outputs (captured from run_triage), chunked as the pool's
 
