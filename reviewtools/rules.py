@@ -1464,7 +1464,11 @@ def detect_language(text: str | None) -> LanguageGuess:
                              f"text too short for language detection ({letters} letters < {LANGUAGE_MIN_CHARS})")
     if _plainly_english(s[:LANGUAGE_MAX_CHARS].lower()):
         return LanguageGuess("en", None, None, 1.0, "English function words")
-    lang, conf, p_en = _classify(s[:LANGUAGE_MAX_CHARS])
+    return _identified(*_classify(s[:LANGUAGE_MAX_CHARS]))
+
+
+def _identified(lang: str, conf: float, p_en: float) -> LanguageGuess:
+    """:func:`detect_language`'s guess from the identifier's (language, probability, probability of English)."""
     if conf < LANGUAGE_MIN_CONFIDENCE:
         return LanguageGuess(None, lang, conf, p_en,
                              f"language detector not confident ({lang} p={conf:.2f} < {LANGUAGE_MIN_CONFIDENCE})")
@@ -1486,6 +1490,55 @@ def detect_languages(texts: Iterable[str | None]) -> list[LanguageGuess]:
             heads.append(s[:LANGUAGE_MAX_CHARS])
     _classify_many(heads)
     return [detect_language(t) for t in texts]
+
+
+def detect_languages_brief(texts: Sequence[str | None],
+                           heads: Sequence[str | None]) -> tuple[list[str | None], dict[int, LanguageGuess]]:
+    """What sentiment reads of ``detect_languages(texts)``, without a :class:`LanguageGuess` per text.
+
+    Returns each text's language (``g.language``, or ``g.language or g.likely`` when ``g.not_english``) and the
+    guesses ``g`` that are ``not_english``, by position. ``heads[i]``, when not None, is what the caller already
+    knows of ``texts[i]``: ``texts[i].strip()[:LANGUAGE_MAX_CHARS]``, with at least :data:`LANGUAGE_MIN_CHARS`
+    letters and not ``_plainly_english`` of its lower case (so it needs the identifier); None: decided here as
+    :func:`detect_language` decides, stripping and testing the function words once per text. The identifier's
+    memo ends up holding the same texts in the same order as after :func:`detect_languages` (tested).
+    """
+    n = len(texts)
+    need: list[str | None] = list(heads)
+    todo: list[str] = []  # detect_languages' batch: stripped length >= LANGUAGE_MIN_CHARS and not plainly English
+    for i in range(n):
+        h = need[i]
+        if h is None:
+            s = (texts[i] or "").strip()
+            head = s[:LANGUAGE_MAX_CHARS]
+            plain = _plainly_english(head.lower())
+            if len(s) >= LANGUAGE_MIN_CHARS and not plain:
+                todo.append(head)
+            if _letters_upto_min(s) < LANGUAGE_MIN_CHARS:
+                need[i] = ""  # too short to tell: no language
+            elif plain:
+                need[i] = "en"  # English function words (never a head: a known head is not plainly English)
+            else:
+                need[i] = head
+        else:
+            todo.append(h)
+    _classify_many(todo)
+    language: list[str | None] = [None] * n
+    foreign: dict[int, LanguageGuess] = {}
+    low, likely = LANGUAGE_MIN_CONFIDENCE, LANGUAGE_LIKELY_MIN
+    for i, h in enumerate(need):
+        if not h:
+            continue
+        if h == "en" and heads[i] is None:
+            language[i] = "en"
+            continue
+        lang, conf, p_en = _classify(h)
+        if p_en <= 1.0 - low and conf >= likely:  # LanguageGuess.not_english
+            foreign[i] = _identified(lang, conf, p_en)
+            language[i] = lang  # g.language or g.likely: both lang
+        elif conf >= low:
+            language[i] = lang
+    return language, foreign
 
 
 @functools.cache

@@ -51,7 +51,7 @@ from .rules import (
     LANGUAGE_MAX_CHARS,
     LANGUAGE_MIN_CHARS,
     LanguageGuess,
-    detect_languages,
+    detect_languages_brief,
 )
 from .vader import FastVader, get_analyzer, native_module
 
@@ -683,7 +683,7 @@ class _Languages(NamedTuple):
 def _packed_english_words() -> tuple[np.ndarray, int]:
     """``rules._ENGLISH_ONLY_WORDS`` (ASCII, lower case) packed little-endian into uint64, sorted, and the
     longest; a word over 8 characters is left out and :func:`_languages` sends texts that could hold it to
-    ``detect_languages``."""
+    ``detect_languages_brief``."""
     words = sorted(w for w in _ENGLISH_ONLY_WORDS if w.isascii())
     keys = np.array(sorted(int.from_bytes(w.encode("ascii"), "little") for w in words if len(w) <= 8),
                     dtype=np.uint64)
@@ -700,12 +700,15 @@ def _languages(texts: list[str]) -> _Languages:
     stripped text is that head and has fewer letters is too short; both counted exactly as ``detect_language``
     counts them, by the native core in one pass over the texts (``_vadercore.ascii_head_counts``: strip, head
     and counts, no string per text) or, without it, per block of stripped heads (:func:`_plain_english_ascii`).
-    Every other text goes to ``rules.detect_languages`` (texts that need the identifier classified together).
+    Every other text goes to ``rules.detect_languages_brief`` (what ``detect_languages`` tells, texts that need
+    the identifier classified together), with the head of each ASCII text the counts show to need the identifier
+    (enough letters, not plainly English), so rules neither strips it again nor repeats the function-word test.
     """
     n = len(texts)
     language: list[str | None] = [None] * n
     foreign = np.zeros(n, dtype=bool)
     decided = np.zeros(n, dtype=bool)
+    known = np.zeros(n, dtype=bool)
     keys, longest = _packed_english_words()
     core = native_module()
     native = core is not None and hasattr(core, "ascii_head_counts") and longest <= 8
@@ -718,6 +721,7 @@ def _languages(texts: list[str]) -> _Languages:
         plain = (words >= ENGLISH_FAST_MIN_WORDS) & (words >= ENGLISH_FAST_MIN_SHARE * tokens)
         english = (state > 0) & (letters >= LANGUAGE_MIN_CHARS) & plain
         decided = english | ((state == 2) & (letters < LANGUAGE_MIN_CHARS))
+        known = (state > 0) & (letters >= LANGUAGE_MIN_CHARS) & ~plain  # needs the identifier: its head only
         language = np.where(english, "en", None).tolist()
     ascii_rows = [] if native else [i for i in range(n) if texts[i].isascii()]
     for lo in range(0, len(ascii_rows) if longest <= 8 else 0, _SPLIT_BLOCK_TEXTS):  # the path without the core
@@ -733,14 +737,18 @@ def _languages(texts: list[str]) -> _Languages:
             language[i] = "en"
         decided[rows[english | short]] = True
     rest = np.flatnonzero(~decided).tolist()
+    rest_texts = [texts[i] for i in rest]
+    heads: list[str | None] = [None] * len(rest)
+    if rest:  # the ASCII texts known to need the identifier: their heads, without a second function-word test
+        for j in np.flatnonzero(known[rest]).tolist():
+            heads[j] = rest_texts[j].strip()[:LANGUAGE_MAX_CHARS]
+    found, found_foreign = detect_languages_brief(rest_texts, heads)
     guesses: dict[int, LanguageGuess] = {}
-    for i, g in zip(rest, detect_languages([texts[i] for i in rest]), strict=True):
-        if g.not_english:
-            foreign[i] = True
-            guesses[i] = g
-            language[i] = g.language or g.likely
-        else:
-            language[i] = g.language
+    for i, lang_i in zip(rest, found, strict=True):
+        language[i] = lang_i
+    for j, g in found_foreign.items():
+        foreign[rest[j]] = True
+        guesses[rest[j]] = g
     return _Languages(language, foreign, guesses)
 
 
