@@ -329,6 +329,14 @@ typedef struct {
     unsigned char neg;      /* in NEGATE or contains "n't"; 2 until asked (tok_neg) */
 } Tok;
 
+/* What scoring a stretch of an already tokenized text needs per token (Core_compound_spans): the raw
+ * token's extent (str.split()'s piece, before stripping) and the counts of upper-case tokens, '!' and '?'
+ * up to and including this token. */
+typedef struct {
+    Py_ssize_t raw_a, raw_b;
+    Py_ssize_t caps, excl, ques;
+} TokExt;
+
 typedef struct {
     unsigned char *lb;   /* per character: ASCII lower-cased, or NONASCII */
     unsigned char *cls;  /* per character: C_* bits */
@@ -452,8 +460,8 @@ tok_neg(Tok *t, const unsigned char *lb)
  * (direct: its lower-case bytes are written to w->lb here) or the class buffer of emit().
  * Returns 0, 1 (refuse) or -1 (error). */
 static ALWAYS_INLINE int
-tokenize(Core *self, Work *w, const unsigned char *src, const unsigned char *ctab, Py_ssize_t m, int direct,
-         Py_ssize_t *n_out, Py_ssize_t *caps_out, Py_ssize_t *excl_out, Py_ssize_t *ques_out)
+tokenize_ext(Core *self, Work *w, const unsigned char *src, const unsigned char *ctab, Py_ssize_t m, int direct,
+             Py_ssize_t *n_out, Py_ssize_t *caps_out, Py_ssize_t *excl_out, Py_ssize_t *ques_out, TokExt *ext)
 {
     unsigned char *lb = w->lb;
     Tok *tok = w->tok;
@@ -477,6 +485,7 @@ tokenize(Core *self, Work *w, const unsigned char *src, const unsigned char *cta
             while (sb > sa && (ctab[src[sb - 1]] & C_PUNCT)) sb--;
             if (sb - sa <= 2) { sa = a; sb = b; }
         }
+        if (ext) ext[n].raw_a = a, ext[n].raw_b = b;
         Tok *t = &tok[n++];
         Py_ssize_t tl = sb - sa;
         t->start = sa;
@@ -486,6 +495,7 @@ tokenize(Core *self, Work *w, const unsigned char *src, const unsigned char *cta
         if (tl == 1) t->upper = (ctab[src[sa]] & C_UPPER) != 0;
         else t->upper = !(acc & C_LOWT) && (acc & C_UPPER);
         caps += t->upper;
+        if (ext) ext[n - 1].caps = caps, ext[n - 1].excl = excl, ext[n - 1].ques = ques;
         if (!(acc & C_NONASCII)) {
             t->e = table_find(&self->words, lb + sa, tl);
         } else {
@@ -507,6 +517,13 @@ tokenize(Core *self, Work *w, const unsigned char *src, const unsigned char *cta
     *excl_out = excl;
     *ques_out = ques;
     return 0;
+}
+
+static ALWAYS_INLINE int
+tokenize(Core *self, Work *w, const unsigned char *src, const unsigned char *ctab, Py_ssize_t m, int direct,
+         Py_ssize_t *n_out, Py_ssize_t *caps_out, Py_ssize_t *excl_out, Py_ssize_t *ques_out)
+{
+    return tokenize_ext(self, w, src, ctab, m, direct, n_out, caps_out, excl_out, ques_out, NULL);
 }
 
 static inline int
@@ -540,6 +557,9 @@ phrase(const Table *table, Work *w, const Tok *a, const Tok *b, const Tok *c)
     }
     return table_find(table, k, m);
 }
+
+static ALWAYS_INLINE Result
+score_tokens(Core *self, Work *w, Tok *T, Py_ssize_t n, Py_ssize_t caps, Py_ssize_t excl, Py_ssize_t ques);
 
 /* Score the len code points at data (PyUnicode kind ``kind``); ascii: all of them are below 128 (kind 1). */
 static Result
@@ -577,13 +597,21 @@ score_data(Core *self, Work *w, int kind, const void *data, Py_ssize_t len, int 
         rc = tokenize(self, w, w->cls, IDENTITY, m, 0, &n, &caps, &excl, &ques);
     }
     if (rc) { r.ok = rc < 0 ? -1 : 0; return r; }
+    return score_tokens(self, w, w->tok, n, caps, excl, ques);
+}
+
+/* Steps 3-5 of score_data over the n tokens at T (in w's buffers: w->lb holds their lower-case bytes, the
+ * per-token buffers hold at least n items), caps of them upper case, excl '!' and ques '?' in their text. */
+static ALWAYS_INLINE Result
+score_tokens(Core *self, Work *w, Tok *T, Py_ssize_t n, Py_ssize_t caps, Py_ssize_t excl, Py_ssize_t ques)
+{
+    Result r = {0, 0.0, 0.0, 0.0, 0.0};
     const unsigned char *lb = w->lb;
     if (n == 0) { r.ok = 1; return r; }
 
     /* 3. valences: reviewtools.vader.FastVader._valences */
     Py_ssize_t phrase_len = self->special.maxlen > self->ngrams.maxlen ? self->special.maxlen : self->ngrams.maxlen;
     if (work_key(w, phrase_len + 2) < 0) { r.ok = -1; return r; }
-    Tok *T = w->tok;
     const Py_ssize_t last = n - 1;
     const int cap_diff = 0 < n - caps && n - caps < n;
     const double C = self->c_incr, N = self->n_scalar;
@@ -1135,6 +1163,170 @@ fail:
     return NULL;
 }
 
+/* The spans of one compound_spans / joined_spans_into call: texts[owner[k]][start[k]:end[k]] for each k, the
+ * memo of equal spans and what became of each span. */
+typedef struct {
+    PyObject **items;       /* the texts */
+    Py_ssize_t n;
+    const int64_t *own, *st, *en;
+    Py_ssize_t ns;
+    double *out;
+    uint64_t *slots;        /* the memo: (32 bits of the hash) << 32 | (span index + 1); 0 empty */
+    size_t cap;
+    unsigned char *state;   /* per span: 0 not yet, 1 scored, 2 left to Python */
+    PyObject *declined;     /* positions left to Python */
+} SpanJob;
+
+static void
+span_job_free(SpanJob *j)
+{
+    PyMem_Free(j->slots);
+    PyMem_Free(j->state);
+    Py_XDECREF(j->declined);
+    memset(j, 0, sizeof(*j));
+}
+
+/* Check the buffers and every span (the first bad one, in span order, raises), allocate the memo. */
+static int
+span_job_init(SpanJob *j, PyObject *seq, Py_buffer *bo, Py_buffer *bs, Py_buffer *be, Py_buffer *bout)
+{
+    memset(j, 0, sizeof(*j));
+    j->n = PySequence_Fast_GET_SIZE(seq);
+    j->items = PySequence_Fast_ITEMS(seq);
+    Py_ssize_t ns = bo->len / (Py_ssize_t)sizeof(int64_t);
+    if (check_buffer(bo, ns, sizeof(int64_t), "owner") < 0 || check_buffer(bs, ns, sizeof(int64_t), "start") < 0
+        || check_buffer(be, ns, sizeof(int64_t), "end") < 0 || check_buffer(bout, ns, sizeof(double), "out") < 0)
+        return -1;
+    j->ns = ns;
+    j->own = (const int64_t *)bo->buf;
+    j->st = (const int64_t *)bs->buf;
+    j->en = (const int64_t *)be->buf;
+    j->out = (double *)bout->buf;
+    if (ns >= (Py_ssize_t)UINT32_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "too many spans for one call");
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < ns; i++) {
+        int64_t o = j->own[i], a = j->st[i], b = j->en[i];
+        if (o < 0 || o >= j->n) {
+            PyErr_Format(PyExc_IndexError, "span %zd: owner %lld outside the %zd texts", i, (long long)o, j->n);
+            return -1;
+        }
+        PyObject *text = j->items[o];
+        if (!PyUnicode_CheckExact(text)) continue; /* left to the Python path, which raises or handles it */
+#if PY_VERSION_HEX < 0x030C0000
+        if (PyUnicode_READY(text) < 0) return -1;
+#endif
+        Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+        if (a < 0 || b < a || b > len) {
+            PyErr_Format(PyExc_IndexError, "span %zd: [%lld, %lld) outside text %lld of length %zd", i,
+                         (long long)a, (long long)b, (long long)o, len);
+            return -1;
+        }
+    }
+    size_t cap = 16;
+    while (cap < (size_t)ns + (size_t)ns / 2) cap <<= 1; /* load factor at most 2/3 */
+    j->cap = cap;
+    j->slots = (uint64_t *)PyMem_Calloc(cap, sizeof(uint64_t));
+    j->state = (unsigned char *)PyMem_Calloc(ns ? (size_t)ns : 1, 1);
+    j->declined = PyList_New(0);
+    if (!j->slots || !j->state) { PyErr_NoMemory(); return -1; }
+    return j->declined ? 0 : -1;
+}
+
+/* The tokens of the string a span's text sits in (Core_joined_spans_into: the review string), or none. */
+typedef struct {
+    Work *w;            /* its tokens and lower-case bytes; NULL: none */
+    const TokExt *ext;
+    Py_ssize_t n;       /* tokens */
+    Py_ssize_t off;     /* where the span's text begins in that string */
+} SpanTokens;
+
+/* Score span i (0 or -1 on error). When tk has tokens and the span's edges cut none of them, its tokens are
+ * a stretch of those (str.split() of the span: the same pieces, stripped, cased and looked up alike; its '!',
+ * '?' and upper-case counts are differences of the running counts). Otherwise an equal span scored already
+ * (through the memo) gives its value, or it is scored on its own with w. */
+static int
+span_do(Core *self, SpanJob *j, Py_ssize_t i, Work *w, const SpanTokens *tk)
+{
+    int64_t o = j->own[i], a = j->st[i], b = j->en[i];
+    PyObject *text = j->items[o];
+    double *out = j->out;
+    Result r = {0, 0.0, 0.0, 0.0, 0.0};
+    if (tk && tk->w) { /* from the tokens, when the span's edges cut none (cheaper than the memo's lookup) */
+        const TokExt *ext = tk->ext;
+        Py_ssize_t ta = tk->off + a, tb = tk->off + b, tn = tk->n;
+        Py_ssize_t lo = 0, hi = tn;
+        while (lo < hi) { /* the first token ending after ta */
+            Py_ssize_t mid = lo + (hi - lo) / 2;
+            if (ext[mid].raw_b > ta) hi = mid;
+            else lo = mid + 1;
+        }
+        hi = lo;
+        while (hi < tn && ext[hi].raw_a < tb) hi++;
+        if (hi == lo) { /* no token: as polarity_scores of whitespace */
+            r.ok = 1;
+        } else if (ext[lo].raw_a >= ta && ext[hi - 1].raw_b <= tb) {
+            Py_ssize_t caps = ext[hi - 1].caps, excl = ext[hi - 1].excl, ques = ext[hi - 1].ques;
+            if (lo > 0) {
+                caps -= ext[lo - 1].caps;
+                excl -= ext[lo - 1].excl;
+                ques -= ext[lo - 1].ques;
+            }
+            r = score_tokens(self, tk->w, tk->w->tok + lo, hi - lo, caps, excl, ques);
+            if (r.ok < 0) return -1;
+        }
+        if (r.ok > 0) { /* (the ASCII path never leaves a text to Python) */
+            j->state[i] = 1;
+            return round_to(r.compound, 4, out + i);
+        }
+    }
+    if (!PyUnicode_CheckExact(text)) {
+        out[i] = Py_NAN;
+        j->state[i] = 2;
+        return append_index(j->declined, i);
+    }
+    int kind = PyUnicode_KIND(text);
+    const unsigned char *p = (const unsigned char *)PyUnicode_DATA(text) + (size_t)a * (size_t)kind;
+    Py_ssize_t m = (Py_ssize_t)(b - a), nbytes = m * kind;
+    uint64_t h = hash_bytes(p, nbytes) ^ ((uint64_t)kind << 61);
+    uint64_t tag = h & 0xFFFFFFFF00000000ULL;
+    size_t cap = j->cap;
+    size_t at = (size_t)h & (cap - 1);
+    while (j->slots[at]) {
+        uint64_t sl = j->slots[at];
+        Py_ssize_t k = (Py_ssize_t)(sl & 0xFFFFFFFFULL) - 1;
+        if ((sl & 0xFFFFFFFF00000000ULL) == tag) {
+            PyObject *tk2 = j->items[j->own[k]];
+            int kk = PyUnicode_KIND(tk2);
+            if (kk == kind && j->en[k] - j->st[k] == m
+                && memcmp((const unsigned char *)PyUnicode_DATA(tk2) + (size_t)j->st[k] * (size_t)kk, p,
+                          (size_t)nbytes) == 0) { /* scored already */
+                out[i] = out[k];
+                j->state[i] = j->state[k];
+                return j->state[k] == 2 ? append_index(j->declined, i) : 0;
+            }
+        }
+        at = (at + 1) & (cap - 1);
+    }
+    j->slots[at] = tag | (uint64_t)(i + 1);
+    int ascii = PyUnicode_IS_ASCII(text);
+    if (!ascii && kind == PyUnicode_1BYTE_KIND) { /* an ASCII stretch of a Latin-1 text */
+        ascii = 1;
+        for (Py_ssize_t k = 0; k < m; k++)
+            if (p[k] >= 128) { ascii = 0; break; }
+    }
+    r = score_data(self, w, kind, p, m, ascii);
+    if (r.ok < 0) return -1;
+    if (r.ok == 0) {
+        out[i] = Py_NAN;
+        j->state[i] = 2;
+        return append_index(j->declined, i);
+    }
+    j->state[i] = 1;
+    return round_to(r.compound, 4, out + i);
+}
+
 /* compound_spans(texts, owner, start, end, out) -> declined: for each span k (int64 buffers owner, start,
  * end), out[k] (a float64 buffer) = round(compound, 4) of texts[owner[k]][start[k]:end[k]], read in place (no
  * str per span). Equal spans (same code points, same string kind) are scored once per call. Spans left to the
@@ -1147,117 +1339,176 @@ Core_compound_spans(Core *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "Oy*y*y*w*", &texts, &bo, &bs, &be, &bout)) return NULL;
     PyObject *seq = PySequence_Fast(texts, "texts must be a sequence of str");
     PyObject *declined = NULL;
-    uint64_t *slots = NULL; /* the memo: (32 bits of the hash) << 32 | (span index + 1); 0 empty */
-    unsigned char *refused = NULL;
+    SpanJob job;
+    memset(&job, 0, sizeof(job));
     Work w;
     memset(&w, 0, sizeof(w));
-    if (!seq) goto fail;
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
-    PyObject **items = PySequence_Fast_ITEMS(seq);
-    Py_ssize_t ns = bo.len / (Py_ssize_t)sizeof(int64_t);
-    if (check_buffer(&bo, ns, sizeof(int64_t), "owner") < 0 || check_buffer(&bs, ns, sizeof(int64_t), "start") < 0
-        || check_buffer(&be, ns, sizeof(int64_t), "end") < 0 || check_buffer(&bout, ns, sizeof(double), "out") < 0)
-        goto fail;
-    const int64_t *own = (const int64_t *)bo.buf, *st = (const int64_t *)bs.buf, *en = (const int64_t *)be.buf;
-    double *out = (double *)bout.buf;
-    declined = PyList_New(0);
-    if (!declined) goto fail;
-    if (ns >= (Py_ssize_t)UINT32_MAX) {
-        PyErr_SetString(PyExc_OverflowError, "too many spans for one call");
-        goto fail;
-    }
-    size_t cap = 16;
-    while (cap < (size_t)ns + (size_t)ns / 2) cap <<= 1; /* load factor at most 2/3 */
-    slots = (uint64_t *)PyMem_Calloc(cap, sizeof(uint64_t));
-    refused = (unsigned char *)PyMem_Calloc(ns ? (size_t)ns : 1, 1);
-    if (!slots || !refused) { PyErr_NoMemory(); goto fail; }
-    for (Py_ssize_t i = 0; i < ns; i++) {
-        int64_t o = own[i], a = st[i], b = en[i];
-        if (o < 0 || o >= n) {
-            PyErr_Format(PyExc_IndexError, "span %zd: owner %lld outside the %zd texts", i, (long long)o, n);
-            goto fail;
-        }
-        PyObject *text = items[o];
-        if (!PyUnicode_CheckExact(text)) { /* the Python path raises or handles it */
-            out[i] = Py_NAN;
-            if (append_index(declined, i) < 0) goto fail;
-            continue;
-        }
-#if PY_VERSION_HEX < 0x030C0000
-        if (PyUnicode_READY(text) < 0) goto fail;
-#endif
-        Py_ssize_t len = PyUnicode_GET_LENGTH(text);
-        if (a < 0 || b < a || b > len) {
-            PyErr_Format(PyExc_IndexError, "span %zd: [%lld, %lld) outside text %lld of length %zd", i,
-                         (long long)a, (long long)b, (long long)o, len);
-            goto fail;
-        }
-        int kind = PyUnicode_KIND(text);
-        const unsigned char *p = (const unsigned char *)PyUnicode_DATA(text) + (size_t)a * (size_t)kind;
-        Py_ssize_t m = (Py_ssize_t)(b - a), nbytes = m * kind;
-        uint64_t h = hash_bytes(p, nbytes) ^ ((uint64_t)kind << 61);
-        uint64_t tag = h & 0xFFFFFFFF00000000ULL;
-        size_t at = (size_t)h & (cap - 1);
-        Py_ssize_t same = -1;
-        while (slots[at]) {
-            Py_ssize_t j = (Py_ssize_t)(slots[at] & 0xFFFFFFFFULL) - 1;
-            if ((slots[at] & 0xFFFFFFFF00000000ULL) == tag) {
-                PyObject *tj = items[own[j]];
-                int kj = PyUnicode_KIND(tj);
-                if (kj == kind && en[j] - st[j] == m
-                    && memcmp((const unsigned char *)PyUnicode_DATA(tj) + (size_t)st[j] * (size_t)kj, p,
-                              (size_t)nbytes) == 0) {
-                    same = j;
-                    break;
-                }
-            }
-            at = (at + 1) & (cap - 1);
-        }
-        if (same >= 0) { /* scored already */
-            out[i] = out[same];
-            if (refused[same]) {
-                refused[i] = 1;
-                if (append_index(declined, i) < 0) goto fail;
-            }
-            continue;
-        }
-        slots[at] = tag | (uint64_t)(i + 1);
-        int ascii = PyUnicode_IS_ASCII(text);
-        if (!ascii && kind == PyUnicode_1BYTE_KIND) { /* an ASCII stretch of a Latin-1 text */
-            ascii = 1;
-            for (Py_ssize_t k = 0; k < m; k++)
-                if (p[k] >= 128) { ascii = 0; break; }
-        }
-        Result r = score_data(self, &w, kind, p, m, ascii);
-        if (r.ok < 0) goto fail;
-        if (r.ok == 0) {
-            out[i] = Py_NAN;
-            refused[i] = 1;
-            if (append_index(declined, i) < 0) goto fail;
-            continue;
-        }
-        if (round_to(r.compound, 4, out + i) < 0) goto fail;
-    }
-    PyMem_Free(slots);
-    PyMem_Free(refused);
+    if (!seq) goto done;
+    if (span_job_init(&job, seq, &bo, &bs, &be, &bout) < 0) goto done;
+    for (Py_ssize_t i = 0; i < job.ns; i++)
+        if (span_do(self, &job, i, &w, NULL) < 0) goto done;
+    declined = job.declined;
+    job.declined = NULL;
+done:
+    span_job_free(&job);
     work_free(&w);
-    Py_DECREF(seq);
+    Py_XDECREF(seq);
     PyBuffer_Release(&bo);
     PyBuffer_Release(&bs);
     PyBuffer_Release(&be);
     PyBuffer_Release(&bout);
     return declined;
-fail:
-    PyMem_Free(slots);
-    PyMem_Free(refused);
+}
+
+/* joined_spans_into(firsts, seconds, sep, out, texts, owner, start, end, outc) -> (declined, declined_spans):
+ * joined_scores_into(firsts, seconds, sep, out) and compound_spans(texts, owner, start, end, outc) in one pass.
+ * The spans of seconds[i] (owner i, where texts[i] is seconds[i]) that follow one another in the span order
+ * are scored right after pair i; when pair i was scored from ASCII tokens, a span whose edges cut no token is
+ * scored from a stretch of the joined string's tokens (the separator must be whitespace for that, or a part
+ * left out) instead of being tokenized again. Every other span is scored as compound_spans scores it. */
+static PyObject *
+Core_joined_spans_into(Core *self, PyObject *args)
+{
+    PyObject *firsts, *seconds, *sep, *texts;
+    Py_buffer ob, bo, bs, be, bout;
+    if (!PyArg_ParseTuple(args, "OOUw*Oy*y*y*w*", &firsts, &seconds, &sep, &ob, &texts, &bo, &bs, &be, &bout))
+        return NULL;
+    PyObject *fa = PySequence_Fast(firsts, "firsts must be a sequence of str");
+    PyObject *fb = fa ? PySequence_Fast(seconds, "seconds must be a sequence of str") : NULL;
+    PyObject *seq = fb ? PySequence_Fast(texts, "texts must be a sequence of str") : NULL;
+    PyObject *declined = NULL, *result = NULL;
+    unsigned char *buf = NULL;
+    Py_ssize_t bcap = 0, ecap = 0;
+    TokExt *ext = NULL;
+    SpanJob job;
+    memset(&job, 0, sizeof(job));
+    Work w, wf; /* w: the pair's tokens; wf: spans scored on their own */
+    memset(&w, 0, sizeof(w));
+    memset(&wf, 0, sizeof(wf));
+    if (!seq) goto done;
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(sep) < 0) goto done;
+#endif
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fa);
+    if (PySequence_Fast_GET_SIZE(fb) != n) {
+        PyErr_Format(PyExc_ValueError, "firsts and seconds differ in length: %zd, %zd", n,
+                     PySequence_Fast_GET_SIZE(fb));
+        goto done;
+    }
+    PyObject **as = PySequence_Fast_ITEMS(fa), **bs2 = PySequence_Fast_ITEMS(fb);
+    if (check_buffer(&ob, 4 * n, sizeof(double), "out") < 0) goto done;
+    if (span_job_init(&job, seq, &bo, &bs, &be, &bout) < 0) goto done;
+    double *out = (double *)ob.buf;
+    const int sep_ascii = PyUnicode_IS_ASCII(sep);
+    const Py_ssize_t slen = PyUnicode_GET_LENGTH(sep);
+    /* the separator keeps the parts' tokens apart: all of it whitespace (and not empty) */
+    int sep_space = slen > 0 && sep_ascii;
+    for (Py_ssize_t k = 0; sep_space && k < slen; k++)
+        if (!(ASCII_CLASS[PyUnicode_1BYTE_DATA(sep)[k]] & C_SPACE)) sep_space = 0;
+    const int tokens_ok = !self->any_ascii_emoji;
+    declined = PyList_New(0);
+    if (!declined) goto done;
+    Py_ssize_t cur = 0; /* the next span in span order */
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *a = as[i], *b = bs2[i];
+        double *o = out + 4 * i;
+        Result r = {0, 0.0, 0.0, 0.0, 0.0};
+        SpanTokens tk = {NULL, NULL, 0, 0};
+        if (PyUnicode_CheckExact(a) && PyUnicode_CheckExact(b)) {
+#if PY_VERSION_HEX < 0x030C0000
+            if (PyUnicode_READY(a) < 0 || PyUnicode_READY(b) < 0) goto done;
+#endif
+            int pa = part_present(a), pb = part_present(b);
+            const unsigned char *src = NULL; /* an ASCII string to tokenize in place */
+            Py_ssize_t len = 0, off = 0;
+            if (pa && pb && sep_ascii && PyUnicode_IS_ASCII(a) && PyUnicode_IS_ASCII(b)) {
+                Py_ssize_t la = PyUnicode_GET_LENGTH(a), lb = PyUnicode_GET_LENGTH(b);
+                len = la + slen + lb;
+                if (len > bcap) {
+                    Py_ssize_t cap = bcap ? bcap : 1024;
+                    while (cap < len) cap *= 2;
+                    unsigned char *nb = PyMem_Realloc(buf, (size_t)cap);
+                    if (!nb) { PyErr_NoMemory(); goto done; }
+                    buf = nb;
+                    bcap = cap;
+                }
+                memcpy(buf, PyUnicode_DATA(a), (size_t)la);
+                memcpy(buf + la, PyUnicode_DATA(sep), (size_t)slen);
+                memcpy(buf + la + slen, PyUnicode_DATA(b), (size_t)lb);
+                src = buf;
+                off = sep_space ? la + slen : -1;
+            } else if (pb && !pa && PyUnicode_IS_ASCII(b)) {
+                src = PyUnicode_1BYTE_DATA(b);
+                len = PyUnicode_GET_LENGTH(b);
+            } else if (pa && !pb && PyUnicode_IS_ASCII(a)) {
+                src = PyUnicode_1BYTE_DATA(a);
+                len = PyUnicode_GET_LENGTH(a);
+                off = -1;
+            }
+            if (src && tokens_ok) { /* score_data's ASCII path, its tokens kept for the spans */
+                Py_ssize_t tn = 0, caps = 0, excl = 0, ques = 0;
+                if (work_chars(&w, len + 1) < 0 || work_tokens(&w, len / 2 + 2) < 0) goto done;
+                if (len / 2 + 2 > ecap) {
+                    Py_ssize_t cap = ecap ? ecap : 256;
+                    while (cap < len / 2 + 2) cap *= 2;
+                    TokExt *ne = PyMem_Realloc(ext, (size_t)cap * sizeof(TokExt));
+                    if (!ne) { PyErr_NoMemory(); goto done; }
+                    ext = ne;
+                    ecap = cap;
+                }
+                if (tokenize_ext(self, &w, src, ASCII_CLASS, len, 1, &tn, &caps, &excl, &ques, ext) < 0) goto done;
+                r = score_tokens(self, &w, w.tok, tn, caps, excl, ques);
+                if (off >= 0 && i < job.n && job.items[i] == b) {
+                    tk.w = &w;
+                    tk.ext = ext;
+                    tk.n = tn;
+                    tk.off = off;
+                }
+            } else if (src) {
+                r = score_data(self, &w, PyUnicode_1BYTE_KIND, src, len, 1);
+            } else if (pa && pb) {
+                PyObject *head = PyUnicode_Concat(a, sep);
+                PyObject *joined = head ? PyUnicode_Concat(head, b) : NULL;
+                Py_XDECREF(head);
+                if (!joined) goto done;
+                r = score_text(self, &w, joined);
+                Py_DECREF(joined);
+            } else if (pa || pb) {
+                r = score_text(self, &w, pa ? a : b);
+            } else {
+                r.ok = 1; /* polarity_scores(""): every score 0.0 */
+            }
+        }
+        if (r.ok < 0) goto done;
+        if (r.ok == 0) {
+            o[0] = o[1] = o[2] = o[3] = Py_NAN;
+            if (append_index(declined, i) < 0) goto done;
+        } else if (round_to(r.neg, 3, o) < 0 || round_to(r.neu, 3, o + 1) < 0 || round_to(r.pos, 3, o + 2) < 0
+                   || round_to(r.compound, 4, o + 3) < 0) {
+            goto done;
+        }
+        for (; cur < job.ns && job.own[cur] == i; cur++)
+            if (span_do(self, &job, cur, &wf, &tk) < 0) goto done;
+    }
+    for (Py_ssize_t k = 0; k < job.ns; k++) /* titles' spans, and any out of order */
+        if (!job.state[k] && span_do(self, &job, k, &wf, NULL) < 0) goto done;
+    result = PyTuple_Pack(2, declined, job.declined);
+done:
+    PyMem_Free(buf);
+    PyMem_Free(ext);
+    span_job_free(&job);
     work_free(&w);
+    work_free(&wf);
+    Py_XDECREF(fa);
+    Py_XDECREF(fb);
     Py_XDECREF(seq);
     Py_XDECREF(declined);
+    PyBuffer_Release(&ob);
     PyBuffer_Release(&bo);
     PyBuffer_Release(&bs);
     PyBuffer_Release(&be);
     PyBuffer_Release(&bout);
-    return NULL;
+    return result;
 }
 
 static PyMethodDef Core_methods[] = {
@@ -1279,6 +1530,10 @@ static PyMethodDef Core_methods[] = {
     {"compound_spans", (PyCFunction)Core_compound_spans, METH_VARARGS,
      "compound_spans(texts, owner, start, end, out) -> positions left to Python; out[k] gets the compound of "
      "texts[owner[k]][start[k]:end[k]] (int64 spans, float64 out; equal spans scored once)"},
+    {"joined_spans_into", (PyCFunction)Core_joined_spans_into, METH_VARARGS,
+     "joined_spans_into(firsts, seconds, sep, out, texts, owner, start, end, outc) -> (positions, span positions) "
+     "left to Python: joined_scores_into and compound_spans in one pass, a text's spans scored from the tokens "
+     "of its pair's joined string where their edges cut no token"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -161,6 +161,22 @@ def _span_compounds(pool: list[str], owner: np.ndarray, start: np.ndarray, end: 
     return _analyzer().compound_spans(pool, owner, start, end)
 
 
+_REVIEW_SEAM: Final = _review_scores_array
+_SPAN_SEAM: Final = _span_compounds
+
+
+def _block_scores(titles: list[str], texts: list[str], sents: _Sentences) -> tuple[np.ndarray, np.ndarray]:
+    """The review strings' scores (:func:`_review_scores_array`) and the sentences' compounds
+    (:meth:`_Sentences.compounds`) of a block. While neither seam is replaced (tests replace them), both come
+    from one pass of :meth:`reviewtools.vader.FastVader.joined_scores_and_compounds`, which scores a text's
+    sentences from the tokens of its review string where it can (equal values, one tokenization)."""
+    if _review_scores_array is _REVIEW_SEAM and _span_compounds is _SPAN_SEAM:
+        return _analyzer().joined_scores_and_compounds(titles, texts, TITLE_TEXT_SEPARATOR, sents.pool,
+                                                       sents.owner, sents.start, sents.end)
+    compounds = sents.compounds()
+    return _review_scores_array(titles, texts), compounds
+
+
 # ---------------------------------------------------------------------------------------- sentence splitter
 
 
@@ -1234,8 +1250,8 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
     titles, texts = _columns(frame)
     n = len(frame)
     sents = _Sentences.of(titles, texts)
-    agg = sents.aggregate(sents.compounds())
-    vader = _review_scores_array(titles, texts)
+    vader, compounds = _block_scores(titles, texts, sents)
+    agg = sents.aggregate(compounds)
     lang = _languages(texts)
     foreign = lang.foreign
 

@@ -688,23 +688,57 @@ class FastVader:
         [0.6369, -0.4215]
         """
         texts = texts if isinstance(texts, list) else list(texts)
-        owner = np.ascontiguousarray(owner, dtype=np.int64)
-        start = np.ascontiguousarray(start, dtype=np.int64)
-        end = np.ascontiguousarray(end, dtype=np.int64)
-        if not owner.size == start.size == end.size:
-            raise ValueError(f"owner, start and end differ in length: {owner.size}, {start.size}, {end.size}")
+        owner, start, end = _span_arrays(owner, start, end)
         out = np.empty(owner.size)
         spans = getattr(self._native, "compound_spans", None)
-        o, a, b = owner.tolist(), start.tolist(), end.tolist()
         if spans is not None:
             todo = spans(texts, owner, start, end, out)  # raises IndexError for a span outside its text
         else:
             todo = range(owner.size)
-            for k in todo:  # the same errors as the native core
-                if not 0 <= o[k] < len(texts):
-                    raise IndexError(f"span {k}: owner {o[k]} outside the {len(texts)} texts")
-                if isinstance(texts[o[k]], str) and not 0 <= a[k] <= b[k] <= len(texts[o[k]]):
-                    raise IndexError(f"span {k}: [{a[k]}, {b[k]}) outside text {o[k]} of length {len(texts[o[k]])}")
+            _check_spans(texts, owner, start, end)
+        self._py_spans(texts, owner, start, end, todo, out)
+        return out
+
+    def joined_scores_and_compounds(self, firsts: Sequence[str], seconds: Sequence[str], sep: str,
+                                    texts: Sequence[str], owner: np.ndarray, start: np.ndarray,
+                                    end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(joined_scores_array(firsts, seconds, sep), compound_spans(texts, owner, start, end))`` in one
+        pass of the native core: where ``texts[i]`` is ``seconds[i]`` and pair ``i`` is scored from ASCII
+        tokens, the spans of that text that cut no token are scored from a stretch of the joined string's tokens
+        instead of being tokenized again (VADER's tokens are ``str.split()`` pieces, so a span's pieces are
+        those of the whole string within its edges). Equal values either way.
+
+        >>> v = FastVader()
+        >>> rows, c = v.joined_scores_and_compounds(["Meh"], ["Love it. Broke fast."], "\\n",
+        ...     ["Love it. Broke fast."], np.array([0, 0]), np.array([0, 9]), np.array([8, 20]))
+        >>> c.tolist(), rows.tolist() == v.joined_scores_array(["Meh"], ["Love it. Broke fast."], "\\n").tolist()
+        ([0.6369, -0.4215], True)
+        """
+        into = getattr(self._native, "joined_spans_into", None)
+        if into is None:
+            return self.joined_scores_array(firsts, seconds, sep), self.compound_spans(texts, owner, start, end)
+        firsts = firsts if isinstance(firsts, list) else list(firsts)
+        seconds = seconds if isinstance(seconds, list) else list(seconds)
+        texts = texts if isinstance(texts, list) else list(texts)
+        if len(firsts) != len(seconds):
+            raise ValueError(f"firsts and seconds differ in length: {len(firsts)}, {len(seconds)}")
+        owner, start, end = _span_arrays(owner, start, end)
+        rows = np.empty((len(firsts), 4))
+        out = np.empty(owner.size)
+        todo_rows, todo_spans = into(firsts, seconds, sep, rows, texts, owner, start, end, out)
+        f = self._py_polarity_scores
+        for i in todo_rows:  # pairs the native core leaves to Python
+            d = f(_joined(firsts[i], seconds[i], sep))
+            rows[i] = (d["neg"], d["neu"], d["pos"], d["compound"])
+        self._py_spans(texts, owner, start, end, todo_spans, out)
+        return rows, out
+
+    def _py_spans(self, texts: list[str], owner: np.ndarray, start: np.ndarray, end: np.ndarray,
+                  todo: Iterable[int], out: np.ndarray) -> None:
+        """``out[k]`` = the compound of span ``k`` for each ``k`` in ``todo``, each distinct span scored once."""
+        if not todo:
+            return
+        o, a, b = owner.tolist(), start.tolist(), end.tolist()
         memo: dict[str, float] = {}
         f = self._py_compound
         for k in todo:  # spans the native core leaves to Python (every span on the Python path)
@@ -713,7 +747,26 @@ class FastVader:
             if c is None:
                 c = memo[s] = f(s)
             out[k] = c
-        return out
+
+
+def _span_arrays(owner: np.ndarray, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Spans as contiguous int64 arrays of one length."""
+    owner = np.ascontiguousarray(owner, dtype=np.int64)
+    start = np.ascontiguousarray(start, dtype=np.int64)
+    end = np.ascontiguousarray(end, dtype=np.int64)
+    if not owner.size == start.size == end.size:
+        raise ValueError(f"owner, start and end differ in length: {owner.size}, {start.size}, {end.size}")
+    return owner, start, end
+
+
+def _check_spans(texts: list[str], owner: np.ndarray, start: np.ndarray, end: np.ndarray) -> None:
+    """Raise what the native core raises for a span outside its texts (the Python path)."""
+    o, a, b = owner.tolist(), start.tolist(), end.tolist()
+    for k in range(len(o)):
+        if not 0 <= o[k] < len(texts):
+            raise IndexError(f"span {k}: owner {o[k]} outside the {len(texts)} texts")
+        if isinstance(texts[o[k]], str) and not 0 <= a[k] <= b[k] <= len(texts[o[k]]):
+            raise IndexError(f"span {k}: [{a[k]}, {b[k]}) outside text {o[k]} of length {len(texts[o[k]])}")
 
 
 def _joined(first: str, second: str, sep: str) -> str:
