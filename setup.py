@@ -43,6 +43,8 @@ setup(
         Extension("reviewtools._dupcore", ["reviewtools/_dupcore.c"], optional=True),
         # the per-review checks' literal scan (reviewtools.rules; Hyperscan or RE2 without it)
         Extension("reviewtools._checkcore", ["reviewtools/_checkcore.c"], optional=True),
+        # the language identifier's raw scores for a block of texts (reviewtools.rules; numpy path without it)
+        Extension("reviewtools._langcore", ["reviewtools/_langcore.c"], optional=True),
     ],
     cmdclass={"build_ext": BuildExt},
 )

@@ -1278,32 +1278,34 @@ def _rank_block(ident: Any, heads: list[str]) -> list[tuple[str, float, float]]:
     n = len(encoded)
     if not n:
         return []
-    table = ident.nb_ptc
-    core = _weights_core(table)
-    visits = _visits_native(ident, encoded, core) if core is not None else None
-    if visits is None:
-        width = max(max(map(len, encoded)), 1)
-        if n > 1 and n * int(table.shape[0]) * (width + 1) >= _SORT_KEY_LIMIT:
-            half = n // 2
-            return _rank_block(ident, heads[:half]) + _rank_block(ident, heads[half:])
-        visits = _visits_numpy(ident, encoded, width)
-    feat, counts, starts, ends = visits
-    weights = np.log1p(counts.astype(np.float32))  # element-wise: the same floats as py3langid's per text
     n_cls = len(ident.nb_classes)
-    raw = np.zeros((n, n_cls), dtype=np.float32)  # a text without features: py3langid's 0.0 fill
-    if core is not None:  # float16 rows widened by the native core: the very floats numpy's cast gives
-        feat = feat.astype(np.int64, copy=False)
-        scratch = np.empty((int((ends - starts).max(initial=0)), n_cls), dtype=np.float32)
-        bits, lut = table.view(np.uint16), _f16_to_f32()
-        for i, (a, b) in enumerate(zip(starts.tolist(), ends.tolist())):
-            if b > a:
-                rows_w = scratch[: b - a]
-                core.lut_rows(bits, n_cls, feat[a:b], lut, rows_w)
-                raw[i] = weights[a:b] @ rows_w + ident.nb_pc
-    else:
-        for i, (a, b) in enumerate(zip(starts.tolist(), ends.tolist())):
-            if b > a:
-                raw[i] = weights[a:b] @ table[feat[a:b]] + ident.nb_pc
+    raw = _raw_native(ident, encoded)
+    if raw is None:
+        table = ident.nb_ptc
+        core = _weights_core(table)
+        visits = _visits_native(ident, encoded, core) if core is not None else None
+        if visits is None:
+            width = max(max(map(len, encoded)), 1)
+            if n > 1 and n * int(table.shape[0]) * (width + 1) >= _SORT_KEY_LIMIT:
+                half = n // 2
+                return _rank_block(ident, heads[:half]) + _rank_block(ident, heads[half:])
+            visits = _visits_numpy(ident, encoded, width)
+        feat, counts, starts, ends = visits
+        weights = np.log1p(counts.astype(np.float32))  # element-wise: the same floats as py3langid's per text
+        raw = np.zeros((n, n_cls), dtype=np.float32)  # a text without features: py3langid's 0.0 fill
+        if core is not None:  # float16 rows widened by the native core: the very floats numpy's cast gives
+            feat = feat.astype(np.int64, copy=False)
+            scratch = np.empty((int((ends - starts).max(initial=0)), n_cls), dtype=np.float32)
+            bits, lut = table.view(np.uint16), _f16_to_f32()
+            for i, (a, b) in enumerate(zip(starts.tolist(), ends.tolist())):
+                if b > a:
+                    rows_w = scratch[: b - a]
+                    core.lut_rows(bits, n_cls, feat[a:b], lut, rows_w)
+                    raw[i] = weights[a:b] @ rows_w + ident.nb_pc
+        else:
+            for i, (a, b) in enumerate(zip(starts.tolist(), ends.tolist())):
+                if b > a:
+                    raw[i] = weights[a:b] @ table[feat[a:b]] + ident.nb_pc
     scale = np.array([1.0 / math.sqrt(len(e) or 1) for e in encoded], dtype=np.float64).astype(np.float32)
     raw *= scale[:, None]
     raw -= raw.max(axis=1, keepdims=True)
@@ -1319,6 +1321,105 @@ def _rank_block(ident: Any, heads: list[str]) -> list[tuple[str, float, float]]:
     en = labels.index("en") if "en" in labels else None
     p_en = merged[:, en].tolist() if en is not None else [0.0] * n
     return [(labels[t], float(c), float(e)) for t, c, e in zip(top.tolist(), conf, p_en)]
+
+
+def _raw_native(ident: Any, encoded: list[bytes]) -> np.ndarray | None:
+    """py3langid's raw scores (``_raw_score``, before ``_decide``) of the encoded texts as a (texts x classes)
+    float32 matrix, by the optional native module (``reviewtools._langcore.raw_scores``): its automaton walk,
+    each text's features in first-seen order with their counts, and ``log1p(counts) @ nb_ptc[features] +
+    nb_pc`` with the float16 rows widened exactly, the ``log1p`` of each count read from numpy's own
+    element-wise ``log1p`` of 0..longest, and the product made by the BLAS function numpy's matmul calls for it
+    (:func:`_numpy_sgemv`), so its summation order is numpy's. A text with one distinct feature (numpy does not
+    call BLAS for it) is scored here by py3langid's own expression. None when the module, numpy's sgemv or the
+    model's layout is not there (the numpy/``_vadercore`` path then)."""
+    core = _lang_core()
+    if core is None:
+        return None
+    sgemv = _numpy_sgemv(core)
+    table, pc = ident.nb_ptc, ident.nb_pc
+    if (sgemv is None or table.dtype != np.float16 or table.ndim != 2 or not table.flags.c_contiguous
+            or pc.dtype != np.float32 or pc.shape != (table.shape[1],) or not pc.flags.c_contiguous
+            or table.shape[1] != len(ident.nb_classes) or table.shape[1] < 2):  # one class: numpy's dot, not sgemv
+        return None
+    nextmove = _automaton(ident)[0]
+    states = _automaton_states(ident)
+    if nextmove.dtype != np.uint32 or states is None:  # pragma: no cover - another py3langid version
+        return None
+    n, n_cls = len(encoded), int(table.shape[1])
+    lens = np.fromiter(map(len, encoded), dtype=np.int64, count=n)
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lens, out=offsets[1:])
+    log1p = np.log1p(np.arange(int(lens.max(initial=0)) + 1, dtype=np.float32))  # a count <= the text's bytes
+    raw = np.zeros((n, n_cls), dtype=np.float32)  # a text without features: py3langid's 0.0 fill
+    single = np.full((n, 2), -1, dtype=np.int64)
+    core.raw_scores(b"".join(encoded), offsets, nextmove, states, table.view(np.uint16), n_cls, log1p,
+                    _f16_to_f32(), pc, sgemv, raw, single)
+    for i in np.flatnonzero(single[:, 0] >= 0).tolist():
+        f, c = single[i].tolist()
+        raw[i] = np.log1p(np.array([c], dtype=np.float32)) @ table[[f]] + pc  # as py3langid's _sparse_score
+    return raw
+
+
+def _lang_core() -> Any:
+    """The optional native module ``reviewtools._langcore`` (``raw_scores``), or None (not built, or
+    ``REVIEWTOOLS_PURE_PYTHON=1``): :func:`_rank_block`'s numpy path (with ``_vadercore``'s walk) then."""
+    from .vader import PURE_PYTHON_ENV
+
+    if os.environ.get(PURE_PYTHON_ENV, "") not in ("", "0"):
+        return None
+    try:
+        from . import _langcore  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return _langcore
+
+
+#: Shapes (features, classes) of :func:`_numpy_sgemv`'s check against numpy's own product.
+_SGEMV_CHECK_SHAPES: Final[tuple[tuple[int, int], ...]] = ((2, 142), (3, 7), (17, 142), (64, 142), (65, 142),
+                                                          (130, 142), (700, 142), (33, 2))
+
+
+@functools.cache
+def _numpy_sgemv(core: Any) -> int | None:
+    """The address of the BLAS function numpy's matmul calls for a float32 ``vector @ matrix`` (C-contiguous, at
+    least two rows): ``cblas_sgemv(RowMajor, Trans, k, classes, 1, rows, classes, x, 1, 0, y, 1)`` of numpy's
+    bundled OpenBLAS (``scipy_cblas_sgemv64_``, 64-bit integers), found among the libraries of numpy's own
+    extension module, so the very kernel, threading and summation order numpy's product has. Checked once
+    against numpy's product on a few random shapes; None for another BLAS or a mismatch."""
+    import ctypes
+
+    try:
+        blas = np.__config__.CONFIG["Build Dependencies"]["blas"]
+        if blas.get("name") != "scipy-openblas" or "USE64BITINT" not in str(blas.get("openblas configuration")):
+            return None
+        from numpy._core import _multiarray_umath
+
+        addr = ctypes.cast(ctypes.CDLL(_multiarray_umath.__file__).scipy_cblas_sgemv64_, ctypes.c_void_p).value
+    except (AttributeError, KeyError, TypeError, OSError, ImportError):
+        return None
+    if not addr:
+        return None
+    rng = np.random.default_rng(8)
+    for k, m in _SGEMV_CHECK_SHAPES:
+        rows = rng.standard_normal((k, m)).astype(np.float32)
+        x = np.log1p(rng.integers(1, 9, k).astype(np.float32))
+        y = np.empty(m, dtype=np.float32)
+        core.product(addr, rows, m, x, y)
+        if y.tobytes() != (x @ rows).tobytes():
+            return None
+    return int(addr)
+
+
+@functools.cache
+def _automaton_states(ident: Any) -> np.ndarray | None:
+    """Per automaton state, its row offset and output feature as an int32 pair (one read per byte walked in
+    ``_langcore``), or None when they do not fit in int32."""
+    _, rowbase, output = _automaton(ident)
+    lim = np.iinfo(np.int32)
+    if len(rowbase) != len(output) or (len(rowbase) and (rowbase.max() > lim.max or rowbase.min() < 0
+                                                          or output.max() > lim.max or output.min() < lim.min)):
+        return None  # pragma: no cover - another model
+    return np.ascontiguousarray(np.stack([rowbase, output], axis=1), dtype=np.int32)
 
 
 _Visits = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]

@@ -1,0 +1,289 @@
+/* py3langid's raw naive-Bayes scores for a block of texts in C (optional; reviewtools.rules._rank_block has a
+ * numpy path without it, and tests compare the two with py3langid's own rank).
+ *
+ * raw_scores(data, offsets, nextmove, states, table, ncls, log1p, f16, pc, sgemv, raw, single): for each
+ * text i (bytes data[offsets[i]:offsets[i+1]]), what py3langid's _raw_score gives (before _decide's scaling):
+ *   1. visit_counts: its byte automaton (state = nextmove[rowbase[state] + byte], feature output[state] when
+ *      >= 0; states[s] = (rowbase[s], output[s]) as int32 pairs) and the distinct features in first-seen order
+ *      (a Counter's) with their counts;
+ *   2. _sparse_score: log1p(counts) @ table[features] + pc, where log1p[c] is numpy's own float32 log1p of c
+ *      (an element-wise ufunc: the same float wherever c sits in an array), the float16 rows of table (given as
+ *      their uint16 bits) are widened exactly (F16C, or f16[bits] = numpy's own conversion of every pattern), and
+ *      the product is made by the very BLAS function numpy's matmul calls for it (sgemv, whose address the
+ *      caller passes: cblas_sgemv(RowMajor, Trans, k, ncls, 1, rows, ncls, x, 1, 0, y, 1), 64-bit integers as in
+ *      numpy's bundled OpenBLAS) so that its summation order, whatever the BLAS kernel, is numpy's; + pc is one
+ *      float add.
+ * raw (float32, n * ncls, zeros from the caller) gets the scores of texts with at least two distinct features;
+ * a text with exactly one gets single[2i], single[2i+1] = (feature, count) instead (numpy's matmul does not call
+ * BLAS for a 1-long product: the caller scores it with numpy), a text with none is left alone (py3langid's 0.0).
+ *
+ * product(sgemv, rows, ncls, x, y): y = x @ rows by that call (rows: float32 k * ncls, x: k, y: ncls), for the
+ * caller's check that the address is numpy's product and for tests.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Texts walked together (their dependent reads of the automaton's table, tens of MB, overlap). */
+#define WALK 16
+
+typedef void (*sgemv64_fn)(int, int, int64_t, int64_t, float, const float *, int64_t, const float *, int64_t, float,
+                           float *, int64_t);
+enum { CBLAS_ROW_MAJOR = 101, CBLAS_TRANS = 112 };
+
+static int
+check_buffer(Py_buffer *b, Py_ssize_t n, Py_ssize_t size, const char *what)
+{
+    if (b->len != n * size) {
+        PyErr_Format(PyExc_ValueError, "%s: expected %zd items of %zd bytes, got a buffer of %zd bytes", what, n,
+                     size, b->len);
+        return -1;
+    }
+    return 0;
+}
+
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#include <immintrin.h>
+#define HAVE_F16C_PATH 1
+/* One row by F16C (exact IEEE float16 -> float32 widening, as numpy's cast), 8 at a time; NaNs (which the
+ * hardware may quiet) and the tail read the f16 table, so dst[c] = f16[src[c]] for every c. */
+__attribute__((target("avx,f16c"))) static void
+row_f16c(const uint16_t *src, float *dst, Py_ssize_t ncols, const float *f16)
+{
+    Py_ssize_t c = 0;
+    for (; c + 8 <= ncols; c += 8) {
+        __m256 v = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(src + c)));
+        _mm256_storeu_ps(dst + c, v);
+        if (_mm256_movemask_ps(_mm256_cmp_ps(v, v, _CMP_UNORD_Q))) {
+            for (int k = 0; k < 8; k++) dst[c + k] = f16[src[c + k]];
+        }
+    }
+    for (; c < ncols; c++) dst[c] = f16[src[c]];
+}
+#endif
+
+static PyObject *
+raw_scores(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    Py_buffer bd, bo, bm, bs, bt, bl, bh, bp, br, bg;
+    Py_ssize_t ncls;
+    unsigned long long addr;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*ny*y*y*Kw*w*", &bd, &bo, &bm, &bs, &bt, &ncls, &bl, &bh, &bp, &addr,
+                          &br, &bg))
+        return NULL;
+    PyObject *res = NULL;
+    int32_t *feat = NULL, *mark = NULL, *slot = NULL, *cnt = NULL;
+    float *rows = NULL, *x = NULL, *y = NULL;
+    Py_ssize_t n = bo.len / (Py_ssize_t)sizeof(int64_t) - 1, total = bd.len;
+    Py_ssize_t nmove = bm.len / (Py_ssize_t)sizeof(uint32_t), nstate = bs.len / (Py_ssize_t)(2 * sizeof(int32_t));
+    Py_ssize_t nfeat = ncls > 0 ? bt.len / ((Py_ssize_t)sizeof(uint16_t) * ncls) : 0;
+    Py_ssize_t nlog = bl.len / (Py_ssize_t)sizeof(float);
+    if (n < 0 || n >= INT32_MAX || ncls <= 0 || nfeat <= 0 || nfeat >= INT32_MAX || total >= INT32_MAX || !addr) {
+        PyErr_SetString(PyExc_ValueError, "offsets must hold n + 1 >= 1 entries, ncls and the table be non-empty, "
+                                          "the data under 2**31 bytes and sgemv given");
+        goto done;
+    }
+    if (check_buffer(&bo, n + 1, sizeof(int64_t), "offsets") < 0
+        || check_buffer(&bm, nmove, sizeof(uint32_t), "nextmove") < 0
+        || check_buffer(&bs, nstate, 2 * sizeof(int32_t), "states") < 0
+        || check_buffer(&bt, nfeat * ncls, sizeof(uint16_t), "table") < 0
+        || check_buffer(&bl, nlog, sizeof(float), "log1p") < 0
+        || check_buffer(&bh, 65536, sizeof(float), "f16") < 0
+        || check_buffer(&bp, ncls, sizeof(float), "pc") < 0
+        || check_buffer(&br, n * ncls, sizeof(float), "raw") < 0
+        || check_buffer(&bg, 2 * n, sizeof(int64_t), "single") < 0)
+        goto done;
+    const unsigned char *data = (const unsigned char *)bd.buf;
+    const int64_t *offsets = (const int64_t *)bo.buf;
+    const uint32_t *nextmove = (const uint32_t *)bm.buf;
+    const int32_t *states = (const int32_t *)bs.buf;
+    const uint16_t *table = (const uint16_t *)bt.buf;
+    const float *log1p = (const float *)bl.buf, *f16 = (const float *)bh.buf, *pc = (const float *)bp.buf;
+    float *raw = (float *)br.buf;
+    int64_t *single = (int64_t *)bg.buf;
+    Py_ssize_t longest = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (offsets[i] < 0 || offsets[i + 1] < offsets[i] || offsets[i + 1] > total) {
+            PyErr_Format(PyExc_ValueError, "offsets[%zd:%zd] = %lld:%lld outside the %zd bytes", i, i + 2,
+                         (long long)offsets[i], (long long)offsets[i + 1], total);
+            goto done;
+        }
+        if (offsets[i + 1] - offsets[i] > longest) longest = (Py_ssize_t)(offsets[i + 1] - offsets[i]);
+    }
+    if (nlog <= longest) { /* a count is at most the text's length */
+        PyErr_Format(PyExc_ValueError, "log1p must cover counts up to %zd", longest);
+        goto done;
+    }
+    feat = (int32_t *)malloc((size_t)(total ? total : 1) * sizeof(int32_t));
+    mark = (int32_t *)calloc((size_t)nfeat, sizeof(int32_t));
+    slot = (int32_t *)malloc((size_t)nfeat * sizeof(int32_t));
+    cnt = (int32_t *)malloc((size_t)(longest ? longest : 1) * sizeof(int32_t));
+    rows = (float *)malloc((size_t)(longest ? longest : 1) * (size_t)ncls * sizeof(float));
+    x = (float *)malloc((size_t)(longest ? longest : 1) * sizeof(float));
+    y = (float *)malloc((size_t)ncls * sizeof(float));
+    if (!feat || !mark || !slot || !cnt || !rows || !x || !y) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    int f16c = 0;
+#ifdef HAVE_F16C_PATH
+    __builtin_cpu_init();
+    f16c = __builtin_cpu_supports("avx") && __builtin_cpu_supports("f16c");
+#endif
+    /* 1a. The walk: WALK texts at a time, a byte of each in turn; each position's feature (or -1) into feat. */
+    for (Py_ssize_t g = 0; g < n; g += WALK) {
+        int64_t pos[WALK], end[WALK];
+        int32_t state[WALK];
+        int live = 0;
+        Py_ssize_t m = n - g < WALK ? n - g : WALK;
+        for (Py_ssize_t k = 0; k < m; k++) {
+            pos[k] = offsets[g + k];
+            end[k] = offsets[g + k + 1];
+            state[k] = 0;
+            if (pos[k] < end[k]) live++;
+        }
+        while (live) {
+            live = 0;
+            for (Py_ssize_t k = 0; k < m; k++) {
+                if (pos[k] >= end[k]) continue;
+                int64_t at = (int64_t)states[2 * state[k]] + data[pos[k]];
+                if (at < 0 || at >= nmove) {
+                    PyErr_Format(PyExc_ValueError, "automaton move %lld outside the %zd entries", (long long)at,
+                                 nmove);
+                    goto done;
+                }
+                uint32_t st = nextmove[at];
+                if ((Py_ssize_t)st >= nstate) {
+                    PyErr_Format(PyExc_ValueError, "automaton state %lld outside the %zd states", (long long)st,
+                                 nstate);
+                    goto done;
+                }
+                state[k] = (int32_t)st;
+                feat[pos[k]] = states[2 * st + 1];
+                if (++pos[k] < end[k]) live++;
+            }
+        }
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        /* 1b. The counts: the text's features in first-seen order (compacted in place) and how often each came. */
+        int32_t tag = (int32_t)(i + 1);
+        int64_t a = offsets[i], w = a;
+        for (int64_t p = a; p < offsets[i + 1]; p++) {
+            int32_t f = feat[p];
+            if (f < 0) continue;
+            if (f >= nfeat) {
+                PyErr_Format(PyExc_ValueError, "feature %lld outside the %zd features", (long long)f, nfeat);
+                goto done;
+            }
+            if (mark[f] != tag) {
+                mark[f] = tag;
+                slot[f] = (int32_t)(w - a);
+                feat[w] = f; /* w <= p: a position already read */
+                cnt[w - a] = 1;
+                w++;
+            } else {
+                cnt[slot[f]]++;
+            }
+        }
+        int64_t k = w - a;
+        if (k == 0) continue;
+        if (k == 1) {
+            single[2 * i] = feat[a];
+            single[2 * i + 1] = cnt[0];
+            continue;
+        }
+        /* 2. The product: rows widened, weights from the log1p table, numpy's sgemv, + pc. */
+        const int32_t *fs = feat + a;
+        for (int64_t j = 0; j < k; j++) { /* the rows' cache lines asked for before they are read */
+            const char *src = (const char *)(table + (Py_ssize_t)fs[j] * ncls);
+            for (Py_ssize_t o = 0; o < ncls * (Py_ssize_t)sizeof(uint16_t); o += 64) __builtin_prefetch(src + o);
+        }
+        for (int64_t j = 0; j < k; j++) {
+            const uint16_t *src = table + (Py_ssize_t)fs[j] * ncls;
+            float *dst = rows + j * ncls;
+            x[j] = log1p[cnt[j]];
+#ifdef HAVE_F16C_PATH
+            if (f16c) {
+                row_f16c(src, dst, ncls, f16);
+                continue;
+            }
+#endif
+            for (Py_ssize_t c = 0; c < ncls; c++) dst[c] = f16[src[c]];
+        }
+        memset(y, 0, (size_t)ncls * sizeof(float));
+        ((sgemv64_fn)(uintptr_t)addr)(CBLAS_ROW_MAJOR, CBLAS_TRANS, k, ncls, 1.0f, rows, ncls, x, 1, 0.0f, y, 1);
+        float *out = raw + i * ncls;
+        for (Py_ssize_t c = 0; c < ncls; c++) out[c] = y[c] + pc[c];
+    }
+    res = Py_None;
+    Py_INCREF(res);
+done:
+    free(feat);
+    free(mark);
+    free(slot);
+    free(cnt);
+    free(rows);
+    free(x);
+    free(y);
+    PyBuffer_Release(&bd);
+    PyBuffer_Release(&bo);
+    PyBuffer_Release(&bm);
+    PyBuffer_Release(&bs);
+    PyBuffer_Release(&bt);
+    PyBuffer_Release(&bl);
+    PyBuffer_Release(&bh);
+    PyBuffer_Release(&bp);
+    PyBuffer_Release(&br);
+    PyBuffer_Release(&bg);
+    return res;
+}
+
+static PyObject *
+product(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    Py_buffer br, bx, by;
+    unsigned long long addr;
+    Py_ssize_t ncls;
+    if (!PyArg_ParseTuple(args, "Ky*ny*w*", &addr, &br, &ncls, &bx, &by)) return NULL;
+    PyObject *res = NULL;
+    Py_ssize_t k = bx.len / (Py_ssize_t)sizeof(float);
+    if (!addr || ncls <= 0 || k <= 0) {
+        PyErr_SetString(PyExc_ValueError, "sgemv, ncls and len(x) must be non-zero");
+        goto done;
+    }
+    if (check_buffer(&bx, k, sizeof(float), "x") < 0 || check_buffer(&br, k * ncls, sizeof(float), "rows") < 0
+        || check_buffer(&by, ncls, sizeof(float), "y") < 0)
+        goto done;
+    memset(by.buf, 0, (size_t)ncls * sizeof(float));
+    ((sgemv64_fn)(uintptr_t)addr)(CBLAS_ROW_MAJOR, CBLAS_TRANS, k, ncls, 1.0f, (const float *)br.buf, ncls,
+                                  (const float *)bx.buf, 1, 0.0f, (float *)by.buf, 1);
+    res = Py_None;
+    Py_INCREF(res);
+done:
+    PyBuffer_Release(&br);
+    PyBuffer_Release(&bx);
+    PyBuffer_Release(&by);
+    return res;
+}
+
+static PyMethodDef methods[] = {
+    {"raw_scores", raw_scores, METH_VARARGS,
+     "raw_scores(data, offsets, nextmove, states, table, ncls, log1p, f16, pc, sgemv, raw, single) -> None: "
+     "py3langid's raw scores (visit_counts, then log1p(counts) @ table[features] + pc by the given sgemv) of each "
+     "text data[offsets[i]:offsets[i+1]] into raw[i] (two or more distinct features) or single[2i:2i+2] = "
+     "(feature, count) (exactly one)."},
+    {"product", product, METH_VARARGS,
+     "product(sgemv, rows, ncls, x, y) -> None: y = x @ rows (float32) by cblas_sgemv at the address sgemv."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_langcore", "py3langid's raw scores for a block of texts in C (optional).", -1,
+    methods, NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC PyInit__langcore(void) {
+    return PyModule_Create(&module);
+}
