@@ -2310,6 +2310,100 @@ done:
     return res;
 }
 
+/* span_strings(texts, owner, start, end, qs) -> list: for each q of the int64 buffer qs, None when q < 0, else
+ * texts[owner[q]][start[q]:end[q]] (PyUnicode_Substring for a str; a whole exact str is itself). */
+static PyObject *
+vc_span_strings(PyObject *module, PyObject *args)
+{
+    PyObject *texts;
+    Py_buffer bo, bs, be, bq;
+    if (!PyArg_ParseTuple(args, "Oy*y*y*y*", &texts, &bo, &bs, &be, &bq)) return NULL;
+    PyObject *seq = PySequence_Fast(texts, "texts must be a sequence of str");
+    PyObject *res = NULL;
+    if (!seq) goto done;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    Py_ssize_t ns = bo.len / (Py_ssize_t)sizeof(int64_t), nq = bq.len / (Py_ssize_t)sizeof(int64_t);
+    if (check_buffer(&bo, ns, sizeof(int64_t), "owner") < 0 || check_buffer(&bs, ns, sizeof(int64_t), "start") < 0
+        || check_buffer(&be, ns, sizeof(int64_t), "end") < 0 || check_buffer(&bq, nq, sizeof(int64_t), "qs") < 0)
+        goto done;
+    const int64_t *own = (const int64_t *)bo.buf, *st = (const int64_t *)bs.buf, *en = (const int64_t *)be.buf;
+    const int64_t *qs = (const int64_t *)bq.buf;
+    res = PyList_New(nq);
+    if (!res) goto done;
+    for (Py_ssize_t i = 0; i < nq; i++) {
+        int64_t q = qs[i];
+        PyObject *x;
+        if (q < 0) {
+            x = Py_None;
+            Py_INCREF(x);
+        } else {
+            if (q >= ns || own[q] < 0 || own[q] >= n || !PyUnicode_Check(items[own[q]])) {
+                PyErr_Format(PyExc_IndexError, "qs[%zd] = %lld is not a span of one of the %zd texts", i,
+                             (long long)q, n);
+                Py_CLEAR(res);
+                goto done;
+            }
+            PyObject *text = items[own[q]];
+#if PY_VERSION_HEX < 0x030C0000
+            if (PyUnicode_READY(text) < 0) { Py_CLEAR(res); goto done; }
+#endif
+            int64_t a = st[q], b = en[q];
+            if (a < 0 || b < a || b > PyUnicode_GET_LENGTH(text)) {
+                PyErr_Format(PyExc_IndexError, "span %lld: [%lld, %lld) outside its text", (long long)q,
+                             (long long)a, (long long)b);
+                Py_CLEAR(res);
+                goto done;
+            }
+            x = PyUnicode_Substring(text, (Py_ssize_t)a, (Py_ssize_t)b);
+            if (!x) { Py_CLEAR(res); goto done; }
+        }
+        PyList_SET_ITEM(res, i, x);
+    }
+done:
+    Py_XDECREF(seq);
+    PyBuffer_Release(&bo);
+    PyBuffer_Release(&bs);
+    PyBuffer_Release(&be);
+    PyBuffer_Release(&bq);
+    return res;
+}
+
+/* ascii_flags(texts, out) -> bool: out[i] (a bool buffer) = texts[i].isascii(); False (out unfinished) at the
+ * first item that is not a str. */
+static PyObject *
+vc_ascii_flags(PyObject *module, PyObject *args)
+{
+    PyObject *texts;
+    Py_buffer bout;
+    if (!PyArg_ParseTuple(args, "Ow*", &texts, &bout)) return NULL;
+    PyObject *seq = PySequence_Fast(texts, "texts must be a sequence of str");
+    PyObject *res = NULL;
+    if (!seq) goto done;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    if (check_buffer(&bout, n, 1, "out") < 0) goto done;
+    unsigned char *out = (unsigned char *)bout.buf;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *t = items[i];
+        if (!PyUnicode_Check(t)) { /* the caller's own path decides (str.isascii raises) */
+            res = Py_False;
+            Py_INCREF(res);
+            goto done;
+        }
+#if PY_VERSION_HEX < 0x030C0000
+        if (PyUnicode_READY(t) < 0) goto done;
+#endif
+        out[i] = PyUnicode_IS_ASCII(t) ? 1 : 0;
+    }
+    res = Py_True;
+    Py_INCREF(res);
+done:
+    Py_XDECREF(seq);
+    PyBuffer_Release(&bout);
+    return res;
+}
+
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
 #include <immintrin.h>
 #define HAVE_F16C_PATH 1
@@ -4427,6 +4521,10 @@ static PyMethodDef module_methods[] = {
     {"review_aggregates", (PyCFunction)vc_review_aggregates, METH_VARARGS,
      "review_aggregates(flat, count, threshold, mean, negative, worst, worst_at) -> None: per review, the sequential "
      "mean, values <= threshold, first lowest value and its position, into the buffers"},
+    {"span_strings", (PyCFunction)vc_span_strings, METH_VARARGS,
+     "span_strings(texts, owner, start, end, qs) -> [None if q < 0 else texts[owner[q]][start[q]:end[q]] for q in qs]"},
+    {"ascii_flags", (PyCFunction)vc_ascii_flags, METH_VARARGS,
+     "ascii_flags(texts, out) -> True, out[i] = texts[i].isascii() (a bool buffer); False at an item not a str"},
     {"span_word_counts", (PyCFunction)vc_span_word_counts, METH_VARARGS,
      "span_word_counts(texts, owner, start, end, out) -> None: len(texts[owner[k]][start[k]:end[k]].split()) "
      "into the int64 buffer out"},

@@ -449,7 +449,7 @@ def split_sentences_many(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, 
     ([0, 0, 2], [0, 9, 0], [8, 20, 5])
     """
     n = len(texts)
-    is_ascii = np.fromiter((t.isascii() for t in texts), dtype=bool, count=n)
+    is_ascii = _ascii_flags(texts)
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for group, ascii_only in ((np.flatnonzero(is_ascii), True), (np.flatnonzero(~is_ascii), False)):
         for lo in range(0, group.size, _SPLIT_BLOCK_TEXTS):
@@ -463,6 +463,18 @@ def split_sentences_many(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, 
     owner = np.concatenate([p[0] for p in parts])
     order = np.argsort(owner, kind="stable")  # each text is in one part, its spans in order
     return owner[order], np.concatenate([p[1] for p in parts])[order], np.concatenate([p[2] for p in parts])[order]
+
+
+def _ascii_flags(texts: Sequence[str]) -> np.ndarray:
+    """``str.isascii()`` of each text as a bool array (``_vadercore.ascii_flags`` when built, else a loop)."""
+    n = len(texts)
+    core = native_module()
+    flags = getattr(core, "ascii_flags", None) if core is not None else None
+    if flags is not None:
+        out = np.empty(n, dtype=bool)
+        if flags(texts if isinstance(texts, list) else list(texts), out):
+            return out
+    return np.fromiter((t.isascii() for t in texts), dtype=bool, count=n)
 
 
 def _native_splitter() -> Any:
@@ -1023,10 +1035,14 @@ class _Sentences(NamedTuple):
     def strings_or_none(self, qs: np.ndarray) -> list[str | None]:
         """Sentences ``qs`` as strings (None where ``q`` is -1)."""
         pool = self.pool
-        has = qs >= 0
-        q = np.where(has, qs, 0)
         if not self.owner.size:
             return [None] * qs.size
+        core = native_module()
+        if core is not None and hasattr(core, "span_strings"):
+            return core.span_strings(pool, self.owner, self.start, self.end,
+                                     np.ascontiguousarray(qs, dtype=np.int64))
+        has = qs >= 0
+        q = np.where(has, qs, 0)
         return [pool[o][a:b] if h else None for h, o, a, b in zip(
             has.tolist(), self.owner[q].tolist(), self.start[q].tolist(), self.end[q].tolist(), strict=True)]
 

@@ -1,0 +1,83 @@
+"""``_vadercore.span_strings`` and ``_vadercore.ascii_flags``, which replace Python loops in
+``reviewtools.sentiment`` (``_Sentences.strings_or_none``, ``split_sentences_many``), equal those loops
+(Hypothesis: any code points, spans at any edges, -1 for none, str subclasses)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reviewtools import sentiment
+from reviewtools.sentiment import _Sentences
+from reviewtools.vader import native_module
+
+CORE = native_module()
+needs_core = pytest.mark.skipif(CORE is None or not hasattr(CORE, "span_strings"),
+                                reason="the native core is not built (or disabled)")
+
+
+class S(str):
+    pass
+
+
+texts_st = st.lists(st.one_of(st.text(max_size=30), st.text(alphabet="ab .!\u00e9\u4e2d\U0001f601", max_size=30),
+                              st.text(max_size=5).map(S)), min_size=1, max_size=6)
+
+
+@st.composite
+def spans(draw):  # type: ignore[no-untyped-def]
+    texts = draw(texts_st)
+    sp = []
+    for _ in range(draw(st.integers(0, 12))):
+        o = draw(st.integers(0, len(texts) - 1))
+        a = draw(st.integers(0, len(texts[o])))
+        sp.append((o, a, draw(st.integers(a, len(texts[o])))))
+    owner, start, end = (np.array([x[k] for x in sp], dtype=np.int64) for k in range(3))
+    qs = np.array(draw(st.lists(st.integers(-1, len(sp) - 1), max_size=10)) if sp else [], dtype=np.int64)
+    return texts, owner, start, end, qs
+
+
+@needs_core
+@settings(max_examples=300, deadline=None)
+@given(spans())
+def test_span_strings_equal_slices(case):
+    texts, owner, start, end, qs = case
+    got = CORE.span_strings(texts, owner, start, end, qs)
+    want = [None if q < 0 else texts[owner[q]][start[q]:end[q]] for q in qs.tolist()]
+    assert got == want
+    assert [type(x) for x in got] == [type(x) for x in want]
+
+
+@needs_core
+def test_span_strings_refuse_bad_spans():
+    with pytest.raises(IndexError):
+        CORE.span_strings(["ab"], np.array([0]), np.array([1]), np.array([3]), np.array([0]))
+    with pytest.raises(IndexError):
+        CORE.span_strings(["ab"], np.array([0]), np.array([0]), np.array([1]), np.array([1]))
+
+
+@needs_core
+@settings(max_examples=200, deadline=None)
+@given(texts_st)
+def test_ascii_flags_equal_isascii(texts):
+    out = np.empty(len(texts), dtype=bool)
+    assert CORE.ascii_flags(texts, out) is True
+    assert out.tolist() == [t.isascii() for t in texts]
+    assert sentiment._ascii_flags(texts).tolist() == [t.isascii() for t in texts]
+
+
+def test_ascii_flags_leave_non_str_to_python():
+    with pytest.raises(AttributeError):
+        sentiment._ascii_flags(["ok", None])  # type: ignore[list-item]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.text(max_size=20), st.text(alphabet="Ab. !?\n\u00e9x", max_size=60)), min_size=1,
+                max_size=5), st.data())
+def test_strings_or_none_equal_the_python_path(pairs, data):
+    s = _Sentences.of([a for a, _ in pairs], [b for _, b in pairs])
+    qs = np.array(data.draw(st.lists(st.integers(-1, s.owner.size - 1), max_size=8)), dtype=np.int64)
+    want = [None if q < 0 else s.pool[s.owner[q]][s.start[q]:s.end[q]] for q in qs.tolist()]
+    assert s.strings_or_none(qs) == want
