@@ -129,13 +129,25 @@ def main(argv: list[str] | None = None) -> int:
     if args.blocks:
         return _blocks_only(P, tagged, hits, matches, args.blocks, args.as_triage)
 
-    marks: list[tuple[str, float, float, float]] = []
+    marks: list[tuple[str, float, float, float, float, float, int, float]] = []
 
     def mark(name: str) -> None:
         s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-        marks.append((name, time.perf_counter(), s.ru_utime + s.ru_stime, c.ru_utime + c.ru_stime))
+        marks.append((name, time.perf_counter(), s.ru_utime + s.ru_stime, c.ru_utime + c.ru_stime, s.ru_utime,
+                      s.ru_stime, s.ru_minflt, time.thread_time()))
 
-    for name in ("_priority_inputs", "_block_index", "_assemble", "_priority"):
+    if getattr(P, "_Encoded", None) is not None and hasattr(P._Encoded, "decode_in_place"):
+        decode_in_place = P._Encoded.decode_in_place
+
+        def timed_decode(self, _fn=decode_in_place):  # type: ignore[no-untyped-def]
+            mark("decode_in_place start")
+            try:
+                return _fn(self)
+            finally:
+                mark("decode_in_place end")
+
+        P._Encoded.decode_in_place = timed_decode
+    for name in ("_decision_state", "_priority_inputs", "_block_index", "_assemble", "_priority"):
         fn = getattr(P, name, None)
         if fn is None:  # an older tree
             continue
@@ -165,13 +177,16 @@ def main(argv: list[str] | None = None) -> int:
     mark("end")
     n = len(tagged)
     print(f"{P.__file__}: {n:,} reviews, processes={args.processes}, load average {load_start} -> {_loadavg()}")
-    for (a, wa, pa, ca), (b, wb, pb, cb) in zip(marks, marks[1:]):
-        print(f"  {a:>24} -> {b:<24} wall {wb - wa:7.2f} s  parent CPU {pb - pa:7.2f} s  workers CPU {cb - ca:7.2f} s")
+    for (a, wa, pa, ca, ua, sa, fa, ta), (b, wb, pb, cb, ub, sb, fb, tb) in zip(marks, marks[1:]):
+        print(f"  {a:>24} -> {b:<24} wall {wb - wa:7.2f} s  parent CPU {pb - pa:7.2f} s (user {ub - ua:6.2f}, "
+              f"system {sb - sa:5.2f}, main thread {tb - ta:6.2f}, {fb - fa:8,} minor faults)  "
+              f"workers CPU {cb - ca:7.2f} s")
     wall = marks[-1][1] - marks[0][1]
     parent = marks[-1][2] - marks[0][2]
     workers = marks[-1][3] - marks[0][3]
+    parent_sys = marks[-1][5] - marks[0][5]
     print(f"  total: wall {wall:.2f} s, CPU {parent + workers:.2f} s (parent {parent:.2f}, workers {workers:.2f}), "
-          f"{1e6 * (parent + workers) / max(n, 1):.1f} CPU us/review; max RSS of this process "
+          f"{1e6 * (parent + workers) / max(n, 1):.1f} CPU us/review (parent system {parent_sys:.2f}); max RSS of this process "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MiB")
     if args.save:
         args.save.parent.mkdir(parents=True, exist_ok=True)
