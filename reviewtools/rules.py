@@ -1315,7 +1315,7 @@ def _rank_block(ident: Any, heads: list[str]) -> list[tuple[str, float, float]]:
         raw[:, i] += raw[:, j]
         raw[:, j] = 0.0
     first_cols, labels = _label_columns(tuple(ident.nb_classes))
-    merged = raw[:, first_cols]
+    merged = raw.take(first_cols, axis=1)  # C-ordered (raw[:, cols] is F-ordered: a slow row-wise argmax)
     top = merged.argmax(axis=1)
     conf = merged[np.arange(n), top].tolist()
     en = labels.index("en") if "en" in labels else None
