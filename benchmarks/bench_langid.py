@@ -1,7 +1,7 @@
 """CPU of the language identifier as a fresh pipeline worker sees it: ``rules._classify_many`` with the memo cold.
 
     .venv/bin/python benchmarks/bench_langid.py --corpus benchmarks/out/reviews_100000_seed8.csv \\
-        --old-tree /tmp/lang8_old --rounds 3
+        --old-tree /tmp/lang8_old --rounds 3 [--new-tree /tmp/lang8_new]
 
 Each run is a fresh process (``PYTHONPATH`` = the tree measured) that loads py3langid's model (not timed, as the
 pipeline's parent does before it forks its workers), then scores the corpus in blocks of 25,000 with
@@ -76,13 +76,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, required=True)
     ap.add_argument("--block", type=int, default=25_000)
     ap.add_argument("--old-tree", type=Path, help="alternate with this tree (a git archive of an older commit)")
+    ap.add_argument("--new-tree", type=Path, default=ROOT, help="the tree measured as new (default: this one)")
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
         print(json.dumps(_worker(args.corpus, args.block)), flush=True)
         return 0
-    trees = [args.old_tree, ROOT] if args.old_tree else [ROOT]
+    trees = [args.old_tree, args.new_tree] if args.old_tree else [args.new_tree]
     results: dict[str, list[dict[str, object]]] = {str(t): [] for t in trees}
     for _ in range(args.rounds):
         for tree in trees:
