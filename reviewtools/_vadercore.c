@@ -2614,8 +2614,8 @@ done:
    word's sorted units, then the unit's phrases) whose units the text all has: (text, offset in characters,
    phrase). The Python path (numpy and Arrow) is the reference; tests compare the two. */
 
-#define TP_FNV_OFFSET 1469598103934665603ULL
-#define TP_FNV_PRIME 1099511628211ULL
+#define TP_HASH_SEED 0x9E3779B97F4A7C15ULL
+#define TP_HASH_PRIME 0x100000001B3ULL
 #define TP_MAX_PLEN 64
 #define TP_MAX_UNITS 256  /* units one word can satisfy (more: ValueError; the caller checks the bound) */
 #define TP_BLOOM_WORDS 256  /* 16,384 bits, indexed by a hash's top 14 bits */
@@ -2635,6 +2635,41 @@ typedef struct {
     uint64_t mask;
     uint64_t bloom[TP_BLOOM_WORDS];  /* bit (hash >> 50) of each literal: most words miss here, in 2 KB */
 } TpTable;
+
+/* Up to 8 bytes at p as a little-endian integer, the first `take` of them (take <= 8); avail: how many bytes
+   may be read at p (a whole 8-byte load only when 8 are there). */
+static inline __attribute__((always_inline)) uint64_t tp_load(const unsigned char *p, Py_ssize_t take,
+                                                               Py_ssize_t avail)
+{
+    uint64_t v = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (avail >= 8) {
+        memcpy(&v, p, 8);
+        return take < 8 ? v & (((uint64_t)1 << (8 * take)) - 1) : v;
+    }
+#else
+    (void)avail;
+#endif
+    for (Py_ssize_t k = 0; k < take; k++) v |= (uint64_t)p[k] << (8 * k);
+    return v;
+}
+
+/* The hash of a word's first n characters, from their low bytes (bytes p, avail readable): 8 characters per
+   multiply, then a final mix (good top bits for the bloom filter, low bits for the slots). Equal words have
+   equal hashes; a collision (even of characters equal in their low byte only) just costs the comparison
+   tp_lookup makes with the whole code points. */
+static inline __attribute__((always_inline)) uint64_t tp_hash(const unsigned char *p, Py_ssize_t n,
+                                                               Py_ssize_t avail)
+{
+    uint64_t h = TP_HASH_SEED ^ (uint64_t)n;
+    Py_ssize_t k = 0;
+    for (; k + 8 <= n; k += 8) h = (h ^ tp_load(p + k, 8, avail - k)) * TP_HASH_PRIME;
+    if (k < n) h = (h ^ tp_load(p + k, n - k, avail - k)) * TP_HASH_PRIME;
+    h ^= h >> 33;
+    h *= 0xFF51AFD7ED558CCDULL;
+    h ^= h >> 33;
+    return h;
+}
 
 static void tp_table_free(TpTable *t)
 {
@@ -2698,12 +2733,19 @@ static int tp_table_build(TpTable *t, PyObject *keys)
         int kind = PyUnicode_KIND(k);
         const void *data = PyUnicode_DATA(k);
         Py_ssize_t len = PyUnicode_GET_LENGTH(k);
-        uint64_t h = TP_FNV_OFFSET;
+        unsigned char *low = malloc((size_t)len + 1);
+        if (!low) {
+            tp_table_free(t);
+            PyErr_NoMemory();
+            return -1;
+        }
         for (Py_ssize_t j = 0; j < len; j++) {
             Py_UCS4 c = PyUnicode_READ(kind, data, j);
             t->pool[used + j] = (uint32_t)c;
-            h = (h ^ (uint64_t)c) * TP_FNV_PRIME;
+            low[j] = (unsigned char)(c & 0xFF);
         }
+        uint64_t h = tp_hash(low, len, len);
+        free(low);
         t->hash[i] = h;
         t->off[i] = used;
         t->len[i] = len;
@@ -2789,6 +2831,8 @@ vc_topic_attempts(PyObject *self, PyObject *args)
     memset(&prefix, 0, sizeof(prefix));
     TpVec rows = {0}, offs = {0}, phr = {0}, pend = {0}, pool = {0};
     int64_t *seen = NULL, *pstamp = NULL;
+    unsigned char *wbuf = NULL;
+    Py_ssize_t *edges = NULL, ecap = 0;
     const int64_t *exact_ptr = tp_int64s(o_exact_ptr, &bv[0], "exact_ptr");
     const int64_t *exact_units = exact_ptr ? tp_int64s(o_exact_units, &bv[1], "exact_units") : NULL;
     const int64_t *prefix_ptr = exact_units ? tp_int64s(o_prefix_ptr, &bv[2], "prefix_ptr") : NULL;
@@ -2821,6 +2865,10 @@ vc_topic_attempts(PyObject *self, PyObject *args)
     for (Py_ssize_t i = 0; i < exact.n; i++)
         if (exact.len[i] > max_exact) max_exact = exact.len[i];
     tp_init_word1();
+    /* a wider text's word as low bytes, as long as a literal can be */
+    Py_ssize_t wcap = (max_plen > max_exact ? max_plen : max_exact) + 8;
+    wbuf = malloc((size_t)wcap);
+    if (!wbuf) { PyErr_NoMemory(); goto done; }
     seen = calloc((size_t)(n_units > 0 ? n_units : 1), sizeof(int64_t));
     /* per phrase: 2 * stamp + whether all its units are seen, once asked for that text */
     pstamp = calloc((size_t)(bv[6].len / 8 > 0 ? bv[6].len / 8 : 1), sizeof(int64_t));
@@ -2849,40 +2897,64 @@ vc_topic_attempts(PyObject *self, PyObject *args)
         int64_t stamp = (int64_t)r + 1;
         pend.n = 0;
         pool.n = 0;
-        Py_ssize_t i = 0;
+        Py_ssize_t i = 0, nw = 0, wi = 0;
         const Py_UCS1 *bytes = kind == PyUnicode_1BYTE_KIND ? (const Py_UCS1 *)data : NULL;
+        if (bytes) {  /* the words' edges first, without a branch per character: start, end, start, end, ... */
+            if (len + 2 > ecap) {
+                Py_ssize_t cap = ecap ? ecap : 1024;
+                while (cap < len + 2) cap *= 2;
+                Py_ssize_t *ne = realloc(edges, sizeof(Py_ssize_t) * (size_t)cap);
+                if (!ne) { PyErr_NoMemory(); goto done; }
+                edges = ne;
+                ecap = cap;
+            }
+            Py_ssize_t k = 0;
+            unsigned prev = 0;
+            for (Py_ssize_t j = 0; j < len; j++) {
+                unsigned w = tp_word1[bytes[j]];
+                edges[k] = j;
+                k += w ^ prev;
+                prev = w;
+            }
+            edges[k] = len;
+            k += prev;
+            nw = k / 2;
+        }
         while (i < len) {
             Py_ssize_t start;
-            uint64_t h = TP_FNV_OFFSET, ph[TP_MAX_PLEN];
+            uint64_t h = 0, ph[TP_MAX_PLEN];
             Py_ssize_t pl[TP_MAX_PLEN];
             int np_ = 0;
-            if (bytes) {  /* Latin-1 text (most reviews): one table look-up per character */
-                while (i < len && !tp_word1[bytes[i]]) i++;
-                if (i == len) break;
-                start = i;
-                while (i < len && tp_word1[bytes[i]]) i++;
-                Py_ssize_t wlen = i - start, k = 0;
-                for (int q = 0; q < n_plens; q++) {  /* the hash at each prefix length, then the whole word's */
-                    Py_ssize_t upto = plens[q];
-                    if (upto > wlen) break;
-                    for (; k < upto; k++) h = (h ^ (uint64_t)bytes[start + k]) * TP_FNV_PRIME;
-                    ph[np_] = h;
-                    pl[np_] = upto;
-                    np_++;
-                }
-                if (wlen <= max_exact)  /* else no exact literal is so long: not looked up below */
-                    for (; k < wlen; k++) h = (h ^ (uint64_t)bytes[start + k]) * TP_FNV_PRIME;
+            const unsigned char *wb;  /* the word's low bytes */
+            Py_ssize_t avail;
+            if (bytes) {  /* Latin-1 text (most reviews): the next word from the edges */
+                if (wi == nw) break;
+                start = edges[2 * wi];
+                i = edges[2 * wi + 1];
+                wi++;
+                wb = bytes + start;
+                avail = len - start;
             } else {
                 if (!tp_is_word(PyUnicode_READ(kind, data, i))) { i++; continue; }
                 start = i;
                 Py_UCS4 c;
                 while (i < len && tp_is_word(c = PyUnicode_READ(kind, data, i))) {
-                    h = (h ^ (uint64_t)c) * TP_FNV_PRIME;
+                    if (i - start < wcap) wbuf[i - start] = (unsigned char)(c & 0xFF);
                     i++;
-                    Py_ssize_t k = i - start;
-                    if (k <= max_plen && is_plen[k]) { ph[np_] = h; pl[np_] = k; np_++; }
                 }
+                wb = wbuf;
+                avail = i - start < wcap ? i - start : wcap;
             }
+            Py_ssize_t wlen = i - start;
+            for (int q = 0; q < n_plens; q++) {  /* the hash at each prefix length, then the whole word's */
+                Py_ssize_t upto = plens[q];
+                if (upto > wlen) break;
+                ph[np_] = tp_hash(wb, upto, avail);
+                pl[np_] = upto;
+                np_++;
+            }
+            if (wlen <= max_exact)  /* else no exact literal is so long: not looked up below */
+                h = tp_hash(wb, wlen, avail);
             int nu = 0;
             Py_ssize_t lit = i - start > max_exact ? -1 : tp_lookup(&exact, h, kind, data, start, i - start);
             if (lit >= 0)
@@ -2964,6 +3036,8 @@ done:
     free(rows.v); free(offs.v); free(phr.v); free(pend.v); free(pool.v);
     free(seen);
     free(pstamp);
+    free(wbuf);
+    free(edges);
     return res;
 }
 
