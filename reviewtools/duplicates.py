@@ -52,8 +52,8 @@ How it scales, and why it is exact (no bucket is ever dropped, nothing is sample
    (``text_ranks``, read back from a bitmap), and the join without storing pair occurrences (``join``: texts
    probed in size order against an inverted index of the shorter AllPairs *index* prefixes, candidates counted
    in one array, the prefix-count bound, a merge). Every native step has the numpy path beside it, which runs
-   where the module is absent, and the tests check both against each other and against brute-force oracles.
-   The native steps are serial (``threads`` then only affects the few numpy block loops left). The check runs
+   where the module is absent or ``REVIEWTOOLS_PURE_PYTHON=1`` (read at each step), and the tests check both
+   against each other and against brute-force oracles. The native steps are serial (``threads`` then only affects the few numpy block loops left). The check runs
    with transparent huge pages off (:data:`reviewtools.ingest.HUGE_PAGES_OFF`): fresh 2 MiB pages zeroed whole
    cost more system time than the 4 KiB ones.
 
@@ -65,6 +65,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -99,6 +100,17 @@ try:  # the optional native join (setup.py builds it where a C compiler is prese
     from . import _dupcore
 except ImportError:  # pragma: no cover - depends on the build
     _dupcore = None
+#: Set to 1 to run the numpy path even where the native core is built (the same variable as
+#: ``reviewtools.vader.PURE_PYTHON_ENV``; read at each step, as the other modules read it).
+_PURE_PYTHON_ENV: Final[str] = "REVIEWTOOLS_PURE_PYTHON"
+
+
+def _native() -> Any:
+    """``reviewtools._dupcore`` when it is built and not disabled by ``REVIEWTOOLS_PURE_PYTHON``, else None: every
+    step that has a native path asks this before taking it (the numpy path gives the same output)."""
+    if _dupcore is None or os.environ.get(_PURE_PYTHON_ENV, "") not in ("", "0"):
+        return None
+    return _dupcore
 
 log = logging.getLogger(__name__)
 
@@ -286,7 +298,7 @@ def _release() -> None:
 
 
 def _normalised_block(texts: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    if _dupcore is not None:  # non-ASCII texts too, but for any it could not do (flagged)
+    if _native() is not None:  # non-ASCII texts too, but for any it could not do (flagged)
         norm, n_words, flags = _squeeze_native(texts)
         rows = np.flatnonzero(flags)
         not_ascii = pa.array(flags) if len(rows) else None
@@ -471,7 +483,7 @@ def _shingle_hashes(norm: pa.Array, n_words: np.ndarray | None = None,
     counts = _shingle_counts(norm, n_words)  # so the output is allocated once (blocks are not concatenated)
     out = np.empty(int(counts.sum()), dtype=np.uint64)
     out_at = np.concatenate(([0], np.cumsum(counts)))  # where each text's shingles go
-    if _dupcore is not None:  # one native pass: pieces, a table of the distinct words, shingles (same hashes)
+    if _native() is not None:  # one native pass: pieces, a table of the distinct words, shingles (same hashes)
         if isinstance(norm, pa.ChunkedArray):
             norm = norm.combine_chunks()
         norm = norm.cast(_LS) if norm.type != _LS else norm
@@ -686,7 +698,7 @@ def _near_pairs(norm: pa.Array | _TextRows | list[Any], n_words: np.ndarray | No
         return empty
     t0 = [time.process_time()]
     counts = _shingle_counts(norm, n_words)
-    if _dupcore is not None and int(counts.sum()) < 2**31 - 1:
+    if _native() is not None and int(counts.sum()) < 2**31 - 1:
         # the native shingles and token table in one pass (same tokens, ranks, rows; no array of the hashes)
         t_rank, off, size, private, prefix, live = _native_token_rows(norm, counts)
         del norm
@@ -756,7 +768,7 @@ def _near_pairs(norm: pa.Array | _TextRows | list[Any], n_words: np.ndarray | No
     last = np.zeros(n_texts, dtype=np.int64)  # rank of the last shingle of each live text's prefix
     last[live] = t_rank[off[:-1][live] + n_prefix[live] - 1]
     _lap("prefixes", t0)
-    if _dupcore is not None:  # the native join (same pairs, same overlaps)
+    if _native() is not None:  # the native join (same pairs, same overlaps)
         cand_u, cand_v, overlap = _native_join(t_rank, off, n_prefix, size, prefix, last)
         _lap("candidates and verification (native)", t0)
         if len(cand_u) == 0:
@@ -1184,7 +1196,7 @@ class _Duplicates:
         if "author" in frame.columns and isinstance(frame["author"].dtype, pd.StringDtype):
             # each distinct author once: Arrow numbers them in order of first appearance, like pd.factorize,
             # and the blank ones (and missing, read as "") are taken out of the numbering
-            if _dupcore is not None:  # the native core's hash table over the column's chunks (no join of them)
+            if _native() is not None:  # the native core's hash table over the column's chunks (no join of them)
                 chunks = _text_chunks(frame["author"])
                 idx, _, k, first = _native_groups(pa.chunked_array(chunks, type=_LS), np.arange(n, dtype=np.int64),
                                                   False)
@@ -1318,7 +1330,7 @@ class _Duplicates:
         elig = np.flatnonzero(has_rule & (n_words >= DUPLICATE_MIN_WORDS))
         if len(elig) == 0:
             return self._frame(blocks)
-        if _dupcore is not None:  # one native pass: a hash table of the eligible rows' texts (same codes)
+        if _native() is not None:  # one native pass: a hash table of the eligible rows' texts (same codes)
             code, _, n_codes, rep = _native_groups(norm, elig, False)
             # the distinct texts are read where they are, in the column (no copy of them): its first rows
             texts: Any = _TextRows(norm, rep) if self.near_rule else None
