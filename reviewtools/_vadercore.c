@@ -1796,6 +1796,19 @@ static PyTypeObject CoreType = {
  * lower-cased bytes, read as a little-endian uint64, are among keys (a uint64 buffer of non-zero keys), and of ASCII
  * letters, written into the int64 buffers tokens, words and letters (reviewtools.sentiment's English
  * function-word test; its numpy path is the reference). */
+/* Per byte: 2 an ASCII letter, 1 an ASCII digit, 0 anything else (the word characters of ascii_word_counts). */
+static const unsigned char HC_CLASS[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['a'] = 2, ['b'] = 2, ['c'] = 2, ['d'] = 2, ['e'] = 2, ['f'] = 2, ['g'] = 2, ['h'] = 2, ['i'] = 2, ['j'] = 2,
+    ['k'] = 2, ['l'] = 2, ['m'] = 2, ['n'] = 2, ['o'] = 2, ['p'] = 2, ['q'] = 2, ['r'] = 2, ['s'] = 2, ['t'] = 2,
+    ['u'] = 2, ['v'] = 2, ['w'] = 2, ['x'] = 2, ['y'] = 2, ['z'] = 2,
+    ['A'] = 2, ['B'] = 2, ['C'] = 2, ['D'] = 2, ['E'] = 2, ['F'] = 2, ['G'] = 2, ['H'] = 2, ['I'] = 2, ['J'] = 2,
+    ['K'] = 2, ['L'] = 2, ['M'] = 2, ['N'] = 2, ['O'] = 2, ['P'] = 2, ['Q'] = 2, ['R'] = 2, ['S'] = 2, ['T'] = 2,
+    ['U'] = 2, ['V'] = 2, ['W'] = 2, ['X'] = 2, ['Y'] = 2, ['Z'] = 2,
+};
+
+static inline uint64_t tp_load(const unsigned char *p, Py_ssize_t take, Py_ssize_t avail);
+
 static PyObject *
 vc_ascii_word_counts(PyObject *module, PyObject *args)
 {
@@ -1893,6 +1906,7 @@ vc_ascii_head_counts(PyObject *module, PyObject *args)
     PyObject *seq = PySequence_Fast(texts, "texts must be a sequence of str");
     PyObject *res = NULL;
     uint64_t *set = NULL;
+    Py_ssize_t *edges = NULL, ecap = 0;
     if (!seq) goto done;
     Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
     PyObject **items = PySequence_Fast_ITEMS(seq);
@@ -1941,27 +1955,38 @@ vc_ascii_head_counts(PyObject *module, PyObject *args)
         c += lo;
         Py_ssize_t len = hi - lo;
         int64_t nt = 0, nw = 0, nl = 0;
-        Py_ssize_t k = 0;
-        while (k < len) { /* as vc_ascii_word_counts */
-            unsigned char x = c[k];
-            unsigned char lx = x | 0x20;
-            int is_letter = lx >= 'a' && lx <= 'z', is_digit = x >= '0' && x <= '9';
-            if (!is_letter && !is_digit) { k++; continue; }
-            Py_ssize_t a = k;
-            uint64_t packed = 0;
-            for (; k < len; k++) {
-                x = c[k];
-                lx = x | 0x20;
-                if (lx >= 'a' && lx <= 'z') nl++;
-                else if (!(x >= '0' && x <= '9')) break;
-                if (k - a < 8) packed |= (uint64_t)lx << (8 * (k - a));
-            }
-            nt++;
-            if (k - a <= longest) {
-                size_t at = (size_t)((packed * 0x9E3779B97F4A7C15ULL) >> shift);
-                while (set[at] && set[at] != packed) at = (at + 1) & (cap - 1);
-                nw += set[at] == packed;
-            }
+        /* the counts of vc_ascii_word_counts' loop, without a branch per character: letters counted and the
+         * words' edges (runs of ASCII letters and digits: start, end, start, end, ...) found first, then each
+         * word no longer than `longest` packed (its bytes | 0x20, as that loop lower-cases them) and looked up */
+        if (len + 2 > ecap) {
+            Py_ssize_t ncap = ecap ? ecap : 512;
+            while (ncap < len + 2) ncap *= 2;
+            Py_ssize_t *ne = PyMem_Realloc(edges, sizeof(Py_ssize_t) * (size_t)ncap);
+            if (!ne) { PyErr_NoMemory(); goto done; }
+            edges = ne;
+            ecap = ncap;
+        }
+        Py_ssize_t ne_ = 0;
+        unsigned prev = 0;
+        for (Py_ssize_t k = 0; k < len; k++) {
+            unsigned w = HC_CLASS[c[k]];
+            nl += w >> 1;
+            w = w != 0;
+            edges[ne_] = k;
+            ne_ += w ^ prev;
+            prev = w;
+        }
+        edges[ne_] = len;
+        ne_ += prev;
+        nt = ne_ / 2;
+        for (Py_ssize_t q = 0; q < ne_; q += 2) {
+            Py_ssize_t a = edges[q], wl = edges[q + 1] - a;
+            if (wl > longest) continue;
+            uint64_t packed = tp_load(c + a, wl, len - a)
+                              | (0x2020202020202020ULL & (wl < 8 ? (((uint64_t)1 << (8 * wl)) - 1) : ~0ULL));
+            size_t at = (size_t)((packed * 0x9E3779B97F4A7C15ULL) >> shift);
+            while (set[at] && set[at] != packed) at = (at + 1) & (cap - 1);
+            nw += set[at] == packed;
         }
         tokens[i] = nt;
         words[i] = nw;
@@ -1971,6 +1996,7 @@ vc_ascii_head_counts(PyObject *module, PyObject *args)
     Py_INCREF(res);
 done:
     PyMem_Free(set);
+    PyMem_Free(edges);
     Py_XDECREF(seq);
     PyBuffer_Release(&bk);
     PyBuffer_Release(&bt);
@@ -2638,8 +2664,7 @@ typedef struct {
 
 /* Up to 8 bytes at p as a little-endian integer, the first `take` of them (take <= 8); avail: how many bytes
    may be read at p (a whole 8-byte load only when 8 are there). */
-static inline __attribute__((always_inline)) uint64_t tp_load(const unsigned char *p, Py_ssize_t take,
-                                                               Py_ssize_t avail)
+static inline uint64_t tp_load(const unsigned char *p, Py_ssize_t take, Py_ssize_t avail)
 {
     uint64_t v = 0;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__

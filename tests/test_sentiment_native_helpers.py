@@ -81,3 +81,38 @@ def test_strings_or_none_equal_the_python_path(pairs, data):
     qs = np.array(data.draw(st.lists(st.integers(-1, s.owner.size - 1), max_size=8)), dtype=np.int64)
     want = [None if q < 0 else s.pool[s.owner[q]][s.start[q]:s.end[q]] for q in qs.tolist()]
     assert s.strings_or_none(qs) == want
+
+
+# ---------------------------------------------- ascii_head_counts: word edges found without a branch per character
+
+_FUNCTION = sorted({"the", "and", "it", "is", "was", "not", "this", "with", "for", "but", "you", "very", "they"})
+_word = st.one_of(st.sampled_from(_FUNCTION), st.sampled_from(_FUNCTION).map(str.upper),
+                  st.sampled_from(_FUNCTION).map(lambda w: w + "s"), st.text(alphabet="aAzZ09", min_size=1, max_size=12),
+                  st.text(alphabet=st.characters(max_codepoint=127), min_size=1, max_size=6))
+_gap = st.sampled_from([" ", "  ", ".", "@", "[", "`", "{", "_", "'", "\t", "\n", "\x1c", "\x0b", "-", ""])
+
+
+@st.composite
+def _ascii_text(draw):  # type: ignore[no-untyped-def]
+    parts = draw(st.lists(st.tuples(_word, _gap), max_size=90))
+    return draw(st.sampled_from(["", " ", "\x1c\n"])) + "".join(w + g for w, g in parts) + draw(
+        st.sampled_from(["", " ", "\x85"]))
+
+
+@needs_core
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_ascii_text(), st.text(max_size=40)), max_size=8), st.integers(0, 400))
+def test_head_counts_equal_word_counts_of_the_stripped_heads(texts, max_chars):
+    keys, longest = sentiment._packed_english_words()
+    keys = np.ascontiguousarray(keys, dtype=np.uint64)
+    n = len(texts)
+    got = [np.empty(n, dtype=np.int64) for _ in range(3)] + [np.empty(n, dtype=np.int8)]
+    CORE.ascii_head_counts(texts, keys, longest, max_chars, *got)
+    heads = [t.strip()[:max_chars] for t in texts]
+    asc = [i for i, t in enumerate(texts) if t.isascii()]
+    want = [np.zeros(len(asc), dtype=np.int64) for _ in range(3)]
+    CORE.ascii_word_counts([heads[i] for i in asc], keys, longest, *want)
+    for k in range(3):
+        assert got[k][asc].tolist() == want[k].tolist()
+        assert not got[k][[i for i in range(n) if i not in asc]].any()
+    assert got[3].tolist() == [0 if not t.isascii() else 2 if len(t.strip()) <= max_chars else 1 for t in texts]
