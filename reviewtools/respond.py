@@ -400,15 +400,28 @@ _DECIMAL_DIGIT = re.compile(r"\d")
 
 
 def _detect_contact(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
+    out = _contact_emails(rule, text)
+    out.extend(_contact_phones(rule, text, ctx))
+    out.extend(_detect_patterns(rule, text, ctx))
+    return out
+
+
+def _contact_emails(rule: LintRule, text: str) -> list[LintProblem]:
+    """R-CONTACT's e-mail addresses (the first of its three kinds of finding)."""
+    return [_problem(rule, text, s, e, "contains an e-mail address") for s, e in
+            (m.span() for m in _EMAIL.finditer(text))]
+
+
+def _contact_phones(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
+    """R-CONTACT's phone numbers (the second kind: found in the whole text, whose context words count)."""
     p = rule.params
-    out = [_problem(rule, text, s, e, "contains an e-mail address") for s, e in
-           (m.span() for m in _EMAIL.finditer(text))]
+    out: list[LintProblem] = []
     regions = [ctx.region] if ctx.region else []
     regions += [r for r in p["regions"] if r not in regions]
     seen: set[tuple[int, int]] = set()
     if not _DECIMAL_DIGIT.search(text):
         regions = []  # phonenumbers' matcher finds numbers only from decimal digits: none here, nothing to find
-    elif not may_hold_phone_number(text, regions, min_digits=POSSIBLE_PHONE_MIN_DIGITS):
+    elif not _may_hold_phone(text, regions):
         regions = []  # no run of digits long enough for a valid number in any region, nor for the check below
     for region in regions:
         for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
@@ -424,8 +437,81 @@ def _detect_contact(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
     for s, e in merged:
         if not any(a <= s and e <= b and (a, b) != (s, e) for a, b in merged):
             out.append(_problem(rule, text, s, e, "contains a phone number"))
-    out.extend(_detect_patterns(rule, text, ctx))
     return out
+
+
+#: phonenumbers' extension pattern (``phonenumberutil._EXTN_PATTERNS_FOR_MATCHING``, IGNORECASE) as
+#: :func:`_may_hold_phone` knows it; another pattern (another phonenumbers) is searched as it is.
+_KNOWN_EXTENSION: Final[str] = (
+    ";ext=(\\d{1,20})|[ \u00a0\\t,]*(?:e?xt(?:ensi(?:o\u0301?|\u00f3))?n?|\uff45?\uff58\uff54\uff4e?|\u0434\u043e\u0431|anexo)"
+    "[:\\.\uff0e]?[ \u00a0\\t,-]*(\\d{1,20})#?|[ \u00a0\\t,]*(?:[x\uff58#\uff03~\uff5e]|int|\uff49\uff4e\uff54)"
+    "[:\\.\uff0e]?[ \u00a0\\t,-]*(\\d{1,9})#?|[- ]+(\\d{1,6})#")
+#: The words an extension's digits may follow (:data:`_KNOWN_EXTENSION` but ";ext=" and "#"), with their optional
+#: colon or dot, at the end of a text; a match is at most 11 characters long.
+_EXTENSION_HEAD: Final[re.Pattern[str]] = re.compile(
+    "(?:e?xt(?:ensi(?:o\u0301?|\u00f3))?n?|\uff45?\uff58\uff54\uff4e?|\u0434\u043e\u0431|anexo|[x\uff58~\uff5e]|int"
+    "|\uff49\uff4e\uff54)[:\\.\uff0e]?\\Z", re.IGNORECASE)
+_EXTENSION_ASSIGN: Final[re.Pattern[str]] = re.compile(r";ext=\Z", re.IGNORECASE)
+#: The separators :data:`_KNOWN_EXTENSION` allows between its words and its digits.
+_EXTENSION_SEPARATORS: Final[frozenset[str]] = frozenset(" \xa0\t,-")
+#: A text with more decimal digits than this has its extensions searched the plain way.
+_EXTENSION_DIGITS_LOOKED_AT: Final[int] = 32
+
+
+@lru_cache(maxsize=64)
+def _long_phone_runs(need: int) -> re.Pattern[str] | None:
+    """The runs of phonenumbers' candidate characters (``rules._phone_bounds().run``: some ASCII ones and every
+    non-ASCII character) at least ``need`` long, or None when that run pattern is not the one known here."""
+    from .rules import _phone_bounds
+
+    b = _phone_bounds()
+    if b is None or b.run.pattern != "(?:[" + re.escape(b.ascii_run) + "]|[^\\x00-\\x7f])+":
+        return None
+    return re.compile("[" + re.escape(b.ascii_run) + "\x80-\U0010ffff]{%d,}" % need)
+
+
+@lru_cache(maxsize=64)
+def _phone_need(regions: tuple[str, ...], plus: bool) -> int:
+    """The fewest digit-like characters :func:`reviewtools.rules.may_hold_phone_number` asks of a run for these
+    regions and ``min_digits=POSSIBLE_PHONE_MIN_DIGITS`` (``plus``: the text has a plus sign)."""
+    from .rules import phone_digits_needed
+
+    return min([phone_digits_needed(r, plus) for r in regions] + [POSSIBLE_PHONE_MIN_DIGITS])
+
+
+def _may_hold_phone(text: str, regions: Sequence[str]) -> bool:
+    """``may_hold_phone_number(text, regions, min_digits=POSSIBLE_PHONE_MIN_DIGITS)``, with less searching: only
+    the runs of candidate characters long enough are looked at, and phonenumbers' extension pattern (searched from
+    every position: most of R-CONTACT's CPU on a draft) only where a match of it can end. Each of its forms holds
+    a decimal digit right after ";ext=", or right after a run (maybe empty) of its separators that follows one of
+    its words (maybe with a colon or dot), or ends in "#"; its optional parts at either end can be left out (a
+    match exists exactly when one without them does). A text with a "#" or many digits is searched as it is.
+    """
+    from .rules import _PHONE_DIGIT_LIKE, _PHONE_PLUS, _phone_bounds
+
+    b = _phone_bounds()
+    if b is None or b.ext.pattern != _KNOWN_EXTENSION or b.ext.flags != re.IGNORECASE | re.UNICODE:
+        return may_hold_phone_number(text, regions, min_digits=POSSIBLE_PHONE_MIN_DIGITS)
+    need = _phone_need(tuple(regions), any(c in text for c in _PHONE_PLUS))
+    runs = _long_phone_runs(need) if need > 1 else None
+    if runs is None:
+        return may_hold_phone_number(text, regions, min_digits=POSSIBLE_PHONE_MIN_DIGITS)
+    for m in runs.finditer(text):  # may_hold_phone_number's loop over the runs, without the shorter ones
+        if sum(1 for c in m.group() if c in _PHONE_DIGIT_LIKE or c > "\x7f") >= need:
+            return True
+    digits = [m.start() for m in _DECIMAL_DIGIT.finditer(text)]
+    if "#" in text or "＃" in text or len(digits) > _EXTENSION_DIGITS_LOOKED_AT:
+        return b.ext.search(text) is not None
+    seps = _EXTENSION_SEPARATORS
+    for d in digits:
+        if _EXTENSION_ASSIGN.search(text[max(0, d - 5): d]):
+            return True
+        j = d
+        while j and text[j - 1] in seps:
+            j -= 1
+        if _EXTENSION_HEAD.search(text[max(0, j - 12): j]):
+            return True
+    return False
 
 
 def _name_tokens(author: str) -> list[str]:
@@ -549,11 +635,27 @@ def lint_draft(
 @lru_cache(maxsize=LINT_CACHE_SIZE)
 def _lint_cached(text: str, platform: str, author: str | None, order_id: str | None, address: str | None,
                  previous_replies: tuple[str, ...], region: str | None) -> tuple[LintProblem, ...]:
-    """:func:`lint_draft`'s work, memoised: triage lints many identical drafts (same template, same name)."""
+    """:func:`lint_draft`'s work, memoised: triage lints many identical drafts (same template, same name).
+
+    A draft of several sentences is linted a sentence at a time where the rules allow it
+    (:func:`_segment_bounds`, :func:`_split_rules`): each sentence's findings are remembered
+    (:func:`_segment_found`), and drafts are mostly the same template sentences around a quote or a product."""
     ctx = _Ctx(platform, author, order_id, address, previous_replies, region)
+    rules = lint_rules()
+    bounds = _segment_bounds(text)
+    split = _split_rules(rules, author is None and order_id is None and address is None) if bounds else None
+    segs = ([(a, _segment_found(text[a:b], platform, split)) for a, b in bounds]
+            if split is not None and any(split) else None)
     problems: list[LintProblem] = []
-    for rule in lint_rules():
-        found = _DETECTORS[rule.detector](rule, text, ctx)
+    for i, rule in enumerate(rules):
+        if segs is None or not split[i]:  # type: ignore[index]
+            found = _DETECTORS[rule.detector](rule, text, ctx)
+        elif rule.detector == "contact":  # its e-mails and patterns per sentence, its phone numbers in the text
+            found = [q for a, got in segs for q in _shifted(got[i][0], a)]
+            found.extend(_contact_phones(rule, text, ctx))
+            found.extend(q for a, got in segs for q in _shifted(got[i][1], a))
+        else:
+            found = [q for a, got in segs for q in _shifted(got[i], a)]
         kept: list[LintProblem] = []
         for p in sorted(found, key=lambda q: (q.start, -(q.end - q.start))):
             if any(k.start <= p.start < k.end or (k.start == p.start == p.end) for k in kept):
@@ -562,6 +664,231 @@ def _lint_cached(text: str, platform: str, author: str | None, order_id: str | N
         problems.extend(kept)
     order = {r.rule_id: i for i, r in enumerate(lint_rules())}
     return tuple(sorted(problems, key=lambda p: (p.severity == "not_run", p.start, order[p.rule_id])))
+
+
+# Linting a draft a sentence at a time. A draft is cut where a sentence ends: after ".", "!" or "?" and the run of
+# whitespace after it, when text follows (:func:`_segment_bounds`). A rule is linted per piece when its findings
+# in the draft are exactly its findings in the pieces, moved to where each piece starts, in the same order after
+# _lint_cached's sort (a tie there, same start and length, is within one piece, whose own order is the draft's):
+# * patterns (regexes) that :func:`_splits_safely` accepts: no match can consume a cut's whitespace (nor start
+#   on it, nor be empty), and what a match looks at beside it (\b, a one-character look-behind without
+#   whitespace, a look-ahead that could only start with whitespace right after ".", "!" or "?") sees the same at a
+#   piece's edge as in the draft, so a regex's run over the draft and over the piece test the same characters;
+# * R-INCENTIVE: it looks at sentences only (:func:`_sentences`), and a cut never falls inside one;
+# * R-CONTACT's e-mails and patterns (its phone numbers are found in the whole draft: phonenumbers' matcher
+#   reads across sentences); R-LINK's e-mails, links, bare domains and patterns; R-PII's order and address
+#   patterns when no name, order id or address of the reviewer is given (a name such as "J. Smith" could run
+#   across a cut);
+# * never R-LENGTH and R-DUP (the whole draft).
+
+#: Where a draft is cut: the whitespace after a sentence's end, when more text follows.
+_SEGMENT_GAP: Final[re.Pattern[str]] = re.compile(r"(?<=[.!?])\s+(?=\S)")
+#: Whitespace characters (``\s``, ``str.isspace``) and the sentence ends a cut is made of.
+_GAP_SPACES: Final[str] = "".join(chr(o) for o in range(0x110000) if chr(o).isspace())
+_GAP_ENDS: Final[str] = ".!?"
+
+
+def _segment_bounds(text: str) -> list[tuple[int, int]] | None:
+    r"""The pieces a draft is linted in (``(start, end)``, in order, covering the text but the cuts), or None for
+    a text of one piece.
+
+    >>> _segment_bounds("Hi Ann,\n\nSorry. Call us!  Bye")
+    [(0, 15), (16, 24), (26, 29)]
+    """
+    gaps = [m.span() for m in _SEGMENT_GAP.finditer(text)]
+    if not gaps:
+        return None
+    starts = [0] + [e for _, e in gaps]
+    ends = [s for s, _ in gaps] + [len(text)]
+    return list(zip(starts, ends))
+
+
+class _NotSplittable(Exception):
+    pass
+
+
+def _seq_info(items: Any) -> tuple[bool, bool, bool]:
+    """(can match empty, can start with whitespace, can end with a sentence end) of a parsed regex sequence;
+    raises :class:`_NotSplittable` where a match could consume whitespace right after a sentence end or the
+    regex uses what a cut could change (anchors, back-references, a look-behind that could see whitespace)."""
+    nullable, first_ws, last_end = True, False, False
+    for item in items:
+        n, f, l = _item_info(item)
+        if last_end and f:
+            raise _NotSplittable
+        if nullable:
+            first_ws = first_ws or f
+        last_end = l or (n and last_end)
+        nullable = nullable and n
+    return nullable, first_ws, last_end
+
+
+def _class_matches(items: Any, ch: str) -> bool:
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    negate = False
+    hit = False
+    o = ord(ch)
+    for op, av in items:
+        if op is c.NEGATE:
+            negate = True
+        elif op is c.LITERAL:
+            hit = hit or av == o
+        elif op is c.RANGE:
+            hit = hit or av[0] <= o <= av[1]
+        elif op is c.CATEGORY:
+            cat = re.compile({c.CATEGORY_SPACE: r"\s", c.CATEGORY_NOT_SPACE: r"\S", c.CATEGORY_DIGIT: r"\d",
+                              c.CATEGORY_NOT_DIGIT: r"\D", c.CATEGORY_WORD: r"\w", c.CATEGORY_NOT_WORD: r"\W"}[av])
+            hit = hit or cat.fullmatch(ch) is not None
+        else:
+            raise _NotSplittable
+    return hit != negate
+
+
+def _item_info(item: Any) -> tuple[bool, bool, bool]:
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    op, av = item
+    # whitespace and ".", "!", "?" have no other case: IGNORECASE does not change which of them an atom matches
+    if op is c.LITERAL:
+        return False, chr(av) in _GAP_SPACES, chr(av) in _GAP_ENDS
+    if op is c.IN:
+        return (False, any(_class_matches(av, ch) for ch in _GAP_SPACES),
+                any(_class_matches(av, ch) for ch in _GAP_ENDS))
+    if op in (c.NOT_LITERAL, c.ANY):
+        return False, True, True
+    if op is c.AT:
+        if av in (c.AT_BOUNDARY, c.AT_NON_BOUNDARY):  # both sides of a cut are non-word characters or an edge
+            return True, False, False
+        raise _NotSplittable
+    if op is c.SUBPATTERN:
+        return _seq_info(av[-1])
+    if op is c.ATOMIC_GROUP:
+        return _seq_info(av)
+    if op is c.BRANCH:
+        got = [_seq_info(alt) for alt in av[1]]
+        return any(g[0] for g in got), any(g[1] for g in got), any(g[2] for g in got)
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)):
+        lo, hi, sub = av
+        n, f, l = _seq_info(sub)
+        if hi != 1 and l and f:
+            raise _NotSplittable
+        return lo == 0 or n, f, l
+    if op in (c.ASSERT, c.ASSERT_NOT):
+        direction, sub = av
+        if direction < 0:
+            if _any_space(sub):
+                raise _NotSplittable
+            _seq_info(sub)
+            return True, False, False
+        n, f, l = _seq_info(sub)  # read from here on, as if matched: whitespace right after a sentence end counts
+        return True, f, l
+    raise _NotSplittable
+
+
+def _any_space(items: Any) -> bool:
+    """Whether some atom of a parsed regex sequence can match whitespace (conservatively)."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    for op, av in items:
+        if op is c.LITERAL:
+            if chr(av) in _GAP_SPACES:
+                return True
+        elif op is c.IN:
+            if any(_class_matches(av, ch) for ch in _GAP_SPACES):
+                return True
+        elif op is c.AT:
+            continue
+        elif op in (c.SUBPATTERN, c.ATOMIC_GROUP, c.MAX_REPEAT, c.MIN_REPEAT,
+                    getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT), c.ASSERT, c.ASSERT_NOT):
+            if _any_space(av if op is c.ATOMIC_GROUP else av[-1]):
+                return True
+        elif op is c.BRANCH:
+            if any(_any_space(alt) for alt in av[1]):
+                return True
+        else:
+            return True
+    return False
+
+
+@lru_cache(maxsize=512)
+def _splits_safely(pattern: str, flags: int = _FLAGS) -> bool:
+    r"""Whether every ``re.finditer(pattern, text, flags)`` equals the matches in the pieces of
+    :func:`_segment_bounds` moved to where each piece starts (see the comment above :data:`_SEGMENT_GAP`): no
+    empty match, no match starting with whitespace or consuming whitespace right after ".", "!" or "?" (so none
+    holds a cut's whitespace), no anchor but \b and \B, no back-reference, no look-behind that could match
+    whitespace. Conservative: False for anything the analysis does not know.
+
+    >>> _splits_safely(r"\bupdate\s+your\s+review\b"), _splits_safely(r"etc\.\s+now"), _splits_safely(r"^hi")
+    (True, False, False)
+    """
+    try:
+        from re import _parser  # type: ignore[attr-defined]
+
+        nullable, first_ws, _ = _seq_info(_parser.parse(pattern, flags))
+    except Exception:  # _NotSplittable, or a parser this analysis does not know
+        return False
+    return not nullable and not first_ws
+
+
+def _rule_splits(rule: LintRule, plain: bool) -> bool:
+    """Whether ``rule`` can be linted a piece at a time (see the comment above :data:`_SEGMENT_GAP`); ``plain``: no
+    reviewer name, order id or address is given."""
+    p = rule.params
+    pats = tuple(p.get("patterns", ()))
+    if rule.detector == "patterns":
+        return all(_splits_safely(x) for x in pats)
+    if rule.detector == "incentive":
+        return True
+    if rule.detector == "contact":
+        return _splits_safely(_EMAIL.pattern, _EMAIL.flags) and all(_splits_safely(x) for x in pats)
+    if rule.detector == "links":
+        dom = _domain_rx(p["tlds"])
+        return all(_splits_safely(x.pattern, x.flags) for x in (_EMAIL, _URL, dom)) and all(
+            _splits_safely(x) for x in pats)
+    if rule.detector == "pii":
+        return plain and all(_splits_safely(x) for x in p.get("order_patterns", ())) and _splits_safely(
+            p["address_pattern"], 0)
+    return False
+
+
+_SPLIT_RULES: dict[tuple[int, bool], tuple[tuple[LintRule, ...], tuple[bool, ...]]] = {}
+
+
+def _split_rules(rules: tuple[LintRule, ...], plain: bool) -> tuple[bool, ...]:
+    """Per rule of ``rules`` (in order), whether it is linted a piece at a time; worked out once per rule set."""
+    got = _SPLIT_RULES.get((id(rules), plain))
+    if got is None or got[0] is not rules:
+        got = _SPLIT_RULES[(id(rules), plain)] = (rules, tuple(_rule_splits(r, plain) for r in rules))
+    return got[1]
+
+
+#: Distinct (sentence, platform, rules split) whose findings are remembered (:func:`_segment_found`).
+SEGMENT_CACHE_SIZE: Final[int] = 1 << 16
+
+
+@lru_cache(maxsize=SEGMENT_CACHE_SIZE)
+def _segment_found(seg: str, platform: str, split: tuple[bool, ...]) -> tuple[Any, ...]:
+    """Per rule of :func:`lint_rules` (in order), the findings in one piece of a draft of the rules ``split`` marks
+    (R-CONTACT: its e-mails and its patterns apart), or None; positions are the piece's own."""
+    ctx = _Ctx(platform, None, None, None, (), None)
+    out: list[Any] = []
+    for rule, on in zip(lint_rules(), split):
+        if not on:
+            out.append(None)
+        elif rule.detector == "contact":
+            out.append((tuple(_contact_emails(rule, seg)), tuple(_detect_patterns(rule, seg, ctx))))
+        else:
+            out.append(tuple(_DETECTORS[rule.detector](rule, seg, ctx)))
+    return tuple(out)
+
+
+def _shifted(found: Sequence[LintProblem], at: int) -> Sequence[LintProblem]:
+    """``found`` (a piece's findings) moved to a draft where the piece starts at ``at``."""
+    if not at or not found:
+        return found
+    return [LintProblem(p.rule_id, p.start + at, p.end + at, p.evidence, p.reason, p.severity, p.basis)
+            for p in found]
 
 
 def blocking(problems: Iterable[LintProblem]) -> list[LintProblem]:
