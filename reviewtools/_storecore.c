@@ -57,9 +57,11 @@ typedef struct {
     int64_t hs, he;         /* header, -1 until found */
     uint64_t block;         /* records a block on average (block_cuts), 0 for no cuts */
     vec_t starts, ends, cuts;
+    Py_ssize_t target;      /* record_after: the first record end at or after this stops the scan; -1 for split */
+    Py_ssize_t found;       /* record_after: one past that record's line feed */
 } scan_t;
 
-enum { OK = 0, REFUSE = 1, NOMEM = 2 };
+enum { OK = 0, REFUSE = 1, NOMEM = 2, FOUND = 3 };
 
 /* incremental._block_cuts_numpy's key of the record d[a:b] (its length and last four bytes, wrapping uint64) */
 static uint64_t cut_key(const unsigned char *d, Py_ssize_t size, int64_t a, int64_t b) {
@@ -103,6 +105,14 @@ static int handle(scan_t *s, Py_ssize_t p, Py_ssize_t *next) {
     unsigned char c = d[p];
     *next = p + 1;
     if (c == 10) {
+        if (s->target >= 0 && (!s->quoted || (s->quotes & 1) == 0)) { /* record_after: no records kept */
+            if (p >= s->target) {
+                s->found = p + 1;
+                return FOUND;
+            }
+            s->rec_start = p + 1;
+            return OK;
+        }
         if (!s->quoted || (s->quotes & 1) == 0) {
             int r = finish(s, s->rec_start, p);
             if (r) return r;
@@ -166,6 +176,7 @@ static int scan(scan_t *s) {
             i++;
         }
     }
+    if (s->target >= 0) return REFUSE; /* record_after: no record ends at or after the target */
     if (s->quoted && (s->quotes & 1)) return REFUSE;
     if ((r = finish(s, s->rec_start, size))) return r;
     if (s->hs < 0) return REFUSE;
@@ -194,6 +205,7 @@ static PyObject *py_split(PyObject *self, PyObject *args) {
     s.rec_start = start;
     s.hs = s.he = -1;
     s.block = block > 0 ? (uint64_t)block : 0;
+    s.target = -1;
     if (start < 0 || start > buf.len || sep < 0 || sep > 127 || block < 0) {
         PyBuffer_Release(&buf);
         Py_RETURN_NONE;
@@ -224,7 +236,42 @@ static PyObject *py_split(PyObject *self, PyObject *args) {
     return out;
 }
 
+/* record_after(buffer, sep, quoted, start, target): one past the line feed that ends the first record ending at or
+   after `target`, as split() would find the records (the same scan from `start`, refusing the same quote runs and
+   lone carriage returns met on the way, but keeping no records and stopping there), or -1: no such record, or
+   something refused before it. reviewtools.ingest parses the bytes before and after it on two threads. */
+static PyObject *py_record_after(PyObject *self, PyObject *args) {
+    Py_buffer buf;
+    int sep, quoted;
+    Py_ssize_t start, target;
+    if (!PyArg_ParseTuple(args, "y*iinn", &buf, &sep, &quoted, &start, &target)) return NULL;
+    if (start < 0 || start > buf.len || sep < 0 || sep > 127 || target < start) {
+        PyBuffer_Release(&buf);
+        return PyLong_FromLong(-1);
+    }
+    scan_t s;
+    memset(&s, 0, sizeof(s));
+    s.d = (const unsigned char *)buf.buf;
+    s.size = buf.len;
+    s.start = start;
+    s.sep = sep;
+    s.quoted = quoted;
+    s.rec_start = start;
+    s.hs = s.he = -1;
+    s.target = target;
+    s.found = -1;
+    int r;
+    Py_BEGIN_ALLOW_THREADS
+    r = scan(&s);
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&buf);
+    return PyLong_FromSsize_t(r == FOUND ? s.found : -1);
+}
+
 static PyMethodDef methods[] = {
+    {"record_after", py_record_after, METH_VARARGS,
+     "record_after(buffer, sep, quoted, start, target) -> one past the line feed ending the first record that ends "
+     "at or after target, or -1 (see reviewtools.ingest)"},
     {"split", py_split, METH_VARARGS,
      "split(buffer, sep, quoted, start, block_records) -> (header_start, header_end, starts, ends, cuts) or None (see incremental.py)"},
     {NULL, NULL, 0, NULL},

@@ -48,6 +48,7 @@ Parsing rules (documented here because they decide what a review becomes):
 from __future__ import annotations
 
 import codecs
+import concurrent.futures
 import contextlib
 import csv
 import functools
@@ -421,6 +422,48 @@ ARROW_CSV_BLOCK: Final[int] = 1 << 22  # 4 MiB
 #: (2 cores, load 2.2-2.4): the threads mostly wait and contend; the second core is better left to other work.
 ARROW_CSV_THREADS: Final[bool] = False
 _LINE_END: Final = re.compile(rb"\r\n|\r|\n")
+#: A CSV of at least this many bytes is parsed in two parts on two threads (:func:`_csv_halfway`): pyarrow's own
+#: threaded reader does not pay (see :data:`ARROW_CSV_THREADS`), but two readers of one half each keep the second core
+#: busy while ``read_reviews`` runs alone before the triage's pool. 0 or less: never.
+ARROW_CSV_SPLIT_MIN: Final[int] = 1 << 25  # 32 MiB
+
+
+def _csv_halfway(data: bytes | mmap.mmap, start: int, sep: str, quoting: int) -> int:
+    """Where a CSV's bytes (from ``start``, the header's first byte) can be cut in two and each part parsed alone to
+    the same rows: one past the line feed that ends the first record ending at or after the middle, found by
+    ``_storecore.record_after`` (the re-ingest's record scan: a record ends at a line feed after an even number of
+    quote characters; any quote that does not open or close a field, and a lone carriage return, on the way make it
+    give up). -1 (parse in one piece): a short file (:data:`ARROW_CSV_SPLIT_MIN`), no native core or
+    ``REVIEWTOOLS_PURE_PYTHON=1``, a delimiter that is not one ASCII byte, a scan that gave up, or nothing after the
+    cut but blank space.
+    """
+    size = len(data)
+    if ARROW_CSV_SPLIT_MIN <= 0 or size - start < ARROW_CSV_SPLIT_MIN or len(sep) != 1 or ord(sep) > 127:
+        return -1
+    core = _store_core()
+    if core is None:
+        return -1
+    cut = core.record_after(data, ord(sep), int(quoting != csv.QUOTE_NONE), start, start + (size - start) // 2)
+    if cut <= start or not data[cut:cut + 65536].strip():  # (a short tail of blank lines: one piece)
+        return -1
+    return cut
+
+
+@functools.lru_cache(maxsize=1)
+def _store_core_module() -> Any:
+    try:
+        from . import _storecore
+    except ImportError:  # pragma: no cover - not compiled here
+        return None
+    return _storecore if hasattr(_storecore, "record_after") else None
+
+
+def _store_core() -> Any:
+    """``reviewtools._storecore`` when it is built with ``record_after`` and not disabled by
+    ``REVIEWTOOLS_PURE_PYTHON``, else None."""
+    if os.environ.get("REVIEWTOOLS_PURE_PYTHON", "") not in ("", "0"):
+        return None
+    return _store_core_module()
 
 
 def _read_csv_arrow(data: bytes, enc: str, sep: str, quoting: int) -> pd.DataFrame | None:
@@ -453,19 +496,36 @@ def _read_csv_arrow(data: bytes, enc: str, sep: str, quoting: int) -> pd.DataFra
         return None
     if len(names) < 2 or len(set(names)) != len(names) or any(not n for n in names):
         return None
-    try:
-        table = pacsv.read_csv(
-            pa.BufferReader(pa.py_buffer(memoryview(data)[start:])),
-            read_options=pacsv.ReadOptions(block_size=ARROW_CSV_BLOCK, use_threads=ARROW_CSV_THREADS),
-            parse_options=pacsv.ParseOptions(
-                delimiter=sep, quote_char=False if quoting == csv.QUOTE_NONE else '"', double_quote=True,
-                newlines_in_values=quoting != csv.QUOTE_NONE, ignore_empty_lines=True,
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.large_string() for n in names}, null_values=[""], strings_can_be_null=True,
-                quoted_strings_can_be_null=True,
-            ),
+    parse_options = pacsv.ParseOptions(
+        delimiter=sep, quote_char=False if quoting == csv.QUOTE_NONE else '"', double_quote=True,
+        newlines_in_values=quoting != csv.QUOTE_NONE, ignore_empty_lines=True,
+    )
+    convert_options = pacsv.ConvertOptions(
+        column_types={n: pa.large_string() for n in names}, null_values=[""], strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+    )
+
+    def read(a: int, b: int, header: bool) -> Any:
+        return pacsv.read_csv(
+            pa.BufferReader(pa.py_buffer(memoryview(data)[a:b])),
+            read_options=pacsv.ReadOptions(block_size=ARROW_CSV_BLOCK, use_threads=ARROW_CSV_THREADS,
+                                           column_names=None if header else names),
+            parse_options=parse_options, convert_options=convert_options,
         )
+
+    try:
+        cut = _csv_halfway(data, start, sep, quoting)
+        if cut < 0:
+            table = read(start, len(data), True)
+        else:  # the rows after the cut on a second thread (the parse releases the GIL), the header and rows before here
+            with concurrent.futures.ThreadPoolExecutor(1) as pool:
+                later = pool.submit(read, cut, len(data), False)
+                try:
+                    head_part = read(start, cut, True)
+                finally:
+                    tail_part = later.result()  # (raises the second half's error, after it stopped)
+            table = pa.concat_tables([head_part, tail_part]) if head_part.column_names == names else head_part
+            del head_part, tail_part
     except (pa.ArrowInvalid, pa.ArrowException) as exc:
         logger.info("pyarrow CSV reader declined (%s); reading with pandas", str(exc).splitlines()[0][:200])
         return None
