@@ -38,7 +38,7 @@ import phonenumbers
 
 from .errors import ReviewToolsError
 from .ingest import ID_HEX_DIGITS
-from .rules import may_hold_phone_number
+from .rules import _PHONE_DIGIT_LIKE, _PHONE_PLUS, _phone_bounds, may_hold_phone_number, phone_digits_needed
 
 log = logging.getLogger(__name__)
 
@@ -454,28 +454,33 @@ _EXTENSION_HEAD: Final[re.Pattern[str]] = re.compile(
 _EXTENSION_ASSIGN: Final[re.Pattern[str]] = re.compile(r";ext=\Z", re.IGNORECASE)
 #: The separators :data:`_KNOWN_EXTENSION` allows between its words and its digits.
 _EXTENSION_SEPARATORS: Final[frozenset[str]] = frozenset(" \xa0\t,-")
-#: A text with more decimal digits than this has its extensions searched the plain way.
+#: A run of decimal digits (where one starts: the digits that follow none).
+_RUN_DIGIT: Final[re.Pattern[str]] = re.compile(r"\d+")
+#: A text with more runs of decimal digits than this has its extensions searched the plain way.
 _EXTENSION_DIGITS_LOOKED_AT: Final[int] = 32
 
 
 @lru_cache(maxsize=64)
-def _long_phone_runs(need: int) -> re.Pattern[str] | None:
-    """The runs of phonenumbers' candidate characters (``rules._phone_bounds().run``: some ASCII ones and every
-    non-ASCII character) at least ``need`` long, or None when that run pattern is not the one known here."""
-    from .rules import _phone_bounds
-
+def _long_phone_run(need: int) -> re.Pattern[str] | None:
+    """A search that finds something exactly when a run of phonenumbers' candidate characters
+    (``rules._phone_bounds().run``: some ASCII ones and every non-ASCII character) holds ``need`` digit-like
+    characters (``rules._PHONE_DIGIT_LIKE`` or non-ASCII): one of them, then ``need - 1`` times the other
+    candidate characters and one more; None when that run pattern is not the one known here."""
     b = _phone_bounds()
-    if b is None or b.run.pattern != "(?:[" + re.escape(b.ascii_run) + "]|[^\\x00-\\x7f])+":
+    if b is None or b.run.pattern != "(?:[" + re.escape(b.ascii_run) + "]|[^\\x00-\\x7f])+" or need < 2:
         return None
-    return re.compile("[" + re.escape(b.ascii_run) + "\x80-\U0010ffff]{%d,}" % need)
+    like = "".join(sorted(_PHONE_DIGIT_LIKE))
+    if any(c not in b.ascii_run for c in like):
+        return None
+    other = re.escape("".join(c for c in b.ascii_run if c not in like))
+    digit = re.escape(like) + "\x80-\U0010ffff"
+    return re.compile(f"[{digit}](?:[{other}]*[{digit}]){{{need - 1}}}")
 
 
 @lru_cache(maxsize=64)
 def _phone_need(regions: tuple[str, ...], plus: bool) -> int:
     """The fewest digit-like characters :func:`reviewtools.rules.may_hold_phone_number` asks of a run for these
     regions and ``min_digits=POSSIBLE_PHONE_MIN_DIGITS`` (``plus``: the text has a plus sign)."""
-    from .rules import phone_digits_needed
-
     return min([phone_digits_needed(r, plus) for r in regions] + [POSSIBLE_PHONE_MIN_DIGITS])
 
 
@@ -487,19 +492,17 @@ def _may_hold_phone(text: str, regions: Sequence[str]) -> bool:
     its words (maybe with a colon or dot), or ends in "#"; its optional parts at either end can be left out (a
     match exists exactly when one without them does). A text with a "#" or many digits is searched as it is.
     """
-    from .rules import _PHONE_DIGIT_LIKE, _PHONE_PLUS, _phone_bounds
-
     b = _phone_bounds()
     if b is None or b.ext.pattern != _KNOWN_EXTENSION or b.ext.flags != re.IGNORECASE | re.UNICODE:
         return may_hold_phone_number(text, regions, min_digits=POSSIBLE_PHONE_MIN_DIGITS)
     need = _phone_need(tuple(regions), any(c in text for c in _PHONE_PLUS))
-    runs = _long_phone_runs(need) if need > 1 else None
+    runs = _long_phone_run(need)
     if runs is None:
         return may_hold_phone_number(text, regions, min_digits=POSSIBLE_PHONE_MIN_DIGITS)
-    for m in runs.finditer(text):  # may_hold_phone_number's loop over the runs, without the shorter ones
-        if sum(1 for c in m.group() if c in _PHONE_DIGIT_LIKE or c > "\x7f") >= need:
-            return True
-    digits = [m.start() for m in _DECIMAL_DIGIT.finditer(text)]
+    if runs.search(text):  # may_hold_phone_number's loop over the runs
+        return True
+    # an extension's first digit follows no digit (its words, separators, "=" are none)
+    digits = [m.start() for m in _RUN_DIGIT.finditer(text)]
     if "#" in text or "＃" in text or len(digits) > _EXTENSION_DIGITS_LOOKED_AT:
         return b.ext.search(text) is not None
     seps = _EXTENSION_SEPARATORS
@@ -644,18 +647,22 @@ def _lint_cached(text: str, platform: str, author: str | None, order_id: str | N
     rules = lint_rules()
     bounds = _segment_bounds(text)
     split = _split_rules(rules, author is None and order_id is None and address is None) if bounds else None
-    segs = ([(a, _segment_found(text[a:b], platform, split)) for a, b in bounds]
-            if split is not None and any(split) else None)
+    if split is None or not any(split):
+        split = None
+    else:  # the pieces with a finding (most have none)
+        segs = [(a, got) for a, b in bounds if (got := _segment_found(text[a:b], platform, split)) is not None]
     problems: list[LintProblem] = []
     for i, rule in enumerate(rules):
-        if segs is None or not split[i]:  # type: ignore[index]
+        if split is None or not split[i]:
             found = _DETECTORS[rule.detector](rule, text, ctx)
         elif rule.detector == "contact":  # its e-mails and patterns per sentence, its phone numbers in the text
             found = [q for a, got in segs for q in _shifted(got[i][0], a)]
             found.extend(_contact_phones(rule, text, ctx))
             found.extend(q for a, got in segs for q in _shifted(got[i][1], a))
-        else:
+        elif segs:
             found = [q for a, got in segs for q in _shifted(got[i], a)]
+        else:
+            continue
         kept: list[LintProblem] = []
         for p in sorted(found, key=lambda q: (q.start, -(q.end - q.start))):
             if any(k.start <= p.start < k.end or (k.start == p.start == p.end) for k in kept):
@@ -671,8 +678,8 @@ def _lint_cached(text: str, platform: str, author: str | None, order_id: str | N
 # in the draft are exactly its findings in the pieces, moved to where each piece starts, in the same order after
 # _lint_cached's sort (a tie there, same start and length, is within one piece, whose own order is the draft's):
 # * patterns (regexes) that :func:`_splits_safely` accepts: no match can consume a cut's whitespace (nor start
-#   on it, nor be empty), and what a match looks at beside it (\b, a one-character look-behind without
-#   whitespace, a look-ahead that could only start with whitespace right after ".", "!" or "?") sees the same at a
+#   on it, nor be empty), and what a match looks at beside it (\b, a look-behind that cannot match
+#   whitespace, a look-ahead that can start with whitespace only where no sentence end was just matched) sees the same at a
 #   piece's edge as in the draft, so a regex's run over the draft and over the piece test the same characters;
 # * R-INCENTIVE: it looks at sentences only (:func:`_sentences`), and a cut never falls inside one;
 # * R-CONTACT's e-mails and patterns (its phone numbers are found in the whole draft: phonenumbers' matcher
@@ -868,9 +875,10 @@ SEGMENT_CACHE_SIZE: Final[int] = 1 << 16
 
 
 @lru_cache(maxsize=SEGMENT_CACHE_SIZE)
-def _segment_found(seg: str, platform: str, split: tuple[bool, ...]) -> tuple[Any, ...]:
+def _segment_found(seg: str, platform: str, split: tuple[bool, ...]) -> tuple[Any, ...] | None:
     """Per rule of :func:`lint_rules` (in order), the findings in one piece of a draft of the rules ``split`` marks
-    (R-CONTACT: its e-mails and its patterns apart), or None; positions are the piece's own."""
+    (R-CONTACT: its e-mails and its patterns apart), or None; positions are the piece's own. None when none of
+    them finds anything."""
     ctx = _Ctx(platform, None, None, None, (), None)
     out: list[Any] = []
     for rule, on in zip(lint_rules(), split):
@@ -880,7 +888,7 @@ def _segment_found(seg: str, platform: str, split: tuple[bool, ...]) -> tuple[An
             out.append((tuple(_contact_emails(rule, seg)), tuple(_detect_patterns(rule, seg, ctx))))
         else:
             out.append(tuple(_DETECTORS[rule.detector](rule, seg, ctx)))
-    return tuple(out)
+    return tuple(out) if any(x for x in out if x is not None and x != ((), ())) else None
 
 
 def _shifted(found: Sequence[LintProblem], at: int) -> Sequence[LintProblem]:

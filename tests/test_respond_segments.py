@@ -204,4 +204,4 @@ def test_the_cheaper_phone_bound_on_extensions(text):
 def test_the_extension_pattern_is_the_one_the_shortcut_knows():
     b = _phone_bounds()
     assert b.ext.pattern == respond._KNOWN_EXTENSION and b.ext.flags == re.IGNORECASE | re.UNICODE
-    assert respond._long_phone_runs(5) is not None
+    assert respond._long_phone_run(5) is not None and respond._long_phone_run(1) is None
