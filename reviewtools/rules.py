@@ -1349,6 +1349,8 @@ def _raw_native(ident: Any, encoded: list[bytes]) -> np.ndarray | None:
     lens = np.fromiter(map(len, encoded), dtype=np.int64, count=n)
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(lens, out=offsets[1:])
+    if offsets[-1] >= _NATIVE_BYTES_LIMIT:
+        return None
     log1p = np.log1p(np.arange(int(lens.max(initial=0)) + 1, dtype=np.float32))  # a count <= the text's bytes
     raw = np.zeros((n, n_cls), dtype=np.float32)  # a text without features: py3langid's 0.0 fill
     single = np.full((n, 2), -1, dtype=np.int64)
@@ -1358,6 +1360,10 @@ def _raw_native(ident: Any, encoded: list[bytes]) -> np.ndarray | None:
         f, c = single[i].tolist()
         raw[i] = np.log1p(np.array([c], dtype=np.float32)) @ table[[f]] + pc  # as py3langid's _sparse_score
     return raw
+
+
+#: The native scores take a block of fewer bytes than this (int32 positions); a larger one takes the numpy path.
+_NATIVE_BYTES_LIMIT: Final[int] = (1 << 31) - 1
 
 
 def _lang_core() -> Any:

@@ -223,3 +223,10 @@ def test_memo_gets_the_same_items_in_the_same_order(monkeypatch, heads, warm, ca
             R._classify_many(heads + heads[:2])
             memos.append(list(R._CLASSIFIED.items()))
     assert memos[0] == memos[1]
+
+
+def test_a_block_past_the_native_byte_bound_takes_the_numpy_path(monkeypatch):
+    heads = ["Das Produkt ist nach zwei Wochen kaputt gegangen, leider sehr enttäuschend.", "", "日本語のテキストです"]
+    monkeypatch.setattr(R, "_NATIVE_BYTES_LIMIT", 10)
+    assert R._raw_native(R._language_identifier(), [h.encode() for h in heads]) is None
+    assert R._rank_block(R._language_identifier(), heads) == _ranked(heads)
