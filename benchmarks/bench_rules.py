@@ -116,6 +116,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="the native literal scan alone: _checkcore.literal_rows of OLD_TREE's reviewtools/ against "
                          "this tree's, on the views and plans check_each_review scans (blocks of 1,000+ rows), "
                          "interleaved, masks compared first")
+    ap.add_argument("--ws-ab", action="store_true",
+                    help="this tree's check_each_review with and without the phrases' literal sets read across "
+                         "whitespace (rules._WS_CONJUNCTION), interleaved, frames compared first")
     ap.add_argument("--phone-soundness", action="store_true",
                     help="every title/text with 7+ ASCII digits that rules.may_hold_phone_number rules out: "
                          "PhoneNumberMatcher (VALID, the marketplace's region) must find nothing in it")
@@ -152,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
         return ab(frame, Path(args.ab), args.rounds, cold=args.cold)
     if args.scan_ab:
         return scan_ab(frame, Path(args.scan_ab), args.rounds)
+    if args.ws_ab:
+        return ws_ab(frame, args.rounds)
     if args.per_detector:
         return per_detector(frame, args.reference, args.warm_language)
     for name, fn in (("per-review checks", check_each_review), ("duplicates (whole frame)", find_duplicates)):
@@ -324,6 +329,56 @@ def ab(frame, old_tree: Path, rounds: int, cold: bool = False) -> int:
           f"{o / n * 1e6:.1f} -> {w / n * 1e6:.1f} CPU us/review ({w / o - 1:+.0%}); language memo "
           f"{'cold' if cold else 'warm'}; load {os.getloadavg()[0]:.1f}")
     shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+def ws_ab(frame, rounds: int) -> int:
+    """``check_each_review`` with ``rules._WS_CONJUNCTION`` off and on, interleaved (minimum CPU seconds of
+    ``rounds``), language memo warm, the two frames compared first; also the native pass's own CPU and rows."""
+    import os
+
+    import pandas as pd
+
+    from reviewtools import rules as R
+
+    R.detect_languages(frame["text"].tolist())
+    saved = R._WS_CONJUNCTION
+    secs: dict[bool, list[float]] = {False: [], True: []}
+    try:
+        R._WS_CONJUNCTION = False
+        off = check_each_review(frame)
+        R._WS_CONJUNCTION = True
+        pd.testing.assert_frame_equal(off, check_each_review(frame))
+        for _ in range(rounds):
+            for flag in (False, True):
+                R._WS_CONJUNCTION = flag
+                c = time.process_time()
+                check_each_review(frame)
+                secs[flag].append(time.process_time() - c)
+        core, passes, literal_core = R._literal_core(), [], R._literal_core
+
+        class Timed:  # the native pass alone: CPU and rows read
+            def __getattr__(self, name):
+                return getattr(core, name)
+
+            def ws_literal_rows(self, data, offsets, rows, *rest):
+                c = time.process_time()
+                core.ws_literal_rows(data, offsets, rows, *rest)
+                passes.append((time.process_time() - c, len(rows), len(offsets) - 1))
+
+        R._literal_core = lambda: Timed()
+        try:
+            check_each_review(frame)
+        finally:
+            R._literal_core = literal_core
+    finally:
+        R._WS_CONJUNCTION = saved
+    n = len(frame)
+    o, w = min(secs[False]), min(secs[True])
+    print(f"{n:,} reviews, identical frames; check_each_review without {o:.2f} s, with {w:.2f} s (min of {rounds}): "
+          f"{o / n * 1e6:.1f} -> {w / n * 1e6:.1f} CPU us/review ({w / o - 1:+.0%}); native pass "
+          f"{sum(p[0] for p in passes) * 1e3:.0f} ms on {sum(p[1] for p in passes):,} of "
+          f"{sum(p[2] for p in passes):,} rows; load {os.getloadavg()[0]:.1f}")
     return 0
 
 

@@ -13,6 +13,9 @@
  *
  * word_runs(...): the word-run prefilter's five copies of a token (see the function).
  *
+ * ws_literal_rows(...): the phrases' literal sets read across whitespace gaps, per alternative all of its clauses,
+ * in each row with its whitespace runs made one space (see the function).
+ *
  * head_word_counts(...): the language prefilter's English test (tokens, English-only words, letters) over the
  * first bytes of some rows (see the function).
  */
@@ -36,6 +39,13 @@ static inline int CTZ64(uint64_t x) {
 
 static inline uint32_t hash_bits(uint32_t v, int bits) {
     return (v * 2654435761u) >> (32 - bits);
+}
+
+#define WB 16 /* bits of ws_literal_rows' hashes of a literal's first four and first eight bytes */
+#define WB3 12 /* ... and of a 3-byte literal's bytes (few) */
+
+static inline uint32_t hash8w(uint64_t v) {
+    return (uint32_t)((v * 0x9E3779B97F4A7C15ULL) >> (64 - WB));
 }
 
 static inline uint32_t load3(const unsigned char *p) {
@@ -502,7 +512,226 @@ done:
     return res;
 }
 
+/* The bytes of a UTF-8 whitespace character at p (as Python's str.isspace: ASCII \t\n\v\f\r, \x1c-\x1f and space;
+ * U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000), or 0; e: the end of the row. */
+static inline Py_ssize_t space_len(const unsigned char *p, const unsigned char *e) {
+    unsigned char c = p[0];
+    if (c < 0x80) return (c >= 9 && c <= 13) || (c >= 0x1c && c <= 0x20);
+    if (c == 0xC2) return e - p >= 2 && (p[1] == 0x85 || p[1] == 0xA0) ? 2 : 0;
+    if (c < 0xE1 || c > 0xE3 || e - p < 3) return 0;
+    if (c == 0xE1) return p[1] == 0x9A && p[2] == 0x80 ? 3 : 0;
+    if (c == 0xE3) return p[1] == 0x80 && p[2] == 0x80 ? 3 : 0;
+    if (p[1] == 0x80) return (p[2] >= 0x80 && p[2] <= 0x8A) || p[2] == 0xA8 || p[2] == 0xA9 || p[2] == 0xAF ? 3 : 0;
+    return p[1] == 0x81 && p[2] == 0x9F ? 3 : 0;
+}
+
+/* ws_literal_rows(data, offsets, rows, lits, lens, words, bits, nwords, req, alt_bits, out): for each row j of the
+ * int64 rows, its bytes
+ * (data[offsets[j]:offsets[j+1]]) with every maximal run of whitespace characters (space_len) replaced by one
+ * space ("normalised"); literal k (the bytes of lits cut by the int32 lens, each >= 3 bytes) found in it sets the
+ * uint64 bits[k] in word words[k] (int32, < nwords) of the row's found set; then every alternative a whose
+ * required words (req[a * nwords + w], uint64) are all in the found set ORs alt_bits[a] (uint64) into out[j]
+ * (uint64). The rows where some alternative of a phrase has a literal of each of its clauses, in the
+ * normalised text (see rules._ws_alternatives). */
+static PyObject *py_ws_literal_rows(PyObject *self, PyObject *args) {
+    (void)self;
+    Py_buffer bd, bo, bs, bl, bn, bw, bb, br, ba, bout;
+    Py_ssize_t nw;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*ny*y*w*", &bd, &bo, &bs, &bl, &bn, &bw, &bb, &nw, &br, &ba, &bout))
+        return NULL;
+    PyObject *res = NULL;
+    int32_t *next = NULL, *head8 = NULL, *head4 = NULL, head3[1 << WB3];
+    uint64_t *bm8 = NULL, *bm4 = NULL, *found = NULL, *pre = NULL;
+    Py_ssize_t *starts = NULL;
+    unsigned char *buf = NULL;
+    Py_ssize_t n = bo.len / (Py_ssize_t)sizeof(int64_t) - 1;
+    Py_ssize_t nl = bn.len / (Py_ssize_t)sizeof(int32_t);
+    Py_ssize_t na = ba.len / (Py_ssize_t)sizeof(uint64_t);
+    Py_ssize_t nr = bs.len / (Py_ssize_t)sizeof(int64_t);
+    if (n < 0 || nw < 1 || nw > 4096) {
+        PyErr_SetString(PyExc_ValueError, "offsets must hold at least one value, nwords 1-4096");
+        goto done;
+    }
+    if (check_buffer(&bo, n + 1, sizeof(int64_t), "offsets") < 0 || check_buffer(&bw, nl, sizeof(int32_t), "words") < 0
+        || check_buffer(&bb, nl, sizeof(uint64_t), "bits") < 0 || check_buffer(&br, na * nw, sizeof(uint64_t), "req") < 0
+        || check_buffer(&bout, n, sizeof(uint64_t), "out") < 0 || check_buffer(&bs, nr, sizeof(int64_t), "rows") < 0)
+        goto done;
+    const unsigned char *data = (const unsigned char *)bd.buf;
+    const int64_t *offsets = (const int64_t *)bo.buf;
+    const int32_t *lens = (const int32_t *)bn.buf, *words = (const int32_t *)bw.buf;
+    const int64_t *rows = (const int64_t *)bs.buf;
+    const uint64_t *bits = (const uint64_t *)bb.buf, *req = (const uint64_t *)br.buf, *alt_bits = (const uint64_t *)ba.buf;
+    const unsigned char *lits = (const unsigned char *)bl.buf;
+    uint64_t *out = (uint64_t *)bout.buf;
+    Py_ssize_t longest = 0;
+    for (Py_ssize_t j = 0; j <= n; j++) {
+        if (offsets[j] < 0 || offsets[j] > bd.len || (j && offsets[j] < offsets[j - 1])) {
+            PyErr_SetString(PyExc_ValueError, "offsets must be ascending and inside data");
+            goto done;
+        }
+        if (j && offsets[j] - offsets[j - 1] > longest) longest = offsets[j] - offsets[j - 1];
+    }
+    for (Py_ssize_t r = 0; r < nr; r++) {
+        if (rows[r] < 0 || rows[r] >= n) {
+            PyErr_SetString(PyExc_ValueError, "rows must be row numbers");
+            goto done;
+        }
+    }
+    size_t nalloc = (size_t)(nl ? nl : 1);
+    next = (int32_t *)PyMem_Malloc(sizeof(int32_t) * nalloc);
+    starts = (Py_ssize_t *)PyMem_Malloc(sizeof(Py_ssize_t) * nalloc);
+    pre = (uint64_t *)PyMem_Calloc(nalloc, sizeof(uint64_t));
+    head8 = (int32_t *)PyMem_Malloc(sizeof(int32_t) * ((size_t)1 << WB));
+    head4 = (int32_t *)PyMem_Malloc(sizeof(int32_t) * ((size_t)1 << WB));
+    bm8 = (uint64_t *)PyMem_Calloc(((size_t)1 << WB) / 64, sizeof(uint64_t));
+    bm4 = (uint64_t *)PyMem_Calloc(((size_t)1 << WB) / 64, sizeof(uint64_t));
+    found = (uint64_t *)PyMem_Calloc((size_t)nw, sizeof(uint64_t));
+    buf = (unsigned char *)PyMem_Calloc((size_t)longest + 8, 1); /* zero padding: load8 may read past the end */
+    if (!next || !starts || !pre || !head8 || !head4 || !bm8 || !bm4 || !found || !buf) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (uint32_t h = 0; h < (1u << WB); h++) head4[h] = head8[h] = -1;
+    uint64_t bm3[(1 << WB3) / 64];
+    memset(bm3, 0, sizeof bm3);
+    for (uint32_t h = 0; h < (1u << WB3); h++) head3[h] = -1;
+    unsigned char ascii_space[256];
+    for (int c = 0; c < 256; c++) {
+        unsigned char byte = (unsigned char)c;
+        ascii_space[c] = c < 0x80 && space_len(&byte, &byte + 1);
+    }
+    Py_ssize_t pos = 0;
+    for (Py_ssize_t k = nl - 1; k >= 0; k--) pos += lens[k] > 0 ? lens[k] : 0;
+    if (pos != bl.len) {
+        PyErr_SetString(PyExc_ValueError, "lens must add up to the bytes of lits");
+        goto done;
+    }
+    pos = 0;
+    for (Py_ssize_t k = 0; k < nl; k++) {
+        int32_t len = lens[k];
+        if (len < 3 || !bits[k] || words[k] < 0 || words[k] >= nw) {
+            PyErr_SetString(PyExc_ValueError, "bad literal (lengths >= 3, bits not 0, words inside nwords)");
+            goto done;
+        }
+        starts[k] = pos;
+        const unsigned char *p = lits + pos;
+        if (len == 3) { /* few: a small table */
+            pre[k] = load3(p);
+            uint32_t h = hash_bits((uint32_t)pre[k], WB3);
+            bm3[h >> 6] |= (uint64_t)1 << (h & 63);
+            next[k] = head3[h];
+            head3[h] = (int32_t)k;
+        } else if (len >= 8) { /* keyed by eight bytes: many long literals share a common first four ("the ") */
+            memcpy(&pre[k], p, 8);
+            uint32_t h = hash8w(pre[k]);
+            bm8[h >> 6] |= (uint64_t)1 << (h & 63);
+            next[k] = head8[h];
+            head8[h] = (int32_t)k;
+        } else {
+            pre[k] = load4(p);
+            uint32_t h = hash_bits((uint32_t)pre[k], WB);
+            bm4[h >> 6] |= (uint64_t)1 << (h & 63);
+            next[k] = head4[h];
+            head4[h] = (int32_t)k;
+        }
+        pos += len;
+    }
+    for (Py_ssize_t r = 0; r < nr; r++) {
+        Py_ssize_t j = (Py_ssize_t)rows[r];
+        const unsigned char *a = data + offsets[j], *e = data + offsets[j + 1];
+        Py_ssize_t m = 0;
+        unsigned char prev = 0; /* the last byte written stands for whitespace */
+        while (a < e) { /* normalise: a run of whitespace characters -> one space (no branch on ASCII bytes) */
+            unsigned char c = *a;
+            if (c >= 0xC2 && c <= 0xE3 && (c == 0xC2 || c >= 0xE1)) {
+                Py_ssize_t s = space_len(a, e);
+                if (s) {
+                    buf[m] = ' ';
+                    m += !prev;
+                    prev = 1;
+                    a += s;
+                    continue;
+                }
+            }
+            unsigned char w = ascii_space[c];
+            buf[m] = w ? ' ' : c;
+            m += !(w & prev);
+            prev = w;
+            a++;
+        }
+        memset(buf + m, 0, 8);
+        memset(found, 0, sizeof(uint64_t) * (size_t)nw);
+        for (Py_ssize_t i = 0; i + 3 <= m; i++) {
+            const unsigned char *p = buf + i;
+            uint64_t v8;
+            memcpy(&v8, p, 8);
+            uint32_t v = load4(p);
+            uint32_t h = hash_bits(v, WB), h8 = hash8w(v8), v3 = LOW3(v, p), h3 = hash_bits(v3, WB3);
+            if (bm8[h8 >> 6] >> (h8 & 63) & 1) {
+                for (int32_t k = head8[h8]; k >= 0; k = next[k]) {
+                    uint64_t bit = bits[k];
+                    uint64_t *f = found + words[k];
+                    if ((*f & bit) == bit || pre[k] != v8 || lens[k] > m - i) continue;
+                    const unsigned char *lit = lits + starts[k];
+                    Py_ssize_t q = 8, len = lens[k];
+                    while (q < len && p[q] == lit[q]) q++;
+                    if (q == len) *f |= bit;
+                }
+            }
+            if (bm3[h3 >> 6] >> (h3 & 63) & 1) {
+                for (int32_t k = head3[h3]; k >= 0; k = next[k])
+                    if (pre[k] == v3) found[words[k]] |= bits[k];
+            }
+            if (bm4[h >> 6] >> (h & 63) & 1) {
+                for (int32_t k = head4[h]; k >= 0; k = next[k]) {
+                    uint64_t bit = bits[k];
+                    uint64_t *f = found + words[k];
+                    if ((*f & bit) == bit || pre[k] != v || lens[k] > m - i) continue;
+                    const unsigned char *lit = lits + starts[k];
+                    Py_ssize_t q = 4, len = lens[k];
+                    while (q < len && p[q] == lit[q]) q++;
+                    if (q == len) *f |= bit;
+                }
+            }
+        }
+        uint64_t got = 0;
+        for (Py_ssize_t t = 0; t < na; t++) {
+            const uint64_t *r = req + t * nw;
+            Py_ssize_t w = 0;
+            while (w < nw && (found[w] & r[w]) == r[w]) w++;
+            if (w == nw) got |= alt_bits[t];
+        }
+        out[j] |= got;
+    }
+    res = Py_NewRef(Py_None);
+done:
+    PyMem_Free(next);
+    PyMem_Free(starts);
+    PyMem_Free(pre);
+    PyMem_Free(head8);
+    PyMem_Free(head4);
+    PyMem_Free(bm8);
+    PyMem_Free(bm4);
+    PyMem_Free(found);
+    PyMem_Free(buf);
+    PyBuffer_Release(&bd);
+    PyBuffer_Release(&bo);
+    PyBuffer_Release(&bs);
+    PyBuffer_Release(&bl);
+    PyBuffer_Release(&bn);
+    PyBuffer_Release(&bw);
+    PyBuffer_Release(&bb);
+    PyBuffer_Release(&br);
+    PyBuffer_Release(&ba);
+    PyBuffer_Release(&bout);
+    return res;
+}
+
 static PyMethodDef methods[] = {
+    {"ws_literal_rows", py_ws_literal_rows, METH_VARARGS,
+     "ws_literal_rows(data, offsets, rows, lits, lens, words, bits, nwords, req, alt_bits, out): OR into out[j], j in "
+     "rows, the alt_bits of each alternative whose req words of literal bits are all found in row j with its "
+     "whitespace runs made one space."},
     {"literal_rows", py_literal_rows, METH_VARARGS,
      "literal_rows(data, offsets, lits, lens, bits, cls, edges, out): OR into out[j] (uint64) the bits[k] (uint64) of "
      "each literal k (lits cut by the int32 lens) found in row j (data[offsets[j]:offsets[j+1]], int64 offsets), "

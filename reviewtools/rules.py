@@ -2197,6 +2197,143 @@ def _matcher_literals(m: _Matcher) -> frozenset[str] | None:
     return None if pre is None else pre[0]
 
 
+# A phrase's words are joined by ``\s+``, which keeps its literals short ("i", "am", "the seller"). In a text
+# whose whitespace runs are each made one space ("normalised"), every match reads with single spaces, so its
+# literal sets can be read across those gaps ("i am the seller"): far fewer rows hold one of each set.
+#
+# Why it is sound: take the pattern with each item that matches only whitespace characters (``\s``, a class
+# or literal of them; repeated at least once, or optional) replaced by one space (or an optional space). For a
+# match X of the pattern, the string Y that the replaced pattern matches (each such item's run made a space,
+# an empty run left empty) normalises to the same text as X: both have the same non-whitespace characters, and
+# whitespace between the same two of them. The required-literal analysis (:func:`_alternative_items`) of the
+# replaced pattern says Y contains a string of each of some alternative's clauses; the normalised form of a
+# string inside Y is inside the normalised Y (a whitespace run cut at its edge normalises to a space at the
+# edge), so inside the normalised field (and the normalised ``title NUL text``: NUL is no whitespace).
+
+#: Whether :func:`_phrase_candidates` narrows a phrase's rows by :meth:`_Batch.ws_rows` before its RE2 refine
+#: (a switch for A/B timing: the output is the same either way).
+_WS_CONJUNCTION: bool = True
+#: Clauses (the most selective, by :func:`_clause_score`) an alternative keeps in the normalised conjunction.
+_WS_CLAUSES: Final[int] = 2
+#: A run of characters Python's ``\s`` matches (``str.isspace``).
+_WS_RUN = re.compile(r"\s+")
+
+
+def _ws_norm(s: str) -> str:
+    """``s`` with each maximal run of whitespace characters (``str.isspace``) made one space."""
+    return _WS_RUN.sub(" ", s)
+
+
+def _ws_only(op: Any, av: Any, sp: Any) -> bool:
+    """Whether the parse item matches only a whitespace character."""
+    if op is sp.LITERAL:
+        return chr(av).isspace()
+    if op is sp.IN:
+        return bool(av) and all((iop is sp.CATEGORY and str(iav) == "CATEGORY_SPACE")
+                                or (iop is sp.LITERAL and chr(iav).isspace()) for iop, iav in av)
+    return False
+
+
+def _ws_replaced(items: Any, sp: Any) -> list[tuple[Any, Any]]:
+    """The parse ``items`` with each whitespace-only item (see :func:`_ws_only`) a space, each repeat of one a
+    space (at least once) or an optional space (``lo == 0``), recursively (groups, branches, lookarounds)."""
+    repeats = (sp.MAX_REPEAT, sp.MIN_REPEAT, getattr(sp, "POSSESSIVE_REPEAT", sp.MAX_REPEAT))
+    out: list[tuple[Any, Any]] = []
+    for op, av in items:
+        if _ws_only(op, av, sp):
+            out.append((sp.LITERAL, 32))
+        elif op in repeats:
+            lo, hi, body = av
+            body = list(body)
+            if len(body) == 1 and _ws_only(*body[0], sp) and hi != 0:
+                out.append((sp.LITERAL, 32) if lo >= 1 else (sp.MAX_REPEAT, (0, 1, [(sp.LITERAL, 32)])))
+            else:
+                out.append((op, (lo, hi, _ws_replaced(body, sp))))
+        elif op is sp.BRANCH:
+            out.append((op, (av[0], [_ws_replaced(b, sp) for b in av[1]])))
+        elif op is sp.SUBPATTERN:
+            out.append((op, (av[0], av[1], av[2], _ws_replaced(av[3], sp))))
+        elif op is sp.ASSERT or op is sp.ASSERT_NOT:
+            out.append((op, (av[0], _ws_replaced(av[1], sp))))
+        elif op is getattr(sp, "ATOMIC_GROUP", object()):
+            out.append((op, _ws_replaced(av, sp)))
+        else:
+            out.append((op, av))
+    return out
+
+
+@functools.cache
+def _ws_alternatives(m: _Matcher) -> tuple[tuple[frozenset[str], ...], ...] | None:
+    """For a matcher's lower-case (fast path) pattern: per alternative, up to :data:`_WS_CLAUSES` literal sets
+    (normalised, each string of 3+ UTF-8 bytes and no NUL) such that every field with a match, normalised
+    (:func:`_ws_norm`), holds a string of each set of some alternative (see the comment above); None when an
+    alternative keeps no set (the test would rule nothing out) or the pattern has no such analysis."""
+    if m.lower is None or m.lower.flags & re.IGNORECASE:
+        return None
+    sp = _parser()
+    try:
+        alts = _alternative_items(_ws_replaced(sp.parse(m.lower.pattern, 0), sp), sp)
+    except (TypeError, ValueError, IndexError):  # pragma: no cover - a parse tree this does not know
+        return None
+    if alts is None:
+        return None
+    out = []
+    for clauses, _ in alts:
+        sets = [frozenset(_ws_norm(x) for x in c) for c in clauses]
+        sets = [c for c in sets if all(len(x.encode("utf-8")) >= 3 and _FIELD_SEP not in x for x in c)]
+        if not sets:
+            return None
+        out.append(tuple(sorted(dict.fromkeys(sets), key=_clause_score, reverse=True)[:_WS_CLAUSES]))
+    return tuple(dict.fromkeys(out))
+
+
+@functools.lru_cache(maxsize=64)
+def _ws_plan(matchers: tuple[_Matcher, ...]) -> tuple[bytes, np.ndarray, np.ndarray, np.ndarray, int, np.ndarray,
+                                                        np.ndarray, tuple[_Matcher, ...]] | None:
+    """Those of ``matchers`` (at most 64) with :func:`_ws_alternatives`, as ``_checkcore.ws_literal_rows`` takes
+    them: the literals' UTF-8 bytes concatenated, their int32 lengths, the int32 word and uint64 bit of the
+    clause each stands for (one bit per distinct clause), the number of words, each alternative's required
+    words (uint64, alternatives x words) and its matcher's bit (bit k: the k-th matcher of the returned order)."""
+    order: list[_Matcher] = []
+    clause_at: dict[frozenset[str], int] = {}
+    alts: list[tuple[tuple[int, ...], int]] = []
+    for m in matchers:
+        ws = _ws_alternatives(m)
+        if ws is None or len(order) >= 64 or m in order:
+            continue
+        for alt in ws:
+            alts.append((tuple(clause_at.setdefault(c, len(clause_at)) for c in alt), len(order)))
+        order.append(m)
+    if not order:
+        return None
+    nwords = (len(clause_at) + 63) // 64
+    lits: dict[tuple[bytes, int], int] = {}
+    for c, i in clause_at.items():
+        for x in c:
+            key = (x.encode("utf-8"), i // 64)
+            lits[key] = lits.get(key, 0) | 1 << (i % 64)
+    req = np.zeros((len(alts), nwords), dtype=np.uint64)
+    for a, (clauses, _) in enumerate(alts):
+        for i in clauses:
+            req[a, i // 64] |= np.uint64(1 << (i % 64))
+    return (b"".join(b for b, _ in lits), np.asarray([len(b) for b, _ in lits], dtype=np.int32),
+            np.asarray([w for _, w in lits], dtype=np.int32), np.asarray(list(lits.values()), dtype=np.uint64),
+            nwords, req, np.asarray([1 << k for _, k in alts], dtype=np.uint64), tuple(order))
+
+
+def _ws_rows_reference(lowered: Sequence[str], m: _Matcher) -> np.ndarray:
+    """The rows (lower-cased ``title NUL text`` strings) whose normalised text holds a string of each clause of
+    some alternative of :func:`_ws_alternatives` (all rows when there are none): what the native pass gives."""
+    ws = _ws_alternatives(m)
+    if ws is None:
+        return np.ones(len(lowered), dtype=bool)
+    out = np.zeros(len(lowered), dtype=bool)
+    for j, s in enumerate(lowered):
+        t = _ws_norm(s)
+        out[j] = any(all(any(x in t for x in c) for c in alt) for alt in ws)
+    return out
+
+
 class _Constant(NamedTuple):
     """A prefilter's proof that the detector yields these same findings for every row."""
 
@@ -2451,11 +2588,19 @@ class _ScanPlan:
 
     def __init__(self) -> None:
         self.views: dict[Any, list[str]] = {}
+        self.ws: list[tuple[_Matcher, frozenset[str] | None]] = []  # what :meth:`_Batch.ws_rows` is asked for
 
     def add(self, view: Any, pattern: str) -> None:
         pats = self.views.setdefault(view, [])
         if pattern not in pats and len(pats) < _HS_MAX_PATTERNS:
             pats.append(pattern)
+
+
+class _Plan(dict):  # type: ignore[type-arg]
+    """A scan plan (:func:`_scan_plan`): per view, its patterns; ``ws``: the (matcher, anchors) pairs the
+    prefilters ask :meth:`_Batch.ws_rows` for (kept beside the views: no pattern of theirs)."""
+
+    ws: tuple[tuple[_Matcher, frozenset[str] | None], ...] = ()
 
 
 _SCAN_PLANS: dict[tuple[Any, ...], dict[Any, tuple[str, ...]]] = {}
@@ -2476,7 +2621,8 @@ def _scan_plan(rules: Sequence[Rule], competitors: tuple[str, ...]) -> dict[Any,
         for rule in rules:
             if rule.detector in PREFILTERS:
                 PREFILTERS[rule.detector](empty, rule, competitors)
-        plan = {v: tuple(p) for v, p in rec.views.items()}
+        plan = _Plan({v: tuple(p) for v, p in rec.views.items()})
+        plan.ws = tuple(rec.ws)
         if len(_SCAN_PLANS) >= _SCAN_PLANS_MAX:
             _SCAN_PLANS.clear()
         _SCAN_PLANS[key] = plan
@@ -2656,6 +2802,44 @@ class _Batch:
 
         return self.memo(("native", view), make)
 
+    def ws_rows(self, matcher: _Matcher, anchors: frozenset[str] | None = None) -> np.ndarray | None:
+        """A superset of the rows where ``matcher``'s fast path matches a field: those whose lower-cased title NUL
+        text, its whitespace runs made one space, holds a string of each clause of some alternative
+        (:func:`_ws_alternatives`), and every row the pass did not read. One native pass over ``joined_low``
+        (``_checkcore.ws_literal_rows``) answers every (matcher, anchors) of the plan, on the rows where one of
+        them may match (its required literals and, with ``anchors``, an anchor word, as
+        :func:`_phrase_candidates` narrows them; no case change). None without the module, plan or analysis."""
+        if self._record is not None and (matcher, anchors) not in self._record.ws:
+            self._record.ws.append((matcher, anchors))
+
+        def make() -> tuple[np.ndarray, dict[_Matcher, np.ndarray]]:
+            core = _literal_core()
+            asked = getattr(self._plan, "ws", ())
+            plan = None if core is None or not hasattr(core, "ws_literal_rows") or not asked or not self.n \
+                else _ws_plan(tuple(dict.fromkeys(m for m, _ in asked)))
+            if plan is None:
+                return np.zeros(self.n, dtype=bool), {}
+            blob, lens, words, bits, nwords, req, alt_bits, order = plan
+            need = np.zeros(self.n, dtype=bool)
+            for m, anchor_set in asked:
+                pre = _matcher_prefilter(m)
+                if m not in order or pre is None:
+                    continue
+                rows = self.literals(pre[0])
+                if anchor_set is not None:  # the same refine (and memo) as _phrase_candidates'
+                    rows = self.refine("joined_low", rows, (_re2_anchor_pattern(anchor_set, "[^a-zA-Z0-9]"),))
+                need |= rows
+            read = need & ~self.case_changed()
+            data, offsets = self._bytes("joined_low")
+            out = np.zeros(self.n, dtype=np.uint64)
+            core.ws_literal_rows(data, offsets, np.flatnonzero(read).astype(np.int64), blob, lens, words, bits,
+                                 nwords, req, alt_bits, out)
+            return read, {m: (out & np.uint64(1 << k)) != 0 for k, m in enumerate(order)}
+
+        read, found = self.memo(("ws", "joined_low"), make)
+        got = found.get(matcher)
+        return None if got is None else got | ~read
+
     def maybe(self, view: str, pattern: str) -> np.ndarray:
         """A superset of :meth:`match`: rows whose ``view`` may match the RE2 ``pattern`` (Hyperscan's reading
         of it when the plan holds it, which matches wherever RE2 does; otherwise RE2's own answer)."""
@@ -2830,11 +3014,13 @@ def _prefilter(name: str) -> Callable[[Prefilter], Prefilter]:
 
 
 def _phrase_candidates(batch: _Batch, matcher: _Matcher, anchors: frozenset[str] | None,
-                       cut: int | None = None) -> _Selection | None:
+                       cut: int | None = None, across_spaces: bool = False) -> _Selection | None:
     """Rows a phrase-style detector may report: the matcher's required literals (one column-wide pass), then,
     on those rows only, an anchor word and one of the matcher's literal sequences; and among them the rows
     where an anchor is proven a token. ``cut``: search the sequences in pieces of about that many characters
-    (:func:`_alternation_chunks`: the same rows)."""
+    (:func:`_alternation_chunks`: the same rows). ``across_spaces``: before the sequences, keep only the rows
+    :meth:`_Batch.ws_rows` gives (the literal sets read across whitespace gaps; worth it for phrases, whose
+    alternatives have several clauses, not for word lists)."""
     pre = _matcher_prefilter(matcher)
     if pre is None and anchors is None:
         return None
@@ -2848,7 +3034,11 @@ def _phrase_candidates(batch: _Batch, matcher: _Matcher, anchors: frozenset[str]
     if pre is not None:  # ... and one of the literal sequences
         changed = batch.case_changed()
         seqs = pre[1] if cut is None else tuple(c for p in pre[1] for c in _alternation_chunks(p, cut))
-        mask = batch.refine("joined_low", mask & ~changed, seqs) | (mask & changed)
+        rows = mask & ~changed
+        ws = batch.ws_rows(matcher, anchors) if across_spaces and _WS_CONJUNCTION else None
+        if ws is not None:  # the literal sets across the whitespace gaps first (one native pass for all)
+            rows &= ws
+        mask = batch.refine("joined_low", rows, seqs) | (mask & changed)
     if anchors is None:
         return _Selection(mask)
     sure = batch.refine("joined_low", mask, (_re2_anchor_pattern(anchors, _RE2_ASCII_NONTOKEN, tokens_only=True),))
@@ -2867,12 +3057,12 @@ def _re2_anchor_pattern(words: frozenset[str], neighbour: str, tokens_only: bool
 
 @_prefilter("phrases")
 def _pre_phrases(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray | None:
-    return _phrase_candidates(batch, _phrase_regex(rule.params["phrases"]), _anchors(rule.params))
+    return _phrase_candidates(batch, _phrase_regex(rule.params["phrases"]), _anchors(rule.params), across_spaces=True)
 
 
 @_prefilter("compensated")
 def _pre_compensated(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray | None:
-    sel = _phrase_candidates(batch, _phrase_regex(rule.params["phrases"]), _anchors(rule.params))
+    sel = _phrase_candidates(batch, _phrase_regex(rule.params["phrases"]), _anchors(rule.params), across_spaces=True)
     not_vine = np.fromiter((v is not True for v in batch.vines), dtype=bool, count=batch.n)  # Vine: never
     return _Selection(not_vine) if sel is None else sel._replace(mask=sel.mask & not_vine)
 
@@ -2887,7 +3077,7 @@ def _pre_words(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.nd
 def _pre_seller_feedback(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray | None:
     # No finding without a sentence whose logistics cue matches (fast path: inside the lower-cased field).
     anchors = _anchors(rule.params)
-    sel = _phrase_candidates(batch, _phrase_regex("logistics"), anchors, cut=_RE2_CHUNK_CHARS)
+    sel = _phrase_candidates(batch, _phrase_regex("logistics"), anchors, cut=_RE2_CHUNK_CHARS, across_spaces=True)
     if sel is None or anchors is None or not sel.mask.any():
         return sel
     # The detector's first bound: no finding unless anchored / (anchored + unanchored sentences of more than
