@@ -764,7 +764,9 @@ def _languages(texts: list[str]) -> _Languages:
         for i in rows[english].tolist():
             language[i] = "en"
         decided[rows[english | short]] = True
-    rest = np.flatnonzero(~decided).tolist()
+    # a text whose stripped length is under LANGUAGE_MIN_CHARS has fewer letters: too short to tell (language None,
+    # as detect_language says; it never reaches the identifier or its memo), so rules need not test it
+    rest = [i for i in np.flatnonzero(~decided).tolist() if len(texts[i].strip()) >= LANGUAGE_MIN_CHARS]
     rest_texts = [texts[i] for i in rest]
     heads: list[str | None] = [None] * len(rest)
     if rest:  # the ASCII texts known to need the identifier: their heads, without a second function-word test

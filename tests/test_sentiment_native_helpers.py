@@ -116,3 +116,38 @@ def test_head_counts_equal_word_counts_of_the_stripped_heads(texts, max_chars):
         assert got[k][asc].tolist() == want[k].tolist()
         assert not got[k][[i for i in range(n) if i not in asc]].any()
     assert got[3].tolist() == [0 if not t.isascii() else 2 if len(t.strip()) <= max_chars else 1 for t in texts]
+
+
+# ------------------------------------- _languages: texts too short to tell are decided without rules' function-word test
+
+_SHORT_PARTS = ["caf\u00e9", "tr\u00e8s", "bien", "\u2019", "\U0001f601", "gut", "the", "sehr", "\u4e2d\u6587", "ok",
+                "Das Produkt ist kaputt", "x" * 39, "\u00e9" * 39, "\u00e9" * 40]
+_pad = st.sampled_from(["", " ", "\n\n", "\u3000", "\u00a0" * 30, " " * 45])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.builds(lambda a, w, b: a + " ".join(w) + b, _pad, st.lists(st.sampled_from(_SHORT_PARTS),
+                                                                                max_size=6), _pad), max_size=8))
+def test_languages_of_short_texts_equal_detect_language(texts):
+    from reviewtools.rules import detect_language
+
+    got = sentiment._languages(texts)
+    want = []
+    for t in texts:
+        g = detect_language(t)
+        want.append((g.language or (g.likely if g.not_english else None), g.not_english))
+    assert list(zip(got.language, got.foreign.tolist(), strict=True)) == want
+
+
+def test_short_texts_do_not_reach_rules(monkeypatch):
+    seen = []
+    real = sentiment.detect_languages_brief
+
+    def spy(texts, heads):  # type: ignore[no-untyped-def]
+        seen.extend(texts)
+        return real(texts, heads)
+
+    monkeypatch.setattr(sentiment, "detect_languages_brief", spy)
+    texts = ["caf\u00e9 tr\u00e8s bien", "  \u00e9\u00e9  " + " " * 50, "Das Produkt ist nach zwei Wochen kaputt gegangen, leider."]
+    got = sentiment._languages(texts)
+    assert seen == [texts[2]] and got.language[:2] == [None, None]
