@@ -870,9 +870,12 @@ _ENTITY_START: Final[str] = r"&[^\t\n\f <&;]"
 
 def _take_joined(s: pd.Series, keep: np.ndarray | None) -> pd.Series:
     """``s[keep]`` (every row when ``keep`` is None) of an Arrow-backed ``string`` Series, its chunks joined into
-    arrays of at least :data:`ARROW_CSV_BLOCK` bytes: one copy of the rows kept, whatever the chunks were (the
-    many slices of :func:`_clean_pieces`; a chunk without a dropped row is only sliced, never filtered). Other
+    arrays of about :data:`ARROW_CSV_BLOCK` bytes or more: one copy of the rows kept, whatever the chunks were (the
+    many slices of :func:`_clean_pieces`; a chunk is only sliced around its dropped rows, never filtered). Other
     Series: ``s[keep]``.
+
+    The chunks are walked with plain integers worked out beforehand by numpy (their lengths, the dropped rows of
+    each): the ~24,000 slices of a million cleaned texts cost ~0.5 CPU s per take when each was tested on its own.
 
     >>> _take_joined(pd.Series(["a", "b", None, "d"], dtype="string"), np.array([True, False, True, True])).tolist()
     ['a', <NA>, 'd']
@@ -882,19 +885,29 @@ def _take_joined(s: pd.Series, keep: np.ndarray | None) -> pd.Series:
         return s if keep is None else s[keep]
     import pyarrow as pa
 
+    lens = np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks))
+    starts = np.cumsum(lens) - lens
+    gone = np.zeros(0, dtype=np.int64) if keep is None else np.flatnonzero(~keep)
+    per_chunk = np.bincount(np.searchsorted(starts + lens, gone, side="right"), minlength=len(chunks))
     out: list[Any] = []
     group: list[Any] = []
-    size, at = 0, 0
-    for chunk in chunks:
-        n = len(chunk)
-        if keep is not None:
-            k = keep[at:at + n]
-            if not k.all():
-                chunk = chunk.filter(pa.array(k)) if k.any() else chunk.slice(0, 0)
-        at += n
-        if not len(chunk):
+    size, q, gone_at = 0, 0, gone.tolist()
+    for chunk, n, start, k in zip(chunks, lens.tolist(), starts.tolist(), per_chunk.tolist()):
+        if k == n:  # empty, or every row dropped
+            q += k
             continue
-        group.append(chunk)
+        if k:  # the runs between its dropped rows
+            prev = 0
+            for p in gone_at[q:q + k]:
+                p -= start
+                if p > prev:
+                    group.append(chunk.slice(prev, p - prev))
+                prev = p + 1
+            if prev < n:
+                group.append(chunk.slice(prev))
+            q += k
+        else:
+            group.append(chunk)
         size += chunk.nbytes
         if size >= ARROW_CSV_BLOCK:
             out.append(group[0] if len(group) == 1 else pa.concat_arrays(group))
@@ -932,10 +945,10 @@ def _arrow_chunks(s: pd.Series) -> list[Any] | None:
         return None
     import pyarrow as pa
 
-    chunks = s.array._pa_array.chunks  # the same (immutable) Arrow data the Series holds, no copy
-    if not all(pa.types.is_string(c.type) or pa.types.is_large_string(c.type) for c in chunks):
+    data = s.array._pa_array  # the same (immutable) Arrow data the Series holds, no copy
+    if not (pa.types.is_string(data.type) or pa.types.is_large_string(data.type)):  # (every chunk has its type)
         return None
-    return chunks
+    return data.chunks
 
 
 def _chunk_layout(chunk: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

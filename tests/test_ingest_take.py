@@ -1,0 +1,76 @@
+"""``ingest._take_joined`` walks the chunks with integers worked out by numpy (lengths, dropped rows per chunk) and
+slices around dropped rows instead of filtering: the values, index and dtype are those of its previous definition
+(kept here) and of ``Series[keep]``, over many small chunks, sliced chunks, empty ones and ones dropped whole."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import reviewtools.ingest as ingest
+
+
+def _old_take_joined(s: pd.Series, keep: np.ndarray | None) -> pd.Series:
+    """The definition before the numpy walk (a8ba621)."""
+    chunks = s.array._pa_array.chunks
+    out: list[Any] = []
+    group: list[Any] = []
+    size, at = 0, 0
+    for chunk in chunks:
+        n = len(chunk)
+        if keep is not None:
+            k = keep[at:at + n]
+            if not k.all():
+                chunk = chunk.filter(pa.array(k)) if k.any() else chunk.slice(0, 0)
+        at += n
+        if not len(chunk):
+            continue
+        group.append(chunk)
+        size += chunk.nbytes
+        if size >= ingest.ARROW_CSV_BLOCK:
+            out.append(group[0] if len(group) == 1 else pa.concat_arrays(group))
+            group, size = [], 0
+    if group:
+        out.append(group[0] if len(group) == 1 else pa.concat_arrays(group))
+    arr = pd.arrays.ArrowStringArray(pa.chunked_array(out, type=s.array._pa_array.type))
+    index = s.index if keep is None else s.index[keep]
+    return pd.Series(arr, index=index, name=s.name, copy=False)
+
+
+@st.composite
+def _column(draw) -> pd.Series:
+    """A chunked Arrow string column: chunks that are slices of larger arrays (offset > 0), empty chunks, nulls."""
+    large = draw(st.booleans())
+    typ = pa.large_string() if large else pa.string()
+    chunks = []
+    for _ in range(draw(st.integers(0, 12))):
+        vals = draw(st.lists(st.one_of(st.none(), st.text("ab é", max_size=5)), max_size=8))
+        arr = pa.array(["pad", *vals, "pad"], type=typ)
+        chunks.append(arr.slice(1, len(vals)))
+    ca = pa.chunked_array(chunks, type=typ)
+    start = draw(st.integers(0, 3))
+    return pd.Series(pd.arrays.ArrowStringArray(ca), index=pd.RangeIndex(start, start + len(ca)), name="text")
+
+
+@pytest.mark.parametrize("block", [1, 30, 1 << 22])
+@settings(max_examples=150, deadline=None)
+@given(s=_column(), data=st.data())
+def test_take_joined_equals_its_old_definition(block: int, s: pd.Series, data) -> None:
+    keep = np.array(data.draw(st.lists(st.booleans(), min_size=len(s), max_size=len(s))), dtype=bool)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ingest, "ARROW_CSV_BLOCK", block)
+        for k in (keep, None, np.zeros(len(s), dtype=bool), np.ones(len(s), dtype=bool)):
+            got, old = ingest._take_joined(s, k), _old_take_joined(s, k)
+            ref = s if k is None else s[k]
+            assert got.tolist() == old.tolist() == ref.tolist()
+            assert got.index.equals(ref.index) and got.dtype == ref.dtype and got.name == ref.name
+            assert got.array._pa_array.type == s.array._pa_array.type
+            sizes = [c.nbytes for c in got.array._pa_array.chunks]
+            assert all(len(c) for c in got.array._pa_array.chunks)
+            assert len(sizes) <= max(1, len([c for c in s.array._pa_array.chunks if len(c)]))
