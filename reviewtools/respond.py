@@ -517,8 +517,13 @@ def _may_hold_phone(text: str, regions: Sequence[str]) -> bool:
     return False
 
 
+#: The quote marks :func:`_name_tokens` reads as spaces.
+_NAME_QUOTES: Final[dict[int, str]] = str.maketrans({'"': " ", "'": " ", "“": " ", "”": " "})
+
+
 def _name_tokens(author: str) -> list[str]:
-    return [t for t in re.split(r"\s+", re.sub(r"[\"'“”]", " ", author).strip()) if t]
+    """The words of a name, quote marks read as spaces (``str.split``: the whitespace ``\\s`` matches)."""
+    return author.translate(_NAME_QUOTES).split()
 
 
 def _detect_pii(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
@@ -1001,6 +1006,18 @@ def _pick(options: Sequence[str], key: str, slot: str) -> str:
 _NAME_SPLIT = re.compile(r"[\"“(\[]")
 
 
+_NAME_SETS: dict[int, tuple[dict[str, Any], frozenset[str], frozenset[str]]] = {}
+
+
+def _name_sets() -> tuple[frozenset[str], frozenset[str]]:
+    """channels.json's ``generic_names`` and ``titles`` as sets (worked out once per loaded data object)."""
+    data = channel_data()
+    got = _NAME_SETS.get(id(data))
+    if got is None or got[0] is not data:
+        got = _NAME_SETS[id(data)] = (data, frozenset(data["generic_names"]), frozenset(data["titles"]))
+    return got[1], got[2]
+
+
 def display_name(author: object, platform: str, settings: ReplySettings | None = None) -> str | None:
     """The name to greet: a first name or display handle, never a full name; ``None`` when unsuitable.
 
@@ -1018,14 +1035,14 @@ def display_name(author: object, platform: str, settings: ReplySettings | None =
     if author is None or (not isinstance(author, str)) or not author.strip():
         return None
     raw = _NAME_SPLIT.split(author, maxsplit=1)[0].strip()
-    data = channel_data()
-    if not raw or raw.casefold() in data["generic_names"]:
+    generic, titles = _name_sets()
+    if not raw or raw.casefold() in generic:
         return None
-    if "@" in raw or "/" in raw or _domain_rx(_link_tlds()).search(raw):
+    if "@" in raw or "/" in raw or ("." in raw and _domain_rx(_link_tlds()).search(raw)):  # a domain has a dot
         return None
     tokens = raw.split()
     first = tokens[0].strip(",.;:!?-_'")
-    if first.casefold().rstrip(".") in data["titles"]:
+    if first.casefold().rstrip(".") in titles:
         return None
     if not first or not any(map(str.isalpha, first)) or len(first) > MAX_NAME_CHARS:
         return None
@@ -1409,6 +1426,10 @@ def _platform_removal(platform: str) -> Mapping[str, Any]:
 
 
 def _fmt_date(value: object) -> str:
+    if type(value) is pd.Timestamp:  # what pd.Timestamp(value) gives (a Timestamp is never NaT), without the copy
+        year = value.year
+        if 1000 <= year <= 9999:
+            return f"{year}-{value.month:02d}-{value.day:02d}"
     ts = pd.Timestamp(value) if value is not None and not (isinstance(value, float) and math.isnan(value)) else None
     if ts is None or pd.isna(ts):
         return "an unknown date"
@@ -1562,13 +1583,13 @@ def _removal_draft(review: Mapping[str, Any], rows: Sequence[Mapping[str, Any]],
     str(review.get("product_id") or "")  # the request's product id, unused: only so that odd values fail alike
     rating = review.get("rating")
     author = review.get("author")
-    lines = [plat["salutation"], "", _fill(intro, {"product": product, "guidelines": plat["guidelines"], "n": "1"}),
-             "", _fill(item_no_id if _is_derived_id(rid) else item, {
-                 "review_id": rid,
-                 "author": str(author) if isinstance(author, str) and author else "an unnamed reviewer",
-                 "date": _fmt_date(review.get("created_at")),
-                 "rating": f"{int(rating)}★" if rating is not None and not pd.isna(rating) else "unknown stars",
-             })]
+    head = _removal_head(platform, intro, product)
+    lines = [head, _fill(item_no_id if _is_derived_id(rid) else item, {
+        "review_id": rid,
+        "author": str(author) if isinstance(author, str) and author else "an unnamed reviewer",
+        "date": _fmt_date(review.get("created_at")),
+        "rating": f"{int(rating)}★" if rating is not None and not _na_scalar(rating) else "unknown stars",
+    })]
     cats = []
     for h in rows:
         lines.append(_fill(reason, {"clause": str(h["clause"]), "rule_id": str(h["rule_id"]),
@@ -1577,11 +1598,42 @@ def _removal_draft(review: Mapping[str, Any], rows: Sequence[Mapping[str, Any]],
     if flag_reasons is not None:
         flag = next((flag_reasons[c] for c in cats if c in flag_reasons), flag_reasons["default"])
         lines.append(_fill(flag_line, {"flag_reason": flag}))
-    sig = t["signature"]
-    signature = settings.signature or (sig["branded"].format(brand=settings.brand) if settings.brand
-                                       else sig["unbranded"])
-    lines += ["", t["outro"], "", signature]
+    lines.append(_removal_tail(t["outro"], _removal_signature(t["signature"]["branded"], t["signature"]["unbranded"],
+                                                              settings.signature, settings.brand)))
     return "\n".join(lines), channel, _removal_to(platform, review.get("marketplace"))
+
+
+def _na_scalar(v: object) -> bool:
+    """``pd.isna(v)`` for a scalar, answered without pandas for int and float."""
+    t = type(v)
+    if t is int:
+        return False
+    if t is float:
+        return v != v
+    return bool(pd.isna(v))
+
+
+#: Distinct (platform, intro, product) whose first lines of a removal request are remembered (:func:`_removal_head`).
+_REMOVAL_HEAD_CACHE_SIZE: Final[int] = 4096
+
+
+@lru_cache(maxsize=_REMOVAL_HEAD_CACHE_SIZE)
+def _removal_head(platform: str, intro: str, product: str) -> str:
+    """The salutation, a blank line, the intro for one review of ``product`` and a blank line, joined by newlines
+    (a product has many reviews reported)."""
+    plat = _platform_removal(platform)
+    return "\n".join([plat["salutation"], "", _fill(intro, {"product": product, "guidelines": plat["guidelines"],
+                                                          "n": "1"}), ""])
+
+
+@lru_cache(maxsize=64)
+def _removal_signature(branded: str, unbranded: str, signature: str | None, brand: str) -> str:
+    return signature or (branded.format(brand=brand) if brand else unbranded)
+
+
+@lru_cache(maxsize=64)
+def _removal_tail(outro: str, signature: str) -> str:
+    return "\n".join(["", outro, "", signature])
 
 
 @lru_cache(maxsize=64)
