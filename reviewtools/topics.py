@@ -1910,11 +1910,14 @@ def _find(frame: pd.DataFrame, topics: Sequence[str] | None, prefilter: bool = T
     for fi, fld in enumerate(TEXT_FIELDS):
         if fld not in frame.columns:
             continue
+        encoded = _field_codes(frame, fld) if prefilter else None
+        if encoded is not None:  # each distinct value once, found by Arrow, no str per row
+            code_of, distinct = encoded
+            has_text |= _has_text(distinct)[code_of]
+            parts.append(_field_columns(distinct, fi, m, lex, _phrase_index(selected), code_of=code_of))
+            continue
         texts = _field_values(frame, fld)
-        # bool(t.strip()): some character is not whitespace (str.isspace is strip's whitespace, all of it)
-        # ("".isspace() is False: the empty value is told apart by its length; both passes C-level)
-        has_text |= (np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) > 0) & ~np.fromiter(
-            map(str.isspace, texts), dtype=bool, count=len(texts))
+        has_text |= _has_text(texts)
         if prefilter:  # each distinct value once (titles repeat: "Five Stars"), then its matches on every row
             parts.append(_field_columns(texts, fi, m, lex, _phrase_index(selected)))
             continue
@@ -1931,17 +1934,52 @@ def _find(frame: pd.DataFrame, topics: Sequence[str] | None, prefilter: bool = T
     return _sorted_found_reference(rows, has_text)
 
 
+def _has_text(texts: list[str]) -> np.ndarray:
+    """``bool(t.strip())`` of each value: some character is not whitespace (``str.isspace`` is strip's
+    whitespace, all of it; ``"".isspace()`` is False: the empty value is told apart by its length; both passes
+    C-level)."""
+    return (np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) > 0) & ~np.fromiter(
+        map(str.isspace, texts), dtype=bool, count=len(texts))
+
+
+def _field_codes(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, list[str]] | None:
+    """``(code of each row's value, the distinct values in order of first occurrence)`` of a pyarrow-backed
+    string column, missing values as ``""`` (what :func:`_field_values` gives, and the codes the first-seen
+    numbering of those values gives), from Arrow's ``dictionary_encode`` (its hash table over the column's
+    bytes: no ``str`` per row, no Python hashing of each text); None for any other column.
+
+    >>> import pandas as pd
+    >>> codes, distinct = _field_codes(pd.DataFrame({"t": pd.array(["b", None, "b", "a"], dtype="string[pyarrow]")}), "t")
+    >>> codes.tolist(), distinct
+    ([0, 1, 0, 2], ['b', '', 'a'])
+    """
+    arr = frame[column].array
+    if not isinstance(arr, pd.arrays.ArrowStringArray):
+        return None
+    import pyarrow.compute as pc
+
+    data = arr._pa_array
+    if data.null_count:
+        data = pc.fill_null(data, "")
+    enc = pc.dictionary_encode(data.combine_chunks())
+    return enc.indices.to_numpy(zero_copy_only=False).astype(np.int64), enc.dictionary.to_pylist()
+
+
 def _field_columns(
-    texts: list[str], fi: int, m: _Matcher, lex: _Lexicon, ix: _PhraseIndex
+    texts: list[str], fi: int, m: _Matcher, lex: _Lexicon, ix: _PhraseIndex, code_of: np.ndarray | None = None,
 ) -> list[np.ndarray]:
     """The raw matches of one field (index ``fi``) as numpy columns in :data:`_RAW_COLUMNS` order, rows in
     position order and each row's matches in :func:`_field_matches`' order (the order of the raw match tuples
     of the reference path). Each distinct value is matched and judged once; its matches are kept as columns of
     plain values (no tuple per match outlives its text: fewer objects for Python's cyclic GC to track), then
-    repeated onto every row holding that value by index arithmetic."""
-    codes: dict[str, int] = {}
-    code_of = np.fromiter((codes.setdefault(t, len(codes)) for t in texts), dtype=np.int64, count=len(texts))
-    distinct = list(codes)
+    repeated onto every row holding that value by index arithmetic. ``code_of`` given: ``texts`` are the
+    distinct values already (:func:`_field_codes`) and ``code_of`` each row's among them."""
+    if code_of is None:
+        codes: dict[str, int] = {}
+        code_of = np.fromiter((codes.setdefault(t, len(codes)) for t in texts), dtype=np.int64, count=len(texts))
+        distinct = list(codes)
+    else:
+        distinct = texts
     # per distinct value: where its matches start in the columns below, and how many
     first_of = np.zeros(len(distinct), dtype=np.int64)
     count_of = np.zeros(len(distinct), dtype=np.int64)
@@ -1975,7 +2013,7 @@ def _field_columns(
             reason.append(rsn)
     per_row = count_of[code_of]
     total = int(per_row.sum())
-    rows = np.repeat(np.arange(len(texts), dtype=np.int64), per_row)
+    rows = np.repeat(np.arange(len(code_of), dtype=np.int64), per_row)
     take = (np.repeat(first_of[code_of] - (np.cumsum(per_row) - per_row), per_row)
             + np.arange(total, dtype=np.int64)) if total else np.zeros(0, dtype=np.int64)
 
