@@ -880,10 +880,21 @@ def _take_joined(s: pd.Series, keep: np.ndarray | None) -> pd.Series:
     >>> _take_joined(pd.Series(["a", "b", None, "d"], dtype="string"), np.array([True, False, True, True])).tolist()
     ['a', <NA>, 'd']
     """
+    return _take_joined_later(s, keep, None)()
+
+
+def _take_joined_later(s: pd.Series, keep: np.ndarray | None,
+                       pool: concurrent.futures.Executor | None) -> Callable[[], pd.Series]:
+    """:func:`_take_joined`, its joins (``pa.concat_arrays``, which copies without the GIL) handed to ``pool`` when one
+    is given: the slices are cut here, and the returned function waits for the joins and gives the Series."""
     chunks = _arrow_chunks(s)
     if chunks is None:
-        return s if keep is None else s[keep]
+        taken = s if keep is None else s[keep]
+        return lambda: taken
     import pyarrow as pa
+
+    def join(group: list[Any]) -> Any:  # (the group passed, not looked up when the thread runs)
+        return _joined_arrays(group) if pool is None else pool.submit(_joined_arrays, group)
 
     lens = np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks))
     starts = np.cumsum(lens) - lens
@@ -910,14 +921,28 @@ def _take_joined(s: pd.Series, keep: np.ndarray | None) -> pd.Series:
             group.append(chunk)
         size += chunk.nbytes
         if size >= ARROW_CSV_BLOCK:
-            out.append(group[0] if len(group) == 1 else pa.concat_arrays(group))
+            out.append(join(group))
             group, size = [], 0
     if group:
-        out.append(group[0] if len(group) == 1 else pa.concat_arrays(group))
+        out.append(join(group))
     typ = s.array._pa_array.type
-    arr = pd.arrays.ArrowStringArray(pa.chunked_array(out, type=typ))
     index = s.index if keep is None else s.index[keep]
-    return pd.Series(arr, index=index, name=s.name, copy=False)
+    name = s.name
+
+    def series() -> pd.Series:
+        arrays = [a.result() if isinstance(a, concurrent.futures.Future) else a for a in out]
+        out.clear()
+        return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(arrays, type=typ)), index=index, name=name,
+                         copy=False)
+
+    return series
+
+
+def _joined_arrays(group: list[Any]) -> Any:
+    """One Arrow array of the arrays in ``group`` (the array itself when it is alone)."""
+    import pyarrow as pa
+
+    return group[0] if len(group) == 1 else pa.concat_arrays(group)
 
 
 #: Rows :func:`clean_text` cleans at a time (each step copies the strings it changes: a million review texts
@@ -1728,11 +1753,25 @@ def _take_rows(frame: pd.DataFrame, keep: np.ndarray, joined: Sequence[str] = ()
             frame[col] = _take_joined(frame[col], None)
             _release_arrow_memory()
         return frame
-    out = {}
-    for col in list(frame.columns):
-        out[col] = _take_joined(frame.pop(col), keep) if col in joined else frame.pop(col)[keep]
-        _release_arrow_memory()
-    return pd.DataFrame(out, index=frame.index[keep])
+    order = list(frame.columns)
+    out: dict[str, Any] = {}
+    index = frame.index[keep]
+    # the joined columns' copies (the texts: most of the bytes) on a second thread while the others are taken here
+    with (concurrent.futures.ThreadPoolExecutor(1) if joined and TAKE_THREAD else contextlib.nullcontext()) as pool:
+        later = {col: _take_joined_later(frame.pop(col), keep, pool) for col in joined}
+        for col in [c for c in order if c not in later]:
+            out[col] = frame.pop(col)[keep]
+            _release_arrow_memory()
+        for col, series in later.items():
+            out[col] = series()
+            _release_arrow_memory()
+    return pd.DataFrame({c: out[c] for c in order}, index=index)
+
+
+#: Whether :func:`_take_rows` joins the :data:`CLEANED` columns' rows on a second thread (``pa.concat_arrays`` copies
+#: without the GIL) while it takes the other columns: the copy of a million texts (~370 MB, mostly fresh pages) is
+#: then off the thread that ``read_reviews`` runs on.
+TAKE_THREAD: Final[bool] = True
 
 
 #: Whether :func:`read_reviews` turns transparent huge pages off for the process while it runs (Linux

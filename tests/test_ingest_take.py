@@ -74,3 +74,23 @@ def test_take_joined_equals_its_old_definition(block: int, s: pd.Series, data) -
             sizes = [c.nbytes for c in got.array._pa_array.chunks]
             assert all(len(c) for c in got.array._pa_array.chunks)
             assert len(sizes) <= max(1, len([c for c in s.array._pa_array.chunks if len(c)]))
+
+
+@pytest.mark.parametrize("thread", [True, False])
+@settings(max_examples=100, deadline=None)
+@given(s=_column(), data=st.data())
+def test_take_rows_joins_on_a_second_thread_to_the_same_frame(thread: bool, s: pd.Series, data) -> None:
+    """``_take_rows`` hands the joined columns' copies to a thread (``TAKE_THREAD``): the same frame as boolean
+    indexing, columns in their order, many joins in flight (a tiny ``ARROW_CSV_BLOCK``)."""
+    keep = np.array(data.draw(st.lists(st.booleans(), min_size=len(s), max_size=len(s))), dtype=bool)
+    frame = pd.DataFrame({"a": np.arange(len(s)), "text": s, "b": s.rename("b"), "title": s.rename("title")},
+                         index=s.index)
+    want = frame[keep]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ingest, "TAKE_THREAD", thread)
+        mp.setattr(ingest, "ARROW_CSV_BLOCK", data.draw(st.sampled_from([1, 20, 1 << 22])))
+        got = ingest._take_rows(frame.copy(), keep, joined=("title", "text", "absent"))
+    assert list(got.columns) == ["a", "text", "b", "title"]
+    for col in got.columns:
+        assert got[col].tolist() == want[col].tolist() and got[col].dtype == want[col].dtype
+    assert got.index.equals(want.index)
