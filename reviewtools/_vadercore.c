@@ -2014,7 +2014,68 @@ typedef struct {
     const uint16_t *opener; /* 128 entries: 1 for the characters split_sentences strips before a full stop */
     unsigned ws, nl, t, c, up, lo, dig, content, re_digit;
     PyObject *abbreviations; /* {lower-case abbreviation: 1 prefix, 2 before_number, 3 may_end} */
+    /* the same, when every key is an ASCII str of 1 to 8 characters and every value an int: an open-addressing
+     * set of (key bytes as a little-endian integer, length) -> value, so a word is looked up with no str */
+    uint64_t *ab_key;
+    unsigned char *ab_len;
+    long *ab_val;
+    size_t ab_mask;
 } Splitter;
+
+static void
+splitter_unpack(Splitter *sp)
+{
+    PyMem_Free(sp->ab_key);
+    PyMem_Free(sp->ab_len);
+    PyMem_Free(sp->ab_val);
+    sp->ab_key = NULL;
+    sp->ab_len = NULL;
+    sp->ab_val = NULL;
+}
+
+/* Fill sp's packed abbreviation set from sp->abbreviations; 0 (set built, or left NULL when some key or value
+ * does not fit: the dict is used then) or -1 on error. */
+static int
+splitter_pack(Splitter *sp)
+{
+    sp->ab_key = NULL;
+    sp->ab_len = NULL;
+    sp->ab_val = NULL;
+    Py_ssize_t n = PyDict_GET_SIZE(sp->abbreviations), pos = 0;
+    PyObject *k, *v;
+    while (PyDict_Next(sp->abbreviations, &pos, &k, &v)) {
+        if (!PyUnicode_CheckExact(k) || !PyUnicode_IS_ASCII(k) || PyUnicode_GET_LENGTH(k) < 1
+            || PyUnicode_GET_LENGTH(k) > 8 || !PyLong_CheckExact(v))
+            return 0;
+    }
+    size_t cap = 16;
+    while (cap < (size_t)n * 4) cap <<= 1;
+    sp->ab_key = PyMem_Calloc(cap, sizeof(uint64_t));
+    sp->ab_len = PyMem_Calloc(cap, 1);
+    sp->ab_val = PyMem_Calloc(cap, sizeof(long));
+    if (!sp->ab_key || !sp->ab_len || !sp->ab_val) { PyErr_NoMemory(); return -1; }
+    sp->ab_mask = cap - 1;
+    pos = 0;
+    while (PyDict_Next(sp->abbreviations, &pos, &k, &v)) {
+        const unsigned char *b = PyUnicode_1BYTE_DATA(k);
+        Py_ssize_t len = PyUnicode_GET_LENGTH(k);
+        uint64_t x = 0;
+        for (Py_ssize_t j = 0; j < len; j++) x |= (uint64_t)b[j] << (8 * j);
+        long val = PyLong_AsLong(v);
+        if (val == -1 && PyErr_Occurred()) { /* too big for a long: the dict path raises only if it is met */
+            PyErr_Clear();
+            splitter_unpack(sp);
+            return 0;
+        }
+        size_t at = (size_t)((x * 0x9E3779B97F4A7C15ULL) >> 40) & sp->ab_mask;
+        while (sp->ab_len[at]) at = (at + 1) & sp->ab_mask;
+        sp->ab_key[at] = x;
+        sp->ab_len[at] = (unsigned char)len;
+        sp->ab_val[at] = val;
+    }
+    return 0;
+}
+
 
 #define HAS(sp, ch, bit) (((sp)->cls[(ch)] & (sp)->bit) != 0)
 
@@ -2052,14 +2113,35 @@ boundary(const Splitter *sp, const unsigned char *x, Py_ssize_t ls, Py_ssize_t l
             unsigned char ch = x[tok + k];
             buf[k] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
         }
-        PyObject *key = PyUnicode_FromStringAndSize(buf, tlen);
-        if (!key) return -1;
-        PyObject *kind = PyDict_GetItemWithError(sp->abbreviations, key);
-        Py_DECREF(key);
-        if (!kind && PyErr_Occurred()) return -1;
-        if (kind) {
-            long k = PyLong_AsLong(kind);
-            if (k == -1 && PyErr_Occurred()) return -1;
+        int found = 0;
+        long k = 0;
+        if (sp->ab_key) { /* the packed set: keys of 1 to 8 bytes */
+            if (tlen <= 8) {
+                uint64_t x = 0;
+                for (Py_ssize_t j = 0; j < tlen; j++) x |= (uint64_t)(unsigned char)buf[j] << (8 * j);
+                size_t at = (size_t)((x * 0x9E3779B97F4A7C15ULL) >> 40) & sp->ab_mask;
+                while (sp->ab_len[at]) {
+                    if (sp->ab_key[at] == x && sp->ab_len[at] == tlen) {
+                        found = 1;
+                        k = sp->ab_val[at];
+                        break;
+                    }
+                    at = (at + 1) & sp->ab_mask;
+                }
+            }
+        } else {
+            PyObject *key = PyUnicode_FromStringAndSize(buf, tlen);
+            if (!key) return -1;
+            PyObject *kind = PyDict_GetItemWithError(sp->abbreviations, key);
+            Py_DECREF(key);
+            if (!kind && PyErr_Occurred()) return -1;
+            if (kind) {
+                found = 1;
+                k = PyLong_AsLong(kind);
+                if (k == -1 && PyErr_Occurred()) return -1;
+            }
+        }
+        if (found) {
             if (k == 1) return 0;
             if (k == 2) return !HAS(sp, nxt, dig);
             if (k == 3) return HAS(sp, nxt, up);
@@ -2178,6 +2260,9 @@ vc_split_ascii(PyObject *module, PyObject *args)
     if (!PyArg_ParseTuple(args, "Oy*y*(IIIIIIIII)O!", &texts, &bc, &bo, &sp.ws, &sp.nl, &sp.t, &sp.c, &sp.up,
                           &sp.lo, &sp.dig, &sp.content, &sp.re_digit, &PyDict_Type, &abbreviations))
         return NULL;
+    sp.ab_key = NULL;
+    sp.ab_len = NULL;
+    sp.ab_val = NULL;
     PyObject *seq = PySequence_Fast(texts, "texts must be a sequence of str");
     PyObject *res = NULL, *left = NULL;
     Spans out = {NULL, 0, 0};
@@ -2187,6 +2272,7 @@ vc_split_ascii(PyObject *module, PyObject *args)
     sp.cls = (const uint16_t *)bc.buf;
     sp.opener = (const uint16_t *)bo.buf;
     sp.abbreviations = abbreviations;
+    if (splitter_pack(&sp) < 0) goto done;
     left = PyList_New(0);
     if (!left) goto done;
     Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
@@ -2210,6 +2296,7 @@ vc_split_ascii(PyObject *module, PyObject *args)
     res = PyTuple_Pack(2, bytes, left);
     Py_DECREF(bytes);
 done:
+    splitter_unpack(&sp);
     PyMem_Free(out.v);
     Py_XDECREF(left);
     Py_XDECREF(seq);

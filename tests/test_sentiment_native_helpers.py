@@ -151,3 +151,36 @@ def test_short_texts_do_not_reach_rules(monkeypatch):
     texts = ["caf\u00e9 tr\u00e8s bien", "  \u00e9\u00e9  " + " " * 50, "Das Produkt ist nach zwei Wochen kaputt gegangen, leider."]
     got = sentiment._languages(texts)
     assert seen == [texts[2]] and got.language[:2] == [None, None]
+
+
+# ---------------------------------------- split_ascii: abbreviations looked up in a packed set instead of the dict
+
+_ABBREV = sorted(sentiment.load_abbreviations())
+_abbrev_text = st.lists(st.one_of(
+    st.sampled_from(_ABBREV).map(lambda a: a + "."), st.sampled_from(_ABBREV).map(lambda a: a.upper() + "."),
+    st.sampled_from(_ABBREV).map(lambda a: "(" + a + "."), st.sampled_from(_ABBREV).map(lambda a: a + "x."),
+    st.sampled_from(["5", "Next", "next", "J.", "A.B.", "I.", "1.", "ok.", "etcetera.", "\x00a.", "a\x00."]),
+    st.text(alphabet="aZ.!? 9(\n", max_size=6)), max_size=30).map(" ".join)
+
+
+@needs_core
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_abbrev_text, max_size=8))
+def test_split_ascii_packed_abbreviations_equal_the_dict_lookup(texts):
+    table, opener, bits, abbreviations = sentiment._native_splitter_args()
+    got = CORE.split_ascii(texts, table, opener, bits, abbreviations)
+    # a key longer than 8 characters keeps the dict lookup (it can never match a word here)
+    slow = CORE.split_ascii(texts, table, opener, bits, {**abbreviations, "zzzzzzzzzz": 1})
+    assert got == slow
+    assert _ascii_spans(got, len(texts)) == [sentiment.split_sentences(t) for t in texts]
+
+
+def _ascii_spans(result, n):  # type: ignore[no-untyped-def]
+    raw, left = result
+    spans = np.frombuffer(raw, dtype=np.int64).reshape(-1, 3)
+    out: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    for o, a, b in spans.tolist():
+        out[o].append((a, b))
+    for i in left:
+        out[i] = None  # type: ignore[call-overload]
+    return out
