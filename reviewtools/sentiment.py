@@ -927,8 +927,15 @@ def _columns(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
 
 
 def _text_list(col: pd.Series) -> list[str]:
-    """:func:`_as_text` of a column; a string column's values are already ``str`` (missing ones become "")."""
+    """:func:`_as_text` of a column; a string column's values are already ``str`` (missing ones become "";
+    a pyarrow-backed one is read by Arrow's ``to_pylist``, without pandas' copy for ``fillna``)."""
     if isinstance(col.dtype, pd.StringDtype):
+        arr = col.array
+        if isinstance(arr, pd.arrays.ArrowStringArray):
+            values = arr._pa_array.to_pylist()
+            if arr._pa_array.null_count:
+                values = ["" if v is None else v for v in values]
+            return values
         return col.fillna("").tolist()
     return _as_text(col)
 

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -184,3 +185,13 @@ def _ascii_spans(result, n):  # type: ignore[no-untyped-def]
     for i in left:
         out[i] = None  # type: ignore[call-overload]
     return out
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(max_size=20)), max_size=12),
+       st.sampled_from(["string[pyarrow]", "string[python]", "str", object]))
+def test_text_list_equals_fillna_tolist(values, dtype):
+    col = pd.Series(pd.array(values, dtype=dtype) if dtype is not object else values, dtype=dtype)
+    want = col.fillna("").tolist() if isinstance(col.dtype, pd.StringDtype) else sentiment._as_text(col)
+    got = sentiment._text_list(col)
+    assert got == want and all(type(v) is str for v in got)
