@@ -1245,6 +1245,46 @@ class _DraftContext:
             over = over or got[1]
         return out, over
 
+    def all_norms(self) -> tuple[frozenset[str], bool]:
+        """The drafts of :meth:`all_drafts` normalised (:func:`_normalise`) and whether any is over the limit even in
+        its shortest form, mostly without composing them: a draft that fits in its first, longest form is its
+        greeting, three sentence templates and the signature with whitespace between, and the normal form of such
+        a text is the normal forms of its parts joined by a space (case folding, the punctuation-to-space and the
+        word split all work a character at a time), its length theirs plus the separators'. A part that does not
+        fill alone (never with valid templates), or a draft over the limit, is composed as :meth:`all_drafts` does.
+        """
+        values, limit = self.values, reply_limit(self.platform)
+        parts: dict[str, tuple[str, int] | None] = {}
+
+        def norm(text: str) -> tuple[str, int]:
+            return " ".join(_NOT_WORD_OR_SPACE.sub(" ", text.casefold()).split()), limit.measure(text)
+
+        def part(template: str) -> tuple[str, int] | None:
+            got = parts.get(template, False)
+            if got is False:
+                try:
+                    got = norm(_fill(template, values))
+                except TemplateError:
+                    got = None
+                parts[template] = got
+            return got
+
+        sig = norm(_signature(self.settings))  # not a template: used as it is
+        out: set[str] = set()
+        over = False
+        for chosen in self.choices():
+            greeting, closing, next_step, opening = chosen[:4]
+            got = (part(greeting), part(opening), part(next_step), part(closing), sig)
+            if all(g is not None for g in got):
+                n = sum(g[1] for g in got) + 6  # type: ignore[index]  # "\n\n", " ", " ", "\n\n"
+                if limit.limit is None or n <= limit.limit:
+                    out.add(" ".join(g[0] for g in got if g[0]))  # type: ignore[index]
+                    continue
+            text, o = self._composed(greeting, closing, next_step, list(chosen[3:]))
+            out.add(_normalise.__wrapped__(text))
+            over = over or o
+        return frozenset(out), over
+
     def _compose(self, key: str, greeting: str, closing: str, next_step: str, picks: list[str]) -> tuple[str, bool]:
         """The draft of the picked phrasings (everything else is the context's), and whether even its shortest
         form is over the platform's limit. Depends on ``key`` only through the warning it logs."""
@@ -1314,15 +1354,15 @@ class _PhrasingSpace:
     def update(self, ctx: _DraftContext, page: set[str], keep: bool = True) -> bool:
         """Work out which drafts of the entry (``ctx``'s) ``page`` lacks (all of them the first time, then only
         those it lacked before when it is the same page); returns :meth:`spent`. ``keep=False`` (a memo that
-        lives long beside other work) holds only the missing drafts: neither every draft of the entry nor their
-        composed texts are kept (worked out again if another page asks)."""
+        lives long beside other work) holds only the missing drafts, not every draft of the entry (worked out again if
+        another page asks). The drafts are worked out normalised (:meth:`_DraftContext.all_norms`), their texts
+        composed only when a review picks them."""
         if self.page is page and len(page) >= self.size:
             pool: Iterable[str] = self.missing
         elif self.norms is not None:
             pool = self.norms
         else:
-            drafts, self.over = ctx.all_drafts(remember=keep)
-            pool = frozenset(_normalise.__wrapped__(t) for t in drafts)  # not through the small cache
+            pool, self.over = ctx.all_norms()  # the drafts' texts are composed when a review picks them
             if keep:
                 self.norms = pool
         self.missing = {n for n in pool if n not in page}

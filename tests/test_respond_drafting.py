@@ -108,3 +108,34 @@ def test_removal_dates_equal_the_old_ones(value):
                        st.sampled_from([pd.NA, pd.NaT, np.int64(3), np.float64("nan"), np.float32(2.5), "4"])))
 def test_na_scalar_is_pd_isna(value):
     assert respond._na_scalar(value) == bool(pd.isna(value))
+
+
+# ------------------------------------------------------------------------------ every draft of a memo entry
+
+
+_TITLES = st.sampled_from([None, "Kindle Paperwhite - eBook reader", "A {b} lamp", "Ünïcödé Kettle ΣΑΣ", "x" * 90,
+                           "Café—Crème, 2 pack"])
+_AUTHORS = st.sampled_from([None, "Ann Lee", "zoë", "Amazon Customer", "J. Smith", "Mr Smith", "Σίσυφος"])
+_PROBLEMS = st.sampled_from([None, "arrived two weeks late", "the box was crushed and torn", "broke", "“smelled bad”",
+                             "call 555 123 4567 now please"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(platform=st.sampled_from(("amazon", "google", "yelp", "trustpilot", "app_store", "google_play", "other")),
+       kind=st.sampled_from(respond.REPLY_KINDS), topic=st.sampled_from((None, *respond.TOPICS)),
+       author=_AUTHORS, title=_TITLES, problem=_PROBLEMS,
+       reply=st.builds(ReplySettings, brand=st.sampled_from(["", "Acme", "Ünï {x}"]), tone=st.sampled_from(respond.TONES),
+                       signature=st.sampled_from([None, "", "— Team X. Thanks!"]), amazon_public_reply=st.booleans()),
+       limit=st.sampled_from((None, 0, 120, 260, 330, 400)))
+def test_all_norms_are_the_normalised_drafts(platform, kind, topic, author, title, problem, reply, limit):
+    real = respond.reply_limit
+    if limit is not None:  # a tight limit: drafts in their shorter forms, some over it even then
+        tight = respond.ReplyLimit(platform, limit, real(platform).unit, real(platform).source)
+        respond.reply_limit = lambda p: tight
+    try:
+        review = {"review_id": "R1", "platform": platform, "author": author, "product_title": title}
+        ctx = respond._draft_context(review, kind, topic, problem, reply)
+        drafts, over = ctx.all_drafts(remember=False)
+        assert ctx.all_norms() == (frozenset(respond._normalise.__wrapped__(t) for t in drafts), over)
+    finally:
+        respond.reply_limit = real
