@@ -18,7 +18,17 @@ enough digits (the 1M corpus: 39,343 fields, 34,012 ruled out, none with a numbe
 against this one, interleaved in one process, after checking both give the same frame.
 
 ``--scan-ab OLD_TREE`` times the native literal scan alone (``_checkcore.literal_rows`` of both trees on the
-views and plans a ``check_each_review`` of the corpus scans, masks compared first).
+views and plans a ``check_each_review`` of the corpus scans, masks compared first). ``--ws-ab`` times this tree
+with and without the phrases' literal sets read across whitespace (``rules._WS_CONJUNCTION``), interleaved.
+
+Tenth pass (issue 8, eighth session, commit 13dfaf4; .work/notes8/chk.md): before a phrase's RE2 refine, one
+native pass (``_checkcore.ws_literal_rows``) reads each row with its whitespace runs made one space and keeps the
+rows holding a string of each of the two most selective clauses of some alternative, the clauses read from the
+pattern with its ``\s`` repeats as one space (``rules._ws_alternatives``: "i am the", "cheaper at"). RE2 rows
+at 100k: price comparison 26.5k -> 4.8k, "i am ..." 35.6k -> 0.8k, the others alike. ``--ws-ab``, 5 rounds,
+load 6.1-6.4: 100k 13.0 -> 11.9-12.0 CPU us/review (-8%; the pass itself 124 ms on 66k of 99.5k rows); 20k
+13.3 -> 12.8 (-3%). ``--ab /tmp/chk8_old`` (f022067, other helpers' commits included on the new side), load
+5.9-6.2: 100k 12.8 -> 12.6 (-2%), 20k 13.3 -> 12.8 (-4%).
 
 Ninth pass (issue 8, seventh session, round 2, commits 9e13c94..802bb2f; .work/notes7/chk2.md), against a ``git
 archive`` of ae2fcc2 in /tmp/chk8_old (its .so files copied in): the literal scan reads the bounded (anchor
