@@ -205,3 +205,14 @@ def test_the_extension_pattern_is_the_one_the_shortcut_knows():
     b = _phone_bounds()
     assert b.ext.pattern == respond._KNOWN_EXTENSION and b.ext.flags == re.IGNORECASE | re.UNICODE
     assert respond._long_phone_run(5) is not None and respond._long_phone_run(1) is None
+
+
+def test_the_cuts_whitespace_is_what_the_analysis_calls_whitespace():
+    ws = re.compile(r"\s")
+    assert {chr(o) for o in range(0x110000) if ws.fullmatch(chr(o))} == set(respond._GAP_SPACES)
+    # whitespace and sentence ends have no other case: IGNORECASE cannot make a letter match them
+    for flags in (0, re.IGNORECASE):
+        for ch in respond._GAP_SPACES + respond._GAP_ENDS:
+            for pat in ("[a-zA-Z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u1e00-\u1fff\u2100-\u214f\uff21-\uff5a]",
+                        "[\u0130\u0131\u017f\u212a]"):
+                assert not re.fullmatch(pat, ch, flags)
