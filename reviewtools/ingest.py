@@ -798,7 +798,23 @@ def clean_text(values: pd.Series) -> pd.Series:
 CLEANED: Final[tuple[str, ...]] = ("title", "text", "reply_text", "product_title")
 
 
-def _clean_pieces(s: pd.Series) -> tuple[pd.Series, bool] | None:
+def _clean_marks(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of an Arrow-backed ``string`` Series that :func:`_clean_pieces` looks at: those holding ``<``, ``&``
+    or a carriage return (``s.str.contains(r"[<&\r]", regex=True, na=False)``, by bytes), and those
+    :func:`_strip` may change (:func:`_strip_need`). Numpy scans of the bytes: run on a second thread by
+    :func:`_map_file` while it parses the ratings."""
+    chunks = _arrow_chunks(s)
+    if not chunks:  # (not Arrow-backed: _clean_pieces does not use them)
+        return np.zeros(len(s), dtype=bool), np.zeros(len(s), dtype=bool)
+    return _contains_bytes(s, b"<&\r"), np.concatenate([_strip_need(c) for c in chunks])
+
+
+#: Whether :func:`_map_file` (for :func:`read_reviews`) scans the texts' bytes for :func:`_clean_pieces` and parses
+#: the dates on a second thread while it parses the ratings and cleans the texts.
+MAP_THREAD: Final[bool] = True
+
+
+def _clean_pieces(s: pd.Series, marks: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[pd.Series, bool] | None:
     """:func:`clean_text` of an Arrow-backed ``string`` Series without copying it: the values that cleaning
     changes are computed apart and the result's Arrow chunks are slices of ``s``'s own chunks with one-row arrays
     of the changed values between them (and ``True``); ``s`` itself (and ``False``) when nothing changes; ``None``
@@ -808,7 +824,8 @@ def _clean_pieces(s: pd.Series) -> tuple[pd.Series, bool] | None:
     column (370 MB of fresh pages: ~0.3-0.8 CPU s, mostly the kernel zeroing them); the slices cost nothing, and
     :func:`_take_joined` copies the rows once when the duplicates are dropped (it had to copy them there anyway).
     Row by row the same values as :func:`_clean_block` (tests compare them): markup rows are cleaned, every row
-    is stripped, and a row is replaced only where the result differs.
+    is stripped, and a row is replaced only where the result differs. ``marks``: :func:`_clean_marks` of ``s``,
+    when the caller has it already.
     """
     chunks = _arrow_chunks(s)
     if chunks is None:
@@ -816,8 +833,8 @@ def _clean_pieces(s: pd.Series) -> tuple[pd.Series, bool] | None:
     import pyarrow as pa
 
     typ = s.array._pa_array.type
-    mask = _contains_bytes(s, b"<&\r")  # s.str.contains(r"[<&\r]", regex=True, na=False), by bytes
-    todo = mask | (np.concatenate([_strip_need(c) for c in chunks]) if chunks else np.zeros(0, dtype=bool))
+    mask, need = _clean_marks(s) if marks is None else marks
+    todo = mask | need
     if not todo.any():
         return s, False
     orig = s[todo]
@@ -1485,16 +1502,31 @@ def _map_file(
 
     out: dict[str, pd.Series] = {}
     rating_raw = get("rating")
-    out["rating"], rating_reason, scale = _parse_rating(rating_raw, fmt, rating_scale)
     date_raw = get("created_at")
-    created = parse_dates(date_raw, fmt.date_formats)
+    if join_cleaned:
+        out["rating"], rating_reason, scale = _parse_rating(rating_raw, fmt, rating_scale)
+        created = parse_dates(date_raw, fmt.date_formats)
+        for fld in CLEANED:
+            out[fld] = clean_text(get(fld))
+            _release_arrow_memory()  # the block copies clean_text made and freed
+    else:
+        # the texts' byte scans, then the dates (numpy work, mostly without the GIL) on a second thread while the
+        # ratings and the cleaning are done here
+        texts = get("text").astype("string")
+        with (concurrent.futures.ThreadPoolExecutor(1) if MAP_THREAD else contextlib.nullcontext()) as pool:
+            marks = pool.submit(_clean_marks, texts) if pool is not None else None
+            dates = pool.submit(parse_dates, date_raw, fmt.date_formats) if pool is not None else None
+            out["rating"], rating_reason, scale = _parse_rating(rating_raw, fmt, rating_scale)
+            for fld in CLEANED:
+                s = texts if fld == "text" else get(fld).astype("string")
+                pieces = _clean_pieces(s, marks.result() if fld == "text" and marks is not None else None)
+                out[fld] = clean_text(s) if pieces is None else pieces[0]
+                _release_arrow_memory()  # the block copies clean_text made and freed
+            del texts, s
+            created = dates.result() if dates is not None else parse_dates(date_raw, fmt.date_formats)
     implausible = created.notna() & ((created < MIN_DATE) | (created >= MAX_DATE))
     created = created.where(~implausible)
     out["created_at"] = created
-    for fld in CLEANED:
-        pieces = None if join_cleaned else _clean_pieces(get(fld).astype("string"))
-        out[fld] = clean_text(get(fld)) if pieces is None else pieces[0]
-        _release_arrow_memory()  # the block copies clean_text made and freed
     out["title"] = out["title"].mask(_bool(out["title"] == ""))
     text_missing = out["text"].isna().to_numpy() | _bool(out["text"] == "")
     out["text"] = out["text"].fillna("")
