@@ -8,7 +8,7 @@ PORT   ?= 8501
 .PHONY: run test setup clean bench eval
 
 # setup.py and the C source too: `pip install -e .` (re)builds the optional native VADER core in place
-$(STAMP): requirements.txt pyproject.toml setup.py reviewtools/_vadercore.c reviewtools/_storecore.c reviewtools/_dupcore.c reviewtools/_checkcore.c
+$(STAMP): requirements.txt pyproject.toml setup.py reviewtools/_vadercore.c reviewtools/_storecore.c reviewtools/_dupcore.c reviewtools/_checkcore.c reviewtools/_langcore.c
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements.txt
@@ -34,4 +34,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --reviews 100000
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info build reviewtools/_vadercore*.so reviewtools/_storecore*.so reviewtools/_dupcore*.so reviewtools/_checkcore*.so
+	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info build reviewtools/_vadercore*.so reviewtools/_storecore*.so reviewtools/_dupcore*.so reviewtools/_checkcore*.so reviewtools/_langcore*.so
