@@ -1594,8 +1594,8 @@ def _decide_task(bounds: tuple[int, int]) -> _PackedBlock:
     recs, state, pri = _FORKED["decisions"]
     folder = _FORKED.get("shared")
     with _no_collection():
-        packed = _pack(_decide_block(recs.iloc[bounds[0] : bounds[1]], state, whole=False,
-                                     start=bounds[0] if state.blocks is not None else None))
+        packed = _decide_packed(recs.iloc[bounds[0] : bounds[1]], state, whole=False,
+                                start=bounds[0] if state.blocks is not None else None)
         packed.columns["priority"], packed.columns["priority_reason"] = _priority_rows(pri, *bounds)
     if folder is not None:
         packed = _to_shared(packed, folder, f"block-{bounds[0]}.arrow")
@@ -1638,19 +1638,167 @@ def _decide_block(recs: pd.DataFrame, state: _DecisionState, whole: bool = True,
     decided ``none`` without a draft are written by :func:`_decide_quiet` (the same tuples), only the others go
     through the loop (:func:`_decide_rows`).
     """
-    if whole:  # the rows are the whole frame: every review's rows
-        by_hit, not_run, complaints = state.grouped(None)
-    elif start is not None:
-        by_hit, not_run, complaints = state.grouped_block(start)
-    else:  # the review keys _lookup may try for these rows (platform + id, then id), from the values _records gives
-        rids = [str(v) for v in _column_values(recs["review_id"])]
-        plats = (_column_values(recs["platform"]) if "platform" in recs.columns else [None] * len(rids))
-        by_hit, not_run, complaints = state.grouped([str(p or "other") + _KEY_SEP + r for p, r in zip(plats, rids)]
-                                                    + rids)
-        del rids, plats
+    by_hit, not_run, complaints = _block_groups(recs, state, whole, start)
     if quick:
         return _decide_quiet(recs, state, by_hit, not_run, complaints)
     return _decide_rows(recs, state, by_hit, not_run, complaints)
+
+
+def _block_groups(recs: pd.DataFrame, state: _DecisionState, whole: bool, start: int | None
+                  ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[str]], dict[str, Any]]:
+    """The grouped long rows :func:`_decide_block` decides ``recs`` with (see there for ``whole`` and ``start``)."""
+    if whole:  # the rows are the whole frame: every review's rows
+        return state.grouped(None)
+    if start is not None:
+        return state.grouped_block(start)
+    # the review keys _lookup may try for these rows (platform + id, then id), from the values _records gives
+    rids = [str(v) for v in _column_values(recs["review_id"])]
+    plats = (_column_values(recs["platform"]) if "platform" in recs.columns else [None] * len(rids))
+    return state.grouped([str(p or "other") + _KEY_SEP + r for p, r in zip(plats, rids)] + rids)
+
+
+def _one_array(values: Any) -> pa.Array:
+    """A pandas string array (or an Arrow one) as one Arrow ``large_string`` array (its chunks combined)."""
+    arr = (values if isinstance(values, (pa.Array, pa.ChunkedArray)) else
+           values._pa_array if isinstance(values, pd.arrays.ArrowStringArray) else pa.array(values, from_pandas=True))
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+    return arr.cast(pa.large_string())
+
+
+def _decide_packed(recs: pd.DataFrame, state: _DecisionState, whole: bool = True,
+                   start: int | None = None) -> _PackedBlock:
+    """``_pack(_decide_block(recs, state, whole, start))``, the quiet rows' columns built by Arrow
+    (:func:`_quiet_packed`) rather than a tuple each."""
+    return _quiet_packed(recs, state, *_block_groups(recs, state, whole, start))
+
+
+#: Whether the decision workers build the quiet rows' columns with Arrow (:func:`_quiet_packed`) rather than a
+#: tuple per row through :func:`_pack`.
+QUIET_COLUMNS: Final[bool] = True
+
+
+def _quiet_packed(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str, Any],
+                  not_run: Mapping[str, list[str]], complaints: Mapping[str, Any]) -> _PackedBlock:
+    """``_pack(_decide_quiet(recs, state, by_hit, not_run, complaints))`` with the quiet rows' columns built by
+    Arrow over the block (their reason ``Rated {stars} with {sentiment}.`` + the no-thank-you sentence + the tail,
+    the tail's not-run list, empty strings elsewhere) and the other rows' from :func:`_decide_rows` through
+    :func:`_pack`, merged by one ``take`` per column. Canonical columns only (string ids without missing values,
+    ``Int64`` ratings, string platforms and labels, float scores); any other frame goes the tuple way."""
+    from .sentiment import UNKNOWN_LABEL
+
+    n = len(recs)
+    names = set(recs.columns)
+    has_label = state.has_sent
+
+    def arrow(c: str) -> pa.Array | None:  # the column as one Arrow string array (None: absent)
+        return _one_array(recs[c].array) if c in names else None
+
+    if (not QUIET_COLUMNS or not n or "review_id" not in names or "rating" not in names
+            or not _arrow_strings(recs["review_id"].dtype) or recs["review_id"].isna().any()
+            or not isinstance(recs["rating"].dtype, pd.Int64Dtype)
+            or any(c in names and not _arrow_strings(recs[c].dtype) for c in ("platform", "sentiment_label"))
+            or (has_label and "sentiment_score" in names
+                and not (recs["sentiment_score"].dtype == np.float64
+                         or isinstance(recs["sentiment_score"].dtype, pd.Float64Dtype)))):
+        return _pack(_decide_quiet(recs, state, by_hit, not_run, complaints))
+    settings = state.settings
+
+    def lit(v: str) -> pa.Scalar:
+        return pa.scalar(v, type=pa.large_string())
+
+    rid = arrow("review_id")
+    plat = arrow("platform")
+    if plat is None:
+        plat = pa.array(["other"] * n, type=pa.large_string())
+    else:  # str(p or "other")
+        plat = pc.if_else(pc.or_kleene(pc.is_null(plat), pc.equal(plat, "")), lit("other"), plat)
+    key = pc.binary_join_element_wise(plat, rid, lit(_KEY_SEP))
+    special = pa.array(list(by_hit.keys() | complaints.keys()), type=pa.large_string())
+    slow = (pc.is_in(key, value_set=special).to_numpy(zero_copy_only=False)
+            | pc.is_in(rid, value_set=special).to_numpy(zero_copy_only=False))
+    rating_arr = recs["rating"].array
+    slow |= rating_arr.isna()
+    rating = rating_arr.to_numpy(dtype=np.int64, na_value=0)
+    slow |= rating < 3
+    label = arrow("sentiment_label") if has_label else None
+    if label is not None:
+        def equal(value: str) -> np.ndarray:  # a missing label equals nothing
+            return pc.fill_null(pc.equal(label, value), False).to_numpy(zero_copy_only=False)
+
+        slow |= equal(UNKNOWN_LABEL)
+        slow |= (rating == 3) & equal("negative")
+    # the no-thank-you sentence per platform (None: the row is thanked, so not quiet)
+    plats, plat_code = np.unique(np.asarray(plat.to_numpy(zero_copy_only=False), dtype=object), return_inverse=True)
+    suffixes = [(_NO_THANKS_SETTING if not settings.thank_positive else
+                 _NO_THANKS_MESSAGE if reply_mode(str(p), settings) == "message" else None) for p in plats.tolist()]
+    slow |= np.array([sfx is None for sfx in suffixes], dtype=bool)[plat_code]
+    if slow.all():
+        return _pack(_decide_rows(recs, state, by_hit, not_run, complaints))
+    quiet = np.flatnonzero(~slow)
+    slow_at = np.flatnonzero(slow)
+    take = pa.array(quiet)
+    # the sentiment part: "{label} sentiment ({score:+.2f})", "{label} sentiment" or "sentiment not scored"
+    if label is not None:
+        qlab = label.take(take)
+        has = pc.fill_null(pc.not_equal(qlab, ""), False)  # `if label`: present and not empty
+        score = (recs["sentiment_score"].to_numpy(dtype=np.float64, na_value=np.nan)[quiet]
+                 if "sentiment_score" in names else np.full(len(quiet), np.nan))
+        scored = ~np.isnan(score)
+        bits, inverse = np.unique(score.view(np.int64), return_inverse=True)  # by bits: -0.0 is not 0.0
+        texts = pa.array([f"({x:+.2f})" for x in bits.view(np.float64).tolist()], type=pa.large_string())
+        score_txt = texts.take(pa.array(inverse.reshape(-1)))
+        with_score = pc.binary_join_element_wise(qlab, lit(" sentiment "), score_txt, lit(""))
+        plain = pc.binary_join_element_wise(qlab, lit(" sentiment"), lit(""))
+        sent = pc.if_else(has, pc.if_else(pa.array(scored), with_score, plain), lit("sentiment not scored"))
+    else:
+        sent = pa.array(["sentiment not scored"] * len(quiet), type=pa.large_string())
+    stars = pc.cast(pa.array(rating[quiet]), pa.large_string())
+    suffix = pa.array([s or "" for s in suffixes], type=pa.large_string()).take(pa.array(plat_code[quiet]))
+    # the tail and the not-run list: the row's not-run checks under its key, else under its bare id
+    tail0 = _tail0(state)
+    entries = list(not_run.items())
+    tail_of: dict[int, int] = {}  # per not-run list (by identity, as _decide_quiet shares them)
+    tails, joined = [tail0], [""]
+    entry_tail = []
+    for _, nr in entries:
+        got = tail_of.get(id(nr))
+        if got is None:
+            got = tail_of[id(nr)] = len(tails)
+            tails.append(tail0 + f" Checks that could not run: {', '.join(nr)}." if nr else tail0)
+            joined.append("|".join(nr))
+        entry_tail.append(got)
+    which = np.zeros(len(quiet), dtype=np.int64)
+    if entries:
+        nr_keys = pa.array([k for k, _ in entries], type=pa.large_string())
+        at = pc.coalesce(pc.index_in(key.take(take), value_set=nr_keys), pc.index_in(rid.take(take), value_set=nr_keys))
+        found = pc.is_valid(at).to_numpy(zero_copy_only=False)
+        which[found] = np.array(entry_tail, dtype=np.int64)[at.to_numpy(zero_copy_only=False)[found].astype(np.int64)]
+    which_a = pa.array(which)
+    tail = pa.array(tails, type=pa.large_string()).take(which_a)
+    reason = pc.binary_join_element_wise(lit("Rated "), stars, lit("★ with "), sent, lit("."), suffix, tail, lit(""))
+    nr_col = pa.array(joined, type=pa.large_string()).take(which_a)
+    # the other rows through the loop, then every column merged in row order
+    packed = _pack(_decide_rows(recs.iloc[slow_at], state, by_hit, not_run, complaints) if len(slow_at) else [])
+    order = np.empty(n, dtype=np.int64)
+    order[slow_at] = np.arange(len(slow_at))
+    order[quiet] = len(slow_at) + np.arange(len(quiet))
+    order_a = pa.array(order)
+    const = np.empty(n, dtype=np.int64)
+    const[slow_at] = np.arange(len(slow_at))
+    const[quiet] = len(slow_at)
+    const_a = pa.array(const)
+    own = {"action_reason": reason, "checks_not_run": nr_col}
+    cols = {}
+    for c in _DECIDED_COLUMNS:
+        done = _one_array(packed.columns[c])
+        if c in own:
+            cols[c] = pd.arrays.ArrowStringArray(pa.concat_arrays([done, _one_array(own[c])]).take(order_a))
+        else:
+            fill = pa.array(["none" if c == "action" else ""], type=pa.large_string())
+            cols[c] = pd.arrays.ArrowStringArray(pa.concat_arrays([done, fill]).take(const_a))
+    redo = [(int(slow_at[item[0]]), *item[1:]) for item in packed.redo]
+    return _PackedBlock(cols, redo, n)
 
 
 def _tail0(state: _DecisionState) -> str:
