@@ -14,7 +14,8 @@
         # the whole run_triage: its laps ("decisions" included), CPU, peak PSS of the process tree
         # run_triage's decision lap on 1M real stage outputs (captured from run_triage), chunked as the pool's
 
-``--blocks R`` times only what a decision worker does (``_decide_block`` over the frame in
+``--blocks R`` times only what a decision worker does (``_decide_packed``, or in older trees ``_pack`` of
+``_decide_block``, over the frame in
 ``DECISION_MAX_BLOCK``-row blocks, each a fresh page and memo, as the pool cuts it at this size), in this one
 process, R rounds, and prints the minimum CPU seconds (``time.process_time``) per review: steadier than the
 pool's figures on a loaded machine (no fork, no parent pass, no priority). Where the tree has a block index
@@ -330,14 +331,18 @@ def _blocks_only(P, tagged: pd.DataFrame, hits: pd.DataFrame, matches: pd.DataFr
             state = dataclasses.replace(state, blocks=index)
     load_start = _loadavg()
     best = float("inf")
+    packed, pack = getattr(P, "_decide_packed", None), getattr(P, "_pack", None)
     for _ in range(rounds):
         gc.collect()
         t = time.process_time()
         for start, stop in bounds:
-            if state.__dict__.get("blocks") is not None:
-                P._decide_block(recs.iloc[start:stop], state, whole=False, start=start)
+            at = {"start": start} if state.__dict__.get("blocks") is not None else {}
+            if packed is not None:  # what a pool task makes of its block: the packed columns
+                packed(recs.iloc[start:stop], state, whole=False, **at)
+            elif pack is not None:
+                pack(P._decide_block(recs.iloc[start:stop], state, whole=False, **at))
             else:
-                P._decide_block(recs.iloc[start:stop], state, whole=False)
+                P._decide_block(recs.iloc[start:stop], state, whole=False, **at)
         best = min(best, time.process_time() - t)
     extra = "" if index_cpu is None else f" (block index in the parent: {index_cpu:.3f} CPU s, not included)"
     print(f"{P.__file__}: {n:,} reviews, {len(bounds)} blocks of <= {size:,}: min CPU {best:.3f} s = "
