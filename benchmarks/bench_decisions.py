@@ -14,8 +14,8 @@
         # the whole run_triage: its laps ("decisions" included), CPU, peak PSS of the process tree
         # run_triage's decision lap on 1M real stage outputs (captured from run_triage), chunked as the pool's
 
-``--blocks R`` times only what a decision worker does (``_decide_packed``, or in older trees ``_pack`` of
-``_decide_block``, over the frame in
+``--blocks R`` times only what a decision worker does (``_decide_block(..., packed=True)``, or in older
+trees ``_pack`` of its tuples, over the frame in
 ``DECISION_MAX_BLOCK``-row blocks, each a fresh page and memo, as the pool cuts it at this size), in this one
 process, R rounds, and prints the minimum CPU seconds (``time.process_time``) per review: steadier than the
 pool's figures on a loaded machine (no fork, no parent pass, no priority). Where the tree has a block index
@@ -331,14 +331,17 @@ def _blocks_only(P, tagged: pd.DataFrame, hits: pd.DataFrame, matches: pd.DataFr
             state = dataclasses.replace(state, blocks=index)
     load_start = _loadavg()
     best = float("inf")
-    packed, pack = getattr(P, "_decide_packed", None), getattr(P, "_pack", None)
+    import inspect
+
+    packed = "packed" in inspect.signature(P._decide_block).parameters
+    pack = getattr(P, "_pack", None)
     for _ in range(rounds):
         gc.collect()
         t = time.process_time()
         for start, stop in bounds:
             at = {"start": start} if state.__dict__.get("blocks") is not None else {}
-            if packed is not None:  # what a pool task makes of its block: the packed columns
-                packed(recs.iloc[start:stop], state, whole=False, **at)
+            if packed:  # what a pool task makes of its block: the packed columns
+                P._decide_block(recs.iloc[start:stop], state, whole=False, packed=True, **at)
             elif pack is not None:
                 pack(P._decide_block(recs.iloc[start:stop], state, whole=False, **at))
             else:

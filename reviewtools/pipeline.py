@@ -1594,8 +1594,8 @@ def _decide_task(bounds: tuple[int, int]) -> _PackedBlock:
     recs, state, pri = _FORKED["decisions"]
     folder = _FORKED.get("shared")
     with _no_collection():
-        packed = _decide_packed(recs.iloc[bounds[0] : bounds[1]], state, whole=False,
-                                start=bounds[0] if state.blocks is not None else None)
+        packed = _decide_block(recs.iloc[bounds[0] : bounds[1]], state, whole=False,
+                               start=bounds[0] if state.blocks is not None else None, packed=True)
         packed.columns["priority"], packed.columns["priority_reason"] = _priority_rows(pri, *bounds)
     if folder is not None:
         packed = _to_shared(packed, folder, f"block-{bounds[0]}.arrow")
@@ -1625,7 +1625,7 @@ def _no_collection() -> Iterator[None]:
 
 
 def _decide_block(recs: pd.DataFrame, state: _DecisionState, whole: bool = True,
-                  start: int | None = None, quick: bool = True) -> list[tuple[Any, ...]]:
+                  start: int | None = None, quick: bool = True, packed: bool = False) -> Any:
     """Decide the rows of one block in order, as the serial loop would if the block were the whole frame.
 
     One tuple per row: ``(action, reason_head, reason_tail, draft, kind, where, lint, blocked, topic, rule_ids,
@@ -1636,9 +1636,12 @@ def _decide_block(recs: pd.DataFrame, state: _DecisionState, whole: bool = True,
     draft only, the row's values of :data:`_DRAFT_FIELDS`. ``start``: the rows are the block of ``state.blocks``
     starting at that row (their long rows found by the block index, not by their keys). ``quick``: the rows
     decided ``none`` without a draft are written by :func:`_decide_quiet` (the same tuples), only the others go
-    through the loop (:func:`_decide_rows`).
+    through the loop (:func:`_decide_rows`). ``packed``: instead of the tuples, their :func:`_pack`, the quiet
+    rows' columns built by Arrow (:func:`_quiet_packed`), as a pool task sends it back.
     """
     by_hit, not_run, complaints = _block_groups(recs, state, whole, start)
+    if packed:
+        return _quiet_packed(recs, state, by_hit, not_run, complaints)
     if quick:
         return _decide_quiet(recs, state, by_hit, not_run, complaints)
     return _decide_rows(recs, state, by_hit, not_run, complaints)
@@ -1664,13 +1667,6 @@ def _one_array(values: Any) -> pa.Array:
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
     return arr.cast(pa.large_string())
-
-
-def _decide_packed(recs: pd.DataFrame, state: _DecisionState, whole: bool = True,
-                   start: int | None = None) -> _PackedBlock:
-    """``_pack(_decide_block(recs, state, whole, start))``, the quiet rows' columns built by Arrow
-    (:func:`_quiet_packed`) rather than a tuple each."""
-    return _quiet_packed(recs, state, *_block_groups(recs, state, whole, start))
 
 
 #: Whether the decision workers build the quiet rows' columns with Arrow (:func:`_quiet_packed`) rather than a

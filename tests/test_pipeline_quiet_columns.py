@@ -1,9 +1,10 @@
 """The decision workers' quiet rows as Arrow columns (``pipeline._quiet_packed``, issue 8).
 
-``_decide_packed`` must give exactly ``_pack(_decide_block(...))`` (the tuple way, itself tested against the
-per-row loop in ``test_pipeline_quiet.py``): every column's values and dtype, the redo rows (their positions in
-the block), the row count, whatever the ratings, labels, scores (-0.0, NaN, missing), platforms, hits,
-complaints, not-run checks, settings and stages; frames that are not canonical take the tuple way.
+``_decide_block(..., packed=True)`` must give exactly ``_pack(_decide_block(...))`` (the tuple way, itself
+tested against the per-row loop in ``test_pipeline_quiet.py``): every column's values and dtype, the redo rows
+(their positions in the block), the row count, whatever the ratings, labels, scores (-0.0, NaN, missing),
+platforms, hits, complaints, not-run checks, settings, stages and chunking; frames that are not canonical take
+the tuple way.
 """
 
 from __future__ import annotations
@@ -46,9 +47,9 @@ def test_quiet_columns_equal_the_tuples(reviews, hit_rows, match_rows, thank, am
         frame = pd.concat([frame.iloc[i : i + size] for i in range(0, len(frame), size)], ignore_index=True)
     reply_settings = ReplySettings(thank_positive=thank, amazon_public_reply=amazon_public)
     recs, state = _state(frame, hits, matches, reply_settings, has_sent, stages)
-    _same(pipeline._decide_packed(recs, state), pipeline._pack(pipeline._decide_block(recs, state)))
+    _same(pipeline._decide_block(recs, state, packed=True), pipeline._pack(pipeline._decide_block(recs, state)))
     part = recs.iloc[cut:]  # a block of the rows, grouped by its keys
-    _same(pipeline._decide_packed(part, state, whole=False),
+    _same(pipeline._decide_block(part, state, whole=False, packed=True),
           pipeline._pack(pipeline._decide_block(part, state, whole=False)))
 
 
@@ -69,7 +70,7 @@ def test_quiet_columns_with_the_block_index():
     state = dataclasses.replace(state, blocks=index)
     for a, b in bounds:
         block = recs.iloc[a:b]
-        _same(pipeline._decide_packed(block, state, whole=False, start=a),
+        _same(pipeline._decide_block(block, state, whole=False, start=a, packed=True),
               pipeline._pack(pipeline._decide_block(block, state, whole=False, start=a)))
 
 
@@ -96,7 +97,7 @@ def test_other_frames_take_the_tuple_way(monkeypatch, change):
         return real(*a)
 
     monkeypatch.setattr(pipeline, "_decide_quiet", spy)
-    got = pipeline._decide_packed(recs, state)
+    got = pipeline._decide_block(recs, state, packed=True)
     assert calls == [1]
     _same(got, pipeline._pack(real(recs, state, *pipeline._block_groups(recs, state, True, None))))
 
@@ -112,7 +113,7 @@ def test_quiet_reasons_as_the_loop_writes_them():
     frame, hits, matches = _frames([{**r, "text_language": None, "reply_text": None, "replied_at": None,
                                      "author": None, "product_title": None} for r in reviews], [], [])
     recs, state = _state(frame, hits, matches, ReplySettings(), True, ())
-    got = pipeline._decide_packed(recs, state)
+    got = pipeline._decide_block(recs, state, packed=True)
     reasons = list(got.columns["action_reason"])
     assert reasons[0] == "Rated 5★ with positive sentiment (+0.90)." + pipeline._NO_THANKS_MESSAGE
     assert reasons[2] == "Rated 4★ with negative sentiment (-0.00)." + pipeline._NO_THANKS_MESSAGE
