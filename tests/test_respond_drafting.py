@@ -93,7 +93,7 @@ def test_no_bare_domain_without_a_dot(text):
 _DATES = st.one_of(
     st.none(), st.just(float("nan")), st.just(pd.NaT), st.just(pd.NA), st.just(np.datetime64("NaT")),
     st.datetimes(min_value=datetime.datetime(1678, 1, 1), max_value=datetime.datetime(2261, 12, 31)).flatmap(
-        lambda d: st.sampled_from([pd.Timestamp(d), pd.Timestamp(d, tz="UTC"), pd.Timestamp(d).tz_localize("Asia/Tokyo"),
+        lambda d: st.sampled_from([pd.Timestamp(d), pd.Timestamp(d, tz="UTC"), pd.Timestamp(d, tz="UTC").tz_convert("Asia/Tokyo"),
                                    d, np.datetime64(d), d.isoformat(), d.date()])),
 )
 
