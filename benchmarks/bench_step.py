@@ -1,0 +1,122 @@
+"""Where the CPU of run_triage's per-review step (``_run_stages``) goes: parent and children CPU seconds
+(``time.process_time`` / ``getrusage(RUSAGE_CHILDREN)``), the workers' CPU inside their tasks (the stages, the
+encoding of the results) and outside them (forking, unpickling the partitions, pickling the results back), the
+duplicate process's CPU, and the parent's share (warm-up, hand-out, decoding and joining).
+
+    PYTHONPATH=. .venv/bin/python benchmarks/bench_step.py --corpus benchmarks/out/reviews_100000_seed8.csv \
+        --processes 2 --repeat 2
+
+Run it with PYTHONPATH pointing at the tree being measured (an older tree lacks some hooks; they are skipped).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import time
+
+
+def _cpu(ru: resource.struct_rusage) -> float:
+    return ru.ru_utime + ru.ru_stime
+
+
+_LOG = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"bench_step_{os.getpid()}.log")
+_ORIG: dict = {}
+
+
+def _task(part):  # runs in the worker (forked, so found by name): CPU in the stages, in encoding
+    from reviewtools import pipeline
+
+    c0 = time.process_time()
+    if isinstance(part, tuple):  # bounds of rows of the inherited frame (newer trees)
+        part = pipeline._STAGE_FRAME.iloc[part[0] : part[1]]
+    timings: dict[str, float] = {}
+    scored, matches, hits, missing = pipeline.triage_partition(part, timings)
+    c1 = time.process_time()
+    out = (pipeline._encode(scored.drop(columns=list(part.columns))), pipeline._encode(matches),
+           pipeline._encode(hits), missing, timings)
+    c2 = time.process_time()
+    with open(_LOG, "a") as fh:
+        fh.write(f"task {os.getpid()} {c1 - c0:.4f} {c2 - c1:.4f}\n")
+    return out
+
+
+def _cross():
+    c0 = time.process_time()
+    out = _ORIG["cross"]()
+    with open(_LOG, "a") as fh:
+        fh.write(f"cross {os.getpid()} {time.process_time() - c0:.4f} 0\n")
+    return out
+
+
+_PARENT: dict[str, float] = {}
+
+
+def _timed(name, fn):
+    """``fn`` counting its CPU seconds in the parent under ``name``."""
+    def wrapped(*a, **k):
+        c0 = time.process_time()
+        try:
+            return fn(*a, **k)
+        finally:
+            _PARENT[name] = _PARENT.get(name, 0.0) + time.process_time() - c0
+    return wrapped
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--corpus", required=True)
+    ap.add_argument("--processes", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=1)
+    args = ap.parse_args()
+
+    from reviewtools import pipeline
+    from reviewtools.ingest import read_reviews
+
+    frame = read_reviews(args.corpus).reviews
+    orig_task = pipeline._partition_task
+    orig_cross = _ORIG["cross"] = pipeline._cross_review_task
+    log_path = _LOG
+
+    for name in ("_warm_worker", "_joined", "_decoded", "_trim_memory", "_cross_review_hits", "_encode"):
+        if hasattr(pipeline, name):
+            setattr(pipeline, name, _timed(name, getattr(pipeline, name)))
+    for r in range(args.repeat):
+        _PARENT.clear()
+        if os.path.exists(log_path):
+            os.unlink(log_path)
+        pipeline._partition_task = _task
+        pipeline._cross_review_task = _cross
+        timings: dict[str, float] = {}
+        k0 = _cpu(resource.getrusage(resource.RUSAGE_CHILDREN))
+        p0 = time.process_time()
+        w0 = time.perf_counter()
+        pipeline._run_stages(frame, args.processes, timings, encoded=True)
+        wall = time.perf_counter() - w0
+        parent = time.process_time() - p0
+        kids = _cpu(resource.getrusage(resource.RUSAGE_CHILDREN)) - k0
+        pipeline._partition_task = orig_task
+        pipeline._cross_review_task = orig_cross
+        stage = enc = crossc = 0.0
+        ntask = 0
+        with open(log_path) as fh:
+            for line in fh:
+                kind, _, a, b = line.split()
+                if kind == "task":
+                    stage += float(a)
+                    enc += float(b)
+                    ntask += 1
+                else:
+                    crossc += float(a)
+        os.unlink(log_path)
+        busy = sum(timings.get(k, 0.0) for k in ("sentiment", "topics", "checks"))
+        print(f"run {r}: wall {wall:.2f} s  CPU parent {parent:.2f} + children {kids:.2f} = {parent + kids:.2f} s | "
+              f"tasks {ntask}: stages CPU {stage:.2f} (busy wall {busy:.2f}), encode {enc:.2f}; "
+              f"cross CPU {crossc:.2f} (wall {timings.get('duplicates_beside', 0):.2f}); "
+              f"children outside tasks {kids - stage - enc - crossc:.2f} | load {os.getloadavg()[0]:.2f}",
+              flush=True)
+        print("   parent CPU: " + ", ".join(f"{k} {v:.2f}" for k, v in _PARENT.items()), flush=True)
+
+
+if __name__ == "__main__":
+    main()
