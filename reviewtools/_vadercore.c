@@ -2744,6 +2744,8 @@ typedef struct {
     Py_ssize_t *off;   /* per literal: its code points are pool[off[i] : off[i] + len[i]] */
     Py_ssize_t *len;
     uint32_t *pool;
+    uint64_t *key8;    /* per literal: its characters as bytes (little-endian), when all are Latin-1 and at most 8 */
+    unsigned char *short1;  /* per literal: whether key8 holds it */
     TpSlot *slot;      /* open addressing (load <= 1/2): the literal's hash and index, or index -1 */
     uint64_t mask;
     uint64_t bloom[TP_BLOOM_WORDS];  /* bit (hash >> 50) of each literal: most words miss here, in 2 KB */
@@ -2785,7 +2787,7 @@ static inline __attribute__((always_inline)) uint64_t tp_hash(const unsigned cha
 
 static void tp_table_free(TpTable *t)
 {
-    free(t->hash); free(t->off); free(t->len); free(t->pool); free(t->slot);
+    free(t->hash); free(t->off); free(t->len); free(t->pool); free(t->slot); free(t->key8); free(t->short1);
     memset(t, 0, sizeof(*t));
 }
 
@@ -2832,8 +2834,10 @@ static int tp_table_build(TpTable *t, PyObject *keys)
     t->len = malloc(sizeof(Py_ssize_t) * (n + 1));
     t->pool = malloc(sizeof(uint32_t) * (total + 1));
     t->slot = malloc(sizeof(TpSlot) * cap);
+    t->key8 = calloc((size_t)n + 1, sizeof(uint64_t));
+    t->short1 = calloc((size_t)n + 1, 1);
     t->mask = cap - 1;
-    if (!t->hash || !t->off || !t->len || !t->pool || !t->slot) {
+    if (!t->hash || !t->off || !t->len || !t->pool || !t->slot || !t->key8 || !t->short1) {
         tp_table_free(t);
         PyErr_NoMemory();
         return -1;
@@ -2851,10 +2855,16 @@ static int tp_table_build(TpTable *t, PyObject *keys)
             PyErr_NoMemory();
             return -1;
         }
+        int is1 = len <= 8;
         for (Py_ssize_t j = 0; j < len; j++) {
             Py_UCS4 c = PyUnicode_READ(kind, data, j);
             t->pool[used + j] = (uint32_t)c;
             low[j] = (unsigned char)(c & 0xFF);
+            if (c > 0xFF) is1 = 0;
+        }
+        if (is1) {
+            t->short1[i] = 1;
+            t->key8[i] = tp_load(low, len, len);
         }
         uint64_t h = tp_hash(low, len, len);
         free(low);
@@ -2873,13 +2883,18 @@ static int tp_table_build(TpTable *t, PyObject *keys)
 
 /* The literal equal to text[start : start + len] (hash h), or -1. */
 static inline __attribute__((always_inline)) Py_ssize_t tp_lookup(const TpTable *t, uint64_t h, int kind,
-                                                                  const void *data, Py_ssize_t start, Py_ssize_t len)
+                                                                  const void *data, Py_ssize_t start, Py_ssize_t len,
+                                                                  const unsigned char *bytes, Py_ssize_t avail)
 {
     if (!(t->bloom[(h >> 50) >> 6] & ((uint64_t)1 << ((h >> 50) & 63)))) return -1;  /* no literal has this hash */
     for (uint64_t s = h & t->mask;; s = (s + 1) & t->mask) {
         Py_ssize_t i = t->slot[s].lit;
         if (i < 0) return -1;
         if (t->slot[s].hash != h || t->len[i] != len) continue;
+        if (bytes && t->short1[i]) {  /* a Latin-1 text and a literal of at most 8 Latin-1 characters */
+            if (tp_load(bytes + start, len, avail) == t->key8[i]) return i;
+            continue;
+        }
         const uint32_t *p = t->pool + t->off[i];
         Py_ssize_t j = 0;
         while (j < len && p[j] == (uint32_t)PyUnicode_READ(kind, data, start + j)) j++;
@@ -2945,6 +2960,9 @@ vc_topic_attempts(PyObject *self, PyObject *args)
     int64_t *seen = NULL, *pstamp = NULL;
     unsigned char *wbuf = NULL;
     Py_ssize_t *edges = NULL, ecap = 0;
+    char *fast_ok = NULL, *fast_firsts = NULL;
+    int64_t *fast_uptr = NULL, *fast_fptr = NULL;
+    TpVec fast_units = {0}, fast_phr = {0};
     const int64_t *exact_ptr = tp_int64s(o_exact_ptr, &bv[0], "exact_ptr");
     const int64_t *exact_units = exact_ptr ? tp_int64s(o_exact_units, &bv[1], "exact_units") : NULL;
     const int64_t *prefix_ptr = exact_units ? tp_int64s(o_prefix_ptr, &bv[2], "prefix_ptr") : NULL;
@@ -2996,6 +3014,51 @@ vc_topic_attempts(PyObject *self, PyObject *args)
             PyErr_SetString(PyExc_ValueError, "topic_attempts: a unit out of range");
             goto done;
         }
+    /* Per exact literal, its units sorted and distinct (what the loop below makes of a word that matches that
+       literal and no prefix literal, nearly every matching word), whether one of them begins a phrase, and the
+       phrases those units begin in the order the attempts are tried (units in order, then each unit's
+       phrases). A literal whose units are out of range or too many keeps the general path (and its errors). */
+    fast_ok = calloc((size_t)(exact.n > 0 ? exact.n : 1), 1);
+    fast_firsts = calloc((size_t)(exact.n > 0 ? exact.n : 1), 1);
+    fast_uptr = malloc(sizeof(int64_t) * (size_t)(exact.n + 1));
+    fast_fptr = malloc(sizeof(int64_t) * (size_t)(exact.n + 1));
+    if (!fast_ok || !fast_firsts || !fast_uptr || !fast_fptr) { PyErr_NoMemory(); goto done; }
+    fast_uptr[0] = 0;
+    fast_fptr[0] = 0;
+    for (Py_ssize_t lit = 0; lit < exact.n; lit++) {
+        int64_t cnt = exact_ptr[lit + 1] - exact_ptr[lit];
+        int good = exact_ptr[lit] >= 0 && cnt >= 0 && cnt <= TP_MAX_UNITS
+                   && exact_ptr[lit + 1] <= (int64_t)(bv[1].len / 8);
+        int64_t tmp[TP_MAX_UNITS];
+        int m = 0;
+        if (good) {
+            int nu = 0;
+            for (int64_t j = exact_ptr[lit]; j < exact_ptr[lit + 1]; j++) tmp[nu++] = exact_units[j];
+            for (int a = 1; a < nu; a++) {
+                int64_t x = tmp[a];
+                int b = a - 1;
+                while (b >= 0 && tmp[b] > x) { tmp[b + 1] = tmp[b]; b--; }
+                tmp[b + 1] = x;
+            }
+            for (int a = 0; a < nu; a++) {
+                if (m && tmp[m - 1] == tmp[a]) continue;
+                if (tmp[a] < 0 || tmp[a] >= n_units) { good = 0; break; }
+                tmp[m++] = tmp[a];
+            }
+        }
+        fast_ok[lit] = (char)good;
+        if (!good) m = 0;
+        for (int a = 0; a < m; a++) {
+            if (tp_push(&fast_units, tmp[a]) < 0) goto done;
+            int64_t u = tmp[a];
+            for (int64_t f = first_ptr[u]; f < first_ptr[u + 1]; f++) {
+                fast_firsts[lit] = 1;
+                if (tp_push(&fast_phr, first_phrases[f]) < 0) goto done;
+            }
+        }
+        fast_uptr[lit + 1] = fast_units.n;
+        fast_fptr[lit + 1] = fast_phr.n;
+    }
     int64_t units[TP_MAX_UNITS];
     for (Py_ssize_t r = 0; r < n; r++) {
         PyObject *s = PyList_GET_ITEM(texts, r);
@@ -3068,14 +3131,36 @@ vc_topic_attempts(PyObject *self, PyObject *args)
             if (wlen <= max_exact)  /* else no exact literal is so long: not looked up below */
                 h = tp_hash(wb, wlen, avail);
             int nu = 0;
-            Py_ssize_t lit = i - start > max_exact ? -1 : tp_lookup(&exact, h, kind, data, start, i - start);
-            if (lit >= 0)
+            Py_ssize_t lit = i - start > max_exact ? -1 : tp_lookup(&exact, h, kind, data, start, i - start, bytes, avail);
+            if (lit >= 0 && fast_ok[lit]) {  /* the literal's units, unless a prefix literal adds some */
+                Py_ssize_t plit[TP_MAX_PLEN];
+                int npl = 0;
+                for (int q = 0; q < np_; q++) {
+                    Py_ssize_t pq = tp_lookup(&prefix, ph[q], kind, data, start, pl[q], bytes, avail);
+                    if (pq >= 0) plit[npl++] = pq;
+                }
+                if (!npl) {
+                    for (int64_t j = fast_uptr[lit]; j < fast_uptr[lit + 1]; j++) seen[fast_units.v[j]] = stamp;
+                    if (fast_firsts[lit]
+                        && (tp_push(&pend, (int64_t)start) < 0 || tp_push(&pend, -1 - (int64_t)lit) < 0
+                            || tp_push(&pend, 0) < 0))
+                        goto done;
+                    continue;
+                }
+                for (int64_t j = exact_ptr[lit]; j < exact_ptr[lit + 1]; j++) units[nu++] = exact_units[j];
+                for (int q = 0; q < npl; q++)
+                    for (int64_t j = prefix_ptr[plit[q]]; j < prefix_ptr[plit[q] + 1]; j++) {
+                        if (nu == TP_MAX_UNITS) goto too_many;
+                        units[nu++] = prefix_units[j];
+                    }
+                np_ = 0;  /* looked up */
+            } else if (lit >= 0)
                 for (int64_t j = exact_ptr[lit]; j < exact_ptr[lit + 1]; j++) {
                     if (nu == TP_MAX_UNITS) goto too_many;
                     units[nu++] = exact_units[j];
                 }
             for (int q = 0; q < np_; q++) {
-                lit = tp_lookup(&prefix, ph[q], kind, data, start, pl[q]);
+                lit = tp_lookup(&prefix, ph[q], kind, data, start, pl[q], bytes, avail);
                 if (lit >= 0)
                     for (int64_t j = prefix_ptr[lit]; j < prefix_ptr[lit + 1]; j++) {
                         if (nu == TP_MAX_UNITS) goto too_many;
@@ -3112,6 +3197,23 @@ vc_topic_attempts(PyObject *self, PyObject *args)
         }
         for (Py_ssize_t q = 0; q < pend.n; q += 3) {
             int64_t at = pend.v[q], base = pend.v[q + 1], cnt = pend.v[q + 2];
+            if (base < 0) {  /* an exact literal's phrases, precomputed */
+                int64_t lit = -1 - base;
+                for (int64_t f = fast_fptr[lit]; f < fast_fptr[lit + 1]; f++) {
+                    int64_t p = fast_phr.v[f];
+                    int ok = 1;
+                    if (pstamp[p] >> 1 == stamp)
+                        ok = (int)(pstamp[p] & 1);
+                    else {
+                        for (int64_t j = phrase_ptr[p]; j < phrase_ptr[p + 1]; j++)
+                            if (seen[phrase_units[j]] != stamp) { ok = 0; break; }
+                        pstamp[p] = 2 * stamp + ok;
+                    }
+                    if (ok && (tp_push(&rows, (int64_t)r) < 0 || tp_push(&offs, at) < 0 || tp_push(&phr, p) < 0))
+                        goto done;
+                }
+                continue;
+            }
             for (int64_t a = 0; a < cnt; a++) {
                 int64_t u = pool.v[base + a];
                 for (int64_t f = first_ptr[u]; f < first_ptr[u + 1]; f++) {
@@ -3150,6 +3252,8 @@ done:
     free(pstamp);
     free(wbuf);
     free(edges);
+    free(fast_ok); free(fast_firsts); free(fast_uptr); free(fast_fptr);
+    free(fast_units.v); free(fast_phr.v);
     return res;
 }
 
