@@ -5,6 +5,7 @@ duplicate process's CPU, and the parent's share (warm-up, hand-out, decoding and
 
     PYTHONPATH=. .venv/bin/python benchmarks/bench_step.py --corpus benchmarks/out/reviews_100000_seed8.csv \
         --processes 2 --repeat 2
+    PYTHONPATH=. .venv/bin/python benchmarks/bench_step.py --corpus ... --ingest-only [--prewarm]
 
 Run it with PYTHONPATH pointing at the tree being measured (an older tree lacks some hooks; they are skipped).
 """
@@ -68,12 +69,36 @@ def main() -> None:
     ap.add_argument("--corpus", required=True)
     ap.add_argument("--processes", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--prewarm", action="store_true", help="load the language model in a thread while read_reviews runs (the warm-up "
+                    "then finds it loaded; functools.cache: a load still running is not joined, so only for timing)")
+    ap.add_argument("--ingest-only", action="store_true", help="only ingest and the warm-up after it")
     args = ap.parse_args()
 
     from reviewtools import pipeline
     from reviewtools.ingest import read_reviews
 
+    if args.prewarm:  # the experiment: py3langid's model loaded in a thread while the export is read
+        import threading
+
+        from reviewtools import rules
+
+        threading.Thread(target=lambda: rules._automaton(rules._language_identifier()), daemon=True).start()
+    w0, c0 = time.perf_counter(), time.process_time()
     frame = read_reviews(args.corpus).reviews
+    w1, c1 = time.perf_counter(), time.process_time()
+    if args.prewarm:
+        import threading
+
+        for t in threading.enumerate():
+            if t is not threading.current_thread() and t.daemon:
+                t.join()
+    pipeline._warm_worker()  # what _run_stages does first
+    w2, c2 = time.perf_counter(), time.process_time()
+    print(f"ingest wall {w1 - w0:.2f} s CPU {c1 - c0:.2f} s; warm-up after it wall {w2 - w1:.2f} s CPU {c2 - c1:.2f} s;"
+          f" together wall {w2 - w0:.2f} s CPU {c2 - c0:.2f} s{' (prewarm)' if args.prewarm else ''}"
+          f" | load {os.getloadavg()[0]:.2f}", flush=True)
+    if args.ingest_only:
+        return
     orig_task = pipeline._partition_task
     orig_cross = _ORIG["cross"] = pipeline._cross_review_task
     log_path = _LOG

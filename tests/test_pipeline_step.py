@@ -1,6 +1,5 @@
 """The per-review step of run_triage (``_run_stages``): forked workers slice the frame they inherited
-(``_STAGE_FRAME``) instead of being sent their rows pickled, and the result is the serial one; ``prewarm`` starts
-the language model's load early and changes nothing, called or not."""
+(``_STAGE_FRAME``) instead of being sent their rows pickled, and the result is the serial one."""
 
 from __future__ import annotations
 
@@ -89,3 +88,4 @@ def test_stage_frame_cleared_when_a_worker_fails(monkeypatch):
 
 def _failing_task(part):
     raise RuntimeError("boom")
+
