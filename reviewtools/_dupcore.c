@@ -31,9 +31,15 @@
 #include <emmintrin.h>
 #endif
 
-typedef struct { /* a text's facts, by its position in size order */
-    int64_t id, off, len, size, rest, last, n_index, index_rest, index_last;
+typedef struct { /* a text's facts as a candidate, by its position in size order (32 bytes, two to a cache line:
+                   one line read per candidate) */
+    int64_t off, index_last;
+    int32_t id, len, size, index_rest;
 } Text;
+
+typedef struct { /* a text's facts as a probe, by its position in size order (read in order) */
+    int64_t rest, last, n_index;
+} Probe;
 
 /* how far ahead the probe loop prefetches posting lists' spans and heads */
 #define PREFETCH_SPAN 8
@@ -49,14 +55,25 @@ typedef struct { /* a text's facts, by its position in size order */
 /* pair sizes whose needed overlap is looked up (larger ones are computed) */
 #define NEED_TABLE ((int64_t)1 << 22)
 
-typedef struct { /* one posting list's entries still in reach of the size filter: lists[lo:end] */
-    size_t lo, end;
+typedef struct { /* one posting list's entries still in reach of the size filter: lists[lo:end] (8 bytes: the
+                   spans are read at random, one per probe; join refuses 2^32 or more entries) */
+    uint32_t lo, end;
 } Span;
 
 typedef struct {
     int64_t *data;
     size_t len, cap;
 } Out;
+
+/* a candidate pair that passed the prefix-count bound, waiting for its merge: the probe loop keeps MERGE_AHEAD
+   of them in a ring and merges the oldest as it adds one, so both rows are fetched while others are worked on
+   (a probe rarely has more than one survivor: the prefetch within one probe's candidates came too late). At 1M
+   about 2.6M pairs are queued and 2.4M of them give up in the merge. */
+#define MERGE_AHEAD 16
+typedef struct {
+    const uint32_t *a, *b;
+    int64_t na, nb, tot, x, y;
+} Pending;
 
 static int out_push(Out *o, int64_t u, int64_t v, int64_t ov) {
     if (o->len + 3 > o->cap) {
@@ -71,6 +88,9 @@ static int out_push(Out *o, int64_t u, int64_t v, int64_t ov) {
     o->data[o->len++] = ov;
     return 0;
 }
+
+/* the set bits of a 4-bit mask (__builtin_popcount is a library call without -mpopcnt) */
+static const uint8_t POP4[16] = {0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4};
 
 /* |a & b| for two ascending rank rows (each without repeats), giving up (returning -1) once `need` cannot be
    reached (what is left of the shorter row cannot make it up). */
@@ -89,7 +109,7 @@ static int64_t merge_count(const uint32_t *a, int64_t na, const uint32_t *b, int
         eq = _mm_or_si128(eq, _mm_cmpeq_epi32(va, _mm_shuffle_epi32(vb, _MM_SHUFFLE(0, 3, 2, 1))));
         eq = _mm_or_si128(eq, _mm_cmpeq_epi32(va, _mm_shuffle_epi32(vb, _MM_SHUFFLE(1, 0, 3, 2))));
         eq = _mm_or_si128(eq, _mm_cmpeq_epi32(va, _mm_shuffle_epi32(vb, _MM_SHUFFLE(2, 1, 0, 3))));
-        c += __builtin_popcount((unsigned)_mm_movemask_ps(_mm_castsi128_ps(eq)));
+        c += POP4[_mm_movemask_ps(_mm_castsi128_ps(eq))];
         uint32_t amax = a[i + 3], bmax = b[j + 3];
         i += amax <= bmax ? 4 : 0;
         j += bmax <= amax ? 4 : 0;
@@ -114,6 +134,17 @@ static int check(Py_buffer *b, Py_ssize_t itemsize, Py_ssize_t n, const char *na
     return 0;
 }
 
+/* a queued pair's merge, the numpy path's float Jaccard test, and its triple (u < v) out if near; -1: no memory */
+static int merge_pending(const Pending *p, double t, const int32_t *need_of, int64_t n_need, double need_f, double eps,
+                         Out *out) {
+    int64_t need = p->tot < n_need ? (int64_t)need_of[p->tot] : (int64_t)ceil(need_f * (double)p->tot - eps);
+    int64_t ov = merge_count(p->a, p->na, p->b, p->nb, need);
+    if (ov < 0) return 0;
+    double jac = (double)ov / (double)(p->tot - ov); /* the numpy path's float test */
+    if (!(jac >= t)) return 0;
+    return out_push(out, p->x < p->y ? p->x : p->y, p->x < p->y ? p->y : p->x, ov);
+}
+
 static PyObject *join(PyObject *self, PyObject *args) {
     Py_buffer b_rank, b_off, b_npre, b_size, b_order, b_last, b_rest;
     double t, eps;
@@ -128,8 +159,8 @@ static PyObject *join(PyObject *self, PyObject *args) {
     if (check(&b_off, 8, n + 1, "off") || check(&b_npre, 8, n, "n_prefix") || check(&b_order, 8, n, "order") ||
         check(&b_last, 8, n, "last") || check(&b_rest, 8, n, "rest") || check(&b_rank, 4, n_entries, "rank"))
         goto done;
-    if (n >= INT32_MAX) {
-        PyErr_SetString(PyExc_ValueError, "_dupcore.join: too many texts");
+    if (n >= INT32_MAX || n_entries >= (Py_ssize_t)UINT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "_dupcore.join: too many texts or shingle entries");
         goto done;
     }
     const uint32_t *rank = (const uint32_t *)b_rank.buf;
@@ -173,44 +204,48 @@ static PyObject *join(PyObject *self, PyObject *args) {
     }
     /* the inverted index of index-prefix shingles: one list per rank, filled in size order as texts are probed;
        entries are positions in size order */
-    size_t *start = (size_t *)calloc((size_t)n_tok + 1, sizeof(size_t));
-    Span *span = (Span *)malloc(((size_t)n_tok + 1) * sizeof(Span)); /* each list's live part */
+    Span *span = (Span *)calloc((size_t)n_tok + 1, sizeof(Span)); /* each list's live part */
     int64_t max_size = 0;
     for (Py_ssize_t x = 0; x < n; x++) max_size = size[x] > max_size ? size[x] : max_size;
     int64_t n_need = 2 * max_size + 1 < NEED_TABLE ? 2 * max_size + 1 : NEED_TABLE;
     int32_t *need_of = (int32_t *)malloc((size_t)n_need * sizeof(int32_t));
+    const double need_f = t / (1.0 + t);
 #define NEED(tot) ((tot) < n_need ? (int64_t)need_of[tot] : (int64_t)ceil(need_f * (double)(tot) - eps))
     int32_t *lists = (int32_t *)malloc((total ? total : 1) * sizeof(int32_t));
     int32_t *count = (int32_t *)calloc((size_t)n + 1, sizeof(int32_t));
     int32_t *touched = (int32_t *)malloc(((size_t)n + 1) * sizeof(int32_t));
-    Text *texts = (Text *)malloc(((size_t)n + 1) * sizeof(Text));
-    if (!need_of || !nidx || !start || !span || !lists || !count || !touched || !texts) {
+    char *texts_mem = (char *)malloc(((size_t)n + 1) * sizeof(Text) + 64);
+    Text *texts = texts_mem ? (Text *)(texts_mem + (64 - (uintptr_t)texts_mem % 64)) : NULL;
+    Probe *probe = (Probe *)malloc(((size_t)n + 1) * sizeof(Probe));
+    if (!need_of || !nidx || !span || !lists || !count || !touched || !texts || !probe) {
         failed = 1;
     } else {
         for (Py_ssize_t x = 0; x < n; x++)
-            for (int64_t k = 0; k < nidx[x]; k++) start[rank[off[x] + k] + 1]++;
-        for (uint32_t r = 0; r < n_tok; r++) start[r + 1] += start[r];
-        for (uint32_t r = 0; r <= n_tok; r++) span[r].lo = span[r].end = start[r];
+            for (int64_t k = 0; k < nidx[x]; k++) span[rank[off[x] + k] + 1].end++; /* list sizes */
+        for (uint32_t r = 0; r < n_tok; r++) span[r + 1].end += span[r].end; /* list starts */
+        for (uint32_t r = 0; r <= n_tok; r++) span[r].lo = span[r].end;
         /* each text's facts by its position in size order (one cache line per candidate) */
         for (Py_ssize_t i = 0; i < n; i++) {
             int64_t x = order[i];
-            texts[i].id = x;
+            texts[i].id = (int32_t)x;
             texts[i].off = off[x];
-            texts[i].len = off[x + 1] - off[x];
-            texts[i].size = size[x];
-            texts[i].rest = rest[x];
-            texts[i].last = last[x];
-            texts[i].n_index = nidx[x];
-            texts[i].index_rest = off[x + 1] - off[x] - nidx[x]; /* size - index prefix (its private part + nidx) */
+            texts[i].len = (int32_t)(off[x + 1] - off[x]);
+            texts[i].size = (int32_t)size[x];
+            probe[i].rest = rest[x];
+            probe[i].last = last[x];
+            probe[i].n_index = nidx[x];
+            texts[i].index_rest = (int32_t)(off[x + 1] - off[x] - nidx[x]); /* size - index prefix (its private part + nidx) */
             texts[i].index_last = nidx[x] ? (int64_t)rank[off[x] + nidx[x] - 1] : -1;
         }
         /* the overlap a pair of tot shingles in all needs, ceil(t / (1 + t) * tot - eps), as in the numpy path's
            bound; from a table up to the largest pair */
-        const double need_f = t / (1.0 + t);
         for (int64_t tot = 0; tot < n_need; tot++) need_of[tot] = (int32_t)ceil(need_f * (double)tot - eps);
+        Pending ring[MERGE_AHEAD];
+        uint64_t n_pending = 0; /* survivors queued so far; the last min(n_pending, MERGE_AHEAD) are in the ring */
         Py_ssize_t min_pos = 0; /* the first position whose size the size filter allows beside the current x */
         for (Py_ssize_t i = 0; i < n && !failed; i++) {
             const Text *tx = &texts[i];
+            const Probe *tp = &probe[i];
             int64_t x = tx->id;
             int64_t np_x = npre[x];
             if (np_x == 0) continue;
@@ -241,35 +276,39 @@ static PyObject *join(PyObject *self, PyObject *args) {
                 count[yi] = 0;
                 const Text *ty = &texts[yi];
                 /* the prefix-count bound: common shingles past the prefix that ends first */
-                int64_t r_x = tx->rest, r_y = ty->index_rest, l_x = tx->last, l_y = ty->index_last;
+                int64_t r_x = tp->rest, r_y = ty->index_rest, l_x = tp->last, l_y = ty->index_last;
                 int64_t more = l_x < l_y ? r_x : (l_y < l_x ? r_y : (r_x < r_y ? r_x : r_y));
                 if (c + more >= NEED(sx + ty->size)) touched[n_left++] = yi;
             }
-            for (Py_ssize_t q = 0; q < n_left; q++) { /* the survivors' overlaps, merged; rows fetched early */
-                if (q + PREFETCH_HEAD < n_left) PREFETCH(rank + texts[touched[q + PREFETCH_HEAD]].off);
+            for (Py_ssize_t q = 0; q < n_left && !failed; q++) { /* the survivors, queued for their merges */
                 const Text *ty = &texts[touched[q]];
-                int64_t tot = sx + ty->size;
-                int64_t ov = merge_count(px, tx->len, rank + ty->off, ty->len, NEED(tot));
-                if (ov < 0) continue;
-                double jac = (double)ov / (double)(tot - ov); /* the numpy path's float test */
-                if (!(jac >= t)) continue;
-                int64_t y = ty->id;
-                if (out_push(&out, x < y ? x : y, x < y ? y : x, ov)) {
-                    failed = 1;
-                    break;
-                }
+                Pending *pd = &ring[n_pending % MERGE_AHEAD];
+                if (n_pending >= MERGE_AHEAD && merge_pending(pd, t, need_of, n_need, need_f, eps, &out)) failed = 1;
+                pd->a = px;
+                pd->na = tx->len;
+                pd->b = rank + ty->off;
+                pd->nb = ty->len;
+                pd->tot = sx + ty->size;
+                pd->x = x;
+                pd->y = ty->id;
+                PREFETCH(pd->b); /* the candidate's row (x's was just read; most merges give up in its first line) */
+                n_pending++;
             }
-            for (int64_t k = 0; k < tx->n_index; k++) lists[span[px[k]].end++] = (int32_t)i;
+            for (int64_t k = 0; k < tp->n_index; k++) lists[span[px[k]].end++] = (int32_t)i;
         }
+        /* the merges still queued, oldest first */
+        uint64_t first = n_pending > MERGE_AHEAD ? n_pending - MERGE_AHEAD : 0;
+        for (uint64_t q = first; q < n_pending && !failed; q++)
+            if (merge_pending(&ring[q % MERGE_AHEAD], t, need_of, n_need, need_f, eps, &out)) failed = 1;
     }
     free(nidx);
     free(need_of);
-    free(start);
     free(span);
     free(lists);
     free(count);
     free(touched);
-    free(texts);
+    free(texts_mem);
+    free(probe);
     Py_END_ALLOW_THREADS
     if (failed) {
         free(out.data);

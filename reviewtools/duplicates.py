@@ -768,7 +768,7 @@ def _near_pairs(norm: pa.Array | _TextRows | list[Any], n_words: np.ndarray | No
     last = np.zeros(n_texts, dtype=np.int64)  # rank of the last shingle of each live text's prefix
     last[live] = t_rank[off[:-1][live] + n_prefix[live] - 1]
     _lap("prefixes", t0)
-    if _native() is not None:  # the native join (same pairs, same overlaps)
+    if _native() is not None and len(t_rank) < 2**32 - 1:  # the native join (same pairs, same overlaps)
         cand_u, cand_v, overlap = _native_join(t_rank, off, n_prefix, size, prefix, last)
         _lap("candidates and verification (native)", t0)
         if len(cand_u) == 0:
