@@ -28,6 +28,15 @@ _ORIG: dict = {}
 def _task(part):  # runs in the worker (forked, so found by name): CPU in the stages, in encoding
     from reviewtools import pipeline
 
+    if os.environ.get("BENCH_STEP_MALLOPT") and not _ORIG.get("mallopt"):  # experiment: glibc keeps its heap
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        mb = int(os.environ["BENCH_STEP_MALLOPT"])
+        libc.mallopt(-3, mb << 20)  # M_MMAP_THRESHOLD
+        libc.mallopt(-1, 4 * mb << 20)  # M_TRIM_THRESHOLD
+        _ORIG["mallopt"] = True
+    r0 = resource.getrusage(resource.RUSAGE_SELF)
     c0 = time.process_time()
     if isinstance(part, tuple):  # bounds of rows of the inherited frame (newer trees)
         part = pipeline._STAGE_FRAME.iloc[part[0] : part[1]]
@@ -37,8 +46,10 @@ def _task(part):  # runs in the worker (forked, so found by name): CPU in the st
     out = (pipeline._encode(scored.drop(columns=list(part.columns))), pipeline._encode(matches),
            pipeline._encode(hits), missing, timings)
     c2 = time.process_time()
+    r1 = resource.getrusage(resource.RUSAGE_SELF)
     with open(_LOG, "a") as fh:
-        fh.write(f"task {os.getpid()} {c1 - c0:.4f} {c2 - c1:.4f}\n")
+        fh.write(f"task {os.getpid()} {c1 - c0:.4f} {c2 - c1:.4f} {r1.ru_stime - r0.ru_stime:.4f} "
+                 f"{r1.ru_minflt - r0.ru_minflt}\n")
     return out
 
 
@@ -113,6 +124,7 @@ def main() -> None:
         pipeline._partition_task = _task
         pipeline._cross_review_task = _cross
         timings: dict[str, float] = {}
+        s0, ks0 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
         k0 = _cpu(resource.getrusage(resource.RUSAGE_CHILDREN))
         p0 = time.process_time()
         w0 = time.perf_counter()
@@ -120,14 +132,21 @@ def main() -> None:
         wall = time.perf_counter() - w0
         parent = time.process_time() - p0
         kids = _cpu(resource.getrusage(resource.RUSAGE_CHILDREN)) - k0
+        s1, ks1 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        split = (f"parent user {s1.ru_utime - s0.ru_utime:.2f} sys {s1.ru_stime - s0.ru_stime:.2f} "
+                 f"minflt {s1.ru_minflt - s0.ru_minflt}; children user {ks1.ru_utime - ks0.ru_utime:.2f} "
+                 f"sys {ks1.ru_stime - ks0.ru_stime:.2f} minflt {ks1.ru_minflt - ks0.ru_minflt}")
         pipeline._partition_task = orig_task
         pipeline._cross_review_task = orig_cross
         stage = enc = crossc = 0.0
         ntask = 0
+        tsys, tflt = 0.0, 0
         with open(log_path) as fh:
             for line in fh:
-                kind, _, a, b = line.split()
+                kind, _, a, b, *rest = line.split()
                 if kind == "task":
+                    tsys += float(rest[0])
+                    tflt += int(rest[1])
                     stage += float(a)
                     enc += float(b)
                     ntask += 1
@@ -138,9 +157,9 @@ def main() -> None:
         print(f"run {r}: wall {wall:.2f} s  CPU parent {parent:.2f} + children {kids:.2f} = {parent + kids:.2f} s | "
               f"tasks {ntask}: stages CPU {stage:.2f} (busy wall {busy:.2f}), encode {enc:.2f}; "
               f"cross CPU {crossc:.2f} (wall {timings.get('duplicates_beside', 0):.2f}); "
-              f"children outside tasks {kids - stage - enc - crossc:.2f} | load {os.getloadavg()[0]:.2f}",
+              f"children outside tasks {kids - stage - enc - crossc:.2f}; in tasks sys {tsys:.2f} minflt {tflt} | load {os.getloadavg()[0]:.2f}",
               flush=True)
-        print("   parent CPU: " + ", ".join(f"{k} {v:.2f}" for k, v in _PARENT.items()), flush=True)
+        print("   parent CPU: " + ", ".join(f"{k} {v:.2f}" for k, v in _PARENT.items()) + " | " + split, flush=True)
 
 
 if __name__ == "__main__":
