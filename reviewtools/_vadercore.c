@@ -2946,10 +2946,33 @@ vc_topic_attempts(PyObject *self, PyObject *args)
     PyObject *o_exact_ptr, *o_exact_units, *o_prefix_ptr, *o_prefix_units, *o_first_ptr, *o_first_phrases,
         *o_phrase_ptr, *o_phrase_units;
     Py_ssize_t n_units;
-    if (!PyArg_ParseTuple(args, "O!OOOOOOOOOOn", &PyList_Type, &texts, &exact_keys, &o_exact_ptr,
+    PyObject *marks = Py_None;
+    if (!PyArg_ParseTuple(args, "O!OOOOOOOOOOn|O", &PyList_Type, &texts, &exact_keys, &o_exact_ptr,
                           &o_exact_units, &prefix_keys, &o_prefix_ptr, &o_prefix_units, &o_first_ptr,
-                          &o_first_phrases, &o_phrase_ptr, &o_phrase_units, &n_units))
+                          &o_first_phrases, &o_phrase_ptr, &o_phrase_units, &n_units, &marks))
         return NULL;
+    /* marks (optional): characters no phrase match can hold (the caller's clause marks). Then an attempt is
+       kept only when every unit of its phrase is satisfied by a word starting at or after the attempt's offset
+       and before the next of those characters: a match there would have to hold such words (each token of a
+       match begins a word that satisfies its unit, inside the match), so the dropped attempts cannot match. */
+    char is_mark[128];
+    memset(is_mark, 0, sizeof(is_mark));
+    int use_marks = 0;
+    if (marks != Py_None) {
+        if (!PyUnicode_Check(marks)) {
+            PyErr_SetString(PyExc_TypeError, "topic_attempts: marks must be a str or None");
+            return NULL;
+        }
+        for (Py_ssize_t k = 0; k < PyUnicode_GET_LENGTH(marks); k++) {
+            Py_UCS4 c = PyUnicode_READ_CHAR(marks, k);
+            if (c >= 128 || tp_is_word(c)) {
+                PyErr_SetString(PyExc_ValueError, "topic_attempts: marks must be ASCII non-word characters");
+                return NULL;
+            }
+            is_mark[c] = 1;
+            use_marks = 1;
+        }
+    }
     Py_buffer bv[8];
     memset(bv, 0, sizeof(bv));
     PyObject *res = NULL;
@@ -2963,6 +2986,10 @@ vc_topic_attempts(PyObject *self, PyObject *args)
     char *fast_ok = NULL, *fast_firsts = NULL;
     int64_t *fast_uptr = NULL, *fast_fptr = NULL;
     TpVec fast_units = {0}, fast_phr = {0};
+    /* with marks, per word of a Latin-1 text: its exact literal when the fast path took it, -1 for no unit,
+       -2 for units found another way (not kept: such a word counts as satisfying every unit) */
+    Py_ssize_t *wlbuf = NULL, wlcap = 0;
+    int64_t *cseen = NULL, cstamp = 0;  /* per unit: the pending word whose clause last had it */
     const int64_t *exact_ptr = tp_int64s(o_exact_ptr, &bv[0], "exact_ptr");
     const int64_t *exact_units = exact_ptr ? tp_int64s(o_exact_units, &bv[1], "exact_units") : NULL;
     const int64_t *prefix_ptr = exact_units ? tp_int64s(o_prefix_ptr, &bv[2], "prefix_ptr") : NULL;
@@ -3002,7 +3029,8 @@ vc_topic_attempts(PyObject *self, PyObject *args)
     seen = calloc((size_t)(n_units > 0 ? n_units : 1), sizeof(int64_t));
     /* per phrase: 2 * stamp + whether all its units are seen, once asked for that text */
     pstamp = calloc((size_t)(bv[6].len / 8 > 0 ? bv[6].len / 8 : 1), sizeof(int64_t));
-    if (!seen || !pstamp) { PyErr_NoMemory(); goto done; }
+    cseen = calloc((size_t)(n_units > 0 ? n_units : 1), sizeof(int64_t));
+    if (!seen || !pstamp || !cseen) { PyErr_NoMemory(); goto done; }
     Py_ssize_t n = PyList_GET_SIZE(texts);
     for (Py_ssize_t k = 0; k < bv[5].len / 8; k++)
         if (first_phrases[k] < 0 || first_phrases[k] + 1 >= bv[6].len / 8) {
@@ -3073,6 +3101,7 @@ vc_topic_attempts(PyObject *self, PyObject *args)
         pend.n = 0;
         pool.n = 0;
         Py_ssize_t i = 0, nw = 0, wi = 0;
+        Py_ssize_t *wlit = NULL;  /* with marks, a Latin-1 text's words' literals (see wlbuf) */
         const Py_UCS1 *bytes = kind == PyUnicode_1BYTE_KIND ? (const Py_UCS1 *)data : NULL;
         if (bytes) {  /* the words' edges first, without a branch per character: start, end, start, end, ... */
             if (len + 2 > ecap) {
@@ -3094,6 +3123,18 @@ vc_topic_attempts(PyObject *self, PyObject *args)
             edges[k] = len;
             k += prev;
             nw = k / 2;
+            if (use_marks) {
+                if (nw > wlcap) {
+                    Py_ssize_t cap = wlcap ? wlcap : 256;
+                    while (cap < nw) cap *= 2;
+                    Py_ssize_t *nb = realloc(wlbuf, sizeof(Py_ssize_t) * (size_t)cap);
+                    if (!nb) { PyErr_NoMemory(); goto done; }
+                    wlbuf = nb;
+                    wlcap = cap;
+                }
+                wlit = wlbuf;
+                for (Py_ssize_t w = 0; w < nw; w++) wlit[w] = -1;
+            }
         }
         while (i < len) {
             Py_ssize_t start;
@@ -3141,9 +3182,10 @@ vc_topic_attempts(PyObject *self, PyObject *args)
                 }
                 if (!npl) {
                     for (int64_t j = fast_uptr[lit]; j < fast_uptr[lit + 1]; j++) seen[fast_units.v[j]] = stamp;
+                    if (wlit) wlit[wi - 1] = lit;
                     if (fast_firsts[lit]
                         && (tp_push(&pend, (int64_t)start) < 0 || tp_push(&pend, -1 - (int64_t)lit) < 0
-                            || tp_push(&pend, 0) < 0))
+                            || tp_push(&pend, 0) < 0 || tp_push(&pend, (int64_t)wi - 1) < 0))
                         goto done;
                     continue;
                 }
@@ -3168,6 +3210,7 @@ vc_topic_attempts(PyObject *self, PyObject *args)
                     }
             }
             if (!nu) continue;
+            if (wlit) wlit[wi - 1] = -2;
             /* sorted, distinct (few units: insertion sort) */
             for (int a = 1; a < nu; a++) {
                 int64_t x = units[a];
@@ -3189,14 +3232,16 @@ vc_topic_attempts(PyObject *self, PyObject *args)
             }
             if (firsts) {
                 if (tp_push(&pend, (int64_t)start) < 0 || tp_push(&pend, (int64_t)pool.n) < 0
-                    || tp_push(&pend, (int64_t)m) < 0)
+                    || tp_push(&pend, (int64_t)m) < 0 || tp_push(&pend, (int64_t)wi - 1) < 0)
                     goto done;
                 for (int a = 0; a < m; a++)
                     if (tp_push(&pool, units[a]) < 0) goto done;
             }
         }
-        for (Py_ssize_t q = 0; q < pend.n; q += 3) {
-            int64_t at = pend.v[q], base = pend.v[q + 1], cnt = pend.v[q + 2];
+        Py_ssize_t bar = -1;  /* the first mark at or after the latest pending offset (offsets increase) */
+        for (Py_ssize_t q = 0; q < pend.n; q += 4) {
+            int64_t at = pend.v[q], base = pend.v[q + 1], cnt = pend.v[q + 2], w0 = pend.v[q + 3];
+            int clause_known = 0, any_word = 0;  /* this pending word's clause units: not yet gathered */
             if (base < 0) {  /* an exact literal's phrases, precomputed */
                 int64_t lit = -1 - base;
                 for (int64_t f = fast_fptr[lit]; f < fast_fptr[lit + 1]; f++) {
@@ -3208,6 +3253,26 @@ vc_topic_attempts(PyObject *self, PyObject *args)
                         for (int64_t j = phrase_ptr[p]; j < phrase_ptr[p + 1]; j++)
                             if (seen[phrase_units[j]] != stamp) { ok = 0; break; }
                         pstamp[p] = 2 * stamp + ok;
+                    }
+                    if (ok && wlit) {  /* every unit of p satisfied by a word from here to the next mark */
+                        if (!clause_known) {
+                            clause_known = 1;
+                            cstamp++;
+                            if (bar < at) {
+                                bar = at;
+                                while (bar < len && !(bytes[bar] < 128 && is_mark[bytes[bar]])) bar++;
+                            }
+                            for (Py_ssize_t w = w0; w < nw && edges[2 * w] < bar; w++) {
+                                Py_ssize_t wl = wlit[w];
+                                if (wl == -2) { any_word = 1; break; }
+                                if (wl >= 0)
+                                    for (int64_t j = fast_uptr[wl]; j < fast_uptr[wl + 1]; j++)
+                                        cseen[fast_units.v[j]] = cstamp;
+                            }
+                        }
+                        if (!any_word)
+                            for (int64_t j = phrase_ptr[p]; j < phrase_ptr[p + 1]; j++)
+                                if (cseen[phrase_units[j]] != cstamp) { ok = 0; break; }
                     }
                     if (ok && (tp_push(&rows, (int64_t)r) < 0 || tp_push(&offs, at) < 0 || tp_push(&phr, p) < 0))
                         goto done;
@@ -3225,6 +3290,26 @@ vc_topic_attempts(PyObject *self, PyObject *args)
                         for (int64_t j = phrase_ptr[p]; j < phrase_ptr[p + 1]; j++)
                             if (seen[phrase_units[j]] != stamp) { ok = 0; break; }
                         pstamp[p] = 2 * stamp + ok;
+                    }
+                    if (ok && wlit) {  /* every unit of p satisfied by a word from here to the next mark */
+                        if (!clause_known) {
+                            clause_known = 1;
+                            cstamp++;
+                            if (bar < at) {
+                                bar = at;
+                                while (bar < len && !(bytes[bar] < 128 && is_mark[bytes[bar]])) bar++;
+                            }
+                            for (Py_ssize_t w = w0; w < nw && edges[2 * w] < bar; w++) {
+                                Py_ssize_t wl = wlit[w];
+                                if (wl == -2) { any_word = 1; break; }
+                                if (wl >= 0)
+                                    for (int64_t j = fast_uptr[wl]; j < fast_uptr[wl + 1]; j++)
+                                        cseen[fast_units.v[j]] = cstamp;
+                            }
+                        }
+                        if (!any_word)
+                            for (int64_t j = phrase_ptr[p]; j < phrase_ptr[p + 1]; j++)
+                                if (cseen[phrase_units[j]] != cstamp) { ok = 0; break; }
                     }
                     if (ok && (tp_push(&rows, (int64_t)r) < 0 || tp_push(&offs, at) < 0 || tp_push(&phr, p) < 0))
                         goto done;
@@ -3253,7 +3338,7 @@ done:
     free(wbuf);
     free(edges);
     free(fast_ok); free(fast_firsts); free(fast_uptr); free(fast_fptr);
-    free(fast_units.v); free(fast_phr.v);
+    free(fast_units.v); free(fast_phr.v); free(wlbuf); free(cseen);
     return res;
 }
 

@@ -1254,6 +1254,28 @@ def _native_attempts_args(ix: _PhraseIndex) -> tuple[Any, ...] | None:
     return args
 
 
+#: Clause punctuation: :data:`_SEP` and :data:`_WORD` never match these, nor does any compiled alternative
+#: unless it holds one literally (see :func:`_attempt_marks`).
+_CLAUSE_MARKS: Final[str] = ".,;:!?"
+
+
+def _attempt_marks(ix: _PhraseIndex) -> str | None:
+    """The ``marks`` of the native ``topic_attempts`` for ``ix``: the characters of :data:`_CLAUSE_MARKS` that
+    no phrase alternative holds, i.e. that no phrase match can hold (a match is lookarounds, which consume
+    nothing, and ``\\b(?:alternatives)\\b`` groups joined by :data:`_SEP` or gaps of :data:`_SEP` and
+    :data:`_WORD`; an alternative compiles to its escaped characters, ``['’]?``, ``[-\\s]?``, ``\\s+`` and
+    ``\\w*``). Each token of a match begins a word that satisfies the token's unit, so an attempt whose phrase
+    has a unit with no satisfying word between the attempt's offset and the next of these characters cannot
+    match: the native call drops it (the regex would fail there). None when no character is left. Cached."""
+    cached = ix.__dict__.get("_attempt_marks", False)
+    if cached is not False:
+        return cached
+    held = {c for _t, _prio, ph in ix.phrases for tok in ph.tokens for alt in tok for c in alt}
+    marks = "".join(c for c in _CLAUSE_MARKS if c not in held) or None
+    ix.__dict__["_attempt_marks"] = marks
+    return marks
+
+
 def _candidate_attempts(
     lows: list[str], ix: _PhraseIndex, native: bool | None = None
 ) -> tuple[list[int], list[int], list[int]]:
@@ -1763,7 +1785,7 @@ def _field_matches(
         else:
             lows = [_lower(t) for t in texts[b0 : b0 + _PREFILTER_BLOCK_ROWS]]
         if native_args is not None:  # the attempts, their regex matches, the leftmost selection and verdicts in C
-            attempts = core.topic_attempts(lows, *native_args)
+            attempts = core.topic_attempts(lows, *native_args, _attempt_marks(ix))
             to_columns = None if sink is None or len(judge) < 13 else (
                 texts[b0 : b0 + _PREFILTER_BLOCK_ROWS], *sink, b0)
             at, total = 0, len(attempts[0]) // 8

@@ -119,3 +119,74 @@ def test_a_unit_out_of_range_raises_only_when_its_word_is_seen():
     bad = (["abc xyz"], *ok[1:])
     with pytest.raises(ValueError, match="unit out of range"):
         call(*bad)
+
+
+# ---- marks: attempts whose phrase's units are not all satisfied between the offset and the next mark
+
+
+def model_marks(texts, exact, exact_units, prefix, prefix_units, firsts, phrase_units, marks):
+    """The model's attempts, less those the native call drops with ``marks``: in a Latin-1 text, an attempt
+    whose phrase has a unit that no word starting between its offset and the next mark satisfies, where a word
+    that matches a prefix literal (or an exact literal with units out of range) counts as satisfying all."""
+    rows, offs, phr = model(texts, exact, exact_units, prefix, prefix_units, firsts, phrase_units)
+    epos = {k: i for i, k in enumerate(exact)}
+    plens = sorted({len(k) for k in prefix})
+    keep = []
+    for r, at, p in zip(rows, offs, phr):
+        t = texts[r]
+        if not all(ord(c) < 256 for c in t):
+            keep.append(True)
+            continue
+        bar = next((i for i in range(at, len(t)) if t[i] in marks), len(t))
+        have: set[int] = set()
+        wild = False
+        for m in WORD.finditer(t):
+            if not at <= m.start() < bar:
+                continue
+            w = m.group()
+            if any(n <= len(w) and w[:n] in prefix for n in plens):
+                if w in epos or any(n <= len(w) and prefix_units[prefix.index(w[:n])] for n in plens
+                                    if w[:n] in prefix):
+                    wild = True
+                continue
+            if w in epos:
+                have.update(exact_units[epos[w]])
+        keep.append(wild or all(u in have for u in phrase_units[p]))
+    return tuple([x for x, k in zip(col, keep) if k] for col in (rows, offs, phr))
+
+
+def call_marks(texts, exact, exact_units, prefix, prefix_units, firsts, phrase_units, n_units, marks):
+    ep, eu = _csr(exact_units)
+    pp, pu = _csr(prefix_units)
+    fp, fu = _csr(firsts)
+    hp, hu = _csr(phrase_units)
+    out = CORE.topic_attempts(texts, exact, ep, eu, prefix, pp, pu, fp, fu, hp, hu, n_units, marks)
+    return tuple(np.frombuffer(b, dtype=np.int64).tolist() for b in out)
+
+
+@st.composite
+def case_marks(draw):  # type: ignore[no-untyped-def]
+    c = draw(case())
+    texts = [draw(st.sampled_from(["", ". ", ",", "!?"])).join(t.split("\n")) for t in c[0]]
+    if texts:
+        texts[0] = draw(st.sampled_from(["", "a.b ", "x, "])) + texts[0]
+    return (texts, *c[1:])
+
+
+@needs_core
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case_marks(), st.sampled_from([".,;:!?", ".", "!?", ","]))
+def test_attempts_with_marks_equal_the_model(c, marks):
+    texts, exact, exact_units, prefix, prefix_units, firsts, phrase_units, n_units = c
+    assert call_marks(*c, marks) == model_marks(texts, exact, exact_units, prefix, prefix_units, firsts,
+                                                phrase_units, marks)
+    assert call_marks(*c, None) == call(*c)
+
+
+@needs_core
+def test_marks_errors():
+    ok = (["xyz"], ["abc", "xyz"], [[0], [0]], ["q"], [[0]], [[0]], [[0]], 1)
+    for bad in ("a", "_", "\u3002", 5):
+        with pytest.raises((TypeError, ValueError)):
+            call_marks(*ok, bad)
+    assert call_marks(*ok, "") == call(*ok)
