@@ -1112,6 +1112,22 @@ def _head(starts: np.ndarray, sizes: np.ndarray, values: np.ndarray, k: int) -> 
     return out
 
 
+def _sorted_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs ``(a[i], b[i])`` sorted by ``a``, then ``b``: the values of ``np.lexsort((b, a))``'s order, by one
+    sort of ``(a << 32) | b`` where both fit in 32 bits (a quarter of lexsort's time at 1M), else by lexsort.
+
+    >>> [x.tolist() for x in _sorted_pairs(np.array([2, 0, 2, 1]), np.array([5, 9, 1, 7]))]
+    [[0, 1, 2, 2], [9, 7, 1, 5]]
+    """
+    if len(a) and min(int(a.min()), int(b.min())) >= 0 and max(int(a.max()), int(b.max())) < 2**32:
+        key = a.astype(np.uint64) << np.uint64(32)
+        key |= b.astype(np.uint64)
+        key.sort()
+        return (key >> np.uint64(32)).astype(np.int64), (key & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    o = np.lexsort((b, a))
+    return a[o], b[o]
+
+
 def _compact(cand: np.ndarray, drop: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Per row, the first ``k`` entries of ``cand`` not dropped (``-1`` padded), and how many there were."""
     order = np.argsort(drop, axis=1, kind="stable")
@@ -1515,8 +1531,7 @@ class _Duplicates:
         e_row = np.concatenate((e_row, np.array(ex_row, dtype=np.int64)))
         if len(e_src) == 0:
             return empty  # every partner was by the same author
-        o = np.lexsort((e_row, e_src))
-        e_src, e_row = e_src[o], e_row[o]
+        e_src, e_row = _sorted_pairs(e_src, e_row)
         gstart = np.flatnonzero(np.concatenate(([True], e_src[1:] != e_src[:-1])))
         glen = np.diff(np.concatenate((gstart, [len(e_src)])))
         s_of = e_src[gstart]  # the source texts, each with its first five partner rows
