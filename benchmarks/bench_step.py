@@ -65,14 +65,23 @@ _PARENT: dict[str, float] = {}
 
 
 def _timed(name, fn):
-    """``fn`` counting its CPU seconds in the parent under ``name``."""
+    """``fn`` counting its CPU seconds in the parent under ``name`` (and with ``--sys``, its system seconds and
+    minor faults under ``name.sys`` and ``name.flt``: the whole process's, other threads' included)."""
     def wrapped(*a, **k):
         c0 = time.process_time()
+        r0 = resource.getrusage(resource.RUSAGE_SELF)
         try:
             return fn(*a, **k)
         finally:
+            r1 = resource.getrusage(resource.RUSAGE_SELF)
             _PARENT[name] = _PARENT.get(name, 0.0) + time.process_time() - c0
+            if _SYS:
+                _PARENT[name + ".sys"] = _PARENT.get(name + ".sys", 0.0) + r1.ru_stime - r0.ru_stime
+                _PARENT[name + ".flt"] = _PARENT.get(name + ".flt", 0.0) + r1.ru_minflt - r0.ru_minflt
     return wrapped
+
+
+_SYS: list = []
 
 
 def main() -> None:
@@ -82,6 +91,9 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--prewarm", action="store_true", help="load the language model in a thread while read_reviews runs (the warm-up "
                     "then finds it loaded; functools.cache: a load still running is not joined, so only for timing)")
+    ap.add_argument("--sys", action="store_true", help="also the parent's system CPU and faults per part")
+    ap.add_argument("--sample", action="store_true", help="sample the parent's threads' frames (top 25 printed)")
+    ap.add_argument("--perf", help="perf record the step into this file")
     ap.add_argument("--ingest-only", action="store_true", help="only ingest and the warm-up after it")
     args = ap.parse_args()
 
@@ -117,6 +129,31 @@ def main() -> None:
     for name in ("_warm_worker", "_joined", "_decoded", "_trim_memory", "_cross_review_hits", "_encode"):
         if hasattr(pipeline, name):
             setattr(pipeline, name, _timed(name, getattr(pipeline, name)))
+    if args.sys:  # the pool's start (its first workers forked) and its map (results back, replacements forked)
+        import multiprocessing.pool
+
+        _SYS.append(True)
+        multiprocessing.pool.Pool.__init__ = _timed("Pool.__init__", multiprocessing.pool.Pool.__init__)
+        multiprocessing.pool.Pool.map = _timed("Pool.map", multiprocessing.pool.Pool.map)
+        multiprocessing.pool.Pool.__exit__ = _timed("Pool.__exit__", multiprocessing.pool.Pool.__exit__)
+    samples: dict[str, int] = {}
+    if args.sample:  # where the parent's threads are, every 2 ms (waits included: read them out)
+        import collections
+        import sys
+        import threading
+
+        samples = collections.Counter()
+
+        def sampler() -> None:
+            me = threading.get_ident()
+            while True:
+                for tid, fr in sys._current_frames().items():
+                    if tid != me:
+                        samples[f"{fr.f_code.co_name} ({os.path.basename(fr.f_code.co_filename)}:{fr.f_lineno})"
+                                f" <- {fr.f_back.f_code.co_name if fr.f_back else ''}"] += 1
+                time.sleep(0.002)
+
+        threading.Thread(target=sampler, daemon=True).start()
     for r in range(args.repeat):
         _PARENT.clear()
         if os.path.exists(log_path):
@@ -128,7 +165,19 @@ def main() -> None:
         k0 = _cpu(resource.getrusage(resource.RUSAGE_CHILDREN))
         p0 = time.process_time()
         w0 = time.perf_counter()
+        perf = None
+        if args.perf:  # perf record of this process (and what it forks) for the step only
+            import signal
+            import subprocess
+
+            perf = subprocess.Popen(["perf", "record", "-F", "1999", "-g", "-p", str(os.getpid()), "-o", args.perf],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(1.0)
         pipeline._run_stages(frame, args.processes, timings, encoded=True)
+        if perf is not None:
+            perf.send_signal(signal.SIGINT)
+            perf.wait()
+            print(f"perf data of parent pid {os.getpid()} in {args.perf}")
         wall = time.perf_counter() - w0
         parent = time.process_time() - p0
         kids = _cpu(resource.getrusage(resource.RUSAGE_CHILDREN)) - k0
@@ -160,6 +209,9 @@ def main() -> None:
               f"children outside tasks {kids - stage - enc - crossc:.2f}; in tasks sys {tsys:.2f} minflt {tflt} | load {os.getloadavg()[0]:.2f}",
               flush=True)
         print("   parent CPU: " + ", ".join(f"{k} {v:.2f}" for k, v in _PARENT.items()) + " | " + split, flush=True)
+
+    for where, k in sorted(samples.items(), key=lambda kv: -kv[1])[:25]:
+        print(f"   {k:6d} {where}")
 
 
 if __name__ == "__main__":

@@ -612,25 +612,28 @@ def _run_stages(
             quiet_pages.__exit__(None, None, None)
             gc.unfreeze()
         del chunks
-        missing = parts[0][3]
-        if timings is not None:
-            for part in parts:  # seconds summed over the workers (busy time, not wall)
-                for k, v in part[4].items():
-                    timings[k] = timings.get(k, 0.0) + v
-        # decoded one kind at a time, each part's encoded frame let go as it is decoded
-        added = pd.concat(_decoded(parts, 0))
-        out = pd.concat([frame, added], axis=1)
-        del added
-        if encoded:  # joined as they came, never decoded here (see _joined)
-            matches = _joined([part[1] for part in parts])
-            with_dup = dup is not None and not dup.frame.empty and "rules" not in missing
-            hits = _joined([part[2] for part in parts], dup if with_dup else None)  # dup after, as below
-            dup = None
-        else:
-            matches = _concat(_decoded(parts, 1))
-            hits = _concat(_decoded(parts, 2))
-        del parts
-        _trim_memory()
+        # the parts decoded and joined with huge pages off, as recommend decodes them (DECODE_HUGE_PAGES_OFF):
+        # at 1M reviews their fresh pages cost the parent ~0.6 s of system CPU in ~40k huge-page faults
+        with _decode_huge_pages_off():
+            missing = parts[0][3]
+            if timings is not None:
+                for part in parts:  # seconds summed over the workers (busy time, not wall)
+                    for k, v in part[4].items():
+                        timings[k] = timings.get(k, 0.0) + v
+            # decoded one kind at a time, each part's encoded frame let go as it is decoded
+            added = pd.concat(_decoded(parts, 0))
+            out = pd.concat([frame, added], axis=1)
+            del added
+            if encoded:  # joined as they came, never decoded here (see _joined)
+                matches = _joined([part[1] for part in parts])
+                with_dup = dup is not None and not dup.frame.empty and "rules" not in missing
+                hits = _joined([part[2] for part in parts], dup if with_dup else None)  # dup after, as below
+                dup = None
+            else:
+                matches = _concat(_decoded(parts, 1))
+                hits = _concat(_decoded(parts, 2))
+            del parts
+            _trim_memory()
     if dup is not None and not dup.frame.empty and "rules" not in missing:
         hits = pd.concat([hits, dup.decode()], ignore_index=True)  # as rules.check_reviews does
     del dup

@@ -89,3 +89,33 @@ def test_stage_frame_cleared_when_a_worker_fails(monkeypatch):
 def _failing_task(part):
     raise RuntimeError("boom")
 
+
+
+@needs_fork
+def test_parts_joined_with_huge_pages_off_then_restored(monkeypatch):
+    """The parent decodes and joins the workers' parts with transparent huge pages off (DECODE_HUGE_PAGES_OFF),
+    gets its setting back after, and the result is the serial one."""
+    from reviewtools import ingest
+
+    prctl = ingest._prctl()
+    if prctl is None or prctl(ingest._PR_GET_THP_DISABLE, 0, 0, 0, 0) != 0:
+        pytest.skip("no prctl, or huge pages already off for this process")
+    seen: list[int] = []
+    real = pipeline._joined
+
+    def spy(*args, **kwargs):
+        seen.append(prctl(ingest._PR_GET_THP_DISABLE, 0, 0, 0, 0))
+        return real(*args, **kwargs)
+
+    frame = _page(60)
+    serial = pipeline.run_triage(frame, processes=1)
+    monkeypatch.setattr(pipeline, "POOL_START_METHOD", "fork")
+    monkeypatch.setattr(pipeline, "_joined", spy)
+    forked = pipeline.run_triage(frame, processes=2)
+    _assert_same(forked, serial)
+    assert seen == [1, 1]  # matches, then hits
+    assert prctl(ingest._PR_GET_THP_DISABLE, 0, 0, 0, 0) == 0
+    monkeypatch.setattr(pipeline, "DECODE_HUGE_PAGES_OFF", False)
+    seen.clear()
+    _assert_same(pipeline.run_triage(frame, processes=2), serial)
+    assert seen == [0, 0]
