@@ -997,7 +997,7 @@ def _native_join(t_rank: np.ndarray, off: np.ndarray, n_prefix: np.ndarray, size
     got = np.frombuffer(_dupcore.join(
         np.ascontiguousarray(t_rank, dtype=np.uint32), np.ascontiguousarray(off, dtype=i64),
         np.ascontiguousarray(n_prefix, dtype=i64), np.ascontiguousarray(size, dtype=i64),
-        np.argsort(size, kind="stable").astype(i64), np.ascontiguousarray(last, dtype=i64),
+        _stable_order(size), np.ascontiguousarray(last, dtype=i64),
         np.ascontiguousarray(size - prefix, dtype=i64), float(NEAR_DUPLICATE_JACCARD), float(_EPS)),
         dtype=i64).reshape(-1, 3)
     u, v = got[:, 0], got[:, 1]
@@ -1110,6 +1110,26 @@ def _head(starts: np.ndarray, sizes: np.ndarray, values: np.ndarray, k: int) -> 
         sel = sizes > j
         out[sel, j] = values[starts[sel] + j]
     return out
+
+
+def _stable_order(v: np.ndarray) -> np.ndarray:
+    """``np.argsort(v, kind="stable")`` as int64 (the one stable order) for integers, faster where they are small:
+    values under 2^16 by numpy's radix sort of a 16-bit copy, under 2^32 by one sort of ``(v << 32) | position``
+    (at 1M: 0.03-0.04 -> 0.006-0.01 CPU s), else (or negative values) the stable argsort itself.
+
+    >>> _stable_order(np.array([3, 1, 3, 0, 1])).tolist()
+    [3, 1, 4, 0, 2]
+    """
+    if len(v) and int(v.min()) >= 0 and len(v) < 2**32:
+        top = int(v.max())
+        if top < 2**16:
+            return np.argsort(v.astype(np.uint16), kind="stable").astype(np.int64)
+        if top < 2**32:
+            key = v.astype(np.uint64) << np.uint64(32)
+            key |= np.arange(len(v), dtype=np.uint64)
+            key.sort()
+            return (key & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    return np.argsort(v, kind="stable").astype(np.int64)
 
 
 def _sorted_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -1380,7 +1400,7 @@ class _Duplicates:
             _release()
         self.code = np.full(self.n, -1, dtype=np.int64)
         self.code[elig] = code
-        by_code = elig[np.argsort(code, kind="stable")]  # members of each distinct text, in row order
+        by_code = elig[_stable_order(code)]  # members of each distinct text, in row order
         count = np.bincount(code)
         self.member_off = np.concatenate(([0], np.cumsum(count)))
         self.members = by_code
