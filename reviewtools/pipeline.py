@@ -1253,8 +1253,14 @@ def _to_shared(packed: _PackedBlock, folder: str, name: str) -> _PackedBlock:
         return packed
     table = pa.table({c: packed.columns[c]._pa_array for c in names})
     path = os.path.join(folder, name)
-    with pa.OSFile(path, "wb") as sink, pa_ipc.new_file(sink, table.schema) as writer:
-        writer.write_table(table)
+    try:
+        with pa.OSFile(path, "wb") as sink, pa_ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table)
+    except OSError as exc:  # a full memory file system (a container's 64 MB /dev/shm): pickle this block back
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        log.debug("decision block not written to %s (%s); pickled back instead", path, exc)
+        return packed
     rest = {c: a for c, a in packed.columns.items() if c not in names}
     return replace(packed, columns=rest, shared=(path, names))
 

@@ -148,3 +148,40 @@ def test_no_file_left_when_the_parent_fails(monkeypatch, tmp_path):
     with pytest.raises(RuntimeError, match="parent failed"):
         pipeline.recommend(_page(300), None, None, ReplySettings(), processes=2)
     assert not os.listdir(tmp_path)
+
+
+def _filling_writer(real, fail_every: int = 1):
+    """``pa_ipc.new_file`` as on a memory file system that fills up: every ``fail_every``-th file gets a few
+    bytes written, then the write fails with ENOSPC (what a container's 64 MB /dev/shm does at 1M reviews)."""
+    import errno
+
+    calls = [0]
+
+    def new_file(sink, schema):
+        calls[0] += 1
+        if calls[0] % fail_every:
+            return real(sink, schema)
+        sink.write(b"ARROW1\0\0partial")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    return new_file
+
+
+def test_a_full_shared_file_system_pickles_the_block_back(monkeypatch, tmp_path):
+    packed = _packed()
+    monkeypatch.setattr(pipeline.pa_ipc, "new_file", _filling_writer(pipeline.pa_ipc.new_file))
+    sent = pipeline._to_shared(packed, str(tmp_path), "block-0.arrow")
+    assert sent is packed and sent.shared is None  # every column stays in the pickle
+    assert not os.listdir(tmp_path)  # the partial file is removed
+
+
+@needs_fork
+def test_forked_blocks_equal_serial_when_shared_memory_fills_up(monkeypatch, tmp_path):
+    frame = _page(300)
+    serial = pipeline.recommend(frame, None, None, ReplySettings(), processes=1)
+    _small_blocks(monkeypatch, tmp_path)
+    monkeypatch.setattr(pipeline, "DECISIONS_SHARED_MEMORY", True)
+    monkeypatch.setattr(pipeline.pa_ipc, "new_file", _filling_writer(pipeline.pa_ipc.new_file, fail_every=2))
+    got = pipeline.recommend(frame, None, None, ReplySettings(), processes=2)
+    assert not os.listdir(tmp_path)
+    pd.testing.assert_frame_equal(got, serial, check_exact=True)
