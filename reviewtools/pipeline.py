@@ -943,6 +943,10 @@ def _priority_rows(inputs: _PriorityInputs, start: int, stop: int) -> tuple[Any,
     scores, reasons = _priority_block(*(s.iloc[start:stop] for s in (i.rating, i.created, i.votes, i.key, i.mean,
                                                                       i.count)), i.ref)
     # one Arrow/masked array per block, not n objects
+    if isinstance(reasons, pa.Array):  # joined by Arrow (_priority_block): no Python str per row
+        if pd.StringDtype().storage == "pyarrow":
+            return pd.array(scores, dtype="Float64"), pd.arrays.ArrowStringArray(reasons.cast(pa.large_string()))
+        reasons = reasons.to_pylist()
     return pd.array(scores, dtype="Float64"), _string_array(reasons)
 
 
@@ -954,9 +958,87 @@ def _distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         codes, _ = pd.factorize(values.to_numpy(dtype="float64", na_value=np.nan).view("int64"))
     else:
         codes, uniq = pd.factorize(values, use_na_sentinel=True)
-        codes = np.where(codes < 0, len(uniq), codes)
-    _, first = np.unique(codes, return_index=True)
-    return codes, first
+        if (codes < 0).any():
+            codes = np.where(codes < 0, len(uniq), codes)
+            _, first = np.unique(codes, return_index=True)
+            return codes, first
+    return codes, _first_seen(codes)
+
+
+def _first_seen(codes: np.ndarray) -> np.ndarray:
+    """``np.unique(codes, return_index=True)[1]`` for codes numbered in order of first appearance (``pd.factorize``'s,
+    without missing values: 0, 1, 2, ... each first seen after the ones before it), without sorting: a code is seen
+    first where it exceeds every code before it.
+
+    >>> _first_seen(np.array([0, 1, 0, 2, 1, 3])).tolist()
+    [0, 1, 3, 5]
+    """
+    if not len(codes):
+        return np.zeros(0, dtype=np.intp)
+    new = np.empty(len(codes), dtype=bool)
+    new[0] = True
+    np.greater(codes[1:], np.maximum.accumulate(codes[:-1]), out=new[1:])
+    return np.flatnonzero(new)
+
+
+def _fixed(values: np.ndarray, digits: int, plus: bool = False) -> list[str]:
+    """``[f"{x:.{digits}f}" for x in values]`` (``:+.{digits}f`` with ``plus``) for float64 ``values``, mostly
+    without a format per value (:func:`_fixed_coded`).
+
+    >>> _fixed(np.array([0.25, -0.04, 2.5, 12.345, float("nan"), -0.0, 0.05]), 1)
+    ['0.2', '-0.0', '2.5', '12.3', 'nan', '-0.0', '0.1']
+    >>> _fixed(np.array([0.5, 1.5, 2.5, 1e300]), 0)[:3], _fixed(np.array([0.123, -0.0, 0.0]), 2, plus=True)
+    (['0', '2', '2'], ['+0.12', '-0.00', '+0.00'])
+    """
+    texts, at = _fixed_coded(values, digits, plus)
+    return [texts[j] for j in at.tolist()]
+
+
+def _fixed_coded(values: np.ndarray, digits: int, plus: bool = False) -> tuple[list[str], np.ndarray]:
+    """``(texts, at)`` with ``texts[at[i]] == f"{values[i]:.{digits}f}"`` (``:+.{digits}f`` with ``plus``), the
+    texts distinct, for float64 ``values``, mostly without a format per value: the text of a finite value whose
+    ``10**digits`` multiple is below 1e9 in size and not within 1e-6 of a half is the sign and the digits of that
+    multiple's nearest integer (``:.Nf`` writes the correctly rounded digits of the value's exact binary; the
+    float product errs by far less than 1e-6 there, and without digits it is exact: ``np.rint`` rounds half to
+    even as the format does), made once per distinct integer and sign; any other value (NaN, infinite, huge,
+    near a half) is formatted by ``format`` itself."""
+    x = np.asarray(values, dtype=np.float64)
+    n = len(x)
+    if not n:
+        return [], np.zeros(0, dtype=np.int64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        t = x * (10.0 ** digits)
+        ok = np.abs(t) < 1e9  # False for NaN
+        if digits:
+            ok &= np.abs(t - np.floor(t) - 0.5) > 1e-6
+        k = np.where(ok, np.abs(np.rint(t)), 0.0).astype(np.int64)
+    code = k * 2 + np.signbit(x)
+    uniq, inv = np.unique(code[ok], return_inverse=True)
+    texts = []
+    scale = 10 ** digits
+    for c in uniq.tolist():
+        m, neg = divmod(c, 2)
+        sign = "-" if neg else "+" if plus else ""
+        if digits:
+            whole, part = divmod(m, scale)
+            texts.append(f"{sign}{whole}.{part:0{digits}d}")
+        else:
+            texts.append(f"{sign}{m}")
+    if ok.all():
+        return texts, inv.reshape(-1)
+    at = np.empty(n, dtype=np.int64)
+    at[ok] = inv.reshape(-1)
+    index = {t: j for j, t in enumerate(texts)}
+    spec = f"{'+' if plus else ''}.{digits}f"
+    bad = np.flatnonzero(~ok)
+    for i, v in zip(bad.tolist(), x[bad].tolist()):
+        got = format(v, spec)
+        j = index.get(got)
+        if j is None:
+            j = index[got] = len(texts)
+            texts.append(got)
+        at[i] = j
+    return texts, at
 
 
 def _memo_parts(values: pd.Series, fn: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -966,12 +1048,18 @@ def _memo_parts(values: pd.Series, fn: Any) -> tuple[np.ndarray, np.ndarray]:
     ``fn`` is the per-row loop's body, fed the first row's own value as ``Series.tolist`` gives it, so the points
     and pieces are the very floats and strings a per-row loop computes; only the repeats are not recomputed.
     """
+    pts, codes, why = _memo_coded(values, fn)
+    pieces = np.empty(len(why), dtype=object)
+    pieces[:] = why
+    return pts, pieces[codes]
+
+
+def _memo_coded(values: pd.Series, fn: Any) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """:func:`_memo_parts` as ``(points per row, code per row, piece per distinct value)``."""
     codes, first = _distinct(values)
     done = [fn(u) for u in values.iloc[first].tolist()]
     pts = np.array([d[0] for d in done], dtype="float64")
-    pieces = np.empty(len(done), dtype=object)
-    pieces[:] = [d[1] for d in done]
-    return pts[codes], pieces[codes]
+    return pts[codes], codes, [d[1] for d in done]
 
 
 def _rating_part(r: Any) -> tuple[float, str]:
@@ -1001,14 +1089,28 @@ def _days_parts(days: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """``_memo_parts(days, _days_part)`` for the float64 days of :func:`_days_before` (NaN where unknown): the
     same expressions once per distinct value, as list comprehensions rather than a call per value (the days of
     timestamps with a time of day are nearly all distinct)."""
+    pts, at, why = _days_coded(days)
+    pieces = np.empty(len(why), dtype=object)
+    pieces[:] = why
+    return pts, pieces[at]
+
+
+def _days_coded(days: pd.Series) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """:func:`_days_parts` as ``(points per row, piece code per row, piece per code)``: the points by
+    the scalar expression once per distinct value, the pieces' numbers by :func:`_fixed_coded`, each piece made
+    once per distinct pair of texts."""
     codes, first = _distinct(days)
     u = days.iloc[first].tolist()
     pts = [0.0 if d != d else RECENCY_POINTS * 0.5 ** (d / RECENCY_HALF_LIFE_DAYS) for d in u]
-    why = ["date unknown (+0)" if d != d else f"{d:.0f} days before the newest review (+{p:.1f})"
-           for d, p in zip(u, pts)]
-    pieces = np.empty(len(why), dtype=object)
-    pieces[:] = why
-    return np.array(pts, dtype="float64")[codes], pieces[codes]
+    d_txt, d_at = _fixed_coded(np.array(u, dtype=np.float64), 0)
+    p_txt, p_at = _fixed_coded(np.array(pts, dtype=np.float64), 1)
+    pair, pair_first = _distinct(pd.Series(d_at * len(p_txt) + p_at, copy=False))
+    why = []
+    for j in pair_first.tolist():
+        d = u[j]
+        why.append("date unknown (+0)" if d != d else d_txt[d_at[j]] + " days before the newest review (+"
+                   + p_txt[p_at[j]] + ")")
+    return np.array(pts, dtype="float64")[codes], pair[codes], why
 
 
 def _round1(x: float, digits: str) -> float:
@@ -1060,23 +1162,28 @@ def _priority_block(rating: pd.Series, created: pd.Series, votes: pd.Series, key
     >>> s, why = _priority_block(pd.Series([1.0]), pd.Series(pd.to_datetime(["2024-01-01"], utc=True)),
     ...     pd.Series([0]), pd.Series(["amazon\\x1fA"]), pd.Series([1.0]), pd.Series([1]),
     ...     pd.Timestamp("2024-01-31", tz="UTC"))
-    >>> float(s[0]), why[0]
+    >>> float(s[0]), why[0].as_py()
     (50.0, '50.0 = rated 1★ (+40.0), 30 days before the newest review (+10.0), no helpful votes (+0), only review of its product, drag not computed (+0)')
     """
+    def lit(v: str) -> pa.Scalar:
+        return pa.scalar(v, type=pa.large_string())
+
     n = len(rating)
     rating, created, votes = rating.reset_index(drop=True), created.reset_index(drop=True), votes.reset_index(drop=True)
     key, mean, count = key.reset_index(drop=True), mean.reset_index(drop=True), count.reset_index(drop=True)
-    r_pts, r_why = _memo_parts(rating, _rating_part)
-    d_pts, d_why = _days_parts(_days_before(created, ref))
-    v_pts, v_why = _memo_parts(votes, _votes_part)
+    r_pts, rt_codes, r_why = _memo_coded(rating, _rating_part)
+    days = _days_before(created, ref)
+    d_pts, d_codes, d_why = _days_coded(days)
+    v_pts, v_codes, v_why = _memo_coded(votes, _votes_part)
 
-    # the product drag: one computation per distinct (mean, rating, count)
+    # the product drag: one computation per distinct (mean, rating, count); its pieces by code: 0 product unknown,
+    # 1 only review, 2 + the distinct combination's
     g_pts = np.zeros(n)
-    g_why = np.empty(n, dtype=object)
+    g_codes = np.zeros(n, dtype=np.int64)
+    g_why = ["product unknown, drag not computed (+0)", "only review of its product, drag not computed (+0)"]
     unknown = (key.isna() | rating.isna() | mean.isna()).to_numpy(dtype=bool)
-    g_why[unknown] = "product unknown, drag not computed (+0)"
     alone = ~unknown & (count < 2).to_numpy(dtype=bool, na_value=False)
-    g_why[alone] = "only review of its product, drag not computed (+0)"
+    g_codes[alone] = 1
     rows = np.flatnonzero(~unknown & ~alone)
     if len(rows):
         sub_m, sub_r, sub_c = mean.iloc[rows], rating.iloc[rows], count.iloc[rows]
@@ -1085,19 +1192,29 @@ def _priority_block(rating: pd.Series, created: pd.Series, votes: pd.Series, key
         c_codes, c_first = _distinct(sub_c)
         combo = (m_codes.astype("int64") * len(r_first) + r_codes) * len(c_first) + c_codes
         t_codes, _ = pd.factorize(combo)
-        _, t_first = np.unique(t_codes, return_index=True)
-        pts_u = np.empty(len(t_first))
-        why_u = np.empty(len(t_first), dtype=object)
-        for j, (m, r, cnt) in enumerate(zip(sub_m.iloc[t_first].tolist(), sub_r.iloc[t_first].tolist(),
-                                            sub_c.iloc[t_first].tolist())):
-            drag = (float(m) - float(r)) / (float(cnt) - 1)
-            p = DRAG_POINTS * min(1.0, max(0.0, drag) / DRAG_FULL_AT)
-            verb = "pulls" if drag > 0 else "lifts"
-            pts_u[j] = p
-            why_u[j] = (f"{verb} its product's average ({m:.2f}★ over {int(cnt)} reviews) by {abs(drag):.3f}★"
-                        f" (+{p:.1f})")
+        t_first = _first_seen(t_codes)
+        # per combination, the per-row expressions elementwise (IEEE operations, the same in numpy):
+        # drag = (float(m) - float(r)) / (float(cnt) - 1); p = DRAG_POINTS * min(1.0, max(0.0, drag) / DRAG_FULL_AT)
+        # (max(0.0, d) is d only when d > 0.0, min(1.0, q) q only when q < 1.0: np.where keeps those choices)
+        m_u = sub_m.iloc[t_first].to_numpy(dtype=np.float64)
+        r_u = sub_r.iloc[t_first].to_numpy(dtype=np.float64)
+        c_u = sub_c.iloc[t_first].to_numpy(dtype=np.int64)
+        drag = (m_u - r_u) / (c_u.astype(np.float64) - 1)
+        q = np.where(drag > 0.0, drag, 0.0) / DRAG_FULL_AT
+        pts_u = DRAG_POINTS * np.where(q < 1.0, q, 1.0)
         g_pts[rows] = pts_u[t_codes]
-        g_why[rows] = why_u[t_codes]
+        g_codes[rows] = 2 + t_codes
+        # "{verb} its product's average ({m:.2f}★ over {int(cnt)} reviews) by {abs(drag):.3f}★ (+{p:.1f})"
+        texts = []
+        for vals, digits in ((m_u, 2), (np.abs(drag), 3), (pts_u, 1)):
+            got, at = _fixed_coded(vals, digits)
+            texts.append(pa.array(got, type=pa.large_string()).take(pa.array(at)))
+        c_txt, c_at = np.unique(c_u, return_inverse=True)
+        verbs = pa.array(["lifts", "pulls"], type=pa.large_string()).take(pa.array((drag > 0).astype(np.int64)))
+        g_why = pa.concat_arrays([pa.array(g_why, type=pa.large_string()), pc.binary_join_element_wise(
+            verbs, lit(" its product's average ("), texts[0], lit("★ over "),
+            pa.array([str(c) for c in c_txt.tolist()], type=pa.large_string()).take(pa.array(c_at.reshape(-1))),
+            lit(" reviews) by "), texts[1], lit("★ (+"), texts[2], lit(")"), lit(""))])
 
     pts = 0.0 + r_pts
     pts += d_pts
@@ -1105,12 +1222,21 @@ def _priority_block(rating: pd.Series, created: pd.Series, votes: pd.Series, key
     pts += g_pts
     # round() and :.1f once per distinct sum, keyed on its bits (so -0.0 and NaN payloads stay apart)
     codes, uniq = pd.factorize(pts.view("int64"))
-    uvals = uniq.view("float64").tolist()
-    ones = [f"{x:.1f}" for x in uvals]  # round(x, 1) is these digits read back (see _round1)
-    scores = np.array([_round1(x, t) for x, t in zip(uvals, ones)], dtype="float64")[codes]
-    heads = np.array([t + " = " for t in ones], dtype=object)[codes]
-    reasons = [h + a + ", " + b + ", " + c + ", " + d for h, a, b, c, d in zip(heads, r_why, d_why, v_why, g_why)]
-    return scores, reasons
+    uvals = uniq.view("float64")
+    ones, one_at = _fixed_coded(uvals, 1)
+    # round(x, 1) is these digits read back (see _round1): once per text, round() itself where _round1 calls it
+    rounded = np.array([float(t) for t in ones], dtype="float64")[one_at]
+    with np.errstate(invalid="ignore"):
+        odd = np.flatnonzero(~((uvals > -1e15) & (uvals < 1e15)))
+    for i, x in zip(odd.tolist(), uvals[odd].tolist()):
+        rounded[i] = round(x, 1)
+    scores = rounded[codes]
+    # each row's reason "{sum:.1f} = {rating}, {days}, {votes}, {drag}" joined by Arrow from the pieces' codes
+    parts = [(pieces if isinstance(pieces, pa.Array) else pa.array(pieces, type=pa.large_string())).take(pa.array(at))
+             for pieces, at in (([t + " = " for t in ones], one_at[codes]), (r_why, rt_codes), (d_why, d_codes),
+                                (v_why, v_codes), (g_why, g_codes))]
+    head = pc.binary_join_element_wise(parts[0], parts[1], lit(""))
+    return scores, pc.binary_join_element_wise(head, *parts[2:], lit(", "))
 
 
 def recommend(
