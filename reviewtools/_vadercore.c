@@ -107,7 +107,7 @@ static inline uint64_t
 hash_bytes(const unsigned char *s, Py_ssize_t n)
 {
     uint64_t h = 0x9E3779B97F4A7C15ULL * (uint64_t)(n + 1);
-    while (n >= 8) {
+    while (n > 8) {
         uint64_t x;
         memcpy(&x, s, 8);
         h = (h ^ x) * 0xbf58476d1ce4e5b9ULL;
@@ -115,8 +115,19 @@ hash_bytes(const unsigned char *s, Py_ssize_t n)
         s += 8;
         n -= 8;
     }
-    uint64_t x = 0;
-    for (Py_ssize_t k = 0; k < n; k++) x |= (uint64_t)s[k] << (8 * k);
+    /* the last 1-8 bytes without a loop or a read past s + n: two overlapping 4-byte loads, or 3 bytes (n is
+     * in the seed, so each length has its own mapping) */
+    uint64_t x;
+    if (n >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, s, 4);
+        memcpy(&hi, s + n - 4, 4);
+        x = (uint64_t)lo | ((uint64_t)hi << 32);
+    } else if (n > 0) {
+        x = (uint64_t)s[0] | ((uint64_t)s[n >> 1] << 8) | ((uint64_t)s[n - 1] << 16);
+    } else {
+        x = 0;
+    }
     h = (h ^ x) * 0x94d049bb133111ebULL;
     h ^= h >> 29;
     return h;
@@ -327,7 +338,31 @@ typedef struct {
     const Entry *e;         /* its entry in words, or NULL */
     unsigned char upper;    /* str.isupper() of the token */
     unsigned char neg;      /* in NEGATE or contains "n't"; 2 until asked (tok_neg) */
+    unsigned char word;     /* e->word, or W_NONE without an entry */
+    unsigned char fl;       /* TF_* bits of e (0 without one): the rules read these, not the entry */
 } Tok;
+
+#define TF_LEX 1u    /* e->has_lex */
+#define TF_BOOST 2u  /* e->has_boost */
+#define TF_FIRST 4u  /* e->first */
+#define TF_LAST 8u   /* e->last */
+#define TF_NEG 16u   /* e->negate */
+
+/* A token's entry and the copies of its rule bits. */
+static inline void
+tok_set_entry(Tok *t, const Entry *e)
+{
+    t->e = e;
+    if (e) {
+        t->word = (unsigned char)e->word;
+        t->fl = (unsigned char)((e->has_lex ? TF_LEX : 0u) | (e->has_boost ? TF_BOOST : 0u)
+                                | (e->first ? TF_FIRST : 0u) | (e->last ? TF_LAST : 0u)
+                                | (e->negate ? TF_NEG : 0u));
+    } else {
+        t->word = W_NONE;
+        t->fl = 0;
+    }
+}
 
 /* What scoring a stretch of an already tokenized text needs per token (Core_compound_spans): the raw
  * token's extent (str.split()'s piece, before stripping) and the counts of upper-case tokens, '!' and '?'
@@ -446,7 +481,7 @@ static inline int
 tok_neg(Tok *t, const unsigned char *lb)
 {
     if (t->neg == 2) {
-        int neg = t->e && t->e->negate;
+        int neg = (t->fl & TF_NEG) != 0;
         const unsigned char *s = lb + t->start;
         for (Py_ssize_t k = 0; !neg && k + 2 < t->len; k++)
             if (s[k] == 'n' && s[k + 1] == '\'' && s[k + 2] == 't') neg = 1;
@@ -466,6 +501,11 @@ tokenize_ext(Core *self, Work *w, const unsigned char *src, const unsigned char 
     unsigned char *lb = w->lb;
     Tok *tok = w->tok;
     Py_ssize_t n = 0, caps = 0, excl = 0, ques = 0, i = 0;
+    if (direct) /* ASCII text: lower-case it all at once (a loop the compiler vectorizes) */
+        for (Py_ssize_t k = 0; k < m; k++) {
+            unsigned char c = src[k];
+            lb[k] = (unsigned char)(c + ((unsigned char)(c - 'A') < 26u ? 32 : 0));
+        }
     while (i < m) {
         while (i < m && (ctab[src[i]] & C_SPACE)) i++;
         if (i >= m) break;
@@ -475,11 +515,14 @@ tokenize_ext(Core *self, Work *w, const unsigned char *src, const unsigned char 
             unsigned k = ctab[src[i]];
             if (k & C_SPACE) break;
             acc |= k;
-            excl += (k & C_EXCL) != 0;
-            ques += (k & C_QUES) != 0;
-            if (direct) lb[i] = ASCII_LOWER[src[i]];
         }
         Py_ssize_t b = i, sa = a, sb = b;
+        if (acc & (C_EXCL | C_QUES)) /* rare: count them in a second look at the token */
+            for (Py_ssize_t k = a; k < b; k++) {
+                unsigned c = ctab[src[k]];
+                excl += (c & C_EXCL) != 0;
+                ques += (c & C_QUES) != 0;
+            }
         if (acc & C_PUNCT) {
             while (sa < sb && (ctab[src[sa]] & C_PUNCT)) sa++;
             while (sb > sa && (ctab[src[sb - 1]] & C_PUNCT)) sb--;
@@ -497,10 +540,10 @@ tokenize_ext(Core *self, Work *w, const unsigned char *src, const unsigned char 
         caps += t->upper;
         if (ext) ext[n - 1].caps = caps, ext[n - 1].excl = excl, ext[n - 1].ques = ques;
         if (!(acc & C_NONASCII)) {
-            t->e = table_find(&self->words, lb + sa, tl);
+            tok_set_entry(t, table_find(&self->words, lb + sa, tl));
         } else {
             /* skeleton: runs of non-ASCII collapsed, as non-ASCII keys were stored */
-            t->e = NULL;
+            tok_set_entry(t, NULL);
             if (tl <= self->words.maxlen) {
                 if (work_key(w, tl + 1) < 0) return -1;
                 const unsigned char *s = lb + sa;
@@ -529,13 +572,13 @@ tokenize(Core *self, Work *w, const unsigned char *src, const unsigned char *cta
 static inline int
 is_word(const Tok *t, int word)
 {
-    return t->e && t->e->word == word;
+    return t->word == word; /* word != W_NONE */
 }
 
 static inline int
 in_lex(const Tok *t)
 {
-    return t->e && t->e->has_lex;
+    return (t->fl & TF_LEX) != 0;
 }
 
 /* The phrase "a b" or "a b c" from tokens, looked up in table; NULL when absent. */
@@ -623,16 +666,16 @@ score_tokens(Core *self, Work *w, Tok *T, Py_ssize_t n, Py_ssize_t caps, Py_ssiz
         if (is_word(&T[k], W_BUT)) { bi = k; break; }
 
     for (Py_ssize_t i = 0; i < n; i++) {
+        if ((T[i].fl & (TF_LEX | TF_BOOST)) != TF_LEX) continue;
         const Entry *e = T[i].e;
-        if (!e || !e->has_lex || e->has_boost) continue;
-        if (e->word == W_KIND && i < last && is_word(&T[i + 1], W_OF)) continue;
+        if (T[i].word == W_KIND && i < last && is_word(&T[i + 1], W_OF)) continue;
         const double base = e->lex;
         double valence = base;
         int is_int = 0;
         Tok *t1 = i > 0 ? &T[i - 1] : NULL;
         Tok *t2 = i > 1 ? &T[i - 2] : NULL;
         Tok *t3 = i > 2 ? &T[i - 3] : NULL;
-        if (e->word == W_NO && i != last && in_lex(&T[i + 1])) valence = 0.0;
+        if (T[i].word == W_NO && i != last && in_lex(&T[i + 1])) valence = 0.0;
         if ((t1 && is_word(t1, W_NO)) || (t2 && is_word(t2, W_NO))
             || (t3 && is_word(t3, W_NO) && (is_word(t1, W_OR) || is_word(t1, W_NOR)))) {
             valence = base * N;
@@ -643,7 +686,7 @@ score_tokens(Core *self, Work *w, Tok *T, Py_ssize_t n, Py_ssize_t caps, Py_ssiz
         }
         /* one word back */
         if (t1 && !in_lex(t1)) {
-            if (t1->e && t1->e->has_boost) {
+            if (t1->fl & TF_BOOST) {
                 double s = t1->e->boost;
                 if (valence < 0) s *= -1;
                 if (t1->upper && cap_diff) {
@@ -656,7 +699,7 @@ score_tokens(Core *self, Work *w, Tok *T, Py_ssize_t n, Py_ssize_t caps, Py_ssiz
         }
         /* two words back */
         if (t2 && !in_lex(t2)) {
-            if (t2->e && t2->e->has_boost) {
+            if (t2->fl & TF_BOOST) {
                 double s = t2->e->boost;
                 if (valence < 0) s *= -1;
                 if (t2->upper && cap_diff) {
@@ -676,7 +719,7 @@ score_tokens(Core *self, Work *w, Tok *T, Py_ssize_t n, Py_ssize_t caps, Py_ssiz
         }
         /* three words back, then the idioms */
         if (t3 && !in_lex(t3)) {
-            if (t3->e && t3->e->has_boost) {
+            if (t3->fl & TF_BOOST) {
                 double s = t3->e->boost;
                 if (valence < 0) s *= -1;
                 if (t3->upper && cap_diff) {
@@ -696,8 +739,8 @@ score_tokens(Core *self, Work *w, Tok *T, Py_ssize_t n, Py_ssize_t caps, Py_ssiz
                 valence = valence * N;
             }
             /* idioms: a lookup can only hit when a first word and a later last word are both present */
-#define FIRST(t) ((t)->e && (t)->e->first)
-#define LAST(t) ((t)->e && (t)->e->last)
+#define FIRST(t) (((t)->fl & TF_FIRST) != 0)
+#define LAST(t) (((t)->fl & TF_LAST) != 0)
             const Tok *tw = &T[i];
             if ((FIRST(t1) && LAST(tw)) || (FIRST(t2) && (LAST(tw) || LAST(t1)))
                 || (FIRST(t3) && (LAST(t1) || LAST(t2)))
