@@ -1283,6 +1283,7 @@ typedef struct {
     const TokExt *ext;
     Py_ssize_t n;       /* tokens */
     Py_ssize_t off;     /* where the span's text begins in that string */
+    Py_ssize_t hint;    /* where the last span's tokens ended: the next one's search starts there */
 } SpanTokens;
 
 /* Score span i (0 or -1 on error). When tk has tokens and the span's edges cut none of them, its tokens are
@@ -1290,7 +1291,7 @@ typedef struct {
  * '?' and upper-case counts are differences of the running counts). Otherwise an equal span scored already
  * (through the memo) gives its value, or it is scored on its own with w. */
 static int
-span_do(Core *self, SpanJob *j, Py_ssize_t i, Work *w, const SpanTokens *tk)
+span_do(Core *self, SpanJob *j, Py_ssize_t i, Work *w, SpanTokens *tk)
 {
     int64_t o = j->own[i], a = j->st[i], b = j->en[i];
     PyObject *text = j->items[o];
@@ -1299,14 +1300,22 @@ span_do(Core *self, SpanJob *j, Py_ssize_t i, Work *w, const SpanTokens *tk)
     if (tk && tk->w) { /* from the tokens, when the span's edges cut none (cheaper than the memo's lookup) */
         const TokExt *ext = tk->ext;
         Py_ssize_t ta = tk->off + a, tb = tk->off + b, tn = tk->n;
-        Py_ssize_t lo = 0, hi = tn;
-        while (lo < hi) { /* the first token ending after ta */
-            Py_ssize_t mid = lo + (hi - lo) / 2;
-            if (ext[mid].raw_b > ta) hi = mid;
-            else lo = mid + 1;
+        Py_ssize_t lo = tk->hint, hi = tn;
+        if (lo >= 0 && lo <= tn && (lo == 0 || ext[lo - 1].raw_b <= ta)) {
+            /* spans in text order (sentences): every token before the hint ends by ta, so the first token
+             * ending after ta is at or after it, and near */
+            while (lo < tn && ext[lo].raw_b <= ta) lo++;
+        } else {
+            lo = 0;
+            while (lo < hi) { /* the first token ending after ta */
+                Py_ssize_t mid = lo + (hi - lo) / 2;
+                if (ext[mid].raw_b > ta) hi = mid;
+                else lo = mid + 1;
+            }
         }
         hi = lo;
         while (hi < tn && ext[hi].raw_a < tb) hi++;
+        tk->hint = hi;
         if (hi == lo) { /* no token: as polarity_scores of whitespace */
             r.ok = 1;
         } else if (ext[lo].raw_a >= ta && ext[hi - 1].raw_b <= tb) {
@@ -1456,7 +1465,7 @@ Core_joined_spans_into(Core *self, PyObject *args)
         PyObject *a = as[i], *b = bs2[i];
         double *o = out + 4 * i;
         Result r = {0, 0.0, 0.0, 0.0, 0.0};
-        SpanTokens tk = {NULL, NULL, 0, 0};
+        SpanTokens tk = {NULL, NULL, 0, 0, 0};
         if (PyUnicode_CheckExact(a) && PyUnicode_CheckExact(b)) {
 #if PY_VERSION_HEX < 0x030C0000
             if (PyUnicode_READY(a) < 0 || PyUnicode_READY(b) < 0) goto done;

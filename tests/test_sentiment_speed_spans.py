@@ -1,0 +1,47 @@
+"""The native joint pass (``_vadercore.Core.joined_spans_into``) finds a span's tokens from where the previous
+span of the same text ended (a hint) and falls back to a binary search when the hint does not hold. Spans of one
+text in any order — forward, backward, overlapping, repeated, empty, cutting tokens — must give the compounds
+vaderSentiment 3.3.2 gives each span string, bit for bit."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import numpy as np
+from test_sentiment_joint_scores import _assert_joint, nat  # noqa: F401  (the fixture)
+
+from reviewtools.sentiment import TITLE_TEXT_SEPARATOR
+
+TEXT = ("Love it SO much!! The battery died after two days. Not bad, but not great either. "
+        "kind of good? I would never so recommend it. Without doubt the WORST charger ever... ok.")
+TITLE = "GREAT but sad"
+
+
+def _spans(order: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    owner = np.zeros(len(order), dtype=np.int64)
+    return owner, np.array([a for a, _ in order], dtype=np.int64), np.array([b for _, b in order], dtype=np.int64)
+
+
+def _sentences() -> list[tuple[int, int]]:
+    out, a = [], 0
+    for k, ch in enumerate(TEXT):
+        if ch in ".!?" and (k + 1 == len(TEXT) or TEXT[k + 1] == " "):
+            out.append((a, k + 1))
+            a = k + 2
+    return out
+
+
+def test_spans_in_order_backwards_and_repeated(nat):  # noqa: F811
+    sents = _sentences()
+    for order in (sents, sents[::-1], sents + sents, sents[1::2] + sents[::2], [sents[2], sents[0], sents[2]]):
+        _assert_joint(nat, [TITLE], [TEXT], TITLE_TEXT_SEPARATOR, [TEXT], *_spans(order))
+
+
+def test_spans_at_any_edges_in_random_orders(nat):  # noqa: F811
+    rng = random.Random(8)
+    edges = sorted({0, len(TEXT), *rng.sample(range(len(TEXT)), 12)})
+    pairs = [(a, b) for a, b in itertools.combinations(edges, 2)] + [(5, 5), (0, 0), (len(TEXT), len(TEXT))]
+    for _ in range(6):
+        order = rng.sample(pairs, 25)
+        _assert_joint(nat, [TITLE], [TEXT], TITLE_TEXT_SEPARATOR, [TEXT], *_spans(order))
