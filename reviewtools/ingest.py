@@ -917,31 +917,38 @@ def _take_joined_later(s: pd.Series, keep: np.ndarray | None,
     starts = np.cumsum(lens) - lens
     gone = np.zeros(0, dtype=np.int64) if keep is None else np.flatnonzero(~keep)
     per_chunk = np.bincount(np.searchsorted(starts + lens, gone, side="right"), minlength=len(chunks))
+    # The groups: runs of chunks of about ARROW_CSV_BLOCK bytes, reckoned from their rows and the bytes per row of a
+    # sample of chunks (asking each of the ~24k chunks of a million cleaned texts for its nbytes took ~0.13 CPU s); a
+    # chunk goes to the group in which it starts. Only the chunks with dropped rows (or none) are looked at one by one.
+    sample = chunks[::max(1, len(chunks) // 64)]  # (nbytes of a few dozen chunks: the bytes per row)
+    per_row = sum(c.nbytes for c in sample) / max(sum(map(len, sample)), 1)
+    before = starts * per_row
+    cuts = (np.flatnonzero(np.diff(before // ARROW_CSV_BLOCK)) + 1).tolist()
+    touched = np.flatnonzero((per_chunk > 0) | (lens == 0)).tolist()  # (an empty chunk is left out)
+    first_gone = (np.cumsum(per_chunk) - per_chunk).tolist()
+    gone_at = gone.tolist()
     out: list[Any] = []
-    group: list[Any] = []
-    size, q, gone_at = 0, 0, gone.tolist()
-    for chunk, n, start, k in zip(chunks, lens.tolist(), starts.tolist(), per_chunk.tolist()):
-        if k == n:  # empty, or every row dropped
-            q += k
-            continue
-        if k:  # the runs between its dropped rows
-            prev = 0
-            for p in gone_at[q:q + k]:
-                p -= start
-                if p > prev:
-                    group.append(chunk.slice(prev, p - prev))
-                prev = p + 1
-            if prev < n:
-                group.append(chunk.slice(prev))
-            q += k
-        else:
-            group.append(chunk)
-        size += chunk.nbytes
-        if size >= ARROW_CSV_BLOCK:
+    t = 0
+    for a, b in zip([0, *cuts], [*cuts, len(chunks)]):
+        group: list[Any] = []
+        at = a
+        while t < len(touched) and touched[t] < b:
+            c = touched[t]
+            group.extend(chunks[at:c])
+            chunk, n, start, k, q = chunks[c], int(lens[c]), int(starts[c]), int(per_chunk[c]), first_gone[c]
+            if k < n:  # the runs between its dropped rows (none when every row is dropped)
+                prev = 0
+                for p in gone_at[q:q + k]:
+                    p -= start
+                    if p > prev:
+                        group.append(chunk.slice(prev, p - prev))
+                    prev = p + 1
+                if prev < n:
+                    group.append(chunk.slice(prev))
+            at, t = c + 1, t + 1
+        group.extend(chunks[at:b])
+        if group:
             out.append(join(group))
-            group, size = [], 0
-    if group:
-        out.append(join(group))
     typ = s.array._pa_array.type
     index = s.index if keep is None else s.index[keep]
     name = s.name
@@ -1878,16 +1885,36 @@ def _take_rows(frame: pd.DataFrame, keep: np.ndarray, joined: Sequence[str] = ()
     order = list(frame.columns)
     out: dict[str, Any] = {}
     index = frame.index[keep]
-    # the joined columns' copies (the texts: most of the bytes) on a second thread while the others are taken here
+    # the joined columns' copies (the texts: most of the bytes) and the other Arrow string columns' filters (pyarrow's
+    # ``filter``, which runs without the GIL) on a second thread while the other columns are taken here; each column
+    # is ``Series[keep]``: its array's rows with the index worked out once (not once per column)
     with (concurrent.futures.ThreadPoolExecutor(1) if joined and TAKE_THREAD else contextlib.nullcontext()) as pool:
         later = {col: _take_joined_later(frame.pop(col), keep, pool) for col in joined}
+        mask: Any = None
         for col in [c for c in order if c not in later]:
-            out[col] = frame.pop(col)[keep]
+            s = frame.pop(col)
+            if pool is not None and _arrow_chunks(s) is not None:
+                import pyarrow as pa
+
+                mask = pa.array(keep) if mask is None else mask
+                later[col] = _filtered_later(s, mask, index, pool)
+            else:
+                out[col] = pd.Series(s.array[keep], index=index, name=s.name, copy=False)
+            del s
             _release_arrow_memory()
         for col, series in later.items():
             out[col] = series()
             _release_arrow_memory()
     return pd.DataFrame({c: out[c] for c in order}, index=index)
+
+
+def _filtered_later(s: pd.Series, mask: Any, index: pd.Index,
+                    pool: concurrent.futures.Executor) -> Callable[[], pd.Series]:
+    """``s[keep]`` of an Arrow-backed ``string`` Series (``mask``: ``keep`` as a pyarrow boolean array), filtered on
+    ``pool``; the returned function waits for it and gives the Series."""
+    name = s.name
+    done = pool.submit(s.array._pa_array.filter, mask)
+    return lambda: pd.Series(pd.arrays.ArrowStringArray(done.result()), index=index, name=name, copy=False)
 
 
 #: Whether :func:`_take_rows` joins the :data:`CLEANED` columns' rows on a second thread (``pa.concat_arrays`` copies
