@@ -24,7 +24,9 @@ import datetime as dt
 import functools
 import json
 import logging
+import itertools
 import math
+import operator
 import os
 import re
 import threading
@@ -3063,7 +3065,8 @@ def _pre_phrases(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.
 @_prefilter("compensated")
 def _pre_compensated(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray | None:
     sel = _phrase_candidates(batch, _phrase_regex(rule.params["phrases"]), _anchors(rule.params), across_spaces=True)
-    not_vine = np.fromiter((v is not True for v in batch.vines), dtype=bool, count=batch.n)  # Vine: never
+    not_vine = np.fromiter(map(operator.is_not, batch.vines, itertools.repeat(True)), dtype=bool,
+                           count=batch.n)  # Vine: never (``v is not True`` per row, without a Python frame each)
     return _Selection(not_vine) if sel is None else sel._replace(mask=sel.mask & not_vine)
 
 
@@ -3632,8 +3635,8 @@ def _pre_language(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np
     tests against an upper bound on its tokens (runs of ASCII letters/digits plus non-ASCII characters: a
     token is either an ASCII run or holds a non-ASCII character)."""
     allowed = {m: _allowed_languages(m)[1] for m in set(batch.markets)}
-    en_ok = np.fromiter((allowed[m] is not None and "en" in allowed[m] for m in batch.markets), dtype=bool,
-                        count=batch.n)
+    en_by = {m: a is not None and "en" in a for m, a in allowed.items()}  # once per marketplace, looked up per row
+    en_ok = np.fromiter(map(en_by.__getitem__, batch.markets), dtype=bool, count=batch.n)
     letters = batch.byte_count("text", _ASCII_LETTERS) >= LANGUAGE_MIN_CHARS
     keys, longest = _english_keys()
     core = _checks_core()
@@ -3905,6 +3908,56 @@ def _opt_bool(v: Any) -> bool | None:
     return None if v is None or v is pd.NA else bool(v)
 
 
+def _platform_market_vine(frame: pd.DataFrame, per: Mapping[str, Any]) -> tuple[list[str], list[str | None],
+                                                                                list[bool | None]]:
+    """Per row, the platform whose rules apply (``other`` for a missing or unknown one), the marketplace (None
+    when missing) and the Vine flag (:func:`_opt_bool`): for string columns from their distinct values
+    (``pd.factorize``) and for a ``boolean`` column by pandas, without a Python step per row; other columns
+    value by value. The same lists as :func:`_platform_market_vine_reference`."""
+    n = len(frame)
+
+    def codes(column: str) -> tuple[np.ndarray, list[str]] | None:
+        col = frame[column] if column in frame.columns else None
+        if col is None or not isinstance(col.dtype, pd.StringDtype):
+            return None
+        c, uniques = pd.factorize(col)  # a missing value: code -1 (the last entry of the tables below)
+        return np.asarray(c, dtype=np.intp), list(uniques)
+
+    ref = None
+    got = codes("platform")
+    if got is None:
+        ref = _platform_market_vine_reference(frame, per)
+        platforms = ref[0]
+    else:
+        c, uniques = got
+        platforms = np.array([u if isinstance(u, str) and u in per else "other" for u in uniques] + ["other"],
+                             dtype=object)[c].tolist()
+    got = codes("marketplace")
+    if got is None:
+        ref = ref or _platform_market_vine_reference(frame, per)
+        markets = ref[1]
+    else:
+        c, uniques = got
+        markets = np.array([u if isinstance(u, str) else None for u in uniques] + [None], dtype=object)[c].tolist()
+    col = frame["vine"] if "vine" in frame.columns else None
+    if col is None:
+        vines: list[bool | None] = [None] * n
+    elif isinstance(col.dtype, pd.BooleanDtype):
+        vines = col.to_numpy(dtype=object, na_value=None).tolist()  # Python bools and None
+    else:
+        vines = (ref or _platform_market_vine_reference(frame, per))[2]
+    return platforms, markets, vines
+
+
+def _platform_market_vine_reference(frame: pd.DataFrame, per: Mapping[str, Any]
+                                    ) -> tuple[list[str], list[str | None], list[bool | None]]:
+    """:func:`_platform_market_vine` value by value (any column type)."""
+    df = _prepare(frame, ("platform", "marketplace", "vine"))
+    return ([p if isinstance(p, str) and p in per else "other" for p in df["platform"]],
+            [m if isinstance(m, str) else None for m in df["marketplace"]],
+            [_opt_bool(v) for v in df["vine"]])
+
+
 def check_each_review(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = None,
                       competitors: Iterable[str] = (), prefilter: bool = True) -> pd.DataFrame:
     """Run the per-review rules on every row of ``frame`` (any slice works: no row looks at another).
@@ -3922,15 +3975,13 @@ def check_each_review(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = Non
     """
     if not prefilter:
         return _check_each_review_reference(frame, rules=rules, competitors=competitors)
-    df = _prepare(frame, ("platform", "marketplace", "vine"))
+    _prepare(frame, ())  # the frame's checks (a DataFrame with the required columns)
     per = _rules_per_platform(_select_rules(rules))
     comp = tuple(c for c in competitors if c and c.strip())
     n = len(frame)
-    platforms = [p if isinstance(p, str) and p in per else "other" for p in df["platform"]]
+    platforms, markets, vines = _platform_market_vine(frame, per)
     titles = _str_column(frame, "title")
     texts = _str_column(frame, "text")
-    markets = [m if isinstance(m, str) else None for m in df["marketplace"]]
-    vines = [_opt_bool(v) for v in df["vine"]]
     rids = _ReviewIds(frame)
     # the fields' Arrow columns as they are (the views start from them, not from the strings converted back)
     arrow = {f: a for f in FIELDS if (a := _arrow_str_column(frame, f)) is not None}
