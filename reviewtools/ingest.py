@@ -837,32 +837,35 @@ def _clean_pieces(s: pd.Series, marks: tuple[np.ndarray, np.ndarray] | None = No
     todo = mask | need
     if not todo.any():
         return s, False
-    orig = s[todo]
-    sub = orig
+    import pyarrow.compute as pc
+
+    orig = s.array._pa_array.filter(pa.array(todo))  # the rows looked at, in order (Arrow, no pandas indexing)
     marked = mask[todo]
     if marked.any():
-        # Each step of _clean_block only on the rows holding the character it acts on (a row without "<" has no
-        # tag, one without "&" no entity; no step brings in a "<" or "&"), so the regexes run on the ~7% of marked
-        # texts with a "<" and html.unescape on those with an "&" followed by what can start an entity (html's own
-        # _charref needs a character other than tab, line feed, form feed, space, "<", "&" or ";" after it).
-        m = sub[marked]
-        for trigger, step in (
-            ("\r", lambda v: v.str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False)),
-            ("<", lambda v: v.str.replace(_BR, "\n", regex=True).str.replace(_INLINE_TAG, "", regex=True)),
-            (_ENTITY_START, lambda v: v.map(html.unescape).astype("string")),
-        ):
-            rows = _contains_bytes(m, trigger.encode()) if len(trigger) == 1 else _bool(m.str.contains(trigger))
-            if rows.any():
-                m = m.copy()
-                m[rows] = step(m[rows])
-        sub = sub.copy()
-        sub[marked] = m
-    sub = _strip(sub)
-    changed = _bool(sub != orig)  # (a missing value stays missing)
+        # Each step of _clean_block only on the values holding the character it acts on (a value without "<" has no
+        # tag, one without "&" no entity; no step brings in a "<" or "&"), as Python strings: the same calls
+        # _clean_block's pandas methods make (``str.replace`` for the line ends, Arrow's literal replacement; the
+        # compiled regexes, which pandas runs with Python's ``re``; ``html.unescape``, which changes nothing in a
+        # value without an "&"), without a pandas Series per step and its masked assignments.
+        values = orig.to_pylist()
+        for i in np.flatnonzero(marked).tolist():
+            v = values[i]
+            if "\r" in v:
+                v = v.replace("\r\n", "\n").replace("\r", "\n")
+            if "<" in v:
+                v = _INLINE_TAG.sub("", _BR.sub("\n", v))
+            if "&" in v:
+                v = html.unescape(v)
+            values[i] = v
+        sub = pa.chunked_array([pa.array(values, type=typ)], type=typ)
+    else:
+        sub = orig
+    sub = _strip(pd.Series(pd.arrays.ArrowStringArray(sub), copy=False)).array._pa_array
+    changed = pc.fill_null(pc.not_equal(sub, orig), False).to_numpy(zero_copy_only=False)  # (missing stays missing)
     if not changed.any():
         return s, False
     pos = np.flatnonzero(todo)[changed]
-    vals = pa.array(sub[changed].to_numpy(dtype=object, na_value=None), type=typ)
+    vals = sub.filter(pa.array(changed)).combine_chunks()
     out, at, k = [], 0, 0
     for chunk in chunks:
         n = len(chunk)
@@ -1349,7 +1352,8 @@ def _parse_bool(raw: pd.Series, empty_is_false: bool) -> pd.Series:
     return out
 
 
-def _per_distinct(values: pd.Series, parse: Callable[[pd.Series], pd.Series]) -> pd.Series:
+def _per_distinct(values: pd.Series, parse: Callable[[pd.Series], pd.Series],
+                  factorized: concurrent.futures.Future | None = None) -> pd.Series:
     """``parse(values)``, computed once per distinct value (null included) and spread back to every row.
 
     For parsers that work value by value and choose their result's dtype from the set of values seen (as
@@ -1359,8 +1363,11 @@ def _per_distinct(values: pd.Series, parse: Callable[[pd.Series], pd.Series]) ->
 
     >>> _per_distinct(pd.Series(["1,200", "3", "1,200", None], dtype="string"), _parse_count).tolist()
     [1200, 3, 1200, <NA>]
+
+    ``factorized``: a future of ``pd.factorize(values, use_na_sentinel=False)`` (:func:`_map_file` has it worked out on
+    its second thread).
     """
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    codes, uniques = factorized.result() if factorized is not None else pd.factorize(values, use_na_sentinel=False)
     if 2 * len(uniques) > len(values):  # mostly distinct: nothing to share
         return parse(values)
     parsed = parse(pd.Series(uniques, dtype=values.dtype, name=values.name))
@@ -1510,6 +1517,7 @@ def _map_file(
     out: dict[str, pd.Series] = {}
     rating_raw = get("rating")
     date_raw = get("created_at")
+    factorized: dict[str, concurrent.futures.Future] = {}  # _per_distinct's factorizations, from the second thread
     if join_cleaned:
         out["rating"], rating_reason, scale = _parse_rating(rating_raw, fmt, rating_scale)
         created = parse_dates(date_raw, fmt.date_formats)
@@ -1523,6 +1531,11 @@ def _map_file(
         with (concurrent.futures.ThreadPoolExecutor(1) if MAP_THREAD else contextlib.nullcontext()) as pool:
             marks = pool.submit(_clean_marks, texts) if pool is not None else None
             dates = pool.submit(parse_dates, date_raw, fmt.date_formats) if pool is not None else None
+            if pool is not None:  # (Arrow's dictionary encoding, mostly without the GIL)
+                wanted = ["verified", "vine", "helpful_votes"] + (["platform"] if platform is None and fmt.platform
+                                                                   is None else [])
+                factorized = {fld: pool.submit(pd.factorize, get(fld), use_na_sentinel=False) for fld in wanted
+                              if fld in cols}
             out["rating"], rating_reason, scale = _parse_rating(rating_raw, fmt, rating_scale)
             for fld in CLEANED:
                 s = texts if fld == "text" else get(fld).astype("string")
@@ -1544,16 +1557,17 @@ def _map_file(
     out["replied_at"] = (replied.where((replied >= MIN_DATE) & (replied < MAX_DATE))
                          if replied is not None else pd.Series(pd.NaT, index=idx, dtype="datetime64[us, UTC]"))
     for fld in ("verified", "vine"):
-        out[fld] = (_per_distinct(get(fld), lambda v, f=fld: _parse_bool(v, f in fmt.empty_is_false)) if fld in cols
+        out[fld] = (_per_distinct(get(fld), lambda v, f=fld: _parse_bool(v, f in fmt.empty_is_false),
+                                  factorized.get(fld)) if fld in cols
                     else pd.Series(pd.NA, index=idx, dtype="boolean"))
-    out["helpful_votes"] = _per_distinct(get("helpful_votes"), _parse_count) if "helpful_votes" in cols else pd.Series(
-        pd.NA, index=idx, dtype="Int64")
+    out["helpful_votes"] = (_per_distinct(get("helpful_votes"), _parse_count, factorized.get("helpful_votes"))
+                            if "helpful_votes" in cols else pd.Series(pd.NA, index=idx, dtype="Int64"))
     if platform is not None:
         out["platform"] = pd.Series(platform, index=idx, dtype="string")
     elif fmt.platform is not None:
         out["platform"] = pd.Series(fmt.platform, index=idx, dtype="string")
     elif "platform" in cols:
-        out["platform"] = _per_distinct(get("platform"), _platform_values).astype("string")
+        out["platform"] = _per_distinct(get("platform"), _platform_values, factorized.get("platform")).astype("string")
     else:
         out["platform"] = pd.Series("other", index=idx, dtype="string")
     out["source_file"] = pd.Series(raw.name, index=idx, dtype="string")
@@ -1570,8 +1584,14 @@ def _map_file(
 
     # rejects: one row per source row, the first problem wins
     reason = rating_reason.copy()
-    column = pd.Series(src("rating"), index=idx, dtype="string").where(reason.notna())
-    value = rating_raw.where(reason.notna())
+    # (``Series(src("rating")).where(reason.notna())`` and ``rating_raw.where(...)``, built from missing values: no
+    # million-row column of the rating's name, no where over a column that mostly holds no reason)
+    column = pd.Series(pd.NA, index=idx, dtype="string")
+    value = pd.Series(pd.NA, index=idx, dtype=rating_raw.dtype)
+    has_reason = reason.notna().to_numpy()
+    if has_reason.any():
+        column[has_reason] = src("rating")
+        value[has_reason] = rating_raw[has_reason]
 
     def add(mask: pd.Series, col: str, val: pd.Series, why: str | pd.Series) -> None:
         new = _bool(mask) & reason.isna().to_numpy()
@@ -1602,8 +1622,8 @@ def _map_file(
         frame[c] = frame[c].astype("datetime64[ns, UTC]")
     rejects = pd.DataFrame(
         {
-            "source_file": pd.Series(raw.name, index=idx, dtype="string")[bad],
-            "source_row": pd.Series(raw.rows, index=idx, dtype="Int64")[bad],
+            "source_file": pd.Series(raw.name, index=idx[bad], dtype="string"),
+            "source_row": pd.Series(raw.rows[bad], index=idx[bad], dtype="Int64"),
             "column": column[bad].astype("string"),
             "value": value[bad].astype("string"),
             "reason": reason[bad].astype("string"),
