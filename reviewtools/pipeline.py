@@ -873,8 +873,20 @@ def _complaints(matches: pd.DataFrame) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
+def _spaced(text: str) -> str:
+    """``" ".join(text.split())``; a text that is already so (printable, so no whitespace but the space, which
+    neither starts nor ends it nor comes twice in a row) as it is, without splitting it.
+
+    >>> [_spaced(t) for t in ("a b", " a\tb ", "a  b", "a\xa0b", "")]
+    ['a b', 'a b', 'a b', 'a b', '']
+    """
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
+
+
 def _quote(s: object, limit: int = 80) -> str:
-    t = " ".join(str(s).split())
+    t = _spaced(str(s))
     return f"“{t if len(t) <= limit else t[: limit - 1] + '…'}”"
 
 
@@ -1434,7 +1446,7 @@ def _string_array(values: Sequence[Any]) -> Any:
     >>> _string_array(("a", "")).tolist()
     ['a', '']
     """
-    if pd.StringDtype().storage == "pyarrow" and all(type(v) is str for v in values):
+    if pd.StringDtype().storage == "pyarrow" and (not len(values) or set(map(type, values)) == {str}):
         # from a list: pyarrow converts some tuples of strs much slower than the same list (a tuple made from a
         # list of 3 repeated strs x 2,667: 3.5 vs 0.18 ms); _pack's columns are zip's tuples, where the gain is small
         # (0.42 -> 0.25 ms for the 8,000 reason heads of a block, none for most columns)
@@ -1468,10 +1480,9 @@ def _assemble(blocks: Iterable[list[tuple[Any, ...]] | _PackedBlock], recs: pd.D
                 # learning without keeping the entries' drafts: this memo lives beside the workers (keeping them
                 # held 193 entries' drafts, 5 MB of text, at 100k); an entry whose drafts are all on the page
                 # skips its six variants (0.56 -> 0.39 CPU s of this pass at 300k)
-                draft, problems = _unique_draft(rec, rkind, dtopic, problem, settings, previous, memo, keep=False)
+                draft = _unique_text(rec, rkind, dtopic, problem, settings, previous, memo, keep=False)
                 norm = _normalise(draft)
-                lint = summarise_problems(p for p in problems if p.severity != "not_run")
-                blocked = bool(blocking(problems))
+                lint, blocked = _draft_lint(draft, rec, norm in previous, settings)
                 patches[j] = (draft, lint, head + (_BLOCKED_NOTE if blocked else "") + tail)
             previous.add(norm)
         cols = dict(packed.columns)
@@ -1878,9 +1889,11 @@ def _quiet_packed(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str
         slow |= equal(UNKNOWN_LABEL)
         slow |= (rating == 3) & equal("negative")
     # the no-thank-you sentence per platform (None: the row is thanked, so not quiet)
-    plats, plat_code = np.unique(np.asarray(plat.to_numpy(zero_copy_only=False), dtype=object), return_inverse=True)
+    coded = pc.dictionary_encode(plat)  # the distinct platforms (no missing one: "other" above)
+    plats = coded.dictionary
+    plat_code = coded.indices.to_numpy(zero_copy_only=False)
     suffixes = [(_NO_THANKS_SETTING if not settings.thank_positive else
-                 _NO_THANKS_MESSAGE if reply_mode(str(p), settings) == "message" else None) for p in plats.tolist()]
+                 _NO_THANKS_MESSAGE if reply_mode(str(p), settings) == "message" else None) for p in plats.to_pylist()]
     slow |= np.array([sfx is None for sfx in suffixes], dtype=bool)[plat_code]
     if slow.all():
         return _pack(_decide_rows(recs, state, by_hit, not_run, complaints))
@@ -1894,9 +1907,8 @@ def _quiet_packed(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str
         score = (recs["sentiment_score"].to_numpy(dtype=np.float64, na_value=np.nan)[quiet]
                  if "sentiment_score" in names else np.full(len(quiet), np.nan))
         scored = ~np.isnan(score)
-        bits, inverse = np.unique(score.view(np.int64), return_inverse=True)  # by bits: -0.0 is not 0.0
-        texts = pa.array([f"({x:+.2f})" for x in bits.view(np.float64).tolist()], type=pa.large_string())
-        score_txt = texts.take(pa.array(inverse.reshape(-1)))
+        got, at = _fixed_coded(score, 2, plus=True)  # f"{x:+.2f}" (-0.0 as "-0.00"), once per distinct text
+        score_txt = pa.array([f"({t})" for t in got], type=pa.large_string()).take(pa.array(at))
         with_score = pc.binary_join_element_wise(qlab, lit(" sentiment "), score_txt, lit(""))
         plain = pc.binary_join_element_wise(qlab, lit(" sentiment"), lit(""))
         sent = pc.if_else(has, pc.if_else(pa.array(scored), with_score, plain), lit("sentiment not scored"))
@@ -2060,6 +2072,7 @@ def _decide_rows(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str,
         "review_id", "platform", "rating", "sentiment_label", "sentiment_score", "text_language", "reply_text",
         "replied_at")}
     i_rid, i_plat, i_rating, i_label, i_score, i_lang, i_reply, i_when = at.values()
+    i_who = tuple(names.index(c) if c in names else len(names) for c in _DRAFT_FIELDS)
     if not has_sent:
         i_label = i_score = len(names)
     # per platform, what reply_mode and reply_where give with these settings (pure functions of the two)
@@ -2092,21 +2105,11 @@ def _decide_rows(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str,
         blocked = False
         redo = None
         rule_ids = clause = evidence = ""
-        sent_txt = (f"{label} sentiment ({score:+.2f})" if label and score is not None else
-                    f"{label} sentiment" if label else "sentiment not scored")
-        if label == UNKNOWN_LABEL:  # text not English: neither positive nor negative, the rating decides
-            lang = values[i_lang]
-            lang = "another language" if _na(lang) else str(lang)
-            sent_txt = f"sentiment not scored because the text is in {lang} (VADER is English only)"
-            label = None
-        stars = f"{rating}★" if rating is not None else "unrated"
-        topic_txt = f"; complaint topic {topic} ({_quote(problem)})" if topic else ""
         if g is not None:
             rule_ids = "|".join(dict.fromkeys(str(h["rule_id"]) for h in g))
             # _na(v) is pd.isna(v) for the scalars records hold, without pandas for str
             clause = " | ".join(dict.fromkeys(str(h["clause"]) for h in g if "clause" in h and not _na(h["clause"])))
-            evidence = " | ".join(dict.fromkeys(" ".join(str(h["evidence"]).split()) for h in g
-                                                if not _na(h["evidence"])))
+            evidence = " | ".join(dict.fromkeys(_spaced(str(h["evidence"])) for h in g if not _na(h["evidence"])))
         if g is not None and _is_strong(g):
             action = "removal_request"
             reason = f"Strong removal-basis guideline hit: {_hit_phrase(g)}."
@@ -2117,7 +2120,16 @@ def _decide_rows(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str,
             action = "manual_review"
             reason = (f"Guideline hit that could be a removal basis but is not strong enough to report without a "
                       f"person checking it: {_hit_phrase(g)}.")
-        else:
+        else:  # the reason's words (only here: a hit's reason has none of them)
+            sent_txt = (f"{label} sentiment ({score:+.2f})" if label and score is not None else
+                        f"{label} sentiment" if label else "sentiment not scored")
+            if label == UNKNOWN_LABEL:  # text not English: neither positive nor negative, the rating decides
+                lang = values[i_lang]
+                lang = "another language" if _na(lang) else str(lang)
+                sent_txt = f"sentiment not scored because the text is in {lang} (VADER is English only)"
+                label = None
+            stars = f"{rating}★" if rating is not None else "unrated"
+            topic_txt = f"; complaint topic {topic} ({_quote(problem)})" if topic else ""
             negative = label == "negative"
             if rating is not None and rating <= 2:
                 action, rkind = "public_reply", "negative"
@@ -2156,20 +2168,19 @@ def _decide_rows(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str,
                 reason += f" Already replied{when_txt}; edit that reply rather than adding another."
             if action in ("public_reply", "thank"):
                 dtopic = topic if rkind != "positive" else None
-                rec = dict(zip(names, values))
-                draft, problems = _unique_draft(rec, rkind, dtopic, problem, settings, previous, memo)
+                who = tuple(values[i] for i in i_who)  # the row's _DRAFT_FIELDS: all that drafting reads of it
+                rec = dict(zip(_DRAFT_FIELDS, who))
+                draft = _unique_text(rec, rkind, dtopic, problem, settings, previous, memo)
                 norm = _normalise(draft)
                 fresh = norm not in previous
-                redo = (norm, fresh, rkind, dtopic, problem,
-                        tuple(rec.get(c) for c in _DRAFT_FIELDS) if fresh else None)
+                redo = (norm, fresh, rkind, dtopic, problem, who if fresh else None)
+                lint, blocked = _draft_lint(draft, rec, not fresh, settings)
                 previous.add(norm)
                 mode = modes[platform] if platform in modes else modes.setdefault(
                     platform, reply_mode(platform, settings))
                 kind = "message" if mode == "message" else ("thank" if action == "thank" else "reply")
                 where = wheres[platform] if platform in wheres else wheres.setdefault(
                     platform, reply_where(platform, settings))
-                lint = summarise_problems(p for p in problems if p.severity != "not_run")
-                blocked = bool(blocking(problems))
         tail = tail0
         nr = not_run.get(key)
         if nr is None:
@@ -2242,6 +2253,15 @@ def _unique_draft(rec: dict[str, Any], kind: str, topic: str | None, problem: st
     (for a memo that lives long: :func:`_assemble`'s, beside the workers)."""
     platform = str(rec.get("platform") or "other")
     author = rec.get("author") if isinstance(rec.get("author"), str) else None
+    draft = _unique_text(rec, kind, topic, problem, settings, previous, memo, learn, keep)
+    prev = [draft] if _normalise(draft) in previous else []
+    return draft, lint_draft(draft, platform, author=author, previous_replies=prev, region=settings.region)
+
+
+def _unique_text(rec: dict[str, Any], kind: str, topic: str | None, problem: str | None,
+                 settings: ReplySettings, previous: set[str], memo: _DraftMemo | None = None,
+                 learn: bool = True, keep: bool = True) -> str:
+    """:func:`_unique_draft`'s draft without its lint (:func:`_draft_lint` gives that)."""
     draft = ""
     ctx = _draft_context(rec, kind, topic, problem, settings, memo)  # = draft_reply(..., variant=v), built once
     space = ctx.space
@@ -2255,8 +2275,24 @@ def _unique_draft(rec: dict[str, Any], kind: str, topic: str | None, problem: st
         else:
             if space is not None and learn:
                 space.update(ctx, previous, keep)
-    prev = [draft] if _normalise(draft) in previous else []
-    return draft, lint_draft(draft, platform, author=author, previous_replies=prev, region=settings.region)
+    return draft
+
+
+def _draft_lint(draft: str, rec: Mapping[str, Any], on_page: bool, settings: ReplySettings) -> tuple[str, bool]:
+    """``(draft_lint, blocked)`` of a draft :func:`_unique_text` gave for the row ``rec`` (what :func:`_unique_draft`'s
+    lint says of it): the summary of its lint problems that ran and whether any blocks it; ``on_page``: its normal
+    form was on the page (the lint then checks it against itself as a previous reply).
+
+    >>> _draft_lint("Write to help@shop.com", {"platform": "google"}, False, ReplySettings())
+    ("block R-CONTACT 'help@shop.com': contains an e-mail address", True)
+    """
+    platform = str(rec.get("platform") or "other")
+    author = rec.get("author") if isinstance(rec.get("author"), str) else None
+    problems = lint_draft(draft, platform, author=author, previous_replies=[draft] if on_page else [],
+                          region=settings.region)
+    if not problems:  # what the two calls below give for none
+        return "", False
+    return summarise_problems(p for p in problems if p.severity != "not_run"), bool(blocking(problems))
 
 
 # ============================================================================================ queue and export
