@@ -9,13 +9,15 @@ Without ``--input`` it builds the corpus with ``benchmarks/generate.py`` (real r
 ``--warm-language`` fills the language memo first (untimed), as sentiment does before the checks in a triage
 partition. ``--per-detector`` instead times ``check_each_review`` with its column-wide prefilters and, with
 ``--reference``, the plain per-review loop (``prefilter=False``) too, each with CPU seconds per detector
-(prefilter + detector) and the rows each detector ran on, and checks that both give the same frame:
+(prefilter + detector; the ``prefilter`` column is the prefilter's part, the first prefilter that asks for a shared
+view or native scan paying for it) and the rows each detector ran on, and checks that both give the same frame:
 
     .venv/bin/python benchmarks/bench_rules.py --input benchmarks/out/reviews_100000_seed8.csv --per-detector --reference
 
 ``--phone-soundness`` checks the phone prefilter's digit bound against ``PhoneNumberMatcher`` on every field with
 enough digits (the 1M corpus: 39,343 fields, 34,012 ruled out, none with a number). ``--ab OLD_TREE`` times ``check_each_review`` of an older checkout (``git archive <commit> | tar -x -C OLD_TREE``)
-against this one, interleaved in one process, after checking both give the same frame.
+against this one, interleaved in one process, after checking both give the same frame (minimum and median of the
+rounds: on a loaded machine the two can disagree in sign, see .work/notes9/checks.md).
 
 ``--scan-ab OLD_TREE`` times the native literal scan alone (``_checkcore.literal_rows`` of both trees on the
 views and plans a ``check_each_review`` of the corpus scans, masks compared first). ``--ws-ab`` times this tree
@@ -338,6 +340,8 @@ def ab(frame, old_tree: Path, rounds: int, cold: bool = False) -> int:
     print(f"{n:,} reviews, identical frames; check_each_review old {o:.2f} s, new {w:.2f} s (min of {rounds}): "
           f"{o / n * 1e6:.1f} -> {w / n * 1e6:.1f} CPU us/review ({w / o - 1:+.0%}); language memo "
           f"{'cold' if cold else 'warm'}; load {os.getloadavg()[0]:.1f}")
+    om, wm = sorted(secs["old"])[rounds // 2], sorted(secs["new"])[rounds // 2]
+    print(f"  medians: {om / n * 1e6:.1f} -> {wm / n * 1e6:.1f} CPU us/review ({wm / om - 1:+.0%})")
     shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
@@ -403,6 +407,7 @@ def per_detector(frame, reference: bool, warm_language: bool = False) -> int:
 
     def timed(prefilter: bool) -> tuple[float, dict, dict, pd.DataFrame]:
         cpu: collections.Counter = collections.Counter()
+        pre: collections.Counter = collections.Counter()  # the prefilter's part of cpu
         ran: collections.Counter = collections.Counter()
         saved = dict(R.DETECTORS), dict(R.PREFILTERS)
         clock = time.process_time
@@ -421,6 +426,7 @@ def per_detector(frame, reference: bool, warm_language: bool = False) -> int:
                 c = clock()
                 out = fn(batch, rule, comp)
                 cpu[name] += clock() - c
+                pre[name] += clock() - c
                 return out
             return run
 
@@ -436,20 +442,20 @@ def per_detector(frame, reference: bool, warm_language: bool = False) -> int:
         finally:
             R.DETECTORS.update(saved[0])
             R.PREFILTERS.update(saved[1])
-        return total, cpu, ran, out
+        return total, cpu, ran, out, pre
 
     n = len(frame)
     runs = [("prefiltered", *timed(True))]
     if reference:
         runs.append(("per-review loop", *timed(False)))
     print(f"{n:,} reviews, load average {os.getloadavg()[0]:.2f} at the end")
-    for label, total, cpu, ran, _ in runs:
+    for label, total, cpu, ran, *_ in runs:
         print(f"{label}: cpu {total:.2f} s ({total / n * 1e6:.0f} us/review)")
     names = sorted(set(R.DETECTORS), key=lambda k: -runs[-1][2][k])
-    head = "detector".ljust(20) + "".join(f"{lab + ' cpu s':>22}{'rows run':>10}" for lab, *_ in runs)
+    head = "detector".ljust(20) + "".join(f"{lab + ' cpu s':>22}{'prefilter':>10}{'rows run':>10}" for lab, *_ in runs)
     print(head)
     for k in names:
-        print(k.ljust(20) + "".join(f"{cpu[k]:22.2f}{ran[k]:10,}" for _, _, cpu, ran, _ in runs))
+        print(k.ljust(20) + "".join(f"{cpu[k]:22.2f}{pre[k]:10.2f}{ran[k]:10,}" for _, _, cpu, ran, _, pre in runs))
     if reference:
         same = runs[0][4].equals(runs[1][4])
         pd.testing.assert_frame_equal(runs[0][4], runs[1][4])
