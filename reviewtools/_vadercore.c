@@ -273,6 +273,15 @@ typedef struct {
 /* Per byte of ASCII text: its C_* class and its lower-case form; IDENTITY maps a class byte to itself. */
 static unsigned char ASCII_CLASS[256];
 static unsigned char ASCII_LOWER[256];
+/* Per ASCII character, five 12-bit counters: punctuation, C_LOWT, C_UPPER, '!', '?' (tokenize_ext sums them
+ * over texts shorter than TOKINC_MAX, so no counter can reach 4096 and carry into the next). */
+static uint64_t TOKINC[256];
+#define TOKINC_MAX 4095
+#define TI_PUNCT(x) ((x) & 0xfffu)
+#define TI_LOWT(x) (((x) >> 12) & 0xfffu)
+#define TI_UPPER(x) (((x) >> 24) & 0xfffu)
+#define TI_EXCL(x) ((Py_ssize_t)(((x) >> 36) & 0xfffu))
+#define TI_QUES(x) ((Py_ssize_t)(((x) >> 48) & 0xfffu))
 static unsigned char IDENTITY[256];
 
 static void
@@ -291,6 +300,9 @@ init_ascii_class(void)
         if (c == '!') k |= C_EXCL;
         if (c == '?') k |= C_QUES;
         ASCII_CLASS[c] = k;
+        TOKINC[c] = (uint64_t)((k & C_PUNCT) != 0) | ((uint64_t)((k & C_LOWT) != 0) << 12)
+                    | ((uint64_t)((k & C_UPPER) != 0) << 24) | ((uint64_t)((k & C_EXCL) != 0) << 36)
+                    | ((uint64_t)((k & C_QUES) != 0) << 48);
         if (c >= 'A' && c <= 'Z') ASCII_LOWER[c] = (unsigned char)(c + 32);
     }
 }
@@ -383,6 +395,9 @@ typedef struct {
     Py_ssize_t tcap;
     unsigned char *key;  /* scratch for phrase keys and skeletons */
     Py_ssize_t kcap;
+    uint64_t *pre;       /* tokenize_ext's fast path: per character, running TOKINC sums */
+    int32_t *edg;        /* and the tokens' edges */
+    Py_ssize_t pcap;
 } Work;
 
 static void
@@ -391,6 +406,7 @@ work_free(Work *w)
     PyMem_Free(w->lb); PyMem_Free(w->cls);
     PyMem_Free(w->tok); PyMem_Free(w->vals); PyMem_Free(w->where); PyMem_Free(w->vint);
     PyMem_Free(w->key);
+    PyMem_Free(w->pre); PyMem_Free(w->edg);
     memset(w, 0, sizeof(*w));
 }
 
@@ -407,6 +423,22 @@ work_chars(Work *w, Py_ssize_t need)
     if (!cls) { PyErr_NoMemory(); return -1; }
     w->cls = cls;
     w->cap = cap;
+    return 0;
+}
+
+static int
+work_pre(Work *w, Py_ssize_t need)
+{
+    if (need <= w->pcap) return 0;
+    Py_ssize_t cap = w->pcap ? w->pcap : 1024;
+    while (cap < need) cap *= 2;
+    uint64_t *pre = PyMem_Realloc(w->pre, (size_t)cap * sizeof(uint64_t));
+    if (!pre) { PyErr_NoMemory(); return -1; }
+    w->pre = pre;
+    int32_t *edg = PyMem_Realloc(w->edg, (size_t)cap * sizeof(int32_t));
+    if (!edg) { PyErr_NoMemory(); return -1; }
+    w->edg = edg;
+    w->pcap = cap;
     return 0;
 }
 
@@ -506,6 +538,54 @@ tokenize_ext(Core *self, Work *w, const unsigned char *src, const unsigned char 
             unsigned char c = src[k];
             lb[k] = (unsigned char)(c + ((unsigned char)(c - 'A') < 26u ? 32 : 0));
         }
+    if (direct && ctab == ASCII_CLASS && m <= TOKINC_MAX) {
+        /* ASCII text: without a branch per character, the tokens' edges (start, end, start, end, ...) and the
+         * running sums of TOKINC; then per token, the classes it holds are differences of those sums (what the
+         * loop below ORs together), and its running '!' and '?' counts the sums at its end. Same tokens. */
+        if (work_pre(w, m + 2) < 0) return -1;
+        uint64_t *pre = w->pre;
+        int32_t *edg = w->edg;
+        uint64_t run = 0;
+        unsigned prev = 0;
+        Py_ssize_t ne = 0;
+        pre[0] = 0;
+        for (Py_ssize_t k = 0; k < m; k++) {
+            unsigned char c = src[k];
+            unsigned in = !(ASCII_CLASS[c] & C_SPACE);
+            edg[ne] = (int32_t)k;
+            ne += in ^ prev;
+            prev = in;
+            run += TOKINC[c];
+            pre[k + 1] = run;
+        }
+        edg[ne] = (int32_t)m;
+        ne += prev;
+        for (Py_ssize_t q = 0; q < ne; q += 2) {
+            Py_ssize_t a = edg[q], b = edg[q + 1], sa = a, sb = b;
+            uint64_t d = pre[b] - pre[a];
+            if (TI_PUNCT(d)) {
+                while (sa < sb && (ASCII_CLASS[src[sa]] & C_PUNCT)) sa++;
+                while (sb > sa && (ASCII_CLASS[src[sb - 1]] & C_PUNCT)) sb--;
+                if (sb - sa <= 2) { sa = a; sb = b; }
+            }
+            if (ext) ext[n].raw_a = a, ext[n].raw_b = b;
+            Tok *t = &tok[n++];
+            Py_ssize_t tl = sb - sa;
+            t->start = sa;
+            t->len = tl;
+            t->neg = 2;
+            if (tl == 1) t->upper = (ASCII_CLASS[src[sa]] & C_UPPER) != 0;
+            else t->upper = !TI_LOWT(d) && TI_UPPER(d);
+            caps += t->upper;
+            if (ext) ext[n - 1].caps = caps, ext[n - 1].excl = TI_EXCL(pre[b]), ext[n - 1].ques = TI_QUES(pre[b]);
+            tok_set_entry(t, table_find(&self->words, lb + sa, tl));
+        }
+        *n_out = n;
+        *caps_out = caps;
+        *excl_out = TI_EXCL(run);
+        *ques_out = TI_QUES(run);
+        return 0;
+    }
     while (i < m) {
         while (i < m && (ctab[src[i]] & C_SPACE)) i++;
         if (i >= m) break;

@@ -45,3 +45,22 @@ def test_spans_at_any_edges_in_random_orders(nat):  # noqa: F811
     for _ in range(6):
         order = rng.sample(pairs, 25)
         _assert_joint(nat, [TITLE], [TEXT], TITLE_TEXT_SEPARATOR, [TEXT], *_spans(order))
+
+
+def test_long_texts_around_the_counters_bound(nat):  # noqa: F811
+    """The ASCII tokenizer sums 12-bit counters per text up to 4,095 characters and uses the character loop past
+    that: texts of nothing but '!' or '?' (each counter at its most), caps and punctuation, at and around it."""
+    from test_vader_native import REF, _float_bits
+
+    unit = "GOOD!!! bad?? Not SO great, but ok. "
+    texts = []
+    for n in (4093, 4094, 4095, 4096, 4097, 9000):
+        texts += ["!" * n, "good " + "!" * n, "bad " + "?" * n, "good " + "!" * (n - 5), "bad " + "?" * (n - 4),
+                  (unit * (n // len(unit) + 1))[:n]]
+    rows = nat.joined_scores_array(["Five Stars"] * len(texts), texts, TITLE_TEXT_SEPARATOR)
+    want = []
+    for t in texts:
+        d = REF.polarity_scores("Five Stars" + TITLE_TEXT_SEPARATOR + t)
+        want += [d["neg"], d["neu"], d["pos"], d["compound"]]
+    assert _float_bits(rows.ravel()) == _float_bits(want)
+    assert _float_bits(nat.compound_many(texts)) == _float_bits([REF.polarity_scores(t)["compound"] for t in texts])
