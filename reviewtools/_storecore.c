@@ -15,6 +15,8 @@
  *     one (tests compare both on Hypothesis-generated adversarial bytes).
  *
  * It returns None too when the arguments are not what it expects, so the numpy path runs instead.
+ *
+ * record_after, count_byte and rows_with_bytes serve reviewtools.ingest (see each below).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -268,7 +270,127 @@ static PyObject *py_record_after(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(r == FOUND ? s.found : -1);
 }
 
+/* count_byte(buffer, byte) -> how many bytes of the buffer equal `byte` (reviewtools.ingest: the CSV's quote
+   characters before it is parsed). SSE2 compares 16 bytes at a time, byte counters summed every 255 blocks. */
+static Py_ssize_t count_byte(const unsigned char *d, Py_ssize_t size, unsigned char b) {
+    Py_ssize_t i = 0, total = 0;
+#ifdef HAVE_SSE2
+    const __m128i needle = _mm_set1_epi8((char)b), zero = _mm_setzero_si128();
+    while (i + 16 <= size) {
+        __m128i acc = _mm_setzero_si128();
+        int k = 0;
+        for (; k < 255 && i + 16 <= size; k++, i += 16)
+            acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(d + i)), needle));
+        __m128i sums = _mm_sad_epu8(acc, zero);
+        total += (Py_ssize_t)_mm_cvtsi128_si32(sums) + (Py_ssize_t)_mm_cvtsi128_si32(_mm_srli_si128(sums, 8));
+    }
+#endif
+    for (; i < size; i++) total += d[i] == b;
+    return total;
+}
+
+static PyObject *py_count_byte(PyObject *self, PyObject *args) {
+    Py_buffer buf;
+    int b;
+    if (!PyArg_ParseTuple(args, "y*i", &buf, &b)) return NULL;
+    if (b < 0 || b > 255) {
+        PyBuffer_Release(&buf);
+        PyErr_SetString(PyExc_ValueError, "byte must be in 0..255");
+        return NULL;
+    }
+    Py_ssize_t n;
+    Py_BEGIN_ALLOW_THREADS
+    n = count_byte((const unsigned char *)buf.buf, buf.len, (unsigned char)b);
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&buf);
+    return PyLong_FromSsize_t(n);
+}
+
+/* rows_with_bytes(offsets, data, width, first, n, chars) -> bytearray of n bytes, 1 where the string
+   data[off[first + i]:off[first + i + 1]] holds any byte of `chars` (1 to 4 bytes), else 0: the rows of one Arrow
+   string chunk (`offsets` its offsets buffer of `width` 4- or 8-byte integers, `first` the chunk's offset) holding
+   one of the characters (reviewtools.ingest._contains_bytes; validity is the caller's). None when the arguments do
+   not fit (offsets out of the buffers, decreasing): the caller scans with numpy instead. */
+static PyObject *py_rows_with_bytes(PyObject *self, PyObject *args) {
+    Py_buffer ob, db, cb;
+    int width;
+    Py_ssize_t first, n;
+    if (!PyArg_ParseTuple(args, "y*y*inny*", &ob, &db, &width, &first, &n, &cb)) return NULL;
+    PyObject *out = NULL;
+    int ok = (width == 4 || width == 8) && first >= 0 && n >= 0 && cb.len >= 1 && cb.len <= 4 &&
+             (first + n + 1) * (Py_ssize_t)width <= ob.len;
+    const unsigned char *d = (const unsigned char *)db.buf, *cs = (const unsigned char *)cb.buf;
+    int64_t lo = 0, hi = 0;
+#define OFF(j) (width == 4 ? (int64_t)((const int32_t *)ob.buf)[j] : ((const int64_t *)ob.buf)[j])
+    if (ok) {
+        lo = OFF(first);
+        hi = OFF(first + n);
+        ok = lo >= 0 && lo <= hi && hi <= db.len;
+        for (Py_ssize_t j = first; ok && j < first + n; j++)
+            if (OFF(j) > OFF(j + 1)) ok = 0;
+    }
+    if (!ok) {
+        out = Py_NewRef(Py_None);
+        goto done;
+    }
+    out = PyByteArray_FromStringAndSize(NULL, n);
+    if (!out) goto done;
+    unsigned char *hit = (unsigned char *)PyByteArray_AS_STRING(out);
+    memset(hit, 0, (size_t)n);
+    Py_BEGIN_ALLOW_THREADS
+    int nc = (int)cb.len;
+    Py_ssize_t row = 0;
+    int64_t p = lo;
+    while (p < hi && row < n) {
+        /* the next byte at or after p that is one of chars */
+        int64_t q = p;
+#ifdef HAVE_SSE2
+        __m128i c0 = _mm_set1_epi8((char)cs[0]), c1 = _mm_set1_epi8((char)cs[nc > 1 ? 1 : 0]),
+                c2 = _mm_set1_epi8((char)cs[nc > 2 ? 2 : 0]), c3 = _mm_set1_epi8((char)cs[nc > 3 ? 3 : 0]);
+        int found = 0;
+        while (q + 16 <= hi) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(d + q));
+            __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, c0), _mm_cmpeq_epi8(v, c1)),
+                                     _mm_or_si128(_mm_cmpeq_epi8(v, c2), _mm_cmpeq_epi8(v, c3)));
+            unsigned int mask = (unsigned int)_mm_movemask_epi8(m);
+            if (mask) {
+                q += __builtin_ctz(mask);
+                found = 1;
+                break;
+            }
+            q += 16;
+        }
+        if (!found)
+#endif
+        {
+            for (; q < hi; q++) {
+                unsigned char c = d[q];
+                if (c == cs[0] || (nc > 1 && c == cs[1]) || (nc > 2 && c == cs[2]) || (nc > 3 && c == cs[3])) break;
+            }
+        }
+        if (q >= hi) break;
+        /* its row: the last row starting at or before q (rows are sorted; empty rows hold nothing) */
+        while (row < n && OFF(first + row + 1) <= q) row++;
+        if (row >= n) break;
+        hit[row] = 1;
+        p = OFF(first + row + 1); /* the rest of this row need not be looked at */
+        row++;
+    }
+    Py_END_ALLOW_THREADS
+done:
+#undef OFF
+    PyBuffer_Release(&ob);
+    PyBuffer_Release(&db);
+    PyBuffer_Release(&cb);
+    return out;
+}
+
 static PyMethodDef methods[] = {
+    {"count_byte", py_count_byte, METH_VARARGS,
+     "count_byte(buffer, byte) -> how many bytes of buffer equal byte (see reviewtools.ingest)"},
+    {"rows_with_bytes", py_rows_with_bytes, METH_VARARGS,
+     "rows_with_bytes(offsets, data, width, first, n, chars) -> bytearray of n 0/1 flags: the strings of an Arrow "
+     "chunk holding any byte of chars, or None (see reviewtools.ingest)"},
     {"record_after", py_record_after, METH_VARARGS,
      "record_after(buffer, sep, quoted, start, target) -> one past the line feed ending the first record that ends "
      "at or after target, or -1 (see reviewtools.ingest)"},
