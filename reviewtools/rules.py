@@ -3819,22 +3819,26 @@ class _Hits:
         rows = [r for _, rs in self.keyed for r in rs]
         keys = np.asarray([k for k, rs in self.keyed for _ in rs], dtype=np.int64)
         all_keys = np.concatenate([keys] + [k for k, _, _ in self.constant])
-        order = pa.array(np.argsort(all_keys, kind="stable"))
+        order = np.argsort(all_keys, kind="stable")
+        # A constant finding's value is stored once: every column but the ids is taken from the detectors' rows
+        # and one entry per constant finding, by an index into them (one copy of the column, not three).
+        at = np.concatenate([np.arange(len(rows), dtype=np.int64)]
+                            + [np.full(len(ck), len(rows) + t, dtype=np.int64)
+                               for t, (ck, _, _) in enumerate(self.constant)])
+        by_order, by_entry = pa.array(order), pa.array(at[order])
         cols: list[tuple[Any, ...]] = list(zip(*rows)) if rows else [() for _ in HIT_COLUMNS]
         data = {}
         for c, ((name, dtype), col) in enumerate(zip(HIT_COLUMNS.items(), cols)):
             atype = _arrow_type(dtype)
             parts = [pa.array([None if v is pd.NA else v for v in col], type=atype)]
-            for ckeys, rids, row in self.constant:
-                m = len(ckeys)
-                if c == 0:
+            if c == 0:  # the review ids: a whole column per constant finding
+                for _, rids, _ in self.constant:
                     parts.append(rids.cast(atype) if isinstance(rids, pa.Array) else pa.array(rids, type=atype))
-                elif row[c] is None or row[c] is pd.NA:
-                    parts.append(pa.nulls(m, type=atype))
-                else:
-                    parts.append(pa.repeat(pa.scalar(row[c], type=atype), m))
+            elif self.constant:
+                parts.append(pa.array([None if row[c] is None or row[c] is pd.NA else row[c]
+                                       for _, _, row in self.constant], type=atype))
             whole = pa.concat_arrays(parts) if len(parts) > 1 else parts[0]
-            data[name] = pd.api.types.pandas_dtype(dtype).__from_arrow__(whole.take(order))
+            data[name] = pd.api.types.pandas_dtype(dtype).__from_arrow__(whole.take(by_order if c == 0 else by_entry))
         return pd.DataFrame(data)
 
 
