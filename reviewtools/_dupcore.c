@@ -30,6 +30,38 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#ifdef __linux__
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#endif
+
+/* Memory for a table read at random (the token and word tables, the join's index and its per-text facts),
+   zeroed. From 4 MiB on it is put in transparent huge pages where Linux allows: one TLB entry per 2 MiB instead
+   of per 4 KiB, so the random reads (prefetched, but each 4 KiB page a page walk) stop waiting on the TLB. The
+   check runs with transparent huge pages off for the process (duplicates.py: THP_DISABLE, so that numpy's big
+   arrays, read in order, are not zeroed 2 MiB at a time): the flag is lifted only while this memory is touched
+   (a memset: its pages are faulted in here, huge, and stay so), then set again. free() releases it. */
+#define HUGE_MIN ((size_t)4 << 20)
+#define HUGE_PAGE ((size_t)2 << 20)
+static void *table_alloc(size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE) && defined(PR_SET_THP_DISABLE)
+    if (bytes >= HUGE_MIN) {
+        size_t sz = (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+        void *p = aligned_alloc(HUGE_PAGE, sz);
+        if (!p) return NULL;
+        madvise(p, sz, MADV_HUGEPAGE); /* (advice: nothing to do if refused) */
+        int off = prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0) == 1;
+        if (off) prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0);
+        memset(p, 0, sz);
+        if (off) prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
+        return p;
+    }
+#endif
+    size_t sz = (bytes + 63) & ~(size_t)63; /* (64-byte aligned either way: a Word is one cache line) */
+    void *p = aligned_alloc(64, sz ? sz : 64);
+    if (p) memset(p, 0, sz);
+    return p;
+}
 
 typedef struct { /* a text's facts as a candidate, by its position in size order (32 bytes, two to a cache line:
                    one line read per candidate) */
@@ -204,17 +236,17 @@ static PyObject *join(PyObject *self, PyObject *args) {
     }
     /* the inverted index of index-prefix shingles: one list per rank, filled in size order as texts are probed;
        entries are positions in size order */
-    Span *span = (Span *)calloc((size_t)n_tok + 1, sizeof(Span)); /* each list's live part */
+    Span *span = (Span *)table_alloc(((size_t)n_tok + 1) * sizeof(Span)); /* each list's live part */
     int64_t max_size = 0;
     for (Py_ssize_t x = 0; x < n; x++) max_size = size[x] > max_size ? size[x] : max_size;
     int64_t n_need = 2 * max_size + 1 < NEED_TABLE ? 2 * max_size + 1 : NEED_TABLE;
     int32_t *need_of = (int32_t *)malloc((size_t)n_need * sizeof(int32_t));
     const double need_f = t / (1.0 + t);
 #define NEED(tot) ((tot) < n_need ? (int64_t)need_of[tot] : (int64_t)ceil(need_f * (double)(tot) - eps))
-    int32_t *lists = (int32_t *)malloc((total ? total : 1) * sizeof(int32_t));
-    int32_t *count = (int32_t *)calloc((size_t)n + 1, sizeof(int32_t));
+    int32_t *lists = (int32_t *)table_alloc((total ? total : 1) * sizeof(int32_t));
+    int32_t *count = (int32_t *)table_alloc(((size_t)n + 1) * sizeof(int32_t));
     int32_t *touched = (int32_t *)malloc(((size_t)n + 1) * sizeof(int32_t));
-    char *texts_mem = (char *)malloc(((size_t)n + 1) * sizeof(Text) + 64);
+    char *texts_mem = (char *)table_alloc(((size_t)n + 1) * sizeof(Text) + 64);
     Text *texts = texts_mem ? (Text *)(texts_mem + (64 - (uintptr_t)texts_mem % 64)) : NULL;
     Probe *probe = (Probe *)malloc(((size_t)n + 1) * sizeof(Probe));
     if (!need_of || !nidx || !span || !lists || !count || !touched || !texts || !probe) {
@@ -432,21 +464,26 @@ static PyObject *squeeze(PyObject *self, PyObject *args) {
     for (Py_ssize_t i = 0; i < n; i++) {
         int64_t start = o, nw = 0;
         int64_t in_word = 0, bad = 0;
-        for (int64_t p = off[i]; p < off[i + 1]; p++) { /* branch-free but for the rare non-ASCII byte */
-            uint8_t c = data[p];
+        /* branch-free but for the rare non-ASCII byte: every word byte is written, and the first separator after a
+           word (lut gives 32, a space, for every separator); a text's trailing space is taken back below. One store
+           and one add on o per byte (o's chain does not wait on the byte's class) */
+        const uint8_t *q = data + off[i], *q_end = data + off[i + 1];
+        uint8_t *w = out + o;
+        for (; q < q_end; q++) {
+            uint8_t c = *q;
             if (c >= 128) {
                 bad = 1;
                 break;
             }
             uint8_t m = lut[c];
-            int64_t is_word = m != 32, begins = is_word & !in_word;
-            out[o] = 32; /* a space before a word that is not the text's first */
-            o += begins & (nw > 0);
-            out[o] = m;
-            o += is_word;
-            nw += begins;
+            int64_t is_word = m != 32;
+            *w = m;
+            w += is_word | in_word;
+            nw += is_word & !in_word;
             in_word = is_word;
         }
+        o = w - out;
+        if (o > start && out[o - 1] == 32) o--; /* (a word byte is never 32) */
         if (bad) { /* Python's own lower case and \\w, in at most the input bytes read so far: the output never
                       gets ahead of the input, so the ASCII loop's writes stay inside out */
             Py_BLOCK_THREADS
@@ -505,7 +542,7 @@ static int tab_init(Tab *t, int64_t max_count) {
     t->n_tok = 0;
     t->seen_bits = 6;
     while (((int64_t)1 << t->seen_bits) < 2 * max_count + 2) t->seen_bits++;
-    t->slots = (Slot *)calloc((size_t)1 << t->bits, sizeof(Slot)); /* zero pages from the OS: no pass over them */
+    t->slots = (Slot *)table_alloc(((size_t)1 << t->bits) * sizeof(Slot));
     t->seen = (uint64_t *)calloc((size_t)1 << t->seen_bits, sizeof(uint64_t));
     if (!t->slots || !t->seen) return -1;
     return 0;
@@ -521,7 +558,7 @@ static void tab_free(Tab *t) {
 static int tab_grow(Tab *t) {
     int nb = t->bits + 1;
     size_t cap = (size_t)1 << nb, mask = cap - 1, old = (size_t)1 << t->bits;
-    Slot *ns = (Slot *)calloc(cap, sizeof(Slot));
+    Slot *ns = (Slot *)table_alloc(cap * sizeof(Slot));
     if (!ns) return -1;
     for (size_t k = 0; k < old; k++) {
         if (t->slots[k].df == 0) continue;
@@ -583,9 +620,12 @@ static PyObject *tab_finish(Tab *t, const int32_t *slot_of, const int64_t *n_sh,
     PyObject *hb = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(t->n_tok * 8));
     PyObject *db = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(t->n_tok * 4));
     PyObject *result = NULL;
-    if (hb && db) {
-        uint64_t *hashes = (uint64_t *)PyBytes_AS_STRING(hb);
-        int32_t *df = (int32_t *)PyBytes_AS_STRING(db);
+    /* the tokens' hashes and frequencies are written by id, at random, and the frequencies then read at random
+       per occurrence: both in table_alloc memory first (huge pages), copied into the bytes at the end */
+    uint64_t *hashes = hb && db ? (uint64_t *)table_alloc((size_t)t->n_tok * 8) : NULL;
+    int32_t *df = hashes ? (int32_t *)table_alloc((size_t)t->n_tok * 4) : NULL;
+    if (hb && db && !df) PyErr_NoMemory();
+    if (df) {
         for (size_t k = 0; k < ((size_t)1 << t->bits); k++) {
             if (t->slots[k].df == 0) continue;
             hashes[t->slots[k].id] = t->slots[k].hash;
@@ -609,9 +649,13 @@ static PyObject *tab_finish(Tab *t, const int32_t *slot_of, const int64_t *n_sh,
             size[x] = sz;
             priv[x] = pv;
         }
+        memcpy(PyBytes_AS_STRING(hb), hashes, (size_t)t->n_tok * 8);
+        memcpy(PyBytes_AS_STRING(db), df, (size_t)t->n_tok * 4);
         Py_END_ALLOW_THREADS
         result = PyTuple_Pack(2, hb, db);
     }
+    free(hashes);
+    free(df);
     Py_XDECREF(hb);
     Py_XDECREF(db);
     tab_free(t);
@@ -779,11 +823,16 @@ static PyObject *text_ranks(PyObject *self, PyObject *args) {
         goto done;
     }
     RankSet set;
-    if (rankset_init(&set, n_ranks)) {
+    /* rank_of is read at random (once per occurrence): a copy in table_alloc memory (huge pages) */
+    int32_t *rank_copy = (int32_t *)table_alloc((size_t)n_tok * 4);
+    if (rankset_init(&set, n_ranks) || !rank_copy) {
         rankset_free(&set);
+        free(rank_copy);
         PyErr_NoMemory();
         goto done;
     }
+    memcpy(rank_copy, rank_of, (size_t)n_tok * 4);
+    rank_of = rank_copy;
     int bad = 0;
     Py_BEGIN_ALLOW_THREADS
     int64_t e = 0;
@@ -813,6 +862,7 @@ static PyObject *text_ranks(PyObject *self, PyObject *args) {
     }
     Py_END_ALLOW_THREADS
     rankset_free(&set);
+    free(rank_copy);
     if (bad) PyErr_SetString(PyExc_ValueError, "_dupcore.text_ranks: a text's shared tokens do not fill its span");
     else {
         Py_INCREF(Py_None);
@@ -915,7 +965,7 @@ static inline int word_is(const Word *w, uint64_t key, const uint8_t *p, int64_t
 static int words_grow(Shingler *s) {
     int nb = s->bits + 1;
     size_t cap = (size_t)1 << nb, mask = cap - 1, old = (size_t)1 << s->bits;
-    Word *nt = (Word *)aligned_alloc(64, cap * sizeof(Word));
+    Word *nt = (Word *)table_alloc(cap * sizeof(Word));
     if (!nt) return -1;
     for (size_t i = 0; i < cap; i++) nt[i].len = -1;
     for (size_t i = 0; i < old; i++) {
@@ -938,7 +988,7 @@ static int shingler_init(Shingler *s, Py_ssize_t k, uint64_t mult, PyObject *wor
     s->word_hash = word_hash;
     s->pieces = NULL;
     s->cap = 0;
-    s->tab = (Word *)aligned_alloc(64, ((size_t)1 << s->bits) * sizeof(Word));
+    s->tab = (Word *)table_alloc(((size_t)1 << s->bits) * sizeof(Word));
     s->win = (uint64_t *)malloc((size_t)k * sizeof(uint64_t));
     if (!s->tab || !s->win) return -1;
     for (size_t i = 0; i < ((size_t)1 << s->bits); i++) s->tab[i].len = -1;
@@ -1008,28 +1058,31 @@ static int shingle_text(Shingler *s, const uint8_t *p, const uint8_t *end, const
         if (p + n >= end) break;
         p += n + 1;
     }
+    /* the window's hash rolls: with the last k word hashes w0..w(k-1) in a ring, h = sum wi * mult^(k-1-i)
+       (mod 2**64, exact), and the next is (h - w0 * mult^(k-1)) * mult + w(k): no pass over the window per
+       shingle, the same value as the window's polynomial */
+    uint64_t top = 1, h = 0;
+    Py_ssize_t slot = 0; /* where the next word hash goes in the ring (the oldest one once it is full) */
+    for (Py_ssize_t w = 1; w < k; w++) top *= mult;
     for (int64_t q = 0; q < n_p; q++) {
         const Piece *pc = &s->pieces[q];
         uint64_t wh;
         if (word_of(s, pc->p, pc->n, pc->key, pc->first8, &wh)) return -1;
-        /* the window of the last k pieces; a full window gives a shingle */
         if (pieces < k) {
-            win[pieces] = wh;
+            h = h * mult + wh;
         } else {
-            memmove(win, win + 1, (size_t)(k - 1) * sizeof(uint64_t));
-            win[k - 1] = wh;
+            h = (h - win[slot] * top) * mult + wh;
         }
+        win[slot] = wh;
+        if (++slot == k) slot = 0;
         pieces++;
-        if (pieces >= k && o < count) { /* (more than counted: reported below) */
-            uint64_t h = 0;
-            for (Py_ssize_t w = 0; w < k; w++) h = h * mult + win[w];
-            out[o++] = h;
-        }
+        if (pieces >= k && o < count) out[o++] = h; /* (more than counted: reported below) */
     }
-    if (pieces < k) { /* a short text: one shingle of all its pieces, zero-padded (count >= 1) */
-        uint64_t h = 0;
-        for (Py_ssize_t w = 0; w < k; w++) h = h * mult + (w < pieces ? win[w] : 0);
-        out[o++] = h;
+    if (pieces < k) { /* a short text: one shingle of all its pieces, zero-padded (count >= 1); the ring has not
+                         wrapped, so win[0:pieces] are its pieces in order */
+        uint64_t hs = 0;
+        for (Py_ssize_t w = 0; w < k; w++) hs = hs * mult + (w < pieces ? win[w] : 0);
+        out[o++] = hs;
     }
     if ((pieces >= k ? pieces - k + 1 : 1) != count) {
         PyErr_SetString(PyExc_RuntimeError, "duplicates: shingle counts disagree with the texts' spaces");
@@ -1289,7 +1342,7 @@ static PyObject *group(PyObject *self, PyObject *args) {
     int bits = 4;
     while (((size_t)1 << bits) < 2 * (size_t)m + 2) bits++;
     size_t cap = (size_t)1 << bits, mask = cap - 1;
-    tab = (TextSlot *)malloc(cap * sizeof(TextSlot));
+    tab = (TextSlot *)table_alloc(cap * sizeof(TextSlot));
     if (!tab) {
         PyErr_NoMemory();
         goto done;
