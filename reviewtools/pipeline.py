@@ -39,6 +39,7 @@ import itertools
 import logging
 import math
 import multiprocessing
+import operator
 import os
 import shutil
 import sys
@@ -1346,10 +1347,10 @@ _BLOCKED_NOTE: Final[str] = " The draft needs editing before use (see draft_lint
 @dataclass(frozen=True)
 class _PackedBlock:
     """A decided block as a decision worker sends it back (:func:`_pack`): the decided columns as Arrow-backed
-    string arrays, ``action_reason`` written with the block's own lint, and for each row with a reply draft,
-    in row order, ``(row in block, normalised draft, fresh, head, tail, reply kind, draft topic, problem, who)``
-    (the last six only when ``fresh``: only a fresh draft can need re-phrasing in :func:`_assemble`; ``who``
-    is the row's values of :data:`_DRAFT_FIELDS`, all that re-phrasing reads of the row); a pool task adds
+    string arrays, ``action_reason`` written with the block's own lint, and for each row with a fresh reply
+    draft, in row order, ``(row in block, normalised draft, True, head, tail, reply kind, draft topic, problem,
+    who)`` (only a fresh draft can need re-phrasing in :func:`_assemble`, and the others' drafts are on its page
+    by then; ``who`` is the row's values of :data:`_DRAFT_FIELDS`, all that re-phrasing reads of the row); a pool task adds
     the rows' ``priority`` and ``priority_reason`` to ``columns``. The
     parent then turns only those rows into Python objects, not every value of every row (at 1M reviews those
     objects, coming and going between long-lived ones, left ~0.2 GB of Python's small-object arenas pinned)."""
@@ -1432,9 +1433,12 @@ def _pack(rows: list[tuple[Any, ...]]) -> _PackedBlock:
             "checks_not_run": nr}
     redo: list[tuple[Any, ...]] = []
     for j, r in enumerate(redos):
-        if r is not None:
+        # only fresh drafts: a draft that was not fresh is already on _assemble's page when it gets there (the
+        # block's existing replies are, and each earlier fresh draft of the block is, as drafted or re-phrased
+        # because it was), so its row would only add what the page holds
+        if r is not None and r[1]:
             norm, fresh, rkind, dtopic, problem, who = r
-            redo.append((j, norm, True, head[j], tail[j], rkind, dtopic, problem, who) if fresh else (j, norm, False))
+            redo.append((j, norm, True, head[j], tail[j], rkind, dtopic, problem, who))
     return _PackedBlock({c: _string_array(cols.pop(c)) for c in _DECIDED_COLUMNS}, redo, len(rows))
 
 
@@ -2072,7 +2076,7 @@ def _decide_rows(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str,
         "review_id", "platform", "rating", "sentiment_label", "sentiment_score", "text_language", "reply_text",
         "replied_at")}
     i_rid, i_plat, i_rating, i_label, i_score, i_lang, i_reply, i_when = at.values()
-    i_who = tuple(names.index(c) if c in names else len(names) for c in _DRAFT_FIELDS)
+    pick_who = operator.itemgetter(*(names.index(c) if c in names else len(names) for c in _DRAFT_FIELDS))
     if not has_sent:
         i_label = i_score = len(names)
     # per platform, what reply_mode and reply_where give with these settings (pure functions of the two)
@@ -2168,7 +2172,7 @@ def _decide_rows(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str,
                 reason += f" Already replied{when_txt}; edit that reply rather than adding another."
             if action in ("public_reply", "thank"):
                 dtopic = topic if rkind != "positive" else None
-                who = tuple(values[i] for i in i_who)  # the row's _DRAFT_FIELDS: all that drafting reads of it
+                who = pick_who(values)  # the row's _DRAFT_FIELDS (a tuple): all that drafting reads of it
                 rec = dict(zip(_DRAFT_FIELDS, who))
                 draft = _unique_text(rec, rkind, dtopic, problem, settings, previous, memo)
                 norm = _normalise(draft)
