@@ -186,6 +186,9 @@ def main(argv: list[str] | None = None) -> int:
     parent = marks[-1][2] - marks[0][2]
     workers = marks[-1][3] - marks[0][3]
     parent_sys = marks[-1][5] - marks[0][5]
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)  # the workers' user/system split (reaped by now)
+    print(f"  workers (all reaped children of this process, since it started): user {kids.ru_utime:.2f} s, "
+          f"system {kids.ru_stime:.2f} s, {kids.ru_minflt:,} minor faults")
     print(f"  total: wall {wall:.2f} s, CPU {parent + workers:.2f} s (parent {parent:.2f}, workers {workers:.2f}), "
           f"{1e6 * (parent + workers) / max(n, 1):.1f} CPU us/review (parent system {parent_sys:.2f}); max RSS of this process "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MiB")
