@@ -482,14 +482,51 @@ def _read_csv_arrow(data: bytes, enc: str, sep: str, quoting: int) -> pd.DataFra
     if enc not in ("utf-8", "utf-8-sig"):
         return None
     try:
-        import pyarrow as pa
-        import pyarrow.csv as pacsv
+        import pyarrow.csv  # noqa: F401
     except ImportError:  # pragma: no cover - pyarrow is a declared dependency
         return None
     start = 3 if data[:3] == b"\xef\xbb\xbf" else 0
     first = _LINE_END.split(data[start : start + 65536], maxsplit=1)[0]
-    if not first.strip() or (quoting != csv.QUOTE_NONE and _count_byte(data, b'"') % 2):
+    if not first.strip():
         return None
+    # The quote count (an odd one: pandas decides) on the second thread while the header is read and the cut is
+    # found here (both scans of the whole file run without the GIL); the rows after the cut are then parsed there.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        quotes = pool.submit(_count_byte, data, b'"') if quoting != csv.QUOTE_NONE else None
+        table = _read_csv_arrow_parts(data, start, first, sep, quoting, quotes, pool)
+    if table is None:
+        return None
+    names = table.column_names  # (the header's, as csv reads it: _read_csv_arrow_parts checked)
+    if table.num_rows and quoting != csv.QUOTE_NONE:
+        # A quote that opens the last field of the last row and never closes (a literal 5" earlier can make the
+        # count even) runs to the end of the file: pyarrow takes it, the pandas path rejects that row.
+        # The file can also end in a quote that opens that field (its value is then the line break after it,
+        # ``...,"\n``): the value is the file's tail right after a quote. A value holding a quote is not compared
+        # (doubled in the file): pandas decides.
+        last = table.column(len(names) - 1)[table.num_rows - 1].as_py()
+        if last and ("\n" in last or "\r" in last):
+            end, tail = _rstripped_end(data, b" \t\r\n"), b'"' + last.encode("utf-8")
+            runs_on = ('"' in last or end == 0 or data[end - 1:end] != b'"'  # (data is bytes or a memory map)
+                       or (len(data) >= len(tail) and data[len(data) - len(tail):] == tail))
+        else:
+            runs_on = False
+        if runs_on:
+            logger.info("the last row's last field runs to the end of the file; reading with pandas")
+            return None
+    return pd.DataFrame(
+        {n: pd.arrays.ArrowStringArray(table.column(i)) for i, n in enumerate(names)},
+        index=pd.RangeIndex(table.num_rows),
+    )
+
+
+def _read_csv_arrow_parts(data: bytes | mmap.mmap, start: int, first: bytes, sep: str, quoting: int,
+                          quotes: concurrent.futures.Future | None, pool: concurrent.futures.Executor) -> Any:
+    """:func:`_read_csv_arrow`'s parse: the pyarrow table of the CSV (in two parts on ``pool`` and here when
+    :func:`_csv_halfway` finds a cut), or None for the pandas path (the header's names, an odd quote count --
+    ``quotes``, a future of it, None for unquoted CSV -- or pyarrow declining)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
     try:
         names = next(csv.reader([first.decode("utf-8")], delimiter=sep, quoting=quoting))
     except (csv.Error, StopIteration, UnicodeDecodeError):
@@ -515,15 +552,16 @@ def _read_csv_arrow(data: bytes, enc: str, sep: str, quoting: int) -> pd.DataFra
 
     try:
         cut = _csv_halfway(data, start, sep, quoting)
+        if quotes is not None and quotes.result() % 2:
+            return None
         if cut < 0:
             table = read(start, len(data), True)
-        else:  # the rows after the cut on a second thread (the parse releases the GIL), the header and rows before here
-            with concurrent.futures.ThreadPoolExecutor(1) as pool:
-                later = pool.submit(read, cut, len(data), False)
-                try:
-                    head_part = read(start, cut, True)
-                finally:
-                    tail_part = later.result()  # (raises the second half's error, after it stopped)
+        else:  # the rows after the cut on the second thread (the parse releases the GIL), the header and rows before here
+            later = pool.submit(read, cut, len(data), False)
+            try:
+                head_part = read(start, cut, True)
+            finally:
+                tail_part = later.result()  # (raises the second half's error, after it stopped)
             table = pa.concat_tables([head_part, tail_part]) if head_part.column_names == names else head_part
             del head_part, tail_part
     except (pa.ArrowInvalid, pa.ArrowException) as exc:
@@ -531,26 +569,7 @@ def _read_csv_arrow(data: bytes, enc: str, sep: str, quoting: int) -> pd.DataFra
         return None
     if table.column_names != names:
         return None
-    if table.num_rows and quoting != csv.QUOTE_NONE:
-        # A quote that opens the last field of the last row and never closes (a literal 5" earlier can make the
-        # count even) runs to the end of the file: pyarrow takes it, the pandas path rejects that row.
-        # The file can also end in a quote that opens that field (its value is then the line break after it,
-        # ``...,"\n``): the value is the file's tail right after a quote. A value holding a quote is not compared
-        # (doubled in the file): pandas decides.
-        last = table.column(len(names) - 1)[table.num_rows - 1].as_py()
-        if last and ("\n" in last or "\r" in last):
-            end, tail = _rstripped_end(data, b" \t\r\n"), b'"' + last.encode("utf-8")
-            runs_on = ('"' in last or end == 0 or data[end - 1:end] != b'"'  # (data is bytes or a memory map)
-                       or (len(data) >= len(tail) and data[len(data) - len(tail):] == tail))
-        else:
-            runs_on = False
-        if runs_on:
-            logger.info("the last row's last field runs to the end of the file; reading with pandas")
-            return None
-    return pd.DataFrame(
-        {n: pd.arrays.ArrowStringArray(table.column(i)) for i, n in enumerate(names)},
-        index=pd.RangeIndex(table.num_rows),
-    )
+    return table
 
 
 def _count_byte(data: bytes, byte: bytes) -> int:
