@@ -55,7 +55,9 @@ How it scales, and why it is exact (no bucket is ever dropped, nothing is sample
    where the module is absent or ``REVIEWTOOLS_PURE_PYTHON=1`` (read at each step), and the tests check both
    against each other and against brute-force oracles. The native steps are serial (``threads`` then only affects the few numpy block loops left). The check runs
    with transparent huge pages off (:data:`reviewtools.ingest.HUGE_PAGES_OFF`): fresh 2 MiB pages zeroed whole
-   cost more system time than the 4 KiB ones.
+   cost more system time than the 4 KiB ones. The core's own tables read at random (the token and word tables,
+   the join's index, the text groups; 4 MiB or more) are the exception: it asks for huge pages for them and lifts
+   the process's flag only while it touches them (each random read otherwise missed the TLB as well as the cache).
 
 Output equals the previous MinHash-LSH implementation's, row for row, on the 2k, 20k and 100k benchmark
 corpora, and the native path's equals the numpy path's; ``benchmarks/bench_duplicates.py`` measures it.
