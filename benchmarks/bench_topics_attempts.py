@@ -9,7 +9,8 @@ The corpus is scored in 25k slices as the pipeline does; each slice's distinct t
 lower-cased (``topic_lower``) in blocks of ``topics._PREFILTER_BLOCK_ROWS`` as ``_field_matches`` does, and
 ``topic_attempts`` runs over every block: the minimum over ``--rounds`` of its CPU seconds per review, and a
 digest of the attempts (texts, offsets, phrase ids), which must be equal between trees. A tree with
-``topics._attempt_marks`` is also timed with the marks ``_field_matches`` passes (fewer attempts kept).
+``topics._attempt_marks`` is also timed with the marks ``_field_matches`` passes (fewer attempts kept; their
+digest printed too).
 """
 
 from __future__ import annotations
@@ -63,7 +64,13 @@ def main(argv: list[str] | None = None) -> int:
           f"load {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     marks = T._attempt_marks(ix) if hasattr(T, "_attempt_marks") else None
     if marks is not None:  # as _field_matches calls it (since 630e0df): the attempts outside a clause dropped
-        kept = sum(len(core.topic_attempts(b, *native_args, marks)[0]) // 8 for b in blocks)
+        hm = hashlib.sha1()
+        kept = 0
+        for b in blocks:
+            got = core.topic_attempts(b, *native_args, marks)
+            kept += len(got[0]) // 8
+            for part in got:
+                hm.update(part)
         every = sum(len(core.topic_attempts(b, *native_args)[0]) // 8 for b in blocks)
         best = float("inf")
         for _ in range(args.rounds):
@@ -71,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
             for b in blocks:
                 core.topic_attempts(b, *native_args, marks)
             best = min(best, time.process_time() - t)
-        print(f"  with marks {marks!r}: {best * 1e6 / n:.3f} CPU us/review, {kept:,} of {every:,} attempts kept",
+        print(f"  with marks {marks!r}: {best * 1e6 / n:.3f} CPU us/review [{hm.hexdigest()[:12]}], {kept:,} of "
+              f"{every:,} attempts kept",
               flush=True)
     return 0
 

@@ -3121,7 +3121,8 @@ vc_topic_attempts(PyObject *self, PyObject *args)
     /* with marks, per word of a Latin-1 text: its exact literal when the fast path took it, -1 for no unit,
        -2 for units found another way (not kept: such a word counts as satisfying every unit) */
     Py_ssize_t *wlbuf = NULL, wlcap = 0;
-    int64_t *cseen = NULL, cstamp = 0;  /* per unit: the pending word whose clause last had it */
+    int64_t *cseen = NULL, cstamp = 0;  /* per unit: the walk (below) that last saw it */
+    Py_ssize_t *clast = NULL;  /* per unit: the last word of that walk satisfying it */
     const int64_t *exact_ptr = tp_int64s(o_exact_ptr, &bv[0], "exact_ptr");
     const int64_t *exact_units = exact_ptr ? tp_int64s(o_exact_units, &bv[1], "exact_units") : NULL;
     const int64_t *prefix_ptr = exact_units ? tp_int64s(o_prefix_ptr, &bv[2], "prefix_ptr") : NULL;
@@ -3162,7 +3163,8 @@ vc_topic_attempts(PyObject *self, PyObject *args)
     /* per phrase: 2 * stamp + whether all its units are seen, once asked for that text */
     pstamp = calloc((size_t)(bv[6].len / 8 > 0 ? bv[6].len / 8 : 1), sizeof(int64_t));
     cseen = calloc((size_t)(n_units > 0 ? n_units : 1), sizeof(int64_t));
-    if (!seen || !pstamp || !cseen) { PyErr_NoMemory(); goto done; }
+    clast = calloc((size_t)(n_units > 0 ? n_units : 1), sizeof(Py_ssize_t));
+    if (!seen || !pstamp || !cseen || !clast) { PyErr_NoMemory(); goto done; }
     Py_ssize_t n = PyList_GET_SIZE(texts);
     for (Py_ssize_t k = 0; k < bv[5].len / 8; k++)
         if (first_phrases[k] < 0 || first_phrases[k] + 1 >= bv[6].len / 8) {
@@ -3371,6 +3373,11 @@ vc_topic_attempts(PyObject *self, PyObject *args)
             }
         }
         Py_ssize_t bar = -1;  /* the first mark at or after the latest pending offset (offsets increase) */
+        /* One walk per bar over the words from the first pending word that needs it up to the bar: per unit
+           the last of those words satisfying it (clast, valid where cseen is this walk's cstamp) and the last
+           word whose units were found another way (any_last). A later pending word w0 of the same bar then has
+           a unit in its clause [w0, bar) iff that unit's last word is >= w0: one walk, not one per word. */
+        Py_ssize_t walk_bar = -1, walk_from = 0, any_last = -1;
         for (Py_ssize_t q = 0; q < pend.n; q += 4) {
             int64_t at = pend.v[q], base = pend.v[q + 1], cnt = pend.v[q + 2], w0 = pend.v[q + 3];
             int clause_known = 0, any_word = 0;  /* this pending word's clause units: not yet gathered */
@@ -3389,22 +3396,32 @@ vc_topic_attempts(PyObject *self, PyObject *args)
                     if (ok && wlit) {  /* every unit of p satisfied by a word from here to the next mark */
                         if (!clause_known) {
                             clause_known = 1;
-                            cstamp++;
                             if (bar < at) {
                                 bar = at;
                                 while (bar < len && !(bytes[bar] < 128 && is_mark[bytes[bar]])) bar++;
                             }
-                            for (Py_ssize_t w = w0; w < nw && edges[2 * w] < bar; w++) {
-                                Py_ssize_t wl = wlit[w];
-                                if (wl == -2) { any_word = 1; break; }
-                                if (wl >= 0)
-                                    for (int64_t j = fast_uptr[wl]; j < fast_uptr[wl + 1]; j++)
-                                        cseen[fast_units.v[j]] = cstamp;
+                            if (walk_bar != bar || walk_from > w0) {
+                                walk_bar = bar;
+                                walk_from = w0;
+                                any_last = -1;
+                                cstamp++;
+                                for (Py_ssize_t w = w0; w < nw && edges[2 * w] < bar; w++) {
+                                    Py_ssize_t wl = wlit[w];
+                                    if (wl == -2) { any_last = w; continue; }
+                                    if (wl >= 0)
+                                        for (int64_t j = fast_uptr[wl]; j < fast_uptr[wl + 1]; j++) {
+                                            cseen[fast_units.v[j]] = cstamp;
+                                            clast[fast_units.v[j]] = w;
+                                        }
+                                }
                             }
+                            any_word = any_last >= w0;
                         }
                         if (!any_word)
-                            for (int64_t j = phrase_ptr[p]; j < phrase_ptr[p + 1]; j++)
-                                if (cseen[phrase_units[j]] != cstamp) { ok = 0; break; }
+                            for (int64_t j = phrase_ptr[p]; j < phrase_ptr[p + 1]; j++) {
+                                int64_t u = phrase_units[j];
+                                if (cseen[u] != cstamp || clast[u] < w0) { ok = 0; break; }
+                            }
                     }
                     if (ok && (tp_push(&rows, (int64_t)r) < 0 || tp_push(&offs, at) < 0 || tp_push(&phr, p) < 0))
                         goto done;
@@ -3426,22 +3443,32 @@ vc_topic_attempts(PyObject *self, PyObject *args)
                     if (ok && wlit) {  /* every unit of p satisfied by a word from here to the next mark */
                         if (!clause_known) {
                             clause_known = 1;
-                            cstamp++;
                             if (bar < at) {
                                 bar = at;
                                 while (bar < len && !(bytes[bar] < 128 && is_mark[bytes[bar]])) bar++;
                             }
-                            for (Py_ssize_t w = w0; w < nw && edges[2 * w] < bar; w++) {
-                                Py_ssize_t wl = wlit[w];
-                                if (wl == -2) { any_word = 1; break; }
-                                if (wl >= 0)
-                                    for (int64_t j = fast_uptr[wl]; j < fast_uptr[wl + 1]; j++)
-                                        cseen[fast_units.v[j]] = cstamp;
+                            if (walk_bar != bar || walk_from > w0) {
+                                walk_bar = bar;
+                                walk_from = w0;
+                                any_last = -1;
+                                cstamp++;
+                                for (Py_ssize_t w = w0; w < nw && edges[2 * w] < bar; w++) {
+                                    Py_ssize_t wl = wlit[w];
+                                    if (wl == -2) { any_last = w; continue; }
+                                    if (wl >= 0)
+                                        for (int64_t j = fast_uptr[wl]; j < fast_uptr[wl + 1]; j++) {
+                                            cseen[fast_units.v[j]] = cstamp;
+                                            clast[fast_units.v[j]] = w;
+                                        }
+                                }
                             }
+                            any_word = any_last >= w0;
                         }
                         if (!any_word)
-                            for (int64_t j = phrase_ptr[p]; j < phrase_ptr[p + 1]; j++)
-                                if (cseen[phrase_units[j]] != cstamp) { ok = 0; break; }
+                            for (int64_t j = phrase_ptr[p]; j < phrase_ptr[p + 1]; j++) {
+                                int64_t u = phrase_units[j];
+                                if (cseen[u] != cstamp || clast[u] < w0) { ok = 0; break; }
+                            }
                     }
                     if (ok && (tp_push(&rows, (int64_t)r) < 0 || tp_push(&offs, at) < 0 || tp_push(&phr, p) < 0))
                         goto done;
@@ -3470,7 +3497,7 @@ done:
     free(wbuf);
     free(edges);
     free(fast_ok); free(fast_firsts); free(fast_uptr); free(fast_fptr);
-    free(fast_units.v); free(fast_phr.v); free(wlbuf); free(cseen);
+    free(fast_units.v); free(fast_phr.v); free(wlbuf); free(cseen); free(clast);
     return res;
 }
 
