@@ -1465,11 +1465,15 @@ def _platform_removal(platform: str) -> Mapping[str, Any]:
     return plats.get(platform) or plats["other"]
 
 
+#: ``f"{i:02d}"`` for a month or a day ``i`` (a table: no format spec parsed per date).
+_TWO_DIGITS: Final[tuple[str, ...]] = tuple(f"{i:02d}" for i in range(32))
+
+
 def _fmt_date(value: object) -> str:
     if type(value) is pd.Timestamp:  # what pd.Timestamp(value) gives (a Timestamp is never NaT), without the copy
         year = value.year
         if 1000 <= year <= 9999:
-            return f"{year}-{value.month:02d}-{value.day:02d}"
+            return f"{year}-{_TWO_DIGITS[value.month]}-{_TWO_DIGITS[value.day]}"
     ts = pd.Timestamp(value) if value is not None and not (isinstance(value, float) and math.isnan(value)) else None
     if ts is None or pd.isna(ts):
         return "an unknown date"
@@ -1481,7 +1485,12 @@ def _fmt_date(value: object) -> str:
 
 def _is_derived_id(review_id: str) -> bool:
     """True for an id that ingest derived because the export had none: the platform does not know it."""
-    return bool(DERIVED_ID.fullmatch(review_id))
+    # every derived id is "h" and ID_HEX_DIGITS more characters: any other id is not one, without the regex
+    return len(review_id) == _DERIVED_ID_LEN and review_id[0] == "h" and DERIVED_ID.fullmatch(review_id) is not None
+
+
+#: The length of a derived id (:data:`DERIVED_ID`).
+_DERIVED_ID_LEN: Final[int] = 1 + ID_HEX_DIGITS
 
 
 def _same_platform(hits: pd.DataFrame, platform: str) -> pd.DataFrame:
@@ -1613,34 +1622,148 @@ def _removal_draft(review: Mapping[str, Any], rows: Sequence[Mapping[str, Any]],
                    ) -> tuple[str, str, str]:
     """``(body, channel, to)`` of :func:`removal_request_from_rows` (the same strings), without its subject,
     rule ids and record: what triage's decision loop writes per removal request (a quarter of the reviews of the
-    1M benchmark corpus). The per-platform templates once per platform (:func:`_removal_consts`)."""
-    rid = str(review.get("review_id"))
+    1M benchmark corpus). The per-platform templates once per platform (:func:`_removal_consts`), the first lines
+    once per product, the closing lines once per signature (:func:`_removal_end`), the recipient once per
+    (platform, marketplace); the item and hit lines by concatenation (:func:`_filler`), an evidence already single
+    spaced as it is (:func:`_single_spaced`)."""
+    get = review.get
+    rid = str(get("review_id"))
     if not rows:
         raise TemplateError(f"review {rid}: no removal-basis guideline hit, so no removal request")
-    platform = str(review.get("platform") or "other")
-    t, plat, intro, item, item_no_id, reason, flag_reasons, flag_line, channel = _removal_consts(platform)
-    product = _product_ref(review)
-    str(review.get("product_id") or "")  # the request's product id, unused: only so that odd values fail alike
-    rating = review.get("rating")
-    author = review.get("author")
-    head = _removal_head(platform, intro, product)
-    lines = [head, _fill(item_no_id if _is_derived_id(rid) else item, {
-        "review_id": rid,
-        "author": str(author) if isinstance(author, str) and author else "an unnamed reviewer",
-        "date": _fmt_date(review.get("created_at")),
-        "rating": f"{int(rating)}★" if rating is not None and not _na_scalar(rating) else "unknown stars",
-    })]
-    cats = []
+    platform = str(get("platform") or "other")
+    _t, _plat, intro, item, item_no_id, reason, flag_reasons, flag_line, channel = _removal_consts(platform)
+    title = get("product_title")
+    pid = get("product_id")
+    if (title is None or type(title) is str) and (pid is None or type(pid) is str):
+        hkey = (platform, title, pid)
+        head = _REMOVAL_HEADS.get(hkey)
+        if head is None:
+            if len(_REMOVAL_HEADS) >= _REMOVAL_HEADS_SIZE:
+                _REMOVAL_HEADS.clear()
+            head = _REMOVAL_HEADS[hkey] = _removal_head(platform, intro, _product_ref(review))
+    else:
+        head = _removal_head(platform, intro, _product_ref(review))
+    str(pid or "")  # the request's product id, unused: only so that odd values fail alike
+    rating = get("rating")
+    author = get("author")
+    who = str(author) if isinstance(author, str) and author else "an unnamed reviewer"
+    date = _fmt_date(get("created_at"))
+    if type(rating) is int:  # what the general case below gives for an int, without formatting it
+        stars = _STARS[rating] if 0 <= rating < len(_STARS) else f"{rating}★"
+    else:
+        stars = f"{int(rating)}★" if rating is not None and not _na_scalar(rating) else "unknown stars"
+    template = item_no_id if _is_derived_id(rid) else item
+    fill = _filler(template, _ITEM_FIELDS)
+    if fill is not None:
+        line = fill(rid, who, date, stars)
+    else:
+        line = _fill(template, {"review_id": rid, "author": who, "date": date, "rating": stars})
+    lines = [head, line]
+    fill = _filler(reason, _REASON_FIELDS)
     for h in rows:
-        lines.append(_fill(reason, {"clause": str(h["clause"]), "rule_id": str(h["rule_id"]),
-                                    "evidence": " ".join(str(h["evidence"]).split())}))
-        cats.append(str(h.get("category", "")))
+        clause, rule_id, evidence = str(h["clause"]), str(h["rule_id"]), h["evidence"]
+        evidence = _single_spaced(evidence) if type(evidence) is str else " ".join(str(evidence).split())
+        lines.append(fill(clause, rule_id, evidence) if fill is not None else _fill(reason, {
+            "clause": clause, "rule_id": rule_id, "evidence": evidence}))
     if flag_reasons is not None:
+        cats = [str(h.get("category", "")) for h in rows]
         flag = next((flag_reasons[c] for c in cats if c in flag_reasons), flag_reasons["default"])
         lines.append(_fill(flag_line, {"flag_reason": flag}))
-    lines.append(_removal_tail(t["outro"], _removal_signature(t["signature"]["branded"], t["signature"]["unbranded"],
-                                                              settings.signature, settings.brand)))
-    return "\n".join(lines), channel, _removal_to(platform, review.get("marketplace"))
+    lines.append(_removal_end(settings.signature, settings.brand))
+    marketplace = get("marketplace")
+    if marketplace is None or type(marketplace) is str:
+        to_key = (platform, marketplace)
+        to = _REMOVAL_TO.get(to_key)
+        if to is None:
+            to = _removal_to(platform, marketplace)
+            if len(_REMOVAL_TO) < _REMOVAL_TO_SIZE:
+                _REMOVAL_TO[to_key] = to
+    else:
+        to = _removal_to(platform, marketplace)
+    return "\n".join(lines), channel, to
+
+
+#: (platform, product title, product id) -> the first lines of a removal request (:func:`_removal_head` of
+#: :func:`_product_ref`), for str or missing titles and ids; emptied when full.
+_REMOVAL_HEADS: dict[tuple[str, str | None, str | None], str] = {}
+_REMOVAL_HEADS_SIZE: Final[int] = 1 << 14
+
+
+@lru_cache(maxsize=64)
+def _template_parts(template: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """A template of plain named fields only (``{name}``: no conversion, format spec, index or attribute) as its
+    literal texts (one more than the fields) and field names, or None: ``template.format(**values)`` with str
+    values (``format(v, "")`` is ``v``) is the literals with the fields' values between them.
+
+    >>> _template_parts("Hi {name}, {{ok}} {x}!"), _template_parts("{n:02d}"), _template_parts("{0}")
+    ((('Hi ', ', {ok} ', '!'), ('name', 'x')), None, None)
+    """
+    import _string  # the parser str.format uses
+
+    lits: list[str] = []
+    names: list[str] = []
+    try:
+        for lit, name, spec, conv in _string.formatter_parser(template):
+            if len(lits) > len(names):  # two literals in a row ("{{" splits one): joined
+                lits[-1] += lit
+            else:
+                lits.append(lit)
+            if name is None:
+                continue
+            if spec or conv is not None or not name.isidentifier():
+                return None
+            names.append(name)
+    except ValueError:
+        return None
+    if len(lits) == len(names):
+        lits.append("")
+    return tuple(lits), tuple(names)
+
+
+#: The fields of a removal request's item line, in the order :func:`_filler`'s function takes them.
+_ITEM_FIELDS: Final[tuple[str, ...]] = ("review_id", "author", "date", "rating")
+
+
+@lru_cache(maxsize=64)
+def _filler(template: str, fields: tuple[str, ...]) -> Callable[..., str] | None:
+    """A function of ``fields`` (str values, in this order) that gives ``template.format(**values)``, the literals
+    and the values concatenated (:func:`_template_parts`); None when the template is not plain or uses a field
+    not in ``fields`` (then :func:`_fill` reports it as before).
+
+    >>> _filler("Hi {b}, {{ok}} {a}!", ("a", "b"))("A", "B"), _filler("{c}", ("a",))
+    ('Hi B, {ok} A!', None)
+    """
+    parts = _template_parts(template)
+    if parts is None or not all(n in fields for n in parts[1]) or not all(f.isidentifier() for f in fields):
+        return None
+    lits, names = parts
+    body = " + ".join([repr(lits[0])] + [f"{n} + {lit!r}" for n, lit in zip(names, lits[1:])])
+    return eval(f"lambda {', '.join(fields)}: {body}", {})  # noqa: S307 - names checked, literals as repr
+
+
+#: ``f"{i}★"`` for the ratings a review can have (and a few more).
+_STARS: Final[tuple[str, ...]] = tuple(f"{i}★" for i in range(11))
+#: (platform, marketplace) -> :func:`_removal_to` of them, for str or missing marketplaces (a few per corpus).
+_REMOVAL_TO: dict[tuple[str, str | None], str] = {}
+_REMOVAL_TO_SIZE: Final[int] = 4096
+#: The fields of a removal request's line per hit, in the order :func:`_filler`'s function takes them.
+_REASON_FIELDS: Final[tuple[str, ...]] = ("clause", "rule_id", "evidence")
+
+
+def _single_spaced(text: str) -> str:
+    """``" ".join(text.split())``; a text that is already so (printable, so no whitespace but the space, which
+    neither starts nor ends it nor comes twice in a row) as it is, without splitting it."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=64)
+def _removal_end(signature: str | None, brand: str) -> str:
+    """The last lines of a removal request: a blank line, the outro, a blank line and the signature."""
+    t = removal_templates()
+    return _removal_tail(t["outro"], _removal_signature(t["signature"]["branded"], t["signature"]["unbranded"],
+                                                        signature, brand))
 
 
 def _na_scalar(v: object) -> bool:
