@@ -939,6 +939,59 @@ score_text(Core *self, Work *w, PyObject *text)
                       PyUnicode_IS_ASCII(text));
 }
 
+/* score_text of a str that is not ASCII, as score_data's character path scores it, its tokens kept with their
+ * extents (ext, grown to the tokens) for the spans of Core_joined_spans_into: *aligned is 1 when no character
+ * was replaced by an emoji description (then a class-buffer position is the code point's position). */
+static Result
+score_text_ext(Core *self, Work *w, PyObject *text, TokExt **ext, Py_ssize_t *ecap, Py_ssize_t *tn_out,
+               int *aligned)
+{
+    Result r = {0, 0.0, 0.0, 0.0, 0.0};
+    *aligned = 0;
+    *tn_out = 0;
+    if (!PyUnicode_CheckExact(text)) return r;
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0) { r.ok = -1; return r; }
+#endif
+    if (self->ascii_only) return r;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+    if (work_chars(w, len + 1) < 0) { r.ok = -1; return r; }
+    Py_ssize_t m = 0;
+    int prev_space = 1, replaced = 0, rc;
+    for (Py_ssize_t i = 0; i < len; i++) { /* score_data's step 1, unchanged */
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        const Desc *d = c >= 128 || self->ascii_emoji[c] ? emoji_find(self, c) : NULL;
+        if (d) {
+            replaced = 1;
+            if (!prev_space && (rc = emit(self, w, &m, ' '))) { r.ok = rc < 0 ? -1 : 0; return r; }
+            for (Py_ssize_t j = 0; j < d->n; j++)
+                if ((rc = emit(self, w, &m, d->chars[j]))) { r.ok = rc < 0 ? -1 : 0; return r; }
+            prev_space = 0;
+        } else {
+            if ((rc = emit(self, w, &m, c))) { r.ok = rc < 0 ? -1 : 0; return r; }
+            prev_space = c == ' ';
+        }
+    }
+    if (work_tokens(w, m / 2 + 2) < 0) { r.ok = -1; return r; }
+    if (m / 2 + 2 > *ecap) {
+        Py_ssize_t cap = *ecap ? *ecap : 256;
+        while (cap < m / 2 + 2) cap *= 2;
+        TokExt *ne = PyMem_Realloc(*ext, (size_t)cap * sizeof(TokExt));
+        if (!ne) { PyErr_NoMemory(); r.ok = -1; return r; }
+        *ext = ne;
+        *ecap = cap;
+    }
+    Py_ssize_t n = 0, caps = 0, excl = 0, ques = 0;
+    rc = tokenize_ext(self, w, w->cls, IDENTITY, m, 0, &n, &caps, &excl, &ques, *ext);
+    if (rc) { r.ok = rc < 0 ? -1 : 0; return r; }
+    r = score_tokens(self, w, w->tok, n, caps, excl, ques);
+    *tn_out = n;
+    *aligned = !replaced && m == len;
+    return r;
+}
+
 /* ------------------------------------------------------------------------------------- rounding */
 
 
@@ -1598,6 +1651,28 @@ Core_joined_spans_into(Core *self, PyObject *args)
                 }
             } else if (src) {
                 r = score_data(self, &w, PyUnicode_1BYTE_KIND, src, len, 1);
+            } else if ((pa && pb && sep_space) || (pb && !pa)) {
+                /* a text that is not ASCII: its tokens kept for its spans too, as above, when no emoji
+                 * description moved its characters */
+                PyObject *joined = b;
+                Py_INCREF(joined);
+                Py_ssize_t joff = 0, tn = 0;
+                if (pa) {
+                    PyObject *head = PyUnicode_Concat(a, sep);
+                    Py_SETREF(joined, head ? PyUnicode_Concat(head, b) : NULL);
+                    Py_XDECREF(head);
+                    if (!joined) goto done;
+                    joff = PyUnicode_GET_LENGTH(a) + slen;
+                }
+                int aligned = 0;
+                r = score_text_ext(self, &w, joined, &ext, &ecap, &tn, &aligned);
+                Py_DECREF(joined);
+                if (r.ok > 0 && aligned && tokens_ok && i < job.n && job.items[i] == b) {
+                    tk.w = &w;
+                    tk.ext = ext;
+                    tk.n = tn;
+                    tk.off = joff;
+                }
             } else if (pa && pb) {
                 PyObject *head = PyUnicode_Concat(a, sep);
                 PyObject *joined = head ? PyUnicode_Concat(head, b) : NULL;

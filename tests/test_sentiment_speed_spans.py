@@ -64,3 +64,24 @@ def test_long_texts_around_the_counters_bound(nat):  # noqa: F811
         want += [d["neg"], d["neu"], d["pos"], d["compound"]]
     assert _float_bits(rows.ravel()) == _float_bits(want)
     assert _float_bits(nat.compound_many(texts)) == _float_bits([REF.polarity_scores(t)["compound"] for t in texts])
+
+
+def test_non_ascii_texts_spans_from_the_review_strings_tokens(nat):  # noqa: F811
+    """A text that is not ASCII keeps its review string's tokens for its sentences too when no emoji description
+    moved its characters (with one, each sentence is scored on its own): equal to vaderSentiment either way, with
+    and without a title, for every sentence and for spans cutting tokens."""
+    from reviewtools import sentiment
+
+    texts = ["Très bien. Le café est GOOD! Não é ruim, but not great… ok.",
+             "Naïve design 😀 love it. Then it broke 😡!! Never so happy?",
+             "ÉNORME problème. Ça ne marche pas. kind of good\u00a0but bad.",
+             "Straße gut. İstanbul bad.",  # U+0130 is left to the Python path
+             "ok ☺ fine. 不好. good"]
+    for titles in (["Ça va"] * len(texts), [""] * len(texts), ["Five Stars", " ", "NOT GOOD", "é", ""]):
+        own, a, b = sentiment.split_sentences_many(texts)
+        extra_a = [0, 3, 7, 11]
+        owner = np.concatenate([own, np.arange(len(extra_a)) % len(texts)]).astype(np.int64)
+        start = np.concatenate([a, extra_a]).astype(np.int64)
+        end = np.concatenate([b, [len(texts[o]) for o in range(len(extra_a))]]).astype(np.int64)
+        for sep in (TITLE_TEXT_SEPARATOR, " ", "\u00a0"):
+            _assert_joint(nat, titles, texts, sep, list(texts), owner, start, end)
