@@ -635,8 +635,11 @@ def lint_draft(
         raise TypeError(f"lint_draft expects a str, got {type(text).__name__}")
     # The author matters only through the first two name tokens of a full name (R-PII), so drafts that differ
     # only in who wrote the review share one cached result.
-    tokens = _name_tokens(author) if author else []
-    name = " ".join(tokens[:2]) if len(tokens) >= 2 else None
+    if not author or author.isalnum():  # one word at most (no whitespace, no quote mark): no full name
+        name = None
+    else:
+        tokens = _name_tokens(author)
+        name = " ".join(tokens[:2]) if len(tokens) >= 2 else None
     return list(_lint_cached(text, platform, name, order_id, address, tuple(previous_replies), region))
 
 
@@ -911,10 +914,26 @@ def blocking(problems: Iterable[LintProblem]) -> list[LintProblem]:
 
 def summarise_problems(problems: Iterable[LintProblem]) -> str:
     """One line per problem, ``"block R-LINK 'example.com': contains a bare domain"``; not-run checks last."""
-    return "; ".join(
-        f"{p.severity} {p.rule_id}" + (f" {p.evidence!r}" if p.evidence else "") + f": {p.reason}"
-        for p in problems
-    )
+    return "; ".join([_problem_line(p) for p in problems])
+
+
+#: id of a problem -> (that problem, its line in :func:`summarise_problems`): the linter's cached results hand out
+#: the same problem objects again and again (an R-DUP warning quotes the whole draft). Emptied when full.
+_PROBLEM_LINES: dict[int, tuple[LintProblem, str]] = {}
+_PROBLEM_LINES_SIZE: Final[int] = 4096
+
+
+def _problem_line(p: LintProblem) -> str:
+    """A problem's part of :func:`summarise_problems`, remembered per :class:`LintProblem` object (frozen)."""
+    got = _PROBLEM_LINES.get(id(p))
+    if got is not None and got[0] is p:
+        return got[1]
+    line = f"{p.severity} {p.rule_id}" + (f" {p.evidence!r}" if p.evidence else "") + f": {p.reason}"
+    if type(p) is LintProblem:  # held, so its id is not another object's while remembered
+        if len(_PROBLEM_LINES) >= _PROBLEM_LINES_SIZE:
+            _PROBLEM_LINES.clear()
+        _PROBLEM_LINES[id(p)] = (p, line)
+    return line
 
 
 # ============================================================================================ reply drafts
@@ -995,6 +1014,22 @@ def _channel_phrase(platform: str, settings: ReplySettings) -> str:
     return _platform_channels(platform)[reply_mode(platform, settings)]["channel"]
 
 
+_sha256: Final = hashlib.sha256
+
+
+def _pick_plan(ctx: _DraftContext) -> tuple[tuple[Sequence[str], bytes], ...] | None:
+    """The option lists :meth:`_DraftContext.text` picks from with :func:`_pick` (greeting, closing, next step,
+    openings), each with ``("\x1f" + slot)``'s slot encoded; None when a list is empty (:func:`_pick` says so)."""
+    tpl = reply_templates()
+    kind, topic = ctx.kind, ctx.topic
+    plan = [(tpl["greeting"][ctx.settings.tone]["named" if ctx.name else "anonymous"], "greeting"),
+            (tpl["closing"][kind][ctx.settings.tone], "closing"), (ctx.nexts, f"{kind}:{topic}:next")]
+    plan += [(opts, f"{kind}:{topic}:{slot}") for slot, opts in ctx.openings]
+    if not all(opts for opts, _ in plan):
+        return None
+    return tuple((opts, slot.encode()) for opts, slot in plan)
+
+
 def _pick(options: Sequence[str], key: str, slot: str) -> str:
     """Choose one of ``options`` from a stable hash of ``key`` and ``slot`` (same on every run and machine)."""
     if not options:
@@ -1034,8 +1069,14 @@ def display_name(author: object, platform: str, settings: ReplySettings | None =
         return None
     if author is None or (not isinstance(author, str)) or not author.strip():
         return None
-    raw = _NAME_SPLIT.split(author, maxsplit=1)[0].strip()
     generic, titles = _name_sets()
+    if author.isalnum():  # one word, no quote, bracket, "@", "/" or dot: the name is the author as it is
+        if len(author) > MAX_NAME_CHARS or sum(map(str.isdigit, author)) > 2 or not any(map(str.isalpha, author)):
+            return None
+        if author.casefold() in generic or author.casefold().rstrip(".") in titles:
+            return None
+        return author.capitalize() if author.isalpha() and author.islower() else author
+    raw = _NAME_SPLIT.split(author, maxsplit=1)[0].strip()
     if not raw or raw.casefold() in generic:
         return None
     if "@" in raw or "/" in raw or ("." in raw and _domain_rx(_link_tlds()).search(raw)):  # a domain has a dot
@@ -1196,12 +1237,30 @@ class _DraftContext:
     texts: dict[tuple[str, ...], tuple[str, bool]] | None = field(default=None, compare=False, repr=False)
     #: every draft the contexts of that memo entry can give, and which of them a page already has (None: no memo)
     space: _PhrasingSpace | None = field(default=None, compare=False, repr=False)
+    #: the option lists :meth:`text` picks from, in its order, each with its slot's bytes (:func:`_pick_plan`),
+    #: worked out once per :class:`_DraftMemo` entry (None: picked with :func:`_pick`)
+    plan: tuple[tuple[Sequence[str], bytes], ...] | None = field(default=None, compare=False, repr=False)
 
     def text(self, variant: int = 0) -> str:
         """The draft of phrasing set ``variant`` (0 = the first choice), as :func:`draft_reply` returns it."""
-        kind, topic, values, settings, openings = self.kind, self.topic, self.values, self.settings, self.openings
         platform = self.platform
         key = self.review_id + (f"#{variant}" if variant else "")
+        plan = self.plan
+        if plan is not None:  # _pick's choices: the stable hash of the key, a unit separator and the slot
+            head = (key + "\x1f").encode()
+            chosen = tuple([opts[int.from_bytes(_sha256(head + slot).digest()[:8], "big") % len(opts)]
+                            for opts, slot in plan])
+            memo = self.texts
+            if memo is None:
+                return self._compose(key, chosen[0], chosen[1], chosen[2], list(chosen[3:]))[0]
+            got = memo.get(chosen)
+            if got is None:
+                got = memo[chosen] = self._compose(key, chosen[0], chosen[1], chosen[2], list(chosen[3:]))
+            elif got[1]:  # the same warning the composition gives, for this review
+                log.warning("reply draft for review %s is over the %s limit even in its shortest form", key,
+                            platform)
+            return got[0]
+        kind, topic, settings, openings = self.kind, self.topic, self.settings, self.openings
         tpl = reply_templates()
         greeting = _pick(tpl["greeting"][settings.tone]["named" if self.name else "anonymous"], key, "greeting")
         closing = _pick(tpl["closing"][kind][settings.tone], key, "closing")
@@ -1391,6 +1450,10 @@ class _DraftMemo:
         self.parts: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
 
+_new_object: Final = object.__new__
+_set_attribute: Final = object.__setattr__
+
+
 def _draft_context(
     review: Mapping[str, Any], kind: str, topic: str | None, problem: str | None, settings: ReplySettings | None,
     memo: _DraftMemo | None = None,
@@ -1404,8 +1467,8 @@ def _draft_context(
         raise TemplateError(f"topic {topic!r} is not one of the {len(TOPICS)} complaint topics")
     platform = str(review.get("platform") or "other")
     author, title = review.get("author"), review.get("product_title")
-    if memo is not None and memo.settings is settings and all(
-            v is None or type(v) is str for v in (author, title, problem)):
+    if memo is not None and memo.settings is settings and (author is None or type(author) is str) and (
+            title is None or type(title) is str) and (problem is None or type(problem) is str):
         nkey = (author, platform)
         name = memo.names[nkey] if nkey in memo.names else memo.names.setdefault(
             nkey, display_name(author, platform, settings))
@@ -1414,10 +1477,16 @@ def _draft_context(
         if part is None:
             ctx = _draft_context({"platform": platform, "author": author, "product_title": title}, kind, topic,
                                  problem, settings)
-            part = memo.parts[pkey] = (ctx.values, ctx.name, ctx.openings, ctx.nexts, {}, _PhrasingSpace())
-        values, name, openings, nexts, texts, space = part
-        return _DraftContext(platform, str(review.get("review_id") or ""), kind, topic, values, name, openings,
-                             nexts, settings, texts, space)
+            proto = _DraftContext(platform, "", kind, topic, ctx.values, ctx.name, ctx.openings, ctx.nexts, settings,
+                                  {}, _PhrasingSpace())
+            object.__setattr__(proto, "plan", _pick_plan(proto))
+            part = memo.parts[pkey] = (proto.__dict__, proto.space)
+        # the entry's context with this review's id: its fields set as the dataclass's __init__ sets them
+        fields = part[0].copy()
+        fields["review_id"] = str(review.get("review_id") or "")
+        ctx = _new_object(_DraftContext)
+        _set_attribute(ctx, "__dict__", fields)
+        return ctx
     tpl = reply_templates()
     name = display_name(author, platform, settings)
     is_app = _platform_channels(platform).get("kind") == "app"  # app templates do not follow the topic rules
