@@ -697,7 +697,10 @@ def _lint_cached(text: str, platform: str, author: str | None, order_id: str | N
 # * never R-LENGTH and R-DUP (the whole draft).
 
 #: Where a draft is cut: the whitespace after a sentence's end, when more text follows.
-_SEGMENT_GAP: Final[re.Pattern[str]] = re.compile(r"(?<=[.!?])\s+(?=\S)")
+_SEGMENT_GAP: Final[re.Pattern[str]] = re.compile(r"[.!?](\s+)(?=\S)")  # the cut: group 1
+#: What :data:`_SEGMENT_GAP`'s group 1 finds, as a look-behind (the definition; slower: no first character to scan
+#: for): a match never takes a sentence end another match needs (it ends before a non-space character).
+_SEGMENT_GAP_DEFINITION: Final[str] = r"(?<=[.!?])\s+(?=\S)"
 #: Whitespace characters (``\s``, ``str.isspace``) and the sentence ends a cut is made of.
 _GAP_SPACES: Final[str] = "".join(chr(o) for o in range(0x110000) if chr(o).isspace())
 _GAP_ENDS: Final[str] = ".!?"
@@ -710,7 +713,7 @@ def _segment_bounds(text: str) -> list[tuple[int, int]] | None:
     >>> _segment_bounds("Hi Ann,\n\nSorry. Call us!  Bye")
     [(0, 15), (16, 24), (26, 29)]
     """
-    gaps = [m.span() for m in _SEGMENT_GAP.finditer(text)]
+    gaps = [m.span(1) for m in _SEGMENT_GAP.finditer(text)]
     if not gaps:
         return None
     starts = [0] + [e for _, e in gaps]
