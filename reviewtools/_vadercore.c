@@ -3602,6 +3602,35 @@ static int tp_crosses(int kind, const void *data, Py_ssize_t size, Py_ssize_t po
     return tp_token_char(kind, data, size, pos - 1) && tp_token_char(kind, data, size, pos);
 }
 
+/* text[a:b] as a str for the judge's token lists: an ASCII token of at most TP_WCACHE_MAX characters comes from
+   a small cache of str objects (direct mapped by an FNV-1a hash of its bytes; an equal str, so set lookups
+   reuse its cached hash and no str is allocated per token); any other through PyUnicode_Substring. A new
+   reference, or NULL with an error set. */
+#define TP_WCACHE_SLOTS 4096
+#define TP_WCACHE_MAX 24
+static PyObject *tp_wcache[TP_WCACHE_SLOTS];
+
+static PyObject *tp_word_str(PyObject *text, Py_ssize_t a, Py_ssize_t b)
+{
+    Py_ssize_t len = b - a;
+    if (len <= 0 || len > TP_WCACHE_MAX || !PyUnicode_IS_ASCII(text)) return PyUnicode_Substring(text, a, b);
+    const unsigned char *src = PyUnicode_1BYTE_DATA(text) + a;
+    uint32_t h = 2166136261u;
+    for (Py_ssize_t k = 0; k < len; k++) h = (h ^ src[k]) * 16777619u;
+    PyObject **slot = &tp_wcache[(h ^ (h >> 15)) & (TP_WCACHE_SLOTS - 1)];
+    PyObject *w = *slot;
+    if (w && PyUnicode_GET_LENGTH(w) == len && memcmp(PyUnicode_1BYTE_DATA(w), src, (size_t)len) == 0) {
+        Py_INCREF(w);
+        return w;
+    }
+    w = PyUnicode_Substring(text, a, b);
+    if (!w) return NULL;
+    if (!PyUnicode_IS_ASCII(w)) return w;  /* cannot happen for an ASCII text; kept exact regardless */
+    Py_INCREF(w);
+    Py_XSETREF(*slot, w);
+    return w;
+}
+
 /* Append the tokens of text[lo:hi] as re.findall(r"\w+(?:'\w+)*", text, lo, hi) finds them to out; with
    breaks, *broken is set when one of them is in that set. 0, or -1 with an error set. */
 static int tp_tokens(PyObject *out, PyObject *text, int kind, const void *data, Py_ssize_t lo, Py_ssize_t hi,
@@ -3616,7 +3645,7 @@ static int tp_tokens(PyObject *out, PyObject *text, int kind, const void *data, 
             i += 1;
             while (i < hi && tp_is_word(PyUnicode_READ(kind, data, i))) i++;
         }
-        PyObject *w = PyUnicode_Substring(text, a, i);
+        PyObject *w = tp_word_str(text, a, i);
         if (!w) return -1;
         if (!*broken) {
             int in = PySet_Contains(breaks, w);
@@ -3680,7 +3709,7 @@ static int tp_numbered(PyObject *text, int kind, const void *data, Py_ssize_t lo
             i += 1;
             while (i < hi && tp_is_word(PyUnicode_READ(kind, data, i))) i++;
         }
-        PyObject *w = PyUnicode_Substring(text, a, i);
+        PyObject *w = tp_word_str(text, a, i);
         if (!w) return -1;
         int in = PySet_Contains(breaks, w);
         if (in < 0) { Py_DECREF(w); return -1; }
@@ -3824,7 +3853,7 @@ static PyObject *tp_clause_doc(PyObject *text, Py_ssize_t start, Py_ssize_t end,
             if (q) {
                 Py_ssize_t p = tp_last_token_start(kind, data, mark_end - 1);
                 if (p >= 0) {
-                    PyObject *w = PyUnicode_Substring(text, p, tp_token_end(kind, data, p, mark_end - 1));
+                    PyObject *w = tp_word_str(text, p, tp_token_end(kind, data, p, mark_end - 1));
                     if (!w || PyList_Insert(words, 0, w) < 0) { Py_XDECREF(w); goto fail; }
                     Py_DECREF(w);
                     head = 1;
