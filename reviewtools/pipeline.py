@@ -1612,20 +1612,71 @@ class _DecisionState:
         by_hit: dict[str, list[dict[str, Any]]] = {}
         if len(hit_at):
             keys = self.hit_keys.take(pa.array(hit_at)).to_pylist()
-            for key, rec in zip(keys, _records(_take_span(self.hits, self.hit_rows[hit_at], hit_cols))):
-                by_hit.setdefault(key, []).append(rec)
+            names = list(self.hits.frame.columns) if hit_cols is None else list(hit_cols)
+            pos = self.hit_rows[hit_at]
+            cols = [_taken_values(self.hits, name, pos) for name in names]
+            for key, values in zip(keys, zip(*cols)):
+                by_hit.setdefault(key, []).append(dict(zip(names, values)))
         not_run: dict[str, list[str]] = {}
         if len(nr_at):
             keys = self.not_run_keys.take(pa.array(nr_at)).to_pylist()
-            rules = _take_span(self.hits, self.not_run_rows[nr_at], ["rule_id"])["rule_id"].astype(str)
+            pos = self.not_run_rows[nr_at]
+            strs = _taken_strs(self.hits, "rule_id", pos)
+            rules = (_take_span(self.hits, pos, ["rule_id"])["rule_id"].astype(str) if strs is None
+                     else pd.Series(strs, dtype=object))
             not_run = _not_run_by_key(np.array(keys, dtype=object), rules)
         complaints: dict[str, list[tuple[str, str]]] = {}
         if len(match_at):
             keys = self.match_keys.take(pa.array(match_at)).to_pylist()
-            m = _take_span(self.matches, self.match_rows[match_at], ["topic", "evidence"])
-            for key, topic, evidence in zip(keys, m["topic"].astype(object), m["evidence"].astype(object)):
-                complaints.setdefault(key, []).append((str(topic), str(evidence)))
+            pos = self.match_rows[match_at]
+            topics = _taken_strs(self.matches, "topic", pos)
+            evidences = _taken_strs(self.matches, "evidence", pos)
+            if topics is None or evidences is None:
+                m = _take_span(self.matches, pos, ["topic", "evidence"])
+                topics = [str(v) for v in m["topic"].astype(object)]
+                evidences = [str(v) for v in m["evidence"].astype(object)]
+            for key, topic, evidence in zip(keys, topics, evidences):
+                complaints.setdefault(key, []).append((topic, evidence))
         return by_hit, not_run, complaints
+
+
+def _taken_values(enc: _Encoded, name: str, pos: np.ndarray) -> list[Any]:
+    """Column ``name``'s values at the ascending positions ``pos`` as :func:`_records` of ``_take_span(enc, pos)``
+    gives them (:func:`_column_values`: ``pd.NA`` as None). A column :func:`_category` encoded from Arrow strings
+    is read from its codes (one Arrow ``take`` of its categories, then ``to_pylist``: str, and None where
+    missing), without the frame's ``take``, the decode to an Arrow string column and pandas' ``tolist``."""
+    taken = _taken_codes(enc, name, pos)
+    if taken is not None:
+        cats, codes = taken
+        return pc.take(cats, pa.array(codes, mask=codes < 0)).to_pylist()
+    return _column_values(_take_span(enc, pos, [name])[name])
+
+
+def _taken_strs(enc: _Encoded, name: str, pos: np.ndarray) -> list[str] | None:
+    """Column ``name``'s values at ``pos`` as str (what ``str()`` of each decoded value gives) when
+    :func:`_taken_codes` can read them and none is missing; else None (the caller takes the frame's rows)."""
+    taken = _taken_codes(enc, name, pos)
+    if taken is None:
+        return None
+    cats, codes = taken
+    if (codes < 0).any():
+        return None
+    return pc.take(cats, pa.array(codes)).to_pylist()
+
+
+def _taken_codes(enc: _Encoded, name: str, pos: np.ndarray) -> tuple[pa.Array, np.ndarray] | None:
+    """For a column ``name`` that :func:`_category` encoded from Arrow strings (and :func:`_decoded_column` would
+    decode by one Arrow ``take``): its categories (Arrow) and the codes at ``pos`` (-1: missing). Else None."""
+    if not len(pos) or name not in enc.dtypes or name not in enc.frame.columns:
+        return None
+    col = enc.frame[name]
+    if not (isinstance(col.dtype, pd.CategoricalDtype) and _arrow_strings(enc.dtypes[name])
+            and isinstance(col.cat.categories.array, pd.arrays.ArrowStringArray)):
+        return None
+    cats = pa.array(col.cat.categories.array)
+    if not pa.types.is_large_string(cats.type) and not pa.types.is_string(cats.type):  # pragma: no cover
+        return None
+    return cats, col.cat.codes.to_numpy()[pos]
 
 
 def _take_span(enc: _Encoded, pos: np.ndarray, columns: list[str] | None = None) -> pd.DataFrame:
