@@ -75,6 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ref", type=Path, required=True, help="folder of the reference parquet files")
     ap.add_argument("--processes", type=int, default=2)
     args = ap.parse_args(argv)
+    import reviewtools  # the installed (editable) package unless PYTHONPATH names another tree: say which
+
+    here = Path(__file__).resolve().parent.parent / "reviewtools"
+    got = Path(reviewtools.__file__).resolve().parent
+    print(f"code: {got}" + ("" if got == here else f" (NOT this script's tree {here}; set PYTHONPATH)"), flush=True)
     frames = triage_frames(args.corpus, args.processes)
     args.ref.mkdir(parents=True, exist_ok=True)
     if args.mode == "save":

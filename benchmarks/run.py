@@ -324,6 +324,22 @@ def machine() -> str:
             + ", ".join(vers))
 
 
+def code_under_test() -> str:
+    """Which ``reviewtools`` this run measures, and a warning when it is not the one beside this script.
+
+    A script run as ``python benchmarks/run.py`` imports ``reviewtools`` from the installed package (the
+    editable install of the checkout ``make setup`` ran in), not from the tree the script sits in: a ``git
+    archive`` of an older commit measures the working checkout's code unless ``PYTHONPATH`` names the archive.
+    """
+    import reviewtools
+
+    here = Path(__file__).resolve().parent.parent / "reviewtools"
+    got = Path(reviewtools.__file__).resolve().parent
+    if got == here:
+        return str(got)
+    return f"{got} (NOT this script's tree {here}: set PYTHONPATH={here.parent} to measure that one)"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--reviews", type=int, default=100_000, help="corpus size (default 100000)")
@@ -341,6 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     from reviewtools.vader import get_analyzer  # which VADER the triage runs: a stale or missing build is slower
 
     print(f"VADER: {get_analyzer().backend}", flush=True)
+    print(f"code: {code_under_test()}", flush=True)
 
     naive_s: float | None = None
     if not args.skip_naive:
