@@ -3688,10 +3688,12 @@ static Py_ssize_t tp_token_end(int kind, const void *data, Py_ssize_t a, Py_ssiz
 
 /* Append the tokens of text[lo:hi] with their clause and sentence numbers as reviewtools.topics._add_tokens
    numbers them (a clause mark ends a clause, . ! ? and a line break a sentence, a word in breaks opens a
-   clause); with limit >= 0, stop after that many tokens (the marker reach past a sentence). 0, or -1. */
-static int tp_numbered(PyObject *text, int kind, const void *data, Py_ssize_t lo, Py_ssize_t hi, PyObject *breaks,
-                       Py_ssize_t *clause, Py_ssize_t *sentence, PyObject *words, PyObject *clauses,
-                       PyObject *sentences, Py_ssize_t limit)
+   clause); with limit >= 0, stop after that many tokens (the marker reach past a sentence). 0, or -1.
+   With clauses NULL (and sentences NULL), each token's clause and sentence numbers are pushed to cv instead
+   (two values per token) and no int objects are made. */
+static int tp_numbered_x(PyObject *text, int kind, const void *data, Py_ssize_t lo, Py_ssize_t hi, PyObject *breaks,
+                         Py_ssize_t *clause, Py_ssize_t *sentence, PyObject *words, PyObject *clauses,
+                         PyObject *sentences, Py_ssize_t limit, TpVec *cv)
 {
     Py_ssize_t i = lo;
     while (i < hi) {
@@ -3714,6 +3716,14 @@ static int tp_numbered(PyObject *text, int kind, const void *data, Py_ssize_t lo
         int in = PySet_Contains(breaks, w);
         if (in < 0) { Py_DECREF(w); return -1; }
         if (in) *clause += 1;
+        if (!clauses) {
+            int bad = PyList_Append(words, w) < 0 || tp_push(cv, (int64_t)*clause) < 0
+                      || tp_push(cv, (int64_t)*sentence) < 0;
+            Py_DECREF(w);
+            if (bad) return -1;
+            if (limit >= 0 && --limit == 0) break;
+            continue;
+        }
         PyObject *cl = PyLong_FromSsize_t(*clause), *se = cl ? PyLong_FromSsize_t(*sentence) : NULL;
         int bad = !se || PyList_Append(words, w) < 0 || PyList_Append(clauses, cl) < 0
                   || PyList_Append(sentences, se) < 0;
@@ -3724,6 +3734,60 @@ static int tp_numbered(PyObject *text, int kind, const void *data, Py_ssize_t lo
         if (limit >= 0 && --limit == 0) break;
     }
     return 0;
+}
+
+#define tp_numbered(...) tp_numbered_x(__VA_ARGS__, NULL)
+
+/* tp_window_doc's tokens without int objects: 1 with *words a new list of the tokens, cv their clause and
+   sentence numbers (two per token, cv emptied first), *first and *last as tp_window_doc gives them; 0 where
+   tp_window_doc gives None; -1 with an error set. */
+static int tp_window_doc_c(PyObject *text, Py_ssize_t start, Py_ssize_t end, PyObject *breaks, Py_ssize_t reach,
+                           TpVec *cv, PyObject **words_out, Py_ssize_t *first, Py_ssize_t *last)
+{
+    *words_out = NULL;
+    cv->n = 0;
+    Py_ssize_t size = PyUnicode_GET_LENGTH(text);
+    if (start < 0 || end < start || end > size) {
+        PyErr_SetString(PyExc_ValueError, "topic_window: need 0 <= start <= end <= len(text)");
+        return -1;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    tp_init_word1();
+    if (tp_crosses(kind, data, size, start) || tp_crosses(kind, data, size, end)) return 0;
+    Py_ssize_t origin = 0, mark = -1;
+    for (Py_ssize_t i = start - 1; i >= 0; i--) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c == '.' || c == '!' || c == '?' || c == '\n') { mark = i; break; }
+    }
+    if (mark > 0) {
+        Py_ssize_t p = tp_last_token_start(kind, data, mark);
+        if (p >= 0) origin = p;
+    }
+    Py_ssize_t stop = size;
+    for (Py_ssize_t i = end; i < size; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c == '.' || c == '!' || c == '?' || c == '\n') { stop = i; break; }
+    }
+    PyObject *words = PyList_New(0);
+    Py_ssize_t clause = 0, sentence = 0;
+    if (!words) return -1;
+    if (tp_numbered_x(text, kind, data, origin, start, breaks, &clause, &sentence, words, NULL, NULL, -1, cv) < 0)
+        goto fail;
+    *first = PyList_GET_SIZE(words);
+    if (tp_numbered_x(text, kind, data, start, end, breaks, &clause, &sentence, words, NULL, NULL, -1, cv) < 0)
+        goto fail;
+    *last = PyList_GET_SIZE(words) - 1;
+    if (tp_numbered_x(text, kind, data, end, stop, breaks, &clause, &sentence, words, NULL, NULL, -1, cv) < 0)
+        goto fail;
+    if (stop < size && tp_numbered_x(text, kind, data, stop, size, breaks, &clause, &sentence, words, NULL, NULL,
+                                     reach, cv) < 0)
+        goto fail;
+    *words_out = words;
+    return 1;
+fail:
+    Py_DECREF(words);
+    return -1;
 }
 
 /* reviewtools.topics._window_doc's tokens of one context window (curly apostrophes already made straight):
@@ -4311,20 +4375,22 @@ static PyObject *tp_finish_complaint(PyObject *item, PyObject *window, Py_ssize_
                                      PyObject *rule_id, PyObject *topic_id, PyObject *breaks, Py_ssize_t reach,
                                      PyObject *rules, PyObject *start_masks, PyObject *modals)
 {
-    PyObject *doc = tp_window_doc(window, start, end, breaks, reach);
-    if (!doc || doc == Py_None) return doc;
-    PyObject *words = PyTuple_GET_ITEM(doc, 0), *clauses = PyTuple_GET_ITEM(doc, 1), *sentences = PyTuple_GET_ITEM(doc, 2);
-    Py_ssize_t first = PyLong_AsSsize_t(PyTuple_GET_ITEM(doc, 3)), last = PyLong_AsSsize_t(PyTuple_GET_ITEM(doc, 4));
+    static TpVec cv;  /* reused (the GIL is held; nothing here runs Python code that could come back) */
+    PyObject *doc = NULL;  /* the tokens (tp_window_doc's words) */
+    Py_ssize_t first = 0, last = 0;
+    int got = tp_window_doc_c(window, start, end, breaks, reach, &cv, &doc, &first, &last);
+    if (got < 0) return NULL;
+    if (!got) Py_RETURN_NONE;
+    PyObject *words = doc;
     Py_ssize_t n = PyList_GET_SIZE(words);
     PyObject *res = NULL, *reason = NULL, *marker = NULL;
     Py_ssize_t *cl = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(2 * n + 1));
     if (!cl) { PyErr_NoMemory(); goto done; }
     Py_ssize_t *se = cl + n;
     for (Py_ssize_t k = 0; k < n; k++) {
-        cl[k] = PyLong_AsSsize_t(PyList_GET_ITEM(clauses, k));
-        se[k] = PyLong_AsSsize_t(PyList_GET_ITEM(sentences, k));
+        cl[k] = (Py_ssize_t)cv.v[2 * k];
+        se[k] = (Py_ssize_t)cv.v[2 * k + 1];
     }
-    if (PyErr_Occurred()) goto done;
     if (last < first) { res = Py_None; Py_INCREF(res); goto done; }
     int vetoed = tp_veto(words, cl, se, n, first, last, topic_id, rules, start_masks, modals, breaks, &reason, &marker);
     if (vetoed < 0) goto done;
