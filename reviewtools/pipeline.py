@@ -2160,7 +2160,14 @@ def _decide_rows(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str,
         blocked = False
         redo = None
         rule_ids = clause = evidence = ""
-        if g is not None:
+        if g is not None and len(g) == 1:  # one hit (most groups): what the joins below give for it
+            h = g[0]
+            rule_ids = str(h["rule_id"])
+            c = h["clause"] if "clause" in h else None
+            clause = "" if _na(c) else str(c)
+            e = h["evidence"]
+            evidence = "" if _na(e) else _spaced(str(e))
+        elif g is not None:
             rule_ids = "|".join(dict.fromkeys(str(h["rule_id"]) for h in g))
             # _na(v) is pd.isna(v) for the scalars records hold, without pandas for str
             clause = " | ".join(dict.fromkeys(str(h["clause"]) for h in g if "clause" in h and not _na(h["clause"])))

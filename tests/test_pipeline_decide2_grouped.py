@@ -83,3 +83,40 @@ def test_taken_values_and_strs_equal_the_decoded_take(values, chunk, data):
             assert name == "s" and not taken.isna().any()
             assert _typed(strs) == _typed([str(v) for v in taken.astype(object)])
             assert _typed(strs) == _typed(taken.astype(str).tolist())
+
+
+_VAL = st.one_of(st.none(), st.just(float("nan")), st.just(pd.NA), st.sampled_from(["a", " a  b ", "x\ty", "", "C"]),
+                 st.integers(0, 3))
+_MISSING = object()
+
+
+def _joins(g):
+    """The rule ids, clause and evidence columns of a hit group as the joins over every hit give them."""
+    na = pipeline._na
+    return ("|".join(dict.fromkeys(str(h["rule_id"]) for h in g)),
+            " | ".join(dict.fromkeys(str(h["clause"]) for h in g if "clause" in h and not na(h["clause"]))),
+            " | ".join(dict.fromkeys(pipeline._spaced(str(h["evidence"])) for h in g if not na(h["evidence"]))))
+
+
+@settings(max_examples=200, deadline=None)
+@given(groups=st.lists(st.lists(st.tuples(st.sampled_from(["R-A", "R-B", 7]), st.one_of(_VAL, st.just(_MISSING)),
+                                          _VAL), min_size=1, max_size=3), min_size=1, max_size=8))
+def test_decided_hit_columns_equal_the_joins_for_one_hit_and_more(groups):
+    """``_decide_rows`` answers a group of one hit without the joins: the same rule ids, clause and evidence."""
+    n = len(groups)
+    recs = pd.DataFrame({"review_id": pd.array([f"r{i}" for i in range(n)], dtype="string"),
+                         "platform": pd.array(["amazon"] * n, dtype="string")})
+    by_hit = {}
+    for i, g in enumerate(groups):
+        hits = []
+        for rule, clause, evidence in g:
+            h = {"rule_id": rule, "evidence": evidence, "strength": "weak"}
+            if clause is not _MISSING:
+                h["clause"] = clause
+            hits.append(h)
+        by_hit["amazon" + SEP + f"r{i}"] = hits
+    state = pipeline._decision_state(ReplySettings(), None, None, True, (), frozenset())
+    rows = pipeline._decide_rows(recs, state, by_hit, {}, {})
+    for row, hits in zip(rows, by_hit.values()):
+        assert row[9:12] == _joins(hits)
+        assert all(type(v) is str for v in row[9:12])
