@@ -3967,6 +3967,95 @@ fail:
     return NULL;
 }
 
+/* tp_clause_doc's tokens without int objects: 1 with *words_out a new list of the tokens, cv their clause
+   numbers (two values per token: clause, 0; cv emptied first), *first and *last as tp_clause_doc gives them;
+   0 where tp_clause_doc gives None; -1 with an error set. */
+static int tp_clause_doc_c(PyObject *text, Py_ssize_t start, Py_ssize_t end, int after, PyObject *breaks,
+                           PyObject *quantified, TpVec *cv, PyObject **words_out, Py_ssize_t *first_out,
+                           Py_ssize_t *last_out)
+{
+    *words_out = NULL;
+    cv->n = 0;
+    Py_ssize_t size = PyUnicode_GET_LENGTH(text);
+    if (start < 0 || end < start || end > size) {
+        PyErr_SetString(PyExc_ValueError, "topic_clause: need 0 <= start <= end <= len(text)");
+        return -1;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    tp_init_word1();
+    if (tp_crosses(kind, data, size, start) || tp_crosses(kind, data, size, end)) return 0;
+    Py_ssize_t mark_end = 0;
+    for (Py_ssize_t i = start - 1; i >= 0; i--)
+        if (tp_is_mark(PyUnicode_READ(kind, data, i))) { mark_end = i + 1; break; }
+    Py_ssize_t stop = end;
+    if (after) {
+        stop = size;
+        for (Py_ssize_t i = end; i < size; i++)
+            if (tp_is_mark(PyUnicode_READ(kind, data, i))) { stop = i; break; }
+    }
+    int simple = 1;
+    for (Py_ssize_t i = start; i < end && simple; i++) simple = !tp_is_mark(PyUnicode_READ(kind, data, i));
+    PyObject *words = PyList_New(0);
+    if (!words) return -1;
+    int broken = 0;
+    Py_ssize_t first = 0, last = 0, n;
+    if (simple) {
+        if (tp_tokens(words, text, kind, data, mark_end, start, breaks, &broken) < 0) goto fail;
+        first = PyList_GET_SIZE(words);
+        if (tp_tokens(words, text, kind, data, start, end, breaks, &broken) < 0) goto fail;
+        last = PyList_GET_SIZE(words) - 1;
+        if (stop > end && tp_tokens(words, text, kind, data, end, stop, breaks, &broken) < 0) goto fail;
+        simple = !broken;
+    }
+    if (simple) {
+        int head = 0;
+        if (mark_end && last >= first) {
+            int q = PySet_Contains(quantified, PyList_GET_ITEM(words, 0));
+            if (q < 0) goto fail;
+            if (q) {
+                Py_ssize_t p = tp_last_token_start(kind, data, mark_end - 1);
+                if (p >= 0) {
+                    PyObject *w = tp_word_str(text, p, tp_token_end(kind, data, p, mark_end - 1));
+                    if (!w || PyList_Insert(words, 0, w) < 0) { Py_XDECREF(w); goto fail; }
+                    Py_DECREF(w);
+                    head = 1;
+                    first++;
+                    last++;
+                }
+            }
+        }
+        n = PyList_GET_SIZE(words);
+        for (Py_ssize_t k = 0; k < n; k++)
+            if (tp_push(cv, k < head ? 0 : 1) < 0 || tp_push(cv, 0) < 0) goto fail;
+    } else {
+        Py_ssize_t origin = 0, clause = 0, sentence = 0;
+        if (mark_end) {
+            Py_ssize_t p = tp_last_token_start(kind, data, mark_end - 1);
+            origin = p >= 0 ? p : mark_end - 1;
+        }
+        Py_SETREF(words, PyList_New(0));
+        if (!words) goto fail;
+        cv->n = 0;
+        if (tp_numbered_x(text, kind, data, origin, start, breaks, &clause, &sentence, words, NULL, NULL, -1, cv) < 0)
+            goto fail;
+        first = PyList_GET_SIZE(words);
+        if (tp_numbered_x(text, kind, data, start, end, breaks, &clause, &sentence, words, NULL, NULL, -1, cv) < 0)
+            goto fail;
+        last = PyList_GET_SIZE(words) - 1;
+        if (stop > end
+            && tp_numbered_x(text, kind, data, end, stop, breaks, &clause, &sentence, words, NULL, NULL, -1, cv) < 0)
+            goto fail;
+    }
+    *words_out = words;
+    *first_out = first;
+    *last_out = last;
+    return 1;
+fail:
+    Py_XDECREF(words);
+    return -1;
+}
+
 /* reviewtools.topics._Doc.negator_before(i) on the tokens words (a list of str) with clause numbers cl: the
    negator within nw tokens before token i in its clause (a quantified negator within qw, unless after "a" or
    "quite"; "not"/"no" before a not-quantifier, as the words joined by a space). *out: a new reference, or NULL
@@ -4066,10 +4155,13 @@ static PyObject *tp_verdict(PyObject *text, Py_ssize_t start, Py_ssize_t end, lo
                             PyObject *vocabulary, PyObject *negative, PyObject *positive, Py_ssize_t nw,
                             Py_ssize_t qw, Py_ssize_t cw)
 {
-    PyObject *doc = tp_clause_doc(text, start, end, kind == 2, breaks, quantified);
-    if (!doc || doc == Py_None) return doc;
-    PyObject *words = PyTuple_GET_ITEM(doc, 0), *clauses = PyTuple_GET_ITEM(doc, 1);
-    Py_ssize_t first = PyLong_AsSsize_t(PyTuple_GET_ITEM(doc, 2)), last = PyLong_AsSsize_t(PyTuple_GET_ITEM(doc, 3));
+    static TpVec cv;  /* reused (the GIL is held; nothing here runs Python code that could come back) */
+    PyObject *doc = NULL;  /* the tokens (tp_clause_doc's words) */
+    Py_ssize_t first = 0, last = 0;
+    int got = tp_clause_doc_c(text, start, end, kind == 2, breaks, quantified, &cv, &doc, &first, &last);
+    if (got < 0) return NULL;
+    if (!got) Py_RETURN_NONE;
+    PyObject *words = doc;
     Py_ssize_t n = PyList_GET_SIZE(words);
     PyObject *res = NULL, *negator = NULL, *cue = NULL, *cue_neg = NULL;
     Py_ssize_t *cl = NULL;
@@ -4079,10 +4171,7 @@ static PyObject *tp_verdict(PyObject *text, Py_ssize_t start, Py_ssize_t end, lo
     }
     cl = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(n ? n : 1));
     if (!cl) { PyErr_NoMemory(); goto done; }
-    for (Py_ssize_t k = 0; k < n; k++) {
-        cl[k] = PyLong_AsSsize_t(PyList_GET_ITEM(clauses, k));
-        if (cl[k] == -1 && PyErr_Occurred()) goto done;
-    }
+    for (Py_ssize_t k = 0; k < n; k++) cl[k] = (Py_ssize_t)cv.v[2 * k];
     if (tp_negator_before(words, cl, n, first, negators, quantified, not_quantifiers, nw, qw, &negator) < 0)
         goto done;
     if (!negator) {  /* a negator inside a '...' gap, not part of the phrase's own words */

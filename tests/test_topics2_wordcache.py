@@ -65,3 +65,22 @@ def test_word_cache_keeps_non_ascii_and_equal_bytes_apart():
         s = window.index("broken")
         for _ in range(2):
             _agree(window, s, s + 6)
+
+
+@needs_core
+def test_native_verdict_head_token_before_a_mark_is_its_own_clause():
+    """tp_verdict reads tp_clause_doc_c's clause numbers from a C array: a quantified negator opening the clause
+    after a mark brings the last token before the mark along as clause 0, which must not be taken as a cue (or a
+    negator) of the match's clause."""
+    from test_topics_native import LEX as NLEX, PHRASES_BY_KIND, _verdicts_agree
+
+    cues = sorted(NLEX.negative)[:6] + sorted(NLEX.positive)[:6] + ["not", "no", "quite", "a"]
+    phrases = PHRASES_BY_KIND["mention"][:12] + PHRASES_BY_KIND["complaint"][:6]
+    for ph in phrases:
+        for cue in cues:
+            for q in sorted(NLEX.quantified_negators)[:6]:
+                for mark in (",", ".", ";", ""):
+                    for gap in ("", " it"):
+                        window = f"{cue}{mark} {q}{gap} {ph.phrase} ok"
+                        s = window.index(ph.phrase, len(cue) + 1)
+                        _verdicts_agree(window, s, s + len(ph.phrase), ph)
