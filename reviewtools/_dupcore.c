@@ -390,7 +390,10 @@ static int64_t squeeze_unicode(const uint8_t *p, int64_t len, uint8_t *out, int6
     int64_t o = 0, words = 0, in_word = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 ch = PyUnicode_READ(kind, d, i);
-        int is_word = ch == '_' || Py_UNICODE_ISALNUM(ch);
+        /* (an ASCII character by its class here: Py_UNICODE_ISALNUM is several calls, and most characters of
+           these texts are ASCII; for them it is exactly A-Z, a-z, 0-9) */
+        int is_word = ch < 128 ? ((ch | 0x20) - 'a' < 26u || ch - '0' < 10u || ch == '_')
+                               : Py_UNICODE_ISALNUM(ch);
         if (is_word) {
             if (!in_word) {
                 if (words && o < cap) out[o++] = 32; /* (a full out is caught below) */
@@ -434,6 +437,80 @@ static int64_t squeeze_unicode(const uint8_t *p, int64_t len, uint8_t *out, int6
     *nw = words;
     return o;
 }
+/* the set bits of a 16-bit mask (no popcnt instruction in the baseline x86-64 build) */
+static inline int64_t pop16(uint32_t x) {
+    x = x - ((x >> 1) & 0x5555);
+    x = (x & 0x3333) + ((x >> 2) & 0x3333);
+    x = (x + (x >> 4)) & 0x0F0F;
+    return (int64_t)((x + (x >> 8)) & 0x1F);
+}
+
+/* whether lut is duplicates._ASCII_WORD_LUT on ASCII (A-Z lowered; a-z, 0-9 and _ kept; any other byte below 128
+   a separator, 32): then squeeze may take 16 bytes at a time (squeeze_block) */
+static int lut_is_ascii_words(const uint8_t *lut) {
+    for (int c = 0; c < 128; c++) {
+        int want = c >= 'A' && c <= 'Z' ? c + 32 : ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') ? c
+                                                                                                                 : 32;
+        if (lut[c] != want) return 0;
+    }
+    return 1;
+}
+
+#ifdef __SSE2__
+/* the ASCII loop of squeeze (below) 16 bytes at a time, for the standard lut: the same bytes written, words
+   counted and in_word carried as the byte loop, while 16 more bytes remain and all are ASCII (the byte loop
+   then takes over where it stopped). A block is mapped by comparisons (SSE2); its kept bytes (word bytes and
+   the first separator after a word) are stored at once when all are kept, else each 8-byte half with its
+   dropped bytes taken out by shifts (a dropped byte is a separator after a separator: one or two per block
+   where punctuation meets a space). Writes stay inside what the input has consumed (16 bytes per 16). */
+static inline const uint8_t *squeeze_block(const uint8_t *q, const uint8_t *q_end, uint8_t **wp, int64_t *nw,
+                                           int64_t *in_word) {
+    uint8_t *w = *wp;
+    uint32_t carry = (uint32_t)*in_word;
+    int64_t words = 0;
+    const __m128i sp = _mm_set1_epi8(32);
+    while (q_end - q >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)q);
+        if (_mm_movemask_epi8(v)) break; /* a byte >= 128 */
+        __m128i up = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1)));
+        __m128i lo = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('z' + 1)));
+        __m128i dg = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+        __m128i wd = _mm_or_si128(_mm_or_si128(up, lo), _mm_or_si128(dg, _mm_cmpeq_epi8(v, _mm_set1_epi8('_'))));
+        __m128i m = _mm_or_si128(_mm_and_si128(wd, _mm_or_si128(v, _mm_and_si128(up, sp))), _mm_andnot_si128(wd, sp));
+        uint32_t wm = (uint32_t)_mm_movemask_epi8(wd);
+        uint32_t prev = ((wm << 1) | carry) & 0xFFFF; /* bit i: byte i - 1 is a word byte */
+        uint32_t keep = wm | prev;
+        words += pop16(wm & ~prev);
+        carry = wm >> 15;
+        if (keep == 0xFFFF) {
+            _mm_storeu_si128((__m128i *)w, m);
+            w += 16;
+        } else {
+            uint64_t half[2];
+            _mm_storeu_si128((__m128i *)half, m);
+            for (int k = 0; k < 2; k++) {
+                uint32_t drop = (~keep >> (8 * k)) & 0xFF;
+                uint64_t x = half[k];
+                int64_t kept = 8 - pop16(drop);
+                while (drop) { /* the highest dropped byte out first: the lower ones keep their places */
+                    int d = 31 - __builtin_clz(drop);
+                    uint64_t below = d ? ~0ULL >> (64 - 8 * d) : 0;
+                    x = (x & below) | ((x >> 8) & ~below);
+                    drop &= ~(1u << d);
+                }
+                memcpy(w, &x, 8);
+                w += kept;
+            }
+        }
+        q += 16;
+    }
+    *wp = w;
+    *nw += words;
+    *in_word = carry;
+    return q;
+}
+#endif
+
 static PyObject *squeeze(PyObject *self, PyObject *args) {
     Py_buffer b_data, b_off, b_lut, b_out, b_new, b_nw, b_na;
     (void)self;
@@ -459,6 +536,7 @@ static PyObject *squeeze(PyObject *self, PyObject *args) {
     uint8_t *out = (uint8_t *)b_out.buf, *not_ascii = (uint8_t *)b_na.buf;
     int64_t *new_off = (int64_t *)b_new.buf, *n_words = (int64_t *)b_nw.buf;
     int64_t o = 0;
+    int blocks = lut_is_ascii_words(lut);
     Py_BEGIN_ALLOW_THREADS
     new_off[0] = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
@@ -469,6 +547,11 @@ static PyObject *squeeze(PyObject *self, PyObject *args) {
            and one add on o per byte (o's chain does not wait on the byte's class) */
         const uint8_t *q = data + off[i], *q_end = data + off[i + 1];
         uint8_t *w = out + o;
+#ifdef __SSE2__
+        if (blocks) q = squeeze_block(q, q_end, &w, &nw, &in_word);
+#else
+        (void)blocks;
+#endif
         for (; q < q_end; q++) {
             uint8_t c = *q;
             if (c >= 128) {
