@@ -5,6 +5,7 @@
         # the old tree (a git archive with its compiled .so's; run a copy of this script from /tmp so that
         # PYTHONPATH decides which reviewtools is imported)
     .venv/bin/python benchmarks/bench_drafts.py --ref .work/dec/ref1m --partitions 40 --blocks 20 --lints 3
+    PYTHONPATH=/tmp/new_tree .venv/bin/python /tmp/new_tree/benchmarks/bench_drafts.py --ref REF --rounds 3
 
 Reads the stage outputs ``tagged.pkl``, ``hits.pkl`` and ``matches.pkl`` of ``--ref`` (``bench_decisions.py
 --capture``), prepares the decision state as ``recommend`` does before it forks, then, in this one process, runs
@@ -15,8 +16,10 @@ in CPU timers (``time.process_time``; each wrapper adds ~0.3 us a call): per fun
 call and us a review; a lint is counted as a hit or a miss of ``respond._lint_cached``. ``--lints R``: the distinct
 drafts linted in the worker pass linted again without the cache, R rounds (cold: the pieces' cache cleared first,
 where the tree has one; warm: a second pass), in us a lint. ``--save PATH`` pickles the parent's ``draft``,
-``draft_lint`` and ``action_reason`` columns (compare two trees' with ``--compare OTHER``). The load average is
-printed with each figure: compare interleaved runs of two trees on a shared machine.
+``draft_lint`` and ``action_reason`` columns (compare two trees' with ``--compare OTHER``). ``--rounds R``: no
+timers and no parent pass: the workers' tasks R times in this process (respond's caches cleared before each), the
+CPU seconds of each round, their min and median (an A/B of two trees: run old, new, old, new, ...). The load average
+is printed with each figure: compare interleaved runs of two trees on a shared machine.
 """
 
 from __future__ import annotations
@@ -44,6 +47,38 @@ def _load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def _clear_respond(R: Any) -> None:
+    """Empty respond's per-process caches (lru caches of per-text work, the removal drafts' dicts), not the ones
+    of data read once (templates, rules, compiled patterns)."""
+    for name in ("_lint_cached", "_segment_found", "_normalise", "_reads_as_complaint", "_PROBLEM_LINES",
+                 "_REMOVAL_HEADS", "_REMOVAL_TO", "_removal_head"):
+        c = getattr(R, name, None)
+        if hasattr(c, "cache_clear"):
+            c.cache_clear()
+        elif isinstance(c, dict):
+            c.clear()
+
+
+def _plain(a: argparse.Namespace, P: Any, R: Any, recs: Any, state: Any, pri: Any, bounds: list[tuple[int, int]],
+           rows: int) -> int:
+    """``--rounds``: the workers' tasks without timers, ``a.rounds`` times (respond's caches cleared before each;
+    a decision task's draft memo is per block), CPU seconds of each round, their min and median."""
+    P._FORKED["decisions"] = (recs, state, pri)
+    times = []
+    for _ in range(a.rounds):
+        _clear_respond(R)
+        gc.collect()
+        c = time.process_time()
+        for b in bounds:
+            P._decide_task(b)
+        times.append(time.process_time() - c)
+        print(f"  round {len(times)}: {times[-1]:.3f} CPU s, load {_load()}", flush=True)
+    s = sorted(times)
+    print(f"{R.__file__}: workers' tasks, {rows:,} rows, {a.rounds} rounds: min {s[0]:.3f} median "
+          f"{s[len(s) // 2]:.3f} CPU s ({1e6 * s[0] / rows:.2f} us/review at the min)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--ref", type=Path, required=True)
@@ -52,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lints", type=int, default=0, metavar="ROUNDS")
     ap.add_argument("--save", type=Path)
     ap.add_argument("--compare", type=Path)
+    ap.add_argument("--rounds", type=int, default=0,
+                    help="no timers: the workers' tasks this many times, respond's caches cleared before each")
     a = ap.parse_args(argv)
 
     import reviewtools.pipeline as P
@@ -73,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     if a.blocks:
         bounds = bounds[:: max(1, len(bounds) // a.blocks)][: a.blocks]
     rows = sum(e - s for s, e in bounds)
+
+    if a.rounds:
+        return _plain(a, P, R, recs, state, pri, bounds, rows)
 
     acc: dict[str, float] = {}
     cnt: dict[str, int] = {}

@@ -20,6 +20,7 @@ Nothing is ever sent: these are drafts for a person to paste.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
 import itertools
@@ -1017,7 +1018,22 @@ def _channel_phrase(platform: str, settings: ReplySettings) -> str:
     return _platform_channels(platform)[reply_mode(platform, settings)]["channel"]
 
 
-_sha256: Final = hashlib.sha256
+def _plain_sha256() -> Callable[[bytes], Any]:
+    """SHA-256 as Python's own implementation (``_sha256``, ``_sha2`` from 3.12) when the build has it, else
+    :func:`hashlib.sha256` (OpenSSL's): the same digests; Python's is cheaper to set up for the short keys
+    :meth:`_DraftContext.text` hashes (~0.1 us of ~0.5 us a digest on this machine)."""
+    for name in ("_sha2", "_sha256"):
+        try:
+            mod = __import__(name)
+        except ImportError:
+            continue
+        fn = getattr(mod, "sha256", None)
+        if fn is not None and fn(b"abc").digest() == hashlib.sha256(b"abc").digest():
+            return fn
+    return hashlib.sha256
+
+
+_sha256: Final = _plain_sha256()
 
 
 def _pick_plan(ctx: _DraftContext) -> tuple[tuple[Sequence[str], bytes], ...] | None:
@@ -1541,11 +1557,29 @@ def _platform_removal(platform: str) -> Mapping[str, Any]:
 _TWO_DIGITS: Final[tuple[str, ...]] = tuple(f"{i:02d}" for i in range(32))
 
 
+#: The day number of a datetime's own date fields (``datetime.toordinal``; pandas' ``Timestamp.toordinal`` is slower).
+_ordinal: Final = datetime.datetime.toordinal
+#: Day number -> ``"YYYY-MM-DD"`` of the Timestamps :func:`_fmt_date` gave (a corpus has a few thousand days).
+_DATES: dict[int, str] = {}
+_DATES_SIZE: Final[int] = 1 << 16
+
+
+def _date_of_ordinal(day: int) -> tuple[int, int, int]:
+    d = datetime.date.fromordinal(day)
+    return d.year, d.month, d.day
+
+
 def _fmt_date(value: object) -> str:
     if type(value) is pd.Timestamp:  # what pd.Timestamp(value) gives (a Timestamp is never NaT), without the copy
         year = value.year
-        if 1000 <= year <= 9999:
-            return f"{year}-{_TWO_DIGITS[value.month]}-{_TWO_DIGITS[value.day]}"
+        if 1000 <= year <= 9999:  # in datetime's range: the datetime fields are the Timestamp's (its wall time)
+            day = _ordinal(value)
+            got = _DATES.get(day)
+            if got is None:
+                got = f"{year}-{_TWO_DIGITS[value.month]}-{_TWO_DIGITS[value.day]}"
+                if _date_of_ordinal(day) == (year, value.month, value.day) and len(_DATES) < _DATES_SIZE:
+                    _DATES[day] = got
+            return got
     ts = pd.Timestamp(value) if value is not None and not (isinstance(value, float) and math.isnan(value)) else None
     if ts is None or pd.isna(ts):
         return "an unknown date"
@@ -1694,16 +1728,28 @@ def _removal_draft(review: Mapping[str, Any], rows: Sequence[Mapping[str, Any]],
                    ) -> tuple[str, str, str]:
     """``(body, channel, to)`` of :func:`removal_request_from_rows` (the same strings), without its subject,
     rule ids and record: what triage's decision loop writes per removal request (a quarter of the reviews of the
-    1M benchmark corpus). The per-platform templates once per platform (:func:`_removal_consts`), the first lines
-    once per product, the closing lines once per signature (:func:`_removal_end`), the recipient once per
-    (platform, marketplace); the item and hit lines by concatenation (:func:`_filler`), an evidence already single
-    spaced as it is (:func:`_single_spaced`)."""
+    1M benchmark corpus). What a platform's requests take from the templates with the settings' closing lines
+    once per (platform, signature, brand) (:func:`_removal_plan`), the first lines once per product, the
+    recipient once per (platform, marketplace), the flag line once per flag reason; the item and hit lines by
+    concatenation (:func:`_filler`), an evidence already single spaced as it is (:func:`_single_spaced`)."""
     get = review.get
     rid = str(get("review_id"))
     if not rows:
         raise TemplateError(f"review {rid}: no removal-basis guideline hit, so no removal request")
     platform = str(get("platform") or "other")
-    _t, _plat, intro, item, item_no_id, reason, flag_reasons, flag_line, channel = _removal_consts(platform)
+    signature, brand = settings.signature, settings.brand
+    if (signature is None or type(signature) is str) and type(brand) is str:
+        pkey = (platform, signature, brand)
+        plan = _REMOVAL_PLANS.get(pkey)
+        if plan is None:
+            plan = _removal_plan(platform, signature, brand)
+            if len(_REMOVAL_PLANS) >= _REMOVAL_PLANS_SIZE:
+                _REMOVAL_PLANS.clear()
+            _REMOVAL_PLANS[pkey] = plan
+    else:  # the closing lines worked out where they are used (odd settings fail there, as before)
+        plan = _removal_plan(platform, None, None)
+    intro, item_fill, item_no_id_fill, item, item_no_id, reason_fill, reason, flag_reasons, flag_line, flag_lines, \
+        channel, end = plan
     title = get("product_title")
     pid = get("product_id")
     if (title is None or type(title) is str) and (pid is None or type(pid) is str):
@@ -1724,24 +1770,39 @@ def _removal_draft(review: Mapping[str, Any], rows: Sequence[Mapping[str, Any]],
         stars = _STARS[rating] if 0 <= rating < len(_STARS) else f"{rating}★"
     else:
         stars = f"{int(rating)}★" if rating is not None and not _na_scalar(rating) else "unknown stars"
-    template = item_no_id if _is_derived_id(rid) else item
-    fill = _filler(template, _ITEM_FIELDS)
+    # a derived id (_is_derived_id) is "h" and ID_HEX_DIGITS more characters
+    if len(rid) == _DERIVED_ID_LEN and rid[0] == "h" and DERIVED_ID.fullmatch(rid) is not None:
+        fill, template = item_no_id_fill, item_no_id
+    else:
+        fill, template = item_fill, item
     if fill is not None:
         line = fill(rid, who, date, stars)
     else:
         line = _fill(template, {"review_id": rid, "author": who, "date": date, "rating": stars})
     lines = [head, line]
-    fill = _filler(reason, _REASON_FIELDS)
     for h in rows:
         clause, rule_id, evidence = str(h["clause"]), str(h["rule_id"]), h["evidence"]
-        evidence = _single_spaced(evidence) if type(evidence) is str else " ".join(str(evidence).split())
-        lines.append(fill(clause, rule_id, evidence) if fill is not None else _fill(reason, {
+        if type(evidence) is not str:
+            evidence = " ".join(str(evidence).split())
+        elif not (evidence.isprintable() and "  " not in evidence and evidence[:1] != " " and evidence[-1:] != " "):
+            evidence = " ".join(evidence.split())  # else single spaced already (_single_spaced)
+        lines.append(reason_fill(clause, rule_id, evidence) if reason_fill is not None else _fill(reason, {
             "clause": clause, "rule_id": rule_id, "evidence": evidence}))
     if flag_reasons is not None:
         cats = [str(h.get("category", "")) for h in rows]
-        flag = next((flag_reasons[c] for c in cats if c in flag_reasons), flag_reasons["default"])
-        lines.append(_fill(flag_line, {"flag_reason": flag}))
-    lines.append(_removal_end(settings.signature, settings.brand))
+        for c in cats:  # the first category with a flag reason, else the default
+            if c in flag_reasons:
+                flag = flag_reasons[c]
+                break
+        else:
+            flag = flag_reasons["default"]
+        got = flag_lines.get(flag) if type(flag) is str else None
+        if got is None:
+            got = _fill(flag_line, {"flag_reason": flag})
+            if type(flag) is str and len(flag_lines) < _REMOVAL_PLANS_SIZE:
+                flag_lines[flag] = got
+        lines.append(got)
+    lines.append(end if end is not None else _removal_end(signature, brand))
     marketplace = get("marketplace")
     if marketplace is None or type(marketplace) is str:
         to_key = (platform, marketplace)
@@ -1753,6 +1814,24 @@ def _removal_draft(review: Mapping[str, Any], rows: Sequence[Mapping[str, Any]],
     else:
         to = _removal_to(platform, marketplace)
     return "\n".join(lines), channel, to
+
+
+#: (platform, signature, brand) -> :func:`_removal_plan` of them (str or missing signatures, str brands); emptied
+#: when full.
+_REMOVAL_PLANS: dict[tuple[str, str | None, str], tuple[Any, ...]] = {}
+_REMOVAL_PLANS_SIZE: Final[int] = 64
+
+
+def _removal_plan(platform: str, signature: str | None, brand: str | None) -> tuple[Any, ...]:
+    """What :func:`_removal_draft` takes from the templates for ``platform``: the intro, the item line's
+    :func:`_filler` with and without the review id and their templates, the reason line's filler and template,
+    the flag reasons (None when the platform has none), the flag line's template, a dict for the flag lines
+    made from it (flag reason -> line, filled as they come), the channel, and the closing lines of ``signature``
+    and ``brand`` (:func:`_removal_end`; None when ``brand`` is None: worked out per request)."""
+    _t, _plat, intro, item, item_no_id, reason, flag_reasons, flag_line, channel = _removal_consts(platform)
+    return (intro, _filler(item, _ITEM_FIELDS), _filler(item_no_id, _ITEM_FIELDS), item, item_no_id,
+            _filler(reason, _REASON_FIELDS), reason, flag_reasons, flag_line, {}, channel,
+            _removal_end(signature, brand) if brand is not None else None)
 
 
 #: (platform, product title, product id) -> the first lines of a removal request (:func:`_removal_head` of
@@ -1798,8 +1877,8 @@ _ITEM_FIELDS: Final[tuple[str, ...]] = ("review_id", "author", "date", "rating")
 
 @lru_cache(maxsize=64)
 def _filler(template: str, fields: tuple[str, ...]) -> Callable[..., str] | None:
-    """A function of ``fields`` (str values, in this order) that gives ``template.format(**values)``, the literals
-    and the values concatenated (:func:`_template_parts`); None when the template is not plain or uses a field
+    """A function of ``fields`` (str values, in this order) that gives ``template.format(**values)``, an f-string
+    of the literals and the values (:func:`_template_parts`); None when the template is not plain or uses a field
     not in ``fields`` (then :func:`_fill` reports it as before).
 
     >>> _filler("Hi {b}, {{ok}} {a}!", ("a", "b"))("A", "B"), _filler("{c}", ("a",))
@@ -1809,8 +1888,15 @@ def _filler(template: str, fields: tuple[str, ...]) -> Callable[..., str] | None
     if parts is None or not all(n in fields for n in parts[1]) or not all(f.isidentifier() for f in fields):
         return None
     lits, names = parts
-    body = " + ".join([repr(lits[0])] + [f"{n} + {lit!r}" for n, lit in zip(names, lits[1:])])
-    return eval(f"lambda {', '.join(fields)}: {body}", {})  # noqa: S307 - names checked, literals as repr
+    # an f-string of the literals (braces doubled) and the fields: one join, and each value formatted as
+    # str.format formats it (format(v, ""): v itself for a str)
+    body = "".join([_braced(lits[0])] + [f"{{{n}}}{_braced(lit)}" for n, lit in zip(names, lits[1:])])
+    return eval(f"lambda {', '.join(fields)}: f{body!r}", {})  # noqa: S307 - names checked, literals as repr
+
+
+def _braced(literal: str) -> str:
+    """``literal`` as an f-string's literal text (its braces doubled)."""
+    return literal.replace("{", "{{").replace("}", "}}")
 
 
 #: ``f"{i}★"`` for the ratings a review can have (and a few more).

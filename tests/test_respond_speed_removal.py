@@ -5,6 +5,7 @@ first lines and recipients remembered), and the helpers equal to what they repla
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 
@@ -187,3 +188,93 @@ def test_derived_ids_equal_the_old_ones(rid):
 def test_removal_draft_without_rows_still_raises():
     with pytest.raises(TemplateError):
         respond._removal_draft({"review_id": "R1", "platform": "amazon"}, [], ReplySettings())
+
+
+# Tenth session (issue 8): the templates per (platform, signature, brand) (``_removal_plan``), the flag lines per
+# flag reason, the dates per day number (``_DATES``), f-string fillers, Python's own SHA-256 for the reply picks.
+
+@settings(max_examples=300, deadline=None)
+@given(reviews=st.lists(st.tuples(_REVIEW, st.lists(_HIT, min_size=0, max_size=3)), min_size=1, max_size=4),
+       replies=st.lists(_SETTINGS, min_size=1, max_size=3))
+def test_removal_draft_with_settings_changing_between_calls(reviews, replies):
+    for reply in replies + replies[::-1]:  # each (platform, signature, brand) plan made, then reused
+        for review, rows in reviews:
+            assert _outcome(respond._removal_draft, review, rows, reply) == _outcome(_old_removal_draft, review, rows,
+                                                                                      reply)
+
+
+def test_removal_draft_with_a_full_table_of_plans(monkeypatch):
+    monkeypatch.setattr(respond, "_REMOVAL_PLANS_SIZE", 1)
+    respond._REMOVAL_PLANS.clear()
+    hits = [{"rule_id": "X", "clause": "c", "evidence": "e", "category": c} for c in ("fake", "spam", "", None)]
+    for k in range(12):
+        reply = ReplySettings(brand=("", "Acme")[k % 2], signature=(None, "— T")[k // 2 % 2])
+        review = {"review_id": f"R{k}", "platform": ("amazon", "google", "trustpilot")[k % 3]}
+        for rows in (hits[:1], hits[1:2], hits[2:], hits):
+            assert respond._removal_draft(review, rows, reply) == _old_removal_draft(review, rows, reply)
+        assert len(respond._REMOVAL_PLANS) <= 1
+    respond._REMOVAL_PLANS.clear()
+
+
+def test_the_plan_holds_the_closing_lines_of_its_settings():
+    respond._REMOVAL_PLANS.clear()
+    rows = [{"rule_id": "X", "clause": "c", "evidence": "e"}]
+    a = respond._removal_draft({"review_id": "R1", "platform": "amazon"}, rows, ReplySettings(brand="Acme"))
+    b = respond._removal_draft({"review_id": "R1", "platform": "amazon"}, rows, ReplySettings(brand="Other"))
+    assert "Acme" in a[0] and "Other" in b[0] and "Acme" not in b[0]
+    assert len(respond._REMOVAL_PLANS) == 2
+
+
+_ZONES = ("UTC", "Asia/Tokyo", "America/New_York", "Pacific/Kiritimati", "Etc/GMT+12", "Europe/London")
+_STAMPS = st.one_of(
+    st.datetimes().map(pd.Timestamp),
+    st.tuples(st.datetimes(), st.sampled_from(_ZONES)).map(lambda a: pd.Timestamp(a[0], tz="UTC").tz_convert(a[1])),
+    st.tuples(st.datetimes(), st.sampled_from(["s", "ms", "us"])).map(lambda a: pd.Timestamp(a[0]).as_unit(a[1])),
+    st.tuples(st.datetimes(datetime.datetime(1700, 1, 1), datetime.datetime(2250, 1, 1)),
+              st.sampled_from(_ZONES)).map(lambda a: pd.Timestamp(a[0]).as_unit("ns").tz_localize(a[1],
+                                           ambiguous=True, nonexistent="shift_forward")),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.lists(_STAMPS, min_size=1, max_size=8))
+def test_dates_remembered_per_day_equal_the_old_ones(values):
+    for value in values + values:  # the second time from the table
+        assert respond._fmt_date(value) == _old_fmt_date(value)
+    for day, text in list(respond._DATES.items())[:50]:  # what the table holds is the day's date
+        assert text == respond.datetime.date.fromordinal(day).isoformat()
+
+
+def test_dates_with_a_full_table(monkeypatch):
+    monkeypatch.setattr(respond, "_DATES_SIZE", 2)
+    respond._DATES.clear()
+    days = [pd.Timestamp("2024-01-01", tz="UTC") + pd.Timedelta(hours=7 * k) for k in range(40)]
+    for value in days + days:
+        assert respond._fmt_date(value) == _old_fmt_date(value)
+    assert len(respond._DATES) <= 2
+    respond._DATES.clear()
+
+
+def test_dates_outside_four_digit_years_are_not_remembered():
+    import numpy as np
+
+    respond._DATES.clear()
+    for value in (pd.Timestamp(np.datetime64("12000-01-02", "s")), pd.Timestamp(np.datetime64("0999-03-04", "s")),
+                  pd.Timestamp(np.datetime64("-0005-03-04", "s"))):
+        assert _outcome(respond._fmt_date, value) == _outcome(_old_fmt_date, value)
+    assert respond._DATES == {}
+
+
+class _LoudStr(str):
+    def __format__(self, spec):
+        return "LOUD"
+
+
+def test_filler_formats_values_as_format_does():
+    fill = respond._filler("a {x} {{b}} {y}!", ("x", "y"))
+    assert fill(_LoudStr("v"), "w") == "a {x} {{b}} {y}!".format(x=_LoudStr("v"), y="w") == "a LOUD {b} w!"
+
+
+@given(data=st.binary(max_size=200))
+def test_the_picks_hash_is_sha256(data):
+    assert respond._sha256(data).digest() == __import__("hashlib").sha256(data).digest()
