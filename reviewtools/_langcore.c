@@ -268,12 +268,235 @@ done:
     return res;
 }
 
+/* ------------------------------------------------------------------------------- language pre-pass */
+
+/* head_counts(texts, keys, longest, max_chars, tokens, words, letters, state) -> None: reviewtools.sentiment's
+ * English function-word pre-pass, the same counts as _vadercore.ascii_head_counts (its reference; the numpy
+ * path of sentiment._plain_english_ascii before it): for each text that is an ASCII str (exactly str), its head
+ * text.strip()[:max_chars] (str.strip() removes the characters Py_UNICODE_ISSPACE holds): the number of tokens
+ * (maximal runs of ASCII letters and digits), of those tokens of at most longest (<= 8) characters whose bytes
+ * OR 0x20 (lower case; digits keep their code), read as a little-endian uint64, are among keys (non-zero uint64
+ * keys), and of ASCII letters, into the int64 buffers tokens, words and letters; state 2 when the stripped text
+ * is no longer than max_chars (the head is all of it), else 1; state 0 and zero counts for any other text.
+ * The head is copied into a zero-padded buffer and classified 16 bytes at a time (SSE2, baseline on x86_64;
+ * a byte loop elsewhere) into 64-bit masks of word characters and letters: letters and tokens are popcounts,
+ * and each token's start and length come from the masks, so there is no branch per character. */
+
+#define HC_MAXW 8
+static inline int
+hc_popcount(uint64_t x)
+{
+#if defined(__GNUC__)
+    return __builtin_popcountll(x);
+#else
+    int c = 0;
+    for (; x; x &= x - 1) c++;
+    return c;
+#endif
+}
+
+static inline int
+hc_ctz(uint64_t x) /* x != 0 */
+{
+#if defined(__GNUC__)
+    return __builtin_ctzll(x);
+#else
+    int c = 0;
+    while (!(x & 1)) { x >>= 1; c++; }
+    return c;
+#endif
+}
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+/* Masks of buf[0:64 * nm) (bytes past the head are 0): bit j of wm[q] set when byte 64q + j is an ASCII letter or
+ * digit, of lm[q] when it is a letter. */
+static void
+hc_masks(const unsigned char *buf, Py_ssize_t nm, uint64_t *wm, uint64_t *lm)
+{
+    for (Py_ssize_t q = 0; q < nm; q++) {
+        uint64_t w = 0, l = 0;
+#if defined(__SSE2__)
+        const __m128i twenty = _mm_set1_epi8(0x20), a1 = _mm_set1_epi8('a' - 1), z1 = _mm_set1_epi8('z' + 1);
+        const __m128i d0 = _mm_set1_epi8('0' - 1), d9 = _mm_set1_epi8('9' + 1);
+        for (int h = 0; h < 4; h++) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(buf + 64 * q + 16 * h));
+            __m128i lx = _mm_or_si128(x, twenty);
+            /* signed compares: bytes >= 0x80 are negative, never in a range of ASCII characters */
+            __m128i let = _mm_and_si128(_mm_cmpgt_epi8(lx, a1), _mm_cmplt_epi8(lx, z1));
+            __m128i dig = _mm_and_si128(_mm_cmpgt_epi8(x, d0), _mm_cmplt_epi8(x, d9));
+            l |= (uint64_t)(unsigned)_mm_movemask_epi8(let) << (16 * h);
+            w |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(let, dig)) << (16 * h);
+        }
+#else
+        for (int j = 0; j < 64; j++) {
+            unsigned char x = buf[64 * q + j], lx = x | 0x20;
+            uint64_t is_l = lx >= 'a' && lx <= 'z', is_d = x >= '0' && x <= '9';
+            l |= is_l << j;
+            w |= (is_l | is_d) << j;
+        }
+#endif
+        wm[q] = w;
+        lm[q] = l;
+    }
+}
+
+static PyObject *
+head_counts(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *texts;
+    Py_buffer bk, bt, bw, bl, bs;
+    int longest;
+    Py_ssize_t max_chars;
+    if (!PyArg_ParseTuple(args, "Oy*inw*w*w*w*", &texts, &bk, &longest, &max_chars, &bt, &bw, &bl, &bs)) return NULL;
+    PyObject *seq = PySequence_Fast(texts, "texts must be a sequence of str");
+    PyObject *res = NULL;
+    uint64_t *set = NULL, *wm = NULL, *lm = NULL;
+    unsigned char *buf = NULL;
+    if (!seq) goto done;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    Py_ssize_t nk = bk.len / (Py_ssize_t)sizeof(uint64_t);
+    if (check_buffer(&bk, nk, sizeof(uint64_t), "keys") < 0 || check_buffer(&bt, n, sizeof(int64_t), "tokens") < 0
+        || check_buffer(&bw, n, sizeof(int64_t), "words") < 0 || check_buffer(&bl, n, sizeof(int64_t), "letters") < 0
+        || check_buffer(&bs, n, 1, "state") < 0)
+        goto done;
+    if (longest < 0 || longest > HC_MAXW) {
+        PyErr_SetString(PyExc_ValueError, "longest must be between 0 and 8");
+        goto done;
+    }
+    if (max_chars < 0) {
+        PyErr_SetString(PyExc_ValueError, "max_chars must not be negative");
+        goto done;
+    }
+    const uint64_t *keys = (const uint64_t *)bk.buf;
+    for (Py_ssize_t k = 0; k < nk; k++) {
+        if (!keys[k] || keys[k] == ~0ULL) {
+            PyErr_SetString(PyExc_ValueError, "keys must be neither 0 nor 2**64 - 1");
+            goto done;
+        }
+    }
+    int64_t *tokens = (int64_t *)bt.buf, *words = (int64_t *)bw.buf, *letters = (int64_t *)bl.buf;
+    int8_t *state = (int8_t *)bs.buf;
+    /* the keys in an open-addressing set (0 marks a free slot) */
+    size_t cap = 16;
+    while (cap < (size_t)nk * 4) cap <<= 1;
+    int shift = 64;
+    for (size_t c = cap; c > 1; c >>= 1) shift--;
+    set = (uint64_t *)PyMem_Calloc(cap + (size_t)nk + 1, sizeof(uint64_t));
+    /* the longest head of the block, for the buffer and masks */
+    Py_ssize_t most = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *h = items[i];
+        if (PyUnicode_CheckExact(h)) {
+            Py_ssize_t len = PyUnicode_GET_LENGTH(h);
+            if (len > most) most = len;
+        }
+    }
+    if (most > max_chars) most = max_chars;
+    Py_ssize_t nmask = most / 64 + 1; /* a free bit past the head's last byte ends its last token */
+    buf = (unsigned char *)PyMem_Calloc((size_t)(64 * nmask + 8), 1);
+    wm = (uint64_t *)PyMem_Malloc(sizeof(uint64_t) * (size_t)(nmask + 1));
+    lm = (uint64_t *)PyMem_Malloc(sizeof(uint64_t) * (size_t)(nmask + 1));
+    if (!set || !buf || !wm || !lm) { PyErr_NoMemory(); goto done; }
+    /* linear probing without wrapping around (the slots past cap are spare), so a lookup reads the `reach`
+     * slots from a word's home slot whatever it finds there: no branch on the probes */
+    size_t reach = 1;
+    for (Py_ssize_t k = 0; k < nk; k++) {
+        size_t home = (size_t)((keys[k] * 0x9E3779B97F4A7C15ULL) >> shift), at = home;
+        while (set[at] && set[at] != keys[k]) at++;
+        set[at] = keys[k];
+        if (at - home + 1 > reach) reach = at - home + 1;
+    }
+    const uint64_t lower8 = 0x2020202020202020ULL;
+    Py_ssize_t dirty = 0; /* buf[0:dirty) may hold an earlier head's bytes */
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *h = items[i];
+        tokens[i] = words[i] = letters[i] = 0;
+        state[i] = 0;
+        if (!PyUnicode_CheckExact(h)) continue;
+#if PY_VERSION_HEX < 0x030C0000
+        if (PyUnicode_READY(h) < 0) goto done;
+#endif
+        if (!PyUnicode_IS_ASCII(h)) continue;
+        const unsigned char *c = (const unsigned char *)PyUnicode_DATA(h);
+        Py_ssize_t lo = 0, hi = PyUnicode_GET_LENGTH(h);
+        while (lo < hi && Py_UNICODE_ISSPACE(c[lo])) lo++;
+        while (hi > lo && Py_UNICODE_ISSPACE(c[hi - 1])) hi--;
+        state[i] = hi - lo <= max_chars ? 2 : 1;
+        if (hi - lo > max_chars) hi = lo + max_chars;
+        Py_ssize_t len = hi - lo;
+        memcpy(buf, c + lo, (size_t)len);
+        if (dirty > len) memset(buf + len, 0, (size_t)(dirty - len));
+        dirty = len;
+        Py_ssize_t nm = len / 64 + 1;
+        hc_masks(buf, nm, wm, lm);
+        wm[nm] = 0;
+        int64_t nt = 0, nw = 0, nl = 0;
+        uint64_t carry = 0; /* bit 0: the byte before this mask's first one is a word character */
+        for (Py_ssize_t q = 0; q < nm; q++) {
+            uint64_t w = wm[q];
+            nl += hc_popcount(lm[q]);
+            uint64_t starts = w & ~((w << 1) | carry);
+            carry = w >> 63;
+            nt += hc_popcount(starts);
+            while (starts) {
+                int b = hc_ctz(starts);
+                starts &= starts - 1;
+                Py_ssize_t a = 64 * q + b;
+                /* its length: the run of set bits from b (at most longest + 1 of them matter) */
+                uint64_t run = ~(w >> b);
+                Py_ssize_t wl;
+                if (run) {
+                    wl = hc_ctz(run);
+                    if (b + wl == 64 && wl <= longest) { /* runs on into the next mask */
+                        wl += hc_ctz(~wm[q + 1] | ((uint64_t)1 << 63));
+                    }
+                } else {
+                    wl = 64; /* longer than any key */
+                }
+                /* its bytes | 0x20, or (longer than any key) 2**64 - 1, which no key is */
+                uint64_t packed, keep = wl < 8 ? (((uint64_t)1 << (8 * (wl & 7))) - 1) : ~0ULL;
+                memcpy(&packed, buf + a, 8);
+                packed = ((packed | lower8) & keep) | (wl > longest ? ~0ULL : 0);
+                const uint64_t *slot = set + (size_t)((packed * 0x9E3779B97F4A7C15ULL) >> shift);
+                int hit = 0;
+                for (size_t r = 0; r < reach; r++) hit |= slot[r] == packed;
+                nw += hit;
+            }
+        }
+        tokens[i] = nt;
+        words[i] = nw;
+        letters[i] = nl;
+    }
+    res = Py_None;
+    Py_INCREF(res);
+done:
+    PyMem_Free(set);
+    PyMem_Free(buf);
+    PyMem_Free(wm);
+    PyMem_Free(lm);
+    Py_XDECREF(seq);
+    PyBuffer_Release(&bk);
+    PyBuffer_Release(&bt);
+    PyBuffer_Release(&bw);
+    PyBuffer_Release(&bl);
+    PyBuffer_Release(&bs);
+    return res;
+}
+
 static PyMethodDef methods[] = {
     {"raw_scores", raw_scores, METH_VARARGS,
      "raw_scores(data, offsets, nextmove, states, table, ncls, log1p, f16, pc, sgemv, raw, single) -> None: "
      "py3langid's raw scores (visit_counts, then log1p(counts) @ table[features] + pc by the given sgemv) of each "
      "text data[offsets[i]:offsets[i+1]] into raw[i] (two or more distinct features) or single[2i:2i+2] = "
      "(feature, count) (exactly one)."},
+    {"head_counts", head_counts, METH_VARARGS,
+     "head_counts(texts, keys, longest, max_chars, tokens, words, letters, state) -> None: for each ASCII str, "
+     "the token, function-word and letter counts of its head text.strip()[:max_chars] and state 2 (the head is "
+     "the whole stripped text) or 1; state 0 and zero counts for other texts (as _vadercore.ascii_head_counts)."},
     {"product", product, METH_VARARGS,
      "product(sgemv, rows, ncls, x, y) -> None: y = x @ rows (float32) by cblas_sgemv at the address sgemv."},
     {NULL, NULL, 0, NULL},

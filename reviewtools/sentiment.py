@@ -51,6 +51,7 @@ from .rules import (
     LANGUAGE_MAX_CHARS,
     LANGUAGE_MIN_CHARS,
     LanguageGuess,
+    _lang_core,
     detect_languages_brief,
 )
 from .vader import FastVader, get_analyzer, native_module
@@ -726,8 +727,8 @@ def _languages(texts: list[str]) -> _Languages:
     (``rules._plainly_english``: tokens ``[a-z0-9]+`` of the lower-cased head, at least ENGLISH_FAST_MIN_WORDS
     of them English-only words and at least ENGLISH_FAST_MIN_SHARE of all) is English; one whose whole
     stripped text is that head and has fewer letters is too short; both counted exactly as ``detect_language``
-    counts them, by the native core in one pass over the texts (``_vadercore.ascii_head_counts``: strip, head
-    and counts, no string per text) or, without it, per block of stripped heads (:func:`_plain_english_ascii`).
+    counts them, by the native core in one pass over the texts (:func:`_head_counts`: strip, head and counts,
+    no string per text) or, without it, per block of stripped heads (:func:`_plain_english_ascii`).
     Every other text goes to ``rules.detect_languages_brief`` (what ``detect_languages`` tells, texts that need
     the identifier classified together), with the head of each ASCII text the counts show to need the identifier
     (enough letters, not plainly English), so rules neither strips it again nor repeats the function-word test.
@@ -738,14 +739,14 @@ def _languages(texts: list[str]) -> _Languages:
     decided = np.zeros(n, dtype=bool)
     known = np.zeros(n, dtype=bool)
     keys, longest = _packed_english_words()
-    core = native_module()
-    native = core is not None and hasattr(core, "ascii_head_counts") and longest <= 8
-    if native:
+    head_counts = _head_counts() if longest <= 8 else None
+    native = head_counts is not None
+    state = np.zeros(n, dtype=np.int8)  # 0 not ASCII, 1 ASCII, 2 ASCII and the head is the whole text
+    if head_counts is not None:
         # one C pass over the texts themselves: strip, head, and the counts of _plain_english_ascii
         tokens, words, letters = (np.empty(n, dtype=np.int64) for _ in range(3))
-        state = np.empty(n, dtype=np.int8)  # 0 not ASCII, 1 ASCII, 2 ASCII and the head is the whole text
-        core.ascii_head_counts(texts, np.ascontiguousarray(keys, dtype=np.uint64), longest, LANGUAGE_MAX_CHARS,
-                               tokens, words, letters, state)
+        head_counts(texts, np.ascontiguousarray(keys, dtype=np.uint64), longest, LANGUAGE_MAX_CHARS,
+                    tokens, words, letters, state)
         plain = (words >= ENGLISH_FAST_MIN_WORDS) & (words >= ENGLISH_FAST_MIN_SHARE * tokens)
         english = (state > 0) & (letters >= LANGUAGE_MIN_CHARS) & plain
         decided = english | ((state == 2) & (letters < LANGUAGE_MIN_CHARS))
@@ -766,7 +767,11 @@ def _languages(texts: list[str]) -> _Languages:
         decided[rows[english | short]] = True
     # a text whose stripped length is under LANGUAGE_MIN_CHARS has fewer letters: too short to tell (language None,
     # as detect_language says; it never reaches the identifier or its memo), so rules need not test it
-    rest = [i for i in np.flatnonzero(~decided).tolist() if len(texts[i].strip()) >= LANGUAGE_MIN_CHARS]
+    # (an undecided ASCII text the native pass counted is longer than its head or has LANGUAGE_MIN_CHARS letters
+    # in it, so it needs no strip here while the head is at least that long)
+    counted = state if LANGUAGE_MAX_CHARS >= LANGUAGE_MIN_CHARS else np.zeros(n, dtype=np.int8)
+    rest = [i for i, st in zip(np.flatnonzero(~decided).tolist(), counted[~decided].tolist(), strict=True)
+            if st or len(texts[i].strip()) >= LANGUAGE_MIN_CHARS]
     rest_texts = [texts[i] for i in rest]
     heads: list[str | None] = [None] * len(rest)
     if rest:  # the ASCII texts known to need the identifier: their heads, without a second function-word test
@@ -780,6 +785,18 @@ def _languages(texts: list[str]) -> _Languages:
         foreign[rest[j]] = True
         guesses[rest[j]] = g
     return _Languages(language, foreign, guesses)
+
+
+def _head_counts() -> Any:
+    """The native language pre-pass ``head_counts(texts, keys, longest, max_chars, tokens, words, letters,
+    state)``: ``reviewtools._langcore.head_counts`` (SSE2 masks, no branch per character or probe) when built,
+    else ``_vadercore.ascii_head_counts`` (its reference: the same counts), else None (both disabled by
+    ``REVIEWTOOLS_PURE_PYTHON``, or not built)."""
+    lang = _lang_core()
+    if lang is not None and hasattr(lang, "head_counts"):
+        return lang.head_counts
+    core = native_module()
+    return core.ascii_head_counts if core is not None and hasattr(core, "ascii_head_counts") else None
 
 
 def _plain_english_ascii(heads: list[str], keys: np.ndarray, longest: int) -> tuple[np.ndarray, np.ndarray]:
@@ -1239,6 +1256,69 @@ def _mismatch(rating: object, score: float, n_sentences: int, worst: str | None,
     return False, pd.NA
 
 
+@functools.lru_cache(maxsize=1)
+def _arrow_strings() -> Any:
+    """pyarrow when pandas' ``"string"`` dtype is held by pyarrow as ``large_string`` with ``pd.NA`` for missing
+    values (pandas 3 with pyarrow installed), so :func:`_string_array` can build its arrays directly; else None."""
+    try:
+        import pyarrow as pa
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        return None
+    probe = pd.array(["x", None], dtype="string")
+    if (type(probe) is not pd.arrays.ArrowStringArray or probe.dtype != pd.StringDtype()
+            or probe.dtype.na_value is not pd.NA or probe._pa_array.type != pa.large_string()):
+        return None
+    return pa
+
+
+def _string_array(values: Sequence[object] | np.ndarray) -> Any:
+    """``pd.array(values, dtype="string")`` for ``values`` that are ``str`` or missing (None, ``pd.NA``, NaN; a
+    list or an object array): the same array, built by ``pyarrow.array`` without pandas' per-value pass when the
+    dtype is Arrow's; anything else (a value pyarrow does not take as a string) goes to ``pd.array``."""
+    pa = _arrow_strings()
+    if pa is not None:
+        try:
+            return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string(), from_pandas=True))
+        except (pa.ArrowTypeError, pa.ArrowInvalid):
+            pass
+    return pd.array(values, dtype="string")
+
+
+def _label_array(label: np.ndarray) -> Any:
+    """The ``sentiment_label`` strings of the codes ``label`` (indices into :data:`LABELS` then
+    :data:`UNKNOWN_LABEL`), as ``pd.array(..., dtype="string")`` gives them (one Arrow take where it can)."""
+    names = (*LABELS, UNKNOWN_LABEL)
+    pa = _arrow_strings()
+    if pa is None:
+        return pd.array(np.array(names, dtype=object)[label], dtype="string")
+    return pd.arrays.ArrowStringArray(pa.array(names, type=pa.large_string()).take(pa.array(label)))
+
+
+def _with_columns(frame: pd.DataFrame, columns: dict[str, object]) -> pd.DataFrame:
+    """A copy of ``frame`` with ``columns`` (:data:`SENTIMENT_COLUMNS`, in that order, as :data:`_DTYPES`) set:
+    one frame of the new columns joined after ``frame``'s (``pd.concat``), the same frame as a copy of ``frame``
+    with each column assigned in turn; that assignment loop where the join could differ (a frame that already
+    has one of the columns, non-unique or multi-level column labels, ``attrs`` or flags to carry over)."""
+    labels = frame.columns
+    if (frame.attrs or not frame.flags.allows_duplicate_labels or isinstance(labels, pd.MultiIndex)
+            or not labels.is_unique or labels.isin(SENTIMENT_COLUMNS).any()):
+        out = frame.copy()
+        for col in SENTIMENT_COLUMNS:
+            out[col] = pd.Series(columns[col], index=frame.index, dtype=_DTYPES[col])
+        return out
+    dtypes = _pandas_dtypes()
+    added = pd.DataFrame({col: columns[col] if getattr(columns[col], "dtype", None) == dtypes[col]
+                          else pd.Series(columns[col], index=frame.index, dtype=dtypes[col])
+                          for col in SENTIMENT_COLUMNS}, index=frame.index)
+    return pd.concat([frame, added], axis=1)
+
+
+@functools.lru_cache(maxsize=1)
+def _pandas_dtypes() -> dict[str, Any]:
+    """:data:`_DTYPES` as pandas dtype objects."""
+    return {col: pd.api.types.pandas_dtype(d) for col, d in _DTYPES.items()}
+
+
 def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
     """Return a copy of ``frame`` with the sentiment columns (:data:`SENTIMENT_COLUMNS`) added.
 
@@ -1310,17 +1390,15 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
         "sentence_count": pd.arrays.IntegerArray(m, np.zeros(n, dtype=bool)),
         "negative_sentence_share": pd.arrays.FloatingArray(
             np.divide(agg.negative, np.maximum(m, 1)), ~has),
-        "most_negative_sentence": pd.array(agg.worst, dtype="string"),
+        "most_negative_sentence": _string_array(agg.worst),
         "most_negative_sentence_compound": pd.arrays.FloatingArray(agg.worst_compound, ~has),
         "sentiment_score": np.where(foreign, np.nan, sent_c),  # the headline: see the module docstring
-        "sentiment_label": pd.array(np.array((*LABELS, UNKNOWN_LABEL), dtype=object)[label], dtype="string"),
+        "sentiment_label": _label_array(label),
         "rating_text_mismatch": pd.arrays.BooleanArray(flag, flag_na),
-        "mismatch_reason": pd.array(reason, dtype="string"),
-        "text_language": pd.array(lang.language, dtype="string"),
+        "mismatch_reason": _string_array(reason),
+        "text_language": _string_array(lang.language),
     }
-    out = frame.copy()
-    for col in SENTIMENT_COLUMNS:
-        out[col] = pd.Series(columns[col], index=frame.index, dtype=_DTYPES[col])
+    out = _with_columns(frame, columns)
     logger.info("scored sentiment of %d reviews (%d sentences)", n, int(m.sum()))
     return out
 

@@ -210,7 +210,8 @@ def test_native_head_counts_equal_the_python_heads(texts):
     if core is None or not hasattr(core, "ascii_head_counts"):
         pytest.skip("the native core is not built")
     got = sentiment._languages(texts)
-    with unittest.mock.patch.object(sentiment, "native_module", lambda: _WithoutHeadCounts(core)):
+    with unittest.mock.patch.object(sentiment, "native_module", lambda: _WithoutHeadCounts(core)), \
+            unittest.mock.patch.object(sentiment, "_lang_core", lambda: None):  # nor _langcore's head_counts
         want = sentiment._languages(texts)
     assert got.language == want.language and got.foreign.tolist() == want.foreign.tolist()
     assert got.guesses == want.guesses
