@@ -2014,7 +2014,7 @@ static const unsigned char HC_CLASS[256] = {
     ['U'] = 2, ['V'] = 2, ['W'] = 2, ['X'] = 2, ['Y'] = 2, ['Z'] = 2,
 };
 
-static inline uint64_t tp_load(const unsigned char *p, Py_ssize_t take, Py_ssize_t avail);
+static inline __attribute__((always_inline)) uint64_t tp_load(const unsigned char *p, Py_ssize_t take, Py_ssize_t avail);
 
 static PyObject *
 vc_ascii_word_counts(PyObject *module, PyObject *args)
@@ -2938,6 +2938,8 @@ done:
 #define TP_HASH_PRIME 0x100000001B3ULL
 #define TP_MAX_PLEN 64
 #define TP_MAX_UNITS 256  /* units one word can satisfy (more: ValueError; the caller checks the bound) */
+#define TP_PDIRECT 8  /* at most this many prefix literals: compared one by one, not hashed */
+#define TP_SHORT_MUL 0x9E3779B97F4A7C15ULL
 #define TP_BLOOM_WORDS 256  /* 16,384 bits, indexed by a hash's top 14 bits */
 
 typedef struct {
@@ -2960,7 +2962,8 @@ typedef struct {
 
 /* Up to 8 bytes at p as a little-endian integer, the first `take` of them (take <= 8); avail: how many bytes
    may be read at p (a whole 8-byte load only when 8 are there). */
-static inline uint64_t tp_load(const unsigned char *p, Py_ssize_t take, Py_ssize_t avail)
+static inline __attribute__((always_inline)) uint64_t tp_load(const unsigned char *p, Py_ssize_t take,
+                                                               Py_ssize_t avail)
 {
     uint64_t v = 0;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -3114,15 +3117,19 @@ typedef struct {
     Py_ssize_t n, cap;
 } TpVec;
 
-static int tp_push(TpVec *v, int64_t x)
+static __attribute__((noinline)) int tp_grow(TpVec *v)
 {
-    if (v->n == v->cap) {
-        Py_ssize_t cap = v->cap ? v->cap * 2 : 1024;
-        int64_t *nv = realloc(v->v, sizeof(int64_t) * cap);
-        if (!nv) { PyErr_NoMemory(); return -1; }
-        v->v = nv;
-        v->cap = cap;
-    }
+    Py_ssize_t cap = v->cap ? v->cap * 2 : 1024;
+    int64_t *nv = realloc(v->v, sizeof(int64_t) * cap);
+    if (!nv) { PyErr_NoMemory(); return -1; }
+    v->v = nv;
+    v->cap = cap;
+    return 0;
+}
+
+static inline __attribute__((always_inline)) int tp_push(TpVec *v, int64_t x)
+{
+    if (v->n == v->cap && tp_grow(v) < 0) return -1;
     v->v[v->n++] = x;
     return 0;
 }
@@ -3198,6 +3205,16 @@ vc_topic_attempts(PyObject *self, PyObject *args)
     Py_ssize_t *wlbuf = NULL, wlcap = 0;
     int64_t *cseen = NULL, cstamp = 0;  /* per unit: the walk (below) that last saw it */
     Py_ssize_t *clast = NULL;  /* per unit: the last word of that walk satisfying it */
+    /* the exact literals of 1-8 Latin-1 characters (no NUL) by their bytes as one integer, which no other word
+       shares (a word holds no NUL): open addressing on skey (0 = empty), a bloom filter in front */
+    uint64_t *skey = NULL, smask = 0, sbloom[TP_BLOOM_WORDS];
+    int32_t *slit = NULL;
+    /* per exact literal: stamp when this text's seen[] holds its units already, -stamp when moreover none of the
+       phrases it begins is a candidate in this text */
+    int64_t *lstamp = NULL;
+    uint64_t pk8[TP_PDIRECT];  /* per prefix literal (when pdirect): its first 8 characters' bytes */
+    int pdirect = 0;
+    Py_ssize_t min_plen = PY_SSIZE_T_MAX;
     const int64_t *exact_ptr = tp_int64s(o_exact_ptr, &bv[0], "exact_ptr");
     const int64_t *exact_units = exact_ptr ? tp_int64s(o_exact_units, &bv[1], "exact_units") : NULL;
     const int64_t *prefix_ptr = exact_units ? tp_int64s(o_prefix_ptr, &bv[2], "prefix_ptr") : NULL;
@@ -3296,6 +3313,41 @@ vc_topic_attempts(PyObject *self, PyObject *args)
         fast_uptr[lit + 1] = fast_units.n;
         fast_fptr[lit + 1] = fast_phr.n;
     }
+    {
+        uint64_t cap = 64;
+        while (cap < (uint64_t)exact.n * 4) cap <<= 1;
+        skey = calloc((size_t)cap, sizeof(uint64_t));
+        slit = calloc((size_t)cap, sizeof(int32_t));
+        lstamp = calloc((size_t)(exact.n > 0 ? exact.n : 1), sizeof(int64_t));
+        if (!skey || !slit || !lstamp) { PyErr_NoMemory(); goto done; }
+        smask = cap - 1;
+        memset(sbloom, 0, sizeof(sbloom));
+        for (Py_ssize_t lit = 0; lit < exact.n; lit++) {
+            if (!exact.short1[lit] || exact.len[lit] < 1) continue;
+            uint64_t key = exact.key8[lit], x = key * TP_SHORT_MUL;
+            int nul = 0;
+            for (Py_ssize_t k = 0; k < exact.len[lit]; k++) nul |= !(key >> (8 * k) & 0xFF);
+            if (nul) continue;  /* no word equals it */
+            x ^= x >> 32;
+            sbloom[(x >> 20 & 16383) >> 6] |= (uint64_t)1 << (x >> 20 & 63);
+            uint64_t s = x & smask;
+            while (skey[s]) s = (s + 1) & smask;
+            skey[s] = key;
+            slit[s] = (int32_t)lit;
+        }
+        pdirect = prefix.n <= TP_PDIRECT;
+        for (Py_ssize_t q = 0; q < prefix.n; q++) {
+            Py_ssize_t pn = prefix.len[q];
+            if (pn < min_plen) min_plen = pn;
+            unsigned char b[8];
+            for (Py_ssize_t k = 0; k < 8 && k < pn; k++) {
+                uint32_t c = prefix.pool[prefix.off[q] + k];
+                if (c > 0xFF) pdirect = 0;
+                b[k] = (unsigned char)c;
+            }
+            if (pdirect) pk8[q] = tp_load(b, pn < 8 ? pn : 8, pn < 8 ? pn : 8);
+        }
+    }
     int64_t units[TP_MAX_UNITS];
     for (Py_ssize_t r = 0; r < n; r++) {
         PyObject *s = PyList_GET_ITEM(texts, r);
@@ -3347,18 +3399,42 @@ vc_topic_attempts(PyObject *self, PyObject *args)
         }
         while (i < len) {
             Py_ssize_t start;
-            uint64_t h = 0, ph[TP_MAX_PLEN];
-            Py_ssize_t pl[TP_MAX_PLEN];
-            int np_ = 0;
-            const unsigned char *wb;  /* the word's low bytes */
-            Py_ssize_t avail;
+            Py_ssize_t lit = -1, plit[TP_MAX_PLEN];
+            int npl = 0;
             if (bytes) {  /* Latin-1 text (most reviews): the next word from the edges */
                 if (wi == nw) break;
                 start = edges[2 * wi];
                 i = edges[2 * wi + 1];
                 wi++;
-                wb = bytes + start;
-                avail = len - start;
+                const unsigned char *wb = bytes + start;
+                Py_ssize_t avail = len - start, wlen = i - start;
+                if (wlen <= 8) {  /* the word's bytes as one integer: the short literals' table */
+                    uint64_t key = tp_load(wb, wlen, avail), x = key * TP_SHORT_MUL;
+                    x ^= x >> 32;
+                    if (sbloom[(x >> 20 & 16383) >> 6] & (uint64_t)1 << (x >> 20 & 63))
+                        for (uint64_t s = x & smask;; s = (s + 1) & smask) {
+                            if (skey[s] == key) { lit = slit[s]; break; }
+                            if (!skey[s]) break;
+                        }
+                } else if (wlen <= max_exact)
+                    lit = tp_lookup(&exact, tp_hash(wb, wlen, avail), kind, data, start, wlen, bytes, avail);
+                if (wlen >= min_plen) {
+                    if (pdirect)  /* few prefix literals: compared, not hashed */
+                        for (Py_ssize_t q = 0; q < prefix.n; q++) {
+                            Py_ssize_t pn = prefix.len[q];
+                            if (pn > wlen || tp_load(wb, pn < 8 ? pn : 8, avail) != pk8[q]) continue;
+                            const uint32_t *pp = prefix.pool + prefix.off[q];
+                            Py_ssize_t j = 8;
+                            while (j < pn && pp[j] == wb[j]) j++;
+                            if (j >= pn) plit[npl++] = q;
+                        }
+                    else
+                        for (int q = 0; q < n_plens && plens[q] <= wlen; q++) {
+                            Py_ssize_t pq = tp_lookup(&prefix, tp_hash(wb, plens[q], avail), kind, data, start,
+                                                      plens[q], bytes, avail);
+                            if (pq >= 0) plit[npl++] = pq;
+                        }
+                }
             } else {
                 if (!tp_is_word(PyUnicode_READ(kind, data, i))) { i++; continue; }
                 start = i;
@@ -3367,57 +3443,38 @@ vc_topic_attempts(PyObject *self, PyObject *args)
                     if (i - start < wcap) wbuf[i - start] = (unsigned char)(c & 0xFF);
                     i++;
                 }
-                wb = wbuf;
-                avail = i - start < wcap ? i - start : wcap;
-            }
-            Py_ssize_t wlen = i - start;
-            for (int q = 0; q < n_plens; q++) {  /* the hash at each prefix length, then the whole word's */
-                Py_ssize_t upto = plens[q];
-                if (upto > wlen) break;
-                ph[np_] = tp_hash(wb, upto, avail);
-                pl[np_] = upto;
-                np_++;
-            }
-            if (wlen <= max_exact)  /* else no exact literal is so long: not looked up below */
-                h = tp_hash(wb, wlen, avail);
-            int nu = 0;
-            Py_ssize_t lit = i - start > max_exact ? -1 : tp_lookup(&exact, h, kind, data, start, i - start, bytes, avail);
-            if (lit >= 0 && fast_ok[lit]) {  /* the literal's units, unless a prefix literal adds some */
-                Py_ssize_t plit[TP_MAX_PLEN];
-                int npl = 0;
-                for (int q = 0; q < np_; q++) {
-                    Py_ssize_t pq = tp_lookup(&prefix, ph[q], kind, data, start, pl[q], bytes, avail);
+                Py_ssize_t avail = i - start < wcap ? i - start : wcap, wlen = i - start;
+                for (int q = 0; q < n_plens && plens[q] <= wlen; q++) {
+                    Py_ssize_t pq = tp_lookup(&prefix, tp_hash(wbuf, plens[q], avail), kind, data, start, plens[q],
+                                              NULL, avail);
                     if (pq >= 0) plit[npl++] = pq;
                 }
-                if (!npl) {
+                if (wlen <= max_exact)  /* else no exact literal is so long */
+                    lit = tp_lookup(&exact, tp_hash(wbuf, wlen, avail), kind, data, start, wlen, NULL, avail);
+            }
+            int nu = 0;
+            if (lit >= 0 && fast_ok[lit] && !npl) {  /* the literal's units, worked out once */
+                if (lstamp[lit] != stamp) {  /* its units: stamped once per text */
+                    lstamp[lit] = stamp;
                     for (int64_t j = fast_uptr[lit]; j < fast_uptr[lit + 1]; j++) seen[fast_units.v[j]] = stamp;
-                    if (wlit) wlit[wi - 1] = lit;
-                    if (fast_firsts[lit]
-                        && (tp_push(&pend, (int64_t)start) < 0 || tp_push(&pend, -1 - (int64_t)lit) < 0
-                            || tp_push(&pend, 0) < 0 || tp_push(&pend, (int64_t)wi - 1) < 0))
-                        goto done;
-                    continue;
                 }
-                for (int64_t j = exact_ptr[lit]; j < exact_ptr[lit + 1]; j++) units[nu++] = exact_units[j];
-                for (int q = 0; q < npl; q++)
-                    for (int64_t j = prefix_ptr[plit[q]]; j < prefix_ptr[plit[q] + 1]; j++) {
-                        if (nu == TP_MAX_UNITS) goto too_many;
-                        units[nu++] = prefix_units[j];
-                    }
-                np_ = 0;  /* looked up */
-            } else if (lit >= 0)
+                if (wlit) wlit[wi - 1] = lit;
+                if (fast_firsts[lit]
+                    && (tp_push(&pend, (int64_t)start) < 0 || tp_push(&pend, -1 - (int64_t)lit) < 0
+                        || tp_push(&pend, 0) < 0 || tp_push(&pend, (int64_t)wi - 1) < 0))
+                    goto done;
+                continue;
+            }
+            if (lit >= 0)
                 for (int64_t j = exact_ptr[lit]; j < exact_ptr[lit + 1]; j++) {
                     if (nu == TP_MAX_UNITS) goto too_many;
                     units[nu++] = exact_units[j];
                 }
-            for (int q = 0; q < np_; q++) {
-                lit = tp_lookup(&prefix, ph[q], kind, data, start, pl[q], bytes, avail);
-                if (lit >= 0)
-                    for (int64_t j = prefix_ptr[lit]; j < prefix_ptr[lit + 1]; j++) {
-                        if (nu == TP_MAX_UNITS) goto too_many;
-                        units[nu++] = prefix_units[j];
-                    }
-            }
+            for (int q = 0; q < npl; q++)
+                for (int64_t j = prefix_ptr[plit[q]]; j < prefix_ptr[plit[q] + 1]; j++) {
+                    if (nu == TP_MAX_UNITS) goto too_many;
+                    units[nu++] = prefix_units[j];
+                }
             if (!nu) continue;
             if (wlit) wlit[wi - 1] = -2;
             /* sorted, distinct (few units: insertion sort) */
@@ -3458,6 +3515,8 @@ vc_topic_attempts(PyObject *self, PyObject *args)
             int clause_known = 0, any_word = 0;  /* this pending word's clause units: not yet gathered */
             if (base < 0) {  /* an exact literal's phrases, precomputed */
                 int64_t lit = -1 - base;
+                if (lstamp[lit] == -stamp) continue;  /* none of them is a candidate in this text (found before) */
+                int any_ok = 0;
                 for (int64_t f = fast_fptr[lit]; f < fast_fptr[lit + 1]; f++) {
                     int64_t p = fast_phr.v[f];
                     int ok = 1;
@@ -3468,6 +3527,7 @@ vc_topic_attempts(PyObject *self, PyObject *args)
                             if (seen[phrase_units[j]] != stamp) { ok = 0; break; }
                         pstamp[p] = 2 * stamp + ok;
                     }
+                    any_ok |= ok;
                     if (ok && wlit) {  /* every unit of p satisfied by a word from here to the next mark */
                         if (!clause_known) {
                             clause_known = 1;
@@ -3501,6 +3561,7 @@ vc_topic_attempts(PyObject *self, PyObject *args)
                     if (ok && (tp_push(&rows, (int64_t)r) < 0 || tp_push(&offs, at) < 0 || tp_push(&phr, p) < 0))
                         goto done;
                 }
+                if (!any_ok) lstamp[lit] = -stamp;
                 continue;
             }
             for (int64_t a = 0; a < cnt; a++) {
@@ -3573,6 +3634,7 @@ done:
     free(edges);
     free(fast_ok); free(fast_firsts); free(fast_uptr); free(fast_fptr);
     free(fast_units.v); free(fast_phr.v); free(wlbuf); free(cseen); free(clast);
+    free(skey); free(slit); free(lstamp);
     return res;
 }
 
