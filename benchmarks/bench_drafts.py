@@ -51,7 +51,7 @@ def _clear_respond(R: Any) -> None:
     """Empty respond's per-process caches (lru caches of per-text work, the removal drafts' dicts), not the ones
     of data read once (templates, rules, compiled patterns)."""
     for name in ("_lint_cached", "_segment_found", "_normalise", "_reads_as_complaint", "_PROBLEM_LINES",
-                 "_REMOVAL_HEADS", "_REMOVAL_TO", "_removal_head"):
+                 "_REMOVAL_HEADS", "_REMOVAL_TO", "_removal_head", "_REMOVAL_PLANS", "_DATES", "_SHARED_ENTRIES"):
         c = getattr(R, name, None)
         if hasattr(c, "cache_clear"):
             c.cache_clear()
@@ -173,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         for cache in (real, R._reads_as_complaint, R._normalise, getattr(R, "_segment_found", None)):
             if cache is not None:
                 cache.cache_clear()
+        getattr(R, "_SHARED_ENTRIES", {}).clear()  # the memo entries a worker's blocks shared
         acc.clear()
         cnt.clear()
         c = time.process_time()

@@ -1454,6 +1454,8 @@ class _DraftMemo:
     review-id-independent part of :func:`_draft_context` with one table of composed texts (:meth:`_DraftContext.text`).
     Reviews with the same part differ only in the phrasings their ids pick, so each distinct pick is composed
     once. Only str (or missing) authors, titles and problems are remembered; anything else is worked out anew.
+    A new entry takes the fields of the same entry of another memo of the same settings object when this process
+    has one (:data:`_SHARED_ENTRIES`), with a phrasing space of its own.
 
     >>> memo = _DraftMemo(ReplySettings())
     >>> a = _draft_context({"review_id": "R1", "platform": "google"}, "positive", None, None, None, memo)
@@ -1468,6 +1470,14 @@ class _DraftMemo:
         self.names: dict[tuple[str | None, str], str | None] = {}
         self.parts: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
+
+#: (id of the settings, platform, name, product title, kind, topic, problem) -> (settings, a copy of their
+#: channels, the field dict of a :class:`_DraftMemo` entry's context): the entries every memo of those settings
+#: shares in this process (a decision worker makes one memo per block, and blocks share most entries), all but
+#: the :class:`_PhrasingSpace`, which follows one memo's page. The texts table is shared: a composed text depends
+#: only on the entry and the phrasings picked. Emptied when full.
+_SHARED_ENTRIES: dict[tuple[Any, ...], tuple[ReplySettings, dict[str, str], dict[str, Any]]] = {}
+_SHARED_ENTRIES_SIZE: Final[int] = 1 << 13
 
 _new_object: Final = object.__new__
 _set_attribute: Final = object.__setattr__
@@ -1494,12 +1504,24 @@ def _draft_context(
         pkey = (platform, name, title, kind, topic, problem)
         part = memo.parts.get(pkey)
         if part is None:
-            ctx = _draft_context({"platform": platform, "author": author, "product_title": title}, kind, topic,
-                                 problem, settings)
-            proto = _DraftContext(platform, "", kind, topic, ctx.values, ctx.name, ctx.openings, ctx.nexts, settings,
-                                  {}, _PhrasingSpace())
-            object.__setattr__(proto, "plan", _pick_plan(proto))
-            part = memo.parts[pkey] = (proto.__dict__, proto.space)
+            skey = (id(settings), *pkey)
+            shared = _SHARED_ENTRIES.get(skey)
+            if shared is not None and shared[0] is settings and shared[1] == settings.channels:
+                fields = shared[2].copy()  # the entry another memo of these settings made (its texts table too)
+                fields["space"] = _PhrasingSpace()  # this memo's own: it follows this memo's page
+                part = memo.parts[pkey] = (fields, fields["space"])
+            else:
+                ctx = _draft_context({"platform": platform, "author": author, "product_title": title}, kind, topic,
+                                     problem, settings)
+                proto = _DraftContext(platform, "", kind, topic, ctx.values, ctx.name, ctx.openings, ctx.nexts,
+                                      settings, {}, _PhrasingSpace())
+                object.__setattr__(proto, "plan", _pick_plan(proto))
+                part = memo.parts[pkey] = (proto.__dict__, proto.space)
+                if len(_SHARED_ENTRIES) >= _SHARED_ENTRIES_SIZE:
+                    _SHARED_ENTRIES.clear()
+                shared_fields = proto.__dict__.copy()
+                shared_fields["space"] = None  # not this memo's space (nor the page it holds)
+                _SHARED_ENTRIES[skey] = (settings, dict(settings.channels), shared_fields)
         # the entry's context with this review's id: its fields set as the dataclass's __init__ sets them
         fields = part[0].copy()
         fields["review_id"] = str(review.get("review_id") or "")

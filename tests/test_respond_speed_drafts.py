@@ -156,3 +156,53 @@ def test_summaries_with_a_full_table(monkeypatch):
         assert respond.summarise_problems([p]) == _old_summarise([p])
         del p
     respond._PROBLEM_LINES.clear()
+
+
+# Tenth session (issue 8): memo entries shared by the memos of one settings object in a process
+# (``respond._SHARED_ENTRIES``: a decision worker makes a memo per block), each memo with its own phrasing space.
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rid=_RIDS, platform=st.sampled_from(["amazon", "google", "yelp", "app_store", "other", None]),
+       author=st.sampled_from(_NAMES), kind=st.sampled_from(respond.REPLY_KINDS),
+       topic=st.sampled_from((None,) + respond.TOPICS), problem=st.sampled_from([None, "arrived two weeks late"]),
+       tone=st.sampled_from(respond.TONES), variants=st.lists(st.integers(0, 7), min_size=1, max_size=4))
+def test_memos_of_one_settings_share_entries_but_not_spaces(rid, platform, author, kind, topic, problem, tone,
+                                                            variants):
+    reply = ReplySettings(tone=tone)
+    review = {"review_id": rid, "platform": platform, "author": author, "product_title": "Kettle"}
+    plain = respond._draft_context(review, kind, topic, problem, reply)
+    ctxs = []
+    for _ in range(3):  # three blocks' memos
+        memo = respond._DraftMemo(reply)
+        ctx = respond._draft_context(review, kind, topic, problem, reply, memo)
+        assert ctx == plain and all(ctx.text(v) == plain.text(v) for v in variants)
+        page = set()
+        assert ctx.space is None or ctx.space.update(ctx, page) is False  # a new page: every draft is missing
+        ctxs.append(ctx)
+    if isinstance(author, str) or author is None:
+        assert ctxs[0].texts is ctxs[1].texts is ctxs[2].texts  # one table of composed texts
+        assert len({id(c.space) for c in ctxs}) == 3  # a space per memo
+    # another settings object, even an equal one, has entries of its own
+    other = respond._draft_context(review, kind, topic, problem, ReplySettings(tone=tone),
+                                   respond._DraftMemo(ReplySettings(tone=tone)))
+    assert other == dataclasses.replace(plain, settings=other.settings)
+    assert other.texts is not ctxs[0].texts or other.texts is None
+
+
+def test_shared_entries_follow_changed_channels_and_a_full_table(monkeypatch):
+    reply = ReplySettings(channels={})
+    review = {"review_id": "R1", "platform": "google", "author": "Ann Lee", "product_title": "Kettle"}
+    first = respond._draft_context(review, "negative", "customer_service", None, reply, respond._DraftMemo(reply))
+    reply.channels["google"] = "at the front desk"  # a mutable mapping changed in place: not the same entry
+    again = respond._draft_context(review, "negative", "customer_service", None, reply, respond._DraftMemo(reply))
+    assert again.values["channel"] == "at the front desk" != first.values["channel"]
+    assert again.text(0) == respond._draft_context(review, "negative", "customer_service", None, reply).text(0)
+    monkeypatch.setattr(respond, "_SHARED_ENTRIES_SIZE", 1)
+    respond._SHARED_ENTRIES.clear()
+    for k in range(6):
+        memo = respond._DraftMemo(reply)
+        r = dict(review, product_title=f"T{k % 3}")
+        assert respond._draft_context(r, "negative", None, None, reply, memo).text(k) == respond._draft_context(
+            r, "negative", None, None, reply).text(k)
+        assert len(respond._SHARED_ENTRIES) <= 1
+    respond._SHARED_ENTRIES.clear()
