@@ -284,7 +284,7 @@ done:
 
 #define HC_MAXW 8
 static inline int
-hc_popcount(uint64_t x)
+popcount64(uint64_t x)
 {
 #if defined(__GNUC__)
     return __builtin_popcountll(x);
@@ -438,10 +438,10 @@ head_counts(PyObject *Py_UNUSED(module), PyObject *args)
         uint64_t carry = 0; /* bit 0: the byte before this mask's first one is a word character */
         for (Py_ssize_t q = 0; q < nm; q++) {
             uint64_t w = wm[q];
-            nl += hc_popcount(lm[q]);
+            nl += popcount64(lm[q]);
             uint64_t starts = w & ~((w << 1) | carry);
             carry = w >> 63;
-            nt += hc_popcount(starts);
+            nt += popcount64(starts);
             while (starts) {
                 int b = hc_ctz(starts);
                 starts &= starts - 1;
@@ -487,6 +487,104 @@ done:
     return res;
 }
 
+/* ---------------------------------------------------------------------------------- sentence words */
+
+/* span_word_counts(texts, owner, start, end, out): len(texts[owner[k]][start[k]:end[k]].split()) into the int64
+ * buffer out (reviewtools.sentiment's word count of long sentences; _vadercore.span_word_counts is the same with
+ * a loop per character, and the reference in tests): runs of characters that are not Py_UNICODE_ISSPACE. A span
+ * of a one-byte str (ASCII or Latin-1, where those are 9-13, 28-32, 0x85 and 0xA0) is read 16 bytes at a time
+ * (SSE2) into a mask of whitespace, whose word starts are counted with popcounts; other spans by the loop. */
+
+static inline uint64_t
+wc_space_mask(const unsigned char *p, int nbytes) /* nbytes <= 64; bit j: p[j] is whitespace */
+{
+    uint64_t m = 0;
+    int j = 0;
+#if defined(__SSE2__)
+    const __m128i c8 = _mm_set1_epi8(8), c14 = _mm_set1_epi8(14), c27 = _mm_set1_epi8(27), c33 = _mm_set1_epi8(33);
+    const __m128i x85 = _mm_set1_epi8((char)0x85), xa0 = _mm_set1_epi8((char)0xA0);
+    for (; j + 16 <= nbytes; j += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(p + j));
+        /* signed compares: 0x80-0xFF are negative, outside both ranges */
+        __m128i r1 = _mm_and_si128(_mm_cmpgt_epi8(x, c8), _mm_cmplt_epi8(x, c14));
+        __m128i r2 = _mm_and_si128(_mm_cmpgt_epi8(x, c27), _mm_cmplt_epi8(x, c33));
+        __m128i hi = _mm_or_si128(_mm_cmpeq_epi8(x, x85), _mm_cmpeq_epi8(x, xa0));
+        m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(r1, r2), hi)) << j;
+    }
+#endif
+    for (; j < nbytes; j++) m |= (uint64_t)(Py_UNICODE_ISSPACE(p[j]) != 0) << j;
+    return m;
+}
+
+static PyObject *
+span_word_counts(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *texts;
+    Py_buffer bo, bs, be, bout;
+    if (!PyArg_ParseTuple(args, "Oy*y*y*w*", &texts, &bo, &bs, &be, &bout)) return NULL;
+    PyObject *seq = PySequence_Fast(texts, "texts must be a sequence of str");
+    PyObject *res = NULL;
+    if (!seq) goto done;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    Py_ssize_t ns = bo.len / (Py_ssize_t)sizeof(int64_t);
+    if (check_buffer(&bo, ns, sizeof(int64_t), "owner") < 0 || check_buffer(&bs, ns, sizeof(int64_t), "start") < 0
+        || check_buffer(&be, ns, sizeof(int64_t), "end") < 0 || check_buffer(&bout, ns, sizeof(int64_t), "out") < 0)
+        goto done;
+    const int64_t *own = (const int64_t *)bo.buf, *st = (const int64_t *)bs.buf, *en = (const int64_t *)be.buf;
+    int64_t *out = (int64_t *)bout.buf;
+    for (Py_ssize_t i = 0; i < ns; i++) {
+        int64_t o = own[i], a = st[i], b = en[i];
+        if (o < 0 || o >= n || !PyUnicode_Check(items[o])) {
+            PyErr_Format(PyExc_IndexError, "span %zd: owner %lld is not one of the %zd texts", i, (long long)o, n);
+            goto done;
+        }
+        PyObject *text = items[o];
+#if PY_VERSION_HEX < 0x030C0000
+        if (PyUnicode_READY(text) < 0) goto done;
+#endif
+        Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+        if (a < 0 || b < a || b > len) {
+            PyErr_Format(PyExc_IndexError, "span %zd: [%lld, %lld) outside text %lld of length %zd", i,
+                         (long long)a, (long long)b, (long long)o, len);
+            goto done;
+        }
+        int kind = PyUnicode_KIND(text);
+        const void *data = PyUnicode_DATA(text);
+        int64_t words = 0;
+        if (kind == PyUnicode_1BYTE_KIND) {
+            const unsigned char *p = (const unsigned char *)data + a;
+            Py_ssize_t m = (Py_ssize_t)(b - a);
+            uint64_t prev = 1; /* bit 0: the character before the current piece is whitespace (or none) */
+            for (Py_ssize_t k = 0; k < m; k += 64) {
+                int nb = m - k < 64 ? (int)(m - k) : 64;
+                uint64_t word = ~wc_space_mask(p + k, nb);
+                if (nb < 64) word &= ((uint64_t)1 << nb) - 1;
+                uint64_t starts = word & ((~word << 1) | prev);
+                words += popcount64(starts);
+                prev = nb == 64 ? !(word >> 63) : 0;
+            }
+        } else {
+            int in_word = 0;
+            for (Py_ssize_t k = (Py_ssize_t)a; k < (Py_ssize_t)b; k++) {
+                int space = Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k));
+                words += !space && !in_word;
+                in_word = !space;
+            }
+        }
+        out[i] = words;
+    }
+    res = Py_None;
+    Py_INCREF(res);
+done:
+    Py_XDECREF(seq);
+    PyBuffer_Release(&bo);
+    PyBuffer_Release(&bs);
+    PyBuffer_Release(&be);
+    PyBuffer_Release(&bout);
+    return res;
+}
+
 static PyMethodDef methods[] = {
     {"raw_scores", raw_scores, METH_VARARGS,
      "raw_scores(data, offsets, nextmove, states, table, ncls, log1p, f16, pc, sgemv, raw, single) -> None: "
@@ -497,6 +595,9 @@ static PyMethodDef methods[] = {
      "head_counts(texts, keys, longest, max_chars, tokens, words, letters, state) -> None: for each ASCII str, "
      "the token, function-word and letter counts of its head text.strip()[:max_chars] and state 2 (the head is "
      "the whole stripped text) or 1; state 0 and zero counts for other texts (as _vadercore.ascii_head_counts)."},
+    {"span_word_counts", span_word_counts, METH_VARARGS,
+     "span_word_counts(texts, owner, start, end, out) -> None: len(texts[owner[k]][start[k]:end[k]].split()) "
+     "into out (int64), one-byte strs by SSE2 whitespace masks."},
     {"product", product, METH_VARARGS,
      "product(sgemv, rows, ncls, x, y) -> None: y = x @ rows (float32) by cblas_sgemv at the address sgemv."},
     {NULL, NULL, 0, NULL},

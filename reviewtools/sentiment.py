@@ -1127,16 +1127,29 @@ class _Sentences(NamedTuple):
         long_src = np.flatnonzero(lengths > 2 * MAX_RELIABLE_SENTENCE_WORDS)
         if long_src.size:
             words = np.zeros(lengths.size, dtype=np.int64)
-            if core is not None and hasattr(core, "span_word_counts"):  # len(s.split()) of the spans, in place
+            word_counts = _span_word_counter()
+            if word_counts is not None:  # len(s.split()) of the spans, in place
                 counted = np.empty(long_src.size, dtype=np.int64)
-                core.span_word_counts(self.pool, self.owner[long_src], self.start[long_src], self.end[long_src],
-                                      counted)
+                word_counts(self.pool, self.owner[long_src], self.start[long_src], self.end[long_src], counted)
                 words[long_src] = counted
             else:
                 words[long_src] = _word_counts(self.strings_or_none(long_src))  # type: ignore[arg-type]
             long_at = np.flatnonzero(lengths[self.src] > 2 * MAX_RELIABLE_SENTENCE_WORDS)
-            np.maximum.at(longest, np.repeat(np.arange(n), count)[long_at], words[self.src[long_at]])
+            # the review of each: the one whose sentences in src end after it (reviews without any are skipped)
+            reviews = np.searchsorted(np.cumsum(count), long_at, side="right")
+            np.maximum.at(longest, reviews, words[self.src[long_at]])
         return _Aggregates(count, mean, negative, worst_compound, worst, longest)
+
+
+def _span_word_counter() -> Any:
+    """``span_word_counts(texts, owner, start, end, out)`` (``len(s.split())`` of spans, in place):
+    ``reviewtools._langcore``'s (one-byte texts by SSE2 whitespace masks) when built, else ``_vadercore``'s (a
+    loop per character, the same counts), else None (both disabled by ``REVIEWTOOLS_PURE_PYTHON`` or not built)."""
+    lang = _lang_core()
+    if lang is not None and hasattr(lang, "span_word_counts"):
+        return lang.span_word_counts
+    core = native_module()
+    return core.span_word_counts if core is not None and hasattr(core, "span_word_counts") else None
 
 
 def _aggregate_numpy(flat: np.ndarray, count: np.ndarray, src: np.ndarray

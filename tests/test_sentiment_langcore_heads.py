@@ -229,3 +229,79 @@ def test_score_sentiment_equals_the_assignment_loop():
             unittest.mock.patch.object(sentiment, "_arrow_strings", lambda: None):
         want = sentiment.score_sentiment(frame)
     pd.testing.assert_frame_equal(got, want, check_exact=True)
+
+
+# ------------------------------------------------------------------ word counts of long sentences (aggregate)
+
+_span_text = st.one_of(st.text(alphabet=st.characters(max_codepoint=255), max_size=300),
+                       st.text(alphabet=" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0ab.", max_size=300),
+                       st.text(max_size=80), st.text(alphabet="ab ", min_size=60, max_size=200).map(S))
+
+
+@st.composite
+def _spans_of(draw):  # type: ignore[no-untyped-def]
+    texts = draw(st.lists(_span_text, min_size=1, max_size=6))
+    sp = []
+    for _ in range(draw(st.integers(0, 14))):
+        o = draw(st.integers(0, len(texts) - 1))
+        a = draw(st.integers(0, len(texts[o])))
+        sp.append((o, a, draw(st.integers(a, len(texts[o])))))
+    return texts, *(np.array([x[k] for x in sp], dtype=np.int64) for k in range(3))
+
+
+@pytest.mark.skipif(LANG is None or not hasattr(LANG, "span_word_counts") or CORE is None,
+                    reason="_langcore or _vadercore not built (or disabled)")
+@settings(max_examples=300, deadline=None)
+@given(_spans_of())
+def test_span_word_counts_equal_split(spans):
+    """``_langcore.span_word_counts`` == ``len(s.split())`` == ``_vadercore.span_word_counts``: one-byte texts
+    (every Latin-1 character, 0x85 and 0xA0 among the whitespace), spans over 64-character masks, wider texts."""
+    texts, owner, start, end = spans
+    got = np.full(owner.size, -1, dtype=np.int64)
+    ref = np.full(owner.size, -1, dtype=np.int64)
+    LANG.span_word_counts(texts, owner, start, end, got)
+    CORE.span_word_counts(texts, owner, start, end, ref)
+    assert got.tolist() == ref.tolist() == [len(texts[o][a:b].split()) for o, a, b in zip(owner, start, end)]
+
+
+@pytest.mark.skipif(LANG is None or not hasattr(LANG, "span_word_counts"), reason="_langcore not built")
+def test_span_word_counts_refuse_bad_spans():
+    out = np.empty(1, dtype=np.int64)
+    one = np.array([0], dtype=np.int64)
+    with pytest.raises(IndexError):
+        LANG.span_word_counts(["ab"], np.array([1], dtype=np.int64), one, one, out)
+    with pytest.raises(IndexError):
+        LANG.span_word_counts(["ab"], one, one, np.array([3], dtype=np.int64), out)
+    with pytest.raises(ValueError):
+        LANG.span_word_counts(["ab"], one, one, one, np.empty(2, dtype=np.int64))
+
+
+_long_review = st.one_of(st.just(""), st.just("   "), st.just("Short. Fine!"),
+                         st.builds(lambda k, sep: sep.join(["word"] * k) + ".", st.integers(1, 140),
+                                   st.sampled_from([" ", "  ", " \xa0", "\t"])),
+                         st.builds(lambda k: ("caf\u00e9 " * k) + "\u4e2d.", st.integers(55, 70)))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(_long_review, _long_review), min_size=1, max_size=8))
+def test_aggregate_longest_equals_the_per_review_words(reviews):
+    """``longest`` (the word count of the longest sentence that can be over the limit) with either native word
+    counter and with the Python one, against ``len(s.split())`` of each review's sentences; reviews without any
+    sentence in between."""
+    titles = [t for t, _ in reviews]
+    texts = [x for _, x in reviews]
+    sents = sentiment._Sentences.of(titles, texts)
+    compounds = np.zeros(sents.owner.size)
+    want = []
+    for i in range(len(reviews)):
+        first = int(np.cumsum(sents.count)[i] - sents.count[i])
+        qs = sents.src[first : first + int(sents.count[i])]
+        words = [len(sents.string(int(q)).split()) for q in qs
+                 if sents.end[q] - sents.start[q] > 2 * sentiment.MAX_RELIABLE_SENTENCE_WORDS]
+        want.append(max(words, default=0))
+    got = sentiment._Sentences.aggregate(sents, compounds).longest.tolist()
+    with unittest.mock.patch.object(sentiment, "_lang_core", lambda: None):
+        via_core = sentiment._Sentences.aggregate(sents, compounds).longest.tolist()
+    with unittest.mock.patch.object(sentiment, "_span_word_counter", lambda: None):
+        python = sentiment._Sentences.aggregate(sents, compounds).longest.tolist()
+    assert got == via_core == python == want
