@@ -100,7 +100,10 @@ typedef struct {
 static inline int found_at(const lits_t *L, int32_t k, const unsigned char *p, const unsigned char *a,
                            const unsigned char *e) {
     Py_ssize_t len = L->lens[k];
-    if (len > e - p || memcmp(p, L->lits + L->starts[k], (size_t)len) != 0) return 0;
+    if (len > e - p) return 0;
+    const unsigned char *lit = L->lits + L->starts[k];
+    for (Py_ssize_t i = 0; i < len; i++) /* 1-3 bytes: a memcmp call costs more */
+        if (p[i] != lit[i]) return 0;
     if (L->cls[k] < 0) return 1;
     const unsigned char *edge = L->edges + 256 * (Py_ssize_t)L->cls[k];
     return (p == a || edge[p[-1]]) && (p + len == e || edge[p[len]]);
@@ -206,7 +209,7 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
      * the literals with a class in tables of their own, looked at only where a word can start (after a row's
      * start or a byte other than an ASCII letter or digit: both classes hold no such byte) */
     Py_ssize_t pos = 0;
-    int has1 = 0, has3 = 0, has4 = 0, bounded = 0, has3b = 0, short_cls = 0;
+    int has1 = 0, has3 = 0, bounded = 0, has3b = 0, short_cls = 0;
     uint64_t all = 0;
     unsigned char alnum[256];
     for (int c = 0; c < 256; c++) alnum[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -224,7 +227,7 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
         all |= bit;
         bounded |= b;
         if (len <= 2 && b) {
-            first[p[0]] |= 2; /* a 1-2 byte literal with a class may start here */
+            first[p[0]] |= 32; /* a 1-2 byte literal with a class may start here */
             next[k] = head1[p[0]];
             head1[p[0]] = (int32_t)k;
             short_cls = 1;
@@ -241,7 +244,7 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
             first[p[0]] |= 4;
         } else {
             if (len == 3) /* the bytes of a 3-byte literal, the first four of a longer one */
-                pair3[hash_bits(load3(p), BP3)] |= b ? 2 : 1;
+                pair3[hash_bits(load3(p), BP3)] |= b ? 16 : 8;
             else
                 pair[hash_bits(load4(p), BP)] |= b ? 2 : 1;
         }
@@ -261,7 +264,6 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
             int32_t *hd = b ? head4b : head4;
             next[k] = hd[h];
             hd[h] = (int32_t)k;
-            if (!b) has4 = 1;
         }
         pos += len;
     }
@@ -307,17 +309,20 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
             uint64_t cand_s = 0; /* bit 4: a 1-2 byte literal without a class starts with the byte */
 #if CHECKCORE_SSE2
             if (cnt == 64) {
+                const __m128i zero = _mm_setzero_si128();
                 for (int q = 0; q < 4; q++) {
                     __m128i x = _mm_loadu_si128((const __m128i *)(tb + 16 * q));
-                    cand_u |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_slli_epi16(x, 7)) << (16 * q);
-                    cand_b |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_slli_epi16(x, 6)) << (16 * q);
+                    unsigned u = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(x, _mm_set1_epi8(1 | 8)), zero));
+                    unsigned b = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(x, _mm_set1_epi8(2 | 16 | 32)), zero));
+                    cand_u |= (uint64_t)(uint16_t)~u << (16 * q);
+                    cand_b |= (uint64_t)(uint16_t)~b << (16 * q);
                     cand_s |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_slli_epi16(x, 5)) << (16 * q);
                 }
             } else
 #endif
             for (Py_ssize_t i = 0; i < cnt; i++) {
-                cand_u |= (uint64_t)(tb[i] & 1) << i;
-                cand_b |= (uint64_t)(tb[i] >> 1 & 1) << i;
+                cand_u |= (uint64_t)((tb[i] & (1 | 8)) != 0) << i;
+                cand_b |= (uint64_t)((tb[i] & (2 | 16 | 32)) != 0) << i;
                 cand_s |= (uint64_t)(tb[i] >> 2 & 1) << i;
             }
             while (cand_s) {
@@ -327,26 +332,35 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
                 if (two) found |= two[q[0] | (q[1] << 8)];
             }
             p += cnt;
-            while (cand_u) {
+            while (cand_u) { /* tb: which of the 4- and 3-byte probes the position passed */
+                unsigned t = tb[CTZ64(cand_u)];
                 const unsigned char *q = base + CTZ64(cand_u);
                 cand_u &= cand_u - 1;
                 uint32_t v = load4(q);
-                uint32_t h = hash_bits(v, B4);
-                uint32_t h3 = hash_bits(LOW3(v, q), B3);
-                if (has4 && bm4[h >> 6] >> (h & 63) & 1) found = walk_key(&L, head4[h], found, q, a, e, v, 4);
-                if (has3 && bm3[h3 >> 6] >> (h3 & 63) & 1)
-                    found = walk_key(&L, head3[h3], found, q, a, e, LOW3(v, q), 3);
+                if (t & 1) {
+                    uint32_t h = hash_bits(v, B4);
+                    if (bm4[h >> 6] >> (h & 63) & 1) found = walk_key(&L, head4[h], found, q, a, e, v, 4);
+                }
+                if (t & 8) {
+                    uint32_t h3 = hash_bits(LOW3(v, q), B3);
+                    if (bm3[h3 >> 6] >> (h3 & 63) & 1) found = walk_key(&L, head3[h3], found, q, a, e, LOW3(v, q), 3);
+                }
             }
             starts_at &= cand_b;
             while (starts_at) {
+                unsigned t = tb[CTZ64(starts_at)];
                 const unsigned char *q = base + CTZ64(starts_at);
                 starts_at &= starts_at - 1;
                 uint32_t v = load4(q);
-                uint32_t h = hash_bits(v, B4);
-                uint32_t h3 = hash_bits(LOW3(v, q), B3);
-                if (bm4b[h >> 6] >> (h & 63) & 1) found = walk_key(&L, head4b[h], found, q, a, e, v, 4);
-                if (bm3b[h3 >> 6] >> (h3 & 63) & 1) found = walk_key(&L, head3b[h3], found, q, a, e, LOW3(v, q), 3);
-                if (short_cls && head1[q[0]] >= 0) found = walk(&L, head1[q[0]], found, q, a, e);
+                if (t & 2) {
+                    uint32_t h = hash_bits(v, B4);
+                    if (bm4b[h >> 6] >> (h & 63) & 1) found = walk_key(&L, head4b[h], found, q, a, e, v, 4);
+                }
+                if (t & 16) {
+                    uint32_t h3 = hash_bits(LOW3(v, q), B3);
+                    if (bm3b[h3 >> 6] >> (h3 & 63) & 1) found = walk_key(&L, head3b[h3], found, q, a, e, LOW3(v, q), 3);
+                }
+                if (t & 32) found = walk(&L, head1[q[0]], found, q, a, e);
             }
         }
         /* the last three bytes: only literals of 1-3 bytes fit */
