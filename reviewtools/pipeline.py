@@ -2159,7 +2159,8 @@ def _decide_rows(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str,
         draft = kind = where = lint = ""
         blocked = False
         redo = None
-        rule_ids = clause = evidence = ""
+        rule_ids = clause = evidence = phrase = ""
+        strong = False
         if g is not None and len(g) == 1:  # one hit (most groups): what the joins below give for it
             h = g[0]
             rule_ids = str(h["rule_id"])
@@ -2167,21 +2168,28 @@ def _decide_rows(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str,
             clause = "" if _na(c) else str(c)
             e = h["evidence"]
             evidence = "" if _na(e) else _spaced(str(e))
+            # _is_strong(g) and _hit_phrase(g) of the one hit, its evidence spaced once (the column's text)
+            strong = isinstance(h.get("strength"), str) and h["strength"] == "strong"
+            q = evidence if type(e) is str else _spaced(str(e))
+            q = f"“{q if len(q) <= 80 else q[:79] + '…'}”"
+            phrase = f"{h['rule_id']} ({c}) on {q}" if isinstance(c, str) and c else f"{h['rule_id']} on {q}"
         elif g is not None:
             rule_ids = "|".join(dict.fromkeys(str(h["rule_id"]) for h in g))
             # _na(v) is pd.isna(v) for the scalars records hold, without pandas for str
             clause = " | ".join(dict.fromkeys(str(h["clause"]) for h in g if "clause" in h and not _na(h["clause"])))
             evidence = " | ".join(dict.fromkeys(_spaced(str(h["evidence"])) for h in g if not _na(h["evidence"])))
-        if g is not None and _is_strong(g):
+            strong = _is_strong(g)
+            phrase = _hit_phrase(g)
+        if strong:
             action = "removal_request"
-            reason = f"Strong removal-basis guideline hit: {_hit_phrase(g)}."
+            reason = f"Strong removal-basis guideline hit: {phrase}."
             # removal_request_from_rows(...)'s body, channel and to (not its subject: unused here)
             draft, channel, to = _removal_draft(dict(zip(names, values)), g, settings)
             kind, where = "removal_request", f"{channel}" + (f" ({to})" if to else "")
         elif g is not None:
             action = "manual_review"
             reason = (f"Guideline hit that could be a removal basis but is not strong enough to report without a "
-                      f"person checking it: {_hit_phrase(g)}.")
+                      f"person checking it: {phrase}.")
         else:  # the reason's words (only here: a hit's reason has none of them)
             sent_txt = (f"{label} sentiment ({score:+.2f})" if label and score is not None else
                         f"{label} sentiment" if label else "sentiment not scored")
