@@ -16,7 +16,7 @@
  *
  * It returns None too when the arguments are not what it expects, so the numpy path runs instead.
  *
- * record_after, count_byte and rows_with_bytes serve reviewtools.ingest (see each below).
+ * record_after, count_byte, rows_with_bytes and strip_need serve reviewtools.ingest (see each below).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -385,12 +385,60 @@ done:
     return out;
 }
 
+/* strip_need(offsets, data, width, first, n) -> bytearray of n bytes, 1 where the string
+   data[off[first + i]:off[first + i + 1]] is not empty and its first or last byte is <= 0x20 or >= 0x7F (ASCII
+   whitespace or a control, or part of a non-ASCII character: the values str.strip() may change), else 0
+   (reviewtools.ingest._strip_need; validity is the caller's). The arguments as for rows_with_bytes; None when they
+   do not fit. */
+static PyObject *py_strip_need(PyObject *self, PyObject *args) {
+    Py_buffer ob, db;
+    int width;
+    Py_ssize_t first, n;
+    if (!PyArg_ParseTuple(args, "y*y*inn", &ob, &db, &width, &first, &n)) return NULL;
+    PyObject *out = NULL;
+    int ok = (width == 4 || width == 8) && first >= 0 && n >= 0 && (first + n + 1) * (Py_ssize_t)width <= ob.len;
+    const unsigned char *d = (const unsigned char *)db.buf;
+#define OFF(j) (width == 4 ? (int64_t)((const int32_t *)ob.buf)[j] : ((const int64_t *)ob.buf)[j])
+    if (ok) {
+        int64_t lo = OFF(first), hi = OFF(first + n);
+        ok = lo >= 0 && lo <= hi && hi <= db.len;
+        for (Py_ssize_t j = first; ok && j < first + n; j++)
+            if (OFF(j) > OFF(j + 1)) ok = 0;
+    }
+    if (!ok) {
+        out = Py_NewRef(Py_None);
+        goto done;
+    }
+    out = PyByteArray_FromStringAndSize(NULL, n);
+    if (!out) goto done;
+    unsigned char *need = (unsigned char *)PyByteArray_AS_STRING(out);
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int64_t a = OFF(first + i), b = OFF(first + i + 1);
+        if (a < b) {
+            unsigned char f = d[a], l = d[b - 1];
+            need[i] = (unsigned char)((f <= 0x20) | (f >= 0x7F) | (l <= 0x20) | (l >= 0x7F));
+        } else {
+            need[i] = 0;
+        }
+    }
+    Py_END_ALLOW_THREADS
+done:
+#undef OFF
+    PyBuffer_Release(&ob);
+    PyBuffer_Release(&db);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"count_byte", py_count_byte, METH_VARARGS,
      "count_byte(buffer, byte) -> how many bytes of buffer equal byte (see reviewtools.ingest)"},
     {"rows_with_bytes", py_rows_with_bytes, METH_VARARGS,
      "rows_with_bytes(offsets, data, width, first, n, chars) -> bytearray of n 0/1 flags: the strings of an Arrow "
      "chunk holding any byte of chars, or None (see reviewtools.ingest)"},
+    {"strip_need", py_strip_need, METH_VARARGS,
+     "strip_need(offsets, data, width, first, n) -> bytearray of n 0/1 flags: the non-empty strings of an Arrow "
+     "chunk whose first or last byte is <= 0x20 or >= 0x7F, or None (see reviewtools.ingest)"},
     {"record_after", py_record_after, METH_VARARGS,
      "record_after(buffer, sep, quoted, start, target) -> one past the line feed ending the first record that ends "
      "at or after target, or -1 (see reviewtools.ingest)"},
