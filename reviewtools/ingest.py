@@ -963,10 +963,11 @@ def _take_joined(s: pd.Series, keep: np.ndarray | None) -> pd.Series:
     return _take_joined_later(s, keep, None)()
 
 
-def _take_joined_later(s: pd.Series, keep: np.ndarray | None,
-                       pool: concurrent.futures.Executor | None) -> Callable[[], pd.Series]:
+def _take_joined_later(s: pd.Series, keep: np.ndarray | None, pool: concurrent.futures.Executor | None,
+                       index: pd.Index | None = None) -> Callable[[], pd.Series]:
     """:func:`_take_joined`, its joins (``pa.concat_arrays``, which copies without the GIL) handed to ``pool`` when one
-    is given: the slices are cut here, and the returned function waits for the joins and gives the Series."""
+    is given: the slices are cut here, and the returned function waits for the joins and gives the Series.
+    ``index``: ``s.index[keep]`` when the caller has it (a million-row mask of the index costs ~0.01 s a column)."""
     chunks = _arrow_chunks(s)
     if chunks is None:
         taken = s if keep is None else s[keep]
@@ -1013,7 +1014,8 @@ def _take_joined_later(s: pd.Series, keep: np.ndarray | None,
         if group:
             out.append(join(group))
     typ = s.array._pa_array.type
-    index = s.index if keep is None else s.index[keep]
+    if index is None:
+        index = s.index if keep is None else s.index[keep]
     name = s.name
 
     def series() -> pd.Series:
@@ -1774,36 +1776,63 @@ def _id_duplicates(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     return dup, conflict
 
 
+#: Whether :func:`_duplicates` looks for the content check's candidates (:func:`_dated_codes`) on a second thread
+#: while it checks the review ids (:func:`_id_duplicates`) here.
+DUP_THREAD: Final[bool] = True
+
+
 def _duplicates(frame: pd.DataFrame, author_key: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Rows that repeat another row's (platform, review_id) or an earlier row's author/date/title/text,
     and which of them are conflicting (same id, content differing from the version kept)."""
-    dup, conflict = _id_duplicates(frame)
-    keyed = author_key.notna().to_numpy() & (_bool(frame["text"] != "") | frame["title"].notna().to_numpy())
-    cand = np.flatnonzero(keyed & ~dup.to_numpy())
-    if len(cand):
-        # Only rows whose date repeats among the candidates can repeat all five; the date's codes are cheap (int64
-        # instants), so the authors and titles are factorized on those rows alone (a million authors: ~0.15 CPU s).
-        # DataFrame.duplicated factorizes each column and compares the codes; doing that here on integer codes
-        # spares a filtered copy of every text (the text only where platform, author, date and title repeat).
-        # Codes of a subset are equal exactly where its values are: the same rows as on the whole columns.
-        # (rows chosen by boolean masks: pyarrow's take on a chunked string column concatenates every chunk first)
-        cand = cand[_multi(_instants(frame["created_at"])[cand])]
+    cols = (frame["platform"], frame["created_at"], frame["title"], frame["text"])  # (fetched here, not on the thread)
+    with (concurrent.futures.ThreadPoolExecutor(1) if DUP_THREAD else contextlib.nullcontext()) as pool:
+        dated = pool.submit(_dated_codes, author_key, *cols) if pool is not None else None
+        dup, conflict = _id_duplicates(frame)
+        sub, at = dated.result() if dated is not None else _dated_codes(author_key, *cols)
+    if len(at):
+        # The rows that are no id duplicate (the candidates); a row of ``at`` whose date repeats only with an id
+        # duplicate has a date code of its own among them, so it is no repeat of the other four below, as when the
+        # dates' repeats were looked for among the candidates alone.
+        own = ~dup.to_numpy()[at]
+        sub, at = sub[own], at[own]
+        again = sub.duplicated(keep=False).to_numpy()
+        sub, at = sub[again], at[again]
         rows = np.zeros(len(frame), dtype=bool)
-        rows[cand] = True
-        sub = pd.DataFrame(
-            {
-                "p": _codes(frame["platform"][rows]), "a": _codes(author_key[rows]),
-                "d": _codes(frame["created_at"][rows]), "t": _codes(frame["title"][rows].fillna("")),
-            },
-            index=frame.index[rows],
-        )
-        sub = sub[sub.duplicated(keep=False)]
-        rows[:] = False
-        rows[frame.index.get_indexer(sub.index)] = True
+        rows[at] = True
         sub["x"] = _codes(frame["text"][rows])
         dup2 = sub.duplicated(keep="first")
         dup = dup | dup2.reindex(frame.index, fill_value=False)
     return dup, conflict
+
+
+def _dated_codes(author_key: pd.Series, platform: pd.Series, created_at: pd.Series, title: pd.Series,
+                 text: pd.Series) -> tuple[pd.DataFrame, np.ndarray]:
+    """The rows that may repeat an earlier row's platform, author, date, title and text -- those with an author and
+    a text or title (keyed) whose date repeats among the keyed rows -- as codes of the first four (columns p, a, d,
+    t, index the rows' labels) and their positions.
+
+    Only rows whose date repeats can repeat all five; the date's codes are cheap (int64 instants), so the authors
+    and titles are factorized on those rows alone (a million authors: ~0.15 CPU s). DataFrame.duplicated factorizes
+    each column and compares the codes; doing that on integer codes spares a filtered copy of every text (the text
+    only where platform, author, date and title repeat, see :func:`_duplicates`). Codes of a subset are equal exactly
+    where its values are: the same rows as on the whole columns, and on any subset of these rows. (Rows chosen by
+    boolean masks: pyarrow's take on a chunked string column concatenates every chunk first.) Numpy, pandas' integer
+    hash tables and pyarrow's factorization: mostly without the GIL, so :func:`_duplicates` runs this on a second
+    thread while it checks the ids.
+    """
+    keyed = author_key.notna().to_numpy() & (_bool(text != "") | title.notna().to_numpy())
+    at = np.flatnonzero(keyed)
+    at = at[_multi(_instants(created_at)[at])]
+    rows = np.zeros(len(keyed), dtype=bool)
+    rows[at] = True
+    sub = pd.DataFrame(
+        {
+            "p": _codes(platform[rows]), "a": _codes(author_key[rows]),
+            "d": _codes(created_at[rows]), "t": _codes(title[rows].fillna("")),
+        },
+        index=platform.index[rows],
+    )
+    return sub, at
 
 
 def _pair_ids(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -1995,7 +2024,7 @@ def _take_rows(frame: pd.DataFrame, keep: np.ndarray, joined: Sequence[str] = ()
     # ``filter``, which runs without the GIL) on a second thread while the other columns are taken here; each column
     # is ``Series[keep]``: its array's rows with the index worked out once (not once per column)
     with (concurrent.futures.ThreadPoolExecutor(1) if joined and TAKE_THREAD else contextlib.nullcontext()) as pool:
-        later = {col: _take_joined_later(frame.pop(col), keep, pool) for col in joined}
+        later = {col: _take_joined_later(frame.pop(col), keep, pool, index) for col in joined}
         mask: Any = None
         for col in [c for c in order if c not in later]:
             s = frame.pop(col)

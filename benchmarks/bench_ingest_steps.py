@@ -1,0 +1,108 @@
+"""In-process A/B of single ``read_reviews`` steps on one big export (steadier than whole runs on a loaded machine:
+each step is timed alone, both ways alternately, and the minimum of the rounds is reported).
+
+    .venv/bin/python benchmarks/bench_ingest_steps.py benchmarks/out/reviews_1000000_seed8.csv --rounds 5
+
+Steps (``off`` -> ``on``):
+- ``parse``: the CSV parse (``_read_csv``) with pyarrow checking every value's UTF-8 -> trusting the file's check
+  (``valid_utf8``);
+- ``strip_need``: which values the stripped columns must trim, numpy (``REVIEWTOOLS_PURE_PYTHON=1``) -> C;
+- ``duplicates``: ``_duplicates`` on one thread -> the content candidates on a second thread (``DUP_THREAD``).
+
+Prints process CPU (all threads) and the calling thread's CPU (``time.thread_time``: what a second core cannot
+take over) of each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+import reviewtools
+import reviewtools.ingest as ingest
+from reviewtools.formats import detect_format
+
+
+def _timed(fn) -> tuple[float, float]:
+    c, m = time.process_time(), time.thread_time()
+    fn()
+    return time.process_time() - c, time.thread_time() - m
+
+
+@contextlib.contextmanager
+def _env(name: str, value: str | None):
+    old = os.environ.get(name)
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = old
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("file", type=Path)
+    ap.add_argument("--rounds", type=int, default=5)
+    args = ap.parse_args()
+    print(f"code: {Path(reviewtools.__file__).parent}")
+    data = args.file.read_bytes()
+    raw = ingest._load(args.file.name, data, None)
+    fmt = detect_format(raw.frame.columns, raw.container).format
+    ok, _rej, akey, _scale = ingest._map_file(raw, fmt, None, None, None, release_source=True, join_cleaned=False)
+    frame, keys = ok.assign(_file=0).reset_index(drop=True), akey.reset_index(drop=True)
+    strip_cols = [ingest._arrow_chunks(frame[c]) for c in ("marketplace", "product_id", "author", "review_id")]
+    sep, quoting = ",", csv.QUOTE_MINIMAL
+
+    def strip_need() -> None:
+        for chunks in strip_cols:
+            for c in chunks:
+                ingest._strip_need(c)
+
+    def dups(threads: bool) -> None:
+        old = ingest.DUP_THREAD
+        ingest.DUP_THREAD = threads
+        try:
+            ingest._duplicates(frame, keys)
+        finally:
+            ingest.DUP_THREAD = old
+
+    steps = {
+        "parse": (lambda: ingest._read_csv(data, "utf-8", sep, quoting),
+                  lambda: ingest._read_csv(data, "utf-8", sep, quoting, valid_utf8=True)),
+        "strip_need": (lambda: _pure(strip_need), strip_need),
+        "duplicates": (lambda: dups(False), lambda: dups(True)),
+    }
+    for name, (off, on) in steps.items():
+        got: dict[str, list[tuple[float, float]]] = {"off": [], "on": []}
+        for i in range(args.rounds):
+            for side in ("off", "on") if i % 2 == 0 else ("on", "off"):
+                got[side].append(_timed(off if side == "off" else on))
+        line = []
+        for side in ("off", "on"):
+            cpu, main_ = zip(*got[side])
+            line.append(f"{side}: cpu min {min(cpu):.3f} median {np.median(cpu):.3f}, "
+                        f"calling thread min {min(main_):.3f} median {np.median(main_):.3f}")
+        print(f"{name:11s} " + " | ".join(line) + f"  (load {os.getloadavg()[0]:.1f})", flush=True)
+    return 0
+
+
+def _pure(fn) -> None:
+    with _env("REVIEWTOOLS_PURE_PYTHON", "1"):
+        fn()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
