@@ -47,8 +47,8 @@ How it scales, and why it is exact (no bucket is ever dropped, nothing is sample
    non-ASCII text by ``str.lower`` and the definition of ``\\w`` that ``re`` uses), the exact groups by a hash
    table of the eligible texts over the column's chunks (``group``), and the shingle hashes of the distinct
    texts, read where they lie in the column, put straight into a hash table on the full 64-bit hashes
-   (``tokens``: a table of the distinct words, BLAKE2b still from :mod:`hashlib` once per distinct word; only
-   each occurrence's token is stored, not the hashes), each text's ranks written over those tokens in order
+   (``tokens``: a table of the distinct words, each one's BLAKE2b-64 computed in C, the value :mod:`hashlib`
+   gives; only each occurrence's token is stored, not the hashes), each text's ranks written over those tokens in order
    (``text_ranks``, read back from a bitmap), and the join without storing pair occurrences (``join``: texts
    probed in size order against an inverted index of the shorter AllPairs *index* prefixes, candidates counted
    in one array, the prefix-count bound, a merge). Every native step has the numpy path beside it, which runs
@@ -406,6 +406,12 @@ def _word_hash_bytes(word: bytes) -> int:
     return int.from_bytes(hashlib.blake2b(word, digest_size=8).digest(), "little")
 
 
+def _native_word_hash() -> Callable[[bytes], int] | None:
+    """What the native shingling gets as its ``word_hash``: None where the core computes :func:`_word_hash_bytes`
+    itself (BLAKE2b-64 in C, the same value; a core built before that refuses None), else the function."""
+    return None if getattr(_dupcore, "NATIVE_WORD_HASH", 0) else _word_hash_bytes
+
+
 def _word_hashes(words: pa.Array, cache: dict[str, int]) -> np.ndarray:
     """:func:`_word_hash` of each word (without the one space that may end it, see :func:`_split_words`),
     through ``cache`` (blocks of one corpus share most of their words)."""
@@ -492,7 +498,7 @@ def _shingle_hashes(norm: pa.Array, n_words: np.ndarray | None = None,
         _, off_buf, data_buf = norm.buffers()
         offsets = np.frombuffer(off_buf, dtype=np.int64)[norm.offset:norm.offset + n + 1]
         _dupcore.shingles(data_buf if data_buf is not None else b"", np.ascontiguousarray(offsets), SHINGLE_WORDS,
-                          int(_SHINGLE_MULT), _word_hash_bytes, out, counts)
+                          int(_SHINGLE_MULT), _native_word_hash(), out, counts)
         return out, counts
     cache: dict[str, int] = {}
     blocks = []
@@ -923,8 +929,8 @@ def _native_token_rows(norm: pa.Array | _TextRows, counts: np.ndarray) -> tuple[
     slot_of = np.empty(int(counts.sum()), dtype=np.int32)
     size = np.empty(n_texts, dtype=np.int64)
     private = np.empty(n_texts, dtype=np.int64)
-    hashes, df = _dupcore.tokens(chunks, rows, SHINGLE_WORDS, int(_SHINGLE_MULT), _word_hash_bytes, counts, slot_of,
-                                 size, private)
+    hashes, df = _dupcore.tokens(chunks, rows, SHINGLE_WORDS, int(_SHINGLE_MULT), _native_word_hash(), counts,
+                                 slot_of, size, private)
     del chunks
     return _ranked_rows(slot_of, counts, size, private, hashes, df)
 
