@@ -3212,6 +3212,10 @@ vc_topic_attempts(PyObject *self, PyObject *args)
     /* per exact literal: stamp when this text's seen[] holds its units already, -stamp when moreover none of the
        phrases it begins is a candidate in this text */
     int64_t *lstamp = NULL;
+    /* per phrase of at most 4 units: its units, padded with n_units (always seen), so that whether all are
+       seen is 4 loads and no branch; pbig: a phrase with more units (the loop) */
+    int32_t *pu4 = NULL;
+    char *pbig = NULL;
     uint64_t pk8[TP_PDIRECT];  /* per prefix literal (when pdirect): its first 8 characters' bytes */
     int pdirect = 0;
     Py_ssize_t min_plen = PY_SSIZE_T_MAX;
@@ -3251,7 +3255,7 @@ vc_topic_attempts(PyObject *self, PyObject *args)
     Py_ssize_t wcap = (max_plen > max_exact ? max_plen : max_exact) + 8;
     wbuf = malloc((size_t)wcap);
     if (!wbuf) { PyErr_NoMemory(); goto done; }
-    seen = calloc((size_t)(n_units > 0 ? n_units : 1), sizeof(int64_t));
+    seen = calloc((size_t)n_units + 1, sizeof(int64_t));  /* seen[n_units]: always this text's stamp */
     /* per phrase: 2 * stamp + whether all its units are seen, once asked for that text */
     pstamp = calloc((size_t)(bv[6].len / 8 > 0 ? bv[6].len / 8 : 1), sizeof(int64_t));
     cseen = calloc((size_t)(n_units > 0 ? n_units : 1), sizeof(int64_t));
@@ -3335,6 +3339,16 @@ vc_topic_attempts(PyObject *self, PyObject *args)
             skey[s] = key;
             slit[s] = (int32_t)lit;
         }
+        Py_ssize_t nph = bv[6].len / 8 - 1;
+        pu4 = malloc(sizeof(int32_t) * 4 * (size_t)(nph > 0 ? nph : 1));
+        pbig = calloc((size_t)(nph > 0 ? nph : 1), 1);
+        if (!pu4 || !pbig) { PyErr_NoMemory(); goto done; }
+        for (Py_ssize_t q = 0; q < nph; q++) {
+            int64_t cnt = phrase_ptr[q + 1] - phrase_ptr[q];
+            pbig[q] = cnt > 4;
+            for (int k = 0; k < 4; k++)
+                pu4[4 * q + k] = k < cnt && cnt <= 4 ? (int32_t)phrase_units[phrase_ptr[q] + k] : (int32_t)n_units;
+        }
         pdirect = prefix.n <= TP_PDIRECT;
         for (Py_ssize_t q = 0; q < prefix.n; q++) {
             Py_ssize_t pn = prefix.len[q];
@@ -3361,6 +3375,7 @@ vc_topic_attempts(PyObject *self, PyObject *args)
         int64_t stamp = (int64_t)r + 1;
         pend.n = 0;
         pool.n = 0;
+        seen[n_units] = stamp;
         Py_ssize_t i = 0, nw = 0, wi = 0;
         Py_ssize_t *wlit = NULL;  /* with marks, a Latin-1 text's words' literals (see wlbuf) */
         const Py_UCS1 *bytes = kind == PyUnicode_1BYTE_KIND ? (const Py_UCS1 *)data : NULL;
@@ -3520,7 +3535,11 @@ vc_topic_attempts(PyObject *self, PyObject *args)
                 for (int64_t f = fast_fptr[lit]; f < fast_fptr[lit + 1]; f++) {
                     int64_t p = fast_phr.v[f];
                     int ok = 1;
-                    if (pstamp[p] >> 1 == stamp)
+                    if (!pbig[p]) {
+                        const int32_t *u4 = pu4 + 4 * p;
+                        ok = (seen[u4[0]] == stamp) & (seen[u4[1]] == stamp) & (seen[u4[2]] == stamp)
+                             & (seen[u4[3]] == stamp);
+                    } else if (pstamp[p] >> 1 == stamp)
                         ok = (int)(pstamp[p] & 1);
                     else {
                         for (int64_t j = phrase_ptr[p]; j < phrase_ptr[p + 1]; j++)
@@ -3634,7 +3653,7 @@ done:
     free(edges);
     free(fast_ok); free(fast_firsts); free(fast_uptr); free(fast_fptr);
     free(fast_units.v); free(fast_phr.v); free(wlbuf); free(cseen); free(clast);
-    free(skey); free(slit); free(lstamp);
+    free(skey); free(slit); free(lstamp); free(pu4); free(pbig);
     return res;
 }
 

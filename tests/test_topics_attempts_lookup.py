@@ -2,7 +2,8 @@
 characters found by the word's bytes as one integer (a table without NUL-holding literals, which no word
 equals), a few prefix literals (at most 8) compared one by one instead of hashed (the hashed path for more, or
 when one has a character outside Latin-1 in its first 8), each literal's units stamped once per text, and a
-literal's later pending words skipped once none of its phrases is a candidate in the text. Equal to the plain
+literal's later pending words skipped once none of its phrases is a candidate in the text, a phrase of at most
+4 units checked as 4 loads (padded with an always-seen unit), more by the loop. Equal to the plain
 Python model of ``test_topics_attempts_fast`` (with and without marks) on tables that take each path."""
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def case(draw):  # type: ignore[no-untyped-def]
     unit = st.integers(0, n_units - 1)
     exact_units = [draw(st.lists(unit, max_size=4)) for _ in exact]
     prefix_units = [draw(st.lists(unit, max_size=3)) for _ in prefix]
-    phrase_units = [draw(st.lists(unit, min_size=1, max_size=3)) for _ in range(n_phr)]
+    phrase_units = [draw(st.lists(unit, max_size=6)) for _ in range(n_phr)]  # > 4: the loop, not 4 loads
     firsts = [draw(st.lists(st.integers(0, n_phr - 1), max_size=3)) for _ in range(n_units)]
     pieces = st.sampled_from(exact) | st.sampled_from(prefix or exact) | word
     texts = draw(st.lists(
@@ -88,3 +89,18 @@ def test_a_literal_with_no_candidate_phrase_and_a_later_one_with_one():
     assert call(*args, 4) == want
     assert want[0] == [1, 1, 1, 2, 4]
     assert call_marks(*args, 4, ",") == model_marks(*args, ",")
+
+
+@needs_core
+def test_phrases_of_zero_to_six_units():
+    """Phrases of 0, 1, 4 (one repeated), 5 and 6 units: the padded four-load check and the loop agree with
+    the model, whichever units a text lacks."""
+    exact = ["a", "b", "c", "d", "e", "f"]
+    exact_units = [[0], [1], [2], [3], [4], [5]]
+    phrase_units = [[], [0], [0, 1, 2, 3], [0, 1, 1, 3], [0, 1, 2, 3, 4], [0, 1, 2, 3, 4, 5], [5, 0, 2, 4, 1]]
+    firsts = [[0, 1, 2, 3, 4, 5, 6], [], [], [], [], []]
+    texts = ["a b c d e f", "a b c d", "a b d", "a b c d e", "f a c e b", "a", "b c d e f", "a, b c d e f a"]
+    args = (texts, exact, exact_units, [], [], firsts, phrase_units)
+    want = model(*args)
+    assert call(*args, 6) == want and len(want[0]) > 15
+    assert call_marks(*args, 6, ",") == model_marks(*args, ",")
