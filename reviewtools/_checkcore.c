@@ -272,12 +272,12 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
         uint64_t found = out[j];
         const unsigned char *p = a;
         /* while four bytes are left: every length can start here. In pieces of 64 positions: first, with no
-         * branch, a byte per position from two small tables (pair: the hash of the first four bytes of a literal
-         * of 4+ bytes, pair3: of a 3-byte literal's bytes; first: of the first byte of a 1-2 byte literal), bit 1
-         * for a literal without a class, bit 2 for one with a class, bit 4 for a 1-2 byte one without; the bits
-         * made masks (16 at a time with SSE2), the word starts too (a row start or after a byte other than an
-         * ASCII letter or digit); then the literals' chains only at the positions of the masks (a word start for
-         * those with a class), one set bit at a time: about 4 % and 6 % of the positions on review text */
+         * branch, a byte per position (tb) from three small tables: pair, the hash of the first four bytes of a
+         * literal of 4+ bytes (bit 1 without a class, 2 with one); pair3, of a 3-byte literal's bytes (8, 16);
+         * first, the first byte of a 1-2 byte literal (4 without a class, 32 with one). Those bits made masks
+         * (16 at a time with SSE2), the word starts too (a row start or after a byte other than an ASCII letter
+         * or digit); then, one set bit at a time, only the probes a position's byte names (those with a class
+         * at word starts only): about 4 % and 6 % of the positions on review text */
         while (found != all && e - p >= 4) {
             Py_ssize_t cnt = e - p - 3 > 64 ? 64 : e - p - 3;
             const unsigned char *base = p;
