@@ -3345,7 +3345,7 @@ vc_topic_attempts(PyObject *self, PyObject *args)
         if (!pu4 || !pbig) { PyErr_NoMemory(); goto done; }
         for (Py_ssize_t q = 0; q < nph; q++) {
             int64_t cnt = phrase_ptr[q + 1] - phrase_ptr[q];
-            pbig[q] = cnt > 4;
+            pbig[q] = cnt > 4 || n_units > INT32_MAX;  /* (int32 units: else the loop) */
             for (int k = 0; k < 4; k++)
                 pu4[4 * q + k] = k < cnt && cnt <= 4 ? (int32_t)phrase_units[phrase_ptr[q] + k] : (int32_t)n_units;
         }
