@@ -1439,23 +1439,37 @@ def _pack(rows: list[tuple[Any, ...]]) -> _PackedBlock:
         if r is not None and r[1]:
             norm, fresh, rkind, dtopic, problem, who = r
             redo.append((j, norm, True, head[j], tail[j], rkind, dtopic, problem, who))
-    return _PackedBlock({c: _string_array(cols.pop(c)) for c in _DECIDED_COLUMNS}, redo, len(rows))
+    return _PackedBlock({c: _string_array(cols.pop(c), c not in _BUILT_STR) for c in _DECIDED_COLUMNS}, redo,
+                        len(rows))
 
 
-def _string_array(values: Sequence[Any]) -> Any:
+#: The columns of :func:`_pack` whose every value :func:`_decide_rows` builds as a str itself (literals,
+#: f-strings, ``str()`` and joins; the reason head + tail): :func:`_string_array` need not check their types. The
+#: draft, its lint and the reply topic come from respond's functions and are checked.
+_BUILT_STR: Final[frozenset[str]] = frozenset({"action", "action_reason", "draft_kind", "draft_where", "rule_ids",
+                                               "clause", "evidence", "checks_not_run"})
+
+
+def _string_array(values: Sequence[Any], check: bool = True) -> Any:
     """``pd.array(list(values), dtype="string")``: for Python strs with pandas' pyarrow string storage, built by
     ``pyarrow.array`` directly (a quarter of the time; the same ``large_string`` array); anything else (a value
-    that is not a str, another storage) through ``pd.array`` itself.
+    that is not a str, another storage) through ``pd.array`` itself. ``check=False``: the caller knows every value
+    is a str, so their types are not checked first (a third of the time); a value pyarrow will not take as a
+    string still goes through ``pd.array``.
 
-    >>> _string_array(("a", "")).tolist()
-    ['a', '']
+    >>> _string_array(("a", "")).tolist(), _string_array(["a", 1], check=False).tolist()
+    (['a', ''], ['a', '1'])
     """
-    if pd.StringDtype().storage == "pyarrow" and (not len(values) or set(map(type, values)) == {str}):
+    if pd.StringDtype().storage == "pyarrow" and (not check or not len(values) or set(map(type, values)) == {str}):
         # from a list: pyarrow converts some tuples of strs much slower than the same list (a tuple made from a
         # list of 3 repeated strs x 2,667: 3.5 vs 0.18 ms); _pack's columns are zip's tuples, where the gain is small
         # (0.42 -> 0.25 ms for the 8,000 reason heads of a block, none for most columns)
-        return pd.arrays.ArrowStringArray(pa.array(values if type(values) is list else list(values),
-                                                   type=pa.large_string()))
+        try:
+            return pd.arrays.ArrowStringArray(pa.array(values if type(values) is list else list(values),
+                                                       type=pa.large_string()))
+        except (pa.ArrowTypeError, pa.ArrowInvalid):
+            if check:
+                raise
     return pd.array(list(values), dtype="string")
 
 
