@@ -3215,9 +3215,11 @@ vc_topic_attempts(PyObject *self, PyObject *args)
     /* per phrase of at most 4 units: its units, padded with n_units (always seen), so that whether all are
        seen is 4 loads and no branch; pbig: a phrase with more units (the loop) */
     int32_t *pu4 = NULL;
+    int32_t *lu4 = NULL;  /* per fast exact literal of at most 4 units: its units padded with n_units */
     char *pbig = NULL;
     uint64_t pk8[TP_PDIRECT];  /* per prefix literal (when pdirect): its first 8 characters' bytes */
     int pdirect = 0;
+    unsigned char pfirst[256];  /* per byte: whether some prefix literal's first character may have it */
     Py_ssize_t min_plen = PY_SSIZE_T_MAX;
     const int64_t *exact_ptr = tp_int64s(o_exact_ptr, &bv[0], "exact_ptr");
     const int64_t *exact_units = exact_ptr ? tp_int64s(o_exact_units, &bv[1], "exact_units") : NULL;
@@ -3339,6 +3341,13 @@ vc_topic_attempts(PyObject *self, PyObject *args)
             skey[s] = key;
             slit[s] = (int32_t)lit;
         }
+        lu4 = malloc(sizeof(int32_t) * 4 * (size_t)(exact.n > 0 ? exact.n : 1));
+        if (!lu4) { PyErr_NoMemory(); goto done; }
+        for (Py_ssize_t q = 0; q < exact.n; q++) {
+            int64_t cnt = fast_uptr[q + 1] - fast_uptr[q];
+            for (int k = 0; k < 4; k++)
+                lu4[4 * q + k] = k < cnt && cnt <= 4 ? (int32_t)fast_units.v[fast_uptr[q] + k] : (int32_t)n_units;
+        }
         Py_ssize_t nph = bv[6].len / 8 - 1;
         pu4 = malloc(sizeof(int32_t) * 4 * (size_t)(nph > 0 ? nph : 1));
         pbig = calloc((size_t)(nph > 0 ? nph : 1), 1);
@@ -3348,6 +3357,12 @@ vc_topic_attempts(PyObject *self, PyObject *args)
             pbig[q] = cnt > 4 || n_units > INT32_MAX;  /* (int32 units: else the loop) */
             for (int k = 0; k < 4; k++)
                 pu4[4 * q + k] = k < cnt && cnt <= 4 ? (int32_t)phrase_units[phrase_ptr[q] + k] : (int32_t)n_units;
+        }
+        memset(pfirst, 0, sizeof(pfirst));
+        for (Py_ssize_t q = 0; q < prefix.n; q++) {
+            uint32_t c0 = prefix.len[q] > 0 ? prefix.pool[prefix.off[q]] : 0;
+            if (c0 > 0xFF) memset(pfirst, 1, sizeof(pfirst));  /* (hashed by low bytes: any byte) */
+            else pfirst[c0] = 1;
         }
         pdirect = prefix.n <= TP_PDIRECT;
         for (Py_ssize_t q = 0; q < prefix.n; q++) {
@@ -3433,7 +3448,7 @@ vc_topic_attempts(PyObject *self, PyObject *args)
                         }
                 } else if (wlen <= max_exact)
                     lit = tp_lookup(&exact, tp_hash(wb, wlen, avail), kind, data, start, wlen, bytes, avail);
-                if (wlen >= min_plen) {
+                if (wlen >= min_plen && pfirst[wb[0]]) {
                     if (pdirect)  /* few prefix literals: compared, not hashed */
                         for (Py_ssize_t q = 0; q < prefix.n; q++) {
                             Py_ssize_t pn = prefix.len[q];
@@ -3471,7 +3486,11 @@ vc_topic_attempts(PyObject *self, PyObject *args)
             if (lit >= 0 && fast_ok[lit] && !npl) {  /* the literal's units, worked out once */
                 if (lstamp[lit] != stamp) {  /* its units: stamped once per text */
                     lstamp[lit] = stamp;
-                    for (int64_t j = fast_uptr[lit]; j < fast_uptr[lit + 1]; j++) seen[fast_units.v[j]] = stamp;
+                    if (fast_uptr[lit + 1] - fast_uptr[lit] <= 4 && n_units <= INT32_MAX) {
+                        const int32_t *u4 = lu4 + 4 * lit;  /* padded with n_units: stamping it is harmless */
+                        seen[u4[0]] = stamp; seen[u4[1]] = stamp; seen[u4[2]] = stamp; seen[u4[3]] = stamp;
+                    } else
+                        for (int64_t j = fast_uptr[lit]; j < fast_uptr[lit + 1]; j++) seen[fast_units.v[j]] = stamp;
                 }
                 if (wlit) wlit[wi - 1] = lit;
                 if (fast_firsts[lit]
@@ -3653,7 +3672,7 @@ done:
     free(edges);
     free(fast_ok); free(fast_firsts); free(fast_uptr); free(fast_fptr);
     free(fast_units.v); free(fast_phr.v); free(wlbuf); free(cseen); free(clast);
-    free(skey); free(slit); free(lstamp); free(pu4); free(pbig);
+    free(skey); free(slit); free(lstamp); free(pu4); free(pbig); free(lu4);
     return res;
 }
 

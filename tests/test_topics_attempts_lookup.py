@@ -3,7 +3,8 @@ characters found by the word's bytes as one integer (a table without NUL-holding
 equals), a few prefix literals (at most 8) compared one by one instead of hashed (the hashed path for more, or
 when one has a character outside Latin-1 in its first 8), each literal's units stamped once per text, and a
 literal's later pending words skipped once none of its phrases is a candidate in the text, a phrase of at most
-4 units checked as 4 loads (padded with an always-seen unit), more by the loop. Equal to the plain
+4 units checked as 4 loads (padded with an always-seen unit), more by the loop, a literal's units stamped the
+same way, and prefix literals tried only for words whose first byte begins one. Equal to the plain
 Python model of ``test_topics_attempts_fast`` (with and without marks) on tables that take each path."""
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def case(draw):  # type: ignore[no-untyped-def]
     prefix = draw(st.lists(st.sampled_from(exact).map(lambda w: w[: max(1, len(w) - 1)]) | word,
                            max_size=12, unique=True))
     unit = st.integers(0, n_units - 1)
-    exact_units = [draw(st.lists(unit, max_size=4)) for _ in exact]
+    exact_units = [draw(st.lists(unit, max_size=6)) for _ in exact]  # > 4 distinct: stamped by the loop
     prefix_units = [draw(st.lists(unit, max_size=3)) for _ in prefix]
     phrase_units = [draw(st.lists(unit, max_size=6)) for _ in range(n_phr)]  # > 4: the loop, not 4 loads
     firsts = [draw(st.lists(st.integers(0, n_phr - 1), max_size=3)) for _ in range(n_units)]
