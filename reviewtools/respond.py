@@ -1350,7 +1350,23 @@ class _DraftContext:
         sig = norm(_signature(self.settings))  # not a template: used as it is
         out: set[str] = set()
         over = False
-        for chosen in self.choices():
+        choices = self.choices()
+        if choices:
+            # every set takes the first, longest form when each slot's options all fill and the longest of each
+            # slot together fit (the lengths add up): then the drafts are the slots' joins, built without the
+            # per-set lookups (the openings after the first only matter to a composed draft)
+            slots = [[part(t) for t in dict.fromkeys(c[i] for c in choices)] for i in (0, 3, 2, 1)]
+            if all(g is not None for got in slots for g in got) and (limit.limit is None or sum(
+                    max(g[1] for g in got) for got in slots) + sig[1] + 6 <= limit.limit):  # type: ignore[index]
+                gs, os_, ns, cs = ([g[0] for g in got] for got in slots)  # type: ignore[index]
+                tail = [sig[0]] if sig[0] else []
+                for g in gs:
+                    for o in os_:
+                        for n_ in ns:
+                            for c in cs:
+                                out.add(" ".join([x for x in (g, o, n_, c) if x] + tail))
+                return frozenset(out), over
+        for chosen in choices:
             greeting, closing, next_step, opening = chosen[:4]
             got = (part(greeting), part(opening), part(next_step), part(closing), sig)
             if all(g is not None for g in got):
