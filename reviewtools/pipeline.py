@@ -1349,8 +1349,9 @@ class _PackedBlock:
     """A decided block as a decision worker sends it back (:func:`_pack`): the decided columns as Arrow-backed
     string arrays, ``action_reason`` written with the block's own lint, and for each row with a fresh reply
     draft, in row order, ``(row in block, normalised draft, True, head, tail, reply kind, draft topic, problem,
-    who)`` (only a fresh draft can need re-phrasing in :func:`_assemble`, and the others' drafts are on its page
-    by then; ``who`` is the row's values of :data:`_DRAFT_FIELDS`, all that re-phrasing reads of the row); a pool task adds
+    who, variant)`` (only a fresh draft can need re-phrasing in :func:`_assemble`, and the others' drafts are on
+    its page by then; ``who`` is the row's values of :data:`_DRAFT_FIELDS`, all that re-phrasing reads of the row;
+    ``variant`` the phrasing variant the block's search stopped at, where re-phrasing starts); a pool task adds
     the rows' ``priority`` and ``priority_reason`` to ``columns``. The
     parent then turns only those rows into Python objects, not every value of every row (at 1M reviews those
     objects, coming and going between long-lived ones, left ~0.2 GB of Python's small-object arenas pinned)."""
@@ -1437,8 +1438,8 @@ def _pack(rows: list[tuple[Any, ...]]) -> _PackedBlock:
         # block's existing replies are, and each earlier fresh draft of the block is, as drafted or re-phrased
         # because it was), so its row would only add what the page holds
         if r is not None and r[1]:
-            norm, fresh, rkind, dtopic, problem, who = r
-            redo.append((j, norm, True, head[j], tail[j], rkind, dtopic, problem, who))
+            norm, fresh, rkind, dtopic, problem, who, variant = r
+            redo.append((j, norm, True, head[j], tail[j], rkind, dtopic, problem, who, variant))
     return _PackedBlock({c: _string_array(cols.pop(c), c not in _BUILT_STR) for c in _DECIDED_COLUMNS}, redo,
                         len(rows))
 
@@ -1493,12 +1494,18 @@ def _assemble(blocks: Iterable[list[tuple[Any, ...]] | _PackedBlock], recs: pd.D
         for item in packed.redo:
             j, norm, fresh = item[0], item[1], item[2]
             if fresh and norm in previous:  # a row of an earlier block already has this draft: re-phrase
-                head, tail, rkind, dtopic, problem, who = item[3:]
+                head, tail, rkind, dtopic, problem, who, variant = item[3:]
                 rec = dict(zip(_DRAFT_FIELDS, who))  # the row's values as recs' records give them
                 # learning without keeping the entries' drafts: this memo lives beside the workers (keeping them
                 # held 193 entries' drafts, 5 MB of text, at 100k); an entry whose drafts are all on the page
-                # skips its six variants (0.56 -> 0.39 CPU s of this pass at 300k)
-                draft = _unique_text(rec, rkind, dtopic, problem, settings, previous, memo, keep=False)
+                # skips its six variants (0.56 -> 0.39 CPU s of this pass at 300k). The search starts after the
+                # variant the block's worker stopped at: the drafts of the variants before it were on the
+                # worker's page, which this page holds (the block's existing replies, and each earlier row's
+                # draft of the block: as drafted, or re-phrased here because this page had it already), and
+                # that variant's draft (``norm``) is on this page too (so skips 7.2k of 10.5k drafts composed
+                # on the 150k slice)
+                draft = _unique_text(rec, rkind, dtopic, problem, settings, previous, memo, keep=False,
+                                     start=variant + 1)
                 norm = _normalise(draft)
                 lint, blocked = _draft_lint(draft, rec, norm in previous, settings)
                 patches[j] = (draft, lint, head + (_BLOCKED_NOTE if blocked else "") + tail)
@@ -1863,11 +1870,13 @@ def _decide_block(recs: pd.DataFrame, state: _DecisionState, whole: bool = True,
 
     One tuple per row: ``(action, reason_head, reason_tail, draft, kind, where, lint, blocked, topic, rule_ids,
     clause, evidence, checks_not_run, redo)``; ``redo`` is None for rows without a reply draft, else
-    ``(normalised draft, fresh, reply kind, draft topic, problem, who)``: ``fresh`` when the draft was not yet on the
-    page of this block (a draft that had run out of unused phrasings in the block has run out on the whole
-    page too, so only fresh ones can need re-phrasing in :func:`recommend`'s serial pass); ``who``, for a fresh
-    draft only, the row's values of :data:`_DRAFT_FIELDS`. ``start``: the rows are the block of ``state.blocks``
-    starting at that row (their long rows found by the block index, not by their keys). ``quick``: the rows
+    ``(normalised draft, fresh, reply kind, draft topic, problem, who, variant)``: ``fresh`` when the draft was
+    not yet on the page of this block (a draft that had run out of unused phrasings in the block has run out on
+    the whole page too, so only fresh ones can need re-phrasing in :func:`recommend`'s serial pass); ``who``, for
+    a fresh draft only, the row's values of :data:`_DRAFT_FIELDS`; ``variant`` the phrasing variant the draft is
+    (:func:`_unique_variant`: the drafts of the variants before it are on the block's page). ``start``: the rows
+    are the block of ``state.blocks`` starting at that row (their long rows found by the block index, not by
+    their keys). ``quick``: the rows
     decided ``none`` without a draft are written by :func:`_decide_quiet` (the same tuples), only the others go
     through the loop (:func:`_decide_rows`). ``packed``: instead of the tuples, their :func:`_pack`, the quiet
     rows' columns built by Arrow (:func:`_quiet_packed`), as a pool task sends it back.
@@ -2254,10 +2263,10 @@ def _decide_rows(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str,
                 dtopic = topic if rkind != "positive" else None
                 who = pick_who(values)  # the row's _DRAFT_FIELDS (a tuple): all that drafting reads of it
                 rec = dict(zip(_DRAFT_FIELDS, who))
-                draft = _unique_text(rec, rkind, dtopic, problem, settings, previous, memo)
+                draft, variant = _unique_variant(rec, rkind, dtopic, problem, settings, previous, memo)
                 norm = _normalise(draft)
                 fresh = norm not in previous
-                redo = (norm, fresh, rkind, dtopic, problem, who if fresh else None)
+                redo = (norm, fresh, rkind, dtopic, problem, who if fresh else None, variant)
                 lint, blocked = _draft_lint(draft, rec, not fresh, settings)
                 previous.add(norm)
                 mode = modes[platform] if platform in modes else modes.setdefault(
@@ -2344,22 +2353,41 @@ def _unique_draft(rec: dict[str, Any], kind: str, topic: str | None, problem: st
 
 def _unique_text(rec: dict[str, Any], kind: str, topic: str | None, problem: str | None,
                  settings: ReplySettings, previous: set[str], memo: _DraftMemo | None = None,
-                 learn: bool = True, keep: bool = True) -> str:
-    """:func:`_unique_draft`'s draft without its lint (:func:`_draft_lint` gives that)."""
-    draft = ""
+                 learn: bool = True, keep: bool = True, start: int = 0) -> str:
+    """:func:`_unique_draft`'s draft without its lint (:func:`_draft_lint` gives that). ``start``: see
+    :func:`_unique_variant`."""
+    return _unique_variant(rec, kind, topic, problem, settings, previous, memo, learn, keep, start)[0]
+
+
+def _unique_variant(rec: dict[str, Any], kind: str, topic: str | None, problem: str | None,
+                    settings: ReplySettings, previous: set[str], memo: _DraftMemo | None = None,
+                    learn: bool = True, keep: bool = True, start: int = 0) -> tuple[str, int]:
+    """:func:`_unique_text`'s draft and the variant the search stopped at (the first whose draft the page lacks;
+    :data:`DRAFT_VARIANTS` when every variant's draft is on the page: the draft is then the last variant's).
+    ``start``: the caller knows the drafts of variants ``0 .. start - 1`` are all on ``previous`` (e.g. a smaller
+    page that ``previous`` holds had them), so the search begins there; the draft is the same as from 0.
+
+    >>> page = set()
+    >>> d, v = _unique_variant({"review_id": "R1", "platform": "google"}, "positive", None, None, ReplySettings(), page)
+    >>> v, page.add(_normalise(d)), _unique_variant({"review_id": "R1", "platform": "google"}, "positive", None, None,
+    ...                                             ReplySettings(), page, start=1)[1]
+    (0, None, 1)
+    """
     ctx = _draft_context(rec, kind, topic, problem, settings, memo)  # = draft_reply(..., variant=v), built once
     space = ctx.space
     if space is not None and space.spent(previous):
-        draft = ctx.text(DRAFT_VARIANTS - 1)  # every variant's draft is on the page: the loop ends on the last
-    else:
-        for variant in range(DRAFT_VARIANTS):
-            draft = ctx.text(variant)
-            if _normalise(draft) not in previous:
-                break
-        else:
-            if space is not None and learn:
-                space.update(ctx, previous, keep)
-    return draft
+        # every variant's draft is on the page: the loop ends on the last
+        return ctx.text(DRAFT_VARIANTS - 1), DRAFT_VARIANTS
+    draft = ""
+    for variant in range(start, DRAFT_VARIANTS):
+        draft = ctx.text(variant)
+        if _normalise(draft) not in previous:
+            return draft, variant
+    if start >= DRAFT_VARIANTS:
+        draft = ctx.text(DRAFT_VARIANTS - 1)
+    if space is not None and learn:
+        space.update(ctx, previous, keep)
+    return draft, DRAFT_VARIANTS
 
 
 def _draft_lint(draft: str, rec: Mapping[str, Any], on_page: bool, settings: ReplySettings) -> tuple[str, bool]:
