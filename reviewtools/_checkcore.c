@@ -209,7 +209,7 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
      * the literals with a class in tables of their own, looked at only where a word can start (after a row's
      * start or a byte other than an ASCII letter or digit: both classes hold no such byte) */
     Py_ssize_t pos = 0;
-    int has1 = 0, has3 = 0, bounded = 0, has3b = 0, short_cls = 0;
+    int has1 = 0, has3 = 0, bounded = 0, has3b = 0, short_cls = 0, unbounded = 0;
     uint64_t all = 0;
     unsigned char alnum[256];
     for (int c = 0; c < 256; c++) alnum[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -226,6 +226,7 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
         int b = L.cls[k] >= 0;
         all |= bit;
         bounded |= b;
+        unbounded |= !b;
         if (len <= 2 && b) {
             first[p[0]] |= 32; /* a 1-2 byte literal with a class may start here */
             next[k] = head1[p[0]];
@@ -300,6 +301,25 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
             if (bounded) {
                 for (Py_ssize_t i = 0; i < cnt; i++)
                     starts_at |= (uint64_t)!alnum[p + i == a ? 0 : p[i - 1]] << i;
+            }
+            if (!unbounded) { /* every literal has a class: only the word starts are read, each probe as below */
+                p += cnt;
+                while (starts_at) {
+                    const unsigned char *q = base + CTZ64(starts_at);
+                    starts_at &= starts_at - 1;
+                    uint32_t v = load4(q);
+                    unsigned t = pair[hash_bits(v, BP)] | pair3[hash_bits(LOW3(v, q), BP3)] | first[q[0]];
+                    if (t & 2) {
+                        uint32_t h = hash_bits(v, B4);
+                        if (bm4b[h >> 6] >> (h & 63) & 1) found = walk_key(&L, head4b[h], found, q, a, e, v, 4);
+                    }
+                    if (t & 16) {
+                        uint32_t h3 = hash_bits(LOW3(v, q), B3);
+                        if (bm3b[h3 >> 6] >> (h3 & 63) & 1) found = walk_key(&L, head3b[h3], found, q, a, e, LOW3(v, q), 3);
+                    }
+                    if (t & 32) found = walk(&L, head1[q[0]], found, q, a, e);
+                }
+                continue;
             }
             unsigned char tb[64];
             for (Py_ssize_t i = 0; i < cnt; i++) {

@@ -2765,6 +2765,31 @@ class _Batch:
 
         return self.memo(("refine", view, rows.tobytes(), patterns), make)
 
+    def literal_in(self, view: str, rows: np.ndarray, pattern: str, fallback: str) -> np.ndarray:
+        """``rows`` narrowed to those whose ``view`` matches ``pattern``, which :func:`_literal_form` reads, by
+        the native literal scan of those rows' bytes only (``_checkcore.literal_rows`` on a copy of them; not
+        part of the whole-view pass); without that module, :meth:`refine` by the RE2 ``fallback``. The caller
+        makes ``pattern`` hold wherever ``fallback`` does (the rows may differ: only a superset is asked for)."""
+        core = _literal_core()
+        plan = None if core is None else _literal_plan((pattern,))
+        if plan is None:
+            return self.refine(view, rows, (fallback,))
+
+        def make() -> np.ndarray:
+            import pyarrow as pa
+
+            idx = np.flatnonzero(rows)
+            out = np.zeros(self.n, dtype=bool)
+            if len(idx):
+                data, offsets = _arrow_bytes(self.array(view).take(pa.array(idx)))
+                blob, lens, bits, cls, _ = plan
+                masks = np.zeros(len(idx), dtype=np.uint64)
+                core.literal_rows(data, offsets, blob, lens, bits, cls, _LITERAL_EDGE_BYTES, masks)
+                out[idx[masks != 0]] = True
+            return out
+
+        return self.memo(("literal_in", view, rows.tobytes(), pattern), make)
+
     def _scanned(self, view: str) -> dict[str, np.ndarray]:
         """Per pattern of the plan's ``view``, the rows where it may match: the plain literal alternations by
         one native pass (:meth:`_native`: exactly the rows holding one of the literals), the other patterns
@@ -3159,9 +3184,12 @@ def _pre_address(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.
     # The suffix follows whitespace (``\s+``: an ASCII space character or a non-ASCII one) and ends at ``\b``
     # (next comes no ASCII letter, digit or underscore, or the field ends: the NUL between title and text).
     # On those rows only, the whole address pattern read as RE2 (:func:`_re2_address`).
+    # The native literal scan of those rows reads the suffixes as words (``_LITERAL_EDGES[0]`` both sides: a
+    # superset, as any byte but an ASCII letter or digit, or the row's start, may come before), RE2 without it.
     suffixes = _STREET_SUFFIX[3:-1].split("|")
     pattern = f"(?:{_re2_class(_ASCII_SPACE)}|[^\\x{{00}}-\\x{{7f}}])(?:{'|'.join(suffixes)})(?:[^A-Za-z0-9_]|$)"
-    rows = batch.refine("joined", batch.has_byte("joined", _ASCII_DIGITS, "[0-9]"), (pattern,))
+    words = f"(?:^|{_LITERAL_EDGES[0][0]})(?:{'|'.join(suffixes)})(?:{_LITERAL_EDGES[0][0]}|$)"
+    rows = batch.literal_in("joined", batch.has_byte("joined", _ASCII_DIGITS, "[0-9]"), words, pattern)
     return batch.refine("joined", rows, (_re2_address(),))
 
 
