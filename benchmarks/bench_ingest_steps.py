@@ -7,7 +7,12 @@ Steps (``off`` -> ``on``):
 - ``parse``: the CSV parse (``_read_csv``) with pyarrow checking every value's UTF-8 -> trusting the file's check
   (``valid_utf8``);
 - ``strip_need``: which values the stripped columns must trim, numpy (``REVIEWTOOLS_PURE_PYTHON=1``) -> C;
-- ``duplicates``: ``_duplicates`` on one thread -> the content candidates on a second thread (``DUP_THREAD``).
+- ``duplicates``: ``_duplicates`` on one thread -> the content candidates on a second thread (``DUP_THREAD``);
+- ``id_duplicates``: ``_id_duplicates`` with its content compared by ``hash_pandas_object`` of every column's rows
+  and ``groupby(...).transform("nunique")`` (up to fee56bc, kept here) -> by exact codes (``_content_codes``,
+  ``_group_differs``) of the key and content columns' rows only.
+
+``--steps`` picks some of them (all by default).
 
 Prints process CPU (all threads) and the calling thread's CPU (``time.thread_time``: what a second core cannot
 take over) of each.
@@ -56,6 +61,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("file", type=Path)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--steps", nargs="+", help="the steps to time (default: all)")
     args = ap.parse_args()
     print(f"code: {Path(reviewtools.__file__).parent}")
     data = args.file.read_bytes()
@@ -84,8 +90,11 @@ def main() -> int:
                   lambda: ingest._read_csv(data, "utf-8", sep, quoting, valid_utf8=True)),
         "strip_need": (lambda: _pure(strip_need), strip_need),
         "duplicates": (lambda: dups(False), lambda: dups(True)),
+        "id_duplicates": (lambda: _hashed_id_duplicates(frame), lambda: ingest._id_duplicates(frame)),
     }
     for name, (off, on) in steps.items():
+        if args.steps and name not in args.steps:
+            continue
         got: dict[str, list[tuple[float, float]]] = {"off": [], "on": []}
         for i in range(args.rounds):
             for side in ("off", "on") if i % 2 == 0 else ("on", "off"):
@@ -97,6 +106,35 @@ def main() -> int:
                         f"calling thread min {min(main_):.3f} median {np.median(main_):.3f}")
         print(f"{name:11s} " + " | ".join(line) + f"  (load {os.getloadavg()[0]:.1f})", flush=True)
     return 0
+
+
+def _hashed_id_duplicates(frame):
+    """``ingest._id_duplicates`` up to fee56bc: every column's rows of the repeated ids, their content hashed."""
+    import pandas as pd
+
+    key = ["platform", "review_id"]
+    first, multi_np = ingest._id_repeats(frame["platform"], frame["review_id"])
+    dup = pd.Series(~first, index=frame.index)
+    conflict = pd.Series(False, index=frame.index)
+    if not multi_np.any():
+        return dup, conflict
+    sub = ingest._rows(frame, multi_np)
+    cols = [c for c in sub.columns if c not in ingest._NOT_CONTENT]
+    content = pd.util.hash_pandas_object(sub[cols], index=False)
+    differs = content.groupby([sub["platform"], sub["review_id"]]).transform("nunique").to_numpy() > 1
+    if not differs.any():
+        return dup, conflict
+    g = sub[differs]
+    newest = g.sort_values("created_at", kind="stable").duplicated(subset=key, keep="last")
+    dup.loc[g.index] = newest.reindex(g.index)
+    kept = g.loc[~newest.reindex(g.index)]
+    kept_hash = pd.Series(content.loc[kept.index].to_numpy(),
+                          index=pd.MultiIndex.from_frame(kept[key].astype(object)))
+    mine = pd.MultiIndex.from_frame(g[key].astype(object))
+    conflict.loc[g.index] = dup.loc[g.index].to_numpy() & (
+        content.loc[g.index].to_numpy() != kept_hash.reindex(mine).to_numpy()
+    )
+    return dup, conflict
 
 
 def _pure(fn) -> None:
