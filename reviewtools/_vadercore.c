@@ -2215,6 +2215,12 @@ done:
 
 /* ------------------------------------------------------------------------------------- sentences */
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#define HAS(sp, ch, bit) (((sp)->cls[(ch)] & (sp)->bit) != 0)
+
 /* The class bits of reviewtools.sentiment's splitter for one ASCII character, from its table (passed in). */
 typedef struct {
     const uint16_t *cls;   /* 128 entries */
@@ -2227,7 +2233,68 @@ typedef struct {
     unsigned char *ab_len;
     long *ab_val;
     size_t ab_mask;
+    /* the bytes of the nl and t classes (split_find): their count, 0 when none, -1 when more than 4 (the byte
+     * loop then); under SSE2 each byte broadcast to a vector (the set padded with its first byte) */
+    int n_nl, n_t;
+#ifdef __SSE2__
+    __m128i v_nl[4], v_t[4];
+#endif
 } Splitter;
+
+/* Collect the bytes of the class bit of sp's table into n (-1 when more than 4) and, under SSE2, v. */
+static void
+splitter_byte_set(const Splitter *sp, unsigned bit, int *n
+#ifdef __SSE2__
+                  , __m128i *v
+#endif
+)
+{
+    unsigned char set[4] = {0, 0, 0, 0};
+    int k = 0;
+    for (int ch = 0; ch < 128; ch++) {
+        if (!(sp->cls[ch] & bit)) continue;
+        if (k == 4) { *n = -1; return; }
+        set[k++] = (unsigned char)ch;
+    }
+    *n = k;
+    (void)set;
+#ifdef __SSE2__
+    for (int j = 0; j < 4; j++) v[j] = _mm_set1_epi8((char)set[j < k ? j : 0]);
+#endif
+}
+
+/* The first i in [i, end) whose byte x[i] has the class bit (n, v: its byte set, splitter_byte_set), else end.
+ * len is x's length: 16-byte loads stay inside it (a block may reach past end; its bits there are dropped). */
+static inline Py_ssize_t
+split_find(const Splitter *sp, const unsigned char *x, Py_ssize_t i, Py_ssize_t end, Py_ssize_t len,
+           unsigned bit, int n
+#ifdef __SSE2__
+           , const __m128i *v
+#endif
+)
+{
+    if (n == 0) return end < i ? i : end;
+#ifdef __SSE2__
+    if (n > 0) {
+        while (i < end && i + 16 <= len) {
+            __m128i b = _mm_loadu_si128((const __m128i *)(x + i));
+            __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, v[0]), _mm_cmpeq_epi8(b, v[1])),
+                                     _mm_or_si128(_mm_cmpeq_epi8(b, v[2]), _mm_cmpeq_epi8(b, v[3])));
+            unsigned mask = (unsigned)_mm_movemask_epi8(m);
+            if (end - i < 16) mask &= (1u << (end - i)) - 1u;
+            if (mask) return i + __builtin_ctz(mask);
+            i += 16;
+        }
+    }
+#endif
+    while (i < end && !(sp->cls[x[i]] & bit)) i++;
+    return i;
+}
+#ifdef __SSE2__
+#define SPLIT_FIND(sp, x, i, end, len, which) split_find(sp, x, i, end, len, (sp)->which, (sp)->n_##which, (sp)->v_##which)
+#else
+#define SPLIT_FIND(sp, x, i, end, len, which) split_find(sp, x, i, end, len, (sp)->which, (sp)->n_##which)
+#endif
 
 static void
 splitter_unpack(Splitter *sp)
@@ -2284,7 +2351,6 @@ splitter_pack(Splitter *sp)
 }
 
 
-#define HAS(sp, ch, bit) (((sp)->cls[(ch)] & (sp)->bit) != 0)
 
 /* reviewtools.sentiment._boundary for an ASCII line [ls, le) of x: whether the terminator [s, e) ends the
  * sentence that began at sent (all absolute positions). 1 yes, 0 no, -1 error. */
@@ -2411,14 +2477,13 @@ split_one(const Splitter *sp, const unsigned char *x, Py_ssize_t len, int64_t ow
     Py_ssize_t ls = 0;
     while (ls < len) {
         if (HAS(sp, x[ls], nl)) { ls++; continue; }
-        Py_ssize_t le = ls;
-        while (le < len && !HAS(sp, x[le], nl)) le++;
+        Py_ssize_t le = SPLIT_FIND(sp, x, ls, len, len, nl);
         /* the line [ls, le): terminators in order, pieces between the accepted ones */
         Py_ssize_t sent = ls, i = ls;
         for (;;) {
             Py_ssize_t a, b;
             int last = 0;
-            while (i < le && !HAS(sp, x[i], t)) i++;
+            i = SPLIT_FIND(sp, x, i, le, len, t);
             if (i < le) {
                 Py_ssize_t s = i, e = i;
                 while (e < le && HAS(sp, x[e], t)) e++;
@@ -2479,6 +2544,13 @@ vc_split_ascii(PyObject *module, PyObject *args)
     sp.cls = (const uint16_t *)bc.buf;
     sp.opener = (const uint16_t *)bo.buf;
     sp.abbreviations = abbreviations;
+#ifdef __SSE2__
+    splitter_byte_set(&sp, sp.nl, &sp.n_nl, sp.v_nl);
+    splitter_byte_set(&sp, sp.t, &sp.n_t, sp.v_t);
+#else
+    splitter_byte_set(&sp, sp.nl, &sp.n_nl);
+    splitter_byte_set(&sp, sp.t, &sp.n_t);
+#endif
     if (splitter_pack(&sp) < 0) goto done;
     left = PyList_New(0);
     if (!left) goto done;
