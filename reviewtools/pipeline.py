@@ -1104,26 +1104,41 @@ def _days_parts(days: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     timestamps with a time of day are nearly all distinct)."""
     pts, at, why = _days_coded(days)
     pieces = np.empty(len(why), dtype=object)
-    pieces[:] = why
+    pieces[:] = why.to_pylist()
     return pts, pieces[at]
 
 
-def _days_coded(days: pd.Series) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """:func:`_days_parts` as ``(points per row, piece code per row, piece per code)``: the points by
-    the scalar expression once per distinct value, the pieces' numbers by :func:`_fixed_coded`, each piece made
-    once per distinct pair of texts."""
+def _days_coded(days: pd.Series) -> tuple[np.ndarray, np.ndarray, pa.Array]:
+    """:func:`_days_parts` as ``(points per row, piece code per row, piece per code)`` (the pieces a large_string
+    Arrow array): the points by the scalar expression once per distinct value, the pieces' numbers by
+    :func:`_fixed_coded` (of the known days only: an unknown day's piece has no number), each piece joined by
+    Arrow once per distinct pair of texts."""
     codes, first = _distinct(days)
-    u = days.iloc[first].tolist()
-    pts = [0.0 if d != d else RECENCY_POINTS * 0.5 ** (d / RECENCY_HALF_LIFE_DAYS) for d in u]
-    d_txt, d_at = _fixed_coded(np.array(u, dtype=np.float64), 0)
-    p_txt, p_at = _fixed_coded(np.array(pts, dtype=np.float64), 1)
-    pair, pair_first = _distinct(pd.Series(d_at * len(p_txt) + p_at, copy=False))
-    why = []
-    for j in pair_first.tolist():
-        d = u[j]
-        why.append("date unknown (+0)" if d != d else d_txt[d_at[j]] + " days before the newest review (+"
-                   + p_txt[p_at[j]] + ")")
-    return np.array(pts, dtype="float64")[codes], pair[codes], why
+    u_arr = days.to_numpy(dtype=np.float64, na_value=np.nan)[first]
+    u = u_arr.tolist()
+    pts = np.array([0.0 if d != d else RECENCY_POINTS * 0.5 ** (d / RECENCY_HALF_LIFE_DAYS) for d in u],
+                   dtype="float64")
+    known = u_arr == u_arr
+    d_at = np.zeros(len(u), dtype=np.int64)
+    p_at = np.zeros(len(u), dtype=np.int64)
+    d_txt, d_at[known] = _fixed_coded(u_arr[known], 0)
+    p_txt, p_at[known] = _fixed_coded(pts[known], 1)
+    # one code per distinct (days text, points text), unknown days one code of their own (-1 for both texts)
+    pair_key = np.where(known, d_at * (len(p_txt) + 1) + p_at, -1)
+    pair, pair_first = _distinct(pd.Series(pair_key, copy=False))
+    fk = known[pair_first]
+
+    def text(got: list[str], at: np.ndarray) -> pa.Array:
+        return pa.array(got, type=pa.large_string()).take(pa.array(at[pair_first]))
+
+    def lit(v: str) -> pa.Scalar:
+        return pa.scalar(v, type=pa.large_string())
+
+    why = pc.binary_join_element_wise(text(d_txt or [""], d_at), lit(" days before the newest review (+"),
+                                      text(p_txt or [""], p_at), lit(")"), lit(""))
+    if not fk.all():
+        why = pc.if_else(pa.array(fk), why, lit("date unknown (+0)"))
+    return pts[codes], pair[codes], why
 
 
 def _round1(x: float, digits: str) -> float:
@@ -1156,7 +1171,14 @@ def _days_before(created: pd.Series, ref: Any) -> pd.Series:
     per_second = _TICKS_PER_SECOND[np.datetime_data(delta.dtype)[0]]
     # Timedelta.total_seconds() is the correctly rounded ticks / per_second (Python's int true division; a float64
     # division of the converted ticks differs by an ulp beyond 2**53 ticks), then the same float operations
-    seconds = np.array([t / per_second for t in ticks[known].tolist()], dtype="float64")
+    # a whole number of seconds below 2**53 is exact in float64 (its true division by per_second is that number);
+    # the other ticks (sub-second, or huge) are divided by Python
+    t_known = ticks[known]
+    whole, frac = np.divmod(t_known, per_second)
+    seconds = whole.astype(np.float64)
+    odd = np.flatnonzero((frac != 0) | (np.abs(whole) >= 2**53))
+    if len(odd):
+        seconds[odd] = [t / per_second for t in t_known[odd].tolist()]
     out[known] = np.maximum(0.0, seconds / 86400)
     return pd.Series(out, copy=False)
 
