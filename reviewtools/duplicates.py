@@ -999,7 +999,11 @@ def _native_join(t_rank: np.ndarray, off: np.ndarray, n_prefix: np.ndarray, size
     probed later is at least as large, so a near pair shares at least ``ceil(2t / (1 + t) * |y|)`` shingles),
     which cuts the pair occurrences counted at 1M from 68M to 38M. The numpy path's final Jaccard test is
     applied in C too (the same float division), so only near pairs come back; the caller's test keeps the rest
-    identical. Same pairs, same order, same overlaps as the numpy path (tests compare the two).
+    identical. Before its merge a candidate must also pass a bucket bound: each text's shared ranks counted by
+    ``rank % 16`` (4 bits a bucket, 15 meaning 15 or more), and the sum over buckets of the smaller count (no
+    bound where both are saturated) is at least the pair's overlap; at 1M it drops 1.59M of the 2.63M pairs
+    that passed the prefix-count bound, none of them near. Same pairs, same order, same overlaps as the numpy
+    path (tests compare the two, and a brute-force join on rows exactly at the threshold).
     """
     i64 = np.int64
     got = np.frombuffer(_dupcore.join(
