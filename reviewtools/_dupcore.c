@@ -102,8 +102,8 @@ typedef struct {
 /* a candidate pair that passed the prefix-count bound, waiting for its merge: the probe loop keeps MERGE_AHEAD
    of them in a ring and merges the oldest as it adds one, so both rows are fetched while others are worked on
    (a probe rarely has more than one survivor: the prefetch within one probe's candidates came too late). At 1M
-   2.63M pairs pass the prefix-count bound, 1.59M of them are dropped by the bucket bound, and of the 1.04M
-   queued about 0.78M give up in the merge. */
+   2.63M pairs pass the prefix-count bound, 1.57M of them are dropped by the bucket bound, and of the 1.06M
+   queued about 0.8M give up in the merge. */
 #define MERGE_AHEAD 16
 typedef struct {
     const uint32_t *a, *b;

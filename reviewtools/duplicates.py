@@ -1001,7 +1001,7 @@ def _native_join(t_rank: np.ndarray, off: np.ndarray, n_prefix: np.ndarray, size
     applied in C too (the same float division), so only near pairs come back; the caller's test keeps the rest
     identical. Before its merge a candidate must also pass a bucket bound: each text's shared ranks counted by
     ``rank % 16`` (4 bits a bucket, 15 meaning 15 or more), and the sum over buckets of the smaller count (no
-    bound where both are saturated) is at least the pair's overlap; at 1M it drops 1.59M of the 2.63M pairs
+    bound where both are saturated) is at least the pair's overlap; at 1M it drops 1.57M of the 2.63M pairs
     that passed the prefix-count bound, none of them near. Same pairs, same order, same overlaps as the numpy
     path (tests compare the two, and a brute-force join on rows exactly at the threshold).
     """
