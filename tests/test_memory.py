@@ -54,7 +54,7 @@ def _pandas_csv(data: bytes, sep: str = ",", quoting: int = csv.QUOTE_MINIMAL):
     """The pandas path of ``_read_csv`` (what the fast path must equal), or the exception it raises."""
     real = ingest._read_csv_arrow
     try:
-        ingest._read_csv_arrow = lambda *a: None  # type: ignore[assignment]
+        ingest._read_csv_arrow = lambda *a, **k: None  # type: ignore[assignment]
         return ingest._read_csv(data, "utf-8", sep, quoting)
     finally:
         ingest._read_csv_arrow = real  # type: ignore[assignment]
@@ -82,7 +82,7 @@ def test_arrow_csv_declines_what_pandas_reads_differently() -> None:
 @pytest.mark.parametrize("path", GOLDEN_CSV, ids=[p.parent.name + "/" + p.name for p in GOLDEN_CSV])
 def test_read_reviews_same_with_and_without_arrow_reader(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fast = ingest.read_reviews(path)
-    monkeypatch.setattr(ingest, "_read_csv_arrow", lambda *a: None)
+    monkeypatch.setattr(ingest, "_read_csv_arrow", lambda *a, **k: None)
     slow = ingest.read_reviews(path)
     assert_frame_equal(fast.reviews, slow.reviews, check_exact=True)
     assert_frame_equal(fast.rejects, slow.rejects, check_exact=True)
