@@ -864,7 +864,172 @@ done:
     return res;
 }
 
+/* Byte classes of sentence_counts: SC_ALNUM an ASCII letter or digit; SC_SEP an ASCII byte that is not one nor _
+ * (it ends a piece); SC_END . ! ?; SC_NL \n; SC_NUL NUL. */
+enum { SC_ALNUM = 1, SC_SEP = 2, SC_END = 4, SC_NL = 8, SC_NUL = 16 };
+
+typedef struct {
+    uint64_t key; /* the word's first eight bytes, little-endian, zero-filled */
+    int32_t len;  /* 0: an empty slot */
+    int32_t k;
+} sc_slot_t;
+
+static inline size_t sc_hash(uint64_t key, int32_t len, int bits) {
+    return (size_t)(((key ^ (uint64_t)len) * 0x9E3779B97F4A7C15ull) >> (64 - bits));
+}
+
+/* sentence_counts(data, offsets, words, lens, pieces, anchored, longer): per row j (int64 outputs), with the row cut
+ * into segments:
+ *   anchored[j]: the segments, cut at the bytes . ! ? \n and NUL, that hold a maximal run of ASCII letters and
+ *     digits equal to one of words (cut by the int32 lens); not written when words is empty;
+ *   longer[j]: the segments, cut at . ! ? and \n, that end with . ! ? or at the row's end (not at a \n) and hold
+ *     at least `pieces` pieces with an ASCII letter or digit, the pieces cut at the ASCII bytes other than
+ *     letters, digits and _; not written when pieces < 1.
+ * reviewtools.rules._sentence_words proves these bounds (an upper one on the seller-feedback detector's anchored
+ * sentences, a lower one on its longer sentences) from _sentences and _ANCHOR_TOKEN. */
+static PyObject *py_sentence_counts(PyObject *self, PyObject *args) {
+    (void)self;
+    Py_buffer bd, bo, bw, bl, ba, bn;
+    int pieces;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*iw*w*", &bd, &bo, &bw, &bl, &pieces, &ba, &bn)) return NULL;
+    PyObject *res = NULL;
+    sc_slot_t *table = NULL;
+    Py_ssize_t *starts = NULL;
+    Py_ssize_t n = bo.len / (Py_ssize_t)sizeof(int64_t) - 1;
+    Py_ssize_t nw = bl.len / (Py_ssize_t)sizeof(int32_t);
+    if (n < 0 || check_buffer(&bo, n + 1, sizeof(int64_t), "offsets") < 0
+        || check_buffer(&bl, nw, sizeof(int32_t), "lens") < 0
+        || check_buffer(&ba, n, sizeof(int64_t), "anchored") < 0
+        || check_buffer(&bn, n, sizeof(int64_t), "longer") < 0) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "offsets must hold at least one value");
+        goto done;
+    }
+    const unsigned char *data = (const unsigned char *)bd.buf, *words = (const unsigned char *)bw.buf;
+    const int64_t *offsets = (const int64_t *)bo.buf;
+    const int32_t *lens = (const int32_t *)bl.buf;
+    int64_t *anchored = (int64_t *)ba.buf, *longer = (int64_t *)bn.buf;
+    for (Py_ssize_t j = 0; j <= n; j++) {
+        if (offsets[j] < 0 || offsets[j] > bd.len || (j && offsets[j] < offsets[j - 1])) {
+            PyErr_SetString(PyExc_ValueError, "offsets must be ascending and inside data");
+            goto done;
+        }
+    }
+    Py_ssize_t total = 0;
+    for (Py_ssize_t k = 0; k < nw; k++) {
+        if (lens[k] < 0) {
+            PyErr_SetString(PyExc_ValueError, "lens must not be negative");
+            goto done;
+        }
+        total += lens[k];
+    }
+    if (total != bw.len) {
+        PyErr_SetString(PyExc_ValueError, "lens must add up to the words' bytes");
+        goto done;
+    }
+    unsigned char cls[256];
+    for (int c = 0; c < 256; c++) {
+        int an = (unsigned)((c | 0x20) - 'a') < 26 || (unsigned)(c - '0') < 10;
+        cls[c] = (unsigned char)(an ? SC_ALNUM : (c < 0x80 && c != '_') ? SC_SEP : 0);
+        if (c == '.' || c == '!' || c == '?') cls[c] |= SC_END;
+        if (c == '\n') cls[c] |= SC_NL;
+        if (c == 0) cls[c] |= SC_NUL;
+    }
+    /* the words, by (first eight bytes, length); empty words never equal a run */
+    int bits = 4;
+    while (((size_t)1 << bits) < (size_t)nw * 4) bits++;
+    size_t tsize = (size_t)1 << bits;
+    table = (sc_slot_t *)calloc(tsize, sizeof(sc_slot_t));
+    starts = (Py_ssize_t *)malloc(((size_t)nw + 1) * sizeof(Py_ssize_t));
+    if (table == NULL || starts == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    {
+        Py_ssize_t at = 0;
+        for (Py_ssize_t k = 0; k < nw; k++) {
+            starts[k] = at;
+            if (lens[k] > 0) {
+                uint64_t key = 0;
+                for (int32_t i = 0; i < lens[k] && i < 8; i++) key |= (uint64_t)words[at + i] << (8 * i);
+                size_t s = sc_hash(key, lens[k], bits);
+                while (table[s].len) s = (s + 1) & (tsize - 1);
+                table[s].key = key;
+                table[s].len = lens[k];
+                table[s].k = (int32_t)k;
+            }
+            at += lens[k];
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t j = 0; j < n; j++) {
+        const unsigned char *p = data + offsets[j], *e = data + offsets[j + 1];
+        if (nw) {
+            int64_t count = 0;
+            int has = 0;
+            int32_t len = 0;
+            uint64_t key = 0;
+            for (const unsigned char *q = p;; q++) {
+                unsigned t = q < e ? cls[*q] : SC_NUL;
+                if (t & SC_ALNUM) {
+                    if (len < 8) key |= (uint64_t)*q << (8 * len);
+                    len++;
+                    continue;
+                }
+                if (len) { /* a maximal run [q - len, q) */
+                    if (!has) {
+                        for (size_t s = sc_hash(key, len, bits); table[s].len; s = (s + 1) & (tsize - 1)) {
+                            if (table[s].key == key && table[s].len == len
+                                && (len <= 8 || memcmp(words + starts[table[s].k] + 8, q - len + 8,
+                                                       (size_t)(len - 8)) == 0)) {
+                                has = 1;
+                                break;
+                            }
+                        }
+                    }
+                    len = 0;
+                    key = 0;
+                }
+                if (t & (SC_END | SC_NL | SC_NUL)) {
+                    count += has;
+                    has = 0;
+                }
+                if (q >= e) break;
+            }
+            anchored[j] = count;
+        }
+        if (pieces >= 1) {
+            int64_t count = 0, got = 0;
+            unsigned alnum = 0;
+            for (const unsigned char *q = p; q < e; q++) {
+                unsigned t = cls[*q];
+                unsigned sep = (t >> 1) & 1u;
+                got += alnum & sep;                         /* a separator ends a piece */
+                alnum = (alnum & (sep ^ 1u)) | (t & SC_ALNUM);
+                count += (t >> 2) & (unsigned)(got >= pieces); /* . ! ? end a segment */
+                got = (t & (SC_END | SC_NL)) ? 0 : got;
+            }
+            longer[j] = count + (got + alnum >= pieces);
+        }
+    }
+    Py_END_ALLOW_THREADS
+    res = Py_NewRef(Py_None);
+done:
+    free(table);
+    free(starts);
+    PyBuffer_Release(&bd);
+    PyBuffer_Release(&bo);
+    PyBuffer_Release(&bw);
+    PyBuffer_Release(&bl);
+    PyBuffer_Release(&ba);
+    PyBuffer_Release(&bn);
+    return res;
+}
+
 static PyMethodDef methods[] = {
+    {"sentence_counts", py_sentence_counts, METH_VARARGS,
+     "sentence_counts(data, offsets, words, lens, pieces, anchored, longer): per row, the segments (cut at .!?\\n "
+     "NUL) holding an ASCII alnum run equal to a word, and the segments (cut at .!?\\n, ending at .!? or the row's "
+     "end) holding at least pieces ASCII-alnum pieces."},
     {"ws_literal_rows", py_ws_literal_rows, METH_VARARGS,
      "ws_literal_rows(data, offsets, rows, lits, lens, words, bits, nwords, req, alt_bits, out): OR into out[j], j in "
      "rows, the alt_bits of each alternative whose req words of literal bits are all found in row j with its "

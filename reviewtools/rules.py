@@ -2890,6 +2890,28 @@ class _Batch:
 
         return self.memo(("count_in", view, rows.tobytes(), pattern), make)
 
+    def sentence_counts(self, view: str, rows: np.ndarray, words: tuple[str, ...] | None) -> np.ndarray:
+        """Per row of ``rows`` (0 on the others), ``_checkcore.sentence_counts`` of ``view``: with ``words``
+        the segments holding one of them as a run of ASCII letters and digits, without them the segments
+        holding more than SELLER_FEEDBACK_FILLER_WORDS pieces (see :func:`_sentence_words`)."""
+        def make() -> np.ndarray:
+            import pyarrow as pa
+
+            idx = np.flatnonzero(rows)
+            out = np.zeros(self.n, dtype=np.int64)
+            if len(idx):
+                data, offsets = _arrow_bytes(self.array(view).take(pa.array(idx)))
+                got = np.zeros(len(idx), dtype=np.int64)
+                blob = "".join(words or ()).encode("ascii")
+                lens = np.asarray([len(w) for w in words or ()], dtype=np.int32)
+                pieces = 0 if words else SELLER_FEEDBACK_FILLER_WORDS + 1
+                _literal_core().sentence_counts(data, offsets, blob, lens, pieces,
+                                                got if words else np.zeros(len(idx), dtype=np.int64), got)
+                out[idx] = got
+            return out
+
+        return self.memo(("sentence_counts", view, rows.tobytes(), words), make)
+
     def has_byte(self, view: str, table: np.ndarray, pattern: str) -> np.ndarray:
         """Rows whose ``view`` holds an ASCII byte ``table`` marks, i.e. matches the RE2 class ``pattern`` of
         those bytes: the byte count (one C pass, shared with other prefilters) with the native core, else RE2."""
@@ -3115,10 +3137,50 @@ def _pre_seller_feedback(batch: _Batch, rule: Rule, competitors: tuple[str, ...]
     lowest = min(SELLER_FEEDBACK_MIXED_SHARE, SELLER_FEEDBACK_REMOVABLE_SHARE)
     changed = batch.case_changed()
     rows = sel.mask & ~changed
-    a_ub = batch.count_in("joined_low", rows, _re2_anchored_sentences(anchors))
-    l_lb = batch.count_in("text", rows, _re2_longer_sentence())
+    words = _sentence_words(anchors)
+    core = _literal_core()
+    if core is not None and words is not None and hasattr(core, "sentence_counts"):  # one C pass per view
+        a_ub = batch.sentence_counts("joined_low", rows, words)
+        l_lb = batch.sentence_counts("text", rows, None)
+    else:
+        a_ub = batch.count_in("joined_low", rows, _re2_anchored_sentences(anchors))
+        l_lb = batch.count_in("text", rows, _re2_longer_sentence())
     bounded = rows & ((a_ub < 1) | (a_ub < lowest * l_lb - _SHARE_SLACK))
     return sel._replace(mask=sel.mask & ~bounded)
+
+
+@functools.cache
+def _sentence_words(anchors: frozenset[str]) -> tuple[str, ...] | None:
+    r"""The anchors that can be a lower-cased token (:data:`_ANCHOR_TOKEN`, whole), sorted, for
+    ``_checkcore.sentence_counts``; None when one of them is not made of ASCII letters and digits only (the
+    counter reads tokens as runs of those; the RE2 counts serve then).
+
+    The counter's two numbers bound the detector's, on a row whose lower-casing keeps both fields' lengths
+    (``joined_low`` is then the fields' ``str.lower()`` joined by NUL):
+
+    * ``anchored`` (on ``joined_low``) >= its anchored sentences. Each lies inside one segment cut at
+      ``.!?\n`` (a ``_SENTENCE`` match holds none of them but its final ``[.!?]+``), a different segment
+      for each (one per run of non-``.!?\n`` characters at most) and not across the NUL between the fields;
+      its anchor token is a maximal ``[^\W_]+`` run, so the characters beside it are ``\W`` or ``_`` or the
+      field's edge (no ASCII letter or digit) and, the anchor being ASCII letters and digits, the token is a
+      maximal run of ASCII letters and digits that equals the anchor. A segment that holds such a run is
+      counted once, so every anchored sentence's segment is among those counted.
+    * ``longer`` (on ``text``) <= its sentences of more than SELLER_FEEDBACK_FILLER_WORDS words. A segment cut
+      at ``.!?\n`` and ending with ``.!?`` or the text's end is one whole ``_SENTENCE`` match (the search
+      reaches its first character, and ``[.!?]+`` or ``$`` then holds), whose stripped text is a content
+      sentence when it holds an ASCII letter or digit. Cut at the ASCII characters that are not ``\w``, its
+      pieces holding an ASCII letter or digit each hold a ``\w+`` word of their own (``_`` and non-ASCII
+      characters only ever join a piece), so ``_WORDS`` finds at least as many words as such pieces.
+
+    >>> _sentence_words(frozenset({"box", "on-time", "Box"}))
+    ('Box', 'box')
+    >>> _sentence_words(frozenset({"envío"})) is None
+    True
+    """
+    kept = sorted(w for w in anchors if _ANCHOR_TOKEN.fullmatch(w))
+    if not all(w.isascii() and w.isalnum() for w in kept):
+        return None
+    return tuple(kept)
 
 
 #: Slack on the share bound's float product (A and L are whole numbers: no row is lost to rounding).
