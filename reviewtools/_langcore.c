@@ -585,6 +585,377 @@ done:
     return res;
 }
 
+/* ---- reviewtools.topics helpers (the per-review topics step; nothing above uses them) ---- */
+
+/* str equality without an error path for two str objects (pointer, then length/kind/bytes). */
+static int
+lc_str_eq(PyObject *a, PyObject *b)
+{
+    if (a == b) return 1;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(a);
+    if (n != PyUnicode_GET_LENGTH(b) || PyUnicode_KIND(a) != PyUnicode_KIND(b)) return 0;
+    return memcmp(PyUnicode_DATA(a), PyUnicode_DATA(b), (size_t)n * PyUnicode_KIND(a)) == 0;
+}
+
+static inline uint64_t
+lc_load8(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+/* A 64-bit hash of n bytes: four independent lanes over 32 bytes at a time (the multiplies overlap), then 8 at a
+   time, the tail as one little-endian integer, and a finaliser. Only a hash: equal values are found by memcmp. */
+static uint64_t
+lc_hash_bytes(const unsigned char *p, Py_ssize_t n)
+{
+    const uint64_t m1 = 0xff51afd7ed558ccdull, m2 = 0xc4ceb9fe1a85ec53ull;
+    uint64_t h0 = 0x9E3779B97F4A7C15ull ^ (uint64_t)n, h1 = 0x6a09e667f3bcc909ull, h2 = 0xbb67ae8584caa73bull,
+             h3 = 0x3c6ef372fe94f82bull;
+    Py_ssize_t k = 0;
+    for (; k + 32 <= n; k += 32) {
+        h0 = (h0 ^ lc_load8(p + k)) * m1;
+        h1 = (h1 ^ lc_load8(p + k + 8)) * m2;
+        h2 = (h2 ^ lc_load8(p + k + 16)) * m1;
+        h3 = (h3 ^ lc_load8(p + k + 24)) * m2;
+        h0 ^= h0 >> 29;
+        h1 ^= h1 >> 31;
+        h2 ^= h2 >> 27;
+        h3 ^= h3 >> 33;
+    }
+    uint64_t h = h0 ^ (h1 * m1) ^ (h2 * 0x9E3779B97F4A7C15ull) ^ (h3 * m2);
+    for (; k + 8 <= n; k += 8) {
+        h ^= lc_load8(p + k);
+        h *= m1;
+        h ^= h >> 32;
+    }
+    uint64_t t = 0;
+    for (Py_ssize_t j = n - 1; j >= k; j--) t = (t << 8) | p[j];
+    h ^= t;
+    h *= m2;
+    h ^= h >> 29;
+    h *= m1;
+    h ^= h >> 32;
+    return h;
+}
+
+/* topic_field_codes(chunks, wide, codes) -> (distinct, has_text): reviewtools.topics._field_codes' work on an
+ * Arrow string column's buffers. chunks: a list of (validity or None, offsets, data or None, offset, length),
+ * one per chunk of the column (offsets int64 when wide, else int32, indexed from the chunk's offset as Arrow
+ * does); a missing value reads as "" (fill_null(""), so it shares the code of any ""). codes: a writable int64
+ * buffer of the total length, given each row's code: the number of its value among the distinct values in order
+ * of first occurrence (what dictionary_encode numbers them). distinct: those values as str (UTF-8 decoded, as
+ * to_pylist gives them); has_text: bytes, 1 per distinct value with a character that is not whitespace
+ * (len(v) > 0 and not v.isspace()), else 0. */
+static PyObject *
+topic_field_codes(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *chunks;
+    int wide;
+    Py_buffer bcodes = {0};
+    if (!PyArg_ParseTuple(args, "O!pw*", &PyList_Type, &chunks, &wide, &bcodes)) return NULL;
+    PyObject *res = NULL, *distinct = NULL, *has = NULL;
+    Py_ssize_t *slot = NULL;                 /* hash table: distinct index + 1, 0 empty */
+    uint64_t *hashes = NULL;                 /* per distinct value */
+    const unsigned char **ptrs = NULL;
+    Py_ssize_t *lens = NULL;
+    Py_buffer bv = {0}, bo = {0}, bd = {0};
+    Py_ssize_t nchunks = PyList_GET_SIZE(chunks), total = 0;
+    for (Py_ssize_t c = 0; c < nchunks; c++) {
+        PyObject *ch = PyList_GET_ITEM(chunks, c);
+        if (!PyTuple_Check(ch) || PyTuple_GET_SIZE(ch) != 5) {
+            PyErr_SetString(PyExc_TypeError, "topic_field_codes: a chunk is (validity, offsets, data, offset, length)");
+            goto done;
+        }
+        Py_ssize_t len = PyLong_AsSsize_t(PyTuple_GET_ITEM(ch, 4));
+        if (len < 0) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "topic_field_codes: negative length");
+            goto done;
+        }
+        total += len;
+    }
+    if (bcodes.len != total * 8) {
+        PyErr_SetString(PyExc_ValueError, "topic_field_codes: codes must be int64, one per row");
+        goto done;
+    }
+    Py_ssize_t cap = 16;
+    while (cap < 2 * total) cap *= 2;
+    slot = PyMem_Calloc((size_t)cap, sizeof(Py_ssize_t));
+    hashes = PyMem_Malloc(sizeof(uint64_t) * (size_t)(total ? total : 1));
+    ptrs = PyMem_Malloc(sizeof(*ptrs) * (size_t)(total ? total : 1));
+    lens = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(total ? total : 1));
+    distinct = PyList_New(0);
+    if (!slot || !hashes || !ptrs || !lens || !distinct) {
+        if (!PyErr_Occurred()) PyErr_NoMemory();
+        goto done;
+    }
+    int64_t *codes = bcodes.buf;
+    Py_ssize_t row = 0, nd = 0;
+    static const unsigned char empty_bytes[1] = {0};
+    for (Py_ssize_t c = 0; c < nchunks; c++) {
+        PyObject *ch = PyList_GET_ITEM(chunks, c);
+        PyObject *ov = PyTuple_GET_ITEM(ch, 0), *oo = PyTuple_GET_ITEM(ch, 1), *od = PyTuple_GET_ITEM(ch, 2);
+        Py_ssize_t off = PyLong_AsSsize_t(PyTuple_GET_ITEM(ch, 3)), len = PyLong_AsSsize_t(PyTuple_GET_ITEM(ch, 4));
+        if (off < 0) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "topic_field_codes: negative offset");
+            goto done;
+        }
+        if ((ov != Py_None && PyObject_GetBuffer(ov, &bv, PyBUF_SIMPLE) < 0)
+            || PyObject_GetBuffer(oo, &bo, PyBUF_SIMPLE) < 0
+            || (od != Py_None && PyObject_GetBuffer(od, &bd, PyBUF_SIMPLE) < 0))
+            goto done;
+        Py_ssize_t w = wide ? 8 : 4;
+        if (len && (bo.len < (off + len + 1) * w || (bv.obj && bv.len * 8 < off + len))) {
+            PyErr_SetString(PyExc_ValueError, "topic_field_codes: buffers shorter than offset + length");
+            goto done;
+        }
+        const unsigned char *valid = bv.obj ? bv.buf : NULL, *data = bd.obj ? bd.buf : empty_bytes;
+        Py_ssize_t dlen = bd.obj ? bd.len : 0;
+        for (Py_ssize_t i = 0; i < len; i++, row++) {
+            Py_ssize_t k = off + i, a, b;
+            if (wide) {
+                a = (Py_ssize_t)((const int64_t *)bo.buf)[k];
+                b = (Py_ssize_t)((const int64_t *)bo.buf)[k + 1];
+            } else {
+                a = ((const int32_t *)bo.buf)[k];
+                b = ((const int32_t *)bo.buf)[k + 1];
+            }
+            if (valid && !(valid[k >> 3] >> (k & 7) & 1)) a = b = 0;  /* missing: "" */
+            if (a < 0 || b < a || b > dlen) {
+                PyErr_SetString(PyExc_ValueError, "topic_field_codes: offsets out of the data buffer");
+                goto done;
+            }
+            const unsigned char *p = a == b ? empty_bytes : data + a;
+            Py_ssize_t n = b - a;
+            uint64_t h = lc_hash_bytes(p, n);
+            Py_ssize_t s = (Py_ssize_t)(h & (uint64_t)(cap - 1)), code = -1;
+            while (slot[s]) {
+                Py_ssize_t d = slot[s] - 1;
+                if (hashes[d] == h && lens[d] == n && memcmp(ptrs[d], p, (size_t)n) == 0) { code = d; break; }
+                s = (s + 1) & (cap - 1);
+            }
+            if (code < 0) {
+                PyObject *str = PyUnicode_DecodeUTF8((const char *)p, n, "strict");
+                if (!str) goto done;
+                int bad = PyList_Append(distinct, str);
+                Py_DECREF(str);
+                if (bad) goto done;
+                code = nd++;
+                hashes[code] = h;
+                ptrs[code] = p;  /* the chunk's buffer: held by the caller's chunk list for this call */
+                lens[code] = n;
+                slot[s] = code + 1;
+            }
+            codes[row] = code;
+        }
+        if (bv.obj) PyBuffer_Release(&bv);
+        PyBuffer_Release(&bo);
+        if (bd.obj) PyBuffer_Release(&bd);
+    }
+    has = PyBytes_FromStringAndSize(NULL, nd);
+    if (!has) goto done;
+    char *hv = PyBytes_AS_STRING(has);
+    for (Py_ssize_t d = 0; d < nd; d++) {
+        PyObject *v = PyList_GET_ITEM(distinct, d);
+        int kind = PyUnicode_KIND(v);
+        const void *vd = PyUnicode_DATA(v);
+        Py_ssize_t n = PyUnicode_GET_LENGTH(v), j = 0;
+        while (j < n && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, vd, j))) j++;
+        hv[d] = j < n;
+    }
+    res = PyTuple_Pack(2, distinct, has);
+done:
+    if (bv.obj) PyBuffer_Release(&bv);
+    if (bo.obj) PyBuffer_Release(&bo);
+    if (bd.obj) PyBuffer_Release(&bd);
+    PyBuffer_Release(&bcodes);
+    PyMem_Free(slot);
+    PyMem_Free(hashes);
+    PyMem_Free(ptrs);
+    PyMem_Free(lens);
+    Py_XDECREF(distinct);
+    Py_XDECREF(has);
+    return res;
+}
+
+/* Stable insertion sort of n str by code points (as sorted()); 0, or -1 with an error set. */
+static int
+lc_sort_strs(PyObject **v, Py_ssize_t *aux, Py_ssize_t n)
+{
+    for (Py_ssize_t a = 1; a < n; a++) {
+        PyObject *x = v[a];
+        Py_ssize_t xa = aux ? aux[a] : 0, b = a - 1;
+        while (b >= 0) {
+            int c = PyUnicode_Compare(v[b], x);
+            if (c == -1 && PyErr_Occurred()) return -1;
+            if (c <= 0) break;
+            v[b + 1] = v[b];
+            if (aux) aux[b + 1] = aux[b];
+            b--;
+        }
+        v[b + 1] = x;
+        if (aux) aux[b + 1] = xa;
+    }
+    return 0;
+}
+
+/* "|".join(v[0:n]) (a new reference). */
+static PyObject *
+lc_join(PyObject *sep, PyObject **v, Py_ssize_t n)
+{
+    PyObject *lst = PyList_New(n);
+    if (!lst) return NULL;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        Py_INCREF(v[k]);
+        PyList_SET_ITEM(lst, k, v[k]);
+    }
+    PyObject *r = PyUnicode_Join(sep, lst);
+    Py_DECREF(lst);
+    return r;
+}
+
+/* topic_tags(rows, topics, evidence, polarity, n) -> (tags, praised, evidence) or None:
+ * reviewtools.topics._tagged_frame's three string columns (lists of n str) from the raw matches (rows: int64,
+ * one per match, in non-decreasing order; topics, evidence, polarity: lists of str). Per row: the topics with a
+ * "complaint" match sorted and joined by "|", each with its first complaint evidence as 'topic: "evidence"'
+ * joined by " | "; the topics with a "praise" match and no complaint, sorted and joined by "|"; "" otherwise.
+ * None (nothing done) when the rows are not in order or a value is not a str: the caller's loop then. */
+static PyObject *
+topic_tags(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *topics, *evidence, *polarity;
+    Py_buffer br = {0};
+    Py_ssize_t n;
+    if (!PyArg_ParseTuple(args, "y*O!O!O!n", &br, &PyList_Type, &topics, &PyList_Type, &evidence, &PyList_Type,
+                          &polarity, &n))
+        return NULL;
+    PyObject *res = NULL, *tags = NULL, *praised = NULL, *evcol = NULL, *empty = NULL, *bar = NULL, *bars = NULL,
+             *s_complaint = NULL, *s_praise = NULL;
+    PyObject **ct = NULL, **ce = NULL, **pt = NULL;
+    Py_ssize_t m = br.len / 8;
+    const int64_t *rows = br.buf;
+    if (br.len % 8 || PyList_GET_SIZE(topics) != m || PyList_GET_SIZE(evidence) != m
+        || PyList_GET_SIZE(polarity) != m || n < 0) {
+        PyErr_SetString(PyExc_ValueError, "topic_tags: rows (int64), topics, evidence and polarity of one length");
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < m; k++) {
+        if (rows[k] < 0 || rows[k] >= n || (k && rows[k] < rows[k - 1])
+            || !PyUnicode_Check(PyList_GET_ITEM(topics, k)) || !PyUnicode_Check(PyList_GET_ITEM(evidence, k))
+            || !PyUnicode_Check(PyList_GET_ITEM(polarity, k))) {
+            res = Py_None;
+            Py_INCREF(res);
+            goto done;
+        }
+    }
+    empty = PyUnicode_New(0, 0);
+    bar = PyUnicode_FromString("|");
+    bars = PyUnicode_FromString(" | ");
+    s_complaint = PyUnicode_FromString("complaint");
+    s_praise = PyUnicode_FromString("praise");
+    tags = PyList_New(n);
+    praised = PyList_New(n);
+    evcol = PyList_New(n);
+    ct = PyMem_Malloc(sizeof(PyObject *) * (size_t)(m ? m : 1));
+    ce = PyMem_Malloc(sizeof(PyObject *) * (size_t)(m ? m : 1));
+    pt = PyMem_Malloc(sizeof(PyObject *) * (size_t)(m ? m : 1));
+    if (!empty || !bar || !bars || !s_complaint || !s_praise || !tags || !praised || !evcol || !ct || !ce || !pt) {
+        if (!PyErr_Occurred()) PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t r = 0; r < n; r++) {
+        Py_INCREF(empty);
+        PyList_SET_ITEM(tags, r, empty);
+        Py_INCREF(empty);
+        PyList_SET_ITEM(praised, r, empty);
+        Py_INCREF(empty);
+        PyList_SET_ITEM(evcol, r, empty);
+    }
+    for (Py_ssize_t a = 0; a < m;) {
+        int64_t row = rows[a];
+        Py_ssize_t b = a, nc = 0, np_ = 0;
+        while (b < m && rows[b] == row) b++;
+        for (Py_ssize_t k = a; k < b; k++) {
+            PyObject *pol = PyList_GET_ITEM(polarity, k), *t = PyList_GET_ITEM(topics, k);
+            if (lc_str_eq(pol, s_complaint)) {
+                int seen = 0;
+                for (Py_ssize_t q = 0; q < nc && !seen; q++) seen = lc_str_eq(ct[q], t);
+                if (!seen) {
+                    ct[nc] = t;
+                    ce[nc] = PyList_GET_ITEM(evidence, k);
+                    nc++;
+                }
+            } else if (lc_str_eq(pol, s_praise)) {
+                int seen = 0;
+                for (Py_ssize_t q = 0; q < np_ && !seen; q++) seen = lc_str_eq(pt[q], t);
+                if (!seen) pt[np_++] = t;
+            }
+        }
+        /* praised minus complained */
+        Py_ssize_t keep = 0;
+        for (Py_ssize_t q = 0; q < np_; q++) {
+            int in = 0;
+            for (Py_ssize_t z = 0; z < nc && !in; z++) in = lc_str_eq(ct[z], pt[q]);
+            if (!in) pt[keep++] = pt[q];
+        }
+        np_ = keep;
+        if (nc) {
+            /* sort the complaint topics with their evidence (distinct topics: the order is total) */
+            for (Py_ssize_t x = 1; x < nc; x++) {
+                PyObject *t = ct[x], *e = ce[x];
+                Py_ssize_t y = x - 1;
+                while (y >= 0) {
+                    int c = PyUnicode_Compare(ct[y], t);
+                    if (c == -1 && PyErr_Occurred()) goto done;
+                    if (c <= 0) break;
+                    ct[y + 1] = ct[y];
+                    ce[y + 1] = ce[y];
+                    y--;
+                }
+                ct[y + 1] = t;
+                ce[y + 1] = e;
+            }
+            PyObject *joined = lc_join(bar, ct, nc);
+            if (!joined) goto done;
+            PyList_SetItem(tags, (Py_ssize_t)row, joined);
+            PyObject *parts = PyList_New(nc);
+            if (!parts) goto done;
+            for (Py_ssize_t q = 0; q < nc; q++) {
+                PyObject *piece = PyUnicode_FromFormat("%U: \"%U\"", ct[q], ce[q]);
+                if (!piece) { Py_DECREF(parts); goto done; }
+                PyList_SET_ITEM(parts, q, piece);
+            }
+            PyObject *ev = PyUnicode_Join(bars, parts);
+            Py_DECREF(parts);
+            if (!ev) goto done;
+            PyList_SetItem(evcol, (Py_ssize_t)row, ev);
+        }
+        if (np_) {
+            if (lc_sort_strs(pt, NULL, np_) < 0) goto done;
+            PyObject *joined = lc_join(bar, pt, np_);
+            if (!joined) goto done;
+            PyList_SetItem(praised, (Py_ssize_t)row, joined);
+        }
+        a = b;
+    }
+    res = PyTuple_Pack(3, tags, praised, evcol);
+done:
+    PyBuffer_Release(&br);
+    PyMem_Free(ct);
+    PyMem_Free(ce);
+    PyMem_Free(pt);
+    Py_XDECREF(tags);
+    Py_XDECREF(praised);
+    Py_XDECREF(evcol);
+    Py_XDECREF(empty);
+    Py_XDECREF(bar);
+    Py_XDECREF(bars);
+    Py_XDECREF(s_complaint);
+    Py_XDECREF(s_praise);
+    return res;
+}
+
 static PyMethodDef methods[] = {
     {"raw_scores", raw_scores, METH_VARARGS,
      "raw_scores(data, offsets, nextmove, states, table, ncls, log1p, f16, pc, sgemv, raw, single) -> None: "
@@ -600,6 +971,13 @@ static PyMethodDef methods[] = {
      "into out (int64), one-byte strs by SSE2 whitespace masks."},
     {"product", product, METH_VARARGS,
      "product(sgemv, rows, ncls, x, y) -> None: y = x @ rows (float32) by cblas_sgemv at the address sgemv."},
+    {"topic_field_codes", topic_field_codes, METH_VARARGS,
+     "topic_field_codes(chunks, wide, codes) -> (distinct, has_text): an Arrow string column's rows numbered by "
+     "their distinct values in order of first occurrence (into codes, int64; missing as \"\"), the distinct values "
+     "as str and per value 1 when it has a non-whitespace character (bytes)."},
+    {"topic_tags", topic_tags, METH_VARARGS,
+     "topic_tags(rows, topics, evidence, polarity, n) -> (tags, praised, evidence) lists of n str as "
+     "reviewtools.topics._tagged_frame builds them, or None when rows (int64) are not in order."},
     {NULL, NULL, 0, NULL},
 };
 

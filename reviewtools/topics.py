@@ -1934,8 +1934,8 @@ def _find(frame: pd.DataFrame, topics: Sequence[str] | None, prefilter: bool = T
             continue
         encoded = _field_codes(frame, fld) if prefilter else None
         if encoded is not None:  # each distinct value once, found by Arrow, no str per row
-            code_of, distinct = encoded
-            has_text |= _has_text(distinct)[code_of]
+            code_of, distinct, distinct_has_text = encoded
+            has_text |= (_has_text(distinct) if distinct_has_text is None else distinct_has_text)[code_of]
             parts.append(_field_columns(distinct, fi, m, lex, _phrase_index(selected), code_of=code_of))
             continue
         texts = _field_values(frame, fld)
@@ -1964,14 +1964,26 @@ def _has_text(texts: list[str]) -> np.ndarray:
         map(str.isspace, texts), dtype=bool, count=len(texts))
 
 
-def _field_codes(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, list[str]] | None:
-    """``(code of each row's value, the distinct values in order of first occurrence)`` of a pyarrow-backed
-    string column, missing values as ``""`` (what :func:`_field_values` gives, and the codes the first-seen
-    numbering of those values gives), from Arrow's ``dictionary_encode`` (its hash table over the column's
-    bytes: no ``str`` per row, no Python hashing of each text); None for any other column.
+def _lang_core() -> Any:
+    """``reviewtools._langcore`` when built with the topics helpers (``topic_field_codes``, ``topic_tags``) and
+    not switched off by ``REVIEWTOOLS_PURE_PYTHON``, else None (the Python and pyarrow code does the same)."""
+    from .rules import _lang_core as lang_core
+
+    core = lang_core()
+    return core if core is not None and hasattr(core, "topic_field_codes") and hasattr(core, "topic_tags") else None
+
+
+def _field_codes(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, list[str], np.ndarray | None] | None:
+    """``(code of each row's value, the distinct values in order of first occurrence, their has-text flags or
+    None)`` of a pyarrow-backed string column, missing values as ``""`` (what :func:`_field_values` gives, and
+    the codes the first-seen numbering of those values gives); None for any other column. With
+    ``_langcore.topic_field_codes`` (:func:`_lang_core`): one C pass over the column's Arrow buffers (a hash
+    table of the values' bytes; a str made per distinct value only) that also gives :func:`_has_text` of each
+    distinct value; else Arrow's ``dictionary_encode`` (its hash table over the column's bytes: no ``str`` per
+    row, no Python hashing of each text) and None for the flags.
 
     >>> import pandas as pd
-    >>> codes, distinct = _field_codes(pd.DataFrame({"t": pd.array(["b", None, "b", "a"], dtype="string[pyarrow]")}), "t")
+    >>> codes, distinct, _ = _field_codes(pd.DataFrame({"t": pd.array(["b", None, "b", "a"], dtype="string[pyarrow]")}), "t")
     >>> codes.tolist(), distinct
     ([0, 1, 0, 2], ['b', '', 'a'])
     """
@@ -1981,10 +1993,16 @@ def _field_codes(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, list[str
     import pyarrow.compute as pc
 
     data = arr._pa_array
+    lang = _lang_core()
+    if lang is not None and str(data.type) in ("string", "large_string"):  # one C pass over Arrow's buffers
+        codes = np.empty(len(data), dtype=np.int64)
+        chunks = [(*c.buffers()[:3], c.offset, len(c)) for c in data.chunks]
+        distinct, has = lang.topic_field_codes(chunks, str(data.type) == "large_string", codes)
+        return codes, distinct, np.frombuffer(has, dtype=bool)
     if data.null_count:
         data = pc.fill_null(data, "")
     enc = pc.dictionary_encode(data.combine_chunks())
-    return enc.indices.to_numpy(zero_copy_only=False).astype(np.int64), enc.dictionary.to_pylist()
+    return enc.indices.to_numpy(zero_copy_only=False).astype(np.int64), enc.dictionary.to_pylist(), None
 
 
 def _field_columns(
@@ -2233,6 +2251,12 @@ def find_and_tag_topics(
 def _tagged_frame(frame: pd.DataFrame, found: _Found) -> pd.DataFrame:
     """:func:`tag_topics`' copy of ``frame`` from the raw matches of :func:`_find`."""
     n = len(frame)
+    lang = _lang_core()
+    got = lang.topic_tags(found.rows.astype(np.int64, copy=False), found.topic, found.evidence, found.polarity, n) \
+        if lang is not None and isinstance(found.topic, list) and isinstance(found.evidence, list) \
+        and isinstance(found.polarity, list) else None
+    if got is not None:  # the loop below in C
+        return _tagged_columns(frame, *got, found.has_text)
     complained: dict[int, dict[str, str]] = {}  # row -> topic -> first evidence
     praised_by_row: dict[int, set[str]] = {}
     for row, topic, evidence, polarity in zip(found.rows.tolist(), found.topic, found.evidence, found.polarity):
@@ -2249,7 +2273,13 @@ def _tagged_frame(frame: pd.DataFrame, found: _Found) -> pd.DataFrame:
         evidence_col[row] = " | ".join(f'{t}: "{by_topic[t]}"' for t in ids)
     for row, ids in praised_by_row.items():
         praised[row] = "|".join(sorted(ids - set(complained.get(row, {}))))
-    has_text = found.has_text
+    return _tagged_columns(frame, tags, praised, evidence_col, found.has_text)
+
+
+def _tagged_columns(
+    frame: pd.DataFrame, tags: list[str], praised: list[str], evidence_col: list[str], has_text: np.ndarray
+) -> pd.DataFrame:
+    """A copy of ``frame`` with :data:`TAG_COLUMNS` of these values."""
     out = frame.copy()
     out["topics"] = _string_array(tags)
     out["topics_praised"] = _string_array(praised)
