@@ -28,6 +28,7 @@ import json
 import logging
 import math
 import re
+import struct
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -398,6 +399,16 @@ def _detect_links(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
 POSSIBLE_PHONE_MIN_DIGITS: Final[int] = 7
 #: A decimal digit (Unicode category Nd: ``re``'s ``\d``, the class phonenumbers' candidate pattern is built from).
 _DECIMAL_DIGIT = re.compile(r"\d")
+#: The decimal digits of an ASCII text (where :data:`_DECIMAL_DIGIT` finds only these): looked for with ``in``.
+_ASCII_DIGITS: Final[str] = "0123456789"
+
+
+def _has_decimal_digit(text: str) -> bool:
+    """Whether :data:`_DECIMAL_DIGIT` finds something in ``text``; an ASCII text by ten substring tests (a third of
+    the regex's time on a draft)."""
+    if text.isascii():
+        return any(map(text.__contains__, _ASCII_DIGITS))
+    return _DECIMAL_DIGIT.search(text) is not None
 
 
 def _detect_contact(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
@@ -420,7 +431,7 @@ def _contact_phones(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
     regions = [ctx.region] if ctx.region else []
     regions += [r for r in p["regions"] if r not in regions]
     seen: set[tuple[int, int]] = set()
-    if not _DECIMAL_DIGIT.search(text):
+    if not _has_decimal_digit(text):
         regions = []  # phonenumbers' matcher finds numbers only from decimal digits: none here, nothing to find
     elif not _may_hold_phone(text, regions):
         regions = []  # no run of digits long enough for a valid number in any region, nor for the check below
@@ -652,7 +663,7 @@ def _lint_cached(text: str, platform: str, author: str | None, order_id: str | N
     A draft of several sentences is linted a sentence at a time where the rules allow it
     (:func:`_segment_bounds`, :func:`_split_rules`): each sentence's findings are remembered
     (:func:`_segment_found`), and drafts are mostly the same template sentences around a quote or a product."""
-    ctx = _Ctx(platform, author, order_id, address, previous_replies, region)
+    ctx = _ctx(platform, author, order_id, address, previous_replies, region)
     rules = lint_rules()
     bounds = _segment_bounds(text)
     split = _split_rules(rules, author is None and order_id is None and address is None) if bounds else None
@@ -672,14 +683,40 @@ def _lint_cached(text: str, platform: str, author: str | None, order_id: str | N
             found = [q for a, got in segs for q in _shifted(got[i], a)]
         else:
             continue
+        if len(found) < 2:  # what the loop below keeps of none or one
+            problems.extend(found)
+            continue
         kept: list[LintProblem] = []
         for p in sorted(found, key=lambda q: (q.start, -(q.end - q.start))):
             if any(k.start <= p.start < k.end or (k.start == p.start == p.end) for k in kept):
                 continue  # the same rule already covers this span
             kept.append(p)
         problems.extend(kept)
-    order = {r.rule_id: i for i, r in enumerate(lint_rules())}
+    if not problems:
+        return ()
+    order = _rule_order(lint_rules())
     return tuple(sorted(problems, key=lambda p: (p.severity == "not_run", p.start, order[p.rule_id])))
+
+
+_RULE_ORDER: dict[int, tuple[tuple[LintRule, ...], dict[str, int]]] = {}
+
+
+def _rule_order(rules: tuple[LintRule, ...]) -> dict[str, int]:
+    """Rule id -> its place in ``rules`` (the last place for an id given twice), worked out once per rule set."""
+    got = _RULE_ORDER.get(id(rules))
+    if got is None or got[0] is not rules:
+        got = _RULE_ORDER[id(rules)] = (rules, {r.rule_id: i for i, r in enumerate(rules)})
+    return got[1]
+
+
+def _ctx(platform: str, author: str | None, order_id: str | None, address: str | None,
+         previous_replies: tuple[str, ...], region: str | None) -> _Ctx:
+    """``_Ctx(...)`` of these fields, set as the frozen dataclass's ``__init__`` sets them (without its
+    ``object.__setattr__`` per field)."""
+    ctx = _new_object(_Ctx)
+    _set_attribute(ctx, "__dict__", {"platform": platform, "author": author, "order_id": order_id,
+                                     "address": address, "previous_replies": previous_replies, "region": region})
+    return ctx
 
 
 # Linting a draft a sentence at a time. A draft is cut where a sentence ends: after ".", "!" or "?" and the run of
@@ -714,12 +751,16 @@ def _segment_bounds(text: str) -> list[tuple[int, int]] | None:
     >>> _segment_bounds("Hi Ann,\n\nSorry. Call us!  Bye")
     [(0, 15), (16, 24), (26, 29)]
     """
-    gaps = [m.span(1) for m in _SEGMENT_GAP.finditer(text)]
-    if not gaps:
+    out = []
+    start = 0
+    for m in _SEGMENT_GAP.finditer(text):
+        cut, after = m.span(1)
+        out.append((start, cut))
+        start = after
+    if not out:
         return None
-    starts = [0] + [e for _, e in gaps]
-    ends = [s for s, _ in gaps] + [len(text)]
-    return list(zip(starts, ends))
+    out.append((start, len(text)))
+    return out
 
 
 class _NotSplittable(Exception):
@@ -891,7 +932,7 @@ def _segment_found(seg: str, platform: str, split: tuple[bool, ...]) -> tuple[An
     """Per rule of :func:`lint_rules` (in order), the findings in one piece of a draft of the rules ``split`` marks
     (R-CONTACT: its e-mails and its patterns apart), or None; positions are the piece's own. None when none of
     them finds anything."""
-    ctx = _Ctx(platform, None, None, None, (), None)
+    ctx = _ctx(platform, None, None, None, (), None)
     out: list[Any] = []
     for rule, on in zip(lint_rules(), split):
         if not on:
@@ -1034,6 +1075,9 @@ def _plain_sha256() -> Callable[[bytes], Any]:
 
 
 _sha256: Final = _plain_sha256()
+#: The first eight bytes of a digest as a big-endian unsigned integer, in a 1-tuple (``int.from_bytes(d[:8], "big")``
+#: without the slice: the same number).
+_FIRST_U64: Final = struct.Struct(">Q").unpack_from
 
 
 def _pick_plan(ctx: _DraftContext) -> tuple[tuple[Sequence[str], bytes], ...] | None:
@@ -1058,6 +1102,9 @@ def _pick(options: Sequence[str], key: str, slot: str) -> str:
 
 
 _NAME_SPLIT = re.compile(r"[\"“(\[]")
+#: Three or more digits in an ASCII text (where ``str.isdigit`` is ``[0-9]``): a handle such as "A3A02E6557BCEA"
+#: is no name (:func:`display_name`), found without a call per character.
+_THREE_DIGITS: Final = re.compile(r"[0-9][^0-9]*[0-9][^0-9]*[0-9]").search
 
 
 _NAME_SETS: dict[int, tuple[dict[str, Any], frozenset[str], frozenset[str]]] = {}
@@ -1090,7 +1137,8 @@ def display_name(author: object, platform: str, settings: ReplySettings | None =
         return None
     generic, titles = _name_sets()
     if author.isalnum():  # one word, no quote, bracket, "@", "/" or dot: the name is the author as it is
-        if len(author) > MAX_NAME_CHARS or sum(map(str.isdigit, author)) > 2 or not any(map(str.isalpha, author)):
+        if len(author) > MAX_NAME_CHARS or (_THREE_DIGITS(author) is not None if author.isascii() else
+                                            sum(map(str.isdigit, author)) > 2) or not any(map(str.isalpha, author)):
             return None
         if author.casefold() in generic or author.casefold().rstrip(".") in titles:
             return None
@@ -1267,8 +1315,8 @@ class _DraftContext:
         plan = self.plan
         if plan is not None:  # _pick's choices: the stable hash of the key, a unit separator and the slot
             head = (key + "\x1f").encode()
-            chosen = tuple([opts[int.from_bytes(_sha256(head + slot).digest()[:8], "big") % len(opts)]
-                            for opts, slot in plan])
+            sha, first = _sha256, _FIRST_U64  # first: int.from_bytes(digest[:8], "big"), as one C call
+            chosen = tuple([opts[first(sha(head + slot).digest())[0] % len(opts)] for opts, slot in plan])
             memo = self.texts
             if memo is None:
                 return self._compose(key, chosen[0], chosen[1], chosen[2], list(chosen[3:]))[0]
