@@ -3063,13 +3063,16 @@ def _prefilter(name: str) -> Callable[[Prefilter], Prefilter]:
 
 
 def _phrase_candidates(batch: _Batch, matcher: _Matcher, anchors: frozenset[str] | None,
-                       cut: int | None = None, across_spaces: bool = False) -> _Selection | None:
+                       cut: int | None = None, across_spaces: bool = False,
+                       narrow: Callable[[np.ndarray], np.ndarray] | None = None) -> _Selection | None:
     """Rows a phrase-style detector may report: the matcher's required literals (one column-wide pass), then,
     on those rows only, an anchor word and one of the matcher's literal sequences; and among them the rows
     where an anchor is proven a token. ``cut``: search the sequences in pieces of about that many characters
     (:func:`_alternation_chunks`: the same rows). ``across_spaces``: before the sequences, keep only the rows
     :meth:`_Batch.ws_rows` gives (the literal sets read across whitespace gaps; worth it for phrases, whose
-    alternatives have several clauses, not for word lists)."""
+    alternatives have several clauses, not for word lists). ``narrow``: a per-row condition the caller adds
+    (it gets rows whose lower-casing keeps the fields' lengths and returns those of them it keeps), applied
+    before the sequences so that they are searched in fewer rows (the same rows come out as applying it after)."""
     pre = _matcher_prefilter(matcher)
     if pre is None and anchors is None:
         return None
@@ -3087,6 +3090,8 @@ def _phrase_candidates(batch: _Batch, matcher: _Matcher, anchors: frozenset[str]
         ws = batch.ws_rows(matcher, anchors) if across_spaces and _WS_CONJUNCTION else None
         if ws is not None:  # the literal sets across the whitespace gaps first (one native pass for all)
             rows &= ws
+        if narrow is not None:
+            rows = narrow(rows)
         mask = batch.refine("joined_low", rows, seqs) | (mask & changed)
     if anchors is None:
         return _Selection(mask)
@@ -3127,26 +3132,29 @@ def _pre_words(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.nd
 def _pre_seller_feedback(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray | None:
     # No finding without a sentence whose logistics cue matches (fast path: inside the lower-cased field).
     anchors = _anchors(rule.params)
-    sel = _phrase_candidates(batch, _phrase_regex("logistics"), anchors, cut=_RE2_CHUNK_CHARS, across_spaces=True)
-    if sel is None or anchors is None or not sel.mask.any():
-        return sel
     # The detector's first bound: no finding unless anchored / (anchored + unanchored sentences of more than
     # SELLER_FEEDBACK_FILLER_WORDS words) >= lowest. With A >= anchored sentences and L <= such longer
     # sentences (so unanchored longer >= L - anchored), the share is at most A / max(A, L): a finding needs
-    # A >= 1 and A >= lowest * L. Rows where lower-casing changes a field's length keep no such bound.
+    # A >= 1 and A >= lowest * L. Rows where lower-casing changes a field's length keep no such bound (and
+    # are never given to it). A per-row condition, it is applied before the logistics sequences (RE2 on the
+    # rows left; most of the rows it drops hold a logistics sequence, so after them it would save nothing).
     lowest = min(SELLER_FEEDBACK_MIXED_SHARE, SELLER_FEEDBACK_REMOVABLE_SHARE)
-    changed = batch.case_changed()
-    rows = sel.mask & ~changed
-    words = _sentence_words(anchors)
-    core = _literal_core()
-    if core is not None and words is not None and hasattr(core, "sentence_counts"):  # one C pass per view
-        a_ub = batch.sentence_counts("joined_low", rows, words)
-        l_lb = batch.sentence_counts("text", rows, None)
-    else:
-        a_ub = batch.count_in("joined_low", rows, _re2_anchored_sentences(anchors))
-        l_lb = batch.count_in("text", rows, _re2_longer_sentence())
-    bounded = rows & ((a_ub < 1) | (a_ub < lowest * l_lb - _SHARE_SLACK))
-    return sel._replace(mask=sel.mask & ~bounded)
+
+    def share_bound(rows: np.ndarray) -> np.ndarray:
+        if anchors is None or not rows.any():
+            return rows
+        words = _sentence_words(anchors)
+        core = _literal_core()
+        if core is not None and words is not None and hasattr(core, "sentence_counts"):  # one C pass per view
+            a_ub = batch.sentence_counts("joined_low", rows, words)
+            l_lb = batch.sentence_counts("text", rows, None)
+        else:
+            a_ub = batch.count_in("joined_low", rows, _re2_anchored_sentences(anchors))
+            l_lb = batch.count_in("text", rows, _re2_longer_sentence())
+        return rows & ~((a_ub < 1) | (a_ub < lowest * l_lb - _SHARE_SLACK))
+
+    return _phrase_candidates(batch, _phrase_regex("logistics"), anchors, cut=_RE2_CHUNK_CHARS, across_spaces=True,
+                              narrow=share_bound)
 
 
 @functools.cache
