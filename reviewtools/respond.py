@@ -321,9 +321,35 @@ def _incentive_rx(values: tuple[str, ...], reviews: tuple[str, ...], cues: tuple
     return _alt(values), _alt(reviews), _alt([c.replace("{value}", value_alt) for c in cues])
 
 
+#: id(value terms list) -> (the three term lists, :func:`_incentive_rx` of them, the required strings' searches of
+#: its value and review regexes (:func:`_literal_rx`)): remembered per list object, as :func:`_domain_rx` does.
+_INCENTIVE_RX: dict[int, tuple[tuple[Any, Any, Any], tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]],
+                               tuple[re.Pattern[str] | None, re.Pattern[str] | None]]] = {}
+
+
+def _incentive_of(p: Mapping[str, Any]) -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str] | None, ...]]:
+    """R-INCENTIVE's three regexes (:func:`_incentive_rx`) and the literal searches of the first two."""
+    lists = (p["value_terms"], p["review_terms"], p["exchange_cues"])
+    got = _INCENTIVE_RX.get(id(lists[0]))
+    if got is not None and all(a is b for a, b in zip(got[0], lists)):
+        return got[1], got[2]
+    rxs = _incentive_rx(tuple(lists[0]), tuple(lists[1]), tuple(lists[2]))
+    lits = (_literal_rx(rxs[0].pattern), _literal_rx(rxs[1].pattern)) if rxs[0].flags & re.IGNORECASE and rxs[
+        1].flags & re.IGNORECASE else (None, None)
+    if len(_INCENTIVE_RX) < 64:
+        _INCENTIVE_RX[id(lists[0])] = (lists, rxs, lits)  # keeps the lists alive, so their ids stay unique
+    return rxs, lits
+
+
 def _detect_incentive(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
     p = rule.params
-    value, review, cue = _incentive_rx(tuple(p["value_terms"]), tuple(p["review_terms"]), tuple(p["exchange_cues"]))
+    (value, review, cue), (value_lits, review_lits) = _incentive_of(p)
+    if value_lits is not None and (text.isascii() or not any(c in text for c in _ASCII_FOLDS)):
+        # a match of either (IGNORECASE) holds one of its required strings in the lower-cased text
+        # (_pattern_literals): without them, the searches below find nothing
+        low = text.lower()
+        if value_lits.search(low) is None or (review_lits is not None and review_lits.search(low) is None):
+            return []
     # A term found in a sentence is found in the text too (a sentence starts after a non-word character and
     # ends at one, or at a line end or the text's end, so each \b around a term holds in both): a text without
     # both kinds of term has no sentence with both.
@@ -387,7 +413,14 @@ def _detect_links(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
         if not path and len(labels) == 2 and labels[0] in own:
             continue  # the platform's own name ("Amazon.com") is a site name, not a link
         out.append(_problem(rule, text, s, e, f"contains a bare domain ({text[s:e]})"))
+    low = None
     for pat in rule.params.get("patterns", ()):
+        lits = _literal_rx(pat)
+        if lits is not None and (text.isascii() or not any(c in text for c in _ASCII_FOLDS)):
+            if low is None:
+                low = text.lower()
+            if lits.search(low) is None:
+                continue  # a match would contain one of the pattern's required strings (as in _detect_patterns)
         for m in _rx(pat).finditer(text):
             if not any(a <= m.start() < b for a, b in taken):
                 out.append(_problem(rule, text, m.start(), m.end()))

@@ -117,3 +117,71 @@ def test_lint_with_several_findings_of_one_rule_and_none():
     assert [p.rule_id for p in got].count("R-CONTACT") >= 3
     assert got == sorted(got, key=lambda p: (p.severity == "not_run", p.start))
     assert respond._lint_cached.__wrapped__("Thank you, we are glad.", "google", None, None, None, (), None) == ()
+
+
+# R-INCENTIVE and R-LINK's patterns with the required strings' search first (_incentive_of, _detect_links): the same
+# findings as the a676fbc definitions, copied here, on texts made of the rules' own terms in mixed case, with the
+# characters IGNORECASE folds to ASCII letters ("İ", "ı", long s, Kelvin sign) and other non-ASCII text.
+
+def _old_detect_incentive(rule, text, ctx):
+    p = rule.params
+    value, review, cue = respond._incentive_rx(tuple(p["value_terms"]), tuple(p["review_terms"]),
+                                               tuple(p["exchange_cues"]))
+    if value.search(text) is None or review.search(text) is None:
+        return []
+    out = []
+    for s, e in respond._sentences(text):
+        sent = text[s:e]
+        if value.search(sent) and review.search(sent):
+            if cue.search(sent):
+                out.append(respond._problem(rule, text, s, e))
+            else:
+                out.append(respond._problem(rule, text, s, e, p["warn_reason"], "warn"))
+    return out
+
+
+def _old_link_patterns(rule, text, taken):
+    out = []
+    for pat in rule.params.get("patterns", ()):
+        for m in respond._rx(pat).finditer(text):
+            if not any(a <= m.start() < b for a, b in taken):
+                out.append(respond._problem(rule, text, m.start(), m.end()))
+    return out
+
+
+def _rule(detector):
+    return next(r for r in respond.lint_rules() if r.detector == detector)
+
+
+_WORDS = ["refund", "REFUNDED", "Gift card", "free shipping", "for free", "review", "Rating", "5 stars", "feedback",
+          "in exchange for", "if you", "update your review", "qr code", "QR-Codes", "@shop_x", "a@b.com",
+          "follow us on Instagram", "www.x.com", "cash back", "credit", "compensation", "we", "the", "and", ".", "!",
+          "?", ",", "\n", "İ", "ı", "ſ", "\u212a", "é", "“", "rewardſ", "REVIEW\u212a", "gıft card", "stars"]
+_MIXED = st.lists(st.sampled_from(_WORDS), max_size=14).map(" ".join)
+
+
+@settings(max_examples=600)
+@given(_MIXED)
+def test_incentive_with_the_literal_search_equals_the_old_one(text):
+    rule, ctx = _rule("incentive"), respond._ctx("amazon", None, None, None, (), None)
+    assert respond._detect_incentive(rule, text, ctx) == _old_detect_incentive(rule, text, ctx)
+
+
+@settings(max_examples=600)
+@given(_MIXED)
+def test_link_patterns_with_the_literal_search_equal_the_old_ones(text):
+    rule, ctx = _rule("links"), respond._ctx("amazon", None, None, None, (), None)
+    emails = [m.span() for m in respond._EMAIL.finditer(text)]
+    urls = [m.span() for m in respond._URL.finditer(text)]
+    got = respond._detect_links(rule, text, ctx)
+    pats = _old_link_patterns(rule, text, emails + urls)
+    assert got[len(got) - len(pats):] == pats  # the patterns' findings come last
+    assert all(p.reason.startswith("contains a") for p in got[: len(got) - len(pats)])
+
+
+def test_incentive_finds_a_reward_for_a_review():
+    rule, ctx = _rule("incentive"), respond._ctx("amazon", None, None, None, (), None)
+    for text in ("We will refund you if you update your review.", "A GIFT CARD for your 5 star rating!",
+                 "Free shipping for a review.", "A gıft card for a review.", "A refund for a REVIEW\u212a."):
+        assert respond._detect_incentive(rule, text, ctx) == _old_detect_incentive(rule, text, ctx)
+    assert respond._detect_incentive(rule, "We will refund you if you update your review.", ctx)
