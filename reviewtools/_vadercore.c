@@ -133,6 +133,38 @@ hash_bytes(const unsigned char *s, Py_ssize_t n)
     return h;
 }
 
+/* Every buffer a table key is read from (table_find) holds KEY_SLACK readable bytes past the key's end: keys are
+ * read 8 bytes at a time and the bytes past the end masked off, without a branch on the length. */
+#define KEY_SLACK 32
+
+/* The low n bytes (0 <= n, at most 8 of them) of the 8 at s. */
+static ALWAYS_INLINE uint64_t
+load_low(const unsigned char *s, Py_ssize_t n)
+{
+    uint64_t x;
+    memcpy(&x, s, 8);
+    uint64_t m = n >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * (n > 0 ? n : 0))) - 1;
+    return x & m;
+}
+
+/* The tables' hash of the n bytes at s (KEY_SLACK readable bytes past them). */
+static ALWAYS_INLINE uint64_t
+hash_key(const unsigned char *s, Py_ssize_t n)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ULL * (uint64_t)(n + 1);
+    while (n > 8) {
+        uint64_t x;
+        memcpy(&x, s, 8);
+        h = (h ^ x) * 0xbf58476d1ce4e5b9ULL;
+        h ^= h >> 31;
+        s += 8;
+        n -= 8;
+    }
+    h = (h ^ load_low(s, n)) * 0x94d049bb133111ebULL;
+    h ^= h >> 29;
+    return h;
+}
+
 static int
 table_init(Table *t, size_t expected)
 {
@@ -167,11 +199,12 @@ table_free(Table *t)
     t->slots = NULL;
 }
 
+/* The entry of the n bytes at s (followed by KEY_SLACK readable bytes), or NULL. */
 static inline const Entry *
 table_find(const Table *t, const unsigned char *s, Py_ssize_t n)
 {
     if (n > t->maxlen) return NULL;
-    uint64_t h = hash_bytes(s, n);
+    uint64_t h = hash_key(s, n);
     uint32_t tag = (uint32_t)(h >> 48);
     size_t i = (size_t)h & t->mask;
     for (;;) {
@@ -180,17 +213,29 @@ table_find(const Table *t, const unsigned char *s, Py_ssize_t n)
         if ((slot >> 16) == tag) {
             uint32_t idx = (slot & 0xffffu) - 1;
             const Entry *e = &t->entries[idx];
-            if (e->klen == (uint32_t)n
-                && memcmp(n <= KEY_INLINE ? e->key : t->long_keys[idx], s, (size_t)n) == 0)
-                return e;
+            if (e->klen == (uint32_t)n) {
+                if (n <= KEY_INLINE) {
+                    /* an inline key is zero past its length (calloc'ed entries), the token masked to its own */
+                    uint64_t k0, k1, k2;
+                    memcpy(&k0, e->key, 8);
+                    memcpy(&k1, e->key + 8, 8);
+                    memcpy(&k2, e->key + 16, 8);
+                    if (((load_low(s, n) ^ k0) | (load_low(s + 8, n - 8) ^ k1) | (load_low(s + 16, n - 16) ^ k2))
+                        == 0)
+                        return e;
+                } else if (memcmp(t->long_keys[idx], s, (size_t)n) == 0) {
+                    return e;
+                }
+            }
         }
         i = (i + 1) & t->mask;
     }
 }
 
 /* Find or insert. */
+/* Find or insert the n bytes at s (KEY_SLACK readable bytes past them). */
 static Entry *
-table_put(Table *t, const unsigned char *s, Py_ssize_t n)
+table_put_padded(Table *t, const unsigned char *s, Py_ssize_t n)
 {
     Entry *found = (Entry *)table_find(t, s, n);
     if (found) return found;
@@ -198,7 +243,7 @@ table_put(Table *t, const unsigned char *s, Py_ssize_t n)
         PyErr_SetString(PyExc_RuntimeError, "_vadercore: table overfull");
         return NULL;
     }
-    uint64_t h = hash_bytes(s, n);
+    uint64_t h = hash_key(s, n);
     size_t i = (size_t)h & t->mask;
     while (t->slots[i]) i = (i + 1) & t->mask;
     size_t idx = t->n_entries;
@@ -214,6 +259,18 @@ table_put(Table *t, const unsigned char *s, Py_ssize_t n)
     t->n_entries++;
     t->slots[i] = ((uint32_t)(h >> 48) << 16) | (uint32_t)t->n_entries;
     if (n > t->maxlen) t->maxlen = n;
+    return e;
+}
+
+/* Find or insert the n bytes at key. */
+static Entry *
+table_put(Table *t, const unsigned char *key, Py_ssize_t n)
+{
+    unsigned char *s = PyMem_Calloc((size_t)n + KEY_SLACK, 1); /* the key with table_find's slack */
+    if (!s) { PyErr_NoMemory(); return NULL; }
+    memcpy(s, key, (size_t)n);
+    Entry *e = table_put_padded(t, s, n);
+    PyMem_Free(s);
     return e;
 }
 
@@ -416,7 +473,7 @@ work_chars(Work *w, Py_ssize_t need)
     if (need <= w->cap) return 0;
     Py_ssize_t cap = w->cap ? w->cap : 256;
     while (cap < need) cap *= 2;
-    unsigned char *lb = PyMem_Realloc(w->lb, (size_t)cap);
+    unsigned char *lb = PyMem_Realloc(w->lb, (size_t)cap + KEY_SLACK); /* table_find reads past a token */
     if (!lb) { PyErr_NoMemory(); return -1; }
     w->lb = lb;
     unsigned char *cls = PyMem_Realloc(w->cls, (size_t)cap);
@@ -470,7 +527,7 @@ work_key(Work *w, Py_ssize_t need)
     if (need <= w->kcap) return 0;
     Py_ssize_t cap = w->kcap ? w->kcap : 128;
     while (cap < need) cap *= 2;
-    unsigned char *k = PyMem_Realloc(w->key, (size_t)cap);
+    unsigned char *k = PyMem_Realloc(w->key, (size_t)cap + KEY_SLACK);
     if (!k) { PyErr_NoMemory(); return -1; }
     w->key = k;
     w->kcap = cap;
