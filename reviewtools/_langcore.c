@@ -956,6 +956,56 @@ done:
     return res;
 }
 
+/* topic_utf8(values) -> (offsets, data) or None: the buffers of an Arrow large_string array of the str in the
+ * list values (offsets: n + 1 int64 as bytes, data: their UTF-8 bytes back to back; no missing values), what
+ * pa.array(values, type=pa.large_string()) holds; None when a value is not a str or has no UTF-8 form (the caller
+ * lets pyarrow convert, and raise, then). */
+static PyObject *
+topic_utf8(PyObject *Py_UNUSED(module), PyObject *values)
+{
+    if (!PyList_Check(values)) {
+        PyErr_SetString(PyExc_TypeError, "topic_utf8: values must be a list of str");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(values), total = 0;
+    PyObject *offsets = PyBytes_FromStringAndSize(NULL, (n + 1) * 8), *data = NULL;
+    if (!offsets) return NULL;
+    int64_t *off = (int64_t *)PyBytes_AS_STRING(offsets);
+    off[0] = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *v = PyList_GET_ITEM(values, i);
+        Py_ssize_t len;
+        if (!PyUnicode_Check(v)) goto none;
+        if (PyUnicode_IS_ASCII(v)) len = PyUnicode_GET_LENGTH(v);
+        else if (!PyUnicode_AsUTF8AndSize(v, &len)) {
+            PyErr_Clear();
+            goto none;
+        }
+        total += len;
+        off[i + 1] = total;
+    }
+    data = PyBytes_FromStringAndSize(NULL, total);
+    if (!data) {
+        Py_DECREF(offsets);
+        return NULL;
+    }
+    char *dst = PyBytes_AS_STRING(data);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *v = PyList_GET_ITEM(values, i);
+        const char *src = PyUnicode_IS_ASCII(v) ? (const char *)PyUnicode_1BYTE_DATA(v) : PyUnicode_AsUTF8AndSize(v, NULL);
+        if (!src) {  /* cannot happen: the first pass made every UTF-8 form */
+            Py_DECREF(offsets);
+            Py_DECREF(data);
+            return NULL;
+        }
+        memcpy(dst + off[i], src, (size_t)(off[i + 1] - off[i]));
+    }
+    return Py_BuildValue("NN", offsets, data);
+none:
+    Py_DECREF(offsets);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"raw_scores", raw_scores, METH_VARARGS,
      "raw_scores(data, offsets, nextmove, states, table, ncls, log1p, f16, pc, sgemv, raw, single) -> None: "
@@ -978,6 +1028,9 @@ static PyMethodDef methods[] = {
     {"topic_tags", topic_tags, METH_VARARGS,
      "topic_tags(rows, topics, evidence, polarity, n) -> (tags, praised, evidence) lists of n str as "
      "reviewtools.topics._tagged_frame builds them, or None when rows (int64) are not in order."},
+    {"topic_utf8", topic_utf8, METH_O,
+     "topic_utf8(values) -> (offsets, data) or None: the int64 offsets and UTF-8 bytes of an Arrow large_string "
+     "array of the list of str values; None when a value is not a str (or not encodable)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -1969,12 +1969,14 @@ def _has_text(texts: list[str]) -> np.ndarray:
 
 
 def _lang_core() -> Any:
-    """``reviewtools._langcore`` when built with the topics helpers (``topic_field_codes``, ``topic_tags``) and
-    not switched off by ``REVIEWTOOLS_PURE_PYTHON``, else None (the Python and pyarrow code does the same)."""
+    """``reviewtools._langcore`` when built with the topics helpers (``topic_field_codes``, ``topic_tags``,
+    ``topic_utf8``) and not switched off by ``REVIEWTOOLS_PURE_PYTHON``, else None (the Python and pyarrow code
+    does the same)."""
     from .rules import _lang_core as lang_core
 
     core = lang_core()
-    return core if core is not None and hasattr(core, "topic_field_codes") and hasattr(core, "topic_tags") else None
+    return core if core is not None and all(
+        hasattr(core, f) for f in ("topic_field_codes", "topic_tags", "topic_utf8")) else None
 
 
 def _field_codes(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, list[str], np.ndarray | None] | None:
@@ -2166,13 +2168,12 @@ def find_topics(frame: pd.DataFrame, topics: Sequence[str] | None = None, prefil
 def _matches_frame(frame: pd.DataFrame, found: _Found) -> pd.DataFrame:
     """:func:`find_topics`' long frame from the raw matches of :func:`_find`."""
     rows = found.rows
-    ids = frame["review_id"].astype("string").to_numpy()
     if "platform" in frame.columns:
-        platform = pd.array(frame["platform"].astype("string").to_numpy()[rows], dtype="string")
+        platform = _taken_strings(frame["platform"], rows)
     else:
         platform = pd.array([pd.NA] * len(rows), dtype="string")
     columns = {
-        "review_id": pd.array(ids[rows], dtype="string"),
+        "review_id": _taken_strings(frame["review_id"], rows),
         "platform": platform,
         "topic": found.topic,
         "field": found.field,
@@ -2196,6 +2197,18 @@ def _matches_frame(frame: pd.DataFrame, found: _Found) -> pd.DataFrame:
     return pd.DataFrame(columns)  # in MATCH_COLUMNS order
 
 
+def _taken_strings(column: pd.Series, rows: np.ndarray) -> Any:
+    """``pd.array(column.astype("string").to_numpy()[rows], dtype="string")``; for a column that is such an array
+    already (pyarrow ``large_string`` storage), Arrow's ``take`` of its values (no ``str`` per row)."""
+    arr = column.array
+    if type(arr) is pd.arrays.ArrowStringArray and arr.dtype == pd.StringDtype("pyarrow", na_value=pd.NA) \
+            and _arrow_string_storage() and str(arr._pa_array.type) == "large_string":
+        import pyarrow as pa
+
+        return pd.arrays.ArrowStringArray(arr._pa_array.take(pa.array(rows, type=pa.int64())))
+    return pd.array(column.astype("string").to_numpy()[rows], dtype="string")
+
+
 @functools.lru_cache(maxsize=1)
 def _arrow_string_storage() -> bool:
     """Whether ``pd.array(values, dtype="string")`` makes a pyarrow-backed array of ``large_string``."""
@@ -2210,6 +2223,12 @@ def _string_array(values: list[str]) -> Any:
         return pd.array(values, dtype="string")
     import pyarrow as pa
 
+    lang = _lang_core()
+    got = lang.topic_utf8(values) if lang is not None and type(values) is list else None
+    if got is not None:  # the same buffers pa.array builds, by one C copy of each str's UTF-8 bytes
+        offsets, data = got
+        arr = pa.Array.from_buffers(pa.large_string(), len(values), [None, pa.py_buffer(offsets), pa.py_buffer(data)])
+        return pd.arrays.ArrowStringArray(pa.chunked_array([arr]))
     return pd.arrays.ArrowStringArray(pa.chunked_array([pa.array(values, type=pa.large_string())]))
 
 

@@ -117,3 +117,31 @@ def test_find_and_tag_topics_equal_without_the_helpers(pairs):
         want = topics.find_and_tag_topics(frame)
     assert_frame_equal(got[0], want[0])
     assert_frame_equal(got[1], want[1])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=20), st.sampled_from(["", "caf\u00e9", "\u2019", "\U0001f600", "x" * 70])),
+                max_size=30))
+def test_utf8_buffers_equal_pyarrows_array(values):
+    got = topics._string_array(values)
+    want = pd.arrays.ArrowStringArray(pa.chunked_array([pa.array(values, type=pa.large_string())]))
+    assert got._pa_array.combine_chunks().equals(want._pa_array.combine_chunks())
+    assert got.dtype == want.dtype and got.tolist() == values
+
+
+def test_utf8_leaves_other_values_to_pyarrow():
+    assert lang.topic_utf8(["a", 1]) is None
+    assert lang.topic_utf8(["a", "\ud800"]) is None
+    with pytest.raises(Exception):
+        topics._string_array(["a", "\ud800"])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(max_size=8)), min_size=1, max_size=12), st.data())
+def test_taken_strings_equal_the_numpy_take(values, data):
+    column = pd.Series(pd.array(values, dtype="string[pyarrow]"))
+    rows = np.array(data.draw(st.lists(st.integers(0, len(values) - 1), max_size=15)), dtype=np.int64)
+    got = topics._taken_strings(column, rows)
+    want = pd.array(column.astype("string").to_numpy()[rows], dtype="string")
+    pd.testing.assert_extension_array_equal(got, want)
+    assert str(got._pa_array.type) == "large_string"
