@@ -1868,7 +1868,7 @@ def _removal_draft(review: Mapping[str, Any], rows: Sequence[Mapping[str, Any]],
     else:  # the closing lines worked out where they are used (odd settings fail there, as before)
         plan = _removal_plan(platform, None, None)
     intro, item_fill, item_no_id_fill, item, item_no_id, reason_fill, reason, flag_reasons, flag_line, flag_lines, \
-        channel, end = plan
+        channel, end, one_fill, one_no_id_fill = plan
     title = get("product_title")
     pid = get("product_id")
     if (title is None or type(title) is str) and (pid is None or type(pid) is str):
@@ -1891,9 +1891,40 @@ def _removal_draft(review: Mapping[str, Any], rows: Sequence[Mapping[str, Any]],
         stars = f"{int(rating)}★" if rating is not None and not _na_scalar(rating) else "unknown stars"
     # a derived id (_is_derived_id) is "h" and ID_HEX_DIGITS more characters
     if len(rid) == _DERIVED_ID_LEN and rid[0] == "h" and DERIVED_ID.fullmatch(rid) is not None:
-        fill, template = item_no_id_fill, item_no_id
+        fill, template, one = item_no_id_fill, item_no_id, one_no_id_fill
     else:
-        fill, template = item_fill, item
+        fill, template, one = item_fill, item, one_fill
+    if one is not None and flag_reasons is None and end is not None and len(rows) == 1:
+        # one hit, no flag line (most requests): the whole body by one function of the plan (_joined_filler),
+        # the lines below without the list and its join
+        h = rows[0]
+        clause, rule_id, evidence = str(h["clause"]), str(h["rule_id"]), h["evidence"]
+        if type(evidence) is not str:
+            evidence = " ".join(str(evidence).split())
+        elif not (evidence.isprintable() and "  " not in evidence and evidence[:1] != " " and evidence[-1:] != " "):
+            evidence = " ".join(evidence.split())  # else single spaced already (_single_spaced)
+        body = one(head, rid, who, date, stars, clause, rule_id, evidence, end)
+    else:
+        body = "\n".join(_removal_lines(head, fill, template, rid, who, date, stars, rows, reason_fill, reason,
+                                         flag_reasons, flag_lines, flag_line, end, signature, brand))
+    marketplace = get("marketplace")
+    if marketplace is None or type(marketplace) is str:
+        to_key = (platform, marketplace)
+        to = _REMOVAL_TO.get(to_key)
+        if to is None:
+            to = _removal_to(platform, marketplace)
+            if len(_REMOVAL_TO) < _REMOVAL_TO_SIZE:
+                _REMOVAL_TO[to_key] = to
+    else:
+        to = _removal_to(platform, marketplace)
+    return body, channel, to
+
+
+def _removal_lines(head: str, fill: Callable[..., str] | None, template: str, rid: str, who: str, date: str,
+                   stars: str, rows: Sequence[Mapping[str, Any]], reason_fill: Callable[..., str] | None, reason: str,
+                   flag_reasons: Mapping[str, Any] | None, flag_lines: dict[str, str], flag_line: str,
+                   end: str | None, signature: str | None, brand: str | None) -> list[str]:
+    """The lines of :func:`_removal_draft`'s body (its general case: any number of hits, a flag line)."""
     if fill is not None:
         line = fill(rid, who, date, stars)
     else:
@@ -1922,17 +1953,7 @@ def _removal_draft(review: Mapping[str, Any], rows: Sequence[Mapping[str, Any]],
                 flag_lines[flag] = got
         lines.append(got)
     lines.append(end if end is not None else _removal_end(signature, brand))
-    marketplace = get("marketplace")
-    if marketplace is None or type(marketplace) is str:
-        to_key = (platform, marketplace)
-        to = _REMOVAL_TO.get(to_key)
-        if to is None:
-            to = _removal_to(platform, marketplace)
-            if len(_REMOVAL_TO) < _REMOVAL_TO_SIZE:
-                _REMOVAL_TO[to_key] = to
-    else:
-        to = _removal_to(platform, marketplace)
-    return "\n".join(lines), channel, to
+    return lines
 
 
 #: (platform, signature, brand) -> :func:`_removal_plan` of them (str or missing signatures, str brands); emptied
@@ -1950,7 +1971,8 @@ def _removal_plan(platform: str, signature: str | None, brand: str | None) -> tu
     _t, _plat, intro, item, item_no_id, reason, flag_reasons, flag_line, channel = _removal_consts(platform)
     return (intro, _filler(item, _ITEM_FIELDS), _filler(item_no_id, _ITEM_FIELDS), item, item_no_id,
             _filler(reason, _REASON_FIELDS), reason, flag_reasons, flag_line, {}, channel,
-            _removal_end(signature, brand) if brand is not None else None)
+            _removal_end(signature, brand) if brand is not None else None,
+            _joined_filler(item, reason), _joined_filler(item_no_id, reason))
 
 
 #: (platform, product title, product id) -> the first lines of a removal request (:func:`_removal_head` of
@@ -2011,6 +2033,35 @@ def _filler(template: str, fields: tuple[str, ...]) -> Callable[..., str] | None
     # str.format formats it (format(v, ""): v itself for a str)
     body = "".join([_braced(lits[0])] + [f"{{{n}}}{_braced(lit)}" for n, lit in zip(names, lits[1:])])
     return eval(f"lambda {', '.join(fields)}: f{body!r}", {})  # noqa: S307 - names checked, literals as repr
+
+
+def _filler_body(template: str, fields: tuple[str, ...]) -> str | None:
+    """The f-string body (without ``f`` and quotes) of :func:`_filler`'s function, or None where it gives None."""
+    parts = _template_parts(template)
+    if parts is None or not all(n in fields for n in parts[1]) or not all(f.isidentifier() for f in fields):
+        return None
+    lits, names = parts
+    return "".join([_braced(lits[0])] + [f"{{{n}}}{_braced(lit)}" for n, lit in zip(names, lits[1:])])
+
+
+#: The arguments of :func:`_joined_filler`'s function: the head, the item line's fields, the reason line's, the end.
+_JOINED_FIELDS: Final[tuple[str, ...]] = ("head_", "review_id", "author", "date", "rating", "clause", "rule_id",
+                                          "evidence", "end_")
+
+
+def _joined_filler(item: str, reason: str) -> Callable[..., str] | None:
+    """A function of :data:`_JOINED_FIELDS` (str values) that gives a one-hit removal request's body without a flag
+    line: ``"\\n".join([head, item.format(...), reason.format(...), end])``, as one f-string; None when either
+    template has no :func:`_filler`.
+
+    >>> _joined_filler("* {review_id} {{x}}", "- {evidence}")("H", "R1", "a", "d", "5", "c", "r", "e", "E")
+    'H\\n* R1 {x}\\n- e\\nE'
+    """
+    a, b = _filler_body(item, _ITEM_FIELDS), _filler_body(reason, _REASON_FIELDS)
+    if a is None or b is None or set(_ITEM_FIELDS) & set(_REASON_FIELDS):
+        return None
+    body = "{head_}\n" + a + "\n" + b + "\n{end_}"
+    return eval(f"lambda {', '.join(_JOINED_FIELDS)}: f{body!r}", {})  # noqa: S307 - names checked, literals as repr
 
 
 def _braced(literal: str) -> str:

@@ -185,3 +185,43 @@ def test_incentive_finds_a_reward_for_a_review():
                  "Free shipping for a review.", "A gıft card for a review.", "A refund for a REVIEW\u212a."):
         assert respond._detect_incentive(rule, text, ctx) == _old_detect_incentive(rule, text, ctx)
     assert respond._detect_incentive(rule, "We will refund you if you update your review.", ctx)
+
+
+# One-hit removal requests without a flag line: the body by one f-string of the plan (_joined_filler), equal to the
+# lines' join; every platform, derived ids, odd evidence spacing, against removal_request_from_rows.
+
+_TEMPLATE_PART = st.sampled_from(["{review_id}", "{author}", "{date}", "{rating}", "{{", "}}", "x", " ", "\n", "'",
+                                  '"', "\\", "“", "{review_id}{date}"])
+_REASON_PART = st.sampled_from(["{clause}", "{rule_id}", "{evidence}", "{{", "}}", "-", " ", "'''", "\\n", "’"])
+
+
+@settings(max_examples=300)
+@given(st.lists(_TEMPLATE_PART, max_size=8).map("".join), st.lists(_REASON_PART, max_size=8).map("".join),
+       st.lists(st.text(max_size=6), min_size=9, max_size=9))
+def test_joined_filler_is_the_join_of_the_two_lines(item, reason, values):
+    one = respond._joined_filler(item, reason)
+    head, rid, who, date, stars, clause, rule_id, evidence, end = values
+    want = "\n".join([head, item.format(review_id=rid, author=who, date=date, rating=stars),
+                      reason.format(clause=clause, rule_id=rule_id, evidence=evidence), end])
+    assert one is not None and one(*values) == want
+
+
+def test_joined_filler_is_none_for_odd_templates():
+    assert respond._joined_filler("{review_id!r}", "{clause}") is None
+    assert respond._joined_filler("{review_id}", "{clause:>3}") is None
+    assert respond._joined_filler("{nope}", "{clause}") is None
+
+
+@settings(max_examples=200)
+@given(st.sampled_from(["amazon", "google", "yelp", "trustpilot", "app_store", "google_play", "other", "ebay"]),
+       st.sampled_from(["R1", "h" + "0" * respond.ID_HEX_DIGITS, "h" + "a" * respond.ID_HEX_DIGITS, "x y"]),
+       st.sampled_from(["ok text", "  two  spaces ", "tab\there", "", "“quoted”", 5]),
+       st.sampled_from(["private_info", "spam", "", "unknown"]),
+       st.sampled_from([ReplySettings(), ReplySettings(brand="Acme"), ReplySettings(signature="— Jo")]))
+def test_one_hit_removal_bodies_equal_the_request(platform, rid, evidence, category, reply):
+    review = {"review_id": rid, "platform": platform, "product_id": "B01", "rating": 2, "author": "Ann",
+              "created_at": None, "marketplace": "amazon.co.uk"}
+    hit = {"rule_id": "X-1", "clause": "Clause", "evidence": evidence, "category": category}
+    body, channel, to = respond._removal_draft(review, [hit], reply)
+    req = respond.removal_request_from_rows(review, [hit], reply)
+    assert (body, channel, to) == (req.body, req.channel, req.to)
