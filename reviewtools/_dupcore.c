@@ -408,8 +408,9 @@ done:
  *   out_offsets writable int64[n+1], n_words writable int64[n], not_ascii writable uint8[n]
  * An ASCII text becomes its words (maximal runs of non-separators, mapped through lut) joined by single spaces.
  * A text with a byte >= 128 is normalised as Python's " ".join(re.findall(r"\w+", s.lower())): decoded, lowered
- * by str.lower itself, its maximal runs of word characters (what re's \w matches in a str pattern:
- * Py_UNICODE_ISALNUM or '_') joined by single spaces, encoded back to UTF-8. Only where that text does not decode
+ * as str.lower does, its maximal runs of word characters (what re's \w matches in a str pattern:
+ * Py_UNICODE_ISALNUM or '_') joined by single spaces, encoded back to UTF-8 (squeeze_utf8 in C, without the GIL;
+ * squeeze_unicode with str.lower itself for the texts squeeze_utf8 leaves). Only where that text does not decode
  * or its words would not fit in out (lower case can take more bytes) is it left empty and flagged in not_ascii,
  * for the caller to normalise. The numpy path (duplicates._squeeze_ascii) gives the same bytes on ASCII texts.
  */
@@ -481,6 +482,82 @@ static int64_t squeeze_unicode(const uint8_t *p, int64_t len, uint8_t *out, int6
     *nw = words;
     return o;
 }
+/* the same as squeeze_unicode without Python objects (so without the GIL): the text decoded here (well-formed
+   UTF-8 only: what Python's strict decoder accepts), each character lowered by Py_UNICODE_TOLOWER (the simple
+   mapping, which is str.lower's for every character but U+0130, whose full lower case is two characters, and
+   U+03A3, which str.lower maps by its context: a text with either is left to squeeze_unicode), its words kept
+   as there. -2 where it leaves the text to squeeze_unicode (those two characters, bytes that are not well-formed
+   UTF-8, or words that would not fit in cap). */
+static int64_t squeeze_utf8(const uint8_t *p, int64_t len, uint8_t *out, int64_t cap, int64_t *nw) {
+    const uint8_t *end = p + len;
+    int64_t o = 0, words = 0, in_word = 0;
+    while (p < end) {
+        uint32_t ch = *p, c1, c2, c3;
+        int64_t left = end - p;
+        if (ch < 0x80) {
+            p++;
+        } else if (ch >= 0xC2 && ch <= 0xDF) {
+            if (left < 2 || ((c1 = p[1]) & 0xC0) != 0x80) return -2;
+            ch = ((ch & 0x1F) << 6) | (c1 & 0x3F);
+            p += 2;
+        } else if (ch >= 0xE0 && ch <= 0xEF) {
+            if (left < 3 || ((c1 = p[1]) & 0xC0) != 0x80 || ((c2 = p[2]) & 0xC0) != 0x80) return -2;
+            if ((ch == 0xE0 && c1 < 0xA0) || (ch == 0xED && c1 > 0x9F)) return -2; /* overlong; surrogate */
+            ch = ((ch & 0x0F) << 12) | ((c1 & 0x3F) << 6) | (c2 & 0x3F);
+            p += 3;
+        } else if (ch >= 0xF0 && ch <= 0xF4) {
+            if (left < 4 || ((c1 = p[1]) & 0xC0) != 0x80 || ((c2 = p[2]) & 0xC0) != 0x80 ||
+                ((c3 = p[3]) & 0xC0) != 0x80)
+                return -2;
+            if ((ch == 0xF0 && c1 < 0x90) || (ch == 0xF4 && c1 > 0x8F)) return -2; /* overlong; past U+10FFFF */
+            ch = ((ch & 0x07) << 18) | ((c1 & 0x3F) << 12) | ((c2 & 0x3F) << 6) | (c3 & 0x3F);
+            p += 4;
+        } else {
+            return -2;
+        }
+        int is_word;
+        if (ch < 128) {
+            ch |= (ch - 'A' < 26u) << 5;
+            is_word = ch - 'a' < 26u || ch - '0' < 10u || ch == '_';
+        } else {
+            if (ch == 0x130 || ch == 0x3A3) return -2;
+            ch = (uint32_t)Py_UNICODE_TOLOWER((Py_UCS4)ch);
+            is_word = Py_UNICODE_ISALNUM((Py_UCS4)ch);
+        }
+        if (is_word) {
+            if (!in_word) {
+                if (words) {
+                    if (o >= cap) return -2;
+                    out[o++] = 32;
+                }
+                words++;
+            }
+            if (ch < 0x80) {
+                if (o + 1 > cap) return -2;
+                out[o++] = (uint8_t)ch;
+            } else if (ch < 0x800) {
+                if (o + 2 > cap) return -2;
+                out[o++] = (uint8_t)(0xC0 | (ch >> 6));
+                out[o++] = (uint8_t)(0x80 | (ch & 0x3F));
+            } else if (ch < 0x10000) {
+                if (o + 3 > cap || (ch >= 0xD800 && ch <= 0xDFFF)) return -2;
+                out[o++] = (uint8_t)(0xE0 | (ch >> 12));
+                out[o++] = (uint8_t)(0x80 | ((ch >> 6) & 0x3F));
+                out[o++] = (uint8_t)(0x80 | (ch & 0x3F));
+            } else {
+                if (o + 4 > cap) return -2;
+                out[o++] = (uint8_t)(0xF0 | (ch >> 18));
+                out[o++] = (uint8_t)(0x80 | ((ch >> 12) & 0x3F));
+                out[o++] = (uint8_t)(0x80 | ((ch >> 6) & 0x3F));
+                out[o++] = (uint8_t)(0x80 | (ch & 0x3F));
+            }
+        }
+        in_word = is_word;
+    }
+    *nw = words;
+    return o;
+}
+
 /* the set bits of a 16-bit mask (no popcnt instruction in the baseline x86-64 build) */
 static inline int64_t pop16(uint32_t x) {
     x = x - ((x >> 1) & 0x5555);
@@ -613,10 +690,14 @@ static PyObject *squeeze(PyObject *self, PyObject *args) {
         if (o > start && out[o - 1] == 32) o--; /* (a word byte is never 32) */
         if (bad) { /* Python's own lower case and \\w, in at most the input bytes read so far: the output never
                       gets ahead of the input, so the ASCII loop's writes stay inside out */
-            Py_BLOCK_THREADS
-            int64_t used = squeeze_unicode(data + off[i], off[i + 1] - off[i], out + start,
-                                           off[i + 1] - off[0] - start, &nw);
-            Py_UNBLOCK_THREADS
+            int64_t used = squeeze_utf8(data + off[i], off[i + 1] - off[i], out + start,
+                                        off[i + 1] - off[0] - start, &nw);
+            if (used == -2) {
+                Py_BLOCK_THREADS
+                used = squeeze_unicode(data + off[i], off[i + 1] - off[i], out + start,
+                                       off[i + 1] - off[0] - start, &nw);
+                Py_UNBLOCK_THREADS
+            }
             if (used < 0) {
                 o = start;
                 nw = 0;
