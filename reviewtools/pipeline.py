@@ -1632,18 +1632,61 @@ class _DecisionState:
 
         return self._grouped_picked(pick(self.hit_keys), pick(self.not_run_keys), pick(self.match_keys))
 
-    def grouped_block(self, start: int) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[str]],
-                                                 dict[str, list[tuple[str, str]]]]:
+    def grouped_block(self, start: int, n: int | None = None
+                      ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[str]] | _BlockRows,
+                                 dict[str, list[tuple[str, str]]]]:
         """:meth:`grouped` of the reviews of the block starting at row ``start`` of :attr:`blocks`' cut, from
         the rows :func:`_block_index` found they own: no pass over every long row per block. The hit dicts hold
-        the columns of :data:`_HIT_FIELDS` only (all that deciding reads)."""
+        the columns of :data:`_HIT_FIELDS` only (all that deciding reads). ``n`` (the block's row count): the
+        not-run checks as a :class:`_BlockRows` (per row, from the rows' owners) instead of a dict by key, when
+        the index knows the owners (else the dict)."""
         b = self.blocks
         if b is None:
             raise TriageError("internal: grouped_block without a block index")
         k = b.block_of[start]
         hit_cols = [c for c in self.hits.frame.columns if c in _HIT_FIELDS]
-        return self._grouped_picked(*(order[starts[k] : starts[k + 1]] for order, starts in b.kinds),
-                                    hit_cols=hit_cols)
+        picked = [order[starts[k] : starts[k + 1]] for order, starts in b.kinds]
+        rows = None
+        if n is not None and len(b.owners) == len(b.kinds):
+            own = [o[starts[k] : starts[k + 1]] for o, (_, starts) in zip(b.owners, b.kinds)]
+            rows = self._block_rows(picked[1], own[1], start, n)
+        if rows is None:
+            return self._grouped_picked(*picked, hit_cols=hit_cols)
+        special = np.zeros(n, dtype=bool)  # the rows owning a removal-basis hit or a complaint
+        special[own[0] - start] = True
+        special[own[2] - start] = True
+        rows = replace(rows, special=special)
+        by_hit, _, complaints = self._grouped_picked(picked[0], picked[1][:0], picked[2], hit_cols=hit_cols)
+        return by_hit, rows, complaints
+
+    def _block_rows(self, nr_at: np.ndarray, owner: np.ndarray, start: int, n: int) -> _BlockRows | None:
+        """The not-run checks of the block of ``n`` rows at ``start`` per row (:class:`_BlockRows`), from its
+        not-run rows ``nr_at`` (ascending positions in ``not_run_rows``) and their owners (rows of the cut): the
+        lists the dict of :meth:`_grouped_picked` holds under each row's key. None when a rule is missing or a
+        row has too many (the dict's own fallbacks)."""
+        codes = np.full(n, -1, dtype=np.int64)
+        if not len(nr_at):
+            return _BlockRows(codes, [], np.zeros(n, dtype=bool))
+        pos = self.not_run_rows[nr_at]
+        taken = _taken_codes(self.hits, "rule_id", pos)
+        if taken is not None:
+            cats, rcodes = taken
+            rcodes = rcodes.astype(np.int64)
+            if (rcodes < 0).any():
+                return None
+            names = cats.to_pylist()
+        else:
+            rcodes, uniq = pd.factorize(_take_span(self.hits, pos, ["rule_id"])["rule_id"].astype(str))
+            if (rcodes < 0).any():
+                return None
+            rcodes = rcodes.astype(np.int64)
+            names = uniq.tolist()
+        got = _rule_lists(owner.astype(np.int64) - start, rcodes, names)
+        if got is None:
+            return None
+        rows, which, lists = got
+        codes[rows] = which
+        return _BlockRows(codes, lists, np.zeros(n, dtype=bool))
 
     def _grouped_picked(self, hit_at: np.ndarray, nr_at: np.ndarray, match_at: np.ndarray,
                         hit_cols: list[str] | None = None) -> tuple[dict[str, list[dict[str, Any]]],
@@ -1681,6 +1724,57 @@ class _DecisionState:
             for key, topic, evidence in zip(keys, topics, evidences):
                 complaints.setdefault(key, []).append((topic, evidence))
         return by_hit, not_run, complaints
+
+
+@dataclass(frozen=True)
+class _BlockRows:
+    """A decision block's not-run checks per row (:meth:`_DecisionState.grouped_block` with ``n``), in place of
+    the dict by review key: row ``j``'s checks are ``lists[codes[j]]`` (none where ``codes[j]`` is -1; equal lists
+    one list, as the dict shares them), and ``special[j]`` whether the row has a removal-basis hit or a complaint
+    (its key is in those dicts)."""
+
+    codes: np.ndarray
+    lists: list[list[str]]
+    special: np.ndarray
+
+    def at(self, rows: np.ndarray) -> _BlockRows:
+        """The same for the block's rows ``rows`` (in that order)."""
+        return _BlockRows(self.codes[rows], self.lists, self.special[rows])
+
+    def per_row(self) -> list[list[str]]:
+        """Each row's list (an empty list where it has none)."""
+        lists = [*self.lists, []]  # code -1: the last
+        return [lists[c] for c in self.codes.tolist()]
+
+    def as_dict(self, recs: pd.DataFrame) -> dict[str, list[str]]:
+        """The dict by review key (``platform + sep + id``, as :func:`_decide_rows` looks it up) of ``recs``, the
+        block's rows."""
+        rids = [str(v) for v in _column_values(recs["review_id"])]
+        plats = _column_values(recs["platform"]) if "platform" in recs.columns else [None] * len(rids)
+        return {str(p or "other") + _KEY_SEP + r: self.lists[c]
+                for p, r, c in zip(plats, rids, self.codes.tolist()) if c >= 0}
+
+
+def _rule_lists(keys: np.ndarray, rules: np.ndarray, names: list[str]
+                ) -> tuple[np.ndarray, np.ndarray, list[list[str]]] | None:
+    """:func:`_not_run_by_key` on integer codes: rows' keys ``keys`` (ints >= 0) and rules ``rules`` (codes into
+    ``names``), in row order. Returns the distinct keys (ascending), for each the index of its list, and the
+    lists (each key's distinct rules in row order; equal lists one list). None when a key has so many rules that
+    the encoding could overflow."""
+    base = len(names) + 1
+    _, first = np.unique(keys * base + rules, return_index=True)
+    first.sort()  # the first row of each (key, rule), in row order
+    k2 = keys[first]
+    order = np.argsort(k2, kind="stable")
+    ks, rs = k2[order], rules[first][order]  # grouped by key, each key's rules in row order
+    ukeys, starts, counts = np.unique(ks, return_index=True, return_counts=True)
+    if base ** int(counts.max()) >= 2**62:
+        return None
+    place = np.arange(len(ks)) - np.repeat(starts, counts)
+    code = np.add.reduceat((rs + 1) * np.power(base, place, dtype=np.int64), starts)
+    _, at, which = np.unique(code, return_index=True, return_inverse=True)
+    lists = [[names[r] for r in rs[starts[k] : starts[k] + counts[k]].tolist()] for k in at.tolist()]
+    return ukeys, which.ravel(), lists
 
 
 def _taken_values(enc: _Encoded, name: str, pos: np.ndarray) -> list[Any]:
@@ -1750,6 +1844,9 @@ class _BlockIndex:
 
     kinds: tuple[tuple[np.ndarray, np.ndarray], ...]
     block_of: dict[int, int]
+    #: per kind, aligned with its ``order``: the row of ``recs`` whose review owns that long row (empty: not known,
+    #: and blocks group by keys only)
+    owners: tuple[np.ndarray, ...] = ()
 
 
 def _block_index(recs: pd.DataFrame, state: _DecisionState, bounds: Sequence[tuple[int, int]]) -> _BlockIndex | None:
@@ -1794,6 +1891,7 @@ def _block_index(recs: pd.DataFrame, state: _DecisionState, bounds: Sequence[tup
     if len(bounds) and (starts_rows[0] != 0 or bounds[-1][1] != n):  # pragma: no cover - recommend's own cut
         return None
     out = []
+    owners = []
     at = n
     for keys in long_keys:
         own = owner[at : at + len(keys)]
@@ -1803,7 +1901,8 @@ def _block_index(recs: pd.DataFrame, state: _DecisionState, bounds: Sequence[tup
         order = known[np.argsort(block, kind="stable")].astype(np.int32 if len(own) < 2**31 else np.int64)
         starts = np.searchsorted(np.sort(block, kind="stable"), np.arange(len(bounds) + 1), side="left")
         out.append((order, starts))
-    return _BlockIndex(tuple(out), {a: k for k, (a, _) in enumerate(bounds)})
+        owners.append(own[order].astype(order.dtype if n < 2**31 else np.int64))
+    return _BlockIndex(tuple(out), {a: k for k, (a, _) in enumerate(bounds)}, tuple(owners))
 
 
 def _decision_state(settings: ReplySettings, hits: pd.DataFrame | _Encoded | None,
@@ -1903,7 +2002,9 @@ def _decide_block(recs: pd.DataFrame, state: _DecisionState, whole: bool = True,
     through the loop (:func:`_decide_rows`). ``packed``: instead of the tuples, their :func:`_pack`, the quiet
     rows' columns built by Arrow (:func:`_quiet_packed`), as a pool task sends it back.
     """
-    by_hit, not_run, complaints = _block_groups(recs, state, whole, start)
+    by_hit, not_run, complaints = _block_groups(recs, state, whole, start, by_row=packed)
+    if isinstance(not_run, _BlockRows) and not packed:  # pragma: no cover - only _quiet_packed asks for it
+        not_run = not_run.as_dict(recs)
     if packed:
         return _quiet_packed(recs, state, by_hit, not_run, complaints)
     if quick:
@@ -1911,13 +2012,14 @@ def _decide_block(recs: pd.DataFrame, state: _DecisionState, whole: bool = True,
     return _decide_rows(recs, state, by_hit, not_run, complaints)
 
 
-def _block_groups(recs: pd.DataFrame, state: _DecisionState, whole: bool, start: int | None
-                  ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[str]], dict[str, Any]]:
-    """The grouped long rows :func:`_decide_block` decides ``recs`` with (see there for ``whole`` and ``start``)."""
+def _block_groups(recs: pd.DataFrame, state: _DecisionState, whole: bool, start: int | None, by_row: bool = False
+                  ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[str]] | _BlockRows, dict[str, Any]]:
+    """The grouped long rows :func:`_decide_block` decides ``recs`` with (see there for ``whole`` and ``start``).
+    ``by_row``: with a block index, the not-run checks may come as a :class:`_BlockRows` (per row of ``recs``)."""
     if whole:  # the rows are the whole frame: every review's rows
         return state.grouped(None)
     if start is not None:
-        return state.grouped_block(start)
+        return state.grouped_block(start, len(recs) if by_row else None)
     # the review keys _lookup may try for these rows (platform + id, then id), from the values _records gives
     rids = [str(v) for v in _column_values(recs["review_id"])]
     plats = (_column_values(recs["platform"]) if "platform" in recs.columns else [None] * len(rids))
@@ -1961,6 +2063,8 @@ def _quiet_packed(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str
             or (has_label and "sentiment_score" in names
                 and not (recs["sentiment_score"].dtype == np.float64
                          or isinstance(recs["sentiment_score"].dtype, pd.Float64Dtype)))):
+        if isinstance(not_run, _BlockRows):
+            not_run = not_run.as_dict(recs)
         return _pack(_decide_quiet(recs, state, by_hit, not_run, complaints))
     settings = state.settings
 
@@ -1973,10 +2077,15 @@ def _quiet_packed(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str
         plat = pa.array(["other"] * n, type=pa.large_string())
     else:  # str(p or "other")
         plat = pc.if_else(pc.or_kleene(pc.is_null(plat), pc.equal(plat, "")), lit("other"), plat)
-    key = pc.binary_join_element_wise(plat, rid, lit(_KEY_SEP))
-    special = pa.array(list(by_hit.keys() | complaints.keys()), type=pa.large_string())
-    slow = (pc.is_in(key, value_set=special).to_numpy(zero_copy_only=False)
-            | pc.is_in(rid, value_set=special).to_numpy(zero_copy_only=False))
+    rows = not_run if isinstance(not_run, _BlockRows) else None
+    if rows is not None:  # the rows with a hit or a complaint known from the block index
+        key = None
+        slow = rows.special.copy()
+    else:
+        key = pc.binary_join_element_wise(plat, rid, lit(_KEY_SEP))
+        special = pa.array(list(by_hit.keys() | complaints.keys()), type=pa.large_string())
+        slow = (pc.is_in(key, value_set=special).to_numpy(zero_copy_only=False)
+                | pc.is_in(rid, value_set=special).to_numpy(zero_copy_only=False))
     rating_arr = recs["rating"].array
     slow |= rating_arr.isna()
     rating = rating_arr.to_numpy(dtype=np.int64, na_value=0)
@@ -2018,9 +2127,17 @@ def _quiet_packed(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str
     suffix = pa.array([s or "" for s in suffixes], type=pa.large_string()).take(pa.array(plat_code[quiet]))
     # the tail and the not-run list: the row's not-run checks under its key, else under its bare id
     tail0 = _tail0(state)
-    entries = list(not_run.items())
-    tail_of: dict[int, int] = {}  # per not-run list (by identity, as _decide_quiet shares them)
     tails, joined = [tail0], [""]
+    if rows is not None:  # each row's list known: its tail is its list's (index + 1; none: 0)
+        for nr in rows.lists:
+            tails.append(tail0 + f" Checks that could not run: {', '.join(nr)}." if nr else tail0)
+            joined.append("|".join(nr))
+        which = rows.codes[quiet] + 1
+        entries = []
+    else:
+        entries = list(not_run.items())
+        which = np.zeros(len(quiet), dtype=np.int64)
+    tail_of: dict[int, int] = {}  # per not-run list (by identity, as _decide_quiet shares them)
     entry_tail = []
     for _, nr in entries:
         got = tail_of.get(id(nr))
@@ -2029,7 +2146,6 @@ def _quiet_packed(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str
             tails.append(tail0 + f" Checks that could not run: {', '.join(nr)}." if nr else tail0)
             joined.append("|".join(nr))
         entry_tail.append(got)
-    which = np.zeros(len(quiet), dtype=np.int64)
     if entries:
         nr_keys = pa.array([k for k, _ in entries], type=pa.large_string())
         at = pc.coalesce(pc.index_in(key.take(take), value_set=nr_keys), pc.index_in(rid.take(take), value_set=nr_keys))
@@ -2040,7 +2156,8 @@ def _quiet_packed(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str
     reason = pc.binary_join_element_wise(lit("Rated "), stars, lit("★ with "), sent, lit("."), suffix, tail, lit(""))
     nr_col = pa.array(joined, type=pa.large_string()).take(which_a)
     # the other rows through the loop, then every column merged in row order
-    packed = _pack(_decide_rows(recs.iloc[slow_at], state, by_hit, not_run, complaints) if len(slow_at) else [])
+    packed = _pack(_decide_rows(recs.iloc[slow_at], state, by_hit, not_run if rows is None else rows.at(slow_at),
+                                complaints) if len(slow_at) else [])
     order = np.empty(n, dtype=np.int64)
     order[slow_at] = np.arange(len(slow_at))
     order[quiet] = len(slow_at) + np.arange(len(quiet))
@@ -2155,8 +2272,10 @@ def _decide_quiet(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str
 
 
 def _decide_rows(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str, Any],
-                 not_run: Mapping[str, list[str]], complaints: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-    """:func:`_decide_block`'s loop over ``recs`` with the block's grouped long rows (:meth:`_DecisionState.grouped`)."""
+                 not_run: Mapping[str, list[str]] | _BlockRows, complaints: Mapping[str, Any]
+                 ) -> list[tuple[Any, ...]]:
+    """:func:`_decide_block`'s loop over ``recs`` with the block's grouped long rows (:meth:`_DecisionState.grouped`;
+    the not-run checks by key, or per row of ``recs``: :class:`_BlockRows`)."""
     from .sentiment import UNKNOWN_LABEL
 
     settings = state.settings
@@ -2179,7 +2298,8 @@ def _decide_rows(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str,
     modes: dict[str, str] = {}
     wheres: dict[str, str] = {}
     tail0 = _tail0(state)  # the start of every row's reason tail
-    for values in _row_values(recs):
+    row_nr = not_run.per_row() if isinstance(not_run, _BlockRows) else None
+    for j, values in enumerate(_row_values(recs)):
         # values[k] is what rec.get(names[k]) gives (rec: the row's record, made only for the rows that need it)
         rid = str(values[i_rid])
         platform = str(values[i_plat] or "other")
@@ -2297,9 +2417,12 @@ def _decide_rows(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str,
                 where = wheres[platform] if platform in wheres else wheres.setdefault(
                     platform, reply_where(platform, settings))
         tail = tail0
-        nr = not_run.get(key)
-        if nr is None:
-            nr = not_run.get(rid, [])
+        if row_nr is not None:
+            nr = row_nr[j]
+        else:
+            nr = not_run.get(key)
+            if nr is None:
+                nr = not_run.get(rid, [])
         if nr:
             tail += f" Checks that could not run: {', '.join(nr)}."
         rows.append((action, reason, tail, draft, kind, where, lint, blocked, topic or "", rule_ids, clause,
