@@ -12,6 +12,10 @@ Steps (``off`` -> ``on``):
   and ``groupby(...).transform("nunique")`` (up to fee56bc, kept here) -> by exact codes (``_content_codes``,
   ``_group_differs``) of the key and content columns' rows only.
 
+- ``patched_take``: ``_take_rows`` of the rows ``_duplicates`` keeps (the cleaned columns joined) and ``_duplicates``
+  itself, their cleaned texts' rows taken by walking the slices ``_clean_pieces`` leaves (``_patched_arrays`` off)
+  -> from the source's chunks and the changed values by ``_storecore.patched_take``.
+
 ``--steps`` picks some of them (all by default).
 
 Prints process CPU (all threads) and the calling thread's CPU (``time.thread_time``: what a second core cannot
@@ -85,12 +89,27 @@ def main() -> int:
         finally:
             ingest.DUP_THREAD = old
 
+    keep = ~ingest._duplicates(frame, keys)[0].to_numpy()
+
+    def take() -> None:
+        ingest._take_rows(frame.copy(deep=False), keep, joined=ingest.CLEANED)
+        ingest._duplicates(frame, keys)
+
+    def unpatched(fn) -> None:
+        old = ingest._patched_arrays
+        ingest._patched_arrays = lambda *a, **k: None
+        try:
+            fn()
+        finally:
+            ingest._patched_arrays = old
+
     steps = {
         "parse": (lambda: ingest._read_csv(data, "utf-8", sep, quoting),
                   lambda: ingest._read_csv(data, "utf-8", sep, quoting, valid_utf8=True)),
         "strip_need": (lambda: _pure(strip_need), strip_need),
         "duplicates": (lambda: dups(False), lambda: dups(True)),
         "id_duplicates": (lambda: _hashed_id_duplicates(frame), lambda: ingest._id_duplicates(frame)),
+        "patched_take": (lambda: unpatched(take), take),
     }
     for name, (off, on) in steps.items():
         if args.steps and name not in args.steps:

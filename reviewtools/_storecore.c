@@ -16,7 +16,7 @@
  *
  * It returns None too when the arguments are not what it expects, so the numpy path runs instead.
  *
- * record_after, count_byte, rows_with_bytes and strip_need serve reviewtools.ingest (see each below).
+ * record_after, count_byte, rows_with_bytes, strip_need and patched_take serve reviewtools.ingest (see each below).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -430,6 +430,144 @@ done:
     return out;
 }
 
+/* patched_take(offsets, data, validity, first, n, keep, rows, p_offsets, p_data, p_first, out_offsets, out_data,
+                out_validity, base, bit)
+   The kept rows of one Arrow large_string chunk (`offsets` its int64 offsets buffer, `data` its data, `validity` its
+   bitmap or b"" when every value is valid, `first` the chunk's offset, `n` its length), with the rows listed in
+   `rows` (native int64, sorted, distinct, each in 0..n-1) replaced, in order, by the values
+   p_data[po[p_first + q]:po[p_first + q + 1]] (`p_offsets` int64; the replacements are valid values); `keep`: n bytes,
+   nonzero for a row kept, or b"" for all (reviewtools.ingest._patched_arrays: the cleaned texts' rows in one copy,
+   without the slices of _clean_pieces).
+   With the three outputs None: returns (m, bytes, nulls), the kept rows, their bytes and how many are missing.
+   Then with writable buffers of (m + 1) * 8 bytes and `bytes` bytes (the caller's, parts of buffers from Arrow's
+   allocator) and a zeroed validity bitmap (or None): fills the m + 1 offsets (from `base`: the bytes of the array
+   before these rows), the data, and sets the bits bit..bit + m - 1 of the kept values that are valid; returns m.
+   None when the arguments do not fit (offsets out of the buffers or decreasing, rows out of order, outputs too
+   small). */
+static PyObject *py_patched_take(PyObject *self, PyObject *args) {
+    Py_buffer ob, db, vb, kb, rb, pob, pdb;
+    Py_buffer oob = {0}, odb = {0}, ovb = {0};
+    Py_ssize_t first, n, pfirst;
+    PyObject *oo_obj, *od_obj, *ov_obj;
+    long long base = 0;
+    Py_ssize_t bit = 0;
+    if (!PyArg_ParseTuple(args, "y*y*y*nny*y*y*y*nOOO|Ln", &ob, &db, &vb, &first, &n, &kb, &rb, &pob, &pdb, &pfirst,
+                          &oo_obj, &od_obj, &ov_obj, &base, &bit))
+        return NULL;
+    PyObject *out = NULL;
+    int fill = oo_obj != Py_None, got_oo = 0, got_od = 0, got_ov = 0;
+    if (fill) {
+        if (PyObject_GetBuffer(oo_obj, &oob, PyBUF_WRITABLE) < 0) goto done;
+        got_oo = 1;
+        if (PyObject_GetBuffer(od_obj, &odb, PyBUF_WRITABLE) < 0) goto done;
+        got_od = 1;
+        if (ov_obj != Py_None) {
+            if (PyObject_GetBuffer(ov_obj, &ovb, PyBUF_WRITABLE) < 0) goto done;
+            got_ov = 1;
+        }
+    }
+    const int64_t *off = (const int64_t *)ob.buf, *rows = (const int64_t *)rb.buf, *po = (const int64_t *)pob.buf;
+    const unsigned char *d = (const unsigned char *)db.buf, *pd = (const unsigned char *)pdb.buf;
+    const unsigned char *vbits = vb.len ? (const unsigned char *)vb.buf : NULL;
+    const unsigned char *keep = kb.len ? (const unsigned char *)kb.buf : NULL;
+    Py_ssize_t k = rb.len / 8;
+    int ok = first >= 0 && n >= 0 && (first + n + 1) * 8 <= ob.len && rb.len % 8 == 0 && (!keep || kb.len == n) &&
+             (!vbits || (first + n + 7) / 8 <= vb.len) && pfirst >= 0 && (k == 0 || (pfirst + k + 1) * 8 <= pob.len);
+    if (ok) {
+        ok = off[first] >= 0 && off[first + n] <= db.len;
+        for (Py_ssize_t j = first; ok && j < first + n; j++)
+            if (off[j] > off[j + 1]) ok = 0;
+        for (Py_ssize_t q = 0; ok && q < k; q++)
+            if (rows[q] < 0 || rows[q] >= n || (q && rows[q] <= rows[q - 1])) ok = 0;
+        if (ok && k) {
+            ok = po[pfirst] >= 0 && po[pfirst + k] <= pdb.len;
+            for (Py_ssize_t q = pfirst; ok && q < pfirst + k; q++)
+                if (po[q] > po[q + 1]) ok = 0;
+        }
+    }
+    Py_ssize_t m = 0, nulls = 0;
+    int64_t total = 0;
+#define VALID(i) (!vbits || ((vbits[(first + (i)) >> 3] >> ((first + (i)) & 7)) & 1))
+    if (ok) {
+        Py_BEGIN_ALLOW_THREADS
+        Py_ssize_t q = 0;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            int patched = q < k && rows[q] == i;
+            if (!keep || keep[i]) {
+                m++;
+                if (patched) {
+                    total += po[pfirst + q + 1] - po[pfirst + q];
+                } else {
+                    total += off[first + i + 1] - off[first + i];
+                    nulls += !VALID(i);
+                }
+            }
+            q += patched;
+        }
+        Py_END_ALLOW_THREADS
+    }
+    if (ok && fill)
+        ok = oob.len >= (m + 1) * 8 && odb.len >= total && base >= 0 && bit >= 0 &&
+             (got_ov ? ovb.len >= (bit + m + 7) / 8 : !nulls);
+    if (!ok) {
+        out = Py_NewRef(Py_None);
+        goto done;
+    }
+    if (!fill) {
+        out = Py_BuildValue("(nLn)", m, (long long)total, nulls);
+        goto done;
+    }
+    int64_t *oo = (int64_t *)oob.buf;
+    unsigned char *od = (unsigned char *)odb.buf;
+    unsigned char *ov = got_ov ? (unsigned char *)ovb.buf : NULL;
+    Py_BEGIN_ALLOW_THREADS
+    int64_t at = 0, run_a = 0, run_b = 0; /* a run of source bytes not yet copied, written at at - (run_b - run_a) */
+    Py_ssize_t j = 0, q = 0;
+    oo[0] = base;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int patched = q < k && rows[q] == i;
+        if (!keep || keep[i]) {
+            if (patched) {
+                if (run_b > run_a) memcpy(od + at - (run_b - run_a), d + run_a, (size_t)(run_b - run_a));
+                run_a = run_b = 0;
+                int64_t a = po[pfirst + q], b = po[pfirst + q + 1];
+                memcpy(od + at, pd + a, (size_t)(b - a));
+                at += b - a;
+                if (ov) ov[(bit + j) >> 3] |= (unsigned char)(1u << ((bit + j) & 7));
+            } else {
+                int64_t a = off[first + i], b = off[first + i + 1];
+                if (b > a) {
+                    if (a != run_b) {
+                        if (run_b > run_a) memcpy(od + at - (run_b - run_a), d + run_a, (size_t)(run_b - run_a));
+                        run_a = a;
+                    }
+                    run_b = b;
+                    at += b - a;
+                }
+                if (ov && VALID(i)) ov[(bit + j) >> 3] |= (unsigned char)(1u << ((bit + j) & 7));
+            }
+            oo[++j] = base + at;
+        }
+        q += patched;
+    }
+    if (run_b > run_a) memcpy(od + at - (run_b - run_a), d + run_a, (size_t)(run_b - run_a));
+    Py_END_ALLOW_THREADS
+    out = PyLong_FromSsize_t(m);
+done:
+#undef VALID
+    if (got_oo) PyBuffer_Release(&oob);
+    if (got_od) PyBuffer_Release(&odb);
+    if (got_ov) PyBuffer_Release(&ovb);
+    PyBuffer_Release(&ob);
+    PyBuffer_Release(&db);
+    PyBuffer_Release(&vb);
+    PyBuffer_Release(&kb);
+    PyBuffer_Release(&rb);
+    PyBuffer_Release(&pob);
+    PyBuffer_Release(&pdb);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"count_byte", py_count_byte, METH_VARARGS,
      "count_byte(buffer, byte) -> how many bytes of buffer equal byte (see reviewtools.ingest)"},
@@ -439,6 +577,10 @@ static PyMethodDef methods[] = {
     {"strip_need", py_strip_need, METH_VARARGS,
      "strip_need(offsets, data, width, first, n) -> bytearray of n 0/1 flags: the non-empty strings of an Arrow "
      "chunk whose first or last byte is <= 0x20 or >= 0x7F, or None (see reviewtools.ingest)"},
+    {"patched_take", py_patched_take, METH_VARARGS,
+     "patched_take(offsets, data, validity, first, n, keep, rows, p_offsets, p_data, p_first, out_offsets, out_data, "
+     "out_validity, base, bit) -> (m, bytes, nulls) without outputs, m with them, or None: the kept rows of an Arrow "
+     "large_string chunk, some rows replaced (see reviewtools.ingest)"},
     {"record_after", py_record_after, METH_VARARGS,
      "record_after(buffer, sep, quoted, start, target) -> one past the line feed ending the first record that ends "
      "at or after target, or -1 (see reviewtools.ingest)"},

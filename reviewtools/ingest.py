@@ -63,6 +63,7 @@ import mmap
 import os
 import re
 import sys
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -907,24 +908,39 @@ def _clean_pieces(s: pd.Series, marks: tuple[np.ndarray, np.ndarray] | None = No
         # _clean_block's pandas methods make (``str.replace`` for the line ends, Arrow's literal replacement; the
         # compiled regexes, which pandas runs with Python's ``re``; ``html.unescape``, which changes nothing in a
         # value without an "&"), without a pandas Series per step and its masked assignments.
+        # Only the values the cleaning changed, and those _strip may change (``need``), go back to Arrow and through
+        # _strip: any other value is its own cleaning and has no edge _strip trims, so it stays as it is (of the
+        # ~35,700 values a million texts mark, ~2/3 are unchanged: an "&" or "<" that is no entity or tag).
+        # html.unescape changes nothing in a value without an entity's start (``_ENTITY_START``: "&" and a character
+        # that can follow it in one, a superset of unescape's own pattern), which Arrow finds in all values at once;
+        # a value with a "<" is unescaped whenever it holds an "&" (dropping a tag can join the two).
         values = orig.to_pylist()
+        entity = pc.match_substring_regex(orig, _ENTITY_START).to_numpy(zero_copy_only=False)
+        redo = need[todo]  # (a copy)
         for i in np.flatnonzero(marked).tolist():
-            v = values[i]
+            v = w = values[i]
             if "\r" in v:
                 v = v.replace("\r\n", "\n").replace("\r", "\n")
             if "<" in v:
                 v = _INLINE_TAG.sub("", _BR.sub("\n", v))
-            if "&" in v:
+                if "&" in v:
+                    v = html.unescape(v)
+            elif "&" in v and entity[i]:
                 v = html.unescape(v)
-            values[i] = v
-        sub = pa.chunked_array([pa.array(values, type=typ)], type=typ)
+            if v != w:
+                values[i] = v
+                redo[i] = True
+        at = np.flatnonzero(redo)
+        sub = pa.chunked_array([pa.array([values[i] for i in at.tolist()], type=typ)], type=typ)
+        orig = orig.filter(pa.array(redo))
     else:
+        at = None
         sub = orig
     sub = _strip(pd.Series(pd.arrays.ArrowStringArray(sub), copy=False)).array._pa_array
     changed = pc.fill_null(pc.not_equal(sub, orig), False).to_numpy(zero_copy_only=False)  # (missing stays missing)
     if not changed.any():
         return s, False
-    pos = np.flatnonzero(todo)[changed]
+    pos = np.flatnonzero(todo)[changed] if at is None else np.flatnonzero(todo)[at[changed]]
     vals = sub.filter(pa.array(changed)).combine_chunks()
     out, at, k = [], 0, 0
     for chunk in chunks:
@@ -941,7 +957,133 @@ def _clean_pieces(s: pd.Series, marks: tuple[np.ndarray, np.ndarray] | None = No
             out.append(chunk.slice(prev) if prev else chunk)
         k, at = j, at + n
     arr = pd.arrays.ArrowStringArray(pa.chunked_array(out, type=typ))
-    return pd.Series(arr, index=s.index, name=s.name, copy=False), True
+    res = pd.Series(arr, index=s.index, name=s.name, copy=False)
+    _note_patches(res.array._pa_array, chunks, pos, vals)
+    return res, True
+
+
+#: The Arrow arrays :func:`_clean_pieces` built from slices: ``id(array)`` -> (a weak reference to it, the source's
+#: chunks, the changed rows' positions, their values as one array). The entry goes when the array does. With it,
+#: :func:`_patched_arrays` takes rows from the source's few chunks and the changed values in one native pass,
+#: instead of walking the ~24,000 slices of a million cleaned texts (:func:`_take_joined_later`, :func:`_masked`).
+_PATCHES: dict[int, tuple[Any, list[Any], np.ndarray, Any]] = {}
+
+
+def _note_patches(arr: Any, chunks: list[Any], pos: np.ndarray, vals: Any) -> None:
+    key = id(arr)
+
+    def gone(ref: Any, key: int = key) -> None:
+        entry = _PATCHES.get(key)
+        if entry is not None and entry[0] is ref:
+            _PATCHES.pop(key, None)
+
+    _PATCHES[key] = (weakref.ref(arr, gone), list(chunks), pos, vals)
+
+
+def _patched_arrays(s: pd.Series, keep: np.ndarray | None, pool: concurrent.futures.Executor | None = None, *,
+                    plain: bool = False) -> list[Any] | None:
+    """The rows ``keep`` (every row when None) of a Series :func:`_clean_pieces` built from slices (``plain``: or of
+    any Arrow-backed large_string Series, as it is), as Arrow arrays of about :data:`ARROW_CSV_BLOCK` bytes or more
+    (futures of them when ``pool`` is given), one copy made by ``_storecore.patched_take`` (GIL-free) from the
+    source's chunks and the changed values; None when the Series is none of those (or its layout is not the one
+    handled: large_string, no missing changed value) or the module is not built."""
+    arr = getattr(s.array, "_pa_array", None)
+    if arr is None:
+        return None
+    entry = _PATCHES.get(id(arr))
+    if entry is not None and entry[0]() is arr:
+        _, chunks, pos, vals = entry
+    elif plain and _arrow_chunks(s) is not None:
+        chunks, pos, vals = arr.chunks, np.zeros(0, dtype=np.int64), None
+    else:
+        return None
+    core = _store_core()
+    if core is None or not hasattr(core, "patched_take"):
+        return None
+    import pyarrow as pa
+
+    typ = arr.type
+    if (not pa.types.is_large_string(typ) or (vals is not None and (vals.type != typ or vals.null_count))
+            or any(c.type != typ for c in chunks)):
+        return None
+    if keep is not None and len(keep) != len(s):
+        return None
+    lens = np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks))
+    ends = np.cumsum(lens)
+    starts = ends - lens
+    q0 = np.searchsorted(pos, starts).tolist()
+    q1 = np.searchsorted(pos, ends).tolist()
+    pos64 = pos.astype(np.int64, copy=False)
+    if vals is not None:
+        vbufs = vals.buffers()
+        voffs, vdata, vfirst = vbufs[1], vbufs[2] if vbufs[2] is not None else b"", vals.offset
+    else:
+        voffs, vdata, vfirst = b"", b"", 0
+    if keep is not None:
+        keep8 = np.ascontiguousarray(keep, dtype=bool).view(np.uint8)
+        kept_at = np.flatnonzero(keep8)
+        held = (np.searchsorted(kept_at, ends) - np.searchsorted(kept_at, starts)).tolist()  # kept rows per chunk
+    groups: list[list[tuple[tuple[Any, ...], tuple[int, int, int]]]] = [[]]
+    size = 0
+    for c, chunk in enumerate(chunks):
+        n, at = int(lens[c]), int(starts[c])
+        if not n:
+            continue
+        if keep is not None:
+            if not held[c]:
+                continue
+            k = keep8[at:at + n].tobytes() if held[c] < n else b""
+        else:
+            k = b""
+        bufs = chunk.buffers()
+        if bufs[1] is None:
+            return None
+        rows = (pos64[q0[c]:q1[c]] - at).tobytes()
+        args = (bufs[1], bufs[2] if bufs[2] is not None else b"", bufs[0] if bufs[0] is not None else b"",
+                chunk.offset, n, k, rows, voffs, vdata, vfirst + q0[c])
+        sizes = core.patched_take(*args, None, None, None)  # (checks the layout: None, and nothing is taken)
+        if sizes is None:
+            return None
+        if size >= ARROW_CSV_BLOCK:
+            groups.append([])
+            size = 0
+        groups[-1].append((args, sizes))
+        size += sizes[1] + 8 * sizes[0]  # (data and offsets: the bytes Arrow's nbytes counts)
+    return [pool.submit(_patched_array, core, typ, g) if pool is not None else _patched_array(core, typ, g)
+            for g in groups if g]
+
+
+def _patched_array(core: Any, typ: Any, group: list[tuple[tuple[Any, ...], tuple[int, int, int]]]) -> Any:
+    """One array of :func:`_patched_arrays`: the rows of a run of source chunks (each chunk's arguments to
+    ``patched_take`` and its sizes from the first call), in buffers from Arrow's allocator (which reuses the memory
+    of freed arrays) filled by ``patched_take``."""
+    import pyarrow as pa
+
+    m = sum(g[1][0] for g in group)
+    total = sum(g[1][1] for g in group)
+    nulls = sum(g[1][2] for g in group)
+    offs, data = pa.allocate_buffer((m + 1) * 8), pa.allocate_buffer(total)
+    valid = bytearray((m + 7) // 8) if nulls else None  # (zeroed: the bits of valid values are set)
+    with memoryview(offs) as mo, memoryview(data) as md:
+        row = at = 0
+        for args, (rm, rbytes, _) in group:
+            if core.patched_take(*args, mo[row * 8:(row + rm + 1) * 8], md[at:at + rbytes], valid, at, row) != rm:
+                raise ValueError("patched_take refused the buffers it sized")  # (not reached)
+            row, at = row + rm, at + rbytes
+    return pa.Array.from_buffers(typ, m, [None if valid is None else pa.py_buffer(valid), offs, data],
+                                 null_count=nulls)
+
+
+def _masked(s: pd.Series, keep: np.ndarray) -> pd.Series:
+    """``s[keep]`` for a numpy bool mask; by :func:`_patched_arrays` (joined, one pass) where it applies."""
+    arrays = _patched_arrays(s, keep)
+    if arrays is None:
+        return s[keep]
+    import pyarrow as pa
+
+    typ = s.array._pa_array.type
+    joined = pa.chunked_array([pa.concat_arrays(arrays)] if len(arrays) > 1 else arrays, type=typ)
+    return pd.Series(pd.arrays.ArrowStringArray(joined), index=s.index[keep], name=s.name, copy=False)
 
 
 #: What an HTML entity can start with (``html.unescape`` changes nothing in a text without a match).
@@ -973,6 +1115,19 @@ def _take_joined_later(s: pd.Series, keep: np.ndarray | None, pool: concurrent.f
         taken = s if keep is None else s[keep]
         return lambda: taken
     import pyarrow as pa
+
+    patched = _patched_arrays(s, keep, pool, plain=True)
+    if patched is not None:  # the source's chunks and the changed values, one native copy per source chunk
+        ptyp, pname = s.array._pa_array.type, s.name
+        pindex = index if index is not None else (s.index if keep is None else s.index[keep])
+
+        def joined() -> pd.Series:
+            arrays = [a.result() if isinstance(a, concurrent.futures.Future) else a for a in patched]
+            patched.clear()
+            return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(arrays, type=ptyp)), index=pindex,
+                             name=pname, copy=False)
+
+        return joined
 
     def join(group: list[Any]) -> Any:  # (the group passed, not looked up when the thread runs)
         return _joined_arrays(group) if pool is None else pool.submit(_joined_arrays, group)
@@ -1261,7 +1416,7 @@ def _parse_rating(
         got = np.where(np.isnan(word), np.where(np.isnan(frac_stars), lead_stars, frac_stars), word)
         got = np.where(glyph_ok, np.minimum(glyph, 5.0), got)
         stars[todo] = got
-    reason = pd.Series(pd.NA, index=s.index, dtype="string")
+    reason = _constant_strings(None, s.index)
     bad = np.isnan(stars) & ~missing
     reason[missing] = "rating missing"
     reason[bad & ~np.isnan(nums.to_numpy())] = f"rating outside the {used_scale[0]:g}–{used_scale[1]:g} scale"
@@ -1539,11 +1694,54 @@ def _resolve_columns(raw: _Raw, fmt: Format, column_map: Mapping[str, str] | Non
     return out
 
 
+def _constant_strings(value: str | None, index: pd.Index) -> pd.Series:
+    """``pd.Series(value, index=index, dtype="string")`` (``pd.NA`` for None) made from Arrow buffers: the
+    million-row columns of one value (the file's name, a missing field) took 0.01-0.05 CPU s each through pandas (a
+    Python object per row), 0.001-0.02 so.
+
+    >>> _constant_strings("a.csv", pd.RangeIndex(2)).tolist(), _constant_strings(None, pd.RangeIndex(1)).tolist()
+    (['a.csv', 'a.csv'], [<NA>])
+    """
+    typ = _string_storage_type()
+    n = len(index)
+    data = None
+    if typ is not None and value is not None:
+        try:
+            data = value.encode("utf-8")
+        except UnicodeEncodeError:  # (a lone surrogate: pandas' own path decides)
+            typ = None
+    if typ is None or not n:
+        return pd.Series(pd.NA if value is None else value, index=index, dtype="string")
+    import pyarrow as pa
+
+    if data is None:
+        arr = pa.nulls(n, typ)
+    else:
+        offsets = np.arange(n + 1, dtype=np.int64) * len(data)
+        arr = pa.Array.from_buffers(typ, n, [None, pa.py_buffer(offsets), pa.py_buffer(data * n)])
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([arr], type=typ)), index=index, copy=False)
+
+
+@functools.lru_cache(maxsize=1)
+def _string_storage_type() -> Any:
+    """The Arrow type pandas gives a ``string`` Series of one value when it is pyarrow's large_string (the type
+    :func:`_constant_strings` builds), else None."""
+    try:
+        import pyarrow as pa
+    except ImportError:  # pragma: no cover - pyarrow is a declared dependency
+        return None
+    probe = pd.Series("x", index=pd.RangeIndex(2), dtype="string")
+    arr = getattr(probe.array, "_pa_array", None)
+    if not isinstance(probe.array, pd.arrays.ArrowStringArray) or arr is None or arr.type != pa.large_string():
+        return None
+    return arr.type
+
+
 def _field_values(raw: _Raw, cols: list[str], spec: Any) -> pd.Series:
     frame = raw.frame
     if spec is not None and spec.filename and not cols:
         m = re.search(spec.filename, Path(raw.name).name)
-        return pd.Series(m.group(1) if m else pd.NA, index=frame.index, dtype="string")
+        return _constant_strings(m.group(1) if m else None, frame.index)
     s = frame[cols[0]].astype("string")
     for col in cols[1:]:
         empty = s.isna() | (s.str.strip() == "")
@@ -1596,7 +1794,7 @@ def _map_file(
 
     def get(fld: str) -> pd.Series:
         if fld not in cols:
-            return pd.Series(pd.NA, index=idx, dtype="string")
+            return _constant_strings(None, idx)
         return _field_values(raw, *cols[fld])
 
     def src(fld: str) -> str:
@@ -1651,14 +1849,14 @@ def _map_file(
     out["helpful_votes"] = (_per_distinct(get("helpful_votes"), _parse_count, factorized.get("helpful_votes"))
                             if "helpful_votes" in cols else pd.Series(pd.NA, index=idx, dtype="Int64"))
     if platform is not None:
-        out["platform"] = pd.Series(platform, index=idx, dtype="string")
+        out["platform"] = _constant_strings(platform, idx)
     elif fmt.platform is not None:
-        out["platform"] = pd.Series(fmt.platform, index=idx, dtype="string")
+        out["platform"] = _constant_strings(fmt.platform, idx)
     elif "platform" in cols:
         out["platform"] = _per_distinct(get("platform"), _platform_values, factorized.get("platform")).astype("string")
     else:
-        out["platform"] = pd.Series("other", index=idx, dtype="string")
-    out["source_file"] = pd.Series(raw.name, index=idx, dtype="string")
+        out["platform"] = _constant_strings("other", idx)
+    out["source_file"] = _constant_strings(raw.name, idx)
     out["source_row"] = pd.Series(raw.rows, index=idx, dtype="Int64")
     if fmt.keep_provenance:
         by_norm = {norm_header(c): c for c in raw.frame.columns}
@@ -1674,8 +1872,9 @@ def _map_file(
     reason = rating_reason.copy()
     # (``Series(src("rating")).where(reason.notna())`` and ``rating_raw.where(...)``, built from missing values: no
     # million-row column of the rating's name, no where over a column that mostly holds no reason)
-    column = pd.Series(pd.NA, index=idx, dtype="string")
-    value = pd.Series(pd.NA, index=idx, dtype=rating_raw.dtype)
+    column = _constant_strings(None, idx)
+    value = (_constant_strings(None, idx) if rating_raw.dtype == pd.StringDtype()
+             else pd.Series(pd.NA, index=idx, dtype=rating_raw.dtype))
     has_reason = reason.notna().to_numpy()
     if has_reason.any():
         column[has_reason] = src("rating")
@@ -1843,7 +2042,7 @@ def _duplicates(frame: pd.DataFrame, author_key: pd.Series) -> tuple[pd.Series, 
         sub, at = sub[again], at[again]
         rows = np.zeros(len(frame), dtype=bool)
         rows[at] = True
-        sub["x"] = _codes(frame["text"][rows])
+        sub["x"] = _codes(_masked(frame["text"], rows))
         dup2 = sub.duplicated(keep="first")
         dup = dup | dup2.reindex(frame.index, fill_value=False)
     return dup, conflict
@@ -2048,7 +2247,7 @@ def _rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
     """
     if keep.all():
         return frame
-    return pd.DataFrame({c: frame[c][keep] for c in frame.columns}, index=frame.index[keep])
+    return pd.DataFrame({c: _masked(frame[c], keep) for c in frame.columns}, index=frame.index[keep])
 
 
 def _take_rows(frame: pd.DataFrame, keep: np.ndarray, joined: Sequence[str] = ()) -> pd.DataFrame:
