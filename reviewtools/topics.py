@@ -2084,10 +2084,8 @@ def _sorted_columns(cols: list[np.ndarray], has_text: np.ndarray) -> _Found:
         return _found_of([[] for _ in _RAW_COLUMNS], None, has_text)
     topic = cols[2].tolist()
     rank = {t: i for i, t in enumerate(sorted(set(topic)))}
-    order = np.lexsort((
-        np.fromiter(map(rank.__getitem__, topic), dtype=np.int64, count=len(topic)),
-        cols[3], cols[1], cols[0],
-    ))
+    topic_rank = np.fromiter(map(rank.__getitem__, topic), dtype=np.int64, count=len(topic))
+    order = _lexsort_order(cols[0], cols[1], cols[3], topic_rank, len(rank))
     fields = cols[1][order]
     return _Found(
         rows=cols[0][order],
@@ -2105,6 +2103,26 @@ def _sorted_columns(cols: list[np.ndarray], has_text: np.ndarray) -> _Found:
         reason=cols[12][order].tolist(),
         has_text=has_text,
     )
+
+
+def _lexsort_order(rows: np.ndarray, fields: np.ndarray, starts: np.ndarray, ranks: np.ndarray, n_ranks: int) -> np.ndarray:
+    """``np.lexsort((ranks, starts, fields, rows))`` (all int64, none negative; ``ranks`` < ``n_ranks``): when the
+    four fit one int64 key (mixed radix, row most significant), a stable ``argsort`` of that key, the same order
+    (a stable sort by the key orders as the stable sort by the four in turn does, ties by position) at a fraction
+    of the cost (the key is nearly sorted already: each field's rows come in order); else ``np.lexsort`` itself.
+
+    >>> r, f, s, k = (np.array(v, dtype=np.int64) for v in ([1, 0, 1, 0], [0, 1, 0, 0], [5, 2, 5, 9], [1, 0, 0, 2]))
+    >>> _lexsort_order(r, f, s, k, 3).tolist() == np.lexsort((k, s, f, r)).tolist()
+    True
+    """
+    if not len(rows):
+        return np.zeros(0, dtype=np.intp)
+    n_fields, n_starts = int(fields.max()) + 1, int(starts.max()) + 1
+    lows = (int(rows.min()), int(fields.min()), int(starts.min()), int(ranks.min()))
+    if min(lows) >= 0 and int(ranks.max()) < n_ranks and (int(rows.max()) + 1) * n_fields * n_starts * max(n_ranks, 1) < 2**63:
+        key = ((rows * n_fields + fields) * n_starts + starts) * max(n_ranks, 1) + ranks
+        return np.argsort(key, kind="stable")
+    return np.lexsort((ranks, starts, fields, rows))
 
 
 def _sorted_found_reference(rows: list[tuple], has_text: np.ndarray) -> _Found:
