@@ -538,6 +538,7 @@ work_key(Work *w, Py_ssize_t need)
 typedef struct {
     int ok;          /* 1 scored, 0 refused (Python path), -1 error */
     double neg, neu, pos, compound;
+    Py_ssize_t ntok; /* the tokens scored (score_tokens) */
 } Result;
 
 /* Append one character of the emoji-replaced text to the class buffer (its lower-case byte is written
@@ -980,6 +981,7 @@ score_tokens(Core *self, Work *w, Tok *T, Py_ssize_t n, Py_ssize_t caps, Py_ssiz
     r.neu = fabs(neu_count / total);
     r.pos = fabs(pos_sum / total);
     r.compound = compound;
+    r.ntok = n;
     r.ok = 1;
     return r;
 }
@@ -1408,6 +1410,7 @@ typedef struct {
     size_t cap;
     unsigned char *state;   /* per span: 0 not yet, 1 scored, 2 left to Python */
     PyObject *declined;     /* positions left to Python */
+    int64_t *words;         /* when not NULL: per span its str.split() pieces where known, else -1 */
 } SpanJob;
 
 static void
@@ -1520,9 +1523,11 @@ span_do(Core *self, SpanJob *j, Py_ssize_t i, Work *w, SpanTokens *tk)
         }
         if (r.ok > 0) { /* (the ASCII path never leaves a text to Python) */
             j->state[i] = 1;
+            if (j->words) j->words[i] = hi - lo; /* VADER's tokens are the span's str.split() pieces */
             return round_to(r.compound, 4, out + i);
         }
     }
+    if (j->words) j->words[i] = -1;
     if (!PyUnicode_CheckExact(text)) {
         out[i] = Py_NAN;
         j->state[i] = 2;
@@ -1546,6 +1551,7 @@ span_do(Core *self, SpanJob *j, Py_ssize_t i, Work *w, SpanTokens *tk)
                           (size_t)nbytes) == 0) { /* scored already */
                 out[i] = out[k];
                 j->state[i] = j->state[k];
+                if (j->words) j->words[i] = j->words[k];
                 return j->state[k] == 2 ? append_index(j->declined, i) : 0;
             }
         }
@@ -1565,6 +1571,8 @@ span_do(Core *self, SpanJob *j, Py_ssize_t i, Work *w, SpanTokens *tk)
         j->state[i] = 2;
         return append_index(j->declined, i);
     }
+    /* ASCII without emoji: the tokens are the str.split() pieces (an emoji description would add some) */
+    if (j->words && ascii && !self->any_ascii_emoji) j->words[i] = r.ntok;
     j->state[i] = 1;
     return round_to(r.compound, 4, out + i);
 }
@@ -1611,10 +1619,20 @@ done:
 static PyObject *
 Core_joined_spans_into(Core *self, PyObject *args)
 {
-    PyObject *firsts, *seconds, *sep, *texts;
-    Py_buffer ob, bo, bs, be, bout;
-    if (!PyArg_ParseTuple(args, "OOUw*Oy*y*y*w*", &firsts, &seconds, &sep, &ob, &texts, &bo, &bs, &be, &bout))
+    PyObject *firsts, *seconds, *sep, *texts, *words_obj = Py_None;
+    Py_buffer ob, bo, bs, be, bout, bw;
+    if (!PyArg_ParseTuple(args, "OOUw*Oy*y*y*w*|O", &firsts, &seconds, &sep, &ob, &texts, &bo, &bs, &be, &bout,
+                          &words_obj))
         return NULL;
+    memset(&bw, 0, sizeof(bw));
+    if (words_obj != Py_None && PyObject_GetBuffer(words_obj, &bw, PyBUF_WRITABLE | PyBUF_FORMAT) < 0) {
+        PyBuffer_Release(&ob);
+        PyBuffer_Release(&bo);
+        PyBuffer_Release(&bs);
+        PyBuffer_Release(&be);
+        PyBuffer_Release(&bout);
+        return NULL;
+    }
     PyObject *fa = PySequence_Fast(firsts, "firsts must be a sequence of str");
     PyObject *fb = fa ? PySequence_Fast(seconds, "seconds must be a sequence of str") : NULL;
     PyObject *seq = fb ? PySequence_Fast(texts, "texts must be a sequence of str") : NULL;
@@ -1640,6 +1658,14 @@ Core_joined_spans_into(Core *self, PyObject *args)
     PyObject **as = PySequence_Fast_ITEMS(fa), **bs2 = PySequence_Fast_ITEMS(fb);
     if (check_buffer(&ob, 4 * n, sizeof(double), "out") < 0) goto done;
     if (span_job_init(&job, seq, &bo, &bs, &be, &bout) < 0) goto done;
+    if (words_obj != Py_None) {
+        if (check_buffer(&bw, job.ns, sizeof(int64_t), "words") < 0) goto done;
+        if (bw.format && strcmp(bw.format, "q") != 0 && strcmp(bw.format, "l") != 0) {
+            PyErr_SetString(PyExc_TypeError, "words must be an int64 buffer");
+            goto done;
+        }
+        job.words = (int64_t *)bw.buf;
+    }
     double *out = (double *)ob.buf;
     const int sep_ascii = PyUnicode_IS_ASCII(sep);
     const Py_ssize_t slen = PyUnicode_GET_LENGTH(sep);
@@ -1772,6 +1798,7 @@ done:
     PyBuffer_Release(&bs);
     PyBuffer_Release(&be);
     PyBuffer_Release(&bout);
+    if (words_obj != Py_None) PyBuffer_Release(&bw);
     return result;
 }
 

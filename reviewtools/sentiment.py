@@ -166,14 +166,19 @@ _REVIEW_SEAM: Final = _review_scores_array
 _SPAN_SEAM: Final = _span_compounds
 
 
-def _block_scores(titles: list[str], texts: list[str], sents: _Sentences) -> tuple[np.ndarray, np.ndarray]:
+def _block_scores(titles: list[str], texts: list[str], sents: _Sentences,
+                  words: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The review strings' scores (:func:`_review_scores_array`) and the sentences' compounds
     (:meth:`_Sentences.compounds`) of a block. While neither seam is replaced (tests replace them), both come
     from one pass of :meth:`reviewtools.vader.FastVader.joined_scores_and_compounds`, which scores a text's
-    sentences from the tokens of its review string where it can (equal values, one tokenization)."""
+    sentences from the tokens of its review string where it can (equal values, one tokenization). ``words``
+    (int64, one per sentence), when given, gets each sentence's ``len(s.split())`` where that pass counted it,
+    else -1 (:meth:`_Sentences.aggregate` counts those)."""
     if _review_scores_array is _REVIEW_SEAM and _span_compounds is _SPAN_SEAM:
         return _analyzer().joined_scores_and_compounds(titles, texts, TITLE_TEXT_SEPARATOR, sents.pool,
-                                                       sents.owner, sents.start, sents.end)
+                                                       sents.owner, sents.start, sents.end, words)
+    if words is not None:
+        words[:] = -1
     compounds = sents.compounds()
     return _review_scores_array(titles, texts), compounds
 
@@ -1100,9 +1105,11 @@ class _Sentences(NamedTuple):
                    np.concatenate([x_a, t_a]).astype(np.int64, copy=False),
                    np.concatenate([x_b, t_b]).astype(np.int64, copy=False), src, count)
 
-    def aggregate(self, compounds: np.ndarray) -> _Aggregates:
+    def aggregate(self, compounds: np.ndarray, known_words: np.ndarray | None = None) -> _Aggregates:
         """The per-review aggregates, given the compound of each of ``strings``: reviews with the same number
-        of sentences together, as rows of one matrix (sums in the order and grouping :func:`_mean` uses)."""
+        of sentences together, as rows of one matrix (sums in the order and grouping :func:`_mean` uses).
+        ``known_words``: each sentence's ``len(s.split())`` where the scoring pass counted it, else -1 (only the
+        others are counted here)."""
         count = self.count
         n = count.size
         flat = compounds[self.src]
@@ -1127,13 +1134,19 @@ class _Sentences(NamedTuple):
         long_src = np.flatnonzero(lengths > 2 * MAX_RELIABLE_SENTENCE_WORDS)
         if long_src.size:
             words = np.zeros(lengths.size, dtype=np.int64)
-            word_counts = _span_word_counter()
-            if word_counts is not None:  # len(s.split()) of the spans, in place
-                counted = np.empty(long_src.size, dtype=np.int64)
-                word_counts(self.pool, self.owner[long_src], self.start[long_src], self.end[long_src], counted)
-                words[long_src] = counted
-            else:
-                words[long_src] = _word_counts(self.strings_or_none(long_src))  # type: ignore[arg-type]
+            todo = long_src
+            if known_words is not None:  # counted by the scoring pass where it could
+                got = known_words[long_src]
+                words[long_src] = got
+                todo = long_src[got < 0]
+            if todo.size:
+                word_counts = _span_word_counter()
+                if word_counts is not None:  # len(s.split()) of the spans, in place
+                    counted = np.empty(todo.size, dtype=np.int64)
+                    word_counts(self.pool, self.owner[todo], self.start[todo], self.end[todo], counted)
+                    words[todo] = counted
+                else:
+                    words[todo] = _word_counts(self.strings_or_none(todo))  # type: ignore[arg-type]
             long_at = np.flatnonzero(lengths[self.src] > 2 * MAX_RELIABLE_SENTENCE_WORDS)
             # the review of each: the one whose sentences in src end after it (reviews without any are skipped)
             reviews = np.searchsorted(np.cumsum(count), long_at, side="right")
@@ -1368,8 +1381,9 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
     titles, texts = _columns(frame)
     n = len(frame)
     sents = _Sentences.of(titles, texts)
-    vader, compounds = _block_scores(titles, texts, sents)
-    agg = sents.aggregate(compounds)
+    words = np.empty(sents.owner.size, dtype=np.int64)
+    vader, compounds = _block_scores(titles, texts, sents, words)
+    agg = sents.aggregate(compounds, words)
     lang = _languages(texts)
     foreign = lang.foreign
 

@@ -701,12 +701,18 @@ class FastVader:
 
     def joined_scores_and_compounds(self, firsts: Sequence[str], seconds: Sequence[str], sep: str,
                                     texts: Sequence[str], owner: np.ndarray, start: np.ndarray,
-                                    end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                                    end: np.ndarray, words: np.ndarray | None = None
+                                    ) -> tuple[np.ndarray, np.ndarray]:
         """``(joined_scores_array(firsts, seconds, sep), compound_spans(texts, owner, start, end))`` in one
         pass of the native core: where ``texts[i]`` is ``seconds[i]`` and pair ``i`` is scored from ASCII
         tokens, the spans of that text that cut no token are scored from a stretch of the joined string's tokens
         instead of being tokenized again (VADER's tokens are ``str.split()`` pieces, so a span's pieces are
         those of the whole string within its edges). Equal values either way.
+
+        ``words`` (an int64 array, one item per span), when given, gets ``len(span.split())`` of each span
+        whose tokens the native core counted on the way (those scored from the joined string's tokens, ASCII
+        spans without emoji, and their repeats) and -1 for every other span (all of them without the native
+        core).
 
         >>> v = FastVader()
         >>> rows, c = v.joined_scores_and_compounds(["Meh"], ["Love it. Broke fast."], "\\n",
@@ -715,6 +721,8 @@ class FastVader:
         ([0.6369, -0.4215], True)
         """
         into = getattr(self._native, "joined_spans_into", None)
+        if words is not None:
+            words[:] = -1
         if into is None:
             return self.joined_scores_array(firsts, seconds, sep), self.compound_spans(texts, owner, start, end)
         firsts = firsts if isinstance(firsts, list) else list(firsts)
@@ -725,7 +733,13 @@ class FastVader:
         owner, start, end = _span_arrays(owner, start, end)
         rows = np.empty((len(firsts), 4))
         out = np.empty(owner.size)
-        todo_rows, todo_spans = into(firsts, seconds, sep, rows, texts, owner, start, end, out)
+        if words is None:
+            todo_rows, todo_spans = into(firsts, seconds, sep, rows, texts, owner, start, end, out)
+        else:
+            if not (isinstance(words, np.ndarray) and words.dtype == np.int64 and words.shape == owner.shape
+                    and words.flags.c_contiguous and words.flags.writeable):
+                raise ValueError("words must be a writable contiguous int64 array with one item per span")
+            todo_rows, todo_spans = into(firsts, seconds, sep, rows, texts, owner, start, end, out, words)
         f = self._py_polarity_scores
         for i in todo_rows:  # pairs the native core leaves to Python
             d = f(_joined(firsts[i], seconds[i], sep))
