@@ -2172,11 +2172,33 @@ def _quiet_packed(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str
         done = _one_array(packed.columns[c])
         if c in own:
             cols[c] = pd.arrays.ArrowStringArray(pa.concat_arrays([done, _one_array(own[c])]).take(order_a))
+        elif c != "action" and not done.null_count:  # "" at the quiet rows: only the offsets change
+            cols[c] = pd.arrays.ArrowStringArray(_spread_empty(done, slow_at, n))
         else:
             fill = pa.array(["none" if c == "action" else ""], type=pa.large_string())
             cols[c] = pd.arrays.ArrowStringArray(pa.concat_arrays([done, fill]).take(const_a))
     redo = [(int(slow_at[item[0]]), *item[1:]) for item in packed.redo]
     return _PackedBlock(cols, redo, n)
+
+
+def _spread_empty(done: pa.Array, at: np.ndarray, n: int) -> pa.Array:
+    """A ``large_string`` array of ``n`` values: ``done``'s (no nulls) at the ascending positions ``at``, ``""``
+    elsewhere; what ``concat_arrays([done, [""]]).take(...)`` gives, built from new offsets over ``done``'s own
+    character data (not copied).
+
+    >>> _spread_empty(pa.array(["ab", "c"], type=pa.large_string()), np.array([1, 3]), 5).to_pylist()
+    ['', 'ab', '', 'c', '']
+    """
+    _, offsets, data = done.buffers()
+    offs = np.frombuffer(offsets, dtype=np.int64)[done.offset : done.offset + len(done) + 1]
+    lens = np.zeros(n, dtype=np.int64)
+    lens[at] = np.diff(offs)
+    new = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lens, out=new[1:])
+    first = int(offs[0])
+    chars = (pa.py_buffer(b"") if data is None
+             else data.slice(first, int(offs[-1]) - first))  # the values' characters only, from offset 0
+    return pa.Array.from_buffers(pa.large_string(), n, [None, pa.py_buffer(new), chars])
 
 
 def _tail0(state: _DecisionState) -> str:
