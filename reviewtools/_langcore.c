@@ -640,22 +640,23 @@ lc_hash_bytes(const unsigned char *p, Py_ssize_t n)
     return h;
 }
 
-/* topic_field_codes(chunks, wide, codes) -> (distinct, has_text): reviewtools.topics._field_codes' work on an
+/* topic_field_codes(chunks, wide, codes[, lows]) -> (distinct, has_text[, lows]): reviewtools.topics._field_codes' work on an
  * Arrow string column's buffers. chunks: a list of (validity or None, offsets, data or None, offset, length),
  * one per chunk of the column (offsets int64 when wide, else int32, indexed from the chunk's offset as Arrow
  * does); a missing value reads as "" (fill_null(""), so it shares the code of any ""). codes: a writable int64
  * buffer of the total length, given each row's code: the number of its value among the distinct values in order
  * of first occurrence (what dictionary_encode numbers them). distinct: those values as str (UTF-8 decoded, as
  * to_pylist gives them); has_text: bytes, 1 per distinct value with a character that is not whitespace
- * (len(v) > 0 and not v.isspace()), else 0. */
+ * (len(v) > 0 and not v.isspace()), else 0. With lows true, also per distinct value its lower case when it is
+ * ASCII (A-Z lowered, what str.lower gives), else None (the caller lowers the others). */
 static PyObject *
 topic_field_codes(PyObject *Py_UNUSED(module), PyObject *args)
 {
     PyObject *chunks;
-    int wide;
+    int wide, want_lows = 0;
     Py_buffer bcodes = {0};
-    if (!PyArg_ParseTuple(args, "O!pw*", &PyList_Type, &chunks, &wide, &bcodes)) return NULL;
-    PyObject *res = NULL, *distinct = NULL, *has = NULL;
+    if (!PyArg_ParseTuple(args, "O!pw*|p", &PyList_Type, &chunks, &wide, &bcodes, &want_lows)) return NULL;
+    PyObject *res = NULL, *distinct = NULL, *has = NULL, *lows = NULL;
     Py_ssize_t *slot = NULL;                 /* hash table: distinct index + 1, 0 empty */
     uint64_t *hashes = NULL;                 /* per distinct value */
     const unsigned char **ptrs = NULL;
@@ -686,7 +687,8 @@ topic_field_codes(PyObject *Py_UNUSED(module), PyObject *args)
     ptrs = PyMem_Malloc(sizeof(*ptrs) * (size_t)(total ? total : 1));
     lens = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(total ? total : 1));
     distinct = PyList_New(0);
-    if (!slot || !hashes || !ptrs || !lens || !distinct) {
+    lows = want_lows ? PyList_New(0) : NULL;
+    if (!slot || !hashes || !ptrs || !lens || !distinct || (want_lows && !lows)) {
         if (!PyErr_Occurred()) PyErr_NoMemory();
         goto done;
     }
@@ -739,6 +741,20 @@ topic_field_codes(PyObject *Py_UNUSED(module), PyObject *args)
                 PyObject *str = PyUnicode_DecodeUTF8((const char *)p, n, "strict");
                 if (!str) goto done;
                 int bad = PyList_Append(distinct, str);
+                if (!bad && lows) {  /* an ASCII value's lower case (A-Z only: str.lower of ASCII), else None */
+                    PyObject *low = Py_None;
+                    Py_INCREF(low);
+                    if (PyUnicode_IS_ASCII(str)) {
+                        Py_SETREF(low, PyUnicode_New(n, 127));
+                        if (low) {
+                            Py_UCS1 *dst = PyUnicode_1BYTE_DATA(low);
+                            for (Py_ssize_t k = 0; k < n; k++)
+                                dst[k] = (Py_UCS1)(p[k] + ((unsigned)(p[k] - 'A') < 26u) * 32);
+                        }
+                    }
+                    bad = !low || PyList_Append(lows, low) < 0;
+                    Py_XDECREF(low);
+                }
                 Py_DECREF(str);
                 if (bad) goto done;
                 code = nd++;
@@ -764,7 +780,7 @@ topic_field_codes(PyObject *Py_UNUSED(module), PyObject *args)
         while (j < n && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, vd, j))) j++;
         hv[d] = j < n;
     }
-    res = PyTuple_Pack(2, distinct, has);
+    res = lows ? PyTuple_Pack(3, distinct, has, lows) : PyTuple_Pack(2, distinct, has);
 done:
     if (bv.obj) PyBuffer_Release(&bv);
     if (bo.obj) PyBuffer_Release(&bo);
@@ -776,6 +792,7 @@ done:
     PyMem_Free(lens);
     Py_XDECREF(distinct);
     Py_XDECREF(has);
+    Py_XDECREF(lows);
     return res;
 }
 
@@ -1022,9 +1039,10 @@ static PyMethodDef methods[] = {
     {"product", product, METH_VARARGS,
      "product(sgemv, rows, ncls, x, y) -> None: y = x @ rows (float32) by cblas_sgemv at the address sgemv."},
     {"topic_field_codes", topic_field_codes, METH_VARARGS,
-     "topic_field_codes(chunks, wide, codes) -> (distinct, has_text): an Arrow string column's rows numbered by "
+     "topic_field_codes(chunks, wide, codes[, lows]) -> (distinct, has_text[, lows]): an Arrow string column's rows numbered by "
      "their distinct values in order of first occurrence (into codes, int64; missing as \"\"), the distinct values "
-     "as str and per value 1 when it has a non-whitespace character (bytes)."},
+     "as str and per value 1 when it has a non-whitespace character (bytes); with lows, each ASCII value's lower case "
+     "(None for the others)."},
     {"topic_tags", topic_tags, METH_VARARGS,
      "topic_tags(rows, topics, evidence, polarity, n) -> (tags, praised, evidence) lists of n str as "
      "reviewtools.topics._tagged_frame builds them, or None when rows (int64) are not in order."},

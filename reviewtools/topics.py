@@ -1766,6 +1766,7 @@ def _clause_core() -> Any:
 
 def _field_matches(
     texts: list[str], m: _Matcher, lex: _Lexicon, ix: _PhraseIndex, sink: tuple[Any, ...] | None = None,
+    lows_given: list[str | None] | None = None,
 ) -> Iterator[tuple[int, list[tuple[str, int, int, _Phrase, str, bool, str, str, str]]]]:
     """``(position, judged matches)`` of each text of one field that has a match, in position order: the
     word-presence prefilter finds each text's candidate phrases block by block, then the phrase regexes run
@@ -1775,14 +1776,19 @@ def _field_matches(
 
     ``sink``: ``(columns, first, count)`` of :func:`_field_columns`; with the native core, the texts whose
     matches it judges all by itself (the context rules included) go straight into those (``first``/``count`` at
-    the text's position) and are not yielded."""
+    the text's position) and are not yielded. ``lows_given``: :func:`_lower` of each text where known (one per
+    text; None where not: those are lowered here)."""
     core = _clause_core()
     tried_of = getattr(core, "topic_tried", None) if core is not None and hasattr(core, "topic_attempts") else None
     native_args = _native_attempts_args(ix) if tried_of is not None else None
     judge = _native_judge_args(ix, m, lex) if native_args is not None else None
     lower_of = getattr(core, "topic_lower", None) if core is not None else None
     for b0 in range(0, len(texts), _PREFILTER_BLOCK_ROWS):
-        if lower_of is not None:
+        if lows_given is not None:  # made with the distinct values (ASCII ones), the others lowered here
+            lows = lows_given[b0 : b0 + _PREFILTER_BLOCK_ROWS]
+            if None in lows:
+                lows = [_lower(texts[b0 + i]) if low is None else low for i, low in enumerate(lows)]
+        elif lower_of is not None:
             lows, left = lower_of(texts[b0 : b0 + _PREFILTER_BLOCK_ROWS])
             if left:  # lower() changed the length: keep offsets exact
                 lows = [_lower(texts[b0 + i]) if low is None else low for i, low in enumerate(lows)]
@@ -1938,9 +1944,9 @@ def _find(frame: pd.DataFrame, topics: Sequence[str] | None, prefilter: bool = T
             continue
         encoded = _field_codes(frame, fld) if prefilter else None
         if encoded is not None:  # each distinct value once, found by Arrow, no str per row
-            code_of, distinct, distinct_has_text = encoded
+            code_of, distinct, distinct_has_text, lows = encoded
             has_text |= (_has_text(distinct) if distinct_has_text is None else distinct_has_text)[code_of]
-            parts.append(_field_columns(distinct, fi, m, lex, _phrase_index(selected), code_of=code_of))
+            parts.append(_field_columns(distinct, fi, m, lex, _phrase_index(selected), code_of=code_of, lows=lows))
             continue
         texts = _field_values(frame, fld)
         has_text |= _has_text(texts)
@@ -1979,17 +1985,20 @@ def _lang_core() -> Any:
         hasattr(core, f) for f in ("topic_field_codes", "topic_tags", "topic_utf8")) else None
 
 
-def _field_codes(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, list[str], np.ndarray | None] | None:
+def _field_codes(
+    frame: pd.DataFrame, column: str
+) -> tuple[np.ndarray, list[str], np.ndarray | None, list[str | None] | None] | None:
     """``(code of each row's value, the distinct values in order of first occurrence, their has-text flags or
-    None)`` of a pyarrow-backed string column, missing values as ``""`` (what :func:`_field_values` gives, and
+    None, their lower case or None)`` of a pyarrow-backed string column, missing values as ``""`` (what :func:`_field_values` gives, and
     the codes the first-seen numbering of those values gives); None for any other column. With
     ``_langcore.topic_field_codes`` (:func:`_lang_core`): one C pass over the column's Arrow buffers (a hash
     table of the values' bytes; a str made per distinct value only) that also gives :func:`_has_text` of each
-    distinct value; else Arrow's ``dictionary_encode`` (its hash table over the column's bytes: no ``str`` per
+    distinct value and the lower case of each ASCII one (None for the others: :func:`_field_matches` lowers
+    those); else Arrow's ``dictionary_encode`` (its hash table over the column's bytes: no ``str`` per
     row, no Python hashing of each text) and None for the flags.
 
     >>> import pandas as pd
-    >>> codes, distinct, _ = _field_codes(pd.DataFrame({"t": pd.array(["b", None, "b", "a"], dtype="string[pyarrow]")}), "t")
+    >>> codes, distinct, _, _ = _field_codes(pd.DataFrame({"t": pd.array(["b", None, "b", "a"], dtype="string[pyarrow]")}), "t")
     >>> codes.tolist(), distinct
     ([0, 1, 0, 2], ['b', '', 'a'])
     """
@@ -2003,23 +2012,25 @@ def _field_codes(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, list[str
     if lang is not None and str(data.type) in ("string", "large_string"):  # one C pass over Arrow's buffers
         codes = np.empty(len(data), dtype=np.int64)
         chunks = [(*c.buffers()[:3], c.offset, len(c)) for c in data.chunks]
-        distinct, has = lang.topic_field_codes(chunks, str(data.type) == "large_string", codes)
-        return codes, distinct, np.frombuffer(has, dtype=bool)
+        distinct, has, lows = lang.topic_field_codes(chunks, str(data.type) == "large_string", codes, True)
+        return codes, distinct, np.frombuffer(has, dtype=bool), lows
     if data.null_count:
         data = pc.fill_null(data, "")
     enc = pc.dictionary_encode(data.combine_chunks())
-    return enc.indices.to_numpy(zero_copy_only=False).astype(np.int64), enc.dictionary.to_pylist(), None
+    return enc.indices.to_numpy(zero_copy_only=False).astype(np.int64), enc.dictionary.to_pylist(), None, None
 
 
 def _field_columns(
     texts: list[str], fi: int, m: _Matcher, lex: _Lexicon, ix: _PhraseIndex, code_of: np.ndarray | None = None,
+    lows: list[str | None] | None = None,
 ) -> list[np.ndarray]:
     """The raw matches of one field (index ``fi``) as numpy columns in :data:`_RAW_COLUMNS` order, rows in
     position order and each row's matches in :func:`_field_matches`' order (the order of the raw match tuples
     of the reference path). Each distinct value is matched and judged once; its matches are kept as columns of
     plain values (no tuple per match outlives its text: fewer objects for Python's cyclic GC to track), then
     repeated onto every row holding that value by index arithmetic. ``code_of`` given: ``texts`` are the
-    distinct values already (:func:`_field_codes`) and ``code_of`` each row's among them."""
+    distinct values already (:func:`_field_codes`) and ``code_of`` each row's among them; ``lows``: their lower
+    case where :func:`_field_codes` made it (see :func:`_field_matches`)."""
     if code_of is None:
         codes: dict[str, int] = {}
         code_of = np.fromiter((codes.setdefault(t, len(codes)) for t in texts), dtype=np.int64, count=len(texts))
@@ -2041,7 +2052,7 @@ def _field_columns(
     cue: list[str] = []
     reason: list[str] = []
     columns = [topic, start, end, evidence, phrase, kind, polarity, negated, negator, cue, reason]
-    for c, found in _field_matches(distinct, m, lex, ix, (columns, first_of, count_of)):
+    for c, found in _field_matches(distinct, m, lex, ix, (columns, first_of, count_of), lows_given=lows):
         original = distinct[c]
         first_of[c] = len(topic)
         count_of[c] = len(found)

@@ -23,7 +23,7 @@ value = st.one_of(st.none(), st.sampled_from(["", " ", "\n\t", "Five Stars", "Ne
 @given(st.lists(value, min_size=1, max_size=12))
 def test_codes_equal_the_first_seen_numbering_of_the_values(values):
     frame = pd.DataFrame({"text": pd.array(values, dtype="string[pyarrow]")})
-    codes, distinct, _flags = topics._field_codes(frame, "text")
+    codes, distinct, _flags, _lows = topics._field_codes(frame, "text")
     texts = topics._field_values(frame, "text")
     first: dict[str, int] = {}
     assert codes.tolist() == [first.setdefault(t, len(first)) for t in texts]

@@ -49,13 +49,18 @@ def test_field_codes_equal_arrows_dictionary_encode(chunk_values, large, cut_fro
     assert codes.tolist() == want_codes
     assert distinct == want_distinct
     assert np.frombuffer(has, dtype=bool).tolist() == topics._has_text(want_distinct).tolist()
+    distinct2, has2, lows = lang.topic_field_codes(chunks, large, codes, True)
+    assert distinct2 == want_distinct and has2 == has and codes.tolist() == want_codes
+    assert lows == [v.lower() if v.isascii() else None for v in want_distinct]
 
 
 def test_field_codes_through_the_frame():
     frame = pd.DataFrame({"t": pd.array(["b", None, "b", "a", "", " "], dtype="string[pyarrow]")}).iloc[1:]
-    codes, distinct, flags = topics._field_codes(frame, "t")
+    codes, distinct, flags, lows = topics._field_codes(frame, "t")
     assert codes.tolist() == [0, 1, 2, 0, 3] and distinct == ["", "b", "a", " "]
-    assert flags.tolist() == [False, True, True, False]
+    assert flags.tolist() == [False, True, True, False] and lows == ["", "b", "a", " "]
+    codes, distinct, flags, lows = topics._field_codes(pd.DataFrame({"t": pd.array(["\u00c9T\u00c9", "AbC"], dtype="string[pyarrow]")}), "t")
+    assert lows == [None, "abc"]
 
 
 def test_field_codes_rejects_short_buffers():

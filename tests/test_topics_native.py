@@ -581,7 +581,7 @@ def test_field_columns_with_the_native_sink_equal_those_without(monkeypatch):
     ix, m = topics._phrase_index(None), topics._matcher(None)
     got = topics._field_columns(texts, 1, m, LEX, ix)
     field_matches = topics._field_matches
-    monkeypatch.setattr(topics, "_field_matches", lambda t, m_, lex, ix_, sink=None: field_matches(t, m_, lex, ix_))
+    monkeypatch.setattr(topics, "_field_matches", lambda t, m_, lex, ix_, sink=None, lows_given=None: field_matches(t, m_, lex, ix_, lows_given=lows_given))
     want = topics._field_columns(texts, 1, m, LEX, ix)
     _columns_equal(got, want)
     assert len(got[0]) > 300
@@ -594,7 +594,7 @@ def test_field_columns_sink_on_any_reviews(texts):
     ix, m = topics._phrase_index(None), topics._matcher(None)
     got = topics._field_columns(texts, 0, m, LEX, ix)
     field_matches = topics._field_matches
-    topics._field_matches = lambda t, m_, lex, ix_, sink=None: field_matches(t, m_, lex, ix_)  # no sink
+    topics._field_matches = lambda t, m_, lex, ix_, sink=None, lows_given=None: field_matches(t, m_, lex, ix_, lows_given=lows_given)  # no sink
     try:
         _columns_equal(got, topics._field_columns(texts, 0, m, LEX, ix))
     finally:
