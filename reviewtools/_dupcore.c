@@ -744,9 +744,14 @@ typedef struct { /* the token table, and the tokens seen in the current text (re
 
 static inline size_t slot_index(uint64_t h, int bits) { return (size_t)((h * 0x9E3779B97F4A7C15ULL) >> (64 - bits)); }
 
-/* max_count: the most occurrences one text has (sizes the set of the current text's tokens) */
-static int tab_init(Tab *t, int64_t max_count) {
+/* max_count: the most occurrences one text has (sizes the set of the current text's tokens); total: all the
+   occurrences. The table starts with room for total / TAB_START_SHARE tokens (at most 3/4 full), so that it
+   rarely grows (each growth rehashes every token at random and memsets a new table: at 1M, 61.6M occurrences
+   and 2.9M tokens, it started at 2^16 slots and grew six times to 2^22; the numbering does not depend on it) */
+#define TAB_START_SHARE 32
+static int tab_init(Tab *t, int64_t max_count, int64_t total) {
     t->bits = 16;
+    while (t->bits < 30 && 3 * ((int64_t)1 << t->bits) / 4 < total / TAB_START_SHARE) t->bits++;
     t->n_tok = 0;
     t->seen_bits = 6;
     while (((int64_t)1 << t->seen_bits) < 2 * max_count + 2) t->seen_bits++;
@@ -899,7 +904,7 @@ static PyObject *table(PyObject *self, PyObject *args) {
     int64_t max_count = 0;
     for (Py_ssize_t x = 0; x < n; x++) max_count = n_sh[x] > max_count ? n_sh[x] : max_count;
     Tab t;
-    if (tab_init(&t, max_count)) {
+    if (tab_init(&t, max_count, N)) {
         tab_free(&t);
         PyErr_NoMemory();
         goto done;
@@ -1501,7 +1506,7 @@ static PyObject *tokens(PyObject *self, PyObject *args) {
     size_t cap = (size_t)(max_count > TOKEN_BATCH ? max_count : TOKEN_BATCH);
     hs = (uint64_t *)malloc(cap * sizeof(uint64_t));
     hx = (int32_t *)malloc(cap * sizeof(int32_t));
-    if (!hs || !hx || shingler_init(&s, k, (uint64_t)mult, word_hash) || tab_init(&t, max_count)) {
+    if (!hs || !hx || shingler_init(&s, k, (uint64_t)mult, word_hash) || tab_init(&t, max_count, total)) {
         PyErr_NoMemory();
         goto done;
     }
