@@ -283,6 +283,9 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
             Py_ssize_t cnt = e - p - 3 > 64 ? 64 : e - p - 3;
             const unsigned char *base = p;
             uint64_t starts_at = 0, cand_u = 0, cand_b = 0;
+            /* where a 1-2 byte literal with a class can end: its next byte (1 or 2 on) is no ASCII letter or digit
+             * (its class holds none) or the row's end; all ones where that is not known */
+            uint64_t short_end = ~(uint64_t)0;
 #if CHECKCORE_SSE2
             if (cnt == 64 && bounded) { /* bytes p .. p+63 are inside the row */
                 uint64_t al = 0;
@@ -296,6 +299,7 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
                     al |= (uint64_t)(uint16_t)_mm_movemask_epi8(m) << (16 * q);
                 }
                 starts_at = ~((al << 1) | (uint64_t)(p != a && alnum[p[-1]]));
+                short_end = (~al >> 1) | (~al >> 2) | ((uint64_t)3 << 62); /* bytes p+64, p+65 not read: kept */
             } else
 #endif
             if (bounded) {
@@ -333,9 +337,10 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
                 for (int q = 0; q < 4; q++) {
                     __m128i x = _mm_loadu_si128((const __m128i *)(tb + 16 * q));
                     unsigned u = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(x, _mm_set1_epi8(1 | 8)), zero));
-                    unsigned b = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(x, _mm_set1_epi8(2 | 16 | 32)), zero));
+                    unsigned b = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(x, _mm_set1_epi8(2 | 16)), zero));
+                    unsigned s1 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(x, _mm_set1_epi8(32)), zero));
                     cand_u |= (uint64_t)(uint16_t)~u << (16 * q);
-                    cand_b |= (uint64_t)(uint16_t)~b << (16 * q);
+                    cand_b |= ((uint64_t)(uint16_t)~b | ((uint64_t)(uint16_t)~s1 & (short_end >> (16 * q)))) << (16 * q);
                     cand_s |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_slli_epi16(x, 5)) << (16 * q);
                 }
             } else
@@ -368,8 +373,9 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
             }
             starts_at &= cand_b;
             while (starts_at) {
-                unsigned t = tb[CTZ64(starts_at)];
-                const unsigned char *q = base + CTZ64(starts_at);
+                int i = CTZ64(starts_at);
+                unsigned t = tb[i];
+                const unsigned char *q = base + i;
                 starts_at &= starts_at - 1;
                 uint32_t v = load4(q);
                 if (t & 2) {
@@ -380,7 +386,7 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
                     uint32_t h3 = hash_bits(LOW3(v, q), B3);
                     if (bm3b[h3 >> 6] >> (h3 & 63) & 1) found = walk_key(&L, head3b[h3], found, q, a, e, LOW3(v, q), 3);
                 }
-                if (t & 32) found = walk(&L, head1[q[0]], found, q, a, e);
+                if (t & 32 && short_end >> i & 1) found = walk(&L, head1[q[0]], found, q, a, e);
             }
         }
         /* the last three bytes: only literals of 1-3 bytes fit */
