@@ -1074,6 +1074,13 @@ def _patched_array(core: Any, typ: Any, group: list[tuple[tuple[Any, ...], tuple
                                  null_count=nulls)
 
 
+def _has_patches(s: pd.Series) -> bool:
+    """Whether ``s`` is a Series :func:`_clean_pieces` built from slices that :func:`_patched_arrays` can take."""
+    arr = getattr(s.array, "_pa_array", None)
+    entry = _PATCHES.get(id(arr)) if arr is not None else None
+    return entry is not None and entry[0]() is arr and _store_core() is not None
+
+
 def _masked(s: pd.Series, keep: np.ndarray) -> pd.Series:
     """``s[keep]`` for a numpy bool mask; by :func:`_patched_arrays` (joined, one pass) where it applies."""
     arrays = _patched_arrays(s, keep)
@@ -2261,6 +2268,9 @@ def _take_rows(frame: pd.DataFrame, keep: np.ndarray, joined: Sequence[str] = ()
             _release_arrow_memory()
         return frame
     order = list(frame.columns)
+    # (a column :func:`_clean_pieces` built from slices is joined too: its rows in one native copy, not a filter of its
+    # thousands of slices that leaves as many chunks to every later reader, as when ``_map_file`` drops rejects)
+    joined += [c for c in order if c not in joined and _has_patches(frame[c])]
     out: dict[str, Any] = {}
     index = frame.index[keep]
     # the joined columns' copies (the texts: most of the bytes) and the other Arrow string columns' filters (pyarrow's

@@ -171,3 +171,28 @@ def test_constant_strings_are_pandas_own(value, index) -> None:
     if len(index):
         got[index[:1]] = "z"  # writable as pandas' own
         assert got.iloc[0] == "z"
+
+
+def test_take_rows_joins_a_patched_column_it_was_not_asked_to(tmp_path) -> None:
+    values = [f"t{i} &amp; <b>x</b> " if i % 2 else f"u{i}" for i in range(3000)]
+    s = _series(values, 0, [1000, 2000])
+    x, patched = ingest._clean_pieces(s)
+    assert patched and x.array._pa_array.num_chunks > 1000
+    frame = pd.DataFrame({"text": x, "n": np.arange(len(x))})
+    keep = np.arange(len(x)) % 4 != 0  # (some rows dropped: _map_file's rejects)
+    out = ingest._take_rows(frame, keep)
+    assert out["text"].tolist() == ingest._clean_block(s.copy())[keep].tolist()
+    assert out["n"].tolist() == np.flatnonzero(keep).tolist() and out.index.tolist() == np.flatnonzero(keep).tolist()
+    if NATIVE:
+        assert out["text"].array._pa_array.num_chunks == 1  # joined, not 1,500 filtered slices
+    # read_reviews with rejects: the same frames as the slice walk's
+    rows = ["review_id,rating,text,date"] + [
+        f'{i},5,"t{i} &amp; <b>x</b> ",{"2024-01-01" if i % 3 else "not a date"}' for i in range(3000)]
+    rows += ['7,5,"dup",2024-01-02']
+    path = tmp_path / "r.csv"
+    path.write_text("\n".join(rows) + "\n")
+    got = ingest.read_reviews(path)
+    pure = _pure(lambda: ingest.read_reviews(path))
+    assert got.rejected == 1000 and got.files == pure.files
+    pd.testing.assert_frame_equal(got.reviews, pure.reviews, check_exact=True)
+    pd.testing.assert_frame_equal(got.rejects, pure.rejects, check_exact=True)
