@@ -40,6 +40,12 @@
 #define BP 15 /* bits of the hash of a literal's first four bytes in the first stage's byte table */
 #endif
 #define BP3 12 /* ... and of a 3-byte literal's bytes */
+/* the chains' heads by the top HB4 (HB3) bits of the B4 (B3) bit hashes: small tables, the bitmaps test all
+ * bits first, a chain's literals are told apart by their prefix (walk_key) or bytes (walk) */
+#define HB4 12
+#define HB3 10
+#define H4(h) ((h) >> (B4 - HB4))
+#define H3(h) ((h) >> (B3 - HB3))
 
 #if defined(__GNUC__) || defined(__clang__)
 #define CTZ64(x) __builtin_ctzll(x)
@@ -174,12 +180,12 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
     next = (int32_t *)PyMem_Malloc(sizeof(int32_t) * nalloc);
     starts = (Py_ssize_t *)PyMem_Malloc(sizeof(Py_ssize_t) * nalloc);
     pre = (uint32_t *)PyMem_Calloc(nalloc, sizeof(uint32_t));
-    head4 = (int32_t *)PyMem_Malloc(sizeof(int32_t) * ((size_t)1 << B4));
-    head3 = (int32_t *)PyMem_Malloc(sizeof(int32_t) * ((size_t)1 << B3));
+    head4 = (int32_t *)PyMem_Malloc(sizeof(int32_t) * ((size_t)1 << HB4));
+    head3 = (int32_t *)PyMem_Malloc(sizeof(int32_t) * ((size_t)1 << HB3));
     bm4 = (uint64_t *)PyMem_Calloc(((size_t)1 << B4) / 64, sizeof(uint64_t));
     bm3 = (uint64_t *)PyMem_Calloc(((size_t)1 << B3) / 64, sizeof(uint64_t));
-    head4b = (int32_t *)PyMem_Malloc(sizeof(int32_t) * ((size_t)1 << B4));
-    head3b = (int32_t *)PyMem_Malloc(sizeof(int32_t) * ((size_t)1 << B3));
+    head4b = (int32_t *)PyMem_Malloc(sizeof(int32_t) * ((size_t)1 << HB4));
+    head3b = (int32_t *)PyMem_Malloc(sizeof(int32_t) * ((size_t)1 << HB3));
     bm4b = (uint64_t *)PyMem_Calloc(((size_t)1 << B4) / 64, sizeof(uint64_t));
     bm3b = (uint64_t *)PyMem_Calloc(((size_t)1 << B3) / 64, sizeof(uint64_t));
     pair = (unsigned char *)PyMem_Calloc((size_t)1 << BP, 1);
@@ -200,8 +206,8 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
     memset(first, 0, sizeof first);
     memset(pair3, 0, sizeof pair3);
     for (int c = 0; c < 256; c++) head1[c] = -1;
-    for (uint32_t h = 0; h < (1u << B4); h++) head4[h] = head4b[h] = -1;
-    for (uint32_t h = 0; h < (1u << B3); h++) head3[h] = head3b[h] = -1;
+    for (uint32_t h = 0; h < (1u << HB4); h++) head4[h] = head4b[h] = -1;
+    for (uint32_t h = 0; h < (1u << HB3); h++) head3[h] = head3b[h] = -1;
     lits_t L = {(const unsigned char *)bl.buf, (const unsigned char *)be.buf, (const int32_t *)bn.buf,
                 (const uint64_t *)bi.buf, (const int8_t *)bc.buf, starts, next, pre};
     /* 1- and 2-byte literals without a class in direct tables; with one, in a chain per first byte; 3-byte ones
@@ -255,16 +261,16 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
             uint32_t h = hash_bits(load3(p), B3);
             (b ? bm3b : bm3)[h >> 6] |= (uint64_t)1 << (h & 63);
             int32_t *hd = b ? head3b : head3;
-            next[k] = hd[h];
-            hd[h] = (int32_t)k;
+            next[k] = hd[H3(h)];
+            hd[H3(h)] = (int32_t)k;
             if (b) has3b = 1; else has3 = 1;
         } else {
             pre[k] = load4(p);
             uint32_t h = hash_bits(load4(p), B4);
             (b ? bm4b : bm4)[h >> 6] |= (uint64_t)1 << (h & 63);
             int32_t *hd = b ? head4b : head4;
-            next[k] = hd[h];
-            hd[h] = (int32_t)k;
+            next[k] = hd[H4(h)];
+            hd[H4(h)] = (int32_t)k;
         }
         pos += len;
     }
@@ -315,11 +321,11 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
                     unsigned t = pair[hash_bits(v, BP)] | pair3[hash_bits(LOW3(v, q), BP3)] | first[q[0]];
                     if (t & 2) {
                         uint32_t h = hash_bits(v, B4);
-                        if (bm4b[h >> 6] >> (h & 63) & 1) found = walk_key(&L, head4b[h], found, q, a, e, v, 4);
+                        if (bm4b[h >> 6] >> (h & 63) & 1) found = walk_key(&L, head4b[H4(h)], found, q, a, e, v, 4);
                     }
                     if (t & 16) {
                         uint32_t h3 = hash_bits(LOW3(v, q), B3);
-                        if (bm3b[h3 >> 6] >> (h3 & 63) & 1) found = walk_key(&L, head3b[h3], found, q, a, e, LOW3(v, q), 3);
+                        if (bm3b[h3 >> 6] >> (h3 & 63) & 1) found = walk_key(&L, head3b[H3(h3)], found, q, a, e, LOW3(v, q), 3);
                     }
                     if (t & 32) found = walk(&L, head1[q[0]], found, q, a, e);
                 }
@@ -364,11 +370,11 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
                 uint32_t v = load4(q);
                 if (t & 1) {
                     uint32_t h = hash_bits(v, B4);
-                    if (bm4[h >> 6] >> (h & 63) & 1) found = walk_key(&L, head4[h], found, q, a, e, v, 4);
+                    if (bm4[h >> 6] >> (h & 63) & 1) found = walk_key(&L, head4[H4(h)], found, q, a, e, v, 4);
                 }
                 if (t & 8) {
                     uint32_t h3 = hash_bits(LOW3(v, q), B3);
-                    if (bm3[h3 >> 6] >> (h3 & 63) & 1) found = walk_key(&L, head3[h3], found, q, a, e, LOW3(v, q), 3);
+                    if (bm3[h3 >> 6] >> (h3 & 63) & 1) found = walk_key(&L, head3[H3(h3)], found, q, a, e, LOW3(v, q), 3);
                 }
             }
             starts_at &= cand_b;
@@ -380,11 +386,11 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
                 uint32_t v = load4(q);
                 if (t & 2) {
                     uint32_t h = hash_bits(v, B4);
-                    if (bm4b[h >> 6] >> (h & 63) & 1) found = walk_key(&L, head4b[h], found, q, a, e, v, 4);
+                    if (bm4b[h >> 6] >> (h & 63) & 1) found = walk_key(&L, head4b[H4(h)], found, q, a, e, v, 4);
                 }
                 if (t & 16) {
                     uint32_t h3 = hash_bits(LOW3(v, q), B3);
-                    if (bm3b[h3 >> 6] >> (h3 & 63) & 1) found = walk_key(&L, head3b[h3], found, q, a, e, LOW3(v, q), 3);
+                    if (bm3b[h3 >> 6] >> (h3 & 63) & 1) found = walk_key(&L, head3b[H3(h3)], found, q, a, e, LOW3(v, q), 3);
                 }
                 if (t & 32 && short_end >> i & 1) found = walk(&L, head1[q[0]], found, q, a, e);
             }
@@ -393,8 +399,8 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
         for (; found != all && p < e; p++) {
             if (e - p >= 3) {
                 uint32_t h3 = hash_bits(load3(p), B3);
-                if (has3 && bm3[h3 >> 6] >> (h3 & 63) & 1) found = walk(&L, head3[h3], found, p, a, e);
-                if (has3b && bm3b[h3 >> 6] >> (h3 & 63) & 1) found = walk(&L, head3b[h3], found, p, a, e);
+                if (has3 && bm3[h3 >> 6] >> (h3 & 63) & 1) found = walk(&L, head3[H3(h3)], found, p, a, e);
+                if (has3b && bm3b[h3 >> 6] >> (h3 & 63) & 1) found = walk(&L, head3b[H3(h3)], found, p, a, e);
             }
             if (two && e - p >= 2) found |= two[p[0] | (p[1] << 8)];
             if (has1) found |= one[p[0]];
