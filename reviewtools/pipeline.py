@@ -2321,7 +2321,8 @@ def _decide_rows(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str,
     wheres: dict[str, str] = {}
     tail0 = _tail0(state)  # the start of every row's reason tail
     row_nr = not_run.per_row() if isinstance(not_run, _BlockRows) else None
-    for j, values in enumerate(_row_values(recs)):
+    # created_at is read only by the removal drafts (respond's _fmt_date), which format its int64 as its Timestamp
+    for j, values in enumerate(_row_values(recs, ("created_at",))):
         # values[k] is what rec.get(names[k]) gives (rec: the row's record, made only for the rows that need it)
         rid = str(values[i_rid])
         platform = str(values[i_plat] or "other")
@@ -2462,13 +2463,31 @@ def _column_values(col: pd.Series) -> list[Any]:
     return vals
 
 
-def _row_values(frame: pd.DataFrame) -> Iterator[tuple[Any, ...]]:
+def _row_values(frame: pd.DataFrame, raw: Iterable[str] = ()) -> Iterator[tuple[Any, ...]]:
     """Each row's values as :func:`_records` gives them, as a tuple in column order followed by one ``None``
-    (what ``rec.get`` gives for a column the frame lacks), one block of column lists at a time."""
+    (what ``rec.get`` gives for a column the frame lacks), one block of column lists at a time. A column named in
+    ``raw`` whose wall time is its int64 (:func:`_raw_ns`) gives that int (nanoseconds since the epoch, NaT the
+    smallest int64) instead of a Timestamp: what ``pd.Timestamp`` reads back to the same wall time (respond's
+    ``_fmt_date`` formats either alike), without a Timestamp made per row."""
     names = list(frame.columns)
+    ints = {c for c in raw if c in names and _raw_ns(frame[c].dtype)}
     for start in range(0, len(frame), RECORD_BLOCK):
         block = frame.iloc[start : start + RECORD_BLOCK]
-        yield from zip(*(_column_values(block[c]) for c in names), itertools.repeat(None))
+        yield from zip(*(block[c].array.asi8.tolist() if c in ints else _column_values(block[c]) for c in names),
+                       itertools.repeat(None))
+
+
+def _raw_ns(dtype: Any) -> bool:
+    """True for ``datetime64[ns]`` and ``datetime64[ns, UTC]``: a value's int64 (nanoseconds since the epoch) read
+    by ``pd.Timestamp`` (naive) has the value's own date and time fields.
+
+    >>> [_raw_ns(d) for d in (np.dtype("M8[ns]"), pd.DatetimeTZDtype("ns", "UTC"), np.dtype("M8[s]"),
+    ...                       pd.DatetimeTZDtype("ns", "Europe/Paris"), np.dtype("int64"))]
+    [True, True, False, False, False]
+    """
+    if isinstance(dtype, np.dtype):
+        return dtype == np.dtype("M8[ns]")
+    return isinstance(dtype, pd.DatetimeTZDtype) and dtype.unit == "ns" and str(dtype.tz) == "UTC"
 
 
 def _na(v: Any) -> bool:

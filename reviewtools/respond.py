@@ -1688,7 +1688,27 @@ def _date_of_ordinal(day: int) -> tuple[int, int, int]:
     return d.year, d.month, d.day
 
 
+#: Nanoseconds a day, and the day number (:data:`_ordinal`) of 1970-01-01: an int64 of nanoseconds since the epoch
+#: (a datetime64[ns] column's raw value, what ``pd.Timestamp(value)`` reads an int as) is on day
+#: ``value // _NS_PER_DAY + _EPOCH_ORDINAL``.
+_NS_PER_DAY: Final[int] = 86_400 * 10**9
+_EPOCH_ORDINAL: Final[int] = datetime.date(1970, 1, 1).toordinal()
+#: ``pd.NaT``'s int64 (the smallest int64): ``pd.Timestamp`` of it is NaT, of every other int64 a date in 1677-2262.
+_NAT_INT: Final[int] = -(2**63)
+
+
 def _fmt_date(value: object) -> str:
+    if type(value) is int and _NAT_INT < value < 2**63:
+        # what pd.Timestamp(value) below gives (nanoseconds since the epoch, naive: a UTC or naive datetime64[ns]
+        # column's raw value, as the decision loop reads created_at), without the Timestamp; its year is 1677-2262
+        day = value // _NS_PER_DAY + _EPOCH_ORDINAL
+        got = _DATES.get(day)
+        if got is None:
+            y, m, d = _date_of_ordinal(day)
+            got = f"{y}-{_TWO_DIGITS[m]}-{_TWO_DIGITS[d]}"
+            if len(_DATES) < _DATES_SIZE:
+                _DATES[day] = got
+        return got
     if type(value) is pd.Timestamp:  # what pd.Timestamp(value) gives (a Timestamp is never NaT), without the copy
         year = value.year
         if 1000 <= year <= 9999:  # in datetime's range: the datetime fields are the Timestamp's (its wall time)
