@@ -1026,17 +1026,13 @@ def _fixed_coded(values: np.ndarray, digits: int, plus: bool = False) -> tuple[l
             ok &= np.abs(t - np.floor(t) - 0.5) > 1e-6
         k = np.where(ok, np.abs(np.rint(t)), 0.0).astype(np.int64)
     code = k * 2 + np.signbit(x)
-    uniq, inv = np.unique(code[ok], return_inverse=True)
-    texts = []
-    scale = 10 ** digits
-    for c in uniq.tolist():
-        m, neg = divmod(c, 2)
-        sign = "-" if neg else "+" if plus else ""
-        if digits:
-            whole, part = divmod(m, scale)
-            texts.append(f"{sign}{whole}.{part:0{digits}d}")
-        else:
-            texts.append(f"{sign}{m}")
+    # np.unique(code[ok], return_inverse=True) without sorting every value: hash them, sort the distinct ones
+    seen, first = pd.factorize(code[ok])
+    order = np.argsort(first)
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    inv = rank[seen]
+    texts = _coded_texts(first[order], digits, plus)
     if ok.all():
         return texts, inv.reshape(-1)
     at = np.empty(n, dtype=np.int64)
@@ -1052,6 +1048,36 @@ def _fixed_coded(values: np.ndarray, digits: int, plus: bool = False) -> tuple[l
             texts.append(got)
         at[i] = j
     return texts, at
+
+
+def _coded_texts(uniq: np.ndarray, digits: int, plus: bool) -> list[str]:
+    """The texts of :func:`_fixed_coded`'s codes ``uniq`` (``2 * k + negative``, ``k`` the ``10**digits`` multiple's
+    integer): ``sign + str(k // 10**digits) + "." + the last digits zero-padded`` (``sign + str(k)`` without
+    digits), split by numpy rather than a ``divmod`` and a format per code, the fraction part taken from a table
+    of its ``10**digits`` texts when that is small.
+
+    >>> _coded_texts(np.array([0, 1, 2, 3, 250, 2001]), 2, False)
+    ['0.00', '-0.00', '0.01', '-0.01', '1.25', '-10.00']
+    >>> _coded_texts(np.array([0, 1, 7]), 0, True)
+    ['+0', '-0', '-3']
+    """
+    m, neg = np.divmod(uniq, 2)
+    if digits:
+        scale = 10 ** digits
+        whole, part = np.divmod(m, scale)
+        if digits <= 3:
+            tail = [f".{b:0{digits}d}" for b in range(scale)]
+            body = [f"{a}{tail[b]}" for a, b in zip(whole.tolist(), part.tolist())]
+        else:
+            body = [f"{a}.{b:0{digits}d}" for a, b in zip(whole.tolist(), part.tolist())]
+    else:
+        body = [str(a) for a in m.tolist()]
+    if plus:
+        signs = ("+", "-")
+        return [signs[g] + t for g, t in zip(neg.tolist(), body)]
+    if neg.any():
+        return ["-" + t if g else t for g, t in zip(neg.tolist(), body)]
+    return body
 
 
 def _memo_parts(values: pd.Series, fn: Any) -> tuple[np.ndarray, np.ndarray]:
