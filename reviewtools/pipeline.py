@@ -1050,11 +1050,15 @@ def _fixed_coded(values: np.ndarray, digits: int, plus: bool = False) -> tuple[l
     return texts, at
 
 
+#: ``[".0", ..., ".9"]``, ``[".00", ..., ".99"]``, ``[".000", ..., ".999"]`` by digits, made on first use.
+_FRACTION_TEXTS: dict[int, list[str]] = {}
+
+
 def _coded_texts(uniq: np.ndarray, digits: int, plus: bool) -> list[str]:
     """The texts of :func:`_fixed_coded`'s codes ``uniq`` (``2 * k + negative``, ``k`` the ``10**digits`` multiple's
     integer): ``sign + str(k // 10**digits) + "." + the last digits zero-padded`` (``sign + str(k)`` without
     digits), split by numpy rather than a ``divmod`` and a format per code, the fraction part taken from a table
-    of its ``10**digits`` texts when that is small.
+    of its ``10**digits`` texts (made once per process) when that is small.
 
     >>> _coded_texts(np.array([0, 1, 2, 3, 250, 2001]), 2, False)
     ['0.00', '-0.00', '0.01', '-0.01', '1.25', '-10.00']
@@ -1066,7 +1070,9 @@ def _coded_texts(uniq: np.ndarray, digits: int, plus: bool) -> list[str]:
         scale = 10 ** digits
         whole, part = np.divmod(m, scale)
         if digits <= 3:
-            tail = [f".{b:0{digits}d}" for b in range(scale)]
+            tail = _FRACTION_TEXTS.get(digits)
+            if tail is None:
+                tail = _FRACTION_TEXTS[digits] = [f".{b:0{digits}d}" for b in range(scale)]
             body = [f"{a}{tail[b]}" for a, b in zip(whole.tolist(), part.tolist())]
         else:
             body = [f"{a}.{b:0{digits}d}" for a, b in zip(whole.tolist(), part.tolist())]
