@@ -3859,21 +3859,42 @@ static int tp_crosses(int kind, const void *data, Py_ssize_t size, Py_ssize_t po
 }
 
 /* text[a:b] as a str for the judge's token lists: an ASCII token of at most TP_WCACHE_MAX characters comes from
-   a small cache of str objects (direct mapped by an FNV-1a hash of its bytes; an equal str, so set lookups
+   a small cache of str objects (direct mapped by tp_word_hash of its bytes; an equal str, so set lookups
    reuse its cached hash and no str is allocated per token); any other through PyUnicode_Substring. A new
    reference, or NULL with an error set. */
 #define TP_WCACHE_SLOTS 4096
 #define TP_WCACHE_MAX 24
 static PyObject *tp_wcache[TP_WCACHE_SLOTS];
 
+/* The cache slot of the len (1..TP_WCACHE_MAX) bytes at s: a multiply hash of at most three overlapping
+   8-byte loads (4-byte or single-byte loads for shorter words) and the length, reading only those bytes.
+   Only which words share a slot depends on it: a hit is still checked byte for byte. */
+static inline uint64_t tp_load8(const unsigned char *s) { uint64_t v; memcpy(&v, s, 8); return v; }
+static inline uint32_t tp_load4(const unsigned char *s) { uint32_t v; memcpy(&v, s, 4); return v; }
+static inline size_t tp_word_hash(const unsigned char *s, size_t len)
+{
+    uint64_t x, y = 0;
+    if (len >= 8) {
+        x = tp_load8(s);
+        y = tp_load8(s + len - 8);
+        if (len > 16) x ^= tp_load8(s + 8) * 0xC2B2AE3D27D4EB4Full;
+    } else if (len >= 4) {
+        x = (uint64_t)tp_load4(s) | ((uint64_t)tp_load4(s + len - 4) << 32);
+    } else {
+        x = (uint64_t)s[0] | ((uint64_t)s[len / 2] << 8) | ((uint64_t)s[len - 1] << 16);
+    }
+    uint64_t h = (x ^ (uint64_t)len) * 0x9E3779B97F4A7C15ull;
+    h ^= (y + (uint64_t)len) * 0xFF51AFD7ED558CCDull;
+    h ^= h >> 29;
+    return (size_t)(h >> 40) & (TP_WCACHE_SLOTS - 1);
+}
+
 static PyObject *tp_word_str(PyObject *text, Py_ssize_t a, Py_ssize_t b)
 {
     Py_ssize_t len = b - a;
     if (len <= 0 || len > TP_WCACHE_MAX || !PyUnicode_IS_ASCII(text)) return PyUnicode_Substring(text, a, b);
     const unsigned char *src = PyUnicode_1BYTE_DATA(text) + a;
-    uint32_t h = 2166136261u;
-    for (Py_ssize_t k = 0; k < len; k++) h = (h ^ src[k]) * 16777619u;
-    PyObject **slot = &tp_wcache[(h ^ (h >> 15)) & (TP_WCACHE_SLOTS - 1)];
+    PyObject **slot = &tp_wcache[tp_word_hash(src, (size_t)len)];
     PyObject *w = *slot;
     if (w && PyUnicode_GET_LENGTH(w) == len && memcmp(PyUnicode_1BYTE_DATA(w), src, (size_t)len) == 0) {
         Py_INCREF(w);
@@ -4506,6 +4527,47 @@ static int tp_init_strings(void)
     return 0;
 }
 
+/* A mention's reason, "mention %R with no cue word nearby" (tone NULL) or "mention %R with %U cue %R", from a
+   small direct-mapped memo keyed by the phrase object (held: the same pointer is the same str), the tone (one
+   of the static tp_s_* strs) and the cue's characters, so each (phrase, tone, cue) is formatted once. The
+   result equals PyUnicode_FromFormat's (a str's repr depends on its characters only); a phrase or cue that is
+   not an exact str is formatted every time. A new reference, or NULL with an error set. */
+#define TP_REASON_SLOTS 1024
+static struct { PyObject *phrase, *tone, *cue, *reason; } tp_reasons[TP_REASON_SLOTS];
+
+static PyObject *tp_mention_reason(PyObject *phrase, PyObject *tone, PyObject *cue)
+{
+    if (!PyUnicode_CheckExact(phrase) || (tone && !PyUnicode_CheckExact(cue)))
+        return tone ? PyUnicode_FromFormat("mention %R with %U cue %R", phrase, tone, cue)
+                    : PyUnicode_FromFormat("mention %R with no cue word nearby", phrase);
+    Py_hash_t hc = 0;
+    if (tone && (hc = PyObject_Hash(cue)) == -1) return NULL;
+    size_t h = ((size_t)phrase >> 4) * 0x9E3779B97F4A7C15ull ^ ((size_t)tone >> 4) ^ (size_t)hc;
+    h ^= h >> 31;
+    size_t at = (h * 0xFF51AFD7ED558CCDull) >> 54 & (TP_REASON_SLOTS - 1);
+    if (tp_reasons[at].phrase == phrase && tp_reasons[at].tone == tone && tp_reasons[at].reason) {
+        PyObject *c = tp_reasons[at].cue;
+        int same = !tone || (c && (c == cue || (PyUnicode_GET_LENGTH(c) == PyUnicode_GET_LENGTH(cue)
+                                                && PyUnicode_Compare(c, cue) == 0)));
+        if (same) {
+            Py_INCREF(tp_reasons[at].reason);
+            return tp_reasons[at].reason;
+        }
+    }
+    PyObject *r = tone ? PyUnicode_FromFormat("mention %R with %U cue %R", phrase, tone, cue)
+                       : PyUnicode_FromFormat("mention %R with no cue word nearby", phrase);
+    if (!r) return NULL;
+    Py_INCREF(phrase);
+    Py_XINCREF(tone);
+    if (tone) Py_INCREF(cue);
+    Py_XSETREF(tp_reasons[at].phrase, phrase);
+    Py_XSETREF(tp_reasons[at].tone, tone);
+    Py_XSETREF(tp_reasons[at].cue, tone ? cue : NULL);
+    Py_INCREF(r);
+    Py_XSETREF(tp_reasons[at].reason, r);
+    return r;
+}
+
 static PyObject *tp_judged(PyObject *t, long long start, long long end, PyObject *ph, PyObject *info,
                            PyObject *found)
 {
@@ -4540,7 +4602,7 @@ static PyObject *tp_judged(PyObject *t, long long start, long long end, PyObject
         negated = has_neg;
         neg_out = negator;
         cue_out = empty;
-        reason = PyUnicode_FromFormat("mention %R with no cue word nearby", phrase);
+        reason = tp_mention_reason(phrase, NULL, NULL);
     } else {
         PyObject *tone = sign == 0 ? tp_s_negative : tp_s_positive;
         cue_out = cue;
@@ -4553,7 +4615,7 @@ static PyObject *tp_judged(PyObject *t, long long start, long long end, PyObject
             polarity = sign == 0 ? tp_s_complaint : tp_s_praise;
             negated = 0;
             neg_out = empty;
-            reason = PyUnicode_FromFormat("mention %R with %U cue %R", phrase, tone, cue);
+            reason = tp_mention_reason(phrase, tone, cue);
         }
     }
     PyObject *res = NULL;
