@@ -1212,6 +1212,31 @@ def _platform_codes(plat: pd.Series, names: list[str]) -> np.ndarray:
                         for v in plat.to_numpy(dtype=object, na_value=None)), dtype=np.int64, count=len(plat))
 
 
+def _when_order(ns: np.ndarray, undated: np.ndarray) -> np.ndarray:
+    """``np.lexsort((np.arange(n), ns, undated))`` as int64: the dated rows by ``ns``, ties by position, then the
+    undated rows by position. One unstable sort of the dated values (numpy's SIMD sort: at 1M ~0.035 CPU s against
+    lexsort's ~0.14), then each run of equal values put back in position order (a lexsort of the tied rows only).
+
+    >>> _when_order(np.array([5, 0, 3, 5, 3, -1]), np.array([False, True, False, False, False, False])).tolist()
+    [5, 2, 4, 0, 3, 1]
+    """
+    dated = np.flatnonzero(~undated) if undated.any() else None
+    v = ns if dated is None else ns[dated]
+    o = np.argsort(v).astype(np.int64)  # equal values in any order: put back below
+    s = v[o]
+    tie = s[1:] == s[:-1]
+    if tie.any():
+        run = np.zeros(len(s), dtype=bool)
+        run[1:] = tie
+        run[:-1] |= tie
+        pos = np.flatnonzero(run)  # the runs of equal values (contiguous in s): sorted by (value, position)
+        sub = o[pos]
+        o[pos] = sub[np.lexsort((sub, s[pos]))]
+    if dated is None:
+        return o
+    return np.concatenate((dated[o], np.flatnonzero(undated))).astype(np.int64)
+
+
 class _Duplicates:
     """The per-row state of one :func:`find_duplicates` call (plain arrays; Python only per rule, not per row).
 
@@ -1272,7 +1297,7 @@ class _Duplicates:
             self.undated = np.ones(n, dtype=bool)
             ns = np.zeros(n, dtype=np.int64)
         # the order key of the original check: dated reviews by date, then undated ones, ties by row position
-        self.by_when = np.lexsort((np.arange(n), ns, self.undated))
+        self.by_when = _when_order(ns, self.undated)
         self.when_rank = np.empty(n, dtype=np.int64)
         self.when_rank[self.by_when] = np.arange(n)
 
