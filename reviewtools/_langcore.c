@@ -1023,6 +1023,44 @@ none:
     Py_RETURN_NONE;
 }
 
+/* topic_gather(values, index) -> list: [values[i] for i in index] (values a list, index int64 native-endian
+ * contiguous, each 0 <= i < len(values), else IndexError, nothing returned); one pass, a reference per item:
+ * what np.asarray(values, object)[index].tolist() gives, without the object array and its take. */
+static PyObject *
+topic_gather(PyObject *self, PyObject *args)
+{
+    PyObject *values, *index;
+    if (!PyArg_ParseTuple(args, "O!O", &PyList_Type, &values, &index)) return NULL;
+    Py_buffer bi;
+    if (PyObject_GetBuffer(index, &bi, PyBUF_SIMPLE) < 0) return NULL;
+    if (bi.len % (Py_ssize_t)sizeof(int64_t)) {
+        PyBuffer_Release(&bi);
+        PyErr_SetString(PyExc_ValueError, "topic_gather: index is not a buffer of int64");
+        return NULL;
+    }
+    Py_ssize_t n = bi.len / (Py_ssize_t)sizeof(int64_t), size = PyList_GET_SIZE(values);
+    const int64_t *ix = (const int64_t *)bi.buf;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        if (ix[k] < 0 || ix[k] >= size) {
+            PyBuffer_Release(&bi);
+            PyErr_Format(PyExc_IndexError, "topic_gather: index %lld out of range for %zd values", (long long)ix[k],
+                         size);
+            return NULL;
+        }
+    }
+    PyObject *out = PyList_New(n);
+    if (out != NULL) {
+        PyObject **src = ((PyListObject *)values)->ob_item, **dst = ((PyListObject *)out)->ob_item;
+        for (Py_ssize_t k = 0; k < n; k++) {
+            PyObject *v = src[ix[k]];
+            Py_INCREF(v);
+            dst[k] = v;
+        }
+    }
+    PyBuffer_Release(&bi);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"raw_scores", raw_scores, METH_VARARGS,
      "raw_scores(data, offsets, nextmove, states, table, ncls, log1p, f16, pc, sgemv, raw, single) -> None: "
@@ -1049,6 +1087,9 @@ static PyMethodDef methods[] = {
     {"topic_utf8", topic_utf8, METH_O,
      "topic_utf8(values) -> (offsets, data) or None: the int64 offsets and UTF-8 bytes of an Arrow large_string "
      "array of the list of str values; None when a value is not a str (or not encodable)."},
+    {"topic_gather", topic_gather, METH_VARARGS,
+     "topic_gather(values, index) -> list: [values[i] for i in index], values a list, index int64 (IndexError "
+     "when out of range)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -1946,12 +1946,12 @@ def _find(frame: pd.DataFrame, topics: Sequence[str] | None, prefilter: bool = T
         if encoded is not None:  # each distinct value once, found by Arrow, no str per row
             code_of, distinct, distinct_has_text, lows = encoded
             has_text |= (_has_text(distinct) if distinct_has_text is None else distinct_has_text)[code_of]
-            parts.append(_field_columns(distinct, fi, m, lex, _phrase_index(selected), code_of=code_of, lows=lows))
+            parts.append((fi, *_field_parts(distinct, fi, m, lex, _phrase_index(selected), code_of=code_of, lows=lows)))
             continue
         texts = _field_values(frame, fld)
         has_text |= _has_text(texts)
         if prefilter:  # each distinct value once (titles repeat: "Five Stars"), then its matches on every row
-            parts.append(_field_columns(texts, fi, m, lex, _phrase_index(selected)))
+            parts.append((fi, *_field_parts(texts, fi, m, lex, _phrase_index(selected))))
             continue
         # the reference: every text the RE2 stem prefilter passes, every phrase at every word start
         judged = ((int(pos), _judged_matches(texts[int(pos)], m, lex)) for pos in _candidates(texts, m.prefilter))
@@ -1961,8 +1961,7 @@ def _find(frame: pd.DataFrame, topics: Sequence[str] | None, prefilter: bool = T
                 rows.append((pos, fi, rule_id, s, e, original[s:e], ph.phrase, ph.kind,
                              polarity, negated, negator, cue, reason))
     if prefilter:
-        return _sorted_columns([np.concatenate(col) for col in zip(*parts)], has_text) if parts else \
-            _found_of([[] for _ in _RAW_COLUMNS], None, has_text)
+        return _sorted_parts(parts, has_text)
     return _sorted_found_reference(rows, has_text)
 
 
@@ -2031,6 +2030,31 @@ def _field_columns(
     repeated onto every row holding that value by index arithmetic. ``code_of`` given: ``texts`` are the
     distinct values already (:func:`_field_codes`) and ``code_of`` each row's among them; ``lows``: their lower
     case where :func:`_field_codes` made it (see :func:`_field_matches`)."""
+    rows, take, columns = _field_parts(texts, fi, m, lex, ix, code_of=code_of, lows=lows)
+    topic, start, end, evidence, phrase, kind, polarity, negated, negator, cue, reason = columns
+    total = len(take)
+
+    def objects(values: list[Any]) -> np.ndarray:
+        arr = np.empty(len(values), dtype=object)
+        arr[:] = values
+        return arr[take]
+
+    return [rows, np.full(total, fi, dtype=np.int64), objects(topic),
+            np.array(start, dtype=np.int64)[take] if total else np.zeros(0, dtype=np.int64),
+            np.array(end, dtype=np.int64)[take] if total else np.zeros(0, dtype=np.int64),
+            objects(evidence), objects(phrase), objects(kind), objects(polarity),
+            np.array(negated, dtype=bool)[take] if total else np.zeros(0, dtype=bool),
+            objects(negator), objects(cue), objects(reason)]
+
+
+def _field_parts(
+    texts: list[str], fi: int, m: _Matcher, lex: _Lexicon, ix: _PhraseIndex, code_of: np.ndarray | None = None,
+    lows: list[str | None] | None = None,
+) -> tuple[np.ndarray, np.ndarray, list[list[Any]]]:
+    """:func:`_field_columns` before its columns are made: ``(rows, take, lists)``, the 11 plain lists of the
+    matches of each distinct value (topic .. reason, each distinct value's matches once) and ``take`` the
+    index into them of each match of ``rows`` (so column ``k`` of :func:`_field_columns` is
+    ``lists[k - 2][take]``). :func:`_sorted_parts` gathers the lists straight into the sorted order."""
     if code_of is None:
         codes: dict[str, int] = {}
         code_of = np.fromiter((codes.setdefault(t, len(codes)) for t in texts), dtype=np.int64, count=len(texts))
@@ -2073,18 +2097,64 @@ def _field_columns(
     rows = np.repeat(np.arange(len(code_of), dtype=np.int64), per_row)
     take = (np.repeat(first_of[code_of] - (np.cumsum(per_row) - per_row), per_row)
             + np.arange(total, dtype=np.int64)) if total else np.zeros(0, dtype=np.int64)
+    return rows, take, columns
 
-    def objects(values: list[Any]) -> np.ndarray:
-        arr = np.empty(len(values), dtype=object)
-        arr[:] = values
-        return arr[take]
 
-    return [rows, np.full(total, fi, dtype=np.int64), objects(topic),
-            np.array(start, dtype=np.int64)[take] if total else np.zeros(0, dtype=np.int64),
-            np.array(end, dtype=np.int64)[take] if total else np.zeros(0, dtype=np.int64),
-            objects(evidence), objects(phrase), objects(kind), objects(polarity),
-            np.array(negated, dtype=bool)[take] if total else np.zeros(0, dtype=bool),
-            objects(negator), objects(cue), objects(reason)]
+def _sorted_parts(parts: list[tuple[int, np.ndarray, np.ndarray, list[list[Any]]]], has_text: np.ndarray) -> _Found:
+    """:func:`_sorted_columns` of the fields' :func:`_field_columns`, from their :func:`_field_parts`
+    ``(fi, rows, take, lists)``: the fields' lists joined, the sort keys gathered from them, and each object
+    column made once, by one gather from the joined list straight into the sorted order (no per-field object
+    column, no concatenation, no second take)."""
+    if not parts:
+        return _found_of([[] for _ in _RAW_COLUMNS], None, has_text)
+    lists: list[list[Any]] = [[] for _ in range(11)]
+    rows_p, fields_p, take_p = [], [], []
+    for fi, rows, take, columns in parts:
+        offset = len(lists[0])
+        for joined, values in zip(lists, columns):
+            joined.extend(values)
+        rows_p.append(rows)
+        fields_p.append(np.full(len(rows), fi, dtype=np.int64))
+        take_p.append(take + offset)
+    rows = np.concatenate(rows_p)
+    if not len(rows):
+        return _found_of([[] for _ in _RAW_COLUMNS], None, has_text)
+    fields = np.concatenate(fields_p)
+    gather = np.concatenate(take_p)
+    topic = lists[0]
+    rank = {t: i for i, t in enumerate(sorted(set(topic)))}
+    topic_rank = np.fromiter(map(rank.__getitem__, topic), dtype=np.int64, count=len(topic))[gather]
+    starts = np.array(lists[1], dtype=np.int64)[gather]
+    order = _lexsort_order(rows, fields, starts, topic_rank, len(rank))
+    final = np.ascontiguousarray(gather[order], dtype=np.int64)
+    lang = _lang_core()
+    gather_of = getattr(lang, "topic_gather", None) if lang is not None else None
+
+    def objects(i: int) -> list[Any]:
+        if gather_of is not None:  # one C pass from the joined list into the sorted order
+            return gather_of(lists[i], final)
+        arr = np.empty(len(lists[i]), dtype=object)
+        arr[:] = lists[i]
+        return arr[final].tolist()
+
+    field_order = np.ascontiguousarray(fields[order], dtype=np.int64)
+    return _Found(
+        rows=rows[order],
+        field=gather_of(list(TEXT_FIELDS), field_order) if gather_of is not None else
+        [TEXT_FIELDS[f] for f in field_order.tolist()],
+        topic=objects(0),
+        start=starts[order],
+        end=np.array(lists[2], dtype=np.int64)[final],
+        evidence=objects(3),
+        phrase=objects(4),
+        kind=objects(5),
+        polarity=objects(6),
+        negated=np.array(lists[7], dtype=bool)[final],
+        negator=objects(8),
+        cue=objects(9),
+        reason=objects(10),
+        has_text=has_text,
+    )
 
 
 def _sorted_columns(cols: list[np.ndarray], has_text: np.ndarray) -> _Found:
