@@ -638,6 +638,141 @@ done:
     return res;
 }
 
+/* The bits of the 64 bytes at p (bit i for p[i]) that the 256-byte table sep marks. rt_ranges: the marked bytes as
+ * nr (<= 8) ranges [lo[r], lo[r] + width[r]], or nr < 0 (too many: the table byte by byte). */
+typedef struct {
+    int nr;
+    unsigned char lo[8], width[8];
+} rt_ranges;
+
+static void rt_make_ranges(const unsigned char *sep, rt_ranges *rg) {
+    rg->nr = 0;
+    for (int c = 0; c < 256;) {
+        if (!sep[c]) {
+            c++;
+            continue;
+        }
+        int d = c;
+        while (d + 1 < 256 && sep[d + 1]) d++;
+        if (rg->nr == 8) {
+            rg->nr = -1;
+            return;
+        }
+        rg->lo[rg->nr] = (unsigned char)c;
+        rg->width[rg->nr] = (unsigned char)(d - c);
+        rg->nr++;
+        c = d + 1;
+    }
+}
+
+static inline uint64_t rt_mask_table(const unsigned char *p, Py_ssize_t len, const unsigned char *sep) {
+    uint64_t m = 0;
+    for (Py_ssize_t i = 0; i < len; i++) m |= (uint64_t)(sep[p[i]] != 0) << i;
+    return m;
+}
+
+#if CHECKCORE_SSE2
+static inline uint64_t rt_mask_sse2(const unsigned char *p, const rt_ranges *rg) {
+    uint64_t m = 0;
+    for (int q = 0; q < 4; q++) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(p + 16 * q)), hit = _mm_setzero_si128();
+        for (int r = 0; r < rg->nr; r++) { /* x - lo <= width, unsigned: min(x - lo, width) == x - lo */
+            __m128i t = _mm_sub_epi8(x, _mm_set1_epi8((char)rg->lo[r]));
+            hit = _mm_or_si128(hit, _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8((char)rg->width[r])), t));
+        }
+        m |= (uint64_t)(unsigned)_mm_movemask_epi8(hit) << (16 * q);
+    }
+    return m;
+}
+#endif
+
+/* repeated_tokens(data, offsets, sep, out): out[j] (uint8) = 1 when row j holds three equal tokens in a row, a token
+ * being a maximal run of bytes the 256-byte table sep does not mark, else 0 (every out[j] is written). The rows of
+ * _vadercore.repeated_tokens and of rules._repeated_tokens (below its cap); the separator masks, 64 bytes at a
+ * time, by SSE2 range compares when the marked bytes form at most 8 ranges (the table byte by byte otherwise). */
+static PyObject *py_repeated_tokens(PyObject *self, PyObject *args) {
+    (void)self;
+    Py_buffer bd, bo, bs, bout;
+    if (!PyArg_ParseTuple(args, "y*y*y*w*", &bd, &bo, &bs, &bout)) return NULL;
+    PyObject *res = NULL;
+    Py_ssize_t n = bo.len / (Py_ssize_t)sizeof(int64_t) - 1;
+    if (n < 0 || check_buffer(&bo, n + 1, sizeof(int64_t), "offsets") < 0 || check_buffer(&bs, 256, 1, "sep") < 0
+        || check_buffer(&bout, n, 1, "out") < 0) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "offsets must hold at least one value");
+        goto done;
+    }
+    const unsigned char *x = (const unsigned char *)bd.buf, *sep = (const unsigned char *)bs.buf;
+    const int64_t *off = (const int64_t *)bo.buf;
+    unsigned char *out = (unsigned char *)bout.buf;
+    for (Py_ssize_t j = 0; j <= n; j++) {
+        if (off[j] < 0 || off[j] > bd.len || (j && off[j] < off[j - 1])) {
+            PyErr_SetString(PyExc_ValueError, "offsets must be ascending and inside data");
+            goto done;
+        }
+    }
+    rt_ranges rg;
+    rt_make_ranges(sep, &rg);
+#if !CHECKCORE_SSE2
+    rg.nr = -1;
+#endif
+    for (Py_ssize_t j = 0; j < n; j++) {
+        int64_t a = off[j], e = off[j + 1];
+        /* the last two tokens (start, length), how many seen (up to 2); the current token's start */
+        int64_t s0 = 0, l0 = -1, s1 = 0, l1 = -1, start = 0;
+        int seen = 0, found = 0, in_tok = 0;
+        for (int64_t base = a; base < e && !found; base += 64) {
+            int64_t len = e - base < 64 ? e - base : 64;
+            uint64_t seps;
+#if CHECKCORE_SSE2
+            if (rg.nr >= 0 && base + 64 <= (int64_t)bd.len)
+                seps = rt_mask_sse2(x + base, &rg);
+            else
+#endif
+                seps = rt_mask_table(x + base, (Py_ssize_t)len, sep);
+            if (len < 64) seps |= ~0ULL << len; /* past the row: separators */
+            /* bits where a token starts (no separator here, one before) or ends (a separator here, none before) */
+            uint64_t before = (seps << 1) | (uint64_t)(!in_tok);
+            uint64_t edges = seps ^ before;
+            while (edges) {
+                int b = CTZ64(edges);
+                edges &= edges - 1;
+                int64_t pos = base + b;
+                if (!in_tok) {
+                    start = pos;
+                    in_tok = 1;
+                    continue;
+                }
+                in_tok = 0;
+                int64_t l = pos - start;
+                if (seen == 2 && l == l1 && l == l0 && memcmp(x + start, x + s1, (size_t)l) == 0
+                    && memcmp(x + start, x + s0, (size_t)l) == 0) {
+                    found = 1;
+                    break;
+                }
+                s0 = s1;
+                l0 = l1;
+                s1 = start;
+                l1 = l;
+                if (seen < 2) seen++;
+            }
+            if (len < 64) in_tok = 0; /* the row's last token ended at e (an edge in the padding) */
+        }
+        if (in_tok && !found) { /* a token up to the row's end, which is a multiple of 64 bytes from its start */
+            int64_t l = e - start;
+            found = seen == 2 && l == l1 && l == l0 && memcmp(x + start, x + s1, (size_t)l) == 0
+                    && memcmp(x + start, x + s0, (size_t)l) == 0;
+        }
+        out[j] = (unsigned char)found;
+    }
+    res = Py_NewRef(Py_None);
+done:
+    PyBuffer_Release(&bd);
+    PyBuffer_Release(&bo);
+    PyBuffer_Release(&bs);
+    PyBuffer_Release(&bout);
+    return res;
+}
+
 /* The bytes of a UTF-8 whitespace character at p (as Python's str.isspace: ASCII \t\n\v\f\r, \x1c-\x1f and space;
  * U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000), or 0; e: the end of the row. */
 static inline Py_ssize_t space_len(const unsigned char *p, const unsigned char *e) {
@@ -1051,6 +1186,9 @@ static PyMethodDef methods[] = {
      "each literal k (lits cut by the int32 lens) found in row j (data[offsets[j]:offsets[j+1]], int64 offsets), "
      "bounded on both sides by a row end or a byte that row cls[k] (int8, -1: none) of edges (256 bytes a row) "
      "marks."},
+    {"repeated_tokens", py_repeated_tokens, METH_VARARGS,
+     "repeated_tokens(data, offsets, sep, out): out[j] = 1 where row j has three equal tokens in a row (cut at sep "
+     "bytes), else 0."},
     {"word_runs", py_word_runs, METH_VARARGS,
      "word_runs(data, offsets, sep, out): out[j] = 1 where row j has tokens (cut at sep bytes) U T T T V, U ending "
      "and V starting with T."},

@@ -3522,14 +3522,14 @@ def _pre_word_run(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np
     def make() -> np.ndarray:
         data, offsets = batch._bytes("joined_low")
         out = np.zeros(batch.n, dtype=bool)
-        core = _checks_core()
-        if core is not None and batch.n:  # the same rows by one C pass
+        lc = _literal_core()
+        core = lc if lc is not None and hasattr(lc, "repeated_tokens") else _checks_core()
+        if core is not None and batch.n:  # the same rows by one C pass (_checkcore's: SSE2 separator masks)
             core.repeated_tokens(data, offsets, _WORD_RUN_SEPARATORS, out.view(np.uint8))
         for a in range(0, batch.n if core is None else 0, _BYTE_BLOCK_ROWS):
             b = min(batch.n, a + _BYTE_BLOCK_ROWS)
             lo, hi = int(offsets[a]), int(offsets[b])
             out[a:b] = _repeated_tokens(data[lo:hi], offsets[a: b + 1] - lo, _WORD_RUN_SEPARATORS, b - a)
-        lc = _literal_core()
         if lc is not None and out.any():  # the tighter test on those rows (a subset of them: three equal tokens)
             import pyarrow as pa
 
