@@ -717,9 +717,9 @@ static PyObject *py_repeated_tokens(PyObject *self, PyObject *args) {
 #endif
     for (Py_ssize_t j = 0; j < n; j++) {
         int64_t a = off[j], e = off[j + 1];
-        /* the last two tokens (start, length), how many seen (up to 2); the current token's start */
+        /* the last two tokens (start, length), lengths -1 until seen; the current token's start */
         int64_t s0 = 0, l0 = -1, s1 = 0, l1 = -1, start = 0;
-        int seen = 0, found = 0, in_tok = 0;
+        int found = 0, in_tok = 0;
         for (int64_t base = a; base < e && !found; base += 64) {
             int64_t len = e - base < 64 ? e - base : 64;
             uint64_t seps;
@@ -744,7 +744,8 @@ static PyObject *py_repeated_tokens(PyObject *self, PyObject *args) {
                 }
                 in_tok = 0;
                 int64_t l = pos - start;
-                if (seen == 2 && l == l1 && l == l0 && memcmp(x + start, x + s1, (size_t)l) == 0
+                /* one branch (rarely taken): l0 and l1 are -1 until two tokens were seen */
+                if (((l == l1) & (l == l0)) && memcmp(x + start, x + s1, (size_t)l) == 0
                     && memcmp(x + start, x + s0, (size_t)l) == 0) {
                     found = 1;
                     break;
@@ -753,13 +754,12 @@ static PyObject *py_repeated_tokens(PyObject *self, PyObject *args) {
                 l0 = l1;
                 s1 = start;
                 l1 = l;
-                if (seen < 2) seen++;
             }
             if (len < 64) in_tok = 0; /* the row's last token ended at e (an edge in the padding) */
         }
         if (in_tok && !found) { /* a token up to the row's end, which is a multiple of 64 bytes from its start */
             int64_t l = e - start;
-            found = seen == 2 && l == l1 && l == l0 && memcmp(x + start, x + s1, (size_t)l) == 0
+            found = l == l1 && l == l0 && memcmp(x + start, x + s1, (size_t)l) == 0
                     && memcmp(x + start, x + s0, (size_t)l) == 0;
         }
         out[j] = (unsigned char)found;
