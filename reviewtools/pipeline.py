@@ -45,7 +45,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final
@@ -2354,16 +2354,16 @@ def _decide_rows(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str,
     tail0 = _tail0(state)  # the start of every row's reason tail
     row_nr = not_run.per_row() if isinstance(not_run, _BlockRows) else None
     # created_at is read only by the removal drafts (respond's _fmt_date), which format its int64 as its Timestamp
-    for j, values in enumerate(_row_values(recs, ("created_at",))):
+    # rating, label and score as the loop reads them (None if _na else int/str/float), a column at a time
+    n_rows = len(recs)
+    ratings, labels, scores = (
+        _normal_values(recs.iloc[:, i], conv) if i < len(names) else [None] * n_rows
+        for i, conv in ((i_rating, int), (i_label, str), (i_score, float)))
+    for j, (values, rating, label, score) in enumerate(zip(_row_values(recs, ("created_at",)), ratings, labels,
+                                                           scores)):
         # values[k] is what rec.get(names[k]) gives (rec: the row's record, made only for the rows that need it)
         rid = str(values[i_rid])
         platform = str(values[i_plat] or "other")
-        rating = values[i_rating]
-        rating = None if _na(rating) else int(rating)
-        label = values[i_label]
-        label = None if _na(label) else str(label)
-        score = values[i_score]
-        score = None if _na(score) else float(score)
         key = platform + _KEY_SEP + rid  # _lookup's first key; the id alone when no entry has it
         comp = complaints.get(key)
         if comp is None:
@@ -2493,6 +2493,29 @@ def _column_values(col: pd.Series) -> list[Any]:
         for i in col.isna().to_numpy().nonzero()[0].tolist():
             vals[i] = None
     return vals
+
+
+def _normal_values(col: pd.Series, conv: Callable[[Any], Any]) -> list[Any]:
+    """``[None if _na(v) else conv(v) for v in _column_values(col)]`` (``conv``: int, str or float), without a call
+    per value where the dtype already gives them so: int from numpy integers and Int64 (``pd.NA`` as None), str
+    from the string dtypes whose missing value is ``pd.NA``, float from float64 (NaN as None).
+
+    >>> _normal_values(pd.Series([1.5, np.nan, -0.0]), float), _normal_values(pd.Series([2, None], dtype="Int64"), int)
+    ([1.5, None, -0.0], [2, None])
+    >>> _normal_values(pd.Series(["é", "", None], dtype="string"), str), _normal_values(pd.Series([1, None]), str)
+    (['é', '', None], ['1.0', None])
+    """
+    dtype = col.dtype
+    if conv is float and isinstance(dtype, np.dtype) and dtype == np.float64:
+        vals = col.tolist()
+        for i in np.flatnonzero(np.isnan(col.to_numpy())).tolist():
+            vals[i] = None
+        return vals
+    if conv is int and (isinstance(dtype, pd.Int64Dtype) or (isinstance(dtype, np.dtype) and dtype.kind in "iu")):
+        return _column_values(col)
+    if conv is str and isinstance(dtype, pd.StringDtype) and dtype.na_value is pd.NA:
+        return _column_values(col)
+    return [None if _na(v) else conv(v) for v in _column_values(col)]
 
 
 def _row_values(frame: pd.DataFrame, raw: Iterable[str] = ()) -> Iterator[tuple[Any, ...]]:
