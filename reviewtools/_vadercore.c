@@ -101,7 +101,25 @@ typedef struct {
     uint32_t *slots;
     size_t mask;
     Py_ssize_t maxlen;
+    uint64_t *filt;   /* screen in front of slots: two bits per key in one 64-bit word (filt_word, filt_bits) */
+    size_t fmask;     /* filter words - 1 */
 } Table;
+
+/* The screen: a key's hash sets two bits (filt_bits) of one 64-bit word (filt_word) of a small bit array (8 KB
+ * for the words table, 8 bits per key at most), so most tokens in no table (the common "the", "it", "and" and
+ * the rare ones alike) leave table_find after one load from L1 instead of a load from the 64 KB slot array. Bits
+ * 24-45 of the hash: the slot index uses the low ones and the tag the top 16. A set pair is only a maybe. */
+static ALWAYS_INLINE size_t
+filt_word(const Table *t, uint64_t h)
+{
+    return (size_t)(h >> 24) & t->fmask;
+}
+
+static ALWAYS_INLINE uint64_t
+filt_bits(uint64_t h)
+{
+    return ((uint64_t)1 << ((h >> 34) & 63)) | ((uint64_t)1 << ((h >> 40) & 63));
+}
 
 static inline uint64_t
 hash_bytes(const unsigned char *s, Py_ssize_t n)
@@ -174,10 +192,14 @@ table_init(Table *t, size_t expected)
     }
     size_t cap = 16;
     while (cap < expected * 2 + 16) cap <<= 1;
+    size_t fwords = 8; /* a power of two >= expected / 8: at least 8 bits per key */
+    while (fwords * 8 < expected) fwords <<= 1;
     t->slots = PyMem_Calloc(cap, sizeof(uint32_t));
     t->entries = PyMem_Calloc(expected + 1, sizeof(Entry));
     t->long_keys = PyMem_Calloc(expected + 1, sizeof(unsigned char *));
-    if (!t->slots || !t->entries || !t->long_keys) { PyErr_NoMemory(); return -1; }
+    t->filt = PyMem_Calloc(fwords, sizeof(uint64_t));
+    if (!t->slots || !t->entries || !t->long_keys || !t->filt) { PyErr_NoMemory(); return -1; }
+    t->fmask = fwords - 1;
     t->mask = cap - 1;
     t->n_entries = 0;
     t->cap_entries = expected + 1;
@@ -194,9 +216,11 @@ table_free(Table *t)
     PyMem_Free(t->long_keys);
     PyMem_Free(t->entries);
     PyMem_Free(t->slots);
+    PyMem_Free(t->filt);
     t->long_keys = NULL;
     t->entries = NULL;
     t->slots = NULL;
+    t->filt = NULL;
 }
 
 /* The entry of the n bytes at s (followed by KEY_SLACK readable bytes), or NULL. */
@@ -205,6 +229,8 @@ table_find(const Table *t, const unsigned char *s, Py_ssize_t n)
 {
     if (n > t->maxlen) return NULL;
     uint64_t h = hash_key(s, n);
+    uint64_t fb = filt_bits(h);
+    if ((t->filt[filt_word(t, h)] & fb) != fb) return NULL; /* in no key's pair of bits: not a key */
     uint32_t tag = (uint32_t)(h >> 48);
     size_t i = (size_t)h & t->mask;
     for (;;) {
@@ -258,6 +284,7 @@ table_put_padded(Table *t, const unsigned char *s, Py_ssize_t n)
     e->klen = (uint32_t)n;
     t->n_entries++;
     t->slots[i] = ((uint32_t)(h >> 48) << 16) | (uint32_t)t->n_entries;
+    t->filt[filt_word(t, h)] |= filt_bits(h);
     if (n > t->maxlen) t->maxlen = n;
     return e;
 }
