@@ -16,7 +16,8 @@
  *
  * It returns None too when the arguments are not what it expects, so the numpy path runs instead.
  *
- * record_after, count_byte, rows_with_bytes, strip_need and patched_take serve reviewtools.ingest (see each below).
+ * record_after, count_byte, rows_with_bytes, strip_need, patched_take, string_hashes and repeated serve
+ * reviewtools.ingest (see each below).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -568,6 +569,168 @@ done:
     return out;
 }
 
+/* string_hashes(offsets, data, width, first, n, out, at) -> True or None
+   Writes into out (a writable buffer of native uint64) at items at..at + n - 1 one hash of each string
+   data[off[first + i]:off[first + i + 1]] of an Arrow string chunk (every byte and the length; equal strings have
+   equal hashes, different ones may share one). Validity is the caller's (reviewtools.ingest._string_hashes). None
+   when the arguments do not fit (offsets out of the buffers or decreasing, out too small). */
+#define HK1 0x9E3779B97F4A7C15ULL
+#define HK2 0xBF58476D1CE4E5B9ULL
+#define HK3 0x94D049BB133111EBULL
+#define HK4 0xC2B2AE3D27D4EB4FULL
+
+static inline uint64_t mix64(uint64_t h) {
+    h ^= h >> 31;
+    h *= HK4;
+    h ^= h >> 29;
+    return h;
+}
+
+static inline uint64_t load64(const unsigned char *p) {
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+/* the hash of p[0:len], end the end of the readable buffer holding it (tails are read as whole words where the
+   buffer allows: bytes put together on the stack stall the load that follows) */
+static inline uint64_t bytes_hash(const unsigned char *p, int64_t len, const unsigned char *end) {
+    uint64_t h = ((uint64_t)len + 1) * HK3;
+    const int64_t full = len;
+    while (len >= 8) {
+        h = (h ^ (load64(p) * HK1)) * HK2;
+        h ^= h >> 32;
+        p += 8;
+        len -= 8;
+    }
+    if (len > 0) {
+        uint64_t w;
+        if (full >= 8) {
+            w = load64(p + len - 8) >> (8 * (8 - len)); /* the last len bytes, from the word ending with them */
+        } else if (end - p >= 8) {
+            w = load64(p) & ((1ULL << (8 * len)) - 1);
+        } else {
+            w = 0;
+            for (int64_t k = len - 1; k >= 0; k--) w = (w << 8) | p[k];
+        }
+        h = (h ^ (w * HK1)) * HK2;
+        h ^= h >> 32;
+    }
+    return mix64(h);
+}
+
+static PyObject *py_string_hashes(PyObject *self, PyObject *args) {
+    Py_buffer ob, db, hb;
+    int width;
+    Py_ssize_t first, n, at;
+    if (!PyArg_ParseTuple(args, "y*y*innw*n", &ob, &db, &width, &first, &n, &hb, &at)) return NULL;
+    PyObject *out = NULL;
+    int ok = (width == 4 || width == 8) && first >= 0 && n >= 0 && at >= 0 &&
+             (first + n + 1) * (Py_ssize_t)width <= ob.len && (at + n) * (Py_ssize_t)sizeof(uint64_t) <= hb.len;
+    const unsigned char *d = (const unsigned char *)db.buf;
+#define OFF(j) (width == 4 ? (int64_t)((const int32_t *)ob.buf)[j] : ((const int64_t *)ob.buf)[j])
+    if (ok) {
+        int64_t lo = OFF(first), hi = OFF(first + n);
+        ok = lo >= 0 && lo <= hi && hi <= db.len;
+        for (Py_ssize_t j = first; ok && j < first + n; j++)
+            if (OFF(j) > OFF(j + 1)) ok = 0;
+    }
+    if (!ok) {
+        out = Py_NewRef(Py_None);
+        goto done;
+    }
+    uint64_t *h = (uint64_t *)hb.buf + at; /* (numpy's uint64 arrays are aligned) */
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int64_t a = OFF(first + i), b = OFF(first + i + 1);
+        h[i] = bytes_hash(d + a, b - a, d + db.len);
+    }
+    Py_END_ALLOW_THREADS
+    out = Py_NewRef(Py_True);
+done:
+#undef OFF
+    PyBuffer_Release(&ob);
+    PyBuffer_Release(&db);
+    PyBuffer_Release(&hb);
+    return out;
+}
+
+/* repeated(values, out) -> how many rows repeat
+   values: n native 8-byte integers (a buffer of n * 8 bytes); out: n writable bytes, set to 1 where the row's value
+   occurs in another row too, else 0 (reviewtools.ingest._multi: one hash table instead of a sort and a lookup).
+   MemoryError when the table cannot be allocated. */
+static PyObject *py_repeated(PyObject *self, PyObject *args) {
+    Py_buffer vb, rb;
+    if (!PyArg_ParseTuple(args, "y*w*", &vb, &rb)) return NULL;
+    PyObject *out = NULL;
+    Py_ssize_t n = vb.len / 8;
+    if (vb.len % 8 || rb.len != n) {
+        PyErr_SetString(PyExc_ValueError, "values must be n 8-byte integers and out n bytes");
+        goto done;
+    }
+    if ((uint64_t)n > ((uint64_t)1 << 30)) {
+        PyErr_SetString(PyExc_ValueError, "too many values");
+        goto done;
+    }
+    size_t cap = 16;
+    while (cap < (size_t)n * 2) cap <<= 1;
+    const size_t mask = cap - 1;
+    /* keys: 0 for an empty slot (the value 0 counted apart); rep: one bit a slot, set once its value repeats (small
+       enough to stay in the cache for the second pass); slot: each row's slot (UINT32_MAX: the value 0;
+       cap <= 2^31) */
+    uint64_t *keys = (uint64_t *)PyMem_RawCalloc(cap, sizeof(uint64_t));
+    unsigned char *rep = (unsigned char *)PyMem_RawCalloc(cap / 8, 1);
+    uint32_t *slot = (uint32_t *)PyMem_RawMalloc((n ? (size_t)n : 1) * sizeof(uint32_t));
+    if (!keys || !rep || !slot) {
+        PyMem_RawFree(keys);
+        PyMem_RawFree(rep);
+        PyMem_RawFree(slot);
+        PyErr_NoMemory();
+        goto done;
+    }
+    const unsigned char *v = (const unsigned char *)vb.buf;
+    unsigned char *r = (unsigned char *)rb.buf;
+    Py_ssize_t count = 0, zeros = 0;
+    Py_BEGIN_ALLOW_THREADS
+#define VAL(i) load64(v + (size_t)(i) * 8)
+#define PREFETCH_AHEAD 16
+    for (Py_ssize_t i = 0; i < n; i++) {
+#if defined(__GNUC__) || defined(__clang__)
+        if (i + PREFETCH_AHEAD < n) __builtin_prefetch(keys + ((size_t)mix64(VAL(i + PREFETCH_AHEAD) * HK1) & mask), 1);
+#endif
+        uint64_t x = VAL(i);
+        if (!x) {
+            zeros++;
+            slot[i] = UINT32_MAX;
+            continue;
+        }
+        size_t s = (size_t)mix64(x * HK1) & mask;
+        while (keys[s] && keys[s] != x) s = (s + 1) & mask;
+        if (keys[s])
+            rep[s >> 3] |= (unsigned char)(1u << (s & 7));
+        else
+            keys[s] = x;
+        slot[i] = (uint32_t)s;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint32_t s = slot[i];
+        unsigned char one = s == UINT32_MAX ? zeros > 1 : (rep[s >> 3] >> (s & 7)) & 1;
+        r[i] = one;
+        count += one;
+    }
+#undef VAL
+#undef PREFETCH_AHEAD
+    Py_END_ALLOW_THREADS
+    PyMem_RawFree(keys);
+    PyMem_RawFree(rep);
+    PyMem_RawFree(slot);
+    out = PyLong_FromSsize_t(count);
+done:
+    PyBuffer_Release(&vb);
+    PyBuffer_Release(&rb);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"count_byte", py_count_byte, METH_VARARGS,
      "count_byte(buffer, byte) -> how many bytes of buffer equal byte (see reviewtools.ingest)"},
@@ -581,6 +744,12 @@ static PyMethodDef methods[] = {
      "patched_take(offsets, data, validity, first, n, keep, rows, p_offsets, p_data, p_first, out_offsets, out_data, "
      "out_validity, base, bit) -> (m, bytes, nulls) without outputs, m with them, or None: the kept rows of an Arrow "
      "large_string chunk, some rows replaced (see reviewtools.ingest)"},
+    {"string_hashes", py_string_hashes, METH_VARARGS,
+     "string_hashes(offsets, data, width, first, n, out, at) -> True or None: a uint64 hash of each string of an "
+     "Arrow chunk written into out[at:at + n] (see reviewtools.ingest)"},
+    {"repeated", py_repeated, METH_VARARGS,
+     "repeated(values, out) -> count: out[i] = 1 where the 8-byte integer values[i] occurs in another row too "
+     "(see reviewtools.ingest)"},
     {"record_after", py_record_after, METH_VARARGS,
      "record_after(buffer, sep, quoted, start, target) -> one past the line feed ending the first record that ends "
      "at or after target, or -1 (see reviewtools.ingest)"},

@@ -2141,6 +2141,12 @@ def _multi(values: np.ndarray) -> np.ndarray:
     """
     if len(values) < 2:
         return np.zeros(len(values), dtype=bool)
+    core = _store_core()
+    if core is not None and hasattr(core, "repeated") and values.dtype.kind in "iu" and values.dtype.itemsize == 8:
+        # _storecore.repeated: one hash table of the values (GIL-free; a million: ~0.01 CPU s against ~0.04)
+        out = np.empty(len(values), dtype=bool)
+        core.repeated(np.ascontiguousarray(values), out)
+        return out
     s = np.sort(values)
     again = s[1:][s[1:] == s[:-1]]  # a value once per repeat beyond its first (sorted)
     if not len(again):
@@ -2173,6 +2179,26 @@ def _string_hashes(s: pd.Series) -> np.ndarray | None:
     if chunks is None:
         return None
     k1, k2, k3, k4 = (np.uint64(k) for k in _HASH_K)
+    core = _store_core()
+    if core is not None and hasattr(core, "string_hashes"):
+        # _storecore.string_hashes: every byte of each value hashed in one GIL-free pass (numpy's ~15 passes over
+        # the words: ~0.04 CPU s for a million ids)
+        import pyarrow as pa
+
+        h = np.empty(len(s), dtype=np.uint64)
+        at = 0
+        for chunk in chunks:
+            n = len(chunk)
+            bufs = chunk.buffers()
+            if n and (bufs[1] is None or core.string_hashes(
+                    bufs[1], bufs[2] if bufs[2] is not None else b"",
+                    8 if pa.types.is_large_string(chunk.type) else 4, chunk.offset, n, h, at) is None):
+                break
+            if n and chunk.null_count:
+                h[at:at + n][~chunk.is_valid().to_numpy(zero_copy_only=False)] = k4
+            at += n
+        else:
+            return h
     out = []
     with np.errstate(over="ignore"):
         for chunk in chunks:
@@ -2209,16 +2235,25 @@ def _id_repeats(platform: pd.Series, review_id: pd.Series) -> tuple[np.ndarray, 
     h = _string_hashes(review_id) if n > 1 else None
     if h is None:
         return _repeats(_key_codes(_codes(platform), _codes(review_id)))
-    p = _codes(platform)
-    if len(p) and not (p == p[0]).all():
-        with np.errstate(over="ignore"):
-            h = h ^ ((p.astype(np.int64) + 2).astype(np.uint64) * np.uint64(_HASH_K[1]))
+    core = _store_core()
+    ph = _string_hashes(platform) if core is not None and hasattr(core, "string_hashes") else None
+    if ph is not None:  # the platforms' own hashes (native: ~3 ms against ~16 for their codes), equal where they are
+        p = None
+        if not (ph == ph[0]).all():
+            with np.errstate(over="ignore"):
+                h = h ^ ((ph ^ (ph >> np.uint64(29))) * np.uint64(_HASH_K[1]))
+    else:
+        p = _codes(platform)
+        if len(p) and not (p == p[0]).all():
+            with np.errstate(over="ignore"):
+                h = h ^ ((p.astype(np.int64) + 2).astype(np.uint64) * np.uint64(_HASH_K[1]))
     sub = _multi(h)
     if 2 * int(sub.sum()) > n:
-        return _repeats(_key_codes(p, _codes(review_id)))
+        return _repeats(_key_codes(_codes(platform) if p is None else p, _codes(review_id)))
     first, multi = np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
     if sub.any():
-        first[sub], multi[sub] = _repeats(_key_codes(p[sub], _codes(review_id[sub])))
+        ps = _codes(_masked(platform, sub)) if p is None else p[sub]
+        first[sub], multi[sub] = _repeats(_key_codes(ps, _codes(review_id[sub])))
     return first, multi
 
 
