@@ -276,19 +276,123 @@ _ASCII_FOLDS: Final[str] = "\u0130\u0131\u017f\u212a"
 
 def _detect_patterns(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
     patterns = tuple(rule.params.get("patterns", ()))
-    low = text.lower() if text.isascii() or not any(c in text for c in _ASCII_FOLDS) else None
-    if low is None:
+    scan = _literal_scan(text)  # None: the text has a character IGNORECASE folds to ASCII (no lower-cased search)
+    if scan is None:
         anything = _any_rx(patterns)
         if anything is not None and anything.search(text) is None:
             return []
+        return [_problem(rule, text, m.start(), m.end()) for pat in patterns for m in _rx(pat).finditer(text)]
+    known, cands, low = scan
     out = []
     for pat in patterns:
-        if low is not None:
+        if pat in known:
+            if pat not in cands:
+                continue  # none of the pattern's required strings is in the lower-cased text (_literal_scan)
+        else:
             lits = _literal_rx(pat)
             if lits is not None and lits.search(low) is None:
                 continue  # a match would contain one of the pattern's required strings
         out.extend(_problem(rule, text, m.start(), m.end()) for m in _rx(pat).finditer(text))
     return out
+
+
+def _scanned_patterns(rules: tuple[LintRule, ...]) -> list[str]:
+    """The IGNORECASE patterns of ``rules`` whose required strings are searched before them: every rule's
+    ``patterns`` (R-CHANGE, R-LINK, R-CONTACT, ...) and R-INCENTIVE's value and review regexes."""
+    out: list[str] = []
+    for rule in rules:
+        p = rule.params
+        out.extend(p.get("patterns", ()))
+        if rule.detector == "incentive":
+            rxs = _incentive_rx(tuple(p["value_terms"]), tuple(p["review_terms"]), tuple(p["exchange_cues"]))
+            if rxs[0].flags & re.IGNORECASE and rxs[1].flags & re.IGNORECASE:
+                out.extend((rxs[0].pattern, rxs[1].pattern))
+    return out
+
+
+def _trie_regex(words: Iterable[str]) -> str:
+    """A regex (no flags) matching, at a position, the longest of ``words`` (non-empty strings) that starts there:
+    the words as a trie, each node's continuations tried before the word ending at it (a text's characters
+    take at most one path down the trie, so the deepest word ending on it is the longest).
+
+    >>> [m for m in re.findall("(?=(" + _trie_regex(["ab", "abc", "b", "x.y"]) + "))", "abcx.y abd")]
+    ['abc', 'b', 'x.y', 'ab', 'b']
+    """
+    root: dict[str, Any] = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        if len(alts) == 1 and "" not in node:
+            return alts[0]
+        return "(?:" + "|".join(alts) + ("|" if "" in node else "") + ")"
+
+    return build(root)
+
+
+class _LiteralScanner:
+    """The required strings (:func:`_pattern_literals`) of every pattern :func:`_scanned_patterns` gives, found in
+    a lower-cased text by one search (:func:`_trie_regex` in a look-ahead: at each position the longest required
+    string starting there) instead of one search per pattern. A string starts at a position exactly when it is a
+    prefix of the longest one starting there (both are prefixes of the text from there), so the patterns with a
+    required string in the text are those ``covers`` gives for the strings found."""
+
+    __slots__ = ("rules", "literals_of", "known", "search", "covers")
+
+    def __init__(self, rules: tuple[LintRule, ...], literals_of: Callable[[str], frozenset[str] | None]) -> None:
+        self.rules, self.literals_of = rules, literals_of
+        lits: dict[str, frozenset[str]] = {}
+        for pat in _scanned_patterns(rules):
+            got = literals_of(pat)
+            if got and all(got) and all(x.isascii() for x in got):
+                lits[pat] = frozenset(got)
+        self.known: frozenset[str] = frozenset(lits)
+        words = sorted({x for got in lits.values() for x in got})
+        self.search = re.compile("(?=(" + _trie_regex(words) + "))").findall if words else None
+        self.covers: dict[str, frozenset[str]] = {
+            w: frozenset(pat for pat, got in lits.items() if any(w.startswith(x) for x in got)) for w in words}
+
+    def candidates(self, low: str) -> set[str]:
+        """The known patterns with a required string in ``low`` (a lower-cased text)."""
+        out: set[str] = set()
+        if self.search is not None:
+            covers = self.covers
+            for w in self.search(low):
+                out |= covers[w]
+        return out
+
+
+_SCANNER: list[_LiteralScanner] = []
+#: The last text :func:`_literal_scan` looked at and what it found (the rules of a piece search the same text).
+_SCAN_LAST: tuple[Any, ...] = (None, None, None, None)
+
+
+def _literal_scan(text: str) -> tuple[frozenset[str], set[str], str] | None:
+    """For a text without :data:`_ASCII_FOLDS` (or ASCII): (the patterns :class:`_LiteralScanner` knows, those of
+    them with a required string in the lower-cased text, the lower-cased text); None for another text. The
+    scanner is built once per rule set (and per :func:`_pattern_literals`); the last text's answer is kept."""
+    global _SCAN_LAST
+    rules = lint_rules()
+    last = _SCAN_LAST
+    if last[0] is text and last[1] is rules and last[2] is _pattern_literals:
+        return last[3]
+    if not (text.isascii() or not any(c in text for c in _ASCII_FOLDS)):
+        got = None
+    else:
+        sc = _SCANNER[0] if _SCANNER else None
+        if sc is None or sc.rules is not rules or sc.literals_of is not _pattern_literals:
+            sc = _LiteralScanner(rules, _pattern_literals)
+            _SCANNER[:] = [sc]
+        low = text.lower()
+        got = (sc.known, sc.candidates(low), low)
+    _SCAN_LAST = (text, rules, _pattern_literals, got)
+    return got
 
 
 @lru_cache(maxsize=512)
@@ -344,11 +448,14 @@ def _incentive_of(p: Mapping[str, Any]) -> tuple[tuple[re.Pattern[str], ...], tu
 def _detect_incentive(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
     p = rule.params
     (value, review, cue), (value_lits, review_lits) = _incentive_of(p)
-    if value_lits is not None and (text.isascii() or not any(c in text for c in _ASCII_FOLDS)):
+    if value_lits is not None and (scan := _literal_scan(text)) is not None:
         # a match of either (IGNORECASE) holds one of its required strings in the lower-cased text
         # (_pattern_literals): without them, the searches below find nothing
-        low = text.lower()
-        if value_lits.search(low) is None or (review_lits is not None and review_lits.search(low) is None):
+        known, cands, low = scan
+        if value.pattern in known and (review_lits is None or review.pattern in known):
+            if value.pattern not in cands or (review_lits is not None and review.pattern not in cands):
+                return []
+        elif value_lits.search(low) is None or (review_lits is not None and review_lits.search(low) is None):
             return []
     # A term found in a sentence is found in the text too (a sentence starts after a non-word character and
     # ends at one, or at a line end or the text's end, so each \b around a term holds in both): a text without
@@ -413,13 +520,12 @@ def _detect_links(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
         if not path and len(labels) == 2 and labels[0] in own:
             continue  # the platform's own name ("Amazon.com") is a site name, not a link
         out.append(_problem(rule, text, s, e, f"contains a bare domain ({text[s:e]})"))
-    low = None
+    scan = None
     for pat in rule.params.get("patterns", ()):
         lits = _literal_rx(pat)
-        if lits is not None and (text.isascii() or not any(c in text for c in _ASCII_FOLDS)):
-            if low is None:
-                low = text.lower()
-            if lits.search(low) is None:
+        if lits is not None and (scan is not None or (scan := _literal_scan(text)) is not None):
+            known, cands, low = scan
+            if pat not in cands if pat in known else lits.search(low) is None:
                 continue  # a match would contain one of the pattern's required strings (as in _detect_patterns)
         for m in _rx(pat).finditer(text):
             if not any(a <= m.start() < b for a, b in taken):

@@ -1,0 +1,148 @@
+"""The pattern rules' required strings found by one search (respond._literal_scan, _LiteralScanner, _trie_regex):
+the same patterns skipped as one required-strings search per pattern (2a2dd3c's _detect_patterns, copied here),
+the same findings from every detector on texts made of the rules' own required strings, overlapping, in mixed
+case, with the characters IGNORECASE folds to ASCII letters."""
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings, strategies as st
+
+from reviewtools import respond
+
+_RULES = respond.lint_rules()
+_PATTERNS = respond._scanned_patterns(_RULES)
+_LITERALS = sorted({x for p in _PATTERNS for x in (respond._pattern_literals(p) or ())})
+
+
+def _old_detect_patterns(rule, text, ctx):  # 2a2dd3c
+    patterns = tuple(rule.params.get("patterns", ()))
+    low = text.lower() if text.isascii() or not any(c in text for c in respond._ASCII_FOLDS) else None
+    if low is None:
+        anything = respond._any_rx(patterns)
+        if anything is not None and anything.search(text) is None:
+            return []
+    out = []
+    for pat in patterns:
+        if low is not None:
+            lits = respond._literal_rx(pat)
+            if lits is not None and lits.search(low) is None:
+                continue
+        out.extend(respond._problem(rule, text, m.start(), m.end()) for m in respond._rx(pat).finditer(text))
+    return out
+
+
+def _plain_patterns(rule, text):
+    """Every pattern run, no shortcut."""
+    return [respond._problem(rule, text, m.start(), m.end()) for pat in rule.params.get("patterns", ())
+            for m in respond._rx(pat).finditer(text)]
+
+
+_PIECES = _LITERALS + [x[: len(x) // 2] for x in _LITERALS] + [x[len(x) // 2:] for x in _LITERALS] + [
+    "", " ", ".", ". ", "\n", "İ", "ı", "ſ", "\u212a", "é", "“", "5", "you", "us", "review", "REVIEW", "Call ",
+    "CONTACT US FIRST", "Add Us On X", "we will", "stars", "please"]
+_CASED = st.tuples(st.sampled_from(_PIECES), st.sampled_from((str, str.upper, str.title, str.swapcase))).map(
+    lambda t: t[1](t[0]))
+_TEXT = st.lists(_CASED, max_size=12).map("".join) | st.lists(_CASED, max_size=12).map(" ".join)
+
+
+_SC = respond._LiteralScanner(_RULES, respond._pattern_literals)
+
+
+def _longest_at(words, text):
+    out = []
+    for i in range(len(text)):
+        got = [w for w in words if text.startswith(w, i)]
+        if got:
+            out.append(max(got, key=len))
+    return out
+
+
+@settings(deadline=None, max_examples=400)
+@given(st.lists(st.text("abc. ", min_size=1, max_size=4), min_size=1, max_size=8), st.text("abc. x", max_size=30))
+def test_trie_regex_finds_the_longest_word_at_each_position(words, text):
+    rx = re.compile("(?=(" + respond._trie_regex(words) + "))")
+    assert rx.findall(text) == _longest_at(set(words), text)
+
+
+def test_trie_regex_of_the_rules_literals():
+    rx = re.compile("(?=(" + respond._trie_regex(_LITERALS) + "))")
+    text = "call us directly, or call us. add us on xx; dm us on instagram" + "".join(_LITERALS)
+    assert rx.findall(text) == _longest_at(_LITERALS, text)
+
+
+@settings(deadline=None, max_examples=500)
+@given(_TEXT)
+def test_scanner_candidates_are_the_patterns_with_a_required_string(text):
+    low = text.lower()
+    sc = _SC
+    assert sc.known == {p for p in _PATTERNS if respond._literal_rx(p) is not None}
+    assert sc.candidates(low) == {p for p in sc.known if respond._literal_rx(p).search(low)}
+
+
+def test_scanner_sees_literals_inside_longer_ones():
+    sc = respond._LiteralScanner(_RULES, respond._pattern_literals)
+    for x in _LITERALS:  # each required string inside a longer text
+        low = "zz" + x + "zz"
+        assert sc.candidates(low) == {p for p in sc.known if respond._literal_rx(p).search(low)}
+
+
+@settings(deadline=None, max_examples=500)
+@given(_TEXT)
+def test_detectors_equal_the_old_ones(text):
+    ctx = respond._ctx("amazon", None, None, None, (), None)
+    for rule in _RULES:
+        if rule.detector == "patterns":
+            assert respond._detect_patterns(rule, text, ctx) == _old_detect_patterns(rule, text, ctx) == \
+                _plain_patterns(rule, text)
+        elif rule.detector == "contact":
+            assert respond._detect_patterns(rule, text, ctx) == _plain_patterns(rule, text)
+        elif rule.detector in ("links", "incentive"):
+            got = respond._DETECTORS[rule.detector](rule, text, ctx)
+            respond._SCAN_LAST = (None, None, None, None)
+            saved = respond._pattern_literals
+            try:  # no required strings known: every pattern searched
+                respond._pattern_literals = lambda pattern: None
+                respond._literal_rx.cache_clear()
+                respond._INCENTIVE_RX.clear()
+                plain = respond._DETECTORS[rule.detector](rule, text, ctx)
+            finally:
+                respond._pattern_literals = saved
+                respond._literal_rx.cache_clear()
+                respond._INCENTIVE_RX.clear()
+            assert got == plain
+
+
+def test_scan_follows_the_last_text_and_the_literals_function():
+    a, b = "Please contact us first.", "Thank you."
+    got_a = respond._literal_scan(a)
+    assert respond._literal_scan(a) is got_a and got_a[2] == a.lower() and got_a[1]
+    got_b = respond._literal_scan(b)
+    assert got_b[2] == b.lower() and respond._literal_scan(a)[1] == got_a[1]
+    assert respond._literal_scan("A gıft for a review") is None  # "ı" folds to "I": no lower-cased search
+    saved = respond._pattern_literals
+    try:
+        respond._pattern_literals = lambda pattern: None
+        assert respond._literal_scan(a)[0] == frozenset()
+    finally:
+        respond._pattern_literals = saved
+    assert respond._literal_scan(a)[0]
+
+
+@settings(deadline=None, max_examples=200)
+@given(_TEXT, st.sampled_from(("amazon", "google", "yelp")))
+def test_lint_draft_equals_lint_without_the_scan(text, platform):
+    respond._lint_cached.cache_clear()
+    respond._segment_found.cache_clear()
+    fast = respond.lint_draft(text, platform)
+    respond._lint_cached.cache_clear()
+    respond._segment_found.cache_clear()
+    saved = respond._literal_scan
+    try:
+        respond._literal_scan = lambda t: None  # the path for texts with folding characters: no literal search
+        slow = respond.lint_draft(text, platform)
+    finally:
+        respond._literal_scan = saved
+        respond._lint_cached.cache_clear()
+        respond._segment_found.cache_clear()
+    assert fast == slow
