@@ -1061,6 +1061,396 @@ topic_gather(PyObject *self, PyObject *args)
     return out;
 }
 
+
+/* ---- topics: the phrase regexes as plain matchers (reviewtools.topics._literal_matchers) ----
+ *
+ * topic_literal(required, before, tokens, after[, gaps]) -> a callable m with m(low, pos) = None or an object
+ * whose end() is the end of the match, exactly as re.compile(pattern).match(low, pos) for the pattern
+ * reviewtools.topics._compile_phrase makes of a phrase:
+ *     (?:(?<=r\s)|...)  per required word r (a literal; none: no such group)
+ *     (?<!b\s)(?<!b-)   per before word b (a literal)
+ *     \b(?:a1|a2|...)\b L \b(?:...)\b ...   per token its alternatives in this order, L between tokens k and
+ *                      k + 1 is SEP (gaps[k] == 0) or the lazy gap (?:SEP WORD){0,g}? SEP (g = gaps[k] > 0),
+ *                      SEP = [^\w.,;:!?\n]+, WORD = \w+(?:['’]\w+)*
+ *     (?!SEP(?:f1|f2|...)\b)   with after words f (none: no lookahead)
+ * where an alternative's characters are literal except ' = ['’]?, - = [-\s]?, _ = \s+ and a final * = \w*
+ * (reviewtools.topics._compile_alternative). The search is sre's: a backtracking walk in the same order (the
+ * alternatives in order, greedy quantifiers longest first, the lazy gap's fewest words first), so the first match
+ * found is sre's; \w is Py_UNICODE_ISALNUM or '_', \s Py_UNICODE_ISSPACE (sre's Unicode categories);
+ * lookbehinds and \b see the characters before pos, as sre's do. The caller (topics._literal_spec) checks that
+ * the pattern rebuilt from these parts is the phrase's own; tests compare the two at every position. */
+
+typedef struct {
+    Py_UCS4 *ch;
+    Py_ssize_t n;
+} LtStr;
+
+typedef struct {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+    Py_ssize_t n_req, n_before, n_tok, n_after;
+    LtStr *req, *before, *after, *alts;
+    Py_ssize_t *tok_ptr; /* token k's alternatives: alts[tok_ptr[k]:tok_ptr[k + 1]] */
+    Py_ssize_t *gaps;    /* between tokens k and k + 1: 0 (SEP) or the most words of a gap */
+    Py_UCS4 *chars;      /* every LtStr's characters */
+} TopicLiteral;
+
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t start, end;
+} TopicLiteralMatch;
+
+static PyTypeObject TopicLiteralType;
+static PyTypeObject TopicLiteralMatchType;
+
+typedef struct {
+    int kind;
+    const void *d;
+    Py_ssize_t n;
+    const TopicLiteral *m;
+} LtCtx;
+
+#define LT_RD(c, i) PyUnicode_READ((c)->kind, (c)->d, (i))
+
+static inline int
+lt_word(Py_UCS4 ch)
+{
+    if (ch < 128)
+        return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
+    return Py_UNICODE_ISALNUM(ch);
+}
+
+static inline int
+lt_sep(Py_UCS4 ch)
+{
+    return !lt_word(ch) && ch != '.' && ch != ',' && ch != ';' && ch != ':' && ch != '!' && ch != '?' && ch != '\n';
+}
+
+static inline int
+lt_bound(const LtCtx *c, Py_ssize_t p)
+{
+    int a = p > 0 ? lt_word(LT_RD(c, p - 1)) : 0;
+    int b = p < c->n ? lt_word(LT_RD(c, p)) : 0;
+    return a != b;
+}
+
+static Py_ssize_t lt_tokens(const LtCtx *c, Py_ssize_t k, Py_ssize_t p);
+static int lt_after_matches(const LtCtx *c, Py_ssize_t p);
+
+/* SEP (greedy) then token k + 1 */
+static Py_ssize_t
+lt_sep_token(const LtCtx *c, Py_ssize_t k, Py_ssize_t p)
+{
+    Py_ssize_t q = p;
+    while (q < c->n && lt_sep(LT_RD(c, q))) q++;
+    for (; q > p; q--) {
+        Py_ssize_t r = lt_tokens(c, k + 1, q);
+        if (r >= 0) return r;
+    }
+    return -1;
+}
+
+static Py_ssize_t lt_gap(const LtCtx *c, Py_ssize_t k, Py_ssize_t p, Py_ssize_t reps);
+
+/* (?:['’]\w+)* (greedy) from p, then the gap after its reps-th word */
+static Py_ssize_t
+lt_word_tail(const LtCtx *c, Py_ssize_t k, Py_ssize_t p, Py_ssize_t reps)
+{
+    if (p < c->n) {
+        Py_UCS4 t = LT_RD(c, p);
+        if (t == '\'' || t == 0x2019) {
+            Py_ssize_t q = p + 1;
+            while (q < c->n && lt_word(LT_RD(c, q))) q++;
+            for (; q > p + 1; q--) {
+                Py_ssize_t r = lt_word_tail(c, k, q, reps);
+                if (r >= 0) return r;
+            }
+        }
+    }
+    return lt_gap(c, k, p, reps);
+}
+
+/* the lazy gap (?:SEP WORD){0,g}? SEP before token k + 1, reps words of it matched up to p */
+static Py_ssize_t
+lt_gap(const LtCtx *c, Py_ssize_t k, Py_ssize_t p, Py_ssize_t reps)
+{
+    Py_ssize_t r = lt_sep_token(c, k, p);
+    if (r >= 0 || reps >= c->m->gaps[k]) return r;
+    Py_ssize_t q = p;
+    while (q < c->n && lt_sep(LT_RD(c, q))) q++;
+    for (; q > p; q--) { /* SEP, then WORD = \w+ (greedy) (?:['’]\w+)* */
+        Py_ssize_t w = q;
+        while (w < c->n && lt_word(LT_RD(c, w))) w++;
+        for (; w > q; w--) {
+            r = lt_word_tail(c, k, w, reps + 1);
+            if (r >= 0) return r;
+        }
+    }
+    return -1;
+}
+
+/* alternative s from its character i at p, then (mode 0, in token k) \b and the rest of the phrase, or (mode 1,
+ * in the lookahead) \b: the end of the whole match, or -1 */
+static Py_ssize_t
+lt_alt(const LtCtx *c, const LtStr *s, Py_ssize_t i, Py_ssize_t p, Py_ssize_t k, int mode)
+{
+    if (i == s->n) {
+        if (!lt_bound(c, p)) return -1;
+        if (mode == 1) return p;
+        if (k + 1 == c->m->n_tok) return lt_after_matches(c, p) ? -1 : p;
+        return c->m->gaps[k] ? lt_gap(c, k, p, 0) : lt_sep_token(c, k, p);
+    }
+    Py_UCS4 ch = s->ch[i];
+    if (ch == '\'' || ch == '-') { /* ['’]? or [-\s]?, greedy */
+        if (p < c->n) {
+            Py_UCS4 t = LT_RD(c, p);
+            if (ch == '\'' ? (t == '\'' || t == 0x2019) : (t == '-' || Py_UNICODE_ISSPACE(t))) {
+                Py_ssize_t r = lt_alt(c, s, i + 1, p + 1, k, mode);
+                if (r >= 0) return r;
+            }
+        }
+        return lt_alt(c, s, i + 1, p, k, mode);
+    }
+    if (ch == '_' || (ch == '*' && i + 1 == s->n)) { /* \s+ or \w*, greedy */
+        Py_ssize_t q = p;
+        if (ch == '_')
+            while (q < c->n && Py_UNICODE_ISSPACE(LT_RD(c, q))) q++;
+        else
+            while (q < c->n && lt_word(LT_RD(c, q))) q++;
+        for (Py_ssize_t least = ch == '_' ? p + 1 : p; q >= least; q--) {
+            Py_ssize_t r = lt_alt(c, s, i + 1, q, k, mode);
+            if (r >= 0) return r;
+        }
+        return -1;
+    }
+    if (p < c->n && LT_RD(c, p) == ch) return lt_alt(c, s, i + 1, p + 1, k, mode);
+    return -1;
+}
+
+static Py_ssize_t
+lt_tokens(const LtCtx *c, Py_ssize_t k, Py_ssize_t p)
+{
+    if (!lt_bound(c, p)) return -1;
+    const TopicLiteral *m = c->m;
+    for (Py_ssize_t a = m->tok_ptr[k]; a < m->tok_ptr[k + 1]; a++) {
+        Py_ssize_t r = lt_alt(c, &m->alts[a], 0, p, k, 0);
+        if (r >= 0) return r;
+    }
+    return -1;
+}
+
+/* SEP(?:f1|f2|...)\b matches at p */
+static int
+lt_after_matches(const LtCtx *c, Py_ssize_t p)
+{
+    const TopicLiteral *m = c->m;
+    if (!m->n_after) return 0;
+    Py_ssize_t q = p;
+    while (q < c->n && lt_sep(LT_RD(c, q))) q++;
+    for (; q > p; q--)
+        for (Py_ssize_t a = 0; a < m->n_after; a++)
+            if (lt_alt(c, &m->after[a], 0, q, 0, 1) >= 0) return 1;
+    return 0;
+}
+
+/* the literal w then (space) \s or (else) \s or '-' ends right at p */
+static int
+lt_behind(const LtCtx *c, const LtStr *w, Py_ssize_t p, int space_only)
+{
+    if (p < w->n + 1) return 0;
+    Py_UCS4 t = LT_RD(c, p - 1);
+    if (!(Py_UNICODE_ISSPACE(t) || (!space_only && t == '-'))) return 0;
+    Py_ssize_t b = p - 1 - w->n;
+    for (Py_ssize_t i = 0; i < w->n; i++)
+        if (LT_RD(c, b + i) != w->ch[i]) return 0;
+    return 1;
+}
+
+static PyObject *
+topic_literal_call(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    TopicLiteral *m = (TopicLiteral *)self;
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    if (nargs != 2 || (kwnames && PyTuple_GET_SIZE(kwnames))) {
+        PyErr_SetString(PyExc_TypeError, "a topic literal matcher takes (text, pos)");
+        return NULL;
+    }
+    PyObject *s = args[0];
+    if (!PyUnicode_Check(s)) {
+        PyErr_SetString(PyExc_TypeError, "a topic literal matcher matches a str");
+        return NULL;
+    }
+    Py_ssize_t pos = PyLong_AsSsize_t(args[1]);
+    if (pos == -1 && PyErr_Occurred()) return NULL;
+    if (PyUnicode_READY(s) < 0) return NULL;
+    LtCtx c = {PyUnicode_KIND(s), PyUnicode_DATA(s), PyUnicode_GET_LENGTH(s), m};
+    if (pos < 0) pos = 0;
+    if (pos > c.n) pos = c.n;
+    Py_ssize_t end = -1;
+    int ok = 1;
+    if (m->n_req) {
+        ok = 0;
+        for (Py_ssize_t i = 0; i < m->n_req && !ok; i++) ok = lt_behind(&c, &m->req[i], pos, 1);
+    }
+    for (Py_ssize_t i = 0; i < m->n_before && ok; i++) ok = !lt_behind(&c, &m->before[i], pos, 0);
+    if (ok) end = lt_tokens(&c, 0, pos);
+    if (end < 0) Py_RETURN_NONE;
+    TopicLiteralMatch *mm = PyObject_New(TopicLiteralMatch, &TopicLiteralMatchType);
+    if (!mm) return NULL;
+    mm->start = pos;
+    mm->end = end;
+    return (PyObject *)mm;
+}
+
+static void
+topic_literal_dealloc(PyObject *self)
+{
+    TopicLiteral *m = (TopicLiteral *)self;
+    PyMem_Free(m->req);
+    PyMem_Free(m->tok_ptr);
+    PyMem_Free(m->gaps);
+    PyMem_Free(m->chars);
+    Py_TYPE(self)->tp_free(self);
+}
+
+static PyObject *
+topic_literal_match_end(PyObject *self, PyObject *Py_UNUSED(ignored))
+{
+    return PyLong_FromSsize_t(((TopicLiteralMatch *)self)->end);
+}
+
+static PyObject *
+topic_literal_match_start(PyObject *self, PyObject *Py_UNUSED(ignored))
+{
+    return PyLong_FromSsize_t(((TopicLiteralMatch *)self)->start);
+}
+
+static PyMethodDef topic_literal_match_methods[] = {
+    {"end", topic_literal_match_end, METH_NOARGS, "end() -> the end of the match"},
+    {"start", topic_literal_match_start, METH_NOARGS, "start() -> the position the match was tried at"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject TopicLiteralMatchType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "reviewtools._langcore.TopicLiteralMatch",
+    .tp_basicsize = sizeof(TopicLiteralMatch),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_methods = topic_literal_match_methods,
+    .tp_doc = "A match of a topic literal matcher: end() (and start()).",
+};
+
+static PyTypeObject TopicLiteralType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "reviewtools._langcore.TopicLiteral",
+    .tp_basicsize = sizeof(TopicLiteral),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_vectorcall_offset = offsetof(TopicLiteral, vectorcall),
+    .tp_call = PyVectorcall_Call,
+    .tp_dealloc = topic_literal_dealloc,
+    .tp_doc = "A phrase regex without gaps as a plain matcher (see topic_literal).",
+};
+
+/* the strs of the tuple t (n of them) into out, their characters from *chars on */
+static int
+lt_strs(PyObject *t, LtStr *out, Py_UCS4 **chars)
+{
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(t); i++) {
+        PyObject *s = PyTuple_GET_ITEM(t, i);
+        if (!PyUnicode_Check(s) || PyUnicode_READY(s) < 0 || PyUnicode_GET_LENGTH(s) == 0) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "topic_literal: words are non-empty strs");
+            return -1;
+        }
+        out[i].n = PyUnicode_GET_LENGTH(s);
+        out[i].ch = *chars;
+        if (!PyUnicode_AsUCS4(s, *chars, out[i].n, 0)) return -1;
+        *chars += out[i].n;
+    }
+    return 0;
+}
+
+static Py_ssize_t
+lt_count_chars(PyObject *t)
+{
+    Py_ssize_t n = 0;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(t); i++)
+        if (PyUnicode_Check(PyTuple_GET_ITEM(t, i))) n += PyUnicode_GET_LENGTH(PyTuple_GET_ITEM(t, i));
+    return n;
+}
+
+static PyObject *
+topic_literal(PyObject *self, PyObject *args)
+{
+    PyObject *req, *before, *tokens, *after, *gaps = NULL;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!|O!", &PyTuple_Type, &req, &PyTuple_Type, &before, &PyTuple_Type, &tokens,
+                          &PyTuple_Type, &after, &PyTuple_Type, &gaps))
+        return NULL;
+    Py_ssize_t n_tok = PyTuple_GET_SIZE(tokens), n_alts = 0, n_chars = 0;
+    if (n_tok == 0) {
+        PyErr_SetString(PyExc_ValueError, "topic_literal: at least one token");
+        return NULL;
+    }
+    if (gaps && PyTuple_GET_SIZE(gaps) != n_tok - 1) {
+        PyErr_SetString(PyExc_ValueError, "topic_literal: one gap between each two tokens");
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < n_tok; k++) {
+        PyObject *t = PyTuple_GET_ITEM(tokens, k);
+        if (!PyTuple_Check(t) || PyTuple_GET_SIZE(t) == 0) {
+            PyErr_SetString(PyExc_TypeError, "topic_literal: a token is a non-empty tuple of alternatives");
+            return NULL;
+        }
+        n_alts += PyTuple_GET_SIZE(t);
+        n_chars += lt_count_chars(t);
+    }
+    n_chars += lt_count_chars(req) + lt_count_chars(before) + lt_count_chars(after);
+    TopicLiteral *m = PyObject_New(TopicLiteral, &TopicLiteralType);
+    if (!m) return NULL;
+    m->vectorcall = topic_literal_call;
+    m->n_req = PyTuple_GET_SIZE(req);
+    m->n_before = PyTuple_GET_SIZE(before);
+    m->n_after = PyTuple_GET_SIZE(after);
+    m->n_tok = n_tok;
+    m->req = PyMem_Malloc(sizeof(LtStr) * (size_t)(m->n_req + m->n_before + m->n_after + n_alts + 1));
+    m->tok_ptr = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(n_tok + 1));
+    m->gaps = PyMem_Calloc((size_t)n_tok, sizeof(Py_ssize_t));
+    m->chars = PyMem_Malloc(sizeof(Py_UCS4) * (size_t)(n_chars + 1));
+    if (!m->req || !m->tok_ptr || !m->gaps || !m->chars) {
+        Py_DECREF(m);
+        return PyErr_NoMemory();
+    }
+    m->before = m->req + m->n_req;
+    m->after = m->before + m->n_before;
+    m->alts = m->after + m->n_after;
+    Py_UCS4 *chars = m->chars;
+    if (lt_strs(req, m->req, &chars) < 0 || lt_strs(before, m->before, &chars) < 0
+        || lt_strs(after, m->after, &chars) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    Py_ssize_t a = 0;
+    for (Py_ssize_t k = 0; k < n_tok; k++) {
+        PyObject *t = PyTuple_GET_ITEM(tokens, k);
+        m->tok_ptr[k] = a;
+        if (lt_strs(t, m->alts + a, &chars) < 0) {
+            Py_DECREF(m);
+            return NULL;
+        }
+        a += PyTuple_GET_SIZE(t);
+    }
+    m->tok_ptr[n_tok] = a;
+    for (Py_ssize_t k = 0; gaps && k < n_tok - 1; k++) {
+        Py_ssize_t g = PyLong_AsSsize_t(PyTuple_GET_ITEM(gaps, k));
+        if (g < 0) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "topic_literal: gaps are ints >= 0");
+            Py_DECREF(m);
+            return NULL;
+        }
+        m->gaps[k] = g;
+    }
+    return (PyObject *)m;
+}
+
 static PyMethodDef methods[] = {
     {"raw_scores", raw_scores, METH_VARARGS,
      "raw_scores(data, offsets, nextmove, states, table, ncls, log1p, f16, pc, sgemv, raw, single) -> None: "
@@ -1090,6 +1480,11 @@ static PyMethodDef methods[] = {
     {"topic_gather", topic_gather, METH_VARARGS,
      "topic_gather(values, index) -> list: [values[i] for i in index], values a list, index int64 (IndexError "
      "when out of range)."},
+    {"topic_literal", topic_literal, METH_VARARGS,
+     "topic_literal(required, before, tokens, after[, gaps]) -> a callable m: m(low, pos) is None or a match with "
+     "end(), as re.compile(pattern).match(low, pos) for the phrase pattern of reviewtools.topics._compile_phrase "
+     "made of these parts (tuples of strs; tokens: a tuple of alternatives per token, in the pattern's order; "
+     "gaps: per two tokens 0 or the most words between them)."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1099,5 +1494,6 @@ static struct PyModuleDef module = {
 };
 
 PyMODINIT_FUNC PyInit__langcore(void) {
+    if (PyType_Ready(&TopicLiteralType) < 0 || PyType_Ready(&TopicLiteralMatchType) < 0) return NULL;
     return PyModule_Create(&module);
 }

@@ -1783,6 +1783,8 @@ def _field_matches(
     native_args = _native_attempts_args(ix) if tried_of is not None else None
     judge = _native_judge_args(ix, m, lex) if native_args is not None else None
     lower_of = getattr(core, "topic_lower", None) if core is not None else None
+    lang = _lang_core() if native_args is not None else None
+    matchers = _literal_matchers(ix, lang) if lang is not None and hasattr(lang, "topic_literal") else ix.matchers
     for b0 in range(0, len(texts), _PREFILTER_BLOCK_ROWS):
         if lows_given is not None:  # made with the distinct values (ASCII ones), the others lowered here
             lows = lows_given[b0 : b0 + _PREFILTER_BLOCK_ROWS]
@@ -1800,7 +1802,7 @@ def _field_matches(
                 texts[b0 : b0 + _PREFILTER_BLOCK_ROWS], *sink, b0)
             at, total = 0, len(attempts[0]) // 8
             while at < total:  # in pieces: a whole block's tuples at once would fill GC's young generation
-                got, at = tried_of(lows, *attempts, ix.matchers, ix.phrases, at, _TRIED_PIECE, judge, to_columns)
+                got, at = tried_of(lows, *attempts, matchers, ix.phrases, at, _TRIED_PIECE, judge, to_columns)
                 for row, matches in got:
                     yield b0 + row, _finish_judged(lows[row], matches, m, lex, core)
             continue
@@ -1839,6 +1841,72 @@ def _native_judge_args(ix: _PhraseIndex, m: _Matcher, lex: _Lexicon) -> tuple[An
         args += (_marker_reach(), rules, masks, lex.modals)  # the reach _window_doc reads past the sentence
     ix.__dict__["_judge_args"] = (m, lex, args)
     return args
+
+
+def _literal_spec(ph: _Phrase) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, ...], ...],
+                                        tuple[str, ...], tuple[int, ...]] | None:
+    """``(required, before, tokens, after, gaps)`` of ``ph``'s pattern for ``_langcore.topic_literal``: the
+    required and before words with ``_`` as a space, each token's alternatives in the pattern's order, the after
+    words, and between each two tokens 0 (a separator) or the most words of a ``...`` gap; None when the pattern
+    rebuilt from these parts (as :func:`_compile_phrase` builds it) is not ``ph.pattern``."""
+    raw = ph.phrase.lower().split()
+    required: list[str] = []
+    before: list[str] = []
+    after: list[str] = []
+    while raw and raw[0].startswith("^"):
+        required.extend(raw.pop(0)[1:].split("/"))
+    while raw and raw[0].startswith("!"):
+        before.extend(raw.pop(0)[1:].split("/"))
+    while raw and raw[-1].startswith("!"):
+        after[:0] = raw.pop()[1:].split("/")
+    tokens: list[tuple[str, ...]] = []
+    gaps: list[int] = []
+    pending_gap = 0
+    for tok in raw:
+        gap = re.fullmatch(r"\.\.\.(\d?)", tok)
+        if gap:
+            pending_gap = int(gap.group(1)) if gap.group(1) else GAP_MAX_WORDS
+            continue
+        alts = tuple(sorted((a for a in tok.split("/") if a), key=len, reverse=True))
+        if tok.startswith("!") or not alts:
+            return None
+        if tokens:
+            gaps.append(pending_gap)
+        tokens.append(alts)
+        pending_gap = 0
+    if not tokens or not all(required) or not all(before) or not all(after):
+        return None
+    required = [w.replace("_", " ") for w in required]
+    before = [w.replace("_", " ") for w in before]
+    pattern = "".join(rf"(?<!{re.escape(w)}\s)(?<!{re.escape(w)}-)" for w in before)
+    if required:
+        pattern = "(?:" + "|".join(rf"(?<={re.escape(w)}\s)" for w in required) + ")" + pattern
+    for k, alts in enumerate(tokens):
+        if k:
+            pattern += rf"(?:{_SEP}{_WORD}){{0,{gaps[k - 1]}}}?{_SEP}" if gaps[k - 1] else _SEP
+        pattern += rf"\b(?:{'|'.join(_compile_alternative(a) for a in alts)})\b"
+    if after:
+        pattern += rf"(?!{_SEP}(?:{'|'.join(_compile_alternative(w) for w in after)})\b)"
+    if pattern != ph.pattern:
+        return None
+    return tuple(required), tuple(before), tuple(tokens), tuple(after), tuple(gaps)
+
+
+def _literal_matchers(ix: _PhraseIndex, lang: Any) -> tuple[Callable[..., Any], ...]:
+    """:attr:`_PhraseIndex.matchers` with each phrase's regex replaced by ``lang.topic_literal``'s plain matcher
+    where :func:`_literal_spec` gives its parts (the same matches: ``m(low, pos)`` is None or has the regex
+    match's ``end()``; no regex state, match object or group bookkeeping per attempt); cached on ``ix``. The
+    native ``topic_tried`` calls these."""
+    cached = ix.__dict__.get("_literal_matchers")
+    if cached is not None and cached[0] is lang:
+        return cached[1]
+    out = []
+    for (_t, _prio, ph), regex_match in zip(ix.phrases, ix.matchers):
+        spec = _literal_spec(ph)
+        out.append(regex_match if spec is None else lang.topic_literal(*spec))
+    got = tuple(out)
+    ix.__dict__["_literal_matchers"] = (lang, got)
+    return got
 
 
 #: Context-rule scopes as the native ``topic_tried`` numbers them (any other scope reads the sentence, as
