@@ -2334,8 +2334,9 @@ done:
 
 /* The class bits of reviewtools.sentiment's splitter for one ASCII character, from its table (passed in). */
 typedef struct {
-    const uint16_t *cls;   /* 128 entries */
-    const uint16_t *opener; /* 128 entries: 1 for the characters split_sentences strips before a full stop */
+    const uint16_t *cls;   /* ncls entries */
+    const uint16_t *opener; /* ncls entries: 1 for the characters split_sentences strips before a full stop */
+    int ncls;              /* 128 (split_ascii) or 256 (split_mapped: bytes 128-255 stand for non-ASCII classes) */
     unsigned ws, nl, t, c, up, lo, dig, content, re_digit;
     PyObject *abbreviations; /* {lower-case abbreviation: 1 prefix, 2 before_number, 3 may_end} */
     /* the same, when every key is an ASCII str of 1 to 8 characters and every value an int: an open-addressing
@@ -2362,7 +2363,7 @@ splitter_byte_set(const Splitter *sp, unsigned bit, int *n
 {
     unsigned char set[4] = {0, 0, 0, 0};
     int k = 0;
-    for (int ch = 0; ch < 128; ch++) {
+    for (int ch = 0; ch < sp->ncls; ch++) {
         if (!(sp->cls[ch] & bit)) continue;
         if (k == 4) { *n = -1; return; }
         set[k++] = (unsigned char)ch;
@@ -2478,13 +2479,16 @@ boundary(const Splitter *sp, const unsigned char *x, Py_ssize_t ls, Py_ssize_t l
     if (nx >= le) return 1; /* only whitespace to the end of the line */
     unsigned char nxt = x[nx];
     Py_ssize_t dots = 0;
-    int excl = 0;
+    int excl = 0, ell = 0;
     for (Py_ssize_t k = s; k < e; k++) {
         if (x[k] == '!' || x[k] == '?') excl = 1;
-        if (HAS(sp, x[k], t)) dots = k - s + 1; /* run.rstrip(closers): the terminators come first */
+        if (HAS(sp, x[k], t)) {
+            dots = k - s + 1; /* run.rstrip(closers): the terminators come first */
+            ell |= x[k] >= 128; /* split_mapped: the one non-ASCII terminator, U+2026 */
+        }
     }
     if (excl) return 1;
-    if (dots >= 2) return HAS(sp, nxt, up); /* an ellipsis */
+    if (dots >= 2 || ell) return HAS(sp, nxt, up); /* an ellipsis */
     /* a single full stop: the word it ends */
     Py_ssize_t tok = s;
     while (tok > ls && x[tok - 1] != ' ') tok--;
@@ -2654,6 +2658,7 @@ vc_split_ascii(PyObject *module, PyObject *args)
         goto done;
     sp.cls = (const uint16_t *)bc.buf;
     sp.opener = (const uint16_t *)bo.buf;
+    sp.ncls = 128;
     sp.abbreviations = abbreviations;
 #ifdef __SSE2__
     splitter_byte_set(&sp, sp.nl, &sp.n_nl, sp.v_nl);
@@ -2692,6 +2697,119 @@ done:
     Py_XDECREF(seq);
     PyBuffer_Release(&bc);
     PyBuffer_Release(&bo);
+    return res;
+}
+
+/* split_mapped(texts, table, opener, bits, abbreviations, cmap) -> (spans, left): split_ascii for texts of one or
+ * two bytes per character. Each character below 128 is itself; one at or above it is read as the byte
+ * cmap[c] (cmap: 65,536 uint8, one per BMP code point), a byte 128-253 standing for a set of characters with the
+ * same class bits and opener flag (table, opener: 256 entries, bytes 128-253 those classes). No rule compares a
+ * non-ASCII character with anything but its classes, except the abbreviation lookup (the word's lower case:
+ * a word with a byte >= 128 matches no ASCII key, so the packed set is required) and U+2026, the one non-ASCII
+ * terminator (boundary: a terminator byte >= 128 is an ellipsis). left lists the texts not split: a character
+ * whose byte is 254 (never: the caller keeps those for Python) or 255 (not mapped yet), a text of four bytes per
+ * character, a word too long for the abbreviation buffer; spans are those of the others, in text order.
+ * Returns None when the abbreviations do not pack (the caller splits the texts itself). */
+static PyObject *
+vc_split_mapped(PyObject *module, PyObject *args)
+{
+    PyObject *texts, *abbreviations;
+    Py_buffer bc, bo, bm;
+    Splitter sp;
+    if (!PyArg_ParseTuple(args, "Oy*y*(IIIIIIIII)O!y*", &texts, &bc, &bo, &sp.ws, &sp.nl, &sp.t, &sp.c, &sp.up,
+                          &sp.lo, &sp.dig, &sp.content, &sp.re_digit, &PyDict_Type, &abbreviations, &bm))
+        return NULL;
+    sp.ab_key = NULL;
+    sp.ab_len = NULL;
+    sp.ab_val = NULL;
+    PyObject *seq = PySequence_Fast(texts, "texts must be a sequence of str");
+    PyObject *res = NULL, *left = NULL;
+    Spans out = {NULL, 0, 0};
+    unsigned char *buf = NULL;
+    Py_ssize_t bcap = 0;
+    if (!seq) goto done;
+    if (check_buffer(&bc, 256, sizeof(uint16_t), "table") < 0 || check_buffer(&bo, 256, sizeof(uint16_t), "opener") < 0
+        || check_buffer(&bm, 65536, 1, "cmap") < 0)
+        goto done;
+    sp.cls = (const uint16_t *)bc.buf;
+    sp.opener = (const uint16_t *)bo.buf;
+    sp.ncls = 256;
+    sp.abbreviations = abbreviations;
+#ifdef __SSE2__
+    splitter_byte_set(&sp, sp.nl, &sp.n_nl, sp.v_nl);
+    splitter_byte_set(&sp, sp.t, &sp.n_t, sp.v_t);
+#else
+    splitter_byte_set(&sp, sp.nl, &sp.n_nl);
+    splitter_byte_set(&sp, sp.t, &sp.n_t);
+#endif
+    if (splitter_pack(&sp) < 0) goto done;
+    if (!sp.ab_key) { res = Py_NewRef(Py_None); goto done; }
+    const unsigned char *cmap = (const unsigned char *)bm.buf;
+    left = PyList_New(0);
+    if (!left) goto done;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *x = items[i];
+        if (!PyUnicode_Check(x)) {
+            PyErr_Format(PyExc_ValueError, "texts[%zd] is not a str", i);
+            goto done;
+        }
+        Py_ssize_t len = PyUnicode_GET_LENGTH(x);
+        int kind = PyUnicode_KIND(x);
+        if (kind == PyUnicode_4BYTE_KIND) {
+            if (append_index(left, i) < 0) goto done;
+            continue;
+        }
+        if (len + 1 > bcap) {
+            Py_ssize_t cap = bcap ? bcap : 1024;
+            while (cap < len + 1) cap *= 2;
+            unsigned char *nb = PyMem_Realloc(buf, (size_t)cap);
+            if (!nb) { PyErr_NoMemory(); goto done; }
+            buf = nb;
+            bcap = cap;
+        }
+        unsigned char bad = 0;
+        if (kind == PyUnicode_1BYTE_KIND) {
+            const Py_UCS1 *d = PyUnicode_1BYTE_DATA(x);
+            for (Py_ssize_t k = 0; k < len; k++) {
+                unsigned char b = d[k] < 128 ? d[k] : cmap[d[k]];
+                bad |= (unsigned char)(b >= 254);
+                buf[k] = b;
+            }
+        } else {
+            const Py_UCS2 *d = PyUnicode_2BYTE_DATA(x);
+            for (Py_ssize_t k = 0; k < len; k++) {
+                unsigned char b = d[k] < 128 ? (unsigned char)d[k] : cmap[d[k]];
+                bad |= (unsigned char)(b >= 254);
+                buf[k] = b;
+            }
+        }
+        if (bad) {
+            if (append_index(left, i) < 0) goto done;
+            continue;
+        }
+        Py_ssize_t mark = out.n;
+        int rc = split_one(&sp, buf, len, (int64_t)i, &out);
+        if (rc == -1) goto done;
+        if (rc == -2) {
+            out.n = mark;
+            if (append_index(left, i) < 0) goto done;
+        }
+    }
+    PyObject *bytes = PyBytes_FromStringAndSize((const char *)out.v, (Py_ssize_t)(out.n * sizeof(int64_t)));
+    if (!bytes) goto done;
+    res = PyTuple_Pack(2, bytes, left);
+    Py_DECREF(bytes);
+done:
+    splitter_unpack(&sp);
+    PyMem_Free(out.v);
+    PyMem_Free(buf);
+    Py_XDECREF(left);
+    Py_XDECREF(seq);
+    PyBuffer_Release(&bc);
+    PyBuffer_Release(&bo);
+    PyBuffer_Release(&bm);
     return res;
 }
 
@@ -5666,6 +5784,10 @@ static PyMethodDef module_methods[] = {
     {"span_word_counts", (PyCFunction)vc_span_word_counts, METH_VARARGS,
      "span_word_counts(texts, owner, start, end, out) -> None: len(texts[owner[k]][start[k]:end[k]].split()) "
      "into the int64 buffer out"},
+    {"split_mapped", (PyCFunction)vc_split_mapped, METH_VARARGS,
+     "split_mapped(texts, table, opener, bits, abbreviations, cmap) -> (bytes of int64 (owner, start, end) triples, "
+     "positions left to Python) or None: split_ascii of texts of one or two bytes per character, non-ASCII "
+     "characters read as their bytes in cmap"},
     {"split_ascii", (PyCFunction)vc_split_ascii, METH_VARARGS,
      "split_ascii(texts, table, opener, bits, abbreviations) -> (bytes of int64 (owner, start, end) triples, "
      "positions left to Python): reviewtools.sentiment.split_sentences of each ASCII text"},

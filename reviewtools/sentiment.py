@@ -509,7 +509,9 @@ def _split_block(texts: list[str], ascii_only: bool) -> tuple[np.ndarray, np.nda
     """:func:`split_sentences_many` of some texts, all ASCII when ``ascii_only``: ASCII texts by the native core
     where it is built (``_vadercore.split_ascii``, a port of :func:`split_sentences` over the same class table
     and abbreviations), otherwise :func:`_split_block_numpy`."""
-    core = _native_splitter() if ascii_only else None
+    if not ascii_only:
+        return _split_block_mapped(texts)
+    core = _native_splitter()
     args = _native_splitter_args() if core is not None else None
     if core is None or args is None:
         return _split_block_numpy(texts, ascii_only)
@@ -523,6 +525,98 @@ def _split_block(texts: list[str], ascii_only: bool) -> tuple[np.ndarray, np.nda
         order = np.argsort(owner, kind="stable")
         owner, start, end = owner[order], np.concatenate([start, l_a])[order], np.concatenate([end, l_b])[order]
     return owner, start, end
+
+
+class _CharMap(NamedTuple):
+    """What ``_vadercore.split_mapped`` reads non-ASCII characters through (:func:`_char_map`): ``cmap`` (uint8 per
+    BMP code point: the character itself below 128; for one above, a byte 128-253 standing for its class bits
+    and opener flag, :data:`_CMAP_NEVER` for a character left to numpy, :data:`_CMAP_UNKNOWN` until first seen),
+    ``table`` and ``opener`` (256 entries: the ASCII characters', then each byte's classes) and ``codes``
+    ((bits, opener) -> byte)."""
+
+    cmap: np.ndarray
+    table: np.ndarray
+    opener: np.ndarray
+    codes: dict[tuple[int, int], int]
+
+
+_CMAP_NEVER: Final[int] = 254
+_CMAP_UNKNOWN: Final[int] = 255
+
+
+@functools.lru_cache(maxsize=1)
+def _char_map() -> _CharMap:
+    """The process's :class:`_CharMap`, empty above ASCII (filled by :func:`_map_chars` as characters are seen)."""
+    ascii_table, ascii_opener = _ascii_classes()
+    cmap = np.full(65536, _CMAP_UNKNOWN, dtype=np.uint8)
+    cmap[:128] = np.arange(128, dtype=np.uint8)
+    table = np.zeros(256, dtype=np.uint16)
+    opener = np.zeros(256, dtype=np.uint16)
+    table[:128], opener[:128] = ascii_table[:128], ascii_opener[:128]
+    return _CharMap(cmap, table, opener, {})
+
+
+def _map_chars(cm: _CharMap, chars: Iterable[str]) -> None:
+    """Give each new non-ASCII BMP character of ``chars`` its byte in ``cm``: the byte of its (class bits, opener)
+    (:func:`_char_bits`), a new one for a new pair; :data:`_CMAP_NEVER` for a character whose lower case holds
+    an ASCII character (a word with it could lower-case to an abbreviation), for a terminator other than U+2026
+    (the native boundary reads any non-ASCII terminator as an ellipsis) and when the 126 bytes are used up."""
+    for ch in chars:
+        c = ord(ch)
+        if c < 128 or c > 0xFFFF or cm.cmap[c] != _CMAP_UNKNOWN:
+            continue
+        bits, op = _char_bits(ch)
+        if any(x < "\x80" for x in ch.lower()) or (bits & _K_T and ch != "\u2026"):
+            cm.cmap[c] = _CMAP_NEVER
+            continue
+        code = cm.codes.get((bits, op))
+        if code is None:
+            if len(cm.codes) >= _CMAP_NEVER - 128:
+                cm.cmap[c] = _CMAP_NEVER
+                continue
+            code = cm.codes[(bits, op)] = 128 + len(cm.codes)
+            cm.table[code], cm.opener[code] = bits, op
+        cm.cmap[c] = code
+
+
+def _split_block_mapped(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_split_block` of texts that are not all ASCII: those of one or two bytes per character by the native
+    core's ``split_mapped`` (``split_ascii`` with each non-ASCII character read as a byte of its classes,
+    :func:`_char_map`; characters not seen before are mapped and their texts split again), the rest (four bytes
+    per character, a character kept for numpy, a word too long for the native buffer) and everything without the
+    core by :func:`_split_block_numpy`."""
+    core = _native_splitter()
+    args = _native_splitter_args() if core is not None else None
+    split = getattr(core, "split_mapped", None) if args is not None else None
+    if split is None:
+        return _split_block_numpy(texts, False)
+    cm = _char_map()
+    got = split(texts, cm.table, cm.opener, *args[2:], cm.cmap)
+    if got is None:  # the abbreviations do not pack
+        return _split_block_numpy(texts, False)
+    parts = []
+    raw, left = got
+    spans = np.frombuffer(raw, dtype=np.int64).reshape(-1, 3)
+    parts.append((np.ascontiguousarray(spans[:, 0]), spans[:, 1], spans[:, 2]))
+    if left:
+        new = set().union(*(texts[i] for i in left if not texts[i].isascii()))
+        if any(cm.cmap[ord(ch)] == _CMAP_UNKNOWN for ch in new if ord(ch) <= 0xFFFF):
+            _map_chars(cm, new)
+            rows = np.asarray(left, dtype=np.int64)
+            raw, left2 = split([texts[i] for i in left], cm.table, cm.opener, *args[2:], cm.cmap)
+            spans = np.frombuffer(raw, dtype=np.int64).reshape(-1, 3)
+            parts.append((rows[spans[:, 0]], spans[:, 1], spans[:, 2]))
+            left = [left[j] for j in left2]
+    if left:
+        rows = np.asarray(left, dtype=np.int64)
+        l_own, l_a, l_b = _split_block_numpy([texts[i] for i in left], False)
+        parts.append((rows[l_own], l_a, l_b))
+    if len(parts) == 1:
+        return parts[0][0], np.ascontiguousarray(parts[0][1]), np.ascontiguousarray(parts[0][2])
+    owner = np.concatenate([p[0] for p in parts])
+    order = np.argsort(owner, kind="stable")  # each text is in one part, its spans in order
+    return (owner[order], np.concatenate([p[1] for p in parts])[order],
+            np.concatenate([p[2] for p in parts])[order])
 
 
 def _split_block_numpy(texts: list[str], ascii_only: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
