@@ -1,12 +1,14 @@
 """In-process A/B of the duplicate check's hashes on one big export: ``_storecore.string_hashes`` and
 ``_storecore.repeated`` (``on``) against the numpy hashes and sort of ``ingest._string_hashes``/``_multi``
-(``off``: the module seen without those two functions, as a build before them), alternately, K rounds.
+(``off``: the module seen without those two functions, as a build before them, and ``_rows`` as up to 2a2dd3c),
+alternately, K rounds.
 
     .venv/bin/python benchmarks/bench_ingest_hash.py benchmarks/out/reviews_1000000_seed8.csv --rounds 7
 
 Times ``_id_repeats`` (the main thread's id check before its exact step), ``_dated_codes``' ``_multi`` of the
 instants, and ``_duplicates`` as ``read_reviews`` calls it (wall, process CPU, calling thread CPU); asserts both
-sides give the same rows.
+sides give the same rows. Step ``rows``: ``_rows`` of the id check's rows (``off``: each column's ``Series[keep]``,
+as up to 2a2dd3c; ``on``: the index and the pyarrow mask once).
 """
 
 from __future__ import annotations
@@ -36,18 +38,28 @@ class _Without:
         return getattr(self._core, name)
 
 
+def _old_rows(frame, keep):
+    """``ingest._rows`` up to 2a2dd3c."""
+    import pandas as pd
+
+    if keep.all():
+        return frame
+    return pd.DataFrame({c: ingest._masked(frame[c], keep) for c in frame.columns}, index=frame.index[keep])
+
+
 @contextlib.contextmanager
 def _side(on: bool):
     if on:
         yield
         return
-    old = ingest._store_core
+    old, old_rows = ingest._store_core, ingest._rows
     core = old()
     ingest._store_core = lambda: None if core is None else _Without(core)
+    ingest._rows = _old_rows
     try:
         yield
     finally:
-        ingest._store_core = old
+        ingest._store_core, ingest._rows = old, old_rows
 
 
 def main() -> int:
@@ -64,18 +76,25 @@ def main() -> int:
     ok, _rej, akey, _scale = ingest._map_file(raw, fmt, None, None, None, release_source=True, join_cleaned=False)
     frame, keys = ok.assign(_file=0).reset_index(drop=True), akey.reset_index(drop=True)
     instants = ingest._instants(frame["created_at"])
+    first, multi = ingest._id_repeats(frame["platform"], frame["review_id"])
     steps = {
         "id_repeats": lambda: ingest._id_repeats(frame["platform"], frame["review_id"]),
         "multi(dates)": lambda: ingest._multi(instants),
         "duplicates": lambda: ingest._duplicates(frame, keys),
+        "rows": lambda: ingest._rows(frame, multi),
     }
     for name, fn in steps.items():
         with _side(False):
             want = fn()
         with _side(True):
             got = fn()
-        for g, w in zip(got if isinstance(got, tuple) else (got,), want if isinstance(want, tuple) else (want,)):
-            assert np.array_equal(np.asarray(g), np.asarray(w)), name
+        if name == "rows":
+            import pandas as pd
+
+            pd.testing.assert_frame_equal(got, want, check_exact=True)
+        else:
+            for g, w in zip(got if isinstance(got, tuple) else (got,), want if isinstance(want, tuple) else (want,)):
+                assert np.array_equal(np.asarray(g), np.asarray(w)), name
         res: dict[bool, list[tuple[float, float, float]]] = {False: [], True: []}
         for i in range(args.rounds):
             for on in (False, True) if i % 2 == 0 else (True, False):

@@ -2289,7 +2289,25 @@ def _rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
     """
     if keep.all():
         return frame
-    return pd.DataFrame({c: _masked(frame[c], keep) for c in frame.columns}, index=frame.index[keep])
+    # the index's rows and the mask as a pyarrow array worked out once, not per column by ``Series[keep]`` (the id
+    # check's ~10,000 rows of a million in 18 columns: ~0.09 -> ~0.065 CPU s)
+    index = frame.index[keep]
+    mask: Any = None
+    out: dict[Any, pd.Series] = {}
+    for c in frame.columns:
+        s = frame[c]
+        if _has_patches(s):
+            out[c] = _masked(s, keep)
+        elif _arrow_chunks(s) is not None:
+            import pyarrow as pa
+
+            mask = pa.array(keep) if mask is None else mask
+            out[c] = pd.Series(pd.arrays.ArrowStringArray(s.array._pa_array.filter(mask)), index=index, name=s.name,
+                               copy=False)
+        else:
+            # (dtype given: pandas would infer ``str`` for an object column's values)
+            out[c] = pd.Series(s.array[keep], index=index, name=s.name, dtype=s.dtype, copy=False)
+    return pd.DataFrame(out, index=index)
 
 
 def _take_rows(frame: pd.DataFrame, keep: np.ndarray, joined: Sequence[str] = ()) -> pd.DataFrame:
