@@ -46,7 +46,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
 
@@ -1357,7 +1357,7 @@ def recommend(
         try:
             with multiprocessing.get_context("fork").Pool(procs) as pool:
                 # in row order, each block as it arrives: only a few blocks of rows are Python objects at once
-                cols = _assemble(pool.imap(_decide_task, bounds, chunksize=1), recs, settings, existing)
+                cols = _assemble(pool.imap(_decide_task, bounds, chunksize=1), recs, settings, existing, state.lints)
         finally:
             gc.unfreeze()
             _FORKED.pop("decisions", None)
@@ -1366,7 +1366,7 @@ def recommend(
                 shutil.rmtree(folder, ignore_errors=True)
         del pri
     else:
-        cols = _assemble([_decide_block(recs, state)], recs, settings, existing)
+        cols = _assemble([_decide_block(recs, state)], recs, settings, existing, state.lints)
     del state, recs
     with _decode_huge_pages_off():
         for held in (hits, topic_matches):
@@ -1529,13 +1529,15 @@ def _string_array(values: Sequence[Any], check: bool = True) -> Any:
 
 
 def _assemble(blocks: Iterable[list[tuple[Any, ...]] | _PackedBlock], recs: pd.DataFrame, settings: ReplySettings,
-              existing: frozenset[str]) -> dict[str, Any]:
+              existing: frozenset[str], lints: dict[tuple[Any, ...], tuple[str, bool]] | None = None
+              ) -> dict[str, Any]:
     """:func:`recommend`'s serial pass over the decided blocks (:func:`_decide_block`'s rows or their
     :func:`_pack`), in row order: re-phrase the drafts an earlier block already used, then write the columns.
     Each block's values are Arrow-backed string arrays (a million rows of reasons and drafts as Python strings
     take gigabytes); only rows whose draft is re-phrased are patched (in Arrow). ``recs`` is not read: a fresh
     draft comes with the row values re-phrasing needs. When every block brings its rows' ``priority`` and
-    ``priority_reason`` (:func:`_decide_task`), they are joined too."""
+    ``priority_reason`` (:func:`_decide_task`), they are joined too. ``lints``: :func:`_draft_lint`'s results of
+    this triage with these settings by :func:`_lint_key` (:attr:`_DecisionState.lints`), used and added to."""
     parts: dict[str, list[Any]] = {c: [] for c in _DECIDED_COLUMNS}
     scored: dict[str, list[Any]] = {c: [] for c in _PRIORITY_DTYPES}
     n_blocks = 0
@@ -1561,7 +1563,14 @@ def _assemble(blocks: Iterable[list[tuple[Any, ...]] | _PackedBlock], recs: pd.D
                 draft = _unique_text(rec, rkind, dtopic, problem, settings, previous, memo, keep=False,
                                      start=variant + 1)
                 norm = _normalise(draft)
-                lint, blocked = _draft_lint(draft, rec, norm in previous, settings)
+                on_page = norm in previous
+                lkey = _lint_key(draft, rec, on_page, settings) if lints is not None else None
+                got = lints.get(lkey) if lkey is not None else None
+                if got is None:
+                    got = _draft_lint(draft, rec, on_page, settings)
+                    if lkey is not None and len(lints) < _LINTS_SIZE:
+                        lints[lkey] = got
+                lint, blocked = got
                 patches[j] = (draft, lint, head + (_BLOCKED_NOTE if blocked else "") + tail)
             previous.add(norm)
         cols = dict(packed.columns)
@@ -1635,6 +1644,9 @@ class _DecisionState:
     #: per block of rows (of :func:`recommend`'s cut), which rows of the long frames its reviews own
     #: (:func:`_block_index`); None: a block picks its rows by its keys (``is_in`` over every long row)
     blocks: _BlockIndex | None = None
+    #: what :func:`_draft_lint` gave, by what it depends on (:func:`_lint_key`): the triage's drafts repeat (at
+    #: 150k reviews 18k lints of 1.3k distinct keys); one per triage (a worker fills its own forked copy)
+    lints: dict[tuple[Any, ...], tuple[str, bool]] = field(default_factory=dict, compare=False, repr=False)
 
     def grouped(self, keys: Iterable[str] | None) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[str]],
                                                            dict[str, list[tuple[str, str]]]]:
@@ -2353,6 +2365,7 @@ def _decide_rows(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str,
     wheres: dict[str, str] = {}
     tail0 = _tail0(state)  # the start of every row's reason tail
     row_nr = not_run.per_row() if isinstance(not_run, _BlockRows) else None
+    lints = state.lints  # _draft_lint's results in this triage, by _lint_key
     # created_at is read only by the removal drafts (respond's _fmt_date), which format its int64 as its Timestamp
     # rating, label and score as the loop reads them (None if _na else int/str/float), a column at a time
     n_rows = len(recs)
@@ -2464,7 +2477,13 @@ def _decide_rows(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str,
                 norm = _normalise(draft)
                 fresh = norm not in previous
                 redo = (norm, fresh, rkind, dtopic, problem, who if fresh else None, variant)
-                lint, blocked = _draft_lint(draft, rec, not fresh, settings)
+                lkey = _lint_key(draft, rec, not fresh, settings)
+                got = lints.get(lkey) if lkey is not None else None
+                if got is None:
+                    got = _draft_lint(draft, rec, not fresh, settings)
+                    if lkey is not None and len(lints) < _LINTS_SIZE:
+                        lints[lkey] = got
+                lint, blocked = got
                 previous.add(norm)
                 mode = modes[platform] if platform in modes else modes.setdefault(
                     platform, reply_mode(platform, settings))
@@ -2629,6 +2648,29 @@ def _unique_variant(rec: dict[str, Any], kind: str, topic: str | None, problem: 
     if space is not None and learn:
         space.update(ctx, previous, keep)
     return draft, DRAFT_VARIANTS
+
+
+#: How many results a triage's :attr:`_DecisionState.lints` holds at most (then no more are added).
+_LINTS_SIZE: Final[int] = 1 << 16
+
+
+def _lint_key(draft: Any, rec: Mapping[str, Any], on_page: bool, settings: ReplySettings) -> tuple[Any, ...] | None:
+    """What :func:`_draft_lint`'s result depends on for one triage's lint rules: the draft, the platform, the
+    author as ``lint_draft`` reads it (only through its name tokens, and not at all when it is empty or one
+    alphanumeric word: then None; otherwise the author itself, a finer key than its tokens), whether it is on the
+    page, the region. None for a draft that is not a str (``lint_draft`` raises for it).
+
+    >>> k = _lint_key("Hi.", {"platform": "amazon", "author": "A1B2"}, False, ReplySettings())
+    >>> k == _lint_key("Hi.", {"platform": "amazon", "author": ""}, False, ReplySettings()), k[2]
+    (True, None)
+    >>> _lint_key("Hi.", {"author": "Ann Lee"}, True, ReplySettings())[1:4]
+    ('other', 'Ann Lee', True)
+    """
+    if type(draft) is not str:
+        return None
+    author = rec.get("author")
+    who = author if isinstance(author, str) and author and not author.isalnum() else None
+    return draft, str(rec.get("platform") or "other"), who, bool(on_page), settings.region
 
 
 def _draft_lint(draft: str, rec: Mapping[str, Any], on_page: bool, settings: ReplySettings) -> tuple[str, bool]:
