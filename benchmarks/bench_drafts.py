@@ -51,12 +51,15 @@ def _clear_respond(R: Any) -> None:
     """Empty respond's per-process caches (lru caches of per-text work, the removal drafts' dicts), not the ones
     of data read once (templates, rules, compiled patterns)."""
     for name in ("_lint_cached", "_segment_found", "_normalise", "_reads_as_complaint", "_PROBLEM_LINES",
-                 "_REMOVAL_HEADS", "_REMOVAL_TO", "_removal_head", "_REMOVAL_PLANS", "_DATES", "_SHARED_ENTRIES"):
+                 "_REMOVAL_HEADS", "_REMOVAL_TO", "_removal_head", "_REMOVAL_PLANS", "_DATES", "_SHARED_ENTRIES",
+                 "_NORMS_BOXES", "_SCAN_LAST"):
         c = getattr(R, name, None)
         if hasattr(c, "cache_clear"):
             c.cache_clear()
         elif isinstance(c, dict):
             c.clear()
+        elif name == "_SCAN_LAST" and c is not None:
+            setattr(R, name, (None, None, None, None))
 
 
 def _plain(a: argparse.Namespace, P: Any, R: Any, recs: Any, state: Any, pri: Any, bounds: list[tuple[int, int]],
@@ -174,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
             if cache is not None:
                 cache.cache_clear()
         getattr(R, "_SHARED_ENTRIES", {}).clear()  # the memo entries a worker's blocks shared
+        getattr(R, "_NORMS_BOXES", {}).clear()  # and their normalised drafts
         acc.clear()
         cnt.clear()
         c = time.process_time()

@@ -1618,10 +1618,13 @@ class _PhrasingSpace:
     (False, True, True)
     """
 
-    __slots__ = ("norms", "over", "page", "size", "missing")
+    __slots__ = ("norms", "over", "page", "size", "missing", "shared")
 
-    def __init__(self) -> None:
+    def __init__(self, shared: list[Any] | None = None) -> None:
         self.norms: frozenset[str] | None = None  # every draft, normalised (None: not worked out yet)
+        #: a one-item list the spaces of one shared memo entry (:data:`_SHARED_ENTRIES`) hold alike: their entry's
+        #: :meth:`_DraftContext.all_norms` once one of them has worked it out with ``keep`` (None: not shared)
+        self.shared = shared
         self.over = False  # a draft over the limit: its review's warning is logged per variant, never skipped
         self.page: set[str] | None = None  # the page ``missing`` was worked out for
         self.size = 0  # its size then
@@ -1643,7 +1646,13 @@ class _PhrasingSpace:
         elif self.norms is not None:
             pool = self.norms
         else:
-            pool, self.over = ctx.all_norms()  # the drafts' texts are composed when a review picks them
+            box = self.shared
+            got = box[0] if box is not None else None
+            if got is None:
+                got = ctx.all_norms()  # the drafts' texts are composed when a review picks them
+                if box is not None and keep:
+                    box[0] = got  # the other memos' spaces of this entry (other blocks) take it as it is
+            pool, self.over = got
             if keep:
                 self.norms = pool
         self.missing = {n for n in pool if n not in page}
@@ -1675,12 +1684,41 @@ class _DraftMemo:
 
 
 #: (id of the settings, platform, name, product title, kind, topic, problem) -> (settings, a copy of their
-#: channels, the field dict of a :class:`_DraftMemo` entry's context): the entries every memo of those settings
-#: shares in this process (a decision worker makes one memo per block, and blocks share most entries), all but
-#: the :class:`_PhrasingSpace`, which follows one memo's page. The texts table is shared: a composed text depends
-#: only on the entry and the phrasings picked. Emptied when full.
-_SHARED_ENTRIES: dict[tuple[Any, ...], tuple[ReplySettings, dict[str, str], dict[str, Any]]] = {}
+#: channels, the field dict of a :class:`_DraftMemo` entry's context, a one-item list for the entry's normalised
+#: drafts): the entries every memo of those settings shares in this process (a decision worker makes one memo per
+#: block, and blocks share most entries), all but the :class:`_PhrasingSpace`, which follows one memo's page. The
+#: texts table is shared: a composed text depends only on the entry and the phrasings picked; so are the normalised
+#: drafts (:meth:`_DraftContext.all_norms`: the entry's fields only), once a space that keeps them has worked them
+#: out. Emptied when full.
+_SHARED_ENTRIES: dict[tuple[Any, ...], tuple[ReplySettings, dict[str, str], dict[str, Any], list[Any]]] = {}
 _SHARED_ENTRIES_SIZE: Final[int] = 1 << 13
+
+#: (id of the settings, platform, kind, topic, name, the values' items) -> (settings, a copy of their channels, a
+#: one-item list): where the spaces of memo entries with these fields keep their normalised drafts (entries of
+#: different product titles or problems often have the same fields: no title, no quote). Emptied when full.
+_NORMS_BOXES: dict[tuple[Any, ...], tuple[ReplySettings, dict[str, str], list[Any]]] = {}
+
+
+def _norms_box(settings: ReplySettings, platform: str, kind: str, topic: str | None, ctx: _DraftContext
+               ) -> list[Any]:
+    """The one-item list for the normalised drafts (:meth:`_DraftContext.all_norms`) of a memo entry whose context
+    (``ctx``, made with ``settings``) has these fields, shared with earlier entries of the same fields (what
+    :meth:`_DraftContext.all_norms` reads: the platform, kind, name and values, and the openings and next steps,
+    which :func:`_draft_context` picks by the platform, kind, topic and the quote among the values)."""
+    key: tuple[Any, ...] | None = (id(settings), platform, kind, topic, ctx.name, tuple(ctx.values.items()))
+    try:
+        hash(key)
+    except TypeError:
+        return [None]
+    got = _NORMS_BOXES.get(key)  # type: ignore[arg-type]
+    if got is not None and got[0] is settings and got[1] == settings.channels:
+        return got[2]
+    box: list[Any] = [None]
+    if len(_NORMS_BOXES) >= _SHARED_ENTRIES_SIZE:
+        _NORMS_BOXES.clear()
+    _NORMS_BOXES[key] = (settings, dict(settings.channels), box)  # type: ignore[index]
+    return box
+
 
 _new_object: Final = object.__new__
 _set_attribute: Final = object.__setattr__
@@ -1711,20 +1749,21 @@ def _draft_context(
             shared = _SHARED_ENTRIES.get(skey)
             if shared is not None and shared[0] is settings and shared[1] == settings.channels:
                 fields = shared[2].copy()  # the entry another memo of these settings made (its texts table too)
-                fields["space"] = _PhrasingSpace()  # this memo's own: it follows this memo's page
+                fields["space"] = _PhrasingSpace(shared[3])  # this memo's own: it follows this memo's page
                 part = memo.parts[pkey] = (fields, fields["space"])
             else:
                 ctx = _draft_context({"platform": platform, "author": author, "product_title": title}, kind, topic,
                                      problem, settings)
+                box = _norms_box(settings, platform, kind, topic, ctx)  # shared by the spaces (_PhrasingSpace)
                 proto = _DraftContext(platform, "", kind, topic, ctx.values, ctx.name, ctx.openings, ctx.nexts,
-                                      settings, {}, _PhrasingSpace())
+                                      settings, {}, _PhrasingSpace(box))
                 object.__setattr__(proto, "plan", _pick_plan(proto))
                 part = memo.parts[pkey] = (proto.__dict__, proto.space)
                 if len(_SHARED_ENTRIES) >= _SHARED_ENTRIES_SIZE:
                     _SHARED_ENTRIES.clear()
                 shared_fields = proto.__dict__.copy()
                 shared_fields["space"] = None  # not this memo's space (nor the page it holds)
-                _SHARED_ENTRIES[skey] = (settings, dict(settings.channels), shared_fields)
+                _SHARED_ENTRIES[skey] = (settings, dict(settings.channels), shared_fields, box)
         # the entry's context with this review's id: its fields set as the dataclass's __init__ sets them
         fields = part[0].copy()
         fields["review_id"] = str(review.get("review_id") or "")

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import re
 
+import dataclasses
+
 from hypothesis import given, settings, strategies as st
 
 from reviewtools import respond
+from reviewtools.respond import ReplySettings
 
 _RULES = respond.lint_rules()
 _PATTERNS = respond._scanned_patterns(_RULES)
@@ -146,3 +149,68 @@ def test_lint_draft_equals_lint_without_the_scan(text, platform):
         respond._lint_cached.cache_clear()
         respond._segment_found.cache_clear()
     assert fast == slow
+
+
+# Twelfth session: the normalised drafts of memo entries shared across memos and across entries of the same fields
+# (respond._norms_box, _PhrasingSpace.shared).
+
+_NAMES12 = [None, "Ann Lee", "A3A02E6557BCEA", "bob", "Amazon Customer"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(platform=st.sampled_from(["amazon", "google", "yelp", "app_store", "other"]),
+       author=st.sampled_from(_NAMES12), kind=st.sampled_from(respond.REPLY_KINDS),
+       topic=st.sampled_from((None,) + respond.TOPICS),
+       problems=st.lists(st.sampled_from([None, "arrived two weeks late", "x", "Had to return"]), min_size=1,
+                         max_size=3),
+       titles=st.lists(st.sampled_from([None, "Kettle", "", "Steel Kettle 2L"]), min_size=1, max_size=3),
+       tone=st.sampled_from(respond.TONES), keep=st.booleans())
+def test_spaces_share_normalised_drafts_of_equal_fields(platform, author, kind, topic, problems, titles, tone, keep):
+    reply = ReplySettings(tone=tone)
+    calls = []
+    real = respond._DraftContext.all_norms
+
+    def counted(self):
+        calls.append(self)
+        return real(self)
+
+    respond._DraftContext.all_norms = counted
+    try:
+        for problem in problems:
+            for title in titles:
+                review = {"review_id": "R1", "platform": platform, "author": author, "product_title": title}
+                plain = respond._draft_context(review, kind, topic, problem, reply)
+                want = real(plain)
+                for _ in range(2):  # two blocks' memos
+                    memo = respond._DraftMemo(reply)
+                    ctx = respond._draft_context(review, kind, topic, problem, reply, memo)
+                    page = {next(iter(want[0]))} if want[0] else set()
+                    spent = ctx.space.update(ctx, page, keep)
+                    assert (spent, ctx.space.missing, ctx.space.over) == (
+                        False, set(want[0]) - page, want[1])
+                    if ctx.space.shared[0] is not None:
+                        assert ctx.space.shared[0] == want
+    finally:
+        respond._DraftContext.all_norms = real
+    fields = {(c.platform, c.kind, c.topic, c.name, tuple(c.values.items())) for c in calls}
+    if keep:  # worked out once per distinct set of fields (per settings object)
+        assert len(calls) == len(fields)
+    else:  # nothing kept: every space works its drafts out
+        assert len(calls) == len(problems) * len(titles) * 2
+
+
+def test_norms_boxes_follow_settings_and_channels():
+    a, b = ReplySettings(channels={}), ReplySettings(channels={})
+    review = {"review_id": "R1", "platform": "google", "author": None, "product_title": None}
+    ca = respond._draft_context(review, "negative", "customer_service", None, a, respond._DraftMemo(a))
+    cb = respond._draft_context(review, "negative", "customer_service", None, b, respond._DraftMemo(b))
+    assert ca.space.shared is not cb.space.shared  # another settings object: a box of its own
+    ca.space.update(ca, set())
+    assert ca.space.shared[0] == ca.all_norms()
+    a.channels["google"] = "at the front desk"
+    again = respond._draft_context(review, "negative", "customer_service", None, a, respond._DraftMemo(a))
+    assert again.space.shared is not ca.space.shared and again.space.shared[0] is None
+    again.space.update(again, set())
+    assert again.space.norms == again.all_norms()[0] != ca.space.norms
+    assert respond._norms_box(a, "google", "negative", None, dataclasses.replace(
+        again, values={"x": ["unhashable"]})) == [None]
