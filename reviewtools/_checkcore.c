@@ -64,7 +64,7 @@ static inline uint32_t hash_bits(uint32_t v, int bits) {
 #define WB 16 /* bits of ws_literal_rows' hashes of a literal's first four and first eight bytes */
 #define WB3 12 /* ... and of a 3-byte literal's bytes (few) */
 #ifndef WG
-#define WG 16 /* bits of ws_literal_rows' gate: a hash of every literal's first three bytes */
+#define WG 14 /* bits of ws_literal_rows' gate: a hash of every literal's first three bytes */
 #endif
 
 static inline uint32_t hash8w(uint64_t v) {
@@ -796,8 +796,9 @@ static inline Py_ssize_t space_len(const unsigned char *p, const unsigned char *
  * uint64 bits[k] in word words[k] (int32, < nwords) of the row's found set; then every alternative a whose
  * required words (req[a * nwords + w], uint64) are all in the found set ORs alt_bits[a] (uint64) into out[j]
  * (uint64). The rows where some alternative of a phrase has a literal of each of its clauses, in the
- * normalised text (see rules._ws_alternatives). A branch-free gate (a hashed set of the literals' first three
- * bytes, 64 positions at a time) picks the positions the three hashed probes look at. */
+ * normalised text (see rules._ws_alternatives). A branch-free gate (a hashed table of the literals' first three
+ * bytes, 64 positions at a time) picks the positions the hashed probes look at: the 3-byte literals' probe where
+ * one of them may start, the 4+ byte literals' two probes where one of those may. */
 static PyObject *py_ws_literal_rows(PyObject *self, PyObject *args) {
     (void)self;
     Py_buffer bd, bo, bs, bl, bn, bw, bb, br, ba, bout;
@@ -859,7 +860,7 @@ static PyObject *py_ws_literal_rows(PyObject *self, PyObject *args) {
     for (uint32_t h = 0; h < (1u << WB); h++) head4[h] = head8[h] = -1;
     uint64_t bm3[(1 << WB3) / 64];
     memset(bm3, 0, sizeof bm3);
-    uint64_t gate[(1 << WG) / 64];
+    unsigned char gate[1 << WG]; /* per hash of three bytes: 1 a 3-byte literal's, 2 a longer one's first three */
     memset(gate, 0, sizeof gate);
     for (uint32_t h = 0; h < (1u << WB3); h++) head3[h] = -1;
     unsigned char ascii_space[256];
@@ -882,8 +883,7 @@ static PyObject *py_ws_literal_rows(PyObject *self, PyObject *args) {
         }
         starts[k] = pos;
         const unsigned char *p = lits + pos;
-        uint32_t hg = hash_bits(load3(p), WG);
-        gate[hg >> 6] |= (uint64_t)1 << (hg & 63);
+        gate[hash_bits(load3(p), WG)] |= len == 3 ? 1 : 2;
         if (len == 3) { /* few: a small table */
             pre[k] = load3(p);
             uint32_t h = hash_bits((uint32_t)pre[k], WB3);
@@ -954,25 +954,35 @@ static PyObject *py_ws_literal_rows(PyObject *self, PyObject *args) {
         memset(buf + m, 0, 8);
         memset(found, 0, sizeof(uint64_t) * (size_t)nw);
         for (Py_ssize_t i0 = 0; i0 + 3 <= m; i0 += 64) {
-            /* The gate, without branches, over the next (up to) 64 positions i with i + 3 <= m: bit t is set when
-             * the hash of the three bytes at i0 + t is one of a literal's first three bytes. Every literal has
-             * 3+ bytes, so only those positions can start one; the probes below run on them alone (~20 % of
-             * the positions on review text, instead of three hashed probes at each). */
+            /* The gate, without branches, over the next (up to) 64 positions i with i + 3 <= m: bit t of g3 (g) is
+             * set when the hash of the three bytes at i0 + t is a 3-byte literal's (a longer literal's first three).
+             * Every literal has 3+ bytes, so only those positions can start one; the probes run on them alone
+             * (~20 % of the positions on review text, instead of three hashed probes at each). */
             Py_ssize_t cnt = m - 2 - i0 < 64 ? m - 2 - i0 : 64;
-            uint64_t g = 0;
+            uint64_t g3 = 0, g = 0;
             for (Py_ssize_t t = 0; t < cnt; t++) {
                 const unsigned char *q = buf + i0 + t;
-                uint32_t hg = hash_bits(LOW3(load4(q), q), WG);
-                g |= (gate[hg >> 6] >> (hg & 63) & 1) << t;
+                unsigned x = gate[hash_bits(LOW3(load4(q), q), WG)];
+                g3 |= (uint64_t)(x & 1) << t;
+                g |= (uint64_t)(x >> 1) << t;
             }
-            while (g) {
+            while (g3) { /* a 3-byte literal's bytes may start here */
+                Py_ssize_t i = i0 + CTZ64(g3);
+                g3 &= g3 - 1;
+                uint32_t v3 = load3(buf + i), h3 = hash_bits(v3, WB3);
+                if (bm3[h3 >> 6] >> (h3 & 63) & 1) {
+                    for (int32_t k = head3[h3]; k >= 0; k = next[k])
+                        if (pre[k] == v3) found[words[k]] |= bits[k];
+                }
+            }
+            while (g) { /* a longer literal's first three bytes */
                 Py_ssize_t i = i0 + CTZ64(g);
                 g &= g - 1;
                 const unsigned char *p = buf + i;
                 uint64_t v8;
                 memcpy(&v8, p, 8);
                 uint32_t v = load4(p);
-                uint32_t h = hash_bits(v, WB), h8 = hash8w(v8), v3 = LOW3(v, p), h3 = hash_bits(v3, WB3);
+                uint32_t h = hash_bits(v, WB), h8 = hash8w(v8);
                 if (bm8[h8 >> 6] >> (h8 & 63) & 1) {
                     for (int32_t k = head8[h8]; k >= 0; k = next[k]) {
                         uint64_t bit = bits[k];
@@ -983,10 +993,6 @@ static PyObject *py_ws_literal_rows(PyObject *self, PyObject *args) {
                         while (q < len && p[q] == lit[q]) q++;
                         if (q == len) *f |= bit;
                     }
-                }
-                if (bm3[h3 >> 6] >> (h3 & 63) & 1) {
-                    for (int32_t k = head3[h3]; k >= 0; k = next[k])
-                        if (pre[k] == v3) found[words[k]] |= bits[k];
                 }
                 if (bm4[h >> 6] >> (h & 63) & 1) {
                     for (int32_t k = head4[h]; k >= 0; k = next[k]) {
