@@ -1808,6 +1808,133 @@ done:
     return result;
 }
 
+/* take(chunks, rows) -> (data, offsets, n_chars, plain): the texts at rows (positions over all the chunks, any
+ * order, repeats allowed) back to back in that order, as one large_string array's data and int64[m + 1] offsets
+ * (one copy: Arrow's take from each chunk, concat and take into the order copied them three times), each text's
+ * length in characters (its bytes that do not continue a UTF-8 sequence: utf8_length of well-formed UTF-8, which
+ * Arrow's strings are) as int64[m], and whether it is non-empty and starts and ends with a printable non-space
+ * ASCII byte (then str.strip leaves it alone) as uint8[m]. chunks as for group(). */
+#define TAKE_AHEAD 16
+static PyObject *take(PyObject *self, PyObject *args) {
+    PyObject *chunks;
+    Py_buffer b_rows;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "O!y*", &PyList_Type, &chunks, &b_rows)) return NULL;
+    PyObject *result = NULL, *data = NULL, *offs = NULL, *chars = NULL, *plain = NULL;
+    Py_ssize_t nc = PyList_GET_SIZE(chunks), got = 0, m = b_rows.len / 8;
+    Py_buffer *cb = (Py_buffer *)calloc((size_t)(2 * nc + 1), sizeof(Py_buffer));
+    int64_t *base = (int64_t *)calloc((size_t)nc + 1, sizeof(int64_t));
+    int32_t *chunk_of = (int32_t *)malloc((size_t)(m ? m : 1) * sizeof(int32_t));
+    const uint8_t **src_of = (const uint8_t **)malloc((size_t)(m ? m : 1) * sizeof(uint8_t *));
+    int64_t *len_of = (int64_t *)malloc((size_t)(m ? m : 1) * sizeof(int64_t));
+    if (!cb || !base || !chunk_of || !src_of || !len_of) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t c = 0; c < nc; c++) {
+        PyObject *pair = PyList_GET_ITEM(chunks, c);
+        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2) {
+            PyErr_SetString(PyExc_TypeError, "_dupcore.take: chunks must be (data, offsets) pairs");
+            goto done;
+        }
+        if (PyObject_GetBuffer(PyTuple_GET_ITEM(pair, 0), &cb[2 * c], PyBUF_SIMPLE)) goto done;
+        got = 2 * c + 1;
+        if (PyObject_GetBuffer(PyTuple_GET_ITEM(pair, 1), &cb[2 * c + 1], PyBUF_SIMPLE)) goto done;
+        got = 2 * c + 2;
+        Py_ssize_t len = cb[2 * c + 1].len / 8 - 1;
+        const int64_t *off = (const int64_t *)cb[2 * c + 1].buf;
+        if (len < 0 || off[0] < 0 || off[len] > cb[2 * c].len) {
+            PyErr_SetString(PyExc_ValueError, "_dupcore.take: offsets outside the data");
+            goto done;
+        }
+        base[c + 1] = base[c] + len;
+    }
+    const int64_t *rows = (const int64_t *)b_rows.buf;
+    for (Py_ssize_t i = 0; i < m; i++) {
+        int64_t r = rows[i];
+        if (r < 0 || r >= base[nc]) {
+            PyErr_SetString(PyExc_ValueError, "_dupcore.take: a row outside the chunks");
+            goto done;
+        }
+        Py_ssize_t lo = 0, hi = nc - 1; /* the chunk holding r: base[lo] <= r < base[lo + 1] */
+        while (lo < hi) {
+            Py_ssize_t mid = (lo + hi + 1) / 2;
+            if (base[mid] <= r) lo = mid;
+            else hi = mid - 1;
+        }
+        chunk_of[i] = (int32_t)lo;
+    }
+    /* each row's text (start and length): the offsets are read at random, TAKE_AHEAD rows' asked for early */
+    int64_t total = 0;
+    for (Py_ssize_t i = 0; i < m; i++) {
+        if (i + TAKE_AHEAD < m) {
+            int32_t c = chunk_of[i + TAKE_AHEAD];
+            PREFETCH((const int64_t *)cb[2 * c + 1].buf + (rows[i + TAKE_AHEAD] - base[c]));
+        }
+        int32_t c = chunk_of[i];
+        const int64_t *off = (const int64_t *)cb[2 * c + 1].buf + (rows[i] - base[c]);
+        if (off[1] < off[0]) {
+            PyErr_SetString(PyExc_ValueError, "_dupcore.take: offsets not ascending");
+            goto done;
+        }
+        src_of[i] = (const uint8_t *)cb[2 * c].buf + off[0];
+        len_of[i] = off[1] - off[0];
+        total += len_of[i];
+    }
+    data = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)total);
+    offs = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)((m + 1) * 8));
+    chars = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(m * 8));
+    plain = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)m);
+    if (!data || !offs || !chars || !plain) goto done;
+    {
+        uint8_t *dst = (uint8_t *)PyBytes_AS_STRING(data), *pl = (uint8_t *)PyBytes_AS_STRING(plain);
+        int64_t *new_off = (int64_t *)PyBytes_AS_STRING(offs), *nch = (int64_t *)PyBytes_AS_STRING(chars), o = 0;
+        Py_BEGIN_ALLOW_THREADS
+        new_off[0] = 0;
+        for (Py_ssize_t i = 0; i < m; i++) {
+            if (i + TAKE_AHEAD / 2 < m) { /* the texts are read at random too: their first lines asked for early */
+                const uint8_t *q = src_of[i + TAKE_AHEAD / 2];
+                int64_t n_q = len_of[i + TAKE_AHEAD / 2];
+                for (int64_t b = 0; b < n_q && b < 256; b += 64) PREFETCH(q + b);
+            }
+            const uint8_t *src = src_of[i];
+            int64_t len = len_of[i];
+            int64_t cont = 0, k = 0; /* continuation bytes (10xxxxxx), counted as they are copied */
+#ifdef __SSE2__
+            const __m128i c0 = _mm_set1_epi8((char)0xC0); /* (signed: 0x80-0xBF are the bytes below 0xC0) */
+            for (; k + 16 <= len; k += 16) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(src + k));
+                _mm_storeu_si128((__m128i *)(dst + o + k), v);
+                cont += pop16((uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(v, c0)));
+            }
+#endif
+            for (; k < len; k++) {
+                dst[o + k] = src[k];
+                cont += (src[k] & 0xC0) == 0x80;
+            }
+            nch[i] = len - cont;
+            pl[i] = len > 0 && src[0] > 32 && src[0] < 127 && src[len - 1] > 32 && src[len - 1] < 127;
+            o += len;
+            new_off[i + 1] = o;
+        }
+        Py_END_ALLOW_THREADS
+    }
+    result = Py_BuildValue("(OOOO)", data, offs, chars, plain);
+done:
+    Py_XDECREF(data);
+    Py_XDECREF(offs);
+    Py_XDECREF(chars);
+    Py_XDECREF(plain);
+    for (Py_ssize_t k = 0; k < got; k++) PyBuffer_Release(&cb[k]);
+    free(cb);
+    free(base);
+    free(chunk_of);
+    free(src_of);
+    free(len_of);
+    PyBuffer_Release(&b_rows);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"group", group, METH_VARARGS,
      "group(chunks, rows, code, rep) -> distinct: the rows' texts numbered by first appearance (equal bytes, equal "
@@ -1821,6 +1948,9 @@ static PyMethodDef methods[] = {
     {"table", table, METH_VARARGS,
      "table(h, n_sh, slot_of, size, private) -> (hashes, df): the shingle tokens (equal 64-bit hashes), each "
      "occurrence's token (-1 for a repeat in its text), distinct and private shingles per text."},
+    {"take", take, METH_VARARGS,
+     "take(chunks, rows) -> (data, offsets, n_chars, plain): the rows' texts in that order as one large_string "
+     "array's buffers, their lengths in characters, and whether str.strip leaves them alone (see duplicates)."},
     {"text_ranks", text_ranks, METH_VARARGS,
      "text_ranks(slot_of, n_sh, rank_of, off, t_rank): each text's shared tokens' ranks, ascending, in its span."},
     {"squeeze", squeeze, METH_VARARGS,

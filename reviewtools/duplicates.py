@@ -210,6 +210,33 @@ def _take_rows(chunks: list[pa.Array], rows: np.ndarray) -> pa.Array:
     return got.take(pa.array(back))
 
 
+def _flagged_texts(chunks: list[pa.Array], rows: np.ndarray) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+    """The texts at ``rows`` (as :func:`_take_rows`), each one's length in characters (``utf8_length``) and
+    whether it is non-empty and starts and ends with a printable non-space ASCII byte (``str.strip`` leaves it
+    alone). The native core (``_dupcore.take``) copies the texts once, in the rows' order, and gets the lengths
+    and the ends' test in the same pass.
+
+    >>> t, n, p = _flagged_texts([pa.array(["ab", " é "], _LS), pa.array(["ñx", ""], _LS)], np.array([1, 2, 0, 3]))
+    >>> t.to_pylist(), n.tolist(), p.tolist()
+    ([' é ', 'ñx', 'ab', ''], [3, 2, 2, 0], [False, False, True, False])
+    """
+    rows = np.ascontiguousarray(rows, dtype=np.int64)
+    m = len(rows)
+    if _native() is not None and hasattr(_dupcore, "take"):
+        data, offsets, n_chars, plain = _dupcore.take(_chunk_buffers(pa.chunked_array(chunks, type=_LS)), rows)
+        texts = pa.Array.from_buffers(_LS, m, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
+        return texts, np.frombuffer(n_chars, dtype=np.int64).copy(), np.frombuffer(plain, dtype=np.bool_).copy()
+    texts = _take_rows(chunks, rows)
+    _, off_buf, data_buf = texts.buffers()
+    off = np.frombuffer(off_buf, dtype=np.int64)[texts.offset:texts.offset + m + 1]
+    data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, dtype=np.uint8)
+    plain = off[1:] > off[:-1]
+    if plain.any():
+        lo, hi = data[off[:-1][plain]], data[off[1:][plain] - 1]
+        plain[plain] = (lo > 32) & (lo < 127) & (hi > 32) & (hi < 127)
+    return texts, pc.utf8_length(texts).to_numpy(zero_copy_only=False).astype(np.int64), plain
+
+
 def _text_array(col: pd.Series) -> pa.Array:
     """The column as a pyarrow ``large_string`` array, missing values as ``""`` (like ``_str_or_empty``)."""
     if isinstance(col.dtype, pd.StringDtype):
@@ -1331,18 +1358,10 @@ class _Duplicates:
             _ls(" by a different author"),
             pc.if_else(pa.array(~dated), _ls("; dates missing, cannot tell which is the original"), _ls("")),
             pc.if_else(pa.array(unknown), _ls("; author unknown"), _ls("")), _ls(""))
-        texts = _take_rows(_text_chunks(self.text_col), rows)  # the flagged rows' texts only (none held meanwhile)
         # evidence: the text without surrounding whitespace (Python's str.strip); a text that starts and ends
         # with a printable non-space ASCII byte has none, the others are stripped by Python
-        _, off_buf, data_buf = texts.buffers()
-        off = np.frombuffer(off_buf, dtype=np.int64)[texts.offset:texts.offset + m + 1]
-        data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, dtype=np.uint8)
-        plain = off[1:] > off[:-1]
-        if plain.any():
-            lo, hi = data[off[:-1][plain]], data[off[1:][plain] - 1]
-            plain[plain] = (lo > 32) & (lo < 127) & (hi > 32) & (hi < 127)
+        texts, end, plain = _flagged_texts(_text_chunks(self.text_col), rows)  # the flagged rows' texts only
         start = np.zeros(m, dtype=np.int64)
-        end = pc.utf8_length(texts).to_numpy(zero_copy_only=False).astype(np.int64)
         evidence = texts
         odd = np.flatnonzero(~plain)
         if len(odd):
