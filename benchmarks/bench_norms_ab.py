@@ -6,9 +6,11 @@ interleaved. Capture first (the workers' tasks of ``--ref``'s blocks, one proces
     PYTHONPATH=$NEW .venv/bin/python benchmarks/bench_norms_ab.py ab --cap /tmp/norms.pkl --old /tmp/old/reviewtools/respond.py
 
 ``capture`` records, per decision block, each ``_unique_variant`` call that updated a space (the row record, kind,
-topic, problem) and the block's page when it ended. ``ab`` replays them per module: a new ``_DraftMemo`` per block
-(as a worker does), the context of each recorded call and its space's ``update`` against the block's page, the
-per-process shared entries cleared before each round; the (spent, missing drafts) answers asserted equal.
+topic, problem, keep) and the block's page when it ended, then the same for the parent's serial pass
+(``_assemble``, one memo, ``keep=False``) as a last block. ``ab`` replays them per module: a new ``_DraftMemo`` per
+block (as a worker does), the context of each recorded call and its space's ``update`` against the block's page,
+the per-process shared entries cleared before each round (``--part workers|parent|all``); the (spent, missing
+drafts) answers asserted equal.
 """
 from __future__ import annotations
 
@@ -49,21 +51,28 @@ def capture(a: argparse.Namespace) -> int:
     cur: dict = {}
 
     def up(self, ctx, page, keep=True):
-        cur["updated"] = page
+        cur["updated"], cur["keep"] = page, keep
         return real_up(self, ctx, page, keep)
 
     def uv(rec, kind, topic, problem, settings, previous, memo=None, *rest, **kw):
         cur.pop("updated", None)
         out = real_uv(rec, kind, topic, problem, settings, previous, memo, *rest, **kw)
         if "updated" in cur:
-            blocks[-1][0].append((dict(rec), kind, topic, problem))
+            blocks[-1][0].append((dict(rec), kind, topic, problem, cur["keep"]))
             blocks[-1][1].update(cur["updated"])
         return out
 
     P._unique_variant, R._PhrasingSpace.update = uv, up
+    packed = []
     for b in bounds:
         blocks.append(([], set()))
-        P._decide_task(b)
+        packed.append(P._decide_task(b))
+    for cache in (R._lint_cached, R._reads_as_complaint, R._normalise, R._segment_found):
+        cache.cache_clear()
+    for name in ("_SHARED_ENTRIES", "_NORMS_BOXES"):
+        getattr(R, name, {}).clear()
+    blocks.append(([], set()))  # the parent's serial pass: one memo whose spaces keep nothing
+    P._assemble(iter(packed), recs, state.settings, state.existing)
     P._unique_variant, R._PhrasingSpace.update = real_uv, real_up
     pickle.dump(blocks, open(a.out, "wb"))
     print(f"{len(blocks)} blocks, {sum(len(c) for c, _ in blocks)} updates -> {a.out}")
@@ -79,9 +88,9 @@ def _replay(R, blocks):
     out = []
     for calls, page in blocks:
         memo = R._DraftMemo(S)
-        for rec, kind, topic, problem in calls:
+        for rec, kind, topic, problem, keep in calls:
             ctx = R._draft_context(rec, kind, topic, problem, S, memo)
-            spent = ctx.space.update(ctx, page)
+            spent = ctx.space.update(ctx, page, keep)
             out.append((spent, sorted(ctx.space.missing)))
     return out
 
@@ -95,6 +104,7 @@ def ab(a: argparse.Namespace) -> int:
     spec.loader.exec_module(OLD)
     print("code:", NEW.__file__, "old:", OLD.__file__)
     blocks = pickle.load(open(a.cap, "rb"))
+    blocks = {"all": blocks, "workers": blocks[:-1], "parent": blocks[-1:]}[a.part]
     n = sum(len(c) for c, _ in blocks)
     res: dict[str, list[float]] = {"old": [], "new": []}
     outs = {}
@@ -107,7 +117,7 @@ def ab(a: argparse.Namespace) -> int:
     same = outs["old"] == outs["new"]
     for name in ("old", "new"):
         ts = sorted(res[name])
-        print(f"{name}: min {ts[0]:.4f} median {ts[len(ts) // 2]:.4f} CPU s ({len(blocks)} blocks, {n} updates)")
+        print(f"{name}: min {ts[0]:.4f} median {ts[len(ts) // 2]:.4f} CPU s ({a.part}: {len(blocks)} blocks, {n} updates)")
     wins = sum(x > y for x, y in zip(res["old"], res["new"]))
     print(f"new lower in {wins}/{a.rounds} rounds; load {os.getloadavg()[0]:.2f};",
           "answers identical" if same else "ANSWERS DIFFER")
@@ -124,6 +134,7 @@ def main(argv=None) -> int:
     b.add_argument("--cap", type=Path, required=True)
     b.add_argument("--old", type=Path, required=True)
     b.add_argument("--rounds", type=int, default=9)
+    b.add_argument("--part", choices=("workers", "parent", "all"), default="all")
     a = ap.parse_args(argv)
     return capture(a) if a.cmd == "capture" else ab(a)
 

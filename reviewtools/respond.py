@@ -1622,8 +1622,8 @@ class _PhrasingSpace:
 
     def __init__(self, shared: list[Any] | None = None) -> None:
         self.norms: frozenset[str] | None = None  # every draft, normalised (None: not worked out yet)
-        #: a one-item list the spaces of one shared memo entry (:data:`_SHARED_ENTRIES`) hold alike: their entry's
-        #: :meth:`_DraftContext.all_norms` once one of them has worked it out with ``keep`` (None: not shared)
+        #: a one-item list the spaces of memo entries of the same fields (:func:`_norms_box`) hold alike: their
+        #: entries' :meth:`_DraftContext.all_norms` once one of them has worked it out (None: not shared)
         self.shared = shared
         self.over = False  # a draft over the limit: its review's warning is logged per variant, never skipped
         self.page: set[str] | None = None  # the page ``missing`` was worked out for
@@ -1638,8 +1638,9 @@ class _PhrasingSpace:
     def update(self, ctx: _DraftContext, page: set[str], keep: bool = True) -> bool:
         """Work out which drafts of the entry (``ctx``'s) ``page`` lacks (all of them the first time, then only
         those it lacked before when it is the same page); returns :meth:`spent`. ``keep=False`` (a memo that
-        lives long beside other work) holds only the missing drafts, not every draft of the entry (worked out again if
-        another page asks). The drafts are worked out normalised (:meth:`_DraftContext.all_norms`), their texts
+        lives long beside other work) holds only the missing drafts, not every draft of the entry (taken again from
+        :attr:`shared` if another page asks: every draft is held once per distinct set of entry fields, not per
+        entry). The drafts are worked out normalised (:meth:`_DraftContext.all_norms`), their texts
         composed only when a review picks them."""
         if self.page is page and len(page) >= self.size:
             pool: Iterable[str] = self.missing
@@ -1650,8 +1651,8 @@ class _PhrasingSpace:
             got = box[0] if box is not None else None
             if got is None:
                 got = ctx.all_norms()  # the drafts' texts are composed when a review picks them
-                if box is not None and keep:
-                    box[0] = got  # the other memos' spaces of this entry (other blocks) take it as it is
+                if box is not None:  # the other spaces of entries of these fields (other blocks' memos, other
+                    box[0] = got  # titles or problems of the same quote) take it as it is: one per field set
             pool, self.over = got
             if keep:
                 self.norms = pool
