@@ -2701,14 +2701,15 @@ done:
 }
 
 /* split_mapped(texts, table, opener, bits, abbreviations, cmap) -> (spans, left): split_ascii for texts of one or
- * two bytes per character. Each character below 128 is itself; one at or above it is read as the byte
+ * two bytes per character (ASCII ones read in place). Each character below 128 is itself; one at or above it is read as the byte
  * cmap[c] (cmap: 65,536 uint8, one per BMP code point), a byte 128-253 standing for a set of characters with the
  * same class bits and opener flag (table, opener: 256 entries, bytes 128-253 those classes). No rule compares a
  * non-ASCII character with anything but its classes, except the abbreviation lookup (the word's lower case:
  * a word with a byte >= 128 matches no ASCII key, so the packed set is required) and U+2026, the one non-ASCII
  * terminator (boundary: a terminator byte >= 128 is an ellipsis). left lists the texts not split: a character
  * whose byte is 254 (never: the caller keeps those for Python) or 255 (not mapped yet), a text of four bytes per
- * character, a word too long for the abbreviation buffer; spans are those of the others, in text order.
+ * character, a word too long for the abbreviation buffer, an item not a str; spans are those of the others, in
+ * text order.
  * Returns None when the abbreviations do not pack (the caller splits the texts itself). */
 static PyObject *
 vc_split_mapped(PyObject *module, PyObject *args)
@@ -2751,12 +2752,22 @@ vc_split_mapped(PyObject *module, PyObject *args)
     PyObject **items = PySequence_Fast_ITEMS(seq);
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *x = items[i];
-        if (!PyUnicode_Check(x)) {
-            PyErr_Format(PyExc_ValueError, "texts[%zd] is not a str", i);
-            goto done;
+        if (!PyUnicode_Check(x)) { /* not a str: left (the caller's str methods raise) */
+            if (append_index(left, i) < 0) goto done;
+            continue;
         }
         Py_ssize_t len = PyUnicode_GET_LENGTH(x);
         int kind = PyUnicode_KIND(x);
+        if (PyUnicode_IS_ASCII(x)) { /* every character is its own byte: split in place */
+            Py_ssize_t mark = out.n;
+            int rc = split_one(&sp, (const unsigned char *)PyUnicode_DATA(x), len, (int64_t)i, &out);
+            if (rc == -1) goto done;
+            if (rc == -2) {
+                out.n = mark;
+                if (append_index(left, i) < 0) goto done;
+            }
+            continue;
+        }
         if (kind == PyUnicode_4BYTE_KIND) {
             if (append_index(left, i) < 0) goto done;
             continue;

@@ -447,7 +447,8 @@ def _scan(b: np.ndarray, table: np.ndarray, bits: int, pos: np.ndarray, step: in
 def split_sentences_many(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`split_sentences` of every text at once: ``(owner, start, end)`` arrays, one entry per sentence in
     text order then span order, so ``texts[owner[k]][start[k]:end[k]]`` is a sentence. Exactly the spans of
-    ``split_sentences(texts[i])`` for every ``i`` (ASCII texts are split together with numpy on their bytes, the
+    ``split_sentences(texts[i])`` for every ``i`` (by the native core where it is built, 25k texts a call, in
+    order: :func:`_split_block_mapped`; otherwise ASCII texts are split together with numpy on their bytes, the
     others together on their code points).
 
     >>> owner, start, end = split_sentences_many(["Love it. Broke fast.", "", "Works"])
@@ -455,8 +456,23 @@ def split_sentences_many(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, 
     ([0, 0, 2], [0, 9, 0], [8, 20, 5])
     """
     n = len(texts)
-    is_ascii = _ascii_flags(texts)
+    if not isinstance(texts, list):
+        texts = list(texts)
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for lo in range(0, n, _SPLIT_BLOCK_TEXTS):  # the native core splits every text, in order (ASCII in place)
+        got = _split_block_mapped(texts[lo : lo + _SPLIT_BLOCK_TEXTS], all_kinds=True)
+        if got is None:  # not built: by kind below
+            parts = []
+            break
+        parts.append((got[0] + lo, got[1], got[2]))
+    else:
+        if not parts:
+            return _NO_SPANS
+        if len(parts) == 1:
+            return parts[0]
+        owner, start, end = (np.concatenate([p[k] for p in parts]) for k in range(3))
+        return owner, start, end
+    is_ascii = _ascii_flags(texts)
     for group, ascii_only in ((np.flatnonzero(is_ascii), True), (np.flatnonzero(~is_ascii), False)):
         for lo in range(0, group.size, _SPLIT_BLOCK_TEXTS):
             rows = group[lo : lo + _SPLIT_BLOCK_TEXTS]
@@ -510,7 +526,7 @@ def _split_block(texts: list[str], ascii_only: bool) -> tuple[np.ndarray, np.nda
     where it is built (``_vadercore.split_ascii``, a port of :func:`split_sentences` over the same class table
     and abbreviations), otherwise :func:`_split_block_numpy`."""
     if not ascii_only:
-        return _split_block_mapped(texts)
+        return _split_block_mapped(texts)  # type: ignore[return-value]
     core = _native_splitter()
     args = _native_splitter_args() if core is not None else None
     if core is None or args is None:
@@ -579,21 +595,23 @@ def _map_chars(cm: _CharMap, chars: Iterable[str]) -> None:
         cm.cmap[c] = code
 
 
-def _split_block_mapped(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`_split_block` of texts that are not all ASCII: those of one or two bytes per character by the native
-    core's ``split_mapped`` (``split_ascii`` with each non-ASCII character read as a byte of its classes,
-    :func:`_char_map`; characters not seen before are mapped and their texts split again), the rest (four bytes
-    per character, a character kept for numpy, a word too long for the native buffer) and everything without the
-    core by :func:`_split_block_numpy`."""
+def _split_block_mapped(texts: list[str], all_kinds: bool = False
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """:func:`_split_block` of texts that are not all ASCII (any texts when ``all_kinds``): those of one or two
+    bytes per character by the native core's ``split_mapped`` (``split_ascii`` with each non-ASCII character read
+    as a byte of its classes, :func:`_char_map`; characters not seen before are mapped and their texts split
+    again; ASCII texts read in place), the rest (four bytes per character, a character kept for numpy, a word too
+    long for the native buffer) by :func:`_split_block_numpy`. Without the core (or with abbreviations it cannot
+    pack): :func:`_split_block_numpy` of all, or None when ``all_kinds`` (the caller splits by kind then)."""
     core = _native_splitter()
     args = _native_splitter_args() if core is not None else None
     split = getattr(core, "split_mapped", None) if args is not None else None
     if split is None:
-        return _split_block_numpy(texts, False)
+        return None if all_kinds else _split_block_numpy(texts, False)
     cm = _char_map()
-    got = split(texts, cm.table, cm.opener, *args[2:], cm.cmap)
+    got = split(texts, cm.table, cm.opener, *args[2:], cm.cmap)  # type: ignore[index]
     if got is None:  # the abbreviations do not pack
-        return _split_block_numpy(texts, False)
+        return None if all_kinds else _split_block_numpy(texts, False)
     parts = []
     raw, left = got
     spans = np.frombuffer(raw, dtype=np.int64).reshape(-1, 3)

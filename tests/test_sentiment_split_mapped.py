@@ -90,8 +90,10 @@ def test_bad_arguments():
         CORE.split_mapped(["\u00e9"], cm.table[:128], cm.opener, bits, abbreviations, cm.cmap)
     with pytest.raises(ValueError):
         CORE.split_mapped(["\u00e9"], cm.table, cm.opener, bits, abbreviations, cm.cmap[:256])
-    with pytest.raises(ValueError):
-        CORE.split_mapped([1], cm.table, cm.opener, bits, abbreviations, cm.cmap)
+    assert CORE.split_mapped([1, "Ok. Fine"], cm.table, cm.opener, bits, abbreviations, cm.cmap) == (
+        np.array([1, 0, 3, 1, 4, 8], dtype=np.int64).tobytes(), [0])  # not a str: left to the caller
+    with pytest.raises(AttributeError):  # as the split by kind raises (str.isascii of each text)
+        sentiment.split_sentences_many(["ok", None])  # type: ignore[list-item]
     # abbreviations that do not pack (a key over 8 characters): None, and the block splitter uses numpy
     assert CORE.split_mapped(["\u00e9."], cm.table, cm.opener, bits, {"abcdefghij": 1}, cm.cmap) is None
 
@@ -100,3 +102,17 @@ def test_without_the_native_splitter(monkeypatch):
     monkeypatch.setattr(sentiment, "_native_splitter", lambda: None)
     texts = ["Caf\u00e9 ok. Next one\u2026 Then", "Kelvin \u212a. Next", "Smile \U0001f600. Ok"]
     assert _block(texts) == _reference(texts)
+    assert sentiment._split_block_mapped(texts, all_kinds=True) is None
+
+
+@given(st.lists(_text | _any, max_size=8), st.integers(1, 4))
+@settings(max_examples=100, deadline=None)
+def test_split_sentences_many_in_blocks_in_order(texts, size):
+    # all texts, ASCII or not, in native blocks of `size` texts (joined in order), equal to the reference
+    old = sentiment._SPLIT_BLOCK_TEXTS
+    sentiment._SPLIT_BLOCK_TEXTS = size  # type: ignore[misc]
+    try:
+        owner, start, end = sentiment.split_sentences_many(tuple(texts))
+    finally:
+        sentiment._SPLIT_BLOCK_TEXTS = old  # type: ignore[misc]
+    assert list(zip(owner.tolist(), start.tolist(), end.tolist(), strict=True)) == _reference(texts)
