@@ -675,55 +675,40 @@ static PyObject *py_repeated(PyObject *self, PyObject *args) {
     size_t cap = 16;
     while (cap < (size_t)n * 2) cap <<= 1;
     const size_t mask = cap - 1;
-    /* keys: 0 for an empty slot (the value 0 counted apart); rep: one bit a slot, set once its value repeats (small
-       enough to stay in the cache for the second pass); slot: each row's slot (UINT32_MAX: the value 0;
-       cap <= 2^31) */
-    uint64_t *keys = (uint64_t *)PyMem_RawCalloc(cap, sizeof(uint64_t));
-    unsigned char *rep = (unsigned char *)PyMem_RawCalloc(cap / 8, 1);
-    uint32_t *slot = (uint32_t *)PyMem_RawMalloc((n ? (size_t)n : 1) * sizeof(uint32_t));
-    if (!keys || !rep || !slot) {
-        PyMem_RawFree(keys);
-        PyMem_RawFree(rep);
-        PyMem_RawFree(slot);
+    /* table: 1 + the first row holding each value, 0 for an empty slot (4 bytes a slot, the values compared where
+       they lie: a fresh table of 8-byte keys and a slot per row faulted in ~3x the pages) */
+    uint32_t *table = (uint32_t *)PyMem_RawCalloc(cap, sizeof(uint32_t));
+    if (!table) {
         PyErr_NoMemory();
         goto done;
     }
     const unsigned char *v = (const unsigned char *)vb.buf;
     unsigned char *r = (unsigned char *)rb.buf;
-    Py_ssize_t count = 0, zeros = 0;
+    Py_ssize_t count = 0;
     Py_BEGIN_ALLOW_THREADS
+    memset(r, 0, (size_t)n);
 #define VAL(i) load64(v + (size_t)(i) * 8)
 #define PREFETCH_AHEAD 16
     for (Py_ssize_t i = 0; i < n; i++) {
 #if defined(__GNUC__) || defined(__clang__)
-        if (i + PREFETCH_AHEAD < n) __builtin_prefetch(keys + ((size_t)mix64(VAL(i + PREFETCH_AHEAD) * HK1) & mask), 1);
+        if (i + PREFETCH_AHEAD < n) __builtin_prefetch(table + ((size_t)mix64(VAL(i + PREFETCH_AHEAD) * HK1) & mask), 1);
 #endif
         uint64_t x = VAL(i);
-        if (!x) {
-            zeros++;
-            slot[i] = UINT32_MAX;
-            continue;
-        }
         size_t s = (size_t)mix64(x * HK1) & mask;
-        while (keys[s] && keys[s] != x) s = (s + 1) & mask;
-        if (keys[s])
-            rep[s >> 3] |= (unsigned char)(1u << (s & 7));
-        else
-            keys[s] = x;
-        slot[i] = (uint32_t)s;
-    }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        uint32_t s = slot[i];
-        unsigned char one = s == UINT32_MAX ? zeros > 1 : (rep[s >> 3] >> (s & 7)) & 1;
-        r[i] = one;
-        count += one;
+        uint32_t t;
+        while ((t = table[s]) != 0 && VAL(t - 1) != x) s = (s + 1) & mask;
+        if (t) {
+            count += !r[t - 1] + 1;
+            r[t - 1] = 1;
+            r[i] = 1;
+        } else {
+            table[s] = (uint32_t)(i + 1);
+        }
     }
 #undef VAL
 #undef PREFETCH_AHEAD
     Py_END_ALLOW_THREADS
-    PyMem_RawFree(keys);
-    PyMem_RawFree(rep);
-    PyMem_RawFree(slot);
+    PyMem_RawFree(table);
     out = PyLong_FromSsize_t(count);
 done:
     PyBuffer_Release(&vb);
