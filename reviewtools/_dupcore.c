@@ -1935,6 +1935,69 @@ done:
     return result;
 }
 
+/* join_ids(data, offsets, partners, k, sep) -> (data, offsets): for each row of partners (int64[m, k], -1 for
+ * none) the strings at its non-negative entries (positions in one large_string array's data and int64 offsets),
+ * in order, joined by sep, as one large_string array's buffers: pc.binary_join_element_wise of the k masked takes
+ * with null_handling="skip" (a row with no partner gives ""), without the k intermediate arrays. */
+static PyObject *join_ids(PyObject *self, PyObject *args) {
+    Py_buffer b_data, b_off, b_part, b_sep;
+    Py_ssize_t k;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "y*y*y*ny*", &b_data, &b_off, &b_part, &k, &b_sep)) return NULL;
+    PyObject *result = NULL, *data = NULL, *offs = NULL;
+    Py_buffer *bufs[4] = {&b_data, &b_off, &b_part, &b_sep};
+    Py_ssize_t n = b_off.len / 8 - 1, m = k > 0 ? b_part.len / 8 / k : 0;
+    const int64_t *off = (const int64_t *)b_off.buf, *part = (const int64_t *)b_part.buf;
+    const uint8_t *src = (const uint8_t *)b_data.buf, *sep = (const uint8_t *)b_sep.buf;
+    int64_t n_sep = b_sep.len, total = 0;
+    if (k <= 0 || b_part.len != (Py_ssize_t)(m * k * 8) || n < 0 || off[0] < 0 || off[n] > b_data.len) {
+        PyErr_SetString(PyExc_ValueError, "_dupcore.join_ids: inconsistent sizes");
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < m * k; i++) { /* the sizes (the strings' offsets read at random: asked for early) */
+        if (i + 16 < m * k && part[i + 16] >= 0 && part[i + 16] < n) PREFETCH(&off[part[i + 16]]);
+        int64_t r = part[i];
+        if (r < 0) continue;
+        if (r >= n || off[r + 1] < off[r]) {
+            PyErr_SetString(PyExc_ValueError, "_dupcore.join_ids: a partner outside the strings");
+            goto done;
+        }
+        total += off[r + 1] - off[r] + n_sep;
+    }
+    data = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(total ? total : 1));
+    offs = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)((m + 1) * 8));
+    if (!data || !offs) goto done;
+    {
+        uint8_t *dst = (uint8_t *)PyBytes_AS_STRING(data);
+        int64_t *new_off = (int64_t *)PyBytes_AS_STRING(offs), o = 0;
+        Py_BEGIN_ALLOW_THREADS
+        new_off[0] = 0;
+        for (Py_ssize_t i = 0; i < m; i++) {
+            int first = 1;
+            for (Py_ssize_t j = 0; j < k; j++) {
+                int64_t r = part[i * k + j];
+                if (r < 0) continue;
+                if (!first) {
+                    memcpy(dst + o, sep, (size_t)n_sep);
+                    o += n_sep;
+                }
+                first = 0;
+                int64_t len = off[r + 1] - off[r];
+                memcpy(dst + o, src + off[r], (size_t)len);
+                o += len;
+            }
+            new_off[i + 1] = o;
+        }
+        Py_END_ALLOW_THREADS
+    }
+    result = Py_BuildValue("(OO)", data, offs);
+done:
+    Py_XDECREF(data);
+    Py_XDECREF(offs);
+    for (int i = 0; i < 4; i++) PyBuffer_Release(bufs[i]);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"group", group, METH_VARARGS,
      "group(chunks, rows, code, rep) -> distinct: the rows' texts numbered by first appearance (equal bytes, equal "
@@ -1951,6 +2014,8 @@ static PyMethodDef methods[] = {
     {"take", take, METH_VARARGS,
      "take(chunks, rows) -> (data, offsets, n_chars, plain): the rows' texts in that order as one large_string "
      "array's buffers, their lengths in characters, and whether str.strip leaves them alone (see duplicates)."},
+    {"join_ids", join_ids, METH_VARARGS,
+     "join_ids(data, offsets, partners, k, sep) -> (data, offsets): each row's partners' strings joined by sep."},
     {"text_ranks", text_ranks, METH_VARARGS,
      "text_ranks(slot_of, n_sh, rank_of, off, t_rank): each text's shared tokens' ranks, ascending, in its span."},
     {"squeeze", squeeze, METH_VARARGS,

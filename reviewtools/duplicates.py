@@ -237,6 +237,24 @@ def _flagged_texts(chunks: list[pa.Array], rows: np.ndarray) -> tuple[pa.Array, 
     return texts, pc.utf8_length(texts).to_numpy(zero_copy_only=False).astype(np.int64), plain
 
 
+def _partner_ids(ids: pa.Array, partners: np.ndarray) -> pa.Array:
+    """Each row's partners' ids (``partners``: rows of ``ids``, -1 for none; a flagged row has at least one)
+    joined by ``", "``: ``binary_join_element_wise`` of the masked takes, by the native core where built
+    (``_dupcore.join_ids``: one pass, no intermediate arrays; it gives ``""`` for a row without partners, where
+    pyarrow's join drops the row).
+
+    >>> _partner_ids(pa.array(["a", "bb", "c"], _LS), np.array([[2, 0], [-1, 1], [1, -1]])).to_pylist()
+    ['c, a', 'bb', 'bb']
+    """
+    if _native() is not None and hasattr(_dupcore, "join_ids") and partners.ndim == 2 and partners.shape[1] > 0:
+        (data_buf, off), = _chunk_buffers(ids)
+        data, offsets = _dupcore.join_ids(data_buf, off, np.ascontiguousarray(partners, dtype=np.int64),
+                                          partners.shape[1], b", ")
+        return pa.Array.from_buffers(_LS, len(partners), [None, pa.py_buffer(offsets), pa.py_buffer(data)])
+    cols = [ids.take(pa.array(partners[:, j], mask=partners[:, j] < 0)) for j in range(partners.shape[1])]
+    return pc.binary_join_element_wise(*cols, _ls(", "), null_handling="skip")
+
+
 def _text_array(col: pd.Series) -> pa.Array:
     """The column as a pyarrow ``large_string`` array, missing values as ``""`` (like ``_str_or_empty``)."""
     if isinstance(col.dtype, pd.StringDtype):
@@ -1349,8 +1367,7 @@ class _Duplicates:
         """Flagged rows: the note names up to five partner reviews; evidence is the whole (stripped) text."""
         m = len(rows)
         ids = self.ids()
-        cols = [ids.take(pa.array(partners[:, j], mask=partners[:, j] < 0)) for j in range(partners.shape[1])]
-        named = pc.binary_join_element_wise(*cols, _ls(", "), null_handling="skip")
+        named = _partner_ids(ids, partners)
         unknown = self.author[rows] < 0
         weak = ~dated | unknown
         note = pc.binary_join_element_wise(
