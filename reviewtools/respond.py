@@ -503,9 +503,31 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za
 _DOT_WORD = re.compile(r"\.\w")
 
 
+#: What every match of :data:`_EMAIL` holds (its literal "@", case-sensitive), and of :data:`_URL` ("://" or, in any
+#: case, "www."): a text without them has none (checked against the patterns in the tests).
+_EMAIL_NEEDS: Final[str] = "@"
+_URL_NEEDS: Final[tuple[str, str]] = ("://", "www.")
+
+
+def _email_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of :data:`_EMAIL`'s matches; none without its "@" (one substring test, not the search)."""
+    return [m.span() for m in _EMAIL.finditer(text)] if _EMAIL_NEEDS in text else []
+
+
+def _url_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of :data:`_URL`'s matches (IGNORECASE); none in a text without "://" whose lower-cased form
+    (:func:`_literal_scan`'s, for a text without :data:`_ASCII_FOLDS`: "W" is the only other letter matching "w")
+    has no "www."."""
+    if _URL_NEEDS[0] not in text:
+        scan = _literal_scan(text)
+        if scan is not None and _URL_NEEDS[1] not in scan[2]:
+            return []
+    return [m.span() for m in _URL.finditer(text)]
+
+
 def _detect_links(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
-    emails = [m.span() for m in _EMAIL.finditer(text)]
-    urls = [m.span() for m in _URL.finditer(text)]
+    emails = _email_spans(text)
+    urls = _url_spans(text)
     taken = emails + urls
     out = [_problem(rule, text, s, e, "contains a link (" + text[s:e] + ")") for s, e in urls]
     own = tuple(_lint_data()["own_domains"].get(ctx.platform, ()))
@@ -559,8 +581,7 @@ def _detect_contact(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
 
 def _contact_emails(rule: LintRule, text: str) -> list[LintProblem]:
     """R-CONTACT's e-mail addresses (the first of its three kinds of finding)."""
-    return [_problem(rule, text, s, e, "contains an e-mail address") for s, e in
-            (m.span() for m in _EMAIL.finditer(text))]
+    return [_problem(rule, text, s, e, "contains an e-mail address") for s, e in _email_spans(text)]
 
 
 def _contact_phones(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:

@@ -211,3 +211,28 @@ def test_norms_boxes_follow_settings_and_channels():
     assert again.space.norms == again.all_norms()[0] != ca.space.norms
     assert respond._norms_box(a, "google", "negative", None, dataclasses.replace(
         again, values={"x": ["unhashable"]})) == [None]
+
+
+# Twelfth session: R-LINK's and R-CONTACT's e-mail and link searches skipped in a text without "@" / "://" and "www."
+# (respond._email_spans, _url_spans).
+
+_LINKISH = st.lists(st.sampled_from(["a@b.com", "x@y", "@", "mail", "https://x.io", "http:/", "://", "WWW.shop.com",
+                                     "wWw.", "ww w.", "www", ".", " ", "İ", "ı", "ſ", "\u212a", "é", "Call us",
+                                     "help", "shop.co.uk", "ＷＷＷ.", "\n"]), max_size=10)
+
+
+@settings(deadline=None, max_examples=500)
+@given(_LINKISH.map("".join) | _LINKISH.map(" ".join) | st.text(max_size=40))
+def test_email_and_url_spans_equal_the_searches(text):
+    assert respond._email_spans(text) == [m.span() for m in respond._EMAIL.finditer(text)]
+    assert respond._url_spans(text) == [m.span() for m in respond._URL.finditer(text)]
+
+
+def test_what_the_email_and_url_patterns_need():
+    # the patterns these shortcuts were checked against: another pattern needs its own check
+    assert respond._EMAIL.pattern == r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+    assert respond._EMAIL.flags & re.IGNORECASE == 0
+    assert respond._URL.pattern == r"\b(?:https?://|www\.)[^\s<>\"']+" and respond._URL.flags & re.IGNORECASE
+    # every character IGNORECASE matches to "w" or "W" is one of them; "ſ", Kelvin etc. are the texts' concern
+    assert [chr(o) for o in range(0x110000) if re.fullmatch("w", chr(o), re.IGNORECASE)] == ["W", "w"]
+    assert respond._url_spans("Visit WWW.Shop.com") == [(6, 18)] and respond._email_spans("a@b.co") == [(0, 6)]
