@@ -2364,7 +2364,14 @@ def _decide_rows(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str,
     modes: dict[str, str] = {}
     wheres: dict[str, str] = {}
     tail0 = _tail0(state)  # the start of every row's reason tail
-    row_nr = not_run.per_row() if isinstance(not_run, _BlockRows) else None
+    row_tails = None
+    if isinstance(not_run, _BlockRows):
+        # the reason tail and the checks_not_run text of each distinct not-run list once (a block has a few; the
+        # rule ids are strs), each row's by its code (-1, no list: the last)
+        tails = [(tail0 + f" Checks that could not run: {', '.join(nr)}." if nr else tail0, "|".join(nr))
+                 for nr in not_run.lists]
+        tails.append((tail0, ""))
+        row_tails = [tails[c] for c in not_run.codes.tolist()]
     lints = state.lints  # _draft_lint's results in this triage, by _lint_key
     # created_at is read only by the removal drafts (respond's _fmt_date), which format its int64 as its Timestamp
     # rating, label and score as the loop reads them (None if _na else int/str/float), a column at a time
@@ -2490,17 +2497,18 @@ def _decide_rows(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str,
                 kind = "message" if mode == "message" else ("thank" if action == "thank" else "reply")
                 where = wheres[platform] if platform in wheres else wheres.setdefault(
                     platform, reply_where(platform, settings))
-        tail = tail0
-        if row_nr is not None:
-            nr = row_nr[j]
+        if row_tails is not None:
+            tail, nr_text = row_tails[j]
         else:
+            tail = tail0
             nr = not_run.get(key)
             if nr is None:
                 nr = not_run.get(rid, [])
-        if nr:
-            tail += f" Checks that could not run: {', '.join(nr)}."
+            if nr:
+                tail += f" Checks that could not run: {', '.join(nr)}."
+            nr_text = "|".join(nr)
         rows.append((action, reason, tail, draft, kind, where, lint, blocked, topic or "", rule_ids, clause,
-                     evidence, "|".join(nr), redo))
+                     evidence, nr_text, redo))
     return rows
 
 

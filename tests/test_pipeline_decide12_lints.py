@@ -90,7 +90,7 @@ def test_decide_block_with_and_without_the_memo(n: int, authors: list, existing:
     got = pipeline._decide_block(recs, state, quick=False)
     assert state.lints  # the loop used the memo
     want = pipeline._decide_block(recs, dataclasses.replace(state, lints=_Forgetful()), quick=False)
-    assert got == want
+    assert repr(got) == repr(want)  # repr: a NaN author in the redo rows is not == another NaN object
     # the parent's pass: the same columns with the memo (shared with the loop above) as without
     a = pipeline._assemble([got[: n // 2], got[n // 2:]], recs, state.settings, page, state.lints)
     b = pipeline._assemble([want[: n // 2], want[n // 2:]], recs, state.settings, page)
