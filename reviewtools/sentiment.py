@@ -1206,13 +1206,20 @@ class _Sentences(NamedTuple):
         ct = per_title[codes]
         cx = np.bincount(x_own, minlength=n)
         count = ct + cx
-        first = np.cumsum(count) - count  # where each review's sentences begin in src
         src = np.empty(int(count.sum()), dtype=np.int64)
-        rows = np.repeat(np.arange(n), ct)
-        k = np.arange(rows.size) - np.repeat(np.cumsum(ct) - ct, ct)
-        src[first[rows] + k] = n_text + (np.cumsum(per_title) - per_title)[codes[rows]] + k
-        k = np.arange(x_own.size) - (np.cumsum(cx) - cx)[x_own]
-        src[first[x_own] + ct[x_own] + k] = np.arange(x_own.size)
+        # review r's sentences begin in src at (title sentences before r) + (text sentences before r): its title's
+        # then its text's. Text sentence j (of review x_own[j], texts' sentences in review order) lands at j plus
+        # the title sentences up to and including its review's; title sentence k of review r at k's place among
+        # all title sentences plus the text sentences before r, and is pool sentence n_text + (the sentences of
+        # the titles before its title) + (its place in its title)
+        t_upto = np.cumsum(ct)
+        t_before = t_upto - ct
+        x_before = np.cumsum(cx) - cx
+        at = np.arange(int(t_upto[-1]) if n else 0)
+        src[at + np.repeat(x_before, ct)] = at + np.repeat(
+            n_text + (np.cumsum(per_title) - per_title)[codes] - t_before, ct)
+        at = np.arange(n_text)
+        src[at + t_upto[x_own]] = at
         return cls([*texts, *distinct], np.concatenate([x_own, t_own + n]).astype(np.int64, copy=False),
                    np.concatenate([x_a, t_a]).astype(np.int64, copy=False),
                    np.concatenate([x_b, t_b]).astype(np.int64, copy=False), src, count)
