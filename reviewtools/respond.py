@@ -712,13 +712,48 @@ def _detect_pii(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
             rx = re.compile(re.escape(value.strip()), _FLAGS)
             out.extend(_problem(rule, text, m.start(), m.end(), f"repeats the reviewer's {what}")
                        for m in rx.finditer(text))
+    digits: bool | None = None  # whether the text has a decimal digit (worked out when a pattern needs one)
     for pat in p.get("order_patterns", ()):
+        if _needs_digit(pat, _FLAGS):
+            if digits is None:
+                digits = _has_decimal_digit(text)
+            if not digits:
+                continue  # every match holds a decimal digit: none here
         for m in _rx(pat).finditer(text):
             if not any(q.start == m.start() for q in out):
                 out.append(_problem(rule, text, m.start(), m.end(), "contains an order number"))
-    for m in re.finditer(p["address_pattern"], text):
+    address = p["address_pattern"]
+    if _needs_digit(address, 0) and not (digits if digits is not None else _has_decimal_digit(text)):
+        return out
+    for m in re.finditer(address, text):
         out.append(_problem(rule, text, m.start(), m.end(), "contains a street address"))
     return out
+
+
+@lru_cache(maxsize=256)
+def _needs_digit(pattern: str, flags: int) -> bool:
+    r"""Whether every match of ``pattern`` (with ``flags``) holds a decimal digit (``\d``: Unicode category Nd, what
+    :func:`_has_decimal_digit` looks for): an item of the pattern's top-level sequence is ``\d``, or a repeat of it
+    at least once. Conservative: False for anything else (or a pattern that does not parse).
+
+    >>> _needs_digit(r"\b\d{3}-\d{7}\b", 2), _needs_digit(r"\d*x", 0), _needs_digit(r"(?:\d|x)", 0)
+    (True, False, False)
+    """
+    try:
+        from re import _constants as c  # type: ignore[attr-defined]
+        from re import _parser  # type: ignore[attr-defined]
+
+        items = list(_parser.parse(pattern, flags))
+    except Exception:
+        return False
+    digit = [(c.IN, [(c.CATEGORY, c.CATEGORY_DIGIT)])]
+    for op, av in items:
+        if op is c.IN and [(op, av)] == digit:
+            return True
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)) and av[0] >= 1 and \
+                list(av[2]) == digit:
+            return True
+    return False
 
 
 def _detect_length(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:

@@ -236,3 +236,59 @@ def test_what_the_email_and_url_patterns_need():
     # every character IGNORECASE matches to "w" or "W" is one of them; "ſ", Kelvin etc. are the texts' concern
     assert [chr(o) for o in range(0x110000) if re.fullmatch("w", chr(o), re.IGNORECASE)] == ["W", "w"]
     assert respond._url_spans("Visit WWW.Shop.com") == [(6, 18)] and respond._email_spans("a@b.co") == [(0, 6)]
+
+
+# Twelfth session: R-PII's order and address patterns skipped in a text without a decimal digit when every match of
+# theirs holds one (respond._needs_digit).
+
+_PIECES_RX = st.sampled_from([r"\d", r"\d{2}", r"\d*", r"\d?", r"\d+?", "x", r"(?:\d|x)", r"\b", r"\s+", "-",
+                              r"[0-9]", r"\D", r"(?=\d)", r"\d{0,2}"])
+
+
+@settings(deadline=None, max_examples=400)
+@given(st.lists(_PIECES_RX, min_size=1, max_size=5).map("".join),
+       st.text(st.sampled_from("x1٣- \n۵a"), max_size=12), st.sampled_from((0, re.IGNORECASE)))
+def test_needs_digit_means_every_match_holds_a_digit(pattern, text, flags):
+    if respond._needs_digit(pattern, flags):
+        assert all(re.search(r"\d", m.group()) for m in re.finditer(pattern, text, flags))
+    if not any(respond._has_decimal_digit(x) for x in [text]) and respond._needs_digit(pattern, flags):
+        assert re.search(pattern, text, flags) is None
+
+
+def _old_detect_pii(rule, text, ctx):  # 2a2dd3c
+    p = rule.params
+    out = []
+    if ctx.author:
+        tokens = respond._name_tokens(ctx.author)
+        if len(tokens) >= 2:
+            rx = re.compile(r"\b" + r"\s+".join(re.escape(t) for t in tokens[:2]) + r"\b", respond._FLAGS)
+            out.extend(respond._problem(rule, text, m.start(), m.end(), "repeats the reviewer's full name")
+                       for m in rx.finditer(text))
+    for value, what in ((ctx.order_id, "order number"), (ctx.address, "address")):
+        if value and value.strip():
+            rx = re.compile(re.escape(value.strip()), respond._FLAGS)
+            out.extend(respond._problem(rule, text, m.start(), m.end(), f"repeats the reviewer's {what}")
+                       for m in rx.finditer(text))
+    for pat in p.get("order_patterns", ()):
+        for m in respond._rx(pat).finditer(text):
+            if not any(q.start == m.start() for q in out):
+                out.append(respond._problem(rule, text, m.start(), m.end(), "contains an order number"))
+    for m in re.finditer(p["address_pattern"], text):
+        out.append(respond._problem(rule, text, m.start(), m.end(), "contains a street address"))
+    return out
+
+
+_PII_WORDS = st.lists(st.sampled_from(["123-4567890-1234567", "12 Baker Street", "٣٤ Elm Road", "Ann Lee", "9",
+                                       "Order", "no digits here", " ", ".", "\n", "12345 Long Lane", "١٢٣-٤٥٦٧٨٩٠-١٢٣٤٥٦٧",
+                                       "A-1", "Call"]), max_size=8).map(" ".join)
+
+
+@settings(deadline=None, max_examples=300)
+@given(_PII_WORDS, st.sampled_from([None, "Ann Lee", "bob"]), st.sampled_from([None, "123-4567890-1234567"]),
+       st.sampled_from([None, "12 Baker Street"]))
+def test_pii_equals_the_old_detector(text, author, order_id, address):
+    rule = next(r for r in _RULES if r.detector == "pii")
+    ctx = respond._ctx("amazon", author, order_id, address, (), None)
+    assert respond._detect_pii(rule, text, ctx) == _old_detect_pii(rule, text, ctx)
+    assert [respond._needs_digit(p, respond._FLAGS) for p in rule.params["order_patterns"]] == [True] * len(
+        rule.params["order_patterns"]) and respond._needs_digit(rule.params["address_pattern"], 0)
