@@ -303,7 +303,7 @@ def _scanned_patterns(rules: tuple[LintRule, ...]) -> list[str]:
     for rule in rules:
         p = rule.params
         out.extend(p.get("patterns", ()))
-        if rule.detector == "incentive":
+        if rule.detector == "incentive" and all(k in p for k in ("value_terms", "review_terms", "exchange_cues")):
             rxs = _incentive_rx(tuple(p["value_terms"]), tuple(p["review_terms"]), tuple(p["exchange_cues"]))
             if rxs[0].flags & re.IGNORECASE and rxs[1].flags & re.IGNORECASE:
                 out.extend((rxs[0].pattern, rxs[1].pattern))

@@ -292,3 +292,9 @@ def test_pii_equals_the_old_detector(text, author, order_id, address):
     assert respond._detect_pii(rule, text, ctx) == _old_detect_pii(rule, text, ctx)
     assert [respond._needs_digit(p, respond._FLAGS) for p in rule.params["order_patterns"]] == [True] * len(
         rule.params["order_patterns"]) and respond._needs_digit(rule.params["address_pattern"], 0)
+
+
+def test_scanner_of_rules_without_incentive_terms():
+    rules = tuple(dataclasses.replace(r, params={}) if r.detector == "incentive" else r for r in _RULES)
+    sc = respond._LiteralScanner(rules, respond._pattern_literals)  # the incentive rule's terms missing: not scanned
+    assert sc.known == {p for r in rules for p in r.params.get("patterns", ()) if respond._literal_rx(p) is not None}
