@@ -2340,7 +2340,7 @@ def _take_rows(frame: pd.DataFrame, keep: np.ndarray, joined: Sequence[str] = ()
                 mask = pa.array(keep) if mask is None else mask
                 later[col] = _filtered_later(s, mask, index, pool)
             else:
-                out[col] = pd.Series(s.array[keep], index=index, name=s.name, copy=False)
+                out[col] = pd.Series(s.array[keep], index=index, name=s.name, dtype=s.dtype, copy=False)
             del s
             _release_arrow_memory()
         for col, series in later.items():

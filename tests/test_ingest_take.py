@@ -94,3 +94,27 @@ def test_take_rows_joins_on_a_second_thread_to_the_same_frame(thread: bool, s: p
     for col in got.columns:
         assert got[col].tolist() == want[col].tolist() and got[col].dtype == want[col].dtype
     assert got.index.equals(want.index)
+
+
+@pytest.mark.parametrize("thread", [True, False])
+def test_take_rows_keeps_the_dtype_of_columns_that_are_not_arrow(thread: bool) -> None:
+    """A column that is not Arrow-backed (object strings, a categorical, nullable integers, datetimes) keeps its dtype
+    through ``_take_rows``: pandas 3 would infer ``str`` for an object array handed to ``pd.Series`` without one."""
+    n = 7
+    frame = pd.DataFrame({
+        "obj": pd.Series(["a", None, "c", "d", "e", "f", "g"], dtype=object),
+        "cat": pd.Categorical(list("xyxyxyx")),
+        "num": pd.array([1, None, 3, 4, 5, 6, 7], dtype="Int64"),
+        "when": pd.date_range("2026-01-01", periods=n, freq="D", tz="UTC"),
+        "text": pd.Series(list("abcdefg"), dtype=pd.ArrowDtype(pa.large_string())),
+    })
+    keep = np.array([True, False, True, True, False, True, False])
+    want = frame[keep]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ingest, "TAKE_THREAD", thread)
+        got = ingest._take_rows(frame.copy(), keep, joined=("text",))
+    assert list(got.columns) == list(want.columns)
+    for col in got.columns:
+        assert got[col].dtype == want[col].dtype, col
+        assert got[col].tolist() == want[col].tolist(), col
+    assert got.index.equals(want.index)
