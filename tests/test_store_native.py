@@ -9,6 +9,7 @@ byte, as one without it.
 from __future__ import annotations
 
 import csv
+import os
 import sqlite3
 from pathlib import Path
 
@@ -23,7 +24,9 @@ from reviewtools import incremental
 from reviewtools.incremental import _block_cuts_numpy, _split_numpy, block_cuts, record_hashes, split_csv
 from reviewtools.store import ReviewStore
 
-native = pytest.mark.skipif(incremental._core is None, reason="reviewtools._storecore is not built here")
+native = pytest.mark.skipif(
+    incremental._core is None or os.environ.get(incremental._PURE_PYTHON_ENV, "") not in ("", "0"),
+    reason="reviewtools._storecore is not built here, or REVIEWTOOLS_PURE_PYTHON turns it off")
 
 #: Pieces of adversarial CSV: quotes opening, closing and doubled, quote runs of every parity, CR/LF/lone CR,
 #: blank and whitespace-only lines, delimiters, a BOM in the middle, and longer runs of plain bytes so that quotes
