@@ -1330,14 +1330,15 @@ def display_name(author: object, platform: str, settings: ReplySettings | None =
         return None
     if author is None or (not isinstance(author, str)) or not author.strip():
         return None
-    generic, titles = _name_sets()
     if author.isalnum():  # one word, no quote, bracket, "@", "/" or dot: the name is the author as it is
         if len(author) > MAX_NAME_CHARS or (_THREE_DIGITS(author) is not None if author.isascii() else
                                             sum(map(str.isdigit, author)) > 2) or not any(map(str.isalpha, author)):
-            return None
+            return None  # (a handle such as "A3A02E6557BCEA", most authors of the big corpora: no name sets needed)
+        generic, titles = _name_sets()
         if author.casefold() in generic or author.casefold().rstrip(".") in titles:
             return None
         return author.capitalize() if author.isalpha() and author.islower() else author
+    generic, titles = _name_sets()
     raw = _NAME_SPLIT.split(author, maxsplit=1)[0].strip()
     if not raw or raw.casefold() in generic:
         return None
@@ -1511,7 +1512,14 @@ class _DraftContext:
         if plan is not None:  # _pick's choices: the stable hash of the key, a unit separator and the slot
             head = (key + "\x1f").encode()
             sha, first = _sha256, _FIRST_U64  # first: int.from_bytes(digest[:8], "big"), as one C call
-            chosen = tuple([opts[first(sha(head + slot).digest())[0] % len(opts)] for opts, slot in plan])
+            if len(plan) == 4:  # greeting, closing, next step, one opening (most entries): the same picks unrolled
+                (o0, s0), (o1, s1), (o2, s2), (o3, s3) = plan
+                chosen = (o0[first(sha(head + s0).digest())[0] % len(o0)],
+                          o1[first(sha(head + s1).digest())[0] % len(o1)],
+                          o2[first(sha(head + s2).digest())[0] % len(o2)],
+                          o3[first(sha(head + s3).digest())[0] % len(o3)])
+            else:
+                chosen = tuple([opts[first(sha(head + slot).digest())[0] % len(opts)] for opts, slot in plan])
             memo = self.texts
             if memo is None:
                 return self._compose(key, chosen[0], chosen[1], chosen[2], list(chosen[3:]))[0]
@@ -1779,6 +1787,11 @@ def _norms_box(settings: ReplySettings, platform: str, kind: str, topic: str | N
 
 _new_object: Final = object.__new__
 _set_attribute: Final = object.__setattr__
+#: :data:`REPLY_KINDS` and :data:`TOPICS` as sets (:func:`_draft_context`'s checks of a str kind or topic).
+_REPLY_KIND_SET: Final[frozenset[str]] = frozenset(REPLY_KINDS)
+_TOPIC_SET: Final[frozenset[str]] = frozenset(TOPICS)
+#: What :attr:`_DraftMemo.names` gives for an author not looked up yet (a display name is a str or None).
+_NO_NAME: Final = object()
 
 
 def _draft_context(
@@ -1788,17 +1801,22 @@ def _draft_context(
     """The variant-independent part of :func:`draft_reply` (argument checks, name, product, quote, templates).
     With ``memo`` (made for the same ``settings``) the parts other reviews already had are reused."""
     settings = settings or ReplySettings()
-    if kind not in REPLY_KINDS:
+    # a str kind or topic in the sets is in the tuples (the sets hold the tuples' strings); anything else is asked
+    # of the tuples as before
+    if not (type(kind) is str and kind in _REPLY_KIND_SET) and kind not in REPLY_KINDS:
         raise TemplateError(f"kind {kind!r} is not one of {REPLY_KINDS}")
-    if topic is not None and topic not in TOPICS:
+    if topic is not None and not (type(topic) is str and topic in _TOPIC_SET) and topic not in TOPICS:
         raise TemplateError(f"topic {topic!r} is not one of the {len(TOPICS)} complaint topics")
-    platform = str(review.get("platform") or "other")
-    author, title = review.get("author"), review.get("product_title")
+    get = review.get
+    platform = str(get("platform") or "other")
+    author, title = get("author"), get("product_title")
     if memo is not None and memo.settings is settings and (author is None or type(author) is str) and (
             title is None or type(title) is str) and (problem is None or type(problem) is str):
+        names = memo.names
         nkey = (author, platform)
-        name = memo.names[nkey] if nkey in memo.names else memo.names.setdefault(
-            nkey, display_name(author, platform, settings))
+        name = names.get(nkey, _NO_NAME)
+        if name is _NO_NAME:
+            name = names[nkey] = display_name(author, platform, settings)
         pkey = (platform, name, title, kind, topic, problem)
         part = memo.parts.get(pkey)
         if part is None:
@@ -1823,7 +1841,7 @@ def _draft_context(
                 _SHARED_ENTRIES[skey] = (settings, dict(settings.channels), shared_fields, box)
         # the entry's context with this review's id: its fields set as the dataclass's __init__ sets them
         fields = part[0].copy()
-        fields["review_id"] = str(review.get("review_id") or "")
+        fields["review_id"] = str(get("review_id") or "")
         ctx = _new_object(_DraftContext)
         _set_attribute(ctx, "__dict__", fields)
         return ctx
