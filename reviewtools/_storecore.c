@@ -17,7 +17,7 @@
  * It returns None too when the arguments are not what it expects, so the numpy path runs instead.
  *
  * record_after, count_byte, rows_with_bytes, strip_need, patched_take, string_hashes and repeated serve
- * reviewtools.ingest (see each below).
+ * reviewtools.ingest (see each below); spaced serves reviewtools.pipeline.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -716,6 +716,100 @@ done:
     return out;
 }
 
+/* spaced(text) -> " ".join(text.split()) for a str (reviewtools.pipeline's single spacing of hit evidence, one
+   call per decided hit): the very object when it is so already (no whitespace but single spaces between other
+   characters), an ASCII text built here in one pass, any other text by str.split and str.join themselves
+   (PyUnicode_Split, PyUnicode_Join). Whitespace is what str.split() splits on (Py_UNICODE_ISSPACE). None for an
+   argument that is not a str (the caller's own path then). */
+static PyObject *py_spaced(PyObject *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) Py_RETURN_NONE;
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0) return NULL;
+#endif
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    /* already single spaced? (a space may not start or end it, nor follow a space; no other whitespace) */
+    int prev_space = 1; /* a space first is a change */
+    Py_ssize_t i = 0;
+    if (PyUnicode_IS_ASCII(text)) {
+        const unsigned char *s = (const unsigned char *)data;
+#ifdef HAVE_SSE2
+        /* 16 bytes at a time while every byte below '!' is a space and no space follows a space (or starts) */
+        const __m128i bang = _mm_set1_epi8('!'), space = _mm_set1_epi8(' ');
+        unsigned carry = 1;
+        for (; i + 16 <= n; i += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(s + i)); /* ASCII: signed compares are right */
+            unsigned low = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(v, bang));
+            unsigned sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, space));
+            if (low != sp || (sp & ((sp << 1) | carry))) break; /* the bytes below look at this block again */
+            carry = sp >> 15;
+        }
+        prev_space = i ? (int)carry : 1;
+#endif
+        for (; i < n; i++) {
+            unsigned char c = s[i];
+            if (c > ' ') { prev_space = 0; continue; }
+            if (c == ' ' && !prev_space) { prev_space = 1; continue; }
+            if (!Py_UNICODE_ISSPACE(c)) { prev_space = 0; continue; }
+            break; /* a space after a space (or first), or other whitespace */
+        }
+        if (i == n && !(n && prev_space)) {
+        Py_INCREF(text);
+        return text;
+    }
+        /* the words of s, one space between them */
+        Py_ssize_t len = 0, words = 0;
+        int in_word = 0;
+        for (Py_ssize_t k = 0; k < n; k++) {
+            if (Py_UNICODE_ISSPACE(s[k])) { in_word = 0; continue; }
+            if (!in_word) { words++; in_word = 1; }
+            len++;
+        }
+        if (words > 1) len += words - 1;
+        PyObject *out = PyUnicode_New(len, 127);
+        if (out == NULL) return NULL;
+        unsigned char *o = PyUnicode_1BYTE_DATA(out);
+        Py_ssize_t at = 0;
+        in_word = 0;
+        for (Py_ssize_t k = 0; k < n; k++) {
+            unsigned char c = s[k];
+            if (Py_UNICODE_ISSPACE(c)) { in_word = 0; continue; }
+            if (!in_word) {
+                if (at) o[at++] = ' ';
+                in_word = 1;
+            }
+            o[at++] = c;
+        }
+        return out;
+    }
+    for (; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c == ' ') {
+            if (prev_space) break;
+            prev_space = 1;
+            continue;
+        }
+        if (Py_UNICODE_ISSPACE(c)) break;
+        prev_space = 0;
+    }
+    if (i == n && !(n && prev_space)) {
+        Py_INCREF(text);
+        return text;
+    }
+    PyObject *words = PyUnicode_Split(text, NULL, -1);
+    if (words == NULL) return NULL;
+    PyObject *sep = PyUnicode_FromStringAndSize(" ", 1);
+    if (sep == NULL) {
+        Py_DECREF(words);
+        return NULL;
+    }
+    PyObject *out = PyUnicode_Join(sep, words);
+    Py_DECREF(sep);
+    Py_DECREF(words);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"count_byte", py_count_byte, METH_VARARGS,
      "count_byte(buffer, byte) -> how many bytes of buffer equal byte (see reviewtools.ingest)"},
@@ -738,6 +832,9 @@ static PyMethodDef methods[] = {
     {"record_after", py_record_after, METH_VARARGS,
      "record_after(buffer, sep, quoted, start, target) -> one past the line feed ending the first record that ends "
      "at or after target, or -1 (see reviewtools.ingest)"},
+    {"spaced", py_spaced, METH_O,
+     "spaced(text) -> ' '.join(text.split()) of a str (the same object when it is so already), None for anything "
+     "else (see reviewtools.pipeline)"},
     {"split", py_split, METH_VARARGS,
      "split(buffer, sep, quoted, start, block_records) -> (header_start, header_end, starts, ends, cuts) or None (see incremental.py)"},
     {NULL, NULL, 0, NULL},

@@ -886,21 +886,36 @@ def _spaced(text: str) -> str:
     return " ".join(text.split())
 
 
-def _quote(s: object, limit: int = 80) -> str:
-    t = _spaced(str(s))
+def _native_spaced() -> Callable[[str], str] | None:
+    """``reviewtools._storecore.spaced`` (:func:`_spaced` of a str in C: the ASCII ones spaced in one pass, the
+    others by ``str.split`` and ``str.join`` themselves) when it is built and not disabled by
+    ``REVIEWTOOLS_PURE_PYTHON`` (read at each call), else None."""
+    if os.environ.get("REVIEWTOOLS_PURE_PYTHON", "") not in ("", "0"):
+        return None
+    try:
+        from . import _storecore
+    except ImportError:  # pragma: no cover - not compiled here
+        return None
+    return getattr(_storecore, "spaced", None)
+
+
+def _quote(s: object, limit: int = 80, spaced: Callable[[str], str] = _spaced) -> str:
+    t = spaced(str(s))
     return f"“{t if len(t) <= limit else t[: limit - 1] + '…'}”"
 
 
-def _hit_phrase(g: Sequence[dict[str, Any]]) -> str:
-    """Each rule once (its first hit): ``RULE (clause) on “evidence”``, joined by ``; ``."""
+def _hit_phrase(g: Sequence[dict[str, Any]], spaced: Callable[[str], str] = _spaced) -> str:
+    """Each rule once (its first hit): ``RULE (clause) on “evidence”``, joined by ``; ``. ``spaced``: :func:`_spaced`
+    or what :func:`_native_spaced` gives (the same strings)."""
     parts, seen = [], set()
     for rec in g:
         if rec["rule_id"] in seen:
             continue
         seen.add(rec["rule_id"])
         clause = rec.get("clause")
-        parts.append(f"{rec['rule_id']} ({clause}) on {_quote(rec['evidence'])}" if isinstance(clause, str) and clause
-                     else f"{rec['rule_id']} on {_quote(rec['evidence'])}")
+        parts.append(f"{rec['rule_id']} ({clause}) on {_quote(rec['evidence'], spaced=spaced)}"
+                     if isinstance(clause, str) and clause else
+                     f"{rec['rule_id']} on {_quote(rec['evidence'], spaced=spaced)}")
     return "; ".join(parts)
 
 
@@ -2373,6 +2388,7 @@ def _decide_rows(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str,
         tails.append((tail0, ""))
         row_tails = [tails[c] for c in not_run.codes.tolist()]
     lints = state.lints  # _draft_lint's results in this triage, by _lint_key
+    spaced = _native_spaced() or _spaced  # the evidence's single spacing (the same strings either way)
     # created_at is read only by the removal drafts (respond's _fmt_date), which format its int64 as its Timestamp
     # rating, label and score as the loop reads them (None if _na else int/str/float), a column at a time
     n_rows = len(recs)
@@ -2407,19 +2423,19 @@ def _decide_rows(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str,
             c = h["clause"] if "clause" in h else None
             clause = "" if _na(c) else str(c)
             e = h["evidence"]
-            evidence = "" if _na(e) else _spaced(str(e))
+            evidence = "" if _na(e) else spaced(str(e))
             # _is_strong(g) and _hit_phrase(g) of the one hit, its evidence spaced once (the column's text)
             strong = isinstance(h.get("strength"), str) and h["strength"] == "strong"
-            q = evidence if type(e) is str else _spaced(str(e))
+            q = evidence if type(e) is str else spaced(str(e))
             q = f"“{q if len(q) <= 80 else q[:79] + '…'}”"
             phrase = f"{h['rule_id']} ({c}) on {q}" if isinstance(c, str) and c else f"{h['rule_id']} on {q}"
         elif g is not None:
             rule_ids = "|".join(dict.fromkeys(str(h["rule_id"]) for h in g))
             # _na(v) is pd.isna(v) for the scalars records hold, without pandas for str
             clause = " | ".join(dict.fromkeys(str(h["clause"]) for h in g if "clause" in h and not _na(h["clause"])))
-            evidence = " | ".join(dict.fromkeys(_spaced(str(h["evidence"])) for h in g if not _na(h["evidence"])))
+            evidence = " | ".join(dict.fromkeys(spaced(str(h["evidence"])) for h in g if not _na(h["evidence"])))
             strong = _is_strong(g)
-            phrase = _hit_phrase(g)
+            phrase = _hit_phrase(g, spaced)
         if strong:
             action = "removal_request"
             reason = f"Strong removal-basis guideline hit: {phrase}."
@@ -2439,7 +2455,7 @@ def _decide_rows(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str,
                 sent_txt = f"sentiment not scored because the text is in {lang} (VADER is English only)"
                 label = None
             stars = f"{rating}★" if rating is not None else "unrated"
-            topic_txt = f"; complaint topic {topic} ({_quote(problem)})" if topic else ""
+            topic_txt = f"; complaint topic {topic} ({_quote(problem, spaced=spaced)})" if topic else ""
             negative = label == "negative"
             if rating is not None and rating <= 2:
                 action, rkind = "public_reply", "negative"
