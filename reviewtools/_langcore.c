@@ -280,7 +280,20 @@ done:
  * is no longer than max_chars (the head is all of it), else 1; state 0 and zero counts for any other text.
  * The head is copied into a zero-padded buffer and classified 16 bytes at a time (SSE2, baseline on x86_64;
  * a byte loop elsewhere) into 64-bit masks of word characters and letters: letters and tokens are popcounts,
- * and each token's start and length come from the masks, so there is no branch per character. */
+ * and each token's start and length come from the masks, so there is no branch per character.
+ *
+ * head_counts_mapped(texts, keys, longest, max_chars, cmap, tokens, words, letters, state): the same, and a str of
+ * one or two bytes per character that is not ASCII is counted too, through cmap (uint8 per BMP code point, filled
+ * by reviewtools.sentiment._map_head_chars): a character above ASCII is the byte HC_MAPPED | HC_WORD (its lower
+ * case is one character matching [^\W_], the tokens of rules._plainly_english) | HC_LETTER (it matches
+ * [^\W\d_], rules._LETTER) in the head's buffer, so such a character joins a token (a token with it is never a
+ * key: the keys are ASCII) and counts as a letter as the regexes on head.lower() and on the head say. That
+ * holds character by character because the map holds only characters whose lower case is one character above
+ * ASCII (str.lower() of the head is then the lower case of each character, but for the final sigma of U+03A3,
+ * whose two lower cases are both letters). Such a text gets state 3, whether or not its head is all of it
+ * (the caller sends it on as before when its head has too few letters). Any other character is HC_NEVER and its
+ * text gets state 0 (left to the caller), as a four-byte str does; a character not yet mapped (HC_UNKNOWN) gives
+ * state -1: the caller maps the text's characters and counts it again. */
 
 #define HC_MAXW 8
 static inline int
@@ -343,19 +356,27 @@ hc_masks(const unsigned char *buf, Py_ssize_t nm, uint64_t *wm, uint64_t *lm)
     }
 }
 
+/* Bytes of head_counts_mapped's character map (uint8 per BMP code point, read above ASCII only). */
+enum { HC_UNKNOWN = 0, HC_NEVER = 1, HC_MAPPED = 0x80, HC_WORD = 1, HC_LETTER = 2 };
+
 static PyObject *
-head_counts(PyObject *Py_UNUSED(module), PyObject *args)
+hc_run(PyObject *args, int mapped)
 {
     PyObject *texts;
-    Py_buffer bk, bt, bw, bl, bs;
+    Py_buffer bk, bt, bw, bl, bs, bc = {0};
     int longest;
     Py_ssize_t max_chars;
-    if (!PyArg_ParseTuple(args, "Oy*inw*w*w*w*", &texts, &bk, &longest, &max_chars, &bt, &bw, &bl, &bs)) return NULL;
+    if (mapped ? !PyArg_ParseTuple(args, "Oy*iny*w*w*w*w*", &texts, &bk, &longest, &max_chars, &bc, &bt, &bw, &bl,
+                                   &bs)
+               : !PyArg_ParseTuple(args, "Oy*inw*w*w*w*", &texts, &bk, &longest, &max_chars, &bt, &bw, &bl, &bs))
+        return NULL;
     PyObject *seq = PySequence_Fast(texts, "texts must be a sequence of str");
     PyObject *res = NULL;
     uint64_t *set = NULL, *wm = NULL, *lm = NULL;
     unsigned char *buf = NULL;
+    const unsigned char *cmap = mapped ? (const unsigned char *)bc.buf : NULL;
     if (!seq) goto done;
+    if (mapped && check_buffer(&bc, 65536, 1, "cmap") < 0) goto done;
     Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
     PyObject **items = PySequence_Fast_ITEMS(seq);
     Py_ssize_t nk = bk.len / (Py_ssize_t)sizeof(uint64_t);
@@ -420,20 +441,61 @@ head_counts(PyObject *Py_UNUSED(module), PyObject *args)
 #if PY_VERSION_HEX < 0x030C0000
         if (PyUnicode_READY(h) < 0) goto done;
 #endif
-        if (!PyUnicode_IS_ASCII(h)) continue;
-        const unsigned char *c = (const unsigned char *)PyUnicode_DATA(h);
-        Py_ssize_t lo = 0, hi = PyUnicode_GET_LENGTH(h);
-        while (lo < hi && Py_UNICODE_ISSPACE(c[lo])) lo++;
-        while (hi > lo && Py_UNICODE_ISSPACE(c[hi - 1])) hi--;
-        state[i] = hi - lo <= max_chars ? 2 : 1;
-        if (hi - lo > max_chars) hi = lo + max_chars;
-        Py_ssize_t len = hi - lo;
-        memcpy(buf, c + lo, (size_t)len);
+        int wide = !PyUnicode_IS_ASCII(h);
+        Py_ssize_t len;
+        int8_t st;
+        if (!wide) {
+            const unsigned char *c = (const unsigned char *)PyUnicode_DATA(h);
+            Py_ssize_t lo = 0, hi = PyUnicode_GET_LENGTH(h);
+            while (lo < hi && Py_UNICODE_ISSPACE(c[lo])) lo++;
+            while (hi > lo && Py_UNICODE_ISSPACE(c[hi - 1])) hi--;
+            st = hi - lo <= max_chars ? 2 : 1;
+            if (hi - lo > max_chars) hi = lo + max_chars;
+            len = hi - lo;
+            memcpy(buf, c + lo, (size_t)len);
+        } else {
+            /* a one- or two-byte str (head_counts_mapped only): its head's characters as bytes, ASCII ones as
+             * themselves, the others as their map byte (HC_MAPPED | word and letter bits) */
+            int kind = PyUnicode_KIND(h);
+            if (!cmap || kind == PyUnicode_4BYTE_KIND) continue;
+            const void *d = PyUnicode_DATA(h);
+            Py_ssize_t lo = 0, hi = PyUnicode_GET_LENGTH(h);
+            while (lo < hi && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, d, lo))) lo++;
+            while (hi > lo && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, d, hi - 1))) hi--;
+            st = 3;
+            if (hi - lo > max_chars) hi = lo + max_chars;
+            len = hi - lo;
+            int unknown = 0, never = 0;
+            for (Py_ssize_t j = 0; j < len; j++) {
+                Py_UCS4 ch = PyUnicode_READ(kind, d, lo + j);
+                unsigned char b = ch < 128 ? (unsigned char)ch : cmap[ch];
+                if (ch >= 128 && (b & 0xFC) != HC_MAPPED) {
+                    unknown |= b == HC_UNKNOWN;
+                    never |= b != HC_UNKNOWN;
+                }
+                buf[j] = b;
+            }
+            if (never || unknown) {
+                state[i] = never ? 0 : -1; /* -1: map its characters and ask again */
+                if (dirty < len) dirty = len;
+                continue;
+            }
+        }
+        state[i] = st;
         if (dirty > len) memset(buf + len, 0, (size_t)(dirty - len));
         dirty = len;
         Py_ssize_t nm = len / 64 + 1;
         hc_masks(buf, nm, wm, lm);
         wm[nm] = 0;
+        if (wide) { /* the mapped bytes (>= 0x80, outside every ASCII range of hc_masks): their own bits */
+            for (Py_ssize_t j = 0; j < len; j++) {
+                unsigned char b = buf[j];
+                if (b & 0x80) {
+                    wm[j >> 6] |= (uint64_t)(b & HC_WORD) << (j & 63);
+                    lm[j >> 6] |= (uint64_t)((b & HC_LETTER) >> 1) << (j & 63);
+                }
+            }
+        }
         int64_t nt = 0, nw = 0, nl = 0;
         uint64_t carry = 0; /* bit 0: the byte before this mask's first one is a word character */
         for (Py_ssize_t q = 0; q < nm; q++) {
@@ -484,7 +546,20 @@ done:
     PyBuffer_Release(&bw);
     PyBuffer_Release(&bl);
     PyBuffer_Release(&bs);
+    if (mapped) PyBuffer_Release(&bc);
     return res;
+}
+
+static PyObject *
+head_counts(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    return hc_run(args, 0);
+}
+
+static PyObject *
+head_counts_mapped(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    return hc_run(args, 1);
 }
 
 /* ---------------------------------------------------------------------------------- sentence words */
@@ -1461,6 +1536,12 @@ static PyMethodDef methods[] = {
      "head_counts(texts, keys, longest, max_chars, tokens, words, letters, state) -> None: for each ASCII str, "
      "the token, function-word and letter counts of its head text.strip()[:max_chars] and state 2 (the head is "
      "the whole stripped text) or 1; state 0 and zero counts for other texts (as _vadercore.ascii_head_counts)."},
+    {"head_counts_mapped", head_counts_mapped, METH_VARARGS,
+     "head_counts_mapped(texts, keys, longest, max_chars, cmap, tokens, words, letters, state) -> None: "
+     "head_counts, and the same counts for a one- or two-byte str whose characters above ASCII are all mapped by "
+     "cmap (uint8 per BMP code point: 0x80 | 1 when its lower case is a word character of [^\\W_], | 2 when it "
+     "is a letter of [^\\W\\d_]), with state 3; state -1 when one of its head's characters is not mapped yet "
+     "(0), state 0 when one is never (1)."},
     {"span_word_counts", span_word_counts, METH_VARARGS,
      "span_word_counts(texts, owner, start, end, out) -> None: len(texts[owner[k]][start[k]:end[k]].split()) "
      "into out (int64), one-byte strs by SSE2 whitespace masks."},

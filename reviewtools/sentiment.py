@@ -45,7 +45,9 @@ import numpy as np
 import pandas as pd
 from .errors import SchemaError
 from .rules import (
+    _ANCHOR_TOKEN,
     _ENGLISH_ONLY_WORDS,
+    _LETTER,
     ENGLISH_FAST_MIN_SHARE,
     ENGLISH_FAST_MIN_WORDS,
     LANGUAGE_MAX_CHARS,
@@ -845,9 +847,12 @@ def _languages(texts: list[str]) -> _Languages:
     of them English-only words and at least ENGLISH_FAST_MIN_SHARE of all) is English; one whose whole
     stripped text is that head and has fewer letters is too short; both counted exactly as ``detect_language``
     counts them, by the native core in one pass over the texts (:func:`_head_counts`: strip, head and counts,
-    no string per text) or, without it, per block of stripped heads (:func:`_plain_english_ascii`).
+    no string per text) or, without it, per block of stripped heads (:func:`_plain_english_ascii`). With
+    ``_langcore.head_counts_mapped`` the native pass counts a text of one or two bytes per character too, its
+    characters above ASCII read through :func:`_head_map` (:func:`_count_heads_mapped`): English, or known to need
+    the identifier, the same way (one with too few letters in its head goes on to rules, as before).
     Every other text goes to ``rules.detect_languages_brief`` (what ``detect_languages`` tells, texts that need
-    the identifier classified together), with the head of each ASCII text the counts show to need the identifier
+    the identifier classified together), with the head of each counted text the counts show to need the identifier
     (enough letters, not plainly English), so rules neither strips it again nor repeats the function-word test.
     """
     n = len(texts)
@@ -858,12 +863,18 @@ def _languages(texts: list[str]) -> _Languages:
     keys, longest = _packed_english_words()
     head_counts = _head_counts() if longest <= 8 else None
     native = head_counts is not None
-    state = np.zeros(n, dtype=np.int8)  # 0 not ASCII, 1 ASCII, 2 ASCII and the head is the whole text
+    # 0 not counted, 1 ASCII, 2 ASCII and the head is the whole text, 3 counted through _head_map (not ASCII:
+    # with too few letters in its head it goes on to rules as before, which keeps the identifier's memo as it was)
+    state = np.zeros(n, dtype=np.int8)
     if head_counts is not None:
         # one C pass over the texts themselves: strip, head, and the counts of _plain_english_ascii
         tokens, words, letters = (np.empty(n, dtype=np.int64) for _ in range(3))
-        head_counts(texts, np.ascontiguousarray(keys, dtype=np.uint64), longest, LANGUAGE_MAX_CHARS,
-                    tokens, words, letters, state)
+        packed = np.ascontiguousarray(keys, dtype=np.uint64)
+        mapped = _head_counts_mapped()
+        if mapped is None:
+            head_counts(texts, packed, longest, LANGUAGE_MAX_CHARS, tokens, words, letters, state)
+        else:
+            _count_heads_mapped(mapped, texts, packed, longest, tokens, words, letters, state)
         plain = (words >= ENGLISH_FAST_MIN_WORDS) & (words >= ENGLISH_FAST_MIN_SHARE * tokens)
         english = (state > 0) & (letters >= LANGUAGE_MIN_CHARS) & plain
         decided = english | ((state == 2) & (letters < LANGUAGE_MIN_CHARS))
@@ -885,8 +896,11 @@ def _languages(texts: list[str]) -> _Languages:
     # a text whose stripped length is under LANGUAGE_MIN_CHARS has fewer letters: too short to tell (language None,
     # as detect_language says; it never reaches the identifier or its memo), so rules need not test it
     # (an undecided ASCII text the native pass counted is longer than its head or has LANGUAGE_MIN_CHARS letters
-    # in it, so it needs no strip here while the head is at least that long)
+    # in it, so it needs no strip here while the head is at least that long; a mapped one (state 3) only when its
+    # head has that many letters)
     counted = state if LANGUAGE_MAX_CHARS >= LANGUAGE_MIN_CHARS else np.zeros(n, dtype=np.int8)
+    if native:
+        counted = np.where((counted == 3) & (letters < LANGUAGE_MIN_CHARS), 0, counted)
     rest = [i for i, st in zip(np.flatnonzero(~decided).tolist(), counted[~decided].tolist(), strict=True)
             if st or len(texts[i].strip()) >= LANGUAGE_MIN_CHARS]
     rest_texts = [texts[i] for i in rest]
@@ -902,6 +916,69 @@ def _languages(texts: list[str]) -> _Languages:
         foreign[rest[j]] = True
         guesses[rest[j]] = g
     return _Languages(language, foreign, guesses)
+
+
+def _head_counts_mapped() -> Any:
+    """``reviewtools._langcore.head_counts_mapped`` (``head_counts`` that also counts texts of one or two bytes
+    per character through :func:`_head_map`), or None (not built, an older build, or ``REVIEWTOOLS_PURE_PYTHON``)."""
+    lang = _lang_core()
+    return getattr(lang, "head_counts_mapped", None) if lang is not None else None
+
+
+#: :func:`_head_map`'s bytes: a character not seen yet, one whose texts are left to ``rules``, and a mapped one
+#: (with ``_HEAD_WORD`` when its lower case is a token character of ``rules._plainly_english`` and
+#: ``_HEAD_LETTER`` when it is a letter of ``rules._LETTER``), as ``_langcore.head_counts_mapped`` reads them.
+_HEAD_UNKNOWN: Final[int] = 0
+_HEAD_NEVER: Final[int] = 1
+_HEAD_MAPPED: Final[int] = 0x80
+_HEAD_WORD: Final[int] = 1
+_HEAD_LETTER: Final[int] = 2
+
+
+@functools.lru_cache(maxsize=1)
+def _head_map() -> np.ndarray:
+    """The process's map of BMP characters for ``head_counts_mapped`` (uint8 per code point, read above ASCII
+    only), empty until :func:`_map_head_chars` fills it as characters are seen."""
+    return np.zeros(65536, dtype=np.uint8)
+
+
+def _map_head_chars(hmap: np.ndarray, chars: Iterable[str]) -> None:
+    """Give each new non-ASCII BMP character of ``chars`` its byte in ``hmap``: ``_HEAD_MAPPED`` with its bits
+    when its lower case is one character above ASCII (so ``head.lower()`` is the lower case of each character
+    and its tokens, ``[^\\W_]+``, are the runs of those whose lower case is a word character; the capital sigma,
+    whose lower case depends on what follows it, has two, both letters), else ``_HEAD_NEVER`` (a lower case of
+    two characters, as U+0130's, or an ASCII one, as the Kelvin sign's: its texts are left to ``rules``)."""
+    for ch in chars:
+        c = ord(ch)
+        if c < 128 or c > 0xFFFF or hmap[c] != _HEAD_UNKNOWN:
+            continue
+        low = ch.lower()
+        if len(low) != 1 or low.isascii():
+            hmap[c] = _HEAD_NEVER
+            continue
+        hmap[c] = (_HEAD_MAPPED | (_HEAD_WORD if _ANCHOR_TOKEN.fullmatch(low) else 0)
+                   | (_HEAD_LETTER if _LETTER.fullmatch(ch) else 0))
+
+
+def _count_heads_mapped(mapped: Any, texts: list[str], keys: np.ndarray, longest: int, tokens: np.ndarray,
+                        words: np.ndarray, letters: np.ndarray, state: np.ndarray) -> None:
+    """``head_counts_mapped`` over ``texts`` with the process's :func:`_head_map`; the texts with a character
+    not yet mapped (state -1) have their characters mapped and are counted again (state 3). State 0 is left for
+    a text the map cannot count (a four-byte str, a character that is never mapped) and for anything not a str."""
+    hmap = _head_map()
+    mapped(texts, keys, longest, LANGUAGE_MAX_CHARS, hmap, tokens, words, letters, state)
+    again = np.flatnonzero(state < 0)
+    if not again.size:
+        return
+    redo = [texts[i] for i in again.tolist()]
+    _map_head_chars(hmap, set().union(*redo))
+    m = len(redo)
+    out = [np.empty(m, dtype=np.int64) for _ in range(3)]
+    st = np.zeros(m, dtype=np.int8)
+    mapped(redo, keys, longest, LANGUAGE_MAX_CHARS, hmap, *out, st)
+    st[st < 0] = 0  # every character of these is mapped now: never (a safeguard)
+    tokens[again], words[again], letters[again] = out
+    state[again] = st
 
 
 def _head_counts() -> Any:

@@ -1,0 +1,172 @@
+"""``_langcore.head_counts_mapped``: the language pre-pass of ``sentiment._languages`` on texts that are not all ASCII.
+
+A text of one or two bytes per character is counted natively, its characters above ASCII read through the
+process's map (``sentiment._head_map``: word character of its lower case, letter), instead of going to
+``rules.detect_languages_brief`` for a strip, a lower-cased regex tokenisation and a letter count per text. The
+counts must be what those regexes give on ``head.lower()`` and the head, texts the map cannot count (a lower case
+of two characters or an ASCII one, four-byte strs, not a str) are left (state 0), and ``_languages`` must decide
+exactly as before: the same languages, foreign flags, guesses and identifier memo as without the mapped pass and as
+``rules.detect_languages``.
+"""
+
+from __future__ import annotations
+
+import unittest.mock
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reviewtools import rules as R
+from reviewtools import sentiment
+from reviewtools.rules import _lang_core
+
+LANG = _lang_core()
+needs_mapped = pytest.mark.skipif(LANG is None or not hasattr(LANG, "head_counts_mapped"),
+                                  reason="_langcore not built with head_counts_mapped (or disabled)")
+
+
+class S(str):
+    pass
+
+
+_WORDS = ["the", "and", "it", "to", "of", "for", "this", "with", "but", "not", "you", "very", "would", "should",
+          "Das", "ist", "sehr", "gut", "le", "produit", "est", "très", "déçu", "Ärger", "schön", "été", "muy", "bien"]
+# non-ASCII material: Latin-1 letters, a superscript (a digit that is a "letter" of [^\W\d_]), a fraction, Arabic-Indic
+# digits (decimal: token characters, not letters), capital sigma (its lower case depends on what follows), a
+# titlecase digraph, the dotted capital I (two-character lower case) and the Kelvin sign (ASCII lower case): never
+# mapped, spaces above ASCII (stripped at the ends), punctuation, a combining accent, CJK, a lone surrogate, emoji
+_WIDE = ["é", "Ä", "ô", "ß", "ñ", "ü", "²", "½", "٣", "Σ", "ΑΣ", "σ", "ǅ", "İ", "\u212a", "\u00a0", "\u2028", "\u3000",
+         "\u0085", "\u2019", "\u201c", "–", "…", "\u0301", "漢字", "\ud800", "\U0001f600", "‚Äô", "\x96", "©"]
+_GAPS = [" ", "  ", ".", ", ", "\t", "\n", "_", "-", "'", "", "\x1c", "\x0b", "0", "42"]
+
+
+@st.composite
+def _text(draw):  # type: ignore[no-untyped-def]
+    parts = draw(st.lists(st.tuples(st.one_of(st.sampled_from(_WORDS), st.sampled_from(_WIDE),
+                                              st.sampled_from(_WORDS).map(str.upper),
+                                              st.text(alphabet="abcXYZ09", min_size=1, max_size=12)),
+                                    st.sampled_from(_GAPS + _WIDE[15:19])), max_size=120))
+    ends = st.sampled_from(["", " ", "\u00a0", "\u3000 ", "\u2028\n", "\x85", " " * 40])
+    return draw(ends) + "".join(w + g for w, g in parts) + draw(ends)
+
+
+_texts = st.lists(st.one_of(_text(), _text().map(S), st.text(max_size=60), st.just("")), max_size=12)
+
+
+def _reference(texts, max_chars, hmap):  # type: ignore[no-untyped-def]
+    """Per text what the regexes of rules give (tokens of ``[^\\W_]+`` on ``head.lower()``, English-only words
+    among them, letters ``[^\\W\\d_]`` of the head) and its state: 1/2 for ASCII (the head is all of the stripped
+    text: 2), 3 for a mapped text, 0 for a text left."""
+    out = []
+    for t in texts:
+        if type(t) is not str or max(map(ord, t), default=0) > 0xFFFF:
+            out.append((0, 0, 0, 0))
+            continue
+        s = t.strip()
+        head = s[:max_chars]
+        if not t.isascii() and any(ord(c) >= 128 and hmap[ord(c)] < 0x80 for c in head):
+            out.append((0, 0, 0, 0))
+            continue
+        toks = R._ANCHOR_TOKEN.findall(head.lower())
+        state = (2 if len(s) <= max_chars else 1) if t.isascii() else 3
+        out.append((len(toks), sum(w in R._ENGLISH_ONLY_WORDS for w in toks), len(R._LETTER.findall(head)), state))
+    return out
+
+
+def _counted(texts, max_chars):  # type: ignore[no-untyped-def]
+    keys, longest = sentiment._packed_english_words()
+    n = len(texts)
+    out = [np.full(n, -7, dtype=np.int64) for _ in range(3)] + [np.full(n, -7, dtype=np.int8)]
+    if max_chars == R.LANGUAGE_MAX_CHARS:
+        sentiment._count_heads_mapped(LANG.head_counts_mapped, texts, np.ascontiguousarray(keys), longest, *out)
+    else:  # the same steps with another head length
+        hmap = sentiment._head_map()
+        sentiment._map_head_chars(hmap, set().union(*[t for t in texts if isinstance(t, str)]))
+        LANG.head_counts_mapped(texts, np.ascontiguousarray(keys), longest, max_chars, hmap, *out)
+    return list(zip(*[a.tolist() for a in out]))
+
+
+@needs_mapped
+@settings(max_examples=300, deadline=None)
+@given(_texts, st.sampled_from([R.LANGUAGE_MAX_CHARS, 0, 1, 63, 64, 65, 129, 1000]))
+def test_head_counts_mapped_equal_the_regexes(texts, max_chars):
+    got = _counted(texts, max_chars)
+    assert got == _reference(texts, max_chars, sentiment._head_map())
+
+
+@needs_mapped
+@settings(max_examples=100, deadline=None)
+@given(_texts)
+def test_a_fresh_map_is_filled_on_the_way(texts):
+    """With an empty map every character above ASCII is unknown: those texts come back with state -1, are mapped
+    and counted again, and end as with a full map."""
+    with unittest.mock.patch.object(sentiment, "_head_map", lambda: np.zeros(65536, dtype=np.uint8)):
+        keys, longest = sentiment._packed_english_words()
+        n = len(texts)
+        first = [np.empty(n, dtype=np.int64) for _ in range(3)] + [np.empty(n, dtype=np.int8)]
+        LANG.head_counts_mapped(texts, np.ascontiguousarray(keys), longest, R.LANGUAGE_MAX_CHARS,
+                                np.zeros(65536, dtype=np.uint8), *first)
+        wide = [type(t) is str and not t.isascii() and max(map(ord, t)) <= 0xFFFF
+                and any(ord(c) >= 128 for c in t.strip()[:R.LANGUAGE_MAX_CHARS]) for t in texts]
+        assert [s == -1 for s in first[3].tolist()] == wide
+    got = _counted(texts, R.LANGUAGE_MAX_CHARS)
+    assert got == _reference(texts, R.LANGUAGE_MAX_CHARS, sentiment._head_map())
+
+
+def test_map_bytes():
+    hmap = np.zeros(65536, dtype=np.uint8)
+    sentiment._map_head_chars(hmap, "é²٣Σ\u00a0İ\u212a…\u0301x\U0001f600")
+    assert hmap[ord("é")] == 0x83 and hmap[ord("Σ")] == 0x83  # word character and letter
+    assert hmap[ord("²")] == 0x83  # a digit that is not decimal: a letter of [^\W\d_]
+    assert hmap[ord("٣")] == 0x81  # decimal: a token character, not a letter
+    assert hmap[0xA0] == hmap[ord("…")] == hmap[0x301] == 0x80
+    assert hmap[ord("İ")] == hmap[0x212A] == 1  # never: lower case of two characters / an ASCII one
+    assert hmap[ord("x")] == 0  # ASCII is not read from the map
+
+
+@needs_mapped
+def test_head_counts_mapped_refuses_a_bad_map():
+    out = [np.empty(1, dtype=np.int64) for _ in range(3)] + [np.empty(1, dtype=np.int8)]
+    with pytest.raises(ValueError, match="cmap"):
+        LANG.head_counts_mapped(["é"], np.array([1], dtype=np.uint64), 3, 300, np.zeros(100, dtype=np.uint8), *out)
+
+
+def _memo_after(fn, texts):  # type: ignore[no-untyped-def]
+    saved = dict(R._CLASSIFIED)
+    R._CLASSIFIED.clear()
+    try:
+        got = fn(texts)
+        return got, list(R._CLASSIFIED.items())
+    finally:
+        R._CLASSIFIED.clear()
+        R._CLASSIFIED.update(saved)
+
+
+_lang_text = st.one_of(
+    _text(),
+    st.sampled_from(["Le produit est arrivé cassé, je suis très déçu du vendeur, vraiment très déçu.",
+                     "Das Produkt ist nach zwei Wochen kaputt gegangen, leider sehr schade. Ärgerlich!",
+                     "The product arrived broken and the seller never answered, it was very sad – I’m done.",
+                     "Ça ne marche pas du tout, ça ne vaut pas le prix, n’achetez pas ce produit là.",
+                     "Σ ² ½ ٣ … " * 6, "é" * 45, "İstanbul'dan geldi ama çok kötü paketlenmişti, üzgünüm.",
+                     "\u00a0  Très bon produit, je le recommande à tous mes amis et à ma famille.\u3000"]))
+
+
+@needs_mapped
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_lang_text, max_size=10))
+def test_languages_equal_without_the_mapped_pass_and_detect_languages(texts):
+    """``_languages`` with ``head_counts_mapped``, without it (``head_counts``: non-ASCII texts to rules) and
+    ``detect_languages``: the same languages, foreign rows and guesses, and the same identifier memo."""
+    got, got_memo = _memo_after(sentiment._languages, texts)
+    with unittest.mock.patch.object(sentiment, "_head_counts_mapped", lambda: None):
+        old, old_memo = _memo_after(sentiment._languages, texts)
+    assert got.language == old.language and got.foreign.tolist() == old.foreign.tolist()
+    assert got.guesses == old.guesses and got_memo == old_memo
+    for i, g in enumerate(R.detect_languages(texts)):
+        assert got.foreign[i] == g.not_english
+        assert got.language[i] == ((g.language or g.likely) if g.not_english else g.language)
+        if g.not_english:
+            assert got.guesses[i] == g
