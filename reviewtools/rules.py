@@ -1780,13 +1780,28 @@ def _detect_seller_feedback(rv: _Review, params: Mapping[str, Any]) -> Iterator[
     unanchored_longer = sum(1 for sn, n in zip(pending, words) if not sn[5] and n > SELLER_FEEDBACK_FILLER_WORDS)
     if anchored_n / (anchored_n + unanchored_longer) < lowest:
         return
-    sentences = [sn[:5] + (sn[5] and logistic.search_in(sn[4], sn[3]),) for sn in pending]
-    logistics = sum(1 for sn in sentences if sn[5])
-    if not logistics:
-        return
-    longer = sum(1 for sn, n in zip(sentences, words) if not sn[5] and n > SELLER_FEEDBACK_FILLER_WORDS)
-    if logistics / (logistics + longer) < lowest:
-        return
+    # The logistics cue of each anchored sentence (longer ones first), stopping as soon as the share can no
+    # longer reach the lower threshold: with ``found`` cues so far and ``left`` sentences not searched, the
+    # final count of logistics sentences is at most found + left and the longer ones without a cue at least
+    # ``longer``, and the share x / (x + y) only falls as x falls and y grows (float division rounds
+    # monotonically, so the final share, computed as before, is below the threshold too). A review that
+    # stops here is one the full searches would end with no finding (no logistics sentence, or the share
+    # under ``lowest``); the searches are independent, so their order changes no flag.
+    flags = [False] * len(pending)
+    left, found, longer = anchored_n, 0, unanchored_longer
+    for i in sorted((i for i, sn in enumerate(pending) if sn[5]),
+                    key=lambda i: words[i] <= SELLER_FEEDBACK_FILLER_WORDS):
+        sn = pending[i]
+        flags[i] = logistic.search_in(sn[4], sn[3])
+        left -= 1
+        if flags[i]:
+            found += 1
+        elif words[i] > SELLER_FEEDBACK_FILLER_WORDS:
+            longer += 1
+        most = found + left
+        if not most or most / (most + longer) < lowest:
+            return
+    sentences = [sn[:5] + (flag,) for sn, flag in zip(pending, flags)]
     counted = 0
     longest = 0
     spans: list[tuple[str, int, int]] = []
@@ -3244,8 +3259,18 @@ def _pre_email(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.nd
 
 @_prefilter("order_number")
 def _pre_order(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray:
-    # A match is 3+7+7 digits (one character each) joined by two hyphens.
-    return batch.match("joined", r"(?s)-.{7}-")
+    # A match is 3+7+7 digits (one character each) joined by two hyphens: it holds a hyphen, seven \d characters
+    # and a hyphen, and each \d character (Unicode: a decimal digit) is an ASCII digit or a non-ASCII character,
+    # one code point that RE2 reads as one (:func:`_re2_order`; as fast as "-.{7}-" and ~100x fewer rows).
+    return batch.match("joined", _re2_order())
+
+
+@functools.cache
+def _re2_order() -> str:
+    """RE2: a hyphen, seven characters each an ASCII digit or non-ASCII, a hyphen: in every match of
+    :data:`_ORDER` (whose middle is ``-\\d{7}-``)."""
+    assert _ORDER.pattern == r"(?<![\d-])\d{3}-\d{7}-\d{7}(?![\d-])" and not _ORDER.flags & re.ASCII
+    return "-(?:[0-9]|[^\\x{00}-\\x{7f}]){7}-"
 
 
 @_prefilter("street_address")

@@ -1,0 +1,208 @@
+"""Issue 8, thirteenth session (helper ``checks``): two exact shortcuts in the per-review checks.
+
+* ``_detect_seller_feedback`` searches the anchored sentences' logistics cues longer sentences first and stops as
+  soon as the share can no longer reach the lowest threshold (at most found + not yet searched logistics sentences
+  over at least the longer ones without a cue so far). It must give exactly the findings of the detector that runs
+  every search (``_plain_seller_feedback`` below, the detector as it was before any early exit).
+* The order-number prefilter reads ``-`` + seven characters that are each an ASCII digit or non-ASCII + ``-``
+  (``rules._re2_order``) instead of ``-.{7}-``: every ``_ORDER`` match (Unicode ``\\d``) holds such a piece.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reviewtools import rules as R
+
+
+def _plain_seller_feedback(rv: R._Review, params: Mapping[str, Any]) -> Iterator[R.Finding]:
+    """The seller-feedback detector with every search run, in the sentences' order (no early exit)."""
+    anchors = R._anchors(params)
+    if rv.lacks(anchors):
+        return
+    logistic, product = R._phrase_regex("logistics"), R._phrase_regex("product_cues")
+    evaluative = R._word_regex("evaluative")
+    sentences = []
+    for fname in R.FIELDS:
+        s, low = rv.get(fname), rv.lower(fname)
+        if fname == "title" and R._STAR_TITLE.match(s):
+            continue
+        for a, b in R._sentences(s):
+            sent, lsent = s[a:b], low[a:b]
+            cue = (anchors is None or not anchors.isdisjoint(R._ANCHOR_TOKEN.findall(lsent))) and logistic.search_in(
+                lsent, sent)
+            sentences.append((fname, a, b, sent, lsent, cue))
+    if not any(sn[5] for sn in sentences):
+        return
+    counted = longest = 0
+    spans = []
+    for fname, a, b, sent, lsent, is_logistic in sentences:
+        n_words = len(R._WORDS.findall(sent))
+        if is_logistic:
+            counted += 1
+            if not product.search_in(lsent, sent):
+                spans.append((fname, a, b))
+                longest = max(longest, n_words)
+        elif (n_words > R.SELLER_FEEDBACK_FILLER_WORDS or product.search_in(lsent, sent)
+              or evaluative.search_in(lsent, sent)):
+            counted += 1
+    if not spans:
+        return
+    share = len(spans) / counted
+    note = f"{len(spans)} of {counted} sentences about seller/order/delivery/service (share {share:.2f})"
+    text_spans = [sp for sp in spans if sp[0] == "text"]
+    if share >= R.SELLER_FEEDBACK_REMOVABLE_SHARE:
+        weak = longest > R.SELLER_FEEDBACK_STRONG_MAX_WORDS
+        if weak:
+            note += f"; a {longest}-word sentence may say more than its logistics cue, so a person should read it"
+        if text_spans:
+            yield R._finding(rv, "text", text_spans[0][1], text_spans[-1][2], note, weak=weak)
+        else:
+            yield R._finding(rv, spans[0][0], spans[0][1], spans[-1][2], note, weak=weak)
+    elif share >= R.SELLER_FEEDBACK_MIXED_SHARE:
+        f, a, b = spans[0]
+        yield R._finding(rv, f, a, b, note + "; mixed with product content, so not removable", weak=True,
+                         not_removal=True)
+
+
+#: Anchored sentences with a logistics cue (short and longer), anchored ones without (short and longer), product,
+#: evaluative and filler sentences: the early exit can fire after any number of searches.
+SENTENCES = (
+    "The package arrived two weeks late.", "Seller never answered my emails.", "Shipping was fast!",
+    "It never arrived", "The box was crushed.", "Refund took forever.", "Customer service was rude",
+    "the seller shipped it in a flimsy envelope", "Delivered.", "Box arrived.",
+    "The box is pretty and the colors of the box are bright and cheerful.", "Box.", "Nice box",
+    "My company loves the design of this small thing a lot.", "The email address on the label was mine",
+    "The coffee is bitter and weak, I would not buy it again.", "The product itself is fine.", "Great taste.",
+    "Yum", "Very disappointed.", "Love it", "ok", "Tastes great and arrived quickly.", "İ ORDERED TWO",
+    "Delivered to the wrong address again and again and again by the same courier who never reads the label on "
+    "the parcel or the notes we leave on the door for him every single week of the year.",
+)
+
+
+def _rules() -> list[R.Rule]:
+    return [r for r in R.load_rules() if r.detector == "seller_feedback"]
+
+
+def _same(title: str, text: str) -> list[R.Finding]:
+    found: list[R.Finding] = []
+    for rule in _rules():
+        for vine in (None, True):
+            new = list(R._detect_seller_feedback(R._Review(title, text, "amazon", None, vine), rule.params))
+            old = list(_plain_seller_feedback(R._Review(title, text, "amazon", None, vine), rule.params))
+            assert new == old, (title, text)
+            found += new
+    return found
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=st.sampled_from(("", "Five Stars", "Late delivery", "Great", "Never arrived!", "Box arrived. Nice")),
+       parts=st.lists(st.sampled_from(SENTENCES), max_size=12), sep=st.sampled_from((" ", "\n", "  ", "")))
+def test_seller_feedback_early_exits_give_the_plain_detectors_findings(title, parts, sep):
+    _same(title, sep.join(parts))
+
+
+def test_seller_feedback_share_at_the_threshold_is_kept():
+    """3 logistics sentences of 5 counted: a share of exactly 0.6 (the mixed threshold) is a finding; an exit
+    on ``<=`` instead of ``<`` would drop it."""
+    parts = ["The package arrived two weeks late.", "Seller never answered my emails.", "Refund took forever.",
+             "The coffee is bitter and weak, I would not buy it again.", "The product itself is fine."]
+    text = " ".join(parts)
+    found = _same("", text)
+    assert found and all(f.not_removal and "share 0.60" in f.note for f in found)
+    # the same with the two longer sentences first, and with a third longer one (share 0.5: none)
+    assert _same("", " ".join(parts[::-1]))
+    assert not _same("", text + " The lid is tight and the handle feels solid in my hand.")
+
+
+def test_seller_feedback_stops_searching_early(monkeypatch):
+    """Once the share cannot reach the threshold no further logistics sentence is searched. Five anchored
+    sentences: the two longer ones (searched first) have no cue (at most 3 of 5 left), "Box arrived." has one (3
+    of 5), "Box." none: at most 2 of 4, under 0.6, so "Delivered." is never searched."""
+    calls: list[str] = []
+    real = R._phrase_regex
+
+    class Counting:
+        def __init__(self, m: R._Matcher) -> None:
+            self.m = m
+
+        def search_in(self, low: str, original: str) -> bool:
+            calls.append(original)
+            return self.m.search_in(low, original)
+
+    monkeypatch.setattr(R, "_phrase_regex", lambda name: Counting(real(name)) if name == "logistics" else real(name))
+    text = ("Box arrived. Box. The box is pretty and the colors of the box are bright and cheerful. Delivered. "
+            "The coffee is bitter and weak, I would not buy it again.")
+    for rule in _rules():
+        calls.clear()
+        assert not list(R._detect_seller_feedback(R._Review("", text, "amazon", None, None), rule.params))
+        assert calls == ["The box is pretty and the colors of the box are bright and cheerful.",
+                         "The coffee is bitter and weak, I would not buy it again.", "Box arrived.", "Box."], calls
+    monkeypatch.undo()
+    _same("", text)
+
+
+# ------------------------------------------------------------------------------------------------ order number
+
+_DIGITS = "0123456789" + "٠١٢٣٤٥٦٧٨٩" + "０１２３" + "०१२" + "𝟎𝟏"  # ASCII, Arabic-Indic, fullwidth, Devanagari, math
+
+
+def _re2_rows(texts: list[str], pattern: str) -> list[bool]:
+    return pc.match_substring_regex(pa.array(texts, type=pa.large_string()), pattern).to_pylist()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(_DIGITS + "--- x.\x00é🙂"), max_size=40), min_size=1, max_size=20))
+def test_order_pattern_holds_wherever_the_detector_matches(texts):
+    got = _re2_rows(texts, R._re2_order())
+    for s, hit in zip(texts, got):
+        if R._ORDER.search(s):
+            assert hit, s
+
+
+def test_order_pattern_reads_unicode_digits_as_one_character_each():
+    ids = ["112-1234567-1234567", "112-١٢٣٤٥٦٧-1234567", "１１２-１２３４５６７-１２３４５６７", "112-𝟎𝟏𝟎𝟏𝟎𝟏𝟎-1234567"]
+    assert all(R._ORDER.search(s) for s in ids)
+    assert _re2_rows(ids, R._re2_order()) == [True] * 4
+    # not order ids: too few characters between the hyphens, letters, ASCII punctuation
+    assert _re2_rows(["112-123456-1234567", "a-bcdefgh-i", "1-23.4567-8", "2019-01-02 - 2020-03-04"],
+                     R._re2_order()) == [False] * 4
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.text(alphabet=st.sampled_from(_DIGITS + "-- xA"), max_size=25),
+                          st.text(alphabet=st.sampled_from(_DIGITS + "-- xA"), max_size=25)), min_size=1, max_size=8))
+def test_order_prefilter_keeps_every_row_with_a_finding(rows):
+    titles, texts = [t for t, _ in rows], [x for _, x in rows]
+    batch = R._Batch(titles, texts, [None] * len(rows), [None] * len(rows))
+    for rule in (r for r in R.load_rules() if r.detector == "order_number"):
+        mask = R.PREFILTERS["order_number"](batch, rule, ())
+        for j, (title, text) in enumerate(rows):
+            if list(R._detect_order(R._Review(title, text, "amazon", None, None), rule.params)):
+                assert mask[j], (title, text)
+
+
+def test_check_each_review_with_order_ids_equals_the_reference():
+    texts = ["Order 112-1234567-1234567 came", "order ١١٢-١٢٣٤٥٦٧-١٢٣٤٥٦٧ came", "dates 2019-01-02 and 12-345678-9",
+             "code 112-1234567-12345678 no", "x-1234567-y", "nothing here"]
+    frame = pd.DataFrame({"review_id": [f"r{i}" for i in range(len(texts))], "platform": ["amazon"] * len(texts),
+                          "marketplace": ["amazon.com"] * len(texts), "title": ["t 999-7654321-7654321", *[""] * 5],
+                          "text": texts})
+    rules = [r for r in R.load_rules() if r.detector in ("order_number", "seller_feedback")]
+    got = R.check_each_review(frame, rules=rules)
+    want = R._check_each_review_reference(frame, rules=rules)
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), want.reset_index(drop=True))
+    assert set(got[got.rule_id.str.contains("ORDER")].review_id) == {"r0", "r1"}
+
+
+def test_order_pattern_is_tied_to_the_detectors_regex():
+    assert R._ORDER.pattern == r"(?<![\d-])\d{3}-\d{7}-\d{7}(?![\d-])"
+    assert re.search(r"\d", "١") and not re.search(r"[0-9]", "١")  # Unicode \d: the reason for the non-ASCII class
