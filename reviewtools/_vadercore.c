@@ -3465,6 +3465,77 @@ static const int64_t *tp_int64s(PyObject *obj, Py_buffer *view, const char *what
     return (const int64_t *)view->buf;
 }
 
+/* The words' edges of a Latin-1 text (maximal runs of tp_word1 bytes): start, end, start, end, ... into edges
+   (room for len + 2); returns how many (twice the words). 64 bytes at a time by SSE2 compares where they are
+   all ASCII (a-z, A-Z, 0-9, '_': tp_is_word below 128), by the table otherwise, each block's word-byte mask's
+   changes read off by ctz; then the tail byte by byte. */
+static Py_ssize_t tp_edges(const unsigned char *b, Py_ssize_t len, Py_ssize_t *edges)
+{
+    Py_ssize_t k = 0, j = 0;
+    uint64_t prev = 0;
+#if defined(__SSE2__) && !defined(TOPICS_NO_SIMD)
+    const __m128i c20 = _mm_set1_epi8(0x20), a1 = _mm_set1_epi8('a' - 1), z1 = _mm_set1_epi8('z' + 1),
+                  d0 = _mm_set1_epi8('0' - 1), d9 = _mm_set1_epi8('9' + 1), us = _mm_set1_epi8('_');
+    for (; j + 64 <= len; j += 64) {
+        uint64_t m = 0;
+        for (int c = 0; c < 4; c++) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(b + j + 16 * c));
+            unsigned w;
+            if (_mm_movemask_epi8(v)) {  /* a byte >= 128: the table */
+                w = 0;
+                for (int q = 0; q < 16; q++) w |= (unsigned)tp_word1[b[j + 16 * c + q]] << q;
+            } else {
+                __m128i l = _mm_or_si128(v, c20);
+                __m128i az = _mm_and_si128(_mm_cmpgt_epi8(l, a1), _mm_cmplt_epi8(l, z1));
+                __m128i dg = _mm_and_si128(_mm_cmpgt_epi8(v, d0), _mm_cmplt_epi8(v, d9));
+                w = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(az, dg), _mm_cmpeq_epi8(v, us)));
+            }
+            m |= (uint64_t)w << (16 * c);
+        }
+        uint64_t t = m ^ ((m << 1) | prev);
+        prev = m >> 63;
+        while (t) {
+            edges[k++] = j + __builtin_ctzll(t);
+            t &= t - 1;
+        }
+    }
+#endif
+    unsigned pv = (unsigned)prev;
+    for (; j < len; j++) {
+        unsigned w = tp_word1[b[j]];
+        edges[k] = j;
+        k += w ^ pv;
+        pv = w;
+    }
+    edges[k] = len;
+    k += pv;
+    return k;
+}
+
+/* The first position >= at of a Latin-1 text b[0:len] holding one of the nmk ASCII bytes mk (is_mark: the same
+   as a table), or len: 16 bytes at a time by SSE2 compares when there are at most 8 such bytes. */
+static Py_ssize_t tp_next_mark(const unsigned char *b, Py_ssize_t at, Py_ssize_t len, const char *is_mark,
+                               const unsigned char *mk, int nmk)
+{
+#if defined(__SSE2__) && !defined(TOPICS_NO_SIMD)
+    if (nmk <= 8) {
+        __m128i m[8];
+        for (int q = 0; q < 8; q++) m[q] = _mm_set1_epi8((char)mk[q < nmk ? q : 0]);
+        for (; at + 16 <= len; at += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(b + at));
+            __m128i hit = _mm_cmpeq_epi8(v, m[0]);
+            for (int q = 1; q < nmk; q++) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, m[q]));
+            unsigned bits = (unsigned)_mm_movemask_epi8(hit);
+            if (bits) return at + __builtin_ctz(bits);
+        }
+    }
+#else
+    (void)mk; (void)nmk;
+#endif
+    while (at < len && !(b[at] < 128 && is_mark[b[at]])) at++;
+    return at;
+}
+
 static PyObject *
 vc_topic_attempts(PyObject *self, PyObject *args)
 {
@@ -3483,7 +3554,8 @@ vc_topic_attempts(PyObject *self, PyObject *args)
        match begins a word that satisfies its unit, inside the match), so the dropped attempts cannot match. */
     char is_mark[128];
     memset(is_mark, 0, sizeof(is_mark));
-    int use_marks = 0;
+    unsigned char mk[128];  /* the distinct marks */
+    int use_marks = 0, nmk = 0;
     if (marks != Py_None) {
         if (!PyUnicode_Check(marks)) {
             PyErr_SetString(PyExc_TypeError, "topic_attempts: marks must be a str or None");
@@ -3495,6 +3567,7 @@ vc_topic_attempts(PyObject *self, PyObject *args)
                 PyErr_SetString(PyExc_ValueError, "topic_attempts: marks must be ASCII non-word characters");
                 return NULL;
             }
+            if (!is_mark[c]) mk[nmk++] = (unsigned char)c;
             is_mark[c] = 1;
             use_marks = 1;
         }
@@ -3532,6 +3605,10 @@ vc_topic_attempts(PyObject *self, PyObject *args)
     uint64_t pk8[TP_PDIRECT];  /* per prefix literal (when pdirect): its first 8 characters' bytes */
     int pdirect = 0;
     unsigned char pfirst[256];  /* per byte: whether some prefix literal's first character may have it */
+    /* per pair of bytes (first | second << 8): whether some prefix literal begins so (pf2_ok: every prefix
+       literal has at least two characters and its first two are Latin-1; then min_plen >= 2) */
+    uint64_t pf2[1024];
+    int pf2_ok = 1;
     Py_ssize_t min_plen = PY_SSIZE_T_MAX;
     const int64_t *exact_ptr = tp_int64s(o_exact_ptr, &bv[0], "exact_ptr");
     const int64_t *exact_units = exact_ptr ? tp_int64s(o_exact_units, &bv[1], "exact_units") : NULL;
@@ -3671,10 +3748,14 @@ vc_topic_attempts(PyObject *self, PyObject *args)
                 pu4[4 * q + k] = k < cnt && cnt <= 4 ? (int32_t)phrase_units[phrase_ptr[q] + k] : (int32_t)n_units;
         }
         memset(pfirst, 0, sizeof(pfirst));
+        memset(pf2, 0, sizeof(pf2));
         for (Py_ssize_t q = 0; q < prefix.n; q++) {
             uint32_t c0 = prefix.len[q] > 0 ? prefix.pool[prefix.off[q]] : 0;
             if (c0 > 0xFF) memset(pfirst, 1, sizeof(pfirst));  /* (hashed by low bytes: any byte) */
             else pfirst[c0] = 1;
+            uint32_t c1 = prefix.len[q] > 1 ? prefix.pool[prefix.off[q] + 1] : 0x100;
+            if (c0 > 0xFF || c1 > 0xFF) pf2_ok = 0;
+            else pf2[(c0 | c1 << 8) >> 6] |= (uint64_t)1 << ((c0 | c1 << 8) & 63);
         }
         pdirect = prefix.n <= TP_PDIRECT;
         for (Py_ssize_t q = 0; q < prefix.n; q++) {
@@ -3715,17 +3796,7 @@ vc_topic_attempts(PyObject *self, PyObject *args)
                 edges = ne;
                 ecap = cap;
             }
-            Py_ssize_t k = 0;
-            unsigned prev = 0;
-            for (Py_ssize_t j = 0; j < len; j++) {
-                unsigned w = tp_word1[bytes[j]];
-                edges[k] = j;
-                k += w ^ prev;
-                prev = w;
-            }
-            edges[k] = len;
-            k += prev;
-            nw = k / 2;
+            nw = tp_edges(bytes, len, edges) / 2;
             if (use_marks) {
                 if (nw > wlcap) {
                     Py_ssize_t cap = wlcap ? wlcap : 256;
@@ -3760,7 +3831,8 @@ vc_topic_attempts(PyObject *self, PyObject *args)
                         }
                 } else if (wlen <= max_exact)
                     lit = tp_lookup(&exact, tp_hash(wb, wlen, avail), kind, data, start, wlen, bytes, avail);
-                if (wlen >= min_plen && pfirst[wb[0]]) {
+                if (wlen >= min_plen
+                    && (pf2_ok ? pf2[(wb[0] | wb[1] << 8) >> 6] >> ((wb[0] | wb[1] << 8) & 63) & 1 : pfirst[wb[0]])) {
                     if (pdirect)  /* few prefix literals: compared, not hashed */
                         for (Py_ssize_t q = 0; q < prefix.n; q++) {
                             Py_ssize_t pn = prefix.len[q];
@@ -3883,7 +3955,7 @@ vc_topic_attempts(PyObject *self, PyObject *args)
                             clause_known = 1;
                             if (bar < at) {
                                 bar = at;
-                                while (bar < len && !(bytes[bar] < 128 && is_mark[bytes[bar]])) bar++;
+                                bar = tp_next_mark(bytes, bar, len, is_mark, mk, nmk);
                             }
                             if (walk_bar != bar || walk_from > w0) {
                                 walk_bar = bar;
@@ -3931,7 +4003,7 @@ vc_topic_attempts(PyObject *self, PyObject *args)
                             clause_known = 1;
                             if (bar < at) {
                                 bar = at;
-                                while (bar < len && !(bytes[bar] < 128 && is_mark[bytes[bar]])) bar++;
+                                bar = tp_next_mark(bytes, bar, len, is_mark, mk, nmk);
                             }
                             if (walk_bar != bar || walk_from > w0) {
                                 walk_bar = bar;
