@@ -1506,11 +1506,12 @@ class _DraftContext:
 
     def text(self, variant: int = 0) -> str:
         """The draft of phrasing set ``variant`` (0 = the first choice), as :func:`draft_reply` returns it."""
-        platform = self.platform
-        key = self.review_id + (f"#{variant}" if variant else "")
         plan = self.plan
         if plan is not None:  # _pick's choices: the stable hash of the key, a unit separator and the slot
-            head = (key + "\x1f").encode()
+            if type(variant) is int and 0 <= variant < len(_KEY_TAILS):  # the key's tail and the separator
+                head = (self.review_id + _KEY_TAILS[variant]).encode()
+            else:
+                head = (self.review_id + (f"#{variant}" if variant else "") + "\x1f").encode()
             sha, first = _sha256, _FIRST_U64  # first: int.from_bytes(digest[:8], "big"), as one C call
             if len(plan) == 4:  # greeting, closing, next step, one opening (most entries): the same picks unrolled
                 (o0, s0), (o1, s1), (o2, s2), (o3, s3) = plan
@@ -1521,15 +1522,19 @@ class _DraftContext:
             else:
                 chosen = tuple([opts[first(sha(head + slot).digest())[0] % len(opts)] for opts, slot in plan])
             memo = self.texts
-            if memo is None:
-                return self._compose(key, chosen[0], chosen[1], chosen[2], list(chosen[3:]))[0]
-            got = memo.get(chosen)
-            if got is None:
-                got = memo[chosen] = self._compose(key, chosen[0], chosen[1], chosen[2], list(chosen[3:]))
-            elif got[1]:  # the same warning the composition gives, for this review
-                log.warning("reply draft for review %s is over the %s limit even in its shortest form", key,
-                            platform)
+            got = memo.get(chosen) if memo is not None else None
+            if got is None or got[1]:  # composed, or the same warning the composition gives, for this review
+                key = self.review_id + (f"#{variant}" if variant else "")
+                if memo is None:
+                    return self._compose(key, chosen[0], chosen[1], chosen[2], list(chosen[3:]))[0]
+                if got is None:
+                    got = memo[chosen] = self._compose(key, chosen[0], chosen[1], chosen[2], list(chosen[3:]))
+                else:
+                    log.warning("reply draft for review %s is over the %s limit even in its shortest form", key,
+                                self.platform)
             return got[0]
+        platform = self.platform
+        key = self.review_id + (f"#{variant}" if variant else "")
         kind, topic, settings, openings = self.kind, self.topic, self.settings, self.openings
         tpl = reply_templates()
         greeting = _pick(tpl["greeting"][settings.tone]["named" if self.name else "anonymous"], key, "greeting")
@@ -1792,6 +1797,9 @@ _REPLY_KIND_SET: Final[frozenset[str]] = frozenset(REPLY_KINDS)
 _TOPIC_SET: Final[frozenset[str]] = frozenset(TOPICS)
 #: What :attr:`_DraftMemo.names` gives for an author not looked up yet (a display name is a str or None).
 _NO_NAME: Final = object()
+#: The end of :meth:`_DraftContext.text`'s hashed key after the review id, with the unit separator, per variant
+#: (0: none; ``f"#{variant}"`` else).
+_KEY_TAILS: Final[tuple[str, ...]] = ("\x1f",) + tuple(f"#{v}\x1f" for v in range(1, 16))
 
 
 def _draft_context(
@@ -1812,11 +1820,16 @@ def _draft_context(
     author, title = get("author"), get("product_title")
     if memo is not None and memo.settings is settings and (author is None or type(author) is str) and (
             title is None or type(title) is str) and (problem is None or type(problem) is str):
-        names = memo.names
-        nkey = (author, platform)
-        name = names.get(nkey, _NO_NAME)
-        if name is _NO_NAME:
-            name = names[nkey] = display_name(author, platform, settings)
+        if author is not None and author.isascii() and author.isalnum() and _THREE_DIGITS(author) is not None:
+            # a handle such as "A3A02E6557BCEA" (most authors of the big corpora, nearly all distinct):
+            # display_name gives None for it whatever the platform and settings, not remembered per author
+            name = None
+        else:
+            names = memo.names
+            nkey = (author, platform)
+            name = names.get(nkey, _NO_NAME)
+            if name is _NO_NAME:
+                name = names[nkey] = display_name(author, platform, settings)
         pkey = (platform, name, title, kind, topic, problem)
         part = memo.parts.get(pkey)
         if part is None:

@@ -1,7 +1,9 @@
 """Issue 8, thirteenth session: a reply row's respond work with fewer steps (``_DraftContext.text``'s four picks
-unrolled, ``_draft_context``'s kind/topic checks by set for str values and the memo's display names by one lookup,
-``display_name`` asking for the name sets only when an alphanumeric author passed its own tests); each against the
-definition it replaces (the picks of ``_pick``, the context without a memo, the tuple checks)."""
+unrolled and its key's tail per variant from a table (any int, bool, negative or past the table, as before),
+``_draft_context``'s kind/topic checks by set for str values, the memo's display names by one lookup and handles
+(ASCII alphanumeric authors with three digits) not looked up at all, ``display_name`` asking for the name sets only
+when an alphanumeric author passed its own tests); each against the definition it replaces (the picks of
+``_pick``, the context without a memo, the tuple checks, ``display_name``)."""
 
 from __future__ import annotations
 
@@ -38,7 +40,7 @@ _RIDS = st.one_of(st.sampled_from(["R1", "RBCDCBFA53E0A8", "", "é★", "a\x1fb"
 @given(rid=_RIDS, kind=st.sampled_from(respond.REPLY_KINDS), topic=st.sampled_from((None,) + respond.TOPICS),
        problem=st.sampled_from([None, "arrived two weeks late"]), tone=st.sampled_from(respond.TONES),
        platform=st.sampled_from(["amazon", "google", "app_store", "other"]),
-       variants=st.lists(st.integers(0, 7), min_size=1, max_size=4))
+       variants=st.lists(st.one_of(st.integers(-3, 20), st.booleans()), min_size=1, max_size=4))
 def test_planned_picks_of_four_and_five_slots_are_picks(rid, kind, topic, problem, tone, platform, variants):
     reply = ReplySettings(tone=tone)
     memo = respond._DraftMemo(reply)
@@ -132,3 +134,34 @@ def test_display_names_of_handles(author, platform):
         assert got is None
     if got is not None:
         assert got.casefold() not in generic and got.casefold().rstrip(".") not in titles
+
+
+@settings(max_examples=400, deadline=None)
+@given(author=st.text(alphabet="ABCDEFabcdefzZ0123456789", min_size=1, max_size=40),
+       platform=st.sampled_from(["amazon", "google", "yelp", "app_store", "other", "nowhere"]),
+       use=st.booleans(), rid=st.sampled_from(["R1", "R2"]))
+def test_handles_skip_the_names_memo_with_the_same_name(author, platform, use, rid):
+    reply = ReplySettings(use_display_name=use)
+    memo = respond._DraftMemo(reply)
+    review = {"review_id": rid, "platform": platform, "author": author}
+    ctx = respond._draft_context(review, "negative", None, None, reply, memo)
+    plain = respond._draft_context(review, "negative", None, None, reply)
+    assert ctx.name == plain.name == respond.display_name(author, platform, reply)
+    assert ctx.text(0) == plain.text(0)
+    if sum(map(str.isdigit, author)) > 2:  # a handle: None, not remembered per author
+        assert ctx.name is None and (author, platform) not in memo.names
+    else:
+        assert (author, platform) in memo.names
+
+
+@pytest.mark.parametrize("memo", [False, True])
+def test_an_over_limit_draft_warns_per_call_with_its_key(monkeypatch, caplog, memo):
+    monkeypatch.setattr(respond, "reply_limit", lambda p: respond.ReplyLimit(p, 10, "chars", "test"))
+    reply = ReplySettings()
+    m = respond._DraftMemo(reply) if memo else None
+    ctx = respond._draft_context({"review_id": "R7", "platform": "google"}, "positive", None, None, reply, m)
+    with caplog.at_level("WARNING", logger=respond.log.name):
+        for variant in (0, 0, 3, True, -1, 20):
+            ctx.text(variant)
+    keys = [r.args[0] for r in caplog.records if "shortest form" in r.getMessage()]
+    assert keys == ["R7", "R7", "R7#3", "R7#True", "R7#-1", "R7#20"]
