@@ -17,13 +17,14 @@
  * It returns None too when the arguments are not what it expects, so the numpy path runs instead.
  *
  * record_after, count_byte, rows_with_bytes, strip_need, patched_take, string_hashes and repeated serve
- * reviewtools.ingest (see each below); spaced serves reviewtools.pipeline.
+ * reviewtools.ingest (see each below); spaced and decay serve reviewtools.pipeline.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 
 #if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__)) /* __builtin_ctz */
 #include <emmintrin.h>
@@ -810,6 +811,48 @@ static PyObject *py_spaced(PyObject *self, PyObject *text) {
     return out;
 }
 
+/* decay(values, base, scale, points, out) -> True, or None: out[i] = 0.0 where values[i] is NaN, else
+   points * pow(base, values[i] / scale), for float64 values and out of the same length (reviewtools.pipeline's
+   recency points, RECENCY_POINTS * 0.5 ** (days / RECENCY_HALF_LIFE_DAYS) per distinct day): the same IEEE
+   operations in the same order as Python's float expression, whose ** calls this libm's pow for a finite base
+   other than 0 or 1 (a positive one). None, out then unspecified, when the buffers do not fit, the base is not
+   such a base, or a power is infinite from a finite exponent (Python raises OverflowError there): the caller's
+   own path then. */
+static PyObject *py_decay(PyObject *self, PyObject *args) {
+    Py_buffer vb, ob;
+    double base, scale, points;
+    if (!PyArg_ParseTuple(args, "y*dddw*", &vb, &base, &scale, &points, &ob)) return NULL;
+    PyObject *res = Py_None;
+    if (vb.len == ob.len && vb.len % (Py_ssize_t)sizeof(double) == 0 && base > 0.0 && base != 1.0
+        && base < HUGE_VAL) {
+        const Py_ssize_t n = vb.len / (Py_ssize_t)sizeof(double);
+        const double *v = (const double *)vb.buf;
+        double *o = (double *)ob.buf;
+        int bad = 0;
+        Py_BEGIN_ALLOW_THREADS
+        for (Py_ssize_t i = 0; i < n; i++) {
+            double d = v[i];
+            if (d != d) {
+                o[i] = 0.0;
+                continue;
+            }
+            double e = d / scale;
+            double r = pow(base, e);
+            if (r == HUGE_VAL && e < HUGE_VAL && e > -HUGE_VAL) {
+                bad = 1;
+                break;
+            }
+            o[i] = points * r;
+        }
+        Py_END_ALLOW_THREADS
+        if (!bad) res = Py_True;
+    }
+    PyBuffer_Release(&vb);
+    PyBuffer_Release(&ob);
+    Py_INCREF(res);
+    return res;
+}
+
 static PyMethodDef methods[] = {
     {"count_byte", py_count_byte, METH_VARARGS,
      "count_byte(buffer, byte) -> how many bytes of buffer equal byte (see reviewtools.ingest)"},
@@ -832,6 +875,9 @@ static PyMethodDef methods[] = {
     {"record_after", py_record_after, METH_VARARGS,
      "record_after(buffer, sep, quoted, start, target) -> one past the line feed ending the first record that ends "
      "at or after target, or -1 (see reviewtools.ingest)"},
+    {"decay", py_decay, METH_VARARGS,
+     "decay(values, base, scale, points, out) -> True or None: out[i] = points * base ** (values[i] / scale) of "
+     "float64 buffers, 0.0 for NaN (see reviewtools.pipeline)"},
     {"spaced", py_spaced, METH_O,
      "spaced(text) -> ' '.join(text.split()) of a str (the same object when it is so already), None for anything "
      "else (see reviewtools.pipeline)"},

@@ -886,9 +886,8 @@ def _spaced(text: str) -> str:
     return " ".join(text.split())
 
 
-def _native_spaced() -> Callable[[str], str] | None:
-    """``reviewtools._storecore.spaced`` (:func:`_spaced` of a str in C: the ASCII ones spaced in one pass, the
-    others by ``str.split`` and ``str.join`` themselves) when it is built and not disabled by
+def _native(name: str) -> Any:
+    """The function ``name`` of ``reviewtools._storecore`` when the module is built with it and not disabled by
     ``REVIEWTOOLS_PURE_PYTHON`` (read at each call), else None."""
     if os.environ.get("REVIEWTOOLS_PURE_PYTHON", "") not in ("", "0"):
         return None
@@ -896,7 +895,13 @@ def _native_spaced() -> Callable[[str], str] | None:
         from . import _storecore
     except ImportError:  # pragma: no cover - not compiled here
         return None
-    return getattr(_storecore, "spaced", None)
+    return getattr(_storecore, name, None)
+
+
+def _native_spaced() -> Callable[[str], str] | None:
+    """``reviewtools._storecore.spaced`` (:func:`_spaced` of a str in C: the ASCII ones spaced in one pass, the
+    others by ``str.split`` and ``str.join`` themselves) where :func:`_native` gives it, else None."""
+    return _native("spaced")
 
 
 def _quote(s: object, limit: int = 80, spaced: Callable[[str], str] = _spaced) -> str:
@@ -1162,12 +1167,10 @@ def _days_coded(days: pd.Series) -> tuple[np.ndarray, np.ndarray, pa.Array]:
     Arrow once per distinct pair of texts."""
     codes, first = _distinct(days)
     u_arr = days.to_numpy(dtype=np.float64, na_value=np.nan)[first]
-    u = u_arr.tolist()
-    pts = np.array([0.0 if d != d else RECENCY_POINTS * 0.5 ** (d / RECENCY_HALF_LIFE_DAYS) for d in u],
-                   dtype="float64")
+    pts = _decay_points(u_arr)
     known = u_arr == u_arr
-    d_at = np.zeros(len(u), dtype=np.int64)
-    p_at = np.zeros(len(u), dtype=np.int64)
+    d_at = np.zeros(len(u_arr), dtype=np.int64)
+    p_at = np.zeros(len(u_arr), dtype=np.int64)
     d_txt, d_at[known] = _fixed_coded(u_arr[known], 0)
     p_txt, p_at[known] = _fixed_coded(pts[known], 1)
     # one code per distinct (days text, points text), unknown days one code of their own (-1 for both texts)
@@ -1186,6 +1189,25 @@ def _days_coded(days: pd.Series) -> tuple[np.ndarray, np.ndarray, pa.Array]:
     if not fk.all():
         why = pc.if_else(pa.array(fk), why, lit("date unknown (+0)"))
     return pts[codes], pair[codes], why
+
+
+def _decay_points(days: np.ndarray) -> np.ndarray:
+    """``[0.0 if d != d else RECENCY_POINTS * 0.5 ** (d / RECENCY_HALF_LIFE_DAYS) for d in days]`` as float64 for
+    float64 ``days``: by ``_storecore.decay`` where :func:`_native` gives it (the same IEEE division, libm ``pow``
+    and product as Python's float expression, in C: ~0.15 us a day less; the days of a block are nearly all
+    distinct), else (or where it declines: a power that overflows, which Python raises for) by that expression.
+
+    >>> _decay_points(np.array([0.0, 30.0, np.nan, 45.5])).tolist() == [20.0, 10.0, 0.0, 20.0 * 0.5 ** (45.5 / 30.0)]
+    True
+    """
+    x = np.ascontiguousarray(days, dtype=np.float64)
+    decay = _native("decay")
+    if decay is not None and len(x):
+        out = np.empty(len(x), dtype=np.float64)
+        if decay(x, 0.5, float(RECENCY_HALF_LIFE_DAYS), float(RECENCY_POINTS), out):
+            return out
+    return np.array([0.0 if d != d else RECENCY_POINTS * 0.5 ** (d / RECENCY_HALF_LIFE_DAYS) for d in x.tolist()],
+                    dtype="float64")
 
 
 def _round1(x: float, digits: str) -> float:
