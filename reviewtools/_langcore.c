@@ -401,9 +401,9 @@ hc_run(PyObject *args, int mapped)
     }
     int64_t *tokens = (int64_t *)bt.buf, *words = (int64_t *)bw.buf, *letters = (int64_t *)bl.buf;
     int8_t *state = (int8_t *)bs.buf;
-    /* the keys in an open-addressing set (0 marks a free slot) */
-    size_t cap = 16;
-    while (cap < (size_t)nk * 4) cap <<= 1;
+    /* the keys in an open-addressing set (0 marks a free slot), at least 8 slots a key */
+    size_t cap = 64;
+    while (cap < (size_t)nk * 8) cap <<= 1;
     int shift = 64;
     for (size_t c = cap; c > 1; c >>= 1) shift--;
     set = (uint64_t *)PyMem_Calloc(cap + (size_t)nk + 1, sizeof(uint64_t));
@@ -422,14 +422,39 @@ hc_run(PyObject *args, int mapped)
     wm = (uint64_t *)PyMem_Malloc(sizeof(uint64_t) * (size_t)(nmask + 1));
     lm = (uint64_t *)PyMem_Malloc(sizeof(uint64_t) * (size_t)(nmask + 1));
     if (!set || !buf || !wm || !lm) { PyErr_NoMemory(); goto done; }
-    /* linear probing without wrapping around (the slots past cap are spare), so a lookup reads the `reach`
-     * slots from a word's home slot whatever it finds there: no branch on the probes */
-    size_t reach = 1;
-    for (Py_ssize_t k = 0; k < nk; k++) {
-        size_t home = (size_t)((keys[k] * 0x9E3779B97F4A7C15ULL) >> shift), at = home;
-        while (set[at] && set[at] != keys[k]) at++;
-        set[at] = keys[k];
-        if (at - home + 1 > reach) reach = at - home + 1;
+    /* a multiplier that gives every key a slot of its own is looked for first (a few tries at 8 slots a key: a
+     * lookup then reads one slot); else linear probing without wrapping around (the slots past cap are spare),
+     * so a lookup reads the `reach` slots from a word's home slot whatever it finds there: no branch on the
+     * probes */
+    uint64_t mul = 0x9E3779B97F4A7C15ULL, seed = 0x2545F4914F6CDD1DULL;
+    size_t reach = 0;
+    for (int attempt = 0; attempt < 64 && !reach; attempt++) {
+        memset(set, 0, (cap + (size_t)nk + 1) * sizeof(uint64_t));
+        int clash = 0;
+        for (Py_ssize_t k = 0; k < nk && !clash; k++) {
+            size_t at = (size_t)((keys[k] * mul) >> shift);
+            clash = set[at] && set[at] != keys[k];
+            set[at] = keys[k];
+        }
+        if (!clash) {
+            reach = 1;
+        } else { /* the next odd multiplier (splitmix64 of a counter) */
+            uint64_t z = (seed += 0x9E3779B97F4A7C15ULL);
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+            mul = (z ^ (z >> 31)) | 1;
+        }
+    }
+    if (!reach) {
+        mul = 0x9E3779B97F4A7C15ULL;
+        reach = 1;
+        memset(set, 0, (cap + (size_t)nk + 1) * sizeof(uint64_t));
+        for (Py_ssize_t k = 0; k < nk; k++) {
+            size_t home = (size_t)((keys[k] * mul) >> shift), at = home;
+            while (set[at] && set[at] != keys[k]) at++;
+            set[at] = keys[k];
+            if (at - home + 1 > reach) reach = at - home + 1;
+        }
     }
     const uint64_t lower8 = 0x2020202020202020ULL;
     Py_ssize_t dirty = 0; /* buf[0:dirty) may hold an earlier head's bytes */
@@ -523,9 +548,9 @@ hc_run(PyObject *args, int mapped)
                 uint64_t packed, keep = wl < 8 ? (((uint64_t)1 << (8 * (wl & 7))) - 1) : ~0ULL;
                 memcpy(&packed, buf + a, 8);
                 packed = ((packed | lower8) & keep) | (wl > longest ? ~0ULL : 0);
-                const uint64_t *slot = set + (size_t)((packed * 0x9E3779B97F4A7C15ULL) >> shift);
-                int hit = 0;
-                for (size_t r = 0; r < reach; r++) hit |= slot[r] == packed;
+                const uint64_t *slot = set + (size_t)((packed * mul) >> shift);
+                int hit = slot[0] == packed;
+                for (size_t r = 1; r < reach; r++) hit |= slot[r] == packed;
                 nw += hit;
             }
         }

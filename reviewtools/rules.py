@@ -1210,6 +1210,15 @@ def _remember(head: str, result: tuple[str, float, float]) -> None:
         _CLASSIFIED[head] = result
 
 
+def _remember_all(heads: list[str], results: list[tuple[str, float, float]]) -> None:
+    """:func:`_remember` of each pair in turn, under one acquisition of the lock."""
+    with _CLASSIFIED_LOCK:
+        for head, result in zip(heads, results):
+            if len(_CLASSIFIED) >= _LANGUAGE_CACHE_SIZE:
+                _CLASSIFIED.pop(next(iter(_CLASSIFIED)))
+            _CLASSIFIED[head] = result
+
+
 def _classify(head: str) -> tuple[str, float, float]:
     """(most likely language, its probability, the probability of English), normalised py3langid probabilities.
 
@@ -1245,8 +1254,7 @@ def _classify_many(heads: Iterable[str]) -> None:
         return
     for a in range(0, len(todo), _CLASSIFY_BLOCK):
         block = todo[a: a + _CLASSIFY_BLOCK]
-        for head, result in zip(block, _rank_block(ident, block)):
-            _remember(head, result)
+        _remember_all(block, _rank_block(ident, block))
 
 
 @functools.cache
@@ -1276,7 +1284,7 @@ def _rank_block(ident: Any, heads: list[str]) -> list[tuple[str, float, float]]:
     the labels' first columns."""
     if not getattr(ident, "_norm_probs", False):  # pragma: no cover - _language_identifier() normalises
         return [_from_ranked(ident.rank(h)) for h in heads]
-    encoded = [ident._encode(h) for h in heads]
+    encoded = _encoded(ident, heads)
     n = len(encoded)
     if not n:
         return []
@@ -1323,6 +1331,30 @@ def _rank_block(ident: Any, heads: list[str]) -> list[tuple[str, float, float]]:
     en = labels.index("en") if "en" in labels else None
     p_en = merged[:, en].tolist() if en is not None else [0.0] * n
     return [(labels[t], float(c), float(e)) for t, c, e in zip(top.tolist(), conf, p_en)]
+
+
+#: ASCII texts :func:`_ascii_encode_checked` tries ``_encode`` on: upper case (lowered), mixed, lower, empty.
+_ENCODE_CHECK: Final[tuple[str, ...]] = ("", "ABC DEF!", "AbC dEf 12", "abc", "THE 1ST, OK?", "A", "1 2", " \t\n",
+                                         "Das ist SEHR gut.", "HELLO world")
+
+
+@functools.cache
+def _ascii_encode_checked(ident: Any) -> bool:
+    """Whether ``ident._encode`` of an ASCII str is ``(s.lower() if s.isupper() else s).encode()`` (py3langid's:
+    NFC leaves ASCII as it is and its UTF-8 is itself), checked once on a few texts: :func:`_encoded` then
+    encodes ASCII texts without the call."""
+    try:
+        return all(ident._encode(t) == (t.lower() if t.isupper() else t).encode() for t in _ENCODE_CHECK)
+    except Exception:  # pragma: no cover - another identifier
+        return False
+
+
+def _encoded(ident: Any, heads: list[str]) -> list[bytes]:
+    """``[ident._encode(h) for h in heads]``, an ASCII head encoded in place when :func:`_ascii_encode_checked`."""
+    if not _ascii_encode_checked(ident):
+        return [ident._encode(h) for h in heads]
+    enc = ident._encode
+    return [(h.lower() if h.isupper() else h).encode() if type(h) is str and h.isascii() else enc(h) for h in heads]
 
 
 def _raw_native(ident: Any, encoded: list[bytes]) -> np.ndarray | None:

@@ -1,4 +1,5 @@
-"""``_langcore.head_counts_mapped``: the language pre-pass of ``sentiment._languages`` on texts that are not all ASCII.
+"""``_langcore.head_counts_mapped``: the language pre-pass of ``sentiment._languages`` on texts that are not all ASCII;
+the identifier's batch (``rules._encoded``, ``rules._remember_all``) against one text at a time.
 
 A text of one or two bytes per character is counted natively, its characters above ASCII read through the
 process's map (``sentiment._head_map``: word character of its lower case, letter), instead of going to
@@ -170,3 +171,48 @@ def test_languages_equal_without_the_mapped_pass_and_detect_languages(texts):
         assert got.language[i] == ((g.language or g.likely) if g.not_english else g.language)
         if g.not_english:
             assert got.guesses[i] == g
+
+
+# ------------------------------------------------- the identifier's batch: encoding and the memo in one go
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=30), st.text(alphabet="abcXYZ 09!\t", max_size=30),
+                          st.text(alphabet="ABC DEF1!", max_size=20), st.sampled_from(_WIDE + _WORDS),
+                          st.text(alphabet="ABC", max_size=5).map(S)), max_size=20))
+def test_encoded_equals_the_identifiers_encode(heads):
+    ident = R._language_identifier()
+    assert R._ascii_encode_checked(ident)
+    assert R._encoded(ident, heads) == [ident._encode(h) for h in heads]
+
+
+def test_encoded_without_the_check_calls_encode():
+    class Ident:
+        @staticmethod
+        def _encode(text):  # type: ignore[no-untyped-def]
+            return text.encode("utf-16-le")
+
+    assert not R._ascii_encode_checked(Ident())
+    assert R._encoded(Ident(), ["ab", "É"]) == ["ab".encode("utf-16-le"), "É".encode("utf-16-le")]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet="abcd", max_size=3), max_size=12), st.lists(st.text(alphabet="abcd", max_size=3),
+                                                                              max_size=6), st.integers(1, 5))
+def test_remember_all_equals_remember_one_by_one(before, heads, size):
+    results = [(h, float(i), 0.5) for i, h in enumerate(heads)]
+    saved = dict(R._CLASSIFIED)
+    try:
+        with unittest.mock.patch.object(R, "_LANGUAGE_CACHE_SIZE", size):
+            R._CLASSIFIED.clear()
+            R._CLASSIFIED.update((b, ("x", 0.0, 0.0)) for b in before[:size])
+            for h, r in zip(heads, results):
+                R._remember(h, r)
+            want = list(R._CLASSIFIED.items())
+            R._CLASSIFIED.clear()
+            R._CLASSIFIED.update((b, ("x", 0.0, 0.0)) for b in before[:size])
+            R._remember_all(heads, results)
+            assert list(R._CLASSIFIED.items()) == want
+    finally:
+        R._CLASSIFIED.clear()
+        R._CLASSIFIED.update(saved)
