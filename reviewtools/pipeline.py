@@ -1866,8 +1866,24 @@ def _taken_values(enc: _Encoded, name: str, pos: np.ndarray) -> list[Any]:
     taken = _taken_codes(enc, name, pos)
     if taken is not None:
         cats, codes = taken
-        return pc.take(cats, pa.array(codes, mask=codes < 0)).to_pylist()
+        return _code_values(cats, codes)
     return _column_values(_take_span(enc, pos, [name])[name])
+
+
+def _code_values(cats: pa.Array, codes: np.ndarray) -> list[Any]:
+    """``pc.take(cats, pa.array(codes, mask=codes < 0)).to_pylist()`` (-1: None): where the categories are no more
+    than the codes (a rule's id, clause, strength, category: a few dozen over a block's thousands of hit rows), each
+    category made a str once and the rows' list picked from those by index (the same strs, shared), not a take and
+    a new str per row.
+
+    >>> _code_values(pa.array(["a", "b"]), np.array([1, -1, 0, 1])), _code_values(pa.array(["a", "b", "c"]), np.array([2]))
+    (['b', None, 'a', 'b'], ['c'])
+    """
+    if len(cats) > len(codes):
+        return pc.take(cats, pa.array(codes, mask=codes < 0)).to_pylist()
+    values = cats.to_pylist()
+    values.append(None)  # code -1
+    return [values[c] for c in codes.tolist()]
 
 
 def _taken_strs(enc: _Encoded, name: str, pos: np.ndarray) -> list[str] | None:
@@ -1879,7 +1895,7 @@ def _taken_strs(enc: _Encoded, name: str, pos: np.ndarray) -> list[str] | None:
     cats, codes = taken
     if (codes < 0).any():
         return None
-    return pc.take(cats, pa.array(codes)).to_pylist()
+    return _code_values(cats, codes)
 
 
 def _taken_codes(enc: _Encoded, name: str, pos: np.ndarray) -> tuple[pa.Array, np.ndarray] | None:
