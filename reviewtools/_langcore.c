@@ -445,6 +445,16 @@ hc_run(PyObject *args, int mapped)
             mul = (z ^ (z >> 31)) | 1;
         }
     }
+    /* the shortest and longest key (its bytes up to the highest non-zero one: the only length of a token that
+     * can equal it, a token's bytes | 0x20 being non-zero), the longest at most `longest` */
+    int klo = 9, khi = 0;
+    for (Py_ssize_t k = 0; k < nk; k++) {
+        int len = 0;
+        for (uint64_t x = keys[k]; x; x >>= 8) len++;
+        if (len < klo) klo = len;
+        if (len > khi) khi = len;
+    }
+    if (khi > longest) khi = longest;
     if (!reach) {
         mul = 0x9E3779B97F4A7C15ULL;
         reach = 1;
@@ -529,9 +539,18 @@ hc_run(PyObject *args, int mapped)
             uint64_t starts = w & ~((w << 1) | carry);
             carry = w >> 63;
             nt += popcount64(starts);
-            while (starts) {
-                int b = hc_ctz(starts);
-                starts &= starts - 1;
+            /* only a token of klo..khi characters can be a key: the starts of runs of at least klo set bits
+             * (this mask's bits with the next one's after them) and not of khi + 1 */
+            uint64_t next = wm[q + 1], at_least = w, longer = w;
+            for (int k = 1; k <= khi; k++) {
+                uint64_t sh = (w >> k) | (next << (64 - k));
+                if (k < klo) at_least &= sh;
+                longer &= sh;
+            }
+            uint64_t cand = klo <= khi ? starts & at_least & ~longer : 0;
+            while (cand) {
+                int b = hc_ctz(cand);
+                cand &= cand - 1;
                 Py_ssize_t a = 64 * q + b;
                 /* its length: the run of set bits from b (at most longest + 1 of them matter) */
                 uint64_t run = ~(w >> b);

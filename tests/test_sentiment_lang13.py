@@ -216,3 +216,27 @@ def test_remember_all_equals_remember_one_by_one(before, heads, size):
     finally:
         R._CLASSIFIED.clear()
         R._CLASSIFIED.update(saved)
+
+
+# ------------------------------------------- tokens at every place of the 64-byte masks (the length filter)
+
+
+@needs_mapped
+def test_words_across_the_mask_edges():
+    """Only tokens as long as some key are looked up (their lengths read off the word mask and the next one): a
+    word, a shorter or longer token, at every offset around the 64- and 128-byte edges, ASCII and mapped."""
+    keys, longest = sentiment._packed_english_words()
+    keys = np.ascontiguousarray(keys)
+    texts = []
+    for pad in range(40, 140):
+        for w in ("a", "it", "the", "this", "would", "should", "shoulds", "thesaurus", "it9", "at"):
+            for gap in (" ", "."):
+                texts.append("x" * 3 + " " * (pad - 3) + w + gap + "and")
+                texts.append("é" + " " * (pad - 1) + w + gap + "the é")
+                texts.append("-" * pad + w.upper())
+    got = _counted(texts, R.LANGUAGE_MAX_CHARS)
+    assert got == _reference(texts, R.LANGUAGE_MAX_CHARS, sentiment._head_map())
+    n = len(texts)
+    out = [np.empty(n, dtype=np.int64) for _ in range(3)] + [np.empty(n, dtype=np.int8)]
+    LANG.head_counts(texts, keys, longest, R.LANGUAGE_MAX_CHARS, *out)  # the ASCII texts only
+    assert list(zip(*[a.tolist() for a in out])) == [x if x[3] in (1, 2) else (0, 0, 0, 0) for x in got]
