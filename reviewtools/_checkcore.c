@@ -1062,12 +1062,15 @@ static inline size_t sc_hash(uint64_t key, int32_t len, int bits) {
  *     at least `pieces` pieces with an ASCII letter or digit, the pieces cut at the ASCII bytes other than
  *     letters, digits and _; not written when pieces < 1.
  * reviewtools.rules._sentence_words proves these bounds (an upper one on the seller-feedback detector's anchored
- * sentences, a lower one on its longer sentences) from _sentences and _ANCHOR_TOKEN. */
+ * sentences, a lower one on its longer sentences) from _sentences and _ANCHOR_TOKEN.
+ * With the optional last argument joint = 1 (words given, pieces >= 1): longer[j] counts only those segments of
+ *   longer[j] above that hold no maximal run of ASCII letters and digits equal to one of words (a lower bound on
+ *   the detector's longer sentences without an anchor: rules._joint_sentence_counts); anchored is not written. */
 static PyObject *py_sentence_counts(PyObject *self, PyObject *args) {
     (void)self;
     Py_buffer bd, bo, bw, bl, ba, bn;
-    int pieces;
-    if (!PyArg_ParseTuple(args, "y*y*y*y*iw*w*", &bd, &bo, &bw, &bl, &pieces, &ba, &bn)) return NULL;
+    int pieces, joint = 0;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*iw*w*|i", &bd, &bo, &bw, &bl, &pieces, &ba, &bn, &joint)) return NULL;
     PyObject *res = NULL;
     sc_slot_t *table = NULL;
     Py_ssize_t *starts = NULL;
@@ -1120,9 +1123,13 @@ static PyObject *py_sentence_counts(PyObject *self, PyObject *args) {
         PyErr_NoMemory();
         goto done;
     }
+    uint64_t lenbits = 0; /* bit l: a word of l bytes (l < 64) */
+    int32_t maxlen = 0;
     {
         Py_ssize_t at = 0;
         for (Py_ssize_t k = 0; k < nw; k++) {
+            if (lens[k] < 64) lenbits |= (uint64_t)1 << lens[k];
+            if (lens[k] > maxlen) maxlen = lens[k];
             starts[k] = at;
             if (lens[k] > 0) {
                 uint64_t key = 0;
@@ -1136,9 +1143,61 @@ static PyObject *py_sentence_counts(PyObject *self, PyObject *args) {
             at += lens[k];
         }
     }
+    if (joint && (!nw || pieces < 1)) {
+        PyErr_SetString(PyExc_ValueError, "joint counts need words and pieces >= 1");
+        goto done;
+    }
     Py_BEGIN_ALLOW_THREADS
     for (Py_ssize_t j = 0; j < n; j++) {
         const unsigned char *p = data + offsets[j], *e = data + offsets[j + 1];
+        if (joint) {
+            /* the pieces of the longer count and the runs of the anchored one, side by side (a letter or digit
+             * extends both and costs one branch); a segment ends at . ! ? (counted when long enough and without
+             * a word run) and at \n (never counted), after the run ending at that byte is looked up */
+            int64_t count = 0, got = 0;
+            unsigned alnum = 0;
+            int has = 0;
+            int32_t len = 0;
+            uint64_t key = 0;
+            for (const unsigned char *q = p;; q++) {
+                unsigned t = q < e ? cls[*q] : SC_NUL;
+                if (t & SC_ALNUM) {
+                    if (len < 8) key |= (uint64_t)*q << (8 * len);
+                    len++;
+                    alnum = 1;
+                    continue;
+                }
+                if (len) { /* a maximal run [q - len, q) */
+                    if (!has && len <= maxlen && (len > 63 || ((lenbits >> len) & 1u))) {
+                        for (size_t s = sc_hash(key, len, bits); table[s].len; s = (s + 1) & (tsize - 1)) {
+                            if (table[s].key == key && table[s].len == len
+                                && (len <= 8 || memcmp(words + starts[table[s].k] + 8, q - len + 8,
+                                                       (size_t)(len - 8)) == 0)) {
+                                has = 1;
+                                break;
+                            }
+                        }
+                    }
+                    len = 0;
+                    key = 0;
+                }
+                if (q >= e) {
+                    count += (got + alnum >= (unsigned)pieces) & !has;
+                    break;
+                }
+                if (t & SC_SEP) { /* a separator ends a piece */
+                    got += alnum;
+                    alnum = 0;
+                }
+                if (t & (SC_END | SC_NL)) {
+                    count += (t & SC_END) && got >= pieces && !has;
+                    got = 0;
+                    has = 0;
+                }
+            }
+            longer[j] = count;
+            continue;
+        }
         if (nw) {
             int64_t count = 0;
             int has = 0;

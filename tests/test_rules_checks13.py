@@ -6,6 +6,9 @@
   every search (``_plain_seller_feedback`` below, the detector as it was before any early exit).
 * The order-number prefilter reads ``-`` + seven characters that are each an ASCII digit or non-ASCII + ``-``
   (``rules._re2_order``) instead of ``-.{7}-``: every ``_ORDER`` match (Unicode ``\\d``) holds such a piece.
+* The seller-feedback prefilter bounds its last rows again with ``_checkcore.sentence_counts(..., joint=1)``: the
+  text's longer segments without an anchor word run (``rules._joint_sentence_counts``), checked here against its
+  definition and against the detector's own count of such sentences.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pytest
 import pyarrow as pa
 import pyarrow.compute as pc
 from hypothesis import HealthCheck, given, settings
@@ -206,3 +211,101 @@ def test_check_each_review_with_order_ids_equals_the_reference():
 def test_order_pattern_is_tied_to_the_detectors_regex():
     assert R._ORDER.pattern == r"(?<![\d-])\d{3}-\d{7}-\d{7}(?![\d-])"
     assert re.search(r"\d", "١") and not re.search(r"[0-9]", "١")  # Unicode \d: the reason for the non-ASCII class
+
+
+# --------------------------------------------------------------------- seller feedback: the joint column count
+
+_core = R._literal_core()
+_WORDS_13 = ("box", "ship", "arrived", "a1", "delivery")
+_PIECES = R.SELLER_FEEDBACK_FILLER_WORDS + 1
+
+
+def _joint_reference(s: str, words: tuple[str, ...], pieces: int) -> int:
+    """The definition: segments cut at .!?\\n that end with .!? or the text's end, with at least ``pieces`` pieces
+    (cut at ASCII characters other than letters, digits and _) holding an ASCII letter or digit, and no maximal
+    run of ASCII letters and digits equal to one of ``words``."""
+    count = 0
+    for m in re.finditer(r"[^.!?\n]*(?:[.!?]|\n|$)", s):
+        seg = m.group()
+        if not seg or seg.endswith("\n"):
+            continue
+        body = seg[:-1] if seg[-1:] in ".!?" else seg
+        if m.end() < len(s) and seg[-1:] not in ".!?":
+            continue
+        n = sum(1 for p in re.split(r"[\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]", body) if re.search("[A-Za-z0-9]", p))
+        if n >= pieces and not set(re.findall(r"[A-Za-z0-9]+", body)) & set(words):
+            count += 1
+    return count
+
+
+def _joint_native(texts: list[str], words: tuple[str, ...], pieces: int) -> list[int]:
+    arr = pa.array(texts, type=pa.large_string())
+    data, offsets = R._arrow_bytes(arr)
+    got = np.zeros(len(texts), dtype=np.int64)
+    _core.sentence_counts(data, offsets, "".join(words).encode(), np.asarray([len(w) for w in words], dtype=np.int32),
+                          pieces, np.zeros(len(texts), dtype=np.int64), got, 1)
+    return got.tolist()
+
+
+_JOINT_ALPHABET = st.sampled_from(("box", "Box", "ship", "arrived", "a1", "a", "bc", "boxes", "_", "é", " ", "  ", ".",
+                                   "!", "?", "...", "\n", "\x00", "-", "1", "x y", "delivery", "ß", "K"))
+
+needs_core = pytest.mark.skipif(_core is None or not R._joint_sentence_counts(_core),
+                                reason="native core with the joint count")
+
+
+@needs_core
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(_JOINT_ALPHABET, max_size=30).map("".join), min_size=1, max_size=10),
+       st.sampled_from((1, 2, _PIECES)))
+def test_joint_count_is_its_definition(texts, pieces):
+    assert _joint_native(texts, _WORDS_13, pieces) == [_joint_reference(s, _WORDS_13, pieces) for s in texts]
+
+
+@needs_core
+def test_joint_count_examples():
+    w = ("box",)
+    assert _joint_native(["a b c d. e f g h", "a b c box. e f g h!", "a b c d\ne f g h", "a_b c d.", "a b c boxy."],
+                         w, 4) == [2, 1, 1, 0, 1]
+    # a word run cut by a byte that is not an ASCII letter or digit, a run ending at the row's end, a long word
+    assert _joint_native(["é box b c d", "a b c box", "a b c deliveryman"], ("box", "deliveryman"), 4) == [0, 0, 0]
+    with pytest.raises(ValueError):
+        _core.sentence_counts(b"", np.zeros(1, dtype=np.int64), b"", np.zeros(0, dtype=np.int32), 4,
+                              np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 1)
+
+
+@needs_core
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(SENTENCES + ("x y z w v", "İ", "Σ", "—", "\u2028", "é", "_")),
+                          st.sampled_from((" ", "\n", "", ".", "é", "\x00", "  "))), max_size=10))
+def test_joint_count_bounds_the_detectors_unanchored_longer_sentences(parts):
+    """On text_low, the count is at most the detector's sentences of more than FILLER words without an anchor."""
+    text = "".join(p + sep for p, sep in parts)
+    if len(text.lower()) != len(text):
+        return  # the prefilter bounds no such row
+    for rule in _rules():
+        anchors = R._anchors(rule.params)
+        words = R._sentence_words(anchors)
+        got = _joint_native([text.lower()], words, _PIECES)[0]
+        want = sum(1 for a, b in R._sentences(text)
+                   if anchors.isdisjoint(R._ANCHOR_TOKEN.findall(text.lower()[a:b]))
+                   and len(R._WORDS.findall(text[a:b])) > R.SELLER_FEEDBACK_FILLER_WORDS)
+        assert got <= want, text
+
+
+def test_joint_bound_drops_a_row_the_old_bound_kept():
+    """An anchored title and one anchored and two unanchored longer sentences in the text: A = 2 and L = 3 (the
+    old bound A / L = 0.67 keeps the row), C = 2 (A / (A + C) = 0.5 < 0.6: dropped), and the detector indeed
+    reads 2 / (2 + 2)."""
+    rule = _rules()[0]
+    title, text = "Box arrived", "The box was crushed. The coffee is bitter and weak today. The lid feels solid in my hand."
+    assert not list(R._detect_seller_feedback(R._Review(title, text, "amazon", None, None), rule.params))
+    if _core is None or not R._joint_sentence_counts(_core):
+        return
+    batch = R._Batch([title], [text], [None], [None])
+    rows = np.ones(1, dtype=bool)
+    words = R._sentence_words(R._anchors(rule.params))
+    a_ub = batch.sentence_counts("joined_low", rows, words)[0]
+    assert (a_ub, batch.sentence_counts("text", rows, None)[0]) == (2, 3)
+    assert batch.sentence_counts("text_low", rows, words, joint=True)[0] == 2
+    assert not R.PREFILTERS["seller_feedback"](batch, rule, ()).mask[0]
