@@ -1385,10 +1385,35 @@ lt_behind(const LtCtx *c, const LtStr *w, Py_ssize_t p, int space_only)
     return 1;
 }
 
+/* The end of matcher self's match of the str s at pos (clamped to 0..len(s)), -1 when none, -2 with an error
+   set: the work of topic_literal_call, and what the _topic_literal_api capsule hands other modules (the native
+   topic_tried calls it without a position int, a match object or its end() call per attempt). */
+static Py_ssize_t
+lt_match_end(PyObject *self, PyObject *s, Py_ssize_t pos)
+{
+    TopicLiteral *m = (TopicLiteral *)self;
+    if (!PyUnicode_Check(s)) {
+        PyErr_SetString(PyExc_TypeError, "a topic literal matcher matches a str");
+        return -2;
+    }
+    if (PyUnicode_READY(s) < 0) return -2;
+    LtCtx c = {PyUnicode_KIND(s), PyUnicode_DATA(s), PyUnicode_GET_LENGTH(s), m};
+    if (pos < 0) pos = 0;
+    if (pos > c.n) pos = c.n;
+    Py_ssize_t end = -1;
+    int ok = 1;
+    if (m->n_req) {
+        ok = 0;
+        for (Py_ssize_t i = 0; i < m->n_req && !ok; i++) ok = lt_behind(&c, &m->req[i], pos, 1);
+    }
+    for (Py_ssize_t i = 0; i < m->n_before && ok; i++) ok = !lt_behind(&c, &m->before[i], pos, 0);
+    if (ok) end = lt_tokens(&c, 0, pos);
+    return end < 0 ? -1 : end;
+}
+
 static PyObject *
 topic_literal_call(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
-    TopicLiteral *m = (TopicLiteral *)self;
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     if (nargs != 2 || (kwnames && PyTuple_GET_SIZE(kwnames))) {
         PyErr_SetString(PyExc_TypeError, "a topic literal matcher takes (text, pos)");
@@ -1401,22 +1426,12 @@ topic_literal_call(PyObject *self, PyObject *const *args, size_t nargsf, PyObjec
     }
     Py_ssize_t pos = PyLong_AsSsize_t(args[1]);
     if (pos == -1 && PyErr_Occurred()) return NULL;
-    if (PyUnicode_READY(s) < 0) return NULL;
-    LtCtx c = {PyUnicode_KIND(s), PyUnicode_DATA(s), PyUnicode_GET_LENGTH(s), m};
-    if (pos < 0) pos = 0;
-    if (pos > c.n) pos = c.n;
-    Py_ssize_t end = -1;
-    int ok = 1;
-    if (m->n_req) {
-        ok = 0;
-        for (Py_ssize_t i = 0; i < m->n_req && !ok; i++) ok = lt_behind(&c, &m->req[i], pos, 1);
-    }
-    for (Py_ssize_t i = 0; i < m->n_before && ok; i++) ok = !lt_behind(&c, &m->before[i], pos, 0);
-    if (ok) end = lt_tokens(&c, 0, pos);
+    Py_ssize_t end = lt_match_end(self, s, pos);
+    if (end == -2) return NULL;
     if (end < 0) Py_RETURN_NONE;
     TopicLiteralMatch *mm = PyObject_New(TopicLiteralMatch, &TopicLiteralMatchType);
     if (!mm) return NULL;
-    mm->start = pos;
+    mm->start = pos < 0 ? 0 : (pos > PyUnicode_GET_LENGTH(s) ? PyUnicode_GET_LENGTH(s) : pos);
     mm->end = end;
     return (PyObject *)mm;
 }
@@ -1618,7 +1633,25 @@ static struct PyModuleDef module = {
     methods, NULL, NULL, NULL, NULL,
 };
 
+/* reviewtools._langcore._topic_literal_api: a capsule of this struct (version 1) for the native topic_tried of
+   reviewtools._vadercore, which calls match(matcher, text, pos) directly for a matcher of type `type`. */
+typedef struct {
+    int version;
+    PyTypeObject *type;
+    Py_ssize_t (*match)(PyObject *matcher, PyObject *text, Py_ssize_t pos);
+} TopicLiteralApi;
+
+static TopicLiteralApi topic_literal_api = {1, &TopicLiteralType, lt_match_end};
+
 PyMODINIT_FUNC PyInit__langcore(void) {
     if (PyType_Ready(&TopicLiteralType) < 0 || PyType_Ready(&TopicLiteralMatchType) < 0) return NULL;
-    return PyModule_Create(&module);
+    PyObject *mod = PyModule_Create(&module);
+    if (!mod) return NULL;
+    PyObject *cap = PyCapsule_New(&topic_literal_api, "reviewtools._langcore._topic_literal_api", NULL);
+    if (!cap || PyModule_AddObject(mod, "_topic_literal_api", cap) < 0) {
+        Py_XDECREF(cap);
+        Py_DECREF(mod);
+        return NULL;
+    }
+    return mod;
 }

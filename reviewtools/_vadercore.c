@@ -5067,6 +5067,29 @@ typedef struct {
     long long t, start, prio, end, p;
 } TpTried;
 
+/* reviewtools._langcore's topic literal matchers called directly (its _topic_literal_api capsule, version 1):
+   match(matcher, text, pos) is the end of matcher's match at pos, -1 for none, -2 with an error set; the same
+   answer as calling the matcher and its match's end(). Looked up once per process (NULL: not built, or
+   another version: the matchers are called). */
+typedef struct {
+    int version;
+    PyTypeObject *type;
+    Py_ssize_t (*match)(PyObject *matcher, PyObject *text, Py_ssize_t pos);
+} TpLiteralApi;
+
+static const TpLiteralApi *tp_literal_api(void)
+{
+    static const TpLiteralApi *api = NULL;
+    static int looked = 0;
+    if (!looked) {
+        looked = 1;
+        const TpLiteralApi *a = PyCapsule_Import("reviewtools._langcore._topic_literal_api", 0);
+        if (!a) PyErr_Clear();
+        else if (a->version == 1 && a->type && a->match) api = a;
+    }
+    return api;
+}
+
 static PyObject *
 vc_topic_tried(PyObject *self, PyObject *args)
 {
@@ -5181,6 +5204,7 @@ vc_topic_tried(PyObject *self, PyObject *args)
         goto done;
     }
     const int64_t *rows = br.buf, *offs = bo.buf, *phr = bp.buf;
+    const TpLiteralApi *lit_api = n > at ? tp_literal_api() : NULL;
     end_name = PyUnicode_InternFromString("end");
     out = PyList_New(0);
     if (!end_name || !out) goto fail;
@@ -5199,19 +5223,28 @@ vc_topic_tried(PyObject *self, PyObject *args)
                 PyErr_SetString(PyExc_ValueError, "topic_tried: a phrase id out of range");
                 goto fail;
             }
-            PyObject *pos = PyLong_FromLongLong(offs[i]);
-            if (!pos) goto fail;
-            PyObject *call_args[2] = {low, pos};
-            PyObject *mm = PyObject_Vectorcall(PyTuple_GET_ITEM(matchers, p), call_args, 2, NULL);
-            Py_DECREF(pos);
-            if (!mm) goto fail;
-            if (mm == Py_None) { Py_DECREF(mm); continue; }
-            PyObject *e = PyObject_CallMethodNoArgs(mm, end_name);
-            Py_DECREF(mm);
-            if (!e) goto fail;
-            long long end = PyLong_AsLongLong(e);
-            Py_DECREF(e);
-            if (end == -1 && PyErr_Occurred()) goto fail;
+            PyObject *matcher = PyTuple_GET_ITEM(matchers, p);
+            long long end;
+            if (lit_api && Py_TYPE(matcher) == lit_api->type && offs[i] >= 0 && offs[i] <= PY_SSIZE_T_MAX) {
+                Py_ssize_t got = lit_api->match(matcher, low, (Py_ssize_t)offs[i]);  /* a plain matcher: directly */
+                if (got == -2) goto fail;
+                if (got < 0) continue;
+                end = got;
+            } else {
+                PyObject *pos = PyLong_FromLongLong(offs[i]);
+                if (!pos) goto fail;
+                PyObject *call_args[2] = {low, pos};
+                PyObject *mm = PyObject_Vectorcall(matcher, call_args, 2, NULL);
+                Py_DECREF(pos);
+                if (!mm) goto fail;
+                if (mm == Py_None) { Py_DECREF(mm); continue; }
+                PyObject *e = PyObject_CallMethodNoArgs(mm, end_name);
+                Py_DECREF(mm);
+                if (!e) goto fail;
+                end = PyLong_AsLongLong(e);
+                Py_DECREF(e);
+                if (end == -1 && PyErr_Occurred()) goto fail;
+            }
             if (end <= offs[i]) continue;
             PyObject *entry = PyTuple_GET_ITEM(phrases, p);
             if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 3) {
