@@ -562,6 +562,10 @@ POSSIBLE_PHONE_MIN_DIGITS: Final[int] = 7
 _DECIMAL_DIGIT = re.compile(r"\d")
 #: The decimal digits of an ASCII text (where :data:`_DECIMAL_DIGIT` finds only these): looked for with ``in``.
 _ASCII_DIGITS: Final[str] = "0123456789"
+#: The em dash of the reply signatures ("— Customer care team"): often a draft's only non-ASCII character.
+_SIGNATURE_DASH: Final[str] = "\u2014"
+#: The curly quote marks a draft puts around the reviewer's words.
+_QUOTE_MARKS: Final[tuple[str, str]] = ("\u201c", "\u201d")
 
 
 def _has_decimal_digit(text: str) -> bool:
@@ -569,6 +573,11 @@ def _has_decimal_digit(text: str) -> bool:
     the regex's time on a draft)."""
     if text.isascii():
         return any(map(text.__contains__, _ASCII_DIGITS))
+    # none of them a digit: a draft whose only non-ASCII characters are its signature's dash and the quote marks
+    # around a quote is ASCII without them, where the decimal digits are [0-9]
+    plain = text.replace(_SIGNATURE_DASH, "").replace(_QUOTE_MARKS[0], "").replace(_QUOTE_MARKS[1], "")
+    if plain.isascii():
+        return any(map(plain.__contains__, _ASCII_DIGITS))
     return _DECIMAL_DIGIT.search(text) is not None
 
 
@@ -887,8 +896,8 @@ def _lint_cached(text: str, platform: str, author: str | None, order_id: str | N
                 continue  # the same rule already covers this span
             kept.append(p)
         problems.extend(kept)
-    if not problems:
-        return ()
+    if len(problems) < 2:  # what the sort below gives for none or one
+        return tuple(problems)
     order = _rule_order(lint_rules())
     return tuple(sorted(problems, key=lambda p: (p.severity == "not_run", p.start, order[p.rule_id])))
 
