@@ -2568,7 +2568,16 @@ def _decide_rows(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str,
 
 def _column_values(col: pd.Series) -> list[Any]:
     """``col``'s values as ``DataFrame.to_dict("records")`` gives them: ``tolist()`` with ``pd.NA`` as None
-    (dtypes whose missing value is ``pd.NA``: string, Int64, Float64, boolean, Arrow; NaT and NaN stay)."""
+    (dtypes whose missing value is ``pd.NA``: string, Int64, Float64, boolean, Arrow; NaT and NaN stay). Arrow-backed
+    strings with ``pd.NA`` straight from Arrow (``to_pylist``: str, None where missing), without pandas' ``tolist``
+    and the pass over the missing ones.
+
+    >>> _column_values(pd.Series(["a", None], dtype="string")), _column_values(pd.Series([1, None], dtype="Int64"))
+    (['a', None], [1, None])
+    """
+    arr = col.array
+    if isinstance(arr, pd.arrays.ArrowStringArray) and col.dtype.na_value is pd.NA:
+        return arr._pa_array.to_pylist()
     vals = col.tolist()
     if getattr(col.dtype, "na_value", None) is pd.NA:
         for i in col.isna().to_numpy().nonzero()[0].tolist():
