@@ -7,6 +7,8 @@
   the seller-feedback prefilter is the same in both), findings asserted equal first.
 * ``order``: the order-number rule as ``check_each_review`` runs it per 50,000-row block: its prefilter on the
   block (``"-.{7}-"`` before, ``rules._re2_order`` now) and the detector on the rows kept, hits asserted equal.
+* ``link``: the four Amazon link rules likewise (a scheme row kept only with a dot after "://",
+  ``rules._RE2_SCHEME_DOT``; each block's views built inside the timing, as the first prefilter pays for them).
 
 CPU seconds (``time.process_time``), old and new interleaved (the order alternating), minimum and median of the
 rounds and how many rounds the new side was lower.
@@ -79,7 +81,20 @@ def main() -> int:
                                                             rule.params)]
         return hits
 
-    for name, fn in (("seller", seller), ("order", order)):
+    # links (cc15ecb's tree and later): the four link rules' prefilter per block and the detector on the rows kept
+    def link(mod):
+        rules = [r for r in mod.load_rules() if r.detector == "link" and r.rule_id.startswith("AMZ-")]
+        hits = []
+        for ts, xs in blocks:
+            batch = mod._Batch(ts, xs, [None] * len(xs), [None] * len(xs))
+            for rule in rules:
+                mask = mod.PREFILTERS["link"](batch, rule, ())
+                for j in np.flatnonzero(mask).tolist():
+                    hits += [(rule.rule_id, j, f) for f in mod._detect_link(
+                        mod._Review(ts[j], xs[j], "amazon", "amazon.com", None), rule.params)]
+        return hits
+
+    for name, fn in (("seller", seller), ("order", order), ("link", link)):
         assert fn(old) == fn(new), f"{name}: outputs differ"
         secs = {"old": [], "new": []}
         for r in range(args.rounds):

@@ -3527,8 +3527,12 @@ def _pre_link(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.nda
     # By kind, a finding also needs a host holding a (platform's own) shortener's name, or, for a referral
     # parameter, an "=" in the link: hosts are lower-cased substrings of a field, and ASCII text lower-cases
     # the same in a substring as in the whole field, so the lower-cased view holds them.
-    rows = (batch.maybe("joined_low", "://") | batch.maybe("joined_low", r"www\.")
-            | batch.match("joined", _re2_bare_domain()))
+    # A scheme URL is a link only when its host holds a dot: the host lies in the match after "://", whose
+    # characters are none of Python's \s and <>"'()[]{} (RE2's \s is ASCII whitespace, a part of Python's, so
+    # _RE2_SCHEME_DOT allows more), and lower-casing turns none of them into one of those or a "." into another
+    # character. Rows with "://" but no such dot (a corpus's "http://url_removed") need no detector.
+    rows = (batch.refine("joined_low", batch.maybe("joined_low", "://"), (_RE2_SCHEME_DOT,))
+            | batch.maybe("joined_low", r"www\.") | batch.match("joined", _re2_bare_domain()))
     kind = rule.params.get("kind")
     if kind == "shortener":
         rows &= batch.maybe("joined_low", _re2_literals(load_lexicon("shorteners")))
@@ -3539,6 +3543,11 @@ def _pre_link(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.nda
     elif kind == "affiliate":
         rows &= batch.maybe("joined_low", "=")
     return rows
+
+
+#: RE2: "://", then characters a scheme URL's match may hold (``_URL_SCHEME``'s class, with ASCII ``\s``), then a
+#: dot: in every row with a scheme link whose host holds a dot (``_find_links`` keeps no other).
+_RE2_SCHEME_DOT: Final[str] = "://[^\\s<>\"'()\\[\\]{}]*\\."
 
 
 @functools.lru_cache(maxsize=64)

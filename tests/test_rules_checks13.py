@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 import pyarrow as pa
 import pyarrow.compute as pc
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reviewtools import rules as R
@@ -309,3 +309,51 @@ def test_joint_bound_drops_a_row_the_old_bound_kept():
     assert (a_ub, batch.sentence_counts("text", rows, None)[0]) == (2, 3)
     assert batch.sentence_counts("text_low", rows, words, joint=True)[0] == 2
     assert not R.PREFILTERS["seller_feedback"](batch, rule, ()).mask[0]
+
+
+# ------------------------------------------------------------------------------- links: a scheme host needs a dot
+
+_LINK_PARTS = ("http://", "HTTPS://", "ftp://", "www.", "WWW.", "url_removed", "example", ".", ".com", ".co.uk", "/",
+               "?tag=x", "=", "bit.ly", "amazon", " ", "\u2028", "\xa0", "\x0b", "\x1c", "(", "]", "\"", "@", ":",
+               "İ", "K", "a", "x/y", "\x00")
+
+
+def _link_rules() -> list[R.Rule]:
+    return [r for r in R.load_rules() if r.detector == "link"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.lists(st.sampled_from(_LINK_PARTS), max_size=6).map("".join),
+                          st.lists(st.sampled_from(_LINK_PARTS), max_size=12).map("".join)), min_size=1, max_size=8))
+def test_link_prefilter_keeps_every_row_with_a_finding(rows):
+    titles, texts = [t for t, _ in rows], [x for _, x in rows]
+    batch = R._Batch(titles, texts, [None] * len(rows), [None] * len(rows))
+    for rule in _link_rules():
+        mask = R.PREFILTERS["link"](batch, rule, ())
+        for j, (title, text) in enumerate(rows):
+            if list(R._detect_link(R._Review(title, text, "amazon", None, None), rule.params)):
+                assert mask[j], (rule.params.get("kind"), title, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_LINK_PARTS), max_size=14).map("".join))
+@example("http://url_removed.com")
+@example("HTTPS://A:B@X_Y.İO/")
+@example("ftp://1.2")
+@example("http://\xa0x.y")
+def test_scheme_dot_pattern_holds_wherever_a_scheme_link_has_a_dotted_host(s):
+    links = [ln for ln in R._find_links(R._Review("", s, "amazon", None, None), "text") if ln.has_scheme]
+    if any(s[ln.start:ln.end].lower().startswith(("http://", "https://", "ftp://")) for ln in links):
+        assert _re2_rows([s.lower()], R._RE2_SCHEME_DOT) == [True], s
+
+
+def test_link_rows_without_a_dotted_scheme_host_are_dropped():
+    texts = ["see http://url_removed for it", "see http://example.com/x", "HTTP://URL_REMOVED.", "http://a b.com",
+             "www.example", "go to example.com now", "http://url_removed and bit.ly/abc"]
+    batch = R._Batch([""] * len(texts), texts, [None] * len(texts), [None] * len(texts))
+    rule = next(r for r in _link_rules() if r.params.get("kind") == "external")
+    assert R.PREFILTERS["link"](batch, rule, ()).tolist() == [False, True, True, True, True, True, True]
+    frame = pd.DataFrame({"review_id": [f"r{i}" for i in range(len(texts))], "platform": ["amazon"] * len(texts),
+                          "marketplace": ["amazon.com"] * len(texts), "text": texts})
+    pd.testing.assert_frame_equal(R.check_each_review(frame, rules=_link_rules()).reset_index(drop=True),
+                                  R._check_each_review_reference(frame, rules=_link_rules()).reset_index(drop=True))
