@@ -819,12 +819,26 @@ def _decide_in_order(joined: str, dec: np.ndarray, todo: np.ndarray, ms: np.ndar
 
 
 class _Languages(NamedTuple):
-    """``text_language`` of each text (None when unknown), whether it is confidently not English, and the
-    :class:`reviewtools.rules.LanguageGuess` of each not-English one (for its reason)."""
+    """``text_language`` of each text as a code into ``names`` (``names[0]`` is None: unknown; ``names[1]`` is
+    ``"en"``), whether it is confidently not English, and the :class:`reviewtools.rules.LanguageGuess` of each
+    not-English one (for its reason). :attr:`language` is the list of languages."""
 
-    language: list[str | None]
+    codes: np.ndarray
+    names: list[str | None]
     foreign: np.ndarray
     guesses: dict[int, LanguageGuess]
+
+    @property
+    def language(self) -> list[str | None]:
+        """Each text's language (None when unknown)."""
+        return np.array(self.names, dtype=object)[self.codes].tolist()
+
+    def array(self) -> Any:
+        """:attr:`language` as ``pd.array(..., dtype="string")`` gives it (one Arrow take of the names where it can)."""
+        pa = _arrow_strings()
+        if pa is None:
+            return pd.array(np.array(self.names, dtype=object)[self.codes], dtype="string")
+        return pd.arrays.ArrowStringArray(pa.array(self.names, type=pa.large_string()).take(pa.array(self.codes)))
 
 
 @functools.lru_cache(maxsize=1)
@@ -856,7 +870,8 @@ def _languages(texts: list[str]) -> _Languages:
     (enough letters, not plainly English), so rules neither strips it again nor repeats the function-word test.
     """
     n = len(texts)
-    language: list[str | None] = [None] * n
+    names: list[str | None] = [None, "en"]  # each text's language as a code into names
+    codes = np.zeros(n, dtype=np.int64)
     foreign = np.zeros(n, dtype=bool)
     decided = np.zeros(n, dtype=bool)
     known = np.zeros(n, dtype=bool)
@@ -879,7 +894,7 @@ def _languages(texts: list[str]) -> _Languages:
         english = (state > 0) & (letters >= LANGUAGE_MIN_CHARS) & plain
         decided = english | ((state == 2) & (letters < LANGUAGE_MIN_CHARS))
         known = (state > 0) & (letters >= LANGUAGE_MIN_CHARS) & ~plain  # needs the identifier: its head only
-        language = np.where(english, "en", None).tolist()
+        codes[english] = 1
     ascii_rows = [] if native else [i for i in range(n) if texts[i].isascii()]
     for lo in range(0, len(ascii_rows) if longest <= 8 else 0, _SPLIT_BLOCK_TEXTS):  # the path without the core
         rows = np.asarray(ascii_rows[lo : lo + _SPLIT_BLOCK_TEXTS], dtype=np.int64)
@@ -890,8 +905,7 @@ def _languages(texts: list[str]) -> _Languages:
         plain, letters = _plain_english_ascii(heads, keys, longest)
         english = (letters >= LANGUAGE_MIN_CHARS) & plain
         short = (letters < LANGUAGE_MIN_CHARS) & whole_head
-        for i in rows[english].tolist():
-            language[i] = "en"
+        codes[rows[english]] = 1
         decided[rows[english | short]] = True
     # a text whose stripped length is under LANGUAGE_MIN_CHARS has fewer letters: too short to tell (language None,
     # as detect_language says; it never reaches the identifier or its memo), so rules need not test it
@@ -910,12 +924,17 @@ def _languages(texts: list[str]) -> _Languages:
             heads[j] = rest_texts[j].strip()[:LANGUAGE_MAX_CHARS]
     found, found_foreign = detect_languages_brief(rest_texts, heads)
     guesses: dict[int, LanguageGuess] = {}
+    code_of: dict[str | None, int] = {None: 0, "en": 1}
     for i, lang_i in zip(rest, found, strict=True):
-        language[i] = lang_i
+        c = code_of.get(lang_i)
+        if c is None:
+            c = code_of[lang_i] = len(names)
+            names.append(lang_i)
+        codes[i] = c
     for j, g in found_foreign.items():
         foreign[rest[j]] = True
         guesses[rest[j]] = g
-    return _Languages(language, foreign, guesses)
+    return _Languages(codes, names, foreign, guesses)
 
 
 def _head_counts_mapped() -> Any:
@@ -1619,7 +1638,7 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
         "sentiment_label": _label_array(label),
         "rating_text_mismatch": pd.arrays.BooleanArray(flag, flag_na),
         "mismatch_reason": _string_array(reason),
-        "text_language": _string_array(lang.language),
+        "text_language": lang.array(),
     }
     out = _with_columns(frame, columns)
     logger.info("scored sentiment of %d reviews (%d sentences)", n, int(m.sum()))

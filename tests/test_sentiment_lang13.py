@@ -240,3 +240,25 @@ def test_words_across_the_mask_edges():
     out = [np.empty(n, dtype=np.int64) for _ in range(3)] + [np.empty(n, dtype=np.int8)]
     LANG.head_counts(texts, keys, longest, R.LANGUAGE_MAX_CHARS, *out)  # the ASCII texts only
     assert list(zip(*[a.tolist() for a in out])) == [x if x[3] in (1, 2) else (0, 0, 0, 0) for x in got]
+
+
+# ------------------------------------------------------------------------ text_language from codes
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["de", "fr", "es", "zh", "ar"]), unique=True, max_size=4),
+       st.lists(st.integers(0, 5), max_size=40))
+def test_language_array_equals_pd_array(extra, picks):
+    import pandas as pd
+
+    names = [None, "en", *extra]
+    codes = np.array([p % len(names) for p in picks], dtype=np.int64)
+    lang = sentiment._Languages(codes, names, np.zeros(len(codes), dtype=bool), {})
+    want = pd.array([names[c] for c in codes.tolist()], dtype="string")
+    assert lang.language == [names[c] for c in codes.tolist()]
+    for arrow in (True, False):
+        with unittest.mock.patch.object(sentiment, "_arrow_strings",
+                                        sentiment._arrow_strings if arrow else (lambda: None)):
+            got = lang.array()
+        assert got.dtype == want.dtype and type(got) is type(want)
+        pd.testing.assert_extension_array_equal(got, want)
