@@ -774,6 +774,28 @@ def _review_key_series(long: pd.DataFrame) -> pd.Series:
     return long["platform"].astype("string").fillna("other").astype(str) + _KEY_SEP + rid
 
 
+def _arrow_review_keys(long: pd.DataFrame) -> pa.Array | None:
+    """``pa.array(_review_key_series(long), type=pa.string(), from_pandas=True)`` by one Arrow join (no pandas
+    ``astype(str)`` and concatenation) when ``review_id`` and ``platform`` are Arrow-backed strings with ``pd.NA``
+    and no id is missing: ``platform`` (a missing one as ``other``; an empty one stays empty, as ``fillna`` leaves
+    it) + separator + id. Else None (the caller's pandas way).
+
+    >>> f = pd.DataFrame({"review_id": ["a", "b", "c"], "platform": [None, "", "x"]}, dtype="string[pyarrow]")
+    >>> _arrow_review_keys(f).to_pylist() == ["other\x1fa", "\x1fb", "x\x1fc"]
+    True
+    """
+    if "platform" not in long.columns or "review_id" not in long.columns:
+        return None
+    rid, plat = long["review_id"], long["platform"]
+    if not (_arrow_strings(rid.dtype) and _arrow_strings(plat.dtype)):
+        return None
+    r = _one_array(rid.array)
+    if r.null_count:
+        return None
+    p = pc.fill_null(_one_array(plat.array), pa.scalar("other", type=pa.large_string()))
+    return pc.binary_join_element_wise(p, r, pa.scalar(_KEY_SEP, type=pa.large_string())).cast(pa.string())
+
+
 def _lookup(table: dict[str, Any], platform: str, rid: str, default: Any = None) -> Any:
     """``table``'s entry for the review: by platform + id, else (a long frame without platform) by id."""
     got = table.get(platform + _KEY_SEP + rid)
@@ -2034,9 +2056,13 @@ def _decision_state(settings: ReplySettings, hits: pd.DataFrame | _Encoded | Non
         if not len(pos):
             return pa.array([], type=pa.string())
         cols = [c for c in ("review_id", "platform") if c in enc.frame.columns]
+        taken = enc.take(pos, cols)
+        joined = _arrow_review_keys(taken)
+        if joined is not None:
+            return joined
         # pyarrow ``string`` once here (pandas holds ``large_string``): each block's is_in then reads these
         # buffers, shared with the parent, instead of casting a copy of every key per block in every worker
-        return pa.array(_review_key_series(enc.take(pos, cols)), type=pa.string(), from_pandas=True)
+        return pa.array(_review_key_series(taken), type=pa.string(), from_pandas=True)
 
     return _DecisionState(settings, henc, real, keys(henc, real), nr, keys(henc, nr), menc, mrows,
                           keys(menc, mrows), has_sent, stages_not_run, existing)
