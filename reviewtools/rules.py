@@ -1995,6 +1995,12 @@ def _alternative_items(items: Any, sp: Any) -> list[tuple[tuple[frozenset[str], 
 
 
 @functools.cache
+def _wide_space() -> re.Pattern[str]:
+    """Every non-ASCII character Python's ``\\s`` matches (``sub(" ", ...)`` makes each an ASCII space)."""
+    return re.compile("[" + "".join(c for c in _python_spaces() if not c.isascii()) + "]")
+
+
+@functools.cache
 def _python_spaces() -> str:
     """Every character Python's ``\\s`` matches (``str.isspace``), listed from Python itself."""
     import sys
@@ -3655,7 +3661,30 @@ def _pre_word_run(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np
             out[idx] = tight.view(bool)
         wide_spaces = "".join("\\x{%x}" % ord(c) for c in _python_spaces() if not c.isascii())
         sigma_or_wide_space = "[\u03a3" + wide_spaces + "]"
-        return out | batch.case_changed() | batch.match_where("joined", _NON_ASCII, 1, sigma_or_wide_space)
+        odd = batch.match_where("joined", _NON_ASCII, 1, sigma_or_wide_space)
+        if core is not None and lc is not None and hasattr(lc, "word_runs") and odd.any():
+            # A row whose only trouble is a non-ASCII space (no Σ, lower-casing keeps its length): the same tests
+            # on its lower-cased fields with each such space made " ". Both are \s and not \w (the same [\s,.!]
+            # runs, \b and \w+ groups for the pattern, which so matches the same spans) and both are their own
+            # lower case, so the text so mapped holds a run exactly when the row does, and has only separators
+            # the byte table marks.
+            import pyarrow as pa
+
+            idx = np.asarray([j for j in np.flatnonzero(odd & ~batch.case_changed()).tolist()
+                              if "\u03a3" not in batch.titles[j] and "\u03a3" not in batch.texts[j]], dtype=np.int64)
+            if len(idx):
+                mapped = [_wide_space().sub(" ", x)
+                          for x in batch.array("joined_low").take(pa.array(idx)).to_pylist()]
+                sub_data, sub_offsets = _arrow_bytes(pa.array(mapped, type=pa.large_string()))
+                found = np.zeros(len(idx), dtype=np.uint8)
+                core.repeated_tokens(sub_data, sub_offsets, _WORD_RUN_SEPARATORS, found)
+                if found.any():
+                    tight = np.zeros(len(idx), dtype=np.uint8)
+                    lc.word_runs(sub_data, sub_offsets, _WORD_RUN_SEPARATORS, tight)
+                    found &= tight
+                odd = odd.copy()
+                odd[idx] = found.view(bool)
+        return out | batch.case_changed() | odd
 
     return batch.memo("word_run", make)
 

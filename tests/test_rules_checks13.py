@@ -357,3 +357,37 @@ def test_link_rows_without_a_dotted_scheme_host_are_dropped():
                           "marketplace": ["amazon.com"] * len(texts), "text": texts})
     pd.testing.assert_frame_equal(R.check_each_review(frame, rules=_link_rules()).reset_index(drop=True),
                                   R._check_each_review_reference(frame, rules=_link_rules()).reset_index(drop=True))
+
+
+# --------------------------------------------------------------- word runs: rows with a non-ASCII space, natively
+
+_RUN_PARTS = ("love", "Love", "LOVE", "x", "σ", "ς", "Σ", "é", "İ", "ab", " ", ",", ".", "!", "\xa0", "\u2028",
+              "\u3000", "\x85", "\u2009", "\n", "_", "1")
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.lists(st.sampled_from(_RUN_PARTS), max_size=8).map("".join),
+                          st.lists(st.sampled_from(_RUN_PARTS), max_size=24).map("".join)), min_size=1, max_size=8))
+@example([("", "love\u2028love\u2028love\u2028love\u2028love"), ("x\xa0x\xa0x\xa0x\xa0x", ""),
+          ("", "ab ab\u3000ab,ab.\x85ab and more words here to read on")])
+def test_word_run_prefilter_keeps_every_row_with_a_finding(rows):
+    titles, texts = [t for t, _ in rows], [x for _, x in rows]
+    batch = R._Batch(titles, texts, [None] * len(rows), [None] * len(rows))
+    for rule in (r for r in R.load_rules() if r.detector == "word_run"):
+        mask = R.PREFILTERS["word_run"](batch, rule, ())
+        for j, (title, text) in enumerate(rows):
+            if list(R._detect_word_run(R._Review(title, text, "amazon", None, None), rule.params)):
+                assert mask[j], (title, text)
+
+
+def test_word_run_rows_with_wide_spaces_are_read_natively():
+    nb = "\xa0"
+    texts = [f"great{nb}soap, love it", f"love{nb}love love{nb}love, love", f"bad\u2028bad\u2028bad\u2028bad\u2028bad",
+             f"Σ{nb}word", f"ok{nb}ok ok", "İ love it"]
+    batch = R._Batch([""] * len(texts), texts, [None] * len(texts), [None] * len(texts))
+    rule = next(r for r in R.load_rules() if r.detector == "word_run")
+    mask = R.PREFILTERS["word_run"](batch, rule, ()).tolist()
+    native = _core is not None and hasattr(_core, "word_runs")
+    assert mask == ([False, True, True, True, False, True] if native else [True, True, True, True, True, True])
+    assert [bool(list(R._detect_word_run(R._Review("", t, "amazon", None, None), rule.params))) for t in texts][1:3] \
+        == [True, True]
