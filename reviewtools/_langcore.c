@@ -606,6 +606,121 @@ head_counts_mapped(PyObject *Py_UNUSED(module), PyObject *args)
     return hc_run(args, 1);
 }
 
+/* ---------------------------------------------------------------------------------- spans as Arrow strings */
+
+/* span_utf8(texts, owner, start, end, qs, offsets, valid) -> bytes or None: the UTF-8 bytes of the spans
+ * texts[owner[q]][start[q]:end[q]] for each q of the int64 buffer qs, one after another (what pyarrow.array of
+ * [None if q < 0 else span] as large_string holds), with offsets[i]:offsets[i + 1] (int64, len(qs) + 1) the bytes
+ * of item i and valid[i] (uint8) 0 for q < 0 (no bytes), else 1. None when a span holds a surrogate (UTF-8 cannot
+ * hold it: the caller goes the Python way, whose pyarrow.array refuses it); IndexError for a q, owner or span out
+ * of range or a text that is not a str. */
+static PyObject *
+span_utf8(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *texts;
+    Py_buffer bo, bs, be, bq, boff, bv;
+    if (!PyArg_ParseTuple(args, "Oy*y*y*y*w*w*", &texts, &bo, &bs, &be, &bq, &boff, &bv)) return NULL;
+    PyObject *seq = PySequence_Fast(texts, "texts must be a sequence of str");
+    PyObject *res = NULL;
+    if (!seq) goto done;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    Py_ssize_t ns = bo.len / (Py_ssize_t)sizeof(int64_t), nq = bq.len / (Py_ssize_t)sizeof(int64_t);
+    if (check_buffer(&bo, ns, sizeof(int64_t), "owner") < 0 || check_buffer(&bs, ns, sizeof(int64_t), "start") < 0
+        || check_buffer(&be, ns, sizeof(int64_t), "end") < 0 || check_buffer(&bq, nq, sizeof(int64_t), "qs") < 0
+        || check_buffer(&boff, nq + 1, sizeof(int64_t), "offsets") < 0 || check_buffer(&bv, nq, 1, "valid") < 0)
+        goto done;
+    const int64_t *own = (const int64_t *)bo.buf, *st = (const int64_t *)bs.buf, *en = (const int64_t *)be.buf;
+    const int64_t *qs = (const int64_t *)bq.buf;
+    int64_t *off = (int64_t *)boff.buf;
+    unsigned char *valid = (unsigned char *)bv.buf;
+    /* 1. each item's UTF-8 length (checking every span) */
+    int64_t total = 0;
+    off[0] = 0;
+    for (Py_ssize_t i = 0; i < nq; i++) {
+        int64_t q = qs[i];
+        valid[i] = q >= 0;
+        if (q >= 0) {
+            if (q >= ns || own[q] < 0 || own[q] >= n || !PyUnicode_Check(items[own[q]])) {
+                PyErr_Format(PyExc_IndexError, "qs[%zd] = %lld is not a span of one of the %zd texts", i,
+                             (long long)q, n);
+                goto done;
+            }
+            PyObject *text = items[own[q]];
+#if PY_VERSION_HEX < 0x030C0000
+            if (PyUnicode_READY(text) < 0) goto done;
+#endif
+            int64_t a = st[q], b = en[q];
+            if (a < 0 || b < a || b > PyUnicode_GET_LENGTH(text)) {
+                PyErr_Format(PyExc_IndexError, "span %lld: [%lld, %lld) outside its text", (long long)q,
+                             (long long)a, (long long)b);
+                goto done;
+            }
+            int kind = PyUnicode_KIND(text);
+            const void *d = PyUnicode_DATA(text);
+            int64_t len = b - a;
+            if (!PyUnicode_IS_ASCII(text)) {
+                if (kind == PyUnicode_1BYTE_KIND) {
+                    const unsigned char *c = (const unsigned char *)d;
+                    for (int64_t k = a; k < b; k++) len += c[k] >> 7;
+                } else {
+                    for (int64_t k = a; k < b; k++) {
+                        Py_UCS4 ch = PyUnicode_READ(kind, d, k);
+                        if (ch >= 0xD800 && ch <= 0xDFFF) { res = Py_None; Py_INCREF(res); goto done; }
+                        len += (ch >= 0x80) + (ch >= 0x800) + (ch >= 0x10000);
+                    }
+                }
+            }
+            total += len;
+        }
+        off[i + 1] = total;
+    }
+    /* 2. the bytes */
+    res = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)total);
+    if (!res) goto done;
+    unsigned char *out = (unsigned char *)PyBytes_AS_STRING(res);
+    for (Py_ssize_t i = 0; i < nq; i++) {
+        int64_t q = qs[i];
+        if (q < 0) continue;
+        PyObject *text = items[own[q]];
+        int kind = PyUnicode_KIND(text);
+        const void *d = PyUnicode_DATA(text);
+        int64_t a = st[q], b = en[q];
+        unsigned char *w = out + off[i];
+        if (PyUnicode_IS_ASCII(text)) {
+            memcpy(w, (const unsigned char *)d + a, (size_t)(b - a));
+            continue;
+        }
+        for (int64_t k = a; k < b; k++) {
+            Py_UCS4 ch = PyUnicode_READ(kind, d, k);
+            if (ch < 0x80) {
+                *w++ = (unsigned char)ch;
+            } else if (ch < 0x800) {
+                *w++ = (unsigned char)(0xC0 | (ch >> 6));
+                *w++ = (unsigned char)(0x80 | (ch & 0x3F));
+            } else if (ch < 0x10000) {
+                *w++ = (unsigned char)(0xE0 | (ch >> 12));
+                *w++ = (unsigned char)(0x80 | ((ch >> 6) & 0x3F));
+                *w++ = (unsigned char)(0x80 | (ch & 0x3F));
+            } else {
+                *w++ = (unsigned char)(0xF0 | (ch >> 18));
+                *w++ = (unsigned char)(0x80 | ((ch >> 12) & 0x3F));
+                *w++ = (unsigned char)(0x80 | ((ch >> 6) & 0x3F));
+                *w++ = (unsigned char)(0x80 | (ch & 0x3F));
+            }
+        }
+    }
+done:
+    Py_XDECREF(seq);
+    PyBuffer_Release(&bo);
+    PyBuffer_Release(&bs);
+    PyBuffer_Release(&be);
+    PyBuffer_Release(&bq);
+    PyBuffer_Release(&boff);
+    PyBuffer_Release(&bv);
+    return res;
+}
+
 /* ---------------------------------------------------------------------------------- sentence words */
 
 /* span_word_counts(texts, owner, start, end, out): len(texts[owner[k]][start[k]:end[k]].split()) into the int64
@@ -1601,6 +1716,10 @@ static PyMethodDef methods[] = {
      "cmap (uint8 per BMP code point: 0x80 | 1 when its lower case is a word character of [^\\W_], | 2 when it "
      "is a letter of [^\\W\\d_]), with state 3; state -1 when one of its head's characters is not mapped yet "
      "(0), state 0 when one is never (1)."},
+    {"span_utf8", span_utf8, METH_VARARGS,
+     "span_utf8(texts, owner, start, end, qs, offsets, valid) -> bytes or None: the UTF-8 bytes of the spans "
+     "texts[owner[q]][start[q]:end[q]] of qs one after another, offsets (int64, len(qs) + 1) and valid (uint8, 0 "
+     "for q < 0) as an Arrow large_string array holds them; None when a span holds a surrogate."},
     {"span_word_counts", span_word_counts, METH_VARARGS,
      "span_word_counts(texts, owner, start, end, out) -> None: len(texts[owner[k]][start[k]:end[k]].split()) "
      "into out (int64), one-byte strs by SSE2 whitespace masks."},

@@ -1243,15 +1243,41 @@ _DTYPES: Final[dict[str, str]] = {
 
 class _Aggregates(NamedTuple):
     """Per review: sentence count, mean compound (:func:`_mean` exactly), count of negative sentences, the first
-    lowest compound and its sentence (None without sentences), and the word count of the longest sentence that
-    could be over :data:`MAX_RELIABLE_SENTENCE_WORDS` (0 when none)."""
+    lowest compound and its sentence (``worst_src``: its index in ``sents``, -1 without sentences; :attr:`worst`
+    the strings, None without), and the word count of the longest sentence that could be over
+    :data:`MAX_RELIABLE_SENTENCE_WORDS` (0 when none)."""
 
     count: np.ndarray
     mean: np.ndarray
     negative: np.ndarray
     worst_compound: np.ndarray
-    worst: list[str | None]
+    worst_src: np.ndarray
     longest: np.ndarray
+    sents: Any
+
+    @property
+    def worst(self) -> list[str | None]:
+        """Each review's lowest-scoring sentence (the first on ties), None without sentences."""
+        return self.sents.strings_or_none(self.worst_src)
+
+    def worst_array(self) -> Any:
+        """:attr:`worst` as ``pd.array(..., dtype="string")`` gives it: where pandas' strings are Arrow's and
+        ``_langcore.span_utf8`` is built, the spans' UTF-8 bytes written into the array's buffers in one pass (no
+        str per review); else :func:`_string_array` of :attr:`worst`."""
+        pa = _arrow_strings()
+        core = _lang_core()
+        sents = self.sents
+        if pa is not None and core is not None and hasattr(core, "span_utf8") and sents.owner.size:
+            qs = np.ascontiguousarray(self.worst_src, dtype=np.int64)
+            offsets = np.empty(qs.size + 1, dtype=np.int64)
+            valid = np.empty(qs.size, dtype=np.uint8)
+            data = core.span_utf8(sents.pool, sents.owner, sents.start, sents.end, qs, offsets, valid)
+            if data is not None:
+                nulls = int(qs.size - np.count_nonzero(valid))
+                bitmap = pa.py_buffer(np.packbits(valid.view(bool), bitorder="little")) if nulls else None
+                return pd.arrays.ArrowStringArray(pa.LargeStringArray.from_buffers(
+                    qs.size, pa.py_buffer(offsets), pa.py_buffer(data), bitmap, nulls))
+        return _string_array(self.worst)
 
 
 class _Sentences(NamedTuple):
@@ -1340,7 +1366,6 @@ class _Sentences(NamedTuple):
             _means_numpy(flat, count, mean, np.flatnonzero(count >= _NUMPY_PAIRWISE_MIN))
         else:
             mean, negative, worst_compound, worst_src = _aggregate_numpy(flat, count, self.src)
-        worst = self.strings_or_none(worst_src)
         # a sentence of n words has at least 2n - 1 characters, so only one longer than
         # 2 * MAX_RELIABLE_SENTENCE_WORDS characters can be over the limit; shorter ones never change the verdict
         # (``longest`` is only compared with the limit and quoted when over it)
@@ -1366,7 +1391,7 @@ class _Sentences(NamedTuple):
             # the review of each: the one whose sentences in src end after it (reviews without any are skipped)
             reviews = np.searchsorted(np.cumsum(count), long_at, side="right")
             np.maximum.at(longest, reviews, words[self.src[long_at]])
-        return _Aggregates(count, mean, negative, worst_compound, worst, longest)
+        return _Aggregates(count, mean, negative, worst_compound, worst_src, longest, self)
 
 
 def _span_word_counter() -> Any:
@@ -1612,8 +1637,10 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
     flag_na[foreign] = True
     candidates = _mismatch_candidates(frame, sent_c, m, agg.longest, foreign)
     ratings = frame["rating"].tolist() if candidates.size and "rating" in frame.columns else None
+    worst_src = agg.worst_src
     for i in candidates.tolist():
-        worst = agg.worst[i]
+        q = int(worst_src[i])
+        worst = sents.string(q) if q >= 0 else None
         f, reason[i] = _mismatch(pd.NA if ratings is None else ratings[i], float(sent_c[i]), int(m[i]), worst,
                                  float(agg.worst_compound[i]) if worst is not None else None, int(agg.longest[i]))
         if f is pd.NA:
@@ -1632,7 +1659,7 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
         "sentence_count": pd.arrays.IntegerArray(m, np.zeros(n, dtype=bool)),
         "negative_sentence_share": pd.arrays.FloatingArray(
             np.divide(agg.negative, np.maximum(m, 1)), ~has),
-        "most_negative_sentence": _string_array(agg.worst),
+        "most_negative_sentence": agg.worst_array(),
         "most_negative_sentence_compound": pd.arrays.FloatingArray(agg.worst_compound, ~has),
         "sentiment_score": np.where(foreign, np.nan, sent_c),  # the headline: see the module docstring
         "sentiment_label": _label_array(label),

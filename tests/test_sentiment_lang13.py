@@ -262,3 +262,56 @@ def test_language_array_equals_pd_array(extra, picks):
             got = lang.array()
         assert got.dtype == want.dtype and type(got) is type(want)
         pd.testing.assert_extension_array_equal(got, want)
+
+
+# ----------------------------------------------------- most_negative_sentence from the spans' UTF-8 bytes
+
+needs_spans = pytest.mark.skipif(LANG is None or not hasattr(LANG, "span_utf8"),
+                                 reason="_langcore not built with span_utf8 (or disabled)")
+
+
+@needs_spans
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=40), st.text(alphabet="ab é€😀.", max_size=40),
+                          st.just("plain ascii text."), st.just("caf\u00e9 \u00e0 la cr\u00e8me")), min_size=1,
+                max_size=6),
+       st.lists(st.tuples(st.integers(-1, 30), st.integers(0, 45), st.integers(0, 45)), max_size=25))
+def test_worst_array_equals_the_strings(pool, picks):
+    import pandas as pd
+
+    owner, start, end, qs = [], [], [], []
+    for o, a, b in picks:
+        if o < 0:
+            qs.append(-1)
+            continue
+        t = pool[o % len(pool)]
+        a, b = sorted((min(a, len(t)), min(b, len(t))))
+        owner.append(o % len(pool))
+        start.append(a)
+        end.append(b)
+        qs.append(len(owner) - 1)
+    if not owner:
+        owner, start, end = [0], [0], [0]
+    arr = lambda v: np.array(v, dtype=np.int64)  # noqa: E731
+    sents = sentiment._Sentences(pool, arr(owner), arr(start), arr(end), arr([]), arr([]))
+    agg = sentiment._Aggregates(*([arr([])] * 4), arr(qs), arr([]), sents)
+    want = pd.array([None if q < 0 else pool[owner[q]][start[q]:end[q]] for q in qs], dtype="string")
+    assert agg.worst == [None if q < 0 else pool[owner[q]][start[q]:end[q]] for q in qs]
+    got = agg.worst_array()
+    assert got.dtype == want.dtype and type(got) is type(want)
+    pd.testing.assert_extension_array_equal(got, want)
+    with unittest.mock.patch.object(sentiment, "_lang_core", lambda: None):
+        pd.testing.assert_extension_array_equal(agg.worst_array(), want)
+
+
+@needs_spans
+def test_span_utf8_leaves_surrogates_and_refuses_bad_spans():
+    i64 = lambda v: np.array(v, dtype=np.int64)  # noqa: E731
+    off, valid = np.empty(2, dtype=np.int64), np.empty(1, dtype=np.uint8)
+    assert LANG.span_utf8(["a\ud800b"], i64([0]), i64([0]), i64([3]), i64([0]), off, valid) is None
+    assert LANG.span_utf8(["a\ud800b"], i64([0]), i64([0]), i64([1]), i64([0]), off, valid) == b"a"
+    for q, a, b in ((1, 0, 1), (0, 2, 1), (0, 0, 9)):
+        with pytest.raises(IndexError):
+            LANG.span_utf8(["abc"], i64([0]), i64([a]), i64([b]), i64([q]), off, valid)
+    with pytest.raises(ValueError, match="offsets"):
+        LANG.span_utf8(["abc"], i64([0]), i64([0]), i64([1]), i64([0]), np.empty(1, dtype=np.int64), valid)
