@@ -744,6 +744,8 @@ typedef struct { /* the token table, and the tokens seen in the current text (re
     int64_t n_tok;
     uint64_t *seen; /* (text + 1) << 32 | token: an entry of another text is free (no clearing between texts) */
     int seen_bits;
+    int32_t *first; /* by id: the text the token first appeared in (written in id order; room for the table's
+                       3/4 + 2 tokens) */
 } Tab;
 
 static inline size_t slot_index(uint64_t h, int bits) { return (size_t)((h * 0x9E3779B97F4A7C15ULL) >> (64 - bits)); }
@@ -761,15 +763,18 @@ static int tab_init(Tab *t, int64_t max_count, int64_t total) {
     while (((int64_t)1 << t->seen_bits) < 2 * max_count + 2) t->seen_bits++;
     t->slots = (Slot *)table_alloc(((size_t)1 << t->bits) * sizeof(Slot));
     t->seen = (uint64_t *)calloc((size_t)1 << t->seen_bits, sizeof(uint64_t));
-    if (!t->slots || !t->seen) return -1;
+    t->first = (int32_t *)malloc((3 * ((size_t)1 << t->bits) / 4 + 2) * sizeof(int32_t));
+    if (!t->slots || !t->seen || !t->first) return -1;
     return 0;
 }
 
 static void tab_free(Tab *t) {
     free(t->slots);
     free(t->seen);
+    free(t->first);
     t->slots = NULL;
     t->seen = NULL;
+    t->first = NULL;
 }
 
 static int tab_grow(Tab *t) {
@@ -777,6 +782,12 @@ static int tab_grow(Tab *t) {
     size_t cap = (size_t)1 << nb, mask = cap - 1, old = (size_t)1 << t->bits;
     Slot *ns = (Slot *)table_alloc(cap * sizeof(Slot));
     if (!ns) return -1;
+    int32_t *nf = (int32_t *)realloc(t->first, (3 * cap / 4 + 2) * sizeof(int32_t));
+    if (!nf) {
+        free(ns);
+        return -1;
+    }
+    t->first = nf;
     for (size_t k = 0; k < old; k++) {
         if (t->slots[k].df == 0) continue;
         size_t j = slot_index(t->slots[k].hash, nb);
@@ -823,6 +834,7 @@ static inline int32_t tab_add(Tab *t, uint64_t hv, int32_t x) {
     sl->hash = hv;
     sl->id = id;
     sl->df = 1;
+    t->first[id] = x;
     seen_before(t, id, x);
     /* at most 3/4 full (linear probing: ~1.6 slots read per hit, in one or two cache lines; a smaller table has
        fewer cache and TLB misses than a sparser one) */
@@ -830,10 +842,12 @@ static inline int32_t tab_add(Tab *t, uint64_t hv, int32_t x) {
     return id;
 }
 
-/* the table's result: (hashes by id as bytes of uint64, df by id as bytes of int32); distinct and private
-   shingles per text from slot_of. Frees the table. NULL (an exception set) when out of memory. */
-static PyObject *tab_finish(Tab *t, const int32_t *slot_of, const int64_t *n_sh, Py_ssize_t n, int64_t *size,
-                            int64_t *priv) {
+/* the table's result: (hashes by id as bytes of uint64, df by id as bytes of int32); the private shingles per
+   text (priv[0:n]): a token only one text holds is in the text it first appeared in, so they are counted over
+   the tokens (one pass in id order) instead of over every occurrence. The caller has counted size (each text's
+   distinct shingles: its occurrences that got an id). Frees the table. NULL (an exception set) when out of
+   memory. */
+static PyObject *tab_finish(Tab *t, Py_ssize_t n, int64_t *priv) {
     PyObject *hb = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(t->n_tok * 8));
     PyObject *db = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(t->n_tok * 4));
     PyObject *result = NULL;
@@ -842,33 +856,18 @@ static PyObject *tab_finish(Tab *t, const int32_t *slot_of, const int64_t *n_sh,
     uint64_t *hashes = hb && db ? (uint64_t *)table_alloc((size_t)t->n_tok * 8) : NULL;
     int32_t *df = hashes ? (int32_t *)table_alloc((size_t)t->n_tok * 4) : NULL;
     if (hb && db && !df) PyErr_NoMemory();
-    /* which tokens only one text has, one bit each (at 1M 360 KB, in the core's L2: the pass over the
-       occurrences below read df[id] at random from 12 MB instead) */
-    uint64_t *one = df ? (uint64_t *)calloc((size_t)(t->n_tok >> 6) + 1, sizeof(uint64_t)) : NULL;
-    if (df && !one) PyErr_NoMemory();
-    if (one) {
+    if (df) {
         for (size_t k = 0; k < ((size_t)1 << t->bits); k++) {
             if (t->slots[k].df == 0) continue;
             int32_t id = t->slots[k].id;
             hashes[id] = t->slots[k].hash;
             df[id] = t->slots[k].df;
-            one[id >> 6] |= (uint64_t)(t->slots[k].df == 1) << (id & 63);
         }
         free(t->slots);
         t->slots = NULL;
         Py_BEGIN_ALLOW_THREADS
-        int64_t e = 0;
-        for (Py_ssize_t x = 0; x < n; x++) { /* distinct and private shingles per text */
-            int64_t sz = 0, pv = 0;
-            for (int64_t q = 0; q < n_sh[x]; q++, e++) {
-                int32_t id = slot_of[e];
-                if (id < 0) continue;
-                sz++;
-                pv += (int64_t)((one[id >> 6] >> (id & 63)) & 1);
-            }
-            size[x] = sz;
-            priv[x] = pv;
-        }
+        memset(priv, 0, (size_t)n * sizeof(int64_t));
+        for (int64_t id = 0; id < t->n_tok; id++) priv[t->first[id]] += df[id] == 1;
         memcpy(PyBytes_AS_STRING(hb), hashes, (size_t)t->n_tok * 8);
         memcpy(PyBytes_AS_STRING(db), df, (size_t)t->n_tok * 4);
         Py_END_ALLOW_THREADS
@@ -876,7 +875,6 @@ static PyObject *tab_finish(Tab *t, const int32_t *slot_of, const int64_t *n_sh,
     }
     free(hashes);
     free(df);
-    free(one);
     Py_XDECREF(hb);
     Py_XDECREF(db);
     tab_free(t);
@@ -913,9 +911,11 @@ static PyObject *table(PyObject *self, PyObject *args) {
         PyErr_NoMemory();
         goto done;
     }
+    int64_t *size = (int64_t *)b_size.buf;
     Py_BEGIN_ALLOW_THREADS
     int64_t e = 0;
     for (Py_ssize_t x = 0; x < n && !failed; x++) {
+        int64_t sz = 0;
         for (int64_t q = 0; q < n_sh[x]; q++, e++) {
             if (e + TABLE_AHEAD < N) tab_prefetch(&t, h[e + TABLE_AHEAD]);
             int32_t id = tab_add(&t, h[e], (int32_t)x);
@@ -924,7 +924,9 @@ static PyObject *table(PyObject *self, PyObject *args) {
                 break;
             }
             slot_of[e] = id;
+            sz += id >= 0;
         }
+        size[x] = sz;
     }
     Py_END_ALLOW_THREADS
     if (failed) {
@@ -932,7 +934,7 @@ static PyObject *table(PyObject *self, PyObject *args) {
         PyErr_NoMemory();
         goto done;
     }
-    result = tab_finish(&t, slot_of, n_sh, n, (int64_t *)b_size.buf, (int64_t *)b_priv.buf);
+    result = tab_finish(&t, n, (int64_t *)b_priv.buf);
 done:
     for (int i = 0; i < 5; i++) PyBuffer_Release(bufs[i]);
     return result;
@@ -1528,7 +1530,7 @@ static PyObject *tokens(PyObject *self, PyObject *args) {
     uint64_t *hs = NULL;
     int32_t *hx = NULL;
     Shingler s = {NULL, 0, 0, NULL, 0, 0, NULL, NULL, 0};
-    Tab t = {NULL, 0, 0, NULL, 0};
+    Tab t = {NULL, 0, 0, NULL, 0, NULL};
     if (!cb || !base) {
         PyErr_NoMemory();
         goto done;
@@ -1586,7 +1588,8 @@ static PyObject *tokens(PyObject *self, PyObject *args) {
         PyErr_NoMemory();
         goto done;
     }
-    int64_t e = 0;
+    int64_t e = 0, *size = (int64_t *)b_size.buf;
+    memset(size, 0, (size_t)n * sizeof(int64_t));
     Py_ssize_t c = 0, i = 0;
     while (i < n) {
         size_t m = 0; /* a batch of whole texts' hashes */
@@ -1610,13 +1613,14 @@ static PyObject *tokens(PyObject *self, PyObject *args) {
                 goto done;
             }
             slot_of[e] = id;
+            size[hx[q]] += id >= 0;
         }
     }
     free(hs);
     free(hx);
     hs = NULL;
     hx = NULL;
-    result = tab_finish(&t, slot_of, counts, n, (int64_t *)b_size.buf, (int64_t *)b_priv.buf);
+    result = tab_finish(&t, n, (int64_t *)b_priv.buf);
 done:
     free(hs);
     free(hx);
