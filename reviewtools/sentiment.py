@@ -1143,7 +1143,9 @@ def _mean(values: list[float]) -> float:
     return total / len(values)
 
 
-def _columns(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
+def _columns(frame: pd.DataFrame, titles: bool = True) -> tuple[list[str], list[str]]:
+    """The titles (all "" without the column; not read when ``titles`` is false: an empty list) and the texts of a
+    block as lists of str (missing as "")."""
     if not isinstance(frame, pd.DataFrame):
         raise SchemaError(f"expected a pandas DataFrame of reviews, got {type(frame).__name__}")
     if "text" not in frame.columns:
@@ -1152,8 +1154,9 @@ def _columns(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
             "expected the canonical frame from reviewtools.ingest.read_reviews or reviewtools.schema.coerce"
         )
     texts = _text_list(frame["text"])
-    titles = _text_list(frame["title"]) if "title" in frame.columns else [""] * len(frame)
-    return titles, texts
+    if not titles:
+        return [], texts
+    return (_text_list(frame["title"]) if "title" in frame.columns else [""] * len(frame)), texts
 
 
 def _text_list(col: pd.Series) -> list[str]:
@@ -1168,6 +1171,38 @@ def _text_list(col: pd.Series) -> list[str]:
             return values
         return col.fillna("").tolist()
     return _as_text(col)
+
+
+def _title_codes(col: pd.Series) -> tuple[list[str], np.ndarray, list[str]] | None:
+    """For a pyarrow-backed string column: its values as :func:`_text_list` gives them (missing as "") and
+    ``pd.factorize`` of those (int64 codes in order of first occurrence, the distinct values), from one Arrow
+    ``dictionary_encode`` of the column (hashing its bytes, no str per row: the rows share their distinct value's
+    str). A missing value and "" are one value, as in the list. None for another column (the caller factorizes)."""
+    if not isinstance(col.dtype, pd.StringDtype) or not isinstance(col.array, pd.arrays.ArrowStringArray):
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chunked = col.array._pa_array
+    arr = chunked.combine_chunks() if isinstance(chunked, pa.ChunkedArray) else chunked
+    enc = pc.dictionary_encode(arr, null_encoding="encode")
+    distinct = enc.dictionary.to_pylist()
+    codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+    if None in distinct:
+        at_null = distinct.index(None)
+        if "" in distinct:  # missing and "" are one value: the first of them keeps its place
+            at_empty = distinct.index("")
+            keep, drop = min(at_null, at_empty), max(at_null, at_empty)
+            remap = np.arange(len(distinct), dtype=np.int64)
+            remap[drop] = keep
+            remap[drop + 1:] -= 1
+            codes = remap[codes]
+            del distinct[drop]
+            distinct[keep] = ""
+        else:
+            distinct[at_null] = ""
+    values = np.array(distinct, dtype=object)[codes].tolist() if distinct else []
+    return values, codes, distinct
 
 
 def _score_unique(strings: Iterable[str]) -> dict[str, dict[str, float]]:
@@ -1317,10 +1352,16 @@ class _Sentences(NamedTuple):
         return _span_compounds(self.pool, self.owner, self.start, self.end)
 
     @classmethod
-    def of(cls, titles: list[str], texts: list[str]) -> _Sentences:
+    def of(cls, titles: list[str], texts: list[str],
+           title_codes: tuple[np.ndarray, list[str]] | None = None) -> _Sentences:
+        """The sentences of a block; ``title_codes``, when given, is ``pd.factorize`` of ``titles`` (codes and
+        the distinct titles as a list), as :func:`_title_codes` reads it off the Arrow column."""
         n = len(texts)
-        codes, uniques = pd.factorize(np.array(titles, dtype=object))
-        distinct = uniques.tolist()  # titles repeat ("Five Stars"): each distinct one is split once
+        if title_codes is None:
+            codes, uniques = pd.factorize(np.array(titles, dtype=object))
+            distinct = uniques.tolist()  # titles repeat ("Five Stars"): each distinct one is split once
+        else:
+            codes, distinct = title_codes
         t_own, t_a, t_b = split_sentences_many(distinct)
         x_own, x_a, x_b = split_sentences_many(texts)
         n_text = x_own.size
@@ -1618,9 +1659,15 @@ def score_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
     >>> out[["sentiment_label", "sentence_count", "rating_text_mismatch"]].values.tolist()
     [['positive', 1, True], ['neutral', 0, <NA>]]
     """
-    titles, texts = _columns(frame)
+    coded = _title_codes(frame["title"]) if isinstance(frame, pd.DataFrame) and "title" in frame.columns else None
+    if coded is None:
+        titles, texts = _columns(frame)
+        sents = _Sentences.of(titles, texts)
+    else:  # the titles from their distinct values: one str each, and pd.factorize's codes without it
+        texts = _columns(frame, titles=False)[1]
+        titles, codes, distinct = coded
+        sents = _Sentences.of(titles, texts, (codes, distinct))
     n = len(frame)
-    sents = _Sentences.of(titles, texts)
     words = np.empty(sents.owner.size, dtype=np.int64)
     vader, compounds = _block_scores(titles, texts, sents, words)
     agg = sents.aggregate(compounds, words)

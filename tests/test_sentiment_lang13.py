@@ -315,3 +315,43 @@ def test_span_utf8_leaves_surrogates_and_refuses_bad_spans():
             LANG.span_utf8(["abc"], i64([0]), i64([a]), i64([b]), i64([q]), off, valid)
     with pytest.raises(ValueError, match="offsets"):
         LANG.span_utf8(["abc"], i64([0]), i64([0]), i64([1]), i64([0]), np.empty(1, dtype=np.int64), valid)
+
+
+# ------------------------------------------------------------ titles factorized by Arrow's dictionary_encode
+
+_title = st.one_of(st.none(), st.sampled_from(["", " ", "Five Stars", "five stars", "Five Stars.", "é", "Great!"]),
+                   st.text(max_size=8))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_title, max_size=30), st.lists(_title, max_size=10), st.integers(0, 5))
+def test_title_codes_equal_factorize(first, second, cut):
+    import pandas as pd
+
+    col = pd.concat([pd.Series(first, dtype="string"), pd.Series(second, dtype="string")], ignore_index=True)
+    col = col.iloc[min(cut, len(col)):]  # a slice of a two-chunk column, as a block of the frame
+    got = sentiment._title_codes(col)
+    if not isinstance(col.array, pd.arrays.ArrowStringArray):
+        assert got is None
+        return
+    values, codes, distinct = got
+    want = sentiment._text_list(col)
+    want_codes, uniques = pd.factorize(np.array(want, dtype=object))
+    assert values == want and codes.tolist() == want_codes.tolist() and distinct == uniques.tolist()
+    assert codes.dtype == np.int64
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_title, st.sampled_from(["Love it. Broke fast.", "", "Meh", "Great product!! Five Stars",
+                                                    "Terrible. Awful. Never again."]), st.integers(1, 5)),
+                max_size=12))
+def test_score_sentiment_same_with_and_without_title_codes(rows):
+    import pandas as pd
+
+    frame = pd.DataFrame({"title": pd.Series([r[0] for r in rows], dtype="string"),
+                          "text": pd.Series([r[1] for r in rows], dtype="string"),
+                          "rating": [r[2] for r in rows]})
+    got = sentiment.score_sentiment(frame)
+    with unittest.mock.patch.object(sentiment, "_title_codes", lambda col: None):
+        want = sentiment.score_sentiment(frame)
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
