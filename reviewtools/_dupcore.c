@@ -1248,6 +1248,26 @@ static inline int64_t piece(const uint8_t *p, const uint8_t *end, const uint8_t 
     }
 }
 
+/* piece()'s key and first 8 bytes for the piece p[0:n] whose length is known (bytes up to lim may be read) */
+static inline uint64_t piece_key(const uint8_t *p, int64_t n, const uint8_t *lim, uint64_t *first8) {
+    uint64_t h = 0x9E3779B97F4A7C15ULL, first = 0, x;
+    const uint8_t *q = p;
+    int64_t r = n;
+    while (r >= 8) {
+        memcpy(&x, q, 8);
+        if (q == p) first = x;
+        h = (h ^ x) * 0xc4ceb9fe1a85ec53ULL;
+        h ^= h >> 29;
+        q += 8;
+        r -= 8;
+    }
+    x = r ? load8(q, lim) & (~0ULL >> (64 - 8 * r)) : 0;
+    h = (h ^ x ^ (uint64_t)r) * 0xff51afd7ed558ccdULL;
+    h ^= h >> 32;
+    *first8 = n < 8 ? x : first;
+    return h;
+}
+
 static inline int word_is(const Word *w, uint64_t key, const uint8_t *p, int64_t n, uint64_t first8) {
     if (w->key != key || w->len != n) return 0;
     if (n <= 8) { /* one comparison of the zero-padded bytes */
@@ -1413,25 +1433,66 @@ static int shingle_text(Shingler *s, const uint8_t *p, const uint8_t *end, const
     /* first every piece's bounds and key, asking for its word's table slot early (the table is larger than the
        caches near the core: one lookup waited for memory at every word) */
     int64_t n_p = 0;
-    for (;;) {
-        if (n_p == s->cap) {
-            size_t cap = s->cap ? 2 * (size_t)s->cap : 256;
-            Piece *np = (Piece *)realloc(s->pieces, cap * sizeof(Piece));
-            if (!np) {
-                PyErr_NoMemory();
-                return -1;
-            }
-            s->pieces = np;
-            s->cap = (int64_t)cap;
+    if (s->cap < (end - p) + 1) { /* at most one piece per byte, plus one */
+        size_t cap = s->cap ? 2 * (size_t)s->cap : 256;
+        while ((int64_t)cap < (end - p) + 1) cap *= 2;
+        Piece *np = (Piece *)realloc(s->pieces, cap * sizeof(Piece));
+        if (!np) {
+            PyErr_NoMemory();
+            return -1;
         }
-        Piece *pc = &s->pieces[n_p++];
+        s->pieces = np;
+        s->cap = (int64_t)cap;
+    }
+    Piece *pcs = s->pieces;
+    const size_t wmask = ((size_t)1 << s->bits) - 1;
+    const int wshift = 64 - s->bits;
+    const Word *wtab = s->tab;
+#ifdef __SSE2__
+    /* the spaces found 16 bytes at a time, each piece between two of them: the bounds of one piece no longer wait
+       on the bytes of the one before it (piece() found a piece's end from its own loads, one after another) */
+    {
+        const __m128i sp = _mm_set1_epi8(' ');
+        const uint8_t *start = p;
+        for (const uint8_t *b = p; b < end; b += 16) {
+            __m128i v;
+            if (lim - b >= 16) {
+                v = _mm_loadu_si128((const __m128i *)b);
+            } else {
+                uint8_t tmp[16] = {0};
+                memcpy(tmp, b, (size_t)(lim - b));
+                v = _mm_loadu_si128((const __m128i *)tmp);
+            }
+            uint32_t m = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, sp));
+            if (end - b < 16) m &= (1u << (end - b)) - 1;
+            while (m) {
+                const uint8_t *e_ = b + __builtin_ctz(m);
+                m &= m - 1;
+                Piece *pc = &pcs[n_p++];
+                pc->p = start;
+                pc->n = e_ - start;
+                pc->key = piece_key(start, e_ - start, lim, &pc->first8);
+                PREFETCH(&wtab[(size_t)(pc->key >> wshift) & wmask]);
+                start = e_ + 1;
+            }
+        }
+        Piece *pc = &pcs[n_p++];
+        pc->p = start;
+        pc->n = end - start;
+        pc->key = piece_key(start, end - start, lim, &pc->first8);
+        PREFETCH(&wtab[(size_t)(pc->key >> wshift) & wmask]);
+    }
+#else
+    for (;;) {
+        Piece *pc = &pcs[n_p++];
         int64_t n = piece(p, end, lim, &pc->key, &pc->first8);
         pc->p = p;
         pc->n = n;
-        PREFETCH(&s->tab[(size_t)(pc->key >> (64 - s->bits)) & (((size_t)1 << s->bits) - 1)]);
+        PREFETCH(&wtab[(size_t)(pc->key >> wshift) & wmask]);
         if (p + n >= end) break;
         p += n + 1;
     }
+#endif
     /* the window's hash rolls: with the last k word hashes w0..w(k-1) in a ring, h = sum wi * mult^(k-1-i)
        (mod 2**64, exact), and the next is (h - w0 * mult^(k-1)) * mult + w(k): no pass over the window per
        shingle, the same value as the window's polynomial */
