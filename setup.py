@@ -6,6 +6,7 @@ cannot be compiled (no C compiler, no Python headers) the install still succeeds
 """
 
 import os
+import sys
 from importlib.machinery import EXTENSION_SUFFIXES
 
 from setuptools import Extension, setup
@@ -37,8 +38,11 @@ class BuildExt(build_ext):
 setup(
     ext_modules=[
         Extension("reviewtools._vadercore", ["reviewtools/_vadercore.c"], optional=True),
-        # the re-ingest's one-pass split of an export (reviewtools.incremental; numpy path without it)
-        Extension("reviewtools._storecore", ["reviewtools/_storecore.c"], optional=True),
+        # the re-ingest's one-pass split of an export (reviewtools.incremental; numpy path without it), and the
+        # decisions' single spacing and recency points (reviewtools.pipeline): the latter calls libm's pow, so link
+        # libm where it is a library of its own (a Python that does not load it already would fail at import)
+        Extension("reviewtools._storecore", ["reviewtools/_storecore.c"], optional=True,
+                  libraries=[] if sys.platform == "win32" else ["m"]),
         # the duplicate check's near-duplicate join (reviewtools.duplicates; numpy path without it)
         Extension("reviewtools._dupcore", ["reviewtools/_dupcore.c"], optional=True),
         # the per-review checks' literal scan (reviewtools.rules; Hyperscan or RE2 without it)
