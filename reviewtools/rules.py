@@ -764,6 +764,72 @@ def may_hold_phone_number(text: str, regions: str | Sequence[str | None] | None,
     return b.ext.search(text) is not None
 
 
+#: The ``max_tries`` of the detector's ``PhoneNumberMatcher`` (phonenumbers' default).
+_PHONE_MAX_TRIES: Final[int] = 65535
+#: Deletes the ASCII characters that are not letters or digits: what is left of a matcher candidate is every
+#: character parse() can turn into a digit of the number (a digit, a vanity letter, any non-ASCII character).
+_PHONE_NOT_DIGIT_LIKE: Final[dict[int, None]] = str.maketrans(
+    "", "", "".join(c for c in map(chr, range(128)) if not c.isalnum()))
+
+
+@functools.cache
+def _bounded_phone_matcher() -> tuple[type, int] | None:
+    """A ``PhoneNumberMatcher`` subclass that does not parse a candidate of the matcher's pattern with fewer
+    digit-like characters than :func:`phone_digits_needed` (every number the matcher extracts from a candidate
+    is a substring of it, so none is valid), and phonenumbers' count of inner-match patterns; None when
+    phonenumbers' internals are not what this relies on.
+
+    phonenumbers tries the whole candidate, then its inner matches, each failed try costing one of
+    ``max_tries``: a skipped candidate of length n would have cost at most one try in ``_find`` (which the
+    subclass pays too) and n + 1 per inner-match pattern (one for the text before its first match, one per
+    match, each starting further on). The subclass counts those in ``skipped`` (the sum of n + 1).
+    """
+    import phonenumbers
+    from phonenumbers import phonenumbermatcher as pm
+
+    base = phonenumbers.PhoneNumberMatcher
+    inner = getattr(pm, "_INNER_MATCHES", None)
+    if (_phone_bounds() is None or not isinstance(inner, tuple) or not callable(getattr(base, "_extract_match", None))
+            or not callable(getattr(base, "_find", None))):  # pragma: no cover - another phonenumbers
+        return None
+
+    class BoundedPhoneNumberMatcher(base):  # type: ignore[misc, valid-type]
+        def __init__(self, text: str, region: str, need: int) -> None:
+            super().__init__(text, region, leniency=phonenumbers.Leniency.VALID, max_tries=_PHONE_MAX_TRIES)
+            self.need, self.skipped = need, 0
+
+        def _extract_match(self, candidate: str, offset: int) -> Any:
+            if len(candidate.translate(_PHONE_NOT_DIGIT_LIKE)) < self.need:
+                self.skipped += len(candidate) + 1
+                return None
+            return super()._extract_match(candidate, offset)
+
+    return BoundedPhoneNumberMatcher, len(inner)
+
+
+def _phone_matches(s: str, region: str) -> list[Any]:
+    """``list(PhoneNumberMatcher(s, region, leniency=VALID))``, without parsing the candidates too short to hold
+    a valid number (:func:`_bounded_phone_matcher`). Exact when phonenumbers' ``max_tries`` never runs out: the
+    tries the subclass used plus the most the skipped candidates could have cost stay below it; otherwise the
+    plain matcher runs again.
+
+    >>> [m.raw_string for m in _phone_matches("Paid $19.99 on 3/10, call 415-867-5309", "US")]
+    ['415-867-5309']
+    """
+    import phonenumbers
+
+    bounded = _bounded_phone_matcher()
+    if bounded is not None:
+        cls, inner = bounded
+        matcher = cls(s, region, phone_digits_needed(region, any(c in s for c in _PHONE_PLUS)))
+        found = list(matcher)
+        left = getattr(matcher, "_max_tries", None)
+        if isinstance(left, int) and left > inner * matcher.skipped:
+            return found
+    return list(phonenumbers.PhoneNumberMatcher(s, region, leniency=phonenumbers.Leniency.VALID,
+                                                max_tries=_PHONE_MAX_TRIES))
+
+
 @_detector("phone")
 def _detect_phone(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding]:
     """Phone numbers via Google's libphonenumber (``phonenumbers.PhoneNumberMatcher``, leniency VALID).
@@ -780,8 +846,7 @@ def _detect_phone(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding]:
         if len(s) - len(s.translate(_DIGIT_DELETE)) < PHONE_MIN_DIGITS:
             continue
         orders: list[tuple[int, int]] | None = None  # order ids, found once the matcher finds a number
-        matcher = phonenumbers.PhoneNumberMatcher(s, region, leniency=phonenumbers.Leniency.VALID)
-        for m in matcher:
+        for m in _phone_matches(s, region):
             if orders is None:
                 orders = [(o.start(), o.end()) for o in _ORDER.finditer(s)]
             if any(a < m.end and m.start < b for a, b in orders):
