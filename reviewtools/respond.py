@@ -568,15 +568,21 @@ _SIGNATURE_DASH: Final[str] = "\u2014"
 _QUOTE_MARKS: Final[tuple[str, str]] = ("\u201c", "\u201d")
 
 
-def _has_decimal_digit(text: str) -> bool:
-    """Whether :data:`_DECIMAL_DIGIT` finds something in ``text``; an ASCII text by ten substring tests (a third of
-    the regex's time on a draft)."""
+def _ascii_plain(text: str) -> str | None:
+    """``text`` when it is ASCII; else ``text`` without its signature's dash and quote marks when that is ASCII (a
+    draft whose only non-ASCII characters are those: none of them a digit); else None. Not None: the text's decimal
+    digits are [0-9], and its non-ASCII characters are ``len(text) - len(plain)`` of those marks."""
     if text.isascii():
-        return any(map(text.__contains__, _ASCII_DIGITS))
-    # none of them a digit: a draft whose only non-ASCII characters are its signature's dash and the quote marks
-    # around a quote is ASCII without them, where the decimal digits are [0-9]
+        return text
     plain = text.replace(_SIGNATURE_DASH, "").replace(_QUOTE_MARKS[0], "").replace(_QUOTE_MARKS[1], "")
-    if plain.isascii():
+    return plain if plain.isascii() else None
+
+
+def _has_decimal_digit(text: str) -> bool:
+    """Whether :data:`_DECIMAL_DIGIT` finds something in ``text``; a text :func:`_ascii_plain` knows by ten
+    substring tests (a third of the regex's time on a draft)."""
+    plain = _ascii_plain(text)
+    if plain is not None:
         return any(map(plain.__contains__, _ASCII_DIGITS))
     return _DECIMAL_DIGIT.search(text) is not None
 
@@ -595,15 +601,16 @@ def _contact_emails(rule: LintRule, text: str) -> list[LintProblem]:
 
 def _contact_phones(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
     """R-CONTACT's phone numbers (the second kind: found in the whole text, whose context words count)."""
+    plain = _ascii_plain(text)  # _has_decimal_digit's test, its plain text kept for _may_hold_phone
+    if not (any(map(plain.__contains__, _ASCII_DIGITS)) if plain is not None else _DECIMAL_DIGIT.search(text)):
+        return []  # phonenumbers' matcher finds numbers only from decimal digits: none here, nothing to find
     p = rule.params
     out: list[LintProblem] = []
     regions = [ctx.region] if ctx.region else []
     regions += [r for r in p["regions"] if r not in regions]
     seen: set[tuple[int, int]] = set()
-    if not _has_decimal_digit(text):
-        regions = []  # phonenumbers' matcher finds numbers only from decimal digits: none here, nothing to find
-    elif not _may_hold_phone(text, regions):
-        regions = []  # no run of digits long enough for a valid number in any region, nor for the check below
+    if not _may_hold_phone(text, regions, plain):
+        return []  # no run of digits long enough for a valid number in any region, nor for the check below
     for region in regions:
         for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
             seen.add((m.start, m.end))
@@ -628,7 +635,8 @@ _KNOWN_EXTENSION: Final[str] = (
     "[:\\.\uff0e]?[ \u00a0\\t,-]*(\\d{1,20})#?|[ \u00a0\\t,]*(?:[x\uff58#\uff03~\uff5e]|int|\uff49\uff4e\uff54)"
     "[:\\.\uff0e]?[ \u00a0\\t,-]*(\\d{1,9})#?|[- ]+(\\d{1,6})#")
 #: The words an extension's digits may follow (:data:`_KNOWN_EXTENSION` but ";ext=" and "#"), with their optional
-#: colon or dot, at the end of a text; a match is at most 11 characters long.
+#: colon or dot, at the end of a text; a match is at most 11 characters long. Its words of ASCII letters each hold
+#: "x", "~" or "int"; its other words hold a character that neither is ASCII nor matches one (IGNORECASE).
 _EXTENSION_HEAD: Final[re.Pattern[str]] = re.compile(
     "(?:e?xt(?:ensi(?:o\u0301?|\u00f3))?n?|\uff45?\uff58\uff54\uff4e?|\u0434\u043e\u0431|anexo|[x\uff58~\uff5e]|int"
     "|\uff49\uff4e\uff54)[:\\.\uff0e]?\\Z", re.IGNORECASE)
@@ -637,6 +645,31 @@ _EXTENSION_ASSIGN: Final[re.Pattern[str]] = re.compile(r";ext=\Z", re.IGNORECASE
 _EXTENSION_SEPARATORS: Final[frozenset[str]] = frozenset(" \xa0\t,-")
 #: A run of decimal digits (where one starts: the digits that follow none).
 _RUN_DIGIT: Final[re.Pattern[str]] = re.compile(r"\d+")
+#: The decimal digits of an ASCII text, each looked for with ``str.find`` (:func:`_ascii_digits`).
+_ASCII_DIGIT_LIST: Final[tuple[str, ...]] = tuple(_ASCII_DIGITS)
+#: Whether the digit-like characters of :func:`_long_phone_run` are the ones :func:`_may_hold_phone` counts:
+#: [0-9], "x", "X" and every non-ASCII character.
+_COUNTED_DIGIT_LIKE: Final[bool] = _PHONE_DIGIT_LIKE == frozenset(_ASCII_DIGITS + "xX")
+
+
+def _ascii_digits(text: str) -> list[int]:
+    """Where ``text`` has an ASCII digit, in order (``str.find`` per digit: on a draft a fifth of a search for
+    them). A text :func:`_ascii_plain` knows has no other decimal digits.
+
+    >>> _ascii_digits("Call 0800 12—a“9”")
+    [5, 6, 7, 8, 10, 11, 15]
+    """
+    at: list[int] = []
+    find = text.find
+    for ch in _ASCII_DIGIT_LIST:
+        i = find(ch)
+        while i >= 0:
+            at.append(i)
+            i = find(ch, i + 1)
+    at.sort()
+    return at
+
+
 #: A text with more runs of decimal digits than this has its extensions searched the plain way.
 _EXTENSION_DIGITS_LOOKED_AT: Final[int] = 32
 
@@ -665,13 +698,20 @@ def _phone_need(regions: tuple[str, ...], plus: bool) -> int:
     return min([phone_digits_needed(r, plus) for r in regions] + [POSSIBLE_PHONE_MIN_DIGITS])
 
 
-def _may_hold_phone(text: str, regions: Sequence[str]) -> bool:
+#: What :func:`_may_hold_phone` is given when the caller has not worked out :func:`_ascii_plain` of the text.
+_NOT_GIVEN: Final = object()
+
+
+def _may_hold_phone(text: str, regions: Sequence[str], plain: Any = _NOT_GIVEN) -> bool:
     """``may_hold_phone_number(text, regions, min_digits=POSSIBLE_PHONE_MIN_DIGITS)``, with less searching: only
     the runs of candidate characters long enough are looked at, and phonenumbers' extension pattern (searched from
     every position: most of R-CONTACT's CPU on a draft) only where a match of it can end. Each of its forms holds
     a decimal digit right after ";ext=", or right after a run (maybe empty) of its separators that follows one of
     its words (maybe with a colon or dot), or ends in "#"; its optional parts at either end can be left out (a
     match exists exactly when one without them does). A text with a "#" or many digits is searched as it is.
+    ``plain``: :func:`_ascii_plain` of ``text`` when the caller has it. A text it knows (its decimal digits are
+    [0-9]) has its digits found by :func:`_ascii_digits`, and the runs are searched only when the text has as many
+    digit-like characters as a run needs ([0-9], "x", "X" and the non-ASCII marks: most drafts have fewer).
     """
     b = _phone_bounds()
     if b is None or b.ext.pattern != _KNOWN_EXTENSION or b.ext.flags != re.IGNORECASE | re.UNICODE:
@@ -680,20 +720,33 @@ def _may_hold_phone(text: str, regions: Sequence[str]) -> bool:
     runs = _long_phone_run(need)
     if runs is None:
         return may_hold_phone_number(text, regions, min_digits=POSSIBLE_PHONE_MIN_DIGITS)
-    if runs.search(text):  # may_hold_phone_number's loop over the runs
-        return True
-    # an extension's first digit follows no digit (its words, separators, "=" are none)
-    digits = [m.start() for m in _RUN_DIGIT.finditer(text)]
+    if plain is _NOT_GIVEN:
+        plain = _ascii_plain(text)
+    if plain is None or not _COUNTED_DIGIT_LIKE:
+        if runs.search(text):  # may_hold_phone_number's loop over the runs
+            return True
+        # an extension's first digit follows no digit (its words, separators, "=" are none)
+        digits = [m.start() for m in _RUN_DIGIT.finditer(text)]
+    else:
+        at = _ascii_digits(text)
+        if len(at) + text.count("x") + text.count("X") + len(text) - len(plain) >= need and runs.search(text):
+            return True  # (a run holds ``need`` digit-like characters: the text at least as many)
+        digits = [d for k, d in enumerate(at) if not k or at[k - 1] != d - 1]  # where a run of digits starts
     if "#" in text or "＃" in text or len(digits) > _EXTENSION_DIGITS_LOOKED_AT:
         return b.ext.search(text) is not None
     seps = _EXTENSION_SEPARATORS
     for d in digits:
-        if _EXTENSION_ASSIGN.search(text[max(0, d - 5): d]):
+        if text[d - 1: d] == "=" and _EXTENSION_ASSIGN.search(text[max(0, d - 5): d]):  # it ends in "="
             return True
         j = d
         while j and text[j - 1] in seps:
             j -= 1
-        if _EXTENSION_HEAD.search(text[max(0, j - 12): j]):
+        head = text[max(0, j - 12): j]
+        if head.isascii():  # its ASCII words: each holds "x", "~" or "int" (as IGNORECASE matches ASCII letters)
+            low = head.lower()
+            if "x" not in low and "~" not in low and "int" not in low:
+                continue
+        if _EXTENSION_HEAD.search(head):
             return True
     return False
 
@@ -870,13 +923,27 @@ def _lint_cached(text: str, platform: str, author: str | None, order_id: str | N
     ctx = _ctx(platform, author, order_id, address, previous_replies, region)
     rules = lint_rules()
     bounds = _segment_bounds(text)
-    split = _split_rules(rules, author is None and order_id is None and address is None) if bounds else None
-    if split is None or not any(split):
+    split = whole = None
+    if bounds:
+        split, whole = _split_plan(rules, author is None and order_id is None and address is None)
+    if whole is None:
         split = None
-    else:  # the pieces with a finding (most have none)
-        segs = [(a, got) for a, b in bounds if (got := _segment_found(text[a:b], platform, split)) is not None]
+        todo: Iterable[tuple[int, LintRule]] = enumerate(rules)
+    else:  # the pieces with a finding (most have none): a piece looked up by itself in the pieces' table
+        table = _segment_found.table(platform, split)  # type: ignore[arg-type]
+        segs = []
+        for a, b in bounds:  # type: ignore[union-attr]
+            seg = text[a:b]
+            got = table.get(seg, _NOT_LOOKED_UP)
+            if got is _NOT_LOOKED_UP:
+                got = _segment_found(seg, platform, split)  # type: ignore[arg-type]
+            if got is not None:
+                segs.append((a, got))
+        # without a finding in a piece, only the rules linted in the whole draft (and R-CONTACT's phone numbers)
+        # can find something: the others' turns in the loop below add nothing
+        todo = enumerate(rules) if segs else whole
     problems: list[LintProblem] = []
-    for i, rule in enumerate(rules):
+    for i, rule in todo:
         if split is None or not split[i]:
             found = _DETECTORS[rule.detector](rule, text, ctx)
         elif rule.detector == "contact":  # its e-mails and patterns per sentence, its phone numbers in the text
@@ -1127,11 +1194,69 @@ def _split_rules(rules: tuple[LintRule, ...], plain: bool) -> tuple[bool, ...]:
     return got[1]
 
 
+_SPLIT_PLANS: dict[tuple[int, bool], tuple[tuple[LintRule, ...], tuple[bool, ...], Any]] = {}
+
+
+def _split_plan(rules: tuple[LintRule, ...], plain: bool
+                ) -> tuple[tuple[bool, ...], tuple[tuple[int, LintRule], ...] | None]:
+    """:func:`_split_rules` of ``rules`` and, when any rule is linted a piece at a time, the ``(place, rule)`` of
+    the rules a draft without a finding in any piece still lints (in order): those linted in the whole draft and
+    R-CONTACT (its phone numbers); else None. Worked out once per rule set."""
+    got = _SPLIT_PLANS.get((id(rules), plain))
+    if got is None or got[0] is not rules:
+        split = _split_rules(rules, plain)
+        whole = tuple((i, r) for i, r in enumerate(rules) if not split[i] or r.detector == "contact") \
+            if any(split) else None
+        got = _SPLIT_PLANS[(id(rules), plain)] = (rules, split, whole)
+    return got[1], got[2]
+
+
 #: Distinct (sentence, platform, rules split) whose findings are remembered (:func:`_segment_found`).
 SEGMENT_CACHE_SIZE: Final[int] = 1 << 16
 
 
-@lru_cache(maxsize=SEGMENT_CACHE_SIZE)
+#: What :meth:`_PieceMemo.table`'s tables give for a piece not looked at yet (a piece's findings are a tuple or None).
+_NOT_LOOKED_UP: Final = object()
+
+
+class _PieceMemo:
+    """:func:`_segment_found`'s memo, in place of an ``lru_cache``: per (platform, split), a table of the pieces
+    worked out (piece -> findings), so that :func:`_lint_cached` looks a piece up by the piece alone (the split's
+    tuple hashed once per draft, not once per piece). All tables are emptied when they hold
+    :data:`SEGMENT_CACHE_SIZE` pieces together, or by :meth:`cache_clear` (as the ``lru_cache``'s)."""
+
+    __slots__ = ("__wrapped__", "tables", "size")
+
+    def __init__(self, fn: Callable[[str, str, tuple[bool, ...]], tuple[Any, ...] | None]) -> None:
+        self.__wrapped__ = fn
+        self.tables: dict[tuple[str, tuple[bool, ...]], dict[str, tuple[Any, ...] | None]] = {}
+        self.size = 0
+
+    def table(self, platform: str, split: tuple[bool, ...]) -> dict[str, tuple[Any, ...] | None]:
+        """The pieces of (platform, split) worked out so far: look a piece up with ``get``; add one by calling."""
+        got = self.tables.get((platform, split))
+        if got is None:
+            got = self.tables[(platform, split)] = {}
+        return got
+
+    def __call__(self, seg: str, platform: str, split: tuple[bool, ...]) -> tuple[Any, ...] | None:
+        table = self.table(platform, split)
+        got = table.get(seg, _NOT_LOOKED_UP)
+        if got is _NOT_LOOKED_UP:
+            got = self.__wrapped__(seg, platform, split)
+            if self.size >= SEGMENT_CACHE_SIZE:
+                self.cache_clear()
+                table = self.table(platform, split)
+            table[seg] = got
+            self.size += 1
+        return got  # type: ignore[return-value]
+
+    def cache_clear(self) -> None:
+        self.tables.clear()
+        self.size = 0
+
+
+@_PieceMemo
 def _segment_found(seg: str, platform: str, split: tuple[bool, ...]) -> tuple[Any, ...] | None:
     """Per rule of :func:`lint_rules` (in order), the findings in one piece of a draft of the rules ``split`` marks
     (R-CONTACT: its e-mails and its patterns apart), or None; positions are the piece's own. None when none of
