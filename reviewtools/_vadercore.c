@@ -5048,6 +5048,394 @@ done:
     return res;
 }
 
+/* topic_tried's clause-first verdict on the bytes of a one-byte text (Latin-1 kind): tp_verdict's work with
+   the tokens as spans of the text (no str per token, no list) and the lexicon's word sets as C tables, the
+   same answer. A str is made only for what the verdict returns (the negator, the cue and its negator). */
+
+/* A frozenset of words as a C table, for membership of a one-byte token: its exact-str members of one-byte
+   kind (a member of a wider kind has a character past U+00FF, so it never equals one) in open addressing
+   (load <= 1/2) by tp_hash | 1. usable: every member is an exact str (else the caller asks the set). */
+typedef struct {
+    PyObject *set;          /* held, so its address stays its own */
+    int usable;
+    uint64_t mask;          /* slots - 1 */
+    uint64_t *hash;         /* per slot: 0 empty */
+    uint32_t *off, *len;    /* per slot: the member's bytes in pool */
+    unsigned char *pool;
+} TpWordSet;
+
+/* The tables made so far, by the set's address (direct probing; made once per set and process). */
+#define TP_WSETS 2048
+static TpWordSet *tp_wsets[TP_WSETS];
+static Py_ssize_t tp_wsets_n = 0;
+
+static int tp_wordset_fill(TpWordSet *w, PyObject *set)
+{
+    Py_ssize_t n = PySet_GET_SIZE(set), slots = 8, bytes = 0;
+    while (slots < 2 * n + 2) slots *= 2;
+    PyObject *it = PyObject_GetIter(set), *key;
+    if (!it) return -1;
+    while ((key = PyIter_Next(it))) {
+        int exact = PyUnicode_CheckExact(key);
+        if (exact && PyUnicode_KIND(key) == PyUnicode_1BYTE_KIND) bytes += PyUnicode_GET_LENGTH(key);
+        Py_DECREF(key);
+        if (!exact) { Py_DECREF(it); return 0; }
+    }
+    Py_DECREF(it);
+    if (PyErr_Occurred() || bytes > UINT32_MAX) return -1;
+    w->mask = (uint64_t)slots - 1;
+    w->hash = calloc((size_t)slots, sizeof(uint64_t));
+    w->off = calloc((size_t)slots, sizeof(uint32_t));
+    w->len = calloc((size_t)slots, sizeof(uint32_t));
+    w->pool = malloc((size_t)bytes + 1);
+    if (!w->hash || !w->off || !w->len || !w->pool || !(it = PyObject_GetIter(set))) return -1;
+    size_t at = 0;
+    while ((key = PyIter_Next(it))) {
+        if (PyUnicode_KIND(key) == PyUnicode_1BYTE_KIND) {
+            Py_ssize_t len = PyUnicode_GET_LENGTH(key);
+            const unsigned char *src = PyUnicode_1BYTE_DATA(key);
+            uint64_t h = tp_hash(src, len, len) | 1, i = h & w->mask;
+            while (w->hash[i]) i = (i + 1) & w->mask;
+            w->hash[i] = h;
+            w->off[i] = (uint32_t)at;
+            w->len[i] = (uint32_t)len;
+            memcpy(w->pool + at, src, (size_t)len);
+            at += (size_t)len;
+        }
+        Py_DECREF(key);
+    }
+    Py_DECREF(it);
+    if (PyErr_Occurred()) return -1;
+    w->usable = 1;
+    return 0;
+}
+
+/* set's table, or NULL when it cannot be read here (not a frozenset, a member not an exact str, no room, no
+   memory): the caller then takes the str path. Never sets an error. */
+static const TpWordSet *tp_wordset(PyObject *set)
+{
+    if (!PyFrozenSet_CheckExact(set)) return NULL;
+    size_t at = (size_t)((((uint64_t)(uintptr_t)set >> 4) * 0x9E3779B97F4A7C15ull) >> 40) & (TP_WSETS - 1);
+    for (TpWordSet *w; (w = tp_wsets[at]); at = (at + 1) & (TP_WSETS - 1))
+        if (w->set == set) return w->usable ? w : NULL;
+    if (tp_wsets_n >= TP_WSETS / 2) return NULL;
+    TpWordSet *w = calloc(1, sizeof(TpWordSet));
+    if (!w) return NULL;
+    if (tp_wordset_fill(w, set) < 0) {
+        PyErr_Clear();
+        free(w->hash); free(w->off); free(w->len); free(w->pool); free(w);
+        return NULL;
+    }
+    Py_INCREF(set);
+    w->set = set;
+    tp_wsets[at] = w;
+    tp_wsets_n++;
+    return w->usable ? w : NULL;
+}
+
+static inline int tp_ws_has(const TpWordSet *w, const unsigned char *s, Py_ssize_t n, uint64_t h)
+{
+    for (uint64_t i = h & w->mask;; i = (i + 1) & w->mask) {
+        uint64_t x = w->hash[i];
+        if (!x) return 0;
+        if (x == h && w->len[i] == (uint64_t)n && memcmp(w->pool + w->off[i], s, (size_t)n) == 0) return 1;
+    }
+}
+
+/* A token of the window: its span in the window, its hash (tp_hash | 1) and its clause number. */
+typedef struct {
+    Py_ssize_t a, b, cl;
+    uint64_t h;
+} TpTok;
+
+typedef struct {
+    const unsigned char *s;  /* the window's bytes */
+    Py_ssize_t size, avail;  /* the window's length; bytes readable at s */
+    TpTok *t;
+    Py_ssize_t n, cap;
+} TpToks;
+
+static __attribute__((noinline)) int tp_toks_grow(TpToks *k)
+{
+    Py_ssize_t cap = k->cap ? k->cap * 2 : 256;
+    TpTok *nt = realloc(k->t, sizeof(TpTok) * (size_t)cap);
+    if (!nt) { PyErr_NoMemory(); return -1; }
+    k->t = nt;
+    k->cap = cap;
+    return 0;
+}
+
+static inline int tp_b_word(const unsigned char *s, Py_ssize_t i) { return tp_word1[s[i]]; }
+
+static inline int tp_b_mark(unsigned char c)
+{
+    return c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '\n';
+}
+
+/* tp_token_end / tp_last_token_start / tp_crosses on the window's bytes. */
+static Py_ssize_t tp_b_token_end(const unsigned char *s, Py_ssize_t a, Py_ssize_t hi)
+{
+    Py_ssize_t i = a;
+    while (i < hi && tp_word1[s[i]]) i++;
+    while (i + 1 < hi && s[i] == '\'' && tp_word1[s[i + 1]]) {
+        i += 1;
+        while (i < hi && tp_word1[s[i]]) i++;
+    }
+    return i;
+}
+
+static Py_ssize_t tp_b_last_token_start(const unsigned char *s, Py_ssize_t hi)
+{
+    for (Py_ssize_t p = hi - 1; p >= 0; p--) {
+        if (!tp_word1[s[p]]) continue;
+        if (p >= 1 && tp_word1[s[p - 1]]) continue;
+        if (p >= 2 && s[p - 1] == '\'' && tp_word1[s[p - 2]]) continue;
+        return p;
+    }
+    return -1;
+}
+
+static int tp_b_token_char(const unsigned char *s, Py_ssize_t size, Py_ssize_t i)
+{
+    if (tp_word1[s[i]]) return 1;
+    return s[i] == '\'' && i > 0 && i < size - 1 && tp_word1[s[i - 1]] && tp_word1[s[i + 1]];
+}
+
+static int tp_b_crosses(const unsigned char *s, Py_ssize_t size, Py_ssize_t pos)
+{
+    if (!(pos > 0 && pos < size)) return 0;
+    return tp_b_token_char(s, size, pos - 1) && tp_b_token_char(s, size, pos);
+}
+
+static inline int tp_b_push(TpToks *k, Py_ssize_t a, Py_ssize_t b, Py_ssize_t cl)
+{
+    if (k->n == k->cap && tp_toks_grow(k) < 0) return -1;
+    TpTok *t = &k->t[k->n++];
+    t->a = a;
+    t->b = b;
+    t->cl = cl;
+    t->h = tp_hash(k->s + a, b - a, k->avail - a) | 1;
+    return 0;
+}
+
+static inline int tp_b_in(const TpToks *k, const TpWordSet *w, Py_ssize_t j)
+{
+    const TpTok *t = &k->t[j];
+    return tp_ws_has(w, k->s + t->a, t->b - t->a, t->h);
+}
+
+/* tp_tokens of s[lo:hi] (clause number 1), *broken set when one of them is in breaks. */
+static int tp_b_tokens(TpToks *k, Py_ssize_t lo, Py_ssize_t hi, const TpWordSet *breaks, int *broken)
+{
+    const unsigned char *s = k->s;
+    Py_ssize_t i = lo;
+    while (i < hi) {
+        if (!tp_word1[s[i]]) { i++; continue; }
+        Py_ssize_t a = i;
+        i = tp_b_token_end(s, a, hi);
+        if (tp_b_push(k, a, i, 1) < 0) return -1;
+        if (!*broken) *broken = tp_b_in(k, breaks, k->n - 1);
+    }
+    return 0;
+}
+
+/* tp_numbered_x of s[lo:hi] for the clause numbers only. */
+static int tp_b_numbered(TpToks *k, Py_ssize_t lo, Py_ssize_t hi, const TpWordSet *breaks, Py_ssize_t *clause)
+{
+    const unsigned char *s = k->s;
+    Py_ssize_t i = lo;
+    while (i < hi) {
+        unsigned char c = s[i];
+        if (tp_b_mark(c)) { *clause += 1; i++; continue; }
+        if (!tp_word1[c]) { i++; continue; }
+        Py_ssize_t a = i;
+        i = tp_b_token_end(s, a, hi);
+        if (tp_b_push(k, a, i, 0) < 0) return -1;
+        if (tp_b_in(k, breaks, k->n - 1)) *clause += 1;
+        k->t[k->n - 1].cl = *clause;
+    }
+    return 0;
+}
+
+/* tp_clause_doc_c on the window's bytes: the tokens in k (k->n, their clause numbers), 1 with *first and
+   *last; 0 where tp_clause_doc gives None; -1 with an error set. */
+static int tp_b_clause_doc(TpToks *k, Py_ssize_t start, Py_ssize_t end, int after, const TpWordSet *breaks,
+                           const TpWordSet *quantified, Py_ssize_t *first_out, Py_ssize_t *last_out)
+{
+    const unsigned char *s = k->s;
+    Py_ssize_t size = k->size;
+    k->n = 0;
+    if (start < 0 || end < start || end > size) {
+        PyErr_SetString(PyExc_ValueError, "topic_clause: need 0 <= start <= end <= len(text)");
+        return -1;
+    }
+    if (tp_b_crosses(s, size, start) || tp_b_crosses(s, size, end)) return 0;
+    Py_ssize_t mark_end = 0;
+    for (Py_ssize_t i = start - 1; i >= 0; i--)
+        if (tp_b_mark(s[i])) { mark_end = i + 1; break; }
+    Py_ssize_t stop = end;
+    if (after) {
+        stop = size;
+        for (Py_ssize_t i = end; i < size; i++)
+            if (tp_b_mark(s[i])) { stop = i; break; }
+    }
+    int simple = 1;
+    for (Py_ssize_t i = start; i < end && simple; i++) simple = !tp_b_mark(s[i]);
+    int broken = 0;
+    Py_ssize_t first = 0, last = 0;
+    if (simple) {
+        if (tp_b_tokens(k, mark_end, start, breaks, &broken) < 0) return -1;
+        first = k->n;
+        if (tp_b_tokens(k, start, end, breaks, &broken) < 0) return -1;
+        last = k->n - 1;
+        if (stop > end && tp_b_tokens(k, end, stop, breaks, &broken) < 0) return -1;
+        simple = !broken;
+    }
+    if (simple) {
+        if (mark_end && last >= first && tp_b_in(k, quantified, 0)) {
+            Py_ssize_t p = tp_b_last_token_start(s, mark_end - 1);
+            if (p >= 0) {  /* the token before the clause mark, first, in clause 0 */
+                if (k->n == k->cap && tp_toks_grow(k) < 0) return -1;
+                memmove(k->t + 1, k->t, sizeof(TpTok) * (size_t)k->n);
+                k->n++;
+                k->t[0].a = p;
+                k->t[0].b = tp_b_token_end(s, p, mark_end - 1);
+                k->t[0].cl = 0;
+                k->t[0].h = tp_hash(s + p, k->t[0].b - p, k->avail - p) | 1;
+                first++;
+                last++;
+            }
+        }
+    } else {
+        Py_ssize_t origin = 0, clause = 0;
+        if (mark_end) {
+            Py_ssize_t p = tp_b_last_token_start(s, mark_end - 1);
+            origin = p >= 0 ? p : mark_end - 1;
+        }
+        k->n = 0;
+        if (tp_b_numbered(k, origin, start, breaks, &clause) < 0) return -1;
+        first = k->n;
+        if (tp_b_numbered(k, start, end, breaks, &clause) < 0) return -1;
+        last = k->n - 1;
+        if (stop > end && tp_b_numbered(k, end, stop, breaks, &clause) < 0) return -1;
+    }
+    *first_out = first;
+    *last_out = last;
+    return 1;
+}
+
+static inline int tp_b_is(const TpToks *k, Py_ssize_t j, const char *w, Py_ssize_t len)
+{
+    const TpTok *t = &k->t[j];
+    return t->b - t->a == len && memcmp(k->s + t->a, w, (size_t)len) == 0;
+}
+
+/* Token j as a str (text: the whole text, the window starting at lo in it). */
+static inline PyObject *tp_b_str(const TpToks *k, PyObject *text, Py_ssize_t lo, Py_ssize_t j)
+{
+    return tp_word_str(text, lo + k->t[j].a, lo + k->t[j].b);
+}
+
+/* tp_negator_before on the window's tokens. */
+static int tp_b_negator_before(const TpToks *k, PyObject *text, Py_ssize_t lo, Py_ssize_t i,
+                               const TpWordSet *negators, const TpWordSet *quantified,
+                               const TpWordSet *not_quantifiers, Py_ssize_t nw, Py_ssize_t qw, PyObject **out)
+{
+    *out = NULL;
+    Py_ssize_t n = k->n, clause = k->t[i].cl, stop_at = i - 1 - qw;
+    if (stop_at < -1) stop_at = -1;
+    for (Py_ssize_t j = i - 1; j > stop_at; j--) {
+        if (k->t[j].cl != clause) break;
+        if (i - j <= nw && tp_b_in(k, negators, j)) return (*out = tp_b_str(k, text, lo, j)) ? 0 : -1;
+        if (tp_b_in(k, quantified, j)) {
+            int after_a = j > 0 && (tp_b_is(k, j - 1, "a", 1) || tp_b_is(k, j - 1, "quite", 5));
+            if (!after_a) return (*out = tp_b_str(k, text, lo, j)) ? 0 : -1;
+        }
+        if ((tp_b_is(k, j, "not", 3) || tp_b_is(k, j, "no", 2)) && j + 1 < i) {
+            int is_a = tp_b_is(k, j + 1, "a", 1), hit = tp_b_in(k, not_quantifiers, j + 1);
+            if (!hit && j + 2 < i && is_a) hit = tp_b_in(k, not_quantifiers, j + 2);
+            if (hit) {  /* the words joined by a space */
+                Py_ssize_t stop = j + (is_a ? 3 : 2), len = 0;
+                if (stop > n) stop = n;
+                for (Py_ssize_t q = j; q < stop; q++) len += k->t[q].b - k->t[q].a + (q > j);
+                unsigned char *dst = PyMem_Malloc((size_t)len + 1);
+                if (!dst) { PyErr_NoMemory(); return -1; }
+                Py_ssize_t at = 0;
+                for (Py_ssize_t q = j; q < stop; q++) {
+                    if (q > j) dst[at++] = ' ';
+                    memcpy(dst + at, k->s + k->t[q].a, (size_t)(k->t[q].b - k->t[q].a));
+                    at += k->t[q].b - k->t[q].a;
+                }
+                *out = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, dst, len);
+                PyMem_Free(dst);
+                return *out ? 0 : -1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* tp_verdict of the window text[lo:hi] of a one-byte text (start and end in the window) with the word sets'
+   tables (sets: breaks, quantified, negators, not_quantifiers, vocabulary, negative, positive): the same
+   None or (negator, cue, sign, cue_negator). */
+static PyObject *tp_b_verdict(PyObject *text, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t start, Py_ssize_t end,
+                              long kind, const TpWordSet *const *sets, Py_ssize_t nw, Py_ssize_t qw, Py_ssize_t cw)
+{
+    static TpToks k;  /* reused (the GIL is held; nothing here runs Python code that could come back) */
+    const TpWordSet *breaks = sets[0], *quantified = sets[1], *negators = sets[2], *not_quantifiers = sets[3],
+                    *vocabulary = sets[4], *negative = sets[5], *positive = sets[6];
+    k.s = PyUnicode_1BYTE_DATA(text) + lo;
+    k.size = hi - lo;
+    k.avail = PyUnicode_GET_LENGTH(text) - lo;
+    tp_init_word1();
+    Py_ssize_t first = 0, last = 0;
+    int got = tp_b_clause_doc(&k, start, end, kind == 2, breaks, quantified, &first, &last);
+    if (got < 0) return NULL;
+    Py_ssize_t n = k.n;
+    if (!got || last < first || first >= n) Py_RETURN_NONE;  /* _clause_doc's None (or no token in the match) */
+    PyObject *res = NULL, *negator = NULL, *cue = NULL, *cue_neg = NULL;
+    if (tp_b_negator_before(&k, text, lo, first, negators, quantified, not_quantifiers, nw, qw, &negator) < 0)
+        goto done;
+    if (!negator) {  /* a negator inside a '...' gap, not part of the phrase's own words */
+        Py_ssize_t stop = last + 1 < n ? last + 1 : n;
+        for (Py_ssize_t j = first; j < stop; j++)
+            if (tp_b_in(&k, negators, j) && !tp_b_in(&k, vocabulary, j)) {
+                if (!(negator = tp_b_str(&k, text, lo, j))) goto done;
+                break;
+            }
+    }
+    long sign = -1;
+    if (kind == 2) {  /* a mention: the nearest cue in the match's clause, outward by distance */
+        Py_ssize_t clause = k.t[first].cl, best_j = -1;
+        for (Py_ssize_t dist = 1; dist <= cw && best_j < 0; dist++) {
+            Py_ssize_t cand[2] = {first - dist, last + dist};
+            for (int c = 0; c < 2; c++) {
+                Py_ssize_t j = cand[c];
+                if (j < 0 || j >= n || k.t[j].cl != clause) continue;
+                int s = tp_b_in(&k, negative, j) ? 0 : tp_b_in(&k, positive, j) ? 1 : -1;
+                /* (sign, index) least: before the match (the smaller index) is tried first at one distance */
+                if (s >= 0 && (best_j < 0 || s < sign)) { sign = s; best_j = j; }
+            }
+        }
+        if (best_j >= 0) {
+            if (!(cue = tp_b_str(&k, text, lo, best_j))) goto done;
+            if (tp_b_negator_before(&k, text, lo, best_j, negators, quantified, not_quantifiers, nw, qw, &cue_neg) < 0)
+                goto done;
+        }
+    }
+    {
+        PyObject *empty = PyUnicode_New(0, 0);
+        if (!empty) goto done;
+        res = Py_BuildValue("OOlO", negator ? negator : empty, cue ? cue : empty, sign, cue_neg ? cue_neg : empty);
+        Py_DECREF(empty);
+    }
+done:
+    Py_XDECREF(negator);
+    Py_XDECREF(cue);
+    Py_XDECREF(cue_neg);
+    return res;
+}
+
 /* reviewtools.topics._field_matches' attempts and _leftmost_per_topic for a block, in one call: at each attempt
    (rows, offsets, phrase ids: int64 buffers as topic_attempts gives them, grouped by text) the phrase's bound
    regex match (matchers[p](lows[row], offset)), kept when it ends after the offset; then per text, per topic,
@@ -5103,6 +5491,7 @@ vc_topic_tried(PyObject *self, PyObject *args)
     PyObject *j_breaks = NULL, *j_quant = NULL, *j_negs = NULL, *j_notq = NULL, *j_info = NULL, *curly = NULL,
              *straight = NULL, *j_rules = NULL, *j_masks = NULL, *j_modals = NULL;
     Py_ssize_t j_nw = 0, j_qw = 0, j_cw = 0, j_ctx = 0, j_reach = 0;
+    const TpWordSet *j_sets[7] = {NULL};
     if (!PyArg_ParseTuple(args, "O!y*y*y*O!O!|nnOO", &PyList_Type, &lows, &br, &bo, &bp, &PyTuple_Type, &matchers,
                           &PyTuple_Type, &phrases, &at, &limit, &judge, &sink))
         return NULL;
@@ -5188,6 +5577,12 @@ vc_topic_tried(PyObject *self, PyObject *args)
         curly = PyUnicode_FromOrdinal(0x2019);
         straight = PyUnicode_FromOrdinal('\'');
         if (!curly || !straight) goto done;
+        /* the word sets as C tables for one-byte texts (all four, else the str path) */
+        j_sets[0] = tp_wordset(j_breaks);
+        j_sets[1] = tp_wordset(j_quant);
+        j_sets[2] = tp_wordset(j_negs);
+        j_sets[3] = tp_wordset(j_notq);
+        if (!j_sets[1] || !j_sets[2] || !j_sets[3]) j_sets[0] = NULL;
     }
     Py_ssize_t cap = 0;
     Py_ssize_t n = br.len / 8, n_lows = PyList_GET_SIZE(lows), n_phr = PyTuple_GET_SIZE(phrases);
@@ -5298,14 +5693,23 @@ vc_topic_tried(PyObject *self, PyObject *args)
                 Py_ssize_t size = PyUnicode_GET_LENGTH(low), lo = tried[a].start - j_ctx, hi = tried[a].end + j_ctx;
                 if (lo < 0) lo = 0;
                 if (hi > size) hi = size;
-                PyObject *window = PyUnicode_Substring(low, lo, hi), *info = PyTuple_GET_ITEM(j_info, tried[a].p);
-                if (window && PyUnicode_FindChar(window, 0x2019, 0, hi - lo, 1) >= 0)
-                    Py_SETREF(window, PyUnicode_Replace(window, curly, straight, -1));
-                PyObject *v = window ? tp_verdict(window, tried[a].start - lo, tried[a].end - lo,
-                                                  PyLong_AsLong(PyTuple_GET_ITEM(info, 0)), j_breaks, j_quant, j_negs,
-                                                  j_notq, PyTuple_GET_ITEM(info, 1), PyTuple_GET_ITEM(info, 2),
-                                                  PyTuple_GET_ITEM(info, 3), j_nw, j_qw, j_cw) : NULL;
-                Py_XDECREF(window);
+                PyObject *info = PyTuple_GET_ITEM(j_info, tried[a].p), *v;
+                if (j_sets[0] && PyUnicode_KIND(low) == PyUnicode_1BYTE_KIND  /* no curly apostrophe: on its bytes */
+                    && (j_sets[4] = tp_wordset(PyTuple_GET_ITEM(info, 1)))
+                    && (j_sets[5] = tp_wordset(PyTuple_GET_ITEM(info, 2)))
+                    && (j_sets[6] = tp_wordset(PyTuple_GET_ITEM(info, 3))))
+                    v = tp_b_verdict(low, lo, hi, tried[a].start - lo, tried[a].end - lo,
+                                     PyLong_AsLong(PyTuple_GET_ITEM(info, 0)), j_sets, j_nw, j_qw, j_cw);
+                else {
+                    PyObject *window = PyUnicode_Substring(low, lo, hi);
+                    if (window && PyUnicode_FindChar(window, 0x2019, 0, hi - lo, 1) >= 0)
+                        Py_SETREF(window, PyUnicode_Replace(window, curly, straight, -1));
+                    v = window ? tp_verdict(window, tried[a].start - lo, tried[a].end - lo,
+                                            PyLong_AsLong(PyTuple_GET_ITEM(info, 0)), j_breaks, j_quant, j_negs, j_notq,
+                                            PyTuple_GET_ITEM(info, 1), PyTuple_GET_ITEM(info, 2),
+                                            PyTuple_GET_ITEM(info, 3), j_nw, j_qw, j_cw) : NULL;
+                    Py_XDECREF(window);
+                }
                 if (!v) { Py_DECREF(kept); goto fail; }
                 if (v == Py_None)  /* no clause-first verdict here: the caller judges it */
                     m = Py_BuildValue("OLLOO", PyTuple_GET_ITEM(entry, 0), tried[a].start, tried[a].end,
