@@ -27,6 +27,7 @@ import itertools
 import json
 import logging
 import math
+import os
 import re
 import struct
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -2255,7 +2256,7 @@ def _removal_draft(review: Mapping[str, Any], rows: Sequence[Mapping[str, Any]],
     else:  # the closing lines worked out where they are used (odd settings fail there, as before)
         plan = _removal_plan(platform, None, None)
     intro, item_fill, item_no_id_fill, item, item_no_id, reason_fill, reason, flag_reasons, flag_line, flag_lines, \
-        channel, end, one_fill, one_no_id_fill = plan
+        channel, end, one_fill, one_no_id_fill, spaced = plan
     title = get("product_title")
     pid = get("product_id")
     if (title is None or type(title) is str) and (pid is None or type(pid) is str):
@@ -2286,10 +2287,8 @@ def _removal_draft(review: Mapping[str, Any], rows: Sequence[Mapping[str, Any]],
         # the lines below without the list and its join
         h = rows[0]
         clause, rule_id, evidence = str(h["clause"]), str(h["rule_id"]), h["evidence"]
-        if type(evidence) is not str:
-            evidence = " ".join(str(evidence).split())
-        elif not (evidence.isprintable() and "  " not in evidence and evidence[:1] != " " and evidence[-1:] != " "):
-            evidence = " ".join(evidence.split())  # else single spaced already (_single_spaced)
+        # single spaced (the plan's _single_spaced or the same in C: the very str when it is so already)
+        evidence = spaced(evidence) if type(evidence) is str else " ".join(str(evidence).split())
         body = one(head, rid, who, date, stars, clause, rule_id, evidence, end)
     else:
         body = "\n".join(_removal_lines(head, fill, template, rid, who, date, stars, rows, reason_fill, reason,
@@ -2354,12 +2353,32 @@ def _removal_plan(platform: str, signature: str | None, brand: str | None) -> tu
     :func:`_filler` with and without the review id and their templates, the reason line's filler and template,
     the flag reasons (None when the platform has none), the flag line's template, a dict for the flag lines
     made from it (flag reason -> line, filled as they come), the channel, and the closing lines of ``signature``
-    and ``brand`` (:func:`_removal_end`; None when ``brand`` is None: worked out per request)."""
+    and ``brand`` (:func:`_removal_end`; None when ``brand`` is None: worked out per request), the whole body's
+    function of one hit with and without the review id (:func:`_joined_filler`), and the evidence's single spacing
+    (:func:`_native_spaced` when it is there when the plan is made, else :func:`_single_spaced`: the same strings).
+    """
     _t, _plat, intro, item, item_no_id, reason, flag_reasons, flag_line, channel = _removal_consts(platform)
     return (intro, _filler(item, _ITEM_FIELDS), _filler(item_no_id, _ITEM_FIELDS), item, item_no_id,
             _filler(reason, _REASON_FIELDS), reason, flag_reasons, flag_line, {}, channel,
             _removal_end(signature, brand) if brand is not None else None,
-            _joined_filler(item, reason), _joined_filler(item_no_id, reason))
+            _joined_filler(item, reason), _joined_filler(item_no_id, reason), _native_spaced() or _single_spaced)
+
+
+#: Set to 1 to use no compiled helper (the same variable as ``reviewtools.vader.PURE_PYTHON_ENV``).
+_PURE_PYTHON_ENV: Final[str] = "REVIEWTOOLS_PURE_PYTHON"
+
+
+def _native_spaced() -> Callable[[str], str] | None:
+    """``reviewtools._storecore.spaced`` (:func:`_single_spaced` of a str in C, one pass: the very str when it is
+    single spaced already) when the module is built with it and ``REVIEWTOOLS_PURE_PYTHON`` (read at each call)
+    does not disable it, else None."""
+    if os.environ.get(_PURE_PYTHON_ENV, "") not in ("", "0"):
+        return None
+    try:
+        from . import _storecore
+    except ImportError:  # pragma: no cover - not compiled here
+        return None
+    return getattr(_storecore, "spaced", None)
 
 
 #: (platform, product title, product id) -> the first lines of a removal request (:func:`_removal_head` of
