@@ -460,6 +460,14 @@ tok_set_entry(Tok *t, const Entry *e)
     }
 }
 
+/* score_tokens looks at a token only when it has a lexicon value and no booster increment (the rest only
+ * serve as the words before or after one) or is a "but" (the first one's position) */
+static ALWAYS_INLINE int
+tok_cand(const Tok *t)
+{
+    return ((t->fl & (TF_LEX | TF_BOOST)) == TF_LEX) | (t->word == W_BUT);
+}
+
 /* What scoring a stretch of an already tokenized text needs per token (Core_compound_spans): the raw
  * token's extent (str.split()'s piece, before stripping) and the counts of upper-case tokens, '!' and '?'
  * up to and including this token. */
@@ -476,6 +484,8 @@ typedef struct {
     double *vals;
     Py_ssize_t *where;
     unsigned char *vint;
+    int32_t *cand;       /* tokenize_ext: the tokens score_tokens looks at (tok_cand), in order */
+    Py_ssize_t ncand;
     Py_ssize_t tcap;
     unsigned char *key;  /* scratch for phrase keys and skeletons */
     Py_ssize_t kcap;
@@ -488,7 +498,7 @@ static void
 work_free(Work *w)
 {
     PyMem_Free(w->lb); PyMem_Free(w->cls);
-    PyMem_Free(w->tok); PyMem_Free(w->vals); PyMem_Free(w->where); PyMem_Free(w->vint);
+    PyMem_Free(w->tok); PyMem_Free(w->vals); PyMem_Free(w->where); PyMem_Free(w->vint); PyMem_Free(w->cand);
     PyMem_Free(w->key);
     PyMem_Free(w->pre); PyMem_Free(w->edg);
     memset(w, 0, sizeof(*w));
@@ -544,6 +554,9 @@ work_tokens(Work *w, Py_ssize_t need)
     unsigned char *vint = PyMem_Realloc(w->vint, (size_t)cap);
     if (!vint) { PyErr_NoMemory(); return -1; }
     w->vint = vint;
+    int32_t *cand = PyMem_Realloc(w->cand, (size_t)cap * sizeof(int32_t));
+    if (!cand) { PyErr_NoMemory(); return -1; }
+    w->cand = cand;
     w->tcap = cap;
     return 0;
 }
@@ -617,7 +630,8 @@ tokenize_ext(Core *self, Work *w, const unsigned char *src, const unsigned char 
 {
     unsigned char *lb = w->lb;
     Tok *tok = w->tok;
-    Py_ssize_t n = 0, caps = 0, excl = 0, ques = 0, i = 0;
+    int32_t *cand = w->cand;
+    Py_ssize_t n = 0, caps = 0, excl = 0, ques = 0, i = 0, nc = 0;
     if (direct) /* ASCII text: lower-case it all at once (a loop the compiler vectorizes) */
         for (Py_ssize_t k = 0; k < m; k++) {
             unsigned char c = src[k];
@@ -658,13 +672,17 @@ tokenize_ext(Core *self, Work *w, const unsigned char *src, const unsigned char 
             Py_ssize_t tl = sb - sa;
             t->start = sa;
             t->len = tl;
-            t->neg = 2;
             if (tl == 1) t->upper = (ASCII_CLASS[src[sa]] & C_UPPER) != 0;
             else t->upper = !TI_LOWT(d) && TI_UPPER(d);
             caps += t->upper;
             if (ext) ext[n - 1].caps = caps, ext[n - 1].excl = TI_EXCL(pre[b]), ext[n - 1].ques = TI_QUES(pre[b]);
             tok_set_entry(t, table_find(&self->words, lb + sa, tl));
+            /* "n't" needs an apostrophe, which is punctuation: without any, negated is whether it is in NEGATE */
+            t->neg = TI_PUNCT(d) ? 2 : (t->fl & TF_NEG) != 0;
+            cand[nc] = (int32_t)(n - 1); /* kept when it is one (no branch) */
+            nc += tok_cand(t);
         }
+        w->ncand = nc;
         *n_out = n;
         *caps_out = caps;
         *excl_out = TI_EXCL(run);
@@ -706,6 +724,9 @@ tokenize_ext(Core *self, Work *w, const unsigned char *src, const unsigned char 
         if (ext) ext[n - 1].caps = caps, ext[n - 1].excl = excl, ext[n - 1].ques = ques;
         if (!(acc & C_NONASCII)) {
             tok_set_entry(t, table_find(&self->words, lb + sa, tl));
+            cand[nc] = (int32_t)(n - 1);
+            nc += tok_cand(t);
+            t->neg = (acc & C_PUNCT) ? 2 : (t->fl & TF_NEG) != 0; /* as above */
         } else {
             /* skeleton: runs of non-ASCII collapsed, as non-ASCII keys were stored */
             tok_set_entry(t, NULL);
@@ -720,6 +741,7 @@ tokenize_ext(Core *self, Work *w, const unsigned char *src, const unsigned char 
             }
         }
     }
+    w->ncand = nc;
     *n_out = n;
     *caps_out = caps;
     *excl_out = excl;
@@ -767,7 +789,8 @@ phrase(const Table *table, Work *w, const Tok *a, const Tok *b, const Tok *c)
 }
 
 static ALWAYS_INLINE Result
-score_tokens(Core *self, Work *w, Tok *T, Py_ssize_t n, Py_ssize_t caps, Py_ssize_t excl, Py_ssize_t ques);
+score_tokens(Core *self, Work *w, Tok *T, Py_ssize_t n, Py_ssize_t caps, Py_ssize_t excl, Py_ssize_t ques,
+             const int32_t *cand, Py_ssize_t nc, Py_ssize_t base);
 
 /* Score the len code points at data (PyUnicode kind ``kind``); ascii: all of them are below 128 (kind 1). */
 static Result
@@ -805,13 +828,16 @@ score_data(Core *self, Work *w, int kind, const void *data, Py_ssize_t len, int 
         rc = tokenize(self, w, w->cls, IDENTITY, m, 0, &n, &caps, &excl, &ques);
     }
     if (rc) { r.ok = rc < 0 ? -1 : 0; return r; }
-    return score_tokens(self, w, w->tok, n, caps, excl, ques);
+    return score_tokens(self, w, w->tok, n, caps, excl, ques, w->cand, w->ncand, 0);
 }
 
 /* Steps 3-5 of score_data over the n tokens at T (in w's buffers: w->lb holds their lower-case bytes, the
- * per-token buffers hold at least n items), caps of them upper case, excl '!' and ques '?' in their text. */
+ * per-token buffers hold at least n items), caps of them upper case, excl '!' and ques '?' in their text.
+ * cand[0..nc) are the positions (in w->tok, T being w->tok + base) of the tokens among them for which tok_cand
+ * holds, in order: the others add no value of their own. */
 static ALWAYS_INLINE Result
-score_tokens(Core *self, Work *w, Tok *T, Py_ssize_t n, Py_ssize_t caps, Py_ssize_t excl, Py_ssize_t ques)
+score_tokens(Core *self, Work *w, Tok *T, Py_ssize_t n, Py_ssize_t caps, Py_ssize_t excl, Py_ssize_t ques,
+             const int32_t *cand, Py_ssize_t nc, Py_ssize_t base)
 {
     Result r = {0, 0.0, 0.0, 0.0, 0.0};
     const unsigned char *lb = w->lb;
@@ -826,11 +852,10 @@ score_tokens(Core *self, Work *w, Tok *T, Py_ssize_t n, Py_ssize_t caps, Py_ssiz
     double *vals = w->vals;
     Py_ssize_t *where = w->where;
     unsigned char *vint = w->vint;
-    Py_ssize_t nv = 0, bi = -1;
-    for (Py_ssize_t k = 0; k < n; k++)
-        if (is_word(&T[k], W_BUT)) { bi = k; break; }
-
-    for (Py_ssize_t i = 0; i < n; i++) {
+    Py_ssize_t nv = 0, bi = -1; /* bi: the first "but" (read only after the loop) */
+    for (Py_ssize_t j = 0; j < nc; j++) {
+        const Py_ssize_t i = cand[j] - base;
+        if (bi < 0 && is_word(&T[i], W_BUT)) bi = i;
         if ((T[i].fl & (TF_LEX | TF_BOOST)) != TF_LEX) continue;
         const Entry *e = T[i].e;
         if (T[i].word == W_KIND && i < last && is_word(&T[i + 1], W_OF)) continue;
@@ -995,9 +1020,11 @@ score_tokens(Core *self, Work *w, Tok *T, Py_ssize_t n, Py_ssize_t caps, Py_ssiz
     else if (compound > 1.0) compound = 1.0;
     double pos_sum = 0.0, neg_sum = 0.0;
     for (Py_ssize_t k = 0; k < nv; k++) {
+        /* without a branch on the sign: adding +0.0 leaves either sum as it is (pos_sum is +0.0 or above,
+         * neg_sum +0.0 or below, never -0.0), the same additions in the same order */
         double v = vals[k];
-        if (v > 0) { double x = v + 1; pos_sum += x; }
-        if (v < 0) { double x = v - 1; neg_sum += x; }
+        pos_sum += v > 0 ? v + 1 : 0.0;
+        neg_sum += v < 0 ? v - 1 : 0.0;
     }
     double neu_count = (double)(n - nv);
     if (pos_sum > fabs(neg_sum)) pos_sum += punct;
@@ -1072,7 +1099,7 @@ score_text_ext(Core *self, Work *w, PyObject *text, TokExt **ext, Py_ssize_t *ec
     Py_ssize_t n = 0, caps = 0, excl = 0, ques = 0;
     rc = tokenize_ext(self, w, w->cls, IDENTITY, m, 0, &n, &caps, &excl, &ques, *ext);
     if (rc) { r.ok = rc < 0 ? -1 : 0; return r; }
-    r = score_tokens(self, w, w->tok, n, caps, excl, ques);
+    r = score_tokens(self, w, w->tok, n, caps, excl, ques, w->cand, w->ncand, 0);
     *tn_out = n;
     *aligned = !replaced && m == len;
     return r;
@@ -1096,10 +1123,12 @@ round_to(double x, int ndigits, double *out)
     static const uint64_t POW10[] = {1, 10, 100, 1000, 10000};
     if (ndigits >= 0 && ndigits <= 4 && fabs(x) <= 1.0) {
         if (x == 0.0) { *out = x; return 0; } /* keeps the sign of zero, as round() does */
-        int e;
-        double fr = frexp(fabs(x), &e);          /* |x| = fr * 2**e, 0.5 <= fr < 1 */
-        uint64_t m = (uint64_t)ldexp(fr, 53);     /* exact: |x| = m * 2**(e - 53) */
-        int sh = 53 - e;                          /* >= 52 as |x| <= 1 */
+        uint64_t bits;
+        memcpy(&bits, &x, sizeof(bits));
+        unsigned bexp = (unsigned)(bits >> 52) & 0x7ffu;
+        /* |x| = m * 2**-sh exactly: a normal x has the implicit bit, a subnormal one (bexp 0) does not */
+        uint64_t m = (bits & (((uint64_t)1 << 52) - 1)) | (bexp ? (uint64_t)1 << 52 : 0);
+        int sh = bexp ? 1075 - (int)bexp : 1074; /* >= 52 as |x| <= 1 */
         uint64_t q;
         unsigned __int128 p = (unsigned __int128)m * POW10[ndigits]; /* < 2**67 */
         if (sh >= 68) {
@@ -1504,6 +1533,7 @@ typedef struct {
     Py_ssize_t n;       /* tokens */
     Py_ssize_t off;     /* where the span's text begins in that string */
     Py_ssize_t hint;    /* where the last span's tokens ended: the next one's search starts there */
+    Py_ssize_t chint;   /* and where its candidates (w->cand) ended */
 } SpanTokens;
 
 /* Score span i (0 or -1 on error). When tk has tokens and the span's edges cut none of them, its tokens are
@@ -1545,7 +1575,15 @@ span_do(Core *self, SpanJob *j, Py_ssize_t i, Work *w, SpanTokens *tk)
                 excl -= ext[lo - 1].excl;
                 ques -= ext[lo - 1].ques;
             }
-            r = score_tokens(self, tk->w, tk->w->tok + lo, hi - lo, caps, excl, ques);
+            /* the candidates within [lo, hi): after the last span's when this one starts after them */
+            const int32_t *cand = tk->w->cand;
+            Py_ssize_t nc = tk->w->ncand, ca = tk->chint;
+            if (ca < 0 || ca > nc || (ca > 0 && cand[ca - 1] >= lo)) ca = 0;
+            while (ca < nc && cand[ca] < lo) ca++;
+            Py_ssize_t cb = ca;
+            while (cb < nc && cand[cb] < hi) cb++;
+            tk->chint = cb;
+            r = score_tokens(self, tk->w, tk->w->tok + lo, hi - lo, caps, excl, ques, cand + ca, cb - ca, lo);
             if (r.ok < 0) return -1;
         }
         if (r.ok > 0) { /* (the ASCII path never leaves a text to Python) */
@@ -1708,7 +1746,7 @@ Core_joined_spans_into(Core *self, PyObject *args)
         PyObject *a = as[i], *b = bs2[i];
         double *o = out + 4 * i;
         Result r = {0, 0.0, 0.0, 0.0, 0.0};
-        SpanTokens tk = {NULL, NULL, 0, 0, 0};
+        SpanTokens tk = {NULL, NULL, 0, 0, 0, 0};
         if (PyUnicode_CheckExact(a) && PyUnicode_CheckExact(b)) {
 #if PY_VERSION_HEX < 0x030C0000
             if (PyUnicode_READY(a) < 0 || PyUnicode_READY(b) < 0) goto done;
@@ -1752,7 +1790,7 @@ Core_joined_spans_into(Core *self, PyObject *args)
                     ecap = cap;
                 }
                 if (tokenize_ext(self, &w, src, ASCII_CLASS, len, 1, &tn, &caps, &excl, &ques, ext) < 0) goto done;
-                r = score_tokens(self, &w, w.tok, tn, caps, excl, ques);
+                r = score_tokens(self, &w, w.tok, tn, caps, excl, ques, w.cand, w.ncand, 0);
                 if (off >= 0 && i < job.n && job.items[i] == b) {
                     tk.w = &w;
                     tk.ext = ext;
