@@ -492,32 +492,44 @@ static int64_t squeeze_unicode(const uint8_t *p, int64_t len, uint8_t *out, int6
    U+03A3, which str.lower maps by its context: a text with either is left to squeeze_unicode), its words kept
    as there. -2 where it leaves the text to squeeze_unicode (those two characters, bytes that are not well-formed
    UTF-8, or words that would not fit in cap). */
+/* the character whose UTF-8 encoding starts at p (a byte >= 0x80) into *ch: its length in bytes, or 0 where it is
+   not well-formed (what Python's strict decoder refuses: a bad lead or continuation byte, an overlong form, a
+   surrogate, past U+10FFFF, or cut off by end) */
+static inline int64_t utf8_char(const uint8_t *p, const uint8_t *end, uint32_t *ch) {
+    uint32_t c0 = *p, c1, c2, c3;
+    int64_t left = end - p;
+    if (c0 >= 0xC2 && c0 <= 0xDF) {
+        if (left < 2 || ((c1 = p[1]) & 0xC0) != 0x80) return 0;
+        *ch = ((c0 & 0x1F) << 6) | (c1 & 0x3F);
+        return 2;
+    }
+    if (c0 >= 0xE0 && c0 <= 0xEF) {
+        if (left < 3 || ((c1 = p[1]) & 0xC0) != 0x80 || ((c2 = p[2]) & 0xC0) != 0x80) return 0;
+        if ((c0 == 0xE0 && c1 < 0xA0) || (c0 == 0xED && c1 > 0x9F)) return 0; /* overlong; surrogate */
+        *ch = ((c0 & 0x0F) << 12) | ((c1 & 0x3F) << 6) | (c2 & 0x3F);
+        return 3;
+    }
+    if (c0 >= 0xF0 && c0 <= 0xF4) {
+        if (left < 4 || ((c1 = p[1]) & 0xC0) != 0x80 || ((c2 = p[2]) & 0xC0) != 0x80 || ((c3 = p[3]) & 0xC0) != 0x80)
+            return 0;
+        if ((c0 == 0xF0 && c1 < 0x90) || (c0 == 0xF4 && c1 > 0x8F)) return 0; /* overlong; past U+10FFFF */
+        *ch = ((c0 & 0x07) << 18) | ((c1 & 0x3F) << 12) | ((c2 & 0x3F) << 6) | (c3 & 0x3F);
+        return 4;
+    }
+    return 0;
+}
+
 static int64_t squeeze_utf8(const uint8_t *p, int64_t len, uint8_t *out, int64_t cap, int64_t *nw) {
     const uint8_t *end = p + len;
     int64_t o = 0, words = 0, in_word = 0;
     while (p < end) {
-        uint32_t ch = *p, c1, c2, c3;
-        int64_t left = end - p;
+        uint32_t ch = *p;
         if (ch < 0x80) {
             p++;
-        } else if (ch >= 0xC2 && ch <= 0xDF) {
-            if (left < 2 || ((c1 = p[1]) & 0xC0) != 0x80) return -2;
-            ch = ((ch & 0x1F) << 6) | (c1 & 0x3F);
-            p += 2;
-        } else if (ch >= 0xE0 && ch <= 0xEF) {
-            if (left < 3 || ((c1 = p[1]) & 0xC0) != 0x80 || ((c2 = p[2]) & 0xC0) != 0x80) return -2;
-            if ((ch == 0xE0 && c1 < 0xA0) || (ch == 0xED && c1 > 0x9F)) return -2; /* overlong; surrogate */
-            ch = ((ch & 0x0F) << 12) | ((c1 & 0x3F) << 6) | (c2 & 0x3F);
-            p += 3;
-        } else if (ch >= 0xF0 && ch <= 0xF4) {
-            if (left < 4 || ((c1 = p[1]) & 0xC0) != 0x80 || ((c2 = p[2]) & 0xC0) != 0x80 ||
-                ((c3 = p[3]) & 0xC0) != 0x80)
-                return -2;
-            if ((ch == 0xF0 && c1 < 0x90) || (ch == 0xF4 && c1 > 0x8F)) return -2; /* overlong; past U+10FFFF */
-            ch = ((ch & 0x07) << 18) | ((c1 & 0x3F) << 12) | ((c2 & 0x3F) << 6) | (c3 & 0x3F);
-            p += 4;
         } else {
-            return -2;
+            int64_t n = utf8_char(p, end, &ch);
+            if (!n) return -2;
+            p += n;
         }
         int is_word;
         if (ch < 128) {
@@ -636,6 +648,103 @@ static inline const uint8_t *squeeze_block(const uint8_t *q, const uint8_t *q_en
 }
 #endif
 
+#if defined(HAVE_AVX2_PATH) && defined(__SSE2__)
+#define HAVE_SQUEEZE_SSSE3 1
+/* squeeze_block with SSSE3 and POPCNT (where the CPU has them, as nearly every x86-64 does): the same bytes
+   written, words counted and in_word carried, but each 8-byte half's kept bytes are moved together by one
+   shuffle (SQUEEZE_SHUF: for each 8-bit keep mask, the kept bytes' places in order, then 0x80s that give zeros)
+   instead of shifting out each dropped byte, and both halves are stored every time: no branch on the bytes (a
+   quarter of the blocks drop a byte where punctuation meets a space, at random) */
+static uint8_t SQUEEZE_SHUF[256][8];
+
+static void squeeze_shuf_init(void) {
+    for (int k = 0; k < 256; k++) {
+        int n = 0;
+        for (int b = 0; b < 8; b++)
+            if (k >> b & 1) SQUEEZE_SHUF[k][n++] = (uint8_t)b;
+        while (n < 8) SQUEEZE_SHUF[k][n++] = 0x80;
+    }
+}
+
+__attribute__((target("ssse3,popcnt"))) static const uint8_t *squeeze_block_ssse3(const uint8_t *q,
+                                                                                    const uint8_t *q_end,
+                                                                                    uint8_t **wp, int64_t *nw,
+                                                                                    int64_t *in_word) {
+    uint8_t *w = *wp;
+    uint32_t carry = (uint32_t)*in_word;
+    int64_t words = 0;
+    const __m128i sp = _mm_set1_epi8(32), eight = _mm_set_epi64x(0x0808080808080808LL, 0);
+    while (q_end - q >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)q);
+        if (_mm_movemask_epi8(v)) break; /* a byte >= 128 */
+        __m128i up = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1)));
+        __m128i lo = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('z' + 1)));
+        __m128i dg = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+        __m128i wd = _mm_or_si128(_mm_or_si128(up, lo), _mm_or_si128(dg, _mm_cmpeq_epi8(v, _mm_set1_epi8('_'))));
+        __m128i m = _mm_or_si128(_mm_and_si128(wd, _mm_or_si128(v, _mm_and_si128(up, sp))), _mm_andnot_si128(wd, sp));
+        uint32_t wm = (uint32_t)_mm_movemask_epi8(wd);
+        uint32_t prev = ((wm << 1) | carry) & 0xFFFF; /* bit i: byte i - 1 is a word byte */
+        uint32_t keep = wm | prev, klo = keep & 0xFF, khi = keep >> 8;
+        words += _mm_popcnt_u32(wm & ~prev);
+        carry = wm >> 15;
+        __m128i sh = _mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)SQUEEZE_SHUF[klo]),
+                                        _mm_loadl_epi64((const __m128i *)SQUEEZE_SHUF[khi]));
+        __m128i c = _mm_shuffle_epi8(m, _mm_add_epi8(sh, eight)); /* (0x80 + 8 is still a zero) */
+        _mm_storel_epi64((__m128i *)w, c);
+        w += _mm_popcnt_u32(klo);
+        _mm_storel_epi64((__m128i *)w, _mm_unpackhi_epi64(c, c));
+        w += _mm_popcnt_u32(khi);
+        q += 16;
+    }
+    *wp = w;
+    *nw += words;
+    *in_word = carry;
+    return q;
+}
+#endif
+
+/* one non-ASCII character at *qp (a byte >= 128) the way the ASCII loop of squeeze (below) takes a byte, and as
+   squeeze_utf8 reads it: decoded, lowered by Py_UNICODE_TOLOWER; a word character (Py_UNICODE_ISALNUM) has its
+   lower case written in UTF-8, any other the one space that ends a word. So a text with a few non-ASCII
+   characters stays in the ASCII loop instead of going again from its start through squeeze_utf8 byte by byte.
+   The output must stay behind the input (out0 + k for the input in0 + k read; the ASCII loop's stores rely on it
+   and out has no more room): a character whose lower case takes more bytes than it does there is not taken.
+   0, or -1 (nothing written) where the character is not taken: not well-formed, U+0130 or U+03A3 (see
+   squeeze_utf8), no room, or a surrogate after lowering; the text then goes the slow way from its start. */
+static inline int squeeze_char(const uint8_t **qp, const uint8_t *q_end, uint8_t **wp, int64_t *nw,
+                               int64_t *in_word, const uint8_t *in0, const uint8_t *out0) {
+    uint32_t ch;
+    int64_t n = utf8_char(*qp, q_end, &ch);
+    if (!n || ch == 0x130 || ch == 0x3A3) return -1;
+    ch = (uint32_t)Py_UNICODE_TOLOWER((Py_UCS4)ch);
+    int word = Py_UNICODE_ISALNUM((Py_UCS4)ch) != 0;
+    int64_t len = !word ? *in_word != 0 : ch < 0x80 ? 1 : ch < 0x800 ? 2 : ch < 0x10000 ? 3 : 4;
+    uint8_t *w = *wp;
+    if ((w - out0) + len > (*qp + n) - in0 || (ch >= 0xD800 && ch <= 0xDFFF)) return -1;
+    if (!word) {
+        if (len) *w++ = 32;
+    } else if (len == 1) {
+        *w++ = (uint8_t)ch;
+    } else if (len == 2) {
+        *w++ = (uint8_t)(0xC0 | (ch >> 6));
+        *w++ = (uint8_t)(0x80 | (ch & 0x3F));
+    } else if (len == 3) {
+        *w++ = (uint8_t)(0xE0 | (ch >> 12));
+        *w++ = (uint8_t)(0x80 | ((ch >> 6) & 0x3F));
+        *w++ = (uint8_t)(0x80 | (ch & 0x3F));
+    } else {
+        *w++ = (uint8_t)(0xF0 | (ch >> 18));
+        *w++ = (uint8_t)(0x80 | ((ch >> 12) & 0x3F));
+        *w++ = (uint8_t)(0x80 | ((ch >> 6) & 0x3F));
+        *w++ = (uint8_t)(0x80 | (ch & 0x3F));
+    }
+    *nw += word && !*in_word;
+    *in_word = word;
+    *wp = w;
+    *qp += n;
+    return 0;
+}
+
 static PyObject *squeeze(PyObject *self, PyObject *args) {
     Py_buffer b_data, b_off, b_lut, b_out, b_new, b_nw, b_na;
     (void)self;
@@ -662,6 +771,10 @@ static PyObject *squeeze(PyObject *self, PyObject *args) {
     int64_t *new_off = (int64_t *)b_new.buf, *n_words = (int64_t *)b_nw.buf;
     int64_t o = 0;
     int blocks = lut_is_ascii_words(lut);
+#ifdef HAVE_SQUEEZE_SSSE3
+    __builtin_cpu_init();
+    if (blocks && __builtin_cpu_supports("ssse3") && __builtin_cpu_supports("popcnt")) blocks = 2;
+#endif
     Py_BEGIN_ALLOW_THREADS
     new_off[0] = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
@@ -672,23 +785,31 @@ static PyObject *squeeze(PyObject *self, PyObject *args) {
            and one add on o per byte (o's chain does not wait on the byte's class) */
         const uint8_t *q = data + off[i], *q_end = data + off[i + 1];
         uint8_t *w = out + o;
+        for (;;) {
 #ifdef __SSE2__
-        if (blocks) q = squeeze_block(q, q_end, &w, &nw, &in_word);
-#else
-        (void)blocks;
+#ifdef HAVE_SQUEEZE_SSSE3
+            if (blocks == 2) q = squeeze_block_ssse3(q, q_end, &w, &nw, &in_word);
+            else
 #endif
-        for (; q < q_end; q++) {
-            uint8_t c = *q;
-            if (c >= 128) {
-                bad = 1;
-                break;
+                if (blocks) q = squeeze_block(q, q_end, &w, &nw, &in_word);
+#endif
+            for (; q < q_end; q++) {
+                uint8_t c = *q;
+                if (c >= 128) {
+                    bad = 1;
+                    break;
+                }
+                uint8_t m = lut[c];
+                int64_t is_word = m != 32;
+                *w = m;
+                w += is_word | in_word;
+                nw += is_word & !in_word;
+                in_word = is_word;
             }
-            uint8_t m = lut[c];
-            int64_t is_word = m != 32;
-            *w = m;
-            w += is_word | in_word;
-            nw += is_word & !in_word;
-            in_word = is_word;
+            /* a non-ASCII character, under the standard lut: taken in place (squeeze_char), else the whole text
+               the slow way below */
+            if (!bad || !blocks || squeeze_char(&q, q_end, &w, &nw, &in_word, data + off[0], out)) break;
+            bad = 0;
         }
         o = w - out;
         if (o > start && out[o - 1] == 32) o--; /* (a word byte is never 32) */
@@ -2097,6 +2218,9 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_dupcore",
                                     NULL, NULL, NULL, NULL};
 
 PyMODINIT_FUNC PyInit__dupcore(void) {
+#ifdef HAVE_SQUEEZE_SSSE3
+    squeeze_shuf_init();
+#endif
     PyObject *m = PyModule_Create(&module);
     /* word_hash=None in tokens() and shingles(): the words' BLAKE2b-64 in C (a build without it refuses None) */
     if (m && PyModule_AddIntConstant(m, "NATIVE_WORD_HASH", 1)) {
