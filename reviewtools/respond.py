@@ -635,6 +635,8 @@ _KNOWN_EXTENSION: Final[str] = (
     ";ext=(\\d{1,20})|[ \u00a0\\t,]*(?:e?xt(?:ensi(?:o\u0301?|\u00f3))?n?|\uff45?\uff58\uff54\uff4e?|\u0434\u043e\u0431|anexo)"
     "[:\\.\uff0e]?[ \u00a0\\t,-]*(\\d{1,20})#?|[ \u00a0\\t,]*(?:[x\uff58#\uff03~\uff5e]|int|\uff49\uff4e\uff54)"
     "[:\\.\uff0e]?[ \u00a0\\t,-]*(\\d{1,9})#?|[- ]+(\\d{1,6})#")
+#: Its flags (an int: ``re.IGNORECASE | re.UNICODE`` is worked out once, not per call).
+_KNOWN_EXTENSION_FLAGS: Final[int] = int(re.IGNORECASE | re.UNICODE)
 #: The words an extension's digits may follow (:data:`_KNOWN_EXTENSION` but ";ext=" and "#"), with their optional
 #: colon or dot, at the end of a text; a match is at most 11 characters long. Its words of ASCII letters each hold
 #: "x", "~" or "int"; its other words hold a character that neither is ASCII nor matches one (IGNORECASE).
@@ -715,7 +717,7 @@ def _may_hold_phone(text: str, regions: Sequence[str], plain: Any = _NOT_GIVEN) 
     digit-like characters as a run needs ([0-9], "x", "X" and the non-ASCII marks: most drafts have fewer).
     """
     b = _phone_bounds()
-    if b is None or b.ext.pattern != _KNOWN_EXTENSION or b.ext.flags != re.IGNORECASE | re.UNICODE:
+    if b is None or b.ext.pattern != _KNOWN_EXTENSION or b.ext.flags != _KNOWN_EXTENSION_FLAGS:
         return may_hold_phone_number(text, regions, min_digits=POSSIBLE_PHONE_MIN_DIGITS)
     need = _phone_need(tuple(regions), any(c in text for c in _PHONE_PLUS))
     runs = _long_phone_run(need)
@@ -819,10 +821,23 @@ def _needs_digit(pattern: str, flags: int) -> bool:
     return False
 
 
+#: (id of an R-LENGTH rule, id of a reply limit without a limit) -> (the rule, the limit, the rule's not_run
+#: problem for it): made once, the same record each time (it is frozen). Emptied when full.
+_LENGTH_NOT_RUN: dict[tuple[int, int], tuple[LintRule, ReplyLimit, LintProblem]] = {}
+_LENGTH_NOT_RUN_SIZE: Final[int] = 64
+
+
 def _detect_length(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]:
     lim = reply_limit(ctx.platform)
     if lim.limit is None:
-        return [LintProblem(rule.rule_id, 0, 0, "", f"not checked: {lim.source}", "not_run", rule.basis)]
+        key = (id(rule), id(lim))
+        got = _LENGTH_NOT_RUN.get(key)
+        if got is None or got[0] is not rule or got[1] is not lim:
+            if len(_LENGTH_NOT_RUN) >= _LENGTH_NOT_RUN_SIZE:
+                _LENGTH_NOT_RUN.clear()
+            got = _LENGTH_NOT_RUN[key] = (rule, lim, LintProblem(
+                rule.rule_id, 0, 0, "", f"not checked: {lim.source}", "not_run", rule.basis))
+        return [got[2]]
     n = lim.measure(text)
     if n <= lim.limit:
         return []
@@ -855,11 +870,13 @@ def _detect_duplicate(rule: LintRule, text: str, ctx: _Ctx) -> list[LintProblem]
         return []
     k = int(rule.params.get("shingle_words", 3))
     threshold = float(rule.params.get("near_duplicate_jaccard", 0.9))
-    mine = _shingles(norm.split(), k)
+    mine = None  # the draft's shingles, worked out for the first reply that is not the same text
     for prev in ctx.previous_replies:
         other = _normalise(prev)
         if other == norm:
             return [_problem(rule, text, 0, len(text))]
+        if mine is None:
+            mine = _shingles(norm.split(), k)
         theirs = _shingles(other.split(), k)
         jac = len(mine & theirs) / len(mine | theirs) if mine | theirs else 0.0
         if jac >= threshold:

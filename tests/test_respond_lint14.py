@@ -177,3 +177,73 @@ def test_an_ascii_head_without_x_tilde_or_int_is_no_extension_word(head):
     low = head.lower()
     if "x" not in low and "~" not in low and "int" not in low:
         assert respond._EXTENSION_HEAD.search(head) is None
+
+
+# R-LENGTH's not_run problem made once per (rule, limit); R-DUP's shingles of the draft worked out only for a reply
+# that is not the same text.
+
+
+def _old_duplicate(rule, text, ctx):
+    """respond._detect_duplicate as it was (15030d7): the draft's shingles first."""
+    if not ctx.previous_replies:
+        return []
+    norm = respond._normalise(text)
+    if not norm:
+        return []
+    k = int(rule.params.get("shingle_words", 3))
+    threshold = float(rule.params.get("near_duplicate_jaccard", 0.9))
+    mine = respond._shingles(norm.split(), k)
+    for prev in ctx.previous_replies:
+        other = respond._normalise(prev)
+        if other == norm:
+            return [respond._problem(rule, text, 0, len(text))]
+        theirs = respond._shingles(other.split(), k)
+        jac = len(mine & theirs) / len(mine | theirs) if mine | theirs else 0.0
+        if jac >= threshold:
+            return [respond._problem(rule, text, 0, len(text),
+                                     f"is nearly identical (Jaccard {jac:.2f}) to a recent reply; vary the wording")]
+    return []
+
+
+_SENTENCE = st.lists(st.sampled_from(("Thank", "you", "for", "the", "review", "We're", "sorry", "!", ".", "Hi",
+                                      "Ann", "THANK", "\n")), max_size=12).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_SENTENCE, previous=st.lists(_SENTENCE, max_size=4), k=st.sampled_from((None, 1, 3, 5)))
+def test_duplicate_equals_the_old_definition(text, previous, k):
+    import dataclasses
+
+    rule = next(r for r in respond.lint_rules() if r.detector == "duplicate")
+    if k is not None:
+        rule = dataclasses.replace(rule, params={**rule.params, "shingle_words": k})
+    ctx = respond._ctx("google", None, None, None, tuple(previous), None)
+    assert respond._detect_duplicate(rule, text, ctx) == _old_duplicate(rule, text, ctx)
+
+
+def test_length_not_run_is_made_once_per_rule_and_limit():
+    import dataclasses
+
+    rule = next(r for r in respond.lint_rules() if r.detector == "length")
+    lim = respond.reply_limit("amazon")
+    assert lim.limit is None  # amazon documents no reply limit (lint_rules.json)
+    a = respond._detect_length(rule, "Hi.", respond._ctx("amazon", None, None, None, (), None))
+    b = respond._detect_length(rule, "Other.", respond._ctx("amazon", None, None, None, (), None))
+    want = respond.LintProblem(rule.rule_id, 0, 0, "", f"not checked: {lim.source}", "not_run", rule.basis)
+    assert a == b == [want] and a[0] is b[0]
+    other = dataclasses.replace(rule, basis="another basis")
+    c = respond._detect_length(other, "Hi.", respond._ctx("amazon", None, None, None, (), None))
+    assert c == [dataclasses.replace(want, basis="another basis")]
+    assert respond._detect_length(rule, "Hi.", respond._ctx("google", None, None, None, (), None)) == []
+
+
+def test_length_not_run_table_keeps_its_bound(monkeypatch):
+    import dataclasses
+
+    monkeypatch.setattr(respond, "_LENGTH_NOT_RUN_SIZE", 2)
+    rule = next(r for r in respond.lint_rules() if r.detector == "length")
+    ctx = respond._ctx("amazon", None, None, None, (), None)
+    for i in range(6):
+        r = dataclasses.replace(rule, basis=f"b{i}")
+        assert respond._detect_length(r, "x", ctx)[0].basis == f"b{i}"
+        assert len(respond._LENGTH_NOT_RUN) <= 2
