@@ -265,6 +265,9 @@ class _Matcher(NamedTuple):
     def finditer(self, rv: _Review, fname: str) -> Iterator[re.Match[str]]:
         low = rv.lower(fname)
         if self.lower is not None and len(low) == len(rv.get(fname)):
+            starts = _segment_literals(self.lower)
+            if starts is not None:
+                return _segment_matches(self.lower, starts, low)
             return self.lower.finditer(low)
         return self.anycase.finditer(rv.get(fname))
 
@@ -2032,6 +2035,122 @@ def _best(cands: list[frozenset[str]]) -> frozenset[str] | None:
         if not any(k in x for k in kept):
             kept.append(x)
     return frozenset(kept)
+
+
+# A phrase pattern that can match none of _SEGMENT_ENDS has each match inside one segment of the text between
+# them. Every match also holds a string of its alternative's most selective literal set (:func:`_best`), so
+# ``finditer`` over the text yields, in order, the matches of the segments holding such a string, each found by
+# ``finditer(text, a, b + 1)`` over its segment [a, b) and the character ending it. Why that is the same: a
+# search from ``a`` reads the text before ``a`` as it is (look-behinds, ``\b``); a match ends by ``b`` and reads
+# at most the character at ``b`` past it (``\b``; no look-ahead or end anchor is allowed); the whole-text scan
+# enters each segment at or before its start (a match never ends past a segment's end), and a pattern that
+# cannot match the empty string never matches at a segment end itself.
+
+#: Characters that end a segment for :func:`_segment_matches` (sentence punctuation: phrases stay inside).
+_SEGMENT_ENDS: Final[str] = ".!?"
+_CATEGORY_PATTERN: Final[dict[str, str]] = {
+    "CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D", "CATEGORY_SPACE": r"\s", "CATEGORY_NOT_SPACE": r"\S",
+    "CATEGORY_WORD": r"\w", "CATEGORY_NOT_WORD": r"\W"}
+
+
+def _class_may_hold(items: Any, c: str, sp: Any) -> bool:
+    """Whether the parsed character class ``items`` (an ``IN``) may match ``c`` (True when unsure)."""
+    negate, hit = False, False
+    for op, av in items:
+        if op is sp.NEGATE:
+            negate = True
+        elif op is sp.LITERAL:
+            hit |= av == ord(c)
+        elif op is sp.RANGE:
+            hit |= av[0] <= ord(c) <= av[1]
+        elif op is sp.CATEGORY and str(av) in _CATEGORY_PATTERN:
+            hit |= re.fullmatch(_CATEGORY_PATTERN[str(av)], c) is not None
+        else:
+            return True
+    return hit != negate
+
+
+def _stays_in_segment(items: Any, ends: str, sp: Any) -> bool:
+    """Whether a match of the parsed ``items`` (flag-free) never holds a character of ``ends`` and reads no text
+    after itself but the next character: no look-ahead, end anchor or back-reference (look-behinds and ``\b``
+    are fine); False when unsure."""
+    repeats = (sp.MAX_REPEAT, sp.MIN_REPEAT, getattr(sp, "POSSESSIVE_REPEAT", sp.MAX_REPEAT))
+    backward = (sp.AT_BEGINNING, sp.AT_BEGINNING_STRING, sp.AT_BOUNDARY, sp.AT_NON_BOUNDARY)
+    for op, av in items:
+        if op is sp.LITERAL:
+            ok = chr(av) not in ends
+        elif op is sp.IN:
+            ok = not any(_class_may_hold(av, c, sp) for c in ends)
+        elif op in repeats:
+            ok = _stays_in_segment(av[2], ends, sp)
+        elif op is sp.SUBPATTERN:
+            ok = not av[1] and not av[2] and _stays_in_segment(av[3], ends, sp)
+        elif op is sp.BRANCH:
+            ok = all(_stays_in_segment(b, ends, sp) for b in av[1])
+        elif op is getattr(sp, "ATOMIC_GROUP", object()):
+            ok = _stays_in_segment(av, ends, sp)
+        elif op is sp.AT:
+            ok = av in backward
+        elif op is sp.ASSERT or op is sp.ASSERT_NOT:
+            ok = av[0] < 0  # a look-behind reads only the text before
+        else:
+            ok = False  # any character, a negated literal, a back-reference, ...
+        if not ok:
+            return False
+    return True
+
+
+_SEGMENT_CACHE: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None]] = {}
+
+
+def _segment_literals(rx: re.Pattern[str] | None) -> re.Pattern[str] | None:
+    """For a matcher's lower-case (fast path) pattern: the literals one of which each match holds (each
+    alternative's most selective set), as one pattern, when :func:`_segment_matches` gives its ``finditer``
+    (see the comment above); else None. Memoised by the pattern's identity (hashing a compiled pattern hashes
+    its whole program, tens of microseconds for a long phrase list: too slow per review)."""
+    hit = _SEGMENT_CACHE.get(id(rx))
+    if hit is not None and hit[0] is rx:
+        return hit[1]
+    out = _segment_literals_of(rx)
+    _SEGMENT_CACHE[id(rx)] = (rx, out)  # keeps the pattern alive, so its id stays unique
+    return out
+
+
+def _segment_literals_of(rx: re.Pattern[str] | None) -> re.Pattern[str] | None:
+    if rx is None or rx.flags & re.IGNORECASE:
+        return None
+    sp = _parser()
+    try:
+        items = sp.parse(rx.pattern, 0)
+        alts = _alternative_items(items, sp)
+        if alts is None or items.getwidth()[0] < 1 or not _stays_in_segment(items, _SEGMENT_ENDS, sp):
+            return None
+    except (TypeError, ValueError, IndexError, re.error):  # pragma: no cover - a parse tree this does not know
+        return None
+    lits: set[str] = set()
+    for clauses, _ in alts:
+        best = _best(list(clauses))
+        if best is None:
+            return None
+        lits |= best
+    if not lits or any(not x or any(c in x for c in _SEGMENT_ENDS) for x in lits):
+        return None
+    return re.compile("|".join(re.escape(x) for x in sorted(lits, key=len, reverse=True)))
+
+
+def _segment_matches(rx: re.Pattern[str], starts: re.Pattern[str], s: str) -> Iterator[re.Match[str]]:
+    """``rx.finditer(s)`` for a pattern whose matches stay inside the segments between :data:`_SEGMENT_ENDS` and
+    hold a match of ``starts`` (:func:`_segment_literals`): ``rx`` runs only on the segments that hold one."""
+    pos = 0
+    while True:
+        lit = starts.search(s, pos)
+        if lit is None:
+            return
+        p = lit.start()
+        a = max(s.rfind(c, 0, p) for c in _SEGMENT_ENDS) + 1
+        b = min((i for i in (s.find(c, p) for c in _SEGMENT_ENDS) if i >= 0), default=len(s))
+        yield from rx.finditer(s, a, b + 1)
+        pos = b + 1
 
 
 def _alternatives(items: Any, sp: Any) -> tuple[tuple[frozenset[str], ...], ...] | None:
