@@ -5100,6 +5100,7 @@ typedef struct {
     uint64_t *hash;         /* per slot: 0 empty */
     uint32_t *off, *len;    /* per slot: the member's bytes in pool */
     unsigned char *pool;
+    uint32_t firstlen[256]; /* per first byte, bit min(length, 31) of each member: most tokens miss here */
 } TpWordSet;
 
 /* The tables made so far, by the set's address (direct probing; made once per set and process). */
@@ -5137,6 +5138,7 @@ static int tp_wordset_fill(TpWordSet *w, PyObject *set)
             w->hash[i] = h;
             w->off[i] = (uint32_t)at;
             w->len[i] = (uint32_t)len;
+            if (len) w->firstlen[src[0]] |= (uint32_t)1 << (len < 31 ? len : 31);
             memcpy(w->pool + at, src, (size_t)len);
             at += (size_t)len;
         }
@@ -5182,7 +5184,7 @@ static inline int tp_ws_has(const TpWordSet *w, const unsigned char *s, Py_ssize
 
 /* A token of the window: its span in the window, its hash (tp_hash | 1) and its clause number. */
 typedef struct {
-    Py_ssize_t a, b, cl;
+    Py_ssize_t a, b, cl, se;
     uint64_t h;
 } TpTok;
 
@@ -5202,8 +5204,6 @@ static __attribute__((noinline)) int tp_toks_grow(TpToks *k)
     k->cap = cap;
     return 0;
 }
-
-static inline int tp_b_word(const unsigned char *s, Py_ssize_t i) { return tp_word1[s[i]]; }
 
 static inline int tp_b_mark(unsigned char c)
 {
@@ -5252,14 +5252,30 @@ static inline int tp_b_push(TpToks *k, Py_ssize_t a, Py_ssize_t b, Py_ssize_t cl
     t->a = a;
     t->b = b;
     t->cl = cl;
-    t->h = tp_hash(k->s + a, b - a, k->avail - a) | 1;
+    t->h = 0;  /* made on first use */
     return 0;
+}
+
+/* Whether token j (b > a) may be in w: its first byte and length are a member's. */
+static inline int tp_b_may(const TpToks *k, const TpWordSet *w, Py_ssize_t j)
+{
+    const TpTok *t = &k->t[j];
+    Py_ssize_t len = t->b - t->a;
+    return w->firstlen[k->s[t->a]] >> (len < 31 ? len : 31) & 1;
+}
+
+static inline uint64_t tp_b_hash(const TpToks *k, Py_ssize_t j)
+{
+    TpTok *t = &k->t[j];
+    if (!t->h) t->h = tp_hash(k->s + t->a, t->b - t->a, k->avail - t->a) | 1;
+    return t->h;
 }
 
 static inline int tp_b_in(const TpToks *k, const TpWordSet *w, Py_ssize_t j)
 {
+    if (!tp_b_may(k, w, j)) return 0;
     const TpTok *t = &k->t[j];
-    return tp_ws_has(w, k->s + t->a, t->b - t->a, t->h);
+    return tp_ws_has(w, k->s + t->a, t->b - t->a, tp_b_hash(k, j));
 }
 
 /* tp_tokens of s[lo:hi] (clause number 1), *broken set when one of them is in breaks. */
@@ -5277,20 +5293,29 @@ static int tp_b_tokens(TpToks *k, Py_ssize_t lo, Py_ssize_t hi, const TpWordSet 
     return 0;
 }
 
-/* tp_numbered_x of s[lo:hi] for the clause numbers only. */
-static int tp_b_numbered(TpToks *k, Py_ssize_t lo, Py_ssize_t hi, const TpWordSet *breaks, Py_ssize_t *clause)
+/* tp_numbered_x of s[lo:hi]: the tokens with their clause and sentence numbers, at most limit of them when
+   limit >= 0 (as tp_numbered_x counts it). */
+static int tp_b_numbered(TpToks *k, Py_ssize_t lo, Py_ssize_t hi, const TpWordSet *breaks, Py_ssize_t *clause,
+                         Py_ssize_t *sentence, Py_ssize_t limit)
 {
     const unsigned char *s = k->s;
     Py_ssize_t i = lo;
     while (i < hi) {
         unsigned char c = s[i];
-        if (tp_b_mark(c)) { *clause += 1; i++; continue; }
+        if (tp_b_mark(c)) {
+            *clause += 1;
+            if (c == '.' || c == '!' || c == '?' || c == '\n') *sentence += 1;
+            i++;
+            continue;
+        }
         if (!tp_word1[c]) { i++; continue; }
         Py_ssize_t a = i;
         i = tp_b_token_end(s, a, hi);
         if (tp_b_push(k, a, i, 0) < 0) return -1;
         if (tp_b_in(k, breaks, k->n - 1)) *clause += 1;
         k->t[k->n - 1].cl = *clause;
+        k->t[k->n - 1].se = *sentence;
+        if (limit >= 0 && --limit == 0) break;
     }
     return 0;
 }
@@ -5339,23 +5364,23 @@ static int tp_b_clause_doc(TpToks *k, Py_ssize_t start, Py_ssize_t end, int afte
                 k->t[0].a = p;
                 k->t[0].b = tp_b_token_end(s, p, mark_end - 1);
                 k->t[0].cl = 0;
-                k->t[0].h = tp_hash(s + p, k->t[0].b - p, k->avail - p) | 1;
+                k->t[0].h = 0;
                 first++;
                 last++;
             }
         }
     } else {
-        Py_ssize_t origin = 0, clause = 0;
+        Py_ssize_t origin = 0, clause = 0, sentence = 0;
         if (mark_end) {
             Py_ssize_t p = tp_b_last_token_start(s, mark_end - 1);
             origin = p >= 0 ? p : mark_end - 1;
         }
         k->n = 0;
-        if (tp_b_numbered(k, origin, start, breaks, &clause) < 0) return -1;
+        if (tp_b_numbered(k, origin, start, breaks, &clause, &sentence, -1) < 0) return -1;
         first = k->n;
-        if (tp_b_numbered(k, start, end, breaks, &clause) < 0) return -1;
+        if (tp_b_numbered(k, start, end, breaks, &clause, &sentence, -1) < 0) return -1;
         last = k->n - 1;
-        if (stop > end && tp_b_numbered(k, end, stop, breaks, &clause) < 0) return -1;
+        if (stop > end && tp_b_numbered(k, end, stop, breaks, &clause, &sentence, -1) < 0) return -1;
     }
     *first_out = first;
     *last_out = last;
@@ -5366,6 +5391,23 @@ static inline int tp_b_is(const TpToks *k, Py_ssize_t j, const char *w, Py_ssize
 {
     const TpTok *t = &k->t[j];
     return t->b - t->a == len && memcmp(k->s + t->a, w, (size_t)len) == 0;
+}
+
+/* Tokens lo..hi-1 joined by a space, as a str (tp_join_words' result). */
+static PyObject *tp_b_join(const TpToks *k, Py_ssize_t lo, Py_ssize_t hi)
+{
+    Py_ssize_t len = 0, at = 0;
+    for (Py_ssize_t q = lo; q < hi; q++) len += k->t[q].b - k->t[q].a + (q > lo);
+    unsigned char *dst = PyMem_Malloc((size_t)len + 1);
+    if (!dst) { PyErr_NoMemory(); return NULL; }
+    for (Py_ssize_t q = lo; q < hi; q++) {
+        if (q > lo) dst[at++] = ' ';
+        memcpy(dst + at, k->s + k->t[q].a, (size_t)(k->t[q].b - k->t[q].a));
+        at += k->t[q].b - k->t[q].a;
+    }
+    PyObject *res = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, dst, len);
+    PyMem_Free(dst);
+    return res;
 }
 
 /* Token j as a str (text: the whole text, the window starting at lo in it). */
@@ -5393,20 +5435,8 @@ static int tp_b_negator_before(const TpToks *k, PyObject *text, Py_ssize_t lo, P
             int is_a = tp_b_is(k, j + 1, "a", 1), hit = tp_b_in(k, not_quantifiers, j + 1);
             if (!hit && j + 2 < i && is_a) hit = tp_b_in(k, not_quantifiers, j + 2);
             if (hit) {  /* the words joined by a space */
-                Py_ssize_t stop = j + (is_a ? 3 : 2), len = 0;
-                if (stop > n) stop = n;
-                for (Py_ssize_t q = j; q < stop; q++) len += k->t[q].b - k->t[q].a + (q > j);
-                unsigned char *dst = PyMem_Malloc((size_t)len + 1);
-                if (!dst) { PyErr_NoMemory(); return -1; }
-                Py_ssize_t at = 0;
-                for (Py_ssize_t q = j; q < stop; q++) {
-                    if (q > j) dst[at++] = ' ';
-                    memcpy(dst + at, k->s + k->t[q].a, (size_t)(k->t[q].b - k->t[q].a));
-                    at += k->t[q].b - k->t[q].a;
-                }
-                *out = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, dst, len);
-                PyMem_Free(dst);
-                return *out ? 0 : -1;
+                Py_ssize_t stop = j + (is_a ? 3 : 2);
+                return (*out = tp_b_join(k, j, stop < n ? stop : n)) ? 0 : -1;
             }
         }
     }
@@ -5474,6 +5504,344 @@ done:
     return res;
 }
 
+/* A phrase's vocabulary, negative and positive cue sets as tables (tp_wordset), looked up once per call:
+   state 1 all three usable (in sets), 2 not. */
+typedef struct {
+    int state;
+    const TpWordSet *sets[3];
+} TpPhraseSets;
+
+static int tp_phrase_sets(TpPhraseSets *ps, Py_ssize_t p, PyObject *info, const TpWordSet **out)
+{
+    TpPhraseSets *e = &ps[p];
+    if (!e->state) {
+        for (int q = 0; q < 3; q++) e->sets[q] = tp_wordset(PyTuple_GET_ITEM(info, q + 1));
+        e->state = e->sets[0] && e->sets[1] && e->sets[2] ? 1 : 2;
+    }
+    if (e->state != 1) return 0;
+    out[0] = e->sets[0];
+    out[1] = e->sets[1];
+    out[2] = e->sets[2];
+    return 1;
+}
+
+/* topic_tried's start masks (word -> the bit mask of the context rules a marker can start with it) as a C
+   table for one-byte tokens (a TpWordSet with a value per slot), made per call. usable: every key an exact
+   str and every value an unsigned 64-bit int, and each rule's markers_by_start holding exactly the one-byte
+   words whose mask has the rule's bit (so a token without the bit is not looked up there). */
+typedef struct {
+    TpWordSet w;
+    uint64_t *val;  /* per slot */
+} TpMaskMap;
+
+static void tp_maskmap_free(TpMaskMap *mm)
+{
+    free(mm->w.hash); free(mm->w.off); free(mm->w.len); free(mm->w.pool); free(mm->val);
+    memset(mm, 0, sizeof(*mm));
+}
+
+static inline uint64_t tp_mm_get(const TpMaskMap *mm, const unsigned char *s, Py_ssize_t n, uint64_t h)
+{
+    const TpWordSet *w = &mm->w;
+    for (uint64_t i = h & w->mask;; i = (i + 1) & w->mask) {
+        uint64_t x = w->hash[i];
+        if (!x) return 0;
+        if (x == h && w->len[i] == (uint64_t)n && memcmp(w->pool + w->off[i], s, (size_t)n) == 0) return mm->val[i];
+    }
+}
+
+static uint64_t tp_mm_of(const TpMaskMap *mm, PyObject *key)
+{
+    Py_ssize_t len = PyUnicode_GET_LENGTH(key);
+    const unsigned char *src = PyUnicode_1BYTE_DATA(key);
+    return tp_mm_get(mm, src, len, tp_hash(src, len, len) | 1);
+}
+
+/* 1 usable, 0 not (no error set either way). */
+static int tp_maskmap_build(TpMaskMap *mm, PyObject *masks, PyObject *rules)
+{
+    memset(mm, 0, sizeof(*mm));
+    Py_ssize_t n = PyDict_GET_SIZE(masks), slots = 8, bytes = 0, pos = 0;
+    PyObject *key, *val;
+    while (slots < 2 * n + 2) slots *= 2;
+    while (PyDict_Next(masks, &pos, &key, &val)) {
+        if (!PyUnicode_CheckExact(key) || !PyLong_Check(val)) return 0;
+        PyLong_AsUnsignedLongLong(val);
+        if (PyErr_Occurred()) { PyErr_Clear(); return 0; }
+        if (PyUnicode_KIND(key) == PyUnicode_1BYTE_KIND) bytes += PyUnicode_GET_LENGTH(key);
+    }
+    if (bytes > UINT32_MAX) return 0;
+    TpWordSet *w = &mm->w;
+    w->mask = (uint64_t)slots - 1;
+    w->hash = calloc((size_t)slots, sizeof(uint64_t));
+    w->off = calloc((size_t)slots, sizeof(uint32_t));
+    w->len = calloc((size_t)slots, sizeof(uint32_t));
+    w->pool = malloc((size_t)bytes + 1);
+    mm->val = calloc((size_t)slots, sizeof(uint64_t));
+    if (!w->hash || !w->off || !w->len || !w->pool || !mm->val) { tp_maskmap_free(mm); return 0; }
+    size_t at = 0;
+    pos = 0;
+    while (PyDict_Next(masks, &pos, &key, &val)) {
+        if (PyUnicode_KIND(key) != PyUnicode_1BYTE_KIND) continue;
+        Py_ssize_t len = PyUnicode_GET_LENGTH(key);
+        const unsigned char *src = PyUnicode_1BYTE_DATA(key);
+        uint64_t h = tp_hash(src, len, len) | 1, i = h & w->mask;
+        while (w->hash[i]) i = (i + 1) & w->mask;
+        w->hash[i] = h;
+        w->off[i] = (uint32_t)at;
+        w->len[i] = (uint32_t)len;
+        if (len) w->firstlen[src[0]] |= (uint32_t)1 << (len < 31 ? len : 31);
+        mm->val[i] = PyLong_AsUnsignedLongLong(val);
+        memcpy(w->pool + at, src, (size_t)len);
+        at += (size_t)len;
+    }
+    Py_ssize_t n_rules = PyTuple_GET_SIZE(rules);
+    for (Py_ssize_t r = 0; r < n_rules; r++) {  /* each rule's starts: among the words with its bit */
+        PyObject *starts = PyTuple_GET_ITEM(PyTuple_GET_ITEM(rules, r), 6);
+        pos = 0;
+        while (PyDict_Next(starts, &pos, &key, &val)) {
+            if (!PyUnicode_CheckExact(key)) { tp_maskmap_free(mm); return 0; }
+            if (PyUnicode_KIND(key) == PyUnicode_1BYTE_KIND && !(tp_mm_of(mm, key) >> r & 1)) {
+                tp_maskmap_free(mm);
+                return 0;
+            }
+        }
+    }
+    pos = 0;
+    while (PyDict_Next(masks, &pos, &key, &val)) {  /* and each word with rule r's bit among its starts */
+        if (PyUnicode_KIND(key) != PyUnicode_1BYTE_KIND) continue;
+        uint64_t bits = PyLong_AsUnsignedLongLong(val);
+        if (n_rules < 64) bits &= ((uint64_t)1 << n_rules) - 1;  /* the rule loop never reads the others */
+        for (; bits; bits &= bits - 1)
+            if (PyDict_Contains(PyTuple_GET_ITEM(PyTuple_GET_ITEM(rules, __builtin_ctzll(bits)), 6), key) != 1) {
+                PyErr_Clear();
+                tp_maskmap_free(mm);
+                return 0;
+            }
+    }
+    w->usable = 1;
+    return 1;
+}
+
+/* tp_window_doc_c on the window's bytes: the tokens in k with their clause and sentence numbers; 1 with
+   *first and *last, 0 where tp_window_doc gives None, -1 with an error set. */
+static int tp_b_window_doc(TpToks *k, Py_ssize_t start, Py_ssize_t end, const TpWordSet *breaks, Py_ssize_t reach,
+                           Py_ssize_t *first, Py_ssize_t *last)
+{
+    const unsigned char *s = k->s;
+    Py_ssize_t size = k->size;
+    k->n = 0;
+    if (start < 0 || end < start || end > size) {
+        PyErr_SetString(PyExc_ValueError, "topic_window: need 0 <= start <= end <= len(text)");
+        return -1;
+    }
+    if (tp_b_crosses(s, size, start) || tp_b_crosses(s, size, end)) return 0;
+    Py_ssize_t origin = 0, mark = -1;
+    for (Py_ssize_t i = start - 1; i >= 0; i--) {
+        unsigned char c = s[i];
+        if (c == '.' || c == '!' || c == '?' || c == '\n') { mark = i; break; }
+    }
+    if (mark > 0) {
+        Py_ssize_t p = tp_b_last_token_start(s, mark);
+        if (p >= 0) origin = p;
+    }
+    Py_ssize_t stop = size;
+    for (Py_ssize_t i = end; i < size; i++) {
+        unsigned char c = s[i];
+        if (c == '.' || c == '!' || c == '?' || c == '\n') { stop = i; break; }
+    }
+    Py_ssize_t clause = 0, sentence = 0;
+    if (tp_b_numbered(k, origin, start, breaks, &clause, &sentence, -1) < 0) return -1;
+    *first = k->n;
+    if (tp_b_numbered(k, start, end, breaks, &clause, &sentence, -1) < 0) return -1;
+    *last = k->n - 1;
+    if (tp_b_numbered(k, end, stop, breaks, &clause, &sentence, -1) < 0) return -1;
+    if (stop < size && tp_b_numbered(k, stop, size, breaks, &clause, &sentence, reach) < 0) return -1;
+    return 1;
+}
+
+/* Token j as a str made on first use and kept in ws[j] (borrowed), NULL with an error set. */
+static inline PyObject *tp_b_word(const TpToks *k, PyObject **ws, PyObject *text, Py_ssize_t lo, Py_ssize_t j)
+{
+    if (!ws[j]) ws[j] = tp_b_str(k, text, lo, j);
+    return ws[j];
+}
+
+/* tp_marker_at on the window's tokens. */
+static Py_ssize_t tp_b_marker_at(const TpToks *k, PyObject **ws, PyObject *text, Py_ssize_t lo, Py_ssize_t j,
+                                 PyObject *marker)
+{
+    Py_ssize_t n = k->n, at = j;
+    for (Py_ssize_t a = 0; a < PyTuple_GET_SIZE(marker); a++) {
+        PyObject *alts = PyTuple_GET_ITEM(marker, a);
+        if (at >= n) return -1;
+        PyObject *w = tp_b_word(k, ws, text, lo, at);
+        if (!w) return -2;
+        int in = PySet_Contains(alts, w);
+        if (in < 0) return -2;
+        if (in) { at += 1; continue; }
+        if (at + 1 >= n) return -1;
+        PyObject *w1 = tp_b_word(k, ws, text, lo, at + 1);
+        if (!w1) return -2;
+        PyObject *two = PyUnicode_FromFormat("%U %U", w, w1);
+        if (!two) return -2;
+        in = PySet_Contains(alts, two);
+        Py_DECREF(two);
+        if (in < 0) return -2;
+        if (!in) return -1;
+        at += 2;
+    }
+    return at;
+}
+
+/* tp_veto on the window's tokens, tm: each token's start mask. */
+static int tp_b_veto(const TpToks *k, PyObject **ws, PyObject *text, Py_ssize_t lo, const uint64_t *tm,
+                     Py_ssize_t first, Py_ssize_t last, PyObject *topic, PyObject *rules, PyObject *modals,
+                     const TpWordSet *breaks, PyObject **reason, PyObject **marker_out)
+{
+    *reason = *marker_out = NULL;
+    Py_ssize_t n = k->n;
+    if (first >= n) return 0;
+    const TpTok *t = k->t;
+    unsigned long long present = 0;
+    for (Py_ssize_t q = 0; q < n; q++) present |= tm[q];
+    Py_ssize_t clause = t[first].cl, sentence = t[first].se;
+    for (Py_ssize_t r = 0; r < PyTuple_GET_SIZE(rules) && present; r++) {
+        if (!(present >> r & 1)) continue;
+        PyObject *rule = PyTuple_GET_ITEM(rules, r);
+        PyObject *topics = PyTuple_GET_ITEM(rule, 0), *except = PyTuple_GET_ITEM(rule, 1),
+                 *reset = PyTuple_GET_ITEM(rule, 5), *starts = PyTuple_GET_ITEM(rule, 6);
+        long scope = PyLong_AsLong(PyTuple_GET_ITEM(rule, 2));
+        Py_ssize_t before = PyLong_AsSsize_t(PyTuple_GET_ITEM(rule, 3)), after = PyLong_AsSsize_t(PyTuple_GET_ITEM(rule, 4));
+        if (PyErr_Occurred()) return -1;
+        int in;
+        if (PySet_GET_SIZE(topics)) {
+            if ((in = PySet_Contains(topics, topic)) < 0) return -1;
+            if (!in) continue;
+        }
+        if ((in = PySet_Contains(except, topic)) < 0) return -1;
+        if (in) continue;
+        if (scope == 2) {  /* _conditional */
+            Py_ssize_t j = first;
+            while (j > 0 && t[j - 1].se == t[first].se) j--;
+            for (Py_ssize_t q = j; q < first; q++) {
+                if (!(tm[q] >> r & 1)) continue;  /* not in starts */
+                PyObject *w = tp_b_word(k, ws, text, lo, q);
+                if (!w) return -1;
+                PyObject *ms = PyDict_GetItemWithError(starts, w);
+                if (!ms) {
+                    if (PyErr_Occurred()) return -1;
+                    continue;
+                }
+                for (Py_ssize_t z = 0; z < PyTuple_GET_SIZE(ms); z++) {
+                    Py_ssize_t end = tp_b_marker_at(k, ws, text, lo, q, PyTuple_GET_ITEM(ms, z));
+                    if (end == -2) return -1;
+                    if (end < 0 || end > first) continue;
+                    int hit = t[first].cl == t[q].cl;
+                    if (!hit && t[first].cl == t[q].cl + 1) {
+                        Py_ssize_t stop = last + 1 < n ? last + 1 : n;
+                        for (Py_ssize_t m = end; m < stop && !hit; m++) {
+                            if (t[m].cl != t[q].cl + 1) continue;
+                            PyObject *wm = tp_b_word(k, ws, text, lo, m);
+                            if (!wm || (in = PySet_Contains(modals, wm)) < 0) return -1;
+                            hit = in;
+                        }
+                    }
+                    if (hit) {
+                        if (!(*marker_out = tp_b_join(k, q, end))) return -1;
+                        *reason = PyTuple_GET_ITEM(rule, 7);
+                        Py_INCREF(*reason);
+                        return 1;
+                    }
+                }
+            }
+            continue;
+        }
+        Py_ssize_t unit = scope == 0 ? clause : sentence, lo_j = first, hi_j = last + 1;
+#define TP_SAME(q) (scope == 0 ? t[q].cl : t[q].se)
+        while (lo_j > 0 && first - lo_j < before && TP_SAME(lo_j - 1) == unit) lo_j--;
+        while (hi_j < n && hi_j - last - 1 < after && TP_SAME(hi_j) == unit) hi_j++;
+#undef TP_SAME
+        for (Py_ssize_t j = lo_j; j < hi_j; j++) {
+            if (j == first) j = last + 1;  /* the tokens before the match, then those after it */
+            if (j >= hi_j) break;
+            if (!(tm[j] >> r & 1)) continue;  /* not in starts */
+            PyObject *w = tp_b_word(k, ws, text, lo, j);
+            if (!w) return -1;
+            PyObject *ms = PyDict_GetItemWithError(starts, w);
+            if (!ms) {
+                if (PyErr_Occurred()) return -1;
+                continue;
+            }
+            for (Py_ssize_t z = 0; z < PyTuple_GET_SIZE(ms); z++) {
+                Py_ssize_t end = tp_b_marker_at(k, ws, text, lo, j, PyTuple_GET_ITEM(ms, z));
+                if (end == -2) return -1;
+                if (end < 0 || (j < first && end > first)) continue;
+                if (j < first) {
+                    int reset_hit = 0;
+                    for (Py_ssize_t q = end; q < first && !reset_hit; q++) {
+                        PyObject *wq = tp_b_word(k, ws, text, lo, q);
+                        if (!wq || (in = PySet_Contains(reset, wq)) < 0) return -1;
+                        reset_hit = in || tp_b_in(k, breaks, q);
+                    }
+                    if (reset_hit) continue;
+                }
+                if (!(*marker_out = tp_b_join(k, j, end))) return -1;
+                *reason = PyTuple_GET_ITEM(rule, 7);
+                Py_INCREF(*reason);
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* tp_finish_complaint of the window text[lo:hi] of a one-byte text on its bytes (start and end in the window;
+   breaks and the start masks as C tables): the same result. */
+static PyObject *tp_b_finish_complaint(PyObject *item, PyObject *text, Py_ssize_t lo, Py_ssize_t hi,
+                                       Py_ssize_t start, Py_ssize_t end, PyObject *rule_id, PyObject *topic_id,
+                                       const TpWordSet *breaks, Py_ssize_t reach, PyObject *rules,
+                                       const TpMaskMap *masks, PyObject *modals)
+{
+    static TpToks k;  /* reused (the GIL is held; nothing here runs Python code that could come back) */
+    k.s = PyUnicode_1BYTE_DATA(text) + lo;
+    k.size = hi - lo;
+    k.avail = PyUnicode_GET_LENGTH(text) - lo;
+    tp_init_word1();
+    Py_ssize_t first = 0, last = 0;
+    int got = tp_b_window_doc(&k, start, end, breaks, reach, &first, &last);
+    if (got < 0) return NULL;
+    if (!got || last < first) Py_RETURN_NONE;
+    Py_ssize_t n = k.n;
+    PyObject *res = NULL, *reason = NULL, *marker = NULL;
+    uint64_t *tm = PyMem_Malloc(sizeof(uint64_t) * (size_t)(n + 1));
+    PyObject **ws = PyMem_Calloc((size_t)(n + 1), sizeof(PyObject *));
+    if (!tm || !ws) { PyErr_NoMemory(); goto done; }
+    for (Py_ssize_t q = 0; q < n; q++)
+        tm[q] = tp_b_may(&k, &masks->w, q) ? tp_mm_get(masks, k.s + k.t[q].a, k.t[q].b - k.t[q].a, tp_b_hash(&k, q)) : 0;
+    int vetoed = tp_b_veto(&k, ws, text, lo, tm, first, last, topic_id, rules, modals, breaks, &reason, &marker);
+    if (vetoed < 0) goto done;
+    PyObject *v = PyTuple_GET_ITEM(item, 4);
+    if (vetoed) {
+        PyObject *why = PyUnicode_FromFormat("%U, void: %U (%R)", PyTuple_GET_ITEM(v, 4), reason, marker);
+        if (why)
+            res = Py_BuildValue("OOOOOOOON", rule_id, PyTuple_GET_ITEM(item, 1), PyTuple_GET_ITEM(item, 2),
+                                PyTuple_GET_ITEM(item, 3), tp_s_neutral, PyTuple_GET_ITEM(v, 1),
+                                PyTuple_GET_ITEM(v, 2), PyTuple_GET_ITEM(v, 3), why);
+    } else
+        res = Py_BuildValue("OOOOOOOOO", rule_id, PyTuple_GET_ITEM(item, 1), PyTuple_GET_ITEM(item, 2),
+                            PyTuple_GET_ITEM(item, 3), PyTuple_GET_ITEM(v, 0), PyTuple_GET_ITEM(v, 1),
+                            PyTuple_GET_ITEM(v, 2), PyTuple_GET_ITEM(v, 3), PyTuple_GET_ITEM(v, 4));
+done:
+    if (ws)
+        for (Py_ssize_t q = 0; q < n; q++) Py_XDECREF(ws[q]);
+    PyMem_Free(ws);
+    PyMem_Free(tm);
+    Py_XDECREF(reason);
+    Py_XDECREF(marker);
+    return res;
+}
+
 /* reviewtools.topics._field_matches' attempts and _leftmost_per_topic for a block, in one call: at each attempt
    (rows, offsets, phrase ids: int64 buffers as topic_attempts gives them, grouped by text) the phrase's bound
    regex match (matchers[p](lows[row], offset)), kept when it ends after the offset; then per text, per topic,
@@ -5530,6 +5898,8 @@ vc_topic_tried(PyObject *self, PyObject *args)
              *straight = NULL, *j_rules = NULL, *j_masks = NULL, *j_modals = NULL;
     Py_ssize_t j_nw = 0, j_qw = 0, j_cw = 0, j_ctx = 0, j_reach = 0;
     const TpWordSet *j_sets[7] = {NULL};
+    TpMaskMap j_mm = {{0}};  /* the start masks for one-byte texts (j_mm.w.usable: the bytes path) */
+    TpPhraseSets *ph_sets = NULL;  /* per phrase id: its word sets' tables, looked up on first use */
     if (!PyArg_ParseTuple(args, "O!y*y*y*O!O!|nnOO", &PyList_Type, &lows, &br, &bo, &bp, &PyTuple_Type, &matchers,
                           &PyTuple_Type, &phrases, &at, &limit, &judge, &sink))
         return NULL;
@@ -5621,6 +5991,9 @@ vc_topic_tried(PyObject *self, PyObject *args)
         j_sets[2] = tp_wordset(j_negs);
         j_sets[3] = tp_wordset(j_notq);
         if (!j_sets[1] || !j_sets[2] || !j_sets[3]) j_sets[0] = NULL;
+        if (j_sets[0] && j_rules) tp_maskmap_build(&j_mm, j_masks, j_rules);
+        if (j_sets[0] && !(ph_sets = PyMem_Calloc((size_t)PyTuple_GET_SIZE(j_info) + 1, sizeof(TpPhraseSets))))
+            j_sets[0] = NULL;
     }
     Py_ssize_t cap = 0;
     Py_ssize_t n = br.len / 8, n_lows = PyList_GET_SIZE(lows), n_phr = PyTuple_GET_SIZE(phrases);
@@ -5733,9 +6106,7 @@ vc_topic_tried(PyObject *self, PyObject *args)
                 if (hi > size) hi = size;
                 PyObject *info = PyTuple_GET_ITEM(j_info, tried[a].p), *v;
                 if (j_sets[0] && PyUnicode_KIND(low) == PyUnicode_1BYTE_KIND  /* no curly apostrophe: on its bytes */
-                    && (j_sets[4] = tp_wordset(PyTuple_GET_ITEM(info, 1)))
-                    && (j_sets[5] = tp_wordset(PyTuple_GET_ITEM(info, 2)))
-                    && (j_sets[6] = tp_wordset(PyTuple_GET_ITEM(info, 3))))
+                    && tp_phrase_sets(ph_sets, tried[a].p, info, j_sets + 4))
                     v = tp_b_verdict(low, lo, hi, tried[a].start - lo, tried[a].end - lo,
                                      PyLong_AsLong(PyTuple_GET_ITEM(info, 0)), j_sets, j_nw, j_qw, j_cw);
                 else {
@@ -5756,13 +6127,20 @@ vc_topic_tried(PyObject *self, PyObject *args)
                     m = tp_judged(PyTuple_GET_ITEM(entry, 0), tried[a].start, tried[a].end, PyTuple_GET_ITEM(entry, 2),
                                   info, v);
                     if (m && j_rules && PyTuple_GET_SIZE(m) == 5) {  /* a complaint: the context rules */
-                        PyObject *w2 = PyUnicode_Substring(low, lo, hi), *done_m;
-                        if (w2 && PyUnicode_FindChar(w2, 0x2019, 0, hi - lo, 1) >= 0)
-                            Py_SETREF(w2, PyUnicode_Replace(w2, curly, straight, -1));
-                        done_m = w2 ? tp_finish_complaint(m, w2, tried[a].start - lo, tried[a].end - lo,
-                                                          PyTuple_GET_ITEM(info, 4), PyTuple_GET_ITEM(info, 4),
-                                                          j_breaks, j_reach, j_rules, j_masks, j_modals) : NULL;
-                        Py_XDECREF(w2);
+                        PyObject *done_m;
+                        if (j_mm.w.usable && PyUnicode_KIND(low) == PyUnicode_1BYTE_KIND)
+                            done_m = tp_b_finish_complaint(m, low, lo, hi, tried[a].start - lo, tried[a].end - lo,
+                                                           PyTuple_GET_ITEM(info, 4), PyTuple_GET_ITEM(info, 4),
+                                                           j_sets[0], j_reach, j_rules, &j_mm, j_modals);
+                        else {
+                            PyObject *w2 = PyUnicode_Substring(low, lo, hi);
+                            if (w2 && PyUnicode_FindChar(w2, 0x2019, 0, hi - lo, 1) >= 0)
+                                Py_SETREF(w2, PyUnicode_Replace(w2, curly, straight, -1));
+                            done_m = w2 ? tp_finish_complaint(m, w2, tried[a].start - lo, tried[a].end - lo,
+                                                              PyTuple_GET_ITEM(info, 4), PyTuple_GET_ITEM(info, 4),
+                                                              j_breaks, j_reach, j_rules, j_masks, j_modals) : NULL;
+                            Py_XDECREF(w2);
+                        }
                         if (!done_m) Py_CLEAR(m);
                         else if (done_m == Py_None) Py_DECREF(done_m);  /* no sentence tokens: left to the caller */
                         else Py_SETREF(m, done_m);
@@ -5820,6 +6198,8 @@ vc_topic_tried(PyObject *self, PyObject *args)
 fail:
     Py_CLEAR(out);
 done:
+    tp_maskmap_free(&j_mm);
+    PyMem_Free(ph_sets);
     PyMem_Free(tried);
     PyMem_Free(kept_p);
     Py_XDECREF(end_name);

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_topics_native import VERDICT_WORDS, _judged_agree
+from test_topics_native import COMPLAINT_WORDS, MARKER_WORDS, VERDICT_WORDS, _judged_agree
 
 from reviewtools import topics
 from reviewtools.vader import native_module
@@ -31,6 +31,10 @@ SEPS = [" ", " ", " ", ", ", ". ", "! ", "? ", "; ", ": ", "\n", " - ", "'", " '
 LATIN1_TEXT = st.lists(st.tuples(st.sampled_from(LATIN1_WORDS) | st.sampled_from(PHRASE_WORDS), st.sampled_from(SEPS)),
                        max_size=40).map(lambda ws: "".join(w + s for w, s in ws))
 
+RULE_TEXT = st.lists(st.one_of(st.sampled_from(MARKER_WORDS), st.sampled_from(COMPLAINT_WORDS),
+                               st.sampled_from([",", ".", "?", "!", ";", "'s", "it", "the", "my", "i", "\u00e9"])),
+                     max_size=30).map(" ".join)
+
 
 class _Words(frozenset):
     """A frozenset the bytes path does not read as a table: the str path judges with it."""
@@ -41,6 +45,12 @@ def _str_path(judge: tuple) -> tuple:
     return (*(_Words(s) for s in judge[:4]), *judge[4:8], info, *judge[9:])
 
 
+def _str_rules(judge: tuple) -> tuple:
+    """``judge`` whose start masks the bytes path does not read (a key that is not a str): the context rules on
+    the str path, the clause-first verdicts still on the bytes."""
+    return (*judge[:11], {**judge[11], 0: 1}, *judge[12:])
+
+
 def _both_paths_agree(lows: list[str]) -> int:
     judge = topics._native_judge_args(IX, M, LEX)
     attempts = CORE.topic_attempts(lows, *topics._native_attempts_args(IX))
@@ -49,8 +59,19 @@ def _both_paths_agree(lows: list[str]) -> int:
         got, _ = CORE.topic_tried(lows, *attempts, IX.matchers, IX.phrases, 0, 0, j)
         want, _ = CORE.topic_tried(lows, *attempts, IX.matchers, IX.phrases, 0, 0, _str_path(j))
         assert got == want
+        if len(j) > 9:
+            assert got == CORE.topic_tried(lows, *attempts, IX.matchers, IX.phrases, 0, 0, _str_rules(j))[0]
         n += sum(len(ms) for _row, ms in got)
     return n
+
+
+@needs_tried
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(RULE_TEXT, min_size=1, max_size=6))
+def test_bytes_context_rules_equal_the_str_path_and_the_python_veto(texts):
+    lows = [topics._lower(t) for t in texts]
+    _both_paths_agree(lows)
+    _judged_agree(lows, IX, M)
 
 
 @needs_tried
@@ -80,7 +101,12 @@ CASES = [
     "great, few shipping", "good. few shipping", "great, none shipping", "great. shipping but fine",
     "never, arrived broken but ok", "never the box arrived broken", "never a box arrived broken",
     "not a single shipping delay", "no one shipping delay, no a single delivery delay", "the shipping. great",
-    "not a single box shipping delay", "none of the sizes, shipping; great"
+    "not a single box shipping delay", "none of the sizes, shipping; great",
+    # the context rules: a break word resets a marker, a marker read past the sentence's end (the reach), a modal
+    # after a conditional in the next clause only
+    "my old one worked although it arrived broken", "it fell apart in the. mail", "it broke on the. way",
+    "poor quality, it broke in. transit", "if it will, it arrived broken",
+    "if i return it, it would arrive broken. my old pair. arrived broken"
 ]
 
 
