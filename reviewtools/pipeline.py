@@ -1005,11 +1005,33 @@ def _priority_inputs(frame: pd.DataFrame, as_of: pd.Timestamp | None) -> _Priori
     created = pd.to_datetime(frame["created_at"], utc=True, errors="coerce")
     ref = as_of if as_of is not None else created.max()
     votes = pd.to_numeric(frame["helpful_votes"], errors="coerce")
-    key = frame["platform"].astype("string").fillna("?") + "\x1f" + frame["product_id"].astype("string")
+    key = _product_keys(frame)
     grp = rating.groupby(key, dropna=True)
     mean = grp.transform("mean")
     count = grp.transform("count")
     return _PriorityInputs(rating, created, votes, key, mean, count, ref)
+
+
+def _product_keys(frame: pd.DataFrame) -> pd.Series:
+    """Each row's product, the groups of priority's product means: ``platform`` (missing: ``?``) + ``\\x1f`` +
+    ``product_id`` (missing where the id is), as a float64 code per row (NaN where the id is missing) from the
+    two columns' codes, equal exactly where those strings are equal (no platform holds the separator, so a key
+    splits one way only), without joining a string per row (at 1M reviews 0.08 of the 0.16 CPU s of
+    :func:`_priority_inputs`, serial in the parent, and the groupby hashes numbers then, not strings). Where a
+    platform holds the separator, the joined strings themselves. Only ``isna`` and the groups are read of it.
+
+    >>> f = pd.DataFrame({"platform": ["a", None, "a", "?"], "product_id": ["x", "x", None, "x"]}, dtype="string")
+    >>> _product_keys(f).tolist()
+    [0.0, 1.0, nan, 1.0]
+    """
+    plat = frame["platform"].astype("string").fillna("?")
+    prod = frame["product_id"].astype("string")
+    p_codes, p_uniq = pd.factorize(plat)
+    if any(not isinstance(u, str) or "\x1f" in u for u in p_uniq.tolist()):
+        return plat + "\x1f" + prod
+    q_codes, q_uniq = pd.factorize(prod)  # -1 where missing
+    codes = p_codes.astype(np.int64) * max(len(q_uniq), 1) + q_codes  # below 2**53: exact as float64
+    return pd.Series(np.where(q_codes < 0, np.nan, codes.astype(np.float64)), index=frame.index, copy=False)
 
 
 def _priority_rows(inputs: _PriorityInputs, start: int, stop: int) -> tuple[Any, Any]:
