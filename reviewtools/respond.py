@@ -1600,6 +1600,14 @@ def _signature(settings: ReplySettings) -> str:
 
 
 def _fill(template: str, values: Mapping[str, str]) -> str:
+    """``template.format(**values)``; a missing value raises :class:`TemplateError`. A dict's values are looked up
+    in it (``format_map``: no keyword dict made per call, the same text); a template ``format_map`` refuses (a
+    positional field) or that raises otherwise is formatted as before, which raises as before."""
+    if type(values) is dict:
+        try:
+            return template.format_map(values)
+        except (KeyError, IndexError, ValueError):
+            pass  # formatted again below: the same exception, or TemplateError for a missing value
     try:
         return template.format(**values)
     except (KeyError, IndexError) as exc:
