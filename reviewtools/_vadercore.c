@@ -5842,6 +5842,79 @@ done:
     return res;
 }
 
+/* topic_tried's judge state kept from one call to the next (the GIL is held; only a call that is not inside
+   another one, through a Python matcher, reads or changes it): the per-phrase info last validated (held: a tuple
+   of tuples of immutable objects, so the same object needs no second look) with its phrases' word-set tables,
+   and the context rules and start masks last validated with the start masks' table (held, with a snapshot of
+   the items of the start masks and of each rule's markers_by_start, held too: while the same dicts hold the
+   same objects, neither is needed again). */
+static PyObject *tp_info_ok;
+static TpPhraseSets *tp_info_sets;
+static PyObject *tp_rules_ok, *tp_masks_ok;
+static PyObject **tp_rules_snap;  /* keys and values, a NULL after each dict */
+static Py_ssize_t tp_rules_nsnap;
+static TpMaskMap tp_rules_mm;
+static int tp_tried_depth;
+
+static void tp_info_remember(PyObject *info)
+{
+    PyMem_Free(tp_info_sets);
+    tp_info_sets = PyMem_Calloc((size_t)PyTuple_GET_SIZE(info) + 1, sizeof(TpPhraseSets));
+    Py_XSETREF(tp_info_ok, tp_info_sets ? Py_NewRef(info) : NULL);
+}
+
+static void tp_rules_forget(void)
+{
+    for (Py_ssize_t i = 0; i < tp_rules_nsnap; i++) Py_XDECREF(tp_rules_snap[i]);
+    PyMem_Free(tp_rules_snap);
+    tp_rules_snap = NULL;
+    tp_rules_nsnap = 0;
+    Py_CLEAR(tp_rules_ok);
+    Py_CLEAR(tp_masks_ok);
+    tp_maskmap_free(&tp_rules_mm);
+}
+
+/* Walk the items of masks and of each rule's markers_by_start: with fill, into tp_rules_snap (room for
+   tp_rules_nsnap); else compare with it. 1 when all the same (or filled), 0 when not. */
+static int tp_rules_walk(PyObject *masks, PyObject *rules, int fill)
+{
+    Py_ssize_t at = 0;
+    for (Py_ssize_t r = -1; r < PyTuple_GET_SIZE(rules); r++) {
+        PyObject *d = r < 0 ? masks : PyTuple_GET_ITEM(PyTuple_GET_ITEM(rules, r), 6), *key, *val;
+        Py_ssize_t pos = 0;
+        while (PyDict_Next(d, &pos, &key, &val)) {
+            if (at + 3 > tp_rules_nsnap) return 0;
+            if (fill) {
+                tp_rules_snap[at++] = Py_NewRef(key);
+                tp_rules_snap[at++] = Py_NewRef(val);
+            } else if (tp_rules_snap[at++] != key || tp_rules_snap[at++] != val)
+                return 0;
+        }
+        if (at >= tp_rules_nsnap || tp_rules_snap[at++] != NULL) return 0;
+    }
+    return at == tp_rules_nsnap;
+}
+
+static int tp_rules_same(PyObject *masks, PyObject *rules)
+{
+    return tp_rules_ok == rules && tp_masks_ok == masks && tp_rules_walk(masks, rules, 0);
+}
+
+/* After rules and masks were validated: their snapshot and table (nothing kept when out of memory). */
+static void tp_rules_remember(PyObject *masks, PyObject *rules)
+{
+    tp_rules_forget();
+    Py_ssize_t n = 2 * PyDict_GET_SIZE(masks) + 1;
+    for (Py_ssize_t r = 0; r < PyTuple_GET_SIZE(rules); r++)
+        n += 2 * PyDict_GET_SIZE(PyTuple_GET_ITEM(PyTuple_GET_ITEM(rules, r), 6)) + 1;
+    if (!(tp_rules_snap = PyMem_Calloc((size_t)n, sizeof(PyObject *)))) return;
+    tp_rules_nsnap = n;
+    if (!tp_rules_walk(masks, rules, 1)) { tp_rules_forget(); return; }
+    tp_maskmap_build(&tp_rules_mm, masks, rules);
+    tp_rules_ok = Py_NewRef(rules);
+    tp_masks_ok = Py_NewRef(masks);
+}
+
 /* reviewtools.topics._field_matches' attempts and _leftmost_per_topic for a block, in one call: at each attempt
    (rows, offsets, phrase ids: int64 buffers as topic_attempts gives them, grouped by text) the phrase's bound
    regex match (matchers[p](lows[row], offset)), kept when it ends after the offset; then per text, per topic,
@@ -5898,11 +5971,13 @@ vc_topic_tried(PyObject *self, PyObject *args)
              *straight = NULL, *j_rules = NULL, *j_masks = NULL, *j_modals = NULL;
     Py_ssize_t j_nw = 0, j_qw = 0, j_cw = 0, j_ctx = 0, j_reach = 0;
     const TpWordSet *j_sets[7] = {NULL};
-    TpMaskMap j_mm = {{0}};  /* the start masks for one-byte texts (j_mm.w.usable: the bytes path) */
+    const TpMaskMap *j_mm = NULL;  /* the start masks' table for one-byte texts (the bytes path) */
     TpPhraseSets *ph_sets = NULL;  /* per phrase id: its word sets' tables, looked up on first use */
+    int outer = tp_tried_depth == 0;  /* not called from a matcher inside another call: the kept state */
     if (!PyArg_ParseTuple(args, "O!y*y*y*O!O!|nnOO", &PyList_Type, &lows, &br, &bo, &bp, &PyTuple_Type, &matchers,
                           &PyTuple_Type, &phrases, &at, &limit, &judge, &sink))
         return NULL;
+    tp_tried_depth++;  /* (undone at done) */
     /* sink (with judge and its context rules): (originals, the 11 column lists, first, count, base) */
     PyObject *s_orig = NULL, *s_cols = NULL;
     Py_ssize_t s_base = 0;
@@ -5938,49 +6013,55 @@ vc_topic_tried(PyObject *self, PyObject *args)
                                 "rules, start masks and modals");
                 goto done;
             }
-            for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(j_rules); k++) {
-                PyObject *r = PyTuple_GET_ITEM(j_rules, k);
-                if (!PyTuple_Check(r) || PyTuple_GET_SIZE(r) != 8 || !PyFrozenSet_Check(PyTuple_GET_ITEM(r, 0))
-                    || !PyFrozenSet_Check(PyTuple_GET_ITEM(r, 1)) || !PyLong_Check(PyTuple_GET_ITEM(r, 2))
-                    || !PyLong_Check(PyTuple_GET_ITEM(r, 3)) || !PyLong_Check(PyTuple_GET_ITEM(r, 4))
-                    || !PyFrozenSet_Check(PyTuple_GET_ITEM(r, 5)) || !PyDict_Check(PyTuple_GET_ITEM(r, 6))
-                    || !PyUnicode_Check(PyTuple_GET_ITEM(r, 7))) {
-                    PyErr_SetString(PyExc_TypeError, "topic_tried: a rule is (topics, except_topics, scope, before, "
-                                    "after, reset, markers_by_start, reason)");
-                    goto done;
-                }
-                PyObject *key, *val;
-                Py_ssize_t pos = 0;
-                while (PyDict_Next(PyTuple_GET_ITEM(r, 6), &pos, &key, &val)) {
-                    int ok = PyTuple_Check(val);
-                    for (Py_ssize_t q = 0; ok && q < PyTuple_GET_SIZE(val); q++) {
-                        PyObject *mk = PyTuple_GET_ITEM(val, q);
-                        ok = PyTuple_Check(mk);
-                        for (Py_ssize_t z = 0; ok && z < PyTuple_GET_SIZE(mk); z++)
-                            ok = PyFrozenSet_Check(PyTuple_GET_ITEM(mk, z));
-                    }
-                    if (!ok) {
-                        PyErr_SetString(PyExc_TypeError, "topic_tried: markers are tuples of frozensets");
+            if (!(outer && tp_rules_same(j_masks, j_rules))) {  /* else validated before, unchanged */
+                for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(j_rules); k++) {
+                    PyObject *r = PyTuple_GET_ITEM(j_rules, k);
+                    if (!PyTuple_Check(r) || PyTuple_GET_SIZE(r) != 8 || !PyFrozenSet_Check(PyTuple_GET_ITEM(r, 0))
+                        || !PyFrozenSet_Check(PyTuple_GET_ITEM(r, 1)) || !PyLong_Check(PyTuple_GET_ITEM(r, 2))
+                        || !PyLong_Check(PyTuple_GET_ITEM(r, 3)) || !PyLong_Check(PyTuple_GET_ITEM(r, 4))
+                        || !PyFrozenSet_Check(PyTuple_GET_ITEM(r, 5)) || !PyDict_Check(PyTuple_GET_ITEM(r, 6))
+                        || !PyUnicode_Check(PyTuple_GET_ITEM(r, 7))) {
+                        PyErr_SetString(PyExc_TypeError, "topic_tried: a rule is (topics, except_topics, scope, before, "
+                                        "after, reset, markers_by_start, reason)");
                         goto done;
                     }
+                    PyObject *key, *val;
+                    Py_ssize_t pos = 0;
+                    while (PyDict_Next(PyTuple_GET_ITEM(r, 6), &pos, &key, &val)) {
+                        int ok = PyTuple_Check(val);
+                        for (Py_ssize_t q = 0; ok && q < PyTuple_GET_SIZE(val); q++) {
+                            PyObject *mk = PyTuple_GET_ITEM(val, q);
+                            ok = PyTuple_Check(mk);
+                            for (Py_ssize_t z = 0; ok && z < PyTuple_GET_SIZE(mk); z++)
+                                ok = PyFrozenSet_Check(PyTuple_GET_ITEM(mk, z));
+                        }
+                        if (!ok) {
+                            PyErr_SetString(PyExc_TypeError, "topic_tried: markers are tuples of frozensets");
+                            goto done;
+                        }
+                    }
                 }
+                if (outer) tp_rules_remember(j_masks, j_rules);
             }
         }
         if (PyTuple_GET_SIZE(j_info) != PyTuple_GET_SIZE(phrases) || j_nw < 0 || j_qw < 0 || j_cw < 0 || j_ctx < 0) {
             PyErr_SetString(PyExc_ValueError, "topic_tried: judge needs windows >= 0 and one info per phrase");
             goto done;
         }
-        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(j_info); k++) {
-            PyObject *in = PyTuple_GET_ITEM(j_info, k);
-            if (!PyTuple_Check(in) || PyTuple_GET_SIZE(in) != 8 || !PyLong_Check(PyTuple_GET_ITEM(in, 0))
-                || PyLong_AsLong(PyTuple_GET_ITEM(in, 0)) < 0 || PyLong_AsLong(PyTuple_GET_ITEM(in, 0)) > 2
-                || !PyFrozenSet_Check(PyTuple_GET_ITEM(in, 1)) || !PyFrozenSet_Check(PyTuple_GET_ITEM(in, 2))
-                || !PyFrozenSet_Check(PyTuple_GET_ITEM(in, 3)) || !PyUnicode_Check(PyTuple_GET_ITEM(in, 6))) {
-                if (!PyErr_Occurred())
-                    PyErr_SetString(PyExc_TypeError, "topic_tried: info is (kind 0..2, vocabulary, negative, "
-                                    "positive, rule id, phrase, quoted, kind) per phrase");
-                goto done;
+        if (!(outer && j_info == tp_info_ok)) {  /* else validated before (the same object) */
+            for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(j_info); k++) {
+                PyObject *in = PyTuple_GET_ITEM(j_info, k);
+                if (!PyTuple_Check(in) || PyTuple_GET_SIZE(in) != 8 || !PyLong_Check(PyTuple_GET_ITEM(in, 0))
+                    || PyLong_AsLong(PyTuple_GET_ITEM(in, 0)) < 0 || PyLong_AsLong(PyTuple_GET_ITEM(in, 0)) > 2
+                    || !PyFrozenSet_Check(PyTuple_GET_ITEM(in, 1)) || !PyFrozenSet_Check(PyTuple_GET_ITEM(in, 2))
+                    || !PyFrozenSet_Check(PyTuple_GET_ITEM(in, 3)) || !PyUnicode_Check(PyTuple_GET_ITEM(in, 6))) {
+                    if (!PyErr_Occurred())
+                        PyErr_SetString(PyExc_TypeError, "topic_tried: info is (kind 0..2, vocabulary, negative, "
+                                        "positive, rule id, phrase, quoted, kind) per phrase");
+                    goto done;
+                }
             }
+            if (outer) tp_info_remember(j_info);
         }
         curly = PyUnicode_FromOrdinal(0x2019);
         straight = PyUnicode_FromOrdinal('\'');
@@ -5991,9 +6072,10 @@ vc_topic_tried(PyObject *self, PyObject *args)
         j_sets[2] = tp_wordset(j_negs);
         j_sets[3] = tp_wordset(j_notq);
         if (!j_sets[1] || !j_sets[2] || !j_sets[3]) j_sets[0] = NULL;
-        if (j_sets[0] && j_rules) tp_maskmap_build(&j_mm, j_masks, j_rules);
-        if (j_sets[0] && !(ph_sets = PyMem_Calloc((size_t)PyTuple_GET_SIZE(j_info) + 1, sizeof(TpPhraseSets))))
-            j_sets[0] = NULL;
+        if (outer && j_rules && tp_rules_ok == j_rules && tp_masks_ok == j_masks && tp_rules_mm.w.usable)
+            j_mm = &tp_rules_mm;
+        ph_sets = outer && tp_info_ok == j_info ? tp_info_sets : NULL;
+        if (!ph_sets) j_sets[0] = NULL;
     }
     Py_ssize_t cap = 0;
     Py_ssize_t n = br.len / 8, n_lows = PyList_GET_SIZE(lows), n_phr = PyTuple_GET_SIZE(phrases);
@@ -6128,10 +6210,10 @@ vc_topic_tried(PyObject *self, PyObject *args)
                                   info, v);
                     if (m && j_rules && PyTuple_GET_SIZE(m) == 5) {  /* a complaint: the context rules */
                         PyObject *done_m;
-                        if (j_mm.w.usable && PyUnicode_KIND(low) == PyUnicode_1BYTE_KIND)
+                        if (j_mm && j_sets[0] && PyUnicode_KIND(low) == PyUnicode_1BYTE_KIND)
                             done_m = tp_b_finish_complaint(m, low, lo, hi, tried[a].start - lo, tried[a].end - lo,
                                                            PyTuple_GET_ITEM(info, 4), PyTuple_GET_ITEM(info, 4),
-                                                           j_sets[0], j_reach, j_rules, &j_mm, j_modals);
+                                                           j_sets[0], j_reach, j_rules, j_mm, j_modals);
                         else {
                             PyObject *w2 = PyUnicode_Substring(low, lo, hi);
                             if (w2 && PyUnicode_FindChar(w2, 0x2019, 0, hi - lo, 1) >= 0)
@@ -6198,8 +6280,7 @@ vc_topic_tried(PyObject *self, PyObject *args)
 fail:
     Py_CLEAR(out);
 done:
-    tp_maskmap_free(&j_mm);
-    PyMem_Free(ph_sets);
+    tp_tried_depth--;
     PyMem_Free(tried);
     PyMem_Free(kept_p);
     Py_XDECREF(end_name);

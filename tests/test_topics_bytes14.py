@@ -131,3 +131,89 @@ def test_word_sets_with_odd_members_are_read_as_the_set_reads_them():
         got, _ = CORE.topic_tried(lows, *attempts, IX.matchers, IX.phrases, 0, 0, odd)
         want, _ = CORE.topic_tried(lows, *attempts, IX.matchers, IX.phrases, 0, 0, _str_path(odd))
         assert got == want
+
+
+def _copy_rules(judge: tuple) -> tuple:
+    """``judge`` with new (equal) start masks and markers_by_start dicts."""
+    rules = tuple((*r[:6], dict(r[6]), r[7]) for r in judge[10])
+    return (*judge[:10], rules, dict(judge[11]), *judge[12:])
+
+
+@needs_tried
+def test_state_kept_between_calls_follows_changed_dicts_and_info():
+    """topic_tried keeps the validated rules, start masks and info from one call to the next: a start masks or
+    markers_by_start dict changed in place, or other equal objects, give what a fresh judge gives."""
+    lows = [topics._lower(t) for t in CASES]
+    attempts = CORE.topic_attempts(lows, *topics._native_attempts_args(IX))
+
+    def tried(j):
+        return CORE.topic_tried(lows, *attempts, IX.matchers, IX.phrases, 0, 0, j)[0]
+
+    judge = _copy_rules(topics._native_judge_args(IX, M, LEX))
+    base = tried(judge)
+    assert base == tried(judge) == tried(_str_path(judge))
+    for rule in judge[10]:
+        rule[6].pop("in", None)  # no rule starts at "in" now: "in the mail" voids no complaint
+    fresh = _copy_rules(judge)
+    got = tried(judge)
+    assert got == tried(fresh) == tried(_str_path(fresh)) != base
+    judge[11]["zzz"] = 0  # a start mask added (no rule's bit): nothing else changes
+    assert tried(judge) == got
+    judge[11]["zzz"] = 1  # a word with rule 0's bit but not among its starts: the str path, same verdicts
+    assert tried(judge) == got == tried(_copy_rules(judge))
+    info = tuple(tuple(i) for i in judge[8])  # equal info, another object
+    assert tried((*judge[:8], info, *judge[9:])) == got
+    bad = ((9, *info[0][1:]), *info[1:])  # then one that is not valid
+    with pytest.raises(TypeError):
+        tried((*judge[:8], bad, *judge[9:]))
+
+
+def _without_in(judge: tuple) -> tuple:
+    """``judge`` (new dicts) where no marker starts at "in" (start masks and markers_by_start alike)."""
+    j = _copy_rules(judge)
+    for rule in j[10]:
+        rule[6].pop("in", None)
+    j[11].pop("in")
+    return j
+
+
+@needs_tried
+def test_state_kept_between_calls_sees_words_added_in_place():
+    lows = [topics._lower(t) for t in CASES]
+    attempts = CORE.topic_attempts(lows, *topics._native_attempts_args(IX))
+
+    def tried(j):
+        return CORE.topic_tried(lows, *attempts, IX.matchers, IX.phrases, 0, 0, j)[0]
+
+    full = topics._native_judge_args(IX, M, LEX)
+    want = tried(full)
+    judge = _without_in(full)
+    assert tried(judge) != want
+    for rule, whole in zip(judge[10], full[10]):  # "in" back, in place
+        if "in" in whole[6]:
+            rule[6]["in"] = whole[6]["in"]
+    judge[11]["in"] = full[11]["in"]
+    assert tried(judge) == want == tried(_str_path(full))
+
+
+@needs_tried
+def test_a_matcher_calling_topic_tried_inside_another_call():
+    """A Python matcher that calls topic_tried itself (other rules, other info) leaves the outer call's verdicts
+    as they are."""
+    lows = [topics._lower(t) for t in CASES]
+    attempts = CORE.topic_attempts(lows, *topics._native_attempts_args(IX))
+    judge = topics._native_judge_args(IX, M, LEX)
+    inner = _without_in(judge)
+    inner = (*inner[:8], tuple(tuple(i) for i in inner[8]), *inner[9:])
+    calls = []
+
+    def wrap(m):
+        def call(low, pos):
+            if len(calls) < 500:
+                calls.append(CORE.topic_tried(lows, *attempts, IX.matchers, IX.phrases, 0, 2, inner))
+            return m(low, pos)
+        return call
+
+    want = CORE.topic_tried(lows, *attempts, IX.matchers, IX.phrases, 0, 0, judge)[0]
+    got = CORE.topic_tried(lows, *attempts, tuple(map(wrap, IX.matchers)), IX.phrases, 0, 0, judge)[0]
+    assert calls and got == want
