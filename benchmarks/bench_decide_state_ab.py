@@ -6,7 +6,7 @@ lower.
 
     git -C /work/main show ac143ff:reviewtools/pipeline.py > /tmp/pipeline_old.py
     cd $TREE && PYTHONPATH=$TREE .venv/bin/python benchmarks/bench_decide_state_ab.py --ref /tmp/lint_work/ref150s \\
-        --old /tmp/pipeline_old.py --reps 11
+        --old /tmp/pipeline_old.py --reps 11 [--copies 7]
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 import reviewtools.pipeline as NEW
 
@@ -29,6 +30,7 @@ def main() -> None:
     ap.add_argument("--ref", required=True, type=Path)
     ap.add_argument("--old", required=True, help="another pipeline.py")
     ap.add_argument("--reps", type=int, default=11)
+    ap.add_argument("--copies", type=int, default=1, help="K copies of the long frames, review ids suffixed")
     args = ap.parse_args()
     print(f"code: {Path(NEW.__file__).parent}")
     spec = importlib.util.spec_from_file_location("reviewtools._pipeline_old", args.old)
@@ -38,7 +40,15 @@ def main() -> None:
 
     def load(name: str):
         with (args.ref / f"{name}.pkl").open("rb") as fh:
-            return pickle.load(fh)
+            frame = pickle.load(fh)
+        if args.copies > 1:
+            parts = []
+            for i in range(args.copies):
+                part = frame.copy()
+                part["review_id"] = part["review_id"].astype("string") + f"~{i}"
+                parts.append(part)
+            frame = pd.concat(parts, ignore_index=True)
+        return frame
 
     matches, hits = load("matches"), load("hits")
     mods = {"old": old, "new": NEW}

@@ -2102,6 +2102,43 @@ def _chunks(*arrays: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
     return [c for a in arrays for c in (a.chunks if isinstance(a, pa.ChunkedArray) else (a,))]
 
 
+def _true_flags(col: pd.Series) -> np.ndarray:
+    """``col.astype("boolean").fillna(False).astype(bool).to_numpy(dtype=bool)``: which values are true, missing
+    ones not; for a ``boolean`` column read straight (no copies through the nullable and NumPy dtypes).
+
+    >>> _true_flags(pd.Series([True, None, False], dtype="boolean")).tolist(), _true_flags(pd.Series([1, 0])).tolist()
+    ([True, False, False], [True, False])
+    """
+    if isinstance(col.dtype, pd.BooleanDtype):
+        return col.to_numpy(dtype=bool, na_value=False)
+    return col.astype("boolean").fillna(False).astype(bool).to_numpy(dtype=bool)
+
+
+def _outcome_flags(hits: _Encoded) -> tuple[np.ndarray, np.ndarray] | None:
+    """Per row of ``hits``, whether its ``outcome`` is ``hit`` (a missing one counts as ``hit``) and whether it is
+    ``not_run``, read from the codes of the column held encoded (each distinct outcome compared once, not each
+    row's string decoded and compared: ~1.4M rows at 1M reviews); None when it is not held so (the caller
+    compares the strings).
+
+    >>> e = _encode(pd.DataFrame({"outcome": pd.array(["hit", None, "not_run", "hit", "hit"], dtype="string")}))
+    >>> [a.tolist() for a in _outcome_flags(e)]
+    [[True, True, False, True, True], [False, False, True, False, False]]
+    """
+    dtype = hits.dtypes.get("outcome")
+    if dtype is None or not _arrow_strings(dtype):
+        return None
+    col = hits.frame["outcome"]
+    if not isinstance(col.dtype, pd.CategoricalDtype):  # pragma: no cover - _encode's columns are
+        return None
+    cats = col.cat.categories.tolist()
+    if not all(isinstance(c, str) for c in cats):  # pragma: no cover - categories of Arrow strings are
+        return None
+    codes = col.cat.codes.to_numpy()  # -1 where missing: the last entry of each table below
+    is_hit = np.array([c == "hit" for c in cats] + [True], dtype=bool)
+    is_nr = np.array([c == "not_run" for c in cats] + [False], dtype=bool)
+    return is_hit[codes], is_nr[codes]
+
+
 def _decision_state(settings: ReplySettings, hits: pd.DataFrame | _Encoded | None,
                     matches: pd.DataFrame | _Encoded | None,
                     has_sent: bool, stages_not_run: tuple[str, ...], existing: frozenset[str]) -> _DecisionState:
@@ -2114,20 +2151,27 @@ def _decision_state(settings: ReplySettings, hits: pd.DataFrame | _Encoded | Non
     none = np.zeros(0, dtype=np.int64)
     real = nr = none
     if not h.empty:
-        outcome = (henc.column("outcome").astype("string").fillna("hit") if "outcome" in h.columns
-                   else pd.Series("hit", index=h.index))
-        basis = (henc.column("removal_basis").astype("boolean").fillna(False).astype(bool)
-                 if "removal_basis" in h.columns else False)
-        real = np.flatnonzero(((outcome == "hit") & basis).to_numpy(dtype=bool))
-        nr = np.flatnonzero((outcome == "not_run").to_numpy(dtype=bool))
+        coded = _outcome_flags(henc)
+        if coded is not None:
+            is_hit, is_nr = coded
+            basis = _true_flags(henc.column("removal_basis")) if "removal_basis" in h.columns else False
+            real = np.flatnonzero(is_hit & basis)
+            nr = np.flatnonzero(is_nr)
+        else:
+            outcome = (henc.column("outcome").astype("string").fillna("hit") if "outcome" in h.columns
+                       else pd.Series("hit", index=h.index))
+            basis = (henc.column("removal_basis").astype("boolean").fillna(False).astype(bool)
+                     if "removal_basis" in h.columns else False)
+            real = np.flatnonzero(((outcome == "hit") & basis).to_numpy(dtype=bool))
+            nr = np.flatnonzero((outcome == "not_run").to_numpy(dtype=bool))
     m = menc.frame
     mrows = none
     if not m.empty:
         keep = np.ones(len(m), dtype=bool)
         if "complaint" in m.columns:
-            keep &= menc.column("complaint").astype("boolean").fillna(False).astype(bool).to_numpy(dtype=bool)
+            keep &= _true_flags(menc.column("complaint"))
         if "negated" in m.columns:
-            keep &= ~menc.column("negated").astype("boolean").fillna(False).astype(bool).to_numpy(dtype=bool)
+            keep &= ~_true_flags(menc.column("negated"))
         mrows = np.flatnonzero(keep)
 
     def keys(enc: _Encoded, pos: np.ndarray) -> pa.Array:
