@@ -3,10 +3,11 @@
     cd TREE && PYTHONPATH=TREE .venv/bin/python benchmarks/bench_rules_segments14_ab.py OLD_TREE \\
         --input benchmarks/out/reviews_100000_seed8.csv --rounds 9
 
-``compensated`` and ``phrases`` (each rule's own phrase list) on the rows ``check_each_review`` hands them
-(captured from this tree's run; the prefilters are the same in both), findings asserted equal first. This tree
-runs a phrase pattern whose matches stay inside the segments between sentence punctuation only on the segments
-that hold one of its literals (``rules._segment_matches``).
+``compensated``, ``phrases`` (each rule's own phrase list) and ``seller_feedback`` on the rows
+``check_each_review`` hands them (captured from this tree's run; the prefilters are the same in both), findings
+asserted equal first. This tree runs a phrase pattern whose matches stay inside the segments between sentence
+punctuation only on the segments that hold one of its literals (``rules._segment_matches``), and the seller
+detector's sentence searches only where one of the pattern's literals is (``rules._literal_starts``).
 
 CPU seconds (``time.process_time``), old and new interleaved (the order alternating), minimum and median of the
 rounds and how many rounds the new side was lower; per detector, and per phrase list with ``--per-list``.
@@ -25,7 +26,7 @@ from pathlib import Path
 from reviewtools import rules as new
 from reviewtools.ingest import read_reviews
 
-DETECTORS = ("compensated", "phrases")
+DETECTORS = ("compensated", "phrases", "seller_feedback")
 
 
 def main() -> int:
@@ -52,7 +53,7 @@ def main() -> int:
 
     def capture(name):
         def run(rv, params):
-            key = f"{name}:{params['phrases']}" if args.per_list else name
+            key = f"{name}:{params.get('phrases', '')}" if args.per_list else name
             calls.setdefault(key, []).append(((rv.title, rv.text, rv.platform, rv.marketplace, rv.vine), params))
             return real[name](rv, params)
         return run

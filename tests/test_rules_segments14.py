@@ -1,12 +1,14 @@
 """Issue 8, fourteenth session (helper ``checks``): a phrase pattern runs only on the text's segments that can hold
-a match.
+a match, and a sentence search only where one of the pattern's required literals is.
 
 A phrase pattern none of whose matches can hold sentence punctuation (``rules._SEGMENT_ENDS``) and which reads no
 text past its match but the next character (``rules._stays_in_segment``) has every match inside one segment
 between them, and every match holds one of its alternatives' most selective literals
 (``rules._segment_literals``). ``rules._segment_matches`` runs the pattern only on the segments holding such a
-literal: it must give exactly ``pattern.finditer(text)``. Checked here on the pattern analysis itself, on text
-made of the phrase lists' own matches, punctuation and noise, and through ``check_each_review``.
+literal: it must give exactly ``pattern.finditer(text)``. ``_Matcher.search_in`` (the seller-feedback detector's
+per-sentence searches) answers False without the pattern's search when none of those literals
+(``rules._literal_starts``) is in the text. Checked here on the pattern analysis itself, on text made of the
+phrase lists' own matches, punctuation and noise, and through ``check_each_review``.
 """
 
 from __future__ import annotations
@@ -123,5 +125,57 @@ def test_check_each_review_equals_the_whole_text_scan(rows):
     got = R.check_each_review(frame, rules=rules)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(R, "_segment_literals", lambda rx: None)
+        want = R.check_each_review(frame, rules=rules)
+    assert_frame_equal(got, want)
+
+
+MATCHERS = {**{name: R._phrase_regex(name) for name in LISTS}, "lexicon:evaluative": R._word_regex("evaluative")}
+
+
+@pytest.mark.parametrize("name", sorted(MATCHERS))
+def test_search_in_equals_the_pattern_search(name):
+    m = MATCHERS[name]
+    if m.lower is None or R._literal_starts(m.lower) is None:
+        pytest.skip(f"{name}: no literals")
+
+    @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                       HealthCheck.filter_too_much])
+    @given(text=_text(m.lower.pattern))
+    def check(text):
+        assert m.search_in(text, text) is (m.lower.search(text) is not None)
+
+    check()
+
+
+def test_search_in_skips_the_search_without_a_literal(monkeypatch):
+    m = R._phrase_regex("logistics")
+    assert R._literal_starts(m.lower) is not None
+    calls = []
+
+    class Spy:
+        def __init__(self, rx):
+            self.rx, self.pattern, self.flags = rx, rx.pattern, rx.flags
+
+        def search(self, s):
+            calls.append(s)
+            return self.rx.search(s)
+
+    spy = m._replace(lower=Spy(m.lower))
+    monkeypatch.setattr(R, "_literal_starts", lambda rx: R._literal_starts_of(m.lower))
+    assert not spy.search_in("the colour is lovely", "the colour is lovely") and calls == []
+    assert spy.search_in("fast shipping", "fast shipping") and calls == ["fast shipping"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(rows=st.lists(st.tuples(_text(R._phrase_regex("logistics").anycase.pattern),
+                               _text(R._phrase_regex("logistics").anycase.pattern),
+                               st.sampled_from([None, False])), min_size=1, max_size=6))
+@example(rows=[("Fast shipping", "Arrived fast. Great seller! The product is fine.", None)])
+def test_seller_feedback_equals_the_plain_searches(rows):
+    rules = [r for r in R.load_rules() if r.detector == "seller_feedback"]
+    frame = _frame(rows)
+    got = R.check_each_review(frame, rules=rules)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(R, "_literal_starts", lambda rx: None)
         want = R.check_each_review(frame, rules=rules)
     assert_frame_equal(got, want)
