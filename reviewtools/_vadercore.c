@@ -4886,12 +4886,17 @@ static PyObject *tp_judged(PyObject *t, long long start, long long end, PyObject
     }
     PyObject *res = NULL;
     if (reason) {
-        if (polarity == tp_s_complaint)
-            res = Py_BuildValue("OLLO(OOOOO)", t, start, end, ph, polarity, negated ? Py_True : Py_False, neg_out,
-                                cue_out, reason);
-        else
-            res = Py_BuildValue("OLLOOOOOO", rule_id, start, end, ph, polarity, negated ? Py_True : Py_False,
-                                neg_out, cue_out, reason);
+        /* (the tuples Py_BuildValue("OLLO(OOOOO)") and ("OLLOOOOOO") make, without reading a format) */
+        PyObject *s_obj = PyLong_FromLongLong(start), *e_obj = s_obj ? PyLong_FromLongLong(end) : NULL;
+        if (e_obj && polarity == tp_s_complaint) {
+            PyObject *v = PyTuple_Pack(5, polarity, negated ? Py_True : Py_False, neg_out, cue_out, reason);
+            res = v ? PyTuple_Pack(5, t, s_obj, e_obj, ph, v) : NULL;
+            Py_XDECREF(v);
+        } else if (e_obj)
+            res = PyTuple_Pack(9, rule_id, s_obj, e_obj, ph, polarity, negated ? Py_True : Py_False, neg_out, cue_out,
+                               reason);
+        Py_XDECREF(s_obj);
+        Py_XDECREF(e_obj);
         Py_DECREF(reason);
     }
     Py_DECREF(empty);
@@ -5494,7 +5499,10 @@ static PyObject *tp_b_verdict(PyObject *text, Py_ssize_t lo, Py_ssize_t hi, Py_s
     {
         PyObject *empty = PyUnicode_New(0, 0);
         if (!empty) goto done;
-        res = Py_BuildValue("OOlO", negator ? negator : empty, cue ? cue : empty, sign, cue_neg ? cue_neg : empty);
+        PyObject *sign_obj = PyLong_FromLong(sign);
+        res = sign_obj ? PyTuple_Pack(4, negator ? negator : empty, cue ? cue : empty, sign_obj,
+                                      cue_neg ? cue_neg : empty) : NULL;
+        Py_XDECREF(sign_obj);
         Py_DECREF(empty);
     }
 done:
@@ -5824,14 +5832,16 @@ static PyObject *tp_b_finish_complaint(PyObject *item, PyObject *text, Py_ssize_
     PyObject *v = PyTuple_GET_ITEM(item, 4);
     if (vetoed) {
         PyObject *why = PyUnicode_FromFormat("%U, void: %U (%R)", PyTuple_GET_ITEM(v, 4), reason, marker);
-        if (why)
-            res = Py_BuildValue("OOOOOOOON", rule_id, PyTuple_GET_ITEM(item, 1), PyTuple_GET_ITEM(item, 2),
-                                PyTuple_GET_ITEM(item, 3), tp_s_neutral, PyTuple_GET_ITEM(v, 1),
-                                PyTuple_GET_ITEM(v, 2), PyTuple_GET_ITEM(v, 3), why);
+        if (why) {
+            res = PyTuple_Pack(9, rule_id, PyTuple_GET_ITEM(item, 1), PyTuple_GET_ITEM(item, 2),
+                               PyTuple_GET_ITEM(item, 3), tp_s_neutral, PyTuple_GET_ITEM(v, 1), PyTuple_GET_ITEM(v, 2),
+                               PyTuple_GET_ITEM(v, 3), why);
+            Py_DECREF(why);
+        }
     } else
-        res = Py_BuildValue("OOOOOOOOO", rule_id, PyTuple_GET_ITEM(item, 1), PyTuple_GET_ITEM(item, 2),
-                            PyTuple_GET_ITEM(item, 3), PyTuple_GET_ITEM(v, 0), PyTuple_GET_ITEM(v, 1),
-                            PyTuple_GET_ITEM(v, 2), PyTuple_GET_ITEM(v, 3), PyTuple_GET_ITEM(v, 4));
+        res = PyTuple_Pack(9, rule_id, PyTuple_GET_ITEM(item, 1), PyTuple_GET_ITEM(item, 2), PyTuple_GET_ITEM(item, 3),
+                           PyTuple_GET_ITEM(v, 0), PyTuple_GET_ITEM(v, 1), PyTuple_GET_ITEM(v, 2),
+                           PyTuple_GET_ITEM(v, 3), PyTuple_GET_ITEM(v, 4));
 done:
     if (ws)
         for (Py_ssize_t q = 0; q < n; q++) Py_XDECREF(ws[q]);
@@ -6271,7 +6281,10 @@ vc_topic_tried(PyObject *self, PyObject *args)
                 continue;
             }
         }
-        PyObject *pair = Py_BuildValue("LN", (long long)row, kept);
+        PyObject *row_obj = PyLong_FromLongLong((long long)row);
+        PyObject *pair = row_obj ? PyTuple_Pack(2, row_obj, kept) : NULL;  /* Py_BuildValue("LN") */
+        Py_XDECREF(row_obj);
+        Py_DECREF(kept);
         if (!pair || PyList_Append(out, pair) < 0) { Py_XDECREF(pair); goto fail; }
         Py_DECREF(pair);
     }
