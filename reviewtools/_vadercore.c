@@ -5215,6 +5215,53 @@ static inline int tp_b_mark(unsigned char c)
     return c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '\n';
 }
 
+/* A clause mark (tp_b_mark; sentence: only . ! ? and a line break) in s[at:hi]: the first one (hi when none), or
+   before at: the last one (-1 when none); 16 bytes at a time with SSE2. */
+#if defined(__SSE2__) && !defined(TOPICS_NO_SIMD)
+static inline unsigned tp_b_marks16(const unsigned char *p, int sentence)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)p);
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')), _mm_cmpeq_epi8(v, _mm_set1_epi8('!'))),
+                               _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('?')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))));
+    if (!sentence)
+        hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')),
+                                             _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(';')),
+                                                          _mm_cmpeq_epi8(v, _mm_set1_epi8(':')))));
+    return (unsigned)_mm_movemask_epi8(hit);
+}
+#endif
+
+static inline int tp_b_is_mark(unsigned char c, int sentence)
+{
+    return c == '.' || c == '!' || c == '?' || c == '\n' || (!sentence && (c == ',' || c == ';' || c == ':'));
+}
+
+static Py_ssize_t tp_b_next_mark(const unsigned char *s, Py_ssize_t at, Py_ssize_t hi, int sentence)
+{
+#if defined(__SSE2__) && !defined(TOPICS_NO_SIMD)
+    for (; at + 16 <= hi; at += 16) {
+        unsigned bits = tp_b_marks16(s + at, sentence);
+        if (bits) return at + __builtin_ctz(bits);
+    }
+#endif
+    for (; at < hi; at++)
+        if (tp_b_is_mark(s[at], sentence)) return at;
+    return hi;
+}
+
+static Py_ssize_t tp_b_prev_mark(const unsigned char *s, Py_ssize_t at, int sentence)
+{
+#if defined(__SSE2__) && !defined(TOPICS_NO_SIMD)
+    for (; at >= 16; at -= 16) {
+        unsigned bits = tp_b_marks16(s + at - 16, sentence);
+        if (bits) return at - 16 + (31 - __builtin_clz(bits));
+    }
+#endif
+    while (at > 0)
+        if (tp_b_is_mark(s[--at], sentence)) return at;
+    return -1;
+}
+
 /* tp_token_end / tp_last_token_start / tp_crosses on the window's bytes. */
 static Py_ssize_t tp_b_token_end(const unsigned char *s, Py_ssize_t a, Py_ssize_t hi)
 {
@@ -5338,17 +5385,9 @@ static int tp_b_clause_doc(TpToks *k, Py_ssize_t start, Py_ssize_t end, int afte
         return -1;
     }
     if (tp_b_crosses(s, size, start) || tp_b_crosses(s, size, end)) return 0;
-    Py_ssize_t mark_end = 0;
-    for (Py_ssize_t i = start - 1; i >= 0; i--)
-        if (tp_b_mark(s[i])) { mark_end = i + 1; break; }
-    Py_ssize_t stop = end;
-    if (after) {
-        stop = size;
-        for (Py_ssize_t i = end; i < size; i++)
-            if (tp_b_mark(s[i])) { stop = i; break; }
-    }
-    int simple = 1;
-    for (Py_ssize_t i = start; i < end && simple; i++) simple = !tp_b_mark(s[i]);
+    Py_ssize_t mark_end = tp_b_prev_mark(s, start, 0) + 1;
+    Py_ssize_t stop = after ? tp_b_next_mark(s, end, size, 0) : end;
+    int simple = tp_b_next_mark(s, start, end, 0) == end;
     int broken = 0;
     Py_ssize_t first = 0, last = 0;
     if (simple) {
@@ -5644,20 +5683,12 @@ static int tp_b_window_doc(TpToks *k, Py_ssize_t start, Py_ssize_t end, const Tp
         return -1;
     }
     if (tp_b_crosses(s, size, start) || tp_b_crosses(s, size, end)) return 0;
-    Py_ssize_t origin = 0, mark = -1;
-    for (Py_ssize_t i = start - 1; i >= 0; i--) {
-        unsigned char c = s[i];
-        if (c == '.' || c == '!' || c == '?' || c == '\n') { mark = i; break; }
-    }
+    Py_ssize_t origin = 0, mark = tp_b_prev_mark(s, start, 1);
     if (mark > 0) {
         Py_ssize_t p = tp_b_last_token_start(s, mark);
         if (p >= 0) origin = p;
     }
-    Py_ssize_t stop = size;
-    for (Py_ssize_t i = end; i < size; i++) {
-        unsigned char c = s[i];
-        if (c == '.' || c == '!' || c == '?' || c == '\n') { stop = i; break; }
-    }
+    Py_ssize_t stop = tp_b_next_mark(s, end, size, 1);
     Py_ssize_t clause = 0, sentence = 0;
     if (tp_b_numbered(k, origin, start, breaks, &clause, &sentence, -1) < 0) return -1;
     *first = k->n;
