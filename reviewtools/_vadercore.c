@@ -5330,16 +5330,38 @@ static inline int tp_b_in(const TpToks *k, const TpWordSet *w, Py_ssize_t j)
     return tp_ws_has(w, k->s + t->a, t->b - t->a, tp_b_hash(k, j));
 }
 
-/* tp_tokens of s[lo:hi] (clause number 1), *broken set when one of them is in breaks. */
+/* The word runs (\w+) of s[lo:hi] as tp_edges gives them (start, end, ... relative to lo) in a buffer kept
+   between calls: how many edges, or -1 with an error set. */
+static Py_ssize_t tp_b_edges(const unsigned char *s, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t **out)
+{
+    static Py_ssize_t *buf = NULL, cap = 0;
+    if (hi - lo + 2 > cap) {
+        Py_ssize_t nc = cap ? cap : 512;
+        while (nc < hi - lo + 2) nc *= 2;
+        Py_ssize_t *nb = realloc(buf, sizeof(Py_ssize_t) * (size_t)nc);
+        if (!nb) { PyErr_NoMemory(); return -1; }
+        buf = nb;
+        cap = nc;
+    }
+    *out = buf;
+    return hi > lo ? tp_edges(s + lo, hi - lo, buf) : 0;
+}
+
+/* tp_tokens of s[lo:hi] (clause number 1), *broken set when one of them is in breaks: from the word runs, a run
+   joined to the next one when only an apostrophe is between them. */
 static int tp_b_tokens(TpToks *k, Py_ssize_t lo, Py_ssize_t hi, const TpWordSet *breaks, int *broken)
 {
     const unsigned char *s = k->s;
-    Py_ssize_t i = lo;
-    while (i < hi) {
-        if (!tp_word1[s[i]]) { i++; continue; }
-        Py_ssize_t a = i;
-        i = tp_b_token_end(s, a, hi);
-        if (tp_b_push(k, a, i, 1) < 0) return -1;
+    Py_ssize_t *e, ne = tp_b_edges(s, lo, hi, &e);
+    if (ne < 0) return -1;
+    for (Py_ssize_t w = 0; w < ne; ) {
+        Py_ssize_t a = lo + e[w], b = lo + e[w + 1];
+        w += 2;
+        while (w < ne && lo + e[w] == b + 1 && s[b] == '\'') {
+            b = lo + e[w + 1];
+            w += 2;
+        }
+        if (tp_b_push(k, a, b, 1) < 0) return -1;
         if (!*broken) *broken = tp_b_in(k, breaks, k->n - 1);
     }
     return 0;
@@ -5351,23 +5373,35 @@ static int tp_b_numbered(TpToks *k, Py_ssize_t lo, Py_ssize_t hi, const TpWordSe
                          Py_ssize_t *sentence, Py_ssize_t limit)
 {
     const unsigned char *s = k->s;
-    Py_ssize_t i = lo;
-    while (i < hi) {
-        unsigned char c = s[i];
-        if (tp_b_mark(c)) {
-            *clause += 1;
-            if (c == '.' || c == '!' || c == '?' || c == '\n') *sentence += 1;
-            i++;
-            continue;
+    Py_ssize_t *e, ne = tp_b_edges(s, lo, hi, &e), at = lo;  /* at: where the marks are not yet counted */
+    if (ne < 0) return -1;
+    for (Py_ssize_t w = 0; w < ne; ) {  /* the tokens from the word runs (as tp_b_tokens), the marks between */
+        Py_ssize_t a = lo + e[w], b = lo + e[w + 1];
+        w += 2;
+        while (w < ne && lo + e[w] == b + 1 && s[b] == '\'') {
+            b = lo + e[w + 1];
+            w += 2;
         }
-        if (!tp_word1[c]) { i++; continue; }
-        Py_ssize_t a = i;
-        i = tp_b_token_end(s, a, hi);
-        if (tp_b_push(k, a, i, 0) < 0) return -1;
+        for (; at < a; at++) {
+            unsigned char c = s[at];
+            if (tp_b_mark(c)) {
+                *clause += 1;
+                if (c == '.' || c == '!' || c == '?' || c == '\n') *sentence += 1;
+            }
+        }
+        at = b;
+        if (tp_b_push(k, a, b, 0) < 0) return -1;
         if (tp_b_in(k, breaks, k->n - 1)) *clause += 1;
         k->t[k->n - 1].cl = *clause;
         k->t[k->n - 1].se = *sentence;
-        if (limit >= 0 && --limit == 0) break;
+        if (limit >= 0 && --limit == 0) return 0;
+    }
+    for (; at < hi; at++) {
+        unsigned char c = s[at];
+        if (tp_b_mark(c)) {
+            *clause += 1;
+            if (c == '.' || c == '!' || c == '?' || c == '\n') *sentence += 1;
+        }
     }
     return 0;
 }
