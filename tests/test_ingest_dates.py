@@ -33,7 +33,7 @@ _other = st.sampled_from([None, "", "  ", " 2024-05-01 ", "1441324800", "1441324
                           "2024-13-01", "garbage", "2024-02-29", "2023-02-29", "\u00a02024-05-01", "２０２４-05-01"])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(st.one_of(_iso_like, _other), max_size=25), st.booleans())
 def test_parse_dates_equals_the_previous_definition(values, arrow) -> None:
     s = pd.Series(values, dtype="string" if arrow else object, name="when", index=np.arange(len(values)) * 3 + 1)

@@ -50,7 +50,7 @@ _ROW = st.tuples(st.sampled_from(["amazon", "yelp"]), st.sampled_from(["r1", "r2
                  _S, _S, st.sampled_from([False, False, None]))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(_ROW, min_size=2, max_size=40), chunk=st.integers(1, 9),
        keys=st.lists(st.sampled_from(["r1", "r2", "r3", "r4", "amazon" + SEP + "r1", "yelp" + SEP + "r2",
                                       "amazon" + SEP + "r3", "yelp" + SEP + "r4"]), max_size=8))

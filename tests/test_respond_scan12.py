@@ -90,7 +90,7 @@ def test_scanner_sees_literals_inside_longer_ones():
         assert sc.candidates(low) == {p for p in sc.known if respond._literal_rx(p).search(low)}
 
 
-@settings(deadline=None, max_examples=500)
+@settings(deadline=None, max_examples=250)
 @given(_TEXT)
 def test_detectors_equal_the_old_ones(text):
     ctx = respond._ctx("amazon", None, None, None, (), None)
