@@ -24,8 +24,9 @@ run: $(STAMP)
 	@( sleep 4; $(BIN)/python -m webbrowser -t http://localhost:$(PORT) >/dev/null 2>&1 || true ) &
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
 
+# one pytest worker per core (pytest-xdist); `pytest -q` alone runs the same tests in one process
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 eval: $(STAMP)
 	for f in scripts/eval_*.py; do $(BIN)/python $$f || exit 1; done
