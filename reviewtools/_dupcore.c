@@ -2021,12 +2021,41 @@ done:
  * (one copy: Arrow's take from each chunk, concat and take into the order copied them three times), each text's
  * length in characters (its bytes that do not continue a UTF-8 sequence: utf8_length of well-formed UTF-8, which
  * Arrow's strings are) as int64[m], and whether it is non-empty and starts and ends with a printable non-space
- * ASCII byte (then str.strip leaves it alone) as uint8[m]. chunks as for group(). */
+ * ASCII byte (then str.strip leaves it alone) as uint8[m]. chunks as for group().
+ *
+ * take_stripped(chunks, rows) -> (data, offsets, start, end): the same texts each without its surrounding
+ * whitespace, as Python's str.strip() (the characters Py_UNICODE_ISSPACE calls whitespace, decoded from UTF-8;
+ * a byte that does not start a well-formed character ends the stripping there), and where that part lies in the
+ * text, in characters: start = len(s) - len(s.lstrip()) and end = len(s.rstrip()) as int64[m] (a text of
+ * whitespace only: start = its length, end = 0). Only a text that does not start and end with a printable
+ * non-space ASCII byte is looked at character by character. */
 #define TAKE_AHEAD 16
-static PyObject *take(PyObject *self, PyObject *args) {
+/* the bytes [*a, *b) of p[0:len] left by str.strip() (see take_stripped) */
+static void strip_span(const uint8_t *p, int64_t len, int64_t *a_out, int64_t *b_out) {
+    int64_t a = 0, b = len;
+    while (a < len) {
+        uint32_t ch = p[a];
+        int64_t k = 1;
+        if (ch >= 0x80 && !(k = utf8_char(p + a, p + len, &ch))) break;
+        if (!Py_UNICODE_ISSPACE((Py_UCS4)ch)) break;
+        a += k;
+    }
+    while (b > a) {
+        int64_t s = b - 1; /* the start of the character that ends at b: back over at most 3 continuation bytes */
+        while (s > a && (p[s] & 0xC0) == 0x80 && b - s < 4) s--;
+        uint32_t ch = p[s];
+        int64_t k = 1;
+        if (ch >= 0x80 && !(k = utf8_char(p + s, p + b, &ch))) break;
+        if (s + k != b || !Py_UNICODE_ISSPACE((Py_UCS4)ch)) break;
+        b = s;
+    }
+    *a_out = a;
+    *b_out = b;
+}
+
+static PyObject *take_impl(PyObject *args, int strip) {
     PyObject *chunks;
     Py_buffer b_rows;
-    (void)self;
     if (!PyArg_ParseTuple(args, "O!y*", &PyList_Type, &chunks, &b_rows)) return NULL;
     PyObject *result = NULL, *data = NULL, *offs = NULL, *chars = NULL, *plain = NULL;
     Py_ssize_t nc = PyList_GET_SIZE(chunks), got = 0, m = b_rows.len / 8;
@@ -2092,7 +2121,7 @@ static PyObject *take(PyObject *self, PyObject *args) {
     data = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)total);
     offs = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)((m + 1) * 8));
     chars = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(m * 8));
-    plain = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)m);
+    plain = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(strip ? m * 8 : m));
     if (!data || !offs || !chars || !plain) goto done;
     {
         uint8_t *dst = (uint8_t *)PyBytes_AS_STRING(data), *pl = (uint8_t *)PyBytes_AS_STRING(plain);
@@ -2107,6 +2136,15 @@ static PyObject *take(PyObject *self, PyObject *args) {
             }
             const uint8_t *src = src_of[i];
             int64_t len = len_of[i];
+            int64_t lead = 0; /* (take_stripped: the characters stripped in front) */
+            int is_plain = len > 0 && src[0] > 32 && src[0] < 127 && src[len - 1] > 32 && src[len - 1] < 127;
+            if (strip && !is_plain) {
+                int64_t a, b;
+                strip_span(src, len, &a, &b);
+                for (int64_t q = 0; q < a; q++) lead += (src[q] & 0xC0) != 0x80;
+                src += a;
+                len = b - a;
+            }
             int64_t cont = 0, k = 0; /* continuation bytes (10xxxxxx), counted as they are copied */
 #ifdef __SSE2__
             const __m128i c0 = _mm_set1_epi8((char)0xC0); /* (signed: 0x80-0xBF are the bytes below 0xC0) */
@@ -2120,12 +2158,18 @@ static PyObject *take(PyObject *self, PyObject *args) {
                 dst[o + k] = src[k];
                 cont += (src[k] & 0xC0) == 0x80;
             }
-            nch[i] = len - cont;
-            pl[i] = len > 0 && src[0] > 32 && src[0] < 127 && src[len - 1] > 32 && src[len - 1] < 127;
+            if (strip) {
+                nch[i] = lead; /* start */
+                ((int64_t *)pl)[i] = len > 0 ? lead + len - cont : 0; /* end */
+            } else {
+                nch[i] = len - cont;
+                pl[i] = (uint8_t)is_plain;
+            }
             o += len;
             new_off[i + 1] = o;
         }
         Py_END_ALLOW_THREADS
+        if (o < total && _PyBytes_Resize(&data, (Py_ssize_t)o)) goto done; /* (stripped: fewer bytes; data is NULL) */
     }
     result = Py_BuildValue("(OOOO)", data, offs, chars, plain);
 done:
@@ -2141,6 +2185,16 @@ done:
     free(len_of);
     PyBuffer_Release(&b_rows);
     return result;
+}
+
+static PyObject *take(PyObject *self, PyObject *args) {
+    (void)self;
+    return take_impl(args, 0);
+}
+
+static PyObject *take_stripped(PyObject *self, PyObject *args) {
+    (void)self;
+    return take_impl(args, 1);
 }
 
 /* join_ids(data, offsets, partners, k, sep) -> (data, offsets): for each row of partners (int64[m, k], -1 for
@@ -2222,6 +2276,9 @@ static PyMethodDef methods[] = {
     {"take", take, METH_VARARGS,
      "take(chunks, rows) -> (data, offsets, n_chars, plain): the rows' texts in that order as one large_string "
      "array's buffers, their lengths in characters, and whether str.strip leaves them alone (see duplicates)."},
+    {"take_stripped", take_stripped, METH_VARARGS,
+     "take_stripped(chunks, rows) -> (data, offsets, start, end): the rows' texts as str.strip() leaves them, as one "
+     "large_string array's buffers, and where that part starts and ends in each text, in characters."},
     {"join_ids", join_ids, METH_VARARGS,
      "join_ids(data, offsets, partners, k, sep) -> (data, offsets): each row's partners' strings joined by sep."},
     {"text_ranks", text_ranks, METH_VARARGS,
