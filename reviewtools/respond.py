@@ -1440,6 +1440,40 @@ def _pick_plan(ctx: _DraftContext) -> tuple[tuple[Sequence[str], bytes], ...] | 
     return tuple((opts, slot.encode()) for opts, slot in plan)
 
 
+#: The option counts of a plan (:func:`_pick_plan`) -> the maker of its picker (:func:`_picker`): a few shapes.
+_PICKER_MAKERS: dict[tuple[int, ...], Callable[..., Callable[[bytes], tuple[str, ...]]]] = {}
+
+
+def _picker(plan: tuple[tuple[Sequence[str], bytes], ...] | None) -> Callable[[bytes], tuple[str, ...]] | None:
+    """A function of a hashed key's head (the review id, the variant's tail and the unit separator, encoded) that
+    gives the phrasings :meth:`_DraftContext.text` picks from ``plan``: per slot,
+    ``opts[int.from_bytes(sha256(head + slot).digest()[:8], "big") % len(opts)]``, with each list, its slot and its
+    length held by the function (no unpacking nor ``len`` per pick); for a list of two (a power of two up to 256)
+    options the last of the eight bytes' low bits (the same number modulo the count). None for a None plan, or a
+    plan whose option lists are not lists or tuples.
+
+    >>> pick = _picker(((["a", "b"], b"greeting"), (["c", "d", "e"], b"closing")))
+    >>> head = b"R1\x1f"
+    >>> pick(head) == (_pick(["a", "b"], "R1", "greeting"), _pick(["c", "d", "e"], "R1", "closing"))
+    True
+    """
+    if plan is None or not all(type(opts) in (list, tuple) for opts, _ in plan):
+        return None
+    shape = tuple(len(opts) for opts, _ in plan)
+    make = _PICKER_MAKERS.get(shape)
+    if make is None:
+        args = ", ".join(f"o{i}, s{i}" for i in range(len(shape)))
+        # n a power of two up to 256: the number modulo n is the last byte's low bits
+        picks = "".join((f"o{i}[sha(head + s{i}).digest()[7] & {n - 1}], " if n & (n - 1) == 0 and n <= 256 else
+                         f"o{i}[first(sha(head + s{i}).digest())[0] % {n}], ") for i, n in enumerate(shape))
+        src = (f"def make({args}):\n    def pick(head, sha=sha, first=first):\n        return ({picks})\n"
+               f"    return pick\n")
+        scope = {"sha": _sha256, "first": _FIRST_U64}
+        exec(src, scope)  # noqa: S102 - generated from the counts alone (ints)
+        make = _PICKER_MAKERS[shape] = scope["make"]
+    return make(*[x for opts, slot in plan for x in (opts, slot)])
+
+
 def _pick(options: Sequence[str], key: str, slot: str) -> str:
     """Choose one of ``options`` from a stable hash of ``key`` and ``slot`` (same on every run and machine)."""
     if not options:
@@ -1663,24 +1697,30 @@ class _DraftContext:
     #: the option lists :meth:`text` picks from, in its order, each with its slot's bytes (:func:`_pick_plan`),
     #: worked out once per :class:`_DraftMemo` entry (None: picked with :func:`_pick`)
     plan: tuple[tuple[Sequence[str], bytes], ...] | None = field(default=None, compare=False, repr=False)
+    #: :func:`_picker` of ``plan``, set with it (None: picked from ``plan`` as it is)
+    picker: Callable[[bytes], tuple[str, ...]] | None = field(default=None, compare=False, repr=False)
 
     def text(self, variant: int = 0) -> str:
         """The draft of phrasing set ``variant`` (0 = the first choice), as :func:`draft_reply` returns it."""
+        picker = self.picker
         plan = self.plan
-        if plan is not None:  # _pick's choices: the stable hash of the key, a unit separator and the slot
+        if picker is not None or plan is not None:  # _pick's choices: the stable hash of the key, a separator, the slot
             if type(variant) is int and 0 <= variant < len(_KEY_TAILS):  # the key's tail and the separator
                 head = (self.review_id + _KEY_TAILS[variant]).encode()
             else:
                 head = (self.review_id + (f"#{variant}" if variant else "") + "\x1f").encode()
             sha, first = _sha256, _FIRST_U64  # first: int.from_bytes(digest[:8], "big"), as one C call
-            if len(plan) == 4:  # greeting, closing, next step, one opening (most entries): the same picks unrolled
-                (o0, s0), (o1, s1), (o2, s2), (o3, s3) = plan
+            if picker is not None:  # the plan's picks by its own function (_picker)
+                chosen = picker(head)
+            elif len(plan) == 4:  # type: ignore[arg-type]  # greeting, closing, next step, one opening: unrolled
+                (o0, s0), (o1, s1), (o2, s2), (o3, s3) = plan  # type: ignore[misc]
                 chosen = (o0[first(sha(head + s0).digest())[0] % len(o0)],
                           o1[first(sha(head + s1).digest())[0] % len(o1)],
                           o2[first(sha(head + s2).digest())[0] % len(o2)],
                           o3[first(sha(head + s3).digest())[0] % len(o3)])
             else:
-                chosen = tuple([opts[first(sha(head + slot).digest())[0] % len(opts)] for opts, slot in plan])
+                chosen = tuple([opts[first(sha(head + slot).digest())[0] % len(opts)]
+                                for opts, slot in plan])  # type: ignore[union-attr]
             memo = self.texts
             got = memo.get(chosen) if memo is not None else None
             if got is None or got[1]:  # composed, or the same warning the composition gives, for this review
@@ -2006,6 +2046,7 @@ def _draft_context(
                 proto = _DraftContext(platform, "", kind, topic, ctx.values, ctx.name, ctx.openings, ctx.nexts,
                                       settings, {}, _PhrasingSpace(box))
                 object.__setattr__(proto, "plan", _pick_plan(proto))
+                object.__setattr__(proto, "picker", _picker(proto.plan))
                 part = memo.parts[pkey] = (proto.__dict__, proto.space)
                 if len(_SHARED_ENTRIES) >= _SHARED_ENTRIES_SIZE:
                     _SHARED_ENTRIES.clear()
