@@ -1268,6 +1268,22 @@ def _sorted_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return a[o], b[o]
 
 
+def _has_keys(table: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Whether each of ``keys`` is in ``table`` (sorted ascending, not empty): a binary search of the keys in their
+    sorted order (numpy's search starts each key where the last one ended; at 1M, 384k keys in 972k: ~0.06 -> ~0.03
+    CPU s against searching them in the given order), the answers put back in the keys' order.
+
+    >>> _has_keys(np.array([2, 5, 9], dtype=np.uint64), np.array([9, 1, 5, 10, 2], dtype=np.uint64)).tolist()
+    [True, False, True, False, True]
+    """
+    order = np.argsort(keys)
+    k = keys[order]
+    at = np.minimum(np.searchsorted(table, k), len(table) - 1)
+    out = np.empty(len(keys), dtype=bool)
+    out[order] = table[at] == k
+    return out
+
+
 def _compact(cand: np.ndarray, drop: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Per row, the first ``k`` entries of ``cand`` not dropped (``-1`` padded), and how many there were."""
     order = np.argsort(drop, axis=1, kind="stable")
@@ -1381,7 +1397,8 @@ class _Duplicates:
                 chunks = _text_chunks(frame["author"])
                 idx, _, k, first = _native_groups(pa.chunked_array(chunks, type=_LS), np.arange(n, dtype=np.int64),
                                                   False)
-                good = _not_blank(_take_rows(chunks, first)) if k else np.zeros(0, dtype=bool)
+                # not blank: something left by str.strip() (the first rows' texts copied once, stripped in C)
+                good = _evidence(chunks, first)[2] > 0 if k else np.zeros(0, dtype=bool)
                 del chunks, first
             else:
                 enc = pc.dictionary_encode(_text_array(frame["author"]))
@@ -1642,9 +1659,8 @@ class _Duplicates:
         pair_keys.sort()
         clash = a_src >= 0
         ask = (dst[clash].astype(np.uint64) << np.uint64(32)) | (a_src[clash] + 1).astype(np.uint64)
-        at = np.minimum(np.searchsorted(pair_keys, ask), len(pair_keys) - 1)
-        clash[clash] = pair_keys[at] == ask
-        del pair_keys, ask, at
+        clash[clash] = _has_keys(pair_keys, ask)
+        del pair_keys, ask
         undated_by_text = np.add.reduceat(undated[members].astype(np.int64), off[:-1]) if len(members) else None
         first_when = np.minimum.reduceat(when[members], off[:-1])
         n_partner = size.copy()
