@@ -3617,7 +3617,11 @@ vc_topic_attempts(PyObject *self, PyObject *args)
     memset(&exact, 0, sizeof(exact));
     memset(&prefix, 0, sizeof(prefix));
     TpVec rows = {0}, offs = {0}, phr = {0}, pend = {0}, pool = {0};
-    int64_t *seen = NULL, *pstamp = NULL;
+    int64_t *pstamp = NULL;
+    /* this text's units seen, one bit each (bit n_units always set), tw words of 64 bits (at least 8), and per
+       fast exact literal (below) its units as such a bit set: a literal word ORs its set in, no branch */
+    uint64_t *tm = NULL, *lmask = NULL;
+    Py_ssize_t tw = 8;
     unsigned char *wbuf = NULL;
     Py_ssize_t *edges = NULL, ecap = 0;
     char *fast_ok = NULL, *fast_firsts = NULL;
@@ -3632,13 +3636,11 @@ vc_topic_attempts(PyObject *self, PyObject *args)
        shares (a word holds no NUL): open addressing on skey (0 = empty), a bloom filter in front */
     uint64_t *skey = NULL, smask = 0, sbloom[TP_BLOOM_WORDS];
     int32_t *slit = NULL;
-    /* per exact literal: stamp when this text's seen[] holds its units already, -stamp when moreover none of the
-       phrases it begins is a candidate in this text */
+    /* per exact literal: -stamp when none of the phrases it begins is a candidate in this text */
     int64_t *lstamp = NULL;
     /* per phrase of at most 4 units: its units, padded with n_units (always seen), so that whether all are
-       seen is 4 loads and no branch; pbig: a phrase with more units (the loop) */
+       seen is 4 bit tests and no branch; pbig: a phrase with more units (the loop) */
     int32_t *pu4 = NULL;
-    int32_t *lu4 = NULL;  /* per fast exact literal of at most 4 units: its units padded with n_units */
     char *pbig = NULL;
     uint64_t pk8[TP_PDIRECT];  /* per prefix literal (when pdirect): its first 8 characters' bytes */
     int pdirect = 0;
@@ -3684,12 +3686,13 @@ vc_topic_attempts(PyObject *self, PyObject *args)
     Py_ssize_t wcap = (max_plen > max_exact ? max_plen : max_exact) + 8;
     wbuf = malloc((size_t)wcap);
     if (!wbuf) { PyErr_NoMemory(); goto done; }
-    seen = calloc((size_t)n_units + 1, sizeof(int64_t));  /* seen[n_units]: always this text's stamp */
+    while (tw * 64 <= n_units) tw++;
+    tm = calloc((size_t)tw, sizeof(uint64_t));
     /* per phrase: 2 * stamp + whether all its units are seen, once asked for that text */
     pstamp = calloc((size_t)(bv[6].len / 8 > 0 ? bv[6].len / 8 : 1), sizeof(int64_t));
     cseen = calloc((size_t)(n_units > 0 ? n_units : 1), sizeof(int64_t));
     clast = calloc((size_t)(n_units > 0 ? n_units : 1), sizeof(Py_ssize_t));
-    if (!seen || !pstamp || !cseen || !clast) { PyErr_NoMemory(); goto done; }
+    if (!tm || !pstamp || !cseen || !clast) { PyErr_NoMemory(); goto done; }
     Py_ssize_t n = PyList_GET_SIZE(texts);
     for (Py_ssize_t k = 0; k < bv[5].len / 8; k++)
         if (first_phrases[k] < 0 || first_phrases[k] + 1 >= bv[6].len / 8) {
@@ -3768,13 +3771,11 @@ vc_topic_attempts(PyObject *self, PyObject *args)
             skey[s] = key;
             slit[s] = (int32_t)lit;
         }
-        lu4 = malloc(sizeof(int32_t) * 4 * (size_t)(exact.n > 0 ? exact.n : 1));
-        if (!lu4) { PyErr_NoMemory(); goto done; }
-        for (Py_ssize_t q = 0; q < exact.n; q++) {
-            int64_t cnt = fast_uptr[q + 1] - fast_uptr[q];
-            for (int k = 0; k < 4; k++)
-                lu4[4 * q + k] = k < cnt && cnt <= 4 ? (int32_t)fast_units.v[fast_uptr[q] + k] : (int32_t)n_units;
-        }
+        lmask = calloc((size_t)tw * (size_t)(exact.n > 0 ? exact.n : 1), sizeof(uint64_t));
+        if (!lmask) { PyErr_NoMemory(); goto done; }
+        for (Py_ssize_t q = 0; q < exact.n; q++)
+            for (int64_t j = fast_uptr[q]; j < fast_uptr[q + 1]; j++)
+                lmask[tw * q + (fast_units.v[j] >> 6)] |= (uint64_t)1 << (fast_units.v[j] & 63);
         Py_ssize_t nph = bv[6].len / 8 - 1;
         pu4 = malloc(sizeof(int32_t) * 4 * (size_t)(nph > 0 ? nph : 1));
         pbig = calloc((size_t)(nph > 0 ? nph : 1), 1);
@@ -3821,7 +3822,8 @@ vc_topic_attempts(PyObject *self, PyObject *args)
         int64_t stamp = (int64_t)r + 1;
         pend.n = 0;
         pool.n = 0;
-        seen[n_units] = stamp;
+        memset(tm, 0, sizeof(uint64_t) * (size_t)tw);
+        tm[n_units >> 6] = (uint64_t)1 << (n_units & 63);
         Py_ssize_t i = 0, nw = 0, wi = 0;
         Py_ssize_t *wlit = NULL;  /* with marks, a Latin-1 text's words' literals (see wlbuf) */
         const Py_UCS1 *bytes = kind == PyUnicode_1BYTE_KIND ? (const Py_UCS1 *)data : NULL;
@@ -3847,6 +3849,11 @@ vc_topic_attempts(PyObject *self, PyObject *args)
                 wlit = wlbuf;
                 for (Py_ssize_t w = 0; w < nw; w++) wlit[w] = -1;
             }
+        }
+        {  /* room for 4 pending values per word: a fast literal's are written without a test */
+            Py_ssize_t need = 4 * (bytes ? nw : len / 2 + 1) + 4;
+            while (pend.cap < need)
+                if (tp_grow(&pend) < 0) goto done;
         }
         while (i < len) {
             Py_ssize_t start;
@@ -3905,20 +3912,25 @@ vc_topic_attempts(PyObject *self, PyObject *args)
                     lit = tp_lookup(&exact, tp_hash(wbuf, wlen, avail), kind, data, start, wlen, NULL, avail);
             }
             int nu = 0;
-            if (lit >= 0 && fast_ok[lit] && !npl) {  /* the literal's units, worked out once */
-                if (lstamp[lit] != stamp) {  /* its units: stamped once per text */
-                    lstamp[lit] = stamp;
-                    if (fast_uptr[lit + 1] - fast_uptr[lit] <= 4 && n_units <= INT32_MAX) {
-                        const int32_t *u4 = lu4 + 4 * lit;  /* padded with n_units: stamping it is harmless */
-                        seen[u4[0]] = stamp; seen[u4[1]] = stamp; seen[u4[2]] = stamp; seen[u4[3]] = stamp;
-                    } else
-                        for (int64_t j = fast_uptr[lit]; j < fast_uptr[lit + 1]; j++) seen[fast_units.v[j]] = stamp;
-                }
+            if (lit >= 0 && fast_ok[lit] && !npl) {  /* the literal's units, worked out once: ORed in */
+                const uint64_t *lm = lmask + tw * lit;
+                if (tw == 8) {
+#if defined(__SSE2__) && !defined(TOPICS_NO_SIMD)
+                    for (int k = 0; k < 8; k += 2)
+                        _mm_storeu_si128((__m128i *)(tm + k), _mm_or_si128(_mm_loadu_si128((const __m128i *)(tm + k)),
+                                                                          _mm_loadu_si128((const __m128i *)(lm + k))));
+#else
+                    for (int k = 0; k < 8; k++) tm[k] |= lm[k];
+#endif
+                } else
+                    for (Py_ssize_t k = 0; k < tw; k++) tm[k] |= lm[k];
                 if (wlit) wlit[wi - 1] = lit;
-                if (fast_firsts[lit]
-                    && (tp_push(&pend, (int64_t)start) < 0 || tp_push(&pend, -1 - (int64_t)lit) < 0
-                        || tp_push(&pend, 0) < 0 || tp_push(&pend, (int64_t)wi - 1) < 0))
-                    goto done;
+                int64_t *pe = pend.v + pend.n;  /* (room made above) kept when the literal begins a phrase */
+                pe[0] = (int64_t)start;
+                pe[1] = -1 - (int64_t)lit;
+                pe[2] = 0;
+                pe[3] = (int64_t)wi - 1;
+                pend.n += 4 & -(Py_ssize_t)fast_firsts[lit];
                 continue;
             }
             if (lit >= 0)
@@ -3949,7 +3961,7 @@ vc_topic_attempts(PyObject *self, PyObject *args)
                     goto done;
                 }
                 units[m++] = u;
-                seen[u] = stamp;
+                tm[u >> 6] |= (uint64_t)1 << (u & 63);
                 if (first_ptr[u + 1] > first_ptr[u]) firsts = 1;
             }
             if (firsts) {
@@ -3978,13 +3990,13 @@ vc_topic_attempts(PyObject *self, PyObject *args)
                     int ok = 1;
                     if (!pbig[p]) {
                         const int32_t *u4 = pu4 + 4 * p;
-                        ok = (seen[u4[0]] == stamp) & (seen[u4[1]] == stamp) & (seen[u4[2]] == stamp)
-                             & (seen[u4[3]] == stamp);
+                        ok = (int)(tm[u4[0] >> 6] >> (u4[0] & 63) & tm[u4[1] >> 6] >> (u4[1] & 63)
+                                   & tm[u4[2] >> 6] >> (u4[2] & 63) & tm[u4[3] >> 6] >> (u4[3] & 63) & 1);
                     } else if (pstamp[p] >> 1 == stamp)
                         ok = (int)(pstamp[p] & 1);
                     else {
                         for (int64_t j = phrase_ptr[p]; j < phrase_ptr[p + 1]; j++)
-                            if (seen[phrase_units[j]] != stamp) { ok = 0; break; }
+                            if (!(tm[phrase_units[j] >> 6] >> (phrase_units[j] & 63) & 1)) { ok = 0; break; }
                         pstamp[p] = 2 * stamp + ok;
                     }
                     any_ok |= ok;
@@ -4033,7 +4045,7 @@ vc_topic_attempts(PyObject *self, PyObject *args)
                         ok = (int)(pstamp[p] & 1);
                     else {
                         for (int64_t j = phrase_ptr[p]; j < phrase_ptr[p + 1]; j++)
-                            if (seen[phrase_units[j]] != stamp) { ok = 0; break; }
+                            if (!(tm[phrase_units[j] >> 6] >> (phrase_units[j] & 63) & 1)) { ok = 0; break; }
                         pstamp[p] = 2 * stamp + ok;
                     }
                     if (ok && wlit) {  /* every unit of p satisfied by a word from here to the next mark */
@@ -4088,13 +4100,13 @@ done:
     tp_table_free(&exact);
     tp_table_free(&prefix);
     free(rows.v); free(offs.v); free(phr.v); free(pend.v); free(pool.v);
-    free(seen);
+    free(tm);
     free(pstamp);
     free(wbuf);
     free(edges);
     free(fast_ok); free(fast_firsts); free(fast_uptr); free(fast_fptr);
     free(fast_units.v); free(fast_phr.v); free(wlbuf); free(cseen); free(clast);
-    free(skey); free(slit); free(lstamp); free(pu4); free(pbig); free(lu4);
+    free(skey); free(slit); free(lstamp); free(pu4); free(pbig); free(lmask);
     return res;
 }
 
