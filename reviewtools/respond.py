@@ -1617,13 +1617,34 @@ def topic_label(topic: str | None, product: str) -> str:
     return _fill(label, {"product": product})
 
 
+#: id of the loaded reply templates -> (those templates, their ``topic_priority`` list, topic -> its first place
+#: there): worked out once per loaded data object (:func:`primary_topic`).
+_TOPIC_RANKS: dict[int, tuple[dict[str, Any], list[str], dict[str, int]]] = {}
+
+
 def primary_topic(topics: Iterable[str]) -> str | None:
-    """The topic a reply addresses when a review names several (``topic_priority`` in replies.json)."""
-    ts = set(topics)
-    for t in reply_templates()["topic_priority"]:
-        if t in ts:
-            return t
-    return None
+    """The topic a reply addresses when a review names several (``topic_priority`` in replies.json): the first of
+    the priority list that ``topics`` holds, found by each topic's place in the list (the smallest wins), without a
+    set of the topics nor a walk through the list.
+
+    >>> primary_topic(t for t in ("price_value", "safety")), primary_topic(["nothing"]), primary_topic([])
+    ('safety', None, None)
+    """
+    tpl = reply_templates()
+    got = _TOPIC_RANKS.get(id(tpl))
+    if got is None or got[0] is not tpl:
+        prio = tpl["topic_priority"]
+        ranks: dict[str, int] = {}
+        for i, t in enumerate(prio):
+            ranks.setdefault(t, i)
+        got = _TOPIC_RANKS[id(tpl)] = (tpl, prio, ranks)
+    prio, rank = got[1], got[2].get
+    best = None
+    for t in topics:  # (an unhashable topic raises TypeError, as a set of them does)
+        r = rank(t)
+        if r is not None and (best is None or r < best):
+            best = r
+    return prio[best] if best is not None else None
 
 
 def _signature(settings: ReplySettings) -> str:
