@@ -2877,12 +2877,17 @@ _SCAN_PLANS: dict[tuple[Any, ...], dict[Any, tuple[str, ...]]] = {}
 _SCAN_PLANS_MAX: Final[int] = 64
 
 
+def _rules_key(rules: Sequence[Rule]) -> tuple[tuple[str, str, str], ...]:
+    """What identifies a rule set for the caches kept per rule set (:func:`_scan_plan`, :func:`_warm_plan`)."""
+    return tuple((r.rule_id, r.detector, repr(r.params)) for r in rules)
+
+
 def _scan_plan(rules: Sequence[Rule], competitors: tuple[str, ...]) -> dict[Any, tuple[str, ...]]:
     """The patterns, per view, that ``rules``' prefilters search with a superset allowed: their calls on an
     empty batch, recorded (the searches a prefilter makes do not depend on the rows; one it makes only for
     some rows is searched with RE2 when it comes); under ``("exact", view)`` the patterns they refine rows
     with, which the native literal scan answers exactly where it reads them."""
-    key = (tuple((r.rule_id, r.detector, repr(r.params)) for r in rules), competitors)
+    key = (_rules_key(rules), competitors)
     plan = _SCAN_PLANS.get(key)
     if plan is None:
         rec = _ScanPlan()
@@ -3223,8 +3228,7 @@ class _Batch:
     def literals(self, lits: frozenset[str]) -> np.ndarray:
         """Rows whose lower-cased title or text contains one of ``lits`` (or that the matchers search
         case-insensitively, see :meth:`case_changed`)."""
-        pattern = "|".join(_re2_escape(s) for s in sorted(lits))
-        return self.maybe("joined_low", pattern) | self.case_changed()
+        return self.maybe("joined_low", _re2_literal_set(lits)) | self.case_changed()
 
     def _bytes(self, view: str) -> tuple[np.ndarray, np.ndarray]:
         return _arrow_bytes(self.array(view))
@@ -3768,6 +3772,13 @@ def _pre_link(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.nda
 #: RE2: "://", then characters a scheme URL's match may hold (``_URL_SCHEME``'s class, with ASCII ``\s``), then a
 #: dot: in every row with a scheme link whose host holds a dot (``_find_links`` keeps no other).
 _RE2_SCHEME_DOT: Final[str] = "://[^\\s<>\"'()\\[\\]{}]*\\."
+
+
+@functools.lru_cache(maxsize=256)
+def _re2_literal_set(lits: frozenset[str]) -> str:
+    """RE2: any of ``lits`` (escaped, in sorted order), as :meth:`_Batch.literals` searches them: made once per set
+    (a phrase list's set has hundreds of literals; a frozenset keeps its hash)."""
+    return "|".join(_re2_escape(s) for s in sorted(lits))
 
 
 @functools.lru_cache(maxsize=64)
@@ -4453,7 +4464,7 @@ def check_each_review(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = Non
         if here.count(here[0]) == len(here):  # one platform (the usual export): the block's rows as slices
             idx = list(range(block, end))
             batch = _Batch(titles[block:end], texts[block:end], markets[block:end], vines[block:end],
-                           plan=_scan_plan(per[here[0]], comp),
+                           plan=_warm_plan(here[0], per[here[0]], comp),
                            arrays={f: a.slice(block, end - block) for f, a in arrow.items()})
             _check_batch(batch, idx, here[0], per[here[0]], comp, rids, width, hits)
             continue
@@ -4462,10 +4473,54 @@ def check_each_review(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = Non
             by_platform.setdefault(platforms[i], []).append(i)
         for platform, idx in by_platform.items():
             batch = _Batch([titles[i] for i in idx], [texts[i] for i in idx], [markets[i] for i in idx],
-                           [vines[i] for i in idx], plan=_scan_plan(per[platform], comp),
+                           [vines[i] for i in idx], plan=_warm_plan(platform, per[platform], comp),
                            arrays={f: _rows_of(a, idx) for f, a in arrow.items()})
             _check_batch(batch, idx, platform, per[platform], comp, rids, width, hits)
     return hits.frame()
+
+
+#: The (platform, rule set) pairs whose rules :func:`_warm_plan` ran on their own examples in this process.
+_WARMED: set[tuple[Any, ...]] = set()
+#: Most pairs remembered (a new rule set beyond this starts the set afresh and is warmed once more).
+_WARMED_MAX: Final[int] = 64
+
+
+def _warm_plan(platform: str, rules: Sequence[Rule], comp: tuple[str, ...]) -> dict[Any, tuple[str, ...]]:
+    """:func:`_scan_plan` of ``rules``; the first time a (platform, rule set) is seen in this process, after
+    :func:`check_each_review` of the rules' own hit and miss examples (its result dropped; no competitors). The
+    detectors and prefilters build what they keep per process on first use (phrase matchers and their literal
+    analyses, phonenumbers' metadata, compiled patterns); the examples reach those paths, which the pipeline's
+    warm-up reviews do not, so a parent that warms up builds them once before its workers fork, instead of
+    every worker in its first partition (~0.15-0.2 CPU s each). Only caches change: the checks' results never
+    depend on what is cached."""
+    key = (platform, _rules_key(rules))
+    if key not in _WARMED:
+        if len(_WARMED) >= _WARMED_MAX:
+            _WARMED.clear()
+        _WARMED.add(key)  # first: the examples' own check finds it warmed
+        try:
+            check_each_review(_example_frame(platform, rules), rules=rules)
+        except Exception:  # pragma: no cover - a warm-up only; the rows themselves are checked as ever
+            log.debug("rules: warming the %s checks on their examples failed", platform, exc_info=True)
+    return _scan_plan(rules, comp)
+
+
+def _example_frame(platform: str, rules: Sequence[Rule]) -> pd.DataFrame:
+    """One row per hit or miss example of ``rules`` (title, text, marketplace and Vine where the example gives
+    them), all on ``platform``."""
+    rows: list[Mapping[str, Any]] = []
+    for rule in rules:
+        for ex in (*rule.hit_examples, *rule.miss_examples):
+            if isinstance(ex, str):
+                rows.append({"text": ex})
+            elif isinstance(ex, Mapping):
+                rows.extend(ex["frame"] if "frame" in ex else (ex,))
+    cols: dict[str, list[Any]] = {"review_id": [f"warm{i}" for i in range(len(rows))],
+                                  "platform": [platform] * len(rows)}
+    for c in ("title", "text", "marketplace"):
+        cols[c] = [v if isinstance(v := r.get(c), str) else None for r in rows]
+    cols["vine"] = [v if isinstance(v := r.get("vine"), bool) else None for r in rows]
+    return pd.DataFrame(cols)
 
 
 def _check_batch(batch: _Batch, idx: list[int], platform: str, rules: Sequence[Rule], comp: tuple[str, ...],
