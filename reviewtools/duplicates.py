@@ -1285,11 +1285,27 @@ def _has_keys(table: np.ndarray, keys: np.ndarray) -> np.ndarray:
 
 
 def _compact(cand: np.ndarray, drop: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per row, the first ``k`` entries of ``cand`` not dropped (``-1`` padded), and how many there were."""
-    order = np.argsort(drop, axis=1, kind="stable")
-    out = np.take_along_axis(cand, order, axis=1)[:, :k].copy()
-    n = (~drop).sum(axis=1)
-    out[np.arange(k)[None, :] >= n[:, None]] = -1
+    """Per row, the first ``k`` entries of ``cand`` not dropped (``-1`` padded), and how many there were.
+
+    Column by column (``cand`` is narrow: the first six rows of a group), each kept entry written to its row's
+    next free place, instead of a stable argsort of every row's flags and a gather (at 1M, 240k rows x 6: about
+    half the CPU time).
+
+    >>> out, n = _compact(np.array([[4, 5, 6], [7, 8, 9]]), np.array([[True, False, False], [True, True, False]]), 1)
+    >>> out.tolist(), n.tolist()
+    ([[5], [9]], [2, 1])
+    """
+    m, width = cand.shape
+    out = np.full((m, k), -1, dtype=np.int64)
+    flat = out.reshape(-1)
+    place = np.arange(m, dtype=np.int64) * k  # each row's next free place in flat
+    n = np.zeros(m, dtype=np.int64)
+    for j in range(width):
+        kept = ~drop[:, j]
+        sel = np.flatnonzero(kept & (n < k))
+        flat[place[sel]] = cand[sel, j]
+        place[sel] += 1
+        n += kept
     return out, n
 
 
