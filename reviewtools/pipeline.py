@@ -1062,6 +1062,16 @@ def _distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, _first_seen(codes)
 
 
+def _distinct_bits(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_distinct` of a float64 numpy array without missing values (keyed on the bits), without a Series.
+
+    >>> [a.tolist() for a in _distinct_bits(np.array([2.0, 3.0, 2.0, -0.0, 0.0]))]
+    [[0, 1, 0, 2, 3], [0, 1, 3, 4]]
+    """
+    codes, _ = pd.factorize(np.ascontiguousarray(values, dtype=np.float64).view("int64"))
+    return codes, _first_seen(codes)
+
+
 def _first_seen(codes: np.ndarray) -> np.ndarray:
     """``np.unique(codes, return_index=True)[1]`` for codes numbered in order of first appearance (``pd.factorize``'s,
     without missing values: 0, 1, 2, ... each first seen after the ones before it), without sorting: a code is seen
@@ -1349,24 +1359,29 @@ def _priority_block(rating: pd.Series, created: pd.Series, votes: pd.Series, key
     g_pts = np.zeros(n)
     g_codes = np.zeros(n, dtype=np.int64)
     g_why = ["product unknown, drag not computed (+0)", "only review of its product, drag not computed (+0)"]
-    unknown = (key.isna() | rating.isna() | mean.isna()).to_numpy(dtype=bool)
-    alone = ~unknown & (count < 2).to_numpy(dtype=bool, na_value=False)
+    # the three columns as float64 (NaN where missing): the ratings and counts are whole numbers, so equal values
+    # have equal bits and their distinct values (by bits) are the pandas values' (the groups below are the same)
+    m_all = mean.to_numpy(dtype=np.float64, na_value=np.nan)
+    r_all = rating.to_numpy(dtype=np.float64, na_value=np.nan)
+    c_all = count.to_numpy(dtype=np.float64, na_value=np.nan)
+    unknown = key.isna().to_numpy(dtype=bool) | np.isnan(r_all) | np.isnan(m_all)
+    alone = ~unknown & (c_all < 2)  # NaN < 2 is False: na_value=False
     g_codes[alone] = 1
     rows = np.flatnonzero(~unknown & ~alone)
     if len(rows):
-        sub_m, sub_r, sub_c = mean.iloc[rows], rating.iloc[rows], count.iloc[rows]
-        m_codes, m_first = _distinct(sub_m)
-        r_codes, r_first = _distinct(sub_r)
-        c_codes, c_first = _distinct(sub_c)
+        sub_m, sub_r, sub_c = m_all[rows], r_all[rows], c_all[rows]
+        m_codes, m_first = _distinct_bits(sub_m)
+        r_codes, r_first = _distinct_bits(sub_r)
+        c_codes, c_first = _distinct_bits(sub_c)
         combo = (m_codes.astype("int64") * len(r_first) + r_codes) * len(c_first) + c_codes
         t_codes, _ = pd.factorize(combo)
         t_first = _first_seen(t_codes)
         # per combination, the per-row expressions elementwise (IEEE operations, the same in numpy):
         # drag = (float(m) - float(r)) / (float(cnt) - 1); p = DRAG_POINTS * min(1.0, max(0.0, drag) / DRAG_FULL_AT)
         # (max(0.0, d) is d only when d > 0.0, min(1.0, q) q only when q < 1.0: np.where keeps those choices)
-        m_u = sub_m.iloc[t_first].to_numpy(dtype=np.float64)
-        r_u = sub_r.iloc[t_first].to_numpy(dtype=np.float64)
-        c_u = sub_c.iloc[t_first].to_numpy(dtype=np.int64)
+        m_u = sub_m[t_first]
+        r_u = sub_r[t_first]
+        c_u = sub_c[t_first].astype(np.int64)
         drag = (m_u - r_u) / (c_u.astype(np.float64) - 1)
         q = np.where(drag > 0.0, drag, 0.0) / DRAG_FULL_AT
         pts_u = DRAG_POINTS * np.where(q < 1.0, q, 1.0)
