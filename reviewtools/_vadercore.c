@@ -3574,6 +3574,34 @@ static Py_ssize_t tp_next_mark(const unsigned char *b, Py_ssize_t at, Py_ssize_t
     return at;
 }
 
+/* topic_attempts' clause walk: the OR into cm (tw words, bit n_units set) of the unit sets (lmask rows; none:
+   the empty row) of a Latin-1 text's words w0, w0 + 1, ... that start before bar (wlit: a word's fast literal,
+   -1 for no units, -2 for units found another way); 1 (cm not complete) when one of them is a -2 word: such a
+   word counts as satisfying every unit. */
+static inline int tp_clause_units(const Py_ssize_t *wlit, const Py_ssize_t *edges, Py_ssize_t nw, Py_ssize_t w0,
+                                  Py_ssize_t bar, const uint64_t *lmask, Py_ssize_t tw, Py_ssize_t none, uint64_t *cm,
+                                  Py_ssize_t n_units)
+{
+    memset(cm, 0, sizeof(uint64_t) * (size_t)tw);
+    cm[n_units >> 6] = (uint64_t)1 << (n_units & 63);
+    for (Py_ssize_t w = w0; w < nw && edges[2 * w] < bar; w++) {
+        Py_ssize_t wl = wlit[w];
+        if (wl == -2) return 1;
+        const uint64_t *lm = lmask + tw * (wl < 0 ? none : wl);
+        if (tw == 8) {
+#if defined(__SSE2__) && !defined(TOPICS_NO_SIMD)
+            for (int k = 0; k < 8; k += 2)
+                _mm_storeu_si128((__m128i *)(cm + k), _mm_or_si128(_mm_loadu_si128((const __m128i *)(cm + k)),
+                                                                  _mm_loadu_si128((const __m128i *)(lm + k))));
+#else
+            for (int k = 0; k < 8; k++) cm[k] |= lm[k];
+#endif
+        } else
+            for (Py_ssize_t k = 0; k < tw; k++) cm[k] |= lm[k];
+    }
+    return 0;
+}
+
 static PyObject *
 vc_topic_attempts(PyObject *self, PyObject *args)
 {
@@ -3630,8 +3658,7 @@ vc_topic_attempts(PyObject *self, PyObject *args)
     /* with marks, per word of a Latin-1 text: its exact literal when the fast path took it, -1 for no unit,
        -2 for units found another way (not kept: such a word counts as satisfying every unit) */
     Py_ssize_t *wlbuf = NULL, wlcap = 0;
-    int64_t *cseen = NULL, cstamp = 0;  /* per unit: the walk (below) that last saw it */
-    Py_ssize_t *clast = NULL;  /* per unit: the last word of that walk satisfying it */
+    uint64_t *cm = NULL;  /* the units of the words of one pending word's clause (below), as tm */
     /* the exact literals of 1-8 Latin-1 characters (no NUL) by their bytes as one integer, which no other word
        shares (a word holds no NUL): open addressing on skey (0 = empty), a bloom filter in front */
     uint64_t *skey = NULL, smask = 0, sbloom[TP_BLOOM_WORDS];
@@ -3690,9 +3717,8 @@ vc_topic_attempts(PyObject *self, PyObject *args)
     tm = calloc((size_t)tw, sizeof(uint64_t));
     /* per phrase: 2 * stamp + whether all its units are seen, once asked for that text */
     pstamp = calloc((size_t)(bv[6].len / 8 > 0 ? bv[6].len / 8 : 1), sizeof(int64_t));
-    cseen = calloc((size_t)(n_units > 0 ? n_units : 1), sizeof(int64_t));
-    clast = calloc((size_t)(n_units > 0 ? n_units : 1), sizeof(Py_ssize_t));
-    if (!tm || !pstamp || !cseen || !clast) { PyErr_NoMemory(); goto done; }
+    cm = calloc((size_t)tw, sizeof(uint64_t));
+    if (!tm || !pstamp || !cm) { PyErr_NoMemory(); goto done; }
     Py_ssize_t n = PyList_GET_SIZE(texts);
     for (Py_ssize_t k = 0; k < bv[5].len / 8; k++)
         if (first_phrases[k] < 0 || first_phrases[k] + 1 >= bv[6].len / 8) {
@@ -3771,7 +3797,7 @@ vc_topic_attempts(PyObject *self, PyObject *args)
             skey[s] = key;
             slit[s] = (int32_t)lit;
         }
-        lmask = calloc((size_t)tw * (size_t)(exact.n > 0 ? exact.n : 1), sizeof(uint64_t));
+        lmask = calloc((size_t)tw * ((size_t)exact.n + 1), sizeof(uint64_t));  /* [exact.n]: no units */
         if (!lmask) { PyErr_NoMemory(); goto done; }
         for (Py_ssize_t q = 0; q < exact.n; q++)
             for (int64_t j = fast_uptr[q]; j < fast_uptr[q + 1]; j++)
@@ -3973,11 +3999,10 @@ vc_topic_attempts(PyObject *self, PyObject *args)
             }
         }
         Py_ssize_t bar = -1;  /* the first mark at or after the latest pending offset (offsets increase) */
-        /* One walk per bar over the words from the first pending word that needs it up to the bar: per unit
-           the last of those words satisfying it (clast, valid where cseen is this walk's cstamp) and the last
-           word whose units were found another way (any_last). A later pending word w0 of the same bar then has
-           a unit in its clause [w0, bar) iff that unit's last word is >= w0: one walk, not one per word. */
-        Py_ssize_t walk_bar = -1, walk_from = 0, any_last = -1;
+        /* One walk per pending word w0 that needs it (and its bar): the OR of the unit sets of the words from
+           w0 up to the bar (cm), and whether one of them has units found another way (walk_any). */
+        Py_ssize_t walk_bar = -1, walk_from = -1;
+        int walk_any = 0;
         for (Py_ssize_t q = 0; q < pend.n; q += 4) {
             int64_t at = pend.v[q], base = pend.v[q + 1], cnt = pend.v[q + 2], w0 = pend.v[q + 3];
             int clause_known = 0, any_word = 0;  /* this pending word's clause units: not yet gathered */
@@ -4007,28 +4032,22 @@ vc_topic_attempts(PyObject *self, PyObject *args)
                                 bar = at;
                                 bar = tp_next_mark(bytes, bar, len, is_mark, mk, nmk);
                             }
-                            if (walk_bar != bar || walk_from > w0) {
+                            if (walk_bar != bar || walk_from != w0) {
                                 walk_bar = bar;
                                 walk_from = w0;
-                                any_last = -1;
-                                cstamp++;
-                                for (Py_ssize_t w = w0; w < nw && edges[2 * w] < bar; w++) {
-                                    Py_ssize_t wl = wlit[w];
-                                    if (wl == -2) { any_last = w; continue; }
-                                    if (wl >= 0)
-                                        for (int64_t j = fast_uptr[wl]; j < fast_uptr[wl + 1]; j++) {
-                                            cseen[fast_units.v[j]] = cstamp;
-                                            clast[fast_units.v[j]] = w;
-                                        }
-                                }
+                                walk_any = tp_clause_units(wlit, edges, nw, w0, bar, lmask, tw, exact.n, cm, n_units);
                             }
-                            any_word = any_last >= w0;
+                            any_word = walk_any;
                         }
-                        if (!any_word)
-                            for (int64_t j = phrase_ptr[p]; j < phrase_ptr[p + 1]; j++) {
-                                int64_t u = phrase_units[j];
-                                if (cseen[u] != cstamp || clast[u] < w0) { ok = 0; break; }
-                            }
+                        if (!any_word) {
+                            if (!pbig[p]) {
+                                const int32_t *u4 = pu4 + 4 * p;
+                                ok = (int)(cm[u4[0] >> 6] >> (u4[0] & 63) & cm[u4[1] >> 6] >> (u4[1] & 63)
+                                           & cm[u4[2] >> 6] >> (u4[2] & 63) & cm[u4[3] >> 6] >> (u4[3] & 63) & 1);
+                            } else
+                                for (int64_t j = phrase_ptr[p]; j < phrase_ptr[p + 1]; j++)
+                                    if (!(cm[phrase_units[j] >> 6] >> (phrase_units[j] & 63) & 1)) { ok = 0; break; }
+                        }
                     }
                     if (ok && (tp_push(&rows, (int64_t)r) < 0 || tp_push(&offs, at) < 0 || tp_push(&phr, p) < 0))
                         goto done;
@@ -4055,28 +4074,22 @@ vc_topic_attempts(PyObject *self, PyObject *args)
                                 bar = at;
                                 bar = tp_next_mark(bytes, bar, len, is_mark, mk, nmk);
                             }
-                            if (walk_bar != bar || walk_from > w0) {
+                            if (walk_bar != bar || walk_from != w0) {
                                 walk_bar = bar;
                                 walk_from = w0;
-                                any_last = -1;
-                                cstamp++;
-                                for (Py_ssize_t w = w0; w < nw && edges[2 * w] < bar; w++) {
-                                    Py_ssize_t wl = wlit[w];
-                                    if (wl == -2) { any_last = w; continue; }
-                                    if (wl >= 0)
-                                        for (int64_t j = fast_uptr[wl]; j < fast_uptr[wl + 1]; j++) {
-                                            cseen[fast_units.v[j]] = cstamp;
-                                            clast[fast_units.v[j]] = w;
-                                        }
-                                }
+                                walk_any = tp_clause_units(wlit, edges, nw, w0, bar, lmask, tw, exact.n, cm, n_units);
                             }
-                            any_word = any_last >= w0;
+                            any_word = walk_any;
                         }
-                        if (!any_word)
-                            for (int64_t j = phrase_ptr[p]; j < phrase_ptr[p + 1]; j++) {
-                                int64_t u = phrase_units[j];
-                                if (cseen[u] != cstamp || clast[u] < w0) { ok = 0; break; }
-                            }
+                        if (!any_word) {
+                            if (!pbig[p]) {
+                                const int32_t *u4 = pu4 + 4 * p;
+                                ok = (int)(cm[u4[0] >> 6] >> (u4[0] & 63) & cm[u4[1] >> 6] >> (u4[1] & 63)
+                                           & cm[u4[2] >> 6] >> (u4[2] & 63) & cm[u4[3] >> 6] >> (u4[3] & 63) & 1);
+                            } else
+                                for (int64_t j = phrase_ptr[p]; j < phrase_ptr[p + 1]; j++)
+                                    if (!(cm[phrase_units[j] >> 6] >> (phrase_units[j] & 63) & 1)) { ok = 0; break; }
+                        }
                     }
                     if (ok && (tp_push(&rows, (int64_t)r) < 0 || tp_push(&offs, at) < 0 || tp_push(&phr, p) < 0))
                         goto done;
@@ -4105,7 +4118,7 @@ done:
     free(wbuf);
     free(edges);
     free(fast_ok); free(fast_firsts); free(fast_uptr); free(fast_fptr);
-    free(fast_units.v); free(fast_phr.v); free(wlbuf); free(cseen); free(clast);
+    free(fast_units.v); free(fast_phr.v); free(wlbuf); free(cm);
     free(skey); free(slit); free(lstamp); free(pu4); free(pbig); free(lmask);
     return res;
 }

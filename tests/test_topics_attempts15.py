@@ -69,3 +69,21 @@ def test_units_seen_by_other_texts_do_not_count(n_units):
     texts = ["ab", "cd", "ab cd", "cd", "ab", "ef", "x"]
     c = (texts, exact, exact_units, [], [], firsts, phrase_units, n_units)
     assert call(*c) == model(texts, exact, exact_units, [], [], firsts, phrase_units) == ([2, 5], [0, 0], [0, 0])
+
+
+@needs_core
+@pytest.mark.parametrize("n_units", [3, 600])
+def test_clause_units_per_pending_word(n_units):
+    """Each pending word's clause is its own: the units of the words from it up to the next mark (not those of an
+    earlier pending word of the same clause), a word matching a prefix literal counting as every unit."""
+    exact, exact_units = ["ab", "cd", "ef"], [[0], [1], [n_units - 1]]
+    prefix, prefix_units = ["pq"], [[1]]
+    firsts = [[] for _ in range(n_units)]
+    firsts[0] = [0, 1]
+    phrase_units = [[0, 1], [0, n_units - 1]]
+    texts = ["ab cd ab ef, cd", "ab ef ab cd, ef", "ab pqr ab, cd ef", "ab ab ab. ef cd", "cd ab ef ab ab cd"]
+    c = (texts, exact, exact_units, prefix, prefix_units, firsts, phrase_units, n_units)
+    for marks in (",", ".,", ".,;:!?"):
+        got = call_marks(*c, marks)
+        assert got == model_marks(texts, exact, exact_units, prefix, prefix_units, firsts, phrase_units, marks)
+        assert len(got[0]) >= 6
