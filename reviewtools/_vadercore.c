@@ -486,6 +486,9 @@ typedef struct {
     unsigned char *vint;
     int32_t *cand;       /* tokenize_ext: the tokens score_tokens looks at (tok_cand), in order */
     Py_ssize_t ncand;
+    double *cval;        /* score_tokens(keep): per candidate (as cand), its valence before the "but" rule */
+    unsigned char *cint; /* and whether that value is a Python int */
+    int kcapd;           /* the cap_diff of that pass */
     Py_ssize_t tcap;
     unsigned char *key;  /* scratch for phrase keys and skeletons */
     Py_ssize_t kcap;
@@ -499,6 +502,7 @@ work_free(Work *w)
 {
     PyMem_Free(w->lb); PyMem_Free(w->cls);
     PyMem_Free(w->tok); PyMem_Free(w->vals); PyMem_Free(w->where); PyMem_Free(w->vint); PyMem_Free(w->cand);
+    PyMem_Free(w->cval); PyMem_Free(w->cint);
     PyMem_Free(w->key);
     PyMem_Free(w->pre); PyMem_Free(w->edg);
     memset(w, 0, sizeof(*w));
@@ -557,6 +561,12 @@ work_tokens(Work *w, Py_ssize_t need)
     int32_t *cand = PyMem_Realloc(w->cand, (size_t)cap * sizeof(int32_t));
     if (!cand) { PyErr_NoMemory(); return -1; }
     w->cand = cand;
+    double *cval = PyMem_Realloc(w->cval, (size_t)cap * sizeof(double));
+    if (!cval) { PyErr_NoMemory(); return -1; }
+    w->cval = cval;
+    unsigned char *cint = PyMem_Realloc(w->cint, (size_t)cap);
+    if (!cint) { PyErr_NoMemory(); return -1; }
+    w->cint = cint;
     w->tcap = cap;
     return 0;
 }
@@ -790,7 +800,7 @@ phrase(const Table *table, Work *w, const Tok *a, const Tok *b, const Tok *c)
 
 static ALWAYS_INLINE Result
 score_tokens(Core *self, Work *w, Tok *T, Py_ssize_t n, Py_ssize_t caps, Py_ssize_t excl, Py_ssize_t ques,
-             const int32_t *cand, Py_ssize_t nc, Py_ssize_t base);
+             const int32_t *cand, Py_ssize_t nc, Py_ssize_t base, int keep, Py_ssize_t reuse);
 
 /* Score the len code points at data (PyUnicode kind ``kind``); ascii: all of them are below 128 (kind 1). */
 static Result
@@ -828,7 +838,7 @@ score_data(Core *self, Work *w, int kind, const void *data, Py_ssize_t len, int 
         rc = tokenize(self, w, w->cls, IDENTITY, m, 0, &n, &caps, &excl, &ques);
     }
     if (rc) { r.ok = rc < 0 ? -1 : 0; return r; }
-    return score_tokens(self, w, w->tok, n, caps, excl, ques, w->cand, w->ncand, 0);
+    return score_tokens(self, w, w->tok, n, caps, excl, ques, w->cand, w->ncand, 0, 0, -1);
 }
 
 /* Steps 3-5 of score_data over the n tokens at T (in w's buffers: w->lb holds their lower-case bytes, the
@@ -837,11 +847,18 @@ score_data(Core *self, Work *w, int kind, const void *data, Py_ssize_t len, int 
  * holds, in order: the others add no value of their own. */
 static ALWAYS_INLINE Result
 score_tokens(Core *self, Work *w, Tok *T, Py_ssize_t n, Py_ssize_t caps, Py_ssize_t excl, Py_ssize_t ques,
-             const int32_t *cand, Py_ssize_t nc, Py_ssize_t base)
+             const int32_t *cand, Py_ssize_t nc, Py_ssize_t base, int keep, Py_ssize_t reuse)
 {
     Result r = {0, 0.0, 0.0, 0.0, 0.0};
     const unsigned char *lb = w->lb;
     if (n == 0) { r.ok = 1; return r; }
+    if (reuse >= 0 && nc == 0 && self->alpha > 0) {
+        /* a sentence span without a token that adds a value: step 5 gives 0.0 / sqrt(0.0 + alpha) = +0.0 */
+        r.compound = 0.0;
+        r.ntok = n;
+        r.ok = 1;
+        return r;
+    }
 
     /* 3. valences: reviewtools.vader.FastVader._valences */
     Py_ssize_t phrase_len = self->special.maxlen > self->ngrams.maxlen ? self->special.maxlen : self->ngrams.maxlen;
@@ -853,15 +870,33 @@ score_tokens(Core *self, Work *w, Tok *T, Py_ssize_t n, Py_ssize_t caps, Py_ssiz
     Py_ssize_t *where = w->where;
     unsigned char *vint = w->vint;
     Py_ssize_t nv = 0, bi = -1; /* bi: the first "but" (read only after the loop) */
+    /* keep: this is a whole text's pass whose tokens a sentence pass may take a stretch of; each candidate's
+     * valence (before the "but" rule) is kept, as cand. reuse >= 0: cand is w->cand + reuse (a stretch of the
+     * kept pass's list, T a stretch of its tokens) and when cap_diff is the kept pass's, a candidate with three
+     * tokens before it and two after it in this stretch has the very valence the kept pass gave it: the value
+     * reads T[i - 3 .. i + 2], cap_diff and the tables only, and the conditions on i < last hold in both. */
+    const double *rv = reuse >= 0 && cap_diff == w->kcapd ? w->cval + reuse : NULL;
+    const unsigned char *ri = rv ? w->cint + reuse : NULL;
+    if (keep) w->kcapd = cap_diff;
     for (Py_ssize_t j = 0; j < nc; j++) {
         const Py_ssize_t i = cand[j] - base;
         if (bi < 0 && is_word(&T[i], W_BUT)) bi = i;
         if ((T[i].fl & (TF_LEX | TF_BOOST)) != TF_LEX) continue;
+        double valence;
+        int is_int;
+        if (rv && i >= 3 && i + 2 <= last) {
+            valence = rv[j];
+            is_int = ri[j];
+            goto have;
+        }
         const Entry *e = T[i].e;
-        if (T[i].word == W_KIND && i < last && is_word(&T[i + 1], W_OF)) continue;
+        if (T[i].word == W_KIND && i < last && is_word(&T[i + 1], W_OF)) {
+            if (keep) { w->cval[j] = 0.0; w->cint[j] = 0; } /* no value: as 0 (not stored) */
+            continue;
+        }
         const double base = e->lex;
-        double valence = base;
-        int is_int = 0;
+        valence = base;
+        is_int = 0;
         Tok *t1 = i > 0 ? &T[i - 1] : NULL;
         Tok *t2 = i > 1 ? &T[i - 2] : NULL;
         Tok *t3 = i > 2 ? &T[i - 3] : NULL;
@@ -965,6 +1000,8 @@ score_tokens(Core *self, Work *w, Tok *T, Py_ssize_t n, Py_ssize_t caps, Py_ssiz
                 is_int = 0;
             }
         }
+        if (keep) { w->cval[j] = valence; w->cint[j] = (unsigned char)is_int; }
+    have:
         if (valence != 0) {
             vals[nv] = valence;
             where[nv] = i;
@@ -1018,6 +1055,12 @@ score_tokens(Core *self, Work *w, Tok *T, Py_ssize_t n, Py_ssize_t caps, Py_ssiz
     double compound = sum_s / sqrt(under);
     if (compound < -1.0) compound = -1.0;
     else if (compound > 1.0) compound = 1.0;
+    if (reuse >= 0) { /* a sentence span (span_do): only its compound is read */
+        r.compound = compound;
+        r.ntok = n;
+        r.ok = 1;
+        return r;
+    }
     double pos_sum = 0.0, neg_sum = 0.0;
     for (Py_ssize_t k = 0; k < nv; k++) {
         /* without a branch on the sign: adding +0.0 leaves either sum as it is (pos_sum is +0.0 or above,
@@ -1099,7 +1142,7 @@ score_text_ext(Core *self, Work *w, PyObject *text, TokExt **ext, Py_ssize_t *ec
     Py_ssize_t n = 0, caps = 0, excl = 0, ques = 0;
     rc = tokenize_ext(self, w, w->cls, IDENTITY, m, 0, &n, &caps, &excl, &ques, *ext);
     if (rc) { r.ok = rc < 0 ? -1 : 0; return r; }
-    r = score_tokens(self, w, w->tok, n, caps, excl, ques, w->cand, w->ncand, 0);
+    r = score_tokens(self, w, w->tok, n, caps, excl, ques, w->cand, w->ncand, 0, 1, -1);
     *tn_out = n;
     *aligned = !replaced && m == len;
     return r;
@@ -1583,7 +1626,7 @@ span_do(Core *self, SpanJob *j, Py_ssize_t i, Work *w, SpanTokens *tk)
             Py_ssize_t cb = ca;
             while (cb < nc && cand[cb] < hi) cb++;
             tk->chint = cb;
-            r = score_tokens(self, tk->w, tk->w->tok + lo, hi - lo, caps, excl, ques, cand + ca, cb - ca, lo);
+            r = score_tokens(self, tk->w, tk->w->tok + lo, hi - lo, caps, excl, ques, cand + ca, cb - ca, lo, 0, ca);
             if (r.ok < 0) return -1;
         }
         if (r.ok > 0) { /* (the ASCII path never leaves a text to Python) */
@@ -1790,7 +1833,7 @@ Core_joined_spans_into(Core *self, PyObject *args)
                     ecap = cap;
                 }
                 if (tokenize_ext(self, &w, src, ASCII_CLASS, len, 1, &tn, &caps, &excl, &ques, ext) < 0) goto done;
-                r = score_tokens(self, &w, w.tok, tn, caps, excl, ques, w.cand, w.ncand, 0);
+                r = score_tokens(self, &w, w.tok, tn, caps, excl, ques, w.cand, w.ncand, 0, 1, -1);
                 if (off >= 0 && i < job.n && job.items[i] == b) {
                     tk.w = &w;
                     tk.ext = ext;
