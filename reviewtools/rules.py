@@ -2680,6 +2680,76 @@ def _hyperscan() -> Any:
 _HS_DISABLED: bool = False
 
 
+# The refines (:meth:`_Batch.refine`) search a few rows each with long patterns (price_comparison's phrase list
+# is 37.7k characters, over ~1.2k of a 25k partition's rows). pyarrow's ``match_substring_regex`` compiles its
+# pattern on every call and RE2 builds its DFA states again for each compile: ~8 ms a call for that one pattern
+# alone, whatever the rows. google-re2 (``import re2``: Google's own binding of the same RE2 library, optional like
+# Hyperscan) keeps each compiled pattern, and its DFA states, for the life of the process; its search is RE2's
+# (UTF-8, case-sensitive, leftmost-first, not never_nl: pyarrow's options) over each row's own bytes (the row
+# is the whole text: ``^``/``$`` read as pyarrow reads them). Per row it costs a Python call, so a refine takes
+# it only when the pattern is long for the rows it reads (:data:`_RE2_ROWS_PER_CHAR`); without the package,
+# or with rows pyarrow marks missing, pyarrow's kernel answers, the same rows.
+
+#: A refine searches with the kept google-re2 pattern when its rows are at most this many per pattern character
+#: (measured per pattern on 25k-row partitions of the 100k corpus: at 0.5 pyarrow and the kept pattern take
+#: about the same time; below it the kept pattern wins, by up to 40x for the long phrase lists).
+_RE2_ROWS_PER_CHAR: Final[float] = 0.5
+
+#: Tests set this to force pyarrow's kernels everywhere (the results must be the same either way).
+_RE2_DISABLED: bool = False
+
+
+@functools.lru_cache(maxsize=1)
+def _re2_binding() -> tuple[Any, Any, Any] | None:
+    """google-re2's compiled-pattern class (``re2._re2.RE2``), the options pyarrow's kernels give RE2 (UTF-8,
+    case-sensitive, quiet; no capture groups, which change no match) and the unanchored mode, or None when the
+    package is missing or does not behave as written for (a self-test: a row's slice is its whole text)."""
+    try:
+        import re2
+
+        cls, anchor = re2._re2.RE2, re2._Anchor.UNANCHORED
+        opts = re2.Options()
+        opts.log_errors = False
+        opts.never_capture = True
+        probe = cls(b"(?:^|x)b$", opts)
+        row = memoryview(b"abx")[1:2]
+        if not probe.ok() or probe.Match(anchor, row, 0, 1)[0] != (0, 1) \
+                or probe.Match(anchor, b"abx", 1, 2)[0][0] >= 0:
+            return None  # pragma: no cover - another binding's API
+    except Exception:  # noqa: BLE001 - missing or another version: pyarrow's kernels instead
+        return None
+    return cls, opts, anchor
+
+
+@functools.lru_cache(maxsize=256)
+def _re2_kept(pattern: str) -> Any:
+    """The ``Match`` method of ``pattern`` compiled once per process by google-re2 (its DFA states stay warm
+    from call to call), or None (no binding, or a pattern it does not compile: pyarrow's kernel then answers,
+    or raises, as before)."""
+    binding = _re2_binding()
+    if binding is None:
+        return None
+    cls, opts, _ = binding
+    try:
+        rx = cls(pattern.encode("utf-8"), opts)
+    except Exception:  # noqa: BLE001 - e.g. a lone surrogate: pyarrow's kernel decides
+        return None
+    return rx.Match if rx.ok() else None
+
+
+def _re2_search_rows(match: Any, data: np.ndarray, offsets: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """Per row of ``idx``, whether the kept pattern ``match`` (:func:`_re2_kept`) finds a match in that row's
+    UTF-8 bytes ``data[offsets[i]:offsets[i + 1]]`` (each row searched as a text of its own, as
+    ``pc.match_substring_regex`` does)."""
+    anchor = _re2_binding()[2]  # type: ignore[index]
+    view = memoryview(data)
+    starts = offsets[idx].tolist()
+    ends = offsets[idx + 1].tolist()
+    spans = map(match, itertools.repeat(anchor), [view[a:e] for a, e in zip(starts, ends)], itertools.repeat(0),
+                [e - a for a, e in zip(starts, ends)])
+    return np.fromiter((s[0][0] >= 0 for s in spans), dtype=bool, count=len(idx))
+
+
 def _hs_compatible(pattern: str) -> bool:
     """Whether ``pattern`` is written in the RE2 subset whose Hyperscan matches include all of RE2's."""
     return _HS_UNSAFE.search(pattern) is None
@@ -3026,11 +3096,16 @@ class _Batch:
             idx = np.flatnonzero(rows)
             out = np.zeros(self.n, dtype=bool)
             arr = self.array(view)
+            kept = not _RE2_DISABLED and not arr.null_count
             for pattern in patterns:
                 if not len(idx):
                     break
-                hit = np.asarray(pc.match_substring_regex(arr.take(pa.array(idx)), pattern)
-                                 .to_numpy(zero_copy_only=False), dtype=bool)
+                match = _re2_kept(pattern) if kept and len(idx) <= _RE2_ROWS_PER_CHAR * len(pattern) else None
+                if match is not None:  # the same rows as pyarrow's kernel, without compiling again
+                    hit = _re2_search_rows(match, *self._bytes(view), idx)
+                else:
+                    hit = np.asarray(pc.match_substring_regex(arr.take(pa.array(idx)), pattern)
+                                     .to_numpy(zero_copy_only=False), dtype=bool)
                 out[idx[hit]] = True
                 idx = idx[~hit]
             return out
