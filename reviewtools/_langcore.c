@@ -874,6 +874,64 @@ lc_hash_bytes(const unsigned char *p, Py_ssize_t n)
     return h;
 }
 
+/* Per Latin-1 character: its lower case (str.lower's, one character each), made on first use. */
+static Py_UCS1 lc_low1[256];
+static int lc_low1_ready = 0;
+
+/* str.lower() of a str that is not ASCII, made here when every character's lower case is one character that
+   does not depend on the text (as str.lower makes it: _PyUnicode_ToLowerFull per character, the capital sigma
+   by its context, which is left to str.lower), else None; NULL with an error set. Latin-1 characters by a table
+   (their lower cases are Latin-1), the others by _PyUnicode_ToLowerFull. The result is a canonical str (its
+   kind from its largest character, as str.lower gives it). */
+static PyObject *
+lc_lower_wide(PyObject *s)
+{
+    if (!lc_low1_ready) {
+        for (int c = 0; c < 256; c++) {
+            Py_UCS4 r[3];
+            int k = _PyUnicode_ToLowerFull((Py_UCS4)c, r);
+            lc_low1[c] = (Py_UCS1)(k == 1 && r[0] < 256 ? r[0] : (Py_UCS4)c);  /* (always so for Latin-1) */
+        }
+        lc_low1_ready = 1;
+    }
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    if (kind == PyUnicode_1BYTE_KIND) {
+        PyObject *low = PyUnicode_New(n, 255);
+        if (!low) return NULL;
+        const Py_UCS1 *src = (const Py_UCS1 *)data;
+        Py_UCS1 *dst = PyUnicode_1BYTE_DATA(low), any = 0;
+        for (Py_ssize_t k = 0; k < n; k++) {
+            dst[k] = lc_low1[src[k]];
+            any |= dst[k];
+        }
+        if (any < 128) {  /* all ASCII (not expected: no character >= 128 lowers below 128): made canonical */
+            PyObject *a = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, dst, n);
+            Py_DECREF(low);
+            return a;
+        }
+        return low;
+    }
+    Py_UCS4 *buf = PyMem_Malloc(sizeof(Py_UCS4) * (size_t)(n ? n : 1));
+    if (!buf) return PyErr_NoMemory();
+    for (Py_ssize_t k = 0; k < n; k++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, k), r[3];
+        if (c < 256) {
+            buf[k] = lc_low1[c];
+            continue;
+        }
+        if (c == 0x3A3 || _PyUnicode_ToLowerFull(c, r) != 1) {  /* the capital sigma; a longer lower case */
+            PyMem_Free(buf);
+            Py_RETURN_NONE;
+        }
+        buf[k] = r[0];
+    }
+    PyObject *low = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, n);
+    PyMem_Free(buf);
+    return low;
+}
+
 /* topic_field_codes(chunks, wide, codes[, lows]) -> (distinct, has_text[, lows]): reviewtools.topics._field_codes' work on an
  * Arrow string column's buffers. chunks: a list of (validity or None, offsets, data or None, offset, length),
  * one per chunk of the column (offsets int64 when wide, else int32, indexed from the chunk's offset as Arrow
@@ -881,8 +939,9 @@ lc_hash_bytes(const unsigned char *p, Py_ssize_t n)
  * buffer of the total length, given each row's code: the number of its value among the distinct values in order
  * of first occurrence (what dictionary_encode numbers them). distinct: those values as str (UTF-8 decoded, as
  * to_pylist gives them); has_text: bytes, 1 per distinct value with a character that is not whitespace
- * (len(v) > 0 and not v.isspace()), else 0. With lows true, also per distinct value its lower case when it is
- * ASCII (A-Z lowered, what str.lower gives), else None (the caller lowers the others). */
+ * (len(v) > 0 and not v.isspace()), else 0. With lows true, also per distinct value its lower case, what
+ * str.lower gives (ASCII: A-Z lowered; others: lc_lower_wide), or None where lc_lower_wide leaves it to the
+ * caller (a capital sigma, or a character whose lower case is longer). */
 static PyObject *
 topic_field_codes(PyObject *Py_UNUSED(module), PyObject *args)
 {
@@ -975,17 +1034,17 @@ topic_field_codes(PyObject *Py_UNUSED(module), PyObject *args)
                 PyObject *str = PyUnicode_DecodeUTF8((const char *)p, n, "strict");
                 if (!str) goto done;
                 int bad = PyList_Append(distinct, str);
-                if (!bad && lows) {  /* an ASCII value's lower case (A-Z only: str.lower of ASCII), else None */
-                    PyObject *low = Py_None;
-                    Py_INCREF(low);
+                if (!bad && lows) {  /* the value's lower case (ASCII: A-Z only, str.lower of ASCII), or None */
+                    PyObject *low;
                     if (PyUnicode_IS_ASCII(str)) {
-                        Py_SETREF(low, PyUnicode_New(n, 127));
+                        low = PyUnicode_New(n, 127);
                         if (low) {
                             Py_UCS1 *dst = PyUnicode_1BYTE_DATA(low);
                             for (Py_ssize_t k = 0; k < n; k++)
                                 dst[k] = (Py_UCS1)(p[k] + ((unsigned)(p[k] - 'A') < 26u) * 32);
                         }
-                    }
+                    } else
+                        low = lc_lower_wide(str);
                     bad = !low || PyList_Append(lows, low) < 0;
                     Py_XDECREF(low);
                 }
@@ -1728,8 +1787,8 @@ static PyMethodDef methods[] = {
     {"topic_field_codes", topic_field_codes, METH_VARARGS,
      "topic_field_codes(chunks, wide, codes[, lows]) -> (distinct, has_text[, lows]): an Arrow string column's rows numbered by "
      "their distinct values in order of first occurrence (into codes, int64; missing as \"\"), the distinct values "
-     "as str and per value 1 when it has a non-whitespace character (bytes); with lows, each ASCII value's lower case "
-     "(None for the others)."},
+     "as str and per value 1 when it has a non-whitespace character (bytes); with lows, each value's lower case "
+     "(str.lower; None where a capital sigma or a longer lower case leaves it to the caller)."},
     {"topic_tags", topic_tags, METH_VARARGS,
      "topic_tags(rows, topics, evidence, polarity, n) -> (tags, praised, evidence) lists of n str as "
      "reviewtools.topics._tagged_frame builds them, or None when rows (int64) are not in order."},

@@ -1786,7 +1786,7 @@ def _field_matches(
     lang = _lang_core() if native_args is not None else None
     matchers = _literal_matchers(ix, lang) if lang is not None and hasattr(lang, "topic_literal") else ix.matchers
     for b0 in range(0, len(texts), _PREFILTER_BLOCK_ROWS):
-        if lows_given is not None:  # made with the distinct values (ASCII ones), the others lowered here
+        if lows_given is not None:  # made with the distinct values (but a few), those left lowered here
             lows = lows_given[b0 : b0 + _PREFILTER_BLOCK_ROWS]
             if None in lows:
                 lows = [_lower(texts[b0 + i]) if low is None else low for i, low in enumerate(lows)]
@@ -2060,8 +2060,8 @@ def _field_codes(
     the codes the first-seen numbering of those values gives); None for any other column. With
     ``_langcore.topic_field_codes`` (:func:`_lang_core`): one C pass over the column's Arrow buffers (a hash
     table of the values' bytes; a str made per distinct value only) that also gives :func:`_has_text` of each
-    distinct value and the lower case of each ASCII one (None for the others: :func:`_field_matches` lowers
-    those); else Arrow's ``dictionary_encode`` (its hash table over the column's bytes: no ``str`` per
+    distinct value and its lower case (``str.lower``; None for the rare ones with a capital sigma or a
+    character whose lower case is longer: :func:`_field_matches` lowers those); else Arrow's ``dictionary_encode`` (its hash table over the column's bytes: no ``str`` per
     row, no Python hashing of each text) and None for the flags.
 
     >>> import pandas as pd

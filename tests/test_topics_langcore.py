@@ -51,7 +51,8 @@ def test_field_codes_equal_arrows_dictionary_encode(chunk_values, large, cut_fro
     assert np.frombuffer(has, dtype=bool).tolist() == topics._has_text(want_distinct).tolist()
     distinct2, has2, lows = lang.topic_field_codes(chunks, large, codes, True)
     assert distinct2 == want_distinct and has2 == has and codes.tolist() == want_codes
-    assert lows == [v.lower() if v.isascii() else None for v in want_distinct]
+    assert lows == [None if "\u03a3" in v or any(len(c.lower()) != 1 for c in v) else v.lower()
+                    for v in want_distinct]  # lowered in C but a capital sigma or a longer lower case
 
 
 def test_field_codes_through_the_frame():
@@ -60,7 +61,7 @@ def test_field_codes_through_the_frame():
     assert codes.tolist() == [0, 1, 2, 0, 3] and distinct == ["", "b", "a", " "]
     assert flags.tolist() == [False, True, True, False] and lows == ["", "b", "a", " "]
     codes, distinct, flags, lows = topics._field_codes(pd.DataFrame({"t": pd.array(["\u00c9T\u00c9", "AbC"], dtype="string[pyarrow]")}), "t")
-    assert lows == [None, "abc"]
+    assert lows == ["\u00e9t\u00e9", "abc"]  # the non-ASCII one lowered in C too
 
 
 def test_field_codes_rejects_short_buffers():
