@@ -73,3 +73,57 @@ def test_frames_equal_object_columns(rows):
     got = topics.find_topics(arrow)
     want = topics.find_topics(base.astype(object))
     assert_frame_equal(got.reset_index(drop=True), want.reset_index(drop=True), check_dtype=False)
+
+
+ASCII = "".join(map(chr, range(128)))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(alphabet=ASCII, max_size=70), min_size=1, max_size=40))
+def test_ascii_lows_16_bytes_at_a_time(values):
+    distinct, lows = lows_of(values)
+    assert lows == [v.lower() for v in distinct]
+    assert all(type(low) is str and low.isascii() for low in lows)
+
+
+def test_every_ascii_byte_at_every_place_of_a_16_byte_block():
+    values = [ASCII[k:] + ASCII[:k] for k in range(0, 128, 3)] + [ASCII[:n] for n in range(0, 40)]
+    distinct, lows = lows_of(values)
+    assert lows == [v.lower() for v in distinct]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(["a", "B", "", "Late \u2019", "late", "x" * 40, "\u00c9"]), min_size=0, max_size=90),
+       st.integers(0, 40), st.integers(1, 4), st.booleans())
+def test_codes_across_batches_and_chunks(values, cut, nchunks, large):
+    """Rows are hashed 16 at a time before their lookups: codes stay the first-seen numbering across batches,
+    chunks and chunk offsets."""
+    import pyarrow as pa
+
+    typ = pa.large_string() if large else pa.string()
+    size = -(-len(values) // nchunks) if values else 1
+    data = pa.chunked_array([pa.array(values[i : i + size], type=typ) for i in range(0, len(values), size)] or
+                            [pa.array([], type=typ)], type=typ)
+    data = data.slice(min(cut, len(data)))
+    kept = data.to_pylist()
+    codes = np.full(len(kept), -7, dtype=np.int64)
+    chunks = [(*c.buffers()[:3], c.offset, len(c)) for c in data.chunks]
+    distinct, _has, lows = lang.topic_field_codes(chunks, large, codes, True)
+    first: dict[str, int] = {}
+    assert codes.tolist() == [first.setdefault(v, len(first)) for v in kept]
+    assert distinct == list(first) and lows == [v.lower() for v in first]
+
+
+@pytest.mark.parametrize("cut", [0, 1, 15, 16, 17])
+def test_codes_of_long_chunks(cut):
+    import pyarrow as pa
+
+    values = [f"Row {i % 37} \u00c9" if i % 5 == 0 else f"Row {i % 23}" for i in range(150)]
+    data = pa.chunked_array([pa.array(values[:70]), pa.array(values[70:])]).slice(cut)
+    kept = data.to_pylist()
+    codes = np.full(len(kept), -7, dtype=np.int64)
+    chunks = [(*c.buffers()[:3], c.offset, len(c)) for c in data.chunks]
+    distinct, _has, lows = lang.topic_field_codes(chunks, False, codes, True)
+    first: dict[str, int] = {}
+    assert codes.tolist() == [first.setdefault(v, len(first)) for v in kept]
+    assert distinct == list(first) and lows == [v.lower() for v in first]
