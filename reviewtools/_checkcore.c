@@ -960,11 +960,25 @@ static PyObject *py_ws_literal_rows(PyObject *self, PyObject *args) {
              * (~20 % of the positions on review text, instead of three hashed probes at each). */
             Py_ssize_t cnt = m - 2 - i0 < 64 ? m - 2 - i0 : 64;
             uint64_t g3 = 0, g = 0;
+            /* the gate's byte per position first (independent loads and stores), then the two masks from them: 16
+             * positions at a time by SSE2 movemask (no chain of variable shifts through g3 and g) */
+            unsigned char tb[64];
             for (Py_ssize_t t = 0; t < cnt; t++) {
                 const unsigned char *q = buf + i0 + t;
-                unsigned x = gate[hash_bits(LOW3(load4(q), q), WG)];
-                g3 |= (uint64_t)(x & 1) << t;
-                g |= (uint64_t)(x >> 1) << t;
+                tb[t] = gate[hash_bits(LOW3(load4(q), q), WG)];
+            }
+#if CHECKCORE_SSE2
+            if (cnt == 64) {
+                for (int h = 0; h < 4; h++) { /* tb holds 0-3: bit 0 to each byte's top bit, then bit 1 */
+                    __m128i x = _mm_loadu_si128((const __m128i *)(tb + 16 * h));
+                    g3 |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_slli_epi16(x, 7)) << (16 * h);
+                    g |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_slli_epi16(x, 6)) << (16 * h);
+                }
+            } else
+#endif
+            for (Py_ssize_t t = 0; t < cnt; t++) {
+                g3 |= (uint64_t)(tb[t] & 1) << t;
+                g |= (uint64_t)(tb[t] >> 1) << t;
             }
             while (g3) { /* a 3-byte literal's bytes may start here */
                 Py_ssize_t i = i0 + CTZ64(g3);
