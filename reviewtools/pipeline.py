@@ -1449,19 +1449,32 @@ def recommend(
     """
     settings = settings or ReplySettings()
     out = coerce(frame)
-    has_sent = "sentiment_label" in out.columns and "sentiment" not in stages_not_run
-    existing = frozenset(_normalise(t) for t in out["reply_text"].dropna().astype(str) if t.strip())
-    recs = out[[c for c in DECISION_COLUMNS if c in out.columns]]
-    state = _decision_state(settings, hits, topic_matches, has_sent, tuple(stages_not_run), existing)
-    n = len(recs)
+    n = len(out)
     procs = max(1, int(processes))
-    if procs > 1 and n >= 2 * procs * DECISION_MIN_BLOCK and POOL_START_METHOD == "fork":
-        size = min(-(-n // (procs * CHUNKS_PER_PROCESS)), DECISION_MAX_BLOCK)
-        bounds = [(i, min(n, i + size)) for i in range(0, n, size)]
-        # priority's whole-frame part here; the workers score their own rows (its serial pass in the parent cost
-        # ~3 CPU s at 1M reviews; its inputs and results now sit beside the workers, ~0.15 GB at 1M)
-        pri = _priority_inputs(out, as_of)
-        index = _block_index(recs, state, bounds)  # each block's long rows, found once (not per block)
+    forking = procs > 1 and n >= 2 * procs * DECISION_MIN_BLOCK and POOL_START_METHOD == "fork"
+    # priority's whole-frame part (for the workers, which score their own rows: its serial pass in the parent cost
+    # ~3 CPU s at 1M reviews; its inputs and results sit beside the workers, ~0.15 GB at 1M) in a thread beside
+    # the decision state and block index: those are mostly Arrow kernels that release the GIL, and the second
+    # core is idle until the pool forks (see PRIORITY_INPUTS_BESIDE)
+    early = concurrent.futures.ThreadPoolExecutor(1) if forking and PRIORITY_INPUTS_BESIDE else None
+    try:
+        pri_inputs = early.submit(_priority_inputs, out, as_of) if early is not None else None
+        if early is not None and WARM_DRAFTING:  # after it, in the same thread: inherited by the workers
+            early.submit(_warm_drafting, out, settings)
+        has_sent = "sentiment_label" in out.columns and "sentiment" not in stages_not_run
+        existing = frozenset(_normalise(t) for t in out["reply_text"].dropna().astype(str) if t.strip())
+        recs = out[[c for c in DECISION_COLUMNS if c in out.columns]]
+        state = _decision_state(settings, hits, topic_matches, has_sent, tuple(stages_not_run), existing)
+        if forking:
+            size = min(-(-n // (procs * CHUNKS_PER_PROCESS)), DECISION_MAX_BLOCK)
+            bounds = [(i, min(n, i + size)) for i in range(0, n, size)]
+            index = _block_index(recs, state, bounds)  # each block's long rows, found once (not per block)
+            pri = pri_inputs.result() if pri_inputs is not None else _priority_inputs(out, as_of)
+            del pri_inputs
+    finally:
+        if early is not None:
+            early.shutdown(wait=True)  # an error above: the thread's work ends before it propagates
+    if forking:
         if index is not None:
             state = replace(state, blocks=index)
         del index
@@ -1504,6 +1517,53 @@ def recommend(
         out[c] = cols.pop(c)
     _trim_memory()
     return out
+
+
+#: Whether :func:`recommend` works out priority's whole-frame part (:func:`_priority_inputs`) in a thread while it
+#: makes the decision state and block index (serial before its pool forks, one core idle): at 1M reviews
+#: ~0.2 s of that wall (the three ~1.5 s in a row).
+PRIORITY_INPUTS_BESIDE: Final[bool] = True
+
+
+#: Whether :func:`recommend` lints a few drafts (:func:`_warm_drafting`) before its decision pool forks, in the
+#: thread of :data:`PRIORITY_INPUTS_BESIDE`: the per-process set-up of the draft lint and quoting (the lint rules'
+#: literal scanner, their split plans and regexes, the topics' complaint matchers: ~0.1-0.3 CPU s of a cold
+#: process) is then made once and inherited by every worker, instead of in each worker's first block and again
+#: in the parent's first re-phrasing.
+WARM_DRAFTING: Final[bool] = True
+
+#: The drafts :func:`_warm_drafting` lints (a reply message as drafted, one with a quote, a link, a number and
+#: a name) and the phrase it quotes for each topic.
+_WARM_DRAFTS: Final[tuple[str, ...]] = (
+    "Hello,\n\nThank you for telling us about your experience with your order; we're sorry it fell short. Please "
+    "reach out by replying to this message and our team will look into it straight away. We appreciate you taking "
+    "the time to tell us.\n\n— Customer care team",
+    "Hi Sam Lee,\n\nWe're sorry to read “the zipper broke after two weeks”. Please contact us at "
+    "www.example.com or call 555-0100 about order 123-4567890-1234567 for a refund or a free replacement.\n\n"
+    "— Customer care team",
+)
+_WARM_QUOTE: Final[str] = "it broke and arrived two weeks late"
+#: At most this many platforms of the frame get the warm-up's drafts.
+_WARM_PLATFORMS: Final[int] = 8
+
+
+def _warm_drafting(frame: pd.DataFrame, settings: ReplySettings) -> None:
+    """Lint :data:`_WARM_DRAFTS` for each platform of ``frame`` (as :func:`_draft_lint` names it) and quote
+    :data:`_WARM_QUOTE` for each topic (:func:`reviewtools.respond.problem_quote`), for their caches' sake only
+    (memos of pure functions: nothing decided depends on them); any error is ignored (the workers then set up
+    as before)."""
+    try:
+        from . import respond, topics
+
+        uniq = pd.unique(frame["platform"]).tolist() if "platform" in frame.columns else []
+        names = sorted({p if isinstance(p, str) and p else "other" for p in uniq}) or ["other"]
+        for platform in names[:_WARM_PLATFORMS]:
+            for text in _WARM_DRAFTS:
+                lint_draft(text, platform, region=settings.region)
+        for topic in [c.rule.id for c in topics._compiled()]:
+            respond.problem_quote(_WARM_QUOTE, topic)
+    except Exception as exc:  # pragma: no cover - a warm-up only
+        log.debug("drafting warm-up skipped: %s", exc)
 
 
 #: The columns of :data:`TRIAGE_COLUMNS` that the decision loop writes (the priority ones come from _priority).
