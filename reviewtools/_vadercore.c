@@ -3701,6 +3701,9 @@ vc_topic_attempts(PyObject *self, PyObject *args)
     /* with marks, per word of a Latin-1 text: its exact literal when the fast path took it, -1 for no unit,
        -2 for units found another way (not kept: such a word counts as satisfying every unit) */
     Py_ssize_t *wlbuf = NULL, wlcap = 0;
+    int wide_word = 0;  /* (see mbuf below) */
+    unsigned char *mbuf = NULL;
+    Py_ssize_t mcap = 0;
     uint64_t *cm = NULL;  /* the units of the words of one pending word's clause (below), as tm */
     /* the exact literals of 1-8 Latin-1 characters (no NUL) by their bytes as one integer, which no other word
        shares (a word holds no NUL): open addressing on skey (0 = empty), a bloom filter in front */
@@ -3878,6 +3881,29 @@ vc_topic_attempts(PyObject *self, PyObject *args)
             if (pdirect) pk8[q] = tp_load(b, pn < 8 ? pn : 8, pn < 8 ? pn : 8);
         }
     }
+    /* A text of wider characters takes the Latin-1 path on a copy of its characters as bytes (mbuf: a character
+       above 0xFF becomes wide_word when it is a word character, else a space), the literals still compared
+       with its own characters where they are read as code points: so when no literal holds a character above
+       0xFF or wide_word (then no word with such a character equals a literal or begins with a prefix literal,
+       and a word of Latin-1 characters hashes and compares as before). Such a text keeps no clause marks
+       (wlit NULL), as the character loop below has none. wide_word: a non-ASCII word byte no literal holds. */
+    {
+        unsigned char held[256];
+        memset(held, 0, sizeof(held));
+        int over = 0;
+        const TpTable *tabs[2] = {&exact, &prefix};
+        for (int q = 0; q < 2; q++) {
+            Py_ssize_t total = 0;
+            for (Py_ssize_t i = 0; i < tabs[q]->n; i++) total += tabs[q]->len[i];
+            for (Py_ssize_t k = 0; k < total; k++) {
+                uint32_t c = tabs[q]->pool[k];
+                if (c > 0xFF) over = 1;
+                else held[c] = 1;
+            }
+        }
+        for (int c = 0x80; c < 0x100 && !over && !wide_word; c++)
+            if (tp_word1[c] && !held[c]) wide_word = c;
+    }
     int64_t units[TP_MAX_UNITS];
     for (Py_ssize_t r = 0; r < n; r++) {
         PyObject *s = PyList_GET_ITEM(texts, r);
@@ -3896,6 +3922,28 @@ vc_topic_attempts(PyObject *self, PyObject *args)
         Py_ssize_t i = 0, nw = 0, wi = 0;
         Py_ssize_t *wlit = NULL;  /* with marks, a Latin-1 text's words' literals (see wlbuf) */
         const Py_UCS1 *bytes = kind == PyUnicode_1BYTE_KIND ? (const Py_UCS1 *)data : NULL;
+        int mapped = 0;
+        if (!bytes && wide_word) {  /* the text's characters as bytes (see mbuf) */
+            if (len + 1 > mcap) {
+                Py_ssize_t cap = mcap ? mcap : 1024;
+                while (cap < len + 1) cap *= 2;
+                unsigned char *nm = realloc(mbuf, (size_t)cap);
+                if (!nm) { PyErr_NoMemory(); goto done; }
+                mbuf = nm;
+                mcap = cap;
+            }
+            if (kind == PyUnicode_2BYTE_KIND) {
+                const Py_UCS2 *d2 = (const Py_UCS2 *)data;
+                for (Py_ssize_t k = 0; k < len; k++)
+                    mbuf[k] = d2[k] <= 0xFF ? (unsigned char)d2[k] : tp_is_word(d2[k]) ? (unsigned char)wide_word : ' ';
+            } else
+                for (Py_ssize_t k = 0; k < len; k++) {
+                    Py_UCS4 c = PyUnicode_READ(kind, data, k);
+                    mbuf[k] = c <= 0xFF ? (unsigned char)c : tp_is_word(c) ? (unsigned char)wide_word : ' ';
+                }
+            bytes = mbuf;
+            mapped = 1;
+        }
         if (bytes) {  /* the words' edges first, without a branch per character: start, end, start, end, ... */
             if (len + 2 > ecap) {
                 Py_ssize_t cap = ecap ? ecap : 1024;
@@ -3906,7 +3954,7 @@ vc_topic_attempts(PyObject *self, PyObject *args)
                 ecap = cap;
             }
             nw = tp_edges(bytes, len, edges) / 2;
-            if (use_marks) {
+            if (use_marks && !mapped) {
                 if (nw > wlcap) {
                     Py_ssize_t cap = wlcap ? wlcap : 256;
                     while (cap < nw) cap *= 2;
@@ -4161,7 +4209,7 @@ done:
     free(wbuf);
     free(edges);
     free(fast_ok); free(fast_firsts); free(fast_uptr); free(fast_fptr);
-    free(fast_units.v); free(fast_phr.v); free(wlbuf); free(cm);
+    free(fast_units.v); free(fast_phr.v); free(wlbuf); free(cm); free(mbuf);
     free(skey); free(slit); free(lstamp); free(pu4); free(pbig); free(lmask);
     return res;
 }
