@@ -14,7 +14,8 @@ trees' hashes must agree. Minimum and median over the rounds, old and new, and p
 ``--parts`` instead times, in this process and tree, the two parts of the change on the first partition, interleaved
 (``--rounds``): ``_Batch.case_changed`` against ``_case_changed_reference`` (the two lower-cased views' lengths
 counted; both given a batch whose lower-cased views and field lengths are built, as the checks build them anyway),
-and the CPU seconds spent inside the cyclic collector (``gc.callbacks``) over ``check_each_review`` calls with
+the detectors' rows' review ids with the hit frame (``_Hits.frame`` of row positions, the ids taken at once, against
+looking up each id as an Arrow scalar and the frame of those: the rows of one check of the partition), and the CPU seconds spent inside the cyclic collector (``gc.callbacks``) over ``check_each_review`` calls with
 ``rules._PAUSE_COLLECTOR`` off and on (collections between the calls counted too), after ``gc.freeze`` as above."""
 from __future__ import annotations
 
@@ -102,6 +103,38 @@ def parts(corpus: str, rounds: int, rows: int) -> int:
         else:
             spent[0] += time.process_time() - started[0]
 
+    # the review ids of the detectors' rows: one Arrow scalar per row (before) or one take in _Hits.frame (now)
+    kept = {}
+    frame_of = R._Hits.frame
+
+    def keep(self, *a, **k):
+        kept["hits"] = self
+        return frame_of(self, *a, **k)
+
+    R._Hits.frame = keep
+    try:
+        R.check_each_review(a)
+    finally:
+        R._Hits.frame = frame_of
+    hits = kept["hits"]
+    ids = hits.ids
+    ids_secs: dict[str, list[float]] = {"per row": [], "at once": []}
+    for _ in range(rounds):
+        for name in ids_secs:
+            c = time.process_time()
+            if name == "per row":
+                per_row = R._Hits()
+                per_row.keyed = [(key, [(ids[r[0]],) + r[1:] for r in rs]) for key, rs in hits.keyed]
+                per_row.constant = hits.constant
+                out = per_row.frame()
+            else:
+                got = hits.frame()
+            ids_secs[name].append(time.process_time() - c)
+    pd_equal = out.equals(got)
+    print(f"the {sum(len(rs) for _, rs in hits.keyed):,} detector rows' ids and the hit frame, CPU ms over {rounds} "
+          f"rounds (frames equal: {pd_equal}):")
+    for name, v in ids_secs.items():
+        print(f"  {name}: min {min(v) * 1e3:.2f}, median {statistics.median(v) * 1e3:.2f}")
     gc.callbacks.append(on_gc)
     saved = R._PAUSE_COLLECTOR
     coll: dict[bool, list[float]] = {False: [], True: []}

@@ -4343,7 +4343,7 @@ def _rules_per_platform(rules: Sequence[Rule]) -> dict[str, list[Rule]]:
     return per
 
 
-def _row(review_id: str, platform: str, rule: Rule, f: Finding) -> tuple[Any, ...]:
+def _row(review_id: str | int, platform: str, rule: Rule, f: Finding) -> tuple[Any, ...]:
     hit = f.outcome == "hit"
     strength = "weak" if f.weak else rule.strength
     removal = rule.removal_basis and not f.not_removal
@@ -4362,7 +4362,10 @@ class _Hits:
     position), gathered in any order: a detector's rows as tuples, a constant finding (the same for every
     row of a batch, e.g. the competitor rule without a competitor list) as one entry for all its rows."""
 
-    def __init__(self) -> None:
+    def __init__(self, ids: _ReviewIds | None = None) -> None:
+        #: With ``ids``, a detector's row holds the review's row position where the id goes (looked up for all
+        #: the rows at once by :meth:`frame`, not one Arrow scalar per row).
+        self.ids = ids
         self.keyed: list[tuple[int, list[tuple[Any, ...]]]] = []
         #: (keys, review ids (a list, or an Arrow string array), the finding's row with a placeholder id) per
         #: constant finding and batch.
@@ -4393,7 +4396,10 @@ class _Hits:
         data = {}
         for c, ((name, dtype), col) in enumerate(zip(HIT_COLUMNS.items(), cols)):
             atype = _arrow_type(dtype)
-            parts = [pa.array([None if v is pd.NA else v for v in col], type=atype)]
+            if c == 0 and self.ids is not None:  # the detectors' rows hold row positions: their ids at once
+                parts = [self.ids.at(list(col), atype)]
+            else:
+                parts = [pa.array([None if v is pd.NA else v for v in col], type=atype)]
             if c == 0:  # the review ids: a whole column per constant finding
                 for _, rids, _ in self.constant:
                     parts.append(rids.cast(atype) if isinstance(rids, pa.Array) else pa.array(rids, type=atype))
@@ -4463,6 +4469,15 @@ class _ReviewIds:
 
     def __getitem__(self, i: int) -> str:
         return self._list[i] if self._list is not None else self._arrow[i].as_py()
+
+    def at(self, positions: list[int], atype: Any) -> Any:
+        """``pa.array([ids[i] for i in positions], type=atype)`` (any order), by one Arrow ``take`` when the ids
+        are an Arrow column."""
+        import pyarrow as pa
+
+        if self._list is not None:
+            return pa.array([self._list[i] for i in positions], type=atype)
+        return self._arrow.take(pa.array(positions, type=pa.int64())).cast(atype)
 
     def rows(self, idx: list[int]) -> Any:
         """``[ids[i] for i in idx]`` (``idx`` ascending): a list, or an Arrow array of the same strings."""
@@ -4574,7 +4589,7 @@ def _check_each_review_prefiltered(frame: pd.DataFrame, rules: Sequence[Rule] | 
     # the fields' Arrow columns as they are (the views start from them, not from the strings converted back)
     arrow = {f: a for f in FIELDS if (a := _arrow_str_column(frame, f)) is not None}
     width = max((len(v) for v in per.values()), default=0) + 1
-    hits = _Hits()
+    hits = _Hits(rids)
     for block in range(0, n, _CHECK_BLOCK_ROWS):  # bounded column copies: a block at a time
         end = min(n, block + _CHECK_BLOCK_ROWS)
         here = platforms[block:end]
@@ -4646,6 +4661,7 @@ def _check_batch(batch: _Batch, idx: list[int], platform: str, rules: Sequence[R
     rows to ``hits`` under the key (row position, rule position) that restores the per-review order."""
     reviews: dict[int, _Review] = {}
     keyed = hits.keyed
+    by_position = hits.ids is not None  # the rows hold positions, :meth:`_Hits.frame` looks their ids up
     for k, rule in enumerate(rules):
         sel = PREFILTERS[rule.detector](batch, rule, comp) if rule.detector in PREFILTERS else None
         if isinstance(sel, _Constant):
@@ -4668,7 +4684,7 @@ def _check_batch(batch: _Batch, idx: list[int], platform: str, rules: Sequence[R
             found = list(detect(rv, rule.params))
             if found:
                 i = idx[j]
-                keyed.append((i * width + k, [_row(rids[i], platform, rule, f) for f in found]))
+                keyed.append((i * width + k, [_row(i if by_position else rids[i], platform, rule, f) for f in found]))
 
 
 def _check_each_review_reference(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = None,

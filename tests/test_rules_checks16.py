@@ -107,3 +107,31 @@ def test_case_changed_property(rows):
     for arrow in (False, True):
         b = _batch(titles, texts, arrow)
         assert np.array_equal(b.case_changed(), b._case_changed_reference())
+
+
+@pytest.mark.parametrize("storage", ["object", "pyarrow"])
+def test_ids_looked_up_at_once_equal_per_row(monkeypatch, storage):
+    """The detectors' rows carry row positions and _Hits.frame looks their ids up at once (_ReviewIds.at): the
+    frame equals the one built with each id looked up per row (a _Hits without ids) and the reference loop's."""
+    f = pd.concat([_frame(), _frame("google")], ignore_index=True)
+    f["review_id"] = [f"id-{i}-é" if i % 3 else "" for i in range(len(f))]
+    f["review_id"] = f["review_id"].astype("string[pyarrow]" if storage == "pyarrow" else object)
+    got = check_each_review(f)
+    assert (got.outcome == "hit").sum() >= 4
+    monkeypatch.setattr(R, "_Hits", _PerRow)
+    pd.testing.assert_frame_equal(check_each_review(f), got)
+    pd.testing.assert_frame_equal(got, check_each_review(f, prefilter=False))
+
+
+class _PerRow(R._Hits):
+    """_Hits without ids: _check_batch then puts each row's id in it itself."""
+
+    def __init__(self, ids=None) -> None:
+        super().__init__(None)
+
+
+def test_review_ids_at_any_order():
+    for storage in ("object", "string[pyarrow]"):
+        ids = R._ReviewIds(pd.DataFrame({"review_id": pd.Series(["a", "bé", "", "d"], dtype=storage)}))
+        assert ids.at([3, 0, 0, 2, 1], pa.large_string()).to_pylist() == ["d", "a", "a", "", "bé"]
+        assert ids.at([], pa.large_string()).to_pylist() == []
