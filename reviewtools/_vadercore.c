@@ -3711,6 +3711,9 @@ vc_topic_attempts(PyObject *self, PyObject *args)
     int32_t *slit = NULL;
     /* per exact literal: -stamp when none of the phrases it begins is a candidate in this text */
     int64_t *lstamp = NULL;
+    /* per exact literal of at most 64 phrases: which of its phrases (bit f - fast_fptr[lit]) are candidates in the
+       text whose stamp lstamp holds (worked out at its first pending word, read by the others) */
+    uint64_t *lokm = NULL;
     /* per phrase of at most 4 units: its units, padded with n_units (always seen), so that whether all are
        seen is 4 bit tests and no branch; pbig: a phrase with more units (the loop) */
     int32_t *pu4 = NULL;
@@ -3827,7 +3830,8 @@ vc_topic_attempts(PyObject *self, PyObject *args)
         skey = calloc((size_t)cap, sizeof(uint64_t));
         slit = calloc((size_t)cap, sizeof(int32_t));
         lstamp = calloc((size_t)(exact.n > 0 ? exact.n : 1), sizeof(int64_t));
-        if (!skey || !slit || !lstamp) { PyErr_NoMemory(); goto done; }
+        lokm = calloc((size_t)(exact.n > 0 ? exact.n : 1), sizeof(uint64_t));
+        if (!skey || !slit || !lstamp || !lokm) { PyErr_NoMemory(); goto done; }
         smask = cap - 1;
         memset(sbloom, 0, sizeof(sbloom));
         for (Py_ssize_t lit = 0; lit < exact.n; lit++) {
@@ -4097,7 +4101,67 @@ vc_topic_attempts(PyObject *self, PyObject *args)
         for (Py_ssize_t q = 0; q < pend.n; q += 4) {
             int64_t at = pend.v[q], base = pend.v[q + 1], cnt = pend.v[q + 2], w0 = pend.v[q + 3];
             int clause_known = 0, any_word = 0;  /* this pending word's clause units: not yet gathered */
-            if (base < 0) {  /* an exact literal's phrases, precomputed */
+            if (base < 0 && fast_fptr[-base] - fast_fptr[-1 - base] <= 64) {
+                /* an exact literal's phrases, precomputed; which are candidates (all units seen) once per text
+                   and literal (a bit each, in order), then per pending word the clause check of those */
+                int64_t lit = -1 - base, f0 = fast_fptr[lit];
+                uint64_t okm;
+                if (lstamp[lit] == stamp)
+                    okm = lokm[lit];
+                else {
+                    okm = 0;
+                    for (int64_t f = f0; f < fast_fptr[lit + 1]; f++) {
+                        int64_t p = fast_phr.v[f];
+                        int ok = 1;
+                        if (!pbig[p]) {
+                            const int32_t *u4 = pu4 + 4 * p;
+                            ok = (int)(tm[u4[0] >> 6] >> (u4[0] & 63) & tm[u4[1] >> 6] >> (u4[1] & 63)
+                                       & tm[u4[2] >> 6] >> (u4[2] & 63) & tm[u4[3] >> 6] >> (u4[3] & 63) & 1);
+                        } else if (pstamp[p] >> 1 == stamp)
+                            ok = (int)(pstamp[p] & 1);
+                        else {
+                            for (int64_t j = phrase_ptr[p]; j < phrase_ptr[p + 1]; j++)
+                                if (!(tm[phrase_units[j] >> 6] >> (phrase_units[j] & 63) & 1)) { ok = 0; break; }
+                            pstamp[p] = 2 * stamp + ok;
+                        }
+                        okm |= (uint64_t)ok << (f - f0);
+                    }
+                    lstamp[lit] = stamp;
+                    lokm[lit] = okm;
+                }
+                for (; okm; okm &= okm - 1) {
+                    int64_t p = fast_phr.v[f0 + __builtin_ctzll(okm)];
+                    int ok = 1;
+                    if (wlit) {  /* every unit of p satisfied by a word from here to the next mark */
+                        if (!clause_known) {
+                            clause_known = 1;
+                            if (bar < at) {
+                                bar = at;
+                                bar = tp_next_mark(bytes, bar, len, is_mark, mk, nmk);
+                            }
+                            if (walk_bar != bar || walk_from != w0) {
+                                walk_bar = bar;
+                                walk_from = w0;
+                                walk_any = tp_clause_units(wlit, edges, nw, w0, bar, lmask, tw, exact.n, cm, n_units);
+                            }
+                            any_word = walk_any;
+                        }
+                        if (!any_word) {
+                            if (!pbig[p]) {
+                                const int32_t *u4 = pu4 + 4 * p;
+                                ok = (int)(cm[u4[0] >> 6] >> (u4[0] & 63) & cm[u4[1] >> 6] >> (u4[1] & 63)
+                                           & cm[u4[2] >> 6] >> (u4[2] & 63) & cm[u4[3] >> 6] >> (u4[3] & 63) & 1);
+                            } else
+                                for (int64_t j = phrase_ptr[p]; j < phrase_ptr[p + 1]; j++)
+                                    if (!(cm[phrase_units[j] >> 6] >> (phrase_units[j] & 63) & 1)) { ok = 0; break; }
+                        }
+                    }
+                    if (ok && (tp_push(&rows, (int64_t)r) < 0 || tp_push(&offs, at) < 0 || tp_push(&phr, p) < 0))
+                        goto done;
+                }
+                continue;
+            }
+            if (base < 0) {  /* an exact literal's phrases (more than 64), precomputed */
                 int64_t lit = -1 - base;
                 if (lstamp[lit] == -stamp) continue;  /* none of them is a candidate in this text (found before) */
                 int any_ok = 0;
@@ -4210,7 +4274,7 @@ done:
     free(edges);
     free(fast_ok); free(fast_firsts); free(fast_uptr); free(fast_fptr);
     free(fast_units.v); free(fast_phr.v); free(wlbuf); free(cm); free(mbuf);
-    free(skey); free(slit); free(lstamp); free(pu4); free(pbig); free(lmask);
+    free(skey); free(slit); free(lstamp); free(lokm); free(pu4); free(pbig); free(lmask);
     return res;
 }
 
