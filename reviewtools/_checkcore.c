@@ -57,6 +57,16 @@ static inline int CTZ64(uint64_t x) {
 }
 #endif
 
+#if defined(__GNUC__) || defined(__clang__)
+#define POPCNT64(x) __builtin_popcountll(x)
+#else
+static inline int POPCNT64(uint64_t x) {
+    int c = 0;
+    for (; x; x &= x - 1) c++;
+    return c;
+}
+#endif
+
 static inline uint32_t hash_bits(uint32_t v, int bits) {
     return (v * 2654435761u) >> (32 - bits);
 }
@@ -1068,6 +1078,91 @@ static inline size_t sc_hash(uint64_t key, int32_t len, int bits) {
     return (size_t)(((key ^ (uint64_t)len) * 0x9E3779B97F4A7C15ull) >> (64 - bits));
 }
 
+/* Whether the run [a, a + len) of ASCII letters and digits is one of the words (sentence_counts' table). */
+static inline int sc_is_word(const unsigned char *a, int32_t len, const sc_slot_t *table, int bits, size_t tsize,
+                             const unsigned char *words, const Py_ssize_t *starts) {
+    uint64_t key = 0;
+    memcpy(&key, a, (size_t)(len < 8 ? len : 8)); /* little-endian: byte i at bits 8i, as the byte loop builds it */
+#if !(defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+    key = 0;
+    for (int32_t i = 0; i < len && i < 8; i++) key |= (uint64_t)a[i] << (8 * i);
+#endif
+    for (size_t s = sc_hash(key, len, bits); table[s].len; s = (s + 1) & (tsize - 1)) {
+        if (table[s].key == key && table[s].len == len
+            && (len <= 8 || memcmp(words + starts[table[s].k] + 8, a + 8, (size_t)(len - 8)) == 0))
+            return 1;
+    }
+    return 0;
+}
+
+#if CHECKCORE_SSE2
+/* sentence_counts' anchored count of the row [p, e) by 64-byte blocks: per block, a mask of its ASCII letters and
+ * digits (A) and of its segment ends . ! ? \n NUL (S), by SSE2 16 bytes at a time (a byte at a time in the last,
+ * partial block); then only the token starts and ends (A's edges) are visited, in order, a token looked up at its
+ * end. The count is the number of segments (cut at the S bytes and the row's end) holding a word token: a token
+ * (no S byte in it) is in the segment numbered by the S bytes before it, and a segment is counted at its first
+ * word token. The byte loop in sentence_counts (the definition, and the path without SSE2) counts the same:
+ * each segment end adds whether a word token was seen since the last one. */
+static int64_t sc_anchored_blocks(const unsigned char *p, const unsigned char *e, const sc_slot_t *table, int bits,
+                                  size_t tsize, const unsigned char *words, const Py_ssize_t *starts,
+                                  int32_t maxlen) {
+    int64_t count = 0, segs = 0, last = -1;
+    const unsigned char *tstart = p;
+    uint64_t carry = 0; /* 1: a token runs on from the previous block */
+    for (const unsigned char *b = p; b < e; b += 64) {
+        Py_ssize_t cnt = e - b < 64 ? e - b : 64;
+        uint64_t A = 0, S = 0;
+        if (cnt == 64) {
+            for (int h = 0; h < 4; h++) {
+                __m128i x = _mm_loadu_si128((const __m128i *)(b + 16 * h));
+                __m128i lo = _mm_or_si128(x, _mm_set1_epi8(0x20));
+                __m128i t = _mm_xor_si128(_mm_sub_epi8(lo, _mm_set1_epi8('a')), _mm_set1_epi8((char)0x80));
+                __m128i d = _mm_xor_si128(_mm_sub_epi8(x, _mm_set1_epi8('0')), _mm_set1_epi8((char)0x80));
+                __m128i m = _mm_or_si128(_mm_cmplt_epi8(t, _mm_set1_epi8((char)(-128 + 26))),
+                                         _mm_cmplt_epi8(d, _mm_set1_epi8((char)(-128 + 10))));
+                __m128i sm = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')),
+                                                       _mm_cmpeq_epi8(x, _mm_set1_epi8('!'))),
+                                          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('?')),
+                                                                    _mm_cmpeq_epi8(x, _mm_set1_epi8('\n'))),
+                                                       _mm_cmpeq_epi8(x, _mm_setzero_si128())));
+                A |= (uint64_t)(uint16_t)_mm_movemask_epi8(m) << (16 * h);
+                S |= (uint64_t)(uint16_t)_mm_movemask_epi8(sm) << (16 * h);
+            }
+        } else {
+            for (Py_ssize_t i = 0; i < cnt; i++) {
+                unsigned c = b[i];
+                A |= (uint64_t)((unsigned)((c | 0x20) - 'a') < 26 || (unsigned)(c - '0') < 10) << i;
+                S |= (uint64_t)(c == '.' || c == '!' || c == '?' || c == '\n' || c == 0) << i;
+            }
+        }
+        uint64_t prev = (A << 1) | carry;
+        uint64_t valid = cnt == 64 ? ~(uint64_t)0 : (((uint64_t)1 << cnt) - 1);
+        uint64_t ev = ((A & ~prev) | (~A & prev)) & valid; /* token starts, and ends (the byte after a token) */
+        while (ev) {
+            int i = CTZ64(ev);
+            ev &= ev - 1;
+            if (A >> i & 1) { /* a start */
+                tstart = b + i;
+                continue;
+            }
+            int32_t len = (int32_t)(b + i - tstart);
+            if (len <= maxlen && sc_is_word(tstart, len, table, bits, tsize, words, starts)) { /* rare */
+                int64_t seg = segs + POPCNT64(S & (((uint64_t)1 << i) - 1));
+                count += seg != last;
+                last = seg;
+            }
+        }
+        segs += POPCNT64(S);
+        carry = cnt == 64 ? A >> 63 : (A >> (cnt - 1)) & 1;
+    }
+    if (carry) { /* a token up to the row's end */
+        int32_t len = (int32_t)(e - tstart);
+        if (segs != last && len <= maxlen && sc_is_word(tstart, len, table, bits, tsize, words, starts)) count++;
+    }
+    return count;
+}
+#endif
+
 /* sentence_counts(data, offsets, words, lens, pieces, anchored, longer): per row j (int64 outputs), with the row cut
  * into segments:
  *   anchored[j]: the segments, cut at the bytes . ! ? \n and NUL, that hold a maximal run of ASCII letters and
@@ -1213,6 +1308,11 @@ static PyObject *py_sentence_counts(PyObject *self, PyObject *args) {
             continue;
         }
         if (nw) {
+#if CHECKCORE_SSE2
+            anchored[j] = sc_anchored_blocks(p, e, table, bits, tsize, words, starts, maxlen);
+            if (0)
+#endif
+        {
             int64_t count = 0;
             int has = 0;
             int32_t len = 0;
@@ -1245,6 +1345,7 @@ static PyObject *py_sentence_counts(PyObject *self, PyObject *args) {
                 if (q >= e) break;
             }
             anchored[j] = count;
+        }
         }
         if (pieces >= 1) {
             int64_t count = 0, got = 0;
