@@ -358,9 +358,12 @@ typedef struct {
 static unsigned char ASCII_CLASS[256];
 static unsigned char ASCII_LOWER[256];
 /* Per ASCII character, five 12-bit counters: punctuation, C_LOWT, C_UPPER, '!', '?' (tokenize_ext sums them
- * over texts shorter than TOKINC_MAX, so no counter can reach 4096 and carry into the next). */
+ * over texts shorter than TOKINC_MAX, so no counter can reach 4096 and carry into the next), and in the top bit
+ * (TOKINC_IN) whether it is not white space: read from the character's own entry, never from a sum (where it
+ * only toggles: its carry leaves the word, and no counter reaches bits 60-63). */
 static uint64_t TOKINC[256];
 #define TOKINC_MAX 4095
+#define TOKINC_IN ((uint64_t)1 << 63)
 #define TI_PUNCT(x) ((x) & 0xfffu)
 #define TI_LOWT(x) (((x) >> 12) & 0xfffu)
 #define TI_UPPER(x) (((x) >> 24) & 0xfffu)
@@ -376,6 +379,7 @@ init_ascii_class(void)
         unsigned char k = 0;
         IDENTITY[c] = (unsigned char)c;
         ASCII_LOWER[c] = (unsigned char)c;
+        TOKINC[c] = TOKINC_IN; /* not white space, as ASCII_CLASS says (never read above 127: ASCII text only) */
         if (c >= 128) continue; /* never read: ASCII text only */
         if (Py_UNICODE_ISSPACE(c)) k |= C_SPACE;
         if (c && strchr(punct, c)) k |= C_PUNCT;
@@ -386,7 +390,7 @@ init_ascii_class(void)
         ASCII_CLASS[c] = k;
         TOKINC[c] = (uint64_t)((k & C_PUNCT) != 0) | ((uint64_t)((k & C_LOWT) != 0) << 12)
                     | ((uint64_t)((k & C_UPPER) != 0) << 24) | ((uint64_t)((k & C_EXCL) != 0) << 36)
-                    | ((uint64_t)((k & C_QUES) != 0) << 48);
+                    | ((uint64_t)((k & C_QUES) != 0) << 48) | ((k & C_SPACE) ? 0 : TOKINC_IN);
         if (c >= 'A' && c <= 'Z') ASCII_LOWER[c] = (unsigned char)(c + 32);
     }
 }
@@ -660,13 +664,13 @@ tokenize_ext(Core *self, Work *w, const unsigned char *src, const unsigned char 
         /* pre[e]: the running sum before the character at edge e (edg[e]), kept per edge instead of per
          * character (the same stores, into a few cache lines instead of 8 bytes a character) */
         for (Py_ssize_t k = 0; k < m; k++) {
-            unsigned char c = src[k];
-            unsigned in = !(ASCII_CLASS[c] & C_SPACE);
+            uint64_t inc = TOKINC[src[k]];
+            unsigned in = (unsigned)(inc >> 63); /* !(ASCII_CLASS[c] & C_SPACE), from the same load */
             edg[ne] = (int32_t)k;
             pre[ne] = run;
             ne += in ^ prev;
             prev = in;
-            run += TOKINC[c];
+            run += inc;
         }
         edg[ne] = (int32_t)m;
         pre[ne] = run;

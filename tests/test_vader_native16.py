@@ -60,3 +60,12 @@ def test_edge_sums_equal_the_package(nat, pairs, order):
 ])
 def test_fixed_texts_equal_the_package(nat, text):
     _assert_joint(nat, *_sentences_case(["", "Wow!", "ok?"], [text, text.upper(), text + " !"], "text"))
+
+
+@pytest.mark.parametrize("code", range(1, 128))
+def test_every_ascii_character_between_words_equals_the_package(nat, code):
+    """Whether a character is white space (str.split's, \\x1c-\\x1f included) is read from the top bit of its
+    counter entry: every ASCII character between, before and after words."""
+    ch = chr(code)
+    texts = [f"good{ch}bad{ch}{ch}GREAT!{ch}not{ch}very good", f"{ch}ok", f"very{ch}", ch * 3]
+    _assert_joint(nat, *_sentences_case(["", f"Wow{ch}", ch, "ok"], texts, "text"))
