@@ -3958,6 +3958,17 @@ def _repeated_tokens(data: np.ndarray, offsets: np.ndarray, sep: np.ndarray, n: 
     return out
 
 
+def _refine_non_ascii_joined(batch: _Batch, pattern: str) -> np.ndarray:
+    """Rows whose "joined" view matches the RE2 ``pattern``, which matches only where a non-ASCII character is:
+    searched on the rows whose title or text holds a non-ASCII byte, from the fields' byte counts (those the
+    lower-cased views are made with, :meth:`_Batch._non_ascii_lower`; "joined" is title NUL text, so it holds
+    one exactly then) instead of a count pass over "joined"; without the native core, RE2 over every row."""
+    if _checks_core() is None:
+        return batch.match("joined", pattern)
+    rows = (batch.byte_count("title", _NON_ASCII) > 0) | (batch.byte_count("text", _NON_ASCII) > 0)
+    return batch.refine("joined", rows, (pattern,))
+
+
 @_prefilter("word_run")
 def _pre_word_run(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray:
     """A run is a word W then 4+ times ([\\s,.!]+ W) with the same word case-insensitively. Its 2nd-4th copies
@@ -3988,7 +3999,7 @@ def _pre_word_run(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np
             out[idx] = tight.view(bool)
         wide_spaces = "".join("\\x{%x}" % ord(c) for c in _python_spaces() if not c.isascii())
         sigma_or_wide_space = "[\u03a3" + wide_spaces + "]"
-        odd = batch.match_where("joined", _NON_ASCII, 1, sigma_or_wide_space)
+        odd = _refine_non_ascii_joined(batch, sigma_or_wide_space)
         if core is not None and lc is not None and hasattr(lc, "word_runs") and odd.any():
             # A row whose only trouble is a non-ASCII space (no Σ, lower-casing keeps its length): the same tests
             # on its lower-cased fields with each such space made " ". Both are \s and not \w (the same [\s,.!]
