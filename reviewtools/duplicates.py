@@ -1203,6 +1203,63 @@ def find_duplicates(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = None,
         return _Duplicates(frame, exact_rule, near_rule, threads).result()
 
 
+def _find_duplicates_encoded(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """:func:`find_duplicates` of ``frame`` (its rules, one thread) with its rule columns and platform already
+    ``category`` (the pipeline's cross-review process encodes the hits at once: this skips one string per row
+    and column and their factorising), and those columns' string dtype: ``frame[c].astype(dtypes[c])`` is
+    ``find_duplicates(frame)[c]``; the other columns are as there.
+
+    >>> import pandas as pd
+    >>> t = "This blender is loud but it crushes ice in seconds and cleans up fast."
+    >>> f = pd.DataFrame({"review_id": list("abc"), "platform": ["amazon"] * 3, "author": list("xyz"),
+    ...                   "created_at": ["2024-01-01", "2024-02-01", "2024-03-01"], "text": [t, t, t]})
+    >>> out, dtypes = _find_duplicates_encoded(f)
+    >>> sorted(dtypes), out.astype(dtypes).equals(find_duplicates(f))
+    (['category', 'clause', 'platform', 'rule_id', 'source_url'], True)
+    """
+    chosen = _select_rules(None)
+    exact_rule: dict[str, Rule] = {}
+    near_rule: dict[str, Rule] = {}
+    for r in chosen:
+        target = exact_rule if r.detector == "duplicate_exact" else near_rule if r.detector == "duplicate_near" else None
+        if target is not None:
+            for p in r.platforms:
+                target.setdefault(p, r)
+    if not exact_rule and not near_rule:
+        return find_duplicates(frame), {}
+    _prepare(frame.iloc[:0] if isinstance(frame, pd.DataFrame) else frame)  # validate the input
+    from .ingest import _huge_pages_off
+
+    encoded: dict[str, pd.Series] = {}
+    with _huge_pages_off():
+        out = _Duplicates(frame, exact_rule, near_rule, 1).result(encoded)
+    string = pd.api.types.pandas_dtype("string")
+    return out, {c: string for c in encoded}
+
+
+#: The rule's columns of a hit row (one value per rule).
+_RULE_COLUMNS: Final[tuple[str, ...]] = ("rule_id", "category", "clause", "source_url")
+
+
+def _coded(values: list[Any], codes: np.ndarray) -> pd.Series | None:
+    """The string column ``values[codes]`` as ``category`` (categories Arrow strings, as the pipeline's
+    ``_category`` makes them; a missing value stays missing), or None when :func:`reviewtools.pipeline._encode`
+    would leave it as strings (fewer than 2 rows, more distinct values than half the rows).
+
+    >>> _coded(["a", None, "a", "b"], np.array([0, 1, 2, 3, 0])).astype("string").tolist()
+    ['a', <NA>, 'a', 'b', 'a']
+    """
+    m = len(codes)
+    if m < 2:
+        return None
+    where, uniques = pd.factorize(pd.array(values, dtype=pd.api.types.pandas_dtype("string")), use_na_sentinel=True)
+    row_codes = where[codes]
+    if (np.count_nonzero(np.bincount(row_codes + 1, minlength=len(uniques) + 1)[1:]) > int(0.5 * m)
+            or not isinstance(uniques, pd.arrays.ArrowStringArray)):
+        return None
+    return pd.Series(pd.Categorical.from_codes(row_codes, dtype=pd.CategoricalDtype(uniques)), copy=False)
+
+
 #: Partner reviews named in a note (more are summarised as " ...").
 _NOTE_PARTNERS: Final[int] = 5
 _INF: Final[int] = np.iinfo(np.int64).max
@@ -1485,8 +1542,10 @@ class _Duplicates:
                 "end": pa.array(end), "evidence": evidence,
                 "outcome": _repeat("hit", m), "note": note}
 
-    def _frame(self, blocks: list[dict[str, Any]]) -> pd.DataFrame:
-        """The hit frame (:data:`~reviewtools.rules.HIT_COLUMNS`) of the blocks' rows, in block order."""
+    def _frame(self, blocks: list[dict[str, Any]], encoded: dict[str, pd.Series] | None = None) -> pd.DataFrame:
+        """The hit frame (:data:`~reviewtools.rules.HIT_COLUMNS`) of the blocks' rows, in block order. With a dict
+        ``encoded``, the rule columns and the platform (few distinct values) go in it and in the frame as
+        ``category`` columns (see :func:`_coded`) instead of one string per row."""
         blocks = [b for b in blocks if len(b["rows"])]
         if not blocks:
             return _to_frame([])
@@ -1499,17 +1558,29 @@ class _Duplicates:
         def rule_col(attr: str) -> pa.Array:
             return pa.array([getattr(r, attr) for r in self.rules], _LS).take(rule)
 
+        if encoded is not None:  # the repeated columns as categories made from their codes (no strings per row)
+            rule_np = rule.to_numpy()
+            pre = {c: _coded([getattr(r, c) for r in self.rules], rule_np) for c in _RULE_COLUMNS}
+            pre["platform"] = _coded(list(self.plat_names), np.asarray(self.plat_code[rows], dtype=np.int64))
+            for c, v in pre.items():
+                if v is not None:
+                    encoded[c] = v
+        done = {} if encoded is None else encoded
         cols = {
-            "review_id": self.ids().take(pa.array(rows)), "platform": pa.array(self.plat_names, _LS).take(pa.array(self.plat_code[rows])),
-            "rule_id": rule_col("rule_id"), "category": rule_col("category"), "removal_basis": cat("removal_basis"),
+            "review_id": self.ids().take(pa.array(rows)),
+            "platform": None if "platform" in done else pa.array(self.plat_names, _LS).take(pa.array(self.plat_code[rows])),
+            "rule_id": None if "rule_id" in done else rule_col("rule_id"),
+            "category": None if "category" in done else rule_col("category"), "removal_basis": cat("removal_basis"),
             "strength": cat("strength"), "field": cat("field"), "start": cat("start"), "end": cat("end"),
-            "evidence": cat("evidence"), "clause": rule_col("clause"), "source_url": rule_col("source_url"),
+            "evidence": cat("evidence"), "clause": None if "clause" in done else rule_col("clause"),
+            "source_url": None if "source_url" in done else rule_col("source_url"),
             "outcome": cat("outcome"), "note": cat("note"),
         }
-        return pd.DataFrame({c: pd.api.types.pandas_dtype(t).__from_arrow__(cols[c]) for c, t in HIT_COLUMNS.items()})
+        return pd.DataFrame({c: done[c] if c in done else pd.api.types.pandas_dtype(t).__from_arrow__(cols[c])
+                             for c, t in HIT_COLUMNS.items()})
 
     # ---- the three passes
-    def result(self) -> pd.DataFrame:
+    def result(self, encoded: dict[str, pd.Series] | None = None) -> pd.DataFrame:
         exact_of, near_of = self.rule_of
         has_rule = (exact_of >= 0) | (near_of >= 0)
         t0 = [time.process_time()]
@@ -1526,7 +1597,7 @@ class _Duplicates:
             blocks.append(self._not_run_block(rows[ok], rule[ok], n_words[rows[ok]]))
         elig = np.flatnonzero(has_rule & (n_words >= DUPLICATE_MIN_WORDS))
         if len(elig) == 0:
-            return self._frame(blocks)
+            return self._frame(blocks, encoded)
         if _native() is not None:  # one native pass: a hash table of the eligible rows' texts (same codes)
             code, _, n_codes, rep = _native_groups(norm, elig, False)
             # the distinct texts are read where they are, in the column (no copy of them): its first rows
@@ -1575,7 +1646,7 @@ class _Duplicates:
             blocks.append(self._near(holder, text_words, in_exact))
             _lap("near duplicates", t0)
         _release()  # the normalised column's chunks (Arrow's pool would keep them)
-        out = self._frame(blocks)
+        out = self._frame(blocks, encoded)
         _lap("output rows", t0)
         return out
 
