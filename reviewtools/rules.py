@@ -3669,7 +3669,14 @@ def _pre_order(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.nd
     # A match is 3+7+7 digits (one character each) joined by two hyphens: it holds a hyphen, seven \d characters
     # and a hyphen, and each \d character (Unicode: a decimal digit) is an ASCII digit or a non-ASCII character,
     # one code point that RE2 reads as one (:func:`_re2_order`; as fast as "-.{7}-" and ~100x fewer rows).
-    return batch.match("joined", _re2_order())
+    # With the native core, RE2 only on the rows holding at least seven such characters: ASCII digit bytes of
+    # "joined" (the count the phone and address prefilters share) plus non-ASCII characters of title and text
+    # (their lead bytes, the counts the lower-cased views are made with; "joined" is title NUL text).
+    if _checks_core() is None:
+        return batch.match("joined", _re2_order())
+    may = (batch.byte_count("joined", _ASCII_DIGITS) + batch.byte_count("title", _NON_ASCII)
+           + batch.byte_count("text", _NON_ASCII)) >= 7
+    return batch.refine("joined", may, (_re2_order(),))
 
 
 @functools.cache
