@@ -1063,6 +1063,8 @@ def _patched_array(core: Any, typ: Any, group: list[tuple[tuple[Any, ...], tuple
     total = sum(g[1][1] for g in group)
     nulls = sum(g[1][2] for g in group)
     offs, data = pa.allocate_buffer((m + 1) * 8), pa.allocate_buffer(total)
+    _populate(data)
+    _populate(offs)
     valid = bytearray((m + 7) // 8) if nulls else None  # (zeroed: the bits of valid values are set)
     with memoryview(offs) as mo, memoryview(data) as md:
         row = at = 0
@@ -1072,6 +1074,50 @@ def _patched_array(core: Any, typ: Any, group: list[tuple[tuple[Any, ...], tuple
             row, at = row + rm, at + rbytes
     return pa.Array.from_buffers(typ, m, [None if valid is None else pa.py_buffer(valid), offs, data],
                                  null_count=nulls)
+
+
+#: Whether :func:`_patched_array` asks the kernel for a fresh buffer's pages in one call (``madvise`` with
+#: ``MADV_POPULATE_WRITE``, Linux 5.14+; refused, and nothing done, elsewhere) before ``patched_take`` fills it,
+#: instead of one page fault per 4 KiB page as the copy first writes each (transparent huge pages are off while
+#: ``read_reviews`` runs: :data:`HUGE_PAGES_OFF`). The final copy of a million kept texts (~350 MB, ~88k pages)
+#: faults ~0.2 CPU s of system time; 350 MB of fresh Arrow buffer written whole: 0.20-0.25 -> 0.14-0.185 CPU s.
+POPULATE_WRITE: Final[bool] = True
+_MADV_POPULATE_WRITE: Final[int] = 23  # linux/mman.h
+#: Buffers smaller than this are left to the faults (a call per buffer is not worth it).
+_POPULATE_MIN: Final[int] = 1 << 20
+
+
+def _populate(buf: Any) -> None:
+    """Prefault the pages of a fresh, writable Arrow buffer (see :data:`POPULATE_WRITE`); its bytes are unchanged.
+
+    >>> import pyarrow as pa
+    >>> b = pa.allocate_buffer(3 << 20); _populate(b); b.size
+    3145728
+    """
+    madvise = _madvise() if POPULATE_WRITE else None
+    size = buf.size
+    if madvise is None or size < _POPULATE_MIN:
+        return
+    page = mmap.PAGESIZE
+    start = (buf.address + page - 1) // page * page
+    end = (buf.address + size) // page * page
+    if end > start:
+        madvise(start, end - start, _MADV_POPULATE_WRITE)  # (-1 on a kernel without it: the faults as before)
+
+
+@functools.lru_cache(maxsize=1)
+def _madvise() -> Callable[..., int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        fn = ctypes.CDLL(None, use_errno=True).madvise
+    except (OSError, AttributeError):  # pragma: no cover - no libc symbol
+        return None
+    fn.restype = ctypes.c_int
+    fn.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+    return fn
 
 
 def _has_patches(s: pd.Series) -> bool:
