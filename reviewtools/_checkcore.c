@@ -454,6 +454,100 @@ done:
  * letters, written into the int64 buffers tokens, words and letters at the row's place in rows. On an ASCII row
  * these are _vadercore.ascii_word_counts of the row's first maxlen characters (the language prefilter's test),
  * without a str per row. */
+#if CHECKCORE_SSE2
+/* head_word_counts' keys in a table of 1024 slots indexed by (key * mult) >> 54 without probing (mult searched for
+ * so that no two keys share a slot), the keys as given (little-endian); or the probing set. */
+typedef struct {
+    const uint64_t *flat, *set;
+    uint64_t mult;
+    size_t cap;
+    int shift;
+} hw_keys_t;
+
+static inline int hw_is_key(const hw_keys_t *K, uint64_t v) {
+    if (K->mult) return K->flat[(v * K->mult) >> 54] == v;
+    size_t at = (size_t)((v * 0x9E3779B97F4A7C15ULL) >> K->shift);
+    while (K->set[at] && K->set[at] != v) at = (at + 1) & (K->cap - 1);
+    return K->set[at] == v;
+}
+
+/* The token [t, t + len) (1 <= len <= 8 bytes, ASCII letters and digits only) lower-cased and read as a
+ * little-endian uint64, as the keys are: a digit has the 0x20 bit already, so OR-ing it in lower-cases the
+ * token; bytes after the token (read only inside the data, up to dend) are masked off. */
+static inline uint64_t hw_token(const unsigned char *t, int64_t len, const unsigned char *dend) {
+    uint64_t v = 0;
+    if (dend - t >= 8)
+        memcpy(&v, t, 8);
+    else
+        for (int64_t k = 0; k < len; k++) v |= (uint64_t)t[k] << (8 * k);
+    uint64_t keep = len >= 8 ? ~(uint64_t)0 : (((uint64_t)1 << (8 * len)) - 1);
+    return (v | 0x2020202020202020ULL) & keep;
+}
+
+/* head_word_counts' counts of the bytes [p, p + len) by 64-byte blocks: per block, masks of the ASCII letters
+ * and of the ASCII letters and digits (A) by SSE2 16 bytes at a time (in the last, partial block the bytes after
+ * the end are read but masked off, or near the data's end a copy padded with NUL bytes is read); the letters and token starts counted by popcount, and only the token starts and ends (A's
+ * edges) visited, a token of at most longest bytes looked up at its end. The byte loop in head_word_counts (the
+ * path without SSE2) counts the same. */
+static void hw_blocks(const unsigned char *p, Py_ssize_t len, const unsigned char *dend, int longest,
+                      const hw_keys_t *K, int64_t *tokens, int64_t *words, int64_t *letters) {
+    int64_t nt = 0, nw = 0, nl = 0;
+    const unsigned char *tstart = p;
+    uint64_t carry = 0; /* 1: a token runs on from the previous block */
+    const __m128i x20 = _mm_set1_epi8(0x20), sa = _mm_set1_epi8('a'), s0 = _mm_set1_epi8('0');
+    const __m128i top = _mm_set1_epi8((char)0x80), n26 = _mm_set1_epi8((char)(-128 + 26));
+    const __m128i n10 = _mm_set1_epi8((char)(-128 + 10));
+    for (Py_ssize_t off = 0; off < len; off += 64) {
+        const unsigned char *b = p + off;
+        Py_ssize_t cnt = len - off < 64 ? len - off : 64;
+        unsigned char pad[64];
+        const unsigned char *src = b;
+        if (cnt < 64 && dend - b < 64) { /* only near the data's end: elsewhere the bytes after are read, masked */
+            memset(pad, 0, sizeof pad);
+            memcpy(pad, b, (size_t)cnt);
+            src = pad;
+        }
+        uint64_t A = 0, Lm = 0;
+        for (int h = 0; h < 4; h++) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(src + 16 * h));
+            __m128i t = _mm_xor_si128(_mm_sub_epi8(_mm_or_si128(x, x20), sa), top);
+            __m128i d = _mm_xor_si128(_mm_sub_epi8(x, s0), top);
+            __m128i l = _mm_cmplt_epi8(t, n26);
+            __m128i m = _mm_or_si128(l, _mm_cmplt_epi8(d, n10));
+            A |= (uint64_t)(uint16_t)_mm_movemask_epi8(m) << (16 * h);
+            Lm |= (uint64_t)(uint16_t)_mm_movemask_epi8(l) << (16 * h);
+        }
+        uint64_t valid = cnt == 64 ? ~(uint64_t)0 : (((uint64_t)1 << cnt) - 1);
+        A &= valid;
+        Lm &= valid;
+        uint64_t prev = (A << 1) | carry;
+        nl += POPCNT64(Lm);
+        nt += POPCNT64(A & ~prev);
+        if (longest > 0) {
+            uint64_t ev = ((A & ~prev) | (~A & prev)) & valid; /* token starts, and ends (the byte after a token) */
+            while (ev) {
+                int i = CTZ64(ev);
+                ev &= ev - 1;
+                if (A >> i & 1) { /* a start */
+                    tstart = b + i;
+                    continue;
+                }
+                int64_t n = b + i - tstart;
+                if (n <= longest) nw += hw_is_key(K, hw_token(tstart, n, dend));
+            }
+        }
+        carry = cnt == 64 ? A >> 63 : (A >> (cnt - 1)) & 1;
+    }
+    if (carry && longest > 0) { /* a token up to the end */
+        int64_t n = p + len - tstart;
+        if (n <= longest) nw += hw_is_key(K, hw_token(tstart, n, dend));
+    }
+    *tokens = nt;
+    *words = nw;
+    *letters = nl;
+}
+#endif
+
 static PyObject *py_head_word_counts(PyObject *self, PyObject *args) {
     (void)self;
     Py_buffer bd, bo, br, bk, bt, bw, bl;
@@ -503,6 +597,28 @@ static PyObject *py_head_word_counts(PyObject *self, PyObject *args) {
         while (set[at] && set[at] != keys[k]) at = (at + 1) & (cap - 1);
         set[at] = keys[k];
     }
+#if CHECKCORE_SSE2
+    /* the keys as given in a slot each (the packing above is the byte loop's) */
+    uint64_t flatle[1024];
+    hw_keys_t K = {flatle, set, 0, cap, shift};
+    for (uint64_t trial = 0; trial < 64 && !K.mult; trial++) {
+        uint64_t mu = (0x9E3779B97F4A7C15ULL + trial * 0x632BE59BD9B4E019ULL) | 1;
+        memset(flatle, 0, sizeof flatle);
+        int ok = 1;
+        for (Py_ssize_t k = 0; k < nk && ok; k++) {
+            size_t at = (size_t)((keys[k] * mu) >> 54);
+            if (flatle[at] && flatle[at] != keys[k]) ok = 0;
+            flatle[at] = keys[k];
+        }
+        if (ok) K.mult = mu;
+    }
+    const unsigned char *dend = data + bd.len;
+    for (Py_ssize_t i = 0; i < m; i++) {
+        Py_ssize_t len = (Py_ssize_t)(offsets[rows[i] + 1] - offsets[rows[i]]);
+        hw_blocks(data + offsets[rows[i]], len > maxlen ? maxlen : len, dend, longest, &K, tokens + i, words + i,
+                  letters + i);
+    }
+#else
     /* The scan below has no branch per byte: it keeps the token so far packed big-endian (its last 8 bytes) and
      * its length, and at each token end looks the packed token up in a second set, indexed without probing
      * (a multiplier that puts every key in its own slot is searched for; failing one, the probing loop). */
@@ -572,6 +688,7 @@ static PyObject *py_head_word_counts(PyObject *self, PyObject *args) {
         words[i] = nw;
         letters[i] = nl;
     }
+#endif
     res = Py_NewRef(Py_None);
 done:
     PyMem_Free(set);
