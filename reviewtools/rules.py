@@ -4474,6 +4474,56 @@ def _arrow_str_column(frame: pd.DataFrame, column: str) -> Any:
     return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
 
+def _field_strings(frame: pd.DataFrame, column: str, arr: Any) -> Sequence[str]:
+    """The strings :func:`_str_column` gives for ``column``: read from ``arr`` (:func:`_arrow_str_column` of it)
+    only where a row is asked for (:class:`_LazyStrings`) when there is one, else that list."""
+    return _str_column(frame, column) if arr is None else _LazyStrings(arr)
+
+
+class _LazyStrings(Sequence[str]):
+    """The rows of a ``large_string`` Arrow array without missing values as Python strings, each decoded from
+    its UTF-8 bytes the first time it is asked for (then kept): the same strings as ``arr.to_pylist()``.
+
+    The checks read few rows' strings (the rows a detector runs on, the language check's undecided rows, the
+    fields with a non-ASCII character: ~12k of a 50,000-row partition's 100k titles and texts, ~0.7 us each);
+    the views they scan are made from the Arrow bytes. A string per row (``tolist``) cost ~0.5 us a row. A
+    slice (step 1) is another lazy sequence over the array's slice; iterating decodes every row."""
+
+    __slots__ = ("_arr", "_view", "_bounds", "_got")
+
+    def __init__(self, arr: Any) -> None:
+        data, offsets = _arrow_bytes(arr)
+        self._arr = arr
+        self._view = memoryview(data)
+        self._bounds: list[int] = offsets.tolist()
+        self._got: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self._bounds) - 1
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            start, stop, step = i.indices(len(self))
+            if step != 1:
+                return [self[j] for j in range(start, stop, step)]
+            if start == 0 and stop == len(self):  # the whole (a partition's one block): itself, decoded rows kept
+                return self
+            return _LazyStrings(self._arr.slice(start, max(0, stop - start)))
+        got = self._got.get(i)
+        if got is None:
+            j = operator.index(i)
+            n = len(self._bounds) - 1
+            if j < 0:
+                j += n
+            if not 0 <= j < n:
+                raise IndexError("row index out of range")
+            got = self._got[i] = str(self._view[self._bounds[j]: self._bounds[j + 1]], "utf-8")
+        return got
+
+    def __iter__(self) -> Iterator[str]:
+        return (self[j] for j in range(len(self)))
+
+
 def _rows_of(arr: Any, idx: list[int]) -> Any:
     """The rows ``idx`` (ascending) of an Arrow array: a zero-copy slice when they are consecutive."""
     import pyarrow as pa
@@ -4607,11 +4657,11 @@ def _check_each_review_prefiltered(frame: pd.DataFrame, rules: Sequence[Rule] | 
     comp = tuple(c for c in competitors if c and c.strip())
     n = len(frame)
     platforms, markets, vines = _platform_market_vine(frame, per)
-    titles = _str_column(frame, "title")
-    texts = _str_column(frame, "text")
     rids = _ReviewIds(frame)
     # the fields' Arrow columns as they are (the views start from them, not from the strings converted back)
     arrow = {f: a for f in FIELDS if (a := _arrow_str_column(frame, f)) is not None}
+    titles = _field_strings(frame, "title", arrow.get("title"))
+    texts = _field_strings(frame, "text", arrow.get("text"))
     width = max((len(v) for v in per.values()), default=0) + 1
     hits = _Hits(rids)
     for block in range(0, n, _CHECK_BLOCK_ROWS):  # bounded column copies: a block at a time
