@@ -1195,13 +1195,21 @@ static inline size_t sc_hash(uint64_t key, int32_t len, int bits) {
     return (size_t)(((key ^ (uint64_t)len) * 0x9E3779B97F4A7C15ull) >> (64 - bits));
 }
 
-/* Whether the run [a, a + len) of ASCII letters and digits is one of the words (sentence_counts' table). */
+/* Whether the run [a, a + len) of ASCII letters and digits is one of the words (sentence_counts' table); dend: the
+ * end of the data, which the eight bytes read at a run of fewer bytes must not pass. */
 static inline int sc_is_word(const unsigned char *a, int32_t len, const sc_slot_t *table, int bits, size_t tsize,
-                             const unsigned char *words, const Py_ssize_t *starts) {
+                             const unsigned char *words, const Py_ssize_t *starts, const unsigned char *dend) {
     uint64_t key = 0;
-    memcpy(&key, a, (size_t)(len < 8 ? len : 8)); /* little-endian: byte i at bits 8i, as the byte loop builds it */
-#if !(defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
-    key = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* little-endian: byte i at bits 8i, as the byte loop builds it; eight bytes at once where they are inside the
+     * data (a copy of a variable length goes through the stack), the bytes after the run masked off */
+    if (dend - a >= 8) {
+        memcpy(&key, a, 8);
+        if (len < 8) key &= ((uint64_t)1 << (8 * len)) - 1;
+    } else {
+        memcpy(&key, a, (size_t)(len < 8 ? len : 8));
+    }
+#else
     for (int32_t i = 0; i < len && i < 8; i++) key |= (uint64_t)a[i] << (8 * i);
 #endif
     for (size_t s = sc_hash(key, len, bits); table[s].len; s = (s + 1) & (tsize - 1)) {
@@ -1222,7 +1230,7 @@ static inline int sc_is_word(const unsigned char *a, int32_t len, const sc_slot_
  * each segment end adds whether a word token was seen since the last one. */
 static int64_t sc_anchored_blocks(const unsigned char *p, const unsigned char *e, const sc_slot_t *table, int bits,
                                   size_t tsize, const unsigned char *words, const Py_ssize_t *starts,
-                                  int32_t maxlen) {
+                                  int32_t maxlen, const unsigned char *dend) {
     int64_t count = 0, segs = 0, last = -1;
     const unsigned char *tstart = p;
     uint64_t carry = 0; /* 1: a token runs on from the previous block */
@@ -1263,7 +1271,7 @@ static int64_t sc_anchored_blocks(const unsigned char *p, const unsigned char *e
                 continue;
             }
             int32_t len = (int32_t)(b + i - tstart);
-            if (len <= maxlen && sc_is_word(tstart, len, table, bits, tsize, words, starts)) { /* rare */
+            if (len <= maxlen && sc_is_word(tstart, len, table, bits, tsize, words, starts, dend)) { /* rare */
                 int64_t seg = segs + POPCNT64(S & (((uint64_t)1 << i) - 1));
                 count += seg != last;
                 last = seg;
@@ -1274,7 +1282,7 @@ static int64_t sc_anchored_blocks(const unsigned char *p, const unsigned char *e
     }
     if (carry) { /* a token up to the row's end */
         int32_t len = (int32_t)(e - tstart);
-        if (segs != last && len <= maxlen && sc_is_word(tstart, len, table, bits, tsize, words, starts)) count++;
+        if (segs != last && len <= maxlen && sc_is_word(tstart, len, table, bits, tsize, words, starts, dend)) count++;
     }
     return count;
 }
@@ -1426,7 +1434,7 @@ static PyObject *py_sentence_counts(PyObject *self, PyObject *args) {
         }
         if (nw) {
 #if CHECKCORE_SSE2
-            anchored[j] = sc_anchored_blocks(p, e, table, bits, tsize, words, starts, maxlen);
+            anchored[j] = sc_anchored_blocks(p, e, table, bits, tsize, words, starts, maxlen, data + bd.len);
             if (0)
 #endif
         {
