@@ -1288,6 +1288,68 @@ static int64_t sc_anchored_blocks(const unsigned char *p, const unsigned char *e
 }
 #endif
 
+#if CHECKCORE_SSE2
+/* sentence_counts' longer count of the row [p, e) (pieces >= 1) by 64-byte blocks: per block, masks of the ASCII
+ * letters and digits (A), of the separators (S: the other ASCII bytes but _), of . ! ? (E) and of those and \n
+ * (N), by SSE2 16 bytes at a time (in the last, partial block the bytes after the row are read but masked off, or
+ * near the data's end, dend, a copy padded with NUL bytes is read); then only the separators are visited, in
+ * order, with the byte loop's state (a letter or digit since the last separator; the pieces of the segment so
+ * far): a separator ends a piece when a letter or digit came since the one before, . ! ? count the segment they
+ * end when it has at least `pieces` pieces, and . ! ? \n start a new one. The byte loop in sentence_counts (the
+ * definition, and the path without SSE2) counts the same. */
+static int64_t sc_longer_blocks(const unsigned char *p, const unsigned char *e, int pieces, const unsigned char *dend) {
+    int64_t count = 0, got = 0;
+    uint64_t alnum = 0; /* 1: a letter or digit since the last separator */
+    const __m128i x20 = _mm_set1_epi8(0x20), sa = _mm_set1_epi8('a'), s0 = _mm_set1_epi8('0');
+    const __m128i top = _mm_set1_epi8((char)0x80), n26 = _mm_set1_epi8((char)(-128 + 26));
+    const __m128i n10 = _mm_set1_epi8((char)(-128 + 10)), zero = _mm_setzero_si128();
+    for (const unsigned char *b = p; b < e; b += 64) {
+        Py_ssize_t cnt = e - b < 64 ? e - b : 64;
+        unsigned char pad[64];
+        const unsigned char *src = b;
+        if (cnt < 64 && dend - b < 64) {
+            memset(pad, 0, sizeof pad);
+            memcpy(pad, b, (size_t)cnt);
+            src = pad;
+        }
+        uint64_t A = 0, S = 0, E = 0, N = 0;
+        for (int h = 0; h < 4; h++) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(src + 16 * h));
+            __m128i t = _mm_xor_si128(_mm_sub_epi8(_mm_or_si128(x, x20), sa), top);
+            __m128i d = _mm_xor_si128(_mm_sub_epi8(x, s0), top);
+            __m128i al = _mm_or_si128(_mm_cmplt_epi8(t, n26), _mm_cmplt_epi8(d, n10));
+            __m128i ascii = _mm_cmpgt_epi8(x, _mm_set1_epi8(-1)); /* 0x00-0x7F */
+            __m128i sep = _mm_andnot_si128(_mm_or_si128(al, _mm_cmpeq_epi8(x, _mm_set1_epi8('_'))), ascii);
+            __m128i end = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')),
+                                                    _mm_cmpeq_epi8(x, _mm_set1_epi8('!'))),
+                                       _mm_cmpeq_epi8(x, _mm_set1_epi8('?')));
+            __m128i cut = _mm_or_si128(end, _mm_cmpeq_epi8(x, _mm_set1_epi8('\n')));
+            A |= (uint64_t)(uint16_t)_mm_movemask_epi8(al) << (16 * h);
+            S |= (uint64_t)(uint16_t)_mm_movemask_epi8(sep) << (16 * h);
+            E |= (uint64_t)(uint16_t)_mm_movemask_epi8(end) << (16 * h);
+            N |= (uint64_t)(uint16_t)_mm_movemask_epi8(cut) << (16 * h);
+        }
+        (void)zero;
+        uint64_t valid = cnt == 64 ? ~(uint64_t)0 : (((uint64_t)1 << cnt) - 1);
+        A &= valid;
+        S &= valid;
+        uint64_t rest = A; /* the letters and digits after the last separator visited */
+        while (S) {
+            int i = CTZ64(S);
+            S &= S - 1;
+            alnum |= (rest & (((uint64_t)1 << i) - 1)) != 0;
+            rest &= ~(((uint64_t)2 << i) - 1); /* i = 63: 2 << 63 is 0, so every bit goes */
+            got += (int64_t)alnum; /* a separator ends a piece */
+            alnum = 0;
+            count += (int64_t)((E >> i) & 1 & (uint64_t)(got >= pieces)); /* . ! ? end a segment */
+            got &= (int64_t)((N >> i) & 1) - 1;                            /* . ! ? \n start a new one */
+        }
+        alnum |= rest != 0;
+    }
+    return count + (got + (int64_t)alnum >= pieces);
+}
+#endif
+
 /* sentence_counts(data, offsets, words, lens, pieces, anchored, longer): per row j (int64 outputs), with the row cut
  * into segments:
  *   anchored[j]: the segments, cut at the bytes . ! ? \n and NUL, that hold a maximal run of ASCII letters and
@@ -1473,6 +1535,10 @@ static PyObject *py_sentence_counts(PyObject *self, PyObject *args) {
         }
         }
         if (pieces >= 1) {
+#if CHECKCORE_SSE2
+            longer[j] = sc_longer_blocks(p, e, pieces, data + bd.len);
+            continue;
+#endif
             int64_t count = 0, got = 0;
             unsigned alnum = 0;
             for (const unsigned char *q = p; q < e; q++) {
