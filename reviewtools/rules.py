@@ -4259,29 +4259,34 @@ def _pre_language(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np
     if plain is not None:
         sure |= plain
     mask = ~(en_ok & letters & sure)
-    # The texts the detector will give the identifier, classified together (the memo it reads). A row whose
-    # text is plainly English by the detector's own test, on an allow-list with English and with enough ASCII
-    # letters (so letters), is one the detector returns from without a finding: it leaves the mask.
-    heads, asked = [], []
-    for j in np.flatnonzero(mask).tolist():
-        allow = allowed[batch.markets[j]]
+    # The rows the detector may return from without a finding: those with enough ASCII letters (so letters, and
+    # at least LANGUAGE_MIN_CHARS characters once stripped; a row without them stays in the mask whatever its
+    # text) on an allow-list. One whose text is plainly English by the detector's own test, on an allow-list
+    # with English, leaves the mask; the others' heads go to the identifier (the memo it reads: looked up here,
+    # the heads not in it classified together after the loop), and an identified language the allow-list has at
+    # the detector's confidence leaves the mask too.
+    rows = np.flatnonzero(mask & letters)
+    markets, texts, get = batch.markets, batch.texts, _CLASSIFIED.get
+    todo: list[tuple[int, str]] = []
+    for j, sure_ascii in zip(rows.tolist(), known[rows].tolist()):
+        allow = allowed[markets[j]]
         if allow is None:
             continue
-        st = batch.texts[j].strip()
-        if len(st) < LANGUAGE_MIN_CHARS:
-            continue  # fewer characters than the minimum of letters
-        if "en" in allow and not known[j] and _plainly_english(batch.texts[j].lower()[:LANGUAGE_MAX_CHARS]):
-            if letters[j]:
-                mask[j] = False
+        text = texts[j]
+        if "en" in allow and not sure_ascii and _plainly_english(text.lower()[:LANGUAGE_MAX_CHARS]):
+            mask[j] = False
             continue  # decided without the identifier
-        heads.append(st[:LANGUAGE_MAX_CHARS])
-        asked.append(j)
-    _classify_many(heads)
-    # With enough letters, an identified language the allow-list has at the detector's confidence is no finding.
-    for j, head in zip(asked, heads):
-        if letters[j]:
+        head = text.strip()[:LANGUAGE_MAX_CHARS]
+        hit = get(head)
+        if hit is None:
+            todo.append((j, head))
+        elif hit[1] >= LANGUAGE_MIN_CONFIDENCE and hit[0] in allow:
+            mask[j] = False
+    if todo:
+        _classify_many([head for _, head in todo])
+        for j, head in todo:
             lang, conf, _ = _classify(head)
-            if conf >= LANGUAGE_MIN_CONFIDENCE and lang in allowed[batch.markets[j]]:
+            if conf >= LANGUAGE_MIN_CONFIDENCE and lang in allowed[markets[j]]:
                 mask[j] = False
     return mask
 
