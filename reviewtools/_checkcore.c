@@ -287,6 +287,18 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
         }
         pos += len;
     }
+    /* When every literal has a class and their first bytes are at most 16 distinct ones (the street suffixes: 12),
+     * a word start is read only where its byte is one of them (SSE2 compares, 64 positions at a time) */
+    unsigned char firsts[16];
+    int nfirst = 0;
+    for (Py_ssize_t k = 0; k < nl && nfirst <= 16; k++) {
+        unsigned char c = L.lits[starts[k]];
+        int seen = 0;
+        for (int f = 0; f < nfirst && f < 16; f++) seen |= firsts[f] == c;
+        if (!seen && nfirst < 16) firsts[nfirst] = c;
+        nfirst += !seen;
+    }
+    int few_firsts = !unbounded && nfirst >= 1 && nfirst <= 16;
     for (Py_ssize_t j = 0; j < n; j++) {
         const unsigned char *a = data + offsets[j], *e = data + offsets[j + 1];
         uint64_t found = out[j];
@@ -319,6 +331,16 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
                 }
                 starts_at = ~((al << 1) | (uint64_t)(p != a && alnum[p[-1]]));
                 short_end = (~al >> 1) | (~al >> 2) | ((uint64_t)3 << 62); /* bytes p+64, p+65 not read: kept */
+                if (few_firsts) { /* only where a literal's first byte is */
+                    uint64_t fm = 0;
+                    for (int q = 0; q < 4; q++) {
+                        __m128i x = _mm_loadu_si128((const __m128i *)(p + 16 * q)), hit = _mm_setzero_si128();
+                        for (int f = 0; f < nfirst; f++)
+                            hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, _mm_set1_epi8((char)firsts[f])));
+                        fm |= (uint64_t)(uint16_t)_mm_movemask_epi8(hit) << (16 * q);
+                    }
+                    starts_at &= fm;
+                }
             } else
 #endif
             if (bounded) {
