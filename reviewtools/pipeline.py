@@ -454,13 +454,23 @@ def _decoded_column(col: pd.Series, dtype: Any) -> pd.Series:
 #: :func:`_run_stages`): with ``fork`` a task is the bounds of its rows, not the rows pickled through a pipe.
 _STAGE_FRAME: pd.DataFrame | None = None
 
+#: Whether a per-review task (:func:`_partition_task`) dictionary-encodes the columns the stages add (sentiment's
+#: label, language and most negative sentence, the topic columns) before they travel back. Off: they travel as the
+#: stages made them (Arrow strings pickle as their buffers) and the parent only concatenates them, where encoding
+#: cost the worker and decoding cost the parent more than the smaller pickle saved (a 50,000-row partition of the
+#: 100k corpus: worker ~40 -> ~7 CPU ms, parent ~15 -> ~4, pickle 6.4 -> 10.9 MB; at 1M the parent then holds
+#: ~0.1 GB more while the pool runs, which the decode after the pool made anyway; see
+#: ``benchmarks/bench_pipe17_added.py``). The long frames (matches, hits) are encoded either way (:func:`_encode`).
+ENCODE_ADDED_COLUMNS: Final[bool] = False
+
 
 def _partition_task(
     part: pd.DataFrame | tuple[int, int],
 ) -> tuple[_Encoded, _Encoded, _Encoded, list[str], dict[str, float]]:
     """One pool task: the per-review stages on ``part`` (rows, or the ``(start, stop)`` bounds of rows of the
     inherited :data:`_STAGE_FRAME`); only the columns they add travel back (not the text), with their
-    repeated strings dictionary-encoded (:func:`_encode`; the parent decodes them)."""
+    repeated strings dictionary-encoded (:func:`_encode`; the parent decodes them), but the added columns only
+    when :data:`ENCODE_ADDED_COLUMNS` (else as the stages made them, the :class:`_Encoded` of no encoded column)."""
     if isinstance(part, tuple):
         frame = _STAGE_FRAME
         if frame is None:  # pragma: no cover - only forked while the frame is set
@@ -468,7 +478,9 @@ def _partition_task(
         part = frame.iloc[part[0] : part[1]]
     timings: dict[str, float] = {}
     scored, matches, hits, missing = triage_partition(part, timings)
-    return _encode(scored.drop(columns=list(part.columns))), _encode(matches), _encode(hits), missing, timings
+    added = scored.drop(columns=list(part.columns))
+    return (_encode(added) if ENCODE_ADDED_COLUMNS else _Encoded(added, {}), _encode(matches), _encode(hits),
+            missing, timings)
 
 
 def _decoded(parts: list[list[Any]], i: int) -> list[pd.DataFrame]:
