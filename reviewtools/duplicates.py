@@ -1203,11 +1203,16 @@ def find_duplicates(frame: pd.DataFrame, *, rules: Sequence[Rule] | None = None,
         return _Duplicates(frame, exact_rule, near_rule, threads).result()
 
 
-def _find_duplicates_encoded(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
+def _find_duplicates_encoded(frame: pd.DataFrame, share: float | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
     """:func:`find_duplicates` of ``frame`` (its rules, one thread) with its rule columns and platform already
     ``category`` (the pipeline's cross-review process encodes the hits at once: this skips one string per row
     and column and their factorising), and those columns' string dtype: ``frame[c].astype(dtypes[c])`` is
     ``find_duplicates(frame)[c]``; the other columns are as there.
+
+    With ``share`` (``pipeline.ENCODE_MAX_DISTINCT_SHARE``), every other string column of the hits is tested as
+    ``pipeline._encode`` tests it too (see :func:`_string_category`): made ``category`` (categories in order of
+    first appearance) where it has at least 2 rows and at most ``int(share * rows)`` distinct values, else left
+    as strings; the caller need not encode the frame again.
 
     >>> import pandas as pd
     >>> t = "This blender is loud but it crushes ice in seconds and cleans up fast."
@@ -1226,13 +1231,13 @@ def _find_duplicates_encoded(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[st
             for p in r.platforms:
                 target.setdefault(p, r)
     if not exact_rule and not near_rule:
-        return find_duplicates(frame), {}
+        return find_duplicates(frame), {}  # (no rows: nothing to encode)
     _prepare(frame.iloc[:0] if isinstance(frame, pd.DataFrame) else frame)  # validate the input
     from .ingest import _huge_pages_off
 
     encoded: dict[str, pd.Series] = {}
     with _huge_pages_off():
-        out = _Duplicates(frame, exact_rule, near_rule, 1).result(encoded)
+        out = _Duplicates(frame, exact_rule, near_rule, 1).result(encoded, share)
     string = pd.api.types.pandas_dtype("string")
     return out, {c: string for c in encoded}
 
@@ -1258,6 +1263,53 @@ def _coded(values: list[Any], codes: np.ndarray) -> pd.Series | None:
             or not isinstance(uniques, pd.arrays.ArrowStringArray)):
         return None
     return pd.Series(pd.Categorical.from_codes(row_codes, dtype=pd.CategoricalDtype(uniques)), copy=False)
+
+
+def _string_category(col: pa.ChunkedArray, share: float) -> pd.Series | None:
+    """``pipeline._category`` of the string column ``col`` as ``pipeline._encode`` asks for it (at most
+    ``int(share * len(col))`` distinct values, at least 2 rows), or None: the column as ``category``, categories
+    (Arrow strings) in order of first appearance, a missing value missing. The native core numbers the values
+    (``reviewtools._dupcore.group``: a hash table over the chunks' bytes, equal bytes compared on a hash match,
+    codes in order of first appearance, as :func:`_native_groups` numbers the normalised texts) instead of
+    pandas' ``factorize`` (Arrow's dictionary encoding): at 1M reviews the hits' evidence (whole texts), review
+    ids and notes took ~0.5 CPU s to factorise in the cross-review process. Where the core is absent,
+    ``pd.factorize`` as the pipeline does.
+
+    >>> c = _string_category(pa.chunked_array([["b", None, "a"], ["b"]], type=pa.large_string()), 0.5)
+    >>> c.cat.categories.tolist(), c.cat.codes.tolist()
+    (['b', 'a'], [0, -1, 1, 0])
+    """
+    m = len(col)
+    most = int(share * m)
+    if m < 2:
+        return None
+    string = pd.api.types.pandas_dtype("string")
+    if _native() is None or not all(pa.types.is_string(c.type) or pa.types.is_large_string(c.type)
+                                    for c in col.chunks):
+        codes, uniques = pd.factorize(pd.Series(string.__from_arrow__(col)), use_na_sentinel=True)
+        if len(uniques) > most:
+            return None
+        return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(uniques)), copy=False)
+    valid = (np.arange(m, dtype=np.int64) if col.null_count == 0
+             else np.flatnonzero(pc.is_valid(col).to_numpy(zero_copy_only=False)))
+    code = np.empty(len(valid), dtype=np.int64)
+    rep = np.empty(len(valid), dtype=np.int64)
+    chunks = _chunk_buffers(col)
+    k, _, _ = _dupcore.group(chunks, valid, code, rep, False)
+    if k > most:
+        return None
+    # the distinct values back to back, in code order (the core again, over their first rows: one copy)
+    _, data, offsets = _dupcore.group(chunks, rep[:k].copy(), np.empty(k, dtype=np.int64),
+                                      np.empty(k, dtype=np.int64), True)
+    uniques = pd.Index(string.__from_arrow__(
+        pa.Array.from_buffers(_LS, k, [None, pa.py_buffer(offsets), pa.py_buffer(data)])))
+    codes = np.full(m, -1, dtype=np.int64)
+    codes[valid] = code
+    # the categories are distinct by construction: pandas' check of that (a hash of every one as a Python
+    # string, ~0.2 CPU s for the 166k texts of the evidence column at 1M) is skipped where pandas allows it
+    fast = getattr(pd.CategoricalDtype, "_from_fastpath", None)
+    dtype = fast(uniques, False) if fast is not None else pd.CategoricalDtype(uniques)
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype), copy=False)
 
 
 #: Partner reviews named in a note (more are summarised as " ...").
@@ -1542,10 +1594,12 @@ class _Duplicates:
                 "end": pa.array(end), "evidence": evidence,
                 "outcome": _repeat("hit", m), "note": note}
 
-    def _frame(self, blocks: list[dict[str, Any]], encoded: dict[str, pd.Series] | None = None) -> pd.DataFrame:
+    def _frame(self, blocks: list[dict[str, Any]], encoded: dict[str, pd.Series] | None = None,
+               share: float | None = None) -> pd.DataFrame:
         """The hit frame (:data:`~reviewtools.rules.HIT_COLUMNS`) of the blocks' rows, in block order. With a dict
         ``encoded``, the rule columns and the platform (few distinct values) go in it and in the frame as
-        ``category`` columns (see :func:`_coded`) instead of one string per row."""
+        ``category`` columns (see :func:`_coded`) instead of one string per row; with ``share`` too, each other
+        string column that :func:`_string_category` makes ``category``."""
         blocks = [b for b in blocks if len(b["rows"])]
         if not blocks:
             return _to_frame([])
@@ -1576,11 +1630,18 @@ class _Duplicates:
             "source_url": None if "source_url" in done else rule_col("source_url"),
             "outcome": cat("outcome"), "note": cat("note"),
         }
+        if encoded is not None and share is not None:
+            for c, t in HIT_COLUMNS.items():
+                if c not in done and pd.api.types.pandas_dtype(t) == pd.api.types.pandas_dtype("string"):
+                    col = cols[c] if isinstance(cols[c], pa.ChunkedArray) else pa.chunked_array([cols[c]])
+                    v = _string_category(col, share)
+                    if v is not None:
+                        encoded[c] = v
         return pd.DataFrame({c: done[c] if c in done else pd.api.types.pandas_dtype(t).__from_arrow__(cols[c])
                              for c, t in HIT_COLUMNS.items()})
 
     # ---- the three passes
-    def result(self, encoded: dict[str, pd.Series] | None = None) -> pd.DataFrame:
+    def result(self, encoded: dict[str, pd.Series] | None = None, share: float | None = None) -> pd.DataFrame:
         exact_of, near_of = self.rule_of
         has_rule = (exact_of >= 0) | (near_of >= 0)
         t0 = [time.process_time()]
@@ -1597,7 +1658,7 @@ class _Duplicates:
             blocks.append(self._not_run_block(rows[ok], rule[ok], n_words[rows[ok]]))
         elig = np.flatnonzero(has_rule & (n_words >= DUPLICATE_MIN_WORDS))
         if len(elig) == 0:
-            return self._frame(blocks, encoded)
+            return self._frame(blocks, encoded, share)
         if _native() is not None:  # one native pass: a hash table of the eligible rows' texts (same codes)
             code, _, n_codes, rep = _native_groups(norm, elig, False)
             # the distinct texts are read where they are, in the column (no copy of them): its first rows
@@ -1646,7 +1707,7 @@ class _Duplicates:
             blocks.append(self._near(holder, text_words, in_exact))
             _lap("near duplicates", t0)
         _release()  # the normalised column's chunks (Arrow's pool would keep them)
-        out = self._frame(blocks, encoded)
+        out = self._frame(blocks, encoded, share)
         _lap("output rows", t0)
         return out
 

@@ -738,15 +738,16 @@ def _cross_review_task() -> tuple[_Encoded | None, float]:
 def _cross_review_encoded(frame: pd.DataFrame) -> _Encoded | None:
     """``_encode(_cross_review_hits(frame, []))`` (decoded, the same frame) with the hits' rule columns and
     platform made ``category`` by the duplicate check from its rule and platform codes, not as one string per
-    row that :func:`_encode` then factorises (at 1M reviews ~0.4M hit rows x 5 columns)."""
+    row that :func:`_encode` then factorises (at 1M reviews ~0.4M hit rows x 5 columns); its other string
+    columns tested and encoded by the check as :func:`_encode` would (the same columns, the same categories),
+    their values numbered by its native hash table instead of pandas' ``factorize``."""
     try:
         from .duplicates import _find_duplicates_encoded
     except ImportError:  # pragma: no cover - the rules are missing: as _cross_review_hits
         found = _cross_review_hits(frame, [])
         return None if found is None else _encode(found)
-    found, dtypes = _find_duplicates_encoded(frame)
-    enc = _encode(found)
-    return _Encoded(enc.frame, {**dtypes, **enc.dtypes})
+    found, dtypes = _find_duplicates_encoded(frame, ENCODE_MAX_DISTINCT_SHARE)
+    return _Encoded(found, dtypes)
 
 
 def triage(
