@@ -955,7 +955,7 @@ static PyObject *py_ws_literal_rows(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*ny*y*w*", &bd, &bo, &bs, &bl, &bn, &bw, &bb, &nw, &br, &ba, &bout))
         return NULL;
     PyObject *res = NULL;
-    int32_t *next = NULL, *head8 = NULL, *head4 = NULL, head3[1 << WB3];
+    int32_t *next = NULL, *head8 = NULL, *head4 = NULL, head3[1 << WB3], *by_bit = NULL, *by_bit_alt = NULL;
     uint64_t *bm8 = NULL, *bm4 = NULL, *found = NULL, *pre = NULL;
     Py_ssize_t *starts = NULL;
     unsigned char *buf = NULL;
@@ -1001,8 +1001,10 @@ static PyObject *py_ws_literal_rows(PyObject *self, PyObject *args) {
     bm8 = (uint64_t *)PyMem_Calloc(((size_t)1 << WB) / 64, sizeof(uint64_t));
     bm4 = (uint64_t *)PyMem_Calloc(((size_t)1 << WB) / 64, sizeof(uint64_t));
     found = (uint64_t *)PyMem_Calloc((size_t)nw, sizeof(uint64_t));
+    by_bit = (int32_t *)PyMem_Calloc((size_t)nw * 64 + 1, sizeof(int32_t));
+    by_bit_alt = (int32_t *)PyMem_Malloc(sizeof(int32_t) * (size_t)(na ? na : 1));
     buf = (unsigned char *)PyMem_Calloc((size_t)longest + 8, 1); /* zero padding: load8 may read past the end */
-    if (!next || !starts || !pre || !head8 || !head4 || !bm8 || !bm4 || !found || !buf) {
+    if (!next || !starts || !pre || !head8 || !head4 || !bm8 || !bm4 || !found || !buf || !by_bit || !by_bit_alt) {
         PyErr_NoMemory();
         goto done;
     }
@@ -1053,6 +1055,22 @@ static PyObject *py_ws_literal_rows(PyObject *self, PyObject *args) {
             head4[h] = (int32_t)k;
         }
         pos += len;
+    }
+    /* The alternatives by their first required bit (word w, bit b: by_bit_alt[by_bit[w * 64 + b] .. by_bit[w * 64 + b + 1]),
+     * ascending): a row's found set names the only alternatives that can hold in it, those of its set bits (few);
+     * an alternative that requires nothing holds in every row (always) */
+    uint64_t always = 0;
+    for (Py_ssize_t t = 0; t < na; t++) {
+        Py_ssize_t w = 0;
+        while (w < nw && !req[t * nw + w]) w++;
+        if (w == nw) always |= alt_bits[t];
+        else by_bit[w * 64 + CTZ64(req[t * nw + w])]++;
+    }
+    for (Py_ssize_t i = 0; i < nw * 64; i++) by_bit[i + 1] += by_bit[i]; /* by_bit[i]: the end of list i */
+    for (Py_ssize_t t = na - 1; t >= 0; t--) { /* filled from the back: by_bit[i] becomes the start of list i */
+        Py_ssize_t w = 0;
+        while (w < nw && !req[t * nw + w]) w++;
+        if (w < nw) by_bit_alt[--by_bit[w * 64 + CTZ64(req[t * nw + w])]] = (int32_t)t;
     }
     for (Py_ssize_t r = 0; r < nr; r++) {
         Py_ssize_t j = (Py_ssize_t)rows[r];
@@ -1170,12 +1188,18 @@ static PyObject *py_ws_literal_rows(PyObject *self, PyObject *args) {
                 }
             }
         }
-        uint64_t got = 0;
-        for (Py_ssize_t t = 0; t < na; t++) {
-            const uint64_t *r = req + t * nw;
-            Py_ssize_t w = 0;
-            while (w < nw && (found[w] & r[w]) == r[w]) w++;
-            if (w == nw) got |= alt_bits[t];
+        uint64_t got = always;
+        for (Py_ssize_t fw = 0; fw < nw; fw++) { /* the alternatives whose first required bit was found */
+            for (uint64_t f = found[fw]; f; f &= f - 1) {
+                Py_ssize_t at = fw * 64 + CTZ64(f);
+                for (int32_t x = by_bit[at]; x < by_bit[at + 1]; x++) {
+                    Py_ssize_t t = by_bit_alt[x];
+                    const uint64_t *r = req + t * nw;
+                    Py_ssize_t w = 0;
+                    while (w < nw && (found[w] & r[w]) == r[w]) w++;
+                    if (w == nw) got |= alt_bits[t];
+                }
+            }
         }
         out[j] |= got;
     }
@@ -1190,6 +1214,8 @@ done:
     PyMem_Free(bm4);
     PyMem_Free(found);
     PyMem_Free(buf);
+    PyMem_Free(by_bit);
+    PyMem_Free(by_bit_alt);
     PyBuffer_Release(&bd);
     PyBuffer_Release(&bo);
     PyBuffer_Release(&bs);
