@@ -159,6 +159,77 @@ static inline uint64_t walk_key(const lits_t *L, int32_t k, uint64_t found, cons
     return found;
 }
 
+/* literal_rows' word literals: those with a class made of 1-16 ASCII letters and digits only. Such a literal can
+ * only occur as a whole word (a maximal run of ASCII letters and digits: its class marks neither), so where a word
+ * starts it is looked up by the word's bytes and length in one table (distinct strings, open addressing; the
+ * literals of one string, e.g. its two classes, chained by wnext) instead of walking the chains of hashed
+ * prefixes; then each one's edges are tested as found_at does. */
+typedef struct {
+    uint64_t k0, k1; /* the string's bytes, little-endian as load8 reads them, zero after it */
+    int32_t len;     /* 0: an empty slot */
+    int32_t k;       /* its first literal */
+} wslot_t;
+
+typedef struct {
+    wslot_t *slots;
+    const int32_t *wnext;
+    size_t cap; /* a power of two */
+    int shift;
+    Py_ssize_t maxlen; /* the longest word literal */
+    uint64_t bm[(1 << 16) / 64]; /* a bit per 16-bit hash of a word literal's string (the top 16 bits) */
+    uint64_t m0[17], m1[17]; /* per length: the masks of a word's first and second eight bytes */
+} words_t;
+
+static inline uint64_t word_hash(uint64_t k0, uint64_t k1) {
+    return (k0 + k1 * 0xC2B2AE3D27D4EB4FULL) * 0x9E3779B97F4A7C15ULL; /* the length is in the masked bytes */
+}
+
+/* The word [q, q + len) (ASCII letters and digits, after a row start or a byte other than those, before the row's
+ * end or such a byte) against the word literals: every one equal to it whose class marks the bytes next to it
+ * (or the row ends there) sets its bits. dend: the data's end (16 bytes are read at q only before it). */
+static inline uint64_t word_probe(const words_t *W, const lits_t *L, uint64_t found, const unsigned char *q,
+                                  Py_ssize_t len, const unsigned char *a, const unsigned char *e,
+                                  const unsigned char *dend) {
+    if (len > W->maxlen) return found;
+    uint64_t k0 = 0, k1 = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (dend - q >= 16) {
+        memcpy(&k0, q, 8);
+        memcpy(&k1, q + 8, 8);
+        k0 &= W->m0[len];
+        k1 &= W->m1[len];
+    } else
+#endif
+    {
+        for (Py_ssize_t b = 0; b < len; b++) {
+            if (b < 8) k0 |= (uint64_t)q[b] << (8 * b);
+            else k1 |= (uint64_t)q[b] << (8 * (b - 8));
+        }
+    }
+    uint64_t h = word_hash(k0, k1);
+    if (!(W->bm[h >> 54] >> (h >> 48 & 63) & 1)) return found; /* most words: no literal has their hash */
+    for (size_t s = (size_t)(h >> W->shift);; s = (s + 1) & (W->cap - 1)) {
+        const wslot_t *w = W->slots + s;
+        if (!w->len) return found;
+        if (w->len != len || w->k0 != k0 || w->k1 != k1) continue;
+        for (int32_t k = w->k; k >= 0; k = W->wnext[k]) {
+            uint64_t bit = L->bits[k];
+            if ((found & bit) == bit) continue;
+            const unsigned char *edge = L->edges + 256 * (Py_ssize_t)L->cls[k];
+            if ((q == a || edge[q[-1]]) && (q + len == e || edge[q[len]])) found |= bit;
+        }
+        return found;
+    }
+}
+
+/* The length of the run of ASCII letters and digits at q (at most max + 1 counted), before e. */
+static inline Py_ssize_t word_len(const unsigned char *q, const unsigned char *e, const unsigned char *alnum,
+                                  Py_ssize_t from, Py_ssize_t max) {
+    const unsigned char *z = q + from;
+    while (z < e && z - q <= max && alnum[*z]) z++;
+    return z - q;
+}
+
 static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
     (void)self;
     Py_buffer bd, bo, bl, bn, bi, bc, be, bout;
@@ -169,6 +240,8 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
     unsigned char *pair = NULL, first[256], pair3[1 << BP3];
     Py_ssize_t *starts = NULL;
     uint32_t *pre = NULL;
+    int32_t *wnext = NULL;
+    wslot_t *wslots = NULL;
     Py_ssize_t n = bo.len / (Py_ssize_t)sizeof(int64_t) - 1;
     Py_ssize_t nl = bn.len / (Py_ssize_t)sizeof(int32_t);
     Py_ssize_t ncls = be.len / 256;
@@ -202,7 +275,12 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
     bm4b = (uint64_t *)PyMem_Calloc(((size_t)1 << B4) / 64, sizeof(uint64_t));
     bm3b = (uint64_t *)PyMem_Calloc(((size_t)1 << B3) / 64, sizeof(uint64_t));
     pair = (unsigned char *)PyMem_Calloc((size_t)1 << BP, 1);
-    if (!next || !starts || !pre || !head4 || !head3 || !bm4 || !bm3 || !head4b || !head3b || !bm4b || !bm3b || !pair) {
+    wnext = (int32_t *)PyMem_Malloc(sizeof(int32_t) * nalloc);
+    size_t wcap = 16;
+    while (wcap < 2 * nalloc) wcap *= 2;
+    wslots = (wslot_t *)PyMem_Calloc(wcap, sizeof(wslot_t));
+    if (!next || !starts || !pre || !head4 || !head3 || !bm4 || !bm3 || !head4b || !head3b || !bm4b || !bm3b || !pair
+        || !wnext || !wslots) {
         PyErr_NoMemory();
         goto done;
     }
@@ -228,10 +306,22 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
      * the literals with a class in tables of their own, looked at only where a word can start (after a row's
      * start or a byte other than an ASCII letter or digit: both classes hold no such byte) */
     Py_ssize_t pos = 0;
-    int has1 = 0, has3 = 0, bounded = 0, has3b = 0, short_cls = 0, unbounded = 0;
+    int has1 = 0, has3 = 0, bounded = 0, has3b = 0, short_cls = 0, unbounded = 0, has_words = 0;
     uint64_t all = 0;
     unsigned char alnum[256];
     for (int c = 0; c < 256; c++) alnum[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    int wshift = 64;
+    for (size_t c = wcap; c > 1; c >>= 1) wshift--;
+    words_t W; /* ~8.5 KB, as the other tables on the stack */
+    memset(&W, 0, sizeof W);
+    W.slots = wslots;
+    W.wnext = wnext;
+    W.cap = wcap;
+    W.shift = wshift;
+    for (int len = 0; len <= 16; len++) {
+        W.m0[len] = len >= 8 ? ~(uint64_t)0 : (((uint64_t)1 << (8 * len)) - 1);
+        W.m1[len] = len >= 16 ? ~(uint64_t)0 : len <= 8 ? 0 : (((uint64_t)1 << (8 * (len - 8))) - 1);
+    }
     for (Py_ssize_t k = 0; k < nl; k++) {
         int32_t len = L.lens[k];
         if (len < 1 || !L.bits[k] || pos + len > bl.len || L.cls[k] >= ncls) {
@@ -246,6 +336,35 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
         all |= bit;
         bounded |= b;
         unbounded |= !b;
+        int word = b && len <= 16;
+        for (int32_t i = 0; i < len && word; i++) word = alnum[p[i]];
+        if (word) { /* in the word table; bit 64 of the first stage's tables: a word literal may start here */
+            has_words = 1;
+            if (len > W.maxlen) W.maxlen = len;
+            uint64_t k0 = 0, k1 = 0;
+            for (int32_t i = 0; i < len; i++) {
+                if (i < 8) k0 |= (uint64_t)p[i] << (8 * i);
+                else k1 |= (uint64_t)p[i] << (8 * (i - 8));
+            }
+            uint64_t h = word_hash(k0, k1);
+            W.bm[h >> 54] |= (uint64_t)1 << (h >> 48 & 63);
+            size_t s = (size_t)(h >> wshift);
+            while (wslots[s].len && !(wslots[s].len == len && wslots[s].k0 == k0 && wslots[s].k1 == k1))
+                s = (s + 1) & (wcap - 1);
+            if (!wslots[s].len) {
+                wslots[s].k0 = k0;
+                wslots[s].k1 = k1;
+                wslots[s].len = len;
+                wslots[s].k = -1;
+            }
+            wnext[k] = wslots[s].k;
+            wslots[s].k = (int32_t)k;
+            if (len >= 4) pair[hash_bits(load4(p), BP)] |= 64;
+            else if (len == 3) pair3[hash_bits(load3(p), BP3)] |= 64;
+            else first[p[0]] |= 128; /* as 32: only where a byte of the next two ends the word */
+            pos += len;
+            continue;
+        }
         if (len <= 2 && b) {
             first[p[0]] |= 32; /* a 1-2 byte literal with a class may start here */
             next[k] = head1[p[0]];
@@ -299,6 +418,7 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
         nfirst += !seen;
     }
     int few_firsts = !unbounded && nfirst >= 1 && nfirst <= 16;
+    const unsigned char *dend = data + bd.len;
     for (Py_ssize_t j = 0; j < n; j++) {
         const unsigned char *a = data + offsets[j], *e = data + offsets[j + 1];
         uint64_t found = out[j];
@@ -317,6 +437,8 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
             /* where a 1-2 byte literal with a class can end: its next byte (1 or 2 on) is no ASCII letter or digit
              * (its class holds none) or the row's end; all ones where that is not known */
             uint64_t short_end = ~(uint64_t)0;
+            uint64_t wl_al = 0; /* with wl_mask: the ASCII letters and digits of p .. p+63 (a word's length) */
+            int wl_mask = 0;
 #if CHECKCORE_SSE2
             if (cnt == 64 && bounded) { /* bytes p .. p+63 are inside the row */
                 uint64_t al = 0;
@@ -330,6 +452,8 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
                     al |= (uint64_t)(uint16_t)_mm_movemask_epi8(m) << (16 * q);
                 }
                 starts_at = ~((al << 1) | (uint64_t)(p != a && alnum[p[-1]]));
+                wl_al = al;
+                wl_mask = 1;
                 short_end = (~al >> 1) | (~al >> 2) | ((uint64_t)3 << 62); /* bytes p+64, p+65 not read: kept */
                 if (few_firsts) { /* only where a literal's first byte is */
                     uint64_t fm = 0;
@@ -363,6 +487,12 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
                         if (bm3b[h3 >> 6] >> (h3 & 63) & 1) found = walk_key(&L, head3b[H3(h3)], found, q, a, e, LOW3(v, q), 3);
                     }
                     if (t & 32) found = walk(&L, head1[q[0]], found, q, a, e);
+                    if (t & (64 | 128)) {
+                        Py_ssize_t i = q - base;
+                        uint64_t rest = i < cnt && cnt == 64 && wl_mask ? ~wl_al >> i : 0;
+                        Py_ssize_t wl = rest ? CTZ64(rest) : word_len(q, e, alnum, 1, W.maxlen);
+                        found = word_probe(&W, &L, found, q, wl, a, e, dend);
+                    }
                 }
                 continue;
             }
@@ -378,8 +508,8 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
                 for (int q = 0; q < 4; q++) {
                     __m128i x = _mm_loadu_si128((const __m128i *)(tb + 16 * q));
                     unsigned u = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(x, _mm_set1_epi8(1 | 8)), zero));
-                    unsigned b = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(x, _mm_set1_epi8(2 | 16)), zero));
-                    unsigned s1 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(x, _mm_set1_epi8(32)), zero));
+                    unsigned b = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(x, _mm_set1_epi8(2 | 16 | 64)), zero));
+                    unsigned s1 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(x, _mm_set1_epi8((char)(32 | 128))), zero));
                     cand_u |= (uint64_t)(uint16_t)~u << (16 * q);
                     cand_b |= ((uint64_t)(uint16_t)~b | ((uint64_t)(uint16_t)~s1 & (short_end >> (16 * q)))) << (16 * q);
                     cand_s |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_slli_epi16(x, 5)) << (16 * q);
@@ -388,7 +518,7 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
 #endif
             for (Py_ssize_t i = 0; i < cnt; i++) {
                 cand_u |= (uint64_t)((tb[i] & (1 | 8)) != 0) << i;
-                cand_b |= (uint64_t)((tb[i] & (2 | 16 | 32)) != 0) << i;
+                cand_b |= (uint64_t)((tb[i] & (2 | 16 | 32 | 64 | 128)) != 0) << i;
                 cand_s |= (uint64_t)(tb[i] >> 2 & 1) << i;
             }
             while (cand_s) {
@@ -428,6 +558,11 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
                     if (bm3b[h3 >> 6] >> (h3 & 63) & 1) found = walk_key(&L, head3b[H3(h3)], found, q, a, e, LOW3(v, q), 3);
                 }
                 if (t & 32 && short_end >> i & 1) found = walk(&L, head1[q[0]], found, q, a, e);
+                if (t & 64 || (t & 128 && short_end >> i & 1)) {
+                    uint64_t rest = wl_mask ? ~wl_al >> i : 0;
+                    Py_ssize_t wl = rest ? CTZ64(rest) : word_len(q, e, alnum, 1, W.maxlen);
+                    found = word_probe(&W, &L, found, q, wl, a, e, dend);
+                }
             }
         }
         /* the last three bytes: only literals of 1-3 bytes fit */
@@ -440,6 +575,8 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
             if (two && e - p >= 2) found |= two[p[0] | (p[1] << 8)];
             if (has1) found |= one[p[0]];
             if (short_cls && head1[p[0]] >= 0 && (p == a || !alnum[p[-1]])) found = walk(&L, head1[p[0]], found, p, a, e);
+            if (has_words && (p == a || !alnum[p[-1]]) && alnum[p[0]])
+                found = word_probe(&W, &L, found, p, word_len(p, e, alnum, 1, W.maxlen), a, e, dend);
         }
         out[j] = found;
     }
@@ -458,6 +595,8 @@ done:
     PyMem_Free(bm3b);
     PyMem_Free(two);
     PyMem_Free(pair);
+    PyMem_Free(wnext);
+    PyMem_Free(wslots);
     PyBuffer_Release(&bd);
     PyBuffer_Release(&bo);
     PyBuffer_Release(&bl);
