@@ -2332,21 +2332,114 @@ def _removal_draft(review: Mapping[str, Any], rows: Sequence[Mapping[str, Any]],
     1M benchmark corpus). What a platform's requests take from the templates with the settings' closing lines
     once per (platform, signature, brand) (:func:`_removal_plan`), the first lines once per product, the
     recipient once per (platform, marketplace), the flag line once per flag reason; the item and hit lines by
-    concatenation (:func:`_filler`), an evidence already single spaced as it is (:func:`_single_spaced`)."""
+    concatenation (:func:`_filler`), an evidence already single spaced as it is (:func:`_single_spaced`). For str
+    (or missing) signatures, titles, product ids and marketplaces and a str brand, the plan's parts, first lines
+    and recipient of a request come from one look-up per (platform, signature, brand, title, product id,
+    marketplace) (:data:`_REMOVAL_ROWS`, made from the three tables above on its first request)."""
     get = review.get
     rid = str(get("review_id"))
     if not rows:
         raise TemplateError(f"review {rid}: no removal-basis guideline hit, so no removal request")
     platform = str(get("platform") or "other")
     signature, brand = settings.signature, settings.brand
+    title = get("product_title")
+    pid = get("product_id")
+    marketplace = get("marketplace")
+    if (signature is None or type(signature) is str) and type(brand) is str and (title is None or type(
+            title) is str) and (pid is None or type(pid) is str) and (marketplace is None or type(marketplace) is str):
+        rkey = (platform, signature, brand, title, pid, marketplace)
+        parts = _REMOVAL_ROWS.get(rkey)
+        if parts is None:
+            parts = _removal_row_parts(review, platform, signature, brand, title, pid, marketplace)
+            if len(_REMOVAL_ROWS) >= _REMOVAL_ROWS_SIZE:
+                _REMOVAL_ROWS.clear()
+            _REMOVAL_ROWS[rkey] = parts
+        head, to, channel, one_fill, one_no_id_fill, end, spaced, plan = parts
+        # str(pid or ""), unused, cannot fail for a str or missing id
+    else:
+        return _removal_draft_general(review, rows, settings, rid, platform)
+    rating = get("rating")
+    author = get("author")
+    who = str(author) if isinstance(author, str) and author else "an unnamed reviewer"
+    value = get("created_at")
+    # _fmt_date's remembered day of an int (the loop's raw created_at), else _fmt_date itself (the same string)
+    date = _DATES.get(value // _NS_PER_DAY + _EPOCH_ORDINAL) if type(value) is int and _NAT_INT < value < 2**63 \
+        else None
+    if date is None:
+        date = _fmt_date(value)
+    if type(rating) is int:  # what the general case below gives for an int, without formatting it
+        stars = _STARS[rating] if 0 <= rating < len(_STARS) else f"{rating}★"
+    else:
+        stars = f"{int(rating)}★" if rating is not None and not _na_scalar(rating) else "unknown stars"
+    # a derived id (_is_derived_id) is "h" and ID_HEX_DIGITS more characters
+    derived = len(rid) == _DERIVED_ID_LEN and rid[0] == "h" and DERIVED_ID.fullmatch(rid) is not None
+    one = one_no_id_fill if derived else one_fill  # None where the plan has a flag line or no closing lines
+    if one is not None and len(rows) == 1:
+        h = rows[0]
+        clause, rule_id, evidence = str(h["clause"]), str(h["rule_id"]), h["evidence"]
+        evidence = spaced(evidence) if type(evidence) is str else " ".join(str(evidence).split())
+        return one(head, rid, who, date, stars, clause, rule_id, evidence, end), channel, to
+    _i, item_fill, item_no_id_fill, item, item_no_id, reason_fill, reason, flag_reasons, flag_line, flag_lines, \
+        _c, _e, _o, _n, _s = plan
+    fill, template = (item_no_id_fill, item_no_id) if derived else (item_fill, item)
+    body = "\n".join(_removal_lines(head, fill, template, rid, who, date, stars, rows, reason_fill, reason,
+                                     flag_reasons, flag_lines, flag_line, end, signature, brand))
+    return body, channel, to
+
+
+#: (platform, signature, brand, product title, product id, marketplace) -> what :func:`_removal_draft` takes for a
+#: request of them (:func:`_removal_row_parts`), for str or missing signatures, titles, ids and marketplaces and str
+#: brands; emptied when full.
+_REMOVAL_ROWS: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+_REMOVAL_ROWS_SIZE: Final[int] = 1 << 14
+
+
+def _removal_plan_of(platform: str, signature: str | None, brand: str) -> tuple[Any, ...]:
+    """:func:`_removal_plan` of a str (or missing) signature and a str brand, remembered in :data:`_REMOVAL_PLANS`."""
+    pkey = (platform, signature, brand)
+    plan = _REMOVAL_PLANS.get(pkey)
+    if plan is None:
+        plan = _removal_plan(platform, signature, brand)
+        if len(_REMOVAL_PLANS) >= _REMOVAL_PLANS_SIZE:
+            _REMOVAL_PLANS.clear()
+        _REMOVAL_PLANS[pkey] = plan
+    return plan
+
+
+def _removal_row_parts(review: Mapping[str, Any], platform: str, signature: str | None, brand: str,
+                       title: str | None, pid: str | None, marketplace: str | None) -> tuple[Any, ...]:
+    """What :func:`_removal_draft` takes for ``review``'s request with these settings and fields (str or None;
+    ``brand`` a str): the first lines (:func:`_removal_head`, remembered in :data:`_REMOVAL_HEADS`), the recipient
+    (:func:`_removal_to`, remembered in :data:`_REMOVAL_TO`), the channel, the one-hit body's functions with and
+    without the review id (None when the plan has flag reasons or no closing lines: the general case then), the
+    closing lines, the evidence's spacing and the plan itself (:func:`_removal_plan`)."""
+    plan = _removal_plan_of(platform, signature, brand)
+    intro, _f, _g, _i, _n, _r, _s, flag_reasons, _l, _d, channel, end, one_fill, one_no_id_fill, spaced = plan
+    hkey = (platform, title, pid)
+    head = _REMOVAL_HEADS.get(hkey)
+    if head is None:
+        if len(_REMOVAL_HEADS) >= _REMOVAL_HEADS_SIZE:
+            _REMOVAL_HEADS.clear()
+        head = _REMOVAL_HEADS[hkey] = _removal_head(platform, intro, _product_ref(review))
+    to_key = (platform, marketplace)
+    to = _REMOVAL_TO.get(to_key)
+    if to is None:
+        to = _removal_to(platform, marketplace)
+        if len(_REMOVAL_TO) < _REMOVAL_TO_SIZE:
+            _REMOVAL_TO[to_key] = to
+    if flag_reasons is not None or end is None:
+        one_fill = one_no_id_fill = None
+    return head, to, channel, one_fill, one_no_id_fill, end, spaced, plan
+
+
+def _removal_draft_general(review: Mapping[str, Any], rows: Sequence[Mapping[str, Any]], settings: ReplySettings,
+                           rid: str, platform: str) -> tuple[str, str, str]:
+    """:func:`_removal_draft` past its first lines (``rid``, ``platform``) for odd settings or fields (not str or
+    missing): each part worked out as it is used, in the same order, so that odd values fail alike."""
+    get = review.get
+    signature, brand = settings.signature, settings.brand
     if (signature is None or type(signature) is str) and type(brand) is str:
-        pkey = (platform, signature, brand)
-        plan = _REMOVAL_PLANS.get(pkey)
-        if plan is None:
-            plan = _removal_plan(platform, signature, brand)
-            if len(_REMOVAL_PLANS) >= _REMOVAL_PLANS_SIZE:
-                _REMOVAL_PLANS.clear()
-            _REMOVAL_PLANS[pkey] = plan
+        plan = _removal_plan_of(platform, signature, brand)
     else:  # the closing lines worked out where they are used (odd settings fail there, as before)
         plan = _removal_plan(platform, None, None)
     intro, item_fill, item_no_id_fill, item, item_no_id, reason_fill, reason, flag_reasons, flag_line, flag_lines, \

@@ -118,6 +118,7 @@ def test_removal_draft_equals_the_old_definition(reviews, reply):
 def test_removal_draft_with_a_full_table_of_first_lines(monkeypatch):
     monkeypatch.setattr(respond, "_REMOVAL_HEADS_SIZE", 2)
     respond._REMOVAL_HEADS.clear()
+    respond._REMOVAL_ROWS.clear()  # each request's parts made again from the tables (respond._removal_row_parts)
     hit = [{"rule_id": "X", "clause": "c", "evidence": "e"}]
     for k in range(7):
         review = {"review_id": f"R{k}", "platform": "amazon", "product_title": f"T{k % 3}", "product_id": "B1"}
@@ -206,6 +207,7 @@ def test_removal_draft_with_settings_changing_between_calls(reviews, replies):
 def test_removal_draft_with_a_full_table_of_plans(monkeypatch):
     monkeypatch.setattr(respond, "_REMOVAL_PLANS_SIZE", 1)
     respond._REMOVAL_PLANS.clear()
+    respond._REMOVAL_ROWS.clear()
     hits = [{"rule_id": "X", "clause": "c", "evidence": "e", "category": c} for c in ("fake", "spam", "", None)]
     for k in range(12):
         reply = ReplySettings(brand=("", "Acme")[k % 2], signature=(None, "— T")[k // 2 % 2])
@@ -218,6 +220,7 @@ def test_removal_draft_with_a_full_table_of_plans(monkeypatch):
 
 def test_the_plan_holds_the_closing_lines_of_its_settings():
     respond._REMOVAL_PLANS.clear()
+    respond._REMOVAL_ROWS.clear()
     rows = [{"rule_id": "X", "clause": "c", "evidence": "e"}]
     a = respond._removal_draft({"review_id": "R1", "platform": "amazon"}, rows, ReplySettings(brand="Acme"))
     b = respond._removal_draft({"review_id": "R1", "platform": "amazon"}, rows, ReplySettings(brand="Other"))
