@@ -742,16 +742,21 @@ def phone_digits_needed(region: str | None, plus: bool) -> int:
     return min(k, b.plus) if plus else k
 
 
-def may_hold_phone_number(text: str, regions: str | Sequence[str | None] | None, *, min_digits: int | None = None
-                          ) -> bool:
+def may_hold_phone_number(text: str, regions: str | Sequence[str | None] | None, *, min_digits: int | None = None,
+                          attached: bool = False) -> bool:
     """False only when ``phonenumbers.PhoneNumberMatcher(text, region, leniency=VALID)`` surely finds nothing
     for each of ``regions`` (and, with ``min_digits``, no matcher candidate of any leniency has that many digits):
     phonenumbers' extension pattern does not occur in ``text`` and no run of candidate characters has
     :func:`phone_digits_needed` digit-like characters (see the comment above :class:`_PhoneBounds`). A cheap
     necessary condition in front of the matcher, for texts that have digits.
 
+    ``attached``: the extension pattern counts only right after a decimal digit (:func:`_phone_extension_attached`),
+    as in a matcher candidate: the tighter bound the column-wide prefilter (``_pre_phone``) uses.
+
     >>> may_hold_phone_number("2 packs for $19.99, 3 stars", "US"), may_hold_phone_number("Call 415-867-5309", "US")
     (False, True)
+    >>> may_hold_phone_number("2 stars, thx 2 u", "US"), may_hold_phone_number("2 stars, thx 2 u", "US", attached=True)
+    (True, False)
     """
     b = _phone_bounds()
     if b is None:  # pragma: no cover - another phonenumbers: no bound
@@ -768,7 +773,20 @@ def may_hold_phone_number(text: str, regions: str | Sequence[str | None] | None,
         g = m.group()
         if len(g) >= need and sum(1 for c in g if c in _PHONE_DIGIT_LIKE or c > "\x7f") >= need:
             return True
+    if attached:
+        return _phone_extension_attached().search(text) is not None
     return b.ext.search(text) is not None
+
+
+@functools.cache
+def _phone_extension_attached() -> re.Pattern[str]:
+    """phonenumbers' extension pattern right after a decimal digit, as the matcher's pattern has it after a
+    candidate's number part (``phonenumbermatcher._PATTERN``: lead characters, punctuation and digit blocks, the
+    last block's digit, then the optional extension). A text without a match has no candidate with an
+    extension: each candidate lies inside one run of :class:`_PhoneBounds` (see the comment above it)."""
+    from phonenumbers import phonenumberutil as pu
+
+    return re.compile("\\d(?:" + pu._EXTN_PATTERNS_FOR_MATCHING + ")", pu._REGEX_FLAGS)
 
 
 #: The ``max_tries`` of the detector's ``PhoneNumberMatcher`` (phonenumbers' default).
@@ -3732,6 +3750,12 @@ _PHONE_EXT_LABELS: Final[tuple[str, ...]] = (
 _FOLD_EXTRA: Final[dict[str, str]] = {"s": "\u017f", "i": "\u0130\u0131", "\u0434": "\u1c81", "\u043e": "\u1c82"}
 
 
+def _re2_any_case(c: str) -> str:
+    """RE2: a class of the characters Python's IGNORECASE matches to the label letter ``c`` (:data:`_FOLD_EXTRA`)."""
+    chars = {c, c.lower(), c.upper(), *_FOLD_EXTRA.get(c.lower(), "")}
+    return "[" + "".join("\\x{%x}" % ord(x) for x in sorted(chars) if len(x) == 1) + "]"
+
+
 @functools.cache
 def _re2_phone_extension() -> str | None:
     """RE2: a superset of the places where phonenumbers' extension pattern matches (IGNORECASE, Unicode digits):
@@ -3741,12 +3765,25 @@ def _re2_phone_extension() -> str | None:
     if getattr(pu, "_EXTN_PATTERNS_FOR_MATCHING", None) != _PHONE_EXT_PATTERN:
         return None
 
-    def letter(c: str) -> str:
-        chars = {c, c.lower(), c.upper(), *_FOLD_EXTRA.get(c.lower(), "")}
-        return "[" + "".join("\\x{%x}" % ord(x) for x in sorted(chars) if len(x) == 1) + "]"
-
-    labels = "|".join("".join(letter(c) for c in lab) for lab in _PHONE_EXT_LABELS)
+    labels = "|".join("".join(_re2_any_case(c) for c in lab) for lab in _PHONE_EXT_LABELS)
     return (f"(?:{labels})[:.\\x{{ff0e}}]?[ \\x{{a0}}\\t,\\-]*\\p{{Nd}}|\\p{{Nd}}#")
+
+
+@functools.cache
+def _re2_phone_extension_attached() -> str | None:
+    """RE2: a superset of the places where a ``PhoneNumberMatcher`` candidate can have an extension. The matcher's
+    pattern (``phonenumbermatcher._PATTERN``) is a number part ending in a decimal digit, then the optional
+    extension (phonenumbers' extension pattern): so a candidate has one only where a decimal digit is followed
+    right away by a match of that pattern. Here: :func:`_re2_phone_extension`'s label alternative with the digit
+    before it (any non-ASCII character counts as one) and the labels' optional leading "e" (any case); its
+    ``digit #`` alternative as it is (the fourth alternative ends in a digit and "#")."""
+    if _re2_phone_extension() is None:
+        return None
+    digit = "(?:[0-9]|[^\\x{00}-\\x{7f}])"
+
+    labels = "|".join("".join(_re2_any_case(c) for c in lab) for lab in _PHONE_EXT_LABELS)
+    e = f"(?:{_re2_any_case('e')}|{_re2_any_case(chr(0xff45))})?"
+    return (f"{digit}[ \\x{{a0}}\\t,]*{e}(?:{labels})[:.\\x{{ff0e}}]?[ \\x{{a0}}\\t,\\-]*{digit}|{digit}#")
 
 
 def _phone_runs_reach(batch: _Batch, need: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -3807,7 +3844,8 @@ def _pre_phone(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.nd
     ext_pattern = _re2_phone_extension()
     if ext_pattern is None or _phone_bounds() is None or not mask.any():
         return mask
-    ext = batch.refine("joined", mask, (ext_pattern,))
+    # (an extension only where one can follow a candidate's number part: right after a decimal digit)
+    ext = batch.refine("joined", mask, (_re2_phone_extension_attached() or ext_pattern,))
     plus = batch.refine("joined", mask & ~ext, (r"[+\x{ff0b}]",))
     needed = {(m, p): phone_digits_needed(marketplace_region(m), p) for m in set(batch.markets) for p in (False, True)}
     rows = mask & ~ext
