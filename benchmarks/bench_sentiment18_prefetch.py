@@ -2,7 +2,8 @@
 texts out of the caches, as a pipeline worker meets them: before each call a buffer larger than the last-level
 cache is read (not timed), so the call's first reads of each title and text go to memory. ``--kernel joined``:
 the VADER call ``Core.joined_spans_into`` (``_vadercore``); ``split``: the sentence splitter ``split_mapped``
-(``_vadercore``); ``heads``: the language pre-pass ``head_counts_mapped`` (``_langcore``). Builds alternate per
+(``_vadercore``); ``heads``: the language pre-pass ``head_counts_mapped`` (``_langcore``); ``worst``: the most
+negative sentences' bytes, ``span_utf8`` (``_langcore``). Builds alternate per
 block (order flipped every block and round); outputs (review rows, span compounds bit for bit, word counts,
 declined positions; spans; counts) asserted equal first.
 
@@ -10,7 +11,7 @@ declined positions; spans; counts) asserted equal first.
         --corpus /work/main/benchmarks/out/reviews_100000_seed8.csv \\
         --old $OLD/reviewtools/_vadercore.cpython-311-x86_64-linux-gnu.so \\
         --new $NEW/reviewtools/_vadercore.cpython-311-x86_64-linux-gnu.so --rounds 9 [--evict-mb 64] [--kernel joined]
-    (--kernel heads: the two builds' _langcore.cpython-311-x86_64-linux-gnu.so)
+    (--kernel heads, worst: the two builds' _langcore.cpython-311-x86_64-linux-gnu.so)
 
 The inputs are made as ``sentiment._score_sentiment`` makes them (titles from ``_title_codes``, texts from
 ``_text_list``, the spans of ``_Sentences.of``). ``--evict-mb 0`` leaves the caches as the previous call left them
@@ -48,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=9)
     ap.add_argument("--block", type=int, default=25_000)
     ap.add_argument("--evict-mb", type=int, default=64)
-    ap.add_argument("--kernel", choices=("joined", "split", "heads"), default="joined")
+    ap.add_argument("--kernel", choices=("joined", "split", "heads", "worst"), default="joined")
     args = ap.parse_args(argv)
 
     import reviewtools
@@ -93,6 +94,22 @@ def main(argv: list[str] | None = None) -> int:
         def one(core, bl):  # type: ignore[no-untyped-def]
             raw, left = core.split_mapped(bl[1], cm.table, cm.opener, *sargs[2:], cm.cmap)
             return raw, left
+    elif args.kernel == "worst":
+        cores = {tag: _load(p, "_langcore") for tag, p in (("old", args.old), ("new", args.new))}
+        worst = []
+        for ti, tx, pool, o, a, b in blocks:  # each review's most negative sentence, as the stage finds it
+            sents = S._Sentences.of(ti, tx)
+            words = np.empty(sents.owner.size, dtype=np.int64)
+            _, compounds = S._block_scores(ti, tx, sents, words)
+            worst.append((sents, np.ascontiguousarray(sents.aggregate(compounds, words).worst_src, dtype=np.int64)))
+        at = {id(bl): k for k, bl in enumerate(blocks)}
+
+        def one(core, bl):  # type: ignore[no-untyped-def]
+            sents, qs = worst[at[id(bl)]]
+            offsets = np.empty(qs.size + 1, dtype=np.int64)
+            valid = np.empty(qs.size, dtype=np.uint8)
+            data = core.span_utf8(sents.pool, sents.owner, sents.start, sents.end, qs, offsets, valid)
+            return data, offsets.tobytes(), valid.tobytes()
     else:
         cores = {tag: _load(p, "_langcore") for tag, p in (("old", args.old), ("new", args.new))}
         keys, longest = S._packed_english_words()

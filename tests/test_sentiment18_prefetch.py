@@ -80,3 +80,33 @@ def test_head_counts_do_not_depend_on_the_next_item(items):
             assert g == _head_counts([x])[0]
         else:
             assert g == (0, 0, 0, 0)  # not a str: not counted
+
+
+def _spans_utf8(pool: list[object], owner: list[int], start: list[int], end: list[int], qs: list[int]):
+    i64 = lambda v: np.asarray(v, dtype=np.int64)  # noqa: E731
+    offsets = np.empty(len(qs) + 1, dtype=np.int64)
+    valid = np.empty(len(qs), dtype=np.uint8)
+    data = LANG.span_utf8(pool, i64(owner), i64(start), i64(end), i64(qs), offsets, valid)
+    return [None if not v else data[a:b].decode() for a, b, v in zip(offsets[:-1].tolist(), offsets[1:].tolist(),
+                                                                      valid.tolist(), strict=True)]
+
+
+@pytest.mark.skipif(LANG is None or not hasattr(LANG, "span_utf8"), reason="_langcore not built with span_utf8")
+@pytest.mark.parametrize("qs", [[], [0], [-1], [3, 2, 1, 0], [0, -1, -1, -1, -1, 4], [4, 4, 4, 4, 4, 4],
+                                [1, -1, 2, -1, 3, -1, 0, -1, 4], [0] * 9 + [4]])
+def test_span_bytes_do_not_depend_on_the_spans_ahead(qs):
+    pool = ["Love it. Works well.", _LONG, "Caf\u00e9 tr\u00e8s bien. Je recommande.", "Great \U0001f600. Bad!", "x"]
+    owner, start, end = [0, 1, 2, 3, 4], [9, 50, 5, 0, 0], [20, 300, 15, 9, 1]
+    want = [None if q < 0 else pool[owner[q]][start[q]:end[q]] for q in qs]
+    assert _spans_utf8(pool, owner, start, end, qs) == want
+
+
+@pytest.mark.skipif(LANG is None or not hasattr(LANG, "span_utf8"), reason="_langcore not built with span_utf8")
+@pytest.mark.parametrize("bad", [5, 10**12, -1])
+def test_span_bytes_refuse_a_bad_span_behind_good_ones(bad):
+    """A span out of range (or a text that is not a str) a few items on is still refused when reached, and the
+    look-ahead passing over it earlier does not fail."""
+    pool, owner, start, end = ["abc", "def", None], [0, 1, 2], [0, 0, 0], [1, 2, 1]
+    qs = [0, 1, 0, 1, bad if bad != -1 else 2]
+    with pytest.raises(IndexError):
+        _spans_utf8(pool, owner, start, end, qs)
