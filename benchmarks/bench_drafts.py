@@ -51,7 +51,8 @@ def _clear_respond(R: Any) -> None:
     """Empty respond's per-process caches (lru caches of per-text work, the removal drafts' dicts), not the ones
     of data read once (templates, rules, compiled patterns)."""
     for name in ("_lint_cached", "_segment_found", "_normalise", "_reads_as_complaint", "_PROBLEM_LINES",
-                 "_REMOVAL_HEADS", "_REMOVAL_TO", "_removal_head", "_REMOVAL_PLANS", "_DATES", "_SHARED_ENTRIES",
+                 "_REMOVAL_HEADS", "_REMOVAL_TO", "_removal_head", "_REMOVAL_PLANS", "_REMOVAL_ROWS", "_DATES",
+                 "_SHARED_ENTRIES",
                  "_NORMS_BOXES", "_SCAN_LAST"):
         c = getattr(R, name, None)
         if hasattr(c, "cache_clear"):
