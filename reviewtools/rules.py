@@ -4466,7 +4466,7 @@ class _Hits:
             if c == 0 and self.ids is not None:  # the detectors' rows hold row positions: their ids at once
                 parts = [self.ids.at(list(col), atype)]
             else:
-                parts = [pa.array([None if v is pd.NA else v for v in col], type=atype)]
+                parts = [pa.array(col, type=atype, from_pandas=True)]  # pd.NA (and None) as null
             if c == 0:  # the review ids: a whole column per constant finding
                 for _, rids, _ in self.constant:
                     parts.append(rids.cast(atype) if isinstance(rids, pa.Array) else pa.array(rids, type=atype))
