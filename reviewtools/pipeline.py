@@ -1835,6 +1835,13 @@ def _concat_arrays(arrays: Sequence[Any], dtype: str) -> Any:
         return pd.array([], dtype=dtype)
     if len(arrays) == 1:
         return arrays[0]
+    first = arrays[0]
+    kind = type(first)
+    if isinstance(first, pd.api.extensions.ExtensionArray) and all(
+            type(a) is kind and a.dtype == first.dtype for a in arrays):
+        # what pd.concat of Series of one extension dtype ends in (concat_compat: the dtype's _concat_same_type),
+        # without a Series and an index per block (~10 ms a column of 125 blocks at 1M reviews, in the parent)
+        return kind._concat_same_type(arrays)
     return pd.concat([pd.Series(a, copy=False) for a in arrays], ignore_index=True).array
 
 
