@@ -28,6 +28,13 @@
 
 /* Texts walked together (their dependent reads of the automaton's table, tens of MB, overlap). */
 #define WALK 16
+/* A text's feature rows are asked for RAHEAD rows before they are widened (the first RAHEAD at once): the table
+ * (28 MB) and the automaton (39 MB) are larger than this machine's last-level cache (32 MB), so the rows come
+ * from memory; asking for all of a text's rows (~280 rows of ~5 lines) at once overran the outstanding misses and
+ * stalled on them, and a row asked for long before it is read may be gone again. 8, 16 and 32 measure alike. */
+#ifndef RAHEAD
+#define RAHEAD 16
+#endif
 
 typedef void (*sgemv64_fn)(int, int, int64_t, int64_t, float, const float *, int64_t, const float *, int64_t, float,
                            float *, int64_t);
@@ -196,11 +203,15 @@ raw_scores(PyObject *Py_UNUSED(module), PyObject *args)
         }
         /* 2. The product: rows widened, weights from the log1p table, numpy's sgemv, + pc. */
         const int32_t *fs = feat + a;
-        for (int64_t j = 0; j < k; j++) { /* the rows' cache lines asked for before they are read */
+        for (int64_t j = 0; j < k && j < RAHEAD; j++) { /* the first rows' cache lines asked for */
             const char *src = (const char *)(table + (Py_ssize_t)fs[j] * ncls);
             for (Py_ssize_t o = 0; o < ncls * (Py_ssize_t)sizeof(uint16_t); o += 64) __builtin_prefetch(src + o);
         }
         for (int64_t j = 0; j < k; j++) {
+            if (j + RAHEAD < k) { /* and each further one RAHEAD rows before it is widened */
+                const char *nx = (const char *)(table + (Py_ssize_t)fs[j + RAHEAD] * ncls);
+                for (Py_ssize_t o = 0; o < ncls * (Py_ssize_t)sizeof(uint16_t); o += 64) __builtin_prefetch(nx + o);
+            }
             const uint16_t *src = table + (Py_ssize_t)fs[j] * ncls;
             float *dst = rows + j * ncls;
             x[j] = log1p[cnt[j]];
