@@ -17,7 +17,8 @@
  * It returns None too when the arguments are not what it expects, so the numpy path runs instead.
  *
  * record_after, count_byte, rows_with_bytes, strip_need, patched_take, string_hashes and repeated serve
- * reviewtools.ingest (see each below); spaced and decay serve reviewtools.pipeline.
+ * reviewtools.ingest (see each below); spaced and decay serve reviewtools.pipeline; sha_picks (and sha_first8, its
+ * tests' check) reviewtools.respond.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -853,6 +854,211 @@ static PyObject *py_decay(PyObject *self, PyObject *args) {
     return res;
 }
 
+/* ---- sha_picks: the phrasing picks of reviewtools.respond's drafts (see respond._picker) ----
+ * sha_picks(plan, head) -> a tuple with, for each (options, slot, count) of the tuple plan (options a list or tuple,
+ * slot bytes, count an int > 0), options[int.from_bytes(sha256(head + slot).digest()[:8], "big") % count]: what
+ * respond._picker's Python function gives for the same plan, one call per draft instead of one SHA-256 object,
+ * digest and unpack per pick. SHA-256 is FIPS 180-4's, by the CPU's SHA extensions where it has them (x86-64,
+ * checked once with cpuid), else in plain C; tests compare both with hashlib. */
+
+static const uint32_t SHA256_K[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+static const uint32_t SHA256_H0[8] = {
+    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+};
+
+#define ROR32(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
+
+static void sha256_blocks_c(uint32_t st[8], const unsigned char *p, size_t blocks) {
+    for (; blocks; blocks--, p += 64) {
+        uint32_t w[64];
+        for (int i = 0; i < 16; i++)
+            w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+        for (int i = 16; i < 64; i++) {
+            uint32_t s0 = ROR32(w[i - 15], 7) ^ ROR32(w[i - 15], 18) ^ (w[i - 15] >> 3);
+            uint32_t s1 = ROR32(w[i - 2], 17) ^ ROR32(w[i - 2], 19) ^ (w[i - 2] >> 10);
+            w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+        }
+        uint32_t a = st[0], b = st[1], c = st[2], d = st[3], e = st[4], f = st[5], g = st[6], h = st[7];
+        for (int i = 0; i < 64; i++) {
+            uint32_t t1 = h + (ROR32(e, 6) ^ ROR32(e, 11) ^ ROR32(e, 25)) + ((e & f) ^ (~e & g)) + SHA256_K[i] + w[i];
+            uint32_t t2 = (ROR32(a, 2) ^ ROR32(a, 13) ^ ROR32(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+            h = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
+        }
+        st[0] += a; st[1] += b; st[2] += c; st[3] += d; st[4] += e; st[5] += f; st[6] += g; st[7] += h;
+    }
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <immintrin.h>
+#define HAVE_SHA_NI_CODE 1
+
+/* The same blocks by the SHA extensions (SHA256RNDS2 does two rounds; the state held as ABEF and CDGH). */
+__attribute__((target("sha,sse4.1,ssse3")))
+static void sha256_blocks_ni(uint32_t st[8], const unsigned char *p, size_t blocks) {
+    const __m128i mask = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+    __m128i tmp = _mm_loadu_si128((const __m128i *)&st[0]);
+    __m128i s1 = _mm_loadu_si128((const __m128i *)&st[4]);
+    tmp = _mm_shuffle_epi32(tmp, 0xB1);     /* CDAB */
+    s1 = _mm_shuffle_epi32(s1, 0x1B);       /* EFGH */
+    __m128i s0 = _mm_alignr_epi8(tmp, s1, 8); /* ABEF */
+    s1 = _mm_blend_epi16(s1, tmp, 0xF0);    /* CDGH */
+    for (; blocks; blocks--, p += 64) {
+        __m128i abef = s0, cdgh = s1, w[4];
+        for (int i = 0; i < 16; i++) {
+            __m128i m;
+            if (i < 4) {
+                m = w[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * i)), mask);
+            } else { /* words 4i..4i+3 from the 16 before them: w[i & 3] holds 4(i-4).. */
+                __m128i x = _mm_sha256msg1_epu32(w[i & 3], w[(i + 1) & 3]);
+                x = _mm_add_epi32(x, _mm_alignr_epi8(w[(i + 3) & 3], w[(i + 2) & 3], 4));
+                m = w[i & 3] = _mm_sha256msg2_epu32(x, w[(i + 3) & 3]);
+            }
+            m = _mm_add_epi32(m, _mm_loadu_si128((const __m128i *)&SHA256_K[4 * i]));
+            s1 = _mm_sha256rnds2_epu32(s1, s0, m);
+            s0 = _mm_sha256rnds2_epu32(s0, s1, _mm_shuffle_epi32(m, 0x0E));
+        }
+        s0 = _mm_add_epi32(s0, abef);
+        s1 = _mm_add_epi32(s1, cdgh);
+    }
+    tmp = _mm_shuffle_epi32(s0, 0x1B);      /* FEBA */
+    s1 = _mm_shuffle_epi32(s1, 0xB1);       /* DCHG */
+    s0 = _mm_blend_epi16(tmp, s1, 0xF0);    /* DCBA */
+    s1 = _mm_alignr_epi8(s1, tmp, 8);       /* ABEF */
+    _mm_storeu_si128((__m128i *)&st[0], s0);
+    _mm_storeu_si128((__m128i *)&st[4], s1);
+}
+
+static int sha_ni_usable(void) {
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 9)) || !(c & (1u << 19))) return 0; /* SSSE3, SSE4.1 */
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    return (b >> 29) & 1; /* SHA */
+}
+#endif
+
+typedef void (*sha256_blocks_fn)(uint32_t st[8], const unsigned char *p, size_t blocks);
+static sha256_blocks_fn sha256_blocks = NULL;
+
+static sha256_blocks_fn sha256_impl(void) {
+    if (sha256_blocks == NULL) {
+        sha256_blocks = sha256_blocks_c;
+#ifdef HAVE_SHA_NI_CODE
+        if (sha_ni_usable()) sha256_blocks = sha256_blocks_ni;
+#endif
+    }
+    return sha256_blocks;
+}
+
+/* The first eight bytes of SHA-256(head + slot) as a big-endian integer: head's whole blocks are in mid (the
+   state after them, hashed once per call), the rest of head (rest, nrest < 64 bytes) and slot follow. */
+static uint64_t sha256_first8(sha256_blocks_fn fn, const uint32_t mid[8], uint64_t done, const unsigned char *rest,
+                              size_t nrest, const unsigned char *slot, size_t nslot, unsigned char *buf) {
+    uint32_t st[8];
+    memcpy(st, mid, sizeof st);
+    size_t n = nrest + nslot;
+    memcpy(buf, rest, nrest);
+    memcpy(buf + nrest, slot, nslot);
+    uint64_t bits = (done + (uint64_t)n) * 8u;
+    size_t whole = n / 64 * 64, left = n - whole;
+    if (whole) fn(st, buf, whole / 64);
+    unsigned char *tail = buf + whole;
+    tail[left] = 0x80;
+    size_t end = left < 56 ? 64 : 128;
+    memset(tail + left + 1, 0, end - 8 - left - 1);
+    for (int i = 0; i < 8; i++) tail[end - 1 - i] = (unsigned char)(bits >> (8 * i));
+    fn(st, tail, end / 64);
+    return (uint64_t)st[0] << 32 | st[1];
+}
+
+static PyObject *py_sha_picks(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2 || !PyTuple_Check(args[0]) || !PyBytes_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "sha_picks(plan: tuple, head: bytes)");
+        return NULL;
+    }
+    PyObject *plan = args[0];
+    const unsigned char *head = (const unsigned char *)PyBytes_AS_STRING(args[1]);
+    size_t nhead = (size_t)PyBytes_GET_SIZE(args[1]);
+    Py_ssize_t k = PyTuple_GET_SIZE(plan);
+    size_t maxslot = 0;
+    for (Py_ssize_t i = 0; i < k; i++) {
+        PyObject *item = PyTuple_GET_ITEM(plan, i);
+        if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 3 || !PyBytes_Check(PyTuple_GET_ITEM(item, 1)) ||
+            !PyLong_Check(PyTuple_GET_ITEM(item, 2)) ||
+            !(PyList_Check(PyTuple_GET_ITEM(item, 0)) || PyTuple_Check(PyTuple_GET_ITEM(item, 0)))) {
+            PyErr_SetString(PyExc_TypeError, "sha_picks: a plan item is not (list or tuple, bytes, int)");
+            return NULL;
+        }
+        size_t ns = (size_t)PyBytes_GET_SIZE(PyTuple_GET_ITEM(item, 1));
+        if (ns > maxslot) maxslot = ns;
+    }
+    sha256_blocks_fn fn = sha256_impl();
+    uint32_t mid[8];
+    memcpy(mid, SHA256_H0, sizeof mid);
+    size_t whole = nhead / 64 * 64;
+    if (whole) fn(mid, head, whole / 64);
+    size_t need = (nhead - whole) + maxslot + 128;
+    unsigned char stack[512];
+    unsigned char *buf = need <= sizeof stack ? stack : (unsigned char *)PyMem_Malloc(need);
+    if (buf == NULL) return PyErr_NoMemory();
+    PyObject *out = PyTuple_New(k);
+    for (Py_ssize_t i = 0; out != NULL && i < k; i++) {
+        PyObject *item = PyTuple_GET_ITEM(plan, i);
+        PyObject *opts = PyTuple_GET_ITEM(item, 0), *slot = PyTuple_GET_ITEM(item, 1);
+        unsigned long long count = PyLong_AsUnsignedLongLong(PyTuple_GET_ITEM(item, 2));
+        if (count == (unsigned long long)-1 && PyErr_Occurred()) {
+            Py_CLEAR(out);
+            break;
+        }
+        if (count == 0) {
+            PyErr_SetString(PyExc_ZeroDivisionError, "integer modulo by zero");
+            Py_CLEAR(out);
+            break;
+        }
+        uint64_t x = sha256_first8(fn, mid, whole, head + whole, nhead - whole,
+                                   (const unsigned char *)PyBytes_AS_STRING(slot), (size_t)PyBytes_GET_SIZE(slot), buf);
+        uint64_t at = x % (uint64_t)count;
+        Py_ssize_t len = PyList_Check(opts) ? PyList_GET_SIZE(opts) : PyTuple_GET_SIZE(opts);
+        if (at >= (uint64_t)len) {
+            PyErr_SetString(PyExc_IndexError, PyList_Check(opts) ? "list index out of range" : "tuple index out of range");
+            Py_CLEAR(out);
+            break;
+        }
+        PyObject *got = PyList_Check(opts) ? PyList_GET_ITEM(opts, (Py_ssize_t)at) : PyTuple_GET_ITEM(opts, (Py_ssize_t)at);
+        Py_INCREF(got);
+        PyTuple_SET_ITEM(out, i, got);
+    }
+    if (buf != stack) PyMem_Free(buf);
+    return out;
+}
+
+static PyObject *py_sha_first8(PyObject *self, PyObject *args) {
+    /* sha_first8(data, plain) -> int.from_bytes(sha256(data).digest()[:8], "big"), by the plain C blocks when plain
+       (the tests' check of both implementations) */
+    Py_buffer b;
+    int plain = 0;
+    if (!PyArg_ParseTuple(args, "y*|p", &b, &plain)) return NULL;
+    sha256_blocks_fn fn = plain ? sha256_blocks_c : sha256_impl();
+    size_t n = (size_t)b.len, whole = n / 64 * 64;
+    uint32_t mid[8];
+    memcpy(mid, SHA256_H0, sizeof mid);
+    if (whole) fn(mid, (const unsigned char *)b.buf, whole / 64);
+    unsigned char buf[192];
+    uint64_t x = sha256_first8(fn, mid, whole, (const unsigned char *)b.buf + whole, n - whole, (const unsigned char *)"", 0, buf);
+    PyBuffer_Release(&b);
+    return PyLong_FromUnsignedLongLong(x);
+}
+
 static PyMethodDef methods[] = {
     {"count_byte", py_count_byte, METH_VARARGS,
      "count_byte(buffer, byte) -> how many bytes of buffer equal byte (see reviewtools.ingest)"},
@@ -881,6 +1087,12 @@ static PyMethodDef methods[] = {
     {"spaced", py_spaced, METH_O,
      "spaced(text) -> ' '.join(text.split()) of a str (the same object when it is so already), None for anything "
      "else (see reviewtools.pipeline)"},
+    {"sha_picks", (PyCFunction)(void (*)(void))py_sha_picks, METH_FASTCALL,
+     "sha_picks(plan, head) -> per (options, slot, count) of plan, options[first 8 bytes of sha256(head + slot), "
+     "big-endian, % count] (see reviewtools.respond._picker)"},
+    {"sha_first8", py_sha_first8, METH_VARARGS,
+     "sha_first8(data, plain=False) -> the first 8 bytes of sha256(data) as a big-endian int; plain: without the "
+     "CPU's SHA extensions (for the tests)"},
     {"split", py_split, METH_VARARGS,
      "split(buffer, sep, quoted, start, block_records) -> (header_start, header_end, starts, ends, cuts) or None (see incremental.py)"},
     {NULL, NULL, 0, NULL},
