@@ -223,14 +223,19 @@ table_free(Table *t)
     t->filt = NULL;
 }
 
-/* The entry of the n bytes at s (followed by KEY_SLACK readable bytes), or NULL. */
-static inline const Entry *
-table_find(const Table *t, const unsigned char *s, Py_ssize_t n)
+/* Whether the screen lets a key of hash h through (a maybe; 0: not a key). */
+static ALWAYS_INLINE int
+filt_may(const Table *t, uint64_t h)
 {
-    if (n > t->maxlen) return NULL;
-    uint64_t h = hash_key(s, n);
     uint64_t fb = filt_bits(h);
-    if ((t->filt[filt_word(t, h)] & fb) != fb) return NULL; /* in no key's pair of bits: not a key */
+    return (t->filt[filt_word(t, h)] & fb) == fb;
+}
+
+/* table_find past the screen: the entry of the n bytes at s (KEY_SLACK readable bytes past them), n at most
+ * t->maxlen, h = hash_key(s, n), or NULL. */
+static ALWAYS_INLINE const Entry *
+table_find_h(const Table *t, const unsigned char *s, Py_ssize_t n, uint64_t h)
+{
     uint32_t tag = (uint32_t)(h >> 48);
     size_t i = (size_t)h & t->mask;
     for (;;) {
@@ -256,6 +261,16 @@ table_find(const Table *t, const unsigned char *s, Py_ssize_t n)
         }
         i = (i + 1) & t->mask;
     }
+}
+
+/* The entry of the n bytes at s (followed by KEY_SLACK readable bytes), or NULL. */
+static inline const Entry *
+table_find(const Table *t, const unsigned char *s, Py_ssize_t n)
+{
+    if (n > t->maxlen) return NULL;
+    uint64_t h = hash_key(s, n);
+    if (!filt_may(t, h)) return NULL; /* in no key's pair of bits: not a key */
+    return table_find_h(t, s, n, h);
 }
 
 /* Find or insert. */
@@ -499,6 +514,8 @@ typedef struct {
     uint64_t *pre;       /* tokenize_ext's fast path: per token edge, running TOKINC sums */
     int32_t *edg;        /* and the tokens' edges */
     Py_ssize_t pcap;
+    uint64_t *mh;        /* tokenize_ext's fast path: the hashes of the tokens the screen lets through */
+    int32_t *mp;         /* and their positions, in order (tokens, as w->tok) */
 } Work;
 
 static void
@@ -509,6 +526,7 @@ work_free(Work *w)
     PyMem_Free(w->cval); PyMem_Free(w->cint);
     PyMem_Free(w->key);
     PyMem_Free(w->pre); PyMem_Free(w->edg);
+    PyMem_Free(w->mh); PyMem_Free(w->mp);
     memset(w, 0, sizeof(*w));
 }
 
@@ -571,6 +589,12 @@ work_tokens(Work *w, Py_ssize_t need)
     unsigned char *cint = PyMem_Realloc(w->cint, (size_t)cap);
     if (!cint) { PyErr_NoMemory(); return -1; }
     w->cint = cint;
+    uint64_t *mh = PyMem_Realloc(w->mh, (size_t)cap * sizeof(uint64_t));
+    if (!mh) { PyErr_NoMemory(); return -1; }
+    w->mh = mh;
+    int32_t *mp = PyMem_Realloc(w->mp, (size_t)cap * sizeof(int32_t));
+    if (!mp) { PyErr_NoMemory(); return -1; }
+    w->mp = mp;
     w->tcap = cap;
     return 0;
 }
@@ -634,6 +658,16 @@ tok_neg(Tok *t, const unsigned char *lb)
     return t->neg;
 }
 
+/* tokenize_ext's fast path asks for the entry of the token this many screened tokens on (its slot read ahead) */
+#ifndef LOOKUP_AHEAD
+#define LOOKUP_AHEAD 4
+#endif
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
 /* str.split() into tokens, each stripped of string.punctuation unless that leaves <= 2 characters, with
  * its str.isupper() and its entry. src[i] is a byte whose class is ctab[src[i]]: the ASCII text itself
  * (direct: its lower-case bytes are written to w->lb here) or the class buffer of emit().
@@ -658,6 +692,10 @@ tokenize_ext(Core *self, Work *w, const unsigned char *src, const unsigned char 
         if (work_pre(w, m + 2) < 0) return -1;
         uint64_t *pre = w->pre;
         int32_t *edg = w->edg;
+        const Table *words = &self->words;
+        uint64_t *mh = w->mh;
+        int32_t *mp = w->mp;
+        Py_ssize_t nm = 0;
         uint64_t run = 0;
         unsigned prev = 0;
         Py_ssize_t ne = 0;
@@ -692,10 +730,34 @@ tokenize_ext(Core *self, Work *w, const unsigned char *src, const unsigned char 
             else t->upper = !TI_LOWT(d) && TI_UPPER(d);
             caps += t->upper;
             if (ext) ext[n - 1].caps = caps, ext[n - 1].excl = TI_EXCL(pre[q + 1]), ext[n - 1].ques = TI_QUES(pre[q + 1]);
-            tok_set_entry(t, table_find(&self->words, lb + sa, tl));
-            /* "n't" needs an apostrophe, which is punctuation: without any, negated is whether it is in NEGATE */
-            t->neg = TI_PUNCT(d) ? 2 : (t->fl & TF_NEG) != 0;
-            cand[nc] = (int32_t)(n - 1); /* kept when it is one (no branch) */
+            /* the entry later (below): here its hash and the screen, the token kept when the screen lets it
+             * through (no branch); a token the screen stops has no entry */
+            t->e = NULL;
+            t->word = W_NONE;
+            t->fl = 0;
+            /* "n't" needs an apostrophe, which is punctuation: without any, negated is whether it is in NEGATE
+             * (set below for a token with an entry) */
+            t->neg = TI_PUNCT(d) ? 2 : 0;
+            if (tl <= words->maxlen) {
+                uint64_t h = hash_key(lb + sa, tl);
+                int may = filt_may(words, h);
+                mh[nm] = h;
+                mp[nm] = (int32_t)(n - 1);
+                nm += may;
+            }
+        }
+        /* the entries of the tokens the screen let through, in token order: table_find's own probe (the same
+         * entry), the slot of the one LOOKUP_AHEAD on read to ask for its entry while this one is looked up */
+        for (Py_ssize_t k = 0; k < nm; k++) {
+            if (k + LOOKUP_AHEAD < nm) {
+                uint64_t h2 = mh[k + LOOKUP_AHEAD];
+                uint32_t slot = words->slots[(size_t)h2 & words->mask];
+                PREFETCH(&words->entries[slot ? (slot & 0xffffu) - 1 : 0]);
+            }
+            Tok *t = &tok[mp[k]];
+            tok_set_entry(t, table_find_h(words, lb + t->start, t->len, mh[k]));
+            if (t->neg != 2) t->neg = (t->fl & TF_NEG) != 0;
+            cand[nc] = mp[k]; /* kept when it is one (no branch); a token without an entry is none */
             nc += tok_cand(t);
         }
         w->ncand = nc;
