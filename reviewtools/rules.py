@@ -3558,7 +3558,135 @@ def _pre_seller_feedback(batch: _Batch, rule: Rule, competitors: tuple[str, ...]
         return sel
     a_ub = batch.sentence_counts("joined_low", rows, words)
     c_lb = batch.sentence_counts("text_low", rows, words, joint=True)
-    return sel._replace(mask=sel.mask & ~(rows & ((a_ub < 1) | (a_ub < lowest * (a_ub + c_lb) - _SHARE_SLACK))))
+    mask = sel.mask & ~(rows & ((a_ub < 1) | (a_ub < lowest * (a_ub + c_lb) - _SHARE_SLACK)))
+    if _LOGISTICS_SEGMENTS:
+        mask &= ~_logistics_share_short(batch, mask & ~batch.case_changed(), lowest)
+    return sel._replace(mask=mask)
+
+
+#: Whether the seller-feedback prefilter ends with :func:`_logistics_share_short` (a switch for A/B timing: the
+#: output is the same either way).
+_LOGISTICS_SEGMENTS: bool = True
+#: Per byte, for :func:`_logistics_share_short`: 0 an ASCII non-word character (what cuts a segment into
+#: pieces), 2 an ASCII letter or digit, 1 any other byte (``_``, the bytes of non-ASCII characters).
+_PIECE_BYTES: Final[np.ndarray] = np.asarray(
+    [0 if c < 128 and not (chr(c).isalnum() or c == ord("_")) else 2 if c < 128 and chr(c).isalnum() else 1
+     for c in range(256)], dtype=np.int8)
+#: Bytes that end a segment for :func:`_logistics_share_short`: ``.!?\n`` and the NUL between the fields.
+_SEGMENT_BYTES: Final[np.ndarray] = np.asarray([c in b".!?\n\x00" for c in range(256)], dtype=bool)
+
+
+@functools.cache
+def _ws_segment_plan(matcher: _Matcher) -> Any:
+    """:func:`_ws_plan` of ``matcher`` alone when its literal sets hold no ``.``, ``!`` or ``?`` (each set's
+    strings then lie inside one segment of a text cut at those); None otherwise or without an analysis."""
+    ws = _ws_alternatives(matcher)
+    if ws is None or any(c in x for alt in ws for cl in alt for x in cl for c in ".!?"):
+        return None
+    return _ws_plan((matcher,))
+
+
+def _logistics_share_short(batch: _Batch, rows: np.ndarray, lowest: float) -> np.ndarray:
+    """Those of ``rows`` (whose lower-casing keeps both fields' lengths) where the seller-feedback detector
+    yields nothing: X < 1 or X / (X + Y) < ``lowest`` (:func:`_logistics_segment_counts`; no rows without
+    those counts)."""
+    out = np.zeros(batch.n, dtype=bool)
+    counts = _logistics_segment_counts(batch, rows)
+    if counts is not None:
+        x, y = counts
+        out[:] = (x >= 0) & ((x < 1) | (x < lowest * (x + y) - _SHARE_SLACK))
+    return out
+
+
+def _logistics_segment_counts(batch: _Batch, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    r"""Per row of ``rows`` (whose lower-casing keeps both fields' lengths; -1 on the other rows), two bounds on
+    the seller-feedback detector's sentences, X and Y, computed per segment: each row's ``joined_low`` cut at
+    ``.!?\n`` and the NUL between the fields, every segment read by ``_checkcore.ws_literal_rows`` with the
+    logistics matcher's literal sets across whitespace gaps (:func:`_ws_alternatives`). None without that
+    module, plan or analysis, or when a string of those sets holds ``.``, ``!`` or ``?``.
+
+    * ``X``, the segments where some alternative's sets all hold, is at least the detector's logistics
+      sentences ``L``: a ``_SENTENCE`` match is a segment's characters from its first one on (its
+      ``[^.!?\n]+`` runs to the segment's end, ``[.!?]+`` or ``$`` then holding, or to nowhere), so there is one
+      sentence at most per segment (and none across the fields' NUL); a logistics sentence's lower-cased text
+      has a match of the matcher's fast path, whose normalised text holds a string of each set of some
+      alternative (see the comment above :data:`_WS_CONJUNCTION`); those strings hold no ``.!?`` (checked
+      here) and, normalised, no ``\n``, so they lie in the normalised part before the sentence's ``[.!?]+``,
+      inside the normalised segment.
+    * ``Y``, the text's segments that fail that test, end with ``.!?`` or the row's (the text's) end and hold
+      more than SELLER_FEEDBACK_FILLER_WORDS pieces starting with an ASCII letter or digit (maximal runs of
+      characters other than the ASCII non-word ones), is at most the detector's sentences of more than
+      SELLER_FEEDBACK_FILLER_WORDS words that are not logistics sentences: each such segment is one whole
+      content sentence of the text with at least that many words (the proof of :func:`_sentence_words`, whose
+      cuts and word characters lower-casing keeps), a different one for each, and not a logistics sentence
+      (that one's segment passes the test).
+
+    The detector counts each logistics sentence and each longer sentence, and spans at most the logistics
+    ones: its share is at most L / (L + Y) <= X / (X + Y). A finding needs a span (X >= 1) and that share at
+    least the lower threshold. A row with a NUL inside a field (which would cut a sentence in two) gets -1."""
+    import pyarrow as pa
+
+    core = _literal_core()
+    plan = None if core is None or not hasattr(core, "ws_literal_rows") \
+        else _ws_segment_plan(_phrase_regex("logistics"))
+    if plan is None:
+        return None
+    x_out = np.full(batch.n, -1, dtype=np.int64)
+    y_out = np.full(batch.n, -1, dtype=np.int64)
+    idx = np.flatnonzero(rows)
+    if not len(idx):
+        return x_out, y_out
+    take = pa.array(idx)
+    joined = batch.array("joined_low").take(take)
+    if joined.null_count:  # pragma: no cover - the views hold no nulls
+        return x_out, y_out
+    title_bytes = _arrow_bytes(batch.array("title_low").take(take))[1]
+    data, joff = _arrow_bytes(joined)
+    starts, ends = joff[:-1], joff[1:]
+    # the segments: each row's bytes cut at every _SEGMENT_BYTES byte (a cut before the row's first byte too)
+    seps = np.flatnonzero(_SEGMENT_BYTES[data[joff[0]: joff[-1]]]) + joff[0]
+    sep_row = np.searchsorted(starts, seps, side="right") - 1
+    cut = np.concatenate((starts - 1, seps))
+    row = np.concatenate((np.arange(len(idx)), sep_row))
+    order = np.lexsort((cut, row))
+    cut, row = cut[order], row[order]
+    seg_start = cut + 1
+    seg_end = np.empty_like(seg_start)
+    seg_end[:-1] = cut[1:]
+    last = np.ones(len(cut), dtype=bool)
+    last[:-1] = row[1:] != row[:-1]
+    seg_end[last] = ends[row[last]]
+    # one NUL per row (the fields' separator): a NUL inside a field would cut one of its sentences in two
+    one_nul = np.bincount(sep_row[data[seps] == 0], minlength=len(idx)) == 1
+    # the literal sets across whitespace gaps, per segment (rows 0, 2, 4, ...: the bytes between are the cuts)
+    bounds = np.empty(2 * len(cut) + 1, dtype=np.int64)
+    bounds[0:-1:2], bounds[1::2] = seg_start, seg_end
+    bounds[-1] = seg_end[-1]
+    blob, lit_lens, words, bits, nwords, req, alt_bits, _ = plan
+    found = np.zeros(2 * len(cut), dtype=np.uint64)
+    core.ws_literal_rows(data, bounds, np.arange(0, 2 * len(cut), 2, dtype=np.int64), blob, lit_lens, words, bits,
+                         nwords, req, alt_bits, found)
+    passing = found[0::2] != 0
+    # pieces: maximal runs of bytes other than ASCII non-word ones that start with an ASCII letter or digit
+    # (a row's start also starts a run), each counted in its segment; a run holding one only further on is
+    # left out, so this counts at most the pieces the detector's words bound
+    kind = _PIECE_BYTES[data[joff[0]: joff[-1]]]
+    after_edge = np.empty(len(kind), dtype=bool)
+    after_edge[:1] = True
+    np.equal(kind[:-1], 0, out=after_edge[1:])
+    after_edge[starts[starts < joff[-1]] - joff[0]] = True
+    first = np.flatnonzero(after_edge & (kind == 2)) + joff[0]
+    pieces = np.bincount(np.searchsorted(seg_start, first, side="right") - 1, minlength=len(cut))
+    at_end = seg_end == ends[row]
+    follower = data[np.minimum(seg_end, len(data) - 1)]
+    closed = at_end | (follower == ord(".")) | (follower == ord("!")) | (follower == ord("?"))
+    in_text = seg_start - starts[row] > title_bytes[row + 1] - title_bytes[row]
+    longer = in_text & closed & ~passing & (pieces > SELLER_FEEDBACK_FILLER_WORDS)
+    x = np.bincount(row, weights=passing, minlength=len(idx)).astype(np.int64)
+    y = np.bincount(row, weights=longer, minlength=len(idx)).astype(np.int64)
+    x_out[idx] = np.where(one_nul, x, -1)
+    y_out[idx] = np.where(one_nul, y, -1)
+    return x_out, y_out
 
 
 @functools.cache
