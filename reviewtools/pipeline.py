@@ -63,7 +63,7 @@ from .respond import (
     _draft_context,
     _DraftMemo,
     _normalise,
-    _removal_draft,
+    _removal_draft_of,
     blocking,
     lint_draft,
     primary_topic,
@@ -2637,9 +2637,15 @@ def _quiet_packed(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str
     tail = pa.array(tails, type=pa.large_string()).take(which_a)
     reason = pc.binary_join_element_wise(lit("Rated "), stars, lit("★ with "), sent, lit("."), suffix, tail, lit(""))
     nr_col = pa.array(joined, type=pa.large_string()).take(which_a)
-    # the other rows through the loop, then every column merged in row order
-    packed = _pack(_decide_rows(recs.iloc[slow_at], state, by_hit, not_run if rows is None else rows.at(slow_at),
-                                complaints) if len(slow_at) else [])
+    # the removal requests of one strong hit column-wise (:func:`_removal_columns`; with the not-run checks per row
+    # only), the other rows through the loop, then every column merged in row order
+    loop_at, rem = slow_at, None
+    if rows is not None and REMOVAL_COLUMNS and len(slow_at):
+        rem = _removal_columns(recs, slow_at, rid, plat, by_hit, complaints, settings, tails, joined, rows.codes)
+        if rem is not None:
+            loop_at = slow_at[rem.loop]
+    packed = _pack(_decide_rows(recs.iloc[loop_at], state, by_hit, not_run if rows is None else rows.at(loop_at),
+                                complaints) if len(loop_at) else [])
     order = np.empty(n, dtype=np.int64)
     order[slow_at] = np.arange(len(slow_at))
     order[quiet] = len(slow_at) + np.arange(len(quiet))
@@ -2652,6 +2658,8 @@ def _quiet_packed(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str
     cols = {}
     for c in _DECIDED_COLUMNS:
         done = _one_array(packed.columns[c])
+        if rem is not None:  # the loop's rows and the removal requests, in the order of slow_at
+            done = pa.concat_arrays([done, rem.columns[c]]).take(rem.order)
         if c in own:
             cols[c] = pd.arrays.ArrowStringArray(pa.concat_arrays([done, _one_array(own[c])]).take(order_a))
         elif c != "action" and not done.null_count:  # "" at the quiet rows: only the offsets change
@@ -2659,8 +2667,142 @@ def _quiet_packed(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str
         else:
             fill = pa.array(["none" if c == "action" else ""], type=pa.large_string())
             cols[c] = pd.arrays.ArrowStringArray(pa.concat_arrays([done, fill]).take(const_a))
-    redo = [(int(slow_at[item[0]]), *item[1:]) for item in packed.redo]
+    redo = [(int(loop_at[item[0]]), *item[1:]) for item in packed.redo]
     return _PackedBlock(cols, redo, n)
+
+
+#: Whether :func:`_quiet_packed` writes the removal requests of one strong hit by :func:`_removal_columns` (only
+#: their drafts per row) rather than through :func:`_decide_rows`' loop and :func:`_pack`.
+REMOVAL_COLUMNS: Final[bool] = True
+
+#: The values of a row that a removal request's draft reads (:func:`reviewtools.respond._removal_draft_of`'s
+#: arguments before the hits, in order).
+_REMOVAL_FIELDS: Final[tuple[str, ...]] = ("review_id", "platform", "product_title", "product_id", "marketplace",
+                                           "rating", "author", "created_at")
+
+#: The start of a removal request's reason (:func:`_decide_rows`' wording).
+_REMOVAL_REASON: Final[str] = "Strong removal-basis guideline hit: "
+
+
+@dataclass(frozen=True)
+class _RemovalRows:
+    """What :func:`_removal_columns` gives: ``loop``, the positions (in the slow rows it was given) of the rows
+    still for :func:`_decide_rows`; ``columns``, the removal rows' :data:`_DECIDED_COLUMNS` (``large_string``
+    arrays, in the order of those rows); ``order``, the ``take`` indices that put the loop's rows' values followed
+    by these back in the slow rows' order."""
+
+    loop: np.ndarray
+    columns: dict[str, pa.Array]
+    order: pa.Array
+
+
+def _removal_columns(recs: pd.DataFrame, slow_at: np.ndarray, rid: pa.Array, plat: pa.Array,
+                     by_hit: Mapping[str, Any], complaints: Mapping[str, Any], settings: ReplySettings,
+                     tails: list[str], joined: list[str], codes: np.ndarray) -> _RemovalRows | None:
+    """The columns :func:`_decide_rows` writes for the rows at ``slow_at`` (positions in ``recs``, ascending) that
+    it decides ``removal_request`` on one hit: a strong hit with a str rule id and evidence and a str (or missing)
+    clause (at 1M reviews ~250k rows, a quarter of them). Their action, kind, lint, reason (its rule and clause part
+    once per pair, then joined by Arrow with the quoted evidence and the tail), rule ids, clause, evidence, not-run
+    list (the rows' lists' texts, ``tails``/``joined``, by ``codes``: the block's :class:`_BlockRows` codes) are
+    built over the rows; only the draft (:func:`reviewtools.respond._removal_draft_of`), its ``where``, the
+    evidence's spacing and the complaint topic are worked out per row, as the loop does. ``rid`` and ``plat``: the
+    block's ids and platforms (``str(p or "other")``) as Arrow strings. None when there is no such row."""
+    keys = pc.binary_join_element_wise(plat, rid, pa.scalar(_KEY_SEP, type=pa.large_string()))
+    take = pa.array(slow_at)
+    spaced = _native_spaced() or _spaced
+    hit_at: list[int] = []
+    groups: list[list[dict[str, Any]]] = []
+    rule_ids: list[str] = []
+    clauses: list[str] = []
+    evidences: list[str] = []
+    leads: list[int] = []  # the reason's start (rule and clause) by its index in lead_of
+    topics: list[str] = []
+    lead_of: dict[tuple[str, str | None], int] = {}
+    primaries: dict[str, str | None] = {}
+    for j, (key, r) in enumerate(zip(keys.take(take).to_pylist(), rid.take(take).to_pylist())):
+        g = by_hit.get(key)
+        if g is None:
+            g = by_hit.get(r)
+            if g is None:
+                continue
+        if len(g) != 1:
+            continue
+        h = g[0]
+        strength = h.get("strength")
+        if type(strength) is not str or strength != "strong":
+            continue
+        rule = h["rule_id"]
+        c = h["clause"] if "clause" in h else None
+        e = h["evidence"]
+        if type(rule) is not str or type(e) is not str or not (c is None or type(c) is str):
+            continue
+        # as _decide_rows: the complaint topic, the hit's fields and its phrase's start
+        comp = complaints.get(key)
+        if comp is None:
+            comp = complaints.get(r, [])
+        if len(comp) == 1:
+            t = comp[0][0]
+            topic = primaries[t] if t in primaries else primaries.setdefault(t, primary_topic((t,)))
+        elif comp:
+            topic = primary_topic(t for t, _ in comp)
+        else:
+            topic = None
+        lead = lead_of.get((rule, c))
+        if lead is None:
+            lead = lead_of[(rule, c)] = len(lead_of)
+        hit_at.append(j)
+        groups.append(g)
+        rule_ids.append(rule)
+        clauses.append("" if c is None else c)
+        evidences.append(spaced(e))
+        leads.append(lead)
+        topics.append(topic or "")
+    if not hit_at:
+        return None
+    at = np.array(hit_at, dtype=np.int64)
+    rows_at = slow_at[at]
+    # the values _removal_draft_of reads of each row (_REMOVAL_FIELDS), as _decide_rows reads them (_column_lists)
+    names = list(recs.columns)
+    fields = _REMOVAL_FIELDS
+    present = [c for c in fields if c in names]
+    got = {c: _taken_list(recs[c], rows_at, c == "created_at") for c in present}
+    none = [None] * len(at)
+    values = [got.get(c, none) for c in fields]
+    drafts: list[str] = []
+    wheres: list[str] = []
+    where_of: dict[tuple[Any, Any], str] = {}
+    for g, rid_v, plat_v, title, pid, market, rating, author, when in zip(groups, *values):
+        draft, channel, to = _removal_draft_of(rid_v, plat_v, title, pid, market, rating, author, when, g, settings)
+        drafts.append(draft)
+        where = where_of.get((channel, to))
+        if where is None:
+            where = where_of[(channel, to)] = f"{channel}" + (f" ({to})" if to else "")
+        wheres.append(where)
+    m = len(at)
+    large = pa.large_string()
+    evidence = pa.array(evidences, type=large)
+    # the quote: the evidence, its first 79 characters and "…" when longer than 80
+    quotes = [q if len(q) <= 80 else q[:79] + "…" for q in evidences]
+    which = pa.array(codes[rows_at] + 1)
+    tail = pa.array(tails, type=large).take(which)
+    lead = pa.array([f"{_REMOVAL_REASON}{rule} ({c}) on “" if c else f"{_REMOVAL_REASON}{rule} on “"
+                     for rule, c in lead_of], type=large).take(pa.array(leads, type=pa.int64()))
+    reason = pc.binary_join_element_wise(lead, pa.array(quotes, type=large),
+                                         pa.scalar("”.", type=large), tail, pa.scalar("", type=large))
+    action = pa.array(["removal_request"], type=large).take(pa.array(np.zeros(m, dtype=np.int64)))
+    empty = pa.array([""], type=large).take(pa.array(np.zeros(m, dtype=np.int64)))
+    cols = {"action": action, "action_reason": reason, "draft": pa.array(drafts, type=large), "draft_kind": action,
+            "draft_where": pa.array(wheres, type=large), "draft_lint": empty,
+            "reply_topic": pa.array(topics, type=large), "rule_ids": pa.array(rule_ids, type=large),
+            "clause": pa.array(clauses, type=large), "evidence": evidence,
+            "checks_not_run": pa.array(joined, type=large).take(which)}
+    loop = np.ones(len(slow_at), dtype=bool)
+    loop[at] = False
+    loop_pos = np.flatnonzero(loop)
+    order = np.empty(len(slow_at), dtype=np.int64)
+    order[loop_pos] = np.arange(len(loop_pos))
+    order[at] = len(loop_pos) + np.arange(m)
+    return _RemovalRows(loop_pos, {c: cols[c] for c in _DECIDED_COLUMNS}, pa.array(order))
 
 
 def _spread_empty(done: pa.Array, at: np.ndarray, n: int) -> pa.Array:
@@ -2814,6 +2956,7 @@ def _decide_rows(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str,
         "replied_at")}
     i_rid, i_plat, i_rating, i_label, i_score, i_lang, i_reply, i_when = at.values()
     who_at = [names.index(c) if c in names else len(names) for c in _DRAFT_FIELDS]
+    removal_at = [names.index(c) if c in names else len(names) for c in _REMOVAL_FIELDS]
     if not has_sent:
         i_label = i_score = len(names)
     # per platform, what reply_mode and reply_where give with these settings (pure functions of the two)
@@ -2839,14 +2982,14 @@ def _decide_rows(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str,
     chunk_start = chunk_end = 0
     cols: list[list[Any]] = []
     rids = plats = langs = replies = whens = ratings = labels = scores = cols
-    named: list[tuple[str, list[Any]]] = []
+    removal: list[list[Any]] = []  # the columns _removal_draft_of reads (_REMOVAL_FIELDS)
     w_rid = w_plat = w_author = w_title = cols
     for j in range(n_rows):
         if j == chunk_end:  # the next RECORD_BLOCK rows' columns
             chunk_start, chunk_end = j, min(n_rows, j + RECORD_BLOCK)
             block = recs.iloc[chunk_start:chunk_end]
             cols = _column_lists(block, ("created_at",))  # cols[i][k] is what rec.get(names[i]) gives for row k
-            named = list(zip(names, cols))
+            removal = [cols[i] for i in removal_at]
             rids, plats, langs, replies, whens = (cols[i] for i in (i_rid, i_plat, i_lang, i_reply, i_when))
             w_rid, w_plat, w_author, w_title = (cols[i] for i in who_at)  # _DRAFT_FIELDS' columns
             ratings, labels, scores = (
@@ -2898,9 +3041,11 @@ def _decide_rows(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str,
             phrase = _hit_phrase(g, spaced)
         if strong:
             action = "removal_request"
-            reason = f"Strong removal-basis guideline hit: {phrase}."
+            reason = f"{_REMOVAL_REASON}{phrase}."
             # removal_request_from_rows(...)'s body, channel and to (not its subject: unused here)
-            draft, channel, to = _removal_draft({c: v[k] for c, v in named}, g, settings)  # the row's record
+            r_id, r_plat, r_title, r_pid, r_market, r_rating, r_author, r_when = removal  # the row's values of them
+            draft, channel, to = _removal_draft_of(r_id[k], r_plat[k], r_title[k], r_pid[k], r_market[k],
+                                                   r_rating[k], r_author[k], r_when[k], g, settings)
             kind, where = "removal_request", f"{channel}" + (f" ({to})" if to else "")
         elif g is not None:
             action = "manual_review"
@@ -2986,6 +3131,29 @@ def _decide_rows(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str,
         rows.append((action, reason, tail, draft, kind, where, lint, blocked, topic or "", rule_ids, clause,
                      evidence, nr_text, redo))
     return rows
+
+
+def _taken_list(col: pd.Series, at: np.ndarray, raw: bool = False) -> list[Any]:
+    """``_column_lists(frame.iloc[at], ("created_at",) if raw else ())``'s list for the column ``col`` (a column of
+    ``frame``), without taking the frame's rows: Arrow-backed strings (missing ``pd.NA``) by an Arrow ``take``,
+    ``raw`` nanoseconds (:func:`_raw_ns`) by a numpy one, others by the column's ``iloc``.
+
+    >>> _taken_list(pd.Series(["a", None, "c"], dtype="string"), np.array([2, 1]))
+    ['c', None]
+    >>> _taken_list(pd.Series([1, None, 3], dtype="Int64"), np.array([1, 2]))
+    [None, 3]
+    """
+    arr = col.array
+    if raw and _raw_ns(col.dtype):
+        return arr.asi8[at].tolist()
+    if isinstance(arr, pd.arrays.ArrowStringArray) and col.dtype.na_value is pd.NA:
+        return arr._pa_array.take(pa.array(at)).to_pylist()
+    if isinstance(col.dtype, pd.Int64Dtype):  # Python ints, None where missing (what tolist and pd.NA give)
+        vals = arr._data[at].tolist()
+        for i in np.flatnonzero(arr._mask[at]).tolist():
+            vals[i] = None
+        return vals
+    return _column_values(col.iloc[at])
 
 
 def _column_values(col: pd.Series) -> list[Any]:

@@ -2361,31 +2361,38 @@ def _removal_draft(review: Mapping[str, Any], rows: Sequence[Mapping[str, Any]],
     and recipient of a request come from one look-up per (platform, signature, brand, title, product id,
     marketplace) (:data:`_REMOVAL_ROWS`, made from the three tables above on its first request)."""
     get = review.get
-    rid = str(get("review_id"))
+    return _removal_draft_of(get("review_id"), get("platform"), get("product_title"), get("product_id"),
+                             get("marketplace"), get("rating"), get("author"), get("created_at"), rows, settings)
+
+
+def _removal_draft_of(review_id: Any, plat: Any, title: Any, pid: Any, marketplace: Any, rating: Any, author: Any,
+                      value: Any, rows: Sequence[Mapping[str, Any]], settings: ReplySettings
+                      ) -> tuple[str, str, str]:
+    """:func:`_removal_draft` of a review given as the values it reads of it (``review_id``, ``platform``,
+    ``product_title``, ``product_id``, ``marketplace``, ``rating``, ``author``, ``created_at``; None for a missing
+    one): what triage's decision step calls per removal request, without a record dict per row."""
+    rid = str(review_id)
     if not rows:
         raise TemplateError(f"review {rid}: no removal-basis guideline hit, so no removal request")
-    platform = str(get("platform") or "other")
+    platform = str(plat or "other")
     signature, brand = settings.signature, settings.brand
-    title = get("product_title")
-    pid = get("product_id")
-    marketplace = get("marketplace")
     if (signature is None or type(signature) is str) and type(brand) is str and (title is None or type(
             title) is str) and (pid is None or type(pid) is str) and (marketplace is None or type(marketplace) is str):
         rkey = (platform, signature, brand, title, pid, marketplace)
         parts = _REMOVAL_ROWS.get(rkey)
         if parts is None:
-            parts = _removal_row_parts(review, platform, signature, brand, title, pid, marketplace)
+            parts = _removal_row_parts({"product_title": title, "product_id": pid}, platform, signature, brand,
+                                       title, pid, marketplace)
             if len(_REMOVAL_ROWS) >= _REMOVAL_ROWS_SIZE:
                 _REMOVAL_ROWS.clear()
             _REMOVAL_ROWS[rkey] = parts
         head, to, channel, one_fill, one_no_id_fill, end, spaced, plan = parts
         # str(pid or ""), unused, cannot fail for a str or missing id
     else:
+        review = {"product_title": title, "product_id": pid, "marketplace": marketplace, "rating": rating,
+                  "author": author, "created_at": value}  # all that the general case reads
         return _removal_draft_general(review, rows, settings, rid, platform)
-    rating = get("rating")
-    author = get("author")
     who = str(author) if isinstance(author, str) and author else "an unnamed reviewer"
-    value = get("created_at")
     # _fmt_date's remembered day of an int (the loop's raw created_at), else _fmt_date itself (the same string)
     date = _DATES.get(value // _NS_PER_DAY + _EPOCH_ORDINAL) if type(value) is int and _NAT_INT < value < 2**63 \
         else None
