@@ -1670,8 +1670,19 @@ class LanguageGuess(NamedTuple):
                 and self.confidence is not None and self.confidence >= LANGUAGE_LIKELY_MIN)
 
 
+#: Whether :func:`_letters_upto_min` counts an ASCII string's letters by ``bytes.translate`` (a switch for A/B
+#: timing: the count is the same either way).
+_ASCII_LETTER_COUNT: bool = True
+_ASCII_LETTER_BYTES: Final[bytes] = bytes(c for c in range(128) if chr(c).isalpha())
+
+
 def _letters_upto_min(s: str) -> int:
-    """``min(len(_LETTER.findall(s)), LANGUAGE_MIN_CHARS)``: one match when there are enough letters."""
+    r"""``min(len(_LETTER.findall(s)), LANGUAGE_MIN_CHARS)``: one match when there are enough letters. In an ASCII
+    string ``_LETTER`` (``[^\W\d_]``) matches exactly the ASCII letters: their bytes, counted by deleting them
+    from the string's bytes (one C pass; the regexes cost ~10 us on a short text's two failed scans)."""
+    if _ASCII_LETTER_COUNT and s.isascii():
+        b = s.encode("ascii")
+        return min(len(b) - len(b.translate(None, _ASCII_LETTER_BYTES)), LANGUAGE_MIN_CHARS)
     return LANGUAGE_MIN_CHARS if _ENOUGH_LETTERS.match(s) else len(_LETTER.findall(s))
 
 
