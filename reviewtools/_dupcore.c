@@ -76,17 +76,47 @@ typedef struct { /* a text's facts as a candidate, by its position in size order
 } Text;
 
 typedef struct { /* a text's facts as a probe, by its position in size order (read in order) */
-    int64_t rest, last, n_index;
+    int64_t rest, last, n_index, n_probe;
 } Probe;
 
+/* A place in the probe stream: the probe prefixes' ranks of all texts in size order, one after another (texts
+   without a probe prefix have none). The probe loop keeps two such places ahead of the entry it works on, one
+   PREFETCH_SPAN entries on (where it asks for the entry's span) and one PREFETCH_HEAD entries on (where it asks
+   for the head of the entry's list, its span read by then), across the ends of texts: a text's first entries
+   are asked for while the text before it is worked on (median probe prefix 15 entries at 1M). */
+typedef struct {
+    Py_ssize_t i; /* the text's position in size order (n: past the end) */
+    int64_t k;    /* the entry in its probe prefix */
+} Ahead;
+
+static inline void ahead_skip(Ahead *a, const Probe *probe, Py_ssize_t n) { /* onto an entry (or the end) */
+    while (a->i < n && a->k >= probe[a->i].n_probe) {
+        a->i++;
+        a->k = 0;
+    }
+}
+
+static inline void ahead_step(Ahead *a, const Probe *probe, Py_ssize_t n) {
+    a->k++;
+    ahead_skip(a, probe, n);
+}
+
 /* how far ahead the probe loop prefetches posting lists' spans and heads */
+#ifndef PREFETCH_SPAN
 #define PREFETCH_SPAN 8
+#endif
 #if defined(__GNUC__) || defined(__clang__)
 #define PREFETCH(p) __builtin_prefetch(p)
 #else
 #define PREFETCH(p) ((void)0)
 #endif
+#ifndef PREFETCH_HEAD
 #define PREFETCH_HEAD 4
+#endif
+/* how many texts ahead the probe loop prefetches a text's row of ranks */
+#ifndef ROW_AHEAD
+#define ROW_AHEAD 2
+#endif
 /* how far ahead the shingle table prefetches slots, and text_ranks the ranks of tokens */
 #define TABLE_AHEAD 32
 #define RANK_AHEAD 24
@@ -311,6 +341,7 @@ static PyObject *join(PyObject *self, PyObject *args) {
             probe[i].rest = rest[x];
             probe[i].last = last[x];
             probe[i].n_index = nidx[x];
+            probe[i].n_probe = npre[x];
             texts[i].index_rest = (int32_t)(off[x + 1] - off[x] - nidx[x]); /* size - index prefix (its private part + nidx) */
             texts[i].index_last = nidx[x] ? rank[off[x] + nidx[x] - 1] : 0; /* (0: never read, not indexed) */
         }
@@ -320,11 +351,21 @@ static PyObject *join(PyObject *self, PyObject *args) {
         Pending ring[MERGE_AHEAD];
         uint64_t n_pending = 0; /* survivors queued so far; the last min(n_pending, MERGE_AHEAD) are in the ring */
         Py_ssize_t min_pos = 0; /* the first position whose size the size filter allows beside the current x */
+        Ahead a_span = {0, 0}, a_head = {0, 0}; /* PREFETCH_SPAN and PREFETCH_HEAD entries on */
+        ahead_skip(&a_span, probe, n);
+        for (int d = 0; d < PREFETCH_SPAN; d++) {
+            if (a_span.i < n) PREFETCH(&span[rank[texts[a_span.i].off + a_span.k]]);
+            if (d == PREFETCH_SPAN - PREFETCH_HEAD) a_head = a_span;
+            if (a_span.i < n) ahead_step(&a_span, probe, n);
+        }
         for (Py_ssize_t i = 0; i < n && !failed; i++) {
             const Text *tx = &texts[i];
             const Probe *tp = &probe[i];
             int64_t x = tx->id;
-            int64_t np_x = npre[x];
+            int64_t np_x = tp->n_probe;
+            /* the rows of the texts in size order lie at random in rank: ask for the row of a text a few on
+               (its first line holds most probe prefixes) before the places ahead reach it */
+            if (i + ROW_AHEAD < n) PREFETCH(rank + texts[i + ROW_AHEAD].off);
             if (np_x == 0) continue;
             int64_t sx = tx->size;
             /* earlier texts too small for x: t * sx > sy, i.e. sx > floor(sy / t + eps); sizes only grow */
@@ -333,16 +374,25 @@ static PyObject *join(PyObject *self, PyObject *args) {
             Py_ssize_t n_touched = 0;
             for (int64_t k = 0; k < np_x; k++) {
                 uint32_t r = px[k];
-                /* the lists are scattered over memory: ask for the next ones' spans and heads early */
-                if (k + PREFETCH_SPAN < np_x) PREFETCH(&span[px[k + PREFETCH_SPAN]]);
-                if (k + PREFETCH_HEAD < np_x) PREFETCH(&lists[span[px[k + PREFETCH_HEAD]].lo]);
+                /* the lists are scattered over memory: ask for the spans and heads of entries ahead early */
+                if (a_span.i < n) {
+                    PREFETCH(&span[rank[texts[a_span.i].off + a_span.k]]);
+                    ahead_step(&a_span, probe, n);
+                }
+                if (a_head.i < n) {
+                    PREFETCH(&lists[span[rank[texts[a_head.i].off + a_head.k]].lo]);
+                    ahead_step(&a_head, probe, n);
+                }
                 Span *sp = &span[r];
                 size_t j = sp->lo, end = sp->end;
                 while (j < end && lists[j] < min_pos) j++;
                 sp->lo = j;
                 for (; j < end; j++) {
                     int32_t y = lists[j];
-                    if (count[y]++ == 0) touched[n_touched++] = y;
+                    if (count[y]++ == 0) { /* a new candidate: its record is read in the bound below */
+                        touched[n_touched++] = y;
+                        PREFETCH(&texts[y]);
+                    }
                 }
             }
             Py_ssize_t n_left = 0; /* the candidates that pass the prefix-count bound, in touched[:n_left] */
