@@ -34,6 +34,16 @@
 #define CHECKCORE_SSE2 0
 #endif
 
+/* AVX2 where the compiler can target it (ws_literal_rows' gate): taken at run time when the CPU has it and the
+ * module's avx2() switch is on, else the scalar loop; -DCHECKCORE_NO_AVX2 (or -DCHECKCORE_NO_SIMD) leaves it out */
+#if CHECKCORE_SSE2 && (defined(__GNUC__) || defined(__clang__)) && !defined(CHECKCORE_NO_AVX2)
+#include <immintrin.h>
+#define CHECKCORE_AVX2 1
+static int use_avx2; /* set by the module's init (the CPU has AVX2) and by avx2() */
+#else
+#define CHECKCORE_AVX2 0
+#endif
+
 #define B4 18 /* bits of the hash of a literal's first four bytes (literals of 4+ bytes) */
 #define B3 16 /* bits of the hash of a 3-byte literal */
 #ifndef BP
@@ -80,6 +90,24 @@ static inline uint32_t hash_bits(uint32_t v, int bits) {
 static inline uint32_t hash8w(uint64_t v) {
     return (uint32_t)((v * 0x9E3779B97F4A7C15ULL) >> (64 - WB));
 }
+
+#if CHECKCORE_AVX2
+/* hash_bits(bits) of the first three bytes of the 4-byte window at p + i into h[i], i < 64, 8 at a time (the
+ * multiplies leave the scalar ports); reads p .. p + 71 */
+__attribute__((target("avx2"))) static void hash3_64_avx2(const unsigned char *p, uint32_t *h, int bits) {
+    const __m256i windows = _mm256_setr_epi8(0, 1, 2, 3, 1, 2, 3, 4, 2, 3, 4, 5, 3, 4, 5, 6, /* p + 8g + 0 .. 3 */
+                                             4, 5, 6, 7, 5, 6, 7, 8, 6, 7, 8, 9, 7, 8, 9, 10); /* + 4 .. 7 */
+    const __m256i mult = _mm256_set1_epi32((int)2654435761u), low3 = _mm256_set1_epi32(0xFFFFFF);
+    const __m128i shift = _mm_cvtsi32_si128(32 - bits);
+    for (int g = 0; g < 8; g++) {
+        /* the 16 bytes at p + 8g in both lanes; each lane's shuffle makes four windows of them */
+        __m256i v = _mm256_shuffle_epi8(_mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(p + 8 * g))),
+                                        windows);
+        _mm256_storeu_si256((__m256i *)(h + 8 * g),
+                            _mm256_srl_epi32(_mm256_mullo_epi32(_mm256_and_si256(v, low3), mult), shift));
+    }
+}
+#endif
 
 static inline uint32_t load3(const unsigned char *p) {
     return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16);
@@ -1085,8 +1113,9 @@ static inline Py_ssize_t space_len(const unsigned char *p, const unsigned char *
  * required words (req[a * nwords + w], uint64) are all in the found set ORs alt_bits[a] (uint64) into out[j]
  * (uint64). The rows where some alternative of a phrase has a literal of each of its clauses, in the
  * normalised text (see rules._ws_alternatives). A branch-free gate (a hashed table of the literals' first three
- * bytes, 64 positions at a time) picks the positions the hashed probes look at: the 3-byte literals' probe where
- * one of them may start, the 4+ byte literals' two probes where one of those may. */
+ * bytes, 64 positions at a time; the hashes 8 at a time by AVX2 where the CPU has it) picks the positions the
+ * hashed probes look at: the 3-byte literals' probe where one of them may start, the 4+ byte literals' two probes
+ * where one of those may. */
 static PyObject *py_ws_literal_rows(PyObject *self, PyObject *args) {
     (void)self;
     Py_buffer bd, bo, bs, bl, bn, bw, bb, br, ba, bout;
@@ -1269,6 +1298,13 @@ static PyObject *py_ws_literal_rows(PyObject *self, PyObject *args) {
             /* the gate's byte per position first (independent loads and stores), then the two masks from them: 16
              * positions at a time by SSE2 movemask (no chain of variable shifts through g3 and g) */
             unsigned char tb[64];
+#if CHECKCORE_AVX2
+            if (use_avx2 && cnt == 64) { /* the hashes by AVX2 (reads buf + i0 + 71 < longest + 8) */
+                uint32_t h3[64];
+                hash3_64_avx2(buf + i0, h3, WG);
+                for (int t = 0; t < 64; t++) tb[t] = gate[h3[t]];
+            } else
+#endif
             for (Py_ssize_t t = 0; t < cnt; t++) {
                 const unsigned char *q = buf + i0 + t;
                 tb[t] = gate[hash_bits(LOW3(load4(q), q), WG)];
@@ -1753,7 +1789,29 @@ done:
     return res;
 }
 
+/* avx2([on]): whether the AVX2 path (ws_literal_rows' gate) is taken; on (a bool) turns it on (only where the build
+ * and the CPU have AVX2) or off (the scalar loop: the same rows), for tests and benches */
+static PyObject *py_avx2(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *on = NULL;
+    if (!PyArg_ParseTuple(args, "|O", &on)) return NULL;
+#if CHECKCORE_AVX2
+    if (on) {
+        int t = PyObject_IsTrue(on);
+        if (t < 0) return NULL;
+        use_avx2 = t && __builtin_cpu_supports("avx2");
+    }
+    return PyBool_FromLong(use_avx2);
+#else
+    if (on && PyObject_IsTrue(on) < 0) return NULL;
+    return PyBool_FromLong(0);
+#endif
+}
+
 static PyMethodDef methods[] = {
+    {"avx2", py_avx2, METH_VARARGS,
+     "avx2([on]) -> bool: whether ws_literal_rows' AVX2 gate is taken; on turns it on (where the build and the CPU "
+     "have AVX2) or off."},
     {"sentence_counts", py_sentence_counts, METH_VARARGS,
      "sentence_counts(data, offsets, words, lens, pieces, anchored, longer): per row, the segments (cut at .!?\\n "
      "NUL) holding an ASCII alnum run equal to a word, and the segments (cut at .!?\\n, ending at .!? or the row's "
@@ -1785,5 +1843,9 @@ static struct PyModuleDef module = {
 };
 
 PyMODINIT_FUNC PyInit__checkcore(void) {
+#if CHECKCORE_AVX2
+    __builtin_cpu_init();
+    use_avx2 = __builtin_cpu_supports("avx2") != 0;
+#endif
     return PyModule_Create(&module);
 }
