@@ -140,7 +140,10 @@ typedef struct {
     const int8_t *cls;
     const Py_ssize_t *starts;
     const int32_t *next;
-    const uint32_t *pre; /* a 3-byte literal's bytes as load3 reads them, a longer one's first four as load4 */
+    const uint32_t *pre; /* a 3-byte literal's bytes as load3 reads them, a longer one's first four as load4 (one
+                          * without a class: the four at its anchor) */
+    const int32_t *anchor; /* a 4+ byte literal without a class: where its anchor (the four bytes it is hashed
+                            * by) starts in it */
 } lits_t;
 
 /* Whether literal k occurs at p in the row [a, e) (its bytes, and its neighbours when it has a class). */
@@ -183,6 +186,25 @@ static inline uint64_t walk_key(const lits_t *L, int32_t k, uint64_t found, cons
             if (!((p == a || edge[p[-1]]) && (p + len == e || edge[p[len]]))) continue;
         }
         found |= bit;
+    }
+    return found;
+}
+
+/* walk_key for the chain of 4+ byte literals without a class found by the hash of the four bytes key at q: each
+ * literal whose anchor (the four bytes at L->anchor[k] in it, read as pre[] holds them) is key starts at
+ * q - anchor[k] if that is inside the row [a, e) and the rest of its bytes are there */
+static inline uint64_t walk_anchor(const lits_t *L, int32_t k, uint64_t found, const unsigned char *q,
+                                   const unsigned char *a, const unsigned char *e, uint32_t key) {
+    for (; k >= 0; k = L->next[k]) {
+        uint64_t bit = L->bits[k];
+        if ((found & bit) == bit || L->pre[k] != key) continue;
+        Py_ssize_t o = L->anchor[k], len = L->lens[k], i = 0;
+        if (o > q - a || len - o > e - q) continue;
+        const unsigned char *p = q - o, *lit = L->lits + L->starts[k];
+        while (i < o && p[i] == lit[i]) i++;
+        if (i < o) continue;
+        for (i = o + 4; i < len && p[i] == lit[i];) i++;
+        if (i == len) found |= bit;
     }
     return found;
 }
@@ -258,6 +280,17 @@ static inline Py_ssize_t word_len(const unsigned char *q, const unsigned char *e
     return z - q;
 }
 
+/* literal_rows' anchors: per BP-bit hash of four bytes, at how many of the first ANCHOR_SAMPLE positions of the data
+ * the bytes there have it (a literal without a class of 5+ bytes is looked for by its window of four bytes that is
+ * the rarest there: a common prefix, "for " of "for less", would make most positions of review text candidates) */
+#define ANCHOR_SAMPLE 65536
+static uint32_t *anchor_counts(const unsigned char *data, Py_ssize_t len) {
+    uint32_t *seen = (uint32_t *)PyMem_Calloc((size_t)1 << BP, sizeof(uint32_t));
+    if (!seen) return NULL;
+    for (Py_ssize_t i = 0; i + 4 <= len && i < ANCHOR_SAMPLE; i++) seen[hash_bits(load4(data + i), BP)]++;
+    return seen;
+}
+
 static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
     (void)self;
     Py_buffer bd, bo, bl, bn, bi, bc, be, bout;
@@ -268,7 +301,8 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
     unsigned char *pair = NULL, first[256], pair3[1 << BP3];
     Py_ssize_t *starts = NULL;
     uint32_t *pre = NULL;
-    int32_t *wnext = NULL;
+    int32_t *wnext = NULL, *anchor = NULL;
+    uint32_t *seen = NULL;
     wslot_t *wslots = NULL;
     Py_ssize_t n = bo.len / (Py_ssize_t)sizeof(int64_t) - 1;
     Py_ssize_t nl = bn.len / (Py_ssize_t)sizeof(int32_t);
@@ -304,11 +338,12 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
     bm3b = (uint64_t *)PyMem_Calloc(((size_t)1 << B3) / 64, sizeof(uint64_t));
     pair = (unsigned char *)PyMem_Calloc((size_t)1 << BP, 1);
     wnext = (int32_t *)PyMem_Malloc(sizeof(int32_t) * nalloc);
+    anchor = (int32_t *)PyMem_Calloc(nalloc, sizeof(int32_t));
     size_t wcap = 16;
     while (wcap < 2 * nalloc) wcap *= 2;
     wslots = (wslot_t *)PyMem_Calloc(wcap, sizeof(wslot_t));
     if (!next || !starts || !pre || !head4 || !head3 || !bm4 || !bm3 || !head4b || !head3b || !bm4b || !bm3b || !pair
-        || !wnext || !wslots) {
+        || !wnext || !wslots || !anchor) {
         PyErr_NoMemory();
         goto done;
     }
@@ -328,7 +363,7 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
     for (uint32_t h = 0; h < (1u << HB4); h++) head4[h] = head4b[h] = -1;
     for (uint32_t h = 0; h < (1u << HB3); h++) head3[h] = head3b[h] = -1;
     lits_t L = {(const unsigned char *)bl.buf, (const unsigned char *)be.buf, (const int32_t *)bn.buf,
-                (const uint64_t *)bi.buf, (const int8_t *)bc.buf, starts, next, pre};
+                (const uint64_t *)bi.buf, (const int8_t *)bc.buf, starts, next, pre, anchor};
     /* 1- and 2-byte literals without a class in direct tables; with one, in a chain per first byte; 3-byte ones
      * by the hash of their bytes, longer ones by the hash of their first four bytes (a chain per hash value);
      * the literals with a class in tables of their own, looked at only where a word can start (after a row's
@@ -410,10 +445,21 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
             two[p[0] | (p[1] << 8)] |= bit;
             first[p[0]] |= 4;
         } else {
-            if (len == 3) /* the bytes of a 3-byte literal, the first four of a longer one */
+            if (len > 4 && !b) { /* its anchor: the 4-byte window at the fewest positions of the data's head */
+                if (!seen && !(seen = anchor_counts(data, bd.len))) {
+                    PyErr_NoMemory();
+                    goto done;
+                }
+                uint32_t least = UINT32_MAX;
+                for (int32_t o = 0; o + 4 <= len; o++) {
+                    uint32_t c = seen[hash_bits(load4(p + o), BP)];
+                    if (c < least) least = c, anchor[k] = o;
+                }
+            }
+            if (len == 3) /* the bytes of a 3-byte literal, the first four (at the anchor) of a longer one */
                 pair3[hash_bits(load3(p), BP3)] |= b ? 16 : 8;
             else
-                pair[hash_bits(load4(p), BP)] |= b ? 2 : 1;
+                pair[hash_bits(load4(p + anchor[k]), BP)] |= b ? 2 : 1;
         }
         if (len <= 2) {
         } else if (len == 3) {
@@ -425,8 +471,8 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
             hd[H3(h)] = (int32_t)k;
             if (b) has3b = 1; else has3 = 1;
         } else {
-            pre[k] = load4(p);
-            uint32_t h = hash_bits(load4(p), B4);
+            pre[k] = load4(p + anchor[k]);
+            uint32_t h = hash_bits(pre[k], B4);
             (b ? bm4b : bm4)[h >> 6] |= (uint64_t)1 << (h & 63);
             int32_t *hd = b ? head4b : head4;
             next[k] = hd[H4(h)];
@@ -563,7 +609,7 @@ static PyObject *py_literal_rows(PyObject *self, PyObject *args) {
                 uint32_t v = load4(q);
                 if (t & 1) {
                     uint32_t h = hash_bits(v, B4);
-                    if (bm4[h >> 6] >> (h & 63) & 1) found = walk_key(&L, head4[H4(h)], found, q, a, e, v, 4);
+                    if (bm4[h >> 6] >> (h & 63) & 1) found = walk_anchor(&L, head4[H4(h)], found, q, a, e, v);
                 }
                 if (t & 8) {
                     uint32_t h3 = hash_bits(LOW3(v, q), B3);
@@ -625,6 +671,8 @@ done:
     PyMem_Free(pair);
     PyMem_Free(wnext);
     PyMem_Free(wslots);
+    PyMem_Free(anchor);
+    PyMem_Free(seen);
     PyBuffer_Release(&bd);
     PyBuffer_Release(&bo);
     PyBuffer_Release(&bl);
