@@ -2671,8 +2671,9 @@ def _quiet_packed(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str
     return _PackedBlock(cols, redo, n)
 
 
-#: Whether :func:`_quiet_packed` writes the removal requests of one strong hit by :func:`_removal_columns` (only
-#: their drafts per row) rather than through :func:`_decide_rows`' loop and :func:`_pack`.
+#: Whether :func:`_quiet_packed` writes the rows decided on one guideline hit (removal requests, manual reviews) by
+#: :func:`_removal_columns` (only the requests' drafts per row) rather than through :func:`_decide_rows`' loop and
+#: :func:`_pack`.
 REMOVAL_COLUMNS: Final[bool] = True
 
 #: The values of a row that a removal request's draft reads (:func:`reviewtools.respond._removal_draft_of`'s
@@ -2682,6 +2683,9 @@ _REMOVAL_FIELDS: Final[tuple[str, ...]] = ("review_id", "platform", "product_tit
 
 #: The start of a removal request's reason (:func:`_decide_rows`' wording).
 _REMOVAL_REASON: Final[str] = "Strong removal-basis guideline hit: "
+#: The start of the reason of a row with guideline hits, none strong (:func:`_decide_rows`' wording).
+_MANUAL_REASON: Final[str] = ("Guideline hit that could be a removal basis but is not strong enough to report without a "
+                              "person checking it: ")
 
 
 @dataclass(frozen=True)
@@ -2700,12 +2704,13 @@ def _removal_columns(recs: pd.DataFrame, slow_at: np.ndarray, rid: pa.Array, pla
                      by_hit: Mapping[str, Any], complaints: Mapping[str, Any], settings: ReplySettings,
                      tails: list[str], joined: list[str], codes: np.ndarray) -> _RemovalRows | None:
     """The columns :func:`_decide_rows` writes for the rows at ``slow_at`` (positions in ``recs``, ascending) that
-    it decides ``removal_request`` on one hit: a strong hit with a str rule id and evidence and a str (or missing)
-    clause (at 1M reviews ~250k rows, a quarter of them). Their action, kind, lint, reason (its rule and clause part
-    once per pair, then joined by Arrow with the quoted evidence and the tail), rule ids, clause, evidence, not-run
-    list (the rows' lists' texts, ``tails``/``joined``, by ``codes``: the block's :class:`_BlockRows` codes) are
-    built over the rows; only the draft (:func:`reviewtools.respond._removal_draft_of`), its ``where``, the
-    evidence's spacing and the complaint topic are worked out per row, as the loop does. ``rid`` and ``plat``: the
+    it decides on one guideline hit with a str rule id and evidence and a str (or missing) clause: a strong one,
+    ``removal_request`` with a draft (at 1M reviews ~250k rows, a quarter of them), else ``manual_review`` without
+    one (~110k). Their action, kind, lint, reason (its start, rule and clause once per triple, then joined by Arrow
+    with the quoted evidence and the tail), rule ids, clause, evidence, not-run list (the rows' lists' texts,
+    ``tails``/``joined``, by ``codes``: the block's :class:`_BlockRows` codes) are built over the rows; only the
+    removal draft (:func:`reviewtools.respond._removal_draft_of`), its ``where``, the evidence's spacing and the
+    complaint topic are worked out per row, as the loop does. ``rid`` and ``plat``: the
     block's ids and platforms (``str(p or "other")``) as Arrow strings. None when there is no such row."""
     keys = pc.binary_join_element_wise(plat, rid, pa.scalar(_KEY_SEP, type=pa.large_string()))
     take = pa.array(slow_at)
@@ -2717,7 +2722,8 @@ def _removal_columns(recs: pd.DataFrame, slow_at: np.ndarray, rid: pa.Array, pla
     evidences: list[str] = []
     leads: list[int] = []  # the reason's start (rule and clause) by its index in lead_of
     topics: list[str] = []
-    lead_of: dict[tuple[str, str | None], int] = {}
+    lead_of: dict[tuple[str, str | None, bool], int] = {}
+    strongs: list[bool] = []
     primaries: dict[str, str | None] = {}
     for j, (key, r) in enumerate(zip(keys.take(take).to_pylist(), rid.take(take).to_pylist())):
         g = by_hit.get(key)
@@ -2728,9 +2734,7 @@ def _removal_columns(recs: pd.DataFrame, slow_at: np.ndarray, rid: pa.Array, pla
         if len(g) != 1:
             continue
         h = g[0]
-        strength = h.get("strength")
-        if type(strength) is not str or strength != "strong":
-            continue
+        strong = isinstance(h.get("strength"), str) and h["strength"] == "strong"  # else manual review
         rule = h["rule_id"]
         c = h["clause"] if "clause" in h else None
         e = h["evidence"]
@@ -2747,9 +2751,9 @@ def _removal_columns(recs: pd.DataFrame, slow_at: np.ndarray, rid: pa.Array, pla
             topic = primary_topic(t for t, _ in comp)
         else:
             topic = None
-        lead = lead_of.get((rule, c))
+        lead = lead_of.get((rule, c, strong))
         if lead is None:
-            lead = lead_of[(rule, c)] = len(lead_of)
+            lead = lead_of[(rule, c, strong)] = len(lead_of)
         hit_at.append(j)
         groups.append(g)
         rule_ids.append(rule)
@@ -2757,21 +2761,26 @@ def _removal_columns(recs: pd.DataFrame, slow_at: np.ndarray, rid: pa.Array, pla
         evidences.append(spaced(e))
         leads.append(lead)
         topics.append(topic or "")
+        strongs.append(strong)
     if not hit_at:
         return None
     at = np.array(hit_at, dtype=np.int64)
     rows_at = slow_at[at]
+    is_strong = np.array(strongs, dtype=bool)
+    strong_at = np.flatnonzero(is_strong)  # the removal requests (the others: manual review, no draft)
+    req_at = rows_at[strong_at]
     # the values _removal_draft_of reads of each row (_REMOVAL_FIELDS), as _decide_rows reads them (_column_lists)
     names = list(recs.columns)
     fields = _REMOVAL_FIELDS
     present = [c for c in fields if c in names]
-    got = {c: _taken_list(recs[c], rows_at, c == "created_at") for c in present}
-    none = [None] * len(at)
+    got = {c: _taken_list(recs[c], req_at, c == "created_at") for c in present}
+    none = [None] * len(req_at)
     values = [got.get(c, none) for c in fields]
     drafts: list[str] = []
     wheres: list[str] = []
     where_of: dict[tuple[Any, Any], str] = {}
-    for g, rid_v, plat_v, title, pid, market, rating, author, when in zip(groups, *values):
+    for g, rid_v, plat_v, title, pid, market, rating, author, when in zip(
+            [groups[i] for i in strong_at.tolist()], *values):
         draft, channel, to = _removal_draft_of(rid_v, plat_v, title, pid, market, rating, author, when, g, settings)
         drafts.append(draft)
         where = where_of.get((channel, to))
@@ -2785,14 +2794,18 @@ def _removal_columns(recs: pd.DataFrame, slow_at: np.ndarray, rid: pa.Array, pla
     quotes = [q if len(q) <= 80 else q[:79] + "…" for q in evidences]
     which = pa.array(codes[rows_at] + 1)
     tail = pa.array(tails, type=large).take(which)
-    lead = pa.array([f"{_REMOVAL_REASON}{rule} ({c}) on “" if c else f"{_REMOVAL_REASON}{rule} on “"
-                     for rule, c in lead_of], type=large).take(pa.array(leads, type=pa.int64()))
+    lead = pa.array([f"{_REMOVAL_REASON if strong else _MANUAL_REASON}{rule} ({c}) on “" if c else
+                     f"{_REMOVAL_REASON if strong else _MANUAL_REASON}{rule} on “"
+                     for rule, c, strong in lead_of], type=large).take(pa.array(leads, type=pa.int64()))
     reason = pc.binary_join_element_wise(lead, pa.array(quotes, type=large),
                                          pa.scalar("”.", type=large), tail, pa.scalar("", type=large))
-    action = pa.array(["removal_request"], type=large).take(pa.array(np.zeros(m, dtype=np.int64)))
+    kind_at = pa.array(np.where(is_strong, 0, 1))
+    action = pa.array(["removal_request", "manual_review"], type=large).take(kind_at)
+    kind = pa.array(["removal_request", ""], type=large).take(kind_at)
     empty = pa.array([""], type=large).take(pa.array(np.zeros(m, dtype=np.int64)))
-    cols = {"action": action, "action_reason": reason, "draft": pa.array(drafts, type=large), "draft_kind": action,
-            "draft_where": pa.array(wheres, type=large), "draft_lint": empty,
+    cols = {"action": action, "action_reason": reason,
+            "draft": _spread_empty(pa.array(drafts, type=large), strong_at, m), "draft_kind": kind,
+            "draft_where": _spread_empty(pa.array(wheres, type=large), strong_at, m), "draft_lint": empty,
             "reply_topic": pa.array(topics, type=large), "rule_ids": pa.array(rule_ids, type=large),
             "clause": pa.array(clauses, type=large), "evidence": evidence,
             "checks_not_run": pa.array(joined, type=large).take(which)}
@@ -3049,8 +3062,7 @@ def _decide_rows(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str,
             kind, where = "removal_request", f"{channel}" + (f" ({to})" if to else "")
         elif g is not None:
             action = "manual_review"
-            reason = (f"Guideline hit that could be a removal basis but is not strong enough to report without a "
-                      f"person checking it: {phrase}.")
+            reason = f"{_MANUAL_REASON}{phrase}."
         else:  # the reason's words (only here: a hit's reason has none of them)
             sent_txt = (f"{label} sentiment ({score:+.2f})" if label and score is not None else
                         f"{label} sentiment" if label else "sentiment not scored")

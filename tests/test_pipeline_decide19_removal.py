@@ -1,5 +1,5 @@
-"""Issue 8, nineteenth session: the removal requests of one strong hit decided column-wise
-(``pipeline._removal_columns``, from ``_quiet_packed``), their drafts by ``respond._removal_draft_of`` (the values it
+"""Issue 8, nineteenth session: the rows decided on one guideline hit (removal requests when it is strong, else
+manual reviews) decided column-wise (``pipeline._removal_columns``, from ``_quiet_packed``), the requests' drafts by ``respond._removal_draft_of`` (the values it
 reads, not a record dict per row).
 
 The packed block must be exactly the tuple way's (``_pack(_decide_block(...))``: every row through
@@ -100,6 +100,14 @@ def _blocks(frame, hits, matches, size, reply_settings, encoded):
          hit_rows=[(0, "AMZ-PII-EMAIL", "strong", "", "me@x.com", True, True),
                    (1, "R-A", "strong", None, _LONG, True, True), (2, "R-B", "strong", "§1", "z" * 81, True, True)],
          match_rows=[(1, "price_value")], not_run=False, size=3, encoded=True, thank=True, signature=None)
+@example(reviews=[{"platform": "google", "rating": 2, "sentiment_label": "negative", "sentiment_score": -0.6,
+                   "product_title": "Kettle", "product_id": None, "marketplace": None, "author": None,
+                   "created_at": None, "reply_text": None},
+                  {"platform": "amazon", "rating": 5, "sentiment_label": "positive", "sentiment_score": 0.3,
+                   "product_title": None, "product_id": None, "marketplace": None, "author": None,
+                   "created_at": DAY, "reply_text": None}],
+         hit_rows=[(0, "R-B", "weak", "§1", "weak  one", True, True)], match_rows=[(0, "price_value")],
+         not_run=False, size=2, encoded=False, thank=True, signature="Sam")
 def test_removal_columns_equal_the_loop(monkeypatch, reviews, hit_rows, match_rows, not_run, size, encoded, thank,
                                         signature):
     frame, hits, matches = _case([dict(r) for r in reviews], hit_rows, match_rows, not_run)
@@ -136,15 +144,18 @@ def test_removal_rows_are_taken_column_wise(monkeypatch):
     monkeypatch.setattr(pipeline, "_removal_columns", spy)
     packed = pipeline._decide_block(recs, state, whole=False, start=0, packed=True)
     (rem,) = seen
-    # slow rows 0, 3 (two hits), 4 (weak), 5 (rows 1, 2: quiet, no thank-you on Amazon): rows 3 and 4 to the loop
-    assert rem.loop.tolist() == [1, 2]
-    assert rem.columns["action"].to_pylist() == ["removal_request"] * 2
+    # slow rows 0, 3 (two hits), 4 (weak: manual review), 5 (rows 1, 2: quiet, no thank-you on Amazon): row 3 to the loop
+    assert rem.loop.tolist() == [1]
+    assert rem.columns["action"].to_pylist() == ["removal_request", "manual_review", "removal_request"]
+    assert rem.columns["draft"].to_pylist()[1] == "" and rem.columns["draft_kind"].to_pylist()[1] == ""
     col = {c: packed.columns[c].tolist() for c in ("action", "action_reason", "clause", "evidence", "rule_ids")}
     assert col["action"] == ["removal_request", "none", "none", "removal_request", "manual_review",
                              "removal_request"]
     assert col["action_reason"][0] == ("Strong removal-basis guideline hit: AMZ-PII-EMAIL (Private information) on "
                                        "“me@x.com”.")
     assert col["action_reason"][5] == "Strong removal-basis guideline hit: R-A on “far apart”."
+    assert col["action_reason"][4] == ("Guideline hit that could be a removal basis but is not strong enough to report "
+                                       "without a person checking it: R-B (§1) on “weak one”.")
     assert col["evidence"][5] == "far apart" and col["clause"][5] == "" and col["rule_ids"][3] == "R-A|R-B"
     _same(packed, pipeline._pack(pipeline._decide_block(recs, state, whole=False, start=0)))
 
