@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8501
 
-.PHONY: run test setup clean bench eval
+.PHONY: run test test-deep setup clean bench eval
 
 # setup.py and the C source too: `pip install -e .` (re)builds the optional native VADER core in place
 $(STAMP): requirements.txt pyproject.toml setup.py reviewtools/_vadercore.c reviewtools/_storecore.c reviewtools/_dupcore.c reviewtools/_checkcore.c reviewtools/_langcore.c
@@ -27,6 +27,10 @@ run: $(STAMP)
 # one pytest worker per core (pytest-xdist); `pytest -q` alone runs the same tests in one process
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto
+
+# the same tests, each Hypothesis property searching four times as many examples (tests/_depth.py)
+test-deep: $(STAMP)
+	REVIEWTOOLS_TEST_DEPTH=4 $(BIN)/python -m pytest -q -n auto
 
 eval: $(STAMP)
 	for f in scripts/eval_*.py; do $(BIN)/python $$f || exit 1; done

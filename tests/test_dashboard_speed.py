@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import views
 from reviewtools.topics import load_topic_rules, topic_counts, topic_ids
@@ -25,7 +26,7 @@ def _ref_contains(cells: pd.Series, wanted: set[str]) -> list[bool]:
     return out
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(cell, max_size=30), st.sets(st.sampled_from(IDS), min_size=1, max_size=3))
 def test_multi_contains_equals_split_and_intersect(cells, wanted):
     s = pd.Series(cells, dtype="string")
@@ -62,7 +63,7 @@ registry = list(topic_ids())
 tcell = st.one_of(st.none(), st.lists(st.sampled_from(registry + ["", "not_a_topic"]), max_size=4).map("|".join))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(st.lists(st.tuples(tcell, tcell, st.one_of(st.none(), st.booleans())), max_size=25))
 def test_topic_counts_equals_the_per_row_count(rows):
     tagged = pd.DataFrame(rows, columns=["topics", "topics_praised", "topics_checked"])
@@ -89,7 +90,7 @@ def test_shallow_copies_never_reach_the_input():
     pd.testing.assert_frame_equal(q, before)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.tuples(st.one_of(st.none(), st.integers(1, 5)), st.one_of(st.none(), st.floats(0, 10))),
                 max_size=30), st.sampled_from(["rating", "priority"]), st.one_of(st.none(), st.integers(0, 10)))
 def test_sorted_reviews_equals_sorting_the_whole_frame(rows, by, limit):
@@ -117,7 +118,7 @@ def _frame(rows) -> pd.DataFrame:
                          "topics": pd.Series(topics, dtype="string")})
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.tuples(text_value, rating_value, cell), max_size=30))
 def test_filter_options_equal_the_per_row_definition(rows):
     f = _frame(rows)
@@ -128,7 +129,7 @@ def test_filter_options_equal_the_per_row_definition(rows):
     assert got["topic"] == sorted(set(parts.dropna()) - {""})
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(st.lists(st.tuples(text_value, rating_value, cell), max_size=30),
        st.sets(st.sampled_from(["P1", "p1", "(unknown)", "", "3", "5"]), min_size=1, max_size=3))
 def test_filter_reviews_values_equal_the_per_row_definition(rows, wanted):
@@ -153,7 +154,7 @@ def _ref_keys_in(left: pd.DataFrame, right: pd.DataFrame, on: list[str]) -> list
     return got.tolist()
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.tuples(key_value, id_value), max_size=25), st.lists(st.tuples(key_value, id_value), max_size=25),
        st.booleans())
 def test_keys_in_equals_a_left_merge_indicator(left, right, one_key):
@@ -176,7 +177,7 @@ def _ref_removable(hits: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(st.lists(st.tuples(key_value, id_value, st.one_of(st.none(), st.sampled_from(["R-A", "R-B", "r-a", ""])),
                           st.sampled_from(["hit", "not_run"]), st.sampled_from([True, False, None]),
                           st.sampled_from(["strong", "weak"])), min_size=1, max_size=25))
@@ -196,7 +197,7 @@ def _reviews_per_id_exploded(cells: pd.Series) -> pd.Series:
     return long[long["id"] != ""].drop_duplicates()["id"].value_counts()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.one_of(st.none(), st.lists(st.sampled_from(["price", "smell", "size_fit", ""]), max_size=4)
                           .map("|".join)), max_size=40))
 def test_topic_counts_per_distinct_cell_equals_exploding_every_row(cells):
@@ -265,7 +266,7 @@ filters = st.fixed_dictionaries({}, optional={
 })
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(st.lists(review_row, max_size=25), filters, st.booleans(), st.sampled_from(list(views.SORT_ORDERS)),
        st.sampled_from([None, 0, 3]))
 def test_frame_index_selection_and_order_equal_filter_and_sort(rows, chosen, unique, by, limit):
@@ -281,7 +282,7 @@ def test_frame_index_selection_and_order_equal_filter_and_sort(rows, chosen, uni
     assert (pos is None and again is None) or np.array_equal(pos, again)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(st.lists(review_row, max_size=25), filters,
        st.one_of(st.none(), st.lists(st.sampled_from(list(ACTIONS)), max_size=3)),
        st.one_of(st.none(), st.lists(st.sampled_from(["new", "drafted", "(unknown)"]), max_size=2)))
@@ -315,7 +316,7 @@ hit_row = st.fixed_dictionaries({
 })
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(st.lists(review_row, max_size=20), st.lists(hit_row, max_size=30), filters, st.booleans(), st.booleans())
 def test_frame_index_evidence_and_what_if_equal_the_key_join(rows, hit_rows, chosen, unique, with_platform):
     f = _reviews(rows, unique)
@@ -344,7 +345,7 @@ def test_frame_index_evidence_and_what_if_equal_the_key_join(rows, hit_rows, cho
                                           what_if(sel, views.evidence_for(hits, sel), by="product_id"))
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(st.integers(0, 40), st.integers(1, 12), st.integers(0, 3), filters)
 def test_frame_index_theme_sample_equals_theme_sample(n, max_reviews, seed, chosen):
     f = _reviews([{"review_id": "a", "platform": "amazon", "product_id": "P1", "rating": 1 + i % 5,
@@ -430,7 +431,7 @@ def _ref_topic_trend_counts(dated: pd.DataFrame, key: str) -> pd.DataFrame:
 trend_cell = st.one_of(st.none(), st.lists(st.sampled_from(IDS + ["", " ", " size"]), max_size=4).map("|".join))
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["a", "b", "c", "d", "e", "f"]), st.sampled_from(["P1", "P2", None]),
                           st.sampled_from(DAYS[:4] + [None]), trend_cell), max_size=25), st.booleans(),
        st.sampled_from([None, "product_id"]))
@@ -476,7 +477,7 @@ def _ref_review_drag(frame: pd.DataFrame, by: str | None = "product_id") -> pd.D
     return out.reset_index(drop=True)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(st.lists(review_row, max_size=25), st.sampled_from([None, "product_id"]))
 def test_review_drag_equals_the_merge(rows, by):
     from reviewtools import ratings
@@ -493,7 +494,7 @@ def test_review_drag_equals_the_merge(rows, by):
             == charts.review_drag_figure(want).to_json())
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["P1", "P2", "P3", "Q", None]), st.sampled_from([1, 2, 3, 4, 5, None])),
                 max_size=30), st.sampled_from([None, "product_id"]))
 def test_base_figures_equal_the_per_group_lookup(rows, by):
@@ -515,7 +516,7 @@ def test_base_figures_equal_the_per_group_lookup(rows, by):
     assert got["n_reviews"].dtype == old["n_reviews"].dtype and got["star_sum"].dtype == old["star_sum"].dtype
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["P1", "P2", "P3", "Q", None]), st.sampled_from([1, 2, 5, None])),
                 max_size=30))
 def test_rating_summary_unrated_equals_the_per_group_lookup(rows):
@@ -559,7 +560,7 @@ def _ref_lookup_positions(values, keys):
 id_or_none = st.one_of(st.none(), st.sampled_from(["a", "b", "ab", "", "r1", "R1"]))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(id_or_none, max_size=12), st.lists(id_or_none, max_size=20), st.booleans())
 def test_lookup_positions_equals_count_distinct_and_index_in(values, keys, large):
     import pyarrow as pa

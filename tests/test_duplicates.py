@@ -18,6 +18,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.duplicates as dup
 from reviewtools.duplicates import find_duplicates
@@ -360,7 +361,7 @@ def test_input_is_not_mutated_and_bad_input_is_named():
         find_duplicates(f.drop(columns=["review_id"]))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.text(alphabet=st.sampled_from(list("aZ_9 -,.\n\tÉé!?ß") + ["İ", "😀", "\u0301"]), max_size=14),
                 max_size=6), st.integers(0, 3))
 def test_normalisation_equals_python(texts, skip):
@@ -371,7 +372,7 @@ def test_normalisation_equals_python(texts, skip):
     assert n_words.tolist() == [len(w.split()) for w in want]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.text(alphabet=st.sampled_from(list("ab é") + ["😀"]), max_size=10), max_size=6),
        st.integers(0, 3))
 def test_word_pieces_equal_split_pattern(texts, skip):
@@ -384,7 +385,7 @@ def test_word_pieces_equal_split_pattern(texts, skip):
     assert n.tolist() == [len(ws) for ws in want]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(st.sets(st.integers(0, 40), max_size=25), min_size=1, max_size=12), st.data())
 def test_overlaps_are_exact_set_intersections(rows, data):
     ranks = np.array([r for row in rows for r in sorted(row)], dtype=np.uint32)
@@ -430,7 +431,7 @@ def test_an_author_holding_the_first_copies_is_partnered_with_the_next_five_othe
     assert "same text as of review(s) d2, d4, d5, d6, d7 ... by a different author" in notes
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.text(alphabet=st.sampled_from(list("a !\t\n\x0b\x0c\r~") + ["\x1c", "\x1f", "\x85", "\xa0",
                                                                                 "\u2003", "\u3000", "é", "😀"]),
                         max_size=5), max_size=8), st.integers(0, 3))
@@ -456,7 +457,7 @@ def test_author_numbering_is_the_same_for_string_and_object_columns():
     assert _canon(got) == _canon(_oracle(as_object))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(st.integers(1, 6), min_size=1, max_size=12), st.data())
 def test_token_runs_equal_a_lexsort_of_hash_and_position(n_sh, data):
     """The packed-key sort (with its one gather of low bits and owner) and the wide fallback group exactly like
@@ -481,7 +482,7 @@ def test_token_runs_equal_a_lexsort_of_hash_and_position(n_sh, data):
         dup._RANGE_STEP = 8_000_000
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.lists(st.one_of(st.none(), st.text(max_size=5)), max_size=5), min_size=1, max_size=5), st.data())
 def test_take_rows_and_text_chunks_equal_a_take_of_the_joined_column(chunks, data):
     col = pd.Series(pd.arrays.ArrowStringArray(
@@ -494,7 +495,7 @@ def test_take_rows_and_text_chunks_equal_a_take_of_the_joined_column(chunks, dat
         assert dup._take_rows(got, np.array(rows, dtype=np.int64)).to_pylist() == [flat[r] for r in rows]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(st.lists(st.lists(st.one_of(st.none(), st.sampled_from(["ann", "bob", "", " ", "\u2003", "Ann", "\x1fx",
                                                                "amazon", "yelp", "other", "app_store", "x"])),
                          max_size=6), min_size=1, max_size=4))

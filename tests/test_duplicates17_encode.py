@@ -10,6 +10,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import duplicates, pipeline
 from reviewtools.duplicates import _string_category, find_duplicates
@@ -48,7 +49,7 @@ def _columns(draw: st.DrawFn) -> pa.ChunkedArray:
 
 
 @pytest.mark.parametrize("pure", [False, True])
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(col=_columns(), share=st.sampled_from([0.0, 0.2, 0.5, 1.0]))
 def test_string_category_is_pipeline_category(pure: bool, col: pa.ChunkedArray, share: float) -> None:
     with pytest.MonkeyPatch.context() as mp:

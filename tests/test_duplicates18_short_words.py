@@ -14,6 +14,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.duplicates as dup
 from reviewtools.rules import SHINGLE_WORDS
@@ -134,14 +135,14 @@ def test_python_word_hash_called_once_per_word_in_first_order():
     np.testing.assert_array_equal(out, native)
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(st.lists(st.lists(st.sampled_from(_CLASHES + [b"", b"the", b"x" * 17]), max_size=25), min_size=1,
                 max_size=6))
 def test_clashing_word_lists(texts):
     _check([b" ".join(t) for t in texts])
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.binary(max_size=60).map(lambda b: b.replace(b"\x01", b" ")), min_size=1, max_size=6))
 def test_any_bytes_with_zeros(texts):
     _check(texts)

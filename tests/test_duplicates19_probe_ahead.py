@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.duplicates as dup
 from test_duplicates_join_buckets import _check
@@ -63,7 +64,7 @@ def streams(draw: st.DrawFn) -> tuple[list[list[int]], list[int]]:
     return rows, private
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(streams())
 def test_the_join_equals_the_brute_force_join_on_random_streams(case):
     _check(*case)

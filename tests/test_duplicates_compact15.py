@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.duplicates as dup
 
@@ -21,7 +22,7 @@ def _argsort_way(cand: np.ndarray, drop: np.ndarray, k: int) -> tuple[np.ndarray
     return out, n
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.integers(0, 40), st.integers(1, 7), st.integers(1, 8), st.integers(0, 2**31 - 1))
 def test_compact_is_the_row_by_row_definition(m: int, width: int, k: int, seed: int) -> None:
     rng = np.random.default_rng(seed)

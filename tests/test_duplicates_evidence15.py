@@ -16,6 +16,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.duplicates as dup
 
@@ -82,7 +83,7 @@ def test_several_chunks_sliced_any_order_with_repeats() -> None:
         _check(chunks, rows)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(st.lists(st.lists(st.text(st.one_of(st.sampled_from(WHITE + NOT_WHITE),
                                                 st.characters(exclude_categories=["Cs"])), max_size=40),
                          max_size=10), min_size=1, max_size=4), st.integers(0, 2**31 - 1))

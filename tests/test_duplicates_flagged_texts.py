@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.duplicates as dup
 
@@ -66,7 +67,7 @@ def test_one_chunk_and_a_row_outside_refused() -> None:
         dup._dupcore.take(dup._chunk_buffers(pa.chunked_array(chunks, type=LS)), np.array([-1], np.int64))
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(st.lists(st.lists(st.text(max_size=60), max_size=12), min_size=1, max_size=5), st.integers(0, 2**31 - 1))
 def test_any_texts(parts: list[list[str]], seed: int) -> None:
     chunks = [pa.array(p, LS) for p in parts]

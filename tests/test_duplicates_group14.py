@@ -14,6 +14,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.duplicates as dup
 
@@ -64,7 +65,7 @@ def test_one_byte_apart_at_every_place():
     assert got[2] == len(texts) // 2
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.text(alphabet="ab é", max_size=45), min_size=1, max_size=60), st.data())
 def test_hypothesis_groups(texts, data):
     rows = sorted(data.draw(st.sets(st.integers(0, len(texts) - 1), min_size=1)))

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.duplicates as dup
 
@@ -86,7 +87,7 @@ def test_empty_block(native):
     _check([], [], [], np.zeros((0, 5), np.int64), [], [], [0] * 14, native)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 13), st.integers(0, 1), st.sampled_from(["same text as",
                                                                                     "near duplicate (Jaccard 0.75 >= 0.7)"]),
                           st.lists(st.integers(-1, 13), min_size=5, max_size=5).filter(lambda p: max(p) >= 0),

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.duplicates as dup
 from reviewtools.rules import NEAR_DUPLICATE_JACCARD
@@ -111,7 +112,7 @@ def rank_rows(draw: st.DrawFn) -> tuple[list[list[int]], list[int]]:
     return rows, private
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rank_rows())
 def test_the_join_equals_the_unfiltered_brute_force_join(case):
     _check(*case)

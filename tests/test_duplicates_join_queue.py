@@ -15,6 +15,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.duplicates as dup
 from reviewtools.rules import NEAR_DUPLICATE_JACCARD, SHINGLE_WORDS
@@ -72,7 +73,7 @@ def crowded(draw: st.DrawFn) -> list[str]:
     return sorted(texts)
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(crowded())
 def test_many_queued_merges_give_the_numpy_paths_pairs_and_the_oracles(texts):
     arr = pa.array(texts, type=pa.large_string())

@@ -12,6 +12,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.duplicates as dup
 
@@ -20,7 +21,7 @@ U64 = st.integers(0, 2**64 - 1)
 WHITE = [chr(c) for c in range(0x3001) if chr(c).isspace()]
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(U64, min_size=1, max_size=60), st.lists(U64, max_size=80), st.lists(st.integers(0, 59), max_size=40))
 def test_has_keys_is_isin(table: list[int], extra: list[int], picks: list[int]) -> None:
     t = np.unique(np.array(table, dtype=np.uint64))
@@ -38,7 +39,7 @@ def test_has_keys_ends_and_repeats() -> None:
 
 
 @pytest.mark.parametrize("native", [False, True])
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.text(st.one_of(st.sampled_from(WHITE + ["\u200b", "\ufeff", "a", "é"]),
                                   st.characters(exclude_categories=["Cs"])), max_size=6), max_size=40))
 def test_not_blank_from_evidence(native: bool, names: list[str]) -> None:

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.duplicates as dup
 from reviewtools.rules import NEAR_DUPLICATE_JACCARD, SHINGLE_WORDS
@@ -81,7 +82,7 @@ def near_texts(draw: st.DrawFn) -> list[str]:
     return texts
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(near_texts())
 def test_native_join_equals_the_numpy_path_and_the_oracle(texts):
     norm = [" ".join(WORDS.findall(s.lower())) for s in texts]
@@ -105,7 +106,7 @@ def test_pairs_exactly_at_the_threshold_and_just_below():
     assert (0, 2) not in set(zip(got[0].tolist(), got[1].tolist()))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(near_texts(), st.data())
 def test_find_duplicates_frame_is_the_same_on_both_paths(texts, data):
     n = len(texts)
@@ -140,7 +141,7 @@ def test_inconsistent_arrays_are_refused():
 ODD = ["É", "é", "😀", "\u0301", "Ⱥ", "İ", "Σ", "Α", "ς", "٣", "²", "ǅ", "ß", "\u00a0", "\u2028", "　", "_", "ⅷ"]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.text(alphabet=st.sampled_from(list("aZ_9 -,.\n\t\x00\x7f!?") + ODD), max_size=16), max_size=10),
        st.integers(0, 3))
 def test_native_squeeze_equals_python_and_the_numpy_bytes(texts, skip):
@@ -163,7 +164,7 @@ def test_native_squeeze_equals_python_and_the_numpy_bytes(texts, skip):
     assert [" ".join(WORDS.findall(s.lower())) for s in py] == dup._normalised_texts(arr)[0].to_pylist()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.text(max_size=24), max_size=8))
 def test_native_normalising_equals_python_on_any_unicode(texts):
     arr = pa.array(texts, type=pa.large_string())
@@ -188,7 +189,7 @@ def test_squeeze_refuses_offsets_outside_the_data():
                              np.empty(1, np.int64), np.empty(1, np.uint8))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(st.lists(st.sampled_from([0, 1, 2, 5, 2**63, 2**63 + 1, 2**64 - 1, 2**40 + 7, 3 << 60, 12345]),
                          min_size=1, max_size=14), min_size=1, max_size=12))
 def test_native_rows_equal_a_brute_force_token_table(texts):
@@ -239,7 +240,7 @@ def test_native_rows_on_a_table_that_grows_and_long_rows():
     assert off.tolist() == np.concatenate(([0], np.cumsum([len(r) for r in rows]))).tolist()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.lists(st.sampled_from(VOCAB + ["", "zz", "é" * 9, "a_b_c_d_e_f_g_h"]), max_size=9), max_size=10),
        st.integers(0, 2))
 def test_native_shingles_equal_the_numpy_path(words, skip):
@@ -261,7 +262,7 @@ def test_native_shingles_refuse_counts_that_disagree():
                               dup._word_hash_bytes, np.empty(3, np.uint64), np.array([3], np.int64))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.lists(st.sampled_from(["", "a", "a b", "a b ", "b a", "é", "😀 x", "a" * 9, "a" * 8]),
                          max_size=6), min_size=1, max_size=5), st.data())
 def test_native_groups_number_texts_by_first_appearance(chunks, data):
@@ -288,7 +289,7 @@ def test_group_refuses_rows_out_of_order():
                                np.empty(len(rows), np.int64), True)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(st.lists(st.lists(st.lists(st.sampled_from(VOCAB + ["", "zz", "é" * 9, "a_b_c_d_e_f_g_h", "x" * 30]),
                                   max_size=9), max_size=6), min_size=1, max_size=4), st.data())
 def test_native_tokens_equal_the_table_of_the_shingle_hashes(chunks, data):

@@ -13,6 +13,7 @@ import pyarrow.compute as pc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.duplicates as dup
 
@@ -58,7 +59,7 @@ def test_a_partner_outside_the_ids_refused() -> None:
         dup._dupcore.join_ids(data, off, np.array([[0, 2]], np.int64), 2, b", ")
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(st.lists(st.text(max_size=12), min_size=1, max_size=30), st.integers(1, 6), st.integers(0, 2**31 - 1))
 def test_any_ids(values: list[str], k: int, seed: int) -> None:
     ids = pa.array(values, LS)

@@ -14,6 +14,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.duplicates as dup
 from reviewtools.rules import SHINGLE_WORDS
@@ -103,13 +104,13 @@ def test_the_space_is_the_only_separator():
     _check([b"a\x00b c\xa0d e!f g\x1fh", b"\xa0 \xa0", b"\x00 \x00 \x00 \x00", b"\x20\xa0\x20"])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(250), deadline=None)
 @given(st.lists(st.binary(max_size=90).map(lambda b: b.replace(b"\x00", b" ")), min_size=1, max_size=8))
 def test_any_bytes(texts):
     _check(texts)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(st.lists(st.lists(st.sampled_from([b"", b"a", b"bb", b"the", b"abcdefgh", b"abcdefghi", b"x" * 17,
                                           "\u00e9t\u00e9".encode()]), max_size=30), min_size=1, max_size=6))
 def test_word_lists(texts):

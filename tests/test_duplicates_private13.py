@@ -14,6 +14,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.duplicates as dup
 from reviewtools.rules import SHINGLE_WORDS
@@ -58,7 +59,7 @@ def _assert_same(got: tuple[np.ndarray, ...], want: tuple[np.ndarray, ...]) -> N
         np.testing.assert_array_equal(g, w, err_msg=name)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.lists(st.integers(0, 40), min_size=1, max_size=30), min_size=1, max_size=25))
 def test_table_counts_with_repeats(texts):
     h = np.array([x * 0x9E3779B97F4A7C15 % 2**64 for t in texts for x in t], dtype=np.uint64)
@@ -79,7 +80,7 @@ def test_table_that_grows(seed):
     _assert_same(_table(h, n_sh), _reference(h, n_sh))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.lists(st.sampled_from(["a", "b", "cc", "the", "word", "é"]), min_size=1, max_size=12),
                 min_size=1, max_size=12))
 def test_tokens_counts(texts):

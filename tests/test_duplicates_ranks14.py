@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.duplicates as dup
 
@@ -25,7 +26,7 @@ def _lexsort_ranks(tok_hash: np.ndarray, tok_df: np.ndarray) -> np.ndarray:
 _DF = st.sampled_from([0, 1, 2, 3, 4, 100, 65534, 65535, 65536, 70000, 2**31 - 1])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2**16 - 1), _DF), max_size=80,
                 unique_by=lambda t: (t[0], t[1])),
        st.sampled_from([0, 1, 2**47, 2**48 - 1]))
@@ -36,7 +37,7 @@ def test_ties_in_the_top_bits(tokens, top_base):
     assert dup._token_ranks(h, df).tolist() == _lexsort_ranks(h, df).tolist()
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 2**64 - 1), _DF), max_size=200, unique_by=lambda t: t[0]))
 def test_any_hashes(tokens):
     h = np.array([t for t, _ in tokens], dtype=np.uint64)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools.duplicates import _sorted_pairs, _stable_order
 
@@ -13,7 +14,7 @@ small = st.integers(0, 6)
 wide = st.one_of(st.integers(0, 2**32 - 1), st.integers(-(2**40), 2**40), small)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.tuples(small, small), max_size=60) | st.lists(st.tuples(wide, wide), max_size=60))
 def test_sorted_pairs_equal_the_lexsort_order(pairs):
     a = np.array([p[0] for p in pairs], dtype=np.int64)
@@ -33,7 +34,7 @@ def test_the_edges_of_the_packed_key():
     assert [x.tolist() for x in _sorted_pairs(np.zeros(0, np.int64), np.zeros(0, np.int64))] == [[], []]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.one_of(st.integers(0, 5), st.integers(0, 2**16 + 3), st.integers(0, 2**32 - 1),
                           st.integers(-(2**40), 2**40)), max_size=80))
 def test_stable_order_equals_the_stable_argsort(values):

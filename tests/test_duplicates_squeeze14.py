@@ -23,6 +23,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.duplicates as dup
 
@@ -136,7 +137,7 @@ def test_separator_runs_with_every_keep_mask():
     assert _block(texts) == _python(texts)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.lists(st.sampled_from(_ASCII * 3 + _WIDE), max_size=90).map("".join), min_size=1, max_size=6))
 def test_hypothesis_texts(texts):
     assert _block(texts) == _python(texts)

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.duplicates as dup
 
@@ -54,7 +55,7 @@ def test_non_ascii_after_ascii_bytes():
     assert _native(texts) == _python(texts)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.text(alphabet=st.sampled_from(list("aAzZ09_ ,.!-'\t\n@[`{~") + ["é", "Ä", "ς", "\u2028"]),
                         max_size=90), max_size=40))
 def test_any_text_equals_python(texts):

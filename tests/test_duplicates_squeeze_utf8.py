@@ -16,6 +16,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.duplicates as dup
 
@@ -119,7 +120,7 @@ def test_lower_case_that_grows():
     assert _raw(chunks) == _expected(chunks)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60), max_size=30))
 def test_any_unicode_text_equals_python(texts):
     norm, n_words, odd = dup._squeeze_native(pa.array(texts, type=pa.large_string()))

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.duplicates as dup
 
@@ -96,7 +97,7 @@ def test_a_rank_twice_in_a_row_refused(small: tuple[int, ...], size: int, twice:
     assert out.tolist() == sorted(rank_of[toks].tolist())
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.integers(0, 180), min_size=0, max_size=40), st.integers(0, 2**31 - 1))
 def test_any_rows_equal_the_rankset(lengths: list[int], seed: int) -> None:
     rng = np.random.default_rng(seed)

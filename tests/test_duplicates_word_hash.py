@@ -11,6 +11,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.duplicates as dup
 from reviewtools.rules import SHINGLE_WORDS
@@ -44,7 +45,7 @@ def test_native_blake2b_equals_hashlib_on_all_lengths():
     assert [int(g) for g in got] == [dup._word_hash_bytes(w) * top % 2**64 for w in words]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.lists(st.text(alphabet=st.characters(blacklist_characters=" ", blacklist_categories=("Cs",)),
                                  max_size=140), min_size=1, max_size=8), min_size=1, max_size=6))
 def test_tokens_with_the_native_hash_equal_tokens_with_hashlib(texts):

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from golden_ingest import GOLDEN, golden_inputs, snapshot
 from reviewtools import IngestError, UnknownFormatError, list_formats, read_reviews, validate, write_frame
@@ -324,7 +325,7 @@ _cell = st.text(alphabet=st.one_of(st.characters(blacklist_categories=("Cs", "Cc
 _header = st.text(alphabet=string.ascii_letters + " ._-", min_size=1, max_size=10)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     extra=st.lists(_header, max_size=4, unique_by=str.lower),
     rows=st.lists(st.tuples(st.one_of(st.sampled_from(["1", "5", "3.5", "", "x", "99", "FOUR"]), _cell),
@@ -348,7 +349,7 @@ def test_arbitrary_headers_and_garbage_rows_never_lose_a_row(tmp_path, extra, ro
     assert res.rejects["reason"].str.len().gt(0).all()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(records=st.lists(st.dictionaries(
     st.sampled_from(["rating", "stars", "text", "body", "date", "createTime", "x", "reviews.rating"]),
     st.one_of(st.none(), st.booleans(), st.integers(-5, 2_000_000_000_000), st.floats(allow_nan=False), _cell,
@@ -390,7 +391,7 @@ def test_cli_map_and_formats(tmp_path, capsys):
     assert all(f.name in out for f in list_formats())
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(alphabet=st.one_of(st.characters(max_codepoint=40), st.sampled_from("\ufffd\ufffc\x85\x7f\u2028")),
                max_size=60))
 def test_binary_check_counts_the_control_characters_one_by_one(sample: str) -> None:
@@ -406,7 +407,7 @@ _PLATFORMS = ["Amazon", "amazon", " Google Maps ", "google-business", "AppStore"
               "Trust pilot", "other", "ÄMAZON", "google_play"]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(st.lists(st.one_of(st.none(), st.sampled_from(_COUNTS), st.text(max_size=6)), max_size=30),
        st.lists(st.one_of(st.none(), st.sampled_from(_PLATFORMS)), max_size=30))
 def test_parsing_each_distinct_value_once_equals_parsing_every_row(counts: list, platforms: list) -> None:
@@ -430,7 +431,7 @@ _UTF8_EDGES = [0x00, 0x41, 0x7F, 0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xED,
                0xA0, 0x8F, 0x90]
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.one_of(st.binary(max_size=12), st.lists(st.sampled_from(_UTF8_EDGES), max_size=10).map(bytes),
                  st.text(max_size=8).map(lambda t: t.encode("utf-8", "surrogatepass"))))
 def test_utf8_check_agrees_with_pythons_codec(data: bytes) -> None:
@@ -453,7 +454,7 @@ def _string_series(draw_values, sliced):
     return s
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(st.one_of(st.none(), st.lists(st.sampled_from(_EDGE_CHARS), max_size=6).map("".join)), max_size=40),
        st.booleans())
 def test_strip_and_byte_search_equal_pandas(values, sliced):
@@ -469,7 +470,7 @@ def test_strip_and_byte_search_equal_pandas(values, sliced):
     pd.testing.assert_series_equal(_strip(p), p.str.strip(), check_exact=True)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(st.lists(st.sampled_from(["2024-05-01", " 2024-05-01 ", "1441324800", "09 4, 2015", "", "  ", None,
                                  "03/04/2021", "nope", "-2024-05-01T00:00:00Z", "2015-02-30"]), max_size=30))
 def test_parse_dates_factorized_spread_equals_map(values):
@@ -487,7 +488,7 @@ _RATING_VALUES = ["4", "4,5", "4.5", " 5 ", "", None, "x", "9007199254740993", "
                   "0x10", "NaN", "inf", "3/5", "★★★", "5 stars", "2,000", "1.0"]
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(st.lists(st.sampled_from(_RATING_VALUES), max_size=12), st.integers(1, 4))
 def test_per_distinct_parsers_equal_the_row_by_row_parsers(values, repeat):
     """Numbers, booleans and counts parsed once per distinct value == parsed on every row (repeats exercise it)."""
@@ -520,7 +521,7 @@ def test_file_reports_match_each_files_rows(tmp_path):
     assert [r.ingested for r in res.files] == [2, 1] and [r.rejected for r in res.files] == [1, 0]
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.binary(max_size=200), st.integers(0, 255))
 def test_count_byte_equals_bytes_count(data, byte):
     """ingest._count_byte (numpy windows) == bytes.count, also across window edges."""

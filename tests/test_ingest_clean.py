@@ -10,6 +10,7 @@ import pandas as pd
 import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.ingest as ingest
 
@@ -32,7 +33,7 @@ def _values(s: pd.Series) -> list:
     return s.astype(object).where(s.notna(), None).tolist()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(st.lists(_value, max_size=30), st.lists(st.integers(0, 30), max_size=4), st.booleans())
 def test_clean_pieces_equal_the_previous_clean_text(values, cuts, large) -> None:
     s = _arrow(values, cuts, large)
@@ -44,7 +45,7 @@ def test_clean_pieces_equal_the_previous_clean_text(values, cuts, large) -> None
     pd.testing.assert_series_equal(ingest.clean_text(s), ref, check_exact=True)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(_value, max_size=30), st.lists(st.integers(0, 30), max_size=4), st.data())
 def test_take_joined_equals_boolean_indexing(values, cuts, data) -> None:
     s = ingest._clean_pieces(_arrow(values, cuts, True))[0]

@@ -15,6 +15,7 @@ from unittest import mock
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.ingest as ingest
 
@@ -79,7 +80,7 @@ def test_literal_quotes_and_multi_line_fields_are_rows_as_before(tmp_path) -> No
     assert res.reviews["text"].tolist() == ['24" tv', "two\nlines", 'say "hi"'] and res.rejects.empty
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(st.lists(st.lists(st.lists(st.sampled_from(ATOMS), max_size=3).map("".join), min_size=3, max_size=3),
                 min_size=1, max_size=4))
 def test_fast_path_equals_the_pandas_path_when_the_quote_count_is_even(rows: list[list[str]]) -> None:

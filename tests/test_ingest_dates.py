@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.ingest as ingest
 
@@ -33,7 +34,7 @@ _other = st.sampled_from([None, "", "  ", " 2024-05-01 ", "1441324800", "1441324
                           "2024-13-01", "garbage", "2024-02-29", "2023-02-29", "\u00a02024-05-01", "２０２４-05-01"])
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(st.lists(st.one_of(_iso_like, _other), max_size=25), st.booleans())
 def test_parse_dates_equals_the_previous_definition(values, arrow) -> None:
     s = pd.Series(values, dtype="string" if arrow else object, name="when", index=np.arange(len(values)) * 3 + 1)
@@ -42,7 +43,7 @@ def test_parse_dates_equals_the_previous_definition(values, arrow) -> None:
     pd.testing.assert_series_equal(got, ref, check_exact=True)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(_iso_like, min_size=1, max_size=20))
 def test_fixed_shapes_read_as_pandas_iso8601(values) -> None:
     ok, micros = ingest._iso_fixed(pd.Series(values, dtype="string"))

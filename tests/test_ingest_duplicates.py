@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.ingest as ingest
 from reviewtools.ingest import _NOT_CONTENT, _bool, _codes, _pair_ids
@@ -71,7 +72,7 @@ _row = st.fixed_dictionaries({
 })
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(st.lists(_row, max_size=25), st.integers(0, 3))
 def test_duplicates_equal_the_previous_definition(rows, shift) -> None:
     cols = ["platform", "review_id", "author", "created_at", "title", "text", "rating"]
@@ -86,7 +87,7 @@ def test_duplicates_equal_the_previous_definition(rows, shift) -> None:
     pd.testing.assert_series_equal(got[1], ref[1], check_exact=True)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.one_of(st.none(), st.sampled_from("abcde")), max_size=40))
 def test_repeats_equal_index_duplicated(values) -> None:
     codes = _codes(pd.Series(values, dtype="string"))
@@ -95,7 +96,7 @@ def test_repeats_equal_index_duplicated(values) -> None:
     assert multi.tolist() == pd.Index(codes).duplicated(keep=False).tolist()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["p", "q", None]), st.sampled_from(["1", "2", "3", None])), max_size=30))
 def test_key_codes_are_equal_exactly_where_the_pairs_are(pairs) -> None:
     a = _codes(pd.Series([p for p, _ in pairs], dtype="string"))
@@ -108,7 +109,7 @@ def test_key_codes_are_equal_exactly_where_the_pairs_are(pairs) -> None:
     assert multi.tolist() == pd.Index(ref).duplicated(keep=False).tolist()
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(_row, max_size=20), st.data())
 def test_rows_equals_boolean_indexing_of_the_frame(rows, data) -> None:
     cols = ["platform", "review_id", "author", "created_at", "title", "text", "rating"]

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.ingest as ingest
 from golden_ingest import golden_inputs
@@ -31,7 +32,7 @@ def _same(a: ingest._Raw, b: ingest._Raw) -> None:
     assert (a.container, a.encoding) == (b.container, b.encoding)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from(ATOMS), max_size=30).map("".join), st.booleans())
 def test_a_mapped_csv_loads_as_its_bytes(tmp_path, body: str, bom: bool) -> None:
     data = (b"\xef\xbb\xbf" if bom else b"") + ("Stars,Review,Date\n" + body).encode()
@@ -40,7 +41,7 @@ def test_a_mapped_csv_loads_as_its_bytes(tmp_path, body: str, bom: bool) -> None
     _same(ingest._load("r.csv", _mapped(path), None), ingest._load("r.csv", data, None))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from(ATOMS), max_size=30).map("".join))
 def test_the_fast_readers_last_field_check_is_the_same_on_a_map(tmp_path, body: str) -> None:
     data = ("Stars,Review,Date\n5,ok," + body).encode()

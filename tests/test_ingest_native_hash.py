@@ -14,6 +14,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.ingest as ingest
 
@@ -55,7 +56,7 @@ _IDS = st.one_of(
 
 
 @native
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.one_of(st.integers(-3, 3), st.integers(-2**63, 2**63 - 1),
                           st.sampled_from([0, -1, -2**63, 2**63 - 1])), max_size=80), st.booleans())
 def test_multi_native_equals_numpy(values, unsigned) -> None:
@@ -72,7 +73,7 @@ def test_multi_native_equals_numpy(values, unsigned) -> None:
 
 
 @native
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(st.lists(_IDS, max_size=60), st.lists(st.sampled_from(["amazon", "google", None, "g"]), max_size=60),
        st.lists(st.integers(0, 60), max_size=4), st.integers(0, 3), st.booleans(), st.booleans(), st.booleans())
 def test_id_repeats_native_equals_numpy(ids, plats, cuts, offset, large, one_platform, arrow_platform) -> None:
@@ -89,7 +90,7 @@ def test_id_repeats_native_equals_numpy(ids, plats, cuts, offset, large, one_pla
 
 
 @native
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(_IDS, min_size=1, max_size=40), st.lists(st.integers(0, 40), max_size=3), st.integers(0, 2),
        st.booleans())
 def test_native_string_hashes_equal_where_the_values_are(values, cuts, offset, large) -> None:

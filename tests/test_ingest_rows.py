@@ -9,6 +9,7 @@ import pandas as pd
 import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.ingest as ingest
 
@@ -35,7 +36,7 @@ def _frame(n: int, cuts: list[int], offset: int, large: bool, labels: bool) -> p
     return frame
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(st.integers(1, 80), st.lists(st.integers(0, 80), max_size=4), st.integers(0, 3), st.booleans(),
        st.booleans(), st.data())
 def test_rows_equal_boolean_indexing(n, cuts, offset, large, labels, data) -> None:

@@ -11,6 +11,7 @@ import pandas as pd
 import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.ingest as ingest
 
@@ -59,7 +60,7 @@ _ROW = st.tuples(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(st.lists(_ROW, max_size=40), st.integers(1, 5))
 def test_id_duplicates_equal_the_hash_definition(rows, cut) -> None:
     cols = list(zip(*rows)) if rows else [()] * 6

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.ingest as ingest
 
@@ -51,7 +52,7 @@ _ROW = st.tuples(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(st.lists(_ROW, max_size=40), st.booleans())
 def test_duplicates_equal_the_earlier_definition(rows, threads) -> None:
     cols = list(zip(*rows)) if rows else [()] * 7

@@ -11,6 +11,7 @@ import pandas as pd
 import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.ingest as ingest
 
@@ -34,7 +35,7 @@ def _chunked(values: list[str | None], cuts: list[int], offset: int, large: bool
     return pd.Series(pd.arrays.ArrowStringArray(arr))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(_VALUES, max_size=60), st.lists(st.sampled_from(["amazon", "google", None]), max_size=60),
        st.lists(st.integers(0, 60), max_size=4), st.integers(0, 3), st.booleans(), st.booleans())
 def test_id_repeats_equal_the_factorization(ids, plats, cuts, offset, large, one_platform) -> None:
@@ -48,7 +49,7 @@ def test_id_repeats_equal_the_factorization(ids, plats, cuts, offset, large, one
     assert got[1].tolist() == want[1].tolist()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(_VALUES, min_size=1, max_size=40), st.lists(st.integers(0, 40), max_size=3), st.integers(0, 2))
 def test_string_hashes_equal_where_the_values_are(values, cuts, offset) -> None:
     s = _chunked(values, cuts, offset, False)
@@ -74,7 +75,7 @@ def test_id_repeats_not_arrow_backed_and_all_colliding() -> None:
     assert [g.tolist() for g in got] == [w.tolist() for w in want]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.one_of(st.none(), st.integers(0, 5).map(lambda d: pd.Timestamp("2020-01-01", tz="UTC")
                                                           + pd.Timedelta(days=d))), max_size=50))
 def test_date_repeats_equal_the_factorization(stamps) -> None:

@@ -11,6 +11,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.ingest as ingest
 
@@ -19,7 +20,7 @@ if not hasattr(core, "rows_with_bytes"):  # pragma: no cover - a stale build
     pytest.skip("_storecore built without rows_with_bytes", allow_module_level=True)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.binary(max_size=5000), st.integers(0, 255))
 def test_count_byte_equals_bytes_count(data, byte) -> None:
     assert core.count_byte(data, byte) == data.count(bytes([byte]))
@@ -35,7 +36,7 @@ _TEXT = st.one_of(st.none(), st.lists(st.sampled_from(["a", "b c", "<", "&", "\r
                                                        ""]), max_size=8).map("".join))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(_TEXT, max_size=40), st.integers(0, 5), st.booleans(),
        st.sampled_from([b"<&\r", b"<", b"&", b"\r", b"\n", b"ab<&"]), st.lists(st.integers(0, 40), max_size=3))
 def test_contains_bytes_native_equals_numpy(values, pad, large, chars, cuts) -> None:

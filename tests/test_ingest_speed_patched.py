@@ -15,6 +15,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.ingest as ingest
 
@@ -52,7 +53,7 @@ def _check_layout(s: pd.Series) -> None:
         chunk.validate(full=True)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(_VALUE, max_size=40), st.integers(0, 3), st.lists(st.integers(0, 40), max_size=4),
        st.lists(st.booleans(), min_size=40, max_size=40), st.integers(1, 64))
 def test_patched_take_equals_the_slice_walk(values, pad, cuts, keep_bits, block) -> None:

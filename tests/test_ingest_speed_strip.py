@@ -12,6 +12,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.ingest as ingest
 
@@ -30,7 +31,7 @@ def _chunks(values: list, pad: int, large: bool, cuts: list[int]) -> tuple[pa.Da
                  for a, b in zip(bounds, bounds[1:])] or [pa.array([], type=typ)]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(_VALUE, max_size=40), st.integers(0, 5), st.booleans(), st.lists(st.integers(0, 40), max_size=3))
 def test_strip_need_native_equals_numpy(values, pad, large, cuts) -> None:
     typ, chunks = _chunks(values, pad, large, cuts)
@@ -57,7 +58,7 @@ def test_strip_need_refuses_offsets_outside_the_buffers() -> None:
 _CELL = st.lists(st.sampled_from(["a", "é", "€", " ", '"', ",", "\n", "𝄞", "x"]), max_size=6).map("".join)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.tuples(_CELL, _CELL), min_size=1, max_size=20))
 def test_read_csv_trusting_the_file_check_is_the_same(rows) -> None:
     import csv

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.ingest as ingest
 
@@ -13,7 +14,7 @@ _PIECES = [b"a", b",", b"\n", b"\xc3\xa9", b"\xe2\x82\xac", b"\xf0\x9f\x98\x80",
            b"\xed\xa0\x80", b"\xc0\xaf", b"\xf4\x90\x80\x80"]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.lists(st.sampled_from(_PIECES), max_size=120), st.integers(1, 64))
 def test_halves_decide_as_the_whole(pieces, threshold) -> None:
     data = b"".join(pieces)

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.ingest as ingest
 
@@ -35,13 +36,13 @@ def _same(data: bytes, quoting: int = csv.QUOTE_MINIMAL, sep: str = ",") -> None
         pd.testing.assert_frame_equal(two, one, check_exact=True)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(st.sampled_from(ATOMS), max_size=40).map("".join), st.booleans())
 def test_two_parts_read_as_one(body: str, bom: bool) -> None:
     _same((b"\xef\xbb\xbf" if bom else b"") + ("Stars,Review,Date\n" + body).encode())
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(st.lists(st.sampled_from(["5,ok,2024-01-0", "1", "4", '"a\nb"', '""', '"x""y"', ","]), min_size=1, max_size=12)
        .map(lambda parts: "\n".join(parts)), st.integers(1, 30))
 def test_well_formed_rows_split_anywhere(rows: str, repeat: int) -> None:
@@ -49,7 +50,7 @@ def test_well_formed_rows_split_anywhere(rows: str, repeat: int) -> None:
     _same(("Stars,Review,Date\n" + "\n".join([rows] * repeat) + "\n").encode())
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.sampled_from(["a\tb", "\t", "\n", '"', "x", "\r\n"]), max_size=30).map("".join))
 def test_unquoted_tab_separated(body: str) -> None:
     _same(("Stars\tReview\tDate\n" + body).encode(), csv.QUOTE_NONE, "\t")

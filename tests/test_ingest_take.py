@@ -12,6 +12,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.ingest as ingest
 
@@ -59,7 +60,7 @@ def _column(draw) -> pd.Series:
 
 
 @pytest.mark.parametrize("block", [1, 30, 1 << 22])
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(s=_column(), data=st.data())
 def test_take_joined_equals_its_old_definition(block: int, s: pd.Series, data) -> None:
     keep = np.array(data.draw(st.lists(st.booleans(), min_size=len(s), max_size=len(s))), dtype=bool)
@@ -77,7 +78,7 @@ def test_take_joined_equals_its_old_definition(block: int, s: pd.Series, data) -
 
 
 @pytest.mark.parametrize("thread", [True, False])
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(s=_column(), data=st.data())
 def test_take_rows_joins_on_a_second_thread_to_the_same_frame(thread: bool, s: pd.Series, data) -> None:
     """``_take_rows`` hands the joined columns' copies to a thread (``TAKE_THREAD``): the same frame as boolean

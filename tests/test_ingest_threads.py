@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.ingest as ingest
 
@@ -30,7 +31,7 @@ def _read(path, threads: bool) -> ingest.IngestResult:
         return ingest.read_reviews(path)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(_ROW, min_size=1, max_size=25))
 def test_the_threads_read_what_one_thread_reads(tmp_path, rows) -> None:
     buf = io.StringIO()

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 
@@ -50,7 +51,7 @@ def _block_without_langcore(monkeypatch, heads, weights_core=True):
         return R._rank_block(R._language_identifier(), heads)
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                    HealthCheck.function_scoped_fixture])
 @given(_HEADS)
 def test_block_equals_py3langid_rank_and_the_old_paths(monkeypatch, heads):
@@ -64,7 +65,7 @@ def test_block_equals_py3langid_rank_and_the_old_paths(monkeypatch, heads):
 
 
 @needs_core
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.one_of(st.binary(max_size=400),
                           st.text(max_size=150).map(lambda t: t.encode("utf8", "surrogatepass"))), max_size=20))
 def test_raw_scores_equal_py3langids_raw_score(texts):
@@ -96,7 +97,7 @@ def test_raw_scores_of_texts_with_no_one_and_two_features():
 
 
 @needs_core
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.integers(2, 1200), st.integers(2, 160), st.integers(0, 15), st.integers(0, 15), st.integers(0, 2**32 - 1),
        st.sampled_from(["normal", "log1p", "tiny", "huge", "zeros"]))
 def test_product_is_numpys_matmul_bit_for_bit(k, m, off_x, off_rows, seed, kind):
@@ -204,7 +205,7 @@ def test_pure_python_and_a_failed_import_mean_no_native_module(monkeypatch):
     assert R._rank_block(R._language_identifier(), heads) == _ranked(heads)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.function_scoped_fixture])
 @given(_HEADS, st.lists(st.integers(0, 13), max_size=5), st.sampled_from([3, 1 << 16]))
 def test_memo_gets_the_same_items_in_the_same_order(monkeypatch, heads, warm, cap):

@@ -238,6 +238,7 @@ def test_decision_state_grouped_per_block_equals_grouping_the_whole(reviews):
 # ------------------------------------------------------------------------ dictionary-encoded frames in between
 
 from hypothesis import given, settings as hyp_settings, strategies as st  # noqa: E402
+from _depth import examples
 
 _VALUES = st.one_of(st.none(), st.sampled_from(["", "a", "b", " a", "A", "ü", "x" * 40, "nan", "<NA>", "None"]),
                     st.text(max_size=6))

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools.cli import main
 from reviewtools.pipeline import (
@@ -187,7 +188,7 @@ hit_rows = st.lists(st.fixed_dictionaries({
 }), max_size=8)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=hit_rows, ratings=st.lists(st.integers(1, 5), min_size=4, max_size=4),
        labels=st.lists(st.sampled_from(["negative", "neutral", "positive", None]), min_size=4, max_size=4))
 def test_no_removal_request_without_a_removal_basis_hit(rows, ratings, labels):

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import pipeline
 from reviewtools.schema import coerce
@@ -41,7 +42,7 @@ def _old_added(part: pd.DataFrame) -> pd.DataFrame:
     return pickle.loads(sent).decode()
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(st.none(), st.sampled_from(TEXTS), st.text(max_size=60)), min_size=2, max_size=12))
 def test_task_added_columns_equal_the_encoded_way(texts):
     """What the task returns for the added columns, pickled as the pool sends it, is exactly (values, dtypes,

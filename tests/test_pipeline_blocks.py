@@ -15,6 +15,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from pandas.testing import assert_frame_equal
 
 from reviewtools import pipeline
@@ -78,7 +79,7 @@ _REVIEWS = st.one_of(
 )
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(reviews=_REVIEWS, long_rows=st.lists(_LONG, max_size=40),
        platform=st.booleans(), size=st.integers(1, 6), chunk=st.integers(1, 9), encoded=st.booleans())
 def test_block_index_picks_the_rows_the_keys_pick(reviews, long_rows, platform, size, chunk, encoded):
@@ -105,7 +106,7 @@ def test_block_index_picks_the_rows_the_keys_pick(reviews, long_rows, platform, 
             assert g == w and list(g) == list(w)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(values=st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "c", ""])), min_size=1, max_size=30),
        chunk=st.integers(1, 7), data=st.data())
 def test_take_span_equals_take(values, chunk, data):

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import pipeline
 from reviewtools.respond import ReplySettings
@@ -39,7 +40,7 @@ def _decided(g):
     return tuple(row[i] for i in _COLUMNS)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(hit=_HIT)
 def test_one_hit_reads_as_the_general_path(hit):
     one = _decided([hit])

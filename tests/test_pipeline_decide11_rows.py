@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from test_pipeline_quiet import DAY, _frames, _state
 from test_pipeline_quiet_columns import _same
 
@@ -57,7 +58,7 @@ def _case(reviews, long_rows, match_rows):
     return frame, hits, matches
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(reviews=st.lists(_ROW, min_size=1, max_size=30),
        long_rows=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 3),
                                     st.sampled_from(["hit", "not_run", "not_run"]), st.booleans(), st.booleans()),

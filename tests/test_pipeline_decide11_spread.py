@@ -8,6 +8,7 @@ import numpy as np
 import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import pipeline
 
@@ -18,7 +19,7 @@ def _take(done: pa.Array, at: np.ndarray, n: int) -> pa.Array:
     return pa.concat_arrays([done, pa.array([""], type=pa.large_string())]).take(pa.array(const))
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(values=st.lists(st.sampled_from(["", "a", "bcd", "é…x", "zz" * 40, "Rated 5★"]), max_size=30),
        lo=st.integers(0, 5), hi=st.integers(0, 5), extra=st.integers(0, 20), data=st.data())
 def test_spread_empty_equals_concat_take(values, lo, hi, extra, data):

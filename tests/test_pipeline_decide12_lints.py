@@ -9,6 +9,7 @@ import dataclasses
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import pipeline
 from reviewtools.respond import ReplySettings
@@ -29,7 +30,7 @@ _PLATFORMS = st.sampled_from(["google", "amazon", "yelp", "trustpilot", "other",
 _REGIONS = st.sampled_from([None, "GB", "US"])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(calls=st.lists(st.tuples(_DRAFTS, _PLATFORMS, _AUTHORS, st.booleans(), _REGIONS), min_size=1, max_size=30))
 def test_equal_keys_equal_lints(calls: list) -> None:
     seen: dict = {}
@@ -80,7 +81,7 @@ def _reviews(n: int, authors: list) -> pd.DataFrame:
     })
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(n=st.integers(1, 120), authors=st.lists(_AUTHORS, min_size=1, max_size=6),
        existing=st.booleans())
 def test_decide_block_with_and_without_the_memo(n: int, authors: list, existing: bool) -> None:

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import pipeline
 from reviewtools.respond import ReplySettings
@@ -15,7 +16,7 @@ from reviewtools.respond import ReplySettings
 _RULES = st.sampled_from(["AMZ-PROMO-COMPETITOR", "R-X", "G-Ü", "A B"])
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(n=st.integers(1, 40), lists=st.lists(st.lists(_RULES, min_size=0, max_size=4, unique=True), max_size=5),
        data=st.data(), has_sent=st.booleans(),
        stages=st.sampled_from([(), ("sentiment",), ("sentiment", "topics"), ("checks",)]))

@@ -10,13 +10,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import pipeline
 
 _CATS = st.lists(st.text(max_size=6), min_size=1, max_size=12, unique=True)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(cats=_CATS, data=st.data(), large=st.booleans())
 def test_code_values(cats: list[str], data: st.DataObject, large: bool) -> None:
     codes = np.array(data.draw(st.lists(st.integers(-1, len(cats) - 1), max_size=30)), dtype=np.int8)
@@ -26,7 +27,7 @@ def test_code_values(cats: list[str], data: st.DataObject, large: bool) -> None:
     assert all(v is None if c < 0 else type(v) is str and v == cats[c] for v, c in zip(got, codes.tolist()))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(values=st.lists(st.sampled_from(["R-A", "R-B", "é", ""]) | st.none(), min_size=2, max_size=40), data=st.data())
 def test_taken_values_of_encoded(values: list, data: st.DataObject) -> None:
     frame = pd.DataFrame({"rule_id": pd.array(values, dtype="string"), "n": range(len(values))})

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import pipeline
 
@@ -31,7 +32,7 @@ _DAYS = (st.floats(min_value=-30_000.0, allow_infinity=True, allow_subnormal=Tru
 
 
 @needs_core
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(days=st.lists(_DAYS, max_size=60))
 def test_decay_bits(days: list[float]) -> None:
     x = np.array(days, dtype=np.float64)
@@ -59,7 +60,7 @@ def test_decay_declines(monkeypatch: pytest.MonkeyPatch) -> None:
     assert pipeline._native("decay") is None
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(seconds=st.lists(st.integers(0, 4_000 * 86_400) | st.none(), min_size=1, max_size=40),
        rating=st.lists(st.integers(1, 5) | st.none(), min_size=40, max_size=40))
 def test_priority_native_as_python(seconds: list, rating: list) -> None:

@@ -11,6 +11,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import pipeline
 from reviewtools.respond import ReplySettings
@@ -23,7 +24,7 @@ def _pandas_keys(frame: pd.DataFrame) -> pa.Array:
     return pa.array(pipeline._review_key_series(frame), type=pa.string(), from_pandas=True)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(rows=st.lists(st.tuples(_IDS, _PLATS), min_size=1, max_size=40))
 def test_arrow_review_keys(rows: list) -> None:
     frame = pd.DataFrame({"review_id": [r for r, _ in rows], "platform": [p for _, p in rows]}, dtype="string[pyarrow]")
@@ -41,7 +42,7 @@ def test_arrow_review_keys_declines() -> None:
     assert pipeline._arrow_review_keys(pd.DataFrame(ok, dtype="string[pyarrow]")).to_pylist() == ["x\x1fa", "other\x1fb"]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(rows=st.lists(st.tuples(_IDS, _PLATS, st.sampled_from(["hit", "not_run", "clear"]), st.booleans()),
                      min_size=1, max_size=40), missing_id=st.booleans())
 def test_state_keys_as_pandas(rows: list, missing_id: bool) -> None:

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import pipeline
 from reviewtools.respond import ReplySettings
@@ -33,7 +34,7 @@ def _want(text: str) -> str:
 
 
 @needs_core
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(text=st.text(_CHARS, max_size=70) | st.lists(_ASCII, max_size=40).map("".join) | st.text(max_size=300))
 def test_native_spaced(text: str) -> None:
     spaced = _storecore.spaced
@@ -68,7 +69,7 @@ def test_native_spaced_types(monkeypatch: pytest.MonkeyPatch) -> None:
     assert pipeline._native_spaced() is None
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(evidence=st.lists(st.text(_CHARS, max_size=120) | st.none(), min_size=1, max_size=12),
        problem=st.text(_CHARS, max_size=100))
 def test_decide_rows_native_as_python(evidence: list, problem: str) -> None:

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import pipeline
 
@@ -20,7 +21,7 @@ def _want(col: pd.Series) -> list:
     return [None if v is pd.NA else v for v in col.tolist()]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(a=_VALUES, b=_VALUES, lo=st.integers(0, 10), hi=st.integers(0, 60))
 def test_column_values_arrow_strings(a: list, b: list, lo: int, hi: int) -> None:
     col = pd.concat([pd.Series(a, dtype="string[pyarrow]"), pd.Series(b, dtype="string[pyarrow]")],
@@ -40,7 +41,7 @@ def test_column_values_other_dtypes() -> None:
     assert pipeline._column_values(pd.Series(["x", None], dtype=object)) == ["x", None]
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(a=_VALUES)
 def test_row_values(a: list) -> None:
     frame = pd.DataFrame({"review_id": pd.Series([f"R{i}" for i in range(len(a))], dtype="string"),

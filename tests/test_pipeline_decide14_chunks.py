@@ -10,6 +10,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import pipeline
 from reviewtools.respond import ReplySettings
@@ -49,7 +50,7 @@ def _same(a: pipeline._BlockIndex, b: pipeline._BlockIndex) -> None:
         assert np.array_equal(x, y) and x.dtype == y.dtype
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(n=st.integers(1, 40), plats=st.lists(st.sampled_from(["amazon", "yelp", None, "", "é"]), min_size=40,
                                             max_size=40),
        picks=st.lists(st.integers(0, 45), max_size=60), chunk=st.integers(1, 9), size=st.integers(1, 7),

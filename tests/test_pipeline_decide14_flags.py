@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import pipeline
 from reviewtools.respond import ReplySettings
@@ -16,7 +17,7 @@ _OUTCOMES = st.sampled_from(["hit", "not_run", None, "miss", "HIT", "not run", "
 _FLAGS = st.sampled_from([True, False, None])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(hit_rows=st.lists(st.tuples(_OUTCOMES, _FLAGS), min_size=2, max_size=40),
        match_rows=st.lists(st.tuples(_FLAGS, _FLAGS), min_size=2, max_size=30))
 def test_state_rows_equal_the_string_way(hit_rows, match_rows):

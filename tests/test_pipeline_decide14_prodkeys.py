@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from pandas.testing import assert_series_equal
 
 from reviewtools import pipeline
@@ -34,7 +35,7 @@ def _joined_way(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
     return key, grp.transform("mean"), grp.transform("count")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(rows=st.lists(st.tuples(_PLATS, _PRODS, st.one_of(st.none(), st.integers(1, 5))), min_size=1, max_size=40))
 def test_product_groups_equal_the_joined_keys(rows):
     frame = _frame(rows)

@@ -9,6 +9,7 @@ import pyarrow.compute as pc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import pipeline
 
@@ -20,7 +21,7 @@ def _want(a, char: str) -> bool:
     return bool(pc.any(pc.match_substring(a, char)).as_py())
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(250), deadline=None)
 @given(values=_VALUES, cuts=st.lists(st.integers(0, 30), max_size=3), large=st.booleans(),
        start=st.integers(0, 10), stop=st.integers(0, 30), nulls=st.booleans(),
        char=st.sampled_from(["\x1f", "a", "\x00", "é", "\u241f"]))

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from test_pipeline_priority import _reference_block
 
 from reviewtools import pipeline
@@ -18,7 +19,7 @@ from reviewtools import pipeline
 _REF = pd.Timestamp("2024-06-30", tz="UTC")
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(rows=st.lists(st.tuples(st.sampled_from([None, 1, 2, 3, 4, 5]), st.sampled_from([None, "A", "B", "C"]),
                                st.sampled_from([None, 1.0, 2.5, 4.75, -0.0, 0.0]),
                                st.sampled_from([None, 1, 2, 3, 7])), min_size=1, max_size=30),
@@ -46,7 +47,7 @@ def test_drag_equals_the_per_row_loop(rows, nullable, float_rating):
     assert got[1].to_pylist() == want[1]
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.sampled_from([0.0, -0.0, 1.0, 2.5, 3.0, 1e300, float("inf")]), max_size=30))
 def test_distinct_bits_is_distinct_of_floats(values):
     a = np.array(values, dtype=np.float64)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from test_pipeline_quiet import DAY, _frames, _state
 
 from reviewtools import pipeline, respond
@@ -31,7 +32,7 @@ _REVIEW = st.fixed_dictionaries({
 })
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(reviews=st.lists(_REVIEW, min_size=1, max_size=20),
        comps=st.lists(st.tuples(st.integers(0, 19), st.lists(st.tuples(st.sampled_from(_TOPICS),
                                                                          st.sampled_from(["late", "broke", "late"])),
@@ -57,7 +58,7 @@ def test_single_complaints_and_norms_decide_as_the_general_path(reviews, comps, 
         assert row[8] == (respond.primary_topic(t for t, _ in comp) or "")
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(st.text(max_size=40))
 def test_norms_are_normalise(text):
     norms = pipeline._Norms()
@@ -65,7 +66,7 @@ def test_norms_are_normalise(text):
     assert norms[text] == respond._normalise(text) and len(norms) == 1
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ids=st.lists(st.sampled_from(["R1", "R2", "R3", "R1"]), min_size=1, max_size=12),
        kinds=st.sampled_from(["positive", "negative", "mixed"]), start=st.integers(0, 3))
 def test_unique_variant_with_norms(ids, kinds, start):

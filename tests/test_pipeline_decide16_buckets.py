@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import pipeline
 from reviewtools.schema import coerce
@@ -21,7 +22,7 @@ def _reference(probe: pa.ChunkedArray, n: int) -> np.ndarray:
     return pc.index_in(probe, value_set=probe.slice(0, n)).to_numpy(zero_copy_only=False)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(_VALUES, max_size=60), st.data())
 def test_index_in_buckets_matches_index_in(values, data):
     n = data.draw(st.integers(0, len(values)))
@@ -43,7 +44,7 @@ def test_index_in_buckets_matches_index_in(values, data):
         assert np.array_equal(got, want, equal_nan=True)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.text(alphabet="xyz\x1f", max_size=5), min_size=1, max_size=30), st.integers(1, 8))
 def test_tail_buckets_of_equal_strings_are_equal(values, bits):
     probe = pa.chunked_array([pa.array(values), pa.array(list(reversed(values)), type=pa.large_string())

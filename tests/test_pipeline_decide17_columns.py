@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from test_pipeline_quiet import _HIT, _MATCH, _REVIEW, _frames, _state
 
 from reviewtools import pipeline, respond
@@ -22,7 +23,7 @@ def _decide(recs, state, by_hit, not_run, complaints):
     return pipeline._decide_rows(recs, state, by_hit, not_run, complaints)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(reviews=st.lists(_REVIEW, min_size=1, max_size=25), hit_rows=st.lists(_HIT, max_size=12),
        match_rows=st.lists(_MATCH, max_size=8), thank=st.booleans(), amazon_public=st.booleans(),
        has_sent=st.booleans(), chunk=st.sampled_from([1, 2, 3, 7]), cut=st.integers(0, 25))
@@ -87,7 +88,7 @@ def _frame_of(cols: dict) -> pd.DataFrame:
     })
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(cols=_COLUMNS, raw=st.sampled_from([(), ("t",), ("t", "s", "absent")]))
 def test_column_lists_are_the_row_tuples(cols, raw):
     f = _frame_of(cols)
@@ -98,7 +99,7 @@ def test_column_lists_are_the_row_tuples(cols, raw):
     assert [tuple(map(repr, r)) for r in got] == [tuple(map(repr, r)) for r in want]
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(cols=_COLUMNS)
 def test_normal_from_is_normal_values(cols):
     f = _frame_of(cols)

@@ -9,11 +9,12 @@ import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import pipeline
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(values=st.lists(st.sampled_from(["R-A", "R-B", "é", "", "x\x1fy"]) | st.none(), min_size=12, max_size=60),
        cut=st.integers(1, 30), data=st.data())
 def test_taken_codes_as_cat_codes(values: list, cut: int, data: st.DataObject) -> None:

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import pipeline
 
@@ -30,14 +31,14 @@ def _same(a, b) -> None:  # type: ignore[no-untyped-def]
 _TEXTS = st.lists(st.lists(st.text(max_size=5) | st.none(), max_size=6), max_size=6)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(blocks=_TEXTS)
 def test_concat_arrow_strings(blocks: list) -> None:
     arrays = [pd.array(b, dtype=pd.StringDtype("pyarrow")) for b in blocks]
     _same(pipeline._concat_arrays(arrays, "string"), _reference(arrays, "string"))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(blocks=st.lists(st.lists(st.floats(allow_nan=False) | st.none(), max_size=6), max_size=6))
 def test_concat_float64(blocks: list) -> None:
     arrays = [pd.array(b, dtype="Float64") for b in blocks]

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from test_pipeline_quiet_columns import _same
 
 from reviewtools import pipeline, respond
@@ -89,7 +90,7 @@ def _blocks(frame, hits, matches, size, reply_settings, encoded):
     return recs, dataclasses.replace(state, blocks=index), bounds
 
 
-@settings(max_examples=150, deadline=None,
+@settings(max_examples=examples(50), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(reviews=st.lists(_REVIEW, min_size=1, max_size=30), hit_rows=st.lists(_HIT, max_size=40),
        match_rows=st.lists(_MATCH, max_size=10), not_run=st.booleans(), size=st.integers(1, 40),
@@ -179,7 +180,7 @@ def _outcome(f, *args):
         return type(exc)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(values=_VALUES, hits=st.lists(st.fixed_dictionaries({
     "rule_id": st.sampled_from(["AMZ-PII-EMAIL", "R-A"]), "clause": st.sampled_from(["§1", None]),
     "evidence": st.sampled_from(["me@x.com", "a  b", 5])}), max_size=3),

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import pipeline
 from reviewtools.respond import ReplySettings
@@ -50,7 +51,7 @@ _ROW = st.tuples(st.sampled_from(["amazon", "yelp"]), st.sampled_from(["r1", "r2
                  _S, _S, st.sampled_from([False, False, None]))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(_ROW, min_size=2, max_size=40), chunk=st.integers(1, 9),
        keys=st.lists(st.sampled_from(["r1", "r2", "r3", "r4", "amazon" + SEP + "r1", "yelp" + SEP + "r2",
                                       "amazon" + SEP + "r3", "yelp" + SEP + "r4"]), max_size=8))
@@ -68,7 +69,7 @@ def test_grouping_from_codes_equals_grouping_from_decoded_rows(rows, chunk, keys
     assert _typed(enc.grouped(keys)) == _typed(plain.grouped(keys))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(values=st.lists(_S, min_size=2, max_size=30), chunk=st.integers(1, 7), data=st.data())
 def test_taken_values_and_strs_equal_the_decoded_take(values, chunk, data):
     frame = _chunked(pd.DataFrame({"s": pd.array(values, dtype="string"),
@@ -98,7 +99,7 @@ def _joins(g):
             " | ".join(dict.fromkeys(pipeline._spaced(str(h["evidence"])) for h in g if not na(h["evidence"]))))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(groups=st.lists(st.lists(st.tuples(st.sampled_from(["R-A", "R-B", 7]), st.one_of(_VAL, st.just(_MISSING)),
                                           _VAL), min_size=1, max_size=3), min_size=1, max_size=8))
 def test_decided_hit_columns_equal_the_joins_for_one_hit_and_more(groups):

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import pipeline
 from reviewtools.respond import ReplySettings
@@ -65,14 +66,14 @@ def test_normal_values_equal_the_per_value_reference(name, conv):
     assert _same(pipeline._normal_values(part, conv), _reference(part, conv))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True)), max_size=40))
 def test_float64_with_nan(values):
     col = pd.Series([_NAN if v is None else v for v in values], dtype="float64")
     assert _same(pipeline._normal_values(col, float), _reference(col, float))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.one_of(st.none(), st.text(max_size=6)), max_size=30),
        st.sampled_from(["string", "string[pyarrow]", "object"]))
 def test_strings_with_missing(values, dtype):
@@ -80,7 +81,7 @@ def test_strings_with_missing(values, dtype):
     assert _same(pipeline._normal_values(col, str), _reference(col, str))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(reviews=st.lists(_REVIEW, min_size=1, max_size=20),
        score_dtype=st.sampled_from(["Float64", "float64", "object"]),
        label_dtype=st.sampled_from(["string", "string[pyarrow]", "object"]),

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import pipeline
 
@@ -27,7 +28,7 @@ _FLOATS = st.one_of(
 )
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(values=st.lists(_FLOATS, max_size=30), digits=st.sampled_from([0, 1, 2, 3]), plus=st.booleans())
 def test_fixed_is_the_format_of_each_value(values: list[float], digits: int, plus: bool) -> None:
     spec = f"{'+' if plus else ''}.{digits}f"
@@ -49,7 +50,7 @@ def test_fixed_of_a_whole_range() -> None:
     assert pipeline._fixed(arr, 2, plus=True) == [format(v, "+.2f") for v in arr.tolist()]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(values=st.lists(st.integers(0, 6), max_size=50))
 def test_first_seen_is_uniques_first_index(values: list[int]) -> None:
     codes, _ = pd.factorize(np.array(values, dtype=np.int64))
@@ -58,7 +59,7 @@ def test_first_seen_is_uniques_first_index(values: list[int]) -> None:
     assert got.tolist() == want.tolist()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(values=st.lists(st.one_of(st.none(), st.integers(0, 4), st.floats(allow_nan=True)), max_size=40),
        as_float=st.booleans())
 def test_distinct_as_before(values: list, as_float: bool) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import pipeline
 from reviewtools.respond import ReplySettings, _DraftMemo, _normalise, blocking, summarise_problems
@@ -14,7 +15,7 @@ _AUTHORS = st.sampled_from([None, "Ann", "Ann Lee", "Bob Stone Jr", "J.", "", "M
 _PLATFORMS = st.sampled_from(["google", "amazon", "yelp", "trustpilot", None, ""])
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(rows=st.lists(st.tuples(st.integers(0, 40), _PLATFORMS, _AUTHORS,
                                st.sampled_from(["positive", "negative", "mixed"])), min_size=1, max_size=25),
        region=st.sampled_from([None, "GB", "US"]))
@@ -34,7 +35,7 @@ def test_text_and_lint_as_unique_draft(rows: list, region: str | None) -> None:
         page_b.add(_normalise(text))
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(text=st.text(alphabet=st.sampled_from(list("ab .,\t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2000\u2028\u3000é€"))))
 def test_spaced(text: str) -> None:
     assert pipeline._spaced(text) == " ".join(text.split())

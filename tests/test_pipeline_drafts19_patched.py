@@ -10,6 +10,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import pipeline
 
@@ -23,7 +24,7 @@ def _reference(values: list, mask: list[bool], new: list[str]) -> list:
     return vals
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(data=st.data(), values=st.lists(st.one_of(_TEXT, st.none()), min_size=1, max_size=30),
        sliced=st.booleans())
 def test_patched_values_are_the_lists(data, values, sliced):

@@ -9,6 +9,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from pandas.testing import assert_frame_equal, assert_series_equal
 
 from reviewtools import pipeline as P
@@ -24,7 +25,7 @@ def _chunked(values: list[str | None], cuts: list[int]) -> pd.Series:
     return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(chunks, type=pa.large_string())))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(values=st.lists(_VALUES, max_size=40), cuts=st.lists(st.integers(0, 40), max_size=4))
 def test_category_and_decode_give_back_the_column(values, cuts):
     s = _chunked(values, cuts)
@@ -38,7 +39,7 @@ def test_category_and_decode_give_back_the_column(values, cuts):
     assert_series_equal(P._decoded_column(cat, s.dtype), old.astype(s.dtype), check_exact=True)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(values=st.lists(_VALUES, min_size=2, max_size=30), cuts=st.lists(st.integers(0, 30), max_size=3),
        ints=st.lists(st.one_of(st.none(), st.integers(-3, 3)), min_size=2, max_size=30))
 def test_encode_keeps_the_columns_astype_kept_and_decodes_to_the_frame(values, cuts, ints):

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import pipeline
 
@@ -60,7 +61,7 @@ def _frame(draw: st.DrawFn, cols: tuple[str, ...]) -> pd.DataFrame:
 _COLS = ("rule", "n", "evidence", "flag", "obj")
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_frame(_COLS), min_size=1, max_size=6), st.one_of(st.none(), _frame(_COLS)), st.booleans())
 def test_joined_is_the_decoded_concat(parts: list[pd.DataFrame], dup: pd.DataFrame | None, dup_cols: bool) -> None:
     if dup is not None and (dup.empty or dup_cols):

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import pipeline
 
@@ -24,7 +25,7 @@ def _want(created: pd.Series, ref: pd.Timestamp) -> list[float]:
             for d in delta]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(unit=_UNITS, deltas=st.lists(st.one_of(_TICKS, st.none()), min_size=1, max_size=30), ref=st.integers(-2**40, 2**40))
 def test_days_before_is_the_scalar_expression(unit: str, deltas: list[int | None], ref: int) -> None:
     # created = ref - delta ticks (within int64), NaT for None
@@ -51,7 +52,7 @@ def test_days_before_sub_second_ticks_are_divided_exactly() -> None:
     assert got.tobytes() == np.array(_want(created, ref), dtype="float64").tobytes()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(days=st.lists(st.one_of(st.floats(0, 4000, allow_nan=False), st.just(float("nan")),
                                st.integers(0, 4000).map(lambda k: k + 0.5)), max_size=60))
 def test_days_coded_pieces_and_codes(days: list[float]) -> None:

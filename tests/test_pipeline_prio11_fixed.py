@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
+from _depth import examples
 
 from reviewtools.pipeline import _coded_texts, _fixed, _fixed_coded
 
@@ -57,7 +58,7 @@ def test_edge_values(digits: int, plus: bool) -> None:
     _check([], digits, plus)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.one_of(st.floats(allow_nan=True, allow_infinity=True),
                           st.floats(min_value=-1e9, max_value=1e9),
                           st.integers(-10**7, 10**7).map(lambda i: i / 8),  # exact halves at 1-3 digits
@@ -67,7 +68,7 @@ def test_random_values(values: list[float], digits: int, plus: bool) -> None:
     _check(values, digits, plus)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.integers(0, 2 * 10**10), unique=True, max_size=40), st.sampled_from([0, 1, 2, 3, 4, 7]),
        st.booleans())
 def test_coded_texts_equal_the_per_code_loop(codes: list[int], digits: int, plus: bool) -> None:

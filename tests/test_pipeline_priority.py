@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from pandas.testing import assert_extension_array_equal
 
 from reviewtools import pipeline
@@ -129,7 +130,7 @@ _AS_OF = st.one_of(st.none(), st.sampled_from([pd.Timestamp("2026-11-26T12:00:00
                                                pd.Timestamp("2024-02-29T23:59:59.123456789Z")]))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(frame=_frames(), as_of=_AS_OF)
 def test_priority_identical_to_the_per_row_loop(frame: pd.DataFrame, as_of: Any,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
@@ -211,7 +212,7 @@ def _concat_or_error(inputs: Any, bounds: list[int]) -> Any:
             pipeline._concat_arrays([p[1] for p in parts], "string"))
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(frame=_frames(), as_of=_AS_OF, cuts=st.lists(st.integers(1, 39), max_size=6))
 def test_priority_of_any_cut_into_blocks_equals_the_whole(frame: pd.DataFrame, as_of: Any, cuts: list[int]) -> None:
     """What a decision worker scores (``_priority_rows`` of its block, with the whole frame's means, counts and
@@ -259,7 +260,7 @@ _DAYS = st.one_of(st.floats(min_value=0.0, allow_nan=False, allow_infinity=False
                   st.sampled_from([0.0, -0.0, 0.5, 1.5, 2.5, 29.999999, 30.0, 1e-300, 5e-324, 1e15, 1e300]))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(250), deadline=None)
 @given(days=st.lists(_DAYS, max_size=40))
 def test_days_parts_equal_the_per_value_part(days: list[float]) -> None:
     series = pd.Series(days + days[:5], dtype="float64")  # with repeats
@@ -269,7 +270,7 @@ def test_days_parts_equal_the_per_value_part(days: list[float]) -> None:
     assert got_why.tolist() == want_why.tolist()
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=examples(1000), deadline=None)
 @given(x=st.one_of(st.floats(), st.floats(min_value=-200, max_value=200),
                    st.integers(-2000, 2000).map(lambda k: k / 20), st.integers(-2000, 2000).map(lambda k: k / 20 + 0.05)))
 def test_round1_is_round_to_one_digit(x: float) -> None:

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import pipeline, respond
 from reviewtools.respond import ReplySettings
@@ -72,7 +73,7 @@ def _state(frame, hits, matches, reply_settings, has_sent, stages):
     return recs, pipeline._decision_state(reply_settings, hits, matches, has_sent, stages, existing)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(reviews=st.lists(_REVIEW, min_size=1, max_size=25), hit_rows=st.lists(_HIT, max_size=12),
        match_rows=st.lists(_MATCH, max_size=8), thank=st.booleans(), amazon_public=st.booleans(),
        has_sent=st.booleans(), stages=st.sampled_from([(), ("sentiment",), ("topics", "rules")]),

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from test_pipeline_quiet import _HIT, _MATCH, _REVIEW, _frames, _state
 
 from reviewtools import pipeline
@@ -33,7 +34,7 @@ def _same(got: pipeline._PackedBlock, want: pipeline._PackedBlock) -> None:
         assert pa.array(g).type == pa.array(w).type, c
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(reviews=st.lists(_REVIEW, min_size=1, max_size=25), hit_rows=st.lists(_HIT, max_size=12),
        match_rows=st.lists(_MATCH, max_size=8), thank=st.booleans(), amazon_public=st.booleans(),
        has_sent=st.booleans(), stages=st.sampled_from([(), ("sentiment",), ("topics", "rules")]),

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from pandas.testing import assert_series_equal
 
 from reviewtools import pipeline, respond
@@ -88,7 +89,7 @@ def test_start_after_the_workers_variant_equals_the_full_search_and_one_loop(n, 
         assert any(row[-1] is not None and row[-1][1] and row[-1][-1] >= 1 for block in blocks for row in block)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(n=st.integers(1, 90), cuts=st.lists(st.integers(1, 89), max_size=12), authors=st.integers(1, 5),
        brand=st.sampled_from(["", "Acme"]), replied=st.dictionaries(st.integers(0, 89), st.sampled_from(
            ["Hi. Thanks for your review. — Customer care team", "ok"]), max_size=4))
@@ -104,7 +105,7 @@ def test_any_cut_gives_the_full_search_drafts(n, cuts, authors, brand, replied):
                  pipeline._assemble(whole, recs, settings, existing))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(st.tuples(st.sampled_from(["r1", "r2", "r3", "r4", "a", "b"]),
                                st.sampled_from(["google", "yelp"]), st.sampled_from([None, "Ann Lee"]),
                                st.sampled_from(["positive", "negative"])), min_size=1, max_size=120),

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import ratings as R
 from reviewtools.errors import RatingsError
@@ -280,7 +281,7 @@ def test_drag_no_reviews_and_all_one_star():
     assert math.isnan(s["average_without_1star"]) and s["low_star_share_of_gap"] == 1
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(st.lists(st.integers(1, 5), min_size=1, max_size=40), st.floats(1.0, 4.99))
 def test_drag_levels_add_up_to_the_gaps(stars, target):
     d = R.drag(make(stars), by=None, target=target)
@@ -290,7 +291,7 @@ def test_drag_levels_add_up_to_the_gaps(stars, target):
     assert d["count"].sum() == len(stars)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.integers(1, 5), min_size=1, max_size=40), st.floats(1.0, 4.99))
 def test_five_stars_needed_is_the_least_that_works(stars, target):
     n, s = len(stars), sum(stars)

@@ -23,6 +23,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from pandas.testing import assert_frame_equal, assert_series_equal
 
 from reviewtools import pipeline, respond
@@ -161,7 +162,7 @@ def _draftish() -> st.SearchStrategy[str]:
     return st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=4)), max_size=14).map("".join)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_draftish())
 def test_combined_search_says_no_exactly_when_no_pattern_matches(text):
     for rule in lint_rules():
@@ -176,7 +177,7 @@ def test_combined_search_says_no_exactly_when_no_pattern_matches(text):
 REGIONS = ("US", "GB", "DE", "FR", "IT", "AU", "IN", "JP", "CA", "BR", "SM", "AG", "XX", "us", None)
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(250), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_draftish(), region=st.sampled_from(REGIONS))
 def test_phone_bound_never_rules_out_a_number_phonenumbers_finds(text, region):
     if may_hold_phone_number(text, region):
@@ -202,7 +203,7 @@ def test_phone_bound_rules_out_prices_and_counts():
     assert phone_digits_needed("US", plus=True) <= phone_digits_needed("US", plus=False)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_draftish(), platform=st.sampled_from(("google", "amazon", "yelp", "other")),
        region=st.sampled_from(("GB", "US", None)))
 def test_lint_with_shortcuts_equals_lint_without(text, platform, region):
@@ -258,7 +259,7 @@ def test_ascii_folds_are_every_non_ascii_character_ignorecase_matches_to_an_asci
     assert all(len(chr(o).lower()) == 1 for o in range(0x110000) if chr(o) not in respond._ASCII_FOLDS)
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(250), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_draftish().filter(lambda t: not any(c in t for c in respond._ASCII_FOLDS)), upper=st.booleans())
 def test_pattern_literals_are_in_every_match_of_a_text_without_folds(text, upper):
     text = text.upper() if upper else text
@@ -284,7 +285,7 @@ _PROBLEMS = (None, "arrived two weeks late", "broke", "“customer service was r
              "never arrived at all", 3.0)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rid=st.sampled_from(["R1", "R2", "r3", "h0123456789abcdef", "", "R1"]),
        platform=st.sampled_from(["amazon", "google", "yelp", "trustpilot", "app_store", "google_play", "other", None]),
        author=st.sampled_from(_NAMES), title=st.sampled_from(_TITLES),
@@ -309,7 +310,7 @@ def test_memo_is_used_only_with_its_own_settings():
     assert got == respond.draft_reply(review, kind="positive", settings=formal)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(vals=st.lists(st.one_of(st.none(), st.text(max_size=5)), max_size=30), data=st.data())
 def test_patched_equals_a_patched_list(vals, data):
     mask = [data.draw(st.booleans()) for _ in vals]
@@ -395,7 +396,7 @@ def _not_run_frame(rows: list[tuple[str | None, str, str | None]]) -> pd.DataFra
         {"platform": "string", "review_id": "string", "rule_id": "string"})
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(rows=st.lists(st.tuples(st.sampled_from(["amazon", "yelp", None]), st.sampled_from(["r1", "r2", "r3", "x\x1fy", None]),
                                st.sampled_from(["R-A", "R-B", "R-C", "R-D", None, "nan", "<NA>"])), max_size=40),
        platform=st.booleans())
@@ -415,7 +416,7 @@ _LONG_ROW = st.tuples(st.sampled_from(["amazon", None]), st.sampled_from(["r1", 
                      st.sampled_from([True, True, False, None]), st.sampled_from(["strong", "weak", None]))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(hit_rows=st.lists(_LONG_ROW, max_size=30),
        match_rows=st.lists(st.tuples(st.sampled_from(["amazon", "yelp", None]),
                                      st.sampled_from(["r1", "r2", "r3", "x\x1fy", None]),
@@ -461,7 +462,7 @@ def test_not_run_lists_with_more_rules_than_the_encoding_holds():
 _RIDS = st.text(alphabet="rR0123456789abcdef#~", min_size=0, max_size=12)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rid=_RIDS, platform=st.sampled_from(["amazon", "google", "yelp", "app_store", None]),
        author=st.sampled_from((None, "Ann Lee", "")), kind=st.sampled_from(respond.REPLY_KINDS),
        topic=st.sampled_from((None, "shipping_delivery", "wrong_item", "safety")),
@@ -493,7 +494,7 @@ def _draft_stream(settings: ReplySettings, rows: list[tuple[str, str, str | None
     return out
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(st.tuples(st.text(alphabet="ab0123456789", min_size=1, max_size=6),
                                st.sampled_from(["google", "yelp", "amazon"]), st.sampled_from([None, "Ann Lee"]),
                                st.sampled_from(["positive", "mixed", "negative"])), min_size=1, max_size=250),
@@ -595,7 +596,7 @@ def test_over_the_limit_entries_log_every_variant_as_the_loop_does(caplog):
     assert next(iter(memo.parts.values()))[-1].over
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(when=st.datetimes(min_value=datetime.datetime(1678, 1, 2), max_value=datetime.datetime(2262, 4, 10)),
        tz=st.sampled_from([None, "UTC", "Asia/Tokyo", "America/St_Johns", "Pacific/Kiritimati"]))
 def test_removal_date_is_strftimes(when, tz):

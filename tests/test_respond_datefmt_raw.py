@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import respond
 from reviewtools.pipeline import _column_values, _raw_ns, _row_values
@@ -52,7 +53,7 @@ def test_nat_and_extremes() -> None:
     assert _fmt_date(None) == "an unknown date"
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.integers(min_value=-(2**63) + 1, max_value=2**63 - 1), st.booleans())
 def test_any_int64(value: int, cold: bool) -> None:
     if cold:

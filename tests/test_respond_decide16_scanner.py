@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import respond
 
@@ -30,7 +31,7 @@ def test_covers_of_the_lint_rules() -> None:
 _WORDS = st.text(alphabet="abc", min_size=1, max_size=4)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.dictionaries(st.text(alphabet="xyz", min_size=1, max_size=3),
                        st.frozensets(_WORDS, min_size=1, max_size=4), max_size=6))
 def test_covers_match_the_reference(lits: dict[str, frozenset[str]]) -> None:

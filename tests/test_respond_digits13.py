@@ -8,6 +8,7 @@ import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import respond
 
@@ -15,7 +16,7 @@ _PARTS = st.sampled_from(["—", "“", "”", " ", "a", "Z", ".", "7", "0", "9"
                           "é", "’", "…", "\n", "\u00a0", "x1", "— Customer care team"])
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=examples(600), deadline=None)
 @given(parts=st.lists(_PARTS, max_size=12), text=st.text(max_size=20))
 def test_has_decimal_digit_is_the_search(parts, text):
     for t in ("".join(parts), text + "".join(parts), "".join(parts) + text):

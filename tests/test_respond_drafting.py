@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import respond
 from reviewtools.respond import ReplySettings
@@ -59,7 +60,7 @@ _NAME_BITS = ("Ann", "Lee", "ann", "J.", "Mr", "mr.", "Dr", "Amazon Customer", "
               "www.", "acme.io", "Kindle Customer", "Natalia Corres", "ﬁ", "ß")
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(author=st.one_of(st.none(), st.integers(), st.floats(allow_nan=True),
                         st.lists(st.one_of(st.sampled_from(_NAME_BITS), st.sampled_from(tuple(_SPACES)),
                                            st.text(max_size=3)), max_size=8).map("".join)),
@@ -98,7 +99,7 @@ _DATES = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(value=_DATES)
 def test_removal_dates_equal_the_old_ones(value):
     assert respond._fmt_date(value) == _old_fmt_date(value)
@@ -120,7 +121,7 @@ _PROBLEMS = st.sampled_from([None, "arrived two weeks late", "the box was crushe
                              "call 555 123 4567 now please"])
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(platform=st.sampled_from(("amazon", "google", "yelp", "trustpilot", "app_store", "google_play", "other")),
        kind=st.sampled_from(respond.REPLY_KINDS), topic=st.sampled_from((None, *respond.TOPICS)),
        author=_AUTHORS, title=_TITLES, problem=_PROBLEMS,

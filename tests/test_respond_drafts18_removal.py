@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import respond
 from reviewtools.respond import ReplySettings, TemplateError
@@ -82,7 +83,7 @@ _HIT = st.fixed_dictionaries({
 _SETTINGS = st.builds(ReplySettings, brand=st.sampled_from(["", "Acme"]), signature=st.sampled_from([None, "— T"]))
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(reviews=st.lists(st.tuples(_REVIEW, st.lists(_HIT, min_size=0, max_size=3)), min_size=1, max_size=6),
        replies=st.lists(_SETTINGS, min_size=1, max_size=2), order=st.randoms(use_true_random=False))
 def test_removal_draft_equals_the_definition_before_the_table(reviews, replies, order):

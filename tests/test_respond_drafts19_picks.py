@@ -11,6 +11,7 @@ import hashlib
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import respond
 from reviewtools.respond import ReplySettings
@@ -31,7 +32,7 @@ def test_first_eight_bytes_at_every_length_around_the_block_edges(plain):
         assert core.sha_first8(data, plain) == _first8(data), n
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(data=st.binary(max_size=400), plain=st.booleans())
 def test_first_eight_bytes_of_any_data(data, plain):
     assert core.sha_first8(data, plain) == _first8(data)
@@ -40,7 +41,7 @@ def test_first_eight_bytes_of_any_data(data, plain):
 _RIDS = st.one_of(st.text(alphabet="ABCDEF0123456789Rh", min_size=1, max_size=16), st.text(max_size=90))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(rid=_RIDS, variant=st.integers(0, 15),
        plan=st.lists(st.tuples(st.integers(1, 300), st.text(max_size=80), st.booleans()), min_size=1, max_size=6))
 def test_native_picks_equal_pick(rid, variant, plan):
@@ -78,7 +79,7 @@ def test_bad_arguments_raise_as_the_python_picks_would():
         core.sha_picks(((["a"], b"greeting", 1 << 40),), b"R1\x1f" * 40)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(rid=_RIDS, platform=st.sampled_from(["amazon", "google", "app_store", "other"]),
        kind=st.sampled_from(respond.REPLY_KINDS), topic=st.sampled_from((None,) + respond.TOPICS),
        problem=st.sampled_from([None, "arrived two weeks late"]), tone=st.sampled_from(respond.TONES),

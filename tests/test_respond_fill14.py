@@ -10,6 +10,7 @@ from collections import UserDict
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import respond
 from reviewtools.respond import TemplateError
@@ -38,13 +39,13 @@ _VALUES = st.dictionaries(st.sampled_from(("name", "product", "a-b", "label")),
                           st.sampled_from(("Ann", "", "your {order}", "5", "x y")), max_size=4)
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(template=_TEMPLATE, values=_VALUES)
 def test_fill_equals_the_old_definition(template, values):
     assert _outcome(respond._fill, template, values) == _outcome(_old_fill, template, values)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(template=_TEMPLATE, values=_VALUES)
 def test_fill_of_another_mapping_equals_the_old_definition(template, values):
     class Missing(dict):

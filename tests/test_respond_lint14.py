@@ -15,6 +15,7 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import respond
 from reviewtools.rules import may_hold_phone_number
@@ -37,7 +38,7 @@ def _all_rules_visited(rules, plain):
     return split, (tuple(enumerate(rules)) if any(split) else None)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(key=_KEY)
 def test_lint_visiting_only_the_whole_draft_rules_equals_visiting_every_rule(key):
     lint = respond._lint_cached.__wrapped__
@@ -77,7 +78,7 @@ def test_lint_of_a_draft_with_and_without_piece_findings():
     assert not respond._lint_cached.__wrapped__(t, "google", None, None, None, (), "GB")
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pieces=st.lists(_TEXT, max_size=8), platform=st.sampled_from(("amazon", "google")))
 def test_piece_memo_gives_the_findings_and_keeps_its_bound(pieces, platform):
     split = respond._split_rules(respond.lint_rules(), True)
@@ -113,7 +114,7 @@ _REGIONS = st.sampled_from((["US", "GB", "CA", "AU", "DE", "FR", "IT", "ES", "IN
                             ["SM"], ["XX", "US"]))
 
 
-@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_PHONE_TEXT, regions=_REGIONS)
 def test_the_phone_bound_with_its_plain_text_equals_may_hold_phone_number(text, regions):
     want = may_hold_phone_number(text, regions, min_digits=respond.POSSIBLE_PHONE_MIN_DIGITS)
@@ -139,7 +140,7 @@ def test_the_marks_count_as_digit_like_characters():
     assert not respond._may_hold_phone("a 1 2 3 4 5 6 b", ["US"], "a 1 2 3 4 5 6 b")
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(text=_PHONE_TEXT)
 def test_ascii_plain_and_its_digits(text):
     plain = respond._ascii_plain(text)
@@ -171,7 +172,7 @@ def test_the_extension_words_of_ascii_letters_hold_x_tilde_or_int():
         assert not respond._EXTENSION_HEAD.search(head), head
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(head=st.text(alphabet=st.characters(max_codepoint=0x7f), max_size=12))
 def test_an_ascii_head_without_x_tilde_or_int_is_no_extension_word(head):
     low = head.lower()
@@ -209,7 +210,7 @@ _SENTENCE = st.lists(st.sampled_from(("Thank", "you", "for", "the", "review", "W
                                       "Ann", "THANK", "\n")), max_size=12).map(" ".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(text=_SENTENCE, previous=st.lists(_SENTENCE, max_size=4), k=st.sampled_from((None, 1, 3, 5)))
 def test_duplicate_equals_the_old_definition(text, previous, k):
     import dataclasses

@@ -8,6 +8,7 @@ import dataclasses
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import respond
 from reviewtools.respond import ReplySettings
@@ -16,7 +17,7 @@ _RIDS = st.one_of(st.text(alphabet="ABCDEF0123456789Rh", min_size=1, max_size=16
 _SLOTS = st.text(alphabet=st.characters(codec="utf-8"), max_size=20)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(rid=_RIDS, variant=st.integers(0, 15),
        plan=st.lists(st.tuples(st.integers(1, 9), _SLOTS, st.booleans()), min_size=1, max_size=6))
 def test_a_picker_picks_as_pick_does(rid, variant, plan):
@@ -42,7 +43,7 @@ def test_no_picker_without_a_plan_or_for_other_sequences():
     assert respond._picker(((range(3), b"x"),)) is None
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(rid=_RIDS, platform=st.sampled_from(["amazon", "google", "app_store", "other"]),
        kind=st.sampled_from(respond.REPLY_KINDS), topic=st.sampled_from((None,) + respond.TOPICS),
        problem=st.sampled_from([None, "arrived two weeks late"]), tone=st.sampled_from(respond.TONES),

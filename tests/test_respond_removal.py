@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import respond
 from reviewtools.respond import ReplySettings, TemplateError, removal_request_from_rows
@@ -37,7 +38,7 @@ _SETTINGS = st.builds(ReplySettings, brand=st.sampled_from(["", "Acme"]),
                       signature=st.sampled_from([None, "", "— Team X"]))
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(review=_REVIEW, rows=st.lists(_HIT, min_size=1, max_size=4), reply=_SETTINGS)
 def test_removal_draft_is_the_requests_body_channel_and_recipient(review, rows, reply):
     try:

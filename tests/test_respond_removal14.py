@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import respond
 from reviewtools.respond import ReplySettings
@@ -37,7 +38,7 @@ def _bodies(evidences, pure, monkeypatch):
         respond._REMOVAL_PLANS.clear()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(evidences=st.lists(_EVIDENCE, min_size=1, max_size=6))
 def test_native_and_pure_spacing_give_the_same_requests(evidences):
     with pytest.MonkeyPatch.context() as mp:
@@ -48,7 +49,7 @@ def test_native_and_pure_spacing_give_the_same_requests(evidences):
         assert " ".join(e.split()) in body
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(250), deadline=None)
 @given(text=_EVIDENCE)
 def test_the_plans_spacing_is_split_and_join(text):
     spaced = respond._native_spaced()

@@ -12,6 +12,7 @@ import hashlib
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import respond
 from reviewtools.respond import ReplySettings, TemplateError
@@ -36,7 +37,7 @@ _RIDS = st.one_of(st.sampled_from(["R1", "RBCDCBFA53E0A8", "", "é★", "a\x1fb"
                   st.text(max_size=12).filter(lambda t: not any(0xD800 <= ord(c) <= 0xDFFF for c in t)))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rid=_RIDS, kind=st.sampled_from(respond.REPLY_KINDS), topic=st.sampled_from((None,) + respond.TOPICS),
        problem=st.sampled_from([None, "arrived two weeks late"]), tone=st.sampled_from(respond.TONES),
        platform=st.sampled_from(["amazon", "google", "app_store", "other"]),
@@ -121,7 +122,7 @@ def test_a_memo_looks_each_author_up_once(monkeypatch):
     assert calls == []  # the later rows' names all from the memo
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(author=st.one_of(st.text(alphabet="ABCDEF0123456789", min_size=1, max_size=30),
                         st.sampled_from(sorted(respond._name_sets()[0] | respond._name_sets()[1])),
                         st.text(max_size=14)),
@@ -136,7 +137,7 @@ def test_display_names_of_handles(author, platform):
         assert got.casefold() not in generic and got.casefold().rstrip(".") not in titles
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(author=st.text(alphabet="ABCDEFabcdefzZ0123456789", min_size=1, max_size=40),
        platform=st.sampled_from(["amazon", "google", "yelp", "app_store", "other", "nowhere"]),
        use=st.booleans(), rid=st.sampled_from(["R1", "R2"]))

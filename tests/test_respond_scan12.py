@@ -9,6 +9,7 @@ import re
 import dataclasses
 
 from hypothesis import given, settings, strategies as st
+from _depth import examples
 
 from reviewtools import respond
 from reviewtools.respond import ReplySettings
@@ -61,7 +62,7 @@ def _longest_at(words, text):
     return out
 
 
-@settings(deadline=None, max_examples=400)
+@settings(deadline=None, max_examples=examples(400))
 @given(st.lists(st.text("abc. ", min_size=1, max_size=4), min_size=1, max_size=8), st.text("abc. x", max_size=30))
 def test_trie_regex_finds_the_longest_word_at_each_position(words, text):
     rx = re.compile("(?=(" + respond._trie_regex(words) + "))")
@@ -74,7 +75,7 @@ def test_trie_regex_of_the_rules_literals():
     assert rx.findall(text) == _longest_at(_LITERALS, text)
 
 
-@settings(deadline=None, max_examples=500)
+@settings(deadline=None, max_examples=examples(250))
 @given(_TEXT)
 def test_scanner_candidates_are_the_patterns_with_a_required_string(text):
     low = text.lower()
@@ -90,7 +91,7 @@ def test_scanner_sees_literals_inside_longer_ones():
         assert sc.candidates(low) == {p for p in sc.known if respond._literal_rx(p).search(low)}
 
 
-@settings(deadline=None, max_examples=250)
+@settings(deadline=None, max_examples=examples(50))
 @given(_TEXT)
 def test_detectors_equal_the_old_ones(text):
     ctx = respond._ctx("amazon", None, None, None, (), None)
@@ -132,7 +133,7 @@ def test_scan_follows_the_last_text_and_the_literals_function():
     assert respond._literal_scan(a)[0]
 
 
-@settings(deadline=None, max_examples=200)
+@settings(deadline=None, max_examples=examples(200))
 @given(_TEXT, st.sampled_from(("amazon", "google", "yelp")))
 def test_lint_draft_equals_lint_without_the_scan(text, platform):
     respond._lint_cached.cache_clear()
@@ -157,7 +158,7 @@ def test_lint_draft_equals_lint_without_the_scan(text, platform):
 _NAMES12 = [None, "Ann Lee", "A3A02E6557BCEA", "bob", "Amazon Customer"]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(platform=st.sampled_from(["amazon", "google", "yelp", "app_store", "other"]),
        author=st.sampled_from(_NAMES12), kind=st.sampled_from(respond.REPLY_KINDS),
        topic=st.sampled_from((None,) + respond.TOPICS),
@@ -221,7 +222,7 @@ _LINKISH = st.lists(st.sampled_from(["a@b.com", "x@y", "@", "mail", "https://x.i
                                      "help", "shop.co.uk", "ＷＷＷ.", "\n"]), max_size=10)
 
 
-@settings(deadline=None, max_examples=500)
+@settings(deadline=None, max_examples=examples(500))
 @given(_LINKISH.map("".join) | _LINKISH.map(" ".join) | st.text(max_size=40))
 def test_email_and_url_spans_equal_the_searches(text):
     assert respond._email_spans(text) == [m.span() for m in respond._EMAIL.finditer(text)]
@@ -245,7 +246,7 @@ _PIECES_RX = st.sampled_from([r"\d", r"\d{2}", r"\d*", r"\d?", r"\d+?", "x", r"(
                               r"[0-9]", r"\D", r"(?=\d)", r"\d{0,2}"])
 
 
-@settings(deadline=None, max_examples=400)
+@settings(deadline=None, max_examples=examples(250))
 @given(st.lists(_PIECES_RX, min_size=1, max_size=5).map("".join),
        st.text(st.sampled_from("x1٣- \n۵a"), max_size=12), st.sampled_from((0, re.IGNORECASE)))
 def test_needs_digit_means_every_match_holds_a_digit(pattern, text, flags):
@@ -283,7 +284,7 @@ _PII_WORDS = st.lists(st.sampled_from(["123-4567890-1234567", "12 Baker Street",
                                        "A-1", "Call"]), max_size=8).map(" ".join)
 
 
-@settings(deadline=None, max_examples=300)
+@settings(deadline=None, max_examples=examples(300))
 @given(_PII_WORDS, st.sampled_from([None, "Ann Lee", "bob"]), st.sampled_from([None, "123-4567890-1234567"]),
        st.sampled_from([None, "12 Baker Street"]))
 def test_pii_equals_the_old_detector(text, author, order_id, address):

@@ -15,6 +15,7 @@ import phonenumbers
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import respond
 from reviewtools.respond import lint_draft, lint_rules
@@ -97,7 +98,7 @@ def _drafts() -> st.SearchStrategy[str]:
 # --------------------------------------------------------------------------------------------------- tests
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(250), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_drafts(), platform=st.sampled_from(("amazon", "google", "yelp", "other")),
        author=st.sampled_from((None, "Ann Lee", "J. Smith", "Ann", "  Lee \u2003 Ann ")),
        order_id=st.sampled_from((None, "123-1234567-1234567")), region=st.sampled_from((None, "GB", "US")),
@@ -167,7 +168,7 @@ def _all_split_regexes():
     return [(p, f) for p, f in out if respond._splits_safely(p, f)]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_drafts())
 def test_a_regex_the_analysis_accepts_finds_in_the_pieces_what_it_finds_in_the_draft(text):
     bounds = respond._segment_bounds(text) or [(0, len(text))]
@@ -184,7 +185,7 @@ _PHONE_PIECES = ("ext", "ext.", "extn", "extension", "extensio", "extensio\u0301
                  "call", "tel", "a", "n", "o", "İ", "ı", "\u0301")
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(600), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=st.lists(st.one_of(st.sampled_from(_PHONE_PIECES), st.text(max_size=3)), max_size=16).map("".join),
        regions=st.sampled_from((["US", "GB", "CA", "AU", "DE", "FR", "IT", "ES", "IN", "IE", "NL"], ["GB", "US"],
                                 ["JP"], ["XX", "US"], ["SM"])))

@@ -11,6 +11,7 @@ import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import respond
 from reviewtools.respond import ReplySettings
@@ -28,7 +29,7 @@ def test_first_u64_is_the_big_endian_prefix(data):
     assert respond._FIRST_U64(d)[0] == int.from_bytes(d[:8], "big")
 
 
-@settings(max_examples=400)
+@settings(max_examples=examples(400))
 @given(_ASCII_HANDLE)
 def test_three_ascii_digits_is_the_digit_count(author):
     assert (respond._THREE_DIGITS(author) is not None) == (sum(map(str.isdigit, author)) > 2)
@@ -52,7 +53,7 @@ def _old_alnum_name(author, platform="amazon", settings=None):
     raise AssertionError("only alnum authors here")
 
 
-@settings(max_examples=400)
+@settings(max_examples=examples(400))
 @given(st.one_of(_ASCII_HANDLE, st.text(alphabet="ab" + _DIGITS, min_size=1, max_size=8)))
 def test_display_name_of_handles_equals_the_old_one(author):
     if not author.isalnum():
@@ -67,7 +68,7 @@ def test_display_name_of_real_handles():
         assert respond.display_name(author, "amazon") == want == _old_alnum_name(author)
 
 
-@settings(max_examples=500)
+@settings(max_examples=examples(500))
 @given(_TEXT)
 def test_has_decimal_digit_is_the_regex(text):
     assert respond._has_decimal_digit(text) == (re.search(r"\d", text) is not None)
@@ -95,7 +96,7 @@ def _old_segment_bounds(text):
     return list(zip(starts, ends))
 
 
-@settings(max_examples=500)
+@settings(max_examples=examples(500))
 @given(_TEXT)
 def test_segment_bounds_equal_the_old_ones(text):
     assert respond._segment_bounds(text) == _old_segment_bounds(text)
@@ -160,14 +161,14 @@ _WORDS = ["refund", "REFUNDED", "Gift card", "free shipping", "for free", "revie
 _MIXED = st.lists(st.sampled_from(_WORDS), max_size=14).map(" ".join)
 
 
-@settings(max_examples=600)
+@settings(max_examples=examples(600))
 @given(_MIXED)
 def test_incentive_with_the_literal_search_equals_the_old_one(text):
     rule, ctx = _rule("incentive"), respond._ctx("amazon", None, None, None, (), None)
     assert respond._detect_incentive(rule, text, ctx) == _old_detect_incentive(rule, text, ctx)
 
 
-@settings(max_examples=600)
+@settings(max_examples=examples(500))
 @given(_MIXED)
 def test_link_patterns_with_the_literal_search_equal_the_old_ones(text):
     rule, ctx = _rule("links"), respond._ctx("amazon", None, None, None, (), None)
@@ -195,7 +196,7 @@ _TEMPLATE_PART = st.sampled_from(["{review_id}", "{author}", "{date}", "{rating}
 _REASON_PART = st.sampled_from(["{clause}", "{rule_id}", "{evidence}", "{{", "}}", "-", " ", "'''", "\\n", "’"])
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(st.lists(_TEMPLATE_PART, max_size=8).map("".join), st.lists(_REASON_PART, max_size=8).map("".join),
        st.lists(st.text(max_size=6), min_size=9, max_size=9))
 def test_joined_filler_is_the_join_of_the_two_lines(item, reason, values):
@@ -212,7 +213,7 @@ def test_joined_filler_is_none_for_odd_templates():
     assert respond._joined_filler("{nope}", "{clause}") is None
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 @given(st.sampled_from(["amazon", "google", "yelp", "trustpilot", "app_store", "google_play", "other", "ebay"]),
        st.sampled_from(["R1", "h" + "0" * respond.ID_HEX_DIGITS, "h" + "a" * respond.ID_HEX_DIGITS, "x y"]),
        st.sampled_from(["ok text", "  two  spaces ", "tab\there", "", "“quoted”", 5]),

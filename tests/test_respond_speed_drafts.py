@@ -11,6 +11,7 @@ import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import respond
 from reviewtools.respond import LintProblem, ReplySettings
@@ -66,7 +67,7 @@ _NAMES = (None, "Ann Lee", "A3A02E6557BCEA", "ann", "ANN", "Mr", "mr", "Dr.", "A
 _GENERIC_AND_TITLES = tuple(sorted(respond._name_sets()[0] | respond._name_sets()[1]))
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rid=_RIDS, platform=st.sampled_from(["amazon", "google", "yelp", "app_store", "other", None]),
        author=st.sampled_from(_NAMES), kind=st.sampled_from(respond.REPLY_KINDS),
        topic=st.sampled_from((None,) + respond.TOPICS), problem=st.sampled_from([None, "arrived two weeks late"]),
@@ -99,7 +100,7 @@ def test_a_plan_is_none_when_an_option_list_is_empty():
     assert [slot for _, slot in plan][:3] == [b"greeting", b"closing", b"positive:None:next"]
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=examples(600), deadline=None)
 @given(author=st.one_of(st.sampled_from(_NAMES), st.sampled_from(_GENERIC_AND_TITLES),
                         st.text(alphabet=st.characters(categories=["L", "N", "M", "Zs"]), max_size=30),
                         st.text(max_size=12)),
@@ -112,7 +113,7 @@ def test_display_names_equal_the_old_ones(author, platform, use):
             assert respond.display_name(word, platform, reply) == _old_display_name(word, platform, reply)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(author=st.one_of(st.none(), st.sampled_from(_NAMES[:-1]), st.text(max_size=12)),
        text=st.sampled_from(["Hi Ann Lee, thanks.", "Dear A3A02E6557BCEA. Thanks!", "Ann\u00a0Lee", ""]))
 def test_lint_authors_equal_the_old_tokens(author, text):
@@ -128,7 +129,7 @@ _PROBLEM = st.builds(LintProblem, rule_id=st.sampled_from(["R-DUP", "R-LINK", "R
                      severity=st.sampled_from(respond.SEVERITIES), basis=st.just("b"))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(problems=st.lists(_PROBLEM, max_size=5), repeat=st.integers(1, 3))
 def test_summaries_equal_the_old_ones(problems, repeat):
     for _ in range(repeat):  # the same objects again: their lines remembered
@@ -161,7 +162,7 @@ def test_summaries_with_a_full_table(monkeypatch):
 # Tenth session (issue 8): memo entries shared by the memos of one settings object in a process
 # (``respond._SHARED_ENTRIES``: a decision worker makes a memo per block), each memo with its own phrasing space.
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rid=_RIDS, platform=st.sampled_from(["amazon", "google", "yelp", "app_store", "other", None]),
        author=st.sampled_from(_NAMES), kind=st.sampled_from(respond.REPLY_KINDS),
        topic=st.sampled_from((None,) + respond.TOPICS), problem=st.sampled_from([None, "arrived two weeks late"]),

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import respond
 from reviewtools.respond import ReplySettings, TemplateError
@@ -106,7 +107,7 @@ def _outcome(fn, *args):
         return type(exc)
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(reviews=st.lists(st.tuples(_REVIEW, st.lists(_HIT, min_size=0, max_size=3)), min_size=1, max_size=6),
        reply=_SETTINGS)
 def test_removal_draft_equals_the_old_definition(reviews, reply):
@@ -142,7 +143,7 @@ _PIECES = st.sampled_from(["{a}", "{b}", "{c}", "{{", "}}", "{a!r}", "{b:>3}", "
                            "{", "}", "'", '"', "\\", "\\n", "“", "★", "x", " ", "\n", "{class}", "{a }", "{ a}"])
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(250), deadline=None)
 @given(template=st.lists(st.one_of(_PIECES, st.text(max_size=3)), max_size=8).map("".join),
        values=st.tuples(_TEXT, _TEXT, _TEXT))
 def test_filler_is_format(template, values):
@@ -173,7 +174,7 @@ def test_filler_of_the_removal_templates():
     assert respond._filler("{a}{b}", ("a",)) is None
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(value=st.one_of(_MISSING, st.datetimes().map(pd.Timestamp), st.datetimes().map(
     lambda d: pd.Timestamp(d, tz="UTC").tz_convert("Asia/Tokyo")), st.datetimes(), st.dates()))
 def test_dates_equal_the_old_ones(value):
@@ -194,7 +195,7 @@ def test_removal_draft_without_rows_still_raises():
 # Tenth session (issue 8): the templates per (platform, signature, brand) (``_removal_plan``), the flag lines per
 # flag reason, the dates per day number (``_DATES``), f-string fillers, Python's own SHA-256 for the reply picks.
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(reviews=st.lists(st.tuples(_REVIEW, st.lists(_HIT, min_size=0, max_size=3)), min_size=1, max_size=4),
        replies=st.lists(_SETTINGS, min_size=1, max_size=3))
 def test_removal_draft_with_settings_changing_between_calls(reviews, replies):
@@ -239,7 +240,7 @@ _STAMPS = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(250), deadline=None)
 @given(values=st.lists(_STAMPS, min_size=1, max_size=8))
 def test_dates_remembered_per_day_equal_the_old_ones(values):
     for value in values + values:  # the second time from the table

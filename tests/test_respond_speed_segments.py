@@ -7,6 +7,7 @@ import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import respond
 
@@ -14,7 +15,7 @@ _OLD = re.compile(respond._SEGMENT_GAP_DEFINITION)
 _SPACES = "".join(chr(o) for o in range(0x110000) if chr(o).isspace() or re.fullmatch(r"\s", chr(o)))
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(text=st.lists(st.one_of(st.sampled_from([".", "!", "?", "...", "a", "Hi", "4.99", "\n\n", " ", "  "]),
                                st.sampled_from(tuple(_SPACES)), st.text(max_size=3)), max_size=14).map("".join))
 def test_cuts_equal_the_look_behind_definition(text):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import respond
 
@@ -20,7 +21,7 @@ def _old(topics, prio):
 _TOPIC = st.one_of(st.sampled_from(respond.TOPICS), st.sampled_from(["", "other", "Safety", "safety "]), st.text(max_size=6))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(topics=st.lists(_TOPIC, max_size=8), as_gen=st.booleans())
 def test_primary_topic_equals_the_old_walk(topics, as_gen):
     prio = respond.reply_templates()["topic_priority"]
@@ -29,7 +30,7 @@ def test_primary_topic_equals_the_old_walk(topics, as_gen):
     assert got is None or got in prio
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(prio=st.lists(st.sampled_from("abcdef"), max_size=8), topics=st.lists(st.sampled_from("abcdefg"), max_size=5))
 def test_other_templates_and_repeated_priorities(prio, topics):
     tpl = {"topic_priority": prio}  # another loaded data object: its own ranks (first place of a repeated topic)

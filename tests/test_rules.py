@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools.errors import SchemaError
 from reviewtools.rules import (
@@ -423,7 +424,7 @@ def test_summary_counts():
     assert by_reason.reviews.sum() >= 1
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=120), min_size=1, max_size=4),
        st.text(max_size=30))
 def test_any_text_gives_valid_spans(texts, title):

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 
@@ -97,7 +98,7 @@ def _batch(texts: list[str | None], markets: list[str | None], lazy: bool) -> R.
     return R._Batch([""] * n, strings, markets, [None] * n, arrays={"text": arr} if lazy else None)
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.tuples(_TEXT, _MARKET), min_size=1, max_size=12), st.booleans(), st.booleans())
 def test_language_prefilter_equals_old_loop(rows: list[tuple[str | None, str | None]], cold: bool,
                                             lazy: bool) -> None:

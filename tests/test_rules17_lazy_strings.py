@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 
@@ -29,7 +30,7 @@ def _lazy(values: list[str | None]) -> R._LazyStrings:
     return got
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(_TEXT, max_size=12), st.data())
 def test_lazy_strings_equal_str_column(values: list[str | None], data: st.DataObject) -> None:
     want = R._str_column(_column(values), "text")
@@ -88,7 +89,7 @@ def test_check_each_review_same_frame_with_lists(k: int, monkeypatch: pytest.Mon
     assert (new.outcome == "hit").sum() > 0
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["amazon", "google", "yelp", None]), _TEXT, _TEXT), min_size=1,
                 max_size=8))
 def test_check_each_review_random_rows(rows: list[tuple[str | None, str | None, str | None]]) -> None:

@@ -13,6 +13,7 @@ import string
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 
@@ -36,13 +37,13 @@ def test_ascii_letter_bytes_are_the_letter_class():
                for c in range(128))
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(s=st.text(alphabet=st.characters(max_codepoint=127), max_size=120))
 def test_ascii_text(s):
     assert R._letters_upto_min(s) == _definition(s)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(s=st.text(max_size=80))
 def test_any_text(s):
     assert R._letters_upto_min(s) == _definition(s)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 
@@ -43,7 +44,7 @@ def test_pure_runs_are_strong_and_padding_weak(monkeypatch):
     assert new and new[0].weak
 
 
-@settings(max_examples=400, deadline=None,
+@settings(max_examples=examples(400), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(parts=st.lists(st.one_of(st.sampled_from(("a", "b", "é", " ", "!", "xy", "\n")),
                                 st.tuples(st.sampled_from("a!.é x"), st.integers(8, 14)).map(lambda t: t[0] * t[1])),

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from pandas.testing import assert_frame_equal
 
 from reviewtools import rules as R
@@ -21,7 +22,7 @@ def _row() -> st.SearchStrategy[tuple]:
     return st.tuples(*(VALUES[t] if c != "review_id" else st.text(max_size=4) for c, t in R.HIT_COLUMNS.items()))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(keyed=st.lists(st.tuples(st.integers(0, 50), st.lists(_row(), min_size=1, max_size=3)), max_size=12),
        constant=st.lists(st.tuples(st.lists(st.integers(0, 50), max_size=6, unique=True), _row()), max_size=3))
 def test_frame_equals_the_rows_in_key_order(keyed, constant):

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from pandas.testing import assert_frame_equal
 from phonenumbers import phonenumbermatcher as pm
 
@@ -54,7 +55,7 @@ def test_the_attached_superset_is_built_for_the_installed_phonenumbers():
     assert R._phone_extension_attached().pattern.startswith("\\d(?:")
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_phoneish())
 @example("5 ext 1")
 @example("5ext1")
@@ -75,7 +76,7 @@ def test_a_candidate_has_an_extension_only_right_after_a_digit(text):
         assert _re2_matches(text, R._re2_phone_extension_attached()), text
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_phoneish(), market=st.sampled_from(MARKETS))
 @example("Call 650-253-0000 ext 12", "amazon.com")
 @example("thx 2 u, 650 253", "amazon.com")
@@ -87,7 +88,7 @@ def test_the_attached_bound_never_rules_out_what_the_matcher_finds(text, market)
         assert may_hold_phone_number(text, region)  # tighter, never looser
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(st.tuples(_phoneish(), _phoneish(), st.sampled_from(MARKETS)), min_size=1, max_size=12))
 def test_column_wide_prefilter_keeps_every_row_the_attached_bound_keeps(rows):
     titles, texts, markets = (list(x) for x in zip(*rows))
@@ -111,7 +112,7 @@ def test_unattached_extension_words_no_longer_keep_a_row():
     assert old.tolist() == [True, True, True, True, True, True]  # all kept before, for their extension words
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(st.tuples(_phoneish(), _phoneish(), st.sampled_from(MARKETS)), min_size=1, max_size=10))
 def test_check_each_review_with_and_without_prefilters(rows):
     frame = pd.DataFrame({"review_id": [f"r{i}" for i in range(len(rows))], "platform": "amazon",

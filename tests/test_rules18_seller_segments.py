@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 
@@ -62,7 +63,7 @@ def _counts(pairs: list[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray, np.nd
 
 
 @needs_core
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pairs=st.lists(st.tuples(_TEXT, _TEXT), min_size=1, max_size=6))
 def test_segment_counts_bound_the_detectors(pairs):
     x, y, rows = _counts(pairs)
@@ -107,7 +108,7 @@ def test_the_bound_drops_rows_without_a_finding():
 
 
 @needs_core
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pairs=st.lists(st.tuples(_TEXT, _TEXT), min_size=1, max_size=8))
 def test_prefilter_keeps_every_row_with_a_finding(pairs):
     batch = R._Batch([t for t, _ in pairs], [x for _, x in pairs], [None] * len(pairs), [None] * len(pairs))

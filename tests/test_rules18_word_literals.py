@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 from test_rules_literal_simd import (CORE, _fast_reference, _literal_rows, _rows_with, needs_core,  # noqa: F401
@@ -101,7 +102,7 @@ _PIECES = st.sampled_from(WORDS + [w.upper() for w in WORDS[:4]] + [w + b"s" for
 
 
 @needs_core
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(st.tuples(st.sampled_from(GLUE), _PIECES), max_size=30), min_size=1, max_size=6),
        st.sampled_from(sorted(SETS)))
 def test_property(scalar, rows, name):  # noqa: F811

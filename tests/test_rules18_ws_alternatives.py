@@ -15,6 +15,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 
@@ -83,7 +84,7 @@ _ROWS = st.lists(st.text(alphabet="abcxyz \t\u3000\x00", max_size=40), min_size=
 
 
 @needs_core
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_plans(), _ROWS, st.data())
 def test_alternatives_equal_the_definition(plan, rows, data):
     lits, words, bits, nwords, req, alt_bits = plan

@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 
@@ -21,7 +22,7 @@ _TEXTS = st.lists(_PIECES, max_size=14).map("".join)
 RULES = [r for r in R.load_rules() if r.detector == "street_address"]
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_TEXTS, min_size=1, max_size=10))
 def test_superset_of_the_address_pattern(texts):
     got = pc.match_substring_regex(pa.array(texts, type=pa.large_string()), R._re2_address()).to_pylist()
@@ -30,7 +31,7 @@ def test_superset_of_the_address_pattern(texts):
             assert g, t
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(_TEXTS, _TEXTS), min_size=1, max_size=8))
 def test_frames_equal_per_review_loop(pairs):
     f = pd.DataFrame({"review_id": [f"r{i}" for i in range(len(pairs))], "platform": "google",

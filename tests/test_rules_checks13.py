@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 
@@ -108,7 +109,7 @@ def _same(title: str, text: str) -> list[R.Finding]:
     return found
 
 
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(title=st.sampled_from(("", "Five Stars", "Late delivery", "Great", "Never arrived!", "Box arrived. Nice")),
        parts=st.lists(st.sampled_from(SENTENCES), max_size=12), sep=st.sampled_from((" ", "\n", "  ", "")))
 def test_seller_feedback_early_exits_give_the_plain_detectors_findings(title, parts, sep):
@@ -164,7 +165,7 @@ def _re2_rows(texts: list[str], pattern: str) -> list[bool]:
     return pc.match_substring_regex(pa.array(texts, type=pa.large_string()), pattern).to_pylist()
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.lists(st.text(alphabet=st.sampled_from(_DIGITS + "--- x.\x00é🙂"), max_size=40), min_size=1, max_size=20))
 def test_order_pattern_holds_wherever_the_detector_matches(texts):
     got = _re2_rows(texts, R._re2_order())
@@ -182,7 +183,7 @@ def test_order_pattern_reads_unicode_digits_as_one_character_each():
                      R._re2_order()) == [False] * 4
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(st.tuples(st.text(alphabet=st.sampled_from(_DIGITS + "-- xA"), max_size=25),
                           st.text(alphabet=st.sampled_from(_DIGITS + "-- xA"), max_size=25)), min_size=1, max_size=8))
 def test_order_prefilter_keeps_every_row_with_a_finding(rows):
@@ -255,7 +256,7 @@ needs_core = pytest.mark.skipif(_core is None or not R._joint_sentence_counts(_c
 
 
 @needs_core
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.lists(_JOINT_ALPHABET, max_size=30).map("".join), min_size=1, max_size=10),
        st.sampled_from((1, 2, _PIECES)))
 def test_joint_count_is_its_definition(texts, pieces):
@@ -275,7 +276,7 @@ def test_joint_count_examples():
 
 
 @needs_core
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.sampled_from(SENTENCES + ("x y z w v", "İ", "Σ", "—", "\u2028", "é", "_")),
                           st.sampled_from((" ", "\n", "", ".", "é", "\x00", "  "))), max_size=10))
 def test_joint_count_bounds_the_detectors_unanchored_longer_sentences(parts):
@@ -322,7 +323,7 @@ def _link_rules() -> list[R.Rule]:
     return [r for r in R.load_rules() if r.detector == "link"]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.lists(st.sampled_from(_LINK_PARTS), max_size=6).map("".join),
                           st.lists(st.sampled_from(_LINK_PARTS), max_size=12).map("".join)), min_size=1, max_size=8))
 def test_link_prefilter_keeps_every_row_with_a_finding(rows):
@@ -335,7 +336,7 @@ def test_link_prefilter_keeps_every_row_with_a_finding(rows):
                 assert mask[j], (rule.params.get("kind"), title, text)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.sampled_from(_LINK_PARTS), max_size=14).map("".join))
 @example("http://url_removed.com")
 @example("HTTPS://A:B@X_Y.İO/")
@@ -365,7 +366,7 @@ _RUN_PARTS = ("love", "Love", "LOVE", "x", "σ", "ς", "Σ", "é", "İ", "ab", "
               "\u3000", "\x85", "\u2009", "\n", "_", "1")
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.lists(st.sampled_from(_RUN_PARTS), max_size=8).map("".join),
                           st.lists(st.sampled_from(_RUN_PARTS), max_size=24).map("".join)), min_size=1, max_size=8))
 @example([("", "love\u2028love\u2028love\u2028love\u2028love"), ("x\xa0x\xa0x\xa0x\xa0x", ""),

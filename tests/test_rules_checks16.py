@@ -12,6 +12,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.rules as R
 from reviewtools.rules import check_each_review, load_rules
@@ -98,7 +99,7 @@ def test_case_changed_equals_counting_the_views(arrow):
     assert got.tolist() == want and any(want) and not all(want)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.tuples(st.text(max_size=12), st.lists(st.sampled_from(SPECIAL + ["A", "b", " "]), max_size=8).map("".join)),
                 min_size=1, max_size=12))
 def test_case_changed_property(rows):

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 
@@ -51,7 +52,7 @@ _FIELD = st.lists(st.sampled_from(list("aZ09._%+-@ .,xX\u00e9\u0130\u212a\uff20\
                   max_size=20).map("".join)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.tuples(_FIELD, _FIELD), min_size=1, max_size=12))
 def test_email_prefilter_equals_re2(rows: list[tuple[str, str]]) -> None:
     titles = [t for t, _ in rows]

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 
@@ -28,7 +29,7 @@ def _found(text: str) -> bool:
     return bool(list(R.DETECTORS["gibberish"](rv, {"fields": ["text"]})))
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_TEXTS, min_size=1, max_size=12))
 def test_bound_keeps_every_finding(texts: list[str]) -> None:
     batch = R._Batch([""] * len(texts), texts, [None] * len(texts), [None] * len(texts))
@@ -42,7 +43,7 @@ def test_bound_keeps_every_finding(texts: list[str]) -> None:
     assert (kept_some == (kept & some)).all()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_TEXTS, min_size=1, max_size=10))
 def test_frames_equal_per_review_loop(texts: list[str]) -> None:
     f = pd.DataFrame({"review_id": [f"r{i}" for i in range(len(texts))], "platform": "amazon",

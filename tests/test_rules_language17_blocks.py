@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 from test_rules_literal_simd import scalar  # noqa: F401  (the -DCHECKCORE_NO_SIMD build, a fixture)
@@ -131,7 +132,7 @@ _PIECE = st.sampled_from([w.encode() for w in WORDS] + [w.upper().encode() for w
 
 
 @needs_core
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(_PIECE, max_size=60).map(b"".join), min_size=1, max_size=6), st.integers(0, 400),
        st.integers(0, 8))
 def test_property(rows, maxlen, longest):

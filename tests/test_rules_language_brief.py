@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 from reviewtools import sentiment
@@ -67,7 +68,7 @@ def _compare(texts, give, before):
     assert got_memo == want_memo
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.tuples(_text(), st.booleans()), max_size=25), st.integers(0, 3))
 def test_brief_equals_detect_languages(pairs, warm):
     texts = [t for t, _ in pairs]
@@ -77,7 +78,7 @@ def test_brief_equals_detect_languages(pairs, warm):
     _compare(texts, give, before)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(st.lists(st.tuples(_text(), st.booleans()), min_size=3, max_size=25))
 def test_brief_equals_detect_languages_when_the_memo_overflows(pairs):
     texts = [t for t, _ in pairs]
@@ -115,7 +116,7 @@ def _languages_old(texts):
     return language, foreign.tolist(), guesses
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(_text().map(lambda t: t or ""), max_size=30))
 def test_sentiment_languages_equal_the_old_path(texts):
     core = sentiment.native_module()

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 
@@ -41,7 +42,7 @@ def _run(texts: list[str], rows: list[int], maxlen: int, keys: np.ndarray, longe
 
 
 @needs_core
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(_ASCII, min_size=1, max_size=8), st.integers(0, 70), st.data())
 def test_property_equals_ascii_word_counts(texts, maxlen, data):
     keys, longest = R._english_keys()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 
@@ -21,7 +22,7 @@ _TEXTS = st.lists(_PIECES, max_size=12).map("".join)
 LINK_RULES = [r for r in R.load_rules() if r.detector == "link"]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_TEXTS, min_size=1, max_size=10))
 def test_prefilter_keeps_every_row_with_a_link(texts):
     batch = R._Batch([""] * len(texts), texts, [None] * len(texts), [None] * len(texts))
@@ -37,7 +38,7 @@ def test_prefilter_keeps_every_row_with_a_link(texts):
                 assert kept[j], (rule.rule_id, t)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(_TEXTS, _TEXTS), min_size=1, max_size=8),
        st.sampled_from(["amazon", "google", "yelp", "trustpilot", "app_store"]))
 def test_frames_equal_per_review_loop(pairs, platform):

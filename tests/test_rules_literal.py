@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 from reviewtools.rules import check_each_review, load_rules
@@ -73,7 +74,7 @@ _ROWS = st.lists(st.tuples(
 
 
 @needs_core
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_ROWS)
 def test_property_native_rows_are_re2_rows(parts):
     pairs = [(g1.join(t).lower(), g2.join([*x, noise])) for t, x, g1, g2, noise in parts]
@@ -105,7 +106,7 @@ def _reference(rows: list[bytes], lits: list[tuple[bytes, int]], edges: list[byt
 
 
 @needs_core
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.binary(max_size=40), min_size=1, max_size=6),
        st.lists(st.tuples(st.binary(min_size=1, max_size=6), st.integers(-1, 1)), min_size=1, max_size=12),
        st.binary(min_size=256, max_size=256))

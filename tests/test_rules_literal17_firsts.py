@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 from test_rules_literal_simd import (CORE, EDGE_BYTES, _fast_reference, _literal_rows, _rows_with, needs_core,
@@ -71,7 +72,7 @@ _PIECE = st.sampled_from(STREET + [b" ", b"  ", b"\n", b"1", b"221 ", b"Baker ",
 
 
 @needs_core
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(_PIECE, max_size=50).map(b"".join), min_size=1, max_size=6))
 def test_property_street(rows):
     lits = SETS["street"]

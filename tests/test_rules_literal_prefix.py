@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 from test_rules_literal import CORE, _reference, needs_core
@@ -17,7 +18,7 @@ _LIT = st.lists(_ALPHA, min_size=1, max_size=9).map(bytes)
 
 
 @needs_core
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(st.lists(_ALPHA, max_size=60).map(bytes), min_size=1, max_size=8),
        st.lists(st.tuples(_LIT, st.integers(-1, 1)), min_size=1, max_size=16),
        st.integers(1, 3))

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 from reviewtools.rules import check_each_review
@@ -50,7 +51,7 @@ text_lists = st.lists(
 
 
 @needs_core
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text_lists)
 def test_property_class_counts_equal_the_numpy_byte_counts(texts):
     native, plain = _pair_batches(list(reversed(texts)), texts)
@@ -61,7 +62,7 @@ def test_property_class_counts_equal_the_numpy_byte_counts(texts):
 
 
 @needs_core
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text_lists)
 def test_property_char_runs_equal_the_re2_pattern(texts):
     native, plain = _pair_batches(list(reversed(texts)), texts)
@@ -71,7 +72,7 @@ def test_property_char_runs_equal_the_re2_pattern(texts):
 
 
 @needs_core
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text_lists, st.lists(st.sampled_from(["hi", "ab", "x" * 30, "y" * 64, "é", "a,", "A"]), max_size=20))
 def test_property_repeated_tokens_equal_the_numpy_pass(texts, words):
     """Rows with three equal tokens in a row, tokens across the C pass's 64-byte words included."""
@@ -155,7 +156,7 @@ def test_the_language_prefilter_keys_are_sentiments():
     assert longest == want_longest
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(
     st.sampled_from(["amazon.com", "amazon.de", "amazon.fr", "amazon.co.jp", None, "example.market"]),
     st.lists(st.sampled_from(["the", "and", "it", "to", "of", "THE", "And", "la", "der", "und", "die", "el", "que",
@@ -173,7 +174,7 @@ def test_property_language_rows_same_with_and_without_the_native_passes(rows):
 
 
 @needs_core
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text_lists, st.lists(st.sampled_from(["!", " ", "😀", "é", "a", "_", "\t", "-", "€", "…", "1"]), max_size=30))
 def test_property_symbol_stretches_equal_the_re2_run_pattern(texts, pieces):
     texts = [*texts, "".join(pieces), " ".join(pieces)]
@@ -184,7 +185,7 @@ def test_property_symbol_stretches_equal_the_re2_run_pattern(texts, pieces):
 
 
 @needs_core
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(1, 12), st.lists(st.lists(st.sampled_from(["a", "b", " ", "é", "😀", "\u00a0", "!", "aa", "ééé",
                                                                 "a" * 7, "!" * 5, "€€"]), max_size=40)
                                      .map("".join), min_size=1, max_size=8))
@@ -210,7 +211,7 @@ _LINK_PIECES = ["http://", "https://", "HTTPS://", "httpſ://", "ftp://", "xhttp
                 " ", "\n", "@", "_", "é", "İ", "K", "ß", "1", "2.0", "e.g", "x" * 64, "(", ")", "'"]
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(250), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(st.sampled_from(_LINK_PIECES), st.text(alphabet=st.characters(codec="utf-8"), max_size=3)),
                 max_size=30).map("".join))
 def test_property_link_scans_at_candidate_positions_equal_finditer(s):
@@ -222,7 +223,7 @@ def test_property_link_scans_at_candidate_positions_equal_finditer(s):
     assert spans(R._bare_domain_matches(s)) == spans(R._BARE_DOMAIN.finditer(s))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.one_of(st.none(), st.text(max_size=5)), max_size=12),
        st.lists(st.one_of(st.none(), st.floats(allow_nan=True), st.integers(), st.text(max_size=3)), max_size=12),
        st.sampled_from(["string", "str"]))
@@ -234,7 +235,7 @@ def test_property_string_columns_equal_the_per_value_conversion(strings, mixed, 
     assert R._str_column(frame, "absent") == [""] * len(frame)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(text_lists)
 def test_property_arrow_lengths_and_case_changes_equal_python(texts):
     titles = list(reversed(texts))
@@ -246,7 +247,7 @@ def test_property_arrow_lengths_and_case_changes_equal_python(texts):
 
 
 @needs_core
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text_lists, st.lists(st.booleans(), min_size=10, max_size=10))
 def test_property_english_bounds_on_some_rows_equal_the_head_view(texts, pick):
     """The language prefilter's bounds from the chosen rows' heads equal the whole-column head view's."""
@@ -262,7 +263,7 @@ def test_property_english_bounds_on_some_rows_equal_the_head_view(texts, pick):
     assert not n_lb[np.setdiff1d(np.arange(len(texts)), rows)].any()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(alphabet=st.sampled_from(["a", "é", "1", "_", " ", "!", "٣", "ß", "\n", "😀", "İ"]), max_size=12))
 def test_property_other_letters_match_equals_the_letter_count(rest):
     """The char-run detector's "fewer than SPAM_CHAR_RUN_OTHER_LETTERS letters" by one possessive match."""
@@ -308,7 +309,7 @@ _BYTE_ROWS = st.lists(
 
 
 @needs_core
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_BYTE_ROWS, st.lists(st.tuples(_TABLE_VALUES, st.sampled_from([0, 1, 2])), min_size=1, max_size=4),
        st.data())
 def test_property_class_counts_equal_their_definition(rows, tables, data):
@@ -344,7 +345,7 @@ _CASE_PIECES = ["ABC", "abc", "Hello World", "É", "é", "ÀÉÎ", "Σ", "ΣΑΣ
                 "\x00", "@[`{", "Z", "z", "😀", "\u0130stanbul", "ÇA VA"]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(250), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(st.lists(st.sampled_from(_CASE_PIECES), max_size=6).map("".join),
                           st.text(max_size=40)), min_size=0, max_size=12),
        st.booleans())
@@ -366,7 +367,7 @@ def test_property_lowered_views_equal_python_lower(texts, with_core):
 
 
 @needs_core
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.binary(max_size=300))
 def test_property_ascii_lower_equals_the_numpy_pass(raw):
     """``ascii_lower`` (32 bytes at a time where the CPU has AVX2, then a byte at a time) lower-cases exactly

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 
@@ -22,7 +23,7 @@ _FIELD = st.lists(st.sampled_from(["1", "23", "4567", "-", "--", "\u0663", "\u06
                                    "\U0001d7d9", "a", " ", "\n"]), max_size=16).map("".join)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.tuples(_FIELD, _FIELD), min_size=1, max_size=10))
 def test_order_prefilter_equals_re2(rows: list[tuple[str, str]]) -> None:
     want = _batch(rows).match("joined", R._re2_order())

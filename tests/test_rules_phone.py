@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from pandas.testing import assert_frame_equal
 
 from reviewtools import rules as R
@@ -61,7 +62,7 @@ def test_fold_extras_cover_every_character_ignorecase_matches_to_a_label_letter(
         assert extra <= set(R._FOLD_EXTRA.get(c.lower(), "")), (c, extra)
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(250), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_phoneish())
 def test_extension_superset_matches_wherever_phonenumbers_extension_does(text):
     ext = re.compile(R._PHONE_EXT_PATTERN, re.IGNORECASE | re.UNICODE)
@@ -69,7 +70,7 @@ def test_extension_superset_matches_wherever_phonenumbers_extension_does(text):
         assert pc.match_substring_regex(pa.array([text]), R._re2_phone_extension())[0].as_py(), text
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_phoneish(), market=st.sampled_from(MARKETS))
 def test_bound_never_rules_out_what_the_matcher_finds(text, market):
     region = R.marketplace_region(market)
@@ -77,7 +78,7 @@ def test_bound_never_rules_out_what_the_matcher_finds(text, market):
         assert not list(phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID))
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(st.tuples(_phoneish(), _phoneish(), st.sampled_from(MARKETS)), min_size=1, max_size=12))
 def test_column_wide_prefilter_keeps_every_row_the_python_bound_keeps(rows):
     titles, texts, markets = (list(x) for x in zip(*rows))
@@ -92,7 +93,7 @@ def test_column_wide_prefilter_keeps_every_row_the_python_bound_keeps(rows):
 
 
 @pytest.mark.skipif(R._checks_core() is None, reason="the native core is not built (or REVIEWTOOLS_PURE_PYTHON=1)")
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(st.tuples(_phoneish(), _phoneish(), st.sampled_from(MARKETS), st.booleans(),
                                st.integers(0, 12)), min_size=1, max_size=12))
 def test_native_run_reach_equals_the_numpy_blocks(rows):
@@ -112,7 +113,7 @@ def test_native_run_reach_equals_the_numpy_blocks(rows):
     np.testing.assert_array_equal(got, want)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(st.tuples(_phoneish(), _phoneish(), st.sampled_from(MARKETS)), min_size=1, max_size=10))
 def test_check_each_review_with_and_without_prefilters_on_phone_text(rows):
     frame = pd.DataFrame({"review_id": [f"r{i}" for i in range(len(rows))], "platform": "amazon",
@@ -161,7 +162,7 @@ ADDRESS_EMAIL_PIECES = ("221", "1600", "12b", " ", "\xa0", "\u2003", "\n", "Bake
                         "ship to ", "a.b", "@", "example", ".", "co", "uk", "com", "-", "+", "%", "x", "Ü", "1")
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(st.tuples(*(st.lists(st.sampled_from(ADDRESS_EMAIL_PIECES), max_size=12).map("".join),) * 2),
                      min_size=1, max_size=10))
 def test_address_and_email_prefilters_never_change_the_result(rows):
@@ -177,7 +178,7 @@ _PHONE_PIECES = st.sampled_from(
      "020 7946 0958", "0800 123 4567", "1-800-555-0199", "model", "B07", "serial"])
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(_PHONE_PIECES, max_size=10).map("".join), min_size=1, max_size=6),
        st.sampled_from(["amazon.com", "amazon.co.uk", "amazon.de", None]))
 def test_shown_numbers_pass_keeps_every_row_with_a_finding(texts, market):

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from pandas.testing import assert_frame_equal
 
 from reviewtools import rules as R
@@ -58,7 +59,7 @@ def test_examples_equal_the_plain_matcher(text, region, want):
     assert [raw for _, raw, _ in _fast(text, region)] == want == [raw for _, raw, _ in _plain(text, region)]
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(250), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_phoneish(), region=st.sampled_from(REGIONS))
 @example(text="call 310-1234", region="US")
 @example(text="1-800-FLOWERS ext 12 x 3456789", region="US")
@@ -83,7 +84,7 @@ def test_short_candidates_are_not_parsed(monkeypatch):
     assert matcher.skipped == sum(len(c) + 1 for c in ("2", "19.99", "3", "4.5", "(10"))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_phoneish(), region=st.sampled_from(REGIONS), max_tries=st.integers(1, 40))
 @example(text="1 2 3 4 5 6, " * 4 + "call 415-867-5309", region="US", max_tries=10)
 def test_matches_equal_the_plain_matcher_when_tries_run_out(text, region, max_tries):
@@ -106,7 +107,7 @@ def test_tries_bound_sends_a_text_to_the_plain_matcher(monkeypatch):
     assert _fast(text, "US") == []
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(st.tuples(_phoneish(), _phoneish(), st.sampled_from(MARKETS)), min_size=1, max_size=10))
 def test_check_each_review_equals_the_plain_matcher(rows):
     frame = pd.DataFrame({"review_id": [f"r{i}" for i in range(len(rows))], "platform": "amazon",

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 from reviewtools.rules import DETECTORS, PREFILTERS, check_each_review, load_rules
@@ -175,7 +176,7 @@ def test_required_literals_none_when_a_match_may_be_anything():
 _PIECES = [x for _, x in EXAMPLES] + list(ADVERSARIAL) + SNIPPETS[:60]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(
     st.lists(st.sampled_from(_PIECES), min_size=0, max_size=3),
     st.lists(st.sampled_from(_PIECES), min_size=1, max_size=4),
@@ -261,7 +262,7 @@ def test_native_lut_rows_equals_numpys_float16_cast():
         core.lut_rows(table.view(np.uint16), table.shape[1], rows, R._f16_to_f32(), np.empty(3, dtype=np.float32))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.one_of(st.binary(max_size=200), st.text(max_size=120).map(lambda t: t.encode("utf8", "surrogatepass"))),
                 max_size=20))
 def test_native_lang_visits_equals_py3langids_visit_counts(texts):
@@ -291,7 +292,7 @@ def _letters_by_loop(s: str) -> int:
     return n
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(alphabet=st.one_of(st.sampled_from("aZé_1²½٣ \u0301\u200bß日!"), st.characters()), max_size=120))
 def test_letter_count_up_to_the_minimum_equals_the_loop(s):
     assert R._letters_upto_min(s) == _letters_by_loop(s)
@@ -303,7 +304,7 @@ _LANG_WORDS = ("the", "and", "product", "Produkt", "nicht", "très", "producto",
                "SHOUTING", "Straße", "İstanbul", "ſ", "e\u0301", "\u200b", "!!!", "5/5", "😀", "a", "")
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(
     st.lists(st.sampled_from(_LANG_WORDS), max_size=60).map(" ".join),
     st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80),
@@ -316,7 +317,7 @@ def test_batched_language_ranking_equals_per_text_on_random_multilingual_text(he
     assert R._rank_block(ident, heads) == [R._from_ranked(ident.rank(h)) for h in heads]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.lists(st.sampled_from(["hi", "Hi", "ab", "ba", "a", "", "é", "hié"]), max_size=12)
                 .map(lambda ws: " ".join(ws)), min_size=1, max_size=8))
 def test_repeated_tokens_finds_every_row_with_three_equal_tokens(texts):

@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 import reviewtools.rules as R
 from reviewtools.rules import check_each_review, load_rules
@@ -104,7 +105,7 @@ _texts = st.lists(st.builds(lambda ws, seps: "".join(w + s for w, s in zip(ws, s
 
 
 @needs_re2
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(_texts)
 def test_real_patterns_on_generated_texts(real_patterns, texts):
     texts += [t.lower() for t in texts]

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 
@@ -81,7 +82,7 @@ PIECES = [b"a", b"ab", b"abc", b"x" * 63, b"y" * 64, b"z" * 65, b"\xc3\xa9", b"\
 
 
 @needs_core
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(st.sampled_from(PIECES), max_size=40).map(b"".join), min_size=1, max_size=12),
        st.integers(0, 70))
 def test_repeated_tokens_matches_definition(nosimd, rows, pad):

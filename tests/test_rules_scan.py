@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 from reviewtools.rules import check_each_review, load_rules
@@ -57,7 +58,7 @@ def test_compatible_syntax():
 
 
 @needs_hs
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(
     st.lists(st.sampled_from(_LITERALS + list(ADVERSARIAL)), max_size=3),
     st.lists(st.sampled_from(_LITERALS + list(ADVERSARIAL) + SNIPPETS[:30]), min_size=1, max_size=4),
@@ -137,7 +138,7 @@ def test_plan_is_recorded_from_an_empty_batch_and_cached():
     assert set(b["joined_low"]) == set(a["joined_low"])  # the competitor rule asks for no literal pass
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(st.integers(1, 30), st.integers(1, 4), st.lists(st.tuples(st.integers(0, 29), st.integers(0, 3),
                                                                   st.integers(1, 3)), max_size=25),
        st.lists(st.tuples(st.integers(0, 3), st.integers(1, 2)), max_size=3))
@@ -243,7 +244,7 @@ def _tokens_reference(texts: list[str]) -> np.ndarray:
     return out
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(st.lists(st.lists(st.sampled_from(["hi", "ih", "hhi", "hih", "ab", "ba", "a", "", "é", "hié", "hi\x00",
                                           "aXa", "aYa", "ee"]), max_size=12)
                 .map(lambda ws: " ".join(ws)), min_size=1, max_size=8))
@@ -269,7 +270,7 @@ def test_repeated_tokens_are_exactly_three_equal_tokens(texts):
     assert not (want & ~capped).any()
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.text(alphabet="ab.c-", max_size=10), st.lists(st.text(alphabet="ab.c", max_size=6), max_size=6))
 def test_host_suffix_lookup_equals_the_per_suffix_test(host, suffixes):
     """``_host_is`` (the host and each part after a dot looked up in a set) equals testing every suffix."""
@@ -285,7 +286,7 @@ def test_host_suffix_lookup_on_the_shortener_lexicons():
             assert R._host_is(host, lex) == any(host == s or host.endswith("." + s) for s in lex)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=30), min_size=1, max_size=8))
 def test_signed_byte_count_is_the_difference_of_the_two_counts(texts):
     """The symbol-share prefilter's one signed byte count equals possible symbols minus sure non-symbols."""

@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from pandas.testing import assert_frame_equal
 
 from reviewtools import rules as R
@@ -87,7 +88,7 @@ def test_segment_matches_equal_finditer(name):
     if starts is None:
         pytest.skip(f"{name}: no segment plan")
 
-    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+    @settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                        HealthCheck.filter_too_much])
     @given(text=_text(rx.pattern))
     def check(text):
@@ -114,7 +115,7 @@ def _frame(rows: list[tuple[str, str, bool | None]]) -> pd.DataFrame:
                          "marketplace": "amazon.com", "vine": [r[2] for r in rows]})
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(rows=st.lists(st.tuples(_text(R._phrase_regex("compensated").anycase.pattern),
                                _text(R._phrase_regex("compensated").anycase.pattern),
                                st.sampled_from([None, False])), min_size=1, max_size=6))
@@ -138,7 +139,7 @@ def test_search_in_equals_the_pattern_search(name):
     if m.lower is None or R._literal_starts(m.lower) is None:
         pytest.skip(f"{name}: no literals")
 
-    @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+    @settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                        HealthCheck.filter_too_much])
     @given(text=_text(m.lower.pattern))
     def check(text):
@@ -166,7 +167,7 @@ def test_search_in_skips_the_search_without_a_literal(monkeypatch):
     assert spy.search_in("fast shipping", "fast shipping") and calls == ["fast shipping"]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(rows=st.lists(st.tuples(_text(R._phrase_regex("logistics").anycase.pattern),
                                _text(R._phrase_regex("logistics").anycase.pattern),
                                st.sampled_from([None, False])), min_size=1, max_size=6))

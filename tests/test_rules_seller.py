@@ -14,6 +14,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 
@@ -91,7 +92,7 @@ def _same(title: str, text: str) -> None:
         assert new == old, (title, text)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(title=st.sampled_from(("", "Five Stars", "Late delivery", "Great", "Never arrived!")),
        parts=st.lists(st.sampled_from(SENTENCES), max_size=9), sep=st.sampled_from((" ", "\n", "  ", "")))
 def test_early_exits_give_the_plain_detectors_findings(title, parts, sep):
@@ -120,7 +121,7 @@ _TRICKY = ("ship", "box", "arrived.Box", "é", "_", "a_b c_d", "u.s.", "İ", "\u
            "x y z w v", "Σ", "\x00")
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(st.tuples(
     st.sampled_from(("", "Five Stars", "Late delivery", "Great", "Never arrived!", "box")),
     st.lists(st.sampled_from(SENTENCES + _TRICKY), max_size=9),
@@ -172,7 +173,7 @@ def test_anchored_sentence_counts():
     assert count("box\nship") == 2 and count("boxes") == 1 and count("nothing") == 0
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(250), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(st.tuples(
     st.sampled_from(("", "Five Stars", "Late delivery. Box", "box", "ship ship")),
     st.lists(st.sampled_from(SENTENCES + _TRICKY), max_size=9),

@@ -14,6 +14,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 from test_rules_literal_simd import scalar  # noqa: F401  (the -DCHECKCORE_NO_SIMD build, a fixture)
@@ -68,7 +69,7 @@ _PIECE = st.sampled_from([w.encode() for w in WORDS[:6]] + [b" ", b".", b"!", b"
 
 
 @needs_core
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(_PIECE, max_size=60).map(b"".join), min_size=1, max_size=6))
 def test_anchored_property(rows):
     assert _anchored(CORE, rows) == [_definition(r) for r in rows]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from test_rules_literal_simd import scalar  # noqa: F401  (the -DCHECKCORE_NO_SIMD build, a fixture)
 from test_rules_sentence16 import CORE, WORDS, _anchored, _definition, needs_core
@@ -44,7 +45,7 @@ _PIECE = st.sampled_from(_RUNS + [b" ", b".", b"!", b"\n", b"\x00", b"-", b"q", 
 
 
 @needs_core
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(_PIECE, max_size=20).map(b"".join), min_size=1, max_size=4))
 def test_property_short_rows(rows):
     assert _anchored(CORE, rows) == [_definition(r) for r in rows]

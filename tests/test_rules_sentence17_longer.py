@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 from test_rules_literal_simd import scalar  # noqa: F401  (the -DCHECKCORE_NO_SIMD build, a fixture)
@@ -72,7 +73,7 @@ _PIECE = st.sampled_from([b"a", b"box", b"9", b" ", b"  ", b".", b"!", b"?", b"\
 
 
 @needs_core
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(_PIECE, max_size=80).map(b"".join), min_size=1, max_size=5), st.integers(1, 6))
 def test_property(rows, pieces):
     assert _longer(CORE, rows, pieces) == [_model_longer(r, pieces) for r in rows]

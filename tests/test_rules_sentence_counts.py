@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 
@@ -110,7 +111,7 @@ def test_counts_on_chosen_rows():
 
 
 @needs_core
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(250), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(_TEXT, min_size=1, max_size=6))
 def test_native_counts_follow_their_definition(rows):
     data = [r.lower().encode("utf-8") for r in rows]
@@ -122,7 +123,7 @@ def test_native_counts_follow_their_definition(rows):
 
 
 @needs_core
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pairs=st.lists(st.tuples(_TEXT, _TEXT), min_size=1, max_size=6))
 def test_native_counts_bound_the_detectors(pairs):
     batch = R._Batch([t for t, _ in pairs], [x for _, x in pairs], [None] * len(pairs), [None] * len(pairs))

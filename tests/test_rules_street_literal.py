@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 from test_rules_literal import _reference
@@ -51,7 +52,7 @@ def test_bounded_only_sets_every_offset(scalar):
 
 
 @needs_core
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(st.sampled_from(list(_GLUE) + SUFFIXES + ["Stre", "Ave7", "W", "tSt"]), max_size=60)
                 .map(lambda x: "".join(x).encode()), min_size=1, max_size=6),
        st.lists(st.tuples(st.sampled_from(SUFFIXES + ["a", "é", "Stx"]).map(str.encode), st.integers(0, 1)),

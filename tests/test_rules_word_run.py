@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 
@@ -49,7 +50,7 @@ _BYTES = st.lists(st.sampled_from([b"ab", b"a", b"b", b"xab", b"abx", b" ", b"  
 
 
 @needs_core
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(_BYTES, min_size=1, max_size=6))
 def test_property_native_equals_the_token_definition(rows):
     assert _native(rows) == [int(_reference(r)) for r in rows]
@@ -60,7 +61,7 @@ _WORDS = st.sampled_from(["love", "Love", "LOVE", "buy", "xq", "a", "é", "ſ", 
 _GLUE = st.sampled_from([" ", ", ", ". ", "!", " - ", "-", "\u00a0", "\u2003", "\n", "", "'s ", "_"])
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.lists(st.tuples(_WORDS, _GLUE), max_size=10), _WORDS, st.integers(0, 7), _GLUE),
                 min_size=1, max_size=6))
 def test_prefilter_keeps_every_row_with_a_finding(parts):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 
@@ -24,7 +25,7 @@ _FIELD = st.lists(st.sampled_from(["a", "b ", "\u03a3", "\u03c3", "\u00a0", "\u3
                                    "\u0130", " ", "\n", ".", "word"]), max_size=12).map("".join)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.tuples(_FIELD, _FIELD), min_size=1, max_size=10))
 def test_refine_non_ascii_joined_equals_re2(rows: list[tuple[str, str]]) -> None:
     pat = _pattern()
@@ -43,7 +44,7 @@ def test_non_ascii_in_either_field() -> None:
     assert R._refine_non_ascii_joined(_batch(rows), _pattern()).tolist() == want
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(st.lists(st.tuples(_FIELD, _FIELD), min_size=1, max_size=8))
 def test_word_run_prefilter_holds_detector_rows(rows: list[tuple[str, str]]) -> None:
     rule = next(r for r in R.load_rules() if r.detector == "word_run")

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 from reviewtools.rules import check_each_review, load_rules
@@ -75,7 +76,7 @@ def test_replaced_pattern_literals():
 
 
 @needs_core
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(st.one_of(st.sampled_from(_WORDS), st.sampled_from(_RAW), st.sampled_from(SPACES),
                                    st.sampled_from(NEAR), st.text(SPACES + "ab ", max_size=4),
                                    st.text(max_size=6)), max_size=14).map("".join), min_size=1, max_size=12))
@@ -108,7 +109,7 @@ def _matches(m: R._Matcher, field: str) -> bool:
     return len(low) == len(field) and m.lower.search(low) is not None
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(MATCHERS), st.data())
 def test_property_never_drops_a_match(m, data):
     """Texts made of the pattern's own literals (original and normalised) with random whitespace, glue and

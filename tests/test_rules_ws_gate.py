@@ -16,6 +16,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 
@@ -104,7 +105,7 @@ _PIECES = st.sampled_from(LITS + tuple(x[:-1] for x in LITS) + (" ", "  ", "\t",
 
 
 @needs_core
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.integers(0, 140), st.lists(_PIECES, max_size=12)), min_size=1, max_size=8))
 def test_property_native_equals_the_definition(parts):
     rows = [_filler(n) + "".join(p) for n, p in parts]

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from reviewtools import schema, sentiment
@@ -144,7 +145,7 @@ def test_split_sentences(text, expected):
 
 
 @given(st.text(alphabet=st.sampled_from(list("ab AB.!?…\n\r:)'\"12😀,-")), max_size=80))
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 def test_split_spans_are_ordered_trimmed_and_cover_every_visible_character(text):
     spans = split_sentences(text)
     covered = set()

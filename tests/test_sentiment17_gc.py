@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import sentiment
 from reviewtools.errors import SchemaError
@@ -42,7 +43,7 @@ def _frames(draw: st.DrawFn) -> pd.DataFrame:
                          "rating": pd.array(ratings, dtype="Int64")})
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_frames())
 def test_paused_or_not_same_frame(frame: pd.DataFrame) -> None:
     with unittest.mock.patch.object(sentiment, "_PAUSE_COLLECTOR", False):

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from test_vader_native import REF, _assert_exact, _float_bits, _native_or_skip
 
 from reviewtools import sentiment
@@ -58,7 +59,7 @@ def test_scores_equal_vader(nat, text):
 
 @given(st.lists(st.sampled_from(LEX + PLAIN + RULES + LONG), max_size=40),
        st.lists(st.sampled_from([" ", "  ", "\n", ", ", ". ", "! "]), min_size=40, max_size=40))
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_word_soup_equals_vader(nat, words, seps):
     text = "".join(w + s for w, s in zip(words, seps, strict=False))
     _assert_exact(nat, [text], all_native=True)

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from pandas.testing import assert_frame_equal
 
 from reviewtools import sentiment
@@ -49,25 +50,25 @@ _any_text = st.lists(st.sampled_from(_ASCII_PIECES + _OTHER_PIECES) | st.text(ma
 
 
 @given(st.lists(_ascii_text, max_size=12))
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 def test_block_splitter_equals_the_reference_on_ascii_text(texts):
     assert _as_lists(texts) == [split_sentences(t) for t in texts]
 
 
 @given(st.lists(_ascii_text | _any_text, max_size=12))
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 def test_block_splitter_equals_the_reference_on_any_text(texts):
     assert _as_lists(texts) == [split_sentences(t) for t in texts]
 
 
 @given(st.lists(st.text(alphabet=st.characters(max_codepoint=127), max_size=60), max_size=8))
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 def test_block_splitter_equals_the_reference_on_random_ascii(texts):
     assert _as_lists(texts) == [split_sentences(t) for t in texts]
 
 
 @given(st.lists(_ascii_text | st.text(alphabet=st.characters(max_codepoint=127), max_size=60), max_size=12))
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 def test_native_and_numpy_ascii_splitters_agree_with_the_reference(texts):
     """Both ASCII paths (the native port of split_sentences and the numpy one) give the reference's spans."""
     want = [split_sentences(t) for t in texts]
@@ -160,7 +161,7 @@ def _reference_languages(texts):
 
 
 @given(st.lists(_language_text, max_size=6))
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 def test_block_language_guess_equals_detect_language(texts):
     got = sentiment._languages(texts)
     assert list(zip(got.language, got.foreign.tolist(), strict=True)) == _reference_languages(texts)
@@ -174,7 +175,7 @@ _ascii_head = st.lists(st.sampled_from([w for w in _WORDS if w.isascii()] + [
 
 
 @given(st.lists(_ascii_head, max_size=8))
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 def test_native_function_word_counts_equal_numpy(heads):
     """The native one-pass count of the English function-word test equals the numpy path exactly."""
     if sentiment.native_module() is None:
@@ -202,7 +203,7 @@ _head_text = _ascii_head | _language_text | st.text(
 
 
 @given(st.lists(_head_text | _head_text.map(lambda t: "\x1c \t" + t + " \x0b\n"), max_size=8))
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 def test_native_head_counts_equal_the_python_heads(texts):
     """``ascii_head_counts`` (strip, head and counts of each text in one C pass) decides exactly what the Python
     heads and ``_plain_english_ascii`` decide, whitespace ``str.strip`` removes and heads over the limit included."""
@@ -317,7 +318,7 @@ _ratings = st.sampled_from([1, 2, 3, 4, 5, None])
 
 @given(st.lists(st.tuples(_review_text, _review_text | st.just(""), _ratings), max_size=12),
        st.sampled_from(["Int64", "float64", "object", None]))
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 def test_score_sentiment_equals_the_per_review_reference(rows, rating_dtype):
     frame = pd.DataFrame({"text": [r[0] for r in rows], "title": [r[1] for r in rows]})
     if rating_dtype == "Int64":
@@ -347,7 +348,7 @@ def test_score_sentiment_equals_the_reference_on_long_and_repeated_reviews():
 
 @given(st.lists(st.lists(st.sampled_from([-1.0, -0.5, -0.05, -0.0, 0.0, 0.05, 0.3, 0.6369, -0.4215, 1.0]) | st.floats(
     -1, 1, allow_nan=False), min_size=1, max_size=40), min_size=1, max_size=20))
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 def test_block_means_equal_the_per_review_mean(lists):
     """The block aggregate (sequential sums under 8 sentences, numpy's row mean from 8) equals _mean bit for bit."""
     count = np.array([len(x) for x in lists], dtype=np.int64)
@@ -365,14 +366,14 @@ def test_block_means_equal_the_per_review_mean(lists):
 
 @given(st.lists(st.text(alphabet=st.sampled_from(list("ab \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u3000.\u00e9")), max_size=30),
                 max_size=10))
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 def test_block_word_counts_equal_str_split(strings):
     assert sentiment._word_counts(strings).tolist() == [len(s.split()) for s in strings]
 
 
 @given(st.lists(st.tuples(*[st.text(alphabet=st.sampled_from(list("a \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2028\u3000.\u00e9\u200b")),
                                     max_size=6)] * 2), max_size=12))
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 def test_block_review_scores_equal_review_string_scores(pairs):
     """The review-string seam joins each title and text as :func:`review_string` (parts left out when empty or
     whitespace only) and scores them as ``polarity_scores`` of that string (native and Python paths)."""
@@ -392,7 +393,7 @@ def test_sentence_strings_of_a_block():
 
 @given(st.lists(st.lists(st.sampled_from([-1.0, -0.5, -0.05, -0.0, 0.0, 0.05, 0.6369]) | st.floats(-1, 1, allow_nan=False),
                          max_size=20), max_size=25))
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 def test_native_aggregates_equal_numpy(lists):
     """The native per-review aggregates (sequential means, means from 8 values by numpy) equal the numpy path bit
     for bit, with reviews without sentences among them."""
@@ -415,7 +416,7 @@ def test_native_aggregates_equal_numpy(lists):
 
 @given(st.lists(st.text(alphabet=st.sampled_from(list("ab \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u3000\u2028.\u00e9\u200b\U0001f600")),
                         max_size=30), min_size=1, max_size=10), st.data())
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 def test_native_span_word_counts_equal_str_split(texts, data):
     core = sentiment.native_module()
     if core is None:

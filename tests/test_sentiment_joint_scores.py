@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from test_vader_native import _SETTINGS, REF, PY, _float_bits, _native_or_skip, review_text
 from vaderSentiment import vaderSentiment as upstream
 
@@ -82,7 +83,7 @@ def block(draw):  # type: ignore[no-untyped-def]
     return titles, texts, sep, pool, owner, start, end
 
 
-@settings(max_examples=400, **_SETTINGS)
+@settings(max_examples=examples(80), **_SETTINGS)
 @given(block())
 @example((["Meh", "NOT GOOD"], ["Love it. Broke fast.", "kind of good but bad!!! Never so good?"], "\n",
           ["Love it. Broke fast.", "kind of good but bad!!! Never so good?", "Meh"],
@@ -93,7 +94,7 @@ def test_joint_scores_equal_the_package_and_the_separate_calls(nat, case):
     _assert_joint(nat, *case)
 
 
-@settings(max_examples=150, **_SETTINGS)
+@settings(max_examples=examples(80), **_SETTINGS)
 @given(st.lists(st.tuples(title_text, review_text(max_words=80)), min_size=1, max_size=4))
 def test_joint_scores_of_the_splitters_sentences(nat, pairs):
     """As score_sentiment calls it: the sentences of the texts and of the distinct titles, from _Sentences."""

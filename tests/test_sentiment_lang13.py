@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import rules as R
 from reviewtools import sentiment
@@ -90,7 +91,7 @@ def _counted(texts, max_chars):  # type: ignore[no-untyped-def]
 
 
 @needs_mapped
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(_texts, st.sampled_from([R.LANGUAGE_MAX_CHARS, 0, 1, 63, 64, 65, 129, 1000]))
 def test_head_counts_mapped_equal_the_regexes(texts, max_chars):
     got = _counted(texts, max_chars)
@@ -98,7 +99,7 @@ def test_head_counts_mapped_equal_the_regexes(texts, max_chars):
 
 
 @needs_mapped
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(_texts)
 def test_a_fresh_map_is_filled_on_the_way(texts):
     """With an empty map every character above ASCII is unknown: those texts come back with state -1, are mapped
@@ -156,7 +157,7 @@ _lang_text = st.one_of(
 
 
 @needs_mapped
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(st.lists(_lang_text, max_size=10))
 def test_languages_equal_without_the_mapped_pass_and_detect_languages(texts):
     """``_languages`` with ``head_counts_mapped``, without it (``head_counts``: non-ASCII texts to rules) and
@@ -176,7 +177,7 @@ def test_languages_equal_without_the_mapped_pass_and_detect_languages(texts):
 # ------------------------------------------------- the identifier's batch: encoding and the memo in one go
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.one_of(st.text(max_size=30), st.text(alphabet="abcXYZ 09!\t", max_size=30),
                           st.text(alphabet="ABC DEF1!", max_size=20), st.sampled_from(_WIDE + _WORDS),
                           st.text(alphabet="ABC", max_size=5).map(S)), max_size=20))
@@ -196,7 +197,7 @@ def test_encoded_without_the_check_calls_encode():
     assert R._encoded(Ident(), ["ab", "É"]) == ["ab".encode("utf-16-le"), "É".encode("utf-16-le")]
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.text(alphabet="abcd", max_size=3), max_size=12), st.lists(st.text(alphabet="abcd", max_size=3),
                                                                               max_size=6), st.integers(1, 5))
 def test_remember_all_equals_remember_one_by_one(before, heads, size):
@@ -245,7 +246,7 @@ def test_words_across_the_mask_edges():
 # ------------------------------------------------------------------------ text_language from codes
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.sampled_from(["de", "fr", "es", "zh", "ar"]), unique=True, max_size=4),
        st.lists(st.integers(0, 5), max_size=40))
 def test_language_array_equals_pd_array(extra, picks):
@@ -271,7 +272,7 @@ needs_spans = pytest.mark.skipif(LANG is None or not hasattr(LANG, "span_utf8"),
 
 
 @needs_spans
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.one_of(st.text(max_size=40), st.text(alphabet="ab é€😀.", max_size=40),
                           st.just("plain ascii text."), st.just("caf\u00e9 \u00e0 la cr\u00e8me")), min_size=1,
                 max_size=6),
@@ -323,7 +324,7 @@ _title = st.one_of(st.none(), st.sampled_from(["", " ", "Five Stars", "five star
                    st.text(max_size=8))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(_title, max_size=30), st.lists(_title, max_size=10), st.integers(0, 5))
 def test_title_codes_equal_factorize(first, second, cut):
     import pandas as pd
@@ -341,7 +342,7 @@ def test_title_codes_equal_factorize(first, second, cut):
     assert codes.dtype == np.int64
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(st.lists(st.tuples(_title, st.sampled_from(["Love it. Broke fast.", "", "Meh", "Great product!! Five Stars",
                                                     "Terrible. Awful. Never again."]), st.integers(1, 5)),
                 max_size=12))

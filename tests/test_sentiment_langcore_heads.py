@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import sentiment
 from reviewtools.rules import _lang_core
@@ -63,7 +64,7 @@ def _counts(fn, texts, keys, longest, max_chars):  # type: ignore[no-untyped-def
 
 
 @needs_both
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(_texts, st.sampled_from([0, 1, 40, 63, 64, 65, 127, 128, 129, 300, 1000]))
 def test_head_counts_equal_ascii_head_counts(texts, max_chars):
     keys, longest = sentiment._packed_english_words()
@@ -73,7 +74,7 @@ def test_head_counts_equal_ascii_head_counts(texts, max_chars):
 
 
 @needs_both
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(_texts, st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=8),
                         max_size=300, unique=True), st.integers(0, 8))
 def test_head_counts_equal_ascii_head_counts_for_any_keys(texts, words, longest):
@@ -117,7 +118,7 @@ _head_text = _ascii_text() | st.text(
 
 @needs_both
 @given(st.lists(_head_text | _head_text.map(lambda t: "\x1c \t" + t + " \x0b\n"), max_size=8))
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 def test_languages_equal_with_either_pre_pass_and_without(texts):
     """``_languages`` with ``_langcore.head_counts``, with ``_vadercore.ascii_head_counts`` and with neither (the
     Python heads): the same languages, foreign flags and guesses."""
@@ -142,7 +143,7 @@ _maybe_str = st.one_of(st.none(), st.just(pd.NA), st.just(float("nan")), st.text
                        st.integers(-5, 5), st.just(1.5))  # not strings: pd.array's own conversion
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(_maybe_str, max_size=30))
 def test_string_array_equals_pd_array(values):
     want = pd.array(values, dtype="string")
@@ -152,7 +153,7 @@ def test_string_array_equals_pd_array(values):
         pd.testing.assert_extension_array_equal(got, want)
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(st.lists(st.integers(0, 3), max_size=30))
 def test_label_array_equals_pd_array(codes):
     label = np.array(codes, dtype=np.int64)
@@ -251,7 +252,7 @@ def _spans_of(draw):  # type: ignore[no-untyped-def]
 
 @pytest.mark.skipif(LANG is None or not hasattr(LANG, "span_word_counts") or CORE is None,
                     reason="_langcore or _vadercore not built (or disabled)")
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(_spans_of())
 def test_span_word_counts_equal_split(spans):
     """``_langcore.span_word_counts`` == ``len(s.split())`` == ``_vadercore.span_word_counts``: one-byte texts
@@ -282,7 +283,7 @@ _long_review = st.one_of(st.just(""), st.just("   "), st.just("Short. Fine!"),
                          st.builds(lambda k: ("caf\u00e9 " * k) + "\u4e2d.", st.integers(55, 70)))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.tuples(_long_review, _long_review), min_size=1, max_size=8))
 def test_aggregate_longest_equals_the_per_review_words(reviews):
     """``longest`` (the word count of the longest sentence that can be over the limit) with either native word

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import sentiment
 from reviewtools.sentiment import _Sentences
@@ -41,7 +42,7 @@ def spans(draw):  # type: ignore[no-untyped-def]
 
 
 @needs_core
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(spans())
 def test_span_strings_equal_slices(case):
     texts, owner, start, end, qs = case
@@ -60,7 +61,7 @@ def test_span_strings_refuse_bad_spans():
 
 
 @needs_core
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(texts_st)
 def test_ascii_flags_equal_isascii(texts):
     out = np.empty(len(texts), dtype=bool)
@@ -74,7 +75,7 @@ def test_ascii_flags_leave_non_str_to_python():
         sentiment._ascii_flags(["ok", None])  # type: ignore[list-item]
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.tuples(st.text(max_size=20), st.text(alphabet="Ab. !?\n\u00e9x", max_size=60)), min_size=1,
                 max_size=5), st.data())
 def test_strings_or_none_equal_the_python_path(pairs, data):
@@ -101,7 +102,7 @@ def _ascii_text(draw):  # type: ignore[no-untyped-def]
 
 
 @needs_core
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(st.one_of(_ascii_text(), st.text(max_size=40)), max_size=8), st.integers(0, 400))
 def test_head_counts_equal_word_counts_of_the_stripped_heads(texts, max_chars):
     keys, longest = sentiment._packed_english_words()
@@ -126,7 +127,7 @@ _SHORT_PARTS = ["caf\u00e9", "tr\u00e8s", "bien", "\u2019", "\U0001f601", "gut",
 _pad = st.sampled_from(["", " ", "\n\n", "\u3000", "\u00a0" * 30, " " * 45])
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(st.builds(lambda a, w, b: a + " ".join(w) + b, _pad, st.lists(st.sampled_from(_SHORT_PARTS),
                                                                                 max_size=6), _pad), max_size=8))
 def test_languages_of_short_texts_equal_detect_language(texts):
@@ -165,7 +166,7 @@ _abbrev_text = st.lists(st.one_of(
 
 
 @needs_core
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(st.lists(_abbrev_text, max_size=8))
 def test_split_ascii_packed_abbreviations_equal_the_dict_lookup(texts):
     table, opener, bits, abbreviations = sentiment._native_splitter_args()
@@ -187,7 +188,7 @@ def _ascii_spans(result, n):  # type: ignore[no-untyped-def]
     return out
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.one_of(st.none(), st.text(max_size=20)), max_size=12),
        st.sampled_from(["string[pyarrow]", "string[python]", "str", object]))
 def test_text_list_equals_fillna_tolist(values, dtype):

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import sentiment
 from reviewtools.vader import FastVader
@@ -59,7 +60,7 @@ def test_words_are_split_counts_where_known() -> None:
     assert known > 0
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(st.sampled_from(list("ab C.!? \t\n\x0b\x1c\x85\u00a0\u00e9\u2003:)'")
                                          + ["good", "not", "but", "very", "\U0001f600", ". ", "Dr. ", LONG]),
                         max_size=40).map("".join), min_size=1, max_size=6))

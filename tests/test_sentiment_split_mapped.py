@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import sentiment
 from reviewtools.sentiment import split_sentences
@@ -44,14 +45,14 @@ def _block(texts: list[str]) -> list[tuple[int, int, int]]:
 
 @needs_core
 @given(st.lists(_text | _any, max_size=10))
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 def test_mapped_splitter_equals_the_reference(texts):
     assert _block(texts) == _reference(texts)
 
 
 @needs_core
 @given(st.lists(_text, min_size=1, max_size=8))
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 def test_mapped_splitter_equals_the_reference_with_a_fresh_map(texts):
     sentiment._char_map.cache_clear()  # every non-ASCII character unknown: mapped on the way, texts split again
     try:
@@ -106,7 +107,7 @@ def test_without_the_native_splitter(monkeypatch):
 
 
 @given(st.lists(_text | _any, max_size=8), st.integers(1, 4))
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 def test_split_sentences_many_in_blocks_in_order(texts, size):
     # all texts, ASCII or not, in native blocks of `size` texts (joined in order), equal to the reference
     old = sentiment._SPLIT_BLOCK_TEXTS

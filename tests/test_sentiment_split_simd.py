@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import sentiment
 from reviewtools.sentiment import split_sentences, split_sentences_many
@@ -97,14 +98,14 @@ _piece = st.one_of(st.sampled_from(_TERMS + _FILL + [" ", "  ", "Works", "no.", 
 
 @needs_core
 @given(st.lists(st.lists(_piece, max_size=30).map("".join), max_size=10))
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 def test_simd_and_byte_loop_equal_the_reference(texts):
     _check(texts)
 
 
 @given(st.lists(st.lists(_piece | st.sampled_from(["\u00e9.", "\u2026", "caf\u00e9. Ok", "\u3002", "\x85"]),
                          max_size=30).map("".join), max_size=10))
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 def test_mixed_ascii_and_non_ascii_blocks_equal_the_reference(texts):
     owner, start, end = split_sentences_many(texts)
     got: list[list[tuple[int, int]]] = [[] for _ in texts]

@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from pandas.testing import assert_frame_equal
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
@@ -53,7 +54,7 @@ def test_sentiment_fast_seam_equals_the_package(reviews, monkeypatch):
     ]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.floats(min_value=-1, max_value=1, allow_nan=False).map(lambda x: round(x, 4)),
                 min_size=1, max_size=40))
 def test_mean_is_numpy_mean_bit_for_bit(values):
@@ -167,7 +168,7 @@ _DATES = ["2024-05-01", "2024-05-01T10:00:00Z", "1441324800", "1441324800123", "
           "03/04/2021", "not a date", "", "  ", None, "2015-02-30", "-1", "1e9", "-2024-05-01T00:00:00Z"]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.sampled_from(_DATES), max_size=30), st.sampled_from([None, "created_at"]), st.booleans())
 def test_parse_dates_spread_equals_map(values, name, shuffled_index):
     """ingest._spread (positions, int64) gives what ``s.map(lookup)`` gave, label for label."""

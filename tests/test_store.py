@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from _storekit import make_frame, rating_triage
 from reviewtools.errors import (
@@ -351,7 +352,7 @@ _EDITS = {
 }
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.lists(st.tuples(st.integers(0, 11), st.sampled_from(sorted(_EDITS))), max_size=6),
                 min_size=1, max_size=3))
 def test_any_sequence_of_edits_reads_back_as_the_last_export_with_one_version_per_content_change(tmp_path_factory,

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools.incremental import STATE_DTYPE, record_hashes, split_csv
 from reviewtools.ingest import read_reviews
@@ -188,7 +189,7 @@ def _split_reference(data: bytes, sep: str, quoting: int, start: int = 0):
     return CsvRecords(data, (int(starts[h]), int(ends[h])), starts[keep[1:]], ends[keep[1:]])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.sampled_from([b'"', b'""', b",", b";", b"\n", b"\r\n", b"\r", b" ", b"\t", b"x", b"ab", b'"x"',
                                  b'",', b',"', b'"\n"', b"\xef\xbb\xbf"]), min_size=1, max_size=40),
        st.sampled_from([",", ";"]), st.booleans())

@@ -19,6 +19,7 @@ import pytest
 import xxhash
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import incremental
 from reviewtools.incremental import _block_cuts_numpy, _split_numpy, block_cuts, record_hashes, split_csv
@@ -54,7 +55,7 @@ def _same(data: bytes, sep: str, quoting: int, start: int) -> None:
 
 
 @native
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(500), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(PIECES), min_size=0, max_size=60), st.sampled_from([",", ";", "\t"]), st.booleans(),
        st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_NONE]))
 def test_native_split_equals_numpy_on_adversarial_bytes(parts: list[bytes], sep: str, bom: bool,
@@ -71,7 +72,7 @@ FIELD = st.one_of(
 
 
 @native
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(FIELD, min_size=1, max_size=4), min_size=1, max_size=40), st.sampled_from([",", ";"]),
        st.sampled_from(["\n", "\r\n"]), st.lists(st.integers(0, 40), max_size=3))
 def test_native_split_equals_numpy_on_well_formed_exports(rows: list[list[str]], sep: str, eol: str,
@@ -87,7 +88,7 @@ def test_native_split_equals_numpy_on_well_formed_exports(rows: list[list[str]],
 
 
 @native
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(min_size=1, max_size=200), st.booleans())  # an empty file never gets here (_prepare)
 def test_native_split_equals_numpy_on_any_bytes(data: bytes, quoted: bool) -> None:
     _same(data, ",", csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE, 0)
@@ -176,7 +177,7 @@ def test_a_state_of_the_previous_recipe_is_rebuilt_once(tmp_path: Path, monkeypa
 LINES = [b"a,1", b"b,2", b'c,"x\ny"', b"d,4", b"e,55", b"f,666", b"g,7777", b"h,8", b"i,9", b"j,10"]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.integers(0, 30), min_size=1, max_size=120),
        st.lists(st.tuples(st.sampled_from(["edit", "insert", "delete", "move", "copy"]), st.integers(0, 200),
                           st.integers(0, 200), st.integers(1, 20)), max_size=6),

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import schema
 from reviewtools.errors import ReviewToolsError, SchemaError
@@ -380,7 +381,7 @@ def test_spans_index_the_field_exactly():
 FILLER = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(parts=st.lists(st.tuples(FILLER, st.sampled_from([s for _, _, s in EXAMPLES])), min_size=1, max_size=4))
 def test_spans_are_exact_on_arbitrary_text(parts):
     text = " ".join(f"{a} {b}" for a, b in parts)

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from pandas.testing import assert_frame_equal
 
 from reviewtools import topics
@@ -46,7 +47,7 @@ def _triples(attempts):
 
 
 @needs_core
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(text(), max_size=6))
 @example(["i did not get my order. never", "did not, get my order", "they did not respond to my emails",
           "did not\nget back to me", "not get the package", "\u00e9 did not get my order, \u4e2d"])
@@ -72,7 +73,7 @@ def test_marks_drop_attempts_on_the_corpus_like_text():
 
 
 @needs_core
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(text(), text()), min_size=1, max_size=8))
 def test_find_and_tag_unchanged_without_marks(rows):
     frame = pd.DataFrame({"review_id": [f"r{i}" for i in range(len(rows))],

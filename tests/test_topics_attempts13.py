@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from test_topics_attempts_fast import CORE, WORD, call, call_marks, model, model_marks
 
 needs_core = pytest.mark.skipif(CORE is None or not hasattr(CORE, "topic_attempts"),
@@ -47,7 +48,7 @@ MARKS = st.sampled_from([None, ".,;:!?", ",", ".,;:!?()[", ".,;:!?()[{@"])  # 9 
 
 
 @needs_core
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case(), MARKS)
 @example((["the delays, " * 9 + "pixel. delayed", "x" * 63 + " de " + "é" * 70 + " delay"], ["the", "pixel", "de"],
           [[0], [1], [2]], ["delay", "d", "pi"], [[3], [0], [1]], [[0], [1], [], []], [[0, 3], [1]], 4), ".,")

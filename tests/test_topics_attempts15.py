@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from test_topics_attempts_fast import CORE, WORD, call, call_marks, model, model_marks
 
 needs_core = pytest.mark.skipif(CORE is None or not hasattr(CORE, "topic_attempts"),
@@ -42,7 +43,7 @@ def case(draw):  # type: ignore[no-untyped-def]
 
 
 @needs_core
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case(), st.sampled_from([None, ".,;:!?", ","]))
 @example((["ab cd ef, ab ef cd. cd ab ef", "ef cd ab"], ["ab", "cd", "ef"], [[0, 63, 64, 600, 601, 2], [511, 512],
           [1, 5, 9, 13, 700]], [], [], [[0]] + [[] for _ in range(1099)], [[0, 512, 700], [0, 64, 511, 600, 1, 9]],

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from test_topics_attempts_fast import CORE, call, call_marks, model, model_marks
 
 needs_core = pytest.mark.skipif(CORE is None or not hasattr(CORE, "topic_attempts"),
@@ -38,7 +39,7 @@ def case(draw):  # type: ignore[no-untyped-def]
 
 
 @needs_core
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case(), st.sampled_from([None, ".,", ","]))
 @example((["ab ab cd ab", "ab ab", "cd ab, ab cd"], ["ab", "cd"], [[0], [1]], [], [], [[0, 1], []],
           [[0, 1], [0]], 2), ",")

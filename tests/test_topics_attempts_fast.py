@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools.vader import native_module
 
@@ -91,7 +92,7 @@ def case(draw):  # type: ignore[no-untyped-def]
 
 
 @needs_core
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case())
 def test_attempts_equal_the_model(c):
     texts, exact, exact_units, prefix, prefix_units, firsts, phrase_units, n_units = c
@@ -174,7 +175,7 @@ def case_marks(draw):  # type: ignore[no-untyped-def]
 
 
 @needs_core
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case_marks(), st.sampled_from([".,;:!?", ".", "!?", ","]))
 def test_attempts_with_marks_equal_the_model(c, marks):
     texts, exact, exact_units, prefix, prefix_units, firsts, phrase_units, n_units = c

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from test_topics_attempts_fast import CORE, WORD, call, call_marks, model, model_marks
 
 needs_core = pytest.mark.skipif(CORE is None or not hasattr(CORE, "topic_attempts"),
@@ -43,7 +44,7 @@ def case(draw):  # type: ignore[no-untyped-def]
 
 
 @needs_core
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case(), st.sampled_from([None, ".,;:!?", ","]))
 def test_lookups_equal_the_model(c, marks):
     texts, exact, exact_units, prefix, prefix_units, firsts, phrase_units, n_units = c

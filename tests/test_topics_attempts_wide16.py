@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from test_topics_attempts_fast import CORE, WORD, call, call_marks, model, model_marks
 
 needs_core = pytest.mark.skipif(CORE is None or not hasattr(CORE, "topic_attempts"),
@@ -64,7 +65,7 @@ def check(c, marks):
 
 
 @needs_core
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case(), st.sampled_from([None, ".,;:!?", ","]))
 @example((["\u01aab \u0162b, \u00aab\u2019 b\u0162 \u00aab"], ["\u00aab", "b"], [[0], [1]], [], [], [[0], []],
           [[0, 1]], 2), ",")
@@ -83,7 +84,7 @@ def test_wide_texts_keep_no_clause_marks():
 
 
 @needs_core
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case(literal=st.text(alphabet=LIT_ALPHABET + "\u0162\u03a9", min_size=1, max_size=6)
             .filter(lambda w: WORD.fullmatch(w) is not None)), st.sampled_from([None, ","]))
 def test_literals_with_wider_characters_keep_the_character_loop(c, marks):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import topics
 from reviewtools.vader import native_module
@@ -42,7 +43,7 @@ def text(draw):  # type: ignore[no-untyped-def]
 
 
 @needs_core
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(text(), max_size=6))
 @example(["never arrived", "arrived", "refunded never", "ţefund refund", "a" * 40 + " broken", "broken"])
 def test_attempts_on_literal_words_equal_the_numpy_path(texts):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from test_topics_native import COMPLAINT_WORDS, MARKER_WORDS, VERDICT_WORDS, _judged_agree
 
 from reviewtools import topics
@@ -66,7 +67,7 @@ def _both_paths_agree(lows: list[str]) -> int:
 
 
 @needs_tried
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts=st.lists(RULE_TEXT, min_size=1, max_size=6))
 def test_bytes_context_rules_equal_the_str_path_and_the_python_veto(texts):
     lows = [topics._lower(t) for t in texts]
@@ -75,7 +76,7 @@ def test_bytes_context_rules_equal_the_str_path_and_the_python_veto(texts):
 
 
 @needs_tried
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts=st.lists(LATIN1_TEXT, min_size=1, max_size=6))
 def test_bytes_verdicts_equal_the_str_path_and_the_python_judge(texts):
     lows = [topics._lower(t) for t in texts]

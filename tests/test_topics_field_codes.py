@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from pandas.testing import assert_frame_equal
 from test_topics_prefilter import EXAMPLES, review_text
 
@@ -19,7 +20,7 @@ value = st.one_of(st.none(), st.sampled_from(["", " ", "\n\t", "Five Stars", "Ne
                   st.sampled_from(EXAMPLES), review_text(), st.text(max_size=30).filter(lambda s: "\x00" not in s))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(value, min_size=1, max_size=12))
 def test_codes_equal_the_first_seen_numbering_of_the_values(values):
     frame = pd.DataFrame({"text": pd.array(values, dtype="string[pyarrow]")})
@@ -36,7 +37,7 @@ def test_other_columns_take_the_per_value_path():
     assert topics._field_codes(pd.DataFrame({"text": pd.array(["a", None], dtype="string[python]")}), "text") is None
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(value, value), min_size=1, max_size=10), st.sampled_from(["pyarrow", "python", "object"]))
 def test_find_and_tag_topics_equal_without_the_arrow_codes(pairs, storage):
     dtype = object if storage == "object" else f"string[{storage}]"

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from test_topics_prefilter import EXAMPLES, review_text
 
 from reviewtools import topics
@@ -23,7 +24,7 @@ item = st.one_of(st.none(), st.text(max_size=8), st.integers(), st.booleans())
 
 
 @needs_gather
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(item, max_size=30), st.data())
 def test_gather_equals_the_list_comprehension(values, data):
     index = data.draw(st.lists(st.integers(0, len(values) - 1), max_size=50)) if values else []
@@ -98,7 +99,7 @@ value = st.one_of(st.none(), st.sampled_from(["", " ", "Five Stars", "Never arri
                   st.sampled_from(EXAMPLES), review_text())
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(value, value), min_size=1, max_size=12), st.booleans())
 def test_sorted_parts_equal_the_old_columns_numpy_and_reference(pairs, arrow):
     dtype = "string[pyarrow]" if arrow else object

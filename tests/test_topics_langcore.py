@@ -13,6 +13,7 @@ import pyarrow.compute as pc
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from pandas.testing import assert_frame_equal
 from test_topics_prefilter import EXAMPLES, review_text
 
@@ -33,7 +34,7 @@ def _arrow_reference(data: pa.ChunkedArray) -> tuple[list[int], list[str]]:
     return enc.indices.to_numpy(zero_copy_only=False).astype(np.int64).tolist(), enc.dictionary.to_pylist()
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(value, max_size=10), min_size=1, max_size=4), st.booleans(),
        st.integers(0, 3), st.integers(0, 3))
 def test_field_codes_equal_arrows_dictionary_encode(chunk_values, large, cut_front, cut_back):
@@ -91,7 +92,7 @@ def _python_tags(rows, topic, evidence, polarity, n):
     return got, want
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.integers(1, 8).flatmap(lambda n: st.tuples(
     st.just(n), st.lists(st.tuples(st.integers(0, n - 1), TOPIC, EVIDENCE, POLARITY), max_size=25))))
 def test_tags_equal_the_python_loop(case):
@@ -111,7 +112,7 @@ def test_tags_leave_unordered_rows_to_python():
     assert_frame_equal(got, want)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(value, value), min_size=1, max_size=10))
 def test_find_and_tag_topics_equal_without_the_helpers(pairs):
     frame = pd.DataFrame({"review_id": [f"r{i}" for i in range(len(pairs))],
@@ -125,7 +126,7 @@ def test_find_and_tag_topics_equal_without_the_helpers(pairs):
     assert_frame_equal(got[1], want[1])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.one_of(st.text(max_size=20), st.sampled_from(["", "caf\u00e9", "\u2019", "\U0001f600", "x" * 70])),
                 max_size=30))
 def test_utf8_buffers_equal_pyarrows_array(values):
@@ -142,7 +143,7 @@ def test_utf8_leaves_other_values_to_pyarrow():
         topics._string_array(["a", "\ud800"])
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.one_of(st.none(), st.text(max_size=8)), min_size=1, max_size=12), st.data())
 def test_taken_strings_equal_the_numpy_take(values, data):
     column = pd.Series(pd.array(values, dtype="string[pyarrow]"))

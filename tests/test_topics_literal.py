@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from test_topics_prefilter import EXAMPLES, review_text
 
 from reviewtools import topics
@@ -82,7 +83,7 @@ def test_every_registry_phrase_has_a_plain_matcher():
 
 
 @needs_literal
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_registry_phrases_match_as_their_regexes(data):
     p = data.draw(st.integers(0, len(IX.phrases) - 1))
@@ -92,7 +93,7 @@ def test_registry_phrases_match_as_their_regexes(data):
 
 
 @needs_literal
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(review_text())
 def test_registry_phrases_on_review_texts(text):
     low = topics._lower(text)
@@ -137,7 +138,7 @@ def made_phrase(draw: st.DrawFn) -> str:
 
 
 @needs_literal
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(made_phrase(), st.data())
 def test_made_up_phrases_match_as_their_regexes(phrase, data):
     ph = topics._compile_phrase("t", "complaint", phrase)
@@ -179,7 +180,7 @@ def test_matcher_arguments():
 
 
 @needs_literal
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(review_text(), min_size=1, max_size=25))
 def test_step_equals_the_step_with_the_regexes(texts):
     frame = pd.DataFrame({"review_id": [f"r{i}" for i in range(len(texts))], "title": texts[::-1], "text": texts})

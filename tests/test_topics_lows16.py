@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from pandas.testing import assert_frame_equal
 
 from reviewtools import topics
@@ -41,7 +42,7 @@ def check(distinct, lows):
             assert max(map(ord, low), default=0) == max(map(ord, v.lower()), default=0)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(st.none(), text), min_size=1, max_size=12))
 def test_lows_are_str_lower_or_left_to_the_caller(values):
     distinct, lows = lows_of(values)
@@ -63,7 +64,7 @@ def test_hand_cases():
     assert type(lows[2]) is str and lows[2] == "\u00ffes" and lows[2].encode("latin-1")  # one-byte kind
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.one_of(text, st.sampled_from(["The package ARRIVED DAMAGED \u2019", "Refund NEVER "
                                                              "came, \u00c9T\u00c9 broken"]))), min_size=1, max_size=8))
 def test_frames_equal_object_columns(rows):
@@ -78,7 +79,7 @@ def test_frames_equal_object_columns(rows):
 ASCII = "".join(map(chr, range(128)))
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.text(alphabet=ASCII, max_size=70), min_size=1, max_size=40))
 def test_ascii_lows_16_bytes_at_a_time(values):
     distinct, lows = lows_of(values)
@@ -92,7 +93,7 @@ def test_every_ascii_byte_at_every_place_of_a_16_byte_block():
     assert lows == [v.lower() for v in distinct]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(["a", "B", "", "Late \u2019", "late", "x" * 40, "\u00c9"]), min_size=0, max_size=90),
        st.integers(0, 40), st.integers(1, 4), st.booleans())
 def test_codes_across_batches_and_chunks(values, cut, nchunks, large):

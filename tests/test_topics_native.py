@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from pandas.testing import assert_frame_equal
 
 from reviewtools import topics
@@ -51,7 +52,7 @@ LATIN1 = st.text(alphabet=st.characters(max_codepoint=255), max_size=80)
 
 
 @needs_core
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts=st.lists(st.one_of(CODE_POINTS, LATIN1, review_text(), review_text().map(str.lower)), max_size=8),
        which=st.sampled_from(["all", "one", "some"]), pick=st.integers(0, 1000))
 def test_native_attempts_equal_the_numpy_path_on_any_text(texts, which, pick):
@@ -144,7 +145,7 @@ def _clauses_agree(window: str, start: int, end: int) -> None:
 
 
 @needs_core
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(window=CLAUSE_TEXT, data=st.data())
 def test_native_clause_scans_equal_the_regexes_anywhere(window, data):
     """Any (start, end) in any text: tokens crossing an edge, marks inside the match, contrast words in any
@@ -175,7 +176,7 @@ def _windows_agree(window: str, start: int, end: int) -> None:
 
 
 @needs_core
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(window=CLAUSE_TEXT, data=st.data())
 def test_native_window_tokens_equal_the_regexes_anywhere(window, data):
     """The sentence window's tokens, clause and sentence numbers and the marker's reach past the sentence."""
@@ -221,7 +222,7 @@ def _nearest_cue_reference(doc, first, last, negative, positive):
     return best
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(data=st.data(), n=st.integers(1, 14))
 def test_mention_cue_is_the_least_distance_sign_index(data, n):
     rule = next(r for r in topics.load_topic_rules() if r.mention)
@@ -301,7 +302,7 @@ needs_verdict = pytest.mark.skipif(CORE is None or not hasattr(CORE, "topic_verd
 
 
 @needs_verdict
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(window=VERDICT_TEXT, data=st.data())
 def test_native_verdict_equals_the_python_judge_anywhere(window, data):
     """Any (start, end), any phrase of each kind: negators before the match and in its gaps, quantified negators
@@ -322,7 +323,7 @@ def test_native_verdict_equals_the_python_judge_anywhere(window, data):
 
 
 @needs_verdict
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_native_verdict_of_a_mention_between_cues_and_negators(data):
     """A mention amid cue words of both signs, negators of the cue, "not (a) single", "a/quite few", marks."""
@@ -443,7 +444,7 @@ def test_native_tried_on_the_examples_and_overlapping_phrases():
 
 
 @needs_tried
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts=st.lists(st.one_of(review_text(), review_text().map(str.lower), LATIN1), max_size=8),
        which=st.sampled_from(["all", "one", "some"]), pick=st.integers(0, 1000))
 def test_native_tried_equals_the_python_loop(texts, which, pick):
@@ -510,7 +511,7 @@ def test_native_judged_tried_on_the_examples():
 
 
 @needs_tried
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts=st.lists(st.one_of(review_text(), review_text().map(str.lower), VERDICT_TEXT), max_size=8),
        which=st.sampled_from(["all", "one", "some"]), pick=st.integers(0, 1000))
 def test_native_judged_tried_equals_judge_matches(texts, which, pick):
@@ -532,7 +533,7 @@ RULE_TEXT = st.lists(st.one_of(st.sampled_from(MARKER_WORDS), st.sampled_from(CO
 
 
 @needs_tried
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts=st.lists(RULE_TEXT, min_size=1, max_size=6))
 def test_native_context_rules_equal_the_python_veto(texts):
     """Complaints amid context-rule markers (two-word alternatives, resets, contrast words, modals after a
@@ -588,7 +589,7 @@ def test_field_columns_with_the_native_sink_equal_those_without(monkeypatch):
 
 
 @needs_tried
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts=st.lists(st.one_of(review_text(), RULE_TEXT, st.sampled_from(EXAMPLES[:40])), max_size=12))
 def test_field_columns_sink_on_any_reviews(texts):
     ix, m = topics._phrase_index(None), topics._matcher(None)
@@ -637,7 +638,7 @@ def test_native_sink_is_refused_when_malformed():
         CORE.topic_tried(lows, *attempts, ix.matchers, ix.phrases, 0, 0, judge, (lows, cols[:10], first, count, 0))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(values=st.lists(st.one_of(st.none(), st.text(max_size=6), st.sampled_from(["", " ", "x"])), max_size=12),
        storage=st.sampled_from(["pyarrow", "python"]))
 def test_field_values_of_a_string_column_equal_the_per_value_test(values, storage):
@@ -651,7 +652,7 @@ def test_field_values_of_a_string_column_equal_the_per_value_test(values, storag
 
 
 @pytest.mark.skipif(CORE is None or not hasattr(CORE, "topic_lower"), reason="the native core is not built here")
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(texts=st.lists(st.one_of(CODE_POINTS, LATIN1, st.text(alphabet="AZaz@[`{ 09", max_size=20),
                                 st.sampled_from(["İ", "ẞ", "ΣΑΣ", "K", "Å", "ﬃ", "Straße"])), max_size=8))
 def test_native_lower_equals_lower(texts):
@@ -673,7 +674,7 @@ def test_native_lower_refuses_what_is_not_a_list_of_str():
         CORE.topic_lower(["a", 1])
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(values=st.lists(st.one_of(CODE_POINTS.filter(lambda t: not any(0xD800 <= ord(c) <= 0xDFFF for c in t)),
                                  st.sampled_from(["", "complaint", "praise"])), max_size=12))
 def test_string_array_equals_pd_array(values):

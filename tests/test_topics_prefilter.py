@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from pandas.testing import assert_frame_equal
 
 from reviewtools import topics
@@ -129,14 +130,14 @@ def review_text(draw: st.DrawFn) -> str:
     return text.upper() if draw(st.booleans()) and draw(st.booleans()) else text
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts=st.lists(review_text(), min_size=1, max_size=6), titles=st.lists(review_text(), min_size=6, max_size=6))
 def test_random_adversarial_text_matches_the_reference(texts, titles):
     frame = frame_of(texts, titles=titles[: len(texts)])
     _same(frame)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(text=review_text(), topic=st.sampled_from(list(topic_ids())))
 def test_one_topic_on_random_text_matches_the_reference(text, topic):
     _same(frame_of([text, text.lower()]), [topic])
@@ -169,7 +170,7 @@ ALTERNATIVE = st.builds(
 AROUND = st.text(alphabet=st.sampled_from(list("abé1_'’- \t.\u00a0")), max_size=8)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(alt=ALTERNATIVE, before=AROUND, inside=st.sampled_from(["", "'", "’", "-", " ", "  ", "\t", "_", "x"]),
        after=AROUND)
 def test_alternative_literals_hold_wherever_the_alternative_matches(alt, before, inside, after):
@@ -218,7 +219,7 @@ def test_long_texts(text):
 SEPARATORS = st.sampled_from([". ", ", ", " ", "\n", "! ", "? ", " but ", "; ", ".\n\n", " a. ", " - ", "... "])
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(parts=st.lists(st.tuples(st.sampled_from(EXAMPLES), SEPARATORS), min_size=2, max_size=9),
        noise=st.lists(st.sampled_from(GLUE + ODD), max_size=12))
 def test_long_multi_sentence_reviews_match_the_reference(parts, noise):
@@ -233,7 +234,7 @@ def test_long_multi_sentence_reviews_match_the_reference(parts, noise):
 CODE_POINT_TEXT = st.text(alphabet=st.characters(), max_size=60)  # every category, lone surrogates included
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(lows=st.lists(st.one_of(CODE_POINT_TEXT, review_text().map(str.lower)), max_size=8))
 def test_block_words_on_any_code_points_are_pythons_word_runs(lows):
     """The numpy word runs (bytes for ASCII texts, code points for the others) are ``re``'s ``\\w+`` runs."""
@@ -288,7 +289,7 @@ def test_attempts_equal_the_pairwise_reference(monkeypatch, heavy, table_max, na
     ix.words.reset()
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(texts=st.lists(review_text(), min_size=1, max_size=5))
 def test_attempts_on_random_text_equal_the_pairwise_reference(texts):
     ix = topics._phrase_index(None)
@@ -315,7 +316,7 @@ def test_clause_first_judge_at_clause_edges(text):
     _same(frame_of([text, text + " " + text, text.replace(",", " ,"), text.replace(" ", ",")]))
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(parts=st.lists(st.one_of(st.sampled_from(CLAUSE_EDGES + EXAMPLES[:60]), st.sampled_from(GLUE)),
                       min_size=1, max_size=12),
        seps=st.lists(st.sampled_from([", ", " , ", ",", "; ", " but ", ": ", " ", ". ", "\n"]), min_size=12,
@@ -368,7 +369,7 @@ def _word_forms(ix) -> list[str]:
     return lits + [w[:-1] for w in lits] + [w + "s" for w in lits] + [w + "ment" for w in lits]
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(
     st.sampled_from(_word_forms(topics._phrase_index(None))),
     st.text(alphabet="abcdeilnorstu'-_0é", max_size=14),
@@ -397,7 +398,7 @@ def test_units_of_on_every_literal_form_and_word_table_firsts():
         assert firsts[first_ptr[g] : first_ptr[g + 1]].tolist() == want, w
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(
     st.sampled_from(_word_forms(topics._phrase_index(None))),
     st.text(alphabet="abcdeilnorstu'-_0éß😀", max_size=14),
@@ -425,7 +426,7 @@ def test_satisfies_any_on_every_literal_form():
     assert any(ix.units_of(w) and not ix.exact_units.get(w) for w in forms)  # a prefix-only form is there
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pool=st.lists(st.sampled_from(EXAMPLES + ["", "   ", "Five Stars", "ok"]), min_size=1, max_size=5),
        picks=st.lists(st.integers(min_value=0, max_value=4), min_size=1, max_size=25),
        title_picks=st.lists(st.integers(min_value=0, max_value=4), min_size=25, max_size=25))
@@ -445,7 +446,7 @@ def test_repeated_values_are_judged_once_and_spread():
     _same(frame)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(text=st.text(alphabet="ab ,.;:!?\n'’-é", max_size=40), data=st.data())
 def test_last_mark_ends_equal_the_greedy_regexes(text, data):
     """The ``rfind`` helpers give the end of ``_UP_TO_LAST_*_MARK_RE.match(text, 0, stop)`` (0: no match)."""

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from test_topics_prefilter import EXAMPLES, review_text
 
 from reviewtools import topics
@@ -46,7 +47,7 @@ def _odd_case(text: str, flips: list[int]) -> str:
     return "".join(out)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(st.sampled_from(EXAMPLES), review_text(), st.text(max_size=40)),
        st.lists(st.integers(0, 4), max_size=6), st.sampled_from(TOPICS))
 def test_same_answer_as_with_the_prefilter_and_as_find_topics(text, flips, topic):

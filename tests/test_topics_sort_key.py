@@ -7,11 +7,12 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from _depth import examples
 
 from reviewtools import topics
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.data(), st.integers(0, 40), st.sampled_from([3, 50, 10**6, 2**40, 2**61]), st.booleans())
 def test_same_order_as_lexsort(data, n, start_bound, sort_rows):
     ranks_n = data.draw(st.integers(1, 6))

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from test_topics_literal import FILLERS, SEPS
 from test_topics_prefilter import EXAMPLES, review_text
 
@@ -68,7 +69,7 @@ def test_the_capsule():
 
 
 @needs_both
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(low_text() | review_text().map(topics._lower), min_size=1, max_size=8), st.randoms())
 def test_direct_calls_equal_the_matchers_and_the_regexes(lows, rng):
     attempts = _attempts(lows, rng)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from vaderSentiment import vaderSentiment as upstream
 
 from reviewtools import vader
@@ -234,7 +235,7 @@ def review_text(draw, max_words=40):
 _SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-@settings(max_examples=600, **_SETTINGS)
+@settings(max_examples=examples(200), **_SETTINGS)
 @given(review_text())
 @example("")
 @example("   \n ")
@@ -244,13 +245,13 @@ def test_property_identical_on_vader_vocabulary(text):
     assert FAST.polarity_scores(text) == REF.polarity_scores(text)
 
 
-@settings(max_examples=300, **_SETTINGS)
+@settings(max_examples=examples(300), **_SETTINGS)
 @given(st.text(max_size=200))
 def test_property_identical_on_arbitrary_unicode(text):
     assert FAST.polarity_scores(text) == REF.polarity_scores(text)
 
 
-@settings(max_examples=40, **_SETTINGS)
+@settings(max_examples=examples(40), **_SETTINGS)
 @given(review_text(max_words=600))
 def test_property_identical_on_long_texts(text):
     assert FAST.polarity_scores(text) == REF.polarity_scores(text)

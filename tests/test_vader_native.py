@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from vaderSentiment import vaderSentiment as upstream
 
 from reviewtools import vader
@@ -284,7 +285,7 @@ def _round_same(x: float, nd: int) -> None:
     assert struct.pack("<d", got) == struct.pack("<d", want), (x, nd, want, got)
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=examples(1000), deadline=None)
 @given(st.floats(min_value=-1.0, max_value=1.0, allow_subnormal=True), st.integers(0, 4))
 @example(0.03125, 4)  # exact binary tie: half-even gives 0.0312
 @example(0.09375, 4)
@@ -379,7 +380,7 @@ def _check(fv: FastVader, text: str) -> None:
         assert _bits(raw) == _bits(PY._py_raw(text))
 
 
-@settings(max_examples=800, **_SETTINGS)
+@settings(max_examples=examples(200), **_SETTINGS)
 @given(review_text())
 @example("good but good but bad")
 @example("NOT GOOD at ALL but very FUNNY 😁😁!!!???")
@@ -388,25 +389,25 @@ def test_property_identical_on_vader_vocabulary(nat, text):
     _check(nat, text)
 
 
-@settings(max_examples=300, **_SETTINGS)
+@settings(max_examples=examples(250), **_SETTINGS)
 @given(review_text())
 def test_property_identical_when_python_sums(nat_sum, text):
     _check(nat_sum, text)
 
 
-@settings(max_examples=400, **_SETTINGS)
+@settings(max_examples=examples(400), **_SETTINGS)
 @given(st.text(max_size=200))
 def test_property_identical_on_arbitrary_unicode(nat, text):
     _check(nat, text)
 
 
-@settings(max_examples=300, **_SETTINGS)
+@settings(max_examples=examples(300), **_SETTINGS)
 @given(st.text(alphabet=st.characters(max_codepoint=127), max_size=300))
 def test_property_identical_on_arbitrary_ascii(nat, text):
     _check(nat, text)
 
 
-@settings(max_examples=40, **_SETTINGS)
+@settings(max_examples=examples(40), **_SETTINGS)
 @given(review_text(max_words=600))
 def test_property_identical_on_long_texts(nat, text):
     _check(nat, text)
@@ -449,7 +450,7 @@ def texts_and_spans(draw, text=None):  # type: ignore[no-untyped-def]
     return texts, owner, start, end
 
 
-@settings(max_examples=300, **_SETTINGS)
+@settings(max_examples=examples(80), **_SETTINGS)
 @given(texts_and_spans())
 @example((["Love it. Broke fast.", "Caf\u00e9 tr\u00e8s bien. Love it.", "\u0130STANBUL good. Love it. \U0001f601"],
           np.array([0, 0, 1, 1, 2, 2, 2, 1, 2]), np.array([0, 9, 0, 17, 0, 17, 0, 0, 17]),
@@ -458,7 +459,7 @@ def test_arrays_and_spans_equal_the_package(nat, case):
     _assert_array_paths(nat, *case)
 
 
-@settings(max_examples=100, **_SETTINGS)
+@settings(max_examples=examples(100), **_SETTINGS)
 @given(texts_and_spans(text=st.text(alphabet=st.characters(max_codepoint=127), max_size=80)))
 def test_spans_equal_the_package_on_ascii(nat, case):
     _assert_array_paths(nat, *case)
@@ -607,7 +608,7 @@ def _joined_ref(pairs: list[tuple[str, str]], sep: str) -> np.ndarray:
 _part = review_text(max_words=12) | st.text(max_size=40) | st.sampled_from(["", " ", "\n", "\u3000", "\x85", "İ bad"])
 
 
-@settings(max_examples=400, **_SETTINGS)
+@settings(max_examples=examples(120), **_SETTINGS)
 @given(st.lists(st.tuples(_part, _part), max_size=8), st.sampled_from(["\n", " ", "", "\u2028"]))
 def test_joined_scores_equal_scores_of_the_joined_strings(nat, pairs, sep):
     """Joining in C (ASCII parts in a scratch buffer, others as a str, declined pairs by Python) scores exactly

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from test_sentiment_joint_scores import _assert_joint
 from test_vader_native import _SETTINGS, _native_or_skip
 
@@ -60,7 +61,7 @@ def _text(draw, max_words: int = 40) -> str:  # type: ignore[no-untyped-def]
     return "".join(out)
 
 
-@settings(max_examples=400, **_SETTINGS)
+@settings(max_examples=examples(150), **_SETTINGS)
 @given(st.lists(st.tuples(st.sampled_from(["", "Meh", "good but bad", "NOT GOOD", "Five Stars"]), _text()),
                 min_size=1, max_size=4), st.sampled_from(["text", "reversed"]))
 @example([("good but bad", "Good. But bad, but great. but not good! isn't bad.")], "text")
@@ -73,7 +74,7 @@ def test_sentences_from_the_reviews_tokens_equal_the_package(nat, pairs, order):
     _assert_joint(nat, *_sentences_case(titles, texts, order))
 
 
-@settings(max_examples=25, **_SETTINGS)
+@settings(max_examples=examples(25), **_SETTINGS)
 @given(_text(max_words=900), st.sampled_from(["text", "reversed"]))
 def test_long_texts_past_the_fast_tokenizer_equal_the_package(nat, text, order):
     text = text + " but not good. " + text  # past 4,095 characters more often than not: the general tokenizer

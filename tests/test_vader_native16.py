@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from _depth import examples
 from test_sentiment_joint_scores import _assert_joint
 from test_vader_native import _SETTINGS, _native_or_skip
 from test_vader_native14 import _sentences_case
@@ -41,7 +42,7 @@ def _text(draw, max_words: int = 40) -> str:  # type: ignore[no-untyped-def]
     return "".join(out)
 
 
-@settings(max_examples=100, **_SETTINGS)
+@settings(max_examples=examples(100), **_SETTINGS)
 @given(st.lists(st.tuples(st.sampled_from(["", "Meh!", "GOOD", "bad?", " ok "]), _text()), min_size=1,
                 max_size=4), st.sampled_from(["text", "reversed"]))
 @example([("", "good!")], "text")
