@@ -797,6 +797,23 @@ _PHONE_NOT_DIGIT_LIKE: Final[dict[int, None]] = str.maketrans(
     "", "", "".join(c for c in map(chr, range(128)) if not c.isalnum()))
 
 
+#: Whether the bounded matcher remembers the candidates phonenumbers rejected (:func:`_bounded_phone_matcher`; a
+#: switch for A/B timing: the matches are the same either way).
+_PHONE_REJECT_MEMO: bool = True
+#: Most entries of the memo of rejected candidates (it starts afresh when full).
+_PHONE_REJECTED_MAX: Final[int] = 1 << 16
+#: The memo: (candidate, default region, the text's character before it, the one after it; "" at an end) of each
+#: ``_parse_and_verify`` that returned None in this process.
+_PHONE_REJECTED: set[tuple[str, str, str, str]] = set()
+#: The global and attribute names phonenumbers' ``PhoneNumberMatcher._parse_and_verify`` reads (9.0.x), which the
+#: memo's exactness argument rests on: another set (another phonenumbers) turns the memo off.
+_PHONE_PARSE_AND_VERIFY_NAMES: Final[frozenset[str]] = frozenset({
+    "fullmatch", "_MATCHING_BRACKETS", "_PUB_PAGES", "search", "leniency", "Leniency", "VALID", "_LEAD_PATTERN",
+    "match", "text", "_is_invalid_punctuation_symbol", "_is_latin_letter", "len", "parse", "preferred_region",
+    "_verify", "CountryCodeSource", "UNSPECIFIED", "country_code_source", "raw_input",
+    "preferred_domestic_carrier_code", "PhoneNumberMatch", "NumberParseException"})
+
+
 @functools.cache
 def _bounded_phone_matcher() -> tuple[type, int] | None:
     """A ``PhoneNumberMatcher`` subclass that does not parse a candidate of the matcher's pattern with fewer
@@ -808,6 +825,15 @@ def _bounded_phone_matcher() -> tuple[type, int] | None:
     ``max_tries``: a skipped candidate of length n would have cost at most one try in ``_find`` (which the
     subclass pays too) and n + 1 per inner-match pattern (one for the text before its first match, one per
     match, each starting further on). The subclass counts those in ``skipped`` (the sum of n + 1).
+
+    It also remembers the tries phonenumbers rejected (``_parse_and_verify`` returning None: :data:`_PHONE_REJECTED`)
+    and answers the same try again with None at once: the same candidate strings recur across fields and rows (at
+    1M 96% of the tries repeat one seen before in the same worker; most fail, and a failed parse-and-validate costs
+    ~0.2 ms, mostly is_valid_number trying each region of a country code). ``_parse_and_verify(candidate, offset)``
+    reads only the candidate, the leniency (VALID here), the default region and the text's characters at
+    ``offset - 1`` (when ``offset > 0``) and ``offset + len(candidate)`` (when inside the text): its name set is
+    checked (:data:`_PHONE_PARSE_AND_VERIFY_NAMES`), and parse and the VALID checks are functions of the candidate
+    and region. Its callers count a failed try the same whether it was remembered or not.
     """
     import phonenumbers
     from phonenumbers import phonenumbermatcher as pm
@@ -817,6 +843,10 @@ def _bounded_phone_matcher() -> tuple[type, int] | None:
     if (_phone_bounds() is None or not isinstance(inner, tuple) or not callable(getattr(base, "_extract_match", None))
             or not callable(getattr(base, "_find", None))):  # pragma: no cover - another phonenumbers
         return None
+
+    verify = getattr(base, "_parse_and_verify", None)
+    memo = (callable(verify) and frozenset(getattr(getattr(verify, "__code__", None), "co_names", ()))
+            == _PHONE_PARSE_AND_VERIFY_NAMES)
 
     class BoundedPhoneNumberMatcher(base):  # type: ignore[misc, valid-type]
         def __init__(self, text: str, region: str, need: int) -> None:
@@ -828,6 +858,22 @@ def _bounded_phone_matcher() -> tuple[type, int] | None:
                 self.skipped += len(candidate) + 1
                 return None
             return super()._extract_match(candidate, offset)
+
+        if memo:
+            def _parse_and_verify(self, candidate: str, offset: int) -> Any:
+                if not _PHONE_REJECT_MEMO:
+                    return super()._parse_and_verify(candidate, offset)
+                text, end = self.text, offset + len(candidate)
+                key = (candidate, self.preferred_region, text[offset - 1] if offset > 0 else "",
+                       text[end] if end < len(text) else "")
+                if key in _PHONE_REJECTED:
+                    return None
+                found = super()._parse_and_verify(candidate, offset)
+                if found is None:
+                    if len(_PHONE_REJECTED) >= _PHONE_REJECTED_MAX:
+                        _PHONE_REJECTED.clear()
+                    _PHONE_REJECTED.add(key)
+                return found
 
     return BoundedPhoneNumberMatcher, len(inner)
 
