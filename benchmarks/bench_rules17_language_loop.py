@@ -64,6 +64,7 @@ def main() -> int:
             markets = mod._platform_market_vine(part, mod._rules_per_platform(mod.load_rules()))[1]
             batch = mod._Batch(titles, texts, markets, [None] * n, arrays=arrays)
             rule = next(r for r in mod.load_rules() if r.detector == "language" and "amazon" in r.platforms)
+            mod._LANGUAGE_SHORT_KNOWN = False  # a mask on both sides (twentieth session's switch)
             mod.PREFILTERS["language"](batch, rule, ())
             pair[side] = (mod, batch, rule)
         batches.append(pair)

@@ -1854,6 +1854,12 @@ def _allowed_languages(marketplace: str | None) -> tuple[str | None, tuple[str, 
     return (m, tuple(entry["languages"])) if entry else (m, None)
 
 
+def _too_short(letters: int) -> Finding:
+    """The language check's finding on a text with ``letters`` (< :data:`LANGUAGE_MIN_CHARS`) letters."""
+    return Finding(None, None, None, None,
+                   f"text too short for language detection ({letters} letters < {LANGUAGE_MIN_CHARS})", "not_run")
+
+
 @_detector("language")
 def _detect_language(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding]:
     """Language of the text against the marketplace's allow-list (py3langid, offline, deterministic)."""
@@ -1865,8 +1871,7 @@ def _detect_language(rv: _Review, params: Mapping[str, Any]) -> Iterator[Finding
         return
     letters = _letters_upto_min(s)  # the exact count matters only below the minimum (the note)
     if letters < LANGUAGE_MIN_CHARS:
-        yield Finding(None, None, None, None,
-                      f"text too short for language detection ({letters} letters < {LANGUAGE_MIN_CHARS})", "not_run")
+        yield _too_short(letters)
         return
     if "en" in allowed and _plainly_english(rv.lower("text")[:LANGUAGE_MAX_CHARS]):
         return  # allowed language, decided without the (slower) identifier
@@ -2701,6 +2706,9 @@ class _Selection(NamedTuple):
     mask: np.ndarray
     anchors: frozenset[str] | None = None
     sure: np.ndarray | None = None
+    #: Rows outside ``mask`` whose findings the prefilter already knows: (rows, the findings each of them gets)
+    #: per group, added to the hits column-wise (:meth:`_Hits.add_constant`) without running the detector.
+    known: tuple[tuple[np.ndarray, tuple[Finding, ...]], ...] = ()
 
 
 #: Rows per block when counting bytes column-wide (bounds the temporary arrays to a few tens of MB).
@@ -4447,7 +4455,7 @@ def _re2_english_word() -> str:
 
 
 @_prefilter("language")
-def _pre_language(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray:
+def _pre_language(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.ndarray | _Selection:
     """Rows the language check can skip: an allow-list with English, at least LANGUAGE_MIN_CHARS ASCII letters
     (so letters), and surely plainly English: a lower bound on its English-only words (bounded by ASCII
     non-token characters; adjacent ones may be counted once) that passes both of :func:`_plainly_english`'s
@@ -4520,7 +4528,35 @@ def _pre_language(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np
             lang, conf, _ = _classify(head)
             if conf >= LANGUAGE_MIN_CONFIDENCE and lang in allowed[markets[j]]:
                 mask[j] = False
-    return mask
+    if not _LANGUAGE_SHORT_KNOWN:
+        return mask
+    return _short_texts_known(batch, mask, allowed)
+
+
+#: Whether the language prefilter hands the "too short" findings of ASCII texts over column-wise
+#: (:func:`_short_texts_known`; a switch for A/B timing: the hits are the same either way).
+_LANGUAGE_SHORT_KNOWN: bool = True
+
+
+def _short_texts_known(batch: _Batch, mask: np.ndarray,
+                       allowed: Mapping[str | None, tuple[str, ...] | None]) -> _Selection:
+    """``mask`` without the rows whose language finding is known: an ASCII text (no byte >= 0x80) with fewer
+    than LANGUAGE_MIN_CHARS ASCII letters, on a marketplace with an allow-list. The detector gives such a row
+    exactly :func:`_too_short` of its letter count: stripping removes no letter, and ``_letters_upto_min``
+    of an ASCII string counts its ASCII letters, the bytes ``byte_count`` marks (null texts: 0 bytes, the
+    detector's empty string). Those rows are grouped by that count (at most LANGUAGE_MIN_CHARS groups)."""
+    on_list = {m: a is not None for m, a in allowed.items()}
+    listed = np.fromiter(map(on_list.__getitem__, batch.markets), dtype=bool, count=batch.n)
+    letters = batch.byte_count("text", _ASCII_LETTERS)
+    short = mask & listed & (letters < LANGUAGE_MIN_CHARS) & (batch.byte_count("text", _NON_ASCII) == 0)
+    rows = np.flatnonzero(short)
+    if not len(rows):
+        return _Selection(mask)
+    counts = letters[rows]
+    order = np.argsort(counts, kind="stable")  # rows ascending within each count
+    values, starts = np.unique(counts[order], return_index=True)
+    groups = np.split(rows[order], starts[1:])
+    return _Selection(mask & ~short, known=tuple((g, (_too_short(int(v)),)) for v, g in zip(values.tolist(), groups)))
 
 
 def _english_bounds(batch: _Batch, core: Any, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -4982,6 +5018,11 @@ def _check_batch(batch: _Batch, idx: list[int], platform: str, rules: Sequence[R
             continue
         sure = anchors = None
         if isinstance(sel, _Selection):
+            for rows, findings in sel.known:  # findings the prefilter knows, column-wise
+                if findings and len(rows):
+                    at = [idx[j] for j in rows.tolist()]
+                    hits.add_constant(np.asarray(at, dtype=np.int64) * width + k, rids.rows(at),
+                                      [_row("", platform, rule, f) for f in findings])
             sel, sure, anchors = sel.mask, sel.sure, sel.anchors
         positions = range(batch.n) if sel is None else np.flatnonzero(sel).tolist()
         detect = DETECTORS[rule.detector]
