@@ -79,29 +79,20 @@ typedef struct { /* a text's facts as a probe, by its position in size order (re
     int64_t rest, last, n_index, n_probe;
 } Probe;
 
-/* A place in the probe stream: the probe prefixes' ranks of all texts in size order, one after another (texts
-   without a probe prefix have none). The probe loop keeps two such places ahead of the entry it works on, one
-   PREFETCH_SPAN entries on (where it asks for the entry's span) and one PREFETCH_HEAD entries on (where it asks
-   for the head of the entry's list, its span read by then), across the ends of texts: a text's first entries
-   are asked for while the text before it is worked on (median probe prefix 15 entries at 1M). */
-typedef struct {
-    Py_ssize_t i; /* the text's position in size order (n: past the end) */
-    int64_t k;    /* the entry in its probe prefix */
-} Ahead;
-
-static inline void ahead_skip(Ahead *a, const Probe *probe, Py_ssize_t n) { /* onto an entry (or the end) */
-    while (a->i < n && a->k >= probe[a->i].n_probe) {
-        a->i++;
-        a->k = 0;
-    }
-}
-
-static inline void ahead_step(Ahead *a, const Probe *probe, Py_ssize_t n) {
-    a->k++;
-    ahead_skip(a, probe, n);
-}
-
-/* how far ahead the probe loop prefetches posting lists' spans and heads */
+/* The probe loop works in blocks of texts in size order, about BLOCK_ENTRIES probe entries each (at least one
+   text; median probe prefix 15 entries at 1M), in three passes: (A) the block's probe ranks copied one after
+   another; (B) each entry's span read (asked for PREFETCH_SPAN entries on) as the probe of its text will find
+   it, the text's index entries appended to their lists as its entries are passed, and the list's head asked
+   for; (C) text by text, the size filter's skip from each list's head and the counting, then the bounds and
+   the merges as before. The chain rank -> span -> list head -> count no longer waits link by link: pass B's
+   reads do not depend on each other, and pass C finds the block's spans and list heads (a line each per
+   entry, ~32 KB each) in cache. Pass C's skip starts from the span as pass B read it: an earlier text of the block may
+   have moved that list's head on since, past entries below its own (smaller or equal) size bound, so the skip
+   from the older head gives the same place. */
+#ifndef BLOCK_ENTRIES
+#define BLOCK_ENTRIES 512
+#endif
+/* how far ahead pass B asks for spans */
 #ifndef PREFETCH_SPAN
 #define PREFETCH_SPAN 8
 #endif
@@ -110,10 +101,7 @@ static inline void ahead_step(Ahead *a, const Probe *probe, Py_ssize_t n) {
 #else
 #define PREFETCH(p) ((void)0)
 #endif
-#ifndef PREFETCH_HEAD
-#define PREFETCH_HEAD 4
-#endif
-/* how many texts ahead the probe loop prefetches a text's row of ranks */
+/* how many texts ahead pass A asks for a text's row of ranks */
 #ifndef ROW_AHEAD
 #define ROW_AHEAD 2
 #endif
@@ -323,7 +311,12 @@ static PyObject *join(PyObject *self, PyObject *args) {
     char *texts_mem = (char *)table_alloc(((size_t)n + 1) * sizeof(Text) + 64);
     Text *texts = texts_mem ? (Text *)(texts_mem + (64 - (uintptr_t)texts_mem % 64)) : NULL;
     Probe *probe = (Probe *)malloc(((size_t)n + 1) * sizeof(Probe));
-    if (!need_of || !nidx || !sig_of || !span || !lists || !count || !touched || !texts || !probe) {
+    int64_t max_probe = 0;
+    for (Py_ssize_t x = 0; x < n; x++) max_probe = npre[x] > max_probe ? npre[x] : max_probe;
+    size_t e_cap = (size_t)max_probe > BLOCK_ENTRIES ? (size_t)max_probe : BLOCK_ENTRIES;
+    uint32_t *e_rank = (uint32_t *)malloc(e_cap * sizeof(uint32_t)), *e_lo = (uint32_t *)malloc(e_cap * sizeof(uint32_t));
+    uint32_t *e_end = (uint32_t *)malloc(e_cap * sizeof(uint32_t));
+    if (!need_of || !nidx || !sig_of || !span || !lists || !count || !touched || !texts || !probe || !e_rank || !e_lo || !e_end) {
         failed = 1;
     } else {
         for (Py_ssize_t x = 0; x < n; x++)
@@ -351,79 +344,82 @@ static PyObject *join(PyObject *self, PyObject *args) {
         Pending ring[MERGE_AHEAD];
         uint64_t n_pending = 0; /* survivors queued so far; the last min(n_pending, MERGE_AHEAD) are in the ring */
         Py_ssize_t min_pos = 0; /* the first position whose size the size filter allows beside the current x */
-        Ahead a_span = {0, 0}, a_head = {0, 0}; /* PREFETCH_SPAN and PREFETCH_HEAD entries on */
-        ahead_skip(&a_span, probe, n);
-        for (int d = 0; d < PREFETCH_SPAN; d++) {
-            if (a_span.i < n) PREFETCH(&span[rank[texts[a_span.i].off + a_span.k]]);
-            if (d == PREFETCH_SPAN - PREFETCH_HEAD) a_head = a_span;
-            if (a_span.i < n) ahead_step(&a_span, probe, n);
-        }
-        for (Py_ssize_t i = 0; i < n && !failed; i++) {
-            const Text *tx = &texts[i];
-            const Probe *tp = &probe[i];
-            int64_t x = tx->id;
-            int64_t np_x = tp->n_probe;
-            /* the rows of the texts in size order lie at random in rank: ask for the row of a text a few on
-               (its first line holds most probe prefixes) before the places ahead reach it */
-            if (i + ROW_AHEAD < n) PREFETCH(rank + texts[i + ROW_AHEAD].off);
-            if (np_x == 0) continue;
-            int64_t sx = tx->size;
-            /* earlier texts too small for x: t * sx > sy, i.e. sx > floor(sy / t + eps); sizes only grow */
-            while (min_pos < i && (double)sx > floor((double)texts[min_pos].size / t + eps)) min_pos++;
-            const uint32_t *px = rank + tx->off;
-            Py_ssize_t n_touched = 0;
-            for (int64_t k = 0; k < np_x; k++) {
-                uint32_t r = px[k];
-                /* the lists are scattered over memory: ask for the spans and heads of entries ahead early */
-                if (a_span.i < n) {
-                    PREFETCH(&span[rank[texts[a_span.i].off + a_span.k]]);
-                    ahead_step(&a_span, probe, n);
+        for (Py_ssize_t i0 = 0, i1; i0 < n && !failed; i0 = i1) {
+            /* pass A: a block of texts [i0, i1), their probe entries' ranks one after another (at least one text) */
+            size_t ne = 0;
+            for (i1 = i0; i1 < n && (i1 == i0 || ne + (size_t)probe[i1].n_probe <= BLOCK_ENTRIES); i1++) {
+                if (i1 + ROW_AHEAD < n) PREFETCH(rank + texts[i1 + ROW_AHEAD].off);
+                const uint32_t *px = rank + texts[i1].off;
+                for (int64_t k = 0; k < probe[i1].n_probe; k++) e_rank[ne++] = px[k];
+            }
+            for (size_t e = 0; e < ne && e < PREFETCH_SPAN; e++) PREFETCH(&span[e_rank[e]]);
+            /* pass B: each entry's list as the probe of its text finds it, the texts before it indexed (a text's
+               index entries are appended as its entries are passed), and the list's head asked for */
+            size_t e = 0;
+            for (Py_ssize_t i = i0; i < i1; i++) {
+                int64_t np_x = probe[i].n_probe, ni_x = probe[i].n_index;
+                for (int64_t k = 0; k < np_x; k++, e++) {
+                    if (e + PREFETCH_SPAN < ne) PREFETCH(&span[e_rank[e + PREFETCH_SPAN]]);
+                    Span *sp = &span[e_rank[e]];
+                    e_lo[e] = sp->lo;
+                    e_end[e] = sp->end;
+                    PREFETCH(&lists[sp->lo]);
+                    if (k < ni_x) lists[sp->end++] = (int32_t)i;
                 }
-                if (a_head.i < n) {
-                    PREFETCH(&lists[span[rank[texts[a_head.i].off + a_head.k]].lo]);
-                    ahead_step(&a_head, probe, n);
-                }
-                Span *sp = &span[r];
-                size_t j = sp->lo, end = sp->end;
-                while (j < end && lists[j] < min_pos) j++;
-                sp->lo = j;
-                for (; j < end; j++) {
-                    int32_t y = lists[j];
-                    if (count[y]++ == 0) { /* a new candidate: its record is read in the bound below */
-                        touched[n_touched++] = y;
-                        PREFETCH(&texts[y]);
+            }
+            e = 0; /* pass C: the probes */
+            for (Py_ssize_t i = i0; i < i1 && !failed; i++) {
+                const Text *tx = &texts[i];
+                const Probe *tp = &probe[i];
+                int64_t x = tx->id;
+                int64_t np_x = tp->n_probe;
+                if (np_x == 0) continue;
+                int64_t sx = tx->size;
+                /* earlier texts too small for x: t * sx > sy, i.e. sx > floor(sy / t + eps); sizes only grow */
+                while (min_pos < i && (double)sx > floor((double)texts[min_pos].size / t + eps)) min_pos++;
+                const uint32_t *px = rank + tx->off;
+                Py_ssize_t n_touched = 0;
+                for (int64_t k = 0; k < np_x; k++, e++) {
+                    size_t j = e_lo[e], end = e_end[e];
+                    while (j < end && lists[j] < min_pos) j++;
+                    if (j > e_lo[e]) span[e_rank[e]].lo = (uint32_t)j;
+                    for (; j < end; j++) {
+                        int32_t y = lists[j];
+                        if (count[y]++ == 0) { /* a new candidate: its record is read in the bound below */
+                            touched[n_touched++] = y;
+                            PREFETCH(&texts[y]);
+                        }
                     }
                 }
+                Py_ssize_t n_left = 0; /* the candidates that pass the prefix-count bound, in touched[:n_left] */
+                for (Py_ssize_t q = 0; q < n_touched; q++) {
+                    if (q + PREFETCH_SPAN < n_touched) PREFETCH(&texts[touched[q + PREFETCH_SPAN]]);
+                    int32_t yi = touched[q];
+                    int64_t c = count[yi];
+                    count[yi] = 0;
+                    const Text *ty = &texts[yi];
+                    /* the prefix-count bound: common shingles past the prefix that ends first */
+                    int64_t r_x = tp->rest, r_y = ty->index_rest, l_x = tp->last, l_y = ty->index_last;
+                    int64_t more = l_x < l_y ? r_x : (l_y < l_x ? r_y : (r_x < r_y ? r_x : r_y));
+                    int64_t need = NEED(sx + ty->size);
+                    /* and the bucket bound (most pairs past the first bound fall short in the merge) */
+                    if (c + more >= need && bucket_bound(tx->sig, ty->sig) >= need) touched[n_left++] = yi;
+                }
+                for (Py_ssize_t q = 0; q < n_left && !failed; q++) { /* the survivors, queued for their merges */
+                    const Text *ty = &texts[touched[q]];
+                    Pending *pd = &ring[n_pending % MERGE_AHEAD];
+                    if (n_pending >= MERGE_AHEAD && merge_pending(pd, t, need_of, n_need, need_f, eps, &out)) failed = 1;
+                    pd->a = px;
+                    pd->na = tx->len;
+                    pd->b = rank + ty->off;
+                    pd->nb = ty->len;
+                    pd->tot = sx + ty->size;
+                    pd->x = x;
+                    pd->y = ty->id;
+                    PREFETCH(pd->b); /* the candidate's row (x's was just read; most merges give up in its first line) */
+                    n_pending++;
+                }
             }
-            Py_ssize_t n_left = 0; /* the candidates that pass the prefix-count bound, in touched[:n_left] */
-            for (Py_ssize_t q = 0; q < n_touched; q++) {
-                if (q + PREFETCH_SPAN < n_touched) PREFETCH(&texts[touched[q + PREFETCH_SPAN]]);
-                int32_t yi = touched[q];
-                int64_t c = count[yi];
-                count[yi] = 0;
-                const Text *ty = &texts[yi];
-                /* the prefix-count bound: common shingles past the prefix that ends first */
-                int64_t r_x = tp->rest, r_y = ty->index_rest, l_x = tp->last, l_y = ty->index_last;
-                int64_t more = l_x < l_y ? r_x : (l_y < l_x ? r_y : (r_x < r_y ? r_x : r_y));
-                int64_t need = NEED(sx + ty->size);
-                /* and the bucket bound (most pairs past the first bound fall short in the merge) */
-                if (c + more >= need && bucket_bound(tx->sig, ty->sig) >= need) touched[n_left++] = yi;
-            }
-            for (Py_ssize_t q = 0; q < n_left && !failed; q++) { /* the survivors, queued for their merges */
-                const Text *ty = &texts[touched[q]];
-                Pending *pd = &ring[n_pending % MERGE_AHEAD];
-                if (n_pending >= MERGE_AHEAD && merge_pending(pd, t, need_of, n_need, need_f, eps, &out)) failed = 1;
-                pd->a = px;
-                pd->na = tx->len;
-                pd->b = rank + ty->off;
-                pd->nb = ty->len;
-                pd->tot = sx + ty->size;
-                pd->x = x;
-                pd->y = ty->id;
-                PREFETCH(pd->b); /* the candidate's row (x's was just read; most merges give up in its first line) */
-                n_pending++;
-            }
-            for (int64_t k = 0; k < tp->n_index; k++) lists[span[px[k]].end++] = (int32_t)i;
         }
         /* the merges still queued, oldest first */
         uint64_t first = n_pending > MERGE_AHEAD ? n_pending - MERGE_AHEAD : 0;
@@ -439,6 +435,9 @@ static PyObject *join(PyObject *self, PyObject *args) {
     free(touched);
     free(texts_mem);
     free(probe);
+    free(e_rank);
+    free(e_lo);
+    free(e_end);
     Py_END_ALLOW_THREADS
     if (failed) {
         free(out.data);
