@@ -1364,10 +1364,31 @@ def _days_before(created: pd.Series, ref: Any) -> pd.Series:
     return pd.Series(out, copy=False)
 
 
+#: Whether :func:`_priority_block` writes the reasons by one Arrow take of per-process text tables
+#: (:func:`_priority_taken`) rather than by pieces made per block and Arrow joins (:func:`_priority_joined`).
+PRIORITY_ONE_TAKE: Final[bool] = True
+
+
 def _priority_block(rating: pd.Series, created: pd.Series, votes: pd.Series, key: pd.Series, mean: pd.Series,
-                    count: pd.Series, ref: Any) -> tuple[np.ndarray, list[str]]:
+                    count: pd.Series, ref: Any) -> tuple[np.ndarray, Any]:
     """:func:`_priority`'s scores and reasons of one block of rows (the product means and counts and ``ref``
-    computed over the whole frame).
+    computed over the whole frame): by :func:`_priority_taken` (see :data:`PRIORITY_ONE_TAKE`), else
+    :func:`_priority_joined`; the same floats and strings.
+
+    >>> s, why = _priority_block(pd.Series([1.0]), pd.Series(pd.to_datetime(["2024-01-01"], utc=True)),
+    ...     pd.Series([0]), pd.Series(["amazon\\x1fA"]), pd.Series([1.0]), pd.Series([1]),
+    ...     pd.Timestamp("2024-01-31", tz="UTC"))
+    >>> float(s[0]), why[0].as_py()
+    (50.0, '50.0 = rated 1★ (+40.0), 30 days before the newest review (+10.0), no helpful votes (+0), only review of its product, drag not computed (+0)')
+    """
+    if PRIORITY_ONE_TAKE:
+        return _priority_taken(rating, created, votes, key, mean, count, ref)
+    return _priority_joined(rating, created, votes, key, mean, count, ref)
+
+
+def _priority_joined(rating: pd.Series, created: pd.Series, votes: pd.Series, key: pd.Series, mean: pd.Series,
+                     count: pd.Series, ref: Any) -> tuple[np.ndarray, Any]:
+    """:func:`_priority_block` by pieces made per block and joined by Arrow.
 
     Each part's points and reason piece are computed once per distinct input value with the scalar Python
     expressions (``**``, :func:`math.log1p`, ``round`` and ``:.1f`` behave as in a per-row loop, which numpy's
@@ -1375,7 +1396,7 @@ def _priority_block(rating: pd.Series, created: pd.Series, votes: pd.Series, key
     that does not apply adds ``0.0``, which leaves any sum other than ``-0.0`` unchanged, and the sum starts at
     ``+0.0``).
 
-    >>> s, why = _priority_block(pd.Series([1.0]), pd.Series(pd.to_datetime(["2024-01-01"], utc=True)),
+    >>> s, why = _priority_joined(pd.Series([1.0]), pd.Series(pd.to_datetime(["2024-01-01"], utc=True)),
     ...     pd.Series([0]), pd.Series(["amazon\\x1fA"]), pd.Series([1.0]), pd.Series([1]),
     ...     pd.Timestamp("2024-01-31", tz="UTC"))
     >>> float(s[0]), why[0].as_py()
@@ -1458,6 +1479,273 @@ def _priority_block(rating: pd.Series, created: pd.Series, votes: pd.Series, key
                                 (v_why, v_codes), (g_why, g_codes))]
     head = pc.binary_join_element_wise(parts[0], parts[1], lit(""))
     return scores, pc.binary_join_element_wise(head, *parts[2:], lit(", "))
+
+
+#: The pieces of a priority reason that :func:`_priority_taken` takes from tables by a value's number ``k`` (its
+#: ``10**digits`` multiple's nearest integer, as in :func:`_fixed_coded`), per table ``(digits, prefixes, suffix)``:
+#: entry ``j`` is ``prefixes[j % len(prefixes)] + text(j // len(prefixes)) + suffix``, ``text(k)`` what
+#: :func:`_coded_texts` writes for ``k`` (``k`` at 1 digit: ``f"{k // 10}.{k % 10}"``).
+_REASON_TABLES: Final[tuple[tuple[int, tuple[str, ...], str], ...]] = (
+    (1, ("",), " = "),  # 0: the sum, before its parts
+    (0, ("",), ""),  # 1: the days before the newest review
+    (1, (" days before the newest review (+",), "), "),  # 2: the recency points
+    (2, ("lifts its product's average (", "pulls its product's average ("), "★ over "),  # 3: the product's mean
+    (3, ("",), "★ (+"),  # 4: the drag's size
+    (1, ("",), ")"),  # 5: the drag points
+)
+
+#: The pieces of a priority reason that are not a value's (see :func:`_priority_taken`).
+_REASON_FIXED: Final[tuple[str, ...]] = ("", "date unknown (+0), ", "product unknown, drag not computed (+0)",
+                                         "only review of its product, drag not computed (+0)")
+
+#: The numbers a reason table covers, ``0 .. _REASON_TABLE_CAP - 1`` at most (a larger value's piece is made alone);
+#: the product counts' table too.
+_REASON_TABLE_CAP: Final[int] = 1 << 18
+
+#: How many other pieces (the rating's, the votes', values outside the tables) :func:`_reason_texts` keeps beside
+#: the tables before it starts them over from one block's.
+_REASON_MISC_CAP: Final[int] = 1 << 12
+
+
+@dataclass(frozen=True)
+class _ReasonTexts:
+    """The priority reasons' pieces of a process, in one Arrow array (:func:`_reason_texts`): the tables of
+    :data:`_REASON_TABLES` one after another (table ``t`` at ``base[t]``, its numbers ``0 .. sizes[t] - 1``), then
+    the product counts' pieces ``f"{c} reviews) by "`` of the counts seen (``count_at[c]`` places count ``c``
+    there, -1: not held), then the other pieces (``misc``: piece -> position). Never changed once made."""
+
+    texts: pa.Array
+    tables: tuple[pa.Array, ...]
+    sizes: tuple[int, ...]
+    base: tuple[int, ...]
+    counts: pa.Array
+    count_at: np.ndarray
+    count_base: int
+    misc: Mapping[str, int]
+
+
+#: This process's :class:`_ReasonTexts` (replaced, never changed, when it grows).
+_REASON_TEXTS: _ReasonTexts | None = None
+
+
+def _reason_texts(need: Sequence[int], counts: np.ndarray, pieces: Iterable[str]) -> _ReasonTexts:
+    """This process's :class:`_ReasonTexts`, grown where a table covers fewer than ``need[t]`` numbers (to twice
+    its size at least, up to :data:`_REASON_TABLE_CAP`), product ``counts`` (non-negative, below the cap) or
+    ``pieces`` are not held yet (the other pieces made again from this block's alone when more than
+    :data:`_REASON_MISC_CAP` would be held).
+
+    >>> r = _reason_texts([3, 0, 0, 2, 0, 0], np.array([12]), ["x"])
+    >>> t = r.texts.to_pylist()
+    >>> t[r.base[0] + 2], t[r.base[3] + 2 * 1 + 1], t[r.count_base + r.count_at[12]], t[r.misc["x"]]
+    ('0.2 = ', "pulls its product's average (0.01★ over ", '12 reviews) by ', 'x')
+    """
+    global _REASON_TEXTS
+    cur = _REASON_TEXTS
+    if cur is None:
+        empty = pa.array([], type=pa.large_string())
+        cur = _ReasonTexts(empty, (empty,) * len(_REASON_TABLES), (0,) * len(_REASON_TABLES),
+                           (0,) * len(_REASON_TABLES), empty, np.zeros(0, dtype=np.int64), 0, {})
+    wanted = list(dict.fromkeys(pieces))
+    new = [p for p in wanted if p not in cur.misc]
+    held = cur.count_at[np.minimum(counts, len(cur.count_at) - 1)] >= 0 if len(cur.count_at) else False
+    fresh = np.unique(counts[~(held & (counts < len(cur.count_at)))])
+    if (not new and not len(fresh) and _REASON_TEXTS is not None
+            and all(a <= b for a, b in zip(need, cur.sizes))):
+        return cur
+    tables, sizes = list(cur.tables), list(cur.sizes)
+    for t, (digits, prefixes, suffix) in enumerate(_REASON_TABLES):
+        if need[t] > sizes[t]:
+            size = min(_REASON_TABLE_CAP, max(need[t], 2 * sizes[t], 64))
+            body = _coded_texts(2 * np.arange(sizes[t], size, dtype=np.int64), digits, False)
+            fresh_t = [p + b + suffix for b in body for p in prefixes]
+            tables[t] = pa.concat_arrays([tables[t], pa.array(fresh_t, type=pa.large_string())])
+            sizes[t] = size
+    count_texts, count_at = cur.counts, cur.count_at
+    if len(fresh):
+        count_at = np.full(max(len(count_at), int(fresh[-1]) + 1), -1, dtype=np.int64)
+        count_at[: len(cur.count_at)] = cur.count_at
+        count_at[fresh] = np.arange(len(count_texts), len(count_texts) + len(fresh))
+        count_texts = pa.concat_arrays([count_texts, pa.array([f"{c} reviews) by " for c in fresh.tolist()],
+                                                              type=pa.large_string())])
+    misc = list(cur.misc) + new if len(cur.misc) + len(new) <= _REASON_MISC_CAP else wanted
+    base = np.concatenate([[0], np.cumsum([len(a) for a in (*tables, count_texts)])]).tolist()
+    texts = pa.concat_arrays([*tables, count_texts, pa.array(misc, type=pa.large_string())])
+    out = _ReasonTexts(texts, tuple(tables), tuple(sizes), tuple(base[: len(tables)]), count_texts, count_at,
+                       base[len(tables)], {p: base[-1] + i for i, p in enumerate(misc)})
+    _REASON_TEXTS = out
+    return out
+
+
+def _prio_fixed(x: np.ndarray, digits: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(k, ok, negative)`` of float64 ``x`` as :func:`_fixed_coded` finds them: where ``ok``, ``f"{x:.{digits}f}"``
+    is ``"-" * negative + text(k)`` (:func:`_coded_texts`); elsewhere only ``format`` gives it (``k`` is 0 there).
+
+    >>> [a.tolist() for a in _prio_fixed(np.array([1.25, 0.25001, -0.04, np.nan, 3e9]), 1)]
+    [[0, 3, 0, 0, 0], [False, True, True, False, False], [False, False, True, False, False]]
+    """
+    with np.errstate(invalid="ignore", over="ignore"):
+        t = x * (10.0 ** digits)
+        ok = np.abs(t) < 1e9  # False for NaN
+        if digits:
+            ok &= np.abs(t - np.floor(t) - 0.5) > 1e-6
+        k = np.where(ok, np.abs(np.rint(t)), 0.0).astype(np.int64)
+    return k, ok, np.signbit(x)
+
+
+def _small_int_codes(x: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """``np.unique(x, return_inverse=True)``'s ``(codes, uniques)`` for int64 ``x`` whose values span at most
+    ``4 * len(x) + 1024`` numbers, by marking them in an array of that span (no sort, no hash); else None.
+
+    >>> [a.tolist() for a in _small_int_codes(np.array([5, 3, 5, 9]))]
+    [[1, 0, 1, 2], [3, 5, 9]]
+    >>> _small_int_codes(np.array([0, 10**9])) is None
+    True
+    """
+    if not len(x):
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.int64)
+    lo, hi = int(x.min()), int(x.max())
+    if hi - lo > 4 * len(x) + 1024:
+        return None
+    at = x - lo  # no overflow: the span is small
+    seen = np.zeros(hi - lo + 1, dtype=bool)
+    seen[at] = True
+    rank = np.cumsum(seen) - 1
+    return rank[at], np.flatnonzero(seen) + lo
+
+
+def _memo_small(values: pd.Series, fn: Any) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """:func:`_memo_coded` (``fn`` once per distinct value: points per row, code per row, piece per code), for
+    integer values (``Int64``/``int64``) within a small span by :func:`_small_int_codes` rather than a pandas
+    factorize; ``fn`` gets what ``Series.tolist`` gives (a Python int, ``pd.NA`` where missing). Anything else:
+    :func:`_memo_coded`.
+
+    >>> pts, codes, why = _memo_small(pd.Series([5, None, 1, 5], dtype="Int64"), _rating_part)
+    >>> pts.tolist(), [why[c] for c in codes]
+    ([0.0, 0.0, 40.0, 0.0], ['rated 5★ (+0.0)', 'rating unknown (+0)', 'rated 1★ (+40.0)', 'rated 5★ (+0.0)'])
+    """
+    if not (isinstance(values.dtype, pd.Int64Dtype) or values.dtype == np.dtype(np.int64)):
+        return _memo_coded(values, fn)
+    na = values.isna().to_numpy(dtype=bool)
+    x = values.to_numpy(dtype=np.int64, na_value=0)
+    has_na = bool(na.any())
+    got = _small_int_codes(x[~na] if has_na else x)
+    if got is None:
+        return _memo_coded(values, fn)
+    sub, uniq = got
+    done = [fn(u) for u in uniq.tolist()] + ([fn(pd.NA)] if has_na else [])
+    if has_na:
+        codes = np.full(len(x), len(uniq), dtype=np.intp)
+        codes[~na] = sub
+    else:
+        codes = sub
+    pts = np.array([d[0] for d in done], dtype="float64")
+    return pts[codes], codes, [d[1] for d in done]
+
+
+def _priority_taken(rating: pd.Series, created: pd.Series, votes: pd.Series, key: pd.Series, mean: pd.Series,
+                    count: pd.Series, ref: Any) -> tuple[np.ndarray, pa.Array]:
+    """:func:`_priority_block` with each row's reason taken, piece by piece, from this process's
+    :class:`_ReasonTexts` by one Arrow take: nine pieces a row (the sum's ``"S = "``, the rating's, the days', the
+    recency points', the votes', and the drag's four: verb and mean, count, size, points), whose bytes, taken in
+    row order, are the reasons one after another (every ninth offset is a row's). A number's piece comes from its
+    table where the value's fixed-point text is the table's (non-negative, not near a half, below the cap; a
+    product count from the counts seen), else it is written by ``format`` as a piece of its own (held in
+    ``misc`` like the rating's and the votes' pieces, made once per distinct value). The points are the same
+    expressions per row as :func:`_priority_joined` computes per distinct value (IEEE operations elementwise,
+    the same floats), the score ``round(sum, 1)`` is ``k / 10`` (the float that ``float(f"{sum:.1f}")`` reads
+    back, see :func:`_round1`).
+    """
+    n = len(rating)
+    r_pts, r_codes, r_why = _memo_small(rating, _rating_part)
+    v_pts, v_codes, v_why = _memo_small(votes, _votes_part)
+    days = _days_before(created, ref).to_numpy(dtype=np.float64)
+    d_pts = _decay_points(days)
+    # the product drag (see _priority_joined), per row of the rows it applies to
+    m_all = mean.to_numpy(dtype=np.float64, na_value=np.nan)
+    r_all = rating.to_numpy(dtype=np.float64, na_value=np.nan)
+    c_all = count.to_numpy(dtype=np.float64, na_value=np.nan)
+    unknown = key.isna().to_numpy(dtype=bool) | np.isnan(r_all) | np.isnan(m_all)
+    alone = ~unknown & (c_all < 2)  # NaN < 2 is False
+    rows = np.flatnonzero(~unknown & ~alone)
+    sub_m = m_all[rows]
+    c_u = c_all[rows].astype(np.int64)
+    drag = (sub_m - r_all[rows]) / (c_u.astype(np.float64) - 1)
+    q = np.where(drag > 0.0, drag, 0.0) / DRAG_FULL_AT
+    g_sub = DRAG_POINTS * np.where(q < 1.0, q, 1.0)
+    g_pts = np.zeros(n)
+    g_pts[rows] = g_sub
+    pts = 0.0 + r_pts
+    pts += d_pts
+    pts += v_pts
+    pts += g_pts
+
+    # each table's pieces: (table, rows (None: all), k, ok, negative, the value, how it is written alone)
+    known = np.flatnonzero(days == days)
+    pull = (drag > 0).astype(np.int64)
+    verbs = ("lifts its product's average (", "pulls its product's average (")
+    numbered = [
+        (0, None, *_prio_fixed(pts, 1), pts, lambda i, x: format(x, ".1f") + " = "),
+        (1, known, *_prio_fixed(days[known], 0), days[known], lambda i, x: format(x, ".0f")),
+        (2, known, *_prio_fixed(d_pts[known], 1), d_pts[known],
+         lambda i, x: " days before the newest review (+" + format(x, ".1f") + "), "),
+        (3, rows, *_prio_fixed(sub_m, 2), sub_m, lambda i, x: verbs[pull[i]] + format(x, ".2f") + "★ over "),
+        (4, rows, *_prio_fixed(np.abs(drag), 3), np.abs(drag), lambda i, x: format(x, ".3f") + "★ (+"),
+        (5, rows, *_prio_fixed(g_sub, 1), g_sub, lambda i, x: format(x, ".1f") + ")"),
+    ]
+    need = [0] * len(_REASON_TABLES)
+    alone: list[tuple[np.ndarray, list[str]]] = []
+    for t, at, k, ok, neg, x, write in numbered:
+        good = ok & ~neg & (k < _REASON_TABLE_CAP)
+        if good.any():
+            need[t] = int(k[good].max()) + 1
+        bad = np.flatnonzero(~good)
+        alone.append((bad, [write(i, v) for i, v in zip(bad.tolist(), x[bad].tolist())]))
+    c_good = (c_u >= 0) & (c_u < _REASON_TABLE_CAP)
+    c_bad = np.flatnonzero(~c_good)
+    c_alone = [f"{c} reviews) by " for c in c_u[c_bad].tolist()]
+    r_pieces = [w + ", " for w in r_why]
+    v_pieces = [w + ", " for w in v_why]
+    texts = _reason_texts(need, c_u[c_good],
+                          itertools.chain(_REASON_FIXED, r_pieces, v_pieces, c_alone, *(a[1] for a in alone)))
+    misc, base = texts.misc, texts.base
+
+    slots = np.empty((n, 9), dtype=np.int64)
+    empty = misc[""]
+    slots[:, 1] = np.array([misc[p] for p in r_pieces], dtype=np.int64)[r_codes]
+    slots[:, 4] = np.array([misc[p] for p in v_pieces], dtype=np.int64)[v_codes]
+    slots[:, 2] = empty
+    slots[:, 3] = misc["date unknown (+0), "]
+    slots[:, 5] = np.where(unknown, misc["product unknown, drag not computed (+0)"],
+                           misc["only review of its product, drag not computed (+0)"])
+    slots[:, 6:] = empty
+    for (t, at, k, _ok, _neg, _x, _w), (bad, pieces) in zip(numbered, alone):
+        got = base[t] + (2 * k + pull if t == 3 else k)
+        if len(bad):
+            got[bad] = [misc[p] for p in pieces]
+        column = (0, 2, 3, 5, 7, 8)[t]
+        if at is None:
+            slots[:, column] = got
+        else:
+            slots[at, column] = got
+    got = np.empty(len(rows), dtype=np.int64)
+    got[c_good] = texts.count_base + texts.count_at[c_u[c_good]]
+    got[c_bad] = np.array([misc[p] for p in c_alone], dtype=np.int64)
+    slots[rows, 6] = got
+
+    # round(sum, 1): k / 10 with the sign where the text is k's (see _round1), else as _round1 and round do
+    k_s, ok_s, neg_s = numbered[0][2], numbered[0][3], numbered[0][4]
+    scores = k_s / 10.0
+    np.negative(scores, out=scores, where=neg_s)
+    odd = np.flatnonzero(~ok_s)
+    for i, x in zip(odd.tolist(), pts[odd].tolist()):
+        scores[i] = float(format(x, ".1f")) if -1e15 < x < 1e15 else round(x, 1)
+
+    if not n:
+        return scores, pa.array([], type=pa.large_string())
+    taken = texts.texts.take(pa.array(slots.reshape(-1)))
+    _, offsets, data = taken.buffers()
+    ends = np.frombuffer(offsets, dtype=np.int64, count=len(taken) + 1, offset=8 * taken.offset)[::9]
+    return scores, pa.Array.from_buffers(pa.large_string(), n, [None, pa.py_buffer(np.ascontiguousarray(ends)), data])
 
 
 def recommend(
