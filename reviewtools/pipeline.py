@@ -64,6 +64,7 @@ from .respond import (
     _DraftMemo,
     _normalise,
     _removal_draft_of,
+    _removal_one_drafts,
     blocking,
     lint_draft,
     primary_topic,
@@ -2232,14 +2233,16 @@ class _DecisionState:
 
         return self._grouped_picked(pick(self.hit_keys), pick(self.not_run_keys), pick(self.match_keys))
 
-    def grouped_block(self, start: int, n: int | None = None
+    def grouped_block(self, start: int, n: int | None = None, split: bool = False
                       ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[str]] | _BlockRows,
                                  dict[str, list[tuple[str, str]]]]:
         """:meth:`grouped` of the reviews of the block starting at row ``start`` of :attr:`blocks`' cut, from
         the rows :func:`_block_index` found they own: no pass over every long row per block. The hit dicts hold
         the columns of :data:`_HIT_FIELDS` only (all that deciding reads). ``n`` (the block's row count): the
         not-run checks as a :class:`_BlockRows` (per row, from the rows' owners) instead of a dict by key, when
-        the index knows the owners (else the dict)."""
+        the index knows the owners (else the dict). ``split`` (with ``n``): the hits of the rows that own exactly
+        one removal-basis hit with a rule id and evidence (:meth:`_one_hits`) come as the :class:`_BlockRows`'
+        ``one`` (Arrow columns), not as dicts: the hit dicts hold the other rows' hits only."""
         b = self.blocks
         if b is None:
             raise TriageError("internal: grouped_block without a block index")
@@ -2255,9 +2258,67 @@ class _DecisionState:
         special = np.zeros(n, dtype=bool)  # the rows owning a removal-basis hit or a complaint
         special[own[0] - start] = True
         special[own[2] - start] = True
-        rows = replace(rows, special=special)
-        by_hit, _, complaints = self._grouped_picked(picked[0], picked[1][:0], picked[2], hit_cols=hit_cols)
+        hit_at = picked[0]
+        one = self._one_hits(hit_at, own[0] - start, own[2] - start, n, hit_cols) if split else None
+        if one is not None:
+            keep = np.ones(len(hit_at), dtype=bool)
+            keep[one.picked] = False
+            hit_at = hit_at[keep]
+        rows = replace(rows, special=special, one=one)
+        by_hit, _, complaints = self._grouped_picked(hit_at, picked[1][:0], picked[2], hit_cols=hit_cols)
         return by_hit, rows, complaints
+
+    def _one_hits(self, hit_at: np.ndarray, owner: np.ndarray, comp_owner: np.ndarray, n: int, hit_cols: list[str]
+                  ) -> _OneHits | None:
+        """The :class:`_OneHits` of a block's hit rows ``hit_at`` (ascending positions in ``hit_rows``) owned by its
+        rows ``owner`` (block rows), its complaint rows owned by ``comp_owner``: the rows owning exactly one hit
+        whose rule id and evidence are present. None when there is none, or the hit frame lacks ``rule_id``,
+        ``clause`` or ``evidence`` or holds one of those, ``strength`` or ``category`` as other than Arrow strings
+        (every hit then a dict, as before)."""
+        if not len(hit_at):
+            return None
+        count = np.bincount(owner, minlength=n)
+        single = np.flatnonzero(count[owner] == 1)
+        if not len(single):
+            return None
+        pos = self.hit_rows[hit_at[single]]
+        cols: dict[str, pa.Array | None] = {}
+        for name in ("rule_id", "clause", "evidence", "strength", "category"):
+            if name not in hit_cols:
+                if name in ("rule_id", "clause", "evidence"):
+                    return None
+                cols[name] = None
+                continue
+            got = _hit_strings(self.hits, name, pos)
+            if got is None:
+                return None
+            cols[name] = got
+        rule, evidence = cols["rule_id"], cols["evidence"]
+        ok = pc.and_(pc.is_valid(rule), pc.is_valid(evidence)).to_numpy(zero_copy_only=False)
+        if not ok.all():
+            single = single[ok]
+            if not len(single):
+                return None
+            keep = pa.array(ok)
+            cols = {k: None if v is None else v.filter(keep) for k, v in cols.items()}
+        rows = owner[single].astype(np.int64)
+        order = np.argsort(rows, kind="stable")  # in the block's row order
+        if not (order[1:] > order[:-1]).all():
+            take = pa.array(order)
+            rows, single = rows[order], single[order]
+            cols = {k: None if v is None else v.take(take) for k, v in cols.items()}
+        strength = cols["strength"]
+        strong = (np.zeros(len(rows), dtype=bool) if strength is None else
+                  pc.fill_null(pc.equal(strength, "strong"), False).to_numpy(zero_copy_only=False))
+        has_comp = np.zeros(n, dtype=bool)
+        has_comp[comp_owner] = True
+        return _OneHits(rows, single, hit_at[single], cols["rule_id"], cols["clause"], cols["evidence"], strong,
+                        cols["category"], has_comp[rows], hit_cols)
+
+    def one_hit_dicts(self, one: _OneHits) -> dict[str, list[dict[str, Any]]]:
+        """The hit dicts of ``one``'s rows (what :meth:`grouped_block` leaves out of its dict when it splits)."""
+        empty = np.zeros(0, dtype=np.int64)
+        return self._grouped_picked(np.sort(one.at), empty, empty, hit_cols=one.hit_cols)[0]
 
     def _block_rows(self, nr_at: np.ndarray, owner: np.ndarray, start: int, n: int) -> _BlockRows | None:
         """The not-run checks of the block of ``n`` rows at ``start`` per row (:class:`_BlockRows`), from its
@@ -2327,6 +2388,42 @@ class _DecisionState:
 
 
 @dataclass(frozen=True)
+class _OneHits:
+    """The rows of a decision block that own exactly one removal-basis hit with a rule id and evidence
+    (:meth:`_DecisionState.grouped_block` with ``split``), as columns: ``rows``, their block rows (ascending);
+    ``picked`` their places in the block's hit rows and ``at`` their positions in the state's ``hit_rows``
+    (:meth:`_DecisionState.one_hit_dicts`); the hit's ``rule_id``, ``clause``, ``evidence`` and ``category``
+    (``large_string``; missing values null; ``category`` None when the hit frame has no such column); ``strong``,
+    whether its strength is ``strong``; ``complained``, whether the row also owns a complaint; ``hit_cols``, the
+    columns the hit dicts would hold."""
+
+    rows: np.ndarray
+    picked: np.ndarray
+    at: np.ndarray
+    rule_id: pa.Array
+    clause: pa.Array
+    evidence: pa.Array
+    strong: np.ndarray
+    category: pa.Array | None
+    complained: np.ndarray
+    hit_cols: list[str]
+
+
+def _hit_strings(enc: _Encoded, name: str, pos: np.ndarray) -> pa.Array | None:
+    """Column ``name``'s values at the ascending positions ``pos`` (at least one) as one ``large_string`` array,
+    missing values null (what :func:`_taken_values` gives as None), when the column is Arrow strings, held as
+    :func:`_category` encoded them or not; else None."""
+    taken = _taken_codes(enc, name, pos)
+    if taken is not None:
+        cats, codes = taken
+        return pc.take(cats, pa.array(codes, mask=codes < 0)).cast(pa.large_string())
+    if name in enc.dtypes or name not in enc.frame.columns or not _arrow_strings(enc.frame[name].dtype):
+        return None
+    lo, hi = int(pos[0]), int(pos[-1]) + 1
+    return _one_array(enc.frame[name].array._pa_array.slice(lo, hi - lo).take(pa.array(pos - lo)))
+
+
+@dataclass(frozen=True)
 class _BlockRows:
     """A decision block's not-run checks per row (:meth:`_DecisionState.grouped_block` with ``n``), in place of
     the dict by review key: row ``j``'s checks are ``lists[codes[j]]`` (none where ``codes[j]`` is -1; equal lists
@@ -2336,6 +2433,8 @@ class _BlockRows:
     codes: np.ndarray
     lists: list[list[str]]
     special: np.ndarray
+    #: the rows of one hit whose hit is not in the hit dicts (:meth:`_DecisionState.grouped_block` with ``split``)
+    one: _OneHits | None = None
 
     def at(self, rows: np.ndarray) -> _BlockRows:
         """The same for the block's rows ``rows`` (in that order)."""
@@ -2785,11 +2884,13 @@ def _decide_block(recs: pd.DataFrame, state: _DecisionState, whole: bool = True,
 def _block_groups(recs: pd.DataFrame, state: _DecisionState, whole: bool, start: int | None, by_row: bool = False
                   ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[str]] | _BlockRows, dict[str, Any]]:
     """The grouped long rows :func:`_decide_block` decides ``recs`` with (see there for ``whole`` and ``start``).
-    ``by_row``: with a block index, the not-run checks may come as a :class:`_BlockRows` (per row of ``recs``)."""
+    ``by_row``: with a block index, the not-run checks may come as a :class:`_BlockRows` (per row of ``recs``), and
+    the rows of one hit as its ``one`` (:func:`_quiet_packed` writes them by :func:`_removal_columns`)."""
     if whole:  # the rows are the whole frame: every review's rows
         return state.grouped(None)
     if start is not None:
-        return state.grouped_block(start, len(recs) if by_row else None)
+        return state.grouped_block(start, len(recs) if by_row else None,
+                                   split=by_row and QUIET_COLUMNS and REMOVAL_COLUMNS)
     # the review keys _lookup may try for these rows (platform + id, then id), from the values _records gives
     rids = [str(v) for v in _column_values(recs["review_id"])]
     plats = (_column_values(recs["platform"]) if "platform" in recs.columns else [None] * len(rids))
@@ -2834,6 +2935,7 @@ def _quiet_packed(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str
                 and not (recs["sentiment_score"].dtype == np.float64
                          or isinstance(recs["sentiment_score"].dtype, pd.Float64Dtype)))):
         if isinstance(not_run, _BlockRows):
+            by_hit = _all_hits(state, by_hit, not_run)
             not_run = not_run.as_dict(recs)
         return _pack(_decide_quiet(recs, state, by_hit, not_run, complaints))
     settings = state.settings
@@ -2875,6 +2977,8 @@ def _quiet_packed(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str
                  _NO_THANKS_MESSAGE if reply_mode(str(p), settings) == "message" else None) for p in plats.to_pylist()]
     slow |= np.array([sfx is None for sfx in suffixes], dtype=bool)[plat_code]
     if slow.all():
+        if rows is not None:
+            by_hit = _all_hits(state, by_hit, rows)
         return _pack(_decide_rows(recs, state, by_hit, not_run, complaints))
     quiet = np.flatnonzero(~slow)
     slow_at = np.flatnonzero(slow)
@@ -2929,9 +3033,15 @@ def _quiet_packed(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str
     # only), the other rows through the loop, then every column merged in row order
     loop_at, rem = slow_at, None
     if rows is not None and REMOVAL_COLUMNS and len(slow_at):
-        rem = _removal_columns(recs, slow_at, rid, plat, by_hit, complaints, settings, tails, joined, rows.codes)
+        if rows.one is not None:
+            rem = _one_hit_columns(recs, slow_at, rid, plat, rows.one, complaints, settings, tails, joined,
+                                   rows.codes)
+        else:
+            rem = _removal_columns(recs, slow_at, rid, plat, by_hit, complaints, settings, tails, joined, rows.codes)
         if rem is not None:
             loop_at = slow_at[rem.loop]
+    elif rows is not None and rows.one is not None:  # pragma: no cover - grouped_block splits only with both on
+        by_hit = _all_hits(state, by_hit, rows)
     packed = _pack(_decide_rows(recs.iloc[loop_at], state, by_hit, not_run if rows is None else rows.at(loop_at),
                                 complaints) if len(loop_at) else [])
     order = np.empty(n, dtype=np.int64)
@@ -2957,6 +3067,14 @@ def _quiet_packed(recs: pd.DataFrame, state: _DecisionState, by_hit: Mapping[str
             cols[c] = pd.arrays.ArrowStringArray(pa.concat_arrays([done, fill]).take(const_a))
     redo = [(int(loop_at[item[0]]), *item[1:]) for item in packed.redo]
     return _PackedBlock(cols, redo, n)
+
+
+def _all_hits(state: _DecisionState, by_hit: dict[str, list[dict[str, Any]]], rows: _BlockRows
+              ) -> dict[str, list[dict[str, Any]]]:
+    """``by_hit`` with the hit dicts of ``rows.one`` added (what the block's dict holds unsplit)."""
+    if rows.one is None:
+        return by_hit
+    return {**by_hit, **state.one_hit_dicts(rows.one)}
 
 
 #: Whether :func:`_quiet_packed` writes the rows decided on one guideline hit (removal requests, manual reviews) by
@@ -3104,6 +3222,149 @@ def _removal_columns(recs: pd.DataFrame, slow_at: np.ndarray, rid: pa.Array, pla
     order[loop_pos] = np.arange(len(loop_pos))
     order[at] = len(loop_pos) + np.arange(m)
     return _RemovalRows(loop_pos, {c: cols[c] for c in _DECIDED_COLUMNS}, pa.array(order))
+
+
+def _one_hit_columns(recs: pd.DataFrame, slow_at: np.ndarray, rid: pa.Array, plat: pa.Array, one: _OneHits,
+                     complaints: Mapping[str, Any], settings: ReplySettings, tails: list[str], joined: list[str],
+                     codes: np.ndarray) -> _RemovalRows:
+    """:func:`_removal_columns` of the rows of ``one`` (the block's rows owning one hit with a rule id and
+    evidence, every one of them among ``slow_at``), read from its Arrow columns instead of a hit dict per row: the
+    reason's start, rule and clause, the quote and the not-run texts by Arrow over the rows, the evidence's
+    spacing once per distinct evidence, the complaint topic only for the rows that own a complaint, and the
+    requests' drafts by :func:`reviewtools.respond._removal_one_drafts` (the rows it leaves, and any where a field is
+    held otherwise, by :func:`reviewtools.respond._removal_draft_of` as before). The same columns, in the order
+    of those rows."""
+    large = pa.large_string()
+
+    def lit(v: str) -> pa.Scalar:
+        return pa.scalar(v, type=large)
+
+    rows_at = one.rows
+    at = np.searchsorted(slow_at, rows_at)
+    m = len(rows_at)
+    spaced = _native_spaced() or _spaced
+    # the evidence single spaced, once per distinct evidence (the very strs when they are so already)
+    coded = pc.dictionary_encode(one.evidence)
+    uniq = coded.dictionary.to_pylist()
+    done = [spaced(e) for e in uniq]
+    evidence = one.evidence if done == uniq else pa.array(done, type=large).take(coded.indices)
+    # the quote: the evidence, its first 79 characters and "…" when longer than 80
+    quote = pc.if_else(pc.greater(pc.utf8_length(evidence), 80),
+                       pc.binary_join_element_wise(pc.utf8_slice_codeunits(evidence, 0, 79), lit("…"), lit("")),
+                       evidence)
+    strong = one.strong
+    kind_at = pa.array(np.where(strong, 0, 1))
+    prefix = pa.array([_REMOVAL_REASON, _MANUAL_REASON], type=large).take(kind_at)
+    rule = one.rule_id
+    has_clause = pc.fill_null(pc.not_equal(one.clause, ""), False)  # `if c`: present and not empty
+    clause = pc.fill_null(one.clause, lit(""))
+    lead = pc.if_else(has_clause,
+                      pc.binary_join_element_wise(prefix, rule, lit(" ("), clause, lit(") on “"), lit("")),
+                      pc.binary_join_element_wise(prefix, rule, lit(" on “"), lit("")))
+    which = pa.array(codes[rows_at] + 1)
+    tail = pa.array(tails, type=large).take(which)
+    reason = pc.binary_join_element_wise(lead, quote, lit("”."), tail, lit(""))
+    # the complaint topic (as _decide_rows), for the rows that own a complaint
+    comp_i = np.flatnonzero(one.complained)
+    if len(comp_i):
+        sel = pa.array(rows_at[comp_i])
+        keys = pc.binary_join_element_wise(plat.take(sel), rid.take(sel), lit(_KEY_SEP)).to_pylist()
+        primaries: dict[str, str | None] = {}
+        topics = []
+        for key, r in zip(keys, rid.take(sel).to_pylist()):
+            comp = complaints.get(key)
+            if comp is None:
+                comp = complaints.get(r, [])
+            if len(comp) == 1:
+                t = comp[0][0]
+                topic = primaries[t] if t in primaries else primaries.setdefault(t, primary_topic((t,)))
+            elif comp:
+                topic = primary_topic(t for t, _ in comp)
+            else:
+                topic = None
+            topics.append(topic or "")
+        topic_col = _spread_empty(pa.array(topics, type=large), comp_i, m)
+    else:
+        topic_col = pa.array([""], type=large).take(pa.array(np.zeros(m, dtype=np.int64)))
+    # the requests' drafts and where
+    strong_at = np.flatnonzero(strong)
+    drafts, wheres = _one_hit_drafts(recs, rows_at[strong_at], rid, plat, one, strong_at, evidence, settings)
+    kind = pa.array(["removal_request", ""], type=large).take(kind_at)
+    cols = {"action": pa.array(["removal_request", "manual_review"], type=large).take(kind_at),
+            "action_reason": reason, "draft": _spread_empty(drafts, strong_at, m), "draft_kind": kind,
+            "draft_where": _spread_empty(wheres, strong_at, m),
+            "draft_lint": pa.array([""], type=large).take(pa.array(np.zeros(m, dtype=np.int64))),
+            "reply_topic": topic_col, "rule_ids": rule, "clause": clause, "evidence": evidence,
+            "checks_not_run": pa.array(joined, type=large).take(which)}
+    loop = np.ones(len(slow_at), dtype=bool)
+    loop[at] = False
+    loop_pos = np.flatnonzero(loop)
+    order = np.empty(len(slow_at), dtype=np.int64)
+    order[loop_pos] = np.arange(len(loop_pos))
+    order[at] = len(loop_pos) + np.arange(m)
+    return _RemovalRows(loop_pos, {c: cols[c] for c in _DECIDED_COLUMNS}, pa.array(order))
+
+
+def _one_hit_drafts(recs: pd.DataFrame, req: np.ndarray, rid: pa.Array, plat: pa.Array, one: _OneHits,
+                    strong_at: np.ndarray, evidence: pa.Array, settings: ReplySettings) -> tuple[pa.Array, pa.Array]:
+    """The drafts and ``where`` texts (``large_string``, no missing values) of the removal requests at the block rows
+    ``req`` (``one``'s rows at ``strong_at``; ``evidence``: ``one``'s single spaced), by
+    :func:`reviewtools.respond._removal_one_drafts` where it gives them, the other rows (and all of them when a
+    field :data:`_REMOVAL_FIELDS` names is held otherwise than as Arrow strings, ``Int64`` ratings and
+    ``datetime64[ns]`` times) by :func:`reviewtools.respond._removal_draft_of` with the row's values and hit."""
+    large = pa.large_string()
+    k = len(req)
+    names = set(recs.columns)
+    sel = pa.array(req)
+    got = None
+    strs: dict[str, pa.Array | None] = {}
+    plain = isinstance(recs["rating"].dtype, pd.Int64Dtype)
+    for c in ("product_title", "product_id", "marketplace", "author"):
+        if c not in names:
+            strs[c] = None
+        elif _arrow_strings(recs[c].dtype):
+            strs[c] = _one_array(recs[c].array).take(sel)
+        else:
+            plain = False
+    created = None
+    if "created_at" in names:
+        if _raw_ns(recs["created_at"].dtype):
+            created = recs["created_at"].array.asi8[req]
+        else:
+            plain = False
+    if plain and k:
+        ratings = recs["rating"].array
+        s_sel = pa.array(strong_at)
+        got = _removal_one_drafts(rid.take(sel), plat.take(sel), strs["product_title"], strs["product_id"],
+                                  strs["marketplace"], ratings._data[req].astype(np.int64), ~ratings._mask[req],
+                                  created, strs["author"], pc.fill_null(one.clause.take(s_sel), pa.scalar(
+                                      "None", type=large)), one.rule_id.take(s_sel), evidence.take(s_sel), settings)
+    if got is None:
+        body = where = pa.nulls(k, type=large)
+    else:
+        body, where = got
+    left = np.flatnonzero(~pc.is_valid(body).to_numpy(zero_copy_only=False)) if body.null_count else np.zeros(0, int)
+    if not len(left):
+        return body, where
+    # the rows left one by one, as _removal_columns drafts them
+    rows = req[left]
+    fields = [_taken_list(recs[c], rows, c == "created_at") if c in names else [None] * len(rows)
+              for c in _REMOVAL_FIELDS]
+    h_at = pa.array(strong_at[left])
+    hit_cols = {"rule_id": one.rule_id, "clause": one.clause, "evidence": one.evidence}
+    if one.category is not None:
+        hit_cols["category"] = one.category
+    hits = [dict(zip(hit_cols, vals)) for vals in zip(*(v.take(h_at).to_pylist() for v in hit_cols.values()))]
+    drafts, wheres = [], []
+    for h, values in zip(hits, zip(*fields)):
+        draft, channel, to = _removal_draft_of(*values, [h], settings)
+        drafts.append(draft)
+        wheres.append(f"{channel}" + (f" ({to})" if to else ""))
+    mask = np.zeros(k, dtype=bool)
+    mask[left] = True
+    mask_a = pa.array(mask)
+    return (pc.replace_with_mask(body, mask_a, pa.array(drafts, type=large)),
+            pc.replace_with_mask(where, mask_a, pa.array(wheres, type=large)))
 
 
 def _spread_empty(done: pa.Array, at: np.ndarray, n: int) -> pa.Array:

@@ -2418,6 +2418,153 @@ def _removal_draft_of(review_id: Any, plat: Any, title: Any, pid: Any, marketpla
     return body, channel, to
 
 
+def _removal_one_drafts(rid: Any, plat: Any, title: Any, pid: Any, marketplace: Any, rating: Any, rated: Any,
+                        created: Any, author: Any, clause: Any, rule_id: Any, evidence: Any, settings: ReplySettings
+                        ) -> tuple[Any, Any] | None:
+    """:func:`_removal_draft_of`'s body and ``where`` (``channel`` and `` (to)`` when there is a recipient) of
+    removal requests of one hit each, given as Arrow columns (``large_string``) of the rows: what triage's decision
+    workers write for ~250k rows at 1M reviews. ``rid``, ``plat`` (``str(platform or "other")``), ``rule_id`` and
+    ``evidence`` (single spaced) have no missing values; ``title``, ``pid``, ``marketplace`` and ``author`` are
+    None when the frame has no such column (missing values: None, as the row's value); ``clause`` is
+    ``str(clause)`` of the hit's (``"None"`` for a missing one); ``rating`` int64 ratings with ``rated`` false where
+    missing; ``created`` the int64 nanoseconds of a ``datetime64[ns]`` column (NaT its smallest int64) or None
+    (no such column). The first lines, recipient and channel once per (platform, title, product id,
+    marketplace) (:data:`_REMOVAL_ROWS`), the date once per day, the stars once per rating, and the body joined by
+    Arrow from the one-hit templates' literals (:func:`_joined_pieces`) and the rows' fields. Both arrays are
+    missing (null) at rows whose body the plan does not give by one function (a flag line, other templates: the
+    caller drafts those by :func:`_removal_draft_of`); None when the settings are odd (every row so)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    signature, brand = settings.signature, settings.brand
+    if not ((signature is None or type(signature) is str) and type(brand) is str):
+        return None
+    n = len(rid)
+    large = pa.large_string()
+    if not n:
+        empty = pa.array([], type=large)
+        return empty, empty
+    # the (platform, title, product id, marketplace) of each row by one code, each distinct one's parts once
+    code = np.zeros(n, dtype=np.int64)
+    combo_cols = []
+    for col in (plat, title, pid, marketplace):
+        if col is None:
+            combo_cols.append(None)
+            continue
+        enc = pc.dictionary_encode(col, null_encoding="encode")
+        k = len(enc.dictionary)
+        _, code = np.unique(code * (k + 1) + enc.indices.to_numpy(zero_copy_only=False).astype(np.int64),
+                            return_inverse=True)  # kept below n: no overflow
+        code = code.ravel().astype(np.int64)
+        combo_cols.append(col)
+    uniq, first, combo = np.unique(code, return_index=True, return_inverse=True)
+    combo = combo.ravel()
+    firsts = pa.array(first)
+    values = [[None] * len(uniq) if col is None else col.take(firsts).to_pylist() for col in combo_cols]
+    heads, ends, wheres, ones, tkeys = [], [], [], [], []
+    for p, t, d, m in zip(*values):
+        rkey = (p, signature, brand, t, d, m)
+        parts = _REMOVAL_ROWS.get(rkey)
+        if parts is None:
+            parts = _removal_row_parts({"product_title": t, "product_id": d}, p, signature, brand, t, d, m)
+            if len(_REMOVAL_ROWS) >= _REMOVAL_ROWS_SIZE:
+                _REMOVAL_ROWS.clear()
+            _REMOVAL_ROWS[rkey] = parts
+        head, to, channel, one_fill, one_no_id_fill, end, _sp, plan = parts
+        heads.append(head)
+        ends.append(end if end is not None else "")
+        wheres.append(f"{channel}" + (f" ({to})" if to else ""))
+        # the templates of the one-hit body with and without the review id (None: the caller's way)
+        tkeys.append(((plan[3], plan[6]) if one_fill is not None else None,
+                      (plan[4], plan[6]) if one_no_id_fill is not None else None))
+    # a derived id (_is_derived_id): "h" and ID_HEX_DIGITS lower-case hex digits, nothing else
+    derived = pc.match_substring_regex(rid, f"^h[0-9a-f]{{{ID_HEX_DIGITS}}}$").to_numpy(zero_copy_only=False)
+    pair = combo * 2 + derived
+    pairs, pair_at = np.unique(pair, return_inverse=True)
+    pair_at = pair_at.ravel()
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, pr in enumerate(pairs.tolist()):
+        tkey = tkeys[pr // 2][pr % 2]
+        if tkey is not None:
+            groups.setdefault(tkey, []).append(i)
+    if not groups:
+        nulls = pa.nulls(n, type=large)
+        return nulls, nulls
+    # the fields: who, date and stars as _removal_draft_of writes them
+    unnamed = pa.scalar("an unnamed reviewer", type=large)
+    who = (pa.array([unnamed.as_py()] * n, type=large) if author is None else
+           pc.if_else(pc.fill_null(pc.not_equal(author, ""), False), author, unnamed))
+    if created is None:
+        date = pa.array([_fmt_date(None)], type=large).take(pa.array(np.zeros(n, dtype=np.int64)))
+    else:
+        nat = created == _NAT_INT
+        day = np.where(nat, np.iinfo(np.int64).min, created // _NS_PER_DAY)
+        days, day_first, day_at = np.unique(day, return_index=True, return_inverse=True)
+        date = pa.array([_fmt_date(int(created[i])) for i in day_first.tolist()], type=large).take(
+            pa.array(day_at.ravel()))
+    rates, rate_at = np.unique(np.where(rated, rating, np.iinfo(np.int64).min), return_inverse=True)
+    star_txt = []
+    for r, present in zip(rates.tolist(), (rates != np.iinfo(np.int64).min).tolist()):
+        if not present:
+            star_txt.append("unknown stars")
+        else:
+            star_txt.append(_STARS[r] if 0 <= r < len(_STARS) else f"{r}★")
+    stars = pa.array(star_txt, type=large).take(pa.array(rate_at.ravel()))
+    head_col = pa.array(heads, type=large).take(pa.array(combo))
+    end_col = pa.array(ends, type=large).take(pa.array(combo))
+    fields = {"head_": head_col, "review_id": rid, "author": who, "date": date, "rating": stars,
+              "clause": clause, "rule_id": rule_id, "evidence": evidence, "end_": end_col}
+    pieces_at: list[np.ndarray] = []
+    bodies: list[Any] = []
+    for tkey, which in groups.items():
+        rows = np.flatnonzero(np.isin(pair_at, np.array(which, dtype=np.int64)))
+        if len(rows) == n:
+            sub = fields
+        else:
+            take = pa.array(rows)
+            sub = {k: v.take(take) for k, v in fields.items()}
+        pieces = _joined_pieces(*tkey)
+        args = [sub[p] if is_field else pa.scalar(p, type=large) for is_field, p in pieces]
+        bodies.append(pc.binary_join_element_wise(*args, pa.scalar("", type=large)))
+        pieces_at.append(rows)
+    where = pa.array(wheres, type=large).take(pa.array(combo))
+    done = np.concatenate(pieces_at)
+    if len(done) == n and len(bodies) == 1:
+        return bodies[0], where
+    order = np.full(n, len(done), dtype=np.int64)  # the rows left: the null after the bodies
+    order[done] = np.arange(len(done))
+    body = pa.concat_arrays([*bodies, pa.nulls(1, type=large)]).take(pa.array(order))
+    left = np.ones(n, dtype=bool)
+    left[done] = False
+    return body, pc.if_else(pa.array(left), pa.nulls(n, type=large), where)
+
+
+@lru_cache(maxsize=64)
+def _joined_pieces(item: str, reason: str) -> tuple[tuple[bool, str], ...]:
+    """:func:`_joined_filler`'s f-string as a sequence of ``(True, field)`` and ``(False, literal)`` (field names of
+    :data:`_JOINED_FIELDS`; literals unescaped), for templates it gives a function for: the body is the pieces'
+    texts joined.
+
+    >>> [p for _, p in _joined_pieces("* {review_id} {{x}}", "- {evidence}")]
+    ['head_', '\\n* ', 'review_id', ' {x}\\n- ', 'evidence', '\\n', 'end_']
+    """
+    (a_lits, a_names), (b_lits, b_names) = _template_parts(item), _template_parts(reason)  # type: ignore[misc]
+    out: list[tuple[bool, str]] = [(True, "head_")]
+    lit = "\n"
+    for lits, names in ((a_lits, a_names), (b_lits, b_names)):
+        lit += lits[0]
+        for name, after in zip(names, lits[1:]):
+            if lit:
+                out.append((False, lit))
+            out.append((True, name))
+            lit = after
+        lit += "\n"
+    out.append((False, lit))
+    out.append((True, "end_"))
+    return tuple(out)
+
+
 #: (platform, signature, brand, product title, product id, marketplace) -> what :func:`_removal_draft` takes for a
 #: request of them (:func:`_removal_row_parts`), for str or missing signatures, titles, ids and marketplaces and str
 #: brands; emptied when full.
