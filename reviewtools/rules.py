@@ -4048,15 +4048,53 @@ def _pre_phone(batch: _Batch, rule: Rule, competitors: tuple[str, ...]) -> np.nd
         return mask
     # (an extension only where one can follow a candidate's number part: right after a decimal digit)
     ext = batch.refine("joined", mask, (_re2_phone_extension_attached() or ext_pattern,))
-    plus = batch.refine("joined", mask & ~ext, (r"[+\x{ff0b}]",))
-    needed = {(m, p): phone_digits_needed(marketplace_region(m), p) for m in set(batch.markets) for p in (False, True)}
     rows = mask & ~ext
-    need = np.zeros(batch.n, dtype=np.int64)  # read only on those rows
     at = np.flatnonzero(rows)
-    need[at] = [needed[batch.markets[j], bool(plus[j])] for j in at.tolist()]
+    plus = _phone_plus_rows(batch, at) if _PHONE_PLUS_BYTES else batch.refine("joined", rows, (r"[+\x{ff0b}]",))
+    need = np.zeros(batch.n, dtype=np.int64)  # read only on those rows
+    if _PHONE_PLUS_BYTES:  # per marketplace once, then by row (no tuple key and numpy scalar per row)
+        mk = [batch.markets[j] for j in at.tolist()]
+        by = [{m: phone_digits_needed(marketplace_region(m), p) for m in set(mk)} for p in (False, True)]
+        lo, hi = (np.fromiter(map(d.__getitem__, mk), dtype=np.int64, count=len(mk)) for d in by)
+        need[at] = np.where(plus[at], hi, lo)
+    else:
+        needed = {(m, p): phone_digits_needed(marketplace_region(m), p) for m in set(batch.markets)
+                  for p in (False, True)}
+        need[at] = [needed[batch.markets[j], bool(plus[j])] for j in at.tolist()]
     # A number found is reported only when written formatted ("+", "(", digits with separators between) or
     # after a phone cue: rows with neither (:func:`_re2_phone_shown`) have no finding.
     return batch.refine("joined", mask & (ext | _phone_runs_reach(batch, need, rows)), (_re2_phone_shown(),))
+
+
+#: Whether the phone prefilter finds its rows with a plus sign by byte counts (:func:`_phone_plus_rows`; a switch
+#: for A/B timing: the same rows either way).
+_PHONE_PLUS_BYTES: bool = True
+#: "+" (phonenumbers' ASCII plus sign), and the lead byte 0xEF of the fullwidth plus U+FF0B's UTF-8 (EF BC 8B).
+_PLUS_BYTE: Final[np.ndarray] = _byte_table("+")
+_EF_BYTE: Final[np.ndarray] = np.zeros(256, dtype=np.uint8)
+_EF_BYTE[0xEF] = 1
+
+
+def _phone_plus_rows(batch: _Batch, at: np.ndarray) -> np.ndarray:
+    """The rows of ``at`` whose joined title and text hold one of :data:`_PHONE_PLUS` ("+" or U+FF0B), as a mask:
+    rows with a "+" byte by one native count over those rows' bytes, the rows without one but with a 0xEF byte
+    (the rare ones that may hold U+FF0B) by RE2 (``batch.refine``), as the prefilter asked for all of them before."""
+    core = _checks_core()
+    if core is None or not len(at):
+        rows = np.zeros(batch.n, dtype=bool)
+        rows[at] = True
+        return batch.refine("joined", rows, (r"[+\x{ff0b}]",))
+    data, offsets = batch._bytes("joined")
+    counts = np.zeros((len(at), 2), dtype=np.int64)
+    core.class_counts(data, offsets, np.concatenate([_PLUS_BYTE.view(np.int8), _EF_BYTE.view(np.int8)]), b"\x00\x00",
+                      counts, at.astype(np.int64))
+    plus = np.zeros(batch.n, dtype=bool)
+    plus[at[counts[:, 0] > 0]] = True
+    maybe = np.zeros(batch.n, dtype=bool)
+    maybe[at[(counts[:, 0] == 0) & (counts[:, 1] > 0)]] = True
+    if maybe.any():
+        plus |= batch.refine("joined", maybe, (r"\x{ff0b}",))
+    return plus
 
 
 @functools.cache
