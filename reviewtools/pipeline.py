@@ -1335,22 +1335,61 @@ def _round1(x: float, digits: str) -> float:
 _TICKS_PER_SECOND: Final[dict[str, int]] = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
 
 
+def _ticks_before(created: pd.Series, ref: Any) -> tuple[np.ndarray, np.ndarray, str] | None:
+    """``(ref - created)``'s ticks (any value where ``created`` is missing), where ``created`` is known and the
+    ticks' unit, for a time-zone aware column and a time-zone aware Timestamp of the column's resolution or a
+    coarser one (the difference's unit is then the column's), by one numpy subtraction of their UTC ticks (what
+    pandas subtracts, without its Series arithmetic: ~1 ms a block of 8,000 rows); None for anything else or
+    where a difference would not fit in int64 ticks (pandas then raises, or not, as before).
+
+    >>> c = pd.Series(pd.to_datetime(["2024-01-01", None], utc=True)).astype("datetime64[ns, UTC]")
+    >>> ticks, known, unit = _ticks_before(c, pd.Timestamp("2024-01-02", tz="UTC").as_unit("s"))
+    >>> int(ticks[0]), known.tolist(), unit
+    (86400000000000, [True, False], 'ns')
+    >>> _ticks_before(c.astype("datetime64[s, UTC]"), pd.Timestamp("2024-01-02", tz="UTC").as_unit("ms")) is None
+    True
+    """
+    dtype = created.dtype
+    if not (isinstance(dtype, pd.DatetimeTZDtype) and isinstance(ref, pd.Timestamp) and ref.tz is not None
+            and _TICKS_PER_SECOND.get(ref.unit, 10**10) <= _TICKS_PER_SECOND.get(dtype.unit, 0)):
+        return None
+    try:
+        at = ref.as_unit(dtype.unit).asm8
+        r = np.int64(at.view("int64"))
+    except (OverflowError, ValueError):
+        return None
+    if np.datetime_data(at.dtype)[0] != dtype.unit:
+        return None
+    c = np.asarray(created.array.asi8)
+    nat = np.iinfo(np.int64).min
+    known = c != nat
+    ticks = r - c  # wraps where it overflows: found below
+    if (known & ((((r ^ c) & (r ^ ticks)) < 0) | (ticks == nat))).any():
+        return None
+    return ticks, known, dtype.unit
+
+
 def _days_before(created: pd.Series, ref: Any) -> pd.Series:
     """``max(0.0, (ref - c).total_seconds() / 86400)`` per row (float64; NaN where the date or ``ref`` is
     missing), the values the scalar expression gives."""
     out = np.full(len(created), np.nan)
     if pd.isna(ref):
         return pd.Series(out, copy=False)
-    try:
-        delta = (ref - created).to_numpy()  # timedelta64[unit], NaT where created is missing
-    except OverflowError:  # a span beyond int64 ticks: the scalar expression row by row, which fails (or not) alike
-        for i, c in enumerate(created.tolist()):
-            if pd.notna(c):
-                out[i] = max(0.0, (ref - c).total_seconds() / 86400)
-        return pd.Series(out, copy=False)
-    ticks = delta.view("int64")
-    known = ~np.isnat(delta)
-    per_second = _TICKS_PER_SECOND[np.datetime_data(delta.dtype)[0]]
+    fast = _ticks_before(created, ref)
+    if fast is not None:
+        ticks, known, unit = fast
+        per_second = _TICKS_PER_SECOND[unit]
+    else:
+        try:
+            delta = (ref - created).to_numpy()  # timedelta64[unit], NaT where created is missing
+        except OverflowError:  # a span beyond int64 ticks: the scalar expression row by row, which fails (or not) alike
+            for i, c in enumerate(created.tolist()):
+                if pd.notna(c):
+                    out[i] = max(0.0, (ref - c).total_seconds() / 86400)
+            return pd.Series(out, copy=False)
+        ticks = delta.view("int64")
+        known = ~np.isnat(delta)
+        per_second = _TICKS_PER_SECOND[np.datetime_data(delta.dtype)[0]]
     # Timedelta.total_seconds() is the correctly rounded ticks / per_second (Python's int true division; a float64
     # division of the converted ticks differs by an ulp beyond 2**53 ticks), then the same float operations
     # a whole number of seconds below 2**53 is exact in float64 (its true division by per_second is that number);
