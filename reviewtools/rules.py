@@ -2233,7 +2233,15 @@ def _literal_starts_of(rx: re.Pattern[str] | None) -> re.Pattern[str] | None:
         lits |= best
     if not lits or "" in lits:
         return None
-    return re.compile("|".join(re.escape(x) for x in sorted(lits, key=len, reverse=True)))
+    starts = re.compile("|".join(re.escape(x) for x in sorted(lits, key=len, reverse=True)))
+    _STARTS_LITERALS[id(starts)] = (starts, tuple(sorted(lits)))  # keeps the pattern alive: its id stays unique
+    return starts
+
+
+#: The literals of each pattern :func:`_literal_starts_of` made, by the pattern's identity.
+_STARTS_LITERALS: dict[int, tuple[re.Pattern[str], tuple[str, ...]]] = {}
+#: Whether :func:`_segment_matches` finds the literals by ``str.find`` (a switch for A/B timing: the same matches).
+_SEGMENT_FIND: bool = True
 
 
 def _segment_literals(rx: re.Pattern[str] | None) -> re.Pattern[str] | None:
@@ -2260,13 +2268,31 @@ def _segment_literals_of(rx: re.Pattern[str] | None) -> re.Pattern[str] | None:
 
 def _segment_matches(rx: re.Pattern[str], starts: re.Pattern[str], s: str) -> Iterator[re.Match[str]]:
     """``rx.finditer(s)`` for a pattern whose matches stay inside the segments between :data:`_SEGMENT_ENDS` and
-    hold a match of ``starts`` (:func:`_segment_literals`): ``rx`` runs only on the segments that hold one."""
+    hold a match of ``starts`` (:func:`_segment_literals`): ``rx`` runs only on the segments that hold one.
+
+    The next literal is found by ``str.find`` of each of the pattern's literals (:data:`_STARTS_LITERALS`), the
+    nearest one kept, each literal's next place looked for again only once the scan has passed it: the same
+    place as ``starts.search(s, pos).start()`` (the leftmost start of any of them), without the regex trying its
+    alternation at every character."""
+    known = _STARTS_LITERALS.get(id(starts)) if _SEGMENT_FIND else None
+    lits = known[1] if known is not None and known[0] is starts else None
+    nxt = [s.find(x) for x in lits] if lits is not None else []
     pos = 0
     while True:
-        lit = starts.search(s, pos)
-        if lit is None:
-            return
-        p = lit.start()
+        if lits is None:
+            lit = starts.search(s, pos)
+            if lit is None:
+                return
+            p = lit.start()
+        else:
+            p = -1
+            for k, at in enumerate(nxt):
+                if 0 <= at < pos:
+                    nxt[k] = at = s.find(lits[k], pos)
+                if at >= 0 and (p < 0 or at < p):
+                    p = at
+            if p < 0:
+                return
         a = max(s.rfind(c, 0, p) for c in _SEGMENT_ENDS) + 1
         b = min((i for i in (s.find(c, p) for c in _SEGMENT_ENDS) if i >= 0), default=len(s))
         yield from rx.finditer(s, a, b + 1)
