@@ -238,13 +238,14 @@ def test_decision_state_grouped_per_block_equals_grouping_the_whole(reviews):
 # ------------------------------------------------------------------------ dictionary-encoded frames in between
 
 from hypothesis import given, settings as hyp_settings, strategies as st  # noqa: E402
+from _depth import examples  # noqa: E402
 from _depth import examples
 
 _VALUES = st.one_of(st.none(), st.sampled_from(["", "a", "b", " a", "A", "ü", "x" * 40, "nan", "<NA>", "None"]),
                     st.text(max_size=6))
 
 
-@hyp_settings(max_examples=60, deadline=None)
+@hyp_settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.tuples(_VALUES, _VALUES, st.integers(-3, 3)), max_size=30),
        st.sampled_from(["string", "str", pd.StringDtype("python")]))
 def test_encode_decode_gives_the_frame_back(rows, dtype):
