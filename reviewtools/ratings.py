@@ -105,9 +105,9 @@ def _prepare(frame: pd.DataFrame, by: str | None, *, need_dates: bool = False) -
         raise RatingsError("the review frame has no 'created_at' column; trends need review dates")
     key = _key_name(by)
     rating = pd.to_numeric(frame["rating"], errors="coerce").astype("Float64")
-    bad = rating.notna() & (frame["rating"].notna()) & ((rating < MIN_RATING) | (rating > MAX_RATING) | (rating % 1 != 0))
-    unparsable = rating.isna() & frame["rating"].notna()
-    if bool(bad.any()) or bool(unparsable.any()):
+    if _ratings_invalid(rating, frame["rating"]):  # on numpy arrays; the message from the masked Series
+        bad = rating.notna() & (frame["rating"].notna()) & ((rating < MIN_RATING) | (rating > MAX_RATING) | (rating % 1 != 0))
+        unparsable = rating.isna() & frame["rating"].notna()
         pos = int(np.flatnonzero((bad | unparsable).to_numpy())[0])
         rid = frame["review_id"].iloc[pos] if "review_id" in frame.columns else None
         raise RatingsError(
@@ -116,10 +116,10 @@ def _prepare(frame: pd.DataFrame, by: str | None, *, need_dates: bool = False) -
         )
     out = pd.DataFrame(index=frame.index)
     if by is None:
-        out[key] = ALL_GROUP
+        out[key] = _constant_text(ALL_GROUP, len(frame))
     else:
         out[key] = frame[by].astype("string").fillna(UNKNOWN_GROUP)
-    out[key] = out[key].astype("string")
+        out[key] = out[key].astype("string")
     out["review_id"] = frame["review_id"].astype("string") if "review_id" in frame.columns else pd.Series(
         [str(i) for i in frame.index], index=frame.index, dtype="string"
     )
@@ -131,6 +131,62 @@ def _prepare(frame: pd.DataFrame, by: str | None, *, need_dates: bool = False) -
         if extra in frame.columns:
             out[extra] = frame[extra]
     return out.reset_index(drop=True)
+
+
+def _ratings_invalid(rating: pd.Series, raw: pd.Series) -> bool:
+    """Whether :func:`_prepare`'s check finds a row: a parsed rating outside ``MIN_RATING..MAX_RATING`` or not
+    whole (NaN included), or a value that did not parse. The masked Series' comparisons, ``%`` and ``&`` on a
+    million rows cost 8 ms; these are the same tests on the values and the mask (a parsed rating is never a
+    missing raw value: ``to_numeric`` makes nothing of a missing one): the range by the minimum and maximum, and
+    wholeness only for a column whose type allows fractions."""
+    missing = rating.isna().to_numpy(dtype=bool)
+    if bool((missing & raw.notna().to_numpy(dtype=bool)).any()):
+        return True
+    v = rating.to_numpy(dtype="float64", na_value=0.0)[~missing]
+    if not len(v):
+        return False
+    if not (v.min() >= MIN_RATING and v.max() <= MAX_RATING):  # NaN included
+        return True
+    if pd.api.types.is_integer_dtype(raw.dtype):  # whole by its type (the store's Int64 column)
+        return False
+    return bool((v != np.floor(v)).any())  # finite here: v % 1 != 0 exactly when v is not whole
+
+
+def _constant_text(value: str, n: int) -> pd.api.extensions.ExtensionArray:
+    """``pd.array([value] * n, dtype="string")`` built as one Arrow array (the by=None key column of a million
+    rows: no million Python strings converted)."""
+    if pd.StringDtype().storage != "pyarrow":
+        return pd.array([value] * n, dtype="string")
+    return pd.arrays.ArrowStringArray(pa.chunked_array([pa.repeat(pa.scalar(value, type=pa.large_string()), n)],
+                                                      type=pa.large_string()))
+
+
+def _group_positions(work: pd.DataFrame, key: str, groups: list[str], constant: bool) -> np.ndarray:
+    """Each row's group as its position in ``groups`` (int64; -1 for a missing key, which a groupby drops: with
+    ``by="platform"`` the key column is the frame's own, missing values kept). ``constant``: the key column is
+    :func:`_prepare`'s ``ALL_GROUP`` of ``by=None``, every row in the one group; otherwise the key column is
+    factorized once and its few labels looked up. What
+    :func:`_base_figures`, :func:`_histogram` and the per-group counts read instead of a pandas groupby on a
+    million Arrow strings (:func:`_counted` keeps the rows with a group)."""
+    if constant or not len(work):
+        return np.zeros(len(work), dtype=np.int64)
+    codes, uniques = pd.factorize(work[key])
+    at = np.asarray(pd.Index(groups, dtype="string").get_indexer(pd.Index(uniques, dtype="string")), dtype=np.int64)
+    return np.where(codes >= 0, at[codes], -1) if len(at) else np.full(len(codes), -1, dtype=np.int64)
+
+
+def _counted(at: np.ndarray, n_groups: int, weights: np.ndarray | None = None) -> np.ndarray:
+    """``np.bincount`` of the group positions ``at`` (rows at -1 left out), ``n_groups`` long."""
+    keep = at >= 0
+    if bool(keep.all()):
+        return np.bincount(at, weights=weights, minlength=n_groups)
+    return np.bincount(at[keep], weights=None if weights is None else weights[keep], minlength=n_groups)
+
+
+def _stars_of(work: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """``(rated, stars)``: which rows have a rating (bool) and the ratings as float64 (NaN where none)."""
+    rated = work["rating"].notna().to_numpy(dtype=bool)
+    return rated, work["rating"].to_numpy(dtype="float64", na_value=np.nan)
 
 
 def _groups(work: pd.DataFrame, key: str, by: str | None) -> list[str]:
@@ -176,15 +232,16 @@ def _displayed_frame(displayed: Displayed, key: str) -> pd.DataFrame:
     return d.reset_index(drop=True)
 
 
-def _base_figures(work: pd.DataFrame, key: str, groups: list[str], displayed: Displayed) -> pd.DataFrame:
+def _base_figures(work: pd.DataFrame, key: str, groups: list[str], displayed: Displayed, *,
+                  constant: bool = False) -> pd.DataFrame:
     """Per group: n, sum of stars, average, and which basis (computed or displayed) the maths should use."""
-    rated = work[work["rating"].notna()]
-    agg = rated.groupby(key)["rating"].agg(["count", "sum"])
+    rated, stars = _stars_of(work)
+    at = _group_positions(work, key, groups, constant)[rated]
     base = pd.DataFrame({key: pd.array(groups, dtype="string")})
-    # one reindex per figure, not a look-up per group (a million reviews of thousands of products)
+    # counts and sums per group position (whole stars: the float sums are exact, in any order)
     # (no group: empty lists, as before, so an empty frame's columns keep their dtypes)
-    base["n_reviews"] = agg["count"].reindex(groups, fill_value=0).to_numpy(dtype="int64") if groups else []
-    base["star_sum"] = agg["sum"].reindex(groups, fill_value=0.0).to_numpy(dtype="float64") if groups else []
+    base["n_reviews"] = _counted(at, len(groups)).astype("int64") if groups else []
+    base["star_sum"] = _counted(at, len(groups), stars[rated]).astype("float64") if groups else []
     base["average"] = np.where(base["n_reviews"] > 0, base["star_sum"] / base["n_reviews"].where(base["n_reviews"] > 0, 1), np.nan)
     d = _displayed_frame(displayed, key)
     unknown = sorted(set(d[key]) - set(groups))
@@ -198,12 +255,14 @@ def _base_figures(work: pd.DataFrame, key: str, groups: list[str], displayed: Di
     return base
 
 
-def _histogram(work: pd.DataFrame, key: str, groups: list[str]) -> pd.DataFrame:
-    """Counts per group (rows, in ``groups`` order) and star level (columns ``STARS``)."""
-    rated = work[work["rating"].notna()]
-    counts = rated.groupby([key, "rating"]).size().unstack(fill_value=0)
-    counts.columns = [int(c) for c in counts.columns]
-    return counts.reindex(index=pd.Index(groups, dtype="string"), columns=list(STARS), fill_value=0).astype("int64")
+def _histogram(work: pd.DataFrame, key: str, groups: list[str], *, constant: bool = False) -> pd.DataFrame:
+    """Counts per group (rows, in ``groups`` order) and star level (columns ``STARS``): one ``bincount`` of
+    group position times the star levels plus the star (ratings are whole stars, checked by :func:`_prepare`)."""
+    rated, stars = _stars_of(work)
+    at = _group_positions(work, key, groups, constant)[rated]
+    cell = np.where(at >= 0, at * len(STARS) + (stars[rated].astype(np.int64) - MIN_RATING), -1)
+    counts = _counted(cell, len(groups) * len(STARS)).astype("int64").reshape(len(groups), len(STARS))
+    return pd.DataFrame(counts, index=pd.Index(groups, dtype="string"), columns=list(STARS))
 
 
 def _joined(ids: Iterable[object]) -> str:
@@ -271,8 +330,41 @@ def keys_in(left: pd.DataFrame, right: pd.DataFrame, on: Sequence[str]) -> np.nd
 def _periods(created: pd.Series, freq: str) -> pd.Series:
     if freq not in FREQUENCIES:
         raise RatingsError(f"freq {freq!r} is not supported; expected one of {sorted(FREQUENCIES)}")
+    if freq == "M" and isinstance(created.dtype, pd.DatetimeTZDtype):
+        months = _month_ordinals(np.asarray(created.array.asi8, dtype=np.int64), created.dt.unit)
+        if months is not None:
+            return pd.Series(pd.arrays.PeriodArray(months, dtype=pd.PeriodDtype("M")), index=created.index,
+                             name=created.name)
     naive = created.dt.tz_convert("UTC").dt.tz_localize(None)
     return naive.dt.to_period(freq)
+
+
+#: :func:`_month_ordinals` looks the months up in a table of at most this many days (about 46,000 years).
+MONTH_TABLE_DAYS: Final[int] = 1 << 24
+
+
+def _month_ordinals(utc: np.ndarray, unit: str) -> np.ndarray | None:
+    """The monthly period ordinal (months since 1970-01) of each UTC time (int64 ticks of ``unit``; NaT stays
+    NaT): what ``to_period("M")`` of the naive UTC times gives (15 ms at a million rows). Each time's day by a
+    floor division, then its month from a table of the days between the first and the last (numpy's
+    datetime64[D] -> [M], floored); ``None`` past :data:`MONTH_TABLE_DAYS` days."""
+    nat = utc == np.iinfo(np.int64).min
+    per_day = int(np.timedelta64(1, "D") // np.timedelta64(1, unit))
+    days = utc // per_day
+    out = np.full(len(utc), np.iinfo(np.int64).min, dtype=np.int64)
+    some = not bool(nat.all())
+    if not some:
+        return out
+    valid = days[~nat] if bool(nat.any()) else days
+    lo, hi = int(valid.min()), int(valid.max())
+    if hi - lo >= MONTH_TABLE_DAYS:
+        return None
+    table = np.arange(lo, hi + 1, dtype=np.int64).view("datetime64[D]").astype("datetime64[M]").view(np.int64)
+    if bool(nat.any()):
+        out[~nat] = table[valid - lo]
+    else:
+        out = table[days - lo]
+    return out
 
 
 def _as_of(work: pd.DataFrame, as_of: object | None) -> pd.Timestamp | None:
@@ -313,15 +405,16 @@ def rating_summary(
     key = _key_name(by)
     work = _prepare(frame, by)
     groups = _groups(work, key, by)
-    base = _base_figures(work, key, groups, displayed)
+    base = _base_figures(work, key, groups, displayed, constant=by is None)
     rated = work[work["rating"].notna()]
-    unrated = work[work["rating"].isna()].groupby(key).size()
+    unrated = _counted(_group_positions(work, key, groups, by is None)[work["rating"].isna().to_numpy(dtype=bool)],
+                       len(groups))
     out = pd.DataFrame({key: base[key]})
     out["n_reviews"] = base["n_reviews"].astype("int64")
-    # one reindex, not a .get per group (no group: an empty list, as before)
-    out["n_unrated"] = unrated.reindex(groups, fill_value=0).to_numpy(dtype="int64") if groups else []
+    # counts per group position (no group: an empty list, as before)
+    out["n_unrated"] = unrated.astype("int64") if groups else []
     out["average"] = base["average"]
-    hist = _histogram(work, key, groups)
+    hist = _histogram(work, key, groups, constant=by is None)
     for s in STARS:
         out[f"count_{s}"] = hist[s].to_numpy()
     for s in STARS:
@@ -381,8 +474,8 @@ def drag(frame: pd.DataFrame, by: str | None = "product_id", *, target: float | 
     key = _key_name(by)
     work = _prepare(frame, by)
     groups = _groups(work, key, by)
-    base = _base_figures(work, key, groups, None)
-    hist = _histogram(work, key, groups)
+    base = _base_figures(work, key, groups, None, constant=by is None)
+    hist = _histogram(work, key, groups, constant=by is None)
     out = pd.DataFrame({
         key: np.repeat(np.asarray(groups, dtype=object), len(STARS)),
         "star": np.tile(np.asarray(STARS, dtype="int64"), len(groups)),
@@ -465,7 +558,7 @@ def review_drag(frame: pd.DataFrame, by: str | None = "product_id", *, top: int 
     key = _key_name(by)
     work = _prepare(frame, by)
     groups = _groups(work, key, by)
-    base = _base_figures(work, key, groups, None)[[key, "n_reviews", "average"]]
+    base = _base_figures(work, key, groups, None, constant=by is None)[[key, "n_reviews", "average"]]
     # each row's group figures: a look-up by group position instead of a merge, which takes every column of every
     # row once more (the left merge on unique group keys keeps the rows in order with a new RangeIndex, as
     # ``work`` already has)
@@ -591,7 +684,7 @@ def what_if(
     key = _key_name(by)
     work = _prepare(frame, by)
     groups = _groups(work, key, by)
-    base = _base_figures(work, key, groups, displayed).set_index(key)
+    base = _base_figures(work, key, groups, displayed, constant=by is None).set_index(key)
     scenarios: list[tuple[str, pd.Series, str]] = []
     not_run = pd.Series(0, index=pd.Index(groups, dtype="string"))
     if hits is not None:
@@ -607,14 +700,14 @@ def what_if(
             nr_mask = keys_in(w, nr_ids, on)
             nr_keys = w.loc[nr_mask, key]
             not_run = nr_keys.groupby(nr_keys).size().reindex(not_run.index, fill_value=0)
+    at = _group_positions(work, key, groups, by is None)
     if hit_flags is not None:
         removable, nr_mask = (np.asarray(a, dtype=bool) for a in hit_flags)
         if removable.shape != (len(work),) or nr_mask.shape != (len(work),):
             raise RatingsError(f"hit_flags must hold one boolean per row ({len(work)}); got {removable.shape} and "
                                f"{nr_mask.shape}")
         scenarios.append((SCENARIO_HITS, pd.Series(removable, index=work.index), ""))
-        nr_keys = work.loc[nr_mask, key].astype("string")
-        not_run = nr_keys.groupby(nr_keys).size().reindex(not_run.index, fill_value=0)
+        not_run = pd.Series(_counted(at[nr_mask], len(groups)).astype("int64"), index=not_run.index)
     if remove_ids is not None:
         wanted = {str(i) for i in remove_ids}
         mask = work["review_id"].isin(wanted).fillna(False).astype(bool)
@@ -626,13 +719,11 @@ def what_if(
     index = pd.Index(groups, dtype="string")
     n = base["base_n"].reindex(index).to_numpy(dtype="float64")
     a = base["base_average"].reindex(index).to_numpy(dtype="float64")
+    rated, stars = _stars_of(work)
     parts = []
     for name, mask, note in scenarios:
-        chosen = work.loc[mask.to_numpy() & work["rating"].notna().to_numpy(), [key, "review_id", "rating"]]
-        per = chosen.groupby(key, sort=False)
-        k = per.size().reindex(index, fill_value=0).to_numpy(dtype="float64")
-        removed = per["rating"].sum().reindex(index, fill_value=0.0).to_numpy(dtype="float64")
-        ids = per["review_id"].agg(lambda s: _joined(s.tolist())).reindex(index, fill_value="")  # list: no per-item Series access
+        pick = mask.to_numpy(dtype=bool) & rated
+        k, removed, ids = _removed_per_group(at[pick], stars[pick], work["review_id"][pick].tolist(), len(groups))
         left = n - k
         with np.errstate(divide="ignore", invalid="ignore"):
             after = np.where(left > 0, (a * n - removed) / np.where(left > 0, left, 1.0), np.nan)
@@ -643,7 +734,7 @@ def what_if(
             "n_before": n.astype("int64"),
             "average_before": np.where(n > 0, a, np.nan),
             "n_removed": k.astype("int64"),
-            "removed_review_ids": ids.astype("string").to_numpy(),
+            "removed_review_ids": pd.array(ids, dtype="string").to_numpy(),
             "n_after": np.maximum(left, 0).astype("int64"),
             "average_after": after,
             "change": np.where(n > 0, after - a, np.nan),
@@ -659,6 +750,22 @@ def what_if(
     out = rows[cols].reset_index(drop=True)
     out[key] = out[key].astype("string")
     return out
+
+
+def _removed_per_group(at: np.ndarray, stars: np.ndarray, ids: list[object], n_groups: int
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per group position: how many rows (float64), their star sum (float64) and their review ids joined by
+    ``|`` in row order ("" for none), of the rows given by group position ``at``, ``stars`` and ``ids``."""
+    k = _counted(at, n_groups).astype("float64")
+    removed = _counted(at, n_groups, stars).astype("float64")
+    joined = np.full(n_groups, "", dtype=object)
+    keep = np.flatnonzero(at >= 0)
+    order = keep[np.argsort(at[keep], kind="stable")]
+    ends = np.cumsum(_counted(at, n_groups))
+    starts = ends - _counted(at, n_groups)
+    for g in np.flatnonzero(ends > starts):
+        joined[g] = _joined([ids[i] for i in order[starts[g]:ends[g]]])
+    return k, removed, joined
 
 
 # ---------------------------------------------------------------------------------------------- targets
@@ -749,21 +856,25 @@ def targets(
     key = _key_name(by)
     work = _prepare(frame, by)
     groups = _groups(work, key, by)
-    base = _base_figures(work, key, groups, displayed).set_index(key)
+    base = _base_figures(work, key, groups, displayed, constant=by is None).set_index(key)
     end = _as_of(work, as_of)
     if end is not None and "created_at" in work.columns:
         start = end - pd.Timedelta(days=rate_window_days)
-        recent = work[(work["created_at"] > start) & (work["created_at"] <= end) & work["rating"].notna()]
+        recent = ((work["created_at"] > start) & (work["created_at"] <= end) & work["rating"].notna()).to_numpy(
+            dtype=bool)
     else:
-        start, recent = None, work.iloc[0:0]
-    rec = recent.groupby(key)["rating"].agg(["count", "mean"])
+        start, recent = None, np.zeros(len(work), dtype=bool)
+    # the recent reviews' count and mean per group position (whole stars: the sums are exact)
+    at = _group_positions(work, key, groups, by is None)[recent]
+    rec_n = _counted(at, len(groups))
+    rec_sum = _counted(at, len(groups), _stars_of(work)[1][recent])
     rows = []
-    for g in groups:
+    for i, g in enumerate(groups):
         n, a = float(base.at[g, "base_n"]), float(base.at[g, "base_average"])
         needed = five_stars_needed(n, a, target)
         exact = five_stars_per_one_star(a) if n else float("nan")
-        n_recent = int(rec["count"].get(g, 0))
-        recent_avg = float(rec["mean"].get(g, float("nan")))
+        n_recent = int(rec_n[i])
+        recent_avg = float(rec_sum[i] / rec_n[i]) if rec_n[i] else float("nan")
         rate = n_recent / (rate_window_days / DAYS_PER_MONTH) if end is not None else float("nan")
         months5 = (needed / rate if rate > 0 else float("inf")) if needed else 0.0
         if not needed:
@@ -892,11 +1003,14 @@ def trend(frame: pd.DataFrame, by: str | None = "product_id", *, freq: str = "M"
     [1.0, 3.0, 0.0, 3.0]
     """
     key = _key_name(by)
-    return _trend_of(_period_frame(_prepare(frame, by, need_dates=True), key, freq), key)
+    dated = _period_frame(_prepare(frame, by, need_dates=True), key, freq)
+    return _trend_of(dated, key, _dated_codes(dated, key, by) if not dated.empty else None)
 
 
-def _trend_of(dated: pd.DataFrame, key: str) -> pd.DataFrame:
-    """:func:`trend` of the rows :func:`_period_frame` prepared."""
+def _trend_of(dated: pd.DataFrame, key: str, coded: tuple[np.ndarray, np.ndarray] | None = None,
+              stats: pd.DataFrame | None = None) -> pd.DataFrame:
+    """:func:`trend` of the rows :func:`_period_frame` prepared (``coded``: the key column's :func:`_key_codes`,
+    ``stats``: its :func:`_period_stats`, when the caller has them; neither is changed)."""
     has_sent = "sentiment_score" in dated.columns
     cols = [key, "period", "period_start", "n", "average", "previous_period", "change", "one_star",
             "one_star_share", "cumulative_n", "cumulative_average"] + (["n_sentiment", "sentiment_mean"] if has_sent else [])
@@ -904,7 +1018,10 @@ def _trend_of(dated: pd.DataFrame, key: str) -> pd.DataFrame:
         empty = pd.DataFrame({c: pd.Series(dtype="float64") for c in cols})
         empty[key] = empty[key].astype("string")
         return empty
-    stats = _period_stats(dated, key)
+    if coded is None:
+        coded = _key_codes(dated[key])
+    if stats is None:
+        stats = _period_stats(dated, key, coded)
     # every calendar period between each group's first and last review, empty ones included
     ordinals = stats["ordinal"]
     lo = ordinals.groupby(stats[key], sort=True).min()
@@ -932,11 +1049,19 @@ def _trend_of(dated: pd.DataFrame, key: str) -> pd.DataFrame:
     t["cumulative_average"] = t["star_sum"].groupby(g).cumsum() / t["cumulative_n"].clip(lower=1)
     if has_sent:
         sent = pd.to_numeric(dated["sentiment_score"], errors="coerce").astype("float64")
-        codes, labels = _key_codes(dated[key])
-        sg = sent.groupby([codes, dated["period"].array.asi8])
-        sagg = sg.agg(["count", "mean"])
-        sagg.index.names = ["_k", "ordinal"]
-        sagg = sagg.reset_index()
+        codes, labels = coded
+        ords = np.asarray(dated["period"].array.asi8, dtype=np.int64)
+        cells = _period_cells(codes, ords)
+        if cells is None:
+            sagg = sent.groupby([codes, ords]).agg(["count", "mean"])
+            sagg.index.names = ["_k", "ordinal"]
+            sagg = sagg.reset_index()
+        else:  # one int64 key instead of two: the same groups in the same order, each summed in row order
+            cell, lo, span = cells
+            sagg = sent.groupby(cell, sort=True).agg(["count", "mean"])
+            at = sagg.index.to_numpy(dtype=np.int64)
+            sagg = pd.DataFrame({"_k": at // span, "ordinal": at % span + lo, "count": sagg["count"].to_numpy(),
+                                 "mean": sagg["mean"].to_numpy()})
         sagg.insert(0, key, labels[sagg["_k"].to_numpy(dtype=np.int64)])
         t = t.merge(sagg.drop(columns="_k"), on=[key, "ordinal"], how="left")
         t["n_sentiment"] = t["count"].fillna(0).astype("int64")
@@ -954,17 +1079,57 @@ def _key_codes(keys: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
 
 
-def _period_stats(dated: pd.DataFrame, key: str) -> pd.DataFrame:
-    """Per group and period that has reviews: ``ordinal`` (of the period), ``n``, ``star_sum``, ``one_star``."""
-    codes, labels = _key_codes(dated[key])
-    tmp = pd.DataFrame({"_k": codes,
-                        "ordinal": dated["period"].array.asi8,
-                        "rating": dated["rating"].astype("float64").to_numpy()})
-    tmp["is_one"] = (tmp["rating"] == 1).astype("int64")
-    stats = tmp.groupby(["_k", "ordinal"], sort=True).agg(n=("rating", "size"), star_sum=("rating", "sum"),
-                                                          one_star=("is_one", "sum")).reset_index()
-    stats.insert(0, key, labels[stats["_k"].to_numpy(dtype=np.int64)])
-    return stats.drop(columns="_k")
+#: :func:`_period_stats` counts by ``np.bincount`` over (group, period) cells when there are at most this many
+#: cells (or no more than rows); past that, a pandas groupby.
+PERIOD_CELLS_MAX: Final[int] = 1 << 22
+
+
+def _dated_codes(dated: pd.DataFrame, key: str, by: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_key_codes` of the dated rows' key column; with ``by=None`` it is the constant ``ALL_GROUP``
+    (:func:`_prepare`), so every code is 0 without factorizing a million strings."""
+    if by is None and len(dated):
+        return np.zeros(len(dated), dtype=np.int64), np.asarray([ALL_GROUP], dtype=object)
+    return _key_codes(dated[key])
+
+
+def _period_cells(codes: np.ndarray, ords: np.ndarray) -> tuple[np.ndarray, int, int] | None:
+    """``(cell, lo, span)`` with ``cell = code·span + (ordinal − lo)`` (sorting by cell is sorting by code, then
+    period), or ``None`` when a code is missing (-1) or the cells would be too many for counting arrays."""
+    if not len(codes) or int(codes.min()) < 0:
+        return None
+    lo = int(ords.min())
+    span = int(ords.max()) - lo + 1
+    n_cells = (int(codes.max()) + 1) * span
+    if n_cells > max(PERIOD_CELLS_MAX, len(codes)):
+        return None
+    return codes * span + (ords - lo), lo, span
+
+
+def _period_stats(dated: pd.DataFrame, key: str, coded: tuple[np.ndarray, np.ndarray] | None = None
+                  ) -> pd.DataFrame:
+    """Per group and period that has reviews: ``ordinal`` (of the period), ``n``, ``star_sum``, ``one_star``.
+    ``coded``: the key column's :func:`_key_codes`, when the caller has them. Counted by ``np.bincount`` over
+    (group, period) cells (whole stars: the sums are exact), the cells with reviews in sorted order, as the
+    groupby gives them; a missing code or too many cells take the groupby."""
+    codes, labels = coded if coded is not None else _key_codes(dated[key])
+    ords = np.asarray(dated["period"].array.asi8, dtype=np.int64)
+    rating = dated["rating"].astype("float64").to_numpy()
+    cells = _period_cells(codes, ords)
+    if cells is None:
+        tmp = pd.DataFrame({"_k": codes, "ordinal": ords, "rating": rating})
+        tmp["is_one"] = (tmp["rating"] == 1).astype("int64")
+        stats = tmp.groupby(["_k", "ordinal"], sort=True).agg(n=("rating", "size"), star_sum=("rating", "sum"),
+                                                              one_star=("is_one", "sum")).reset_index()
+        stats.insert(0, key, labels[stats["_k"].to_numpy(dtype=np.int64)])
+        return stats.drop(columns="_k")
+    cell, lo, span = cells
+    n_cells = (int(codes.max()) + 1) * span
+    n = np.bincount(cell, minlength=n_cells)
+    star_sum = np.bincount(cell, weights=rating, minlength=n_cells)
+    one_star = np.bincount(cell[rating == 1], minlength=n_cells)
+    has = np.flatnonzero(n)
+    return pd.DataFrame({key: labels[has // span], "ordinal": has % span + lo, "n": n[has].astype(np.int64),
+                         "star_sum": star_sum[has].astype(np.float64), "one_star": one_star[has].astype(np.int64)})
 
 
 def _topic_period_counts(dated: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -1085,12 +1250,18 @@ def alerts(
 
 
 def _alerts_of(dated: pd.DataFrame, key: str, freq: str, min_average: float, min_reviews: int, k: float,
-               min_rise: float, min_one_stars: int, baseline_windows: int, min_baseline_windows: int) -> pd.DataFrame:
-    """:func:`alerts` of the rows :func:`_period_frame` prepared (parameters checked by the caller)."""
+               min_rise: float, min_one_stars: int, baseline_windows: int, min_baseline_windows: int,
+               coded: tuple[np.ndarray, np.ndarray] | None = None, stats: pd.DataFrame | None = None
+               ) -> pd.DataFrame:
+    """:func:`alerts` of the rows :func:`_period_frame` prepared (parameters checked by the caller; ``coded`` and
+    ``stats`` as :func:`_trend_of` takes them; ``stats`` is not changed)."""
     unit = FREQUENCIES[freq]
     rows: list[dict[str, object]] = []
     if not dated.empty:
-        st = _period_stats(dated, key)  # periods with reviews only, sorted by group and period
+        if coded is None:
+            coded = _key_codes(dated[key])
+        # periods with reviews only, sorted by group and period
+        st = _period_stats(dated, key, coded) if stats is None else stats.copy()
         st["average"] = st["star_sum"] / st["n"]
         st["share"] = st["one_star"] / st["n"]
         prev = st.groupby(key, sort=False)["share"].shift(1)
@@ -1108,7 +1279,7 @@ def _alerts_of(dated: pd.DataFrame, key: str, freq: str, min_average: float, min
         if len(fired):
             ords = dated["period"].array.asi8
             # only the reviews of the fired periods become Python objects (rows in order, as the merge keeps them)
-            codes, labels = _key_codes(dated[key])
+            codes, labels = coded
             label_code = {lab: i for i, lab in enumerate(labels)}
             span = int(ords.max() - ords.min()) + 1
             row_key = codes * span + (ords - ords.min())
@@ -1165,9 +1336,11 @@ def trend_and_alerts(frame: pd.DataFrame, by: str | None = "product_id", *, freq
     """
     key = _key_name(by)
     dated = _period_frame(_prepare(frame, by, need_dates=True), key, freq)
-    return _trend_of(dated, key), _alerts_of(dated, key, freq, ALERT_MIN_AVERAGE, ALERT_MIN_REVIEWS, ALERT_SPIKE_K,
-                                             ALERT_MIN_SPIKE_RISE, ALERT_MIN_ONE_STARS, ALERT_BASELINE_WINDOWS,
-                                             ALERT_MIN_BASELINE_WINDOWS)
+    coded = _dated_codes(dated, key, by)  # the key column coded once, the periods counted once, for both
+    stats = _period_stats(dated, key, coded) if not dated.empty else None
+    return _trend_of(dated, key, coded, stats), _alerts_of(
+        dated, key, freq, ALERT_MIN_AVERAGE, ALERT_MIN_REVIEWS, ALERT_SPIKE_K, ALERT_MIN_SPIKE_RISE,
+        ALERT_MIN_ONE_STARS, ALERT_BASELINE_WINDOWS, ALERT_MIN_BASELINE_WINDOWS, coded, stats)
 
 
 # ----------------------------------------------------------------------------------------------- report

@@ -1,0 +1,1268 @@
+"""The rating maths as of b74690b (before the twenty-first session's group-code paths): the reference the
+equivalence tests (tests/test_ratings21_codes.py) and benchmarks/bench_dash21_ratings.py compare against. A frozen
+copy: do not edit.
+"""
+# ruff: noqa
+"""Rating maths: how low ratings drag the average, what-if, targets, trends and alerts.
+
+Every function takes a canonical review frame (see :mod:`reviewtools.schema`) and returns a **new** frame; the
+input is never mutated. ``by="product_id"`` gives one group per product; ``by=None`` gives one overall group.
+The first column of every result is the group key: the ``by`` column, or ``scope`` (value ``"all"``) when
+``by=None``. A missing group key is shown as ``"(unknown)"`` so no review is lost.
+
+All averages here are the **simple mean of the exported reviews** ("computed from reviews"). Amazon's displayed
+rating also counts one-tap star ratings without text and weighs recent and verified reviews more
+(platform-policies.md §0.5, §2.1), so a text export cannot rebuild it. Pass ``displayed`` (the rating and rating
+count shown on the listing) to see the gap and to base the target and what-if maths on the displayed figures.
+
+>>> import pandas as pd
+>>> from reviewtools.schema import coerce
+>>> f = coerce(pd.DataFrame({"review_id": ["a", "b", "c", "d"], "product_id": "P1",
+...                          "rating": [5, 5, 4, 1], "created_at": "2024-01-05"}))
+>>> rating_summary(f)[["product_id", "n_reviews", "average"]].to_dict("records")
+[{'product_id': 'P1', 'n_reviews': 4, 'average': 3.75}]
+"""
+
+
+import logging
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from reviewtools.errors import RatingsError
+from reviewtools.schema import MAX_RATING, MIN_RATING
+
+log = logging.getLogger(__name__)
+
+#: The star levels, lowest first.
+STARS: Final[tuple[int, ...]] = tuple(range(MIN_RATING, MAX_RATING + 1))
+#: Star levels counted as "low" when explaining the gap to 5.0 (issue 5: "1–2★ reviews").
+LOW_STARS: Final[tuple[int, ...]] = (1, 2)
+#: Label of the single group when ``by=None``.
+ALL_GROUP: Final[str] = "all"
+#: Name of the key column when ``by=None``.
+SCOPE_COLUMN: Final[str] = "scope"
+#: Label for reviews whose group key is missing.
+UNKNOWN_GROUP: Final[str] = "(unknown)"
+#: What the project's own averages are, in every output (platform-policies.md §2.1, lens (a)).
+COMPUTED_BASIS: Final[str] = "computed from reviews"
+#: What the user-entered listing figures are.
+DISPLAYED_BASIS: Final[str] = "displayed rating"
+#: A target many sellers quote (an editable default, not a platform rule).
+DEFAULT_TARGET: Final[float] = 4.5
+#: Calendar windows for recent averages, in days (issue 5).
+WINDOW_DAYS: Final[tuple[int, ...]] = (7, 30, 90)
+#: Trailing window, in days, over which the current review rate is measured for the months-to-target estimate.
+RATE_WINDOW_DAYS: Final[int] = 90
+#: Mean length of a calendar month in days (365.25 / 12), to turn a daily rate into a monthly one.
+DAYS_PER_MONTH: Final[float] = 365.25 / 12
+#: Tolerance for ``ceil`` on floating-point quotients, so 7.000000000001 rounds to 7, not 8.
+_CEIL_EPS: Final[float] = 1e-9
+
+# Alert rule defaults. They are choices, not platform rules; every alert names the rule and its numbers.
+#: An average below this in a window raises a ``low_average`` alert (a common seller alarm level).
+ALERT_MIN_AVERAGE: Final[float] = 4.0
+#: A window needs at least this many reviews before any alert can fire (one review is not a trend).
+ALERT_MIN_REVIEWS: Final[int] = 3
+#: Spike rule: 1★ share ≥ baseline mean + k·sd of the trailing windows (a two-sigma rule of thumb).
+ALERT_SPIKE_K: Final[float] = 2.0
+#: Spike rule: the share must also rise by at least this much, so a near-zero sd cannot fire on noise.
+ALERT_MIN_SPIKE_RISE: Final[float] = 0.10
+#: Spike rule: at least this many 1★ reviews in the window (a single 1★ is not a spike, whatever its share).
+ALERT_MIN_ONE_STARS: Final[int] = 2
+#: Spike rule: number of earlier windows with reviews used as the trailing baseline.
+ALERT_BASELINE_WINDOWS: Final[int] = 6
+#: Spike rule: fewer earlier windows with reviews than this means no baseline, so no spike alert.
+ALERT_MIN_BASELINE_WINDOWS: Final[int] = 3
+
+#: pandas period codes accepted by the trend and alert functions.
+FREQUENCIES: Final[dict[str, str]] = {"M": "month", "W": "week"}
+
+Displayed = pd.DataFrame | Mapping[str, tuple[float, int]] | None
+
+
+# ----------------------------------------------------------------------------------------------- helpers
+
+
+def _key_name(by: str | None) -> str:
+    return by if by else SCOPE_COLUMN
+
+
+def _prepare(frame: pd.DataFrame, by: str | None, *, need_dates: bool = False) -> pd.DataFrame:
+    """Return a narrow working copy: ``key, review_id, rating, created_at`` (+ optional columns).
+
+    Ratings must be whole stars in 1..5 or null; nulls are kept (``rating`` NA) and counted as unrated.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise RatingsError(f"expected a pandas DataFrame of reviews, got {type(frame).__name__}")
+    if "rating" not in frame.columns:
+        raise RatingsError("the review frame has no 'rating' column; expected the canonical frame (schema.coerce)")
+    if by is not None and by not in frame.columns:
+        raise RatingsError(f"cannot group by {by!r}: no such column (columns: {', '.join(map(str, frame.columns))})")
+    if need_dates and "created_at" not in frame.columns:
+        raise RatingsError("the review frame has no 'created_at' column; trends need review dates")
+    key = _key_name(by)
+    rating = pd.to_numeric(frame["rating"], errors="coerce").astype("Float64")
+    bad = rating.notna() & (frame["rating"].notna()) & ((rating < MIN_RATING) | (rating > MAX_RATING) | (rating % 1 != 0))
+    unparsable = rating.isna() & frame["rating"].notna()
+    if bool(bad.any()) or bool(unparsable.any()):
+        pos = int(np.flatnonzero((bad | unparsable).to_numpy())[0])
+        rid = frame["review_id"].iloc[pos] if "review_id" in frame.columns else None
+        raise RatingsError(
+            f"row {pos} (review_id {rid!r}), column 'rating': {frame['rating'].iloc[pos]!r} is not a whole star "
+            f"rating in {MIN_RATING}..{MAX_RATING}"
+        )
+    out = pd.DataFrame(index=frame.index)
+    if by is None:
+        out[key] = ALL_GROUP
+    else:
+        out[key] = frame[by].astype("string").fillna(UNKNOWN_GROUP)
+    out[key] = out[key].astype("string")
+    out["review_id"] = frame["review_id"].astype("string") if "review_id" in frame.columns else pd.Series(
+        [str(i) for i in frame.index], index=frame.index, dtype="string"
+    )
+    out["rating"] = rating
+    if "created_at" in frame.columns:
+        created = pd.to_datetime(frame["created_at"], utc=True, errors="coerce")
+        out["created_at"] = created
+    for extra in ("platform", "sentiment_score", "topics", "title"):
+        if extra in frame.columns:
+            out[extra] = frame[extra]
+    return out.reset_index(drop=True)
+
+
+def _groups(work: pd.DataFrame, key: str, by: str | None) -> list[str]:
+    """Group labels in a stable order; ``by=None`` always has the one ``"all"`` group, even when empty."""
+    if by is None:
+        return [ALL_GROUP]
+    return sorted(work[key].dropna().unique().tolist())
+
+
+def _ceil(x: float) -> float:
+    """``ceil`` that forgives float noise; NaN and inf pass through."""
+    if not math.isfinite(x):
+        return x
+    return float(math.ceil(x - _CEIL_EPS))
+
+
+def _displayed_frame(displayed: Displayed, key: str) -> pd.DataFrame:
+    """Normalise ``displayed`` to a frame ``key, displayed_rating, displayed_count`` and check the values."""
+    cols = [key, "displayed_rating", "displayed_count"]
+    if displayed is None:
+        return pd.DataFrame({c: pd.Series(dtype="string" if c == key else "float64") for c in cols})
+    if isinstance(displayed, Mapping):
+        rows = [(str(k), *v) for k, v in displayed.items()]
+        d = pd.DataFrame(rows, columns=cols)
+    elif isinstance(displayed, pd.DataFrame):
+        missing = [c for c in cols if c not in displayed.columns]
+        if missing:
+            raise RatingsError(f"displayed figures need columns {cols}; missing {missing}")
+        d = displayed[cols].copy()
+    else:
+        raise RatingsError("displayed must be a DataFrame or a mapping {group: (rating, rating_count)}")
+    d[key] = d[key].astype("string")
+    d["displayed_rating"] = pd.to_numeric(d["displayed_rating"], errors="coerce").astype("float64")
+    d["displayed_count"] = pd.to_numeric(d["displayed_count"], errors="coerce").astype("float64")
+    for row in d.itertuples(index=False):
+        g, r, n = row
+        if not (MIN_RATING <= r <= MAX_RATING):
+            raise RatingsError(f"displayed rating for {g!r} is {r!r}; expected a number in {MIN_RATING}..{MAX_RATING}")
+        if not (n >= 1 and float(n).is_integer()):
+            raise RatingsError(f"displayed rating count for {g!r} is {n!r}; expected a whole number of at least 1")
+    if d[key].duplicated().any():
+        raise RatingsError(f"displayed figures list {key} {d[key][d[key].duplicated()].iloc[0]!r} twice")
+    return d.reset_index(drop=True)
+
+
+def _base_figures(work: pd.DataFrame, key: str, groups: list[str], displayed: Displayed) -> pd.DataFrame:
+    """Per group: n, sum of stars, average, and which basis (computed or displayed) the maths should use."""
+    rated = work[work["rating"].notna()]
+    agg = rated.groupby(key)["rating"].agg(["count", "sum"])
+    base = pd.DataFrame({key: pd.array(groups, dtype="string")})
+    # one reindex per figure, not a look-up per group (a million reviews of thousands of products)
+    # (no group: empty lists, as before, so an empty frame's columns keep their dtypes)
+    base["n_reviews"] = agg["count"].reindex(groups, fill_value=0).to_numpy(dtype="int64") if groups else []
+    base["star_sum"] = agg["sum"].reindex(groups, fill_value=0.0).to_numpy(dtype="float64") if groups else []
+    base["average"] = np.where(base["n_reviews"] > 0, base["star_sum"] / base["n_reviews"].where(base["n_reviews"] > 0, 1), np.nan)
+    d = _displayed_frame(displayed, key)
+    unknown = sorted(set(d[key]) - set(groups))
+    if unknown:
+        raise RatingsError(f"displayed figures given for {key} {unknown} that has no reviews in this frame")
+    base = base.merge(d, on=key, how="left")
+    use = base["displayed_rating"].notna()
+    base["basis"] = np.where(use, DISPLAYED_BASIS, COMPUTED_BASIS)
+    base["base_n"] = np.where(use, base["displayed_count"], base["n_reviews"]).astype("float64")
+    base["base_average"] = np.where(use, base["displayed_rating"], base["average"]).astype("float64")
+    return base
+
+
+def _histogram(work: pd.DataFrame, key: str, groups: list[str]) -> pd.DataFrame:
+    """Counts per group (rows, in ``groups`` order) and star level (columns ``STARS``)."""
+    rated = work[work["rating"].notna()]
+    counts = rated.groupby([key, "rating"]).size().unstack(fill_value=0)
+    counts.columns = [int(c) for c in counts.columns]
+    return counts.reindex(index=pd.Index(groups, dtype="string"), columns=list(STARS), fill_value=0).astype("int64")
+
+
+def _joined(ids: Iterable[object]) -> str:
+    return "|".join(str(i) for i in ids)
+
+
+#: :func:`keys_in` splits on the first key column when it has at most this many distinct values (a platform);
+#: past that it falls back to a merge.
+KEYS_IN_MAX_SPLIT: Final[int] = 64
+
+
+def _isin_na(values: pd.Series, wanted: pd.Series) -> np.ndarray:
+    """``values.isin(wanted)`` for text, a missing value matching a missing value (as a merge matches them).
+
+    pyarrow's ``is_in`` (one hash set in C): ``Series.isin`` on Arrow-backed strings took 4.8 s for 1.2M hit rows
+    against 1M review ids, ``is_in`` 0.24 s (CPU, benchmark store)."""
+    got = pc.is_in(_arrow_text(values), value_set=_arrow_text(wanted), skip_nulls=False)
+    return got.to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _arrow_text(s: pd.Series) -> pa.Array:
+    """A text column as one pyarrow string array (zero-copy for Arrow-backed strings, chunks combined)."""
+    a = pa.array(pd.array(s, dtype="string"))
+    return a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
+
+
+def keys_in(left: pd.DataFrame, right: pd.DataFrame, on: Sequence[str]) -> np.ndarray:
+    """Which rows of ``left`` have their ``on`` key (compared as strings) among the rows of ``right``: the
+    ``indicator`` of a left merge, without the merge. One key column is one hash look-up per row; with two (platform
+    and review id), the first one's few values split the rows and the second is looked up within each (a million
+    reviews: a fraction of the merge's time). Missing values match missing values, as in a merge.
+
+    >>> import pandas as pd
+    >>> l = pd.DataFrame({"platform": ["amazon", "google", "amazon"], "review_id": ["a", "a", "b"]})
+    >>> keys_in(l, pd.DataFrame({"platform": ["google"], "review_id": ["a"]}), ["platform", "review_id"]).tolist()
+    [False, True, False]
+    """
+    on = list(on)
+    cols_l = [left[c].astype("string") for c in on]
+    cols_r = [right[c].astype("string") for c in on]
+    if len(on) == 1:
+        return _isin_na(cols_l[0], cols_r[0])
+    firsts = pc.unique(_arrow_text(cols_r[0])).to_pylist() if len(on) == 2 else []
+    if len(on) != 2 or len(firsts) > KEYS_IN_MAX_SPLIT:
+        wanted = pd.DataFrame(dict(zip(on, cols_r))).drop_duplicates()
+        got = pd.DataFrame(dict(zip(on, cols_l))).merge(wanted, on=on, how="left", indicator=True)
+        return got["_merge"].eq("both").to_numpy(dtype=bool)
+    out = np.zeros(len(left), dtype=bool)
+    l0, r0 = (_arrow_text(c) for c in (cols_l[0], cols_r[0]))
+    l1, r1 = (_arrow_text(c) for c in (cols_l[1], cols_r[1]))
+    for v in firsts:
+        if v is None:
+            lm, rm = pc.is_null(l0), pc.is_null(r0)
+        else:
+            lm, rm = pc.fill_null(pc.equal(l0, v), False), pc.fill_null(pc.equal(r0, v), False)
+        left_all, right_all = pc.all(lm).as_py() is True, pc.all(rm).as_py() is True
+        pos = np.flatnonzero(lm.to_numpy(zero_copy_only=False))
+        if len(pos):  # one platform across both frames (the common case): no filtering copies
+            got = pc.is_in(l1 if left_all else pc.filter(l1, lm), value_set=r1 if right_all else pc.filter(r1, rm),
+                           skip_nulls=False)
+            out[pos] = got.to_numpy(zero_copy_only=False).astype(bool)
+    return out
+
+
+def _periods(created: pd.Series, freq: str) -> pd.Series:
+    if freq not in FREQUENCIES:
+        raise RatingsError(f"freq {freq!r} is not supported; expected one of {sorted(FREQUENCIES)}")
+    naive = created.dt.tz_convert("UTC").dt.tz_localize(None)
+    return naive.dt.to_period(freq)
+
+
+def _as_of(work: pd.DataFrame, as_of: object | None) -> pd.Timestamp | None:
+    if as_of is not None:
+        ts = pd.Timestamp(as_of)
+        return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    if "created_at" not in work.columns or work["created_at"].isna().all():
+        return None
+    return work["created_at"].max()
+
+
+# ----------------------------------------------------------------------------------------------- summary
+
+
+def rating_summary(
+    frame: pd.DataFrame,
+    by: str | None = "product_id",
+    *,
+    prior_mean: float | None = None,
+    prior_weight: float | None = None,
+    displayed: Displayed = None,
+) -> pd.DataFrame:
+    """Average, count, star histogram and Bayesian average per group (computed from reviews).
+
+    Bayesian (damped) average, platform-policies.md §2.3: ``B = (C·m + n·R̄) / (C + n)`` where ``R̄`` and ``n`` are
+    the group's mean and review count, ``m`` the prior mean (default: the mean of every rated review in
+    ``frame``) and ``C`` the prior weight (default: the median review count per group). The prior used is stated
+    in the ``prior`` column. With ``displayed`` the listing's rating and count are shown beside the computed
+    figures, with ``displayed_gap = displayed_rating − average`` and ``ratings_not_in_export = displayed_count −
+    n_reviews`` (one-tap ratings and other marketplaces, §2.1).
+
+    >>> import pandas as pd
+    >>> from reviewtools.schema import coerce
+    >>> f = coerce(pd.DataFrame({"review_id": ["a", "b"], "product_id": ["P", "P"], "rating": [5, 3]}))
+    >>> rating_summary(f, by=None).loc[0, ["average", "count_5", "share_3", "bayesian_average"]].tolist()
+    [4.0, 1.0, 0.5, 4.0]
+    """
+    key = _key_name(by)
+    work = _prepare(frame, by)
+    groups = _groups(work, key, by)
+    base = _base_figures(work, key, groups, displayed)
+    rated = work[work["rating"].notna()]
+    unrated = work[work["rating"].isna()].groupby(key).size()
+    out = pd.DataFrame({key: base[key]})
+    out["n_reviews"] = base["n_reviews"].astype("int64")
+    # one reindex, not a .get per group (no group: an empty list, as before)
+    out["n_unrated"] = unrated.reindex(groups, fill_value=0).to_numpy(dtype="int64") if groups else []
+    out["average"] = base["average"]
+    hist = _histogram(work, key, groups)
+    for s in STARS:
+        out[f"count_{s}"] = hist[s].to_numpy()
+    for s in STARS:
+        out[f"share_{s}"] = np.where(out["n_reviews"] > 0, out[f"count_{s}"] / out["n_reviews"].clip(lower=1), np.nan)
+    if prior_mean is None:
+        m = float(rated["rating"].mean()) if len(rated) else float("nan")
+        m_text = f"m = mean of all {len(rated)} rated reviews ({m:.3f})"
+    else:
+        if not (MIN_RATING <= prior_mean <= MAX_RATING):
+            raise RatingsError(f"prior_mean {prior_mean!r} is outside {MIN_RATING}..{MAX_RATING}")
+        m, m_text = float(prior_mean), f"m = {float(prior_mean):.3f} (given)"
+    if prior_weight is None:
+        counts = out.loc[out["n_reviews"] > 0, "n_reviews"]
+        c = float(counts.median()) if len(counts) else 0.0
+        c_text = f"C = median reviews per {key} ({c:g})"
+    else:
+        if prior_weight < 0:
+            raise RatingsError(f"prior_weight {prior_weight!r} must be 0 or more (it counts pseudo-reviews)")
+        c, c_text = float(prior_weight), f"C = {float(prior_weight):g} (given)"
+    out["prior_mean"] = m
+    out["prior_weight"] = c
+    out["prior"] = f"B = (C·m + n·R̄)/(C + n); {m_text}; {c_text}"
+    denom = c + out["n_reviews"]
+    num = c * m + out["n_reviews"] * out["average"].fillna(0.0)
+    out["bayesian_average"] = np.where(denom > 0, num / denom.where(denom > 0, 1), np.nan)
+    out["basis"] = COMPUTED_BASIS
+    out["displayed_rating"] = base["displayed_rating"]
+    out["displayed_count"] = base["displayed_count"]
+    out["displayed_gap"] = base["displayed_rating"] - base["average"]
+    out["ratings_not_in_export"] = base["displayed_count"] - base["n_reviews"]
+    short = out[out["ratings_not_in_export"] < 0]
+    for g in short[key]:
+        log.warning("displayed rating count for %s is below the %s reviews in the export", g, key)
+    return out
+
+
+# -------------------------------------------------------------------------------------------------- drag
+
+
+def drag(frame: pd.DataFrame, by: str | None = "product_id", *, target: float | None = None) -> pd.DataFrame:
+    """How many stars each star level costs the average: one row per group and star level.
+
+    With ``N`` rated reviews and average ``A``, the reviews at level ``s`` cost ``drag_vs_5 = count_s·(5 − s)/N``
+    stars against an all-5★ ceiling; the levels add up to the gap ``5 − A``, and ``share_of_gap`` is each level's
+    part of it (NaN when ``A = 5``: there is no gap). Against a target ``T`` the level costs
+    ``drag_vs_target = count_s·(T − s)/N`` (negative for levels above ``T``, which lift the average); these add up
+    to ``T − A``.
+
+    >>> import pandas as pd
+    >>> from reviewtools.schema import coerce
+    >>> f = coerce(pd.DataFrame({"review_id": list("abcd"), "rating": [5, 5, 5, 1]}))
+    >>> d = drag(f, by=None)
+    >>> d.loc[d["star"] == 1, ["drag_vs_5", "share_of_gap"]].values.tolist()
+    [[1.0, 1.0]]
+    """
+    _check_target_range(target)
+    key = _key_name(by)
+    work = _prepare(frame, by)
+    groups = _groups(work, key, by)
+    base = _base_figures(work, key, groups, None)
+    hist = _histogram(work, key, groups)
+    out = pd.DataFrame({
+        key: np.repeat(np.asarray(groups, dtype=object), len(STARS)),
+        "star": np.tile(np.asarray(STARS, dtype="int64"), len(groups)),
+        "count": hist.to_numpy().reshape(-1),
+    })
+    n = np.repeat(base["n_reviews"].to_numpy(dtype="float64"), len(STARS))
+    a = np.repeat(base["average"].to_numpy(dtype="float64"), len(STARS))
+    has = n > 0
+    safe_n = np.where(has, n, 1.0)
+    out["share"] = np.where(has, out["count"] / safe_n, np.nan)
+    out["n_reviews"] = n.astype("int64")
+    out["average"] = np.where(has, a, np.nan)
+    out["drag_vs_5"] = np.where(has, out["count"] * (MAX_RATING - out["star"]) / safe_n, np.nan)
+    gap = MAX_RATING - out["average"]
+    out["share_of_gap"] = np.where(has & (gap > _CEIL_EPS), out["drag_vs_5"] / gap.where(gap > _CEIL_EPS, 1.0), np.nan)
+    out["target"] = float("nan") if target is None else float(target)
+    out["drag_vs_target"] = (np.where(has, out["count"] * (float(target) - out["star"]) / safe_n, np.nan)
+                             if target is not None else np.nan)
+    out[key] = out[key].astype("string")
+    return out
+
+
+def drag_summary(frame: pd.DataFrame, by: str | None = "product_id", *, target: float | None = None) -> pd.DataFrame:
+    """One row per group: the gap to 5.0, the average without 1★ reviews, and what 1–2★ reviews explain.
+
+    ``low_star_drag = Σ_{s∈{1,2}} count_s·(5 − s)/N`` and ``low_star_share_of_gap = low_star_drag / (5 − A)``
+    (NaN when ``A = 5``). ``average_without_1star`` is the mean of the other reviews (NaN when all are 1★).
+
+    >>> import pandas as pd
+    >>> from reviewtools.schema import coerce
+    >>> f = coerce(pd.DataFrame({"review_id": list("abcd"), "rating": [5, 4, 2, 1]}))
+    >>> drag_summary(f, by=None).loc[0, ["average", "average_without_1star", "low_star_share_of_gap"]].tolist()
+    [3.0, 3.6666666666666665, 0.875]
+    """
+    _check_target_range(target)
+    key = _key_name(by)
+    d = drag(frame, by, target=target)
+    per = d.groupby(key, sort=False)
+    first = per[["n_reviews", "average"]].first()
+    n, a = first["n_reviews"].astype("int64"), first["average"].astype("float64")
+    n1 = d[d["star"] == 1].set_index(key)["count"].reindex(first.index).astype("int64")
+    low = d[d["star"].isin(LOW_STARS)]
+    low_n = low.groupby(key, sort=False)["count"].sum().reindex(first.index).astype("int64")
+    low_drag = low.groupby(key, sort=False)["drag_vs_5"].sum(min_count=1).reindex(first.index)
+    gap = MAX_RATING - a
+    rest = n - n1
+    out = pd.DataFrame({
+        key: first.index.astype("string"),
+        "n_reviews": n.to_numpy(),
+        "average": a.to_numpy(),
+        "gap_to_5": gap.to_numpy(),
+        "n_1star": n1.to_numpy(),
+        "average_without_1star": np.where(rest > 0, (a * n - n1) / rest.where(rest > 0, 1), np.nan),
+        "low_star_reviews": low_n.to_numpy(),
+        "low_star_drag": low_drag.to_numpy(dtype="float64"),
+        "low_star_share_of_gap": np.where(gap > _CEIL_EPS, low_drag / gap.where(gap > _CEIL_EPS, 1.0), np.nan),
+        "target": float("nan") if target is None else float(target),
+        "gap_to_target": (float(target) - a).to_numpy() if target is not None else np.nan,
+        "basis": COMPUTED_BASIS,
+    })
+    out[key] = out[key].astype("string")
+    return out
+
+
+def review_drag(frame: pd.DataFrame, by: str | None = "product_id", *, top: int | None = None) -> pd.DataFrame:
+    """Each review's drag contribution, costliest first: "which reviews cost us the most stars".
+
+    ``contribution = A_without_this − A_with = (A − r)/(N − 1)`` for a review of ``r`` stars in a group of ``N``
+    reviews with mean ``A`` (platform-policies.md §2.2). Positive means the review pulls the average down. With
+    ``N = 1`` removing the review leaves no average, so the contribution is NaN. Unrated reviews are left out of
+    the maths and listed at the end with NaN. ``top``: only the first ``top`` rows (``review_drag(f).head(top)``,
+    taking only those rows' cells: a chart of the costliest reviews of a million).
+
+    >>> import pandas as pd
+    >>> from reviewtools.schema import coerce
+    >>> f = coerce(pd.DataFrame({"review_id": ["a", "b", "c"], "rating": [5, 5, 2]}))
+    >>> review_drag(f, by=None)[["review_id", "contribution"]].values.tolist()[0]
+    ['c', 1.0]
+    """
+    key = _key_name(by)
+    work = _prepare(frame, by)
+    groups = _groups(work, key, by)
+    base = _base_figures(work, key, groups, None)[[key, "n_reviews", "average"]]
+    # each row's group figures: a look-up by group position instead of a merge, which takes every column of every
+    # row once more (the left merge on unique group keys keeps the rows in order with a new RangeIndex, as
+    # ``work`` already has)
+    codes, uniques = pd.factorize(work[key])  # a few thousand group labels looked up, not a million rows
+    at = pd.Index(base[key]).get_indexer(pd.Index(uniques, dtype=base[key].dtype))[codes] if len(codes) else (
+        np.zeros(0, dtype=np.int64))
+    if len(at) and bool((at >= 0).all()) and base[key].is_unique:
+        out = work.assign(n_reviews=base["n_reviews"].to_numpy()[at], average=base["average"].to_numpy()[at])
+    else:
+        out = work.merge(base, on=key, how="left")
+    n = out["n_reviews"].astype("float64")
+    r = out["rating"].astype("float64")
+    a = out["average"].astype("float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        without = np.where(n > 1, (a * n - r) / (n - 1), np.nan)
+    out["average_without"] = pd.Series(without, index=out.index).where(r.notna())
+    out["contribution"] = out["average_without"] - a
+    out["rating"] = out["rating"].astype("Int64")
+    keep = [key, "review_id", "rating"] + [c for c in ("platform", "created_at", "title") if c in out.columns]
+    keep = list(dict.fromkeys(keep))  # by="platform": the key is listed once
+    keep += ["n_reviews", "average", "average_without", "contribution"]
+    if top is not None and top < 0:
+        raise RatingsError(f"top must be a non-negative number of reviews, got {top!r}")
+    # the sort's row order from its two key columns, then only the rows kept are taken (sort_values on the whole
+    # frame computes the same order and takes every row of every column)
+    order = out[["contribution", key]].sort_values(["contribution", key], ascending=[False, True],
+                                                   na_position="last", kind="stable").index.to_numpy()
+    return out[keep].take(order[:top] if top is not None else order).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------- what if
+
+#: Only these hits count as "would likely come down" in :func:`what_if` (the rules contract, ARCHITECTURE.md).
+WHAT_IF_OUTCOME: Final[str] = "hit"
+WHAT_IF_STRENGTH: Final[str] = "strong"
+SCENARIO_HITS: Final[str] = "strong removal-basis hits removed"
+SCENARIO_CHOSEN: Final[str] = "chosen reviews removed"
+
+
+def removable_review_ids(hits: pd.DataFrame) -> pd.DataFrame:
+    """The reviews whose guideline hits would support a removal request: one row per review.
+
+    Keeps rows with ``outcome == "hit"``, ``removal_basis`` true and ``strength == "strong"``; returns
+    ``review_id`` (+ ``platform`` when present) and ``rule_ids`` (sorted, joined by ``|``).
+
+    >>> import pandas as pd
+    >>> h = pd.DataFrame({"review_id": ["a", "a", "b"], "rule_id": ["r1", "r2", "r1"], "outcome": "hit",
+    ...                   "removal_basis": [True, True, False], "strength": "strong"})
+    >>> removable_review_ids(h).values.tolist()
+    [['a', 'r1|r2']]
+    """
+    need = ["review_id", "outcome", "removal_basis", "strength"]
+    missing = [c for c in need if c not in hits.columns]
+    if missing:
+        raise RatingsError(f"the hits frame lacks {missing}; expected the output of rules.check_reviews")
+    basis = hits["removal_basis"].astype("boolean").fillna(False).astype(bool)
+    keys = ["platform", "review_id"] if "platform" in hits.columns else ["review_id"]
+    used = keys + (["rule_id"] if "rule_id" in hits.columns else [])  # only these rows' keys and rules are read
+    sel = hits[used][((hits["outcome"].astype("string") == WHAT_IF_OUTCOME).fillna(False).astype(bool)
+                      & basis & (hits["strength"].astype("string") == WHAT_IF_STRENGTH).fillna(False).astype(bool)
+                      ).to_numpy(dtype=bool)]
+    rule = sel["rule_id"] if "rule_id" in sel.columns else pd.Series("", index=sel.index)
+    sel = sel.assign(rule_id=rule.astype("string").fillna(""))
+    if sel.empty:
+        return pd.DataFrame({**{k: pd.Series(dtype="string") for k in keys}, "rule_ids": pd.Series(dtype="string")})
+    # per review: its distinct non-empty rule ids, sorted and joined. Grouped by position instead of a Python
+    # function per group (a million reviews have ~100,000 removable ones); only reviews with several rules join.
+    g = sel.groupby(keys, dropna=False, sort=True)
+    groups = g.size().index
+    code = g.ngroup().to_numpy(dtype=np.int64)
+    rules = sel["rule_id"].to_numpy(dtype=object)
+    keep = rules != ""
+    pairs = pd.DataFrame({"g": code[keep], "r": rules[keep]}).drop_duplicates()
+    pairs = pairs.sort_values(["g"], kind="stable")
+    n = np.bincount(pairs["g"].to_numpy(dtype=np.int64), minlength=len(groups))
+    joined = np.full(len(groups), "", dtype=object)
+    first = pairs.drop_duplicates("g")
+    single = n[first["g"].to_numpy(dtype=np.int64)] == 1
+    joined[first["g"].to_numpy(dtype=np.int64)[single]] = first["r"].to_numpy(dtype=object)[single]
+    several = pairs[n[pairs["g"].to_numpy(dtype=np.int64)] > 1]
+    for grp, rs in several.groupby("g", sort=False)["r"]:
+        joined[grp] = _joined(sorted(rs.tolist()))
+    out = pd.Series(pd.array(joined, dtype="string"), index=groups, name="rule_id").reset_index()
+    out = out.rename(columns={"rule_id": "rule_ids"})
+    for k in keys:
+        out[k] = out[k].astype("string")
+    return out
+
+
+def what_if(
+    frame: pd.DataFrame,
+    hits: pd.DataFrame | None = None,
+    *,
+    remove_ids: Iterable[str] | None = None,
+    by: str | None = "product_id",
+    displayed: Displayed = None,
+    hit_flags: tuple[Sequence[bool], Sequence[bool]] | None = None,
+) -> pd.DataFrame:
+    """The average before and after some reviews came down: one row per group and scenario.
+
+    Scenarios: ``hits`` (the long frame from ``rules.check_reviews``) removes the reviews with
+    ``outcome == "hit"``, ``removal_basis`` and ``strength == "strong"``; ``remove_ids`` removes a chosen set.
+    ``average_after = (N·A − Σ removed stars) / (N − k)``. The base ``N, A`` is the displayed rating and count when
+    ``displayed`` is given for the group (the removed reviews are assumed to be among the counted ratings), else
+    computed from reviews. ``n_checks_not_run`` counts reviews of the group for which some check could not run:
+    they are unknown, not clean. Removal is never guaranteed: the platform decides.
+
+    ``hit_flags`` replaces ``hits`` by what matching them to the rows gives, already worked out (one boolean
+    per row of ``frame`` each): ``(removable, not_run)``, the row's review has a strong removal-basis hit / a
+    check that did not run (``views.FrameIndex.what_if_flags`` keeps them per loaded frame, so a new filter
+    selection does not match a million hit rows again). Every hit then belongs to a row: the note is empty.
+
+    >>> import pandas as pd
+    >>> from reviewtools.schema import coerce
+    >>> f = coerce(pd.DataFrame({"review_id": ["a", "b", "c"], "rating": [5, 5, 2]}))
+    >>> what_if(f, remove_ids=["c"], by=None).loc[0, ["average_before", "average_after", "change"]].tolist()
+    [4.0, 5.0, 1.0]
+    """
+    if hits is None and remove_ids is None and hit_flags is None:
+        raise RatingsError("what_if needs a hits frame (rules.check_reviews), hit_flags or remove_ids")
+    if hits is not None and hit_flags is not None:
+        raise RatingsError("what_if takes a hits frame or hit_flags, not both")
+    key = _key_name(by)
+    work = _prepare(frame, by)
+    groups = _groups(work, key, by)
+    base = _base_figures(work, key, groups, displayed).set_index(key)
+    scenarios: list[tuple[str, pd.Series, str]] = []
+    not_run = pd.Series(0, index=pd.Index(groups, dtype="string"))
+    if hits is not None:
+        rem = removable_review_ids(hits)
+        on = ["platform", "review_id"] if ("platform" in rem.columns and "platform" in work.columns) else ["review_id"]
+        w = work.assign(**{c: work[c].astype("string") for c in on})
+        mask = keys_in(w, rem, on)
+        unmatched = len(rem) - int(mask.sum())
+        note = f"{unmatched} removable review(s) in the hits are not in this frame" if unmatched > 0 else ""
+        scenarios.append((SCENARIO_HITS, pd.Series(mask, index=work.index), note))
+        if "outcome" in hits.columns:
+            nr_ids = hits.loc[(hits["outcome"].astype("string") == "not_run").fillna(False).astype(bool)]
+            nr_mask = keys_in(w, nr_ids, on)
+            nr_keys = w.loc[nr_mask, key]
+            not_run = nr_keys.groupby(nr_keys).size().reindex(not_run.index, fill_value=0)
+    if hit_flags is not None:
+        removable, nr_mask = (np.asarray(a, dtype=bool) for a in hit_flags)
+        if removable.shape != (len(work),) or nr_mask.shape != (len(work),):
+            raise RatingsError(f"hit_flags must hold one boolean per row ({len(work)}); got {removable.shape} and "
+                               f"{nr_mask.shape}")
+        scenarios.append((SCENARIO_HITS, pd.Series(removable, index=work.index), ""))
+        nr_keys = work.loc[nr_mask, key].astype("string")
+        not_run = nr_keys.groupby(nr_keys).size().reindex(not_run.index, fill_value=0)
+    if remove_ids is not None:
+        wanted = {str(i) for i in remove_ids}
+        mask = work["review_id"].isin(wanted).fillna(False).astype(bool)
+        missing = wanted - set(work["review_id"].dropna())
+        note = f"{len(missing)} chosen id(s) not in this frame: {_joined(sorted(missing)[:10])}" if missing else ""
+        if missing:
+            log.warning("what_if: %s", note)
+        scenarios.append((SCENARIO_CHOSEN, mask, note))
+    index = pd.Index(groups, dtype="string")
+    n = base["base_n"].reindex(index).to_numpy(dtype="float64")
+    a = base["base_average"].reindex(index).to_numpy(dtype="float64")
+    parts = []
+    for name, mask, note in scenarios:
+        chosen = work.loc[mask.to_numpy() & work["rating"].notna().to_numpy(), [key, "review_id", "rating"]]
+        per = chosen.groupby(key, sort=False)
+        k = per.size().reindex(index, fill_value=0).to_numpy(dtype="float64")
+        removed = per["rating"].sum().reindex(index, fill_value=0.0).to_numpy(dtype="float64")
+        ids = per["review_id"].agg(lambda s: _joined(s.tolist())).reindex(index, fill_value="")  # list: no per-item Series access
+        left = n - k
+        with np.errstate(divide="ignore", invalid="ignore"):
+            after = np.where(left > 0, (a * n - removed) / np.where(left > 0, left, 1.0), np.nan)
+        parts.append(pd.DataFrame({
+            key: index,
+            "scenario": name,
+            "basis": base["basis"].reindex(index).to_numpy(),
+            "n_before": n.astype("int64"),
+            "average_before": np.where(n > 0, a, np.nan),
+            "n_removed": k.astype("int64"),
+            "removed_review_ids": ids.astype("string").to_numpy(),
+            "n_after": np.maximum(left, 0).astype("int64"),
+            "average_after": after,
+            "change": np.where(n > 0, after - a, np.nan),
+            "n_checks_not_run": (not_run.reindex(index, fill_value=0).to_numpy(dtype="int64") if name == SCENARIO_HITS
+                                 else np.zeros(len(index), dtype="int64")),
+            "note": note,
+        }))
+    rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    rows["_g"] = np.tile(np.arange(len(index)), len(parts))
+    rows = rows.sort_values(["_g"], kind="stable").drop(columns="_g")
+    cols = [key, "scenario", "basis", "n_before", "average_before", "n_removed", "removed_review_ids", "n_after",
+            "average_after", "change", "n_checks_not_run", "note"]
+    out = rows[cols].reset_index(drop=True)
+    out[key] = out[key].astype("string")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- targets
+
+
+def _check_target_range(target: float | None) -> None:
+    if target is None:
+        return
+    if not isinstance(target, (int, float)) or isinstance(target, bool) or not math.isfinite(target):
+        raise RatingsError(f"target {target!r} is not a number")
+    if target < MIN_RATING:
+        raise RatingsError(f"target {target} is below {MIN_RATING}.0, the lowest possible average")
+    if target > MAX_RATING:
+        raise RatingsError(f"target {target} is above {MAX_RATING}.0, the highest possible average")
+
+
+def five_stars_needed(n: float, average: float, target: float) -> float:
+    """New 5★ reviews needed to lift ``average`` over ``n`` ratings to ``target``: ``ceil(N·(T − A)/(5 − T))``.
+
+    Platform-policies.md §2.2 (worked example: A = 4.3, N = 50, T = 4.7 → 67). 0 when the target is met; 1 when
+    there are no ratings yet (one 5★ makes the average 5.0). ``T ≥ 5`` raises :class:`RatingsError` unless the
+    average is already 5.0: a simple mean below 5 never reaches 5 however many 5★ follow.
+
+    >>> five_stars_needed(50, 4.3, 4.7)
+    67
+    """
+    _check_target_range(target)
+    if n <= 0 or not math.isfinite(average):
+        return 1
+    if average >= target - _CEIL_EPS:
+        return 0
+    if target >= MAX_RATING:
+        raise RatingsError(
+            f"a target of {target:g} cannot be reached: the average is {average:.3f} and a simple mean below "
+            f"{MAX_RATING}.0 never reaches {MAX_RATING}.0 however many 5★ reviews follow; choose a target below "
+            f"{MAX_RATING}.0"
+        )
+    return int(_ceil(n * (target - average) / (MAX_RATING - target)))
+
+
+def five_stars_per_one_star(average: float) -> float:
+    """Exact number of 5★ reviews that offset one new 1★ at ``average``: ``(A − 1)/(5 − A)``; inf at A = 5.
+
+    Platform-policies.md §2.2: at A = 4.5 one 1★ needs 7 five-stars.
+
+    >>> five_stars_per_one_star(4.5)
+    7.0
+    """
+    if not math.isfinite(average):
+        return float("nan")
+    if average >= MAX_RATING - _CEIL_EPS:
+        return float("inf")
+    return (average - MIN_RATING) / (MAX_RATING - average)
+
+
+def targets(
+    frame: pd.DataFrame,
+    target: float = DEFAULT_TARGET,
+    by: str | None = "product_id",
+    *,
+    displayed: Displayed = None,
+    as_of: object | None = None,
+    rate_window_days: int = RATE_WINDOW_DAYS,
+) -> pd.DataFrame:
+    """What it takes to reach ``target``: one row per group.
+
+    - ``five_stars_needed = ceil(N·(T − A)/(5 − T))`` (0 if met, :func:`five_stars_needed`);
+    - ``five_stars_per_one_star = ceil((A − 1)/(5 − A))`` and its ``..._exact`` value (inf at A = 5);
+    - ``reviews_per_month``: reviews in the trailing ``rate_window_days`` before ``as_of`` (default: the latest
+      review in ``frame``), per mean month of 365.25/12 days;
+    - ``months_all_5star = five_stars_needed / reviews_per_month``: optimistic, **assumes every new review is 5★**;
+    - ``months_current_mix``: assumes new reviews keep the recent mix (mean ``recent_average`` over the same
+      window): ``x = N·(T − A)/(recent_average − T)`` reviews, then divided by the rate; inf when the recent mix
+      averages at or below the target (it never gets there).
+
+    ``N, A`` are the displayed rating count and rating when ``displayed`` is given for the group (``basis`` says
+    which). Targets outside 1..5 raise :class:`RatingsError`; so does ``T = 5`` for a group below 5.0.
+
+    >>> import pandas as pd
+    >>> from reviewtools.schema import coerce
+    >>> f = coerce(pd.DataFrame({"review_id": ["a", "b"], "rating": [5, 4], "created_at": "2024-01-01"}))
+    >>> int(targets(f, 4.7, by=None).loc[0, "five_stars_needed"])  # ceil(2·(4.7 − 4.5)/(5 − 4.7))
+    2
+    """
+    _check_target_range(target)
+    if rate_window_days <= 0:
+        raise RatingsError(f"rate_window_days must be positive, got {rate_window_days!r}")
+    key = _key_name(by)
+    work = _prepare(frame, by)
+    groups = _groups(work, key, by)
+    base = _base_figures(work, key, groups, displayed).set_index(key)
+    end = _as_of(work, as_of)
+    if end is not None and "created_at" in work.columns:
+        start = end - pd.Timedelta(days=rate_window_days)
+        recent = work[(work["created_at"] > start) & (work["created_at"] <= end) & work["rating"].notna()]
+    else:
+        start, recent = None, work.iloc[0:0]
+    rec = recent.groupby(key)["rating"].agg(["count", "mean"])
+    rows = []
+    for g in groups:
+        n, a = float(base.at[g, "base_n"]), float(base.at[g, "base_average"])
+        needed = five_stars_needed(n, a, target)
+        exact = five_stars_per_one_star(a) if n else float("nan")
+        n_recent = int(rec["count"].get(g, 0))
+        recent_avg = float(rec["mean"].get(g, float("nan")))
+        rate = n_recent / (rate_window_days / DAYS_PER_MONTH) if end is not None else float("nan")
+        months5 = (needed / rate if rate > 0 else float("inf")) if needed else 0.0
+        if not needed:
+            x_mix, months_mix = 0.0, 0.0
+        elif n_recent and recent_avg > target + _CEIL_EPS and n:
+            x_mix = _ceil(n * (target - a) / (recent_avg - target))
+            months_mix = x_mix / rate
+        else:
+            x_mix, months_mix = float("inf"), float("inf")
+        rows.append({
+            key: g,
+            "basis": base.at[g, "basis"],
+            "n": int(n),
+            "average": a if n else float("nan"),
+            "target": float(target),
+            "met": bool(n and a >= target - _CEIL_EPS),
+            "five_stars_needed": int(needed),
+            "five_stars_per_one_star_exact": exact,
+            "five_stars_per_one_star": _ceil(exact),
+            "rate_window_days": int(rate_window_days),
+            "rate_window_start": start,
+            "as_of": end,
+            "reviews_in_window": n_recent,
+            "reviews_per_month": rate,
+            "recent_average": recent_avg,
+            "months_all_5star": months5,
+            "reviews_needed_current_mix": x_mix,
+            "months_current_mix": months_mix,
+            "assumption": (
+                f"months_all_5star assumes every new review is 5★; months_current_mix assumes new reviews keep the "
+                f"mix of the last {rate_window_days} days; both assume the review rate of those days continues"
+            ),
+        })
+    cols = [key, "basis", "n", "average", "target", "met", "five_stars_needed", "five_stars_per_one_star_exact",
+            "five_stars_per_one_star", "rate_window_days", "rate_window_start", "as_of", "reviews_in_window",
+            "reviews_per_month", "recent_average", "months_all_5star", "reviews_needed_current_mix",
+            "months_current_mix", "assumption"]
+    out = pd.DataFrame(rows, columns=cols)
+    out[key] = out[key].astype("string")
+    return out
+
+
+# ------------------------------------------------------------------------------------------------- time
+
+
+def window_averages(
+    frame: pd.DataFrame,
+    by: str | None = "product_id",
+    *,
+    as_of: object | None = None,
+    windows: Sequence[int] = WINDOW_DAYS,
+) -> pd.DataFrame:
+    """Average and count over the last 7/30/90 days (``windows``) before ``as_of``, plus all time.
+
+    A window of ``d`` days holds reviews with ``as_of − d days < created_at ≤ as_of``. ``as_of`` defaults to the
+    latest review in the whole frame, so every group is measured on the same calendar. Reviews without a date
+    count only in the ``all`` row (``window_days`` NA), and ``n_undated`` says how many there were.
+
+    >>> import pandas as pd
+    >>> from reviewtools.schema import coerce
+    >>> f = coerce(pd.DataFrame({"review_id": list("abc"), "rating": [1, 5, 4],
+    ...                          "created_at": ["2024-03-31", "2024-03-20", "2023-01-01"]}))
+    >>> window_averages(f, by=None)[["window", "n", "average"]].values.tolist()[:2]
+    [['last 7 days', 1, 1.0], ['last 30 days', 2, 3.0]]
+    """
+    if any((not isinstance(d, (int, np.integer))) or d <= 0 for d in windows):
+        raise RatingsError(f"windows must be positive whole days, got {list(windows)!r}")
+    key = _key_name(by)
+    work = _prepare(frame, by, need_dates=True)
+    groups = _groups(work, key, by)
+    end = _as_of(work, as_of)
+    rated = work[work["rating"].notna()]
+    index = pd.Index(groups, dtype="string")
+    undated = rated[rated["created_at"].isna()].groupby(key).size().reindex(index, fill_value=0)
+    parts = []
+    specs: list[tuple[str, object, object, pd.Series]] = []
+    for d in windows:
+        if end is None:
+            mask = pd.Series(False, index=rated.index)
+            start = pd.NaT
+        else:
+            start = end - pd.Timedelta(days=int(d))
+            mask = (rated["created_at"] > start) & (rated["created_at"] <= end)
+        specs.append((f"last {int(d)} days", int(d), start, mask.fillna(False).astype(bool)))
+    specs.append(("all time", pd.NA, pd.NaT, pd.Series(True, index=rated.index)))
+    for label, days, start, mask in specs:
+        agg = rated[mask.to_numpy()].groupby(key)["rating"].agg(["count", "mean"]).reindex(index)
+        parts.append(pd.DataFrame({key: index, "window": label, "window_days": days, "start": start, "end": end,
+                                   "n": agg["count"].fillna(0).astype("int64").to_numpy(),
+                                   "average": agg["mean"].astype("float64").to_numpy(),
+                                   "n_undated": undated.to_numpy(), "_order": len(parts)}))
+    rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    rows = rows.sort_values([key, "_order"], kind="stable").drop(columns="_order")
+    out = rows[[key, "window", "window_days", "start", "end", "n", "average", "n_undated"]].reset_index(drop=True)
+    out[key] = out[key].astype("string")
+    out["window_days"] = out["window_days"].astype("Int64")
+    out["basis"] = COMPUTED_BASIS
+    return out
+
+
+def _period_frame(work: pd.DataFrame, key: str, freq: str) -> pd.DataFrame:
+    keep = (work["created_at"].notna() & work["rating"].notna()).to_numpy(dtype=bool)
+    narrow = work.drop(columns=["title"], errors="ignore")  # no trend reads titles: do not take them per row
+    dated = narrow.copy(deep=False) if keep.all() else narrow[keep]  # a new frame (copy-on-write) either way
+    undated = int((work["created_at"].isna() & work["rating"].notna()).sum())
+    if undated:
+        log.warning("%d rated review(s) have no date and are left out of the trend", undated)
+    dated["period"] = _periods(dated["created_at"], freq)
+    return dated
+
+
+def trend(frame: pd.DataFrame, by: str | None = "product_id", *, freq: str = "M") -> pd.DataFrame:
+    """Month by month (``freq="M"``) or week by week (``"W"``): one row per group and period.
+
+    Every calendar period between a group's first and last review is listed, empty ones with ``n = 0``.
+    Columns: ``n``, ``average``, ``previous_period`` (the latest earlier period that had reviews) and ``change``
+    (``average`` minus that period's average), ``one_star`` and ``one_star_share``, ``cumulative_n`` and
+    ``cumulative_average`` (the simple mean of every review up to the end of the period), and, when the frame
+    has ``sentiment_score``, ``sentiment_mean`` and ``n_sentiment``. Undated reviews are left out (logged).
+
+    >>> import pandas as pd
+    >>> from reviewtools.schema import coerce
+    >>> f = coerce(pd.DataFrame({"review_id": list("abc"), "rating": [5, 1, 3],
+    ...                          "created_at": ["2024-01-03", "2024-01-20", "2024-03-02"]}))
+    >>> trend(f, by=None)[["n", "average", "change", "cumulative_average"]].values.tolist()[2]
+    [1.0, 3.0, 0.0, 3.0]
+    """
+    key = _key_name(by)
+    return _trend_of(_period_frame(_prepare(frame, by, need_dates=True), key, freq), key)
+
+
+def _trend_of(dated: pd.DataFrame, key: str) -> pd.DataFrame:
+    """:func:`trend` of the rows :func:`_period_frame` prepared."""
+    has_sent = "sentiment_score" in dated.columns
+    cols = [key, "period", "period_start", "n", "average", "previous_period", "change", "one_star",
+            "one_star_share", "cumulative_n", "cumulative_average"] + (["n_sentiment", "sentiment_mean"] if has_sent else [])
+    if dated.empty:
+        empty = pd.DataFrame({c: pd.Series(dtype="float64") for c in cols})
+        empty[key] = empty[key].astype("string")
+        return empty
+    stats = _period_stats(dated, key)
+    # every calendar period between each group's first and last review, empty ones included
+    ordinals = stats["ordinal"]
+    lo = ordinals.groupby(stats[key], sort=True).min()
+    hi = ordinals.groupby(stats[key], sort=True).max()
+    lengths = (hi - lo + 1).to_numpy()
+    offsets = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    full = pd.DataFrame({key: np.repeat(lo.index.to_numpy(dtype=object), lengths),
+                         "ordinal": np.repeat(lo.to_numpy(), lengths) + (np.arange(lengths.sum()) - offsets)})
+    t = full.merge(stats, on=[key, "ordinal"], how="left")
+    t["n"] = t["n"].fillna(0).astype("int64")
+    t["star_sum"] = t["star_sum"].fillna(0.0)
+    t["one_star"] = t["one_star"].fillna(0).astype("int64")
+    periods = pd.PeriodIndex.from_ordinals(t["ordinal"].to_numpy(), freq=dated["period"].dt.freq)
+    t["period"] = pd.array(periods.astype(str), dtype="string")
+    t["period_start"] = periods.start_time.tz_localize("UTC")
+    has = t["n"] > 0
+    t["average"] = np.where(has, t["star_sum"] / t["n"].clip(lower=1), np.nan)
+    g = t[key]
+    filled_avg = t["average"].groupby(g).ffill().groupby(g).shift(1)
+    filled_per = t["period"].where(has).groupby(g).ffill().groupby(g).shift(1)
+    t["previous_period"] = filled_per.astype("string")
+    t["change"] = t["average"] - filled_avg
+    t["one_star_share"] = np.where(has, t["one_star"] / t["n"].clip(lower=1), np.nan)
+    t["cumulative_n"] = t["n"].groupby(g).cumsum()
+    t["cumulative_average"] = t["star_sum"].groupby(g).cumsum() / t["cumulative_n"].clip(lower=1)
+    if has_sent:
+        sent = pd.to_numeric(dated["sentiment_score"], errors="coerce").astype("float64")
+        codes, labels = _key_codes(dated[key])
+        sg = sent.groupby([codes, dated["period"].array.asi8])
+        sagg = sg.agg(["count", "mean"])
+        sagg.index.names = ["_k", "ordinal"]
+        sagg = sagg.reset_index()
+        sagg.insert(0, key, labels[sagg["_k"].to_numpy(dtype=np.int64)])
+        t = t.merge(sagg.drop(columns="_k"), on=[key, "ordinal"], how="left")
+        t["n_sentiment"] = t["count"].fillna(0).astype("int64")
+        t["sentiment_mean"] = t["mean"].astype("float64")
+    out = t[cols].reset_index(drop=True)
+    out[key] = out[key].astype("string")
+    return out
+
+
+def _key_codes(keys: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``(codes, labels)``: group keys as integer codes in sorted label order and the labels as Python strings.
+    Grouping a million rows on integer codes instead of an object column of strings is several times faster,
+    and sorting by code is sorting by label."""
+    codes, uniques = pd.factorize(keys, sort=True)
+    return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
+
+
+def _period_stats(dated: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Per group and period that has reviews: ``ordinal`` (of the period), ``n``, ``star_sum``, ``one_star``."""
+    codes, labels = _key_codes(dated[key])
+    tmp = pd.DataFrame({"_k": codes,
+                        "ordinal": dated["period"].array.asi8,
+                        "rating": dated["rating"].astype("float64").to_numpy()})
+    tmp["is_one"] = (tmp["rating"] == 1).astype("int64")
+    stats = tmp.groupby(["_k", "ordinal"], sort=True).agg(n=("rating", "size"), star_sum=("rating", "sum"),
+                                                          one_star=("is_one", "sum")).reset_index()
+    stats.insert(0, key, labels[stats["_k"].to_numpy(dtype=np.int64)])
+    return stats.drop(columns="_k")
+
+
+def _topic_period_counts(dated: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Reviews per group, period and topic (``key, period, topic, n_with_topic``): each ``|``-separated item of
+    ``topics`` whose stripped text is not empty, counted once per ``key, period, review_id``.
+
+    The topics cells of a million reviews hold a few hundred distinct topic sets: each distinct cell is split
+    once and the rows are counted per group, period and cell, then spread to the cell's topics. That counts a
+    review id once per topic only when no ``key, period, review_id`` comes twice among the rows with a topic
+    (the store's case: ids are unique per platform); otherwise every row is split and de-duplicated.
+    """
+    cells = dated["topics"].astype("string").fillna("")
+    codes, uniques = pd.factorize(cells)
+    items = [list(dict.fromkeys(p for p in str(u).split("|") if p.strip() != "")) for u in uniques]
+    n_items = np.array([len(i) for i in items], dtype=np.int64)
+    has = n_items[codes] > 0 if len(codes) else np.zeros(0, dtype=bool)
+    rows = dated.loc[has, [key, "period", "review_id"]]
+    if dated.empty or rows.duplicated().any():  # an id twice in a group and period: counted once per topic
+        t = dated[[key, "period", "review_id", "topics"]].copy()
+        t["topic"] = t["topics"].astype("string").fillna("").str.split("|")
+        t = t.explode("topic")
+        t = t[t["topic"].astype("string").str.strip().fillna("") != ""]
+        t = t.drop_duplicates([key, "period", "review_id", "topic"])
+        return t.groupby([key, "period", "topic"]).size().rename("n_with_topic").reset_index()
+    per_cell = pd.DataFrame({key: rows[key], "period": rows["period"], "_c": codes[has]}).groupby(
+        [key, "period", "_c"], sort=False).size()
+    cell = per_cell.index.get_level_values("_c").to_numpy(dtype=np.int64)
+    reps = n_items[cell]
+    spread = pd.DataFrame({
+        key: per_cell.index.get_level_values(key).repeat(reps),
+        "period": per_cell.index.get_level_values("period").repeat(reps),
+        "topic": pd.array([t for c in cell for t in items[c]], dtype="str"),  # the dtype the explode gives
+        "n": np.repeat(per_cell.to_numpy(dtype=np.int64), reps),
+    })
+    return spread.groupby([key, "period", "topic"])["n"].sum().rename("n_with_topic").reset_index()
+
+
+def topic_trend(frame: pd.DataFrame, by: str | None = "product_id", *, freq: str = "M") -> pd.DataFrame:
+    """Complaint-topic shares per period: one row per group, period and topic that occurs in it.
+
+    Needs the ``topics`` column from ``topics.tag_topics`` (topic ids joined by ``|``). ``share`` is the share of
+    the period's reviews that carry the topic (a review with two topics counts for both), ``n_reviews`` the
+    period's review count. Periods without any topic are not listed.
+
+    >>> import pandas as pd
+    >>> from reviewtools.schema import coerce
+    >>> f = coerce(pd.DataFrame({"review_id": list("ab"), "rating": [1, 5], "created_at": "2024-01-02",
+    ...                          "topics": ["delivery|price", ""]}))
+    >>> topic_trend(f, by=None)[["topic", "share"]].values.tolist()
+    [['delivery', 0.5], ['price', 0.5]]
+    """
+    if "topics" not in frame.columns:
+        raise RatingsError("the frame has no 'topics' column; run topics.tag_topics first")
+    key = _key_name(by)
+    work = _prepare(frame, by, need_dates=True)
+    dated = _period_frame(work, key, freq)
+    cols = [key, "period", "period_start", "topic", "n_with_topic", "n_reviews", "share"]
+    if dated.empty:
+        out = pd.DataFrame({c: pd.Series(dtype="float64") for c in cols})
+        out[key] = out[key].astype("string")
+        return out
+    totals = dated.groupby([key, "period"]).size().rename("n_reviews")
+    counts = _topic_period_counts(dated, key)
+    out = counts.merge(totals.reset_index(), on=[key, "period"], how="left")
+    out["share"] = out["n_with_topic"] / out["n_reviews"]
+    out["period_start"] = out["period"].dt.start_time.dt.tz_localize("UTC")
+    out["period"] = out["period"].astype(str).astype("string")
+    out[key] = out[key].astype("string")
+    out["topic"] = out["topic"].astype("string")
+    return out[cols].sort_values([key, "period", "topic"]).reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------------------------- alerts
+
+RULE_LOW_AVERAGE: Final[str] = "low_average"
+RULE_ONE_STAR_SPIKE: Final[str] = "one_star_spike"
+
+
+def alerts(
+    frame: pd.DataFrame,
+    by: str | None = "product_id",
+    *,
+    freq: str = "M",
+    min_average: float = ALERT_MIN_AVERAGE,
+    min_reviews: int = ALERT_MIN_REVIEWS,
+    k: float = ALERT_SPIKE_K,
+    min_rise: float = ALERT_MIN_SPIKE_RISE,
+    min_one_stars: int = ALERT_MIN_ONE_STARS,
+    baseline_windows: int = ALERT_BASELINE_WINDOWS,
+    min_baseline_windows: int = ALERT_MIN_BASELINE_WINDOWS,
+) -> pd.DataFrame:
+    """Periods that need a look, each with the reviews that caused it and a reason sentence.
+
+    Two named rules, both only for periods with at least ``min_reviews`` reviews:
+
+    - ``low_average``: the period's average is below ``min_average``; ``review_ids`` are its reviews rated below
+      ``min_average``.
+    - ``one_star_spike``: the period's 1★ share is at least ``baseline + k·sd`` **and** at least
+      ``baseline + min_rise``, with at least ``min_one_stars`` 1★ reviews, where ``baseline`` and ``sd`` are the mean and sample standard deviation of the 1★
+      share over the previous ``baseline_windows`` periods that had reviews (at least ``min_baseline_windows`` of
+      them, else no spike can be judged); ``review_ids`` are the period's 1★ reviews.
+
+    >>> import pandas as pd
+    >>> from reviewtools.schema import coerce
+    >>> f = coerce(pd.DataFrame({"review_id": list("abc"), "rating": [1, 2, 5], "created_at": "2024-05-01"}))
+    >>> alerts(f, by=None)[["rule", "review_ids"]].values.tolist()
+    [['low_average', 'a|b']]
+    """
+    if min_reviews < 1:
+        raise RatingsError(f"min_reviews must be at least 1, got {min_reviews!r}")
+    if k < 0 or min_rise < 0:
+        raise RatingsError("k and min_rise must not be negative")
+    if baseline_windows < 2 or min_baseline_windows < 2 or min_baseline_windows > baseline_windows:
+        raise RatingsError("need 2 ≤ min_baseline_windows ≤ baseline_windows for a standard deviation")
+    key = _key_name(by)
+    return _alerts_of(_period_frame(_prepare(frame, by, need_dates=True), key, freq), key, freq, min_average,
+                      min_reviews, k, min_rise, min_one_stars, baseline_windows, min_baseline_windows)
+
+
+def _alerts_of(dated: pd.DataFrame, key: str, freq: str, min_average: float, min_reviews: int, k: float,
+               min_rise: float, min_one_stars: int, baseline_windows: int, min_baseline_windows: int) -> pd.DataFrame:
+    """:func:`alerts` of the rows :func:`_period_frame` prepared (parameters checked by the caller)."""
+    unit = FREQUENCIES[freq]
+    rows: list[dict[str, object]] = []
+    if not dated.empty:
+        st = _period_stats(dated, key)  # periods with reviews only, sorted by group and period
+        st["average"] = st["star_sum"] / st["n"]
+        st["share"] = st["one_star"] / st["n"]
+        prev = st.groupby(key, sort=False)["share"].shift(1)
+        roll = prev.groupby(st[key], sort=False).rolling(baseline_windows, min_periods=min_baseline_windows)
+        st["baseline"] = roll.mean().reset_index(level=0, drop=True).sort_index()
+        st["baseline_sd"] = roll.std(ddof=1).reset_index(level=0, drop=True).sort_index()
+        st["n_baseline"] = prev.notna().astype("int64").groupby(st[key], sort=False).rolling(
+            baseline_windows, min_periods=1).sum().reset_index(level=0, drop=True).sort_index()
+        st["threshold"] = np.maximum(st["baseline"] + k * st["baseline_sd"], st["baseline"] + min_rise)
+        enough = st["n"] >= min_reviews
+        low = enough & (st["average"] < min_average)
+        spike = (enough & st["baseline"].notna() & (st["share"] >= st["threshold"] - _CEIL_EPS)
+                 & (st["one_star"] >= min_one_stars))
+        fired = st[low | spike]
+        if len(fired):
+            ords = dated["period"].array.asi8
+            # only the reviews of the fired periods become Python objects (rows in order, as the merge keeps them)
+            codes, labels = _key_codes(dated[key])
+            label_code = {lab: i for i, lab in enumerate(labels)}
+            span = int(ords.max() - ords.min()) + 1
+            row_key = codes * span + (ords - ords.min())
+            fired_key = (np.asarray([label_code.get(g, -1) for g in fired[key]], dtype=np.int64) * span
+                         + (fired["ordinal"].to_numpy(dtype=np.int64) - ords.min()))
+            pick = np.isin(row_key, fired_key)
+            revs = pd.DataFrame({key: dated[key][pick].to_numpy(dtype=object), "ordinal": ords[pick],
+                                 "review_id": dated["review_id"][pick].to_numpy(dtype=object),
+                                 "rating": dated["rating"].astype("float64").to_numpy()[pick]})
+            revs = revs.merge(fired[[key, "ordinal"]], on=[key, "ordinal"], how="inner")
+            below = revs[revs["rating"] < min_average].groupby([key, "ordinal"])["review_id"].agg(_joined)
+            ones = revs[revs["rating"] == 1].groupby([key, "ordinal"])["review_id"].agg(_joined)
+            fired_periods = pd.PeriodIndex.from_ordinals(fired["ordinal"].to_numpy(), freq=dated["period"].dt.freq)
+            for r, period, is_low, is_spike in zip(fired.itertuples(index=False), fired_periods, low[fired.index],
+                                                   spike[fired.index]):
+                g = r[0]  # the group key is the first column of the stats
+                common = {key: g, "period": str(period), "period_start": period.start_time.tz_localize("UTC"),
+                          "n": int(r.n), "average": float(r.average), "one_star_share": float(r.share)}
+                if is_low:
+                    ids = below.get((g, r.ordinal), "")
+                    n_ids = len(ids.split("|")) if ids else 0
+                    rows.append({**common, "rule": RULE_LOW_AVERAGE, "baseline": float("nan"),
+                                 "baseline_sd": float("nan"), "threshold": float(min_average), "review_ids": ids,
+                                 "reason": (f"{g}: the {unit} {period} averaged {r.average:.2f} over {int(r.n)} "
+                                            f"reviews, below the alert level {min_average:g}; {n_ids} review(s) "
+                                            f"rated below it")})
+                if is_spike:
+                    rows.append({**common, "rule": RULE_ONE_STAR_SPIKE, "baseline": float(r.baseline),
+                                 "baseline_sd": float(r.baseline_sd), "threshold": float(r.threshold),
+                                 "review_ids": ones.get((g, r.ordinal), ""),
+                                 "reason": (f"{g}: 1★ share in the {unit} {period} was {r.share:.0%} "
+                                            f"({int(r.one_star)} of {int(r.n)}), against {r.baseline:.0%} ± "
+                                            f"{r.baseline_sd:.0%} over the previous {int(r.n_baseline)} {unit}s with "
+                                            f"reviews; the rule fires at {r.threshold:.0%} "
+                                            f"(baseline + max({k:g}·sd, {min_rise:.0%}))")})
+    cols = [key, "period", "period_start", "rule", "n", "average", "one_star_share", "baseline", "baseline_sd",
+            "threshold", "review_ids", "reason"]
+    out = pd.DataFrame(rows, columns=cols)
+    out[key] = out[key].astype("string")
+    return out.sort_values([key, "period", "rule"], kind="stable").reset_index(drop=True)
+
+
+def trend_and_alerts(frame: pd.DataFrame, by: str | None = "product_id", *, freq: str = "M"
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(trend(frame, by, freq=freq), alerts(frame, by, freq=freq))`` with the rows prepared and put into periods
+    once (the dashboard's overview shows both; at a million reviews each preparation is a tenth of a second).
+
+    >>> import pandas as pd
+    >>> from reviewtools.schema import coerce
+    >>> f = coerce(pd.DataFrame({"review_id": list("abc"), "rating": [1, 2, 5], "created_at": "2024-05-01"}))
+    >>> t, a = trend_and_alerts(f, by=None)
+    >>> t["n"].tolist(), a["rule"].tolist()
+    ([3], ['low_average'])
+    """
+    key = _key_name(by)
+    dated = _period_frame(_prepare(frame, by, need_dates=True), key, freq)
+    return _trend_of(dated, key), _alerts_of(dated, key, freq, ALERT_MIN_AVERAGE, ALERT_MIN_REVIEWS, ALERT_SPIKE_K,
+                                             ALERT_MIN_SPIKE_RISE, ALERT_MIN_ONE_STARS, ALERT_BASELINE_WINDOWS,
+                                             ALERT_MIN_BASELINE_WINDOWS)
+
+
+# ----------------------------------------------------------------------------------------------- report
+
+
+@dataclass(frozen=True)
+class RatingsReport:
+    """The ratings frames for one selection of reviews, as the CLI and notebook show them."""
+
+    summary: pd.DataFrame
+    drag: pd.DataFrame
+    drag_summary: pd.DataFrame
+    costliest: pd.DataFrame
+    what_if: pd.DataFrame | None
+    targets: pd.DataFrame
+    windows: pd.DataFrame
+    note: str
+
+
+def ratings_report(
+    frame: pd.DataFrame,
+    *,
+    by: str | None = None,
+    target: float = DEFAULT_TARGET,
+    hits: pd.DataFrame | None = None,
+    displayed: Displayed = None,
+    top: int = 10,
+) -> RatingsReport:
+    """All ratings frames in one call (what ``reviewtools ratings`` prints).
+
+    ``hits`` is the frame from ``rules.check_reviews``; without it ``what_if`` is None and ``note`` says so.
+
+    >>> import pandas as pd
+    >>> from reviewtools.schema import coerce
+    >>> f = coerce(pd.DataFrame({"review_id": ["a", "b"], "rating": [5, 1], "created_at": "2024-01-01"}))
+    >>> int(ratings_report(f).targets.loc[0, "five_stars_needed"])  # ceil(2·(4.5 − 3)/(5 − 4.5))
+    6
+    """
+    _check_target_range(target)
+    windows = window_averages(frame, by) if "created_at" in frame.columns else pd.DataFrame()
+    return RatingsReport(
+        summary=rating_summary(frame, by, displayed=displayed),
+        drag=drag(frame, by, target=target),
+        drag_summary=drag_summary(frame, by, target=target),
+        costliest=review_drag(frame, by).head(top),
+        what_if=what_if(frame, hits, by=by, displayed=displayed) if hits is not None else None,
+        targets=targets(frame, target, by, displayed=displayed),
+        windows=windows,
+        note="" if hits is not None else "what-if not computed: no guideline hits were given",
+    )
+
+
+__all__ = [
+    "STARS",
+    "LOW_STARS",
+    "ALL_GROUP",
+    "SCOPE_COLUMN",
+    "UNKNOWN_GROUP",
+    "COMPUTED_BASIS",
+    "DISPLAYED_BASIS",
+    "DEFAULT_TARGET",
+    "WINDOW_DAYS",
+    "RATE_WINDOW_DAYS",
+    "DAYS_PER_MONTH",
+    "ALERT_MIN_AVERAGE",
+    "ALERT_MIN_REVIEWS",
+    "ALERT_SPIKE_K",
+    "ALERT_MIN_SPIKE_RISE",
+    "ALERT_MIN_ONE_STARS",
+    "ALERT_BASELINE_WINDOWS",
+    "ALERT_MIN_BASELINE_WINDOWS",
+    "FREQUENCIES",
+    "RULE_LOW_AVERAGE",
+    "RULE_ONE_STAR_SPIKE",
+    "SCENARIO_HITS",
+    "SCENARIO_CHOSEN",
+    "RatingsReport",
+    "rating_summary",
+    "drag",
+    "drag_summary",
+    "review_drag",
+    "removable_review_ids",
+    "keys_in",
+    "what_if",
+    "five_stars_needed",
+    "five_stars_per_one_star",
+    "targets",
+    "window_averages",
+    "trend",
+    "topic_trend",
+    "trend_and_alerts",
+    "alerts",
+    "ratings_report",
+]
