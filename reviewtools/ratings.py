@@ -189,6 +189,21 @@ def _stars_of(work: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return rated, work["rating"].to_numpy(dtype="float64", na_value=np.nan)
 
 
+def _groups_at(work: pd.DataFrame, key: str, by: str | None) -> tuple[list[str], np.ndarray]:
+    """``(_groups(work, key, by), _group_positions(work, key, groups, by is None))`` from one factorize of the key
+    column (each is a pass over a million Arrow strings): the distinct keys sorted, and each row's position among
+    them (-1 for a missing key)."""
+    if by is None:
+        return [ALL_GROUP], np.zeros(len(work), dtype=np.int64)
+    codes, uniques = pd.factorize(work[key])
+    labels = list(uniques.tolist() if hasattr(uniques, "tolist") else uniques)
+    groups = sorted(labels)
+    pos = {g: i for i, g in enumerate(groups)}
+    at = np.asarray([pos[g] for g in labels], dtype=np.int64)
+    codes = np.asarray(codes, dtype=np.int64)
+    return groups, (np.where(codes >= 0, at[codes], -1) if len(at) else np.full(len(codes), -1, dtype=np.int64))
+
+
 def _groups(work: pd.DataFrame, key: str, by: str | None) -> list[str]:
     """Group labels in a stable order; ``by=None`` always has the one ``"all"`` group, even when empty."""
     if by is None:
@@ -233,10 +248,11 @@ def _displayed_frame(displayed: Displayed, key: str) -> pd.DataFrame:
 
 
 def _base_figures(work: pd.DataFrame, key: str, groups: list[str], displayed: Displayed, *,
-                  constant: bool = False) -> pd.DataFrame:
-    """Per group: n, sum of stars, average, and which basis (computed or displayed) the maths should use."""
+                  constant: bool = False, at: np.ndarray | None = None) -> pd.DataFrame:
+    """Per group: n, sum of stars, average, and which basis (computed or displayed) the maths should use.
+    ``at``: each row's :func:`_group_positions`, when the caller has them."""
     rated, stars = _stars_of(work)
-    at = _group_positions(work, key, groups, constant)[rated]
+    at = (_group_positions(work, key, groups, constant) if at is None else at)[rated]
     base = pd.DataFrame({key: pd.array(groups, dtype="string")})
     # counts and sums per group position (whole stars: the float sums are exact, in any order)
     # (no group: empty lists, as before, so an empty frame's columns keep their dtypes)
@@ -255,11 +271,13 @@ def _base_figures(work: pd.DataFrame, key: str, groups: list[str], displayed: Di
     return base
 
 
-def _histogram(work: pd.DataFrame, key: str, groups: list[str], *, constant: bool = False) -> pd.DataFrame:
+def _histogram(work: pd.DataFrame, key: str, groups: list[str], *, constant: bool = False,
+               at: np.ndarray | None = None) -> pd.DataFrame:
     """Counts per group (rows, in ``groups`` order) and star level (columns ``STARS``): one ``bincount`` of
-    group position times the star levels plus the star (ratings are whole stars, checked by :func:`_prepare`)."""
+    group position times the star levels plus the star (ratings are whole stars, checked by :func:`_prepare`).
+    ``at``: each row's :func:`_group_positions`, when the caller has them."""
     rated, stars = _stars_of(work)
-    at = _group_positions(work, key, groups, constant)[rated]
+    at = (_group_positions(work, key, groups, constant) if at is None else at)[rated]
     cell = np.where(at >= 0, at * len(STARS) + (stars[rated].astype(np.int64) - MIN_RATING), -1)
     counts = _counted(cell, len(groups) * len(STARS)).astype("int64").reshape(len(groups), len(STARS))
     return pd.DataFrame(counts, index=pd.Index(groups, dtype="string"), columns=list(STARS))
@@ -404,17 +422,16 @@ def rating_summary(
     """
     key = _key_name(by)
     work = _prepare(frame, by)
-    groups = _groups(work, key, by)
-    base = _base_figures(work, key, groups, displayed, constant=by is None)
+    groups, at = _groups_at(work, key, by)
+    base = _base_figures(work, key, groups, displayed, at=at)
     rated = work[work["rating"].notna()]
-    unrated = _counted(_group_positions(work, key, groups, by is None)[work["rating"].isna().to_numpy(dtype=bool)],
-                       len(groups))
+    unrated = _counted(at[work["rating"].isna().to_numpy(dtype=bool)], len(groups))
     out = pd.DataFrame({key: base[key]})
     out["n_reviews"] = base["n_reviews"].astype("int64")
     # counts per group position (no group: an empty list, as before)
     out["n_unrated"] = unrated.astype("int64") if groups else []
     out["average"] = base["average"]
-    hist = _histogram(work, key, groups, constant=by is None)
+    hist = _histogram(work, key, groups, at=at)
     for s in STARS:
         out[f"count_{s}"] = hist[s].to_numpy()
     for s in STARS:
@@ -473,9 +490,9 @@ def drag(frame: pd.DataFrame, by: str | None = "product_id", *, target: float | 
     _check_target_range(target)
     key = _key_name(by)
     work = _prepare(frame, by)
-    groups = _groups(work, key, by)
-    base = _base_figures(work, key, groups, None, constant=by is None)
-    hist = _histogram(work, key, groups, constant=by is None)
+    groups, at = _groups_at(work, key, by)
+    base = _base_figures(work, key, groups, None, at=at)
+    hist = _histogram(work, key, groups, at=at)
     out = pd.DataFrame({
         key: np.repeat(np.asarray(groups, dtype=object), len(STARS)),
         "star": np.tile(np.asarray(STARS, dtype="int64"), len(groups)),
@@ -557,14 +574,18 @@ def review_drag(frame: pd.DataFrame, by: str | None = "product_id", *, top: int 
     """
     key = _key_name(by)
     work = _prepare(frame, by)
-    groups = _groups(work, key, by)
-    base = _base_figures(work, key, groups, None, constant=by is None)[[key, "n_reviews", "average"]]
+    groups, pos = _groups_at(work, key, by)
+    base = _base_figures(work, key, groups, None, at=pos)[[key, "n_reviews", "average"]]
     # each row's group figures: a look-up by group position instead of a merge, which takes every column of every
     # row once more (the left merge on unique group keys keeps the rows in order with a new RangeIndex, as
     # ``work`` already has)
-    codes, uniques = pd.factorize(work[key])  # a few thousand group labels looked up, not a million rows
-    at = pd.Index(base[key]).get_indexer(pd.Index(uniques, dtype=base[key].dtype))[codes] if len(codes) else (
-        np.zeros(0, dtype=np.int64))
+    keyed = bool((pos >= 0).all())  # every row has its group's position (no missing key)
+    if keyed:
+        at = pos
+    else:  # as before: the labels looked up (a missing key's code -1 reads the last label's figures)
+        codes, uniques = pd.factorize(work[key])
+        at = pd.Index(base[key]).get_indexer(pd.Index(uniques, dtype=base[key].dtype))[codes] if len(codes) else (
+            np.zeros(0, dtype=np.int64))
     if len(at) and bool((at >= 0).all()) and base[key].is_unique:
         out = work.assign(n_reviews=base["n_reviews"].to_numpy()[at], average=base["average"].to_numpy()[at])
     else:
@@ -584,9 +605,35 @@ def review_drag(frame: pd.DataFrame, by: str | None = "product_id", *, top: int 
         raise RatingsError(f"top must be a non-negative number of reviews, got {top!r}")
     # the sort's row order from its two key columns, then only the rows kept are taken (sort_values on the whole
     # frame computes the same order and takes every row of every column)
-    order = out[["contribution", key]].sort_values(["contribution", key], ascending=[False, True],
-                                                   na_position="last", kind="stable").index.to_numpy()
+    if keyed and len(out):
+        order = _drag_order(out["contribution"].to_numpy(dtype="float64", na_value=np.nan), pos,
+                            None if top is None else int(top))
+    else:
+        order = out[["contribution", key]].sort_values(["contribution", key], ascending=[False, True],
+                                                       na_position="last", kind="stable").index.to_numpy()
     return out[keep].take(order[:top] if top is not None else order).reset_index(drop=True)
+
+
+def _drag_order(contribution: np.ndarray, pos: np.ndarray, top: int | None = None) -> np.ndarray:
+    """The row order of ``sort_values(["contribution", key], ascending=[False, True], na_position="last",
+    kind="stable")`` (its first ``top`` rows; ``None``: all) from the contribution and each row's group position
+    (positions in sorted key order, none missing): missing contributions last, then contribution descending,
+    then key ascending, then row order; a stable ``np.lexsort`` on numbers instead of a sort that factorizes a
+    million key strings. With ``top`` below the rated rows, only the rows whose contribution is at least the
+    ``top``-th largest (``np.partition``; ties included) are sorted: every row before one of them in the order
+    is among them, so their first ``top`` are the order's."""
+    missing = np.isnan(contribution)
+    desc = -np.where(missing, 0.0, contribution) + 0.0  # + 0.0: -0.0 and 0.0 are one value, as in the sort
+    if top is not None and top <= 0:
+        return np.zeros(0, dtype=np.int64)
+    if top is not None:
+        rated = np.flatnonzero(~missing)
+        if len(rated) > top:
+            kth = np.partition(desc[rated], top - 1)[top - 1]
+            cand = rated[desc[rated] <= kth]
+            return cand[np.lexsort((pos[cand], desc[cand]))][:top]
+    order = np.lexsort((pos, desc, missing))
+    return order if top is None else order[:top]
 
 
 # --------------------------------------------------------------------------------------------- what if
@@ -683,8 +730,8 @@ def what_if(
         raise RatingsError("what_if takes a hits frame or hit_flags, not both")
     key = _key_name(by)
     work = _prepare(frame, by)
-    groups = _groups(work, key, by)
-    base = _base_figures(work, key, groups, displayed, constant=by is None).set_index(key)
+    groups, at = _groups_at(work, key, by)
+    base = _base_figures(work, key, groups, displayed, at=at).set_index(key)
     scenarios: list[tuple[str, pd.Series, str]] = []
     not_run = pd.Series(0, index=pd.Index(groups, dtype="string"))
     if hits is not None:
@@ -700,7 +747,6 @@ def what_if(
             nr_mask = keys_in(w, nr_ids, on)
             nr_keys = w.loc[nr_mask, key]
             not_run = nr_keys.groupby(nr_keys).size().reindex(not_run.index, fill_value=0)
-    at = _group_positions(work, key, groups, by is None)
     if hit_flags is not None:
         removable, nr_mask = (np.asarray(a, dtype=bool) for a in hit_flags)
         if removable.shape != (len(work),) or nr_mask.shape != (len(work),):
@@ -855,8 +901,8 @@ def targets(
         raise RatingsError(f"rate_window_days must be positive, got {rate_window_days!r}")
     key = _key_name(by)
     work = _prepare(frame, by)
-    groups = _groups(work, key, by)
-    base = _base_figures(work, key, groups, displayed, constant=by is None).set_index(key)
+    groups, pos = _groups_at(work, key, by)
+    base = _base_figures(work, key, groups, displayed, at=pos).set_index(key)
     end = _as_of(work, as_of)
     if end is not None and "created_at" in work.columns:
         start = end - pd.Timedelta(days=rate_window_days)
@@ -865,7 +911,7 @@ def targets(
     else:
         start, recent = None, np.zeros(len(work), dtype=bool)
     # the recent reviews' count and mean per group position (whole stars: the sums are exact)
-    at = _group_positions(work, key, groups, by is None)[recent]
+    at = pos[recent]
     rec_n = _counted(at, len(groups))
     rec_sum = _counted(at, len(groups), _stars_of(work)[1][recent])
     rows = []

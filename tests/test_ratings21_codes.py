@@ -160,3 +160,21 @@ def test_month_periods_equal_to_period(ticks, unit):
     want = created.dt.tz_convert("UTC").dt.tz_localize(None).dt.to_period("M")
     pd.testing.assert_series_equal(ratings._periods(created, "M"), want)
     pd.testing.assert_series_equal(ratings._periods(created, "W"), ref._periods(created, "W"))
+
+
+@settings(max_examples=examples(150), deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([0.0, -0.0, 0.5, -0.25, 1e-300, float("nan"), 2.0]),
+                          st.sampled_from(["P1", "P2", "P10", "(unknown)", ""])), max_size=30),
+       st.one_of(st.none(), st.integers(0, 35)))
+def test_drag_order_equals_the_two_column_sort(rows, top):
+    """review_drag's order by lexsort on (missing, -contribution, group position) equals sort_values of the two
+    columns, descending contribution with missing last, then key, then row: ties, -0.0 and NaN included; its
+    first ``top`` rows from the partitioned candidates too."""
+    f = pd.DataFrame(rows, columns=["contribution", "k"]).astype({"contribution": "float64", "k": "string"})
+    groups, pos = ratings._groups_at(f, "k", "k")
+    want = f.sort_values(["contribution", "k"], ascending=[False, True], na_position="last",
+                         kind="stable").index.to_numpy()
+    assert ratings._drag_order(f["contribution"].to_numpy(), pos).tolist() == want.tolist()
+    got = ratings._drag_order(f["contribution"].to_numpy(), pos, top)
+    assert got.tolist() == (want if top is None else want[:top]).tolist()
+    assert groups == sorted(f["k"].dropna().unique().tolist())
