@@ -6,8 +6,8 @@ Loads the store's dashboard frame once, takes the overview's and the products pa
 selections (as a new selection does) and calls, alternately in one process on the same frames, the library calls
 those pages make with ``reviewtools.ratings`` (new) and with ``tests/_ratings_ref21.py`` (the module as of
 b74690b, kept frozen as the reference): ``rating_summary``, ``drag``, ``what_if(hit_flags=...)``, ``targets`` and
-``trend_and_alerts`` with ``by=None`` (overview), ``product_table``'s ``rating_summary`` and ``drag_summary`` by
-product and ``review_drag(top=TOP_N)`` (products). Every result pair is compared exactly
+``trend_and_alerts`` with ``by=None`` (overview), ``views.product_table`` (against its definition before, kept
+here, over the reference module) and ``review_drag(top=TOP_N)`` (products). Every result pair is compared exactly
 (``pandas.testing.assert_frame_equal``); prints per page and side the min and median CPU seconds of the rounds.
 The machine's speed drifts by up to 2x over minutes: only the interleaved figures compare.
 """
@@ -46,8 +46,32 @@ def overview_calls(m, fr, flags):
             *m.trend_and_alerts(fr, by=None, freq="W")]
 
 
+def _old_product_table(triaged: pd.DataFrame, *, open_statuses=None) -> pd.DataFrame:
+    """views.product_table as of b74690b (its groupbys on the product id strings, the reference rating maths)."""
+    summary = ref.rating_summary(triaged, by="product_id")
+    ds = ref.drag_summary(triaged, by="product_id")[["product_id", "gap_to_5", "low_star_reviews", "low_star_drag",
+                                                     "low_star_share_of_gap"]]
+    out = summary[["product_id", "n_reviews", "average", "bayesian_average", "prior"]].merge(
+        ds, on="product_id", how="left")
+    key = triaged["product_id"].astype("string").fillna(ref.UNKNOWN_GROUP)
+    if "product_title" in triaged.columns:
+        titles = triaged["product_title"].astype("string").groupby(key).first()
+        out.insert(1, "product_title", out["product_id"].map(titles).astype("string"))
+    if "action" in triaged.columns:
+        act = triaged["action"].astype("string")
+        is_open = (act != views.OPEN_ACTION_EXCLUDED).fillna(False)
+        if "status" in triaged.columns and open_statuses is not None:
+            is_open &= triaged["status"].astype("string").isin(list(open_statuses)).fillna(False)
+        out["open_actions"] = out["product_id"].map(is_open.groupby(key).sum()).fillna(0).astype("int64")
+        rr = is_open & (act == "removal_request").fillna(False)
+        out["removal_requests"] = out["product_id"].map(rr.groupby(key).sum()).fillna(0).astype("int64")
+    out["bayesian_rank"] = out["bayesian_average"].rank(ascending=False, method="min").astype("Int64")
+    return out.sort_values(["bayesian_rank", "product_id"], kind="stable").reset_index(drop=True)
+
+
 def products_calls(m, fr, flags):
-    return [m.rating_summary(fr, by="product_id"), m.drag_summary(fr, by="product_id"),
+    table = _old_product_table if m is ref else views.product_table
+    return [table(fr, open_statuses=None), table(fr, open_statuses=("new", "drafted")),
             m.review_drag(fr, top=charts.TOP_N)]
 
 
