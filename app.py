@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:  # the dashboard package sits beside this file
     sys.path.insert(0, str(ROOT))
 
 from dashboard.context import CTX_KEY, Context  # noqa: E402
-from reviewtools import IngestError, ReviewToolsError, read_reviews, views  # noqa: E402
+from reviewtools import IngestError, ReviewToolsError, charts, read_reviews, views  # noqa: E402
 from reviewtools import snapshot as store_snapshot  # noqa: E402
 from reviewtools.pipeline import run_triage  # noqa: E402
 from reviewtools.store import DB_ENV, ReviewStore, default_db_path, load_workflow  # noqa: E402
@@ -275,6 +275,7 @@ def sidebar_filters(frame: pd.DataFrame, source_id: str, token: str, version: st
 
 def main() -> None:
     st.set_page_config(page_title="reviewtools", layout="wide")
+    charts.use_template()  # every figure is built with the charts' template, not given it again (same figures)
     loaded, store, source_id = sidebar_source()
     try:
         _show(loaded, store, source_id)
