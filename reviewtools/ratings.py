@@ -125,7 +125,14 @@ def _prepare(frame: pd.DataFrame, by: str | None, *, need_dates: bool = False) -
     )
     out["rating"] = rating
     if "created_at" in frame.columns:
-        created = pd.to_datetime(frame["created_at"], utc=True, errors="coerce")
+        raw = frame["created_at"]
+        # a column already of the dtype to_datetime(utc=True) gives (the store's), its very tz object too (a
+        # ZoneInfo("UTC") becomes timezone.utc), is that column: no conversion
+        want = pd.to_datetime(raw.iloc[:0], utc=True).dtype if isinstance(raw.dtype, pd.DatetimeTZDtype) else None
+        if want is not None and raw.dtype == want and raw.dtype.tz is want.tz:
+            created = raw
+        else:
+            created = pd.to_datetime(raw, utc=True, errors="coerce")
         out["created_at"] = created
     for extra in ("platform", "sentiment_score", "topics", "title"):
         if extra in frame.columns:
@@ -251,13 +258,13 @@ def _base_figures(work: pd.DataFrame, key: str, groups: list[str], displayed: Di
                   constant: bool = False, at: np.ndarray | None = None) -> pd.DataFrame:
     """Per group: n, sum of stars, average, and which basis (computed or displayed) the maths should use.
     ``at``: each row's :func:`_group_positions`, when the caller has them."""
-    rated, stars = _stars_of(work)
-    at = (_group_positions(work, key, groups, constant) if at is None else at)[rated]
+    counts = _star_counts(work, key, groups, constant, at)
     base = pd.DataFrame({key: pd.array(groups, dtype="string")})
-    # counts and sums per group position (whole stars: the float sums are exact, in any order)
+    # counts and sums per group from its star counts (whole stars: the sum is the exact integer a float sum of
+    # the ratings gives, in any order)
     # (no group: empty lists, as before, so an empty frame's columns keep their dtypes)
-    base["n_reviews"] = _counted(at, len(groups)).astype("int64") if groups else []
-    base["star_sum"] = _counted(at, len(groups), stars[rated]).astype("float64") if groups else []
+    base["n_reviews"] = counts.sum(axis=1).astype("int64") if groups else []
+    base["star_sum"] = (counts @ np.asarray(STARS, dtype=np.int64)).astype("float64") if groups else []
     base["average"] = np.where(base["n_reviews"] > 0, base["star_sum"] / base["n_reviews"].where(base["n_reviews"] > 0, 1), np.nan)
     d = _displayed_frame(displayed, key)
     unknown = sorted(set(d[key]) - set(groups))
@@ -276,11 +283,22 @@ def _histogram(work: pd.DataFrame, key: str, groups: list[str], *, constant: boo
     """Counts per group (rows, in ``groups`` order) and star level (columns ``STARS``): one ``bincount`` of
     group position times the star levels plus the star (ratings are whole stars, checked by :func:`_prepare`).
     ``at``: each row's :func:`_group_positions`, when the caller has them."""
-    rated, stars = _stars_of(work)
-    at = (_group_positions(work, key, groups, constant) if at is None else at)[rated]
-    cell = np.where(at >= 0, at * len(STARS) + (stars[rated].astype(np.int64) - MIN_RATING), -1)
-    counts = _counted(cell, len(groups) * len(STARS)).astype("int64").reshape(len(groups), len(STARS))
+    counts = _star_counts(work, key, groups, constant, at)
     return pd.DataFrame(counts, index=pd.Index(groups, dtype="string"), columns=list(STARS))
+
+
+def _star_counts(work: pd.DataFrame, key: str, groups: list[str], constant: bool, at: np.ndarray | None
+                 ) -> np.ndarray:
+    """Rated reviews per group (rows, in ``groups`` order) and star level (columns ``STARS``), int64: one
+    integer ``bincount`` of group position times the star levels plus the star (ratings are whole stars,
+    checked by :func:`_prepare`; a row at position -1 has no group)."""
+    rated, stars = _stars_of(work)
+    star = stars[rated].astype(np.int64) - MIN_RATING
+    if constant:  # every row in the one group: the stars' counts
+        return np.bincount(star, minlength=len(STARS)).astype("int64").reshape(1, len(STARS))
+    at = (_group_positions(work, key, groups, constant) if at is None else at)[rated]
+    cell = at * len(STARS) + star if bool((at >= 0).all()) else np.where(at >= 0, at * len(STARS) + star, -1)
+    return _counted(cell, len(groups) * len(STARS)).astype("int64").reshape(len(groups), len(STARS))
 
 
 def _joined(ids: Iterable[object]) -> str:
@@ -423,7 +441,7 @@ def rating_summary(
     key = _key_name(by)
     work = _prepare(frame, by)
     groups, at = _groups_at(work, key, by)
-    base = _base_figures(work, key, groups, displayed, at=at)
+    base = _base_figures(work, key, groups, displayed, at=at, constant=by is None)
     rated = work[work["rating"].notna()]
     unrated = _counted(at[work["rating"].isna().to_numpy(dtype=bool)], len(groups))
     out = pd.DataFrame({key: base[key]})
@@ -431,7 +449,7 @@ def rating_summary(
     # counts per group position (no group: an empty list, as before)
     out["n_unrated"] = unrated.astype("int64") if groups else []
     out["average"] = base["average"]
-    hist = _histogram(work, key, groups, at=at)
+    hist = _histogram(work, key, groups, at=at, constant=by is None)
     for s in STARS:
         out[f"count_{s}"] = hist[s].to_numpy()
     for s in STARS:
@@ -491,8 +509,8 @@ def drag(frame: pd.DataFrame, by: str | None = "product_id", *, target: float | 
     key = _key_name(by)
     work = _prepare(frame, by)
     groups, at = _groups_at(work, key, by)
-    base = _base_figures(work, key, groups, None, at=at)
-    hist = _histogram(work, key, groups, at=at)
+    base = _base_figures(work, key, groups, None, at=at, constant=by is None)
+    hist = _histogram(work, key, groups, at=at, constant=by is None)
     out = pd.DataFrame({
         key: np.repeat(np.asarray(groups, dtype=object), len(STARS)),
         "star": np.tile(np.asarray(STARS, dtype="int64"), len(groups)),
@@ -575,7 +593,7 @@ def review_drag(frame: pd.DataFrame, by: str | None = "product_id", *, top: int 
     key = _key_name(by)
     work = _prepare(frame, by)
     groups, pos = _groups_at(work, key, by)
-    base = _base_figures(work, key, groups, None, at=pos)[[key, "n_reviews", "average"]]
+    base = _base_figures(work, key, groups, None, at=pos, constant=by is None)[[key, "n_reviews", "average"]]
     # each row's group figures: a look-up by group position instead of a merge, which takes every column of every
     # row once more (the left merge on unique group keys keeps the rows in order with a new RangeIndex, as
     # ``work`` already has)
@@ -731,7 +749,7 @@ def what_if(
     key = _key_name(by)
     work = _prepare(frame, by)
     groups, at = _groups_at(work, key, by)
-    base = _base_figures(work, key, groups, displayed, at=at).set_index(key)
+    base = _base_figures(work, key, groups, displayed, at=at, constant=by is None).set_index(key)
     scenarios: list[tuple[str, pd.Series, str]] = []
     not_run = pd.Series(0, index=pd.Index(groups, dtype="string"))
     if hits is not None:
@@ -902,7 +920,7 @@ def targets(
     key = _key_name(by)
     work = _prepare(frame, by)
     groups, pos = _groups_at(work, key, by)
-    base = _base_figures(work, key, groups, displayed, at=pos).set_index(key)
+    base = _base_figures(work, key, groups, displayed, at=pos, constant=by is None).set_index(key)
     end = _as_of(work, as_of)
     if end is not None and "created_at" in work.columns:
         start = end - pd.Timedelta(days=rate_window_days)

@@ -178,3 +178,24 @@ def test_drag_order_equals_the_two_column_sort(rows, top):
     got = ratings._drag_order(f["contribution"].to_numpy(), pos, top)
     assert got.tolist() == (want if top is None else want[:top]).tolist()
     assert groups == sorted(f["k"].dropna().unique().tolist())
+
+
+@pytest.mark.parametrize("tz", ["UTC", "zoneinfo", "Europe/Paris"])
+@pytest.mark.parametrize("unit", ["ns", "s"])
+def test_created_at_of_any_aware_dtype_as_before(tz, unit):
+    """_prepare keeps a created_at column already of to_datetime(utc=True)'s dtype and tz object, and converts
+    any other (a ZoneInfo("UTC") column becomes timezone.utc, as before): targets' as_of shows it."""
+    import zoneinfo
+
+    f = _frame([{"review_id": "a", "platform": None, "product_id": "P1", "rating": 4, "created_at": DAYS[3],
+                 "sentiment_score": 0.1, "title": None, "topics": ""},
+                {"review_id": "b", "platform": None, "product_id": "P1", "rating": 2, "created_at": DAYS[5],
+                 "sentiment_score": None, "title": None, "topics": ""}], False, False)
+    zone = zoneinfo.ZoneInfo("UTC") if tz == "zoneinfo" else tz
+    f["created_at"] = f["created_at"].dt.tz_convert(zone).dt.as_unit(unit)
+    _same(lambda m: m.targets(f, 4.5, by=None))
+    _same(lambda m: m.trend_and_alerts(f, by=None))
+    got, want = ratings._prepare(f, None)["created_at"], ref._prepare(f, None)["created_at"]
+    pd.testing.assert_series_equal(got, want)
+    assert got.dtype.tz is want.dtype.tz
+    assert ratings.targets(f, 4.5, by=None)["as_of"].iloc[0].tzinfo is ref.targets(f, 4.5, by=None)["as_of"].iloc[0].tzinfo
