@@ -58,7 +58,7 @@ def _same(call):
     error of the same type."""
     try:
         want = call(ref)
-    except Exception as exc:  # noqa: BLE001 - the same error, whatever it is (by="platform" with no platform: IndexError)
+    except Exception as exc:  # noqa: BLE001 - the same error, whatever it is (by="platform", no platform: IndexError)
         with pytest.raises(type(exc)) as got:
             call(ratings)
         assert str(got.value) == str(exc)
@@ -198,4 +198,23 @@ def test_created_at_of_any_aware_dtype_as_before(tz, unit):
     got, want = ratings._prepare(f, None)["created_at"], ref._prepare(f, None)["created_at"]
     pd.testing.assert_series_equal(got, want)
     assert got.dtype.tz is want.dtype.tz
-    assert ratings.targets(f, 4.5, by=None)["as_of"].iloc[0].tzinfo is ref.targets(f, 4.5, by=None)["as_of"].iloc[0].tzinfo
+    as_of = ratings.targets(f, 4.5, by=None)["as_of"].iloc[0]
+    assert as_of.tzinfo is ref.targets(f, 4.5, by=None)["as_of"].iloc[0].tzinfo
+
+
+@pytest.mark.parametrize("dtype", ["Int64", "Int8", "float64", "Float64", "int64", "int64[pyarrow]", "double[pyarrow]",
+                                   "object", "string", "str", "bool", "boolean"])
+def test_rating_columns_of_any_dtype_as_before(dtype):
+    """_prepare converts a numeric rating column by astype("Float64") alone (to_numeric returns numbers as they
+    are): the same frames, and the same errors, for every dtype a rating column may have."""
+    values = {"bool": [True, False, True], "boolean": [True, None, False]}.get(dtype, [5, 1, None])
+    if dtype in ("int64", "Int8") or dtype.startswith("int64["):
+        values = [5, 1, 3]
+    try:
+        col = pd.Series(values, dtype=dtype) if dtype not in ("string", "str") else pd.Series(
+            [None if v is None else str(v) for v in values], dtype=dtype)
+    except (TypeError, ValueError):
+        pytest.skip(f"no {dtype} column of {values}")
+    f = pd.DataFrame({"review_id": ["a", "b", "c"], "rating": col})
+    _same(lambda m: m.rating_summary(f, by=None))
+    _same(lambda m: m.drag(f, by=None))
