@@ -5,11 +5,12 @@
 Loads the store's dashboard frame once, takes the overview's and the products page's columns of a few filter
 selections (as a new selection does) and calls, alternately in one process on the same frames, the library calls
 those pages make with ``reviewtools.ratings`` (new) and with ``tests/_ratings_ref21.py`` (the module as of
-b74690b, kept frozen as the reference): ``rating_summary``, ``drag``, ``what_if(hit_flags=...)``, ``targets`` and
-``trend_and_alerts`` with ``by=None`` (overview), ``views.product_table`` (against its definition before, kept
-here, over the reference module) and ``review_drag(top=TOP_N)`` (products). Every result pair is compared exactly
-(``pandas.testing.assert_frame_equal``); prints per page and side the min and median CPU seconds of the rounds.
-The machine's speed drifts by up to 2x over minutes: only the interleaved figures compare.
+b74690b, kept frozen as the reference): ``rating_summary``, ``drag``, ``what_if(hit_flags=...)`` (new: one
+``summary_frames``, as the page calls it), ``targets`` and ``trend_and_alerts`` with ``by=None`` (overview);
+``views.product_table`` (against its definition before, kept here, over the reference module) and
+``review_drag(top=TOP_N)`` (products). Every result pair is compared exactly (``pandas.testing.assert_frame_equal``);
+prints per page and side the min and median CPU seconds of the rounds. The machine's speed drifts by up to 2x over
+minutes: only the interleaved figures compare.
 """
 
 from __future__ import annotations
@@ -41,9 +42,13 @@ def cpu() -> float:
 
 
 def overview_calls(m, fr, flags):
-    return [m.rating_summary(fr, by=None), m.drag(fr, by=None), m.what_if(fr, hit_flags=flags, by=None),
-            m.targets(fr, 4.5, by=None), *m.trend_and_alerts(fr, by=None, freq="M"),
-            *m.trend_and_alerts(fr, by=None, freq="W")]
+    if m is ref:
+        first = [m.rating_summary(fr, by=None), m.drag(fr, by=None), m.what_if(fr, hit_flags=flags, by=None)]
+    else:  # as the overview page calls them: one summary_frames
+        s = m.summary_frames(fr, by=None, hit_flags=flags)
+        first = [s.summary, s.drag, s.what_if]
+    return first + [m.targets(fr, 4.5, by=None), *m.trend_and_alerts(fr, by=None, freq="M"),
+                    *m.trend_and_alerts(fr, by=None, freq="W")]
 
 
 def _old_product_table(triaged: pd.DataFrame, *, open_statuses=None) -> pd.DataFrame:

@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .errors import ReviewToolsError
-from .ratings import UNKNOWN_GROUP, drag_summary, keys_in, rating_summary
+from .ratings import UNKNOWN_GROUP, keys_in, summary_frames
 
 #: Filter name -> the column of the (triaged) review frame it selects on.
 FILTER_COLUMNS: Final[dict[str, str]] = {
@@ -817,9 +817,9 @@ def product_table(triaged: pd.DataFrame, *, open_statuses: Sequence[str] | None 
     >>> product_table(t)[["product_id", "n_reviews", "open_actions", "bayesian_rank"]].values.tolist()
     [['Q', 1, 0, 1], ['P', 2, 1, 2]]
     """
-    summary = rating_summary(triaged, by="product_id")
-    ds = drag_summary(triaged, by="product_id")[["product_id", "gap_to_5", "low_star_reviews", "low_star_drag",
-                                                 "low_star_share_of_gap"]]
+    frames = summary_frames(triaged, by="product_id")  # rating_summary and drag_summary, prepared once
+    summary = frames.summary
+    ds = frames.drag_summary[["product_id", "gap_to_5", "low_star_reviews", "low_star_drag", "low_star_share_of_gap"]]
     out = summary[["product_id", "n_reviews", "average", "bayesian_average", "prior"]].merge(
         ds, on="product_id", how="left")
     # per product by its code (one factorize of the ids, no groupby on a million Arrow strings per column)

@@ -218,3 +218,39 @@ def test_rating_columns_of_any_dtype_as_before(dtype):
     f = pd.DataFrame({"review_id": ["a", "b", "c"], "rating": col})
     _same(lambda m: m.rating_summary(f, by=None))
     _same(lambda m: m.drag(f, by=None))
+
+
+hit_rows = st.lists(st.fixed_dictionaries({
+    "review_id": st.sampled_from(["a", "b", "r0", "r2", "zz", None]),
+    "platform": st.sampled_from(["amazon", "google", None]),
+    "rule_id": st.sampled_from(["R1", "R2", None]),
+    "outcome": st.sampled_from(["hit", "not_run", "miss"]),
+    "removal_basis": st.booleans(),
+    "strength": st.sampled_from(["strong", "weak"]),
+}), max_size=8)
+
+
+@settings(max_examples=examples(12), deadline=None)
+@given(frames, bys, st.data())
+def test_summary_frames_equal_the_calls_one_after_the_other(f, by, data):
+    """ratings.summary_frames (one preparation) equals rating_summary, drag, drag_summary and what_if of the
+    reference, with hit_flags, a hits frame or neither; the same errors."""
+    n = len(f)
+    kind = data.draw(st.sampled_from(["none", "flags", "hits"]))
+    flags = (data.draw(st.lists(st.booleans(), min_size=n, max_size=n)),
+             data.draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+    hits = pd.DataFrame(data.draw(hit_rows), columns=["review_id", "platform", "rule_id", "outcome", "removal_basis",
+                                                      "strength"])
+
+    def new(m):
+        if m is ref:  # one after the other, as summary_frames documents
+            out = (ref.rating_summary(f, by), ref.drag(f, by), ref.drag_summary(f, by))
+            w = (None if kind == "none" else ref.what_if(f, hit_flags=flags, by=by) if kind == "flags"
+                 else ref.what_if(f, hits, by=by))
+            return out + ((w,) if w is not None else ())
+        s = ratings.summary_frames(f, by, hit_flags=flags if kind == "flags" else None,
+                                   hits=hits if kind == "hits" else None)
+        assert (s.what_if is None) == (kind == "none")
+        return (s.summary, s.drag, s.drag_summary) + ((s.what_if,) if s.what_if is not None else ())
+
+    _same(new)

@@ -34,29 +34,34 @@ c3.metric(f"Average of the last {window} days", number(m.window_average),
           help=f"{m.n_in_window:,} reviews dated after {m.window_start:%Y-%m-%d}" if m.window_start is not None
           else "No dated reviews.")
 
+all_hits, index, positions = ctx.hits, ctx.index, ctx.positions
+
+
+def _figures(fr):
+    """The histogram and drag figures and, when checks ran, what_if with its figure, from one
+    ratings.summary_frames (the reviews prepared once for the three). What-if: which reviews of the selection
+    have a strong removal hit or a check that did not run, by review position (FrameIndex.what_if_flags,
+    matched once per load), not a key join over every stored hit."""
+    if all_hits is None:
+        s = ratings.summary_frames(fr, by=None)
+    else:
+        flags = index.what_if_flags(all_hits, positions)
+        s = (ratings.summary_frames(fr, by=None, hit_flags=flags) if flags is not None
+             else ratings.summary_frames(fr, by=None, hits=index.what_if_hits(all_hits, positions)))
+    w = s.what_if
+    return (charts.histogram_figure(s.summary), charts.drag_figure(s.drag), w,
+            None if w is None else charts.what_if_figure(w))
+
+
+hist_fig, drag_fig, wi, wi_fig = ctx.derive("ov_figures", _figures, workflow=False, columns=FIG)
 left, right = st.columns(2)
-left.plotly_chart(ctx.derive("ov_hist", lambda fr: charts.histogram_figure(ratings.rating_summary(fr, by=None)),
-                             workflow=False, columns=FIG),
-                  key="ov_hist")
-right.plotly_chart(ctx.derive("ov_drag", lambda fr: charts.drag_figure(ratings.drag(fr, by=None)),
-                                    workflow=False, columns=FIG), key="ov_drag")
+left.plotly_chart(hist_fig, key="ov_hist")
+right.plotly_chart(drag_fig, key="ov_drag")
 
 st.subheader("What if flagged reviews came down")
-if ctx.hits is None:
+if wi is None:
     st.info("No guideline checks ran, so there is no what-if.")
 else:
-    all_hits, index, positions = ctx.hits, ctx.index, ctx.positions
-
-    def _what_if(fr):
-        """what_if(fr, evidence_for(hits, fr)) with its figure: which reviews of the selection have a strong
-        removal hit or a check that did not run, by review position (FrameIndex.what_if_flags, matched once per
-        load), not a key join over every stored hit."""
-        flags = index.what_if_flags(all_hits, positions)
-        w = (ratings.what_if(fr, hit_flags=flags, by=None) if flags is not None
-             else ratings.what_if(fr, index.what_if_hits(all_hits, positions), by=None))
-        return w, charts.what_if_figure(w)
-
-    wi, wi_fig = ctx.derive("ov_what_if", _what_if, workflow=False, columns=FIG)
     row = wi.iloc[0]
     w1, w2, w3 = st.columns(3)
     w1.metric("Reviews with a strong removal basis", f"{int(row['n_removed']):,}")
