@@ -90,7 +90,8 @@ def use_template() -> None:
     """
     if TEMPLATE not in _PREPARED:
         _PREPARED[TEMPLATE] = copy.deepcopy(pio.templates[TEMPLATE])  # what the template validator sets
-    pio.templates.default = _PREPARED[TEMPLATE]
+    if pio.templates.default is not _PREPARED[TEMPLATE]:  # setting it validates (copies) it again: once
+        pio.templates.default = _PREPARED[TEMPLATE]
 
 
 def _template() -> dict[str, str]:

@@ -77,7 +77,15 @@ def test_figures_with_the_default_template_are_the_same_json(default_template, f
 def test_use_template_sets_the_validated_copy_once(default_template):
     charts.use_template()
     first = pio.templates.default
-    charts.use_template()
+    calls = []
+    config = type(pio.templates)
+    original = config.__dict__["default"]
+    config.default = property(original.fget, lambda self, v: (calls.append(v), original.fset(self, v)))
+    try:
+        charts.use_template()  # already the default: not set (and validated) again on every app run
+    finally:
+        config.default = original
+    assert calls == []
     assert pio.templates.default is first
     assert first.to_plotly_json() == pio.templates[charts.TEMPLATE].to_plotly_json()
     assert charts._template() == {}
