@@ -38,8 +38,8 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "FileReport", "IngestResult", "read_reviews", "write_frame",
     ),
     "ratings": (
-        "RatingsReport", "alerts", "drag", "drag_summary", "rating_summary", "ratings_report", "review_drag",
-        "targets", "topic_trend", "trend", "what_if", "window_averages",
+        "RatingsReport", "SummaryFrames", "alerts", "drag", "drag_summary", "rating_summary", "ratings_report",
+        "review_drag", "summary_frames", "targets", "topic_trend", "trend", "what_if", "window_averages",
     ),
     "vader": (
         "FastVader", "compound_parallel", "get_analyzer", "native_available", "scores_parallel",
@@ -116,8 +116,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs: the same nam
     from .formats import Format, get_format, list_formats
     from .ingest import FileReport, IngestResult, read_reviews, write_frame
     from .ratings import (
-        RatingsReport, alerts, drag, drag_summary, rating_summary, ratings_report, review_drag, targets,
-        topic_trend, trend, what_if, window_averages
+        RatingsReport, SummaryFrames, alerts, drag, drag_summary, rating_summary, ratings_report, review_drag,
+        summary_frames, targets, topic_trend, trend, what_if, window_averages
     )
     from .vader import FastVader, compound_parallel, get_analyzer, native_available, scores_parallel
     from .sentiment import (
@@ -180,6 +180,8 @@ __all__ = [
     "get_format",
     # ratings (charts live in reviewtools.charts)
     "RatingsReport",
+    "SummaryFrames",
+    "summary_frames",
     "rating_summary",
     "drag",
     "drag_summary",
