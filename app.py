@@ -89,7 +89,9 @@ def open_store(path: str) -> ReviewStore:
     return ReviewStore(path)
 
 
-@st.cache_resource(show_spinner="Reading the stored reviews and their triage results...", max_entries=4)
+@st.cache_resource(show_spinner="Reading the stored reviews and their triage results (from the snapshot beside the "
+                                "store: seconds; a store without a current one is read from SQLite once and the "
+                                "snapshot written: one to two minutes per million reviews)...", max_entries=4)
 def load_store(path: str, data_key: str) -> Loaded:
     """The store's current reviews with the triage results it holds and the stored evidence, from the columnar
     snapshot beside the store (``reviewtools.snapshot``) when it is current for ``data_key``, else read from
