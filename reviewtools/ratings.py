@@ -141,7 +141,7 @@ def _prepare(frame: pd.DataFrame, by: str | None, *, need_dates: bool = False) -
             created = pd.to_datetime(raw, utc=True, errors="coerce")
         out["created_at"] = created
     for extra in ("platform", "sentiment_score", "topics", "title"):
-        if extra in frame.columns:
+        if extra in frame.columns and extra != key:  # by="platform": the key column, missing ones "(unknown)"
             out[extra] = frame[extra]
     return out.reset_index(drop=True)
 
@@ -796,6 +796,9 @@ def _what_if_of(p: _Prepared, hits: pd.DataFrame | None, remove_ids: Iterable[st
         rem = removable_review_ids(hits)
         on = ["platform", "review_id"] if ("platform" in rem.columns and "platform" in work.columns) else ["review_id"]
         w = work.assign(**{c: work[c].astype("string") for c in on})
+        if key == "platform" and "platform" in on:  # the key column shows a missing platform as "(unknown)"
+            rem = rem.assign(platform=rem["platform"].astype("string").fillna(UNKNOWN_GROUP))
+            hits = hits.assign(platform=hits["platform"].astype("string").fillna(UNKNOWN_GROUP))
         mask = keys_in(w, rem, on)
         unmatched = len(rem) - int(mask.sum())
         note = f"{unmatched} removable review(s) in the hits are not in this frame" if unmatched > 0 else ""

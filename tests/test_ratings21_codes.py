@@ -53,6 +53,14 @@ frames = st.builds(_frame, st.lists(row, max_size=30), st.booleans(), st.boolean
 bys = st.sampled_from([None, "product_id", "platform"])
 
 
+def _filled(f: pd.DataFrame, by: str | None) -> pd.DataFrame:
+    """With ``by="platform"``, ``f`` with its missing platforms as "(unknown)": the reference (before the fix that
+    shows them so) is compared on such frames; test_missing_platform_is_the_unknown_group covers the rest."""
+    if by != "platform" or "platform" not in f.columns:
+        return f
+    return f.assign(platform=f["platform"].astype("string").fillna(ratings.UNKNOWN_GROUP))
+
+
 def _same(call):
     """``call(module)`` on the new module and on the reference: equal frames (or tuples of them), or the same
     error of the same type."""
@@ -71,6 +79,7 @@ def _same(call):
 @settings(max_examples=examples(13), deadline=None)
 @given(frames, bys)
 def test_summary_drag_and_drag_summary_equal_the_groupbys(f, by):
+    f = _filled(f, by)
     before = f.copy()
     _same(lambda m: m.rating_summary(f, by))
     _same(lambda m: m.rating_summary(f, by, prior_mean=4.0, prior_weight=2.0))
@@ -89,6 +98,7 @@ def test_displayed_figures_equal_the_groupbys(f, shown):
 @settings(max_examples=examples(35), deadline=None)
 @given(frames, bys, st.sampled_from([4.5, 4.0, 3.2, 5.0]), st.one_of(st.none(), st.sampled_from(DAYS)))
 def test_targets_equal_the_groupbys(f, by, target, as_of):
+    f = _filled(f, by)
     _same(lambda m: m.targets(f, target, by, as_of=as_of))
     _same(lambda m: m.targets(f, target, by, rate_window_days=400))
 
@@ -96,6 +106,7 @@ def test_targets_equal_the_groupbys(f, by, target, as_of):
 @settings(max_examples=examples(20), deadline=None)
 @given(frames, bys, st.data())
 def test_what_if_equals_the_groupbys(f, by, data):
+    f = _filled(f, by)
     n = len(f)
     flags = (data.draw(st.lists(st.booleans(), min_size=n, max_size=n)),
              data.draw(st.lists(st.booleans(), min_size=n, max_size=n)))
@@ -108,12 +119,14 @@ def test_what_if_equals_the_groupbys(f, by, data):
 @settings(max_examples=examples(40), deadline=None)
 @given(frames, bys, st.one_of(st.none(), st.integers(0, 5)))
 def test_review_drag_equals_the_groupbys(f, by, top):
+    f = _filled(f, by)
     _same(lambda m: m.review_drag(f, by, top=top))
 
 
 @settings(max_examples=examples(10), deadline=None)
 @given(frames, bys, st.sampled_from(["M", "W"]))
 def test_trend_and_alerts_equal_the_groupbys(f, by, freq):
+    f = _filled(f, by)
     _same(lambda m: m.trend_and_alerts(f, by, freq=freq))
     _same(lambda m: m.trend(f, by, freq=freq))
     _same(lambda m: m.alerts(f, by, freq=freq, min_reviews=1, min_one_stars=1, k=0.5, min_rise=0.0,
@@ -235,12 +248,13 @@ hit_rows = st.lists(st.fixed_dictionaries({
 def test_summary_frames_equal_the_calls_one_after_the_other(f, by, data):
     """ratings.summary_frames (one preparation) equals rating_summary, drag, drag_summary and what_if of the
     reference, with hit_flags, a hits frame or neither; the same errors."""
+    f = _filled(f, by)
     n = len(f)
     kind = data.draw(st.sampled_from(["none", "flags", "hits"]))
     flags = (data.draw(st.lists(st.booleans(), min_size=n, max_size=n)),
              data.draw(st.lists(st.booleans(), min_size=n, max_size=n)))
-    hits = pd.DataFrame(data.draw(hit_rows), columns=["review_id", "platform", "rule_id", "outcome", "removal_basis",
-                                                      "strength"])
+    hits = _filled(pd.DataFrame(data.draw(hit_rows), columns=["review_id", "platform", "rule_id", "outcome",
+                                                               "removal_basis", "strength"]), by)
 
     def new(m):
         if m is ref:  # one after the other, as summary_frames documents
@@ -254,3 +268,62 @@ def test_summary_frames_equal_the_calls_one_after_the_other(f, by, data):
         return (s.summary, s.drag, s.drag_summary) + ((s.what_if,) if s.what_if is not None else ())
 
     _same(new)
+
+
+@settings(max_examples=examples(5), deadline=None)
+@given(frames, st.data())
+def test_missing_platform_is_the_unknown_group(f, data):
+    """With ``by="platform"`` a review without a platform counts in the "(unknown)" group, as every other group key
+    does (it used to drop out of the groups, and review_drag and the period stats read another group's figures
+    for it): every result equals that of the frame with "(unknown)" written in, and a hit without a platform
+    matches a review without one."""
+    g = _filled(f, "platform")
+    n = len(f)
+    flags = (data.draw(st.lists(st.booleans(), min_size=n, max_size=n)),
+             data.draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+    hits = pd.DataFrame(data.draw(hit_rows), columns=["review_id", "platform", "rule_id", "outcome", "removal_basis",
+                                                      "strength"])
+    hits_g = _filled(hits, "platform")
+    calls = [
+        lambda x, h: ratings.rating_summary(x, "platform"),
+        lambda x, h: ratings.drag(x, "platform", target=4.5),
+        lambda x, h: ratings.drag_summary(x, "platform"),
+        lambda x, h: ratings.targets(x, 4.5, "platform"),
+        lambda x, h: ratings.what_if(x, hit_flags=flags, by="platform"),
+        lambda x, h: ratings.what_if(x, h, by="platform"),
+        lambda x, h: ratings.review_drag(x, "platform"),
+        lambda x, h: ratings.trend_and_alerts(x, "platform"),
+        lambda x, h: ratings.window_averages(x, "platform"),
+        lambda x, h: ratings.topic_trend(x, "platform"),
+        lambda x, h: (lambda s: (s.summary, s.drag, s.drag_summary, s.what_if))(
+            ratings.summary_frames(x, "platform", hits=h)),
+    ]
+    for call in calls:
+        try:
+            want = call(g, hits_g)
+        except Exception as exc:  # noqa: BLE001 - the same error either way
+            with pytest.raises(type(exc)):
+                call(f, hits)
+            continue
+        got = call(f, hits)
+        for a, b in zip(got if isinstance(got, tuple) else (got,), want if isinstance(want, tuple) else (want,)):
+            pd.testing.assert_frame_equal(a, b)
+    if f["platform"].isna().any() and f["rating"].notna().any():
+        assert ratings.UNKNOWN_GROUP in set(ratings.rating_summary(f, "platform")["platform"])
+
+
+def test_a_hit_without_platform_matches_its_review_by_platform():
+    """what_if(by="platform"): a strong removal-basis hit without a platform removes the review without one (the
+    "(unknown)" group), as it does with by=None; so does a check that did not run."""
+    f = _frame([{"review_id": "a", "platform": None, "product_id": "P1", "rating": 1, "created_at": DAYS[3],
+                 "sentiment_score": None, "title": None, "topics": ""},
+                {"review_id": "b", "platform": "amazon", "product_id": "P1", "rating": 5, "created_at": DAYS[4],
+                 "sentiment_score": None, "title": None, "topics": ""}], False, False)
+    hits = pd.DataFrame({"review_id": ["a", "a"], "platform": pd.array([None, None], dtype="string"),
+                         "rule_id": ["R1", "R2"], "outcome": ["hit", "not_run"], "removal_basis": [True, False],
+                         "strength": ["strong", "weak"]})
+    for by in (None, "platform"):
+        w = ratings.what_if(f, hits, by=by)
+        row = w[w[ratings._key_name(by)] == (ratings.UNKNOWN_GROUP if by else ratings.ALL_GROUP)].iloc[0]
+        assert (int(row["n_removed"]), int(row["n_checks_not_run"])) == (1, 1), (by, row.to_dict())
+        assert row["note"] == ""
